@@ -1,0 +1,417 @@
+//! The blocking client: one ureq agent, shared, with connection reuse.
+
+use std::fmt;
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::Credentials;
+use crate::endpoint::{Endpoint, Method};
+use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::options::RequestOptions;
+use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
+use crate::response::decode_response;
+use crate::validate::is_valid_version;
+
+/// Default time to set up a connection, TLS included.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for a whole call, body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest response body accepted.
+pub const DEFAULT_BODY_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// `atlas-rust/<version> (<os>; <arch>)`, plus the application's own product token.
+pub fn default_user_agent(application: Option<&str>) -> String {
+    let mut ua = format!(
+        "atlas-rust/{} ({}; {})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
+    if let Some(app) = application {
+        ua.push(' ');
+        ua.push_str(app);
+    }
+    ua
+}
+
+/// A blocking Atlas client. `Send + Sync` and cheap to clone: clones share one connection
+/// pool and configuration.
+///
+/// ```no_run
+/// use atlas_runtime::{Client, Credentials};
+/// let client = Client::builder()
+///     .credentials(Credentials::bearer(std::env::var("ATLAS_TOKEN").unwrap_or_default()))
+///     .application("rotate-secrets/1.2")
+///     .build()?;
+/// # Ok::<(), atlas_runtime::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: ureq::Agent,
+    context: RequestContext,
+    credentials: Credentials,
+    body_limit: u64,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.context.base_url)
+            .field("default_version", &self.inner.context.default_version)
+            .field("credentials", &self.inner.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with Atlas's defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Where requests go and how they are labelled.
+    pub fn context(&self) -> &RequestContext {
+        &self.inner.context
+    }
+
+    /// Validates, sends and decodes one call. Invalid input is refused before any I/O.
+    ///
+    /// # Errors
+    /// See [`Error`]: its variant says how far the call got.
+    pub fn send<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Response, Error> {
+        self.send_with(endpoint, &RequestOptions::default())
+    }
+
+    /// [`send`](Self::send) with per-call options (envelope, pretty, version override).
+    ///
+    /// # Errors
+    /// See [`Error`].
+    pub fn send_with<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+        options: &RequestOptions,
+    ) -> Result<E::Response, Error> {
+        let request = build_request(endpoint, &self.inner.context, options)?;
+        let response = self.execute(request).map_err(Error::Transport)?;
+        decode_response::<E>(&response, options)
+    }
+
+    /// Adds credentials and sends a built request; the transport half of a call.
+    ///
+    /// # Errors
+    /// A [`TransportError`] when no complete response was received.
+    pub fn execute(
+        &self,
+        mut request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        if let Some(auth) = self.inner.credentials.authorization() {
+            request
+                .headers_mut()
+                .insert(http::header::AUTHORIZATION, auth);
+        }
+        let method = method_of(request.method());
+        let url = {
+            let uri = request.uri();
+            format!(
+                "{}://{}{}",
+                uri.scheme_str().unwrap_or("https"),
+                uri.authority().map(|a| a.as_str()).unwrap_or(""),
+                uri.path()
+            )
+        };
+        let outcome = if request.body().is_empty() {
+            let (parts, _) = request.into_parts();
+            self.inner.agent.run(http::Request::from_parts(parts, ()))
+        } else {
+            self.inner.agent.run(request)
+        };
+        let response = outcome.map_err(|e| transport_error(e, method, &url, false))?;
+        let (parts, body) = response.into_parts();
+        let mut bytes = Vec::new();
+        body.into_with_config()
+            .limit(self.inner.body_limit)
+            .reader()
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                let e = ureq::Error::from(e);
+                transport_error(e, method, &url, true)
+            })?;
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+}
+
+fn method_of(m: &http::Method) -> Method {
+    match *m {
+        http::Method::GET => Method::Get,
+        http::Method::PUT => Method::Put,
+        http::Method::PATCH => Method::Patch,
+        http::Method::DELETE => Method::Delete,
+        _ => Method::Post,
+    }
+}
+
+/// Classifies a ureq failure, deciding conservatively whether the server may have seen
+/// the request: only failures before the connection was up are "not sent".
+fn transport_error(e: ureq::Error, method: Method, url: &str, reading_body: bool) -> TransportError {
+    use ureq::Timeout as T;
+    use TransportErrorKind as K;
+    let (kind, maybe_sent) = match &e {
+        ureq::Error::HostNotFound => (K::Dns, false),
+        ureq::Error::ConnectionFailed => (K::Connect, false),
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => (K::InvalidUrl, false),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => (K::Tls, false),
+        ureq::Error::Timeout(T::Resolve) => (K::Timeout, false),
+        ureq::Error::Timeout(T::Connect) => (K::Timeout, false),
+        ureq::Error::Timeout(_) => (K::Timeout, true),
+        ureq::Error::BodyExceedsLimit(_) => (K::BodyTooLarge, true),
+        ureq::Error::Io(io) if !reading_body && io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            (K::Connect, false)
+        }
+        ureq::Error::Io(_) | ureq::Error::Protocol(_) => (K::Io, true),
+        _ => (K::Other, true),
+    };
+    TransportError::new(kind, maybe_sent || reading_body, method, url, e)
+}
+
+/// The client could not be built from the configuration given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL is not `http(s)://host[:port]`.
+    InvalidBaseUrl(String),
+    /// Credentials would travel over plain HTTP to a host other than loopback.
+    InsecureTransport(String),
+    /// The default API version is neither `YYYY-MM-DD` nor `preview`.
+    InvalidVersion(String),
+    /// The application product token or a credential cannot go in a header.
+    InvalidHeaderValue(&'static str),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::InvalidBaseUrl(u) => write!(
+                f,
+                "invalid base URL {u:?}: expected http(s)://host[:port] with no path, e.g. {DEFAULT_BASE_URL}"
+            ),
+            ConfigError::InsecureTransport(u) => write!(
+                f,
+                "refusing to send credentials over plain HTTP to {u}: use https, a loopback host, \
+                 or ClientBuilder::allow_insecure_http(true)"
+            ),
+            ConfigError::InvalidVersion(v) => {
+                write!(f, "invalid API version {v:?}: expected YYYY-MM-DD or `preview`")
+            }
+            ConfigError::InvalidHeaderValue(what) => {
+                write!(f, "the {what} contains characters not allowed in an HTTP header")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Configures a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Credentials,
+    default_version: String,
+    application: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    body_limit: u64,
+    allow_insecure_http: bool,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            credentials: Credentials::None,
+            default_version: DEFAULT_API_VERSION.to_string(),
+            application: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            body_limit: DEFAULT_BODY_LIMIT,
+            allow_insecure_http: false,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Scheme, host and port; default `https://cloud.mongodb.com`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Who the client acts as; default none.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// The version for endpoints declared without one; default [`DEFAULT_API_VERSION`].
+    pub fn default_version(mut self, version: impl Into<String>) -> Self {
+        self.default_version = version.into();
+        self
+    }
+
+    /// Your application's product token, appended to the User-Agent (`my-tool/1.0`).
+    pub fn application(mut self, product: impl Into<String>) -> Self {
+        self.application = Some(product.into());
+        self
+    }
+
+    /// Time to set up a connection, TLS included; default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time for a whole call, from connecting to the end of the body; default 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted; default 64 MiB.
+    pub fn body_limit(mut self, bytes: u64) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Allows credentials over plain `http://` to hosts other than loopback. Off by
+    /// default: only for a trusted network you control.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    /// [`ConfigError`] names what is wrong.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let base_url = self.base_url.trim_end_matches('/').to_string();
+        let uri: http::Uri = base_url
+            .parse()
+            .map_err(|_| ConfigError::InvalidBaseUrl(self.base_url.clone()))?;
+        let scheme = uri.scheme_str();
+        let host = uri.host().unwrap_or("");
+        let has_path = !matches!(uri.path(), "" | "/") || uri.query().is_some();
+        if !matches!(scheme, Some("http" | "https")) || host.is_empty() || has_path {
+            return Err(ConfigError::InvalidBaseUrl(self.base_url));
+        }
+        if scheme == Some("http")
+            && self.credentials.is_some()
+            && !self.allow_insecure_http
+            && !is_loopback(host)
+        {
+            return Err(ConfigError::InsecureTransport(base_url));
+        }
+        if !is_valid_version(&self.default_version) {
+            return Err(ConfigError::InvalidVersion(self.default_version));
+        }
+        if self.credentials.is_some() && self.credentials.authorization().is_none() {
+            return Err(ConfigError::InvalidHeaderValue("access token"));
+        }
+        let user_agent = default_user_agent(self.application.as_deref());
+        if http::HeaderValue::from_str(&user_agent).is_err() {
+            return Err(ConfigError::InvalidHeaderValue("application product token"));
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(self.connect_timeout))
+            .timeout_global(Some(self.timeout))
+            .user_agent(user_agent.as_str())
+            .build()
+            .into();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                agent,
+                context: RequestContext {
+                    base_url,
+                    default_version: self.default_version,
+                    user_agent,
+                },
+                credentials: self.credentials,
+                body_limit: self.body_limit,
+            }),
+        })
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agent_names_us_and_the_app() {
+        let ua = default_user_agent(Some("rotator/2.0"));
+        assert!(ua.starts_with(&format!("atlas-rust/{} (", env!("CARGO_PKG_VERSION"))));
+        assert!(ua.contains(std::env::consts::OS));
+        assert!(ua.ends_with(") rotator/2.0"));
+    }
+
+    #[test]
+    fn builder_checks() {
+        let bad = |b: ClientBuilder| b.build().unwrap_err();
+        assert!(matches!(
+            bad(Client::builder().base_url("cloud.mongodb.com")),
+            ConfigError::InvalidBaseUrl(_)
+        ));
+        assert!(matches!(
+            bad(Client::builder().base_url("https://h/api")),
+            ConfigError::InvalidBaseUrl(_)
+        ));
+        assert!(matches!(
+            bad(Client::builder()
+                .base_url("http://example.com")
+                .credentials(Credentials::bearer("t"))),
+            ConfigError::InsecureTransport(_)
+        ));
+        assert!(matches!(
+            bad(Client::builder().default_version("v2")),
+            ConfigError::InvalidVersion(_)
+        ));
+        assert!(matches!(
+            bad(Client::builder().credentials(Credentials::bearer("a\nb"))),
+            ConfigError::InvalidHeaderValue(_)
+        ));
+        for ok in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9"] {
+            Client::builder()
+                .base_url(ok)
+                .credentials(Credentials::bearer("t"))
+                .build()
+                .unwrap();
+        }
+        Client::builder()
+            .base_url("http://example.com")
+            .credentials(Credentials::bearer("t"))
+            .allow_insecure_http(true)
+            .build()
+            .unwrap();
+    }
+
+    #[test]
+    fn client_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone>() {}
+        check::<Client>();
+    }
+}

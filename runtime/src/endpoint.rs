@@ -1,0 +1,325 @@
+//! What an endpoint is: the trait `#[atlas_endpoint]` implements and the metadata it carries.
+//!
+//! An endpoint only *describes* a request. Building the HTTP request, sending it and
+//! decoding the answer live elsewhere ([`crate::request`], [`crate::Client`],
+//! [`crate::response`]), so the generated code stays data plus a few calls.
+
+use serde::de::DeserializeOwned;
+
+use crate::pattern::Pattern;
+use crate::request::{BodyWriter, HeaderWriter, PathWriter, QueryWriter};
+use crate::validate::ValidationError;
+
+/// An Atlas Administration API operation.
+///
+/// Implemented by `#[atlas_endpoint]`; implement it by hand only if you must: the macro
+/// also checks the declaration against the template at compile time.
+pub trait Endpoint {
+    /// What a successful call returns; `()` for operations without a body (204).
+    type Response: DeserializeOwned;
+
+    /// Method, template, version and every parameter with its rules.
+    const INFO: EndpointInfo;
+
+    /// Checks every input against its rules, reporting all violations at once.
+    ///
+    /// [`Client::send`](crate::Client::send) calls this before any I/O.
+    fn validate(&self) -> Result<(), ValidationError>;
+
+    /// Writes the path below `/api/atlas/v2`, one encoded segment per path value.
+    fn write_path(&self, path: &mut PathWriter);
+
+    /// Appends this endpoint's query parameters.
+    fn write_query(&self, _query: &mut QueryWriter) {}
+
+    /// Adds this endpoint's own headers (parameters declared `#[atlas(header = "…")]`).
+    fn write_headers(&self, _headers: &mut HeaderWriter) {}
+
+    /// Serializes the JSON body, if the operation has one.
+    fn write_body(&self, _body: &mut BodyWriter) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+}
+
+/// The HTTP methods the Atlas Administration API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method's name as sent on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether repeating the request leaves the server as one request would (RFC 9110).
+    ///
+    /// POST and PATCH are not: a lost answer to "create a secret" must not create two.
+    pub const fn is_idempotent(self) -> bool {
+        matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+
+    /// The success statuses Atlas documents for this method.
+    pub const fn success_statuses(self) -> &'static [u16] {
+        match self {
+            Method::Get => &[200],
+            Method::Post => &[200, 201, 202, 204],
+            Method::Put => &[200, 201, 202, 204],
+            Method::Patch => &[200, 202, 204],
+            Method::Delete => &[200, 202, 204],
+        }
+    }
+
+    pub(crate) fn to_http(self) -> http::Method {
+        match self {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Patch => http::Method::PATCH,
+            Method::Delete => http::Method::DELETE,
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything known about an endpoint without an instance of it.
+///
+/// Read by validation, by documentation and by the conformance check against the official
+/// OpenAPI spec.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct EndpointInfo {
+    /// HTTP method.
+    pub method: Method,
+    /// Path template relative to `/api/atlas/v2`, e.g. `/orgs/{orgId}/serviceAccounts`.
+    pub template: &'static str,
+    /// API version (`YYYY-MM-DD` or `preview`); `None` means the client's default.
+    pub version: Option<&'static str>,
+    /// The spec's `operationId`, when declared.
+    pub operation_id: Option<&'static str>,
+    /// Name of the Rust type declaring the endpoint.
+    pub type_name: &'static str,
+    /// Every parameter, in field order.
+    pub params: &'static [ParamInfo],
+    /// How the request body is made.
+    pub body: BodyKind,
+}
+
+impl EndpointInfo {
+    /// Used by generated code only.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub const fn __new(
+        method: Method,
+        template: &'static str,
+        version: Option<&'static str>,
+        operation_id: Option<&'static str>,
+        type_name: &'static str,
+        params: &'static [ParamInfo],
+        body: BodyKind,
+    ) -> Self {
+        EndpointInfo {
+            method,
+            template,
+            version,
+            operation_id,
+            type_name,
+            params,
+            body,
+        }
+    }
+
+    /// The parameter with this API name (`orgId`), if any.
+    pub fn param(&self, api_name: &str) -> Option<&'static ParamInfo> {
+        self.params.iter().find(|p| p.api_name == api_name)
+    }
+
+    /// The parameters in one location, in field order.
+    pub fn params_in(&self, location: Location) -> impl Iterator<Item = &'static ParamInfo> {
+        self.params.iter().filter(move |p| p.location == location)
+    }
+}
+
+/// How an endpoint's request body is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// No body.
+    None,
+    /// A JSON object whose members are the fields not bound elsewhere.
+    Object,
+    /// One field marked `#[atlas(body)]` is the whole JSON body (an array body is a `Vec`).
+    Whole,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Location {
+    /// A `{placeholder}` of the path template.
+    Path,
+    /// A query-string parameter.
+    Query,
+    /// A request header.
+    Header,
+    /// A member of the JSON object body.
+    Body,
+    /// The whole JSON body.
+    WholeBody,
+}
+
+impl Location {
+    /// A lower-case word for messages (`path`, `query`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Body => "body",
+            Location::WholeBody => "whole body",
+        }
+    }
+}
+
+/// One parameter of an endpoint.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct ParamInfo {
+    /// The Rust field name.
+    pub field: &'static str,
+    /// The name Atlas uses (`orgId`, `itemsPerPage`, `secretExpiresAfterHours`).
+    pub api_name: &'static str,
+    /// Where it travels.
+    pub location: Location,
+    /// Whether the caller must give it (its type is not an `Option` and has no default).
+    pub required: bool,
+    /// Whether its value must never be shown (validation errors print `<redacted>`).
+    pub sensitive: bool,
+    /// For path values that are sent already percent-encoded (`192.0.2.0%2F24`).
+    pub encoded: bool,
+    /// Rules checked by `validate()`.
+    pub constraints: &'static [Constraint],
+}
+
+impl ParamInfo {
+    /// Used by generated code only.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub const fn __new(
+        field: &'static str,
+        api_name: &'static str,
+        location: Location,
+        required: bool,
+        sensitive: bool,
+        encoded: bool,
+        constraints: &'static [Constraint],
+    ) -> Self {
+        ParamInfo {
+            field,
+            api_name,
+            location,
+            required,
+            sensitive,
+            encoded,
+            constraints,
+        }
+    }
+
+    /// The patterns this parameter must match.
+    pub fn patterns(&self) -> impl Iterator<Item = &'static Pattern> {
+        self.constraints.iter().filter_map(|c| match c {
+            Constraint::Pattern(p) => Some(p),
+            _ => None,
+        })
+    }
+}
+
+/// A rule on a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Constraint {
+    /// The value (each item, for sequences) must contain a match of the pattern.
+    Pattern(Pattern),
+    /// A numeric value must lie within the bounds.
+    Range {
+        /// Lower bound.
+        min: Option<Bound>,
+        /// Upper bound.
+        max: Option<Bound>,
+    },
+    /// The length (characters of a string, items of a sequence) must lie within the bounds.
+    Length {
+        /// Fewest allowed.
+        min: Option<usize>,
+        /// Most allowed.
+        max: Option<usize>,
+    },
+}
+
+/// One end of a numeric range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The limit.
+    pub value: Number,
+    /// Whether the limit itself is excluded (`exclusiveMinimum`).
+    pub exclusive: bool,
+}
+
+/// A number as written in a declaration or held by a field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// Integers of every width.
+    Int(i128),
+    /// Floating point.
+    Float(f64),
+}
+
+impl Number {
+    fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+}
+
+/// Integers compare exactly; anything with a float compares as `f64`.
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<std::cmp::Ordering> {
+        match (*self, *other) {
+            (Number::Int(a), Number::Int(b)) => Some(a.cmp(&b)),
+            (a, b) => a.as_f64().partial_cmp(&b.as_f64()),
+        }
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! Errors, by the phase of a call in which they happen.
+//!
+//! The phase answers the question a caller asks first: did anything reach Atlas?
+//! [`Error::Validation`] and [`Error::Request`] never did; [`Error::Transport`] says
+//! whether it may have; [`Error::Api`] and [`Error::Decode`] did.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::endpoint::Method;
+use crate::validate::ValidationError;
+
+/// Longest body excerpt kept in errors.
+pub(crate) const BODY_EXCERPT_BYTES: usize = 2048;
+
+/// What can go wrong in a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input broke the endpoint's rules. Nothing was sent.
+    Validation(ValidationError),
+    /// The request could not be built (body serialization, header values). Nothing was sent.
+    Request(RequestError),
+    /// Connecting, TLS, a timeout or the connection failed.
+    Transport(TransportError),
+    /// Atlas answered with an error status.
+    Api(Box<ApiError>),
+    /// Atlas answered with success, but the body is not what the endpoint returns.
+    Decode(DecodeError),
+}
+
+impl Error {
+    /// The HTTP status Atlas answered with, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// Atlas's `errorCode` (`RESOURCE_NOT_FOUND`, `RATE_LIMITED`, …), if it sent one.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same call again may succeed and cannot duplicate a write.
+    ///
+    /// True for rate limits (429, or any status with a `RATE_LIMITED*` code), 503, and
+    /// failures before the request was sent; for other 5xx and failures after sending,
+    /// only for idempotent methods (GET, PUT, DELETE).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(e) => !e.maybe_sent || e.method.is_idempotent(),
+            Error::Api(e) => {
+                e.is_rate_limited()
+                    || e.status == 503
+                    || (e.status >= 500 && e.method.is_idempotent())
+            }
+            _ => false,
+        }
+    }
+
+    /// How long Atlas asked to wait before retrying (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(e) => e.fmt(f),
+            Error::Request(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::Api(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Validation(e) => Some(e),
+            Error::Request(e) => Some(e),
+            Error::Transport(e) => Some(e),
+            Error::Api(e) => Some(&**e),
+            Error::Decode(e) => Some(e),
+        }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Self {
+        Error::Validation(e)
+    }
+}
+
+/// The request could not be assembled. Nothing was sent.
+#[derive(Debug)]
+pub struct RequestError {
+    /// The endpoint.
+    pub endpoint: &'static str,
+    /// What failed.
+    pub message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl RequestError {
+    pub(crate) fn body(endpoint: &'static str, e: serde_json::Error) -> Self {
+        RequestError {
+            endpoint,
+            message: "the request body could not be serialized".into(),
+            source: Some(Box::new(e)),
+        }
+    }
+
+    pub(crate) fn assemble(endpoint: &'static str, e: http::Error) -> Self {
+        RequestError {
+            endpoint,
+            message: "the request could not be assembled (URL or header value)".into(),
+            source: Some(Box::new(e)),
+        }
+    }
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.endpoint, self.message)?;
+        if let Some(s) = &self.source {
+            write!(f, ": {s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RequestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as _)
+    }
+}
+
+/// Why the exchange with the server failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The host name did not resolve.
+    Dns,
+    /// The TCP connection could not be made.
+    Connect,
+    /// TLS failed.
+    Tls,
+    /// A timeout elapsed.
+    Timeout,
+    /// The connection broke or the server spoke broken HTTP.
+    Io,
+    /// The response body was larger than the client accepts.
+    BodyTooLarge,
+    /// The URL could not be used.
+    InvalidUrl,
+    /// Anything else the HTTP stack reported.
+    Other,
+}
+
+/// The exchange with the server failed.
+#[derive(Debug)]
+pub struct TransportError {
+    /// What failed.
+    pub kind: TransportErrorKind,
+    /// Whether the request may have reached the server (and so may have taken effect).
+    pub maybe_sent: bool,
+    /// The method of the failed request.
+    pub method: Method,
+    /// Where it went, without the query string.
+    pub url: String,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportError {
+    /// Creates one; for transports other than the built-in one.
+    pub fn new(
+        kind: TransportErrorKind,
+        maybe_sent: bool,
+        method: Method,
+        url: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            kind,
+            maybe_sent,
+            method,
+            url: url.into(),
+            source: source.into(),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportErrorKind::Dns => "could not resolve the host",
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Tls => "TLS failed",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Io => "the connection failed",
+            TransportErrorKind::BodyTooLarge => "the response body is too large",
+            TransportErrorKind::InvalidUrl => "the URL is not usable",
+            TransportErrorKind::Other => "the HTTP exchange failed",
+        };
+        let sent = if self.maybe_sent {
+            "the request may have reached the server"
+        } else {
+            "the request was not sent"
+        };
+        write!(
+            f,
+            "{} {}: {what} ({sent}): {}",
+            self.method, self.url, self.source
+        )
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// One field Atlas found wrong (`badRequestDetail.fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct FieldViolation {
+    /// A path to the field in the request body.
+    pub field: String,
+    /// Why it is wrong.
+    pub description: String,
+}
+
+/// `RateLimit-Limit` and `RateLimit-Remaining`, where Atlas sent them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: Option<u64>,
+    /// Requests left in the window.
+    pub remaining: Option<u64>,
+}
+
+/// Atlas answered with an error status. Holds the `ApiError` body's fields, the
+/// rate-limit headers and, when the body was not an `ApiError` (a proxy's HTML page), the
+/// raw body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status (the envelope's `status` when `envelope=true`).
+    pub status: u16,
+    /// The request's method.
+    pub method: Method,
+    /// The endpoint (its type name).
+    pub endpoint: &'static str,
+    /// `errorCode`, e.g. `RESOURCE_NOT_FOUND`.
+    pub error_code: Option<String>,
+    /// `detail`: what went wrong, in words.
+    pub detail: Option<String>,
+    /// `reason`: the status's phrase, e.g. `Not Found`.
+    pub reason: Option<String>,
+    /// `parameters`: values Atlas names in `detail`.
+    pub parameters: Vec<serde_json::Value>,
+    /// `badRequestDetail.fields`.
+    pub field_violations: Vec<FieldViolation>,
+    /// `Retry-After`, for 429 and 503.
+    pub retry_after: Option<Duration>,
+    /// `RateLimit-*` headers.
+    pub rate_limit: RateLimit,
+    /// The body, when it was not an `ApiError` JSON object (cut at 2 KiB).
+    pub raw_body: Option<String>,
+}
+
+impl ApiError {
+    /// Whether Atlas said the caller is rate-limited, whatever the status.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == 429
+            || self
+                .error_code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("RATE_LIMITED"))
+    }
+
+    fn hint(&self) -> Option<&'static str> {
+        Some(match self.status {
+            401 => "check the credentials: they were refused",
+            403 => "the credentials lack a role this operation requires, or the IP access list refuses this host",
+            404 => "check the ids in the path",
+            406 => "the API version is not offered for this operation",
+            410 => "this API version is retired; declare a newer one",
+            _ if self.is_rate_limited() => "rate-limited: wait before retrying",
+            s if s >= 500 => "a server-side failure; retrying later may succeed",
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} answered {}", self.endpoint, self.status)?;
+        if let Some(r) = &self.reason {
+            write!(f, " {r}")?;
+        }
+        if let Some(c) = &self.error_code {
+            write!(f, " {c}")?;
+        }
+        if let Some(d) = &self.detail {
+            write!(f, ": {d}")?;
+        }
+        for v in &self.field_violations {
+            write!(f, "; {}: {}", v.field, v.description)?;
+        }
+        if let Some(raw) = &self.raw_body {
+            let one_line: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            let cut: String = one_line.chars().take(200).collect();
+            write!(f, "; body: {cut}")?;
+        }
+        if let Some(h) = self.hint() {
+            write!(f, " ({h}")?;
+            if let Some(d) = self.retry_after {
+                write!(f, "; Retry-After {}s", d.as_secs())?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success status whose body is not what the endpoint returns.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The type the body should have decoded into.
+    pub target: &'static str,
+    /// The start of the body (2 KiB at most).
+    pub body_excerpt: String,
+    /// What failed.
+    pub message: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cut: String = self.body_excerpt.chars().take(200).collect();
+        write!(
+            f,
+            "status {}: could not decode the body as {}: {}; body starts: {cut:?}",
+            self.status, self.target, self.message
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The start of a body as text, for errors.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(BODY_EXCERPT_BYTES)];
+    String::from_utf8_lossy(cut).into_owned()
+}

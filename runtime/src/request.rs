@@ -1,0 +1,282 @@
+//! Turning an endpoint into an `http::Request`, without any I/O.
+//!
+//! This is the sans-IO half of a call: [`build_request`] validates, builds the URL (every
+//! path value percent-encoded as one segment, so no value can change the route), sets the
+//! versioned media types and serializes the body. Any transport can send the result; the
+//! [`Client`](crate::Client) adds credentials and sends it with ureq.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::endpoint::{Endpoint, Location};
+use crate::error::{Error, RequestError};
+use crate::options::RequestOptions;
+use crate::validate::{Rule, ValidationError, Violation, is_valid_version};
+use crate::value::{ParamValues, PathSegment};
+
+/// The prefix of every Administration API v2 path.
+pub const API_PREFIX: &str = "/api/atlas/v2";
+
+/// Atlas's public cloud.
+pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+
+/// The version sent for endpoints declared without one.
+///
+/// The newest version date in the official spec this crate was built against. Atlas
+/// serves each operation at the newest version not after the requested date, so this
+/// reaches every operation (Service Accounts resolve to `2024-08-05`).
+pub const DEFAULT_API_VERSION: &str = "2025-03-12";
+
+/// Everything outside the endpoint that shapes its request: where it goes and who sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestContext {
+    /// Scheme and host, without a trailing slash (`https://cloud.mongodb.com`).
+    pub base_url: String,
+    /// Version for endpoints declared without one.
+    pub default_version: String,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for RequestContext {
+    fn default() -> Self {
+        RequestContext {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            default_version: DEFAULT_API_VERSION.to_string(),
+            user_agent: crate::client::default_user_agent(None),
+        }
+    }
+}
+
+/// Characters left as they are in a path segment or query component: RFC 3986
+/// unreserved ones. Everything else is escaped, so `/`, `?`, `#`, `%`, spaces and
+/// non-ASCII never reach the server raw.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// For values declared `encoded`: like [`COMPONENT`] but `%` escapes are kept.
+const ENCODED_COMPONENT: &AsciiSet = &COMPONENT.remove(b'%');
+
+/// Builds the path below [`API_PREFIX`].
+#[derive(Debug, Default)]
+pub struct PathWriter {
+    path: String,
+}
+
+impl PathWriter {
+    /// Literal template text, copied as is.
+    pub fn literal(&mut self, text: &str) {
+        self.path.push_str(text);
+    }
+
+    /// A path value, percent-encoded as one segment.
+    pub fn segment<T: PathSegment + ?Sized>(&mut self, value: &T) {
+        self.path
+            .extend(utf8_percent_encode(&value.to_segment(), COMPONENT));
+    }
+
+    /// A path value that is already percent-encoded (`192.0.2.0%2F24`): its `%` escapes
+    /// are kept, anything else unsafe is still escaped. Validation has refused `/`, `?`,
+    /// `#` and broken escapes.
+    pub fn encoded_segment<T: PathSegment + ?Sized>(&mut self, value: &T) {
+        self.path
+            .extend(utf8_percent_encode(&value.to_segment(), ENCODED_COMPONENT));
+    }
+
+    /// The path so far.
+    pub fn as_str(&self) -> &str {
+        &self.path
+    }
+}
+
+/// Builds the query string.
+#[derive(Debug, Default)]
+pub struct QueryWriter {
+    query: String,
+}
+
+impl QueryWriter {
+    /// Appends `name=value` for each value (none for `None`, one per item of a sequence).
+    pub fn param<T: ParamValues + ?Sized>(&mut self, name: &str, value: &T) {
+        value.each_value(&mut |v| self.pair(name, v));
+    }
+
+    /// Appends one encoded `name=value`.
+    pub fn pair(&mut self, name: &str, value: &str) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.extend(utf8_percent_encode(name, COMPONENT));
+        self.query.push('=');
+        self.query.extend(utf8_percent_encode(value, COMPONENT));
+    }
+
+    /// The query so far, without `?`.
+    pub fn as_str(&self) -> &str {
+        &self.query
+    }
+}
+
+/// Collects an endpoint's own headers.
+#[derive(Debug, Default)]
+pub struct HeaderWriter {
+    headers: Vec<(&'static str, String)>,
+}
+
+impl HeaderWriter {
+    /// Adds the header once per value (none for `None`).
+    pub fn param<T: ParamValues + ?Sized>(&mut self, name: &'static str, value: &T) {
+        value.each_value(&mut |v| self.headers.push((name, v.to_string())));
+    }
+}
+
+/// Holds the serialized JSON body.
+#[derive(Debug, Default)]
+pub struct BodyWriter {
+    body: Option<Vec<u8>>,
+}
+
+impl BodyWriter {
+    /// Serializes `value` as the body.
+    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
+        self.body = Some(serde_json::to_vec(value)?);
+        Ok(())
+    }
+}
+
+/// The media type of a version: `application/vnd.atlas.2024-08-05+json`.
+pub fn media_type(version: &str) -> String {
+    format!("application/vnd.atlas.{version}+json")
+}
+
+/// The version a call uses: the call's override, else the declaration's, else the client's.
+pub fn resolve_version<'a, E: Endpoint + ?Sized>(
+    context: &'a RequestContext,
+    options: &'a RequestOptions,
+) -> &'a str {
+    options
+        .version
+        .as_deref()
+        .or(E::INFO.version)
+        .unwrap_or(&context.default_version)
+}
+
+/// Validates `endpoint` and builds its request: URL, `Accept`, `Content-Type`,
+/// `User-Agent`, its own headers and body. Adds no credentials and does no I/O.
+///
+/// # Errors
+/// [`Error::Validation`] for bad input (every violation at once), [`Error::Request`] when
+/// the body cannot be serialized or the request cannot be assembled.
+pub fn build_request<E: Endpoint + ?Sized>(
+    endpoint: &E,
+    context: &RequestContext,
+    options: &RequestOptions,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let info = &E::INFO;
+    let version = resolve_version::<E>(context, options);
+    let validated = endpoint.validate();
+    if !is_valid_version(version) {
+        let mut violations = validated.err().map(|e| e.violations).unwrap_or_default();
+        violations.push(Violation {
+            param: "version",
+            location: Location::Header,
+            rule: Rule::Version,
+            value: Some(version.to_string()),
+        });
+        return Err(Error::Validation(ValidationError {
+            endpoint: info.type_name,
+            violations,
+        }));
+    }
+    validated.map_err(Error::Validation)?;
+
+    let mut path = PathWriter::default();
+    endpoint.write_path(&mut path);
+    let mut query = QueryWriter::default();
+    endpoint.write_query(&mut query);
+    if options.envelope {
+        query.pair("envelope", "true");
+    }
+    if options.pretty {
+        query.pair("pretty", "true");
+    }
+    let mut url = String::with_capacity(
+        context.base_url.len() + API_PREFIX.len() + path.path.len() + query.query.len() + 1,
+    );
+    url.push_str(context.base_url.trim_end_matches('/'));
+    url.push_str(API_PREFIX);
+    url.push_str(&path.path);
+    if !query.query.is_empty() {
+        url.push('?');
+        url.push_str(&query.query);
+    }
+
+    let mut body = BodyWriter::default();
+    endpoint
+        .write_body(&mut body)
+        .map_err(|e| Error::Request(RequestError::body(info.type_name, e)))?;
+
+    let media = media_type(version);
+    let mut builder = http::Request::builder()
+        .method(info.method.to_http())
+        .uri(url)
+        .header(http::header::ACCEPT, &media)
+        .header(http::header::USER_AGENT, &context.user_agent);
+    if body.body.is_some() {
+        builder = builder.header(http::header::CONTENT_TYPE, &media);
+    }
+    let mut headers = HeaderWriter::default();
+    endpoint.write_headers(&mut headers);
+    for (name, value) in headers.headers {
+        builder = builder.header(name, value);
+    }
+    builder
+        .body(body.body.unwrap_or_default())
+        .map_err(|e| Error::Request(RequestError::assemble(info.type_name, e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_cannot_change_the_route() {
+        for (value, want) in [
+            ("../x", "..%2Fx"),
+            ("a/b", "a%2Fb"),
+            ("a?b#c", "a%3Fb%23c"),
+            ("a b", "a%20b"),
+            ("é", "%C3%A9"),
+            ("100%", "100%25"),
+        ] {
+            let mut p = PathWriter::default();
+            p.segment(value);
+            assert_eq!(p.as_str(), want, "{value}");
+        }
+    }
+
+    #[test]
+    fn encoded_segments_keep_escapes() {
+        let mut p = PathWriter::default();
+        p.encoded_segment("192.0.2.0%2F24");
+        assert_eq!(p.as_str(), "192.0.2.0%2F24");
+    }
+
+    #[test]
+    fn query_pairs() {
+        let mut q = QueryWriter::default();
+        q.param("itemsPerPage", &Some(500));
+        q.param("skipped", &None::<i32>);
+        q.param("tag", &vec!["a b", "c&d"]);
+        assert_eq!(q.as_str(), "itemsPerPage=500&tag=a%20b&tag=c%26d");
+    }
+
+    #[test]
+    fn media_types() {
+        assert_eq!(media_type("2024-08-05"), "application/vnd.atlas.2024-08-05+json");
+        assert_eq!(media_type("preview"), "application/vnd.atlas.preview+json");
+    }
+}

@@ -1,0 +1,269 @@
+//! Turning an `http::Response` into an endpoint's result, without any I/O.
+//!
+//! Success statuses decode into the endpoint's `Response` type (204 or an empty body into
+//! `()`); error statuses become [`ApiError`] with every field Atlas sent, and the raw
+//! body when it was not JSON, so a proxy's HTML 502 never becomes an empty error.
+//! `envelope=true` answers are unwrapped first, so callers see the same either way.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::endpoint::{Endpoint, EndpointInfo};
+use crate::error::{ApiError, DecodeError, Error, FieldViolation, RateLimit, excerpt};
+use crate::options::RequestOptions;
+
+/// JSON members whose values never appear in error excerpts.
+const SENSITIVE_KEYS: &[&str] = &[
+    "secret",
+    "clientSecret",
+    "client_secret",
+    "access_token",
+    "accessToken",
+    "refresh_token",
+    "privateKey",
+    "password",
+    "token",
+];
+
+/// Decodes `response` into `E`'s result.
+///
+/// # Errors
+/// [`Error::Api`] for error statuses, [`Error::Decode`] when a success body does not fit.
+pub fn decode_response<E: Endpoint + ?Sized>(
+    response: &http::Response<Vec<u8>>,
+    options: &RequestOptions,
+) -> Result<E::Response, Error> {
+    decode::<E::Response>(&E::INFO, response, options)
+}
+
+/// [`decode_response`] for a type known only at run time.
+///
+/// # Errors
+/// As [`decode_response`].
+pub fn decode<T: DeserializeOwned>(
+    info: &EndpointInfo,
+    response: &http::Response<Vec<u8>>,
+    options: &RequestOptions,
+) -> Result<T, Error> {
+    let http_status = response.status().as_u16();
+    let body = response.body().as_slice();
+    let (status, content) = if options.envelope && (200..300).contains(&http_status) {
+        unwrap_envelope(http_status, body)?
+    } else {
+        (http_status, Content::Raw(body))
+    };
+
+    if info.method.success_statuses().contains(&status) {
+        return decode_success(status, content);
+    }
+    if (200..300).contains(&status) {
+        return Err(Error::Decode(DecodeError {
+            status,
+            target: std::any::type_name::<T>(),
+            body_excerpt: redacted_excerpt(content.bytes().as_ref()),
+            message: format!(
+                "{status} is not a success status Atlas documents for {}",
+                info.method
+            ),
+        }));
+    }
+    Err(Error::Api(Box::new(api_error(
+        info,
+        status,
+        response.headers(),
+        content.bytes().as_ref(),
+    ))))
+}
+
+/// A success or error body: raw bytes, or a JSON value taken out of an envelope.
+enum Content<'a> {
+    Raw(&'a [u8]),
+    Value(serde_json::Value),
+}
+
+impl Content<'_> {
+    fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Content::Raw(b) => std::borrow::Cow::Borrowed(b),
+            Content::Value(v) => std::borrow::Cow::Owned(serde_json::to_vec(v).unwrap_or_default()),
+        }
+    }
+}
+
+/// `{status, content}`, or a list whose envelope is the object itself plus `status`.
+fn unwrap_envelope(http_status: u16, body: &[u8]) -> Result<(u16, Content<'_>), Error> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        Error::Decode(DecodeError {
+            status: http_status,
+            target: "an envelope {status, content}",
+            body_excerpt: redacted_excerpt(body),
+            message: e.to_string(),
+        })
+    })?;
+    let serde_json::Value::Object(mut object) = value else {
+        return Ok((http_status, Content::Raw(body)));
+    };
+    let status = object
+        .remove("status")
+        .and_then(|s| s.as_u64())
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or(http_status);
+    let content = match object.remove("content") {
+        Some(content) => content,
+        None => serde_json::Value::Object(object),
+    };
+    Ok((status, Content::Value(content)))
+}
+
+fn decode_success<T: DeserializeOwned>(status: u16, content: Content<'_>) -> Result<T, Error> {
+    let result = match &content {
+        Content::Raw(b) if status == 204 || b.iter().all(u8::is_ascii_whitespace) => {
+            T::deserialize(serde_json::Value::Null)
+        }
+        Content::Raw(b) => serde_json::from_slice(b),
+        Content::Value(v) => T::deserialize(v),
+    };
+    result.map_err(|e| {
+        Error::Decode(DecodeError {
+            status,
+            target: std::any::type_name::<T>(),
+            body_excerpt: redacted_excerpt(content.bytes().as_ref()),
+            message: e.to_string(),
+        })
+    })
+}
+
+/// The `ApiError` body as Atlas documents it; every member optional so that a partial
+/// body still yields what it has.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiErrorBody {
+    error_code: Option<String>,
+    detail: Option<String>,
+    reason: Option<String>,
+    #[serde(default)]
+    parameters: Option<Vec<serde_json::Value>>,
+    bad_request_detail: Option<BadRequestDetail>,
+}
+
+#[derive(Deserialize)]
+struct BadRequestDetail {
+    #[serde(default)]
+    fields: Option<Vec<FieldViolation>>,
+}
+
+fn api_error(
+    info: &EndpointInfo,
+    status: u16,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> ApiError {
+    let parsed = serde_json::from_slice::<ApiErrorBody>(body)
+        .ok()
+        .filter(|b| b.error_code.is_some() || b.detail.is_some() || b.reason.is_some());
+    let header_u64 = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    let mut error = ApiError {
+        status,
+        method: info.method,
+        endpoint: info.type_name,
+        error_code: None,
+        detail: None,
+        reason: None,
+        parameters: Vec::new(),
+        field_violations: Vec::new(),
+        retry_after: headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after),
+        rate_limit: RateLimit {
+            limit: header_u64("ratelimit-limit"),
+            remaining: header_u64("ratelimit-remaining"),
+        },
+        raw_body: None,
+    };
+    match parsed {
+        Some(b) => {
+            error.error_code = b.error_code;
+            error.detail = b.detail;
+            error.reason = b.reason;
+            error.parameters = b.parameters.unwrap_or_default();
+            error.field_violations = b
+                .bad_request_detail
+                .and_then(|d| d.fields)
+                .unwrap_or_default();
+        }
+        None if !body.is_empty() => error.raw_body = Some(redacted_excerpt(body)),
+        None => {}
+    }
+    error
+}
+
+/// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let now = jiff::Timestamp::now();
+    let wait = when.duration_since(now);
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+/// A body excerpt for errors, with the values of secret-bearing JSON members replaced.
+pub(crate) fn redacted_excerpt(body: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            redact(&mut value);
+            excerpt(value.to_string().as_bytes())
+        }
+        Err(_) => excerpt(body),
+    }
+}
+
+fn redact(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if SENSITIVE_KEYS.contains(&k.as_str()) {
+                    *v = serde_json::Value::String(crate::validate::REDACTED.to_string());
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn excerpts_hide_secrets() {
+        let body = br#"{"id":"x","secret":"mdb_sa_sk_topsecret","nested":[{"password":"p"}]}"#;
+        let e = redacted_excerpt(body);
+        assert!(!e.contains("topsecret"), "{e}");
+        assert!(!e.contains("\"p\""), "{e}");
+        assert!(e.contains("<redacted>"));
+    }
+}
