@@ -1,0 +1,335 @@
+//! Parsing `#[atlas_endpoint(METHOD, "TEMPLATE", key = value, …)]`.
+//!
+//! Parsing never stops at the first problem: each bad argument is recorded in the
+//! [`Ctxt`] and skipped, so one build reports every mistake.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::ext::IdentExt;
+use syn::parse::{ParseStream, Parser};
+use syn::{Ident, LitStr, Token};
+
+use crate::ctxt::{Ctxt, suggest};
+
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+const KEYS: &[&str] = &["version", "response", "pattern", "operation_id", "crate"];
+
+/// The attribute's arguments, as far as they could be read.
+pub struct Args {
+    pub method: Option<(String, Ident)>,
+    pub template: Option<LitStr>,
+    pub version: Option<LitStr>,
+    pub response: Option<syn::Type>,
+    /// `pattern(name = "regex", …)`.
+    pub patterns: Vec<(Ident, LitStr)>,
+    pub operation_id: Option<LitStr>,
+    pub krate: Option<syn::Path>,
+}
+
+pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
+    let mut args = Args {
+        method: None,
+        template: None,
+        version: None,
+        response: None,
+        patterns: Vec::new(),
+        operation_id: None,
+        krate: None,
+    };
+    let parser = |input: ParseStream| {
+        parse_all(cx, input, &mut args);
+        Ok(())
+    };
+    if let Err(e) = parser.parse2(tokens) {
+        cx.syn_error(e);
+    }
+    if args.method.is_none() && !cx.has_errors() {
+        cx.error_at(
+            Span::call_site(),
+            "expected the HTTP method first: #[atlas_endpoint(POST, \"/orgs/{orgId}/…\")]",
+        );
+    }
+    args
+}
+
+fn parse_all(cx: &Ctxt, input: ParseStream, args: &mut Args) {
+    let mut position = 0;
+    while !input.is_empty() {
+        if let Err(e) = parse_one(cx, input, args, position) {
+            cx.syn_error(e);
+            skip_to_comma(input);
+        }
+        position += 1;
+        if input.is_empty() {
+            break;
+        }
+        if let Err(e) = input.parse::<Token![,]>() {
+            cx.syn_error(e);
+            skip_to_comma(input);
+            let _ = input.parse::<Token![,]>();
+        }
+    }
+    if args.template.is_none() && args.method.is_some() {
+        cx.error_at(
+            Span::call_site(),
+            "expected the path template after the method: #[atlas_endpoint(GET, \"/orgs/{orgId}\")]",
+        );
+    }
+}
+
+fn skip_to_comma(input: ParseStream) {
+    while !input.is_empty() && !input.peek(Token![,]) {
+        let _ = input.parse::<TokenTree>();
+    }
+}
+
+fn parse_one(cx: &Ctxt, input: ParseStream, args: &mut Args, position: usize) -> syn::Result<()> {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        if args.template.is_some() {
+            cx.error_spanned_by(&lit, "a second path template; an endpoint has one");
+        } else {
+            if args.method.is_none() {
+                cx.error_spanned_by(
+                    &lit,
+                    "expected the HTTP method before the path template, e.g. GET or POST",
+                );
+            }
+            args.template = Some(lit);
+        }
+        return Ok(());
+    }
+    let key = Ident::parse_any(input)?;
+    let name = key.to_string();
+    if input.peek(Token![=]) {
+        input.parse::<Token![=]>()?;
+        return parse_keyed(cx, input, args, &key, &name);
+    }
+    if input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in input);
+        if name == "pattern" {
+            parse_patterns(cx, &content, args);
+        } else {
+            unknown_key(cx, &key, &name);
+        }
+        return Ok(());
+    }
+    // A bare word: the method, in first position.
+    if position == 0 && args.method.is_none() {
+        if METHODS.contains(&name.as_str()) {
+            args.method = Some((name, key));
+        } else {
+            let upper = name.to_ascii_uppercase();
+            let hint = if METHODS.contains(&upper.as_str()) {
+                format!("; write it in capitals: {upper}")
+            } else {
+                String::new()
+            };
+            cx.error_spanned_by(
+                &key,
+                format!(
+                    "unknown HTTP method `{name}`: expected one of {}{hint}",
+                    METHODS.join(", ")
+                ),
+            );
+            // Keep going as if a method was given, so later checks still run.
+            args.method = Some(("POST".into(), Ident::new("POST", key.span())));
+        }
+        return Ok(());
+    }
+    if KEYS.contains(&name.as_str()) {
+        cx.error_spanned_by(&key, format!("`{name}` needs a value: `{name} = …`"));
+    } else {
+        unknown_key(cx, &key, &name);
+    }
+    Ok(())
+}
+
+fn unknown_key(cx: &Ctxt, key: &Ident, name: &str) {
+    let hint = match suggest(name, KEYS) {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => format!("; expected one of {}", KEYS.join(", ")),
+    };
+    cx.error_spanned_by(key, format!("unknown argument `{name}`{hint}"));
+}
+
+fn parse_keyed(
+    cx: &Ctxt,
+    input: ParseStream,
+    args: &mut Args,
+    key: &Ident,
+    name: &str,
+) -> syn::Result<()> {
+    let duplicate = |taken: bool| {
+        if taken {
+            cx.error_spanned_by(key, format!("`{name}` is given twice"));
+        }
+    };
+    match name {
+        "version" => {
+            let lit: LitStr = input.parse()?;
+            duplicate(args.version.is_some());
+            if !is_valid_version(&lit.value()) {
+                cx.error_spanned_by(
+                    &lit,
+                    format!(
+                        "malformed version {:?}: expected a date YYYY-MM-DD (e.g. \"2024-08-05\") or \"preview\"",
+                        lit.value()
+                    ),
+                );
+            }
+            args.version = Some(lit);
+        }
+        "response" => {
+            let ty: syn::Type = input.parse()?;
+            duplicate(args.response.is_some());
+            args.response = Some(ty);
+        }
+        "operation_id" => {
+            let lit: LitStr = input.parse()?;
+            duplicate(args.operation_id.is_some());
+            let v = lit.value();
+            if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                cx.error_spanned_by(&lit, "an operationId is a camelCase name, e.g. \"createOrgServiceAccountSecret\"");
+            }
+            args.operation_id = Some(lit);
+        }
+        "crate" => {
+            let lit: LitStr = input.parse()?;
+            duplicate(args.krate.is_some());
+            match lit.parse::<syn::Path>() {
+                Ok(p) => args.krate = Some(p),
+                Err(_) => cx.error_spanned_by(&lit, "expected a path, e.g. crate = \"::atlas_runtime\""),
+            }
+        }
+        "pattern" => {
+            cx.error_spanned_by(
+                key,
+                "write path patterns as pattern(name = \"regex\", …)",
+            );
+            skip_to_comma(input);
+        }
+        _ => {
+            unknown_key(cx, key, name);
+            skip_to_comma(input);
+        }
+    }
+    Ok(())
+}
+
+fn parse_patterns(cx: &Ctxt, content: ParseStream, args: &mut Args) {
+    while !content.is_empty() {
+        let one = (|| -> syn::Result<(Ident, LitStr)> {
+            let name = Ident::parse_any(content)?;
+            content.parse::<Token![=]>()?;
+            let lit: LitStr = content.parse()?;
+            Ok((name, lit))
+        })();
+        match one {
+            Ok((name, lit)) => {
+                if args.patterns.iter().any(|(n, _)| *n == name) {
+                    cx.error_spanned_by(&name, format!("pattern for `{name}` is given twice"));
+                }
+                args.patterns.push((name, lit));
+            }
+            Err(e) => {
+                cx.syn_error(e);
+                skip_to_comma(content);
+            }
+        }
+        if content.is_empty() {
+            break;
+        }
+        if let Err(e) = content.parse::<Token![,]>() {
+            cx.syn_error(e);
+            skip_to_comma(content);
+            let _ = content.parse::<Token![,]>();
+        }
+    }
+}
+
+/// `YYYY-MM-DD` with a real month and day, or `preview`.
+pub fn is_valid_version(v: &str) -> bool {
+    if v == "preview" {
+        return true;
+    }
+    let b = v.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        v.get(r)?
+            .chars()
+            .try_fold(0u32, |acc, c| Some(acc * 10 + c.to_digit(10)?))
+    };
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d) && y >= 2000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn errors(tokens: TokenStream) -> Vec<String> {
+        let cx = Ctxt::default();
+        let _ = parse(&cx, tokens);
+        let errs = cx.into_compile_errors().to_string();
+        errs.split("compile_error !")
+            .skip(1)
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn full_form() {
+        let cx = Ctxt::default();
+        let a = parse(
+            &cx,
+            quote!(POST, "/orgs/{orgId}", version = "2024-08-05", response = Foo,
+                pattern(orgId = "^x$"), operation_id = "createX", crate = "::atlas_runtime"),
+        );
+        assert!(!cx.has_errors());
+        assert_eq!(a.method.unwrap().0, "POST");
+        assert_eq!(a.template.unwrap().value(), "/orgs/{orgId}");
+        assert_eq!(a.version.unwrap().value(), "2024-08-05");
+        assert_eq!(a.patterns.len(), 1);
+        assert!(a.response.is_some() && a.krate.is_some() && a.operation_id.is_some());
+    }
+
+    #[test]
+    fn every_error_at_once() {
+        let e = errors(quote!(FETCH, "/x", verison = "2024-08-05", version = "2024-13-01", foo = 1));
+        assert_eq!(e.len(), 4, "{e:?}");
+        assert!(e[0].contains("unknown HTTP method"));
+        assert!(e[1].contains("did you mean `version`"));
+        assert!(e[2].contains("malformed version"));
+        assert!(e[3].contains("unknown argument `foo`"));
+    }
+
+    #[test]
+    fn lowercase_method_hint() {
+        let e = errors(quote!(post, "/x"));
+        assert!(e[0].contains("write it in capitals: POST"), "{e:?}");
+    }
+
+    #[test]
+    fn versions() {
+        assert!(is_valid_version("2024-08-05"));
+        assert!(is_valid_version("2024-02-29"));
+        assert!(!is_valid_version("2023-02-29"));
+        assert!(!is_valid_version("2024-8-05"));
+        assert!(!is_valid_version("v2"));
+        assert!(is_valid_version("preview"));
+    }
+}

@@ -1,0 +1,405 @@
+//! Code emission. Generated code is data (`INFO`) plus one runtime call per field and
+//! rule; everything with logic lives in `atlas_runtime`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::fields::NumberLit;
+use crate::model::{BodyKind, Field, Location, Model, is_string, option_inner};
+use crate::template::Piece;
+
+pub struct Input<'a> {
+    pub krate: &'a syn::Path,
+    pub ident: &'a syn::Ident,
+    pub vis: &'a syn::Visibility,
+    pub version: Option<String>,
+    pub operation_id: Option<String>,
+    pub response: TokenStream,
+    pub unit: bool,
+}
+
+pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
+    let Input {
+        krate, ident, vis, ..
+    } = input;
+    let response = &input.response;
+    let info = info(input, model);
+    let validate = validate(krate, model);
+    let write_path = write_path(krate, model);
+    let write_query = write_params(krate, model, Location::Query);
+    let write_headers = write_params(krate, model, Location::Header);
+    let write_body = write_body(krate, model);
+    let constructor = constructor(input, model);
+    let setters = setters(input.vis, model);
+
+    quote! {
+        impl #krate::Endpoint for #ident {
+            type Response = #response;
+            const INFO: #krate::EndpointInfo = #info;
+            #validate
+            #write_path
+            #write_query
+            #write_headers
+            #write_body
+        }
+
+        impl #ident {
+            /// Method, template, version and parameters of this endpoint.
+            pub const INFO: #krate::EndpointInfo = <Self as #krate::Endpoint>::INFO;
+
+            #constructor
+            #setters
+
+            /// Validates this call, sends it and decodes the answer.
+            ///
+            /// Invalid input is refused before any I/O, with every violation at once.
+            ///
+            /// # Errors
+            /// [`Error`](#krate::Error): its variant says how far the call got.
+            #vis fn send(&self, client: &#krate::Client) -> ::core::result::Result<#response, #krate::Error> {
+                client.send(self)
+            }
+        }
+    }
+}
+
+fn info(input: &Input, model: &Model) -> TokenStream {
+    let krate = input.krate;
+    let method = format_ident!(
+        "{}",
+        match model.method.as_str() {
+            "GET" => "Get",
+            "PUT" => "Put",
+            "PATCH" => "Patch",
+            "DELETE" => "Delete",
+            _ => "Post",
+        }
+    );
+    let template = model.template.as_ref().map(|t| t.value()).unwrap_or_default();
+    let version = opt_str(&input.version);
+    let operation_id = opt_str(&input.operation_id);
+    let type_name = input.ident.to_string();
+    let params = model.fields.iter().map(|f| param_info(krate, f));
+    let body = format_ident!(
+        "{}",
+        match model.body {
+            BodyKind::None => "None",
+            BodyKind::Object => "Object",
+            BodyKind::Whole => "Whole",
+        }
+    );
+    quote! {
+        #krate::EndpointInfo::__new(
+            #krate::Method::#method,
+            #template,
+            #version,
+            #operation_id,
+            #type_name,
+            &[#(#params),*],
+            #krate::BodyKind::#body,
+        )
+    }
+}
+
+fn opt_str(v: &Option<String>) -> TokenStream {
+    match v {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
+    let field = f.ident.to_string();
+    let field = field.strip_prefix("r#").unwrap_or(&field);
+    let api_name = &f.api_name;
+    let location = location_ident(f.location);
+    let required = f.required();
+    let sensitive = f.attrs.sensitive;
+    let encoded = f.attrs.encoded.is_some();
+    let mut constraints: Vec<TokenStream> = f
+        .patterns
+        .iter()
+        .map(|(lit, p)| {
+            let tables = p.to_tokens(krate, lit);
+            quote!(#krate::Constraint::Pattern(#tables))
+        })
+        .collect();
+    if let Some(r) = &f.attrs.range {
+        let bound = |b: &Option<(NumberLit, bool)>| match b {
+            Some((n, exclusive)) => {
+                let value = number(krate, n);
+                quote!(::core::option::Option::Some(#krate::Bound { value: #value, exclusive: #exclusive }))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let (min, max) = (bound(&r.min), bound(&r.max));
+        constraints.push(quote!(#krate::Constraint::Range { min: #min, max: #max }));
+    }
+    if let Some(l) = &f.attrs.length {
+        let opt = |v: Option<usize>| match v {
+            Some(n) => quote!(::core::option::Option::Some(#n)),
+            None => quote!(::core::option::Option::None),
+        };
+        let (min, max) = (opt(l.min), opt(l.max));
+        constraints.push(quote!(#krate::Constraint::Length { min: #min, max: #max }));
+    }
+    quote! {
+        #krate::ParamInfo::__new(
+            #field, #api_name, #krate::Location::#location,
+            #required, #sensitive, #encoded, &[#(#constraints),*],
+        )
+    }
+}
+
+fn number(krate: &syn::Path, n: &NumberLit) -> TokenStream {
+    let sign = if n.negative { quote!(-) } else { quote!() };
+    match &n.lit {
+        syn::Lit::Float(f) => {
+            let v = f.base10_digits();
+            let lit = proc_macro2::Literal::f64_unsuffixed(v.parse().unwrap_or(0.0));
+            quote!(#krate::Number::Float(#sign #lit))
+        }
+        other => {
+            let v = match other {
+                syn::Lit::Int(i) => i.base10_digits().parse::<i128>().unwrap_or(0),
+                _ => 0,
+            };
+            let lit = proc_macro2::Literal::i128_unsuffixed(v);
+            quote!(#krate::Number::Int(#sign #lit))
+        }
+    }
+}
+
+fn location_ident(l: Location) -> syn::Ident {
+    format_ident!(
+        "{}",
+        match l {
+            Location::Path => "Path",
+            Location::Query => "Query",
+            Location::Header => "Header",
+            Location::Body => "Body",
+            Location::WholeBody => "WholeBody",
+        }
+    )
+}
+
+fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
+    let mut checks = Vec::new();
+    for (i, f) in model.fields.iter().enumerate() {
+        let ident = f.ident;
+        let ty_span = f.ty.span();
+        if f.location == Location::Path {
+            checks.push(quote_spanned!(ty_span=> __v.path(&__params[#i], &self.#ident);));
+        } else {
+            if f.location == Location::Header {
+                checks.push(quote_spanned!(ty_span=> __v.header(&__params[#i], &self.#ident);));
+            }
+            if let Some((lit, _)) = f.patterns.first() {
+                checks.push(quote_spanned!(lit.span()=> __v.pattern(&__params[#i], &self.#ident);));
+            }
+        }
+        if let Some(span) = f.attrs.range.as_ref().and_then(|r| r.span) {
+            checks.push(quote_spanned!(span=> __v.range(&__params[#i], &self.#ident);));
+        }
+        if let Some(span) = f.attrs.length.as_ref().and_then(|r| r.span) {
+            checks.push(quote_spanned!(span=> __v.length(&__params[#i], &self.#ident);));
+        }
+    }
+    let params = if checks.is_empty() {
+        quote!()
+    } else {
+        quote!(let __params = <Self as #krate::Endpoint>::INFO.params;)
+    };
+    let mutability = if checks.is_empty() { quote!() } else { quote!(mut) };
+    quote! {
+        fn validate(&self) -> ::core::result::Result<(), #krate::ValidationError> {
+            #params
+            let #mutability __v = #krate::Validator::new();
+            #(#checks)*
+            __v.finish(<Self as #krate::Endpoint>::INFO.type_name)
+        }
+    }
+}
+
+fn write_path(krate: &syn::Path, model: &Model) -> TokenStream {
+    let steps = model.pieces.iter().map(|p| match p {
+        Piece::Literal(text) => quote!(__path.literal(#text);),
+        Piece::Placeholder(name) => {
+            match model
+                .fields
+                .iter()
+                .find(|f| f.location == Location::Path && f.api_name == *name)
+            {
+                Some(f) => {
+                    let ident = f.ident;
+                    let span = f.ty.span();
+                    if f.attrs.encoded.is_some() {
+                        quote_spanned!(span=> __path.encoded_segment(&self.#ident);)
+                    } else {
+                        quote_spanned!(span=> __path.segment(&self.#ident);)
+                    }
+                }
+                None => quote!(),
+            }
+        }
+    });
+    quote! {
+        fn write_path(&self, __path: &mut #krate::PathWriter) {
+            #(#steps)*
+        }
+    }
+}
+
+fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenStream {
+    let steps: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .filter(|f| f.location == location)
+        .map(|f| {
+            let ident = f.ident;
+            let name = &f.api_name;
+            quote_spanned!(f.ty.span()=> __w.param(#name, &self.#ident);)
+        })
+        .collect();
+    if steps.is_empty() {
+        return quote!();
+    }
+    if location == Location::Query {
+        quote! {
+            fn write_query(&self, __w: &mut #krate::QueryWriter) { #(#steps)* }
+        }
+    } else {
+        quote! {
+            fn write_headers(&self, __w: &mut #krate::HeaderWriter) { #(#steps)* }
+        }
+    }
+}
+
+fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
+    let result = quote!(::core::result::Result<(), #krate::__private::serde_json::Error>);
+    match model.body {
+        BodyKind::None => quote!(),
+        BodyKind::Whole => {
+            let Some(f) = model.fields.iter().find(|f| f.location == Location::WholeBody) else {
+                return quote!();
+            };
+            let ident = f.ident;
+            quote! {
+                fn write_body(&self, __body: &mut #krate::BodyWriter) -> #result {
+                    __body.json(&self.#ident)
+                }
+            }
+        }
+        BodyKind::Object => {
+            let members: Vec<&Field> = model
+                .fields
+                .iter()
+                .filter(|f| f.location == Location::Body)
+                .collect();
+            let serde_path = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
+            let decls = members.iter().map(|f| {
+                let ident = f.ident;
+                let ty = f.ty;
+                let attrs = &f.serde_attrs;
+                quote!(#(#attrs)* #ident: &'__a #ty)
+            });
+            let inits = members.iter().map(|f| {
+                let ident = f.ident;
+                quote!(#ident: &self.#ident)
+            });
+            quote! {
+                fn write_body(&self, __body: &mut #krate::BodyWriter) -> #result {
+                    #[derive(#krate::__private::serde::Serialize)]
+                    #[serde(crate = #serde_path, rename_all = "camelCase")]
+                    struct __AtlasBody<'__a> { #(#decls),* }
+                    __body.json(&__AtlasBody { #(#inits),* })
+                }
+            }
+        }
+    }
+}
+
+fn constructor(input: &Input, model: &Model) -> TokenStream {
+    let vis = input.vis;
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for f in &model.fields {
+        let ident = f.ident;
+        let ty = f.ty;
+        if f.required() {
+            if is_string(ty) {
+                params.push(quote!(#ident: impl ::core::convert::Into<::std::string::String>));
+                inits.push(quote!(#ident: #ident.into()));
+            } else {
+                params.push(quote!(#ident: #ty));
+                inits.push(quote!(#ident));
+            }
+        } else if f.optional {
+            inits.push(quote!(#ident: ::core::option::Option::None));
+        } else {
+            inits.push(quote!(#ident: ::core::default::Default::default()));
+        }
+    }
+    let build = if input.unit {
+        quote!(Self)
+    } else {
+        quote!(Self { #(#inits),* })
+    };
+    quote! {
+        /// Creates the call from its required fields; set optional ones with the
+        /// chainable setters.
+        #[must_use]
+        #[allow(clippy::too_many_arguments)]
+        #vis fn new(#(#params),*) -> Self {
+            #build
+        }
+    }
+}
+
+fn setters(vis: &syn::Visibility, model: &Model) -> TokenStream {
+    let setters = model.fields.iter().filter(|f| !f.required()).map(|f| {
+        let ident = f.ident;
+        let doc = format!("Sets `{}` ({}).", f.api_name, location_word(f.location));
+        match option_inner(f.ty) {
+            Some(inner) if is_string(inner) => quote! {
+                #[doc = #doc]
+                #[must_use]
+                #vis fn #ident(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+                    self.#ident = ::core::option::Option::Some(value.into());
+                    self
+                }
+            },
+            Some(inner) => quote! {
+                #[doc = #doc]
+                #[must_use]
+                #vis fn #ident(mut self, value: #inner) -> Self {
+                    self.#ident = ::core::option::Option::Some(value);
+                    self
+                }
+            },
+            None => {
+                let ty = f.ty;
+                quote! {
+                    #[doc = #doc]
+                    #[must_use]
+                    #vis fn #ident(mut self, value: #ty) -> Self {
+                        self.#ident = value;
+                        self
+                    }
+                }
+            }
+        }
+    });
+    quote!(#(#setters)*)
+}
+
+fn location_word(l: Location) -> &'static str {
+    match l {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Body => "body member",
+        Location::WholeBody => "the whole body",
+    }
+}

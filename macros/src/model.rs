@@ -1,0 +1,351 @@
+//! From parsed input to a checked model of the endpoint: every placeholder bound to one
+//! field, every field given a location and API name, every rule compiled. All problems go
+//! to the [`Ctxt`]; what could be understood is still returned.
+
+use syn::{Fields, Ident, LitStr};
+
+use crate::args::Args;
+use crate::ctxt::Ctxt;
+use crate::fields::{self, FieldAttrs, Role};
+use crate::pattern::{self, CompiledPattern};
+use crate::template::{self, Piece, camel_case, snake_case};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Body,
+    WholeBody,
+}
+
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a syn::Type,
+    pub api_name: String,
+    pub location: Location,
+    pub attrs: FieldAttrs,
+    /// Syntactically `Option<…>`.
+    pub optional: bool,
+    pub patterns: Vec<(LitStr, CompiledPattern)>,
+    /// The field's `#[serde(…)]` attributes, honoured for body members.
+    pub serde_attrs: Vec<&'a syn::Attribute>,
+}
+
+impl Field<'_> {
+    pub fn required(&self) -> bool {
+        !self.optional && !self.attrs.default
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    None,
+    Object,
+    Whole,
+}
+
+pub struct Model<'a> {
+    pub method: String,
+    pub template: Option<LitStr>,
+    pub pieces: Vec<Piece>,
+    pub fields: Vec<Field<'a>>,
+    pub body: BodyKind,
+}
+
+pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
+    let method = args
+        .method
+        .as_ref()
+        .map(|(m, _)| m.clone())
+        .unwrap_or_else(|| "GET".into());
+
+    // The template.
+    let mut pieces = Vec::new();
+    if let Some(t) = &args.template {
+        let (p, problems) = template::parse(&t.value());
+        for problem in problems {
+            cx.error_spanned_by(t, problem);
+        }
+        pieces = p;
+    }
+    let placeholders: Vec<&str> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Placeholder(n) => Some(n.as_str()),
+            Piece::Literal(_) => None,
+        })
+        .collect();
+
+    // Fields and their explicit roles.
+    let mut fields: Vec<Field> = Vec::new();
+    let mut bound: Vec<Option<&Ident>> = vec![None; placeholders.len()];
+    for f in item_fields.iter() {
+        let Some(ident) = f.ident.as_ref() else { continue };
+        let attrs = fields::parse(cx, &f.attrs);
+        let serde_attrs: Vec<&syn::Attribute> =
+            f.attrs.iter().filter(|a| a.path().is_ident("serde")).collect();
+        let name = ident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        let by_name = placeholders
+            .iter()
+            .position(|p| snake_case(p) == name || *p == name);
+
+        let (location, api_name, placeholder) = match &attrs.role {
+            Some((Role::Path(Some(lit)), _)) => {
+                let wanted = lit.value();
+                match placeholders.iter().position(|p| *p == wanted) {
+                    Some(i) => (Location::Path, wanted, Some(i)),
+                    None => {
+                        cx.error_spanned_by(
+                            lit,
+                            format!(
+                                "`{wanted}` is not a placeholder of the path template{}",
+                                listing(&placeholders)
+                            ),
+                        );
+                        (Location::Path, wanted, None)
+                    }
+                }
+            }
+            Some((Role::Path(None), span)) => match by_name {
+                Some(i) => (Location::Path, placeholders[i].to_string(), Some(i)),
+                None => {
+                    cx.error_at(
+                        *span,
+                        format!(
+                            "field `{name}` matches no placeholder of the path template{}; \
+                             name one: #[atlas(path = \"…\")]",
+                            listing(&placeholders)
+                        ),
+                    );
+                    (Location::Path, camel_case(&name), None)
+                }
+            },
+            Some((Role::Query(lit), _)) => (
+                Location::Query,
+                lit.as_ref().map(LitStr::value).unwrap_or_else(|| camel_case(&name)),
+                None,
+            ),
+            Some((Role::Header(lit), _)) => (Location::Header, lit.value(), None),
+            Some((Role::Body, _)) => (Location::WholeBody, camel_case(&name), None),
+            None => match by_name {
+                Some(i) => (Location::Path, placeholders[i].to_string(), Some(i)),
+                None => (
+                    Location::Body,
+                    serde_rename(&serde_attrs).unwrap_or_else(|| camel_case(&name)),
+                    None,
+                ),
+            },
+        };
+        if let Some(i) = placeholder {
+            match bound[i] {
+                Some(other) => cx.error_spanned_by(
+                    ident,
+                    format!(
+                        "placeholder `{{{}}}` is already bound to field `{other}`",
+                        placeholders[i]
+                    ),
+                ),
+                None => bound[i] = Some(ident),
+            }
+        }
+        if let Some(span) = attrs.encoded
+            && location != Location::Path
+        {
+            cx.error_at(span, "`encoded` applies to path fields only");
+        }
+        let optional = option_inner(&f.ty).is_some();
+        if location == Location::Path && optional {
+            cx.error_spanned_by(
+                &f.ty,
+                "a path value is always required: use the plain type, not `Option`",
+            );
+        }
+        let mut patterns = Vec::new();
+        for lit in &attrs.patterns {
+            if let Some(p) = compile_pattern(cx, lit) {
+                patterns.push((lit.clone(), p));
+            }
+        }
+        fields.push(Field {
+            ident,
+            ty: &f.ty,
+            api_name,
+            location,
+            attrs,
+            optional,
+            patterns,
+            serde_attrs,
+        });
+    }
+
+    // Every placeholder has its field.
+    if let Some(t) = &args.template {
+        for (i, p) in placeholders.iter().enumerate() {
+            if bound[i].is_none() {
+                cx.error_spanned_by(
+                    t,
+                    format!(
+                        "placeholder `{{{p}}}` has no field: add `pub {}: String` or mark a field #[atlas(path = \"{p}\")]",
+                        snake_case(p)
+                    ),
+                );
+            }
+        }
+    }
+
+    // Path patterns from the attribute.
+    for (name, lit) in &args.patterns {
+        let key = name.to_string();
+        let Some(i) = placeholders.iter().position(|p| *p == key) else {
+            cx.error_spanned_by(
+                name,
+                format!(
+                    "`{key}` is not a placeholder of the path template{}",
+                    listing(&placeholders)
+                ),
+            );
+            compile_pattern(cx, lit);
+            continue;
+        };
+        let compiled = compile_pattern(cx, lit);
+        if let (Some(p), Some(field)) = (
+            compiled,
+            bound[i].and_then(|id| fields.iter_mut().find(|f| f.ident == id)),
+        ) {
+            field.patterns.insert(0, (lit.clone(), p));
+        }
+    }
+
+    // The body.
+    let whole: Vec<usize> = (0..fields.len())
+        .filter(|&i| fields[i].location == Location::WholeBody)
+        .collect();
+    let members: Vec<usize> = (0..fields.len())
+        .filter(|&i| fields[i].location == Location::Body)
+        .collect();
+    for &i in whole.iter().skip(1) {
+        cx.error_at(
+            fields[i].attrs.role.as_ref().map_or(fields[i].ident.span(), |r| r.1),
+            format!(
+                "two fields are the whole body (`{}` and `{}`): an endpoint has one body",
+                fields[whole[0]].ident, fields[i].ident
+            ),
+        );
+    }
+    if let Some(&w) = whole.first() {
+        for &i in &members {
+            cx.error_spanned_by(
+                fields[i].ident,
+                format!(
+                    "field `{}` would be a body member, but `{}` is the whole body; \
+                     mark it #[atlas(query)], #[atlas(header = \"…\")] or bind it to the path",
+                    fields[i].ident, fields[w].ident
+                ),
+            );
+        }
+    } else if matches!(method.as_str(), "GET" | "DELETE") {
+        for &i in &members {
+            cx.error_spanned_by(
+                fields[i].ident,
+                format!(
+                    "{method} requests carry no body, so field `{}` needs a place: \
+                     #[atlas(query)], #[atlas(header = \"…\")], a path placeholder, \
+                     or #[atlas(body)] for an operation the spec gives a body",
+                    fields[i].ident
+                ),
+            );
+        }
+    }
+    let body = if !whole.is_empty() {
+        BodyKind::Whole
+    } else if !members.is_empty() {
+        BodyKind::Object
+    } else {
+        BodyKind::None
+    };
+
+    Model {
+        method,
+        template: args.template.clone(),
+        pieces,
+        fields,
+        body,
+    }
+}
+
+fn compile_pattern(cx: &Ctxt, lit: &LitStr) -> Option<CompiledPattern> {
+    match pattern::compile(&lit.value()) {
+        Ok(p) => Some(p),
+        Err(message) => {
+            cx.error_spanned_by(lit, format!("invalid pattern: {message}"));
+            None
+        }
+    }
+}
+
+fn listing(placeholders: &[&str]) -> String {
+    if placeholders.is_empty() {
+        " (it has none)".into()
+    } else {
+        let names: Vec<String> = placeholders.iter().map(|p| format!("{{{p}}}")).collect();
+        format!(" (it has {})", names.join(", "))
+    }
+}
+
+/// `#[serde(rename = "x")]` or `#[serde(rename(serialize = "x"))]`, for metadata.
+fn serde_rename(attrs: &[&syn::Attribute]) -> Option<String> {
+    let mut found = None;
+    for attr in attrs {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                if meta.input.peek(syn::Token![=]) {
+                    found = Some(meta.value()?.parse::<LitStr>()?.value());
+                } else {
+                    meta.parse_nested_meta(|m| {
+                        if m.path.is_ident("serialize") {
+                            found = Some(m.value()?.parse::<LitStr>()?.value());
+                        } else {
+                            let _ = m.value()?.parse::<LitStr>()?;
+                        }
+                        Ok(())
+                    })?;
+                }
+            } else if meta.input.peek(syn::Token![=]) {
+                let _ = meta.value()?.parse::<syn::Lit>()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _ = content.parse::<proc_macro2::TokenStream>()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+/// The `T` of `Option<T>` (also `std::option::Option<T>`).
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}
+
+/// Whether `ty` is spelled `String` (constructors then take `impl Into<String>`).
+pub fn is_string(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_empty()))
+}

@@ -1,0 +1,1486 @@
+//! Compiling `pattern` constraints into byte-DFA tables at macro-expansion time.
+//!
+//! # Why
+//!
+//! `#[atlas_endpoint]` accepts `pattern(orgId = "^([a-f0-9]{24})$")` and
+//! `#[atlas(pattern = "…")]`. Checking such a pattern must not cost a regex compilation at
+//! run time (nor a `regex` dependency in every user's binary): the macro does all the work
+//! here, once, and emits plain tables that `atlas_runtime::Pattern::is_match` walks one
+//! byte at a time. A pattern that cannot be compiled is reported by the macro, at the
+//! pattern literal, with a one-line message.
+//!
+//! # Meaning
+//!
+//! The patterns come from the Atlas Admin API specification and are enforced by the Atlas
+//! server, which is written in Java; the specification is JSON Schema. Both agree on what
+//! we implement, which differs from Rust's `regex` defaults:
+//!
+//! * A pattern is an unanchored **search**: `\d+` accepts `"xx1234yy"`. Nothing is added
+//!   around the pattern; `^` and `$` pin it to the start and end of the text (no
+//!   multi-line mode unless the pattern asks for it with `(?m)`).
+//! * `\d`, `\w`, `\s`, `\b` (and their negations) are **ASCII**, as in Java:
+//!   `\d` = `[0-9]`, `\w` = `[a-zA-Z_0-9]`, `\s` = `[ \t\n\x0B\f\r]`, `\b` is the boundary
+//!   between `\w` and `\W`. Unicode properties (`\p{L}`, `\p{N}`, …) and literal non-ASCII
+//!   characters keep their Unicode meaning, so `^[\p{L}\p{N}\-_.,' ]*$` accepts
+//!   `"Zoë 東京"` while `^[\d]{3}$` rejects the Arabic-Indic digit `٣`.
+//! * A few more constructs are given their Java meaning where Rust's syntax reads them
+//!   differently: `.` does not match Java's line terminators (`\n`, `\r`, U+0085, U+2028,
+//!   U+2029) unless `(?s)` is on; `\v` is Java's vertical-whitespace class; `\<` and `\>` are
+//!   the literal characters; the POSIX names `\p{Alpha}`, `\p{Digit}`, `\p{Punct}`, … are
+//!   ASCII classes.
+//! * Constructs that Java reads differently and that we cannot express are rejected rather
+//!   than silently given another meaning: `[[:alpha:]]`, the class operators `--` and `~~`,
+//!   `\b{start}`-style boundaries, the flags `U` and `R` and turning `u` off. Look-around
+//!   and backreferences cannot be compiled to a finite automaton and are rejected too.
+//!
+//! # How
+//!
+//! 1. Parse with `regex_syntax::ast`, then rewrite the AST in place (keeping the original
+//!    spans, so later errors still point into the user's text): Perl classes become the
+//!    equivalent ASCII bracket classes, `\b`/`\B` become `(?-u:\b)`/`(?-u:\B)`, and so on.
+//! 2. Translate to HIR, compile a Thompson NFA, determinize it with
+//!    `regex_automata::dfa::dense` (unanchored start, size-limited, Unicode word boundaries
+//!    off so no "quit" state can exist).
+//! 3. Walk the DFA from its unanchored start state over one representative byte per byte
+//!    class. `regex-automata` reports matches one byte late, so *any* match state (or a
+//!    match after end of input) means "a match exists": all of them become our absorbing
+//!    `MATCH` state, and the end-of-input transition becomes `eoi_match`.
+//! 4. Minimize the result for *our* semantics (Hopcroft), drop byte classes that behave the
+//!    same, and number the states: 0 = `DEAD`, 1 = `MATCH`, then breadth-first from the
+//!    start. The output is deterministic, so expansion is reproducible.
+
+use std::collections::{HashMap, VecDeque};
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use regex_automata::{
+    Anchored,
+    dfa::{Automaton, StartKind, dense},
+    nfa::thompson::{self, WhichCaptures},
+    util::{primitives::StateID, start},
+};
+use regex_syntax::{
+    ast::{
+        self, Ast, AssertionKind, ClassBracketed, ClassPerl, ClassPerlKind, ClassSet,
+        ClassSetBinaryOpKind, ClassSetItem, ClassSetRange, ClassSetUnion, ClassUnicode,
+        ClassUnicodeKind, Flag, Flags, FlagsItem, FlagsItemKind, GroupKind, LiteralKind,
+        Span, SpecialLiteralKind,
+    },
+    hir::{self, Hir},
+};
+
+/// The dense DFA built by `regex-automata`.
+type DenseDfa = dense::DFA<Vec<u32>>;
+
+/// The state that can never reach a match (all its transitions lead to itself).
+const DEAD: u32 = 0;
+/// The state after a match was seen: absorbing, since only existence matters.
+const MATCH: u32 = 1;
+
+/// Limit on the Thompson NFA built from the pattern.
+const NFA_SIZE_LIMIT: usize = 4 << 20;
+/// Limit on the memory used by determinization.
+const DETERMINIZE_SIZE_LIMIT: usize = 8 << 20;
+/// Limit on the dense DFA itself.
+const DFA_SIZE_LIMIT: usize = 4 << 20;
+/// Our state ids are `u16`.
+const MAX_STATES: usize = u16::MAX as usize + 1;
+
+/// A pattern compiled to the byte-DFA tables read by `atlas_runtime::Pattern`.
+///
+/// Invariants: `transitions.len() == states × stride`; state 0 is `DEAD` and state 1 is
+/// `MATCH` (both absorbing); every `classes` entry is `< stride`; every transition and
+/// `start` is `< states`; `eoi_match.len() == states`, `eoi_match[0] == false`,
+/// `eoi_match[1] == true`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompiledPattern {
+    /// Byte → equivalence class.
+    pub classes: [u8; 256],
+    /// Number of byte classes (row width).
+    pub stride: usize,
+    /// `states × stride` transitions, row-major.
+    pub transitions: Vec<u16>,
+    /// The state before any byte is read.
+    pub start: u16,
+    /// Per state: does the end of input complete a match?
+    pub eoi_match: Vec<bool>,
+}
+
+impl CompiledPattern {
+    /// Tokens for
+    /// `#krate::Pattern::__from_tables(source, &[..classes..], &[..transitions..], stride,
+    /// start, &[..eoi..])`, usable in a `const` initializer.
+    pub fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
+        let classes = self.classes.iter().map(|&c| Literal::u8_unsuffixed(c));
+        let transitions = self.transitions.iter().map(|&t| Literal::u16_unsuffixed(t));
+        let stride = Literal::usize_unsuffixed(self.stride);
+        let start = Literal::u16_unsuffixed(self.start);
+        let eoi = &self.eoi_match;
+        quote! {
+            #krate::Pattern::__from_tables(
+                #source,
+                &[#(#classes),*],
+                &[#(#transitions),*],
+                #stride,
+                #start,
+                &[#(#eoi),*],
+            )
+        }
+    }
+
+    /// Whether `text` contains a match: the reference interpreter, the same algorithm as
+    /// `atlas_runtime::Pattern::is_match`.
+    pub fn is_match(&self, text: &str) -> bool {
+        let mut state = self.start;
+        if u32::from(state) <= MATCH {
+            return u32::from(state) == MATCH;
+        }
+        for &byte in text.as_bytes() {
+            let class = usize::from(self.classes[usize::from(byte)]);
+            state = self.transitions[usize::from(state) * self.stride + class];
+            if u32::from(state) <= MATCH {
+                return u32::from(state) == MATCH;
+            }
+        }
+        self.eoi_match[usize::from(state)]
+    }
+
+    /// Number of states (including `DEAD` and `MATCH`).
+    #[cfg(test)]
+    fn states(&self) -> usize {
+        self.eoi_match.len()
+    }
+}
+
+/// Checks `source` and compiles it; `Err` is a one-line message meant to be shown at the
+/// pattern literal.
+pub fn compile(source: &str) -> Result<CompiledPattern, String> {
+    let mut ast = ast::parse::ParserBuilder::new()
+        .build()
+        .parse(source)
+        .map_err(|err| parse_error(source, &err))?;
+    JavaRewriter::default()
+        .rewrite(&mut ast)
+        .map_err(|(span, message)| with_snippet(message, source, &span))?;
+    let hir = hir::translate::TranslatorBuilder::new()
+        .unicode(true)
+        .utf8(true)
+        .build()
+        .translate(source, &ast)
+        .map_err(|err| {
+            with_snippet(
+                format!("invalid regex: {}", err.kind()),
+                source,
+                err.span(),
+            )
+        })?;
+    let dfa = build_dfa(&hir)?;
+    let raw = RawTables::walk(&dfa)?;
+    raw.minimize().finish()
+}
+
+// ----------------------------------------------------------------------------------------
+// Errors
+
+/// Maps a `regex-syntax` parse error to our message (its kind's text, not the multi-line
+/// rendering of `Display for ast::Error`).
+fn parse_error(source: &str, err: &ast::Error) -> String {
+    let span = err.span();
+    let snippet = snippet(source, span);
+    let message = match err.kind() {
+        ast::ErrorKind::UnsupportedLookAround => "look-around is not supported: \
+             `(?=…)`, `(?!…)`, `(?<=…)` and `(?<!…)` cannot be checked by a finite automaton; \
+             rewrite the pattern without it (e.g. spell out the alternatives)"
+            .to_owned(),
+        ast::ErrorKind::UnsupportedBackreference => "backreferences are not supported: \
+             they cannot be checked by a finite automaton"
+            .to_owned(),
+        ast::ErrorKind::EscapeUnrecognized if snippet == "\\k" => {
+            "backreferences are not supported: `\\k<name>` cannot be checked by a finite \
+             automaton"
+                .to_owned()
+        }
+        ast::ErrorKind::RepetitionMissing
+            if snippet == "+"
+                && source[..span.start.offset]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| matches!(c, '*' | '+' | '?' | '}')) =>
+        {
+            "possessive quantifiers (`*+`, `++`, `?+`, `{n,m}+`) are not supported; \
+             use the plain quantifier"
+                .to_owned()
+        }
+        kind => format!("invalid regex: {kind}"),
+    };
+    with_snippet(message, source, span)
+}
+
+/// The text of `span` in `source`, or "" if the span does not fall on char boundaries.
+fn snippet<'a>(source: &'a str, span: &Span) -> &'a str {
+    source.get(span.start.offset..span.end.offset).unwrap_or("")
+}
+
+/// Appends "(at `…`)" when the span covers some text, and keeps the message on one line.
+fn with_snippet(message: String, source: &str, span: &Span) -> String {
+    let snippet = snippet(source, span);
+    let message = if snippet.is_empty() || snippet == source {
+        message
+    } else {
+        format!("{message} (at `{}`)", snippet.escape_debug())
+    };
+    message.replace(['\n', '\r'], " ")
+}
+
+fn too_large(detail: impl std::fmt::Display) -> String {
+    format!(
+        "pattern is too large to compile into a DFA ({detail}); \
+         simplify it, e.g. use smaller repetition counts"
+    )
+}
+
+// ----------------------------------------------------------------------------------------
+// Java semantics: AST rewriting
+
+/// Java's `\d`.
+const DIGIT: &[(char, char)] = &[('0', '9')];
+/// Java's `\w`.
+const WORD: &[(char, char)] = &[('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
+/// Java's `\s`: `[ \t\n\x0B\f\r]`.
+const SPACE: &[(char, char)] = &[('\t', '\r'), (' ', ' ')];
+/// Java's line terminators, which `.` does not match without `(?s)`.
+const LINE_TERMINATORS: &[(char, char)] = &[
+    ('\n', '\n'),
+    ('\r', '\r'),
+    ('\u{85}', '\u{85}'),
+    ('\u{2028}', '\u{2029}'),
+];
+/// Java's `\v` (vertical whitespace), not Rust's vertical tab.
+const VERTICAL_SPACE: &[(char, char)] = &[('\n', '\r'), ('\u{85}', '\u{85}'), ('\u{2028}', '\u{2029}')];
+
+/// Java's POSIX property names (`\p{Alpha}`, …), which are ASCII-only in Java; the same
+/// names mean Unicode properties to `regex-syntax`. Java matches them case-sensitively.
+fn java_posix_class(name: &str) -> Option<&'static [(char, char)]> {
+    Some(match name {
+        "ASCII" => &[('\0', '\x7F')],
+        "Alnum" => &[('0', '9'), ('A', 'Z'), ('a', 'z')],
+        "Alpha" => &[('A', 'Z'), ('a', 'z')],
+        "Blank" => &[('\t', '\t'), (' ', ' ')],
+        "Cntrl" => &[('\0', '\x1F'), ('\x7F', '\x7F')],
+        "Digit" => DIGIT,
+        "Graph" => &[('!', '~')],
+        "Lower" => &[('a', 'z')],
+        "Print" => &[(' ', '~')],
+        "Punct" => &[('!', '/'), (':', '@'), ('[', '`'), ('{', '~')],
+        "Space" => SPACE,
+        "Upper" => &[('A', 'Z')],
+        "XDigit" => &[('0', '9'), ('A', 'F'), ('a', 'f')],
+        _ => return None,
+    })
+}
+
+fn literal(span: Span, c: char) -> ast::Literal {
+    ast::Literal {
+        span,
+        kind: LiteralKind::Verbatim,
+        c,
+    }
+}
+
+/// A bracket class `[…]` (or `[^…]`) of the given ranges, every node carrying `span`.
+fn bracket(span: Span, negated: bool, ranges: &[(char, char)]) -> ClassBracketed {
+    let items = ranges
+        .iter()
+        .map(|&(start, end)| {
+            if start == end {
+                ClassSetItem::Literal(literal(span, start))
+            } else {
+                ClassSetItem::Range(ClassSetRange {
+                    span,
+                    start: literal(span, start),
+                    end: literal(span, end),
+                })
+            }
+        })
+        .collect();
+    ClassBracketed {
+        span,
+        negated,
+        kind: ClassSet::Item(ClassSetItem::Union(ClassSetUnion { span, items })),
+    }
+}
+
+fn perl_bracket(class: &ClassPerl) -> ClassBracketed {
+    let ranges = match class.kind {
+        ClassPerlKind::Digit => DIGIT,
+        ClassPerlKind::Word => WORD,
+        ClassPerlKind::Space => SPACE,
+    };
+    bracket(class.span, class.negated, ranges)
+}
+
+fn posix_bracket(class: &ClassUnicode) -> Option<ClassBracketed> {
+    match &class.kind {
+        ClassUnicodeKind::Named(name) => java_posix_class(name)
+            .map(|ranges| bracket(class.span, class.is_negated(), ranges)),
+        _ => None,
+    }
+}
+
+fn is_vertical_tab(lit: &ast::Literal) -> bool {
+    lit.kind == LiteralKind::Special(SpecialLiteralKind::VerticalTab)
+}
+
+/// A rejected construct: where, and why.
+type RewriteError = (Span, String);
+
+/// Rewrites an AST in place so that `regex-syntax` gives it Java's meaning (see the module
+/// documentation), tracking the `s` flag the way the translator scopes flags (until the end
+/// of the enclosing group, across `|`).
+#[derive(Default)]
+struct JavaRewriter {
+    dot_all: bool,
+}
+
+impl JavaRewriter {
+    fn rewrite(&mut self, node: &mut Ast) -> Result<(), RewriteError> {
+        let replacement = match node {
+            Ast::Empty(_) => None,
+            Ast::Literal(lit) => is_vertical_tab(lit)
+                .then(|| Ast::class_bracketed(bracket(lit.span, false, VERTICAL_SPACE))),
+            Ast::Flags(set) => {
+                self.apply_flags(&set.flags)?;
+                None
+            }
+            Ast::Dot(span) => (!self.dot_all)
+                .then(|| Ast::class_bracketed(bracket(**span, true, LINE_TERMINATORS))),
+            Ast::Assertion(assertion) => match assertion.kind {
+                AssertionKind::StartLine
+                | AssertionKind::EndLine
+                | AssertionKind::StartText
+                | AssertionKind::EndText => None,
+                // `(?-u:\b)`: ASCII word boundary, whatever the surrounding flags.
+                AssertionKind::WordBoundary | AssertionKind::NotWordBoundary => {
+                    let span = assertion.span;
+                    let item = |kind| FlagsItem { span, kind };
+                    Some(Ast::group(ast::Group {
+                        span,
+                        kind: GroupKind::NonCapturing(Flags {
+                            span,
+                            items: vec![
+                                item(FlagsItemKind::Negation),
+                                item(FlagsItemKind::Flag(Flag::Unicode)),
+                            ],
+                        }),
+                        ast: Box::new(Ast::assertion((**assertion).clone())),
+                    }))
+                }
+                // Java reads `\<` and `\>` as the escaped characters.
+                AssertionKind::WordBoundaryStartAngle => {
+                    Some(Ast::literal(literal(assertion.span, '<')))
+                }
+                AssertionKind::WordBoundaryEndAngle => {
+                    Some(Ast::literal(literal(assertion.span, '>')))
+                }
+                AssertionKind::WordBoundaryStart
+                | AssertionKind::WordBoundaryEnd
+                | AssertionKind::WordBoundaryStartHalf
+                | AssertionKind::WordBoundaryEndHalf => {
+                    return Err((
+                        assertion.span,
+                        "`\\b{start}`, `\\b{end}`, `\\b{start-half}` and `\\b{end-half}` are \
+                         not supported (not Java syntax); use `\\b`"
+                            .to_owned(),
+                    ));
+                }
+            },
+            Ast::ClassUnicode(class) => posix_bracket(class).map(Ast::class_bracketed),
+            Ast::ClassPerl(class) => Some(Ast::class_bracketed(perl_bracket(class))),
+            Ast::ClassBracketed(class) => {
+                rewrite_class_set(&mut class.kind)?;
+                None
+            }
+            Ast::Repetition(repetition) => {
+                self.rewrite(&mut repetition.ast)?;
+                None
+            }
+            Ast::Group(group) => {
+                let saved = self.dot_all;
+                if let GroupKind::NonCapturing(flags) = &group.kind {
+                    self.apply_flags(flags)?;
+                }
+                self.rewrite(&mut group.ast)?;
+                self.dot_all = saved;
+                None
+            }
+            Ast::Alternation(alternation) => {
+                for branch in &mut alternation.asts {
+                    self.rewrite(branch)?;
+                }
+                None
+            }
+            Ast::Concat(concat) => {
+                for item in &mut concat.asts {
+                    self.rewrite(item)?;
+                }
+                None
+            }
+        };
+        if let Some(replacement) = replacement {
+            *node = replacement;
+        }
+        Ok(())
+    }
+
+    /// Records `s`, and rejects the flags Java reads differently from `regex-syntax`.
+    fn apply_flags(&mut self, flags: &Flags) -> Result<(), RewriteError> {
+        let mut negated = false;
+        for item in &flags.items {
+            let flag = match item.kind {
+                FlagsItemKind::Negation => {
+                    negated = true;
+                    continue;
+                }
+                FlagsItemKind::Flag(flag) => flag,
+            };
+            let rejected = match (flag, negated) {
+                (Flag::DotMatchesNewLine, _) => {
+                    self.dot_all = !negated;
+                    None
+                }
+                (Flag::SwapGreed, false) => Some(
+                    "the `U` flag is not supported: Java reads it as \
+                     UNICODE_CHARACTER_CLASS, but `\\d`, `\\w`, `\\s` and `\\b` are ASCII here",
+                ),
+                (Flag::Unicode, true) => Some(
+                    "turning the `u` flag off is not supported: Unicode classes and \
+                     characters always keep their Unicode meaning",
+                ),
+                (Flag::CRLF, _) => Some("the `R` flag is not supported (not Java syntax)"),
+                _ => None,
+            };
+            if let Some(message) = rejected {
+                return Err((item.span, message.to_owned()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The bracket-class part of [`JavaRewriter`]: Perl classes, POSIX names and `\v` inside
+/// `[…]` become nested classes; syntax Java reads differently is rejected.
+fn rewrite_class_set(set: &mut ClassSet) -> Result<(), RewriteError> {
+    match set {
+        ClassSet::Item(item) => rewrite_class_item(item),
+        ClassSet::BinaryOp(op) => {
+            if op.kind != ClassSetBinaryOpKind::Intersection {
+                return Err((
+                    op.span,
+                    "the class operators `--` and `~~` are not supported (not Java syntax); \
+                     use `&&` with a negated class"
+                        .to_owned(),
+                ));
+            }
+            rewrite_class_set(&mut op.lhs)?;
+            rewrite_class_set(&mut op.rhs)
+        }
+    }
+}
+
+fn rewrite_class_item(item: &mut ClassSetItem) -> Result<(), RewriteError> {
+    let replacement = match item {
+        ClassSetItem::Empty(_) => None,
+        ClassSetItem::Literal(lit) => is_vertical_tab(lit)
+            .then(|| bracket(lit.span, false, VERTICAL_SPACE)),
+        ClassSetItem::Range(range) => {
+            if is_vertical_tab(&range.start) || is_vertical_tab(&range.end) {
+                return Err((
+                    range.span,
+                    "`\\v` is a class (vertical whitespace) in Java and cannot end a range; \
+                     use `\\x0B` for the vertical tab"
+                        .to_owned(),
+                ));
+            }
+            None
+        }
+        ClassSetItem::Ascii(ascii) => {
+            return Err((
+                ascii.span,
+                "POSIX bracket classes like `[[:alpha:]]` are not supported (Java reads them \
+                 as sets of characters); use `\\p{Alpha}`, `\\p{Digit}`, …"
+                    .to_owned(),
+            ));
+        }
+        ClassSetItem::Unicode(class) => posix_bracket(class),
+        ClassSetItem::Perl(class) => Some(perl_bracket(class)),
+        ClassSetItem::Bracketed(class) => {
+            rewrite_class_set(&mut class.kind)?;
+            None
+        }
+        ClassSetItem::Union(union) => {
+            for item in &mut union.items {
+                rewrite_class_item(item)?;
+            }
+            None
+        }
+    };
+    if let Some(replacement) = replacement {
+        *item = ClassSetItem::Bracketed(Box::new(replacement));
+    }
+    Ok(())
+}
+
+// ----------------------------------------------------------------------------------------
+// DFA construction
+
+fn build_dfa(hir: &Hir) -> Result<DenseDfa, String> {
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+                .which_captures(WhichCaptures::None),
+        )
+        .build_from_hir(hir)
+        .map_err(|err| match err.size_limit() {
+            Some(limit) => too_large(format_args!("its NFA exceeds {} MiB", limit >> 20)),
+            None => format!("cannot compile pattern: {err}"),
+        })?;
+    dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Unanchored)
+                // We minimize ourselves, for our own (coarser) notion of equivalence.
+                .minimize(false)
+                .accelerate(false)
+                .specialize_start_states(false)
+                // `\b` was rewritten to ASCII; a Unicode one must fail, not quit.
+                .unicode_word_boundary(false)
+                .dfa_size_limit(Some(DFA_SIZE_LIMIT))
+                .determinize_size_limit(Some(DETERMINIZE_SIZE_LIMIT)),
+        )
+        .build_from_nfa(&nfa)
+        .map_err(|err| {
+            if err.is_size_limit_exceeded() {
+                too_large(format_args!(
+                    "its DFA exceeds {} MiB",
+                    DFA_SIZE_LIMIT.max(DETERMINIZE_SIZE_LIMIT) >> 20
+                ))
+            } else {
+                format!("cannot compile pattern: {err}")
+            }
+        })
+}
+
+/// Tables in our format, before minimization (`u32` ids, no state limit yet).
+struct RawTables {
+    /// Byte → class.
+    classes: [u8; 256],
+    stride: usize,
+    transitions: Vec<u32>,
+    start: u32,
+    eoi_match: Vec<bool>,
+}
+
+/// Breadth-first renumbering of DFA states into [`RawTables`].
+struct Walker<'a> {
+    dfa: &'a DenseDfa,
+    stride: usize,
+    tables: RawTables,
+    ids: HashMap<StateID, u32>,
+    /// States numbered but whose rows are not filled yet.
+    queue: VecDeque<(StateID, u32)>,
+}
+
+impl Walker<'_> {
+    /// Our id for a DFA state: every match state is `MATCH` (a match exists, whatever
+    /// follows), the dead state is `DEAD`, others are numbered on first sight.
+    fn id_of(&mut self, sid: StateID) -> Result<u32, String> {
+        if self.dfa.is_quit_state(sid) {
+            return Err("internal error: the DFA has a quit state".to_owned());
+        }
+        if self.dfa.is_match_state(sid) {
+            return Ok(MATCH);
+        }
+        if self.dfa.is_dead_state(sid) {
+            return Ok(DEAD);
+        }
+        if let Some(&id) = self.ids.get(&sid) {
+            return Ok(id);
+        }
+        let id = u32::try_from(self.tables.eoi_match.len())
+            .map_err(|_| too_large("too many states"))?;
+        self.tables
+            .transitions
+            .extend(std::iter::repeat_n(DEAD, self.stride));
+        self.tables.eoi_match.push(false);
+        self.ids.insert(sid, id);
+        self.queue.push_back((sid, id));
+        Ok(id)
+    }
+}
+
+impl RawTables {
+    /// Renumbers the states reachable from the unanchored start state into our format.
+    fn walk(dfa: &DenseDfa) -> Result<RawTables, String> {
+        // One representative byte per class, classes numbered by first byte.
+        let byte_classes = dfa.byte_classes();
+        let mut class_of_dfa_class: HashMap<u8, u8> = HashMap::new();
+        let mut representatives: Vec<u8> = Vec::new();
+        let mut classes = [0u8; 256];
+        for byte in 0..=u8::MAX {
+            let dfa_class = byte_classes.get(byte);
+            let next_id = class_of_dfa_class.len();
+            let class = match class_of_dfa_class.get(&dfa_class) {
+                Some(&class) => class,
+                None => {
+                    // At most 256 classes, so the id fits in a byte.
+                    let class = u8::try_from(next_id)
+                        .map_err(|_| "internal error: too many byte classes".to_owned())?;
+                    class_of_dfa_class.insert(dfa_class, class);
+                    representatives.push(byte);
+                    class
+                }
+            };
+            classes[usize::from(byte)] = class;
+        }
+        let stride = representatives.len();
+
+        let mut walker = Walker {
+            dfa,
+            stride,
+            tables: RawTables {
+                classes,
+                stride,
+                transitions: [vec![DEAD; stride], vec![MATCH; stride]].concat(),
+                start: DEAD,
+                eoi_match: vec![false, true],
+            },
+            ids: HashMap::new(),
+            queue: VecDeque::new(),
+        };
+        let start_config = start::Config::new().anchored(Anchored::No);
+        let start = dfa
+            .start_state(&start_config)
+            .map_err(|err| format!("internal error: no start state: {err}"))?;
+        walker.tables.start = walker.id_of(start)?;
+        while let Some((sid, id)) = walker.queue.pop_front() {
+            let row = id as usize * stride;
+            for (class, &byte) in representatives.iter().enumerate() {
+                let next = walker.id_of(dfa.next_state(sid, byte))?;
+                walker.tables.transitions[row + class] = next;
+            }
+            walker.tables.eoi_match[id as usize] = dfa.is_match_state(dfa.next_eoi_state(sid));
+        }
+        let tables = walker.tables;
+        Ok(tables)
+    }
+
+    /// Merges equivalent states (Hopcroft's algorithm). Two states are equivalent when
+    /// they accept the same suffixes, acceptance being `eoi_match` at the end of input;
+    /// `DEAD` and `MATCH` are ordinary states for this purpose (absorbing, rejecting
+    /// resp. accepting everything), so the early exits of `is_match` stay correct. Returns
+    /// the block of every state.
+    fn minimize(self) -> Minimized {
+        let n = self.eoi_match.len();
+        let k = self.stride;
+        // Inverse transitions: for (class c, target t), the sources, at
+        // `inverse[offsets[c * n + t]..offsets[c * n + t + 1]]`.
+        let mut offsets = vec![0usize; k * n + 1];
+        for s in 0..n {
+            for c in 0..k {
+                let t = self.transitions[s * k + c] as usize;
+                offsets[c * n + t + 1] += 1;
+            }
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut inverse = vec![0usize; n * k];
+        let mut fill = offsets.clone();
+        for s in 0..n {
+            for c in 0..k {
+                let key = c * n + self.transitions[s * k + c] as usize;
+                inverse[fill[key]] = s;
+                fill[key] += 1;
+            }
+        }
+
+        // Refinable partition: each block is a range of `elements`; `position` is the
+        // inverse of `elements`. Marked elements of a block sit at its front.
+        let mut elements: Vec<usize> = (0..n).filter(|&s| self.eoi_match[s]).collect();
+        let accepting = elements.len();
+        elements.extend((0..n).filter(|&s| !self.eoi_match[s]));
+        let mut position = vec![0usize; n];
+        for (i, &s) in elements.iter().enumerate() {
+            position[s] = i;
+        }
+        // MATCH accepts and DEAD does not, so both initial blocks are non-empty.
+        let mut blocks: Vec<(usize, usize)> = vec![(0, accepting), (accepting, n)];
+        let mut block_of: Vec<usize> = (0..n)
+            .map(|s| usize::from(!self.eoi_match[s]))
+            .collect();
+        let mut marked = vec![0usize; 2];
+        let mut in_work = vec![false; 2];
+        // Splitting by a block or by its complement is the same: start with the smaller.
+        let first = if accepting <= n - accepting { 0 } else { 1 };
+        let mut work = vec![first];
+        in_work[first] = true;
+
+        let mut splitter = Vec::new();
+        let mut touched = Vec::new();
+        while let Some(a) = work.pop() {
+            in_work[a] = false;
+            splitter.clear();
+            splitter.extend_from_slice(&elements[blocks[a].0..blocks[a].1]);
+            for c in 0..k {
+                for &t in &splitter {
+                    let key = c * n + t;
+                    // Each state has one transition per class: marked at most once here.
+                    for &s in &inverse[offsets[key]..offsets[key + 1]] {
+                        let b = block_of[s];
+                        if marked[b] == 0 {
+                            touched.push(b);
+                        }
+                        let (from, other) = (position[s], elements[blocks[b].0 + marked[b]]);
+                        let to = blocks[b].0 + marked[b];
+                        elements.swap(from, to);
+                        position[other] = from;
+                        position[s] = to;
+                        marked[b] += 1;
+                    }
+                }
+                for b in touched.drain(..) {
+                    let (begin, end) = blocks[b];
+                    let count = std::mem::take(&mut marked[b]);
+                    if count == end - begin {
+                        continue;
+                    }
+                    let new = blocks.len();
+                    blocks.push((begin, begin + count));
+                    blocks[b] = (begin + count, end);
+                    marked.push(0);
+                    in_work.push(false);
+                    for &s in &elements[begin..begin + count] {
+                        block_of[s] = new;
+                    }
+                    let add = if in_work[b] || count <= end - begin - count {
+                        new
+                    } else {
+                        b
+                    };
+                    if !in_work[add] {
+                        in_work[add] = true;
+                        work.push(add);
+                    }
+                }
+            }
+        }
+        Minimized {
+            tables: self,
+            block_of,
+            blocks: blocks.len(),
+        }
+    }
+}
+
+/// Raw tables with the equivalence classes of their states.
+struct Minimized {
+    tables: RawTables,
+    block_of: Vec<usize>,
+    blocks: usize,
+}
+
+impl Minimized {
+    /// Numbers the blocks (`DEAD` = 0, `MATCH` = 1, then breadth-first from the start),
+    /// merges byte classes whose columns are equal, and checks the `u16` limit.
+    fn finish(self) -> Result<CompiledPattern, String> {
+        let Minimized {
+            tables,
+            block_of,
+            blocks,
+        } = self;
+        let k = tables.stride;
+        let block = |s: u32| block_of[s as usize];
+
+        // A representative state per block, and the new id of each block.
+        let mut representative = vec![usize::MAX; blocks];
+        for (s, &b) in block_of.iter().enumerate().rev() {
+            representative[b] = s;
+        }
+        let mut new_id: Vec<Option<usize>> = vec![None; blocks];
+        let mut order: Vec<usize> = Vec::new();
+        let mut queue = VecDeque::new();
+        for b in [block(DEAD), block(MATCH), block(tables.start)] {
+            if new_id[b].is_none() {
+                new_id[b] = Some(order.len());
+                order.push(b);
+                queue.push_back(b);
+            }
+        }
+        while let Some(b) = queue.pop_front() {
+            let row = representative[b] * k;
+            for &t in &tables.transitions[row..row + k] {
+                let tb = block(t);
+                if new_id[tb].is_none() {
+                    new_id[tb] = Some(order.len());
+                    order.push(tb);
+                    queue.push_back(tb);
+                }
+            }
+        }
+        if order.len() > MAX_STATES {
+            return Err(too_large(format_args!(
+                "it needs {} states, at most {MAX_STATES} are supported",
+                order.len()
+            )));
+        }
+        let id = |s: u32| -> u16 {
+            // Every reachable block got an id < MAX_STATES above.
+            new_id[block(s)].map_or(0, |id| id as u16)
+        };
+
+        // Rows in the new numbering, still over the raw classes.
+        let mut rows = Vec::with_capacity(order.len() * k);
+        let mut eoi_match = Vec::with_capacity(order.len());
+        for &b in &order {
+            let s = representative[b];
+            rows.extend(tables.transitions[s * k..(s + 1) * k].iter().map(|&t| id(t)));
+            eoi_match.push(tables.eoi_match[s]);
+        }
+
+        // Merge classes with identical columns; number them by first byte.
+        let mut column_ids: HashMap<Vec<u16>, u8> = HashMap::new();
+        let mut class_map = vec![0u8; k];
+        let mut kept = Vec::new();
+        for (c, slot) in class_map.iter_mut().enumerate() {
+            let column: Vec<u16> = (0..order.len()).map(|s| rows[s * k + c]).collect();
+            let next = column_ids.len();
+            *slot = *column_ids.entry(column).or_insert_with(|| {
+                kept.push(c);
+                // There are at most 256 raw classes.
+                next as u8
+            });
+        }
+        let stride = kept.len();
+        let mut transitions = Vec::with_capacity(order.len() * stride);
+        for s in 0..order.len() {
+            transitions.extend(kept.iter().map(|&c| rows[s * k + c]));
+        }
+        let mut classes = [0u8; 256];
+        for (byte, class) in classes.iter_mut().enumerate() {
+            *class = class_map[usize::from(tables.classes[byte])];
+        }
+        // Raw classes were numbered by first byte, so merged ones still are.
+        Ok(CompiledPattern {
+            classes,
+            stride,
+            transitions,
+            start: id(tables.start),
+            eoi_match,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `pattern:` of the Atlas Admin API v2 specification
+    /// (`/work/shared/atlas-openapi/v2.yaml`), deduplicated, as the YAML decodes them.
+    const SPEC_PATTERNS: &[&str] = &[
+        r#"(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$"#,
+        r#"([\d]+\.[\d]+\.[\d]+)"#,
+        r#"/exported_snapshots/\{ORG-NAME\}/\{PROJECT-NAME\}/\{CLUSTER-NAME\}/\{SNAPSHOT-INITIATION-DATE\}/\{TIMESTAMP\}"#,
+        r#"1199145600"#,
+        r#"[0-9a-f]+"#,
+        r#"[a-z]([-a-z0-9]{0,62}[a-z0-9]{0,1})?"#,
+        r#"^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$"#,
+        r#"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$"#,
+        r#"^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$"#,
+        r#"^(?:[1-9]\\d{3}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[1-9]\\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29)T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-][01]\\d:[0-5]\\d)$"#,
+        r#"^([-\w._()])+$"#,
+        r#"^([0-9]*/)?sg-([0-9]*)"#,
+        r#"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$"#,
+        r#"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})|(sg\-[a-f0-9]{8})?$"#,
+        r#"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$"#,
+        r#"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"#,
+        r#"^([0-9a-f]){40}$"#,
+        r#"^([A-Z]{2})$"#,
+        r#"^([a-f0-9]{20})$"#,
+        r#"^([a-f0-9]{24})$"#,
+        r#"^([a-f0-9]{8,32})$"#,
+        r#"^([a-fA-F0-9]{64})$"#,
+        r#"^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resource[gG]roups/private[Ll]ink/providers/Microsoft\.Network/privateEndpoints/[-\w._()]+$"#,
+        r#"^[0-9]{12}$"#,
+        r#"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"#,
+        r#"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]([-\w._()]+)%2[fF]([-\w._()]+)"#,
+        r#"^[\p{L}\p{N}\-_.(),:&@+']{1,64}$"#,
+        r#"^[\p{L}\p{N}\-_.,' ]*$"#,
+        r#"^[a-fA-F0-9]{24}$"#,
+        r#"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"#,
+        r#"^[a-zA-Z0-9][a-zA-Z0-9-]*$"#,
+        r#"^[a-z][0-9a-z-]{4,28}[0-9a-z]{1}"#,
+        r#"^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resource[gG]roups\/([-\w._()]+)\/providers\/Microsoft\.Network\/privateEndpoints\/([-\w._()]+)"#,
+        r#"^arn:aws:kafka"#,
+        r#"^com\.amazonaws\.vpce\.[a-z-0-9]+\.vpce-svc-[0-9a-f]{17}"#,
+        r#"^com\.amazonaws\.vpce\.[a-z-0-9]+\.vpce-svc-[0-9a-f]{17}|pls_[0-9a-f]{24}$"#,
+        r#"^mdb_sa_id_[a-fA-F\d]{24}$"#,
+        r#"^mongodb-atlas-[0-9a-z]{16}@p-[0-9a-z]{24}.iam.gserviceaccount.com$"#,
+        r#"^nt-[0-9a-f]{24}-[0-9a-z]{8}$"#,
+        r#"^p-[0-9a-z]{24}$"#,
+        r#"^pls_[0-9a-f]{24}$"#,
+        r#"^vpc-[0-9a-f]{17}$"#,
+        r#"^vpce-[0-9a-f]{17}$"#,
+        r#"^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)"#,
+        r#"https:\/\/([a-z0-9\.]+)+\.[a-z]{2,}(\/[a-z0-9\-]+)+\/projects\/p-[a-z0-9]+\/regions\/[a-z\-0-9]+\/serviceAttachments\/[a-z0-9\-]+"#,
+    ];
+
+    /// Patterns not in the specification that exercise particular features.
+    const EXTRA_PATTERNS: &[&str] = &[
+        r"^([a-f0-9]{24})$",
+        r"^mdb_sa_id_[a-fA-F\d]{24}$",
+        r"^[\p{L}\p{N}\-_.,' ]*$",
+        r"\d+",
+        r"^a|b$",
+        r"\bfoo\b",
+        r"\Bfoo\B",
+        r"^$",
+        r"",
+        r"^\w+\s\W\S\D$",
+        r"[^\d\s]+x",
+        r"^[\w&&[^_]]+$",
+        r"^a.c$",
+        r"(?s)^a.c$",
+        r"^(?:a(?s).|b.)$",
+        r"^(?i)abc$",
+        r"^[a-f[0-9]]{3}$",
+        r"\p{Lu}\p{Ll}+",
+        r"^\P{L}*$",
+        r"é+",
+        r"^(foo|foobar)$",
+        r"a*",
+        r"x{2,}y?",
+        r"\Aab\z",
+    ];
+
+    /// Rewrites `\d \D \w \W \s \S \b \B .` in a pattern string to their Java meaning, by
+    /// scanning the text (independently of the AST rewriting under test).
+    fn reference_rewrite(pattern: &str) -> String {
+        let mut out = String::new();
+        let mut chars = pattern.chars();
+        let mut depth = 0usize;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    let Some(e) = chars.next() else {
+                        out.push('\\');
+                        break;
+                    };
+                    let replacement = match e {
+                        'd' => "[0-9]",
+                        'D' => "[^0-9]",
+                        'w' => "[0-9A-Za-z_]",
+                        'W' => "[^0-9A-Za-z_]",
+                        's' => r"[\t\n\x0B\x0C\r ]",
+                        'S' => r"[^\t\n\x0B\x0C\r ]",
+                        'b' if depth == 0 => r"(?-u:\b)",
+                        'B' if depth == 0 => r"(?-u:\B)",
+                        _ => {
+                            out.push('\\');
+                            out.push(e);
+                            continue;
+                        }
+                    };
+                    out.push_str(replacement);
+                }
+                '[' => {
+                    depth += 1;
+                    out.push(c);
+                }
+                ']' if depth > 0 => {
+                    depth -= 1;
+                    out.push(c);
+                }
+                '.' if depth == 0 => out.push_str(r"[^\n\r\x{85}\x{2028}\x{2029}]"),
+                _ => out.push(c),
+            }
+        }
+        // `(?s)` in the test patterns: undo the dot rewrite after it.
+        if let Some(at) = out.find("(?s)") {
+            let (head, tail) = out.split_at(at);
+            return format!(
+                "{head}{}",
+                tail.replace(r"[^\n\r\x{85}\x{2028}\x{2029}]", ".")
+            );
+        }
+        out
+    }
+
+    fn reference(pattern: &str) -> regex::bytes::Regex {
+        let rewritten = reference_rewrite(pattern);
+        regex::bytes::RegexBuilder::new(&rewritten)
+            .build()
+            .unwrap_or_else(|err| panic!("reference for {pattern:?} ({rewritten:?}): {err}"))
+    }
+
+    /// SplitMix64: small, deterministic.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+            items[self.below(items.len())]
+        }
+    }
+
+    /// Generates a string that (mostly) matches `hir`, ignoring look-around.
+    fn generate(hir: &Hir, rng: &mut Rng, out: &mut String) {
+        use regex_syntax::hir::{Class, HirKind};
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => out.push_str(&String::from_utf8_lossy(&lit.0)),
+            HirKind::Class(Class::Unicode(class)) => {
+                let ranges = class.ranges();
+                if !ranges.is_empty() {
+                    let range = rng.pick(ranges);
+                    let (start, end) = (u32::from(range.start()), u32::from(range.end()));
+                    // Stay near the start of big ranges, where the interesting bytes are.
+                    let span = (end - start).min(300) as usize;
+                    let c = char::from_u32(start + rng.below(span + 1) as u32)
+                        .unwrap_or(range.start());
+                    out.push(c);
+                }
+            }
+            HirKind::Class(Class::Bytes(class)) => {
+                if let Some(range) = class.ranges().first() {
+                    out.push(char::from(range.start()));
+                }
+            }
+            HirKind::Repetition(rep) => {
+                let max = rep.max.unwrap_or(rep.min + 3).min(rep.min + 3);
+                let count = rep.min as usize + rng.below((max - rep.min) as usize + 1);
+                for _ in 0..count {
+                    generate(&rep.sub, rng, out);
+                }
+            }
+            HirKind::Capture(capture) => generate(&capture.sub, rng, out),
+            HirKind::Concat(items) => {
+                for item in items {
+                    generate(item, rng, out);
+                }
+            }
+            HirKind::Alternation(branches) => {
+                let branch = &branches[rng.below(branches.len())];
+                generate(branch, rng, out);
+            }
+        }
+    }
+
+    /// Near-misses of `s`: one char removed, replaced, inserted, duplicated.
+    fn mutate(s: &str, rng: &mut Rng, alphabet: &[char]) -> String {
+        let mut chars: Vec<char> = s.chars().collect();
+        let at = rng.below(chars.len() + 1);
+        match rng.below(4) {
+            0 if at < chars.len() => {
+                chars.remove(at);
+            }
+            1 if at < chars.len() => chars[at] = rng.pick(alphabet),
+            3 if at < chars.len() => chars.insert(at, chars[at]),
+            _ => chars.insert(at, rng.pick(alphabet)),
+        }
+        chars.into_iter().collect()
+    }
+
+    fn test_strings(pattern: &str, seed: u64) -> Vec<String> {
+        let mut rng = Rng(seed);
+        let mut alphabet: Vec<char> =
+            "0123456789abcdefxyzABCFZ_-.,:/%@' \n\t\r\x0B\u{85}éÉ東٣𝟘\u{2028}"
+                .chars()
+                .collect();
+        alphabet.extend(pattern.chars().filter(|c| !c.is_ascii_control()));
+        alphabet.sort_unstable();
+        alphabet.dedup();
+
+        let mut strings: Vec<String> = [
+            "",
+            "\n",
+            "a",
+            "0",
+            "foo",
+            " foo ",
+            "foo_bar",
+            "éfooé",
+            "xx1234yy",
+            "b",
+            "ab",
+            "abc",
+            "aBc",
+            "a\nc",
+            "a\rc",
+            "a\u{85}c",
+            "a\u{2028}c",
+            "aéc",
+            "Zoë 東京",
+            "Zoë 東京!",
+            "١٢٣",
+            "5e2211c17a3e5a48f5497de3",
+            "5e2211c17a3e5a48f5497de",
+            "5e2211c17a3e5a48f5497de3a",
+            "5E2211C17A3E5A48F5497DE3",
+            "5e2211c17a3e5a48f5497de3\n",
+            "mdb_sa_id_5e2211c17a3e5a48f5497de3",
+            "mdb_sa_id_5E2211C17a3e5a48f5497DE3",
+            "mdb_sa_id_5e2211c17a3e5a48f5497de",
+            "mdb_sa_id_5e2211c17a3e5a48f5497de٣",
+            "mdb_sa_id_5e2211c17a3e5a48f5497de3\n",
+            "mdb_sa_id_5e2211c17a3e5a48f5497dg3",
+            "1.2.3",
+            "10.0.0.1",
+            "10.0.0.1%2F24",
+            "fe80:0:0:0:0:0:0:1",
+            "user@example.com",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+
+        for _ in 0..1500 {
+            let len = rng.below(30);
+            strings.push((0..len).map(|_| rng.pick(&alphabet)).collect());
+        }
+        let reference = reference_rewrite(pattern);
+        if let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(&reference) {
+            for _ in 0..500 {
+                let mut s = String::new();
+                generate(&hir, &mut rng, &mut s);
+                strings.push(mutate(&s, &mut rng, &alphabet));
+                strings.push(format!("{}{s}", rng.pick(&alphabet)));
+                strings.push(format!("{s}{}", rng.pick(&alphabet)));
+                strings.push(s);
+            }
+        }
+        strings
+    }
+
+    /// Compares with the `regex` crate on many strings.
+    fn check_against_reference(pattern: &str, seed: u64) {
+        let compiled = compile(pattern).unwrap_or_else(|err| panic!("{pattern:?}: {err}"));
+        check_invariants(&compiled);
+        let reference = reference(pattern);
+        for text in test_strings(pattern, seed) {
+            assert_eq!(
+                compiled.is_match(&text),
+                reference.is_match(text.as_bytes()),
+                "pattern {pattern:?} on {text:?}"
+            );
+        }
+    }
+
+    fn check_invariants(p: &CompiledPattern) {
+        let n = p.states();
+        assert!(n >= 2 && n <= MAX_STATES);
+        assert!(p.stride >= 1 && p.stride <= 256);
+        assert_eq!(p.transitions.len(), n * p.stride);
+        assert!(p.classes.iter().all(|&c| usize::from(c) < p.stride));
+        // Every class is used by some byte, numbered by first byte.
+        let mut next = 0u8;
+        for &c in &p.classes {
+            assert!(c <= next);
+            if c == next {
+                next += 1;
+            }
+        }
+        assert_eq!(usize::from(next), p.stride);
+        assert!(p.transitions.iter().all(|&t| usize::from(t) < n));
+        assert!(usize::from(p.start) < n);
+        assert!(p.transitions[..p.stride].iter().all(|&t| t == 0));
+        assert!(p.transitions[p.stride..2 * p.stride].iter().all(|&t| t == 1));
+        assert!(!p.eoi_match[0] && p.eoi_match[1]);
+    }
+
+    /// Naive check that no two states are equivalent (Moore's refinement to a fixpoint).
+    fn assert_minimal(p: &CompiledPattern) {
+        let n = p.states();
+        let mut class: Vec<usize> = p.eoi_match.iter().map(|&e| usize::from(e)).collect();
+        loop {
+            let mut ids: HashMap<Vec<usize>, usize> = HashMap::new();
+            let next: Vec<usize> = (0..n)
+                .map(|s| {
+                    let mut key = vec![class[s]];
+                    key.extend(
+                        p.transitions[s * p.stride..(s + 1) * p.stride]
+                            .iter()
+                            .map(|&t| class[usize::from(t)]),
+                    );
+                    let len = ids.len();
+                    *ids.entry(key).or_insert(len)
+                })
+                .collect();
+            let done = ids.len() == class.iter().collect::<std::collections::HashSet<_>>().len();
+            class = next;
+            if done {
+                break;
+            }
+        }
+        let distinct: std::collections::HashSet<_> = class.iter().collect();
+        assert_eq!(distinct.len(), n, "tables are not minimal");
+        // No two classes behave the same either.
+        let columns: std::collections::HashSet<Vec<u16>> = (0..p.stride)
+            .map(|c| (0..n).map(|s| p.transitions[s * p.stride + c]).collect())
+            .collect();
+        assert_eq!(columns.len(), p.stride, "byte classes are not minimal");
+    }
+
+    fn is_look_around(pattern: &str) -> bool {
+        ["(?=", "(?!", "(?<=", "(?<!"]
+            .iter()
+            .any(|prefix| pattern.contains(prefix))
+    }
+
+    #[test]
+    fn spec_patterns_agree_with_regex() {
+        let mut look_around = 0;
+        for (i, pattern) in SPEC_PATTERNS.iter().enumerate() {
+            if is_look_around(pattern) {
+                look_around += 1;
+                let err = compile(pattern).unwrap_err();
+                assert!(err.starts_with("look-around is not supported:"), "{err}");
+                continue;
+            }
+            check_against_reference(pattern, i as u64);
+        }
+        assert_eq!(look_around, 1);
+    }
+
+    #[test]
+    fn extra_patterns_agree_with_regex() {
+        for (i, pattern) in EXTRA_PATTERNS.iter().enumerate() {
+            check_against_reference(pattern, 1000 + i as u64);
+        }
+    }
+
+    #[test]
+    fn tables_are_minimal() {
+        for pattern in SPEC_PATTERNS.iter().chain(EXTRA_PATTERNS) {
+            if let Ok(compiled) = compile(pattern) {
+                assert_minimal(&compiled);
+            }
+        }
+    }
+
+    #[test]
+    fn object_id() {
+        let p = compile(r"^([a-f0-9]{24})$").unwrap();
+        assert!(p.is_match("5e2211c17a3e5a48f5497de3"));
+        assert!(!p.is_match("5e2211c17a3e5a48f5497de"));
+        assert!(!p.is_match("5e2211c17a3e5a48f5497de3a"));
+        assert!(!p.is_match("5E2211C17A3E5A48F5497DE3"));
+        assert!(!p.is_match("5e2211c17a3e5a48f5497de3\n"));
+        assert!(!p.is_match(""));
+        // Tight tables: DEAD, MATCH, 24 positions, "after 24".
+        assert_eq!((p.states(), p.stride), (27, 2));
+    }
+
+    #[test]
+    fn client_id_digits_are_ascii() {
+        let p = compile(r"^mdb_sa_id_[a-fA-F\d]{24}$").unwrap();
+        assert!(p.is_match("mdb_sa_id_5e2211c17a3e5a48f5497de3"));
+        assert!(p.is_match("mdb_sa_id_5E2211C17A3E5A48F5497DE3"));
+        assert!(!p.is_match("mdb_sa_id_5e2211c17a3e5a48f5497de٣"));
+        assert!(!p.is_match("mdb_sa_id_٣e2211c17a3e5a48f5497de3"));
+        assert!(!p.is_match("mdb_sa_id_5e2211c17a3e5a48f5497de𝟘"));
+        assert!(!p.is_match("mdb_sa_id_5e2211c17a3e5a48f5497de"));
+    }
+
+    #[test]
+    fn unicode_properties_stay_unicode() {
+        let p = compile(r"^[\p{L}\p{N}\-_.,' ]*$").unwrap();
+        assert!(p.is_match("Zoë 東京"));
+        assert!(p.is_match("O'Brien-Smith, Jr."));
+        assert!(p.is_match("١٢٣"));
+        assert!(p.is_match(""));
+        assert!(!p.is_match("Zoë 東京!"));
+        assert!(!p.is_match("a\tb"));
+    }
+
+    #[test]
+    fn search_semantics() {
+        let p = compile(r"\d+").unwrap();
+        assert!(p.is_match("xx1234yy"));
+        assert!(!p.is_match("xx٣yy"));
+        assert!(!p.is_match(""));
+
+        let p = compile(r"^a|b$").unwrap();
+        assert!(p.is_match("axx"));
+        assert!(p.is_match("xxb"));
+        assert!(!p.is_match("xax"));
+        assert!(!p.is_match("bx"));
+
+        let p = compile("").unwrap();
+        assert!(p.is_match(""));
+        assert!(p.is_match("anything"));
+        assert_eq!(p.start, 1);
+        assert_eq!((p.states(), p.stride), (2, 1));
+
+        let p = compile("^$").unwrap();
+        assert!(p.is_match(""));
+        assert!(!p.is_match("a"));
+        assert!(!p.is_match("\n"));
+    }
+
+    #[test]
+    fn word_boundaries_are_ascii() {
+        let p = compile(r"\bfoo\b").unwrap();
+        assert!(p.is_match("foo"));
+        assert!(p.is_match("a foo."));
+        assert!(p.is_match("éfooé"));
+        assert!(!p.is_match("afoo"));
+        assert!(!p.is_match("foo_"));
+        assert!(!p.is_match("fo"));
+    }
+
+    #[test]
+    fn java_specific_meanings() {
+        let space = compile(r"^\s$").unwrap();
+        for c in [" ", "\t", "\n", "\x0B", "\x0C", "\r"] {
+            assert!(space.is_match(c), "{c:?}");
+        }
+        for c in ["\u{85}", "\u{A0}", "\u{2003}", "\u{3000}", "x"] {
+            assert!(!space.is_match(c), "{c:?}");
+        }
+        let word = compile(r"^\w+$").unwrap();
+        assert!(word.is_match("abc_XYZ_019"));
+        assert!(!word.is_match("é"));
+        // `.` excludes Java's line terminators, unless `(?s)`.
+        let dot = compile(r"^a.c$").unwrap();
+        assert!(dot.is_match("abc") && dot.is_match("aéc") && dot.is_match("a東c"));
+        for c in ["a\nc", "a\rc", "a\u{85}c", "a\u{2028}c", "a\u{2029}c"] {
+            assert!(!dot.is_match(c), "{c:?}");
+        }
+        let dot_all = compile(r"(?s)^a.c$").unwrap();
+        assert!(dot_all.is_match("a\nc") && dot_all.is_match("a\u{2028}c"));
+        // The flag is scoped to its group.
+        let scoped = compile(r"^(?:(?s)a.)b.$").unwrap();
+        assert!(scoped.is_match("a\nbx"));
+        assert!(!scoped.is_match("a\nb\n"));
+        // `\v` is vertical whitespace.
+        let v = compile(r"^\v$").unwrap();
+        for c in ["\n", "\x0B", "\x0C", "\r", "\u{85}", "\u{2028}", "\u{2029}"] {
+            assert!(v.is_match(c), "{c:?}");
+        }
+        assert!(!v.is_match(" "));
+        let v = compile(r"^[\vx]$").unwrap();
+        assert!(v.is_match("\u{2029}") && v.is_match("x") && !v.is_match("y"));
+        // `\<` and `\>` are characters.
+        let angle = compile(r"^\<a\>$").unwrap();
+        assert!(angle.is_match("<a>") && !angle.is_match("a"));
+        // POSIX names are ASCII.
+        let alpha = compile(r"^\p{Alpha}+$").unwrap();
+        assert!(alpha.is_match("abcXYZ") && !alpha.is_match("é"));
+        let punct = compile(r"^[\p{Punct}]+$").unwrap();
+        assert!(punct.is_match("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"));
+        assert!(!punct.is_match("«"));
+        let not_digit = compile(r"^\P{Digit}$").unwrap();
+        assert!(not_digit.is_match("٣") && !not_digit.is_match("3"));
+        // Non-POSIX names keep their Unicode meaning.
+        let letter = compile(r"^\p{L}$").unwrap();
+        assert!(letter.is_match("é"));
+        // Negated Perl classes inside brackets.
+        let p = compile(r"^[^\D]$").unwrap();
+        assert!(p.is_match("7") && !p.is_match("٣") && !p.is_match("x"));
+        let p = compile(r"^[\W]$").unwrap();
+        assert!(p.is_match("é") && p.is_match("-") && !p.is_match("a"));
+        // Case-insensitive Perl classes and intersections.
+        let p = compile(r"(?i)^[\w&&[^_]]+$").unwrap();
+        assert!(p.is_match("aZ9") && !p.is_match("a_"));
+    }
+
+    #[test]
+    fn errors() {
+        let cases = [
+            (r"(?=x)", "look-around is not supported: "),
+            (r"(?!x)", "look-around is not supported: "),
+            (r"(?<=x)y", "look-around is not supported: "),
+            (r"(?<!x)y", "look-around is not supported: "),
+            (r"(a)\1", "backreferences are not supported"),
+            (r"(?<n>a)\k<n>", "backreferences are not supported"),
+            (r"[a-", "invalid regex: unclosed character class"),
+            (
+                r"a{2,1}",
+                "invalid regex: invalid repetition count range, the start must be <= the end",
+            ),
+            (r"a++", "possessive quantifiers"),
+            (r"\p{Foo}", "invalid regex: Unicode property not found"),
+            (r"[[:alpha:]]", "POSIX bracket classes"),
+            (r"[a-z--c]", "the class operators `--` and `~~`"),
+            (r"\b{start}x", "`\\b{start}`"),
+            (r"(?U)a", "the `U` flag is not supported"),
+            (r"(?-u)a", "turning the `u` flag off is not supported"),
+            (r"(?R)a", "the `R` flag is not supported"),
+            (r"[\v-z]", "`\\v` is a class"),
+            (r"1[01]{20}$", "pattern is too large"),
+            (r"1[01]{16}$", "pattern is too large"),
+        ];
+        for (pattern, expected) in cases {
+            let err = compile(pattern).unwrap_err();
+            assert!(err.starts_with(expected), "{pattern:?}: {err}");
+            assert!(!err.contains('\n'), "{pattern:?}: {err}");
+        }
+        assert_eq!(
+            compile(r"a{2,1}").unwrap_err(),
+            "invalid regex: invalid repetition count range, the start must be <= the end \
+             (at `{2,1}`)"
+        );
+    }
+
+    /// No panic, whatever the input.
+    #[test]
+    fn never_panics() {
+        let mut rng = Rng(7);
+        let pieces = [
+            "a", "é", "\\", "\\d", "\\b", "\\p{L}", "\\P", "\\v", "\\<", "(", ")", "(?", "(?i)",
+            "(?s", "(?-u", "[", "]", "[^", "-", "&&", "--", "{", "}", "{2}", "{1,3}", ",", "*",
+            "+", "?", "|", "^", "$", ".", ":", "[:alpha:]", "=", "!", "<", ">", "x", "0", "9",
+            "\n",
+        ];
+        for _ in 0..3000 {
+            let len = rng.below(8);
+            let pattern: String = (0..len).map(|_| rng.pick(&pieces)).collect();
+            if let Ok(p) = compile(&pattern) {
+                check_invariants(&p);
+                p.is_match("aé0 x\n");
+            }
+        }
+    }
+
+    #[test]
+    fn tokens() {
+        let p = compile(r"^a+$").unwrap();
+        let krate: syn::Path = syn::parse_quote!(::atlas_runtime);
+        let source = syn::LitStr::new("^a+$", proc_macro2::Span::call_site());
+        let tokens = p.to_tokens(&krate, &source).to_string();
+        let classes = {
+            let mut c = vec!["0"; 256];
+            c[usize::from(b'a')] = "1";
+            c.join(" , ")
+        };
+        assert_eq!(
+            tokens,
+            format!(
+                ":: atlas_runtime :: Pattern :: __from_tables (\"^a+$\" , & [{classes}] , \
+                 & [0 , 0 , 1 , 1 , 0 , 3 , 0 , 3] , 2 , 2 , & [false , true , false , true] ,)"
+            )
+        );
+    }
+}

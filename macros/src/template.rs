@@ -1,0 +1,194 @@
+//! Path templates: `/orgs/{orgId}/serviceAccounts/{clientId}:invite`.
+//!
+//! A placeholder may fill a whole segment or share one with literal text, as the official
+//! spec does (`{clientId}:invite`, `{logName}.gz`).
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Literal(String),
+    Placeholder(String),
+}
+
+/// Parses `template`, returning its pieces and every problem found.
+pub fn parse(template: &str) -> (Vec<Piece>, Vec<String>) {
+    let mut pieces = Vec::new();
+    let mut problems = Vec::new();
+    if !template.starts_with('/') {
+        problems.push(format!(
+            "the path template must start with `/` (it is relative to /api/atlas/v2): write \"/{}\"",
+            template.trim_start_matches('/')
+        ));
+    }
+    if let Some(c) = template.chars().find(|c| matches!(c, '?' | '#')) {
+        problems.push(format!(
+            "the path template must not contain `{c}`: declare query parameters as fields marked #[atlas(query)]"
+        ));
+    }
+    if template.contains("//") {
+        problems.push("the path template has an empty segment (`//`)".to_string());
+    }
+    let mut literal = String::new();
+    let mut chars = template.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => {
+                let mut name = String::new();
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    match c {
+                        '}' => {
+                            closed = true;
+                            break;
+                        }
+                        '{' => {
+                            problems.push("unbalanced braces: `{` inside a placeholder".into());
+                            break;
+                        }
+                        c => name.push(c),
+                    }
+                }
+                if !closed {
+                    problems.push(format!("unbalanced braces: `{{{name}` is never closed"));
+                    continue;
+                }
+                if name.is_empty() {
+                    problems.push("empty placeholder `{}`: name it, e.g. `{orgId}`".into());
+                    continue;
+                }
+                if !is_identifier(&name) {
+                    problems.push(format!(
+                        "placeholder `{{{name}}}` is not a name: use letters, digits and `_`"
+                    ));
+                    continue;
+                }
+                if pieces.iter().any(|p| *p == Piece::Placeholder(name.clone())) {
+                    problems.push(format!("placeholder `{{{name}}}` is used twice"));
+                    continue;
+                }
+                if !literal.is_empty() {
+                    pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                }
+                pieces.push(Piece::Placeholder(name));
+            }
+            '}' => problems.push("unbalanced braces: `}` without `{`".into()),
+            c => literal.push(c),
+        }
+    }
+    if !literal.is_empty() {
+        pieces.push(Piece::Literal(literal));
+    }
+    (pieces, problems)
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `orgId` → `org_id`, `clientID` → `client_id`, `IPAddress` → `ip_address`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `secret_expires_after_hours` → `secretExpiresAfterHours`.
+pub fn camel_case(name: &str) -> String {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(t: &str) -> Vec<Piece> {
+        let (pieces, problems) = parse(t);
+        assert!(problems.is_empty(), "{t}: {problems:?}");
+        pieces
+    }
+
+    fn bad(t: &str) -> Vec<String> {
+        parse(t).1
+    }
+
+    #[test]
+    fn shapes() {
+        use Piece::*;
+        assert_eq!(
+            ok("/orgs/{orgId}/serviceAccounts/{clientId}:invite"),
+            vec![
+                Literal("/orgs/".into()),
+                Placeholder("orgId".into()),
+                Literal("/serviceAccounts/".into()),
+                Placeholder("clientId".into()),
+                Literal(":invite".into()),
+            ]
+        );
+        assert_eq!(
+            ok("/logs/{logName}.gz"),
+            vec![
+                Literal("/logs/".into()),
+                Placeholder("logName".into()),
+                Literal(".gz".into())
+            ]
+        );
+        assert_eq!(ok("/orgs"), vec![Literal("/orgs".into())]);
+    }
+
+    #[test]
+    fn problems() {
+        assert!(bad("orgs/{orgId}")[0].contains("must start with `/`"));
+        assert!(bad("/orgs/{orgId")[0].contains("never closed"));
+        assert!(bad("/orgs/orgId}")[0].contains("without `{`"));
+        assert!(bad("/orgs/{}")[0].contains("empty placeholder"));
+        assert!(bad("/a/{x}/b/{x}")[0].contains("used twice"));
+        assert!(bad("/a?b=1")[0].contains("must not contain `?`"));
+        assert!(bad("/a/{x-y}")[0].contains("not a name"));
+        assert_eq!(bad("a/{}/{").len(), 3);
+    }
+
+    #[test]
+    fn cases() {
+        assert_eq!(snake_case("orgId"), "org_id");
+        assert_eq!(snake_case("clientId"), "client_id");
+        assert_eq!(snake_case("groupId"), "group_id");
+        assert_eq!(snake_case("IPAddress"), "ip_address");
+        assert_eq!(snake_case("ipAddress"), "ip_address");
+        assert_eq!(snake_case("clusterName"), "cluster_name");
+        assert_eq!(snake_case("logName"), "log_name");
+        assert_eq!(snake_case("already_snake"), "already_snake");
+        assert_eq!(camel_case("secret_expires_after_hours"), "secretExpiresAfterHours");
+        assert_eq!(camel_case("items_per_page"), "itemsPerPage");
+        assert_eq!(camel_case("r#type"), "type");
+        assert_eq!(camel_case("name"), "name");
+    }
+}
