@@ -27,6 +27,8 @@ pub struct Field<'a> {
     pub attrs: FieldAttrs,
     /// Syntactically `Option<…>`.
     pub optional: bool,
+    /// A query `Vec`: empty unless set, like an `Option`.
+    pub repeated_query: bool,
     pub patterns: Vec<(LitStr, CompiledPattern)>,
     /// The field's `#[serde(…)]` attributes, honoured for body members.
     pub serde_attrs: Vec<&'a syn::Attribute>,
@@ -34,7 +36,7 @@ pub struct Field<'a> {
 
 impl Field<'_> {
     pub fn required(&self) -> bool {
-        !self.optional && !self.attrs.default
+        !self.optional && !self.attrs.default && !self.repeated_query
     }
 }
 
@@ -168,6 +170,7 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
                 patterns.push((lit.clone(), p));
             }
         }
+        let repeated_query = location == Location::Query && is_vec(&f.ty);
         fields.push(Field {
             ident,
             ty: &f.ty,
@@ -175,6 +178,7 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
             location,
             attrs,
             optional,
+            repeated_query,
             patterns,
             serde_attrs,
         });
@@ -342,6 +346,12 @@ pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
         syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
         _ => None,
     }
+}
+
+/// Whether `ty` is spelled `Vec<…>`.
+fn is_vec(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "Vec"))
 }
 
 /// Whether `ty` is spelled `String` (constructors then take `impl Into<String>`).

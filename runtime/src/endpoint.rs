@@ -15,8 +15,9 @@ use crate::validate::ValidationError;
 /// Implemented by `#[atlas_endpoint]`; implement it by hand only if you must: the macro
 /// also checks the declaration against the template at compile time.
 pub trait Endpoint {
-    /// What a successful call returns; `()` for operations without a body (204).
-    type Response: DeserializeOwned;
+    /// What a successful call returns; `()` for operations without a body (204), which
+    /// ignores any body.
+    type Response: DeserializeOwned + 'static;
 
     /// Method, template, version and every parameter with its rules.
     const INFO: EndpointInfo;
