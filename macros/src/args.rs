@@ -190,7 +190,10 @@ fn parse_keyed(
             duplicate(args.operation_id.is_some());
             let v = lit.value();
             if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                cx.error_spanned_by(&lit, "an operationId is a camelCase name, e.g. \"createOrgServiceAccountSecret\"");
+                cx.error_spanned_by(
+                    &lit,
+                    "an operationId is a camelCase name, e.g. \"createOrgServiceAccountSecret\"",
+                );
             }
             args.operation_id = Some(lit);
         }
@@ -199,14 +202,13 @@ fn parse_keyed(
             duplicate(args.krate.is_some());
             match lit.parse::<syn::Path>() {
                 Ok(p) => args.krate = Some(p),
-                Err(_) => cx.error_spanned_by(&lit, "expected a path, e.g. crate = \"::atlas_runtime\""),
+                Err(_) => {
+                    cx.error_spanned_by(&lit, "expected a path, e.g. crate = \"::atlas_runtime\"")
+                }
             }
         }
         "pattern" => {
-            cx.error_spanned_by(
-                key,
-                "write path patterns as pattern(name = \"regex\", …)",
-            );
+            cx.error_spanned_by(key, "write path patterns as pattern(name = \"regex\", …)");
             skip_to_comma(input);
         }
         _ => {
@@ -296,8 +298,15 @@ mod tests {
         let cx = Ctxt::default();
         let a = parse(
             &cx,
-            quote!(POST, "/orgs/{orgId}", version = "2024-08-05", response = Foo,
-                pattern(orgId = "^x$"), operation_id = "createX", crate = "::atlas_runtime"),
+            quote!(
+                POST,
+                "/orgs/{orgId}",
+                version = "2024-08-05",
+                response = Foo,
+                pattern(orgId = "^x$"),
+                operation_id = "createX",
+                crate = "::atlas_runtime"
+            ),
         );
         assert!(!cx.has_errors());
         assert_eq!(a.method.unwrap().0, "POST");
@@ -309,7 +318,13 @@ mod tests {
 
     #[test]
     fn every_error_at_once() {
-        let e = errors(quote!(FETCH, "/x", verison = "2024-08-05", version = "2024-13-01", foo = 1));
+        let e = errors(quote!(
+            FETCH,
+            "/x",
+            verison = "2024-08-05",
+            version = "2024-13-01",
+            foo = 1
+        ));
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e[0].contains("unknown HTTP method"));
         assert!(e[1].contains("did you mean `version`"));

@@ -76,7 +76,11 @@ fn info(input: &Input, model: &Model) -> TokenStream {
             _ => "Post",
         }
     );
-    let template = model.template.as_ref().map(|t| t.value()).unwrap_or_default();
+    let template = model
+        .template
+        .as_ref()
+        .map(|t| t.value())
+        .unwrap_or_default();
     let version = opt_str(&input.version);
     let operation_id = opt_str(&input.operation_id);
     let type_name = input.ident.to_string();
@@ -211,7 +215,11 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
     } else {
         quote!(let __params = <Self as #krate::Endpoint>::INFO.params;)
     };
-    let mutability = if checks.is_empty() { quote!() } else { quote!(mut) };
+    let mutability = if checks.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
     quote! {
         fn validate(&self) -> ::core::result::Result<(), #krate::ValidationError> {
             #params
@@ -281,7 +289,11 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
     match model.body {
         BodyKind::None => quote!(),
         BodyKind::Whole => {
-            let Some(f) = model.fields.iter().find(|f| f.location == Location::WholeBody) else {
+            let Some(f) = model
+                .fields
+                .iter()
+                .find(|f| f.location == Location::WholeBody)
+            else {
                 return quote!();
             };
             let ident = f.ident;

@@ -120,7 +120,11 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
                     ..Default::default()
                 };
                 meta.parse_nested_meta(|m| {
-                    let k = m.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                    let k = m
+                        .path
+                        .get_ident()
+                        .map(|i| i.to_string())
+                        .unwrap_or_default();
                     let n = number(m.value()?)?;
                     match k.as_str() {
                         "min" => rule.min = Some((n, false)),
@@ -135,7 +139,10 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
                     Ok(())
                 })?;
                 if rule.min.is_none() && rule.max.is_none() {
-                    cx.error_at(span, "a range needs min, max, exclusive_min or exclusive_max");
+                    cx.error_at(
+                        span,
+                        "a range needs min, max, exclusive_min or exclusive_max",
+                    );
                 }
                 out.range = Some(rule);
             }
@@ -145,7 +152,11 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
                     ..Default::default()
                 };
                 meta.parse_nested_meta(|m| {
-                    let k = m.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                    let k = m
+                        .path
+                        .get_ident()
+                        .map(|i| i.to_string())
+                        .unwrap_or_default();
                     let lit: syn::LitInt = m.value()?.parse()?;
                     let n: usize = lit.base10_parse()?;
                     match k.as_str() {

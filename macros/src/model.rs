@@ -83,10 +83,15 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
     let mut fields: Vec<Field> = Vec::new();
     let mut bound: Vec<Option<&Ident>> = vec![None; placeholders.len()];
     for f in item_fields.iter() {
-        let Some(ident) = f.ident.as_ref() else { continue };
+        let Some(ident) = f.ident.as_ref() else {
+            continue;
+        };
         let attrs = fields::parse(cx, &f.attrs);
-        let serde_attrs: Vec<&syn::Attribute> =
-            f.attrs.iter().filter(|a| a.path().is_ident("serde")).collect();
+        let serde_attrs: Vec<&syn::Attribute> = f
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .collect();
         let name = ident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
         let by_name = placeholders
@@ -126,7 +131,9 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
             },
             Some((Role::Query(lit), _)) => (
                 Location::Query,
-                lit.as_ref().map(LitStr::value).unwrap_or_else(|| camel_case(&name)),
+                lit.as_ref()
+                    .map(LitStr::value)
+                    .unwrap_or_else(|| camel_case(&name)),
                 None,
             ),
             Some((Role::Header(lit), _)) => (Location::Header, lit.value(), None),
@@ -231,7 +238,11 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
         .collect();
     for &i in whole.iter().skip(1) {
         cx.error_at(
-            fields[i].attrs.role.as_ref().map_or(fields[i].ident.span(), |r| r.1),
+            fields[i]
+                .attrs
+                .role
+                .as_ref()
+                .map_or(fields[i].ident.span(), |r| r.1),
             format!(
                 "two fields are the whole body (`{}` and `{}`): an endpoint has one body",
                 fields[whole[0]].ident, fields[i].ident

@@ -61,7 +61,10 @@ pub fn parse(template: &str) -> (Vec<Piece>, Vec<String>) {
                     ));
                     continue;
                 }
-                if pieces.iter().any(|p| *p == Piece::Placeholder(name.clone())) {
+                if pieces
+                    .iter()
+                    .any(|p| *p == Piece::Placeholder(name.clone()))
+                {
                     problems.push(format!("placeholder `{{{name}}}` is used twice"));
                     continue;
                 }
@@ -94,7 +97,8 @@ pub fn snake_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) && !out.ends_with('_') {
@@ -186,7 +190,10 @@ mod tests {
         assert_eq!(snake_case("clusterName"), "cluster_name");
         assert_eq!(snake_case("logName"), "log_name");
         assert_eq!(snake_case("already_snake"), "already_snake");
-        assert_eq!(camel_case("secret_expires_after_hours"), "secretExpiresAfterHours");
+        assert_eq!(
+            camel_case("secret_expires_after_hours"),
+            "secretExpiresAfterHours"
+        );
         assert_eq!(camel_case("items_per_page"), "itemsPerPage");
         assert_eq!(camel_case("r#type"), "type");
         assert_eq!(camel_case("name"), "name");

@@ -157,9 +157,14 @@ fn method_of(m: &http::Method) -> Method {
 
 /// Classifies a ureq failure, deciding conservatively whether the server may have seen
 /// the request: only failures before the connection was up are "not sent".
-fn transport_error(e: ureq::Error, method: Method, url: &str, reading_body: bool) -> TransportError {
-    use ureq::Timeout as T;
+fn transport_error(
+    e: ureq::Error,
+    method: Method,
+    url: &str,
+    reading_body: bool,
+) -> TransportError {
     use TransportErrorKind as K;
+    use ureq::Timeout as T;
     let (kind, maybe_sent) = match &e {
         ureq::Error::HostNotFound => (K::Dns, false),
         ureq::Error::ConnectionFailed => (K::Connect, false),
@@ -169,7 +174,9 @@ fn transport_error(e: ureq::Error, method: Method, url: &str, reading_body: bool
         ureq::Error::Timeout(T::Connect) => (K::Timeout, false),
         ureq::Error::Timeout(_) => (K::Timeout, true),
         ureq::Error::BodyExceedsLimit(_) => (K::BodyTooLarge, true),
-        ureq::Error::Io(io) if !reading_body && io.kind() == std::io::ErrorKind::ConnectionRefused => {
+        ureq::Error::Io(io)
+            if !reading_body && io.kind() == std::io::ErrorKind::ConnectionRefused =>
+        {
             (K::Connect, false)
         }
         ureq::Error::Io(_) | ureq::Error::Protocol(_) => (K::Io, true),
@@ -205,10 +212,16 @@ impl fmt::Display for ConfigError {
                  or ClientBuilder::allow_insecure_http(true)"
             ),
             ConfigError::InvalidVersion(v) => {
-                write!(f, "invalid API version {v:?}: expected YYYY-MM-DD or `preview`")
+                write!(
+                    f,
+                    "invalid API version {v:?}: expected YYYY-MM-DD or `preview`"
+                )
             }
             ConfigError::InvalidHeaderValue(what) => {
-                write!(f, "the {what} contains characters not allowed in an HTTP header")
+                write!(
+                    f,
+                    "the {what} contains characters not allowed in an HTTP header"
+                )
             }
         }
     }

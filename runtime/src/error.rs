@@ -297,7 +297,9 @@ impl ApiError {
     fn hint(&self) -> Option<&'static str> {
         Some(match self.status {
             401 => "check the credentials: they were refused",
-            403 => "the credentials lack a role this operation requires, or the IP access list refuses this host",
+            403 => {
+                "the credentials lack a role this operation requires, or the IP access list refuses this host"
+            }
             404 => "check the ids in the path",
             406 => "the API version is not offered for this operation",
             410 => "this API version is retired; declare a newer one",

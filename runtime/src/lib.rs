@@ -15,7 +15,7 @@
 //! pub struct CreateSecret {
 //!     pub org_id: String,
 //!     pub client_id: String,
-//!     #[atlas(range(min = 0, exclusive))]
+//!     #[atlas(range(exclusive_min = 0))]
 //!     pub secret_expires_after_hours: i32,
 //! }
 //!

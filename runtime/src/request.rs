@@ -276,7 +276,10 @@ mod tests {
 
     #[test]
     fn media_types() {
-        assert_eq!(media_type("2024-08-05"), "application/vnd.atlas.2024-08-05+json");
+        assert_eq!(
+            media_type("2024-08-05"),
+            "application/vnd.atlas.2024-08-05+json"
+        );
         assert_eq!(media_type("preview"), "application/vnd.atlas.preview+json");
     }
 }

@@ -161,12 +161,7 @@ struct BadRequestDetail {
     fields: Option<Vec<FieldViolation>>,
 }
 
-fn api_error(
-    info: &EndpointInfo,
-    status: u16,
-    headers: &http::HeaderMap,
-    body: &[u8],
-) -> ApiError {
+fn api_error(info: &EndpointInfo, status: u16, headers: &http::HeaderMap, body: &[u8]) -> ApiError {
     let parsed = serde_json::from_slice::<ApiErrorBody>(body)
         .ok()
         .filter(|b| b.error_code.is_some() || b.detail.is_some() || b.reason.is_some());

@@ -76,7 +76,9 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rule::EmptyPathValue => f.write_str("must not be empty"),
-            Rule::DotSegment => f.write_str("must not be `.` or `..`, which would change the route"),
+            Rule::DotSegment => {
+                f.write_str("must not be `.` or `..`, which would change the route")
+            }
             Rule::EscapesSegment => f.write_str(
                 "is sent already percent-encoded, so it must not contain `/`, `?`, `#` or a `%` \
                  that does not start an escape like `%2F`",
@@ -114,7 +116,13 @@ impl fmt::Display for Rule {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}) {}", self.param, self.location.as_str(), self.rule)?;
+        write!(
+            f,
+            "{} ({}) {}",
+            self.param,
+            self.location.as_str(),
+            self.rule
+        )?;
         match &self.value {
             Some(v) => {
                 let mut chars = v.chars();

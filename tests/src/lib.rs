@@ -104,11 +104,7 @@ impl TestServer {
     /// Starts the server; it answers 599 to requests nobody scripted.
     pub fn start() -> Self {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .expect("an IP listener")
-            .port();
+        let port = server.server_addr().to_ip().expect("an IP listener").port();
         let log = Arc::new(Mutex::new(Vec::new()));
         let script = Arc::new(Mutex::new(VecDeque::new()));
         let worker = {
@@ -158,11 +154,7 @@ impl Drop for TestServer {
     }
 }
 
-fn serve(
-    server: &tiny_http::Server,
-    log: &Mutex<Vec<Recorded>>,
-    script: &Mutex<VecDeque<Canned>>,
-) {
+fn serve(server: &tiny_http::Server, log: &Mutex<Vec<Recorded>>, script: &Mutex<VecDeque<Canned>>) {
     while let Ok(mut request) = server.recv() {
         let mut body = Vec::new();
         let _ = request.as_reader().read_to_end(&mut body);

@@ -12,7 +12,9 @@ use serde_json::Value;
 pub fn spec_path() -> PathBuf {
     match std::env::var_os("ATLAS_OPENAPI_SPEC") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/atlas-openapi/v2.yaml"),
+        None => {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/atlas-openapi/v2.yaml")
+        }
     }
 }
 
@@ -87,7 +89,10 @@ pub fn schema_example(spec: &Value, schema: &Value) -> Value {
     let mut out = serde_json::Map::new();
     for (name, prop) in props {
         let prop = resolve(spec, prop);
-        let example = match (prop.get("example"), prop.get("format").and_then(Value::as_str)) {
+        let example = match (
+            prop.get("example"),
+            prop.get("format").and_then(Value::as_str),
+        ) {
             (Some(e), _) => e.clone(),
             (None, Some("date-time")) => Value::String("2024-08-05T10:00:00Z".into()),
             _ => continue,

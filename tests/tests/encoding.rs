@@ -75,7 +75,10 @@ fn encoded_values_are_not_encoded_twice() {
     DeleteEntry::new("192.0.2.0%2F24")
         .send(&server.client())
         .unwrap();
-    assert_eq!(server.requests()[0].url, "/api/atlas/v2/accessList/192.0.2.0%2F24");
+    assert_eq!(
+        server.requests()[0].url,
+        "/api/atlas/v2/accessList/192.0.2.0%2F24"
+    );
 }
 
 #[test]
@@ -87,7 +90,10 @@ fn encoded_values_that_would_escape_their_segment_are_refused() {
             panic!("{value}: {err:?}")
         };
         assert!(
-            matches!(v.violations[0].rule, Rule::EscapesSegment | Rule::DotSegment),
+            matches!(
+                v.violations[0].rule,
+                Rule::EscapesSegment | Rule::DotSegment
+            ),
             "{value}: {v}"
         );
     }

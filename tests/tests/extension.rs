@@ -100,7 +100,11 @@ fn metadata_is_readable_at_run_time() {
     assert_eq!(info.template, "/orgs/{orgId}/serviceAccounts");
     assert_eq!(info.version, Some("2024-08-05"));
     assert_eq!(info.operation_id, Some("listOrgServiceAccounts"));
-    let names: Vec<_> = info.params.iter().map(|p| (p.api_name, p.location, p.required)).collect();
+    let names: Vec<_> = info
+        .params
+        .iter()
+        .map(|p| (p.api_name, p.location, p.required))
+        .collect();
     assert_eq!(
         names,
         [
@@ -112,7 +116,10 @@ fn metadata_is_readable_at_run_time() {
     );
     let org = info.param("orgId").unwrap();
     assert_eq!(org.patterns().next().unwrap().source(), "^([a-f0-9]{24})$");
-    assert_eq!(<ListOrgServiceAccounts as Endpoint>::INFO.type_name, "ListOrgServiceAccounts");
+    assert_eq!(
+        <ListOrgServiceAccounts as Endpoint>::INFO.type_name,
+        "ListOrgServiceAccounts"
+    );
 }
 
 #[test]
@@ -143,7 +150,9 @@ fn whole_body_arrays() {
         };
         201
     ];
-    let err = CreateAccessList::new(ORG, "x", too_many).validate().unwrap_err();
+    let err = CreateAccessList::new(ORG, "x", too_many)
+        .validate()
+        .unwrap_err();
     assert_eq!(err.violations[0].param, "entries");
 }
 
@@ -163,9 +172,18 @@ fn serde_attributes_shape_the_body_and_headers_are_sent() {
         .unwrap();
     let requests = server.requests();
     assert_eq!(requests[0].method, "PATCH");
-    assert_eq!(requests[0].json(), serde_json::json!({"displayName": "renamed"}));
+    assert_eq!(
+        requests[0].json(),
+        serde_json::json!({"displayName": "renamed"})
+    );
     assert_eq!(requests[0].header("x-request-id"), Some("req-1"));
     assert_eq!(requests[1].json(), serde_json::json!({}));
     assert_eq!(requests[1].header("x-request-id"), None);
-    assert_eq!(UpdateServiceAccount::INFO.param("displayName").unwrap().location, Location::Body);
+    assert_eq!(
+        UpdateServiceAccount::INFO
+            .param("displayName")
+            .unwrap()
+            .location,
+        Location::Body
+    );
 }

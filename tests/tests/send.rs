@@ -14,8 +14,7 @@ use secrecy::ExposeSecret;
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";
 const CLIENT_ID: &str = "mdb_sa_id_1234567890abcdef12345678";
-const PATH: &str =
-    "/api/atlas/v2/orgs/32b6e34b3d91647abb20e7b8/serviceAccounts/mdb_sa_id_1234567890abcdef12345678/secrets";
+const PATH: &str = "/api/atlas/v2/orgs/32b6e34b3d91647abb20e7b8/serviceAccounts/mdb_sa_id_1234567890abcdef12345678/secrets";
 const CREATED: &str = r#"{"id":"6f0d8a1b2c3d4e5f60718293","createdAt":"2024-08-05T10:00:00Z","expiresAt":"2024-08-05T18:00:00Z","maskedSecretValue":"mdb_sa_sk_...abcd","secret":"mdb_sa_sk_plaintext-value"}"#;
 
 fn reference() -> CreateOrgServiceAccountSecret {
@@ -25,7 +24,11 @@ fn reference() -> CreateOrgServiceAccountSecret {
 #[test]
 fn sends_exactly_what_atlas_expects() {
     let server = TestServer::start();
-    server.respond(Canned::with_type(201, "application/vnd.atlas.2024-08-05+json", CREATED));
+    server.respond(Canned::with_type(
+        201,
+        "application/vnd.atlas.2024-08-05+json",
+        CREATED,
+    ));
     let client = Client::builder()
         .base_url(server.url())
         .credentials(Credentials::bearer("token-123"))
@@ -40,8 +43,14 @@ fn sends_exactly_what_atlas_expects() {
     let r = &requests[0];
     assert_eq!(r.method, "POST");
     assert_eq!(r.url, PATH, "no query string without options");
-    assert_eq!(r.header("accept"), Some("application/vnd.atlas.2024-08-05+json"));
-    assert_eq!(r.header("content-type"), Some("application/vnd.atlas.2024-08-05+json"));
+    assert_eq!(
+        r.header("accept"),
+        Some("application/vnd.atlas.2024-08-05+json")
+    );
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/vnd.atlas.2024-08-05+json")
+    );
     assert_eq!(r.header("authorization"), Some("Bearer token-123"));
     let ua = r.header("user-agent").unwrap();
     assert!(ua.starts_with("atlas-rust/0.1.0 ("), "{ua}");
@@ -51,7 +60,10 @@ fn sends_exactly_what_atlas_expects() {
     assert_eq!(secret.id, "6f0d8a1b2c3d4e5f60718293");
     assert_eq!(secret.created_at.to_string(), "2024-08-05T10:00:00Z");
     assert_eq!(secret.expires_at.to_string(), "2024-08-05T18:00:00Z");
-    assert_eq!(secret.masked_secret_value.as_deref(), Some("mdb_sa_sk_...abcd"));
+    assert_eq!(
+        secret.masked_secret_value.as_deref(),
+        Some("mdb_sa_sk_...abcd")
+    );
     assert_eq!(
         secret.secret.as_ref().unwrap().expose_secret(),
         "mdb_sa_sk_plaintext-value"
@@ -78,7 +90,8 @@ fn decodes_the_official_201_example() {
     )
     .expect("createOrgServiceAccountSecret in the spec");
     assert_eq!(op["operationId"], "createOrgServiceAccountSecret");
-    let schema = &op["responses"]["201"]["content"]["application/vnd.atlas.2024-08-05+json"]["schema"];
+    let schema =
+        &op["responses"]["201"]["content"]["application/vnd.atlas.2024-08-05+json"]["schema"];
     let example = schema_example(spec, schema);
     assert_eq!(example["id"], "32b6e34b3d91647abb20e7b8");
 
@@ -87,8 +100,14 @@ fn decodes_the_official_201_example() {
     let secret: ServiceAccountSecret = reference().send(&server.client()).unwrap();
     assert_eq!(secret.id, "32b6e34b3d91647abb20e7b8");
     assert_eq!(secret.masked_secret_value.as_deref(), Some("mdb_sa_sk_..."));
-    assert_eq!(secret.secret.as_ref().unwrap().expose_secret(), "mdb_sa_sk_...");
-    assert_eq!(secret.last_used_at.unwrap().to_string(), "2024-08-05T10:00:00Z");
+    assert_eq!(
+        secret.secret.as_ref().unwrap().expose_secret(),
+        "mdb_sa_sk_..."
+    );
+    assert_eq!(
+        secret.last_used_at.unwrap().to_string(),
+        "2024-08-05T10:00:00Z"
+    );
 }
 
 #[test]
@@ -113,17 +132,25 @@ fn official_error_examples_become_typed_errors() {
         }
         server.respond(canned);
         let err = reference().send(&server.client()).unwrap_err();
-        let Error::Api(api) = &err else { panic!("{status}: {err:?}") };
+        let Error::Api(api) = &err else {
+            panic!("{status}: {err:?}")
+        };
         assert_eq!(api.status.to_string(), status);
         assert_eq!(err.status(), Some(api.status));
         assert_eq!(api.error_code.as_deref(), example["errorCode"].as_str());
         assert_eq!(err.error_code(), example["errorCode"].as_str());
         assert_eq!(api.detail.as_deref(), example["detail"].as_str());
         assert_eq!(api.reason.as_deref(), example["reason"].as_str());
-        assert!(api.raw_body.is_none(), "{status}: a JSON ApiError keeps no raw body");
+        assert!(
+            api.raw_body.is_none(),
+            "{status}: a JSON ApiError keeps no raw body"
+        );
         let shown = err.to_string();
         assert!(shown.contains(status), "{shown}");
-        assert!(shown.contains(example["errorCode"].as_str().unwrap()), "{shown}");
+        assert!(
+            shown.contains(example["errorCode"].as_str().unwrap()),
+            "{shown}"
+        );
         match status {
             "429" => {
                 assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
@@ -151,8 +178,13 @@ fn bad_request_detail_fields_and_parameters_are_kept() {
         r#"{"error":400,"errorCode":"INVALID_ATTRIBUTE","detail":"Invalid attribute secretExpiresAfterHours specified.","reason":"Bad Request","parameters":["secretExpiresAfterHours"],"badRequestDetail":{"fields":[{"field":"secretExpiresAfterHours","description":"must be at most 8760"}]}}"#,
     ));
     let err = reference().send(&server.client()).unwrap_err();
-    let Error::Api(api) = &err else { panic!("{err:?}") };
-    assert_eq!(api.parameters, vec![serde_json::json!("secretExpiresAfterHours")]);
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        api.parameters,
+        vec![serde_json::json!("secretExpiresAfterHours")]
+    );
     assert_eq!(api.field_violations.len(), 1);
     assert_eq!(api.field_violations[0].field, "secretExpiresAfterHours");
     assert_eq!(api.field_violations[0].description, "must be at most 8760");
@@ -177,7 +209,9 @@ fn a_proxy_html_502_keeps_its_body() {
     let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
     server.respond(Canned::with_type(502, "text/html", page));
     let err = reference().send(&server.client()).unwrap_err();
-    let Error::Api(api) = &err else { panic!("{err:?}") };
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(api.status, 502);
     assert_eq!(api.error_code, None);
     assert_eq!(api.raw_body.as_deref(), Some(page));
@@ -185,9 +219,13 @@ fn a_proxy_html_502_keeps_its_body() {
 }
 
 /// Delete One Organization Service Account Secret: answers 204 with no body.
-#[atlas_endpoint(DELETE, "/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
-    version = "2024-08-05", operation_id = "deleteOrgServiceAccountSecret",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+#[atlas_endpoint(
+    DELETE,
+    "/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
+    version = "2024-08-05",
+    operation_id = "deleteOrgServiceAccountSecret",
+    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$")
+)]
 struct DeleteSecret {
     org_id: String,
     client_id: String,
@@ -210,12 +248,18 @@ fn an_empty_204_is_unit() {
 #[test]
 fn envelope_answers_are_unwrapped() {
     let server = TestServer::start();
-    server.respond(Canned::json(200, &format!(r#"{{"status":201,"content":{CREATED}}}"#)));
+    server.respond(Canned::json(
+        200,
+        &format!(r#"{{"status":201,"content":{CREATED}}}"#),
+    ));
     let client = server.client();
     let options = RequestOptions::new().envelope(true).pretty(true);
     let secret = client.send_with(&reference(), &options).unwrap();
     assert_eq!(secret.id, "6f0d8a1b2c3d4e5f60718293");
-    assert_eq!(server.requests()[0].query(), Some("envelope=true&pretty=true"));
+    assert_eq!(
+        server.requests()[0].query(),
+        Some("envelope=true&pretty=true")
+    );
 
     // An error inside an envelope is still an error, with its real status.
     server.respond(Canned::json(
@@ -260,7 +304,10 @@ fn version_comes_from_the_call_then_the_declaration_then_the_client() {
     assert_eq!(accept(1), "application/vnd.atlas.2025-01-01+json");
 
     let _: () = GetOrg::new(ORG).send(&client).unwrap();
-    assert_eq!(accept(2), format!("application/vnd.atlas.{DEFAULT_API_VERSION}+json"));
+    assert_eq!(
+        accept(2),
+        format!("application/vnd.atlas.{DEFAULT_API_VERSION}+json")
+    );
 
     let preview = Client::builder()
         .base_url(server.url())
@@ -279,7 +326,9 @@ fn a_body_that_does_not_fit_is_a_decode_error_without_secrets() {
         r#"{"id":5,"secret":"mdb_sa_sk_must-not-leak","createdAt":"x","expiresAt":"y"}"#,
     ));
     let err = reference().send(&server.client()).unwrap_err();
-    let Error::Decode(d) = &err else { panic!("{err:?}") };
+    let Error::Decode(d) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(d.status, 201);
     assert!(d.target.ends_with("ServiceAccountSecret"), "{}", d.target);
     assert!(!d.body_excerpt.contains("must-not-leak"));
@@ -308,10 +357,15 @@ fn connection_refused_is_a_transport_error_before_sending() {
         .build()
         .unwrap();
     let err = reference().send(&client).unwrap_err();
-    let Error::Transport(t) = &err else { panic!("{err:?}") };
+    let Error::Transport(t) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(t.kind, TransportErrorKind::Connect);
     assert!(!t.maybe_sent);
-    assert!(err.is_retryable(), "nothing was sent, so even a POST may be retried");
+    assert!(
+        err.is_retryable(),
+        "nothing was sent, so even a POST may be retried"
+    );
     assert!(err.to_string().contains("was not sent"), "{err}");
 }
 
@@ -332,10 +386,18 @@ fn a_silent_server_times_out_and_a_post_is_not_retryable() {
         .unwrap();
     let started = std::time::Instant::now();
     let err = reference().send(&client).unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(1400), "the timeout bounds the call");
-    let Error::Transport(t) = &err else { panic!("{err:?}") };
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "the timeout bounds the call"
+    );
+    let Error::Transport(t) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(t.kind, TransportErrorKind::Timeout);
     assert!(t.maybe_sent);
-    assert!(!err.is_retryable(), "a POST that may have arrived must not be repeated");
+    assert!(
+        !err.is_retryable(),
+        "a POST that may have arrived must not be repeated"
+    );
     holder.join().unwrap();
 }

@@ -38,7 +38,10 @@ fn every_violation_is_reported_and_nothing_is_sent() {
     assert!(matches!(hours.rule, Rule::Range { .. }));
     let shown = err.to_string();
     assert!(shown.contains("3 problems"), "{shown}");
-    assert!(shown.contains("secretExpiresAfterHours (body) must be > 0"), "{shown}");
+    assert!(
+        shown.contains("secretExpiresAfterHours (body) must be > 0"),
+        "{shown}"
+    );
     assert!(shown.contains("\"not-an-org\""), "{shown}");
 }
 
@@ -135,7 +138,10 @@ fn optional_values_are_checked_only_when_set() {
         .validate()
         .unwrap_err();
     assert_eq!(err.violations.len(), 2, "{err}");
-    assert!(err.to_string().contains("itemsPerPage (query) must be >= 1 and <= 500"));
+    assert!(
+        err.to_string()
+            .contains("itemsPerPage (query) must be >= 1 and <= 500")
+    );
 }
 
 #[test]
