@@ -5,7 +5,9 @@ use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::credentials::Credentials;
+use crate::auth::{Authenticator, DigestSession};
+use crate::credentials::{Credentials, bearer_header};
+use crate::oauth::{DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenManager, TokenStore};
 use crate::endpoint::{Endpoint, Method};
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::options::RequestOptions;
@@ -55,6 +57,7 @@ struct Inner {
     agent: ureq::Agent,
     context: RequestContext,
     credentials: Credentials,
+    auth: Authenticator,
     body_limit: u64,
 }
 
@@ -72,6 +75,25 @@ impl Client {
     /// A builder with Atlas's defaults.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// A client configured from the environment, with the names the `atlas` CLI uses.
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `MONGODB_ATLAS_CLIENT_ID`, `MONGODB_ATLAS_CLIENT_SECRET` | a service account (OAuth 2.0) |
+    /// | `MONGODB_ATLAS_PUBLIC_API_KEY`, `MONGODB_ATLAS_PRIVATE_API_KEY` | an API key (HTTP Digest) |
+    /// | `MONGODB_ATLAS_OPS_MANAGER_URL` | the base URL |
+    /// | `MONGODB_ATLAS_SERVICE` | `cloudgov` for `https://cloud.mongodbgov.com` |
+    ///
+    /// With several credentials set, the service account wins, then the API key, as in
+    /// the CLI; with none, the client sends none. Empty values count as unset.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidEnvironment`] for half a credential (naming the missing
+    /// variable) or an unknown service, and whatever [`ClientBuilder::build`] refuses.
+    pub fn from_env() -> Result<Client, ConfigError> {
+        ClientBuilder::from_env()?.build()
     }
 
     /// Where requests go and how they are labelled.
@@ -97,23 +119,50 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<E::Response, Error> {
         let request = build_request(endpoint, &self.inner.context, options)?;
-        let response = self.execute(request).map_err(Error::Transport)?;
+        let response = self.execute(request)?;
         decode_response::<E>(&response, options)
     }
 
     /// Adds credentials and sends a built request; the transport half of a call.
     ///
+    /// A 401 caused by an expired access token or a stale Digest nonce is recovered
+    /// once, transparently; a second 401 is returned as it is.
+    ///
     /// # Errors
-    /// A [`TransportError`] when no complete response was received.
+    /// [`Error::Transport`] when no complete response was received, [`Error::Auth`] when
+    /// no access token could be obtained.
     pub fn execute(
         &self,
-        mut request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        if let Some(auth) = self.inner.credentials.authorization() {
-            request
-                .headers_mut()
-                .insert(http::header::AUTHORIZATION, auth);
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        let response = self.inner.auth.send(request, &|r| self.transport(r))?;
+        log::debug!("answered {}", response.status().as_u16());
+        Ok(response)
+    }
+
+    /// Revokes the service-account access token this client holds, if any; the next
+    /// call fetches a new one. A no-op for other credentials.
+    ///
+    /// With a shared [`TokenStore`], this revokes the token the whole fleet uses.
+    ///
+    /// # Errors
+    /// [`Error::Auth`] or [`Error::Transport`] when the revoke endpoint fails.
+    pub fn revoke_token(&self) -> Result<(), Error> {
+        self.inner.auth.revoke(&|r| self.transport(r))
+    }
+
+    /// Revokes the held access token, best effort, and drops this handle.
+    pub fn close(self) {
+        if let Err(e) = self.revoke_token() {
+            log::debug!("revoking the access token on close failed: {e}");
         }
+    }
+
+    /// One exchange on the wire, no credentials added.
+    fn transport(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         let method = method_of(request.method());
         let url = {
             let uri = request.uri();
@@ -124,13 +173,14 @@ impl Client {
                 uri.path()
             )
         };
+        log::debug!("{} {url}", request.method());
         let outcome = if request.body().is_empty() {
             let (parts, _) = request.into_parts();
             self.inner.agent.run(http::Request::from_parts(parts, ()))
         } else {
             self.inner.agent.run(request)
         };
-        let response = outcome.map_err(|e| transport_error(e, method, &url, false))?;
+        let response = outcome.map_err(|e| Error::Transport(transport_error(e, method, &url, false)))?;
         let (parts, body) = response.into_parts();
         let mut bytes = Vec::new();
         body.into_with_config()
@@ -139,7 +189,7 @@ impl Client {
             .read_to_end(&mut bytes)
             .map_err(|e| {
                 let e = ureq::Error::from(e);
-                transport_error(e, method, &url, true)
+                Error::Transport(transport_error(e, method, &url, true))
             })?;
         Ok(http::Response::from_parts(parts, bytes))
     }
@@ -197,6 +247,8 @@ pub enum ConfigError {
     InvalidVersion(String),
     /// The application product token or a credential cannot go in a header.
     InvalidHeaderValue(&'static str),
+    /// An environment variable is missing its pair or has an unknown value.
+    InvalidEnvironment(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -223,6 +275,7 @@ impl fmt::Display for ConfigError {
                     "the {what} contains characters not allowed in an HTTP header"
                 )
             }
+            ConfigError::InvalidEnvironment(what) => write!(f, "invalid environment: {what}"),
         }
     }
 }
@@ -230,8 +283,12 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Configures a [`Client`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
+    token_url: Option<String>,
+    revoke_url: Option<String>,
+    refresh_margin: Duration,
+    token_store: Option<Arc<dyn TokenStore>>,
     base_url: String,
     credentials: Credentials,
     default_version: String,
@@ -245,6 +302,10 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
+            token_url: None,
+            revoke_url: None,
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            token_store: None,
             base_url: DEFAULT_BASE_URL.to_string(),
             credentials: Credentials::None,
             default_version: DEFAULT_API_VERSION.to_string(),
@@ -257,7 +318,63 @@ impl Default for ClientBuilder {
     }
 }
 
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("default_version", &self.default_version)
+            .field("token_url", &self.token_url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ClientBuilder {
+    /// A builder configured from the environment; see [`Client::from_env`].
+    ///
+    /// # Errors
+    /// As [`Client::from_env`].
+    pub fn from_env() -> Result<ClientBuilder, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    ///
+    /// # Errors
+    /// As [`Client::from_env`].
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, ConfigError> {
+        crate::env::configure(ClientBuilder::default(), lookup)
+    }
+
+    /// The OAuth token endpoint; default `{base}/api/oauth/token`.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The OAuth revoke endpoint; default `{base}/api/oauth/revoke`.
+    pub fn revoke_url(mut self, url: impl Into<String>) -> Self {
+        self.revoke_url = Some(url.into());
+        self
+    }
+
+    /// How long before expiry an access token is replaced; default 60 s (at most half a
+    /// token's lifetime is used).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// Where access tokens are kept; default a [`MemoryTokenStore`] per client. Share
+    /// one store among clients, or implement [`TokenStore`] over shared storage, to reuse
+    /// one token across processes.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
     /// Scheme, host and port; default `https://cloud.mongodb.com`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
@@ -329,16 +446,60 @@ impl ClientBuilder {
         {
             return Err(ConfigError::InsecureTransport(base_url));
         }
+        let token_url = self
+            .token_url
+            .clone()
+            .unwrap_or_else(|| format!("{base_url}/api/oauth/token"));
+        let revoke_url = self
+            .revoke_url
+            .clone()
+            .unwrap_or_else(|| format!("{base_url}/api/oauth/revoke"));
+        if matches!(self.credentials, Credentials::ServiceAccount { .. }) {
+            for url in [&token_url, &revoke_url] {
+                let uri: http::Uri = url
+                    .parse()
+                    .map_err(|_| ConfigError::InvalidBaseUrl(url.clone()))?;
+                let insecure = uri.scheme_str() == Some("http")
+                    && !is_loopback(uri.host().unwrap_or(""));
+                if uri.host().is_none() || !matches!(uri.scheme_str(), Some("http" | "https")) {
+                    return Err(ConfigError::InvalidBaseUrl(url.clone()));
+                }
+                if insecure && !self.allow_insecure_http {
+                    return Err(ConfigError::InsecureTransport(url.clone()));
+                }
+            }
+        }
         if !is_valid_version(&self.default_version) {
             return Err(ConfigError::InvalidVersion(self.default_version));
-        }
-        if self.credentials.is_some() && self.credentials.authorization().is_none() {
-            return Err(ConfigError::InvalidHeaderValue("access token"));
         }
         let user_agent = default_user_agent(self.application.as_deref());
         if http::HeaderValue::from_str(&user_agent).is_err() {
             return Err(ConfigError::InvalidHeaderValue("application product token"));
         }
+        let auth = match &self.credentials {
+            Credentials::None => Authenticator::None,
+            Credentials::BearerToken(token) => Authenticator::Bearer(
+                bearer_header(token).ok_or(ConfigError::InvalidHeaderValue("access token"))?,
+            ),
+            Credentials::ServiceAccount {
+                client_id,
+                client_secret,
+            } => Authenticator::OAuth(TokenManager::new(
+                client_id.clone(),
+                client_secret.clone(),
+                token_url,
+                revoke_url,
+                user_agent.clone(),
+                self.refresh_margin,
+                self.token_store
+                    .clone()
+                    .unwrap_or_else(|| Arc::new(MemoryTokenStore::default())),
+            )),
+            Credentials::ApiKey {
+                public_key,
+                private_key,
+            } => Authenticator::Digest(DigestSession::new(public_key.clone(), private_key.clone())),
+        };
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -356,6 +517,7 @@ impl ClientBuilder {
                     user_agent,
                 },
                 credentials: self.credentials,
+                auth,
                 body_limit: self.body_limit,
             }),
         })

@@ -23,6 +23,9 @@ pub enum Error {
     Validation(ValidationError),
     /// The request could not be built (body serialization, header values). Nothing was sent.
     Request(RequestError),
+    /// Credentials could not be turned into an authenticated request: the token endpoint
+    /// refused, rate-limited or failed. The API call itself was not sent.
+    Auth(AuthError),
     /// Connecting, TLS, a timeout or the connection failed.
     Transport(TransportError),
     /// Atlas answered with an error status.
@@ -37,6 +40,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Auth(e) => e.status,
             _ => None,
         }
     }
@@ -57,6 +61,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(e) => !e.maybe_sent || e.method.is_idempotent(),
+            Error::Auth(e) => e.kind == AuthErrorKind::RateLimited,
             Error::Api(e) => {
                 e.is_rate_limited()
                     || e.status == 503
@@ -70,6 +75,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Api(e) => e.retry_after,
+            Error::Auth(e) => e.retry_after,
             _ => None,
         }
     }
@@ -80,6 +86,7 @@ impl fmt::Display for Error {
         match self {
             Error::Validation(e) => e.fmt(f),
             Error::Request(e) => e.fmt(f),
+            Error::Auth(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
             Error::Api(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
@@ -92,6 +99,7 @@ impl std::error::Error for Error {
         match self {
             Error::Validation(e) => Some(e),
             Error::Request(e) => Some(e),
+            Error::Auth(e) => Some(e),
             Error::Transport(e) => Some(e),
             Error::Api(e) => Some(&**e),
             Error::Decode(e) => Some(e),
@@ -148,6 +156,65 @@ impl std::error::Error for RequestError {
         self.source.as_deref().map(|e| e as _)
     }
 }
+
+/// Why credentials could not be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthErrorKind {
+    /// The token endpoint answered 429: wait for `retry_after`.
+    RateLimited,
+    /// The client id and secret were refused.
+    Refused,
+    /// The token endpoint issued a token type other than Bearer.
+    UnsupportedTokenType,
+    /// The token endpoint's answer could not be read.
+    InvalidResponse,
+    /// The token endpoint answered with another error status.
+    Status,
+    /// The token endpoint could not be reached.
+    Unreachable,
+}
+
+/// Credentials could not be turned into an authenticated request.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AuthError {
+    /// What failed.
+    pub kind: AuthErrorKind,
+    /// The token endpoint's status, if it answered.
+    pub status: Option<u16>,
+    /// `Retry-After` of a 429.
+    pub retry_after: Option<Duration>,
+    /// What happened, for people.
+    pub message: String,
+}
+
+impl AuthError {
+    pub(crate) fn new(kind: AuthErrorKind, status: Option<u16>, message: String) -> Self {
+        AuthError {
+            kind,
+            status,
+            retry_after: None,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("authentication failed")?;
+        if let Some(s) = self.status {
+            write!(f, " ({s})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(d) = self.retry_after {
+            write!(f, "; retry after {}s", d.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 /// Why the exchange with the server failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,7 +363,7 @@ impl ApiError {
 
     fn hint(&self) -> Option<&'static str> {
         Some(match self.status {
-            401 => "check the credentials: they were refused",
+            401 => "the credentials were refused; check them",
             403 => {
                 "the credentials lack a role this operation requires, or the IP access list refuses this host"
             }

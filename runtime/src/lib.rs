@@ -32,10 +32,14 @@
 
 #![warn(missing_docs)]
 
+mod auth;
 mod client;
 mod credentials;
+mod digest;
 mod endpoint;
+mod env;
 mod error;
+mod oauth;
 mod options;
 mod pattern;
 mod request;
@@ -55,9 +59,11 @@ pub use endpoint::{
     BodyKind, Bound, Constraint, Endpoint, EndpointInfo, Location, Method, Number, ParamInfo,
 };
 pub use error::{
-    ApiError, DecodeError, Error, FieldViolation, RateLimit, RequestError, TransportError,
-    TransportErrorKind,
+    ApiError, AuthError, AuthErrorKind, DecodeError, Error, FieldViolation, RateLimit,
+    RequestError, TransportError, TransportErrorKind,
 };
+pub use oauth::{AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore};
+pub use env::CLOUDGOV_BASE_URL;
 pub use options::RequestOptions;
 pub use pattern::Pattern;
 pub use request::{

@@ -51,7 +51,7 @@ impl Default for RequestContext {
 /// Characters left as they are in a path segment or query component: RFC 3986
 /// unreserved ones. Everything else is escaped, so `/`, `?`, `#`, `%`, spaces and
 /// non-ASCII never reach the server raw.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -91,6 +91,9 @@ impl Canned {
     }
 }
 
+/// Computes the answer to a request, for servers that route or keep state.
+pub type Handler = Arc<dyn Fn(&Recorded) -> Canned + Send + Sync>;
+
 /// A recording HTTP/1.1 server on an ephemeral loopback port; stops when dropped.
 pub struct TestServer {
     server: Arc<tiny_http::Server>,
@@ -101,15 +104,25 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts the server; it answers 599 to requests nobody scripted.
+    /// Starts the server; it answers scripted responses in order, and 599 to requests
+    /// nobody scripted.
     pub fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// Starts a server whose answers come from `handler` (after any scripted ones).
+    pub fn with_handler(handler: impl Fn(&Recorded) -> Canned + Send + Sync + 'static) -> Self {
+        Self::start_with(Some(Arc::new(handler)))
+    }
+
+    fn start_with(handler: Option<Handler>) -> Self {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
         let port = server.server_addr().to_ip().expect("an IP listener").port();
         let log = Arc::new(Mutex::new(Vec::new()));
         let script = Arc::new(Mutex::new(VecDeque::new()));
         let worker = {
             let (server, log, script) = (server.clone(), log.clone(), script.clone());
-            std::thread::spawn(move || serve(&server, &log, &script))
+            std::thread::spawn(move || serve(&server, &log, &script, handler.as_ref()))
         };
         TestServer {
             server,
@@ -154,7 +167,12 @@ impl Drop for TestServer {
     }
 }
 
-fn serve(server: &tiny_http::Server, log: &Mutex<Vec<Recorded>>, script: &Mutex<VecDeque<Canned>>) {
+fn serve(
+    server: &tiny_http::Server,
+    log: &Mutex<Vec<Recorded>>,
+    script: &Mutex<VecDeque<Canned>>,
+    handler: Option<&Handler>,
+) {
     while let Ok(mut request) = server.recv() {
         let mut body = Vec::new();
         let _ = request.as_reader().read_to_end(&mut body);
@@ -173,12 +191,13 @@ fn serve(server: &tiny_http::Server, log: &Mutex<Vec<Recorded>>, script: &Mutex<
                 .collect(),
             body,
         };
-        log.lock().expect("log lock").push(recorded);
-        let canned = script
-            .lock()
-            .expect("script lock")
-            .pop_front()
-            .unwrap_or_else(|| Canned::with_type(599, "text/plain", "no scripted response"));
+        log.lock().expect("log lock").push(recorded.clone());
+        let scripted = script.lock().expect("script lock").pop_front();
+        let canned = match (scripted, handler) {
+            (Some(c), _) => c,
+            (None, Some(h)) => h(&recorded),
+            (None, None) => Canned::with_type(599, "text/plain", "no scripted response"),
+        };
         let mut response =
             tiny_http::Response::from_data(canned.body).with_status_code(canned.status);
         for (name, value) in canned.headers {
