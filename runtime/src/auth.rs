@@ -151,7 +151,13 @@ impl DigestSession {
             return false;
         };
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        *current = Some((chosen.clone(), 0));
+        // The same nonce again (a request overtaken by another): keep counting, since a
+        // server may refuse a nonce count it has seen.
+        let nc = match current.as_ref() {
+            Some((c, nc)) if c.nonce == chosen.nonce => *nc,
+            _ => 0,
+        };
+        *current = Some((chosen.clone(), nc));
         true
     }
 }
