@@ -11,7 +11,14 @@ use syn::{Ident, LitStr, Token};
 use crate::ctxt::{Ctxt, suggest};
 
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
-const KEYS: &[&str] = &["version", "response", "pattern", "operation_id", "crate"];
+const KEYS: &[&str] = &[
+    "version",
+    "response",
+    "pattern",
+    "operation_id",
+    "crate",
+    "paginated",
+];
 
 /// The attribute's arguments, as far as they could be read.
 pub struct Args {
@@ -23,6 +30,8 @@ pub struct Args {
     pub patterns: Vec<(Ident, LitStr)>,
     pub operation_id: Option<LitStr>,
     pub krate: Option<syn::Path>,
+    /// `paginated`: the response is `Paginated<T>`, with `pageNum`/`itemsPerPage`.
+    pub paginated: Option<Ident>,
 }
 
 pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
@@ -34,6 +43,7 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
         patterns: Vec::new(),
         operation_id: None,
         krate: None,
+        paginated: None,
     };
     let parser = |input: ParseStream| {
         parse_all(cx, input, &mut args);
@@ -52,6 +62,7 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
 }
 
 fn parse_all(cx: &Ctxt, input: ParseStream, args: &mut Args) {
+    let errors_before = cx.error_count();
     let mut position = 0;
     while !input.is_empty() {
         if let Err(e) = parse_one(cx, input, args, position) {
@@ -68,7 +79,7 @@ fn parse_all(cx: &Ctxt, input: ParseStream, args: &mut Args) {
             let _ = input.parse::<Token![,]>();
         }
     }
-    if args.template.is_none() && args.method.is_some() {
+    if args.template.is_none() && args.method.is_some() && cx.error_count() == errors_before {
         cx.error_at(
             Span::call_site(),
             "expected the path template after the method: #[atlas_endpoint(GET, \"/orgs/{orgId}\")]",
@@ -137,6 +148,13 @@ fn parse_one(cx: &Ctxt, input: ParseStream, args: &mut Args, position: usize) ->
         }
         return Ok(());
     }
+    if name == "paginated" {
+        if args.paginated.is_some() {
+            cx.error_spanned_by(&key, "`paginated` is given twice");
+        }
+        args.paginated = Some(key);
+        return Ok(());
+    }
     if KEYS.contains(&name.as_str()) {
         cx.error_spanned_by(&key, format!("`{name}` needs a value: `{name} = …`"));
     } else {
@@ -181,6 +199,13 @@ fn parse_keyed(
             args.version = Some(lit);
         }
         "response" => {
+            if input.is_empty() || input.peek(Token![,]) {
+                cx.error_spanned_by(
+                    key,
+                    "expected a type after `response =`, e.g. `response = ServiceAccount`",
+                );
+                return Ok(());
+            }
             let ty: syn::Type = input.parse()?;
             duplicate(args.response.is_some());
             args.response = Some(ty);

@@ -36,6 +36,11 @@ impl Ctxt {
         !self.errors.borrow().is_empty()
     }
 
+    /// How many errors so far; compare before and after a step to see if it failed.
+    pub fn error_count(&self) -> usize {
+        self.errors.borrow().len()
+    }
+
     /// Every error as `compile_error!` invocations.
     pub fn into_compile_errors(self) -> TokenStream {
         self.errors

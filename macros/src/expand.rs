@@ -2,8 +2,7 @@
 //! rule; everything with logic lives in `atlas_runtime`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::{format_ident, quote};
 
 use crate::fields::NumberLit;
 use crate::model::{BodyKind, Field, Location, Model, is_string, option_inner};
@@ -16,6 +15,8 @@ pub struct Input<'a> {
     pub version: Option<String>,
     pub operation_id: Option<String>,
     pub response: TokenStream,
+    /// The `T` of `response = Paginated<T>`.
+    pub page_item: Option<&'a syn::Type>,
     pub unit: bool,
 }
 
@@ -32,6 +33,9 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
     let write_body = write_body(krate, model);
     let constructor = constructor(input, model);
     let setters = setters(input.vis, model);
+    let paged = paged(input, model);
+    let path_segments = path_segments(krate, model);
+    let header_values = header_values(krate, model);
 
     quote! {
         impl #krate::Endpoint for #ident {
@@ -50,6 +54,8 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
 
             #constructor
             #setters
+            #path_segments
+            #header_values
 
             /// Validates this call, sends it and decodes the answer.
             ///
@@ -59,6 +65,61 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
             /// [`Error`](#krate::Error): its variant says how far the call got.
             #vis fn send(&self, client: &#krate::Client) -> ::core::result::Result<#response, #krate::Error> {
                 client.send(self)
+            }
+        }
+
+        #paged
+    }
+}
+
+/// `Paged`, `.pages()` and `.items()` for lists: a `Paginated<T>` response with optional
+/// `pageNum` and `itemsPerPage` query parameters.
+fn paged(input: &Input, model: &Model) -> TokenStream {
+    let Some(item) = input.page_item else {
+        return quote!();
+    };
+    let find = |name: &str| {
+        model
+            .fields
+            .iter()
+            .find(|f| f.location == Location::Query && f.api_name == name && f.optional)
+            .map(|f| f.ident)
+    };
+    let (Some(page), Some(size)) = (find("pageNum"), find("itemsPerPage")) else {
+        return quote!();
+    };
+    let Input {
+        krate, ident, vis, ..
+    } = input;
+    quote! {
+        impl #krate::Paged for #ident {
+            type Item = #item;
+            fn page_num(&self) -> ::core::option::Option<i32> {
+                self.#page
+            }
+            fn set_page_num(&mut self, page: i32) {
+                self.#page = ::core::option::Option::Some(page);
+            }
+            fn items_per_page(&self) -> ::core::option::Option<i32> {
+                self.#size
+            }
+            fn set_items_per_page(&mut self, size: i32) {
+                self.#size = ::core::option::Option::Some(size);
+            }
+        }
+
+        impl #ident {
+            /// Lazily fetches every page, from `pageNum` (default 1), asking for
+            /// `itemsPerPage` items (default 500, Atlas's maximum). An error ends the
+            /// walk and is yielded after the pages before it.
+            #vis fn pages<'c>(&self, client: &'c #krate::Client) -> #krate::Pages<'c, Self> {
+                #krate::Pages::new(client, self)
+            }
+
+            /// Lazily yields every item of every page; an error is yielded after the
+            /// items of the pages before it, and ends the walk.
+            #vis fn items<'c>(&self, client: &'c #krate::Client) -> #krate::Items<'c, Self> {
+                #krate::Items::new(client, self)
             }
         }
     }
@@ -190,25 +251,38 @@ fn location_ident(l: Location) -> syn::Ident {
 
 fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
     let mut checks = Vec::new();
+    let mut segment = 0usize;
     for (i, f) in model.fields.iter().enumerate() {
         let ident = f.ident;
-        let ty_span = f.ty.span();
+        let ty = f.ty;
+        // Turbofish with the field's own type: a rule that cannot apply to it is reported
+        // on the type, in the user's code.
         if f.location == Location::Path {
-            checks.push(quote_spanned!(ty_span=> __v.path(&__params[#i], &self.#ident);));
+            checks.push(quote!(__v.path(&__params[#i], &__segments[#segment]);));
+            segment += 1;
         } else {
-            if f.location == Location::Header {
-                checks.push(quote_spanned!(ty_span=> __v.header(&__params[#i], &self.#ident);));
-            }
-            if let Some((lit, _)) = f.patterns.first() {
-                checks.push(quote_spanned!(lit.span()=> __v.pattern(&__params[#i], &self.#ident);));
+            if !f.patterns.is_empty() {
+                checks.push(quote!(__v.pattern::<#ty>(&__params[#i], &self.#ident);));
             }
         }
-        if let Some(span) = f.attrs.range.as_ref().and_then(|r| r.span) {
-            checks.push(quote_spanned!(span=> __v.range(&__params[#i], &self.#ident);));
+        if f.attrs.range.is_some() {
+            checks.push(quote!(__v.range::<#ty>(&__params[#i], &self.#ident);));
         }
-        if let Some(span) = f.attrs.length.as_ref().and_then(|r| r.span) {
-            checks.push(quote_spanned!(span=> __v.length(&__params[#i], &self.#ident);));
+        if f.attrs.length.is_some() {
+            checks.push(quote!(__v.length::<#ty>(&__params[#i], &self.#ident);));
         }
+    }
+    let segments = if segment > 0 {
+        quote!(let __segments = self.__atlas_path_segments();)
+    } else {
+        quote!()
+    };
+    if model.fields.iter().any(|f| f.location == Location::Header) {
+        checks.push(quote! {
+            for (__i, __value) in self.__atlas_header_values() {
+                __v.header(&__params[__i], &__value);
+            }
+        });
     }
     let params = if checks.is_empty() {
         quote!()
@@ -223,6 +297,7 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
     quote! {
         fn validate(&self) -> ::core::result::Result<(), #krate::ValidationError> {
             #params
+            #segments
             let #mutability __v = #krate::Validator::new();
             #(#checks)*
             __v.finish(<Self as #krate::Endpoint>::INFO.type_name)
@@ -230,30 +305,82 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
     }
 }
 
-fn write_path(krate: &syn::Path, model: &Model) -> TokenStream {
-    let steps = model.pieces.iter().map(|p| match p {
-        Piece::Literal(text) => quote!(__path.literal(#text);),
-        Piece::Placeholder(name) => {
-            match model
-                .fields
-                .iter()
-                .find(|f| f.location == Location::Path && f.api_name == *name)
-            {
-                Some(f) => {
-                    let ident = f.ident;
-                    let span = f.ty.span();
-                    if f.attrs.encoded.is_some() {
-                        quote_spanned!(span=> __path.encoded_segment(&self.#ident);)
-                    } else {
-                        quote_spanned!(span=> __path.segment(&self.#ident);)
-                    }
-                }
-                None => quote!(),
-            }
+/// Every header value with its parameter's index: the one place a header field's type
+/// meets `ParamValues`, shared by validation and writing.
+fn header_values(krate: &syn::Path, model: &Model) -> TokenStream {
+    let pushes: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.location == Location::Header)
+        .map(|(i, f)| {
+            let ident = f.ident;
+            let ty = f.ty;
+            quote!(<#ty as #krate::ParamValues>::each_value(&self.#ident, &mut |__s| __out.push((#i, __s.to_string())));)
+        })
+        .collect();
+    if pushes.is_empty() {
+        return quote!();
+    }
+    quote! {
+        #[doc(hidden)]
+        fn __atlas_header_values(&self) -> ::std::vec::Vec<(usize, ::std::string::String)> {
+            let mut __out = ::std::vec::Vec::new();
+            #(#pushes)*
+            __out
         }
+    }
+}
+
+/// The text of every path value, in template order: the one place a path field's type
+/// meets `PathSegment`, so a type that cannot be a segment is reported once, on the type.
+fn path_segments(krate: &syn::Path, model: &Model) -> TokenStream {
+    let path_fields: Vec<&Field> = model
+        .fields
+        .iter()
+        .filter(|f| f.location == Location::Path)
+        .collect();
+    if path_fields.is_empty() {
+        return quote!();
+    }
+    let n = path_fields.len();
+    let values = path_fields.iter().map(|f| {
+        let ident = f.ident;
+        let ty = f.ty;
+        quote!(<#ty as #krate::PathSegment>::to_segment(&self.#ident))
     });
     quote! {
+        #[doc(hidden)]
+        fn __atlas_path_segments(&self) -> [::std::borrow::Cow<'_, str>; #n] {
+            [#(#values),*]
+        }
+    }
+}
+
+fn write_path(krate: &syn::Path, model: &Model) -> TokenStream {
+    let path_fields: Vec<&Field> = model
+        .fields
+        .iter()
+        .filter(|f| f.location == Location::Path)
+        .collect();
+    let steps = model.pieces.iter().map(|p| match p {
+        Piece::Literal(text) => quote!(__path.literal(#text);),
+        Piece::Placeholder(name) => match path_fields.iter().position(|f| f.api_name == *name) {
+            Some(k) if path_fields[k].attrs.encoded.is_some() => {
+                quote!(__path.encoded_segment(&__segments[#k]);)
+            }
+            Some(k) => quote!(__path.segment(&__segments[#k]);),
+            None => quote!(),
+        },
+    });
+    let segments = if path_fields.is_empty() {
+        quote!()
+    } else {
+        quote!(let __segments = self.__atlas_path_segments();)
+    };
+    quote! {
         fn write_path(&self, __path: &mut #krate::PathWriter) {
+            #segments
             #(#steps)*
         }
     }
@@ -266,8 +393,9 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
         .filter(|f| f.location == location)
         .map(|f| {
             let ident = f.ident;
+            let ty = f.ty;
             let name = &f.api_name;
-            quote_spanned!(f.ty.span()=> __w.param(#name, &self.#ident);)
+            quote!(__w.param::<#ty>(#name, &self.#ident);)
         })
         .collect();
     if steps.is_empty() {
@@ -279,7 +407,12 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
         }
     } else {
         quote! {
-            fn write_headers(&self, __w: &mut #krate::HeaderWriter) { #(#steps)* }
+            fn write_headers(&self, __w: &mut #krate::HeaderWriter) {
+                let __params = <Self as #krate::Endpoint>::INFO.params;
+                for (__i, __value) in self.__atlas_header_values() {
+                    __w.param(__params[__i].api_name, &__value);
+                }
+            }
         }
     }
 }
@@ -350,7 +483,7 @@ fn constructor(input: &Input, model: &Model) -> TokenStream {
         } else if f.optional {
             inits.push(quote!(#ident: ::core::option::Option::None));
         } else {
-            inits.push(quote!(#ident: ::core::default::Default::default()));
+            inits.push(quote!(#ident: <#ty as ::core::default::Default>::default()));
         }
     }
     let build = if input.unit {

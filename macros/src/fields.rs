@@ -42,18 +42,18 @@ pub struct NumberLit {
 pub struct RangeRule {
     pub min: Option<(NumberLit, bool)>,
     pub max: Option<(NumberLit, bool)>,
-    pub span: Option<Span>,
 }
 
 #[derive(Default)]
 pub struct LengthRule {
     pub min: Option<usize>,
     pub max: Option<usize>,
-    pub span: Option<Span>,
 }
 
 #[derive(Default)]
 pub struct FieldAttrs {
+    /// Some attribute of the field could not be read: skip checks that would only echo it.
+    pub broken: bool,
     pub role: Option<(Role, Span)>,
     pub encoded: Option<Span>,
     pub sensitive: bool,
@@ -64,6 +64,7 @@ pub struct FieldAttrs {
 }
 
 pub fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
+    let errors_before = cx.error_count();
     let mut out = FieldAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("atlas")) {
         let result = attr.parse_nested_meta(|meta| {
@@ -74,6 +75,7 @@ pub fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
             cx.syn_error(e);
         }
     }
+    out.broken = cx.error_count() > errors_before;
     out
 }
 
@@ -110,68 +112,95 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
                 None => cx.error_at(span, "name the header: #[atlas(header = \"X-Name\")]"),
             },
             "body" => set_role(Role::Body),
+            "encoded" | "sensitive" | "default"
+                if !meta.input.is_empty() && !meta.input.peek(Token![,]) =>
+            {
+                cx.error_at(
+                    span,
+                    format!("`{key}` takes no value: write #[atlas({key})]"),
+                );
+                skip(meta);
+            }
             "encoded" => out.encoded = Some(span),
             "sensitive" => out.sensitive = true,
             "default" => out.default = true,
             "pattern" => out.patterns.push(meta.value()?.parse()?),
             "range" => {
-                let mut rule = RangeRule {
-                    span: Some(span),
-                    ..Default::default()
-                };
-                meta.parse_nested_meta(|m| {
-                    let k = m
-                        .path
-                        .get_ident()
-                        .map(|i| i.to_string())
-                        .unwrap_or_default();
-                    let n = number(m.value()?)?;
-                    match k.as_str() {
-                        "min" => rule.min = Some((n, false)),
-                        "exclusive_min" => rule.min = Some((n, true)),
-                        "max" => rule.max = Some((n, false)),
-                        "exclusive_max" => rule.max = Some((n, true)),
-                        _ => cx.error_spanned_by(
-                            &m.path,
-                            "expected min, max, exclusive_min or exclusive_max",
-                        ),
+                let mut rule = RangeRule::default();
+                let bounds = bounds(cx, meta, span, "range", RANGE_KEYS)?;
+                for (key, value) in bounds {
+                    let n = match number_of(&value) {
+                        Ok(n) => n,
+                        Err(e) => {
+                            cx.syn_error(e);
+                            continue;
+                        }
+                    };
+                    let slot = if key.starts_with("exclusive_") {
+                        key.trim_start_matches("exclusive_")
+                    } else {
+                        key.as_str()
+                    };
+                    let exclusive = key.starts_with("exclusive_");
+                    let target = if slot == "min" {
+                        &mut rule.min
+                    } else {
+                        &mut rule.max
+                    };
+                    if target.is_some() {
+                        cx.error_spanned_by(
+                            &value,
+                            format!("a range has one {slot}imum: `{key}` repeats it"),
+                        );
+                    } else {
+                        *target = Some((n, exclusive));
                     }
-                    Ok(())
-                })?;
-                if rule.min.is_none() && rule.max.is_none() {
+                }
+                if let (Some((a, _)), Some((b, _))) = (&rule.min, &rule.max)
+                    && a.value() > b.value()
+                {
                     cx.error_at(
                         span,
-                        "a range needs min, max, exclusive_min or exclusive_max",
+                        "this range is empty: its minimum is above its maximum",
                     );
                 }
                 out.range = Some(rule);
             }
             "length" => {
-                let mut rule = LengthRule {
-                    span: Some(span),
-                    ..Default::default()
-                };
-                meta.parse_nested_meta(|m| {
-                    let k = m
-                        .path
-                        .get_ident()
-                        .map(|i| i.to_string())
-                        .unwrap_or_default();
-                    let lit: syn::LitInt = m.value()?.parse()?;
-                    let n: usize = lit.base10_parse()?;
-                    match k.as_str() {
-                        "min" => rule.min = Some(n),
-                        "max" => rule.max = Some(n),
-                        _ => cx.error_spanned_by(&m.path, "expected min or max"),
+                let mut rule = LengthRule::default();
+                for (key, value) in bounds(cx, meta, span, "length", LENGTH_KEYS)? {
+                    let n = match &value {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Int(i),
+                            ..
+                        }) => i.base10_parse::<usize>().ok(),
+                        _ => None,
+                    };
+                    let Some(n) = n else {
+                        cx.error_spanned_by(
+                            &value,
+                            "a length is a whole number of characters or items, 0 or more",
+                        );
+                        continue;
+                    };
+                    let target = if key == "min" {
+                        &mut rule.min
+                    } else {
+                        &mut rule.max
+                    };
+                    if target.is_some() {
+                        cx.error_spanned_by(&value, format!("`{key}` is given twice"));
+                    } else {
+                        *target = Some(n);
                     }
-                    Ok(())
-                })?;
-                match (rule.min, rule.max) {
-                    (None, None) => cx.error_at(span, "a length needs min or max"),
-                    (Some(a), Some(b)) if a > b => {
-                        cx.error_at(span, format!("length min {a} is above max {b}"))
-                    }
-                    _ => {}
+                }
+                if let (Some(a), Some(b)) = (rule.min, rule.max)
+                    && a > b
+                {
+                    cx.error_at(
+                        span,
+                        format!("this length is empty: min {a} is above max {b}"),
+                    );
                 }
                 out.length = Some(rule);
             }
@@ -192,20 +221,99 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
     }
 }
 
+const RANGE_KEYS: &[&str] = &["min", "max", "exclusive_min", "exclusive_max"];
+const LENGTH_KEYS: &[&str] = &["min", "max"];
+
+/// `name(key = value, …)`: every well-formed pair with a known key; the rest reported.
+fn bounds(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    span: Span,
+    rule: &str,
+    keys: &[&str],
+) -> syn::Result<Vec<(String, syn::Expr)>> {
+    let example = if rule == "range" {
+        "range(min = 1, max = 500)"
+    } else {
+        "length(min = 1, max = 64)"
+    };
+    if !meta.input.peek(syn::token::Paren) {
+        cx.error_at(span, format!("write the bounds in parentheses: {example}"));
+        skip(meta);
+        return Ok(Vec::new());
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let errors_before = cx.error_count();
+    let mut out = Vec::new();
+    while !content.is_empty() {
+        let key: syn::Ident = content.parse()?;
+        content.parse::<Token![=]>()?;
+        let value: syn::Expr = content.parse()?;
+        let name = key.to_string();
+        if keys.contains(&name.as_str()) {
+            out.push((name, value));
+        } else {
+            let hint = match suggest(&name, keys) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => format!("; expected {}", keys.join(", ")),
+            };
+            cx.error_spanned_by(&key, format!("unknown {rule} bound `{name}`{hint}"));
+        }
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    if out.is_empty() && cx.error_count() == errors_before {
+        cx.error_at(
+            span,
+            format!("a {rule} needs at least one bound: {example}"),
+        );
+    }
+    Ok(out)
+}
+
+/// A number literal, possibly negative.
+fn number_of(expr: &syn::Expr) -> syn::Result<NumberLit> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit { lit, .. })
+            if matches!(lit, syn::Lit::Int(_) | syn::Lit::Float(_)) =>
+        {
+            Ok(NumberLit {
+                negative: false,
+                lit: lit.clone(),
+            })
+        }
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => number_of(expr).map(|n| NumberLit {
+            negative: !n.negative,
+            lit: n.lit,
+        }),
+        other => Err(syn::Error::new_spanned(other, "expected a number")),
+    }
+}
+
+impl NumberLit {
+    /// The value, for comparisons between bounds.
+    pub fn value(&self) -> f64 {
+        let v = match &self.lit {
+            syn::Lit::Int(i) => i.base10_parse::<f64>().unwrap_or(0.0),
+            syn::Lit::Float(f) => f.base10_parse::<f64>().unwrap_or(0.0),
+            _ => 0.0,
+        };
+        if self.negative { -v } else { v }
+    }
+}
+
 fn optional_str(meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
     if meta.input.peek(Token![=]) {
         Ok(Some(meta.value()?.parse()?))
     } else {
         Ok(None)
-    }
-}
-
-fn number(input: syn::parse::ParseStream) -> syn::Result<NumberLit> {
-    let negative = input.parse::<Option<Token![-]>>()?.is_some();
-    let lit: syn::Lit = input.parse()?;
-    match lit {
-        syn::Lit::Int(_) | syn::Lit::Float(_) => Ok(NumberLit { negative, lit }),
-        other => Err(syn::Error::new_spanned(other, "expected a number")),
     }
 }
 

@@ -69,7 +69,9 @@ fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         );
     }
 
-    let model = model::build(&cx, &args, fields);
+    let fields_ok =
+        matches!(&input.data, syn::Data::Struct(s) if !matches!(s.fields, syn::Fields::Unnamed(_)));
+    let model = model::build(&cx, &args, fields, fields_ok);
     let krate: syn::Path = args
         .krate
         .clone()
@@ -90,6 +92,7 @@ fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
                 version: args.version.as_ref().map(syn::LitStr::value),
                 operation_id: args.operation_id.as_ref().map(syn::LitStr::value),
                 response,
+                page_item: model.page_item,
                 unit,
             },
             &model,

@@ -48,6 +48,8 @@ pub enum BodyKind {
 }
 
 pub struct Model<'a> {
+    /// For `paginated` endpoints: the `T` of `response = Paginated<T>`.
+    pub page_item: Option<&'a syn::Type>,
     pub method: String,
     pub template: Option<LitStr>,
     pub pieces: Vec<Piece>,
@@ -55,22 +57,41 @@ pub struct Model<'a> {
     pub body: BodyKind,
 }
 
-pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
+/// Client-managed headers a field may not set.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "accept",
+    "content-type",
+    "content-length",
+    "user-agent",
+    "host",
+];
+
+/// Names of generated methods a setter would clash with.
+const GENERATED_METHODS: &[&str] = &["new", "send", "pages", "items"];
+
+/// `fields_ok` is false when the item's fields could not be read (a tuple struct, an
+/// enum): checks that would only echo that are skipped.
+pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: bool) -> Model<'a> {
     let method = args
         .method
         .as_ref()
         .map(|(m, _)| m.clone())
         .unwrap_or_else(|| "GET".into());
 
-    // The template.
+    // The template. When it is broken, or missing, checks that depend on its
+    // placeholders are skipped: they would only echo the template's own error.
     let mut pieces = Vec::new();
+    let mut template_ok = false;
     if let Some(t) = &args.template {
         let (p, problems) = template::parse(&t.value());
+        template_ok = problems.is_empty();
         for problem in problems {
             cx.error_spanned_by(t, problem);
         }
         pieces = p;
     }
+    let mut path_binding_failed = false;
     let placeholders: Vec<&str> = pieces
         .iter()
         .filter_map(|p| match p {
@@ -104,20 +125,25 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
                 match placeholders.iter().position(|p| *p == wanted) {
                     Some(i) => (Location::Path, wanted, Some(i)),
                     None => {
-                        cx.error_spanned_by(
-                            lit,
-                            format!(
-                                "`{wanted}` is not a placeholder of the path template{}",
-                                listing(&placeholders)
-                            ),
-                        );
+                        if template_ok {
+                            path_binding_failed = true;
+                            cx.error_spanned_by(
+                                lit,
+                                format!(
+                                    "`{wanted}` is not a placeholder of the path template{}",
+                                    listing(&placeholders)
+                                ),
+                            );
+                        }
                         (Location::Path, wanted, None)
                     }
                 }
             }
             Some((Role::Path(None), span)) => match by_name {
                 Some(i) => (Location::Path, placeholders[i].to_string(), Some(i)),
+                None if !template_ok => (Location::Path, camel_case(&name), None),
                 None => {
+                    path_binding_failed = true;
                     cx.error_at(
                         *span,
                         format!(
@@ -171,6 +197,47 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
                 "a path value is always required: use the plain type, not `Option`",
             );
         }
+        if location == Location::Path && attrs.default {
+            cx.error_spanned_by(
+                ident,
+                "a path value is always required: `default` would send an empty one",
+            );
+        }
+        if location == Location::Header {
+            let header = api_name.to_ascii_lowercase();
+            if RESERVED_HEADERS.contains(&header.as_str()) {
+                cx.error_spanned_by(
+                    ident,
+                    format!("the client sets `{api_name}` itself; a field cannot"),
+                );
+            }
+        }
+        if (optional || attrs.default) && GENERATED_METHODS.contains(&name.as_str()) {
+            cx.error_spanned_by(
+                ident,
+                format!(
+                    "an optional field named `{name}` would get a setter that clashes with the generated `{name}` method; rename the field and set its API name (#[atlas(query = \"{name}\")] or #[serde(rename = \"{name}\")])"
+                ),
+            );
+        }
+        if matches!(location, Location::Query | Location::Header)
+            && let Some(other) = fields
+                .iter()
+                .find(|o| o.location == location && o.api_name.eq_ignore_ascii_case(&api_name))
+        {
+            cx.error_spanned_by(
+                ident,
+                format!(
+                    "`{api_name}` is already sent by field `{}`: one {} parameter, one field",
+                    other.ident,
+                    if location == Location::Query {
+                        "query"
+                    } else {
+                        "header"
+                    }
+                ),
+            );
+        }
         let mut patterns = Vec::new();
         for lit in &attrs.patterns {
             if let Some(p) = compile_pattern(cx, lit) {
@@ -192,7 +259,11 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
     }
 
     // Every placeholder has its field.
-    if let Some(t) = &args.template {
+    if let Some(t) = args
+        .template
+        .as_ref()
+        .filter(|_| template_ok && fields_ok && !path_binding_failed)
+    {
         for (i, p) in placeholders.iter().enumerate() {
             if bound[i].is_none() {
                 cx.error_spanned_by(
@@ -260,8 +331,8 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
                 ),
             );
         }
-    } else if matches!(method.as_str(), "GET" | "DELETE") {
-        for &i in &members {
+    } else if matches!(method.as_str(), "GET" | "DELETE") && template_ok {
+        for &i in members.iter().filter(|&&i| !fields[i].attrs.broken) {
             cx.error_spanned_by(
                 fields[i].ident,
                 format!(
@@ -281,7 +352,35 @@ pub fn build<'a>(cx: &Ctxt, args: &Args, item_fields: &'a Fields) -> Model<'a> {
         BodyKind::None
     };
 
+    // Pagination, when asked for.
+    let mut page_item = None;
+    if let Some(key) = &args.paginated {
+        page_item = args.response.as_ref().and_then(paginated_item);
+        if page_item.is_none() {
+            cx.error_spanned_by(
+                key,
+                "a `paginated` endpoint needs `response = Paginated<Item>` (atlas_runtime::Paginated)",
+            );
+        }
+        for name in ["pageNum", "itemsPerPage"] {
+            let found = fields
+                .iter()
+                .any(|f| f.location == Location::Query && f.api_name == name && f.optional);
+            if !found {
+                cx.error_spanned_by(
+                    key,
+                    format!(
+                        "a `paginated` endpoint needs an `Option<i32>` query field `{name}`: \
+                         #[atlas(query)] pub {}: Option<i32>",
+                        snake_case(name)
+                    ),
+                );
+            }
+        }
+    }
+
     Model {
+        page_item,
         method,
         template: args.template.clone(),
         pieces,
@@ -294,7 +393,7 @@ fn compile_pattern(cx: &Ctxt, lit: &LitStr) -> Option<CompiledPattern> {
     match pattern::compile(&lit.value()) {
         Ok(p) => Some(p),
         Err(message) => {
-            cx.error_spanned_by(lit, format!("invalid pattern: {message}"));
+            cx.error_spanned_by(lit, message);
             None
         }
     }
@@ -348,6 +447,22 @@ pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
     let last = p.path.segments.last()?;
     if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}
+
+/// The `T` of `Paginated<T>` (any path ending in `Paginated`).
+pub fn paginated_item(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Paginated" {
         return None;
     }
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {

@@ -34,18 +34,23 @@ pub fn parse(template: &str) -> (Vec<Piece>, Vec<String>) {
             '{' => {
                 let mut name = String::new();
                 let mut closed = false;
+                let mut nested = false;
                 for c in chars.by_ref() {
                     match c {
                         '}' => {
                             closed = true;
                             break;
                         }
-                        '{' => {
-                            problems.push("unbalanced braces: `{` inside a placeholder".into());
-                            break;
-                        }
+                        '{' => nested = true,
                         c => name.push(c),
                     }
+                }
+                if nested {
+                    // One mistake, one message: skip to the closing brace.
+                    problems.push(format!(
+                        "unbalanced braces: `{{` inside the placeholder `{{{name}}}`"
+                    ));
+                    continue;
                 }
                 if !closed {
                     problems.push(format!("unbalanced braces: `{{{name}` is never closed"));
@@ -178,6 +183,10 @@ mod tests {
         assert!(bad("/a?b=1")[0].contains("must not contain `?`"));
         assert!(bad("/a/{x-y}")[0].contains("not a name"));
         assert_eq!(bad("a/{}/{").len(), 3);
+        assert_eq!(
+            bad("/orgs/{org{Id}"),
+            ["unbalanced braces: `{` inside the placeholder `{orgId}`"]
+        );
     }
 
     #[test]

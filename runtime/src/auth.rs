@@ -65,7 +65,9 @@ impl Authenticator {
                 if !session.learn(first.headers()) {
                     return Ok(first);
                 }
-                log::debug!("401 with a Digest challenge: signing with the new nonce, retrying once");
+                log::debug!(
+                    "401 with a Digest challenge: signing with the new nonce, retrying once"
+                );
                 if let Some(h) = session.sign(&method, &uri) {
                     request.headers_mut().insert(http::header::AUTHORIZATION, h);
                 }

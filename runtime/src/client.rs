@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use crate::auth::{Authenticator, DigestSession};
 use crate::credentials::{Credentials, bearer_header};
-use crate::oauth::{DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenManager, TokenStore};
 use crate::endpoint::{Endpoint, Method};
 use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::oauth::{DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenManager, TokenStore};
 use crate::options::RequestOptions;
 use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
 use crate::response::decode_response;
@@ -159,10 +159,7 @@ impl Client {
     }
 
     /// One exchange on the wire, no credentials added.
-    fn transport(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, Error> {
+    fn transport(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
         let method = method_of(request.method());
         let url = {
             let uri = request.uri();
@@ -180,7 +177,8 @@ impl Client {
         } else {
             self.inner.agent.run(request)
         };
-        let response = outcome.map_err(|e| Error::Transport(transport_error(e, method, &url, false)))?;
+        let response =
+            outcome.map_err(|e| Error::Transport(transport_error(e, method, &url, false)))?;
         let (parts, body) = response.into_parts();
         let mut bytes = Vec::new();
         body.into_with_config()
@@ -459,8 +457,8 @@ impl ClientBuilder {
                 let uri: http::Uri = url
                     .parse()
                     .map_err(|_| ConfigError::InvalidBaseUrl(url.clone()))?;
-                let insecure = uri.scheme_str() == Some("http")
-                    && !is_loopback(uri.host().unwrap_or(""));
+                let insecure =
+                    uri.scheme_str() == Some("http") && !is_loopback(uri.host().unwrap_or(""));
                 if uri.host().is_none() || !matches!(uri.scheme_str(), Some("http" | "https")) {
                     return Err(ConfigError::InvalidBaseUrl(url.clone()));
                 }

@@ -42,18 +42,19 @@ pub(crate) fn configure(
         }
     }
 
-    let pair = |id: &'static str, secret: &'static str| -> Result<Option<(String, String)>, ConfigError> {
-        match (get(id), get(secret)) {
-            (Some(a), Some(b)) => Ok(Some((a, b))),
-            (None, None) => Ok(None),
-            (Some(_), None) => Err(ConfigError::InvalidEnvironment(format!(
-                "{id} is set but {secret} is not: set both, or neither"
-            ))),
-            (None, Some(_)) => Err(ConfigError::InvalidEnvironment(format!(
-                "{secret} is set but {id} is not: set both, or neither"
-            ))),
-        }
-    };
+    let pair =
+        |id: &'static str, secret: &'static str| -> Result<Option<(String, String)>, ConfigError> {
+            match (get(id), get(secret)) {
+                (Some(a), Some(b)) => Ok(Some((a, b))),
+                (None, None) => Ok(None),
+                (Some(_), None) => Err(ConfigError::InvalidEnvironment(format!(
+                    "{id} is set but {secret} is not: set both, or neither"
+                ))),
+                (None, Some(_)) => Err(ConfigError::InvalidEnvironment(format!(
+                    "{secret} is set but {id} is not: set both, or neither"
+                ))),
+            }
+        };
     let service_account = pair(CLIENT_ID, CLIENT_SECRET)?;
     let api_key = pair(PUBLIC_API_KEY, PRIVATE_API_KEY)?;
     let credentials = match (service_account, api_key) {

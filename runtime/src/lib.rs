@@ -41,6 +41,8 @@ mod env;
 mod error;
 mod oauth;
 mod options;
+mod paginate;
+mod patch;
 mod pattern;
 mod request;
 mod response;
@@ -58,13 +60,15 @@ pub use credentials::Credentials;
 pub use endpoint::{
     BodyKind, Bound, Constraint, Endpoint, EndpointInfo, Location, Method, Number, ParamInfo,
 };
+pub use env::CLOUDGOV_BASE_URL;
 pub use error::{
     ApiError, AuthError, AuthErrorKind, DecodeError, Error, FieldViolation, RateLimit,
     RequestError, TransportError, TransportErrorKind,
 };
 pub use oauth::{AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore};
-pub use env::CLOUDGOV_BASE_URL;
 pub use options::RequestOptions;
+pub use paginate::{DEFAULT_PAGE_SIZE, Items, Link, Paged, Pages, Paginated};
+pub use patch::Patch;
 pub use pattern::Pattern;
 pub use request::{
     API_PREFIX, BodyWriter, DEFAULT_API_VERSION, DEFAULT_BASE_URL, HeaderWriter, PathWriter,

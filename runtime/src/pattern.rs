@@ -5,6 +5,10 @@
 //! as constants. At run time a match is one table walk over the value's UTF-8 bytes: no
 //! regex is compiled, ever, so the first `send()` costs what every other one does.
 //!
+//! A pattern that is one counted class anchored at both ends, like the specification's
+//! `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`, comes as the tables of `^C*$` plus bounds on the
+//! number of chars: counting in the DFA would repeat `C`'s UTF-8 decoder for every count.
+//!
 //! Meaning follows the Atlas server, not Rust's `regex` defaults: a pattern is an
 //! unanchored search (as in JSON Schema, so `^…$` are needed to pin it), and `\d`, `\w`,
 //! `\s` and `\b` are ASCII, as in Java.
@@ -31,11 +35,17 @@ pub struct Pattern {
     start: u16,
     /// Per state: does the end of input complete a match?
     eoi_match: &'static [bool],
+    /// Fewest chars (Unicode scalar values) a matching text has; 0 if the tables decide.
+    min_chars: usize,
+    /// Most chars a matching text has; `usize::MAX` if the tables decide.
+    max_chars: usize,
 }
 
 impl Pattern {
-    /// Used by generated code only; the tables come from the macro's DFA builder.
+    /// Used by generated code only; the tables come from the macro's DFA builder. A text
+    /// matches when it has `min_chars..=max_chars` chars and the tables accept it.
     #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
     pub const fn __from_tables(
         source: &'static str,
         classes: &'static [u8; 256],
@@ -43,6 +53,8 @@ impl Pattern {
         stride: usize,
         start: u16,
         eoi_match: &'static [bool],
+        min_chars: usize,
+        max_chars: usize,
     ) -> Self {
         Pattern {
             source,
@@ -51,6 +63,8 @@ impl Pattern {
             stride,
             start,
             eoi_match,
+            min_chars,
+            max_chars,
         }
     }
 
@@ -62,6 +76,9 @@ impl Pattern {
     /// Whether `text` contains a match (search semantics, ASCII `\d`/`\w`/`\s`/`\b`).
     #[inline]
     pub fn is_match(&self, text: &str) -> bool {
+        if !self.char_count_allowed(text) {
+            return false;
+        }
         let mut state = self.start;
         if state <= MATCH {
             return state == MATCH;
@@ -74,6 +91,21 @@ impl Pattern {
             }
         }
         self.eoi_match[state as usize]
+    }
+
+    /// Whether the number of chars in `text` is within the bounds. A char takes 1 to 4
+    /// bytes, so the byte length usually decides without counting (always, for patterns
+    /// without bounds).
+    #[inline]
+    fn char_count_allowed(&self, text: &str) -> bool {
+        let (fewest, most) = (text.len().div_ceil(4), text.len());
+        if most < self.min_chars || fewest > self.max_chars {
+            return false;
+        }
+        if fewest >= self.min_chars && most <= self.max_chars {
+            return true;
+        }
+        (self.min_chars..=self.max_chars).contains(&text.chars().count())
     }
 }
 
@@ -114,6 +146,21 @@ mod tests {
         2,
         2,
         &[false, true, false, true],
+        0,
+        usize::MAX,
+    );
+
+    /// `^.{2,3}$` (any char, `\n` too) as the macro emits it: the tables of `^.*$` (one
+    /// class; start(2) -any-> 2; eoi in 2 matches) and char-count bounds.
+    const ANY_2_3: Pattern = Pattern::__from_tables(
+        "^.{2,3}$",
+        &[0; 256],
+        &[0, 1, 2],
+        1,
+        2,
+        &[false, true, true],
+        2,
+        3,
     );
 
     #[test]
@@ -124,5 +171,31 @@ mod tests {
         assert!(!A_PLUS.is_match("ab"));
         assert_eq!(A_PLUS.source(), "^a+$");
         assert_eq!(format!("{A_PLUS:?}"), "Pattern(\"^a+$\")");
+    }
+
+    #[test]
+    fn counts_chars_not_bytes() {
+        for (text, expected) in [
+            ("", false),
+            ("a", false),
+            ("é", false),
+            ("東", false),
+            ("𝟘", false),
+            ("ab", true),
+            ("é東", true),
+            ("𝟘𝟘", true),
+            ("abc", true),
+            ("東東東", true),
+            ("𝟘𝟘𝟘", true),
+            ("a\nb", true),
+            ("abcd", false),
+            ("éééé", false),
+            ("𝟘𝟘𝟘𝟘", false),
+            ("abcdefghijklm", false),
+        ] {
+            assert_eq!(ANY_2_3.is_match(text), expected, "{text:?}");
+        }
+        assert_eq!(format!("{ANY_2_3:?}"), "Pattern(\"^.{2,3}$\")");
+        assert_eq!(ANY_2_3.to_string(), "^.{2,3}$");
     }
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::endpoint::{Bound, Constraint, Location, Number, ParamInfo};
-use crate::value::{LengthValue, PathSegment, PatternValue, RangeValue};
+use crate::value::{LengthValue, ParamValues, PathSegment, PatternValue, RangeValue};
 
 /// Shown instead of the value of a parameter declared `#[atlas(sensitive)]`.
 pub const REDACTED: &str = "<redacted>";
@@ -200,9 +200,9 @@ impl Validator {
         self.patterns(param, &text);
     }
 
-    /// A header value: no control characters, and every pattern.
-    pub fn header<T: PatternValue + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
-        value.each_text(&mut |text| {
+    /// A header value: no control characters (a value cannot smuggle in a header).
+    pub fn header<T: ParamValues + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
+        value.each_value(&mut |text| {
             if text.chars().any(|c| c.is_control()) {
                 self.push(param, Rule::HeaderValue, || text.to_string());
             }

@@ -285,6 +285,32 @@ impl<T> LengthValue for [T] {
     }
 }
 
+impl<T: PatternValue> PatternValue for crate::patch::Patch<T> {
+    fn each_text(&self, f: &mut dyn FnMut(&str)) {
+        if let Some(v) = self.as_set() {
+            v.each_text(f)
+        }
+    }
+}
+
+impl<T: RangeValue> RangeValue for crate::patch::Patch<T> {
+    fn number(&self) -> Option<Number> {
+        self.as_set().and_then(T::number)
+    }
+}
+
+impl<T: LengthValue> LengthValue for crate::patch::Patch<T> {
+    fn length(&self) -> Option<usize> {
+        self.as_set().and_then(T::length)
+    }
+    fn describe(&self) -> Cow<'_, str> {
+        match self.as_set() {
+            Some(v) => v.describe(),
+            None => Cow::Borrowed("null"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,10 @@ fn nothing_set_means_no_credentials_and_the_public_cloud() {
 #[test]
 fn a_service_account_wins_over_an_api_key() {
     let b = from(&[
-        ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_1234567890abcdef12345678"),
+        (
+            "MONGODB_ATLAS_CLIENT_ID",
+            "mdb_sa_id_1234567890abcdef12345678",
+        ),
         ("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_secret"),
         ("MONGODB_ATLAS_PUBLIC_API_KEY", "abcdefgh"),
         ("MONGODB_ATLAS_PRIVATE_API_KEY", "private-uuid"),
@@ -52,8 +55,14 @@ fn half_a_credential_names_the_missing_variable() {
     for (set, missing) in [
         ("MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET"),
         ("MONGODB_ATLAS_CLIENT_SECRET", "MONGODB_ATLAS_CLIENT_ID"),
-        ("MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY"),
-        ("MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_PUBLIC_API_KEY"),
+        (
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+        ),
+        (
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+        ),
     ] {
         let err = from(&[(set, "value")]).unwrap_err();
         let shown = err.to_string();
@@ -62,19 +71,31 @@ fn half_a_credential_names_the_missing_variable() {
     }
     // Empty counts as unset.
     let err = from(&[
-        ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_1234567890abcdef12345678"),
+        (
+            "MONGODB_ATLAS_CLIENT_ID",
+            "mdb_sa_id_1234567890abcdef12345678",
+        ),
         ("MONGODB_ATLAS_CLIENT_SECRET", ""),
     ])
     .unwrap_err();
-    assert!(err.to_string().contains("MONGODB_ATLAS_CLIENT_SECRET is not"));
+    assert!(
+        err.to_string()
+            .contains("MONGODB_ATLAS_CLIENT_SECRET is not")
+    );
 }
 
 #[test]
 fn base_url_and_service() {
-    let gov = from(&[("MONGODB_ATLAS_SERVICE", "cloudgov")]).unwrap().build().unwrap();
+    let gov = from(&[("MONGODB_ATLAS_SERVICE", "cloudgov")])
+        .unwrap()
+        .build()
+        .unwrap();
     assert_eq!(gov.context().base_url, "https://cloud.mongodbgov.com");
     let om = from(&[
-        ("MONGODB_ATLAS_OPS_MANAGER_URL", "https://opsmanager.example.com:8443/"),
+        (
+            "MONGODB_ATLAS_OPS_MANAGER_URL",
+            "https://opsmanager.example.com:8443/",
+        ),
         ("MONGODB_ATLAS_SERVICE", "cloudgov"),
     ])
     .unwrap()
@@ -92,7 +113,10 @@ fn credentials_never_travel_over_plain_http_to_another_host() {
             .base_url("http://atlas.internal.example:8080")
             .credentials(Credentials::service_account("id", "secret"))
     };
-    assert!(matches!(b().build().unwrap_err(), ConfigError::InsecureTransport(_)));
+    assert!(matches!(
+        b().build().unwrap_err(),
+        ConfigError::InsecureTransport(_)
+    ));
     b().allow_insecure_http(true).build().unwrap();
     // A plain-http token URL elsewhere is refused too.
     let err = Client::builder()

@@ -86,7 +86,10 @@ impl DigestServer {
             let mut st = shared.lock().unwrap();
             let nonce = format!("nonce-{}", st.nonce);
             let challenge = |stale: bool| {
-                let mut c = Canned::json(401, r#"{"error":401,"errorCode":"NOT_AUTHORIZED","reason":"Unauthorized"}"#);
+                let mut c = Canned::json(
+                    401,
+                    r#"{"error":401,"errorCode":"NOT_AUTHORIZED","reason":"Unauthorized"}"#,
+                );
                 if offer == Offer::Sha256AndMd5 {
                     c = c.header(
                         "WWW-Authenticate",
@@ -158,10 +161,18 @@ fn a_hundred_calls_cost_a_hundred_and_one_requests() {
         assert_eq!(answer["ok"], true);
     }
     let requests = digest.server.requests();
-    assert_eq!(requests.len(), 101, "one unsigned probe, then one request per call");
+    assert_eq!(
+        requests.len(),
+        101,
+        "one unsigned probe, then one request per call"
+    );
     assert!(requests[0].header("authorization").is_none());
     let st = digest.state.lock().unwrap();
-    assert_eq!(st.ncs, (1..=100).collect::<Vec<u32>>(), "nc counts up on one nonce");
+    assert_eq!(
+        st.ncs,
+        (1..=100).collect::<Vec<u32>>(),
+        "nc counts up on one nonce"
+    );
     assert!(st.algorithms.iter().all(|a| a == "MD5"));
 }
 
@@ -199,7 +210,10 @@ fn bodies_are_resent_intact() {
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].body, br#"{"name":"first"}"#);
     assert_eq!(requests[1].body, br#"{"name":"first"}"#);
-    assert_eq!(digest.state.lock().unwrap().bodies, [br#"{"name":"first"}"#.to_vec()]);
+    assert_eq!(
+        digest.state.lock().unwrap().bodies,
+        [br#"{"name":"first"}"#.to_vec()]
+    );
 }
 
 #[test]
@@ -208,8 +222,15 @@ fn a_wrong_key_fails_after_one_resend() {
     let client = digest.client("not-the-key");
     let err = GetOrg::new(ORG).send(&client).unwrap_err();
     assert_eq!(err.status(), Some(401));
-    assert!(err.to_string().contains("credentials were refused"), "{err}");
-    assert_eq!(digest.server.requests().len(), 2, "probe, one signed attempt, no loop");
+    assert!(
+        err.to_string().contains("credentials were refused"),
+        "{err}"
+    );
+    assert_eq!(
+        digest.server.requests().len(),
+        2,
+        "probe, one signed attempt, no loop"
+    );
     assert!(!format!("{err:?}").contains("not-the-key"));
 }
 

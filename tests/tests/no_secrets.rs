@@ -4,7 +4,9 @@
 use std::sync::Mutex;
 
 use atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret;
-use atlas_runtime::{AccessToken, Client, ClientBuilder, Credentials, MemoryTokenStore, TokenStore};
+use atlas_runtime::{
+    AccessToken, Client, ClientBuilder, Credentials, MemoryTokenStore, TokenStore,
+};
 use atlas_tests::{Canned, Recorded, TestServer};
 
 const CLIENT_SECRET: &str = "mdb_sa_sk_CLIENT-SECRET-d41d8cd98f00";
@@ -23,10 +25,12 @@ impl log::Log for Capture {
         true
     }
     fn log(&self, record: &log::Record) {
-        self.0
-            .lock()
-            .unwrap()
-            .push(format!("{} {} {}", record.level(), record.target(), record.args()));
+        self.0.lock().unwrap().push(format!(
+            "{} {} {}",
+            record.level(),
+            record.target(),
+            record.args()
+        ));
     }
     fn flush(&self) {}
 }
@@ -74,7 +78,9 @@ fn a_whole_session_leaks_nothing() {
     show(format!("{builder:?}"));
     let sa = builder.build().unwrap();
     show(format!("{sa:?}"));
-    let created = CreateOrgServiceAccountSecret::new(ORG, CLIENT_ID, 8).send(&sa).unwrap();
+    let created = CreateOrgServiceAccountSecret::new(ORG, CLIENT_ID, 8)
+        .send(&sa)
+        .unwrap();
     assert_eq!(
         secrecy::ExposeSecret::expose_secret(created.secret.as_ref().unwrap()),
         CREATED_SECRET,
@@ -104,7 +110,9 @@ fn a_whole_session_leaks_nothing() {
         .build()
         .unwrap();
     show(format!("{key:?}"));
-    let created = CreateOrgServiceAccountSecret::new(ORG, CLIENT_ID, 8).send(&key).unwrap();
+    let created = CreateOrgServiceAccountSecret::new(ORG, CLIENT_ID, 8)
+        .send(&key)
+        .unwrap();
     show(format!("{created:?}"));
 
     // Credentials, tokens and stores on their own.
@@ -143,7 +151,10 @@ fn a_whole_session_leaks_nothing() {
         logs.iter().any(|l| l.contains("access token")),
         "the session was logged: {logs:#?}"
     );
-    assert!(logs.iter().any(|l| l.starts_with("DEBUG ureq")), "ureq's own logs were captured");
+    assert!(
+        logs.iter().any(|l| l.starts_with("DEBUG ureq")),
+        "ureq's own logs were captured"
+    );
     for text in logs.iter().chain(shown.iter()) {
         for secret in SECRETS {
             assert!(!text.contains(secret), "{secret} leaked in: {text}");

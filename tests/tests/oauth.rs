@@ -135,15 +135,23 @@ fn the_token_request_is_what_atlas_expects() {
     assert_eq!(token.url, "/api/oauth/token");
     // Basic auth from the raw values: the secret's ':' and '/' are not form-encoded.
     use base64::Engine;
-    let expected = base64::engine::general_purpose::STANDARD
-        .encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
-    assert_eq!(token.header("authorization"), Some(format!("Basic {expected}").as_str()));
+    let expected =
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+    assert_eq!(
+        token.header("authorization"),
+        Some(format!("Basic {expected}").as_str())
+    );
     assert_eq!(
         token.header("content-type"),
         Some("application/x-www-form-urlencoded")
     );
     assert_eq!(token.header("accept"), Some("application/json"));
-    assert!(token.header("user-agent").unwrap().starts_with("atlas-rust/"));
+    assert!(
+        token
+            .header("user-agent")
+            .unwrap()
+            .starts_with("atlas-rust/")
+    );
     assert_eq!(token.body, b"grant_type=client_credentials");
     assert_eq!(requests[1].header("authorization"), Some("Bearer tok-1"));
 }
@@ -182,9 +190,14 @@ fn a_non_bearer_token_is_refused_clearly() {
         ..Behaviour::default()
     });
     let err = call().send(&atlas.client()).unwrap_err();
-    let Error::Auth(auth) = &err else { panic!("{err:?}") };
+    let Error::Auth(auth) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(auth.kind, AuthErrorKind::UnsupportedTokenType);
-    assert!(err.to_string().contains("only Bearer tokens are supported"), "{err}");
+    assert!(
+        err.to_string().contains("only Bearer tokens are supported"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -217,8 +230,15 @@ fn a_second_401_says_the_credentials_were_refused() {
         .unwrap();
     let err = call().send(&client).unwrap_err();
     assert_eq!(err.status(), Some(401));
-    assert!(err.to_string().contains("credentials were refused"), "{err}");
-    let paths: Vec<String> = server.requests().iter().map(|r| r.path().to_string()).collect();
+    assert!(
+        err.to_string().contains("credentials were refused"),
+        "{err}"
+    );
+    let paths: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
     assert_eq!(
         paths,
         [
@@ -262,8 +282,11 @@ fn a_429_from_the_token_endpoint_is_typed_and_never_looped_on() {
         if r.path() == "/api/oauth/token" {
             seen.fetch_add(1, Ordering::SeqCst);
             std::thread::sleep(Duration::from_millis(150));
-            Canned::json(429, r#"{"error":"rate_limited","error_description":"too many token requests"}"#)
-                .header("Retry-After", "42")
+            Canned::json(
+                429,
+                r#"{"error":"rate_limited","error_description":"too many token requests"}"#,
+            )
+            .header("Retry-After", "42")
         } else {
             Canned::json(200, "{}")
         }
@@ -285,7 +308,9 @@ fn a_429_from_the_token_endpoint_is_typed_and_never_looped_on() {
         .collect();
     for t in threads {
         let err = t.join().unwrap();
-        let Error::Auth(auth) = &err else { panic!("{err:?}") };
+        let Error::Auth(auth) = &err else {
+            panic!("{err:?}")
+        };
         assert_eq!(auth.kind, AuthErrorKind::RateLimited);
         assert_eq!(err.retry_after(), Some(Duration::from_secs(42)));
         assert_eq!(err.status(), Some(429));
@@ -296,13 +321,21 @@ fn a_429_from_the_token_endpoint_is_typed_and_never_looped_on() {
         1,
         "waiting threads share the failed request's outcome"
     );
-    assert!(server.requests().iter().all(|r| r.path() == "/api/oauth/token"));
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.path() == "/api/oauth/token")
+    );
 }
 
 #[test]
 fn refused_credentials_name_the_problem() {
     let server = TestServer::with_handler(|_: &Recorded| {
-        Canned::json(401, r#"{"error":"invalid_client","error_description":"Invalid client credentials"}"#)
+        Canned::json(
+            401,
+            r#"{"error":"invalid_client","error_description":"Invalid client credentials"}"#,
+        )
     });
     let client = Client::builder()
         .base_url(server.url())
@@ -310,9 +343,15 @@ fn refused_credentials_name_the_problem() {
         .build()
         .unwrap();
     let err = call().send(&client).unwrap_err();
-    let Error::Auth(auth) = &err else { panic!("{err:?}") };
+    let Error::Auth(auth) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(auth.kind, AuthErrorKind::Refused);
-    assert!(err.to_string().contains("invalid_client: Invalid client credentials"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("invalid_client: Invalid client credentials"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -328,8 +367,18 @@ fn revoke_and_close_revoke_the_held_token() {
         .find(|r| r.path() == "/api/oauth/revoke")
         .unwrap();
     assert_eq!(revoke.body, b"token=tok-1&token_type_hint=access_token");
-    assert!(revoke.header("authorization").unwrap().starts_with("Basic "));
-    assert!(revoke.header("user-agent").unwrap().starts_with("atlas-rust/"));
+    assert!(
+        revoke
+            .header("authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    assert!(
+        revoke
+            .header("user-agent")
+            .unwrap()
+            .starts_with("atlas-rust/")
+    );
     assert_eq!(atlas.state.lock().unwrap().revoked, ["tok-1"]);
 
     // The next call fetches a new token; close() revokes that one too.
@@ -361,7 +410,13 @@ fn a_shared_token_store_shares_one_token_between_clients() {
 fn the_token_url_can_be_set_on_its_own() {
     let tokens = Atlas::start(Behaviour::default());
     let api = TestServer::with_handler(|r: &Recorded| {
-        Canned::json(200, &format!(r#"{{"auth":"{}"}}"#, r.header("authorization").unwrap_or("")))
+        Canned::json(
+            200,
+            &format!(
+                r#"{{"auth":"{}"}}"#,
+                r.header("authorization").unwrap_or("")
+            ),
+        )
     });
     let client = Client::builder()
         .base_url(api.url())

@@ -1,0 +1,10 @@
+use atlas_runtime::atlas_endpoint;
+
+#[atlas_endpoint(GET, "/orgs/{orgId}")]
+pub struct GetOrg {
+    pub org_id: String,
+    #[atlas(path = "x")]
+    pub other: String,
+}
+
+fn main() {}
