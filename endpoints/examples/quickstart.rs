@@ -7,46 +7,40 @@
 //! cargo run --example quickstart
 //! ```
 //!
-//! Against Atlas, give an access token and the ids (the secret is created for real, and
-//! only its masked value is printed):
+//! Against Atlas, set credentials as the `atlas` CLI reads them and the organization id.
+//! With a service account, the secret is created for that same account (a rotation's
+//! first step) unless `ATLAS_TARGET_CLIENT_ID` names another; only its masked value is
+//! printed:
 //!
 //! ```sh
-//! MONGODB_ATLAS_ACCESS_TOKEN=… MONGODB_ATLAS_ORG_ID=… ATLAS_SERVICE_ACCOUNT_ID=mdb_sa_id_… \
-//!     cargo run --example quickstart
+//! MONGODB_ATLAS_CLIENT_ID=mdb_sa_id_… MONGODB_ATLAS_CLIENT_SECRET=mdb_sa_sk_… \
+//!     MONGODB_ATLAS_ORG_ID=… cargo run --example quickstart
 //! ```
 
 use atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret;
-use atlas_runtime::{Client, Credentials};
+use atlas_runtime::{Client, ClientBuilder};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, org_id, client_id, _server) = match std::env::var("MONGODB_ATLAS_ACCESS_TOKEN") {
-        Ok(token) => {
-            let client = Client::builder()
-                .credentials(Credentials::bearer(token))
-                .application("atlas-rust-quickstart")
-                .build()?;
-            println!("target: {}", client.context().base_url);
-            (
-                client,
-                std::env::var("MONGODB_ATLAS_ORG_ID")?,
-                std::env::var("ATLAS_SERVICE_ACCOUNT_ID")?,
-                None,
-            )
-        }
-        Err(_) => {
-            let server = StandIn::start()?;
-            println!(
-                "no MONGODB_ATLAS_ACCESS_TOKEN: using a local stand-in at {}",
-                server.url
-            );
-            let client = Client::builder().base_url(&server.url).build()?;
-            (
-                client,
-                "32b6e34b3d91647abb20e7b8".to_string(),
-                "mdb_sa_id_1234567890abcdef12345678".to_string(),
-                Some(server),
-            )
-        }
+    let builder = ClientBuilder::from_env()?;
+    let (client, org_id, client_id, _server) = if !builder.has_credentials() {
+        let server = StandIn::start()?;
+        println!("no MONGODB_ATLAS_* credentials: using a local stand-in at {}", server.url);
+        let client = Client::builder().base_url(&server.url).build()?;
+        (
+            client,
+            "32b6e34b3d91647abb20e7b8".to_string(),
+            "mdb_sa_id_1234567890abcdef12345678".to_string(),
+            Some(server),
+        )
+    } else {
+        let client = builder.application("atlas-rust-quickstart").build()?;
+        println!("target: {}", client.context().base_url);
+        let org_id = std::env::var("MONGODB_ATLAS_ORG_ID")
+            .map_err(|_| "set MONGODB_ATLAS_ORG_ID to the organization's id")?;
+        let client_id = std::env::var("ATLAS_TARGET_CLIENT_ID")
+            .or_else(|_| std::env::var("MONGODB_ATLAS_CLIENT_ID"))
+            .map_err(|_| "set ATLAS_TARGET_CLIENT_ID to the service account to give a secret")?;
+        (client, org_id, client_id, None)
     };
 
     // Bad input never leaves the process: every problem is reported at once.
@@ -64,6 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         secret.expires_at
     );
     println!("the plaintext secret stays in memory: {secret:?}");
+    client.close();
     Ok(())
 }
 

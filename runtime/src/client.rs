@@ -346,6 +346,12 @@ impl ClientBuilder {
         crate::env::configure(ClientBuilder::default(), lookup)
     }
 
+    /// Whether credentials were given (by [`credentials`](Self::credentials) or the
+    /// environment).
+    pub fn has_credentials(&self) -> bool {
+        self.credentials.is_some()
+    }
+
     /// The OAuth token endpoint; default `{base}/api/oauth/token`.
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
         self.token_url = Some(url.into());
