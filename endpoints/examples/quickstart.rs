@@ -24,7 +24,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let builder = ClientBuilder::from_env()?;
     let (client, org_id, client_id, _server) = if !builder.has_credentials() {
         let server = StandIn::start()?;
-        println!("no MONGODB_ATLAS_* credentials: using a local stand-in at {}", server.url);
+        println!(
+            "no MONGODB_ATLAS_* credentials: using a local stand-in at {}",
+            server.url
+        );
         let client = Client::builder().base_url(&server.url).build()?;
         (
             client,

@@ -18,6 +18,7 @@ const KEYS: &[&str] = &[
     "operation_id",
     "crate",
     "paginated",
+    "idempotent",
 ];
 
 /// The attribute's arguments, as far as they could be read.
@@ -32,6 +33,8 @@ pub struct Args {
     pub krate: Option<syn::Path>,
     /// `paginated`: the response is `Paginated<T>`, with `pageNum`/`itemsPerPage`.
     pub paginated: Option<Ident>,
+    /// `idempotent`: safe to repeat whatever the method.
+    pub idempotent: Option<Ident>,
 }
 
 pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
@@ -44,6 +47,7 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
         operation_id: None,
         krate: None,
         paginated: None,
+        idempotent: None,
     };
     let parser = |input: ParseStream| {
         parse_all(cx, input, &mut args);
@@ -148,11 +152,16 @@ fn parse_one(cx: &Ctxt, input: ParseStream, args: &mut Args, position: usize) ->
         }
         return Ok(());
     }
-    if name == "paginated" {
-        if args.paginated.is_some() {
-            cx.error_spanned_by(&key, "`paginated` is given twice");
+    if name == "paginated" || name == "idempotent" {
+        let slot = if name == "paginated" {
+            &mut args.paginated
+        } else {
+            &mut args.idempotent
+        };
+        if slot.is_some() {
+            cx.error_spanned_by(&key, format!("`{name}` is given twice"));
         }
-        args.paginated = Some(key);
+        *slot = Some(key);
         return Ok(());
     }
     if KEYS.contains(&name.as_str()) {

@@ -17,6 +17,8 @@ pub struct Input<'a> {
     pub response: TokenStream,
     /// The `T` of `response = Paginated<T>`.
     pub page_item: Option<&'a syn::Type>,
+    /// Declared `idempotent`.
+    pub idempotent: bool,
     pub unit: bool,
 }
 
@@ -146,6 +148,7 @@ fn info(input: &Input, model: &Model) -> TokenStream {
     let operation_id = opt_str(&input.operation_id);
     let type_name = input.ident.to_string();
     let params = model.fields.iter().map(|f| param_info(krate, f));
+    let idempotent = input.idempotent;
     let body = format_ident!(
         "{}",
         match model.body {
@@ -163,6 +166,7 @@ fn info(input: &Input, model: &Model) -> TokenStream {
             #type_name,
             &[#(#params),*],
             #krate::BodyKind::#body,
+            #idempotent,
         )
     }
 }

@@ -93,6 +93,7 @@ fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
                 operation_id: args.operation_id.as_ref().map(syn::LitStr::value),
                 response,
                 page_item: model.page_item,
+                idempotent: args.idempotent.is_some(),
                 unit,
             },
             &model,

@@ -13,12 +13,15 @@ use crate::oauth::{DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenManager, Token
 use crate::options::RequestOptions;
 use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
 use crate::response::decode_response;
+use crate::retry::{self, RetryPolicy};
 use crate::validate::is_valid_version;
 
 /// Default time to set up a connection, TLS included.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time for a whole call, body included.
+/// Default time for one attempt, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time from sending a request to its answer's headers.
+pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default largest response body accepted.
 pub const DEFAULT_BODY_LIMIT: u64 = 64 * 1024 * 1024;
 
@@ -59,6 +62,7 @@ struct Inner {
     credentials: Credentials,
     auth: Authenticator,
     body_limit: u64,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -119,8 +123,12 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<E::Response, Error> {
         let request = build_request(endpoint, &self.inner.context, options)?;
-        let response = self.execute(request)?;
-        decode_response::<E>(&response, options)
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let may_repeat = options.idempotent || E::INFO.may_repeat();
+        retry::run(policy, may_repeat, || {
+            let response = self.execute(duplicate(&request))?;
+            decode_response::<E>(&response, options)
+        })
     }
 
     /// Adds credentials and sends a built request; the transport half of a call.
@@ -191,6 +199,16 @@ impl Client {
             })?;
         Ok(http::Response::from_parts(parts, bytes))
     }
+}
+
+/// A copy of a request for another attempt.
+fn duplicate(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
 }
 
 fn method_of(m: &http::Method) -> Method {
@@ -292,9 +310,11 @@ pub struct ClientBuilder {
     default_version: String,
     application: Option<String>,
     connect_timeout: Duration,
+    response_timeout: Duration,
     timeout: Duration,
     body_limit: u64,
     allow_insecure_http: bool,
+    retry: RetryPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -309,7 +329,9 @@ impl Default for ClientBuilder {
             default_version: DEFAULT_API_VERSION.to_string(),
             application: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            response_timeout: DEFAULT_RESPONSE_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             allow_insecure_http: false,
         }
@@ -409,9 +431,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Time for a whole call, from connecting to the end of the body; default 60 s.
+    /// Time for one attempt, from connecting to the end of the body; default 60 s. A
+    /// server that trickles bytes or never answers cannot hold a call longer.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Time from sending a request to its answer's headers; default 30 s.
+    pub fn response_timeout(mut self, timeout: Duration) -> Self {
+        self.response_timeout = timeout;
+        self
+    }
+
+    /// When failed calls are retried; default [`RetryPolicy::default`] (4 attempts within
+    /// 60 s). [`RetryPolicy::none`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -508,6 +544,7 @@ impl ClientBuilder {
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_connect(Some(self.connect_timeout))
+            .timeout_recv_response(Some(self.response_timeout))
             .timeout_global(Some(self.timeout))
             .user_agent(user_agent.as_str())
             .build()
@@ -523,6 +560,7 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 auth,
                 body_limit: self.body_limit,
+                retry: self.retry,
             }),
         })
     }

@@ -126,6 +126,9 @@ pub struct EndpointInfo {
     pub params: &'static [ParamInfo],
     /// How the request body is made.
     pub body: BodyKind,
+    /// Declared safe to repeat (`idempotent`), whatever the method: failures after the
+    /// request may have reached Atlas are then retried.
+    pub idempotent: bool,
 }
 
 impl EndpointInfo {
@@ -140,6 +143,7 @@ impl EndpointInfo {
         type_name: &'static str,
         params: &'static [ParamInfo],
         body: BodyKind,
+        idempotent: bool,
     ) -> Self {
         EndpointInfo {
             method,
@@ -149,7 +153,14 @@ impl EndpointInfo {
             type_name,
             params,
             body,
+            idempotent,
         }
+    }
+
+    /// Whether a failure after the request may have reached Atlas can be retried: the
+    /// method is idempotent, or the declaration says so.
+    pub fn may_repeat(&self) -> bool {
+        self.idempotent || self.method.is_idempotent()
     }
 
     /// The parameter with this API name (`orgId`), if any.

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::endpoint::Method;
+use crate::retry::Attempt;
 use crate::validate::ValidationError;
 
 /// Longest body excerpt kept in errors.
@@ -69,6 +70,25 @@ impl Error {
             }
             _ => false,
         }
+    }
+
+    /// Every failed attempt when the call was retried (empty when it was tried once).
+    pub fn attempts(&self) -> &[Attempt] {
+        match self {
+            Error::Api(e) => &e.attempts,
+            Error::Transport(e) => &e.attempts,
+            _ => &[],
+        }
+    }
+
+    /// Attaches the story of a retried call.
+    pub(crate) fn with_attempts(mut self, attempts: Vec<Attempt>) -> Self {
+        match &mut self {
+            Error::Api(e) => e.attempts = attempts,
+            Error::Transport(e) => e.attempts = attempts,
+            _ => {}
+        }
+        self
     }
 
     /// How long Atlas asked to wait before retrying (`Retry-After`).
@@ -249,6 +269,8 @@ pub struct TransportError {
     pub method: Method,
     /// Where it went, without the query string.
     pub url: String,
+    /// Every attempt, when the call was retried.
+    pub attempts: Vec<Attempt>,
     source: Box<dyn std::error::Error + Send + Sync>,
 }
 
@@ -266,6 +288,7 @@ impl TransportError {
             maybe_sent,
             method,
             url: url.into(),
+            attempts: Vec::new(),
             source: source.into(),
         }
     }
@@ -292,7 +315,8 @@ impl fmt::Display for TransportError {
             f,
             "{} {}: {what} ({sent}): {}",
             self.method, self.url, self.source
-        )
+        )?;
+        write_attempts(f, &self.attempts)
     }
 }
 
@@ -349,6 +373,8 @@ pub struct ApiError {
     pub rate_limit: RateLimit,
     /// The body, when it was not an `ApiError` JSON object (cut at 2 KiB).
     pub raw_body: Option<String>,
+    /// Every attempt, when the call was retried.
+    pub attempts: Vec<Attempt>,
 }
 
 impl ApiError {
@@ -404,11 +430,22 @@ impl fmt::Display for ApiError {
             }
             f.write_str(")")?;
         }
-        Ok(())
+        write_attempts(f, &self.attempts)
     }
 }
 
 impl std::error::Error for ApiError {}
+
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: &[Attempt]) -> fmt::Result {
+    if attempts.is_empty() {
+        return Ok(());
+    }
+    write!(f, "; gave up after {} attempts:", attempts.len())?;
+    for a in attempts {
+        write!(f, "\n  - {a}")?;
+    }
+    Ok(())
+}
 
 /// A success status whose body is not what the endpoint returns.
 #[derive(Debug)]

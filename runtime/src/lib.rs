@@ -46,6 +46,7 @@ mod patch;
 mod pattern;
 mod request;
 mod response;
+mod retry;
 mod validate;
 mod value;
 
@@ -54,7 +55,7 @@ pub use atlas_macros::atlas_endpoint;
 
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT, default_user_agent,
+    DEFAULT_RESPONSE_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,
 };
 pub use credentials::Credentials;
 pub use endpoint::{
@@ -75,6 +76,7 @@ pub use request::{
     QueryWriter, RequestContext, build_request, media_type, resolve_version,
 };
 pub use response::{decode, decode_response, parse_retry_after};
+pub use retry::{Attempt, RetryPolicy};
 pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
 pub use value::{LengthValue, ParamText, ParamValues, PathSegment, PatternValue, RangeValue};
 

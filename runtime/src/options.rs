@@ -1,5 +1,7 @@
 //! Per-call options that are not part of an endpoint's declaration.
 
+use crate::retry::RetryPolicy;
+
 /// Options for one call: `Client::send_with(&endpoint, &options)`.
 ///
 /// ```
@@ -17,6 +19,11 @@ pub struct RequestOptions {
     pub pretty: bool,
     /// Send this version instead of the declared one (`YYYY-MM-DD` or `preview`).
     pub version: Option<String>,
+    /// This call is safe to repeat even if a first attempt may have reached Atlas (for a
+    /// POST or PATCH that the caller knows to be idempotent). Off by default.
+    pub idempotent: bool,
+    /// The retry policy for this call, instead of the client's.
+    pub retry: Option<RetryPolicy>,
 }
 
 impl RequestOptions {
@@ -34,6 +41,18 @@ impl RequestOptions {
     /// Sets `pretty`.
     pub fn pretty(mut self, on: bool) -> Self {
         self.pretty = on;
+        self
+    }
+
+    /// Declares this call safe to repeat after a failure that may have reached Atlas.
+    pub fn idempotent(mut self, on: bool) -> Self {
+        self.idempotent = on;
+        self
+    }
+
+    /// Uses this retry policy for the call.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 

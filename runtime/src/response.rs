@@ -189,6 +189,7 @@ fn api_error(info: &EndpointInfo, status: u16, headers: &http::HeaderMap, body: 
             remaining: header_u64("ratelimit-remaining"),
         },
         raw_body: None,
+        attempts: Vec::new(),
     };
     match parsed {
         Some(b) => {

@@ -149,10 +149,12 @@ impl TestServer {
         self.log.lock().expect("log lock").clone()
     }
 
-    /// A client without credentials pointed at this server.
+    /// A client without credentials and without retries pointed at this server, so a
+    /// scripted answer is seen exactly once.
     pub fn client(&self) -> atlas_runtime::Client {
         atlas_runtime::Client::builder()
             .base_url(&self.url)
+            .retry(atlas_runtime::RetryPolicy::none())
             .build()
             .expect("client for the test server")
     }

@@ -1,0 +1,208 @@
+//! Retries that never duplicate a write.
+//!
+//! Atlas rate-limits (429, and sometimes 400 with a `RATE_LIMITED*` code), proxies fail
+//! (502 pages), connections drop. A failure is retried only when a second attempt cannot
+//! do anything the first did not: the request provably never left (connection refused,
+//! DNS, TLS), Atlas said "not now" (429, 503, rate-limit codes), or the method is
+//! idempotent (GET, PUT, DELETE). A POST or PATCH whose answer was lost is never sent
+//! twice unless the call or the declaration opts in, so rotating a secret cannot create
+//! two.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::error::Error;
+
+/// When and how often a call is retried. On by default; [`RetryPolicy::none`] turns it off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 = no retries).
+    pub max_attempts: u32,
+    /// No retry starts after this much time since the first attempt.
+    pub max_elapsed: Duration,
+    /// The first backoff's upper bound; each retry doubles it.
+    pub base_delay: Duration,
+    /// The largest wait, whether from backoff or `Retry-After`.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 4 attempts within 60 s, backoff from 0.5 s doubling up to 20 s, full jitter.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            max_elapsed: Duration::from_secs(60),
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(20),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of attempts (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the time after which no retry starts.
+    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
+    /// Sets the first backoff bound and the largest wait.
+    pub fn delays(mut self, base: Duration, max: Duration) -> Self {
+        self.base_delay = base;
+        self.max_delay = max;
+        self
+    }
+
+    /// The wait before retry number `retry` (1-based): `Retry-After` when Atlas gave
+    /// one, else a uniformly random time up to `base * 2^(retry-1)` ("full jitter"),
+    /// both capped at `max_delay`.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_delay);
+        }
+        let exp = self.base_delay.saturating_mul(
+            1u32.checked_shl(retry.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        );
+        let bound = exp.min(self.max_delay);
+        let nanos = u64::try_from(bound.as_nanos()).unwrap_or(u64::MAX);
+        if nanos == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_nanos(random_u64() % (nanos + 1))
+    }
+}
+
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No entropy: a fixed half-way jitter is still a valid backoff.
+        return u64::MAX / 2;
+    }
+    u64::from_le_bytes(bytes)
+}
+
+/// One failed attempt, as reported after the last one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempt {
+    /// 1-based.
+    pub number: u32,
+    /// Why it failed, in words.
+    pub failure: String,
+    /// How long the client waited before the next attempt, if it made one.
+    pub waited: Option<Duration>,
+}
+
+impl fmt::Display for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "attempt {}: {}", self.number, self.failure)?;
+        if let Some(w) = self.waited {
+            write!(f, " (then waited {} ms)", w.as_millis())?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether `error` may be retried for a request of this kind.
+///
+/// `may_repeat` is true for idempotent methods and for calls or declarations that opted
+/// in: only then are failures after the request may have reached Atlas retried.
+pub(crate) fn should_retry(error: &Error, may_repeat: bool) -> bool {
+    match error {
+        Error::Transport(t) => !t.maybe_sent || may_repeat,
+        Error::Api(api) => {
+            api.is_rate_limited() || api.status == 503 || (api.status >= 500 && may_repeat)
+        }
+        // A body that did not decode came from a server that did the work.
+        _ => false,
+    }
+}
+
+/// Runs `attempt` under `policy`, sleeping between tries; returns the first success, or
+/// the last error with the story of every attempt.
+pub(crate) fn run<T>(
+    policy: &RetryPolicy,
+    may_repeat: bool,
+    mut attempt: impl FnMut() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let started = Instant::now();
+    let mut history: Vec<Attempt> = Vec::new();
+    let mut number = 0;
+    loop {
+        number += 1;
+        let error = match attempt() {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let retryable = should_retry(&error, may_repeat);
+        let wait = policy.delay(number, error.retry_after());
+        let in_time = started.elapsed() + wait < policy.max_elapsed;
+        if !retryable || number >= policy.max_attempts || !in_time {
+            if history.is_empty() {
+                return Err(error);
+            }
+            history.push(Attempt {
+                number,
+                failure: error.to_string(),
+                waited: None,
+            });
+            return Err(error.with_attempts(history));
+        }
+        log::debug!(
+            "attempt {number} failed, retrying in {} ms: {error}",
+            wait.as_millis()
+        );
+        history.push(Attempt {
+            number,
+            failure: error.to_string(),
+            waited: Some(wait),
+        });
+        std::thread::sleep(wait);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_capped_full_jitter() {
+        let p =
+            RetryPolicy::default().delays(Duration::from_millis(100), Duration::from_millis(350));
+        for _ in 0..200 {
+            assert!(p.delay(1, None) <= Duration::from_millis(100));
+            assert!(p.delay(2, None) <= Duration::from_millis(200));
+            assert!(p.delay(3, None) <= Duration::from_millis(350));
+            assert!(p.delay(30, None) <= Duration::from_millis(350));
+        }
+        assert_eq!(
+            p.delay(1, Some(Duration::from_millis(50))),
+            Duration::from_millis(50)
+        );
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(9))),
+            Duration::from_millis(350)
+        );
+    }
+
+    #[test]
+    fn no_retries_means_one_attempt() {
+        assert_eq!(RetryPolicy::none().max_attempts, 1);
+        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+    }
+}
