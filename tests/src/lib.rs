@@ -211,4 +211,5 @@ fn serve(
     }
 }
 
+pub mod peers;
 pub mod spec;
