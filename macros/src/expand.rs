@@ -528,12 +528,14 @@ fn setters(vis: &syn::Visibility, model: &Model) -> TokenStream {
                 }
             },
             None => {
+                // `impl Into`: a `Patch<String>` takes a `String` (set) or `Patch::Clear`,
+                // a `Vec<T>` takes an array.
                 let ty = f.ty;
                 quote! {
                     #[doc = #doc]
                     #[must_use]
-                    #vis fn #ident(mut self, value: #ty) -> Self {
-                        self.#ident = value;
+                    #vis fn #ident(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
+                        self.#ident = value.into();
                         self
                     }
                 }

@@ -355,6 +355,12 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
     // Pagination, when asked for.
     let mut page_item = None;
     if let Some(key) = &args.paginated {
+        if method != "GET" {
+            cx.error_spanned_by(
+                key,
+                format!("only a GET can be `paginated`: each page would repeat this {method}"),
+            );
+        }
         page_item = args.response.as_ref().and_then(paginated_item);
         if page_item.is_none() {
             cx.error_spanned_by(

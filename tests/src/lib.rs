@@ -213,3 +213,6 @@ fn serve(
 
 pub mod peers;
 pub mod spec;
+
+pub mod conformance;
+pub mod prism;

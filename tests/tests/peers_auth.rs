@@ -48,7 +48,10 @@ fn apache_digest_md5_one_round_trip_per_call() {
     };
     let client = digest_client(&apache, KEY);
     for i in 0..100 {
-        let echo = ListAccounts::new(ORG).page_num(i + 1).send(&client).unwrap();
+        let echo = ListAccounts::new(ORG)
+            .page_num(i + 1)
+            .send(&client)
+            .unwrap();
         assert_eq!(echo["method"], "GET");
         assert_eq!(echo["user"], USER);
         assert_eq!(echo["query"], format!("pageNum={}", i + 1));
@@ -72,10 +75,7 @@ fn apache_digest_resends_the_body_intact() {
     assert_eq!(echo["body"], r#"{"secretExpiresAfterHours":8}"#);
     assert_eq!(echo["contentType"], "application/vnd.atlas.2024-08-05+json");
     let log = apache.wait_for_lines(2);
-    assert_eq!(
-        log.iter().map(|l| l.status).collect::<Vec<_>>(),
-        [401, 200]
-    );
+    assert_eq!(log.iter().map(|l| l.status).collect::<Vec<_>>(), [401, 200]);
 }
 
 #[test]
@@ -92,7 +92,11 @@ fn apache_digest_stale_nonce_recovers() {
     std::thread::sleep(Duration::from_millis(1300));
     ListAccounts::new(ORG).send(&client).unwrap();
     let statuses: Vec<u16> = apache.wait_for_lines(5).iter().map(|l| l.status).collect();
-    assert_eq!(statuses, [401, 200, 200, 401, 200], "one resend after the nonce went stale");
+    assert_eq!(
+        statuses,
+        [401, 200, 200, 401, 200],
+        "one resend after the nonce went stale"
+    );
 }
 
 #[test]
@@ -128,7 +132,10 @@ fn api() -> TestServer {
         Some(h) if h.starts_with("Bearer ") && h.matches('.').count() == 2 => {
             Canned::json(200, &format!(r#"{{"token":"{}"}}"#, &h[7..]))
         }
-        _ => Canned::json(401, r#"{"error":401,"errorCode":"NOT_AUTHORIZED","reason":"Unauthorized"}"#),
+        _ => Canned::json(
+            401,
+            r#"{"error":401,"errorCode":"NOT_AUTHORIZED","reason":"Unauthorized"}"#,
+        ),
     })
 }
 
@@ -162,7 +169,13 @@ fn oauth2_mock_server_token_call_refresh_revoke() {
     assert_eq!(log[0].client_id.as_deref(), Some(SA));
     assert_eq!(log[0].auth, "basic");
     assert_eq!(log[0].secret_matches, Some(true));
-    assert!(log[0].user_agent.as_deref().unwrap_or("").starts_with("atlas-rust/"));
+    assert!(
+        log[0]
+            .user_agent
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("atlas-rust/")
+    );
 
     // Refreshed before expiry (a 2 s token, margin capped at half its life).
     std::thread::sleep(Duration::from_millis(1100));
@@ -215,7 +228,9 @@ fn oauth2_mock_server_refuses_wrong_credentials() {
     let err = ListAccounts::new(ORG)
         .send(&oauth_client(&mock, &api))
         .unwrap_err();
-    let atlas_runtime::Error::Auth(auth) = &err else { panic!("{err:?}") };
+    let atlas_runtime::Error::Auth(auth) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(auth.kind, atlas_runtime::AuthErrorKind::Refused);
     assert_eq!(mock.token_requests(), 1);
     assert!(api.requests().is_empty(), "no API call without a token");

@@ -9,8 +9,11 @@ use atlas_runtime::{Endpoint, Rule, atlas_endpoint};
 use atlas_tests::{Canned, TestServer};
 use proptest::prelude::*;
 
-#[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+#[atlas_endpoint(
+    GET,
+    "/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
+    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$")
+)]
 struct Ids {
     org_id: String,
     client_id: String,
@@ -59,8 +62,12 @@ fn refs() -> &'static Refs {
 /// dot segment, which no 24-hex or client-id pattern accepts either.
 fn broken(e: &Result<(), atlas_runtime::ValidationError>, param: &str) -> bool {
     e.as_ref().is_err_and(|e| {
-        e.for_param(param)
-            .any(|v| matches!(v.rule, Rule::Pattern(_) | Rule::EmptyPathValue | Rule::DotSegment))
+        e.for_param(param).any(|v| {
+            matches!(
+                v.rule,
+                Rule::Pattern(_) | Rule::EmptyPathValue | Rule::DotSegment
+            )
+        })
     })
 }
 
@@ -123,11 +130,26 @@ fn targeted_strings_agree() {
     ];
     for c in cases {
         let result = Ids::new("32b6e34b3d91647abb20e7b8", c, "x").validate();
-        assert_eq!(broken(&result, "clientId"), !refs().client.is_match(c), "{c:?}");
+        assert_eq!(
+            broken(&result, "clientId"),
+            !refs().client.is_match(c),
+            "{c:?}"
+        );
     }
-    for name in ["a", &"é".repeat(64), &"é".repeat(65), "東京 (HQ)", "a!b", ""] {
+    for name in [
+        "a",
+        &"é".repeat(64),
+        &"é".repeat(65),
+        "東京 (HQ)",
+        "a!b",
+        "",
+    ] {
         let result = Texts::new("ok", "ab 12", name).validate();
-        assert_eq!(broken(&result, "orgName"), !refs().org_name.is_match(name), "{name:?}");
+        assert_eq!(
+            broken(&result, "orgName"),
+            !refs().org_name.is_match(name),
+            "{name:?}"
+        );
     }
 }
 
@@ -139,8 +161,8 @@ struct Route {
 
 fn hostile_segment() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "..", ".", "/", "%", "%2F", "%2e%2e", "?", "#", "&", "=", ";", ":", "@", "\\", " ", "\t", "\n", "é", "東",
-        "a", "b", "{", "}", "[", "]", "+", "*", "~", "'", "\"", "\u{0}",
+        "..", ".", "/", "%", "%2F", "%2e%2e", "?", "#", "&", "=", ";", ":", "@", "\\", " ", "\t",
+        "\n", "é", "東", "a", "b", "{", "}", "[", "]", "+", "*", "~", "'", "\"", "\u{0}",
     ]);
     prop::collection::vec(pieces, 1..8).prop_map(|v| v.concat())
 }

@@ -1,0 +1,102 @@
+//! Projects of a service account: assign one to a project, list its projects.
+
+use atlas_runtime::{Paginated, atlas_endpoint};
+use serde::{Deserialize, Serialize};
+
+use super::GroupServiceAccount;
+
+/// Assign One Service Account to One Project.
+///
+/// `POST /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite`, version
+/// `2024-08-05`; requires the Organization Owner role. CLI:
+/// `atlas api serviceAccounts inviteGroupServiceAccount`.
+///
+/// Gives an organization's Service Account project roles (the body is the spec's
+/// `GroupServiceAccountRoleAssignment`: at least one role, each once). Answers `200 OK`
+/// with the account as the project sees it.
+///
+/// ```no_run
+/// use atlas_endpoints::service_accounts::InviteGroupServiceAccount;
+/// use atlas_runtime::{Client, Credentials};
+///
+/// let client = Client::builder().credentials(Credentials::bearer("…")).build()?;
+/// let account = InviteGroupServiceAccount::new(
+///     "32b6e34b3d91647abb20e7b8",
+///     "mdb_sa_id_1234567890abcdef12345678",
+///     vec!["GROUP_READ_ONLY".to_string()],
+/// )
+/// .send(&client)?;
+/// println!("{:?}", account.roles);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts/{clientId}:invite",
+    version = "2024-08-05", response = GroupServiceAccount,
+    operation_id = "inviteGroupServiceAccount",
+    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteGroupServiceAccount {
+    /// Unique 24-hexadecimal digit string that identifies the project.
+    pub group_id: String,
+    /// The Client ID of the Service Account.
+    pub client_id: String,
+    /// The project roles to give (`GROUP_READ_ONLY`, …); at least one, each once (Atlas
+    /// checks uniqueness).
+    #[atlas(length(min = 1))]
+    pub roles: Vec<String>,
+}
+
+/// Return All Service Account Project Assignments.
+///
+/// `GET /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups`, version
+/// `2024-08-05`; requires the Organization Read Only role. CLI:
+/// `atlas api serviceAccounts getServiceAccountGroups`.
+///
+/// Every project the Service Account is part of, with its roles there. Paginated:
+/// [`pages`](Self::pages) and [`items`](Self::items) walk every page.
+///
+/// ```no_run
+/// use atlas_endpoints::service_accounts::GetOrgServiceAccountGroups;
+/// use atlas_runtime::{Client, Credentials};
+///
+/// let client = Client::builder().credentials(Credentials::bearer("…")).build()?;
+/// let call = GetOrgServiceAccountGroups::new(
+///     "32b6e34b3d91647abb20e7b8",
+///     "mdb_sa_id_1234567890abcdef12345678",
+/// );
+/// for project in call.items(&client) {
+///     let project = project?;
+///     println!("{:?}: {:?}", project.group_id, project.roles);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts/{clientId}/groups",
+    version = "2024-08-05", response = Paginated<ServiceAccountGroup>, paginated,
+    operation_id = "getOrgServiceAccountGroups",
+    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetOrgServiceAccountGroups {
+    /// Unique 24-hexadecimal digit string that identifies the organization.
+    pub org_id: String,
+    /// The Client ID of the Service Account.
+    pub client_id: String,
+    /// Number of items per page, 1 to 500 (Atlas's default: 100).
+    #[atlas(query, range(min = 1, max = 500))]
+    pub items_per_page: Option<i32>,
+    /// Number of the page to return, from 1 (Atlas's default: 1).
+    #[atlas(query, range(min = 1))]
+    pub page_num: Option<i32>,
+}
+
+/// A project a Service Account is part of (the spec's `ServiceAccountGroup`). The spec
+/// requires none of its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ServiceAccountGroup {
+    /// Unique 24-hexadecimal digit string that identifies the project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// The Service Account's project roles there (at most 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+}
