@@ -447,28 +447,22 @@ fn serde_rename(attrs: &[&syn::Attribute]) -> Option<String> {
 
 /// The `T` of `Option<T>` (also `std::option::Option<T>`).
 pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    single_type_argument(ty, "Option")
+}
+
+/// The `T` of `Paginated<T>` (any path ending in `Paginated`).
+pub fn paginated_item(ty: &syn::Type) -> Option<&syn::Type> {
+    single_type_argument(ty, "Paginated")
+}
+
+/// The `T` of a type spelled `…::Name<T>`.
+fn single_type_argument<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     if p.qself.is_some() {
         return None;
     }
     let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
-        _ => None,
-    }
-}
-
-/// The `T` of `Paginated<T>` (any path ending in `Paginated`).
-pub fn paginated_item(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Paginated" {
+    if last.ident != name {
         return None;
     }
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
