@@ -1,0 +1,152 @@
+//! Options of an emulator, set through [`MockAtlasBuilder`].
+
+use std::io;
+use std::time::Duration;
+
+use crate::MockAtlas;
+
+/// Everything that can be tuned; see the builder's methods for each.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) port: u16,
+    pub(crate) token_lifetime: Duration,
+    pub(crate) nonce_lifetime: Duration,
+    pub(crate) rate_limit: Option<(u32, f64)>,
+    pub(crate) token_endpoint_limit: Option<(u32, Duration)>,
+    pub(crate) max_live_tokens: usize,
+    pub(crate) max_secret_hours: u32,
+    pub(crate) secret_hour: Duration,
+    pub(crate) owner_secret_hours: u32,
+    pub(crate) plain_json_bodies: bool,
+    pub(crate) keep_alive: Duration,
+    pub(crate) max_connections: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            port: 0,
+            token_lifetime: Duration::from_secs(3600),
+            nonce_lifetime: Duration::from_secs(300),
+            rate_limit: None,
+            token_endpoint_limit: Some((10, Duration::from_secs(60))),
+            max_live_tokens: 100,
+            max_secret_hours: 8760,
+            secret_hour: Duration::from_secs(3600),
+            owner_secret_hours: 8760,
+            plain_json_bodies: false,
+            keep_alive: Duration::from_secs(30),
+            max_connections: 256,
+        }
+    }
+}
+
+/// Options for a [`MockAtlas`]; [`start`](Self::start) binds and serves.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let mock = atlas_mock::MockAtlas::builder()
+///     .token_lifetime(Duration::from_secs(2))
+///     .rate_limit(20, 5.0)
+///     .token_endpoint_limit(None)
+///     .start()?;
+/// assert!(mock.url().starts_with("http://127.0.0.1:"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until .start()"]
+pub struct MockAtlasBuilder {
+    pub(crate) config: Config,
+}
+
+impl MockAtlasBuilder {
+    /// The port on 127.0.0.1 (default 0: a free one chosen by the system).
+    pub fn port(mut self, port: u16) -> Self {
+        self.config.port = port;
+        self
+    }
+
+    /// How long access tokens from `POST /api/oauth/token` work (default 3600 s, as
+    /// Atlas). `expires_in` is this, in whole seconds rounded up.
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.config.token_lifetime = lifetime;
+        self
+    }
+
+    /// How long a Digest nonce is accepted (default 300 s); after it, a request signed
+    /// with it gets 401 with `stale=true`.
+    pub fn nonce_lifetime(mut self, lifetime: Duration) -> Self {
+        self.config.nonce_lifetime = lifetime;
+        self
+    }
+
+    /// A token bucket over all API calls (`/api/atlas/v2/…`): `capacity` calls at once,
+    /// refilled at `refill_per_sec`. An empty bucket answers 429 `RATE_LIMITED` with
+    /// `Retry-After`. Off by default (then `RateLimit-Limit: 100` and
+    /// `RateLimit-Remaining: 100` are sent as nominal values).
+    pub fn rate_limit(mut self, capacity: u32, refill_per_sec: f64) -> Self {
+        self.config.rate_limit = Some((capacity, refill_per_sec));
+        self
+    }
+
+    /// The token endpoint's limit per client id: `Some((requests, window))`, default
+    /// `Some((10, 60 s))` as Atlas; `None` switches it off. Over it: 429 with
+    /// `Retry-After`.
+    pub fn token_endpoint_limit(mut self, limit: Option<(u32, Duration)>) -> Self {
+        self.config.token_endpoint_limit = limit;
+        self
+    }
+
+    /// Most live (unexpired, unrevoked) tokens per service account (default 100, as
+    /// Atlas); one more request gets 403.
+    pub fn max_live_tokens(mut self, max: usize) -> Self {
+        self.config.max_live_tokens = max;
+        self
+    }
+
+    /// The organization's maximum `secretExpiresAfterHours` (default 8760, one year).
+    /// Atlas makes this an organization setting; larger values get 400.
+    pub fn max_secret_expires_after_hours(mut self, hours: u32) -> Self {
+        self.config.max_secret_hours = hours;
+        self
+    }
+
+    /// How long one "hour" of `secretExpiresAfterHours` lasts (default 3600 s). Tests of
+    /// secret expiry set this to a second or less; `expiresAt` in responses follows it.
+    pub fn secret_hour(mut self, hour: Duration) -> Self {
+        self.config.secret_hour = hour;
+        self
+    }
+
+    /// Lifetime of the seeded owner's secret, in (possibly shortened, see
+    /// [`secret_hour`](Self::secret_hour)) hours; default 8760.
+    pub fn owner_secret_expires_after_hours(mut self, hours: u32) -> Self {
+        self.config.owner_secret_hours = hours;
+        self
+    }
+
+    /// Accept request bodies sent as plain `application/json` (default false: a body
+    /// must be sent with the versioned media type, otherwise 415).
+    pub fn accept_plain_json_bodies(mut self, allow: bool) -> Self {
+        self.config.plain_json_bodies = allow;
+        self
+    }
+
+    /// How long an idle keep-alive connection is kept open (default 30 s).
+    pub fn keep_alive_timeout(mut self, timeout: Duration) -> Self {
+        self.config.keep_alive = timeout;
+        self
+    }
+
+    /// Most connections served at once (default 256); more are answered 503 and closed.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.config.max_connections = max;
+        self
+    }
+
+    /// Binds 127.0.0.1, seeds the state and serves in background threads.
+    pub fn start(self) -> io::Result<MockAtlas> {
+        MockAtlas::start_with(self.config)
+    }
+}

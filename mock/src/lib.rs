@@ -1,0 +1,515 @@
+//! # atlas-mock
+//!
+//! An embeddable emulator of the MongoDB Atlas Administration API v2 for the **Service
+//! Accounts** family (22 operations, version `2024-08-05`), written from the official
+//! OpenAPI spec for tests: real HTTP on 127.0.0.1, real OAuth 2.0 client credentials and
+//! HTTP Digest, versioned media types, Atlas's errors, pagination and rate limits, plus
+//! fault injection and a log of every request.
+//!
+//! It shares no code with the SDK it tests (`atlas-runtime`, `atlas-endpoints`): the two
+//! sides of the wire are written separately, so a misreading of the spec in one shows up
+//! as a failing test instead of cancelling out.
+//!
+//! ## Start it, authenticate as a user would
+//!
+//! [`MockAtlas::start`] binds a free port and seeds an organization, a project in it, an
+//! `ORG_OWNER` service account (client id `mdb_sa_id_…`, secret `mdb_sa_sk_…`) and an
+//! `ORG_OWNER` API key. The emulator stops, and frees its port, when dropped.
+//!
+//! ```
+//! use atlas_mock::MockAtlas;
+//! use base64::Engine as _;
+//!
+//! let mock = MockAtlas::start();
+//! let agent: ureq::Agent = ureq::Agent::config_builder()
+//!     .http_status_as_error(false)
+//!     .build()
+//!     .into();
+//!
+//! // 1. Exchange the seeded service account's credentials for an access token.
+//! let basic = base64::engine::general_purpose::STANDARD
+//!     .encode(format!("{}:{}", mock.client_id(), mock.client_secret()));
+//! let mut token = agent
+//!     .post(format!("{}/api/oauth/token", mock.url()))
+//!     .header("Authorization", format!("Basic {basic}"))
+//!     .content_type("application/x-www-form-urlencoded")
+//!     .send("grant_type=client_credentials")?;
+//! let token: serde_json::Value = serde_json::from_reader(token.body_mut().as_reader())?;
+//! let access_token = token["access_token"].as_str().unwrap();
+//!
+//! // 2. Call the API with it, asking for the operation's version.
+//! let mut created = agent
+//!     .post(format!(
+//!         "{}/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets",
+//!         mock.url(), mock.org_id(), mock.client_id()
+//!     ))
+//!     .header("Authorization", format!("Bearer {access_token}"))
+//!     .header("Accept", "application/vnd.atlas.2024-08-05+json")
+//!     .content_type("application/vnd.atlas.2024-08-05+json")
+//!     .send(r#"{"secretExpiresAfterHours": 8}"#)?;
+//! assert_eq!(created.status(), 201);
+//! let secret: serde_json::Value = serde_json::from_reader(created.body_mut().as_reader())?;
+//! assert!(secret["secret"].as_str().unwrap().starts_with("mdb_sa_sk_"));
+//! assert_eq!(mock.secret_count(mock.client_id()), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! With the SDK, point the client at the emulator:
+//! `atlas_runtime::Client::builder().base_url(mock.url()).credentials(Credentials::service_account(mock.client_id(), mock.client_secret()))`
+//! (or `Credentials::api_key(mock.public_api_key(), mock.private_api_key())` for Digest).
+//!
+//! ## What it does as Atlas does
+//!
+//! - The 22 operations at organization level (`/api/atlas/v2/orgs/{orgId}/serviceAccounts…`)
+//!   and project level (`/api/atlas/v2/groups/{groupId}/serviceAccounts…`), with the spec's
+//!   schemas, statuses, and input checks (path patterns, lengths counted in UTF-16 units,
+//!   the `\p{L}\p{N}` name pattern, role enums, access-list addresses). A secret's
+//!   plaintext is in its creation response only. Errors are listed below.
+//! - Authentication: `POST /api/oauth/token` and `POST /api/oauth/revoke` (client
+//!   credentials, Basic), bearer tokens, and HTTP Digest (RFC 7616, MD5 and SHA-256,
+//!   `qop="auth"`, nonce lifetime, `stale=true`, replayed nonce counts refused). Service
+//!   accounts created through the API authenticate with their own secrets; an expired or
+//!   deleted secret stops working.
+//! - Versions (below): `Accept: application/vnd.atlas.<date>+json` at or after
+//!   `2024-08-05` is served as `2024-08-05`; anything older or unversioned is 406;
+//!   request bodies must carry the versioned `Content-Type` (415 otherwise).
+//! - `envelope=true` (`{status, content}`, or the list document plus `status`, always
+//!   HTTP 200, errors included), `pretty=true`, pagination (`itemsPerPage`, `pageNum`,
+//!   `includeCount`, `links`), `RateLimit-Limit`/`RateLimit-Remaining`, an optional
+//!   token bucket (429 `RATE_LIMITED` with `Retry-After`) and the token endpoint's 10
+//!   requests a minute per client id.
+//!
+//! Lifetimes (tokens, nonces, the length of an "hour" of `secretExpiresAfterHours`) are
+//! options of [`MockAtlas::builder`], and [`MockAtlas::advance_clock`] ages everything at
+//! once, so expiry tests take a second or no time at all.
+//!
+//! ## Versions
+//!
+//! - A request asks for a version with `Accept: application/vnd.atlas.<YYYY-MM-DD>+json`
+//!   and gets the newest version of the operation not after that date (for every
+//!   Service Accounts operation, `2024-08-05`); the response's `Content-Type` names it.
+//! - Without a versioned media type (no `Accept`, `application/json`, `*/*`) a request
+//!   asks for the oldest API version, `2023-01-01`, as Atlas documents; the Service
+//!   Accounts operations have no version that old, so the answer is 406. So are a date
+//!   before `2024-08-05`, a malformed date, `preview` and any other media type:
+//!   406 `INVALID_VERSION_DATE`, `Content-Type: application/json`.
+//! - A request body must be sent with a versioned `Content-Type` resolving to the same
+//!   version as `Accept`, or the answer is 415 `UNSUPPORTED_MEDIA_TYPE` (what a JAX-RS
+//!   server such as Atlas's answers when no method consumes the media type).
+//!   [`MockAtlasBuilder::accept_plain_json_bodies`] also lets `application/json` in.
+//!
+//! ## Errors
+//!
+//! Every error of the API is an `ApiError` document, `Content-Type: application/json`,
+//! with `detail`, `error` (the status), `errorCode`, `parameters` and `reason`, plus
+//! `badRequestDetail.fields` for field-level problems. `parameters` holds the values
+//! themselves (ids, names, as strings), as Atlas sends them, although the spec types its
+//! items as objects: a client must accept any JSON value there. The codes:
+//!
+//! | status | errorCode | when |
+//! | --- | --- | --- |
+//! | 400 | `INVALID_JSON` | the body is not JSON, is empty, or is not the expected object/array |
+//! | 400 | `MISSING_ATTRIBUTE` | a required body field is absent or `null` |
+//! | 400 | `INVALID_ATTRIBUTE` | an unknown body field, or a field of the wrong JSON type |
+//! | 400 | `INVALID_ENUM_VALUE` | a role that does not exist |
+//! | 400 | `VALIDATION_ERROR` | a constraint of the spec (length, pattern, range, items, address syntax, pagination), with `badRequestDetail` |
+//! | 400 | `INVALID_ORG_ID`, `INVALID_GROUP_ID` | a malformed `orgId`/`groupId` path value |
+//! | 400 | `MALFORMED_REQUEST` | an HTTP request, or a query string, that cannot be parsed |
+//! | 401 | `UNAUTHORIZED` | no, wrong, expired or revoked credentials (with Digest challenges) |
+//! | 403 | `USER_UNAUTHORIZED` | authenticated, but the roles do not allow the operation |
+//! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND` | an unknown id |
+//! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret or access-list entry |
+//! | 405 | `METHOD_NOT_ALLOWED` | a known path with another method (with `Allow`) |
+//! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` |
+//! | 409 | `DUPLICATE_ACCESS_LIST_ENTRY` | an access-list entry that exists or is repeated |
+//! | 413 | `REQUEST_TOO_LARGE` | a body over 8 MiB |
+//! | 415 | `UNSUPPORTED_MEDIA_TYPE` | a body without the operation's versioned `Content-Type` |
+//! | 429 | `RATE_LIMITED` | the optional token bucket is empty (with `Retry-After`) |
+//! | 500 | `UNEXPECTED_ERROR` | a bug in the emulator (caught, never a dropped connection) |
+//!
+//! The token endpoints answer errors as RFC 6749 does (`{error, error_description}`:
+//! `invalid_client` 401, `invalid_request`/`unsupported_grant_type` 400, `access_denied`
+//! 403 at 100 live tokens, `rate_limit_exceeded` 429 with `Retry-After`), which is
+//! what OAuth client libraries read.
+//!
+//! ## Fault injection
+//!
+//! [`MockAtlas::inject`] arms a [`Fault`] for the next N requests matching a method and a
+//! path (exact, prefix or glob): a canned response (an HTML 502, a 429 with
+//! `Retry-After`, a 503), a delay before the response headers, a connection dropped
+//! before the request is read (nothing happens), a connection dropped after the request
+//! was processed (the effect happened, the answer is lost), or a truncated body.
+//!
+//! ```
+//! use atlas_mock::{Fault, FaultKind, MockAtlas};
+//!
+//! let mock = MockAtlas::start();
+//! // The next POST to any secrets collection is processed, but its answer is lost.
+//! mock.inject(
+//!     Fault::new(FaultKind::DropAfterRead)
+//!         .method("POST")
+//!         .path("/api/atlas/v2/orgs/*/serviceAccounts/*/secrets"),
+//! );
+//! // Then the next three token requests get a load balancer's HTML page.
+//! mock.inject(
+//!     Fault::new(FaultKind::html(502, "<html>Bad Gateway</html>"))
+//!         .path("/api/oauth/token")
+//!         .times(3),
+//! );
+//!
+//! // … the client under test creates a secret (here: a bare POST) …
+//! # let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+//! let url = format!(
+//!     "{}/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets",
+//!     mock.url(), mock.org_id(), mock.client_id()
+//! );
+//! # let _ = agent.post(&url).send(r#"{"secretExpiresAfterHours": 8}"#);
+//!
+//! // … then the test asserts on what reached the server.
+//! let last = mock.requests().pop().expect("a request");
+//! assert_eq!(last.path, url.strip_prefix(mock.url()).unwrap());
+//! assert!(last.processed && !last.answered);
+//! assert_eq!(mock.pending_faults(), 3);
+//! ```
+//!
+//! ## The request log and the state
+//!
+//! [`MockAtlas::requests`] returns every request received (method, path, query,
+//! headers, body, the fault that hit it, whether it was processed and answered), so a
+//! test can assert what reached the server; [`MockAtlas::secret_count`] and
+//! [`MockAtlas::service_account`] show the state, e.g. that a POST whose answer was lost
+//! created exactly one secret.
+//!
+//! ## The binary
+//!
+//! `atlas-mock [--port N]` serves until killed and prints, one `KEY=value` per line,
+//! `ATLAS_MOCK_URL`, `MONGODB_ATLAS_OPS_MANAGER_URL`, `MONGODB_ATLAS_ORG_ID`,
+//! `MONGODB_ATLAS_PROJECT_ID`, `MONGODB_ATLAS_CLIENT_ID`, `MONGODB_ATLAS_CLIENT_SECRET`,
+//! `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY` (the `atlas` CLI's
+//! variable names); the lines can be sourced by a shell:
+//!
+//! ```sh
+//! atlas-mock --port 8080 > mock.env &
+//! sleep 1; set -a; . ./mock.env; set +a
+//! curl -s -u "$MONGODB_ATLAS_CLIENT_ID:$MONGODB_ATLAS_CLIENT_SECRET" \
+//!     -d grant_type=client_credentials "$ATLAS_MOCK_URL/api/oauth/token"
+//! ```
+//!
+//! `atlas-mock --help` lists the other options (lifetimes, rate limits).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod api;
+mod auth;
+mod clock;
+mod config;
+mod errors;
+mod faults;
+mod ids;
+mod log;
+mod pagination;
+mod ratelimit;
+mod server;
+mod state;
+mod store;
+mod url;
+mod validation;
+mod version;
+
+use std::fmt;
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use config::MockAtlasBuilder;
+pub use faults::{Fault, FaultKind, PathMatch};
+pub use log::RecordedRequest;
+pub use store::{ProjectAssignment, SecretInfo, ServiceAccountCredentials, ServiceAccountInfo};
+
+use config::Config;
+use server::Server;
+use state::{Shared, lock};
+use store::{ApiKey, Group, Org};
+
+/// What was seeded at start.
+#[derive(Clone)]
+struct Seed {
+    org_id: String,
+    project_id: String,
+    client_id: String,
+    client_secret: String,
+    public_key: String,
+    private_key: String,
+}
+
+/// A running Atlas emulator on 127.0.0.1. Dropping it stops the server: every thread is
+/// joined and the port released.
+pub struct MockAtlas {
+    shared: Arc<Shared>,
+    server: Server,
+    seed: Seed,
+}
+
+impl fmt::Debug for MockAtlas {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockAtlas")
+            .field("url", &self.shared.base_url)
+            .field("org_id", &self.seed.org_id)
+            .field("project_id", &self.seed.project_id)
+            .field("client_id", &self.seed.client_id)
+            .field("public_api_key", &self.seed.public_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockAtlas {
+    /// Starts an emulator with default options on a free port.
+    ///
+    /// # Panics
+    ///
+    /// If 127.0.0.1 cannot be bound (use [`MockAtlas::builder`] and
+    /// [`MockAtlasBuilder::start`] to get the error instead).
+    pub fn start() -> MockAtlas {
+        match Self::builder().start() {
+            Ok(mock) => mock,
+            Err(e) => panic!("atlas-mock: cannot serve on 127.0.0.1: {e}"),
+        }
+    }
+
+    /// Options: port, lifetimes, rate limits, validation leniency.
+    pub fn builder() -> MockAtlasBuilder {
+        MockAtlasBuilder::default()
+    }
+
+    pub(crate) fn start_with(config: Config) -> io::Result<MockAtlas> {
+        let listener = TcpListener::bind(("127.0.0.1", config.port))?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config, format!("http://{addr}")));
+        let seed = seed(&shared);
+        let server = Server::start(listener, Arc::clone(&shared))?;
+        Ok(MockAtlas {
+            shared,
+            server,
+            seed,
+        })
+    }
+
+    /// The base URL, `http://127.0.0.1:<port>` (no trailing slash).
+    pub fn url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// The seeded organization's id.
+    pub fn org_id(&self) -> &str {
+        &self.seed.org_id
+    }
+
+    /// The seeded project's id (in the seeded organization).
+    pub fn project_id(&self) -> &str {
+        &self.seed.project_id
+    }
+
+    /// The seeded `ORG_OWNER` service account's client id.
+    pub fn client_id(&self) -> &str {
+        &self.seed.client_id
+    }
+
+    /// The seeded service account's secret.
+    pub fn client_secret(&self) -> &str {
+        &self.seed.client_secret
+    }
+
+    /// The seeded `ORG_OWNER` API key's public part (the Digest user name).
+    pub fn public_api_key(&self) -> &str {
+        &self.seed.public_key
+    }
+
+    /// The seeded API key's private part (the Digest password).
+    pub fn private_api_key(&self) -> &str {
+        &self.seed.private_key
+    }
+
+    /// The URL, ids and credentials under the names the `atlas` CLI reads (plus
+    /// `ATLAS_MOCK_URL`), in the order the binary prints them.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("ATLAS_MOCK_URL", self.url().to_owned()),
+            ("MONGODB_ATLAS_OPS_MANAGER_URL", format!("{}/", self.url())),
+            ("MONGODB_ATLAS_ORG_ID", self.seed.org_id.clone()),
+            ("MONGODB_ATLAS_PROJECT_ID", self.seed.project_id.clone()),
+            ("MONGODB_ATLAS_CLIENT_ID", self.seed.client_id.clone()),
+            (
+                "MONGODB_ATLAS_CLIENT_SECRET",
+                self.seed.client_secret.clone(),
+            ),
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", self.seed.public_key.clone()),
+            (
+                "MONGODB_ATLAS_PRIVATE_API_KEY",
+                self.seed.private_key.clone(),
+            ),
+        ]
+    }
+
+    /// Arms a fault for the next [`Fault::times`] matching requests. Faults are matched
+    /// in the order they were armed.
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).arm(fault);
+    }
+
+    /// Disarms every fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// How many requests the armed faults will still affect.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.shared.faults).remaining()
+    }
+
+    /// Every request received so far, oldest first (also malformed ones, faulted ones,
+    /// token requests). A request is logged before its response is written, so once a
+    /// client has its answer the request is in the log.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.log).snapshot()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    /// How many secrets (expired ones included) a service account has; 0 when it does
+    /// not exist.
+    pub fn secret_count(&self, client_id: &str) -> usize {
+        lock(&self.shared.store)
+            .account(client_id)
+            .map_or(0, |a| a.secrets.len())
+    }
+
+    /// A service account as the emulator holds it.
+    pub fn service_account(&self, client_id: &str) -> Option<ServiceAccountInfo> {
+        lock(&self.shared.store)
+            .account(client_id)
+            .map(ServiceAccountInfo::from)
+    }
+
+    /// Every service account, oldest first.
+    pub fn service_accounts(&self) -> Vec<ServiceAccountInfo> {
+        lock(&self.shared.store)
+            .accounts
+            .iter()
+            .map(ServiceAccountInfo::from)
+            .collect()
+    }
+
+    /// Access tokens of a service account that still work.
+    pub fn live_token_count(&self, client_id: &str) -> usize {
+        lock(&self.shared.store).live_tokens(client_id, self.shared.clock.now())
+    }
+
+    /// Creates a service account in the seeded organization with these organization
+    /// roles (e.g. `&["ORG_MEMBER"]`) and a secret valid for the organization's maximum;
+    /// returns its credentials. For tests that need a second caller.
+    pub fn add_service_account(&self, name: &str, org_roles: &[&str]) -> ServiceAccountCredentials {
+        let config = &self.shared.config;
+        let lifetime = config
+            .secret_hour
+            .checked_mul(config.max_secret_hours)
+            .unwrap_or(Duration::MAX);
+        let (client_id, client_secret) = lock(&self.shared.store).create_account(
+            &self.seed.org_id,
+            name,
+            "Added by the test",
+            org_roles.iter().map(|r| (*r).to_owned()).collect(),
+            Vec::new(),
+            lifetime,
+            self.shared.clock.now(),
+        );
+        ServiceAccountCredentials {
+            client_id,
+            client_secret,
+        }
+    }
+
+    /// Creates another project in the seeded organization; returns its id.
+    pub fn add_project(&self) -> String {
+        let id = ids::object_id();
+        lock(&self.shared.store).groups.push(Group {
+            id: id.clone(),
+            org_id: self.seed.org_id.clone(),
+        });
+        id
+    }
+
+    /// Moves the emulator's clock forward: tokens, secrets, nonces and rate-limit windows
+    /// age as if `by` had passed.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// Stops the server now (the same as dropping it).
+    pub fn shutdown(mut self) {
+        self.server.stop();
+    }
+}
+
+/// Seeds the organization, its project, the owner service account and the API key.
+fn seed(shared: &Shared) -> Seed {
+    let now = shared.clock.now();
+    let config = &shared.config;
+    let org_id = ids::object_id();
+    let project_id = ids::object_id();
+    let mut store = lock(&shared.store);
+    store.orgs.push(Org { id: org_id.clone() });
+    store.groups.push(Group {
+        id: project_id.clone(),
+        org_id: org_id.clone(),
+    });
+    let lifetime = config
+        .secret_hour
+        .checked_mul(config.owner_secret_hours)
+        .unwrap_or(Duration::MAX);
+    let (client_id, client_secret) = store.create_account(
+        &org_id,
+        "atlas-mock owner",
+        "Seeded organization owner",
+        vec!["ORG_OWNER".to_owned()],
+        Vec::new(),
+        lifetime,
+        now,
+    );
+    let public_key = ids::public_api_key();
+    let private_key = ids::private_api_key();
+    store.api_keys.push(ApiKey {
+        public: public_key.clone(),
+        private: private_key.clone(),
+        org_id: org_id.clone(),
+        org_roles: vec!["ORG_OWNER".to_owned()],
+    });
+    Seed {
+        org_id,
+        project_id,
+        client_id,
+        client_secret,
+        public_key,
+        private_key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_emulator_can_be_shared_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<super::MockAtlas>();
+        send_sync::<super::RecordedRequest>();
+        send_sync::<super::Fault>();
+    }
+}

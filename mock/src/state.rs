@@ -1,0 +1,52 @@
+//! What the server threads share: options, clock, data, nonces, limits, faults, log.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::auth::digest::NonceStore;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::faults::FaultSet;
+use crate::log::RequestLog;
+use crate::ratelimit::{SlidingWindow, TokenBucket};
+use crate::store::Store;
+
+/// The emulator's shared state.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    pub(crate) clock: Clock,
+    /// The server's URL, `http://127.0.0.1:<port>`, for pagination links.
+    pub(crate) base_url: String,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) nonces: Mutex<NonceStore>,
+    pub(crate) bucket: Option<Mutex<TokenBucket>>,
+    pub(crate) faults: Mutex<FaultSet>,
+    pub(crate) log: Mutex<RequestLog>,
+}
+
+/// Locks a mutex, ignoring poisoning: every critical section leaves the data consistent
+/// (and handler panics are caught before they could poison anything).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config, base_url: String) -> Shared {
+        let window = config
+            .token_endpoint_limit
+            .map(|(max, window)| SlidingWindow::new(max, window));
+        let bucket = config
+            .rate_limit
+            .map(|(capacity, refill)| Mutex::new(TokenBucket::new(capacity, refill)));
+        Shared {
+            nonces: Mutex::new(NonceStore::new(config.nonce_lifetime)),
+            store: Mutex::new(Store::new(window)),
+            bucket,
+            clock: Clock::default(),
+            base_url,
+            faults: Mutex::new(FaultSet::default()),
+            log: Mutex::new(RequestLog::default()),
+            config,
+        }
+    }
+}
