@@ -1,127 +1,153 @@
-//! Creates one organization service account secret.
+//! A secret rotation, start to finish: authenticate as a service account, create a
+//! service account, give it a secret, list accounts and secrets across pages, rotate the
+//! secret, clean up. One line of output per step; plaintext secrets are never printed.
 //!
-//! With no credentials in the environment, it starts a local stand-in server on
-//! 127.0.0.1 that answers as Atlas documents, so it runs on a fresh machine:
+//! With no `MONGODB_ATLAS_*` credentials it runs against the embedded emulator
+//! (`atlas-mock`), so it works on a fresh machine with no account:
 //!
 //! ```sh
 //! cargo run --example quickstart
 //! ```
 //!
-//! Against Atlas, set credentials as the `atlas` CLI reads them and the organization id.
-//! With a service account, the secret is created for that same account (a rotation's
-//! first step) unless `ATLAS_TARGET_CLIENT_ID` names another; only its masked value is
-//! printed:
+//! With credentials, as the `atlas` CLI reads them, and the organization id, the same
+//! flow runs against that Atlas organization (it creates, then deletes, a service account
+//! named `atlas-rust-quickstart`):
 //!
 //! ```sh
 //! MONGODB_ATLAS_CLIENT_ID=mdb_sa_id_… MONGODB_ATLAS_CLIENT_SECRET=mdb_sa_sk_… \
 //!     MONGODB_ATLAS_ORG_ID=… cargo run --example quickstart
 //! ```
 
-use atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret;
-use atlas_runtime::{Client, ClientBuilder};
+use atlas_endpoints::service_accounts::{
+    CreateOrgServiceAccount, CreateOrgServiceAccountSecret, DeleteOrgServiceAccount,
+    DeleteOrgServiceAccountSecret, GetOrgServiceAccount, ListOrgServiceAccounts, OrgRole,
+};
+use atlas_mock::MockAtlas;
+use atlas_runtime::{Client, ClientBuilder, Credentials};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn main() {
+    if let Err(e) = quickstart() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn quickstart() -> Result<()> {
     let builder = ClientBuilder::from_env()?;
-    let (client, org_id, client_id, _server) = if !builder.has_credentials() {
-        let server = StandIn::start()?;
-        println!(
-            "no MONGODB_ATLAS_* credentials: using a local stand-in at {}",
-            server.url
-        );
-        let client = Client::builder().base_url(&server.url).build()?;
-        (
-            client,
-            "32b6e34b3d91647abb20e7b8".to_string(),
-            "mdb_sa_id_1234567890abcdef12345678".to_string(),
-            Some(server),
-        )
-    } else {
-        let client = builder.application("atlas-rust-quickstart").build()?;
-        println!("target: {}", client.context().base_url);
+    // Kept alive until the end of main: the emulator stops when dropped.
+    let (client, org_id, _emulator) = if builder.has_credentials() {
         let org_id = std::env::var("MONGODB_ATLAS_ORG_ID")
             .map_err(|_| "set MONGODB_ATLAS_ORG_ID to the organization's id")?;
-        let client_id = std::env::var("ATLAS_TARGET_CLIENT_ID")
-            .or_else(|_| std::env::var("MONGODB_ATLAS_CLIENT_ID"))
-            .map_err(|_| "set ATLAS_TARGET_CLIENT_ID to the service account to give a secret")?;
-        (client, org_id, client_id, None)
+        let client = builder.application("atlas-rust-quickstart").build()?;
+        println!("1. target: {}", client.context().base_url);
+        (client, org_id, None)
+    } else {
+        let mock = MockAtlas::start();
+        println!(
+            "1. target: the embedded emulator at {} (no MONGODB_ATLAS_* credentials set)",
+            mock.url()
+        );
+        let client = Client::builder()
+            .base_url(mock.url())
+            .credentials(Credentials::service_account(
+                mock.client_id(),
+                mock.client_secret(),
+            ))
+            .application("atlas-rust-quickstart")
+            .build()?;
+        (client, mock.org_id().to_string(), Some(mock))
     };
-
-    // Bad input never leaves the process: every problem is reported at once.
-    let invalid = CreateOrgServiceAccountSecret::new("not-an-org-id", client_id.as_str(), 0);
-    match invalid.send(&client) {
-        Err(e) => println!("refused before sending:\n{e}"),
-        Ok(_) => return Err("an invalid call was accepted".into()),
-    }
-
-    let secret = CreateOrgServiceAccountSecret::new(org_id, client_id, 8).send(&client)?;
-    println!(
-        "created secret {} (masked {}), expires {}",
-        secret.id,
-        secret.masked_secret_value.as_deref().unwrap_or("?"),
-        secret.expires_at
-    );
-    println!("the plaintext secret stays in memory: {secret:?}");
+    run(&client, &org_id)?;
     client.close();
+    println!("9. access token revoked; done");
     Ok(())
 }
 
-/// A stand-in that answers createOrgServiceAccountSecret as Atlas documents it.
-struct StandIn {
-    url: String,
-    server: std::sync::Arc<tiny_http::Server>,
-    worker: Option<std::thread::JoinHandle<()>>,
-}
+fn run(client: &Client, org_id: &str) -> Result<()> {
+    // Authentication happens on the first call: the client exchanges the service
+    // account's id and secret for an access token and caches it.
+    let first_page = ListOrgServiceAccounts::new(org_id)
+        .items_per_page(1)
+        .send(client)?;
+    println!(
+        "2. authenticated as a service account; the organization has {} service account(s)",
+        first_page
+            .total_count
+            .unwrap_or(first_page.results.len() as u64)
+    );
 
-impl StandIn {
-    fn start() -> Result<Self, Box<dyn std::error::Error>> {
-        let server = tiny_http::Server::http("127.0.0.1:0").map_err(|e| e.to_string())?;
-        let server = std::sync::Arc::new(server);
-        let addr = server.server_addr().to_ip().ok_or("no IP address")?;
-        let worker = {
-            let server = server.clone();
-            std::thread::spawn(move || {
-                while let Ok(mut request) = server.recv() {
-                    let mut body = String::new();
-                    let _ = request.as_reader().read_to_string(&mut body);
-                    let hours = serde_json::from_str::<serde_json::Value>(&body)
-                        .ok()
-                        .and_then(|v| v["secretExpiresAfterHours"].as_i64())
-                        .unwrap_or(0);
-                    let now = jiff::Timestamp::now();
-                    let expires = now + jiff::SignedDuration::from_hours(hours);
-                    let answer = serde_json::json!({
-                        "id": "6f0d8a1b2c3d4e5f60718293",
-                        "createdAt": now.to_string(),
-                        "expiresAt": expires.to_string(),
-                        "maskedSecretValue": "mdb_sa_sk_...9f3e",
-                        "secret": "mdb_sa_sk_stand-in-plaintext-9f3e",
-                    });
-                    let response = tiny_http::Response::from_string(answer.to_string())
-                        .with_status_code(201)
-                        .with_header(
-                            tiny_http::Header::from_bytes(
-                                "Content-Type",
-                                "application/vnd.atlas.2024-08-05+json",
-                            )
-                            .expect("a valid header"),
-                        );
-                    let _ = request.respond(response);
-                }
-            })
-        };
-        Ok(StandIn {
-            url: format!("http://{addr}"),
-            server,
-            worker: Some(worker),
-        })
-    }
-}
+    let created = CreateOrgServiceAccount::new(
+        org_id,
+        "atlas-rust-quickstart",
+        "Created by the atlas-rust quickstart, safe to delete",
+        vec![OrgRole::ReadOnly],
+        8,
+    )
+    .send(client)?;
+    let client_id = created
+        .client_id
+        .clone()
+        .ok_or("Atlas returned no client id")?;
+    let first_secret = created
+        .secrets
+        .as_deref()
+        .and_then(|s| s.first())
+        .map(|s| s.id.clone())
+        .ok_or("Atlas returned no first secret")?;
+    println!("3. created service account {client_id} with secret {first_secret}");
 
-impl Drop for StandIn {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(w) = self.worker.take() {
-            let _ = w.join();
-        }
+    let second = CreateOrgServiceAccountSecret::new(org_id, client_id.as_str(), 8).send(client)?;
+    println!(
+        "4. created secret {} ({}), expires {}",
+        second.id,
+        second.masked_secret_value.as_deref().unwrap_or("masked"),
+        second.expires_at
+    );
+
+    // One account a page, to walk several pages.
+    let mut pages = 0;
+    let mut accounts = 0;
+    for page in ListOrgServiceAccounts::new(org_id)
+        .items_per_page(1)
+        .pages(client)
+    {
+        pages += 1;
+        accounts += page?.results.len();
     }
+    let secrets = GetOrgServiceAccount::new(org_id, client_id.as_str())
+        .send(client)?
+        .secrets
+        .unwrap_or_default();
+    let masked: Vec<&str> = secrets
+        .iter()
+        .map(|s| s.masked_secret_value.as_deref().unwrap_or("masked"))
+        .collect();
+    println!(
+        "5. listed {accounts} service account(s) over {pages} page(s); {client_id} has {} secret(s): {}",
+        secrets.len(),
+        masked.join(", ")
+    );
+
+    // Rotation: a new secret first, then the old one goes.
+    let rotated =
+        CreateOrgServiceAccountSecret::new(org_id, client_id.as_str(), 24).send(client)?;
+    DeleteOrgServiceAccountSecret::new(org_id, client_id.as_str(), first_secret.as_str())
+        .send(client)?;
+    println!(
+        "6. rotated: new secret {} ({}), old secret {first_secret} deleted",
+        rotated.id,
+        rotated.masked_secret_value.as_deref().unwrap_or("masked")
+    );
+
+    let left = GetOrgServiceAccount::new(org_id, client_id.as_str())
+        .send(client)?
+        .secrets
+        .map_or(0, |s| s.len());
+    println!("7. {client_id} now holds {left} secret(s)");
+
+    DeleteOrgServiceAccount::new(org_id, client_id.as_str()).send(client)?;
+    println!("8. cleaned up: service account {client_id} deleted");
+    Ok(())
 }
