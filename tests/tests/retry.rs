@@ -271,3 +271,50 @@ fn a_timeout_is_retried_for_get_but_not_for_post() {
     assert_eq!(err.attempts().len(), 3);
     assert_eq!(connections.load(Ordering::SeqCst), 4);
 }
+
+/// Answers headers at once, then trickles the body a byte every 100 ms, for ever.
+fn trickling_server() -> String {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for _ in 0..600 {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if stream.write_all(b" ").is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn a_trickling_server_cannot_hold_a_call_past_the_overall_timeout() {
+    let c = Client::builder()
+        .base_url(trickling_server())
+        .timeout(Duration::from_millis(600))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = GetOrg::new(ORG).send(&c).unwrap_err();
+    let elapsed = started.elapsed();
+    let Error::Transport(t) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(t.kind, TransportErrorKind::Timeout, "{err}");
+    assert!(
+        elapsed < Duration::from_millis(1500),
+        "held for {elapsed:?}"
+    );
+}
