@@ -280,6 +280,18 @@ fn number_of(expr: &syn::Expr) -> syn::Result<NumberLit> {
         syn::Expr::Lit(syn::ExprLit { lit, .. })
             if matches!(lit, syn::Lit::Int(_) | syn::Lit::Float(_)) =>
         {
+            // Bounds become `i128` or finite `f64` constants: refuse what cannot.
+            let representable = match lit {
+                syn::Lit::Int(i) => i.base10_parse::<i128>().is_ok(),
+                syn::Lit::Float(f) => f.base10_parse::<f64>().is_ok_and(f64::is_finite),
+                _ => false,
+            };
+            if !representable {
+                return Err(syn::Error::new_spanned(
+                    lit,
+                    "this bound is out of range: integers must fit in i128, floats must be finite f64",
+                ));
+            }
             Ok(NumberLit {
                 negative: false,
                 lit: lit.clone(),

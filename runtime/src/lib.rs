@@ -86,3 +86,11 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 }
+
+/// The private parsers the fuzz targets (`fuzz/`) exercise. Not a stable interface.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::digest::{
+        Algorithm, Challenge, authorization, choose, new_cnonce, parse_challenges,
+    };
+}

@@ -197,6 +197,7 @@ fn api_error(info: &EndpointInfo, status: u16, headers: &http::HeaderMap, body: 
             error.detail = b.detail;
             error.reason = b.reason;
             error.parameters = b.parameters.unwrap_or_default();
+            error.parameters.iter_mut().for_each(redact);
             error.field_violations = b
                 .bad_request_detail
                 .and_then(|d| d.fields)
@@ -221,14 +222,66 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 }
 
 /// A body excerpt for errors, with the values of secret-bearing JSON members replaced.
+///
+/// A body that is not valid JSON (cut short, trailing bytes, a byte-order mark) is
+/// scrubbed as text: every `"key": "value"` of a sensitive key loses its value.
 pub(crate) fn redacted_excerpt(body: &[u8]) -> String {
-    match serde_json::from_slice::<serde_json::Value>(body) {
+    let json = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    match serde_json::from_slice::<serde_json::Value>(json) {
         Ok(mut value) => {
             redact(&mut value);
             excerpt(value.to_string().as_bytes())
         }
-        Err(_) => excerpt(body),
+        Err(_) => excerpt(&scrub_text(body)),
     }
+}
+
+/// Replaces the string value after each `"<sensitive key>"` and `:` in text that may be
+/// broken JSON, up to its closing quote or the end of the text.
+fn scrub_text(body: &[u8]) -> Vec<u8> {
+    let mut out = body.to_vec();
+    for key in SENSITIVE_KEYS {
+        let needle = format!("\"{key}\"");
+        let mut from = 0;
+        while let Some(at) = find(&out[from..], needle.as_bytes()).map(|i| i + from) {
+            let mut i = at + needle.len();
+            while out.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            if out.get(i) != Some(&b':') {
+                from = at + needle.len();
+                continue;
+            }
+            i += 1;
+            while out.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            let start = i;
+            let end = if out.get(i) == Some(&b'"') {
+                // A string: up to the closing unescaped quote, or the end.
+                let mut j = i + 1;
+                while j < out.len() && out[j] != b'"' {
+                    j += if out[j] == b'\\' { 2 } else { 1 };
+                }
+                (j + 1).min(out.len())
+            } else {
+                // Anything else: up to the next delimiter.
+                let mut j = i;
+                while j < out.len() && !matches!(out[j], b',' | b'}' | b']') {
+                    j += 1;
+                }
+                j
+            };
+            let marker = format!("\"{}\"", crate::validate::REDACTED);
+            out.splice(start..end, marker.bytes());
+            from = start + marker.len();
+        }
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn redact(value: &mut serde_json::Value) {
@@ -259,6 +312,22 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn broken_json_is_scrubbed_too() {
+        for body in [
+            &br#"{"id":"x","secret":"mdb_sa_sk_TOPSECRET123""#[..],
+            br#"{"id":"x","secret" : "mdb_sa_sk_TOPSECRET123"} x"#,
+            b"\xEF\xBB\xBF{\"secret\":\"mdb_sa_sk_TOPSECRET123\"}",
+            br#"{"errorCode":"X","clientSecret":"TOPSECRET123"}}"#,
+            br#"{"secret":"TOPSECRET123\"still"} ,"password":TOPSECRET123,"#,
+            br#"{"secret":"TOPSECRET123"#,
+        ] {
+            let e = redacted_excerpt(body);
+            assert!(!e.contains("TOPSECRET123"), "{e}");
+            assert!(e.contains("<redacted>"), "{e}");
+        }
     }
 
     #[test]

@@ -1,0 +1,126 @@
+//! The macro's work on `proc_macro2` tokens, apart from the `proc_macro` entry point so
+//! that it can run outside a compiler (the fuzz targets include this file by path).
+
+use proc_macro2::TokenStream as TokenStream2;
+use quote::{ToTokens, quote};
+
+use crate::{args, ctxt, expand, model};
+
+/// Expands `#[atlas_endpoint(args)]` on `item`: the item, what it generates, and every
+/// error as `compile_error!`.
+pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
+    let cx = ctxt::Ctxt::default();
+    let args = args::parse(&cx, args);
+    let mut input: syn::DeriveInput = match syn::parse2(item.clone()) {
+        Ok(input) => input,
+        Err(e) => {
+            let e = e.to_compile_error();
+            return quote!(#item #e);
+        }
+    };
+
+    let empty = syn::Fields::Unit;
+    let fields = match &input.data {
+        syn::Data::Struct(s) => match &s.fields {
+            syn::Fields::Unnamed(f) => {
+                cx.error_spanned_by(
+                    f,
+                    "#[atlas_endpoint] needs named fields (or none): each field is a parameter named after its API name",
+                );
+                &empty
+            }
+            fields => fields,
+        },
+        syn::Data::Enum(e) => {
+            cx.error_spanned_by(
+                e.enum_token,
+                "#[atlas_endpoint] goes on a struct whose fields are the request's parameters, not on an enum",
+            );
+            &empty
+        }
+        syn::Data::Union(u) => {
+            cx.error_spanned_by(
+                u.union_token,
+                "#[atlas_endpoint] goes on a struct whose fields are the request's parameters, not on a union",
+            );
+            &empty
+        }
+    };
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "#[atlas_endpoint] does not support generic parameters: use owned field types",
+        );
+    }
+
+    let fields_ok =
+        matches!(&input.data, syn::Data::Struct(s) if !matches!(s.fields, syn::Fields::Unnamed(_)));
+    let model = model::build(&cx, &args, fields, fields_ok);
+    let krate: syn::Path = args
+        .krate
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(::atlas_runtime));
+    let unit = matches!(fields, syn::Fields::Unit);
+    let generated = if cx.has_errors() {
+        quote!()
+    } else {
+        let response = args
+            .response
+            .as_ref()
+            .map_or_else(|| quote!(()), |t| t.to_token_stream());
+        expand::endpoint(
+            &expand::Input {
+                krate: &krate,
+                ident: &input.ident,
+                vis: &input.vis,
+                version: args.version.as_ref().map(syn::LitStr::value),
+                operation_id: args.operation_id.as_ref().map(syn::LitStr::value),
+                response,
+                page_item: model.page_item,
+                idempotent: args.idempotent.is_some(),
+                unit,
+            },
+            &model,
+        )
+    };
+    strip_helper_attributes(&mut input);
+    let errors = cx.into_compile_errors();
+    quote! {
+        #input
+        #generated
+        #errors
+    }
+}
+
+/// Removes `#[atlas(…)]` from fields (only this macro reads them), and `#[serde(…)]` when
+/// no serde derive on the struct would read them (the body writer already copied them).
+fn strip_helper_attributes(input: &mut syn::DeriveInput) {
+    let derives_serde = input.attrs.iter().any(|a| {
+        a.path().is_ident("derive") && {
+            let text = a.meta.to_token_stream().to_string();
+            text.contains("Serialize") || text.contains("Deserialize")
+        }
+    });
+    let keep = |a: &syn::Attribute| {
+        !(a.path().is_ident("atlas") || (!derives_serde && a.path().is_ident("serde")))
+    };
+    match &mut input.data {
+        syn::Data::Struct(s) => {
+            for f in s.fields.iter_mut() {
+                f.attrs.retain(keep);
+            }
+        }
+        syn::Data::Enum(e) => {
+            for v in &mut e.variants {
+                for f in v.fields.iter_mut() {
+                    f.attrs.retain(keep);
+                }
+            }
+        }
+        syn::Data::Union(u) => {
+            for f in u.fields.named.iter_mut() {
+                f.attrs.retain(keep);
+            }
+        }
+    }
+}
