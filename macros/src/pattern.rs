@@ -1,13 +1,14 @@
-//! Compiling `pattern` constraints into byte-DFA tables at macro-expansion time.
+//! Compiling `pattern` constraints at macro-expansion time: into a character run for the
+//! common shape `^ LITERAL? C{m,n} $`, into byte-DFA tables otherwise.
 //!
 //! # Why
 //!
 //! `#[atlas_endpoint]` accepts `pattern(orgId = "^([a-f0-9]{24})$")` and
 //! `#[atlas(pattern = "…")]`. Checking such a pattern must not cost a regex compilation at
 //! run time (nor a `regex` dependency in every user's binary): the macro does all the work
-//! here, once, and emits plain tables that `atlas_runtime::Pattern::is_match` walks one
-//! byte at a time. A pattern that cannot be compiled is reported by the macro, at the
-//! pattern literal, with a one-line message.
+//! here, once, and emits constants that `atlas_runtime::Pattern::is_match` reads. A
+//! pattern that cannot be compiled is reported by the macro, at the pattern literal, with a
+//! one-line message.
 //!
 //! # Meaning
 //!
@@ -44,10 +45,18 @@
 //! 1. Parse with `regex_syntax::ast`, then rewrite the AST in place (keeping the original
 //!    spans, so later errors still point into the user's text): Perl classes become the
 //!    equivalent ASCII bracket classes, `\b`/`\B` become `(?-u:\b)`/`(?-u:\B)`, and so on.
-//! 2. Translate to HIR. A pattern that is exactly one character class counted and anchored
-//!    at both ends, `^C{m,n}$` (see `split_char_count`), is replaced by `^C*$` plus the
-//!    bounds `m..=n` on the number of chars, which the runtime checks before walking the
-//!    tables: counting in the DFA would copy `C`'s UTF-8 decoder once per count.
+//! 2. Translate to HIR. A pattern that is an optional literal and one counted character
+//!    class, anchored at both ends, `^ LITERAL? C{m,n} $` (see `run_shape`; most of the
+//!    specification's patterns: ids, client ids, names) becomes a [`CharRun`]: the prefix,
+//!    `C` as a 128-bit ASCII bitmap plus sorted non-ASCII char ranges, and the bounds
+//!    `m..=n` on the number of chars after the prefix. The runtime compares the prefix and
+//!    tests each char (a table load per ASCII byte, a binary search per other char), and
+//!    the expansion carries three byte-string literals instead of tables: the Unicode
+//!    name class `[\p{L}\p{N}…]` is 767 ranges (4.6 KB, one token), where its DFA was
+//!    331 states × 95 classes (32,000 literals). Steps 3 to 5 are for every other pattern.
+//!    (When tables are built for `^C{m,n}$` anyway — tests do, to compare — they are those
+//!    of `^C*$` plus the bounds, see `split_char_count`: counting in the DFA would copy
+//!    `C`'s UTF-8 decoder once per count.)
 //! 3. Compile a Thompson NFA, determinize it with
 //!    `regex_automata::dfa::dense` (unanchored start, size-limited, Unicode word boundaries
 //!    off so no "quit" state can exist).
@@ -60,6 +69,7 @@
 //!    start. The output is deterministic, so expansion is reproducible.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -88,21 +98,197 @@ const DEAD: u32 = 0;
 const MATCH: u32 = 1;
 
 /// Limit on the Thompson NFA built from the pattern.
-const NFA_SIZE_LIMIT: usize = 10 << 20;
+const NFA_SIZE_LIMIT: usize = 2 << 20;
 /// Limit on the memory used by determinization.
-const DETERMINIZE_SIZE_LIMIT: usize = 16 << 20;
+const DETERMINIZE_SIZE_LIMIT: usize = 2 << 20;
 /// Limit on the dense DFA itself (`u32` transitions, rows padded to a power of two).
 ///
-/// Generous on purpose: a counted Unicode class needs one copy of its UTF-8 decoder per
-/// count. The specification's `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$` (organization and
-/// project names) would take about 11 MiB here and 21,059 states × 95 classes once packed
-/// (4 MiB of `u16` in the user's binary, seconds of expansion in a debug build); its shape
-/// is now compiled as `^C*$` plus char-count bounds (`split_char_count`): 331 states ×
-/// 95 classes, like the uncounted `^[\p{L}\p{N}\-_.,' ]*$`. A counted class elsewhere in a
-/// pattern (`^x\p{L}{1,64}$`) still pays.
-const DFA_SIZE_LIMIT: usize = 16 << 20;
+/// Every pattern of the official spec fits well inside: the big ones (counted Unicode
+/// classes such as the organization-name `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`) are
+/// character runs (`run_shape`) and never reach the DFA builder. The limits were 16 MiB;
+/// fuzzing found patterns near that size taking seconds of expansion before being refused,
+/// so a pattern that large is now refused quickly (a counted Unicode class in the middle
+/// of a pattern, `^x\p{L}{1,64}y$`, is the kind that hits it).
+const DFA_SIZE_LIMIT: usize = 2 << 20;
 /// Our state ids are `u16`.
 const MAX_STATES: usize = u16::MAX as usize + 1;
+
+/// Bytes per entry of a run's packed ranges, as the runtime reads them: the first and the
+/// last char of the range, 3 bytes each, little-endian (every char fits in 21 bits).
+const RANGE_BYTES: usize = 6;
+
+/// A pattern compiled for `atlas_runtime::Pattern`: a character run when the pattern has
+/// that shape, byte-DFA tables otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompiledPattern {
+    /// `^ LITERAL? C{m,n} $`: a prefix compare and a membership test per char.
+    Run(CharRun),
+    /// Every other pattern.
+    Tables(Box<Tables>),
+}
+
+impl CompiledPattern {
+    /// Tokens for a `#krate::Pattern` constructor call, usable in a `const` initializer.
+    pub fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
+        match self {
+            CompiledPattern::Run(run) => run.to_tokens(krate, source),
+            CompiledPattern::Tables(tables) => tables.to_tokens(krate, source),
+        }
+    }
+
+    /// Whether `text` contains a match: the reference interpreter of
+    /// `atlas_runtime::Pattern::is_match`.
+    // Only tests call it; it is kept public so macro tests can check generated code.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            CompiledPattern::Run(run) => run.is_match(text),
+            CompiledPattern::Tables(tables) => tables.is_match(text),
+        }
+    }
+}
+
+/// A pattern of the shape `^ LITERAL? C{m,n} $` (see `run_shape`): a text matches when
+/// it starts with `prefix` and the rest is `min_chars..=max_chars` chars, each in the
+/// class `C`.
+///
+/// Invariants: `prefix` is UTF-8; `ranges` are sorted, disjoint and not adjacent, within
+/// `0x80..=0x10FFFF`; `min_chars <= max_chars` when bounded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CharRun {
+    /// The literal the text starts with (UTF-8; often empty).
+    pub prefix: Vec<u8>,
+    /// The ASCII part of the class: bit `c % 64` of word `c / 64` for each char `c < 0x80`.
+    pub ascii: [u64; 2],
+    /// The rest of the class: inclusive ranges of chars, all `>= 0x80`.
+    pub ranges: Vec<(u32, u32)>,
+    /// Fewest chars after the prefix.
+    pub min_chars: usize,
+    /// Most chars after the prefix; `None` for `C{m,}`, `C*`, `C+`.
+    pub max_chars: Option<usize>,
+}
+
+impl CharRun {
+    /// The run of a pattern that has the shape.
+    fn new(shape: RunShape<'_>) -> Option<CharRun> {
+        let mut ascii = [0u64; 2];
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        for range in shape.class.ranges() {
+            let (first, last) = (u32::from(range.start()), u32::from(range.end()));
+            for c in first..=last.min(0x7F) {
+                ascii[(c >> 6) as usize] |= 1 << (c & 63);
+            }
+            if last >= 0x80 {
+                ranges.push((first.max(0x80), last));
+            }
+        }
+        // `regex-syntax` keeps a class canonical already; make sure of it.
+        ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+        for (first, last) in ranges {
+            match merged.last_mut() {
+                Some(prev) if first <= prev.1.saturating_add(1) => prev.1 = prev.1.max(last),
+                _ => merged.push((first, last)),
+            }
+        }
+        Some(CharRun {
+            prefix: shape.prefix,
+            ascii,
+            ranges: merged,
+            min_chars: usize::try_from(shape.min).ok()?,
+            max_chars: match shape.max {
+                Some(max) => Some(usize::try_from(max).ok()?),
+                None => None,
+            },
+        })
+    }
+
+    /// Whether `c` is in the class.
+    fn contains(&self, c: char) -> bool {
+        let c = u32::from(c);
+        if c < 0x80 {
+            return self.ascii[(c >> 6) as usize] >> (c & 63) & 1 == 1;
+        }
+        self.ranges
+            .binary_search_by(|&(first, last)| {
+                if last < c {
+                    std::cmp::Ordering::Less
+                } else if first > c {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    }
+
+    /// The ASCII part as the runtime walks it: byte → 1 if in the class, else 0 (always 0
+    /// for bytes `>= 0x80`).
+    fn byte_table(&self) -> [u8; 256] {
+        let mut table = [0u8; 256];
+        for (c, slot) in table.iter_mut().enumerate().take(0x80) {
+            *slot = u8::from(self.ascii[c >> 6] >> (c & 63) & 1 == 1);
+        }
+        table
+    }
+
+    /// The ranges as the runtime reads them: [`RANGE_BYTES`] bytes each.
+    fn packed_ranges(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.ranges.len() * RANGE_BYTES);
+        for &(first, last) in &self.ranges {
+            out.extend_from_slice(&first.to_le_bytes()[..3]);
+            out.extend_from_slice(&last.to_le_bytes()[..3]);
+        }
+        out
+    }
+
+    /// Tokens for `#krate::Pattern::__from_run(source, b"prefix", b"…256 bytes…",
+    /// b"…packed ranges…", min_chars, max_chars)`: byte-string literals, one token per
+    /// table whatever the class (the Unicode classes have hundreds of ranges). An unbounded
+    /// `max_chars` is `usize::MAX` (spelled as a path: the target's `usize` may be narrower
+    /// than ours).
+    fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
+        let prefix = Literal::byte_string(&self.prefix);
+        let table = Literal::byte_string(&self.byte_table());
+        let ranges = Literal::byte_string(&self.packed_ranges());
+        let min_chars = Literal::usize_unsuffixed(self.min_chars);
+        let max_chars = max_chars_tokens(self.max_chars);
+        quote! {
+            #krate::Pattern::__from_run(#source, #prefix, #table, #ranges, #min_chars, #max_chars)
+        }
+    }
+
+    /// Whether `text` matches: the prefix, then only chars of the class, as many as
+    /// allowed.
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn is_match(&self, text: &str) -> bool {
+        let Some(rest) = text
+            .as_bytes()
+            .strip_prefix(self.prefix.as_slice())
+            .and_then(|rest| std::str::from_utf8(rest).ok())
+        else {
+            return false;
+        };
+        let mut chars = 0usize;
+        for c in rest.chars() {
+            if !self.contains(c) {
+                return false;
+            }
+            chars += 1;
+        }
+        chars >= self.min_chars && self.max_chars.is_none_or(|max| chars <= max)
+    }
+}
+
+fn max_chars_tokens(max_chars: Option<usize>) -> TokenStream {
+    match max_chars {
+        Some(max) => {
+            let max = Literal::usize_unsuffixed(max);
+            quote!(#max)
+        }
+        None => quote!(::core::primitive::usize::MAX),
+    }
+}
 
 /// A pattern compiled to the byte-DFA tables read by `atlas_runtime::Pattern`.
 ///
@@ -111,7 +297,7 @@ const MAX_STATES: usize = u16::MAX as usize + 1;
 /// `start` is `< states`; `eoi_match.len() == states`, `eoi_match[0] == false`,
 /// `eoi_match[1] == true`; `min_chars <= max_chars` when bounded.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompiledPattern {
+pub struct Tables {
     /// Byte → equivalence class.
     pub classes: [u8; 256],
     /// Number of byte classes (row width).
@@ -130,26 +316,19 @@ pub struct CompiledPattern {
     pub max_chars: Option<usize>,
 }
 
-impl CompiledPattern {
+impl Tables {
     /// Tokens for
     /// `#krate::Pattern::__from_tables(source, &[..classes..], &[..transitions..], stride,
     /// start, &[..eoi..], min_chars, max_chars)`, usable in a `const` initializer; an
-    /// unbounded `max_chars` is `usize::MAX` (spelled as a path: the target's `usize` may be
-    /// narrower than ours).
-    pub fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
+    /// unbounded `max_chars` is `usize::MAX`.
+    fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
         let classes = self.classes.iter().map(|&c| Literal::u8_unsuffixed(c));
         let transitions = self.transitions.iter().map(|&t| Literal::u16_unsuffixed(t));
         let stride = Literal::usize_unsuffixed(self.stride);
         let start = Literal::u16_unsuffixed(self.start);
         let eoi = &self.eoi_match;
         let min_chars = Literal::usize_unsuffixed(self.min_chars);
-        let max_chars = match self.max_chars {
-            Some(max) => {
-                let max = Literal::usize_unsuffixed(max);
-                quote!(#max)
-            }
-            None => quote!(::core::primitive::usize::MAX),
-        };
+        let max_chars = max_chars_tokens(self.max_chars);
         quote! {
             #krate::Pattern::__from_tables(
                 #source,
@@ -164,11 +343,9 @@ impl CompiledPattern {
         }
     }
 
-    /// Whether `text` contains a match: the reference interpreter, the same algorithm as
-    /// `atlas_runtime::Pattern::is_match`.
-    // Only tests call it; it is kept public so macro tests can check generated tables.
+    /// Whether `text` contains a match: the same algorithm as the runtime's table walk.
     #[cfg_attr(not(test), allow(dead_code))]
-    pub fn is_match(&self, text: &str) -> bool {
+    fn is_match(&self, text: &str) -> bool {
         if !self.char_count_allowed(text) {
             return false;
         }
@@ -208,9 +385,68 @@ impl CompiledPattern {
     }
 }
 
+/// Most memory (bytes, roughly) the results [`compile`] remembers may take.
+const CACHE_BYTES: usize = 16 << 20;
+
+/// What [`compile`] remembers: results by source, and their approximate size.
+struct Cache {
+    results: HashMap<String, Result<CompiledPattern, String>>,
+    bytes: usize,
+}
+
 /// Checks `source` and compiles it; `Err` is a one-line message meant to be shown at the
 /// pattern literal.
+///
+/// The result depends on `source` alone, and a crate declares the same few patterns many
+/// times (an object id on most endpoints), so results are kept for the life of the macro
+/// process (one `rustc` run; a long-running proc-macro server starts over when they reach
+/// [`CACHE_BYTES`]): a DFA is built once per pattern, not once per declaration.
 pub fn compile(source: &str) -> Result<CompiledPattern, String> {
+    static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+    let hit = CACHE
+        .lock()
+        .ok()
+        .and_then(|cache| cache.as_ref()?.results.get(source).cloned());
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let result = compile_uncached(source);
+    if let Ok(mut cache) = CACHE.lock() {
+        let cache = cache.get_or_insert_with(|| Cache {
+            results: HashMap::new(),
+            bytes: 0,
+        });
+        let size = source.len()
+            + match &result {
+                Ok(CompiledPattern::Run(run)) => run.prefix.len() + run.ranges.len() * 8 + 64,
+                Ok(CompiledPattern::Tables(tables)) => {
+                    tables.transitions.len() * 2 + tables.eoi_match.len() + 320
+                }
+                Err(message) => message.len(),
+            };
+        if cache.bytes + size > CACHE_BYTES {
+            cache.results.clear();
+            cache.bytes = 0;
+        }
+        if size <= CACHE_BYTES {
+            cache.bytes += size;
+            cache.results.insert(source.to_owned(), result.clone());
+        }
+    }
+    result
+}
+
+fn compile_uncached(source: &str) -> Result<CompiledPattern, String> {
+    let hir = translate(source)?;
+    if let Some(run) = run_shape(&hir).and_then(CharRun::new) {
+        return Ok(CompiledPattern::Run(run));
+    }
+    compile_tables(hir).map(|tables| CompiledPattern::Tables(Box::new(tables)))
+}
+
+/// Parses `source`, gives it Java's meaning (see the module documentation) and
+/// translates it to HIR.
+fn translate(source: &str) -> Result<Hir, String> {
     let mut ast = ast::parse::ParserBuilder::new()
         .build()
         .parse(source)
@@ -218,30 +454,137 @@ pub fn compile(source: &str) -> Result<CompiledPattern, String> {
     JavaRewriter::default()
         .rewrite(&mut ast)
         .map_err(|(span, message)| with_snippet(message, source, &span))?;
-    let hir = hir::translate::TranslatorBuilder::new()
+    hir::translate::TranslatorBuilder::new()
         .unicode(true)
         .utf8(true)
         .build()
         .translate(source, &ast)
-        .map_err(|err| {
-            with_snippet(format!("invalid regex: {}", err.kind()), source, err.span())
-        })?;
+        .map_err(|err| with_snippet(format!("invalid regex: {}", err.kind()), source, err.span()))
+}
+
+/// The byte-DFA tables of a translated pattern.
+fn compile_tables(hir: Hir) -> Result<Tables, String> {
     let (hir, min_chars, max_chars) = match split_char_count(&hir) {
         Some(CharCount { star, min, max }) => (star, min, max),
         None => (hir, 0, None),
     };
     let dfa = build_dfa(&hir)?;
     let raw = RawTables::walk(&dfa)?;
-    let compiled = raw.minimize().finish()?;
-    Ok(CompiledPattern {
+    let tables = raw.minimize().finish()?;
+    Ok(Tables {
         min_chars,
         max_chars,
-        ..compiled
+        ..tables
     })
 }
 
+/// The tables `source` compiles to when the run is not used (tests compare both).
+#[cfg(test)]
+fn compile_dfa(source: &str) -> Result<Tables, String> {
+    compile_tables(translate(source)?)
+}
+
 // ----------------------------------------------------------------------------------------
-// Counted classes
+// Character runs and counted classes
+
+/// `^ LITERAL? C{m,n} $` found in a pattern's HIR.
+#[derive(Debug)]
+struct RunShape<'a> {
+    /// The `^` (`\A`).
+    start: &'a Hir,
+    /// The `$` (`\z`).
+    end: &'a Hir,
+    /// The literal before the class, as UTF-8.
+    prefix: Vec<u8>,
+    /// `C`.
+    class: hir::ClassUnicode,
+    /// `m`.
+    min: u32,
+    /// `n`; `None` for `C{m,}`.
+    max: Option<u32>,
+}
+
+/// Recognizes a pattern that is exactly `^ LITERAL? C{m,n} $`, after translation (so `C+`
+/// is `C{1,}`, `(?:…)` is gone, adjacent literals are one, and case folding under `(?i)`
+/// has already turned a letter into a class): the start of the text (`^` or `\A` without
+/// `(?m)`), then optionally a literal (plain chars: `mdb_sa_id_`), then one counted item
+/// that matches exactly one char — a class (bracketed, Perl, Unicode, `.`, a single-char
+/// alternation like `(a|b)` that `regex-syntax` turns into a class) with a count (`{m,n}`,
+/// `{m,}`, `{m}`, `*`, `+`, `?`), a one-char literal with a count, or a class alone
+/// (exactly one) — then the end of the text (`$` or `\z` without `(?m)`). Capture groups
+/// are ignored wherever they are: they do not change what matches.
+///
+/// Such a pattern matches a text exactly when the text starts with the literal and the rest
+/// has between `m` and `n` chars, every one in `C`. Anything else (a second class, a look
+/// in the middle, `(?m)`, an alternation at the top, a multi-char item under the count, a
+/// literal that `(?i)` turned into classes) is `None`.
+fn run_shape(hir: &Hir) -> Option<RunShape<'_>> {
+    let mut items = Vec::new();
+    flatten_concat(hir, &mut items);
+    let (&start, rest) = items.split_first()?;
+    let (&end, middle) = rest.split_last()?;
+    if *start.kind() != HirKind::Look(Look::Start) || *end.kind() != HirKind::Look(Look::End) {
+        return None;
+    }
+    let (&counted, literals) = middle.split_last()?;
+    let mut prefix = Vec::new();
+    for item in literals {
+        let HirKind::Literal(hir::Literal(bytes)) = item.kind() else {
+            return None;
+        };
+        prefix.extend_from_slice(bytes);
+    }
+    std::str::from_utf8(&prefix).ok()?;
+    let (class, min, max) = match counted.kind() {
+        HirKind::Repetition(repetition) => (
+            one_char_class(strip_captures(&repetition.sub))?,
+            repetition.min,
+            repetition.max,
+        ),
+        HirKind::Class(_) => (one_char_class(counted)?, 1, Some(1)),
+        _ => return None,
+    };
+    Some(RunShape {
+        start,
+        end,
+        prefix,
+        class,
+        min,
+        max,
+    })
+}
+
+/// The items of `hir` as one concatenation: nested concatenations and capture groups
+/// opened, empty items dropped.
+fn flatten_concat<'a>(hir: &'a Hir, out: &mut Vec<&'a Hir>) {
+    match hir.kind() {
+        HirKind::Capture(capture) => flatten_concat(&capture.sub, out),
+        HirKind::Concat(items) => {
+            for item in items {
+                flatten_concat(item, out);
+            }
+        }
+        HirKind::Empty => {}
+        _ => out.push(hir),
+    }
+}
+
+/// The class of an item that matches exactly one char: a Unicode class or a one-char
+/// literal.
+fn one_char_class(hir: &Hir) -> Option<hir::ClassUnicode> {
+    match hir.kind() {
+        HirKind::Class(hir::Class::Unicode(class)) => Some(class.clone()),
+        HirKind::Literal(hir::Literal(bytes)) => {
+            let mut chars = std::str::from_utf8(bytes).ok()?.chars();
+            let c = chars.next()?;
+            chars
+                .next()
+                .is_none()
+                .then(|| hir::ClassUnicode::new([hir::ClassUnicodeRange::new(c, c)]))
+        }
+        _ => None,
+    }
+}
 
 /// `^C{m,n}$` split into `^C*$` and bounds on the number of chars.
 #[derive(Debug)]
@@ -254,56 +597,30 @@ struct CharCount {
     max: Option<usize>,
 }
 
-/// Recognizes a pattern that is exactly `^C{m,n}$`, `^C{m,}$` or `^C{m}$` (after
-/// translation, so `C+` is `C{1,}` and `(?:…)` is gone; capture groups around `C`, around
-/// the repetition or around the whole are ignored), where `C` matches exactly one char: a
-/// class (bracketed, Perl, Unicode, `.`, a single-char alternation like `(a|b)` that
-/// `regex-syntax` turns into a class) or a one-char literal; `^` and `$` are the start and
-/// end of the text (`\A`, `\z`, or `^`/`$` without `(?m)`).
-///
-/// Such a pattern matches a text exactly when every char of the text is in `C` (that is,
-/// `^C*$` matches) and the text has between `m` and `n` chars. The DFA of `^C*$` is one
-/// copy of `C`'s UTF-8 decoder, where that of `^C{m,n}$` has about `n` of them. Anything
-/// else (a second item, `(?m)`, an alternation at the top, a multi-char `C`) is `None` and
-/// keeps its plain DFA.
+/// For the DFA: a run without prefix (`^C{m,n}$`, see [`run_shape`]) is compiled as
+/// `^C*$` plus bounds on the number of chars, which the runtime checks before walking the
+/// tables: the DFA of `^C*$` is one copy of `C`'s UTF-8 decoder, where that of `^C{m,n}$`
+/// has about `n` of them. `compile` gives such patterns a run instead; this keeps the
+/// tables small when they are built anyway (the tests compare both).
 fn split_char_count(hir: &Hir) -> Option<CharCount> {
-    let HirKind::Concat(items) = strip_captures(hir).kind() else {
-        return None;
-    };
-    let [start, repetition, end] = items.as_slice() else {
-        return None;
-    };
-    if *start.kind() != HirKind::Look(Look::Start) || *end.kind() != HirKind::Look(Look::End) {
-        return None;
-    }
-    let HirKind::Repetition(repetition) = strip_captures(repetition).kind() else {
-        return None;
-    };
-    let class = strip_captures(&repetition.sub);
-    let one_char = match class.kind() {
-        HirKind::Class(hir::Class::Unicode(_)) => true,
-        HirKind::Literal(hir::Literal(bytes)) => {
-            std::str::from_utf8(bytes).is_ok_and(|text| text.chars().count() == 1)
-        }
-        _ => false,
-    };
-    if !one_char {
+    let shape = run_shape(hir)?;
+    if !shape.prefix.is_empty() {
         return None;
     }
     let star = Hir::concat(vec![
-        start.clone(),
+        shape.start.clone(),
         Hir::repetition(hir::Repetition {
             min: 0,
             max: None,
             greedy: true,
-            sub: Box::new(class.clone()),
+            sub: Box::new(Hir::class(hir::Class::Unicode(shape.class))),
         }),
-        end.clone(),
+        shape.end.clone(),
     ]);
     Some(CharCount {
         star,
-        min: usize::try_from(repetition.min).ok()?,
-        max: match repetition.max {
+        min: usize::try_from(shape.min).ok()?,
+        max: match shape.max {
             Some(max) => Some(usize::try_from(max).ok()?),
             None => None,
         },
@@ -939,7 +1256,7 @@ struct Minimized {
 impl Minimized {
     /// Numbers the blocks (`DEAD` = 0, `MATCH` = 1, then breadth-first from the start),
     /// merges byte classes whose columns are equal, and checks the `u16` limit.
-    fn finish(self) -> Result<CompiledPattern, String> {
+    fn finish(self) -> Result<Tables, String> {
         let Minimized {
             tables,
             block_of,
@@ -1023,7 +1340,7 @@ impl Minimized {
             *class = class_map[usize::from(tables.classes[byte])];
         }
         // Raw classes were numbered by first byte, so merged ones still are.
-        Ok(CompiledPattern {
+        Ok(Tables {
             classes,
             stride,
             transitions,
@@ -1327,21 +1644,66 @@ mod tests {
         strings
     }
 
-    /// Compares with the `regex` crate on many strings.
-    fn check_against_reference(pattern: &str, seed: u64) {
-        let compiled = compile(pattern).unwrap_or_else(|err| panic!("{pattern:?}: {err}"));
-        check_invariants(&compiled);
-        let reference = reference(pattern);
-        for text in test_strings(pattern, seed) {
+    /// A pattern compiled both ways: as `compile` does (a run when it has the shape), and
+    /// as tables; every answer is checked to be the same.
+    struct Both {
+        compiled: CompiledPattern,
+        dfa: Tables,
+    }
+
+    impl Both {
+        fn is_match(&self, text: &str) -> bool {
+            let answer = self.compiled.is_match(text);
             assert_eq!(
-                compiled.is_match(&text),
-                reference.is_match(text.as_bytes()),
-                "pattern {pattern:?} on {text:?}"
+                answer,
+                self.dfa.is_match(text),
+                "run and tables on {text:?}"
             );
+            answer
         }
     }
 
+    fn both(pattern: &str) -> Result<Both, String> {
+        let compiled = compile(pattern)?;
+        check_invariants(&compiled);
+        let dfa = match &compiled {
+            CompiledPattern::Tables(tables) => (**tables).clone(),
+            CompiledPattern::Run(_) => compile_dfa(pattern)?,
+        };
+        check_tables(&dfa);
+        Ok(Both { compiled, dfa })
+    }
+
+    /// Compares with the `regex` crate on many strings, both ways.
+    fn check_against_reference(pattern: &str, seed: u64) {
+        check_strings(pattern, &test_strings(pattern, seed));
+    }
+
     fn check_invariants(p: &CompiledPattern) {
+        match p {
+            CompiledPattern::Run(run) => check_run(run),
+            CompiledPattern::Tables(tables) => check_tables(tables),
+        }
+    }
+
+    fn check_run(run: &CharRun) {
+        assert!(std::str::from_utf8(&run.prefix).is_ok());
+        assert!(run.max_chars.is_none_or(|max| run.min_chars <= max));
+        for pair in run.ranges.windows(2) {
+            assert!(
+                pair[0].1 + 1 < pair[1].0,
+                "ranges not sorted and merged: {pair:?}"
+            );
+        }
+        for &(first, last) in &run.ranges {
+            assert!((0x80..=0x10FFFF).contains(&first) && first <= last && last <= 0x10FFFF);
+        }
+        let table = run.byte_table();
+        assert!(table.iter().all(|&b| b <= 1) && table[0x80..].iter().all(|&b| b == 0));
+        assert_eq!(run.packed_ranges().len(), run.ranges.len() * RANGE_BYTES);
+    }
+
+    fn check_tables(p: &Tables) {
         let n = p.states();
         assert!((2..=MAX_STATES).contains(&n));
         assert!(p.stride >= 1 && p.stride <= 256);
@@ -1369,7 +1731,7 @@ mod tests {
     }
 
     /// Naive check that no two states are equivalent (Moore's refinement to a fixpoint).
-    fn assert_minimal(p: &CompiledPattern) {
+    fn assert_minimal(p: &Tables) {
         let n = p.states();
         let mut class: Vec<usize> = p.eoi_match.iter().map(|&e| usize::from(e)).collect();
         loop {
@@ -1433,7 +1795,7 @@ mod tests {
     fn tables_are_minimal() {
         for pattern in SPEC_PATTERNS.iter().chain(EXTRA_PATTERNS) {
             // The naive check is quadratic: skip huge tables (there are none any more).
-            match compile(pattern) {
+            match compile_dfa(pattern) {
                 Ok(compiled) if compiled.states() < 5000 => assert_minimal(&compiled),
                 _ => {}
             }
@@ -1443,23 +1805,51 @@ mod tests {
     #[test]
     fn object_id() {
         let p = compile(r"^([a-f0-9]{24})$").unwrap();
+        let CompiledPattern::Run(run) = &p else {
+            panic!("not a run: {p:?}")
+        };
+        assert_eq!(
+            run,
+            &CharRun {
+                prefix: Vec::new(),
+                ascii: [0x03FF << 48, 0x7E << 32],
+                ranges: Vec::new(),
+                min_chars: 24,
+                max_chars: Some(24),
+            }
+        );
+        let p = both(r"^([a-f0-9]{24})$").unwrap();
         assert!(p.is_match("5e2211c17a3e5a48f5497de3"));
         assert!(!p.is_match("5e2211c17a3e5a48f5497de"));
         assert!(!p.is_match("5e2211c17a3e5a48f5497de3a"));
         assert!(!p.is_match("5E2211C17A3E5A48F5497DE3"));
         assert!(!p.is_match("5e2211c17a3e5a48f5497de3\n"));
+        assert!(!p.is_match("5e2211c17a3e5a48f5497dé"));
         assert!(!p.is_match(""));
-        // `^[a-f0-9]*$` (DEAD, MATCH, start) and exactly 24 chars.
-        assert_eq!((p.states(), p.stride), (3, 2));
-        assert_eq!((p.min_chars, p.max_chars), (24, Some(24)));
+        // As tables: `^[a-f0-9]*$` (DEAD, MATCH, start) and exactly 24 chars.
+        assert_eq!((p.dfa.states(), p.dfa.stride), (3, 2));
+        assert_eq!((p.dfa.min_chars, p.dfa.max_chars), (24, Some(24)));
+    }
+
+    #[test]
+    fn client_id() {
+        let CompiledPattern::Run(run) = compile(r"^mdb_sa_id_[a-fA-F\d]{24}$").unwrap() else {
+            panic!("not a run")
+        };
+        assert_eq!(run.prefix, b"mdb_sa_id_");
+        assert_eq!(run.ascii, [0x03FF << 48, 0x7E << 32 | 0x7E]);
+        assert!(run.ranges.is_empty());
+        assert_eq!((run.min_chars, run.max_chars), (24, Some(24)));
     }
 
     /// The organization and project name pattern, used 9 times in the specification.
     const NAME: &str = r"^[\p{L}\p{N}\-_.(),:&@+']{1,64}$";
+    /// The other name pattern.
+    const NAME_STAR: &str = r"^[\p{L}\p{N}\-_.,' ]*$";
 
-    /// Compares with the `regex` crate on the given strings.
+    /// Compares with the `regex` crate on the given strings, both ways.
     fn check_strings(pattern: &str, strings: &[String]) {
-        let compiled = compile(pattern).unwrap_or_else(|err| panic!("{pattern:?}: {err}"));
+        let compiled = both(pattern).unwrap_or_else(|err| panic!("{pattern:?}: {err}"));
         let reference = reference(pattern);
         for text in strings {
             assert_eq!(
@@ -1470,11 +1860,27 @@ mod tests {
         }
     }
 
-    /// Strings of 0 to 5 chars and around the counts 64 and 65, over a few chars of 1 to 4
-    /// bytes, some in and some out of the usual classes.
+    /// Strings of 0 to 5 chars and around the counts 24, 64 and 65, over a few chars of 1 to
+    /// 4 bytes, some in and some out of the usual classes.
     fn counted_strings() -> Vec<String> {
         let chars = [
-            "a", "x", "Z", "0", "_", "'", "é", "東", "𝟘", "٣", "!", " ", "\n", "ab",
+            "a",
+            "x",
+            "Z",
+            "0",
+            "_",
+            "'",
+            "é",
+            "東",
+            "𝟘",
+            "٣",
+            "!",
+            " ",
+            "\n",
+            "ab",
+            "\u{7F}",
+            "\u{80}",
+            "\u{10FFFF}",
         ];
         let mut strings = vec![String::new()];
         for len in 1..=5 {
@@ -1486,40 +1892,120 @@ mod tests {
                 ));
             }
         }
-        for len in [32, 33, 63, 64, 65, 66, 128, 256, 257] {
+        for len in [16, 17, 23, 24, 25, 32, 33, 63, 64, 65, 66, 128, 256, 257] {
             for c in chars {
                 strings.push(c.repeat(len));
                 strings.push(format!("{}!", c.repeat(len - 1)));
                 strings.push(format!("é{}東", c.repeat(len - 2)));
+                strings.push(format!("{}é", c.repeat(len - 1)));
+            }
+        }
+        strings
+    }
+
+    /// `prefix`, and near misses of it (cut short, a char missing, doubled, changed or in
+    /// another case, something before it), each alone and followed by `tails`.
+    fn prefixed_strings(prefix: &str, tails: &[String]) -> Vec<String> {
+        let chars: Vec<char> = prefix.chars().collect();
+        let mut heads = vec![
+            String::new(),
+            prefix.to_owned(),
+            prefix.to_uppercase(),
+            prefix.repeat(2),
+            format!("x{prefix}"),
+            format!("\n{prefix}"),
+        ];
+        let collect = |chars: &[char]| chars.iter().collect::<String>();
+        for i in 0..chars.len() {
+            heads.push(collect(&chars[..i]));
+            let mut missing = chars.clone();
+            missing.remove(i);
+            heads.push(collect(&missing));
+            let mut doubled = chars.clone();
+            doubled.insert(i, chars[i]);
+            heads.push(collect(&doubled));
+            for c in ['x', 'é', '\n', '東', '\u{0}'] {
+                let mut changed = chars.clone();
+                changed[i] = c;
+                heads.push(collect(&changed));
+            }
+        }
+        heads.sort();
+        heads.dedup();
+        let mut strings = Vec::new();
+        for head in &heads {
+            strings.push(head.clone());
+            strings.extend(tails.iter().map(|tail| format!("{head}{tail}")));
+        }
+        strings
+    }
+
+    /// Hex strings around 24 digits, for the id patterns.
+    fn hex_strings() -> Vec<String> {
+        let mut strings = Vec::new();
+        for len in [0, 1, 16, 17, 23, 24, 25, 48] {
+            let digits: String = "5e2211c17a3e5a48f5497de3"
+                .chars()
+                .cycle()
+                .take(len)
+                .collect();
+            strings.push(digits.clone());
+            strings.push(digits.to_uppercase());
+            if len > 0 {
+                for bad in ["g", "G", "é", "٣", "\n", "\u{0}", "𝟘"] {
+                    strings.push(format!("{bad}{}", &digits[1..]));
+                    strings.push(format!("{}{bad}", &digits[..len - 1]));
+                    strings.push(format!(
+                        "{}{bad}{}",
+                        &digits[..len / 2],
+                        &digits[len / 2 + 1..]
+                    ));
+                    strings.push(format!("{digits}{bad}"));
+                }
             }
         }
         strings
     }
 
     #[test]
-    fn name_pattern_is_small() {
-        let start = std::time::Instant::now();
-        let p = compile(NAME).unwrap();
-        let elapsed = start.elapsed();
-        check_invariants(&p);
-        assert_minimal(&p);
-        assert_eq!((p.min_chars, p.max_chars), (1, Some(64)));
-        assert!(
-            p.states() * p.stride < 40_000,
-            "{} states × {}",
-            p.states(),
-            p.stride
-        );
-        // The tables are those of the uncounted class.
-        let star = compile(r"^[\p{L}\p{N}\-_.(),:&@+']*$").unwrap();
-        assert_eq!(p.transitions, star.transitions);
-        assert_eq!((star.min_chars, star.max_chars), (0, None));
-        eprintln!(
-            "{NAME}: {} states × {} classes, compiled in {elapsed:?}",
-            p.states(),
-            p.stride
-        );
+    fn name_patterns_are_runs() {
+        for (pattern, bounds) in [(NAME, (1, Some(64))), (NAME_STAR, (0, None))] {
+            let start = std::time::Instant::now();
+            let p = compile_uncached(pattern).unwrap();
+            let elapsed = start.elapsed();
+            let CompiledPattern::Run(run) = &p else {
+                panic!("{pattern}: not a run")
+            };
+            check_run(run);
+            assert!(run.prefix.is_empty());
+            assert_eq!((run.min_chars, run.max_chars), bounds);
+            let punctuation = &pattern[r"^[\p{L}\p{N}".len()..pattern.find(']').unwrap()];
+            for c in 0..0x80u8 {
+                let expected = c.is_ascii_alphanumeric()
+                    || punctuation.replace('\\', "").contains(char::from(c));
+                assert_eq!(run.contains(char::from(c)), expected, "{pattern}: {c:?}");
+            }
+            // Far fewer than the DFA's transitions.
+            assert!(
+                (500..1000).contains(&run.ranges.len()),
+                "{}",
+                run.ranges.len()
+            );
+            let dfa_start = std::time::Instant::now();
+            let dfa = compile_dfa(pattern).unwrap();
+            let dfa_elapsed = dfa_start.elapsed();
+            assert!(dfa.states() * dfa.stride < 40_000);
+            eprintln!(
+                "{pattern}: a run of {} non-ASCII ranges ({} bytes packed) compiled in \
+                 {elapsed:?}; as tables {} states × {} classes, in {dfa_elapsed:?}",
+                run.ranges.len(),
+                run.packed_ranges().len(),
+                dfa.states(),
+                dfa.stride,
+            );
+        }
 
+        let p = both(NAME).unwrap();
         for c in ["a", "Z", "0", "é", "東", "٣", "𝟘", "(", "'", "@"] {
             assert!(!p.is_match(""), "{c:?}");
             assert!(p.is_match(c), "{c:?}");
@@ -1535,60 +2021,131 @@ mod tests {
         }
         assert!(p.is_match("Acme,Inc.(EU)&Zoë-東京_1+2:@'"));
         check_strings(NAME, &counted_strings());
+        check_strings(NAME_STAR, &counted_strings());
+    }
+
+    /// Every char, in and out of the name class: the run against the `regex` crate.
+    #[test]
+    fn name_class_every_char() {
+        let CompiledPattern::Run(run) = compile(NAME).unwrap() else {
+            panic!("not a run")
+        };
+        let reference = regex::Regex::new(r"^[\p{L}\p{N}\-_.(),:&@+']$").unwrap();
+        let mut buf = [0u8; 4];
+        let mut inside = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let expected = reference.is_match(c.encode_utf8(&mut buf));
+            assert_eq!(run.contains(c), expected, "{c:?}");
+            inside += usize::from(expected);
+        }
+        // Decoding the packed ranges as the runtime does gives the ranges back.
+        let packed = run.packed_ranges();
+        let u24 = |b: &[u8]| u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16;
+        let unpacked: Vec<(u32, u32)> = packed
+            .chunks_exact(RANGE_BYTES)
+            .map(|e| (u24(&e[..3]), u24(&e[3..])))
+            .collect();
+        assert_eq!(unpacked, run.ranges);
+        eprintln!("{NAME}: {inside} chars in the class");
     }
 
     #[test]
-    fn counted_classes_agree_with_regex() {
-        /// `(min_chars, max_chars)`.
-        type Bounds = (usize, Option<usize>);
-        // Pattern, and the char-count bounds when it has the `^C{m,n}$` shape.
-        let cases: &[(&str, Option<Bounds>)] = &[
-            (r"^a{2,3}$", Some((2, Some(3)))),
-            (r"^a{2,3}?$", Some((2, Some(3)))),
-            (r"^[ab]{0,2}$", Some((0, Some(2)))),
-            (r"^(x{1,5})$", Some((1, Some(5)))),
-            (r"^(?:x{1,5})$", Some((1, Some(5)))),
-            (r"(^[a-c]{2}$)", Some((2, Some(2)))),
-            (r"^é{2}$", Some((2, Some(2)))),
-            (r"^東{1,}$", Some((1, None))),
-            (r"^a+$", Some((1, None))),
-            (r"^a*$", Some((0, None))),
-            (r"\A[é東x]{2,3}\z", Some((2, Some(3)))),
-            (r"^.{1,3}$", Some((1, Some(3)))),
-            (r"(?s)^.{2,}$", Some((2, None))),
-            (r"^\p{L}{1,4}$", Some((1, Some(4)))),
-            (r"^\d{3}$", Some((3, Some(3)))),
-            (r"^[^\n]{0,3}$", Some((0, Some(3)))),
-            (r"(?i)^k{2}$", Some((2, Some(2)))),
-            (r"^(a|b){1,3}$", Some((1, Some(3)))),
-            (r"^(a|é|東){2,4}$", Some((2, Some(4)))),
-            (r"^[\p{L}\p{N}\-_.(),:&@+']{3}$", Some((3, Some(3)))),
-            (r"^[\p{L}\p{N}\-_.(),:&@+']{0,64}$", Some((0, Some(64)))),
-            // Not the shape: plain DFA.
+    fn runs_agree_with_regex() {
+        /// `(prefix, min_chars, max_chars)` when the pattern is a run.
+        type Shape = (&'static str, usize, Option<usize>);
+        let cases: &[(&str, Option<Shape>)] = &[
+            (r"^a{2,3}$", Some(("", 2, Some(3)))),
+            (r"^a{2,3}?$", Some(("", 2, Some(3)))),
+            (r"^[ab]{0,2}$", Some(("", 0, Some(2)))),
+            (r"^(x{1,5})$", Some(("", 1, Some(5)))),
+            (r"^(?:x{1,5})$", Some(("", 1, Some(5)))),
+            (r"(^[a-c]{2}$)", Some(("", 2, Some(2)))),
+            (r"(^[a-c]{2})$", Some(("", 2, Some(2)))),
+            (r"^é{2}$", Some(("", 2, Some(2)))),
+            (r"^東{1,}$", Some(("", 1, None))),
+            (r"^a+$", Some(("", 1, None))),
+            (r"^a*$", Some(("", 0, None))),
+            (r"^a?$", Some(("", 0, Some(1)))),
+            (r"^[a-f]$", Some(("", 1, Some(1)))),
+            (r"^[a-f]{1}$", Some(("", 1, Some(1)))),
+            (r"^\s$", Some(("", 1, Some(1)))),
+            (r"^\w{2}$", Some(("", 2, Some(2)))),
+            (r"^\W{2}$", Some(("", 2, Some(2)))),
+            (r"\A[é東x]{2,3}\z", Some(("", 2, Some(3)))),
+            (r"^.{1,3}$", Some(("", 1, Some(3)))),
+            (r"(?s)^.{2,}$", Some(("", 2, None))),
+            (r"^\p{L}{1,4}$", Some(("", 1, Some(4)))),
+            (r"^\d{3}$", Some(("", 3, Some(3)))),
+            (r"^[^\n]{0,3}$", Some(("", 0, Some(3)))),
+            (r"^[^a]{2}$", Some(("", 2, Some(2)))),
+            (r"^[\x{80}-\x{10FFFF}]*$", Some(("", 0, None))),
+            (r"(?i)^k{2}$", Some(("", 2, Some(2)))),
+            (r"(?i)^[a-f]{2}$", Some(("", 2, Some(2)))),
+            (r"^(a|b){1,3}$", Some(("", 1, Some(3)))),
+            (r"^(a|é|東){2,4}$", Some(("", 2, Some(4)))),
+            (r"^[\p{L}\p{N}\-_.(),:&@+']{3}$", Some(("", 3, Some(3)))),
+            (r"^[\p{L}\p{N}\-_.(),:&@+']{0,64}$", Some(("", 0, Some(64)))),
+            (r"^([a-f0-9]{24})$", Some(("", 24, Some(24)))),
+            (r"^[a-fA-F0-9]{24}$", Some(("", 24, Some(24)))),
+            (r"^ba{2}$", Some(("b", 2, Some(2)))),
+            (
+                r"^mdb_sa_id_[a-fA-F\d]{24}$",
+                Some(("mdb_sa_id_", 24, Some(24))),
+            ),
+            (
+                r"^(mdb_)(?:sa_)([a-f]{2,3})$",
+                Some(("mdb_sa_", 2, Some(3))),
+            ),
+            (r"^é:[a-zé東𝟘]{2,3}$", Some(("é:", 2, Some(3)))),
+            (r"^東京\p{N}*$", Some(("東京", 0, None))),
+            (r"^p-[0-9a-z]{24}$", Some(("p-", 24, Some(24)))),
+            (r"^vpce-[0-9a-f]{17}$", Some(("vpce-", 17, Some(17)))),
+            (r"^x[\p{L}\p{N}]{0,3}$", Some(("x", 0, Some(3)))),
+            // The empty class is gone from the HIR: `^x$`.
+            (r"^x[^\x00-\x{10FFFF}]*$", None),
+            (r"(?s)^x.$", Some(("x", 1, Some(1)))),
+            // Not the shape: tables.
             (r"a{2,3}", None),
             (r"^a{2,3}", None),
             (r"a{2,3}$", None),
             (r"^a{2}b$", None),
-            (r"^ba{2}$", None),
             (r"^(ab){1,3}$", None),
             (r"^(a|bc){1,3}$", None),
             (r"(?m)^a{2}$", None),
             (r"^a{2}$|^b{3}$", None),
-            (r"(^[a-c]{2})$", None),
             (r"^a{2}$$", None),
+            (r"^^a{2}$", None),
             (r"^a$", None),
+            (r"^mdb_$", None),
+            (r"^$", None),
             (r"^(a{1,2}){2}$", None),
             (r"^[\p{L}\p{N}]{1,8}\.$", None),
+            (r"(?i)^mdb_[a-f]{2}$", None),
+            (r"^\ba{2}$", None),
+            (r"^[ab][cd]{2}$", None),
+            (r"^a{2}[b]{2}$", None),
+            (r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$", None),
         ];
-        let strings = counted_strings();
-        for (i, &(pattern, bounds)) in cases.iter().enumerate() {
+        let counted = counted_strings();
+        let hex = hex_strings();
+        for (i, &(pattern, shape)) in cases.iter().enumerate() {
             let compiled = compile(pattern).unwrap_or_else(|err| panic!("{pattern:?}: {err}"));
-            assert_eq!(
-                (compiled.min_chars, compiled.max_chars),
-                bounds.unwrap_or((0, None)),
-                "{pattern:?}"
-            );
-            assert_minimal(&compiled);
+            check_invariants(&compiled);
+            let found = match &compiled {
+                CompiledPattern::Run(run) => Some((
+                    std::str::from_utf8(&run.prefix).unwrap().to_owned(),
+                    run.min_chars,
+                    run.max_chars,
+                )),
+                CompiledPattern::Tables(_) => None,
+            };
+            let expected = shape.map(|(prefix, min, max)| (prefix.to_owned(), min, max));
+            assert_eq!(found, expected, "{pattern:?}");
+            let dfa = compile_dfa(pattern).unwrap();
+            assert_minimal(&dfa);
+            let prefix = shape.map_or("", |(prefix, ..)| prefix);
+            let mut strings = prefixed_strings(prefix, &counted);
+            strings.extend(prefixed_strings(prefix, &hex));
             check_strings(pattern, &strings);
             check_against_reference(pattern, 2000 + i as u64);
         }
@@ -1596,7 +2153,7 @@ mod tests {
 
     #[test]
     fn client_id_digits_are_ascii() {
-        let p = compile(r"^mdb_sa_id_[a-fA-F\d]{24}$").unwrap();
+        let p = both(r"^mdb_sa_id_[a-fA-F\d]{24}$").unwrap();
         assert!(p.is_match("mdb_sa_id_5e2211c17a3e5a48f5497de3"));
         assert!(p.is_match("mdb_sa_id_5E2211C17A3E5A48F5497DE3"));
         assert!(!p.is_match("mdb_sa_id_5e2211c17a3e5a48f5497de٣"));
@@ -1607,7 +2164,7 @@ mod tests {
 
     #[test]
     fn unicode_properties_stay_unicode() {
-        let p = compile(r"^[\p{L}\p{N}\-_.,' ]*$").unwrap();
+        let p = both(r"^[\p{L}\p{N}\-_.,' ]*$").unwrap();
         assert!(p.is_match("Zoë 東京"));
         assert!(p.is_match("O'Brien-Smith, Jr."));
         assert!(p.is_match("١٢٣"));
@@ -1618,24 +2175,24 @@ mod tests {
 
     #[test]
     fn search_semantics() {
-        let p = compile(r"\d+").unwrap();
+        let p = both(r"\d+").unwrap();
         assert!(p.is_match("xx1234yy"));
         assert!(!p.is_match("xx٣yy"));
         assert!(!p.is_match(""));
 
-        let p = compile(r"^a|b$").unwrap();
+        let p = both(r"^a|b$").unwrap();
         assert!(p.is_match("axx"));
         assert!(p.is_match("xxb"));
         assert!(!p.is_match("xax"));
         assert!(!p.is_match("bx"));
 
-        let p = compile("").unwrap();
+        let p = compile_dfa("").unwrap();
         assert!(p.is_match(""));
         assert!(p.is_match("anything"));
         assert_eq!(p.start, 1);
         assert_eq!((p.states(), p.stride), (2, 1));
 
-        let p = compile("^$").unwrap();
+        let p = both("^$").unwrap();
         assert!(p.is_match(""));
         assert!(!p.is_match("a"));
         assert!(!p.is_match("\n"));
@@ -1643,7 +2200,7 @@ mod tests {
 
     #[test]
     fn word_boundaries_are_ascii() {
-        let p = compile(r"\bfoo\b").unwrap();
+        let p = both(r"\bfoo\b").unwrap();
         assert!(p.is_match("foo"));
         assert!(p.is_match("a foo."));
         assert!(p.is_match("éfooé"));
@@ -1654,59 +2211,59 @@ mod tests {
 
     #[test]
     fn java_specific_meanings() {
-        let space = compile(r"^\s$").unwrap();
+        let space = both(r"^\s$").unwrap();
         for c in [" ", "\t", "\n", "\x0B", "\x0C", "\r"] {
             assert!(space.is_match(c), "{c:?}");
         }
         for c in ["\u{85}", "\u{A0}", "\u{2003}", "\u{3000}", "x"] {
             assert!(!space.is_match(c), "{c:?}");
         }
-        let word = compile(r"^\w+$").unwrap();
+        let word = both(r"^\w+$").unwrap();
         assert!(word.is_match("abc_XYZ_019"));
         assert!(!word.is_match("é"));
         // `.` excludes Java's line terminators, unless `(?s)`.
-        let dot = compile(r"^a.c$").unwrap();
+        let dot = both(r"^a.c$").unwrap();
         assert!(dot.is_match("abc") && dot.is_match("aéc") && dot.is_match("a東c"));
         for c in ["a\nc", "a\rc", "a\u{85}c", "a\u{2028}c", "a\u{2029}c"] {
             assert!(!dot.is_match(c), "{c:?}");
         }
-        let dot_all = compile(r"(?s)^a.c$").unwrap();
+        let dot_all = both(r"(?s)^a.c$").unwrap();
         assert!(dot_all.is_match("a\nc") && dot_all.is_match("a\u{2028}c"));
         // The flag is scoped to its group.
-        let across = compile(r"^(?:a(?s).|b.)$").unwrap();
+        let across = both(r"^(?:a(?s).|b.)$").unwrap();
         assert!(across.is_match("b\n") && across.is_match("a\n"));
-        let scoped = compile(r"^(?:(?s)a.)b.$").unwrap();
+        let scoped = both(r"^(?:(?s)a.)b.$").unwrap();
         assert!(scoped.is_match("a\nbx"));
         assert!(!scoped.is_match("a\nb\n"));
         // `\v` is vertical whitespace.
-        let v = compile(r"^\v$").unwrap();
+        let v = both(r"^\v$").unwrap();
         for c in ["\n", "\x0B", "\x0C", "\r", "\u{85}", "\u{2028}", "\u{2029}"] {
             assert!(v.is_match(c), "{c:?}");
         }
         assert!(!v.is_match(" "));
-        let v = compile(r"^[\vx]$").unwrap();
+        let v = both(r"^[\vx]$").unwrap();
         assert!(v.is_match("\u{2029}") && v.is_match("x") && !v.is_match("y"));
         // `\<` and `\>` are characters.
-        let angle = compile(r"^\<a\>$").unwrap();
+        let angle = both(r"^\<a\>$").unwrap();
         assert!(angle.is_match("<a>") && !angle.is_match("a"));
         // POSIX names are ASCII.
-        let alpha = compile(r"^\p{Alpha}+$").unwrap();
+        let alpha = both(r"^\p{Alpha}+$").unwrap();
         assert!(alpha.is_match("abcXYZ") && !alpha.is_match("é"));
-        let punct = compile(r"^[\p{Punct}]+$").unwrap();
+        let punct = both(r"^[\p{Punct}]+$").unwrap();
         assert!(punct.is_match("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"));
         assert!(!punct.is_match("«"));
-        let not_digit = compile(r"^\P{Digit}$").unwrap();
+        let not_digit = both(r"^\P{Digit}$").unwrap();
         assert!(not_digit.is_match("٣") && !not_digit.is_match("3"));
         // Non-POSIX names keep their Unicode meaning.
-        let letter = compile(r"^\p{L}$").unwrap();
+        let letter = both(r"^\p{L}$").unwrap();
         assert!(letter.is_match("é"));
         // Negated Perl classes inside brackets.
-        let p = compile(r"^[^\D]$").unwrap();
+        let p = both(r"^[^\D]$").unwrap();
         assert!(p.is_match("7") && !p.is_match("٣") && !p.is_match("x"));
-        let p = compile(r"^[\W]$").unwrap();
+        let p = both(r"^[\W]$").unwrap();
         assert!(p.is_match("é") && p.is_match("-") && !p.is_match("a"));
         // Case-insensitive Perl classes and intersections.
-        let p = compile(r"(?i)^[\w&&[^_]]+$").unwrap();
+        let p = both(r"(?i)^[\w&&[^_]]+$").unwrap();
         assert!(p.is_match("aZ9") && !p.is_match("a_"));
     }
 
@@ -1805,21 +2362,37 @@ mod tests {
         for _ in 0..3000 {
             let len = rng.below(8);
             let pattern: String = (0..len).map(|_| rng.pick(&pieces)).collect();
-            if let Ok(p) = compile(&pattern) {
-                check_invariants(&p);
-                p.is_match("aé0 x\n");
+            if let Ok(p) = both(&pattern) {
+                for text in ["", "aé0 x\n", "a", "aa", "é", "0x"] {
+                    p.is_match(text);
+                }
             }
+        }
+    }
+
+    #[test]
+    fn remembers_results() {
+        for pattern in [
+            r"^([a-f0-9]{24})$",
+            r"^[\p{L}\p{N}\-_.,' ]*$",
+            r"\d+",
+            r"(?=x)",
+            "[",
+        ] {
+            let first = compile(pattern);
+            assert_eq!(compile(pattern), first, "{pattern:?}");
+            assert_eq!(compile_uncached(pattern), first, "{pattern:?}");
         }
     }
 
     #[test]
     fn tokens() {
         let krate: syn::Path = syn::parse_quote!(::atlas_runtime);
+        let source = |pattern: &str| syn::LitStr::new(pattern, proc_macro2::Span::call_site());
         let tokens = |pattern: &str| {
-            let source = syn::LitStr::new(pattern, proc_macro2::Span::call_site());
             compile(pattern)
                 .unwrap()
-                .to_tokens(&krate, &source)
+                .to_tokens(&krate, &source(pattern))
                 .to_string()
         };
         let classes = {
@@ -1836,15 +2409,58 @@ mod tests {
                  :: core :: primitive :: usize :: MAX ,)"
             )
         );
-        // `^a*$` and at least one char.
+        // As tables: `^a*$` and at least one char.
         assert_eq!(
-            tokens("^a+$"),
+            compile_dfa("^a+$")
+                .unwrap()
+                .to_tokens(&krate, &source("^a+$"))
+                .to_string(),
             format!(
                 ":: atlas_runtime :: Pattern :: __from_tables (\"^a+$\" , & [{classes}] , \
                  & [0 , 0 , 1 , 1 , 0 , 2] , 2 , 2 , & [false , true , true] , 1 , \
                  :: core :: primitive :: usize :: MAX ,)"
             )
         );
-        assert!(tokens("^a{2,3}$").ends_with("& [false , true , true] , 2 , 3 ,)"));
+        assert!(
+            compile_dfa("^a{2,3}$")
+                .unwrap()
+                .to_tokens(&krate, &source("^a{2,3}$"))
+                .to_string()
+                .ends_with("& [false , true , true] , 2 , 3 ,)")
+        );
+        // Runs: byte strings, one token each.
+        let table = |bytes: &[u8]| {
+            let mut t = [0u8; 256];
+            for &b in bytes {
+                t[usize::from(b)] = 1;
+            }
+            Literal::byte_string(&t).to_string()
+        };
+        assert_eq!(
+            tokens("^a+$"),
+            format!(
+                ":: atlas_runtime :: Pattern :: __from_run (\"^a+$\" , b\"\" , {} , b\"\" , \
+                 1 , :: core :: primitive :: usize :: MAX)",
+                table(b"a")
+            )
+        );
+        assert_eq!(
+            tokens(r"^mdb_[a-c]{2,3}$"),
+            format!(
+                ":: atlas_runtime :: Pattern :: __from_run (\"^mdb_[a-c]{{2,3}}$\" , \
+                 b\"mdb_\" , {} , b\"\" , 2 , 3)",
+                table(b"abc")
+            )
+        );
+        // é (U+E9) and 東 (U+6771): first and last char, 3 bytes little-endian each.
+        assert_eq!(
+            tokens(r"^[é東]{1,2}$"),
+            format!(
+                ":: atlas_runtime :: Pattern :: __from_run (\"^[é東]{{1,2}}$\" , b\"\" , {} , \
+                 {} , 1 , 2)",
+                table(b""),
+                Literal::byte_string(&[0xE9, 0, 0, 0xE9, 0, 0, 0x71, 0x67, 0, 0x71, 0x67, 0])
+            )
+        );
     }
 }

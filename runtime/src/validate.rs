@@ -172,6 +172,9 @@ impl Validator {
         Self::default()
     }
 
+    // Off the hot path: keeps the checks small enough to inline into generated code.
+    #[cold]
+    #[inline(never)]
     fn push(&mut self, param: &ParamInfo, rule: Rule, value: impl FnOnce() -> String) {
         let value = if param.sensitive { None } else { Some(value()) };
         self.violations.push(Violation {
@@ -214,6 +217,7 @@ impl Validator {
         value.each_text(&mut |text| self.patterns(param, text));
     }
 
+    #[inline]
     fn patterns(&mut self, param: &ParamInfo, text: &str) {
         for c in param.constraints {
             if let Constraint::Pattern(p) = c
@@ -255,6 +259,7 @@ impl Validator {
     }
 
     /// `Ok` when nothing was broken.
+    #[inline]
     pub fn finish(self, endpoint: &'static str) -> Result<(), ValidationError> {
         if self.violations.is_empty() {
             Ok(())
@@ -267,6 +272,7 @@ impl Validator {
     }
 }
 
+#[inline]
 fn above(n: Number, b: Bound) -> bool {
     match n.partial_cmp(&b.value) {
         Some(std::cmp::Ordering::Greater) => true,
@@ -275,6 +281,7 @@ fn above(n: Number, b: Bound) -> bool {
     }
 }
 
+#[inline]
 fn below(n: Number, b: Bound) -> bool {
     match n.partial_cmp(&b.value) {
         Some(std::cmp::Ordering::Less) => true,
