@@ -212,6 +212,7 @@ fn serve(
 }
 
 pub mod peers;
+mod process;
 pub mod spec;
 
 pub mod conformance;

@@ -14,6 +14,7 @@
 //!
 //! Set `ATLAS_PEERS_KEEP=1` to keep the temp dirs (configs, logs) for a look after a run.
 
+use crate::process::exited_not_reaped;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader, Write as _};
@@ -983,22 +984,6 @@ impl PeerProcess {
 impl Drop for PeerProcess {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-/// Whether `pid` (our child) has exited, without reaping it.
-fn exited_not_reaped(pid: libc::pid_t) -> bool {
-    // SAFETY: siginfo_t is plain data; waitid only writes into it.
-    unsafe {
-        let mut info: libc::siginfo_t = std::mem::zeroed();
-        let rc = libc::waitid(
-            libc::P_PID,
-            pid as libc::id_t,
-            &mut info,
-            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-        );
-        // rc == -1: no such child (already reaped): as good as exited.
-        rc == -1 || info.si_pid() != 0
     }
 }
 

@@ -38,6 +38,7 @@
 //!
 //! [`Credentials::bearer`]: atlas_runtime::Credentials::bearer
 
+use crate::process::exited_not_reaped;
 use std::fs;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -391,19 +392,4 @@ fn read_lossy(path: &Path) -> String {
     fs::read(path)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default()
-}
-
-/// Whether `pid` (our child) has exited, without reaping it.
-fn exited_not_reaped(pid: libc::pid_t) -> bool {
-    // SAFETY: siginfo_t is plain data; waitid only writes into it.
-    unsafe {
-        let mut info: libc::siginfo_t = std::mem::zeroed();
-        let rc = libc::waitid(
-            libc::P_PID,
-            pid as libc::id_t,
-            &mut info,
-            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-        );
-        rc == -1 || info.si_pid() != 0
-    }
 }
