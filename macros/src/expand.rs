@@ -275,6 +275,9 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
         if f.attrs.length.is_some() {
             checks.push(quote!(__v.length::<#ty>(&__params[#i], &self.#ident);));
         }
+        if let Some(check) = &f.attrs.validate_with {
+            checks.push(quote!(#check(&self.#ident, &__params[#i], &mut __v);));
+        }
     }
     let segments = if segment > 0 {
         quote!(let __segments = self.__atlas_path_segments();)

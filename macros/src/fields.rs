@@ -17,6 +17,7 @@ const KEYS: &[&str] = &[
     "pattern",
     "sensitive",
     "default",
+    "validate_with",
 ];
 
 /// Where a field was explicitly put.
@@ -61,6 +62,8 @@ pub struct FieldAttrs {
     pub range: Option<RangeRule>,
     pub length: Option<LengthRule>,
     pub patterns: Vec<LitStr>,
+    /// `validate_with = "path::to::fn"`: a check of the caller's own.
+    pub validate_with: Option<syn::Path>,
 }
 
 pub fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
@@ -124,6 +127,17 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
             "encoded" => out.encoded = Some(span),
             "sensitive" => out.sensitive = true,
             "default" => out.default = true,
+            "validate_with" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                match lit.parse::<syn::Path>() {
+                    Ok(path) if out.validate_with.is_none() => out.validate_with = Some(path),
+                    Ok(_) => cx.error_spanned_by(&lit, "`validate_with` is given twice"),
+                    Err(_) => cx.error_spanned_by(
+                        &lit,
+                        "expected the path of a function, e.g. validate_with = \"check_entries\"",
+                    ),
+                }
+            }
             "pattern" => out.patterns.push(meta.value()?.parse()?),
             "range" => {
                 let mut rule = RangeRule::default();

@@ -70,6 +70,8 @@ pub enum Rule {
     HeaderValue,
     /// An API version that is neither `YYYY-MM-DD` nor `preview`.
     Version,
+    /// A rule of the caller's own (`#[atlas(validate_with = "…")]`), in words.
+    Custom(String),
 }
 
 impl fmt::Display for Rule {
@@ -110,6 +112,20 @@ impl fmt::Display for Rule {
             }
             Rule::HeaderValue => f.write_str("must not contain control characters"),
             Rule::Version => f.write_str("must be a date YYYY-MM-DD or `preview`"),
+            Rule::Custom(what) => f.write_str(what),
+        }
+    }
+}
+
+impl Violation {
+    /// A violation of `param`; its value is dropped if the parameter is sensitive. For
+    /// hand-written [`Endpoint`](crate::Endpoint) implementations.
+    pub fn new(param: &ParamInfo, rule: Rule, value: Option<String>) -> Self {
+        Violation {
+            param: param.api_name,
+            location: param.location,
+            rule,
+            value: if param.sensitive { None } else { value },
         }
     }
 }
@@ -256,6 +272,19 @@ impl Validator {
     /// Records a violation found outside the generated checks.
     pub fn violation(&mut self, violation: Violation) {
         self.violations.push(violation);
+    }
+
+    /// Records that `param` broke a rule of the caller's own, from a
+    /// `#[atlas(validate_with = "…")]` function: `rule` says what the value must be
+    /// (`"must hold each address once"`), `value` is shown unless the parameter is
+    /// sensitive.
+    pub fn custom(
+        &mut self,
+        param: &ParamInfo,
+        rule: impl Into<String>,
+        value: impl FnOnce() -> String,
+    ) {
+        self.push(param, Rule::Custom(rule.into()), value);
     }
 
     /// `Ok` when nothing was broken.

@@ -877,3 +877,25 @@ fn the_cidr_pattern_is_the_spec_s() {
         assert_eq!(props["ipAddress"]["pattern"], SPEC_IP_ADDRESS_PATTERN);
     }
 }
+
+#[test]
+fn invite_roles_must_be_unique() {
+    use atlas_endpoints::service_accounts::InviteGroupServiceAccount;
+    use atlas_runtime::Endpoint;
+    let call = InviteGroupServiceAccount::new(
+        "5f7a3c9e1b2d4e6f8a0b1c2d",
+        "mdb_sa_id_1234567890abcdef12345678",
+        vec![
+            "GROUP_READ_ONLY".into(),
+            "GROUP_OWNER".into(),
+            "GROUP_READ_ONLY".into(),
+        ],
+    );
+    let err = call.validate().unwrap_err();
+    assert_eq!(err.violations.len(), 1, "{err}");
+    assert_eq!(err.violations[0].param, "roles");
+    assert!(
+        err.to_string().contains("must give each role once"),
+        "{err}"
+    );
+}

@@ -39,10 +39,18 @@ pub struct InviteGroupServiceAccount {
     pub group_id: String,
     /// The Client ID of the Service Account.
     pub client_id: String,
-    /// The project roles to give (`GROUP_READ_ONLY`, …); at least one, each once (Atlas
-    /// checks uniqueness).
-    #[atlas(length(min = 1))]
+    /// The project roles to give (`GROUP_READ_ONLY`, …); at least one, each once (the
+    /// spec's `uniqueItems`).
+    #[atlas(length(min = 1), validate_with = "each_once")]
     pub roles: Vec<String>,
+}
+
+/// The spec's `uniqueItems`: a role given twice is refused before any I/O.
+fn each_once(roles: &[String], param: &atlas_runtime::ParamInfo, v: &mut atlas_runtime::Validator) {
+    let mut seen = std::collections::HashSet::new();
+    if let Some(repeated) = roles.iter().find(|r| !seen.insert(r.as_str())) {
+        v.custom(param, "must give each role once", || repeated.clone());
+    }
 }
 
 /// Return All Service Account Project Assignments.
