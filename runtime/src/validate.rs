@@ -343,9 +343,34 @@ fn is_encoded_segment(text: &str) -> bool {
 }
 
 /// Whether `version` is `YYYY-MM-DD` (a real calendar date) or `preview`.
+///
+/// Runs on every request, so it reads the ten bytes itself instead of going through a
+/// date parser (which cost ~70 ns a call); `jiff` agrees with it in the tests.
 pub fn is_valid_version(version: &str) -> bool {
-    version == "preview"
-        || (version.len() == 10 && jiff::civil::Date::strptime("%Y-%m-%d", version).is_ok())
+    if version == "preview" {
+        return true;
+    }
+    let b = version.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let number = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 #[cfg(test)]
@@ -361,6 +386,31 @@ mod tests {
         assert!(!is_encoded_segment("a%zz"));
         assert!(!is_encoded_segment("a?b"));
         assert!(!is_encoded_segment("a#b"));
+    }
+
+    #[test]
+    fn versions_agree_with_a_date_parser() {
+        let mut day = jiff::civil::date(1999, 12, 25);
+        for _ in 0..(366 * 3) {
+            let text = day.strftime("%Y-%m-%d").to_string();
+            assert!(is_valid_version(&text), "{text}");
+            day = day.tomorrow().unwrap();
+        }
+        for bad in [
+            "2023-02-29",
+            "2100-02-29",
+            "2024-04-31",
+            "2024-00-10",
+            "2024-01-00",
+            "2024-1-010",
+            "2024/01/01",
+            "２０２４-01-01",
+            "+024-01-01",
+        ] {
+            assert!(!is_valid_version(bad), "{bad}");
+        }
+        assert!(is_valid_version("2000-02-29"));
+        assert!(is_valid_version("2024-02-29"));
     }
 
     #[test]
