@@ -9,6 +9,7 @@ use crate::credentials::bearer_header;
 use crate::digest::{self, Challenge};
 use crate::error::Error;
 use crate::oauth::{AccessToken, TokenManager};
+use crate::request::copy_request;
 
 /// The per-client authentication state.
 pub(crate) enum Authenticator {
@@ -21,42 +22,44 @@ pub(crate) enum Authenticator {
 type Transport<'a> = &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error>;
 
 impl Authenticator {
-    /// Sends `request` with credentials, retrying once where a 401 means "refresh".
+    /// Sends a copy of `request` with credentials, and a second copy once where a 401
+    /// means "refresh". The caller keeps `request` for its own retries, so each attempt
+    /// copies the body exactly once.
     pub(crate) fn send(
         &self,
-        mut request: http::Request<Vec<u8>>,
+        request: &http::Request<Vec<u8>>,
         transport: Transport,
     ) -> Result<http::Response<Vec<u8>>, Error> {
         match self {
-            Authenticator::None => transport(request),
+            Authenticator::None => transport(copy_request(request)),
             Authenticator::Bearer(header) => {
-                request
-                    .headers_mut()
+                let mut copy = copy_request(request);
+                copy.headers_mut()
                     .insert(http::header::AUTHORIZATION, header.clone());
-                transport(request)
+                transport(copy)
             }
             Authenticator::OAuth(tokens) => {
                 let token = tokens.token(transport)?;
-                let first = transport(with_bearer(duplicate(&request), &token))?;
+                let first = transport(with_bearer(copy_request(request), &token))?;
                 if first.status() != http::StatusCode::UNAUTHORIZED {
                     return Ok(first);
                 }
                 log::debug!("401 with a cached access token: fetching a new one, retrying once");
                 tokens.discard(&token);
                 let token = tokens.token(transport)?;
-                transport(with_bearer(request, &token))
+                transport(with_bearer(copy_request(request), &token))
             }
             Authenticator::Digest(session) => {
-                let method = request.method().as_str().to_string();
-                let uri = request
-                    .uri()
-                    .path_and_query()
-                    .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
-                let mut first = duplicate(&request);
-                if let Some(h) = session.sign(&method, &uri) {
-                    first.headers_mut().insert(http::header::AUTHORIZATION, h);
-                }
-                let first = transport(first)?;
+                let method = request.method().as_str();
+                let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                let signed = || {
+                    let mut copy = copy_request(request);
+                    if let Some(h) = session.sign(method, uri) {
+                        copy.headers_mut().insert(http::header::AUTHORIZATION, h);
+                    }
+                    copy
+                };
+                let first = transport(signed())?;
                 if first.status() != http::StatusCode::UNAUTHORIZED {
                     return Ok(first);
                 }
@@ -68,10 +71,7 @@ impl Authenticator {
                 log::debug!(
                     "401 with a Digest challenge: signing with the new nonce, retrying once"
                 );
-                if let Some(h) = session.sign(&method, &uri) {
-                    request.headers_mut().insert(http::header::AUTHORIZATION, h);
-                }
-                transport(request)
+                transport(signed())
             }
         }
     }
@@ -90,16 +90,6 @@ fn with_bearer(mut request: http::Request<Vec<u8>>, token: &AccessToken) -> http
         request.headers_mut().insert(http::header::AUTHORIZATION, h);
     }
     request
-}
-
-/// A copy of a request, body included, for a possible second attempt.
-fn duplicate(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
-    let mut copy = http::Request::new(request.body().clone());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.version_mut() = request.version();
-    *copy.headers_mut() = request.headers().clone();
-    copy
 }
 
 /// An API key's Digest state: the last challenge, reused with an increasing nonce count

@@ -126,7 +126,7 @@ impl Client {
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let may_repeat = options.idempotent || E::INFO.may_repeat();
         retry::run(policy, may_repeat, || {
-            let response = self.execute(duplicate(&request))?;
+            let response = self.exchange(&request)?;
             decode_response::<E>(&response, options)
         })
     }
@@ -143,6 +143,11 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
+        self.exchange(&request)
+    }
+
+    /// One attempt: credentials added to a copy of `request`, sent, answered.
+    fn exchange(&self, request: &http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
         let response = self.inner.auth.send(request, &|r| self.transport(r))?;
         log::debug!("answered {}", response.status().as_u16());
         Ok(response)
@@ -199,16 +204,6 @@ impl Client {
             })?;
         Ok(http::Response::from_parts(parts, bytes))
     }
-}
-
-/// A copy of a request for another attempt.
-fn duplicate(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
-    let mut copy = http::Request::new(request.body().clone());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.version_mut() = request.version();
-    *copy.headers_mut() = request.headers().clone();
-    copy
 }
 
 fn method_of(m: &http::Method) -> Method {

@@ -147,6 +147,16 @@ impl BodyWriter {
     }
 }
 
+/// A copy of a request, body included: each attempt of a call sends its own.
+pub(crate) fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
 /// The media type of a version: `application/vnd.atlas.2024-08-05+json`.
 pub fn media_type(version: &str) -> String {
     format!("application/vnd.atlas.{version}+json")
