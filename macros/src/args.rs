@@ -9,6 +9,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitStr, Token};
 
 use crate::ctxt::{Ctxt, suggest};
+use crate::fields::PatternArg;
 
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 const KEYS: &[&str] = &[
@@ -28,7 +29,7 @@ pub struct Args {
     pub version: Option<LitStr>,
     pub response: Option<syn::Type>,
     /// `pattern(name = "regex", …)`.
-    pub patterns: Vec<(Ident, LitStr)>,
+    pub patterns: Vec<(Ident, PatternArg)>,
     pub operation_id: Option<LitStr>,
     pub krate: Option<syn::Path>,
     /// `paginated`: the response is `Paginated<T>`, with `pageNum`/`itemsPerPage`.
@@ -255,11 +256,10 @@ fn parse_keyed(
 
 fn parse_patterns(cx: &Ctxt, content: ParseStream, args: &mut Args) {
     while !content.is_empty() {
-        let one = (|| -> syn::Result<(Ident, LitStr)> {
+        let one = (|| -> syn::Result<(Ident, PatternArg)> {
             let name = Ident::parse_any(content)?;
             content.parse::<Token![=]>()?;
-            let lit: LitStr = content.parse()?;
-            Ok((name, lit))
+            Ok((name, PatternArg::parse(content)?))
         })();
         match one {
             Ok((name, lit)) => {

@@ -61,29 +61,41 @@ pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::atlas_runtime));
     let unit = matches!(fields, syn::Fields::Unit);
-    let generated = if cx.has_errors() {
-        quote!()
+    let response = args
+        .response
+        .as_ref()
+        .map_or_else(|| quote!(()), |t| t.to_token_stream());
+    let expand_input = expand::Input {
+        krate: &krate,
+        ident: &input.ident,
+        vis: &input.vis,
+        version: args.version.as_ref().map(syn::LitStr::value),
+        operation_id: args.operation_id.as_ref().map(syn::LitStr::value),
+        response,
+        page_item: model.page_item,
+        idempotent: args.idempotent.is_some(),
+        unit,
+    };
+    let generated = if !cx.has_errors() {
+        expand::endpoint(&expand_input, &model)
+    } else if fields_ok && input.generics.params.is_empty() {
+        // What callers use, so that the declaration's errors are the only ones (the way
+        // thiserror emits its fallback impls).
+        expand::fallback(&expand_input, &model)
     } else {
-        let response = args
-            .response
-            .as_ref()
-            .map_or_else(|| quote!(()), |t| t.to_token_stream());
-        expand::endpoint(
-            &expand::Input {
-                krate: &krate,
-                ident: &input.ident,
-                vis: &input.vis,
-                version: args.version.as_ref().map(syn::LitStr::value),
-                operation_id: args.operation_id.as_ref().map(syn::LitStr::value),
-                response,
-                page_item: model.page_item,
-                idempotent: args.idempotent.is_some(),
-                unit,
-            },
-            &model,
-        )
+        quote!()
     };
     strip_helper_attributes(&mut input);
+    // Adding a parameter must not break callers' struct literals: outside the declaring
+    // crate a request is built with `new` and the setters only.
+    if matches!(input.data, syn::Data::Struct(_))
+        && !input
+            .attrs
+            .iter()
+            .any(|a| a.path().is_ident("non_exhaustive"))
+    {
+        input.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    }
     let errors = cx.into_compile_errors();
     quote! {
         #input

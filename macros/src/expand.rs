@@ -2,10 +2,13 @@
 //! rule; everything with logic lives in `atlas_runtime`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use crate::fields::NumberLit;
-use crate::model::{BodyKind, Field, Location, Model, is_string, option_inner};
+use crate::model::{
+    BodyKind, Field, FieldPattern, Location, Model, is_integer, is_string, option_inner,
+};
 use crate::template::Piece;
 
 pub struct Input<'a> {
@@ -40,9 +43,9 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
     let header_values = header_values(krate, model);
 
     quote! {
-        impl #krate::Endpoint for #ident {
+        impl #krate::__private::Endpoint for #ident {
             type Response = #response;
-            const INFO: #krate::EndpointInfo = #info;
+            const INFO: #krate::__private::EndpointInfo = #info;
             #validate
             #write_path
             #write_query
@@ -52,7 +55,7 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
 
         impl #ident {
             /// Method, template, version and parameters of this endpoint.
-            pub const INFO: #krate::EndpointInfo = <Self as #krate::Endpoint>::INFO;
+            pub const INFO: #krate::__private::EndpointInfo = <Self as #krate::__private::Endpoint>::INFO;
 
             #constructor
             #setters
@@ -65,12 +68,36 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
             ///
             /// # Errors
             /// [`Error`](#krate::Error): its variant says how far the call got.
-            #vis fn send(&self, client: &#krate::Client) -> ::core::result::Result<#response, #krate::Error> {
+            #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#response, #krate::__private::Error> {
                 client.send(self)
             }
         }
 
         #paged
+    }
+}
+
+/// After a declaration error: the constructor, the setters and `send`, so that the
+/// caller's uses of them compile and the declaration's own errors are the only ones
+/// reported. The compilation fails on those errors, so `send` is never run.
+pub fn fallback(input: &Input, model: &Model) -> TokenStream {
+    let Input {
+        krate, ident, vis, ..
+    } = input;
+    let response = &input.response;
+    let constructor = constructor(input, model);
+    let setters = setters(input.vis, model);
+    quote! {
+        impl #ident {
+            #constructor
+            #setters
+
+            /// Not available: the declaration has errors.
+            #[allow(unused_variables, clippy::needless_pass_by_ref_mut)]
+            #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#response, #krate::__private::Error> {
+                ::core::unreachable!("#[atlas_endpoint] reported errors for this declaration")
+            }
+        }
     }
 }
 
@@ -94,7 +121,7 @@ fn paged(input: &Input, model: &Model) -> TokenStream {
         krate, ident, vis, ..
     } = input;
     quote! {
-        impl #krate::Paged for #ident {
+        impl #krate::__private::Paged for #ident {
             type Item = #item;
             fn page_num(&self) -> ::core::option::Option<i32> {
                 self.#page
@@ -114,14 +141,14 @@ fn paged(input: &Input, model: &Model) -> TokenStream {
             /// Lazily fetches every page, from `pageNum` (default 1), asking for
             /// `itemsPerPage` items (default 500, Atlas's maximum). An error ends the
             /// walk and is yielded after the pages before it.
-            #vis fn pages<'c>(&self, client: &'c #krate::Client) -> #krate::Pages<'c, Self> {
-                #krate::Pages::new(client, self)
+            #vis fn pages<'c>(&self, client: &'c #krate::__private::Client) -> #krate::__private::Pages<'c, Self> {
+                #krate::__private::Pages::new(client, self)
             }
 
             /// Lazily yields every item of every page; an error is yielded after the
             /// items of the pages before it, and ends the walk.
-            #vis fn items<'c>(&self, client: &'c #krate::Client) -> #krate::Items<'c, Self> {
-                #krate::Items::new(client, self)
+            #vis fn items<'c>(&self, client: &'c #krate::__private::Client) -> #krate::__private::Items<'c, Self> {
+                #krate::__private::Items::new(client, self)
             }
         }
     }
@@ -158,14 +185,14 @@ fn info(input: &Input, model: &Model) -> TokenStream {
         }
     );
     quote! {
-        #krate::EndpointInfo::__new(
-            #krate::Method::#method,
+        #krate::__private::endpoint_info(
+            #krate::__private::Method::#method,
             #template,
             #version,
             #operation_id,
             #type_name,
             &[#(#params),*],
-            #krate::BodyKind::#body,
+            #krate::__private::BodyKind::#body,
             #idempotent,
         )
     }
@@ -189,21 +216,27 @@ fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
     let mut constraints: Vec<TokenStream> = f
         .patterns
         .iter()
-        .map(|(lit, p)| {
-            let tables = p.to_tokens(krate, lit);
-            quote!(#krate::Constraint::Pattern(#tables))
+        .map(|p| match p {
+            FieldPattern::Compiled(lit, p) => {
+                let tables = p.to_tokens(krate, lit);
+                quote!(#krate::__private::Constraint::Pattern(#tables))
+            }
+            // Spanned on the name: a constant that is not a `Pattern` is reported there.
+            FieldPattern::Named(path) => {
+                quote_spanned!(path.span()=> #krate::__private::Constraint::Pattern(#path))
+            }
         })
         .collect();
     if let Some(r) = &f.attrs.range {
         let bound = |b: &Option<(NumberLit, bool)>| match b {
             Some((n, exclusive)) => {
                 let value = number(krate, n);
-                quote!(::core::option::Option::Some(#krate::Bound { value: #value, exclusive: #exclusive }))
+                quote!(::core::option::Option::Some(#krate::__private::Bound { value: #value, exclusive: #exclusive }))
             }
             None => quote!(::core::option::Option::None),
         };
         let (min, max) = (bound(&r.min), bound(&r.max));
-        constraints.push(quote!(#krate::Constraint::Range { min: #min, max: #max }));
+        constraints.push(quote!(#krate::__private::Constraint::Range { min: #min, max: #max }));
     }
     if let Some(l) = &f.attrs.length {
         let opt = |v: Option<usize>| match v {
@@ -211,12 +244,33 @@ fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
             None => quote!(::core::option::Option::None),
         };
         let (min, max) = (opt(l.min), opt(l.max));
-        constraints.push(quote!(#krate::Constraint::Length { min: #min, max: #max }));
+        constraints.push(quote!(#krate::__private::Constraint::Length { min: #min, max: #max }));
     }
+    // A type that carries its rule (an id) puts it first, as `pattern(…)` would.
+    let ty = f.ty;
+    let carried = match f.location {
+        Location::Path => Some(quote!(<#ty as #krate::__private::PathSegment>::PATTERN)),
+        Location::Query | Location::Header => {
+            Some(quote!(<#ty as #krate::__private::ParamValues>::PATTERN))
+        }
+        Location::Body | Location::WholeBody => None,
+    };
+    let constraints = match carried {
+        // A `const` block, so that the slice holding the carried pattern is `'static`.
+        Some(carried) => quote! {
+            const {
+                match #carried {
+                    ::core::option::Option::Some(__p) => &[#krate::__private::Constraint::Pattern(__p), #(#constraints),*],
+                    ::core::option::Option::None => &[#(#constraints),*],
+                }
+            }
+        },
+        None => quote!(&[#(#constraints),*]),
+    };
     quote! {
-        #krate::ParamInfo::__new(
-            #field, #api_name, #krate::Location::#location,
-            #required, #sensitive, #encoded, &[#(#constraints),*],
+        #krate::__private::param_info(
+            #field, #api_name, #krate::__private::Location::#location,
+            #required, #sensitive, #encoded, #constraints,
         )
     }
 }
@@ -227,7 +281,7 @@ fn number(krate: &syn::Path, n: &NumberLit) -> TokenStream {
         syn::Lit::Float(f) => {
             let v = f.base10_digits();
             let lit = proc_macro2::Literal::f64_unsuffixed(v.parse().unwrap_or(0.0));
-            quote!(#krate::Number::Float(#sign #lit))
+            quote!(#krate::__private::Number::Float(#sign #lit))
         }
         other => {
             let v = match other {
@@ -235,7 +289,7 @@ fn number(krate: &syn::Path, n: &NumberLit) -> TokenStream {
                 _ => 0,
             };
             let lit = proc_macro2::Literal::i128_unsuffixed(v);
-            quote!(#krate::Number::Int(#sign #lit))
+            quote!(#krate::__private::Number::Int(#sign #lit))
         }
     }
 }
@@ -262,18 +316,27 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
         // Turbofish with the field's own type: a rule that cannot apply to it is reported
         // on the type, in the user's code.
         if f.location == Location::Path {
-            checks.push(quote!(__v.path(&__params[#i], &__segments[#segment]);));
+            checks.push(quote!(#krate::__private::check_path(&mut __v, &__params[#i], &__segments[#segment]);));
             segment += 1;
-        } else {
-            if !f.patterns.is_empty() {
-                checks.push(quote!(__v.pattern::<#ty>(&__params[#i], &self.#ident);));
-            }
+        } else if !f.patterns.is_empty() {
+            checks.push(quote!(#krate::__private::check_pattern::<#ty>(&mut __v, &__params[#i], &self.#ident);));
+        } else if matches!(f.location, Location::Query | Location::Header) {
+            // An id type's rule; the `if` is decided at compile time.
+            // Through the trait's own items, as everywhere a query type is used, so that a
+            // type that cannot be a parameter is reported once.
+            checks.push(quote! {
+                if <#ty as #krate::__private::ParamValues>::PATTERN.is_some() {
+                    <#ty as #krate::__private::ParamValues>::each_value(&self.#ident, &mut |__t| {
+                        #krate::__private::check_text(&mut __v, &__params[#i], __t)
+                    });
+                }
+            });
         }
         if f.attrs.range.is_some() {
-            checks.push(quote!(__v.range::<#ty>(&__params[#i], &self.#ident);));
+            checks.push(quote!(#krate::__private::check_range::<#ty>(&mut __v, &__params[#i], &self.#ident);));
         }
         if f.attrs.length.is_some() {
-            checks.push(quote!(__v.length::<#ty>(&__params[#i], &self.#ident);));
+            checks.push(quote!(#krate::__private::check_length::<#ty>(&mut __v, &__params[#i], &self.#ident);));
         }
         if let Some(check) = &f.attrs.validate_with {
             checks.push(quote!(#check(&self.#ident, &__params[#i], &mut __v);));
@@ -287,14 +350,14 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
     if model.fields.iter().any(|f| f.location == Location::Header) {
         checks.push(quote! {
             for (__i, __value) in self.__atlas_header_values() {
-                __v.header(&__params[__i], &__value);
+                #krate::__private::check_header(&mut __v, &__params[__i], &__value);
             }
         });
     }
     let params = if checks.is_empty() {
         quote!()
     } else {
-        quote!(let __params = <Self as #krate::Endpoint>::INFO.params;)
+        quote!(let __params = <Self as #krate::__private::Endpoint>::INFO.params;)
     };
     let mutability = if checks.is_empty() {
         quote!()
@@ -302,12 +365,12 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
         quote!(mut)
     };
     quote! {
-        fn validate(&self) -> ::core::result::Result<(), #krate::ValidationError> {
+        fn validate(&self) -> ::core::result::Result<(), #krate::__private::ValidationError> {
             #params
             #segments
-            let #mutability __v = #krate::Validator::new();
+            let #mutability __v = #krate::__private::Validator::new();
             #(#checks)*
-            __v.finish(<Self as #krate::Endpoint>::INFO.type_name)
+            __v.finish(<Self as #krate::__private::Endpoint>::INFO.type_name)
         }
     }
 }
@@ -323,7 +386,7 @@ fn header_values(krate: &syn::Path, model: &Model) -> TokenStream {
         .map(|(i, f)| {
             let ident = f.ident;
             let ty = f.ty;
-            quote!(<#ty as #krate::ParamValues>::each_value(&self.#ident, &mut |__s| __out.push((#i, __s.to_string())));)
+            quote!(<#ty as #krate::__private::ParamValues>::each_value(&self.#ident, &mut |__s| __out.push((#i, __s.to_string())));)
         })
         .collect();
     if pushes.is_empty() {
@@ -354,7 +417,7 @@ fn path_segments(krate: &syn::Path, model: &Model) -> TokenStream {
     let values = path_fields.iter().map(|f| {
         let ident = f.ident;
         let ty = f.ty;
-        quote!(<#ty as #krate::PathSegment>::to_segment(&self.#ident))
+        quote!(<#ty as #krate::__private::PathSegment>::to_segment(&self.#ident))
     });
     quote! {
         #[doc(hidden)]
@@ -386,7 +449,7 @@ fn write_path(krate: &syn::Path, model: &Model) -> TokenStream {
         quote!(let __segments = self.__atlas_path_segments();)
     };
     quote! {
-        fn write_path(&self, __path: &mut #krate::PathWriter) {
+        fn write_path(&self, __path: &mut #krate::__private::PathWriter) {
             #segments
             #(#steps)*
         }
@@ -402,7 +465,7 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
             let ident = f.ident;
             let ty = f.ty;
             let name = &f.api_name;
-            quote!(__w.param::<#ty>(#name, &self.#ident);)
+            quote!(<#ty as #krate::__private::ParamValues>::each_value(&self.#ident, &mut |__v| __w.pair(#name, __v));)
         })
         .collect();
     if steps.is_empty() {
@@ -410,12 +473,12 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
     }
     if location == Location::Query {
         quote! {
-            fn write_query(&self, __w: &mut #krate::QueryWriter) { #(#steps)* }
+            fn write_query(&self, __w: &mut #krate::__private::QueryWriter) { #(#steps)* }
         }
     } else {
         quote! {
-            fn write_headers(&self, __w: &mut #krate::HeaderWriter) {
-                let __params = <Self as #krate::Endpoint>::INFO.params;
+            fn write_headers(&self, __w: &mut #krate::__private::HeaderWriter) {
+                let __params = <Self as #krate::__private::Endpoint>::INFO.params;
                 for (__i, __value) in self.__atlas_header_values() {
                     __w.param(__params[__i].api_name, &__value);
                 }
@@ -438,7 +501,7 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
             };
             let ident = f.ident;
             quote! {
-                fn write_body(&self, __body: &mut #krate::BodyWriter) -> #result {
+                fn write_body(&self, __body: &mut #krate::__private::BodyWriter) -> #result {
                     __body.json(&self.#ident)
                 }
             }
@@ -450,18 +513,31 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
                 .filter(|f| f.location == Location::Body)
                 .collect();
             let serde_path = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
+            let patch_path =
+                format!("{}::__private::Patch::is_unchanged", quote!(#krate)).replace(' ', "");
             let decls = members.iter().map(|f| {
                 let ident = f.ident;
                 let ty = f.ty;
                 let attrs = &f.serde_attrs;
-                quote!(#(#attrs)* #ident: &'__a #ty)
+                // Leaving a member out is the default: `None` and `Patch::Unchanged` are not
+                // sent (a `null` would clear the field), unless the member says otherwise.
+                let skip = if skips_itself(attrs) {
+                    quote!()
+                } else if f.patch {
+                    quote!(#[serde(skip_serializing_if = #patch_path)])
+                } else if f.optional && f.attrs.send_null.is_none() {
+                    quote!(#[serde(skip_serializing_if = "::core::option::Option::is_none")])
+                } else {
+                    quote!()
+                };
+                quote!(#(#attrs)* #skip #ident: &'__a #ty)
             });
             let inits = members.iter().map(|f| {
                 let ident = f.ident;
                 quote!(#ident: &self.#ident)
             });
             quote! {
-                fn write_body(&self, __body: &mut #krate::BodyWriter) -> #result {
+                fn write_body(&self, __body: &mut #krate::__private::BodyWriter) -> #result {
                     #[derive(#krate::__private::serde::Serialize)]
                     #[serde(crate = #serde_path, rename_all = "camelCase")]
                     struct __AtlasBody<'__a> { #(#decls),* }
@@ -480,7 +556,12 @@ fn constructor(input: &Input, model: &Model) -> TokenStream {
         let ident = f.ident;
         let ty = f.ty;
         if f.required() {
-            if is_string(ty) {
+            // A path value takes what converts to it: `&str` for a `String` or an id type
+            // (`OrgId`); integers stay plain so that literals infer.
+            if f.location == Location::Path && !is_string(ty) && !is_integer(ty) {
+                params.push(quote!(#ident: impl ::core::convert::Into<#ty>));
+                inits.push(quote!(#ident: #ident.into()));
+            } else if is_string(ty) {
                 params.push(quote!(#ident: impl ::core::convert::Into<::std::string::String>));
                 inits.push(quote!(#ident: #ident.into()));
             } else {
@@ -510,7 +591,10 @@ fn constructor(input: &Input, model: &Model) -> TokenStream {
 }
 
 fn setters(vis: &syn::Visibility, model: &Model) -> TokenStream {
-    let setters = model.fields.iter().filter(|f| !f.required()).map(|f| {
+    // A setter named like a generated method is a declaration error; leave it out so the
+    // fallback does not add a second one.
+    let setters = model.fields.iter().filter(|f| !f.required()
+        && !crate::model::GENERATED_METHODS.contains(&f.ident.to_string().as_str())).map(|f| {
         let ident = f.ident;
         let doc = format!("Sets `{}` ({}).", f.api_name, location_word(f.location));
         match option_inner(f.ty) {
@@ -556,4 +640,28 @@ fn location_word(l: Location) -> &'static str {
         Location::Body => "body member",
         Location::WholeBody => "the whole body",
     }
+}
+
+/// Whether the member's own serde attributes already decide when it is left out.
+fn skips_itself(attrs: &[&syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|meta| {
+            if meta.path.is_ident("skip")
+                || meta.path.is_ident("skip_serializing")
+                || meta.path.is_ident("skip_serializing_if")
+            {
+                found = true;
+            }
+            if meta.input.peek(syn::Token![=]) {
+                let _ = meta.value()?.parse::<syn::Expr>()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _ = content.parse::<TokenStream>()?;
+            }
+            Ok(())
+        });
+        found
+    })
 }

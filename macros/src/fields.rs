@@ -18,6 +18,7 @@ const KEYS: &[&str] = &[
     "sensitive",
     "default",
     "validate_with",
+    "send_null",
 ];
 
 /// Where a field was explicitly put.
@@ -51,17 +52,44 @@ pub struct LengthRule {
     pub max: Option<usize>,
 }
 
+/// A pattern as written: a regex literal, or the path of a `Pattern` constant (made with
+/// `pattern!`), which the compiler checks is one.
+#[derive(Clone)]
+pub enum PatternArg {
+    Lit(LitStr),
+    Named(syn::Path),
+}
+
+impl PatternArg {
+    /// A string literal, or else a path; anything else is an error on it.
+    pub fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        if input.peek(LitStr) {
+            return Ok(PatternArg::Lit(input.parse()?));
+        }
+        let path: syn::Path = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected a regex in quotes or the name of a `Pattern` constant made with atlas_runtime::pattern!",
+            )
+        })?;
+        Ok(PatternArg::Named(path))
+    }
+}
+
 #[derive(Default)]
 pub struct FieldAttrs {
     /// Some attribute of the field could not be read: skip checks that would only echo it.
     pub broken: bool,
     pub role: Option<(Role, Span)>,
     pub encoded: Option<Span>,
+    /// `send_null`: an `Option` body member sends `null` for `None` instead of leaving the
+    /// member out.
+    pub send_null: Option<Span>,
     pub sensitive: bool,
     pub default: bool,
     pub range: Option<RangeRule>,
     pub length: Option<LengthRule>,
-    pub patterns: Vec<LitStr>,
+    pub patterns: Vec<PatternArg>,
     /// `validate_with = "path::to::fn"`: a check of the caller's own.
     pub validate_with: Option<syn::Path>,
 }
@@ -115,7 +143,7 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
                 None => cx.error_at(span, "name the header: #[atlas(header = \"X-Name\")]"),
             },
             "body" => set_role(Role::Body),
-            "encoded" | "sensitive" | "default"
+            "encoded" | "sensitive" | "default" | "send_null"
                 if !meta.input.is_empty() && !meta.input.peek(Token![,]) =>
             {
                 cx.error_at(
@@ -125,6 +153,7 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
                 skip(meta);
             }
             "encoded" => out.encoded = Some(span),
+            "send_null" => out.send_null = Some(span),
             "sensitive" => out.sensitive = true,
             "default" => out.default = true,
             "validate_with" => {
@@ -138,7 +167,7 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
                     ),
                 }
             }
-            "pattern" => out.patterns.push(meta.value()?.parse()?),
+            "pattern" => out.patterns.push(PatternArg::parse(meta.value()?)?),
             "range" => {
                 let mut rule = RangeRule::default();
                 let bounds = bounds(cx, meta, span, "range", RANGE_KEYS)?;

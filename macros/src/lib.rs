@@ -13,6 +13,7 @@ mod expand;
 mod fields;
 mod model;
 mod pattern;
+mod query_value;
 mod template;
 
 use proc_macro::TokenStream;
@@ -21,4 +22,31 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn atlas_endpoint(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand_endpoint(args.into(), item.into()).into()
+}
+
+/// See `atlas_runtime::pattern!`: a `Pattern` compiled at build time.
+#[proc_macro]
+pub fn pattern(input: TokenStream) -> TokenStream {
+    let lit: syn::LitStr = match syn::parse(input) {
+        Ok(lit) => lit,
+        Err(e) => {
+            return syn::Error::new(e.span(), "expected one string literal: pattern!(\"^…$\")")
+                .to_compile_error()
+                .into();
+        }
+    };
+    match pattern::compile(&lit.value()) {
+        Ok(p) => p
+            .to_tokens(&syn::parse_quote!(::atlas_runtime), &lit)
+            .into(),
+        Err(message) => syn::Error::new(lit.span(), message)
+            .to_compile_error()
+            .into(),
+    }
+}
+
+/// See `atlas_runtime::QueryValue`: `ParamText` from serde names.
+#[proc_macro_derive(QueryValue, attributes(serde))]
+pub fn derive_query_value(item: TokenStream) -> TokenStream {
+    query_value::derive(item.into()).into()
 }

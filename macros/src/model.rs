@@ -6,7 +6,7 @@ use syn::{Fields, Ident, LitStr};
 
 use crate::args::Args;
 use crate::ctxt::Ctxt;
-use crate::fields::{self, FieldAttrs, Role};
+use crate::fields::{self, FieldAttrs, PatternArg, Role};
 use crate::pattern::{self, CompiledPattern};
 use crate::template::{self, Piece, camel_case, snake_case};
 
@@ -27,16 +27,24 @@ pub struct Field<'a> {
     pub attrs: FieldAttrs,
     /// Syntactically `Option<…>`.
     pub optional: bool,
+    /// Syntactically `Patch<…>`: left unchanged unless set.
+    pub patch: bool,
     /// A query `Vec`: empty unless set, like an `Option`.
     pub repeated_query: bool,
-    pub patterns: Vec<(LitStr, CompiledPattern)>,
+    pub patterns: Vec<FieldPattern>,
     /// The field's `#[serde(…)]` attributes, honoured for body members.
     pub serde_attrs: Vec<&'a syn::Attribute>,
 }
 
+/// A pattern rule of a field: compiled here, or a named `Pattern` constant.
+pub enum FieldPattern {
+    Compiled(LitStr, CompiledPattern),
+    Named(syn::Path),
+}
+
 impl Field<'_> {
     pub fn required(&self) -> bool {
-        !self.optional && !self.attrs.default && !self.repeated_query
+        !self.optional && !self.patch && !self.attrs.default && !self.repeated_query
     }
 }
 
@@ -68,7 +76,7 @@ const RESERVED_HEADERS: &[&str] = &[
 ];
 
 /// Names of generated methods a setter would clash with.
-const GENERATED_METHODS: &[&str] = &["new", "send", "pages", "items"];
+pub const GENERATED_METHODS: &[&str] = &["new", "send", "pages", "items"];
 
 /// `fields_ok` is false when the item's fields could not be read (a tuple struct, an
 /// enum): checks that would only echo that are skipped.
@@ -191,6 +199,22 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
             cx.error_at(span, "`encoded` applies to path fields only");
         }
         let optional = option_inner(&f.ty).is_some();
+        let patch = single_type_argument(&f.ty, "Patch").is_some();
+        if let Some(span) = attrs.send_null {
+            if !matches!(location, Location::Body) {
+                cx.error_at(span, "`send_null` applies to members of the JSON body only");
+            } else if patch {
+                cx.error_at(
+                    span,
+                    "a `Patch` already sends null for `Patch::Clear` and leaves the member out for `Patch::Unchanged`: remove `send_null`",
+                );
+            } else if !optional {
+                cx.error_at(
+                    span,
+                    "`send_null` is for an `Option` member (None is then sent as null); this member is always sent",
+                );
+            }
+        }
         if location == Location::Path && optional {
             cx.error_spanned_by(
                 &f.ty,
@@ -239,9 +263,9 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
             );
         }
         let mut patterns = Vec::new();
-        for lit in &attrs.patterns {
-            if let Some(p) = compile_pattern(cx, lit) {
-                patterns.push((lit.clone(), p));
+        for arg in &attrs.patterns {
+            if let Some(p) = field_pattern(cx, arg) {
+                patterns.push(p);
             }
         }
         let repeated_query = location == Location::Query && is_vec(&f.ty);
@@ -252,6 +276,7 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
             location,
             attrs,
             optional,
+            patch,
             repeated_query,
             patterns,
             serde_attrs,
@@ -278,7 +303,7 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
     }
 
     // Path patterns from the attribute.
-    for (name, lit) in &args.patterns {
+    for (name, arg) in &args.patterns {
         let key = name.to_string();
         let Some(i) = placeholders.iter().position(|p| *p == key) else {
             cx.error_spanned_by(
@@ -288,15 +313,15 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
                     listing(&placeholders)
                 ),
             );
-            compile_pattern(cx, lit);
+            field_pattern(cx, arg);
             continue;
         };
-        let compiled = compile_pattern(cx, lit);
+        let compiled = field_pattern(cx, arg);
         if let (Some(p), Some(field)) = (
             compiled,
             bound[i].and_then(|id| fields.iter_mut().find(|f| f.ident == id)),
         ) {
-            field.patterns.insert(0, (lit.clone(), p));
+            field.patterns.insert(0, p);
         }
     }
 
@@ -395,13 +420,16 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
     }
 }
 
-fn compile_pattern(cx: &Ctxt, lit: &LitStr) -> Option<CompiledPattern> {
-    match pattern::compile(&lit.value()) {
-        Ok(p) => Some(p),
-        Err(message) => {
-            cx.error_spanned_by(lit, message);
-            None
-        }
+fn field_pattern(cx: &Ctxt, arg: &PatternArg) -> Option<FieldPattern> {
+    match arg {
+        PatternArg::Named(path) => Some(FieldPattern::Named(path.clone())),
+        PatternArg::Lit(lit) => match pattern::compile(&lit.value()) {
+            Ok(p) => Some(FieldPattern::Compiled(lit.clone(), p)),
+            Err(message) => {
+                cx.error_spanned_by(lit, message);
+                None
+            }
+        },
     }
 }
 
@@ -456,7 +484,7 @@ pub fn paginated_item(ty: &syn::Type) -> Option<&syn::Type> {
 }
 
 /// The `T` of a type spelled `…::Name<T>`.
-fn single_type_argument<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+pub fn single_type_argument<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     if p.qself.is_some() {
         return None;
@@ -484,4 +512,13 @@ fn is_vec(ty: &syn::Type) -> bool {
 pub fn is_string(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.qself.is_none()
         && p.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_empty()))
+}
+
+/// Whether `ty` is spelled as a primitive integer (`u32`, `i64`, …).
+pub fn is_integer(ty: &syn::Type) -> bool {
+    const INTEGERS: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    ];
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| INTEGERS.iter().any(|i| s.ident == i)))
 }

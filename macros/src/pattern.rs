@@ -128,7 +128,7 @@ pub enum CompiledPattern {
 }
 
 impl CompiledPattern {
-    /// Tokens for a `#krate::Pattern` constructor call, usable in a `const` initializer.
+    /// Tokens for a `#krate::__private` pattern constructor call, usable in a `const` initializer.
     pub fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
         match self {
             CompiledPattern::Run(run) => run.to_tokens(krate, source),
@@ -242,7 +242,7 @@ impl CharRun {
         out
     }
 
-    /// Tokens for `#krate::Pattern::__from_run(source, b"prefix", b"…256 bytes…",
+    /// Tokens for `#krate::__private::pattern_run(source, b"prefix", b"…256 bytes…",
     /// b"…packed ranges…", min_chars, max_chars)`: byte-string literals, one token per
     /// table whatever the class (the Unicode classes have hundreds of ranges). An unbounded
     /// `max_chars` is `usize::MAX` (spelled as a path: the target's `usize` may be narrower
@@ -254,7 +254,7 @@ impl CharRun {
         let min_chars = Literal::usize_unsuffixed(self.min_chars);
         let max_chars = max_chars_tokens(self.max_chars);
         quote! {
-            #krate::Pattern::__from_run(#source, #prefix, #table, #ranges, #min_chars, #max_chars)
+            #krate::__private::pattern_run(#source, #prefix, #table, #ranges, #min_chars, #max_chars)
         }
     }
 
@@ -318,7 +318,7 @@ pub struct Tables {
 
 impl Tables {
     /// Tokens for
-    /// `#krate::Pattern::__from_tables(source, &[..classes..], &[..transitions..], stride,
+    /// `#krate::__private::pattern_tables(source, &[..classes..], &[..transitions..], stride,
     /// start, &[..eoi..], min_chars, max_chars)`, usable in a `const` initializer; an
     /// unbounded `max_chars` is `usize::MAX`.
     fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
@@ -330,7 +330,7 @@ impl Tables {
         let min_chars = Literal::usize_unsuffixed(self.min_chars);
         let max_chars = max_chars_tokens(self.max_chars);
         quote! {
-            #krate::Pattern::__from_tables(
+            #krate::__private::pattern_tables(
                 #source,
                 &[#(#classes),*],
                 &[#(#transitions),*],
@@ -2404,7 +2404,7 @@ mod tests {
         assert_eq!(
             tokens("^aa*"),
             format!(
-                ":: atlas_runtime :: Pattern :: __from_tables (\"^aa*\" , & [{classes}] , \
+                ":: atlas_runtime :: __private :: pattern_tables (\"^aa*\" , & [{classes}] , \
                  & [0 , 0 , 1 , 1 , 0 , 1] , 2 , 2 , & [false , true , false] , 0 , \
                  :: core :: primitive :: usize :: MAX ,)"
             )
@@ -2416,7 +2416,7 @@ mod tests {
                 .to_tokens(&krate, &source("^a+$"))
                 .to_string(),
             format!(
-                ":: atlas_runtime :: Pattern :: __from_tables (\"^a+$\" , & [{classes}] , \
+                ":: atlas_runtime :: __private :: pattern_tables (\"^a+$\" , & [{classes}] , \
                  & [0 , 0 , 1 , 1 , 0 , 2] , 2 , 2 , & [false , true , true] , 1 , \
                  :: core :: primitive :: usize :: MAX ,)"
             )
@@ -2439,7 +2439,7 @@ mod tests {
         assert_eq!(
             tokens("^a+$"),
             format!(
-                ":: atlas_runtime :: Pattern :: __from_run (\"^a+$\" , b\"\" , {} , b\"\" , \
+                ":: atlas_runtime :: __private :: pattern_run (\"^a+$\" , b\"\" , {} , b\"\" , \
                  1 , :: core :: primitive :: usize :: MAX)",
                 table(b"a")
             )
@@ -2447,7 +2447,7 @@ mod tests {
         assert_eq!(
             tokens(r"^mdb_[a-c]{2,3}$"),
             format!(
-                ":: atlas_runtime :: Pattern :: __from_run (\"^mdb_[a-c]{{2,3}}$\" , \
+                ":: atlas_runtime :: __private :: pattern_run (\"^mdb_[a-c]{{2,3}}$\" , \
                  b\"mdb_\" , {} , b\"\" , 2 , 3)",
                 table(b"abc")
             )
@@ -2456,7 +2456,7 @@ mod tests {
         assert_eq!(
             tokens(r"^[é東]{1,2}$"),
             format!(
-                ":: atlas_runtime :: Pattern :: __from_run (\"^[é東]{{1,2}}$\" , b\"\" , {} , \
+                ":: atlas_runtime :: __private :: pattern_run (\"^[é東]{{1,2}}$\" , b\"\" , {} , \
                  {} , 1 , 2)",
                 table(b""),
                 Literal::byte_string(&[0xE9, 0, 0, 0xE9, 0, 0, 0x71, 0x67, 0, 0x71, 0x67, 0])

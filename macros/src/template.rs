@@ -3,6 +3,9 @@
 //! A placeholder may fill a whole segment or share one with literal text, as the official
 //! spec does (`{clientId}:invite`, `{logName}.gz`).
 
+/// What the client puts before every template (`atlas_runtime::API_PREFIX`).
+const API_PREFIX: &str = "/api/atlas/v2";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
     Literal(String),
@@ -13,7 +16,17 @@ pub enum Piece {
 pub fn parse(template: &str) -> (Vec<Piece>, Vec<String>) {
     let mut pieces = Vec::new();
     let mut problems = Vec::new();
-    if !template.starts_with('/') {
+    // A path pasted from the spec would send `/api/atlas/v2/api/atlas/v2/…`.
+    let unprefixed = template.trim_start_matches('/');
+    if let Some(rest) = unprefixed.strip_prefix(API_PREFIX.trim_start_matches('/'))
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        problems.push(format!(
+            "the path template is relative to {API_PREFIX}, which the client adds to every path: \
+             write \"{}\"",
+            if rest.is_empty() { "/" } else { rest }
+        ));
+    } else if !template.starts_with('/') {
         problems.push(format!(
             "the path template must start with `/` (it is relative to /api/atlas/v2): write \"/{}\"",
             template.trim_start_matches('/')
@@ -176,6 +189,17 @@ mod tests {
     #[test]
     fn problems() {
         assert!(bad("orgs/{orgId}")[0].contains("must start with `/`"));
+        assert_eq!(
+            bad("/api/atlas/v2/groups/{groupId}/clusters"),
+            [
+                "the path template is relative to /api/atlas/v2, which the client adds to every path: \
+                 write \"/groups/{groupId}/clusters\""
+            ]
+        );
+        assert_eq!(bad("api/atlas/v2/orgs").len(), 1);
+        assert!(bad("/api/atlas/v2")[0].ends_with("write \"/\""));
+        // Only the whole prefix: `/api/atlas/v2x` is some other path.
+        assert!(parse("/api/atlas/v2x").1.is_empty());
         assert!(bad("/orgs/{orgId")[0].contains("never closed"));
         assert!(bad("/orgs/orgId}")[0].contains("without `{`"));
         assert!(bad("/orgs/{}")[0].contains("empty placeholder"));

@@ -132,10 +132,9 @@ pub struct EndpointInfo {
 }
 
 impl EndpointInfo {
-    /// Used by generated code only.
-    #[doc(hidden)]
+    /// For generated code, through `__private::endpoint_info`.
     #[allow(clippy::too_many_arguments)]
-    pub const fn __new(
+    pub(crate) const fn new(
         method: Method,
         template: &'static str,
         version: Option<&'static str>,
@@ -236,10 +235,9 @@ pub struct ParamInfo {
 }
 
 impl ParamInfo {
-    /// Used by generated code only.
-    #[doc(hidden)]
+    /// For generated code, through `__private::param_info`.
     #[allow(clippy::too_many_arguments)]
-    pub const fn __new(
+    pub(crate) const fn new(
         field: &'static str,
         api_name: &'static str,
         location: Location,

@@ -32,6 +32,10 @@
 
 #![warn(missing_docs)]
 
+// The crate's own `pattern!` constants expand to `::atlas_runtime::__private::…`, as in
+// users' crates.
+extern crate self as atlas_runtime;
+
 mod auth;
 mod client;
 mod credentials;
@@ -39,19 +43,59 @@ mod digest;
 mod endpoint;
 mod env;
 mod error;
+mod ids;
 mod oauth;
 mod options;
 mod paginate;
 mod patch;
 mod pattern;
-mod request;
+pub mod request;
 mod response;
 mod retry;
 mod validate;
-mod value;
+pub mod value;
 
 #[doc = include_str!("../ATTRIBUTE.md")]
 pub use atlas_macros::atlas_endpoint;
+
+/// A [`Pattern`] compiled when the crate is built, as `#[atlas_endpoint]` compiles the
+/// patterns written in a declaration: the same syntax, meaning and errors (ASCII `\d`,
+/// `\w`; search semantics, so anchor with `^…$`). Name it once and use it in
+/// `pattern(name = CONST)` and `#[atlas(pattern = CONST)]`.
+///
+/// ```
+/// use atlas_runtime::{Pattern, pattern};
+///
+/// pub const CLUSTER_NAME: Pattern = pattern!("^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$");
+/// assert!(CLUSTER_NAME.is_match("Cluster0"));
+/// assert!(!CLUSTER_NAME.is_match("-x"));
+/// ```
+///
+/// A pattern the macro cannot compile is a compile error on the literal:
+///
+/// ```compile_fail
+/// const BAD: atlas_runtime::Pattern = atlas_runtime::pattern!("^(a$");
+/// ```
+pub use atlas_macros::pattern;
+
+/// Implements [`ParamText`] for an enum of unit variants, sending each variant as its
+/// serde name (`#[serde(rename = "…")]`, `#[serde(rename_all = "…")]`), so a query or
+/// header field can be of that type with no hand-written impl.
+///
+/// ```
+/// use atlas_runtime::{ParamText, QueryValue};
+///
+/// #[derive(serde::Serialize, QueryValue)]
+/// #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+/// pub enum Granularity {
+///     OneMinute,
+///     #[serde(rename = "PT1H")]
+///     Hour,
+/// }
+/// assert_eq!(Granularity::OneMinute.param_text(), "ONE_MINUTE");
+/// assert_eq!(Granularity::Hour.param_text(), "PT1H");
+/// ```
+pub use atlas_macros::QueryValue;
 
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
@@ -66,28 +110,28 @@ pub use error::{
     ApiError, AuthError, AuthErrorKind, DecodeError, Error, FieldViolation, RateLimit,
     RequestError, TransportError, TransportErrorKind,
 };
+pub use ids::{ClientId, GroupId, IdError, ObjectId, OrgId};
 pub use oauth::{AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore};
 pub use options::RequestOptions;
 pub use paginate::{DEFAULT_PAGE_SIZE, Items, Link, Paged, Pages, Paginated};
 pub use patch::Patch;
 pub use pattern::Pattern;
 pub use request::{
-    API_PREFIX, BodyWriter, DEFAULT_API_VERSION, DEFAULT_BASE_URL, HeaderWriter, PathWriter,
-    QueryWriter, RequestContext, build_request, media_type, resolve_version,
+    API_PREFIX, DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request, media_type,
+    resolve_version,
 };
 pub use response::{decode, decode_response, parse_retry_after};
 pub use retry::{Attempt, RetryPolicy};
 pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
-pub use value::{LengthValue, ParamText, ParamValues, PathSegment, PatternValue, RangeValue};
+pub use value::{ParamText, PathSegment};
 
-/// What generated code names besides the public API. Not a stable interface.
 #[doc(hidden)]
-pub mod __private {
-    pub use serde;
-    pub use serde_json;
-}
+#[path = "private.rs"]
+pub mod __private;
 
-/// The private parsers the fuzz targets (`fuzz/`) exercise. Not a stable interface.
+/// The private parsers the fuzz targets (`fuzz/`) exercise, only in fuzz builds
+/// (`cargo fuzz` sets `--cfg fuzzing`). Not a stable interface.
+#[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod __fuzz {
     pub use crate::digest::{

@@ -2,7 +2,9 @@
 //!
 //! Atlas's PATCH bodies read an absent member as "leave unchanged" and an explicit JSON
 //! `null` as "clear" for nullable fields. `Option` cannot say both, so update requests use
-//! [`Patch`], with `#[serde(skip_serializing_if = "Patch::is_unchanged")]`.
+//! [`Patch`]. In a request declared with `#[atlas_endpoint]`, an unchanged member is left
+//! out with nothing to write; a serde struct of your own says
+//! `#[serde(skip_serializing_if = "Patch::is_unchanged")]`, as below.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -59,6 +61,13 @@ impl<T> Patch<T> {
 impl<T> From<T> for Patch<T> {
     fn from(value: T) -> Self {
         Patch::Set(value)
+    }
+}
+
+/// So a `Patch<String>` setter takes `"text"` as an `Option<String>` one does.
+impl From<&str> for Patch<String> {
+    fn from(value: &str) -> Self {
+        Patch::Set(value.to_string())
     }
 }
 

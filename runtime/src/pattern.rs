@@ -29,7 +29,7 @@ const RANGE_BYTES: usize = 6;
 
 /// A pattern checked at compile time, with what decides it.
 ///
-/// Built only by the macro (through hidden constructors); read by
+/// Built only by the macro and [`pattern!`](crate::pattern!); read by
 /// [`Constraint::Pattern`](crate::Constraint::Pattern).
 #[derive(Clone, Copy)]
 pub struct Pattern {
@@ -78,11 +78,11 @@ struct Tables {
 }
 
 impl Pattern {
-    /// Used by generated code only; the tables come from the macro's DFA builder. A text
-    /// matches when it has `min_chars..=max_chars` chars and the tables accept it.
-    #[doc(hidden)]
+    /// For generated code (through `__private::pattern_tables`); the tables come from the
+    /// macro's DFA builder. A text matches when it has `min_chars..=max_chars` chars and the
+    /// tables accept it.
     #[allow(clippy::too_many_arguments)]
-    pub const fn __from_tables(
+    pub(crate) const fn from_tables(
         source: &'static str,
         classes: &'static [u8; 256],
         transitions: &'static [u16],
@@ -106,7 +106,7 @@ impl Pattern {
         }
     }
 
-    /// Used by generated code only, for a pattern `^ LITERAL? C{m,n} $`: a text matches
+    /// For generated code (through `__private::pattern_run`), for a pattern `^ LITERAL? C{m,n} $`: a text matches
     /// when it starts with `prefix` (UTF-8) and the rest is `min_chars..=max_chars` chars,
     /// each in `C`. `ascii[b]` is 1 when the ASCII char `b` is in `C` and 0 otherwise (0 for
     /// every byte from `0x80` on); `ranges` holds the other chars of `C` as sorted,
@@ -114,8 +114,7 @@ impl Pattern {
     ///
     /// # Panics
     /// At compile time (in a `const`), if the tables are malformed.
-    #[doc(hidden)]
-    pub const fn __from_run(
+    pub(crate) const fn from_run(
         source: &'static str,
         prefix: &'static [u8],
         ascii: &'static [u8; 256],
@@ -342,7 +341,7 @@ mod tests {
         c[b'a' as usize] = 1;
         c
     };
-    const A_PLUS: Pattern = Pattern::__from_tables(
+    const A_PLUS: Pattern = Pattern::from_tables(
         "^a+$",
         &CLASSES,
         &[0, 0, 1, 1, 0, 3, 0, 3],
@@ -355,7 +354,7 @@ mod tests {
 
     /// `^.{2,3}$` (any char, `\n` too) as tables: those of `^.*$` (one class; start(2)
     /// -any-> 2; eoi in 2 matches) and char-count bounds.
-    const ANY_2_3: Pattern = Pattern::__from_tables(
+    const ANY_2_3: Pattern = Pattern::from_tables(
         "^.{2,3}$",
         &[0; 256],
         &[0, 1, 2],
@@ -386,10 +385,9 @@ mod tests {
     const LOWER: [u8; 256] = table(&[(b'a', b'z')]);
 
     /// `^([a-f0-9]{24})$` as the macro emits it.
-    const OBJECT_ID: Pattern =
-        Pattern::__from_run("^([a-f0-9]{24})$", b"", &HEX_LOWER, b"", 24, 24);
+    const OBJECT_ID: Pattern = Pattern::from_run("^([a-f0-9]{24})$", b"", &HEX_LOWER, b"", 24, 24);
     /// `^mdb_sa_id_[a-fA-F\d]{24}$`.
-    const CLIENT_ID: Pattern = Pattern::__from_run(
+    const CLIENT_ID: Pattern = Pattern::from_run(
         r"^mdb_sa_id_[a-fA-F\d]{24}$",
         b"mdb_sa_id_",
         &HEX,
@@ -398,7 +396,7 @@ mod tests {
         24,
     );
     /// `^é:[a-zé東𝟘]{2,3}$`: a non-ASCII prefix, and chars of 1 to 4 bytes in the class.
-    const MIXED: Pattern = Pattern::__from_run(
+    const MIXED: Pattern = Pattern::from_run(
         "^é:[a-zé東𝟘]{2,3}$",
         "é:".as_bytes(),
         &LOWER,
@@ -411,7 +409,7 @@ mod tests {
         3,
     );
     /// `^[a-z\x{80}-\x{10FFFF}]*$`: every non-ASCII char, no bound.
-    const ANY_NON_ASCII: Pattern = Pattern::__from_run(
+    const ANY_NON_ASCII: Pattern = Pattern::from_run(
         r"^[a-z\x{80}-\x{10FFFF}]*$",
         b"",
         &LOWER,
@@ -583,12 +581,12 @@ mod tests {
             t[0xC3] = 1;
             t
         };
-        let _ = Pattern::__from_run("x", b"", &BAD, b"", 0, 1);
+        let _ = Pattern::from_run("x", b"", &BAD, b"", 0, 1);
     }
 
     #[test]
     #[should_panic(expected = "malformed pattern ranges")]
     fn rejects_truncated_ranges() {
-        let _ = Pattern::__from_run("x", b"", &LOWER, &[0x80, 0, 0, 0xFF], 0, 1);
+        let _ = Pattern::from_run("x", b"", &LOWER, &[0x80, 0, 0, 0xFF], 0, 1);
     }
 }

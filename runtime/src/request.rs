@@ -79,8 +79,8 @@ impl PathWriter {
     }
 
     /// A path value that is already percent-encoded (`192.0.2.0%2F24`): its `%` escapes
-    /// are kept, anything else unsafe is still escaped. Validation has refused `/`, `?`,
-    /// `#` and broken escapes.
+    /// are kept, anything else unsafe is still escaped. Validation has refused raw `/`,
+    /// `?`, `#`, broken escapes, and values that decode to `?`, `#` or a dot segment.
     pub fn encoded_segment<T: PathSegment + ?Sized>(&mut self, value: &T) {
         self.path
             .extend(utf8_percent_encode(&value.to_segment(), ENCODED_COMPONENT));

@@ -44,9 +44,11 @@ pub struct Violation {
 pub enum Rule {
     /// A path value was empty.
     EmptyPathValue,
-    /// A path value of `.` or `..`, which would change the route.
+    /// A path value of `.` or `..`, which would change the route; for a value sent already
+    /// encoded, once decoded (`%2e%2e`), or any piece of it between `%2F`s.
     DotSegment,
-    /// An already-encoded path value with `/`, `?`, `#` or a bad `%` escape.
+    /// An already-encoded path value with a raw `/`, `?` or `#`, a bad `%` escape, or an
+    /// escape that decodes to `?` or `#`.
     EscapesSegment,
     /// The value does not contain a match of the pattern.
     Pattern(&'static str),
@@ -78,12 +80,13 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rule::EmptyPathValue => f.write_str("must not be empty"),
-            Rule::DotSegment => {
-                f.write_str("must not be `.` or `..`, which would change the route")
-            }
+            Rule::DotSegment => f.write_str(
+                "must not be `.` or `..` (also once percent-decoded, or between `%2F`s), which \
+                 would change the route",
+            ),
             Rule::EscapesSegment => f.write_str(
-                "is sent already percent-encoded, so it must not contain `/`, `?`, `#` or a `%` \
-                 that does not start an escape like `%2F`",
+                "is sent already percent-encoded, so it must not contain `/`, `?` or `#` (raw, \
+                 or `?`/`#` escaped) or a `%` that does not start an escape like `%2F`",
             ),
             Rule::Pattern(p) => write!(f, "must match the pattern {p}"),
             Rule::Range { min, max } => {
@@ -176,7 +179,8 @@ impl ValidationError {
     }
 }
 
-/// Collects violations; what generated `validate()` bodies call.
+/// Collects violations: generated `validate()` bodies fill one (through
+/// `__private`), and a `validate_with` function adds its own with [`custom`](Self::custom).
 #[derive(Debug, Default)]
 pub struct Validator {
     violations: Vec<Violation>,
@@ -203,7 +207,7 @@ impl Validator {
 
     /// A path value: not empty, not a dot segment, well-formed if already encoded, and
     /// matching every pattern of the parameter.
-    pub fn path<T: PathSegment + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
+    pub(crate) fn path<T: PathSegment + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
         let text = value.to_segment();
         if text.is_empty() {
             self.push(param, Rule::EmptyPathValue, String::new);
@@ -213,14 +217,21 @@ impl Validator {
             self.push(param, Rule::DotSegment, || text.to_string());
             return;
         }
-        if param.encoded && !is_encoded_segment(&text) {
-            self.push(param, Rule::EscapesSegment, || text.to_string());
+        if param.encoded {
+            // Decode, then check what a server will see: `%2e%2e` is `..` to it.
+            match check_encoded(&text) {
+                Ok(()) => {}
+                Err(rule) => {
+                    self.push(param, rule, || text.to_string());
+                    return;
+                }
+            }
         }
         self.patterns(param, &text);
     }
 
     /// A header value: no control characters (a value cannot smuggle in a header).
-    pub fn header<T: ParamValues + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
+    pub(crate) fn header<T: ParamValues + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
         value.each_value(&mut |text| {
             if text.chars().any(|c| c.is_control()) {
                 self.push(param, Rule::HeaderValue, || text.to_string());
@@ -229,8 +240,14 @@ impl Validator {
     }
 
     /// Every pattern of the parameter, on each text the value holds (`None` holds none).
-    pub fn pattern<T: PatternValue + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
+    pub(crate) fn pattern<T: PatternValue + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
         value.each_text(&mut |text| self.patterns(param, text));
+    }
+
+    /// Every pattern of the parameter, on one value of a query or header field whose type
+    /// carries its rule ([`ParamValues::PATTERN`]).
+    pub(crate) fn text(&mut self, param: &ParamInfo, text: &str) {
+        self.patterns(param, text);
     }
 
     #[inline]
@@ -245,7 +262,7 @@ impl Validator {
     }
 
     /// Every range of the parameter (`None` is in range).
-    pub fn range<T: RangeValue + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
+    pub(crate) fn range<T: RangeValue + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
         let Some(n) = value.number() else { return };
         for c in param.constraints {
             if let Constraint::Range { min, max } = *c
@@ -257,7 +274,7 @@ impl Validator {
     }
 
     /// Every length rule of the parameter (characters of a string, items of a sequence).
-    pub fn length<T: LengthValue + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
+    pub(crate) fn length<T: LengthValue + ?Sized>(&mut self, param: &ParamInfo, value: &T) {
         let Some(actual) = value.length() else { return };
         for c in param.constraints {
             if let Constraint::Length { min, max } = *c
@@ -319,8 +336,29 @@ fn below(n: Number, b: Bound) -> bool {
     }
 }
 
-/// An already-encoded value stays inside its segment: no `/ ? #`, and every `%` starts
-/// a two-hex-digit escape.
+/// An already-encoded value stays inside its segment once a server decodes it: written
+/// with no raw `/ ? #` and only whole `%XX` escapes ([`Rule::EscapesSegment`]), it decodes
+/// to no `?` or `#` ([`Rule::EscapesSegment`]) and to no `.` or `..`, whole or between
+/// `%2F`s, which a server that decodes `%2F` before routing would resolve
+/// ([`Rule::DotSegment`]).
+pub(crate) fn check_encoded(text: &str) -> Result<(), Rule> {
+    if !is_encoded_segment(text) {
+        return Err(Rule::EscapesSegment);
+    }
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(text).collect();
+    if decoded.iter().any(|b| matches!(b, b'?' | b'#')) {
+        return Err(Rule::EscapesSegment);
+    }
+    if decoded
+        .split(|&b| b == b'/')
+        .any(|piece| piece == b"." || piece == b"..")
+    {
+        return Err(Rule::DotSegment);
+    }
+    Ok(())
+}
+
+/// Written with no `/ ? #`, and every `%` starts a two-hex-digit escape.
 fn is_encoded_segment(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -386,6 +424,45 @@ mod tests {
         assert!(!is_encoded_segment("a%zz"));
         assert!(!is_encoded_segment("a?b"));
         assert!(!is_encoded_segment("a#b"));
+    }
+
+    #[test]
+    fn encoded_values_are_checked_decoded() {
+        for ok in [
+            "192.0.2.0%2F24",
+            "10.0.0.1",
+            "a%2eb",
+            "...",
+            "%2e%2e%2e",
+            "%25",
+            "x%2F.y",
+        ] {
+            assert_eq!(check_encoded(ok), Ok(()), "{ok}");
+        }
+        for dots in [
+            ".",
+            "..",
+            "%2e",
+            "%2E",
+            "%2e%2e",
+            "%2E%2E",
+            ".%2e",
+            "%2e.",
+            "..%2Fx",
+            "x%2F..",
+            "a%2f.%2fb",
+        ] {
+            assert_eq!(check_encoded(dots), Err(Rule::DotSegment), "{dots}");
+        }
+        for escapes in [
+            "a/b", "a?b", "a#b", "a%3Fb", "a%3fb", "a%23b", "%", "%2", "%zz",
+        ] {
+            assert_eq!(
+                check_encoded(escapes),
+                Err(Rule::EscapesSegment),
+                "{escapes}"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use crate::endpoint::Number;
+use crate::pattern::Pattern;
 
 /// A value that can fill one `{placeholder}` of a path template.
 ///
@@ -17,6 +18,12 @@ use crate::endpoint::Number;
     note = "path fields take `String`, `&str`, `Cow<str>` or an integer type"
 )]
 pub trait PathSegment {
+    /// The rule every value of the type follows, for types that carry one ([`OrgId`](crate::OrgId),
+    /// [`ClientId`](crate::ClientId), …): a path field of the type is checked against it
+    /// in `validate()` and shows it in its [`ParamInfo`](crate::ParamInfo) with no
+    /// `pattern(…)` in the declaration.
+    const PATTERN: Option<Pattern> = None;
+
     /// The unencoded text of the segment.
     fn to_segment(&self) -> Cow<'_, str>;
 }
@@ -28,6 +35,9 @@ pub trait PathSegment {
     note = "implement `atlas_runtime::ParamText` for your own types (enums of fixed names, say)"
 )]
 pub trait ParamText {
+    /// The rule every value of the type follows, as [`PathSegment::PATTERN`].
+    const PATTERN: Option<Pattern> = None;
+
     /// The unencoded text.
     fn param_text(&self) -> Cow<'_, str>;
 }
@@ -40,6 +50,9 @@ pub trait ParamText {
     note = "implement `atlas_runtime::ParamText` for your own scalar types"
 )]
 pub trait ParamValues {
+    /// The rule each value follows, from its [`ParamText::PATTERN`].
+    const PATTERN: Option<Pattern> = None;
+
     /// Calls `f` once per value to send (zero times for `None`).
     fn each_value(&self, f: &mut dyn FnMut(&str));
 }
@@ -163,24 +176,28 @@ impl ParamText for jiff::Timestamp {
 // ---- wrappers ----
 
 impl<T: PathSegment + ?Sized> PathSegment for &T {
+    const PATTERN: Option<Pattern> = T::PATTERN;
     fn to_segment(&self) -> Cow<'_, str> {
         (**self).to_segment()
     }
 }
 
 impl<T: ParamText + ?Sized> ParamText for &T {
+    const PATTERN: Option<Pattern> = T::PATTERN;
     fn param_text(&self) -> Cow<'_, str> {
         (**self).param_text()
     }
 }
 
 impl<T: ParamText> ParamValues for T {
+    const PATTERN: Option<Pattern> = T::PATTERN;
     fn each_value(&self, f: &mut dyn FnMut(&str)) {
         f(&self.param_text())
     }
 }
 
 impl<T: ParamText> ParamValues for Option<T> {
+    const PATTERN: Option<Pattern> = T::PATTERN;
     fn each_value(&self, f: &mut dyn FnMut(&str)) {
         if let Some(v) = self {
             f(&v.param_text())
@@ -189,18 +206,21 @@ impl<T: ParamText> ParamValues for Option<T> {
 }
 
 impl<T: ParamText> ParamValues for Vec<T> {
+    const PATTERN: Option<Pattern> = T::PATTERN;
     fn each_value(&self, f: &mut dyn FnMut(&str)) {
         self.iter().for_each(|v| f(&v.param_text()))
     }
 }
 
 impl<T: ParamText> ParamValues for [T] {
+    const PATTERN: Option<Pattern> = T::PATTERN;
     fn each_value(&self, f: &mut dyn FnMut(&str)) {
         self.iter().for_each(|v| f(&v.param_text()))
     }
 }
 
 impl<T: ParamText> ParamValues for Option<Vec<T>> {
+    const PATTERN: Option<Pattern> = T::PATTERN;
     fn each_value(&self, f: &mut dyn FnMut(&str)) {
         if let Some(v) = self {
             v.each_value(f)

@@ -1,7 +1,8 @@
 //! IP access lists of service accounts: the addresses a Service Account may call the API
 //! from.
 
-use atlas_runtime::{Paginated, PatternValue, atlas_endpoint};
+use atlas_runtime::value::PatternValue;
+use atlas_runtime::{Paginated, atlas_endpoint};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
