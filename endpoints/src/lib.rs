@@ -101,10 +101,10 @@ mod tests {
             for p in info.params {
                 let patterns: Vec<&str> = p.patterns().map(|x| x.source()).collect();
                 let expected: &[&str] = match p.api_name {
-                    "orgId" | "groupId" => &[OBJECT_ID_PATTERN],
-                    "clientId" => &[CLIENT_ID_PATTERN],
-                    "ipAddress" => &[IP_ADDRESS_PATH_PATTERN],
-                    "name" | "description" => &[NAME_PATTERN],
+                    "orgId" | "groupId" => &[OBJECT_ID_PATTERN.source()],
+                    "clientId" => &[CLIENT_ID_PATTERN.source()],
+                    "ipAddress" => &[IP_ADDRESS_PATH_PATTERN.source()],
+                    "name" | "description" => &[NAME_PATTERN.source()],
                     "entries" => continue,
                     _ => &[],
                 };

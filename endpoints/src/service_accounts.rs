@@ -99,6 +99,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use atlas_runtime::{Pattern, pattern};
+
 mod access_list;
 mod accounts;
 mod projects;
@@ -124,13 +126,18 @@ pub use secrets::{
     DeleteGroupServiceAccountSecret, DeleteOrgServiceAccountSecret, ServiceAccountSecret,
 };
 
-/// The pattern of every 24-hex-digit id (`orgId`, `groupId`, secret ids).
-pub const OBJECT_ID_PATTERN: &str = "^([a-f0-9]{24})$";
-/// The pattern of a service account's client id.
-pub const CLIENT_ID_PATTERN: &str = r"^mdb_sa_id_[a-fA-F\d]{24}$";
+/// The pattern of every 24-hex-digit id (`orgId`, `groupId`, secret ids), carried by
+/// [`OrgId`](atlas_runtime::OrgId), [`GroupId`](atlas_runtime::GroupId) and
+/// [`ObjectId`](atlas_runtime::ObjectId).
+pub const OBJECT_ID_PATTERN: Pattern = atlas_runtime::ObjectId::PATTERN;
+/// The pattern of a service account's client id, carried by
+/// [`ClientId`](atlas_runtime::ClientId).
+pub const CLIENT_ID_PATTERN: Pattern = atlas_runtime::ClientId::PATTERN;
 /// The pattern of names and descriptions of service accounts (names have 1 to 64 chars,
 /// descriptions 1 to 250).
-pub const NAME_PATTERN: &str = r"^[\p{L}\p{N}\-_.,' ]*$";
+pub const NAME_PATTERN: Pattern = pattern!(r"^[\p{L}\p{N}\-_.,' ]*$");
 /// The spec's pattern of the access-list delete endpoints' `{ipAddress}`, an address or
 /// an already-encoded range.
-pub const IP_ADDRESS_PATH_PATTERN: &str = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$";
+pub const IP_ADDRESS_PATH_PATTERN: Pattern = pattern!(
+    r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$"
+);

@@ -2,9 +2,11 @@
 //! from.
 
 use atlas_runtime::value::PatternValue;
-use atlas_runtime::{Paginated, atlas_endpoint};
+use atlas_runtime::{ClientId, GroupId, OrgId, Paginated, Pattern, atlas_endpoint, pattern};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+use super::IP_ADDRESS_PATH_PATTERN;
 
 /// The spec's pattern of a `cidrBlock` (an IPv4 or IPv6 range), as is.
 pub const CIDR_BLOCK_PATTERN: &str = r"^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$";
@@ -48,11 +50,13 @@ pub const IP_ADDRESS_PATTERN: &str = r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(2
 // A test compares both with the plain patterns on many addresses.
 
 /// The create endpoints' check of `cidrBlock` entries (other entries pass it).
-#[cfg(test)]
-const TAGGED_CIDR_BLOCK_PATTERN: &str = r"^cidrBlock=((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$|^ipAddress=";
+const TAGGED_CIDR_BLOCK_PATTERN: Pattern = pattern!(
+    r"^cidrBlock=((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$|^ipAddress="
+);
 /// The create endpoints' check of `ipAddress` entries (other entries pass it).
-#[cfg(test)]
-const TAGGED_IP_ADDRESS_PATTERN: &str = r"^ipAddress=((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|^ipAddress=(?s:.)*([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$|^cidrBlock=";
+const TAGGED_IP_ADDRESS_PATTERN: Pattern = pattern!(
+    r"^ipAddress=((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|^ipAddress=(?s:.)*([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$|^cidrBlock="
+);
 
 /// One entry to add to a Service Account's access list (the writable part of the spec's
 /// `ServiceAccountIPAccessListEntry`): a range or a single address, never both, never
@@ -203,14 +207,13 @@ impl ServiceAccountIpAccessListEntry {
 /// ```
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
     version = "2024-08-05", response = Paginated<ServiceAccountIpAccessListEntry>, paginated,
-    operation_id = "listOrgServiceAccountAccessList",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    operation_id = "listOrgServiceAccountAccessList")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListOrgServiceAccountAccessList {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Whether the answer carries `totalCount` (Atlas's default: `true`).
     #[atlas(query)]
     pub include_count: Option<bool>,
@@ -250,20 +253,19 @@ pub struct ListOrgServiceAccountAccessList {
 /// ```
 #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
     version = "2024-08-05", response = Paginated<ServiceAccountIpAccessListEntry>,
-    operation_id = "createOrgServiceAccountAccessList",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    operation_id = "createOrgServiceAccountAccessList")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateOrgServiceAccountAccessList {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The entries to add: the whole body, at most 200.
     #[atlas(
         body,
         length(max = 200),
-        pattern = r"^cidrBlock=((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$|^ipAddress=",
-        pattern = r"^ipAddress=((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|^ipAddress=(?s:.)*([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$|^cidrBlock="
+        pattern = TAGGED_CIDR_BLOCK_PATTERN,
+        pattern = TAGGED_IP_ADDRESS_PATTERN
     )]
     pub entries: Vec<AccessListEntry>,
     /// Whether the answer carries `totalCount` (Atlas's default: `true`).
@@ -307,18 +309,14 @@ pub struct CreateOrgServiceAccountAccessList {
     "/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
     version = "2024-08-05",
     operation_id = "deleteOrgServiceAccountAccessListEntry",
-    pattern(
-        orgId = "^([a-f0-9]{24})$",
-        clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$",
-        ipAddress = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$"
-    )
+    pattern(ipAddress = IP_ADDRESS_PATH_PATTERN)
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteOrgServiceAccountAccessListEntry {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The address or range, already percent-encoded (`192.0.2.0%2F24`).
     #[atlas(path, encoded)]
     pub ip_address: String,
@@ -351,14 +349,13 @@ pub struct DeleteOrgServiceAccountAccessListEntry {
 /// ```
 #[atlas_endpoint(GET, "/groups/{groupId}/serviceAccounts/{clientId}/accessList",
     version = "2024-08-05", response = Paginated<ServiceAccountIpAccessListEntry>, paginated,
-    operation_id = "listGroupServiceAccountAccessList",
-    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    operation_id = "listGroupServiceAccountAccessList")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListGroupServiceAccountAccessList {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Whether the answer carries `totalCount` (Atlas's default: `true`).
     #[atlas(query)]
     pub include_count: Option<bool>,
@@ -396,20 +393,19 @@ pub struct ListGroupServiceAccountAccessList {
 /// ```
 #[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts/{clientId}/accessList",
     version = "2024-08-05", response = Paginated<ServiceAccountIpAccessListEntry>,
-    operation_id = "createGroupServiceAccountAccessList",
-    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    operation_id = "createGroupServiceAccountAccessList")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateGroupServiceAccountAccessList {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The entries to add: the whole body, at most 200.
     #[atlas(
         body,
         length(max = 200),
-        pattern = r"^cidrBlock=((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$|^ipAddress=",
-        pattern = r"^ipAddress=((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|^ipAddress=(?s:.)*([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$|^cidrBlock="
+        pattern = TAGGED_CIDR_BLOCK_PATTERN,
+        pattern = TAGGED_IP_ADDRESS_PATTERN
     )]
     pub entries: Vec<AccessListEntry>,
     /// Whether the answer carries `totalCount` (Atlas's default: `true`).
@@ -450,18 +446,14 @@ pub struct CreateGroupServiceAccountAccessList {
     "/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
     version = "2024-08-05",
     operation_id = "deleteGroupServiceAccountAccessListEntry",
-    pattern(
-        groupId = "^([a-f0-9]{24})$",
-        clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$",
-        ipAddress = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$"
-    )
+    pattern(ipAddress = IP_ADDRESS_PATH_PATTERN)
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteGroupServiceAccountAccessListEntry {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The address or range, already percent-encoded (`192.0.2.0%2F24`).
     #[atlas(path, encoded)]
     pub ip_address: String,
@@ -471,8 +463,8 @@ pub struct DeleteGroupServiceAccountAccessListEntry {
 mod tests {
     use super::*;
 
-    /// The tagged patterns the create endpoints declare are the consts above (the
-    /// attribute needs literals, so the text is written twice).
+    /// The tagged patterns the create endpoints declare are the consts above, and are
+    /// the plain patterns with their tags.
     #[test]
     fn declared_patterns_are_the_documented_ones() {
         for info in [
@@ -483,7 +475,10 @@ mod tests {
             let sources: Vec<&str> = param.patterns().map(|p| p.source()).collect();
             assert_eq!(
                 sources,
-                [TAGGED_CIDR_BLOCK_PATTERN, TAGGED_IP_ADDRESS_PATTERN]
+                [
+                    TAGGED_CIDR_BLOCK_PATTERN.source(),
+                    TAGGED_IP_ADDRESS_PATTERN.source()
+                ]
             );
         }
         let ipv4 =
@@ -491,14 +486,14 @@ mod tests {
         let ipv6 = r"([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
         assert_eq!(IP_ADDRESS_PATTERN, format!("{ipv4}|{ipv6}"));
         assert_eq!(
-            TAGGED_IP_ADDRESS_PATTERN,
+            TAGGED_IP_ADDRESS_PATTERN.source(),
             format!(
                 "^ipAddress={}|^ipAddress=(?s:.)*{ipv6}|^cidrBlock=",
                 &ipv4[1..]
             )
         );
         assert_eq!(
-            TAGGED_CIDR_BLOCK_PATTERN,
+            TAGGED_CIDR_BLOCK_PATTERN.source(),
             format!("^cidrBlock={}|^ipAddress=", &CIDR_BLOCK_PATTERN[1..])
         );
     }

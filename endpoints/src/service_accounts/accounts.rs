@@ -1,11 +1,11 @@
 //! Service accounts themselves: list, create, get, update, delete, in an organization and
 //! in a project.
 
-use atlas_runtime::{Paginated, Patch, atlas_endpoint};
+use atlas_runtime::{ClientId, GroupId, OrgId, Paginated, Patch, atlas_endpoint};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{OrgRole, ServiceAccountSecret};
+use super::{NAME_PATTERN, OrgRole, ServiceAccountSecret};
 
 // ---- organization ----
 
@@ -40,12 +40,11 @@ use super::{OrgRole, ServiceAccountSecret};
 /// ```
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts", version = "2024-08-05",
     response = Paginated<OrgServiceAccount>, paginated,
-    operation_id = "listOrgServiceAccounts",
-    pattern(orgId = "^([a-f0-9]{24})$"))]
+    operation_id = "listOrgServiceAccounts")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListOrgServiceAccounts {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// Number of items per page, 1 to 500 (Atlas's default: 100).
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
@@ -84,18 +83,17 @@ pub struct ListOrgServiceAccounts {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts", version = "2024-08-05",
-    response = OrgServiceAccount, operation_id = "createOrgServiceAccount",
-    pattern(orgId = "^([a-f0-9]{24})$"))]
+    response = OrgServiceAccount, operation_id = "createOrgServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateOrgServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// Human-readable name, 1 to 64 letters, digits, spaces and `-_.,'`; need not be
     /// unique.
-    #[atlas(length(min = 1, max = 64), pattern = r"^[\p{L}\p{N}\-_.,' ]*$")]
+    #[atlas(length(min = 1, max = 64), pattern = NAME_PATTERN)]
     pub name: String,
     /// Human-readable description, 1 to 250 letters, digits, spaces and `-_.,'`.
-    #[atlas(length(min = 1, max = 250), pattern = r"^[\p{L}\p{N}\-_.,' ]*$")]
+    #[atlas(length(min = 1, max = 250), pattern = NAME_PATTERN)]
     pub description: String,
     /// Organization roles; at least one.
     #[atlas(length(min = 1))]
@@ -126,14 +124,13 @@ pub struct CreateOrgServiceAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts/{clientId}", version = "2024-08-05",
-    response = OrgServiceAccount, operation_id = "getOrgServiceAccount",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    response = OrgServiceAccount, operation_id = "getOrgServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetOrgServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
 }
 
 /// Update One Organization Service Account.
@@ -165,33 +162,27 @@ pub struct GetOrgServiceAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(PATCH, "/orgs/{orgId}/serviceAccounts/{clientId}", version = "2024-08-05",
-    response = OrgServiceAccount, operation_id = "updateOrgServiceAccount",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    response = OrgServiceAccount, operation_id = "updateOrgServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateOrgServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// New name (1 to 64 letters, digits, spaces and `-_.,'`), `null`, or left unchanged.
-    #[serde(skip_serializing_if = "atlas_runtime::Patch::is_unchanged")]
     #[atlas(
-        default,
         length(min = 1, max = 64),
-        pattern = r"^[\p{L}\p{N}\-_.,' ]*$"
+        pattern = NAME_PATTERN
     )]
     pub name: Patch<String>,
     /// New description (1 to 250 letters, digits, spaces and `-_.,'`), `null`, or left
     /// unchanged.
-    #[serde(skip_serializing_if = "atlas_runtime::Patch::is_unchanged")]
     #[atlas(
-        default,
         length(min = 1, max = 250),
-        pattern = r"^[\p{L}\p{N}\-_.,' ]*$"
+        pattern = NAME_PATTERN
     )]
     pub description: Patch<String>,
     /// The new set of organization roles; left unchanged while `None`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrgRole>>,
 }
 
@@ -216,15 +207,14 @@ pub struct UpdateOrgServiceAccount {
     DELETE,
     "/orgs/{orgId}/serviceAccounts/{clientId}",
     version = "2024-08-05",
-    operation_id = "deleteOrgServiceAccount",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$")
+    operation_id = "deleteOrgServiceAccount"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteOrgServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
 }
 
 // ---- project ----
@@ -250,12 +240,11 @@ pub struct DeleteOrgServiceAccount {
 /// ```
 #[atlas_endpoint(GET, "/groups/{groupId}/serviceAccounts", version = "2024-08-05",
     response = Paginated<GroupServiceAccount>, paginated,
-    operation_id = "listGroupServiceAccounts",
-    pattern(groupId = "^([a-f0-9]{24})$"))]
+    operation_id = "listGroupServiceAccounts")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListGroupServiceAccounts {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// Number of items per page, 1 to 500 (Atlas's default: 100).
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
@@ -292,18 +281,17 @@ pub struct ListGroupServiceAccounts {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts", version = "2024-08-05",
-    response = GroupServiceAccount, operation_id = "createGroupServiceAccount",
-    pattern(groupId = "^([a-f0-9]{24})$"))]
+    response = GroupServiceAccount, operation_id = "createGroupServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// Human-readable name, 1 to 64 letters, digits, spaces and `-_.,'`; need not be
     /// unique.
-    #[atlas(length(min = 1, max = 64), pattern = r"^[\p{L}\p{N}\-_.,' ]*$")]
+    #[atlas(length(min = 1, max = 64), pattern = NAME_PATTERN)]
     pub name: String,
     /// Human-readable description, 1 to 250 letters, digits, spaces and `-_.,'`.
-    #[atlas(length(min = 1, max = 250), pattern = r"^[\p{L}\p{N}\-_.,' ]*$")]
+    #[atlas(length(min = 1, max = 250), pattern = NAME_PATTERN)]
     pub description: String,
     /// Project roles (`GROUP_READ_ONLY`, …: plain strings in the spec); at least one.
     #[atlas(length(min = 1))]
@@ -334,14 +322,13 @@ pub struct CreateGroupServiceAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(GET, "/groups/{groupId}/serviceAccounts/{clientId}", version = "2024-08-05",
-    response = GroupServiceAccount, operation_id = "getGroupServiceAccount",
-    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    response = GroupServiceAccount, operation_id = "getGroupServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
 }
 
 /// Update One Project Service Account.
@@ -366,33 +353,27 @@ pub struct GetGroupServiceAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(PATCH, "/groups/{groupId}/serviceAccounts/{clientId}", version = "2024-08-05",
-    response = GroupServiceAccount, operation_id = "updateGroupServiceAccount",
-    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    response = GroupServiceAccount, operation_id = "updateGroupServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// New name (1 to 64 letters, digits, spaces and `-_.,'`), `null`, or left unchanged.
-    #[serde(skip_serializing_if = "atlas_runtime::Patch::is_unchanged")]
     #[atlas(
-        default,
         length(min = 1, max = 64),
-        pattern = r"^[\p{L}\p{N}\-_.,' ]*$"
+        pattern = NAME_PATTERN
     )]
     pub name: Patch<String>,
     /// New description (1 to 250 letters, digits, spaces and `-_.,'`), `null`, or left
     /// unchanged.
-    #[serde(skip_serializing_if = "atlas_runtime::Patch::is_unchanged")]
     #[atlas(
-        default,
         length(min = 1, max = 250),
-        pattern = r"^[\p{L}\p{N}\-_.,' ]*$"
+        pattern = NAME_PATTERN
     )]
     pub description: Patch<String>,
     /// The new set of project roles; left unchanged while `None`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
 
@@ -418,15 +399,14 @@ pub struct UpdateGroupServiceAccount {
     DELETE,
     "/groups/{groupId}/serviceAccounts/{clientId}",
     version = "2024-08-05",
-    operation_id = "deleteGroupServiceAccount",
-    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$")
+    operation_id = "deleteGroupServiceAccount"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
 }
 
 // ---- models ----

@@ -1,6 +1,6 @@
 //! Projects of a service account: assign one to a project, list its projects.
 
-use atlas_runtime::{Paginated, atlas_endpoint};
+use atlas_runtime::{ClientId, GroupId, OrgId, Paginated, atlas_endpoint};
 use serde::{Deserialize, Serialize};
 
 use super::GroupServiceAccount;
@@ -31,14 +31,13 @@ use super::GroupServiceAccount;
 /// ```
 #[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts/{clientId}:invite",
     version = "2024-08-05", response = GroupServiceAccount,
-    operation_id = "inviteGroupServiceAccount",
-    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    operation_id = "inviteGroupServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InviteGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// The project roles to give (`GROUP_READ_ONLY`, …); at least one, each once (the
     /// spec's `uniqueItems`).
     #[atlas(length(min = 1), validate_with = "each_once")]
@@ -79,14 +78,13 @@ fn each_once(roles: &[String], param: &atlas_runtime::ParamInfo, v: &mut atlas_r
 /// ```
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts/{clientId}/groups",
     version = "2024-08-05", response = Paginated<ServiceAccountGroup>, paginated,
-    operation_id = "getOrgServiceAccountGroups",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    operation_id = "getOrgServiceAccountGroups")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetOrgServiceAccountGroups {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Number of items per page, 1 to 500 (Atlas's default: 100).
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,

@@ -1,6 +1,6 @@
 //! Secrets of a service account: create (the plaintext is shown once) and delete.
 
-use atlas_runtime::atlas_endpoint;
+use atlas_runtime::{ClientId, GroupId, OrgId, atlas_endpoint};
 use jiff::Timestamp;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -51,14 +51,13 @@ use serde::Deserialize;
 /// ```
 #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
     version = "2024-08-05", response = ServiceAccountSecret,
-    operation_id = "createOrgServiceAccountSecret",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    operation_id = "createOrgServiceAccountSecret")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateOrgServiceAccountSecret {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Hours until the new secret expires; more than 0, and within the organization's
     /// allowed range (decided by Atlas).
     #[atlas(range(exclusive_min = 0))]
@@ -91,15 +90,14 @@ pub struct CreateOrgServiceAccountSecret {
     DELETE,
     "/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
     version = "2024-08-05",
-    operation_id = "deleteOrgServiceAccountSecret",
-    pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$")
+    operation_id = "deleteOrgServiceAccountSecret"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteOrgServiceAccountSecret {
     /// Unique 24-hexadecimal digit string that identifies the organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Unique 24-hexadecimal digit string that identifies the secret.
     pub secret_id: String,
 }
@@ -129,14 +127,13 @@ pub struct DeleteOrgServiceAccountSecret {
 /// ```
 #[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts/{clientId}/secrets",
     version = "2024-08-05", response = ServiceAccountSecret,
-    operation_id = "createGroupServiceAccountSecret",
-    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+    operation_id = "createGroupServiceAccountSecret")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateGroupServiceAccountSecret {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Hours until the new secret expires; more than 0, and within the organization's
     /// allowed range (decided by Atlas).
     #[atlas(range(exclusive_min = 0))]
@@ -168,15 +165,14 @@ pub struct CreateGroupServiceAccountSecret {
     DELETE,
     "/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}",
     version = "2024-08-05",
-    operation_id = "deleteGroupServiceAccountSecret",
-    pattern(groupId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$")
+    operation_id = "deleteGroupServiceAccountSecret"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteGroupServiceAccountSecret {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The Client ID of the Service Account.
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Unique 24-hexadecimal digit string that identifies the secret.
     pub secret_id: String,
 }
