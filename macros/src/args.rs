@@ -351,6 +351,20 @@ mod tests {
     }
 
     #[test]
+    fn named_patterns() {
+        let cx = Ctxt::default();
+        let a = parse(
+            &cx,
+            quote!(GET, "/a/{x}/{y}", pattern(x = crate::X_PATTERN, y = "^y$")),
+        );
+        assert!(!cx.has_errors());
+        assert!(matches!(&a.patterns[0].1, PatternArg::Named(p) if p.segments.len() == 2));
+        assert!(matches!(&a.patterns[1].1, PatternArg::Lit(l) if l.value() == "^y$"));
+        let e = errors(quote!(GET, "/a/{x}", pattern(x = 5)));
+        assert!(e[0].contains("the name of a `Pattern` constant"), "{e:?}");
+    }
+
+    #[test]
     fn every_error_at_once() {
         let e = errors(quote!(
             FETCH,

@@ -2,7 +2,9 @@
 //! request struct. Use it through `atlas_runtime::atlas_endpoint`, where it is documented.
 //!
 //! The crate is split the serde_derive way: `args` and `fields` parse, `template` and
-//! `model` check, `pattern` compiles regexes to character runs or DFA tables, `expand` emits. Every
+//! `model` check, `pattern` compiles regexes to character runs or DFA tables, `expand` emits
+//! (and, after an error, a fallback `new`/setters/`send`). `pattern!` and
+//! `#[derive(QueryValue)]` (`query_value`) are the two small macros beside it. Every
 //! problem is collected in a `ctxt::Ctxt` and reported at once, on its own token, and
 //! the struct is always emitted so the rest of the crate still compiles.
 

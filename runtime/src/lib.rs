@@ -3,18 +3,18 @@
 //! Declare an endpoint with [`atlas_endpoint`], send it with a [`Client`]:
 //!
 //! ```no_run
-//! use atlas_runtime::{atlas_endpoint, Client, Credentials};
+//! use atlas_runtime::{atlas_endpoint, Client, ClientId, Credentials, OrgId};
 //!
 //! #[derive(Debug, serde::Deserialize)]
 //! #[serde(rename_all = "camelCase")]
 //! pub struct Secret { pub id: String }
 //!
+//! // The id types carry their patterns: `validate()` checks them before any I/O.
 //! #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
-//!     version = "2024-08-05", response = Secret,
-//!     pattern(orgId = "^([a-f0-9]{24})$", clientId = r"^mdb_sa_id_[a-fA-F\d]{24}$"))]
+//!     version = "2024-08-05", response = Secret)]
 //! pub struct CreateSecret {
-//!     pub org_id: String,
-//!     pub client_id: String,
+//!     pub org_id: OrgId,
+//!     pub client_id: ClientId,
 //!     #[atlas(range(exclusive_min = 0))]
 //!     pub secret_expires_after_hours: i32,
 //! }
@@ -29,6 +29,10 @@
 //! A call goes through phases, each its own module: [`validate`](Endpoint::validate) (no
 //! I/O), [`build_request`] (no I/O), [`Client::execute`] (the only I/O),
 //! [`decode_response`] (no I/O). Errors say which phase failed: [`Error`].
+//!
+//! The crate root is what users name. What generated code needs lives in a hidden
+//! `__private` module; hand-written [`Endpoint`] impls find the writers in [`request`] and
+//! the traits a field type needs for each rule in [`value`].
 
 #![warn(missing_docs)]
 

@@ -15,7 +15,7 @@ use crate::pattern::Pattern;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a path segment",
     label = "a path placeholder needs a string or an integer",
-    note = "path fields take `String`, `&str`, `Cow<str>` or an integer type"
+    note = "path fields take `String`, `&str`, `Cow<str>`, an integer type or an id type (`OrgId`, `ClientId`, …)"
 )]
 pub trait PathSegment {
     /// The rule every value of the type follows, for types that carry one ([`OrgId`](crate::OrgId),
@@ -32,7 +32,7 @@ pub trait PathSegment {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a query or header value",
     label = "query and header fields take strings, numbers, booleans, or `Option`/`Vec` of those",
-    note = "implement `atlas_runtime::ParamText` for your own types (enums of fixed names, say)"
+    note = "for an enum of fixed names, `#[derive(atlas_runtime::QueryValue)]`; for other types of your own, implement `atlas_runtime::ParamText`"
 )]
 pub trait ParamText {
     /// The rule every value of the type follows, as [`PathSegment::PATTERN`].
@@ -47,7 +47,7 @@ pub trait ParamText {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a query or header field",
     label = "use a string, number or boolean, or an `Option` or `Vec` of one",
-    note = "implement `atlas_runtime::ParamText` for your own scalar types"
+    note = "for an enum of fixed names, `#[derive(atlas_runtime::QueryValue)]`; for other scalar types of your own, implement `atlas_runtime::ParamText`"
 )]
 pub trait ParamValues {
     /// The rule each value follows, from its [`ParamText::PATTERN`].
