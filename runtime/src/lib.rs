@@ -44,9 +44,11 @@ mod options;
 mod paginate;
 mod patch;
 mod pattern;
+mod redact;
 mod request;
 mod response;
 mod retry;
+pub mod transport;
 mod validate;
 mod value;
 
