@@ -13,7 +13,8 @@ use crate::oauth::{DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenManager, Token
 use crate::options::RequestOptions;
 use crate::redact::Scrubber;
 use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
-use crate::response::decode_response;
+use crate::response::decode;
+use serde::de::DeserializeOwned;
 use crate::retry::{self, RetryPolicy};
 use crate::transport::{Deadlines, HttpTransport, Transport};
 use crate::transport::{method_of, url_without_query};
@@ -130,6 +131,16 @@ impl Client {
         endpoint: &E,
         options: &RequestOptions,
     ) -> Result<E::Response, Error> {
+        self.send_as::<E, E::Response>(endpoint, options)
+    }
+
+    /// [`send_with`](Self::send_with), decoding a success into `T` instead of the
+    /// endpoint's own response type (pagination reads pages item by item).
+    pub(crate) fn send_as<E: Endpoint + ?Sized, T: DeserializeOwned + 'static>(
+        &self,
+        endpoint: &E,
+        options: &RequestOptions,
+    ) -> Result<T, Error> {
         let request = build_request(endpoint, &self.inner.context, options)?;
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let may_repeat = options.idempotent || E::INFO.may_repeat();
@@ -137,7 +148,7 @@ impl Client {
             let deadlines = self.deadlines(budget_end);
             let response = self
                 .exchange(&request, &deadlines)
-                .and_then(|r| decode_response::<E>(&r, options));
+                .and_then(|r| decode::<T>(&E::INFO, &r, options));
             response.map_err(|e| self.scrub(e))
         })
     }
@@ -189,7 +200,7 @@ impl Client {
     }
 
     /// Removes from `error` every secret this client holds, in every encoding it knows.
-    fn scrub(&self, mut error: Error) -> Error {
+    pub(crate) fn scrub(&self, mut error: Error) -> Error {
         let mut scrubber = self.inner.static_secrets.clone();
         for token in self.inner.auth.known_tokens() {
             scrubber.add(&token);
