@@ -10,7 +10,7 @@ use crate::digest::{self, Challenge};
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::oauth::{AccessToken, TokenManager};
 use crate::request::copy_request;
-use crate::transport::Exchange;
+use crate::transport::{Body, Exchange, StreamingExchange};
 
 /// The per-client authentication state.
 pub(crate) enum Authenticator {
@@ -23,12 +23,14 @@ pub(crate) enum Authenticator {
 impl Authenticator {
     /// Sends a copy of `request` with credentials, and a second copy once where a 401
     /// means "refresh". The caller keeps `request` for its own retries, so each attempt
-    /// copies the body exactly once.
+    /// copies the body exactly once. `transport` sends the call (its answer streams);
+    /// `tokens` sends token requests (their answers are read whole).
     pub(crate) fn send(
         &self,
         request: &http::Request<Vec<u8>>,
-        transport: Exchange,
-    ) -> Result<http::Response<Vec<u8>>, Error> {
+        transport: StreamingExchange,
+        tokens_via: Exchange,
+    ) -> Result<http::Response<Body>, Error> {
         match self {
             Authenticator::None => transport(copy_request(request)),
             Authenticator::Bearer(header) => {
@@ -38,14 +40,14 @@ impl Authenticator {
                 transport(copy)
             }
             Authenticator::OAuth(tokens) => {
-                let token = tokens.token(transport)?;
+                let token = tokens.token(tokens_via)?;
                 let first = transport(with_bearer(copy_request(request), &token)?)?;
                 if first.status() != http::StatusCode::UNAUTHORIZED {
                     return Ok(first);
                 }
                 log::debug!("401 with a cached access token: fetching a new one, retrying once");
                 tokens.discard(&token);
-                let token = tokens.token(transport)?;
+                let token = tokens.token(tokens_via)?;
                 transport(with_bearer(copy_request(request), &token)?)
             }
             Authenticator::Digest(session) => {

@@ -9,16 +9,17 @@ use crate::auth::{Authenticator, DigestSession};
 use crate::credentials::{Credentials, bearer_header};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::format::Download;
 use crate::oauth::{DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenManager, TokenStore};
 use crate::options::RequestOptions;
 use crate::redact::Scrubber;
 use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
-use crate::response::decode;
-use serde::de::DeserializeOwned;
+use crate::response::{Response, decode};
 use crate::retry::{self, RetryPolicy};
-use crate::transport::{Deadlines, HttpTransport, Transport};
+use crate::transport::{Body, Deadlines, HttpTransport, Transport};
 use crate::transport::{method_of, url_without_query};
 use crate::validate::is_valid_version;
+use serde::de::DeserializeOwned;
 
 /// Default time to set up a connection, TLS included.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -72,6 +73,8 @@ struct Inner {
     timeout: Duration,
     body_limit: u64,
     retry: RetryPolicy,
+    /// Operations whose retirement was already logged.
+    warned: std::sync::Mutex<std::collections::HashSet<&'static str>>,
 }
 
 impl fmt::Debug for Client {
@@ -134,6 +137,32 @@ impl Client {
         self.send_as::<E, E::Response>(endpoint, options)
     }
 
+    /// [`send_with`](Self::send_with), returning the status and headers with the decoded
+    /// body.
+    ///
+    /// ```no_run
+    /// # use atlas_runtime::{atlas_endpoint, Client, RequestOptions};
+    /// # #[atlas_endpoint(GET, "/orgs/{orgId}", version = "2023-01-01", response = serde_json::Value)]
+    /// # struct GetOrg { org_id: String }
+    /// # let client = Client::builder().build()?;
+    /// let answer = client.send_full(&GetOrg::new("32b6e34b3d91647abb20e7b8"), &RequestOptions::new())?;
+    /// println!("{} requests left", answer.rate_limit().remaining.unwrap_or(0));
+    /// if let Some(date) = answer.sunset() {
+    ///     eprintln!("this version stops answering on {date}");
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// See [`Error`].
+    pub fn send_full<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+        options: &RequestOptions,
+    ) -> Result<Response<E::Response>, Error> {
+        self.call::<E, E::Response>(endpoint, options)
+    }
+
     /// [`send_with`](Self::send_with), decoding a success into `T` instead of the
     /// endpoint's own response type (pagination reads pages item by item).
     pub(crate) fn send_as<E: Endpoint + ?Sized, T: DeserializeOwned + 'static>(
@@ -141,16 +170,101 @@ impl Client {
         endpoint: &E,
         options: &RequestOptions,
     ) -> Result<T, Error> {
+        self.call::<E, T>(endpoint, options).map(|r| r.body)
+    }
+
+    fn call<E: Endpoint + ?Sized, T: DeserializeOwned + 'static>(
+        &self,
+        endpoint: &E,
+        options: &RequestOptions,
+    ) -> Result<Response<T>, Error> {
         let request = build_request(endpoint, &self.inner.context, options)?;
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let may_repeat = options.idempotent || E::INFO.may_repeat();
+        let url = url_without_query(request.uri());
+        let version = (
+            crate::request::resolve_version::<E>(&self.inner.context, options).to_string(),
+            options.version.is_some() || E::INFO.version.is_some(),
+        );
         retry::run(policy, may_repeat, |budget_end| {
-            let deadlines = self.deadlines(budget_end);
-            let response = self
-                .exchange(&request, &deadlines)
-                .and_then(|r| decode::<T>(&E::INFO, &r, options));
+            let deadlines = self.deadlines_for(options, budget_end);
+            let response = self.exchange(&request, &deadlines).and_then(|r| {
+                self.note_retirement(E::INFO.type_name, r.headers());
+                let r = self.read_whole(r, E::INFO.method, &url)?;
+                let body = decode::<T>(&E::INFO, &r, options).map_err(|mut e| {
+                    if let Error::Api(api) = &mut e {
+                        api.version = Some(version.clone());
+                    }
+                    e
+                })?;
+                let (parts, _) = r.into_parts();
+                Ok(Response {
+                    status: parts.status.as_u16(),
+                    headers: parts.headers,
+                    body,
+                })
+            });
             response.map_err(|e| self.scrub(e))
         })
+    }
+
+    /// Sends a call whose answer is not JSON (gzip logs, CSV invoices) and hands back the
+    /// answer to stream, never held whole in memory. Pick the form with
+    /// [`RequestOptions::format`]. Retries cover the exchange up to the answer's head;
+    /// an error status is read (within the body limit) and returned as [`Error::Api`].
+    ///
+    /// # Errors
+    /// See [`Error`].
+    pub fn download<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+        options: &RequestOptions,
+    ) -> Result<Download, Error> {
+        let request = build_request(endpoint, &self.inner.context, options)?;
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let may_repeat = options.idempotent || E::INFO.may_repeat();
+        let url = url_without_query(request.uri());
+        retry::run(policy, may_repeat, |budget_end| {
+            let deadlines = self.deadlines_for(options, budget_end);
+            let answer = self.exchange(&request, &deadlines).and_then(|r| {
+                self.note_retirement(E::INFO.type_name, r.headers());
+                let status = r.status().as_u16();
+                if E::INFO.method.success_statuses().contains(&status) {
+                    let (parts, body) = r.into_parts();
+                    return Ok(Download::new(status, parts.headers, body));
+                }
+                let r = self.read_whole(r, E::INFO.method, &url)?;
+                decode::<()>(&E::INFO, &r, options)
+                    .map(|()| Download::new(status, r.headers().clone(), Body::empty()))
+            });
+            answer.map_err(|e| self.scrub(e))
+        })
+    }
+
+    /// Logs, once per operation and client, that Atlas announced the end of the version
+    /// used (`Deprecation`, `Sunset`); the headers stay readable in [`Response`].
+    fn note_retirement(&self, operation: &'static str, headers: &http::HeaderMap) {
+        let text = |name| {
+            headers
+                .get(name)
+                .and_then(|v: &http::HeaderValue| v.to_str().ok())
+        };
+        let (deprecation, sunset) = (text("deprecation"), text("sunset"));
+        if deprecation.is_none() && sunset.is_none() {
+            return;
+        }
+        let mut warned = self
+            .inner
+            .warned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if warned.insert(operation) {
+            log::warn!(
+                "{operation}: Atlas announces the end of this API version (Deprecation: {}, Sunset: {}); declare a newer version",
+                deprecation.unwrap_or("-"),
+                sunset.unwrap_or("-")
+            );
+        }
     }
 
     /// Adds credentials and sends a built request; the transport half of a call, with the
@@ -167,14 +281,26 @@ impl Client {
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let deadlines = self.deadlines(None);
+        let method = method_of(request.method());
+        let url = url_without_query(request.uri());
         self.exchange(&request, &deadlines)
+            .and_then(|r| self.read_whole(r, method, &url))
             .map_err(|e| self.scrub(e))
     }
 
     /// The deadlines of one attempt: the client's timeouts, the attempt's end capped at
     /// what is left of the call's budget.
     fn deadlines(&self, budget_end: Option<Instant>) -> Deadlines {
-        let own_end = Instant::now().checked_add(self.inner.timeout);
+        self.deadlines_for(&RequestOptions::default(), budget_end)
+    }
+
+    /// [`deadlines`](Self::deadlines) with a call's own timeouts, where it sets them.
+    fn deadlines_for(&self, options: &RequestOptions, budget_end: Option<Instant>) -> Deadlines {
+        let timeout = options.timeout.unwrap_or(self.inner.timeout);
+        let response = options
+            .response_timeout
+            .unwrap_or(self.inner.response_timeout);
+        let own_end = Instant::now().checked_add(timeout);
         let end = match (own_end, budget_end) {
             (Some(a), Some(b)) => a.min(b),
             (Some(a), None) => a,
@@ -182,19 +308,22 @@ impl Client {
             // A timeout too large to represent: a century is as good as forever.
             (None, None) => Instant::now() + Duration::from_secs(100 * 365 * 86_400),
         };
-        Deadlines::new(self.inner.connect_timeout, self.inner.response_timeout, end)
+        Deadlines::new(self.inner.connect_timeout, response, end)
     }
 
-    /// One attempt: credentials added to a copy of `request`, sent, answered.
+    /// One attempt: credentials added to a copy of `request`, sent, answered; the body
+    /// left to stream.
     fn exchange(
         &self,
         request: &http::Request<Vec<u8>>,
         deadlines: &Deadlines,
-    ) -> Result<http::Response<Vec<u8>>, Error> {
-        let response = self
-            .inner
-            .auth
-            .send(request, &|r| self.roundtrip(r, deadlines))?;
+    ) -> Result<http::Response<Body>, Error> {
+        let response =
+            self.inner
+                .auth
+                .send(request, &|r| self.roundtrip_streaming(r, deadlines), &|r| {
+                    self.roundtrip(r, deadlines)
+                })?;
         log::debug!("answered {}", response.status().as_u16());
         Ok(response)
     }
@@ -240,23 +369,50 @@ impl Client {
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let method = method_of(request.method());
         let url = url_without_query(request.uri());
-        log::debug!("{} {url}", request.method());
-        let response = self
-            .inner
+        let response = self.roundtrip_streaming(request, deadlines)?;
+        self.read_whole(response, method, &url)
+    }
+
+    /// One exchange on the wire, no credentials added, the body left to stream.
+    fn roundtrip_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+        deadlines: &Deadlines,
+    ) -> Result<http::Response<Body>, Error> {
+        log::debug!("{} {}", request.method(), url_without_query(request.uri()));
+        self.inner
             .transport
             .send(request, deadlines)
-            .map_err(Error::Transport)?;
+            .map_err(Error::Transport)
+    }
+
+    /// Reads an answer's body whole, refusing more than the client's limit.
+    fn read_whole(
+        &self,
+        response: http::Response<Body>,
+        method: crate::endpoint::Method,
+        url: &str,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         let (parts, body) = response.into_parts();
-        let bytes = body.read_to_vec(self.inner.body_limit).map_err(|e| {
-            let kind = match e.kind() {
-                io::ErrorKind::FileTooLarge => TransportErrorKind::BodyTooLarge,
-                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => TransportErrorKind::Timeout,
-                _ => TransportErrorKind::Io,
-            };
-            Error::Transport(TransportError::new(kind, true, method, url, e))
-        })?;
+        let bytes = body
+            .read_to_vec(self.inner.body_limit)
+            .map_err(|e| Error::Transport(body_error(e, method, url)))?;
         Ok(http::Response::from_parts(parts, bytes))
     }
+}
+
+/// A failure while reading a body: the request reached the server.
+pub(crate) fn body_error(
+    e: io::Error,
+    method: crate::endpoint::Method,
+    url: &str,
+) -> TransportError {
+    let kind = match e.kind() {
+        io::ErrorKind::FileTooLarge => TransportErrorKind::BodyTooLarge,
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => TransportErrorKind::Timeout,
+        _ => TransportErrorKind::Io,
+    };
+    TransportError::new(kind, true, method, url, e)
 }
 
 /// The client could not be built from the configuration given.
@@ -594,6 +750,7 @@ impl ClientBuilder {
                 auth,
                 body_limit: self.body_limit,
                 retry: self.retry,
+                warned: Default::default(),
             }),
         })
     }

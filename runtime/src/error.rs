@@ -192,6 +192,16 @@ impl RequestError {
         }
     }
 
+    pub(crate) fn reserved_header(endpoint: &'static str, name: &str) -> Self {
+        RequestError {
+            endpoint,
+            message: format!(
+                "the client sets `{name}` itself; RequestOptions::header cannot replace it"
+            ),
+            source: None,
+        }
+    }
+
     pub(crate) fn assemble(endpoint: &'static str, e: http::Error) -> Self {
         RequestError {
             endpoint,
@@ -410,6 +420,9 @@ pub struct ApiError {
     pub raw_body: Option<String>,
     /// Every attempt, when the call was retried.
     pub attempts: Vec<Attempt>,
+    /// The API version the request asked for, and whether the declaration named it
+    /// (`false`: the client's default was sent). Set by the client.
+    pub version: Option<(String, bool)>,
 }
 
 impl ApiError {
@@ -429,7 +442,15 @@ impl ApiError {
                 "the credentials lack a role this operation requires, or the IP access list refuses this host"
             }
             404 => "check the ids in the path",
-            406 => "the API version is not offered for this operation",
+            406 => match &self.version {
+                Some((_, true)) => {
+                    "Atlas does not offer this operation at the version sent; check the versions the spec lists for it"
+                }
+                Some((_, false)) => {
+                    "the declaration names no version, so the client's default was sent, which Atlas does not offer for this operation: declare `version = \"…\"` with one the spec lists"
+                }
+                None => "the API version is not offered for this operation",
+            },
             410 => "this API version is retired; declare a newer one",
             _ if self.is_rate_limited() => "rate-limited: wait before retrying",
             s if s >= 500 => "a server-side failure; retrying later may succeed",
@@ -457,6 +478,9 @@ impl fmt::Display for ApiError {
             let one_line: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
             let cut: String = one_line.chars().take(200).collect();
             write!(f, "; body: {cut}")?;
+        }
+        if let (406, Some((v, _))) = (self.status, &self.version) {
+            write!(f, "; version sent: {v}")?;
         }
         if let Some(h) = self.hint() {
             write!(f, " ({h}")?;

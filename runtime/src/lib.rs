@@ -39,6 +39,7 @@ mod digest;
 mod endpoint;
 mod env;
 mod error;
+mod format;
 mod oauth;
 mod options;
 mod paginate;
@@ -68,6 +69,7 @@ pub use error::{
     ApiError, AuthError, AuthErrorKind, DecodeError, Error, FieldViolation, RateLimit,
     RequestError, TransportError, TransportErrorKind,
 };
+pub use format::{Download, Format};
 pub use oauth::{AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore};
 pub use options::RequestOptions;
 pub use paginate::{DEFAULT_PAGE_SIZE, Items, Link, Paged, Pages, Paginated};
@@ -75,9 +77,9 @@ pub use patch::Patch;
 pub use pattern::Pattern;
 pub use request::{
     API_PREFIX, BodyWriter, DEFAULT_API_VERSION, DEFAULT_BASE_URL, HeaderWriter, PathWriter,
-    QueryWriter, RequestContext, build_request, media_type, resolve_version,
+    QueryWriter, RequestContext, build_request, media_type, media_type_for, resolve_version,
 };
-pub use response::{decode, decode_response, parse_retry_after};
+pub use response::{Response, decode, decode_response, parse_retry_after};
 pub use retry::{Attempt, RetryPolicy};
 pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
 pub use value::{LengthValue, ParamText, ParamValues, PathSegment, PatternValue, RangeValue};

@@ -258,7 +258,11 @@ mod tests {
             501
         ));
         // The count is reached: a `next` link cannot prolong the walk.
-        assert!(!has_more(&page(500, &["self", "next"], Some(500)), 500, 500));
+        assert!(!has_more(
+            &page(500, &["self", "next"], Some(500)),
+            500,
+            500
+        ));
         // No links: the count decides.
         assert!(has_more(&page(500, &[], Some(1000)), 500, 500));
         assert!(!has_more(&page(500, &[], Some(500)), 500, 500));

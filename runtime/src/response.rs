@@ -14,6 +14,61 @@ use crate::endpoint::{Endpoint, EndpointInfo};
 use crate::error::{ApiError, DecodeError, Error, FieldViolation, RateLimit, excerpt};
 use crate::options::RequestOptions;
 
+/// A decoded answer with what came around it: the status and the headers
+/// (`RateLimit-*`, `Deprecation`, `Sunset`, `Location`, …). From
+/// [`Client::send_full`](crate::Client::send_full).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The HTTP status (the envelope's, with `envelope=true`).
+    pub status: u16,
+    /// Every header of the answer.
+    pub headers: http::HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// A header's value, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `RateLimit-Limit` and `RateLimit-Remaining`.
+    pub fn rate_limit(&self) -> RateLimit {
+        rate_limit(&self.headers)
+    }
+
+    /// `Deprecation`: Atlas plans to retire this version of the operation.
+    pub fn deprecation(&self) -> Option<&str> {
+        self.header("deprecation")
+    }
+
+    /// `Sunset`: when this version of the operation stops answering.
+    pub fn sunset(&self) -> Option<&str> {
+        self.header("sunset")
+    }
+
+    /// `Location`: where a created resource lives.
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+}
+
+/// `RateLimit-*` headers, where sent.
+pub(crate) fn rate_limit(headers: &http::HeaderMap) -> RateLimit {
+    let header_u64 = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    RateLimit {
+        limit: header_u64("ratelimit-limit"),
+        remaining: header_u64("ratelimit-remaining"),
+    }
+}
+
 /// JSON members whose values never appear in error excerpts.
 const SENSITIVE_KEYS: &[&str] = &[
     "secret",
@@ -165,12 +220,6 @@ fn api_error(info: &EndpointInfo, status: u16, headers: &http::HeaderMap, body: 
     let parsed = serde_json::from_slice::<ApiErrorBody>(body)
         .ok()
         .filter(|b| b.error_code.is_some() || b.detail.is_some() || b.reason.is_some());
-    let header_u64 = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-    };
     let mut error = ApiError {
         status,
         method: info.method,
@@ -184,12 +233,10 @@ fn api_error(info: &EndpointInfo, status: u16, headers: &http::HeaderMap, body: 
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after),
-        rate_limit: RateLimit {
-            limit: header_u64("ratelimit-limit"),
-            remaining: header_u64("ratelimit-remaining"),
-        },
+        rate_limit: rate_limit(headers),
         raw_body: None,
         attempts: Vec::new(),
+        version: None,
     };
     match parsed {
         Some(b) => {
@@ -292,8 +339,13 @@ fn string_token(body: &[u8], start: usize) -> (usize, String) {
         }
         match body.get(k + 1) {
             Some(b'u') => {
-                let hex = body.get(k + 2..k + 6).and_then(|h| std::str::from_utf8(h).ok());
-                match hex.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32) {
+                let hex = body
+                    .get(k + 2..k + 6)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                match hex
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32)
+                {
                     Some(c) => {
                         decoded.extend_from_slice(c.to_string().as_bytes());
                         k += 6;
@@ -308,7 +360,10 @@ fn string_token(body: &[u8], start: usize) -> (usize, String) {
             None => k += 1,
         }
     }
-    ((k + 1).min(body.len()), String::from_utf8_lossy(&decoded).into_owned())
+    (
+        (k + 1).min(body.len()),
+        String::from_utf8_lossy(&decoded).into_owned(),
+    )
 }
 
 fn is_sensitive(name: &str) -> bool {

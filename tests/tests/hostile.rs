@@ -65,7 +65,11 @@ fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'st
 
 #[test]
 fn a_huge_expires_in_neither_panics_nor_wedges_the_client() {
-    for expires_in in ["10000000000000000000", "18446744073709551615", "9223372036854775807"] {
+    for expires_in in [
+        "10000000000000000000",
+        "18446744073709551615",
+        "9223372036854775807",
+    ] {
         let (_script, client) = scripted(vec![
             Step::json(200, &token_json(TOKEN, expires_in)),
             Step::json(200, "{}"),
@@ -171,7 +175,10 @@ fn a_token_endpoint_echoing_the_credentials_is_scrubbed() {
     ] {
         let (_s, client) = scripted(vec![Step::respond(401, &[], body.into_bytes())]);
         let err = GetOrg::new(ORG).send(&client).unwrap_err();
-        assert!(matches!(&err, Error::Auth(a) if a.kind == AuthErrorKind::Refused), "{err:?}");
+        assert!(
+            matches!(&err, Error::Auth(a) if a.kind == AuthErrorKind::Refused),
+            "{err:?}"
+        );
         assert_no_secret(&err, &[CLIENT_SECRET, &basic]);
     }
 }
@@ -184,11 +191,17 @@ fn an_api_error_echoing_the_bearer_is_scrubbed() {
             "text/html",
             format!("<html><pre>Authorization: Bearer {TOKEN}</pre></html>"),
         ),
-        (502, "text/html", format!("<h1>502</h1> upstream said {TOKEN}")),
+        (
+            502,
+            "text/html",
+            format!("<h1>502</h1> upstream said {TOKEN}"),
+        ),
         (
             403,
             "application/json",
-            format!(r#"{{"error":403,"errorCode":"DENIED","detail":"token {TOKEN} lacks a role","parameters":["{TOKEN}"]}}"#),
+            format!(
+                r#"{{"error":403,"errorCode":"DENIED","detail":"token {TOKEN} lacks a role","parameters":["{TOKEN}"]}}"#
+            ),
         ),
         (
             500,
@@ -371,9 +384,9 @@ fn a_next_link_cannot_outlast_the_total_count() {
     let counter = Arc::new(AtomicUsize::new(0));
     let step = Step::with(move |_| {
         let n = counter.fetch_add(1, Ordering::SeqCst) as u32;
-        Ok(http::Response::new(atlas_runtime::transport::Body::from_bytes(
-            page(&[2 * n, 2 * n + 1], true, Some(4)),
-        )))
+        Ok(http::Response::new(
+            atlas_runtime::transport::Body::from_bytes(page(&[2 * n, 2 * n + 1], true, Some(4))),
+        ))
     });
     assert_eq!(walk(vec![step], None), (4, 2));
 }
@@ -400,9 +413,9 @@ fn the_last_page_number_ends_the_walk() {
     let counter = Arc::new(AtomicUsize::new(0));
     let step = Step::with(move |_| {
         let n = counter.fetch_add(1, Ordering::SeqCst) as u32;
-        Ok(http::Response::new(atlas_runtime::transport::Body::from_bytes(
-            page(&[n], true, None),
-        )))
+        Ok(http::Response::new(
+            atlas_runtime::transport::Body::from_bytes(page(&[n], true, None)),
+        ))
     });
     assert_eq!(walk(vec![step], Some(i32::MAX)), (1, 1));
 }
@@ -473,7 +486,10 @@ fn a_token_from_a_store_that_is_not_a_header_is_not_sent_bare() {
         .unwrap();
     let err = GetOrg::new(ORG).send(&client).unwrap_err();
     assert!(matches!(err, Error::Auth(_)), "{err:?}");
-    assert!(script.requests().is_empty(), "nothing went out without credentials");
+    assert!(
+        script.requests().is_empty(),
+        "nothing went out without credentials"
+    );
 }
 
 // ---- errors print each message once ----

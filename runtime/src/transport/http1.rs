@@ -68,7 +68,24 @@ impl Transport for HttpTransport {
         let response = outcome.map_err(|e| fail(e, false))?;
         let (parts, body) = response.into_parts();
         let reader = body.into_with_config().limit(u64::MAX).reader();
-        Ok(http::Response::from_parts(parts, Body::new(reader)))
+        Ok(http::Response::from_parts(
+            parts,
+            Body::new(TimeoutsAsTimedOut(reader)),
+        ))
+    }
+}
+
+/// ureq reports a body read past its deadline as its own error inside an `io::Error`;
+/// the [`Body`] contract says `TimedOut`.
+struct TimeoutsAsTimedOut<R>(R);
+
+impl<R: io::Read> io::Read for TimeoutsAsTimedOut<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| match ureq::Error::from(e) {
+            ureq::Error::Timeout(t) => io::Error::new(io::ErrorKind::TimedOut, format!("{t}")),
+            ureq::Error::Io(e) => e,
+            other => io::Error::other(other),
+        })
     }
 }
 

@@ -127,9 +127,14 @@ pub trait Transport: Send + Sync + fmt::Debug {
 }
 
 /// How the client's own code sends a request: through the transport, with the call's
-/// deadlines, the body read whole. Auth and OAuth use this one shape.
+/// deadlines, the body read whole within the client's limit. Token requests use it.
 pub(crate) type Exchange<'a> =
     &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error>;
+
+/// [`Exchange`] with the body left to stream: for the call itself, whose answer may be a
+/// download larger than any limit.
+pub(crate) type StreamingExchange<'a> =
+    &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Body>, Error>;
 
 pub(crate) fn method_of(m: &http::Method) -> Method {
     match *m {
