@@ -2,8 +2,9 @@
 //! so ureq, rustls and the endpoints are linked once instead of once per file. Run one
 //! file with `cargo test -p atlas-tests --test it <module>::`.
 //!
-//! Tests that need a peer or the spec that the build script did not find are ignored,
-//! with the reason (`cargo test -- --ignored` lists them); see `build.rs`.
+//! Tests that need a peer or the spec that the build script (`build.rs`) did not find
+//! are ignored, with the reason; `cargo test -p atlas-tests --test it -- --list --ignored`
+//! lists them.
 //!
 //! | module | what it tests | needs |
 //! |---|---|---|
