@@ -16,6 +16,9 @@
 //! | [`digest`] | API keys over HTTP Digest against a verifying loopback server | |
 //! | [`oauth`] | service-account tokens: shape, cache, refresh, single flight, 401, 429, revoke | |
 //! | [`retry`] | retries that never duplicate a write; waits; last error | |
+//! | [`hostile`] | servers that mean harm: echoed secrets, stalls past the budget, endless lists, panicking stores, bad tokens | |
+//! | [`metadata`] | `send_full` status and headers, per-call headers and timeouts, the 406 message | |
+//! | [`downloads`] | gzip and CSV answers streamed, `Accept` per format, errors of downloads | |
 //! | [`fault_matrix`] | RELIABILITY.md's fault matrix against the emulator's fault injection | |
 //! | [`concurrency`] | 32 threads × 200 calls through token expiries, bounded by a watchdog | |
 //! | [`no_secrets`] | no secret in logs (hex dumps reassembled, encoded forms), `Debug` or `Display` | |
@@ -36,11 +39,14 @@ mod concurrency;
 mod config;
 mod conformance;
 mod digest;
+mod downloads;
 mod emulator_fidelity;
 mod emulator_rotation;
 mod encoding;
 mod extension;
 mod fault_matrix;
+mod hostile;
+mod metadata;
 mod no_secrets;
 mod oauth;
 mod peers_auth;

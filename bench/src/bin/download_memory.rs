@@ -13,7 +13,11 @@ use atlas_runtime::{Client, Format, RequestOptions, atlas_endpoint};
 
 const SIZE: u64 = 200 * 1024 * 1024;
 
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz", version = "2023-02-01")]
+#[atlas_endpoint(
+    GET,
+    "/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
+    version = "2023-02-01"
+)]
 struct DownloadLog {
     group_id: String,
     host_name: String,
