@@ -47,15 +47,18 @@ mod digest;
 mod endpoint;
 mod env;
 mod error;
+mod format;
 mod ids;
 mod oauth;
 mod options;
 mod paginate;
 mod patch;
 mod pattern;
+mod redact;
 pub mod request;
 mod response;
 mod retry;
+pub mod transport;
 mod validate;
 pub mod value;
 
@@ -114,6 +117,7 @@ pub use error::{
     ApiError, AuthError, AuthErrorKind, DecodeError, Error, FieldViolation, RateLimit,
     RequestError, TransportError, TransportErrorKind,
 };
+pub use format::{Download, Format};
 pub use ids::{ClientId, GroupId, IdError, ObjectId, OrgId};
 pub use oauth::{AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore};
 pub use options::RequestOptions;
@@ -122,9 +126,9 @@ pub use patch::Patch;
 pub use pattern::Pattern;
 pub use request::{
     API_PREFIX, DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request, media_type,
-    resolve_version,
+    media_type_for, resolve_version,
 };
-pub use response::{decode, decode_response, parse_retry_after};
+pub use response::{Response, decode, decode_response, parse_retry_after};
 pub use retry::{Attempt, RetryPolicy};
 pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
 pub use value::{ParamText, PathSegment};

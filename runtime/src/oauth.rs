@@ -15,9 +15,21 @@ use serde::Deserialize;
 
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::response::{parse_retry_after, redacted_excerpt};
+use crate::transport::Exchange as Sender;
 
 /// Default time before expiry at which a token is replaced.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// The longest lifetime a token is trusted for, whatever `expires_in` says: Atlas issues
+/// one-hour tokens, and a server's `expires_in` of 10^19 s must not overflow a clock.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The largest access token accepted (Atlas's are about 1 KiB). A larger one is refused
+/// when it arrives, not discovered later as a header no server takes.
+const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// How many earlier tokens are remembered for scrubbing errors.
+const REMEMBERED_TOKENS: usize = 4;
 
 /// An access token and when it stops working. `Debug` never shows the value.
 #[derive(Clone)]
@@ -58,7 +70,9 @@ impl AccessToken {
             .expires_at
             .duration_since(self.issued_at)
             .unwrap_or_default();
-        SystemTime::now() + margin.min(lifetime / 2) < self.expires_at
+        SystemTime::now()
+            .checked_add(margin.min(lifetime / 2))
+            .is_some_and(|t| t < self.expires_at)
     }
 }
 
@@ -122,11 +136,6 @@ struct Flight {
     last_error: Option<AuthError>,
 }
 
-/// How a token request is sent: the client's transport, kept abstract so this module has
-/// no I/O of its own.
-pub(crate) type Sender<'a> =
-    &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error>;
-
 /// Obtains, caches, refreshes and revokes a service account's tokens.
 pub(crate) struct TokenManager {
     client_id: String,
@@ -138,6 +147,8 @@ pub(crate) struct TokenManager {
     store: Arc<dyn TokenStore>,
     flight: Mutex<Flight>,
     landed: Condvar,
+    /// The last tokens obtained, newest last: what an error could echo.
+    recent: Mutex<Vec<SecretString>>,
 }
 
 impl fmt::Debug for TokenManager {
@@ -186,7 +197,29 @@ impl TokenManager {
             store,
             flight: Mutex::new(Flight::default()),
             landed: Condvar::new(),
+            recent: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The tokens held now and lately, for scrubbing errors.
+    pub(crate) fn known_tokens(&self) -> Vec<SecretString> {
+        let mut known = self
+            .recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(t) = self.store.load(&self.client_id) {
+            known.push(t.value);
+        }
+        known
+    }
+
+    fn remember(&self, token: &AccessToken) {
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if recent.len() >= REMEMBERED_TOKENS {
+            recent.remove(0);
+        }
+        recent.push(token.value.clone());
     }
 
     /// A token with more than the refresh margin to live, fetching one if needed.
@@ -219,12 +252,19 @@ impl TokenManager {
         flight.in_progress = true;
         drop(flight);
 
+        // Whatever happens next, even a panic in the transport or the store, the flight
+        // lands and waiters wake: the guard's drop does it.
+        let mut landing = Landing {
+            manager: self,
+            error: Some(AuthError::new(
+                AuthErrorKind::Unreachable,
+                None,
+                "the token request ended abnormally (a panic in the token store or transport)"
+                    .into(),
+            )),
+        };
         let outcome = self.fetch(send);
-
-        let mut flight = self.flight.lock().unwrap_or_else(PoisonError::into_inner);
-        flight.in_progress = false;
-        flight.generation += 1;
-        flight.last_error = match &outcome {
+        landing.error = match &outcome {
             Err(Error::Auth(e)) => Some(e.clone()),
             Err(other) => Some(AuthError::new(
                 AuthErrorKind::Unreachable,
@@ -233,8 +273,7 @@ impl TokenManager {
             )),
             Ok(_) => None,
         };
-        drop(flight);
-        self.landed.notify_all();
+        drop(landing);
         outcome
     }
 
@@ -299,9 +338,24 @@ impl TokenManager {
                     ),
                 )));
             }
-            let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
-            let token =
-                AccessToken::new(parsed.access_token, requested_at, requested_at + lifetime);
+            if parsed.access_token.len() > MAX_TOKEN_BYTES
+                || http::HeaderValue::from_str(&format!("Bearer {}", parsed.access_token)).is_err()
+            {
+                return Err(Error::Auth(AuthError::new(
+                    AuthErrorKind::InvalidResponse,
+                    Some(status),
+                    format!(
+                        "the token endpoint issued a token that cannot be sent ({} bytes; at most \
+                         {MAX_TOKEN_BYTES}, with no control characters)",
+                        parsed.access_token.len()
+                    ),
+                )));
+            }
+            let lifetime =
+                Duration::from_secs(parsed.expires_in.unwrap_or(3600)).min(MAX_TOKEN_LIFETIME);
+            let expires_at = requested_at.checked_add(lifetime).unwrap_or(requested_at);
+            let token = AccessToken::new(parsed.access_token, requested_at, expires_at);
+            self.remember(&token);
             self.store.save(&self.client_id, &token);
             log::debug!("obtained an access token valid for {}s", lifetime.as_secs());
             return Ok(token);
@@ -370,6 +424,28 @@ impl TokenManager {
                 ),
             )))
         }
+    }
+}
+
+/// Ends a token request: clears the in-flight flag, publishes the outcome and wakes the
+/// waiters, on return and on unwind alike, so no panic can leave a client waiting for ever.
+struct Landing<'a> {
+    manager: &'a TokenManager,
+    error: Option<AuthError>,
+}
+
+impl Drop for Landing<'_> {
+    fn drop(&mut self) {
+        let mut flight = self
+            .manager
+            .flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        flight.in_progress = false;
+        flight.generation = flight.generation.wrapping_add(1);
+        flight.last_error = self.error.take();
+        drop(flight);
+        self.manager.landed.notify_all();
     }
 }
 

@@ -1,6 +1,20 @@
 //! Per-call options that are not part of an endpoint's declaration.
 
+use std::time::Duration;
+
+use crate::format::Format;
 use crate::retry::RetryPolicy;
+
+/// Headers the client sets itself; a call cannot replace them.
+pub(crate) const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "accept",
+    "content-type",
+    "content-length",
+    "host",
+    "user-agent",
+    "transfer-encoding",
+];
 
 /// Options for one call: `Client::send_with(&endpoint, &options)`.
 ///
@@ -24,6 +38,18 @@ pub struct RequestOptions {
     pub idempotent: bool,
     /// The retry policy for this call, instead of the client's.
     pub retry: Option<RetryPolicy>,
+    /// Extra headers for this call (`X-Request-Id`, …). `Authorization`, `Accept`,
+    /// `Content-Type`, `Host` and the other headers the client sets are refused when the
+    /// request is built.
+    pub headers: Vec<(String, String)>,
+    /// The time for one attempt of this call, instead of the client's.
+    pub timeout: Option<Duration>,
+    /// The time from sending to the answer's headers for this call, instead of the
+    /// client's.
+    pub response_timeout: Option<Duration>,
+    /// The answer's form, for operations that offer several (`getOrgInvoice`: JSON or
+    /// CSV); `None` takes the declaration's first.
+    pub format: Option<Format>,
 }
 
 impl RequestOptions {
@@ -53,6 +79,36 @@ impl RequestOptions {
     /// Uses this retry policy for the call.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Adds a header to this call; see [`headers`](Self::headers) for those refused.
+    ///
+    /// ```
+    /// use atlas_runtime::RequestOptions;
+    /// let options = RequestOptions::new().header("X-Request-Id", "rotate-42");
+    /// assert_eq!(options.headers, [("X-Request-Id".to_string(), "rotate-42".to_string())]);
+    /// ```
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Asks for the answer in `format` (`Accept: application/vnd.atlas.<version>+<format>`).
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// Sets the time for one attempt of this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the time from sending to the answer's headers for this call.
+    pub fn response_timeout(mut self, timeout: Duration) -> Self {
+        self.response_timeout = Some(timeout);
         self
     }
 

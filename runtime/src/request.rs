@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::endpoint::{Endpoint, Location};
 use crate::error::{Error, RequestError};
+use crate::format::Format;
 use crate::options::RequestOptions;
 use crate::validate::{Rule, ValidationError, Violation, is_valid_version};
 use crate::value::{ParamValues, PathSegment};
@@ -157,9 +158,14 @@ pub(crate) fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Ve
     copy
 }
 
-/// The media type of a version: `application/vnd.atlas.2024-08-05+json`.
+/// The JSON media type of a version: `application/vnd.atlas.2024-08-05+json`.
 pub fn media_type(version: &str) -> String {
-    format!("application/vnd.atlas.{version}+json")
+    media_type_for(version, Format::Json)
+}
+
+/// The media type of a version in a format: `application/vnd.atlas.2023-02-01+gzip`.
+pub fn media_type_for(version: &str, format: Format) -> String {
+    format!("application/vnd.atlas.{version}+{format}")
 }
 
 /// The version a call uses: the call's override, else the declaration's, else the client's.
@@ -229,19 +235,29 @@ pub fn build_request<E: Endpoint + ?Sized>(
         .write_body(&mut body)
         .map_err(|e| Error::Request(RequestError::body(info.type_name, e)))?;
 
-    let media = media_type(version);
+    let accept = media_type_for(version, options.format.unwrap_or(Format::Json));
     let mut builder = http::Request::builder()
         .method(info.method.to_http())
         .uri(url)
-        .header(http::header::ACCEPT, &media)
+        .header(http::header::ACCEPT, &accept)
         .header(http::header::USER_AGENT, &context.user_agent);
     if body.body.is_some() {
-        builder = builder.header(http::header::CONTENT_TYPE, &media);
+        // Bodies are always JSON, whatever the answer's form.
+        builder = builder.header(http::header::CONTENT_TYPE, media_type(version));
     }
     let mut headers = HeaderWriter::default();
     endpoint.write_headers(&mut headers);
     for (name, value) in headers.headers {
         builder = builder.header(name, value);
+    }
+    for (name, value) in &options.headers {
+        if crate::options::RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            return Err(Error::Request(RequestError::reserved_header(
+                info.type_name,
+                name,
+            )));
+        }
+        builder = builder.header(name.as_str(), value.as_str());
     }
     builder
         .body(body.body.unwrap_or_default())

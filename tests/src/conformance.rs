@@ -63,7 +63,7 @@ pub struct PatternReplacement {
 ///
 /// Add a pair only with a reason that shows both accept the same texts (with the
 /// semantics of `atlas_runtime::Pattern`: ECMA-262-like search, `$` the very end, ASCII
-/// `\d`/`\s`), and a test in `tests/tests/conformance.rs` that compares them on samples.
+/// `\d`/`\s`), and a test in `tests/it/conformance.rs` that compares them on samples.
 pub const PATTERN_REPLACEMENTS: &[PatternReplacement] = &[PatternReplacement {
     spec: r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$",
     declared: r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$",
@@ -73,7 +73,7 @@ pub const PATTERN_REPLACEMENTS: &[PatternReplacement] = &[PatternReplacement {
              after each of the first three octets the next octet's digit follows anyway, and \
              after the fourth, `\\.(?!$)` is a dot followed by one more character of any kind, \
              `\\.(?s:.)`. Checked equal on 2,000,000 generated texts with node's ECMA-262 \
-             engine, and on samples in tests/tests/conformance.rs",
+             engine, and on samples in tests/it/conformance.rs",
 }];
 
 /// What [`review`] found: differences fail conformance, notes inform.

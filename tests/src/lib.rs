@@ -211,6 +211,7 @@ fn serve(
     }
 }
 
+pub mod leaks;
 pub mod peers;
 mod process;
 pub mod spec;

@@ -7,9 +7,10 @@
 //! - [`OAuthMock`]: the npm package `oauth2-mock-server` as the OAuth 2.0 token endpoint
 //!   for the service-account tests, counting token requests server-side.
 //!
-//! When a peer's program is missing, `start` returns `None` after printing
-//! `skipping: …` to stderr, except under CI (`CI=true` or `CI=1`), where it panics.
-//! Install them with `apt-get install -y apache2 apache2-utils` and
+//! The build script (`build.rs`) looks for them first and sets `has_apache` and
+//! `has_oauth_mock`, so a test whose peer is missing is ignored with its reason; a peer
+//! that `start` then cannot find (removed since the build) is a panic saying what is
+//! missing. Install them with `apt-get install -y apache2 apache2-utils` and
 //! `npm ci --prefix tests/peers/oauth`.
 //!
 //! Set `ATLAS_PEERS_KEEP=1` to keep the temp dirs (configs, logs) for a look after a run.
@@ -120,11 +121,14 @@ pub struct ApacheDigest {
 }
 
 impl ApacheDigest {
-    /// Starts Apache, or returns `None` (panics under CI) if it is not installed.
-    pub fn start(options: DigestOptions) -> Option<ApacheDigest> {
+    /// Starts Apache.
+    ///
+    /// # Panics
+    /// When Apache is not installed, or does not start (with its own message).
+    pub fn start(options: DigestOptions) -> ApacheDigest {
         let install = Installs::Apache;
         let Some(bins) = ApacheBins::find() else {
-            return missing("Apache httpd (apache2, mod_auth_digest, htdigest)", install);
+            missing("Apache httpd (apache2, mod_auth_digest, htdigest)", install);
         };
         for field in [&options.user, &options.realm] {
             assert!(
@@ -187,12 +191,12 @@ impl ApacheDigest {
             };
             match process.wait_for_port(port, ready) {
                 Ok(process) => {
-                    return Some(ApacheDigest {
+                    return ApacheDigest {
                         process,
                         port,
                         options,
                         dir,
-                    });
+                    };
                 }
                 Err(why) => {
                     let logs = format!(
@@ -642,8 +646,11 @@ pub struct OAuthMock {
 
 impl OAuthMock {
     /// Starts the server issuing tokens that live `token_lifetime_secs`, accepting any
-    /// client; `None` (panics under CI) if node or the npm package is not installed.
-    pub fn start(token_lifetime_secs: u64) -> Option<OAuthMock> {
+    /// client.
+    ///
+    /// # Panics
+    /// When node or the npm package is not installed, or the server does not start.
+    pub fn start(token_lifetime_secs: u64) -> OAuthMock {
         OAuthMock::start_with(OAuthOptions {
             token_lifetime_secs,
             client: None,
@@ -651,17 +658,20 @@ impl OAuthMock {
     }
 
     /// Starts the server with these options.
-    pub fn start_with(options: OAuthOptions) -> Option<OAuthMock> {
+    ///
+    /// # Panics
+    /// As [`OAuthMock::start`].
+    pub fn start_with(options: OAuthOptions) -> OAuthMock {
         let install = Installs::OAuth;
         let peer_dir = oauth_peer_dir();
         let Some(node) = find_program(&[], &["node"]) else {
-            return missing("oauth2-mock-server (node)", install);
+            missing("oauth2-mock-server (node)", install);
         };
         if !peer_dir
             .join("node_modules/oauth2-mock-server/package.json")
             .is_file()
         {
-            return missing("oauth2-mock-server (npm package)", install);
+            missing("oauth2-mock-server (npm package)", install);
         }
         let dir = TempDir::new("oauth");
         let log = dir.path().join("requests.jsonl");
@@ -712,12 +722,12 @@ impl OAuthMock {
                 );
             }
         };
-        Some(OAuthMock {
+        OAuthMock {
             process,
             port,
             options,
             dir,
-        })
+        }
     }
 
     /// `http://127.0.0.1:PORT`, the `iss` of its tokens and of its discovery document.
@@ -832,7 +842,7 @@ fn parse_oauth_line(line: &str) -> Option<OAuthRequest> {
 // Shared machinery
 // ---------------------------------------------------------------------------------------
 
-/// How to install each peer, for the skip/panic message.
+/// How to install each peer, for the panic message.
 #[derive(Clone, Copy)]
 enum Installs {
     Apache,
@@ -848,18 +858,13 @@ impl Installs {
     }
 }
 
-fn missing<T>(peer: &str, install: Installs) -> Option<T> {
-    let ci = std::env::var("CI")
-        .map(|v| v.eq_ignore_ascii_case("true") || v == "1")
-        .unwrap_or(false);
-    if ci {
-        panic!(
-            "{peer} is not installed, and CI must run this test ({})",
-            install.how()
-        );
-    }
-    eprintln!("skipping: {peer} is not installed ({})", install.how());
-    None
+/// A peer the build script found is gone (or an ignored test was run on purpose).
+fn missing(peer: &str, install: Installs) -> ! {
+    panic!(
+        "{peer} is not installed ({}); tests that need it are ignored when the build \
+         does not find it, so it was removed since the build, or an ignored test was run",
+        install.how()
+    );
 }
 
 /// The first existing file of `paths`, else the first of `names` on `PATH`.

@@ -20,9 +20,10 @@
 //! the 4 MB spec in 5 to 9 s on a 2-CPU machine and holds 300 to 400 MB; [`START_TIMEOUT`]
 //! bounds the wait. Share one per test binary with [`shared_mock`].
 //!
-//! When node, the npm package or the spec is missing, `start` prints `skipping: …` and
-//! returns `None`; under CI (`CI=true` or `CI=1`) it panics instead. Install with
-//! `npm ci --prefix tests/peers/prism`.
+//! The build script (`build.rs`) looks for node, the npm package and the spec first and
+//! sets `has_prism` and `has_spec`, so a test that needs a missing one is ignored with
+//! its reason; `start` panics, saying what is missing, if one is gone since the build.
+//! Install with `npm ci --prefix tests/peers/prism`.
 //!
 //! # Process lifetime
 //!
@@ -57,7 +58,7 @@ const POLL: Duration = Duration::from_millis(25);
 /// Lines of Prism's log shown when it fails.
 const LOG_TAIL_LINES: usize = 60;
 
-/// How to install the peer, for the skip message.
+/// How to install the peer, for the panic message.
 pub const INSTALL: &str = "npm ci --prefix tests/peers/prism";
 
 /// The response header where Prism lists what broke the spec.
@@ -90,12 +91,12 @@ pub struct Prism {
 
 impl Prism {
     /// `prism mock <spec> --errors` on the spec of [`crate::spec::spec_path`].
-    pub fn mock() -> Option<Prism> {
+    pub fn mock() -> Prism {
         Prism::start(&crate::spec::spec_path(), Mode::Mock)
     }
 
     /// `prism proxy <spec> <upstream> --errors` on the spec of [`crate::spec::spec_path`].
-    pub fn proxy(upstream: &str) -> Option<Prism> {
+    pub fn proxy(upstream: &str) -> Prism {
         Prism::start(
             &crate::spec::spec_path(),
             Mode::Proxy {
@@ -108,28 +109,20 @@ impl Prism {
     ///
     /// # Panics
     /// When it does not listen within [`START_TIMEOUT`] (with the tail of its log), or
-    /// when node, the package or the spec is missing under CI.
-    pub fn start(spec: &Path, mode: Mode) -> Option<Prism> {
+    /// when node, the package or the spec is missing.
+    pub fn start(spec: &Path, mode: Mode) -> Prism {
         let Some(node) = find_node() else {
-            return missing("node is not on PATH");
+            missing("node is not on PATH");
         };
         let cli = peer_dir().join("node_modules/@stoplight/prism-cli/dist/index.js");
         if !cli.is_file() {
-            return missing(&format!("{} is missing", cli.display()));
+            missing(&format!("{} is missing", cli.display()));
         }
-        if !spec.is_file() {
-            let ci = is_ci();
-            assert!(
-                !ci,
-                "the Atlas OpenAPI spec is required in CI: {}; set ATLAS_OPENAPI_SPEC",
-                spec.display()
-            );
-            eprintln!(
-                "skipping: the Atlas OpenAPI spec is not at {}; set ATLAS_OPENAPI_SPEC",
-                spec.display()
-            );
-            return None;
-        }
+        assert!(
+            spec.is_file(),
+            "the Atlas OpenAPI spec is not at {}; set ATLAS_OPENAPI_SPEC",
+            spec.display()
+        );
 
         let mut last_failure = String::new();
         for _attempt in 0..5 {
@@ -178,7 +171,7 @@ impl Prism {
             match prism.wait_until_listening(started) {
                 Ok(()) => {
                     prism.startup = started.elapsed();
-                    return Some(prism);
+                    return prism;
                 }
                 Err(why) => {
                     let tail = prism.log_tail(LOG_TAIL_LINES);
@@ -305,14 +298,16 @@ impl std::fmt::Debug for Prism {
     }
 }
 
-/// One `prism mock` for the whole test binary, started on first use; `None` (after a
-/// `skipping:` message) when Prism is not installed outside CI.
+/// One `prism mock` for the whole test binary, started on first use.
+///
+/// # Panics
+/// As [`Prism::start`].
 ///
 /// Never dropped: it ends when the test process exits, because its watchdog sees its
 /// stdin pipe close (see the module docs).
-pub fn shared_mock() -> Option<&'static Prism> {
-    static SHARED: OnceLock<Option<Prism>> = OnceLock::new();
-    SHARED.get_or_init(Prism::mock).as_ref()
+pub fn shared_mock() -> &'static Prism {
+    static SHARED: OnceLock<Prism> = OnceLock::new();
+    SHARED.get_or_init(Prism::mock)
 }
 
 /// The `sh` watchdog. `$0` node, `$1` the temp dir, the rest Prism's own arguments. The
@@ -342,17 +337,12 @@ fn peer_dir() -> PathBuf {
         .join("prism")
 }
 
-fn is_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
-}
-
-fn missing<T>(why: &str) -> Option<T> {
-    assert!(
-        !is_ci(),
-        "Prism is not installed, and CI must run this test ({why}; {INSTALL})"
+/// Prism the build script found is gone (or an ignored test was run on purpose).
+fn missing(why: &str) -> ! {
+    panic!(
+        "Prism is not installed ({why}; {INSTALL}); tests that need it are ignored when the \
+         build does not find it, so it was removed since the build, or an ignored test was run"
     );
-    eprintln!("skipping: Prism is not installed ({INSTALL}): {why}");
-    None
 }
 
 fn find_node() -> Option<PathBuf> {

@@ -82,6 +82,10 @@ fn list_with_optional_query_parameters() {
         .include_count(false)
         .send(&server.client())
         .unwrap();
+    assert_eq!(
+        page.results[0].client_id,
+        "mdb_sa_id_1234567890abcdef12345678"
+    );
     assert_eq!(page.results[0].name, "ci");
     assert_eq!(page.total_count, Some(1));
     let r = &server.requests()[0];

@@ -83,10 +83,12 @@ fn nonce_of(resp: &ureq::http::Response<ureq::Body>) -> (String, Vec<(String, St
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_challenges_then_accepts_a_digest_get_and_post() {
-    let Some(apache) = ApacheDigest::start(DigestOptions::new("alice-key", "s3cr3t pw")) else {
-        return;
-    };
+    let apache = ApacheDigest::start(DigestOptions::new("alice-key", "s3cr3t pw"));
     let o = apache.options().clone();
     let agent = agent();
 
@@ -178,13 +180,15 @@ fn apache_challenges_then_accepts_a_digest_get_and_post() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_answers_an_expired_nonce_with_stale_true() {
-    let Some(apache) = ApacheDigest::start(DigestOptions {
+    let apache = ApacheDigest::start(DigestOptions {
         nonce_lifetime_secs: 1,
         ..DigestOptions::default()
-    }) else {
-        return;
-    };
+    });
     let o = apache.options().clone();
     let agent = agent();
     let uri = "/api/atlas/v2/orgs";
@@ -216,10 +220,12 @@ fn apache_answers_an_expired_nonce_with_stale_true() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_is_gone_after_drop() {
-    let Some(apache) = ApacheDigest::start(DigestOptions::default()) else {
-        return;
-    };
+    let apache = ApacheDigest::start(DigestOptions::default());
     let port = apache.port();
     let dir = apache.dir().to_path_buf();
     assert!(TcpStream::connect(("127.0.0.1", port)).is_ok());
@@ -229,10 +235,12 @@ fn apache_is_gone_after_drop() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_oauth_mock),
+    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
+)]
 fn oauth_mock_issues_tokens_and_counts_requests() {
-    let Some(oauth) = OAuthMock::start(120) else {
-        return;
-    };
+    let oauth = OAuthMock::start(120);
     let agent = agent();
     assert_eq!(oauth.token_requests(), 0);
 
@@ -287,13 +295,15 @@ fn oauth_mock_issues_tokens_and_counts_requests() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_oauth_mock),
+    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
+)]
 fn oauth_mock_checks_client_credentials_when_asked() {
-    let Some(oauth) = OAuthMock::start_with(OAuthOptions {
+    let oauth = OAuthMock::start_with(OAuthOptions {
         token_lifetime_secs: 60,
         client: Some(("mdb_sa_id_1".into(), "mdb_sa_sk_2".into())),
-    }) else {
-        return;
-    };
+    });
     let agent = agent();
     let post = |basic: &str| {
         agent
@@ -315,15 +325,17 @@ fn oauth_mock_checks_client_credentials_when_asked() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_with_nc_check_refuses_a_replayed_nonce_count() {
     let uri = "/api/atlas/v2/clusters";
     let agent = agent();
-    let Some(apache) = ApacheDigest::start(DigestOptions {
+    let apache = ApacheDigest::start(DigestOptions {
         nc_check: true,
         ..DigestOptions::default()
-    }) else {
-        return;
-    };
+    });
     let o = apache.options().clone();
     let url = format!("{}{uri}", apache.url());
     let (nonce, params) = nonce_of(&agent.get(&url).call().unwrap());
@@ -349,10 +361,11 @@ fn apache_with_nc_check_refuses_a_replayed_nonce_count() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_start_panics_with_apaches_own_message_on_a_bad_option() {
-    if ApacheDigest::start(DigestOptions::default()).is_none() {
-        return;
-    }
     let started = std::time::Instant::now();
     let panic = std::panic::catch_unwind(|| {
         ApacheDigest::start(DigestOptions {

@@ -42,10 +42,12 @@ fn digest_client(apache: &ApacheDigest, password: &str) -> Client {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_digest_md5_one_round_trip_per_call() {
-    let Some(apache) = ApacheDigest::start(DigestOptions::new(USER, KEY)) else {
-        return;
-    };
+    let apache = ApacheDigest::start(DigestOptions::new(USER, KEY));
     let client = digest_client(&apache, KEY);
     for i in 0..100 {
         let echo = ListAccounts::new(ORG)
@@ -65,10 +67,12 @@ fn apache_digest_md5_one_round_trip_per_call() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_digest_resends_the_body_intact() {
-    let Some(apache) = ApacheDigest::start(DigestOptions::new(USER, KEY)) else {
-        return;
-    };
+    let apache = ApacheDigest::start(DigestOptions::new(USER, KEY));
     let client = digest_client(&apache, KEY);
     let echo = CreateSecret::new(ORG, SA, 8).send(&client).unwrap();
     assert_eq!(echo["method"], "POST");
@@ -79,13 +83,15 @@ fn apache_digest_resends_the_body_intact() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_digest_stale_nonce_recovers() {
-    let Some(apache) = ApacheDigest::start(DigestOptions {
+    let apache = ApacheDigest::start(DigestOptions {
         nonce_lifetime_secs: 1,
         ..DigestOptions::new(USER, KEY)
-    }) else {
-        return;
-    };
+    });
     let client = digest_client(&apache, KEY);
     ListAccounts::new(ORG).send(&client).unwrap();
     ListAccounts::new(ORG).send(&client).unwrap();
@@ -100,10 +106,12 @@ fn apache_digest_stale_nonce_recovers() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_digest_refuses_a_wrong_key_after_one_resend() {
-    let Some(apache) = ApacheDigest::start(DigestOptions::new(USER, KEY)) else {
-        return;
-    };
+    let apache = ApacheDigest::start(DigestOptions::new(USER, KEY));
     let err = ListAccounts::new(ORG)
         .send(&digest_client(&apache, "wrong-key"))
         .unwrap_err();
@@ -112,13 +120,15 @@ fn apache_digest_refuses_a_wrong_key_after_one_resend() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_apache),
+    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
+)]
 fn apache_digest_with_nonce_count_checks() {
-    let Some(apache) = ApacheDigest::start(DigestOptions {
+    let apache = ApacheDigest::start(DigestOptions {
         nc_check: true,
         ..DigestOptions::new(USER, KEY)
-    }) else {
-        return;
-    };
+    });
     let client = digest_client(&apache, KEY);
     for _ in 0..10 {
         ListAccounts::new(ORG).send(&client).unwrap();
@@ -151,13 +161,15 @@ fn oauth_client(mock: &OAuthMock, api: &TestServer) -> Client {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_oauth_mock),
+    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
+)]
 fn oauth2_mock_server_token_call_refresh_revoke() {
-    let Some(mock) = OAuthMock::start_with(OAuthOptions {
+    let mock = OAuthMock::start_with(OAuthOptions {
         token_lifetime_secs: 2,
         client: Some((SA.to_string(), "mdb_sa_sk_peer-secret".to_string())),
-    }) else {
-        return;
-    };
+    });
     let api = api();
     let client = oauth_client(&mock, &api);
     let first = ListAccounts::new(ORG).send(&client).unwrap()["token"].clone();
@@ -188,10 +200,12 @@ fn oauth2_mock_server_token_call_refresh_revoke() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_oauth_mock),
+    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
+)]
 fn oauth2_mock_server_32_threads_through_one_expiry_one_token_request() {
-    let Some(mock) = OAuthMock::start(2) else {
-        return;
-    };
+    let mock = OAuthMock::start(2);
     let api = api();
     let client = oauth_client(&mock, &api);
     ListAccounts::new(ORG).send(&client).unwrap();
@@ -217,13 +231,15 @@ fn oauth2_mock_server_32_threads_through_one_expiry_one_token_request() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_oauth_mock),
+    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
+)]
 fn oauth2_mock_server_refuses_wrong_credentials() {
-    let Some(mock) = OAuthMock::start_with(OAuthOptions {
+    let mock = OAuthMock::start_with(OAuthOptions {
         token_lifetime_secs: 60,
         client: Some((SA.to_string(), "the-right-one".to_string())),
-    }) else {
-        return;
-    };
+    });
     let api = api();
     let err = ListAccounts::new(ORG)
         .send(&oauth_client(&mock, &api))

@@ -1,41 +1,106 @@
 //! No client secret, private key, access token or created secret ever appears in logs,
-//! `Debug` or `Display`: a whole session is captured at trace level and searched.
+//! `Debug` or `Display`: a whole session is captured at trace level and searched as an
+//! attacker reading the logs would, each thread's records as one text, ureq-proto's hex
+//! dumps of the wire reassembled into bytes, every secret in its encoded forms too
+//! (`atlas_tests::leaks`).
+//!
+//! The logger is global and the tests share one binary: records of other tests' threads
+//! are captured too while this runs (their secrets are not these), and the logger stops
+//! recording and logging is turned off when this test ends, however it ends.
 
 use std::sync::Mutex;
+use std::thread::ThreadId;
 
 use atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret;
 use atlas_runtime::{
     AccessToken, Client, ClientBuilder, Credentials, MemoryTokenStore, TokenStore,
 };
+use atlas_tests::leaks::{self, Needle};
 use atlas_tests::{Canned, Recorded, TestServer};
 
 const CLIENT_SECRET: &str = "mdb_sa_sk_CLIENT-SECRET-d41d8cd98f00";
 const PRIVATE_KEY: &str = "PRIVATE-KEY-7d793037-a076-4d09";
 const ACCESS_TOKEN: &str = "ACCESS-TOKEN-eyJhbGciOiJSUzI1NiJ9";
 const CREATED_SECRET: &str = "mdb_sa_sk_CREATED-SECRET-e3b0c44298fc";
-const SECRETS: &[&str] = &[CLIENT_SECRET, PRIVATE_KEY, ACCESS_TOKEN, CREATED_SECRET];
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";
 const CLIENT_ID: &str = "mdb_sa_id_1234567890abcdef12345678";
 
-struct Capture(Mutex<Vec<String>>);
+/// Every form of every secret this session holds.
+fn needles() -> Vec<Needle> {
+    let mut all = leaks::forms("client secret", CLIENT_SECRET);
+    all.extend(leaks::basic("client secret", CLIENT_ID, CLIENT_SECRET));
+    all.extend(leaks::forms("API private key", PRIVATE_KEY));
+    all.extend(leaks::forms("access token", ACCESS_TOKEN));
+    all.extend(leaks::forms("created secret", CREATED_SECRET));
+    all
+}
+
+struct Capture {
+    /// The one thread whose records are kept.
+    thread: Mutex<Option<ThreadId>>,
+    /// Each record as `LEVEL target` and the message, in order.
+    lines: Mutex<Vec<(String, String)>>,
+}
+
+impl Capture {
+    fn wanted(&self) -> bool {
+        *self.thread.lock().unwrap() == Some(std::thread::current().id())
+    }
+}
 
 impl log::Log for Capture {
     fn enabled(&self, _: &log::Metadata) -> bool {
-        true
+        self.wanted()
     }
     fn log(&self, record: &log::Record) {
-        self.0.lock().unwrap().push(format!(
-            "{} {} {}",
-            record.level(),
-            record.target(),
-            record.args()
-        ));
+        // Checked before formatting: other threads' records cost next to nothing.
+        if !self.wanted() {
+            return;
+        }
+        let head = format!("{} {}", record.level(), record.target());
+        let message = record.args().to_string();
+        self.lines.lock().unwrap().push((head, message));
     }
     fn flush(&self) {}
 }
 
-static LOGS: Capture = Capture(Mutex::new(Vec::new()));
+static LOGS: Capture = Capture {
+    thread: Mutex::new(None),
+    lines: Mutex::new(Vec::new()),
+};
+
+/// Records this thread at trace level until dropped; then logging is off again.
+struct Recording;
+
+impl Recording {
+    fn start() -> Recording {
+        log::set_logger(&LOGS).expect("no other test sets a logger");
+        *LOGS.thread.lock().unwrap() = Some(std::thread::current().id());
+        log::set_max_level(log::LevelFilter::Trace);
+        Recording
+    }
+
+    /// The records so far, in the order they were logged.
+    fn lines(&self) -> Vec<(String, String)> {
+        LOGS.lines.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        log::set_max_level(log::LevelFilter::Off);
+        *LOGS.thread.lock().unwrap() = None;
+        LOGS.lines.lock().unwrap().clear();
+    }
+}
+
+/// Up to 60 characters either side of `at`, for the failure message.
+fn around(bytes: &[u8], at: usize, len: usize) -> String {
+    let from = at.saturating_sub(60);
+    let to = (at + len + 60).min(bytes.len());
+    String::from_utf8_lossy(&bytes[from..to]).into_owned()
+}
 
 fn atlas() -> TestServer {
     TestServer::with_handler(|r: &Recorded| {
@@ -64,8 +129,7 @@ fn atlas() -> TestServer {
 
 #[test]
 fn a_whole_session_leaks_nothing() {
-    log::set_logger(&LOGS).unwrap();
-    log::set_max_level(log::LevelFilter::Trace);
+    let recording = Recording::start();
 
     let server = atlas();
     let mut shown: Vec<String> = Vec::new();
@@ -146,18 +210,36 @@ fn a_whole_session_leaks_nothing() {
     .unwrap();
     show(format!("{env:?}"));
 
-    let logs = LOGS.0.lock().unwrap().clone();
+    let lines = recording.lines();
+    drop(recording);
     assert!(
-        logs.iter().any(|l| l.contains("access token")),
-        "the session was logged: {logs:#?}"
+        lines.iter().any(|(_, m)| m.contains("access token")),
+        "the session was logged"
     );
     assert!(
-        logs.iter().any(|l| l.starts_with("DEBUG ureq")),
+        lines.iter().any(|(h, _)| h.starts_with("DEBUG ureq")),
         "ureq's own logs were captured"
     );
-    for text in logs.iter().chain(shown.iter()) {
-        for secret in SECRETS {
-            assert!(!text.contains(secret), "{secret} leaked in: {text}");
+
+    let needles = needles();
+    let mut found = Vec::new();
+    // The whole log as one text, so that nothing split between records escapes; the
+    // bytes its hex dumps show; and every `Debug` and `Display` shown above.
+    let text: String = lines.iter().map(|(h, m)| format!("{h} {m}\n")).collect();
+    let wire = leaks::reassemble(lines.iter().map(|(_, m)| m.as_str()));
+    let mut places = vec![("the log", text.into_bytes()), ("the hex dumps", wire)];
+    places.extend(shown.into_iter().map(|s| ("Debug/Display", s.into_bytes())));
+    for (what, bytes) in &places {
+        for (needle, at) in needles
+            .iter()
+            .filter_map(|n| leaks::find(bytes, std::slice::from_ref(n)))
+        {
+            found.push(format!(
+                "{} in {what}: …{}…",
+                needle.label,
+                around(bytes, at, needle.bytes.len())
+            ));
         }
     }
+    assert!(found.is_empty(), "secrets leaked:\n{}", found.join("\n"));
 }

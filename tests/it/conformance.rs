@@ -13,10 +13,12 @@ use serde_json::{Value, json};
 // ---------------------------------------------------------------------------------------
 
 #[test]
+#[cfg_attr(
+    not(has_spec),
+    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
+)]
 fn declared_endpoints_match_the_spec() {
-    let Some(spec) = atlas_tests::spec::spec() else {
-        return;
-    };
+    let spec = atlas_tests::spec::spec();
     let endpoints = atlas_endpoints::ENDPOINTS;
     let mut differences = Vec::new();
     let mut notes = Vec::new();
@@ -58,10 +60,12 @@ fn every_declared_endpoint_is_declared_once() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_spec),
+    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
+)]
 fn counts_the_operations_of_the_real_spec() {
-    let Some(spec) = atlas_tests::spec::spec() else {
-        return;
-    };
+    let spec = atlas_tests::spec::spec();
     let ops = conformance::operations(spec);
     assert_eq!(ops.len(), 540);
     let reference = ops

@@ -1,0 +1,69 @@
+//! The integration tests of the Atlas framework, as one binary: each file is a module,
+//! so ureq, rustls and the endpoints are linked once instead of once per file. Run one
+//! file with `cargo test -p atlas-tests --test it <module>::`.
+//!
+//! Tests that need a peer or the spec that the build script (`build.rs`) did not find
+//! are ignored, with the reason; `cargo test -p atlas-tests --test it -- --list --ignored`
+//! lists them.
+//!
+//! | module | what it tests | needs |
+//! |---|---|---|
+//! | [`send`] | the reference operation end to end: exact request, every documented answer | spec (two tests) |
+//! | [`validation`] | invalid input refused before any I/O, every violation at once | |
+//! | [`encoding`] | no path value changes the route the server sees | |
+//! | [`encoded_paths`] | `#[atlas(path, encoded)]` values checked decoded; none changes the route | |
+//! | [`patch_bodies`] | the exact body of leave / set / clear on every kind of member | |
+//! | [`id_types`] | ids that carry their rule, named patterns, derived query enums | |
+//! | [`config`] | `Client::from_env` names and precedence, as the `atlas` CLI | |
+//! | [`extension`] | a third-party crate declares and sends its own endpoints | |
+//! | [`digest`] | API keys over HTTP Digest against a verifying loopback server | |
+//! | [`oauth`] | service-account tokens: shape, cache, refresh, single flight, 401, 429, revoke | |
+//! | [`retry`] | retries that never duplicate a write; waits; last error | |
+//! | [`hostile`] | servers that mean harm: echoed secrets, stalls past the budget, endless lists, panicking stores, bad tokens | |
+//! | [`metadata`] | `send_full` status and headers, per-call headers and timeouts, the 406 message | |
+//! | [`downloads`] | gzip and CSV answers streamed, `Accept` per format, errors of downloads | |
+//! | [`fault_matrix`] | RELIABILITY.md's fault matrix against the emulator's fault injection | |
+//! | [`concurrency`] | 32 threads × 200 calls through token expiries, bounded by a watchdog | |
+//! | [`no_secrets`] | no secret in logs (hex dumps reassembled, encoded forms), `Debug` or `Display` | |
+//! | [`properties`] | proptest: generated validators vs the `regex` crate; routes | |
+//! | [`service_accounts_wire`] | the 22 Service Accounts operations on the wire | spec (two tests) |
+//! | [`service_accounts_validation`] | every rule of the Service Accounts operations | |
+//! | [`service_accounts_pagination`] | `.pages()` and `.items()` against an Atlas-like pager | |
+//! | [`emulator_rotation`] | a full secret rotation against the emulator | |
+//! | [`emulator_fidelity`] | every operation through Prism as a validating proxy in front of the emulator | Prism, spec |
+//! | [`conformance`] | declared endpoints against the official spec; the checker itself on mini specs | spec (two tests) |
+//! | [`prism_live`] | the reference endpoint against Prism: what `validate()` refuses, Prism refuses | Prism, spec |
+//! | [`prism_all`] | every declared operation through `send()` against `prism mock` | Prism, spec |
+//! | [`peers_auth`] | our client against Apache's mod_auth_digest and oauth2-mock-server | Apache, oauth2-mock-server |
+//! | [`peers_smoke`] | the peers themselves, driven with a plain HTTP client | Apache, oauth2-mock-server |
+//! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
+
+mod concurrency;
+mod config;
+mod conformance;
+mod digest;
+mod downloads;
+mod emulator_fidelity;
+mod emulator_rotation;
+mod encoded_paths;
+mod encoding;
+mod extension;
+mod fault_matrix;
+mod hostile;
+mod id_types;
+mod metadata;
+mod no_secrets;
+mod oauth;
+mod patch_bodies;
+mod peers_auth;
+mod peers_smoke;
+mod prism_all;
+mod prism_live;
+mod properties;
+mod retry;
+mod send;
+mod service_accounts_pagination;
+mod service_accounts_validation;
+mod service_accounts_wire;
+mod ui;
+mod validation;

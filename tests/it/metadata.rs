@@ -1,0 +1,123 @@
+//! What comes around a decoded body (issue 11, point 2): status and headers through
+//! `send_full`, per-call headers and timeouts, and the headers a call may not set.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use atlas_runtime::transport::{ScriptedTransport, Step};
+use atlas_runtime::{Client, Error, RequestOptions, RetryPolicy, atlas_endpoint};
+
+#[atlas_endpoint(POST, "/orgs/{orgId}/things", version = "2024-08-05", response = serde_json::Value)]
+struct CreateThing {
+    org_id: String,
+    name: String,
+}
+
+const ORG: &str = "32b6e34b3d91647abb20e7b8";
+
+fn client(steps: Vec<Step>) -> (Arc<ScriptedTransport>, Client) {
+    let script = Arc::new(ScriptedTransport::new(steps));
+    let client = Client::builder()
+        .transport(script.clone())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    (script, client)
+}
+
+#[test]
+fn send_full_returns_status_and_headers() {
+    let (_s, client) = client(vec![Step::respond(
+        201,
+        &[
+            ("Content-Type", "application/vnd.atlas.2024-08-05+json"),
+            ("RateLimit-Limit", "100"),
+            ("RateLimit-Remaining", "97"),
+            ("Deprecation", "@1735689600"),
+            ("Sunset", "Wed, 01 Jul 2026 00:00:00 GMT"),
+            (
+                "Location",
+                "https://cloud.mongodb.com/api/atlas/v2/orgs/x/things/1",
+            ),
+        ],
+        br#"{"id":"1"}"#.to_vec(),
+    )]);
+    let answer = client
+        .send_full(&CreateThing::new(ORG, "a"), &RequestOptions::new())
+        .unwrap();
+    assert_eq!(answer.status, 201);
+    assert_eq!(answer.body["id"], "1");
+    assert_eq!(answer.rate_limit().limit, Some(100));
+    assert_eq!(answer.rate_limit().remaining, Some(97));
+    assert_eq!(answer.deprecation(), Some("@1735689600"));
+    assert_eq!(answer.sunset(), Some("Wed, 01 Jul 2026 00:00:00 GMT"));
+    assert!(answer.location().unwrap().ends_with("/things/1"));
+}
+
+#[test]
+fn per_call_headers_are_sent() {
+    let (script, client) = client(vec![Step::json(200, "{}")]);
+    client
+        .send_with(
+            &CreateThing::new(ORG, "a"),
+            &RequestOptions::new().header("X-Request-Id", "rotate-42"),
+        )
+        .unwrap();
+    let sent = &script.requests()[0];
+    assert_eq!(sent.headers()["x-request-id"], "rotate-42");
+}
+
+#[test]
+fn headers_the_client_owns_are_refused_before_sending() {
+    for name in ["Authorization", "accept", "Content-Type", "HOST"] {
+        let (script, client) = client(vec![Step::json(200, "{}")]);
+        let err = client
+            .send_with(
+                &CreateThing::new(ORG, "a"),
+                &RequestOptions::new().header(name, "x"),
+            )
+            .unwrap_err();
+        assert!(matches!(err, Error::Request(_)), "{name}: {err:?}");
+        assert!(err.to_string().contains(name), "{err}");
+        assert!(script.requests().is_empty());
+    }
+}
+
+#[test]
+fn per_call_timeouts_reach_the_transport() {
+    let (script, client) = client(vec![Step::json(200, "{}")]);
+    let started = Instant::now();
+    client
+        .send_with(
+            &CreateThing::new(ORG, "a"),
+            &RequestOptions::new()
+                .timeout(Duration::from_secs(3))
+                .response_timeout(Duration::from_secs(2)),
+        )
+        .unwrap();
+    let d = script.deadlines()[0];
+    assert_eq!(d.response, Duration::from_secs(2));
+    assert!(d.end <= started + Duration::from_secs(3) + Duration::from_millis(100));
+    assert!(d.end > started + Duration::from_secs(2));
+}
+
+#[test]
+fn a_406_names_the_version_sent() {
+    let (_s, client) = client(vec![Step::json(
+        406,
+        r#"{"error":406,"errorCode":"INVALID_VERSION_DATE","detail":"no such version","reason":"Not Acceptable"}"#,
+    )]);
+    let err = client
+        .send_with(
+            &CreateThing::new(ORG, "a"),
+            &RequestOptions::new().version("2025-03-12"),
+        )
+        .unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.version, Some(("2025-03-12".to_string(), true)));
+    let shown = err.to_string();
+    assert!(shown.contains("version sent: 2025-03-12"), "{shown}");
+    assert!(shown.contains("does not offer"), "{shown}");
+}
