@@ -143,7 +143,7 @@ RT = "atlas_runtime"
 
 def param(field, api, loc, required, encoded, constraints):
     cs = ", ".join(constraints)
-    return (f'{RT}::ParamInfo::__new("{field}", "{api}", {RT}::Location::{loc}, '
+    return (f'{RT}::__private::param_info("{field}", "{api}", {RT}::Location::{loc}, '
             f'{str(required).lower()}, false, {str(encoded).lower()}, &[{cs}])')
 
 
@@ -169,7 +169,7 @@ def length(lo, hi):
 
 def info(method, template, op, name, params, body):
     ps = ",\n            ".join(params)
-    return f'''    const INFO: {RT}::EndpointInfo = {RT}::EndpointInfo::__new(
+    return f'''    const INFO: {RT}::EndpointInfo = {RT}::__private::endpoint_info(
         {RT}::Method::{method},
         "{template}",
         Some("2024-08-05"),
@@ -270,12 +270,12 @@ impl {RT}::Endpoint for {name} {{
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
         let mut v = {RT}::Validator::new();
-{check_path(0, "org_id", "OBJECT_ID", OBJECT_ID)}{check_path(1, "client_id", "CLIENT_ID", CLIENT_ID)}        v.range(&params[2], &self.secret_expires_after_hours);
-        v.length(&params[3], &self.description);
+{check_path(0, "org_id", "OBJECT_ID", OBJECT_ID)}{check_path(1, "client_id", "CLIENT_ID", CLIENT_ID)}        {RT}::__private::check_range(&mut v, &params[2], &self.secret_expires_after_hours);
+        {RT}::__private::check_length(&mut v, &params[3], &self.description);
         v.finish("{name}")
     }}
 
-    fn write_path(&self, path: &mut {RT}::PathWriter) {{
+    fn write_path(&self, path: &mut {RT}::request::PathWriter) {{
         path.literal("/orgs/");
         path.segment(&self.org_id);
         path.literal("/res{i}/");
@@ -283,7 +283,7 @@ impl {RT}::Endpoint for {name} {{
         path.literal("/secrets");
     }}
 
-    fn write_body(&self, body: &mut {RT}::BodyWriter) -> Result<(), serde_json::Error> {{
+    fn write_body(&self, body: &mut {RT}::request::BodyWriter) -> Result<(), serde_json::Error> {{
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Body<'a> {{
@@ -328,18 +328,18 @@ impl {RT}::Endpoint for {name} {{
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
         let mut v = {RT}::Validator::new();
-{check_path(0, "group_id", "OBJECT_ID", OBJECT_ID)}        v.range(&params[2], &self.items_per_page);
-        v.range(&params[3], &self.page_num);
+{check_path(0, "group_id", "OBJECT_ID", OBJECT_ID)}        {RT}::__private::check_range(&mut v, &params[2], &self.items_per_page);
+        {RT}::__private::check_range(&mut v, &params[3], &self.page_num);
         v.finish("{name}")
     }}
 
-    fn write_path(&self, path: &mut {RT}::PathWriter) {{
+    fn write_path(&self, path: &mut {RT}::request::PathWriter) {{
         path.literal("/groups/");
         path.segment(&self.group_id);
         path.literal("/res{i}");
     }}
 
-    fn write_query(&self, query: &mut {RT}::QueryWriter) {{
+    fn write_query(&self, query: &mut {RT}::request::QueryWriter) {{
         query.param("includeCount", &self.include_count);
         query.param("itemsPerPage", &self.items_per_page);
         query.param("pageNum", &self.page_num);
@@ -380,20 +380,20 @@ impl {RT}::Endpoint for {name} {{
         let mut v = {RT}::Validator::new();
 {check_path(0, "group_id", "OBJECT_ID", OBJECT_ID)}{check_path(1, "cluster_name", "CLUSTER_NAME", CLUSTER)}        if let Some(name) = &self.name {{
     {check_pattern(2, "NAME", NAME, "name")}        }}
-        v.length(&params[2], &self.name);
-        v.range(&params[3], &self.disk_size_gb);
-        v.length(&params[4], &self.tags);
+        {RT}::__private::check_length(&mut v, &params[2], &self.name);
+        {RT}::__private::check_range(&mut v, &params[3], &self.disk_size_gb);
+        {RT}::__private::check_length(&mut v, &params[4], &self.tags);
         v.finish("{name}")
     }}
 
-    fn write_path(&self, path: &mut {RT}::PathWriter) {{
+    fn write_path(&self, path: &mut {RT}::request::PathWriter) {{
         path.literal("/groups/");
         path.segment(&self.group_id);
         path.literal("/res{i}/");
         path.segment(&self.cluster_name);
     }}
 
-    fn write_body(&self, body: &mut {RT}::BodyWriter) -> Result<(), serde_json::Error> {{
+    fn write_body(&self, body: &mut {RT}::request::BodyWriter) -> Result<(), serde_json::Error> {{
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Body<'a> {{
@@ -439,11 +439,11 @@ impl {RT}::Endpoint for {name} {{
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
         let mut v = {RT}::Validator::new();
-{check_path(0, "org_id", "OBJECT_ID", OBJECT_ID)}{check_path(1, "client_id", "CLIENT_ID", CLIENT_ID)}        v.path(&params[2], &self.ip_address);
+{check_path(0, "org_id", "OBJECT_ID", OBJECT_ID)}{check_path(1, "client_id", "CLIENT_ID", CLIENT_ID)}        {RT}::__private::check_path(&mut v, &params[2], &self.ip_address);
         v.finish("{name}")
     }}
 
-    fn write_path(&self, path: &mut {RT}::PathWriter) {{
+    fn write_path(&self, path: &mut {RT}::request::PathWriter) {{
         path.literal("/orgs/");
         path.segment(&self.org_id);
         path.literal("/res{i}/");
@@ -478,28 +478,18 @@ pub static CLUSTER_NAME: LazyLock<Regex> =
 pub static NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\p{L}\p{N}\-_.,' ]*$").expect("valid pattern"));
 
-/// A path value: what `Validator::path` checks (not empty, not a dot segment, a valid
-/// encoded segment), then the pattern, only for a value that passed the first checks.
+/// A path value: what generated code checks (`__private::check_path`: not empty, not a
+/// dot segment, a valid encoded segment), then the pattern, only for a value that passed the first checks.
 pub fn path(v: &mut Validator, param: &ParamInfo, text: &str, regex: &Regex, pattern: &'static str) {
-    v.path(param, text);
+    atlas_runtime::__private::check_path(v, param, text);
     if !(text.is_empty() || text == "." || text == "..") && !regex.is_match(text) {
         v.violation(pattern_violation(param, pattern, text));
     }
 }
 
-/// A pattern violation. `Violation` has no public constructor (it is `#[non_exhaustive]`):
-/// take one from a `Validator` (an empty path value always violates) and set its rule.
+/// A pattern violation (its value dropped for a sensitive parameter).
 pub fn pattern_violation(param: &ParamInfo, pattern: &'static str, text: &str) -> Violation {
-    let mut v = Validator::new();
-    v.path(param, "");
-    let mut violation = v
-        .finish("")
-        .expect_err("an empty path value is a violation")
-        .violations
-        .remove(0);
-    violation.rule = Rule::Pattern(pattern);
-    violation.value = (!param.sensitive).then(|| text.to_string());
-    violation
+    Violation::new(param, Rule::Pattern(pattern), Some(text.to_string()))
 }
 '''
 
