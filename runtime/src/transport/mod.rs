@@ -15,7 +15,11 @@ use std::time::{Duration, Instant};
 use crate::endpoint::Method;
 use crate::error::{Error, TransportError};
 
+mod connect;
 mod http1;
+mod incoming;
+mod pool;
+mod rt;
 #[cfg(any(test, feature = "test-util"))]
 mod scripted;
 
