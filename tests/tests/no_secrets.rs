@@ -151,9 +151,11 @@ fn a_whole_session_leaks_nothing() {
         logs.iter().any(|l| l.contains("access token")),
         "the session was logged: {logs:#?}"
     );
+    // The default transport (hyper) logs nothing of its own; the runtime's records show
+    // that the capture sees every crate's (runtime/tests/no_wire_logs.rs holds the wire).
     assert!(
-        logs.iter().any(|l| l.starts_with("DEBUG ureq")),
-        "ureq's own logs were captured"
+        logs.iter().any(|l| l.starts_with("DEBUG atlas_runtime")),
+        "the runtime's own logs were captured"
     );
     for text in logs.iter().chain(shown.iter()) {
         for secret in SECRETS {

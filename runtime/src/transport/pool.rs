@@ -18,10 +18,12 @@ use super::rt;
 /// runtime and ends when this is dropped.
 pub(super) type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
 
-/// How long an idle connection is kept.
+/// How long an idle connection is kept (ureq's default, which this transport replaced).
 pub(super) const MAX_IDLE: Duration = Duration::from_secs(15);
-/// Idle connections kept per host.
-pub(super) const MAX_IDLE_PER_HOST: usize = 8;
+/// Idle connections kept per host (ureq's default too): more concurrent calls than this
+/// open connections that close when done, rather than holding a server's worker each
+/// (thread-per-connection servers starve new connections while idle ones hold them).
+pub(super) const MAX_IDLE_PER_HOST: usize = 3;
 
 /// Where a connection goes: connections are shared only between identical keys.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
