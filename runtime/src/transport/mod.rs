@@ -5,7 +5,7 @@
 //! decoding) is the client's and happens above this trait, so a transport only moves
 //! bytes. The default is [`HttpTransport`]; bring another HTTP stack (a corporate proxy
 //! setup, a recording layer) with [`ClientBuilder::transport`](crate::ClientBuilder::transport).
-//! With the `test-util` feature, [`ScriptedTransport`] answers from a script and records
+//! With the `test-util` feature, `ScriptedTransport` answers from a script and records
 //! every request, so tests need no socket.
 
 use std::fmt;
