@@ -132,7 +132,8 @@ impl Transport for HttpTransport {
 }
 
 impl HttpTransport {
-    /// The pool key and the request as hyper writes it: origin-form target, `Host` first.
+    /// The pool key and the request as hyper writes it: origin-form target,
+    /// `Content-Length` and `Host` first.
     fn prepare(
         &self,
         request: http::Request<Vec<u8>>,
