@@ -3,7 +3,8 @@
 //! This is the sans-IO half of a call: [`build_request`] validates, builds the URL (every
 //! path value percent-encoded as one segment, so no value can change the route), sets the
 //! versioned media types and serializes the body. Any transport can send the result; the
-//! [`Client`](crate::Client) adds credentials and sends it with ureq.
+//! [`Client`](crate::Client) adds credentials and sends it through its
+//! [`Transport`](crate::transport::Transport).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;

@@ -5,7 +5,7 @@
 //! decoding) is the client's and happens above this trait, so a transport only moves
 //! bytes. The default is [`HttpTransport`]; bring another HTTP stack (a corporate proxy
 //! setup, a recording layer) with [`ClientBuilder::transport`](crate::ClientBuilder::transport).
-//! With the `test-util` feature, [`ScriptedTransport`] answers from a script and records
+//! With the `test-util` feature, `ScriptedTransport` answers from a script and records
 //! every request, so tests need no socket.
 
 use std::fmt;
@@ -15,7 +15,11 @@ use std::time::{Duration, Instant};
 use crate::endpoint::Method;
 use crate::error::{Error, TransportError};
 
+mod connect;
 mod http1;
+mod incoming;
+mod pool;
+mod rt;
 #[cfg(any(test, feature = "test-util"))]
 mod scripted;
 

@@ -1,0 +1,96 @@
+//! Idle HTTP/1.1 connections kept for reuse, by scheme, host and port.
+//!
+//! A connection goes back only after its response body was read to the end, so a reused
+//! one never carries a stale answer. Reuse is newest first (the connection least likely
+//! to have been closed by the server), and connections idle longer than [`MAX_IDLE`] are
+//! dropped, well under the usual server keep-alive limits.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+
+use super::rt;
+
+/// The sending half of one HTTP/1.1 connection; its connection task runs on the shared
+/// runtime and ends when this is dropped.
+pub(super) type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+/// How long an idle connection is kept (ureq's default, which this transport replaced).
+pub(super) const MAX_IDLE: Duration = Duration::from_secs(15);
+/// Idle connections kept per host (ureq's default too): more concurrent calls than this
+/// open connections that close when done, rather than holding a server's worker each
+/// (thread-per-connection servers starve new connections while idle ones hold them).
+pub(super) const MAX_IDLE_PER_HOST: usize = 3;
+
+/// Where a connection goes: connections are shared only between identical keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct Key {
+    pub https: bool,
+    /// The host as the URL spells it, without IPv6 brackets.
+    pub host: String,
+    pub port: u16,
+}
+
+struct Idle {
+    sender: Sender,
+    since: Instant,
+}
+
+#[derive(Default)]
+pub(super) struct Pool {
+    idle: Mutex<HashMap<Key, Vec<Idle>>>,
+}
+
+impl Pool {
+    /// The most recently used open connection to `key`, if any.
+    pub fn take(&self, key: &Key) -> Option<Sender> {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        let list = idle.get_mut(key)?;
+        let found = loop {
+            let Some(entry) = list.pop() else { break None };
+            if entry.since.elapsed() < MAX_IDLE && !entry.sender.is_closed() {
+                break Some(entry.sender);
+            }
+        };
+        if list.is_empty() {
+            idle.remove(key);
+        }
+        found
+    }
+
+    /// Keeps `sender` for reuse, unless its connection closed or the host has enough.
+    pub fn put(&self, key: &Key, sender: Sender) {
+        if sender.is_closed() {
+            return;
+        }
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        let list = idle.entry(key.clone()).or_default();
+        list.retain(|e| e.since.elapsed() < MAX_IDLE && !e.sender.is_closed());
+        if list.len() < MAX_IDLE_PER_HOST {
+            list.push(Idle {
+                sender,
+                since: Instant::now(),
+            });
+        }
+    }
+
+    /// Idle connections held now, for `Debug`.
+    pub fn idle_count(&self) -> usize {
+        let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        idle.values().map(Vec::len).sum()
+    }
+}
+
+impl Drop for Pool {
+    /// The last transport holding the pool is gone: close its idle connections now.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
+        if !idle.is_empty() {
+            drop(idle);
+            rt::settle();
+        }
+    }
+}
