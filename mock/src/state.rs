@@ -45,7 +45,7 @@ impl Shared {
             clock: Clock::default(),
             base_url,
             faults: Mutex::new(FaultSet::default()),
-            log: Mutex::new(RequestLog::default()),
+            log: Mutex::new(RequestLog::new(config.log_capacity)),
             config,
         }
     }

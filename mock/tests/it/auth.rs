@@ -1,13 +1,11 @@
 //! Seeding, the token endpoint, bearer tokens, Digest, roles, rate limits.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use atlas_mock::MockAtlas;
-use common::{
+use crate::common::{
     Api, V, agent, basic, challenge_params, digest_header, send, token_for, token_request,
 };
+use atlas_mock::MockAtlas;
 use serde_json::json;
 
 fn is_hex24(s: &str) -> bool {

@@ -1,12 +1,10 @@
 //! The `atlas-mock` binary prints its lines and serves until killed.
 
-mod common;
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use common::{V, agent, basic, send};
+use crate::common::{V, agent, basic, send};
 
 const KEYS: [&str; 8] = [
     "ATLAS_MOCK_URL",
