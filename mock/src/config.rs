@@ -13,6 +13,7 @@ pub(crate) struct Config {
     pub(crate) nonce_lifetime: Duration,
     pub(crate) rate_limit: Option<(u32, f64)>,
     pub(crate) token_endpoint_limit: Option<(u32, Duration)>,
+    pub(crate) failed_token_limit: Option<(u32, Duration)>,
     pub(crate) max_live_tokens: usize,
     pub(crate) max_secret_hours: u32,
     pub(crate) secret_hour: Duration,
@@ -35,6 +36,7 @@ impl Default for Config {
             nonce_lifetime: Duration::from_secs(300),
             rate_limit: None,
             token_endpoint_limit: Some((10, Duration::from_secs(60))),
+            failed_token_limit: Some((10, Duration::from_secs(60))),
             max_live_tokens: 100,
             max_secret_hours: 8760,
             secret_hour: Duration::from_secs(3600),
@@ -105,11 +107,23 @@ impl MockAtlasBuilder {
         self
     }
 
-    /// The token endpoint's limit per client id: `Some((requests, window))`, default
-    /// `Some((10, 60 s))` as Atlas; `None` switches it off. Over it: 429 with
-    /// `Retry-After`.
+    /// The token endpoint's limit on granted requests, per client id and source
+    /// address: `Some((requests, window))`, default `Some((10, 60 s))` as Atlas; `None`
+    /// switches it off. Over it: 429 with `Retry-After`. Only requests with valid
+    /// credentials count, so a stranger's failed attempts never spend an owner's quota
+    /// (see [`failed_token_limit`](Self::failed_token_limit)).
     pub fn token_endpoint_limit(mut self, limit: Option<(u32, Duration)>) -> Self {
         self.config.token_endpoint_limit = limit;
+        self
+    }
+
+    /// The token endpoint's limit on failed requests (no, unknown or wrong
+    /// credentials), per source address, counted apart from granted ones: default
+    /// `Some((10, 60 s))`; `None` switches it off. Over it, that address's failed
+    /// requests get 429 with `Retry-After` instead of 401; requests with valid
+    /// credentials from the same address are still served.
+    pub fn failed_token_limit(mut self, limit: Option<(u32, Duration)>) -> Self {
+        self.config.failed_token_limit = limit;
         self
     }
 

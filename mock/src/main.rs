@@ -26,14 +26,16 @@ Options:
   -h, --help               this text
 ";
 
+/// A number of seconds: finite, not negative, and small enough for a `Duration`
+/// (about 584 billion years); anything else is a usage error, never a panic.
 fn parse_secs(flag: &str, value: Option<String>) -> Result<Duration, String> {
     let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
     value
+        .trim()
         .parse::<f64>()
         .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| format!("{flag}: not a number of seconds: {value}"))
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{flag}: not a number of seconds from 0 to 1.8e19: {value}"))
 }
 
 fn builder_from_args() -> Result<Option<atlas_mock::MockAtlasBuilder>, String> {

@@ -35,12 +35,15 @@ impl Shared {
         let window = config
             .token_endpoint_limit
             .map(|(max, window)| SlidingWindow::new(max, window));
+        let failed_window = config
+            .failed_token_limit
+            .map(|(max, window)| SlidingWindow::new(max, window));
         let bucket = config
             .rate_limit
             .map(|(capacity, refill)| Mutex::new(TokenBucket::new(capacity, refill)));
         Shared {
             nonces: Mutex::new(NonceStore::new(config.nonce_lifetime)),
-            store: Mutex::new(Store::new(window)),
+            store: Mutex::new(Store::new(window, failed_window)),
             bucket,
             clock: Clock::default(),
             base_url,

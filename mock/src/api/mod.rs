@@ -165,6 +165,15 @@ impl Op {
         )
     }
 
+    /// Whether the operation changes a service account's credentials or where they
+    /// work (see [`auth::may_manage_through_project`]).
+    fn touches_credentials(self) -> bool {
+        matches!(
+            self,
+            Op::CreateSecret | Op::DeleteSecret | Op::CreateAccess | Op::DeleteAccess
+        )
+    }
+
     /// The spec's `x-rolesRequirements`.
     fn need(self, scope: Scope) -> Need {
         match (scope, self) {
@@ -566,6 +575,25 @@ fn run(
         group_id.as_deref(),
         routed.op.need(routed.scope),
     )?;
+    if routed.scope == Scope::Group
+        && routed.op.touches_credentials()
+        && !shared.config.project_routes_reach_org_accounts
+        && let (Some(cid), Some(group)) = (client_id.as_deref(), group_id.as_deref())
+        && let Some(target) = store.account(cid)
+        && target.org_id == org_id
+        && target.project_roles(group).is_some()
+        && !auth::may_manage_through_project(store, &principal, target)
+    {
+        return Err(ApiError::new(
+            403,
+            "USER_UNAUTHORIZED",
+            format!(
+                "Service account {cid} holds privileges beyond project {group}; manage its credentials at organization level."
+            ),
+        )
+        .param(cid)
+        .param(group));
+    }
 
     let mut ctx = Ctx {
         shared,

@@ -8,7 +8,6 @@
 //! and sends a body that fails after its first bytes; [`FaultKind::Delay`] sleeps before
 //! returning the response.
 
-use std::error::Error as _;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;

@@ -115,3 +115,26 @@ fn help_and_bad_options() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn out_of_range_lifetimes_are_usage_errors_not_panics() {
+    for args in [
+        &["--token-lifetime", "1e20"][..],
+        &["--nonce-lifetime", "1e300"],
+        &["--token-lifetime", "NaN"],
+        &["--nonce-lifetime", "-1"],
+        &["--token-lifetime=inf"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_atlas-mock"))
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("not a number of seconds") && stderr.contains("Usage:"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: started anyway");
+    }
+}
