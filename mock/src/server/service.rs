@@ -191,6 +191,10 @@ async fn read_body(
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(BodyError::TooLarge);
     }
+    if incoming.is_end_stream() {
+        // No body (most GETs): no deadline to arm.
+        return Ok(Bytes::new());
+    }
     let collected = tokio::time::timeout(
         shared.config.request_read_timeout,
         Limited::new(incoming, MAX_BODY).collect(),
