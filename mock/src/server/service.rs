@@ -54,7 +54,7 @@ pub(crate) async fn serve(
     let _active = slot.active();
     let (parts, incoming) = req.into_parts();
     let head = head_of(&parts);
-    let keep_alive = head.keep_alive();
+    let mut keep_alive = head.keep_alive();
     let mut request = Request {
         head,
         body: Vec::new(),
@@ -102,7 +102,15 @@ pub(crate) async fn serve(
         }
         _ => {
             let response = match api::admit(&shared, &request) {
-                Admission::Answer(response) => response,
+                Admission::Answer(response) => {
+                    // The body is left unread: hyper discards what it can and closes
+                    // the connection rather than read the rest as the next request,
+                    // and the answer says so.
+                    if !incoming.is_end_stream() {
+                        keep_alive = false;
+                    }
+                    response
+                }
                 admitted => {
                     match read_body(&shared, &parts.headers, incoming).await {
                         Ok(b) => set_body(&shared, &mut entry, &mut request, b),

@@ -280,6 +280,22 @@ fn framing_as_rfc_9112_says() {
     let answer = exchange(&mock, b"GET /nowhere HTTP/1.0\r\n\r\n");
     assert!(answer.starts_with("HTTP/1.0 404 "), "{answer:?}");
 
+    // A 401 from the head leaves the body unread and closes the connection: the body is
+    // never taken for a request of its own.
+    let inner = "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n";
+    let answer = exchange(
+        &mock,
+        format!(
+            "POST /api/atlas/v2/orgs/{}/serviceAccounts HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{inner}",
+            mock.org_id(),
+            inner.len()
+        )
+        .as_bytes(),
+    );
+    assert!(answer.starts_with("HTTP/1.1 401 "), "{answer:?}");
+    assert!(answer.contains("Connection: close"), "{answer:?}");
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer:?}");
+
     // A chunk size with a sign: refused.
     let auth = basic(mock.client_id(), mock.client_secret());
     let head = format!(
