@@ -463,6 +463,15 @@ impl MockAtlas {
             .collect()
     }
 
+    /// How many requests reached `/api/oauth/token` since the start, granted or not
+    /// (unlike [`requests`](Self::requests), not limited by the log's capacity): what a
+    /// test of token sharing counts.
+    pub fn token_requests(&self) -> usize {
+        self.shared
+            .token_requests
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Access tokens of a service account that still work.
     pub fn live_token_count(&self, client_id: &str) -> usize {
         lock(&self.shared.store).live_tokens(client_id, self.shared.clock.now())

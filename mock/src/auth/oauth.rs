@@ -21,6 +21,7 @@
 //! an attacker nothing useful: a secret is 256 random bits. Errors use RFC 6749's `{error, error_description}` document, which is what
 //! OAuth client libraries (the official Go SDK's among them) read from a token endpoint.
 
+use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use base64::Engine as _;
@@ -109,6 +110,7 @@ fn failed(store: &mut Store, req: &Request, now: SystemTime, description: &str) 
 
 /// `POST /api/oauth/token`.
 pub(crate) fn token(shared: &Shared, req: &Request) -> Response {
+    shared.token_requests.fetch_add(1, Ordering::Relaxed);
     if let Some(r) = post_only(req) {
         return r;
     }

@@ -255,6 +255,8 @@ fn large_unauthenticated_posts_are_not_read_and_the_log_keeps_prefixes() {
     }
     let seqs: Vec<usize> = small.requests().iter().map(|r| r.seq).collect();
     assert_eq!(seqs, [2, 3, 4]);
+    // The count of token requests is not.
+    assert_eq!(small.token_requests(), 5);
 }
 
 /// Sends `raw` on a new connection, reads until the server closes it.
