@@ -22,6 +22,7 @@ Options:
   --nonce-lifetime SECS    Digest nonce lifetime (default 300)
   --rate-limit CAP/RATE    token bucket over API calls: capacity and refill per second
   --no-token-limit         switch off the token endpoint's 10 requests a minute
+  --no-failed-token-limit  switch off the 10 failed token requests a minute per address
   --plain-json-bodies      accept request bodies sent as application/json
   -h, --help               this text
 ";
@@ -68,6 +69,7 @@ fn builder_from_args() -> Result<Option<atlas_mock::MockAtlasBuilder>, String> {
                 builder.rate_limit(capacity, rate)
             }
             "--no-token-limit" => builder.token_endpoint_limit(None),
+            "--no-failed-token-limit" => builder.failed_token_limit(None),
             "--plain-json-bodies" => builder.accept_plain_json_bodies(true),
             other => return Err(format!("unknown option {other}")),
         };

@@ -138,3 +138,41 @@ fn out_of_range_lifetimes_are_usage_errors_not_panics() {
         assert!(out.stdout.is_empty(), "{args:?}: started anyway");
     }
 }
+
+#[test]
+fn the_failed_token_limit_can_be_switched_off() {
+    let child = Command::new(env!("CARGO_BIN_EXE_atlas-mock"))
+        .args(["--no-failed-token-limit"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn atlas-mock");
+    let mut child = Killed(child);
+    let stdout = child.0.stdout.take().unwrap();
+    let env: HashMap<String, String> = BufReader::new(stdout)
+        .lines()
+        .take(KEYS.len())
+        .map(|l| {
+            let l = l.unwrap();
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_owned(), v.to_owned())
+        })
+        .collect();
+    let url = format!("{}/api/oauth/token", env["ATLAS_MOCK_URL"]);
+    for _ in 0..12 {
+        let r = send(
+            &agent(),
+            "POST",
+            &url,
+            &[
+                (
+                    "Authorization",
+                    &basic(&env["MONGODB_ATLAS_CLIENT_ID"], "mdb_sa_sk_wrong"),
+                ),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            Some("grant_type=client_credentials"),
+        );
+        assert_eq!(r.status, 401, "{}", r.body);
+    }
+}
