@@ -13,6 +13,7 @@ pub(crate) struct Config {
     pub(crate) nonce_lifetime: Duration,
     pub(crate) rate_limit: Option<(u32, f64)>,
     pub(crate) token_endpoint_limit: Option<(u32, Duration)>,
+    pub(crate) failed_token_limit: Option<(u32, Duration)>,
     pub(crate) max_live_tokens: usize,
     pub(crate) max_secret_hours: u32,
     pub(crate) secret_hour: Duration,
@@ -20,6 +21,11 @@ pub(crate) struct Config {
     pub(crate) plain_json_bodies: bool,
     pub(crate) keep_alive: Duration,
     pub(crate) max_connections: usize,
+    pub(crate) request_read_timeout: Duration,
+    pub(crate) write_timeout: Duration,
+    pub(crate) log_capacity: usize,
+    pub(crate) log_body_prefix: usize,
+    pub(crate) project_routes_reach_org_accounts: bool,
 }
 
 impl Default for Config {
@@ -30,6 +36,7 @@ impl Default for Config {
             nonce_lifetime: Duration::from_secs(300),
             rate_limit: None,
             token_endpoint_limit: Some((10, Duration::from_secs(60))),
+            failed_token_limit: Some((10, Duration::from_secs(60))),
             max_live_tokens: 100,
             max_secret_hours: 8760,
             secret_hour: Duration::from_secs(3600),
@@ -37,8 +44,18 @@ impl Default for Config {
             plain_json_bodies: false,
             keep_alive: Duration::from_secs(30),
             max_connections: 256,
+            request_read_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
+            log_capacity: 10_000,
+            log_body_prefix: 4096,
+            project_routes_reach_org_accounts: false,
         }
     }
+}
+
+/// Timeouts beyond a year are a year: the server adds them to the current time.
+fn clamp(d: Duration) -> Duration {
+    d.min(Duration::from_secs(365 * 86_400))
 }
 
 /// Options for a [`MockAtlas`]; [`start`](Self::start) binds and serves.
@@ -90,11 +107,23 @@ impl MockAtlasBuilder {
         self
     }
 
-    /// The token endpoint's limit per client id: `Some((requests, window))`, default
-    /// `Some((10, 60 s))` as Atlas; `None` switches it off. Over it: 429 with
-    /// `Retry-After`.
+    /// The token endpoint's limit on granted requests, per client id and source
+    /// address: `Some((requests, window))`, default `Some((10, 60 s))` as Atlas; `None`
+    /// switches it off. Over it: 429 with `Retry-After`. Only requests with valid
+    /// credentials count, so a stranger's failed attempts never spend an owner's quota
+    /// (see [`failed_token_limit`](Self::failed_token_limit)).
     pub fn token_endpoint_limit(mut self, limit: Option<(u32, Duration)>) -> Self {
         self.config.token_endpoint_limit = limit;
+        self
+    }
+
+    /// The token endpoint's limit on failed requests (no, unknown or wrong
+    /// credentials), per source address, counted apart from granted ones: default
+    /// `Some((10, 60 s))`; `None` switches it off. Over it, that address's failed
+    /// requests get 429 with `Retry-After` instead of 401; requests with valid
+    /// credentials from the same address are still served.
+    pub fn failed_token_limit(mut self, limit: Option<(u32, Duration)>) -> Self {
+        self.config.failed_token_limit = limit;
         self
     }
 
@@ -133,15 +162,62 @@ impl MockAtlasBuilder {
         self
     }
 
-    /// How long an idle keep-alive connection is kept open (default 30 s).
+    /// How long an idle keep-alive connection is kept open (default 30 s). The server
+    /// counts the idle time toward the next request head's deadline, so the lesser of
+    /// this and [`request_read_timeout`](Self::request_read_timeout) applies.
     pub fn keep_alive_timeout(mut self, timeout: Duration) -> Self {
-        self.config.keep_alive = timeout;
+        self.config.keep_alive = clamp(timeout);
         self
     }
 
-    /// Most connections served at once (default 256); more are answered 503 and closed.
+    /// Most connections open at once (default 256). When all are taken, a new
+    /// connection replaces the one that has waited longest without a request in
+    /// progress (an idle one, one still sending its head, one whose client does not read
+    /// its answers), which is closed; only when every connection is answering a request
+    /// is the new one answered 503 and closed.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.config.max_connections = max;
+        self
+    }
+
+    /// A deadline for the whole request head, and another for the whole body (default
+    /// 30 s each): a client that trickles its request in a byte at a time is cut off
+    /// when it passes, however often it sends (the head: the connection closes; the
+    /// body: 408 `REQUEST_TIMEOUT`).
+    pub fn request_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.request_read_timeout = clamp(timeout);
+        self
+    }
+
+    /// How long a write may wait for a client that does not read (default 30 s); then
+    /// the connection is closed.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.config.write_timeout = clamp(timeout);
+        self
+    }
+
+    /// Most entries in the request log (default 10,000); the oldest go first. Each
+    /// keeps at most [`log_body_prefix`](Self::log_body_prefix) bytes of its body.
+    pub fn request_log_capacity(mut self, entries: usize) -> Self {
+        self.config.log_capacity = entries;
+        self
+    }
+
+    /// How many bytes of each request body the log keeps (default 4096);
+    /// [`RecordedRequest::body_len`](crate::RecordedRequest::body_len) has the whole
+    /// length.
+    pub fn log_body_prefix(mut self, bytes: usize) -> Self {
+        self.config.log_body_prefix = bytes;
+        self
+    }
+
+    /// Whether the project-level routes (`/groups/{groupId}/serviceAccounts/{clientId}…`)
+    /// may change a service account that holds organization roles beyond
+    /// `ORG_MEMBER` (default false). See the crate docs, "Authorization": Atlas does not
+    /// document this case, so the emulator refuses it (403) unless a test asks for the
+    /// permissive reading.
+    pub fn project_routes_reach_org_accounts(mut self, allow: bool) -> Self {
+        self.config.project_routes_reach_org_accounts = allow;
         self
     }
 

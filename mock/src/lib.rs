@@ -76,12 +76,37 @@
 //! - `envelope=true` (`{status, content}`, or the list document plus `status`, always
 //!   HTTP 200, errors included), `pretty=true`, pagination (`itemsPerPage`, `pageNum`,
 //!   `includeCount`, `links`), `RateLimit-Limit`/`RateLimit-Remaining`, an optional
-//!   token bucket (429 `RATE_LIMITED` with `Retry-After`) and the token endpoint's 10
-//!   requests a minute per client id.
+//!   token bucket (429 `RATE_LIMITED` with `Retry-After`), and Atlas's token limits:
+//!   10 token requests a minute per client id and source address, 100 live tokens per
+//!   service account (both configurable, see [`MockAtlasBuilder::token_endpoint_limit`]
+//!   and [`MockAtlasBuilder::max_live_tokens`]).
 //!
 //! Lifetimes (tokens, nonces, the length of an "hour" of `secretExpiresAfterHours`) are
 //! options of [`MockAtlas::builder`], and [`MockAtlas::advance_clock`] ages everything at
 //! once, so expiry tests take a second or no time at all.
+//!
+//! ## Authorization
+//!
+//! Each operation requires the roles the spec names (`x-rolesRequirements`); a caller
+//! without them gets 403 `USER_UNAUTHORIZED`. Two rules go beyond what Atlas documents,
+//! and the emulator takes the stricter reading (a referee stricter on privilege is the
+//! safer one):
+//!
+//! - **Project routes stop at the project.** Creating or deleting a secret, or changing
+//!   the access list, of a service account through
+//!   `/groups/{groupId}/serviceAccounts/{clientId}/…` needs a caller whose own
+//!   privileges cover the account's: an `ORG_OWNER`, the account itself, or a
+//!   `GROUP_OWNER` of every project the account is in when the account has no
+//!   organization role beyond `ORG_MEMBER`. Otherwise a project owner could mint a
+//!   secret for an organization owner's account invited to the project, and act as the
+//!   organization owner. Atlas's documentation on service accounts in projects does not
+//!   say how it decides this; [`MockAtlasBuilder::project_routes_reach_org_accounts`]
+//!   switches to the permissive reading.
+//! - **Failed token requests spend no one's quota.** Credentials are verified first;
+//!   only granted requests count toward a client id's 10 a minute. Failures (no,
+//!   unknown or wrong credentials) are counted per source address instead (10 a minute
+//!   by default, [`MockAtlasBuilder::failed_token_limit`]), so anyone who knows a client
+//!   id, which is no secret, cannot lock its owner out.
 //!
 //! ## Versions
 //!
@@ -114,18 +139,24 @@
 //! | 400 | `INVALID_ENUM_VALUE` | a role that does not exist |
 //! | 400 | `VALIDATION_ERROR` | a constraint of the spec (length, pattern, range, items, address syntax, pagination), with `badRequestDetail` |
 //! | 400 | `INVALID_ORG_ID`, `INVALID_GROUP_ID` | a malformed `orgId`/`groupId` path value |
-//! | 400 | `MALFORMED_REQUEST` | an HTTP request, or a query string, that cannot be parsed |
+//! | 400 | `MALFORMED_REQUEST` | a query string or body framing that cannot be parsed, an HTTP/1.1 request without exactly one `Host` |
 //! | 401 | `UNAUTHORIZED` | no, wrong, expired or revoked credentials (with Digest challenges) |
 //! | 403 | `USER_UNAUTHORIZED` | authenticated, but the roles do not allow the operation |
 //! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND` | an unknown id |
 //! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret or access-list entry |
 //! | 405 | `METHOD_NOT_ALLOWED` | a known path with another method (with `Allow`) |
 //! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` |
+//! | 408 | `REQUEST_TIMEOUT` | a body that did not arrive within the request read timeout |
 //! | 409 | `DUPLICATE_ACCESS_LIST_ENTRY` | an access-list entry that exists or is repeated |
 //! | 413 | `REQUEST_TOO_LARGE` | a body over 8 MiB |
 //! | 415 | `UNSUPPORTED_MEDIA_TYPE` | a body without the operation's versioned `Content-Type` |
 //! | 429 | `RATE_LIMITED` | the optional token bucket is empty (with `Retry-After`) |
 //! | 500 | `UNEXPECTED_ERROR` | a bug in the emulator (caught, never a dropped connection) |
+//! | 503 | `SERVICE_UNAVAILABLE` | every connection slot is answering a request (with `Retry-After`) |
+//!
+//! A request head that is not HTTP/1.x at all (a broken request line or header, a
+//! header section over 64 KiB) is answered by the HTTP server underneath with a bare
+//! 400 or 431 without a body, and logged with an empty method and path.
 //!
 //! The token endpoints answer errors as RFC 6749 does (`{error, error_description}`:
 //! `invalid_client` 401, `invalid_request`/`unsupported_grant_type` 400, `access_denied`
@@ -172,11 +203,31 @@
 //! assert_eq!(mock.pending_faults(), 3);
 //! ```
 //!
+//! Every fault is expressed through the HTTP server (hyper): a dropped connection is a
+//! service that fails, a truncated body is a body stream that fails after its first
+//! bytes, a delay is a sleep before the response. The only bytes written outside hyper
+//! are the 503 to a connection that finds every slot busy, sent before its request is
+//! read.
+//!
+//! ## The server
+//!
+//! HTTP/1.1 by [hyper](https://docs.rs/hyper) on a two-thread tokio runtime owned by
+//! the [`MockAtlas`] (dropped with it), with limits that keep a hostile or broken client
+//! from taking it down (all in [`MockAtlasBuilder`]): at most 256 connections, where a
+//! new connection takes the place of the one that has waited longest without a request
+//! in progress (idle, still sending its head, or not reading its answers); a deadline
+//! for the whole request head and another for the body (30 s each), however often the
+//! client sends a byte; a write timeout (30 s) for clients that stop reading; bodies up
+//! to 8 MiB; and API calls authenticated from their head, so that a 401 never reads a
+//! body.
+//!
 //! ## The request log and the state
 //!
-//! [`MockAtlas::requests`] returns every request received (method, path, query,
-//! headers, body, the fault that hit it, whether it was processed and answered), so a
-//! test can assert what reached the server; [`MockAtlas::secret_count`] and
+//! [`MockAtlas::requests`] returns the requests received (method, path, query,
+//! headers, the first 4 KiB of the body and its length, the fault that hit it, whether
+//! it was processed and answered), so a test can assert what reached the server. It
+//! keeps the latest 10,000 ([`MockAtlasBuilder::request_log_capacity`]) and
+//! [`MockAtlas::clear_requests`] empties it. [`MockAtlas::secret_count`] and
 //! [`MockAtlas::service_account`] show the state, e.g. that a POST whose answer was lost
 //! created exactly one secret.
 //!
@@ -244,8 +295,8 @@ struct Seed {
     private_key: String,
 }
 
-/// A running Atlas emulator on 127.0.0.1. Dropping it stops the server: every thread is
-/// joined and the port released.
+/// A running Atlas emulator on 127.0.0.1. Dropping it stops the server: its runtime is
+/// shut down, every connection closed and the port released.
 pub struct MockAtlas {
     shared: Arc<Shared>,
     server: Server,
@@ -373,9 +424,12 @@ impl MockAtlas {
         lock(&self.shared.faults).remaining()
     }
 
-    /// Every request received so far, oldest first (also malformed ones, faulted ones,
-    /// token requests). A request is logged before its response is written, so once a
-    /// client has its answer the request is in the log.
+    /// The requests received so far, oldest first (also malformed ones, faulted ones,
+    /// token requests), at most the latest
+    /// [`request_log_capacity`](MockAtlasBuilder::request_log_capacity). A request is
+    /// logged before its response is written, so once a client has its answer the
+    /// request is in the log; the exception is a head hyper could not parse, logged just
+    /// after hyper answered it.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.log).snapshot()
     }
@@ -407,6 +461,15 @@ impl MockAtlas {
             .iter()
             .map(ServiceAccountInfo::from)
             .collect()
+    }
+
+    /// How many requests reached `/api/oauth/token` since the start, granted or not
+    /// (unlike [`requests`](Self::requests), not limited by the log's capacity): what a
+    /// test of token sharing counts.
+    pub fn token_requests(&self) -> usize {
+        self.shared
+            .token_requests
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Access tokens of a service account that still work.

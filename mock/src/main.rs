@@ -22,18 +22,21 @@ Options:
   --nonce-lifetime SECS    Digest nonce lifetime (default 300)
   --rate-limit CAP/RATE    token bucket over API calls: capacity and refill per second
   --no-token-limit         switch off the token endpoint's 10 requests a minute
+  --no-failed-token-limit  switch off the 10 failed token requests a minute per address
   --plain-json-bodies      accept request bodies sent as application/json
   -h, --help               this text
 ";
 
+/// A number of seconds: finite, not negative, and small enough for a `Duration`
+/// (about 584 billion years); anything else is a usage error, never a panic.
 fn parse_secs(flag: &str, value: Option<String>) -> Result<Duration, String> {
     let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
     value
+        .trim()
         .parse::<f64>()
         .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| format!("{flag}: not a number of seconds: {value}"))
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{flag}: not a number of seconds from 0 to 1.8e19: {value}"))
 }
 
 fn builder_from_args() -> Result<Option<atlas_mock::MockAtlasBuilder>, String> {
@@ -66,6 +69,7 @@ fn builder_from_args() -> Result<Option<atlas_mock::MockAtlasBuilder>, String> {
                 builder.rate_limit(capacity, rate)
             }
             "--no-token-limit" => builder.token_endpoint_limit(None),
+            "--no-failed-token-limit" => builder.failed_token_limit(None),
             "--plain-json-bodies" => builder.accept_plain_json_bodies(true),
             other => return Err(format!("unknown option {other}")),
         };

@@ -1,5 +1,6 @@
 //! What the server threads share: options, clock, data, nonces, limits, faults, log.
 
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::auth::digest::NonceStore;
@@ -22,6 +23,9 @@ pub(crate) struct Shared {
     pub(crate) bucket: Option<Mutex<TokenBucket>>,
     pub(crate) faults: Mutex<FaultSet>,
     pub(crate) log: Mutex<RequestLog>,
+    /// Requests that reached the token endpoint, however they were answered (the log is
+    /// capped; this is not).
+    pub(crate) token_requests: AtomicUsize,
 }
 
 /// Locks a mutex, ignoring poisoning: every critical section leaves the data consistent
@@ -35,17 +39,21 @@ impl Shared {
         let window = config
             .token_endpoint_limit
             .map(|(max, window)| SlidingWindow::new(max, window));
+        let failed_window = config
+            .failed_token_limit
+            .map(|(max, window)| SlidingWindow::new(max, window));
         let bucket = config
             .rate_limit
             .map(|(capacity, refill)| Mutex::new(TokenBucket::new(capacity, refill)));
         Shared {
             nonces: Mutex::new(NonceStore::new(config.nonce_lifetime)),
-            store: Mutex::new(Store::new(window)),
+            store: Mutex::new(Store::new(window, failed_window)),
             bucket,
             clock: Clock::default(),
             base_url,
             faults: Mutex::new(FaultSet::default()),
-            log: Mutex::new(RequestLog::default()),
+            log: Mutex::new(RequestLog::new(config.log_capacity)),
+            token_requests: AtomicUsize::new(0),
             config,
         }
     }

@@ -143,12 +143,19 @@ pub(crate) struct Store {
     pub(crate) accounts: Vec<Account>,
     pub(crate) api_keys: Vec<ApiKey>,
     pub(crate) tokens: HashMap<String, Token>,
-    /// The token endpoint's per-client-id window, when enabled.
+    /// The token endpoint's window for granted requests, per source address and client
+    /// id, when enabled.
     pub(crate) token_window: Option<SlidingWindow>,
+    /// The token endpoint's window for failed requests, per source address, when
+    /// enabled.
+    pub(crate) failed_token_window: Option<SlidingWindow>,
 }
 
 impl Store {
-    pub(crate) fn new(token_window: Option<SlidingWindow>) -> Store {
+    pub(crate) fn new(
+        token_window: Option<SlidingWindow>,
+        failed_token_window: Option<SlidingWindow>,
+    ) -> Store {
         Store {
             orgs: Vec::new(),
             groups: Vec::new(),
@@ -156,6 +163,7 @@ impl Store {
             api_keys: Vec::new(),
             tokens: HashMap::new(),
             token_window,
+            failed_token_window,
         }
     }
 
@@ -389,7 +397,7 @@ mod tests {
     #[test]
     fn secrets_are_hashed_expire_and_are_marked_used() {
         let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let mut store = Store::new(None);
+        let mut store = Store::new(None, None);
         let (cid, secret) =
             store.create_account("o", "n", "d", vec![], vec![], Duration::from_secs(10), now);
         assert!(store.check_secret(&cid, &secret, now));
@@ -408,7 +416,7 @@ mod tests {
     #[test]
     fn tokens_expire_and_die_with_their_account() {
         let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let mut store = Store::new(None);
+        let mut store = Store::new(None, None);
         let (cid, _) =
             store.create_account("o", "n", "d", vec![], vec![], Duration::from_secs(10), now);
         let t = store.issue_token(&cid, Duration::from_secs(5), now);

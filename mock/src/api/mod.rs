@@ -35,14 +35,63 @@ use crate::version::{self, SERVICE_ACCOUNTS_VERSIONS, media_type};
 /// The path prefix of the versioned API.
 const API_PREFIX: &str = "/api/atlas/v2/";
 
-/// Answers one request: OAuth endpoints, the API, or 404. A panic in a handler (a bug)
-/// becomes a 500, never a dropped connection.
-pub(crate) fn respond(shared: &Shared, req: &Request) -> Response {
+/// What the head of a request already decides, before its body is read.
+#[derive(Debug)]
+pub(crate) enum Admission {
+    /// The answer, from the head alone (401, a broken query): the body is never read,
+    /// so a client without credentials cannot make the emulator hold its body.
+    Answer(Response),
+    /// An API call whose caller is authenticated; [`respond`] goes on from there.
+    Api(Prepared),
+    /// Not an API call (the OAuth endpoints, unknown paths): read the body, then
+    /// [`respond`].
+    Other,
+}
+
+/// An API call checked as far as its head allows.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    query: Query,
+    fmt: Format,
+    principal: auth::Principal,
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with(API_PREFIX) || path == "/api/atlas/v2"
+}
+
+/// Decides what can be decided from `req`'s head (its body is not looked at):
+/// authentication and the query string of API calls.
+pub(crate) fn admit(shared: &Shared, req: &Request) -> Admission {
+    if !is_api(&req.head.path) {
+        return Admission::Other;
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(|| prepare(shared, req)));
+    match outcome {
+        Ok(Ok(prepared)) => Admission::Api(prepared),
+        Ok(Err(response)) => Admission::Answer(response),
+        Err(_) => Admission::Answer(plain_error(&ApiError::unexpected())),
+    }
+}
+
+/// Answers one request: OAuth endpoints, the API, or 404. `admitted` is what
+/// [`admit`] returned for an API call (`None` to do it here). A panic in a handler (a
+/// bug) becomes a 500, never a dropped connection.
+pub(crate) fn respond(shared: &Shared, req: &Request, admitted: Option<Prepared>) -> Response {
     let path = req.head.path.as_str();
     let outcome = catch_unwind(AssertUnwindSafe(|| match path {
         "/api/oauth/token" => oauth::token(shared, req),
         "/api/oauth/revoke" => oauth::revoke(shared, req),
-        p if p.starts_with(API_PREFIX) || p == "/api/atlas/v2" => handle(shared, req),
+        p if is_api(p) => {
+            let prepared = match admitted {
+                Some(p) => Ok(p),
+                None => prepare(shared, req),
+            };
+            match prepared {
+                Ok(p) => handle(shared, req, p),
+                Err(response) => response,
+            }
+        }
         _ => plain_error(&ApiError::no_such_path(path)),
     }));
     outcome.unwrap_or_else(|_| plain_error(&ApiError::unexpected()))
@@ -113,6 +162,15 @@ impl Op {
         matches!(
             self,
             Op::Create | Op::Update | Op::Invite | Op::CreateSecret | Op::CreateAccess
+        )
+    }
+
+    /// Whether the operation changes a service account's credentials or where they
+    /// work (see [`auth::may_manage_through_project`]).
+    fn touches_credentials(self) -> bool {
+        matches!(
+            self,
+            Op::CreateSecret | Op::DeleteSecret | Op::CreateAccess | Op::DeleteAccess
         )
     }
 
@@ -368,21 +426,50 @@ const NOMINAL_RATE: RateInfo = RateInfo {
     remaining: 100,
 };
 
-/// An API call, end to end.
-fn handle(shared: &Shared, req: &Request) -> Response {
+/// The first checks of an API call, which need only its head: the query string, then
+/// authentication.
+fn prepare(shared: &Shared, req: &Request) -> Result<Prepared, Response> {
     let query = match Query::parse(&req.head.query) {
         Ok(q) => q,
-        Err(e) => return encode(Err(e), Format::default(), NOMINAL_RATE),
+        Err(e) => return Err(encode(Err(e), Format::default(), NOMINAL_RATE)),
     };
     let fmt = Format {
         pretty: query.flag("pretty", false),
         envelope: query.flag("envelope", false),
     };
     let now = shared.clock.now();
+    let principal = {
+        let mut store = lock(&shared.store);
+        auth::authenticate(shared, &mut store, req, now)
+    };
+    match principal {
+        Ok(principal) => Ok(Prepared {
+            query,
+            fmt,
+            principal,
+        }),
+        Err(e) => {
+            let rate = match &shared.bucket {
+                Some(bucket) => lock(bucket).peek(now),
+                None => NOMINAL_RATE,
+            };
+            Err(encode(Err(e), fmt, rate))
+        }
+    }
+}
+
+/// An API call, end to end, once [`prepare`]d.
+fn handle(shared: &Shared, req: &Request, prepared: Prepared) -> Response {
+    let Prepared {
+        query,
+        fmt,
+        principal,
+    } = prepared;
+    let now = shared.clock.now();
     let mut rate = None;
     let result = {
         let mut store = lock(&shared.store);
-        run(shared, &mut store, req, &query, now, &mut rate)
+        run(shared, &mut store, req, &query, principal, now, &mut rate)
     };
     let rate = rate.unwrap_or_else(|| match &shared.bucket {
         Some(bucket) => lock(bucket).peek(now),
@@ -396,10 +483,10 @@ fn run(
     store: &mut Store,
     req: &Request,
     query: &Query,
+    principal: auth::Principal,
     now: SystemTime,
     rate: &mut Option<RateInfo>,
 ) -> Result<(Reply, &'static str), ApiError> {
-    let principal = auth::authenticate(shared, store, req, now)?;
     if let Some(bucket) = &shared.bucket {
         match lock(bucket).take(now) {
             Ok(info) => *rate = Some(info),
@@ -488,6 +575,25 @@ fn run(
         group_id.as_deref(),
         routed.op.need(routed.scope),
     )?;
+    if routed.scope == Scope::Group
+        && routed.op.touches_credentials()
+        && !shared.config.project_routes_reach_org_accounts
+        && let (Some(cid), Some(group)) = (client_id.as_deref(), group_id.as_deref())
+        && let Some(target) = store.account(cid)
+        && target.org_id == org_id
+        && target.project_roles(group).is_some()
+        && !auth::may_manage_through_project(store, &principal, target)
+    {
+        return Err(ApiError::new(
+            403,
+            "USER_UNAUTHORIZED",
+            format!(
+                "Service account {cid} holds privileges beyond project {group}; manage its credentials at organization level."
+            ),
+        )
+        .param(cid)
+        .param(group));
+    }
 
     let mut ctx = Ctx {
         shared,

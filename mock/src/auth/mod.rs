@@ -16,6 +16,14 @@
 //! | Project Owner, Project Access Manager | `ORG_OWNER` or `GROUP_OWNER` in the project |
 //!
 //! A caller from another organization, or without the role, gets 403 `USER_UNAUTHORIZED`.
+//!
+//! On top of the roles, the project routes cannot reach past the project
+//! ([`may_manage_through_project`]): creating or deleting a secret, or changing the
+//! access list, of a service account through `/groups/{groupId}/…` needs a caller whose
+//! privileges cover the account's (an `ORG_OWNER`, the account itself, or a
+//! `GROUP_OWNER` of every project the account is in, for an account with no
+//! organization role beyond `ORG_MEMBER`). Otherwise a project owner could mint a secret
+//! for an organization owner's account invited to the project, and act as it.
 
 pub(crate) mod digest;
 pub(crate) mod oauth;
@@ -25,7 +33,7 @@ use std::time::SystemTime;
 use crate::errors::ApiError;
 use crate::server::http::Request;
 use crate::state::{Shared, lock};
-use crate::store::{Store, TokenProblem};
+use crate::store::{Account, Store, TokenProblem};
 
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,4 +180,35 @@ pub(crate) fn authorize(
         Need::GroupOwner => owner || has(group_roles, "GROUP_OWNER"),
     };
     if allowed { Ok(()) } else { Err(forbidden()) }
+}
+
+/// Whether `principal` may create or delete secrets, or change the access list, of
+/// `target` through a project route: only when that cannot give it more than it has.
+pub(crate) fn may_manage_through_project(
+    store: &Store,
+    principal: &Principal,
+    target: &Account,
+) -> bool {
+    let has = |roles: &[String], role: &str| roles.iter().any(|r| r == role);
+    match principal {
+        Principal::ApiKey(public) => store
+            .api_key(public)
+            .is_some_and(|k| k.org_id == target.org_id && has(&k.org_roles, "ORG_OWNER")),
+        Principal::ServiceAccount(client_id) => {
+            let Some(caller) = store.account(client_id) else {
+                return false;
+            };
+            if caller.org_id != target.org_id {
+                return false;
+            }
+            caller.client_id == target.client_id
+                || has(&caller.org_roles, "ORG_OWNER")
+                || (target.org_roles.iter().all(|r| r == "ORG_MEMBER")
+                    && target.projects.iter().all(|(group, _)| {
+                        caller
+                            .project_roles(group)
+                            .is_some_and(|roles| has(roles, "GROUP_OWNER"))
+                    }))
+        }
+    }
 }

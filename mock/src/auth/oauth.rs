@@ -7,11 +7,21 @@
 //! credentials and the form `token=…&token_type_hint=access_token` revokes one (RFC 7009:
 //! 200 whether or not the token was known).
 //!
-//! Limits, as Atlas's: 10 token requests per minute per client id (429 with
-//! `Retry-After`; refused requests do not count), 100 live tokens per service account
-//! (403). Errors use RFC 6749's `{error, error_description}` document, which is what
+//! Limits, as Atlas's: 10 token requests per minute per client id and source address
+//! (429 with `Retry-After`; refused requests do not count), 100 live tokens per service
+//! account (403).
+//!
+//! Failed requests (no, unknown or wrong credentials) do not count toward that quota:
+//! otherwise anyone who knows a client id (it is not a secret: it appears in logs and
+//! URLs) could lock its owner out for a minute with ten bad guesses. They are counted per
+//! source address instead, 10 a minute by default, and a source over it gets 429 for its
+//! failed requests only; the owner's valid request is served even from the same address.
+//! Atlas does not document how it counts failures; this is the reading that cannot turn
+//! the limit against the owner. Answering a valid request from a throttled address tells
+//! an attacker nothing useful: a secret is 256 random bits. Errors use RFC 6749's `{error, error_description}` document, which is what
 //! OAuth client libraries (the official Go SDK's among them) read from a token endpoint.
 
+use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use base64::Engine as _;
@@ -19,6 +29,7 @@ use serde_json::json;
 
 use crate::server::http::{Request, Response};
 use crate::state::{Shared, lock};
+use crate::store::Store;
 use crate::url::Query;
 
 fn oauth_error(status: u16, error: &str, description: &str) -> Response {
@@ -76,30 +87,42 @@ fn post_only(req: &Request) -> Option<Response> {
     })
 }
 
+fn too_many(wait: u64) -> Response {
+    oauth_error(
+        429,
+        "rate_limit_exceeded",
+        "Too many token requests; retry later.",
+    )
+    .header("Retry-After", wait.to_string())
+}
+
+/// A token request whose credentials did not verify: 401, or 429 once its source has
+/// failed too often. Counted per source address, apart from granted requests, so that
+/// failures never spend the quota of the client id they named.
+fn failed(store: &mut Store, req: &Request, now: SystemTime, description: &str) -> Response {
+    if let Some(window) = store.failed_token_window.as_mut()
+        && let Err(wait) = window.hit(&req.peer.ip().to_string(), now)
+    {
+        return too_many(wait);
+    }
+    oauth_error(401, "invalid_client", description)
+}
+
 /// `POST /api/oauth/token`.
 pub(crate) fn token(shared: &Shared, req: &Request) -> Response {
+    shared.token_requests.fetch_add(1, Ordering::Relaxed);
     if let Some(r) = post_only(req) {
         return r;
     }
     let now: SystemTime = shared.clock.now();
     let Some((client_id, secret)) = basic_credentials(req) else {
-        return oauth_error(
-            401,
-            "invalid_client",
+        return failed(
+            &mut lock(&shared.store),
+            req,
+            now,
             "Client authentication with HTTP Basic is required.",
         );
     };
-    let mut store = lock(&shared.store);
-    if let Some(window) = store.token_window.as_mut()
-        && let Err(wait) = window.hit(&client_id, now)
-    {
-        return oauth_error(
-            429,
-            "rate_limit_exceeded",
-            "Too many token requests for this client; retry later.",
-        )
-        .header("Retry-After", wait.to_string());
-    }
     let form = match form(req) {
         Ok(f) => f,
         Err(r) => return r,
@@ -117,8 +140,15 @@ pub(crate) fn token(shared: &Shared, req: &Request) -> Response {
             );
         }
     }
+    let mut store = lock(&shared.store);
     if !store.check_secret(&client_id, &secret, now) {
-        return oauth_error(401, "invalid_client", "Invalid client credentials.");
+        return failed(&mut store, req, now, "Invalid client credentials.");
+    }
+    let key = format!("{} {client_id}", req.peer.ip());
+    if let Some(window) = store.token_window.as_mut()
+        && let Err(wait) = window.hit(&key, now)
+    {
+        return too_many(wait);
     }
     if store.live_tokens(&client_id, now) >= shared.config.max_live_tokens {
         return oauth_error(

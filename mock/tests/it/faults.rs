@@ -1,13 +1,11 @@
 //! Fault injection, the request log, raw HTTP handling and shutdown.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::common::{Api, V, agent, agent_with_timeout, basic, try_send};
 use atlas_mock::{Fault, FaultKind, MockAtlas, PathMatch};
-use common::{Api, V, agent, agent_with_timeout, basic, try_send};
 
 const SECRETS_GLOB: &str = "/api/atlas/v2/orgs/*/serviceAccounts/*/secrets";
 
@@ -20,7 +18,7 @@ fn secrets_path(mock: &MockAtlas) -> String {
 }
 
 /// POSTs a new secret with a fresh connection; transport errors are returned.
-fn post_secret(api: &Api<'_>, agent: &ureq::Agent) -> Result<common::Res, ureq::Error> {
+fn post_secret(api: &Api<'_>, agent: &ureq::Agent) -> Result<crate::common::Res, ureq::Error> {
     let auth = format!("Bearer {}", api.token);
     try_send(
         agent,
@@ -67,7 +65,7 @@ fn canned_responses_html_502_429_503() {
     let r = api.call("GET", &org, None);
     r.api_error(503, "SERVICE_UNAVAILABLE");
     assert_eq!(r.header("retry-after"), Some("3"));
-    let r = common::token_request(&mock, mock.client_id(), mock.client_secret());
+    let r = crate::common::token_request(&mock, mock.client_id(), mock.client_secret());
     assert_eq!(
         (r.status, r.body.as_str(), r.header("x-teapot")),
         (418, "short and stout", Some("yes"))
@@ -288,6 +286,11 @@ fn the_request_log_records_what_reached_the_server() {
     assert!(mock.requests().is_empty());
     // Unauthenticated and malformed requests are logged too.
     let _ = raw_exchange(&mock, "GARBAGE\r\n\r\n");
+    // hyper refused that head itself; it is logged once hyper reports it.
+    let started = Instant::now();
+    while mock.requests().is_empty() && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let r = try_send(
         &agent(),
         "GET",
@@ -318,12 +321,35 @@ fn raw_exchange(mock: &MockAtlas, request: &str) -> String {
 #[test]
 fn malformed_requests_get_400_and_the_server_carries_on() {
     let mock = MockAtlas::start();
+    // Heads that are not HTTP/1.x: hyper answers a bare 400 and closes; the log says so.
     for raw in [
         "GARBAGE\r\n\r\n",
         "GET / HTTP/9.9\r\n\r\n",
         "GET /api/atlas/v2 HTTP/1.1\r\nBad Header\r\n\r\n",
-        "POST /api/oauth/token HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
-        "POST /api/oauth/token HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "POST /api/oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    ] {
+        mock.clear_requests();
+        let answer = raw_exchange(&mock, raw);
+        assert!(
+            answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{raw:?} -> {answer:?}"
+        );
+        assert!(answer.contains("Connection: close"), "{answer:?}");
+        // Logged once hyper reports the error, just after it closed the connection.
+        let started = Instant::now();
+        while mock.requests().is_empty() && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let log = mock.requests();
+        assert_eq!(log.len(), 1, "{raw:?}");
+        assert_eq!((log[0].status, log[0].processed), (Some(400), false));
+    }
+    // Requests hyper reads but the emulator refuses: an ApiError, then the connection
+    // closes.
+    for raw in [
+        "POST /api/oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "GET /api/atlas/v2 HTTP/1.1\r\n\r\n",
+        "GET /api/atlas/v2 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
     ] {
         let answer = raw_exchange(&mock, raw);
         assert!(
@@ -337,11 +363,11 @@ fn malformed_requests_get_400_and_the_server_carries_on() {
     }
     let answer = raw_exchange(
         &mock,
-        "POST /api/oauth/token HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n",
+        "POST /api/oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
     );
     assert!(answer.starts_with("HTTP/1.1 413 "), "{answer:?}");
     assert_eq!(
-        common::token_request(&mock, mock.client_id(), mock.client_secret()).status,
+        crate::common::token_request(&mock, mock.client_id(), mock.client_secret()).status,
         200
     );
 }
@@ -349,7 +375,7 @@ fn malformed_requests_get_400_and_the_server_carries_on() {
 #[test]
 fn keep_alive_chunked_bodies_and_expect_continue() {
     let mock = MockAtlas::start();
-    let token = common::token_for(&mock, mock.client_id(), mock.client_secret());
+    let token = crate::common::token_for(&mock, mock.client_id(), mock.client_secret());
     let mut stream = TcpStream::connect(mock.addr()).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -467,7 +493,7 @@ fn hostile_inputs_never_break_the_server() {
         .token_endpoint_limit(None)
         .start()
         .unwrap();
-    let token = common::token_for(&mock, mock.client_id(), mock.client_secret());
+    let token = crate::common::token_for(&mock, mock.client_id(), mock.client_secret());
     let bearer = format!("Bearer {token}");
     let org = format!("/api/atlas/v2/orgs/{}/serviceAccounts", mock.org_id());
     let group = format!("/api/atlas/v2/groups/{}/serviceAccounts", mock.project_id());
@@ -604,7 +630,7 @@ fn concurrent_clients_each_get_their_secret() {
                 let agent = agent();
                 let auth = format!("Bearer {token}");
                 for _ in 0..10 {
-                    let r = common::send(
+                    let r = crate::common::send(
                         &agent,
                         "POST",
                         &url,
@@ -628,34 +654,36 @@ fn concurrent_clients_each_get_their_secret() {
 }
 
 #[test]
-fn connections_over_the_limit_get_503() {
+fn connections_over_the_limit_get_503_when_every_one_is_answering() {
     let mock = MockAtlas::builder().max_connections(1).start().unwrap();
-    let held = TcpStream::connect(mock.addr()).unwrap();
-    // Connections are accepted in order: `held` takes the only slot before the next.
+    // The only slot is held by a request being answered (slowly).
+    mock.inject(Fault::new(FaultKind::Delay(Duration::from_secs(2))).path("/held"));
+    let mut held = TcpStream::connect(mock.addr()).unwrap();
+    held.write_all(b"GET /held HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let started = Instant::now();
+    while mock.requests().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(5), "never arrived");
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let answer = raw_exchange(&mock, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     assert!(answer.starts_with("HTTP/1.1 503 "), "{answer:?}");
     assert!(answer.contains("Retry-After: 1"));
-    drop(held);
-    // Once the server has seen the close, a new connection is served.
-    let started = Instant::now();
-    loop {
-        let r = common::token_request(&mock, mock.client_id(), mock.client_secret());
-        if r.status == 200 {
-            break;
-        }
-        assert_eq!(r.status, 503);
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the slot was never freed"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // Once the delayed answer is out, the connection waits, and gives way to a new one.
+    held.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let first = read_response(&mut held);
+    assert!(first.starts_with("HTTP/1.1 404 "), "{first}");
+    let r = crate::common::token_request(&mock, mock.client_id(), mock.client_secret());
+    assert_eq!(r.status, 200);
+    let mut rest = Vec::new();
+    let _ = held.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "the waiting connection was closed");
 }
 
 #[test]
 fn head_requests_get_headers_only_and_the_connection_stays_usable() {
     let mock = MockAtlas::start();
-    let token = common::token_for(&mock, mock.client_id(), mock.client_secret());
+    let token = crate::common::token_for(&mock, mock.client_id(), mock.client_secret());
     let org = format!("/api/atlas/v2/orgs/{}/serviceAccounts", mock.org_id());
     let mut stream = TcpStream::connect(mock.addr()).unwrap();
     stream

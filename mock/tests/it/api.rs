@@ -1,12 +1,10 @@
 //! The 22 operations, their shapes, input checks, 404s, versions, envelope/pretty and
 //! pagination, through a plain HTTP client.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::{Api, V, agent, send};
 use atlas_mock::MockAtlas;
-use common::{Api, V, agent, send};
 use serde_json::{Value, json};
 
 /// `2024-08-05T10:00:00Z`: RFC 3339, UTC, whole seconds.

@@ -1,13 +1,11 @@
 //! Seeding, the token endpoint, bearer tokens, Digest, roles, rate limits.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use atlas_mock::MockAtlas;
-use common::{
+use crate::common::{
     Api, V, agent, basic, challenge_params, digest_header, send, token_for, token_request,
 };
+use atlas_mock::MockAtlas;
 use serde_json::json;
 
 fn is_hex24(s: &str) -> bool {
@@ -685,4 +683,175 @@ fn live_token_cap() {
         token_request(&mock, mock.client_id(), mock.client_secret()).status,
         200
     );
+}
+
+#[test]
+fn failed_token_requests_do_not_spend_the_owners_quota() {
+    let mock = MockAtlas::start();
+    // Someone who knows the owner's client id (not a secret) guesses, fifteen times.
+    let statuses: Vec<u16> = (0..15)
+        .map(|_| token_request(&mock, mock.client_id(), "mdb_sa_sk_wrong").status)
+        .collect();
+    assert_eq!(statuses[..10], [401; 10]);
+    // Failures are limited per source address, apart from the owner's quota…
+    let r = token_request(&mock, mock.client_id(), "mdb_sa_sk_wrong");
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(r.json()["error"], "rate_limit_exceeded");
+    assert!(r.header("retry-after").is_some());
+    // …so the owner, even from the same address, has its ten a minute whole.
+    for i in 0..10 {
+        let r = token_request(&mock, mock.client_id(), mock.client_secret());
+        assert_eq!(r.status, 200, "#{i}: {}", r.body);
+    }
+    let r = token_request(&mock, mock.client_id(), mock.client_secret());
+    assert_eq!(r.status, 429, "the eleventh: {}", r.body);
+    // Without credentials at all: counted as failures too.
+    let bare = send(
+        &agent(),
+        "POST",
+        &format!("{}/api/oauth/token", mock.url()),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some("grant_type=client_credentials"),
+    );
+    assert_eq!(bare.status, 429);
+    // Switched off: failures are 401 forever.
+    let lenient = MockAtlas::builder()
+        .failed_token_limit(None)
+        .start()
+        .unwrap();
+    for _ in 0..15 {
+        assert_eq!(
+            token_request(&lenient, lenient.client_id(), "mdb_sa_sk_wrong").status,
+            401
+        );
+    }
+}
+
+#[test]
+fn a_hundred_live_tokens_per_account_by_default() {
+    let mock = MockAtlas::builder()
+        .token_endpoint_limit(None)
+        .start()
+        .unwrap();
+    let tokens: Vec<String> = (0..100)
+        .map(|_| token_for(&mock, mock.client_id(), mock.client_secret()))
+        .collect();
+    assert_eq!(mock.live_token_count(mock.client_id()), 100);
+    let r = token_request(&mock, mock.client_id(), mock.client_secret());
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.json()["error"], "access_denied");
+    // An expired token no longer counts.
+    mock.advance_clock(Duration::from_secs(3601));
+    assert_eq!(mock.live_token_count(mock.client_id()), 0);
+    assert!(!token_for(&mock, mock.client_id(), mock.client_secret()).is_empty());
+    assert!(tokens.iter().all(|t| t.len() > 20));
+}
+
+/// The owner invites an account to the project read-only; a `GROUP_OWNER` of the
+/// project tries to take it over through the project routes.
+fn escalation(mock: &MockAtlas) -> (Api<'_>, String) {
+    let owner = Api::owner(mock);
+    let group = owner.group();
+    let created = owner.call(
+        "POST",
+        &group,
+        Some(
+            &json!({"name": "project owner", "description": "d", "roles": ["GROUP_OWNER"],
+                "secretExpiresAfterHours": 8})
+            .to_string(),
+        ),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let doc = created.json();
+    let (cid, secret) = (
+        doc["clientId"].as_str().unwrap().to_owned(),
+        doc["secrets"][0]["secret"].as_str().unwrap().to_owned(),
+    );
+    let invited = owner.call(
+        "POST",
+        &format!("{group}/{}:invite", mock.client_id()),
+        Some(r#"{"roles": ["GROUP_READ_ONLY"]}"#),
+    );
+    assert_eq!(invited.status, 200, "{}", invited.body);
+    let project_owner = Api::with_token(mock, token_for(mock, &cid, &secret));
+    (project_owner, cid)
+}
+
+#[test]
+fn project_routes_cannot_mint_secrets_for_org_level_accounts() {
+    let mock = MockAtlas::start();
+    let (po, po_cid) = escalation(&mock);
+    let group = po.group();
+    let victim = format!("{group}/{}", mock.client_id());
+    let secret = r#"{"secretExpiresAfterHours": 8}"#;
+    let r = po.call("POST", &format!("{victim}/secrets"), Some(secret));
+    let doc = r.api_error(403, "USER_UNAUTHORIZED");
+    assert!(
+        doc["detail"]
+            .as_str()
+            .unwrap()
+            .contains("organization level")
+    );
+    assert_eq!(mock.secret_count(mock.client_id()), 1);
+    let r = po.call(
+        "POST",
+        &format!("{victim}/accessList"),
+        Some(r#"[{"cidrBlock": "0.0.0.0/0"}]"#),
+    );
+    r.api_error(403, "USER_UNAUTHORIZED");
+    let first_secret = mock.service_account(mock.client_id()).unwrap().secrets[0]
+        .id
+        .clone();
+    let r = po.call("DELETE", &format!("{victim}/secrets/{first_secret}"), None);
+    r.api_error(403, "USER_UNAUTHORIZED");
+    // It still manages itself and the project's own accounts.
+    let own = po.call("POST", &format!("{group}/{po_cid}/secrets"), Some(secret));
+    assert_eq!(own.status, 201, "{}", own.body);
+    let other = po.call(
+        "POST",
+        &group,
+        Some(
+            &json!({"name": "worker", "description": "d", "roles": ["GROUP_READ_ONLY"],
+                "secretExpiresAfterHours": 8})
+            .to_string(),
+        ),
+    );
+    assert_eq!(other.status, 201, "{}", other.body);
+    let worker = other.json()["clientId"].as_str().unwrap().to_owned();
+    let r = po.call("POST", &format!("{group}/{worker}/secrets"), Some(secret));
+    assert_eq!(r.status, 201, "{}", r.body);
+    // The organization owner still can, at either level.
+    let owner = Api::owner(&mock);
+    let r = owner.call("POST", &format!("{victim}/secrets"), Some(secret));
+    assert_eq!(r.status, 201, "{}", r.body);
+    // A project-only account also in a project the caller does not own is out of reach.
+    let elsewhere = mock.add_project();
+    let r = owner.call(
+        "POST",
+        &format!("/api/atlas/v2/groups/{elsewhere}/serviceAccounts/{worker}:invite"),
+        Some(r#"{"roles": ["GROUP_OWNER"]}"#),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = po.call("POST", &format!("{group}/{worker}/secrets"), Some(secret));
+    r.api_error(403, "USER_UNAUTHORIZED");
+}
+
+#[test]
+fn project_routes_reaching_org_accounts_can_be_allowed() {
+    let mock = MockAtlas::builder()
+        .project_routes_reach_org_accounts(true)
+        .start()
+        .unwrap();
+    let (po, _) = escalation(&mock);
+    let r = po.call(
+        "POST",
+        &format!("{}/{}/secrets", po.group(), mock.client_id()),
+        Some(r#"{"secretExpiresAfterHours": 8}"#),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    // The permissive reading, spelled out: the minted secret acts as the owner.
+    let minted = r.json()["secret"].as_str().unwrap().to_owned();
+    let as_owner = Api::with_token(&mock, token_for(&mock, mock.client_id(), &minted));
+    let r = as_owner.call("GET", &as_owner.org(), None);
+    assert_eq!(r.status, 200);
 }

@@ -7,12 +7,10 @@
 //! The spec is found through `ATLAS_OPENAPI_SPEC`, default `../shared/atlas-openapi/v2.yaml`
 //! beside the repository; without it the test says so and passes, except with `CI=true`.
 
-mod common;
-
 use std::path::PathBuf;
 
+use crate::common::{Api, Res, V, send, token_for};
 use atlas_mock::MockAtlas;
-use common::{Api, Res, V, send, token_for};
 use serde_json::{Value, json};
 
 fn spec() -> Option<Value> {

@@ -1,12 +1,10 @@
 //! The `atlas-mock` binary prints its lines and serves until killed.
 
-mod common;
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use common::{V, agent, basic, send};
+use crate::common::{V, agent, basic, send};
 
 const KEYS: [&str; 8] = [
     "ATLAS_MOCK_URL",
@@ -116,4 +114,65 @@ fn help_and_bad_options() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn out_of_range_lifetimes_are_usage_errors_not_panics() {
+    for args in [
+        &["--token-lifetime", "1e20"][..],
+        &["--nonce-lifetime", "1e300"],
+        &["--token-lifetime", "NaN"],
+        &["--nonce-lifetime", "-1"],
+        &["--token-lifetime=inf"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_atlas-mock"))
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("not a number of seconds") && stderr.contains("Usage:"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: started anyway");
+    }
+}
+
+#[test]
+fn the_failed_token_limit_can_be_switched_off() {
+    let child = Command::new(env!("CARGO_BIN_EXE_atlas-mock"))
+        .args(["--no-failed-token-limit"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn atlas-mock");
+    let mut child = Killed(child);
+    let stdout = child.0.stdout.take().unwrap();
+    let env: HashMap<String, String> = BufReader::new(stdout)
+        .lines()
+        .take(KEYS.len())
+        .map(|l| {
+            let l = l.unwrap();
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_owned(), v.to_owned())
+        })
+        .collect();
+    let url = format!("{}/api/oauth/token", env["ATLAS_MOCK_URL"]);
+    for _ in 0..12 {
+        let r = send(
+            &agent(),
+            "POST",
+            &url,
+            &[
+                (
+                    "Authorization",
+                    &basic(&env["MONGODB_ATLAS_CLIENT_ID"], "mdb_sa_sk_wrong"),
+                ),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            Some("grant_type=client_credentials"),
+        );
+        assert_eq!(r.status, 401, "{}", r.body);
+    }
 }
