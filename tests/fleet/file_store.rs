@@ -1,0 +1,98 @@
+//! `FileTokenStore` across processes of one host.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use atlas_mock::{Fault, FaultKind, MockAtlas};
+use atlas_runtime::TokenKey;
+
+use crate::support::{Job, assert_all_ok, sigkill, spawn, temp_dir, token_requests, wait_all};
+
+/// Tokens live 6 s, so the client replaces them after 3 s (half the lifetime); 50 calls
+/// 70 ms apart take 3.5 to 6 s: one replacement, two lifetimes, two token requests.
+const LIFETIME: Duration = Duration::from_secs(6);
+
+#[test]
+fn thirty_two_processes_share_one_token_per_lifetime() {
+    let mock = MockAtlas::builder()
+        .token_lifetime(LIFETIME)
+        .start()
+        .expect("emulator");
+    let dir = temp_dir("file-share");
+    let job = Job {
+        store: format!("file:{}", dir.display()),
+        calls: 50,
+        interval: Duration::from_millis(70),
+        // Time to start 32 processes, so that they all need a token at once.
+        start_at: SystemTime::now() + Duration::from_secs(2),
+        extra: Vec::new(),
+    };
+    let children = (0..32).map(|_| spawn(&mock, &job)).collect();
+    let started = Instant::now();
+    let outcomes = wait_all(children, Duration::from_secs(120));
+    let elapsed = started.elapsed();
+    assert_all_ok(&outcomes, job.calls);
+    assert_eq!(
+        token_requests(&mock),
+        2,
+        "one token request per lifetime for 32 processes × 50 calls (ran {elapsed:?})"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_lock_holder_killed_mid_fetch_is_replaced_at_once() {
+    let mock = MockAtlas::builder().start().expect("emulator");
+    // The first token request takes 5 s: time to kill the process that sent it.
+    mock.inject(
+        Fault::new(FaultKind::Delay(Duration::from_secs(5)))
+            .path("/api/oauth/token")
+            .times(1),
+    );
+    let dir = temp_dir("file-kill");
+    let job = Job {
+        store: format!("file:{}", dir.display()),
+        calls: 5,
+        interval: Duration::from_millis(20),
+        start_at: SystemTime::now() + Duration::from_millis(500),
+        extra: Vec::new(),
+    };
+    let children: Vec<_> = (0..8).map(|_| spawn(&mock, &job)).collect();
+    // The holder wrote its pid into the lock file; its request reached the emulator.
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let lock = dir.join(format!("{}.lock", key.digest()));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let holder: u32 = loop {
+        assert!(Instant::now() < deadline, "no process took the lock");
+        if token_requests(&mock) == 1
+            && let Some(pid) = std::fs::read_to_string(&lock)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+        {
+            break pid;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(
+        children.iter().any(|c| c.id() == holder),
+        "the holder {holder} is one of ours"
+    );
+    sigkill(holder);
+    let outcomes = wait_all(children, Duration::from_secs(60));
+    let (killed, survivors): (Vec<_>, Vec<_>) = outcomes.iter().partition(|o| o.pid == holder);
+    assert!(!killed[0].status.success(), "the holder died");
+    assert_all_ok(survivors.iter().copied(), job.calls);
+    for o in &survivors {
+        let first = o.first_call().unwrap();
+        assert!(
+            first < Duration::from_secs(4),
+            "worker {} waited {first:?}: not for the dead holder's 5 s answer",
+            o.pid
+        );
+    }
+    assert_eq!(
+        token_requests(&mock),
+        2,
+        "the dead holder's request and its successor's"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
