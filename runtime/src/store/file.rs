@@ -1,36 +1,7 @@
 //! [`FileTokenStore`]: one access token shared by the processes of one host, in a file per
 //! service account under the user's cache directory.
 //!
-//! # Threat model
-//!
-//! A stored token acts as the service account until it expires (an hour at Atlas), so it
-//! is kept from every other user of the host:
-//!
-//! - The directory (`<cache>/atlas-rust/tokens`, or one you name) is created with mode
-//!   0700 and must belong to the effective user; a group- or world-accessible one is
-//!   narrowed to 0700 when opened, one owned by another user is refused.
-//! - A token file is created with mode 0600 under a temporary name (exclusive create, so
-//!   nobody else's file is reused) and renamed over the old one: a reader sees the old
-//!   record or the new one, never a partial one, and never a file that was readable by
-//!   others for a moment.
-//! - A token file not owned by the effective user, readable by others, or reached
-//!   through a symbolic link is not believed.
-//! - File names are derived from the token endpoint and client id
-//!   ([`TokenKey::digest`]); the client secret is never written anywhere.
-//!
-//! What it does not protect against: the same user, root, or anyone who can read that
-//! user's files or memory (a backup of the home directory, a debugger) — the same people
-//! who can read the client secret from the environment or a config file. On a host whose
-//! disk is shared with untrusted users under the same uid, use no shared store.
-//!
-//! # The single flight
-//!
-//! Beside each token file is a lock file (`.lock`, never deleted: deleting lock files
-//! races). The process that takes its OS lock (`flock` on Unix, `LockFileEx` on Windows)
-//! asks Atlas; the others poll for the lock, bounded by
-//! [`lease_wait`](FileTokenStoreBuilder::lease_wait), and find the new token when they
-//! get it. The operating system releases the lock when its holder dies, so a killed
-//! process does not hold the others up.
+//! How it works and who can read the token: on the type, where users of the crate see it.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{ErrorKind, Read as _, Seek as _, Write as _};
@@ -53,7 +24,38 @@ const LOCK_POLL: Duration = Duration::from_millis(5);
 const DISCARD_WAIT: Duration = Duration::from_secs(1);
 
 /// Access tokens in files, one per service account and token endpoint, shared by every
-/// process of the user on this host. See the [module docs](self) for the threat model.
+/// process of the user on this host.
+///
+/// # Threat model
+///
+/// A stored token acts as the service account until it expires (an hour at Atlas), so it
+/// is kept from every other user of the host:
+///
+/// - The directory (`<cache>/atlas-rust/tokens`, or one you name) is created with mode
+///   0700 and must belong to the effective user; a group- or world-accessible one is
+///   narrowed to 0700 when opened, one owned by another user is refused.
+/// - A token file is created with mode 0600 under a temporary name (exclusive create, so
+///   nobody else's file is reused) and renamed over the old one: a reader sees the old
+///   record or the new one, never a partial one, and never a file that was readable by
+///   others for a moment.
+/// - A token file not owned by the effective user, readable by others, or reached
+///   through a symbolic link is not believed.
+/// - File names are derived from the token endpoint and client id
+///   ([`TokenKey::digest`]); the client secret is never written anywhere.
+///
+/// What it does not protect against: the same user, root, or anyone who can read that
+/// user's files or memory (a backup of the home directory, a debugger) — the same people
+/// who can read the client secret from the environment or a config file. On a host whose
+/// disk is shared with untrusted users under the same uid, use no shared store.
+///
+/// # The single flight
+///
+/// Beside each token file is a lock file (`.lock`, never deleted: deleting lock files
+/// races). The process that takes its OS lock (`flock` on Unix, `LockFileEx` on Windows)
+/// asks Atlas; the others poll for the lock, bounded by
+/// [`lease_wait`](FileTokenStoreBuilder::lease_wait), and find the new token when they
+/// get it. The operating system releases the lock when its holder dies, so a killed
+/// process does not hold the others up.
 ///
 /// ```no_run
 /// use std::sync::Arc;

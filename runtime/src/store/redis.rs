@@ -1,25 +1,6 @@
 //! [`RedisTokenStore`]: one access token shared by processes on many hosts, in Redis.
 //!
-//! - The token is kept under `<prefix>atlas-rust:token:<digest>`, where the digest comes
-//!   from the token endpoint and the client id ([`TokenKey::digest`]), never the secret,
-//!   with a TTL equal to the token's remaining life: Redis forgets it when Atlas does.
-//! - The single flight is a lease, `SET <prefix>atlas-rust:lease:<digest> <fence> NX PX
-//!   <ttl>`: the process that sets it asks Atlas, the others poll. The fence is unique to
-//!   each grant (process id and 128 random bits) and the release deletes the lease only
-//!   if it still holds that fence (a script, atomically), so a holder that outlived its
-//!   lease cannot release its successor's. A holder killed mid-fetch loses the lease when
-//!   it expires, and a waiter takes over.
-//! - Redis unreachable or failing: the store says so once at `warn`, keeps the tokens of
-//!   this process in memory and lets it fetch its own, and tries Redis again a moment
-//!   later. A call never fails because of Redis, and every Redis operation is bounded by
-//!   the I/O timeout.
-//!
-//! Who can read the token: whoever can read that Redis database. Use Redis's ACLs or a
-//! database of its own, a password in the URL, and TLS across hosts (the `redis` crate's
-//! TLS features, enabled by you), as for any other secret kept there.
-//!
-//! Key prefixes keep applications apart in one database; every process that should share
-//! a token needs the same prefix.
+//! How it works and who can read the token: on the type, where users of the crate see it.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -45,7 +26,28 @@ const DISCARD: &str = "local v = redis.call('GET', KEYS[1]) \
 const MAX_IDLE: usize = 16;
 
 /// Access tokens in Redis, shared by every process that uses the same Redis database and
-/// key prefix, on any host. See the [module docs](self).
+/// key prefix, on any host.
+///
+/// - The token is kept under `<prefix>atlas-rust:token:<digest>`, where the digest comes
+///   from the token endpoint and the client id ([`TokenKey::digest`]), never the secret,
+///   with a TTL equal to the token's remaining life: Redis forgets it when Atlas does.
+/// - The single flight is a lease, `SET <prefix>atlas-rust:lease:<digest> <fence> NX PX
+///   <ttl>`: the process that sets it asks Atlas, the others poll. The fence is unique to
+///   each grant (process id and 128 random bits) and the release deletes the lease only
+///   if it still holds that fence (a script, atomically), so a holder that outlived its
+///   lease cannot release its successor's. A holder killed mid-fetch loses the lease when
+///   it expires, and a waiter takes over.
+/// - Redis unreachable or failing: the store says so once at `warn`, keeps the tokens of
+///   this process in memory and lets it fetch its own, and tries Redis again a moment
+///   later. A call never fails because of Redis, and every Redis operation is bounded by
+///   the I/O timeout.
+///
+/// Who can read the token: whoever can read that Redis database. Use Redis's ACLs or a
+/// database of its own, a password in the URL, and TLS across hosts (the `redis` crate's
+/// TLS features, enabled by you), as for any other secret kept there.
+///
+/// Key prefixes keep applications apart in one database; every process that should share
+/// a token needs the same prefix.
 ///
 /// ```no_run
 /// use std::sync::Arc;
