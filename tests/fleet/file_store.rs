@@ -96,3 +96,36 @@ fn the_lock_holder_killed_mid_fetch_is_replaced_at_once() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `revoke_token` revokes the fleet's token and removes its file, so the next process
+/// asks Atlas for a new one instead of sending a revoked one.
+#[test]
+fn revoking_removes_the_shared_token() {
+    use std::sync::Arc;
+
+    use atlas_endpoints::service_accounts::GetOrgServiceAccount;
+    use atlas_runtime::{Client, Credentials, FileTokenStore};
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let dir = temp_dir("file-revoke");
+    let store = Arc::new(FileTokenStore::in_dir(&dir).unwrap());
+    let client = Client::builder()
+        .base_url(mock.url())
+        .credentials(Credentials::service_account(
+            mock.client_id(),
+            mock.client_secret(),
+        ))
+        .token_store(store.clone())
+        .build()
+        .unwrap();
+    GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+        .send(&client)
+        .unwrap();
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    assert!(store.path_of(&key).exists(), "the token was shared");
+    assert_eq!(mock.live_token_count(mock.client_id()), 1);
+    client.revoke_token().unwrap();
+    assert!(!store.path_of(&key).exists(), "the revoked token is gone");
+    assert_eq!(mock.live_token_count(mock.client_id()), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
