@@ -5,7 +5,10 @@ use std::time::{Duration, Instant, SystemTime};
 use atlas_mock::{Fault, FaultKind, MockAtlas};
 use atlas_runtime::TokenKey;
 
-use crate::support::{Job, assert_all_ok, sigkill, spawn, temp_dir, token_requests, wait_all};
+use crate::support::{
+    Job, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, sigkill, spawn, temp_dir,
+    token_requests, wait_all,
+};
 
 /// Tokens live 6 s, so the client replaces them after 3 s (half the lifetime); 50 calls
 /// 70 ms apart take 3.5 to 6 s: one replacement, two lifetimes, two token requests.
@@ -13,6 +16,7 @@ const LIFETIME: Duration = Duration::from_secs(6);
 
 #[test]
 fn thirty_two_processes_share_one_token_per_lifetime() {
+    let _fleet = one_fleet_at_a_time();
     let mock = MockAtlas::builder()
         .token_lifetime(LIFETIME)
         .start()
@@ -27,20 +31,23 @@ fn thirty_two_processes_share_one_token_per_lifetime() {
         extra: Vec::new(),
     };
     let children = (0..32).map(|_| spawn(&mock, &job)).collect();
-    let started = Instant::now();
     let outcomes = wait_all(children, Duration::from_secs(120));
-    let elapsed = started.elapsed();
+    let ran = SystemTime::now().duration_since(job.start_at).unwrap();
     assert_all_ok(&outcomes, job.calls);
-    assert_eq!(
-        token_requests(&mock),
-        2,
-        "one token request per lifetime for 32 processes × 50 calls (ran {elapsed:?})"
+    // 2 unless the machine is so slow that the run outlived a second replacement.
+    let requests = token_requests(&mock);
+    assert!(
+        (2..=one_per_lifetime(ran, LIFETIME)).contains(&requests),
+        "{requests} token requests from 32 processes × 50 calls in {ran:?}: one per lifetime \
+         is {}",
+        one_per_lifetime(ran, LIFETIME)
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn the_lock_holder_killed_mid_fetch_is_replaced_at_once() {
+    let _fleet = one_fleet_at_a_time();
     let mock = MockAtlas::builder().start().expect("emulator");
     // The first token request takes 5 s: time to kill the process that sent it.
     mock.inject(
@@ -101,6 +108,7 @@ fn the_lock_holder_killed_mid_fetch_is_replaced_at_once() {
 /// asks Atlas for a new one instead of sending a revoked one.
 #[test]
 fn revoking_removes_the_shared_token() {
+    let _fleet = one_fleet_at_a_time();
     use std::sync::Arc;
 
     use atlas_endpoints::service_accounts::GetOrgServiceAccount;

@@ -6,8 +6,8 @@ use atlas_mock::{Fault, FaultKind, MockAtlas};
 use atlas_runtime::{RedisTokenStore, TokenKey};
 
 use crate::support::{
-    Job, RedisServer, assert_all_ok, redis_available, redis_for_test, redis_get, sigkill, spawn,
-    token_requests, unique_prefix, wait_all,
+    Job, RedisServer, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, redis_available,
+    redis_for_test, redis_get, sigkill, spawn, token_requests, unique_prefix, wait_all,
 };
 
 /// As in `file_store.rs`: 50 calls 70 ms apart cross one replacement of a 6 s token.
@@ -18,6 +18,7 @@ fn four_hosts_of_eight_processes_share_one_token_per_lifetime() {
     if !redis_available("four_hosts_of_eight_processes_share_one_token_per_lifetime") {
         return;
     }
+    let _fleet = one_fleet_at_a_time();
     let (_server, url) = redis_for_test();
     let mock = MockAtlas::builder()
         .token_lifetime(LIFETIME)
@@ -41,11 +42,15 @@ fn four_hosts_of_eight_processes_share_one_token_per_lifetime() {
         children.extend((0..8).map(|_| spawn(&mock, &job)));
     }
     let outcomes = wait_all(children, Duration::from_secs(120));
+    let ran = SystemTime::now().duration_since(start_at).unwrap();
     assert_all_ok(&outcomes, 50);
-    assert_eq!(
-        token_requests(&mock),
-        2,
-        "one token request per lifetime for 4 hosts × 8 processes × 50 calls"
+    // 2 unless the machine is so slow that the run outlived a second replacement.
+    let requests = token_requests(&mock);
+    assert!(
+        (2..=one_per_lifetime(ran, LIFETIME)).contains(&requests),
+        "{requests} token requests from 4 hosts × 8 processes × 50 calls in {ran:?}: one per \
+         lifetime is {}",
+        one_per_lifetime(ran, LIFETIME)
     );
 }
 
@@ -54,6 +59,7 @@ fn the_lease_holder_killed_mid_fetch_is_replaced_within_the_lease_time() {
     if !redis_available("the_lease_holder_killed_mid_fetch_is_replaced_within_the_lease_time") {
         return;
     }
+    let _fleet = one_fleet_at_a_time();
     let (_server, url) = redis_for_test();
     let mock = MockAtlas::builder().start().expect("emulator");
     // The first token request takes 5 s: time to kill the process that sent it.
@@ -124,6 +130,7 @@ fn redis_stopped_mid_run_fails_no_call() {
     if !redis_available("redis_stopped_mid_run_fails_no_call") {
         return;
     }
+    let _fleet = one_fleet_at_a_time();
     let mut server = RedisServer::start();
     let mock = MockAtlas::builder()
         .token_lifetime(LIFETIME)
@@ -160,6 +167,7 @@ fn a_frozen_redis_cannot_wedge_the_clients() {
     if !redis_available("a_frozen_redis_cannot_wedge_the_clients") {
         return;
     }
+    let _fleet = one_fleet_at_a_time();
     let server = RedisServer::start();
     let mock = MockAtlas::builder()
         .token_lifetime(LIFETIME)

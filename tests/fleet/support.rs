@@ -11,6 +11,22 @@ use atlas_mock::MockAtlas;
 /// The fleet worker, built by cargo with this test.
 const WORKER: &str = env!("CARGO_BIN_EXE_fleet-worker");
 
+/// Held by each test that starts a fleet: 32 processes on a 2-core machine are enough
+/// load at a time, and timings (token lifetimes) stay meaningful.
+pub fn one_fleet_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static FLEET: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    FLEET
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The most token requests "one per lifetime" allows in a run of `elapsed`: the first,
+/// then one each time half a lifetime has passed (the client replaces a token when half
+/// of it is left, for lifetimes under two minutes).
+pub fn one_per_lifetime(elapsed: Duration, lifetime: Duration) -> usize {
+    1 + (elapsed.as_secs_f64() / (lifetime.as_secs_f64() / 2.0)).floor() as usize
+}
+
 /// One worker's settings besides the emulator's.
 #[derive(Clone)]
 pub struct Job {
