@@ -203,3 +203,57 @@ fn a_frozen_redis_cannot_wedge_the_clients() {
     );
     assert!(token_requests(&mock) <= 1 + WORKERS);
 }
+
+/// With a fleet-shared key, two "hosts" share the token while Redis holds only
+/// ciphertext; a store without the key does not believe it.
+#[test]
+fn an_encrypted_store_shares_a_token_redis_cannot_read() {
+    use std::sync::Arc;
+
+    use atlas_endpoints::service_accounts::GetOrgServiceAccount;
+    use atlas_runtime::{Client, Credentials, TokenStore};
+    use secrecy::ExposeSecret as _;
+
+    if !redis_available("an_encrypted_store_shares_a_token_redis_cannot_read") {
+        return;
+    }
+    let (_server, url) = redis_for_test();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let prefix = unique_prefix("sealed");
+    let open = |key: Option<[u8; 32]>| {
+        let mut b = RedisTokenStore::builder(url.as_str()).key_prefix(prefix.as_str());
+        if let Some(k) = key {
+            b = b.encryption_key(k);
+        }
+        Arc::new(b.open().unwrap())
+    };
+    let fleet_key = [0x5a; 32];
+    let call = |store: Arc<RedisTokenStore>| {
+        let client = Client::builder()
+            .base_url(mock.url())
+            .credentials(Credentials::service_account(
+                mock.client_id(),
+                mock.client_secret(),
+            ))
+            .token_store(store)
+            .build()
+            .unwrap();
+        GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+            .send(&client)
+            .unwrap();
+    };
+    let (host_a, host_b) = (open(Some(fleet_key)), open(Some(fleet_key)));
+    call(host_a.clone());
+    call(host_b.clone());
+    assert_eq!(token_requests(&mock), 1, "shared");
+
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let token = host_b.load_for(&key).expect("host b reads it");
+    let raw = redis_get(&url, &host_a.token_key(&key)).expect("stored");
+    assert!(
+        !raw.contains(token.secret().expose_secret()),
+        "Redis holds ciphertext: {raw}"
+    );
+    assert!(open(None).load_for(&key).is_none(), "no key, no token");
+    assert!(open(Some([1; 32])).load_for(&key).is_none(), "wrong key");
+}

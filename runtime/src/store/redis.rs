@@ -5,22 +5,24 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead as _, KeyInit as _, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use redis::{Connection, RedisResult};
-use secrecy::ExposeSecret as _;
 
 use super::record::{self, MAX_RECORD_BYTES};
 use super::{Lease, LeaseGuard, StoreError, TokenKey, jittered};
 use crate::oauth::{AccessToken, TokenStore};
 
-/// Deletes `KEYS[1]` if it still holds the fence `ARGV[1]`.
+/// Deletes `KEYS[1]` if it still holds `ARGV[1]` (a lease's fence, a token's value).
 const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
                        return redis.call('DEL', KEYS[1]) end return 0";
 
-/// Deletes the token record `KEYS[1]` if it holds the access token `ARGV[1]`.
-const DISCARD: &str = "local v = redis.call('GET', KEYS[1]) \
-                       if v then local ok, r = pcall(cjson.decode, v) \
-                       if ok and type(r) == 'table' and r.access_token == ARGV[1] then \
-                       return redis.call('DEL', KEYS[1]) end end return 0";
+/// What an encrypting store's values start with, before base64 of nonce and ciphertext.
+const SEALED: &[u8] = b"atlas-rust-sealed-v1:";
+
+/// XChaCha20-Poly1305's nonce: 24 random bytes per value.
+const NONCE_BYTES: usize = 24;
 
 /// Connections kept open for reuse.
 const MAX_IDLE: usize = 16;
@@ -44,7 +46,10 @@ const MAX_IDLE: usize = 16;
 ///
 /// Who can read the token: whoever can read that Redis database. Use Redis's ACLs or a
 /// database of its own, a password in the URL, and TLS across hosts (the `redis` crate's
-/// TLS features, enabled by you), as for any other secret kept there.
+/// TLS features, enabled by you), as for any other secret kept there. Or give the fleet a
+/// shared [`encryption_key`](RedisTokenStoreBuilder::encryption_key): Redis then holds
+/// only ciphertext bound to its key, and a value that does not decrypt (planted, or from
+/// a store without the key) is not believed.
 ///
 /// Key prefixes keep applications apart in one database; every process that should share
 /// a token needs the same prefix.
@@ -78,10 +83,13 @@ struct Inner {
     down_until: Mutex<Option<Instant>>,
     /// This process's tokens, for while Redis is down.
     local: Mutex<Vec<(TokenKey, AccessToken)>>,
+    /// Set when stored tokens are encrypted with a key the fleet shares.
+    cipher: Option<XChaCha20Poly1305>,
 }
 
-/// Options of a [`RedisTokenStore`].
-#[derive(Debug, Clone)]
+/// Options of a [`RedisTokenStore`]. `Debug` shows neither the URL (it may hold a
+/// password) nor the encryption key.
+#[derive(Clone)]
 pub struct RedisTokenStoreBuilder {
     url: String,
     prefix: String,
@@ -90,6 +98,18 @@ pub struct RedisTokenStoreBuilder {
     lease_wait: Option<Duration>,
     poll: Duration,
     retry_after: Duration,
+    key: Option<[u8; 32]>,
+}
+
+impl std::fmt::Debug for RedisTokenStoreBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisTokenStoreBuilder")
+            .field("prefix", &self.prefix)
+            .field("io_timeout", &self.io_timeout)
+            .field("lease_ttl", &self.lease_ttl)
+            .field("encrypted", &self.key.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl RedisTokenStore {
@@ -103,6 +123,7 @@ impl RedisTokenStore {
             lease_wait: None,
             poll: Duration::from_millis(10),
             retry_after: Duration::from_secs(2),
+            key: None,
         }
     }
 
@@ -161,6 +182,16 @@ impl RedisTokenStoreBuilder {
         self
     }
 
+    /// Encrypts the stored tokens (XChaCha20-Poly1305, bound to their Redis key) with
+    /// `key`, which every process of the fleet must share: then whoever can read Redis
+    /// but not the key cannot use a token, nor plant one (a value that does not decrypt
+    /// is not believed, a plaintext one included). Keep the key as you keep the client
+    /// secret; 32 random bytes, e.g. `openssl rand -base64 32`, decoded.
+    pub fn encryption_key(mut self, key: [u8; 32]) -> Self {
+        self.key = Some(key);
+        self
+    }
+
     /// Checks the URL; connects only when first used, so a Redis that is down at start
     /// does not stop the program.
     pub fn open(self) -> Result<RedisTokenStore, StoreError> {
@@ -180,6 +211,9 @@ impl RedisTokenStoreBuilder {
                 idle: Mutex::new(Vec::new()),
                 down_until: Mutex::new(None),
                 local: Mutex::new(Vec::new()),
+                cipher: self
+                    .key
+                    .and_then(|k| XChaCha20Poly1305::new_from_slice(&k).ok()),
             }),
         })
     }
@@ -257,6 +291,56 @@ impl Inner {
                 None
             }
         }
+    }
+
+    /// `record` as stored under `redis_key`: as is, or encrypted and bound to the key.
+    fn seal(&self, redis_key: &str, record: Vec<u8>) -> Option<Vec<u8>> {
+        let Some(cipher) = &self.cipher else {
+            return Some(record);
+        };
+        let mut nonce = [0u8; NONCE_BYTES];
+        getrandom::fill(&mut nonce).ok()?;
+        let sealed = cipher
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: &record,
+                    aad: redis_key.as_bytes(),
+                },
+            )
+            .ok()?;
+        let mut raw = nonce.to_vec();
+        raw.extend_from_slice(&sealed);
+        let mut value = SEALED.to_vec();
+        value.extend_from_slice(
+            base64::engine::general_purpose::STANDARD
+                .encode(raw)
+                .as_bytes(),
+        );
+        Some(value)
+    }
+
+    /// The record in `value` stored under `redis_key`, if this store can believe it.
+    fn open(&self, redis_key: &str, value: &[u8]) -> Option<Vec<u8>> {
+        let Some(cipher) = &self.cipher else {
+            return (!value.starts_with(SEALED)).then(|| value.to_vec());
+        };
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(value.strip_prefix(SEALED)?)
+            .ok()?;
+        if raw.len() < NONCE_BYTES {
+            return None;
+        }
+        let (nonce, sealed) = raw.split_at(NONCE_BYTES);
+        cipher
+            .decrypt(
+                &XNonce::try_from(nonce).ok()?,
+                Payload {
+                    msg: sealed,
+                    aad: redis_key.as_bytes(),
+                },
+            )
+            .ok()
     }
 
     fn local_load(&self, key: &TokenKey) -> Option<AccessToken> {
@@ -340,8 +424,8 @@ impl TokenStore for RedisTokenStore {
                 .arg(&redis_key)
                 .query::<Option<Vec<u8>>>(c)
         }) {
-            Some(Some(bytes)) if bytes.len() <= MAX_RECORD_BYTES => {
-                let token = record::decode(key, &bytes)?;
+            Some(Some(value)) if value.len() <= 2 * MAX_RECORD_BYTES => {
+                let token = record::decode(key, &self.inner.open(&redis_key, &value)?)?;
                 // Kept here too: if Redis stops answering, this process goes on with it
                 // until it needs a new one.
                 self.inner.local_keep(key, Some(&token), None);
@@ -359,7 +443,10 @@ impl TokenStore for RedisTokenStore {
             return;
         };
         let redis_key = self.token_key(key);
-        let bytes = record::encode(key, token);
+        let Some(bytes) = self.inner.seal(&redis_key, record::encode(key, token)) else {
+            log::warn!("cannot encrypt the access token; not shared through Redis");
+            return;
+        };
         let _ = self.inner.with(|c| {
             redis::cmd("SET")
                 .arg(&redis_key)
@@ -373,12 +460,27 @@ impl TokenStore for RedisTokenStore {
     fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
         self.inner.local_keep(key, None, Some(token));
         let redis_key = self.token_key(key);
+        // Read, compare here (the value may be encrypted), then delete that exact value
+        // only: a newer token saved meanwhile by another process stays.
         let _ = self.inner.with(|c| {
+            let Some(value) = redis::cmd("GET")
+                .arg(&redis_key)
+                .query::<Option<Vec<u8>>>(c)?
+            else {
+                return Ok(0);
+            };
+            let held = self
+                .inner
+                .open(&redis_key, &value)
+                .and_then(|r| record::decode(key, &r));
+            if !held.is_some_and(|t| t.same_as(token)) {
+                return Ok(0);
+            }
             redis::cmd("EVAL")
-                .arg(DISCARD)
+                .arg(RELEASE)
                 .arg(1)
                 .arg(&redis_key)
-                .arg(token.secret().expose_secret())
+                .arg(value)
                 .query::<i64>(c)
         });
     }
@@ -427,5 +529,61 @@ impl TokenStore for RedisTokenStore {
 
     fn lease_wait(&self) -> Duration {
         self.inner.lease_wait
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    fn store(key: Option<[u8; 32]>) -> RedisTokenStore {
+        let mut b = RedisTokenStore::builder("redis://127.0.0.1:1/0");
+        if let Some(k) = key {
+            b = b.encryption_key(k);
+        }
+        b.open().unwrap()
+    }
+
+    #[test]
+    fn sealed_values_open_only_with_the_key_under_their_own_redis_key() {
+        let key = TokenKey::atlas("mdb_sa_id_1");
+        let now = SystemTime::now();
+        let token = AccessToken::new("secret-token", now, now + Duration::from_secs(60));
+        let record = record::encode(&key, &token);
+        let sealed = store(Some([7; 32]));
+        let value = sealed.inner.seal("k1", record.clone()).unwrap();
+        assert!(value.starts_with(SEALED));
+        assert!(
+            !String::from_utf8_lossy(&value).contains("secret-token"),
+            "the token is not readable in Redis"
+        );
+        assert_eq!(sealed.inner.open("k1", &value).unwrap(), record);
+        assert!(
+            sealed.inner.open("k2", &value).is_none(),
+            "bound to its key"
+        );
+        assert!(store(Some([8; 32])).inner.open("k1", &value).is_none());
+        assert!(store(None).inner.open("k1", &value).is_none());
+        assert!(
+            sealed.inner.open("k1", &record).is_none(),
+            "a plaintext value is not believed when encrypting"
+        );
+        assert_eq!(store(None).inner.open("k1", &record).unwrap(), record);
+        let again = sealed.inner.seal("k1", record.clone()).unwrap();
+        assert_ne!(again, value, "a fresh nonce each time");
+    }
+
+    #[test]
+    fn debug_shows_no_key_or_url() {
+        let builder =
+            RedisTokenStore::builder("redis://:hunter2@127.0.0.1:1/0").encryption_key([42; 32]);
+        let shown = format!("{builder:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("42"),
+            "{shown}"
+        );
+        let shown = format!("{:?}", builder.open().unwrap());
+        assert!(!shown.contains("hunter2"), "{shown}");
     }
 }
