@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 use atlas_mock::{Fault, FaultKind, MockAtlas};
 use atlas_runtime::TokenKey;
 
-use crate::support::{
+use super::support::{
     Job, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, sigkill, spawn, temp_dir,
     token_requests, wait_all,
 };

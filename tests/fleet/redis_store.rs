@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 use atlas_mock::{Fault, FaultKind, MockAtlas};
 use atlas_runtime::{RedisTokenStore, TokenKey};
 
-use crate::support::{
+use super::support::{
     Job, RedisServer, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, redis_available,
     redis_for_test, redis_get, sigkill, spawn, token_requests, unique_prefix, wait_all,
 };
