@@ -7,9 +7,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::credentials::bearer_header;
 use crate::digest::{self, Challenge};
-use crate::error::Error;
+use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::oauth::{AccessToken, TokenManager};
 use crate::request::copy_request;
+use crate::transport::Exchange;
 
 /// The per-client authentication state.
 pub(crate) enum Authenticator {
@@ -19,8 +20,6 @@ pub(crate) enum Authenticator {
     Digest(DigestSession),
 }
 
-type Transport<'a> = &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error>;
-
 impl Authenticator {
     /// Sends a copy of `request` with credentials, and a second copy once where a 401
     /// means "refresh". The caller keeps `request` for its own retries, so each attempt
@@ -28,7 +27,7 @@ impl Authenticator {
     pub(crate) fn send(
         &self,
         request: &http::Request<Vec<u8>>,
-        transport: Transport,
+        transport: Exchange,
     ) -> Result<http::Response<Vec<u8>>, Error> {
         match self {
             Authenticator::None => transport(copy_request(request)),
@@ -40,26 +39,26 @@ impl Authenticator {
             }
             Authenticator::OAuth(tokens) => {
                 let token = tokens.token(transport)?;
-                let first = transport(with_bearer(copy_request(request), &token))?;
+                let first = transport(with_bearer(copy_request(request), &token)?)?;
                 if first.status() != http::StatusCode::UNAUTHORIZED {
                     return Ok(first);
                 }
                 log::debug!("401 with a cached access token: fetching a new one, retrying once");
                 tokens.discard(&token);
                 let token = tokens.token(transport)?;
-                transport(with_bearer(copy_request(request), &token))
+                transport(with_bearer(copy_request(request), &token)?)
             }
             Authenticator::Digest(session) => {
                 let method = request.method().as_str();
                 let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
-                let signed = || {
+                let signed = || -> Result<http::Request<Vec<u8>>, Error> {
                     let mut copy = copy_request(request);
-                    if let Some(h) = session.sign(method, uri) {
+                    if let Some(h) = session.sign(method, uri)? {
                         copy.headers_mut().insert(http::header::AUTHORIZATION, h);
                     }
-                    copy
+                    Ok(copy)
                 };
-                let first = transport(signed())?;
+                let first = transport(signed()?)?;
                 if first.status() != http::StatusCode::UNAUTHORIZED {
                     return Ok(first);
                 }
@@ -71,13 +70,21 @@ impl Authenticator {
                 log::debug!(
                     "401 with a Digest challenge: signing with the new nonce, retrying once"
                 );
-                transport(signed())
+                transport(signed()?)
             }
         }
     }
 
+    /// The access tokens this client holds or held lately, for scrubbing errors.
+    pub(crate) fn known_tokens(&self) -> Vec<SecretString> {
+        match self {
+            Authenticator::OAuth(tokens) => tokens.known_tokens(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Revokes a held service-account token (other kinds hold nothing to revoke).
-    pub(crate) fn revoke(&self, transport: Transport) -> Result<(), Error> {
+    pub(crate) fn revoke(&self, transport: Exchange) -> Result<(), Error> {
         match self {
             Authenticator::OAuth(tokens) => tokens.revoke(transport),
             _ => Ok(()),
@@ -85,11 +92,21 @@ impl Authenticator {
     }
 }
 
-fn with_bearer(mut request: http::Request<Vec<u8>>, token: &AccessToken) -> http::Request<Vec<u8>> {
-    if let Some(h) = bearer_header(token.secret()) {
-        request.headers_mut().insert(http::header::AUTHORIZATION, h);
-    }
-    request
+/// `request` with `Authorization: Bearer …`. A token that cannot be a header value (a
+/// CR LF in it) is an error: the call must never go out without its credentials.
+fn with_bearer(
+    mut request: http::Request<Vec<u8>>,
+    token: &AccessToken,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let h = bearer_header(token.secret()).ok_or_else(|| {
+        Error::Auth(AuthError::new(
+            AuthErrorKind::InvalidResponse,
+            None,
+            "the access token contains characters not allowed in an HTTP header".into(),
+        ))
+    })?;
+    request.headers_mut().insert(http::header::AUTHORIZATION, h);
+    Ok(request)
 }
 
 /// An API key's Digest state: the last challenge, reused with an increasing nonce count
@@ -111,10 +128,16 @@ impl DigestSession {
     }
 
     /// `Authorization` for the next request with the cached challenge, if there is one.
-    fn sign(&self, method: &str, uri: &str) -> Option<http::HeaderValue> {
+    ///
+    /// # Errors
+    /// [`Error::Auth`] when the answer cannot be a header value (a challenge or key with a
+    /// CR LF in it): unsigned, the request would be sent without credentials.
+    fn sign(&self, method: &str, uri: &str) -> Result<Option<http::HeaderValue>, Error> {
         let (challenge, nc) = {
             let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-            let (challenge, nc) = current.as_mut()?;
+            let Some((challenge, nc)) = current.as_mut() else {
+                return Ok(None);
+            };
             *nc = nc.wrapping_add(1).max(1);
             (challenge.clone(), *nc)
         };
@@ -127,9 +150,15 @@ impl DigestSession {
             nc,
             &digest::new_cnonce(),
         );
-        let mut header = http::HeaderValue::from_str(&value).ok()?;
+        let mut header = http::HeaderValue::from_str(&value).map_err(|_| {
+            Error::Auth(AuthError::new(
+                AuthErrorKind::InvalidResponse,
+                None,
+                "the Digest answer contains characters not allowed in an HTTP header".into(),
+            ))
+        })?;
         header.set_sensitive(true);
-        Some(header)
+        Ok(Some(header))
     }
 
     /// Takes the best Digest challenge of a 401; false when it offers none we can answer.

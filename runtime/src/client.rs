@@ -1,19 +1,23 @@
-//! The blocking client: one ureq agent, shared, with connection reuse.
+//! The blocking client: credentials, retries and decoding over one shared [`Transport`].
 
 use std::fmt;
-use std::io::Read;
+use std::io;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::auth::{Authenticator, DigestSession};
 use crate::credentials::{Credentials, bearer_header};
-use crate::endpoint::{Endpoint, Method};
+use crate::endpoint::Endpoint;
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::oauth::{DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenManager, TokenStore};
 use crate::options::RequestOptions;
+use crate::redact::Scrubber;
 use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
-use crate::response::decode_response;
+use crate::response::decode;
+use serde::de::DeserializeOwned;
 use crate::retry::{self, RetryPolicy};
+use crate::transport::{Deadlines, HttpTransport, Transport};
+use crate::transport::{method_of, url_without_query};
 use crate::validate::is_valid_version;
 
 /// Default time to set up a connection, TLS included.
@@ -40,8 +44,8 @@ pub fn default_user_agent(application: Option<&str>) -> String {
     ua
 }
 
-/// A blocking Atlas client. `Send + Sync` and cheap to clone: clones share one connection
-/// pool and configuration.
+/// A blocking Atlas client. `Send + Sync` and cheap to clone: clones share one transport
+/// (and so one connection pool) and configuration.
 ///
 /// ```no_run
 /// use atlas_runtime::{Client, Credentials};
@@ -57,10 +61,15 @@ pub struct Client {
 }
 
 struct Inner {
-    agent: ureq::Agent,
+    transport: Arc<dyn Transport>,
     context: RequestContext,
     credentials: Credentials,
     auth: Authenticator,
+    /// Every secret this client could leak, in every form: scrubbed from errors.
+    static_secrets: Scrubber,
+    connect_timeout: Duration,
+    response_timeout: Duration,
+    timeout: Duration,
     body_limit: u64,
     retry: RetryPolicy,
 }
@@ -122,16 +131,30 @@ impl Client {
         endpoint: &E,
         options: &RequestOptions,
     ) -> Result<E::Response, Error> {
+        self.send_as::<E, E::Response>(endpoint, options)
+    }
+
+    /// [`send_with`](Self::send_with), decoding a success into `T` instead of the
+    /// endpoint's own response type (pagination reads pages item by item).
+    pub(crate) fn send_as<E: Endpoint + ?Sized, T: DeserializeOwned + 'static>(
+        &self,
+        endpoint: &E,
+        options: &RequestOptions,
+    ) -> Result<T, Error> {
         let request = build_request(endpoint, &self.inner.context, options)?;
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let may_repeat = options.idempotent || E::INFO.may_repeat();
-        retry::run(policy, may_repeat, || {
-            let response = self.exchange(&request)?;
-            decode_response::<E>(&response, options)
+        retry::run(policy, may_repeat, |budget_end| {
+            let deadlines = self.deadlines(budget_end);
+            let response = self
+                .exchange(&request, &deadlines)
+                .and_then(|r| decode::<T>(&E::INFO, &r, options));
+            response.map_err(|e| self.scrub(e))
         })
     }
 
-    /// Adds credentials and sends a built request; the transport half of a call.
+    /// Adds credentials and sends a built request; the transport half of a call, with the
+    /// client's timeouts and no retries.
     ///
     /// A 401 caused by an expired access token or a stale Digest nonce is recovered
     /// once, transparently; a second 401 is returned as it is.
@@ -143,14 +166,47 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        self.exchange(&request)
+        let deadlines = self.deadlines(None);
+        self.exchange(&request, &deadlines)
+            .map_err(|e| self.scrub(e))
+    }
+
+    /// The deadlines of one attempt: the client's timeouts, the attempt's end capped at
+    /// what is left of the call's budget.
+    fn deadlines(&self, budget_end: Option<Instant>) -> Deadlines {
+        let own_end = Instant::now().checked_add(self.inner.timeout);
+        let end = match (own_end, budget_end) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            // A timeout too large to represent: a century is as good as forever.
+            (None, None) => Instant::now() + Duration::from_secs(100 * 365 * 86_400),
+        };
+        Deadlines::new(self.inner.connect_timeout, self.inner.response_timeout, end)
     }
 
     /// One attempt: credentials added to a copy of `request`, sent, answered.
-    fn exchange(&self, request: &http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
-        let response = self.inner.auth.send(request, &|r| self.transport(r))?;
+    fn exchange(
+        &self,
+        request: &http::Request<Vec<u8>>,
+        deadlines: &Deadlines,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        let response = self
+            .inner
+            .auth
+            .send(request, &|r| self.roundtrip(r, deadlines))?;
         log::debug!("answered {}", response.status().as_u16());
         Ok(response)
+    }
+
+    /// Removes from `error` every secret this client holds, in every encoding it knows.
+    pub(crate) fn scrub(&self, mut error: Error) -> Error {
+        let mut scrubber = self.inner.static_secrets.clone();
+        for token in self.inner.auth.known_tokens() {
+            scrubber.add(&token);
+        }
+        error.scrub(&scrubber);
+        error
     }
 
     /// Revokes the service-account access token this client holds, if any; the next
@@ -161,7 +217,11 @@ impl Client {
     /// # Errors
     /// [`Error::Auth`] or [`Error::Transport`] when the revoke endpoint fails.
     pub fn revoke_token(&self) -> Result<(), Error> {
-        self.inner.auth.revoke(&|r| self.transport(r))
+        let deadlines = self.deadlines(None);
+        self.inner
+            .auth
+            .revoke(&|r| self.roundtrip(r, &deadlines))
+            .map_err(|e| self.scrub(e))
     }
 
     /// Revokes the held access token, best effort, and drops this handle.
@@ -171,79 +231,32 @@ impl Client {
         }
     }
 
-    /// One exchange on the wire, no credentials added.
-    fn transport(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+    /// One exchange on the wire, no credentials added, the body read whole within the
+    /// client's limit.
+    fn roundtrip(
+        &self,
+        request: http::Request<Vec<u8>>,
+        deadlines: &Deadlines,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         let method = method_of(request.method());
-        let url = {
-            let uri = request.uri();
-            format!(
-                "{}://{}{}",
-                uri.scheme_str().unwrap_or("https"),
-                uri.authority().map(|a| a.as_str()).unwrap_or(""),
-                uri.path()
-            )
-        };
+        let url = url_without_query(request.uri());
         log::debug!("{} {url}", request.method());
-        let outcome = if request.body().is_empty() {
-            let (parts, _) = request.into_parts();
-            self.inner.agent.run(http::Request::from_parts(parts, ()))
-        } else {
-            self.inner.agent.run(request)
-        };
-        let response =
-            outcome.map_err(|e| Error::Transport(transport_error(e, method, &url, false)))?;
+        let response = self
+            .inner
+            .transport
+            .send(request, deadlines)
+            .map_err(Error::Transport)?;
         let (parts, body) = response.into_parts();
-        let mut bytes = Vec::new();
-        body.into_with_config()
-            .limit(self.inner.body_limit)
-            .reader()
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                let e = ureq::Error::from(e);
-                Error::Transport(transport_error(e, method, &url, true))
-            })?;
+        let bytes = body.read_to_vec(self.inner.body_limit).map_err(|e| {
+            let kind = match e.kind() {
+                io::ErrorKind::FileTooLarge => TransportErrorKind::BodyTooLarge,
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => TransportErrorKind::Timeout,
+                _ => TransportErrorKind::Io,
+            };
+            Error::Transport(TransportError::new(kind, true, method, url, e))
+        })?;
         Ok(http::Response::from_parts(parts, bytes))
     }
-}
-
-fn method_of(m: &http::Method) -> Method {
-    match *m {
-        http::Method::GET => Method::Get,
-        http::Method::PUT => Method::Put,
-        http::Method::PATCH => Method::Patch,
-        http::Method::DELETE => Method::Delete,
-        _ => Method::Post,
-    }
-}
-
-/// Classifies a ureq failure, deciding conservatively whether the server may have seen
-/// the request: only failures before the connection was up are "not sent".
-fn transport_error(
-    e: ureq::Error,
-    method: Method,
-    url: &str,
-    reading_body: bool,
-) -> TransportError {
-    use TransportErrorKind as K;
-    use ureq::Timeout as T;
-    let (kind, maybe_sent) = match &e {
-        ureq::Error::HostNotFound => (K::Dns, false),
-        ureq::Error::ConnectionFailed => (K::Connect, false),
-        ureq::Error::BadUri(_) | ureq::Error::Http(_) => (K::InvalidUrl, false),
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => (K::Tls, false),
-        ureq::Error::Timeout(T::Resolve) => (K::Timeout, false),
-        ureq::Error::Timeout(T::Connect) => (K::Timeout, false),
-        ureq::Error::Timeout(_) => (K::Timeout, true),
-        ureq::Error::BodyExceedsLimit(_) => (K::BodyTooLarge, true),
-        ureq::Error::Io(io)
-            if !reading_body && io.kind() == std::io::ErrorKind::ConnectionRefused =>
-        {
-            (K::Connect, false)
-        }
-        ureq::Error::Io(_) | ureq::Error::Protocol(_) => (K::Io, true),
-        _ => (K::Other, true),
-    };
-    TransportError::new(kind, maybe_sent || reading_body, method, url, e)
 }
 
 /// The client could not be built from the configuration given.
@@ -260,6 +273,9 @@ pub enum ConfigError {
     InvalidHeaderValue(&'static str),
     /// An environment variable is missing its pair or has an unknown value.
     InvalidEnvironment(String),
+    /// A URL carries `user:password@`; credentials go in [`Credentials`]. The URL is
+    /// shown with them replaced.
+    CredentialsInUrl(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -287,6 +303,11 @@ impl fmt::Display for ConfigError {
                 )
             }
             ConfigError::InvalidEnvironment(what) => write!(f, "invalid environment: {what}"),
+            ConfigError::CredentialsInUrl(u) => write!(
+                f,
+                "refusing the URL {u}: it carries user information; give credentials with \
+                 ClientBuilder::credentials, where they are kept secret"
+            ),
         }
     }
 }
@@ -310,6 +331,7 @@ pub struct ClientBuilder {
     body_limit: u64,
     allow_insecure_http: bool,
     retry: RetryPolicy,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl Default for ClientBuilder {
@@ -329,6 +351,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             allow_insecure_http: false,
+            transport: None,
         }
     }
 }
@@ -452,6 +475,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends requests through `transport` instead of the default [`HttpTransport`]. The
+    /// client's timeouts reach it as [`Deadlines`]; redirects, retries and credentials
+    /// stay the client's.
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
     /// Allows credentials over plain `http://` to hosts other than loopback. Off by
     /// default: only for a trusted network you control.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -467,12 +498,17 @@ impl ClientBuilder {
         let base_url = self.base_url.trim_end_matches('/').to_string();
         let uri: http::Uri = base_url
             .parse()
-            .map_err(|_| ConfigError::InvalidBaseUrl(self.base_url.clone()))?;
+            .map_err(|_| ConfigError::InvalidBaseUrl(without_userinfo(&self.base_url)))?;
+        if has_userinfo(&uri) {
+            return Err(ConfigError::CredentialsInUrl(without_userinfo(&base_url)));
+        }
         let scheme = uri.scheme_str();
         let host = uri.host().unwrap_or("");
         let has_path = !matches!(uri.path(), "" | "/") || uri.query().is_some();
         if !matches!(scheme, Some("http" | "https")) || host.is_empty() || has_path {
-            return Err(ConfigError::InvalidBaseUrl(self.base_url));
+            return Err(ConfigError::InvalidBaseUrl(without_userinfo(
+                &self.base_url,
+            )));
         }
         if scheme == Some("http")
             && self.credentials.is_some()
@@ -493,7 +529,10 @@ impl ClientBuilder {
             for url in [&token_url, &revoke_url] {
                 let uri: http::Uri = url
                     .parse()
-                    .map_err(|_| ConfigError::InvalidBaseUrl(url.clone()))?;
+                    .map_err(|_| ConfigError::InvalidBaseUrl(without_userinfo(url)))?;
+                if has_userinfo(&uri) {
+                    return Err(ConfigError::CredentialsInUrl(without_userinfo(url)));
+                }
                 let insecure =
                     uri.scheme_str() == Some("http") && !is_loopback(uri.host().unwrap_or(""));
                 if uri.host().is_none() || !matches!(uri.scheme_str(), Some("http" | "https")) {
@@ -535,18 +574,17 @@ impl ClientBuilder {
                 private_key,
             } => Authenticator::Digest(DigestSession::new(public_key.clone(), private_key.clone())),
         };
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_connect(Some(self.connect_timeout))
-            .timeout_recv_response(Some(self.response_timeout))
-            .timeout_global(Some(self.timeout))
-            .user_agent(user_agent.as_str())
-            .build()
-            .into();
+        let transport = self
+            .transport
+            .unwrap_or_else(|| Arc::new(HttpTransport::new(&user_agent)));
+        let static_secrets = Scrubber::for_credentials(&self.credentials);
         Ok(Client {
             inner: Arc::new(Inner {
-                agent,
+                transport,
+                static_secrets,
+                connect_timeout: self.connect_timeout,
+                response_timeout: self.response_timeout,
+                timeout: self.timeout,
                 context: RequestContext {
                     base_url,
                     default_version: self.default_version,
@@ -558,6 +596,25 @@ impl ClientBuilder {
                 retry: self.retry,
             }),
         })
+    }
+}
+
+/// Whether a URL carries `user:password@`: credentials belong in [`Credentials`], where
+/// they are kept secret, not in a URL that ends up in messages.
+fn has_userinfo(uri: &http::Uri) -> bool {
+    uri.authority().is_some_and(|a| a.as_str().contains('@'))
+}
+
+/// `url` with any `user:password@` replaced, for messages.
+fn without_userinfo(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => {
+            let sep = if scheme.is_empty() { "" } else { "://" };
+            format!("{scheme}{sep}<redacted>@{}", &rest[at + 1..])
+        }
+        None => url.to_string(),
     }
 }
 

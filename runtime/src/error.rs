@@ -54,22 +54,19 @@ impl Error {
         }
     }
 
-    /// Whether sending the same call again may succeed and cannot duplicate a write.
+    /// Whether sending the same call again may succeed and cannot duplicate a write: the
+    /// same rule the client's own retries follow.
     ///
-    /// True for rate limits (429, or any status with a `RATE_LIMITED*` code), 503, and
-    /// failures before the request was sent; for other 5xx and failures after sending,
-    /// only for idempotent methods (GET, PUT, DELETE).
+    /// True for rate limits (429, or any status with a `RATE_LIMITED*` code, from the API or
+    /// the token endpoint), 503, and failures before the request was sent; for other 5xx
+    /// and failures after sending, only for idempotent methods (GET, PUT, DELETE).
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Transport(e) => !e.maybe_sent || e.method.is_idempotent(),
-            Error::Auth(e) => e.kind == AuthErrorKind::RateLimited,
-            Error::Api(e) => {
-                e.is_rate_limited()
-                    || e.status == 503
-                    || (e.status >= 500 && e.method.is_idempotent())
-            }
+        let idempotent = match self {
+            Error::Transport(e) => e.method.is_idempotent(),
+            Error::Api(e) => e.method.is_idempotent(),
             _ => false,
-        }
+        };
+        crate::retry::should_retry(self, idempotent)
     }
 
     /// Every failed attempt when the call was retried (empty when it was tried once).
@@ -114,15 +111,58 @@ impl fmt::Display for Error {
     }
 }
 
+/// Transparent: `Display` is the phase's own message and `source()` is the phase's
+/// source, so a report that walks the chain (`anyhow`, `eyre`) prints each message once.
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Validation(e) => Some(e),
-            Error::Request(e) => Some(e),
-            Error::Auth(e) => Some(e),
-            Error::Transport(e) => Some(e),
-            Error::Api(e) => Some(&**e),
-            Error::Decode(e) => Some(e),
+            Error::Validation(e) => e.source(),
+            Error::Request(e) => e.source(),
+            Error::Auth(e) => e.source(),
+            Error::Transport(e) => e.source(),
+            Error::Api(e) => e.source(),
+            Error::Decode(e) => e.source(),
+        }
+    }
+}
+
+impl Error {
+    /// Replaces every secret the scrubber knows in every text this error carries.
+    pub(crate) fn scrub(&mut self, scrubber: &crate::redact::Scrubber) {
+        let attempts = match self {
+            Error::Auth(e) => {
+                scrubber.scrub(&mut e.message);
+                return;
+            }
+            Error::Api(e) => {
+                for text in [
+                    &mut e.error_code,
+                    &mut e.detail,
+                    &mut e.reason,
+                    &mut e.raw_body,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    scrubber.scrub(text);
+                }
+                e.parameters.iter_mut().for_each(|p| scrubber.scrub_json(p));
+                for v in &mut e.field_violations {
+                    scrubber.scrub(&mut v.field);
+                    scrubber.scrub(&mut v.description);
+                }
+                &mut e.attempts
+            }
+            Error::Decode(e) => {
+                scrubber.scrub(&mut e.body_excerpt);
+                scrubber.scrub(&mut e.message);
+                return;
+            }
+            Error::Transport(e) => &mut e.attempts,
+            _ => return,
+        };
+        for a in attempts {
+            scrubber.scrub(&mut a.failure);
         }
     }
 }
@@ -161,13 +201,11 @@ impl RequestError {
     }
 }
 
+/// The cause (a serializer's or `http`'s error) is the [`source`](std::error::Error::source),
+/// not repeated here.
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.endpoint, self.message)?;
-        if let Some(s) = &self.source {
-            write!(f, ": {s}")?;
-        }
-        Ok(())
+        write!(f, "{}: {}", self.endpoint, self.message)
     }
 }
 
@@ -258,7 +296,8 @@ pub enum TransportErrorKind {
     Other,
 }
 
-/// The exchange with the server failed.
+/// The exchange with the server failed. The HTTP stack's own error is the
+/// [`source`](std::error::Error::source), not repeated in `Display`.
 #[derive(Debug)]
 pub struct TransportError {
     /// What failed.
@@ -311,11 +350,7 @@ impl fmt::Display for TransportError {
         } else {
             "the request was not sent"
         };
-        write!(
-            f,
-            "{} {}: {what} ({sent}): {}",
-            self.method, self.url, self.source
-        )?;
+        write!(f, "{} {}: {what} ({sent})", self.method, self.url)?;
         write_attempts(f, &self.attempts)
     }
 }

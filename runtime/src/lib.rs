@@ -44,9 +44,12 @@ mod options;
 mod paginate;
 mod patch;
 mod pattern;
+mod redact;
 mod request;
 mod response;
 mod retry;
+mod store;
+pub mod transport;
 mod validate;
 mod value;
 
@@ -77,6 +80,12 @@ pub use request::{
 };
 pub use response::{decode, decode_response, parse_retry_after};
 pub use retry::{Attempt, RetryPolicy};
+pub use store::{
+    DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder, Lease, LeaseGuard, StoreError,
+    TokenKey,
+};
+#[cfg(feature = "redis")]
+pub use store::{RedisTokenStore, RedisTokenStoreBuilder};
 pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
 pub use value::{LengthValue, ParamText, ParamValues, PathSegment, PatternValue, RangeValue};
 

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
@@ -15,9 +15,25 @@ use serde::Deserialize;
 
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::response::{parse_retry_after, redacted_excerpt};
+use crate::store::{Lease, LeaseGuard, TokenKey};
+use crate::transport::Exchange as Sender;
 
 /// Default time before expiry at which a token is replaced.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// The longest lifetime a token is trusted for, whatever `expires_in` says: Atlas issues
+/// one-hour tokens, and a server's `expires_in` of 10^19 s must not overflow a clock.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The largest access token accepted (Atlas's are about 1 KiB). A larger one is refused
+/// when it arrives, not discovered later as a header no server takes.
+const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// How long one [`TokenStore::lease`] call may wait before the store is read again.
+const LEASE_POLL: Duration = Duration::from_millis(50);
+
+/// How many earlier tokens are remembered for scrubbing errors.
+const REMEMBERED_TOKENS: usize = 4;
 
 /// An access token and when it stops working. `Debug` never shows the value.
 #[derive(Clone)]
@@ -47,7 +63,12 @@ impl AccessToken {
         self.expires_at
     }
 
-    fn same_as(&self, other: &AccessToken) -> bool {
+    /// When it was requested: with [`expires_at`](Self::expires_at), its lifetime.
+    pub fn issued_at(&self) -> SystemTime {
+        self.issued_at
+    }
+
+    pub(crate) fn same_as(&self, other: &AccessToken) -> bool {
         self.value.expose_secret() == other.value.expose_secret()
     }
 
@@ -58,7 +79,9 @@ impl AccessToken {
             .expires_at
             .duration_since(self.issued_at)
             .unwrap_or_default();
-        SystemTime::now() + margin.min(lifetime / 2) < self.expires_at
+        SystemTime::now()
+            .checked_add(margin.min(lifetime / 2))
+            .is_some_and(|t| t < self.expires_at)
     }
 }
 
@@ -71,10 +94,19 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// Where access tokens are kept between calls, keyed by client id.
+/// Where access tokens are kept between calls, and how processes that share them agree on
+/// which one asks Atlas for the next.
 ///
-/// The default keeps them in memory, per [`Client`](crate::Client). Implement it over a
-/// file, a cache or a secret manager to share one token among processes.
+/// The default keeps them in memory, per [`Client`](crate::Client).
+/// [`FileTokenStore`](crate::FileTokenStore) shares them among the processes of a host,
+/// `RedisTokenStore` (feature `redis`) among hosts. Implement it over a cache or a secret
+/// manager of your own the same way.
+///
+/// The client calls the `_for` methods and [`lease`](TokenStore::lease), with a
+/// [`TokenKey`] naming the token endpoint as well as the client id; their defaults call
+/// the three required methods with the client id alone, so a store written for those keeps
+/// working. Every method should return in bounded time: the client bounds its own waits
+/// ([`lease_wait`](TokenStore::lease_wait)), not a method that blocks for ever.
 pub trait TokenStore: Send + Sync {
     /// The token held for `client_id`, if any (fresh or not).
     fn load(&self, client_id: &str) -> Option<AccessToken>;
@@ -83,6 +115,39 @@ pub trait TokenStore: Send + Sync {
     /// Forgets `token` for `client_id`, but only if it is still the one held: another
     /// process may already have stored a newer one.
     fn discard(&self, client_id: &str, token: &AccessToken);
+
+    /// The token held for `key`, if any (fresh or not). Default: [`load`](Self::load)
+    /// with the client id.
+    fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
+        self.load(key.client_id())
+    }
+    /// Keeps `token` for `key`. Default: [`save`](Self::save) with the client id.
+    fn save_for(&self, key: &TokenKey, token: &AccessToken) {
+        self.save(key.client_id(), token);
+    }
+    /// Forgets `token` for `key` if it is still the one held. Default:
+    /// [`discard`](Self::discard) with the client id.
+    fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
+        self.discard(key.client_id(), token);
+    }
+
+    /// Tries, for at most about `wait`, to become the one process that asks Atlas for
+    /// `key`'s next token. The client holds the lease while it fetches and saves, then
+    /// drops it; on [`Lease::Busy`] it reads the store and asks again until
+    /// [`lease_wait`](Self::lease_wait) has passed, then fetches its own token.
+    ///
+    /// Default: held at once, with nothing to release — a store that only this process
+    /// uses needs no more than the client's own single flight.
+    fn lease(&self, key: &TokenKey, wait: Duration) -> Lease {
+        let _ = (key, wait);
+        Lease::Held(LeaseGuard::local())
+    }
+
+    /// How long, in all, a client waits for another process's token request before
+    /// asking Atlas itself. Default: zero (nobody else fetches for this store).
+    fn lease_wait(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// The default [`TokenStore`]: one token per client id, in this process's memory.
@@ -122,14 +187,11 @@ struct Flight {
     last_error: Option<AuthError>,
 }
 
-/// How a token request is sent: the client's transport, kept abstract so this module has
-/// no I/O of its own.
-pub(crate) type Sender<'a> =
-    &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error>;
-
 /// Obtains, caches, refreshes and revokes a service account's tokens.
 pub(crate) struct TokenManager {
     client_id: String,
+    /// What the store is asked for: the token endpoint and the client id.
+    key: TokenKey,
     client_secret: SecretString,
     token_url: String,
     revoke_url: String,
@@ -138,6 +200,8 @@ pub(crate) struct TokenManager {
     store: Arc<dyn TokenStore>,
     flight: Mutex<Flight>,
     landed: Condvar,
+    /// The last tokens obtained, newest last: what an error could echo.
+    recent: Mutex<Vec<SecretString>>,
 }
 
 impl fmt::Debug for TokenManager {
@@ -177,6 +241,7 @@ impl TokenManager {
         store: Arc<dyn TokenStore>,
     ) -> Self {
         TokenManager {
+            key: TokenKey::new(token_url.clone(), client_id.clone()),
             client_id,
             client_secret,
             token_url,
@@ -186,19 +251,44 @@ impl TokenManager {
             store,
             flight: Mutex::new(Flight::default()),
             landed: Condvar::new(),
+            recent: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The tokens held now and lately, for scrubbing errors.
+    pub(crate) fn known_tokens(&self) -> Vec<SecretString> {
+        let mut known = self
+            .recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(t) = self.store.load_for(&self.key) {
+            known.push(t.value);
+        }
+        known
+    }
+
+    fn remember(&self, token: &AccessToken) {
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if recent.len() >= REMEMBERED_TOKENS {
+            recent.remove(0);
+        }
+        recent.push(token.value.clone());
     }
 
     /// A token with more than the refresh margin to live, fetching one if needed.
     ///
     /// Concurrent callers share one request; if it fails they all get its error.
     pub(crate) fn token(&self, send: Sender) -> Result<AccessToken, Error> {
+        // The common case without the flight's lock: a store that does I/O (a file,
+        // Redis) is not read under a lock that every thread of the client shares.
+        if let Some(t) = self.fresh_in_store() {
+            return Ok(t);
+        }
         let mut flight = self.flight.lock().unwrap_or_else(PoisonError::into_inner);
         let mut waited_for = None;
         loop {
-            if let Some(t) = self.store.load(&self.client_id)
-                && t.fresh(self.margin)
-            {
+            if let Some(t) = self.fresh_in_store() {
                 return Ok(t);
             }
             if let Some(generation) = waited_for
@@ -219,12 +309,19 @@ impl TokenManager {
         flight.in_progress = true;
         drop(flight);
 
-        let outcome = self.fetch(send);
-
-        let mut flight = self.flight.lock().unwrap_or_else(PoisonError::into_inner);
-        flight.in_progress = false;
-        flight.generation += 1;
-        flight.last_error = match &outcome {
+        // Whatever happens next, even a panic in the transport or the store, the flight
+        // lands and waiters wake: the guard's drop does it.
+        let mut landing = Landing {
+            manager: self,
+            error: Some(AuthError::new(
+                AuthErrorKind::Unreachable,
+                None,
+                "the token request ended abnormally (a panic in the token store or transport)"
+                    .into(),
+            )),
+        };
+        let outcome = self.fetch_shared(send);
+        landing.error = match &outcome {
             Err(Error::Auth(e)) => Some(e.clone()),
             Err(other) => Some(AuthError::new(
                 AuthErrorKind::Unreachable,
@@ -233,14 +330,63 @@ impl TokenManager {
             )),
             Ok(_) => None,
         };
-        drop(flight);
-        self.landed.notify_all();
+        drop(landing);
         outcome
+    }
+
+    /// The stored token, if it has more than the refresh margin to live.
+    fn fresh_in_store(&self) -> Option<AccessToken> {
+        self.store
+            .load_for(&self.key)
+            .filter(|t| t.fresh(self.margin))
+    }
+
+    /// Fetches a token, unless another process sharing the store saves one first: the
+    /// process holding the store's lease asks Atlas, the others poll the store for at
+    /// most [`TokenStore::lease_wait`] and then ask Atlas themselves. A store that cannot
+    /// coordinate never fails the call: this process then fetches its own token.
+    fn fetch_shared(&self, send: Sender) -> Result<AccessToken, Error> {
+        let patience = self.store.lease_wait();
+        let start = Instant::now();
+        loop {
+            let slice = patience.saturating_sub(start.elapsed()).min(LEASE_POLL);
+            let asked = Instant::now();
+            match self.store.lease(&self.key, slice) {
+                Lease::Held(guard) => {
+                    // Another process may have saved one while this one waited.
+                    if let Some(t) = self.fresh_in_store() {
+                        drop(guard);
+                        return Ok(t);
+                    }
+                    let outcome = self.fetch(send);
+                    drop(guard);
+                    return outcome;
+                }
+                Lease::Unavailable => return self.fetch(send),
+                Lease::Busy => {
+                    if let Some(t) = self.fresh_in_store() {
+                        return Ok(t);
+                    }
+                    if start.elapsed() >= patience {
+                        log::warn!(
+                            "no token from the process holding the store's lease after {} ms; \
+                             asking the token endpoint directly",
+                            patience.as_millis()
+                        );
+                        return self.fetch(send);
+                    }
+                    // A store that answers Busy at once must not make this a busy loop.
+                    if let Some(rest) = slice.checked_sub(asked.elapsed()) {
+                        std::thread::sleep(rest);
+                    }
+                }
+            }
+        }
     }
 
     /// Atlas refused `token`: forget it so the next [`token`](Self::token) fetches anew.
     pub(crate) fn discard(&self, token: &AccessToken) {
-        self.store.discard(&self.client_id, token);
+        self.store.discard_for(&self.key, token);
     }
 
     fn basic_auth(&self) -> http::HeaderValue {
@@ -299,10 +445,25 @@ impl TokenManager {
                     ),
                 )));
             }
-            let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
-            let token =
-                AccessToken::new(parsed.access_token, requested_at, requested_at + lifetime);
-            self.store.save(&self.client_id, &token);
+            if parsed.access_token.len() > MAX_TOKEN_BYTES
+                || http::HeaderValue::from_str(&format!("Bearer {}", parsed.access_token)).is_err()
+            {
+                return Err(Error::Auth(AuthError::new(
+                    AuthErrorKind::InvalidResponse,
+                    Some(status),
+                    format!(
+                        "the token endpoint issued a token that cannot be sent ({} bytes; at most \
+                         {MAX_TOKEN_BYTES}, with no control characters)",
+                        parsed.access_token.len()
+                    ),
+                )));
+            }
+            let lifetime =
+                Duration::from_secs(parsed.expires_in.unwrap_or(3600)).min(MAX_TOKEN_LIFETIME);
+            let expires_at = requested_at.checked_add(lifetime).unwrap_or(requested_at);
+            let token = AccessToken::new(parsed.access_token, requested_at, expires_at);
+            self.remember(&token);
+            self.store.save_for(&self.key, &token);
             log::debug!("obtained an access token valid for {}s", lifetime.as_secs());
             return Ok(token);
         }
@@ -343,7 +504,7 @@ impl TokenManager {
 
     /// Revokes the token held for this client, if any, and forgets it.
     pub(crate) fn revoke(&self, send: Sender) -> Result<(), Error> {
-        let Some(token) = self.store.load(&self.client_id) else {
+        let Some(token) = self.store.load_for(&self.key) else {
             return Ok(());
         };
         let form = format!(
@@ -356,7 +517,7 @@ impl TokenManager {
         let request = self.form_request(&self.revoke_url, form)?;
         let response = send(request)?;
         let status = response.status().as_u16();
-        self.store.discard(&self.client_id, &token);
+        self.store.discard_for(&self.key, &token);
         if (200..300).contains(&status) {
             log::debug!("revoked the access token");
             Ok(())
@@ -370,6 +531,28 @@ impl TokenManager {
                 ),
             )))
         }
+    }
+}
+
+/// Ends a token request: clears the in-flight flag, publishes the outcome and wakes the
+/// waiters, on return and on unwind alike, so no panic can leave a client waiting for ever.
+struct Landing<'a> {
+    manager: &'a TokenManager,
+    error: Option<AuthError>,
+}
+
+impl Drop for Landing<'_> {
+    fn drop(&mut self) {
+        let mut flight = self
+            .manager
+            .flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        flight.in_progress = false;
+        flight.generation = flight.generation.wrapping_add(1);
+        flight.last_error = self.error.take();
+        drop(flight);
+        self.manager.landed.notify_all();
     }
 }
 

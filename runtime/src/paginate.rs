@@ -5,12 +5,22 @@
 //! `.pages(&client)` and `.items(&client)` from `#[atlas_endpoint]`. Iteration asks for
 //! 500 items a page (the most Atlas allows) unless told otherwise, stops at the last page,
 //! and hands an error on page k to the caller after the items of pages 1..k-1.
+//!
+//! A server cannot make a walk endless: it stops at an empty page, once `totalCount` items
+//! have come (whatever the links say), at a page whose items repeat the page before, and
+//! at the last page number an `i32` can ask for.
+
+use std::hash::{Hash, Hasher};
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use crate::client::Client;
 use crate::endpoint::Endpoint;
-use crate::error::Error;
+use crate::error::{DecodeError, Error};
+use crate::options::RequestOptions;
+use crate::response::redacted_excerpt;
 
 /// The page size iteration asks for unless the call sets `itemsPerPage`: Atlas's maximum
 /// (the official clients default to 100, five times the round trips).
@@ -55,7 +65,7 @@ pub struct Link {
 /// `#[atlas_endpoint]` for such endpoints.
 pub trait Paged: Endpoint<Response = Paginated<Self::Item>> + Clone {
     /// What the list holds.
-    type Item;
+    type Item: DeserializeOwned;
     /// The page being asked for (1-based).
     fn page_num(&self) -> Option<i32>;
     /// Sets the page being asked for.
@@ -71,6 +81,8 @@ pub struct Pages<'c, E: Paged> {
     client: &'c Client,
     next: Option<E>,
     fetched_items: u64,
+    /// A fingerprint of the last page's items, to notice a server repeating a page.
+    last_page: Option<u64>,
 }
 
 impl<'c, E: Paged> Pages<'c, E> {
@@ -88,6 +100,7 @@ impl<'c, E: Paged> Pages<'c, E> {
             client,
             next: Some(first),
             fetched_items: 0,
+            last_page: None,
         }
     }
 }
@@ -97,28 +110,81 @@ impl<E: Paged> Iterator for Pages<'_, E> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let current = self.next.take()?;
-        let page = match self.client.send(&current) {
+        let raw: Paginated<Box<RawValue>> =
+            match self.client.send_as(&current, &RequestOptions::default()) {
+                Ok(page) => page,
+                Err(e) => return Some(Err(e)),
+            };
+        let fingerprint = fingerprint(&raw.results);
+        if self.last_page == Some(fingerprint) && !raw.results.is_empty() {
+            log::warn!(
+                "{}: page {} repeats the page before it; ending the walk",
+                E::INFO.type_name,
+                current.page_num().unwrap_or(1)
+            );
+            return None;
+        }
+        self.last_page = Some(fingerprint);
+        let page = match decode_items::<E::Item>(raw) {
             Ok(page) => page,
-            Err(e) => return Some(Err(e)),
+            Err(e) => return Some(Err(self.client.scrub(e))),
         };
         let page_num = current.page_num().unwrap_or(1);
         let size = current.items_per_page().unwrap_or(DEFAULT_PAGE_SIZE);
         self.fetched_items += page.results.len() as u64;
-        if has_more(&page, size, self.fetched_items) {
+        if has_more(&page, size, self.fetched_items)
+            && let Some(following) = page_num.checked_add(1)
+        {
             let mut next = current;
-            next.set_page_num(page_num.saturating_add(1));
+            next.set_page_num(following);
             self.next = Some(next);
         }
         Some(Ok(page))
     }
 }
 
+/// A hash of a page's items as sent.
+fn fingerprint(items: &[Box<RawValue>]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for item in items {
+        item.get().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Decodes each item of a page read as raw JSON.
+fn decode_items<T: DeserializeOwned>(raw: Paginated<Box<RawValue>>) -> Result<Paginated<T>, Error> {
+    let results = raw
+        .results
+        .iter()
+        .map(|item| {
+            serde_json::from_str(item.get()).map_err(|e| {
+                Error::Decode(DecodeError {
+                    status: 200,
+                    target: std::any::type_name::<T>(),
+                    body_excerpt: redacted_excerpt(item.get().as_bytes()),
+                    message: e.to_string(),
+                })
+            })
+        })
+        .collect::<Result<Vec<T>, Error>>()?;
+    Ok(Paginated {
+        links: raw.links,
+        results,
+        total_count: raw.total_count,
+    })
+}
+
 impl<E: Paged> std::iter::FusedIterator for Pages<'_, E> {}
 
-/// Whether a page is followed by another: by the `next` link when Atlas sends links,
-/// else by the total count, else by a full page.
+/// Whether a page is followed by another: not after an empty page or once `totalCount`
+/// items have come; else by the `next` link when Atlas sends links, by the total count, or
+/// by a full page.
 fn has_more<T>(page: &Paginated<T>, size: i32, fetched: u64) -> bool {
     if page.results.is_empty() {
+        return false;
+    }
+    if page.total_count.is_some_and(|total| fetched >= total) {
         return false;
     }
     if !page.links.is_empty() {
@@ -191,6 +257,8 @@ mod tests {
             500,
             501
         ));
+        // The count is reached: a `next` link cannot prolong the walk.
+        assert!(!has_more(&page(500, &["self", "next"], Some(500)), 500, 500));
         // No links: the count decides.
         assert!(has_more(&page(500, &[], Some(1000)), 500, 500));
         assert!(!has_more(&page(500, &[], Some(500)), 500, 500));

@@ -236,59 +236,90 @@ pub(crate) fn redacted_excerpt(body: &[u8]) -> String {
     }
 }
 
-/// Replaces the string value after each `"<sensitive key>"` and `:` in text that may be
-/// broken JSON, up to its closing quote or the end of the text.
+/// Replaces the value after each sensitive member name and `:` in text that may be broken
+/// JSON, up to its closing quote or the end of the text. Member names are compared after
+/// their escapes are decoded, so `"sec\u0072et"` is `"secret"`.
 fn scrub_text(body: &[u8]) -> Vec<u8> {
-    let mut out = body.to_vec();
-    for key in SENSITIVE_KEYS {
-        let needle = format!("\"{key}\"");
-        let mut from = 0;
-        while let Some(at) = find(&out[from..], needle.as_bytes()).map(|i| i + from) {
-            let mut i = at + needle.len();
-            while out.get(i).is_some_and(u8::is_ascii_whitespace) {
-                i += 1;
-            }
-            if out.get(i) != Some(&b':') {
-                from = at + needle.len();
-                continue;
-            }
+    let marker = format!("\"{}\"", crate::validate::REDACTED);
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] != b'"' {
+            out.push(body[i]);
             i += 1;
-            while out.get(i).is_some_and(u8::is_ascii_whitespace) {
-                i += 1;
-            }
-            let start = i;
-            let end = if out.get(i) == Some(&b'"') {
-                // A string: up to the closing unescaped quote, or the end.
-                let mut j = i + 1;
-                while j < out.len() && out[j] != b'"' {
-                    j += if out[j] == b'\\' { 2 } else { 1 };
-                }
-                (j + 1).min(out.len())
-            } else {
-                // Anything else: up to the next delimiter.
-                let mut j = i;
-                while j < out.len() && !matches!(out[j], b',' | b'}' | b']') {
-                    j += 1;
-                }
-                j
-            };
-            let marker = format!("\"{}\"", crate::validate::REDACTED);
-            out.splice(start..end, marker.bytes());
-            from = start + marker.len();
+            continue;
         }
+        let (end, name) = string_token(body, i);
+        out.extend_from_slice(&body[i..end]);
+        i = end;
+        let mut j = i;
+        while body.get(j).is_some_and(u8::is_ascii_whitespace) {
+            j += 1;
+        }
+        if body.get(j) != Some(&b':') || !is_sensitive(&name) {
+            continue;
+        }
+        j += 1;
+        while body.get(j).is_some_and(u8::is_ascii_whitespace) {
+            j += 1;
+        }
+        out.extend_from_slice(&body[i..j]);
+        let value_end = if body.get(j) == Some(&b'"') {
+            string_token(body, j).0
+        } else {
+            let mut k = j;
+            while k < body.len() && !matches!(body[k], b',' | b'}' | b']') {
+                k += 1;
+            }
+            k
+        };
+        out.extend_from_slice(marker.as_bytes());
+        i = value_end;
     }
     out
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// The end (past the closing quote, or the end of the text) and the decoded text of the
+/// JSON string starting at `start`.
+fn string_token(body: &[u8], start: usize) -> (usize, String) {
+    let mut decoded = Vec::new();
+    let mut k = start + 1;
+    while k < body.len() && body[k] != b'"' {
+        if body[k] != b'\\' {
+            decoded.push(body[k]);
+            k += 1;
+            continue;
+        }
+        match body.get(k + 1) {
+            Some(b'u') => {
+                let hex = body.get(k + 2..k + 6).and_then(|h| std::str::from_utf8(h).ok());
+                match hex.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32) {
+                    Some(c) => {
+                        decoded.extend_from_slice(c.to_string().as_bytes());
+                        k += 6;
+                    }
+                    None => k += 2,
+                }
+            }
+            Some(&c) => {
+                decoded.push(c);
+                k += 2;
+            }
+            None => k += 1,
+        }
+    }
+    ((k + 1).min(body.len()), String::from_utf8_lossy(&decoded).into_owned())
+}
+
+fn is_sensitive(name: &str) -> bool {
+    SENSITIVE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name))
 }
 
 fn redact(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if SENSITIVE_KEYS.contains(&k.as_str()) {
+                if is_sensitive(k) {
                     *v = serde_json::Value::String(crate::validate::REDACTED.to_string());
                 } else {
                     redact(v);
@@ -323,6 +354,9 @@ mod tests {
             br#"{"errorCode":"X","clientSecret":"TOPSECRET123"}}"#,
             br#"{"secret":"TOPSECRET123\"still"} ,"password":TOPSECRET123,"#,
             br#"{"secret":"TOPSECRET123"#,
+            br#"{"sec\u0072et":"TOPSECRET123","x":1"#,
+            br#"{"SECRET" : 42TOPSECRET123 , "x"#,
+            br#"{"a":"b\"","password":"TOPSECRET123\\"}}"#,
         ] {
             let e = redacted_excerpt(body);
             assert!(!e.contains("TOPSECRET123"), "{e}");

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use crate::error::Error;
+use crate::error::{AuthErrorKind, Error};
 
 /// When and how often a call is retried. On by default; [`RetryPolicy::none`] turns it off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,10 +69,11 @@ impl RetryPolicy {
 
     /// The wait before retry number `retry` (1-based): `Retry-After` when Atlas gave
     /// one, else a uniformly random time up to `base * 2^(retry-1)` ("full jitter"),
-    /// both capped at `max_delay`.
-    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+    /// capped at `max_delay`. `None` when Atlas asked for a longer wait than `max_delay`:
+    /// retrying sooner than asked only earns another refusal.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
         if let Some(wait) = retry_after {
-            return wait.min(self.max_delay);
+            return (wait <= self.max_delay).then_some(wait);
         }
         let exp = self.base_delay.saturating_mul(
             1u32.checked_shl(retry.saturating_sub(1))
@@ -81,9 +82,9 @@ impl RetryPolicy {
         let bound = exp.min(self.max_delay);
         let nanos = u64::try_from(bound.as_nanos()).unwrap_or(u64::MAX);
         if nanos == 0 {
-            return Duration::ZERO;
+            return Some(Duration::ZERO);
         }
-        Duration::from_nanos(random_u64() % (nanos + 1))
+        Some(Duration::from_nanos(random_u64() % nanos.saturating_add(1)))
     }
 }
 
@@ -118,7 +119,8 @@ impl fmt::Display for Attempt {
     }
 }
 
-/// Whether `error` may be retried for a request of this kind.
+/// Whether `error` may be retried for a request of this kind: the one classifier, used by
+/// the retry loop and by [`Error::is_retryable`].
 ///
 /// `may_repeat` is true for idempotent methods and for calls or declarations that opted
 /// in: only then are failures after the request may have reached Atlas retried.
@@ -128,6 +130,8 @@ pub(crate) fn should_retry(error: &Error, may_repeat: bool) -> bool {
         Error::Api(api) => {
             api.is_rate_limited() || api.status == 503 || (api.status >= 500 && may_repeat)
         }
+        // The token request was refused for now; the call itself was never sent.
+        Error::Auth(auth) => auth.kind == AuthErrorKind::RateLimited,
         // A body that did not decode came from a server that did the work.
         _ => false,
     }
@@ -135,24 +139,35 @@ pub(crate) fn should_retry(error: &Error, may_repeat: bool) -> bool {
 
 /// Runs `attempt` under `policy`, sleeping between tries; returns the first success, or
 /// the last error with the story of every attempt.
+///
+/// `attempt` gets the instant the whole call must end by (`max_elapsed` after the first
+/// attempt started), so that it can cap its own timeouts: the budget is a deadline, not
+/// only a rule about starting retries.
 pub(crate) fn run<T>(
     policy: &RetryPolicy,
     may_repeat: bool,
-    mut attempt: impl FnMut() -> Result<T, Error>,
+    mut attempt: impl FnMut(Option<Instant>) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let started = Instant::now();
+    let budget_end = started.checked_add(policy.max_elapsed);
     let mut history: Vec<Attempt> = Vec::new();
     let mut number = 0;
     loop {
         number += 1;
-        let error = match attempt() {
+        let error = match attempt(budget_end) {
             Ok(v) => return Ok(v),
             Err(e) => e,
         };
         let retryable = should_retry(&error, may_repeat);
         let wait = policy.delay(number, error.retry_after());
-        let in_time = started.elapsed() + wait < policy.max_elapsed;
-        if !retryable || number >= policy.max_attempts || !in_time {
+        let in_time = wait.is_some_and(|w| {
+            started
+                .elapsed()
+                .checked_add(w)
+                .is_some_and(|t| t < policy.max_elapsed)
+        });
+        let (Some(wait), true, true) = (wait, retryable && number < policy.max_attempts, in_time)
+        else {
             if history.is_empty() {
                 return Err(error);
             }
@@ -162,7 +177,7 @@ pub(crate) fn run<T>(
                 waited: None,
             });
             return Err(error.with_attempts(history));
-        }
+        };
         log::debug!(
             "attempt {number} failed, retrying in {} ms: {error}",
             wait.as_millis()
@@ -185,19 +200,45 @@ mod tests {
         let p =
             RetryPolicy::default().delays(Duration::from_millis(100), Duration::from_millis(350));
         for _ in 0..200 {
-            assert!(p.delay(1, None) <= Duration::from_millis(100));
-            assert!(p.delay(2, None) <= Duration::from_millis(200));
-            assert!(p.delay(3, None) <= Duration::from_millis(350));
-            assert!(p.delay(30, None) <= Duration::from_millis(350));
+            assert!(p.delay(1, None).unwrap() <= Duration::from_millis(100));
+            assert!(p.delay(2, None).unwrap() <= Duration::from_millis(200));
+            assert!(p.delay(3, None).unwrap() <= Duration::from_millis(350));
+            assert!(p.delay(30, None).unwrap() <= Duration::from_millis(350));
         }
         assert_eq!(
             p.delay(1, Some(Duration::from_millis(50))),
-            Duration::from_millis(50)
+            Some(Duration::from_millis(50))
         );
+        // Asked to wait longer than the policy allows: no retry, rather than one too soon.
+        assert_eq!(p.delay(1, Some(Duration::from_secs(9))), None);
+    }
+
+    #[test]
+    fn huge_waits_saturate() {
+        let uncapped = RetryPolicy::default()
+            .delays(Duration::MAX, Duration::MAX)
+            .max_elapsed(Duration::MAX);
         assert_eq!(
-            p.delay(1, Some(Duration::from_secs(9))),
-            Duration::from_millis(350)
+            uncapped.delay(1, Some(Duration::from_secs(u64::MAX))),
+            Some(Duration::from_secs(u64::MAX))
         );
+        assert!(uncapped.delay(64, None).is_some());
+        // The loop must not sleep for ever nor overflow: a huge Retry-After past the
+        // budget ends the call with the error.
+        let policy = RetryPolicy::default().delays(Duration::from_millis(1), Duration::MAX);
+        let mut calls = 0;
+        let result: Result<(), Error> = run(&policy, true, |_| {
+            calls += 1;
+            let mut e = crate::error::AuthError::new(
+                AuthErrorKind::RateLimited,
+                Some(429),
+                "slow down".into(),
+            );
+            e.retry_after = Some(Duration::from_secs(u64::MAX));
+            Err(Error::Auth(e))
+        });
+        assert!(result.is_err());
+        assert_eq!(calls, 1);
     }
 
     #[test]

@@ -1,0 +1,153 @@
+//! The one I/O seam of a [`Client`](crate::Client): a [`Transport`] sends one HTTP request
+//! and hands back the answer's head and a reader over its body.
+//!
+//! Everything else a call does (validation, request building, credentials, retries,
+//! decoding) is the client's and happens above this trait, so a transport only moves
+//! bytes. The default is [`HttpTransport`]; bring another HTTP stack (a corporate proxy
+//! setup, a recording layer) with [`ClientBuilder::transport`](crate::ClientBuilder::transport).
+//! With the `test-util` feature, [`ScriptedTransport`] answers from a script and records
+//! every request, so tests need no socket.
+
+use std::fmt;
+use std::io::{self, Read};
+use std::time::{Duration, Instant};
+
+use crate::endpoint::Method;
+use crate::error::{Error, TransportError};
+
+mod http1;
+#[cfg(any(test, feature = "test-util"))]
+mod scripted;
+
+pub use http1::HttpTransport;
+#[cfg(any(test, feature = "test-util"))]
+pub use scripted::{ScriptedTransport, Step};
+
+/// How long one exchange may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Deadlines {
+    /// Time to set up a connection, TLS included.
+    pub connect: Duration,
+    /// Time from sending the request to the answer's head.
+    pub response: Duration,
+    /// When the whole exchange, body included, must be over. Reading the body past it
+    /// fails with [`io::ErrorKind::TimedOut`].
+    pub end: Instant,
+}
+
+impl Deadlines {
+    /// Deadlines for an exchange starting now.
+    pub fn new(connect: Duration, response: Duration, end: Instant) -> Self {
+        Deadlines {
+            connect,
+            response,
+            end,
+        }
+    }
+
+    /// Time left until [`end`](Self::end); zero once it has passed.
+    pub fn remaining(&self) -> Duration {
+        self.end.saturating_duration_since(Instant::now())
+    }
+}
+
+/// A response body being received. Reading past the exchange's deadline fails with
+/// [`io::ErrorKind::TimedOut`]; a connection that breaks fails with the I/O error.
+pub struct Body {
+    reader: Box<dyn Read + Send>,
+}
+
+impl Body {
+    /// A body read from `reader`.
+    pub fn new(reader: impl Read + Send + 'static) -> Self {
+        Body {
+            reader: Box::new(reader),
+        }
+    }
+
+    /// A body already in memory.
+    pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Self {
+        Body::new(io::Cursor::new(bytes.into()))
+    }
+
+    /// An empty body.
+    pub fn empty() -> Self {
+        Body::from_bytes(Vec::new())
+    }
+
+    /// Reads the whole body, refusing more than `limit` bytes.
+    ///
+    /// # Errors
+    /// [`io::ErrorKind::FileTooLarge`] past the limit, or the reader's own error.
+    pub fn read_to_vec(mut self, limit: u64) -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        let read = (&mut self.reader)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        if read as u64 > limit {
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!("the response body is larger than the {limit}-byte limit"),
+            ));
+        }
+        Ok(bytes)
+    }
+}
+
+impl Read for Body {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reader.read(buf)
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Body { .. }")
+    }
+}
+
+/// Sends one HTTP request. Implementations move bytes and nothing else: they follow no
+/// redirect, add no header, retry nothing that may have reached the server, and never
+/// log a header value or body byte.
+///
+/// The [`TransportError`] says whether the request may have reached the server
+/// ([`TransportError::maybe_sent`]): be conservative, since a POST is retried only when
+/// it provably was not.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` within `deadlines` and returns the answer, whatever its status.
+    ///
+    /// # Errors
+    /// [`TransportError`] when no response head was received.
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        deadlines: &Deadlines,
+    ) -> Result<http::Response<Body>, TransportError>;
+}
+
+/// How the client's own code sends a request: through the transport, with the call's
+/// deadlines, the body read whole. Auth and OAuth use this one shape.
+pub(crate) type Exchange<'a> =
+    &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error>;
+
+pub(crate) fn method_of(m: &http::Method) -> Method {
+    match *m {
+        http::Method::GET => Method::Get,
+        http::Method::PUT => Method::Put,
+        http::Method::PATCH => Method::Patch,
+        http::Method::DELETE => Method::Delete,
+        _ => Method::Post,
+    }
+}
+
+/// Scheme, authority and path: never the query, which may carry values worth keeping
+/// out of messages.
+pub(crate) fn url_without_query(uri: &http::Uri) -> String {
+    format!(
+        "{}://{}{}",
+        uri.scheme_str().unwrap_or("https"),
+        uri.authority().map(|a| a.as_str()).unwrap_or(""),
+        uri.path()
+    )
+}
