@@ -7,6 +7,7 @@
 //! | `has_apache` | Apache httpd, its `mod_auth_digest.so` and `htdigest` |
 //! | `has_oauth_mock` | `node` on `PATH` and `peers/oauth/node_modules/oauth2-mock-server` |
 //! | `has_prism` | `node` on `PATH` and `peers/prism/node_modules/@stoplight/prism-cli` |
+//! | `has_redis` | `redis-server` (the shared token store's fleet tests) |
 //! | `has_spec` | the spec at `ATLAS_OPENAPI_SPEC`, default `../shared/atlas-openapi/v2.yaml` beside the workspace |
 //!
 //! Under CI (`CI=true` or `CI=1`) nothing may be skipped: a missing one fails the build,
@@ -46,7 +47,13 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rerun-if-env-changed=ATLAS_OPENAPI_SPEC");
-    for cfg in ["has_apache", "has_oauth_mock", "has_prism", "has_spec"] {
+    for cfg in [
+        "has_apache",
+        "has_oauth_mock",
+        "has_prism",
+        "has_redis",
+        "has_spec",
+    ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
 
@@ -91,6 +98,11 @@ fn main() {
         println!("cargo::rerun-if-changed={}", dir.display());
     }
 
+    let redis = find_program(&["/usr/bin/redis-server"], &["redis-server"]);
+    if let Some(found) = &redis {
+        watch(found);
+    }
+
     let needs = [
         Need {
             cfg: "has_apache",
@@ -109,6 +121,12 @@ fn main() {
             what: "Prism (node and tests/peers/prism/node_modules)",
             install: "install Node.js >= 20.19, then `npm ci --prefix tests/peers/prism`".into(),
             found: node.is_some() && prism.join(PRISM_CLI).is_file(),
+        },
+        Need {
+            cfg: "has_redis",
+            what: "redis-server",
+            install: "apt-get install -y redis-server".into(),
+            found: redis.is_some(),
         },
         Need {
             cfg: "has_spec",

@@ -58,6 +58,7 @@ mod redact;
 pub mod request;
 mod response;
 mod retry;
+mod store;
 pub mod transport;
 mod validate;
 pub mod value;
@@ -130,6 +131,12 @@ pub use request::{
 };
 pub use response::{Response, decode, decode_response, parse_retry_after};
 pub use retry::{Attempt, RetryPolicy};
+pub use store::{
+    DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder, Lease, LeaseGuard, StoreError,
+    TokenKey,
+};
+#[cfg(feature = "redis")]
+pub use store::{RedisTokenStore, RedisTokenStoreBuilder};
 pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
 pub use value::{ParamText, PathSegment};
 

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::response::{parse_retry_after, redacted_excerpt};
+use crate::store::{Lease, LeaseGuard, TokenKey};
 use crate::transport::Exchange as Sender;
 
 /// Default time before expiry at which a token is replaced.
@@ -27,6 +28,9 @@ const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// The largest access token accepted (Atlas's are about 1 KiB). A larger one is refused
 /// when it arrives, not discovered later as a header no server takes.
 const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// How long one [`TokenStore::lease`] call may wait before the store is read again.
+const LEASE_POLL: Duration = Duration::from_millis(50);
 
 /// How many earlier tokens are remembered for scrubbing errors.
 const REMEMBERED_TOKENS: usize = 4;
@@ -59,7 +63,12 @@ impl AccessToken {
         self.expires_at
     }
 
-    fn same_as(&self, other: &AccessToken) -> bool {
+    /// When it was requested: with [`expires_at`](Self::expires_at), its lifetime.
+    pub fn issued_at(&self) -> SystemTime {
+        self.issued_at
+    }
+
+    pub(crate) fn same_as(&self, other: &AccessToken) -> bool {
         self.value.expose_secret() == other.value.expose_secret()
     }
 
@@ -85,10 +94,19 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// Where access tokens are kept between calls, keyed by client id.
+/// Where access tokens are kept between calls, and how processes that share them agree on
+/// which one asks Atlas for the next.
 ///
-/// The default keeps them in memory, per [`Client`](crate::Client). Implement it over a
-/// file, a cache or a secret manager to share one token among processes.
+/// The default keeps them in memory, per [`Client`](crate::Client).
+/// [`FileTokenStore`](crate::FileTokenStore) shares them among the processes of a host,
+/// `RedisTokenStore` (feature `redis`) among hosts. Implement it over a cache or a secret
+/// manager of your own the same way.
+///
+/// The client calls the `_for` methods and [`lease`](TokenStore::lease), with a
+/// [`TokenKey`] naming the token endpoint as well as the client id; their defaults call
+/// the three required methods with the client id alone, so a store written for those keeps
+/// working. Every method should return in bounded time: the client bounds its own waits
+/// ([`lease_wait`](TokenStore::lease_wait)), not a method that blocks for ever.
 pub trait TokenStore: Send + Sync {
     /// The token held for `client_id`, if any (fresh or not).
     fn load(&self, client_id: &str) -> Option<AccessToken>;
@@ -97,6 +115,39 @@ pub trait TokenStore: Send + Sync {
     /// Forgets `token` for `client_id`, but only if it is still the one held: another
     /// process may already have stored a newer one.
     fn discard(&self, client_id: &str, token: &AccessToken);
+
+    /// The token held for `key`, if any (fresh or not). Default: [`load`](Self::load)
+    /// with the client id.
+    fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
+        self.load(key.client_id())
+    }
+    /// Keeps `token` for `key`. Default: [`save`](Self::save) with the client id.
+    fn save_for(&self, key: &TokenKey, token: &AccessToken) {
+        self.save(key.client_id(), token);
+    }
+    /// Forgets `token` for `key` if it is still the one held. Default:
+    /// [`discard`](Self::discard) with the client id.
+    fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
+        self.discard(key.client_id(), token);
+    }
+
+    /// Tries, for at most about `wait`, to become the one process that asks Atlas for
+    /// `key`'s next token. The client holds the lease while it fetches and saves, then
+    /// drops it; on [`Lease::Busy`] it reads the store and asks again until
+    /// [`lease_wait`](Self::lease_wait) has passed, then fetches its own token.
+    ///
+    /// Default: held at once, with nothing to release — a store that only this process
+    /// uses needs no more than the client's own single flight.
+    fn lease(&self, key: &TokenKey, wait: Duration) -> Lease {
+        let _ = (key, wait);
+        Lease::Held(LeaseGuard::local())
+    }
+
+    /// How long, in all, a client waits for another process's token request before
+    /// asking Atlas itself. Default: zero (nobody else fetches for this store).
+    fn lease_wait(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// The default [`TokenStore`]: one token per client id, in this process's memory.
@@ -139,6 +190,8 @@ struct Flight {
 /// Obtains, caches, refreshes and revokes a service account's tokens.
 pub(crate) struct TokenManager {
     client_id: String,
+    /// What the store is asked for: the token endpoint and the client id.
+    key: TokenKey,
     client_secret: SecretString,
     token_url: String,
     revoke_url: String,
@@ -188,6 +241,7 @@ impl TokenManager {
         store: Arc<dyn TokenStore>,
     ) -> Self {
         TokenManager {
+            key: TokenKey::new(token_url.clone(), client_id.clone()),
             client_id,
             client_secret,
             token_url,
@@ -208,7 +262,7 @@ impl TokenManager {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        if let Some(t) = self.store.load(&self.client_id) {
+        if let Some(t) = self.store.load_for(&self.key) {
             known.push(t.value);
         }
         known
@@ -226,12 +280,15 @@ impl TokenManager {
     ///
     /// Concurrent callers share one request; if it fails they all get its error.
     pub(crate) fn token(&self, send: Sender) -> Result<AccessToken, Error> {
+        // The common case without the flight's lock: a store that does I/O (a file,
+        // Redis) is not read under a lock that every thread of the client shares.
+        if let Some(t) = self.fresh_in_store() {
+            return Ok(t);
+        }
         let mut flight = self.flight.lock().unwrap_or_else(PoisonError::into_inner);
         let mut waited_for = None;
         loop {
-            if let Some(t) = self.store.load(&self.client_id)
-                && t.fresh(self.margin)
-            {
+            if let Some(t) = self.fresh_in_store() {
                 return Ok(t);
             }
             if let Some(generation) = waited_for
@@ -263,7 +320,7 @@ impl TokenManager {
                     .into(),
             )),
         };
-        let outcome = self.fetch(send);
+        let outcome = self.fetch_shared(send);
         landing.error = match &outcome {
             Err(Error::Auth(e)) => Some(e.clone()),
             Err(other) => Some(AuthError::new(
@@ -277,9 +334,59 @@ impl TokenManager {
         outcome
     }
 
+    /// The stored token, if it has more than the refresh margin to live.
+    fn fresh_in_store(&self) -> Option<AccessToken> {
+        self.store
+            .load_for(&self.key)
+            .filter(|t| t.fresh(self.margin))
+    }
+
+    /// Fetches a token, unless another process sharing the store saves one first: the
+    /// process holding the store's lease asks Atlas, the others poll the store for at
+    /// most [`TokenStore::lease_wait`] and then ask Atlas themselves. A store that cannot
+    /// coordinate never fails the call: this process then fetches its own token.
+    fn fetch_shared(&self, send: Sender) -> Result<AccessToken, Error> {
+        let patience = self.store.lease_wait();
+        let start = Instant::now();
+        loop {
+            let slice = patience.saturating_sub(start.elapsed()).min(LEASE_POLL);
+            let asked = Instant::now();
+            match self.store.lease(&self.key, slice) {
+                Lease::Held(guard) => {
+                    // Another process may have saved one while this one waited.
+                    if let Some(t) = self.fresh_in_store() {
+                        drop(guard);
+                        return Ok(t);
+                    }
+                    let outcome = self.fetch(send);
+                    drop(guard);
+                    return outcome;
+                }
+                Lease::Unavailable => return self.fetch(send),
+                Lease::Busy => {
+                    if let Some(t) = self.fresh_in_store() {
+                        return Ok(t);
+                    }
+                    if start.elapsed() >= patience {
+                        log::warn!(
+                            "no token from the process holding the store's lease after {} ms; \
+                             asking the token endpoint directly",
+                            patience.as_millis()
+                        );
+                        return self.fetch(send);
+                    }
+                    // A store that answers Busy at once must not make this a busy loop.
+                    if let Some(rest) = slice.checked_sub(asked.elapsed()) {
+                        std::thread::sleep(rest);
+                    }
+                }
+            }
+        }
+    }
+
     /// Atlas refused `token`: forget it so the next [`token`](Self::token) fetches anew.
     pub(crate) fn discard(&self, token: &AccessToken) {
-        self.store.discard(&self.client_id, token);
+        self.store.discard_for(&self.key, token);
     }
 
     fn basic_auth(&self) -> http::HeaderValue {
@@ -356,7 +463,7 @@ impl TokenManager {
             let expires_at = requested_at.checked_add(lifetime).unwrap_or(requested_at);
             let token = AccessToken::new(parsed.access_token, requested_at, expires_at);
             self.remember(&token);
-            self.store.save(&self.client_id, &token);
+            self.store.save_for(&self.key, &token);
             log::debug!("obtained an access token valid for {}s", lifetime.as_secs());
             return Ok(token);
         }
@@ -397,7 +504,7 @@ impl TokenManager {
 
     /// Revokes the token held for this client, if any, and forgets it.
     pub(crate) fn revoke(&self, send: Sender) -> Result<(), Error> {
-        let Some(token) = self.store.load(&self.client_id) else {
+        let Some(token) = self.store.load_for(&self.key) else {
             return Ok(());
         };
         let form = format!(
@@ -410,7 +517,7 @@ impl TokenManager {
         let request = self.form_request(&self.revoke_url, form)?;
         let response = send(request)?;
         let status = response.status().as_u16();
-        self.store.discard(&self.client_id, &token);
+        self.store.discard_for(&self.key, &token);
         if (200..300).contains(&status) {
             log::debug!("revoked the access token");
             Ok(())

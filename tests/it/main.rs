@@ -36,6 +36,7 @@
 //! | [`prism_all`] | every declared operation through `send()` against `prism mock` | Prism, spec |
 //! | [`peers_auth`] | our client against Apache's mod_auth_digest and oauth2-mock-server | Apache, oauth2-mock-server |
 //! | [`peers_smoke`] | the peers themselves, driven with a plain HTTP client | Apache, oauth2-mock-server |
+//! | [`fleet`] | processes sharing one token: `FileTokenStore`, `RedisTokenStore` (4 hosts, a killed lease holder, Redis stopped or frozen) | redis-server (Redis tests) |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
 
 mod concurrency;
@@ -49,6 +50,7 @@ mod encoded_paths;
 mod encoding;
 mod extension;
 mod fault_matrix;
+mod fleet;
 mod hostile;
 mod id_types;
 mod metadata;

@@ -1,0 +1,476 @@
+//! [`FileTokenStore`]: one access token shared by the processes of one host, in a file per
+//! service account under the user's cache directory.
+//!
+//! How it works and who can read the token: on the type, where users of the crate see it.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{ErrorKind, Read as _, Seek as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::record::{self, MAX_RECORD_BYTES};
+use super::{Lease, LeaseGuard, StoreError, TokenKey, jittered};
+use crate::oauth::{AccessToken, TokenStore};
+
+/// How long a process waits, by default, for another one's token request before asking
+/// Atlas itself: longer than a token request normally takes, shorter than a call's
+/// default timeout.
+pub const DEFAULT_FILE_LEASE_WAIT: Duration = Duration::from_secs(20);
+
+/// How often a waiting process tries the lock.
+const LOCK_POLL: Duration = Duration::from_millis(5);
+
+/// How long forgetting a refused token waits for the lock before removing it anyway.
+const DISCARD_WAIT: Duration = Duration::from_secs(1);
+
+/// Access tokens in files, one per service account and token endpoint, shared by every
+/// process of the user on this host.
+///
+/// # Threat model
+///
+/// A stored token acts as the service account until it expires (an hour at Atlas), so it
+/// is kept from every other user of the host:
+///
+/// - The directory (`<cache>/atlas-rust/tokens`, or one you name) is created with mode
+///   0700 and must belong to the effective user; a group- or world-accessible one is
+///   narrowed to 0700 when opened, one owned by another user is refused.
+/// - A token file is created with mode 0600 under a temporary name (exclusive create, so
+///   nobody else's file is reused) and renamed over the old one: a reader sees the old
+///   record or the new one, never a partial one, and never a file that was readable by
+///   others for a moment.
+/// - A token file not owned by the effective user, readable by others, or reached
+///   through a symbolic link is not believed.
+/// - File names are derived from the token endpoint and client id
+///   ([`TokenKey::digest`]); the client secret is never written anywhere.
+///
+/// What it does not protect against: the same user, root, or anyone who can read that
+/// user's files or memory (a backup of the home directory, a debugger) — the same people
+/// who can read the client secret from the environment or a config file. On a host whose
+/// disk is shared with untrusted users under the same uid, use no shared store.
+///
+/// # The single flight
+///
+/// Beside each token file is a lock file (`.lock`, never deleted: deleting lock files
+/// races). The process that takes its OS lock (`flock` on Unix, `LockFileEx` on Windows)
+/// asks Atlas; the others poll for the lock, bounded by
+/// [`lease_wait`](FileTokenStoreBuilder::lease_wait), and find the new token when they
+/// get it. The operating system releases the lock when its holder dies, so a killed
+/// process does not hold the others up.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use atlas_runtime::{Client, Credentials, FileTokenStore};
+///
+/// let client = Client::builder()
+///     .credentials(Credentials::service_account("mdb_sa_id_…", "mdb_sa_sk_…"))
+///     .token_store(Arc::new(FileTokenStore::new()?))
+///     .build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct FileTokenStore {
+    dir: PathBuf,
+    lease_wait: Duration,
+}
+
+/// Options of a [`FileTokenStore`].
+#[derive(Debug, Clone)]
+pub struct FileTokenStoreBuilder {
+    dir: Option<PathBuf>,
+    lease_wait: Duration,
+}
+
+impl FileTokenStore {
+    /// A store in the user's cache directory: `$XDG_CACHE_HOME/atlas-rust/tokens` or
+    /// `~/.cache/atlas-rust/tokens` on Linux, the platform's cache directory elsewhere.
+    pub fn new() -> Result<Self, StoreError> {
+        FileTokenStore::builder().open()
+    }
+
+    /// A store in `dir`, created (mode 0700) if missing.
+    pub fn in_dir(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        FileTokenStore::builder().dir(dir).open()
+    }
+
+    /// Options: the directory, how long to wait for another process.
+    pub fn builder() -> FileTokenStoreBuilder {
+        FileTokenStoreBuilder {
+            dir: None,
+            lease_wait: DEFAULT_FILE_LEASE_WAIT,
+        }
+    }
+
+    /// The directory the token files are in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The token file of `key`.
+    pub fn path_of(&self, key: &TokenKey) -> PathBuf {
+        self.dir.join(format!("{}.json", key.digest()))
+    }
+
+    fn lock_path(&self, key: &TokenKey) -> PathBuf {
+        self.dir.join(format!("{}.lock", key.digest()))
+    }
+
+    fn open_lock(&self, key: &TokenKey) -> std::io::Result<File> {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        private(&mut options);
+        options.open(self.lock_path(key))
+    }
+
+    /// Takes `key`'s lock, trying for at most `wait`.
+    fn lock(&self, key: &TokenKey, wait: Duration) -> Result<Option<File>, std::io::Error> {
+        let file = self.open_lock(key)?;
+        let start = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(file)),
+                Err(TryLockError::WouldBlock) => {
+                    if start.elapsed() >= wait {
+                        return Ok(None);
+                    }
+                    std::thread::sleep(jittered(LOCK_POLL).min(wait));
+                }
+                Err(TryLockError::Error(e)) => return Err(e),
+            }
+        }
+    }
+}
+
+impl FileTokenStoreBuilder {
+    /// The directory for the token files (default: the user's cache directory, see
+    /// [`FileTokenStore::new`]).
+    pub fn dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.dir = Some(dir.into());
+        self
+    }
+
+    /// How long a process waits for another one's token request before asking Atlas
+    /// itself (default [`DEFAULT_FILE_LEASE_WAIT`]).
+    pub fn lease_wait(mut self, wait: Duration) -> Self {
+        self.lease_wait = wait;
+        self
+    }
+
+    /// Creates or checks the directory and returns the store.
+    pub fn open(self) -> Result<FileTokenStore, StoreError> {
+        let dir = match self.dir {
+            Some(d) => d,
+            None => dirs::cache_dir()
+                .ok_or(StoreError::NoCacheDir)?
+                .join("atlas-rust")
+                .join("tokens"),
+        };
+        prepare_dir(&dir)?;
+        Ok(FileTokenStore {
+            dir,
+            lease_wait: self.lease_wait,
+        })
+    }
+}
+
+impl TokenStore for FileTokenStore {
+    fn load(&self, client_id: &str) -> Option<AccessToken> {
+        self.load_for(&TokenKey::atlas(client_id))
+    }
+
+    fn save(&self, client_id: &str, token: &AccessToken) {
+        self.save_for(&TokenKey::atlas(client_id), token);
+    }
+
+    fn discard(&self, client_id: &str, token: &AccessToken) {
+        self.discard_for(&TokenKey::atlas(client_id), token);
+    }
+
+    fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
+        let path = self.path_of(key);
+        let mut options = OpenOptions::new();
+        options.read(true);
+        no_follow(&mut options);
+        let file = match options.open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == ErrorKind::NotFound => return None,
+            Err(e) => {
+                log::warn!("cannot read the token file {}: {e}", path.display());
+                return None;
+            }
+        };
+        if let Err(why) = trusted_file(&file) {
+            log::warn!("ignoring the token file {}: {why}", path.display());
+            return None;
+        }
+        let mut bytes = Vec::new();
+        let limit = u64::try_from(MAX_RECORD_BYTES).unwrap_or(u64::MAX) + 1;
+        if let Err(e) = file.take(limit).read_to_end(&mut bytes) {
+            log::warn!("cannot read the token file {}: {e}", path.display());
+            return None;
+        }
+        record::decode(key, &bytes)
+    }
+
+    fn save_for(&self, key: &TokenKey, token: &AccessToken) {
+        let path = self.path_of(key);
+        if let Err(e) = write_atomically(&self.dir, &path, &record::encode(key, token)) {
+            log::warn!(
+                "cannot save the access token in {}: {e}; other processes will fetch their own",
+                path.display()
+            );
+        }
+    }
+
+    fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
+        // Under the lock, so that a token another process has just saved is not removed
+        // in its place; without the lock after a short wait, the worst is one more fetch.
+        let lock = self.lock(key, DISCARD_WAIT).ok().flatten();
+        if self.load_for(key).is_some_and(|held| held.same_as(token)) {
+            let path = self.path_of(key);
+            if let Err(e) = fs::remove_file(&path)
+                && e.kind() != ErrorKind::NotFound
+            {
+                log::warn!("cannot remove the token file {}: {e}", path.display());
+            }
+        }
+        drop(lock);
+    }
+
+    fn lease(&self, key: &TokenKey, wait: Duration) -> Lease {
+        match self.lock(key, wait) {
+            Ok(Some(mut file)) => {
+                // Who holds it, for people (and tests) looking at a stuck fleet.
+                let _ = file
+                    .set_len(0)
+                    .and_then(|()| file.rewind())
+                    .and_then(|()| writeln!(file, "{}", std::process::id()));
+                log::debug!("holding the token lock {}", self.lock_path(key).display());
+                Lease::Held(LeaseGuard::new(move || {
+                    let _ = file.unlock();
+                }))
+            }
+            Ok(None) => Lease::Busy,
+            Err(e) => {
+                log::warn!(
+                    "cannot lock {}: {e}; fetching a token without the other processes",
+                    self.lock_path(key).display()
+                );
+                Lease::Unavailable
+            }
+        }
+    }
+
+    fn lease_wait(&self) -> Duration {
+        self.lease_wait
+    }
+}
+
+/// Creates `dir` (0700) if needed, and checks that it is ours and private.
+fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
+    let io = |error| StoreError::Io {
+        path: dir.to_owned(),
+        error,
+    };
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(io)?;
+    let meta = fs::metadata(dir).map_err(io)?;
+    if !meta.is_dir() {
+        return Err(StoreError::Unsafe {
+            path: dir.to_owned(),
+            reason: "not a directory",
+        });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return Err(StoreError::Unsafe {
+                path: dir.to_owned(),
+                reason: "another user owns it",
+            });
+        }
+        if meta.mode() & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a new private file in `dir`, then renames it to `path`.
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let name = format!(
+        ".{}.{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("token"),
+        std::process::id(),
+        suffix
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let temp = dir.join(name);
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    private(&mut options);
+    let written = options.open(&temp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_data()
+    });
+    let renamed = written.and_then(|()| fs::rename(&temp, path));
+    if renamed.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    renamed
+}
+
+/// Files this store creates are readable by the user alone, and never followed links.
+fn private(options: &mut OpenOptions) {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
+    no_follow(options);
+}
+
+fn no_follow(options: &mut OpenOptions) {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NOFOLLOW);
+    #[cfg(not(unix))]
+    let _ = options;
+}
+
+/// A token file is believed only if it is ours and nobody else can read it.
+fn trusted_file(file: &File) -> Result<(), &'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let meta = file.metadata().map_err(|_| "cannot read its metadata")?;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if meta.uid() != unsafe { libc::geteuid() } {
+            return Err("another user owns it");
+        }
+        if meta.mode() & 0o077 != 0 {
+            return Err("other users can read or write it");
+        }
+        if !meta.is_file() {
+            return Err("not a regular file");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret as _;
+    use std::time::SystemTime;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "atlas-file-store-{name}-{}-{}",
+            std::process::id(),
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn token(value: &str) -> AccessToken {
+        let now = SystemTime::now();
+        AccessToken::new(value, now, now + Duration::from_secs(3600))
+    }
+
+    #[test]
+    fn saves_loads_and_discards_only_its_own_token() {
+        let dir = temp_dir("roundtrip");
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let key = TokenKey::new("http://127.0.0.1:9/api/oauth/token", "mdb_sa_id_x");
+        assert!(store.load_for(&key).is_none());
+        store.save_for(&key, &token("one"));
+        let held = store.load_for(&key).unwrap();
+        assert_eq!(held.secret().expose_secret(), "one");
+        // Another endpoint, same client id: not the same token.
+        assert!(
+            store
+                .load_for(&TokenKey::new("http://x/api/oauth/token", "mdb_sa_id_x"))
+                .is_none()
+        );
+        store.discard_for(&key, &token("other"));
+        assert!(store.load_for(&key).is_some(), "a different token is kept");
+        store.discard_for(&key, &token("one"));
+        assert!(store.load_for(&key).is_none());
+        let leftovers: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_private_and_a_readable_directory_is_narrowed() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp_dir("modes");
+        fs::create_dir_all(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        let key = TokenKey::atlas("mdb_sa_id_y");
+        store.save(key.client_id(), &token("t"));
+        assert_eq!(mode(&store.path_of(&key)), 0o600);
+        drop(store.lease(&key, Duration::ZERO));
+        assert_eq!(mode(&store.lock_path(&key)), 0o600);
+        // A token file someone made readable is not believed.
+        fs::set_permissions(store.path_of(&key), fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(store.load(key.client_id()).is_none());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_token_file_is_not_followed() {
+        let dir = temp_dir("link");
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let key = TokenKey::atlas("mdb_sa_id_z");
+        let elsewhere = dir.join("elsewhere.json");
+        fs::write(&elsewhere, record::encode(&key, &token("planted"))).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, store.path_of(&key)).unwrap();
+        assert!(store.load_for(&key).is_none());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn one_lease_at_a_time_and_the_wait_is_bounded() {
+        let dir = temp_dir("lease");
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let key = TokenKey::atlas("mdb_sa_id_w");
+        let Lease::Held(first) = store.lease(&key, Duration::ZERO) else {
+            panic!("the first lease is granted")
+        };
+        let start = Instant::now();
+        assert!(matches!(
+            store.lease(&key, Duration::from_millis(100)),
+            Lease::Busy
+        ));
+        let waited = start.elapsed();
+        assert!(
+            waited >= Duration::from_millis(100) && waited < Duration::from_secs(2),
+            "{waited:?}"
+        );
+        drop(first);
+        assert!(matches!(store.lease(&key, Duration::ZERO), Lease::Held(_)));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,139 @@
+//! `FileTokenStore` across processes of one host.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use atlas_mock::{Fault, FaultKind, MockAtlas};
+use atlas_runtime::TokenKey;
+
+use super::support::{
+    Job, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, sigkill, spawn, temp_dir,
+    token_requests, wait_all,
+};
+
+/// Tokens live 6 s, so the client replaces them after 3 s (half the lifetime); 50 calls
+/// 70 ms apart take 3.5 to 6 s: one replacement, two lifetimes, two token requests.
+const LIFETIME: Duration = Duration::from_secs(6);
+
+#[test]
+fn thirty_two_processes_share_one_token_per_lifetime() {
+    let _fleet = one_fleet_at_a_time();
+    let mock = MockAtlas::builder()
+        .token_lifetime(LIFETIME)
+        .start()
+        .expect("emulator");
+    let dir = temp_dir("file-share");
+    let job = Job {
+        store: format!("file:{}", dir.display()),
+        calls: 50,
+        interval: Duration::from_millis(70),
+        // Time to start 32 processes, so that they all need a token at once.
+        start_at: SystemTime::now() + Duration::from_secs(2),
+        extra: Vec::new(),
+    };
+    let children = (0..32).map(|_| spawn(&mock, &job)).collect();
+    let outcomes = wait_all(children, Duration::from_secs(120));
+    let ran = SystemTime::now().duration_since(job.start_at).unwrap();
+    assert_all_ok(&outcomes, job.calls);
+    // 2 unless the machine is so slow that the run outlived a second replacement.
+    let requests = token_requests(&mock);
+    assert!(
+        (2..=one_per_lifetime(ran, LIFETIME)).contains(&requests),
+        "{requests} token requests from 32 processes × 50 calls in {ran:?}: one per lifetime \
+         is {}",
+        one_per_lifetime(ran, LIFETIME)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_lock_holder_killed_mid_fetch_is_replaced_at_once() {
+    let _fleet = one_fleet_at_a_time();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    // The first token request takes 5 s: time to kill the process that sent it.
+    mock.inject(
+        Fault::new(FaultKind::Delay(Duration::from_secs(5)))
+            .path("/api/oauth/token")
+            .times(1),
+    );
+    let dir = temp_dir("file-kill");
+    let job = Job {
+        store: format!("file:{}", dir.display()),
+        calls: 5,
+        interval: Duration::from_millis(20),
+        start_at: SystemTime::now() + Duration::from_millis(500),
+        extra: Vec::new(),
+    };
+    let children: Vec<_> = (0..8).map(|_| spawn(&mock, &job)).collect();
+    // The holder wrote its pid into the lock file; its request reached the emulator.
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let lock = dir.join(format!("{}.lock", key.digest()));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let holder: u32 = loop {
+        assert!(Instant::now() < deadline, "no process took the lock");
+        if token_requests(&mock) == 1
+            && let Some(pid) = std::fs::read_to_string(&lock)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+        {
+            break pid;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(
+        children.iter().any(|c| c.id() == holder),
+        "the holder {holder} is one of ours"
+    );
+    sigkill(holder);
+    let outcomes = wait_all(children, Duration::from_secs(60));
+    let (killed, survivors): (Vec<_>, Vec<_>) = outcomes.iter().partition(|o| o.pid == holder);
+    assert!(!killed[0].status.success(), "the holder died");
+    assert_all_ok(survivors.iter().copied(), job.calls);
+    for o in &survivors {
+        let first = o.first_call().unwrap();
+        assert!(
+            first < Duration::from_secs(4),
+            "worker {} waited {first:?}: not for the dead holder's 5 s answer",
+            o.pid
+        );
+    }
+    assert_eq!(
+        token_requests(&mock),
+        2,
+        "the dead holder's request and its successor's"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `revoke_token` revokes the fleet's token and removes its file, so the next process
+/// asks Atlas for a new one instead of sending a revoked one.
+#[test]
+fn revoking_removes_the_shared_token() {
+    let _fleet = one_fleet_at_a_time();
+    use std::sync::Arc;
+
+    use atlas_endpoints::service_accounts::GetOrgServiceAccount;
+    use atlas_runtime::{Client, Credentials, FileTokenStore};
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let dir = temp_dir("file-revoke");
+    let store = Arc::new(FileTokenStore::in_dir(&dir).unwrap());
+    let client = Client::builder()
+        .base_url(mock.url())
+        .credentials(Credentials::service_account(
+            mock.client_id(),
+            mock.client_secret(),
+        ))
+        .token_store(store.clone())
+        .build()
+        .unwrap();
+    GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+        .send(&client)
+        .unwrap();
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    assert!(store.path_of(&key).exists(), "the token was shared");
+    assert_eq!(mock.live_token_count(mock.client_id()), 1);
+    client.revoke_token().unwrap();
+    assert!(!store.path_of(&key).exists(), "the revoked token is gone");
+    assert_eq!(mock.live_token_count(mock.client_id()), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

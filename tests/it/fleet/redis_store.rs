@@ -1,0 +1,264 @@
+//! `RedisTokenStore` across processes standing for several hosts.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use atlas_mock::{Fault, FaultKind, MockAtlas};
+use atlas_runtime::{RedisTokenStore, TokenKey};
+
+use super::support::{
+    Job, RedisServer, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, redis_for_test,
+    redis_get, sigkill, spawn, token_requests, unique_prefix, wait_all,
+};
+
+/// As in `file_store.rs`: 50 calls 70 ms apart cross one replacement of a 6 s token.
+const LIFETIME: Duration = Duration::from_secs(6);
+
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn four_hosts_of_eight_processes_share_one_token_per_lifetime() {
+    let _fleet = one_fleet_at_a_time();
+    let (_server, url) = redis_for_test();
+    let mock = MockAtlas::builder()
+        .token_lifetime(LIFETIME)
+        .start()
+        .expect("emulator");
+    let prefix = unique_prefix("hosts");
+    let start_at = SystemTime::now() + Duration::from_secs(2);
+    // Four "hosts": their own connections, the URL spelt their own way, clocks a little
+    // apart; one key prefix (the same application), so one key.
+    let bare = url.strip_suffix("/0").unwrap_or(&url).to_string();
+    let spellings = [url.clone(), bare.clone(), url.clone(), bare];
+    let mut children = Vec::new();
+    for (host, spelling) in spellings.iter().enumerate() {
+        let job = Job {
+            store: format!("redis:{spelling}"),
+            calls: 50,
+            interval: Duration::from_millis(70),
+            start_at: start_at + Duration::from_millis(100 * host as u64),
+            extra: vec![("FLEET_PREFIX", prefix.clone())],
+        };
+        children.extend((0..8).map(|_| spawn(&mock, &job)));
+    }
+    let outcomes = wait_all(children, Duration::from_secs(120));
+    let ran = SystemTime::now().duration_since(start_at).unwrap();
+    assert_all_ok(&outcomes, 50);
+    // 2 unless the machine is so slow that the run outlived a second replacement.
+    let requests = token_requests(&mock);
+    assert!(
+        (2..=one_per_lifetime(ran, LIFETIME)).contains(&requests),
+        "{requests} token requests from 4 hosts × 8 processes × 50 calls in {ran:?}: one per \
+         lifetime is {}",
+        one_per_lifetime(ran, LIFETIME)
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn the_lease_holder_killed_mid_fetch_is_replaced_within_the_lease_time() {
+    let _fleet = one_fleet_at_a_time();
+    let (_server, url) = redis_for_test();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    // The first token request takes 5 s: time to kill the process that sent it.
+    mock.inject(
+        Fault::new(FaultKind::Delay(Duration::from_secs(5)))
+            .path("/api/oauth/token")
+            .times(1),
+    );
+    let prefix = unique_prefix("kill");
+    const LEASE_TTL: Duration = Duration::from_millis(1000);
+    let job = Job {
+        store: format!("redis:{url}"),
+        calls: 5,
+        interval: Duration::from_millis(20),
+        start_at: SystemTime::now() + Duration::from_millis(500),
+        extra: vec![
+            ("FLEET_PREFIX", prefix.clone()),
+            ("FLEET_LEASE_TTL_MS", LEASE_TTL.as_millis().to_string()),
+        ],
+    };
+    let children: Vec<_> = (0..8).map(|_| spawn(&mock, &job)).collect();
+    let store = RedisTokenStore::builder(url.as_str())
+        .key_prefix(prefix.as_str())
+        .open()
+        .unwrap();
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let lease_key = store.lease_key(&key);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let holder: u32 = loop {
+        assert!(Instant::now() < deadline, "no process took the lease");
+        if token_requests(&mock) == 1
+            && let Some(pid) = redis_get(&url, &lease_key)
+                .and_then(|v| v.split(':').nth(1).and_then(|p| p.parse().ok()))
+        {
+            break pid;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(
+        children.iter().any(|c| c.id() == holder),
+        "the holder {holder} is one of ours"
+    );
+    sigkill(holder);
+    let outcomes = wait_all(children, Duration::from_secs(60));
+    let (killed, survivors): (Vec<_>, Vec<_>) = outcomes.iter().partition(|o| o.pid == holder);
+    assert!(!killed[0].status.success(), "the holder died");
+    assert_all_ok(survivors.iter().copied(), job.calls);
+    for o in &survivors {
+        let first = o.first_call().unwrap();
+        assert!(
+            first < LEASE_TTL + Duration::from_millis(1500),
+            "worker {} waited {first:?}: more than the lease time, or for the dead holder's \
+             5 s answer",
+            o.pid
+        );
+    }
+    assert_eq!(
+        token_requests(&mock),
+        2,
+        "the dead holder's request and its successor's"
+    );
+}
+
+/// Redis dies after a second; the workers' tokens are replaced after three: each then
+/// fetches its own, and no call fails.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn redis_stopped_mid_run_fails_no_call() {
+    let _fleet = one_fleet_at_a_time();
+    let mut server = RedisServer::start();
+    let mock = MockAtlas::builder()
+        .token_lifetime(LIFETIME)
+        .start()
+        .expect("emulator");
+    let start_at = SystemTime::now() + Duration::from_secs(1);
+    let job = Job {
+        store: format!("redis:{}", server.url),
+        calls: 50,
+        interval: Duration::from_millis(70),
+        start_at,
+        extra: vec![("FLEET_PREFIX", unique_prefix("stop"))],
+    };
+    const WORKERS: usize = 4;
+    let children: Vec<_> = (0..WORKERS).map(|_| spawn(&mock, &job)).collect();
+    if let Ok(wait) = (start_at + Duration::from_secs(1)).duration_since(SystemTime::now()) {
+        std::thread::sleep(wait);
+    }
+    assert_eq!(token_requests(&mock), 1, "shared while Redis was up");
+    server.stop();
+    let outcomes = wait_all(children, Duration::from_secs(120));
+    assert_all_ok(&outcomes, job.calls);
+    let requests = token_requests(&mock);
+    assert!(
+        requests <= 1 + WORKERS,
+        "after Redis died each worker fetched its own token once at most: {requests}"
+    );
+}
+
+/// A Redis that stops answering (SIGSTOP: connections stay open, nothing comes back)
+/// costs a call at most the store's I/O timeout, and then nothing until it is tried again.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn a_frozen_redis_cannot_wedge_the_clients() {
+    let _fleet = one_fleet_at_a_time();
+    let server = RedisServer::start();
+    let mock = MockAtlas::builder()
+        .token_lifetime(LIFETIME)
+        .start()
+        .expect("emulator");
+    let start_at = SystemTime::now() + Duration::from_secs(1);
+    let job = Job {
+        store: format!("redis:{}", server.url),
+        calls: 40,
+        interval: Duration::from_millis(50),
+        start_at,
+        extra: vec![("FLEET_PREFIX", unique_prefix("frozen"))],
+    };
+    const WORKERS: usize = 4;
+    let children: Vec<_> = (0..WORKERS).map(|_| spawn(&mock, &job)).collect();
+    if let Ok(wait) = (start_at + Duration::from_millis(500)).duration_since(SystemTime::now()) {
+        std::thread::sleep(wait);
+    }
+    let pid = libc::pid_t::try_from(server.pid()).unwrap();
+    // SAFETY: kill has no memory preconditions; the pid is our unreaped child.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+    let started = Instant::now();
+    let outcomes = wait_all(children, Duration::from_secs(60));
+    let elapsed = started.elapsed();
+    // SAFETY: as above.
+    unsafe { libc::kill(pid, libc::SIGCONT) };
+    assert_all_ok(&outcomes, job.calls);
+    // 40 calls 50 ms apart, of which ~30 remain: 1.5 s, plus the timeouts of a frozen
+    // Redis (500 ms, once every 2 s per process).
+    assert!(
+        elapsed < Duration::from_secs(8),
+        "the frozen Redis held the workers up: {elapsed:?}"
+    );
+    assert!(token_requests(&mock) <= 1 + WORKERS);
+}
+
+/// With a fleet-shared key, two "hosts" share the token while Redis holds only
+/// ciphertext; a store without the key does not believe it.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn an_encrypted_store_shares_a_token_redis_cannot_read() {
+    use std::sync::Arc;
+
+    use atlas_endpoints::service_accounts::GetOrgServiceAccount;
+    use atlas_runtime::{Client, Credentials, TokenStore};
+    use secrecy::ExposeSecret as _;
+
+    let (_server, url) = redis_for_test();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let prefix = unique_prefix("sealed");
+    let open = |key: Option<[u8; 32]>| {
+        let mut b = RedisTokenStore::builder(url.as_str()).key_prefix(prefix.as_str());
+        if let Some(k) = key {
+            b = b.encryption_key(k);
+        }
+        Arc::new(b.open().unwrap())
+    };
+    let fleet_key = [0x5a; 32];
+    let call = |store: Arc<RedisTokenStore>| {
+        let client = Client::builder()
+            .base_url(mock.url())
+            .credentials(Credentials::service_account(
+                mock.client_id(),
+                mock.client_secret(),
+            ))
+            .token_store(store)
+            .build()
+            .unwrap();
+        GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+            .send(&client)
+            .unwrap();
+    };
+    let (host_a, host_b) = (open(Some(fleet_key)), open(Some(fleet_key)));
+    call(host_a.clone());
+    call(host_b.clone());
+    assert_eq!(token_requests(&mock), 1, "shared");
+
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let token = host_b.load_for(&key).expect("host b reads it");
+    let raw = redis_get(&url, &host_a.token_key(&key)).expect("stored");
+    assert!(
+        !raw.contains(token.secret().expose_secret()),
+        "Redis holds ciphertext: {raw}"
+    );
+    assert!(open(None).load_for(&key).is_none(), "no key, no token");
+    assert!(open(Some([1; 32])).load_for(&key).is_none(), "wrong key");
+}
