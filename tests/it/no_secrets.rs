@@ -219,7 +219,9 @@ fn a_whole_session_leaks_nothing() {
     // The default transport (hyper) logs nothing of its own; the runtime's records show
     // that the capture sees every crate's (runtime/tests/no_wire_logs.rs holds the wire).
     assert!(
-        lines.iter().any(|(h, _)| h.starts_with("DEBUG atlas_runtime")),
+        lines
+            .iter()
+            .any(|(h, _)| h.starts_with("DEBUG atlas_runtime")),
         "the runtime's own logs were captured"
     );
 
