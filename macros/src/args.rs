@@ -20,7 +20,11 @@ const KEYS: &[&str] = &[
     "crate",
     "paginated",
     "idempotent",
+    "format",
 ];
+
+/// The answer forms a declaration can name (`+json`, `+csv`, `+gzip` media types).
+pub const FORMATS: &[&str] = &["json", "csv", "gzip"];
 
 /// The attribute's arguments, as far as they could be read.
 pub struct Args {
@@ -36,6 +40,10 @@ pub struct Args {
     pub paginated: Option<Ident>,
     /// `idempotent`: safe to repeat whatever the method.
     pub idempotent: Option<Ident>,
+    /// `format = "gzip"` or `format(json, csv)`: the answer's forms, the default first.
+    pub formats: Vec<(String, Span)>,
+    /// Where `format` was written, for messages.
+    pub format_key: Option<Ident>,
 }
 
 pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
@@ -49,6 +57,8 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
         krate: None,
         paginated: None,
         idempotent: None,
+        formats: Vec::new(),
+        format_key: None,
     };
     let parser = |input: ParseStream| {
         parse_all(cx, input, &mut args);
@@ -125,6 +135,15 @@ fn parse_one(cx: &Ctxt, input: ParseStream, args: &mut Args, position: usize) ->
         syn::parenthesized!(content in input);
         if name == "pattern" {
             parse_patterns(cx, &content, args);
+        } else if name == "format" {
+            if args.format_key.is_some() {
+                cx.error_spanned_by(&key, "`format` is given twice");
+            }
+            args.format_key = Some(key.clone());
+            let names = content.parse_terminated(Ident::parse_any, Token![,])?;
+            for f in names {
+                add_format(cx, args, &f.to_string(), f.span());
+            }
         } else {
             unknown_key(cx, &key, &name);
         }
@@ -173,6 +192,26 @@ fn parse_one(cx: &Ctxt, input: ParseStream, args: &mut Args, position: usize) ->
     Ok(())
 }
 
+fn add_format(cx: &Ctxt, args: &mut Args, name: &str, span: Span) {
+    if !FORMATS.contains(&name) {
+        let hint = match suggest(name, FORMATS) {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => String::new(),
+        };
+        cx.error_at(
+            span,
+            format!(
+                "unknown format `{name}`: Atlas answers in {}{hint}",
+                FORMATS.join(", ")
+            ),
+        );
+    } else if args.formats.iter().any(|(f, _)| f == name) {
+        cx.error_at(span, format!("format `{name}` is given twice"));
+    } else {
+        args.formats.push((name.to_string(), span));
+    }
+}
+
 fn unknown_key(cx: &Ctxt, key: &Ident, name: &str) {
     let hint = match suggest(name, KEYS) {
         Some(s) => format!("; did you mean `{s}`?"),
@@ -207,6 +246,12 @@ fn parse_keyed(
                 );
             }
             args.version = Some(lit);
+        }
+        "format" => {
+            let lit: LitStr = input.parse()?;
+            duplicate(args.format_key.is_some());
+            args.format_key = Some(key.clone());
+            add_format(cx, args, &lit.value(), lit.span());
         }
         "response" => {
             if input.is_empty() || input.peek(Token![,]) {

@@ -61,6 +61,19 @@ pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::atlas_runtime));
     let unit = matches!(fields, syn::Fields::Unit);
+    let formats: Vec<String> = args.formats.iter().map(|(f, _)| f.clone()).collect();
+    let streamed = !formats.is_empty() && !formats.iter().any(|f| f == "json");
+    if streamed {
+        if let Some(ty) = &args.response {
+            cx.error_spanned_by(
+                ty,
+                "a csv or gzip answer is streamed, not decoded: `send` returns a Download; drop `response`, or add `json` to `format(…)`",
+            );
+        }
+        if let Some(key) = &args.paginated {
+            cx.error_spanned_by(key, "a csv or gzip answer has no pages: drop `paginated`");
+        }
+    }
     let response = args
         .response
         .as_ref()
@@ -75,6 +88,8 @@ pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         page_item: model.page_item,
         idempotent: args.idempotent.is_some(),
         unit,
+        formats,
+        streamed,
     };
     let generated = if !cx.has_errors() {
         expand::endpoint(&expand_input, &model)

@@ -23,6 +23,49 @@ pub struct Input<'a> {
     /// Declared `idempotent`.
     pub idempotent: bool,
     pub unit: bool,
+    /// `format(…)`: the answer's forms, the default first; empty for JSON only.
+    pub formats: Vec<String>,
+    /// No `json` among the forms: `send` streams a `Download`.
+    pub streamed: bool,
+}
+
+/// What `send` returns, and how it gets it.
+fn send_signature(input: &Input) -> (TokenStream, TokenStream) {
+    let krate = input.krate;
+    if input.streamed {
+        (
+            quote!(#krate::__private::Download),
+            quote!(client.download(self, &#krate::__private::RequestOptions::default())),
+        )
+    } else {
+        let response = &input.response;
+        (quote!(#response), quote!(client.send(self)))
+    }
+}
+
+/// `download(&client, format)` for operations with a csv or gzip form.
+fn download_method(input: &Input) -> TokenStream {
+    if input.formats.iter().all(|f| f == "json") {
+        return quote!();
+    }
+    let krate = input.krate;
+    let vis = input.vis;
+    quote! {
+        /// Sends this call asking for the answer in `format` (one of the declared forms)
+        /// and hands back the answer to stream: [`Download::write_to`](#krate::Download::write_to)
+        /// a file, or read it.
+        ///
+        /// # Errors
+        /// [`Error`](#krate::Error): its variant says how far the call got; a format the
+        /// operation does not offer is an `Error::Request`, before any I/O.
+        #vis fn download(
+            &self,
+            client: &#krate::__private::Client,
+            format: #krate::__private::Format,
+        ) -> ::core::result::Result<#krate::__private::Download, #krate::__private::Error> {
+            client.download(self, &#krate::__private::RequestOptions::default().format(format))
+        }
+    }
 }
 
 pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
@@ -30,6 +73,8 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
         krate, ident, vis, ..
     } = input;
     let response = &input.response;
+    let (send_output, send_body) = send_signature(input);
+    let download = download_method(input);
     let info = info(input, model);
     let validate = validate(krate, model);
     let write_path = write_path(krate, model);
@@ -68,9 +113,11 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
             ///
             /// # Errors
             /// [`Error`](#krate::Error): its variant says how far the call got.
-            #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#response, #krate::__private::Error> {
-                client.send(self)
+            #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#send_output, #krate::__private::Error> {
+                #send_body
             }
+
+            #download
         }
 
         #paged
@@ -84,7 +131,7 @@ pub fn fallback(input: &Input, model: &Model) -> TokenStream {
     let Input {
         krate, ident, vis, ..
     } = input;
-    let response = &input.response;
+    let (send_output, _) = send_signature(input);
     let constructor = constructor(input, model);
     let setters = setters(input.vis, model);
     quote! {
@@ -94,7 +141,7 @@ pub fn fallback(input: &Input, model: &Model) -> TokenStream {
 
             /// Not available: the declaration has errors.
             #[allow(unused_variables, clippy::needless_pass_by_ref_mut)]
-            #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#response, #krate::__private::Error> {
+            #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#send_output, #krate::__private::Error> {
                 ::core::unreachable!("#[atlas_endpoint] reported errors for this declaration")
             }
         }
@@ -176,6 +223,21 @@ fn info(input: &Input, model: &Model) -> TokenStream {
     let type_name = input.ident.to_string();
     let params = model.fields.iter().map(|f| param_info(krate, f));
     let idempotent = input.idempotent;
+    let formats = if input.formats.is_empty() {
+        quote!()
+    } else {
+        let arms = input.formats.iter().map(|f| {
+            format_ident!(
+                "{}",
+                match f.as_str() {
+                    "csv" => "Csv",
+                    "gzip" => "Gzip",
+                    _ => "Json",
+                }
+            )
+        });
+        quote!(.with_formats(&[#(#krate::__private::Format::#arms),*]))
+    };
     let body = format_ident!(
         "{}",
         match model.body {
@@ -194,7 +256,7 @@ fn info(input: &Input, model: &Model) -> TokenStream {
             &[#(#params),*],
             #krate::__private::BodyKind::#body,
             #idempotent,
-        )
+        )#formats
     }
 }
 

@@ -76,7 +76,7 @@ const RESERVED_HEADERS: &[&str] = &[
 ];
 
 /// Names of generated methods a setter would clash with.
-pub const GENERATED_METHODS: &[&str] = &["new", "send", "pages", "items"];
+pub const GENERATED_METHODS: &[&str] = &["new", "send", "pages", "items", "download"];
 
 /// `fields_ok` is false when the item's fields could not be read (a tuple struct, an
 /// enum): checks that would only echo that are skipped.

@@ -129,6 +129,9 @@ pub struct EndpointInfo {
     /// Declared safe to repeat (`idempotent`), whatever the method: failures after the
     /// request may have reached Atlas are then retried.
     pub idempotent: bool,
+    /// The answer's forms (`format = "gzip"`, `format(json, csv)`), the default first;
+    /// empty means JSON only.
+    pub formats: &'static [crate::format::Format],
 }
 
 impl EndpointInfo {
@@ -153,6 +156,30 @@ impl EndpointInfo {
             params,
             body,
             idempotent,
+            formats: &[],
+        }
+    }
+
+    /// This metadata with the answer's forms, the default first.
+    pub const fn with_formats(mut self, formats: &'static [crate::format::Format]) -> Self {
+        self.formats = formats;
+        self
+    }
+
+    /// The form asked for when a call names none: the first declared, else JSON.
+    pub fn default_format(&self) -> crate::format::Format {
+        self.formats
+            .first()
+            .copied()
+            .unwrap_or(crate::format::Format::Json)
+    }
+
+    /// Whether the operation answers in `format`.
+    pub fn offers(&self, format: crate::format::Format) -> bool {
+        if self.formats.is_empty() {
+            format == crate::format::Format::Json
+        } else {
+            self.formats.contains(&format)
         }
     }
 

@@ -192,6 +192,25 @@ impl RequestError {
         }
     }
 
+    pub(crate) fn format_not_offered(
+        info: &crate::endpoint::EndpointInfo,
+        format: crate::format::Format,
+    ) -> Self {
+        let offered: Vec<&str> = if info.formats.is_empty() {
+            vec!["json"]
+        } else {
+            info.formats.iter().map(|f| f.as_str()).collect()
+        };
+        RequestError {
+            endpoint: info.type_name,
+            message: format!(
+                "the operation answers in {}, not {format}",
+                offered.join(" or ")
+            ),
+            source: None,
+        }
+    }
+
     pub(crate) fn reserved_header(endpoint: &'static str, name: &str) -> Self {
         RequestError {
             endpoint,

@@ -14,6 +14,8 @@ pub use crate::endpoint::{
     BodyKind, Bound, Constraint, Endpoint, EndpointInfo, Location, Method, Number, ParamInfo,
 };
 pub use crate::error::Error;
+pub use crate::format::{Download, Format};
+pub use crate::options::RequestOptions;
 pub use crate::paginate::{Items, Paged, Pages};
 pub use crate::patch::Patch;
 pub use crate::pattern::Pattern;

@@ -236,7 +236,13 @@ pub fn build_request<E: Endpoint + ?Sized>(
         .write_body(&mut body)
         .map_err(|e| Error::Request(RequestError::body(info.type_name, e)))?;
 
-    let accept = media_type_for(version, options.format.unwrap_or(Format::Json));
+    let format = options.format.unwrap_or_else(|| info.default_format());
+    if !info.offers(format) {
+        return Err(Error::Request(RequestError::format_not_offered(
+            info, format,
+        )));
+    }
+    let accept = media_type_for(version, format);
     let mut builder = http::Request::builder()
         .method(info.method.to_http())
         .uri(url)

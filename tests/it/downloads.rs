@@ -11,7 +11,8 @@ use atlas_runtime::{Client, Error, Format, RequestOptions, RetryPolicy, atlas_en
 #[atlas_endpoint(
     GET,
     "/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
-    version = "2023-02-01"
+    version = "2023-02-01",
+    format = "gzip"
 )]
 struct DownloadLog {
     group_id: String,
@@ -20,7 +21,7 @@ struct DownloadLog {
 }
 
 #[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}", version = "2023-01-01",
-    response = serde_json::Value)]
+    response = serde_json::Value, format(json, csv))]
 struct GetInvoice {
     org_id: String,
     invoice_id: String,
@@ -74,9 +75,8 @@ fn a_gzip_answer_streams_past_the_json_body_limit() {
         .build()
         .unwrap();
     let call = DownloadLog::new(GROUP, "host-00.example.net", "mongodb");
-    let download = client
-        .download(&call, &RequestOptions::new().format(Format::Gzip))
-        .unwrap();
+    // A gzip-only declaration: `send` streams.
+    let download = call.send(&client).unwrap();
     assert_eq!(download.status(), 200);
     assert_eq!(
         read.load(Ordering::SeqCst),
@@ -104,8 +104,8 @@ fn a_csv_answer_is_text_and_the_caller_picks_the_form() {
         b"date,amount\n2026-11-01,42\n".to_vec(),
     )]);
     let call = GetInvoice::new(GROUP, "inv-1");
-    let csv = client
-        .download(&call, &RequestOptions::new().format(Format::Csv))
+    let csv = call
+        .download(&client, Format::Csv)
         .unwrap()
         .text(1 << 20)
         .unwrap();
@@ -133,7 +133,8 @@ fn a_download_error_is_an_api_error() {
 #[test]
 fn a_json_body_keeps_its_json_content_type_whatever_the_answer() {
     #[atlas_endpoint(POST, "/orgs/{orgId}/billing/costExplorer:usage", version = "2023-01-01",
-        response = serde_json::Value)]
+        response = serde_json::Value,
+        format(json, csv))]
     struct Usage {
         org_id: String,
         start_date: String,
@@ -154,4 +155,31 @@ fn a_json_body_keeps_its_json_content_type_whatever_the_answer() {
         sent.headers()["content-type"],
         "application/vnd.atlas.2023-01-01+json"
     );
+}
+
+#[test]
+fn json_stays_the_default_of_a_json_and_csv_operation() {
+    let (script, client) = client(vec![Step::json(200, r#"{"id":"inv-1"}"#)]);
+    let invoice = GetInvoice::new(GROUP, "inv-1").send(&client).unwrap();
+    assert_eq!(invoice["id"], "inv-1");
+    assert_eq!(
+        script.requests()[0].headers()["accept"],
+        "application/vnd.atlas.2023-01-01+json"
+    );
+    assert_eq!(
+        GetInvoice::INFO.formats,
+        [Format::Json, Format::Csv],
+        "the declared forms are metadata"
+    );
+}
+
+#[test]
+fn a_format_the_operation_does_not_offer_is_refused_before_sending() {
+    let (script, client) = client(vec![Step::json(200, "{}")]);
+    let err = GetInvoice::new(GROUP, "inv-1")
+        .download(&client, Format::Gzip)
+        .unwrap_err();
+    assert!(matches!(err, Error::Request(_)), "{err:?}");
+    assert!(err.to_string().contains("json or csv"), "{err}");
+    assert!(script.requests().is_empty());
 }
