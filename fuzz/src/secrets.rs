@@ -40,7 +40,7 @@ pub fn secret_strings(value: &Value) -> Vec<String> {
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
-                    if SENSITIVE_KEYS.contains(&k.as_str()) {
+                    if SENSITIVE_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k)) {
                         all_strings(v, out);
                     } else {
                         walk(v, out);
@@ -74,7 +74,7 @@ pub fn blanked(value: &Value) -> Value {
         match value {
             Value::Object(map) => {
                 for (k, v) in map.iter_mut() {
-                    if SENSITIVE_KEYS.contains(&k.as_str()) {
+                    if SENSITIVE_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k)) {
                         blank_all(v);
                     } else {
                         walk(v);
