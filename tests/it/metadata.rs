@@ -121,3 +121,62 @@ fn a_406_names_the_version_sent() {
     assert!(shown.contains("version sent: 2025-03-12"), "{shown}");
     assert!(shown.contains("does not offer"), "{shown}");
 }
+
+/// The rule for declarations without a version, against the emulator (which negotiates
+/// as Atlas does): the client's default date is sent and the operation is served at its
+/// newest version not after it; an exact-match server's 406 says what happened.
+#[test]
+fn a_declaration_without_a_version_is_served_at_the_newest_version_not_after_the_default() {
+    #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts", response = serde_json::Value)]
+    struct ListAccountsUnversioned {
+        org_id: String,
+    }
+    let mock = atlas_mock::MockAtlas::start();
+    let client = Client::builder()
+        .base_url(mock.url())
+        .credentials(atlas_runtime::Credentials::service_account(
+            mock.client_id(),
+            mock.client_secret(),
+        ))
+        .build()
+        .unwrap();
+    let answer = client
+        .send_full(
+            &ListAccountsUnversioned::new(mock.org_id()),
+            &RequestOptions::new(),
+        )
+        .unwrap();
+    let log = mock.requests();
+    let sent = log.last().unwrap();
+    assert_eq!(
+        sent.header("accept"),
+        Some(atlas_runtime::media_type(atlas_runtime::DEFAULT_API_VERSION).as_str())
+    );
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/vnd.atlas.2024-08-05+json"),
+        "served at the newest version not after the default"
+    );
+
+    // An exact-match server refuses; the message says the declaration named none.
+    let (_s, scripted) = client_for_406();
+    let err = ListAccountsUnversioned::new("32b6e34b3d91647abb20e7b8")
+        .send(&scripted)
+        .unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("names no version"), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "version sent: {}",
+            atlas_runtime::DEFAULT_API_VERSION
+        )),
+        "{shown}"
+    );
+}
+
+fn client_for_406() -> (Arc<ScriptedTransport>, Client) {
+    client(vec![Step::json(
+        406,
+        r#"{"error":406,"errorCode":"INVALID_VERSION_DATE","reason":"Not Acceptable"}"#,
+    )])
+}
