@@ -178,33 +178,15 @@ impl Client {
         endpoint: &E,
         options: &RequestOptions,
     ) -> Result<Response<T>, Error> {
-        let request = build_request(endpoint, &self.inner.context, options)?;
-        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let may_repeat = options.idempotent || E::INFO.may_repeat();
-        let url = url_without_query(request.uri());
-        let version = (
-            crate::request::resolve_version::<E>(&self.inner.context, options).to_string(),
-            options.version.is_some() || E::INFO.version.is_some(),
-        );
-        retry::run(policy, may_repeat, |budget_end| {
-            let deadlines = self.deadlines_for(options, budget_end);
-            let response = self.exchange(&request, &deadlines).and_then(|r| {
-                self.note_retirement(E::INFO.type_name, r.headers());
-                let r = self.read_whole(r, E::INFO.method, &url)?;
-                let body = decode::<T>(&E::INFO, &r, options).map_err(|mut e| {
-                    if let Error::Api(api) = &mut e {
-                        api.version = Some(version.clone());
-                    }
-                    e
-                })?;
-                let (parts, _) = r.into_parts();
-                Ok(Response {
-                    status: parts.status.as_u16(),
-                    headers: parts.headers,
-                    body,
-                })
-            });
-            response.map_err(|e| self.scrub(e))
+        self.attempts(endpoint, options, |r| {
+            let r = self.read_whole(r, E::INFO.method)?;
+            let body = decode::<T>(&E::INFO, &r, options)?;
+            let (parts, _) = r.into_parts();
+            Ok(Response {
+                status: parts.status.as_u16(),
+                headers: parts.headers,
+                body,
+            })
         })
     }
 
@@ -220,24 +202,45 @@ impl Client {
         endpoint: &E,
         options: &RequestOptions,
     ) -> Result<Download, Error> {
+        self.attempts(endpoint, options, |r| {
+            let status = r.status().as_u16();
+            if E::INFO.method.success_statuses().contains(&status) {
+                let (parts, body) = r.into_parts();
+                return Ok(Download::new(status, parts.headers, body));
+            }
+            let r = self.read_whole(r, E::INFO.method)?;
+            decode::<()>(&E::INFO, &r, options)
+                .map(|()| Download::new(status, r.headers().clone(), Body::empty()))
+        })
+    }
+
+    /// The one retry loop of a call: builds the request once, then per attempt sends it
+    /// within the attempt's deadlines and hands the answer to `finish`; every error is
+    /// scrubbed of secrets, and a 406 learns which version was asked for.
+    fn attempts<E: Endpoint + ?Sized, T>(
+        &self,
+        endpoint: &E,
+        options: &RequestOptions,
+        finish: impl Fn(http::Response<Body>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let request = build_request(endpoint, &self.inner.context, options)?;
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let may_repeat = options.idempotent || E::INFO.may_repeat();
-        let url = url_without_query(request.uri());
         retry::run(policy, may_repeat, |budget_end| {
             let deadlines = self.deadlines_for(options, budget_end);
-            let answer = self.exchange(&request, &deadlines).and_then(|r| {
+            let outcome = self.exchange(&request, &deadlines).and_then(|r| {
                 self.note_retirement(E::INFO.type_name, r.headers());
-                let status = r.status().as_u16();
-                if E::INFO.method.success_statuses().contains(&status) {
-                    let (parts, body) = r.into_parts();
-                    return Ok(Download::new(status, parts.headers, body));
-                }
-                let r = self.read_whole(r, E::INFO.method, &url)?;
-                decode::<()>(&E::INFO, &r, options)
-                    .map(|()| Download::new(status, r.headers().clone(), Body::empty()))
+                finish(r)
             });
-            answer.map_err(|e| self.scrub(e))
+            outcome.map_err(|mut e| {
+                if let Error::Api(api) = &mut e {
+                    let version =
+                        crate::request::resolve_version::<E>(&self.inner.context, options);
+                    let declared = options.version.is_some() || E::INFO.version.is_some();
+                    api.version = Some((version.to_string(), declared));
+                }
+                self.scrub(e)
+            })
         })
     }
 
@@ -282,9 +285,8 @@ impl Client {
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let deadlines = self.deadlines(None);
         let method = method_of(request.method());
-        let url = url_without_query(request.uri());
         self.exchange(&request, &deadlines)
-            .and_then(|r| self.read_whole(r, method, &url))
+            .and_then(|r| self.read_whole(r, method))
             .map_err(|e| self.scrub(e))
     }
 
@@ -368,9 +370,8 @@ impl Client {
         deadlines: &Deadlines,
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let method = method_of(request.method());
-        let url = url_without_query(request.uri());
         let response = self.roundtrip_streaming(request, deadlines)?;
-        self.read_whole(response, method, &url)
+        self.read_whole(response, method)
     }
 
     /// One exchange on the wire, no credentials added, the body left to stream.
@@ -380,10 +381,15 @@ impl Client {
         deadlines: &Deadlines,
     ) -> Result<http::Response<Body>, Error> {
         log::debug!("{} {}", request.method(), url_without_query(request.uri()));
-        self.inner
+        let uri = request.uri().clone();
+        let mut response = self
+            .inner
             .transport
             .send(request, deadlines)
-            .map_err(Error::Transport)
+            .map_err(Error::Transport)?;
+        // For messages about the body, should reading it fail.
+        response.extensions_mut().insert(uri);
+        Ok(response)
     }
 
     /// Reads an answer's body whole, refusing more than the client's limit.
@@ -391,14 +397,22 @@ impl Client {
         &self,
         response: http::Response<Body>,
         method: crate::endpoint::Method,
-        url: &str,
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let (parts, body) = response.into_parts();
-        let bytes = body
-            .read_to_vec(self.inner.body_limit)
-            .map_err(|e| Error::Transport(body_error(e, method, url)))?;
-        Ok(http::Response::from_parts(parts, bytes))
+        match body.read_to_vec(self.inner.body_limit) {
+            Ok(bytes) => Ok(http::Response::from_parts(parts, bytes)),
+            Err(e) => Err(Error::Transport(body_error(e, method, &url_of(&parts)))),
+        }
     }
+}
+
+/// Where an answer came from, for messages: [`Client::roundtrip_streaming`] keeps the
+/// request's URI in the answer's extensions.
+fn url_of(parts: &http::response::Parts) -> String {
+    parts
+        .extensions
+        .get::<http::Uri>()
+        .map_or_else(|| "the server".to_string(), url_without_query)
 }
 
 /// A failure while reading a body: the request reached the server.
