@@ -42,6 +42,7 @@ pub fn render_ty(t: &Ty) -> String {
         Ty::Timestamp => "jiff::Timestamp".into(),
         Ty::Json => "serde_json::Value".into(),
         Ty::Named(n) => n.clone(),
+        Ty::Id(n) => format!("atlas_runtime::{n}"),
         Ty::Vec(t) => format!("Vec<{}>", render_ty(t)),
         Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", render_ty(t)),
     }
@@ -255,6 +256,12 @@ impl Emitter<'_, '_> {
             );
         }
         s.push_str("];\n\n");
+        let _ = writeln!(
+            s,
+            "/// Versions whose `x-sunset` is on or before this date are not declared.\n\
+             pub const SUNSET_AS_OF: &str = {:?};\n",
+            self.plan.as_of
+        );
         s.push_str(
             "/// Operations of the spec the generator leaves out: `(operationId, tag, reason)`.\n\
              pub const SKIPPED: &[(&str, &str, &str)] = &[\n",
@@ -325,7 +332,13 @@ impl Emitter<'_, '_> {
             format!("{:?}", op.template),
             format!("version = {:?}", e.version.name),
         ];
-        if let Some(r) = &e.response {
+        // The answer's forms, JSON (the decoded one) first, as the macro's `format` wants.
+        let formats: Vec<&str> = ["json", "csv", "gzip"]
+            .into_iter()
+            .filter(|f| e.version.formats.contains(*f))
+            .collect();
+        let json = formats.is_empty() || formats.contains(&"json");
+        if let Some(r) = e.response.as_ref().filter(|_| json) {
             if e.paginated {
                 args.push(format!(
                     "response = atlas_runtime::Paginated<{}>",
@@ -336,6 +349,11 @@ impl Emitter<'_, '_> {
             }
         }
         args.push(format!("operation_id = {:?}", op.operation_id));
+        match formats.as_slice() {
+            [] | ["json"] => {}
+            [one] => args.push(format!("format = {one:?}")),
+            many => args.push(format!("format({})", many.join(", "))),
+        }
         if e.paginated {
             args.push("paginated".into());
         }
@@ -430,16 +448,7 @@ impl Emitter<'_, '_> {
                 if camel_case(&f.rust) != f.api {
                     serde.push(format!("rename = {:?}", f.api));
                 }
-                // codegen: drop these explicit `skip_serializing_if`s once the macro omits
-                // `None` and `Patch::Unchanged` members itself (issue 11, point 3).
-                if f.patch {
-                    serde.push(
-                        "skip_serializing_if = \"atlas_runtime::Patch::is_unchanged\"".into(),
-                    );
-                    atlas.push("default".into());
-                } else if !f.required {
-                    serde.push("skip_serializing_if = \"Option::is_none\"".into());
-                }
+                // The macro leaves out `None` and `Patch::Unchanged` members itself.
                 atlas.extend(rule_args(&f.rules, &ty, true));
             }
             _ => {
@@ -784,7 +793,7 @@ impl From<String> for SentSecret {
 }
 
 /// Length rules count the secret's characters; a violation never shows it.
-impl atlas_runtime::LengthValue for SentSecret {
+impl atlas_runtime::value::LengthValue for SentSecret {
     fn length(&self) -> Option<usize> {
         Some(self.expose().chars().count())
     }
@@ -794,7 +803,7 @@ impl atlas_runtime::LengthValue for SentSecret {
 }
 
 /// Pattern rules check the secret's text.
-impl atlas_runtime::PatternValue for SentSecret {
+impl atlas_runtime::value::PatternValue for SentSecret {
     fn each_text(&self, f: &mut dyn FnMut(&str)) {
         f(self.expose())
     }

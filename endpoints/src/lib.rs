@@ -45,7 +45,10 @@
 
 #![warn(missing_docs)]
 
+mod generated;
 pub mod service_accounts;
+
+pub use generated::*;
 
 use service_accounts as sa;
 

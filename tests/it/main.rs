@@ -52,6 +52,7 @@ mod encoding;
 mod extension;
 mod fault_matrix;
 mod fleet;
+mod generated_models;
 mod hostile;
 mod id_types;
 mod metadata;
