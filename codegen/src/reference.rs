@@ -37,6 +37,8 @@ pub struct Parameter {
     pub location: &'static str,
     /// Whether the caller must give it.
     pub required: bool,
+    /// A path value sent already percent-encoded (`192.0.2.0%2F24`).
+    pub encoded: bool,
     /// The pattern it must match, an id type's included.
     pub pattern: Option<String>,
     /// Lower bound and whether it is exclusive.
@@ -68,7 +70,10 @@ pub fn declarations(spec: &Value, tag: &str) -> Vec<Declaration> {
             params: e
                 .fields
                 .iter()
-                .map(|f| parameter(&f.api, f.role, f.required && !f.patch, &f.ty, &f.rules))
+                .map(|f| Parameter {
+                    encoded: f.encoded,
+                    ..parameter(&f.api, f.role, f.required && !f.patch, &f.ty, &f.rules)
+                })
                 .collect(),
         })
         .collect()
@@ -95,6 +100,7 @@ fn parameter(api: &str, role: &str, required: bool, ty: &Ty, rules: &Rules) -> P
         },
         // A `Patch` member is optional to the caller: not required.
         required,
+        encoded: false,
         pattern: rules.pattern.clone().or(id_pattern),
         min: bound(&rules.min),
         max: bound(&rules.max),
