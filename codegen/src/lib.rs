@@ -115,11 +115,6 @@ pub fn run(check: bool) -> Result<bool, String> {
         with_features(&manifest, &emit::features(&tags, DEFAULT_TAGS))?,
     ));
 
-    wanted.push((
-        root.join("endpoints/OPERATIONS.md"),
-        emit::operations_table(&plan),
-    ));
-
     let ops_total = all_ops.len();
     let declared: BTreeSet<&str> = plan
         .endpoints

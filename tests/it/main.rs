@@ -59,6 +59,7 @@ mod id_types;
 mod metadata;
 mod no_secrets;
 mod oauth;
+mod operations_table;
 mod patch_bodies;
 mod peers_auth;
 mod peers_smoke;
