@@ -236,6 +236,29 @@ impl Emitter<'_, '_> {
         s
     }
 
+    /// `tests/it/generated_operations.rs`: every generated request type as a type, for
+    /// the tests that need more than its `EndpointInfo` (its typed response).
+    pub fn test_table(&self) -> String {
+        let mut s = String::from(HEADER);
+        s.push_str(
+            "//! Every generated request type by tag, for the tests that drive each one (the\n\
+             //! tests crate builds atlas-endpoints with `full`, previews included).\n\n\
+             #![allow(deprecated)]\n\n\
+             use crate::prism_every_operation::{Operation, operation};\n\n\
+             pub const OPERATIONS: &[&[Operation]] = &[\n",
+        );
+        for tag in self.tags() {
+            let (module, _) = tag_names(&tag);
+            let _ = writeln!(s, "{{\nuse atlas_endpoints::{module}::*;\n&[");
+            for e in self.plan.endpoints.iter().filter(|e| e.op.tag == tag) {
+                let _ = writeln!(s, "operation::<{}>(),", e.type_name);
+            }
+            s.push_str("]\n},\n");
+        }
+        s.push_str("];\n");
+        s
+    }
+
     fn index(&self, tags: &BTreeSet<String>) -> String {
         let mut s = String::from(HEADER);
         s.push_str(
