@@ -261,7 +261,9 @@ mod ids;
 mod log;
 mod pagination;
 mod ratelimit;
+mod script;
 mod server;
+mod spec;
 mod state;
 mod store;
 mod url;
@@ -277,6 +279,7 @@ use std::time::Duration;
 pub use config::MockAtlasBuilder;
 pub use faults::{Fault, FaultKind, PathMatch};
 pub use log::RecordedRequest;
+pub use script::{ScriptError, ScriptedRequest, ScriptedResponse};
 pub use store::{ProjectAssignment, SecretInfo, ServiceAccountCredentials, ServiceAccountInfo};
 
 use config::Config;
@@ -509,6 +512,36 @@ impl MockAtlas {
             org_id: self.seed.org_id.clone(),
         });
         id
+    }
+
+    /// Scripts the answer of one operation, named by its operationId
+    /// (`"getGroupClusterAdvancedConfiguration"`) or by method and path template
+    /// (`"GET /groups/{groupId}/clusters/{clusterName}/processArgs"`). Requests are
+    /// still authenticated, routed and validated; then `handler` answers instead of the
+    /// emulator's state or the spec's example. It replaces an earlier script of the same
+    /// operation, and runs on a server thread without any lock held (it may call the
+    /// emulator).
+    pub fn on<F>(&self, operation: &str, handler: F) -> Result<(), ScriptError>
+    where
+        F: Fn(&ScriptedRequest) -> ScriptedResponse + Send + Sync + 'static,
+    {
+        let index = spec::lookup(operation)
+            .ok_or_else(|| ScriptError::UnknownOperation(operation.to_owned()))?;
+        self.shared.scripts.set(index, Arc::new(handler));
+        Ok(())
+    }
+
+    /// Removes the script of one operation (see [`on`](Self::on)).
+    pub fn remove_script(&self, operation: &str) -> Result<(), ScriptError> {
+        let index = spec::lookup(operation)
+            .ok_or_else(|| ScriptError::UnknownOperation(operation.to_owned()))?;
+        self.shared.scripts.remove(index);
+        Ok(())
+    }
+
+    /// Removes every script.
+    pub fn clear_scripts(&self) {
+        self.shared.scripts.clear();
     }
 
     /// Moves the emulator's clock forward: tokens, secrets, nonces and rate-limit windows

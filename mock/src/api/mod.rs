@@ -13,10 +13,12 @@
 
 mod access_list;
 mod accounts;
+pub(crate) mod generic;
 mod render;
 mod secrets;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
@@ -25,7 +27,9 @@ use crate::auth::{self, Need, oauth};
 use crate::errors::ApiError;
 use crate::pagination::Page;
 use crate::ratelimit::RateInfo;
+use crate::script::{Handler, ScriptedRequest};
 use crate::server::http::{Request, Response};
+use crate::spec;
 use crate::state::{Shared, lock};
 use crate::store::{Account, Store};
 use crate::url::{Query, percent_decode};
@@ -53,7 +57,8 @@ pub(crate) enum Admission {
 pub(crate) struct Prepared {
     query: Query,
     fmt: Format,
-    principal: auth::Principal,
+    /// `None` for the one operation that needs no credentials.
+    principal: Option<auth::Principal>,
 }
 
 fn is_api(path: &str) -> bool {
@@ -114,6 +119,9 @@ pub(crate) struct Reply {
     status: u16,
     /// `None` for 204.
     body: Option<Value>,
+    /// A body that is not JSON (a gzip or CSV download), sent as is.
+    raw: Option<Vec<u8>>,
+    headers: Vec<(String, String)>,
 }
 
 impl Reply {
@@ -121,6 +129,8 @@ impl Reply {
         Reply {
             status,
             body: Some(body),
+            raw: None,
+            headers: Vec::new(),
         }
     }
 
@@ -128,7 +138,23 @@ impl Reply {
         Reply {
             status: 204,
             body: None,
+            raw: None,
+            headers: Vec::new(),
         }
+    }
+
+    fn raw(status: u16, bytes: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            body: None,
+            raw: Some(bytes),
+            headers: Vec::new(),
+        }
+    }
+
+    fn with_header(mut self, name: &str, value: impl Into<String>) -> Reply {
+        self.headers.push((name.to_owned(), value.into()));
+        self
     }
 }
 
@@ -377,15 +403,14 @@ fn envelope(status: u16, body: Option<Value>) -> Value {
     }
 }
 
-fn encode(
-    result: Result<(Reply, &'static str), ApiError>,
-    fmt: Format,
-    rate: RateInfo,
-) -> Response {
+fn encode(result: Result<(Reply, String), ApiError>, fmt: Format, rate: RateInfo) -> Response {
     let mut response = match result {
-        Ok((reply, version)) => {
-            let content_type = media_type(version);
-            if fmt.envelope {
+        Ok((reply, content_type)) => {
+            let mut response = if let Some(raw) = reply.raw {
+                Response::new(reply.status)
+                    .header("Content-Type", content_type)
+                    .body(raw)
+            } else if fmt.envelope {
                 let doc = envelope(reply.status, reply.body);
                 Response::new(200)
                     .header("Content-Type", content_type)
@@ -397,7 +422,16 @@ fn encode(
                         .body(to_bytes(&doc, fmt.pretty)),
                     None => Response::new(reply.status).header("Content-Type", content_type),
                 }
+            };
+            for (name, value) in reply.headers {
+                if name.eq_ignore_ascii_case("content-type") {
+                    response
+                        .headers
+                        .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+                }
+                response = response.header(&name, value);
             }
+            response
         }
         Err(e) => {
             let (status, doc) = if fmt.envelope {
@@ -438,9 +472,15 @@ fn prepare(shared: &Shared, req: &Request) -> Result<Prepared, Response> {
         envelope: query.flag("envelope", false),
     };
     let now = shared.clock.now();
-    let principal = {
+    let open = matches!(
+        spec::find(&req.head.method, &req.head.path),
+        spec::Found::Op(i, _) if spec::OPERATIONS.get(i).is_some_and(|op| !op.auth)
+    );
+    let principal = if open {
+        Ok(None)
+    } else {
         let mut store = lock(&shared.store);
-        auth::authenticate(shared, &mut store, req, now)
+        auth::authenticate(shared, &mut store, req, now).map(Some)
     };
     match principal {
         Ok(principal) => Ok(Prepared {
@@ -467,9 +507,18 @@ fn handle(shared: &Shared, req: &Request, prepared: Prepared) -> Response {
     } = prepared;
     let now = shared.clock.now();
     let mut rate = None;
-    let result = {
+    let outcome = {
         let mut store = lock(&shared.store);
         run(shared, &mut store, req, &query, principal, now, &mut rate)
+    };
+    // A script runs without the store's lock: it may call the emulator itself.
+    let result = match outcome {
+        Ok(Outcome::Reply(reply)) => Ok(reply),
+        Ok(Outcome::Script(script)) => {
+            let (handler, request, call) = *script;
+            Ok(generic::scripted(handler.as_ref(), &request, &call))
+        }
+        Err(e) => Err(e),
     };
     let rate = rate.unwrap_or_else(|| match &shared.bucket {
         Some(bucket) => lock(bucket).peek(now),
@@ -478,15 +527,22 @@ fn handle(shared: &Shared, req: &Request, prepared: Prepared) -> Response {
     encode(result, fmt, rate)
 }
 
+/// How a call is answered.
+enum Outcome {
+    Reply((Reply, String)),
+    /// By a test's script, once the store is released.
+    Script(Box<(Arc<Handler>, ScriptedRequest, generic::Call)>),
+}
+
 fn run(
     shared: &Shared,
     store: &mut Store,
     req: &Request,
     query: &Query,
-    principal: auth::Principal,
+    principal: Option<auth::Principal>,
     now: SystemTime,
     rate: &mut Option<RateInfo>,
-) -> Result<(Reply, &'static str), ApiError> {
+) -> Result<Outcome, ApiError> {
     if let Some(bucket) = &shared.bucket {
         match lock(bucket).take(now) {
             Ok(info) => *rate = Some(info),
@@ -501,7 +557,51 @@ fn run(
             }
         }
     }
-    let routed = route(&req.head.method, &req.head.path)?;
+    let path = req.head.path.as_str();
+    let found = spec::find(&req.head.method, path);
+    let scripted = matches!(&found, spec::Found::Op(i, _) if shared.scripts.has(*i));
+    // The Service Accounts family keeps its hand-written handlers (unless scripted).
+    if !scripted && let Ok(routed) = route(&req.head.method, path) {
+        let principal = principal.ok_or_else(ApiError::unexpected)?;
+        let (reply, version) = service_accounts(shared, store, req, query, principal, now, routed)?;
+        return Ok(Outcome::Reply((reply, media_type(version))));
+    }
+    match found {
+        spec::Found::NoPath => Err(ApiError::no_such_path(path)),
+        spec::Found::OtherMethods(methods) => Err(ApiError::new(
+            405,
+            "METHOD_NOT_ALLOWED",
+            format!("{} is not supported on {path}.", req.head.method),
+        )
+        .header("Allow", methods.join(", "))),
+        spec::Found::Op(index, values) => {
+            match generic::check(
+                shared,
+                store,
+                req,
+                query,
+                principal.as_ref(),
+                index,
+                &values,
+                now,
+            )? {
+                generic::Next::Script(script) => Ok(Outcome::Script(script)),
+                generic::Next::Call(call) => Ok(Outcome::Reply(generic::answer(store, &call))),
+            }
+        }
+    }
+}
+
+/// A Service Accounts operation, by the hand-written handlers.
+fn service_accounts(
+    shared: &Shared,
+    store: &mut Store,
+    req: &Request,
+    query: &Query,
+    principal: auth::Principal,
+    now: SystemTime,
+    routed: Routed<'_>,
+) -> Result<(Reply, &'static str), ApiError> {
     let version = version::negotiate(req.header("accept"), SERVICE_ACCOUNTS_VERSIONS)?;
 
     // Path values: the org or project id, then the client id.

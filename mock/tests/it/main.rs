@@ -8,3 +8,4 @@ mod binary;
 mod common;
 mod faults;
 mod spec_conformance;
+mod whole_api;
