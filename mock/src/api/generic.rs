@@ -164,13 +164,24 @@ pub(crate) fn negotiate(
 
 /// An operation routed and checked, ready to be answered.
 pub(crate) struct Call {
+    pub(crate) op: &'static Operation,
     pub(crate) version: &'static Version,
     pub(crate) wire: Wire,
     pub(crate) path: Vec<(&'static str, String)>,
     pub(crate) body: Option<Value>,
+    /// Who is calling (`None` for the operation that needs no credentials).
+    pub(crate) principal: Option<Principal>,
 }
 
 impl Call {
+    /// A decoded path value (empty when the path has none of that name).
+    pub(crate) fn path_value(&self, name: &str) -> &str {
+        self.path
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
     /// The content type of a JSON answer.
     pub(crate) fn json_media(&self) -> String {
         media(self.version.date, Wire::Json)
@@ -444,7 +455,6 @@ pub(crate) fn check(
     principal: Option<&Principal>,
     index: usize,
     raw_values: &[(&'static str, &str)],
-    _now: SystemTime,
 ) -> Result<Next, ApiError> {
     let op = OPERATIONS.get(index).ok_or_else(ApiError::unexpected)?;
     let (version, wire) = negotiate(req.header("accept"), op)?;
@@ -520,10 +530,12 @@ pub(crate) fn check(
     }
 
     let call = Call {
+        op,
         version,
         wire,
         path,
         body,
+        principal: principal.cloned(),
     };
     match shared.scripts.get(index) {
         Some(handler) => {
@@ -546,9 +558,28 @@ pub(crate) fn check(
     }
 }
 
-/// The answer to a checked call that no script takes: the example answer.
-pub(crate) fn answer(_store: &mut Store, call: &Call) -> (Reply, String) {
-    finish(call, call.example())
+/// The answer to a checked call that no script takes: from the state of a stateful
+/// family, or the example answer.
+pub(crate) fn answer(
+    shared: &Shared,
+    store: &mut Store,
+    req: &Request,
+    query: &Query,
+    now: SystemTime,
+    call: &Call,
+) -> Result<(Reply, String), ApiError> {
+    let mut fx = super::families::Fx {
+        shared,
+        store,
+        req,
+        query,
+        now,
+        call,
+    };
+    match super::families::answer(&mut fx) {
+        Some(reply) => Ok(finish(call, (reply?, call.json_media()))),
+        None => Ok(finish(call, call.example())),
+    }
 }
 
 /// Headers every answer of a generic operation carries: `Sunset` for a version with a

@@ -13,7 +13,12 @@
 
 mod access_list;
 mod accounts;
+mod clusters;
+mod database_users;
+mod families;
 pub(crate) mod generic;
+mod ip_access_list;
+mod projects;
 mod render;
 mod secrets;
 
@@ -140,6 +145,15 @@ impl Reply {
             body: None,
             raw: None,
             headers: Vec::new(),
+        }
+    }
+
+    /// No body, with the operation's own status (204, or 202 for a deletion that takes
+    /// time).
+    fn no_content_with(status: u16) -> Reply {
+        Reply {
+            status,
+            ..Reply::no_content()
         }
     }
 
@@ -583,10 +597,11 @@ fn run(
                 principal.as_ref(),
                 index,
                 &values,
-                now,
             )? {
                 generic::Next::Script(script) => Ok(Outcome::Script(script)),
-                generic::Next::Call(call) => Ok(Outcome::Reply(generic::answer(store, &call))),
+                generic::Next::Call(call) => Ok(Outcome::Reply(generic::answer(
+                    shared, store, req, query, now, &call,
+                )?)),
             }
         }
     }

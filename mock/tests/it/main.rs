@@ -6,6 +6,7 @@ mod attacks;
 mod auth;
 mod binary;
 mod common;
+mod families;
 mod faults;
 mod spec_conformance;
 mod whole_api;
