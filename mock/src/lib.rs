@@ -609,9 +609,9 @@ fn seed(shared: &Shared) -> Seed {
     let mut store = lock(&shared.store);
     store.orgs.push(Org {
         id: org_id.clone(),
-        name: "atlas-mock organization".to_owned(),
+        name: "atlas-mock-organization".to_owned(),
     });
-    let group = Group::new(&org_id, "atlas-mock project", now);
+    let group = Group::new(&org_id, "atlas-mock-project", now);
     let project_id = group.id.clone();
     store.groups.push(group);
     let lifetime = config

@@ -107,6 +107,8 @@ impl Interner {
 
 struct Gen<'a> {
     spec: &'a Value,
+    /// The schema of a media type that declares none.
+    empty: &'a Value,
     patterns: Interner,
     enums: Interner,
     params: Interner,
@@ -134,8 +136,10 @@ fn generate(spec: &Value) -> Result<String, String> {
         .get("paths")
         .and_then(Value::as_object)
         .ok_or("the spec has no paths")?;
+    let empty = Value::Object(Map::new());
     let mut g = Gen {
         spec,
+        empty: &empty,
         patterns: Interner::default(),
         enums: Interner::default(),
         params: Interner::default(),
@@ -377,7 +381,8 @@ impl<'a> Gen<'a> {
                     v.formats.push(format);
                 }
                 if format == "Json" {
-                    v.answer = body.get("schema");
+                    // A media type without a schema still answers JSON: `{}`.
+                    v.answer = Some(body.get("schema").unwrap_or(self.empty));
                 }
                 if let Some(s) = body.get("x-sunset").and_then(Value::as_str) {
                     v.sunset = Some(s.to_owned());

@@ -199,6 +199,10 @@ impl Call {
                 Reply::raw(status, Vec::new()),
                 media(self.version.date, Wire::Csv),
             ),
+            // The media type is declared, but 204 has no body.
+            (Wire::Json, Answer::Json(_)) if status == 204 => {
+                (Reply::raw(status, Vec::new()), self.json_media())
+            }
             (Wire::Json, Answer::Json(i)) => {
                 let doc = spec::ANSWERS
                     .get(i)
@@ -577,7 +581,20 @@ pub(crate) fn answer(
         call,
     };
     match super::families::answer(&mut fx) {
-        Some(reply) => Ok(finish(call, (reply?, call.json_media()))),
+        Some(reply) => {
+            // A body-less answer keeps the media type the spec declares for it.
+            let reply = match (reply?, call.version.answer) {
+                (r, Answer::Json(_)) if r.body.is_none() && r.raw.is_none() => {
+                    if r.status == 204 {
+                        Reply::raw(204, Vec::new())
+                    } else {
+                        Reply::json(r.status, Value::Object(Map::new()))
+                    }
+                }
+                (r, _) => r,
+            };
+            Ok(finish(call, (reply, call.json_media())))
+        }
         None => Ok(finish(call, call.example())),
     }
 }
@@ -585,6 +602,12 @@ pub(crate) fn answer(
 /// Headers every answer of a generic operation carries: `Sunset` for a version with a
 /// sunset date.
 fn finish(call: &Call, (reply, content_type): (Reply, String)) -> (Reply, String) {
+    // No body, no media type (a JSON media type on an empty body reads as broken JSON).
+    let content_type = if reply.body.is_none() && reply.raw.is_none() {
+        String::new()
+    } else {
+        content_type
+    };
     match call.version.sunset.and_then(http_date) {
         Some(date) => (reply.with_header("Sunset", date), content_type),
         None => (reply, content_type),

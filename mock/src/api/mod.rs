@@ -426,6 +426,11 @@ fn encode(result: Result<(Reply, String), ApiError>, fmt: Format, rate: RateInfo
                     .body(raw)
             } else if fmt.envelope {
                 let doc = envelope(reply.status, reply.body);
+                let content_type = if content_type.is_empty() {
+                    "application/json".to_owned()
+                } else {
+                    content_type
+                };
                 Response::new(200)
                     .header("Content-Type", content_type)
                     .body(to_bytes(&doc, fmt.pretty))
@@ -434,6 +439,7 @@ fn encode(result: Result<(Reply, String), ApiError>, fmt: Format, rate: RateInfo
                     Some(doc) => Response::new(reply.status)
                         .header("Content-Type", content_type)
                         .body(to_bytes(&doc, fmt.pretty)),
+                    None if content_type.is_empty() => Response::new(reply.status),
                     None => Response::new(reply.status).header("Content-Type", content_type),
                 }
             };

@@ -7,6 +7,7 @@
 //! organization and that organization's projects.
 
 use serde_json::{Value, json};
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 use super::Reply;
 use super::families::{Fx, conflict, not_found};
@@ -90,14 +91,21 @@ pub(crate) fn list(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
     fx.list(items)
 }
 
-/// 1..=64 characters, as Atlas allows for project names.
+/// The spec's pattern for project names, `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
 fn check_name(name: &str) -> Result<(), ApiError> {
-    if (1..=64).contains(&java_length(name)) {
+    let allowed = |c: char| {
+        "-_.(),:&@+'".contains(c)
+            || matches!(
+                c.general_category_group(),
+                GeneralCategoryGroup::Letter | GeneralCategoryGroup::Number
+            )
+    };
+    if (1..=64).contains(&java_length(name)) && name.chars().all(allowed) {
         Ok(())
     } else {
         Err(ApiError::validation(
             "name",
-            "size must be between 1 and 64",
+            r#"must match "^[\p{L}\p{N}\-_.(),:&@+']{1,64}$""#,
         ))
     }
 }

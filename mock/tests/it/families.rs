@@ -66,6 +66,7 @@ fn project_lifecycle() {
     assert_eq!(alpha["orgId"], mock.org_id());
     assert_eq!(alpha["clusterCount"], 0);
     create("alpha").api_error(409, "GROUP_ALREADY_EXISTS");
+    create("two words").api_error(400, "VALIDATION_ERROR");
     api.call(
         "POST",
         "/api/atlas/v2/groups",

@@ -8,5 +8,6 @@ mod binary;
 mod common;
 mod families;
 mod faults;
+mod fidelity;
 mod spec_conformance;
 mod whole_api;
