@@ -492,10 +492,11 @@ fn prepare(shared: &Shared, req: &Request) -> Result<Prepared, Response> {
         envelope: query.flag("envelope", false),
     };
     let now = shared.clock.now();
-    let open = matches!(
-        spec::find(&req.head.method, &req.head.path),
-        spec::Found::Op(i, _) if spec::OPERATIONS.get(i).is_some_and(|op| !op.auth)
-    );
+    let open = spec::may_be_open(&req.head.path)
+        && matches!(
+            spec::find(&req.head.method, &req.head.path),
+            spec::Found::Op(i, _) if spec::OPERATIONS.get(i).is_some_and(|op| !op.auth)
+        );
     let principal = if open {
         Ok(None)
     } else {
@@ -578,15 +579,16 @@ fn run(
         }
     }
     let path = req.head.path.as_str();
-    let found = spec::find(&req.head.method, path);
-    let scripted = matches!(&found, spec::Found::Op(i, _) if shared.scripts.has(*i));
     // The Service Accounts family keeps its hand-written handlers (unless scripted).
-    if !scripted && let Ok(routed) = route(&req.head.method, path) {
+    if let Ok(routed) = route(&req.head.method, path)
+        && !(shared.scripts.any()
+            && matches!(spec::find(&req.head.method, path), spec::Found::Op(i, _) if shared.scripts.has(i)))
+    {
         let principal = principal.ok_or_else(ApiError::unexpected)?;
         let (reply, version) = service_accounts(shared, store, req, query, principal, now, routed)?;
         return Ok(Outcome::Reply((reply, media_type(version))));
     }
-    match found {
+    match spec::find(&req.head.method, path) {
         spec::Found::NoPath => Err(ApiError::no_such_path(path)),
         spec::Found::OtherMethods(methods) => Err(ApiError::new(
             405,

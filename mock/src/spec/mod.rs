@@ -97,11 +97,15 @@ struct Template {
     ops: Vec<(&'static str, usize)>,
 }
 
-/// Templates by number of segments.
+/// Templates by number of segments and first segment after `/api/atlas/v2` (`""`
+/// when that segment is a parameter), so a request is matched against a few dozen.
 #[derive(Debug, Default)]
 struct Routes {
-    by_len: HashMap<usize, Vec<Template>>,
+    by_shape: HashMap<(usize, &'static str), Vec<Template>>,
 }
+
+/// The index of the first segment after `/api/atlas/v2` in a split path.
+const FIRST: usize = 4;
 
 fn routes() -> &'static Routes {
     static ROUTES: OnceLock<Routes> = OnceLock::new();
@@ -116,9 +120,13 @@ fn routes() -> &'static Routes {
         let mut routes = Routes::default();
         for (path, ops) in by_path {
             let segs: Vec<Seg> = path.split('/').map(Seg::parse).collect();
+            let first = match segs.get(FIRST) {
+                Some(Seg::Lit(l)) => *l,
+                _ => "",
+            };
             routes
-                .by_len
-                .entry(segs.len())
+                .by_shape
+                .entry((segs.len(), first))
                 .or_default()
                 .push(Template { segs, ops });
         }
@@ -140,46 +148,78 @@ pub(crate) enum Found<'a> {
 /// specific template wins (literal segments before parameters).
 pub(crate) fn find<'a>(method: &str, path: &'a str) -> Found<'a> {
     let values: Vec<&'a str> = path.split('/').collect();
-    let Some(templates) = routes().by_len.get(&values.len()) else {
-        return Found::NoPath;
-    };
-    // The most specific templates; among equally specific ones (the same shape with
-    // other parameter names), the one that has the method.
-    type Candidate<'t, 'a> = (Vec<u8>, &'t Template, Vec<(&'static str, &'a str)>);
-    let mut best: Vec<Candidate<'_, 'a>> = Vec::new();
+    let first = values.get(FIRST).copied().unwrap_or("");
+    let shapes = &routes().by_shape;
+    let templates = shapes
+        .get(&(values.len(), first))
+        .into_iter()
+        .chain(shapes.get(&(values.len(), "")))
+        .flatten();
+    // The most specific templates (a score of 2 bits a segment, first segments most
+    // significant); among equally specific ones (the same shape with other parameter
+    // names), the one that has the method. Nothing is allocated for templates that do
+    // not match.
+    let mut best_score = 0u64;
+    let mut best: Vec<&Template> = Vec::new();
     for t in templates {
-        let mut score = Vec::with_capacity(values.len());
-        let mut captured = Vec::new();
-        let matched = t.segs.iter().zip(&values).all(|(seg, value)| {
-            let Some((s, inner)) = seg.score(value) else {
-                return false;
-            };
-            score.push(s);
-            if let (Some(inner), Seg::Param { name, .. }) = (inner, seg) {
-                captured.push((*name, inner));
-            }
-            true
-        });
-        if !matched {
+        let mut score = 0u64;
+        let matched = t
+            .segs
+            .iter()
+            .zip(&values)
+            .all(|(seg, value)| match seg.score(value) {
+                Some((s, _)) => {
+                    score = score << 2 | u64::from(s);
+                    true
+                }
+                None => false,
+            });
+        if !matched || (!best.is_empty() && score < best_score) {
             continue;
         }
-        match best.first() {
-            Some((b, _, _)) if score < *b => {}
-            Some((b, _, _)) if score == *b => best.push((score, t, captured)),
-            _ => best = vec![(score, t, captured)],
+        if best.is_empty() || score > best_score {
+            best.clear();
+            best_score = score;
         }
+        best.push(t);
     }
     if best.is_empty() {
         return Found::NoPath;
     }
     let mut methods = Vec::new();
-    for (_, template, captured) in best {
+    for template in best {
         if let Some((_, i)) = template.ops.iter().find(|(m, _)| *m == method) {
+            let captured = template
+                .segs
+                .iter()
+                .zip(&values)
+                .filter_map(|(seg, value)| match (seg, seg.score(value)) {
+                    (Seg::Param { name, .. }, Some((_, Some(inner)))) => Some((*name, inner)),
+                    _ => None,
+                })
+                .collect();
             return Found::Op(*i, captured);
         }
         methods.extend(template.ops.iter().map(|(m, _)| *m));
     }
     Found::OtherMethods(methods)
+}
+
+/// Whether `path` could be an operation that needs no credentials: a cheap test before
+/// [`find`], which is run on every request's head.
+pub(crate) fn may_be_open(path: &str) -> bool {
+    static OPEN_FIRST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let first = path.split('/').nth(FIRST).unwrap_or("");
+    OPEN_FIRST
+        .get_or_init(|| {
+            OPERATIONS
+                .iter()
+                .filter(|op| !op.auth)
+                .filter_map(|op| op.path.split('/').nth(FIRST))
+                .collect()
+        })
+        .iter()
+        .any(|f| *f == first || f.starts_with('{'))
 }
 
 /// An operation by operationId, or by method and path template (with or without the
@@ -233,6 +273,8 @@ mod tests {
                 op.path
             );
             assert!(seen.insert(op.id), "operationId {} twice", op.id);
+            // `find` scores a template in 2 bits a segment, in a u64.
+            assert!(op.path.split('/').count() <= 32, "{}", op.path);
         }
         assert!(OPERATIONS.len() >= 500, "{} operations", OPERATIONS.len());
     }
