@@ -3,7 +3,7 @@
 //! ignored with its reason rather than passing unseen; under CI (`CI=true` or `CI=1`) a
 //! missing one fails the build instead.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Prism's entry point under tests/peers/prism (as tests/build.rs looks for it).
 const PRISM_CLI: &str = "node_modules/@stoplight/prism-cli/dist/index.js";
@@ -43,10 +43,15 @@ fn main() {
 
     let prism = manifest.join("../tests/peers/prism");
     let cli = prism.join(PRISM_CLI);
-    println!(
-        "cargo::rerun-if-changed={}",
-        Path::new(&prism).join("node_modules").display()
-    );
+    // Watch node_modules once it exists, else the peer directory (a path that does not
+    // exist would rerun this script, and rebuild the crate, on every build).
+    let modules = prism.join("node_modules");
+    let watched = if modules.is_dir() {
+        modules
+    } else {
+        prism.clone()
+    };
+    println!("cargo::rerun-if-changed={}", watched.display());
     if on_path("node") && cli.is_file() {
         println!("cargo::rustc-cfg=has_prism");
     } else {
