@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::record::{self, MAX_RECORD_BYTES};
-use super::{Lease, LeaseGuard, StoreError, TokenKey, jittered};
+use super::{Lease, LeaseGuard, SharedFailure, StoreError, TokenKey, jittered};
 use crate::oauth::{AccessToken, TokenStore};
 
 /// How long a process waits, by default, for another one's token request before asking
@@ -28,8 +28,9 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 ///
 /// # Threat model
 ///
-/// A stored token acts as the service account until it expires (an hour at Atlas), so it
-/// is kept from every other user of the host:
+/// A stored token acts as the service account until it expires (an hour at Atlas). It is
+/// written as it is (not encrypted: a key would have to sit beside it, readable by the
+/// same people), so it is kept from every other user of the host instead:
 ///
 /// - The directory (`<cache>/atlas-rust/tokens`, or one you name) is created with mode
 ///   0700 and must belong to the effective user; a group- or world-accessible one is
@@ -41,7 +42,11 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 /// - A token file not owned by the effective user, readable by others, or reached
 ///   through a symbolic link is not believed.
 /// - File names are derived from the token endpoint and client id
-///   ([`TokenKey::digest`]); the client secret is never written anywhere.
+///   ([`TokenKey::digest`]); the client secret is never written anywhere, nor anything
+///   computed from it.
+/// - [`revoke_token`](crate::Client::revoke_token) and [`close`](crate::Client::close)
+///   remove the token's file (if it still holds the revoked token), so no process sends
+///   a revoked token.
 ///
 /// What it does not protect against: the same user, root, or anyone who can read that
 /// user's files or memory (a backup of the home directory, a debugger) — the same people
@@ -55,7 +60,20 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 /// asks Atlas; the others poll for the lock, bounded by
 /// [`lease_wait`](FileTokenStoreBuilder::lease_wait), and find the new token when they
 /// get it. The operating system releases the lock when its holder dies, so a killed
-/// process does not hold the others up.
+/// process does not hold the others up. A client also never waits longer than half the
+/// time its call has left.
+///
+/// # Refused credentials
+///
+/// When Atlas refuses the credentials (or rate-limits the client), the lock holder writes
+/// that beside the token (`.failure.json`, also 0600, holding the status and Atlas's
+/// message, no secret) for [`REFUSED_SHARED_FOR`](crate::REFUSED_SHARED_FOR) (a 429: its
+/// `Retry-After`, at most 60 s). Processes waiting for the lock, and those starting
+/// meanwhile, fail at once with that error instead of each asking Atlas once more: 30
+/// processes with a wrong secret send one token request per 10 s, not 30 (the 11th of
+/// which Atlas would answer with 429). The price: a process started with the corrected
+/// secret within those 10 s fails too; it succeeds after them. A new token, once
+/// obtained, removes the file.
 ///
 /// ```no_run
 /// use std::sync::Arc;
@@ -108,6 +126,11 @@ impl FileTokenStore {
     /// The token file of `key`.
     pub fn path_of(&self, key: &TokenKey) -> PathBuf {
         self.dir.join(format!("{}.json", key.digest()))
+    }
+
+    /// The file of `key`'s shared failure ([`SharedFailure`]).
+    pub fn failure_path(&self, key: &TokenKey) -> PathBuf {
+        self.dir.join(format!("{}.failure.json", key.digest()))
     }
 
     fn lock_path(&self, key: &TokenKey) -> PathBuf {
@@ -186,29 +209,7 @@ impl TokenStore for FileTokenStore {
     }
 
     fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
-        let path = self.path_of(key);
-        let mut options = OpenOptions::new();
-        options.read(true);
-        no_follow(&mut options);
-        let file = match options.open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == ErrorKind::NotFound => return None,
-            Err(e) => {
-                log::warn!("cannot read the token file {}: {e}", path.display());
-                return None;
-            }
-        };
-        if let Err(why) = trusted_file(&file) {
-            log::warn!("ignoring the token file {}: {why}", path.display());
-            return None;
-        }
-        let mut bytes = Vec::new();
-        let limit = u64::try_from(MAX_RECORD_BYTES).unwrap_or(u64::MAX) + 1;
-        if let Err(e) = file.take(limit).read_to_end(&mut bytes) {
-            log::warn!("cannot read the token file {}: {e}", path.display());
-            return None;
-        }
-        record::decode(key, &bytes)
+        record::decode(key, &read_private(&self.path_of(key))?)
     }
 
     fn save_for(&self, key: &TokenKey, token: &AccessToken) {
@@ -219,6 +220,25 @@ impl TokenStore for FileTokenStore {
                 path.display()
             );
         }
+        // A token obtained: whatever failure was shared is over.
+        remove(&self.failure_path(key));
+    }
+
+    fn save_failure(&self, key: &TokenKey, failure: &SharedFailure) {
+        let Some(bytes) = record::encode_failure(key, failure) else {
+            return;
+        };
+        let path = self.failure_path(key);
+        if let Err(e) = write_atomically(&self.dir, &path, &bytes) {
+            log::warn!(
+                "cannot share the failed token request in {}: {e}",
+                path.display()
+            );
+        }
+    }
+
+    fn load_failure(&self, key: &TokenKey) -> Option<SharedFailure> {
+        record::decode_failure(key, &read_private(&self.failure_path(key))?)
     }
 
     fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
@@ -226,12 +246,7 @@ impl TokenStore for FileTokenStore {
         // in its place; without the lock after a short wait, the worst is one more fetch.
         let lock = self.lock(key, DISCARD_WAIT).ok().flatten();
         if self.load_for(key).is_some_and(|held| held.same_as(token)) {
-            let path = self.path_of(key);
-            if let Err(e) = fs::remove_file(&path)
-                && e.kind() != ErrorKind::NotFound
-            {
-                log::warn!("cannot remove the token file {}: {e}", path.display());
-            }
+            remove(&self.path_of(key));
         }
         drop(lock);
     }
@@ -262,6 +277,42 @@ impl TokenStore for FileTokenStore {
 
     fn lease_wait(&self) -> Duration {
         self.lease_wait
+    }
+}
+
+/// The contents of `path` if it is a private file of ours (see [`trusted_file`]), at most
+/// one byte more than a record can be.
+fn read_private(path: &Path) -> Option<Vec<u8>> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    no_follow(&mut options);
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::NotFound => return None,
+        Err(e) => {
+            log::warn!("cannot read the token file {}: {e}", path.display());
+            return None;
+        }
+    };
+    if let Err(why) = trusted_file(&file) {
+        log::warn!("ignoring the token file {}: {why}", path.display());
+        return None;
+    }
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_RECORD_BYTES).unwrap_or(u64::MAX) + 1;
+    if let Err(e) = file.take(limit).read_to_end(&mut bytes) {
+        log::warn!("cannot read the token file {}: {e}", path.display());
+        return None;
+    }
+    Some(bytes)
+}
+
+/// Removes `path`, if it is there.
+fn remove(path: &Path) {
+    if let Err(e) = fs::remove_file(path)
+        && e.kind() != ErrorKind::NotFound
+    {
+        log::warn!("cannot remove {}: {e}", path.display());
     }
 }
 
