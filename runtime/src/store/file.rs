@@ -491,6 +491,41 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_shared_failure_is_private_believed_only_if_private_and_gone_with_a_new_token() {
+        use crate::error::AuthErrorKind;
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp_dir("failure");
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let key = TokenKey::atlas("mdb_sa_id_f");
+        // Stored to the millisecond.
+        let now_ms = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        let until =
+            SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(now_ms).unwrap() + 10_000);
+        let failure = SharedFailure::new(AuthErrorKind::Refused, Some(401), "no", until);
+        store.save_failure(&key, &failure);
+        let path = store.failure_path(&key);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(store.load_failure(&key).as_ref(), Some(&failure));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(
+            store.load_failure(&key).is_none(),
+            "readable by others: not ours"
+        );
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        store.save_for(&key, &token("new"));
+        assert!(!path.exists(), "a new token ends the failure");
+        assert!(store.load_failure(&key).is_none());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_linked_token_file_is_not_followed() {
         let dir = temp_dir("link");
         let store = FileTokenStore::in_dir(&dir).unwrap();

@@ -221,3 +221,75 @@ fn closing_removes_the_shared_token() {
     assert_eq!(token_requests(&mock), 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Nothing the store writes comes from the secret: the same file names whatever the
+/// secret, and no file (token, lock, shared failure) holds it in any encoding.
+#[test]
+fn no_store_file_is_named_after_or_holds_the_secret() {
+    use std::sync::Arc;
+
+    use atlas_endpoints::service_accounts::GetOrgServiceAccount;
+    use atlas_runtime::{Client, Credentials, FileTokenStore};
+    use atlas_tests::leaks;
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let wrong = "mdb_sa_sk_notthesecret0123456789abcdef";
+    let run = |secret: &str, dir: &std::path::Path| {
+        let client = Client::builder()
+            .base_url(mock.url())
+            .credentials(Credentials::service_account(mock.client_id(), secret))
+            .token_store(Arc::new(FileTokenStore::in_dir(dir).unwrap()))
+            .build()
+            .unwrap();
+        GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+            .send(&client)
+            .map(drop)
+    };
+    let (right_dir, wrong_dir) = (temp_dir("file-secret-ok"), temp_dir("file-secret-bad"));
+    run(mock.client_secret(), &right_dir).expect("the right secret works");
+    let refused = run(wrong, &wrong_dir).expect_err("the wrong one is refused");
+    assert!(refused.to_string().contains("(401)"), "{refused}");
+
+    let mut needles = Vec::new();
+    for secret in [mock.client_secret(), wrong] {
+        needles.extend(leaks::forms("client secret", secret));
+        needles.extend(leaks::basic("client secret", mock.client_id(), secret));
+    }
+    let names = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        for name in &names {
+            let bytes = std::fs::read(dir.join(name)).unwrap();
+            assert!(
+                leaks::find(&bytes, &needles).is_none(),
+                "{name} holds {:?}",
+                leaks::find(&bytes, &needles).map(|(n, _)| &n.label)
+            );
+            assert!(leaks::find(name.as_bytes(), &needles).is_none(), "{name}");
+        }
+        names
+    };
+    let (right, wrong) = (names(&right_dir), names(&wrong_dir));
+    let stem = |n: &String| n.split('.').next().unwrap_or_default().to_string();
+    assert!(right.iter().any(|n| n.ends_with(".json")), "{right:?}");
+    assert!(
+        wrong.iter().any(|n| n.ends_with(".failure.json")),
+        "{wrong:?}"
+    );
+    assert_eq!(
+        right
+            .iter()
+            .map(stem)
+            .collect::<std::collections::BTreeSet<_>>(),
+        wrong
+            .iter()
+            .map(stem)
+            .collect::<std::collections::BTreeSet<_>>(),
+        "the same key whatever the secret"
+    );
+    std::fs::remove_dir_all(&right_dir).unwrap();
+    std::fs::remove_dir_all(&wrong_dir).unwrap();
+}
