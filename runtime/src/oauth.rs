@@ -14,6 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::error::{AuthError, AuthErrorKind, Error};
+use crate::redact::Scrubber;
 use crate::response::{parse_retry_after, redacted_excerpt};
 use crate::store::bounded::Bounded;
 use crate::store::{Lease, LeaseGuard, SharedFailure, TokenKey};
@@ -551,7 +552,7 @@ impl TokenManager {
                     match &outcome {
                         Ok(t) => self.publish(Some(t), None, Some(guard), deadline),
                         Err(Error::Auth(e)) => {
-                            let shared = SharedFailure::of(e);
+                            let shared = SharedFailure::of(&self.scrubbed(e));
                             self.publish(None, shared, Some(guard), deadline);
                         }
                         Err(_) => self.publish(None, None, Some(guard), deadline),
@@ -589,6 +590,30 @@ impl TokenManager {
                 }
             }
         }
+    }
+
+    /// `error` with every form of the secret (and of recent tokens) removed from its
+    /// message: a token endpoint may echo them, and a shared failure goes where other
+    /// processes, and whoever can read the store, read it.
+    fn scrubbed(&self, error: &AuthError) -> AuthError {
+        let mut scrubber = Scrubber::default();
+        scrubber.add(&self.client_secret);
+        scrubber.add(&SecretString::from(format!(
+            "{}:{}",
+            self.client_id,
+            self.client_secret.expose_secret()
+        )));
+        for token in self
+            .recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            scrubber.add(token);
+        }
+        let mut error = error.clone();
+        scrubber.scrub(&mut error.message);
+        error
     }
 
     /// Fetches a token without the lease, and offers it to the store all the same.
