@@ -54,8 +54,10 @@ const MAX_IDLE: usize = 16;
 /// (which show the client id, not a secret), that a token exists and when it expires
 /// (the TTL), and the lease; whoever can write to Redis can still delete entries or hold
 /// the lease (costing token requests or a lease wait, never a wrong token). Without the
-/// key, whoever can write can also plant a failure entry and make the fleet's calls fail
-/// for up to 60 s at a time. Nothing stored is derived from the client secret.
+/// key, whoever can write can also plant a token (the fleet would then send their token,
+/// and act as whatever account it belongs to) or a failure entry (the fleet's calls fail
+/// for up to 60 s at a time): give write access to the fleet alone, or use the key.
+/// Nothing stored is derived from the client secret.
 ///
 /// Key prefixes keep applications apart in one database; every process that should share
 /// a token needs the same prefix.
