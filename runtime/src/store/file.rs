@@ -33,8 +33,12 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 /// same people), so it is kept from every other user of the host instead:
 ///
 /// - The directory (`<cache>/atlas-rust/tokens`, or one you name) is created with mode
-///   0700 and must belong to the effective user; a group- or world-accessible one is
-///   narrowed to 0700 when opened, one owned by another user is refused.
+///   0700 and must belong to the effective user; one owned by another user is refused.
+///   The default one, if group- or world-accessible, is narrowed to 0700. An existing
+///   one you name keeps its permissions (it may serve other purposes, such as a home
+///   directory): if others can only read it, it is used (they see file names, which hold
+///   the client id and no secret, and cannot open the 0600 files); if others can write
+///   to it (and so remove or replace files), it is refused.
 /// - A token file is created with mode 0600 under a temporary name (exclusive create, so
 ///   nobody else's file is reused) and renamed over the old one: a reader sees the old
 ///   record or the new one, never a partial one, and never a file that was readable by
@@ -180,14 +184,17 @@ impl FileTokenStoreBuilder {
 
     /// Creates or checks the directory and returns the store.
     pub fn open(self) -> Result<FileTokenStore, StoreError> {
-        let dir = match self.dir {
-            Some(d) => d,
-            None => dirs::cache_dir()
-                .ok_or(StoreError::NoCacheDir)?
-                .join("atlas-rust")
-                .join("tokens"),
+        let (dir, ours) = match self.dir {
+            Some(d) => (d, false),
+            None => (
+                dirs::cache_dir()
+                    .ok_or(StoreError::NoCacheDir)?
+                    .join("atlas-rust")
+                    .join("tokens"),
+                true,
+            ),
         };
-        prepare_dir(&dir)?;
+        prepare_dir(&dir, ours)?;
         Ok(FileTokenStore {
             dir,
             lease_wait: self.lease_wait,
@@ -316,12 +323,16 @@ fn remove(path: &Path) {
     }
 }
 
-/// Creates `dir` (0700) if needed, and checks that it is ours and private.
-fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
+/// Creates `dir` (0700) if needed, and checks that it is ours and private enough: one
+/// that others can open is narrowed if it is `ours` (the default location) or was just
+/// made; otherwise it is left as it is if others can only read it, refused if they can
+/// write to it.
+fn prepare_dir(dir: &Path, ours: bool) -> Result<(), StoreError> {
     let io = |error| StoreError::Io {
         path: dir.to_owned(),
         error,
     };
+    let existed = fs::symlink_metadata(dir).is_ok();
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -346,9 +357,18 @@ fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
             });
         }
         if meta.mode() & 0o077 != 0 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+            if !existed || ours {
+                fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+            } else if meta.mode() & 0o022 != 0 {
+                return Err(StoreError::Unsafe {
+                    path: dir.to_owned(),
+                    reason: "other users can write to it (chmod 700 it, or name another)",
+                });
+            }
         }
     }
+    #[cfg(not(unix))]
+    let _ = (existed, ours);
     Ok(())
 }
 
@@ -470,14 +490,25 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn files_are_private_and_a_readable_directory_is_narrowed() {
+    fn files_are_private_and_a_named_directory_is_not_changed_behind_ones_back() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = temp_dir("modes");
         fs::create_dir_all(&dir).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A directory someone named, say a home directory: not chmod-ed behind their back;
+        // refused if others can write to it, used as it is if they can only read it.
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+        let refused = FileTokenStore::in_dir(&dir).unwrap_err();
+        assert!(matches!(refused, StoreError::Unsafe { .. }), "{refused}");
+        assert_eq!(mode(&dir), 0o777, "left as it was");
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
         let store = FileTokenStore::in_dir(&dir).unwrap();
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir), 0o755, "left as it was");
+        // One it creates is private, parents included.
+        let fresh = dir.join("a").join("b");
+        FileTokenStore::in_dir(&fresh).unwrap();
+        assert_eq!(mode(&fresh), 0o700);
+        assert_eq!(mode(&dir.join("a")), 0o700);
         let key = TokenKey::atlas("mdb_sa_id_y");
         store.save(key.client_id(), &token("t"));
         assert_eq!(mode(&store.path_of(&key)), 0o600);
