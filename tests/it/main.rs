@@ -69,6 +69,7 @@ mod prism_every_operation;
 mod prism_live;
 mod properties;
 mod retry;
+mod round_trip;
 mod send;
 mod service_accounts_pagination;
 mod service_accounts_validation;
