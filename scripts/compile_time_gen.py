@@ -204,11 +204,13 @@ impl {name} {{
 
     /// Creates the call from its required fields.
     #[must_use]
+    #[inline]
     pub fn new({np}) -> Self {{
         Self {{ {ins} }}
     }}
 {st}
     /// Validates this call, sends it and decodes the answer.
+    #[inline]
     pub fn send(&self, client: &{RT}::Client) -> Result<{response}, {RT}::Error> {{
         client.send(self)
     }}
@@ -220,6 +222,7 @@ def setter(field, ty, option):
     if option and ty == "String":
         return f'''
     #[must_use]
+    #[inline]
     pub fn {field}(mut self, value: impl Into<String>) -> Self {{
         self.{field} = Some(value.into());
         self
@@ -228,6 +231,7 @@ def setter(field, ty, option):
     if option:
         return f'''
     #[must_use]
+    #[inline]
     pub fn {field}(mut self, value: {ty}) -> Self {{
         self.{field} = Some(value);
         self
@@ -235,6 +239,7 @@ def setter(field, ty, option):
 '''
     return f'''
     #[must_use]
+    #[inline]
     pub fn {field}(mut self, value: {ty}) -> Self {{
         self.{field} = value;
         self
@@ -267,6 +272,7 @@ impl {RT}::Endpoint for {name} {{
     type Response = crate::Model;
 {info("Post", template, f"createSecret{i}", name, params, "Object")}
 
+    #[inline]
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
         let mut v = {RT}::Validator::new();
@@ -275,6 +281,7 @@ impl {RT}::Endpoint for {name} {{
         v.finish("{name}")
     }}
 
+    #[inline]
     fn write_path(&self, path: &mut {RT}::request::PathWriter) {{
         path.literal("/orgs/");
         path.segment(&self.org_id);
@@ -283,6 +290,7 @@ impl {RT}::Endpoint for {name} {{
         path.literal("/secrets");
     }}
 
+    #[inline]
     fn write_body(&self, body: &mut {RT}::request::BodyWriter) -> Result<(), serde_json::Error> {{
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -325,6 +333,7 @@ impl {RT}::Endpoint for {name} {{
     type Response = crate::Model;
 {info("Get", template, f"listThings{i}", name, params, "None")}
 
+    #[inline]
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
         let mut v = {RT}::Validator::new();
@@ -333,12 +342,14 @@ impl {RT}::Endpoint for {name} {{
         v.finish("{name}")
     }}
 
+    #[inline]
     fn write_path(&self, path: &mut {RT}::request::PathWriter) {{
         path.literal("/groups/");
         path.segment(&self.group_id);
         path.literal("/res{i}");
     }}
 
+    #[inline]
     fn write_query(&self, query: &mut {RT}::request::QueryWriter) {{
         query.param("includeCount", &self.include_count);
         query.param("itemsPerPage", &self.items_per_page);
@@ -375,6 +386,7 @@ impl {RT}::Endpoint for {name} {{
     type Response = crate::Model;
 {info("Patch", template, f"updateThing{i}", name, params, "Object")}
 
+    #[inline]
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
         let mut v = {RT}::Validator::new();
@@ -386,6 +398,7 @@ impl {RT}::Endpoint for {name} {{
         v.finish("{name}")
     }}
 
+    #[inline]
     fn write_path(&self, path: &mut {RT}::request::PathWriter) {{
         path.literal("/groups/");
         path.segment(&self.group_id);
@@ -393,6 +406,7 @@ impl {RT}::Endpoint for {name} {{
         path.segment(&self.cluster_name);
     }}
 
+    #[inline]
     fn write_body(&self, body: &mut {RT}::request::BodyWriter) -> Result<(), serde_json::Error> {{
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -436,6 +450,7 @@ impl {RT}::Endpoint for {name} {{
     type Response = ();
 {info("Delete", template, f"deleteEntry{i}", name, params, "None")}
 
+    #[inline]
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
         let mut v = {RT}::Validator::new();
@@ -443,6 +458,7 @@ impl {RT}::Endpoint for {name} {{
         v.finish("{name}")
     }}
 
+    #[inline]
     fn write_path(&self, path: &mut {RT}::request::PathWriter) {{
         path.literal("/orgs/");
         path.segment(&self.org_id);

@@ -676,6 +676,7 @@ fn setters(vis: &syn::Visibility, model: &Model) -> TokenStream {
             Some(inner) if is_string(inner) => quote! {
                 #[doc = #doc]
                 #[must_use]
+                #[inline]
                 #vis fn #ident(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
                     self.#ident = ::core::option::Option::Some(value.into());
                     self
@@ -684,6 +685,7 @@ fn setters(vis: &syn::Visibility, model: &Model) -> TokenStream {
             Some(inner) => quote! {
                 #[doc = #doc]
                 #[must_use]
+                #[inline]
                 #vis fn #ident(mut self, value: #inner) -> Self {
                     self.#ident = ::core::option::Option::Some(value);
                     self
@@ -696,6 +698,7 @@ fn setters(vis: &syn::Visibility, model: &Model) -> TokenStream {
                 quote! {
                     #[doc = #doc]
                     #[must_use]
+                    #[inline]
                     #vis fn #ident(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
                         self.#ident = value.into();
                         self
