@@ -76,6 +76,12 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
     sa::DeleteGroupServiceAccountAccessListEntry::INFO,
 ];
 
+/// Every operation this build declares, for tools that route by metadata (the
+/// `atlas-rs api` CLI builds its command tree from this and nothing else).
+pub fn operations() -> impl Iterator<Item = &'static atlas_runtime::EndpointInfo> {
+    ENDPOINTS.iter()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +116,18 @@ mod tests {
                 };
                 assert_eq!(patterns, expected, "{id} {}", p.api_name);
             }
+        }
+    }
+
+    /// The CLI's metadata is there on every operation: tag, roles, docs page.
+    #[test]
+    fn operations_carry_cli_metadata() {
+        assert_eq!(operations().count(), ENDPOINTS.len());
+        for info in operations() {
+            let id = info.operation_id.unwrap_or_default();
+            assert_eq!(info.tag, Some("Service Accounts"), "{id}");
+            assert!(!info.roles.is_empty(), "{id}");
+            assert!(info.docs.is_some_and(|d| d.ends_with(id)), "{id}");
         }
     }
 }
