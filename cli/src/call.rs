@@ -60,8 +60,31 @@ pub fn run(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
         ));
     }
 
+    // The version: the flag, the profile's api_version, the newest declared.
+    let asked = m
+        .try_get_one::<String>("version")
+        .ok()
+        .flatten()
+        .cloned()
+        .or_else(|| settings.api_version.clone());
+    let chosen = match asked.as_deref() {
+        Some(v) => op.at(v).map(|info| op.with_info(info)),
+        None => None,
+    };
+    let op = &chosen.unwrap_or_else(|| op.clone());
     let info = op.info;
     let mut call = RawCall::new(info);
+    for p in op.versions.iter().flat_map(|i| i.params.iter()) {
+        let id = format!("{PARAM}{}", p.api_name);
+        if info.param(p.api_name).is_none() && !flag_values(m, &id, p.kind).is_empty() {
+            return Err(CliError::Usage(format!(
+                "--{} is not a parameter of {} at version {}",
+                p.api_name,
+                op.name,
+                info.version.unwrap_or("-")
+            )));
+        }
+    }
     let mut missing = Vec::new();
     for p in info.params.iter().filter(|p| {
         matches!(
@@ -97,17 +120,13 @@ pub fn run(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
         call.body(body);
     }
 
-    // The version: the flag, the profile's api_version, the declaration's.
-    let asked = m
-        .try_get_one::<String>("version")
-        .ok()
-        .flatten()
-        .cloned()
-        .or_else(|| settings.api_version.clone());
     let mut options = RequestOptions::new();
     version_warnings(op, asked.as_deref());
-    if let Some(v) = &asked {
-        options = options.version(v.clone());
+    if let Some(v) = asked
+        .as_deref()
+        .filter(|v| op.at(v).is_some() || op.info.version.is_none())
+    {
+        options = options.version(v.to_string());
     }
     for name in ["envelope", "pretty"] {
         if let Ok(Some(true)) = m.try_get_one::<bool>(name).map(|v| v.copied()) {
@@ -350,12 +369,13 @@ fn version_warnings(op: &Op, asked: Option<&str>) {
             op.name
         ),
         (Some(a), Some(d)) if a != d => eprintln!(
-            "warning: {} is declared at version {d}; sending version {a} as asked",
-            op.name
+            "warning: version {a} is not supported for {} (it has {}), using the default {d}",
+            op.name,
+            op.version_list()
         ),
         _ => {}
     }
-    let used = asked.or(declared);
+    let used = declared;
     if used == Some("preview") {
         eprintln!(
             "warning: {} at version preview: a preview may change without notice",

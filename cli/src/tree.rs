@@ -7,10 +7,13 @@ use clap::{Arg, ArgAction, Command};
 
 use crate::names;
 
-/// One operation with its place in the tree.
+/// One operation with its place in the tree, and every version declared for it.
 #[derive(Debug, Clone)]
 pub struct Op {
+    /// The version used when `--version` names none: the newest dated one, else `preview`.
     pub info: &'static EndpointInfo,
+    /// Every declaration of the operation, newest first (`preview` last).
+    pub versions: Vec<&'static EndpointInfo>,
     /// The tag in lowerCamel (`serviceAccounts`).
     pub group: String,
     /// The short id in lowerCamel (`createOrgSecret`).
@@ -19,28 +22,80 @@ pub struct Op {
     pub alias: Option<String>,
 }
 
-/// Every operation of the build, with its group and command name.
+impl Op {
+    /// The declaration at `version`, if there is one.
+    pub fn at(&self, version: &str) -> Option<&'static EndpointInfo> {
+        self.versions
+            .iter()
+            .copied()
+            .find(|i| i.version == Some(version))
+    }
+
+    /// This operation at another of its versions.
+    pub fn with_info(&self, info: &'static EndpointInfo) -> Op {
+        Op {
+            info,
+            ..self.clone()
+        }
+    }
+
+    /// Its versions, newest first, for help and messages.
+    pub fn version_list(&self) -> String {
+        let v: Vec<String> = self
+            .versions
+            .iter()
+            .map(|i| {
+                let v = i.version.unwrap_or("the client's default");
+                match i.sunset {
+                    Some(date) => format!("{v} (sunset {date})"),
+                    None => v.to_string(),
+                }
+            })
+            .collect();
+        v.join(", ")
+    }
+}
+
+/// Every operation of the build, with its group and command name; the declarations of
+/// one operation at several versions are one command.
 pub fn operations() -> Vec<Op> {
-    atlas_endpoints::operations()
-        .map(|info| {
-            let group = info
-                .tag
-                .map_or_else(|| "other".to_string(), names::lower_camel);
-            let full = info.operation_id.map(names::command);
-            let name = info
-                .short_id
-                .map(names::command)
-                .or_else(|| full.clone())
-                .unwrap_or_else(|| names::command(info.type_name));
-            let alias = full.filter(|f| *f != name);
-            Op {
-                info,
-                group,
-                name,
-                alias,
-            }
-        })
-        .collect()
+    let mut ops: Vec<Op> = Vec::new();
+    for info in atlas_endpoints::operations() {
+        let group = info
+            .tag
+            .map_or_else(|| "other".to_string(), names::lower_camel);
+        let full = info.operation_id.map(names::command);
+        let name = info
+            .short_id
+            .map(names::command)
+            .or_else(|| full.clone())
+            .unwrap_or_else(|| names::command(info.type_name));
+        if let Some(op) = ops.iter_mut().find(|o| o.group == group && o.name == name) {
+            op.versions.push(info);
+            continue;
+        }
+        let alias = full.filter(|f| *f != name);
+        ops.push(Op {
+            info,
+            versions: vec![info],
+            group,
+            name,
+            alias,
+        });
+    }
+    for op in &mut ops {
+        // Dates sort as text; `preview` (and no version) after every date.
+        op.versions.sort_by(|a, b| {
+            let key = |i: &EndpointInfo| match i.version {
+                Some(v) if v != "preview" => (1, v),
+                Some(v) => (0, v),
+                None => (0, ""),
+            };
+            key(b).cmp(&key(a))
+        });
+        op.info = op.versions[0];
+    }
+    ops
 }
 
 /// Prefix of the ids of parameter flags, apart from the command's own flags.
@@ -216,15 +271,20 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
         cmd = cmd.arg(arg.help(help));
     }
     let own = |name: &str| !taken.contains(&name);
-    let versions = info.version.unwrap_or("the client's default");
+    let versions = op.version_list();
     if own("version") {
         cmd = cmd.arg(
             Arg::new("version")
                 .long("version")
-                .help(format!("API version; this operation: {versions}")),
+                .help(format!("API version: {versions} (default: the first)")),
         );
     }
-    if info.body != atlas_runtime::BodyKind::None && own("file") {
+    if op
+        .versions
+        .iter()
+        .any(|i| i.body != atlas_runtime::BodyKind::None)
+        && own("file")
+    {
         cmd = cmd.arg(
             Arg::new("file")
                 .long("file")
@@ -308,17 +368,7 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
 fn details(op: &Op) -> String {
     let info = op.info;
     let mut s = format!("{} /api/atlas/v2{}\n", info.method, info.template);
-    s.push_str(&format!(
-        "Version: {}",
-        info.version
-            .unwrap_or("none declared (the client's default)")
-    ));
-    if info.version == Some("preview") {
-        s.push_str(" (preview)");
-    }
-    if let Some(sunset) = info.sunset {
-        s.push_str(&format!("; sunset on {sunset}"));
-    }
+    s.push_str(&format!("Versions: {}", op.version_list()));
     s.push('\n');
     if !info.formats.is_empty() {
         let forms: Vec<&str> = info.formats.iter().map(|f| f.as_str()).collect();

@@ -31,7 +31,19 @@ fn create_list_rotate_delete() {
         let body = format!(
             r#"{{"name":"extra-{i}","description":"d","roles":["ORG_MEMBER"],"secretExpiresAfterHours":8}}"#
         );
-        atlas(&["api", SA, "createOrgServiceAccount"], Some(&body)).ok();
+        // The first with --watch: the new account's GET is polled until it answers.
+        let watch: &[&str] = if i == 0 { &["--watch"] } else { &[] };
+        let mut args = vec!["api", SA, "createOrgServiceAccount"];
+        args.extend_from_slice(watch);
+        let made = atlas(&args, Some(&body)).ok().json();
+        if i == 0 {
+            let id = made["clientId"].as_str().unwrap();
+            let polled = mock
+                .requests()
+                .into_iter()
+                .any(|r| r.method == "GET" && r.path.ends_with(id));
+            assert!(polled, "--watch after a create polls the created account");
+        }
     }
     let total = mock.service_accounts().len();
     assert_eq!(total, 6, "the seeded owner and five more");
