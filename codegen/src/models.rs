@@ -67,6 +67,9 @@ pub enum Ty {
     Timestamp,
     Json,
     Named(String),
+    /// One of the runtime's id types (`OrgId`, `GroupId`, `ClientId`, `ObjectId`), which
+    /// carries its pattern.
+    Id(&'static str),
     Vec(Box<Ty>),
     Map(Box<Ty>),
 }

@@ -55,6 +55,8 @@ pub struct Skipped {
 }
 
 pub struct Plan {
+    /// Versions whose sunset is on or before this date are left out.
+    pub as_of: String,
     pub endpoints: Vec<Endpoint>,
     pub skipped: Vec<Skipped>,
     /// For each emitted type: the tags that reach it, and whether it is sent, received,
@@ -79,12 +81,13 @@ impl Usage {
     }
 }
 
-/// Plans every operation of `ops` (all tags but the hand-written ones).
-pub fn plan(models: &mut Models, ops: &[Operation], as_of: &str) -> Plan {
+/// Plans every operation of `ops` but those of the tags in `leave_out` (the hand-written
+/// ones, when writing the crate).
+pub fn plan(models: &mut Models, ops: &[Operation], as_of: &str, leave_out: &[&str]) -> Plan {
     let mut endpoints = Vec::new();
     let mut skipped = Vec::new();
     for op in ops {
-        if HAND_WRITTEN_TAGS.contains(&op.tag.as_str()) {
+        if leave_out.contains(&op.tag.as_str()) {
             continue;
         }
         let skip = |reason: String| Skipped {
@@ -92,28 +95,6 @@ pub fn plan(models: &mut Models, ops: &[Operation], as_of: &str) -> Plan {
             tag: op.tag.clone(),
             reason,
         };
-        if op.is_non_json() {
-            let formats: BTreeSet<&str> = op
-                .versions
-                .iter()
-                .flat_map(|v| v.formats.iter().map(String::as_str))
-                .collect();
-            // codegen: declare these with `format = "gzip"` / `format(json, csv)` once the
-            // macro has it (issue 11).
-            skipped.push(skip(format!(
-                "answers {} (non-JSON answers need the macro's `format`, issue 11)",
-                formats.into_iter().collect::<Vec<_>>().join(", ")
-            )));
-            continue;
-        }
-        if op.template.is_empty() {
-            skipped.push(skip(
-                "its path is the API root itself, which a template (relative to /api/atlas/v2, \
-                 starting with `/`) cannot name without a trailing slash"
-                    .to_string(),
-            ));
-            continue;
-        }
         let live = op.live_versions(as_of);
         if live.is_empty() {
             skipped.push(skip(format!(
@@ -166,14 +147,35 @@ pub fn plan(models: &mut Models, ops: &[Operation], as_of: &str) -> Plan {
     models.box_cycles();
     let usage = usage(models, &endpoints);
     Plan {
+        as_of: as_of.to_string(),
         endpoints,
         skipped,
         usage,
     }
 }
 
-// codegen: `orgId`/`groupId`/`clientId` path values become `OrgId`/`GroupId`/`ClientId`
-// (and their `pattern(...)` goes) once the runtime has the id types (issue 11, point 7).
+/// The runtime's id types and the pattern each carries: a string parameter with exactly
+/// this pattern becomes the type (named after the parameter where one is, `ObjectId`
+/// otherwise), and the pattern goes from the declaration.
+pub const ID_TYPES: &[(&str, &str, &str)] = &[
+    ("orgId", "OrgId", "^([a-f0-9]{24})$"),
+    ("groupId", "GroupId", "^([a-f0-9]{24})$"),
+    ("clientId", "ClientId", r"^mdb_sa_id_[a-fA-F\d]{24}$"),
+];
+pub const OBJECT_ID_PATTERN: &str = "^([a-f0-9]{24})$";
+
+/// The id type for a parameter, if its rules are exactly an id type's pattern.
+pub fn id_type(api: &str, ty: &Ty, rules: &Rules) -> Option<&'static str> {
+    let pattern = rules.pattern.as_deref()?;
+    if *ty != Ty::Str || rules.min_len.is_some() || rules.max_len.is_some() {
+        return None;
+    }
+    if let Some((_, name, p)) = ID_TYPES.iter().find(|(n, _, _)| *n == api) {
+        return (pattern == *p).then_some(*name);
+    }
+    (pattern == OBJECT_ID_PATTERN).then_some("ObjectId")
+}
+
 fn param_ty(models: &mut Models, p: &Param, hint: &str) -> Ty {
     let spec_ty = p.schema.get("type").and_then(Value::as_str);
     let format = p.schema.get("format").and_then(Value::as_str);
@@ -225,7 +227,14 @@ fn endpoint(
             _ => "header",
         };
         let rust = unique_field(&mut names, field_name(&p.name), !p.required);
-        let rules = rules_of(spec, &p.schema);
+        let mut rules = rules_of(spec, &p.schema);
+        let ty = match id_type(&p.name, &ty, &rules) {
+            Some(id) => {
+                rules.pattern = None;
+                Ty::Id(id)
+            }
+            None => ty,
+        };
         let encoded = role == "path"
             && rules
                 .pattern

@@ -257,11 +257,4 @@ impl Operation {
             .filter(|v| v.sunset.as_deref().is_none_or(|s| s > as_of))
             .collect()
     }
-
-    /// Whether every version answers something other than JSON.
-    pub fn is_non_json(&self) -> bool {
-        self.versions
-            .iter()
-            .any(|v| v.formats.iter().any(|f| f != "json"))
-    }
 }

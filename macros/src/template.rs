@@ -12,7 +12,8 @@ pub enum Piece {
     Placeholder(String),
 }
 
-/// Parses `template`, returning its pieces and every problem found.
+/// Parses `template`, returning its pieces and every problem found. The empty template
+/// names the API root itself (`GET /api/atlas/v2`, the system status).
 pub fn parse(template: &str) -> (Vec<Piece>, Vec<String>) {
     let mut pieces = Vec::new();
     let mut problems = Vec::new();
@@ -23,10 +24,14 @@ pub fn parse(template: &str) -> (Vec<Piece>, Vec<String>) {
     {
         problems.push(format!(
             "the path template is relative to {API_PREFIX}, which the client adds to every path: \
-             write \"{}\"",
-            if rest.is_empty() { "/" } else { rest }
+             write {}",
+            if rest.is_empty() {
+                "\"\" (the empty template names the API root)".to_string()
+            } else {
+                format!("{rest:?}")
+            }
         ));
-    } else if !template.starts_with('/') {
+    } else if !template.starts_with('/') && !template.is_empty() {
         problems.push(format!(
             "the path template must start with `/` (it is relative to /api/atlas/v2): write \"/{}\"",
             template.trim_start_matches('/')

@@ -40,6 +40,7 @@
 //! | [`user_crate`] | a user's own crate (`tests/user-crate`) declares six other tags' operations (download, CSV, PATCH leave/set/clear, encoded DELETE, array body) and sends them to Prism | Prism, spec (one test) |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
 
+mod codegen_equivalence;
 mod concurrency;
 mod config;
 mod conformance;
@@ -52,11 +53,13 @@ mod encoding;
 mod extension;
 mod fault_matrix;
 mod fleet;
+mod generated_models;
 mod hostile;
 mod id_types;
 mod metadata;
 mod no_secrets;
 mod oauth;
+mod operations_table;
 mod patch_bodies;
 mod peers_auth;
 mod peers_smoke;

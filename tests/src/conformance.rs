@@ -18,7 +18,8 @@
 //!   the pattern of each item;
 //! - the request body: present or not; an array body is one `#[atlas(body)]` field
 //!   ([`BodyKind::Whole`]); for an object body declared member by member, the schema's
-//!   `required` properties are required body members with the same API names, every
+//!   `required` properties (but the read-only ones, which Atlas fills and a request never
+//!   sends) are required body members with the same API names, every
 //!   declared member is a property of the schema, and each member's rules are the
 //!   property's.
 //!
@@ -148,6 +149,41 @@ pub fn operations(spec: &Value) -> Vec<SpecOperation> {
     out
 }
 
+/// Whether every version of `op` has an `x-sunset` on or before `as_of` (`YYYY-MM-DD`):
+/// the official CLI leaves exactly these out, and so does the SDK.
+pub fn sunset_before(spec: &Value, op: &SpecOperation, as_of: &str) -> bool {
+    let Some(node) = spec
+        .get("paths")
+        .and_then(|p| p.get(&op.path))
+        .and_then(|item| item.get(op.method.to_ascii_lowercase()))
+    else {
+        return false;
+    };
+    let mut any = false;
+    let mut all = true;
+    if let Some(responses) = node.get("responses").and_then(Value::as_object) {
+        for (status, response) in responses {
+            if !status.starts_with('2') {
+                continue;
+            }
+            let Some(content) = resolve_all(spec, response)
+                .get("content")
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            for media in content.values() {
+                any = true;
+                match media.get("x-sunset").and_then(Value::as_str) {
+                    Some(date) if date <= as_of => {}
+                    _ => all = false,
+                }
+            }
+        }
+    }
+    any && all
+}
+
 /// How much of the spec a set of declared endpoints covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
@@ -268,6 +304,13 @@ fn is_date(v: &str) -> bool {
             4 | 7 => *c == b'-',
             _ => c.is_ascii_digit(),
         })
+}
+
+/// The `type` of a schema, after its `$ref`s.
+fn schema_type<'a>(spec: &'a Value, schema: &'a Value) -> Option<&'a str> {
+    resolve_all(spec, schema)
+        .get("type")
+        .and_then(Value::as_str)
 }
 
 /// Follows local `$ref`s until a node without one (at most 32, against cycles).
@@ -472,7 +515,19 @@ impl Reviewer<'_> {
                 continue;
             };
             let spec_required = sp.get("required").and_then(Value::as_bool) == Some(true);
-            if spec_required != p.required {
+            let spec_array = sp
+                .get("schema")
+                .and_then(|s| s.get("type"))
+                .and_then(Value::as_str)
+                == Some("array");
+            if location == Location::Query && spec_array && spec_required && !p.required {
+                // The attribute makes every repeated (`Vec`) query field optional.
+                self.note(format_args!(
+                    "{what} `{}` is required in the spec; the declaration's `Vec` may be empty \
+                     (the attribute cannot require a repeated query parameter)",
+                    p.api_name
+                ));
+            } else if spec_required != p.required {
                 self.diff(format_args!(
                     "{what} `{}` is {} in the spec but {} in the declaration",
                     p.api_name,
@@ -554,6 +609,13 @@ impl Reviewer<'_> {
         let declared: Vec<&'static ParamInfo> = self.info.params_in(Location::Body).collect();
 
         for name in &required {
+            // A read-only member is Atlas's to fill; a request never sends it.
+            if props
+                .get(name.as_str())
+                .is_some_and(|p| get(spec, p, "readOnly") == Some(&Value::Bool(true)))
+            {
+                continue;
+            }
             match declared.iter().find(|p| p.api_name == name) {
                 None => self.diff(format_args!(
                     "the spec's required body member `{name}` is not declared"
@@ -636,6 +698,17 @@ impl Reviewer<'_> {
                     quoted(declared)
                 )),
             },
+            // JSON Schema applies `pattern` to strings only: on a number it constrains
+            // nothing (the spec's log downloads put one on epoch seconds).
+            (Some(s), [])
+                if schema_type(self.spec, schema)
+                    .is_some_and(|t| !matches!(t, "string" | "array")) =>
+            {
+                self.note(format_args!(
+                    "{label}: the spec's pattern `{s}` is on a non-string value, where JSON \
+                     Schema ignores it"
+                ))
+            }
             (Some(s), []) => self.diff(format_args!(
                 "{label}: the spec's pattern `{s}` is not declared"
             )),
@@ -777,10 +850,38 @@ fn collect_object<'a>(
     counts_required: bool,
     depth: usize,
 ) {
+    let mut seen = BTreeSet::new();
+    collect_object_seen(
+        spec,
+        schema,
+        props,
+        required,
+        open,
+        counts_required,
+        depth,
+        &mut seen,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn collect_object_seen<'a>(
+    spec: &'a Value,
+    schema: &'a Value,
+    props: &mut BTreeMap<String, &'a Value>,
+    required: &mut BTreeSet<String>,
+    open: &mut bool,
+    counts_required: bool,
+    depth: usize,
+    seen: &mut BTreeSet<(usize, bool)>,
+) {
     if depth > 16 {
         return;
     }
     let schema = resolve_all(spec, schema);
+    // A discriminated parent and its children refer to each other: visit each once.
+    if !seen.insert((std::ptr::from_ref(schema) as usize, counts_required)) {
+        return;
+    }
     if let Some(p) = schema.get("properties").and_then(Value::as_object) {
         for (name, prop) in p {
             props.entry(name.clone()).or_insert(prop);
@@ -795,13 +896,22 @@ fn collect_object<'a>(
     }
     if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
         for s in all {
-            collect_object(spec, s, props, required, open, counts_required, depth + 1);
+            collect_object_seen(
+                spec,
+                s,
+                props,
+                required,
+                open,
+                counts_required,
+                depth + 1,
+                seen,
+            );
         }
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(variants) = schema.get(key).and_then(Value::as_array) {
             for s in variants {
-                collect_object(spec, s, props, required, open, false, depth + 1);
+                collect_object_seen(spec, s, props, required, open, false, depth + 1, seen);
             }
         }
     }
