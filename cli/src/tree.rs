@@ -122,7 +122,10 @@ pub fn root(ops: &[Op], only_group: Option<&str>) -> Command {
             continue;
         }
         let mut cmd = Command::new(group.to_string())
-            .about(format!("Operations tagged {}", tag_of(ops, group)))
+            .about(match tag_of(ops, group) {
+                Some(tag) => format!("Operations tagged {tag}"),
+                None => "Operations declared without a tag".to_string(),
+            })
             .subcommand_required(true)
             .arg_required_else_help(true);
         for op in ops.iter().filter(|o| o.group == group) {
@@ -183,11 +186,10 @@ pub fn root(ops: &[Op], only_group: Option<&str>) -> Command {
         )
 }
 
-fn tag_of<'a>(ops: &'a [Op], group: &str) -> &'a str {
+fn tag_of(ops: &[Op], group: &str) -> Option<&'static str> {
     ops.iter()
         .find(|o| o.group == group)
         .and_then(|o| o.info.tag)
-        .unwrap_or("with no tag")
 }
 
 /// The GET that shows the state of what `op` changes, for `--watch`: the same template
