@@ -236,6 +236,64 @@ impl Emitter<'_, '_> {
         s
     }
 
+    /// `tests/it/generated_operations.rs`: every generated request type as a type, for
+    /// the tests that need more than its `EndpointInfo` (its typed response).
+    pub fn test_table(&self) -> String {
+        let mut s = String::from(HEADER);
+        s.push_str(
+            "//! Every generated request type by tag, for the tests that drive each one (the\n\
+             //! tests crate builds atlas-endpoints with `full`, previews included).\n\n\
+             #![allow(deprecated)]\n\n\
+             use crate::prism_every_operation::{Operation, operation};\n\
+             use crate::round_trip::{Model, model};\n\n\
+             pub const OPERATIONS: &[&[Operation]] = &[\n",
+        );
+        for tag in self.tags() {
+            let (module, _) = tag_names(&tag);
+            let _ = writeln!(s, "{{\nuse atlas_endpoints::{module}::*;\n&[");
+            for e in self.plan.endpoints.iter().filter(|e| e.op.tag == tag) {
+                let _ = writeln!(s, "operation::<{}>(),", e.type_name);
+            }
+            s.push_str("]\n},\n");
+        }
+        s.push_str("];\n\n");
+        // Every received model that is a component schema, by module.
+        let components = self
+            .models
+            .spec()
+            .get("components")
+            .and_then(|c| c.get("schemas"));
+        let mut by_module: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
+        for (name, usage) in &self.plan.usage {
+            let Some(def) = self.models.types.get(name) else {
+                continue;
+            };
+            if !usage.received || components.and_then(|c| c.get(&def.source)).is_none() {
+                continue;
+            }
+            let module = usage
+                .module_tag()
+                .map_or_else(|| "shared".to_string(), |t| tag_names(t).0);
+            by_module
+                .entry(module)
+                .or_default()
+                .push((def.name.as_str(), def.source.as_str()));
+        }
+        s.push_str(
+            "/// Every received model that is one of the spec's component schemas, with its name there.\n\
+             pub const MODELS: &[&[Model]] = &[\n",
+        );
+        for (module, types) in &by_module {
+            let _ = writeln!(s, "{{\nuse atlas_endpoints::{module}::*;\n&[");
+            for (name, source) in types {
+                let _ = writeln!(s, "model::<{name}>({source:?}),");
+            }
+            s.push_str("]\n},\n");
+        }
+        s.push_str("];\n");
+        s
+    }
+
     fn index(&self, tags: &BTreeSet<String>) -> String {
         let mut s = String::from(HEADER);
         s.push_str(
@@ -501,6 +559,12 @@ impl Emitter<'_, '_> {
             derives.push("serde::Deserialize");
         }
         let _ = writeln!(s, "#[derive({})]", derives.join(", "));
+        if !sent {
+            let _ = writeln!(
+                s,
+                "#[cfg_attr(feature = {SERIALIZE_ALL:?}, derive(serde::Serialize))]"
+            );
+        }
         s.push_str("#[serde(rename_all = \"camelCase\")]\n");
         if !sent {
             s.push_str("#[non_exhaustive]\n");
@@ -544,6 +608,17 @@ impl Emitter<'_, '_> {
             }
             if !serde.is_empty() {
                 let _ = writeln!(s, "#[serde({})]", serde.join(", "));
+            }
+            if !sent && f.ty == Ty::Secret {
+                let _ = writeln!(
+                    s,
+                    "#[cfg_attr(feature = {SERIALIZE_ALL:?}, serde(serialize_with = \"crate::generated::shared::{}\"))]",
+                    if opt {
+                        "expose_optional_secret"
+                    } else {
+                        "expose_secret"
+                    }
+                );
             }
             let mut ty = render_ty(&f.ty);
             if f.boxed {
@@ -606,12 +681,13 @@ impl Emitter<'_, '_> {
             s,
             "other => {name}::Unknown(other.to_string()),\n}}\n}}\n}}\n"
         );
-        if usage.sent {
-            let _ = writeln!(
-                s,
-                "impl serde::Serialize for {name} {{\nfn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\ns.serialize_str(self.as_str())\n}}\n}}\n"
-            );
+        if !usage.sent {
+            let _ = writeln!(s, "#[cfg(feature = {SERIALIZE_ALL:?})]");
         }
+        let _ = writeln!(
+            s,
+            "impl serde::Serialize for {name} {{\nfn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\ns.serialize_str(self.as_str())\n}}\n}}\n"
+        );
         if usage.received {
             let _ = writeln!(
                 s,
@@ -683,7 +759,10 @@ impl Emitter<'_, '_> {
             arms.push((vn, inner));
         }
         s.push_str("/// Any other shape.\nUnknown(serde_json::Value),\n}\n\n");
-        if usage.sent {
+        {
+            if !usage.sent {
+                let _ = writeln!(s, "#[cfg(feature = {SERIALIZE_ALL:?})]");
+            }
             let _ = writeln!(
                 s,
                 "impl serde::Serialize for {name} {{\nfn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\nmatch self {{"
@@ -846,11 +925,19 @@ pub fn features(tags: &BTreeSet<String>, default: &[&str]) -> String {
         .collect();
     let _ = writeln!(s, "full = [{}]", all.join(", "));
     s.push_str("# Operations Atlas serves only as previews.\npreview = []\n");
+    let _ = writeln!(
+        s,
+        "# Every model also `Serialize`, the received-only ones included (the round-trip tests;\n\
+         # caching or re-emitting answers).\n{SERIALIZE_ALL} = []"
+    );
     for t in tags {
         let _ = writeln!(s, "{} = []", tag_names(t).1);
     }
     s
 }
+
+/// The feature that makes every model `Serialize`.
+const SERIALIZE_ALL: &str = "serialize-all";
 
 /// `items` (the unformatted text of one type: its definition and impls), each item behind
 /// the features of the tags that reach it.

@@ -115,6 +115,11 @@ pub fn run(check: bool) -> Result<bool, String> {
         with_features(&manifest, &emit::features(&tags, DEFAULT_TAGS))?,
     ));
 
+    wanted.push((
+        root.join("tests/it/generated_operations.rs"),
+        rustfmt(&root, &emitter.test_table())?,
+    ));
+
     let ops_total = all_ops.len();
     let declared: BTreeSet<&str> = plan
         .endpoints

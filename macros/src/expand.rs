@@ -70,6 +70,7 @@ fn download_method(input: &Input) -> TokenStream {
         /// # Errors
         /// [`Error`](#krate::Error): its variant says how far the call got; a format the
         /// operation does not offer is an `Error::Request`, before any I/O.
+        #[inline]
         #vis fn download(
             &self,
             client: &#krate::__private::Client,
@@ -125,6 +126,7 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
             ///
             /// # Errors
             /// [`Error`](#krate::Error): its variant says how far the call got.
+            #[inline]
             #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#send_output, #krate::__private::Error> {
                 #send_body
             }
@@ -153,6 +155,7 @@ pub fn fallback(input: &Input, model: &Model) -> TokenStream {
 
             /// Not available: the declaration has errors.
             #[allow(unused_variables, clippy::needless_pass_by_ref_mut)]
+            #[inline]
             #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#send_output, #krate::__private::Error> {
                 ::core::unreachable!("#[atlas_endpoint] reported errors for this declaration")
             }
@@ -188,6 +191,7 @@ fn paged(input: &Input, model: &Model) -> TokenStream {
             fn set_page_num(&mut self, page: i32) {
                 self.#page = ::core::option::Option::Some(page);
             }
+            #[inline]
             fn items_per_page(&self) -> ::core::option::Option<i32> {
                 self.#size
             }
@@ -200,12 +204,14 @@ fn paged(input: &Input, model: &Model) -> TokenStream {
             /// Lazily fetches every page, from `pageNum` (default 1), asking for
             /// `itemsPerPage` items (default 500, Atlas's maximum). An error ends the
             /// walk and is yielded after the pages before it.
+            #[inline]
             #vis fn pages<'c>(&self, client: &'c #krate::__private::Client) -> #krate::__private::Pages<'c, Self> {
                 #krate::__private::Pages::new(client, self)
             }
 
             /// Lazily yields every item of every page; an error is yielded after the
             /// items of the pages before it, and ends the walk.
+            #[inline]
             #vis fn items<'c>(&self, client: &'c #krate::__private::Client) -> #krate::__private::Items<'c, Self> {
                 #krate::__private::Items::new(client, self)
             }
@@ -491,6 +497,7 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
         quote!(mut)
     };
     quote! {
+        #[inline]
         fn validate(&self) -> ::core::result::Result<(), #krate::__private::ValidationError> {
             #params
             #segments
@@ -575,6 +582,7 @@ fn write_path(krate: &syn::Path, model: &Model) -> TokenStream {
         quote!(let __segments = self.__atlas_path_segments();)
     };
     quote! {
+        #[inline]
         fn write_path(&self, __path: &mut #krate::__private::PathWriter) {
             #segments
             #(#steps)*
@@ -599,10 +607,12 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
     }
     if location == Location::Query {
         quote! {
+            #[inline]
             fn write_query(&self, __w: &mut #krate::__private::QueryWriter) { #(#steps)* }
         }
     } else {
         quote! {
+            #[inline]
             fn write_headers(&self, __w: &mut #krate::__private::HeaderWriter) {
                 let __params = <Self as #krate::__private::Endpoint>::INFO.params;
                 for (__i, __value) in self.__atlas_header_values() {
@@ -627,6 +637,7 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
             };
             let ident = f.ident;
             quote! {
+                #[inline]
                 fn write_body(&self, __body: &mut #krate::__private::BodyWriter) -> #result {
                     __body.json(&self.#ident)
                 }
@@ -663,6 +674,7 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
                 quote!(#ident: &self.#ident)
             });
             quote! {
+                #[inline]
                 fn write_body(&self, __body: &mut #krate::__private::BodyWriter) -> #result {
                     #[derive(#krate::__private::serde::Serialize)]
                     #[serde(crate = #serde_path, rename_all = "camelCase")]
@@ -710,6 +722,7 @@ fn constructor(input: &Input, model: &Model) -> TokenStream {
         /// chainable setters.
         #[must_use]
         #[allow(clippy::too_many_arguments)]
+        #[inline]
         #vis fn new(#(#params),*) -> Self {
             #build
         }

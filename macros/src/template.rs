@@ -202,7 +202,11 @@ mod tests {
             ]
         );
         assert_eq!(bad("api/atlas/v2/orgs").len(), 1);
-        assert!(bad("/api/atlas/v2")[0].ends_with("write \"/\""));
+        assert!(
+            bad("/api/atlas/v2")[0].ends_with("write \"\" (the empty template names the API root)")
+        );
+        // The empty template is the API root itself (GET /api/atlas/v2).
+        assert_eq!(parse(""), (Vec::new(), Vec::<String>::new()));
         // Only the whole prefix: `/api/atlas/v2x` is some other path.
         assert!(parse("/api/atlas/v2x").1.is_empty());
         assert!(bad("/orgs/{orgId")[0].contains("never closed"));

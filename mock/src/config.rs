@@ -26,6 +26,7 @@ pub(crate) struct Config {
     pub(crate) log_capacity: usize,
     pub(crate) log_body_prefix: usize,
     pub(crate) project_routes_reach_org_accounts: bool,
+    pub(crate) cluster_transition: Duration,
 }
 
 impl Default for Config {
@@ -49,6 +50,7 @@ impl Default for Config {
             log_capacity: 10_000,
             log_body_prefix: 4096,
             project_routes_reach_org_accounts: false,
+            cluster_transition: Duration::from_secs(1),
         }
     }
 }
@@ -218,6 +220,13 @@ impl MockAtlasBuilder {
     /// permissive reading.
     pub fn project_routes_reach_org_accounts(mut self, allow: bool) -> Self {
         self.config.project_routes_reach_org_accounts = allow;
+        self
+    }
+
+    /// How long a cluster stays `CREATING`, `UPDATING` or `DELETING` before it is `IDLE`
+    /// (or gone), on the emulator's clock (default 1 s; Atlas takes minutes).
+    pub fn cluster_transition(mut self, delay: Duration) -> Self {
+        self.config.cluster_transition = clamp(delay);
         self
     }
 

@@ -1,10 +1,11 @@
 //! # atlas-mock
 //!
-//! An embeddable emulator of the MongoDB Atlas Administration API v2 for the **Service
-//! Accounts** family (22 operations, version `2024-08-05`), written from the official
-//! OpenAPI spec for tests: real HTTP on 127.0.0.1, real OAuth 2.0 client credentials and
-//! HTTP Digest, versioned media types, Atlas's errors, pagination and rate limits, plus
-//! fault injection and a log of every request.
+//! An embeddable emulator of the MongoDB Atlas Administration API v2, written from the
+//! official OpenAPI spec for tests: real HTTP on 127.0.0.1, real OAuth 2.0 client
+//! credentials and HTTP Digest, versioned media types, Atlas's errors, pagination and
+//! rate limits, plus fault injection and a log of every request. **Every operation of
+//! the spec** (540) is routed and validated; the families automation touches most keep
+//! state (below), and every other operation answers a schema-valid example.
 //!
 //! It shares no code with the SDK it tests (`atlas-runtime`, `atlas-endpoints`): the two
 //! sides of the wire are written separately, so a misreading of the spec in one shows up
@@ -58,9 +59,50 @@
 //! `atlas_runtime::Client::builder().base_url(mock.url()).credentials(Credentials::service_account(mock.client_id(), mock.client_secret()))`
 //! (or `Credentials::api_key(mock.public_api_key(), mock.private_api_key())` for Digest).
 //!
+//! ## The whole API
+//!
+//! Routing and validation come from tables generated from the spec (`mock/src/spec`,
+//! by `atlas-mock-gen`; checked in, so the spec is not needed at run time): path
+//! templates and methods (404, 405 with `Allow`), credentials (401; only
+//! `listControlPlaneIpAddresses` is open), each operation's own versions (406
+//! `INVALID_VERSION_DATE` names them; `preview`, `+gzip` and `+csv` media types where
+//! the spec has them), path patterns, the organization or project (404) and roles
+//! (403), query bounds and enums, the body's media type (415), and its required members
+//! and member types (400). Then:
+//!
+//! - **Stateful families**, with Atlas's semantics (create → get → list with pagination →
+//!   update → delete, 404 after, 409 on duplicates, ids in Atlas's format):
+//!   organizations (read: `listOrgs`, `getOrg`, `getOrgGroups`), projects (`/groups`,
+//!   by id and by name), clusters (`stateName` `CREATING` → `IDLE` after
+//!   [`MockAtlasBuilder::cluster_transition`], `UPDATING` after a change, `paused` to
+//!   pause and resume, `DELETING` → gone), database users, the project IP access list
+//!   (an entry added again gets the new comment, as in Atlas), and service accounts
+//!   (below).
+//! - **Every other operation** answers its success status with a minimal schema-valid
+//!   document (required members, plus members whose example in the spec is valid),
+//!   marked `X-Atlas-Mock: example`; log downloads get an empty gzip file. A version
+//!   with a sunset date answers with a `Sunset` header.
+//! - **Scripts**: [`MockAtlas::on`] lets a test answer any operation itself, after the
+//!   emulator has authenticated and validated the request:
+//!
+//! ```
+//! use atlas_mock::{MockAtlas, ScriptedRequest, ScriptedResponse};
+//! use serde_json::json;
+//!
+//! let mock = MockAtlas::start();
+//! mock.on("GET /groups/{groupId}/clusters/{clusterName}/processArgs", |req: &ScriptedRequest| {
+//!     assert_eq!(req.path_param("clusterName"), Some("c0"));
+//!     ScriptedResponse::json(200, json!({"javascriptEnabled": false}))
+//! })?;
+//! mock.on("getGroupMaintenanceWindow", |_req: &ScriptedRequest| {
+//!     ScriptedResponse::error(503, "SERVICE_UNAVAILABLE", "maintenance")
+//! })?;
+//! # Ok::<(), atlas_mock::ScriptError>(())
+//! ```
+//!
 //! ## What it does as Atlas does
 //!
-//! - The 22 operations at organization level (`/api/atlas/v2/orgs/{orgId}/serviceAccounts…`)
+//! - The 22 Service Accounts operations at organization level (`/api/atlas/v2/orgs/{orgId}/serviceAccounts…`)
 //!   and project level (`/api/atlas/v2/groups/{groupId}/serviceAccounts…`), with the spec's
 //!   schemas, statuses, and input checks (path patterns, lengths counted in UTF-16 units,
 //!   the `\p{L}\p{N}` name pattern, role enums, access-list addresses). A secret's
@@ -136,18 +178,20 @@
 //! | 400 | `INVALID_JSON` | the body is not JSON, is empty, or is not the expected object/array |
 //! | 400 | `MISSING_ATTRIBUTE` | a required body field is absent or `null` |
 //! | 400 | `INVALID_ATTRIBUTE` | an unknown body field, or a field of the wrong JSON type |
-//! | 400 | `INVALID_ENUM_VALUE` | a role that does not exist |
+//! | 400 | `INVALID_ENUM_VALUE` | a role, or a query value, that is not one of the spec's values |
 //! | 400 | `VALIDATION_ERROR` | a constraint of the spec (length, pattern, range, items, address syntax, pagination), with `badRequestDetail` |
 //! | 400 | `INVALID_ORG_ID`, `INVALID_GROUP_ID` | a malformed `orgId`/`groupId` path value |
 //! | 400 | `MALFORMED_REQUEST` | a query string or body framing that cannot be parsed, an HTTP/1.1 request without exactly one `Host` |
 //! | 401 | `UNAUTHORIZED` | no, wrong, expired or revoked credentials (with Digest challenges) |
 //! | 403 | `USER_UNAUTHORIZED` | authenticated, but the roles do not allow the operation |
-//! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND` | an unknown id |
+//! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `GROUP_NAME_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND`, `CLUSTER_NOT_FOUND`, `USERNAME_NOT_FOUND`, `ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND` | an unknown id or name |
 //! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret or access-list entry |
 //! | 405 | `METHOD_NOT_ALLOWED` | a known path with another method (with `Allow`) |
-//! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` |
+//! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` (outside Service Accounts, `detail` and `parameters` name the supported versions) |
 //! | 408 | `REQUEST_TIMEOUT` | a body that did not arrive within the request read timeout |
-//! | 409 | `DUPLICATE_ACCESS_LIST_ENTRY` | an access-list entry that exists or is repeated |
+//! | 409 | `DUPLICATE_ACCESS_LIST_ENTRY` | a service account's access-list entry that exists or is repeated |
+//! | 409 | `GROUP_ALREADY_EXISTS`, `DUPLICATE_CLUSTER_NAME`, `USER_ALREADY_EXISTS` | a project, cluster or database user name taken |
+//! | 409 | `CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS` | deleting a project that has clusters |
 //! | 413 | `REQUEST_TOO_LARGE` | a body over 8 MiB |
 //! | 415 | `UNSUPPORTED_MEDIA_TYPE` | a body without the operation's versioned `Content-Type` |
 //! | 429 | `RATE_LIMITED` | the optional token bucket is empty (with `Retry-After`) |
@@ -261,7 +305,10 @@ mod ids;
 mod log;
 mod pagination;
 mod ratelimit;
+mod resources;
+mod script;
 mod server;
+mod spec;
 mod state;
 mod store;
 mod url;
@@ -277,6 +324,7 @@ use std::time::Duration;
 pub use config::MockAtlasBuilder;
 pub use faults::{Fault, FaultKind, PathMatch};
 pub use log::RecordedRequest;
+pub use script::{ScriptError, ScriptedRequest, ScriptedResponse};
 pub use store::{ProjectAssignment, SecretInfo, ServiceAccountCredentials, ServiceAccountInfo};
 
 use config::Config;
@@ -503,12 +551,42 @@ impl MockAtlas {
 
     /// Creates another project in the seeded organization; returns its id.
     pub fn add_project(&self) -> String {
-        let id = ids::object_id();
-        lock(&self.shared.store).groups.push(Group {
-            id: id.clone(),
-            org_id: self.seed.org_id.clone(),
-        });
+        let mut store = lock(&self.shared.store);
+        let name = format!("project-{}", store.groups.len());
+        let group = Group::new(&self.seed.org_id, &name, self.shared.clock.now());
+        let id = group.id.clone();
+        store.groups.push(group);
         id
+    }
+
+    /// Scripts the answer of one operation, named by its operationId
+    /// (`"getGroupClusterAdvancedConfiguration"`) or by method and path template
+    /// (`"GET /groups/{groupId}/clusters/{clusterName}/processArgs"`). Requests are
+    /// still authenticated, routed and validated; then `handler` answers instead of the
+    /// emulator's state or the spec's example. It replaces an earlier script of the same
+    /// operation, and runs on a server thread without any lock held (it may call the
+    /// emulator).
+    pub fn on<F>(&self, operation: &str, handler: F) -> Result<(), ScriptError>
+    where
+        F: Fn(&ScriptedRequest) -> ScriptedResponse + Send + Sync + 'static,
+    {
+        let index = spec::lookup(operation)
+            .ok_or_else(|| ScriptError::UnknownOperation(operation.to_owned()))?;
+        self.shared.scripts.set(index, Arc::new(handler));
+        Ok(())
+    }
+
+    /// Removes the script of one operation (see [`on`](Self::on)).
+    pub fn remove_script(&self, operation: &str) -> Result<(), ScriptError> {
+        let index = spec::lookup(operation)
+            .ok_or_else(|| ScriptError::UnknownOperation(operation.to_owned()))?;
+        self.shared.scripts.remove(index);
+        Ok(())
+    }
+
+    /// Removes every script.
+    pub fn clear_scripts(&self) {
+        self.shared.scripts.clear();
     }
 
     /// Moves the emulator's clock forward: tokens, secrets, nonces and rate-limit windows
@@ -528,13 +606,14 @@ fn seed(shared: &Shared) -> Seed {
     let now = shared.clock.now();
     let config = &shared.config;
     let org_id = ids::object_id();
-    let project_id = ids::object_id();
     let mut store = lock(&shared.store);
-    store.orgs.push(Org { id: org_id.clone() });
-    store.groups.push(Group {
-        id: project_id.clone(),
-        org_id: org_id.clone(),
+    store.orgs.push(Org {
+        id: org_id.clone(),
+        name: "atlas-mock-organization".to_owned(),
     });
+    let group = Group::new(&org_id, "atlas-mock-project", now);
+    let project_id = group.id.clone();
+    store.groups.push(group);
     let lifetime = config
         .secret_hour
         .checked_mul(config.owner_secret_hours)

@@ -24,6 +24,7 @@ Options:
   --no-token-limit         switch off the token endpoint's 10 requests a minute
   --no-failed-token-limit  switch off the 10 failed token requests a minute per address
   --plain-json-bodies      accept request bodies sent as application/json
+  --cluster-transition SECS  how long a cluster is CREATING, UPDATING or DELETING (default 1)
   -h, --help               this text
 ";
 
@@ -56,6 +57,7 @@ fn builder_from_args() -> Result<Option<atlas_mock::MockAtlasBuilder>, String> {
             }
             "--token-lifetime" => builder.token_lifetime(parse_secs(&flag, value())?),
             "--nonce-lifetime" => builder.nonce_lifetime(parse_secs(&flag, value())?),
+            "--cluster-transition" => builder.cluster_transition(parse_secs(&flag, value())?),
             "--rate-limit" => {
                 let v = value().ok_or("--rate-limit needs CAPACITY/RATE")?;
                 let parsed = v.split_once('/').and_then(|(c, r)| {

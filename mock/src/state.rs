@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::faults::FaultSet;
 use crate::log::RequestLog;
 use crate::ratelimit::{SlidingWindow, TokenBucket};
+use crate::script::Scripts;
 use crate::store::Store;
 
 /// The emulator's shared state.
@@ -26,6 +27,8 @@ pub(crate) struct Shared {
     /// Requests that reached the token endpoint, however they were answered (the log is
     /// capped; this is not).
     pub(crate) token_requests: AtomicUsize,
+    /// Answers scripted by the test, by operation.
+    pub(crate) scripts: Scripts,
 }
 
 /// Locks a mutex, ignoring poisoning: every critical section leaves the data consistent
@@ -54,6 +57,7 @@ impl Shared {
             faults: Mutex::new(FaultSet::default()),
             log: Mutex::new(RequestLog::new(config.log_capacity)),
             token_requests: AtomicUsize::new(0),
+            scripts: Scripts::default(),
             config,
         }
     }

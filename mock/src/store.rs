@@ -17,6 +17,7 @@ use crate::validation::{cidr_contains, cidr_string};
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
     pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 /// A project (a "group" in the API).
@@ -24,6 +25,22 @@ pub(crate) struct Org {
 pub(crate) struct Group {
     pub(crate) id: String,
     pub(crate) org_id: String,
+    pub(crate) name: String,
+    pub(crate) created: SystemTime,
+    /// `tags`, as sent (an array of `{key, value}`).
+    pub(crate) tags: Vec<serde_json::Value>,
+}
+
+impl Group {
+    pub(crate) fn new(org_id: &str, name: &str, now: SystemTime) -> Group {
+        Group {
+            id: ids::object_id(),
+            org_id: org_id.to_owned(),
+            name: name.to_owned(),
+            created: now,
+            tags: Vec::new(),
+        }
+    }
 }
 
 /// A service account secret, hashed.
@@ -142,6 +159,8 @@ pub(crate) struct Store {
     pub(crate) groups: Vec<Group>,
     pub(crate) accounts: Vec<Account>,
     pub(crate) api_keys: Vec<ApiKey>,
+    /// Clusters, database users and IP access lists of the projects.
+    pub(crate) resources: crate::resources::Resources,
     pub(crate) tokens: HashMap<String, Token>,
     /// The token endpoint's window for granted requests, per source address and client
     /// id, when enabled.
@@ -161,6 +180,7 @@ impl Store {
             groups: Vec::new(),
             accounts: Vec::new(),
             api_keys: Vec::new(),
+            resources: crate::resources::Resources::default(),
             tokens: HashMap::new(),
             token_window,
             failed_token_window,

@@ -72,6 +72,19 @@ impl Query {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of a parameter, in order.
+    pub(crate) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The decoded pairs, in order.
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     /// A boolean parameter read as Java's `Boolean.valueOf` does: `true` in any case is
     /// true, anything else false; absent is `default`.
     pub(crate) fn flag(&self, name: &str, default: bool) -> bool {

@@ -39,7 +39,7 @@ enum Asked<'a> {
 }
 
 /// `YYYY-MM-DD`, a real calendar date.
-fn is_date(s: &str) -> bool {
+pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

@@ -16,7 +16,7 @@ use crate::transport::{Body, Exchange, StreamingExchange};
 pub(crate) enum Authenticator {
     None,
     Bearer(http::HeaderValue),
-    OAuth(TokenManager),
+    OAuth(Box<TokenManager>),
     Digest(DigestSession),
 }
 
@@ -24,12 +24,14 @@ impl Authenticator {
     /// Sends a copy of `request` with credentials, and a second copy once where a 401
     /// means "refresh". The caller keeps `request` for its own retries, so each attempt
     /// copies the body exactly once. `transport` sends the call (its answer streams);
-    /// `tokens` sends token requests (their answers are read whole).
+    /// `tokens` sends token requests (their answers are read whole); getting a token is
+    /// over by `deadline`.
     pub(crate) fn send(
         &self,
         request: &http::Request<Vec<u8>>,
         transport: StreamingExchange,
         tokens_via: Exchange,
+        deadline: std::time::Instant,
     ) -> Result<http::Response<Body>, Error> {
         match self {
             Authenticator::None => transport(copy_request(request)),
@@ -40,14 +42,14 @@ impl Authenticator {
                 transport(copy)
             }
             Authenticator::OAuth(tokens) => {
-                let token = tokens.token(tokens_via)?;
+                let token = tokens.token(tokens_via, deadline)?;
                 let first = transport(with_bearer(copy_request(request), &token)?)?;
                 if first.status() != http::StatusCode::UNAUTHORIZED {
                     return Ok(first);
                 }
                 log::debug!("401 with a cached access token: fetching a new one, retrying once");
                 tokens.discard(&token);
-                let token = tokens.token(tokens_via)?;
+                let token = tokens.token(tokens_via, deadline)?;
                 transport(with_bearer(copy_request(request), &token)?)
             }
             Authenticator::Digest(session) => {

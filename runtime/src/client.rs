@@ -10,7 +10,7 @@ use crate::credentials::{Credentials, bearer_header};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::format::Download;
-use crate::oauth::{DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenManager, TokenStore};
+use crate::oauth::{DEFAULT_REFRESH_MARGIN, TokenManager, TokenStore};
 use crate::options::RequestOptions;
 use crate::redact::Scrubber;
 use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
@@ -335,12 +335,12 @@ impl Client {
         request: &http::Request<Vec<u8>>,
         deadlines: &Deadlines,
     ) -> Result<http::Response<Body>, Error> {
-        let response =
-            self.inner
-                .auth
-                .send(request, &|r| self.roundtrip_streaming(r, deadlines), &|r| {
-                    self.roundtrip(r, deadlines)
-                })?;
+        let response = self.inner.auth.send(
+            request,
+            &|r| self.roundtrip_streaming(r, deadlines),
+            &|r| self.roundtrip(r, deadlines),
+            deadlines.end,
+        )?;
         log::debug!("answered {}", response.status().as_u16());
         Ok(response)
     }
@@ -596,7 +596,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Where access tokens are kept; default a [`MemoryTokenStore`] per client. Share
+    /// Where access tokens are kept; default a [`MemoryTokenStore`](crate::MemoryTokenStore) per client. Share
     /// one store among clients, or implement [`TokenStore`] over shared storage, to reuse
     /// one token across processes.
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
@@ -743,17 +743,15 @@ impl ClientBuilder {
             Credentials::ServiceAccount {
                 client_id,
                 client_secret,
-            } => Authenticator::OAuth(TokenManager::new(
+            } => Authenticator::OAuth(Box::new(TokenManager::new(
                 client_id.clone(),
                 client_secret.clone(),
                 token_url,
                 revoke_url,
                 user_agent.clone(),
                 self.refresh_margin,
-                self.token_store
-                    .clone()
-                    .unwrap_or_else(|| Arc::new(MemoryTokenStore::default())),
-            )),
+                self.token_store.clone(),
+            ))),
             Credentials::ApiKey {
                 public_key,
                 private_key,

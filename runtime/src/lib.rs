@@ -135,8 +135,8 @@ pub use request::{
 pub use response::{Response, decode, decode_response, parse_retry_after};
 pub use retry::{Attempt, RetryPolicy};
 pub use store::{
-    DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder, Lease, LeaseGuard, StoreError,
-    TokenKey,
+    DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder, Lease, LeaseGuard,
+    REFUSED_SHARED_FOR, SharedFailure, StoreError, TokenKey,
 };
 #[cfg(feature = "redis")]
 pub use store::{RedisTokenStore, RedisTokenStoreBuilder};

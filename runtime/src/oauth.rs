@@ -14,8 +14,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::error::{AuthError, AuthErrorKind, Error};
+use crate::redact::Scrubber;
 use crate::response::{parse_retry_after, redacted_excerpt};
-use crate::store::{Lease, LeaseGuard, TokenKey};
+use crate::store::bounded::Bounded;
+use crate::store::{Lease, LeaseGuard, SharedFailure, TokenKey};
 use crate::transport::Exchange as Sender;
 
 /// Default time before expiry at which a token is replaced.
@@ -31,6 +33,13 @@ const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// How long one [`TokenStore::lease`] call may wait before the store is read again.
 const LEASE_POLL: Duration = Duration::from_millis(50);
+
+/// The longest one store operation may take, whatever time the call has left: past it
+/// the client goes on without the store.
+const STORE_CALL_CAP: Duration = Duration::from_secs(2);
+
+/// The longest a client waits for another process's token, whatever the store asks.
+const LEASE_WAIT_CAP: Duration = Duration::from_secs(60);
 
 /// How many earlier tokens are remembered for scrubbing errors.
 const REMEMBERED_TOKENS: usize = 4;
@@ -105,8 +114,17 @@ impl fmt::Debug for AccessToken {
 /// The client calls the `_for` methods and [`lease`](TokenStore::lease), with a
 /// [`TokenKey`] naming the token endpoint as well as the client id; their defaults call
 /// the three required methods with the client id alone, so a store written for those keeps
-/// working. Every method should return in bounded time: the client bounds its own waits
-/// ([`lease_wait`](TokenStore::lease_wait)), not a method that blocks for ever.
+/// working.
+///
+/// The client never trusts a store to return. It calls a shared store (any store but its
+/// own default) on threads of its own and waits for each operation at most 2 s and at
+/// most half of what is left of the call's time (its timeout, capped by the retry budget);
+/// the wait for another process's token is bounded the same way, by
+/// [`lease_wait`](TokenStore::lease_wait) and at most 60 s. A method that panics (logged
+/// at `warn`; the store is then left alone for 5 s) or runs past its bound is given up:
+/// the client goes on with the token it last had, or fetches its own, and does not call
+/// the store again until the abandoned call returns. So a store that panics or hangs
+/// costs a call at most that bound, and later calls nothing.
 pub trait TokenStore: Send + Sync {
     /// The token held for `client_id`, if any (fresh or not).
     fn load(&self, client_id: &str) -> Option<AccessToken>;
@@ -147,6 +165,22 @@ pub trait TokenStore: Send + Sync {
     /// asking Atlas itself. Default: zero (nobody else fetches for this store).
     fn lease_wait(&self) -> Duration {
         Duration::ZERO
+    }
+
+    /// Records that `key`'s token request failed in a way every process would see too
+    /// (refused credentials, a 429), so that processes waiting for the lease holder's
+    /// token, and those starting meanwhile, fail at once with its error until
+    /// [`SharedFailure::until`] instead of asking Atlas in turn. A later
+    /// [`save_for`](Self::save_for) should forget it. Default: nothing is shared.
+    fn save_failure(&self, key: &TokenKey, failure: &SharedFailure) {
+        let _ = (key, failure);
+    }
+
+    /// The failure recorded for `key`, if any; the client ignores one that has expired.
+    /// Default: none.
+    fn load_failure(&self, key: &TokenKey) -> Option<SharedFailure> {
+        let _ = key;
+        None
     }
 }
 
@@ -198,6 +232,12 @@ pub(crate) struct TokenManager {
     user_agent: String,
     margin: Duration,
     store: Arc<dyn TokenStore>,
+    /// How the store is called: bounded, on threads of the client's own, unless it is
+    /// the client's own memory store.
+    calls: Bounded,
+    /// The token this process last fetched or read: what it goes on with while the store
+    /// does not answer.
+    local: Mutex<Option<AccessToken>>,
     flight: Mutex<Flight>,
     landed: Condvar,
     /// The last tokens obtained, newest last: what an error could echo.
@@ -229,7 +269,23 @@ struct TokenErrorResponse {
     error_description: Option<String>,
 }
 
+/// When the store's part of a call must be over: half the time left to `deadline`, the
+/// other half being for the token request and the call itself.
+fn store_end(deadline: Instant) -> Instant {
+    let now = Instant::now();
+    now + deadline.saturating_duration_since(now) / 2
+}
+
+/// The bound of one store operation that must be over by `until`.
+fn bound(until: Instant) -> Duration {
+    until
+        .saturating_duration_since(Instant::now())
+        .min(STORE_CALL_CAP)
+}
+
 impl TokenManager {
+    /// `store` is `None` for the client's own memory store, which is called inline: it
+    /// can neither block nor panic.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         client_id: String,
@@ -238,8 +294,15 @@ impl TokenManager {
         revoke_url: String,
         user_agent: String,
         margin: Duration,
-        store: Arc<dyn TokenStore>,
+        store: Option<Arc<dyn TokenStore>>,
     ) -> Self {
+        let (store, calls) = match store {
+            Some(s) => (s, Bounded::isolated()),
+            None => (
+                Arc::new(MemoryTokenStore::default()) as Arc<dyn TokenStore>,
+                Bounded::inline(),
+            ),
+        };
         TokenManager {
             key: TokenKey::new(token_url.clone(), client_id.clone()),
             client_id,
@@ -249,6 +312,8 @@ impl TokenManager {
             user_agent,
             margin,
             store,
+            calls,
+            local: Mutex::new(None),
             flight: Mutex::new(Flight::default()),
             landed: Condvar::new(),
             recent: Mutex::new(Vec::new()),
@@ -262,7 +327,7 @@ impl TokenManager {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        if let Some(t) = self.store.load_for(&self.key) {
+        if let Some(t) = self.load(Instant::now() + STORE_CALL_CAP) {
             known.push(t.value);
         }
         known
@@ -276,51 +341,146 @@ impl TokenManager {
         recent.push(token.value.clone());
     }
 
-    /// A token with more than the refresh margin to live, fetching one if needed.
+    fn local(&self) -> std::sync::MutexGuard<'_, Option<AccessToken>> {
+        self.local.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The stored token, read within `until`; the one this process last had when the
+    /// store does not answer in time (or panics).
+    fn load(&self, until: Instant) -> Option<AccessToken> {
+        let (store, key) = (self.store.clone(), self.key.clone());
+        match self
+            .calls
+            .run("load", bound(until), move || store.load_for(&key))
+        {
+            Ok(found) => {
+                if self.calls.isolates()
+                    && let Some(t) = &found
+                {
+                    *self.local() = Some(t.clone());
+                }
+                found
+            }
+            Err(_) => self.local().clone(),
+        }
+    }
+
+    /// The stored token and failure, read within `until`, as one store call. When the
+    /// store does not answer: this process's own token, and no failure.
+    fn load_both(&self, until: Instant) -> (Option<AccessToken>, Option<SharedFailure>) {
+        let (store, key) = (self.store.clone(), self.key.clone());
+        match self.calls.run("load", bound(until), move || {
+            (store.load_for(&key), store.load_failure(&key))
+        }) {
+            Ok(found) => found,
+            Err(_) => (self.local().clone(), None),
+        }
+    }
+
+    /// Saves `token` or `failure` and then gives the lease back, within half of what is
+    /// left of the call (at most [`STORE_CALL_CAP`]); past that the worker finishes on its
+    /// own and the call goes on.
+    fn publish(
+        &self,
+        token: Option<&AccessToken>,
+        failure: Option<SharedFailure>,
+        guard: Option<LeaseGuard>,
+        deadline: Instant,
+    ) {
+        let (store, key, token) = (self.store.clone(), self.key.clone(), token.cloned());
+        // The guard in a slot: whoever gets to it releases it, the worker or (when the
+        // store is not called at all) a thread of its own, never this caller.
+        let slot = Arc::new(Mutex::new(guard));
+        let job_slot = slot.clone();
+        let _ = self.calls.run("save", bound(store_end(deadline)), move || {
+            if let Some(t) = &token {
+                store.save_for(&key, t);
+            }
+            if let Some(f) = &failure {
+                store.save_failure(&key, f);
+            }
+            drop(
+                job_slot
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take(),
+            );
+        });
+        let left = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(guard) = left {
+            // Released off this thread: a release that hangs or panics is the store's.
+            let _ = std::thread::Builder::new()
+                .name("atlas-token-release".into())
+                .spawn(move || {
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(guard)));
+                });
+        }
+    }
+
+    /// A token with more than the refresh margin to live, fetching one if needed; the
+    /// whole of it over by `deadline`, the store's part by half the time left.
     ///
     /// Concurrent callers share one request; if it fails they all get its error.
-    pub(crate) fn token(&self, send: Sender) -> Result<AccessToken, Error> {
+    pub(crate) fn token(&self, send: Sender, deadline: Instant) -> Result<AccessToken, Error> {
+        let store_end = store_end(deadline);
+        let seen = self
+            .flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .generation;
         // The common case without the flight's lock: a store that does I/O (a file,
         // Redis) is not read under a lock that every thread of the client shares.
-        if let Some(t) = self.fresh_in_store() {
+        if let Some(t) = self.fresh_in_store(store_end) {
             return Ok(t);
         }
         let mut flight = self.flight.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut waited_for = None;
+        // A request that landed since the read above is as good as one waited for.
+        let mut waited_for = Some(seen);
         loop {
-            if let Some(t) = self.fresh_in_store() {
-                return Ok(t);
-            }
             if let Some(generation) = waited_for
                 && flight.generation != generation
-                && let Some(e) = &flight.last_error
             {
-                return Err(Error::Auth(e.clone()));
+                if let Some(e) = &flight.last_error {
+                    return Err(Error::Auth(e.clone()));
+                }
+                if let Some(t) = self.fresh_in_store(store_end) {
+                    return Ok(t);
+                }
             }
             if !flight.in_progress {
                 break;
             }
             waited_for = Some(flight.generation);
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::Auth(AuthError::new(
+                    AuthErrorKind::Unreachable,
+                    None,
+                    "no access token within the call's time: another thread's token request \
+                     is still running"
+                        .into(),
+                )));
+            }
             flight = self
                 .landed
-                .wait(flight)
-                .unwrap_or_else(PoisonError::into_inner);
+                .wait_timeout(flight, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
         flight.in_progress = true;
         drop(flight);
 
-        // Whatever happens next, even a panic in the transport or the store, the flight
-        // lands and waiters wake: the guard's drop does it.
+        // Whatever happens next, even a panic in the transport, the flight lands and
+        // waiters wake: the guard's drop does it.
         let mut landing = Landing {
             manager: self,
             error: Some(AuthError::new(
                 AuthErrorKind::Unreachable,
                 None,
-                "the token request ended abnormally (a panic in the token store or transport)"
-                    .into(),
+                "the token request ended abnormally (a panic in the transport)".into(),
             )),
         };
-        let outcome = self.fetch_shared(send);
+        let outcome = self.fetch_shared(send, deadline, store_end);
         landing.error = match &outcome {
             Err(Error::Auth(e)) => Some(e.clone()),
             Err(other) => Some(AuthError::new(
@@ -335,58 +495,148 @@ impl TokenManager {
     }
 
     /// The stored token, if it has more than the refresh margin to live.
-    fn fresh_in_store(&self) -> Option<AccessToken> {
-        self.store
-            .load_for(&self.key)
-            .filter(|t| t.fresh(self.margin))
+    fn fresh_in_store(&self, until: Instant) -> Option<AccessToken> {
+        self.load(until).filter(|t| t.fresh(self.margin))
     }
 
     /// Fetches a token, unless another process sharing the store saves one first: the
     /// process holding the store's lease asks Atlas, the others poll the store for at
-    /// most [`TokenStore::lease_wait`] and then ask Atlas themselves. A store that cannot
-    /// coordinate never fails the call: this process then fetches its own token.
-    fn fetch_shared(&self, send: Sender) -> Result<AccessToken, Error> {
-        let patience = self.store.lease_wait();
+    /// most [`TokenStore::lease_wait`] (and never past `store_end`, nor
+    /// [`LEASE_WAIT_CAP`]) and then ask Atlas themselves. A failure the holder shares
+    /// ([`SharedFailure`]) is returned at once. A store that cannot coordinate, panics or
+    /// hangs never fails the call: this process then fetches its own token.
+    fn fetch_shared(
+        &self,
+        send: Sender,
+        deadline: Instant,
+        store_end: Instant,
+    ) -> Result<AccessToken, Error> {
+        let store = self.store.clone();
+        let patience = self
+            .calls
+            .run("lease_wait", bound(store_end), move || store.lease_wait())
+            .unwrap_or_default()
+            .min(LEASE_WAIT_CAP);
         let start = Instant::now();
+        let patience_end = (start + patience).min(store_end);
         loop {
-            let slice = patience.saturating_sub(start.elapsed()).min(LEASE_POLL);
+            if Instant::now() >= store_end {
+                log::warn!(
+                    "the token store took half the call's time; asking the token endpoint \
+                     directly"
+                );
+                return self.fetch_alone(send, deadline);
+            }
+            let slice = patience_end
+                .saturating_duration_since(Instant::now())
+                .min(LEASE_POLL);
             let asked = Instant::now();
-            match self.store.lease(&self.key, slice) {
-                Lease::Held(guard) => {
-                    // Another process may have saved one while this one waited.
-                    if let Some(t) = self.fresh_in_store() {
-                        drop(guard);
+            let (store, key) = (self.store.clone(), self.key.clone());
+            let lease = self.calls.run("lease", slice + bound(store_end), move || {
+                store.lease(&key, slice)
+            });
+            match lease {
+                Ok(Lease::Held(guard)) => {
+                    // Another process may have saved a token, or shared a failure, while
+                    // this one waited.
+                    let (token, failure) = self.load_both(store_end);
+                    if let Some(t) = token.filter(|t| t.fresh(self.margin)) {
+                        self.publish(None, None, Some(guard), deadline);
                         return Ok(t);
+                    }
+                    if let Some(f) = failure.filter(SharedFailure::applies) {
+                        self.publish(None, None, Some(guard), deadline);
+                        return Err(Error::Auth(f.to_error()));
                     }
                     let outcome = self.fetch(send);
-                    drop(guard);
+                    match &outcome {
+                        Ok(t) => self.publish(Some(t), None, Some(guard), deadline),
+                        Err(Error::Auth(e)) => {
+                            let shared = SharedFailure::of(&self.scrubbed(e));
+                            self.publish(None, shared, Some(guard), deadline);
+                        }
+                        Err(_) => self.publish(None, None, Some(guard), deadline),
+                    }
                     return outcome;
                 }
-                Lease::Unavailable => return self.fetch(send),
-                Lease::Busy => {
-                    if let Some(t) = self.fresh_in_store() {
+                Ok(Lease::Busy) => {
+                    let (token, failure) = self.load_both(store_end);
+                    if let Some(t) = token.filter(|t| t.fresh(self.margin)) {
                         return Ok(t);
                     }
-                    if start.elapsed() >= patience {
+                    if let Some(f) = failure.filter(SharedFailure::applies) {
+                        return Err(Error::Auth(f.to_error()));
+                    }
+                    if Instant::now() >= patience_end {
                         log::warn!(
                             "no token from the process holding the store's lease after {} ms; \
                              asking the token endpoint directly",
-                            patience.as_millis()
+                            start.elapsed().as_millis()
                         );
-                        return self.fetch(send);
+                        return self.fetch_alone(send, deadline);
                     }
                     // A store that answers Busy at once must not make this a busy loop.
                     if let Some(rest) = slice.checked_sub(asked.elapsed()) {
                         std::thread::sleep(rest);
                     }
                 }
+                // The store cannot coordinate, or did not answer (already logged): the
+                // token this process last had, while fresh, is as good as it gets.
+                Ok(Lease::Unavailable) | Err(_) => {
+                    if let Some(t) = self.local().clone().filter(|t| t.fresh(self.margin)) {
+                        return Ok(t);
+                    }
+                    return self.fetch_alone(send, deadline);
+                }
             }
         }
     }
 
+    /// `error` with every form of the secret (and of recent tokens) removed from its
+    /// message: a token endpoint may echo them, and a shared failure goes where other
+    /// processes, and whoever can read the store, read it.
+    fn scrubbed(&self, error: &AuthError) -> AuthError {
+        let mut scrubber = Scrubber::default();
+        scrubber.add(&self.client_secret);
+        scrubber.add(&SecretString::from(format!(
+            "{}:{}",
+            self.client_id,
+            self.client_secret.expose_secret()
+        )));
+        for token in self
+            .recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            scrubber.add(token);
+        }
+        let mut error = error.clone();
+        scrubber.scrub(&mut error.message);
+        error
+    }
+
+    /// Fetches a token without the lease, and offers it to the store all the same.
+    fn fetch_alone(&self, send: Sender, deadline: Instant) -> Result<AccessToken, Error> {
+        let token = self.fetch(send)?;
+        self.publish(Some(&token), None, None, deadline);
+        Ok(token)
+    }
+
     /// Atlas refused `token`: forget it so the next [`token`](Self::token) fetches anew.
     pub(crate) fn discard(&self, token: &AccessToken) {
-        self.store.discard_for(&self.key, token);
+        self.forget_locally(token);
+        let (store, key, token) = (self.store.clone(), self.key.clone(), token.clone());
+        let _ = self.calls.run("discard", STORE_CALL_CAP, move || {
+            store.discard_for(&key, &token);
+        });
+    }
+
+    fn forget_locally(&self, token: &AccessToken) {
+        let mut local = self.local();
+        if local.as_ref().is_some_and(|t| t.same_as(token)) {
+            *local = None;
+        }
     }
 
     fn basic_auth(&self) -> http::HeaderValue {
@@ -463,7 +713,7 @@ impl TokenManager {
             let expires_at = requested_at.checked_add(lifetime).unwrap_or(requested_at);
             let token = AccessToken::new(parsed.access_token, requested_at, expires_at);
             self.remember(&token);
-            self.store.save_for(&self.key, &token);
+            *self.local() = Some(token.clone());
             log::debug!("obtained an access token valid for {}s", lifetime.as_secs());
             return Ok(token);
         }
@@ -502,9 +752,10 @@ impl TokenManager {
         Err(Error::Auth(error))
     }
 
-    /// Revokes the token held for this client, if any, and forgets it.
+    /// Revokes the token held for this client, if any, and forgets it: in the store too,
+    /// so that no process sharing it sends the revoked token.
     pub(crate) fn revoke(&self, send: Sender) -> Result<(), Error> {
-        let Some(token) = self.store.load_for(&self.key) else {
+        let Some(token) = self.load(Instant::now() + STORE_CALL_CAP) else {
             return Ok(());
         };
         let form = format!(
@@ -517,7 +768,7 @@ impl TokenManager {
         let request = self.form_request(&self.revoke_url, form)?;
         let response = send(request)?;
         let status = response.status().as_u16();
-        self.store.discard_for(&self.key, &token);
+        self.discard(&token);
         if (200..300).contains(&status) {
             log::debug!("revoked the access token");
             Ok(())

@@ -138,7 +138,12 @@ fn a_panicking_token_store_cannot_wedge_the_client() {
     let first = within(Duration::from_secs(10), move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| GetOrg::new(ORG).send(&c)))
     });
-    assert!(first.is_err(), "the store's panic reaches the caller");
+    // The store's panic is caught on the client's store thread: the call succeeds with
+    // the token it fetched (the store is then left alone for a while).
+    assert!(
+        matches!(first, Ok(Ok(_))),
+        "the store's panic does not reach the caller"
+    );
     // Every later call, from any thread, completes.
     let threads: Vec<_> = (0..8)
         .map(|_| {

@@ -88,6 +88,7 @@ pub struct GetGroupDbAccessHistoryProcess {
 
 /// The spec's `MongoDBAccessLogs` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MongoDBAccessLogs {
@@ -113,6 +114,7 @@ pub struct MongoDBAccessLogs {
 
 /// The spec's `MongoDBAccessLogsList` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MongoDBAccessLogsList {

@@ -65,6 +65,7 @@ pub struct GetOrgActivityFeed {
 
 /// The spec's `ActivityFeedLinkResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActivityFeedLinkResponse {

@@ -153,6 +153,7 @@ pub struct GetOrgAiModelApiKey {
 
 /// The spec's `AiModelApiKeyResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AiModelApiKeyResponse {
@@ -177,6 +178,10 @@ pub struct AiModelApiKeyResponse {
     /// `name`: optional.
     pub name: Option<String>,
     /// `secret`: optional, read-only, nullable.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_optional_secret")
+    )]
     pub secret: Option<secrecy::SecretString>,
     /// `status`: optional, read-only.
     pub status: Option<String>,

@@ -160,6 +160,7 @@ pub struct GetOrgAiModelApiRateLimits {
 
 /// The spec's `AiModelRateLimitResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AiModelRateLimitResponse {
@@ -181,6 +182,7 @@ pub struct AiModelRateLimitResponse {
 
 /// The spec's `PaginatedAtlasAiModelRateLimitsResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedAtlasAiModelRateLimitsResponse {

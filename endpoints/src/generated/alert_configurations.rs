@@ -5760,6 +5760,13 @@ impl From<&str> for MatcherFieldView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for MatcherFieldView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for MatcherFieldView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;

@@ -157,6 +157,31 @@ pub enum AlertViewForNdsGroup {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AlertViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AlertViewForNdsGroup::AppServiceAlertView(v) => serde::Serialize::serialize(v, s),
+            AlertViewForNdsGroup::ClusterAlertViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            AlertViewForNdsGroup::HostAlertViewForNdsGroup(v) => serde::Serialize::serialize(v, s),
+            AlertViewForNdsGroup::FlexMetricAlert(v) => serde::Serialize::serialize(v, s),
+            AlertViewForNdsGroup::HostMetricAlert(v) => serde::Serialize::serialize(v, s),
+            AlertViewForNdsGroup::ReplicaSetAlertViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            AlertViewForNdsGroup::StreamProcessorAlertViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            AlertViewForNdsGroup::DefaultAlertViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            AlertViewForNdsGroup::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AlertViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
@@ -199,6 +224,7 @@ impl<'de> serde::Deserialize<'de> for AlertViewForNdsGroup {
 
 /// The spec's `AppServiceAlertView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppServiceAlertView {
@@ -270,6 +296,13 @@ impl From<&str> for AppServiceAlertViewStatus {
             "TRACKING" => AppServiceAlertViewStatus::Tracking,
             other => AppServiceAlertViewStatus::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AppServiceAlertViewStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -361,6 +394,13 @@ impl From<&str> for AppServiceEventTypeViewAlertable {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AppServiceEventTypeViewAlertable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AppServiceEventTypeViewAlertable {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -370,6 +410,7 @@ impl<'de> serde::Deserialize<'de> for AppServiceEventTypeViewAlertable {
 
 /// The spec's `ClusterAlertViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterAlertViewForNdsGroup {
@@ -407,6 +448,7 @@ pub struct ClusterAlertViewForNdsGroup {
 
 /// The spec's `DataMetricAlertView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataMetricAlertView {
@@ -452,6 +494,7 @@ pub struct DataMetricAlertView {
 
 /// The spec's `DefaultAlertViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DefaultAlertViewForNdsGroup {
@@ -1038,6 +1081,13 @@ other => DefaultAlertViewForNdsGroupEventTypeName::Unknown(other.to_string()),
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DefaultAlertViewForNdsGroupEventTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DefaultAlertViewForNdsGroupEventTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1049,6 +1099,7 @@ impl<'de> serde::Deserialize<'de> for DefaultAlertViewForNdsGroupEventTypeName {
 
 /// The spec's `FlexMetricAlert` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexMetricAlert {
@@ -1090,6 +1141,7 @@ pub struct FlexMetricAlert {
 
 /// The spec's `HostAlertViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HostAlertViewForNdsGroup {
@@ -1143,6 +1195,19 @@ pub enum HostMetricAlert {
     NumberMetricAlertView(Box<NumberMetricAlertView>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for HostMetricAlert {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            HostMetricAlert::RawMetricAlertView(v) => serde::Serialize::serialize(v, s),
+            HostMetricAlert::TimeMetricAlertView(v) => serde::Serialize::serialize(v, s),
+            HostMetricAlert::DataMetricAlertView(v) => serde::Serialize::serialize(v, s),
+            HostMetricAlert::NumberMetricAlertView(v) => serde::Serialize::serialize(v, s),
+            HostMetricAlert::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for HostMetricAlert {
@@ -1340,6 +1405,7 @@ impl<'de> serde::Deserialize<'de> for HostMetricAlert {
 
 /// The spec's `HostMetricValue` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HostMetricValue {
@@ -1386,6 +1452,13 @@ impl From<&str> for ListGroupAlertsStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupAlertsStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for ListGroupAlertsStatus {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -1400,6 +1473,7 @@ impl atlas_runtime::ParamText for ListGroupAlertsStatus {
 
 /// The spec's `NumberMetricAlertView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NumberMetricAlertView {
@@ -1445,6 +1519,7 @@ pub struct NumberMetricAlertView {
 
 /// The spec's `RawMetricAlertView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RawMetricAlertView {
@@ -1490,6 +1565,7 @@ pub struct RawMetricAlertView {
 
 /// The spec's `ReplicaSetAlertViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReplicaSetAlertViewForNdsGroup {
@@ -1594,6 +1670,13 @@ impl From<&str> for ReplicaSetEventTypeViewForNdsGroupAlertable {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ReplicaSetEventTypeViewForNdsGroupAlertable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ReplicaSetEventTypeViewForNdsGroupAlertable {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1605,6 +1688,7 @@ impl<'de> serde::Deserialize<'de> for ReplicaSetEventTypeViewForNdsGroupAlertabl
 
 /// The spec's `StreamProcessorAlertViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StreamProcessorAlertViewForNdsGroup {
@@ -1648,6 +1732,7 @@ pub struct StreamProcessorAlertViewForNdsGroup {
 
 /// The spec's `TimeMetricAlertView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimeMetricAlertView {

@@ -774,6 +774,7 @@ pub struct ApiAtlasFTSMappingsViewManual {
 
 /// The spec's `ApiSearchDeploymentEffectiveSpecView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiSearchDeploymentEffectiveSpecView {
@@ -806,6 +807,7 @@ pub struct ApiSearchDeploymentRequestSpecView {
 
 /// The spec's `ApiSearchDeploymentResponseView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiSearchDeploymentResponseView {
@@ -858,6 +860,13 @@ impl From<&str> for ApiSearchDeploymentResponseViewStateName {
             "UPDATING" => ApiSearchDeploymentResponseViewStateName::Updating,
             other => ApiSearchDeploymentResponseViewStateName::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiSearchDeploymentResponseViewStateName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -1427,6 +1436,7 @@ impl serde::Serialize for SearchIndexCreateRequest {
 
 /// The spec's `SearchIndexDefinitionVersion` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchIndexDefinitionVersion {
@@ -1446,6 +1456,17 @@ pub enum SearchIndexResponse {
     VectorSearchIndexResponse(Box<VectorSearchIndexResponse>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for SearchIndexResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SearchIndexResponse::TextSearchIndexResponse(v) => serde::Serialize::serialize(v, s),
+            SearchIndexResponse::VectorSearchIndexResponse(v) => serde::Serialize::serialize(v, s),
+            SearchIndexResponse::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchIndexResponse {
@@ -1640,6 +1661,7 @@ pub struct SearchTypeSets {
 
 /// The spec's `SynonymMappingStatusDetail` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SynonymMappingStatusDetail {
@@ -1661,6 +1683,7 @@ pub struct SynonymSource {
 
 /// The spec's `TextSearchHostStatusDetail` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextSearchHostStatusDetail {
@@ -1727,6 +1750,7 @@ pub struct TextSearchIndexDefinition {
 
 /// The spec's `TextSearchIndexResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextSearchIndexResponse {
@@ -1811,6 +1835,13 @@ impl From<&str> for TextSearchIndexResponseStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for TextSearchIndexResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for TextSearchIndexResponseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1820,6 +1851,7 @@ impl<'de> serde::Deserialize<'de> for TextSearchIndexResponseStatus {
 
 /// The spec's `TextSearchIndexStatusDetail` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextSearchIndexStatusDetail {
@@ -1874,6 +1906,13 @@ impl From<&str> for TextSearchIndexStatusDetailSynonymMappingStatus {
             "READY" => TextSearchIndexStatusDetailSynonymMappingStatus::Ready,
             other => TextSearchIndexStatusDetailSynonymMappingStatus::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for TextSearchIndexStatusDetailSynonymMappingStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -3662,6 +3701,7 @@ impl<'de> serde::Deserialize<'de> for TokenizerwhitespaceType {
 
 /// The spec's `VectorSearchHostStatusDetail` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VectorSearchHostStatusDetail {
@@ -3746,6 +3786,7 @@ pub struct VectorSearchIndexDefinition {
 
 /// The spec's `VectorSearchIndexResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VectorSearchIndexResponse {
@@ -3774,6 +3815,7 @@ pub struct VectorSearchIndexResponse {
 
 /// The spec's `VectorSearchIndexStatusDetail` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VectorSearchIndexStatusDetail {

@@ -51,6 +51,7 @@ pub struct UpdateGroupAuditLog {
 
 /// The spec's `AuditLog` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuditLog {
@@ -98,6 +99,13 @@ impl From<&str> for AuditLogConfigurationType {
             "FILTER_JSON" => AuditLogConfigurationType::FilterJson,
             other => AuditLogConfigurationType::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AuditLogConfigurationType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -48,6 +48,7 @@ pub struct ToggleGroupAwsCustomDns {
 
 /// The spec's `AWSCustomDNSEnabledView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSCustomDNSEnabledView {

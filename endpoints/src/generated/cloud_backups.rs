@@ -1182,6 +1182,7 @@ pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
 
 /// The spec's `ApiAtlasCollectionRestoreCollectionStateResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
@@ -1203,6 +1204,7 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
 
 /// The spec's `ApiAtlasCollectionRestoreIndexStatus` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreIndexStatus {
@@ -1216,6 +1218,7 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
 
 /// The spec's `ApiAtlasCollectionRestoreJobIndexStatus` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobIndexStatus {
@@ -1270,6 +1273,13 @@ impl From<&str> for ApiAtlasCollectionRestoreJobIndexStatusState {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiAtlasCollectionRestoreJobIndexStatusState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ApiAtlasCollectionRestoreJobIndexStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1281,6 +1291,7 @@ impl<'de> serde::Deserialize<'de> for ApiAtlasCollectionRestoreJobIndexStatusSta
 
 /// The spec's `ApiAtlasCollectionRestoreJobResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobResponse {
@@ -1427,6 +1438,13 @@ impl From<&str> for ApiAtlasCollectionRestoreJobResponseState {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiAtlasCollectionRestoreJobResponseState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ApiAtlasCollectionRestoreJobResponseState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1501,6 +1519,7 @@ pub struct ApiAtlasRestoreNamespaceView {
 
 /// The spec's `ApiPrivateDownloadDeliveryUrl` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiPrivateDownloadDeliveryUrl {
@@ -1823,6 +1842,7 @@ impl serde::Serialize for BackupSnapshotRetentionRetentionUnit {
 
 /// The spec's `DataProtectionSettings` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataProtectionSettings {
@@ -1858,6 +1878,7 @@ pub struct DataProtectionSettings {
 
 /// The spec's `DataProtectionSettings20231001` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataProtectionSettings20231001 {
@@ -1932,6 +1953,13 @@ impl From<&str> for DataProtectionSettings20231001State {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DataProtectionSettings20231001State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DataProtectionSettings20231001State {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1991,6 +2019,7 @@ pub struct DiskBackupApiPolicyItem {
 
 /// The spec's `DiskBackupCollectionResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupCollectionResponse {
@@ -2167,6 +2196,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupCopySetting20240805FrequenciesIt
 
 /// The spec's `DiskBackupDatabaseResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupDatabaseResponse {
@@ -2178,6 +2208,7 @@ pub struct DiskBackupDatabaseResponse {
 
 /// The spec's `DiskBackupExportJob` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupExportJob {
@@ -2252,6 +2283,13 @@ impl From<&str> for DiskBackupExportJobState {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DiskBackupExportJobState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DiskBackupExportJobState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -2261,6 +2299,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupExportJobState {
 
 /// The spec's `DiskBackupExportMember` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupExportMember {
@@ -2283,6 +2322,7 @@ pub struct DiskBackupOnDemandCopyPolicyItem {
 
 /// The spec's `DiskBackupReplicaSet` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupReplicaSet {
@@ -2358,6 +2398,13 @@ impl From<&str> for DiskBackupReplicaSetSnapshotType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DiskBackupReplicaSetSnapshotType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DiskBackupReplicaSetSnapshotType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -2406,6 +2453,13 @@ impl From<&str> for DiskBackupReplicaSetStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DiskBackupReplicaSetStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DiskBackupReplicaSetStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -2446,6 +2500,13 @@ impl From<&str> for DiskBackupReplicaSetType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DiskBackupReplicaSetType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DiskBackupReplicaSetType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -2455,6 +2516,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupReplicaSetType {
 
 /// The spec's `DiskBackupRestoreMember` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupRestoreMember {
@@ -2468,6 +2530,7 @@ pub struct DiskBackupRestoreMember {
 
 /// The spec's `DiskBackupShardedClusterSnapshot` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshot {
@@ -2508,6 +2571,7 @@ pub struct DiskBackupShardedClusterSnapshot {
 
 /// The spec's `DiskBackupShardedClusterSnapshotMember` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshotMember {
@@ -2529,6 +2593,19 @@ pub enum DiskBackupSnapshot {
     DiskBackupShardedClusterSnapshot(Box<DiskBackupShardedClusterSnapshot>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DiskBackupSnapshot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DiskBackupSnapshot::DiskBackupReplicaSet(v) => serde::Serialize::serialize(v, s),
+            DiskBackupSnapshot::DiskBackupShardedClusterSnapshot(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            DiskBackupSnapshot::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshot {
@@ -2573,6 +2650,7 @@ pub struct DiskBackupSnapshotAWSExportBucketRequest {
 
 /// The spec's `DiskBackupSnapshotAWSExportBucketResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotAWSExportBucketResponse {
@@ -2616,6 +2694,7 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
 
 /// The spec's `DiskBackupSnapshotAzureExportBucketResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotAzureExportBucketResponse {
@@ -2681,6 +2760,24 @@ pub enum DiskBackupSnapshotExportBucketResponse {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DiskBackupSnapshotExportBucketResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DiskBackupSnapshotExportBucketResponse::DiskBackupSnapshotAWSExportBucketResponse(
+                v,
+            ) => serde::Serialize::serialize(v, s),
+            DiskBackupSnapshotExportBucketResponse::DiskBackupSnapshotAzureExportBucketResponse(
+                v,
+            ) => serde::Serialize::serialize(v, s),
+            DiskBackupSnapshotExportBucketResponse::DiskBackupSnapshotGCPExportBucketResponse(
+                v,
+            ) => serde::Serialize::serialize(v, s),
+            DiskBackupSnapshotExportBucketResponse::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotExportBucketResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
@@ -2715,6 +2812,7 @@ pub struct DiskBackupSnapshotGCPExportBucketRequest {
 
 /// The spec's `DiskBackupSnapshotGCPExportBucketResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotGCPExportBucketResponse {
@@ -2733,6 +2831,7 @@ pub struct DiskBackupSnapshotGCPExportBucketResponse {
 
 /// The spec's `DiskBackupSnapshotRestoreJob` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotRestoreJob {
@@ -2831,6 +2930,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotRestoreJobDeliveryType {
 
 /// The spec's `DiskBackupSnapshotSchedule` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotSchedule {
@@ -2876,6 +2976,7 @@ pub struct DiskBackupSnapshotSchedule {
 
 /// The spec's `DiskBackupSnapshotSchedule20240805` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotSchedule20240805 {
@@ -3002,6 +3103,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupTimeBasedCopyPolicyItemFrequency
 
 /// The spec's `ExportStatus` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportStatus {
@@ -3094,6 +3196,13 @@ impl From<&str> for ListGroupClusterCollectionRestoreJobCollectionsState {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupClusterCollectionRestoreJobCollectionsState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ListGroupClusterCollectionRestoreJobCollectionsState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -3117,6 +3226,7 @@ impl atlas_runtime::ParamText for ListGroupClusterCollectionRestoreJobCollection
 
 /// The spec's `ObjectStoragePrivateEndpointResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ObjectStoragePrivateEndpointResponse {
@@ -3286,6 +3396,7 @@ impl<'de> serde::Deserialize<'de> for ObjectStoragePrivateEndpointResponseRegion
 
 /// The spec's `PaginatedCloudBackupShardedClusterSnapshotView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedCloudBackupShardedClusterSnapshotView {
@@ -3299,6 +3410,7 @@ pub struct PaginatedCloudBackupShardedClusterSnapshotView {
 
 /// The spec's `StateReason` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StateReason {

@@ -227,6 +227,7 @@ pub struct CreateOrgLiveMigrationLinkToken {
 
 /// The spec's `AvailableClustersDeployment` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AvailableClustersDeployment {
@@ -316,6 +317,7 @@ impl serde::Serialize for DestinationHostnameSchemaType {
 
 /// The spec's `LiveImportAvailableProject` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LiveImportAvailableProject {
@@ -331,6 +333,7 @@ pub struct LiveImportAvailableProject {
 
 /// The spec's `LiveImportValidation` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LiveImportValidation {
@@ -384,6 +387,13 @@ impl From<&str> for LiveImportValidationStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for LiveImportValidationStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for LiveImportValidationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -393,6 +403,7 @@ impl<'de> serde::Deserialize<'de> for LiveImportValidationStatus {
 
 /// The spec's `LiveMigrationResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LiveMigrationResponse {
@@ -451,6 +462,13 @@ impl From<&str> for LiveMigrationResponseStatus {
             "EXPIRED" => LiveMigrationResponseStatus::Expired,
             other => LiveMigrationResponseStatus::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for LiveMigrationResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -519,9 +537,14 @@ pub struct Source {
 
 /// The spec's `TargetOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TargetOrg {
     /// `linkToken`: required.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_secret")
+    )]
     pub link_token: secrecy::SecretString,
 }

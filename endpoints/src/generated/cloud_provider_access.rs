@@ -109,6 +109,7 @@ pub struct AuthorizeGroupCloudProviderAccessRole {
 
 /// The spec's `CloudProviderAccessAWSIAMRole` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudProviderAccessAWSIAMRole {
@@ -200,6 +201,7 @@ pub struct CloudProviderAccessAtlasLogIntegrationFeatureUsage {
 
 /// The spec's `CloudProviderAccessAzureServicePrincipal` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudProviderAccessAzureServicePrincipal {
@@ -509,6 +511,7 @@ pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
 
 /// The spec's `CloudProviderAccessGCPServiceAccount` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudProviderAccessGCPServiceAccount {
@@ -595,6 +598,13 @@ impl From<&str> for CloudProviderAccessGCPServiceAccountStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for CloudProviderAccessGCPServiceAccountStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CloudProviderAccessGCPServiceAccountStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -628,6 +638,24 @@ pub enum CloudProviderAccessRole {
     CloudProviderAccessGCPServiceAccount(Box<CloudProviderAccessGCPServiceAccount>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for CloudProviderAccessRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CloudProviderAccessRole::CloudProviderAccessAWSIAMRole(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            CloudProviderAccessRole::CloudProviderAccessAzureServicePrincipal(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            CloudProviderAccessRole::CloudProviderAccessGCPServiceAccount(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            CloudProviderAccessRole::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for CloudProviderAccessRole {
@@ -720,6 +748,7 @@ CloudProviderAccessRoleRequestUpdate::Unknown(v) => serde::Serialize::serialize(
 
 /// The spec's `CloudProviderAccessRoles` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudProviderAccessRoles {

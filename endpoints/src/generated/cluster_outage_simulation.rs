@@ -130,6 +130,7 @@ impl<'de> serde::Deserialize<'de> for AtlasClusterOutageSimulationOutageFilterTy
 
 /// The spec's `ClusterOutageSimulation` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterOutageSimulation {
@@ -195,6 +196,13 @@ impl From<&str> for ClusterOutageSimulationState {
             "COMPLETE" => ClusterOutageSimulationState::Complete,
             other => ClusterOutageSimulationState::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ClusterOutageSimulationState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

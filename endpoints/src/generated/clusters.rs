@@ -1310,6 +1310,7 @@ pub struct AWSRegionConfig {
 
 /// The spec's `AdvancedClusterDescription` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AdvancedClusterDescription {
@@ -1386,6 +1387,7 @@ pub struct AdvancedClusterDescription {
 
 /// The spec's `AvailableCloudProviderRegion` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AvailableCloudProviderRegion {
@@ -1814,6 +1816,7 @@ pub struct AzureRegionConfig {
 
 /// The spec's `CloudCluster` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudCluster {
@@ -1882,6 +1885,13 @@ impl From<&str> for CloudClusterAvailability {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for CloudClusterAvailability {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CloudClusterAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1919,6 +1929,13 @@ impl From<&str> for CloudClusterType {
             "SHARDED_CLUSTER" => CloudClusterType::ShardedCluster,
             other => CloudClusterType::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for CloudClusterType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -2229,6 +2246,7 @@ pub struct CloudProviderGCPAutoScaling {
 
 /// The spec's `CloudProviderRegions` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudProviderRegions {
@@ -2310,6 +2328,7 @@ pub struct ClusterAutoScalingSettings {
 
 /// The spec's `ClusterCloudProviderInstanceSize` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterCloudProviderInstanceSize {
@@ -2333,6 +2352,7 @@ pub struct ClusterComputeAutoScaling {
 
 /// The spec's `ClusterConfigurationValidationError` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterConfigurationValidationError {
@@ -2344,6 +2364,7 @@ pub struct ClusterConfigurationValidationError {
 
 /// The spec's `ClusterConfigurationValidationResult` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterConfigurationValidationResult {
@@ -2355,6 +2376,7 @@ pub struct ClusterConfigurationValidationResult {
 
 /// The spec's `ClusterDescriptionAutoScalingModeConfiguration` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterDescriptionAutoScalingModeConfiguration {
@@ -2395,6 +2417,13 @@ other => ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode::Unknown(
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de>
     for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode
 {
@@ -2406,6 +2435,7 @@ impl<'de> serde::Deserialize<'de>
 
 /// The spec's `ClusterDescriptionProcessArgs` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterDescriptionProcessArgs {
@@ -2691,6 +2721,7 @@ impl<'de> serde::Deserialize<'de> for ClusterProviderSettings {
 
 /// The spec's `ClusterStatus` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterStatus {
@@ -2730,6 +2761,13 @@ impl From<&str> for ClusterStatusChangeStatus {
             "APPLIED" => ClusterStatusChangeStatus::Applied,
             other => ClusterStatusChangeStatus::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ClusterStatusChangeStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -2935,6 +2973,7 @@ impl<'de> serde::Deserialize<'de> for HardwareSpec {
 
 /// The spec's `LegacyAtlasCluster` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyAtlasCluster {
@@ -3056,6 +3095,7 @@ pub struct LegacyReplicationSpec {
 
 /// The spec's `OrgGroup` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgGroup {
@@ -3116,6 +3156,7 @@ pub struct ReplicationSpec {
 
 /// The spec's `SampleDatasetStatus` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SampleDatasetStatus {
@@ -3171,6 +3212,13 @@ impl From<&str> for SampleDatasetStatusState {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for SampleDatasetStatusState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for SampleDatasetStatusState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -3180,6 +3228,7 @@ impl<'de> serde::Deserialize<'de> for SampleDatasetStatusState {
 
 /// The spec's `SqlInterfaceStatusResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SqlInterfaceStatusResponse {
@@ -3275,6 +3324,13 @@ impl From<&str> for SqlInterfaceStatusResponseUnsupportedReason {
             }
             other => SqlInterfaceStatusResponseUnsupportedReason::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for SqlInterfaceStatusResponseUnsupportedReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -222,6 +222,7 @@ pub struct ListGroupProcessCollStatMeasurements {
 
 /// The spec's `CollStatsLatencyNamespaceMetric` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CollStatsLatencyNamespaceMetric {
@@ -260,6 +261,13 @@ impl From<&str> for CollStatsLatencyNamespaceMetricUnits {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for CollStatsLatencyNamespaceMetricUnits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CollStatsLatencyNamespaceMetricUnits {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -269,6 +277,7 @@ impl<'de> serde::Deserialize<'de> for CollStatsLatencyNamespaceMetricUnits {
 
 /// The spec's `CollStatsLatencyNamespaceMetrics` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CollStatsLatencyNamespaceMetrics {
@@ -282,6 +291,7 @@ pub struct CollStatsLatencyNamespaceMetrics {
 
 /// The spec's `CollStatsRankedNamespacesView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CollStatsRankedNamespacesView {
@@ -327,6 +337,13 @@ impl From<&str> for GetGroupClusterCollStatNamespacesClusterView {
             "INDIVIDUAL_PROCESS" => GetGroupClusterCollStatNamespacesClusterView::IndividualProcess,
             other => GetGroupClusterCollStatNamespacesClusterView::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for GetGroupClusterCollStatNamespacesClusterView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -503,6 +520,13 @@ impl From<&str> for ListGroupClusterCollStatMeasurementsMetricsItem {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupClusterCollStatMeasurementsMetricsItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ListGroupClusterCollStatMeasurementsMetricsItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -526,6 +550,7 @@ impl atlas_runtime::ParamText for ListGroupClusterCollStatMeasurementsMetricsIte
 
 /// The spec's `MeasurementsCollStatsLatencyCluster` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MeasurementsCollStatsLatencyCluster {
@@ -555,6 +580,7 @@ pub struct MeasurementsCollStatsLatencyCluster {
 
 /// The spec's `MeasurementsCollStatsLatencyHost` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MeasurementsCollStatsLatencyHost {
@@ -580,6 +606,7 @@ pub struct MeasurementsCollStatsLatencyHost {
 
 /// The spec's `PinnedNamespaces` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PinnedNamespaces {

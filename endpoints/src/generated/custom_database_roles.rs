@@ -505,6 +505,7 @@ impl<'de> serde::Deserialize<'de> for DatabasePrivilegeActionAction {
 
 /// The spec's `UserCustomDBRole` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserCustomDBRole {

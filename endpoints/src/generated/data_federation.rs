@@ -459,6 +459,7 @@ pub struct DataFederationGCPCloudProviderConfig {
 
 /// The spec's `DataFederationTenantQueryLimit` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataFederationTenantQueryLimit {
@@ -1858,6 +1859,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeStoreSettings {
 
 /// The spec's `DataLakeTenant` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataLakeTenant {
@@ -1913,6 +1915,13 @@ impl From<&str> for DataLakeTenantState {
             "DELETED" => DataLakeTenantState::Deleted,
             other => DataLakeTenantState::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DataLakeTenantState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -1972,6 +1981,13 @@ impl From<&str> for DeleteGroupDataFederationLimitLimitName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DeleteGroupDataFederationLimitLimitName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for DeleteGroupDataFederationLimitLimitName {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -2017,6 +2033,13 @@ impl From<&str> for ListGroupDataFederationRType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupDataFederationRType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for ListGroupDataFederationRType {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -2031,6 +2054,7 @@ impl atlas_runtime::ParamText for ListGroupDataFederationRType {
 
 /// The spec's `PaginatedPrivateNetworkEndpointIdEntryView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedPrivateNetworkEndpointIdEntryView {
@@ -2044,6 +2068,7 @@ pub struct PaginatedPrivateNetworkEndpointIdEntryView {
 
 /// The spec's `PrivateEndpointHostname` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PrivateEndpointHostname {
@@ -2055,6 +2080,7 @@ pub struct PrivateEndpointHostname {
 
 /// The spec's `PrivateNetworkEndpointIdEntry` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PrivateNetworkEndpointIdEntry {

@@ -176,6 +176,7 @@ pub struct UpdateGroupDatabaseUser {
 
 /// The spec's `CloudDatabaseUser` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudDatabaseUser {
@@ -199,6 +200,10 @@ pub struct CloudDatabaseUser {
     /// `oidcAuthType`: optional.
     pub oidc_auth_type: Option<CloudDatabaseUserOidcAuthType>,
     /// `password`: optional, write-only.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_optional_secret")
+    )]
     pub password: Option<secrecy::SecretString>,
     /// `roles`: required.
     pub roles: Vec<DatabaseUserRole>,

@@ -776,6 +776,7 @@ impl<'de> serde::Deserialize<'de> for EARPrivateEndpoint {
 
 /// The spec's `EncryptionAtRest` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EncryptionAtRest {

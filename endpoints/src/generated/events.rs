@@ -150,6 +150,7 @@ pub struct GetOrgEvent {
 
 /// The spec's `AlertAudit` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AlertAudit {
@@ -218,6 +219,13 @@ impl From<&str> for AlertAuditTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AlertAuditTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AlertAuditTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -227,6 +235,7 @@ impl<'de> serde::Deserialize<'de> for AlertAuditTypeView {
 
 /// The spec's `AlertConfigAudit` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AlertConfigAudit {
@@ -304,6 +313,13 @@ impl From<&str> for AlertConfigAuditTypeView {
             "ALERT_CONFIG_CHANGED_AUDIT" => AlertConfigAuditTypeView::AlertConfigChangedAudit,
             other => AlertConfigAuditTypeView::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AlertConfigAuditTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -399,6 +415,13 @@ impl From<&str> for ApiUserEventTypeViewForNdsGroup {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiUserEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ApiUserEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -408,6 +431,7 @@ impl<'de> serde::Deserialize<'de> for ApiUserEventTypeViewForNdsGroup {
 
 /// The spec's `ApiUserEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiUserEventViewForNdsGroup {
@@ -447,6 +471,7 @@ pub struct ApiUserEventViewForNdsGroup {
 
 /// The spec's `ApiUserEventViewForOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiUserEventViewForOrg {
@@ -569,6 +594,13 @@ impl From<&str> for AppServiceEventTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AppServiceEventTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AppServiceEventTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -578,6 +610,7 @@ impl<'de> serde::Deserialize<'de> for AppServiceEventTypeView {
 
 /// The spec's `AppServiceEventView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppServiceEventView {
@@ -599,6 +632,7 @@ pub struct AppServiceEventView {
 
 /// The spec's `AtlasResourcePolicyAuditForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AtlasResourcePolicyAuditForNdsGroup {
@@ -671,6 +705,13 @@ impl From<&str> for AtlasResourcePolicyAuditForNdsGroupEventTypeName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AtlasResourcePolicyAuditForNdsGroupEventTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AtlasResourcePolicyAuditForNdsGroupEventTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -682,6 +723,7 @@ impl<'de> serde::Deserialize<'de> for AtlasResourcePolicyAuditForNdsGroupEventTy
 
 /// The spec's `AtlasResourcePolicyAuditForOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AtlasResourcePolicyAuditForOrg {
@@ -774,6 +816,13 @@ impl From<&str> for AtlasResourcePolicyAuditForOrgEventTypeName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AtlasResourcePolicyAuditForOrgEventTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AtlasResourcePolicyAuditForOrgEventTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -816,6 +865,13 @@ impl From<&str> for AutomationConfigEventTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AutomationConfigEventTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AutomationConfigEventTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -825,6 +881,7 @@ impl<'de> serde::Deserialize<'de> for AutomationConfigEventTypeView {
 
 /// The spec's `AutomationConfigEventView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationConfigEventView {
@@ -968,6 +1025,13 @@ impl From<&str> for BillingEventTypeViewForNdsGroup {
             }
             other => BillingEventTypeViewForNdsGroup::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for BillingEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -1431,6 +1495,13 @@ impl From<&str> for BillingEventTypeViewForOrg {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for BillingEventTypeViewForOrg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BillingEventTypeViewForOrg {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1440,6 +1511,7 @@ impl<'de> serde::Deserialize<'de> for BillingEventTypeViewForOrg {
 
 /// The spec's `BillingEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BillingEventViewForNdsGroup {
@@ -1479,6 +1551,7 @@ pub struct BillingEventViewForNdsGroup {
 
 /// The spec's `BillingEventViewForOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BillingEventViewForOrg {
@@ -1518,6 +1591,7 @@ pub struct BillingEventViewForOrg {
 
 /// The spec's `ChartsAudit` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChartsAudit {
@@ -1600,6 +1674,13 @@ impl From<&str> for ChartsAuditTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ChartsAuditTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ChartsAuditTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1640,6 +1721,13 @@ impl From<&str> for ClusterEventTypeViewForNdsGroup {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ClusterEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ClusterEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1649,6 +1737,7 @@ impl<'de> serde::Deserialize<'de> for ClusterEventTypeViewForNdsGroup {
 
 /// The spec's `ClusterEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterEventViewForNdsGroup {
@@ -1715,6 +1804,13 @@ impl From<&str> for DataExplorerAccessedEventTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DataExplorerAccessedEventTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DataExplorerAccessedEventTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1724,6 +1820,7 @@ impl<'de> serde::Deserialize<'de> for DataExplorerAccessedEventTypeView {
 
 /// The spec's `DataExplorerAccessedEventView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataExplorerAccessedEventView {
@@ -1765,6 +1862,7 @@ pub struct DataExplorerAccessedEventView {
 
 /// The spec's `DataExplorerEvent` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataExplorerEvent {
@@ -1833,6 +1931,13 @@ impl From<&str> for DataExplorerEventTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DataExplorerEventTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DataExplorerEventTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1842,6 +1947,7 @@ impl<'de> serde::Deserialize<'de> for DataExplorerEventTypeView {
 
 /// The spec's `DataMetricEventView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataMetricEventView {
@@ -1891,6 +1997,7 @@ pub struct DataMetricEventView {
 
 /// The spec's `DefaultEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DefaultEventViewForNdsGroup {
@@ -2889,6 +2996,13 @@ other => DefaultEventViewForNdsGroupEventTypeName::Unknown(other.to_string()),
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DefaultEventViewForNdsGroupEventTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DefaultEventViewForNdsGroupEventTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -2900,6 +3014,7 @@ impl<'de> serde::Deserialize<'de> for DefaultEventViewForNdsGroupEventTypeName {
 
 /// The spec's `DefaultEventViewForOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DefaultEventViewForOrg {
@@ -3498,6 +3613,13 @@ impl From<&str> for DefaultEventViewForOrgEventTypeName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DefaultEventViewForOrgEventTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DefaultEventViewForOrgEventTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -3507,6 +3629,7 @@ impl<'de> serde::Deserialize<'de> for DefaultEventViewForOrgEventTypeName {
 
 /// The spec's `EventTypeDetails` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EventTypeDetails {
@@ -3578,6 +3701,66 @@ pub enum EventViewForNdsGroup {
     DefaultEventViewForNdsGroup(Box<DefaultEventViewForNdsGroup>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for EventViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EventViewForNdsGroup::AlertAudit(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::AlertConfigAudit(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::ApiUserEventViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::ServiceAccountGroupEvents(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::AutomationConfigEventView(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::AppServiceEventView(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::BillingEventViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::ClusterEventViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::DataExplorerAccessedEventView(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::DataExplorerEvent(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::FTSIndexAuditView(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::HostEventViewForNdsGroup(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::HostMetricEvent(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::NDSAuditViewForNdsGroup(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::NDSAutoScalingAuditViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::NDSServerlessInstanceAuditView(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::NDSTenantEndpointAuditView(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::ForNdsGroup(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::SearchDeploymentAuditView(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::TeamEventViewForNdsGroup(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::UserEventViewForNdsGroup(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::ResourceEventViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::StreamsEventViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::StreamProcessorEventViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::ChartsAudit(v) => serde::Serialize::serialize(v, s),
+            EventViewForNdsGroup::AtlasResourcePolicyAuditForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::DefaultEventViewForNdsGroup(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            EventViewForNdsGroup::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for EventViewForNdsGroup {
@@ -4420,6 +4603,27 @@ pub enum EventViewForOrg {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for EventViewForOrg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EventViewForOrg::AlertAudit(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::AlertConfigAudit(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::ApiUserEventViewForOrg(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::ServiceAccountOrgEvents(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::BillingEventViewForOrg(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::NDSAuditViewForOrg(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::OrgEventViewForOrg(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::TeamEvent(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::UserEventViewForOrg(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::ResourceEventViewForOrg(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::AtlasResourcePolicyAuditForOrg(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::DefaultEventViewForOrg(v) => serde::Serialize::serialize(v, s),
+            EventViewForOrg::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for EventViewForOrg {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
@@ -4853,6 +5057,13 @@ impl From<&str> for FTSIndexAuditTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for FTSIndexAuditTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FTSIndexAuditTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -4862,6 +5073,7 @@ impl<'de> serde::Deserialize<'de> for FTSIndexAuditTypeView {
 
 /// The spec's `FTSIndexAuditView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FTSIndexAuditView {
@@ -4897,6 +5109,7 @@ pub struct FTSIndexAuditView {
 
 /// The spec's `ForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ForNdsGroup {
@@ -5105,6 +5318,13 @@ other => HostEventTypeViewForNdsGroup::Unknown(other.to_string()),
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for HostEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for HostEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -5114,6 +5334,7 @@ impl<'de> serde::Deserialize<'de> for HostEventTypeViewForNdsGroup {
 
 /// The spec's `HostEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HostEventViewForNdsGroup {
@@ -5171,6 +5392,19 @@ pub enum HostMetricEvent {
     NumberMetricEventView(Box<NumberMetricEventView>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for HostMetricEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            HostMetricEvent::RawMetricEventView(v) => serde::Serialize::serialize(v, s),
+            HostMetricEvent::TimeMetricEventView(v) => serde::Serialize::serialize(v, s),
+            HostMetricEvent::DataMetricEventView(v) => serde::Serialize::serialize(v, s),
+            HostMetricEvent::NumberMetricEventView(v) => serde::Serialize::serialize(v, s),
+            HostMetricEvent::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for HostMetricEvent {
@@ -5396,6 +5630,13 @@ impl From<&str> for HostMetricEventTypeView {
             "OUTSIDE_METRIC_THRESHOLD" => HostMetricEventTypeView::OutsideMetricThreshold,
             other => HostMetricEventTypeView::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for HostMetricEventTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -7323,6 +7564,13 @@ impl From<&str> for NDSAuditTypeViewForNdsGroup {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for NDSAuditTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for NDSAuditTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -7375,6 +7623,13 @@ impl From<&str> for NDSAuditTypeViewForOrg {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for NDSAuditTypeViewForOrg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for NDSAuditTypeViewForOrg {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -7384,6 +7639,7 @@ impl<'de> serde::Deserialize<'de> for NDSAuditTypeViewForOrg {
 
 /// The spec's `NDSAuditViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NDSAuditViewForNdsGroup {
@@ -7423,6 +7679,7 @@ pub struct NDSAuditViewForNdsGroup {
 
 /// The spec's `NDSAuditViewForOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NDSAuditViewForOrg {
@@ -7561,6 +7818,13 @@ other => NDSAutoScalingAuditTypeViewForNdsGroup::Unknown(other.to_string()),
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for NDSAutoScalingAuditTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for NDSAutoScalingAuditTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -7570,6 +7834,7 @@ impl<'de> serde::Deserialize<'de> for NDSAutoScalingAuditTypeViewForNdsGroup {
 
 /// The spec's `NDSAutoScalingAuditViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NDSAutoScalingAuditViewForNdsGroup {
@@ -7692,6 +7957,13 @@ impl From<&str> for NDSServerlessInstanceAuditTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for NDSServerlessInstanceAuditTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for NDSServerlessInstanceAuditTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -7701,6 +7973,7 @@ impl<'de> serde::Deserialize<'de> for NDSServerlessInstanceAuditTypeView {
 
 /// The spec's `NDSServerlessInstanceAuditView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NDSServerlessInstanceAuditView {
@@ -7807,6 +8080,13 @@ impl From<&str> for NDSTenantEndpointAuditTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for NDSTenantEndpointAuditTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for NDSTenantEndpointAuditTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -7816,6 +8096,7 @@ impl<'de> serde::Deserialize<'de> for NDSTenantEndpointAuditTypeView {
 
 /// The spec's `NDSTenantEndpointAuditView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NDSTenantEndpointAuditView {
@@ -7855,6 +8136,7 @@ pub struct NDSTenantEndpointAuditView {
 
 /// The spec's `NumberMetricEventView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NumberMetricEventView {
@@ -8391,6 +8673,13 @@ impl From<&str> for OrgEventTypeViewForOrg {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for OrgEventTypeViewForOrg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for OrgEventTypeViewForOrg {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -8400,6 +8689,7 @@ impl<'de> serde::Deserialize<'de> for OrgEventTypeViewForOrg {
 
 /// The spec's `OrgEventViewForOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgEventViewForOrg {
@@ -8437,6 +8727,7 @@ pub struct OrgEventViewForOrg {
 
 /// The spec's `Principal` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Principal {
@@ -8450,6 +8741,7 @@ pub struct Principal {
 
 /// The spec's `raw` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Raw {
@@ -8478,6 +8770,7 @@ pub struct Raw {
 
 /// The spec's `RawMetricEventView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RawMetricEventView {
@@ -8594,6 +8887,13 @@ impl From<&str> for ReplicaSetEventTypeViewForNdsGroup {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ReplicaSetEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ReplicaSetEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -8638,6 +8938,13 @@ impl From<&str> for ResourceEventTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ResourceEventTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ResourceEventTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -8678,6 +8985,13 @@ impl From<&str> for ResourceEventTypeViewForOrg {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ResourceEventTypeViewForOrg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ResourceEventTypeViewForOrg {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -8687,6 +9001,7 @@ impl<'de> serde::Deserialize<'de> for ResourceEventTypeViewForOrg {
 
 /// The spec's `ResourceEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceEventViewForNdsGroup {
@@ -8726,6 +9041,7 @@ pub struct ResourceEventViewForNdsGroup {
 
 /// The spec's `ResourceEventViewForOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceEventViewForOrg {
@@ -8800,6 +9116,13 @@ impl From<&str> for SearchDeploymentAuditTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for SearchDeploymentAuditTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for SearchDeploymentAuditTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -8809,6 +9132,7 @@ impl<'de> serde::Deserialize<'de> for SearchDeploymentAuditTypeView {
 
 /// The spec's `SearchDeploymentAuditView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchDeploymentAuditView {
@@ -8915,6 +9239,13 @@ other => ServiceAccountEventTypeViewForNdsGroup::Unknown(other.to_string()),
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ServiceAccountEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ServiceAccountEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -8924,6 +9255,7 @@ impl<'de> serde::Deserialize<'de> for ServiceAccountEventTypeViewForNdsGroup {
 
 /// The spec's `ServiceAccountGroupEvents` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceAccountGroupEvents {
@@ -8959,6 +9291,7 @@ pub struct ServiceAccountGroupEvents {
 
 /// The spec's `ServiceAccountOrgEvents` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceAccountOrgEvents {
@@ -9089,6 +9422,13 @@ impl From<&str> for StreamProcessorEventTypeViewForNdsGroup {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for StreamProcessorEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for StreamProcessorEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -9098,6 +9438,7 @@ impl<'de> serde::Deserialize<'de> for StreamProcessorEventTypeViewForNdsGroup {
 
 /// The spec's `StreamProcessorEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StreamProcessorEventViewForNdsGroup {
@@ -9168,6 +9509,13 @@ impl From<&str> for StreamsEventTypeViewForNdsGroup {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for StreamsEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for StreamsEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -9177,6 +9525,7 @@ impl<'de> serde::Deserialize<'de> for StreamsEventTypeViewForNdsGroup {
 
 /// The spec's `StreamsEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StreamsEventViewForNdsGroup {
@@ -9200,6 +9549,7 @@ pub struct StreamsEventViewForNdsGroup {
 
 /// The spec's `TeamEvent` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TeamEvent {
@@ -9288,6 +9638,13 @@ impl From<&str> for TeamEventTypeView {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for TeamEventTypeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for TeamEventTypeView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -9332,6 +9689,13 @@ impl From<&str> for TeamEventTypeViewForNdsGroup {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for TeamEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for TeamEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -9341,6 +9705,7 @@ impl<'de> serde::Deserialize<'de> for TeamEventTypeViewForNdsGroup {
 
 /// The spec's `TeamEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TeamEventViewForNdsGroup {
@@ -9378,6 +9743,7 @@ pub struct TeamEventViewForNdsGroup {
 
 /// The spec's `TimeMetricEventView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimeMetricEventView {
@@ -9490,6 +9856,13 @@ impl From<&str> for UserEventTypeViewForNdsGroup {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for UserEventTypeViewForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for UserEventTypeViewForNdsGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -9566,6 +9939,13 @@ impl From<&str> for UserEventTypeViewForOrg {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for UserEventTypeViewForOrg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for UserEventTypeViewForOrg {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -9575,6 +9955,7 @@ impl<'de> serde::Deserialize<'de> for UserEventTypeViewForOrg {
 
 /// The spec's `UserEventViewForNdsGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserEventViewForNdsGroup {
@@ -9612,6 +9993,7 @@ pub struct UserEventViewForNdsGroup {
 
 /// The spec's `UserEventViewForOrg` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserEventViewForOrg {

@@ -394,6 +394,7 @@ pub struct AuthFederationRoleMapping {
 
 /// The spec's `ConnectedOrgConfig` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectedOrgConfig {
@@ -461,6 +462,24 @@ pub enum FederationIdentityProvider {
     FederationOidcWorkloadIdentityProvider(Box<FederationOidcWorkloadIdentityProvider>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for FederationIdentityProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FederationIdentityProvider::FederationSamlIdentityProvider(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            FederationIdentityProvider::FederationOidcWorkforceIdentityProvider(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            FederationIdentityProvider::FederationOidcWorkloadIdentityProvider(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            FederationIdentityProvider::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for FederationIdentityProvider {
@@ -534,6 +553,21 @@ pub enum FederationOidcIdentityProvider {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for FederationOidcIdentityProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FederationOidcIdentityProvider::FederationOidcWorkforceIdentityProvider(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            FederationOidcIdentityProvider::FederationOidcWorkloadIdentityProvider(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            FederationOidcIdentityProvider::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FederationOidcIdentityProvider {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
@@ -587,6 +621,7 @@ impl serde::Serialize for FederationOidcIdentityProviderUpdate {
 
 /// The spec's `FederationOidcWorkforceIdentityProvider` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FederationOidcWorkforceIdentityProvider {
@@ -718,6 +753,7 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
 
 /// The spec's `FederationOidcWorkloadIdentityProvider` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FederationOidcWorkloadIdentityProvider {
@@ -786,6 +822,7 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
 
 /// The spec's `FederationSamlIdentityProvider` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FederationSamlIdentityProvider {
@@ -1141,6 +1178,7 @@ impl atlas_runtime::ParamText for ListFederationSettingIdentityProvidersProtocol
 
 /// The spec's `OrgFederationSettings` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgFederationSettings {
@@ -1158,6 +1196,7 @@ pub struct OrgFederationSettings {
 
 /// The spec's `PaginatedRoleMappingView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedRoleMappingView {
@@ -1171,6 +1210,7 @@ pub struct PaginatedRoleMappingView {
 
 /// The spec's `PemFileInfo` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PemFileInfo {
@@ -1194,6 +1234,7 @@ pub struct PemFileInfoUpdate {
 
 /// The spec's `X509Certificate` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct X509Certificate {

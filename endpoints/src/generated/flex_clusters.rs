@@ -189,6 +189,7 @@ pub struct TenantGroupFlexClusterUpgrade {
 
 /// The spec's `FlexBackupSettings20241113` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexBackupSettings20241113 {
@@ -198,6 +199,7 @@ pub struct FlexBackupSettings20241113 {
 
 /// The spec's `FlexClusterDescription20241113` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexClusterDescription20241113 {
@@ -261,6 +263,13 @@ impl From<&str> for FlexClusterDescription20241113ClusterType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for FlexClusterDescription20241113ClusterType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FlexClusterDescription20241113ClusterType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -299,6 +308,13 @@ impl From<&str> for FlexClusterDescription20241113VersionReleaseSystem {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for FlexClusterDescription20241113VersionReleaseSystem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FlexClusterDescription20241113VersionReleaseSystem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -310,6 +326,7 @@ impl<'de> serde::Deserialize<'de> for FlexClusterDescription20241113VersionRelea
 
 /// The spec's `FlexConnectionStrings20241113` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexConnectionStrings20241113 {
@@ -321,6 +338,7 @@ pub struct FlexConnectionStrings20241113 {
 
 /// The spec's `FlexProviderSettings20241113` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexProviderSettings20241113 {

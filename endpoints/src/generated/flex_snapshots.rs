@@ -82,6 +82,7 @@ pub struct GetGroupFlexClusterBackupSnapshot {
 
 /// The spec's `FlexBackupSnapshot20241113` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexBackupSnapshot20241113 {

@@ -364,6 +364,7 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230201 {
 
 /// The spec's `GeoSharding` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GeoSharding {
@@ -377,6 +378,7 @@ pub struct GeoSharding {
 
 /// The spec's `GeoSharding20240805` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GeoSharding20240805 {
@@ -390,6 +392,7 @@ pub struct GeoSharding20240805 {
 
 /// The spec's `ManagedNamespaces` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManagedNamespaces {

@@ -338,6 +338,7 @@ pub struct GetSku {
 
 /// The spec's `AdditionalData` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AdditionalData {
@@ -448,6 +449,7 @@ impl serde::Serialize for ApiPublicUsageDetailsQueryRequestSortOrder {
 
 /// The spec's `AssociatedInvoice` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AssociatedInvoice {
@@ -459,6 +461,7 @@ pub struct AssociatedInvoice {
 
 /// The spec's `BillingInvoice` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BillingInvoice {
@@ -502,6 +505,7 @@ pub struct BillingInvoice {
 
 /// The spec's `BillingInvoiceMetadata` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BillingInvoiceMetadata {
@@ -539,6 +543,7 @@ pub struct BillingInvoiceMetadata {
 
 /// The spec's `BillingPayment` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BillingPayment {
@@ -633,6 +638,13 @@ impl From<&str> for BillingPaymentStatusName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for BillingPaymentStatusName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BillingPaymentStatusName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -642,6 +654,7 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentStatusName {
 
 /// The spec's `BillingRefund` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BillingRefund {
@@ -843,15 +856,21 @@ impl serde::Serialize for CostExplorerFilterRequestBodyServicesItem {
 
 /// The spec's `CostExplorerFilterResponseView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CostExplorerFilterResponseView {
     /// `token`: optional.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_optional_secret")
+    )]
     pub token: Option<secrecy::SecretString>,
 }
 
 /// The spec's `InvoiceLineItem` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InvoiceLineItem {
@@ -936,6 +955,13 @@ impl From<&str> for InvoiceLineItemCloudProvider {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for InvoiceLineItemCloudProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for InvoiceLineItemCloudProvider {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -945,6 +971,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceLineItemCloudProvider {
 
 /// The spec's `InvoiceReportResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InvoiceReportResponse {
@@ -1093,6 +1120,13 @@ impl From<&str> for InvoiceReportResponseState {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for InvoiceReportResponseState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for InvoiceReportResponseState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1130,6 +1164,13 @@ impl From<&str> for ListOrgInvoicesOrderBy {
             "asc" => ListOrgInvoicesOrderBy::Asc,
             other => ListOrgInvoicesOrderBy::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListOrgInvoicesOrderBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -1175,6 +1216,13 @@ impl From<&str> for ListOrgInvoicesSortBy {
             "END_DATE" => ListOrgInvoicesSortBy::EndDate,
             other => ListOrgInvoicesSortBy::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListOrgInvoicesSortBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -1247,6 +1295,13 @@ impl From<&str> for ListOrgInvoicesStatusNamesItem {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListOrgInvoicesStatusNamesItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ListOrgInvoicesStatusNamesItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -1268,6 +1323,7 @@ impl atlas_runtime::ParamText for ListOrgInvoicesStatusNamesItem {
 
 /// The spec's `OrgAssociatedInvoiceResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgAssociatedInvoiceResponse {
@@ -1281,6 +1337,7 @@ pub struct OrgAssociatedInvoiceResponse {
 
 /// The spec's `PaginatedApiInvoiceView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedApiInvoiceView {
@@ -1294,6 +1351,7 @@ pub struct PaginatedApiInvoiceView {
 
 /// The spec's `PublicApiUsageDetailsLineItemView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PublicApiUsageDetailsLineItemView {
@@ -1321,6 +1379,7 @@ pub struct PublicApiUsageDetailsLineItemView {
 
 /// The spec's `SkuResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SkuResponse {

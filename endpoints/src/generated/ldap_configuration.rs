@@ -115,6 +115,7 @@ pub struct GetGroupUserSecurityLdapVerify {
 
 /// The spec's `LDAPVerifyConnectivityJobRequest` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LDAPVerifyConnectivityJobRequest {
@@ -134,12 +135,17 @@ pub struct LDAPVerifyConnectivityJobRequest {
 
 /// The spec's `LDAPVerifyConnectivityJobRequestParams` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LDAPVerifyConnectivityJobRequestParams {
     /// `authzQueryTemplate`: optional, write-only.
     pub authz_query_template: Option<String>,
     /// `bindPassword`: required, write-only.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_optional_secret")
+    )]
     pub bind_password: Option<secrecy::SecretString>,
     /// `bindUsername`: required.
     pub bind_username: String,
@@ -190,6 +196,13 @@ impl From<&str> for LDAPVerifyConnectivityJobRequestStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for LDAPVerifyConnectivityJobRequestStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for LDAPVerifyConnectivityJobRequestStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -199,6 +212,7 @@ impl<'de> serde::Deserialize<'de> for LDAPVerifyConnectivityJobRequestStatus {
 
 /// The spec's `LDAPVerifyConnectivityJobRequestValidation` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LDAPVerifyConnectivityJobRequestValidation {
@@ -238,6 +252,13 @@ impl From<&str> for LDAPVerifyConnectivityJobRequestValidationStatus {
             "OK" => LDAPVerifyConnectivityJobRequestValidationStatus::Ok,
             other => LDAPVerifyConnectivityJobRequestValidationStatus::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for LDAPVerifyConnectivityJobRequestValidationStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -318,6 +339,13 @@ impl From<&str> for LDAPVerifyConnectivityJobRequestValidationValidationType {
                 LDAPVerifyConnectivityJobRequestValidationValidationType::Unknown(other.to_string())
             }
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for LDAPVerifyConnectivityJobRequestValidationValidationType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

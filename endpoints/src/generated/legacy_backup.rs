@@ -308,6 +308,7 @@ pub struct UpdateGroupClusterSnapshot {
 
 /// The spec's `ApiAtlasCheckpointView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasCheckpointView {
@@ -333,6 +334,7 @@ pub struct ApiAtlasCheckpointView {
 
 /// The spec's `ApiAtlasSnapshotScheduleView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasSnapshotScheduleView {
@@ -360,6 +362,7 @@ pub struct ApiAtlasSnapshotScheduleView {
 
 /// The spec's `ApiCheckpointPartView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiCheckpointPartView {
@@ -412,6 +415,13 @@ impl From<&str> for ApiCheckpointPartViewTypeName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiCheckpointPartViewTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ApiCheckpointPartViewTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -421,6 +431,7 @@ impl<'de> serde::Deserialize<'de> for ApiCheckpointPartViewTypeName {
 
 /// The spec's `BackupRestoreJob` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BackupRestoreJob {
@@ -684,6 +695,13 @@ impl From<&str> for BackupRestoreJobStatusName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for BackupRestoreJobStatusName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BackupRestoreJobStatusName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -693,6 +711,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreJobStatusName {
 
 /// The spec's `BackupSnapshot` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BackupSnapshot {
@@ -724,6 +743,7 @@ pub struct BackupSnapshot {
 
 /// The spec's `BackupSnapshotPart` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BackupSnapshotPart {
@@ -791,6 +811,13 @@ impl From<&str> for BackupSnapshotPartCompressionSetting {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for BackupSnapshotPartCompressionSetting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BackupSnapshotPartCompressionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -839,6 +866,13 @@ impl From<&str> for BackupSnapshotPartTypeName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for BackupSnapshotPartTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BackupSnapshotPartTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -883,6 +917,13 @@ impl From<&str> for ListGroupClusterSnapshotsCompleted {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupClusterSnapshotsCompleted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for ListGroupClusterSnapshotsCompleted {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -897,6 +938,7 @@ impl atlas_runtime::ParamText for ListGroupClusterSnapshotsCompleted {
 
 /// The spec's `PaginatedRestoreJobView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedRestoreJobView {
@@ -910,6 +952,7 @@ pub struct PaginatedRestoreJobView {
 
 /// The spec's `RestoreJobFileHash` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RestoreJobFileHash {
@@ -949,6 +992,13 @@ impl From<&str> for RestoreJobFileHashTypeName {
             "SHA1" => RestoreJobFileHashTypeName::Sha1,
             other => RestoreJobFileHashTypeName::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for RestoreJobFileHashTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -54,6 +54,7 @@ pub struct GetDefaultGroupLimit {
 
 /// The spec's `DefaultGroupLimitResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DefaultGroupLimitResponse {
@@ -157,6 +158,13 @@ impl From<&str> for GetDefaultGroupLimitLimitName {
             "GCP_PSC_NAT_SUBNET_MASK" => GetDefaultGroupLimitLimitName::GcpPscNatSubnetMask,
             other => GetDefaultGroupLimitLimitName::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for GetDefaultGroupLimitLimitName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

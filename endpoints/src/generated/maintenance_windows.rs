@@ -125,6 +125,7 @@ pub struct DeferGroupMaintenanceWindow {
 
 /// The spec's `GroupMaintenanceWindow` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupMaintenanceWindow {

@@ -150,6 +150,7 @@ pub struct UpdateGroupMetricIntegration {
 
 /// The spec's `MetricIntegrationResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MetricIntegrationResponse {
@@ -413,6 +414,7 @@ impl<'de> serde::Deserialize<'de> for MetricIntegrationResponseProviderType {
 
 /// The spec's `RedactedHeader` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RedactedHeader {

@@ -539,6 +539,7 @@ pub struct GetUser {
 
 /// The spec's `GroupActiveUserResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupActiveUserResponse {
@@ -566,6 +567,7 @@ pub struct GroupActiveUserResponse {
 
 /// The spec's `GroupPendingUserResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupPendingUserResponse {
@@ -607,6 +609,17 @@ pub enum GroupUserResponse {
     GroupPendingUserResponse(Box<GroupPendingUserResponse>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for GroupUserResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            GroupUserResponse::GroupActiveUserResponse(v) => serde::Serialize::serialize(v, s),
+            GroupUserResponse::GroupPendingUserResponse(v) => serde::Serialize::serialize(v, s),
+            GroupUserResponse::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupUserResponse {
@@ -674,6 +687,13 @@ impl From<&str> for ListGroupUsersOrgMembershipStatusesItem {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupUsersOrgMembershipStatusesItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ListGroupUsersOrgMembershipStatusesItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -695,6 +715,7 @@ impl atlas_runtime::ParamText for ListGroupUsersOrgMembershipStatusesItem {
 
 /// The spec's `OrgActiveUserResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgActiveUserResponse {
@@ -724,6 +745,7 @@ pub struct OrgActiveUserResponse {
 
 /// The spec's `OrgPendingUserResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgPendingUserResponse {
@@ -755,6 +777,17 @@ pub enum OrgUserResponse {
     OrgPendingUserResponse(Box<OrgPendingUserResponse>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for OrgUserResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OrgUserResponse::OrgActiveUserResponse(v) => serde::Serialize::serialize(v, s),
+            OrgUserResponse::OrgPendingUserResponse(v) => serde::Serialize::serialize(v, s),
+            OrgUserResponse::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for OrgUserResponse {
@@ -794,6 +827,7 @@ pub struct OrgUserRolesRequest {
 
 /// The spec's `OrgUserRolesResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgUserRolesResponse {

@@ -393,6 +393,7 @@ pub struct GetGroupProcessMeasurements {
 
 /// The spec's `ApiHostView_Atlas` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiHostViewAtlas {
@@ -483,6 +484,13 @@ impl From<&str> for ApiHostViewAtlasTypeName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiHostViewAtlasTypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ApiHostViewAtlasTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -492,6 +500,7 @@ impl<'de> serde::Deserialize<'de> for ApiHostViewAtlasTypeName {
 
 /// The spec's `ApiMeasurementsGeneralView_Atlas` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiMeasurementsGeneralViewAtlas {
@@ -519,6 +528,7 @@ pub struct ApiMeasurementsGeneralViewAtlas {
 
 /// The spec's `CloudSearchMetrics` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudSearchMetrics {
@@ -577,6 +587,13 @@ impl From<&str> for DownloadGroupClusterLogLogName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DownloadGroupClusterLogLogName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for DownloadGroupClusterLogLogName {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -591,6 +608,7 @@ impl atlas_runtime::ParamText for DownloadGroupClusterLogLogName {
 
 /// The spec's `FTSMetric` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FTSMetric {
@@ -713,6 +731,13 @@ impl From<&str> for FTSMetricMetricName {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for FTSMetricMetricName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FTSMetricMetricName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -794,6 +819,13 @@ impl From<&str> for FTSMetricUnits {
             "SECONDS" => FTSMetricUnits::Seconds,
             other => FTSMetricUnits::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for FTSMetricUnits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -882,6 +914,13 @@ impl From<&str> for GetGroupProcessDatabaseMeasurementsMItem {
             "DATABASE_VIEW_COUNT" => GetGroupProcessDatabaseMeasurementsMItem::DatabaseViewCount,
             other => GetGroupProcessDatabaseMeasurementsMItem::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for GetGroupProcessDatabaseMeasurementsMItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -1083,6 +1122,13 @@ impl From<&str> for GetGroupProcessDiskMeasurementsMItem {
             "DISK_QUEUE_DEPTH" => GetGroupProcessDiskMeasurementsMItem::DiskQueueDepth,
             other => GetGroupProcessDiskMeasurementsMItem::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for GetGroupProcessDiskMeasurementsMItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -1879,6 +1925,13 @@ impl From<&str> for GetGroupProcessMeasurementsMItem {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for GetGroupProcessMeasurementsMItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for GetGroupProcessMeasurementsMItem {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -1893,6 +1946,7 @@ impl atlas_runtime::ParamText for GetGroupProcessMeasurementsMItem {
 
 /// The spec's `Link_Atlas` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LinkAtlas {
@@ -2000,6 +2054,13 @@ impl From<&str> for ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
             }
             other => ListGroupHostFtsMetricIndexMeasurementsMetricsItem::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -2112,6 +2173,13 @@ impl From<&str> for ListGroupHostFtsMetricMeasurementsMetricsItem {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupHostFtsMetricMeasurementsMetricsItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for ListGroupHostFtsMetricMeasurementsMetricsItem {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -2126,6 +2194,7 @@ impl atlas_runtime::ParamText for ListGroupHostFtsMetricMeasurementsMetricsItem 
 
 /// The spec's `MeasurementDiskPartition` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MeasurementDiskPartition {
@@ -2137,6 +2206,7 @@ pub struct MeasurementDiskPartition {
 
 /// The spec's `MeasurementsIndexes` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MeasurementsIndexes {
@@ -2164,6 +2234,7 @@ pub struct MeasurementsIndexes {
 
 /// The spec's `MeasurementsNonIndex` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MeasurementsNonIndex {
@@ -2187,6 +2258,7 @@ pub struct MeasurementsNonIndex {
 
 /// The spec's `MesurementsDatabase` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MesurementsDatabase {
@@ -2198,6 +2270,7 @@ pub struct MesurementsDatabase {
 
 /// The spec's `MetricDataPoint_Atlas` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MetricDataPointAtlas {
@@ -2209,6 +2282,7 @@ pub struct MetricDataPointAtlas {
 
 /// The spec's `MetricsMeasurement_Atlas` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MetricsMeasurementAtlas {

@@ -1257,6 +1257,7 @@ impl<'de> serde::Deserialize<'de> for GCPNetworkPeeringConnectionSettingsStatus 
 
 /// The spec's `PrivateIPModeView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PrivateIPModeView {

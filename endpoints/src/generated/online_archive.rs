@@ -193,6 +193,7 @@ pub struct AWSCreateDataProcessRegionView {
 
 /// The spec's `AWSDataProcessRegionView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSDataProcessRegionView {
@@ -294,6 +295,7 @@ pub struct AzureCreateDataProcessRegionView {
 
 /// The spec's `AzureDataProcessRegionView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AzureDataProcessRegionView {
@@ -355,6 +357,7 @@ impl<'de> serde::Deserialize<'de> for AzureDataProcessRegionViewRegion {
 
 /// The spec's `BackupOnlineArchive` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BackupOnlineArchive {
@@ -481,6 +484,13 @@ impl From<&str> for BackupOnlineArchiveState {
             "ORPHANED" => BackupOnlineArchiveState::Orphaned,
             other => BackupOnlineArchiveState::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for BackupOnlineArchiveState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -720,6 +730,20 @@ pub enum DataProcessRegionView {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DataProcessRegionView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DataProcessRegionView::AWSDataProcessRegionView(v) => serde::Serialize::serialize(v, s),
+            DataProcessRegionView::AzureDataProcessRegionView(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            DataProcessRegionView::GCPDataProcessRegionView(v) => serde::Serialize::serialize(v, s),
+            DataProcessRegionView::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DataProcessRegionView {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
@@ -844,6 +868,7 @@ pub struct GCPCreateDataProcessRegionView {
 
 /// The spec's `GCPDataProcessRegionView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GCPDataProcessRegionView {

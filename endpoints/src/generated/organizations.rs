@@ -427,6 +427,7 @@ pub struct UpdateOrgUserRoles {
 
 /// The spec's `AtlasOrganization` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AtlasOrganization {
@@ -454,6 +455,7 @@ pub struct CreateAtlasOrganizationApiKey {
 
 /// The spec's `CreateOrganizationResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateOrganizationResponse {
@@ -485,6 +487,7 @@ pub struct CustomSessionTimeouts {
 
 /// The spec's `OrgDelegationSettingsResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgDelegationSettingsResponse {
@@ -602,6 +605,7 @@ impl<'de> serde::Deserialize<'de> for OrgDelegationSettingsResponseDelegatedPart
 
 /// The spec's `OrgServiceAccount` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgServiceAccount {
@@ -647,6 +651,7 @@ pub struct OrganizationInvitationGroupRoleAssignmentsRequest {
 
 /// The spec's `OrganizationMaintenanceSettingsResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrganizationMaintenanceSettingsResponse {
@@ -716,6 +721,7 @@ impl<'de> serde::Deserialize<'de>
 
 /// The spec's `OrganizationSettings` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrganizationSettings {
@@ -742,6 +748,7 @@ pub struct OrganizationSettings {
 
 /// The spec's `UpdateOrgRolesForUser` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgRolesForUser {

@@ -114,6 +114,7 @@ pub struct GetGroupClusterOverloadSimulation {
 
 /// The spec's `OverloadProtectionSimulationResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OverloadProtectionSimulationResponse {

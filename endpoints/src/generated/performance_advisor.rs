@@ -239,6 +239,7 @@ pub struct ListGroupProcessPerformanceAdvisorSuggestedIndexes {
 
 /// The spec's `DropIndexSuggestionsIndex` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DropIndexSuggestionsIndex {
@@ -260,6 +261,7 @@ pub struct DropIndexSuggestionsIndex {
 
 /// The spec's `DropIndexSuggestionsResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DropIndexSuggestionsResponse {
@@ -273,6 +275,7 @@ pub struct DropIndexSuggestionsResponse {
 
 /// The spec's `EnvelopedDropIndexSuggestionsResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnvelopedDropIndexSuggestionsResponse {
@@ -288,6 +291,7 @@ pub struct EnvelopedDropIndexSuggestionsResponse {
 
 /// The spec's `EnvelopedPerformanceAdvisorResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnvelopedPerformanceAdvisorResponse {
@@ -303,6 +307,7 @@ pub struct EnvelopedPerformanceAdvisorResponse {
 
 /// The spec's `EnvelopedSchemaAdvisorResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnvelopedSchemaAdvisorResponse {
@@ -318,6 +323,7 @@ pub struct EnvelopedSchemaAdvisorResponse {
 
 /// The spec's `NamespaceObj` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NamespaceObj {
@@ -356,6 +362,13 @@ impl From<&str> for NamespaceObjType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for NamespaceObjType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for NamespaceObjType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -365,6 +378,7 @@ impl<'de> serde::Deserialize<'de> for NamespaceObjType {
 
 /// The spec's `Namespaces` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Namespaces {
@@ -374,6 +388,7 @@ pub struct Namespaces {
 
 /// The spec's `PerformanceAdvisorIndex` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerformanceAdvisorIndex {
@@ -393,6 +408,7 @@ pub struct PerformanceAdvisorIndex {
 
 /// The spec's `PerformanceAdvisorOpStats` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerformanceAdvisorOpStats {
@@ -408,6 +424,7 @@ pub struct PerformanceAdvisorOpStats {
 
 /// The spec's `PerformanceAdvisorOperationView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerformanceAdvisorOperationView {
@@ -419,6 +436,7 @@ pub struct PerformanceAdvisorOperationView {
 
 /// The spec's `PerformanceAdvisorResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerformanceAdvisorResponse {
@@ -430,6 +448,7 @@ pub struct PerformanceAdvisorResponse {
 
 /// The spec's `PerformanceAdvisorShape` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerformanceAdvisorShape {
@@ -449,6 +468,7 @@ pub struct PerformanceAdvisorShape {
 
 /// The spec's `PerformanceAdvisorSlowQuery` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerformanceAdvisorSlowQuery {
@@ -466,6 +486,7 @@ pub struct PerformanceAdvisorSlowQuery {
 
 /// The spec's `PerformanceAdvisorSlowQueryList` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerformanceAdvisorSlowQueryList {
@@ -475,6 +496,7 @@ pub struct PerformanceAdvisorSlowQueryList {
 
 /// The spec's `PerformanceAdvisorSlowQueryMetrics` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerformanceAdvisorSlowQueryMetrics {
@@ -510,6 +532,7 @@ pub struct PerformanceAdvisorSlowQueryMetrics {
 
 /// The spec's `SchemaAdvisorItemRecommendation` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SchemaAdvisorItemRecommendation {
@@ -598,6 +621,13 @@ impl From<&str> for SchemaAdvisorItemRecommendationRecommendation {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for SchemaAdvisorItemRecommendationRecommendation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for SchemaAdvisorItemRecommendationRecommendation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -609,6 +639,7 @@ impl<'de> serde::Deserialize<'de> for SchemaAdvisorItemRecommendationRecommendat
 
 /// The spec's `SchemaAdvisorNamespaceTriggers` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SchemaAdvisorNamespaceTriggers {
@@ -620,6 +651,7 @@ pub struct SchemaAdvisorNamespaceTriggers {
 
 /// The spec's `SchemaAdvisorResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SchemaAdvisorResponse {
@@ -629,6 +661,7 @@ pub struct SchemaAdvisorResponse {
 
 /// The spec's `SchemaAdvisorTriggerDetails` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SchemaAdvisorTriggerDetails {
@@ -704,6 +737,13 @@ impl From<&str> for SchemaAdvisorTriggerDetailsTriggerType {
             }
             other => SchemaAdvisorTriggerDetailsTriggerType::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for SchemaAdvisorTriggerDetailsTriggerType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -222,6 +222,7 @@ pub struct GetGroupPrivateEndpointEndpointServiceEndpoint {
 
 /// The spec's `AWSInterfaceEndpoint` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSInterfaceEndpoint {
@@ -282,6 +283,13 @@ impl From<&str> for AWSInterfaceEndpointConnectionStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AWSInterfaceEndpointConnectionStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AWSInterfaceEndpointConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -291,6 +299,7 @@ impl<'de> serde::Deserialize<'de> for AWSInterfaceEndpointConnectionStatus {
 
 /// The spec's `AWSPrivateLinkConnection` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSPrivateLinkConnection {
@@ -357,6 +366,13 @@ impl From<&str> for AWSPrivateLinkConnectionStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AWSPrivateLinkConnectionStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AWSPrivateLinkConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -366,6 +382,7 @@ impl<'de> serde::Deserialize<'de> for AWSPrivateLinkConnectionStatus {
 
 /// The spec's `AzurePrivateEndpoint` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AzurePrivateEndpoint {
@@ -427,6 +444,13 @@ impl From<&str> for AzurePrivateEndpointStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AzurePrivateEndpointStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AzurePrivateEndpointStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -436,6 +460,7 @@ impl<'de> serde::Deserialize<'de> for AzurePrivateEndpointStatus {
 
 /// The spec's `AzurePrivateLinkConnection` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AzurePrivateLinkConnection {
@@ -553,6 +578,18 @@ pub enum EndpointService {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for EndpointService {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EndpointService::AWSPrivateLinkConnection(v) => serde::Serialize::serialize(v, s),
+            EndpointService::AzurePrivateLinkConnection(v) => serde::Serialize::serialize(v, s),
+            EndpointService::GCPEndpointService(v) => serde::Serialize::serialize(v, s),
+            EndpointService::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for EndpointService {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
@@ -581,6 +618,7 @@ impl<'de> serde::Deserialize<'de> for EndpointService {
 
 /// The spec's `GCPConsumerForwardingRule` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GCPConsumerForwardingRule {
@@ -594,6 +632,7 @@ pub struct GCPConsumerForwardingRule {
 
 /// The spec's `GCPEndpointService` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GCPEndpointService {
@@ -617,6 +656,7 @@ pub struct GCPEndpointService {
 
 /// The spec's `PrivateGCPEndpointGroup` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PrivateGCPEndpointGroup {
@@ -687,6 +727,13 @@ impl From<&str> for PrivateGCPEndpointGroupStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for PrivateGCPEndpointGroupStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for PrivateGCPEndpointGroupStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -706,6 +753,18 @@ pub enum PrivateLinkEndpoint {
     PrivateGCPEndpointGroup(Box<PrivateGCPEndpointGroup>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for PrivateLinkEndpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PrivateLinkEndpoint::AWSInterfaceEndpoint(v) => serde::Serialize::serialize(v, s),
+            PrivateLinkEndpoint::AzurePrivateEndpoint(v) => serde::Serialize::serialize(v, s),
+            PrivateLinkEndpoint::PrivateGCPEndpointGroup(v) => serde::Serialize::serialize(v, s),
+            PrivateLinkEndpoint::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for PrivateLinkEndpoint {
@@ -736,6 +795,7 @@ impl<'de> serde::Deserialize<'de> for PrivateLinkEndpoint {
 
 /// The spec's `ProjectSettingItemView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProjectSettingItemView {

@@ -327,6 +327,7 @@ pub struct GetOrgApiKeyAccessListEntry {
 
 /// The spec's `PaginatedApiUserAccessListResponseView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedApiUserAccessListResponseView {
@@ -352,6 +353,7 @@ pub struct UserAccessListRequest {
 
 /// The spec's `UserAccessListResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserAccessListResponse {

@@ -155,6 +155,7 @@ pub struct NetworkPermissionEntry {
 
 /// The spec's `NetworkPermissionEntryStatus` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NetworkPermissionEntryStatus {
@@ -200,6 +201,13 @@ impl From<&str> for NetworkPermissionEntryStatusSTATUS {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for NetworkPermissionEntryStatusSTATUS {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for NetworkPermissionEntryStatusSTATUS {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -209,6 +217,7 @@ impl<'de> serde::Deserialize<'de> for NetworkPermissionEntryStatusSTATUS {
 
 /// The spec's `PaginatedNetworkAccessView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedNetworkAccessView {

@@ -469,6 +469,7 @@ pub struct MigrateGroup {
 
 /// The spec's `ClusterIPAddresses` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterIPAddresses {
@@ -624,6 +625,13 @@ other => DeleteGroupLimitLimitName::Unknown(other.to_string()),
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DeleteGroupLimitLimitName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for DeleteGroupLimitLimitName {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -665,6 +673,13 @@ impl From<&str> for GetGroupMongoDbVersionsDefaultStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for GetGroupMongoDbVersionsDefaultStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for GetGroupMongoDbVersionsDefaultStatus {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -679,6 +694,7 @@ impl atlas_runtime::ParamText for GetGroupMongoDbVersionsDefaultStatus {
 
 /// The spec's `GroupIPAddresses` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupIPAddresses {
@@ -690,6 +706,7 @@ pub struct GroupIPAddresses {
 
 /// The spec's `GroupInvitation` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupInvitation {
@@ -715,6 +732,7 @@ pub struct GroupInvitation {
 
 /// The spec's `GroupService` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupService {
@@ -724,6 +742,7 @@ pub struct GroupService {
 
 /// The spec's `GroupSettings` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupSettings {
@@ -755,6 +774,7 @@ pub struct GroupSettings {
 
 /// The spec's `MdbAvailableVersion` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MdbAvailableVersion {
@@ -803,6 +823,13 @@ impl From<&str> for MdbAvailableVersionDefaultStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for MdbAvailableVersionDefaultStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for MdbAvailableVersionDefaultStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -812,6 +839,7 @@ impl<'de> serde::Deserialize<'de> for MdbAvailableVersionDefaultStatus {
 
 /// The spec's `UpdateGroupRolesForUser` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateGroupRolesForUser {

@@ -229,6 +229,7 @@ pub struct AzureLogIntegrationRequest {
 
 /// The spec's `AzureLogIntegrationResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AzureLogIntegrationResponse {
@@ -361,6 +362,7 @@ pub struct DatadogLogIntegrationRequest {
 
 /// The spec's `DatadogLogIntegrationResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DatadogLogIntegrationResponse {
@@ -371,6 +373,10 @@ pub struct DatadogLogIntegrationResponse {
     /// `type`: required.
     pub r#type: DatadogLogIntegrationResponseType,
     /// `apiKey`: required.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_secret")
+    )]
     pub api_key: secrecy::SecretString,
     /// `region`: required.
     pub region: DatadogLogIntegrationResponseRegion,
@@ -502,6 +508,7 @@ pub struct GcsLogIntegrationRequest {
 
 /// The spec's `GcsLogIntegrationResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GcsLogIntegrationResponse {
@@ -623,6 +630,33 @@ pub enum LogIntegrationResponse {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for LogIntegrationResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LogIntegrationResponse::AzureLogIntegrationResponse(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            LogIntegrationResponse::DatadogLogIntegrationResponse(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            LogIntegrationResponse::GcsLogIntegrationResponse(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            LogIntegrationResponse::OtelLogIntegrationResponse(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            LogIntegrationResponse::S3LogIntegrationResponse(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            LogIntegrationResponse::SplunkLogIntegrationResponse(v) => {
+                serde::Serialize::serialize(v, s)
+            }
+            LogIntegrationResponse::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for LogIntegrationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
@@ -677,6 +711,7 @@ pub struct OtelLogIntegrationRequest {
 
 /// The spec's `OtelLogIntegrationResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OtelLogIntegrationResponse {
@@ -736,6 +771,7 @@ impl<'de> serde::Deserialize<'de> for OtelLogIntegrationResponseType {
 
 /// The spec's `PushBasedLogExportProject` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PushBasedLogExportProject {
@@ -806,6 +842,13 @@ impl From<&str> for PushBasedLogExportProjectState {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for PushBasedLogExportProjectState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for PushBasedLogExportProjectState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -837,6 +880,7 @@ pub struct S3LogIntegrationRequest {
 
 /// The spec's `S3LogIntegrationResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct S3LogIntegrationResponse {
@@ -917,6 +961,7 @@ pub struct SplunkLogIntegrationRequest {
 
 /// The spec's `SplunkLogIntegrationResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SplunkLogIntegrationResponse {
@@ -927,6 +972,10 @@ pub struct SplunkLogIntegrationResponse {
     /// `type`: required.
     pub r#type: SplunkLogIntegrationResponseType,
     /// `hecToken`: required.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_secret")
+    )]
     pub hec_token: secrecy::SecretString,
     /// `hecUrl`: required.
     pub hec_url: String,

@@ -200,6 +200,13 @@ impl From<&str> for ListGroupClusterQueryShapeInsightSummariesCommandsItem {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupClusterQueryShapeInsightSummariesCommandsItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ListGroupClusterQueryShapeInsightSummariesCommandsItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -346,6 +353,13 @@ impl From<&str> for ListGroupClusterQueryShapeInsightSummariesSeriesItem {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupClusterQueryShapeInsightSummariesSeriesItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for ListGroupClusterQueryShapeInsightSummariesSeriesItem {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -387,6 +401,13 @@ impl From<&str> for ListGroupClusterQueryShapesStatus {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ListGroupClusterQueryShapesStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for ListGroupClusterQueryShapesStatus {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -401,6 +422,7 @@ impl atlas_runtime::ParamText for ListGroupClusterQueryShapesStatus {
 
 /// The spec's `QueryShapeResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryShapeResponse {
@@ -450,6 +472,13 @@ impl From<&str> for QueryShapeResponseCommand {
             "AGGREGATE" => QueryShapeResponseCommand::Aggregate,
             other => QueryShapeResponseCommand::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for QueryShapeResponseCommand {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -508,6 +537,7 @@ impl<'de> serde::Deserialize<'de> for QueryShapeResponseStatus {
 
 /// The spec's `QueryShapeSeenMetadata` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryShapeSeenMetadata {
@@ -523,6 +553,7 @@ pub struct QueryShapeSeenMetadata {
 
 /// The spec's `QueryStatsDetailsResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryStatsDetailsResponse {
@@ -536,6 +567,7 @@ pub struct QueryStatsDetailsResponse {
 
 /// The spec's `QueryStatsSummary` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryStatsSummary {
@@ -583,6 +615,7 @@ pub struct QueryStatsSummary {
 
 /// The spec's `QueryStatsSummaryListResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryStatsSummaryListResponse {

@@ -83,6 +83,7 @@ pub struct GetRateLimit {
 
 /// The spec's `RateLimitEndpointSetCapacity` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetCapacity {
@@ -94,6 +95,7 @@ pub struct RateLimitEndpointSetCapacity {
 
 /// The spec's `RateLimitEndpointSetEndpoint` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetEndpoint {
@@ -148,6 +150,13 @@ impl From<&str> for RateLimitEndpointSetEndpointMethod {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for RateLimitEndpointSetEndpointMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for RateLimitEndpointSetEndpointMethod {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -157,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitEndpointSetEndpointMethod {
 
 /// The spec's `RateLimitEndpointSetRefillDurationSeconds` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetRefillDurationSeconds {
@@ -168,6 +178,7 @@ pub struct RateLimitEndpointSetRefillDurationSeconds {
 
 /// The spec's `RateLimitEndpointSetRefillRate` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetRefillRate {
@@ -179,6 +190,7 @@ pub struct RateLimitEndpointSetRefillRate {
 
 /// The spec's `RateLimitEndpointSetResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetResponse {
@@ -236,6 +248,13 @@ impl From<&str> for RateLimitEndpointSetResponseScope {
             "USER" => RateLimitEndpointSetResponseScope::User,
             other => RateLimitEndpointSetResponseScope::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for RateLimitEndpointSetResponseScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

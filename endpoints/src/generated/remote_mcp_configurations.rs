@@ -406,6 +406,7 @@ pub struct GetOrgMcpConfigSecret {
 
 /// The spec's `GroupMcpConfigResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupMcpConfigResponse {
@@ -425,6 +426,7 @@ pub struct GroupMcpConfigResponse {
 
 /// The spec's `OrgMcpConfigResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgMcpConfigResponse {

@@ -142,6 +142,7 @@ pub struct ValidateOrgResourcePolicies {
 
 /// The spec's `ApiAtlasNonCompliantResourceView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasNonCompliantResourceView {
@@ -198,6 +199,13 @@ impl From<&str> for ApiAtlasNonCompliantResourceViewResourceType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiAtlasNonCompliantResourceViewResourceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ApiAtlasNonCompliantResourceViewResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -217,6 +225,7 @@ pub struct ApiAtlasPolicyCreateView {
 
 /// The spec's `ApiAtlasPolicyMetadataView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasPolicyMetadataView {
@@ -226,6 +235,7 @@ pub struct ApiAtlasPolicyMetadataView {
 
 /// The spec's `ApiAtlasPolicyView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasPolicyView {
@@ -237,6 +247,7 @@ pub struct ApiAtlasPolicyView {
 
 /// The spec's `ApiAtlasResourcePolicyMetadataView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasResourcePolicyMetadataView {
@@ -250,6 +261,7 @@ pub struct ApiAtlasResourcePolicyMetadataView {
 
 /// The spec's `ApiAtlasResourcePolicyView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasResourcePolicyView {
@@ -277,6 +289,7 @@ pub struct ApiAtlasResourcePolicyView {
 
 /// The spec's `ApiAtlasUserMetadataView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasUserMetadataView {

@@ -37,6 +37,7 @@ pub struct ListControlPlaneIpAddresses {}
 
 /// The spec's `AccessListItemView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessListItemView {
@@ -48,6 +49,7 @@ pub struct AccessListItemView {
 
 /// The spec's `ApiKey` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiKey {
@@ -63,6 +65,7 @@ pub struct ApiKey {
 
 /// The spec's `ControlPlaneIPAddresses` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ControlPlaneIPAddresses {
@@ -76,6 +79,7 @@ pub struct ControlPlaneIPAddresses {
 
 /// The spec's `Gateway` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Gateway {
@@ -87,6 +91,7 @@ pub struct Gateway {
 
 /// The spec's `GatewayIpAddresses` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GatewayIpAddresses {
@@ -98,6 +103,7 @@ pub struct GatewayIpAddresses {
 
 /// The spec's `InboundControlPlaneCloudProviderIPAddresses` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InboundControlPlaneCloudProviderIPAddresses {
@@ -111,6 +117,7 @@ pub struct InboundControlPlaneCloudProviderIPAddresses {
 
 /// The spec's `OutboundControlPlaneCloudProviderIPAddresses` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OutboundControlPlaneCloudProviderIPAddresses {
@@ -124,6 +131,7 @@ pub struct OutboundControlPlaneCloudProviderIPAddresses {
 
 /// The spec's `SystemStatus` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SystemStatus {
@@ -165,6 +173,13 @@ impl From<&str> for SystemStatusAppName {
             "MongoDB Atlas" => SystemStatusAppName::MongoDBAtlas,
             other => SystemStatusAppName::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for SystemStatusAppName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

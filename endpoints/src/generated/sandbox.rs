@@ -159,6 +159,7 @@ pub struct SandboxClusterTemplateView {
 
 /// The spec's `SandboxConfigResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SandboxConfigResponse {

@@ -65,6 +65,7 @@ pub struct GetGroupServerlessInstance {
 
 /// The spec's `ClusterServerlessBackupOptions` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterServerlessBackupOptions {
@@ -74,6 +75,7 @@ pub struct ClusterServerlessBackupOptions {
 
 /// The spec's `ServerlessConnectionStringsPrivateEndpointItem` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerlessConnectionStringsPrivateEndpointItem {
@@ -87,6 +89,7 @@ pub struct ServerlessConnectionStringsPrivateEndpointItem {
 
 /// The spec's `ServerlessConnectionStringsPrivateEndpointList` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerlessConnectionStringsPrivateEndpointList {
@@ -127,6 +130,13 @@ impl From<&str> for ServerlessConnectionStringsPrivateEndpointListType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ServerlessConnectionStringsPrivateEndpointListType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ServerlessConnectionStringsPrivateEndpointListType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -138,6 +148,7 @@ impl<'de> serde::Deserialize<'de> for ServerlessConnectionStringsPrivateEndpoint
 
 /// The spec's `ServerlessInstanceDescription` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerlessInstanceDescription {
@@ -170,6 +181,7 @@ pub struct ServerlessInstanceDescription {
 
 /// The spec's `ServerlessInstanceDescriptionConnectionStrings` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerlessInstanceDescriptionConnectionStrings {
@@ -181,6 +193,7 @@ pub struct ServerlessInstanceDescriptionConnectionStrings {
 
 /// The spec's `ServerlessProviderSettings` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerlessProviderSettings {
@@ -225,6 +238,13 @@ impl From<&str> for ServerlessProviderSettingsProviderName {
             "SERVERLESS" => ServerlessProviderSettingsProviderName::Serverless,
             other => ServerlessProviderSettingsProviderName::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ServerlessProviderSettingsProviderName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -1748,6 +1748,7 @@ pub struct ApiAtlasClusterAdvancedConfigurationView {
 
 /// The spec's `ApiBSONTimestampView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "cloud-backups", feature = "legacy-backup"))]
@@ -1760,6 +1761,7 @@ pub struct ApiBSONTimestampView {
 
 /// The spec's `ApiKeyUserDetails` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "organizations", feature = "programmatic-api-keys"))]
@@ -1771,6 +1773,10 @@ pub struct ApiKeyUserDetails {
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
     /// `privateKey`: optional, read-only.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_optional_secret")
+    )]
     pub private_key: Option<secrecy::SecretString>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
@@ -2753,6 +2759,7 @@ pub struct CloudAccessRoleAssignment {
 
 /// The spec's `CloudAppUser` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "mongodb-cloud-users", feature = "teams"))]
@@ -2776,6 +2783,10 @@ pub struct CloudAppUser {
     /// `mobileNumber`: required.
     pub mobile_number: String,
     /// `password`: required.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_secret")
+    )]
     pub password: secrecy::SecretString,
     /// `roles`: required.
     pub roles: Vec<CloudAccessRoleAssignment>,
@@ -4219,6 +4230,7 @@ impl<'de> serde::Deserialize<'de> for DataMetricUnits {
 
 /// The spec's `DataMetricValueView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "alerts", feature = "events"))]
@@ -7475,6 +7487,14 @@ other => EventTypeForNdsGroup::Unknown(other.to_string()),
     }
 }
 
+#[cfg(feature = "serialize-all")]
+#[cfg(any(feature = "activity-feed", feature = "events"))]
+impl serde::Serialize for EventTypeForNdsGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl atlas_runtime::PathSegment for EventTypeForNdsGroup {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
@@ -8941,6 +8961,14 @@ impl From<&str> for EventTypeForOrg {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+#[cfg(any(feature = "activity-feed", feature = "events"))]
+impl serde::Serialize for EventTypeForOrg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl atlas_runtime::PathSegment for EventTypeForOrg {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
@@ -8957,6 +8985,7 @@ impl atlas_runtime::ParamText for EventTypeForOrg {
 
 /// The spec's `FlexBackupRestoreJob20241113` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
@@ -9027,6 +9056,14 @@ impl From<&str> for FlexBackupRestoreJob20241113DeliveryType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
+impl serde::Serialize for FlexBackupRestoreJob20241113DeliveryType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 impl<'de> serde::Deserialize<'de> for FlexBackupRestoreJob20241113DeliveryType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9082,6 +9119,14 @@ impl From<&str> for FlexBackupRestoreJob20241113Status {
             "COMPLETED" => FlexBackupRestoreJob20241113Status::Completed,
             other => FlexBackupRestoreJob20241113Status::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
+impl serde::Serialize for FlexBackupRestoreJob20241113Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -9381,6 +9426,7 @@ pub struct GCPRegionConfig20240805 {
 
 /// The spec's `Group` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "organizations", feature = "projects"))]
@@ -9462,6 +9508,7 @@ impl<'de> serde::Deserialize<'de> for GroupRegionUsageRestrictions {
 
 /// The spec's `GroupRole` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "organizations", feature = "projects"))]
@@ -9991,6 +10038,14 @@ impl From<&str> for MeasurementsCollStatsLatencyClusterGranularity {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
+impl serde::Serialize for MeasurementsCollStatsLatencyClusterGranularity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
 impl<'de> serde::Deserialize<'de> for MeasurementsCollStatsLatencyClusterGranularity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10003,6 +10058,7 @@ impl<'de> serde::Deserialize<'de> for MeasurementsCollStatsLatencyClusterGranula
 
 /// The spec's `MetricDataPoint` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
@@ -10015,6 +10071,7 @@ pub struct MetricDataPoint {
 
 /// The spec's `MetricsMeasurement` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
@@ -10092,6 +10149,14 @@ impl From<&str> for MetricsMeasurementUnits {
             "SCALAR_PER_SECOND" => MetricsMeasurementUnits::ScalarPerSecond,
             other => MetricsMeasurementUnits::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
+impl serde::Serialize for MetricsMeasurementUnits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -10231,6 +10296,7 @@ impl<'de> serde::Deserialize<'de> for NumberMetricUnits {
 
 /// The spec's `NumberMetricValueView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "alerts", feature = "events"))]
@@ -10425,6 +10491,7 @@ impl<'de> serde::Deserialize<'de> for OpsGenieNotificationTypeName {
 
 /// The spec's `OrganizationInvitation` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "organizations", feature = "projects"))]
@@ -10662,6 +10729,7 @@ impl<'de> serde::Deserialize<'de> for RawMetricUnits {
 
 /// The spec's `RawMetricValueView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "alerts", feature = "events"))]
@@ -10711,6 +10779,7 @@ pub struct ResourceTag {
 
 /// The spec's `ServiceAccountSecret` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "organizations", feature = "remote-mcp-configurations"))]
@@ -10726,6 +10795,10 @@ pub struct ServiceAccountSecret {
     /// `maskedSecretValue`: optional, read-only.
     pub masked_secret_value: Option<String>,
     /// `secret`: optional, read-only.
+    #[cfg_attr(
+        feature = "serialize-all",
+        serde(serialize_with = "crate::generated::shared::expose_optional_secret")
+    )]
     pub secret: Option<secrecy::SecretString>,
 }
 
@@ -11023,6 +11096,7 @@ impl<'de> serde::Deserialize<'de> for TimeMetricUnits {
 
 /// The spec's `TimeMetricValueView` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "alerts", feature = "events"))]
@@ -11035,6 +11109,7 @@ pub struct TimeMetricValueView {
 
 /// The spec's `UserSecurity` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "ldap-configuration", feature = "x-509-authentication"))]

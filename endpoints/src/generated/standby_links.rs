@@ -192,6 +192,7 @@ pub struct InspectGroupStandbyLinkFailoverReadiness {
 
 /// The spec's `ApiStandbyLinkFailoverReadinessResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiStandbyLinkFailoverReadinessResponse {
@@ -207,6 +208,7 @@ pub struct ApiStandbyLinkFailoverReadinessResponse {
 
 /// The spec's `ApiStandbyLinkFailoverResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiStandbyLinkFailoverResponse {
@@ -279,6 +281,13 @@ impl From<&str> for ApiStandbyLinkFailoverResponseFailoverStage {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiStandbyLinkFailoverResponseFailoverStage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ApiStandbyLinkFailoverResponseFailoverStage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -322,6 +331,13 @@ impl From<&str> for ApiStandbyLinkFailoverResponseStatus {
             "COMPLETE" => ApiStandbyLinkFailoverResponseStatus::Complete,
             other => ApiStandbyLinkFailoverResponseStatus::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ApiStandbyLinkFailoverResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -384,6 +400,7 @@ impl<'de> serde::Deserialize<'de> for ApiStandbyLinkFailoverResponseType {
 
 /// The spec's `ApiStandbyLinkResponse` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiStandbyLinkResponse {

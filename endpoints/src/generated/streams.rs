@@ -868,6 +868,7 @@ pub struct WithGroupStreamSampleConnections {
 
 /// The spec's `AWSAccountDetails` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSAccountDetails {
@@ -895,6 +896,18 @@ pub enum AccountDetails {
     GCPAccountDetails(Box<GCPAccountDetails>),
     /// Any other shape.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for AccountDetails {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AccountDetails::AWSAccountDetails(v) => serde::Serialize::serialize(v, s),
+            AccountDetails::AzureAccountDetails(v) => serde::Serialize::serialize(v, s),
+            AccountDetails::GCPAccountDetails(v) => serde::Serialize::serialize(v, s),
+            AccountDetails::Unknown(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for AccountDetails {
@@ -925,6 +938,7 @@ impl<'de> serde::Deserialize<'de> for AccountDetails {
 
 /// The spec's `AzureAccountDetails` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AzureAccountDetails {
@@ -1221,6 +1235,7 @@ impl<'de> serde::Deserialize<'de> for DBRoleToExecuteType {
 
 /// The spec's `GCPAccountDetails` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GCPAccountDetails {
@@ -2236,6 +2251,7 @@ pub struct StreamsOptions {
 
 /// The spec's `StreamsPrivateLinkConnection` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StreamsPrivateLinkConnection {
@@ -2332,6 +2348,7 @@ impl<'de> serde::Deserialize<'de> for StreamsPrivateLinkConnectionAuthentication
 
 /// The spec's `StreamsProcessor` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StreamsProcessor {
@@ -2453,6 +2470,7 @@ impl serde::Serialize for StreamsProcessorStatusStatus {
 
 /// The spec's `StreamsProcessorWithStats` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StreamsProcessorWithStats {
@@ -2711,6 +2729,7 @@ pub struct StreamsStartProcessorFailover {
 
 /// The spec's `StreamsTenant` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StreamsTenant {
@@ -2739,6 +2758,7 @@ pub struct StreamsTenant {
 
 /// The spec's `VPCPeeringConnection` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VPCPeeringConnection {
@@ -2835,6 +2855,13 @@ impl From<&str> for VPCPeeringConnectionLocalStatus {
             "ACTIVE" => VPCPeeringConnectionLocalStatus::Active,
             other => VPCPeeringConnectionLocalStatus::Unknown(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for VPCPeeringConnectionLocalStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

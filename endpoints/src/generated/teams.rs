@@ -276,6 +276,7 @@ pub struct AddUserToTeam {
 
 /// The spec's `PaginatedApiAppUserView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedApiAppUserView {
@@ -289,6 +290,7 @@ pub struct PaginatedApiAppUserView {
 
 /// The spec's `PaginatedTeamRoleView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedTeamRoleView {
@@ -302,6 +304,7 @@ pub struct PaginatedTeamRoleView {
 
 /// The spec's `Team` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Team {
@@ -317,6 +320,7 @@ pub struct Team {
 
 /// The spec's `TeamResponse` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TeamResponse {

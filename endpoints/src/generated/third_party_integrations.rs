@@ -224,6 +224,13 @@ impl From<&str> for DeleteGroupIntegrationIntegrationType {
     }
 }
 
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for DeleteGroupIntegrationIntegrationType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl atlas_runtime::PathSegment for DeleteGroupIntegrationIntegrationType {
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -353,6 +360,7 @@ pub struct PagerDuty {
 
 /// The spec's `PaginatedIntegrationView` schema, received.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedIntegrationView {

@@ -78,6 +78,7 @@ pub struct DisableGroupUserSecurityCustomerX509 {
 
 /// The spec's `UserCert` schema, received.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserCert {

@@ -13,10 +13,17 @@
 
 mod access_list;
 mod accounts;
+mod clusters;
+mod database_users;
+mod families;
+pub(crate) mod generic;
+mod ip_access_list;
+mod projects;
 mod render;
 mod secrets;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
@@ -25,7 +32,9 @@ use crate::auth::{self, Need, oauth};
 use crate::errors::ApiError;
 use crate::pagination::Page;
 use crate::ratelimit::RateInfo;
+use crate::script::{Handler, ScriptedRequest};
 use crate::server::http::{Request, Response};
+use crate::spec;
 use crate::state::{Shared, lock};
 use crate::store::{Account, Store};
 use crate::url::{Query, percent_decode};
@@ -53,7 +62,8 @@ pub(crate) enum Admission {
 pub(crate) struct Prepared {
     query: Query,
     fmt: Format,
-    principal: auth::Principal,
+    /// `None` for the one operation that needs no credentials.
+    principal: Option<auth::Principal>,
 }
 
 fn is_api(path: &str) -> bool {
@@ -114,6 +124,9 @@ pub(crate) struct Reply {
     status: u16,
     /// `None` for 204.
     body: Option<Value>,
+    /// A body that is not JSON (a gzip or CSV download), sent as is.
+    raw: Option<Vec<u8>>,
+    headers: Vec<(String, String)>,
 }
 
 impl Reply {
@@ -121,6 +134,8 @@ impl Reply {
         Reply {
             status,
             body: Some(body),
+            raw: None,
+            headers: Vec::new(),
         }
     }
 
@@ -128,7 +143,32 @@ impl Reply {
         Reply {
             status: 204,
             body: None,
+            raw: None,
+            headers: Vec::new(),
         }
+    }
+
+    /// No body, with the operation's own status (204, or 202 for a deletion that takes
+    /// time).
+    fn no_content_with(status: u16) -> Reply {
+        Reply {
+            status,
+            ..Reply::no_content()
+        }
+    }
+
+    fn raw(status: u16, bytes: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            body: None,
+            raw: Some(bytes),
+            headers: Vec::new(),
+        }
+    }
+
+    fn with_header(mut self, name: &str, value: impl Into<String>) -> Reply {
+        self.headers.push((name.to_owned(), value.into()));
+        self
     }
 }
 
@@ -377,16 +417,20 @@ fn envelope(status: u16, body: Option<Value>) -> Value {
     }
 }
 
-fn encode(
-    result: Result<(Reply, &'static str), ApiError>,
-    fmt: Format,
-    rate: RateInfo,
-) -> Response {
+fn encode(result: Result<(Reply, String), ApiError>, fmt: Format, rate: RateInfo) -> Response {
     let mut response = match result {
-        Ok((reply, version)) => {
-            let content_type = media_type(version);
-            if fmt.envelope {
+        Ok((reply, content_type)) => {
+            let mut response = if let Some(raw) = reply.raw {
+                Response::new(reply.status)
+                    .header("Content-Type", content_type)
+                    .body(raw)
+            } else if fmt.envelope {
                 let doc = envelope(reply.status, reply.body);
+                let content_type = if content_type.is_empty() {
+                    "application/json".to_owned()
+                } else {
+                    content_type
+                };
                 Response::new(200)
                     .header("Content-Type", content_type)
                     .body(to_bytes(&doc, fmt.pretty))
@@ -395,9 +439,19 @@ fn encode(
                     Some(doc) => Response::new(reply.status)
                         .header("Content-Type", content_type)
                         .body(to_bytes(&doc, fmt.pretty)),
+                    None if content_type.is_empty() => Response::new(reply.status),
                     None => Response::new(reply.status).header("Content-Type", content_type),
                 }
+            };
+            for (name, value) in reply.headers {
+                if name.eq_ignore_ascii_case("content-type") {
+                    response
+                        .headers
+                        .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+                }
+                response = response.header(&name, value);
             }
+            response
         }
         Err(e) => {
             let (status, doc) = if fmt.envelope {
@@ -438,9 +492,16 @@ fn prepare(shared: &Shared, req: &Request) -> Result<Prepared, Response> {
         envelope: query.flag("envelope", false),
     };
     let now = shared.clock.now();
-    let principal = {
+    let open = spec::may_be_open(&req.head.path)
+        && matches!(
+            spec::find(&req.head.method, &req.head.path),
+            spec::Found::Op(i, _) if spec::OPERATIONS.get(i).is_some_and(|op| !op.auth)
+        );
+    let principal = if open {
+        Ok(None)
+    } else {
         let mut store = lock(&shared.store);
-        auth::authenticate(shared, &mut store, req, now)
+        auth::authenticate(shared, &mut store, req, now).map(Some)
     };
     match principal {
         Ok(principal) => Ok(Prepared {
@@ -467,9 +528,18 @@ fn handle(shared: &Shared, req: &Request, prepared: Prepared) -> Response {
     } = prepared;
     let now = shared.clock.now();
     let mut rate = None;
-    let result = {
+    let outcome = {
         let mut store = lock(&shared.store);
         run(shared, &mut store, req, &query, principal, now, &mut rate)
+    };
+    // A script runs without the store's lock: it may call the emulator itself.
+    let result = match outcome {
+        Ok(Outcome::Reply(reply)) => Ok(reply),
+        Ok(Outcome::Script(script)) => {
+            let (handler, request, call) = *script;
+            Ok(generic::scripted(handler.as_ref(), &request, &call))
+        }
+        Err(e) => Err(e),
     };
     let rate = rate.unwrap_or_else(|| match &shared.bucket {
         Some(bucket) => lock(bucket).peek(now),
@@ -478,15 +548,22 @@ fn handle(shared: &Shared, req: &Request, prepared: Prepared) -> Response {
     encode(result, fmt, rate)
 }
 
+/// How a call is answered.
+enum Outcome {
+    Reply((Reply, String)),
+    /// By a test's script, once the store is released.
+    Script(Box<(Arc<Handler>, ScriptedRequest, generic::Call)>),
+}
+
 fn run(
     shared: &Shared,
     store: &mut Store,
     req: &Request,
     query: &Query,
-    principal: auth::Principal,
+    principal: Option<auth::Principal>,
     now: SystemTime,
     rate: &mut Option<RateInfo>,
-) -> Result<(Reply, &'static str), ApiError> {
+) -> Result<Outcome, ApiError> {
     if let Some(bucket) = &shared.bucket {
         match lock(bucket).take(now) {
             Ok(info) => *rate = Some(info),
@@ -501,7 +578,53 @@ fn run(
             }
         }
     }
-    let routed = route(&req.head.method, &req.head.path)?;
+    let path = req.head.path.as_str();
+    // The Service Accounts family keeps its hand-written handlers (unless scripted).
+    if let Ok(routed) = route(&req.head.method, path)
+        && !(shared.scripts.any()
+            && matches!(spec::find(&req.head.method, path), spec::Found::Op(i, _) if shared.scripts.has(i)))
+    {
+        let principal = principal.ok_or_else(ApiError::unexpected)?;
+        let (reply, version) = service_accounts(shared, store, req, query, principal, now, routed)?;
+        return Ok(Outcome::Reply((reply, media_type(version))));
+    }
+    match spec::find(&req.head.method, path) {
+        spec::Found::NoPath => Err(ApiError::no_such_path(path)),
+        spec::Found::OtherMethods(methods) => Err(ApiError::new(
+            405,
+            "METHOD_NOT_ALLOWED",
+            format!("{} is not supported on {path}.", req.head.method),
+        )
+        .header("Allow", methods.join(", "))),
+        spec::Found::Op(index, values) => {
+            match generic::check(
+                shared,
+                store,
+                req,
+                query,
+                principal.as_ref(),
+                index,
+                &values,
+            )? {
+                generic::Next::Script(script) => Ok(Outcome::Script(script)),
+                generic::Next::Call(call) => Ok(Outcome::Reply(generic::answer(
+                    shared, store, req, query, now, &call,
+                )?)),
+            }
+        }
+    }
+}
+
+/// A Service Accounts operation, by the hand-written handlers.
+fn service_accounts(
+    shared: &Shared,
+    store: &mut Store,
+    req: &Request,
+    query: &Query,
+    principal: auth::Principal,
+    now: SystemTime,
+    routed: Routed<'_>,
+) -> Result<(Reply, &'static str), ApiError> {
     let version = version::negotiate(req.header("accept"), SERVICE_ACCOUNTS_VERSIONS)?;
 
     // Path values: the org or project id, then the client id.

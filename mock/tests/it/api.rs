@@ -595,8 +595,9 @@ fn not_found_and_wrong_method() {
     .api_error(404, "RESOURCE_NOT_FOUND");
     api.call("DELETE", &format!("{org}/{cid}/accessList/192.0.2.1"), None)
         .api_error(404, "RESOURCE_NOT_FOUND");
-    // Unknown paths, an unencoded slash in {ipAddress}, a trailing slash.
-    api.call("GET", "/api/atlas/v2/orgs", None)
+    // Unknown paths (`/orgs` is listOrgs now that every operation is routed), an
+    // unencoded slash in {ipAddress}, a trailing slash.
+    api.call("GET", "/api/atlas/v2/orgz", None)
         .api_error(404, "RESOURCE_NOT_FOUND");
     api.call(
         "DELETE",

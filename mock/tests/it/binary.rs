@@ -99,6 +99,7 @@ fn help_and_bad_options() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("--port") && text.contains("MONGODB_ATLAS_CLIENT_ID"));
+    assert!(text.contains("--cluster-transition"));
     let out = Command::new(env!("CARGO_BIN_EXE_atlas-mock"))
         .arg("--bogus")
         .output()
@@ -124,6 +125,7 @@ fn out_of_range_lifetimes_are_usage_errors_not_panics() {
         &["--token-lifetime", "NaN"],
         &["--nonce-lifetime", "-1"],
         &["--token-lifetime=inf"],
+        &["--cluster-transition", "-5"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_atlas-mock"))
             .args(args)

@@ -6,5 +6,8 @@ mod attacks;
 mod auth;
 mod binary;
 mod common;
+mod families;
 mod faults;
+mod fidelity;
 mod spec_conformance;
+mod whole_api;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::record::{self, MAX_RECORD_BYTES};
-use super::{Lease, LeaseGuard, StoreError, TokenKey, jittered};
+use super::{Lease, LeaseGuard, SharedFailure, StoreError, TokenKey, jittered};
 use crate::oauth::{AccessToken, TokenStore};
 
 /// How long a process waits, by default, for another one's token request before asking
@@ -28,12 +28,17 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 ///
 /// # Threat model
 ///
-/// A stored token acts as the service account until it expires (an hour at Atlas), so it
-/// is kept from every other user of the host:
+/// A stored token acts as the service account until it expires (an hour at Atlas). It is
+/// written as it is (not encrypted: a key would have to sit beside it, readable by the
+/// same people), so it is kept from every other user of the host instead:
 ///
 /// - The directory (`<cache>/atlas-rust/tokens`, or one you name) is created with mode
-///   0700 and must belong to the effective user; a group- or world-accessible one is
-///   narrowed to 0700 when opened, one owned by another user is refused.
+///   0700 and must belong to the effective user; one owned by another user is refused.
+///   The default one, if group- or world-accessible, is narrowed to 0700. An existing
+///   one you name keeps its permissions (it may serve other purposes, such as a home
+///   directory): if others can only read it, it is used (they see file names, which hold
+///   the client id and no secret, and cannot open the 0600 files); if others can write
+///   to it (and so remove or replace files), it is refused.
 /// - A token file is created with mode 0600 under a temporary name (exclusive create, so
 ///   nobody else's file is reused) and renamed over the old one: a reader sees the old
 ///   record or the new one, never a partial one, and never a file that was readable by
@@ -41,7 +46,11 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 /// - A token file not owned by the effective user, readable by others, or reached
 ///   through a symbolic link is not believed.
 /// - File names are derived from the token endpoint and client id
-///   ([`TokenKey::digest`]); the client secret is never written anywhere.
+///   ([`TokenKey::digest`]); the client secret is never written anywhere, nor anything
+///   computed from it.
+/// - [`revoke_token`](crate::Client::revoke_token) and [`close`](crate::Client::close)
+///   remove the token's file (if it still holds the revoked token), so no process sends
+///   a revoked token.
 ///
 /// What it does not protect against: the same user, root, or anyone who can read that
 /// user's files or memory (a backup of the home directory, a debugger) — the same people
@@ -55,7 +64,20 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 /// asks Atlas; the others poll for the lock, bounded by
 /// [`lease_wait`](FileTokenStoreBuilder::lease_wait), and find the new token when they
 /// get it. The operating system releases the lock when its holder dies, so a killed
-/// process does not hold the others up.
+/// process does not hold the others up. A client also never waits longer than half the
+/// time its call has left.
+///
+/// # Refused credentials
+///
+/// When Atlas refuses the credentials (or rate-limits the client), the lock holder writes
+/// that beside the token (`.failure.json`, also 0600, holding the status and Atlas's
+/// message, no secret) for [`REFUSED_SHARED_FOR`](crate::REFUSED_SHARED_FOR) (a 429: its
+/// `Retry-After`, at most 60 s). Processes waiting for the lock, and those starting
+/// meanwhile, fail at once with that error instead of each asking Atlas once more: 30
+/// processes with a wrong secret send one token request per 10 s, not 30 (the 11th of
+/// which Atlas would answer with 429). The price: a process started with the corrected
+/// secret within those 10 s fails too; it succeeds after them. A new token, once
+/// obtained, removes the file.
 ///
 /// ```no_run
 /// use std::sync::Arc;
@@ -110,6 +132,11 @@ impl FileTokenStore {
         self.dir.join(format!("{}.json", key.digest()))
     }
 
+    /// The file of `key`'s shared failure ([`SharedFailure`]).
+    pub fn failure_path(&self, key: &TokenKey) -> PathBuf {
+        self.dir.join(format!("{}.failure.json", key.digest()))
+    }
+
     fn lock_path(&self, key: &TokenKey) -> PathBuf {
         self.dir.join(format!("{}.lock", key.digest()))
     }
@@ -157,14 +184,17 @@ impl FileTokenStoreBuilder {
 
     /// Creates or checks the directory and returns the store.
     pub fn open(self) -> Result<FileTokenStore, StoreError> {
-        let dir = match self.dir {
-            Some(d) => d,
-            None => dirs::cache_dir()
-                .ok_or(StoreError::NoCacheDir)?
-                .join("atlas-rust")
-                .join("tokens"),
+        let (dir, ours) = match self.dir {
+            Some(d) => (d, false),
+            None => (
+                dirs::cache_dir()
+                    .ok_or(StoreError::NoCacheDir)?
+                    .join("atlas-rust")
+                    .join("tokens"),
+                true,
+            ),
         };
-        prepare_dir(&dir)?;
+        prepare_dir(&dir, ours)?;
         Ok(FileTokenStore {
             dir,
             lease_wait: self.lease_wait,
@@ -186,29 +216,7 @@ impl TokenStore for FileTokenStore {
     }
 
     fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
-        let path = self.path_of(key);
-        let mut options = OpenOptions::new();
-        options.read(true);
-        no_follow(&mut options);
-        let file = match options.open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == ErrorKind::NotFound => return None,
-            Err(e) => {
-                log::warn!("cannot read the token file {}: {e}", path.display());
-                return None;
-            }
-        };
-        if let Err(why) = trusted_file(&file) {
-            log::warn!("ignoring the token file {}: {why}", path.display());
-            return None;
-        }
-        let mut bytes = Vec::new();
-        let limit = u64::try_from(MAX_RECORD_BYTES).unwrap_or(u64::MAX) + 1;
-        if let Err(e) = file.take(limit).read_to_end(&mut bytes) {
-            log::warn!("cannot read the token file {}: {e}", path.display());
-            return None;
-        }
-        record::decode(key, &bytes)
+        record::decode(key, &read_private(&self.path_of(key))?)
     }
 
     fn save_for(&self, key: &TokenKey, token: &AccessToken) {
@@ -219,6 +227,25 @@ impl TokenStore for FileTokenStore {
                 path.display()
             );
         }
+        // A token obtained: whatever failure was shared is over.
+        remove(&self.failure_path(key));
+    }
+
+    fn save_failure(&self, key: &TokenKey, failure: &SharedFailure) {
+        let Some(bytes) = record::encode_failure(key, failure) else {
+            return;
+        };
+        let path = self.failure_path(key);
+        if let Err(e) = write_atomically(&self.dir, &path, &bytes) {
+            log::warn!(
+                "cannot share the failed token request in {}: {e}",
+                path.display()
+            );
+        }
+    }
+
+    fn load_failure(&self, key: &TokenKey) -> Option<SharedFailure> {
+        record::decode_failure(key, &read_private(&self.failure_path(key))?)
     }
 
     fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
@@ -226,12 +253,7 @@ impl TokenStore for FileTokenStore {
         // in its place; without the lock after a short wait, the worst is one more fetch.
         let lock = self.lock(key, DISCARD_WAIT).ok().flatten();
         if self.load_for(key).is_some_and(|held| held.same_as(token)) {
-            let path = self.path_of(key);
-            if let Err(e) = fs::remove_file(&path)
-                && e.kind() != ErrorKind::NotFound
-            {
-                log::warn!("cannot remove the token file {}: {e}", path.display());
-            }
+            remove(&self.path_of(key));
         }
         drop(lock);
     }
@@ -265,12 +287,52 @@ impl TokenStore for FileTokenStore {
     }
 }
 
-/// Creates `dir` (0700) if needed, and checks that it is ours and private.
-fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
+/// The contents of `path` if it is a private file of ours (see [`trusted_file`]), at most
+/// one byte more than a record can be.
+fn read_private(path: &Path) -> Option<Vec<u8>> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    no_follow(&mut options);
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::NotFound => return None,
+        Err(e) => {
+            log::warn!("cannot read the token file {}: {e}", path.display());
+            return None;
+        }
+    };
+    if let Err(why) = trusted_file(&file) {
+        log::warn!("ignoring the token file {}: {why}", path.display());
+        return None;
+    }
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_RECORD_BYTES).unwrap_or(u64::MAX) + 1;
+    if let Err(e) = file.take(limit).read_to_end(&mut bytes) {
+        log::warn!("cannot read the token file {}: {e}", path.display());
+        return None;
+    }
+    Some(bytes)
+}
+
+/// Removes `path`, if it is there.
+fn remove(path: &Path) {
+    if let Err(e) = fs::remove_file(path)
+        && e.kind() != ErrorKind::NotFound
+    {
+        log::warn!("cannot remove {}: {e}", path.display());
+    }
+}
+
+/// Creates `dir` (0700) if needed, and checks that it is ours and private enough: one
+/// that others can open is narrowed if it is `ours` (the default location) or was just
+/// made; otherwise it is left as it is if others can only read it, refused if they can
+/// write to it.
+fn prepare_dir(dir: &Path, ours: bool) -> Result<(), StoreError> {
     let io = |error| StoreError::Io {
         path: dir.to_owned(),
         error,
     };
+    let existed = fs::symlink_metadata(dir).is_ok();
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -295,9 +357,18 @@ fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
             });
         }
         if meta.mode() & 0o077 != 0 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+            if !existed || ours {
+                fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+            } else if meta.mode() & 0o022 != 0 {
+                return Err(StoreError::Unsafe {
+                    path: dir.to_owned(),
+                    reason: "other users can write to it (chmod 700 it, or name another)",
+                });
+            }
         }
     }
+    #[cfg(not(unix))]
+    let _ = (existed, ours);
     Ok(())
 }
 
@@ -419,14 +490,25 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn files_are_private_and_a_readable_directory_is_narrowed() {
+    fn files_are_private_and_a_named_directory_is_not_changed_behind_ones_back() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = temp_dir("modes");
         fs::create_dir_all(&dir).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A directory someone named, say a home directory: not chmod-ed behind their back;
+        // refused if others can write to it, used as it is if they can only read it.
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+        let refused = FileTokenStore::in_dir(&dir).unwrap_err();
+        assert!(matches!(refused, StoreError::Unsafe { .. }), "{refused}");
+        assert_eq!(mode(&dir), 0o777, "left as it was");
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
         let store = FileTokenStore::in_dir(&dir).unwrap();
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir), 0o755, "left as it was");
+        // One it creates is private, parents included.
+        let fresh = dir.join("a").join("b");
+        FileTokenStore::in_dir(&fresh).unwrap();
+        assert_eq!(mode(&fresh), 0o700);
+        assert_eq!(mode(&dir.join("a")), 0o700);
         let key = TokenKey::atlas("mdb_sa_id_y");
         store.save(key.client_id(), &token("t"));
         assert_eq!(mode(&store.path_of(&key)), 0o600);
@@ -435,6 +517,41 @@ mod tests {
         // A token file someone made readable is not believed.
         fs::set_permissions(store.path_of(&key), fs::Permissions::from_mode(0o644)).unwrap();
         assert!(store.load(key.client_id()).is_none());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_shared_failure_is_private_believed_only_if_private_and_gone_with_a_new_token() {
+        use crate::error::AuthErrorKind;
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp_dir("failure");
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let key = TokenKey::atlas("mdb_sa_id_f");
+        // Stored to the millisecond.
+        let now_ms = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        let until =
+            SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(now_ms).unwrap() + 10_000);
+        let failure = SharedFailure::new(AuthErrorKind::Refused, Some(401), "no", until);
+        store.save_failure(&key, &failure);
+        let path = store.failure_path(&key);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(store.load_failure(&key).as_ref(), Some(&failure));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(
+            store.load_failure(&key).is_none(),
+            "readable by others: not ours"
+        );
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        store.save_for(&key, &token("new"));
+        assert!(!path.exists(), "a new token ends the failure");
+        assert!(store.load_failure(&key).is_none());
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -6,6 +6,11 @@
 //! fleet of processes that each fetch their own token runs into both. With a shared store
 //! the fleet fetches one token per lifetime: the first process that needs one takes the
 //! lease, asks Atlas and saves the answer; the others wait for it, bounded, and read it.
+//! When Atlas refuses the credentials, the holder shares that too ([`SharedFailure`]), and
+//! the others fail at once instead of asking in turn.
+//!
+//! A store is never trusted to return: the client runs its calls on threads of its own,
+//! bounded by the call's remaining time, and goes on without a store that panics or hangs.
 //!
 //! [`TokenStore`]: crate::TokenStore
 
@@ -14,11 +19,14 @@ use std::time::Duration;
 
 use sha2::{Digest as _, Sha256};
 
+pub(crate) mod bounded;
+mod failure;
 mod file;
 mod record;
 #[cfg(feature = "redis")]
 mod redis;
 
+pub use failure::{REFUSED_SHARED_FOR, SharedFailure};
 pub use file::{DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder};
 #[cfg(feature = "redis")]
 pub use redis::{RedisTokenStore, RedisTokenStoreBuilder};

@@ -11,7 +11,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use redis::{Connection, RedisResult};
 
 use super::record::{self, MAX_RECORD_BYTES};
-use super::{Lease, LeaseGuard, StoreError, TokenKey, jittered};
+use super::{Lease, LeaseGuard, SharedFailure, StoreError, TokenKey, jittered};
 use crate::oauth::{AccessToken, TokenStore};
 
 /// Deletes `KEYS[1]` if it still holds `ARGV[1]` (a lease's fence, a token's value).
@@ -44,12 +44,20 @@ const MAX_IDLE: usize = 16;
 ///   later. A call never fails because of Redis, and every Redis operation is bounded by
 ///   the I/O timeout.
 ///
-/// Who can read the token: whoever can read that Redis database. Use Redis's ACLs or a
-/// database of its own, a password in the URL, and TLS across hosts (the `redis` crate's
-/// TLS features, enabled by you), as for any other secret kept there. Or give the fleet a
-/// shared [`encryption_key`](RedisTokenStoreBuilder::encryption_key): Redis then holds
-/// only ciphertext bound to its key, and a value that does not decrypt (planted, or from
-/// a store without the key) is not believed.
+/// Who can read the token: whoever can read that Redis database (or its dumps, replicas
+/// and the network between). Use Redis's ACLs or a database of its own, a password in
+/// the URL, and TLS across hosts (the `redis` crate's TLS features, enabled by you), as
+/// for any other secret kept there. Or give the fleet a shared
+/// [`encryption_key`](RedisTokenStoreBuilder::encryption_key): Redis then holds only
+/// ciphertext bound to its key, and a value that does not decrypt (planted, or from a
+/// store without the key) is not believed. What encryption does not hide: the key names
+/// (which show the client id, not a secret), that a token exists and when it expires
+/// (the TTL), and the lease; whoever can write to Redis can still delete entries or hold
+/// the lease (costing token requests or a lease wait, never a wrong token). Without the
+/// key, whoever can write can also plant a token (the fleet would then send their token,
+/// and act as whatever account it belongs to) or a failure entry (the fleet's calls fail
+/// for up to 60 s at a time): give write access to the fleet alone, or use the key.
+/// Nothing stored is derived from the client secret.
 ///
 /// Key prefixes keep applications apart in one database; every process that should share
 /// a token needs the same prefix.
@@ -130,6 +138,11 @@ impl RedisTokenStore {
     /// The Redis key of `key`'s token.
     pub fn token_key(&self, key: &TokenKey) -> String {
         format!("{}atlas-rust:token:{}", self.inner.prefix, key.digest())
+    }
+
+    /// The Redis key of `key`'s shared failure ([`SharedFailure`]), while there is one.
+    pub fn failure_key(&self, key: &TokenKey) -> String {
+        format!("{}atlas-rust:failure:{}", self.inner.prefix, key.digest())
     }
 
     /// The Redis key of `key`'s lease; its value names the holder (`pid:<id>:<random>`).
@@ -447,14 +460,59 @@ impl TokenStore for RedisTokenStore {
             log::warn!("cannot encrypt the access token; not shared through Redis");
             return;
         };
+        // A token obtained: whatever failure was shared is over.
+        let failure_key = self.failure_key(key);
+        let _ = self.inner.with(|c| {
+            redis::pipe()
+                .atomic()
+                .cmd("SET")
+                .arg(&redis_key)
+                .arg(bytes)
+                .arg("PX")
+                .arg(millis(ttl))
+                .ignore()
+                .cmd("DEL")
+                .arg(&failure_key)
+                .ignore()
+                .query::<()>(c)
+        });
+    }
+
+    fn save_failure(&self, key: &TokenKey, failure: &SharedFailure) {
+        let Some(ttl) = failure
+            .until()
+            .duration_since(std::time::SystemTime::now())
+            .ok()
+        else {
+            return;
+        };
+        let failure_key = self.failure_key(key);
+        let Some(bytes) =
+            record::encode_failure(key, failure).and_then(|r| self.inner.seal(&failure_key, r))
+        else {
+            return;
+        };
         let _ = self.inner.with(|c| {
             redis::cmd("SET")
-                .arg(&redis_key)
+                .arg(&failure_key)
                 .arg(bytes)
                 .arg("PX")
                 .arg(millis(ttl))
                 .query::<()>(c)
         });
+    }
+
+    fn load_failure(&self, key: &TokenKey) -> Option<SharedFailure> {
+        let failure_key = self.failure_key(key);
+        let value = self.inner.with(|c| {
+            redis::cmd("GET")
+                .arg(&failure_key)
+                .query::<Option<Vec<u8>>>(c)
+        })??;
+        if value.len() > 2 * MAX_RECORD_BYTES {
+            return None;
+        }
+        record::decode_failure(key, &self.inner.open(&failure_key, &value)?)
     }
 
     fn discard_for(&self, key: &TokenKey, token: &AccessToken) {

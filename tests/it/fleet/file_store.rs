@@ -137,3 +137,162 @@ fn revoking_removes_the_shared_token() {
     assert_eq!(mock.live_token_count(mock.client_id()), 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// 30 processes with a wrong secret: the lock holder's refusal is shared, so the others
+/// fail at once with Atlas's 401 instead of each waiting for the lock and asking again
+/// (which would be 30 token requests, the 11th of them answered 429).
+#[test]
+fn a_refused_secret_is_asked_about_once_for_thirty_processes() {
+    let _fleet = one_fleet_at_a_time();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let dir = temp_dir("file-refused");
+    let job = Job {
+        store: format!("file:{}", dir.display()),
+        calls: 1,
+        interval: Duration::from_millis(10),
+        start_at: SystemTime::now() + Duration::from_secs(2),
+        extra: vec![(
+            "MONGODB_ATLAS_CLIENT_SECRET",
+            "mdb_sa_sk_wrongwrongwrongwrongwrongwrong".into(),
+        )],
+    };
+    let children = (0..30).map(|_| spawn(&mock, &job)).collect();
+    let outcomes = wait_all(children, Duration::from_secs(60));
+    let ran = SystemTime::now().duration_since(job.start_at).unwrap();
+    for o in &outcomes {
+        assert!(
+            !o.status.success() && o.stdout.contains("(401)") && !o.stdout.contains("429"),
+            "worker {} should fail with Atlas's 401: {}",
+            o.pid,
+            o.stdout
+        );
+    }
+    // One request per 10 s of sharing; the run takes a few seconds.
+    let requests = token_requests(&mock);
+    let allowed = 1 + (ran.as_secs() / atlas_runtime::REFUSED_SHARED_FOR.as_secs()) as usize;
+    assert!(
+        requests <= allowed,
+        "{requests} token requests from 30 processes in {ran:?} (at most {allowed})"
+    );
+    let shared = outcomes
+        .iter()
+        .filter(|o| o.stdout.contains("another process's token request"))
+        .count();
+    assert!(
+        shared + requests >= outcomes.len(),
+        "{shared} of 30 failed with the shared answer, {requests} asked themselves"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `close` revokes and removes the shared token too, and the next client fetches anew.
+#[test]
+fn closing_removes_the_shared_token() {
+    let _fleet = one_fleet_at_a_time();
+    use std::sync::Arc;
+
+    use atlas_endpoints::service_accounts::GetOrgServiceAccount;
+    use atlas_runtime::{Client, Credentials, FileTokenStore};
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let dir = temp_dir("file-close");
+    let store = Arc::new(FileTokenStore::in_dir(&dir).unwrap());
+    let client = || {
+        Client::builder()
+            .base_url(mock.url())
+            .credentials(Credentials::service_account(
+                mock.client_id(),
+                mock.client_secret(),
+            ))
+            .token_store(store.clone())
+            .build()
+            .unwrap()
+    };
+    let first = client();
+    GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+        .send(&first)
+        .unwrap();
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    assert!(store.path_of(&key).exists());
+    first.close();
+    assert!(!store.path_of(&key).exists(), "closing removed it");
+    assert_eq!(mock.live_token_count(mock.client_id()), 0, "and revoked it");
+    let second = client();
+    GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+        .send(&second)
+        .expect("a new token, not the revoked one");
+    assert_eq!(token_requests(&mock), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Nothing the store writes comes from the secret: the same file names whatever the
+/// secret, and no file (token, lock, shared failure) holds it in any encoding.
+#[test]
+fn no_store_file_is_named_after_or_holds_the_secret() {
+    use std::sync::Arc;
+
+    use atlas_endpoints::service_accounts::GetOrgServiceAccount;
+    use atlas_runtime::{Client, Credentials, FileTokenStore};
+    use atlas_tests::leaks;
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let wrong = "mdb_sa_sk_notthesecret0123456789abcdef";
+    let run = |secret: &str, dir: &std::path::Path| {
+        let client = Client::builder()
+            .base_url(mock.url())
+            .credentials(Credentials::service_account(mock.client_id(), secret))
+            .token_store(Arc::new(FileTokenStore::in_dir(dir).unwrap()))
+            .build()
+            .unwrap();
+        GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+            .send(&client)
+            .map(drop)
+    };
+    let (right_dir, wrong_dir) = (temp_dir("file-secret-ok"), temp_dir("file-secret-bad"));
+    run(mock.client_secret(), &right_dir).expect("the right secret works");
+    let refused = run(wrong, &wrong_dir).expect_err("the wrong one is refused");
+    assert!(refused.to_string().contains("(401)"), "{refused}");
+
+    let mut needles = Vec::new();
+    for secret in [mock.client_secret(), wrong] {
+        needles.extend(leaks::forms("client secret", secret));
+        needles.extend(leaks::basic("client secret", mock.client_id(), secret));
+    }
+    let names = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        for name in &names {
+            let bytes = std::fs::read(dir.join(name)).unwrap();
+            assert!(
+                leaks::find(&bytes, &needles).is_none(),
+                "{name} holds {:?}",
+                leaks::find(&bytes, &needles).map(|(n, _)| &n.label)
+            );
+            assert!(leaks::find(name.as_bytes(), &needles).is_none(), "{name}");
+        }
+        names
+    };
+    let (right, wrong) = (names(&right_dir), names(&wrong_dir));
+    let stem = |n: &String| n.split('.').next().unwrap_or_default().to_string();
+    assert!(right.iter().any(|n| n.ends_with(".json")), "{right:?}");
+    assert!(
+        wrong.iter().any(|n| n.ends_with(".failure.json")),
+        "{wrong:?}"
+    );
+    assert_eq!(
+        right
+            .iter()
+            .map(stem)
+            .collect::<std::collections::BTreeSet<_>>(),
+        wrong
+            .iter()
+            .map(stem)
+            .collect::<std::collections::BTreeSet<_>>(),
+        "the same key whatever the secret"
+    );
+    std::fs::remove_dir_all(&right_dir).unwrap();
+    std::fs::remove_dir_all(&wrong_dir).unwrap();
+}

@@ -183,6 +183,43 @@ fn a_store_that_cannot_coordinate_fails_no_call() {
     GetOrg::new(ORG).send(&client).unwrap();
     GetOrg::new(ORG).send(&client).unwrap();
     assert!(start.elapsed() < Duration::from_secs(3), "no waiting");
-    // It keeps nothing: every call fetches (what a store that lost its backend costs).
-    assert_eq!(token_requests(&script), 2);
+    // It keeps nothing, but the client keeps its own token while the store cannot
+    // coordinate: one token, not one per call.
+    assert_eq!(token_requests(&script), 1);
+}
+
+/// A token endpoint that echoes the secret in its refusal: the refusal is shared through
+/// the store without it (whoever can read the store must not learn the secret).
+#[test]
+fn a_shared_refusal_holds_no_secret_even_when_the_endpoint_echoes_it() {
+    use atlas_runtime::FileTokenStore;
+
+    let script = Arc::new(ScriptedTransport::new([Step::with(|_| {
+        let body = format!(
+            r#"{{"error":"invalid_client","error_description":"no such secret: {CLIENT_SECRET}"}}"#
+        );
+        Ok(http::Response::builder()
+            .status(401)
+            .body(Body::from_bytes(body))
+            .unwrap())
+    })]));
+    let dir = std::env::temp_dir().join(format!(
+        "atlas-fleet-echo-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let store = Arc::new(FileTokenStore::in_dir(&dir).unwrap());
+    let client = client(&script, store.clone());
+    let error = GetOrg::new(ORG).send(&client).unwrap_err();
+    assert!(!error.to_string().contains(CLIENT_SECRET), "{error}");
+    let key = TokenKey::atlas(CLIENT_ID);
+    let failure = store.load_failure(&key).expect("the refusal is shared");
+    assert!(failure.message().contains("invalid_client"), "{failure:?}");
+    let written = std::fs::read_to_string(store.failure_path(&key)).unwrap();
+    assert!(!written.contains(CLIENT_SECRET), "{written}");
+    assert!(!written.contains("lease0123456789secret"), "{written}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

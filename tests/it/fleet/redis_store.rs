@@ -262,3 +262,116 @@ fn an_encrypted_store_shares_a_token_redis_cannot_read() {
     assert!(open(None).load_for(&key).is_none(), "no key, no token");
     assert!(open(Some([1; 32])).load_for(&key).is_none(), "wrong key");
 }
+
+/// A wrong secret across four "hosts" of six processes: one token request, shared as a
+/// failure; every process fails with Atlas's 401, none with a 429.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn a_refused_secret_is_asked_about_once_across_hosts() {
+    let _fleet = one_fleet_at_a_time();
+    let (_server, url) = redis_for_test();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let prefix = unique_prefix("refused");
+    let start_at = SystemTime::now() + Duration::from_secs(2);
+    let mut children = Vec::new();
+    for host in 0..4u64 {
+        let job = Job {
+            store: format!("redis:{url}"),
+            calls: 1,
+            interval: Duration::from_millis(10),
+            start_at: start_at + Duration::from_millis(100 * host),
+            extra: vec![
+                ("FLEET_PREFIX", prefix.clone()),
+                (
+                    "MONGODB_ATLAS_CLIENT_SECRET",
+                    "mdb_sa_sk_wrongwrongwrongwrongwrongwrong".into(),
+                ),
+            ],
+        };
+        children.extend((0..6).map(|_| spawn(&mock, &job)));
+    }
+    let outcomes = wait_all(children, Duration::from_secs(60));
+    let ran = SystemTime::now().duration_since(start_at).unwrap();
+    for o in &outcomes {
+        assert!(
+            !o.status.success() && o.stdout.contains("(401)") && !o.stdout.contains("429"),
+            "worker {} should fail with Atlas's 401: {}",
+            o.pid,
+            o.stdout
+        );
+    }
+    let requests = token_requests(&mock);
+    let allowed = 1 + (ran.as_secs() / atlas_runtime::REFUSED_SHARED_FOR.as_secs()) as usize;
+    assert!(
+        requests <= allowed,
+        "{requests} token requests from 24 processes in {ran:?} (at most {allowed})"
+    );
+    let store = RedisTokenStore::builder(url.as_str())
+        .key_prefix(prefix.as_str())
+        .open()
+        .unwrap();
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let failure = redis_get(&url, &store.failure_key(&key)).unwrap_or_default();
+    assert!(
+        !failure.contains("wrongwrong"),
+        "the shared failure holds no secret: {failure}"
+    );
+}
+
+/// `revoke_token` and `close` delete the fleet's token in Redis (and this process's
+/// copy), so the next call fetches a new one rather than send the revoked one.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn revoking_and_closing_remove_the_shared_token() {
+    use std::sync::Arc;
+
+    use atlas_endpoints::service_accounts::GetOrgServiceAccount;
+    use atlas_runtime::{Client, Credentials};
+
+    let (_server, url) = redis_for_test();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let store = Arc::new(
+        RedisTokenStore::builder(url.as_str())
+            .key_prefix(unique_prefix("revoke"))
+            .open()
+            .unwrap(),
+    );
+    let client = || {
+        Client::builder()
+            .base_url(mock.url())
+            .credentials(Credentials::service_account(
+                mock.client_id(),
+                mock.client_secret(),
+            ))
+            .token_store(store.clone())
+            .build()
+            .unwrap()
+    };
+    let call = |c: &Client| {
+        GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
+            .send(c)
+            .expect("the call succeeds");
+    };
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let first = client();
+    call(&first);
+    assert!(redis_get(&url, &store.token_key(&key)).is_some());
+    first.revoke_token().unwrap();
+    assert!(redis_get(&url, &store.token_key(&key)).is_none(), "revoked");
+    assert_eq!(mock.live_token_count(mock.client_id()), 0);
+    call(&first);
+    assert_eq!(token_requests(&mock), 2, "a new token after revoking");
+    assert!(redis_get(&url, &store.token_key(&key)).is_some());
+    first.close();
+    assert!(redis_get(&url, &store.token_key(&key)).is_none(), "closed");
+    assert_eq!(mock.live_token_count(mock.client_id()), 0);
+    let second = client();
+    call(&second);
+    assert_eq!(token_requests(&mock), 3, "not the revoked one");
+}

@@ -1,0 +1,681 @@
+//! Every operation of the spec, from the generated tables (`crate::spec`): routing,
+//! versions, path and query values, the organization or project, roles, the body's media
+//! type and shape; then a script, a stateful family, or the example answer.
+//!
+//! The checks come in Atlas's order, as for the Service Accounts family: 404/405, 406
+//! (naming the supported versions), 400 for path values, 404 for an unknown organization
+//! or project, 403, 400 for query values, 415, 400 for the body.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use serde_json::{Map, Value};
+
+use super::{Reply, path_value};
+use crate::auth::{self, Principal};
+use crate::errors::ApiError;
+use crate::script::{Handler, ScriptedRequest};
+use crate::server::http::Request;
+use crate::spec::{self, Answer, Body, Kind, Need, OPERATIONS, Operation, Param, Version};
+use crate::state::Shared;
+use crate::store::Store;
+use crate::url::Query;
+use crate::version;
+
+/// An empty gzip file: what a log download answers when nothing scripted it.
+const EMPTY_GZIP: &[u8] = &[
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00,
+];
+
+/// The header that marks an answer made from the spec, not from state.
+pub(crate) const MOCK_HEADER: &str = "X-Atlas-Mock";
+
+/// How a version is put on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Wire {
+    Json,
+    Gzip,
+    Csv,
+}
+
+impl Wire {
+    fn suffix(self) -> &'static str {
+        match self {
+            Wire::Json => "json",
+            Wire::Gzip => "gzip",
+            Wire::Csv => "csv",
+        }
+    }
+}
+
+fn offers(v: &Version, wire: Wire) -> bool {
+    match wire {
+        Wire::Json => !matches!(v.answer, Answer::Gzip | Answer::Csv),
+        Wire::Gzip => matches!(v.answer, Answer::Gzip),
+        Wire::Csv => v.csv || matches!(v.answer, Answer::Csv),
+    }
+}
+
+fn primary(v: &Version) -> Wire {
+    match v.answer {
+        Answer::Gzip => Wire::Gzip,
+        Answer::Csv => Wire::Csv,
+        _ => Wire::Json,
+    }
+}
+
+/// The media type of a version on the wire.
+pub(crate) fn media(date: &str, wire: Wire) -> String {
+    format!("application/vnd.atlas.{date}+{}", wire.suffix())
+}
+
+/// What one media range asks for: a date (or `preview`) and a suffix, or the default.
+fn asked(range: &str) -> Option<Option<(&str, Wire)>> {
+    let mut parts = range.split(';');
+    let essence = parts.next().unwrap_or("").trim();
+    for param in parts {
+        if let Some((k, v)) = param.split_once('=')
+            && k.trim().eq_ignore_ascii_case("q")
+            && v.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+        {
+            return None;
+        }
+    }
+    if essence.is_empty() {
+        return None;
+    }
+    if ["application/json", "application/*", "*/*"]
+        .iter()
+        .any(|d| essence.eq_ignore_ascii_case(d))
+    {
+        return Some(None);
+    }
+    const PREFIX: &str = "application/vnd.atlas.";
+    let rest = essence
+        .get(..PREFIX.len())
+        .filter(|h| h.eq_ignore_ascii_case(PREFIX))
+        .and_then(|_| essence.get(PREFIX.len()..))?;
+    let (date, suffix) = rest.rsplit_once('+')?;
+    let wire = match suffix.to_ascii_lowercase().as_str() {
+        "json" => Wire::Json,
+        "gzip" => Wire::Gzip,
+        "csv" => Wire::Csv,
+        _ => return Some(Some(("", Wire::Json))),
+    };
+    if date == "preview" || version::is_date(date) {
+        Some(Some((date, wire)))
+    } else {
+        Some(Some(("", Wire::Json)))
+    }
+}
+
+/// The version (and form) `Accept` gets: the newest version not after the date asked
+/// for that is offered in the form asked for; `preview` only when asked by name. With no
+/// versioned media type, the API's default date in the version's own form.
+pub(crate) fn negotiate(
+    accept: Option<&str>,
+    op: &'static Operation,
+) -> Result<(&'static Version, Wire), ApiError> {
+    let pick = |date: &str, wire: Option<Wire>| -> Option<(&'static Version, Wire)> {
+        if date == "preview" {
+            return op
+                .versions
+                .iter()
+                .find(|v| v.date == "preview" && wire.is_none_or(|w| offers(v, w)))
+                .map(|v| (v, wire.unwrap_or_else(|| primary(v))));
+        }
+        op.versions
+            .iter()
+            .filter(|v| v.date != "preview" && v.date <= date)
+            .filter(|v| wire.is_none_or(|w| offers(v, w)))
+            .max_by_key(|v| v.date)
+            .map(|v| (v, wire.unwrap_or_else(|| primary(v))))
+    };
+    let accept = accept.map(str::trim).filter(|a| !a.is_empty());
+    let found = match accept {
+        None => pick(version::DEFAULT_VERSION, None),
+        Some(accept) => accept
+            .split(',')
+            .filter_map(asked)
+            .filter_map(|a| match a {
+                None => pick(version::DEFAULT_VERSION, None),
+                Some(("", _)) => None,
+                Some((date, wire)) => pick(date, Some(wire)),
+            })
+            .max_by_key(|(v, _)| v.date),
+    };
+    found.ok_or_else(|| {
+        let supported: Vec<&str> = op.versions.iter().map(|v| v.date).collect();
+        let mut e = ApiError::new(
+            406,
+            "INVALID_VERSION_DATE",
+            format!(
+                "Invalid accept header or version date. Supported versions of this resource: {}.",
+                supported.join(", ")
+            ),
+        );
+        for v in supported {
+            e = e.param(v);
+        }
+        e
+    })
+}
+
+/// An operation routed and checked, ready to be answered.
+pub(crate) struct Call {
+    pub(crate) op: &'static Operation,
+    pub(crate) version: &'static Version,
+    pub(crate) wire: Wire,
+    pub(crate) path: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Value>,
+    /// Who is calling (`None` for the operation that needs no credentials).
+    pub(crate) principal: Option<Principal>,
+}
+
+impl Call {
+    /// A decoded path value (empty when the path has none of that name).
+    pub(crate) fn path_value(&self, name: &str) -> &str {
+        self.path
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The content type of a JSON answer.
+    pub(crate) fn json_media(&self) -> String {
+        media(self.version.date, Wire::Json)
+    }
+
+    /// The example answer: a minimal schema-valid document, marked as such.
+    pub(crate) fn example(&self) -> (Reply, String) {
+        let status = self.version.status;
+        let (reply, content_type) = match (self.wire, self.version.answer) {
+            (Wire::Gzip, _) => (
+                Reply::raw(status, EMPTY_GZIP.to_vec()),
+                media(self.version.date, Wire::Gzip),
+            ),
+            (Wire::Csv, _) => (
+                Reply::raw(status, Vec::new()),
+                media(self.version.date, Wire::Csv),
+            ),
+            // The media type is declared, but 204 has no body.
+            (Wire::Json, Answer::Json(_)) if status == 204 => {
+                (Reply::raw(status, Vec::new()), self.json_media())
+            }
+            (Wire::Json, Answer::Json(i)) => {
+                let doc = spec::ANSWERS
+                    .get(i)
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or_else(|| Value::Object(Map::new()));
+                (Reply::json(status, doc), self.json_media())
+            }
+            (Wire::Json, _) => (
+                Reply {
+                    status,
+                    body: None,
+                    raw: None,
+                    headers: Vec::new(),
+                },
+                self.json_media(),
+            ),
+        };
+        (reply.with_header(MOCK_HEADER, "example"), content_type)
+    }
+}
+
+/// What [`check`] leads to.
+pub(crate) enum Next {
+    /// Answer from state or example (the caller holds the store).
+    Call(Call),
+    /// A script answers, once the store is released.
+    Script(Box<(Arc<Handler>, ScriptedRequest, Call)>),
+}
+
+fn invalid_path_value(name: &str, value: &str, pattern: &str) -> ApiError {
+    let description = format!("must match \"{pattern}\"");
+    match name {
+        "orgId" => ApiError::new(
+            400,
+            "INVALID_ORG_ID",
+            format!("An invalid organization ID {value} was specified."),
+        )
+        .param(value.to_owned())
+        .field(name, description),
+        "groupId" => ApiError::new(
+            400,
+            "INVALID_GROUP_ID",
+            format!("An invalid group ID {value} was specified."),
+        )
+        .param(value.to_owned())
+        .field(name, description),
+        _ => ApiError::validation(name, description).param(value.to_owned()),
+    }
+}
+
+fn matches_pattern(p: &Param, value: &str) -> Result<(), String> {
+    let Some(i) = p.pattern else { return Ok(()) };
+    match spec::pattern(i) {
+        Some(re) if !re.is_match(value.as_bytes()) => {
+            Err(format!("must match \"{}\"", spec::pattern_text(i)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// One query value against its parameter.
+fn check_query_value(p: &Param, value: &str) -> Result<(), ApiError> {
+    let bad = |what: String| ApiError::validation(p.name, what).param(value.to_owned());
+    match p.kind {
+        Kind::Int | Kind::Num => {
+            let n: Option<f64> = if p.kind == Kind::Int {
+                value.trim().parse::<i64>().ok().map(|n| n as f64)
+            } else {
+                value.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+            };
+            let what = if p.kind == Kind::Int {
+                "an integer"
+            } else {
+                "a number"
+            };
+            let range = match (p.min, p.max) {
+                (Some(lo), Some(hi)) => format!("must be {what} between {lo} and {hi}"),
+                (Some(lo), None) => format!("must be {what} of at least {lo}"),
+                (None, Some(hi)) => format!("must be {what} of at most {hi}"),
+                (None, None) => format!("must be {what}"),
+            };
+            let Some(n) = n else { return Err(bad(range)) };
+            if p.min.is_some_and(|lo| n < lo) || p.max.is_some_and(|hi| n > hi) {
+                return Err(bad(range));
+            }
+        }
+        // Java's Boolean.valueOf: anything but `true` is false, never an error.
+        Kind::Bool => {}
+        _ => {}
+    }
+    if let Some(e) = p.enumeration.and_then(|i| spec::ENUMS.get(i))
+        && !e.contains(&value)
+    {
+        return Err(ApiError::new(
+            400,
+            "INVALID_ENUM_VALUE",
+            format!("An invalid enumeration value {value} was specified."),
+        )
+        .param(value.to_owned())
+        .field(p.name, "is not one of the values the parameter takes"));
+    }
+    matches_pattern(p, value).map_err(bad)
+}
+
+fn check_query(op: &Operation, query: &Query) -> Result<(), ApiError> {
+    for p in op.params.iter().filter_map(|&i| spec::PARAMS.get(i)) {
+        if !p.query {
+            continue;
+        }
+        let mut any = false;
+        for raw in query.all(p.name) {
+            any = true;
+            if p.array {
+                for v in raw.split(',') {
+                    check_query_value(p, v)?;
+                }
+            } else {
+                check_query_value(p, raw)?;
+            }
+        }
+        if p.required && !any {
+            return Err(ApiError::validation(p.name, "is required"));
+        }
+    }
+    Ok(())
+}
+
+fn kind_ok(kind: Kind, v: &Value) -> bool {
+    match kind {
+        Kind::Str => v.is_string(),
+        Kind::Int => v.is_i64() || v.is_u64(),
+        Kind::Num => v.is_number(),
+        Kind::Bool => v.is_boolean(),
+        Kind::Array => v.is_array(),
+        Kind::Object => v.is_object(),
+    }
+}
+
+fn check_member_types(body: &Body, obj: &Map<String, Value>, at: &str) -> Result<(), ApiError> {
+    for name in body.must {
+        if obj.get(*name).is_none_or(Value::is_null) {
+            return Err(ApiError::missing_attribute(&format!("{at}{name}")));
+        }
+    }
+    for m in body.members {
+        match obj.get(m.name) {
+            None | Some(Value::Null) => {}
+            Some(v) if kind_ok(m.kind, v) => {}
+            Some(_) => return Err(ApiError::invalid_attribute(&format!("{at}{}", m.name))),
+        }
+    }
+    Ok(())
+}
+
+/// The body's shape: object or array, required members, member types.
+pub(crate) fn check_body(body: &Body, value: &Value) -> Result<(), ApiError> {
+    let malformed = |what: &str| {
+        ApiError::new(
+            400,
+            "INVALID_JSON",
+            format!("Received JSON is malformed: expected {what}."),
+        )
+    };
+    if body.array {
+        let items = value.as_array().ok_or_else(|| malformed("an array"))?;
+        if let Some(max) = body.max_items
+            && items.len() as u64 > max
+        {
+            return Err(ApiError::validation(
+                "body",
+                format!("size must be between 0 and {max}"),
+            ));
+        }
+        for (i, item) in items.iter().enumerate() {
+            if body.must.is_empty() && body.members.is_empty() {
+                continue;
+            }
+            let obj = item
+                .as_object()
+                .ok_or_else(|| malformed("an array of objects"))?;
+            check_member_types(body, obj, &format!("[{i}]."))?;
+        }
+        Ok(())
+    } else {
+        if body.must.is_empty() && body.members.is_empty() && !value.is_object() {
+            // A schema without declared members (free-form or polymorphic).
+            return Ok(());
+        }
+        let obj = value.as_object().ok_or_else(|| malformed("an object"))?;
+        check_member_types(body, obj, "")
+    }
+}
+
+/// A request body's `Content-Type`: the served version's media type, or a date that
+/// resolves to it (or plain JSON when the builder allows it).
+fn check_content_type(
+    shared: &Shared,
+    op: &Operation,
+    served: &'static Version,
+    given: Option<&str>,
+) -> Result<(), ApiError> {
+    let given = given.unwrap_or("").trim();
+    let essence = given.split(';').next().unwrap_or("").trim();
+    let ok = match asked(given) {
+        Some(Some((date, Wire::Json))) if !date.is_empty() => {
+            if date == "preview" {
+                served.date == "preview"
+            } else {
+                op.versions
+                    .iter()
+                    .filter(|v| v.date != "preview" && v.date <= date && v.body.is_some())
+                    .max_by_key(|v| v.date)
+                    .is_some_and(|v| std::ptr::eq(v, served))
+            }
+        }
+        Some(None) => {
+            shared.config.plain_json_bodies && essence.eq_ignore_ascii_case("application/json")
+        }
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let shown = if given.is_empty() { "none" } else { given };
+    Err(ApiError::new(
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        format!(
+            "Unsupported request media type {shown}; send the body as {}.",
+            media(served.date, Wire::Json)
+        ),
+    )
+    .param(shown.to_owned()))
+}
+
+fn role_need(need: Need) -> Option<auth::Need> {
+    match need {
+        Need::Authenticated => None,
+        Need::OrgRead => Some(auth::Need::OrgRead),
+        Need::OrgOwner => Some(auth::Need::OrgOwner),
+        Need::GroupRead => Some(auth::Need::GroupRead),
+        Need::GroupOwner => Some(auth::Need::GroupOwner),
+    }
+}
+
+/// Checks an operation's request, in Atlas's order, up to the point where an answer can
+/// be made.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check(
+    shared: &Shared,
+    store: &Store,
+    req: &Request,
+    query: &Query,
+    principal: Option<&Principal>,
+    index: usize,
+    raw_values: &[(&'static str, &str)],
+) -> Result<Next, ApiError> {
+    let op = OPERATIONS.get(index).ok_or_else(ApiError::unexpected)?;
+    let (version, wire) = negotiate(req.header("accept"), op)?;
+
+    // Path values, decoded once, against their patterns.
+    let mut path = Vec::with_capacity(raw_values.len());
+    for (name, raw) in raw_values {
+        let value = path_value(raw, name)?;
+        let param = op
+            .params
+            .iter()
+            .filter_map(|&i| spec::PARAMS.get(i))
+            .find(|p| !p.query && p.name == *name);
+        if let Some(p) = param
+            && let Err(description) = matches_pattern(p, &value)
+        {
+            let pattern = description
+                .trim_start_matches("must match \"")
+                .trim_end_matches('"');
+            return Err(invalid_path_value(name, &value, pattern));
+        }
+        path.push((*name, value));
+    }
+    let value = |name: &str| {
+        path.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+
+    // The organization or project.
+    let mut org_id = None;
+    let mut group_id = None;
+    if let Some(g) = value("groupId") {
+        let group = store.group(&g).ok_or_else(|| {
+            ApiError::new(
+                404,
+                "GROUP_NOT_FOUND",
+                format!("No group with ID {g} exists."),
+            )
+            .param(g.clone())
+        })?;
+        org_id = Some(group.org_id.clone());
+        group_id = Some(group.id.clone());
+    } else if let Some(o) = value("orgId") {
+        let org = store.org(&o).ok_or_else(|| {
+            ApiError::new(
+                404,
+                "ORG_NOT_FOUND",
+                format!("No organization with ID {o} exists."),
+            )
+            .param(o.clone())
+        })?;
+        org_id = Some(org.id.clone());
+    }
+    if let (Some(principal), Some(org)) = (principal, org_id.as_deref())
+        && let Some(need) = role_need(op.need)
+    {
+        auth::authorize(store, principal, org, group_id.as_deref(), need)?;
+    }
+
+    check_query(op, query)?;
+
+    // The body.
+    let mut body = None;
+    if let Some(schema) = version.body.and_then(|i| spec::BODIES.get(i)) {
+        let empty = req.body.iter().all(u8::is_ascii_whitespace);
+        if !empty || schema.required {
+            check_content_type(shared, op, version, req.header("content-type"))?;
+            let value = crate::validation::parse_body(&req.body)?;
+            check_body(schema, &value)?;
+            body = Some(value);
+        }
+    }
+
+    let call = Call {
+        op,
+        version,
+        wire,
+        path,
+        body,
+        principal: principal.cloned(),
+    };
+    match shared.scripts.get(index) {
+        Some(handler) => {
+            let request = ScriptedRequest {
+                operation_id: op.id.to_owned(),
+                method: req.head.method.clone(),
+                path: req.head.path.clone(),
+                path_params: call
+                    .path
+                    .iter()
+                    .map(|(n, v)| ((*n).to_owned(), v.clone()))
+                    .collect(),
+                query: query.pairs().to_vec(),
+                version: version.date.to_owned(),
+                body: call.body.clone(),
+            };
+            Ok(Next::Script(Box::new((handler, request, call))))
+        }
+        None => Ok(Next::Call(call)),
+    }
+}
+
+/// The answer to a checked call that no script takes: from the state of a stateful
+/// family, or the example answer.
+pub(crate) fn answer(
+    shared: &Shared,
+    store: &mut Store,
+    req: &Request,
+    query: &Query,
+    now: SystemTime,
+    call: &Call,
+) -> Result<(Reply, String), ApiError> {
+    let mut fx = super::families::Fx {
+        shared,
+        store,
+        req,
+        query,
+        now,
+        call,
+    };
+    match super::families::answer(&mut fx) {
+        Some(reply) => {
+            // A body-less answer keeps the media type the spec declares for it.
+            let reply = match (reply?, call.version.answer) {
+                (r, Answer::Json(_)) if r.body.is_none() && r.raw.is_none() => {
+                    if r.status == 204 {
+                        Reply::raw(204, Vec::new())
+                    } else {
+                        Reply::json(r.status, Value::Object(Map::new()))
+                    }
+                }
+                (r, _) => r,
+            };
+            Ok(finish(call, (reply, call.json_media())))
+        }
+        None => Ok(finish(call, call.example())),
+    }
+}
+
+/// Headers every answer of a generic operation carries: `Sunset` for a version with a
+/// sunset date.
+fn finish(call: &Call, (reply, content_type): (Reply, String)) -> (Reply, String) {
+    // No body, no media type (a JSON media type on an empty body reads as broken JSON).
+    let content_type = if reply.body.is_none() && reply.raw.is_none() {
+        String::new()
+    } else {
+        content_type
+    };
+    match call.version.sunset.and_then(http_date) {
+        Some(date) => (reply.with_header("Sunset", date), content_type),
+        None => (reply, content_type),
+    }
+}
+
+/// A script's answer.
+pub(crate) fn scripted(
+    handler: &Handler,
+    request: &ScriptedRequest,
+    call: &Call,
+) -> (Reply, String) {
+    let response = handler(request);
+    let reply = Reply {
+        status: response.status,
+        body: response.body,
+        raw: None,
+        headers: response.headers,
+    };
+    finish(call, (reply, call.json_media()))
+}
+
+/// The `Sunset` header's value (an HTTP date) for a `YYYY-MM-DD` sunset.
+pub(crate) fn http_date(date: &str) -> Option<String> {
+    let d: jiff::civil::Date = date.parse().ok()?;
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let day = DAYS[usize::from(d.weekday().to_monday_zero_offset().unsigned_abs())];
+    let month = MONTHS[usize::from(d.month().unsigned_abs()) - 1];
+    Some(format!(
+        "{day}, {:02} {month} {:04} 00:00:00 GMT",
+        d.day(),
+        d.year()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(id: &str) -> &'static Operation {
+        &OPERATIONS[spec::lookup(id).unwrap()]
+    }
+
+    #[test]
+    fn versions_are_negotiated_per_operation() {
+        let clusters = op("createGroupCluster");
+        let (v, w) = negotiate(Some("application/vnd.atlas.2024-09-01+json"), clusters).unwrap();
+        assert_eq!((v.date, w), ("2024-08-05", Wire::Json));
+        let (v, _) = negotiate(None, clusters).unwrap();
+        assert_eq!(v.date, "2023-01-01");
+        let e = negotiate(Some("application/vnd.atlas.2022-01-01+json"), clusters).unwrap_err();
+        assert_eq!((e.status, e.code), (406, "INVALID_VERSION_DATE"));
+        assert!(e.detail.contains("2024-10-23"), "{}", e.detail);
+        let log = op("downloadGroupClusterLog");
+        let (v, w) = negotiate(Some("application/vnd.atlas.2023-02-01+gzip"), log).unwrap();
+        assert_eq!((v.date, w), ("2023-02-01", Wire::Gzip));
+        assert!(negotiate(Some("application/vnd.atlas.2023-02-01+json"), log).is_err());
+    }
+
+    #[test]
+    fn sunset_dates_are_http_dates() {
+        assert_eq!(
+            http_date("2027-07-01").as_deref(),
+            Some("Thu, 01 Jul 2027 00:00:00 GMT")
+        );
+        assert_eq!(http_date("nope"), None);
+    }
+}

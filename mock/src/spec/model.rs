@@ -1,0 +1,108 @@
+//! The shapes of the generated tables (`table.rs`): plain data, read by the router and
+//! the validation of [`crate::api::generic`].
+
+/// The JSON type a value must have (members of no declared type are not listed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Str,
+    Int,
+    Num,
+    Bool,
+    Array,
+    Object,
+}
+
+/// The roles class an operation needs (from `x-rolesRequirements` and its path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// Any authenticated caller (paths outside an organization or project).
+    Authenticated,
+    OrgRead,
+    OrgOwner,
+    GroupRead,
+    GroupOwner,
+}
+
+/// A path or query parameter.
+#[derive(Debug)]
+pub(crate) struct Param {
+    pub(crate) name: &'static str,
+    /// In the query (else in the path).
+    pub(crate) query: bool,
+    pub(crate) required: bool,
+    /// The type of the value (of each value, for an array).
+    pub(crate) kind: Kind,
+    /// Repeatable (`a=1&a=2`) or comma-separated.
+    pub(crate) array: bool,
+    /// An index into `PATTERNS`.
+    pub(crate) pattern: Option<usize>,
+    /// Inclusive bounds.
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
+    /// An index into `ENUMS`.
+    pub(crate) enumeration: Option<usize>,
+}
+
+/// A declared member of a request body, with its type.
+#[derive(Debug)]
+pub(crate) struct Member {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+}
+
+/// A request body: an object, or an array of objects.
+#[derive(Debug)]
+pub(crate) struct Body {
+    pub(crate) required: bool,
+    pub(crate) array: bool,
+    pub(crate) max_items: Option<u64>,
+    /// Members a request must send (read-only ones left out).
+    pub(crate) must: &'static [&'static str],
+    /// Members whose JSON type is checked (empty for polymorphic bodies).
+    pub(crate) members: &'static [Member],
+}
+
+/// What a successful call answers when no state or script decides.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Answer {
+    /// An index into `ANSWERS`: a minimal instance of the success schema.
+    Json(usize),
+    /// A gzip file (an empty one).
+    Gzip,
+    /// A CSV document (empty).
+    Csv,
+    /// No body (no media type declared). The current spec declares one for every
+    /// success, but the generator keeps the case.
+    #[allow(dead_code)]
+    Empty,
+}
+
+/// One version of an operation (one media-type date, or `preview`).
+#[derive(Debug)]
+pub(crate) struct Version {
+    pub(crate) date: &'static str,
+    /// The success status.
+    pub(crate) status: u16,
+    /// An index into `BODIES`.
+    pub(crate) body: Option<usize>,
+    pub(crate) answer: Answer,
+    /// Also offered as CSV (besides JSON).
+    pub(crate) csv: bool,
+    /// `x-sunset`.
+    pub(crate) sunset: Option<&'static str>,
+}
+
+/// One operation of the spec.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    pub(crate) id: &'static str,
+    pub(crate) method: &'static str,
+    /// The full path template, `/api/atlas/v2/…`.
+    pub(crate) path: &'static str,
+    /// Whether it needs credentials (all but one do).
+    pub(crate) auth: bool,
+    pub(crate) need: Need,
+    /// Indexes into `PARAMS`.
+    pub(crate) params: &'static [usize],
+    pub(crate) versions: &'static [Version],
+}
