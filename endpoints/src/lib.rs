@@ -102,6 +102,15 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
     sa::DeleteGroupServiceAccountAccessListEntry::INFO,
 ];
 
+/// Every operation this build declares (the hand-written ones, then those of every tag
+/// whose feature is on), for tools that route by metadata: the `atlas-rs api` CLI builds
+/// its command tree from this and nothing else.
+pub fn operations() -> impl Iterator<Item = &'static atlas_runtime::EndpointInfo> {
+    ENDPOINTS
+        .iter()
+        .chain(BY_TAG.iter().flat_map(|(_, infos)| infos.iter()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +145,19 @@ mod tests {
                 };
                 assert_eq!(patterns, expected, "{id} {}", p.api_name);
             }
+        }
+    }
+
+    /// The CLI's metadata is there on every operation: tag, roles, docs page.
+    #[test]
+    fn operations_carry_cli_metadata() {
+        let generated: usize = BY_TAG.iter().map(|(_, infos)| infos.len()).sum();
+        assert_eq!(operations().count(), ENDPOINTS.len() + generated);
+        for info in ENDPOINTS {
+            let id = info.operation_id.unwrap_or_default();
+            assert_eq!(info.tag, Some("Service Accounts"), "{id}");
+            assert!(!info.roles.is_empty(), "{id}");
+            assert!(info.docs.is_some_and(|d| d.ends_with(id)), "{id}");
         }
     }
 }

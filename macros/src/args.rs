@@ -21,6 +21,11 @@ const KEYS: &[&str] = &[
     "paginated",
     "idempotent",
     "format",
+    "tag",
+    "short_id",
+    "docs",
+    "sunset",
+    "roles",
 ];
 
 /// The answer forms a declaration can name (`+json`, `+csv`, `+gzip` media types).
@@ -44,6 +49,18 @@ pub struct Args {
     pub formats: Vec<(String, Span)>,
     /// Where `format` was written, for messages.
     pub format_key: Option<Ident>,
+    /// `tag = "Service Accounts"`: the spec's tag, the CLI's command group.
+    pub tag: Option<LitStr>,
+    /// `short_id = "createOrgSecret"`: the spec's operation-id override, the CLI's command.
+    pub short_id: Option<LitStr>,
+    /// `docs = "https://…"`: the operation's documentation page.
+    pub docs: Option<LitStr>,
+    /// `sunset = "YYYY-MM-DD"`: when this version stops answering.
+    pub sunset: Option<LitStr>,
+    /// `roles("Organization Owner", …)`: the roles that may call it.
+    pub roles: Vec<LitStr>,
+    /// Where `roles` was written, for messages.
+    pub roles_key: Option<Ident>,
 }
 
 pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
@@ -59,6 +76,12 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
         idempotent: None,
         formats: Vec::new(),
         format_key: None,
+        tag: None,
+        short_id: None,
+        docs: None,
+        sunset: None,
+        roles: Vec::new(),
+        roles_key: None,
     };
     let parser = |input: ParseStream| {
         parse_all(cx, input, &mut args);
@@ -143,6 +166,29 @@ fn parse_one(cx: &Ctxt, input: ParseStream, args: &mut Args, position: usize) ->
             let names = content.parse_terminated(Ident::parse_any, Token![,])?;
             for f in names {
                 add_format(cx, args, &f.to_string(), f.span());
+            }
+        } else if name == "roles" {
+            if args.roles_key.is_some() {
+                cx.error_spanned_by(&key, "`roles` is given twice");
+            }
+            args.roles_key = Some(key.clone());
+            let roles =
+                content.parse_terminated(|i: ParseStream| i.parse::<LitStr>(), Token![,])?;
+            if roles.is_empty() {
+                cx.error_spanned_by(
+                    &key,
+                    "name at least one role: roles(\"Organization Owner\")",
+                );
+            }
+            for role in roles {
+                let v = role.value();
+                if v.trim().is_empty() || v.chars().any(char::is_control) {
+                    cx.error_spanned_by(&role, "a role is a name such as \"Organization Owner\"");
+                } else if args.roles.iter().any(|r| r.value() == v) {
+                    cx.error_spanned_by(&role, format!("role {v:?} is given twice"));
+                } else {
+                    args.roles.push(role);
+                }
             }
         } else {
             unknown_key(cx, &key, &name);
@@ -268,14 +314,64 @@ fn parse_keyed(
         "operation_id" => {
             let lit: LitStr = input.parse()?;
             duplicate(args.operation_id.is_some());
-            let v = lit.value();
-            if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            if !is_camel_name(&lit.value()) {
                 cx.error_spanned_by(
                     &lit,
                     "an operationId is a camelCase name, e.g. \"createOrgServiceAccountSecret\"",
                 );
             }
             args.operation_id = Some(lit);
+        }
+        "tag" => {
+            let lit: LitStr = input.parse()?;
+            duplicate(args.tag.is_some());
+            let v = lit.value();
+            if v.trim().is_empty() || v.chars().any(char::is_control) {
+                cx.error_spanned_by(
+                    &lit,
+                    "a tag is the spec's tag name, e.g. \"Service Accounts\"",
+                );
+            }
+            args.tag = Some(lit);
+        }
+        "short_id" => {
+            let lit: LitStr = input.parse()?;
+            duplicate(args.short_id.is_some());
+            if !is_camel_name(&lit.value()) {
+                cx.error_spanned_by(
+                    &lit,
+                    "a short id is the spec's camelCase operation-id override, e.g. \"createOrgSecret\"",
+                );
+            }
+            args.short_id = Some(lit);
+        }
+        "docs" => {
+            let lit: LitStr = input.parse()?;
+            duplicate(args.docs.is_some());
+            let v = lit.value();
+            if !v.starts_with("https://")
+                || v.len() <= "https://".len()
+                || v.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                cx.error_spanned_by(&lit, "`docs` is an https:// URL without spaces");
+            }
+            args.docs = Some(lit);
+        }
+        "sunset" => {
+            let lit: LitStr = input.parse()?;
+            duplicate(args.sunset.is_some());
+            let v = lit.value();
+            if v == "preview" || !is_valid_version(&v) {
+                cx.error_spanned_by(
+                    &lit,
+                    format!("malformed sunset date {v:?}: expected a date YYYY-MM-DD (e.g. \"2026-03-01\")"),
+                );
+            }
+            args.sunset = Some(lit);
+        }
+        "roles" => {
+            cx.error_spanned_by(key, "write roles as roles(\"Organization Owner\", …)");
+            skip_to_comma(input);
         }
         "crate" => {
             let lit: LitStr = input.parse()?;
@@ -327,6 +423,11 @@ fn parse_patterns(cx: &Ctxt, content: ParseStream, args: &mut Args) {
             let _ = content.parse::<Token![,]>();
         }
     }
+}
+
+/// A name made of ASCII letters, digits and `_`, as operation ids are.
+fn is_camel_name(v: &str) -> bool {
+    !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// `YYYY-MM-DD` with a real month and day, or `preview`.

@@ -90,6 +90,13 @@ pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         unit,
         formats,
         streamed,
+        meta: expand::Meta {
+            tag: args.tag.as_ref().map(syn::LitStr::value),
+            short_id: args.short_id.as_ref().map(syn::LitStr::value),
+            docs: args.docs.as_ref().map(syn::LitStr::value),
+            sunset: args.sunset.as_ref().map(syn::LitStr::value),
+            roles: args.roles.iter().map(syn::LitStr::value).collect(),
+        },
     };
     let generated = if !cx.has_errors() {
         expand::endpoint(&expand_input, &model)

@@ -27,6 +27,18 @@ pub struct Input<'a> {
     pub formats: Vec<String>,
     /// No `json` among the forms: `send` streams a `Download`.
     pub streamed: bool,
+    /// `tag`, `short_id`, `docs`, `sunset`, `roles`: for tools (the CLI), not for sending.
+    pub meta: Meta,
+}
+
+/// The optional descriptive keys of a declaration.
+#[derive(Default)]
+pub struct Meta {
+    pub tag: Option<String>,
+    pub short_id: Option<String>,
+    pub docs: Option<String>,
+    pub sunset: Option<String>,
+    pub roles: Vec<String>,
 }
 
 /// What `send` returns, and how it gets it.
@@ -244,6 +256,24 @@ fn info(input: &Input, model: &Model) -> TokenStream {
         });
         quote!(.with_formats(&[#(#krate::__private::Format::#arms),*]))
     };
+    let m = &input.meta;
+    let meta = if m.tag.is_none()
+        && m.short_id.is_none()
+        && m.docs.is_none()
+        && m.sunset.is_none()
+        && m.roles.is_empty()
+    {
+        quote!()
+    } else {
+        let (tag, short_id, docs, sunset) = (
+            opt_str(&m.tag),
+            opt_str(&m.short_id),
+            opt_str(&m.docs),
+            opt_str(&m.sunset),
+        );
+        let roles = &m.roles;
+        quote!(.with_meta(#tag, #short_id, #docs, #sunset, &[#(#roles),*]))
+    };
     let body = format_ident!(
         "{}",
         match model.body {
@@ -262,7 +292,7 @@ fn info(input: &Input, model: &Model) -> TokenStream {
             &[#(#params),*],
             #krate::__private::BodyKind::#body,
             #idempotent,
-        )#formats
+        )#formats #meta
     }
 }
 
@@ -281,6 +311,7 @@ fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
     let required = f.required();
     let sensitive = f.attrs.sensitive;
     let encoded = f.attrs.encoded.is_some();
+    let kind = value_kind(krate, f.ty);
     let mut constraints: Vec<TokenStream> = f
         .patterns
         .iter()
@@ -339,8 +370,41 @@ fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
         #krate::__private::param_info(
             #field, #api_name, #krate::__private::Location::#location,
             #required, #sensitive, #encoded, #constraints,
-        )
+        ).with_kind(#kind)
     }
+}
+
+/// How a tool reads a value of this type from text: by its spelling, through `Option`,
+/// `Patch` and `Vec`; a type the macro does not know is JSON.
+fn value_kind(krate: &syn::Path, ty: &syn::Type) -> TokenStream {
+    let inner = option_inner(ty)
+        .or_else(|| crate::model::single_type_argument(ty, "Patch"))
+        .unwrap_or(ty);
+    if let Some(item) = crate::model::single_type_argument(inner, "Vec") {
+        let item = value_kind(krate, item);
+        return quote!(#krate::__private::ValueKind::Array(&#item));
+    }
+    let name = match inner {
+        syn::Type::Path(p) if p.qself.is_none() => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")) => {
+            "str".into()
+        }
+        _ => String::new(),
+    };
+    let kind = match name.as_str() {
+        _ if is_integer(inner) => "Integer",
+        "f32" | "f64" => "Number",
+        "bool" => "Bool",
+        "String" | "str" | "Cow" | "OrgId" | "GroupId" | "ClientId" | "ObjectId" => "Text",
+        _ => "Json",
+    };
+    let kind = format_ident!("{kind}");
+    quote!(#krate::__private::ValueKind::#kind)
 }
 
 fn number(krate: &syn::Path, n: &NumberLit) -> TokenStream {

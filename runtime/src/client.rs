@@ -224,19 +224,34 @@ impl Client {
         finish: impl Fn(http::Response<Body>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let request = build_request(endpoint, &self.inner.context, options)?;
+        self.attempts_built(&E::INFO, &request, options, finish)
+    }
+
+    /// The retry loop for a request already built for the operation `info` (typed calls
+    /// and [`RawCall`](crate::RawCall)s share it).
+    pub(crate) fn attempts_built<T>(
+        &self,
+        info: &crate::endpoint::EndpointInfo,
+        request: &http::Request<Vec<u8>>,
+        options: &RequestOptions,
+        finish: impl Fn(http::Response<Body>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let may_repeat = options.idempotent || E::INFO.may_repeat();
+        let may_repeat = options.idempotent || info.may_repeat();
         retry::run(policy, may_repeat, |budget_end| {
             let deadlines = self.deadlines_for(options, budget_end);
-            let outcome = self.exchange(&request, &deadlines).and_then(|r| {
-                self.note_retirement(E::INFO.type_name, r.headers());
+            let outcome = self.exchange(request, &deadlines).and_then(|r| {
+                self.note_retirement(info.type_name, r.headers());
                 finish(r)
             });
             outcome.map_err(|mut e| {
                 if let Error::Api(api) = &mut e {
-                    let version =
-                        crate::request::resolve_version::<E>(&self.inner.context, options);
-                    let declared = options.version.is_some() || E::INFO.version.is_some();
+                    let version = options
+                        .version
+                        .as_deref()
+                        .or(info.version)
+                        .unwrap_or(&self.inner.context.default_version);
+                    let declared = options.version.is_some() || info.version.is_some();
                     api.version = Some((version.to_string(), declared));
                 }
                 self.scrub(e)
@@ -393,7 +408,7 @@ impl Client {
     }
 
     /// Reads an answer's body whole, refusing more than the client's limit.
-    fn read_whole(
+    pub(crate) fn read_whole(
         &self,
         response: http::Response<Body>,
         method: crate::endpoint::Method,

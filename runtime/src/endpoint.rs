@@ -132,6 +132,17 @@ pub struct EndpointInfo {
     /// The answer's forms (`format = "gzip"`, `format(json, csv)`), the default first;
     /// empty means JSON only.
     pub formats: &'static [crate::format::Format],
+    /// The spec's tag (`Service Accounts`): the CLI's command group, in lowerCamel.
+    pub tag: Option<&'static str>,
+    /// The spec's short operation id (`x-xgen-operation-id-override`, `createOrgSecret`):
+    /// the CLI's command name; the full [`operation_id`](Self::operation_id) is its alias.
+    pub short_id: Option<&'static str>,
+    /// The operation's documentation page.
+    pub docs: Option<&'static str>,
+    /// The date (`YYYY-MM-DD`) this version stops answering, when announced.
+    pub sunset: Option<&'static str>,
+    /// The roles that may call the operation, as the spec names them.
+    pub roles: &'static [&'static str],
 }
 
 impl EndpointInfo {
@@ -157,7 +168,30 @@ impl EndpointInfo {
             body,
             idempotent,
             formats: &[],
+            tag: None,
+            short_id: None,
+            docs: None,
+            sunset: None,
+            roles: &[],
         }
+    }
+
+    /// This metadata with what tools show and route by: tag, short id, docs URL, sunset
+    /// date and roles (the attribute's `tag`, `short_id`, `docs`, `sunset`, `roles`).
+    pub const fn with_meta(
+        mut self,
+        tag: Option<&'static str>,
+        short_id: Option<&'static str>,
+        docs: Option<&'static str>,
+        sunset: Option<&'static str>,
+        roles: &'static [&'static str],
+    ) -> Self {
+        self.tag = tag;
+        self.short_id = short_id;
+        self.docs = docs;
+        self.sunset = sunset;
+        self.roles = roles;
+        self
     }
 
     /// This metadata with the answer's forms, the default first.
@@ -259,6 +293,46 @@ pub struct ParamInfo {
     pub encoded: bool,
     /// Rules checked by `validate()`.
     pub constraints: &'static [Constraint],
+    /// What the value is, read from the field's type: how a tool parses it from text.
+    pub kind: ValueKind,
+}
+
+/// The shape of a parameter's value, for tools that read it from text (the CLI's flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ValueKind {
+    /// Text (also id types, and enums sent by name in a query).
+    Text,
+    /// A whole number.
+    Integer,
+    /// A floating-point number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// A sequence of values of one kind (a repeated query parameter, a JSON array).
+    Array(&'static ValueKind),
+    /// Anything else: a JSON value (objects, enums in a body, nested types).
+    Json,
+}
+
+impl ValueKind {
+    /// A lower-case word for help texts: `string`, `integer`, `strings`, …
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ValueKind::Text => "string",
+            ValueKind::Integer => "integer",
+            ValueKind::Number => "number",
+            ValueKind::Bool => "bool",
+            ValueKind::Array(item) => match item {
+                ValueKind::Text => "strings",
+                ValueKind::Integer => "integers",
+                ValueKind::Number => "numbers",
+                ValueKind::Bool => "bools",
+                _ => "array",
+            },
+            ValueKind::Json => "json",
+        }
+    }
 }
 
 impl ParamInfo {
@@ -281,7 +355,14 @@ impl ParamInfo {
             sensitive,
             encoded,
             constraints,
+            kind: ValueKind::Text,
         }
+    }
+
+    /// This parameter with the shape of its value (the macro reads it from the type).
+    pub const fn with_kind(mut self, kind: ValueKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// The patterns this parameter must match.

@@ -54,6 +54,7 @@ mod options;
 mod paginate;
 mod patch;
 mod pattern;
+mod raw;
 mod redact;
 pub mod request;
 mod response;
@@ -112,6 +113,7 @@ pub use client::{
 pub use credentials::Credentials;
 pub use endpoint::{
     BodyKind, Bound, Constraint, Endpoint, EndpointInfo, Location, Method, Number, ParamInfo,
+    ValueKind,
 };
 pub use env::CLOUDGOV_BASE_URL;
 pub use error::{
@@ -125,6 +127,7 @@ pub use options::RequestOptions;
 pub use paginate::{DEFAULT_PAGE_SIZE, Items, Link, Paged, Pages, Paginated};
 pub use patch::Patch;
 pub use pattern::Pattern;
+pub use raw::{RawCall, RawPage, RawPages, UnknownParam};
 pub use request::{
     API_PREFIX, DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request, media_type,
     media_type_for, resolve_version,

@@ -180,7 +180,7 @@ impl<E: Paged> std::iter::FusedIterator for Pages<'_, E> {}
 /// Whether a page is followed by another: not after an empty page or once `totalCount`
 /// items have come; else by the `next` link when Atlas sends links, by the total count, or
 /// by a full page.
-fn has_more<T>(page: &Paginated<T>, size: i32, fetched: u64) -> bool {
+pub(crate) fn has_more<T>(page: &Paginated<T>, size: i32, fetched: u64) -> bool {
     if page.results.is_empty() {
         return false;
     }

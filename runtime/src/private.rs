@@ -12,6 +12,7 @@ pub use serde_json;
 pub use crate::client::Client;
 pub use crate::endpoint::{
     BodyKind, Bound, Constraint, Endpoint, EndpointInfo, Location, Method, Number, ParamInfo,
+    ValueKind,
 };
 pub use crate::error::Error;
 pub use crate::format::{Download, Format};

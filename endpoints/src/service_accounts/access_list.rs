@@ -207,7 +207,10 @@ impl ServiceAccountIpAccessListEntry {
 /// ```
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
     version = "2024-08-05", response = Paginated<ServiceAccountIpAccessListEntry>, paginated,
-    operation_id = "listOrgServiceAccountAccessList")]
+    operation_id = "listOrgServiceAccountAccessList",
+    tag = "Service Accounts", short_id = "listOrgAccessList",
+    roles("Organization Read Only"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/listOrgServiceAccountAccessList")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListOrgServiceAccountAccessList {
     /// Unique 24-hexadecimal digit string that identifies the organization.
@@ -253,7 +256,10 @@ pub struct ListOrgServiceAccountAccessList {
 /// ```
 #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
     version = "2024-08-05", response = Paginated<ServiceAccountIpAccessListEntry>,
-    operation_id = "createOrgServiceAccountAccessList")]
+    operation_id = "createOrgServiceAccountAccessList",
+    tag = "Service Accounts", short_id = "createOrgAccessList",
+    roles("Organization Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/createOrgServiceAccountAccessList")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateOrgServiceAccountAccessList {
     /// Unique 24-hexadecimal digit string that identifies the organization.
@@ -309,6 +315,9 @@ pub struct CreateOrgServiceAccountAccessList {
     "/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
     version = "2024-08-05",
     operation_id = "deleteOrgServiceAccountAccessListEntry",
+    tag = "Service Accounts", short_id = "deleteOrgAccessEntry",
+    roles("Organization Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteOrgServiceAccountAccessListEntry",
     pattern(ipAddress = IP_ADDRESS_PATH_PATTERN)
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -349,7 +358,10 @@ pub struct DeleteOrgServiceAccountAccessListEntry {
 /// ```
 #[atlas_endpoint(GET, "/groups/{groupId}/serviceAccounts/{clientId}/accessList",
     version = "2024-08-05", response = Paginated<ServiceAccountIpAccessListEntry>, paginated,
-    operation_id = "listGroupServiceAccountAccessList")]
+    operation_id = "listGroupServiceAccountAccessList",
+    tag = "Service Accounts", short_id = "listAccessList",
+    roles("Project Read Only"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/listGroupServiceAccountAccessList")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListGroupServiceAccountAccessList {
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -393,7 +405,10 @@ pub struct ListGroupServiceAccountAccessList {
 /// ```
 #[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts/{clientId}/accessList",
     version = "2024-08-05", response = Paginated<ServiceAccountIpAccessListEntry>,
-    operation_id = "createGroupServiceAccountAccessList")]
+    operation_id = "createGroupServiceAccountAccessList",
+    tag = "Service Accounts", short_id = "createAccessList",
+    roles("Project Access Manager"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/createGroupServiceAccountAccessList")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateGroupServiceAccountAccessList {
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -446,6 +461,9 @@ pub struct CreateGroupServiceAccountAccessList {
     "/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
     version = "2024-08-05",
     operation_id = "deleteGroupServiceAccountAccessListEntry",
+    tag = "Service Accounts", short_id = "deleteGroupAccessEntry",
+    roles("Project Access Manager"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteGroupServiceAccountAccessListEntry",
     pattern(ipAddress = IP_ADDRESS_PATH_PATTERN)
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]

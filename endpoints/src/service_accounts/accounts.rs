@@ -40,7 +40,10 @@ use super::{NAME_PATTERN, OrgRole, ServiceAccountSecret};
 /// ```
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts", version = "2024-08-05",
     response = Paginated<OrgServiceAccount>, paginated,
-    operation_id = "listOrgServiceAccounts")]
+    operation_id = "listOrgServiceAccounts",
+    tag = "Service Accounts",
+    roles("Organization Read Only"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/listOrgServiceAccounts")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListOrgServiceAccounts {
     /// Unique 24-hexadecimal digit string that identifies the organization.
@@ -83,7 +86,7 @@ pub struct ListOrgServiceAccounts {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts", version = "2024-08-05",
-    response = OrgServiceAccount, operation_id = "createOrgServiceAccount")]
+    response = OrgServiceAccount, operation_id = "createOrgServiceAccount", tag = "Service Accounts", roles("Organization Owner"), docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/createOrgServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateOrgServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the organization.
@@ -124,7 +127,7 @@ pub struct CreateOrgServiceAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts/{clientId}", version = "2024-08-05",
-    response = OrgServiceAccount, operation_id = "getOrgServiceAccount")]
+    response = OrgServiceAccount, operation_id = "getOrgServiceAccount", tag = "Service Accounts", roles("Organization Read Only"), docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/getOrgServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetOrgServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the organization.
@@ -162,7 +165,7 @@ pub struct GetOrgServiceAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(PATCH, "/orgs/{orgId}/serviceAccounts/{clientId}", version = "2024-08-05",
-    response = OrgServiceAccount, operation_id = "updateOrgServiceAccount")]
+    response = OrgServiceAccount, operation_id = "updateOrgServiceAccount", tag = "Service Accounts", roles("Organization Owner"), docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/updateOrgServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateOrgServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the organization.
@@ -207,7 +210,10 @@ pub struct UpdateOrgServiceAccount {
     DELETE,
     "/orgs/{orgId}/serviceAccounts/{clientId}",
     version = "2024-08-05",
-    operation_id = "deleteOrgServiceAccount"
+    operation_id = "deleteOrgServiceAccount",
+    tag = "Service Accounts",
+    roles("Organization Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteOrgServiceAccount"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteOrgServiceAccount {
@@ -240,7 +246,10 @@ pub struct DeleteOrgServiceAccount {
 /// ```
 #[atlas_endpoint(GET, "/groups/{groupId}/serviceAccounts", version = "2024-08-05",
     response = Paginated<GroupServiceAccount>, paginated,
-    operation_id = "listGroupServiceAccounts")]
+    operation_id = "listGroupServiceAccounts",
+    tag = "Service Accounts",
+    roles("Project Read Only"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/listGroupServiceAccounts")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListGroupServiceAccounts {
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -281,7 +290,7 @@ pub struct ListGroupServiceAccounts {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts", version = "2024-08-05",
-    response = GroupServiceAccount, operation_id = "createGroupServiceAccount")]
+    response = GroupServiceAccount, operation_id = "createGroupServiceAccount", tag = "Service Accounts", roles("Project Owner"), docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/createGroupServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -322,7 +331,7 @@ pub struct CreateGroupServiceAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(GET, "/groups/{groupId}/serviceAccounts/{clientId}", version = "2024-08-05",
-    response = GroupServiceAccount, operation_id = "getGroupServiceAccount")]
+    response = GroupServiceAccount, operation_id = "getGroupServiceAccount", tag = "Service Accounts", roles("Project Read Only"), docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/getGroupServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -353,7 +362,7 @@ pub struct GetGroupServiceAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[atlas_endpoint(PATCH, "/groups/{groupId}/serviceAccounts/{clientId}", version = "2024-08-05",
-    response = GroupServiceAccount, operation_id = "updateGroupServiceAccount")]
+    response = GroupServiceAccount, operation_id = "updateGroupServiceAccount", tag = "Service Accounts", roles("Project Owner"), docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/updateGroupServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -399,7 +408,10 @@ pub struct UpdateGroupServiceAccount {
     DELETE,
     "/groups/{groupId}/serviceAccounts/{clientId}",
     version = "2024-08-05",
-    operation_id = "deleteGroupServiceAccount"
+    operation_id = "deleteGroupServiceAccount",
+    tag = "Service Accounts",
+    roles("Project Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteGroupServiceAccount"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteGroupServiceAccount {

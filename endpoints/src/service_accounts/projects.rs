@@ -31,7 +31,10 @@ use super::GroupServiceAccount;
 /// ```
 #[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts/{clientId}:invite",
     version = "2024-08-05", response = GroupServiceAccount,
-    operation_id = "inviteGroupServiceAccount")]
+    operation_id = "inviteGroupServiceAccount",
+    tag = "Service Accounts",
+    roles("Organization Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/inviteGroupServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InviteGroupServiceAccount {
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -78,7 +81,10 @@ fn each_once(roles: &[String], param: &atlas_runtime::ParamInfo, v: &mut atlas_r
 /// ```
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts/{clientId}/groups",
     version = "2024-08-05", response = Paginated<ServiceAccountGroup>, paginated,
-    operation_id = "getOrgServiceAccountGroups")]
+    operation_id = "getOrgServiceAccountGroups",
+    tag = "Service Accounts", short_id = "getServiceAccountGroups",
+    roles("Organization Read Only"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/getOrgServiceAccountGroups")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetOrgServiceAccountGroups {
     /// Unique 24-hexadecimal digit string that identifies the organization.

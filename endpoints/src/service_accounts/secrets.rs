@@ -51,7 +51,10 @@ use serde::Deserialize;
 /// ```
 #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
     version = "2024-08-05", response = ServiceAccountSecret,
-    operation_id = "createOrgServiceAccountSecret")]
+    operation_id = "createOrgServiceAccountSecret",
+    tag = "Service Accounts", short_id = "createOrgSecret",
+    roles("Organization Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/createOrgServiceAccountSecret")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateOrgServiceAccountSecret {
     /// Unique 24-hexadecimal digit string that identifies the organization.
@@ -90,7 +93,11 @@ pub struct CreateOrgServiceAccountSecret {
     DELETE,
     "/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
     version = "2024-08-05",
-    operation_id = "deleteOrgServiceAccountSecret"
+    operation_id = "deleteOrgServiceAccountSecret",
+    tag = "Service Accounts",
+    short_id = "deleteOrgSecret",
+    roles("Organization Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteOrgServiceAccountSecret"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteOrgServiceAccountSecret {
@@ -127,7 +134,10 @@ pub struct DeleteOrgServiceAccountSecret {
 /// ```
 #[atlas_endpoint(POST, "/groups/{groupId}/serviceAccounts/{clientId}/secrets",
     version = "2024-08-05", response = ServiceAccountSecret,
-    operation_id = "createGroupServiceAccountSecret")]
+    operation_id = "createGroupServiceAccountSecret",
+    tag = "Service Accounts", short_id = "createGroupSecret",
+    roles("Project Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/createGroupServiceAccountSecret")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateGroupServiceAccountSecret {
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -165,7 +175,11 @@ pub struct CreateGroupServiceAccountSecret {
     DELETE,
     "/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}",
     version = "2024-08-05",
-    operation_id = "deleteGroupServiceAccountSecret"
+    operation_id = "deleteGroupServiceAccountSecret",
+    tag = "Service Accounts",
+    short_id = "deleteGroupSecret",
+    roles("Project Owner"),
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteGroupServiceAccountSecret"
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteGroupServiceAccountSecret {

@@ -1,0 +1,389 @@
+//! The command tree, built at run time from `atlas_endpoints::operations()` and nothing
+//! else: `api <group> <command>`, one flag per path, query and header parameter, named as
+//! the API names it.
+
+use atlas_runtime::{EndpointInfo, Format, Location, Method, ValueKind};
+use clap::{Arg, ArgAction, Command};
+
+use crate::names;
+
+/// One operation with its place in the tree, and every version declared for it.
+#[derive(Debug, Clone)]
+pub struct Op {
+    /// The version used when `--version` names none: the newest dated one, else `preview`.
+    pub info: &'static EndpointInfo,
+    /// Every declaration of the operation, newest first (`preview` last).
+    pub versions: Vec<&'static EndpointInfo>,
+    /// The tag in lowerCamel (`serviceAccounts`).
+    pub group: String,
+    /// The short id in lowerCamel (`createOrgSecret`).
+    pub name: String,
+    /// The full operation id, when it differs (`createOrgServiceAccountSecret`).
+    pub alias: Option<String>,
+}
+
+impl Op {
+    /// The declaration at `version`, if there is one.
+    pub fn at(&self, version: &str) -> Option<&'static EndpointInfo> {
+        self.versions
+            .iter()
+            .copied()
+            .find(|i| i.version == Some(version))
+    }
+
+    /// This operation at another of its versions.
+    pub fn with_info(&self, info: &'static EndpointInfo) -> Op {
+        Op {
+            info,
+            ..self.clone()
+        }
+    }
+
+    /// Its versions, newest first, for help and messages.
+    pub fn version_list(&self) -> String {
+        let v: Vec<String> = self
+            .versions
+            .iter()
+            .map(|i| {
+                let v = i.version.unwrap_or("the client's default");
+                match i.sunset {
+                    Some(date) => format!("{v} (sunset {date})"),
+                    None => v.to_string(),
+                }
+            })
+            .collect();
+        v.join(", ")
+    }
+}
+
+/// Every operation of the build, with its group and command name; the declarations of
+/// one operation at several versions are one command.
+pub fn operations() -> Vec<Op> {
+    let mut ops: Vec<Op> = Vec::new();
+    for info in atlas_endpoints::operations() {
+        let group = info
+            .tag
+            .map_or_else(|| "other".to_string(), names::lower_camel);
+        let full = info.operation_id.map(names::command);
+        let name = info
+            .short_id
+            .map(names::command)
+            .or_else(|| full.clone())
+            .unwrap_or_else(|| names::command(info.type_name));
+        if let Some(op) = ops.iter_mut().find(|o| o.group == group && o.name == name) {
+            op.versions.push(info);
+            continue;
+        }
+        let alias = full.filter(|f| *f != name);
+        ops.push(Op {
+            info,
+            versions: vec![info],
+            group,
+            name,
+            alias,
+        });
+    }
+    for op in &mut ops {
+        // Dates sort as text; `preview` (and no version) after every date.
+        op.versions.sort_by(|a, b| {
+            let key = |i: &EndpointInfo| match i.version {
+                Some(v) if v != "preview" => (1, v),
+                Some(v) => (0, v),
+                None => (0, ""),
+            };
+            key(b).cmp(&key(a))
+        });
+        op.info = op.versions[0];
+    }
+    ops
+}
+
+/// Prefix of the ids of parameter flags, apart from the command's own flags.
+pub const PARAM: &str = "param:";
+
+/// The root: `atlas-rs [global flags] api <group> <command> [flags]`, and `completion`.
+/// With `only_group`, the other groups are left out (a call needs one; building 540
+/// commands to run one is start-up time for nothing).
+pub fn root(ops: &[Op], only_group: Option<&str>) -> Command {
+    let mut api = Command::new("api")
+        .about("Call any operation of the Atlas Administration API v2")
+        .long_about(
+            "Call any operation of the Atlas Administration API v2: `atlas-rs api <group> <command> [flags]`, \
+             named as in `atlas api` (groups are the spec's tags in lowerCamel, commands its short operation ids, \
+             with the full operationId as an alias).",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    let mut groups: Vec<&str> = ops.iter().map(|o| o.group.as_str()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    for group in groups {
+        if only_group.is_some_and(|g| g != group) {
+            continue;
+        }
+        let mut cmd = Command::new(group.to_string())
+            .about(match tag_of(ops, group) {
+                Some(tag) => format!("Operations tagged {tag}"),
+                None => "Operations declared without a tag".to_string(),
+            })
+            .subcommand_required(true)
+            .arg_required_else_help(true);
+        for op in ops.iter().filter(|o| o.group == group) {
+            cmd = cmd.subcommand(op_command(op, ops));
+        }
+        api = api.subcommand(cmd);
+    }
+    Command::new("atlas-rs")
+        .about("The MongoDB Atlas Administration API v2 from the command line")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(
+            Arg::new("profile")
+                .short('P')
+                .long("profile")
+                .global(true)
+                .help("Profile of the atlas CLI's config.toml to read (default: default)"),
+        )
+        .arg(
+            Arg::new("debug")
+                .short('D')
+                .long("debug")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Show requests and answers on stderr, secrets redacted"),
+        )
+        .arg(
+            Arg::new("dryRun")
+                .long("dry-run")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Print the request as a curl command (secrets redacted) and send nothing"),
+        )
+        .arg(
+            Arg::new("mock")
+                .long("mock")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Run against an embedded Atlas emulator (atlas-mock), with its ids as defaults"),
+        )
+        .arg(
+            Arg::new("noTokenCache")
+                .long("no-token-cache")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Keep the service account's access token in memory only (also ATLAS_RS_NO_TOKEN_CACHE=1)"),
+        )
+        .subcommand(api)
+        .subcommand(
+            Command::new("completion")
+                .about("Print a shell completion script")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(clap::value_parser!(clap_complete::Shell)),
+                ),
+        )
+}
+
+fn tag_of(ops: &[Op], group: &str) -> Option<&'static str> {
+    ops.iter()
+        .find(|o| o.group == group)
+        .and_then(|o| o.info.tag)
+}
+
+/// The GET that shows the state of what `op` changes, for `--watch`: the same template
+/// (an update or delete of the resource), or the template plus one placeholder (a create
+/// in a collection).
+pub fn watch_target<'a>(op: &Op, ops: &'a [Op]) -> Option<&'a Op> {
+    if op.info.method == Method::Get {
+        return None;
+    }
+    let template = op.info.template;
+    let gets = || {
+        ops.iter()
+            .filter(move |o| o.info.method == Method::Get && o.group == op.group)
+    };
+    let same = || gets().find(|o| o.info.template == template);
+    let child = || {
+        gets().find(|o| {
+            o.info.template.strip_prefix(template).is_some_and(|rest| {
+                rest.starts_with("/{")
+                    && rest.ends_with('}')
+                    && rest.matches('{').count() == 1
+                    && !rest[1..].contains('/')
+            })
+        })
+    };
+    if op.info.method == Method::Post {
+        child()
+    } else {
+        same()
+    }
+}
+
+fn op_command(op: &Op, ops: &[Op]) -> Command {
+    let info = op.info;
+    let mut cmd = Command::new(op.name.clone())
+        .about(format!("{} /api/atlas/v2{}", info.method, info.template))
+        .after_long_help(details(op))
+        .disable_version_flag(true);
+    if let Some(alias) = &op.alias {
+        cmd = cmd.alias(alias.clone());
+    }
+    let mut taken = Vec::new();
+    for p in info.params.iter().filter(|p| {
+        matches!(
+            p.location,
+            Location::Path | Location::Query | Location::Header
+        )
+    }) {
+        taken.push(p.api_name);
+        let mut arg = Arg::new(format!("{PARAM}{}", p.api_name))
+            .long(p.api_name)
+            .value_name(p.kind.as_str());
+        if p.api_name == "groupId" {
+            arg = arg.alias("projectId");
+        }
+        let scalar = match p.kind {
+            ValueKind::Array(item) => {
+                arg = arg.action(ArgAction::Append);
+                *item
+            }
+            other => other,
+        };
+        arg = match scalar {
+            ValueKind::Integer => arg.value_parser(clap::value_parser!(i64)),
+            ValueKind::Number => arg.value_parser(clap::value_parser!(f64)),
+            ValueKind::Bool => arg
+                .value_parser(clap::value_parser!(bool))
+                .num_args(0..=1)
+                .default_missing_value("true"),
+            _ => arg,
+        };
+        let mut help = format!("{} ({})", p.kind.as_str(), p.location.as_str());
+        if p.required || p.location == Location::Path {
+            help.push_str(", required");
+        }
+        if p.api_name == "groupId" {
+            help.push_str("; alias --projectId; default: the profile's project_id");
+        } else if p.api_name == "orgId" {
+            help.push_str("; default: the profile's org_id");
+        }
+        cmd = cmd.arg(arg.help(help));
+    }
+    let own = |name: &str| !taken.contains(&name);
+    let versions = op.version_list();
+    if own("version") {
+        cmd = cmd.arg(
+            Arg::new("version")
+                .long("version")
+                .help(format!("API version: {versions} (default: the first)")),
+        );
+    }
+    if op
+        .versions
+        .iter()
+        .any(|i| i.body != atlas_runtime::BodyKind::None)
+        && own("file")
+    {
+        cmd = cmd.arg(
+            Arg::new("file")
+                .long("file")
+                .help("The JSON body from this file; else from standard input when piped"),
+        );
+    }
+    if own("output") {
+        let forms: Vec<&str> = if info.formats.is_empty() {
+            vec!["json"]
+        } else {
+            info.formats.iter().map(|f| f.as_str()).collect()
+        };
+        let required = if forms.len() > 1 { ", required" } else { "" };
+        cmd = cmd.arg(Arg::new("output").short('o').long("output").help(format!(
+            "{} or a template ('{{{{ … }}}}', minijinja){required}",
+            forms.join(", ")
+        )));
+    }
+    if own("outputFile") {
+        cmd = cmd.arg(
+            Arg::new("outputFile")
+                .long("outputFile")
+                .help("Write the answer to this file instead of standard output"),
+        );
+    }
+    for (name, help) in [
+        ("envelope", "Ask Atlas to wrap the answer in an envelope"),
+        ("pretty", "Ask Atlas to indent the JSON answer"),
+    ] {
+        if own(name) {
+            cmd = cmd.arg(
+                Arg::new(name)
+                    .long(name)
+                    .value_parser(clap::value_parser!(bool))
+                    .num_args(0..=1)
+                    .default_missing_value("true")
+                    .help(help),
+            );
+        }
+    }
+    let paginated = ["pageNum", "itemsPerPage"]
+        .iter()
+        .all(|n| info.params_in(Location::Query).any(|p| p.api_name == *n));
+    if paginated && info.offers(Format::Json) {
+        cmd = cmd
+            .arg(
+                Arg::new("paginate")
+                    .long("paginate")
+                    .action(ArgAction::SetTrue)
+                    .help("Follow every page (500 a page) and print one JSON array of all items"),
+            )
+            .arg(
+                Arg::new("jsonLines")
+                    .long("jsonLines")
+                    .action(ArgAction::SetTrue)
+                    .requires("paginate")
+                    .help("With --paginate: one item per line instead of an array"),
+            );
+    }
+    if watch_target(op, ops).is_some() {
+        cmd = cmd
+            .arg(
+                Arg::new("watch")
+                    .short('w')
+                    .long("watch")
+                    .action(ArgAction::SetTrue)
+                    .help("After the call, poll the resource every second until it is ready (or gone after a delete)"),
+            )
+            .arg(
+                Arg::new("watchTimeout")
+                    .long("watchTimeout")
+                    .value_parser(clap::value_parser!(u64))
+                    .requires("watch")
+                    .help("Seconds to wait with --watch; 0 waits forever (default 0)"),
+            );
+    }
+    cmd
+}
+
+/// Method, path, version, roles and docs link, for `--help`.
+fn details(op: &Op) -> String {
+    let info = op.info;
+    let mut s = format!("{} /api/atlas/v2{}\n", info.method, info.template);
+    s.push_str(&format!("Versions: {}", op.version_list()));
+    s.push('\n');
+    if !info.formats.is_empty() {
+        let forms: Vec<&str> = info.formats.iter().map(|f| f.as_str()).collect();
+        s.push_str(&format!("Answers in: {}\n", forms.join(", ")));
+    }
+    if !info.roles.is_empty() {
+        s.push_str(&format!("Roles: {}\n", info.roles.join(", ")));
+    }
+    if let Some(id) = info.operation_id {
+        s.push_str(&format!("operationId: {id}\n"));
+    }
+    if let Some(docs) = info.docs {
+        s.push_str(&format!("Docs: {docs}\n"));
+    }
+    s
+}
