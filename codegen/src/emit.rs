@@ -410,6 +410,21 @@ impl Emitter<'_, '_> {
             }
         }
         args.push(format!("operation_id = {:?}", op.operation_id));
+        // Metadata for tools (the CLI's group, command, help and warnings).
+        args.push(format!("tag = {:?}", op.tag));
+        if let Some(short) = &op.short_id {
+            args.push(format!("short_id = {short:?}"));
+        }
+        if let Some(url) = &op.docs_url {
+            args.push(format!("docs = {url:?}"));
+        }
+        if let Some(date) = &e.version.sunset {
+            args.push(format!("sunset = {date:?}"));
+        }
+        if !op.roles.is_empty() {
+            let roles: Vec<String> = op.roles.iter().map(|r| format!("{r:?}")).collect();
+            args.push(format!("roles({})", roles.join(", ")));
+        }
         match formats.as_slice() {
             [] | ["json"] => {}
             [one] => args.push(format!("format = {one:?}")),

@@ -26,7 +26,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api accessTracking getAccessHistoryCluster`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Access-Tracking/operation/getGroupDbAccessHistoryCluster>.
 #[doc(alias = "getAccessHistoryCluster")]
-#[atlas_endpoint(GET, "/groups/{groupId}/dbAccessHistory/clusters/{clusterName}", version = "2023-01-01", response = MongoDBAccessLogsList, operation_id = "getGroupDbAccessHistoryCluster", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/dbAccessHistory/clusters/{clusterName}", version = "2023-01-01", response = MongoDBAccessLogsList, operation_id = "getGroupDbAccessHistoryCluster", tag = "Access Tracking", short_id = "getAccessHistoryCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Access-Tracking/operation/getGroupDbAccessHistoryCluster", roles("Project Cluster Log Viewer", "Project Database Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupDbAccessHistoryCluster {
     /// `groupId`: path parameter, required.
@@ -59,7 +59,7 @@ pub struct GetGroupDbAccessHistoryCluster {
 /// CLI: `atlas api accessTracking getAccessHistoryProcess`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Access-Tracking/operation/getGroupDbAccessHistoryProcess>.
 #[doc(alias = "getAccessHistoryProcess")]
-#[atlas_endpoint(GET, "/groups/{groupId}/dbAccessHistory/processes/{hostname}", version = "2023-01-01", response = MongoDBAccessLogsList, operation_id = "getGroupDbAccessHistoryProcess")]
+#[atlas_endpoint(GET, "/groups/{groupId}/dbAccessHistory/processes/{hostname}", version = "2023-01-01", response = MongoDBAccessLogsList, operation_id = "getGroupDbAccessHistoryProcess", tag = "Access Tracking", short_id = "getAccessHistoryProcess", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Access-Tracking/operation/getGroupDbAccessHistoryProcess", roles("Project Cluster Log Viewer", "Project Database Access Admin"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupDbAccessHistoryProcess {
     /// `groupId`: path parameter, required.

@@ -23,7 +23,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] =
 /// Roles: Project Read Only.
 /// CLI: `atlas api activityFeed getGroupActivityFeed`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Activity-Feed/operation/getGroupActivityFeed>.
-#[atlas_endpoint(GET, "/groups/{groupId}/activityFeed", version = "2025-03-12", response = ActivityFeedLinkResponse, operation_id = "getGroupActivityFeed")]
+#[atlas_endpoint(GET, "/groups/{groupId}/activityFeed", version = "2025-03-12", response = ActivityFeedLinkResponse, operation_id = "getGroupActivityFeed", tag = "Activity Feed", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Activity-Feed/operation/getGroupActivityFeed", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupActivityFeed {
     /// `groupId`: path parameter, required.
@@ -47,7 +47,7 @@ pub struct GetGroupActivityFeed {
 /// Roles: Organization Member.
 /// CLI: `atlas api activityFeed getOrgActivityFeed`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Activity-Feed/operation/getOrgActivityFeed>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/activityFeed", version = "2025-03-12", response = ActivityFeedLinkResponse, operation_id = "getOrgActivityFeed")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/activityFeed", version = "2025-03-12", response = ActivityFeedLinkResponse, operation_id = "getOrgActivityFeed", tag = "Activity Feed", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Activity-Feed/operation/getOrgActivityFeed", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgActivityFeed {
     /// `orgId`: path parameter, required.

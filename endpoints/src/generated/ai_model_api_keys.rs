@@ -31,7 +31,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api aiModelApiKeys listGroupModelKeys`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/listGroupAiModelApiKeys>.
 #[doc(alias = "listGroupModelKeys")]
-#[atlas_endpoint(GET, "/groups/{groupId}/aiModelApiKeys", version = "2025-03-12", response = atlas_runtime::Paginated<AiModelApiKeyResponse>, operation_id = "listGroupAiModelApiKeys", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/aiModelApiKeys", version = "2025-03-12", response = atlas_runtime::Paginated<AiModelApiKeyResponse>, operation_id = "listGroupAiModelApiKeys", tag = "AI Model API Keys", short_id = "listGroupModelKeys", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/listGroupAiModelApiKeys", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupAiModelApiKeys {
     /// `groupId`: path parameter, required.
@@ -50,7 +50,7 @@ pub struct ListGroupAiModelApiKeys {
 /// CLI: `atlas api aiModelApiKeys createGroupModelKey`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/createGroupAiModelApiKey>.
 #[doc(alias = "createGroupModelKey")]
-#[atlas_endpoint(POST, "/groups/{groupId}/aiModelApiKeys", version = "2025-03-12", response = AiModelApiKeyResponse, operation_id = "createGroupAiModelApiKey")]
+#[atlas_endpoint(POST, "/groups/{groupId}/aiModelApiKeys", version = "2025-03-12", response = AiModelApiKeyResponse, operation_id = "createGroupAiModelApiKey", tag = "AI Model API Keys", short_id = "createGroupModelKey", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/createGroupAiModelApiKey", roles("Project Model Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupAiModelApiKey {
     /// `groupId`: path parameter, required.
@@ -74,7 +74,11 @@ pub struct CreateGroupAiModelApiKey {
     DELETE,
     "/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
     version = "2025-03-12",
-    operation_id = "deleteGroupAiModelApiKey"
+    operation_id = "deleteGroupAiModelApiKey",
+    tag = "AI Model API Keys",
+    short_id = "deleteGroupModelKey",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/deleteGroupAiModelApiKey",
+    roles("Project Model Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupAiModelApiKey {
@@ -90,7 +94,7 @@ pub struct DeleteGroupAiModelApiKey {
 /// CLI: `atlas api aiModelApiKeys getGroupModelKey`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/getGroupAiModelApiKey>.
 #[doc(alias = "getGroupModelKey")]
-#[atlas_endpoint(GET, "/groups/{groupId}/aiModelApiKeys/{apiKeyId}", version = "2025-03-12", response = AiModelApiKeyResponse, operation_id = "getGroupAiModelApiKey")]
+#[atlas_endpoint(GET, "/groups/{groupId}/aiModelApiKeys/{apiKeyId}", version = "2025-03-12", response = AiModelApiKeyResponse, operation_id = "getGroupAiModelApiKey", tag = "AI Model API Keys", short_id = "getGroupModelKey", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/getGroupAiModelApiKey", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupAiModelApiKey {
     /// `groupId`: path parameter, required.
@@ -105,7 +109,7 @@ pub struct GetGroupAiModelApiKey {
 /// CLI: `atlas api aiModelApiKeys updateGroupModelKey`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/updateGroupAiModelApiKey>.
 #[doc(alias = "updateGroupModelKey")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/aiModelApiKeys/{apiKeyId}", version = "2025-03-12", response = AiModelApiKeyResponse, operation_id = "updateGroupAiModelApiKey")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/aiModelApiKeys/{apiKeyId}", version = "2025-03-12", response = AiModelApiKeyResponse, operation_id = "updateGroupAiModelApiKey", tag = "AI Model API Keys", short_id = "updateGroupModelKey", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/updateGroupAiModelApiKey", roles("Project Model Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupAiModelApiKey {
     /// `groupId`: path parameter, required.
@@ -123,7 +127,7 @@ pub struct UpdateGroupAiModelApiKey {
 /// CLI: `atlas api aiModelApiKeys listOrgModelKeys`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/listOrgAiModelApiKeys>.
 #[doc(alias = "listOrgModelKeys")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/aiModelApiKeys", version = "2025-03-12", response = atlas_runtime::Paginated<AiModelApiKeyResponse>, operation_id = "listOrgAiModelApiKeys", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/aiModelApiKeys", version = "2025-03-12", response = atlas_runtime::Paginated<AiModelApiKeyResponse>, operation_id = "listOrgAiModelApiKeys", tag = "AI Model API Keys", short_id = "listOrgModelKeys", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/listOrgAiModelApiKeys", roles("Organization Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgAiModelApiKeys {
     /// `orgId`: path parameter, required.
@@ -142,7 +146,7 @@ pub struct ListOrgAiModelApiKeys {
 /// CLI: `atlas api aiModelApiKeys getOrgModelKey`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/getOrgAiModelApiKey>.
 #[doc(alias = "getOrgModelKey")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/aiModelApiKeys/{apiKeyId}", version = "2025-03-12", response = AiModelApiKeyResponse, operation_id = "getOrgAiModelApiKey")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/aiModelApiKeys/{apiKeyId}", version = "2025-03-12", response = AiModelApiKeyResponse, operation_id = "getOrgAiModelApiKey", tag = "AI Model API Keys", short_id = "getOrgModelKey", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-API-Keys/operation/getOrgAiModelApiKey", roles("Organization Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgAiModelApiKey {
     /// `orgId`: path parameter, required.

@@ -31,7 +31,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api aiModelRateLimits getGroupRateLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/getGroupAiModelApiCloudGeographyModelGroupNameRateLimits>.
 #[doc(alias = "getGroupRateLimits")]
-#[atlas_endpoint(GET, "/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits", version = "2025-03-12", response = AiModelRateLimitResponse, operation_id = "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits")]
+#[atlas_endpoint(GET, "/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits", version = "2025-03-12", response = AiModelRateLimitResponse, operation_id = "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits", tag = "AI Model Rate Limits", short_id = "getGroupRateLimits", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/getGroupAiModelApiCloudGeographyModelGroupNameRateLimits", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
     /// `groupId`: path parameter, required.
@@ -50,7 +50,7 @@ pub struct GetGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
 /// CLI: `atlas api aiModelRateLimits updateGroupRateLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits>.
 #[doc(alias = "updateGroupRateLimits")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits", version = "2025-03-12", response = AiModelRateLimitResponse, operation_id = "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits", version = "2025-03-12", response = AiModelRateLimitResponse, operation_id = "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits", tag = "AI Model Rate Limits", short_id = "updateGroupRateLimits", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits", roles("Project Model Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
     /// `groupId`: path parameter, required.
@@ -75,7 +75,7 @@ pub struct UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
 /// CLI: `atlas api aiModelRateLimits resetGroupModelLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits>.
 #[doc(alias = "resetGroupModelLimits")]
-#[atlas_endpoint(POST, "/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset", version = "2025-03-12", response = AiModelRateLimitResponse, operation_id = "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits")]
+#[atlas_endpoint(POST, "/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset", version = "2025-03-12", response = AiModelRateLimitResponse, operation_id = "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits", tag = "AI Model Rate Limits", short_id = "resetGroupModelLimits", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits", roles("Project Model Owner"))]
 #[derive(Debug, Clone)]
 pub struct ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
     /// `groupId`: path parameter, required.
@@ -94,7 +94,7 @@ pub struct ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
 /// CLI: `atlas api aiModelRateLimits getGroupModelLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/getGroupAiModelApiRateLimits>.
 #[doc(alias = "getGroupModelLimits")]
-#[atlas_endpoint(GET, "/groups/{groupId}/aiModelApiRateLimits", version = "2025-03-12", response = atlas_runtime::Paginated<AiModelRateLimitResponse>, operation_id = "getGroupAiModelApiRateLimits", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/aiModelApiRateLimits", version = "2025-03-12", response = atlas_runtime::Paginated<AiModelRateLimitResponse>, operation_id = "getGroupAiModelApiRateLimits", tag = "AI Model Rate Limits", short_id = "getGroupModelLimits", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/getGroupAiModelApiRateLimits", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct GetGroupAiModelApiRateLimits {
     /// `groupId`: path parameter, required.
@@ -113,7 +113,7 @@ pub struct GetGroupAiModelApiRateLimits {
 /// CLI: `atlas api aiModelRateLimits resetGroupRateLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/resetGroupAiModelApiRateLimits>.
 #[doc(alias = "resetGroupRateLimits")]
-#[atlas_endpoint(POST, "/groups/{groupId}/aiModelApiRateLimits:reset", version = "2025-03-12", response = PaginatedAtlasAiModelRateLimitsResponse, operation_id = "resetGroupAiModelApiRateLimits")]
+#[atlas_endpoint(POST, "/groups/{groupId}/aiModelApiRateLimits:reset", version = "2025-03-12", response = PaginatedAtlasAiModelRateLimitsResponse, operation_id = "resetGroupAiModelApiRateLimits", tag = "AI Model Rate Limits", short_id = "resetGroupRateLimits", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/resetGroupAiModelApiRateLimits", roles("Project Model Owner"))]
 #[derive(Debug, Clone)]
 pub struct ResetGroupAiModelApiRateLimits {
     /// `groupId`: path parameter, required.
@@ -126,7 +126,7 @@ pub struct ResetGroupAiModelApiRateLimits {
 /// CLI: `atlas api aiModelRateLimits getOrgRateLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/getOrgAiModelApiCloudGeographyModelGroupNameRateLimits>.
 #[doc(alias = "getOrgRateLimits")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits", version = "2025-03-12", response = AiModelRateLimitResponse, operation_id = "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits", version = "2025-03-12", response = AiModelRateLimitResponse, operation_id = "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits", tag = "AI Model Rate Limits", short_id = "getOrgRateLimits", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/getOrgAiModelApiCloudGeographyModelGroupNameRateLimits", roles("Organization Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgAiModelApiCloudGeographyModelGroupNameRateLimits {
     /// `orgId`: path parameter, required.
@@ -145,7 +145,7 @@ pub struct GetOrgAiModelApiCloudGeographyModelGroupNameRateLimits {
 /// CLI: `atlas api aiModelRateLimits getOrgModelLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/getOrgAiModelApiRateLimits>.
 #[doc(alias = "getOrgModelLimits")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/aiModelApiRateLimits", version = "2025-03-12", response = atlas_runtime::Paginated<AiModelRateLimitResponse>, operation_id = "getOrgAiModelApiRateLimits", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/aiModelApiRateLimits", version = "2025-03-12", response = atlas_runtime::Paginated<AiModelRateLimitResponse>, operation_id = "getOrgAiModelApiRateLimits", tag = "AI Model Rate Limits", short_id = "getOrgModelLimits", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AI-Model-Rate-Limits/operation/getOrgAiModelApiRateLimits", roles("Organization Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct GetOrgAiModelApiRateLimits {
     /// `orgId`: path parameter, required.

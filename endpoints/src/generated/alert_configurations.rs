@@ -31,7 +31,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api alertConfigurations listMatcherFieldNames`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/listAlertConfigMatcherFieldNames>.
 #[doc(alias = "listMatcherFieldNames")]
-#[atlas_endpoint(GET, "/alertConfigs/matchers/fieldNames", version = "2023-01-01", response = Vec<MatcherFieldView>, operation_id = "listAlertConfigMatcherFieldNames")]
+#[atlas_endpoint(GET, "/alertConfigs/matchers/fieldNames", version = "2023-01-01", response = Vec<MatcherFieldView>, operation_id = "listAlertConfigMatcherFieldNames", tag = "Alert Configurations", short_id = "listMatcherFieldNames", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/listAlertConfigMatcherFieldNames")]
 #[derive(Debug, Clone)]
 pub struct ListAlertConfigMatcherFieldNames {}
 
@@ -41,7 +41,7 @@ pub struct ListAlertConfigMatcherFieldNames {}
 /// CLI: `atlas api alertConfigurations listAlertConfigs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/listGroupAlertConfigs>.
 #[doc(alias = "listAlertConfigs")]
-#[atlas_endpoint(GET, "/groups/{groupId}/alertConfigs", version = "2023-01-01", response = atlas_runtime::Paginated<GroupAlertsConfig>, operation_id = "listGroupAlertConfigs", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/alertConfigs", version = "2023-01-01", response = atlas_runtime::Paginated<GroupAlertsConfig>, operation_id = "listGroupAlertConfigs", tag = "Alert Configurations", short_id = "listAlertConfigs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/listGroupAlertConfigs", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupAlertConfigs {
     /// `groupId`: path parameter, required.
@@ -63,7 +63,7 @@ pub struct ListGroupAlertConfigs {
 /// CLI: `atlas api alertConfigurations createAlertConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/createGroupAlertConfig>.
 #[doc(alias = "createAlertConfig")]
-#[atlas_endpoint(POST, "/groups/{groupId}/alertConfigs", version = "2023-01-01", response = GroupAlertsConfig, operation_id = "createGroupAlertConfig")]
+#[atlas_endpoint(POST, "/groups/{groupId}/alertConfigs", version = "2023-01-01", response = GroupAlertsConfig, operation_id = "createGroupAlertConfig", tag = "Alert Configurations", short_id = "createAlertConfig", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/createGroupAlertConfig", roles("Project Alerts Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupAlertConfig {
     /// `groupId`: path parameter, required.
@@ -83,7 +83,11 @@ pub struct CreateGroupAlertConfig {
     DELETE,
     "/groups/{groupId}/alertConfigs/{alertConfigId}",
     version = "2023-01-01",
-    operation_id = "deleteGroupAlertConfig"
+    operation_id = "deleteGroupAlertConfig",
+    tag = "Alert Configurations",
+    short_id = "deleteAlertConfig",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/deleteGroupAlertConfig",
+    roles("Project Alerts Manager")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupAlertConfig {
@@ -99,7 +103,7 @@ pub struct DeleteGroupAlertConfig {
 /// CLI: `atlas api alertConfigurations getAlertConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/getGroupAlertConfig>.
 #[doc(alias = "getAlertConfig")]
-#[atlas_endpoint(GET, "/groups/{groupId}/alertConfigs/{alertConfigId}", version = "2023-01-01", response = GroupAlertsConfig, operation_id = "getGroupAlertConfig")]
+#[atlas_endpoint(GET, "/groups/{groupId}/alertConfigs/{alertConfigId}", version = "2023-01-01", response = GroupAlertsConfig, operation_id = "getGroupAlertConfig", tag = "Alert Configurations", short_id = "getAlertConfig", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/getGroupAlertConfig", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupAlertConfig {
     /// `groupId`: path parameter, required.
@@ -114,7 +118,7 @@ pub struct GetGroupAlertConfig {
 /// CLI: `atlas api alertConfigurations toggleAlertConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/toggleGroupAlertConfig>.
 #[doc(alias = "toggleAlertConfig")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/alertConfigs/{alertConfigId}", version = "2023-01-01", response = GroupAlertsConfig, operation_id = "toggleGroupAlertConfig")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/alertConfigs/{alertConfigId}", version = "2023-01-01", response = GroupAlertsConfig, operation_id = "toggleGroupAlertConfig", tag = "Alert Configurations", short_id = "toggleAlertConfig", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/toggleGroupAlertConfig", roles("Project Alerts Manager"))]
 #[derive(Debug, Clone)]
 pub struct ToggleGroupAlertConfig {
     /// `groupId`: path parameter, required.
@@ -131,7 +135,7 @@ pub struct ToggleGroupAlertConfig {
 /// CLI: `atlas api alertConfigurations updateAlertConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/updateGroupAlertConfig>.
 #[doc(alias = "updateAlertConfig")]
-#[atlas_endpoint(PUT, "/groups/{groupId}/alertConfigs/{alertConfigId}", version = "2023-01-01", response = GroupAlertsConfig, operation_id = "updateGroupAlertConfig")]
+#[atlas_endpoint(PUT, "/groups/{groupId}/alertConfigs/{alertConfigId}", version = "2023-01-01", response = GroupAlertsConfig, operation_id = "updateGroupAlertConfig", tag = "Alert Configurations", short_id = "updateAlertConfig", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/updateGroupAlertConfig", roles("Project Alerts Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupAlertConfig {
     /// `groupId`: path parameter, required.
@@ -149,7 +153,7 @@ pub struct UpdateGroupAlertConfig {
 /// CLI: `atlas api alertConfigurations getAlertConfigs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/getGroupAlertAlertConfigs>.
 #[doc(alias = "getAlertConfigs")]
-#[atlas_endpoint(GET, "/groups/{groupId}/alerts/{alertId}/alertConfigs", version = "2023-01-01", response = atlas_runtime::Paginated<GroupAlertsConfig>, operation_id = "getGroupAlertAlertConfigs", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/alerts/{alertId}/alertConfigs", version = "2023-01-01", response = atlas_runtime::Paginated<GroupAlertsConfig>, operation_id = "getGroupAlertAlertConfigs", tag = "Alert Configurations", short_id = "getAlertConfigs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/getGroupAlertAlertConfigs", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct GetGroupAlertAlertConfigs {
     /// `groupId`: path parameter, required.

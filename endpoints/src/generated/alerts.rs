@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api alerts getAlertConfigAlerts`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/getGroupAlertConfigAlerts>.
 #[doc(alias = "getAlertConfigAlerts")]
-#[atlas_endpoint(GET, "/groups/{groupId}/alertConfigs/{alertConfigId}/alerts", version = "2023-01-01", response = atlas_runtime::Paginated<AlertViewForNdsGroup>, operation_id = "getGroupAlertConfigAlerts", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/alertConfigs/{alertConfigId}/alerts", version = "2023-01-01", response = atlas_runtime::Paginated<AlertViewForNdsGroup>, operation_id = "getGroupAlertConfigAlerts", tag = "Alerts", short_id = "getAlertConfigAlerts", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/getGroupAlertConfigAlerts", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct GetGroupAlertConfigAlerts {
     /// `groupId`: path parameter, required.
@@ -53,7 +53,7 @@ pub struct GetGroupAlertConfigAlerts {
 /// CLI: `atlas api alerts listAlerts`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/listGroupAlerts>.
 #[doc(alias = "listAlerts")]
-#[atlas_endpoint(GET, "/groups/{groupId}/alerts", version = "2023-01-01", response = atlas_runtime::Paginated<AlertViewForNdsGroup>, operation_id = "listGroupAlerts", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/alerts", version = "2023-01-01", response = atlas_runtime::Paginated<AlertViewForNdsGroup>, operation_id = "listGroupAlerts", tag = "Alerts", short_id = "listAlerts", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/listGroupAlerts", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupAlerts {
     /// `groupId`: path parameter, required.
@@ -78,7 +78,7 @@ pub struct ListGroupAlerts {
 /// CLI: `atlas api alerts getAlert`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/getGroupAlert>.
 #[doc(alias = "getAlert")]
-#[atlas_endpoint(GET, "/groups/{groupId}/alerts/{alertId}", version = "2023-01-01", response = AlertViewForNdsGroup, operation_id = "getGroupAlert")]
+#[atlas_endpoint(GET, "/groups/{groupId}/alerts/{alertId}", version = "2023-01-01", response = AlertViewForNdsGroup, operation_id = "getGroupAlert", tag = "Alerts", short_id = "getAlert", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/getGroupAlert", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupAlert {
     /// `groupId`: path parameter, required.
@@ -94,7 +94,7 @@ pub struct GetGroupAlert {
 /// CLI: `atlas api alerts acknowledgeAlert`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert>.
 #[doc(alias = "acknowledgeAlert")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/alerts/{alertId}", version = "2024-05-30", response = AlertViewForNdsGroup, operation_id = "acknowledgeGroupAlert")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/alerts/{alertId}", version = "2024-05-30", response = AlertViewForNdsGroup, operation_id = "acknowledgeGroupAlert", tag = "Alerts", short_id = "acknowledgeAlert", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert", roles("Project Alerts Manager"))]
 #[derive(Debug, Clone)]
 pub struct AcknowledgeGroupAlert {
     /// `groupId`: path parameter, required.
@@ -119,7 +119,7 @@ pub struct AcknowledgeGroupAlert {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert>.
 #[doc(alias = "acknowledgeAlert")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/alerts/{alertId}", version = "2023-01-01", response = AlertViewForNdsGroup, operation_id = "acknowledgeGroupAlert")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/alerts/{alertId}", version = "2023-01-01", response = AlertViewForNdsGroup, operation_id = "acknowledgeGroupAlert", tag = "Alerts", short_id = "acknowledgeAlert", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert", sunset = "2027-07-01", roles("Project Alerts Manager"))]
 #[derive(Debug, Clone)]
 pub struct AcknowledgeGroupAlertV20230101 {
     /// `groupId`: path parameter, required.

@@ -45,7 +45,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterFtsIndex>.
 #[doc(alias = "createClusterFtsIndex")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/fts/indexes", version = "2023-01-01", response = ClusterSearchIndex, operation_id = "createGroupClusterFtsIndex", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/fts/indexes", version = "2023-01-01", response = ClusterSearchIndex, operation_id = "createGroupClusterFtsIndex", tag = "Atlas Search", short_id = "createClusterFtsIndex", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterFtsIndex", sunset = "2027-07-01", roles("Project Search Index Editor"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
@@ -66,7 +66,7 @@ pub struct CreateGroupClusterFtsIndex {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterFtsIndex>.
 #[doc(alias = "listClusterFtsIndex")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}", version = "2023-01-01", response = Vec<ClusterSearchIndex>, operation_id = "listGroupClusterFtsIndex", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}", version = "2023-01-01", response = Vec<ClusterSearchIndex>, operation_id = "listGroupClusterFtsIndex", tag = "Atlas Search", short_id = "listClusterFtsIndex", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterFtsIndex", sunset = "2027-07-01", roles("Project Data Access Read Only", "Project Data Access Read Write", "Project Search Index Editor", "Project Stream Processing Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
@@ -93,6 +93,11 @@ pub struct ListGroupClusterFtsIndex {
     "/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
     version = "2023-01-01",
     operation_id = "deleteGroupClusterFtsIndex",
+    tag = "Atlas Search",
+    short_id = "deleteClusterFtsIndex",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterFtsIndex",
+    sunset = "2027-07-01",
+    roles("Project Search Index Editor"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -114,7 +119,7 @@ pub struct DeleteGroupClusterFtsIndex {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterFtsIndex>.
 #[doc(alias = "getClusterFtsIndex")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}", version = "2023-01-01", response = ClusterSearchIndex, operation_id = "getGroupClusterFtsIndex", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}", version = "2023-01-01", response = ClusterSearchIndex, operation_id = "getGroupClusterFtsIndex", tag = "Atlas Search", short_id = "getClusterFtsIndex", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterFtsIndex", sunset = "2027-07-01", roles("Project Data Access Read Only", "Project Data Access Read Write", "Project Search Index Editor", "Project Stream Processing Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
@@ -134,7 +139,7 @@ pub struct GetGroupClusterFtsIndex {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterFtsIndex>.
 #[doc(alias = "updateClusterFtsIndex")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}", version = "2023-01-01", response = ClusterSearchIndex, operation_id = "updateGroupClusterFtsIndex", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}", version = "2023-01-01", response = ClusterSearchIndex, operation_id = "updateGroupClusterFtsIndex", tag = "Atlas Search", short_id = "updateClusterFtsIndex", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterFtsIndex", sunset = "2027-07-01", roles("Project Search Index Editor"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
@@ -160,6 +165,10 @@ pub struct UpdateGroupClusterFtsIndex {
     "/groups/{groupId}/clusters/{clusterName}/search/deployment",
     version = "2024-05-30",
     operation_id = "deleteGroupClusterSearchDeployment",
+    tag = "Atlas Search",
+    short_id = "deleteClusterSearchDeployment",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchDeployment",
+    roles("Project Cluster Manager"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -177,7 +186,7 @@ pub struct DeleteGroupClusterSearchDeployment {
 /// CLI: `atlas api atlasSearch getClusterSearchDeployment`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment>.
 #[doc(alias = "getClusterSearchDeployment")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/deployment", version = "2025-03-12", response = ApiSearchDeploymentResponseView, operation_id = "getGroupClusterSearchDeployment", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/deployment", version = "2025-03-12", response = ApiSearchDeploymentResponseView, operation_id = "getGroupClusterSearchDeployment", tag = "Atlas Search", short_id = "getClusterSearchDeployment", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterSearchDeployment {
     /// `groupId`: path parameter, required.
@@ -193,7 +202,7 @@ pub struct GetGroupClusterSearchDeployment {
 /// CLI: `atlas api atlasSearch updateClusterSearchDeployment`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment>.
 #[doc(alias = "updateClusterSearchDeployment")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/search/deployment", version = "2024-05-30", response = ApiSearchDeploymentResponseView, operation_id = "updateGroupClusterSearchDeployment", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/search/deployment", version = "2024-05-30", response = ApiSearchDeploymentResponseView, operation_id = "updateGroupClusterSearchDeployment", tag = "Atlas Search", short_id = "updateClusterSearchDeployment", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment", roles("Project Cluster Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterSearchDeployment {
     /// `groupId`: path parameter, required.
@@ -215,7 +224,7 @@ pub struct UpdateGroupClusterSearchDeployment {
 /// CLI: `atlas api atlasSearch createClusterSearchDeployment`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment>.
 #[doc(alias = "createClusterSearchDeployment")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/search/deployment", version = "2024-05-30", response = ApiSearchDeploymentResponseView, operation_id = "createGroupClusterSearchDeployment", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/search/deployment", version = "2024-05-30", response = ApiSearchDeploymentResponseView, operation_id = "createGroupClusterSearchDeployment", tag = "Atlas Search", short_id = "createClusterSearchDeployment", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterSearchDeployment {
     /// `groupId`: path parameter, required.
@@ -236,7 +245,7 @@ pub struct CreateGroupClusterSearchDeployment {
 /// CLI: `atlas api atlasSearch listClusterSearchIndexes`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterSearchIndexes>.
 #[doc(alias = "listClusterSearchIndexes")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/indexes", version = "2024-05-30", response = Vec<SearchIndexResponse>, operation_id = "listGroupClusterSearchIndexes", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/indexes", version = "2024-05-30", response = Vec<SearchIndexResponse>, operation_id = "listGroupClusterSearchIndexes", tag = "Atlas Search", short_id = "listClusterSearchIndexes", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterSearchIndexes", roles("Project Data Access Read Only", "Project Data Access Read Write", "Project Search Index Editor", "Project Stream Processing Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterSearchIndexes {
     /// `groupId`: path parameter, required.
@@ -251,7 +260,7 @@ pub struct ListGroupClusterSearchIndexes {
 /// CLI: `atlas api atlasSearch createClusterSearchIndex`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchIndex>.
 #[doc(alias = "createClusterSearchIndex")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/search/indexes", version = "2024-05-30", response = SearchIndexResponse, operation_id = "createGroupClusterSearchIndex", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/search/indexes", version = "2024-05-30", response = SearchIndexResponse, operation_id = "createGroupClusterSearchIndex", tag = "Atlas Search", short_id = "createClusterSearchIndex", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchIndex", roles("Project Search Index Editor"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.
@@ -269,7 +278,7 @@ pub struct CreateGroupClusterSearchIndex {
 /// CLI: `atlas api atlasSearch listSearchIndex`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterSearchIndex>.
 #[doc(alias = "listSearchIndex")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}", version = "2024-05-30", response = Vec<SearchIndexResponse>, operation_id = "listGroupClusterSearchIndex", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}", version = "2024-05-30", response = Vec<SearchIndexResponse>, operation_id = "listGroupClusterSearchIndex", tag = "Atlas Search", short_id = "listSearchIndex", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterSearchIndex", roles("Project Data Access Read Only", "Project Data Access Read Write", "Project Search Index Editor", "Project Stream Processing Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.
@@ -293,6 +302,10 @@ pub struct ListGroupClusterSearchIndex {
     "/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
     version = "2024-05-30",
     operation_id = "deleteGroupClusterSearchIndexByName",
+    tag = "Atlas Search",
+    short_id = "deleteIndexByName",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchIndexByName",
+    roles("Project Search Index Editor"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -315,7 +328,7 @@ pub struct DeleteGroupClusterSearchIndexByName {
 /// CLI: `atlas api atlasSearch getIndexByName`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchIndexByName>.
 #[doc(alias = "getIndexByName")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}", version = "2024-05-30", response = SearchIndexResponse, operation_id = "getGroupClusterSearchIndexByName", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}", version = "2024-05-30", response = SearchIndexResponse, operation_id = "getGroupClusterSearchIndexByName", tag = "Atlas Search", short_id = "getIndexByName", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchIndexByName", roles("Project Data Access Read Only", "Project Data Access Read Write", "Project Search Index Editor", "Project Stream Processing Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterSearchIndexByName {
     /// `groupId`: path parameter, required.
@@ -336,7 +349,7 @@ pub struct GetGroupClusterSearchIndexByName {
 /// CLI: `atlas api atlasSearch updateIndexByName`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchIndexByName>.
 #[doc(alias = "updateIndexByName")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}", version = "2024-05-30", response = SearchIndexResponse, operation_id = "updateGroupClusterSearchIndexByName", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}", version = "2024-05-30", response = SearchIndexResponse, operation_id = "updateGroupClusterSearchIndexByName", tag = "Atlas Search", short_id = "updateIndexByName", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchIndexByName", roles("Project Search Index Editor"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterSearchIndexByName {
     /// `groupId`: path parameter, required.
@@ -364,6 +377,10 @@ pub struct UpdateGroupClusterSearchIndexByName {
     "/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
     version = "2024-05-30",
     operation_id = "deleteGroupClusterSearchIndex",
+    tag = "Atlas Search",
+    short_id = "deleteClusterSearchIndex",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchIndex",
+    roles("Project Search Index Editor"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -382,7 +399,7 @@ pub struct DeleteGroupClusterSearchIndex {
 /// CLI: `atlas api atlasSearch getClusterSearchIndex`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchIndex>.
 #[doc(alias = "getClusterSearchIndex")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}", version = "2024-05-30", response = SearchIndexResponse, operation_id = "getGroupClusterSearchIndex", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}", version = "2024-05-30", response = SearchIndexResponse, operation_id = "getGroupClusterSearchIndex", tag = "Atlas Search", short_id = "getClusterSearchIndex", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchIndex", roles("Project Data Access Read Only", "Project Data Access Read Write", "Project Search Index Editor", "Project Stream Processing Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.
@@ -399,7 +416,7 @@ pub struct GetGroupClusterSearchIndex {
 /// CLI: `atlas api atlasSearch updateClusterSearchIndex`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchIndex>.
 #[doc(alias = "updateClusterSearchIndex")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}", version = "2024-05-30", response = SearchIndexResponse, operation_id = "updateGroupClusterSearchIndex", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}", version = "2024-05-30", response = SearchIndexResponse, operation_id = "updateGroupClusterSearchIndex", tag = "Atlas Search", short_id = "updateClusterSearchIndex", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchIndex", roles("Project Search Index Editor"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.

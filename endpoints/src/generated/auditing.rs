@@ -23,7 +23,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] =
 /// Roles: Project Owner.
 /// CLI: `atlas api auditing getGroupAuditLog`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Auditing/operation/getGroupAuditLog>.
-#[atlas_endpoint(GET, "/groups/{groupId}/auditLog", version = "2023-01-01", response = AuditLog, operation_id = "getGroupAuditLog")]
+#[atlas_endpoint(GET, "/groups/{groupId}/auditLog", version = "2023-01-01", response = AuditLog, operation_id = "getGroupAuditLog", tag = "Auditing", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Auditing/operation/getGroupAuditLog", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupAuditLog {
     /// `groupId`: path parameter, required.
@@ -36,7 +36,7 @@ pub struct GetGroupAuditLog {
 /// CLI: `atlas api auditing updateAuditLog`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Auditing/operation/updateGroupAuditLog>.
 #[doc(alias = "updateAuditLog")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/auditLog", version = "2023-01-01", response = AuditLog, operation_id = "updateGroupAuditLog")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/auditLog", version = "2023-01-01", response = AuditLog, operation_id = "updateGroupAuditLog", tag = "Auditing", short_id = "updateAuditLog", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Auditing/operation/updateGroupAuditLog", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupAuditLog {
     /// `groupId`: path parameter, required.

@@ -24,7 +24,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] =
 /// CLI: `atlas api awsClustersDns getAwsCustomDns`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AWS-Clusters-DNS/operation/getGroupAwsCustomDns>.
 #[doc(alias = "getAwsCustomDns")]
-#[atlas_endpoint(GET, "/groups/{groupId}/awsCustomDNS", version = "2023-01-01", response = AWSCustomDNSEnabledView, operation_id = "getGroupAwsCustomDns")]
+#[atlas_endpoint(GET, "/groups/{groupId}/awsCustomDNS", version = "2023-01-01", response = AWSCustomDNSEnabledView, operation_id = "getGroupAwsCustomDns", tag = "AWS Clusters DNS", short_id = "getAwsCustomDns", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AWS-Clusters-DNS/operation/getGroupAwsCustomDns", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupAwsCustomDns {
     /// `groupId`: path parameter, required.
@@ -37,7 +37,7 @@ pub struct GetGroupAwsCustomDns {
 /// CLI: `atlas api awsClustersDns toggleAwsCustomDns`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AWS-Clusters-DNS/operation/toggleGroupAwsCustomDns>.
 #[doc(alias = "toggleAwsCustomDns")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/awsCustomDNS", version = "2023-01-01", response = AWSCustomDNSEnabledView, operation_id = "toggleGroupAwsCustomDns")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/awsCustomDNS", version = "2023-01-01", response = AWSCustomDNSEnabledView, operation_id = "toggleGroupAwsCustomDns", tag = "AWS Clusters DNS", short_id = "toggleAwsCustomDns", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/AWS-Clusters-DNS/operation/toggleGroupAwsCustomDns", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct ToggleGroupAwsCustomDns {
     /// `groupId`: path parameter, required.

@@ -79,7 +79,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api cloudBackups listExportBuckets`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets>.
 #[doc(alias = "listExportBuckets")]
-#[atlas_endpoint(GET, "/groups/{groupId}/backup/exportBuckets", version = "2024-05-30", response = atlas_runtime::Paginated<DiskBackupSnapshotExportBucketResponse>, operation_id = "listGroupBackupExportBuckets", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/backup/exportBuckets", version = "2024-05-30", response = atlas_runtime::Paginated<DiskBackupSnapshotExportBucketResponse>, operation_id = "listGroupBackupExportBuckets", tag = "Cloud Backups", short_id = "listExportBuckets", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupBackupExportBuckets {
     /// `groupId`: path parameter, required.
@@ -104,7 +104,7 @@ pub struct ListGroupBackupExportBuckets {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets>.
 #[doc(alias = "listExportBuckets")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/backup/exportBuckets", version = "2023-01-01", response = atlas_runtime::Paginated<DiskBackupSnapshotAWSExportBucketResponse>, operation_id = "listGroupBackupExportBuckets", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/backup/exportBuckets", version = "2023-01-01", response = atlas_runtime::Paginated<DiskBackupSnapshotAWSExportBucketResponse>, operation_id = "listGroupBackupExportBuckets", tag = "Cloud Backups", short_id = "listExportBuckets", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets", sunset = "2027-07-01", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupBackupExportBucketsV20230101 {
     /// `groupId`: path parameter, required.
@@ -127,7 +127,7 @@ pub struct ListGroupBackupExportBucketsV20230101 {
 /// CLI: `atlas api cloudBackups createExportBucket`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket>.
 #[doc(alias = "createExportBucket")]
-#[atlas_endpoint(POST, "/groups/{groupId}/backup/exportBuckets", version = "2024-05-30", response = DiskBackupSnapshotExportBucketResponse, operation_id = "createGroupBackupExportBucket")]
+#[atlas_endpoint(POST, "/groups/{groupId}/backup/exportBuckets", version = "2024-05-30", response = DiskBackupSnapshotExportBucketResponse, operation_id = "createGroupBackupExportBucket", tag = "Cloud Backups", short_id = "createExportBucket", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket", roles("Project Backup Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupBackupExportBucket {
     /// `groupId`: path parameter, required.
@@ -146,7 +146,7 @@ pub struct CreateGroupBackupExportBucket {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket>.
 #[doc(alias = "createExportBucket")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/backup/exportBuckets", version = "2023-01-01", response = DiskBackupSnapshotAWSExportBucketResponse, operation_id = "createGroupBackupExportBucket")]
+#[atlas_endpoint(POST, "/groups/{groupId}/backup/exportBuckets", version = "2023-01-01", response = DiskBackupSnapshotAWSExportBucketResponse, operation_id = "createGroupBackupExportBucket", tag = "Cloud Backups", short_id = "createExportBucket", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket", sunset = "2027-07-01", roles("Project Backup Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupBackupExportBucketV20230101 {
     /// `groupId`: path parameter, required.
@@ -173,7 +173,11 @@ pub struct CreateGroupBackupExportBucketV20230101 {
     DELETE,
     "/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
     version = "2023-01-01",
-    operation_id = "deleteGroupBackupExportBucket"
+    operation_id = "deleteGroupBackupExportBucket",
+    tag = "Cloud Backups",
+    short_id = "deleteExportBucket",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupBackupExportBucket",
+    roles("Project Backup Manager")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupBackupExportBucket {
@@ -190,7 +194,7 @@ pub struct DeleteGroupBackupExportBucket {
 /// CLI: `atlas api cloudBackups getExportBucket`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket>.
 #[doc(alias = "getExportBucket")]
-#[atlas_endpoint(GET, "/groups/{groupId}/backup/exportBuckets/{exportBucketId}", version = "2024-05-30", response = DiskBackupSnapshotExportBucketResponse, operation_id = "getGroupBackupExportBucket")]
+#[atlas_endpoint(GET, "/groups/{groupId}/backup/exportBuckets/{exportBucketId}", version = "2024-05-30", response = DiskBackupSnapshotExportBucketResponse, operation_id = "getGroupBackupExportBucket", tag = "Cloud Backups", short_id = "getExportBucket", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupBackupExportBucket {
     /// `groupId`: path parameter, required.
@@ -208,7 +212,7 @@ pub struct GetGroupBackupExportBucket {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket>.
 #[doc(alias = "getExportBucket")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/backup/exportBuckets/{exportBucketId}", version = "2023-01-01", response = DiskBackupSnapshotAWSExportBucketResponse, operation_id = "getGroupBackupExportBucket")]
+#[atlas_endpoint(GET, "/groups/{groupId}/backup/exportBuckets/{exportBucketId}", version = "2023-01-01", response = DiskBackupSnapshotAWSExportBucketResponse, operation_id = "getGroupBackupExportBucket", tag = "Cloud Backups", short_id = "getExportBucket", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket", sunset = "2027-07-01", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupBackupExportBucketV20230101 {
     /// `groupId`: path parameter, required.
@@ -223,7 +227,7 @@ pub struct GetGroupBackupExportBucketV20230101 {
 /// CLI: `atlas api cloudBackups updateBackupExportBucket`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupExportBucket>.
 #[doc(alias = "updateBackupExportBucket")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/backup/exportBuckets/{exportBucketId}", version = "2024-05-30", response = DiskBackupSnapshotAWSExportBucketResponse, operation_id = "updateGroupBackupExportBucket")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/backup/exportBuckets/{exportBucketId}", version = "2024-05-30", response = DiskBackupSnapshotAWSExportBucketResponse, operation_id = "updateGroupBackupExportBucket", tag = "Cloud Backups", short_id = "updateBackupExportBucket", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupExportBucket", roles("Project Backup Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupBackupExportBucket {
     /// `groupId`: path parameter, required.
@@ -240,7 +244,7 @@ pub struct UpdateGroupBackupExportBucket {
 /// CLI: `atlas api cloudBackups listBackupPrivateEndpoints`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupPrivateEndpoints>.
 #[doc(alias = "listBackupPrivateEndpoints")]
-#[atlas_endpoint(GET, "/groups/{groupId}/backup/{cloudProvider}/privateEndpoints", version = "2024-11-13", response = atlas_runtime::Paginated<ObjectStoragePrivateEndpointResponse>, operation_id = "listGroupBackupPrivateEndpoints", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/backup/{cloudProvider}/privateEndpoints", version = "2024-11-13", response = atlas_runtime::Paginated<ObjectStoragePrivateEndpointResponse>, operation_id = "listGroupBackupPrivateEndpoints", tag = "Cloud Backups", short_id = "listBackupPrivateEndpoints", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupPrivateEndpoints", roles("Project Owner"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupBackupPrivateEndpoints {
     /// `groupId`: path parameter, required.
@@ -264,7 +268,7 @@ pub struct ListGroupBackupPrivateEndpoints {
 /// CLI: `atlas api cloudBackups createBackupPrivateEndpoint`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupPrivateEndpoint>.
 #[doc(alias = "createBackupPrivateEndpoint")]
-#[atlas_endpoint(POST, "/groups/{groupId}/backup/{cloudProvider}/privateEndpoints", version = "2024-11-13", response = ObjectStoragePrivateEndpointResponse, operation_id = "createGroupBackupPrivateEndpoint")]
+#[atlas_endpoint(POST, "/groups/{groupId}/backup/{cloudProvider}/privateEndpoints", version = "2024-11-13", response = ObjectStoragePrivateEndpointResponse, operation_id = "createGroupBackupPrivateEndpoint", tag = "Cloud Backups", short_id = "createBackupPrivateEndpoint", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupPrivateEndpoint", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupBackupPrivateEndpoint {
     /// `groupId`: path parameter, required.
@@ -289,7 +293,11 @@ pub struct CreateGroupBackupPrivateEndpoint {
     DELETE,
     "/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
     version = "2024-11-13",
-    operation_id = "deleteGroupBackupPrivateEndpoint"
+    operation_id = "deleteGroupBackupPrivateEndpoint",
+    tag = "Cloud Backups",
+    short_id = "deleteBackupPrivateEndpoint",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupBackupPrivateEndpoint",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupBackupPrivateEndpoint {
@@ -307,7 +315,7 @@ pub struct DeleteGroupBackupPrivateEndpoint {
 /// CLI: `atlas api cloudBackups getBackupPrivateEndpoint`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupPrivateEndpoint>.
 #[doc(alias = "getBackupPrivateEndpoint")]
-#[atlas_endpoint(GET, "/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}", version = "2024-11-13", response = ObjectStoragePrivateEndpointResponse, operation_id = "getGroupBackupPrivateEndpoint")]
+#[atlas_endpoint(GET, "/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}", version = "2024-11-13", response = ObjectStoragePrivateEndpointResponse, operation_id = "getGroupBackupPrivateEndpoint", tag = "Cloud Backups", short_id = "getBackupPrivateEndpoint", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupPrivateEndpoint", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupBackupPrivateEndpoint {
     /// `groupId`: path parameter, required.
@@ -328,7 +336,11 @@ pub struct GetGroupBackupPrivateEndpoint {
     DELETE,
     "/groups/{groupId}/backupCompliancePolicy",
     version = "2024-11-13",
-    operation_id = "disableGroupBackupCompliancePolicy"
+    operation_id = "disableGroupBackupCompliancePolicy",
+    tag = "Cloud Backups",
+    short_id = "disableCompliancePolicy",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/disableGroupBackupCompliancePolicy",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DisableGroupBackupCompliancePolicy {
@@ -343,7 +355,7 @@ pub struct DisableGroupBackupCompliancePolicy {
 /// CLI: `atlas api cloudBackups getCompliancePolicy`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy>.
 #[doc(alias = "getCompliancePolicy")]
-#[atlas_endpoint(GET, "/groups/{groupId}/backupCompliancePolicy", version = "2023-10-01", response = DataProtectionSettings20231001, operation_id = "getGroupBackupCompliancePolicy")]
+#[atlas_endpoint(GET, "/groups/{groupId}/backupCompliancePolicy", version = "2023-10-01", response = DataProtectionSettings20231001, operation_id = "getGroupBackupCompliancePolicy", tag = "Cloud Backups", short_id = "getCompliancePolicy", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupBackupCompliancePolicy {
     /// `groupId`: path parameter, required.
@@ -359,7 +371,7 @@ pub struct GetGroupBackupCompliancePolicy {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy>.
 #[doc(alias = "getCompliancePolicy")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/backupCompliancePolicy", version = "2023-01-01", response = DataProtectionSettings, operation_id = "getGroupBackupCompliancePolicy")]
+#[atlas_endpoint(GET, "/groups/{groupId}/backupCompliancePolicy", version = "2023-01-01", response = DataProtectionSettings, operation_id = "getGroupBackupCompliancePolicy", tag = "Cloud Backups", short_id = "getCompliancePolicy", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupBackupCompliancePolicyV20230101 {
     /// `groupId`: path parameter, required.
@@ -373,7 +385,7 @@ pub struct GetGroupBackupCompliancePolicyV20230101 {
 /// CLI: `atlas api cloudBackups updateCompliancePolicy`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy>.
 #[doc(alias = "updateCompliancePolicy")]
-#[atlas_endpoint(PUT, "/groups/{groupId}/backupCompliancePolicy", version = "2023-10-01", response = DataProtectionSettings20231001, operation_id = "updateGroupBackupCompliancePolicy")]
+#[atlas_endpoint(PUT, "/groups/{groupId}/backupCompliancePolicy", version = "2023-10-01", response = DataProtectionSettings20231001, operation_id = "updateGroupBackupCompliancePolicy", tag = "Cloud Backups", short_id = "updateCompliancePolicy", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupBackupCompliancePolicy {
     /// `groupId`: path parameter, required.
@@ -413,7 +425,7 @@ pub struct UpdateGroupBackupCompliancePolicy {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy>.
 #[doc(alias = "updateCompliancePolicy")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PUT, "/groups/{groupId}/backupCompliancePolicy", version = "2023-01-01", response = DataProtectionSettings, operation_id = "updateGroupBackupCompliancePolicy")]
+#[atlas_endpoint(PUT, "/groups/{groupId}/backupCompliancePolicy", version = "2023-01-01", response = DataProtectionSettings, operation_id = "updateGroupBackupCompliancePolicy", tag = "Cloud Backups", short_id = "updateCompliancePolicy", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupBackupCompliancePolicyV20230101 {
     /// `groupId`: path parameter, required.
@@ -450,7 +462,7 @@ pub struct UpdateGroupBackupCompliancePolicyV20230101 {
 /// CLI: `atlas api cloudBackups listBackupExports`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupExports>.
 #[doc(alias = "listBackupExports")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/exports", version = "2023-01-01", response = atlas_runtime::Paginated<DiskBackupExportJob>, operation_id = "listGroupClusterBackupExports", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/exports", version = "2023-01-01", response = atlas_runtime::Paginated<DiskBackupExportJob>, operation_id = "listGroupClusterBackupExports", tag = "Cloud Backups", short_id = "listBackupExports", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupExports", roles("Project Backup Manager"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterBackupExports {
     /// `groupId`: path parameter, required.
@@ -474,7 +486,7 @@ pub struct ListGroupClusterBackupExports {
 /// CLI: `atlas api cloudBackups createBackupExport`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupClusterBackupExport>.
 #[doc(alias = "createBackupExport")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/backup/exports", version = "2023-01-01", response = DiskBackupExportJob, operation_id = "createGroupClusterBackupExport", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/backup/exports", version = "2023-01-01", response = DiskBackupExportJob, operation_id = "createGroupClusterBackupExport", tag = "Cloud Backups", short_id = "createBackupExport", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupClusterBackupExport", roles("Project Backup Export Operator"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterBackupExport {
     /// `groupId`: path parameter, required.
@@ -497,7 +509,7 @@ pub struct CreateGroupClusterBackupExport {
 /// CLI: `atlas api cloudBackups getBackupExport`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupExport>.
 #[doc(alias = "getBackupExport")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}", version = "2023-01-01", response = DiskBackupExportJob, operation_id = "getGroupClusterBackupExport", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}", version = "2023-01-01", response = DiskBackupExportJob, operation_id = "getGroupClusterBackupExport", tag = "Cloud Backups", short_id = "getBackupExport", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupExport", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupExport {
     /// `groupId`: path parameter, required.
@@ -514,7 +526,7 @@ pub struct GetGroupClusterBackupExport {
 /// CLI: `atlas api cloudBackups listBackupRestoreJobs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupRestoreJobs>.
 #[doc(alias = "listBackupRestoreJobs")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs", version = "2023-01-01", response = atlas_runtime::Paginated<DiskBackupSnapshotRestoreJob>, operation_id = "listGroupClusterBackupRestoreJobs", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs", version = "2023-01-01", response = atlas_runtime::Paginated<DiskBackupSnapshotRestoreJob>, operation_id = "listGroupClusterBackupRestoreJobs", tag = "Cloud Backups", short_id = "listBackupRestoreJobs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupRestoreJobs", roles("Project Backup Manager"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterBackupRestoreJobs {
     /// `groupId`: path parameter, required.
@@ -538,7 +550,7 @@ pub struct ListGroupClusterBackupRestoreJobs {
 /// CLI: `atlas api cloudBackups createBackupRestoreJob`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupClusterBackupRestoreJob>.
 #[doc(alias = "createBackupRestoreJob")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs", version = "2023-01-01", response = DiskBackupSnapshotRestoreJob, operation_id = "createGroupClusterBackupRestoreJob", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs", version = "2023-01-01", response = DiskBackupSnapshotRestoreJob, operation_id = "createGroupClusterBackupRestoreJob", tag = "Cloud Backups", short_id = "createBackupRestoreJob", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupClusterBackupRestoreJob", roles("Project Backup Export Operator", "Project Backup Recovery Operator"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.
@@ -579,6 +591,10 @@ pub struct CreateGroupClusterBackupRestoreJob {
     "/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
     version = "2023-01-01",
     operation_id = "cancelGroupClusterBackupRestoreJob",
+    tag = "Cloud Backups",
+    short_id = "cancelBackupRestoreJob",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/cancelGroupClusterBackupRestoreJob",
+    roles("Project Backup Export Operator", "Project Backup Recovery Operator"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -597,7 +613,7 @@ pub struct CancelGroupClusterBackupRestoreJob {
 /// CLI: `atlas api cloudBackups getBackupRestoreJob`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupRestoreJob>.
 #[doc(alias = "getBackupRestoreJob")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}", version = "2023-01-01", response = DiskBackupSnapshotRestoreJob, operation_id = "getGroupClusterBackupRestoreJob", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}", version = "2023-01-01", response = DiskBackupSnapshotRestoreJob, operation_id = "getGroupClusterBackupRestoreJob", tag = "Cloud Backups", short_id = "getBackupRestoreJob", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupRestoreJob", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.
@@ -615,7 +631,7 @@ pub struct GetGroupClusterBackupRestoreJob {
 /// CLI: `atlas api cloudBackups deleteClusterBackupSchedule`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule>.
 #[doc(alias = "deleteClusterBackupSchedule")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2024-08-05", response = DiskBackupSnapshotSchedule20240805, operation_id = "deleteGroupClusterBackupSchedule", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2024-08-05", response = DiskBackupSnapshotSchedule20240805, operation_id = "deleteGroupClusterBackupSchedule", tag = "Cloud Backups", short_id = "deleteClusterBackupSchedule", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterBackupSchedule {
     /// `groupId`: path parameter, required.
@@ -633,7 +649,7 @@ pub struct DeleteGroupClusterBackupSchedule {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule>.
 #[doc(alias = "deleteClusterBackupSchedule")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2023-01-01", response = DiskBackupSnapshotSchedule, operation_id = "deleteGroupClusterBackupSchedule", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2023-01-01", response = DiskBackupSnapshotSchedule, operation_id = "deleteGroupClusterBackupSchedule", tag = "Cloud Backups", short_id = "deleteClusterBackupSchedule", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule", sunset = "2027-07-01", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterBackupScheduleV20230101 {
     /// `groupId`: path parameter, required.
@@ -649,7 +665,7 @@ pub struct DeleteGroupClusterBackupScheduleV20230101 {
 /// CLI: `atlas api cloudBackups getBackupSchedule`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule>.
 #[doc(alias = "getBackupSchedule")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2024-08-05", response = DiskBackupSnapshotSchedule20240805, operation_id = "getGroupClusterBackupSchedule", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2024-08-05", response = DiskBackupSnapshotSchedule20240805, operation_id = "getGroupClusterBackupSchedule", tag = "Cloud Backups", short_id = "getBackupSchedule", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupSchedule {
     /// `groupId`: path parameter, required.
@@ -667,7 +683,7 @@ pub struct GetGroupClusterBackupSchedule {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule>.
 #[doc(alias = "getBackupSchedule")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2023-01-01", response = DiskBackupSnapshotSchedule, operation_id = "getGroupClusterBackupSchedule", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2023-01-01", response = DiskBackupSnapshotSchedule, operation_id = "getGroupClusterBackupSchedule", tag = "Cloud Backups", short_id = "getBackupSchedule", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule", sunset = "2027-07-01", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupScheduleV20230101 {
     /// `groupId`: path parameter, required.
@@ -683,7 +699,7 @@ pub struct GetGroupClusterBackupScheduleV20230101 {
 /// CLI: `atlas api cloudBackups updateBackupSchedule`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule>.
 #[doc(alias = "updateBackupSchedule")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2024-08-05", response = DiskBackupSnapshotSchedule20240805, operation_id = "updateGroupClusterBackupSchedule", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2024-08-05", response = DiskBackupSnapshotSchedule20240805, operation_id = "updateGroupClusterBackupSchedule", tag = "Cloud Backups", short_id = "updateBackupSchedule", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterBackupSchedule {
     /// `groupId`: path parameter, required.
@@ -734,7 +750,7 @@ pub struct UpdateGroupClusterBackupSchedule {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule>.
 #[doc(alias = "updateBackupSchedule")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2023-01-01", response = DiskBackupSnapshotSchedule, operation_id = "updateGroupClusterBackupSchedule", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/backup/schedule", version = "2023-01-01", response = DiskBackupSnapshotSchedule, operation_id = "updateGroupClusterBackupSchedule", tag = "Cloud Backups", short_id = "updateBackupSchedule", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule", sunset = "2027-07-01", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterBackupScheduleV20230101 {
     /// `groupId`: path parameter, required.
@@ -780,7 +796,7 @@ pub struct UpdateGroupClusterBackupScheduleV20230101 {
 /// CLI: `atlas api cloudBackups listBackupSnapshots`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupSnapshots>.
 #[doc(alias = "listBackupSnapshots")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots", version = "2023-01-01", response = atlas_runtime::Paginated<DiskBackupReplicaSet>, operation_id = "listGroupClusterBackupSnapshots", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots", version = "2023-01-01", response = atlas_runtime::Paginated<DiskBackupReplicaSet>, operation_id = "listGroupClusterBackupSnapshots", tag = "Cloud Backups", short_id = "listBackupSnapshots", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupSnapshots", roles("Project Read Only"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterBackupSnapshots {
     /// `groupId`: path parameter, required.
@@ -813,7 +829,7 @@ pub struct ListGroupClusterBackupSnapshots {
 /// CLI: `atlas api cloudBackups takeSnapshots`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/takeGroupClusterBackupSnapshots>.
 #[doc(alias = "takeSnapshots")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots", version = "2023-01-01", response = DiskBackupSnapshot, operation_id = "takeGroupClusterBackupSnapshots", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots", version = "2023-01-01", response = DiskBackupSnapshot, operation_id = "takeGroupClusterBackupSnapshots", tag = "Cloud Backups", short_id = "takeSnapshots", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/takeGroupClusterBackupSnapshots", roles("Project Backup Creator"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct TakeGroupClusterBackupSnapshots {
     /// `groupId`: path parameter, required.
@@ -838,6 +854,10 @@ pub struct TakeGroupClusterBackupSnapshots {
     "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
     version = "2023-01-01",
     operation_id = "deleteGroupClusterBackupSnapshotShardedCluster",
+    tag = "Cloud Backups",
+    short_id = "deleteBackupShardedCluster",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSnapshotShardedCluster",
+    roles("Project Backup Manager"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -856,7 +876,7 @@ pub struct DeleteGroupClusterBackupSnapshotShardedCluster {
 /// CLI: `atlas api cloudBackups getBackupShardedCluster`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshotShardedCluster>.
 #[doc(alias = "getBackupShardedCluster")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}", version = "2023-01-01", response = DiskBackupShardedClusterSnapshot, operation_id = "getGroupClusterBackupSnapshotShardedCluster", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}", version = "2023-01-01", response = DiskBackupShardedClusterSnapshot, operation_id = "getGroupClusterBackupSnapshotShardedCluster", tag = "Cloud Backups", short_id = "getBackupShardedCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshotShardedCluster", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupSnapshotShardedCluster {
     /// `groupId`: path parameter, required.
@@ -873,7 +893,7 @@ pub struct GetGroupClusterBackupSnapshotShardedCluster {
 /// CLI: `atlas api cloudBackups listBackupShardedClusters`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupSnapshotShardedClusters>.
 #[doc(alias = "listBackupShardedClusters")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters", version = "2023-01-01", response = PaginatedCloudBackupShardedClusterSnapshotView, operation_id = "listGroupClusterBackupSnapshotShardedClusters", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters", version = "2023-01-01", response = PaginatedCloudBackupShardedClusterSnapshotView, operation_id = "listGroupClusterBackupSnapshotShardedClusters", tag = "Cloud Backups", short_id = "listBackupShardedClusters", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupSnapshotShardedClusters", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterBackupSnapshotShardedClusters {
     /// `groupId`: path parameter, required.
@@ -893,6 +913,10 @@ pub struct ListGroupClusterBackupSnapshotShardedClusters {
     "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
     version = "2023-01-01",
     operation_id = "deleteGroupClusterBackupSnapshot",
+    tag = "Cloud Backups",
+    short_id = "deleteClusterBackupSnapshot",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSnapshot",
+    roles("Project Backup Manager"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -911,7 +935,7 @@ pub struct DeleteGroupClusterBackupSnapshot {
 /// CLI: `atlas api cloudBackups getClusterBackupSnapshot`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshot>.
 #[doc(alias = "getClusterBackupSnapshot")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}", version = "2023-01-01", response = DiskBackupReplicaSet, operation_id = "getGroupClusterBackupSnapshot", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}", version = "2023-01-01", response = DiskBackupReplicaSet, operation_id = "getGroupClusterBackupSnapshot", tag = "Cloud Backups", short_id = "getClusterBackupSnapshot", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshot", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupSnapshot {
     /// `groupId`: path parameter, required.
@@ -928,7 +952,7 @@ pub struct GetGroupClusterBackupSnapshot {
 /// CLI: `atlas api cloudBackups updateBackupSnapshot`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSnapshot>.
 #[doc(alias = "updateBackupSnapshot")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}", version = "2023-01-01", response = DiskBackupReplicaSet, operation_id = "updateGroupClusterBackupSnapshot", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}", version = "2023-01-01", response = DiskBackupReplicaSet, operation_id = "updateGroupClusterBackupSnapshot", tag = "Cloud Backups", short_id = "updateBackupSnapshot", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSnapshot", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterBackupSnapshot {
     /// `groupId`: path parameter, required.
@@ -949,7 +973,7 @@ pub struct UpdateGroupClusterBackupSnapshot {
 /// CLI: `atlas api cloudBackups listBackupSnapshotDatabases`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupSnapshotDatabases>.
 #[doc(alias = "listBackupSnapshotDatabases")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases", version = "2025-03-12", response = atlas_runtime::Paginated<DiskBackupDatabaseResponse>, operation_id = "listGroupClusterBackupSnapshotDatabases", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases", version = "2025-03-12", response = atlas_runtime::Paginated<DiskBackupDatabaseResponse>, operation_id = "listGroupClusterBackupSnapshotDatabases", tag = "Cloud Backups", short_id = "listBackupSnapshotDatabases", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupSnapshotDatabases", roles("Project Backup Manager"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterBackupSnapshotDatabases {
     /// `groupId`: path parameter, required.
@@ -975,7 +999,7 @@ pub struct ListGroupClusterBackupSnapshotDatabases {
 /// CLI: `atlas api cloudBackups getBackupSnapshotDatabase`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshotDatabase>.
 #[doc(alias = "getBackupSnapshotDatabase")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}", version = "2025-03-12", response = DiskBackupDatabaseResponse, operation_id = "getGroupClusterBackupSnapshotDatabase", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}", version = "2025-03-12", response = DiskBackupDatabaseResponse, operation_id = "getGroupClusterBackupSnapshotDatabase", tag = "Cloud Backups", short_id = "getBackupSnapshotDatabase", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshotDatabase", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupSnapshotDatabase {
     /// `groupId`: path parameter, required.
@@ -994,7 +1018,7 @@ pub struct GetGroupClusterBackupSnapshotDatabase {
 /// CLI: `atlas api cloudBackups listSnapshotDatabaseCollections`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupSnapshotDatabaseCollections>.
 #[doc(alias = "listSnapshotDatabaseCollections")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections", version = "2025-03-12", response = atlas_runtime::Paginated<DiskBackupCollectionResponse>, operation_id = "listGroupClusterBackupSnapshotDatabaseCollections", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections", version = "2025-03-12", response = atlas_runtime::Paginated<DiskBackupCollectionResponse>, operation_id = "listGroupClusterBackupSnapshotDatabaseCollections", tag = "Cloud Backups", short_id = "listSnapshotDatabaseCollections", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterBackupSnapshotDatabaseCollections", roles("Project Backup Manager"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterBackupSnapshotDatabaseCollections {
     /// `groupId`: path parameter, required.
@@ -1022,7 +1046,7 @@ pub struct ListGroupClusterBackupSnapshotDatabaseCollections {
 /// CLI: `atlas api cloudBackups getSnapshotDatabaseCollection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshotDatabaseCollection>.
 #[doc(alias = "getSnapshotDatabaseCollection")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}", version = "2025-03-12", response = DiskBackupCollectionResponse, operation_id = "getGroupClusterBackupSnapshotDatabaseCollection", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}", version = "2025-03-12", response = DiskBackupCollectionResponse, operation_id = "getGroupClusterBackupSnapshotDatabaseCollection", tag = "Cloud Backups", short_id = "getSnapshotDatabaseCollection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSnapshotDatabaseCollection", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupSnapshotDatabaseCollection {
     /// `groupId`: path parameter, required.
@@ -1043,7 +1067,7 @@ pub struct GetGroupClusterBackupSnapshotDatabaseCollection {
 /// CLI: `atlas api cloudBackups listCollectionRestoreJobs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterCollectionRestoreJobs>.
 #[doc(alias = "listCollectionRestoreJobs")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs", version = "2025-03-12", response = atlas_runtime::Paginated<ApiAtlasCollectionRestoreJobResponse>, operation_id = "listGroupClusterCollectionRestoreJobs", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs", version = "2025-03-12", response = atlas_runtime::Paginated<ApiAtlasCollectionRestoreJobResponse>, operation_id = "listGroupClusterCollectionRestoreJobs", tag = "Cloud Backups", short_id = "listCollectionRestoreJobs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterCollectionRestoreJobs", roles("Project Backup Manager"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterCollectionRestoreJobs {
     /// `groupId`: path parameter, required.
@@ -1064,7 +1088,7 @@ pub struct ListGroupClusterCollectionRestoreJobs {
 /// CLI: `atlas api cloudBackups createCollectionRestoreJob`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupClusterCollectionRestoreJob>.
 #[doc(alias = "createCollectionRestoreJob")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs", version = "2025-03-12", response = ApiAtlasCollectionRestoreJobResponse, operation_id = "createGroupClusterCollectionRestoreJob", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs", version = "2025-03-12", response = ApiAtlasCollectionRestoreJobResponse, operation_id = "createGroupClusterCollectionRestoreJob", tag = "Cloud Backups", short_id = "createCollectionRestoreJob", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupClusterCollectionRestoreJob", roles("Project Backup Recovery Operator"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterCollectionRestoreJob {
     /// `groupId`: path parameter, required.
@@ -1107,7 +1131,7 @@ pub struct CreateGroupClusterCollectionRestoreJob {
 /// CLI: `atlas api cloudBackups getCollectionRestoreJob`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterCollectionRestoreJob>.
 #[doc(alias = "getCollectionRestoreJob")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}", version = "2025-03-12", response = ApiAtlasCollectionRestoreJobResponse, operation_id = "getGroupClusterCollectionRestoreJob", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}", version = "2025-03-12", response = ApiAtlasCollectionRestoreJobResponse, operation_id = "getGroupClusterCollectionRestoreJob", tag = "Cloud Backups", short_id = "getCollectionRestoreJob", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterCollectionRestoreJob", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterCollectionRestoreJob {
     /// `groupId`: path parameter, required.
@@ -1124,7 +1148,7 @@ pub struct GetGroupClusterCollectionRestoreJob {
 /// CLI: `atlas api cloudBackups listRestoreJobCollections`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterCollectionRestoreJobCollections>.
 #[doc(alias = "listRestoreJobCollections")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections", version = "2025-03-12", response = atlas_runtime::Paginated<ApiAtlasCollectionRestoreCollectionStateResponse>, operation_id = "listGroupClusterCollectionRestoreJobCollections", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections", version = "2025-03-12", response = atlas_runtime::Paginated<ApiAtlasCollectionRestoreCollectionStateResponse>, operation_id = "listGroupClusterCollectionRestoreJobCollections", tag = "Cloud Backups", short_id = "listRestoreJobCollections", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupClusterCollectionRestoreJobCollections", roles("Project Backup Manager"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterCollectionRestoreJobCollections {
     /// `groupId`: path parameter, required.
@@ -1156,7 +1180,7 @@ pub struct ListGroupClusterCollectionRestoreJobCollections {
 /// CLI: `atlas api cloudBackups getRestoreJobCollection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterCollectionRestoreJobCollection>.
 #[doc(alias = "getRestoreJobCollection")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}", version = "2025-03-12", response = ApiAtlasCollectionRestoreCollectionStateResponse, operation_id = "getGroupClusterCollectionRestoreJobCollection", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}", version = "2025-03-12", response = ApiAtlasCollectionRestoreCollectionStateResponse, operation_id = "getGroupClusterCollectionRestoreJobCollection", tag = "Cloud Backups", short_id = "getRestoreJobCollection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterCollectionRestoreJobCollection", roles("Project Backup Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterCollectionRestoreJobCollection {
     /// `groupId`: path parameter, required.

@@ -34,7 +34,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Organization Owner.
 /// CLI: `atlas api cloudMigrationService createGroupLiveMigration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration>.
-#[atlas_endpoint(POST, "/groups/{groupId}/liveMigrations", version = "2024-05-30", response = LiveMigrationResponse, operation_id = "createGroupLiveMigration")]
+#[atlas_endpoint(POST, "/groups/{groupId}/liveMigrations", version = "2024-05-30", response = LiveMigrationResponse, operation_id = "createGroupLiveMigration", tag = "Cloud Migration Service", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupLiveMigration {
     /// `groupId`: path parameter, required.
@@ -60,7 +60,7 @@ pub struct CreateGroupLiveMigration {
 /// CLI: `atlas api cloudMigrationService createGroupLiveMigration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/liveMigrations", version = "2023-01-01", response = LiveMigrationResponse, operation_id = "createGroupLiveMigration")]
+#[atlas_endpoint(POST, "/groups/{groupId}/liveMigrations", version = "2023-01-01", response = LiveMigrationResponse, operation_id = "createGroupLiveMigration", tag = "Cloud Migration Service", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupLiveMigrationV20230101 {
     /// `groupId`: path parameter, required.
@@ -85,7 +85,7 @@ pub struct CreateGroupLiveMigrationV20230101 {
 /// CLI: `atlas api cloudMigrationService validateLiveMigrations`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations>.
 #[doc(alias = "validateLiveMigrations")]
-#[atlas_endpoint(POST, "/groups/{groupId}/liveMigrations/validate", version = "2024-05-30", response = LiveImportValidation, operation_id = "validateGroupLiveMigrations")]
+#[atlas_endpoint(POST, "/groups/{groupId}/liveMigrations/validate", version = "2024-05-30", response = LiveImportValidation, operation_id = "validateGroupLiveMigrations", tag = "Cloud Migration Service", short_id = "validateLiveMigrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct ValidateGroupLiveMigrations {
     /// `groupId`: path parameter, required.
@@ -112,7 +112,7 @@ pub struct ValidateGroupLiveMigrations {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations>.
 #[doc(alias = "validateLiveMigrations")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/liveMigrations/validate", version = "2023-01-01", response = LiveImportValidation, operation_id = "validateGroupLiveMigrations")]
+#[atlas_endpoint(POST, "/groups/{groupId}/liveMigrations/validate", version = "2023-01-01", response = LiveImportValidation, operation_id = "validateGroupLiveMigrations", tag = "Cloud Migration Service", short_id = "validateLiveMigrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct ValidateGroupLiveMigrationsV20230101 {
     /// `groupId`: path parameter, required.
@@ -136,7 +136,7 @@ pub struct ValidateGroupLiveMigrationsV20230101 {
 /// CLI: `atlas api cloudMigrationService getMigrationValidateStatus`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/getGroupLiveMigrationValidateStatus>.
 #[doc(alias = "getMigrationValidateStatus")]
-#[atlas_endpoint(GET, "/groups/{groupId}/liveMigrations/validate/{validationId}", version = "2023-01-01", response = LiveImportValidation, operation_id = "getGroupLiveMigrationValidateStatus")]
+#[atlas_endpoint(GET, "/groups/{groupId}/liveMigrations/validate/{validationId}", version = "2023-01-01", response = LiveImportValidation, operation_id = "getGroupLiveMigrationValidateStatus", tag = "Cloud Migration Service", short_id = "getMigrationValidateStatus", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/getGroupLiveMigrationValidateStatus", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupLiveMigrationValidateStatus {
     /// `groupId`: path parameter, required.
@@ -150,7 +150,7 @@ pub struct GetGroupLiveMigrationValidateStatus {
 /// Roles: Organization Member.
 /// CLI: `atlas api cloudMigrationService getGroupLiveMigration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/getGroupLiveMigration>.
-#[atlas_endpoint(GET, "/groups/{groupId}/liveMigrations/{liveMigrationId}", version = "2023-01-01", response = LiveMigrationResponse, operation_id = "getGroupLiveMigration")]
+#[atlas_endpoint(GET, "/groups/{groupId}/liveMigrations/{liveMigrationId}", version = "2023-01-01", response = LiveMigrationResponse, operation_id = "getGroupLiveMigration", tag = "Cloud Migration Service", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/getGroupLiveMigration", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupLiveMigration {
     /// `groupId`: path parameter, required.
@@ -169,7 +169,11 @@ pub struct GetGroupLiveMigration {
     PUT,
     "/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover",
     version = "2023-01-01",
-    operation_id = "cutoverGroupLiveMigration"
+    operation_id = "cutoverGroupLiveMigration",
+    tag = "Cloud Migration Service",
+    short_id = "cutoverMigration",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/cutoverGroupLiveMigration",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct CutoverGroupLiveMigration {
@@ -185,7 +189,7 @@ pub struct CutoverGroupLiveMigration {
 /// CLI: `atlas api cloudMigrationService listAvailableProjects`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/listOrgLiveMigrationAvailableProjects>.
 #[doc(alias = "listAvailableProjects")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/liveMigrations/availableProjects", version = "2023-01-01", response = Vec<LiveImportAvailableProject>, operation_id = "listOrgLiveMigrationAvailableProjects")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/liveMigrations/availableProjects", version = "2023-01-01", response = Vec<LiveImportAvailableProject>, operation_id = "listOrgLiveMigrationAvailableProjects", tag = "Cloud Migration Service", short_id = "listAvailableProjects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/listOrgLiveMigrationAvailableProjects", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct ListOrgLiveMigrationAvailableProjects {
     /// `orgId`: path parameter, required.
@@ -202,7 +206,11 @@ pub struct ListOrgLiveMigrationAvailableProjects {
     DELETE,
     "/orgs/{orgId}/liveMigrations/linkTokens",
     version = "2023-01-01",
-    operation_id = "deleteOrgLiveMigrationLinkTokens"
+    operation_id = "deleteOrgLiveMigrationLinkTokens",
+    tag = "Cloud Migration Service",
+    short_id = "deleteLinkTokens",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/deleteOrgLiveMigrationLinkTokens",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteOrgLiveMigrationLinkTokens {
@@ -216,7 +224,7 @@ pub struct DeleteOrgLiveMigrationLinkTokens {
 /// CLI: `atlas api cloudMigrationService createLinkToken`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createOrgLiveMigrationLinkToken>.
 #[doc(alias = "createLinkToken")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/liveMigrations/linkTokens", version = "2023-01-01", response = TargetOrg, operation_id = "createOrgLiveMigrationLinkToken")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/liveMigrations/linkTokens", version = "2023-01-01", response = TargetOrg, operation_id = "createOrgLiveMigrationLinkToken", tag = "Cloud Migration Service", short_id = "createLinkToken", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createOrgLiveMigrationLinkToken", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgLiveMigrationLinkToken {
     /// `orgId`: path parameter, required.

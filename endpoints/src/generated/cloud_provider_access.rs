@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api cloudProviderAccess listCloudProviderAccess`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/listGroupCloudProviderAccess>.
 #[doc(alias = "listCloudProviderAccess")]
-#[atlas_endpoint(GET, "/groups/{groupId}/cloudProviderAccess", version = "2023-01-01", response = CloudProviderAccessRoles, operation_id = "listGroupCloudProviderAccess")]
+#[atlas_endpoint(GET, "/groups/{groupId}/cloudProviderAccess", version = "2023-01-01", response = CloudProviderAccessRoles, operation_id = "listGroupCloudProviderAccess", tag = "Cloud Provider Access", short_id = "listCloudProviderAccess", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/listGroupCloudProviderAccess", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupCloudProviderAccess {
     /// `groupId`: path parameter, required.
@@ -42,7 +42,7 @@ pub struct ListGroupCloudProviderAccess {
 /// CLI: `atlas api cloudProviderAccess createCloudProviderAccess`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/createGroupCloudProviderAccess>.
 #[doc(alias = "createCloudProviderAccess")]
-#[atlas_endpoint(POST, "/groups/{groupId}/cloudProviderAccess", version = "2023-01-01", response = CloudProviderAccessRole, operation_id = "createGroupCloudProviderAccess")]
+#[atlas_endpoint(POST, "/groups/{groupId}/cloudProviderAccess", version = "2023-01-01", response = CloudProviderAccessRole, operation_id = "createGroupCloudProviderAccess", tag = "Cloud Provider Access", short_id = "createCloudProviderAccess", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/createGroupCloudProviderAccess", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupCloudProviderAccess {
     /// `groupId`: path parameter, required.
@@ -62,7 +62,11 @@ pub struct CreateGroupCloudProviderAccess {
     DELETE,
     "/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}",
     version = "2023-01-01",
-    operation_id = "deauthorizeGroupCloudProviderAccessRole"
+    operation_id = "deauthorizeGroupCloudProviderAccessRole",
+    tag = "Cloud Provider Access",
+    short_id = "deauthorizeProviderAccessRole",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/deauthorizeGroupCloudProviderAccessRole",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeauthorizeGroupCloudProviderAccessRole {
@@ -80,7 +84,7 @@ pub struct DeauthorizeGroupCloudProviderAccessRole {
 /// CLI: `atlas api cloudProviderAccess getCloudProviderAccess`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/getGroupCloudProviderAccess>.
 #[doc(alias = "getCloudProviderAccess")]
-#[atlas_endpoint(GET, "/groups/{groupId}/cloudProviderAccess/{roleId}", version = "2023-01-01", response = CloudProviderAccessRole, operation_id = "getGroupCloudProviderAccess")]
+#[atlas_endpoint(GET, "/groups/{groupId}/cloudProviderAccess/{roleId}", version = "2023-01-01", response = CloudProviderAccessRole, operation_id = "getGroupCloudProviderAccess", tag = "Cloud Provider Access", short_id = "getCloudProviderAccess", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/getGroupCloudProviderAccess", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupCloudProviderAccess {
     /// `groupId`: path parameter, required.
@@ -95,7 +99,7 @@ pub struct GetGroupCloudProviderAccess {
 /// CLI: `atlas api cloudProviderAccess authorizeProviderAccessRole`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/authorizeGroupCloudProviderAccessRole>.
 #[doc(alias = "authorizeProviderAccessRole")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/cloudProviderAccess/{roleId}", version = "2023-01-01", response = CloudProviderAccessRole, operation_id = "authorizeGroupCloudProviderAccessRole")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/cloudProviderAccess/{roleId}", version = "2023-01-01", response = CloudProviderAccessRole, operation_id = "authorizeGroupCloudProviderAccessRole", tag = "Cloud Provider Access", short_id = "authorizeProviderAccessRole", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Provider-Access/operation/authorizeGroupCloudProviderAccessRole", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct AuthorizeGroupCloudProviderAccessRole {
     /// `groupId`: path parameter, required.

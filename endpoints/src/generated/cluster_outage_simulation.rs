@@ -27,7 +27,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api clusterOutageSimulation endOutageSimulation`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/endGroupClusterOutageSimulation>.
 #[doc(alias = "endOutageSimulation")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/outageSimulation", version = "2023-01-01", response = ClusterOutageSimulation, operation_id = "endGroupClusterOutageSimulation", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/outageSimulation", version = "2023-01-01", response = ClusterOutageSimulation, operation_id = "endGroupClusterOutageSimulation", tag = "Cluster Outage Simulation", short_id = "endOutageSimulation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/endGroupClusterOutageSimulation", roles("Project Cluster Manager", "Project Cluster Resilience Tester", "Project Replica Set Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct EndGroupClusterOutageSimulation {
     /// `groupId`: path parameter, required.
@@ -42,7 +42,7 @@ pub struct EndGroupClusterOutageSimulation {
 /// CLI: `atlas api clusterOutageSimulation getOutageSimulation`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/getGroupClusterOutageSimulation>.
 #[doc(alias = "getOutageSimulation")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/outageSimulation", version = "2023-01-01", response = ClusterOutageSimulation, operation_id = "getGroupClusterOutageSimulation", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/outageSimulation", version = "2023-01-01", response = ClusterOutageSimulation, operation_id = "getGroupClusterOutageSimulation", tag = "Cluster Outage Simulation", short_id = "getOutageSimulation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/getGroupClusterOutageSimulation", roles("Project Cluster Manager", "Project Cluster Resilience Tester"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterOutageSimulation {
     /// `groupId`: path parameter, required.
@@ -57,7 +57,7 @@ pub struct GetGroupClusterOutageSimulation {
 /// CLI: `atlas api clusterOutageSimulation startOutageSimulation`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/startGroupClusterOutageSimulation>.
 #[doc(alias = "startOutageSimulation")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/outageSimulation", version = "2023-01-01", response = ClusterOutageSimulation, operation_id = "startGroupClusterOutageSimulation", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/outageSimulation", version = "2023-01-01", response = ClusterOutageSimulation, operation_id = "startGroupClusterOutageSimulation", tag = "Cluster Outage Simulation", short_id = "startOutageSimulation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cluster-Outage-Simulation/operation/startGroupClusterOutageSimulation", roles("Project Cluster Manager", "Project Cluster Resilience Tester", "Project Replica Set Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct StartGroupClusterOutageSimulation {
     /// `groupId`: path parameter, required.

@@ -59,7 +59,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 ///
 /// CLI: `atlas api clusters listClusterDetails`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listClusterDetails>.
-#[atlas_endpoint(GET, "/clusters", version = "2023-01-01", response = atlas_runtime::Paginated<OrgGroup>, operation_id = "listClusterDetails", paginated)]
+#[atlas_endpoint(GET, "/clusters", version = "2023-01-01", response = atlas_runtime::Paginated<OrgGroup>, operation_id = "listClusterDetails", tag = "Clusters", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listClusterDetails", paginated)]
 #[derive(Debug, Clone)]
 pub struct ListClusterDetails {
     /// `includeCount`: query parameter, optional.
@@ -78,7 +78,7 @@ pub struct ListClusterDetails {
 /// Roles: Project Cluster Manager.
 /// CLI: `atlas api clusters validateGroupClusterConfigurations`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/validateGroupClusterConfigurations>.
-#[atlas_endpoint(POST, "/groups/{groupId}/clusterConfigurations:validate", version = "2025-03-12", response = ClusterConfigurationValidationResult, operation_id = "validateGroupClusterConfigurations")]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusterConfigurations:validate", version = "2025-03-12", response = ClusterConfigurationValidationResult, operation_id = "validateGroupClusterConfigurations", tag = "Clusters", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/validateGroupClusterConfigurations", roles("Project Cluster Manager"))]
 #[derive(Debug, Clone)]
 pub struct ValidateGroupClusterConfigurations {
     /// `groupId`: path parameter, required.
@@ -105,7 +105,7 @@ pub struct ValidateGroupClusterConfigurations {
 /// CLI: `atlas api clusters listClusters`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>.
 #[doc(alias = "listClusters")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters", version = "2024-08-05", response = atlas_runtime::Paginated<ClusterDescription20240805>, operation_id = "listGroupClusters", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters", version = "2024-08-05", response = atlas_runtime::Paginated<ClusterDescription20240805>, operation_id = "listGroupClusters", tag = "Clusters", short_id = "listClusters", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusters {
     /// `groupId`: path parameter, required.
@@ -136,7 +136,7 @@ pub struct ListGroupClusters {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>.
 #[doc(alias = "listClusters")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters", version = "2023-01-01", response = atlas_runtime::Paginated<LegacyAtlasCluster>, operation_id = "listGroupClusters", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters", version = "2023-01-01", response = atlas_runtime::Paginated<LegacyAtlasCluster>, operation_id = "listGroupClusters", tag = "Clusters", short_id = "listClusters", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters", sunset = "2027-07-01", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupClustersV20230101 {
     /// `groupId`: path parameter, required.
@@ -167,7 +167,7 @@ pub struct ListGroupClustersV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>.
 #[doc(alias = "listClusters")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters", version = "2023-02-01", response = atlas_runtime::Paginated<AdvancedClusterDescription>, operation_id = "listGroupClusters", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters", version = "2023-02-01", response = atlas_runtime::Paginated<AdvancedClusterDescription>, operation_id = "listGroupClusters", tag = "Clusters", short_id = "listClusters", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters", sunset = "2027-07-01", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupClustersV20230201 {
     /// `groupId`: path parameter, required.
@@ -196,7 +196,7 @@ pub struct ListGroupClustersV20230201 {
 /// CLI: `atlas api clusters createCluster`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>.
 #[doc(alias = "createCluster")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters", version = "2024-10-23", response = ClusterDescription20240805, operation_id = "createGroupCluster")]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters", version = "2024-10-23", response = ClusterDescription20240805, operation_id = "createGroupCluster", tag = "Clusters", short_id = "createCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster", roles("Project Cluster Creator"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupCluster {
     /// `groupId`: path parameter, required.
@@ -269,7 +269,7 @@ pub struct CreateGroupCluster {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>.
 #[doc(alias = "createCluster")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters", version = "2023-01-01", response = LegacyAtlasCluster, operation_id = "createGroupCluster")]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters", version = "2023-01-01", response = LegacyAtlasCluster, operation_id = "createGroupCluster", tag = "Clusters", short_id = "createCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster", sunset = "2027-07-01", roles("Project Cluster Creator"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterV20230101 {
     /// `groupId`: path parameter, required.
@@ -357,7 +357,7 @@ pub struct CreateGroupClusterV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>.
 #[doc(alias = "createCluster")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters", version = "2023-02-01", response = AdvancedClusterDescription, operation_id = "createGroupCluster")]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters", version = "2023-02-01", response = AdvancedClusterDescription, operation_id = "createGroupCluster", tag = "Clusters", short_id = "createCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster", sunset = "2027-07-01", roles("Project Cluster Creator"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterV20230201 {
     /// `groupId`: path parameter, required.
@@ -422,7 +422,7 @@ pub struct CreateGroupClusterV20230201 {
 /// CLI: `atlas api clusters listClusterProviderRegions`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusterProviderRegions>.
 #[doc(alias = "listClusterProviderRegions")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/provider/regions", version = "2023-01-01", response = atlas_runtime::Paginated<CloudProviderRegions>, operation_id = "listGroupClusterProviderRegions", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/provider/regions", version = "2023-01-01", response = atlas_runtime::Paginated<CloudProviderRegions>, operation_id = "listGroupClusterProviderRegions", tag = "Clusters", short_id = "listClusterProviderRegions", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusterProviderRegions", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterProviderRegions {
     /// `groupId`: path parameter, required.
@@ -450,7 +450,7 @@ pub struct ListGroupClusterProviderRegions {
 /// CLI: `atlas api clusters upgradeTenantUpgrade`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/upgradeGroupClusterTenantUpgrade>.
 #[doc(alias = "upgradeTenantUpgrade")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/tenantUpgrade", version = "2023-01-01", response = LegacyAtlasCluster, operation_id = "upgradeGroupClusterTenantUpgrade")]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/tenantUpgrade", version = "2023-01-01", response = LegacyAtlasCluster, operation_id = "upgradeGroupClusterTenantUpgrade", tag = "Clusters", short_id = "upgradeTenantUpgrade", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/upgradeGroupClusterTenantUpgrade", roles("Project Cluster Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpgradeGroupClusterTenantUpgrade {
     /// `groupId`: path parameter, required.
@@ -535,6 +535,10 @@ pub struct UpgradeGroupClusterTenantUpgrade {
     "/groups/{groupId}/clusters/{clusterName}",
     version = "2023-02-01",
     operation_id = "deleteGroupCluster",
+    tag = "Clusters",
+    short_id = "deleteCluster",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster",
+    roles("Project Owner"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -555,7 +559,7 @@ pub struct DeleteGroupCluster {
 /// CLI: `atlas api clusters getCluster`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>.
 #[doc(alias = "getCluster")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}", version = "2024-08-05", response = ClusterDescription20240805, operation_id = "getGroupCluster", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}", version = "2024-08-05", response = ClusterDescription20240805, operation_id = "getGroupCluster", tag = "Clusters", short_id = "getCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupCluster {
     /// `groupId`: path parameter, required.
@@ -579,7 +583,7 @@ pub struct GetGroupCluster {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>.
 #[doc(alias = "getCluster")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}", version = "2023-01-01", response = LegacyAtlasCluster, operation_id = "getGroupCluster", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}", version = "2023-01-01", response = LegacyAtlasCluster, operation_id = "getGroupCluster", tag = "Clusters", short_id = "getCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster", sunset = "2027-07-01", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterV20230101 {
     /// `groupId`: path parameter, required.
@@ -603,7 +607,7 @@ pub struct GetGroupClusterV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>.
 #[doc(alias = "getCluster")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}", version = "2023-02-01", response = AdvancedClusterDescription, operation_id = "getGroupCluster", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}", version = "2023-02-01", response = AdvancedClusterDescription, operation_id = "getGroupCluster", tag = "Clusters", short_id = "getCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster", sunset = "2027-07-01", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterV20230201 {
     /// `groupId`: path parameter, required.
@@ -625,7 +629,7 @@ pub struct GetGroupClusterV20230201 {
 /// CLI: `atlas api clusters updateCluster`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>.
 #[doc(alias = "updateCluster")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}", version = "2024-10-23", response = ClusterDescription20240805, operation_id = "updateGroupCluster", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}", version = "2024-10-23", response = ClusterDescription20240805, operation_id = "updateGroupCluster", tag = "Clusters", short_id = "updateCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster", roles("Project Cluster Manager", "Project Cluster Resilience Tester", "Project Replica Set Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupCluster {
     /// `groupId`: path parameter, required.
@@ -700,7 +704,7 @@ pub struct UpdateGroupCluster {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>.
 #[doc(alias = "updateCluster")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}", version = "2023-01-01", response = LegacyAtlasCluster, operation_id = "updateGroupCluster", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}", version = "2023-01-01", response = LegacyAtlasCluster, operation_id = "updateGroupCluster", tag = "Clusters", short_id = "updateCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster", sunset = "2027-07-01", roles("Project Cluster Manager", "Project Cluster Resilience Tester", "Project Replica Set Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterV20230101 {
     /// `groupId`: path parameter, required.
@@ -790,7 +794,7 @@ pub struct UpdateGroupClusterV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>.
 #[doc(alias = "updateCluster")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}", version = "2023-02-01", response = AdvancedClusterDescription, operation_id = "updateGroupCluster", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}", version = "2023-02-01", response = AdvancedClusterDescription, operation_id = "updateGroupCluster", tag = "Clusters", short_id = "updateCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster", sunset = "2027-07-01", roles("Project Cluster Manager", "Project Cluster Resilience Tester", "Project Replica Set Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterV20230201 {
     /// `groupId`: path parameter, required.
@@ -859,7 +863,7 @@ pub struct UpdateGroupClusterV20230201 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/autoGroupClusterScalingConfiguration>.
 #[doc(alias = "autoScalingConfiguration")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration", version = "2024-08-05", response = ClusterDescriptionAutoScalingModeConfiguration, operation_id = "autoGroupClusterScalingConfiguration", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration", version = "2024-08-05", response = ClusterDescriptionAutoScalingModeConfiguration, operation_id = "autoGroupClusterScalingConfiguration", tag = "Clusters", short_id = "autoScalingConfiguration", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/autoGroupClusterScalingConfiguration", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct AutoGroupClusterScalingConfiguration {
     /// `groupId`: path parameter, required.
@@ -875,7 +879,7 @@ pub struct AutoGroupClusterScalingConfiguration {
 /// CLI: `atlas api clusters getProcessArgs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs>.
 #[doc(alias = "getProcessArgs")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/processArgs", version = "2024-08-05", response = ClusterDescriptionProcessArgs20240805, operation_id = "getGroupClusterProcessArgs", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/processArgs", version = "2024-08-05", response = ClusterDescriptionProcessArgs20240805, operation_id = "getGroupClusterProcessArgs", tag = "Clusters", short_id = "getProcessArgs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterProcessArgs {
     /// `groupId`: path parameter, required.
@@ -893,7 +897,7 @@ pub struct GetGroupClusterProcessArgs {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs>.
 #[doc(alias = "getProcessArgs")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/processArgs", version = "2023-01-01", response = ClusterDescriptionProcessArgs, operation_id = "getGroupClusterProcessArgs", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/processArgs", version = "2023-01-01", response = ClusterDescriptionProcessArgs, operation_id = "getGroupClusterProcessArgs", tag = "Clusters", short_id = "getProcessArgs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs", sunset = "2027-07-01", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterProcessArgsV20230101 {
     /// `groupId`: path parameter, required.
@@ -909,7 +913,7 @@ pub struct GetGroupClusterProcessArgsV20230101 {
 /// CLI: `atlas api clusters updateProcessArgs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs>.
 #[doc(alias = "updateProcessArgs")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/processArgs", version = "2024-08-05", response = ClusterDescriptionProcessArgs20240805, operation_id = "updateGroupClusterProcessArgs", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/processArgs", version = "2024-08-05", response = ClusterDescriptionProcessArgs20240805, operation_id = "updateGroupClusterProcessArgs", tag = "Clusters", short_id = "updateProcessArgs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs", roles("Project Cluster Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterProcessArgs {
     /// `groupId`: path parameter, required.
@@ -970,7 +974,7 @@ pub struct UpdateGroupClusterProcessArgs {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs>.
 #[doc(alias = "updateProcessArgs")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/processArgs", version = "2023-01-01", response = ClusterDescriptionProcessArgs, operation_id = "updateGroupClusterProcessArgs", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/processArgs", version = "2023-01-01", response = ClusterDescriptionProcessArgs, operation_id = "updateGroupClusterProcessArgs", tag = "Clusters", short_id = "updateProcessArgs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs", sunset = "2027-07-01", roles("Project Cluster Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterProcessArgsV20230101 {
     /// `groupId`: path parameter, required.
@@ -1038,6 +1042,10 @@ pub struct UpdateGroupClusterProcessArgsV20230101 {
     "/groups/{groupId}/clusters/{clusterName}/restartPrimaries",
     version = "2023-02-01",
     operation_id = "restartGroupClusterPrimaries",
+    tag = "Clusters",
+    short_id = "restartPrimaries",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/restartGroupClusterPrimaries",
+    roles("Project Cluster Manager"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -1056,7 +1064,7 @@ pub struct RestartGroupClusterPrimaries {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterSqlInterface>.
 #[doc(alias = "getClusterSqlInterface")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/sqlInterface", version = "preview", response = SqlInterfaceStatusResponse, operation_id = "getGroupClusterSqlInterface", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/sqlInterface", version = "preview", response = SqlInterfaceStatusResponse, operation_id = "getGroupClusterSqlInterface", tag = "Clusters", short_id = "getClusterSqlInterface", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterSqlInterface", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterSqlInterface {
     /// `groupId`: path parameter, required.
@@ -1073,7 +1081,7 @@ pub struct GetGroupClusterSqlInterface {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterSqlInterface>.
 #[doc(alias = "updateClusterSqlInterface")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/sqlInterface", version = "preview", response = SqlInterfaceStatusResponse, operation_id = "updateGroupClusterSqlInterface")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/sqlInterface", version = "preview", response = SqlInterfaceStatusResponse, operation_id = "updateGroupClusterSqlInterface", tag = "Clusters", short_id = "updateClusterSqlInterface", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterSqlInterface", roles("Project Cluster Manager", "Project Replica Set Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterSqlInterface {
     /// `groupId`: path parameter, required.
@@ -1090,7 +1098,7 @@ pub struct UpdateGroupClusterSqlInterface {
 /// CLI: `atlas api clusters getClusterStatus`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterStatus>.
 #[doc(alias = "getClusterStatus")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/status", version = "2023-01-01", response = ClusterStatus, operation_id = "getGroupClusterStatus", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/status", version = "2023-01-01", response = ClusterStatus, operation_id = "getGroupClusterStatus", tag = "Clusters", short_id = "getClusterStatus", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterStatus", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterStatus {
     /// `groupId`: path parameter, required.
@@ -1110,6 +1118,10 @@ pub struct GetGroupClusterStatus {
     "/groups/{groupId}/clusters/{clusterName}:grantMongoDBEmployeeAccess",
     version = "2024-08-05",
     operation_id = "grantGroupClusterMongoDbEmployeeAccess",
+    tag = "Clusters",
+    short_id = "grantMongoEmployeeAccess",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/grantGroupClusterMongoDbEmployeeAccess",
+    roles("Project Support Access Manager"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -1135,6 +1147,10 @@ pub struct GrantGroupClusterMongoDbEmployeeAccess {
     "/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion",
     version = "2024-05-30",
     operation_id = "pinGroupClusterFeatureCompatibilityVersion",
+    tag = "Clusters",
+    short_id = "pinFeatureCompatibilityVersion",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/pinGroupClusterFeatureCompatibilityVersion",
+    roles("Project Owner"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -1158,6 +1174,10 @@ pub struct PinGroupClusterFeatureCompatibilityVersion {
     "/groups/{groupId}/clusters/{clusterName}:revokeMongoDBEmployeeAccess",
     version = "2024-08-05",
     operation_id = "revokeGroupClusterMongoDbEmployeeAccess",
+    tag = "Clusters",
+    short_id = "revokeMongoEmployeeAccess",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/revokeGroupClusterMongoDbEmployeeAccess",
+    roles("Project Support Access Manager"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -1179,6 +1199,10 @@ pub struct RevokeGroupClusterMongoDbEmployeeAccess {
     "/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion",
     version = "2024-05-30",
     operation_id = "unpinGroupClusterFeatureCompatibilityVersion",
+    tag = "Clusters",
+    short_id = "unpinFeatureCompatibilityVersion",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/unpinGroupClusterFeatureCompatibilityVersion",
+    roles("Project Owner"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -1195,7 +1219,7 @@ pub struct UnpinGroupClusterFeatureCompatibilityVersion {
 /// CLI: `atlas api clusters requestSampleDatasetLoad`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/requestGroupSampleDatasetLoad>.
 #[doc(alias = "requestSampleDatasetLoad")]
-#[atlas_endpoint(POST, "/groups/{groupId}/sampleDatasetLoad/{name}", version = "2023-01-01", response = SampleDatasetStatus, operation_id = "requestGroupSampleDatasetLoad", pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/sampleDatasetLoad/{name}", version = "2023-01-01", response = SampleDatasetStatus, operation_id = "requestGroupSampleDatasetLoad", tag = "Clusters", short_id = "requestSampleDatasetLoad", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/requestGroupSampleDatasetLoad", roles("Project Owner"), pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct RequestGroupSampleDatasetLoad {
     /// `groupId`: path parameter, required.
@@ -1210,7 +1234,7 @@ pub struct RequestGroupSampleDatasetLoad {
 /// CLI: `atlas api clusters getSampleDatasetLoad`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupSampleDatasetLoad>.
 #[doc(alias = "getSampleDatasetLoad")]
-#[atlas_endpoint(GET, "/groups/{groupId}/sampleDatasetLoad/{sampleDatasetId}", version = "2023-01-01", response = SampleDatasetStatus, operation_id = "getGroupSampleDatasetLoad")]
+#[atlas_endpoint(GET, "/groups/{groupId}/sampleDatasetLoad/{sampleDatasetId}", version = "2023-01-01", response = SampleDatasetStatus, operation_id = "getGroupSampleDatasetLoad", tag = "Clusters", short_id = "getSampleDatasetLoad", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupSampleDatasetLoad", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupSampleDatasetLoad {
     /// `groupId`: path parameter, required.

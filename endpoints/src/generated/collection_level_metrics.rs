@@ -33,7 +33,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api collectionLevelMetrics listPinnedNamespaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupClusterCollStatPinnedNamespaces>.
 #[doc(alias = "listPinnedNamespaces")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collStats/pinned", version = "2023-11-15", response = PinnedNamespaces, operation_id = "listGroupClusterCollStatPinnedNamespaces", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/collStats/pinned", version = "2023-11-15", response = PinnedNamespaces, operation_id = "listGroupClusterCollStatPinnedNamespaces", tag = "Collection Level Metrics", short_id = "listPinnedNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupClusterCollStatPinnedNamespaces", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterCollStatPinnedNamespaces {
     /// `groupId`: path parameter, required.
@@ -48,7 +48,7 @@ pub struct ListGroupClusterCollStatPinnedNamespaces {
 /// CLI: `atlas api collectionLevelMetrics updatePinnedNamespaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/updateGroupClusterCollStatPinnedNamespaces>.
 #[doc(alias = "updatePinnedNamespaces")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/collStats/pinned", version = "2023-11-15", response = PinnedNamespaces, operation_id = "updateGroupClusterCollStatPinnedNamespaces", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/collStats/pinned", version = "2023-11-15", response = PinnedNamespaces, operation_id = "updateGroupClusterCollStatPinnedNamespaces", tag = "Collection Level Metrics", short_id = "updatePinnedNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/updateGroupClusterCollStatPinnedNamespaces", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterCollStatPinnedNamespaces {
     /// `groupId`: path parameter, required.
@@ -65,7 +65,7 @@ pub struct UpdateGroupClusterCollStatPinnedNamespaces {
 /// CLI: `atlas api collectionLevelMetrics pinNamespaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/pinGroupClusterCollStatPinnedNamespaces>.
 #[doc(alias = "pinNamespaces")]
-#[atlas_endpoint(PUT, "/groups/{groupId}/clusters/{clusterName}/collStats/pinned", version = "2023-11-15", response = PinnedNamespaces, operation_id = "pinGroupClusterCollStatPinnedNamespaces", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PUT, "/groups/{groupId}/clusters/{clusterName}/collStats/pinned", version = "2023-11-15", response = PinnedNamespaces, operation_id = "pinGroupClusterCollStatPinnedNamespaces", tag = "Collection Level Metrics", short_id = "pinNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/pinGroupClusterCollStatPinnedNamespaces", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct PinGroupClusterCollStatPinnedNamespaces {
     /// `groupId`: path parameter, required.
@@ -82,7 +82,7 @@ pub struct PinGroupClusterCollStatPinnedNamespaces {
 /// CLI: `atlas api collectionLevelMetrics unpinNamespaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/unpinGroupClusterCollStatUnpinNamespaces>.
 #[doc(alias = "unpinNamespaces")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/collStats/unpin", version = "2023-11-15", response = PinnedNamespaces, operation_id = "unpinGroupClusterCollStatUnpinNamespaces", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/collStats/unpin", version = "2023-11-15", response = PinnedNamespaces, operation_id = "unpinGroupClusterCollStatUnpinNamespaces", tag = "Collection Level Metrics", short_id = "unpinNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/unpinGroupClusterCollStatUnpinNamespaces", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UnpinGroupClusterCollStatUnpinNamespaces {
     /// `groupId`: path parameter, required.
@@ -99,7 +99,7 @@ pub struct UnpinGroupClusterCollStatUnpinNamespaces {
 /// CLI: `atlas api collectionLevelMetrics getClusterNamespaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/getGroupClusterCollStatNamespaces>.
 #[doc(alias = "getClusterNamespaces")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces", version = "2023-11-15", response = CollStatsRankedNamespacesView, operation_id = "getGroupClusterCollStatNamespaces", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces", version = "2023-11-15", response = CollStatsRankedNamespacesView, operation_id = "getGroupClusterCollStatNamespaces", tag = "Collection Level Metrics", short_id = "getClusterNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/getGroupClusterCollStatNamespaces", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterCollStatNamespaces {
     /// `groupId`: path parameter, required.
@@ -125,7 +125,7 @@ pub struct GetGroupClusterCollStatNamespaces {
 /// CLI: `atlas api collectionLevelMetrics listCollStatMeasurements`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupClusterCollStatMeasurements>.
 #[doc(alias = "listCollStatMeasurements")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements", version = "2023-11-15", response = MeasurementsCollStatsLatencyCluster, operation_id = "listGroupClusterCollStatMeasurements", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements", version = "2023-11-15", response = MeasurementsCollStatsLatencyCluster, operation_id = "listGroupClusterCollStatMeasurements", tag = "Collection Level Metrics", short_id = "listCollStatMeasurements", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupClusterCollStatMeasurements", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterCollStatMeasurements {
     /// `groupId`: path parameter, required.
@@ -158,7 +158,7 @@ pub struct ListGroupClusterCollStatMeasurements {
 /// CLI: `atlas api collectionLevelMetrics listCollStatMetrics`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupCollStatMetrics>.
 #[doc(alias = "listCollStatMetrics")]
-#[atlas_endpoint(GET, "/groups/{groupId}/collStats/metrics", version = "2023-11-15", response = CollStatsLatencyNamespaceMetrics, operation_id = "listGroupCollStatMetrics")]
+#[atlas_endpoint(GET, "/groups/{groupId}/collStats/metrics", version = "2023-11-15", response = CollStatsLatencyNamespaceMetrics, operation_id = "listGroupCollStatMetrics", tag = "Collection Level Metrics", short_id = "listCollStatMetrics", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupCollStatMetrics", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupCollStatMetrics {
     /// `groupId`: path parameter, required.
@@ -171,7 +171,7 @@ pub struct ListGroupCollStatMetrics {
 /// CLI: `atlas api collectionLevelMetrics getProcessNamespaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/getGroupProcessCollStatNamespaces>.
 #[doc(alias = "getProcessNamespaces")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/collStats/namespaces", version = "2023-11-15", response = CollStatsRankedNamespacesView, operation_id = "getGroupProcessCollStatNamespaces", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/collStats/namespaces", version = "2023-11-15", response = CollStatsRankedNamespacesView, operation_id = "getGroupProcessCollStatNamespaces", tag = "Collection Level Metrics", short_id = "getProcessNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/getGroupProcessCollStatNamespaces", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupProcessCollStatNamespaces {
     /// `groupId`: path parameter, required.
@@ -195,7 +195,7 @@ pub struct GetGroupProcessCollStatNamespaces {
 /// CLI: `atlas api collectionLevelMetrics listProcessMeasurements`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupProcessCollStatMeasurements>.
 #[doc(alias = "listProcessMeasurements")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements", version = "2023-11-15", response = MeasurementsCollStatsLatencyHost, operation_id = "listGroupProcessCollStatMeasurements", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements", version = "2023-11-15", response = MeasurementsCollStatsLatencyHost, operation_id = "listGroupProcessCollStatMeasurements", tag = "Collection Level Metrics", short_id = "listProcessMeasurements", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Collection-Level-Metrics/operation/listGroupProcessCollStatMeasurements", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupProcessCollStatMeasurements {
     /// `groupId`: path parameter, required.

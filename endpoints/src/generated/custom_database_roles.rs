@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api customDatabaseRoles listCustomDbRoles`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/listGroupCustomDbRoleRoles>.
 #[doc(alias = "listCustomDbRoles")]
-#[atlas_endpoint(GET, "/groups/{groupId}/customDBRoles/roles", version = "2023-01-01", response = Vec<UserCustomDBRole>, operation_id = "listGroupCustomDbRoleRoles")]
+#[atlas_endpoint(GET, "/groups/{groupId}/customDBRoles/roles", version = "2023-01-01", response = Vec<UserCustomDBRole>, operation_id = "listGroupCustomDbRoleRoles", tag = "Custom Database Roles", short_id = "listCustomDbRoles", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/listGroupCustomDbRoleRoles", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupCustomDbRoleRoles {
     /// `groupId`: path parameter, required.
@@ -42,7 +42,7 @@ pub struct ListGroupCustomDbRoleRoles {
 /// CLI: `atlas api customDatabaseRoles createCustomDbRole`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/createGroupCustomDbRoleRole>.
 #[doc(alias = "createCustomDbRole")]
-#[atlas_endpoint(POST, "/groups/{groupId}/customDBRoles/roles", version = "2023-01-01", response = UserCustomDBRole, operation_id = "createGroupCustomDbRoleRole")]
+#[atlas_endpoint(POST, "/groups/{groupId}/customDBRoles/roles", version = "2023-01-01", response = UserCustomDBRole, operation_id = "createGroupCustomDbRoleRole", tag = "Custom Database Roles", short_id = "createCustomDbRole", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/createGroupCustomDbRoleRole", roles("Project Database Access Admin", "Project Stream Processing Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupCustomDbRoleRole {
     /// `groupId`: path parameter, required.
@@ -65,7 +65,11 @@ pub struct CreateGroupCustomDbRoleRole {
     DELETE,
     "/groups/{groupId}/customDBRoles/roles/{roleName}",
     version = "2023-01-01",
-    operation_id = "deleteGroupCustomDbRoleRole"
+    operation_id = "deleteGroupCustomDbRoleRole",
+    tag = "Custom Database Roles",
+    short_id = "deleteCustomDbRole",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/deleteGroupCustomDbRoleRole",
+    roles("Project Database Access Admin", "Project Stream Processing Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupCustomDbRoleRole {
@@ -81,7 +85,7 @@ pub struct DeleteGroupCustomDbRoleRole {
 /// CLI: `atlas api customDatabaseRoles getCustomDbRole`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/getGroupCustomDbRoleRole>.
 #[doc(alias = "getCustomDbRole")]
-#[atlas_endpoint(GET, "/groups/{groupId}/customDBRoles/roles/{roleName}", version = "2023-01-01", response = UserCustomDBRole, operation_id = "getGroupCustomDbRoleRole")]
+#[atlas_endpoint(GET, "/groups/{groupId}/customDBRoles/roles/{roleName}", version = "2023-01-01", response = UserCustomDBRole, operation_id = "getGroupCustomDbRoleRole", tag = "Custom Database Roles", short_id = "getCustomDbRole", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/getGroupCustomDbRoleRole", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupCustomDbRoleRole {
     /// `groupId`: path parameter, required.
@@ -96,7 +100,7 @@ pub struct GetGroupCustomDbRoleRole {
 /// CLI: `atlas api customDatabaseRoles updateCustomDbRole`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/updateGroupCustomDbRoleRole>.
 #[doc(alias = "updateCustomDbRole")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/customDBRoles/roles/{roleName}", version = "2023-01-01", response = UserCustomDBRole, operation_id = "updateGroupCustomDbRoleRole")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/customDBRoles/roles/{roleName}", version = "2023-01-01", response = UserCustomDBRole, operation_id = "updateGroupCustomDbRoleRole", tag = "Custom Database Roles", short_id = "updateCustomDbRole", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Custom-Database-Roles/operation/updateGroupCustomDbRoleRole", roles("Project Database Access Admin", "Project Stream Processing Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupCustomDbRoleRole {
     /// `groupId`: path parameter, required.

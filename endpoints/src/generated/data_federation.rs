@@ -38,7 +38,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api dataFederation listDataFederation`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/listGroupDataFederation>.
 #[doc(alias = "listDataFederation")]
-#[atlas_endpoint(GET, "/groups/{groupId}/dataFederation", version = "2023-01-01", response = Vec<DataLakeTenant>, operation_id = "listGroupDataFederation")]
+#[atlas_endpoint(GET, "/groups/{groupId}/dataFederation", version = "2023-01-01", response = Vec<DataLakeTenant>, operation_id = "listGroupDataFederation", tag = "Data Federation", short_id = "listDataFederation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/listGroupDataFederation", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupDataFederation {
     /// `groupId`: path parameter, required.
@@ -54,7 +54,7 @@ pub struct ListGroupDataFederation {
 /// CLI: `atlas api dataFederation createDataFederation`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/createGroupDataFederation>.
 #[doc(alias = "createDataFederation")]
-#[atlas_endpoint(POST, "/groups/{groupId}/dataFederation", version = "2023-01-01", response = DataLakeTenant, operation_id = "createGroupDataFederation")]
+#[atlas_endpoint(POST, "/groups/{groupId}/dataFederation", version = "2023-01-01", response = DataLakeTenant, operation_id = "createGroupDataFederation", tag = "Data Federation", short_id = "createDataFederation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/createGroupDataFederation", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupDataFederation {
     /// `groupId`: path parameter, required.
@@ -82,7 +82,11 @@ pub struct CreateGroupDataFederation {
     DELETE,
     "/groups/{groupId}/dataFederation/{tenantName}",
     version = "2023-01-01",
-    operation_id = "deleteGroupDataFederation"
+    operation_id = "deleteGroupDataFederation",
+    tag = "Data Federation",
+    short_id = "deleteDataFederation",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/deleteGroupDataFederation",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupDataFederation {
@@ -98,7 +102,7 @@ pub struct DeleteGroupDataFederation {
 /// CLI: `atlas api dataFederation getDataFederation`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/getGroupDataFederation>.
 #[doc(alias = "getDataFederation")]
-#[atlas_endpoint(GET, "/groups/{groupId}/dataFederation/{tenantName}", version = "2023-01-01", response = DataLakeTenant, operation_id = "getGroupDataFederation")]
+#[atlas_endpoint(GET, "/groups/{groupId}/dataFederation/{tenantName}", version = "2023-01-01", response = DataLakeTenant, operation_id = "getGroupDataFederation", tag = "Data Federation", short_id = "getDataFederation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/getGroupDataFederation", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupDataFederation {
     /// `groupId`: path parameter, required.
@@ -113,7 +117,7 @@ pub struct GetGroupDataFederation {
 /// CLI: `atlas api dataFederation updateDataFederation`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/updateGroupDataFederation>.
 #[doc(alias = "updateDataFederation")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/dataFederation/{tenantName}", version = "2023-01-01", response = DataLakeTenant, operation_id = "updateGroupDataFederation")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/dataFederation/{tenantName}", version = "2023-01-01", response = DataLakeTenant, operation_id = "updateGroupDataFederation", tag = "Data Federation", short_id = "updateDataFederation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/updateGroupDataFederation", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupDataFederation {
     /// `groupId`: path parameter, required.
@@ -139,7 +143,7 @@ pub struct UpdateGroupDataFederation {
 /// CLI: `atlas api dataFederation listDataFederationLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/listGroupDataFederationLimits>.
 #[doc(alias = "listDataFederationLimits")]
-#[atlas_endpoint(GET, "/groups/{groupId}/dataFederation/{tenantName}/limits", version = "2023-01-01", response = Vec<DataFederationTenantQueryLimit>, operation_id = "listGroupDataFederationLimits")]
+#[atlas_endpoint(GET, "/groups/{groupId}/dataFederation/{tenantName}/limits", version = "2023-01-01", response = Vec<DataFederationTenantQueryLimit>, operation_id = "listGroupDataFederationLimits", tag = "Data Federation", short_id = "listDataFederationLimits", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/listGroupDataFederationLimits", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupDataFederationLimits {
     /// `groupId`: path parameter, required.
@@ -158,7 +162,11 @@ pub struct ListGroupDataFederationLimits {
     DELETE,
     "/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
     version = "2023-01-01",
-    operation_id = "deleteGroupDataFederationLimit"
+    operation_id = "deleteGroupDataFederationLimit",
+    tag = "Data Federation",
+    short_id = "deleteDataFederationLimit",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/deleteGroupDataFederationLimit",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupDataFederationLimit {
@@ -176,7 +184,7 @@ pub struct DeleteGroupDataFederationLimit {
 /// CLI: `atlas api dataFederation getDataFederationLimit`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/getGroupDataFederationLimit>.
 #[doc(alias = "getDataFederationLimit")]
-#[atlas_endpoint(GET, "/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}", version = "2023-01-01", response = DataFederationTenantQueryLimit, operation_id = "getGroupDataFederationLimit")]
+#[atlas_endpoint(GET, "/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}", version = "2023-01-01", response = DataFederationTenantQueryLimit, operation_id = "getGroupDataFederationLimit", tag = "Data Federation", short_id = "getDataFederationLimit", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/getGroupDataFederationLimit", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupDataFederationLimit {
     /// `groupId`: path parameter, required.
@@ -193,7 +201,7 @@ pub struct GetGroupDataFederationLimit {
 /// CLI: `atlas api dataFederation setDataFederationLimit`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/setGroupDataFederationLimit>.
 #[doc(alias = "setDataFederationLimit")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}", version = "2023-01-01", response = DataFederationTenantQueryLimit, operation_id = "setGroupDataFederationLimit")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}", version = "2023-01-01", response = DataFederationTenantQueryLimit, operation_id = "setGroupDataFederationLimit", tag = "Data Federation", short_id = "setDataFederationLimit", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/setGroupDataFederationLimit", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct SetGroupDataFederationLimit {
     /// `groupId`: path parameter, required.
@@ -219,6 +227,15 @@ pub struct SetGroupDataFederationLimit {
     "/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz",
     version = "2023-01-01",
     operation_id = "downloadGroupDataFederationQueryLogs",
+    tag = "Data Federation",
+    short_id = "downloadFederationQueryLogs",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/downloadGroupDataFederationQueryLogs",
+    roles(
+        "Project Data Access Admin",
+        "Project Data Access Read Only",
+        "Project Data Access Read Write",
+        "Project Stream Processing Owner"
+    ),
     format = "gzip"
 )]
 #[derive(Debug, Clone)]
@@ -241,7 +258,7 @@ pub struct DownloadGroupDataFederationQueryLogs {
 /// CLI: `atlas api dataFederation listPrivateEndpointIds`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/listGroupPrivateNetworkSettingEndpointIds>.
 #[doc(alias = "listPrivateEndpointIds")]
-#[atlas_endpoint(GET, "/groups/{groupId}/privateNetworkSettings/endpointIds", version = "2023-01-01", response = atlas_runtime::Paginated<PrivateNetworkEndpointIdEntry>, operation_id = "listGroupPrivateNetworkSettingEndpointIds", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/privateNetworkSettings/endpointIds", version = "2023-01-01", response = atlas_runtime::Paginated<PrivateNetworkEndpointIdEntry>, operation_id = "listGroupPrivateNetworkSettingEndpointIds", tag = "Data Federation", short_id = "listPrivateEndpointIds", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/listGroupPrivateNetworkSettingEndpointIds", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupPrivateNetworkSettingEndpointIds {
     /// `groupId`: path parameter, required.
@@ -263,7 +280,7 @@ pub struct ListGroupPrivateNetworkSettingEndpointIds {
 /// CLI: `atlas api dataFederation createPrivateEndpointId`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/createGroupPrivateNetworkSettingEndpointId>.
 #[doc(alias = "createPrivateEndpointId")]
-#[atlas_endpoint(POST, "/groups/{groupId}/privateNetworkSettings/endpointIds", version = "2023-01-01", response = PaginatedPrivateNetworkEndpointIdEntryView, operation_id = "createGroupPrivateNetworkSettingEndpointId")]
+#[atlas_endpoint(POST, "/groups/{groupId}/privateNetworkSettings/endpointIds", version = "2023-01-01", response = PaginatedPrivateNetworkEndpointIdEntryView, operation_id = "createGroupPrivateNetworkSettingEndpointId", tag = "Data Federation", short_id = "createPrivateEndpointId", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/createGroupPrivateNetworkSettingEndpointId", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupPrivateNetworkSettingEndpointId {
     /// `groupId`: path parameter, required.
@@ -306,6 +323,10 @@ pub struct CreateGroupPrivateNetworkSettingEndpointId {
     "/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
     version = "2023-01-01",
     operation_id = "deleteGroupPrivateNetworkSettingEndpointId",
+    tag = "Data Federation",
+    short_id = "deletePrivateEndpointId",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/deleteGroupPrivateNetworkSettingEndpointId",
+    roles("Project Owner"),
     pattern(endpointId = "^vpce-[0-9a-f]{17}$")
 )]
 #[derive(Debug, Clone)]
@@ -322,7 +343,7 @@ pub struct DeleteGroupPrivateNetworkSettingEndpointId {
 /// CLI: `atlas api dataFederation getPrivateEndpointId`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/getGroupPrivateNetworkSettingEndpointId>.
 #[doc(alias = "getPrivateEndpointId")]
-#[atlas_endpoint(GET, "/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}", version = "2023-01-01", response = PrivateNetworkEndpointIdEntry, operation_id = "getGroupPrivateNetworkSettingEndpointId", pattern(endpointId = "^vpce-[0-9a-f]{17}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}", version = "2023-01-01", response = PrivateNetworkEndpointIdEntry, operation_id = "getGroupPrivateNetworkSettingEndpointId", tag = "Data Federation", short_id = "getPrivateEndpointId", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Data-Federation/operation/getGroupPrivateNetworkSettingEndpointId", roles("Project Read Only"), pattern(endpointId = "^vpce-[0-9a-f]{17}$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupPrivateNetworkSettingEndpointId {
     /// `groupId`: path parameter, required.

@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api databaseUsers listDatabaseUsers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/listGroupDatabaseUsers>.
 #[doc(alias = "listDatabaseUsers")]
-#[atlas_endpoint(GET, "/groups/{groupId}/databaseUsers", version = "2023-01-01", response = atlas_runtime::Paginated<CloudDatabaseUser>, operation_id = "listGroupDatabaseUsers", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/databaseUsers", version = "2023-01-01", response = atlas_runtime::Paginated<CloudDatabaseUser>, operation_id = "listGroupDatabaseUsers", tag = "Database Users", short_id = "listDatabaseUsers", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/listGroupDatabaseUsers", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupDatabaseUsers {
     /// `groupId`: path parameter, required.
@@ -51,7 +51,7 @@ pub struct ListGroupDatabaseUsers {
 /// CLI: `atlas api databaseUsers createDatabaseUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/createGroupDatabaseUser>.
 #[doc(alias = "createDatabaseUser")]
-#[atlas_endpoint(POST, "/groups/{groupId}/databaseUsers", version = "2023-01-01", response = CloudDatabaseUser, operation_id = "createGroupDatabaseUser")]
+#[atlas_endpoint(POST, "/groups/{groupId}/databaseUsers", version = "2023-01-01", response = CloudDatabaseUser, operation_id = "createGroupDatabaseUser", tag = "Database Users", short_id = "createDatabaseUser", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/createGroupDatabaseUser", roles("Project Database Access Admin", "Project Stream Processing Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupDatabaseUser {
     /// `groupId`: path parameter, required.
@@ -98,7 +98,11 @@ pub struct CreateGroupDatabaseUser {
     DELETE,
     "/groups/{groupId}/databaseUsers/{databaseName}/{username}",
     version = "2023-01-01",
-    operation_id = "deleteGroupDatabaseUser"
+    operation_id = "deleteGroupDatabaseUser",
+    tag = "Database Users",
+    short_id = "deleteDatabaseUser",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/deleteGroupDatabaseUser",
+    roles("Project Database Access Admin", "Project Stream Processing Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupDatabaseUser {
@@ -116,7 +120,7 @@ pub struct DeleteGroupDatabaseUser {
 /// CLI: `atlas api databaseUsers getDatabaseUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/getGroupDatabaseUser>.
 #[doc(alias = "getDatabaseUser")]
-#[atlas_endpoint(GET, "/groups/{groupId}/databaseUsers/{databaseName}/{username}", version = "2023-01-01", response = CloudDatabaseUser, operation_id = "getGroupDatabaseUser")]
+#[atlas_endpoint(GET, "/groups/{groupId}/databaseUsers/{databaseName}/{username}", version = "2023-01-01", response = CloudDatabaseUser, operation_id = "getGroupDatabaseUser", tag = "Database Users", short_id = "getDatabaseUser", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/getGroupDatabaseUser", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupDatabaseUser {
     /// `groupId`: path parameter, required.
@@ -133,7 +137,7 @@ pub struct GetGroupDatabaseUser {
 /// CLI: `atlas api databaseUsers updateDatabaseUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/updateGroupDatabaseUser>.
 #[doc(alias = "updateDatabaseUser")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/databaseUsers/{databaseName}/{username}", version = "2023-01-01", response = CloudDatabaseUser, operation_id = "updateGroupDatabaseUser")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/databaseUsers/{databaseName}/{username}", version = "2023-01-01", response = CloudDatabaseUser, operation_id = "updateGroupDatabaseUser", tag = "Database Users", short_id = "updateDatabaseUser", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Database-Users/operation/updateGroupDatabaseUser", roles("Project Database Access Admin", "Project Stream Processing Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupDatabaseUser {
     /// `groupId`: path parameter, required.

@@ -30,7 +30,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api encryptionAtRestUsingCustomerKeyManagement getEncryptionAtRest`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/getGroupEncryptionAtRest>.
 #[doc(alias = "getEncryptionAtRest")]
-#[atlas_endpoint(GET, "/groups/{groupId}/encryptionAtRest", version = "2023-01-01", response = EncryptionAtRest, operation_id = "getGroupEncryptionAtRest")]
+#[atlas_endpoint(GET, "/groups/{groupId}/encryptionAtRest", version = "2023-01-01", response = EncryptionAtRest, operation_id = "getGroupEncryptionAtRest", tag = "Encryption at Rest using Customer Key Management", short_id = "getEncryptionAtRest", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/getGroupEncryptionAtRest", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupEncryptionAtRest {
     /// `groupId`: path parameter, required.
@@ -43,7 +43,7 @@ pub struct GetGroupEncryptionAtRest {
 /// CLI: `atlas api encryptionAtRestUsingCustomerKeyManagement updateEncryptionAtRest`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/updateGroupEncryptionAtRest>.
 #[doc(alias = "updateEncryptionAtRest")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/encryptionAtRest", version = "2023-01-01", response = EncryptionAtRest, operation_id = "updateGroupEncryptionAtRest")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/encryptionAtRest", version = "2023-01-01", response = EncryptionAtRest, operation_id = "updateGroupEncryptionAtRest", tag = "Encryption at Rest using Customer Key Management", short_id = "updateEncryptionAtRest", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/updateGroupEncryptionAtRest", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupEncryptionAtRest {
     /// `groupId`: path parameter, required.
@@ -64,7 +64,7 @@ pub struct UpdateGroupEncryptionAtRest {
 /// CLI: `atlas api encryptionAtRestUsingCustomerKeyManagement listRestPrivateEndpoints`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/listGroupEncryptionAtRestPrivateEndpoints>.
 #[doc(alias = "listRestPrivateEndpoints")]
-#[atlas_endpoint(GET, "/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints", version = "2023-01-01", response = atlas_runtime::Paginated<EARPrivateEndpoint>, operation_id = "listGroupEncryptionAtRestPrivateEndpoints", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints", version = "2023-01-01", response = atlas_runtime::Paginated<EARPrivateEndpoint>, operation_id = "listGroupEncryptionAtRestPrivateEndpoints", tag = "Encryption at Rest using Customer Key Management", short_id = "listRestPrivateEndpoints", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/listGroupEncryptionAtRestPrivateEndpoints", roles("Project Owner"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupEncryptionAtRestPrivateEndpoints {
     /// `groupId`: path parameter, required.
@@ -88,7 +88,7 @@ pub struct ListGroupEncryptionAtRestPrivateEndpoints {
 /// CLI: `atlas api encryptionAtRestUsingCustomerKeyManagement createRestPrivateEndpoint`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/createGroupEncryptionAtRestPrivateEndpoint>.
 #[doc(alias = "createRestPrivateEndpoint")]
-#[atlas_endpoint(POST, "/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints", version = "2023-01-01", response = EARPrivateEndpoint, operation_id = "createGroupEncryptionAtRestPrivateEndpoint")]
+#[atlas_endpoint(POST, "/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints", version = "2023-01-01", response = EARPrivateEndpoint, operation_id = "createGroupEncryptionAtRestPrivateEndpoint", tag = "Encryption at Rest using Customer Key Management", short_id = "createRestPrivateEndpoint", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/createGroupEncryptionAtRestPrivateEndpoint", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupEncryptionAtRestPrivateEndpoint {
     /// `groupId`: path parameter, required.
@@ -110,7 +110,11 @@ pub struct CreateGroupEncryptionAtRestPrivateEndpoint {
     DELETE,
     "/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
     version = "2023-01-01",
-    operation_id = "requestGroupEncryptionAtRestPrivateEndpointDeletion"
+    operation_id = "requestGroupEncryptionAtRestPrivateEndpointDeletion",
+    tag = "Encryption at Rest using Customer Key Management",
+    short_id = "requestPrivateEndpointDeletion",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/requestGroupEncryptionAtRestPrivateEndpointDeletion",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct RequestGroupEncryptionAtRestPrivateEndpointDeletion {
@@ -128,7 +132,7 @@ pub struct RequestGroupEncryptionAtRestPrivateEndpointDeletion {
 /// CLI: `atlas api encryptionAtRestUsingCustomerKeyManagement getRestPrivateEndpoint`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/getGroupEncryptionAtRestPrivateEndpoint>.
 #[doc(alias = "getRestPrivateEndpoint")]
-#[atlas_endpoint(GET, "/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}", version = "2023-01-01", response = EARPrivateEndpoint, operation_id = "getGroupEncryptionAtRestPrivateEndpoint")]
+#[atlas_endpoint(GET, "/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}", version = "2023-01-01", response = EARPrivateEndpoint, operation_id = "getGroupEncryptionAtRestPrivateEndpoint", tag = "Encryption at Rest using Customer Key Management", short_id = "getRestPrivateEndpoint", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/getGroupEncryptionAtRestPrivateEndpoint", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupEncryptionAtRestPrivateEndpoint {
     /// `groupId`: path parameter, required.

@@ -28,7 +28,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Organization Member, Project Read Only.
 /// CLI: `atlas api events listEventTypes`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listEventTypes>.
-#[atlas_endpoint(GET, "/eventTypes", version = "2023-01-01", response = atlas_runtime::Paginated<EventTypeDetails>, operation_id = "listEventTypes", paginated)]
+#[atlas_endpoint(GET, "/eventTypes", version = "2023-01-01", response = atlas_runtime::Paginated<EventTypeDetails>, operation_id = "listEventTypes", tag = "Events", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listEventTypes", roles("Organization Member", "Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListEventTypes {
     /// `includeCount`: query parameter, optional.
@@ -47,7 +47,7 @@ pub struct ListEventTypes {
 /// Roles: Project Read Only.
 /// CLI: `atlas api events listGroupEvents`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listGroupEvents>.
-#[atlas_endpoint(GET, "/groups/{groupId}/events", version = "2023-01-01", response = atlas_runtime::Paginated<EventViewForNdsGroup>, operation_id = "listGroupEvents", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/events", version = "2023-01-01", response = atlas_runtime::Paginated<EventViewForNdsGroup>, operation_id = "listGroupEvents", tag = "Events", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listGroupEvents", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupEvents {
     /// `groupId`: path parameter, required.
@@ -86,7 +86,7 @@ pub struct ListGroupEvents {
 /// Roles: Project Read Only.
 /// CLI: `atlas api events getGroupEvent`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/getGroupEvent>.
-#[atlas_endpoint(GET, "/groups/{groupId}/events/{eventId}", version = "2023-01-01", response = EventViewForNdsGroup, operation_id = "getGroupEvent")]
+#[atlas_endpoint(GET, "/groups/{groupId}/events/{eventId}", version = "2023-01-01", response = EventViewForNdsGroup, operation_id = "getGroupEvent", tag = "Events", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/getGroupEvent", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupEvent {
     /// `groupId`: path parameter, required.
@@ -103,7 +103,7 @@ pub struct GetGroupEvent {
 /// Roles: Organization Member.
 /// CLI: `atlas api events listOrgEvents`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listOrgEvents>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/events", version = "2023-01-01", response = atlas_runtime::Paginated<EventViewForOrg>, operation_id = "listOrgEvents", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/events", version = "2023-01-01", response = atlas_runtime::Paginated<EventViewForOrg>, operation_id = "listOrgEvents", tag = "Events", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listOrgEvents", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgEvents {
     /// `includeCount`: query parameter, optional.
@@ -136,7 +136,7 @@ pub struct ListOrgEvents {
 /// Roles: Organization Member.
 /// CLI: `atlas api events getOrgEvent`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/getOrgEvent>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/events/{eventId}", version = "2023-01-01", response = EventViewForOrg, operation_id = "getOrgEvent")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/events/{eventId}", version = "2023-01-01", response = EventViewForOrg, operation_id = "getOrgEvent", tag = "Events", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/getOrgEvent", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgEvent {
     /// `orgId`: path parameter, required.

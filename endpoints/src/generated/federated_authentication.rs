@@ -45,7 +45,10 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
     DELETE,
     "/federationSettings/{federationSettingsId}",
     version = "2023-01-01",
-    operation_id = "deleteFederationSetting"
+    operation_id = "deleteFederationSetting",
+    tag = "Federated Authentication",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/deleteFederationSetting",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteFederationSetting {
@@ -59,7 +62,7 @@ pub struct DeleteFederationSetting {
 /// CLI: `atlas api federatedAuthentication listConnectedOrgConfigs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/listFederationSettingConnectedOrgConfigs>.
 #[doc(alias = "listConnectedOrgConfigs")]
-#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/connectedOrgConfigs", version = "2023-01-01", response = atlas_runtime::Paginated<ConnectedOrgConfig>, operation_id = "listFederationSettingConnectedOrgConfigs", paginated)]
+#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/connectedOrgConfigs", version = "2023-01-01", response = atlas_runtime::Paginated<ConnectedOrgConfig>, operation_id = "listFederationSettingConnectedOrgConfigs", tag = "Federated Authentication", short_id = "listConnectedOrgConfigs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/listFederationSettingConnectedOrgConfigs", roles("Organization Owner"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListFederationSettingConnectedOrgConfigs {
     /// `federationSettingsId`: path parameter, required.
@@ -82,7 +85,11 @@ pub struct ListFederationSettingConnectedOrgConfigs {
     DELETE,
     "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
     version = "2023-01-01",
-    operation_id = "removeFederationSettingConnectedOrgConfig"
+    operation_id = "removeFederationSettingConnectedOrgConfig",
+    tag = "Federated Authentication",
+    short_id = "removeConnectedOrgConfig",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/removeFederationSettingConnectedOrgConfig",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct RemoveFederationSettingConnectedOrgConfig {
@@ -98,7 +105,7 @@ pub struct RemoveFederationSettingConnectedOrgConfig {
 /// CLI: `atlas api federatedAuthentication getConnectedOrgConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingConnectedOrgConfig>.
 #[doc(alias = "getConnectedOrgConfig")]
-#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}", version = "2023-01-01", response = ConnectedOrgConfig, operation_id = "getFederationSettingConnectedOrgConfig")]
+#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}", version = "2023-01-01", response = ConnectedOrgConfig, operation_id = "getFederationSettingConnectedOrgConfig", tag = "Federated Authentication", short_id = "getConnectedOrgConfig", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingConnectedOrgConfig", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetFederationSettingConnectedOrgConfig {
     /// `federationSettingsId`: path parameter, required.
@@ -113,7 +120,7 @@ pub struct GetFederationSettingConnectedOrgConfig {
 /// CLI: `atlas api federatedAuthentication updateConnectedOrgConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingConnectedOrgConfig>.
 #[doc(alias = "updateConnectedOrgConfig")]
-#[atlas_endpoint(PATCH, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}", version = "2023-01-01", response = ConnectedOrgConfig, operation_id = "updateFederationSettingConnectedOrgConfig")]
+#[atlas_endpoint(PATCH, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}", version = "2023-01-01", response = ConnectedOrgConfig, operation_id = "updateFederationSettingConnectedOrgConfig", tag = "Federated Authentication", short_id = "updateConnectedOrgConfig", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingConnectedOrgConfig", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateFederationSettingConnectedOrgConfig {
     /// `federationSettingsId`: path parameter, required.
@@ -145,7 +152,7 @@ pub struct UpdateFederationSettingConnectedOrgConfig {
 /// CLI: `atlas api federatedAuthentication listRoleMappings`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/listFederationSettingConnectedOrgConfigRoleMappings>.
 #[doc(alias = "listRoleMappings")]
-#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings", version = "2023-01-01", response = PaginatedRoleMappingView, operation_id = "listFederationSettingConnectedOrgConfigRoleMappings")]
+#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings", version = "2023-01-01", response = PaginatedRoleMappingView, operation_id = "listFederationSettingConnectedOrgConfigRoleMappings", tag = "Federated Authentication", short_id = "listRoleMappings", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/listFederationSettingConnectedOrgConfigRoleMappings", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct ListFederationSettingConnectedOrgConfigRoleMappings {
     /// `federationSettingsId`: path parameter, required.
@@ -160,7 +167,7 @@ pub struct ListFederationSettingConnectedOrgConfigRoleMappings {
 /// CLI: `atlas api federatedAuthentication createRoleMapping`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/createFederationSettingConnectedOrgConfigRoleMapping>.
 #[doc(alias = "createRoleMapping")]
-#[atlas_endpoint(POST, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings", version = "2023-01-01", response = AuthFederationRoleMapping, operation_id = "createFederationSettingConnectedOrgConfigRoleMapping")]
+#[atlas_endpoint(POST, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings", version = "2023-01-01", response = AuthFederationRoleMapping, operation_id = "createFederationSettingConnectedOrgConfigRoleMapping", tag = "Federated Authentication", short_id = "createRoleMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/createFederationSettingConnectedOrgConfigRoleMapping", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateFederationSettingConnectedOrgConfigRoleMapping {
     /// `federationSettingsId`: path parameter, required.
@@ -184,7 +191,11 @@ pub struct CreateFederationSettingConnectedOrgConfigRoleMapping {
     DELETE,
     "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
     version = "2023-01-01",
-    operation_id = "deleteFederationSettingConnectedOrgConfigRoleMapping"
+    operation_id = "deleteFederationSettingConnectedOrgConfigRoleMapping",
+    tag = "Federated Authentication",
+    short_id = "deleteRoleMapping",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/deleteFederationSettingConnectedOrgConfigRoleMapping",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteFederationSettingConnectedOrgConfigRoleMapping {
@@ -202,7 +213,7 @@ pub struct DeleteFederationSettingConnectedOrgConfigRoleMapping {
 /// CLI: `atlas api federatedAuthentication getRoleMapping`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingConnectedOrgConfigRoleMapping>.
 #[doc(alias = "getRoleMapping")]
-#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}", version = "2023-01-01", response = AuthFederationRoleMapping, operation_id = "getFederationSettingConnectedOrgConfigRoleMapping")]
+#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}", version = "2023-01-01", response = AuthFederationRoleMapping, operation_id = "getFederationSettingConnectedOrgConfigRoleMapping", tag = "Federated Authentication", short_id = "getRoleMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingConnectedOrgConfigRoleMapping", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetFederationSettingConnectedOrgConfigRoleMapping {
     /// `federationSettingsId`: path parameter, required.
@@ -219,7 +230,7 @@ pub struct GetFederationSettingConnectedOrgConfigRoleMapping {
 /// CLI: `atlas api federatedAuthentication updateRoleMapping`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingConnectedOrgConfigRoleMapping>.
 #[doc(alias = "updateRoleMapping")]
-#[atlas_endpoint(PUT, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}", version = "2023-01-01", response = AuthFederationRoleMapping, operation_id = "updateFederationSettingConnectedOrgConfigRoleMapping")]
+#[atlas_endpoint(PUT, "/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}", version = "2023-01-01", response = AuthFederationRoleMapping, operation_id = "updateFederationSettingConnectedOrgConfigRoleMapping", tag = "Federated Authentication", short_id = "updateRoleMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingConnectedOrgConfigRoleMapping", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateFederationSettingConnectedOrgConfigRoleMapping {
     /// `federationSettingsId`: path parameter, required.
@@ -241,7 +252,7 @@ pub struct UpdateFederationSettingConnectedOrgConfigRoleMapping {
 /// CLI: `atlas api federatedAuthentication listIdentityProviders`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/listFederationSettingIdentityProviders>.
 #[doc(alias = "listIdentityProviders")]
-#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/identityProviders", version = "2023-01-01", response = atlas_runtime::Paginated<FederationIdentityProvider>, operation_id = "listFederationSettingIdentityProviders", paginated)]
+#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/identityProviders", version = "2023-01-01", response = atlas_runtime::Paginated<FederationIdentityProvider>, operation_id = "listFederationSettingIdentityProviders", tag = "Federated Authentication", short_id = "listIdentityProviders", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/listFederationSettingIdentityProviders", roles("Organization Owner"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListFederationSettingIdentityProviders {
     /// `federationSettingsId`: path parameter, required.
@@ -266,7 +277,7 @@ pub struct ListFederationSettingIdentityProviders {
 /// CLI: `atlas api federatedAuthentication createIdentityProvider`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/createFederationSettingIdentityProvider>.
 #[doc(alias = "createIdentityProvider")]
-#[atlas_endpoint(POST, "/federationSettings/{federationSettingsId}/identityProviders", version = "2023-11-15", response = FederationOidcIdentityProvider, operation_id = "createFederationSettingIdentityProvider")]
+#[atlas_endpoint(POST, "/federationSettings/{federationSettingsId}/identityProviders", version = "2023-11-15", response = FederationOidcIdentityProvider, operation_id = "createFederationSettingIdentityProvider", tag = "Federated Authentication", short_id = "createIdentityProvider", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/createFederationSettingIdentityProvider", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateFederationSettingIdentityProvider {
     /// `federationSettingsId`: path parameter, required.
@@ -286,7 +297,11 @@ pub struct CreateFederationSettingIdentityProvider {
     DELETE,
     "/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
     version = "2023-11-15",
-    operation_id = "deleteFederationSettingIdentityProvider"
+    operation_id = "deleteFederationSettingIdentityProvider",
+    tag = "Federated Authentication",
+    short_id = "deleteIdentityProvider",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/deleteFederationSettingIdentityProvider",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteFederationSettingIdentityProvider {
@@ -303,7 +318,7 @@ pub struct DeleteFederationSettingIdentityProvider {
 /// CLI: `atlas api federatedAuthentication getIdentityProvider`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider>.
 #[doc(alias = "getIdentityProvider")]
-#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}", version = "2023-11-15", response = FederationIdentityProvider, operation_id = "getFederationSettingIdentityProvider")]
+#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}", version = "2023-11-15", response = FederationIdentityProvider, operation_id = "getFederationSettingIdentityProvider", tag = "Federated Authentication", short_id = "getIdentityProvider", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetFederationSettingIdentityProvider {
     /// `federationSettingsId`: path parameter, required.
@@ -319,7 +334,7 @@ pub struct GetFederationSettingIdentityProvider {
 /// CLI: `atlas api federatedAuthentication updateIdentityProvider`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider>.
 #[doc(alias = "updateIdentityProvider")]
-#[atlas_endpoint(PATCH, "/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}", version = "2023-11-15", response = FederationIdentityProvider, operation_id = "updateFederationSettingIdentityProvider")]
+#[atlas_endpoint(PATCH, "/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}", version = "2023-11-15", response = FederationIdentityProvider, operation_id = "updateFederationSettingIdentityProvider", tag = "Federated Authentication", short_id = "updateIdentityProvider", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateFederationSettingIdentityProvider {
     /// `federationSettingsId`: path parameter, required.
@@ -341,7 +356,11 @@ pub struct UpdateFederationSettingIdentityProvider {
     DELETE,
     "/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks",
     version = "2023-11-15",
-    operation_id = "revokeFederationSettingIdentityProviderJwks"
+    operation_id = "revokeFederationSettingIdentityProviderJwks",
+    tag = "Federated Authentication",
+    short_id = "revokeIdentityProviderJwks",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/revokeFederationSettingIdentityProviderJwks",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct RevokeFederationSettingIdentityProviderJwks {
@@ -357,7 +376,7 @@ pub struct RevokeFederationSettingIdentityProviderJwks {
 /// CLI: `atlas api federatedAuthentication getIdentityProviderMetadata`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProviderMetadata>.
 #[doc(alias = "getIdentityProviderMetadata")]
-#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml", version = "2023-01-01", response = String, operation_id = "getFederationSettingIdentityProviderMetadata", pattern(identityProviderId = "^([a-f0-9]{20})$"))]
+#[atlas_endpoint(GET, "/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml", version = "2023-01-01", response = String, operation_id = "getFederationSettingIdentityProviderMetadata", tag = "Federated Authentication", short_id = "getIdentityProviderMetadata", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProviderMetadata", roles("Organization Owner"), pattern(identityProviderId = "^([a-f0-9]{20})$"))]
 #[derive(Debug, Clone)]
 pub struct GetFederationSettingIdentityProviderMetadata {
     /// `federationSettingsId`: path parameter, required.
@@ -372,7 +391,7 @@ pub struct GetFederationSettingIdentityProviderMetadata {
 /// CLI: `atlas api federatedAuthentication getFederationSettings`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getOrgFederationSettings>.
 #[doc(alias = "getFederationSettings")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/federationSettings", version = "2023-01-01", response = OrgFederationSettings, operation_id = "getOrgFederationSettings")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/federationSettings", version = "2023-01-01", response = OrgFederationSettings, operation_id = "getOrgFederationSettings", tag = "Federated Authentication", short_id = "getFederationSettings", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getOrgFederationSettings", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgFederationSettings {
     /// `orgId`: path parameter, required.

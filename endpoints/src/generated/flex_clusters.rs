@@ -30,7 +30,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api flexClusters listFlexClusters`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/listGroupFlexClusters>.
 #[doc(alias = "listFlexClusters")]
-#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters", version = "2024-11-13", response = atlas_runtime::Paginated<FlexClusterDescription20241113>, operation_id = "listGroupFlexClusters", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters", version = "2024-11-13", response = atlas_runtime::Paginated<FlexClusterDescription20241113>, operation_id = "listGroupFlexClusters", tag = "Flex Clusters", short_id = "listFlexClusters", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/listGroupFlexClusters", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupFlexClusters {
     /// `groupId`: path parameter, required.
@@ -52,7 +52,7 @@ pub struct ListGroupFlexClusters {
 /// CLI: `atlas api flexClusters createFlexCluster`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/createGroupFlexCluster>.
 #[doc(alias = "createFlexCluster")]
-#[atlas_endpoint(POST, "/groups/{groupId}/flexClusters", version = "2024-11-13", response = FlexClusterDescription20241113, operation_id = "createGroupFlexCluster")]
+#[atlas_endpoint(POST, "/groups/{groupId}/flexClusters", version = "2024-11-13", response = FlexClusterDescription20241113, operation_id = "createGroupFlexCluster", tag = "Flex Clusters", short_id = "createFlexCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/createGroupFlexCluster", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupFlexCluster {
     /// `groupId`: path parameter, required.
@@ -79,6 +79,10 @@ pub struct CreateGroupFlexCluster {
     "/groups/{groupId}/flexClusters/{name}",
     version = "2024-11-13",
     operation_id = "deleteGroupFlexCluster",
+    tag = "Flex Clusters",
+    short_id = "deleteFlexCluster",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/deleteGroupFlexCluster",
+    roles("Project Owner"),
     pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -95,7 +99,7 @@ pub struct DeleteGroupFlexCluster {
 /// CLI: `atlas api flexClusters getFlexCluster`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/getGroupFlexCluster>.
 #[doc(alias = "getFlexCluster")]
-#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}", version = "2024-11-13", response = FlexClusterDescription20241113, operation_id = "getGroupFlexCluster", pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}", version = "2024-11-13", response = FlexClusterDescription20241113, operation_id = "getGroupFlexCluster", tag = "Flex Clusters", short_id = "getFlexCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/getGroupFlexCluster", roles("Project Read Only"), pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupFlexCluster {
     /// `groupId`: path parameter, required.
@@ -110,7 +114,7 @@ pub struct GetGroupFlexCluster {
 /// CLI: `atlas api flexClusters updateFlexCluster`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/updateGroupFlexCluster>.
 #[doc(alias = "updateFlexCluster")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/flexClusters/{name}", version = "2024-11-13", response = FlexClusterDescription20241113, operation_id = "updateGroupFlexCluster", pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/flexClusters/{name}", version = "2024-11-13", response = FlexClusterDescription20241113, operation_id = "updateGroupFlexCluster", tag = "Flex Clusters", short_id = "updateFlexCluster", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/updateGroupFlexCluster", roles("Project Owner"), pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupFlexCluster {
     /// `groupId`: path parameter, required.
@@ -129,7 +133,7 @@ pub struct UpdateGroupFlexCluster {
 /// CLI: `atlas api flexClusters tenantUpgrade`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/tenantGroupFlexClusterUpgrade>.
 #[doc(alias = "tenantUpgrade")]
-#[atlas_endpoint(POST, "/groups/{groupId}/flexClusters:tenantUpgrade", version = "2024-11-13", response = FlexClusterDescription20241113, operation_id = "tenantGroupFlexClusterUpgrade")]
+#[atlas_endpoint(POST, "/groups/{groupId}/flexClusters:tenantUpgrade", version = "2024-11-13", response = FlexClusterDescription20241113, operation_id = "tenantGroupFlexClusterUpgrade", tag = "Flex Clusters", short_id = "tenantUpgrade", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/tenantGroupFlexClusterUpgrade", roles("Project Cluster Manager"))]
 #[derive(Debug, Clone)]
 pub struct TenantGroupFlexClusterUpgrade {
     /// `groupId`: path parameter, required.

@@ -27,7 +27,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api flexRestoreJobs listFlexRestoreJobs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/listGroupFlexClusterBackupRestoreJobs>.
 #[doc(alias = "listFlexRestoreJobs")]
-#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}/backup/restoreJobs", version = "2024-11-13", response = atlas_runtime::Paginated<FlexBackupRestoreJob20241113>, operation_id = "listGroupFlexClusterBackupRestoreJobs", paginated, pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}/backup/restoreJobs", version = "2024-11-13", response = atlas_runtime::Paginated<FlexBackupRestoreJob20241113>, operation_id = "listGroupFlexClusterBackupRestoreJobs", tag = "Flex Restore Jobs", short_id = "listFlexRestoreJobs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/listGroupFlexClusterBackupRestoreJobs", roles("Project Read Only"), paginated, pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupFlexClusterBackupRestoreJobs {
     /// `groupId`: path parameter, required.
@@ -51,7 +51,7 @@ pub struct ListGroupFlexClusterBackupRestoreJobs {
 /// CLI: `atlas api flexRestoreJobs createFlexRestoreJob`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/createGroupFlexClusterBackupRestoreJob>.
 #[doc(alias = "createFlexRestoreJob")]
-#[atlas_endpoint(POST, "/groups/{groupId}/flexClusters/{name}/backup/restoreJobs", version = "2024-11-13", response = FlexBackupRestoreJob20241113, operation_id = "createGroupFlexClusterBackupRestoreJob", pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/flexClusters/{name}/backup/restoreJobs", version = "2024-11-13", response = FlexBackupRestoreJob20241113, operation_id = "createGroupFlexClusterBackupRestoreJob", tag = "Flex Restore Jobs", short_id = "createFlexRestoreJob", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/createGroupFlexClusterBackupRestoreJob", roles("Project Backup Recovery Operator"), pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupFlexClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.
@@ -75,7 +75,7 @@ pub struct CreateGroupFlexClusterBackupRestoreJob {
 /// CLI: `atlas api flexRestoreJobs getFlexRestoreJob`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/getGroupFlexClusterBackupRestoreJob>.
 #[doc(alias = "getFlexRestoreJob")]
-#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}", version = "2024-11-13", response = FlexBackupRestoreJob20241113, operation_id = "getGroupFlexClusterBackupRestoreJob", pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}", version = "2024-11-13", response = FlexBackupRestoreJob20241113, operation_id = "getGroupFlexClusterBackupRestoreJob", tag = "Flex Restore Jobs", short_id = "getFlexRestoreJob", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Restore-Jobs/operation/getGroupFlexClusterBackupRestoreJob", roles("Project Read Only"), pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupFlexClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.

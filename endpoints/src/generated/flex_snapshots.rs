@@ -27,7 +27,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api flexSnapshots downloadFlexBackup`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/downloadGroupFlexClusterBackup>.
 #[doc(alias = "downloadFlexBackup")]
-#[atlas_endpoint(POST, "/groups/{groupId}/flexClusters/{name}/backup/download", version = "2024-11-13", response = FlexBackupRestoreJob20241113, operation_id = "downloadGroupFlexClusterBackup", pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/flexClusters/{name}/backup/download", version = "2024-11-13", response = FlexBackupRestoreJob20241113, operation_id = "downloadGroupFlexClusterBackup", tag = "Flex Snapshots", short_id = "downloadFlexBackup", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/downloadGroupFlexClusterBackup", roles("Project Backup Export Operator"), pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DownloadGroupFlexClusterBackup {
     /// `name`: path parameter, required.
@@ -45,7 +45,7 @@ pub struct DownloadGroupFlexClusterBackup {
 /// CLI: `atlas api flexSnapshots listFlexBackupSnapshots`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/listGroupFlexClusterBackupSnapshots>.
 #[doc(alias = "listFlexBackupSnapshots")]
-#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}/backup/snapshots", version = "2024-11-13", response = atlas_runtime::Paginated<FlexBackupSnapshot20241113>, operation_id = "listGroupFlexClusterBackupSnapshots", paginated, pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}/backup/snapshots", version = "2024-11-13", response = atlas_runtime::Paginated<FlexBackupSnapshot20241113>, operation_id = "listGroupFlexClusterBackupSnapshots", tag = "Flex Snapshots", short_id = "listFlexBackupSnapshots", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/listGroupFlexClusterBackupSnapshots", roles("Project Read Only"), paginated, pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupFlexClusterBackupSnapshots {
     /// `groupId`: path parameter, required.
@@ -69,7 +69,7 @@ pub struct ListGroupFlexClusterBackupSnapshots {
 /// CLI: `atlas api flexSnapshots getFlexBackupSnapshot`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/getGroupFlexClusterBackupSnapshot>.
 #[doc(alias = "getFlexBackupSnapshot")]
-#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}", version = "2024-11-13", response = FlexBackupSnapshot20241113, operation_id = "getGroupFlexClusterBackupSnapshot", pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}", version = "2024-11-13", response = FlexBackupSnapshot20241113, operation_id = "getGroupFlexClusterBackupSnapshot", tag = "Flex Snapshots", short_id = "getFlexBackupSnapshot", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/getGroupFlexClusterBackupSnapshot", roles("Project Read Only"), pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupFlexClusterBackupSnapshot {
     /// `groupId`: path parameter, required.

@@ -40,7 +40,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api globalClusters getClusterGlobalWrites`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>.
 #[doc(alias = "getClusterGlobalWrites")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/globalWrites", version = "2024-08-05", response = GeoSharding20240805, operation_id = "getGroupClusterGlobalWrites", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/globalWrites", version = "2024-08-05", response = GeoSharding20240805, operation_id = "getGroupClusterGlobalWrites", tag = "Global Clusters", short_id = "getClusterGlobalWrites", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterGlobalWrites {
     /// `groupId`: path parameter, required.
@@ -58,7 +58,7 @@ pub struct GetGroupClusterGlobalWrites {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>.
 #[doc(alias = "getClusterGlobalWrites")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/globalWrites", version = "2023-01-01", response = GeoSharding, operation_id = "getGroupClusterGlobalWrites", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/globalWrites", version = "2023-01-01", response = GeoSharding, operation_id = "getGroupClusterGlobalWrites", tag = "Global Clusters", short_id = "getClusterGlobalWrites", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites", sunset = "2027-07-01", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterGlobalWritesV20230101 {
     /// `groupId`: path parameter, required.
@@ -76,7 +76,7 @@ pub struct GetGroupClusterGlobalWritesV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>.
 #[doc(alias = "getClusterGlobalWrites")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/globalWrites", version = "2023-02-01", response = GeoSharding, operation_id = "getGroupClusterGlobalWrites", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/globalWrites", version = "2023-02-01", response = GeoSharding, operation_id = "getGroupClusterGlobalWrites", tag = "Global Clusters", short_id = "getClusterGlobalWrites", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites", sunset = "2027-07-01", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterGlobalWritesV20230201 {
     /// `groupId`: path parameter, required.
@@ -92,7 +92,7 @@ pub struct GetGroupClusterGlobalWritesV20230201 {
 /// CLI: `atlas api globalClusters deleteCustomZoneMapping`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping>.
 #[doc(alias = "deleteCustomZoneMapping")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2024-08-05", response = GeoSharding20240805, operation_id = "deleteGroupClusterGlobalWriteCustomZoneMapping", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2024-08-05", response = GeoSharding20240805, operation_id = "deleteGroupClusterGlobalWriteCustomZoneMapping", tag = "Global Clusters", short_id = "deleteCustomZoneMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteCustomZoneMapping {
     /// `groupId`: path parameter, required.
@@ -110,7 +110,7 @@ pub struct DeleteGroupClusterGlobalWriteCustomZoneMapping {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping>.
 #[doc(alias = "deleteCustomZoneMapping")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2023-01-01", response = GeoSharding, operation_id = "deleteGroupClusterGlobalWriteCustomZoneMapping", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2023-01-01", response = GeoSharding, operation_id = "deleteGroupClusterGlobalWriteCustomZoneMapping", tag = "Global Clusters", short_id = "deleteCustomZoneMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping", sunset = "2027-07-01", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingV20230101 {
     /// `groupId`: path parameter, required.
@@ -128,7 +128,7 @@ pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping>.
 #[doc(alias = "deleteCustomZoneMapping")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2023-02-01", response = GeoSharding, operation_id = "deleteGroupClusterGlobalWriteCustomZoneMapping", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2023-02-01", response = GeoSharding, operation_id = "deleteGroupClusterGlobalWriteCustomZoneMapping", tag = "Global Clusters", short_id = "deleteCustomZoneMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping", sunset = "2027-07-01", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingV20230201 {
     /// `groupId`: path parameter, required.
@@ -144,7 +144,7 @@ pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingV20230201 {
 /// CLI: `atlas api globalClusters createCustomZoneMapping`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping>.
 #[doc(alias = "createCustomZoneMapping")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2024-08-05", response = GeoSharding20240805, operation_id = "createGroupClusterGlobalWriteCustomZoneMapping", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2024-08-05", response = GeoSharding20240805, operation_id = "createGroupClusterGlobalWriteCustomZoneMapping", tag = "Global Clusters", short_id = "createCustomZoneMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterGlobalWriteCustomZoneMapping {
     /// `groupId`: path parameter, required.
@@ -164,7 +164,7 @@ pub struct CreateGroupClusterGlobalWriteCustomZoneMapping {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping>.
 #[doc(alias = "createCustomZoneMapping")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2023-01-01", response = GeoSharding, operation_id = "createGroupClusterGlobalWriteCustomZoneMapping", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2023-01-01", response = GeoSharding, operation_id = "createGroupClusterGlobalWriteCustomZoneMapping", tag = "Global Clusters", short_id = "createCustomZoneMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping", sunset = "2027-07-01", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterGlobalWriteCustomZoneMappingV20230101 {
     /// `groupId`: path parameter, required.
@@ -184,7 +184,7 @@ pub struct CreateGroupClusterGlobalWriteCustomZoneMappingV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping>.
 #[doc(alias = "createCustomZoneMapping")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2023-02-01", response = GeoSharding, operation_id = "createGroupClusterGlobalWriteCustomZoneMapping", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping", version = "2023-02-01", response = GeoSharding, operation_id = "createGroupClusterGlobalWriteCustomZoneMapping", tag = "Global Clusters", short_id = "createCustomZoneMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping", sunset = "2027-07-01", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterGlobalWriteCustomZoneMappingV20230201 {
     /// `groupId`: path parameter, required.
@@ -202,7 +202,7 @@ pub struct CreateGroupClusterGlobalWriteCustomZoneMappingV20230201 {
 /// CLI: `atlas api globalClusters deleteManagedNamespaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces>.
 #[doc(alias = "deleteManagedNamespaces")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2024-08-05", response = GeoSharding20240805, operation_id = "deleteGroupClusterGlobalWriteManagedNamespaces", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2024-08-05", response = GeoSharding20240805, operation_id = "deleteGroupClusterGlobalWriteManagedNamespaces", tag = "Global Clusters", short_id = "deleteManagedNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteManagedNamespaces {
     /// `clusterName`: path parameter, required.
@@ -226,7 +226,7 @@ pub struct DeleteGroupClusterGlobalWriteManagedNamespaces {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces>.
 #[doc(alias = "deleteManagedNamespaces")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2023-01-01", response = GeoSharding, operation_id = "deleteGroupClusterGlobalWriteManagedNamespaces", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2023-01-01", response = GeoSharding, operation_id = "deleteGroupClusterGlobalWriteManagedNamespaces", tag = "Global Clusters", short_id = "deleteManagedNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces", sunset = "2027-07-01", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteManagedNamespacesV20230101 {
     /// `clusterName`: path parameter, required.
@@ -250,7 +250,7 @@ pub struct DeleteGroupClusterGlobalWriteManagedNamespacesV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces>.
 #[doc(alias = "deleteManagedNamespaces")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2023-02-01", response = GeoSharding, operation_id = "deleteGroupClusterGlobalWriteManagedNamespaces", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2023-02-01", response = GeoSharding, operation_id = "deleteGroupClusterGlobalWriteManagedNamespaces", tag = "Global Clusters", short_id = "deleteManagedNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces", sunset = "2027-07-01", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteManagedNamespacesV20230201 {
     /// `clusterName`: path parameter, required.
@@ -272,7 +272,7 @@ pub struct DeleteGroupClusterGlobalWriteManagedNamespacesV20230201 {
 /// CLI: `atlas api globalClusters createManagedNamespace`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace>.
 #[doc(alias = "createManagedNamespace")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2024-08-05", response = GeoSharding20240805, operation_id = "createGroupClusterGlobalWriteManagedNamespace", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2024-08-05", response = GeoSharding20240805, operation_id = "createGroupClusterGlobalWriteManagedNamespace", tag = "Global Clusters", short_id = "createManagedNamespace", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterGlobalWriteManagedNamespace {
     /// `groupId`: path parameter, required.
@@ -305,7 +305,7 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespace {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace>.
 #[doc(alias = "createManagedNamespace")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2023-01-01", response = GeoSharding, operation_id = "createGroupClusterGlobalWriteManagedNamespace", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2023-01-01", response = GeoSharding, operation_id = "createGroupClusterGlobalWriteManagedNamespace", tag = "Global Clusters", short_id = "createManagedNamespace", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace", sunset = "2027-07-01", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230101 {
     /// `groupId`: path parameter, required.
@@ -338,7 +338,7 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230101 {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace>.
 #[doc(alias = "createManagedNamespace")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2023-02-01", response = GeoSharding, operation_id = "createGroupClusterGlobalWriteManagedNamespace", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces", version = "2023-02-01", response = GeoSharding, operation_id = "createGroupClusterGlobalWriteManagedNamespace", tag = "Global Clusters", short_id = "createManagedNamespace", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace", sunset = "2027-07-01", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230201 {
     /// `groupId`: path parameter, required.

@@ -39,7 +39,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Organization Billing Viewer.
 /// CLI: `atlas api invoices getOrgAssociatedInvoices`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgAssociatedInvoices>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/associatedInvoices", version = "2025-03-12", response = OrgAssociatedInvoiceResponse, operation_id = "getOrgAssociatedInvoices")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/associatedInvoices", version = "2025-03-12", response = OrgAssociatedInvoiceResponse, operation_id = "getOrgAssociatedInvoices", tag = "Invoices", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgAssociatedInvoices", roles("Organization Billing Viewer"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgAssociatedInvoices {
     /// `orgId`: path parameter, required.
@@ -61,7 +61,7 @@ pub struct GetOrgAssociatedInvoices {
 /// CLI: `atlas api invoices createCostExplorerProcess`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/createOrgBillingCostExplorerUsageProcess>.
 #[doc(alias = "createCostExplorerProcess")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/billing/costExplorer/usage", version = "2023-01-01", response = CostExplorerFilterResponseView, operation_id = "createOrgBillingCostExplorerUsageProcess")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/billing/costExplorer/usage", version = "2023-01-01", response = CostExplorerFilterResponseView, operation_id = "createOrgBillingCostExplorerUsageProcess", tag = "Invoices", short_id = "createCostExplorerProcess", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/createOrgBillingCostExplorerUsageProcess", roles("Organization Billing Viewer"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgBillingCostExplorerUsageProcess {
     /// `orgId`: path parameter, required.
@@ -93,7 +93,7 @@ pub struct CreateOrgBillingCostExplorerUsageProcess {
 /// CLI: `atlas api invoices getCostExplorerUsage`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>.
 #[doc(alias = "getCostExplorerUsage")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/billing/costExplorer/usage/{token}", version = "2023-01-01", response = serde_json::Value, operation_id = "getOrgBillingCostExplorerUsage", format(json, csv))]
+#[atlas_endpoint(GET, "/orgs/{orgId}/billing/costExplorer/usage/{token}", version = "2023-01-01", response = serde_json::Value, operation_id = "getOrgBillingCostExplorerUsage", tag = "Invoices", short_id = "getCostExplorerUsage", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage", roles("Organization Billing Viewer"), format(json, csv))]
 #[derive(Debug, Clone)]
 pub struct GetOrgBillingCostExplorerUsage {
     /// `orgId`: path parameter, required.
@@ -109,7 +109,7 @@ pub struct GetOrgBillingCostExplorerUsage {
 /// CLI: `atlas api invoices listInvoices`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoices>.
 #[doc(alias = "listInvoices")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/invoices", version = "2023-01-01", response = atlas_runtime::Paginated<BillingInvoiceMetadata>, operation_id = "listOrgInvoices", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/invoices", version = "2023-01-01", response = atlas_runtime::Paginated<BillingInvoiceMetadata>, operation_id = "listOrgInvoices", tag = "Invoices", short_id = "listInvoices", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoices", roles("Organization Billing Viewer"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgInvoices {
     /// `includeCount`: query parameter, optional.
@@ -149,7 +149,7 @@ pub struct ListOrgInvoices {
 /// CLI: `atlas api invoices listInvoicePending`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoicePending>.
 #[doc(alias = "listInvoicePending")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/pending", version = "2023-01-01", response = PaginatedApiInvoiceView, operation_id = "listOrgInvoicePending")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/pending", version = "2023-01-01", response = PaginatedApiInvoiceView, operation_id = "listOrgInvoicePending", tag = "Invoices", short_id = "listInvoicePending", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoicePending", roles("Organization Billing Viewer"))]
 #[derive(Debug, Clone)]
 pub struct ListOrgInvoicePending {
     /// `orgId`: path parameter, required.
@@ -162,7 +162,7 @@ pub struct ListOrgInvoicePending {
 /// CLI: `atlas api invoices getInvoice`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoice>.
 #[doc(alias = "getInvoice")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}", version = "2023-01-01", response = BillingInvoice, operation_id = "getOrgInvoice", format(json, csv))]
+#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}", version = "2023-01-01", response = BillingInvoice, operation_id = "getOrgInvoice", tag = "Invoices", short_id = "getInvoice", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoice", roles("Organization Billing Viewer"), format(json, csv))]
 #[derive(Debug, Clone)]
 pub struct GetOrgInvoice {
     /// `orgId`: path parameter, required.
@@ -182,6 +182,10 @@ pub struct GetOrgInvoice {
     "/orgs/{orgId}/invoices/{invoiceId}/csv",
     version = "2023-01-01",
     operation_id = "getOrgInvoiceCsv",
+    tag = "Invoices",
+    short_id = "getInvoiceCsv",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoiceCsv",
+    roles("Organization Billing Viewer"),
     format = "csv",
     pattern(invoiceId = "[0-9a-f]+")
 )]
@@ -199,7 +203,7 @@ pub struct GetOrgInvoiceCsv {
 /// CLI: `atlas api invoices searchInvoiceLineItems`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/searchOrgInvoiceLineItems>.
 #[doc(alias = "searchInvoiceLineItems")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}/lineItems:search", version = "2024-08-05", response = atlas_runtime::Paginated<PublicApiUsageDetailsLineItemView>, operation_id = "searchOrgInvoiceLineItems", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}/lineItems:search", version = "2024-08-05", response = atlas_runtime::Paginated<PublicApiUsageDetailsLineItemView>, operation_id = "searchOrgInvoiceLineItems", tag = "Invoices", short_id = "searchInvoiceLineItems", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/searchOrgInvoiceLineItems", roles("Organization Billing Viewer"), paginated)]
 #[derive(Debug, Clone)]
 pub struct SearchOrgInvoiceLineItems {
     /// `itemsPerPage`: query parameter, optional.
@@ -222,7 +226,7 @@ pub struct SearchOrgInvoiceLineItems {
 /// Roles: Organization Billing Viewer.
 /// CLI: `atlas api invoices listOrgInvoiceReports`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoiceReports>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}/reports", version = "2025-03-12", response = atlas_runtime::Paginated<InvoiceReportResponse>, operation_id = "listOrgInvoiceReports", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}/reports", version = "2025-03-12", response = atlas_runtime::Paginated<InvoiceReportResponse>, operation_id = "listOrgInvoiceReports", tag = "Invoices", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoiceReports", roles("Organization Billing Viewer"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgInvoiceReports {
     /// `orgId`: path parameter, required.
@@ -245,7 +249,7 @@ pub struct ListOrgInvoiceReports {
 /// Roles: Organization Billing Viewer.
 /// CLI: `atlas api invoices createOrgInvoiceReport`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/createOrgInvoiceReport>.
-#[atlas_endpoint(POST, "/orgs/{orgId}/invoices/{invoiceId}/reports", version = "2025-03-12", response = InvoiceReportResponse, operation_id = "createOrgInvoiceReport")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/invoices/{invoiceId}/reports", version = "2025-03-12", response = InvoiceReportResponse, operation_id = "createOrgInvoiceReport", tag = "Invoices", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/createOrgInvoiceReport", roles("Organization Billing Viewer"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgInvoiceReport {
     /// `orgId`: path parameter, required.
@@ -265,7 +269,7 @@ pub struct CreateOrgInvoiceReport {
 /// Roles: Organization Billing Viewer.
 /// CLI: `atlas api invoices getOrgInvoiceReport`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoiceReport>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}", version = "2025-03-12", response = InvoiceReportResponse, operation_id = "getOrgInvoiceReport")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}", version = "2025-03-12", response = InvoiceReportResponse, operation_id = "getOrgInvoiceReport", tag = "Invoices", short_id = "getOrgInvoiceReport", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoiceReport", roles("Organization Billing Viewer"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgInvoiceReport {
     /// `orgId`: path parameter, required.
@@ -289,6 +293,10 @@ pub struct GetOrgInvoiceReport {
     "/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport",
     version = "preview",
     operation_id = "generateOrgInvoiceAndDownloadReport",
+    tag = "Invoices",
+    short_id = "generateInvoiceReport",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/generateOrgInvoiceAndDownloadReport",
+    roles("Organization Billing Viewer"),
     format = "gzip"
 )]
 #[derive(Debug, Clone)]
@@ -310,7 +318,7 @@ pub struct GenerateOrgInvoiceAndDownloadReport {
 /// Roles: Organization Member, Project Read Only.
 /// CLI: `atlas api invoices listSkus`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listSkus>.
-#[atlas_endpoint(GET, "/skus", version = "2025-03-12", response = atlas_runtime::Paginated<SkuResponse>, operation_id = "listSkus", paginated)]
+#[atlas_endpoint(GET, "/skus", version = "2025-03-12", response = atlas_runtime::Paginated<SkuResponse>, operation_id = "listSkus", tag = "Invoices", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listSkus", roles("Organization Member", "Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListSkus {
     /// `includeCount`: query parameter, optional.
@@ -329,7 +337,7 @@ pub struct ListSkus {
 /// Roles: Organization Member, Project Read Only.
 /// CLI: `atlas api invoices getSku`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getSku>.
-#[atlas_endpoint(GET, "/skus/{skuId}", version = "2025-03-12", response = SkuResponse, operation_id = "getSku")]
+#[atlas_endpoint(GET, "/skus/{skuId}", version = "2025-03-12", response = SkuResponse, operation_id = "getSku", tag = "Invoices", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getSku", roles("Organization Member", "Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetSku {
     /// `skuId`: path parameter, required.

@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api ldapConfiguration getUserSecurity`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/getGroupUserSecurity>.
 #[doc(alias = "getUserSecurity")]
-#[atlas_endpoint(GET, "/groups/{groupId}/userSecurity", version = "2023-01-01", response = UserSecurity, operation_id = "getGroupUserSecurity")]
+#[atlas_endpoint(GET, "/groups/{groupId}/userSecurity", version = "2023-01-01", response = UserSecurity, operation_id = "getGroupUserSecurity", tag = "LDAP Configuration", short_id = "getUserSecurity", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/getGroupUserSecurity", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupUserSecurity {
     /// `groupId`: path parameter, required.
@@ -42,7 +42,7 @@ pub struct GetGroupUserSecurity {
 /// CLI: `atlas api ldapConfiguration updateUserSecurity`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/updateGroupUserSecurity>.
 #[doc(alias = "updateUserSecurity")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/userSecurity", version = "2023-01-01", response = UserSecurity, operation_id = "updateGroupUserSecurity")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/userSecurity", version = "2023-01-01", response = UserSecurity, operation_id = "updateGroupUserSecurity", tag = "LDAP Configuration", short_id = "updateUserSecurity", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/updateGroupUserSecurity", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupUserSecurity {
     /// `groupId`: path parameter, required.
@@ -59,7 +59,7 @@ pub struct UpdateGroupUserSecurity {
 /// CLI: `atlas api ldapConfiguration deleteLdapUserMapping`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/deleteGroupUserSecurityLdapUserToDnMapping>.
 #[doc(alias = "deleteLdapUserMapping")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/userSecurity/ldap/userToDNMapping", version = "2023-01-01", response = UserSecurity, operation_id = "deleteGroupUserSecurityLdapUserToDnMapping")]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/userSecurity/ldap/userToDNMapping", version = "2023-01-01", response = UserSecurity, operation_id = "deleteGroupUserSecurityLdapUserToDnMapping", tag = "LDAP Configuration", short_id = "deleteLdapUserMapping", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/deleteGroupUserSecurityLdapUserToDnMapping", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupUserSecurityLdapUserToDnMapping {
     /// `groupId`: path parameter, required.
@@ -72,7 +72,7 @@ pub struct DeleteGroupUserSecurityLdapUserToDnMapping {
 /// CLI: `atlas api ldapConfiguration verifyUserSecurityLdap`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/verifyGroupUserSecurityLdap>.
 #[doc(alias = "verifyUserSecurityLdap")]
-#[atlas_endpoint(POST, "/groups/{groupId}/userSecurity/ldap/verify", version = "2023-01-01", response = LDAPVerifyConnectivityJobRequest, operation_id = "verifyGroupUserSecurityLdap")]
+#[atlas_endpoint(POST, "/groups/{groupId}/userSecurity/ldap/verify", version = "2023-01-01", response = LDAPVerifyConnectivityJobRequest, operation_id = "verifyGroupUserSecurityLdap", tag = "LDAP Configuration", short_id = "verifyUserSecurityLdap", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/verifyGroupUserSecurityLdap", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct VerifyGroupUserSecurityLdap {
     /// `groupId`: path parameter, required.
@@ -104,7 +104,7 @@ pub struct VerifyGroupUserSecurityLdap {
 /// CLI: `atlas api ldapConfiguration getUserSecurityVerify`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/getGroupUserSecurityLdapVerify>.
 #[doc(alias = "getUserSecurityVerify")]
-#[atlas_endpoint(GET, "/groups/{groupId}/userSecurity/ldap/verify/{requestId}", version = "2023-01-01", response = LDAPVerifyConnectivityJobRequest, operation_id = "getGroupUserSecurityLdapVerify")]
+#[atlas_endpoint(GET, "/groups/{groupId}/userSecurity/ldap/verify/{requestId}", version = "2023-01-01", response = LDAPVerifyConnectivityJobRequest, operation_id = "getGroupUserSecurityLdapVerify", tag = "LDAP Configuration", short_id = "getUserSecurityVerify", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/LDAP-Configuration/operation/getGroupUserSecurityLdapVerify", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupUserSecurityLdapVerify {
     /// `groupId`: path parameter, required.

@@ -37,7 +37,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/listGroupClusterBackupCheckpoints>.
 #[doc(alias = "listClusterBackupCheckpoints")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backupCheckpoints", version = "2023-01-01", response = atlas_runtime::Paginated<ApiAtlasCheckpointView>, operation_id = "listGroupClusterBackupCheckpoints", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backupCheckpoints", version = "2023-01-01", response = atlas_runtime::Paginated<ApiAtlasCheckpointView>, operation_id = "listGroupClusterBackupCheckpoints", tag = "Legacy Backup", short_id = "listClusterBackupCheckpoints", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/listGroupClusterBackupCheckpoints", roles("Project Read Only"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterBackupCheckpoints {
     /// `groupId`: path parameter, required.
@@ -63,7 +63,7 @@ pub struct ListGroupClusterBackupCheckpoints {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterBackupCheckpoint>.
 #[doc(alias = "getClusterBackupCheckpoint")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}", version = "2023-01-01", response = ApiAtlasCheckpointView, operation_id = "getGroupClusterBackupCheckpoint", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}", version = "2023-01-01", response = ApiAtlasCheckpointView, operation_id = "getGroupClusterBackupCheckpoint", tag = "Legacy Backup", short_id = "getClusterBackupCheckpoint", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterBackupCheckpoint", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterBackupCheckpoint {
     /// `groupId`: path parameter, required.
@@ -82,7 +82,7 @@ pub struct GetGroupClusterBackupCheckpoint {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/listGroupClusterRestoreJobs>.
 #[doc(alias = "listClusterRestoreJobs")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/restoreJobs", version = "2023-01-01", response = atlas_runtime::Paginated<BackupRestoreJob>, operation_id = "listGroupClusterRestoreJobs", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/restoreJobs", version = "2023-01-01", response = atlas_runtime::Paginated<BackupRestoreJob>, operation_id = "listGroupClusterRestoreJobs", tag = "Legacy Backup", short_id = "listClusterRestoreJobs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/listGroupClusterRestoreJobs", roles("Project Read Only"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterRestoreJobs {
     /// `groupId`: path parameter, required.
@@ -111,7 +111,7 @@ pub struct ListGroupClusterRestoreJobs {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/createGroupClusterRestoreJob>.
 #[doc(alias = "createClusterRestoreJob")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/restoreJobs", version = "2023-01-01", response = PaginatedRestoreJobView, operation_id = "createGroupClusterRestoreJob", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/restoreJobs", version = "2023-01-01", response = PaginatedRestoreJobView, operation_id = "createGroupClusterRestoreJob", tag = "Legacy Backup", short_id = "createClusterRestoreJob", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/createGroupClusterRestoreJob", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterRestoreJob {
     /// `groupId`: path parameter, required.
@@ -148,7 +148,7 @@ pub struct CreateGroupClusterRestoreJob {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterRestoreJob>.
 #[doc(alias = "getClusterRestoreJob")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}", version = "2023-01-01", response = BackupRestoreJob, operation_id = "getGroupClusterRestoreJob", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}", version = "2023-01-01", response = BackupRestoreJob, operation_id = "getGroupClusterRestoreJob", tag = "Legacy Backup", short_id = "getClusterRestoreJob", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterRestoreJob", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterRestoreJob {
     /// `groupId`: path parameter, required.
@@ -167,7 +167,7 @@ pub struct GetGroupClusterRestoreJob {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterSnapshotSchedule>.
 #[doc(alias = "getClusterSnapshotSchedule")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/snapshotSchedule", version = "2023-01-01", response = ApiAtlasSnapshotScheduleView, operation_id = "getGroupClusterSnapshotSchedule", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/snapshotSchedule", version = "2023-01-01", response = ApiAtlasSnapshotScheduleView, operation_id = "getGroupClusterSnapshotSchedule", tag = "Legacy Backup", short_id = "getClusterSnapshotSchedule", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterSnapshotSchedule", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterSnapshotSchedule {
     /// `groupId`: path parameter, required.
@@ -184,7 +184,7 @@ pub struct GetGroupClusterSnapshotSchedule {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/updateGroupClusterSnapshotSchedule>.
 #[doc(alias = "updateClusterSnapshotSchedule")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/snapshotSchedule", version = "2023-01-01", response = ApiAtlasSnapshotScheduleView, operation_id = "updateGroupClusterSnapshotSchedule", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/snapshotSchedule", version = "2023-01-01", response = ApiAtlasSnapshotScheduleView, operation_id = "updateGroupClusterSnapshotSchedule", tag = "Legacy Backup", short_id = "updateClusterSnapshotSchedule", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/updateGroupClusterSnapshotSchedule", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterSnapshotSchedule {
     /// `groupId`: path parameter, required.
@@ -218,7 +218,7 @@ pub struct UpdateGroupClusterSnapshotSchedule {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/listGroupClusterSnapshots>.
 #[doc(alias = "listClusterSnapshots")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/snapshots", version = "2023-01-01", response = atlas_runtime::Paginated<BackupSnapshot>, operation_id = "listGroupClusterSnapshots", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/snapshots", version = "2023-01-01", response = atlas_runtime::Paginated<BackupSnapshot>, operation_id = "listGroupClusterSnapshots", tag = "Legacy Backup", short_id = "listClusterSnapshots", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/listGroupClusterSnapshots", roles("Project Read Only"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterSnapshots {
     /// `groupId`: path parameter, required.
@@ -252,6 +252,10 @@ pub struct ListGroupClusterSnapshots {
     "/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
     version = "2023-01-01",
     operation_id = "deleteGroupClusterSnapshot",
+    tag = "Legacy Backup",
+    short_id = "deleteClusterSnapshot",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/deleteGroupClusterSnapshot",
+    roles("Project Owner"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -272,7 +276,7 @@ pub struct DeleteGroupClusterSnapshot {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterSnapshot>.
 #[doc(alias = "getClusterSnapshot")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}", version = "2023-01-01", response = BackupSnapshot, operation_id = "getGroupClusterSnapshot", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}", version = "2023-01-01", response = BackupSnapshot, operation_id = "getGroupClusterSnapshot", tag = "Legacy Backup", short_id = "getClusterSnapshot", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/getGroupClusterSnapshot", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterSnapshot {
     /// `groupId`: path parameter, required.
@@ -291,7 +295,7 @@ pub struct GetGroupClusterSnapshot {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/updateGroupClusterSnapshot>.
 #[doc(alias = "updateClusterSnapshot")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}", version = "2023-01-01", response = BackupSnapshot, operation_id = "updateGroupClusterSnapshot", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}", version = "2023-01-01", response = BackupSnapshot, operation_id = "updateGroupClusterSnapshot", tag = "Legacy Backup", short_id = "updateClusterSnapshot", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/updateGroupClusterSnapshot", roles("Project Owner"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterSnapshot {
     /// `groupId`: path parameter, required.

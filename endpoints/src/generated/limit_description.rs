@@ -28,7 +28,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/listDefaultGroupLimits>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/defaultGroupLimits", version = "preview", response = atlas_runtime::Paginated<DefaultGroupLimitResponse>, operation_id = "listDefaultGroupLimits", paginated)]
+#[atlas_endpoint(GET, "/defaultGroupLimits", version = "preview", response = atlas_runtime::Paginated<DefaultGroupLimitResponse>, operation_id = "listDefaultGroupLimits", tag = "Limit Description", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/listDefaultGroupLimits", paginated)]
 #[derive(Debug, Clone)]
 pub struct ListDefaultGroupLimits {
     /// `itemsPerPage`: query parameter, optional.
@@ -45,7 +45,7 @@ pub struct ListDefaultGroupLimits {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/getDefaultGroupLimit>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/defaultGroupLimits/{limitName}", version = "preview", response = DefaultGroupLimitResponse, operation_id = "getDefaultGroupLimit")]
+#[atlas_endpoint(GET, "/defaultGroupLimits/{limitName}", version = "preview", response = DefaultGroupLimitResponse, operation_id = "getDefaultGroupLimit", tag = "Limit Description", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/getDefaultGroupLimit")]
 #[derive(Debug, Clone)]
 pub struct GetDefaultGroupLimit {
     /// `limitName`: path parameter, required.

@@ -33,7 +33,11 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
     DELETE,
     "/groups/{groupId}/maintenanceWindow",
     version = "2023-01-01",
-    operation_id = "resetGroupMaintenanceWindow"
+    operation_id = "resetGroupMaintenanceWindow",
+    tag = "Maintenance Windows",
+    short_id = "resetMaintenanceWindow",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/resetGroupMaintenanceWindow",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct ResetGroupMaintenanceWindow {
@@ -48,7 +52,7 @@ pub struct ResetGroupMaintenanceWindow {
 /// CLI: `atlas api maintenanceWindows getMaintenanceWindow`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/getGroupMaintenanceWindow>.
 #[doc(alias = "getMaintenanceWindow")]
-#[atlas_endpoint(GET, "/groups/{groupId}/maintenanceWindow", version = "2023-01-01", response = GroupMaintenanceWindow, operation_id = "getGroupMaintenanceWindow")]
+#[atlas_endpoint(GET, "/groups/{groupId}/maintenanceWindow", version = "2023-01-01", response = GroupMaintenanceWindow, operation_id = "getGroupMaintenanceWindow", tag = "Maintenance Windows", short_id = "getMaintenanceWindow", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/getGroupMaintenanceWindow", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupMaintenanceWindow {
     /// `groupId`: path parameter, required.
@@ -66,7 +70,11 @@ pub struct GetGroupMaintenanceWindow {
     PATCH,
     "/groups/{groupId}/maintenanceWindow",
     version = "2023-01-01",
-    operation_id = "updateGroupMaintenanceWindow"
+    operation_id = "updateGroupMaintenanceWindow",
+    tag = "Maintenance Windows",
+    short_id = "updateMaintenanceWindow",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/updateGroupMaintenanceWindow",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupMaintenanceWindow {
@@ -97,7 +105,11 @@ pub struct UpdateGroupMaintenanceWindow {
     POST,
     "/groups/{groupId}/maintenanceWindow/autoDefer",
     version = "2023-01-01",
-    operation_id = "toggleGroupMaintenanceWindowAutoDefer"
+    operation_id = "toggleGroupMaintenanceWindowAutoDefer",
+    tag = "Maintenance Windows",
+    short_id = "toggleMaintenanceAutoDefer",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/toggleGroupMaintenanceWindowAutoDefer",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct ToggleGroupMaintenanceWindowAutoDefer {
@@ -115,7 +127,11 @@ pub struct ToggleGroupMaintenanceWindowAutoDefer {
     POST,
     "/groups/{groupId}/maintenanceWindow/defer",
     version = "2023-01-01",
-    operation_id = "deferGroupMaintenanceWindow"
+    operation_id = "deferGroupMaintenanceWindow",
+    tag = "Maintenance Windows",
+    short_id = "deferMaintenanceWindow",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/deferGroupMaintenanceWindow",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeferGroupMaintenanceWindow {

@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Project Owner.
 /// CLI: `atlas api metricIntegrations listGroupMetricIntegrations`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/listGroupMetricIntegrations>.
-#[atlas_endpoint(GET, "/groups/{groupId}/metricIntegrations", version = "2025-03-12", response = atlas_runtime::Paginated<MetricIntegrationResponse>, operation_id = "listGroupMetricIntegrations", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/metricIntegrations", version = "2025-03-12", response = atlas_runtime::Paginated<MetricIntegrationResponse>, operation_id = "listGroupMetricIntegrations", tag = "Metric Integrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/listGroupMetricIntegrations", roles("Project Owner"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupMetricIntegrations {
     /// `groupId`: path parameter, required.
@@ -57,7 +57,7 @@ pub struct ListGroupMetricIntegrations {
 /// Roles: Project Owner.
 /// CLI: `atlas api metricIntegrations createGroupMetricIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/createGroupMetricIntegration>.
-#[atlas_endpoint(POST, "/groups/{groupId}/metricIntegrations", version = "2025-03-12", response = MetricIntegrationResponse, operation_id = "createGroupMetricIntegration")]
+#[atlas_endpoint(POST, "/groups/{groupId}/metricIntegrations", version = "2025-03-12", response = MetricIntegrationResponse, operation_id = "createGroupMetricIntegration", tag = "Metric Integrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/createGroupMetricIntegration", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupMetricIntegration {
     /// `groupId`: path parameter, required.
@@ -91,7 +91,10 @@ pub struct CreateGroupMetricIntegration {
     DELETE,
     "/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
     version = "2025-03-12",
-    operation_id = "deleteGroupMetricIntegration"
+    operation_id = "deleteGroupMetricIntegration",
+    tag = "Metric Integrations",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/deleteGroupMetricIntegration",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupMetricIntegration {
@@ -107,7 +110,7 @@ pub struct DeleteGroupMetricIntegration {
 /// Roles: Project Owner.
 /// CLI: `atlas api metricIntegrations getGroupMetricIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/getGroupMetricIntegration>.
-#[atlas_endpoint(GET, "/groups/{groupId}/metricIntegrations/{metricIntegrationId}", version = "2025-03-12", response = MetricIntegrationResponse, operation_id = "getGroupMetricIntegration")]
+#[atlas_endpoint(GET, "/groups/{groupId}/metricIntegrations/{metricIntegrationId}", version = "2025-03-12", response = MetricIntegrationResponse, operation_id = "getGroupMetricIntegration", tag = "Metric Integrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/getGroupMetricIntegration", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupMetricIntegration {
     /// `groupId`: path parameter, required.
@@ -122,7 +125,7 @@ pub struct GetGroupMetricIntegration {
 /// Roles: Project Owner.
 /// CLI: `atlas api metricIntegrations updateGroupMetricIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/updateGroupMetricIntegration>.
-#[atlas_endpoint(PUT, "/groups/{groupId}/metricIntegrations/{metricIntegrationId}", version = "2025-03-12", response = MetricIntegrationResponse, operation_id = "updateGroupMetricIntegration")]
+#[atlas_endpoint(PUT, "/groups/{groupId}/metricIntegrations/{metricIntegrationId}", version = "2025-03-12", response = MetricIntegrationResponse, operation_id = "updateGroupMetricIntegration", tag = "Metric Integrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/updateGroupMetricIntegration", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupMetricIntegration {
     /// `groupId`: path parameter, required.

@@ -46,7 +46,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Project Read Only.
 /// CLI: `atlas api mongodbCloudUsers listGroupUsers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers>.
-#[atlas_endpoint(GET, "/groups/{groupId}/users", version = "2025-02-19", response = atlas_runtime::Paginated<GroupUserResponse>, operation_id = "listGroupUsers", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/users", version = "2025-02-19", response = atlas_runtime::Paginated<GroupUserResponse>, operation_id = "listGroupUsers", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupUsers {
     /// `groupId`: path parameter, required.
@@ -85,7 +85,7 @@ pub struct ListGroupUsers {
 /// CLI: `atlas api mongodbCloudUsers listGroupUsers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/users", version = "2023-01-01", response = atlas_runtime::Paginated<CloudAppUser>, operation_id = "listGroupUsers", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/users", version = "2023-01-01", response = atlas_runtime::Paginated<CloudAppUser>, operation_id = "listGroupUsers", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers", sunset = "2027-07-01", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupUsersV20230101 {
     /// `groupId`: path parameter, required.
@@ -121,7 +121,7 @@ pub struct ListGroupUsersV20230101 {
 /// Roles: Project Access Manager.
 /// CLI: `atlas api mongodbCloudUsers addGroupUsers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addGroupUsers>.
-#[atlas_endpoint(POST, "/groups/{groupId}/users", version = "2025-02-19", response = GroupUserResponse, operation_id = "addGroupUsers")]
+#[atlas_endpoint(POST, "/groups/{groupId}/users", version = "2025-02-19", response = GroupUserResponse, operation_id = "addGroupUsers", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addGroupUsers", roles("Project Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct AddGroupUsers {
     /// `groupId`: path parameter, required.
@@ -143,7 +143,10 @@ pub struct AddGroupUsers {
     DELETE,
     "/groups/{groupId}/users/{userId}",
     version = "2025-02-19",
-    operation_id = "removeGroupUser"
+    operation_id = "removeGroupUser",
+    tag = "MongoDB Cloud Users",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser",
+    roles("Project Access Manager")
 )]
 #[derive(Debug, Clone)]
 pub struct RemoveGroupUser {
@@ -158,7 +161,7 @@ pub struct RemoveGroupUser {
 /// Roles: Project Read Only.
 /// CLI: `atlas api mongodbCloudUsers getGroupUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getGroupUser>.
-#[atlas_endpoint(GET, "/groups/{groupId}/users/{userId}", version = "2025-02-19", response = GroupUserResponse, operation_id = "getGroupUser")]
+#[atlas_endpoint(GET, "/groups/{groupId}/users/{userId}", version = "2025-02-19", response = GroupUserResponse, operation_id = "getGroupUser", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getGroupUser", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupUser {
     /// `groupId`: path parameter, required.
@@ -175,7 +178,7 @@ pub struct GetGroupUser {
 /// Roles: Project Access Manager.
 /// CLI: `atlas api mongodbCloudUsers addGroupUserRole`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addGroupUserRole>.
-#[atlas_endpoint(POST, "/groups/{groupId}/users/{userId}:addRole", version = "2025-02-19", response = GroupUserResponse, operation_id = "addGroupUserRole")]
+#[atlas_endpoint(POST, "/groups/{groupId}/users/{userId}:addRole", version = "2025-02-19", response = GroupUserResponse, operation_id = "addGroupUserRole", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addGroupUserRole", roles("Project Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct AddGroupUserRole {
     /// `groupId`: path parameter, required.
@@ -191,7 +194,7 @@ pub struct AddGroupUserRole {
 /// Roles: Project Access Manager.
 /// CLI: `atlas api mongodbCloudUsers removeGroupUserRole`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUserRole>.
-#[atlas_endpoint(POST, "/groups/{groupId}/users/{userId}:removeRole", version = "2025-02-19", response = GroupUserResponse, operation_id = "removeGroupUserRole")]
+#[atlas_endpoint(POST, "/groups/{groupId}/users/{userId}:removeRole", version = "2025-02-19", response = GroupUserResponse, operation_id = "removeGroupUserRole", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUserRole", roles("Project Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct RemoveGroupUserRole {
     /// `groupId`: path parameter, required.
@@ -209,7 +212,7 @@ pub struct RemoveGroupUserRole {
 /// CLI: `atlas api mongodbCloudUsers listTeamUsers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers>.
 #[doc(alias = "listTeamUsers")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/teams/{teamId}/users", version = "2025-02-19", response = atlas_runtime::Paginated<OrgUserResponse>, operation_id = "listOrgTeamUsers", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/teams/{teamId}/users", version = "2025-02-19", response = atlas_runtime::Paginated<OrgUserResponse>, operation_id = "listOrgTeamUsers", tag = "MongoDB Cloud Users", short_id = "listTeamUsers", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgTeamUsers {
     /// `itemsPerPage`: query parameter, optional.
@@ -245,7 +248,7 @@ pub struct ListOrgTeamUsers {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers>.
 #[doc(alias = "listTeamUsers")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/teams/{teamId}/users", version = "2023-01-01", response = atlas_runtime::Paginated<CloudAppUser>, operation_id = "listOrgTeamUsers", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/teams/{teamId}/users", version = "2023-01-01", response = atlas_runtime::Paginated<CloudAppUser>, operation_id = "listOrgTeamUsers", tag = "MongoDB Cloud Users", short_id = "listTeamUsers", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers", sunset = "2027-07-01", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgTeamUsersV20230101 {
     /// `itemsPerPage`: query parameter, optional.
@@ -277,7 +280,7 @@ pub struct ListOrgTeamUsersV20230101 {
 /// Roles: Organization Owner.
 /// CLI: `atlas api mongodbCloudUsers addOrgTeamUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addOrgTeamUser>.
-#[atlas_endpoint(POST, "/orgs/{orgId}/teams/{teamId}:addUser", version = "2025-02-19", response = OrgUserResponse, operation_id = "addOrgTeamUser")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/teams/{teamId}:addUser", version = "2025-02-19", response = OrgUserResponse, operation_id = "addOrgTeamUser", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addOrgTeamUser", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct AddOrgTeamUser {
     /// `orgId`: path parameter, required.
@@ -294,7 +297,7 @@ pub struct AddOrgTeamUser {
 /// Roles: Organization Owner.
 /// CLI: `atlas api mongodbCloudUsers removeOrgTeamUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgTeamUser>.
-#[atlas_endpoint(POST, "/orgs/{orgId}/teams/{teamId}:removeUser", version = "2025-02-19", response = OrgUserResponse, operation_id = "removeOrgTeamUser")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/teams/{teamId}:removeUser", version = "2025-02-19", response = OrgUserResponse, operation_id = "removeOrgTeamUser", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgTeamUser", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct RemoveOrgTeamUser {
     /// `orgId`: path parameter, required.
@@ -312,7 +315,7 @@ pub struct RemoveOrgTeamUser {
 /// Roles: Organization Member.
 /// CLI: `atlas api mongodbCloudUsers listOrgUsers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/users", version = "2025-02-19", response = atlas_runtime::Paginated<OrgUserResponse>, operation_id = "listOrgUsers", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/users", version = "2025-02-19", response = atlas_runtime::Paginated<OrgUserResponse>, operation_id = "listOrgUsers", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgUsers {
     /// `orgId`: path parameter, required.
@@ -345,7 +348,7 @@ pub struct ListOrgUsers {
 /// CLI: `atlas api mongodbCloudUsers listOrgUsers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/users", version = "2023-01-01", response = atlas_runtime::Paginated<CloudAppUser>, operation_id = "listOrgUsers", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/users", version = "2023-01-01", response = atlas_runtime::Paginated<CloudAppUser>, operation_id = "listOrgUsers", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers", sunset = "2027-07-01", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgUsersV20230101 {
     /// `orgId`: path parameter, required.
@@ -375,7 +378,7 @@ pub struct ListOrgUsersV20230101 {
 /// Roles: Organization Owner.
 /// CLI: `atlas api mongodbCloudUsers createOrgUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/createOrgUser>.
-#[atlas_endpoint(POST, "/orgs/{orgId}/users", version = "2025-02-19", response = OrgUserResponse, operation_id = "createOrgUser")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/users", version = "2025-02-19", response = OrgUserResponse, operation_id = "createOrgUser", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/createOrgUser", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgUser {
     /// `orgId`: path parameter, required.
@@ -398,7 +401,10 @@ pub struct CreateOrgUser {
     DELETE,
     "/orgs/{orgId}/users/{userId}",
     version = "2025-02-19",
-    operation_id = "removeOrgUser"
+    operation_id = "removeOrgUser",
+    tag = "MongoDB Cloud Users",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUser",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct RemoveOrgUser {
@@ -413,7 +419,7 @@ pub struct RemoveOrgUser {
 /// Roles: Organization Member.
 /// CLI: `atlas api mongodbCloudUsers getOrgUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getOrgUser>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/users/{userId}", version = "2025-02-19", response = OrgUserResponse, operation_id = "getOrgUser")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/users/{userId}", version = "2025-02-19", response = OrgUserResponse, operation_id = "getOrgUser", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getOrgUser", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgUser {
     /// `orgId`: path parameter, required.
@@ -430,7 +436,7 @@ pub struct GetOrgUser {
 /// Roles: Organization Owner.
 /// CLI: `atlas api mongodbCloudUsers updateOrgUser`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/updateOrgUser>.
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/users/{userId}", version = "2025-02-19", response = OrgUserResponse, operation_id = "updateOrgUser")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/users/{userId}", version = "2025-02-19", response = OrgUserResponse, operation_id = "updateOrgUser", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/updateOrgUser", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgUser {
     /// `orgId`: path parameter, required.
@@ -450,7 +456,7 @@ pub struct UpdateOrgUser {
 /// CLI: `atlas api mongodbCloudUsers addOrgRole`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addOrgUserRole>.
 #[doc(alias = "addOrgRole")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/users/{userId}:addRole", version = "2025-02-19", response = OrgUserResponse, operation_id = "addOrgUserRole")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/users/{userId}:addRole", version = "2025-02-19", response = OrgUserResponse, operation_id = "addOrgUserRole", tag = "MongoDB Cloud Users", short_id = "addOrgRole", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addOrgUserRole", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct AddOrgUserRole {
     /// `orgId`: path parameter, required.
@@ -467,7 +473,7 @@ pub struct AddOrgUserRole {
 /// CLI: `atlas api mongodbCloudUsers removeOrgRole`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUserRole>.
 #[doc(alias = "removeOrgRole")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/users/{userId}:removeRole", version = "2025-02-19", response = OrgUserResponse, operation_id = "removeOrgUserRole")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/users/{userId}:removeRole", version = "2025-02-19", response = OrgUserResponse, operation_id = "removeOrgUserRole", tag = "MongoDB Cloud Users", short_id = "removeOrgRole", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUserRole", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct RemoveOrgUserRole {
     /// `orgId`: path parameter, required.
@@ -485,7 +491,7 @@ pub struct RemoveOrgUserRole {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/createUser>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/users", version = "2023-01-01", response = CloudAppUser, operation_id = "createUser")]
+#[atlas_endpoint(POST, "/users", version = "2023-01-01", response = CloudAppUser, operation_id = "createUser", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/createUser", sunset = "2027-07-01")]
 #[derive(Debug, Clone)]
 pub struct CreateUser {
     /// `country`: body member, required.
@@ -516,7 +522,7 @@ pub struct CreateUser {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUserByName>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/users/byName/{userName}", version = "2023-01-01", response = CloudAppUser, operation_id = "getUserByName", pattern(userName = r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"))]
+#[atlas_endpoint(GET, "/users/byName/{userName}", version = "2023-01-01", response = CloudAppUser, operation_id = "getUserByName", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUserByName", sunset = "2027-07-01", pattern(userName = r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"))]
 #[derive(Debug, Clone)]
 pub struct GetUserByName {
     /// `userName`: path parameter, required.
@@ -530,7 +536,7 @@ pub struct GetUserByName {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUser>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/users/{userId}", version = "2023-01-01", response = CloudAppUser, operation_id = "getUser")]
+#[atlas_endpoint(GET, "/users/{userId}", version = "2023-01-01", response = CloudAppUser, operation_id = "getUser", tag = "MongoDB Cloud Users", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUser", sunset = "2027-07-01")]
 #[derive(Debug, Clone)]
 pub struct GetUser {
     /// `userId`: path parameter, required.

@@ -44,6 +44,16 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
     "/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
     version = "2023-02-01",
     operation_id = "downloadGroupClusterLog",
+    tag = "Monitoring and Logs",
+    short_id = "downloadClusterLog",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog",
+    roles(
+        "Project Cluster Log Viewer",
+        "Project Data Access Admin",
+        "Project Data Access Read Only",
+        "Project Data Access Read Write",
+        "Project Stream Processing Owner"
+    ),
     format = "gzip",
     pattern(
         hostName = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$"
@@ -71,7 +81,7 @@ pub struct DownloadGroupClusterLog {
 /// CLI: `atlas api monitoringAndLogs listHostFtsMetrics`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetrics>.
 #[doc(alias = "listHostFtsMetrics")]
-#[atlas_endpoint(GET, "/groups/{groupId}/hosts/{processId}/fts/metrics", version = "2023-01-01", response = CloudSearchMetrics, operation_id = "listGroupHostFtsMetrics", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/hosts/{processId}/fts/metrics", version = "2023-01-01", response = CloudSearchMetrics, operation_id = "listGroupHostFtsMetrics", tag = "Monitoring and Logs", short_id = "listHostFtsMetrics", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetrics", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupHostFtsMetrics {
     /// `processId`: path parameter, required.
@@ -86,7 +96,7 @@ pub struct ListGroupHostFtsMetrics {
 /// CLI: `atlas api monitoringAndLogs listIndexMeasurements`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetricIndexMeasurements>.
 #[doc(alias = "listIndexMeasurements")]
-#[atlas_endpoint(GET, "/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements", version = "2023-01-01", response = MeasurementsIndexes, operation_id = "listGroupHostFtsMetricIndexMeasurements", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements", version = "2023-01-01", response = MeasurementsIndexes, operation_id = "listGroupHostFtsMetricIndexMeasurements", tag = "Monitoring and Logs", short_id = "listIndexMeasurements", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetricIndexMeasurements", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupHostFtsMetricIndexMeasurements {
     /// `processId`: path parameter, required.
@@ -120,7 +130,7 @@ pub struct ListGroupHostFtsMetricIndexMeasurements {
 /// CLI: `atlas api monitoringAndLogs getIndexMeasurements`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupHostFtsMetricIndexMeasurements>.
 #[doc(alias = "getIndexMeasurements")]
-#[atlas_endpoint(GET, "/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements", version = "2023-01-01", response = MeasurementsIndexes, operation_id = "getGroupHostFtsMetricIndexMeasurements", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements", version = "2023-01-01", response = MeasurementsIndexes, operation_id = "getGroupHostFtsMetricIndexMeasurements", tag = "Monitoring and Logs", short_id = "getIndexMeasurements", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupHostFtsMetricIndexMeasurements", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupHostFtsMetricIndexMeasurements {
     /// `processId`: path parameter, required.
@@ -156,7 +166,7 @@ pub struct GetGroupHostFtsMetricIndexMeasurements {
 /// CLI: `atlas api monitoringAndLogs listMeasurements`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetricMeasurements>.
 #[doc(alias = "listMeasurements")]
-#[atlas_endpoint(GET, "/groups/{groupId}/hosts/{processId}/fts/metrics/measurements", version = "2023-01-01", response = MeasurementsNonIndex, operation_id = "listGroupHostFtsMetricMeasurements", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/hosts/{processId}/fts/metrics/measurements", version = "2023-01-01", response = MeasurementsNonIndex, operation_id = "listGroupHostFtsMetricMeasurements", tag = "Monitoring and Logs", short_id = "listMeasurements", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetricMeasurements", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupHostFtsMetricMeasurements {
     /// `processId`: path parameter, required.
@@ -185,7 +195,7 @@ pub struct ListGroupHostFtsMetricMeasurements {
 /// Roles: Project Read Only.
 /// CLI: `atlas api monitoringAndLogs listGroupProcesses`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupProcesses>.
-#[atlas_endpoint(GET, "/groups/{groupId}/processes", version = "2023-01-01", response = atlas_runtime::Paginated<ApiHostViewAtlas>, operation_id = "listGroupProcesses", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes", version = "2023-01-01", response = atlas_runtime::Paginated<ApiHostViewAtlas>, operation_id = "listGroupProcesses", tag = "Monitoring and Logs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupProcesses", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupProcesses {
     /// `groupId`: path parameter, required.
@@ -206,7 +216,7 @@ pub struct ListGroupProcesses {
 /// Roles: Project Read Only.
 /// CLI: `atlas api monitoringAndLogs getGroupProcess`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcess>.
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}", version = "2023-01-01", response = ApiHostViewAtlas, operation_id = "getGroupProcess", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}", version = "2023-01-01", response = ApiHostViewAtlas, operation_id = "getGroupProcess", tag = "Monitoring and Logs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcess", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupProcess {
     /// `groupId`: path parameter, required.
@@ -221,7 +231,7 @@ pub struct GetGroupProcess {
 /// CLI: `atlas api monitoringAndLogs listDatabases`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupProcessDatabases>.
 #[doc(alias = "listDatabases")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/databases", version = "2023-01-01", response = atlas_runtime::Paginated<MesurementsDatabase>, operation_id = "listGroupProcessDatabases", paginated, pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/databases", version = "2023-01-01", response = atlas_runtime::Paginated<MesurementsDatabase>, operation_id = "listGroupProcessDatabases", tag = "Monitoring and Logs", short_id = "listDatabases", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupProcessDatabases", roles("Project Read Only"), paginated, pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupProcessDatabases {
     /// `groupId`: path parameter, required.
@@ -245,7 +255,7 @@ pub struct ListGroupProcessDatabases {
 /// CLI: `atlas api monitoringAndLogs getDatabase`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDatabase>.
 #[doc(alias = "getDatabase")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/databases/{databaseName}", version = "2023-01-01", response = MesurementsDatabase, operation_id = "getGroupProcessDatabase", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/databases/{databaseName}", version = "2023-01-01", response = MesurementsDatabase, operation_id = "getGroupProcessDatabase", tag = "Monitoring and Logs", short_id = "getDatabase", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDatabase", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupProcessDatabase {
     /// `groupId`: path parameter, required.
@@ -262,7 +272,7 @@ pub struct GetGroupProcessDatabase {
 /// CLI: `atlas api monitoringAndLogs getDatabaseMeasurements`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDatabaseMeasurements>.
 #[doc(alias = "getDatabaseMeasurements")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/databases/{databaseName}/measurements", version = "2023-01-01", response = ApiMeasurementsGeneralViewAtlas, operation_id = "getGroupProcessDatabaseMeasurements", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/databases/{databaseName}/measurements", version = "2023-01-01", response = ApiMeasurementsGeneralViewAtlas, operation_id = "getGroupProcessDatabaseMeasurements", tag = "Monitoring and Logs", short_id = "getDatabaseMeasurements", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDatabaseMeasurements", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupProcessDatabaseMeasurements {
     /// `groupId`: path parameter, required.
@@ -294,7 +304,7 @@ pub struct GetGroupProcessDatabaseMeasurements {
 /// CLI: `atlas api monitoringAndLogs listProcessDisks`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupProcessDisks>.
 #[doc(alias = "listProcessDisks")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/disks", version = "2023-01-01", response = atlas_runtime::Paginated<MeasurementDiskPartition>, operation_id = "listGroupProcessDisks", paginated, pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/disks", version = "2023-01-01", response = atlas_runtime::Paginated<MeasurementDiskPartition>, operation_id = "listGroupProcessDisks", tag = "Monitoring and Logs", short_id = "listProcessDisks", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupProcessDisks", roles("Project Read Only"), paginated, pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupProcessDisks {
     /// `groupId`: path parameter, required.
@@ -318,7 +328,7 @@ pub struct ListGroupProcessDisks {
 /// CLI: `atlas api monitoringAndLogs getProcessDisk`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDisk>.
 #[doc(alias = "getProcessDisk")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/disks/{partitionName}", version = "2023-01-01", response = MeasurementDiskPartition, operation_id = "getGroupProcessDisk", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/disks/{partitionName}", version = "2023-01-01", response = MeasurementDiskPartition, operation_id = "getGroupProcessDisk", tag = "Monitoring and Logs", short_id = "getProcessDisk", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDisk", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupProcessDisk {
     /// `partitionName`: path parameter, required.
@@ -335,7 +345,7 @@ pub struct GetGroupProcessDisk {
 /// CLI: `atlas api monitoringAndLogs getProcessDiskMeasurements`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDiskMeasurements>.
 #[doc(alias = "getProcessDiskMeasurements")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements", version = "2023-01-01", response = ApiMeasurementsGeneralViewAtlas, operation_id = "getGroupProcessDiskMeasurements", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements", version = "2023-01-01", response = ApiMeasurementsGeneralViewAtlas, operation_id = "getGroupProcessDiskMeasurements", tag = "Monitoring and Logs", short_id = "getProcessDiskMeasurements", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDiskMeasurements", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupProcessDiskMeasurements {
     /// `groupId`: path parameter, required.
@@ -367,7 +377,7 @@ pub struct GetGroupProcessDiskMeasurements {
 /// CLI: `atlas api monitoringAndLogs getProcessMeasurements`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessMeasurements>.
 #[doc(alias = "getProcessMeasurements")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/measurements", version = "2023-01-01", response = ApiMeasurementsGeneralViewAtlas, operation_id = "getGroupProcessMeasurements", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/measurements", version = "2023-01-01", response = ApiMeasurementsGeneralViewAtlas, operation_id = "getGroupProcessMeasurements", tag = "Monitoring and Logs", short_id = "getProcessMeasurements", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessMeasurements", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupProcessMeasurements {
     /// `groupId`: path parameter, required.

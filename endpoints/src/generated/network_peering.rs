@@ -36,7 +36,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Project Read Only.
 /// CLI: `atlas api networkPeering listGroupContainers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/listGroupContainers>.
-#[atlas_endpoint(GET, "/groups/{groupId}/containers", version = "2023-01-01", response = atlas_runtime::Paginated<CloudProviderContainer>, operation_id = "listGroupContainers", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/containers", version = "2023-01-01", response = atlas_runtime::Paginated<CloudProviderContainer>, operation_id = "listGroupContainers", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/listGroupContainers", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupContainers {
     /// `groupId`: path parameter, required.
@@ -60,7 +60,7 @@ pub struct ListGroupContainers {
 /// Roles: Project Owner.
 /// CLI: `atlas api networkPeering createGroupContainer`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/createGroupContainer>.
-#[atlas_endpoint(POST, "/groups/{groupId}/containers", version = "2023-01-01", response = CloudProviderContainer, operation_id = "createGroupContainer")]
+#[atlas_endpoint(POST, "/groups/{groupId}/containers", version = "2023-01-01", response = CloudProviderContainer, operation_id = "createGroupContainer", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/createGroupContainer", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupContainer {
     /// `groupId`: path parameter, required.
@@ -75,7 +75,7 @@ pub struct CreateGroupContainer {
 /// Roles: Project Read Only.
 /// CLI: `atlas api networkPeering listGroupContainerAll`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/listGroupContainerAll>.
-#[atlas_endpoint(GET, "/groups/{groupId}/containers/all", version = "2023-01-01", response = atlas_runtime::Paginated<CloudProviderContainer>, operation_id = "listGroupContainerAll", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/containers/all", version = "2023-01-01", response = atlas_runtime::Paginated<CloudProviderContainer>, operation_id = "listGroupContainerAll", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/listGroupContainerAll", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupContainerAll {
     /// `groupId`: path parameter, required.
@@ -100,7 +100,10 @@ pub struct ListGroupContainerAll {
     DELETE,
     "/groups/{groupId}/containers/{containerId}",
     version = "2023-01-01",
-    operation_id = "deleteGroupContainer"
+    operation_id = "deleteGroupContainer",
+    tag = "Network Peering",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/deleteGroupContainer",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupContainer {
@@ -115,7 +118,7 @@ pub struct DeleteGroupContainer {
 /// Roles: Project Read Only.
 /// CLI: `atlas api networkPeering getGroupContainer`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/getGroupContainer>.
-#[atlas_endpoint(GET, "/groups/{groupId}/containers/{containerId}", version = "2023-01-01", response = CloudProviderContainer, operation_id = "getGroupContainer")]
+#[atlas_endpoint(GET, "/groups/{groupId}/containers/{containerId}", version = "2023-01-01", response = CloudProviderContainer, operation_id = "getGroupContainer", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/getGroupContainer", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupContainer {
     /// `groupId`: path parameter, required.
@@ -129,7 +132,7 @@ pub struct GetGroupContainer {
 /// Roles: Project Owner.
 /// CLI: `atlas api networkPeering updateGroupContainer`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/updateGroupContainer>.
-#[atlas_endpoint(PATCH, "/groups/{groupId}/containers/{containerId}", version = "2023-01-01", response = CloudProviderContainer, operation_id = "updateGroupContainer")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/containers/{containerId}", version = "2023-01-01", response = CloudProviderContainer, operation_id = "updateGroupContainer", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/updateGroupContainer", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupContainer {
     /// `groupId`: path parameter, required.
@@ -146,7 +149,7 @@ pub struct UpdateGroupContainer {
 /// Roles: Project Read Only.
 /// CLI: `atlas api networkPeering listGroupPeers`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/listGroupPeers>.
-#[atlas_endpoint(GET, "/groups/{groupId}/peers", version = "2023-01-01", response = atlas_runtime::Paginated<BaseNetworkPeeringConnectionSettings>, operation_id = "listGroupPeers", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/peers", version = "2023-01-01", response = atlas_runtime::Paginated<BaseNetworkPeeringConnectionSettings>, operation_id = "listGroupPeers", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/listGroupPeers", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupPeers {
     /// `groupId`: path parameter, required.
@@ -170,7 +173,7 @@ pub struct ListGroupPeers {
 /// Roles: Project Network Access Manager.
 /// CLI: `atlas api networkPeering createGroupPeer`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/createGroupPeer>.
-#[atlas_endpoint(POST, "/groups/{groupId}/peers", version = "2023-01-01", response = BaseNetworkPeeringConnectionSettings, operation_id = "createGroupPeer")]
+#[atlas_endpoint(POST, "/groups/{groupId}/peers", version = "2023-01-01", response = BaseNetworkPeeringConnectionSettings, operation_id = "createGroupPeer", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/createGroupPeer", roles("Project Network Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupPeer {
     /// `groupId`: path parameter, required.
@@ -185,7 +188,7 @@ pub struct CreateGroupPeer {
 /// Roles: Project Network Access Manager.
 /// CLI: `atlas api networkPeering deleteGroupPeer`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/deleteGroupPeer>.
-#[atlas_endpoint(DELETE, "/groups/{groupId}/peers/{peerId}", version = "2023-01-01", response = serde_json::Value, operation_id = "deleteGroupPeer")]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/peers/{peerId}", version = "2023-01-01", response = serde_json::Value, operation_id = "deleteGroupPeer", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/deleteGroupPeer", roles("Project Network Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupPeer {
     /// `groupId`: path parameter, required.
@@ -199,7 +202,7 @@ pub struct DeleteGroupPeer {
 /// Roles: Project Read Only.
 /// CLI: `atlas api networkPeering getGroupPeer`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/getGroupPeer>.
-#[atlas_endpoint(GET, "/groups/{groupId}/peers/{peerId}", version = "2023-01-01", response = BaseNetworkPeeringConnectionSettings, operation_id = "getGroupPeer")]
+#[atlas_endpoint(GET, "/groups/{groupId}/peers/{peerId}", version = "2023-01-01", response = BaseNetworkPeeringConnectionSettings, operation_id = "getGroupPeer", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/getGroupPeer", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupPeer {
     /// `groupId`: path parameter, required.
@@ -213,7 +216,7 @@ pub struct GetGroupPeer {
 /// Roles: Project Network Access Manager.
 /// CLI: `atlas api networkPeering updateGroupPeer`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/updateGroupPeer>.
-#[atlas_endpoint(PATCH, "/groups/{groupId}/peers/{peerId}", version = "2023-01-01", response = BaseNetworkPeeringConnectionSettings, operation_id = "updateGroupPeer")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/peers/{peerId}", version = "2023-01-01", response = BaseNetworkPeeringConnectionSettings, operation_id = "updateGroupPeer", tag = "Network Peering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/updateGroupPeer", roles("Project Network Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupPeer {
     /// `groupId`: path parameter, required.
@@ -233,7 +236,7 @@ pub struct UpdateGroupPeer {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/verifyGroupPrivateIpMode>.
 #[doc(alias = "verifyPrivateIpMode")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(GET, "/groups/{groupId}/privateIpMode", version = "2023-01-01", response = PrivateIPModeView, operation_id = "verifyGroupPrivateIpMode")]
+#[atlas_endpoint(GET, "/groups/{groupId}/privateIpMode", version = "2023-01-01", response = PrivateIPModeView, operation_id = "verifyGroupPrivateIpMode", tag = "Network Peering", short_id = "verifyPrivateIpMode", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/verifyGroupPrivateIpMode", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct VerifyGroupPrivateIpMode {
     /// `groupId`: path parameter, required.
@@ -248,7 +251,7 @@ pub struct VerifyGroupPrivateIpMode {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/disableGroupPrivateIpModePeering>.
 #[doc(alias = "disablePeering")]
 #[deprecated(note = "deprecated in the Atlas spec")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/privateIpMode", version = "2023-01-01", response = PrivateIPModeView, operation_id = "disableGroupPrivateIpModePeering")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/privateIpMode", version = "2023-01-01", response = PrivateIPModeView, operation_id = "disableGroupPrivateIpModePeering", tag = "Network Peering", short_id = "disablePeering", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/disableGroupPrivateIpModePeering", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct DisableGroupPrivateIpModePeering {
     /// `groupId`: path parameter, required.

@@ -30,7 +30,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api onlineArchive listOnlineArchives`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/listGroupClusterOnlineArchives>.
 #[doc(alias = "listOnlineArchives")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/onlineArchives", version = "2023-01-01", response = atlas_runtime::Paginated<BackupOnlineArchive>, operation_id = "listGroupClusterOnlineArchives", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/onlineArchives", version = "2023-01-01", response = atlas_runtime::Paginated<BackupOnlineArchive>, operation_id = "listGroupClusterOnlineArchives", tag = "Online Archive", short_id = "listOnlineArchives", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/listGroupClusterOnlineArchives", roles("Project Read Only"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterOnlineArchives {
     /// `groupId`: path parameter, required.
@@ -54,7 +54,7 @@ pub struct ListGroupClusterOnlineArchives {
 /// CLI: `atlas api onlineArchive createOnlineArchive`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/createGroupClusterOnlineArchive>.
 #[doc(alias = "createOnlineArchive")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/onlineArchives", version = "2023-01-01", response = BackupOnlineArchive, operation_id = "createGroupClusterOnlineArchive", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/onlineArchives", version = "2023-01-01", response = BackupOnlineArchive, operation_id = "createGroupClusterOnlineArchive", tag = "Online Archive", short_id = "createOnlineArchive", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/createGroupClusterOnlineArchive", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterOnlineArchive {
     /// `groupId`: path parameter, required.
@@ -94,6 +94,15 @@ pub struct CreateGroupClusterOnlineArchive {
     "/groups/{groupId}/clusters/{clusterName}/onlineArchives/queryLogs.gz",
     version = "2023-01-01",
     operation_id = "downloadGroupClusterOnlineArchiveQueryLogs",
+    tag = "Online Archive",
+    short_id = "downloadQueryLogs",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/downloadGroupClusterOnlineArchiveQueryLogs",
+    roles(
+        "Project Data Access Admin",
+        "Project Data Access Read Only",
+        "Project Data Access Read Write",
+        "Project Stream Processing Owner"
+    ),
     format = "gzip",
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
@@ -125,6 +134,10 @@ pub struct DownloadGroupClusterOnlineArchiveQueryLogs {
     "/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}",
     version = "2023-01-01",
     operation_id = "deleteGroupClusterOnlineArchive",
+    tag = "Online Archive",
+    short_id = "deleteOnlineArchive",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/deleteGroupClusterOnlineArchive",
+    roles("Project Data Access Admin"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -143,7 +156,7 @@ pub struct DeleteGroupClusterOnlineArchive {
 /// CLI: `atlas api onlineArchive getOnlineArchive`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/getGroupClusterOnlineArchive>.
 #[doc(alias = "getOnlineArchive")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}", version = "2023-01-01", response = BackupOnlineArchive, operation_id = "getGroupClusterOnlineArchive", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}", version = "2023-01-01", response = BackupOnlineArchive, operation_id = "getGroupClusterOnlineArchive", tag = "Online Archive", short_id = "getOnlineArchive", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/getGroupClusterOnlineArchive", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterOnlineArchive {
     /// `groupId`: path parameter, required.
@@ -160,7 +173,7 @@ pub struct GetGroupClusterOnlineArchive {
 /// CLI: `atlas api onlineArchive updateOnlineArchive`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/updateGroupClusterOnlineArchive>.
 #[doc(alias = "updateOnlineArchive")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}", version = "2023-01-01", response = BackupOnlineArchive, operation_id = "updateGroupClusterOnlineArchive", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}", version = "2023-01-01", response = BackupOnlineArchive, operation_id = "updateGroupClusterOnlineArchive", tag = "Online Archive", short_id = "updateOnlineArchive", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/updateGroupClusterOnlineArchive", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterOnlineArchive {
     /// `groupId`: path parameter, required.

@@ -45,7 +45,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 ///
 /// CLI: `atlas api organizations listOrgs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrgs>.
-#[atlas_endpoint(GET, "/orgs", version = "2023-01-01", response = atlas_runtime::Paginated<AtlasOrganization>, operation_id = "listOrgs", paginated)]
+#[atlas_endpoint(GET, "/orgs", version = "2023-01-01", response = atlas_runtime::Paginated<AtlasOrganization>, operation_id = "listOrgs", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrgs", paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgs {
     /// `includeCount`: query parameter, optional.
@@ -66,7 +66,7 @@ pub struct ListOrgs {
 ///
 /// CLI: `atlas api organizations createOrg`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/createOrg>.
-#[atlas_endpoint(POST, "/orgs", version = "2023-01-01", response = CreateOrganizationResponse, operation_id = "createOrg")]
+#[atlas_endpoint(POST, "/orgs", version = "2023-01-01", response = CreateOrganizationResponse, operation_id = "createOrg", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/createOrg")]
 #[derive(Debug, Clone)]
 pub struct CreateOrg {
     /// `apiKey`: body member, optional.
@@ -95,7 +95,10 @@ pub struct CreateOrg {
     DELETE,
     "/orgs/{orgId}",
     version = "2023-01-01",
-    operation_id = "deleteOrg"
+    operation_id = "deleteOrg",
+    tag = "Organizations",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/deleteOrg",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteOrg {
@@ -108,7 +111,7 @@ pub struct DeleteOrg {
 /// Roles: Organization Member.
 /// CLI: `atlas api organizations getOrg`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrg>.
-#[atlas_endpoint(GET, "/orgs/{orgId}", version = "2023-01-01", response = AtlasOrganization, operation_id = "getOrg")]
+#[atlas_endpoint(GET, "/orgs/{orgId}", version = "2023-01-01", response = AtlasOrganization, operation_id = "getOrg", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrg", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrg {
     /// `orgId`: path parameter, required.
@@ -120,7 +123,7 @@ pub struct GetOrg {
 /// Roles: Organization Owner.
 /// CLI: `atlas api organizations updateOrg`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrg>.
-#[atlas_endpoint(PATCH, "/orgs/{orgId}", version = "2023-01-01", response = AtlasOrganization, operation_id = "updateOrg")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}", version = "2023-01-01", response = AtlasOrganization, operation_id = "updateOrg", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrg", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrg {
     /// `orgId`: path parameter, required.
@@ -137,7 +140,7 @@ pub struct UpdateOrg {
 /// Roles: Organization Member.
 /// CLI: `atlas api organizations getOrgDelegationSettings`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgDelegationSettings>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/delegationSettings", version = "2025-03-12", response = OrgDelegationSettingsResponse, operation_id = "getOrgDelegationSettings")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/delegationSettings", version = "2025-03-12", response = OrgDelegationSettingsResponse, operation_id = "getOrgDelegationSettings", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgDelegationSettings", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgDelegationSettings {
     /// `orgId`: path parameter, required.
@@ -149,7 +152,7 @@ pub struct GetOrgDelegationSettings {
 /// Roles: Organization Owner.
 /// CLI: `atlas api organizations updateOrgDelegationSettings`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgDelegationSettings>.
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/delegationSettings", version = "2025-03-12", response = OrgDelegationSettingsResponse, operation_id = "updateOrgDelegationSettings")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/delegationSettings", version = "2025-03-12", response = OrgDelegationSettingsResponse, operation_id = "updateOrgDelegationSettings", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgDelegationSettings", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgDelegationSettings {
     /// `orgId`: path parameter, required.
@@ -172,7 +175,7 @@ pub struct UpdateOrgDelegationSettings {
 /// Roles: Organization Member.
 /// CLI: `atlas api organizations getOrgGroups`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgGroups>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/groups", version = "2023-01-01", response = atlas_runtime::Paginated<Group>, operation_id = "getOrgGroups", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/groups", version = "2023-01-01", response = atlas_runtime::Paginated<Group>, operation_id = "getOrgGroups", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgGroups", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct GetOrgGroups {
     /// `includeCount`: query parameter, optional.
@@ -199,7 +202,7 @@ pub struct GetOrgGroups {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrgInvites>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/invites", version = "2023-01-01", response = Vec<OrganizationInvitation>, operation_id = "listOrgInvites")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/invites", version = "2023-01-01", response = Vec<OrganizationInvitation>, operation_id = "listOrgInvites", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrgInvites", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct ListOrgInvites {
     /// `orgId`: path parameter, required.
@@ -217,7 +220,7 @@ pub struct ListOrgInvites {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgInvites>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/invites", version = "2023-01-01", response = OrganizationInvitation, operation_id = "updateOrgInvites")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/invites", version = "2023-01-01", response = OrganizationInvitation, operation_id = "updateOrgInvites", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgInvites", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgInvites {
     /// `orgId`: path parameter, required.
@@ -240,7 +243,7 @@ pub struct UpdateOrgInvites {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/createOrgInvite>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/invites", version = "2023-01-01", response = OrganizationInvitation, operation_id = "createOrgInvite")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/invites", version = "2023-01-01", response = OrganizationInvitation, operation_id = "createOrgInvite", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/createOrgInvite", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgInvite {
     /// `orgId`: path parameter, required.
@@ -267,7 +270,11 @@ pub struct CreateOrgInvite {
     DELETE,
     "/orgs/{orgId}/invites/{invitationId}",
     version = "2023-01-01",
-    operation_id = "deleteOrgInvite"
+    operation_id = "deleteOrgInvite",
+    tag = "Organizations",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/deleteOrgInvite",
+    sunset = "2027-07-01",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteOrgInvite {
@@ -285,7 +292,7 @@ pub struct DeleteOrgInvite {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgInvite>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/invites/{invitationId}", version = "2023-01-01", response = OrganizationInvitation, operation_id = "getOrgInvite")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/invites/{invitationId}", version = "2023-01-01", response = OrganizationInvitation, operation_id = "getOrgInvite", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgInvite", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgInvite {
     /// `orgId`: path parameter, required.
@@ -302,7 +309,7 @@ pub struct GetOrgInvite {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgInviteById>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/invites/{invitationId}", version = "2023-01-01", response = OrganizationInvitation, operation_id = "updateOrgInviteById")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/invites/{invitationId}", version = "2023-01-01", response = OrganizationInvitation, operation_id = "updateOrgInviteById", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgInviteById", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgInviteById {
     /// `orgId`: path parameter, required.
@@ -324,7 +331,7 @@ pub struct UpdateOrgInviteById {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgMaintenanceSettings>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/maintenanceSettings", version = "preview", response = OrganizationMaintenanceSettingsResponse, operation_id = "getOrgMaintenanceSettings")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/maintenanceSettings", version = "preview", response = OrganizationMaintenanceSettingsResponse, operation_id = "getOrgMaintenanceSettings", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgMaintenanceSettings", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgMaintenanceSettings {
     /// `orgId`: path parameter, required.
@@ -338,7 +345,7 @@ pub struct GetOrgMaintenanceSettings {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgMaintenanceSettings>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/maintenanceSettings", version = "preview", response = OrganizationMaintenanceSettingsResponse, operation_id = "updateOrgMaintenanceSettings")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/maintenanceSettings", version = "preview", response = OrganizationMaintenanceSettingsResponse, operation_id = "updateOrgMaintenanceSettings", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgMaintenanceSettings", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgMaintenanceSettings {
     /// `orgId`: path parameter, required.
@@ -355,7 +362,7 @@ pub struct UpdateOrgMaintenanceSettings {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/resetOrgMaintenanceSettings>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/maintenanceSettings:reset", version = "preview", response = OrganizationMaintenanceSettingsResponse, operation_id = "resetOrgMaintenanceSettings")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/maintenanceSettings:reset", version = "preview", response = OrganizationMaintenanceSettingsResponse, operation_id = "resetOrgMaintenanceSettings", tag = "Organizations", short_id = "resetOrgMaintenanceSettings", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/resetOrgMaintenanceSettings", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct ResetOrgMaintenanceSettings {
     /// `orgId`: path parameter, required.
@@ -367,7 +374,7 @@ pub struct ResetOrgMaintenanceSettings {
 /// Roles: Organization Member.
 /// CLI: `atlas api organizations getOrgSettings`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgSettings>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/settings", version = "2023-01-01", response = OrganizationSettings, operation_id = "getOrgSettings")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/settings", version = "2023-01-01", response = OrganizationSettings, operation_id = "getOrgSettings", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgSettings", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgSettings {
     /// `orgId`: path parameter, required.
@@ -379,7 +386,7 @@ pub struct GetOrgSettings {
 /// Roles: Organization Owner.
 /// CLI: `atlas api organizations updateOrgSettings`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgSettings>.
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/settings", version = "2023-01-01", response = OrganizationSettings, operation_id = "updateOrgSettings")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/settings", version = "2023-01-01", response = OrganizationSettings, operation_id = "updateOrgSettings", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgSettings", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgSettings {
     /// `orgId`: path parameter, required.
@@ -414,7 +421,7 @@ pub struct UpdateOrgSettings {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgUserRoles>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PUT, "/orgs/{orgId}/users/{userId}/roles", version = "2023-01-01", response = UpdateOrgRolesForUser, operation_id = "updateOrgUserRoles")]
+#[atlas_endpoint(PUT, "/orgs/{orgId}/users/{userId}/roles", version = "2023-01-01", response = UpdateOrgRolesForUser, operation_id = "updateOrgUserRoles", tag = "Organizations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgUserRoles", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgUserRoles {
     /// `orgId`: path parameter, required.

@@ -34,7 +34,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/listGroupClusterOverloadSimulations>.
 #[doc(alias = "listClusterOverloadSimulations")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/overloadSimulations", version = "preview", response = atlas_runtime::Paginated<OverloadProtectionSimulationResponse>, operation_id = "listGroupClusterOverloadSimulations", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/overloadSimulations", version = "preview", response = atlas_runtime::Paginated<OverloadProtectionSimulationResponse>, operation_id = "listGroupClusterOverloadSimulations", tag = "Overload Protection Simulation", short_id = "listClusterOverloadSimulations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/listGroupClusterOverloadSimulations", roles("Project Read Only"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterOverloadSimulations {
     /// `itemsPerPage`: query parameter, optional.
@@ -57,7 +57,7 @@ pub struct ListGroupClusterOverloadSimulations {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/createGroupClusterOverloadSimulation>.
 #[doc(alias = "createClusterOverloadSimulation")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/overloadSimulations", version = "preview", response = OverloadProtectionSimulationResponse, operation_id = "createGroupClusterOverloadSimulation", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}/overloadSimulations", version = "preview", response = OverloadProtectionSimulationResponse, operation_id = "createGroupClusterOverloadSimulation", tag = "Overload Protection Simulation", short_id = "createClusterOverloadSimulation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/createGroupClusterOverloadSimulation", roles("Project Cluster Manager"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupClusterOverloadSimulation {
     /// `groupId`: path parameter, required.
@@ -81,6 +81,10 @@ pub struct CreateGroupClusterOverloadSimulation {
     "/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
     version = "preview",
     operation_id = "deleteGroupClusterOverloadSimulation",
+    tag = "Overload Protection Simulation",
+    short_id = "deleteClusterOverloadSimulation",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/deleteGroupClusterOverloadSimulation",
+    roles("Project Cluster Manager"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]
@@ -101,7 +105,7 @@ pub struct DeleteGroupClusterOverloadSimulation {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/getGroupClusterOverloadSimulation>.
 #[doc(alias = "getClusterOverloadSimulation")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}", version = "preview", response = OverloadProtectionSimulationResponse, operation_id = "getGroupClusterOverloadSimulation", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}", version = "preview", response = OverloadProtectionSimulationResponse, operation_id = "getGroupClusterOverloadSimulation", tag = "Overload Protection Simulation", short_id = "getClusterOverloadSimulation", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/getGroupClusterOverloadSimulation", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterOverloadSimulation {
     /// `groupId`: path parameter, required.

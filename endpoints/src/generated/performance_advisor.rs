@@ -37,7 +37,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api performanceAdvisor listDropIndexSuggestions`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupClusterPerformanceAdvisorDropIndexSuggestions>.
 #[doc(alias = "listDropIndexSuggestions")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/dropIndexSuggestions", version = "2024-08-05", response = EnvelopedDropIndexSuggestionsResponse, operation_id = "listGroupClusterPerformanceAdvisorDropIndexSuggestions", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/dropIndexSuggestions", version = "2024-08-05", response = EnvelopedDropIndexSuggestionsResponse, operation_id = "listGroupClusterPerformanceAdvisorDropIndexSuggestions", tag = "Performance Advisor", short_id = "listDropIndexSuggestions", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupClusterPerformanceAdvisorDropIndexSuggestions", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterPerformanceAdvisorDropIndexSuggestions {
     /// `groupId`: path parameter, required.
@@ -52,7 +52,7 @@ pub struct ListGroupClusterPerformanceAdvisorDropIndexSuggestions {
 /// CLI: `atlas api performanceAdvisor listSchemaAdvice`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupClusterPerformanceAdvisorSchemaAdvice>.
 #[doc(alias = "listSchemaAdvice")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice", version = "2024-08-05", response = EnvelopedSchemaAdvisorResponse, operation_id = "listGroupClusterPerformanceAdvisorSchemaAdvice", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice", version = "2024-08-05", response = EnvelopedSchemaAdvisorResponse, operation_id = "listGroupClusterPerformanceAdvisorSchemaAdvice", tag = "Performance Advisor", short_id = "listSchemaAdvice", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupClusterPerformanceAdvisorSchemaAdvice", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterPerformanceAdvisorSchemaAdvice {
     /// `groupId`: path parameter, required.
@@ -67,7 +67,7 @@ pub struct ListGroupClusterPerformanceAdvisorSchemaAdvice {
 /// CLI: `atlas api performanceAdvisor listClusterSuggestedIndexes`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupClusterPerformanceAdvisorSuggestedIndexes>.
 #[doc(alias = "listClusterSuggestedIndexes")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes", version = "2024-08-05", response = EnvelopedPerformanceAdvisorResponse, operation_id = "listGroupClusterPerformanceAdvisorSuggestedIndexes", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes", version = "2024-08-05", response = EnvelopedPerformanceAdvisorResponse, operation_id = "listGroupClusterPerformanceAdvisorSuggestedIndexes", tag = "Performance Advisor", short_id = "listClusterSuggestedIndexes", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupClusterPerformanceAdvisorSuggestedIndexes", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterPerformanceAdvisorSuggestedIndexes {
     /// `groupId`: path parameter, required.
@@ -98,7 +98,7 @@ pub struct ListGroupClusterPerformanceAdvisorSuggestedIndexes {
 /// CLI: `atlas api performanceAdvisor getManagedSlowMs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/getGroupManagedSlowMs>.
 #[doc(alias = "getManagedSlowMs")]
-#[atlas_endpoint(GET, "/groups/{groupId}/managedSlowMs", version = "2023-01-01", response = bool, operation_id = "getGroupManagedSlowMs")]
+#[atlas_endpoint(GET, "/groups/{groupId}/managedSlowMs", version = "2023-01-01", response = bool, operation_id = "getGroupManagedSlowMs", tag = "Performance Advisor", short_id = "getManagedSlowMs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/getGroupManagedSlowMs", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupManagedSlowMs {
     /// `groupId`: path parameter, required.
@@ -115,7 +115,11 @@ pub struct GetGroupManagedSlowMs {
     DELETE,
     "/groups/{groupId}/managedSlowMs/disable",
     version = "2023-01-01",
-    operation_id = "disableGroupManagedSlowMs"
+    operation_id = "disableGroupManagedSlowMs",
+    tag = "Performance Advisor",
+    short_id = "disableManagedSlowMs",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/disableGroupManagedSlowMs",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DisableGroupManagedSlowMs {
@@ -133,7 +137,11 @@ pub struct DisableGroupManagedSlowMs {
     POST,
     "/groups/{groupId}/managedSlowMs/enable",
     version = "2023-01-01",
-    operation_id = "enableGroupManagedSlowMs"
+    operation_id = "enableGroupManagedSlowMs",
+    tag = "Performance Advisor",
+    short_id = "enableManagedSlowMs",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/enableGroupManagedSlowMs",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct EnableGroupManagedSlowMs {
@@ -147,7 +155,7 @@ pub struct EnableGroupManagedSlowMs {
 /// CLI: `atlas api performanceAdvisor listPerformanceAdvisorNamespaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupProcessPerformanceAdvisorNamespaces>.
 #[doc(alias = "listPerformanceAdvisorNamespaces")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces", version = "2023-01-01", response = Namespaces, operation_id = "listGroupProcessPerformanceAdvisorNamespaces", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces", version = "2023-01-01", response = Namespaces, operation_id = "listGroupProcessPerformanceAdvisorNamespaces", tag = "Performance Advisor", short_id = "listPerformanceAdvisorNamespaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupProcessPerformanceAdvisorNamespaces", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupProcessPerformanceAdvisorNamespaces {
     /// `groupId`: path parameter, required.
@@ -168,7 +176,7 @@ pub struct ListGroupProcessPerformanceAdvisorNamespaces {
 /// CLI: `atlas api performanceAdvisor listSlowQueryLogs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupProcessPerformanceAdvisorSlowQueryLogs>.
 #[doc(alias = "listSlowQueryLogs")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs", version = "2023-01-01", response = PerformanceAdvisorSlowQueryList, operation_id = "listGroupProcessPerformanceAdvisorSlowQueryLogs", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs", version = "2023-01-01", response = PerformanceAdvisorSlowQueryList, operation_id = "listGroupProcessPerformanceAdvisorSlowQueryLogs", tag = "Performance Advisor", short_id = "listSlowQueryLogs", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupProcessPerformanceAdvisorSlowQueryLogs", roles("Project Data Access Admin", "Project Data Access Read Only", "Project Data Access Read Write", "Project Observability Viewer", "Project Stream Processing Owner"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupProcessPerformanceAdvisorSlowQueryLogs {
     /// `groupId`: path parameter, required.
@@ -204,7 +212,7 @@ pub struct ListGroupProcessPerformanceAdvisorSlowQueryLogs {
 /// CLI: `atlas api performanceAdvisor listSuggestedIndexes`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupProcessPerformanceAdvisorSuggestedIndexes>.
 #[doc(alias = "listSuggestedIndexes")]
-#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes", version = "2023-01-01", response = PerformanceAdvisorResponse, operation_id = "listGroupProcessPerformanceAdvisorSuggestedIndexes", pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes", version = "2023-01-01", response = PerformanceAdvisorResponse, operation_id = "listGroupProcessPerformanceAdvisorSuggestedIndexes", tag = "Performance Advisor", short_id = "listSuggestedIndexes", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/listGroupProcessPerformanceAdvisorSuggestedIndexes", roles("Project Read Only"), pattern(processId = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupProcessPerformanceAdvisorSuggestedIndexes {
     /// `groupId`: path parameter, required.

@@ -34,7 +34,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api privateEndpointServices createPrivateEndpointService`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/createGroupPrivateEndpointEndpointService>.
 #[doc(alias = "createPrivateEndpointService")]
-#[atlas_endpoint(POST, "/groups/{groupId}/privateEndpoint/endpointService", version = "2023-01-01", response = EndpointService, operation_id = "createGroupPrivateEndpointEndpointService")]
+#[atlas_endpoint(POST, "/groups/{groupId}/privateEndpoint/endpointService", version = "2023-01-01", response = EndpointService, operation_id = "createGroupPrivateEndpointEndpointService", tag = "Private Endpoint Services", short_id = "createPrivateEndpointService", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/createGroupPrivateEndpointEndpointService", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupPrivateEndpointEndpointService {
     /// `groupId`: path parameter, required.
@@ -56,7 +56,7 @@ pub struct CreateGroupPrivateEndpointEndpointService {
 /// CLI: `atlas api privateEndpointServices updatePrivateEndpointService`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/updateGroupPrivateEndpointEndpointService>.
 #[doc(alias = "updatePrivateEndpointService")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}", version = "2023-01-01", response = EndpointService, operation_id = "updateGroupPrivateEndpointEndpointService")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}", version = "2023-01-01", response = EndpointService, operation_id = "updateGroupPrivateEndpointEndpointService", tag = "Private Endpoint Services", short_id = "updatePrivateEndpointService", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/updateGroupPrivateEndpointEndpointService", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupPrivateEndpointEndpointService {
     /// `groupId`: path parameter, required.
@@ -76,7 +76,7 @@ pub struct UpdateGroupPrivateEndpointEndpointService {
 /// CLI: `atlas api privateEndpointServices getRegionalEndpointMode`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/getGroupPrivateEndpointRegionalMode>.
 #[doc(alias = "getRegionalEndpointMode")]
-#[atlas_endpoint(GET, "/groups/{groupId}/privateEndpoint/regionalMode", version = "2023-01-01", response = ProjectSettingItemView, operation_id = "getGroupPrivateEndpointRegionalMode")]
+#[atlas_endpoint(GET, "/groups/{groupId}/privateEndpoint/regionalMode", version = "2023-01-01", response = ProjectSettingItemView, operation_id = "getGroupPrivateEndpointRegionalMode", tag = "Private Endpoint Services", short_id = "getRegionalEndpointMode", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/getGroupPrivateEndpointRegionalMode", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupPrivateEndpointRegionalMode {
     /// `groupId`: path parameter, required.
@@ -89,7 +89,7 @@ pub struct GetGroupPrivateEndpointRegionalMode {
 /// CLI: `atlas api privateEndpointServices toggleRegionalEndpointMode`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/toggleGroupPrivateEndpointRegionalMode>.
 #[doc(alias = "toggleRegionalEndpointMode")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/privateEndpoint/regionalMode", version = "2023-01-01", response = ProjectSettingItemView, operation_id = "toggleGroupPrivateEndpointRegionalMode")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/privateEndpoint/regionalMode", version = "2023-01-01", response = ProjectSettingItemView, operation_id = "toggleGroupPrivateEndpointRegionalMode", tag = "Private Endpoint Services", short_id = "toggleRegionalEndpointMode", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/toggleGroupPrivateEndpointRegionalMode", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct ToggleGroupPrivateEndpointRegionalMode {
     /// `groupId`: path parameter, required.
@@ -104,7 +104,7 @@ pub struct ToggleGroupPrivateEndpointRegionalMode {
 /// CLI: `atlas api privateEndpointServices listPrivateEndpointService`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/listGroupPrivateEndpointEndpointService>.
 #[doc(alias = "listPrivateEndpointService")]
-#[atlas_endpoint(GET, "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService", version = "2023-01-01", response = Vec<EndpointService>, operation_id = "listGroupPrivateEndpointEndpointService")]
+#[atlas_endpoint(GET, "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService", version = "2023-01-01", response = Vec<EndpointService>, operation_id = "listGroupPrivateEndpointEndpointService", tag = "Private Endpoint Services", short_id = "listPrivateEndpointService", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/listGroupPrivateEndpointEndpointService", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupPrivateEndpointEndpointService {
     /// `groupId`: path parameter, required.
@@ -123,7 +123,11 @@ pub struct ListGroupPrivateEndpointEndpointService {
     DELETE,
     "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
     version = "2023-01-01",
-    operation_id = "deleteGroupPrivateEndpointEndpointService"
+    operation_id = "deleteGroupPrivateEndpointEndpointService",
+    tag = "Private Endpoint Services",
+    short_id = "deletePrivateEndpointService",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/deleteGroupPrivateEndpointEndpointService",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupPrivateEndpointEndpointService {
@@ -141,7 +145,7 @@ pub struct DeleteGroupPrivateEndpointEndpointService {
 /// CLI: `atlas api privateEndpointServices getPrivateEndpointService`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/getGroupPrivateEndpointEndpointService>.
 #[doc(alias = "getPrivateEndpointService")]
-#[atlas_endpoint(GET, "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}", version = "2023-01-01", response = EndpointService, operation_id = "getGroupPrivateEndpointEndpointService")]
+#[atlas_endpoint(GET, "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}", version = "2023-01-01", response = EndpointService, operation_id = "getGroupPrivateEndpointEndpointService", tag = "Private Endpoint Services", short_id = "getPrivateEndpointService", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/getGroupPrivateEndpointEndpointService", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupPrivateEndpointEndpointService {
     /// `groupId`: path parameter, required.
@@ -158,7 +162,7 @@ pub struct GetGroupPrivateEndpointEndpointService {
 /// CLI: `atlas api privateEndpointServices createPrivateEndpoint`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/createGroupPrivateEndpointEndpointServiceEndpoint>.
 #[doc(alias = "createPrivateEndpoint")]
-#[atlas_endpoint(POST, "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint", version = "2023-01-01", response = PrivateLinkEndpoint, operation_id = "createGroupPrivateEndpointEndpointServiceEndpoint")]
+#[atlas_endpoint(POST, "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint", version = "2023-01-01", response = PrivateLinkEndpoint, operation_id = "createGroupPrivateEndpointEndpointServiceEndpoint", tag = "Private Endpoint Services", short_id = "createPrivateEndpoint", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/createGroupPrivateEndpointEndpointServiceEndpoint", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupPrivateEndpointEndpointServiceEndpoint {
     /// `groupId`: path parameter, required.
@@ -183,6 +187,10 @@ pub struct CreateGroupPrivateEndpointEndpointServiceEndpoint {
     "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
     version = "2023-01-01",
     operation_id = "deleteGroupPrivateEndpointEndpointServiceEndpoint",
+    tag = "Private Endpoint Services",
+    short_id = "deletePrivateEndpoint",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/deleteGroupPrivateEndpointEndpointServiceEndpoint",
+    roles("Project Owner"),
     pattern(
         endpointId = r"^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)"
     )
@@ -206,7 +214,7 @@ pub struct DeleteGroupPrivateEndpointEndpointServiceEndpoint {
 /// CLI: `atlas api privateEndpointServices getPrivateEndpoint`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/getGroupPrivateEndpointEndpointServiceEndpoint>.
 #[doc(alias = "getPrivateEndpoint")]
-#[atlas_endpoint(GET, "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}", version = "2023-01-01", response = PrivateLinkEndpoint, operation_id = "getGroupPrivateEndpointEndpointServiceEndpoint", pattern(endpointId = r"^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}", version = "2023-01-01", response = PrivateLinkEndpoint, operation_id = "getGroupPrivateEndpointEndpointServiceEndpoint", tag = "Private Endpoint Services", short_id = "getPrivateEndpoint", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Private-Endpoint-Services/operation/getGroupPrivateEndpointEndpointServiceEndpoint", roles("Project Read Only"), pattern(endpointId = r"^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupPrivateEndpointEndpointServiceEndpoint {
     /// `groupId`: path parameter, required.

@@ -37,7 +37,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Project Read Only.
 /// CLI: `atlas api programmaticApiKeys listGroupApiKeys`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listGroupApiKeys>.
-#[atlas_endpoint(GET, "/groups/{groupId}/apiKeys", version = "2023-01-01", response = atlas_runtime::Paginated<ApiKeyUserDetails>, operation_id = "listGroupApiKeys", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/apiKeys", version = "2023-01-01", response = atlas_runtime::Paginated<ApiKeyUserDetails>, operation_id = "listGroupApiKeys", tag = "Programmatic API Keys", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listGroupApiKeys", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupApiKeys {
     /// `groupId`: path parameter, required.
@@ -58,7 +58,7 @@ pub struct ListGroupApiKeys {
 /// Roles: Project Access Manager.
 /// CLI: `atlas api programmaticApiKeys createGroupApiKey`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/createGroupApiKey>.
-#[atlas_endpoint(POST, "/groups/{groupId}/apiKeys", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "createGroupApiKey")]
+#[atlas_endpoint(POST, "/groups/{groupId}/apiKeys", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "createGroupApiKey", tag = "Programmatic API Keys", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/createGroupApiKey", roles("Project Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupApiKey {
     /// `groupId`: path parameter, required.
@@ -80,7 +80,10 @@ pub struct CreateGroupApiKey {
     DELETE,
     "/groups/{groupId}/apiKeys/{apiUserId}",
     version = "2023-01-01",
-    operation_id = "removeGroupApiKey"
+    operation_id = "removeGroupApiKey",
+    tag = "Programmatic API Keys",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/removeGroupApiKey",
+    roles("Project Access Manager")
 )]
 #[derive(Debug, Clone)]
 pub struct RemoveGroupApiKey {
@@ -96,7 +99,7 @@ pub struct RemoveGroupApiKey {
 /// CLI: `atlas api programmaticApiKeys updateApiKeyRoles`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/updateGroupApiKeyRoles>.
 #[doc(alias = "updateApiKeyRoles")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/apiKeys/{apiUserId}", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "updateGroupApiKeyRoles")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/apiKeys/{apiUserId}", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "updateGroupApiKeyRoles", tag = "Programmatic API Keys", short_id = "updateApiKeyRoles", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/updateGroupApiKeyRoles", roles("Project Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupApiKeyRoles {
     /// `groupId`: path parameter, required.
@@ -128,7 +131,10 @@ pub struct UpdateGroupApiKeyRoles {
     POST,
     "/groups/{groupId}/apiKeys/{apiUserId}",
     version = "2023-01-01",
-    operation_id = "addGroupApiKey"
+    operation_id = "addGroupApiKey",
+    tag = "Programmatic API Keys",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/addGroupApiKey",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct AddGroupApiKey {
@@ -146,7 +152,7 @@ pub struct AddGroupApiKey {
 /// Roles: Organization Member.
 /// CLI: `atlas api programmaticApiKeys listOrgApiKeys`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeys>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/apiKeys", version = "2023-01-01", response = atlas_runtime::Paginated<ApiKeyUserDetails>, operation_id = "listOrgApiKeys", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/apiKeys", version = "2023-01-01", response = atlas_runtime::Paginated<ApiKeyUserDetails>, operation_id = "listOrgApiKeys", tag = "Programmatic API Keys", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeys", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgApiKeys {
     /// `includeCount`: query parameter, optional.
@@ -167,7 +173,7 @@ pub struct ListOrgApiKeys {
 /// Roles: Organization Owner.
 /// CLI: `atlas api programmaticApiKeys createOrgApiKey`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/createOrgApiKey>.
-#[atlas_endpoint(POST, "/orgs/{orgId}/apiKeys", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "createOrgApiKey")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/apiKeys", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "createOrgApiKey", tag = "Programmatic API Keys", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/createOrgApiKey", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgApiKey {
     /// `orgId`: path parameter, required.
@@ -189,7 +195,10 @@ pub struct CreateOrgApiKey {
     DELETE,
     "/orgs/{orgId}/apiKeys/{apiUserId}",
     version = "2023-01-01",
-    operation_id = "deleteOrgApiKey"
+    operation_id = "deleteOrgApiKey",
+    tag = "Programmatic API Keys",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/deleteOrgApiKey",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteOrgApiKey {
@@ -204,7 +213,7 @@ pub struct DeleteOrgApiKey {
 /// Roles: Organization Member.
 /// CLI: `atlas api programmaticApiKeys getOrgApiKey`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/getOrgApiKey>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/apiKeys/{apiUserId}", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "getOrgApiKey")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/apiKeys/{apiUserId}", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "getOrgApiKey", tag = "Programmatic API Keys", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/getOrgApiKey", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgApiKey {
     /// `orgId`: path parameter, required.
@@ -218,7 +227,7 @@ pub struct GetOrgApiKey {
 /// Roles: Organization Owner.
 /// CLI: `atlas api programmaticApiKeys updateOrgApiKey`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/updateOrgApiKey>.
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/apiKeys/{apiUserId}", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "updateOrgApiKey")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/apiKeys/{apiUserId}", version = "2023-01-01", response = ApiKeyUserDetails, operation_id = "updateOrgApiKey", tag = "Programmatic API Keys", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/updateOrgApiKey", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgApiKey {
     /// `orgId`: path parameter, required.
@@ -238,7 +247,7 @@ pub struct UpdateOrgApiKey {
 /// CLI: `atlas api programmaticApiKeys listOrgAccessEntries`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeyAccessListEntries>.
 #[doc(alias = "listOrgAccessEntries")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/apiKeys/{apiUserId}/accessList", version = "2023-01-01", response = atlas_runtime::Paginated<UserAccessListResponse>, operation_id = "listOrgApiKeyAccessListEntries", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/apiKeys/{apiUserId}/accessList", version = "2023-01-01", response = atlas_runtime::Paginated<UserAccessListResponse>, operation_id = "listOrgApiKeyAccessListEntries", tag = "Programmatic API Keys", short_id = "listOrgAccessEntries", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeyAccessListEntries", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgApiKeyAccessListEntries {
     /// `includeCount`: query parameter, optional.
@@ -261,7 +270,7 @@ pub struct ListOrgApiKeyAccessListEntries {
 /// CLI: `atlas api programmaticApiKeys createOrgAccessEntry`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/createOrgApiKeyAccessListEntry>.
 #[doc(alias = "createOrgAccessEntry")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/apiKeys/{apiUserId}/accessList", version = "2023-01-01", response = PaginatedApiUserAccessListResponseView, operation_id = "createOrgApiKeyAccessListEntry")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/apiKeys/{apiUserId}/accessList", version = "2023-01-01", response = PaginatedApiUserAccessListResponseView, operation_id = "createOrgApiKeyAccessListEntry", tag = "Programmatic API Keys", short_id = "createOrgAccessEntry", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/createOrgApiKeyAccessListEntry")]
 #[derive(Debug, Clone)]
 pub struct CreateOrgApiKeyAccessListEntry {
     /// `includeCount`: query parameter, optional.
@@ -292,6 +301,9 @@ pub struct CreateOrgApiKeyAccessListEntry {
     "/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
     version = "2023-01-01",
     operation_id = "deleteOrgApiKeyAccessListEntry",
+    tag = "Programmatic API Keys",
+    short_id = "deleteAccessEntry",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/deleteOrgApiKeyAccessListEntry",
     pattern(
         ipAddress = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$"
     )
@@ -313,7 +325,7 @@ pub struct DeleteOrgApiKeyAccessListEntry {
 /// CLI: `atlas api programmaticApiKeys getOrgAccessEntry`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/getOrgApiKeyAccessListEntry>.
 #[doc(alias = "getOrgAccessEntry")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}", version = "2023-01-01", response = UserAccessListResponse, operation_id = "getOrgApiKeyAccessListEntry", pattern(ipAddress = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$"))]
+#[atlas_endpoint(GET, "/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}", version = "2023-01-01", response = UserAccessListResponse, operation_id = "getOrgApiKeyAccessListEntry", tag = "Programmatic API Keys", short_id = "getOrgAccessEntry", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/getOrgApiKeyAccessListEntry", roles("Organization Member"), pattern(ipAddress = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgApiKeyAccessListEntry {
     /// `orgId`: path parameter, required.

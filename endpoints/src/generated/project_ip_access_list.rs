@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api projectIpAccessList listAccessListEntries`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/listGroupAccessListEntries>.
 #[doc(alias = "listAccessListEntries")]
-#[atlas_endpoint(GET, "/groups/{groupId}/accessList", version = "2023-01-01", response = atlas_runtime::Paginated<NetworkPermissionEntry>, operation_id = "listGroupAccessListEntries", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/accessList", version = "2023-01-01", response = atlas_runtime::Paginated<NetworkPermissionEntry>, operation_id = "listGroupAccessListEntries", tag = "Project IP Access List", short_id = "listAccessListEntries", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/listGroupAccessListEntries", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupAccessListEntries {
     /// `groupId`: path parameter, required.
@@ -51,7 +51,7 @@ pub struct ListGroupAccessListEntries {
 /// CLI: `atlas api projectIpAccessList createAccessListEntry`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/createGroupAccessListEntry>.
 #[doc(alias = "createAccessListEntry")]
-#[atlas_endpoint(POST, "/groups/{groupId}/accessList", version = "2023-01-01", response = PaginatedNetworkAccessView, operation_id = "createGroupAccessListEntry")]
+#[atlas_endpoint(POST, "/groups/{groupId}/accessList", version = "2023-01-01", response = PaginatedNetworkAccessView, operation_id = "createGroupAccessListEntry", tag = "Project IP Access List", short_id = "createAccessListEntry", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/createGroupAccessListEntry", roles("Project Network Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupAccessListEntry {
     /// `groupId`: path parameter, required.
@@ -81,6 +81,10 @@ pub struct CreateGroupAccessListEntry {
     "/groups/{groupId}/accessList/{entryValue}",
     version = "2023-01-01",
     operation_id = "deleteGroupAccessListEntry",
+    tag = "Project IP Access List",
+    short_id = "deleteAccessListEntry",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/deleteGroupAccessListEntry",
+    roles("Project Network Access Manager"),
     pattern(
         entryValue = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})|(sg\-[a-f0-9]{8})?$"
     )
@@ -100,7 +104,7 @@ pub struct DeleteGroupAccessListEntry {
 /// CLI: `atlas api projectIpAccessList getAccessListEntry`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/getGroupAccessListEntry>.
 #[doc(alias = "getAccessListEntry")]
-#[atlas_endpoint(GET, "/groups/{groupId}/accessList/{entryValue}", version = "2023-01-01", response = NetworkPermissionEntry, operation_id = "getGroupAccessListEntry", pattern(entryValue = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})|(sg\-[a-f0-9]{8})?$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/accessList/{entryValue}", version = "2023-01-01", response = NetworkPermissionEntry, operation_id = "getGroupAccessListEntry", tag = "Project IP Access List", short_id = "getAccessListEntry", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/getGroupAccessListEntry", roles("Project Read Only"), pattern(entryValue = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})|(sg\-[a-f0-9]{8})?$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupAccessListEntry {
     /// `groupId`: path parameter, required.
@@ -116,7 +120,7 @@ pub struct GetGroupAccessListEntry {
 /// CLI: `atlas api projectIpAccessList getAccessListStatus`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/getGroupAccessListStatus>.
 #[doc(alias = "getAccessListStatus")]
-#[atlas_endpoint(GET, "/groups/{groupId}/accessList/{entryValue}/status", version = "2023-01-01", response = NetworkPermissionEntryStatus, operation_id = "getGroupAccessListStatus", pattern(entryValue = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})|(sg\-[a-f0-9]{8})?$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/accessList/{entryValue}/status", version = "2023-01-01", response = NetworkPermissionEntryStatus, operation_id = "getGroupAccessListStatus", tag = "Project IP Access List", short_id = "getAccessListStatus", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Project-IP-Access-List/operation/getGroupAccessListStatus", roles("Project Read Only"), pattern(entryValue = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})|(sg\-[a-f0-9]{8})?$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupAccessListStatus {
     /// `groupId`: path parameter, required.

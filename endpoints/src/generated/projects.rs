@@ -45,7 +45,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 ///
 /// CLI: `atlas api projects listGroups`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroups>.
-#[atlas_endpoint(GET, "/groups", version = "2023-01-01", response = atlas_runtime::Paginated<Group>, operation_id = "listGroups", paginated)]
+#[atlas_endpoint(GET, "/groups", version = "2023-01-01", response = atlas_runtime::Paginated<Group>, operation_id = "listGroups", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroups", paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroups {
     /// `includeCount`: query parameter, optional.
@@ -63,7 +63,7 @@ pub struct ListGroups {
 ///
 /// CLI: `atlas api projects createGroup`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroup>.
-#[atlas_endpoint(POST, "/groups", version = "2023-01-01", response = Group, operation_id = "createGroup")]
+#[atlas_endpoint(POST, "/groups", version = "2023-01-01", response = Group, operation_id = "createGroup", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroup")]
 #[derive(Debug, Clone)]
 pub struct CreateGroup {
     /// `projectOwnerId`: query parameter, optional.
@@ -87,7 +87,7 @@ pub struct CreateGroup {
 ///
 /// CLI: `atlas api projects getGroupByName`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupByName>.
-#[atlas_endpoint(GET, "/groups/byName/{groupName}", version = "2023-01-01", response = Group, operation_id = "getGroupByName")]
+#[atlas_endpoint(GET, "/groups/byName/{groupName}", version = "2023-01-01", response = Group, operation_id = "getGroupByName", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupByName")]
 #[derive(Debug, Clone)]
 pub struct GetGroupByName {
     /// `groupName`: path parameter, required.
@@ -104,7 +104,10 @@ pub struct GetGroupByName {
     DELETE,
     "/groups/{groupId}",
     version = "2023-01-01",
-    operation_id = "deleteGroup"
+    operation_id = "deleteGroup",
+    tag = "Projects",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroup",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroup {
@@ -117,7 +120,7 @@ pub struct DeleteGroup {
 /// Roles: Project Read Only.
 /// CLI: `atlas api projects getGroup`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroup>.
-#[atlas_endpoint(GET, "/groups/{groupId}", version = "2023-01-01", response = Group, operation_id = "getGroup")]
+#[atlas_endpoint(GET, "/groups/{groupId}", version = "2023-01-01", response = Group, operation_id = "getGroup", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroup", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroup {
     /// `groupId`: path parameter, required.
@@ -129,7 +132,7 @@ pub struct GetGroup {
 /// Roles: Project Owner.
 /// CLI: `atlas api projects updateGroup`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroup>.
-#[atlas_endpoint(PATCH, "/groups/{groupId}", version = "2023-01-01", response = Group, operation_id = "updateGroup")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}", version = "2023-01-01", response = Group, operation_id = "updateGroup", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroup", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroup {
     /// `groupId`: path parameter, required.
@@ -151,7 +154,7 @@ pub struct UpdateGroup {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/addGroupAccessUser>.
 #[doc(alias = "addGroupUser")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/access", version = "2023-02-01", response = OrganizationInvitation, operation_id = "addGroupAccessUser")]
+#[atlas_endpoint(POST, "/groups/{groupId}/access", version = "2023-02-01", response = OrganizationInvitation, operation_id = "addGroupAccessUser", tag = "Projects", short_id = "addGroupUser", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/addGroupAccessUser", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct AddGroupAccessUser {
     /// `groupId`: path parameter, required.
@@ -170,7 +173,7 @@ pub struct AddGroupAccessUser {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroupInvites>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/invites", version = "2023-01-01", response = Vec<GroupInvitation>, operation_id = "listGroupInvites")]
+#[atlas_endpoint(GET, "/groups/{groupId}/invites", version = "2023-01-01", response = Vec<GroupInvitation>, operation_id = "listGroupInvites", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroupInvites", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupInvites {
     /// `groupId`: path parameter, required.
@@ -188,7 +191,7 @@ pub struct ListGroupInvites {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInvites>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/invites", version = "2023-01-01", response = GroupInvitation, operation_id = "updateGroupInvites")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/invites", version = "2023-01-01", response = GroupInvitation, operation_id = "updateGroupInvites", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInvites", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupInvites {
     /// `groupId`: path parameter, required.
@@ -207,7 +210,7 @@ pub struct UpdateGroupInvites {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroupInvite>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/groups/{groupId}/invites", version = "2023-01-01", response = GroupInvitation, operation_id = "createGroupInvite")]
+#[atlas_endpoint(POST, "/groups/{groupId}/invites", version = "2023-01-01", response = GroupInvitation, operation_id = "createGroupInvite", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroupInvite", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupInvite {
     /// `groupId`: path parameter, required.
@@ -230,7 +233,11 @@ pub struct CreateGroupInvite {
     DELETE,
     "/groups/{groupId}/invites/{invitationId}",
     version = "2023-01-01",
-    operation_id = "deleteGroupInvite"
+    operation_id = "deleteGroupInvite",
+    tag = "Projects",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroupInvite",
+    sunset = "2027-07-01",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupInvite {
@@ -248,7 +255,7 @@ pub struct DeleteGroupInvite {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupInvite>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(GET, "/groups/{groupId}/invites/{invitationId}", version = "2023-01-01", response = GroupInvitation, operation_id = "getGroupInvite")]
+#[atlas_endpoint(GET, "/groups/{groupId}/invites/{invitationId}", version = "2023-01-01", response = GroupInvitation, operation_id = "getGroupInvite", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupInvite", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupInvite {
     /// `groupId`: path parameter, required.
@@ -266,7 +273,7 @@ pub struct GetGroupInvite {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInviteById>.
 #[doc(alias = "updateInviteById")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/invites/{invitationId}", version = "2023-01-01", response = GroupInvitation, operation_id = "updateGroupInviteById")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/invites/{invitationId}", version = "2023-01-01", response = GroupInvitation, operation_id = "updateGroupInviteById", tag = "Projects", short_id = "updateInviteById", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInviteById", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupInviteById {
     /// `groupId`: path parameter, required.
@@ -282,7 +289,7 @@ pub struct UpdateGroupInviteById {
 /// Roles: Project Read Only.
 /// CLI: `atlas api projects getGroupIpAddresses`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupIpAddresses>.
-#[atlas_endpoint(GET, "/groups/{groupId}/ipAddresses", version = "2023-01-01", response = GroupIPAddresses, operation_id = "getGroupIpAddresses")]
+#[atlas_endpoint(GET, "/groups/{groupId}/ipAddresses", version = "2023-01-01", response = GroupIPAddresses, operation_id = "getGroupIpAddresses", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupIpAddresses", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupIpAddresses {
     /// `groupId`: path parameter, required.
@@ -294,7 +301,7 @@ pub struct GetGroupIpAddresses {
 /// Roles: Project Read Only.
 /// CLI: `atlas api projects listGroupLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroupLimits>.
-#[atlas_endpoint(GET, "/groups/{groupId}/limits", version = "2023-01-01", response = Vec<DataFederationLimit>, operation_id = "listGroupLimits")]
+#[atlas_endpoint(GET, "/groups/{groupId}/limits", version = "2023-01-01", response = Vec<DataFederationLimit>, operation_id = "listGroupLimits", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroupLimits", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupLimits {
     /// `groupId`: path parameter, required.
@@ -310,7 +317,10 @@ pub struct ListGroupLimits {
     DELETE,
     "/groups/{groupId}/limits/{limitName}",
     version = "2023-01-01",
-    operation_id = "deleteGroupLimit"
+    operation_id = "deleteGroupLimit",
+    tag = "Projects",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroupLimit",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupLimit {
@@ -325,7 +335,7 @@ pub struct DeleteGroupLimit {
 /// Roles: Project Read Only.
 /// CLI: `atlas api projects getGroupLimit`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupLimit>.
-#[atlas_endpoint(GET, "/groups/{groupId}/limits/{limitName}", version = "2023-01-01", response = DataFederationLimit, operation_id = "getGroupLimit")]
+#[atlas_endpoint(GET, "/groups/{groupId}/limits/{limitName}", version = "2023-01-01", response = DataFederationLimit, operation_id = "getGroupLimit", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupLimit", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupLimit {
     /// `limitName`: path parameter, required.
@@ -339,7 +349,7 @@ pub struct GetGroupLimit {
 /// Roles: Project Owner.
 /// CLI: `atlas api projects setGroupLimit`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/setGroupLimit>.
-#[atlas_endpoint(PATCH, "/groups/{groupId}/limits/{limitName}", version = "2023-01-01", response = DataFederationLimit, operation_id = "setGroupLimit")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/limits/{limitName}", version = "2023-01-01", response = DataFederationLimit, operation_id = "setGroupLimit", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/setGroupLimit", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct SetGroupLimit {
     /// `limitName`: path parameter, required.
@@ -357,7 +367,7 @@ pub struct SetGroupLimit {
 /// CLI: `atlas api projects getMongoDbVersions`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupMongoDbVersions>.
 #[doc(alias = "getMongoDbVersions")]
-#[atlas_endpoint(GET, "/groups/{groupId}/mongoDBVersions", version = "2023-01-01", response = atlas_runtime::Paginated<MdbAvailableVersion>, operation_id = "getGroupMongoDbVersions", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/mongoDBVersions", version = "2023-01-01", response = atlas_runtime::Paginated<MdbAvailableVersion>, operation_id = "getGroupMongoDbVersions", tag = "Projects", short_id = "getMongoDbVersions", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupMongoDbVersions", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct GetGroupMongoDbVersions {
     /// `groupId`: path parameter, required.
@@ -384,7 +394,7 @@ pub struct GetGroupMongoDbVersions {
 /// Roles: Project Read Only.
 /// CLI: `atlas api projects getGroupSettings`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupSettings>.
-#[atlas_endpoint(GET, "/groups/{groupId}/settings", version = "2023-01-01", response = GroupSettings, operation_id = "getGroupSettings")]
+#[atlas_endpoint(GET, "/groups/{groupId}/settings", version = "2023-01-01", response = GroupSettings, operation_id = "getGroupSettings", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupSettings", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupSettings {
     /// `groupId`: path parameter, required.
@@ -396,7 +406,7 @@ pub struct GetGroupSettings {
 /// Roles: Project Owner.
 /// CLI: `atlas api projects updateGroupSettings`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupSettings>.
-#[atlas_endpoint(PATCH, "/groups/{groupId}/settings", version = "2023-01-01", response = GroupSettings, operation_id = "updateGroupSettings")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/settings", version = "2023-01-01", response = GroupSettings, operation_id = "updateGroupSettings", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupSettings", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupSettings {
     /// `groupId`: path parameter, required.
@@ -435,7 +445,7 @@ pub struct UpdateGroupSettings {
 /// Deprecated in the spec.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupUserRoles>.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(PUT, "/groups/{groupId}/users/{userId}/roles", version = "2023-01-01", response = UpdateGroupRolesForUser, operation_id = "updateGroupUserRoles")]
+#[atlas_endpoint(PUT, "/groups/{groupId}/users/{userId}/roles", version = "2023-01-01", response = UpdateGroupRolesForUser, operation_id = "updateGroupUserRoles", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupUserRoles", sunset = "2027-07-01", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupUserRoles {
     /// `groupId`: path parameter, required.
@@ -451,7 +461,7 @@ pub struct UpdateGroupUserRoles {
 /// Roles: Organization Owner.
 /// CLI: `atlas api projects migrateGroup`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/migrateGroup>.
-#[atlas_endpoint(POST, "/groups/{groupId}:migrate", version = "2024-05-30", response = Group, operation_id = "migrateGroup")]
+#[atlas_endpoint(POST, "/groups/{groupId}:migrate", version = "2024-05-30", response = Group, operation_id = "migrateGroup", tag = "Projects", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/migrateGroup", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct MigrateGroup {
     /// `groupId`: path parameter, required.

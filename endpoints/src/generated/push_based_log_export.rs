@@ -32,7 +32,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Project Owner.
 /// CLI: `atlas api pushBasedLogExport listGroupLogIntegrations`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/listGroupLogIntegrations>.
-#[atlas_endpoint(GET, "/groups/{groupId}/logIntegrations", version = "2025-03-12", response = atlas_runtime::Paginated<LogIntegrationResponse>, operation_id = "listGroupLogIntegrations", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/logIntegrations", version = "2025-03-12", response = atlas_runtime::Paginated<LogIntegrationResponse>, operation_id = "listGroupLogIntegrations", tag = "Push-Based Log Export", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/listGroupLogIntegrations", roles("Project Owner"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupLogIntegrations {
     /// `groupId`: path parameter, required.
@@ -56,7 +56,7 @@ pub struct ListGroupLogIntegrations {
 /// Roles: Project Owner.
 /// CLI: `atlas api pushBasedLogExport createGroupLogIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/createGroupLogIntegration>.
-#[atlas_endpoint(POST, "/groups/{groupId}/logIntegrations", version = "2025-03-12", response = LogIntegrationResponse, operation_id = "createGroupLogIntegration")]
+#[atlas_endpoint(POST, "/groups/{groupId}/logIntegrations", version = "2025-03-12", response = LogIntegrationResponse, operation_id = "createGroupLogIntegration", tag = "Push-Based Log Export", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/createGroupLogIntegration", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupLogIntegration {
     /// `groupId`: path parameter, required.
@@ -75,7 +75,10 @@ pub struct CreateGroupLogIntegration {
     DELETE,
     "/groups/{groupId}/logIntegrations/{id}",
     version = "2025-03-12",
-    operation_id = "deleteGroupLogIntegration"
+    operation_id = "deleteGroupLogIntegration",
+    tag = "Push-Based Log Export",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/deleteGroupLogIntegration",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupLogIntegration {
@@ -90,7 +93,7 @@ pub struct DeleteGroupLogIntegration {
 /// Roles: Project Owner.
 /// CLI: `atlas api pushBasedLogExport getGroupLogIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/getGroupLogIntegration>.
-#[atlas_endpoint(GET, "/groups/{groupId}/logIntegrations/{id}", version = "2025-03-12", response = LogIntegrationResponse, operation_id = "getGroupLogIntegration")]
+#[atlas_endpoint(GET, "/groups/{groupId}/logIntegrations/{id}", version = "2025-03-12", response = LogIntegrationResponse, operation_id = "getGroupLogIntegration", tag = "Push-Based Log Export", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/getGroupLogIntegration", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupLogIntegration {
     /// `groupId`: path parameter, required.
@@ -104,7 +107,7 @@ pub struct GetGroupLogIntegration {
 /// Roles: Project Owner.
 /// CLI: `atlas api pushBasedLogExport updateGroupLogIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/updateGroupLogIntegration>.
-#[atlas_endpoint(PUT, "/groups/{groupId}/logIntegrations/{id}", version = "2025-03-12", response = LogIntegrationResponse, operation_id = "updateGroupLogIntegration")]
+#[atlas_endpoint(PUT, "/groups/{groupId}/logIntegrations/{id}", version = "2025-03-12", response = LogIntegrationResponse, operation_id = "updateGroupLogIntegration", tag = "Push-Based Log Export", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/updateGroupLogIntegration", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupLogIntegration {
     /// `groupId`: path parameter, required.
@@ -129,7 +132,12 @@ pub struct UpdateGroupLogIntegration {
     DELETE,
     "/groups/{groupId}/pushBasedLogExport",
     version = "2023-01-01",
-    operation_id = "deleteGroupPushBasedLogExport"
+    operation_id = "deleteGroupPushBasedLogExport",
+    tag = "Push-Based Log Export",
+    short_id = "deleteLogExport",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/deleteGroupPushBasedLogExport",
+    sunset = "2027-02-04",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupPushBasedLogExport {
@@ -146,7 +154,7 @@ pub struct DeleteGroupPushBasedLogExport {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/getGroupPushBasedLogExport>.
 #[doc(alias = "getLogExport")]
 #[deprecated(note = "Atlas sunsets this version on 2027-02-04")]
-#[atlas_endpoint(GET, "/groups/{groupId}/pushBasedLogExport", version = "2023-01-01", response = PushBasedLogExportProject, operation_id = "getGroupPushBasedLogExport")]
+#[atlas_endpoint(GET, "/groups/{groupId}/pushBasedLogExport", version = "2023-01-01", response = PushBasedLogExportProject, operation_id = "getGroupPushBasedLogExport", tag = "Push-Based Log Export", short_id = "getLogExport", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/getGroupPushBasedLogExport", sunset = "2027-02-04", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupPushBasedLogExport {
     /// `groupId`: path parameter, required.
@@ -166,7 +174,12 @@ pub struct GetGroupPushBasedLogExport {
     PATCH,
     "/groups/{groupId}/pushBasedLogExport",
     version = "2023-01-01",
-    operation_id = "updateGroupPushBasedLogExport"
+    operation_id = "updateGroupPushBasedLogExport",
+    tag = "Push-Based Log Export",
+    short_id = "updateLogExport",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/updateGroupPushBasedLogExport",
+    sunset = "2027-02-04",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupPushBasedLogExport {
@@ -194,7 +207,12 @@ pub struct UpdateGroupPushBasedLogExport {
     POST,
     "/groups/{groupId}/pushBasedLogExport",
     version = "2023-01-01",
-    operation_id = "createGroupPushBasedLogExport"
+    operation_id = "createGroupPushBasedLogExport",
+    tag = "Push-Based Log Export",
+    short_id = "createLogExport",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/createGroupPushBasedLogExport",
+    sunset = "2027-02-04",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct CreateGroupPushBasedLogExport {

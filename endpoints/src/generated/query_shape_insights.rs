@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api queryShapeInsights listQueryShapeSummaries`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/listGroupClusterQueryShapeInsightSummaries>.
 #[doc(alias = "listQueryShapeSummaries")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries", version = "2025-03-12", response = QueryStatsSummaryListResponse, operation_id = "listGroupClusterQueryShapeInsightSummaries", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries", version = "2025-03-12", response = QueryStatsSummaryListResponse, operation_id = "listGroupClusterQueryShapeInsightSummaries", tag = "Query Shape Insights", short_id = "listQueryShapeSummaries", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/listGroupClusterQueryShapeInsightSummaries", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterQueryShapeInsightSummaries {
     /// `groupId`: path parameter, required.
@@ -73,7 +73,7 @@ pub struct ListGroupClusterQueryShapeInsightSummaries {
 /// CLI: `atlas api queryShapeInsights getQueryShapeDetails`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/getGroupClusterQueryShapeInsightDetails>.
 #[doc(alias = "getQueryShapeDetails")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details", version = "2025-03-12", response = QueryStatsDetailsResponse, operation_id = "getGroupClusterQueryShapeInsightDetails", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$", queryShapeHash = "^([a-fA-F0-9]{64})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details", version = "2025-03-12", response = QueryStatsDetailsResponse, operation_id = "getGroupClusterQueryShapeInsightDetails", tag = "Query Shape Insights", short_id = "getQueryShapeDetails", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/getGroupClusterQueryShapeInsightDetails", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$", queryShapeHash = "^([a-fA-F0-9]{64})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterQueryShapeInsightDetails {
     /// `groupId`: path parameter, required.
@@ -104,7 +104,7 @@ pub struct GetGroupClusterQueryShapeInsightDetails {
 /// CLI: `atlas api queryShapeInsights listClusterQueryShapes`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/listGroupClusterQueryShapes>.
 #[doc(alias = "listClusterQueryShapes")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/queryShapes", version = "2025-03-12", response = atlas_runtime::Paginated<QueryShapeResponse>, operation_id = "listGroupClusterQueryShapes", paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/queryShapes", version = "2025-03-12", response = atlas_runtime::Paginated<QueryShapeResponse>, operation_id = "listGroupClusterQueryShapes", tag = "Query Shape Insights", short_id = "listClusterQueryShapes", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/listGroupClusterQueryShapes", roles("Project Read Only"), paginated, pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterQueryShapes {
     /// `groupId`: path parameter, required.
@@ -131,7 +131,7 @@ pub struct ListGroupClusterQueryShapes {
 /// CLI: `atlas api queryShapeInsights getClusterQueryShape`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/getGroupClusterQueryShape>.
 #[doc(alias = "getClusterQueryShape")]
-#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}", version = "2025-03-12", response = QueryShapeResponse, operation_id = "getGroupClusterQueryShape", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$", queryShapeHash = "^([a-fA-F0-9]{64})$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}", version = "2025-03-12", response = QueryShapeResponse, operation_id = "getGroupClusterQueryShape", tag = "Query Shape Insights", short_id = "getClusterQueryShape", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/getGroupClusterQueryShape", roles("Project Read Only"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$", queryShapeHash = "^([a-fA-F0-9]{64})$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupClusterQueryShape {
     /// `groupId`: path parameter, required.
@@ -148,7 +148,7 @@ pub struct GetGroupClusterQueryShape {
 /// CLI: `atlas api queryShapeInsights updateClusterQueryShape`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/updateGroupClusterQueryShape>.
 #[doc(alias = "updateClusterQueryShape")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}", version = "2025-03-12", response = QueryShapeResponse, operation_id = "updateGroupClusterQueryShape", pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$", queryShapeHash = "^([a-fA-F0-9]{64})$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}", version = "2025-03-12", response = QueryShapeResponse, operation_id = "updateGroupClusterQueryShape", tag = "Query Shape Insights", short_id = "updateClusterQueryShape", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/updateGroupClusterQueryShape", roles("Project Data Access Admin"), pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$", queryShapeHash = "^([a-fA-F0-9]{64})$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupClusterQueryShape {
     /// `groupId`: path parameter, required.

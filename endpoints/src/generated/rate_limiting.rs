@@ -22,7 +22,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[ListRateLimits::INFO, Ge
 /// Other versions: `preview` (sunset 2026-04-21).
 /// CLI: `atlas api rateLimiting listRateLimits`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/listRateLimits>.
-#[atlas_endpoint(GET, "/rateLimits", version = "2025-03-12", response = atlas_runtime::Paginated<RateLimitEndpointSetResponse>, operation_id = "listRateLimits", paginated)]
+#[atlas_endpoint(GET, "/rateLimits", version = "2025-03-12", response = atlas_runtime::Paginated<RateLimitEndpointSetResponse>, operation_id = "listRateLimits", tag = "Rate Limiting", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/listRateLimits", paginated)]
 #[derive(Debug, Clone)]
 pub struct ListRateLimits {
     /// `itemsPerPage`: query parameter, optional.
@@ -59,7 +59,7 @@ pub struct ListRateLimits {
 /// Other versions: `preview` (sunset 2026-04-21).
 /// CLI: `atlas api rateLimiting getRateLimit`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/getRateLimit>.
-#[atlas_endpoint(GET, "/rateLimits/{endpointSetId}", version = "2025-03-12", response = RateLimitEndpointSetResponse, operation_id = "getRateLimit")]
+#[atlas_endpoint(GET, "/rateLimits/{endpointSetId}", version = "2025-03-12", response = RateLimitEndpointSetResponse, operation_id = "getRateLimit", tag = "Rate Limiting", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/getRateLimit")]
 #[derive(Debug, Clone)]
 pub struct GetRateLimit {
     /// `endpointSetId`: path parameter, required.

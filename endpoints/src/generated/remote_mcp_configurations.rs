@@ -41,7 +41,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Project Read Only.
 /// CLI: `atlas api remoteMcpConfigurations listGroupMcpConfigs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listGroupMcpConfigs>.
-#[atlas_endpoint(GET, "/groups/{groupId}/mcpConfigs", version = "2025-03-12", response = atlas_runtime::Paginated<GroupMcpConfigResponse>, operation_id = "listGroupMcpConfigs", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/mcpConfigs", version = "2025-03-12", response = atlas_runtime::Paginated<GroupMcpConfigResponse>, operation_id = "listGroupMcpConfigs", tag = "Remote MCP Configurations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listGroupMcpConfigs", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupMcpConfigs {
     /// `itemsPerPage`: query parameter, optional.
@@ -62,7 +62,7 @@ pub struct ListGroupMcpConfigs {
 /// Roles: Project Owner.
 /// CLI: `atlas api remoteMcpConfigurations createGroupMcpConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createGroupMcpConfig>.
-#[atlas_endpoint(POST, "/groups/{groupId}/mcpConfigs", version = "2025-03-12", response = GroupMcpConfigResponse, operation_id = "createGroupMcpConfig")]
+#[atlas_endpoint(POST, "/groups/{groupId}/mcpConfigs", version = "2025-03-12", response = GroupMcpConfigResponse, operation_id = "createGroupMcpConfig", tag = "Remote MCP Configurations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createGroupMcpConfig", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupMcpConfig {
     /// `groupId`: path parameter, required.
@@ -88,6 +88,9 @@ pub struct CreateGroupMcpConfig {
     "/groups/{groupId}/mcpConfigs/{mcpConfigId}",
     version = "2025-03-12",
     operation_id = "deleteGroupMcpConfig",
+    tag = "Remote MCP Configurations",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/deleteGroupMcpConfig",
+    roles("Project Owner"),
     pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 )]
 #[derive(Debug, Clone)]
@@ -106,7 +109,7 @@ pub struct DeleteGroupMcpConfig {
 /// Roles: Project Read Only.
 /// CLI: `atlas api remoteMcpConfigurations getGroupMcpConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getGroupMcpConfig>.
-#[atlas_endpoint(GET, "/groups/{groupId}/mcpConfigs/{mcpConfigId}", version = "2025-03-12", response = GroupMcpConfigResponse, operation_id = "getGroupMcpConfig", pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/mcpConfigs/{mcpConfigId}", version = "2025-03-12", response = GroupMcpConfigResponse, operation_id = "getGroupMcpConfig", tag = "Remote MCP Configurations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getGroupMcpConfig", roles("Project Read Only"), pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupMcpConfig {
     /// `groupId`: path parameter, required.
@@ -120,7 +123,7 @@ pub struct GetGroupMcpConfig {
 /// Roles: Project Owner.
 /// CLI: `atlas api remoteMcpConfigurations updateGroupMcpConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/updateGroupMcpConfig>.
-#[atlas_endpoint(PATCH, "/groups/{groupId}/mcpConfigs/{mcpConfigId}", version = "2025-03-12", response = GroupMcpConfigResponse, operation_id = "updateGroupMcpConfig", pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/mcpConfigs/{mcpConfigId}", version = "2025-03-12", response = GroupMcpConfigResponse, operation_id = "updateGroupMcpConfig", tag = "Remote MCP Configurations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/updateGroupMcpConfig", roles("Project Owner"), pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupMcpConfig {
     /// `groupId`: path parameter, required.
@@ -144,7 +147,7 @@ pub struct UpdateGroupMcpConfig {
 /// CLI: `atlas api remoteMcpConfigurations listGroupMcpSecrets`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listGroupMcpConfigSecrets>.
 #[doc(alias = "listGroupMcpSecrets")]
-#[atlas_endpoint(GET, "/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets", version = "2025-03-12", response = atlas_runtime::Paginated<ServiceAccountSecret>, operation_id = "listGroupMcpConfigSecrets", paginated, pattern(mcpConfigId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets", version = "2025-03-12", response = atlas_runtime::Paginated<ServiceAccountSecret>, operation_id = "listGroupMcpConfigSecrets", tag = "Remote MCP Configurations", short_id = "listGroupMcpSecrets", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listGroupMcpConfigSecrets", roles("Project Read Only"), paginated, pattern(mcpConfigId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupMcpConfigSecrets {
     /// `itemsPerPage`: query parameter, optional.
@@ -168,7 +171,7 @@ pub struct ListGroupMcpConfigSecrets {
 /// CLI: `atlas api remoteMcpConfigurations createGroupMcpSecret`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createGroupMcpConfigSecret>.
 #[doc(alias = "createGroupMcpSecret")]
-#[atlas_endpoint(POST, "/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets", version = "2025-03-12", response = ServiceAccountSecret, operation_id = "createGroupMcpConfigSecret", pattern(mcpConfigId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets", version = "2025-03-12", response = ServiceAccountSecret, operation_id = "createGroupMcpConfigSecret", tag = "Remote MCP Configurations", short_id = "createGroupMcpSecret", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createGroupMcpConfigSecret", roles("Project Owner"), pattern(mcpConfigId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupMcpConfigSecret {
     /// `groupId`: path parameter, required.
@@ -191,6 +194,10 @@ pub struct CreateGroupMcpConfigSecret {
     "/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
     version = "2025-03-12",
     operation_id = "deleteGroupMcpConfigSecret",
+    tag = "Remote MCP Configurations",
+    short_id = "deleteGroupMcpSecret",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/deleteGroupMcpConfigSecret",
+    roles("Project Owner"),
     pattern(mcpConfigId = "^[a-fA-F0-9]{24}$", secretId = "^[a-fA-F0-9]{24}$")
 )]
 #[derive(Debug, Clone)]
@@ -209,7 +216,7 @@ pub struct DeleteGroupMcpConfigSecret {
 /// CLI: `atlas api remoteMcpConfigurations getGroupMcpSecret`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getGroupMcpConfigSecret>.
 #[doc(alias = "getGroupMcpSecret")]
-#[atlas_endpoint(GET, "/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}", version = "2025-03-12", response = ServiceAccountSecret, operation_id = "getGroupMcpConfigSecret", pattern(mcpConfigId = "^[a-fA-F0-9]{24}$", secretId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}", version = "2025-03-12", response = ServiceAccountSecret, operation_id = "getGroupMcpConfigSecret", tag = "Remote MCP Configurations", short_id = "getGroupMcpSecret", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getGroupMcpConfigSecret", roles("Project Read Only"), pattern(mcpConfigId = "^[a-fA-F0-9]{24}$", secretId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupMcpConfigSecret {
     /// `groupId`: path parameter, required.
@@ -225,7 +232,7 @@ pub struct GetGroupMcpConfigSecret {
 /// Roles: Organization Read Only.
 /// CLI: `atlas api remoteMcpConfigurations listOrgMcpConfigs`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listOrgMcpConfigs>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/mcpConfigs", version = "2025-03-12", response = atlas_runtime::Paginated<OrgMcpConfigResponse>, operation_id = "listOrgMcpConfigs", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/mcpConfigs", version = "2025-03-12", response = atlas_runtime::Paginated<OrgMcpConfigResponse>, operation_id = "listOrgMcpConfigs", tag = "Remote MCP Configurations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listOrgMcpConfigs", roles("Organization Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgMcpConfigs {
     /// `itemsPerPage`: query parameter, optional.
@@ -246,7 +253,7 @@ pub struct ListOrgMcpConfigs {
 /// Roles: Organization Owner.
 /// CLI: `atlas api remoteMcpConfigurations createOrgMcpConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createOrgMcpConfig>.
-#[atlas_endpoint(POST, "/orgs/{orgId}/mcpConfigs", version = "2025-03-12", response = OrgMcpConfigResponse, operation_id = "createOrgMcpConfig")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/mcpConfigs", version = "2025-03-12", response = OrgMcpConfigResponse, operation_id = "createOrgMcpConfig", tag = "Remote MCP Configurations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createOrgMcpConfig", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgMcpConfig {
     /// `orgId`: path parameter, required.
@@ -272,6 +279,9 @@ pub struct CreateOrgMcpConfig {
     "/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
     version = "2025-03-12",
     operation_id = "deleteOrgMcpConfig",
+    tag = "Remote MCP Configurations",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/deleteOrgMcpConfig",
+    roles("Organization Owner"),
     pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 )]
 #[derive(Debug, Clone)]
@@ -290,7 +300,7 @@ pub struct DeleteOrgMcpConfig {
 /// Roles: Organization Read Only.
 /// CLI: `atlas api remoteMcpConfigurations getOrgMcpConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getOrgMcpConfig>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}", version = "2025-03-12", response = OrgMcpConfigResponse, operation_id = "getOrgMcpConfig", pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
+#[atlas_endpoint(GET, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}", version = "2025-03-12", response = OrgMcpConfigResponse, operation_id = "getOrgMcpConfig", tag = "Remote MCP Configurations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getOrgMcpConfig", roles("Organization Read Only"), pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgMcpConfig {
     /// `orgId`: path parameter, required.
@@ -304,7 +314,7 @@ pub struct GetOrgMcpConfig {
 /// Roles: Organization Owner.
 /// CLI: `atlas api remoteMcpConfigurations updateOrgMcpConfig`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/updateOrgMcpConfig>.
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}", version = "2025-03-12", response = OrgMcpConfigResponse, operation_id = "updateOrgMcpConfig", pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}", version = "2025-03-12", response = OrgMcpConfigResponse, operation_id = "updateOrgMcpConfig", tag = "Remote MCP Configurations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/updateOrgMcpConfig", roles("Organization Owner"), pattern(mcpConfigId = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgMcpConfig {
     /// `orgId`: path parameter, required.
@@ -328,7 +338,7 @@ pub struct UpdateOrgMcpConfig {
 /// CLI: `atlas api remoteMcpConfigurations listOrgMcpSecrets`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listOrgMcpConfigSecrets>.
 #[doc(alias = "listOrgMcpSecrets")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets", version = "2025-03-12", response = atlas_runtime::Paginated<ServiceAccountSecret>, operation_id = "listOrgMcpConfigSecrets", paginated, pattern(mcpConfigId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets", version = "2025-03-12", response = atlas_runtime::Paginated<ServiceAccountSecret>, operation_id = "listOrgMcpConfigSecrets", tag = "Remote MCP Configurations", short_id = "listOrgMcpSecrets", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listOrgMcpConfigSecrets", roles("Organization Read Only"), paginated, pattern(mcpConfigId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct ListOrgMcpConfigSecrets {
     /// `itemsPerPage`: query parameter, optional.
@@ -352,7 +362,7 @@ pub struct ListOrgMcpConfigSecrets {
 /// CLI: `atlas api remoteMcpConfigurations createOrgMcpSecret`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createOrgMcpConfigSecret>.
 #[doc(alias = "createOrgMcpSecret")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets", version = "2025-03-12", response = ServiceAccountSecret, operation_id = "createOrgMcpConfigSecret", pattern(mcpConfigId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(POST, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets", version = "2025-03-12", response = ServiceAccountSecret, operation_id = "createOrgMcpConfigSecret", tag = "Remote MCP Configurations", short_id = "createOrgMcpSecret", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/createOrgMcpConfigSecret", roles("Organization Owner"), pattern(mcpConfigId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgMcpConfigSecret {
     /// `orgId`: path parameter, required.
@@ -375,6 +385,10 @@ pub struct CreateOrgMcpConfigSecret {
     "/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
     version = "2025-03-12",
     operation_id = "deleteOrgMcpConfigSecret",
+    tag = "Remote MCP Configurations",
+    short_id = "deleteOrgMcpSecret",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/deleteOrgMcpConfigSecret",
+    roles("Organization Owner"),
     pattern(mcpConfigId = "^[a-fA-F0-9]{24}$", secretId = "^[a-fA-F0-9]{24}$")
 )]
 #[derive(Debug, Clone)]
@@ -393,7 +407,7 @@ pub struct DeleteOrgMcpConfigSecret {
 /// CLI: `atlas api remoteMcpConfigurations getOrgMcpSecret`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getOrgMcpConfigSecret>.
 #[doc(alias = "getOrgMcpSecret")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}", version = "2025-03-12", response = ServiceAccountSecret, operation_id = "getOrgMcpConfigSecret", pattern(mcpConfigId = "^[a-fA-F0-9]{24}$", secretId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}", version = "2025-03-12", response = ServiceAccountSecret, operation_id = "getOrgMcpConfigSecret", tag = "Remote MCP Configurations", short_id = "getOrgMcpSecret", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getOrgMcpConfigSecret", roles("Organization Read Only"), pattern(mcpConfigId = "^[a-fA-F0-9]{24}$", secretId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgMcpConfigSecret {
     /// `orgId`: path parameter, required.

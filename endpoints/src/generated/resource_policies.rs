@@ -31,7 +31,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api resourcePolicies getNonCompliantResources`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/getOrgNonCompliantResources>.
 #[doc(alias = "getNonCompliantResources")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/nonCompliantResources", version = "2024-08-05", response = Vec<ApiAtlasNonCompliantResourceView>, operation_id = "getOrgNonCompliantResources")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/nonCompliantResources", version = "2024-08-05", response = Vec<ApiAtlasNonCompliantResourceView>, operation_id = "getOrgNonCompliantResources", tag = "Resource Policies", short_id = "getNonCompliantResources", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/getOrgNonCompliantResources", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgNonCompliantResources {
     /// `orgId`: path parameter, required.
@@ -43,7 +43,7 @@ pub struct GetOrgNonCompliantResources {
 /// Roles: Organization Member.
 /// CLI: `atlas api resourcePolicies listOrgResourcePolicies`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/listOrgResourcePolicies>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/resourcePolicies", version = "2024-08-05", response = Vec<ApiAtlasResourcePolicyView>, operation_id = "listOrgResourcePolicies")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/resourcePolicies", version = "2024-08-05", response = Vec<ApiAtlasResourcePolicyView>, operation_id = "listOrgResourcePolicies", tag = "Resource Policies", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/listOrgResourcePolicies", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct ListOrgResourcePolicies {
     /// `orgId`: path parameter, required.
@@ -55,7 +55,7 @@ pub struct ListOrgResourcePolicies {
 /// Roles: Organization Owner.
 /// CLI: `atlas api resourcePolicies createOrgResourcePolicy`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/createOrgResourcePolicy>.
-#[atlas_endpoint(POST, "/orgs/{orgId}/resourcePolicies", version = "2024-08-05", response = ApiAtlasResourcePolicyView, operation_id = "createOrgResourcePolicy")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/resourcePolicies", version = "2024-08-05", response = ApiAtlasResourcePolicyView, operation_id = "createOrgResourcePolicy", tag = "Resource Policies", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/createOrgResourcePolicy", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgResourcePolicy {
     /// `orgId`: path parameter, required.
@@ -77,7 +77,10 @@ pub struct CreateOrgResourcePolicy {
     DELETE,
     "/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
     version = "2024-08-05",
-    operation_id = "deleteOrgResourcePolicy"
+    operation_id = "deleteOrgResourcePolicy",
+    tag = "Resource Policies",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/deleteOrgResourcePolicy",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteOrgResourcePolicy {
@@ -92,7 +95,7 @@ pub struct DeleteOrgResourcePolicy {
 /// Roles: Organization Member.
 /// CLI: `atlas api resourcePolicies getOrgResourcePolicy`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/getOrgResourcePolicy>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/resourcePolicies/{resourcePolicyId}", version = "2024-08-05", response = ApiAtlasResourcePolicyView, operation_id = "getOrgResourcePolicy")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/resourcePolicies/{resourcePolicyId}", version = "2024-08-05", response = ApiAtlasResourcePolicyView, operation_id = "getOrgResourcePolicy", tag = "Resource Policies", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/getOrgResourcePolicy", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgResourcePolicy {
     /// `orgId`: path parameter, required.
@@ -106,7 +109,7 @@ pub struct GetOrgResourcePolicy {
 /// Roles: Organization Owner.
 /// CLI: `atlas api resourcePolicies updateOrgResourcePolicy`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/updateOrgResourcePolicy>.
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/resourcePolicies/{resourcePolicyId}", version = "2024-08-05", response = ApiAtlasResourcePolicyView, operation_id = "updateOrgResourcePolicy")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/resourcePolicies/{resourcePolicyId}", version = "2024-08-05", response = ApiAtlasResourcePolicyView, operation_id = "updateOrgResourcePolicy", tag = "Resource Policies", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/updateOrgResourcePolicy", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgResourcePolicy {
     /// `orgId`: path parameter, required.
@@ -127,7 +130,7 @@ pub struct UpdateOrgResourcePolicy {
 /// CLI: `atlas api resourcePolicies validateResourcePolicies`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/validateOrgResourcePolicies>.
 #[doc(alias = "validateResourcePolicies")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/resourcePolicies:validate", version = "2024-08-05", response = ApiAtlasResourcePolicyView, operation_id = "validateOrgResourcePolicies")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/resourcePolicies:validate", version = "2024-08-05", response = ApiAtlasResourcePolicyView, operation_id = "validateOrgResourcePolicies", tag = "Resource Policies", short_id = "validateResourcePolicies", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Resource-Policies/operation/validateOrgResourcePolicies", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct ValidateOrgResourcePolicies {
     /// `orgId`: path parameter, required.

@@ -28,6 +28,10 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[CreateGroupClusterIndexR
     "/groups/{groupId}/clusters/{clusterName}/index",
     version = "2023-01-01",
     operation_id = "createGroupClusterIndexRollingIndex",
+    tag = "Rolling Index",
+    short_id = "createRollingIndex",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rolling-Index/operation/createGroupClusterIndexRollingIndex",
+    roles("Project Data Access Admin", "Project Index Manager"),
     pattern(clusterName = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
 )]
 #[derive(Debug, Clone)]

@@ -22,7 +22,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] =
 ///
 /// CLI: `atlas api root getSystemStatus`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/getSystemStatus>.
-#[atlas_endpoint(GET, "", version = "2023-01-01", response = SystemStatus, operation_id = "getSystemStatus")]
+#[atlas_endpoint(GET, "", version = "2023-01-01", response = SystemStatus, operation_id = "getSystemStatus", tag = "Root", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/getSystemStatus")]
 #[derive(Debug, Clone)]
 pub struct GetSystemStatus {}
 
@@ -31,7 +31,7 @@ pub struct GetSystemStatus {}
 /// CLI: `atlas api root listControlPlaneAddresses`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/listControlPlaneIpAddresses>.
 #[doc(alias = "listControlPlaneAddresses")]
-#[atlas_endpoint(GET, "/unauth/controlPlaneIPAddresses", version = "2023-11-15", response = ControlPlaneIPAddresses, operation_id = "listControlPlaneIpAddresses")]
+#[atlas_endpoint(GET, "/unauth/controlPlaneIPAddresses", version = "2023-11-15", response = ControlPlaneIPAddresses, operation_id = "listControlPlaneIpAddresses", tag = "Root", short_id = "listControlPlaneAddresses", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/listControlPlaneIpAddresses")]
 #[derive(Debug, Clone)]
 pub struct ListControlPlaneIpAddresses {}
 

@@ -38,7 +38,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/generateGroupSandboxClusterDescription>.
 #[doc(alias = "generateSandboxClusterDescription")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription", version = "preview", response = ClusterDescription20240805, operation_id = "generateGroupSandboxClusterDescription")]
+#[atlas_endpoint(GET, "/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription", version = "preview", response = ClusterDescription20240805, operation_id = "generateGroupSandboxClusterDescription", tag = "Sandbox", short_id = "generateSandboxClusterDescription", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/generateGroupSandboxClusterDescription", roles("Organization Project Creator"))]
 #[derive(Debug, Clone)]
 pub struct GenerateGroupSandboxClusterDescription {
     /// `groupId`: path parameter, required.
@@ -54,7 +54,7 @@ pub struct GenerateGroupSandboxClusterDescription {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/listOrgSandboxConfig>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/sandboxConfig", version = "preview", response = atlas_runtime::Paginated<SandboxConfigResponse>, operation_id = "listOrgSandboxConfig", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/sandboxConfig", version = "preview", response = atlas_runtime::Paginated<SandboxConfigResponse>, operation_id = "listOrgSandboxConfig", tag = "Sandbox", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/listOrgSandboxConfig", roles("Organization Project Creator"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgSandboxConfig {
     /// `orgId`: path parameter, required.
@@ -74,7 +74,7 @@ pub struct ListOrgSandboxConfig {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/createOrgSandboxConfig>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/sandboxConfig", version = "preview", response = SandboxConfigResponse, operation_id = "createOrgSandboxConfig")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/sandboxConfig", version = "preview", response = SandboxConfigResponse, operation_id = "createOrgSandboxConfig", tag = "Sandbox", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/createOrgSandboxConfig", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgSandboxConfig {
     /// `orgId`: path parameter, required.
@@ -96,7 +96,10 @@ pub struct CreateOrgSandboxConfig {
     DELETE,
     "/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
     version = "preview",
-    operation_id = "deleteOrgSandboxConfig"
+    operation_id = "deleteOrgSandboxConfig",
+    tag = "Sandbox",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/deleteOrgSandboxConfig",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteOrgSandboxConfig {
@@ -113,7 +116,7 @@ pub struct DeleteOrgSandboxConfig {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/getOrgSandboxConfig>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/sandboxConfig/{sandboxConfigId}", version = "preview", response = SandboxConfigResponse, operation_id = "getOrgSandboxConfig")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/sandboxConfig/{sandboxConfigId}", version = "preview", response = SandboxConfigResponse, operation_id = "getOrgSandboxConfig", tag = "Sandbox", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/getOrgSandboxConfig", roles("Organization Project Creator"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgSandboxConfig {
     /// `orgId`: path parameter, required.
@@ -129,7 +132,7 @@ pub struct GetOrgSandboxConfig {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/updateOrgSandboxConfig>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/sandboxConfig/{sandboxConfigId}", version = "preview", response = SandboxConfigResponse, operation_id = "updateOrgSandboxConfig")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/sandboxConfig/{sandboxConfigId}", version = "preview", response = SandboxConfigResponse, operation_id = "updateOrgSandboxConfig", tag = "Sandbox", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/updateOrgSandboxConfig", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateOrgSandboxConfig {
     /// `orgId`: path parameter, required.

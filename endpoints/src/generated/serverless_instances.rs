@@ -29,7 +29,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/listGroupServerlessInstances>.
 #[doc(alias = "listServerlessInstances")]
 #[deprecated(note = "Atlas sunsets this version on 2027-01-18")]
-#[atlas_endpoint(GET, "/groups/{groupId}/serverless", version = "2023-01-01", response = atlas_runtime::Paginated<ServerlessInstanceDescription>, operation_id = "listGroupServerlessInstances", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/serverless", version = "2023-01-01", response = atlas_runtime::Paginated<ServerlessInstanceDescription>, operation_id = "listGroupServerlessInstances", tag = "Serverless Instances", short_id = "listServerlessInstances", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/listGroupServerlessInstances", sunset = "2027-01-18", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupServerlessInstances {
     /// `groupId`: path parameter, required.
@@ -54,7 +54,7 @@ pub struct ListGroupServerlessInstances {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/getGroupServerlessInstance>.
 #[doc(alias = "getServerlessInstance")]
 #[deprecated(note = "Atlas sunsets this version on 2027-01-18")]
-#[atlas_endpoint(GET, "/groups/{groupId}/serverless/{name}", version = "2023-01-01", response = ServerlessInstanceDescription, operation_id = "getGroupServerlessInstance", pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/serverless/{name}", version = "2023-01-01", response = ServerlessInstanceDescription, operation_id = "getGroupServerlessInstance", tag = "Serverless Instances", short_id = "getServerlessInstance", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/getGroupServerlessInstance", sunset = "2027-01-18", roles("Project Read Only"), pattern(name = "^[a-zA-Z0-9][a-zA-Z0-9-]*$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupServerlessInstance {
     /// `groupId`: path parameter, required.

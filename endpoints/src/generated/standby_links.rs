@@ -41,7 +41,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/listGroupStandbyLinks>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks", version = "preview", response = atlas_runtime::Paginated<ApiStandbyLinkResponse>, operation_id = "listGroupStandbyLinks", paginated, pattern(groupId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks", version = "preview", response = atlas_runtime::Paginated<ApiStandbyLinkResponse>, operation_id = "listGroupStandbyLinks", tag = "Standby Links", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/listGroupStandbyLinks", roles("Project Read Only"), paginated, pattern(groupId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupStandbyLinks {
     /// `groupId`: path parameter, required.
@@ -61,7 +61,7 @@ pub struct ListGroupStandbyLinks {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/createGroupStandbyLink>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(POST, "/groups/{groupId}/standbyLinks", version = "preview", response = ApiStandbyLinkResponse, operation_id = "createGroupStandbyLink", pattern(groupId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/standbyLinks", version = "preview", response = ApiStandbyLinkResponse, operation_id = "createGroupStandbyLink", tag = "Standby Links", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/createGroupStandbyLink", roles("Project Owner"), pattern(groupId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStandbyLink {
     /// `groupId`: path parameter, required.
@@ -86,6 +86,9 @@ pub struct CreateGroupStandbyLink {
     "/groups/{groupId}/standbyLinks/{standbyLinkId}",
     version = "preview",
     operation_id = "deleteGroupStandbyLink",
+    tag = "Standby Links",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/deleteGroupStandbyLink",
+    roles("Project Owner"),
     pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$")
 )]
 #[derive(Debug, Clone)]
@@ -103,7 +106,7 @@ pub struct DeleteGroupStandbyLink {
 /// Preview only: built with the `preview` feature.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/getGroupStandbyLink>.
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks/{standbyLinkId}", version = "preview", response = ApiStandbyLinkResponse, operation_id = "getGroupStandbyLink", pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks/{standbyLinkId}", version = "preview", response = ApiStandbyLinkResponse, operation_id = "getGroupStandbyLink", tag = "Standby Links", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/getGroupStandbyLink", roles("Project Read Only"), pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupStandbyLink {
     /// `groupId`: path parameter, required.
@@ -120,7 +123,7 @@ pub struct GetGroupStandbyLink {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/listGroupStandbyLinkFailovers>.
 #[doc(alias = "listStandbyLinkFailovers")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers", version = "preview", response = atlas_runtime::Paginated<ApiStandbyLinkFailoverResponse>, operation_id = "listGroupStandbyLinkFailovers", paginated, pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers", version = "preview", response = atlas_runtime::Paginated<ApiStandbyLinkFailoverResponse>, operation_id = "listGroupStandbyLinkFailovers", tag = "Standby Links", short_id = "listStandbyLinkFailovers", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/listGroupStandbyLinkFailovers", roles("Project Read Only"), paginated, pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct ListGroupStandbyLinkFailovers {
     /// `groupId`: path parameter, required.
@@ -143,7 +146,7 @@ pub struct ListGroupStandbyLinkFailovers {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/createGroupStandbyLinkFailover>.
 #[doc(alias = "createStandbyLinkFailover")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(POST, "/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers", version = "preview", response = ApiStandbyLinkFailoverResponse, operation_id = "createGroupStandbyLinkFailover", pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(POST, "/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers", version = "preview", response = ApiStandbyLinkFailoverResponse, operation_id = "createGroupStandbyLinkFailover", tag = "Standby Links", short_id = "createStandbyLinkFailover", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/createGroupStandbyLinkFailover", roles("Project Cluster Manager"), pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStandbyLinkFailover {
     /// `groupId`: path parameter, required.
@@ -162,7 +165,7 @@ pub struct CreateGroupStandbyLinkFailover {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/getGroupStandbyLinkFailover>.
 #[doc(alias = "getStandbyLinkFailover")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}", version = "preview", response = ApiStandbyLinkFailoverResponse, operation_id = "getGroupStandbyLinkFailover", pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$", failoverId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}", version = "preview", response = ApiStandbyLinkFailoverResponse, operation_id = "getGroupStandbyLinkFailover", tag = "Standby Links", short_id = "getStandbyLinkFailover", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/getGroupStandbyLinkFailover", roles("Project Read Only"), pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$", failoverId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupStandbyLinkFailover {
     /// `groupId`: path parameter, required.
@@ -181,7 +184,7 @@ pub struct GetGroupStandbyLinkFailover {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/inspectGroupStandbyLinkFailoverReadiness>.
 #[doc(alias = "inspectFailoverReadiness")]
 #[cfg(feature = "preview")]
-#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness", version = "preview", response = ApiStandbyLinkFailoverReadinessResponse, operation_id = "inspectGroupStandbyLinkFailoverReadiness", pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$"))]
+#[atlas_endpoint(GET, "/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness", version = "preview", response = ApiStandbyLinkFailoverReadinessResponse, operation_id = "inspectGroupStandbyLinkFailoverReadiness", tag = "Standby Links", short_id = "inspectFailoverReadiness", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Standby-Links/operation/inspectGroupStandbyLinkFailoverReadiness", roles("Project Read Only"), pattern(groupId = "^[a-fA-F0-9]{24}$", standbyLinkId = "^[a-fA-F0-9]{24}$"))]
 #[derive(Debug, Clone)]
 pub struct InspectGroupStandbyLinkFailoverReadiness {
     /// `groupId`: path parameter, required.

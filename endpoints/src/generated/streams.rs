@@ -61,7 +61,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api streams listStreamWorkspaces`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamWorkspaces>.
 #[doc(alias = "listStreamWorkspaces")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams", version = "2023-02-01", response = atlas_runtime::Paginated<StreamsTenant>, operation_id = "listGroupStreamWorkspaces", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams", version = "2023-02-01", response = atlas_runtime::Paginated<StreamsTenant>, operation_id = "listGroupStreamWorkspaces", tag = "Streams", short_id = "listStreamWorkspaces", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamWorkspaces", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupStreamWorkspaces {
     /// `groupId`: path parameter, required.
@@ -80,7 +80,7 @@ pub struct ListGroupStreamWorkspaces {
 /// CLI: `atlas api streams createStreamWorkspace`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamWorkspace>.
 #[doc(alias = "createStreamWorkspace")]
-#[atlas_endpoint(POST, "/groups/{groupId}/streams", version = "2023-02-01", response = StreamsTenant, operation_id = "createGroupStreamWorkspace")]
+#[atlas_endpoint(POST, "/groups/{groupId}/streams", version = "2023-02-01", response = StreamsTenant, operation_id = "createGroupStreamWorkspace", tag = "Streams", short_id = "createStreamWorkspace", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamWorkspace", roles("Organization Stream Processing Admin", "Project Data Access Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStreamWorkspace {
     /// `groupId`: path parameter, required.
@@ -104,7 +104,7 @@ pub struct CreateGroupStreamWorkspace {
 /// CLI: `atlas api streams getAccountDetails`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamAccountDetails>.
 #[doc(alias = "getAccountDetails")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/accountDetails", version = "2024-11-13", response = AccountDetails, operation_id = "getGroupStreamAccountDetails")]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/accountDetails", version = "2024-11-13", response = AccountDetails, operation_id = "getGroupStreamAccountDetails", tag = "Streams", short_id = "getAccountDetails", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamAccountDetails", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupStreamAccountDetails {
     /// `groupId`: path parameter, required.
@@ -123,7 +123,7 @@ pub struct GetGroupStreamAccountDetails {
 /// CLI: `atlas api streams listActivePeeringConnections`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamActiveVpcPeeringConnections>.
 #[doc(alias = "listActivePeeringConnections")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/activeVpcPeeringConnections", version = "2024-11-13", response = atlas_runtime::Paginated<VPCPeeringConnection>, operation_id = "listGroupStreamActiveVpcPeeringConnections", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/activeVpcPeeringConnections", version = "2024-11-13", response = atlas_runtime::Paginated<VPCPeeringConnection>, operation_id = "listGroupStreamActiveVpcPeeringConnections", tag = "Streams", short_id = "listActivePeeringConnections", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamActiveVpcPeeringConnections", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupStreamActiveVpcPeeringConnections {
     /// `groupId`: path parameter, required.
@@ -142,7 +142,7 @@ pub struct ListGroupStreamActiveVpcPeeringConnections {
 /// CLI: `atlas api streams listPrivateLinkConnections`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamPrivateLinkConnections>.
 #[doc(alias = "listPrivateLinkConnections")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/privateLinkConnections", version = "2023-02-01", response = atlas_runtime::Paginated<StreamsPrivateLinkConnection>, operation_id = "listGroupStreamPrivateLinkConnections", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/privateLinkConnections", version = "2023-02-01", response = atlas_runtime::Paginated<StreamsPrivateLinkConnection>, operation_id = "listGroupStreamPrivateLinkConnections", tag = "Streams", short_id = "listPrivateLinkConnections", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamPrivateLinkConnections", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupStreamPrivateLinkConnections {
     /// `groupId`: path parameter, required.
@@ -161,7 +161,7 @@ pub struct ListGroupStreamPrivateLinkConnections {
 /// CLI: `atlas api streams createPrivateLinkConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamPrivateLinkConnection>.
 #[doc(alias = "createPrivateLinkConnection")]
-#[atlas_endpoint(POST, "/groups/{groupId}/streams/privateLinkConnections", version = "2023-02-01", response = StreamsPrivateLinkConnection, operation_id = "createGroupStreamPrivateLinkConnection")]
+#[atlas_endpoint(POST, "/groups/{groupId}/streams/privateLinkConnections", version = "2023-02-01", response = StreamsPrivateLinkConnection, operation_id = "createGroupStreamPrivateLinkConnection", tag = "Streams", short_id = "createPrivateLinkConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamPrivateLinkConnection", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStreamPrivateLinkConnection {
     /// `groupId`: path parameter, required.
@@ -203,7 +203,14 @@ pub struct CreateGroupStreamPrivateLinkConnection {
     DELETE,
     "/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
     version = "2023-02-01",
-    operation_id = "deleteGroupStreamPrivateLinkConnection"
+    operation_id = "deleteGroupStreamPrivateLinkConnection",
+    tag = "Streams",
+    short_id = "deletePrivateLinkConnection",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamPrivateLinkConnection",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Manager"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupStreamPrivateLinkConnection {
@@ -219,7 +226,7 @@ pub struct DeleteGroupStreamPrivateLinkConnection {
 /// CLI: `atlas api streams getPrivateLinkConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamPrivateLinkConnection>.
 #[doc(alias = "getPrivateLinkConnection")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/privateLinkConnections/{connectionId}", version = "2023-02-01", response = StreamsPrivateLinkConnection, operation_id = "getGroupStreamPrivateLinkConnection")]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/privateLinkConnections/{connectionId}", version = "2023-02-01", response = StreamsPrivateLinkConnection, operation_id = "getGroupStreamPrivateLinkConnection", tag = "Streams", short_id = "getPrivateLinkConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamPrivateLinkConnection", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupStreamPrivateLinkConnection {
     /// `groupId`: path parameter, required.
@@ -234,7 +241,7 @@ pub struct GetGroupStreamPrivateLinkConnection {
 /// CLI: `atlas api streams updatePrivateLinkConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamPrivateLinkConnection>.
 #[doc(alias = "updatePrivateLinkConnection")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/privateLinkConnections/{connectionId}", version = "2025-03-12", response = StreamsPrivateLinkConnection, operation_id = "updateGroupStreamPrivateLinkConnection")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/privateLinkConnections/{connectionId}", version = "2025-03-12", response = StreamsPrivateLinkConnection, operation_id = "updateGroupStreamPrivateLinkConnection", tag = "Streams", short_id = "updatePrivateLinkConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamPrivateLinkConnection", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupStreamPrivateLinkConnection {
     /// `groupId`: path parameter, required.
@@ -251,7 +258,7 @@ pub struct UpdateGroupStreamPrivateLinkConnection {
 /// CLI: `atlas api streams listVpcPeeringConnections`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamVpcPeeringConnections>.
 #[doc(alias = "listVpcPeeringConnections")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/vpcPeeringConnections", version = "2023-02-01", response = atlas_runtime::Paginated<VPCPeeringConnection>, operation_id = "listGroupStreamVpcPeeringConnections", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/vpcPeeringConnections", version = "2023-02-01", response = atlas_runtime::Paginated<VPCPeeringConnection>, operation_id = "listGroupStreamVpcPeeringConnections", tag = "Streams", short_id = "listVpcPeeringConnections", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamVpcPeeringConnections", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupStreamVpcPeeringConnections {
     /// `requesterAccountId`: query parameter, required.
@@ -277,7 +284,14 @@ pub struct ListGroupStreamVpcPeeringConnections {
     DELETE,
     "/groups/{groupId}/streams/vpcPeeringConnections/{id}",
     version = "2023-02-01",
-    operation_id = "deleteGroupStreamVpcPeeringConnection"
+    operation_id = "deleteGroupStreamVpcPeeringConnection",
+    tag = "Streams",
+    short_id = "deleteVpcPeeringConnection",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamVpcPeeringConnection",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Owner"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupStreamVpcPeeringConnection {
@@ -297,7 +311,14 @@ pub struct DeleteGroupStreamVpcPeeringConnection {
     POST,
     "/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept",
     version = "2023-02-01",
-    operation_id = "acceptGroupStreamVpcPeeringConnection"
+    operation_id = "acceptGroupStreamVpcPeeringConnection",
+    tag = "Streams",
+    short_id = "acceptVpcPeeringConnection",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/acceptGroupStreamVpcPeeringConnection",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Owner"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct AcceptGroupStreamVpcPeeringConnection {
@@ -321,7 +342,14 @@ pub struct AcceptGroupStreamVpcPeeringConnection {
     POST,
     "/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject",
     version = "2023-02-01",
-    operation_id = "rejectGroupStreamVpcPeeringConnection"
+    operation_id = "rejectGroupStreamVpcPeeringConnection",
+    tag = "Streams",
+    short_id = "rejectVpcPeeringConnection",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/rejectGroupStreamVpcPeeringConnection",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Owner"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct RejectGroupStreamVpcPeeringConnection {
@@ -341,7 +369,15 @@ pub struct RejectGroupStreamVpcPeeringConnection {
     DELETE,
     "/groups/{groupId}/streams/{tenantName}",
     version = "2023-02-01",
-    operation_id = "deleteGroupStreamWorkspace"
+    operation_id = "deleteGroupStreamWorkspace",
+    tag = "Streams",
+    short_id = "deleteStreamWorkspace",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamWorkspace",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Data Access Admin",
+        "Project Stream Processing Manager"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupStreamWorkspace {
@@ -357,7 +393,7 @@ pub struct DeleteGroupStreamWorkspace {
 /// CLI: `atlas api streams getStreamWorkspace`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamWorkspace>.
 #[doc(alias = "getStreamWorkspace")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}", version = "2023-02-01", response = StreamsTenant, operation_id = "getGroupStreamWorkspace")]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}", version = "2023-02-01", response = StreamsTenant, operation_id = "getGroupStreamWorkspace", tag = "Streams", short_id = "getStreamWorkspace", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamWorkspace", roles("Organization Stream Processing Admin", "Project Data Access Admin", "Project Data Access Read Only", "Project Data Access Read Write", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupStreamWorkspace {
     /// `groupId`: path parameter, required.
@@ -375,7 +411,7 @@ pub struct GetGroupStreamWorkspace {
 /// CLI: `atlas api streams updateStreamWorkspace`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamWorkspace>.
 #[doc(alias = "updateStreamWorkspace")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/{tenantName}", version = "2023-02-01", response = StreamsTenant, operation_id = "updateGroupStreamWorkspace")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/{tenantName}", version = "2023-02-01", response = StreamsTenant, operation_id = "updateGroupStreamWorkspace", tag = "Streams", short_id = "updateStreamWorkspace", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamWorkspace", roles("Organization Stream Processing Admin", "Project Data Access Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupStreamWorkspace {
     /// `groupId`: path parameter, required.
@@ -406,6 +442,16 @@ pub struct UpdateGroupStreamWorkspace {
     "/groups/{groupId}/streams/{tenantName}/auditLogs",
     version = "2023-02-01",
     operation_id = "downloadGroupStreamAuditLogs",
+    tag = "Streams",
+    short_id = "downloadAuditLogs",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/downloadGroupStreamAuditLogs",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Data Access Admin",
+        "Project Data Access Read Only",
+        "Project Data Access Read Write",
+        "Project Stream Processing Manager"
+    ),
     format = "gzip"
 )]
 #[derive(Debug, Clone)]
@@ -431,7 +477,7 @@ pub struct DownloadGroupStreamAuditLogs {
 /// CLI: `atlas api streams listStreamConnections`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamConnections>.
 #[doc(alias = "listStreamConnections")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/connections", version = "2023-02-01", response = atlas_runtime::Paginated<StreamsConnection>, operation_id = "listGroupStreamConnections", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/connections", version = "2023-02-01", response = atlas_runtime::Paginated<StreamsConnection>, operation_id = "listGroupStreamConnections", tag = "Streams", short_id = "listStreamConnections", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamConnections", roles("Organization Stream Processing Admin", "Project Data Access Admin", "Project Data Access Read Only", "Project Data Access Read Write", "Project Stream Processing Manager"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupStreamConnections {
     /// `groupId`: path parameter, required.
@@ -452,7 +498,7 @@ pub struct ListGroupStreamConnections {
 /// CLI: `atlas api streams createStreamConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamConnection>.
 #[doc(alias = "createStreamConnection")]
-#[atlas_endpoint(POST, "/groups/{groupId}/streams/{tenantName}/connections", version = "2023-02-01", response = StreamsConnection, operation_id = "createGroupStreamConnection")]
+#[atlas_endpoint(POST, "/groups/{groupId}/streams/{tenantName}/connections", version = "2023-02-01", response = StreamsConnection, operation_id = "createGroupStreamConnection", tag = "Streams", short_id = "createStreamConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamConnection", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStreamConnection {
     /// `groupId`: path parameter, required.
@@ -474,7 +520,14 @@ pub struct CreateGroupStreamConnection {
     DELETE,
     "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
     version = "2023-02-01",
-    operation_id = "deleteGroupStreamConnection"
+    operation_id = "deleteGroupStreamConnection",
+    tag = "Streams",
+    short_id = "deleteStreamConnection",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamConnection",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Manager"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupStreamConnection {
@@ -492,7 +545,7 @@ pub struct DeleteGroupStreamConnection {
 /// CLI: `atlas api streams getStreamConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamConnection>.
 #[doc(alias = "getStreamConnection")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}", version = "2023-02-01", response = StreamsConnection, operation_id = "getGroupStreamConnection")]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}", version = "2023-02-01", response = StreamsConnection, operation_id = "getGroupStreamConnection", tag = "Streams", short_id = "getStreamConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamConnection", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupStreamConnection {
     /// `groupId`: path parameter, required.
@@ -509,7 +562,7 @@ pub struct GetGroupStreamConnection {
 /// CLI: `atlas api streams updateStreamConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnection>.
 #[doc(alias = "updateStreamConnection")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}", version = "2023-02-01", response = StreamsConnection, operation_id = "updateGroupStreamConnection")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}", version = "2023-02-01", response = StreamsConnection, operation_id = "updateGroupStreamConnection", tag = "Streams", short_id = "updateStreamConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnection", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupStreamConnection {
     /// `groupId`: path parameter, required.
@@ -529,7 +582,7 @@ pub struct UpdateGroupStreamConnection {
 /// CLI: `atlas api streams listFailoverConnections`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamConnectionFailoverConnections>.
 #[doc(alias = "listFailoverConnections")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections", version = "2025-03-12", response = atlas_runtime::Paginated<StreamsFailoverConnection>, operation_id = "listGroupStreamConnectionFailoverConnections", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections", version = "2025-03-12", response = atlas_runtime::Paginated<StreamsFailoverConnection>, operation_id = "listGroupStreamConnectionFailoverConnections", tag = "Streams", short_id = "listFailoverConnections", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamConnectionFailoverConnections", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupStreamConnectionFailoverConnections {
     /// `groupId`: path parameter, required.
@@ -552,7 +605,7 @@ pub struct ListGroupStreamConnectionFailoverConnections {
 /// CLI: `atlas api streams createFailoverConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamConnectionFailoverConnection>.
 #[doc(alias = "createFailoverConnection")]
-#[atlas_endpoint(POST, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections", version = "2025-03-12", response = StreamsFailoverConnection, operation_id = "createGroupStreamConnectionFailoverConnection")]
+#[atlas_endpoint(POST, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections", version = "2025-03-12", response = StreamsFailoverConnection, operation_id = "createGroupStreamConnectionFailoverConnection", tag = "Streams", short_id = "createFailoverConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamConnectionFailoverConnection", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStreamConnectionFailoverConnection {
     /// `groupId`: path parameter, required.
@@ -576,7 +629,14 @@ pub struct CreateGroupStreamConnectionFailoverConnection {
     DELETE,
     "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
     version = "2025-03-12",
-    operation_id = "deleteGroupStreamConnectionFailoverConnection"
+    operation_id = "deleteGroupStreamConnectionFailoverConnection",
+    tag = "Streams",
+    short_id = "deleteStreamFailoverConnection",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamConnectionFailoverConnection",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Manager"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupStreamConnectionFailoverConnection {
@@ -596,7 +656,7 @@ pub struct DeleteGroupStreamConnectionFailoverConnection {
 /// CLI: `atlas api streams getStreamFailoverConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamConnectionFailoverConnection>.
 #[doc(alias = "getStreamFailoverConnection")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}", version = "2025-03-12", response = StreamsFailoverConnection, operation_id = "getGroupStreamConnectionFailoverConnection")]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}", version = "2025-03-12", response = StreamsFailoverConnection, operation_id = "getGroupStreamConnectionFailoverConnection", tag = "Streams", short_id = "getStreamFailoverConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamConnectionFailoverConnection", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupStreamConnectionFailoverConnection {
     /// `groupId`: path parameter, required.
@@ -615,7 +675,7 @@ pub struct GetGroupStreamConnectionFailoverConnection {
 /// CLI: `atlas api streams updateStreamFailoverConnection`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnectionFailoverConnection>.
 #[doc(alias = "updateStreamFailoverConnection")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}", version = "2025-03-12", response = StreamsFailoverConnection, operation_id = "updateGroupStreamConnectionFailoverConnection")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}", version = "2025-03-12", response = StreamsFailoverConnection, operation_id = "updateGroupStreamConnectionFailoverConnection", tag = "Streams", short_id = "updateStreamFailoverConnection", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnectionFailoverConnection", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupStreamConnectionFailoverConnection {
     /// `groupId`: path parameter, required.
@@ -637,7 +697,7 @@ pub struct UpdateGroupStreamConnectionFailoverConnection {
 /// CLI: `atlas api streams createStreamProcessor`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamProcessor>.
 #[doc(alias = "createStreamProcessor")]
-#[atlas_endpoint(POST, "/groups/{groupId}/streams/{tenantName}/processor", version = "2024-05-30", response = StreamsProcessor, operation_id = "createGroupStreamProcessor")]
+#[atlas_endpoint(POST, "/groups/{groupId}/streams/{tenantName}/processor", version = "2024-05-30", response = StreamsProcessor, operation_id = "createGroupStreamProcessor", tag = "Streams", short_id = "createStreamProcessor", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamProcessor", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStreamProcessor {
     /// `groupId`: path parameter, required.
@@ -666,7 +726,14 @@ pub struct CreateGroupStreamProcessor {
     DELETE,
     "/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
     version = "2024-05-30",
-    operation_id = "deleteGroupStreamProcessor"
+    operation_id = "deleteGroupStreamProcessor",
+    tag = "Streams",
+    short_id = "deleteStreamProcessor",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamProcessor",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Manager"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupStreamProcessor {
@@ -684,7 +751,7 @@ pub struct DeleteGroupStreamProcessor {
 /// CLI: `atlas api streams getStreamProcessor`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamProcessor>.
 #[doc(alias = "getStreamProcessor")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/processor/{processorName}", version = "2024-05-30", response = StreamsProcessorWithStats, operation_id = "getGroupStreamProcessor")]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/processor/{processorName}", version = "2024-05-30", response = StreamsProcessorWithStats, operation_id = "getGroupStreamProcessor", tag = "Streams", short_id = "getStreamProcessor", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamProcessor", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupStreamProcessor {
     /// `groupId`: path parameter, required.
@@ -701,7 +768,7 @@ pub struct GetGroupStreamProcessor {
 /// CLI: `atlas api streams updateStreamProcessor`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamProcessor>.
 #[doc(alias = "updateStreamProcessor")]
-#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/{tenantName}/processor/{processorName}", version = "2024-05-30", response = StreamsProcessorWithStats, operation_id = "updateGroupStreamProcessor")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/streams/{tenantName}/processor/{processorName}", version = "2024-05-30", response = StreamsProcessorWithStats, operation_id = "updateGroupStreamProcessor", tag = "Streams", short_id = "updateStreamProcessor", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamProcessor", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupStreamProcessor {
     /// `groupId`: path parameter, required.
@@ -732,7 +799,14 @@ pub struct UpdateGroupStreamProcessor {
     POST,
     "/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
     version = "2024-05-30",
-    operation_id = "startGroupStreamProcessor"
+    operation_id = "startGroupStreamProcessor",
+    tag = "Streams",
+    short_id = "startStreamProcessor",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/startGroupStreamProcessor",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Manager"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct StartGroupStreamProcessor {
@@ -754,7 +828,14 @@ pub struct StartGroupStreamProcessor {
     POST,
     "/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith",
     version = "2025-03-12",
-    operation_id = "startGroupStreamProcessorWith"
+    operation_id = "startGroupStreamProcessorWith",
+    tag = "Streams",
+    short_id = "startStreamProcessorWith",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/startGroupStreamProcessorWith",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Manager"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct StartGroupStreamProcessorWith {
@@ -784,7 +865,14 @@ pub struct StartGroupStreamProcessorWith {
     POST,
     "/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop",
     version = "2024-05-30",
-    operation_id = "stopGroupStreamProcessor"
+    operation_id = "stopGroupStreamProcessor",
+    tag = "Streams",
+    short_id = "stopStreamProcessor",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/stopGroupStreamProcessor",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Stream Processing Manager"
+    )
 )]
 #[derive(Debug, Clone)]
 pub struct StopGroupStreamProcessor {
@@ -802,7 +890,7 @@ pub struct StopGroupStreamProcessor {
 /// CLI: `atlas api streams getStreamProcessors`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamProcessors>.
 #[doc(alias = "getStreamProcessors")]
-#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/processors", version = "2024-05-30", response = atlas_runtime::Paginated<StreamsProcessorWithStats>, operation_id = "getGroupStreamProcessors", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/streams/{tenantName}/processors", version = "2024-05-30", response = atlas_runtime::Paginated<StreamsProcessorWithStats>, operation_id = "getGroupStreamProcessors", tag = "Streams", short_id = "getStreamProcessors", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamProcessors", roles("Organization Stream Processing Admin", "Project Stream Processing Manager"), paginated)]
 #[derive(Debug, Clone)]
 pub struct GetGroupStreamProcessors {
     /// `groupId`: path parameter, required.
@@ -831,6 +919,16 @@ pub struct GetGroupStreamProcessors {
     "/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs",
     version = "2025-03-12",
     operation_id = "downloadGroupStreamOperationalLogs",
+    tag = "Streams",
+    short_id = "downloadOperationalLogs",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/downloadGroupStreamOperationalLogs",
+    roles(
+        "Organization Stream Processing Admin",
+        "Project Data Access Admin",
+        "Project Data Access Read Only",
+        "Project Data Access Read Write",
+        "Project Stream Processing Manager"
+    ),
     format = "gzip"
 )]
 #[derive(Debug, Clone)]
@@ -856,7 +954,7 @@ pub struct DownloadGroupStreamOperationalLogs {
 /// CLI: `atlas api streams withStreamSampleConnections`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/withGroupStreamSampleConnections>.
 #[doc(alias = "withStreamSampleConnections")]
-#[atlas_endpoint(POST, "/groups/{groupId}/streams:withSampleConnections", version = "2024-08-05", response = StreamsTenant, operation_id = "withGroupStreamSampleConnections")]
+#[atlas_endpoint(POST, "/groups/{groupId}/streams:withSampleConnections", version = "2024-08-05", response = StreamsTenant, operation_id = "withGroupStreamSampleConnections", tag = "Streams", short_id = "withStreamSampleConnections", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/withGroupStreamSampleConnections", roles("Organization Stream Processing Admin", "Project Data Access Admin", "Project Stream Processing Manager"))]
 #[derive(Debug, Clone)]
 pub struct WithGroupStreamSampleConnections {
     /// `groupId`: path parameter, required.

@@ -36,7 +36,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Project Read Only.
 /// CLI: `atlas api teams listGroupTeams`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listGroupTeams>.
-#[atlas_endpoint(GET, "/groups/{groupId}/teams", version = "2023-01-01", response = atlas_runtime::Paginated<TeamRole>, operation_id = "listGroupTeams", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/teams", version = "2023-01-01", response = atlas_runtime::Paginated<TeamRole>, operation_id = "listGroupTeams", tag = "Teams", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listGroupTeams", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupTeams {
     /// `groupId`: path parameter, required.
@@ -57,7 +57,7 @@ pub struct ListGroupTeams {
 /// Roles: Project Access Manager.
 /// CLI: `atlas api teams addGroupTeams`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/addGroupTeams>.
-#[atlas_endpoint(POST, "/groups/{groupId}/teams", version = "2023-01-01", response = PaginatedTeamRoleView, operation_id = "addGroupTeams")]
+#[atlas_endpoint(POST, "/groups/{groupId}/teams", version = "2023-01-01", response = PaginatedTeamRoleView, operation_id = "addGroupTeams", tag = "Teams", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/addGroupTeams", roles("Project Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct AddGroupTeams {
     /// `groupId`: path parameter, required.
@@ -76,7 +76,10 @@ pub struct AddGroupTeams {
     DELETE,
     "/groups/{groupId}/teams/{teamId}",
     version = "2023-01-01",
-    operation_id = "removeGroupTeam"
+    operation_id = "removeGroupTeam",
+    tag = "Teams",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/removeGroupTeam",
+    roles("Project Access Manager")
 )]
 #[derive(Debug, Clone)]
 pub struct RemoveGroupTeam {
@@ -91,7 +94,7 @@ pub struct RemoveGroupTeam {
 /// Roles: Project Read Only.
 /// CLI: `atlas api teams getGroupTeam`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/getGroupTeam>.
-#[atlas_endpoint(GET, "/groups/{groupId}/teams/{teamId}", version = "2023-01-01", response = TeamRole, operation_id = "getGroupTeam")]
+#[atlas_endpoint(GET, "/groups/{groupId}/teams/{teamId}", version = "2023-01-01", response = TeamRole, operation_id = "getGroupTeam", tag = "Teams", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/getGroupTeam", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupTeam {
     /// `groupId`: path parameter, required.
@@ -105,7 +108,7 @@ pub struct GetGroupTeam {
 /// Roles: Project Access Manager.
 /// CLI: `atlas api teams updateGroupTeam`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/updateGroupTeam>.
-#[atlas_endpoint(PATCH, "/groups/{groupId}/teams/{teamId}", version = "2023-01-01", response = PaginatedTeamRoleView, operation_id = "updateGroupTeam")]
+#[atlas_endpoint(PATCH, "/groups/{groupId}/teams/{teamId}", version = "2023-01-01", response = PaginatedTeamRoleView, operation_id = "updateGroupTeam", tag = "Teams", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/updateGroupTeam", roles("Project Access Manager"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupTeam {
     /// `groupId`: path parameter, required.
@@ -124,7 +127,7 @@ pub struct UpdateGroupTeam {
 /// Roles: Organization Member.
 /// CLI: `atlas api teams listOrgTeams`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listOrgTeams>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/teams", version = "2023-01-01", response = atlas_runtime::Paginated<TeamResponse>, operation_id = "listOrgTeams", paginated)]
+#[atlas_endpoint(GET, "/orgs/{orgId}/teams", version = "2023-01-01", response = atlas_runtime::Paginated<TeamResponse>, operation_id = "listOrgTeams", tag = "Teams", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listOrgTeams", roles("Organization Member"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListOrgTeams {
     /// `itemsPerPage`: query parameter, optional.
@@ -145,7 +148,7 @@ pub struct ListOrgTeams {
 /// Roles: Organization Owner.
 /// CLI: `atlas api teams createOrgTeam`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/createOrgTeam>.
-#[atlas_endpoint(POST, "/orgs/{orgId}/teams", version = "2023-01-01", response = Team, operation_id = "createOrgTeam")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/teams", version = "2023-01-01", response = Team, operation_id = "createOrgTeam", tag = "Teams", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/createOrgTeam", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateOrgTeam {
     /// `orgId`: path parameter, required.
@@ -162,7 +165,7 @@ pub struct CreateOrgTeam {
 /// CLI: `atlas api teams getTeamByName`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/getOrgTeamByName>.
 #[doc(alias = "getTeamByName")]
-#[atlas_endpoint(GET, "/orgs/{orgId}/teams/byName/{teamName}", version = "2023-01-01", response = TeamResponse, operation_id = "getOrgTeamByName")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/teams/byName/{teamName}", version = "2023-01-01", response = TeamResponse, operation_id = "getOrgTeamByName", tag = "Teams", short_id = "getTeamByName", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/getOrgTeamByName", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgTeamByName {
     /// `orgId`: path parameter, required.
@@ -180,7 +183,10 @@ pub struct GetOrgTeamByName {
     DELETE,
     "/orgs/{orgId}/teams/{teamId}",
     version = "2023-01-01",
-    operation_id = "deleteOrgTeam"
+    operation_id = "deleteOrgTeam",
+    tag = "Teams",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/deleteOrgTeam",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteOrgTeam {
@@ -195,7 +201,7 @@ pub struct DeleteOrgTeam {
 /// Roles: Organization Member.
 /// CLI: `atlas api teams getOrgTeam`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/getOrgTeam>.
-#[atlas_endpoint(GET, "/orgs/{orgId}/teams/{teamId}", version = "2023-01-01", response = TeamResponse, operation_id = "getOrgTeam")]
+#[atlas_endpoint(GET, "/orgs/{orgId}/teams/{teamId}", version = "2023-01-01", response = TeamResponse, operation_id = "getOrgTeam", tag = "Teams", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/getOrgTeam", roles("Organization Member"))]
 #[derive(Debug, Clone)]
 pub struct GetOrgTeam {
     /// `orgId`: path parameter, required.
@@ -209,7 +215,7 @@ pub struct GetOrgTeam {
 /// Roles: Organization Owner.
 /// CLI: `atlas api teams renameOrgTeam`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/renameOrgTeam>.
-#[atlas_endpoint(PATCH, "/orgs/{orgId}/teams/{teamId}", version = "2023-01-01", response = TeamResponse, operation_id = "renameOrgTeam")]
+#[atlas_endpoint(PATCH, "/orgs/{orgId}/teams/{teamId}", version = "2023-01-01", response = TeamResponse, operation_id = "renameOrgTeam", tag = "Teams", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/renameOrgTeam", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct RenameOrgTeam {
     /// `orgId`: path parameter, required.
@@ -229,7 +235,7 @@ pub struct RenameOrgTeam {
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/addOrgTeamUsers>.
 #[doc(alias = "addTeamUsers")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
-#[atlas_endpoint(POST, "/orgs/{orgId}/teams/{teamId}/users", version = "2023-01-01", response = PaginatedApiAppUserView, operation_id = "addOrgTeamUsers")]
+#[atlas_endpoint(POST, "/orgs/{orgId}/teams/{teamId}/users", version = "2023-01-01", response = PaginatedApiAppUserView, operation_id = "addOrgTeamUsers", tag = "Teams", short_id = "addTeamUsers", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/addOrgTeamUsers", sunset = "2027-07-01", roles("Organization Owner"))]
 #[derive(Debug, Clone)]
 pub struct AddOrgTeamUsers {
     /// `orgId`: path parameter, required.
@@ -254,7 +260,12 @@ pub struct AddOrgTeamUsers {
     DELETE,
     "/orgs/{orgId}/teams/{teamId}/users/{userId}",
     version = "2023-01-01",
-    operation_id = "removeOrgTeamUserFromTeam"
+    operation_id = "removeOrgTeamUserFromTeam",
+    tag = "Teams",
+    short_id = "removeUserFromTeam",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/removeOrgTeamUserFromTeam",
+    sunset = "2027-07-01",
+    roles("Organization Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct RemoveOrgTeamUserFromTeam {

@@ -28,7 +28,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// Roles: Project Read Only.
 /// CLI: `atlas api thirdPartyIntegrations listGroupIntegrations`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/listGroupIntegrations>.
-#[atlas_endpoint(GET, "/groups/{groupId}/integrations", version = "2023-01-01", response = atlas_runtime::Paginated<ThirdPartyIntegration>, operation_id = "listGroupIntegrations", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/integrations", version = "2023-01-01", response = atlas_runtime::Paginated<ThirdPartyIntegration>, operation_id = "listGroupIntegrations", tag = "Third-Party Integrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/listGroupIntegrations", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupIntegrations {
     /// `groupId`: path parameter, required.
@@ -53,7 +53,10 @@ pub struct ListGroupIntegrations {
     DELETE,
     "/groups/{groupId}/integrations/{integrationType}",
     version = "2023-01-01",
-    operation_id = "deleteGroupIntegration"
+    operation_id = "deleteGroupIntegration",
+    tag = "Third-Party Integrations",
+    docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/deleteGroupIntegration",
+    roles("Project Owner")
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupIntegration {
@@ -68,7 +71,7 @@ pub struct DeleteGroupIntegration {
 /// Roles: Project Read Only.
 /// CLI: `atlas api thirdPartyIntegrations getGroupIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/getGroupIntegration>.
-#[atlas_endpoint(GET, "/groups/{groupId}/integrations/{integrationType}", version = "2023-01-01", response = ThirdPartyIntegration, operation_id = "getGroupIntegration")]
+#[atlas_endpoint(GET, "/groups/{groupId}/integrations/{integrationType}", version = "2023-01-01", response = ThirdPartyIntegration, operation_id = "getGroupIntegration", tag = "Third-Party Integrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/getGroupIntegration", roles("Project Read Only"))]
 #[derive(Debug, Clone)]
 pub struct GetGroupIntegration {
     /// `groupId`: path parameter, required.
@@ -82,7 +85,7 @@ pub struct GetGroupIntegration {
 /// Roles: Project Owner.
 /// CLI: `atlas api thirdPartyIntegrations createGroupIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/createGroupIntegration>.
-#[atlas_endpoint(POST, "/groups/{groupId}/integrations/{integrationType}", version = "2023-01-01", response = PaginatedIntegrationView, operation_id = "createGroupIntegration")]
+#[atlas_endpoint(POST, "/groups/{groupId}/integrations/{integrationType}", version = "2023-01-01", response = PaginatedIntegrationView, operation_id = "createGroupIntegration", tag = "Third-Party Integrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/createGroupIntegration", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupIntegration {
     /// `integrationType`: path parameter, required.
@@ -108,7 +111,7 @@ pub struct CreateGroupIntegration {
 /// Roles: Project Owner.
 /// CLI: `atlas api thirdPartyIntegrations updateGroupIntegration`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/updateGroupIntegration>.
-#[atlas_endpoint(PUT, "/groups/{groupId}/integrations/{integrationType}", version = "2023-01-01", response = PaginatedIntegrationView, operation_id = "updateGroupIntegration")]
+#[atlas_endpoint(PUT, "/groups/{groupId}/integrations/{integrationType}", version = "2023-01-01", response = PaginatedIntegrationView, operation_id = "updateGroupIntegration", tag = "Third-Party Integrations", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/updateGroupIntegration", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupIntegration {
     /// `integrationType`: path parameter, required.

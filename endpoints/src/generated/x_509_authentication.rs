@@ -27,7 +27,7 @@ pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
 /// CLI: `atlas api x509Authentication listDatabaseUserCerts`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/listGroupDatabaseUserCerts>.
 #[doc(alias = "listDatabaseUserCerts")]
-#[atlas_endpoint(GET, "/groups/{groupId}/databaseUsers/{username}/certs", version = "2023-01-01", response = atlas_runtime::Paginated<UserCert>, operation_id = "listGroupDatabaseUserCerts", paginated)]
+#[atlas_endpoint(GET, "/groups/{groupId}/databaseUsers/{username}/certs", version = "2023-01-01", response = atlas_runtime::Paginated<UserCert>, operation_id = "listGroupDatabaseUserCerts", tag = "X.509 Authentication", short_id = "listDatabaseUserCerts", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/listGroupDatabaseUserCerts", roles("Project Read Only"), paginated)]
 #[derive(Debug, Clone)]
 pub struct ListGroupDatabaseUserCerts {
     /// `groupId`: path parameter, required.
@@ -51,7 +51,7 @@ pub struct ListGroupDatabaseUserCerts {
 /// CLI: `atlas api x509Authentication createDatabaseUserCert`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/createGroupDatabaseUserCert>.
 #[doc(alias = "createDatabaseUserCert")]
-#[atlas_endpoint(POST, "/groups/{groupId}/databaseUsers/{username}/certs", version = "2023-01-01", response = String, operation_id = "createGroupDatabaseUserCert")]
+#[atlas_endpoint(POST, "/groups/{groupId}/databaseUsers/{username}/certs", version = "2023-01-01", response = String, operation_id = "createGroupDatabaseUserCert", tag = "X.509 Authentication", short_id = "createDatabaseUserCert", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/createGroupDatabaseUserCert", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct CreateGroupDatabaseUserCert {
     /// `groupId`: path parameter, required.
@@ -69,7 +69,7 @@ pub struct CreateGroupDatabaseUserCert {
 /// CLI: `atlas api x509Authentication disableSecurityCustomerX509`.
 /// Reference: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/disableGroupUserSecurityCustomerX509>.
 #[doc(alias = "disableSecurityCustomerX509")]
-#[atlas_endpoint(DELETE, "/groups/{groupId}/userSecurity/customerX509", version = "2023-01-01", response = UserSecurity, operation_id = "disableGroupUserSecurityCustomerX509")]
+#[atlas_endpoint(DELETE, "/groups/{groupId}/userSecurity/customerX509", version = "2023-01-01", response = UserSecurity, operation_id = "disableGroupUserSecurityCustomerX509", tag = "X.509 Authentication", short_id = "disableSecurityCustomerX509", docs = "https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/X.509-Authentication/operation/disableGroupUserSecurityCustomerX509", roles("Project Owner"))]
 #[derive(Debug, Clone)]
 pub struct DisableGroupUserSecurityCustomerX509 {
     /// `groupId`: path parameter, required.
