@@ -215,6 +215,10 @@ impl Emitter<'_, '_> {
         s.push_str(
             "#![allow(deprecated, clippy::enum_variant_names, clippy::large_enum_variant, clippy::too_many_arguments)]\n\n",
         );
+        // A tag whose every operation is a preview declares nothing without `preview`.
+        if endpoints.iter().all(|e| e.preview) {
+            s.push_str("#[cfg(feature = \"preview\")]\n");
+        }
         s.push_str("use atlas_runtime::atlas_endpoint;\n\n#[allow(unused_imports)]\nuse super::shared::*;\n\n");
         s.push_str(
             "/// Every request type of this module, for conformance checks and tooling.\n\

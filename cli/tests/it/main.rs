@@ -12,3 +12,4 @@ mod prism;
 mod profiles;
 mod spec_names;
 mod support;
+mod token_cache;

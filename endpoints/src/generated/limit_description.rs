@@ -9,6 +9,7 @@
     clippy::too_many_arguments
 )]
 
+#[cfg(feature = "preview")]
 use atlas_runtime::atlas_endpoint;
 
 #[allow(unused_imports)]
