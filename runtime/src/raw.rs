@@ -21,7 +21,7 @@ use crate::options::RequestOptions;
 use crate::paginate::{DEFAULT_PAGE_SIZE, Paginated, has_more};
 use crate::request::{API_PREFIX, PathWriter, QueryWriter, RequestContext, media_type_for};
 use crate::response::{Response, decode};
-use crate::validate::{Rule, ValidationError, Validator, Violation, is_valid_version};
+use crate::validate::{Rule, ValidationError, Validator, Violation};
 
 /// One call of the operation `info`, with its values as text.
 ///
@@ -255,21 +255,7 @@ impl RawCall {
     ) -> Result<http::Request<Vec<u8>>, Error> {
         let info = self.info;
         let version = self.version(context, options);
-        let validated = self.validate();
-        if !is_valid_version(version) {
-            let mut violations = validated.err().map(|e| e.violations).unwrap_or_default();
-            violations.push(Violation {
-                param: "version",
-                location: Location::Header,
-                rule: Rule::Version,
-                value: Some(version.to_string()),
-            });
-            return Err(Error::Validation(ValidationError {
-                endpoint: info.type_name,
-                violations,
-            }));
-        }
-        validated.map_err(Error::Validation)?;
+        crate::request::with_version_check(info.type_name, version, self.validate())?;
 
         let mut path = PathWriter::default();
         let mut rest = info.template;
@@ -698,5 +684,31 @@ mod tests {
         no_body.body(b"{not json".to_vec());
         let e = no_body.validate().unwrap_err();
         assert!(e.violations.iter().any(|v| v.param == "body"));
+    }
+
+    /// A version that is no date is one more violation, listed with the others, for a
+    /// typed call and a raw one alike (one check serves both).
+    #[test]
+    fn a_bad_version_is_listed_with_the_other_violations() {
+        let options = RequestOptions::default().version("2024-8-5");
+        let typed = UpdateThing::new("not-an-org", 7, "192.0.2.7", "abcd");
+        let typed = crate::build_request(&typed, &RequestContext::default(), &options);
+        let mut raw = RawCall::new(&UpdateThing::INFO);
+        for (name, value) in [
+            ("orgId", "not-an-org"),
+            ("thingId", "7"),
+            ("ipAddress", "192.0.2.7"),
+        ] {
+            raw.arg(name, value).unwrap();
+        }
+        raw.body(br#"{"name":"abcd"}"#.to_vec());
+        let raw = raw.build_request(&RequestContext::default(), &options);
+        for result in [typed, raw] {
+            let Err(Error::Validation(e)) = result else {
+                panic!("not a validation error");
+            };
+            let params: Vec<&str> = e.violations.iter().map(|v| v.param).collect();
+            assert_eq!(params, ["orgId", "version"], "{e}");
+        }
     }
 }

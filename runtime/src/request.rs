@@ -181,6 +181,29 @@ pub fn resolve_version<'a, E: Endpoint + ?Sized>(
         .unwrap_or(&context.default_version)
 }
 
+/// The outcome of a call's validation with the version it will send checked too, every
+/// violation at once: for typed calls and [`RawCall`](crate::RawCall) alike.
+pub(crate) fn with_version_check(
+    endpoint: &'static str,
+    version: &str,
+    validated: Result<(), ValidationError>,
+) -> Result<(), Error> {
+    if !is_valid_version(version) {
+        let mut violations = validated.err().map(|e| e.violations).unwrap_or_default();
+        violations.push(Violation {
+            param: "version",
+            location: Location::Header,
+            rule: Rule::Version,
+            value: Some(version.to_string()),
+        });
+        return Err(Error::Validation(ValidationError {
+            endpoint,
+            violations,
+        }));
+    }
+    validated.map_err(Error::Validation)
+}
+
 /// Validates `endpoint` and builds its request: URL, `Accept`, `Content-Type`,
 /// `User-Agent`, its own headers and body. Adds no credentials and does no I/O.
 ///
@@ -194,21 +217,7 @@ pub fn build_request<E: Endpoint + ?Sized>(
 ) -> Result<http::Request<Vec<u8>>, Error> {
     let info = &E::INFO;
     let version = resolve_version::<E>(context, options);
-    let validated = endpoint.validate();
-    if !is_valid_version(version) {
-        let mut violations = validated.err().map(|e| e.violations).unwrap_or_default();
-        violations.push(Violation {
-            param: "version",
-            location: Location::Header,
-            rule: Rule::Version,
-            value: Some(version.to_string()),
-        });
-        return Err(Error::Validation(ValidationError {
-            endpoint: info.type_name,
-            violations,
-        }));
-    }
-    validated.map_err(Error::Validation)?;
+    with_version_check(info.type_name, version, endpoint.validate())?;
 
     let mut path = PathWriter::default();
     endpoint.write_path(&mut path);
