@@ -24,8 +24,12 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            // Two hex digits exactly: `from_str_radix` alone would take `%+a` (a sign).
+            let hex = b.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(b[i]);
@@ -63,7 +67,9 @@ fn encoded_dot_segments_are_refused() {
         assert_eq!(e.violations[0].rule, Rule::DotSegment, "{value}: {e}");
         assert_eq!(e.violations[0].param, "first");
     }
-    for value in ["a/b", "a?b", "a#b", "%3F", "%3f", "%23", "a%2", "%G0"] {
+    for value in [
+        "a/b", "a?b", "a#b", "%3F", "%3f", "%23", "a%2", "%G0", "%+a",
+    ] {
         let e = Route::new("x", value).validate().unwrap_err();
         assert_eq!(e.violations[0].rule, Rule::EscapesSegment, "{value}: {e}");
     }
