@@ -32,6 +32,8 @@ mod plan;
 pub mod reference;
 mod spec;
 
+pub use names::tag_names;
+
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -24,17 +24,6 @@ fn by_tag() -> Vec<(&'static str, &'static EndpointInfo)> {
     rows
 }
 
-/// `Project IP Access List` → (`project_ip_access_list`, `project-ip-access-list`): the
-/// module and the Cargo feature, as atlas-codegen names them.
-fn module_and_feature(tag: &str) -> (String, String) {
-    let words: Vec<String> = tag
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    (words.join("_"), words.join("-"))
-}
-
 fn table() -> String {
     let rows = by_tag();
     let tags: std::collections::BTreeSet<&str> = rows.iter().map(|(t, _)| *t).collect();
@@ -52,7 +41,7 @@ fn table() -> String {
     s.push_str("| tag | operation | method | path | version | feature | type |\n");
     s.push_str("|---|---|---|---|---|---|---|\n");
     for (tag, info) in rows {
-        let (module, feature) = module_and_feature(tag);
+        let (module, feature) = atlas_codegen::tag_names(tag);
         let feature = if tag == "Service Accounts" {
             "(always)".to_string()
         } else {
