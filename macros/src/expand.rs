@@ -185,9 +185,11 @@ fn paged(input: &Input, model: &Model) -> TokenStream {
     quote! {
         impl #krate::__private::Paged for #ident {
             type Item = #item;
+            #[inline]
             fn page_num(&self) -> ::core::option::Option<i32> {
                 self.#page
             }
+            #[inline]
             fn set_page_num(&mut self, page: i32) {
                 self.#page = ::core::option::Option::Some(page);
             }
@@ -195,6 +197,7 @@ fn paged(input: &Input, model: &Model) -> TokenStream {
             fn items_per_page(&self) -> ::core::option::Option<i32> {
                 self.#size
             }
+            #[inline]
             fn set_items_per_page(&mut self, size: i32) {
                 self.#size = ::core::option::Option::Some(size);
             }
@@ -355,15 +358,22 @@ fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
         Location::Body | Location::WholeBody => None,
     };
     let constraints = match carried {
-        // A `const` block, so that the slice holding the carried pattern is `'static`.
-        Some(carried) => quote! {
-            const {
-                match #carried {
-                    ::core::option::Option::Some(__p) => &[#krate::__private::Constraint::Pattern(__p), #(#constraints),*],
-                    ::core::option::Option::None => &[#(#constraints),*],
+        // A `const` block, so that the slice holding the carried pattern is `'static`;
+        // the declared constraints are named once, not written out in both arms.
+        Some(carried) => {
+            let names: Vec<_> = (0..constraints.len())
+                .map(|i| quote::format_ident!("__C{i}"))
+                .collect();
+            quote! {
+                const {
+                    #(const #names: #krate::__private::Constraint = #constraints;)*
+                    match #carried {
+                        ::core::option::Option::Some(__p) => &[#krate::__private::Constraint::Pattern(__p), #(#names),*],
+                        ::core::option::Option::None => &[#(#names),*],
+                    }
                 }
             }
-        },
+        }
         None => quote!(&[#(#constraints),*]),
     };
     quote! {
@@ -527,6 +537,7 @@ fn header_values(krate: &syn::Path, model: &Model) -> TokenStream {
     }
     quote! {
         #[doc(hidden)]
+        #[inline]
         fn __atlas_header_values(&self) -> ::std::vec::Vec<(usize, ::std::string::String)> {
             let mut __out = ::std::vec::Vec::new();
             #(#pushes)*
@@ -554,6 +565,7 @@ fn path_segments(krate: &syn::Path, model: &Model) -> TokenStream {
     });
     quote! {
         #[doc(hidden)]
+        #[inline]
         fn __atlas_path_segments(&self) -> [::std::borrow::Cow<'_, str>; #n] {
             [#(#values),*]
         }

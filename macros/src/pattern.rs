@@ -322,7 +322,8 @@ impl Tables {
     /// start, &[..eoi..], min_chars, max_chars)`, usable in a `const` initializer; an
     /// unbounded `max_chars` is `usize::MAX`.
     fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
-        let classes = self.classes.iter().map(|&c| Literal::u8_unsuffixed(c));
+        // One byte-string token, not 256 integer literals to type-check per use.
+        let classes = Literal::byte_string(&self.classes);
         let transitions = self.transitions.iter().map(|&t| Literal::u16_unsuffixed(t));
         let stride = Literal::usize_unsuffixed(self.stride);
         let start = Literal::u16_unsuffixed(self.start);
@@ -332,7 +333,7 @@ impl Tables {
         quote! {
             #krate::__private::pattern_tables(
                 #source,
-                &[#(#classes),*],
+                #classes,
                 &[#(#transitions),*],
                 #stride,
                 #start,
@@ -2395,16 +2396,19 @@ mod tests {
                 .to_tokens(&krate, &source(pattern))
                 .to_string()
         };
+        // The classes are one byte-string token.
         let classes = {
-            let mut c = vec!["0"; 256];
-            c[usize::from(b'a')] = "1";
-            c.join(" , ")
+            let mut c = [0u8; 256];
+            c[usize::from(b'a')] = 1;
+            let literal = proc_macro2::Literal::byte_string(&c).to_string();
+            assert!(literal.starts_with("b\"\\0") && literal.contains("\\x01"));
+            literal
         };
         // Plain tables: start(2) -a-> 3 -a-> 3; no bounds.
         assert_eq!(
             tokens("^aa*"),
             format!(
-                ":: atlas_runtime :: __private :: pattern_tables (\"^aa*\" , & [{classes}] , \
+                ":: atlas_runtime :: __private :: pattern_tables (\"^aa*\" , {classes} , \
                  & [0 , 0 , 1 , 1 , 0 , 1] , 2 , 2 , & [false , true , false] , 0 , \
                  :: core :: primitive :: usize :: MAX ,)"
             )
@@ -2416,7 +2420,7 @@ mod tests {
                 .to_tokens(&krate, &source("^a+$"))
                 .to_string(),
             format!(
-                ":: atlas_runtime :: __private :: pattern_tables (\"^a+$\" , & [{classes}] , \
+                ":: atlas_runtime :: __private :: pattern_tables (\"^a+$\" , {classes} , \
                  & [0 , 0 , 1 , 1 , 0 , 2] , 2 , 2 , & [false , true , true] , 1 , \
                  :: core :: primitive :: usize :: MAX ,)"
             )
