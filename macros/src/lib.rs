@@ -10,6 +10,7 @@
 
 mod args;
 mod ctxt;
+mod decode;
 mod entry;
 mod expand;
 mod fields;
@@ -48,6 +49,11 @@ pub fn pattern(input: TokenStream) -> TokenStream {
 }
 
 /// See `atlas_runtime::QueryValue`: `ParamText` from serde names.
+#[proc_macro_derive(Decode, attributes(serde))]
+pub fn derive_decode(item: TokenStream) -> TokenStream {
+    decode::derive(item.into()).into()
+}
+
 #[proc_macro_derive(QueryValue, attributes(serde))]
 pub fn derive_query_value(item: TokenStream) -> TokenStream {
     query_value::derive(item.into()).into()

@@ -106,6 +106,35 @@ pub use atlas_macros::pattern;
 /// ```
 pub use atlas_macros::QueryValue;
 
+/// `serde::Deserialize` for a struct read from a JSON object, with far less code than
+/// serde's derive: the generated models of `atlas-endpoints` use it, which is most of why
+/// that crate builds in about half the time. Members are named as serde would name them
+/// (`#[serde(rename_all = …)]`, `#[serde(rename = …)]`); an `Option` member may be absent
+/// or `null`; a member the struct does not know is skipped; a member given twice or a
+/// required one missing is an error, with serde's words. Serde attributes that only
+/// concern serializing are left to `serde::Serialize`; any other is refused at compile
+/// time (derive `serde::Deserialize` for a type that needs `default`, `flatten`, …).
+///
+/// ```
+/// use atlas_runtime::Decode;
+///
+/// #[derive(Debug, Decode)]
+/// #[serde(rename_all = "camelCase")]
+/// pub struct Threshold {
+///     pub metric_name: String,
+///     pub threshold: Option<f64>,
+///     #[serde(rename = "units")]
+///     pub unit: Option<String>,
+/// }
+///
+/// let t: Threshold = serde_json::from_str(r#"{"metricName": "CPU", "units": "RAW", "x": [1]}"#)?;
+/// assert_eq!((t.metric_name.as_str(), t.threshold, t.unit.as_deref()), ("CPU", None, Some("RAW")));
+/// let missing = serde_json::from_str::<Threshold>("{}").unwrap_err();
+/// assert_eq!(missing.to_string(), "missing field `metricName` at line 1 column 2");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub use atlas_macros::Decode;
+
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_RESPONSE_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,

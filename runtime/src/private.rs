@@ -9,6 +9,9 @@
 pub use serde;
 pub use serde_json;
 
+#[path = "decode.rs"]
+pub mod decode;
+
 pub use crate::client::Client;
 pub use crate::endpoint::{
     BodyKind, Bound, Constraint, Endpoint, EndpointInfo, Location, Method, Number, ParamInfo,

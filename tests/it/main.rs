@@ -13,6 +13,7 @@
 //! | [`encoding`] | no path value changes the route the server sees | |
 //! | [`encoded_paths`] | `#[atlas(path, encoded)]` values checked decoded; none changes the route | |
 //! | [`patch_bodies`] | the exact body of leave / set / clear on every kind of member | |
+//! | [`decode`] | `#[derive(Decode)]` against serde's derive: same values, same errors (and a proptest) | |
 //! | [`id_types`] | ids that carry their rule, named patterns, derived query enums | |
 //! | [`config`] | `Client::from_env` names and precedence, as the `atlas` CLI | |
 //! | [`extension`] | a third-party crate declares and sends its own endpoints | |
@@ -44,6 +45,7 @@ mod codegen_equivalence;
 mod concurrency;
 mod config;
 mod conformance;
+mod decode;
 mod digest;
 mod downloads;
 mod emulator_fidelity;
