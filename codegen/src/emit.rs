@@ -178,12 +178,64 @@ impl Emitter<'_, '_> {
              match secret {\nSome(v) => s.serialize_some(v.expose_secret()),\nNone => s.serialize_none(),\n}\n}\n\n",
         );
         s.push_str(SENT_SECRET);
-        for (def, usage) in types {
-            let mut text = String::new();
-            self.type_def(&mut text, def, usage);
+        for ((_, usage), text) in types.iter().zip(self.type_texts(types)) {
             s.push_str(&only_for_tags(&text, &usage.tags));
         }
         s
+    }
+
+    /// The text of each of `types`, in order. The spec repeats one shape under many
+    /// names (190 metric thresholds have three shapes between them), so a struct whose
+    /// definition would equal another's in the same module (same members, derives and
+    /// features) is a `type` alias of it: the shortest name of each shape is defined, and
+    /// the others name it. One definition instead of 190 is what keeps the
+    /// `alert-configurations` feature's build short.
+    fn type_texts(&self, types: &[(&TypeDef, &Usage)]) -> Vec<String> {
+        let texts: Vec<String> = types
+            .iter()
+            .map(|(def, usage)| {
+                let mut text = String::new();
+                self.type_def(&mut text, def, usage);
+                text
+            })
+            .collect();
+        // A struct's shape: its text but the first doc line, with its name taken out.
+        let shape = |def: &TypeDef, usage: &Usage, text: &str| -> Option<String> {
+            let Kind::Struct(_) = def.kind else {
+                return None;
+            };
+            let body = text.split_once('\n').map_or("", |(_, rest)| rest);
+            let header = format!("pub struct {} {{", def.name);
+            Some(format!(
+                "{:?}\n{}",
+                usage.tags,
+                body.replacen(&header, "pub struct {", 1)
+            ))
+        };
+        let mut canonical: BTreeMap<String, &str> = BTreeMap::new();
+        for ((def, usage), text) in types.iter().zip(&texts) {
+            if let Some(key) = shape(def, usage, text) {
+                let name = canonical.entry(key).or_insert(&def.name);
+                if (def.name.len(), def.name.as_str()) < (name.len(), *name) {
+                    *name = &def.name;
+                }
+            }
+        }
+        types
+            .iter()
+            .zip(&texts)
+            .map(|((def, usage), text)| {
+                match shape(def, usage, text).and_then(|key| canonical.get(&key).copied()) {
+                    Some(name) if name != def.name => format!(
+                        "/// The spec's `{}` schema{}: the same members as [`{name}`].\npub type {} = {name};\n\n",
+                        def.source,
+                        direction(usage),
+                        def.name
+                    ),
+                    _ => text.clone(),
+                }
+            })
+            .collect()
     }
 
     fn tag_module(
@@ -234,8 +286,8 @@ impl Emitter<'_, '_> {
         for e in endpoints {
             self.endpoint(&mut s, e);
         }
-        for (def, usage) in types {
-            self.type_def(&mut s, def, usage);
+        for text in self.type_texts(types) {
+            s.push_str(&text);
         }
         s
     }
@@ -575,7 +627,9 @@ impl Emitter<'_, '_> {
             derives.push("serde::Serialize");
         }
         if received {
-            derives.push("serde::Deserialize");
+            // The runtime's lean `Deserialize` derive: serde's, on about a thousand models,
+            // was the largest part of the crate's build time.
+            derives.push("atlas_runtime::Decode");
         }
         let _ = writeln!(s, "#[derive({})]", derives.join(", "));
         if !sent {
@@ -683,7 +737,7 @@ impl Emitter<'_, '_> {
         s.push_str("/// A value this version of the crate does not know.\nUnknown(String),\n}\n\n");
         let _ = writeln!(s, "impl {name} {{");
         s.push_str(
-            "/// The value as Atlas writes it.\npub fn as_str(&self) -> &str {\nmatch self {\n",
+            "/// The value as Atlas writes it.\n#[inline]\npub fn as_str(&self) -> &str {\nmatch self {\n",
         );
         for (n, v) in &variants {
             let _ = writeln!(s, "{name}::{n} => {v:?},");
@@ -691,7 +745,7 @@ impl Emitter<'_, '_> {
         let _ = writeln!(s, "{name}::Unknown(other) => other,\n}}\n}}\n}}\n");
         let _ = writeln!(
             s,
-            "impl From<&str> for {name} {{\nfn from(value: &str) -> Self {{\nmatch value {{"
+            "impl From<&str> for {name} {{\n#[inline]\nfn from(value: &str) -> Self {{\nmatch value {{"
         );
         for (n, v) in &variants {
             let _ = writeln!(s, "{v:?} => {name}::{n},");
@@ -716,11 +770,11 @@ impl Emitter<'_, '_> {
         if usage.param {
             let _ = writeln!(
                 s,
-                "impl atlas_runtime::PathSegment for {name} {{\nfn to_segment(&self) -> std::borrow::Cow<'_, str> {{\nstd::borrow::Cow::Borrowed(self.as_str())\n}}\n}}\n"
+                "impl atlas_runtime::PathSegment for {name} {{\n#[inline]\nfn to_segment(&self) -> std::borrow::Cow<'_, str> {{\nstd::borrow::Cow::Borrowed(self.as_str())\n}}\n}}\n"
             );
             let _ = writeln!(
                 s,
-                "impl atlas_runtime::ParamText for {name} {{\nfn param_text(&self) -> std::borrow::Cow<'_, str> {{\nstd::borrow::Cow::Borrowed(self.as_str())\n}}\n}}\n"
+                "impl atlas_runtime::ParamText for {name} {{\n#[inline]\nfn param_text(&self) -> std::borrow::Cow<'_, str> {{\nstd::borrow::Cow::Borrowed(self.as_str())\n}}\n}}\n"
             );
         }
     }
@@ -968,7 +1022,7 @@ fn only_for_tags(items: &str, tags: &BTreeSet<String>) -> String {
     let cfg = format!("#[cfg(any({}))]\n", features.join(", "));
     let mut out = String::with_capacity(items.len() + 8 * cfg.len());
     for line in items.split_inclusive('\n') {
-        if ["pub struct ", "pub enum ", "impl ", "impl<"]
+        if ["pub struct ", "pub enum ", "pub type ", "impl ", "impl<"]
             .iter()
             .any(|start| line.starts_with(start))
         {

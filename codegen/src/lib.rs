@@ -22,6 +22,11 @@
 //! - models: `Option` for what may be absent, `Patch` for nullable PATCH members, open
 //!   enums, unions with their tag inside the variant, id types (`OrgId`, `GroupId`,
 //!   `ClientId`, `ObjectId`) for parameters with exactly their pattern (`models`, `plan`);
+//! - build cost (`emit`): a received struct derives the runtime's lean
+//!   `atlas_runtime::Decode` rather than serde's `Deserialize`; a struct whose definition
+//!   would repeat another's in its module (the spec names one shape many times: 190 metric
+//!   thresholds have three shapes) is a `type` alias of the shortest-named one; enum
+//!   methods are `#[inline]`, so nothing is code-generated until a caller uses it;
 //! - [`mod@reference`]: the same plan as data, for the test that the hand-written operations
 //!   are what the generator would declare.
 

@@ -87,7 +87,7 @@ pub struct GetGroupDbAccessHistoryProcess {
 }
 
 /// The spec's `MongoDBAccessLogs` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -113,7 +113,7 @@ pub struct MongoDBAccessLogs {
 }
 
 /// The spec's `MongoDBAccessLogsList` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -64,7 +64,7 @@ pub struct GetOrgActivityFeed {
 }
 
 /// The spec's `ActivityFeedLinkResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

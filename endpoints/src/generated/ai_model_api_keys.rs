@@ -156,7 +156,7 @@ pub struct GetOrgAiModelApiKey {
 }
 
 /// The spec's `AiModelApiKeyResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -159,7 +159,7 @@ pub struct GetOrgAiModelApiRateLimits {
 }
 
 /// The spec's `AiModelRateLimitResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -181,7 +181,7 @@ pub struct AiModelRateLimitResponse {
 }
 
 /// The spec's `PaginatedAtlasAiModelRateLimitsResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -172,7 +172,7 @@ pub struct GetGroupAlertAlertConfigs {
 }
 
 /// The spec's `AlertMatcher` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertMatcher {
     /// `fieldName`: required.
@@ -207,6 +207,7 @@ pub enum AlertMatcherOperator {
 
 impl AlertMatcherOperator {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AlertMatcherOperator::Equals => "EQUALS",
@@ -222,6 +223,7 @@ impl AlertMatcherOperator {
 }
 
 impl From<&str> for AlertMatcherOperator {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EQUALS" => AlertMatcherOperator::Equals,
@@ -402,7 +404,7 @@ impl<'de> serde::Deserialize<'de> for AlertsNotificationRootForGroup {
 }
 
 /// The spec's `AlertsThresholdInteger` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertsThresholdInteger {
     /// `operator`: optional.
@@ -417,7 +419,7 @@ pub struct AlertsThresholdInteger {
 }
 
 /// The spec's `AppServiceAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AppServiceAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -480,6 +482,7 @@ pub enum AppServiceEventTypeViewAlertableNoThreshold {
 
 impl AppServiceEventTypeViewAlertableNoThreshold {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AppServiceEventTypeViewAlertableNoThreshold::UrlConfirmation => "URL_CONFIRMATION",
@@ -506,6 +509,7 @@ impl AppServiceEventTypeViewAlertableNoThreshold {
 }
 
 impl From<&str> for AppServiceEventTypeViewAlertableNoThreshold {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "URL_CONFIRMATION" => AppServiceEventTypeViewAlertableNoThreshold::UrlConfirmation,
@@ -558,6 +562,7 @@ pub enum AppServiceEventTypeViewAlertableWithThreshold {
 
 impl AppServiceEventTypeViewAlertableWithThreshold {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AppServiceEventTypeViewAlertableWithThreshold::OutsideRealmMetricThreshold => {
@@ -569,6 +574,7 @@ impl AppServiceEventTypeViewAlertableWithThreshold {
 }
 
 impl From<&str> for AppServiceEventTypeViewAlertableWithThreshold {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTSIDE_REALM_METRIC_THRESHOLD" => {
@@ -595,7 +601,7 @@ impl<'de> serde::Deserialize<'de> for AppServiceEventTypeViewAlertableWithThresh
 }
 
 /// The spec's `AppServiceMetricAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AppServiceMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -632,7 +638,7 @@ pub struct AppServiceMetricAlertConfigViewForNdsGroup {
 }
 
 /// The spec's `AppServiceMetricMatcher` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AppServiceMetricMatcher {
     /// `fieldName`: required.
@@ -655,6 +661,7 @@ pub enum AppServiceMetricMatcherField {
 
 impl AppServiceMetricMatcherField {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AppServiceMetricMatcherField::ApplicationId => "APPLICATION_ID",
@@ -664,6 +671,7 @@ impl AppServiceMetricMatcherField {
 }
 
 impl From<&str> for AppServiceMetricMatcherField {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "APPLICATION_ID" => AppServiceMetricMatcherField::ApplicationId,
@@ -772,145 +780,26 @@ impl<'de> serde::Deserialize<'de> for AppServiceMetricThreshold {
     }
 }
 
-/// The spec's `AssertMsgRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AssertMsgRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `AssertMsgRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type AssertMsgRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `AssertRegularRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AssertRegularRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `AssertRegularRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type AssertRegularRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `AssertUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AssertUserRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `AssertUserRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type AssertUserRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `AssertWarningRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AssertWarningRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `AssertWarningRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type AssertWarningRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `AvgCommandExecutionTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AvgCommandExecutionTimeTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `AvgCommandExecutionTimeTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type AvgCommandExecutionTimeTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `AvgReadExecutionTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AvgReadExecutionTimeTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `AvgReadExecutionTimeTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type AvgReadExecutionTimeTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `AvgWriteExecutionTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AvgWriteExecutionTimeTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `AvgWriteExecutionTimeTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type AvgWriteExecutionTimeTimeMetricThresholdView = TimeMetricThresholdView;
 
 /// The spec's `BillingEventTypeViewAlertableWithThreshold` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -932,6 +821,7 @@ pub enum BillingEventTypeViewAlertableWithThreshold {
 
 impl BillingEventTypeViewAlertableWithThreshold {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillingEventTypeViewAlertableWithThreshold::PendingInvoiceOverThreshold => {
@@ -955,6 +845,7 @@ impl BillingEventTypeViewAlertableWithThreshold {
 }
 
 impl From<&str> for BillingEventTypeViewAlertableWithThreshold {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING_INVOICE_OVER_THRESHOLD" => {
@@ -993,7 +884,7 @@ impl<'de> serde::Deserialize<'de> for BillingEventTypeViewAlertableWithThreshold
 }
 
 /// The spec's `BillingThresholdAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingThresholdAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -1029,88 +920,20 @@ pub struct BillingThresholdAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `CacheBytesReadIntoDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CacheBytesReadIntoDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `CacheBytesReadIntoDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type CacheBytesReadIntoDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `CacheBytesWrittenFromDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CacheBytesWrittenFromDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `CacheBytesWrittenFromDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type CacheBytesWrittenFromDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `CacheUsageDirtyDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CacheUsageDirtyDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `CacheUsageDirtyDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type CacheUsageDirtyDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `CacheUsageUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CacheUsageUsedDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `CacheUsageUsedDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type CacheUsageUsedDataMetricThresholdView = DataMetricThresholdView;
 
 /// The spec's `ClusterAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -1144,7 +967,7 @@ pub struct ClusterAlertConfigViewForNdsGroup {
 }
 
 /// The spec's `ClusterMatcher` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterMatcher {
     /// `fieldName`: required.
@@ -1167,6 +990,7 @@ pub enum ClusterMatcherField {
 
 impl ClusterMatcherField {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterMatcherField::ClusterName => "CLUSTER_NAME",
@@ -1176,6 +1000,7 @@ impl ClusterMatcherField {
 }
 
 impl From<&str> for ClusterMatcherField {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLUSTER_NAME" => ClusterMatcherField::ClusterName,
@@ -1197,85 +1022,17 @@ impl<'de> serde::Deserialize<'de> for ClusterMatcherField {
     }
 }
 
-/// The spec's `ComputedMemoryDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ComputedMemoryDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `ComputedMemoryDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type ComputedMemoryDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `ConnectionsMaxRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectionsMaxRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ConnectionsMaxRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ConnectionsMaxRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ConnectionsPercentRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectionsPercentRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ConnectionsPercentRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ConnectionsPercentRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ConnectionsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectionsRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ConnectionsRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ConnectionsRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1293,6 +1050,7 @@ pub enum CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
 
 impl CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold::CpsSnapshotBehind => {
@@ -1310,6 +1068,7 @@ impl CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
 }
 
 impl From<&str> for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CPS_SNAPSHOT_BEHIND" => {
@@ -1342,7 +1101,7 @@ impl<'de> serde::Deserialize<'de> for CpsBackupEventTypeViewForNdsGroupAlertable
 }
 
 /// The spec's `CpsBackupThresholdAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CpsBackupThresholdAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -1378,88 +1137,20 @@ pub struct CpsBackupThresholdAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `CursorsTotalClientCursorsSizeRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorsTotalClientCursorsSizeRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `CursorsTotalClientCursorsSizeRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type CursorsTotalClientCursorsSizeRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `CursorsTotalOpenRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorsTotalOpenRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `CursorsTotalOpenRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type CursorsTotalOpenRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `CursorsTotalTimedOutRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorsTotalTimedOutRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `CursorsTotalTimedOutRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type CursorsTotalTimedOutRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DLQRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DLQRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DLQRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DLQRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `DataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataMetricThresholdView {
     /// `metricName`: required.
@@ -1479,7 +1170,7 @@ pub struct DataMetricThresholdView {
 }
 
 /// The spec's `DatadogNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DatadogNotification {
     /// `datadogApiKey`: optional.
@@ -1507,88 +1198,20 @@ pub struct DatadogNotification {
     pub type_name: DatadogNotificationTypeName,
 }
 
-/// The spec's `DbDataSizeTotalDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DbDataSizeTotalDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `DbDataSizeTotalDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type DbDataSizeTotalDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `DbDataSizeTotalWoSystemDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DbDataSizeTotalWoSystemDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `DbDataSizeTotalWoSystemDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type DbDataSizeTotalWoSystemDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `DbIndexSizeTotalDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DbIndexSizeTotalDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `DbIndexSizeTotalDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type DbIndexSizeTotalDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `DbStorageTotalDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DbStorageTotalDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `DbStorageTotalDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type DbStorageTotalDataMetricThresholdView = DataMetricThresholdView;
 
 /// The spec's `DefaultAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DefaultAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -1857,6 +1480,7 @@ pub enum DefaultAlertConfigViewForNdsGroupEventTypeName {
 
 impl DefaultAlertConfigViewForNdsGroupEventTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 DefaultAlertConfigViewForNdsGroupEventTypeName::CreditCardAboutToExpire => "CREDIT_CARD_ABOUT_TO_EXPIRE",
@@ -1978,6 +1602,7 @@ DefaultAlertConfigViewForNdsGroupEventTypeName::Unknown(other) => other,
 }
 
 impl From<&str> for DefaultAlertConfigViewForNdsGroupEventTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "CREDIT_CARD_ABOUT_TO_EXPIRE" => DefaultAlertConfigViewForNdsGroupEventTypeName::CreditCardAboutToExpire,
@@ -2113,448 +1738,74 @@ impl<'de> serde::Deserialize<'de> for DefaultAlertConfigViewForNdsGroupEventType
     }
 }
 
-/// The spec's `DiskPartitionQueueDepthDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionQueueDepthDataRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionQueueDepthDataRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionQueueDepthDataRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionQueueDepthIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionQueueDepthIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionQueueDepthIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionQueueDepthIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionQueueDepthJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionQueueDepthJournalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionQueueDepthJournalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionQueueDepthJournalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionReadIopsDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionReadIopsDataRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionReadIopsDataRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionReadIopsDataRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionReadIopsIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionReadIopsIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionReadIopsIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionReadIopsIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionReadIopsJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionReadIopsJournalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionReadIopsJournalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionReadIopsJournalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionReadLatencyDataTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionReadLatencyDataTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `DiskPartitionReadLatencyDataTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type DiskPartitionReadLatencyDataTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `DiskPartitionReadLatencyIndexTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionReadLatencyIndexTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `DiskPartitionReadLatencyIndexTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type DiskPartitionReadLatencyIndexTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `DiskPartitionReadLatencyJournalTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionReadLatencyJournalTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `DiskPartitionReadLatencyJournalTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type DiskPartitionReadLatencyJournalTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `DiskPartitionSpaceUsedDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionSpaceUsedDataRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionSpaceUsedDataRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionSpaceUsedDataRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionSpaceUsedIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionSpaceUsedIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionSpaceUsedIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionSpaceUsedIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionSpaceUsedJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionSpaceUsedJournalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionSpaceUsedJournalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionSpaceUsedJournalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionWriteIopsDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionWriteIopsDataRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionWriteIopsDataRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionWriteIopsDataRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionWriteIopsIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionWriteIopsIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionWriteIopsIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionWriteIopsIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionWriteIopsJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionWriteIopsJournalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DiskPartitionWriteIopsJournalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DiskPartitionWriteIopsJournalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DiskPartitionWriteLatencyDataTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionWriteLatencyDataTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `DiskPartitionWriteLatencyDataTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type DiskPartitionWriteLatencyDataTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `DiskPartitionWriteLatencyIndexTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionWriteLatencyIndexTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `DiskPartitionWriteLatencyIndexTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type DiskPartitionWriteLatencyIndexTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `DiskPartitionWriteLatencyJournalTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `DiskPartitionWriteLatencyJournalTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type DiskPartitionWriteLatencyJournalTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `DocumentDeletedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentDeletedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DocumentDeletedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DocumentDeletedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DocumentInsertedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentInsertedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DocumentInsertedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DocumentInsertedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DocumentReturnedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentReturnedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DocumentReturnedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DocumentReturnedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `DocumentUpdatedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentUpdatedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `DocumentUpdatedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type DocumentUpdatedRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `EmailNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailNotification {
     /// `delayMin`: optional.
@@ -2585,6 +1836,7 @@ pub enum EmailNotificationTypeName {
 
 impl EmailNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             EmailNotificationTypeName::Email => "EMAIL",
@@ -2594,6 +1846,7 @@ impl EmailNotificationTypeName {
 }
 
 impl From<&str> for EmailNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EMAIL" => EmailNotificationTypeName::Email,
@@ -2616,7 +1869,7 @@ impl<'de> serde::Deserialize<'de> for EmailNotificationTypeName {
 }
 
 /// The spec's `EncryptionKeyAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct EncryptionKeyAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -2674,6 +1927,7 @@ pub enum EncryptionKeyEventTypeViewAlertable {
 
 impl EncryptionKeyEventTypeViewAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             EncryptionKeyEventTypeViewAlertable::AwsEncryptionKeyNeedsRotation => {
@@ -2700,6 +1954,7 @@ impl EncryptionKeyEventTypeViewAlertable {
 }
 
 impl From<&str> for EncryptionKeyEventTypeViewAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS_ENCRYPTION_KEY_NEEDS_ROTATION" => {
@@ -2738,65 +1993,14 @@ impl<'de> serde::Deserialize<'de> for EncryptionKeyEventTypeViewAlertable {
     }
 }
 
-/// The spec's `ExtraInfoPageFaultsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtraInfoPageFaultsRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ExtraInfoPageFaultsRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ExtraInfoPageFaultsRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FlexAVGCommandExecutionTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexAVGCommandExecutionTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `FlexAVGCommandExecutionTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type FlexAVGCommandExecutionTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `FlexAVGWriteExecutionTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexAVGWriteExecutionTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `FlexAVGWriteExecutionTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type FlexAVGWriteExecutionTimeMetricThresholdView = TimeMetricThresholdView;
 
 /// The spec's `FlexClusterMetricThreshold` union (chosen by `metricName`), sent and received; `Unknown` keeps any other shape.
 #[derive(Debug, Clone)]
@@ -2965,28 +2169,11 @@ impl<'de> serde::Deserialize<'de> for FlexClusterMetricThreshold {
     }
 }
 
-/// The spec's `FlexConnectionPercentRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexConnectionPercentRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FlexConnectionPercentRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FlexConnectionPercentRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `FlexMetricAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct FlexMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -3022,468 +2209,77 @@ pub struct FlexMetricAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `FlexNetworkBytesInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexNetworkBytesInDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `FlexNetworkBytesInDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type FlexNetworkBytesInDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `FlexNetworkBytesOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexNetworkBytesOutDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `FlexNetworkBytesOutDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type FlexNetworkBytesOutDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `FlexNetworkNumRequestsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexNetworkNumRequestsRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FlexNetworkNumRequestsRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FlexNetworkNumRequestsRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FlexOpCounterCMDRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexOpCounterCMDRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FlexOpCounterCMDRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FlexOpCounterCMDRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FlexOpCounterDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexOpCounterDeleteRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FlexOpCounterDeleteRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FlexOpCounterDeleteRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FlexOpCounterGetMoreRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexOpCounterGetMoreRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FlexOpCounterGetMoreRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FlexOpCounterGetMoreRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FlexOpCounterInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexOpCounterInsertRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FlexOpCounterInsertRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FlexOpCounterInsertRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FlexOpCounterQueryRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexOpCounterQueryRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FlexOpCounterQueryRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FlexOpCounterQueryRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FlexOpCounterUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlexOpCounterUpdateRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FlexOpCounterUpdateRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FlexOpCounterUpdateRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FtsDiskUtilizationDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FtsDiskUtilizationDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `FtsDiskUtilizationDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type FtsDiskUtilizationDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `FtsJvmCurrentMemoryDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FtsJvmCurrentMemoryDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `FtsJvmCurrentMemoryDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type FtsJvmCurrentMemoryDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `FtsJvmMaxMemoryDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FtsJvmMaxMemoryDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `FtsJvmMaxMemoryDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type FtsJvmMaxMemoryDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `FtsMemoryMappedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FtsMemoryMappedDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `FtsMemoryMappedDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type FtsMemoryMappedDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `FtsMemoryResidentDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FtsMemoryResidentDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `FtsMemoryResidentDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type FtsMemoryResidentDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `FtsMemoryVirtualDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FtsMemoryVirtualDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `FtsMemoryVirtualDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type FtsMemoryVirtualDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `FtsProcessCpuKernelRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FtsProcessCpuKernelRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FtsProcessCpuKernelRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FtsProcessCpuKernelRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `FtsProcessCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FtsProcessCpuUserRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `FtsProcessCpuUserRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type FtsProcessCpuUserRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `GlobalAccessesNotInMemoryRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GlobalAccessesNotInMemoryRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `GlobalAccessesNotInMemoryRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type GlobalAccessesNotInMemoryRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `GlobalLockCurrentQueueReadersRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GlobalLockCurrentQueueReadersRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `GlobalLockCurrentQueueReadersRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type GlobalLockCurrentQueueReadersRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `GlobalLockCurrentQueueTotalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GlobalLockCurrentQueueTotalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `GlobalLockCurrentQueueTotalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type GlobalLockCurrentQueueTotalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `GlobalLockCurrentQueueWritersRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GlobalLockCurrentQueueWritersRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `GlobalLockCurrentQueueWritersRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type GlobalLockCurrentQueueWritersRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `GlobalLockPercentageRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GlobalLockPercentageRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `GlobalLockPercentageRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type GlobalLockPercentageRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `GlobalPageFaultExceptionsThrownRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GlobalPageFaultExceptionsThrownRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `GlobalPageFaultExceptionsThrownRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type GlobalPageFaultExceptionsThrownRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `GreaterThanDaysThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GreaterThanDaysThresholdView {
     /// `operator`: optional.
@@ -3509,6 +2305,7 @@ pub enum GreaterThanDaysThresholdViewUnits {
 
 impl GreaterThanDaysThresholdViewUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GreaterThanDaysThresholdViewUnits::Days => "DAYS",
@@ -3518,6 +2315,7 @@ impl GreaterThanDaysThresholdViewUnits {
 }
 
 impl From<&str> for GreaterThanDaysThresholdViewUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DAYS" => GreaterThanDaysThresholdViewUnits::Days,
@@ -3540,7 +2338,7 @@ impl<'de> serde::Deserialize<'de> for GreaterThanDaysThresholdViewUnits {
 }
 
 /// The spec's `GreaterThanRawThreshold` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GreaterThanRawThreshold {
     /// `operator`: optional.
@@ -3555,7 +2353,7 @@ pub struct GreaterThanRawThreshold {
 }
 
 /// The spec's `GreaterThanRawThresholdAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -3603,6 +2401,7 @@ pub enum GreaterThanRawThresholdOperator {
 
 impl GreaterThanRawThresholdOperator {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GreaterThanRawThresholdOperator::GreaterThan => "GREATER_THAN",
@@ -3612,6 +2411,7 @@ impl GreaterThanRawThresholdOperator {
 }
 
 impl From<&str> for GreaterThanRawThresholdOperator {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GREATER_THAN" => GreaterThanRawThresholdOperator::GreaterThan,
@@ -3634,7 +2434,7 @@ impl<'de> serde::Deserialize<'de> for GreaterThanRawThresholdOperator {
 }
 
 /// The spec's `GreaterThanTimeThreshold` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GreaterThanTimeThreshold {
     /// `operator`: optional.
@@ -3982,7 +2782,7 @@ impl<'de> serde::Deserialize<'de> for GroupAlertsConfig {
 }
 
 /// The spec's `GroupNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupNotification {
     /// `delayMin`: optional.
@@ -4019,6 +2819,7 @@ pub enum GroupNotificationTypeName {
 
 impl GroupNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GroupNotificationTypeName::Group => "GROUP",
@@ -4028,6 +2829,7 @@ impl GroupNotificationTypeName {
 }
 
 impl From<&str> for GroupNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GROUP" => GroupNotificationTypeName::Group,
@@ -4050,7 +2852,7 @@ impl<'de> serde::Deserialize<'de> for GroupNotificationTypeName {
 }
 
 /// The spec's `HipChatNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct HipChatNotification {
     /// `delayMin`: optional.
@@ -4090,6 +2892,7 @@ pub enum HipChatNotificationTypeName {
 
 impl HipChatNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             HipChatNotificationTypeName::HipChat => "HIP_CHAT",
@@ -4099,6 +2902,7 @@ impl HipChatNotificationTypeName {
 }
 
 impl From<&str> for HipChatNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HIP_CHAT" => HipChatNotificationTypeName::HipChat,
@@ -4121,7 +2925,7 @@ impl<'de> serde::Deserialize<'de> for HipChatNotificationTypeName {
 }
 
 /// The spec's `HostAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct HostAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -4155,7 +2959,7 @@ pub struct HostAlertConfigViewForNdsGroup {
 }
 
 /// The spec's `HostMatcher` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct HostMatcher {
     /// `fieldName`: required.
@@ -4189,6 +2993,7 @@ pub enum HostMatcherField {
 
 impl HostMatcherField {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             HostMatcherField::TypeName => "TYPE_NAME",
@@ -4203,6 +3008,7 @@ impl HostMatcherField {
 }
 
 impl From<&str> for HostMatcherField {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_NAME" => HostMatcherField::TypeName,
@@ -4230,7 +3036,7 @@ impl<'de> serde::Deserialize<'de> for HostMatcherField {
 }
 
 /// The spec's `HostMetricAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct HostMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -5398,168 +4204,32 @@ _ => Ok(HostMetricThreshold::Unknown(value)),
     }
 }
 
-/// The spec's `IndexCountersBtreeAccessesRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IndexCountersBtreeAccessesRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `IndexCountersBtreeAccessesRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type IndexCountersBtreeAccessesRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `IndexCountersBtreeHitsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IndexCountersBtreeHitsRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `IndexCountersBtreeHitsRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type IndexCountersBtreeHitsRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `IndexCountersBtreeMissRatioRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IndexCountersBtreeMissRatioRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `IndexCountersBtreeMissRatioRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type IndexCountersBtreeMissRatioRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `IndexCountersBtreeMissesRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IndexCountersBtreeMissesRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `IndexCountersBtreeMissesRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type IndexCountersBtreeMissesRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `JournalingCommitsInWriteLockRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JournalingCommitsInWriteLockRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `JournalingCommitsInWriteLockRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type JournalingCommitsInWriteLockRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `JournalingMbDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JournalingMbDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `JournalingMbDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type JournalingMbDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `JournalingWriteDataFilesMbDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JournalingWriteDataFilesMbDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `JournalingWriteDataFilesMbDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type JournalingWriteDataFilesMbDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `KafkaRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KafkaRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `KafkaRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type KafkaRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `LessThanDaysThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct LessThanDaysThresholdView {
     /// `operator`: optional.
@@ -5585,6 +4255,7 @@ pub enum LessThanDaysThresholdViewOperator {
 
 impl LessThanDaysThresholdViewOperator {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             LessThanDaysThresholdViewOperator::LessThan => "LESS_THAN",
@@ -5594,6 +4265,7 @@ impl LessThanDaysThresholdViewOperator {
 }
 
 impl From<&str> for LessThanDaysThresholdViewOperator {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LESS_THAN" => LessThanDaysThresholdViewOperator::LessThan,
@@ -5616,7 +4288,7 @@ impl<'de> serde::Deserialize<'de> for LessThanDaysThresholdViewOperator {
 }
 
 /// The spec's `LessThanTimeThreshold` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct LessThanTimeThreshold {
     /// `operator`: optional.
@@ -5631,7 +4303,7 @@ pub struct LessThanTimeThreshold {
 }
 
 /// The spec's `LessThanTimeThresholdAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -5667,25 +4339,8 @@ pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `LogicalSizeDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogicalSizeDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `LogicalSizeDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type LogicalSizeDataMetricThresholdView = DataMetricThresholdView;
 
 /// The spec's `MatcherFieldView` values, received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5723,6 +4378,7 @@ pub enum MatcherFieldView {
 
 impl MatcherFieldView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MatcherFieldView::ApplicationId => "APPLICATION_ID",
@@ -5744,6 +4400,7 @@ impl MatcherFieldView {
 }
 
 impl From<&str> for MatcherFieldView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "APPLICATION_ID" => MatcherFieldView::ApplicationId,
@@ -5802,6 +4459,7 @@ pub enum MatcherHostType {
 
 impl MatcherHostType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MatcherHostType::Standalone => "STANDALONE",
@@ -5817,6 +4475,7 @@ impl MatcherHostType {
 }
 
 impl From<&str> for MatcherHostType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STANDALONE" => MatcherHostType::Standalone,
@@ -5844,608 +4503,98 @@ impl<'de> serde::Deserialize<'de> for MatcherHostType {
     }
 }
 
-/// The spec's `MaxDiskPartitionQueueDepthDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionQueueDepthDataRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionQueueDepthDataRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionQueueDepthIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionQueueDepthIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionQueueDepthIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionQueueDepthIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionQueueDepthJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionQueueDepthJournalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionQueueDepthJournalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionReadIopsDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionReadIopsDataRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionReadIopsDataRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionReadIopsDataRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionReadIopsIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionReadIopsIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionReadIopsIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionReadIopsIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionReadIopsJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionReadIopsJournalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionReadIopsJournalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionReadIopsJournalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionReadLatencyDataTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionReadLatencyDataTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionReadLatencyDataTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type MaxDiskPartitionReadLatencyDataTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionSpaceUsedDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionSpaceUsedDataRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionSpaceUsedDataRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionSpaceUsedDataRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionWriteIopsDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionWriteIopsDataRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionWriteIopsDataRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionWriteIopsIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionWriteIopsIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionWriteIopsIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionWriteIopsJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionWriteIopsJournalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxDiskPartitionWriteIopsJournalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `MaxNormalizedSystemCpuStealRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxNormalizedSystemCpuStealRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxNormalizedSystemCpuStealRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxNormalizedSystemCpuStealRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxNormalizedSystemCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxNormalizedSystemCpuUserRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxNormalizedSystemCpuUserRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxNormalizedSystemCpuUserRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxSwapUsageFreeDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxSwapUsageFreeDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MaxSwapUsageFreeDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MaxSwapUsageFreeDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `MaxSwapUsageUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxSwapUsageUsedDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MaxSwapUsageUsedDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MaxSwapUsageUsedDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `MaxSystemMemoryAvailableDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxSystemMemoryAvailableDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MaxSystemMemoryAvailableDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MaxSystemMemoryAvailableDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `MaxSystemMemoryPercentUsedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxSystemMemoryPercentUsedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MaxSystemMemoryPercentUsedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MaxSystemMemoryPercentUsedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MaxSystemMemoryUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxSystemMemoryUsedDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MaxSystemMemoryUsedDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MaxSystemMemoryUsedDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `MaxSystemNetworkInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxSystemNetworkInDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MaxSystemNetworkInDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MaxSystemNetworkInDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `MaxSystemNetworkOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaxSystemNetworkOutDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MaxSystemNetworkOutDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MaxSystemNetworkOutDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `MemoryMappedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MemoryMappedDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MemoryMappedDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MemoryMappedDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `MemoryResidentDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MemoryResidentDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MemoryResidentDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MemoryResidentDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `MemoryVirtualDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MemoryVirtualDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `MemoryVirtualDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type MemoryVirtualDataMetricThresholdView = DataMetricThresholdView;
 
 /// The spec's `MicrosoftTeamsNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct MicrosoftTeamsNotification {
     /// `delayMin`: optional.
@@ -6468,7 +4617,7 @@ pub struct MicrosoftTeamsNotification {
 }
 
 /// The spec's `MongotuneAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct MongotuneAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -6513,6 +4662,7 @@ pub enum MongotuneEventTypeViewAlertable {
 
 impl MongotuneEventTypeViewAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MongotuneEventTypeViewAlertable::MongotuneAlert => "MONGOTUNE_ALERT",
@@ -6522,6 +4672,7 @@ impl MongotuneEventTypeViewAlertable {
 }
 
 impl From<&str> for MongotuneEventTypeViewAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONGOTUNE_ALERT" => MongotuneEventTypeViewAlertable::MongotuneAlert,
@@ -6543,145 +4694,26 @@ impl<'de> serde::Deserialize<'de> for MongotuneEventTypeViewAlertable {
     }
 }
 
-/// The spec's `MuninCpuIowaitRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MuninCpuIowaitRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MuninCpuIowaitRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MuninCpuIowaitRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MuninCpuIrqRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MuninCpuIrqRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MuninCpuIrqRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MuninCpuIrqRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MuninCpuNiceRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MuninCpuNiceRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MuninCpuNiceRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MuninCpuNiceRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MuninCpuSoftirqRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MuninCpuSoftirqRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MuninCpuSoftirqRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MuninCpuSoftirqRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MuninCpuStealRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MuninCpuStealRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MuninCpuStealRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MuninCpuStealRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MuninCpuSystemRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MuninCpuSystemRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MuninCpuSystemRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MuninCpuSystemRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `MuninCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MuninCpuUserRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `MuninCpuUserRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type MuninCpuUserRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `NDSAutoScalingAuditTypeViewAlertable` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6729,6 +4761,7 @@ pub enum NDSAutoScalingAuditTypeViewAlertable {
 
 impl NDSAutoScalingAuditTypeViewAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 NDSAutoScalingAuditTypeViewAlertable::ComputeAutoScaleInitiatedBase => "COMPUTE_AUTO_SCALE_INITIATED_BASE",
@@ -6755,6 +4788,7 @@ NDSAutoScalingAuditTypeViewAlertable::Unknown(other) => other,
 }
 
 impl From<&str> for NDSAutoScalingAuditTypeViewAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "COMPUTE_AUTO_SCALE_INITIATED_BASE" => NDSAutoScalingAuditTypeViewAlertable::ComputeAutoScaleInitiatedBase,
@@ -6794,7 +4828,7 @@ impl<'de> serde::Deserialize<'de> for NDSAutoScalingAuditTypeViewAlertable {
 }
 
 /// The spec's `NDSAutoscalingAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct NDSAutoscalingAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -6827,20 +4861,11 @@ pub struct NDSAutoscalingAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `NDSAutoscalingMatcher` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NDSAutoscalingMatcher {
-    /// `fieldName`: required.
-    pub field_name: ClusterMatcherField,
-    /// `operator`: required.
-    pub operator: AlertMatcherOperator,
-    /// `value`: required.
-    pub value: String,
-}
+/// The spec's `NDSAutoscalingMatcher` schema, sent and received: the same members as [`ClusterMatcher`].
+pub type NDSAutoscalingMatcher = ClusterMatcher;
 
 /// The spec's `NDSX509UserAuthenticationAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct NDSX509UserAuthenticationAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -6892,6 +4917,7 @@ pub enum NDSX509UserAuthenticationEventTypeViewAlertable {
 
 impl NDSX509UserAuthenticationEventTypeViewAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 NDSX509UserAuthenticationEventTypeViewAlertable::NdsX509UserAuthenticationCustomerCaExpirationCheck => "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK",
@@ -6903,6 +4929,7 @@ NDSX509UserAuthenticationEventTypeViewAlertable::Unknown(other) => other,
 }
 
 impl From<&str> for NDSX509UserAuthenticationEventTypeViewAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK" => NDSX509UserAuthenticationEventTypeViewAlertable::NdsX509UserAuthenticationCustomerCaExpirationCheck,
@@ -6928,148 +4955,29 @@ impl<'de> serde::Deserialize<'de> for NDSX509UserAuthenticationEventTypeViewAler
     }
 }
 
-/// The spec's `NetworkBytesInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NetworkBytesInDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `NetworkBytesInDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type NetworkBytesInDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `NetworkBytesOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NetworkBytesOutDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `NetworkBytesOutDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type NetworkBytesOutDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `NetworkNumRequestsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NetworkNumRequestsRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `NetworkNumRequestsRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type NetworkNumRequestsRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `NormalizedFtsProcessCpuKernelRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NormalizedFtsProcessCpuKernelRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `NormalizedFtsProcessCpuKernelRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type NormalizedFtsProcessCpuKernelRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `NormalizedFtsProcessCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NormalizedFtsProcessCpuUserRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `NormalizedFtsProcessCpuUserRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type NormalizedFtsProcessCpuUserRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `NormalizedSystemCpuStealRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NormalizedSystemCpuStealRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `NormalizedSystemCpuStealRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type NormalizedSystemCpuStealRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `NormalizedSystemCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NormalizedSystemCpuUserRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `NormalizedSystemCpuUserRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type NormalizedSystemCpuUserRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `NumberMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct NumberMetricThresholdView {
     /// `metricName`: required.
@@ -7088,285 +4996,47 @@ pub struct NumberMetricThresholdView {
     pub units: Option<NumberMetricUnits>,
 }
 
-/// The spec's `OpCounterCmdRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterCmdRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterCmdRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterCmdRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterDeleteRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterDeleteRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterDeleteRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterGetMoreRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterGetMoreRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterGetMoreRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterGetMoreRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterInsertRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterInsertRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterInsertRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterQueryRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterQueryRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterQueryRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterQueryRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterReplCmdRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterReplCmdRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterReplCmdRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterReplCmdRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterReplDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterReplDeleteRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterReplDeleteRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterReplDeleteRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterReplInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterReplInsertRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterReplInsertRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterReplInsertRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterReplUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterReplUpdateRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterReplUpdateRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterReplUpdateRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterTtlDeletedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterTtlDeletedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterTtlDeletedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterTtlDeletedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OpCounterUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpCounterUpdateRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OpCounterUpdateRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OpCounterUpdateRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OperationThrottlingRejectedOperationsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OperationThrottlingRejectedOperationsRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OperationThrottlingRejectedOperationsRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OperationThrottlingRejectedOperationsRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OperationsQueriesKilledRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OperationsQueriesKilledRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OperationsQueriesKilledRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OperationsQueriesKilledRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `OperationsScanAndOrderRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OperationsScanAndOrderRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `OperationsScanAndOrderRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type OperationsScanAndOrderRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `Operator` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7382,6 +5052,7 @@ pub enum Operator {
 
 impl Operator {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Operator::Lt => "<",
@@ -7392,6 +5063,7 @@ impl Operator {
 }
 
 impl From<&str> for Operator {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "<" => Operator::Lt,
@@ -7414,108 +5086,23 @@ impl<'de> serde::Deserialize<'de> for Operator {
     }
 }
 
-/// The spec's `OplogMasterLagTimeDiffTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OplogMasterLagTimeDiffTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `OplogMasterLagTimeDiffTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type OplogMasterLagTimeDiffTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `OplogMasterTimeEstimatedTtlTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OplogMasterTimeEstimatedTtlTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `OplogMasterTimeEstimatedTtlTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type OplogMasterTimeEstimatedTtlTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `OplogMasterTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OplogMasterTimeTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `OplogMasterTimeTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type OplogMasterTimeTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `OplogRateGbPerHourDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OplogRateGbPerHourDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `OplogRateGbPerHourDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type OplogRateGbPerHourDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `OplogSlaveLagMasterTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OplogSlaveLagMasterTimeTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `OplogSlaveLagMasterTimeTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type OplogSlaveLagMasterTimeTimeMetricThresholdView = TimeMetricThresholdView;
 
 /// The spec's `OpsGenieNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct OpsGenieNotification {
     /// `delayMin`: optional.
@@ -7544,7 +5131,7 @@ pub struct OpsGenieNotification {
 }
 
 /// The spec's `OrgNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgNotification {
     /// `delayMin`: optional.
@@ -7591,6 +5178,7 @@ pub enum OrgNotificationRolesItem {
 
 impl OrgNotificationRolesItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OrgNotificationRolesItem::OrgOwner => "ORG_OWNER",
@@ -7605,6 +5193,7 @@ impl OrgNotificationRolesItem {
 }
 
 impl From<&str> for OrgNotificationRolesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORG_OWNER" => OrgNotificationRolesItem::OrgOwner,
@@ -7643,6 +5232,7 @@ pub enum OrgNotificationTypeName {
 
 impl OrgNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OrgNotificationTypeName::Org => "ORG",
@@ -7652,6 +5242,7 @@ impl OrgNotificationTypeName {
 }
 
 impl From<&str> for OrgNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORG" => OrgNotificationTypeName::Org,
@@ -7674,7 +5265,7 @@ impl<'de> serde::Deserialize<'de> for OrgNotificationTypeName {
 }
 
 /// The spec's `PagerDutyNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct PagerDutyNotification {
     /// `delayMin`: optional.
@@ -7702,108 +5293,23 @@ pub struct PagerDutyNotification {
     pub type_name: PagerDutyNotificationTypeName,
 }
 
-/// The spec's `QueryExecutorScannedObjectsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryExecutorScannedObjectsRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `QueryExecutorScannedObjectsRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type QueryExecutorScannedObjectsRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `QueryExecutorScannedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryExecutorScannedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `QueryExecutorScannedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type QueryExecutorScannedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `QuerySpillToDiskDuringSortRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QuerySpillToDiskDuringSortRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `QuerySpillToDiskDuringSortRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type QuerySpillToDiskDuringSortRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `QueryTargetingScannedPerReturnedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryTargetingScannedPerReturnedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `QueryTargetingScannedPerReturnedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type QueryTargetingScannedPerReturnedRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `RPUMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct RPUMetricThresholdView {
     /// `metricName`: required.
@@ -7823,7 +5329,7 @@ pub struct RPUMetricThresholdView {
 }
 
 /// The spec's `RawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct RawMetricThresholdView {
     /// `metricName`: required.
@@ -7854,6 +5360,7 @@ pub enum RawMetricThresholdViewMode {
 
 impl RawMetricThresholdViewMode {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RawMetricThresholdViewMode::Average => "AVERAGE",
@@ -7863,6 +5370,7 @@ impl RawMetricThresholdViewMode {
 }
 
 impl From<&str> for RawMetricThresholdViewMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AVERAGE" => RawMetricThresholdViewMode::Average,
@@ -7898,6 +5406,7 @@ pub enum RawMetricThresholdViewOperator {
 
 impl RawMetricThresholdViewOperator {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RawMetricThresholdViewOperator::LessThan => "LESS_THAN",
@@ -7908,6 +5417,7 @@ impl RawMetricThresholdViewOperator {
 }
 
 impl From<&str> for RawMetricThresholdViewOperator {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LESS_THAN" => RawMetricThresholdViewOperator::LessThan,
@@ -7931,7 +5441,7 @@ impl<'de> serde::Deserialize<'de> for RawMetricThresholdViewOperator {
 }
 
 /// The spec's `ReplicaSetAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicaSetAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -7981,6 +5491,7 @@ pub enum ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
 
 impl ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold::NoPrimary => "NO_PRIMARY",
@@ -7993,6 +5504,7 @@ impl ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
 }
 
 impl From<&str> for ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NO_PRIMARY" => ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold::NoPrimary,
@@ -8037,6 +5549,7 @@ pub enum ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
 
 impl ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold::TooManyElections => "TOO_MANY_ELECTIONS",
@@ -8049,6 +5562,7 @@ ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold::Unknown(other) => othe
 }
 
 impl From<&str> for ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "TOO_MANY_ELECTIONS" => ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold::TooManyElections,
@@ -8074,7 +5588,7 @@ impl<'de> serde::Deserialize<'de> for ReplicaSetEventTypeViewForNdsGroupAlertabl
 }
 
 /// The spec's `ReplicaSetMatcher` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicaSetMatcher {
     /// `fieldName`: required.
@@ -8101,6 +5615,7 @@ pub enum ReplicaSetMatcherField {
 
 impl ReplicaSetMatcherField {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ReplicaSetMatcherField::ReplicaSetName => "REPLICA_SET_NAME",
@@ -8112,6 +5627,7 @@ impl ReplicaSetMatcherField {
 }
 
 impl From<&str> for ReplicaSetMatcherField {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REPLICA_SET_NAME" => ReplicaSetMatcherField::ReplicaSetName,
@@ -8177,28 +5693,11 @@ _ => Ok(ReplicaSetThresholdAlertConfigViewForNdsGroup::Unknown(value)),
     }
 }
 
-/// The spec's `RestartsInLastHourRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RestartsInLastHourRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `RestartsInLastHourRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type RestartsInLastHourRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `SMSNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SMSNotification {
     /// `delayMin`: optional.
@@ -8229,6 +5728,7 @@ pub enum SMSNotificationTypeName {
 
 impl SMSNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SMSNotificationTypeName::Sms => "SMS",
@@ -8238,6 +5738,7 @@ impl SMSNotificationTypeName {
 }
 
 impl From<&str> for SMSNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SMS" => SMSNotificationTypeName::Sms,
@@ -8259,325 +5760,53 @@ impl<'de> serde::Deserialize<'de> for SMSNotificationTypeName {
     }
 }
 
-/// The spec's `SearchIndexSizeDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchIndexSizeDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `SearchIndexSizeDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type SearchIndexSizeDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `SearchMaxFieldsIndexedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchMaxFieldsIndexedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchMaxFieldsIndexedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchMaxFieldsIndexedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchMaxNgramFieldsIndexedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchMaxNgramFieldsIndexedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchMaxNgramFieldsIndexedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchMaxNgramFieldsIndexedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchNumberOfFieldsInIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchNumberOfFieldsInIndexRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchNumberOfFieldsInIndexRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchNumberOfFieldsInIndexRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchNumberOfQueriesErrorRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchNumberOfQueriesErrorRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchNumberOfQueriesErrorRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchNumberOfQueriesErrorRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchNumberOfQueriesSuccessRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchNumberOfQueriesSuccessRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchNumberOfQueriesSuccessRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchNumberOfQueriesSuccessRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchNumberOfQueriesTotalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchNumberOfQueriesTotalRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchNumberOfQueriesTotalRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchNumberOfQueriesTotalRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchOpCounterDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchOpCounterDeleteRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchOpCounterDeleteRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchOpCounterDeleteRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchOpCounterGetMoreRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchOpCounterGetMoreRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchOpCounterGetMoreRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchOpCounterGetMoreRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchOpCounterInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchOpCounterInsertRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchOpCounterInsertRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchOpCounterInsertRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchOpCounterUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchOpCounterUpdateRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchOpCounterUpdateRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchOpCounterUpdateRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchProcessThrottlingRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchProcessThrottlingRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SearchProcessThrottlingRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SearchProcessThrottlingRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SearchReplicationLagTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchReplicationLagTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `SearchReplicationLagTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type SearchReplicationLagTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `ServerlessAVGCommandExecutionTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessAVGCommandExecutionTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `ServerlessAVGCommandExecutionTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type ServerlessAVGCommandExecutionTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `ServerlessAVGWriteExecutionTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessAVGWriteExecutionTimeMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
-}
+/// The spec's `ServerlessAVGWriteExecutionTimeMetricThresholdView` schema, sent and received: the same members as [`TimeMetricThresholdView`].
+pub type ServerlessAVGWriteExecutionTimeMetricThresholdView = TimeMetricThresholdView;
 
-/// The spec's `ServerlessConnectionPercentageRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessConnectionPercentageRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ServerlessConnectionPercentageRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ServerlessConnectionPercentageRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `ServerlessEventTypeViewAlertable` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -8591,6 +5820,7 @@ pub enum ServerlessEventTypeViewAlertable {
 
 impl ServerlessEventTypeViewAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ServerlessEventTypeViewAlertable::OutsideServerlessMetricThreshold => {
@@ -8602,6 +5832,7 @@ impl ServerlessEventTypeViewAlertable {
 }
 
 impl From<&str> for ServerlessEventTypeViewAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => {
@@ -8626,7 +5857,7 @@ impl<'de> serde::Deserialize<'de> for ServerlessEventTypeViewAlertable {
 }
 
 /// The spec's `ServerlessMetricAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerlessMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -8895,6 +6126,7 @@ pub enum ServerlessMetricUnits {
 
 impl ServerlessMetricUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ServerlessMetricUnits::Rpu => "RPU",
@@ -8909,6 +6141,7 @@ impl ServerlessMetricUnits {
 }
 
 impl From<&str> for ServerlessMetricUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RPU" => ServerlessMetricUnits::Rpu,
@@ -8935,208 +6168,38 @@ impl<'de> serde::Deserialize<'de> for ServerlessMetricUnits {
     }
 }
 
-/// The spec's `ServerlessNetworkBytesInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessNetworkBytesInDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `ServerlessNetworkBytesInDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type ServerlessNetworkBytesInDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `ServerlessNetworkBytesOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessNetworkBytesOutDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `ServerlessNetworkBytesOutDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type ServerlessNetworkBytesOutDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `ServerlessNetworkNumRequestRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessNetworkNumRequestRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ServerlessNetworkNumRequestRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ServerlessNetworkNumRequestRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ServerlessOpCounterCDMRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessOpCounterCDMRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ServerlessOpCounterCDMRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ServerlessOpCounterCDMRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ServerlessOpCounterDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessOpCounterDeleteRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ServerlessOpCounterDeleteRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ServerlessOpCounterDeleteRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ServerlessOpCounterGetMoreRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessOpCounterGetMoreRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ServerlessOpCounterGetMoreRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ServerlessOpCounterGetMoreRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ServerlessOpCounterInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessOpCounterInsertRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ServerlessOpCounterInsertRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ServerlessOpCounterInsertRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ServerlessOpCounterQueryRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessOpCounterQueryRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ServerlessOpCounterQueryRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ServerlessOpCounterQueryRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ServerlessOpCounterUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessOpCounterUpdateRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `ServerlessOpCounterUpdateRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type ServerlessOpCounterUpdateRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `ServerlessTotalWriteUnitsRPUMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerlessTotalWriteUnitsRPUMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<ServerlessMetricUnits>,
-}
+/// The spec's `ServerlessTotalWriteUnitsRPUMetricThresholdView` schema, sent and received: the same members as [`RPUMetricThresholdView`].
+pub type ServerlessTotalWriteUnitsRPUMetricThresholdView = RPUMetricThresholdView;
 
 /// The spec's `SlackNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SlackNotification {
     /// `apiToken`: optional.
@@ -9165,7 +6228,7 @@ pub struct SlackNotification {
 }
 
 /// The spec's `StreamProcessorAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamProcessorAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -9212,6 +6275,7 @@ pub enum StreamProcessorEventTypeViewAlertableNoThreshold {
 
 impl StreamProcessorEventTypeViewAlertableNoThreshold {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamProcessorEventTypeViewAlertableNoThreshold::StreamProcessorStateIsFailed => {
@@ -9226,6 +6290,7 @@ impl StreamProcessorEventTypeViewAlertableNoThreshold {
 }
 
 impl From<&str> for StreamProcessorEventTypeViewAlertableNoThreshold {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STREAM_PROCESSOR_STATE_IS_FAILED" => {
@@ -9266,6 +6331,7 @@ pub enum StreamProcessorEventTypeViewAlertableWithThreshold {
 
 impl StreamProcessorEventTypeViewAlertableWithThreshold {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 StreamProcessorEventTypeViewAlertableWithThreshold::OutsideStreamProcessorMetricThreshold => "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD",
@@ -9275,6 +6341,7 @@ StreamProcessorEventTypeViewAlertableWithThreshold::Unknown(other) => other,
 }
 
 impl From<&str> for StreamProcessorEventTypeViewAlertableWithThreshold {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD" => StreamProcessorEventTypeViewAlertableWithThreshold::OutsideStreamProcessorMetricThreshold,
@@ -9299,7 +6366,7 @@ impl<'de> serde::Deserialize<'de> for StreamProcessorEventTypeViewAlertableWithT
 }
 
 /// The spec's `StreamProcessorMetricAlertConfigViewForNdsGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamProcessorMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
@@ -9405,7 +6472,7 @@ impl<'de> serde::Deserialize<'de> for StreamProcessorMetricThreshold {
 }
 
 /// The spec's `StreamsMatcher` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsMatcher {
     /// `fieldName`: required.
@@ -9430,6 +6497,7 @@ pub enum StreamsMatcherField {
 
 impl StreamsMatcherField {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsMatcherField::InstanceName => "INSTANCE_NAME",
@@ -9440,6 +6508,7 @@ impl StreamsMatcherField {
 }
 
 impl From<&str> for StreamsMatcherField {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INSTANCE_NAME" => StreamsMatcherField::InstanceName,
@@ -9462,148 +6531,29 @@ impl<'de> serde::Deserialize<'de> for StreamsMatcherField {
     }
 }
 
-/// The spec's `SwapUsageFreeDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SwapUsageFreeDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `SwapUsageFreeDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type SwapUsageFreeDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `SwapUsageUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SwapUsageUsedDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `SwapUsageUsedDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type SwapUsageUsedDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `SystemMemoryAvailableDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SystemMemoryAvailableDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `SystemMemoryAvailableDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type SystemMemoryAvailableDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `SystemMemoryPercentUsedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SystemMemoryPercentUsedRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `SystemMemoryPercentUsedRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type SystemMemoryPercentUsedRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `SystemMemoryUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SystemMemoryUsedDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `SystemMemoryUsedDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type SystemMemoryUsedDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `SystemNetworkInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SystemNetworkInDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `SystemNetworkInDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type SystemNetworkInDataMetricThresholdView = DataMetricThresholdView;
 
-/// The spec's `SystemNetworkOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SystemNetworkOutDataMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
-}
+/// The spec's `SystemNetworkOutDataMetricThresholdView` schema, sent and received: the same members as [`DataMetricThresholdView`].
+pub type SystemNetworkOutDataMetricThresholdView = DataMetricThresholdView;
 
 /// The spec's `TeamNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamNotification {
     /// `delayMin`: optional.
@@ -9643,6 +6593,7 @@ pub enum TeamNotificationTypeName {
 
 impl TeamNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TeamNotificationTypeName::Team => "TEAM",
@@ -9652,6 +6603,7 @@ impl TeamNotificationTypeName {
 }
 
 impl From<&str> for TeamNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TEAM" => TeamNotificationTypeName::Team,
@@ -9673,48 +6625,14 @@ impl<'de> serde::Deserialize<'de> for TeamNotificationTypeName {
     }
 }
 
-/// The spec's `TicketsAvailableReadsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TicketsAvailableReadsRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `TicketsAvailableReadsRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type TicketsAvailableReadsRawMetricThresholdView = RawMetricThresholdView;
 
-/// The spec's `TicketsAvailableWritesRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TicketsAvailableWritesRawMetricThresholdView {
-    /// `metricName`: required.
-    pub metric_name: String,
-    /// `mode`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
-}
+/// The spec's `TicketsAvailableWritesRawMetricThresholdView` schema, sent and received: the same members as [`RawMetricThresholdView`].
+pub type TicketsAvailableWritesRawMetricThresholdView = RawMetricThresholdView;
 
 /// The spec's `TimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TimeMetricThresholdView {
     /// `metricName`: required.
@@ -9734,7 +6652,7 @@ pub struct TimeMetricThresholdView {
 }
 
 /// The spec's `UserNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct UserNotification {
     /// `delayMin`: optional.
@@ -9771,6 +6689,7 @@ pub enum UserNotificationTypeName {
 
 impl UserNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             UserNotificationTypeName::User => "USER",
@@ -9780,6 +6699,7 @@ impl UserNotificationTypeName {
 }
 
 impl From<&str> for UserNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "USER" => UserNotificationTypeName::User,
@@ -9802,7 +6722,7 @@ impl<'de> serde::Deserialize<'de> for UserNotificationTypeName {
 }
 
 /// The spec's `VictorOpsNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct VictorOpsNotification {
     /// `delayMin`: optional.
@@ -9834,7 +6754,7 @@ pub struct VictorOpsNotification {
 }
 
 /// The spec's `WebhookNotification` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookNotification {
     /// `delayMin`: optional.

@@ -223,7 +223,7 @@ impl<'de> serde::Deserialize<'de> for AlertViewForNdsGroup {
 }
 
 /// The spec's `AppServiceAlertView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -276,6 +276,7 @@ pub enum AppServiceAlertViewStatus {
 
 impl AppServiceAlertViewStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AppServiceAlertViewStatus::Cancelled => "CANCELLED",
@@ -288,6 +289,7 @@ impl AppServiceAlertViewStatus {
 }
 
 impl From<&str> for AppServiceAlertViewStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CANCELLED" => AppServiceAlertViewStatus::Cancelled,
@@ -345,6 +347,7 @@ pub enum AppServiceEventTypeViewAlertable {
 
 impl AppServiceEventTypeViewAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AppServiceEventTypeViewAlertable::UrlConfirmation => "URL_CONFIRMATION",
@@ -370,6 +373,7 @@ impl AppServiceEventTypeViewAlertable {
 }
 
 impl From<&str> for AppServiceEventTypeViewAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "URL_CONFIRMATION" => AppServiceEventTypeViewAlertable::UrlConfirmation,
@@ -409,7 +413,7 @@ impl<'de> serde::Deserialize<'de> for AppServiceEventTypeViewAlertable {
 }
 
 /// The spec's `ClusterAlertViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -447,7 +451,7 @@ pub struct ClusterAlertViewForNdsGroup {
 }
 
 /// The spec's `DataMetricAlertView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -493,7 +497,7 @@ pub struct DataMetricAlertView {
 }
 
 /// The spec's `DefaultAlertViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -802,6 +806,7 @@ pub enum DefaultAlertViewForNdsGroupEventTypeName {
 
 impl DefaultAlertViewForNdsGroupEventTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 DefaultAlertViewForNdsGroupEventTypeName::CreditCardAboutToExpire => "CREDIT_CARD_ABOUT_TO_EXPIRE",
@@ -942,6 +947,7 @@ DefaultAlertViewForNdsGroupEventTypeName::Unknown(other) => other,
 }
 
 impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "CREDIT_CARD_ABOUT_TO_EXPIRE" => DefaultAlertViewForNdsGroupEventTypeName::CreditCardAboutToExpire,
@@ -1098,7 +1104,7 @@ impl<'de> serde::Deserialize<'de> for DefaultAlertViewForNdsGroupEventTypeName {
 }
 
 /// The spec's `FlexMetricAlert` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1140,7 +1146,7 @@ pub struct FlexMetricAlert {
 }
 
 /// The spec's `HostAlertViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1404,7 +1410,7 @@ impl<'de> serde::Deserialize<'de> for HostMetricAlert {
 }
 
 /// The spec's `HostMetricValue` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1431,6 +1437,7 @@ pub enum ListGroupAlertsStatus {
 
 impl ListGroupAlertsStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupAlertsStatus::Open => "OPEN",
@@ -1442,6 +1449,7 @@ impl ListGroupAlertsStatus {
 }
 
 impl From<&str> for ListGroupAlertsStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OPEN" => ListGroupAlertsStatus::Open,
@@ -1460,19 +1468,21 @@ impl serde::Serialize for ListGroupAlertsStatus {
 }
 
 impl atlas_runtime::PathSegment for ListGroupAlertsStatus {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupAlertsStatus {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `NumberMetricAlertView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1518,7 +1528,7 @@ pub struct NumberMetricAlertView {
 }
 
 /// The spec's `RawMetricAlertView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1564,7 +1574,7 @@ pub struct RawMetricAlertView {
 }
 
 /// The spec's `ReplicaSetAlertViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1631,6 +1641,7 @@ pub enum ReplicaSetEventTypeViewForNdsGroupAlertable {
 
 impl ReplicaSetEventTypeViewForNdsGroupAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ReplicaSetEventTypeViewForNdsGroupAlertable::ReplicationOplogWindowRunningOut => {
@@ -1651,6 +1662,7 @@ impl ReplicaSetEventTypeViewForNdsGroupAlertable {
 }
 
 impl From<&str> for ReplicaSetEventTypeViewForNdsGroupAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => {
@@ -1687,7 +1699,7 @@ impl<'de> serde::Deserialize<'de> for ReplicaSetEventTypeViewForNdsGroupAlertabl
 }
 
 /// The spec's `StreamProcessorAlertViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1731,7 +1743,7 @@ pub struct StreamProcessorAlertViewForNdsGroup {
 }
 
 /// The spec's `TimeMetricAlertView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -430,7 +430,7 @@ pub struct UpdateGroupClusterSearchIndex {
 }
 
 /// The spec's `ApiAtlasFTSAnalyzersViewManual` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiAtlasFTSAnalyzersViewManual {
     /// `charFilters`: optional.
@@ -778,7 +778,7 @@ impl<'de> serde::Deserialize<'de> for ApiAtlasFTSAnalyzersViewManualTokenizer {
 }
 
 /// The spec's `ApiAtlasFTSMappingsViewManual` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiAtlasFTSMappingsViewManual {
     /// `dynamic`: optional.
@@ -790,7 +790,7 @@ pub struct ApiAtlasFTSMappingsViewManual {
 }
 
 /// The spec's `ApiSearchDeploymentEffectiveSpecView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -823,7 +823,7 @@ pub struct ApiSearchDeploymentRequestSpecView {
 }
 
 /// The spec's `ApiSearchDeploymentResponseView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -859,6 +859,7 @@ pub enum ApiSearchDeploymentResponseViewStateName {
 
 impl ApiSearchDeploymentResponseViewStateName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiSearchDeploymentResponseViewStateName::Idle => "IDLE",
@@ -870,6 +871,7 @@ impl ApiSearchDeploymentResponseViewStateName {
 }
 
 impl From<&str> for ApiSearchDeploymentResponseViewStateName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IDLE" => ApiSearchDeploymentResponseViewStateName::Idle,
@@ -897,7 +899,7 @@ impl<'de> serde::Deserialize<'de> for ApiSearchDeploymentResponseViewStateName {
 }
 
 /// The spec's `AtlasSearchAnalyzer` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AtlasSearchAnalyzer {
     /// `charFilters`: optional.
@@ -913,7 +915,7 @@ pub struct AtlasSearchAnalyzer {
 }
 
 /// The spec's `charFilterhtmlStrip` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CharFilterhtmlStrip {
     /// `ignoredTags`: optional.
@@ -935,6 +937,7 @@ pub enum CharFilterhtmlStripType {
 
 impl CharFilterhtmlStripType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CharFilterhtmlStripType::HtmlStrip => "htmlStrip",
@@ -944,6 +947,7 @@ impl CharFilterhtmlStripType {
 }
 
 impl From<&str> for CharFilterhtmlStripType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "htmlStrip" => CharFilterhtmlStripType::HtmlStrip,
@@ -966,7 +970,7 @@ impl<'de> serde::Deserialize<'de> for CharFilterhtmlStripType {
 }
 
 /// The spec's `charFiltericuNormalize` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CharFiltericuNormalize {
     /// `type`: required.
@@ -985,6 +989,7 @@ pub enum CharFiltericuNormalizeType {
 
 impl CharFiltericuNormalizeType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CharFiltericuNormalizeType::IcuNormalize => "icuNormalize",
@@ -994,6 +999,7 @@ impl CharFiltericuNormalizeType {
 }
 
 impl From<&str> for CharFiltericuNormalizeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "icuNormalize" => CharFiltericuNormalizeType::IcuNormalize,
@@ -1016,7 +1022,7 @@ impl<'de> serde::Deserialize<'de> for CharFiltericuNormalizeType {
 }
 
 /// The spec's `charFiltermapping` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CharFiltermapping {
     /// `mappings`: required.
@@ -1037,6 +1043,7 @@ pub enum CharFiltermappingType {
 
 impl CharFiltermappingType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CharFiltermappingType::Mapping => "mapping",
@@ -1046,6 +1053,7 @@ impl CharFiltermappingType {
 }
 
 impl From<&str> for CharFiltermappingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "mapping" => CharFiltermappingType::Mapping,
@@ -1068,7 +1076,7 @@ impl<'de> serde::Deserialize<'de> for CharFiltermappingType {
 }
 
 /// The spec's `charFilterpersian` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CharFilterpersian {
     /// `type`: required.
@@ -1087,6 +1095,7 @@ pub enum CharFilterpersianType {
 
 impl CharFilterpersianType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CharFilterpersianType::Persian => "persian",
@@ -1096,6 +1105,7 @@ impl CharFilterpersianType {
 }
 
 impl From<&str> for CharFilterpersianType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "persian" => CharFilterpersianType::Persian,
@@ -1162,7 +1172,7 @@ impl<'de> serde::Deserialize<'de> for ClusterSearchIndex {
 }
 
 /// The spec's `SearchIndex` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchIndex {
     /// `collectionName`: required.
@@ -1305,6 +1315,7 @@ pub enum SearchIndexAnalyzer {
 
 impl SearchIndexAnalyzer {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SearchIndexAnalyzer::LuceneStandard => "lucene.standard",
@@ -1359,6 +1370,7 @@ impl SearchIndexAnalyzer {
 }
 
 impl From<&str> for SearchIndexAnalyzer {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "lucene.standard" => SearchIndexAnalyzer::LuceneStandard,
@@ -1452,7 +1464,7 @@ impl serde::Serialize for SearchIndexCreateRequest {
 }
 
 /// The spec's `SearchIndexDefinitionVersion` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1530,6 +1542,7 @@ pub enum SearchIndexStatus {
 
 impl SearchIndexStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SearchIndexStatus::InProgress => "IN_PROGRESS",
@@ -1544,6 +1557,7 @@ impl SearchIndexStatus {
 }
 
 impl From<&str> for SearchIndexStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IN_PROGRESS" => SearchIndexStatus::InProgress,
@@ -1584,6 +1598,7 @@ pub enum SearchIndexType {
 
 impl SearchIndexType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SearchIndexType::Search => "search",
@@ -1594,6 +1609,7 @@ impl SearchIndexType {
 }
 
 impl From<&str> for SearchIndexType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "search" => SearchIndexType::Search,
@@ -1643,7 +1659,7 @@ impl serde::Serialize for SearchIndexUpdateRequestDefinition {
 }
 
 /// The spec's `SearchMappings` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchMappings {
     /// `dynamic`: optional.
@@ -1655,7 +1671,7 @@ pub struct SearchMappings {
 }
 
 /// The spec's `SearchSynonymMappingDefinition` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchSynonymMappingDefinition {
     /// `analyzer`: required.
@@ -1667,7 +1683,7 @@ pub struct SearchSynonymMappingDefinition {
 }
 
 /// The spec's `SearchTypeSets` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchTypeSets {
     /// `name`: required.
@@ -1677,7 +1693,7 @@ pub struct SearchTypeSets {
 }
 
 /// The spec's `SynonymMappingStatusDetail` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1691,7 +1707,7 @@ pub struct SynonymMappingStatusDetail {
 }
 
 /// The spec's `SynonymSource` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SynonymSource {
     /// `collection`: required.
@@ -1699,7 +1715,7 @@ pub struct SynonymSource {
 }
 
 /// The spec's `TextSearchHostStatusDetail` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1734,7 +1750,7 @@ pub struct TextSearchIndexCreateRequest {
 }
 
 /// The spec's `TextSearchIndexDefinition` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TextSearchIndexDefinition {
     /// `analyzer`: optional.
@@ -1766,7 +1782,7 @@ pub struct TextSearchIndexDefinition {
 }
 
 /// The spec's `TextSearchIndexResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1823,6 +1839,7 @@ pub enum TextSearchIndexResponseStatus {
 
 impl TextSearchIndexResponseStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TextSearchIndexResponseStatus::Deleting => "DELETING",
@@ -1838,6 +1855,7 @@ impl TextSearchIndexResponseStatus {
 }
 
 impl From<&str> for TextSearchIndexResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DELETING" => TextSearchIndexResponseStatus::Deleting,
@@ -1867,7 +1885,7 @@ impl<'de> serde::Deserialize<'de> for TextSearchIndexResponseStatus {
 }
 
 /// The spec's `TextSearchIndexStatusDetail` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1905,6 +1923,7 @@ pub enum TextSearchIndexStatusDetailSynonymMappingStatus {
 
 impl TextSearchIndexStatusDetailSynonymMappingStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TextSearchIndexStatusDetailSynonymMappingStatus::Failed => "FAILED",
@@ -1916,6 +1935,7 @@ impl TextSearchIndexStatusDetailSynonymMappingStatus {
 }
 
 impl From<&str> for TextSearchIndexStatusDetailSynonymMappingStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FAILED" => TextSearchIndexStatusDetailSynonymMappingStatus::Failed,
@@ -1943,7 +1963,7 @@ impl<'de> serde::Deserialize<'de> for TextSearchIndexStatusDetailSynonymMappingS
 }
 
 /// The spec's `TokenFilterEnglishPossessive` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterEnglishPossessive {
     /// `type`: required.
@@ -1962,6 +1982,7 @@ pub enum TokenFilterEnglishPossessiveType {
 
 impl TokenFilterEnglishPossessiveType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterEnglishPossessiveType::EnglishPossessive => "englishPossessive",
@@ -1971,6 +1992,7 @@ impl TokenFilterEnglishPossessiveType {
 }
 
 impl From<&str> for TokenFilterEnglishPossessiveType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "englishPossessive" => TokenFilterEnglishPossessiveType::EnglishPossessive,
@@ -1993,7 +2015,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterEnglishPossessiveType {
 }
 
 /// The spec's `TokenFilterFlattenGraph` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterFlattenGraph {
     /// `type`: required.
@@ -2012,6 +2034,7 @@ pub enum TokenFilterFlattenGraphType {
 
 impl TokenFilterFlattenGraphType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterFlattenGraphType::FlattenGraph => "flattenGraph",
@@ -2021,6 +2044,7 @@ impl TokenFilterFlattenGraphType {
 }
 
 impl From<&str> for TokenFilterFlattenGraphType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "flattenGraph" => TokenFilterFlattenGraphType::FlattenGraph,
@@ -2043,7 +2067,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterFlattenGraphType {
 }
 
 /// The spec's `TokenFilterPorterStemming` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterPorterStemming {
     /// `type`: required.
@@ -2062,6 +2086,7 @@ pub enum TokenFilterPorterStemmingType {
 
 impl TokenFilterPorterStemmingType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterPorterStemmingType::PorterStemming => "porterStemming",
@@ -2071,6 +2096,7 @@ impl TokenFilterPorterStemmingType {
 }
 
 impl From<&str> for TokenFilterPorterStemmingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "porterStemming" => TokenFilterPorterStemmingType::PorterStemming,
@@ -2093,7 +2119,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterPorterStemmingType {
 }
 
 /// The spec's `TokenFilterSpanishPluralStemming` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterSpanishPluralStemming {
     /// `type`: required.
@@ -2112,6 +2138,7 @@ pub enum TokenFilterSpanishPluralStemmingType {
 
 impl TokenFilterSpanishPluralStemmingType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterSpanishPluralStemmingType::SpanishPluralStemming => "spanishPluralStemming",
@@ -2121,6 +2148,7 @@ impl TokenFilterSpanishPluralStemmingType {
 }
 
 impl From<&str> for TokenFilterSpanishPluralStemmingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "spanishPluralStemming" => TokenFilterSpanishPluralStemmingType::SpanishPluralStemming,
@@ -2143,7 +2171,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterSpanishPluralStemmingType {
 }
 
 /// The spec's `TokenFilterStempel` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterStempel {
     /// `type`: required.
@@ -2162,6 +2190,7 @@ pub enum TokenFilterStempelType {
 
 impl TokenFilterStempelType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterStempelType::Stempel => "stempel",
@@ -2171,6 +2200,7 @@ impl TokenFilterStempelType {
 }
 
 impl From<&str> for TokenFilterStempelType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "stempel" => TokenFilterStempelType::Stempel,
@@ -2193,7 +2223,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterStempelType {
 }
 
 /// The spec's `TokenFilterWordDelimiterGraph` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterWordDelimiterGraph {
     /// `delimiterOptions`: optional.
@@ -2207,7 +2237,7 @@ pub struct TokenFilterWordDelimiterGraph {
 }
 
 /// The spec's `inline in TokenFilterWordDelimiterGraphDelimiterOptions` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
     /// `concatenateAll`: optional.
@@ -2243,7 +2273,7 @@ pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
 }
 
 /// The spec's `inline in TokenFilterWordDelimiterGraphProtectedWords` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterWordDelimiterGraphProtectedWords {
     /// `ignoreCase`: optional.
@@ -2265,6 +2295,7 @@ pub enum TokenFilterWordDelimiterGraphType {
 
 impl TokenFilterWordDelimiterGraphType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterWordDelimiterGraphType::WordDelimiterGraph => "wordDelimiterGraph",
@@ -2274,6 +2305,7 @@ impl TokenFilterWordDelimiterGraphType {
 }
 
 impl From<&str> for TokenFilterWordDelimiterGraphType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "wordDelimiterGraph" => TokenFilterWordDelimiterGraphType::WordDelimiterGraph,
@@ -2296,7 +2328,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterWordDelimiterGraphType {
 }
 
 /// The spec's `tokenFilterasciiFolding` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterasciiFolding {
     /// `originalTokens`: optional.
@@ -2320,6 +2352,7 @@ pub enum TokenFilterasciiFoldingOriginalTokens {
 
 impl TokenFilterasciiFoldingOriginalTokens {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterasciiFoldingOriginalTokens::Omit => "omit",
@@ -2330,6 +2363,7 @@ impl TokenFilterasciiFoldingOriginalTokens {
 }
 
 impl From<&str> for TokenFilterasciiFoldingOriginalTokens {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "omit" => TokenFilterasciiFoldingOriginalTokens::Omit,
@@ -2364,6 +2398,7 @@ pub enum TokenFilterasciiFoldingType {
 
 impl TokenFilterasciiFoldingType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterasciiFoldingType::AsciiFolding => "asciiFolding",
@@ -2373,6 +2408,7 @@ impl TokenFilterasciiFoldingType {
 }
 
 impl From<&str> for TokenFilterasciiFoldingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "asciiFolding" => TokenFilterasciiFoldingType::AsciiFolding,
@@ -2395,7 +2431,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterasciiFoldingType {
 }
 
 /// The spec's `tokenFilterdaitchMokotoffSoundex` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterdaitchMokotoffSoundex {
     /// `originalTokens`: optional.
@@ -2417,6 +2453,7 @@ pub enum TokenFilterdaitchMokotoffSoundexType {
 
 impl TokenFilterdaitchMokotoffSoundexType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterdaitchMokotoffSoundexType::DaitchMokotoffSoundex => "daitchMokotoffSoundex",
@@ -2426,6 +2463,7 @@ impl TokenFilterdaitchMokotoffSoundexType {
 }
 
 impl From<&str> for TokenFilterdaitchMokotoffSoundexType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "daitchMokotoffSoundex" => TokenFilterdaitchMokotoffSoundexType::DaitchMokotoffSoundex,
@@ -2448,7 +2486,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterdaitchMokotoffSoundexType {
 }
 
 /// The spec's `tokenFilteredgeGram` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilteredgeGram {
     /// `maxGram`: required.
@@ -2474,6 +2512,7 @@ pub enum TokenFilteredgeGramType {
 
 impl TokenFilteredgeGramType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilteredgeGramType::EdgeGram => "edgeGram",
@@ -2483,6 +2522,7 @@ impl TokenFilteredgeGramType {
 }
 
 impl From<&str> for TokenFilteredgeGramType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "edgeGram" => TokenFilteredgeGramType::EdgeGram,
@@ -2505,7 +2545,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilteredgeGramType {
 }
 
 /// The spec's `tokenFiltericuFolding` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltericuFolding {
     /// `type`: required.
@@ -2524,6 +2564,7 @@ pub enum TokenFiltericuFoldingType {
 
 impl TokenFiltericuFoldingType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFiltericuFoldingType::IcuFolding => "icuFolding",
@@ -2533,6 +2574,7 @@ impl TokenFiltericuFoldingType {
 }
 
 impl From<&str> for TokenFiltericuFoldingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "icuFolding" => TokenFiltericuFoldingType::IcuFolding,
@@ -2555,7 +2597,7 @@ impl<'de> serde::Deserialize<'de> for TokenFiltericuFoldingType {
 }
 
 /// The spec's `tokenFiltericuNormalizer` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltericuNormalizer {
     /// `normalizationForm`: optional.
@@ -2583,6 +2625,7 @@ pub enum TokenFiltericuNormalizerNormalizationForm {
 
 impl TokenFiltericuNormalizerNormalizationForm {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFiltericuNormalizerNormalizationForm::Nfd => "nfd",
@@ -2595,6 +2638,7 @@ impl TokenFiltericuNormalizerNormalizationForm {
 }
 
 impl From<&str> for TokenFiltericuNormalizerNormalizationForm {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "nfd" => TokenFiltericuNormalizerNormalizationForm::Nfd,
@@ -2633,6 +2677,7 @@ pub enum TokenFiltericuNormalizerType {
 
 impl TokenFiltericuNormalizerType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFiltericuNormalizerType::IcuNormalizer => "icuNormalizer",
@@ -2642,6 +2687,7 @@ impl TokenFiltericuNormalizerType {
 }
 
 impl From<&str> for TokenFiltericuNormalizerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "icuNormalizer" => TokenFiltericuNormalizerType::IcuNormalizer,
@@ -2664,7 +2710,7 @@ impl<'de> serde::Deserialize<'de> for TokenFiltericuNormalizerType {
 }
 
 /// The spec's `TokenFilterkStemming` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterkStemming {
     /// `type`: required.
@@ -2683,6 +2729,7 @@ pub enum TokenFilterkStemmingType {
 
 impl TokenFilterkStemmingType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterkStemmingType::KStemming => "kStemming",
@@ -2692,6 +2739,7 @@ impl TokenFilterkStemmingType {
 }
 
 impl From<&str> for TokenFilterkStemmingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "kStemming" => TokenFilterkStemmingType::KStemming,
@@ -2714,7 +2762,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterkStemmingType {
 }
 
 /// The spec's `tokenFilterlength` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterlength {
     /// `max`: optional.
@@ -2739,6 +2787,7 @@ pub enum TokenFilterlengthType {
 
 impl TokenFilterlengthType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterlengthType::Length => "length",
@@ -2748,6 +2797,7 @@ impl TokenFilterlengthType {
 }
 
 impl From<&str> for TokenFilterlengthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "length" => TokenFilterlengthType::Length,
@@ -2770,7 +2820,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterlengthType {
 }
 
 /// The spec's `tokenFilterlowercase` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterlowercase {
     /// `type`: required.
@@ -2789,6 +2839,7 @@ pub enum TokenFilterlowercaseType {
 
 impl TokenFilterlowercaseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterlowercaseType::Lowercase => "lowercase",
@@ -2798,6 +2849,7 @@ impl TokenFilterlowercaseType {
 }
 
 impl From<&str> for TokenFilterlowercaseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "lowercase" => TokenFilterlowercaseType::Lowercase,
@@ -2820,7 +2872,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterlowercaseType {
 }
 
 /// The spec's `tokenFilternGram` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilternGram {
     /// `maxGram`: required.
@@ -2846,6 +2898,7 @@ pub enum TokenFilternGramType {
 
 impl TokenFilternGramType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilternGramType::NGram => "nGram",
@@ -2855,6 +2908,7 @@ impl TokenFilternGramType {
 }
 
 impl From<&str> for TokenFilternGramType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "nGram" => TokenFilternGramType::NGram,
@@ -2877,7 +2931,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilternGramType {
 }
 
 /// The spec's `tokenFilterregex` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterregex {
     /// `matches`: required.
@@ -2904,6 +2958,7 @@ pub enum TokenFilterregexMatches {
 
 impl TokenFilterregexMatches {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterregexMatches::All => "all",
@@ -2914,6 +2969,7 @@ impl TokenFilterregexMatches {
 }
 
 impl From<&str> for TokenFilterregexMatches {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "all" => TokenFilterregexMatches::All,
@@ -2948,6 +3004,7 @@ pub enum TokenFilterregexType {
 
 impl TokenFilterregexType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterregexType::Regex => "regex",
@@ -2957,6 +3014,7 @@ impl TokenFilterregexType {
 }
 
 impl From<&str> for TokenFilterregexType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "regex" => TokenFilterregexType::Regex,
@@ -2979,7 +3037,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterregexType {
 }
 
 /// The spec's `tokenFilterreverse` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterreverse {
     /// `type`: required.
@@ -2998,6 +3056,7 @@ pub enum TokenFilterreverseType {
 
 impl TokenFilterreverseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterreverseType::Reverse => "reverse",
@@ -3007,6 +3066,7 @@ impl TokenFilterreverseType {
 }
 
 impl From<&str> for TokenFilterreverseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "reverse" => TokenFilterreverseType::Reverse,
@@ -3029,7 +3089,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterreverseType {
 }
 
 /// The spec's `tokenFiltershingle` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltershingle {
     /// `maxShingleSize`: required.
@@ -3052,6 +3112,7 @@ pub enum TokenFiltershingleType {
 
 impl TokenFiltershingleType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFiltershingleType::Shingle => "shingle",
@@ -3061,6 +3122,7 @@ impl TokenFiltershingleType {
 }
 
 impl From<&str> for TokenFiltershingleType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "shingle" => TokenFiltershingleType::Shingle,
@@ -3083,7 +3145,7 @@ impl<'de> serde::Deserialize<'de> for TokenFiltershingleType {
 }
 
 /// The spec's `tokenFiltersnowballStemming` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltersnowballStemming {
     /// `stemmerName`: required.
@@ -3152,6 +3214,7 @@ pub enum TokenFiltersnowballStemmingStemmerName {
 
 impl TokenFiltersnowballStemmingStemmerName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFiltersnowballStemmingStemmerName::Arabic => "arabic",
@@ -3185,6 +3248,7 @@ impl TokenFiltersnowballStemmingStemmerName {
 }
 
 impl From<&str> for TokenFiltersnowballStemmingStemmerName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "arabic" => TokenFiltersnowballStemmingStemmerName::Arabic,
@@ -3242,6 +3306,7 @@ pub enum TokenFiltersnowballStemmingType {
 
 impl TokenFiltersnowballStemmingType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFiltersnowballStemmingType::SnowballStemming => "snowballStemming",
@@ -3251,6 +3316,7 @@ impl TokenFiltersnowballStemmingType {
 }
 
 impl From<&str> for TokenFiltersnowballStemmingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "snowballStemming" => TokenFiltersnowballStemmingType::SnowballStemming,
@@ -3273,7 +3339,7 @@ impl<'de> serde::Deserialize<'de> for TokenFiltersnowballStemmingType {
 }
 
 /// The spec's `tokenFilterstopword` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterstopword {
     /// `ignoreCase`: optional.
@@ -3297,6 +3363,7 @@ pub enum TokenFilterstopwordType {
 
 impl TokenFilterstopwordType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFilterstopwordType::Stopword => "stopword",
@@ -3306,6 +3373,7 @@ impl TokenFilterstopwordType {
 }
 
 impl From<&str> for TokenFilterstopwordType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "stopword" => TokenFilterstopwordType::Stopword,
@@ -3328,7 +3396,7 @@ impl<'de> serde::Deserialize<'de> for TokenFilterstopwordType {
 }
 
 /// The spec's `tokenFiltertrim` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltertrim {
     /// `type`: required.
@@ -3347,6 +3415,7 @@ pub enum TokenFiltertrimType {
 
 impl TokenFiltertrimType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenFiltertrimType::Trim => "trim",
@@ -3356,6 +3425,7 @@ impl TokenFiltertrimType {
 }
 
 impl From<&str> for TokenFiltertrimType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "trim" => TokenFiltertrimType::Trim,
@@ -3377,20 +3447,11 @@ impl<'de> serde::Deserialize<'de> for TokenFiltertrimType {
     }
 }
 
-/// The spec's `tokenizeredgeGram` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenizeredgeGram {
-    /// `maxGram`: required.
-    pub max_gram: i64,
-    /// `minGram`: required.
-    pub min_gram: i64,
-    /// `type`: required.
-    pub r#type: TokenFilteredgeGramType,
-}
+/// The spec's `tokenizeredgeGram` schema, sent and received: the same members as [`TokenizernGram`].
+pub type TokenizeredgeGram = TokenizernGram;
 
 /// The spec's `tokenizerkeyword` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Tokenizerkeyword {
     /// `type`: required.
@@ -3409,6 +3470,7 @@ pub enum TokenizerkeywordType {
 
 impl TokenizerkeywordType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenizerkeywordType::Keyword => "keyword",
@@ -3418,6 +3480,7 @@ impl TokenizerkeywordType {
 }
 
 impl From<&str> for TokenizerkeywordType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "keyword" => TokenizerkeywordType::Keyword,
@@ -3440,7 +3503,7 @@ impl<'de> serde::Deserialize<'de> for TokenizerkeywordType {
 }
 
 /// The spec's `tokenizernGram` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenizernGram {
     /// `maxGram`: required.
@@ -3452,7 +3515,7 @@ pub struct TokenizernGram {
 }
 
 /// The spec's `tokenizerregexCaptureGroup` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenizerregexCaptureGroup {
     /// `group`: required.
@@ -3475,6 +3538,7 @@ pub enum TokenizerregexCaptureGroupType {
 
 impl TokenizerregexCaptureGroupType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenizerregexCaptureGroupType::RegexCaptureGroup => "regexCaptureGroup",
@@ -3484,6 +3548,7 @@ impl TokenizerregexCaptureGroupType {
 }
 
 impl From<&str> for TokenizerregexCaptureGroupType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "regexCaptureGroup" => TokenizerregexCaptureGroupType::RegexCaptureGroup,
@@ -3506,7 +3571,7 @@ impl<'de> serde::Deserialize<'de> for TokenizerregexCaptureGroupType {
 }
 
 /// The spec's `tokenizerregexSplit` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenizerregexSplit {
     /// `pattern`: required.
@@ -3527,6 +3592,7 @@ pub enum TokenizerregexSplitType {
 
 impl TokenizerregexSplitType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenizerregexSplitType::RegexSplit => "regexSplit",
@@ -3536,6 +3602,7 @@ impl TokenizerregexSplitType {
 }
 
 impl From<&str> for TokenizerregexSplitType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "regexSplit" => TokenizerregexSplitType::RegexSplit,
@@ -3558,7 +3625,7 @@ impl<'de> serde::Deserialize<'de> for TokenizerregexSplitType {
 }
 
 /// The spec's `tokenizerstandard` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Tokenizerstandard {
     /// `maxTokenLength`: optional.
@@ -3580,6 +3647,7 @@ pub enum TokenizerstandardType {
 
 impl TokenizerstandardType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenizerstandardType::Standard => "standard",
@@ -3589,6 +3657,7 @@ impl TokenizerstandardType {
 }
 
 impl From<&str> for TokenizerstandardType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "standard" => TokenizerstandardType::Standard,
@@ -3611,7 +3680,7 @@ impl<'de> serde::Deserialize<'de> for TokenizerstandardType {
 }
 
 /// The spec's `tokenizeruaxUrlEmail` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenizeruaxUrlEmail {
     /// `maxTokenLength`: optional.
@@ -3633,6 +3702,7 @@ pub enum TokenizeruaxUrlEmailType {
 
 impl TokenizeruaxUrlEmailType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenizeruaxUrlEmailType::UaxUrlEmail => "uaxUrlEmail",
@@ -3642,6 +3712,7 @@ impl TokenizeruaxUrlEmailType {
 }
 
 impl From<&str> for TokenizeruaxUrlEmailType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "uaxUrlEmail" => TokenizeruaxUrlEmailType::UaxUrlEmail,
@@ -3664,7 +3735,7 @@ impl<'de> serde::Deserialize<'de> for TokenizeruaxUrlEmailType {
 }
 
 /// The spec's `tokenizerwhitespace` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Tokenizerwhitespace {
     /// `maxTokenLength`: optional.
@@ -3686,6 +3757,7 @@ pub enum TokenizerwhitespaceType {
 
 impl TokenizerwhitespaceType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TokenizerwhitespaceType::Whitespace => "whitespace",
@@ -3695,6 +3767,7 @@ impl TokenizerwhitespaceType {
 }
 
 impl From<&str> for TokenizerwhitespaceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "whitespace" => TokenizerwhitespaceType::Whitespace,
@@ -3717,7 +3790,7 @@ impl<'de> serde::Deserialize<'de> for TokenizerwhitespaceType {
 }
 
 /// The spec's `VectorSearchHostStatusDetail` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3735,7 +3808,7 @@ pub struct VectorSearchHostStatusDetail {
 }
 
 /// The spec's `VectorSearchIndex` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct VectorSearchIndex {
     /// `collectionName`: required.
@@ -3785,7 +3858,7 @@ pub struct VectorSearchIndexCreateRequest {
 }
 
 /// The spec's `VectorSearchIndexDefinition` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct VectorSearchIndexDefinition {
     /// `fields`: required.
@@ -3802,7 +3875,7 @@ pub struct VectorSearchIndexDefinition {
 }
 
 /// The spec's `VectorSearchIndexResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3831,7 +3904,7 @@ pub struct VectorSearchIndexResponse {
 }
 
 /// The spec's `VectorSearchIndexStatusDetail` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

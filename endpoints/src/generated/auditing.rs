@@ -50,7 +50,7 @@ pub struct UpdateGroupAuditLog {
 }
 
 /// The spec's `AuditLog` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -81,6 +81,7 @@ pub enum AuditLogConfigurationType {
 
 impl AuditLogConfigurationType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AuditLogConfigurationType::None => "NONE",
@@ -92,6 +93,7 @@ impl AuditLogConfigurationType {
 }
 
 impl From<&str> for AuditLogConfigurationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => AuditLogConfigurationType::None,

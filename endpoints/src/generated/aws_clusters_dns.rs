@@ -47,7 +47,7 @@ pub struct ToggleGroupAwsCustomDns {
 }
 
 /// The spec's `AWSCustomDNSEnabledView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -1194,7 +1194,7 @@ pub struct GetGroupClusterCollectionRestoreJobCollection {
 }
 
 /// The spec's `AdvancedDiskBackupSnapshotSchedulePolicy` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     /// `id`: optional.
@@ -1205,7 +1205,7 @@ pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
 }
 
 /// The spec's `ApiAtlasCollectionRestoreCollectionStateResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1227,7 +1227,7 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
 }
 
 /// The spec's `ApiAtlasCollectionRestoreIndexStatus` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1241,7 +1241,7 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
 }
 
 /// The spec's `ApiAtlasCollectionRestoreJobIndexStatus` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1272,6 +1272,7 @@ pub enum ApiAtlasCollectionRestoreJobIndexStatusState {
 
 impl ApiAtlasCollectionRestoreJobIndexStatusState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiAtlasCollectionRestoreJobIndexStatusState::NotStarted => "NOT_STARTED",
@@ -1285,6 +1286,7 @@ impl ApiAtlasCollectionRestoreJobIndexStatusState {
 }
 
 impl From<&str> for ApiAtlasCollectionRestoreJobIndexStatusState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_STARTED" => ApiAtlasCollectionRestoreJobIndexStatusState::NotStarted,
@@ -1314,7 +1316,7 @@ impl<'de> serde::Deserialize<'de> for ApiAtlasCollectionRestoreJobIndexStatusSta
 }
 
 /// The spec's `ApiAtlasCollectionRestoreJobResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1377,6 +1379,7 @@ pub enum ApiAtlasCollectionRestoreJobResponseIndexStrategy {
 
 impl ApiAtlasCollectionRestoreJobResponseIndexStrategy {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiAtlasCollectionRestoreJobResponseIndexStrategy::All => "ALL",
@@ -1388,6 +1391,7 @@ impl ApiAtlasCollectionRestoreJobResponseIndexStrategy {
 }
 
 impl From<&str> for ApiAtlasCollectionRestoreJobResponseIndexStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ALL" => ApiAtlasCollectionRestoreJobResponseIndexStrategy::All,
@@ -1435,6 +1439,7 @@ pub enum ApiAtlasCollectionRestoreJobResponseState {
 
 impl ApiAtlasCollectionRestoreJobResponseState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiAtlasCollectionRestoreJobResponseState::Initializing => "INITIALIZING",
@@ -1449,6 +1454,7 @@ impl ApiAtlasCollectionRestoreJobResponseState {
 }
 
 impl From<&str> for ApiAtlasCollectionRestoreJobResponseState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INITIALIZING" => ApiAtlasCollectionRestoreJobResponseState::Initializing,
@@ -1492,6 +1498,7 @@ pub enum ApiAtlasCollectionRestoreJobResponseWriteStrategy {
 
 impl ApiAtlasCollectionRestoreJobResponseWriteStrategy {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiAtlasCollectionRestoreJobResponseWriteStrategy::CreateNew => "CREATE_NEW",
@@ -1504,6 +1511,7 @@ impl ApiAtlasCollectionRestoreJobResponseWriteStrategy {
 }
 
 impl From<&str> for ApiAtlasCollectionRestoreJobResponseWriteStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CREATE_NEW" => ApiAtlasCollectionRestoreJobResponseWriteStrategy::CreateNew,
@@ -1531,7 +1539,7 @@ impl<'de> serde::Deserialize<'de> for ApiAtlasCollectionRestoreJobResponseWriteS
 }
 
 /// The spec's `ApiAtlasRestoreNamespaceView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiAtlasRestoreNamespaceView {
     /// `sourceNamespace`: required.
@@ -1542,7 +1550,7 @@ pub struct ApiAtlasRestoreNamespaceView {
 }
 
 /// The spec's `ApiPrivateDownloadDeliveryUrl` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1554,7 +1562,7 @@ pub struct ApiPrivateDownloadDeliveryUrl {
 }
 
 /// The spec's `AutoExportPolicyView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoExportPolicyView {
     /// `exportBucketId`: optional.
@@ -1579,6 +1587,7 @@ pub enum AutoExportPolicyViewFrequencyType {
 
 impl AutoExportPolicyViewFrequencyType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AutoExportPolicyViewFrequencyType::Monthly => "monthly",
@@ -1589,6 +1598,7 @@ impl AutoExportPolicyViewFrequencyType {
 }
 
 impl From<&str> for AutoExportPolicyViewFrequencyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "monthly" => AutoExportPolicyViewFrequencyType::Monthly,
@@ -1612,7 +1622,7 @@ impl<'de> serde::Deserialize<'de> for AutoExportPolicyViewFrequencyType {
 }
 
 /// The spec's `BackupComplianceOnDemandPolicyItem` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupComplianceOnDemandPolicyItem {
     /// `frequencyInterval`: required.
@@ -1640,6 +1650,7 @@ pub enum BackupComplianceOnDemandPolicyItemFrequencyType {
 
 impl BackupComplianceOnDemandPolicyItemFrequencyType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupComplianceOnDemandPolicyItemFrequencyType::Ondemand => "ondemand",
@@ -1649,6 +1660,7 @@ impl BackupComplianceOnDemandPolicyItemFrequencyType {
 }
 
 impl From<&str> for BackupComplianceOnDemandPolicyItemFrequencyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ondemand" => BackupComplianceOnDemandPolicyItemFrequencyType::Ondemand,
@@ -1690,6 +1702,7 @@ pub enum BackupComplianceOnDemandPolicyItemRetentionUnit {
 
 impl BackupComplianceOnDemandPolicyItemRetentionUnit {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupComplianceOnDemandPolicyItemRetentionUnit::Days => "days",
@@ -1702,6 +1715,7 @@ impl BackupComplianceOnDemandPolicyItemRetentionUnit {
 }
 
 impl From<&str> for BackupComplianceOnDemandPolicyItemRetentionUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "days" => BackupComplianceOnDemandPolicyItemRetentionUnit::Days,
@@ -1729,7 +1743,7 @@ impl<'de> serde::Deserialize<'de> for BackupComplianceOnDemandPolicyItemRetentio
 }
 
 /// The spec's `BackupComplianceScheduledPolicyItem` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupComplianceScheduledPolicyItem {
     /// `frequencyInterval`: required.
@@ -1765,6 +1779,7 @@ pub enum BackupComplianceScheduledPolicyItemFrequencyType {
 
 impl BackupComplianceScheduledPolicyItemFrequencyType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupComplianceScheduledPolicyItemFrequencyType::Daily => "daily",
@@ -1778,6 +1793,7 @@ impl BackupComplianceScheduledPolicyItemFrequencyType {
 }
 
 impl From<&str> for BackupComplianceScheduledPolicyItemFrequencyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "daily" => BackupComplianceScheduledPolicyItemFrequencyType::Daily,
@@ -1806,7 +1822,7 @@ impl<'de> serde::Deserialize<'de> for BackupComplianceScheduledPolicyItemFrequen
 }
 
 /// The spec's `BackupLabel` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupLabel {
     /// `key`: optional.
@@ -1835,6 +1851,7 @@ pub enum BackupSnapshotRetentionRetentionUnit {
 
 impl BackupSnapshotRetentionRetentionUnit {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupSnapshotRetentionRetentionUnit::Days => "DAYS",
@@ -1847,6 +1864,7 @@ impl BackupSnapshotRetentionRetentionUnit {
 }
 
 impl From<&str> for BackupSnapshotRetentionRetentionUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DAYS" => BackupSnapshotRetentionRetentionUnit::Days,
@@ -1865,7 +1883,7 @@ impl serde::Serialize for BackupSnapshotRetentionRetentionUnit {
 }
 
 /// The spec's `DataProtectionSettings` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1901,7 +1919,7 @@ pub struct DataProtectionSettings {
 }
 
 /// The spec's `DataProtectionSettings20231001` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1954,6 +1972,7 @@ pub enum DataProtectionSettings20231001State {
 
 impl DataProtectionSettings20231001State {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataProtectionSettings20231001State::Active => "ACTIVE",
@@ -1966,6 +1985,7 @@ impl DataProtectionSettings20231001State {
 }
 
 impl From<&str> for DataProtectionSettings20231001State {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => DataProtectionSettings20231001State::Active,
@@ -1992,7 +2012,7 @@ impl<'de> serde::Deserialize<'de> for DataProtectionSettings20231001State {
 }
 
 /// The spec's `DeleteCopiedBackups` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteCopiedBackups {
     /// `cloudProvider`: optional, write-only.
@@ -2010,7 +2030,7 @@ pub struct DeleteCopiedBackups {
 }
 
 /// The spec's `DeleteCopiedBackups20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteCopiedBackups20240805 {
     /// `cloudProvider`: optional, write-only.
@@ -2025,7 +2045,7 @@ pub struct DeleteCopiedBackups20240805 {
 }
 
 /// The spec's `DiskBackupApiPolicyItem` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskBackupApiPolicyItem {
     /// `frequencyInterval`: required.
@@ -2041,17 +2061,8 @@ pub struct DiskBackupApiPolicyItem {
     pub retention_value: i32,
 }
 
-/// The spec's `DiskBackupCollectionResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DiskBackupCollectionResponse {
-    /// `links`: optional, read-only.
-    pub links: Option<Vec<Link>>,
-    /// `name`: required, read-only.
-    pub name: String,
-}
+/// The spec's `DiskBackupCollectionResponse` schema, received: the same members as [`DiskBackupDatabaseResponse`].
+pub type DiskBackupCollectionResponse = DiskBackupDatabaseResponse;
 
 /// The spec's `DiskBackupCopyPolicyItem` union (chosen by `frequencyType`), sent and received; `Unknown` keeps any other shape.
 #[derive(Debug, Clone)]
@@ -2102,7 +2113,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupCopyPolicyItem {
 }
 
 /// The spec's `DiskBackupCopySetting` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskBackupCopySetting {
     /// `cloudProvider`: optional.
@@ -2129,7 +2140,7 @@ pub struct DiskBackupCopySetting {
 }
 
 /// The spec's `DiskBackupCopySetting20240805` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskBackupCopySetting20240805 {
     /// `cloudProvider`: optional.
@@ -2176,6 +2187,7 @@ pub enum DiskBackupCopySetting20240805FrequenciesItem {
 
 impl DiskBackupCopySetting20240805FrequenciesItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupCopySetting20240805FrequenciesItem::Hourly => "HOURLY",
@@ -2190,6 +2202,7 @@ impl DiskBackupCopySetting20240805FrequenciesItem {
 }
 
 impl From<&str> for DiskBackupCopySetting20240805FrequenciesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HOURLY" => DiskBackupCopySetting20240805FrequenciesItem::Hourly,
@@ -2219,7 +2232,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupCopySetting20240805FrequenciesIt
 }
 
 /// The spec's `DiskBackupDatabaseResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2231,7 +2244,7 @@ pub struct DiskBackupDatabaseResponse {
 }
 
 /// The spec's `DiskBackupExportJob` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2282,6 +2295,7 @@ pub enum DiskBackupExportJobState {
 
 impl DiskBackupExportJobState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupExportJobState::Cancelled => "Cancelled",
@@ -2295,6 +2309,7 @@ impl DiskBackupExportJobState {
 }
 
 impl From<&str> for DiskBackupExportJobState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Cancelled" => DiskBackupExportJobState::Cancelled,
@@ -2322,7 +2337,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupExportJobState {
 }
 
 /// The spec's `DiskBackupExportMember` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2334,7 +2349,7 @@ pub struct DiskBackupExportMember {
 }
 
 /// The spec's `DiskBackupOnDemandCopyPolicyItem` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskBackupOnDemandCopyPolicyItem {
     /// `frequencyType`: required.
@@ -2345,7 +2360,7 @@ pub struct DiskBackupOnDemandCopyPolicyItem {
 }
 
 /// The spec's `DiskBackupReplicaSet` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2401,6 +2416,7 @@ pub enum DiskBackupReplicaSetSnapshotType {
 
 impl DiskBackupReplicaSetSnapshotType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupReplicaSetSnapshotType::OnDemand => "onDemand",
@@ -2412,6 +2428,7 @@ impl DiskBackupReplicaSetSnapshotType {
 }
 
 impl From<&str> for DiskBackupReplicaSetSnapshotType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "onDemand" => DiskBackupReplicaSetSnapshotType::OnDemand,
@@ -2454,6 +2471,7 @@ pub enum DiskBackupReplicaSetStatus {
 
 impl DiskBackupReplicaSetStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupReplicaSetStatus::Queued => "queued",
@@ -2466,6 +2484,7 @@ impl DiskBackupReplicaSetStatus {
 }
 
 impl From<&str> for DiskBackupReplicaSetStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "queued" => DiskBackupReplicaSetStatus::Queued,
@@ -2505,6 +2524,7 @@ pub enum DiskBackupReplicaSetType {
 
 impl DiskBackupReplicaSetType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupReplicaSetType::ReplicaSet => "replicaSet",
@@ -2515,6 +2535,7 @@ impl DiskBackupReplicaSetType {
 }
 
 impl From<&str> for DiskBackupReplicaSetType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "replicaSet" => DiskBackupReplicaSetType::ReplicaSet,
@@ -2539,7 +2560,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupReplicaSetType {
 }
 
 /// The spec's `DiskBackupRestoreMember` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2553,7 +2574,7 @@ pub struct DiskBackupRestoreMember {
 }
 
 /// The spec's `DiskBackupShardedClusterSnapshot` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2594,7 +2615,7 @@ pub struct DiskBackupShardedClusterSnapshot {
 }
 
 /// The spec's `DiskBackupShardedClusterSnapshotMember` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2673,7 +2694,7 @@ pub struct DiskBackupSnapshotAWSExportBucketRequest {
 }
 
 /// The spec's `DiskBackupSnapshotAWSExportBucketResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2717,7 +2738,7 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
 }
 
 /// The spec's `DiskBackupSnapshotAzureExportBucketResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2835,7 +2856,7 @@ pub struct DiskBackupSnapshotGCPExportBucketRequest {
 }
 
 /// The spec's `DiskBackupSnapshotGCPExportBucketResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2854,7 +2875,7 @@ pub struct DiskBackupSnapshotGCPExportBucketResponse {
 }
 
 /// The spec's `DiskBackupSnapshotRestoreJob` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2916,6 +2937,7 @@ pub enum DiskBackupSnapshotRestoreJobDeliveryType {
 
 impl DiskBackupSnapshotRestoreJobDeliveryType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupSnapshotRestoreJobDeliveryType::Automated => "automated",
@@ -2927,6 +2949,7 @@ impl DiskBackupSnapshotRestoreJobDeliveryType {
 }
 
 impl From<&str> for DiskBackupSnapshotRestoreJobDeliveryType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "automated" => DiskBackupSnapshotRestoreJobDeliveryType::Automated,
@@ -2953,7 +2976,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupSnapshotRestoreJobDeliveryType {
 }
 
 /// The spec's `DiskBackupSnapshotSchedule` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2999,7 +3022,7 @@ pub struct DiskBackupSnapshotSchedule {
 }
 
 /// The spec's `DiskBackupSnapshotSchedule20240805` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3047,7 +3070,7 @@ pub struct DiskBackupSnapshotSchedule20240805 {
 }
 
 /// The spec's `DiskBackupTimeBasedCopyPolicyItem` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskBackupTimeBasedCopyPolicyItem {
     /// `frequencyType`: required.
@@ -3083,6 +3106,7 @@ pub enum DiskBackupTimeBasedCopyPolicyItemFrequencyType {
 
 impl DiskBackupTimeBasedCopyPolicyItemFrequencyType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupTimeBasedCopyPolicyItemFrequencyType::Daily => "daily",
@@ -3097,6 +3121,7 @@ impl DiskBackupTimeBasedCopyPolicyItemFrequencyType {
 }
 
 impl From<&str> for DiskBackupTimeBasedCopyPolicyItemFrequencyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "daily" => DiskBackupTimeBasedCopyPolicyItemFrequencyType::Daily,
@@ -3126,7 +3151,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupTimeBasedCopyPolicyItemFrequency
 }
 
 /// The spec's `ExportStatus` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3138,7 +3163,7 @@ pub struct ExportStatus {
 }
 
 /// The spec's `ExtraRetentionSetting` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtraRetentionSetting {
     /// `frequencyType`: optional.
@@ -3179,6 +3204,7 @@ pub enum ListGroupClusterCollectionRestoreJobCollectionsState {
 
 impl ListGroupClusterCollectionRestoreJobCollectionsState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupClusterCollectionRestoreJobCollectionsState::NotStarted => "NOT_STARTED",
@@ -3199,6 +3225,7 @@ impl ListGroupClusterCollectionRestoreJobCollectionsState {
 }
 
 impl From<&str> for ListGroupClusterCollectionRestoreJobCollectionsState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_STARTED" => ListGroupClusterCollectionRestoreJobCollectionsState::NotStarted,
@@ -3237,19 +3264,21 @@ impl<'de> serde::Deserialize<'de> for ListGroupClusterCollectionRestoreJobCollec
 }
 
 impl atlas_runtime::PathSegment for ListGroupClusterCollectionRestoreJobCollectionsState {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupClusterCollectionRestoreJobCollectionsState {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `ObjectStoragePrivateEndpointResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3334,6 +3363,7 @@ pub enum ObjectStoragePrivateEndpointResponseRegionName {
 
 impl ObjectStoragePrivateEndpointResponseRegionName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ObjectStoragePrivateEndpointResponseRegionName::UsGovWest1 => "US_GOV_WEST_1",
@@ -3369,6 +3399,7 @@ impl ObjectStoragePrivateEndpointResponseRegionName {
 }
 
 impl From<&str> for ObjectStoragePrivateEndpointResponseRegionName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_GOV_WEST_1" => ObjectStoragePrivateEndpointResponseRegionName::UsGovWest1,
@@ -3419,7 +3450,7 @@ impl<'de> serde::Deserialize<'de> for ObjectStoragePrivateEndpointResponseRegion
 }
 
 /// The spec's `PaginatedCloudBackupShardedClusterSnapshotView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3433,7 +3464,7 @@ pub struct PaginatedCloudBackupShardedClusterSnapshotView {
 }
 
 /// The spec's `StateReason` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

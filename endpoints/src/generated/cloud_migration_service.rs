@@ -234,7 +234,7 @@ pub struct CreateOrgLiveMigrationLinkToken {
 }
 
 /// The spec's `AvailableClustersDeployment` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -296,6 +296,7 @@ pub enum DestinationHostnameSchemaType {
 
 impl DestinationHostnameSchemaType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DestinationHostnameSchemaType::Public => "PUBLIC",
@@ -307,6 +308,7 @@ impl DestinationHostnameSchemaType {
 }
 
 impl From<&str> for DestinationHostnameSchemaType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PUBLIC" => DestinationHostnameSchemaType::Public,
@@ -324,7 +326,7 @@ impl serde::Serialize for DestinationHostnameSchemaType {
 }
 
 /// The spec's `LiveImportAvailableProject` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -340,7 +342,7 @@ pub struct LiveImportAvailableProject {
 }
 
 /// The spec's `LiveImportValidation` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -374,6 +376,7 @@ pub enum LiveImportValidationStatus {
 
 impl LiveImportValidationStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             LiveImportValidationStatus::Pending => "PENDING",
@@ -385,6 +388,7 @@ impl LiveImportValidationStatus {
 }
 
 impl From<&str> for LiveImportValidationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => LiveImportValidationStatus::Pending,
@@ -410,7 +414,7 @@ impl<'de> serde::Deserialize<'de> for LiveImportValidationStatus {
 }
 
 /// The spec's `LiveMigrationResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -448,6 +452,7 @@ pub enum LiveMigrationResponseStatus {
 
 impl LiveMigrationResponseStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             LiveMigrationResponseStatus::New => "NEW",
@@ -461,6 +466,7 @@ impl LiveMigrationResponseStatus {
 }
 
 impl From<&str> for LiveMigrationResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NEW" => LiveMigrationResponseStatus::New,
@@ -544,7 +550,7 @@ pub struct Source {
 }
 
 /// The spec's `TargetOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -112,7 +112,7 @@ pub struct AuthorizeGroupCloudProviderAccessRole {
 }
 
 /// The spec's `CloudProviderAccessAWSIAMRole` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -192,7 +192,7 @@ pub struct CloudProviderAccessAWSIAMRoleRequestUpdate {
 }
 
 /// The spec's `CloudProviderAccessAtlasLogIntegrationFeatureUsage` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessAtlasLogIntegrationFeatureUsage {
     /// `featureType`: optional, read-only.
@@ -204,7 +204,7 @@ pub struct CloudProviderAccessAtlasLogIntegrationFeatureUsage {
 }
 
 /// The spec's `CloudProviderAccessAzureServicePrincipal` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -287,7 +287,7 @@ pub struct CloudProviderAccessAzureServicePrincipalRequestUpdate {
 }
 
 /// The spec's `CloudProviderAccessDataLakeFeatureUsage` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessDataLakeFeatureUsage {
     /// `featureType`: optional, read-only.
@@ -318,6 +318,7 @@ pub enum CloudProviderAccessDataLakeFeatureUsageFeatureType {
 
 impl CloudProviderAccessDataLakeFeatureUsageFeatureType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudProviderAccessDataLakeFeatureUsageFeatureType::AtlasDataLake => "ATLAS_DATA_LAKE",
@@ -337,6 +338,7 @@ impl CloudProviderAccessDataLakeFeatureUsageFeatureType {
 }
 
 impl From<&str> for CloudProviderAccessDataLakeFeatureUsageFeatureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ATLAS_DATA_LAKE" => CloudProviderAccessDataLakeFeatureUsageFeatureType::AtlasDataLake,
@@ -371,7 +373,7 @@ impl<'de> serde::Deserialize<'de> for CloudProviderAccessDataLakeFeatureUsageFea
 }
 
 /// The spec's `CloudProviderAccessEncryptionAtRestFeatureUsage` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {
     /// `featureType`: optional, read-only.
@@ -383,7 +385,7 @@ pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {
 }
 
 /// The spec's `CloudProviderAccessExportSnapshotFeatureUsage` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessExportSnapshotFeatureUsage {
     /// `featureType`: optional, read-only.
@@ -463,7 +465,7 @@ _ => Ok(CloudProviderAccessFeatureUsage::Unknown(value)),
 }
 
 /// The spec's `CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     /// `configId`: optional, read-only.
@@ -478,7 +480,7 @@ pub struct CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
 }
 
 /// The spec's `CloudProviderAccessFeatureUsageDataLakeFeatureId` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessFeatureUsageDataLakeFeatureId {
     /// `groupId`: optional, read-only.
@@ -490,7 +492,7 @@ pub struct CloudProviderAccessFeatureUsageDataLakeFeatureId {
 }
 
 /// The spec's `CloudProviderAccessFeatureUsageExportSnapshotFeatureId` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
     /// `exportBucketId`: optional, read-only.
@@ -502,7 +504,7 @@ pub struct CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
 }
 
 /// The spec's `CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     /// `bucketName`: optional, read-only.
@@ -514,7 +516,7 @@ pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
 }
 
 /// The spec's `CloudProviderAccessGCPServiceAccount` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -579,6 +581,7 @@ pub enum CloudProviderAccessGCPServiceAccountStatus {
 
 impl CloudProviderAccessGCPServiceAccountStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudProviderAccessGCPServiceAccountStatus::InProgress => "IN_PROGRESS",
@@ -591,6 +594,7 @@ impl CloudProviderAccessGCPServiceAccountStatus {
 }
 
 impl From<&str> for CloudProviderAccessGCPServiceAccountStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IN_PROGRESS" => CloudProviderAccessGCPServiceAccountStatus::InProgress,
@@ -619,7 +623,7 @@ impl<'de> serde::Deserialize<'de> for CloudProviderAccessGCPServiceAccountStatus
 }
 
 /// The spec's `CloudProviderAccessPushBasedLogExportFeatureUsage` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAccessPushBasedLogExportFeatureUsage {
     /// `featureType`: optional, read-only.
@@ -751,7 +755,7 @@ CloudProviderAccessRoleRequestUpdate::Unknown(v) => serde::Serialize::serialize(
 }
 
 /// The spec's `CloudProviderAccessRoles` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

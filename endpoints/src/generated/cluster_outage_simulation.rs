@@ -70,7 +70,7 @@ pub struct StartGroupClusterOutageSimulation {
 }
 
 /// The spec's `AtlasClusterOutageSimulationOutageFilter` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AtlasClusterOutageSimulationOutageFilter {
     /// `cloudProvider`: optional.
@@ -96,6 +96,7 @@ pub enum AtlasClusterOutageSimulationOutageFilterType {
 
 impl AtlasClusterOutageSimulationOutageFilterType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AtlasClusterOutageSimulationOutageFilterType::Region => "REGION",
@@ -105,6 +106,7 @@ impl AtlasClusterOutageSimulationOutageFilterType {
 }
 
 impl From<&str> for AtlasClusterOutageSimulationOutageFilterType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REGION" => AtlasClusterOutageSimulationOutageFilterType::Region,
@@ -129,7 +131,7 @@ impl<'de> serde::Deserialize<'de> for AtlasClusterOutageSimulationOutageFilterTy
 }
 
 /// The spec's `ClusterOutageSimulation` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -172,6 +174,7 @@ pub enum ClusterOutageSimulationState {
 
 impl ClusterOutageSimulationState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterOutageSimulationState::StartRequested => "START_REQUESTED",
@@ -186,6 +189,7 @@ impl ClusterOutageSimulationState {
 }
 
 impl From<&str> for ClusterOutageSimulationState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "START_REQUESTED" => ClusterOutageSimulationState::StartRequested,

@@ -1244,7 +1244,7 @@ pub struct GetGroupSampleDatasetLoad {
 }
 
 /// The spec's `AWSCloudProviderSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSCloudProviderSettings {
     /// `providerName`: required.
@@ -1270,7 +1270,7 @@ pub struct AWSCloudProviderSettings {
 }
 
 /// The spec's `AWSComputeAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSComputeAutoScaling {
     /// `maxInstanceSize`: optional.
@@ -1282,7 +1282,7 @@ pub struct AWSComputeAutoScaling {
 }
 
 /// The spec's `AWSHardwareSpec` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSHardwareSpec {
     /// `diskIOPS`: optional.
@@ -1303,7 +1303,7 @@ pub struct AWSHardwareSpec {
 }
 
 /// The spec's `AWSRegionConfig` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSRegionConfig {
     /// `electableSpecs`: optional.
@@ -1333,7 +1333,7 @@ pub struct AWSRegionConfig {
 }
 
 /// The spec's `AdvancedClusterDescription` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1410,7 +1410,7 @@ pub struct AdvancedClusterDescription {
 }
 
 /// The spec's `AvailableCloudProviderRegion` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1422,7 +1422,7 @@ pub struct AvailableCloudProviderRegion {
 }
 
 /// The spec's `AzureCloudProviderSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureCloudProviderSettings {
     /// `providerName`: required.
@@ -1471,6 +1471,7 @@ pub enum AzureCloudProviderSettingsDiskTypeName {
 
 impl AzureCloudProviderSettingsDiskTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureCloudProviderSettingsDiskTypeName::P2 => "P2",
@@ -1489,6 +1490,7 @@ impl AzureCloudProviderSettingsDiskTypeName {
 }
 
 impl From<&str> for AzureCloudProviderSettingsDiskTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "P2" => AzureCloudProviderSettingsDiskTypeName::P2,
@@ -1641,6 +1643,7 @@ pub enum AzureCloudProviderSettingsRegionName {
 
 impl AzureCloudProviderSettingsRegionName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureCloudProviderSettingsRegionName::UsCentral => "US_CENTRAL",
@@ -1705,6 +1708,7 @@ impl AzureCloudProviderSettingsRegionName {
 }
 
 impl From<&str> for AzureCloudProviderSettingsRegionName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_CENTRAL" => AzureCloudProviderSettingsRegionName::UsCentral,
@@ -1782,7 +1786,7 @@ impl<'de> serde::Deserialize<'de> for AzureCloudProviderSettingsRegionName {
 }
 
 /// The spec's `AzureComputeAutoScalingRules` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureComputeAutoScalingRules {
     /// `maxInstanceSize`: optional.
@@ -1794,7 +1798,7 @@ pub struct AzureComputeAutoScalingRules {
 }
 
 /// The spec's `AzureHardwareSpec` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureHardwareSpec {
     /// `diskIOPS`: optional.
@@ -1808,38 +1812,11 @@ pub struct AzureHardwareSpec {
     pub node_count: Option<i32>,
 }
 
-/// The spec's `AzureRegionConfig` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AzureRegionConfig {
-    /// `electableSpecs`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub electable_specs: Option<HardwareSpec>,
-    /// `priority`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
-    /// `providerName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<AWSRegionConfig20240805ProviderName>,
-    /// `regionName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_name: Option<AWSRegionConfig20240805RegionName>,
-    /// `analyticsAutoScaling`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `analyticsSpecs`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub analytics_specs: Option<DedicatedHardwareSpec>,
-    /// `autoScaling`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `readOnlySpecs`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_only_specs: Option<DedicatedHardwareSpec>,
-}
+/// The spec's `AzureRegionConfig` schema, sent and received: the same members as [`AWSRegionConfig`].
+pub type AzureRegionConfig = AWSRegionConfig;
 
 /// The spec's `CloudCluster` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1886,6 +1863,7 @@ pub enum CloudClusterAvailability {
 
 impl CloudClusterAvailability {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudClusterAvailability::Available => "available",
@@ -1898,6 +1876,7 @@ impl CloudClusterAvailability {
 }
 
 impl From<&str> for CloudClusterAvailability {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "available" => CloudClusterAvailability::Available,
@@ -1937,6 +1916,7 @@ pub enum CloudClusterType {
 
 impl CloudClusterType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudClusterType::ReplicaSet => "REPLICA_SET",
@@ -1947,6 +1927,7 @@ impl CloudClusterType {
 }
 
 impl From<&str> for CloudClusterType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REPLICA_SET" => CloudClusterType::ReplicaSet,
@@ -1971,7 +1952,7 @@ impl<'de> serde::Deserialize<'de> for CloudClusterType {
 }
 
 /// The spec's `CloudGCPProviderSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudGCPProviderSettings {
     /// `providerName`: required.
@@ -2097,6 +2078,7 @@ pub enum CloudGCPProviderSettingsRegionName {
 
 impl CloudGCPProviderSettingsRegionName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudGCPProviderSettingsRegionName::EasternUs => "EASTERN_US",
@@ -2163,6 +2145,7 @@ impl CloudGCPProviderSettingsRegionName {
 }
 
 impl From<&str> for CloudGCPProviderSettingsRegionName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EASTERN_US" => CloudGCPProviderSettingsRegionName::EasternUs,
@@ -2242,7 +2225,7 @@ impl<'de> serde::Deserialize<'de> for CloudGCPProviderSettingsRegionName {
 }
 
 /// The spec's `CloudProviderAWSAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAWSAutoScaling {
     /// `compute`: optional.
@@ -2251,7 +2234,7 @@ pub struct CloudProviderAWSAutoScaling {
 }
 
 /// The spec's `CloudProviderAzureAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderAzureAutoScaling {
     /// `compute`: optional.
@@ -2260,7 +2243,7 @@ pub struct CloudProviderAzureAutoScaling {
 }
 
 /// The spec's `CloudProviderGCPAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudProviderGCPAutoScaling {
     /// `compute`: optional.
@@ -2269,7 +2252,7 @@ pub struct CloudProviderGCPAutoScaling {
 }
 
 /// The spec's `CloudProviderRegions` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2339,7 +2322,7 @@ impl<'de> serde::Deserialize<'de> for CloudRegionConfig {
 }
 
 /// The spec's `ClusterAutoScalingSettings` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterAutoScalingSettings {
     /// `compute`: optional.
@@ -2351,7 +2334,7 @@ pub struct ClusterAutoScalingSettings {
 }
 
 /// The spec's `ClusterCloudProviderInstanceSize` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2363,7 +2346,7 @@ pub struct ClusterCloudProviderInstanceSize {
 }
 
 /// The spec's `ClusterComputeAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterComputeAutoScaling {
     /// `enabled`: optional.
@@ -2375,7 +2358,7 @@ pub struct ClusterComputeAutoScaling {
 }
 
 /// The spec's `ClusterConfigurationValidationError` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2387,7 +2370,7 @@ pub struct ClusterConfigurationValidationError {
 }
 
 /// The spec's `ClusterConfigurationValidationResult` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2399,7 +2382,7 @@ pub struct ClusterConfigurationValidationResult {
 }
 
 /// The spec's `ClusterDescriptionAutoScalingModeConfiguration` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2422,6 +2405,7 @@ pub enum ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
 
 impl ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode::IndependentShardScaling => "INDEPENDENT_SHARD_SCALING",
@@ -2432,6 +2416,7 @@ ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode::Unknown(other) =>
 }
 
 impl From<&str> for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "INDEPENDENT_SHARD_SCALING" => ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode::IndependentShardScaling,
@@ -2458,7 +2443,7 @@ impl<'de> serde::Deserialize<'de>
 }
 
 /// The spec's `ClusterDescriptionProcessArgs` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2509,7 +2494,7 @@ pub struct ClusterDescriptionProcessArgs {
 }
 
 /// The spec's `ClusterDescriptionProcessArgs20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterDescriptionProcessArgs20240805 {
     /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: optional.
@@ -2585,6 +2570,7 @@ pub enum ClusterDescriptionProcessArgsDefaultReadConcern {
 
 impl ClusterDescriptionProcessArgsDefaultReadConcern {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescriptionProcessArgsDefaultReadConcern::Local => "local",
@@ -2595,6 +2581,7 @@ impl ClusterDescriptionProcessArgsDefaultReadConcern {
 }
 
 impl From<&str> for ClusterDescriptionProcessArgsDefaultReadConcern {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "local" => ClusterDescriptionProcessArgsDefaultReadConcern::Local,
@@ -2620,7 +2607,7 @@ impl<'de> serde::Deserialize<'de> for ClusterDescriptionProcessArgsDefaultReadCo
 }
 
 /// The spec's `ClusterFlexProviderSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterFlexProviderSettings {
     /// `providerName`: required.
@@ -2637,7 +2624,7 @@ pub struct ClusterFlexProviderSettings {
 }
 
 /// The spec's `ClusterFreeAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterFreeAutoScaling {
     /// `compute`: optional.
@@ -2646,7 +2633,7 @@ pub struct ClusterFreeAutoScaling {
 }
 
 /// The spec's `ClusterFreeProviderSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterFreeProviderSettings {
     /// `providerName`: required.
@@ -2744,7 +2731,7 @@ impl<'de> serde::Deserialize<'de> for ClusterProviderSettings {
 }
 
 /// The spec's `ClusterStatus` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2769,6 +2756,7 @@ pub enum ClusterStatusChangeStatus {
 
 impl ClusterStatusChangeStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterStatusChangeStatus::Pending => "PENDING",
@@ -2779,6 +2767,7 @@ impl ClusterStatusChangeStatus {
 }
 
 impl From<&str> for ClusterStatusChangeStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => ClusterStatusChangeStatus::Pending,
@@ -2863,7 +2852,7 @@ impl<'de> serde::Deserialize<'de> for DedicatedHardwareSpec {
 }
 
 /// The spec's `FreeComputeAutoScalingRules` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct FreeComputeAutoScalingRules {
     /// `maxInstanceSize`: optional.
@@ -2875,7 +2864,7 @@ pub struct FreeComputeAutoScalingRules {
 }
 
 /// The spec's `GCPComputeAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GCPComputeAutoScaling {
     /// `maxInstanceSize`: optional.
@@ -2887,7 +2876,7 @@ pub struct GCPComputeAutoScaling {
 }
 
 /// The spec's `GCPHardwareSpec` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GCPHardwareSpec {
     /// `instanceSize`: optional.
@@ -2898,35 +2887,8 @@ pub struct GCPHardwareSpec {
     pub node_count: Option<i32>,
 }
 
-/// The spec's `GCPRegionConfig` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GCPRegionConfig {
-    /// `electableSpecs`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub electable_specs: Option<HardwareSpec>,
-    /// `priority`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
-    /// `providerName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<AWSRegionConfig20240805ProviderName>,
-    /// `regionName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_name: Option<AWSRegionConfig20240805RegionName>,
-    /// `analyticsAutoScaling`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `analyticsSpecs`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub analytics_specs: Option<DedicatedHardwareSpec>,
-    /// `autoScaling`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `readOnlySpecs`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_only_specs: Option<DedicatedHardwareSpec>,
-}
+/// The spec's `GCPRegionConfig` schema, sent and received: the same members as [`AWSRegionConfig`].
+pub type GCPRegionConfig = AWSRegionConfig;
 
 /// The spec's `HardwareSpec` union (chosen by `instanceSize`), sent and received; `Unknown` keeps any other shape.
 #[derive(Debug, Clone)]
@@ -2996,7 +2958,7 @@ impl<'de> serde::Deserialize<'de> for HardwareSpec {
 }
 
 /// The spec's `LegacyAtlasCluster` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3100,7 +3062,7 @@ pub struct LegacyAtlasCluster {
 }
 
 /// The spec's `LegacyReplicationSpec` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct LegacyReplicationSpec {
     /// `id`: optional.
@@ -3118,7 +3080,7 @@ pub struct LegacyReplicationSpec {
 }
 
 /// The spec's `OrgGroup` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3140,7 +3102,7 @@ pub struct OrgGroup {
 }
 
 /// The spec's `RegionSpec` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct RegionSpec {
     /// `analyticsNodes`: optional.
@@ -3158,7 +3120,7 @@ pub struct RegionSpec {
 }
 
 /// The spec's `ReplicationSpec` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationSpec {
     /// `id`: optional, read-only.
@@ -3179,7 +3141,7 @@ pub struct ReplicationSpec {
 }
 
 /// The spec's `SampleDatasetStatus` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3215,6 +3177,7 @@ pub enum SampleDatasetStatusState {
 
 impl SampleDatasetStatusState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SampleDatasetStatusState::Working => "WORKING",
@@ -3226,6 +3189,7 @@ impl SampleDatasetStatusState {
 }
 
 impl From<&str> for SampleDatasetStatusState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "WORKING" => SampleDatasetStatusState::Working,
@@ -3251,7 +3215,7 @@ impl<'de> serde::Deserialize<'de> for SampleDatasetStatusState {
 }
 
 /// The spec's `SqlInterfaceStatusResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3278,6 +3242,7 @@ pub enum SqlInterfaceStatusResponseStatus {
 
 impl SqlInterfaceStatusResponseStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SqlInterfaceStatusResponseStatus::On => "ON",
@@ -3288,6 +3253,7 @@ impl SqlInterfaceStatusResponseStatus {
 }
 
 impl From<&str> for SqlInterfaceStatusResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ON" => SqlInterfaceStatusResponseStatus::On,
@@ -3326,6 +3292,7 @@ pub enum SqlInterfaceStatusResponseUnsupportedReason {
 
 impl SqlInterfaceStatusResponseUnsupportedReason {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SqlInterfaceStatusResponseUnsupportedReason::UnsupportedTier => "UNSUPPORTED_TIER",
@@ -3339,6 +3306,7 @@ impl SqlInterfaceStatusResponseUnsupportedReason {
 }
 
 impl From<&str> for SqlInterfaceStatusResponseUnsupportedReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSUPPORTED_TIER" => SqlInterfaceStatusResponseUnsupportedReason::UnsupportedTier,
@@ -3368,7 +3336,7 @@ impl<'de> serde::Deserialize<'de> for SqlInterfaceStatusResponseUnsupportedReaso
 }
 
 /// The spec's `TenantHardwareSpec` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantHardwareSpec {
     /// `effectiveInstanceSize`: optional, read-only.
@@ -3380,7 +3348,7 @@ pub struct TenantHardwareSpec {
 }
 
 /// The spec's `TenantRegionConfig` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantRegionConfig {
     /// `electableSpecs`: optional.

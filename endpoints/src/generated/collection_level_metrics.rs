@@ -221,7 +221,7 @@ pub struct ListGroupProcessCollStatMeasurements {
 }
 
 /// The spec's `CollStatsLatencyNamespaceMetric` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -244,6 +244,7 @@ pub enum CollStatsLatencyNamespaceMetricUnits {
 
 impl CollStatsLatencyNamespaceMetricUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CollStatsLatencyNamespaceMetricUnits::Milliseconds => "MILLISECONDS",
@@ -253,6 +254,7 @@ impl CollStatsLatencyNamespaceMetricUnits {
 }
 
 impl From<&str> for CollStatsLatencyNamespaceMetricUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MILLISECONDS" => CollStatsLatencyNamespaceMetricUnits::Milliseconds,
@@ -276,7 +278,7 @@ impl<'de> serde::Deserialize<'de> for CollStatsLatencyNamespaceMetricUnits {
 }
 
 /// The spec's `CollStatsLatencyNamespaceMetrics` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -290,7 +292,7 @@ pub struct CollStatsLatencyNamespaceMetrics {
 }
 
 /// The spec's `CollStatsRankedNamespacesView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -319,6 +321,7 @@ pub enum GetGroupClusterCollStatNamespacesClusterView {
 
 impl GetGroupClusterCollStatNamespacesClusterView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GetGroupClusterCollStatNamespacesClusterView::Primary => "PRIMARY",
@@ -330,6 +333,7 @@ impl GetGroupClusterCollStatNamespacesClusterView {
 }
 
 impl From<&str> for GetGroupClusterCollStatNamespacesClusterView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PRIMARY" => GetGroupClusterCollStatNamespacesClusterView::Primary,
@@ -348,12 +352,14 @@ impl serde::Serialize for GetGroupClusterCollStatNamespacesClusterView {
 }
 
 impl atlas_runtime::PathSegment for GetGroupClusterCollStatNamespacesClusterView {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for GetGroupClusterCollStatNamespacesClusterView {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -417,6 +423,7 @@ pub enum ListGroupClusterCollStatMeasurementsMetricsItem {
 
 impl ListGroupClusterCollStatMeasurementsMetricsItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupClusterCollStatMeasurementsMetricsItem::ReadsOps => "READS_OPS",
@@ -469,6 +476,7 @@ impl ListGroupClusterCollStatMeasurementsMetricsItem {
 }
 
 impl From<&str> for ListGroupClusterCollStatMeasurementsMetricsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "READS_OPS" => ListGroupClusterCollStatMeasurementsMetricsItem::ReadsOps,
@@ -537,19 +545,21 @@ impl<'de> serde::Deserialize<'de> for ListGroupClusterCollStatMeasurementsMetric
 }
 
 impl atlas_runtime::PathSegment for ListGroupClusterCollStatMeasurementsMetricsItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupClusterCollStatMeasurementsMetricsItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `MeasurementsCollStatsLatencyCluster` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -579,7 +589,7 @@ pub struct MeasurementsCollStatsLatencyCluster {
 }
 
 /// The spec's `MeasurementsCollStatsLatencyHost` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -605,7 +615,7 @@ pub struct MeasurementsCollStatsLatencyHost {
 }
 
 /// The spec's `PinnedNamespaces` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

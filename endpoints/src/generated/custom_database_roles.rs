@@ -114,7 +114,7 @@ pub struct UpdateGroupCustomDbRoleRole {
 }
 
 /// The spec's `DatabaseInheritedRole` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DatabaseInheritedRole {
     /// `db`: required.
@@ -124,7 +124,7 @@ pub struct DatabaseInheritedRole {
 }
 
 /// The spec's `DatabasePermittedNamespaceResource` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DatabasePermittedNamespaceResource {
     /// `cluster`: required.
@@ -136,7 +136,7 @@ pub struct DatabasePermittedNamespaceResource {
 }
 
 /// The spec's `DatabasePrivilegeAction` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DatabasePrivilegeAction {
     /// `action`: required.
@@ -315,6 +315,7 @@ pub enum DatabasePrivilegeActionAction {
 
 impl DatabasePrivilegeActionAction {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DatabasePrivilegeActionAction::Find => "FIND",
@@ -405,6 +406,7 @@ impl DatabasePrivilegeActionAction {
 }
 
 impl From<&str> for DatabasePrivilegeActionAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FIND" => DatabasePrivilegeActionAction::Find,
@@ -508,7 +510,7 @@ impl<'de> serde::Deserialize<'de> for DatabasePrivilegeActionAction {
 }
 
 /// The spec's `UserCustomDBRole` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

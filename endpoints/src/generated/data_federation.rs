@@ -392,6 +392,7 @@ pub enum BaseAtlasDataLakeRegion {
 
 impl BaseAtlasDataLakeRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BaseAtlasDataLakeRegion::SydneyAus => "SYDNEY_AUS",
@@ -415,6 +416,7 @@ impl BaseAtlasDataLakeRegion {
 }
 
 impl From<&str> for BaseAtlasDataLakeRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SYDNEY_AUS" => BaseAtlasDataLakeRegion::SydneyAus,
@@ -451,7 +453,7 @@ impl<'de> serde::Deserialize<'de> for BaseAtlasDataLakeRegion {
 }
 
 /// The spec's `DataFederationAzureCloudProviderConfig` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataFederationAzureCloudProviderConfig {
     /// `atlasAppId`: optional, read-only.
@@ -468,7 +470,7 @@ pub struct DataFederationAzureCloudProviderConfig {
 }
 
 /// The spec's `DataFederationGCPCloudProviderConfig` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataFederationGCPCloudProviderConfig {
     /// `gcpServiceAccount`: optional, read-only.
@@ -479,7 +481,7 @@ pub struct DataFederationGCPCloudProviderConfig {
 }
 
 /// The spec's `DataFederationTenantQueryLimit` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -516,6 +518,7 @@ pub enum DataFederationTenantQueryLimitOverrunPolicy {
 
 impl DataFederationTenantQueryLimitOverrunPolicy {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataFederationTenantQueryLimitOverrunPolicy::Block => "BLOCK",
@@ -526,6 +529,7 @@ impl DataFederationTenantQueryLimitOverrunPolicy {
 }
 
 impl From<&str> for DataFederationTenantQueryLimitOverrunPolicy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BLOCK" => DataFederationTenantQueryLimitOverrunPolicy::Block,
@@ -551,7 +555,7 @@ impl<'de> serde::Deserialize<'de> for DataFederationTenantQueryLimitOverrunPolic
 }
 
 /// The spec's `DataLakeAWSCloudProviderConfig` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeAWSCloudProviderConfig {
     /// `externalId`: optional, read-only.
@@ -571,7 +575,7 @@ pub struct DataLakeAWSCloudProviderConfig {
 }
 
 /// The spec's `DataLakeApiBase` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeApiBase {
     /// `name`: optional.
@@ -586,7 +590,7 @@ pub struct DataLakeApiBase {
 }
 
 /// The spec's `DataLakeAtlasStoreInstance` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeAtlasStoreInstance {
     /// `name`: optional.
@@ -609,7 +613,7 @@ pub struct DataLakeAtlasStoreInstance {
 }
 
 /// The spec's `DataLakeAtlasStoreReadConcern` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeAtlasStoreReadConcern {
     /// `level`: optional.
@@ -637,6 +641,7 @@ pub enum DataLakeAtlasStoreReadConcernLevel {
 
 impl DataLakeAtlasStoreReadConcernLevel {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataLakeAtlasStoreReadConcernLevel::Local => "LOCAL",
@@ -650,6 +655,7 @@ impl DataLakeAtlasStoreReadConcernLevel {
 }
 
 impl From<&str> for DataLakeAtlasStoreReadConcernLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LOCAL" => DataLakeAtlasStoreReadConcernLevel::Local,
@@ -676,7 +682,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeAtlasStoreReadConcernLevel {
 }
 
 /// The spec's `DataLakeAtlasStoreReadPreference` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeAtlasStoreReadPreference {
     /// `maxStalenessSeconds`: optional.
@@ -710,6 +716,7 @@ pub enum DataLakeAtlasStoreReadPreferenceMode {
 
 impl DataLakeAtlasStoreReadPreferenceMode {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataLakeAtlasStoreReadPreferenceMode::Primary => "primary",
@@ -723,6 +730,7 @@ impl DataLakeAtlasStoreReadPreferenceMode {
 }
 
 impl From<&str> for DataLakeAtlasStoreReadPreferenceMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "primary" => DataLakeAtlasStoreReadPreferenceMode::Primary,
@@ -749,7 +757,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeAtlasStoreReadPreferenceMode {
 }
 
 /// The spec's `DataLakeAtlasStoreReadPreferenceTag` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeAtlasStoreReadPreferenceTag {
     /// `name`: optional.
@@ -761,7 +769,7 @@ pub struct DataLakeAtlasStoreReadPreferenceTag {
 }
 
 /// The spec's `DataLakeAzureBlobStore` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeAzureBlobStore {
     /// `name`: optional.
@@ -900,6 +908,7 @@ pub enum DataLakeAzureBlobStoreRegion {
 
 impl DataLakeAzureBlobStoreRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataLakeAzureBlobStoreRegion::UsCentral => "US_CENTRAL",
@@ -957,6 +966,7 @@ impl DataLakeAzureBlobStoreRegion {
 }
 
 impl From<&str> for DataLakeAzureBlobStoreRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_CENTRAL" => DataLakeAzureBlobStoreRegion::UsCentral,
@@ -1027,7 +1037,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeAzureBlobStoreRegion {
 }
 
 /// The spec's `DataLakeCloudProviderConfig` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeCloudProviderConfig {
     /// `aws`: optional.
@@ -1042,7 +1052,7 @@ pub struct DataLakeCloudProviderConfig {
 }
 
 /// The spec's `DataLakeDLSAWSStore` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDLSAWSStore {
     /// `name`: optional.
@@ -1133,6 +1143,7 @@ pub enum DataLakeDLSAWSStoreRegion {
 
 impl DataLakeDLSAWSStoreRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataLakeDLSAWSStoreRegion::UsGovWest1 => "US_GOV_WEST_1",
@@ -1175,6 +1186,7 @@ impl DataLakeDLSAWSStoreRegion {
 }
 
 impl From<&str> for DataLakeDLSAWSStoreRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_GOV_WEST_1" => DataLakeDLSAWSStoreRegion::UsGovWest1,
@@ -1230,7 +1242,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeDLSAWSStoreRegion {
 }
 
 /// The spec's `DataLakeDLSAzureStore` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDLSAzureStore {
     /// `name`: optional.
@@ -1244,7 +1256,7 @@ pub struct DataLakeDLSAzureStore {
 }
 
 /// The spec's `DataLakeDLSGCPStore` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDLSGCPStore {
     /// `name`: optional.
@@ -1339,6 +1351,7 @@ pub enum DataLakeDLSGCPStoreRegion {
 
 impl DataLakeDLSGCPStoreRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataLakeDLSGCPStoreRegion::AsiaEast2 => "ASIA_EAST_2",
@@ -1383,6 +1396,7 @@ impl DataLakeDLSGCPStoreRegion {
 }
 
 impl From<&str> for DataLakeDLSGCPStoreRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASIA_EAST_2" => DataLakeDLSGCPStoreRegion::AsiaEast2,
@@ -1440,7 +1454,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeDLSGCPStoreRegion {
 }
 
 /// The spec's `DataLakeDataProcessRegion` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDataProcessRegion {
     /// `cloudProvider`: required.
@@ -1450,7 +1464,7 @@ pub struct DataLakeDataProcessRegion {
 }
 
 /// The spec's `DataLakeDatabaseCollection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDatabaseCollection {
     /// `dataSources`: optional.
@@ -1462,7 +1476,7 @@ pub struct DataLakeDatabaseCollection {
 }
 
 /// The spec's `DataLakeDatabaseDataSourceSettings` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDatabaseDataSourceSettings {
     /// `allowInsecure`: optional.
@@ -1552,6 +1566,7 @@ pub enum DataLakeDatabaseDataSourceSettingsDefaultFormat {
 
 impl DataLakeDatabaseDataSourceSettingsDefaultFormat {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataLakeDatabaseDataSourceSettingsDefaultFormat::Avro => ".avro",
@@ -1578,6 +1593,7 @@ impl DataLakeDatabaseDataSourceSettingsDefaultFormat {
 }
 
 impl From<&str> for DataLakeDatabaseDataSourceSettingsDefaultFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             ".avro" => DataLakeDatabaseDataSourceSettingsDefaultFormat::Avro,
@@ -1619,7 +1635,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeDatabaseDataSourceSettingsDefaultF
 }
 
 /// The spec's `DataLakeDatabaseInstance` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDatabaseInstance {
     /// `collections`: optional.
@@ -1637,7 +1653,7 @@ pub struct DataLakeDatabaseInstance {
 }
 
 /// The spec's `DataLakeGoogleCloudStorageStore` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeGoogleCloudStorageStore {
     /// `name`: optional.
@@ -1666,7 +1682,7 @@ pub struct DataLakeGoogleCloudStorageStore {
 }
 
 /// The spec's `DataLakeHTTPStore` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeHTTPStore {
     /// `name`: optional.
@@ -1686,7 +1702,7 @@ pub struct DataLakeHTTPStore {
 }
 
 /// The spec's `DataLakeS3StoreSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeS3StoreSettings {
     /// `name`: optional.
@@ -1734,6 +1750,7 @@ pub enum DataLakeS3StoreSettingsAdditionalStorageClassesItem {
 
 impl DataLakeS3StoreSettingsAdditionalStorageClassesItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataLakeS3StoreSettingsAdditionalStorageClassesItem::Standard => "STANDARD",
@@ -1747,6 +1764,7 @@ impl DataLakeS3StoreSettingsAdditionalStorageClassesItem {
 }
 
 impl From<&str> for DataLakeS3StoreSettingsAdditionalStorageClassesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STANDARD" => DataLakeS3StoreSettingsAdditionalStorageClassesItem::Standard,
@@ -1777,7 +1795,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeS3StoreSettingsAdditionalStorageCl
 }
 
 /// The spec's `DataLakeStorage` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeStorage {
     /// `databases`: optional.
@@ -1879,7 +1897,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeStoreSettings {
 }
 
 /// The spec's `DataLakeTenant` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1918,6 +1936,7 @@ pub enum DataLakeTenantState {
 
 impl DataLakeTenantState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataLakeTenantState::Unverified => "UNVERIFIED",
@@ -1929,6 +1948,7 @@ impl DataLakeTenantState {
 }
 
 impl From<&str> for DataLakeTenantState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNVERIFIED" => DataLakeTenantState::Unverified,
@@ -1971,6 +1991,7 @@ pub enum DeleteGroupDataFederationLimitLimitName {
 
 impl DeleteGroupDataFederationLimitLimitName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DeleteGroupDataFederationLimitLimitName::BytesProcessedQuery => "bytesProcessed.query",
@@ -1987,6 +2008,7 @@ impl DeleteGroupDataFederationLimitLimitName {
 }
 
 impl From<&str> for DeleteGroupDataFederationLimitLimitName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "bytesProcessed.query" => DeleteGroupDataFederationLimitLimitName::BytesProcessedQuery,
@@ -2010,12 +2032,14 @@ impl serde::Serialize for DeleteGroupDataFederationLimitLimitName {
 }
 
 impl atlas_runtime::PathSegment for DeleteGroupDataFederationLimitLimitName {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for DeleteGroupDataFederationLimitLimitName {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -2035,6 +2059,7 @@ pub enum ListGroupDataFederationRType {
 
 impl ListGroupDataFederationRType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupDataFederationRType::User => "USER",
@@ -2045,6 +2070,7 @@ impl ListGroupDataFederationRType {
 }
 
 impl From<&str> for ListGroupDataFederationRType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "USER" => ListGroupDataFederationRType::User,
@@ -2062,19 +2088,21 @@ impl serde::Serialize for ListGroupDataFederationRType {
 }
 
 impl atlas_runtime::PathSegment for ListGroupDataFederationRType {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupDataFederationRType {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `PaginatedPrivateNetworkEndpointIdEntryView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2088,7 +2116,7 @@ pub struct PaginatedPrivateNetworkEndpointIdEntryView {
 }
 
 /// The spec's `PrivateEndpointHostname` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2100,7 +2128,7 @@ pub struct PrivateEndpointHostname {
 }
 
 /// The spec's `PrivateNetworkEndpointIdEntry` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2147,6 +2175,7 @@ pub enum PrivateNetworkEndpointIdEntryStatus {
 
 impl PrivateNetworkEndpointIdEntryStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrivateNetworkEndpointIdEntryStatus::Pending => "PENDING",
@@ -2159,6 +2188,7 @@ impl PrivateNetworkEndpointIdEntryStatus {
 }
 
 impl From<&str> for PrivateNetworkEndpointIdEntryStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => PrivateNetworkEndpointIdEntryStatus::Pending,
@@ -2195,6 +2225,7 @@ pub enum PrivateNetworkEndpointIdEntryType {
 
 impl PrivateNetworkEndpointIdEntryType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrivateNetworkEndpointIdEntryType::DataLake => "DATA_LAKE",
@@ -2204,6 +2235,7 @@ impl PrivateNetworkEndpointIdEntryType {
 }
 
 impl From<&str> for PrivateNetworkEndpointIdEntryType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_LAKE" => PrivateNetworkEndpointIdEntryType::DataLake,

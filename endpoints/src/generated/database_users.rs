@@ -179,7 +179,7 @@ pub struct UpdateGroupDatabaseUser {
 }
 
 /// The spec's `CloudDatabaseUser` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -235,6 +235,7 @@ pub enum CloudDatabaseUserAwsIAMType {
 
 impl CloudDatabaseUserAwsIAMType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudDatabaseUserAwsIAMType::None => "NONE",
@@ -246,6 +247,7 @@ impl CloudDatabaseUserAwsIAMType {
 }
 
 impl From<&str> for CloudDatabaseUserAwsIAMType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => CloudDatabaseUserAwsIAMType::None,
@@ -283,6 +285,7 @@ pub enum CloudDatabaseUserDatabaseName {
 
 impl CloudDatabaseUserDatabaseName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudDatabaseUserDatabaseName::Admin => "admin",
@@ -293,6 +296,7 @@ impl CloudDatabaseUserDatabaseName {
 }
 
 impl From<&str> for CloudDatabaseUserDatabaseName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "admin" => CloudDatabaseUserDatabaseName::Admin,
@@ -331,6 +335,7 @@ pub enum CloudDatabaseUserLdapAuthType {
 
 impl CloudDatabaseUserLdapAuthType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudDatabaseUserLdapAuthType::None => "NONE",
@@ -342,6 +347,7 @@ impl CloudDatabaseUserLdapAuthType {
 }
 
 impl From<&str> for CloudDatabaseUserLdapAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => CloudDatabaseUserLdapAuthType::None,
@@ -381,6 +387,7 @@ pub enum CloudDatabaseUserOidcAuthType {
 
 impl CloudDatabaseUserOidcAuthType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudDatabaseUserOidcAuthType::None => "NONE",
@@ -392,6 +399,7 @@ impl CloudDatabaseUserOidcAuthType {
 }
 
 impl From<&str> for CloudDatabaseUserOidcAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => CloudDatabaseUserOidcAuthType::None,
@@ -431,6 +439,7 @@ pub enum CloudDatabaseUserX509Type {
 
 impl CloudDatabaseUserX509Type {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudDatabaseUserX509Type::None => "NONE",
@@ -442,6 +451,7 @@ impl CloudDatabaseUserX509Type {
 }
 
 impl From<&str> for CloudDatabaseUserX509Type {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => CloudDatabaseUserX509Type::None,
@@ -466,7 +476,7 @@ impl<'de> serde::Deserialize<'de> for CloudDatabaseUserX509Type {
 }
 
 /// The spec's `DatabaseUserRole` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DatabaseUserRole {
     /// `collectionName`: optional.
@@ -510,6 +520,7 @@ pub enum DatabaseUserRoleRoleName {
 
 impl DatabaseUserRoleRoleName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DatabaseUserRoleRoleName::AtlasAdmin => "atlasAdmin",
@@ -529,6 +540,7 @@ impl DatabaseUserRoleRoleName {
 }
 
 impl From<&str> for DatabaseUserRoleRoleName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "atlasAdmin" => DatabaseUserRoleRoleName::AtlasAdmin,
@@ -561,7 +573,7 @@ impl<'de> serde::Deserialize<'de> for DatabaseUserRoleRoleName {
 }
 
 /// The spec's `UserScope` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct UserScope {
     /// `name`: required.
@@ -586,6 +598,7 @@ pub enum UserScopeType {
 
 impl UserScopeType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             UserScopeType::Cluster => "CLUSTER",
@@ -597,6 +610,7 @@ impl UserScopeType {
 }
 
 impl From<&str> for UserScopeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLUSTER" => UserScopeType::Cluster,

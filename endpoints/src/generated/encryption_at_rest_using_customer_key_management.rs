@@ -144,7 +144,7 @@ pub struct GetGroupEncryptionAtRestPrivateEndpoint {
 }
 
 /// The spec's `AWSKMSConfiguration` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSKMSConfiguration {
     /// `accessKeyID`: optional.
@@ -180,7 +180,7 @@ pub struct AWSKMSConfiguration {
 }
 
 /// The spec's `AWSKMSEARPrivateEndpoint` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSKMSEARPrivateEndpoint {
     /// `cloudProvider`: optional, read-only.
@@ -399,6 +399,7 @@ pub enum AWSKMSEARPrivateEndpointRegionName {
 
 impl AWSKMSEARPrivateEndpointRegionName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSKMSEARPrivateEndpointRegionName::UsCentral => "US_CENTRAL",
@@ -500,6 +501,7 @@ impl AWSKMSEARPrivateEndpointRegionName {
 }
 
 impl From<&str> for AWSKMSEARPrivateEndpointRegionName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_CENTRAL" => AWSKMSEARPrivateEndpointRegionName::UsCentral,
@@ -614,7 +616,7 @@ impl<'de> serde::Deserialize<'de> for AWSKMSEARPrivateEndpointRegionName {
 }
 
 /// The spec's `AzureKeyVault` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureKeyVault {
     /// `azureEnvironment`: optional.
@@ -674,6 +676,7 @@ pub enum AzureKeyVaultAzureEnvironment {
 
 impl AzureKeyVaultAzureEnvironment {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureKeyVaultAzureEnvironment::Azure => "AZURE",
@@ -685,6 +688,7 @@ impl AzureKeyVaultAzureEnvironment {
 }
 
 impl From<&str> for AzureKeyVaultAzureEnvironment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AZURE" => AzureKeyVaultAzureEnvironment::Azure,
@@ -708,29 +712,8 @@ impl<'de> serde::Deserialize<'de> for AzureKeyVaultAzureEnvironment {
     }
 }
 
-/// The spec's `AzureKeyVaultEARPrivateEndpoint` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AzureKeyVaultEARPrivateEndpoint {
-    /// `cloudProvider`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub cloud_provider: Option<PrivateNetworkEndpointIdEntryProvider>,
-    /// `errorMessage`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub error_message: Option<String>,
-    /// `id`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub id: Option<String>,
-    /// `privateEndpointConnectionName`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub private_endpoint_connection_name: Option<String>,
-    /// `regionName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_name: Option<AWSKMSEARPrivateEndpointRegionName>,
-    /// `status`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub status: Option<ObjectStoragePrivateEndpointResponseStatus>,
-}
+/// The spec's `AzureKeyVaultEARPrivateEndpoint` schema, sent and received: the same members as [`AWSKMSEARPrivateEndpoint`].
+pub type AzureKeyVaultEARPrivateEndpoint = AWSKMSEARPrivateEndpoint;
 
 /// The spec's `EARPrivateEndpoint` union (chosen by `cloudProvider`), sent and received; `Unknown` keeps any other shape.
 #[derive(Debug, Clone)]
@@ -779,7 +762,7 @@ impl<'de> serde::Deserialize<'de> for EARPrivateEndpoint {
 }
 
 /// The spec's `EncryptionAtRest` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -795,7 +778,7 @@ pub struct EncryptionAtRest {
 }
 
 /// The spec's `GoogleCloudKMS` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GoogleCloudKMS {
     /// `enabled`: optional.

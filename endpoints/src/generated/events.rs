@@ -149,7 +149,7 @@ pub struct GetOrgEvent {
 }
 
 /// The spec's `AlertAudit` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -200,6 +200,7 @@ pub enum AlertAuditTypeView {
 
 impl AlertAuditTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AlertAuditTypeView::AlertAcknowledgedAudit => "ALERT_ACKNOWLEDGED_AUDIT",
@@ -210,6 +211,7 @@ impl AlertAuditTypeView {
 }
 
 impl From<&str> for AlertAuditTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ALERT_ACKNOWLEDGED_AUDIT" => AlertAuditTypeView::AlertAcknowledgedAudit,
@@ -234,7 +236,7 @@ impl<'de> serde::Deserialize<'de> for AlertAuditTypeView {
 }
 
 /// The spec's `AlertConfigAudit` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -291,6 +293,7 @@ pub enum AlertConfigAuditTypeView {
 
 impl AlertConfigAuditTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AlertConfigAuditTypeView::AlertConfigDisabledAudit => "ALERT_CONFIG_DISABLED_AUDIT",
@@ -304,6 +307,7 @@ impl AlertConfigAuditTypeView {
 }
 
 impl From<&str> for AlertConfigAuditTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ALERT_CONFIG_DISABLED_AUDIT" => AlertConfigAuditTypeView::AlertConfigDisabledAudit,
@@ -360,6 +364,7 @@ pub enum ApiUserEventTypeViewForNdsGroup {
 
 impl ApiUserEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiUserEventTypeViewForNdsGroup::ApiKeyCreated => "API_KEY_CREATED",
@@ -388,6 +393,7 @@ impl ApiUserEventTypeViewForNdsGroup {
 }
 
 impl From<&str> for ApiUserEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "API_KEY_CREATED" => ApiUserEventTypeViewForNdsGroup::ApiKeyCreated,
@@ -429,48 +435,11 @@ impl<'de> serde::Deserialize<'de> for ApiUserEventTypeViewForNdsGroup {
     }
 }
 
-/// The spec's `ApiUserEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ApiUserEventViewForNdsGroup {
-    /// `apiKeyId`: optional, read-only.
-    pub api_key_id: Option<String>,
-    /// `created`: required, read-only.
-    pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
-    pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
-    pub event_type_name: ApiUserEventTypeViewForNdsGroup,
-    /// `groupId`: optional, read-only.
-    pub group_id: Option<String>,
-    /// `id`: required, read-only.
-    pub id: String,
-    /// `isGlobalAdmin`: optional, read-only.
-    pub is_global_admin: Option<bool>,
-    /// `links`: optional, read-only.
-    pub links: Option<Vec<Link>>,
-    /// `orgId`: optional, read-only.
-    pub org_id: Option<String>,
-    /// `publicKey`: optional, read-only.
-    pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
-    pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
-    pub remote_address: Option<String>,
-    /// `targetPublicKey`: optional, read-only, nullable.
-    pub target_public_key: Option<String>,
-    /// `userId`: optional, read-only.
-    pub user_id: Option<String>,
-    /// `username`: optional, read-only.
-    pub username: Option<String>,
-    /// `whitelistEntry`: optional, read-only, nullable.
-    pub whitelist_entry: Option<String>,
-}
+/// The spec's `ApiUserEventViewForNdsGroup` schema, received: the same members as [`ApiUserEventViewForOrg`].
+pub type ApiUserEventViewForNdsGroup = ApiUserEventViewForOrg;
 
 /// The spec's `ApiUserEventViewForOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -543,6 +512,7 @@ pub enum AppServiceEventTypeView {
 
 impl AppServiceEventTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AppServiceEventTypeView::UrlConfirmation => "URL_CONFIRMATION",
@@ -569,6 +539,7 @@ impl AppServiceEventTypeView {
 }
 
 impl From<&str> for AppServiceEventTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "URL_CONFIRMATION" => AppServiceEventTypeView::UrlConfirmation,
@@ -609,7 +580,7 @@ impl<'de> serde::Deserialize<'de> for AppServiceEventTypeView {
 }
 
 /// The spec's `AppServiceEventView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -631,7 +602,7 @@ pub struct AppServiceEventView {
 }
 
 /// The spec's `AtlasResourcePolicyAuditForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -684,6 +655,7 @@ pub enum AtlasResourcePolicyAuditForNdsGroupEventTypeName {
 
 impl AtlasResourcePolicyAuditForNdsGroupEventTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AtlasResourcePolicyAuditForNdsGroupEventTypeName::ResourcePolicyViolated => {
@@ -695,6 +667,7 @@ impl AtlasResourcePolicyAuditForNdsGroupEventTypeName {
 }
 
 impl From<&str> for AtlasResourcePolicyAuditForNdsGroupEventTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESOURCE_POLICY_VIOLATED" => {
@@ -722,7 +695,7 @@ impl<'de> serde::Deserialize<'de> for AtlasResourcePolicyAuditForNdsGroupEventTy
 }
 
 /// The spec's `AtlasResourcePolicyAuditForOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -777,6 +750,7 @@ pub enum AtlasResourcePolicyAuditForOrgEventTypeName {
 
 impl AtlasResourcePolicyAuditForOrgEventTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AtlasResourcePolicyAuditForOrgEventTypeName::ResourcePolicyCreated => {
@@ -797,6 +771,7 @@ impl AtlasResourcePolicyAuditForOrgEventTypeName {
 }
 
 impl From<&str> for AtlasResourcePolicyAuditForOrgEventTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESOURCE_POLICY_CREATED" => {
@@ -844,6 +819,7 @@ pub enum AutomationConfigEventTypeView {
 
 impl AutomationConfigEventTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AutomationConfigEventTypeView::AutomationConfigPublishedAudit => {
@@ -855,6 +831,7 @@ impl AutomationConfigEventTypeView {
 }
 
 impl From<&str> for AutomationConfigEventTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTOMATION_CONFIG_PUBLISHED_AUDIT" => {
@@ -880,7 +857,7 @@ impl<'de> serde::Deserialize<'de> for AutomationConfigEventTypeView {
 }
 
 /// The spec's `AutomationConfigEventView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -949,6 +926,7 @@ pub enum BillingEventTypeViewForNdsGroup {
 
 impl BillingEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillingEventTypeViewForNdsGroup::CreditCardCurrent => "CREDIT_CARD_CURRENT",
@@ -989,6 +967,7 @@ impl BillingEventTypeViewForNdsGroup {
 }
 
 impl From<&str> for BillingEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CREDIT_CARD_CURRENT" => BillingEventTypeViewForNdsGroup::CreditCardCurrent,
@@ -1212,6 +1191,7 @@ pub enum BillingEventTypeViewForOrg {
 
 impl BillingEventTypeViewForOrg {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillingEventTypeViewForOrg::AwsPaymentPaid => "AWS_PAYMENT_PAID",
@@ -1354,6 +1334,7 @@ impl BillingEventTypeViewForOrg {
 }
 
 impl From<&str> for BillingEventTypeViewForOrg {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS_PAYMENT_PAID" => BillingEventTypeViewForOrg::AwsPaymentPaid,
@@ -1510,7 +1491,7 @@ impl<'de> serde::Deserialize<'de> for BillingEventTypeViewForOrg {
 }
 
 /// The spec's `BillingEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1550,7 +1531,7 @@ pub struct BillingEventViewForNdsGroup {
 }
 
 /// The spec's `BillingEventViewForOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1590,7 +1571,7 @@ pub struct BillingEventViewForOrg {
 }
 
 /// The spec's `ChartsAudit` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1647,6 +1628,7 @@ pub enum ChartsAuditTypeView {
 
 impl ChartsAuditTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ChartsAuditTypeView::ChartsApiSuccess => "CHARTS_API_SUCCESS",
@@ -1661,6 +1643,7 @@ impl ChartsAuditTypeView {
 }
 
 impl From<&str> for ChartsAuditTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CHARTS_API_SUCCESS" => ChartsAuditTypeView::ChartsApiSuccess,
@@ -1702,6 +1685,7 @@ pub enum ClusterEventTypeViewForNdsGroup {
 
 impl ClusterEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterEventTypeViewForNdsGroup::ClusterMongosIsPresent => "CLUSTER_MONGOS_IS_PRESENT",
@@ -1712,6 +1696,7 @@ impl ClusterEventTypeViewForNdsGroup {
 }
 
 impl From<&str> for ClusterEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLUSTER_MONGOS_IS_PRESENT" => ClusterEventTypeViewForNdsGroup::ClusterMongosIsPresent,
@@ -1736,7 +1721,7 @@ impl<'de> serde::Deserialize<'de> for ClusterEventTypeViewForNdsGroup {
 }
 
 /// The spec's `ClusterEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1777,6 +1762,7 @@ pub enum DataExplorerAccessedEventTypeView {
 
 impl DataExplorerAccessedEventTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataExplorerAccessedEventTypeView::DataExplorer => "DATA_EXPLORER",
@@ -1791,6 +1777,7 @@ impl DataExplorerAccessedEventTypeView {
 }
 
 impl From<&str> for DataExplorerAccessedEventTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_EXPLORER" => DataExplorerAccessedEventTypeView::DataExplorer,
@@ -1819,7 +1806,7 @@ impl<'de> serde::Deserialize<'de> for DataExplorerAccessedEventTypeView {
 }
 
 /// The spec's `DataExplorerAccessedEventView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1861,7 +1848,7 @@ pub struct DataExplorerAccessedEventView {
 }
 
 /// The spec's `DataExplorerEvent` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1910,6 +1897,7 @@ pub enum DataExplorerEventTypeView {
 
 impl DataExplorerEventTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataExplorerEventTypeView::DataExplorerSessionCreated => {
@@ -1921,6 +1909,7 @@ impl DataExplorerEventTypeView {
 }
 
 impl From<&str> for DataExplorerEventTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_EXPLORER_SESSION_CREATED" => {
@@ -1946,7 +1935,7 @@ impl<'de> serde::Deserialize<'de> for DataExplorerEventTypeView {
 }
 
 /// The spec's `DataMetricEventView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1996,7 +1985,7 @@ pub struct DataMetricEventView {
 }
 
 /// The spec's `DefaultEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2511,6 +2500,7 @@ pub enum DefaultEventViewForNdsGroupEventTypeName {
 
 impl DefaultEventViewForNdsGroupEventTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 DefaultEventViewForNdsGroupEventTypeName::AutoIndexingEnabled => "AUTO_INDEXING_ENABLED",
@@ -2754,6 +2744,7 @@ DefaultEventViewForNdsGroupEventTypeName::Unknown(other) => other,
 }
 
 impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "AUTO_INDEXING_ENABLED" => DefaultEventViewForNdsGroupEventTypeName::AutoIndexingEnabled,
@@ -3013,7 +3004,7 @@ impl<'de> serde::Deserialize<'de> for DefaultEventViewForNdsGroupEventTypeName {
 }
 
 /// The spec's `DefaultEventViewForOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3216,6 +3207,7 @@ pub enum DefaultEventViewForOrgEventTypeName {
 
 impl DefaultEventViewForOrgEventTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DefaultEventViewForOrgEventTypeName::FederationSettingsCreated => {
@@ -3415,6 +3407,7 @@ impl DefaultEventViewForOrgEventTypeName {
 }
 
 impl From<&str> for DefaultEventViewForOrgEventTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FEDERATION_SETTINGS_CREATED" => {
@@ -3628,7 +3621,7 @@ impl<'de> serde::Deserialize<'de> for DefaultEventViewForOrgEventTypeName {
 }
 
 /// The spec's `EventTypeDetails` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5012,6 +5005,7 @@ pub enum FTSIndexAuditTypeView {
 
 impl FTSIndexAuditTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FTSIndexAuditTypeView::FtsIndexDeletionFailed => "FTS_INDEX_DELETION_FAILED",
@@ -5035,6 +5029,7 @@ impl FTSIndexAuditTypeView {
 }
 
 impl From<&str> for FTSIndexAuditTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FTS_INDEX_DELETION_FAILED" => FTSIndexAuditTypeView::FtsIndexDeletionFailed,
@@ -5072,7 +5067,7 @@ impl<'de> serde::Deserialize<'de> for FTSIndexAuditTypeView {
 }
 
 /// The spec's `FTSIndexAuditView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5108,7 +5103,7 @@ pub struct FTSIndexAuditView {
 }
 
 /// The spec's `ForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5225,6 +5220,7 @@ pub enum HostEventTypeViewForNdsGroup {
 
 impl HostEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 HostEventTypeViewForNdsGroup::AttemptKillopAudit => "ATTEMPT_KILLOP_AUDIT",
@@ -5272,6 +5268,7 @@ HostEventTypeViewForNdsGroup::Unknown(other) => other,
 }
 
 impl From<&str> for HostEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "ATTEMPT_KILLOP_AUDIT" => HostEventTypeViewForNdsGroup::AttemptKillopAudit,
@@ -5333,7 +5330,7 @@ impl<'de> serde::Deserialize<'de> for HostEventTypeViewForNdsGroup {
 }
 
 /// The spec's `HostEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5614,6 +5611,7 @@ pub enum HostMetricEventTypeView {
 
 impl HostMetricEventTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             HostMetricEventTypeView::InsideMetricThreshold => "INSIDE_METRIC_THRESHOLD",
@@ -5624,6 +5622,7 @@ impl HostMetricEventTypeView {
 }
 
 impl From<&str> for HostMetricEventTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INSIDE_METRIC_THRESHOLD" => HostMetricEventTypeView::InsideMetricThreshold,
@@ -6245,6 +6244,7 @@ pub enum NDSAuditTypeViewForNdsGroup {
 
 impl NDSAuditTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NDSAuditTypeViewForNdsGroup::ClusterCreated => "CLUSTER_CREATED",
@@ -6905,6 +6905,7 @@ impl NDSAuditTypeViewForNdsGroup {
 }
 
 impl From<&str> for NDSAuditTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLUSTER_CREATED" => NDSAuditTypeViewForNdsGroup::ClusterCreated,
@@ -7596,6 +7597,7 @@ pub enum NDSAuditTypeViewForOrg {
 
 impl NDSAuditTypeViewForOrg {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NDSAuditTypeViewForOrg::OrgLimitUpdated => "ORG_LIMIT_UPDATED",
@@ -7610,6 +7612,7 @@ impl NDSAuditTypeViewForOrg {
 }
 
 impl From<&str> for NDSAuditTypeViewForOrg {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORG_LIMIT_UPDATED" => NDSAuditTypeViewForOrg::OrgLimitUpdated,
@@ -7638,7 +7641,7 @@ impl<'de> serde::Deserialize<'de> for NDSAuditTypeViewForOrg {
 }
 
 /// The spec's `NDSAuditViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7678,7 +7681,7 @@ pub struct NDSAuditViewForNdsGroup {
 }
 
 /// The spec's `NDSAuditViewForOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7765,6 +7768,7 @@ pub enum NDSAutoScalingAuditTypeViewForNdsGroup {
 
 impl NDSAutoScalingAuditTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 NDSAutoScalingAuditTypeViewForNdsGroup::ComputeAutoScaleInitiated => "COMPUTE_AUTO_SCALE_INITIATED",
@@ -7792,6 +7796,7 @@ NDSAutoScalingAuditTypeViewForNdsGroup::Unknown(other) => other,
 }
 
 impl From<&str> for NDSAutoScalingAuditTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "COMPUTE_AUTO_SCALE_INITIATED" => NDSAutoScalingAuditTypeViewForNdsGroup::ComputeAutoScaleInitiated,
@@ -7833,7 +7838,7 @@ impl<'de> serde::Deserialize<'de> for NDSAutoScalingAuditTypeViewForNdsGroup {
 }
 
 /// The spec's `NDSAutoScalingAuditViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7894,6 +7899,7 @@ pub enum NDSServerlessInstanceAuditTypeView {
 
 impl NDSServerlessInstanceAuditTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NDSServerlessInstanceAuditTypeView::ServerlessInstanceCreated => {
@@ -7926,6 +7932,7 @@ impl NDSServerlessInstanceAuditTypeView {
 }
 
 impl From<&str> for NDSServerlessInstanceAuditTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SERVERLESS_INSTANCE_CREATED" => {
@@ -7972,7 +7979,7 @@ impl<'de> serde::Deserialize<'de> for NDSServerlessInstanceAuditTypeView {
 }
 
 /// The spec's `NDSServerlessInstanceAuditView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8037,6 +8044,7 @@ pub enum NDSTenantEndpointAuditTypeView {
 
 impl NDSTenantEndpointAuditTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NDSTenantEndpointAuditTypeView::TenantEndpointCreated => "TENANT_ENDPOINT_CREATED",
@@ -8059,6 +8067,7 @@ impl NDSTenantEndpointAuditTypeView {
 }
 
 impl From<&str> for NDSTenantEndpointAuditTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TENANT_ENDPOINT_CREATED" => NDSTenantEndpointAuditTypeView::TenantEndpointCreated,
@@ -8095,7 +8104,7 @@ impl<'de> serde::Deserialize<'de> for NDSTenantEndpointAuditTypeView {
 }
 
 /// The spec's `NDSTenantEndpointAuditView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8135,7 +8144,7 @@ pub struct NDSTenantEndpointAuditView {
 }
 
 /// The spec's `NumberMetricEventView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8360,6 +8369,7 @@ pub enum OrgEventTypeViewForOrg {
 
 impl OrgEventTypeViewForOrg {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OrgEventTypeViewForOrg::OrgCreated => "ORG_CREATED",
@@ -8517,6 +8527,7 @@ impl OrgEventTypeViewForOrg {
 }
 
 impl From<&str> for OrgEventTypeViewForOrg {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORG_CREATED" => OrgEventTypeViewForOrg::OrgCreated,
@@ -8688,7 +8699,7 @@ impl<'de> serde::Deserialize<'de> for OrgEventTypeViewForOrg {
 }
 
 /// The spec's `OrgEventViewForOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8726,7 +8737,7 @@ pub struct OrgEventViewForOrg {
 }
 
 /// The spec's `Principal` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8740,7 +8751,7 @@ pub struct Principal {
 }
 
 /// The spec's `raw` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8769,7 +8780,7 @@ pub struct Raw {
 }
 
 /// The spec's `RawMetricEventView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8844,6 +8855,7 @@ pub enum ReplicaSetEventTypeViewForNdsGroup {
 
 impl ReplicaSetEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ReplicaSetEventTypeViewForNdsGroup::PrimaryElected => "PRIMARY_ELECTED",
@@ -8866,6 +8878,7 @@ impl ReplicaSetEventTypeViewForNdsGroup {
 }
 
 impl From<&str> for ReplicaSetEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PRIMARY_ELECTED" => ReplicaSetEventTypeViewForNdsGroup::PrimaryElected,
@@ -8917,6 +8930,7 @@ pub enum ResourceEventTypeView {
 
 impl ResourceEventTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ResourceEventTypeView::TagsModified => "TAGS_MODIFIED",
@@ -8928,6 +8942,7 @@ impl ResourceEventTypeView {
 }
 
 impl From<&str> for ResourceEventTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TAGS_MODIFIED" => ResourceEventTypeView::TagsModified,
@@ -8966,6 +8981,7 @@ pub enum ResourceEventTypeViewForOrg {
 
 impl ResourceEventTypeViewForOrg {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ResourceEventTypeViewForOrg::TagsModified => "TAGS_MODIFIED",
@@ -8976,6 +8992,7 @@ impl ResourceEventTypeViewForOrg {
 }
 
 impl From<&str> for ResourceEventTypeViewForOrg {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TAGS_MODIFIED" => ResourceEventTypeViewForOrg::TagsModified,
@@ -9000,7 +9017,7 @@ impl<'de> serde::Deserialize<'de> for ResourceEventTypeViewForOrg {
 }
 
 /// The spec's `ResourceEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9040,7 +9057,7 @@ pub struct ResourceEventViewForNdsGroup {
 }
 
 /// The spec's `ResourceEventViewForOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9095,6 +9112,7 @@ pub enum SearchDeploymentAuditTypeView {
 
 impl SearchDeploymentAuditTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SearchDeploymentAuditTypeView::SearchDeploymentCreated => "SEARCH_DEPLOYMENT_CREATED",
@@ -9106,6 +9124,7 @@ impl SearchDeploymentAuditTypeView {
 }
 
 impl From<&str> for SearchDeploymentAuditTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SEARCH_DEPLOYMENT_CREATED" => SearchDeploymentAuditTypeView::SearchDeploymentCreated,
@@ -9131,7 +9150,7 @@ impl<'de> serde::Deserialize<'de> for SearchDeploymentAuditTypeView {
 }
 
 /// The spec's `SearchDeploymentAuditView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9200,6 +9219,7 @@ pub enum ServiceAccountEventTypeViewForNdsGroup {
 
 impl ServiceAccountEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 ServiceAccountEventTypeViewForNdsGroup::ServiceAccountCreated => "SERVICE_ACCOUNT_CREATED",
@@ -9220,6 +9240,7 @@ ServiceAccountEventTypeViewForNdsGroup::Unknown(other) => other,
 }
 
 impl From<&str> for ServiceAccountEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "SERVICE_ACCOUNT_CREATED" => ServiceAccountEventTypeViewForNdsGroup::ServiceAccountCreated,
@@ -9253,44 +9274,11 @@ impl<'de> serde::Deserialize<'de> for ServiceAccountEventTypeViewForNdsGroup {
     }
 }
 
-/// The spec's `ServiceAccountGroupEvents` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ServiceAccountGroupEvents {
-    /// `apiKeyId`: optional, read-only.
-    pub api_key_id: Option<String>,
-    /// `created`: required, read-only.
-    pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
-    pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
-    pub event_type_name: ServiceAccountEventTypeViewForNdsGroup,
-    /// `groupId`: optional, read-only.
-    pub group_id: Option<String>,
-    /// `id`: required, read-only.
-    pub id: String,
-    /// `isGlobalAdmin`: optional, read-only.
-    pub is_global_admin: Option<bool>,
-    /// `links`: optional, read-only.
-    pub links: Option<Vec<Link>>,
-    /// `orgId`: optional, read-only.
-    pub org_id: Option<String>,
-    /// `publicKey`: optional, read-only.
-    pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
-    pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
-    pub remote_address: Option<String>,
-    /// `userId`: optional, read-only.
-    pub user_id: Option<String>,
-    /// `username`: optional, read-only.
-    pub username: Option<String>,
-}
+/// The spec's `ServiceAccountGroupEvents` schema, received: the same members as [`ServiceAccountOrgEvents`].
+pub type ServiceAccountGroupEvents = ServiceAccountOrgEvents;
 
 /// The spec's `ServiceAccountOrgEvents` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9353,6 +9341,7 @@ pub enum StreamProcessorEventTypeViewForNdsGroup {
 
 impl StreamProcessorEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamProcessorEventTypeViewForNdsGroup::StreamProcessorStateIsFailed => {
@@ -9388,6 +9377,7 @@ impl StreamProcessorEventTypeViewForNdsGroup {
 }
 
 impl From<&str> for StreamProcessorEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STREAM_PROCESSOR_STATE_IS_FAILED" => {
@@ -9437,7 +9427,7 @@ impl<'de> serde::Deserialize<'de> for StreamProcessorEventTypeViewForNdsGroup {
 }
 
 /// The spec's `StreamProcessorEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9488,6 +9478,7 @@ pub enum StreamsEventTypeViewForNdsGroup {
 
 impl StreamsEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsEventTypeViewForNdsGroup::MaxProcessorCountReached => {
@@ -9499,6 +9490,7 @@ impl StreamsEventTypeViewForNdsGroup {
 }
 
 impl From<&str> for StreamsEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MAX_PROCESSOR_COUNT_REACHED" => {
@@ -9524,7 +9516,7 @@ impl<'de> serde::Deserialize<'de> for StreamsEventTypeViewForNdsGroup {
 }
 
 /// The spec's `StreamsEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9548,7 +9540,7 @@ pub struct StreamsEventViewForNdsGroup {
 }
 
 /// The spec's `TeamEvent` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9609,6 +9601,7 @@ pub enum TeamEventTypeView {
 
 impl TeamEventTypeView {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TeamEventTypeView::TeamCreated => "TEAM_CREATED",
@@ -9624,6 +9617,7 @@ impl TeamEventTypeView {
 }
 
 impl From<&str> for TeamEventTypeView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TEAM_CREATED" => TeamEventTypeView::TeamCreated,
@@ -9668,6 +9662,7 @@ pub enum TeamEventTypeViewForNdsGroup {
 
 impl TeamEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TeamEventTypeViewForNdsGroup::TeamAddedToGroup => "TEAM_ADDED_TO_GROUP",
@@ -9679,6 +9674,7 @@ impl TeamEventTypeViewForNdsGroup {
 }
 
 impl From<&str> for TeamEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TEAM_ADDED_TO_GROUP" => TeamEventTypeViewForNdsGroup::TeamAddedToGroup,
@@ -9704,7 +9700,7 @@ impl<'de> serde::Deserialize<'de> for TeamEventTypeViewForNdsGroup {
 }
 
 /// The spec's `TeamEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9742,7 +9738,7 @@ pub struct TeamEventViewForNdsGroup {
 }
 
 /// The spec's `TimeMetricEventView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9817,6 +9813,7 @@ pub enum UserEventTypeViewForNdsGroup {
 
 impl UserEventTypeViewForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             UserEventTypeViewForNdsGroup::JoinedGroup => "JOINED_GROUP",
@@ -9837,6 +9834,7 @@ impl UserEventTypeViewForNdsGroup {
 }
 
 impl From<&str> for UserEventTypeViewForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "JOINED_GROUP" => UserEventTypeViewForNdsGroup::JoinedGroup,
@@ -9900,6 +9898,7 @@ pub enum UserEventTypeViewForOrg {
 
 impl UserEventTypeViewForOrg {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             UserEventTypeViewForOrg::JoinedOrg => "JOINED_ORG",
@@ -9920,6 +9919,7 @@ impl UserEventTypeViewForOrg {
 }
 
 impl From<&str> for UserEventTypeViewForOrg {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "JOINED_ORG" => UserEventTypeViewForOrg::JoinedOrg,
@@ -9954,7 +9954,7 @@ impl<'de> serde::Deserialize<'de> for UserEventTypeViewForOrg {
 }
 
 /// The spec's `UserEventViewForNdsGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9992,7 +9992,7 @@ pub struct UserEventViewForNdsGroup {
 }
 
 /// The spec's `UserEventViewForOrg` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

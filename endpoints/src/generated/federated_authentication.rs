@@ -399,7 +399,7 @@ pub struct GetOrgFederationSettings {
 }
 
 /// The spec's `AuthFederationRoleMapping` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthFederationRoleMapping {
     /// `externalGroupName`: required.
@@ -412,7 +412,7 @@ pub struct AuthFederationRoleMapping {
 }
 
 /// The spec's `ConnectedOrgConfig` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -438,7 +438,7 @@ pub struct ConnectedOrgConfig {
 }
 
 /// The spec's `ConnectedOrgConfigRoleAssignment` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectedOrgConfigRoleAssignment {
     /// `groupId`: optional.
@@ -453,7 +453,7 @@ pub struct ConnectedOrgConfigRoleAssignment {
 }
 
 /// The spec's `FederatedUser` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct FederatedUser {
     /// `emailAddress`: required.
@@ -639,7 +639,7 @@ impl serde::Serialize for FederationOidcIdentityProviderUpdate {
 }
 
 /// The spec's `FederationOidcWorkforceIdentityProvider` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -694,6 +694,7 @@ pub enum FederationOidcWorkforceIdentityProviderAuthorizationType {
 
 impl FederationOidcWorkforceIdentityProviderAuthorizationType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FederationOidcWorkforceIdentityProviderAuthorizationType::Group => "GROUP",
@@ -704,6 +705,7 @@ impl FederationOidcWorkforceIdentityProviderAuthorizationType {
 }
 
 impl From<&str> for FederationOidcWorkforceIdentityProviderAuthorizationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GROUP" => FederationOidcWorkforceIdentityProviderAuthorizationType::Group,
@@ -771,7 +773,7 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
 }
 
 /// The spec's `FederationOidcWorkloadIdentityProvider` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -840,7 +842,7 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
 }
 
 /// The spec's `FederationSamlIdentityProvider` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -902,6 +904,7 @@ pub enum FederationSamlIdentityProviderRequestBinding {
 
 impl FederationSamlIdentityProviderRequestBinding {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FederationSamlIdentityProviderRequestBinding::HttpPost => "HTTP-POST",
@@ -912,6 +915,7 @@ impl FederationSamlIdentityProviderRequestBinding {
 }
 
 impl From<&str> for FederationSamlIdentityProviderRequestBinding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HTTP-POST" => FederationSamlIdentityProviderRequestBinding::HttpPost,
@@ -950,6 +954,7 @@ pub enum FederationSamlIdentityProviderResponseSignatureAlgorithm {
 
 impl FederationSamlIdentityProviderResponseSignatureAlgorithm {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FederationSamlIdentityProviderResponseSignatureAlgorithm::Sha1 => "SHA-1",
@@ -960,6 +965,7 @@ impl FederationSamlIdentityProviderResponseSignatureAlgorithm {
 }
 
 impl From<&str> for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SHA-1" => FederationSamlIdentityProviderResponseSignatureAlgorithm::Sha1,
@@ -998,6 +1004,7 @@ pub enum FederationSamlIdentityProviderStatus {
 
 impl FederationSamlIdentityProviderStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FederationSamlIdentityProviderStatus::Active => "ACTIVE",
@@ -1008,6 +1015,7 @@ impl FederationSamlIdentityProviderStatus {
 }
 
 impl From<&str> for FederationSamlIdentityProviderStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => FederationSamlIdentityProviderStatus::Active,
@@ -1089,6 +1097,7 @@ pub enum ListFederationSettingIdentityProvidersIdpTypeItem {
 
 impl ListFederationSettingIdentityProvidersIdpTypeItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListFederationSettingIdentityProvidersIdpTypeItem::Workforce => "WORKFORCE",
@@ -1099,6 +1108,7 @@ impl ListFederationSettingIdentityProvidersIdpTypeItem {
 }
 
 impl From<&str> for ListFederationSettingIdentityProvidersIdpTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "WORKFORCE" => ListFederationSettingIdentityProvidersIdpTypeItem::Workforce,
@@ -1124,12 +1134,14 @@ impl<'de> serde::Deserialize<'de> for ListFederationSettingIdentityProvidersIdpT
 }
 
 impl atlas_runtime::PathSegment for ListFederationSettingIdentityProvidersIdpTypeItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListFederationSettingIdentityProvidersIdpTypeItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1149,6 +1161,7 @@ pub enum ListFederationSettingIdentityProvidersProtocolItem {
 
 impl ListFederationSettingIdentityProvidersProtocolItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListFederationSettingIdentityProvidersProtocolItem::Saml => "SAML",
@@ -1159,6 +1172,7 @@ impl ListFederationSettingIdentityProvidersProtocolItem {
 }
 
 impl From<&str> for ListFederationSettingIdentityProvidersProtocolItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SAML" => ListFederationSettingIdentityProvidersProtocolItem::Saml,
@@ -1184,19 +1198,21 @@ impl<'de> serde::Deserialize<'de> for ListFederationSettingIdentityProvidersProt
 }
 
 impl atlas_runtime::PathSegment for ListFederationSettingIdentityProvidersProtocolItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListFederationSettingIdentityProvidersProtocolItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `OrgFederationSettings` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1214,7 +1230,7 @@ pub struct OrgFederationSettings {
 }
 
 /// The spec's `PaginatedRoleMappingView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1228,7 +1244,7 @@ pub struct PaginatedRoleMappingView {
 }
 
 /// The spec's `PemFileInfo` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1252,7 +1268,7 @@ pub struct PemFileInfoUpdate {
 }
 
 /// The spec's `X509Certificate` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -192,7 +192,7 @@ pub struct TenantGroupFlexClusterUpgrade {
 }
 
 /// The spec's `FlexBackupSettings20241113` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -202,7 +202,7 @@ pub struct FlexBackupSettings20241113 {
 }
 
 /// The spec's `FlexClusterDescription20241113` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -250,6 +250,7 @@ pub enum FlexClusterDescription20241113ClusterType {
 
 impl FlexClusterDescription20241113ClusterType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FlexClusterDescription20241113ClusterType::Replicaset => "REPLICASET",
@@ -259,6 +260,7 @@ impl FlexClusterDescription20241113ClusterType {
 }
 
 impl From<&str> for FlexClusterDescription20241113ClusterType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REPLICASET" => FlexClusterDescription20241113ClusterType::Replicaset,
@@ -295,6 +297,7 @@ pub enum FlexClusterDescription20241113VersionReleaseSystem {
 
 impl FlexClusterDescription20241113VersionReleaseSystem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FlexClusterDescription20241113VersionReleaseSystem::Lts => "LTS",
@@ -304,6 +307,7 @@ impl FlexClusterDescription20241113VersionReleaseSystem {
 }
 
 impl From<&str> for FlexClusterDescription20241113VersionReleaseSystem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LTS" => FlexClusterDescription20241113VersionReleaseSystem::Lts,
@@ -329,7 +333,7 @@ impl<'de> serde::Deserialize<'de> for FlexClusterDescription20241113VersionRelea
 }
 
 /// The spec's `FlexConnectionStrings20241113` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -341,7 +345,7 @@ pub struct FlexConnectionStrings20241113 {
 }
 
 /// The spec's `FlexProviderSettings20241113` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -81,7 +81,7 @@ pub struct GetGroupFlexClusterBackupSnapshot {
 }
 
 /// The spec's `FlexBackupSnapshot20241113` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -363,7 +363,7 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230201 {
 }
 
 /// The spec's `GeoSharding` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -376,22 +376,11 @@ pub struct GeoSharding {
     pub self_managed_sharding: Option<bool>,
 }
 
-/// The spec's `GeoSharding20240805` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct GeoSharding20240805 {
-    /// `customZoneMapping`: optional, read-only.
-    pub custom_zone_mapping: Option<std::collections::BTreeMap<String, String>>,
-    /// `managedNamespaces`: optional, read-only.
-    pub managed_namespaces: Option<Vec<ManagedNamespaces>>,
-    /// `selfManagedSharding`: optional, read-only.
-    pub self_managed_sharding: Option<bool>,
-}
+/// The spec's `GeoSharding20240805` schema, received: the same members as [`GeoSharding`].
+pub type GeoSharding20240805 = GeoSharding;
 
 /// The spec's `ManagedNamespaces` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -345,7 +345,7 @@ pub struct GetSku {
 }
 
 /// The spec's `AdditionalData` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -389,6 +389,7 @@ pub enum ApiPublicUsageDetailsQueryRequestSortField {
 
 impl ApiPublicUsageDetailsQueryRequestSortField {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiPublicUsageDetailsQueryRequestSortField::UsageDates => "USAGE_DATES",
@@ -400,6 +401,7 @@ impl ApiPublicUsageDetailsQueryRequestSortField {
 }
 
 impl From<&str> for ApiPublicUsageDetailsQueryRequestSortField {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "USAGE_DATES" => ApiPublicUsageDetailsQueryRequestSortField::UsageDates,
@@ -430,6 +432,7 @@ pub enum ApiPublicUsageDetailsQueryRequestSortOrder {
 
 impl ApiPublicUsageDetailsQueryRequestSortOrder {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiPublicUsageDetailsQueryRequestSortOrder::Ascending => "ASCENDING",
@@ -440,6 +443,7 @@ impl ApiPublicUsageDetailsQueryRequestSortOrder {
 }
 
 impl From<&str> for ApiPublicUsageDetailsQueryRequestSortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASCENDING" => ApiPublicUsageDetailsQueryRequestSortOrder::Ascending,
@@ -456,7 +460,7 @@ impl serde::Serialize for ApiPublicUsageDetailsQueryRequestSortOrder {
 }
 
 /// The spec's `AssociatedInvoice` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -468,7 +472,7 @@ pub struct AssociatedInvoice {
 }
 
 /// The spec's `BillingInvoice` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -512,7 +516,7 @@ pub struct BillingInvoice {
 }
 
 /// The spec's `BillingInvoiceMetadata` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -550,7 +554,7 @@ pub struct BillingInvoiceMetadata {
 }
 
 /// The spec's `BillingPayment` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -609,6 +613,7 @@ pub enum BillingPaymentStatusName {
 
 impl BillingPaymentStatusName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillingPaymentStatusName::New => "NEW",
@@ -628,6 +633,7 @@ impl BillingPaymentStatusName {
 }
 
 impl From<&str> for BillingPaymentStatusName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NEW" => BillingPaymentStatusName::New,
@@ -661,7 +667,7 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentStatusName {
 }
 
 /// The spec's `BillingRefund` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -694,6 +700,7 @@ pub enum CostExplorerFilterRequestBodyGroupBy {
 
 impl CostExplorerFilterRequestBodyGroupBy {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CostExplorerFilterRequestBodyGroupBy::Organizations => "organizations",
@@ -706,6 +713,7 @@ impl CostExplorerFilterRequestBodyGroupBy {
 }
 
 impl From<&str> for CostExplorerFilterRequestBodyGroupBy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "organizations" => CostExplorerFilterRequestBodyGroupBy::Organizations,
@@ -779,6 +787,7 @@ pub enum CostExplorerFilterRequestBodyServicesItem {
 
 impl CostExplorerFilterRequestBodyServicesItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CostExplorerFilterRequestBodyServicesItem::Atlas => "Atlas",
@@ -818,6 +827,7 @@ impl CostExplorerFilterRequestBodyServicesItem {
 }
 
 impl From<&str> for CostExplorerFilterRequestBodyServicesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Atlas" => CostExplorerFilterRequestBodyServicesItem::Atlas,
@@ -863,7 +873,7 @@ impl serde::Serialize for CostExplorerFilterRequestBodyServicesItem {
 }
 
 /// The spec's `CostExplorerFilterResponseView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -877,7 +887,7 @@ pub struct CostExplorerFilterResponseView {
 }
 
 /// The spec's `InvoiceLineItem` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -940,6 +950,7 @@ pub enum InvoiceLineItemCloudProvider {
 
 impl InvoiceLineItemCloudProvider {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InvoiceLineItemCloudProvider::Aws => "AWS",
@@ -952,6 +963,7 @@ impl InvoiceLineItemCloudProvider {
 }
 
 impl From<&str> for InvoiceLineItemCloudProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS" => InvoiceLineItemCloudProvider::Aws,
@@ -978,7 +990,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceLineItemCloudProvider {
 }
 
 /// The spec's `InvoiceReportResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1015,6 +1027,7 @@ pub enum InvoiceReportResponseReportFormat {
 
 impl InvoiceReportResponseReportFormat {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InvoiceReportResponseReportFormat::Csv => "CSV",
@@ -1024,6 +1037,7 @@ impl InvoiceReportResponseReportFormat {
 }
 
 impl From<&str> for InvoiceReportResponseReportFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CSV" => InvoiceReportResponseReportFormat::Csv,
@@ -1057,6 +1071,7 @@ pub enum InvoiceReportResponseReportType {
 
 impl InvoiceReportResponseReportType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InvoiceReportResponseReportType::Focus => "FOCUS",
@@ -1066,6 +1081,7 @@ impl InvoiceReportResponseReportType {
 }
 
 impl From<&str> for InvoiceReportResponseReportType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FOCUS" => InvoiceReportResponseReportType::Focus,
@@ -1105,6 +1121,7 @@ pub enum InvoiceReportResponseState {
 
 impl InvoiceReportResponseState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InvoiceReportResponseState::Pending => "PENDING",
@@ -1117,6 +1134,7 @@ impl InvoiceReportResponseState {
 }
 
 impl From<&str> for InvoiceReportResponseState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => InvoiceReportResponseState::Pending,
@@ -1156,6 +1174,7 @@ pub enum ListOrgInvoicesOrderBy {
 
 impl ListOrgInvoicesOrderBy {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListOrgInvoicesOrderBy::Desc => "desc",
@@ -1166,6 +1185,7 @@ impl ListOrgInvoicesOrderBy {
 }
 
 impl From<&str> for ListOrgInvoicesOrderBy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "desc" => ListOrgInvoicesOrderBy::Desc,
@@ -1183,12 +1203,14 @@ impl serde::Serialize for ListOrgInvoicesOrderBy {
 }
 
 impl atlas_runtime::PathSegment for ListOrgInvoicesOrderBy {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListOrgInvoicesOrderBy {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1208,6 +1230,7 @@ pub enum ListOrgInvoicesSortBy {
 
 impl ListOrgInvoicesSortBy {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListOrgInvoicesSortBy::StartDate => "START_DATE",
@@ -1218,6 +1241,7 @@ impl ListOrgInvoicesSortBy {
 }
 
 impl From<&str> for ListOrgInvoicesSortBy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "START_DATE" => ListOrgInvoicesSortBy::StartDate,
@@ -1235,12 +1259,14 @@ impl serde::Serialize for ListOrgInvoicesSortBy {
 }
 
 impl atlas_runtime::PathSegment for ListOrgInvoicesSortBy {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListOrgInvoicesSortBy {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1272,6 +1298,7 @@ pub enum ListOrgInvoicesStatusNamesItem {
 
 impl ListOrgInvoicesStatusNamesItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListOrgInvoicesStatusNamesItem::Pending => "PENDING",
@@ -1288,6 +1315,7 @@ impl ListOrgInvoicesStatusNamesItem {
 }
 
 impl From<&str> for ListOrgInvoicesStatusNamesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => ListOrgInvoicesStatusNamesItem::Pending,
@@ -1318,19 +1346,21 @@ impl<'de> serde::Deserialize<'de> for ListOrgInvoicesStatusNamesItem {
 }
 
 impl atlas_runtime::PathSegment for ListOrgInvoicesStatusNamesItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListOrgInvoicesStatusNamesItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `OrgAssociatedInvoiceResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1344,7 +1374,7 @@ pub struct OrgAssociatedInvoiceResponse {
 }
 
 /// The spec's `PaginatedApiInvoiceView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1358,7 +1388,7 @@ pub struct PaginatedApiInvoiceView {
 }
 
 /// The spec's `PublicApiUsageDetailsLineItemView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1386,7 +1416,7 @@ pub struct PublicApiUsageDetailsLineItemView {
 }
 
 /// The spec's `SkuResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

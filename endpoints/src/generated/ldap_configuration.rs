@@ -114,7 +114,7 @@ pub struct GetGroupUserSecurityLdapVerify {
 }
 
 /// The spec's `LDAPVerifyConnectivityJobRequest` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -134,7 +134,7 @@ pub struct LDAPVerifyConnectivityJobRequest {
 }
 
 /// The spec's `LDAPVerifyConnectivityJobRequestParams` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -175,6 +175,7 @@ pub enum LDAPVerifyConnectivityJobRequestStatus {
 
 impl LDAPVerifyConnectivityJobRequestStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             LDAPVerifyConnectivityJobRequestStatus::Fail => "FAIL",
@@ -186,6 +187,7 @@ impl LDAPVerifyConnectivityJobRequestStatus {
 }
 
 impl From<&str> for LDAPVerifyConnectivityJobRequestStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FAIL" => LDAPVerifyConnectivityJobRequestStatus::Fail,
@@ -211,7 +213,7 @@ impl<'de> serde::Deserialize<'de> for LDAPVerifyConnectivityJobRequestStatus {
 }
 
 /// The spec's `LDAPVerifyConnectivityJobRequestValidation` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -236,6 +238,7 @@ pub enum LDAPVerifyConnectivityJobRequestValidationStatus {
 
 impl LDAPVerifyConnectivityJobRequestValidationStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             LDAPVerifyConnectivityJobRequestValidationStatus::Fail => "FAIL",
@@ -246,6 +249,7 @@ impl LDAPVerifyConnectivityJobRequestValidationStatus {
 }
 
 impl From<&str> for LDAPVerifyConnectivityJobRequestValidationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FAIL" => LDAPVerifyConnectivityJobRequestValidationStatus::Fail,
@@ -295,6 +299,7 @@ pub enum LDAPVerifyConnectivityJobRequestValidationValidationType {
 
 impl LDAPVerifyConnectivityJobRequestValidationValidationType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             LDAPVerifyConnectivityJobRequestValidationValidationType::Authenticate => {
@@ -318,6 +323,7 @@ impl LDAPVerifyConnectivityJobRequestValidationValidationType {
 }
 
 impl From<&str> for LDAPVerifyConnectivityJobRequestValidationValidationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTHENTICATE" => {

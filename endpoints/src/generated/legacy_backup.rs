@@ -311,7 +311,7 @@ pub struct UpdateGroupClusterSnapshot {
 }
 
 /// The spec's `ApiAtlasCheckpointView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -337,7 +337,7 @@ pub struct ApiAtlasCheckpointView {
 }
 
 /// The spec's `ApiAtlasSnapshotScheduleView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -365,7 +365,7 @@ pub struct ApiAtlasSnapshotScheduleView {
 }
 
 /// The spec's `ApiCheckpointPartView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -398,6 +398,7 @@ pub enum ApiCheckpointPartViewTypeName {
 
 impl ApiCheckpointPartViewTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiCheckpointPartViewTypeName::ReplicaSet => "REPLICA_SET",
@@ -409,6 +410,7 @@ impl ApiCheckpointPartViewTypeName {
 }
 
 impl From<&str> for ApiCheckpointPartViewTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REPLICA_SET" => ApiCheckpointPartViewTypeName::ReplicaSet,
@@ -434,7 +436,7 @@ impl<'de> serde::Deserialize<'de> for ApiCheckpointPartViewTypeName {
 }
 
 /// The spec's `BackupRestoreJob` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -482,7 +484,7 @@ pub struct BackupRestoreJob {
 }
 
 /// The spec's `BackupRestoreJobDelivery` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupRestoreJobDelivery {
     /// `authHeader`: optional, read-only.
@@ -546,6 +548,7 @@ pub enum BackupRestoreJobDeliveryMethodName {
 
 impl BackupRestoreJobDeliveryMethodName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupRestoreJobDeliveryMethodName::ClientPitHttp => "CLIENT_PIT_HTTP",
@@ -561,6 +564,7 @@ impl BackupRestoreJobDeliveryMethodName {
 }
 
 impl From<&str> for BackupRestoreJobDeliveryMethodName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLIENT_PIT_HTTP" => BackupRestoreJobDeliveryMethodName::ClientPitHttp,
@@ -614,6 +618,7 @@ pub enum BackupRestoreJobDeliveryStatusName {
 
 impl BackupRestoreJobDeliveryStatusName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupRestoreJobDeliveryStatusName::NotStarted => "NOT_STARTED",
@@ -630,6 +635,7 @@ impl BackupRestoreJobDeliveryStatusName {
 }
 
 impl From<&str> for BackupRestoreJobDeliveryStatusName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_STARTED" => BackupRestoreJobDeliveryStatusName::NotStarted,
@@ -676,6 +682,7 @@ pub enum BackupRestoreJobStatusName {
 
 impl BackupRestoreJobStatusName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupRestoreJobStatusName::InProgress => "IN_PROGRESS",
@@ -688,6 +695,7 @@ impl BackupRestoreJobStatusName {
 }
 
 impl From<&str> for BackupRestoreJobStatusName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IN_PROGRESS" => BackupRestoreJobStatusName::InProgress,
@@ -714,7 +722,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreJobStatusName {
 }
 
 /// The spec's `BackupSnapshot` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -746,7 +754,7 @@ pub struct BackupSnapshot {
 }
 
 /// The spec's `BackupSnapshotPart` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -796,6 +804,7 @@ pub enum BackupSnapshotPartCompressionSetting {
 
 impl BackupSnapshotPartCompressionSetting {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupSnapshotPartCompressionSetting::None => "NONE",
@@ -806,6 +815,7 @@ impl BackupSnapshotPartCompressionSetting {
 }
 
 impl From<&str> for BackupSnapshotPartCompressionSetting {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => BackupSnapshotPartCompressionSetting::None,
@@ -847,6 +857,7 @@ pub enum BackupSnapshotPartTypeName {
 
 impl BackupSnapshotPartTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupSnapshotPartTypeName::ReplicaSet => "REPLICA_SET",
@@ -859,6 +870,7 @@ impl BackupSnapshotPartTypeName {
 }
 
 impl From<&str> for BackupSnapshotPartTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REPLICA_SET" => BackupSnapshotPartTypeName::ReplicaSet,
@@ -900,6 +912,7 @@ pub enum ListGroupClusterSnapshotsCompleted {
 
 impl ListGroupClusterSnapshotsCompleted {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupClusterSnapshotsCompleted::All => "all",
@@ -911,6 +924,7 @@ impl ListGroupClusterSnapshotsCompleted {
 }
 
 impl From<&str> for ListGroupClusterSnapshotsCompleted {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "all" => ListGroupClusterSnapshotsCompleted::All,
@@ -929,19 +943,21 @@ impl serde::Serialize for ListGroupClusterSnapshotsCompleted {
 }
 
 impl atlas_runtime::PathSegment for ListGroupClusterSnapshotsCompleted {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupClusterSnapshotsCompleted {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `PaginatedRestoreJobView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -955,7 +971,7 @@ pub struct PaginatedRestoreJobView {
 }
 
 /// The spec's `RestoreJobFileHash` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -982,6 +998,7 @@ pub enum RestoreJobFileHashTypeName {
 
 impl RestoreJobFileHashTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RestoreJobFileHashTypeName::Sha1 => "SHA1",
@@ -991,6 +1008,7 @@ impl RestoreJobFileHashTypeName {
 }
 
 impl From<&str> for RestoreJobFileHashTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SHA1" => RestoreJobFileHashTypeName::Sha1,

@@ -54,7 +54,7 @@ pub struct GetDefaultGroupLimit {
 }
 
 /// The spec's `DefaultGroupLimitResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -105,6 +105,7 @@ pub enum GetDefaultGroupLimitLimitName {
 
 impl GetDefaultGroupLimitLimitName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GetDefaultGroupLimitLimitName::MongodbUsers => "MONGODB_USERS",
@@ -134,6 +135,7 @@ impl GetDefaultGroupLimitLimitName {
 }
 
 impl From<&str> for GetDefaultGroupLimitLimitName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONGODB_USERS" => GetDefaultGroupLimitLimitName::MongodbUsers,
@@ -170,12 +172,14 @@ impl serde::Serialize for GetDefaultGroupLimitLimitName {
 }
 
 impl atlas_runtime::PathSegment for GetDefaultGroupLimitLimitName {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for GetDefaultGroupLimitLimitName {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }

@@ -140,7 +140,7 @@ pub struct DeferGroupMaintenanceWindow {
 }
 
 /// The spec's `GroupMaintenanceWindow` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -163,7 +163,7 @@ pub struct GroupMaintenanceWindow {
 }
 
 /// The spec's `ProtectedHours` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ProtectedHours {
     /// `endHourOfDay`: optional.

@@ -152,7 +152,7 @@ pub struct UpdateGroupMetricIntegration {
 }
 
 /// The spec's `MetricIntegrationResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -189,6 +189,7 @@ pub enum MetricIntegrationResponseAggregationTemporality {
 
 impl MetricIntegrationResponseAggregationTemporality {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MetricIntegrationResponseAggregationTemporality::Delta => "DELTA",
@@ -199,6 +200,7 @@ impl MetricIntegrationResponseAggregationTemporality {
 }
 
 impl From<&str> for MetricIntegrationResponseAggregationTemporality {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DELTA" => MetricIntegrationResponseAggregationTemporality::Delta,
@@ -235,6 +237,7 @@ pub enum MetricIntegrationResponseAuthType {
 
 impl MetricIntegrationResponseAuthType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MetricIntegrationResponseAuthType::Header => "HEADER",
@@ -244,6 +247,7 @@ impl MetricIntegrationResponseAuthType {
 }
 
 impl From<&str> for MetricIntegrationResponseAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HEADER" => MetricIntegrationResponseAuthType::Header,
@@ -277,6 +281,7 @@ pub enum MetricIntegrationResponseIntegrationType {
 
 impl MetricIntegrationResponseIntegrationType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MetricIntegrationResponseIntegrationType::Otel => "OTEL",
@@ -286,6 +291,7 @@ impl MetricIntegrationResponseIntegrationType {
 }
 
 impl From<&str> for MetricIntegrationResponseIntegrationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OTEL" => MetricIntegrationResponseIntegrationType::Otel,
@@ -325,6 +331,7 @@ pub enum MetricIntegrationResponseMetricSelectionItem {
 
 impl MetricIntegrationResponseMetricSelectionItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MetricIntegrationResponseMetricSelectionItem::AtlasStreamProcessing => {
@@ -338,6 +345,7 @@ impl MetricIntegrationResponseMetricSelectionItem {
 }
 
 impl From<&str> for MetricIntegrationResponseMetricSelectionItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ATLAS_STREAM_PROCESSING" => {
@@ -381,6 +389,7 @@ pub enum MetricIntegrationResponseProviderType {
 
 impl MetricIntegrationResponseProviderType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MetricIntegrationResponseProviderType::Custom => "CUSTOM",
@@ -392,6 +401,7 @@ impl MetricIntegrationResponseProviderType {
 }
 
 impl From<&str> for MetricIntegrationResponseProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CUSTOM" => MetricIntegrationResponseProviderType::Custom,
@@ -416,7 +426,7 @@ impl<'de> serde::Deserialize<'de> for MetricIntegrationResponseProviderType {
 }
 
 /// The spec's `RedactedHeader` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

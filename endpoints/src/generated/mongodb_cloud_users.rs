@@ -544,7 +544,7 @@ pub struct GetUser {
 }
 
 /// The spec's `GroupActiveUserResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -572,7 +572,7 @@ pub struct GroupActiveUserResponse {
 }
 
 /// The spec's `GroupPendingUserResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -594,7 +594,7 @@ pub struct GroupPendingUserResponse {
 }
 
 /// The spec's `GroupRoleAssignment` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRoleAssignment {
     /// `groupId`: optional.
@@ -670,6 +670,7 @@ pub enum ListGroupUsersOrgMembershipStatusesItem {
 
 impl ListGroupUsersOrgMembershipStatusesItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupUsersOrgMembershipStatusesItem::Pending => "PENDING",
@@ -682,6 +683,7 @@ impl ListGroupUsersOrgMembershipStatusesItem {
 }
 
 impl From<&str> for ListGroupUsersOrgMembershipStatusesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => ListGroupUsersOrgMembershipStatusesItem::Pending,
@@ -708,19 +710,21 @@ impl<'de> serde::Deserialize<'de> for ListGroupUsersOrgMembershipStatusesItem {
 }
 
 impl atlas_runtime::PathSegment for ListGroupUsersOrgMembershipStatusesItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupUsersOrgMembershipStatusesItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `OrgActiveUserResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -750,7 +754,7 @@ pub struct OrgActiveUserResponse {
 }
 
 /// The spec's `OrgPendingUserResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -832,7 +836,7 @@ pub struct OrgUserRolesRequest {
 }
 
 /// The spec's `OrgUserRolesResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

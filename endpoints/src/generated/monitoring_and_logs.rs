@@ -402,7 +402,7 @@ pub struct GetGroupProcessMeasurements {
 }
 
 /// The spec's `ApiHostView_Atlas` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -461,6 +461,7 @@ pub enum ApiHostViewAtlasTypeName {
 
 impl ApiHostViewAtlasTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiHostViewAtlasTypeName::ReplicaPrimary => "REPLICA_PRIMARY",
@@ -478,6 +479,7 @@ impl ApiHostViewAtlasTypeName {
 }
 
 impl From<&str> for ApiHostViewAtlasTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REPLICA_PRIMARY" => ApiHostViewAtlasTypeName::ReplicaPrimary,
@@ -509,7 +511,7 @@ impl<'de> serde::Deserialize<'de> for ApiHostViewAtlasTypeName {
 }
 
 /// The spec's `ApiMeasurementsGeneralView_Atlas` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -537,7 +539,7 @@ pub struct ApiMeasurementsGeneralViewAtlas {
 }
 
 /// The spec's `CloudSearchMetrics` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -574,6 +576,7 @@ pub enum DownloadGroupClusterLogLogName {
 
 impl DownloadGroupClusterLogLogName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DownloadGroupClusterLogLogName::Mongodb => "mongodb",
@@ -586,6 +589,7 @@ impl DownloadGroupClusterLogLogName {
 }
 
 impl From<&str> for DownloadGroupClusterLogLogName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "mongodb" => DownloadGroupClusterLogLogName::Mongodb,
@@ -605,19 +609,21 @@ impl serde::Serialize for DownloadGroupClusterLogLogName {
 }
 
 impl atlas_runtime::PathSegment for DownloadGroupClusterLogLogName {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for DownloadGroupClusterLogLogName {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `FTSMetric` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -680,6 +686,7 @@ pub enum FTSMetricMetricName {
 
 impl FTSMetricMetricName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FTSMetricMetricName::IndexSizeOnDisk => "INDEX_SIZE_ON_DISK",
@@ -711,6 +718,7 @@ impl FTSMetricMetricName {
 }
 
 impl From<&str> for FTSMetricMetricName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INDEX_SIZE_ON_DISK" => FTSMetricMetricName::IndexSizeOnDisk,
@@ -791,6 +799,7 @@ pub enum FTSMetricUnits {
 
 impl FTSMetricUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FTSMetricUnits::Bytes => "BYTES",
@@ -812,6 +821,7 @@ impl FTSMetricUnits {
 }
 
 impl From<&str> for FTSMetricUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BYTES" => FTSMetricUnits::Bytes,
@@ -874,6 +884,7 @@ pub enum GetGroupProcessDatabaseMeasurementsMItem {
 
 impl GetGroupProcessDatabaseMeasurementsMItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GetGroupProcessDatabaseMeasurementsMItem::DatabaseAverageObjectSize => {
@@ -901,6 +912,7 @@ impl GetGroupProcessDatabaseMeasurementsMItem {
 }
 
 impl From<&str> for GetGroupProcessDatabaseMeasurementsMItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATABASE_AVERAGE_OBJECT_SIZE" => {
@@ -935,12 +947,14 @@ impl serde::Serialize for GetGroupProcessDatabaseMeasurementsMItem {
 }
 
 impl atlas_runtime::PathSegment for GetGroupProcessDatabaseMeasurementsMItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for GetGroupProcessDatabaseMeasurementsMItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -998,6 +1012,7 @@ pub enum GetGroupProcessDiskMeasurementsMItem {
 
 impl GetGroupProcessDiskMeasurementsMItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GetGroupProcessDiskMeasurementsMItem::DiskPartitionIopsRead => {
@@ -1067,6 +1082,7 @@ impl GetGroupProcessDiskMeasurementsMItem {
 }
 
 impl From<&str> for GetGroupProcessDiskMeasurementsMItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DISK_PARTITION_IOPS_READ" => {
@@ -1143,12 +1159,14 @@ impl serde::Serialize for GetGroupProcessDiskMeasurementsMItem {
 }
 
 impl atlas_runtime::PathSegment for GetGroupProcessDiskMeasurementsMItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for GetGroupProcessDiskMeasurementsMItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1442,6 +1460,7 @@ pub enum GetGroupProcessMeasurementsMItem {
 
 impl GetGroupProcessMeasurementsMItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GetGroupProcessMeasurementsMItem::AssertMsg => "ASSERT_MSG",
@@ -1689,6 +1708,7 @@ impl GetGroupProcessMeasurementsMItem {
 }
 
 impl From<&str> for GetGroupProcessMeasurementsMItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASSERT_MSG" => GetGroupProcessMeasurementsMItem::AssertMsg,
@@ -1943,19 +1963,21 @@ impl serde::Serialize for GetGroupProcessMeasurementsMItem {
 }
 
 impl atlas_runtime::PathSegment for GetGroupProcessMeasurementsMItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for GetGroupProcessMeasurementsMItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `Link_Atlas` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1996,6 +2018,7 @@ pub enum ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
 
 impl ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupHostFtsMetricIndexMeasurementsMetricsItem::IndexSizeOnDisk => {
@@ -2032,6 +2055,7 @@ impl ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
 }
 
 impl From<&str> for ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INDEX_SIZE_ON_DISK" => {
@@ -2075,12 +2099,14 @@ impl serde::Serialize for ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
 }
 
 impl atlas_runtime::PathSegment for ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupHostFtsMetricIndexMeasurementsMetricsItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -2118,6 +2144,7 @@ pub enum ListGroupHostFtsMetricMeasurementsMetricsItem {
 
 impl ListGroupHostFtsMetricMeasurementsMetricsItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupHostFtsMetricMeasurementsMetricsItem::FtsDiskUsage => "FTS_DISK_USAGE",
@@ -2151,6 +2178,7 @@ impl ListGroupHostFtsMetricMeasurementsMetricsItem {
 }
 
 impl From<&str> for ListGroupHostFtsMetricMeasurementsMetricsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FTS_DISK_USAGE" => ListGroupHostFtsMetricMeasurementsMetricsItem::FtsDiskUsage,
@@ -2191,19 +2219,21 @@ impl serde::Serialize for ListGroupHostFtsMetricMeasurementsMetricsItem {
 }
 
 impl atlas_runtime::PathSegment for ListGroupHostFtsMetricMeasurementsMetricsItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupHostFtsMetricMeasurementsMetricsItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `MeasurementDiskPartition` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2215,7 +2245,7 @@ pub struct MeasurementDiskPartition {
 }
 
 /// The spec's `MeasurementsIndexes` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2243,7 +2273,7 @@ pub struct MeasurementsIndexes {
 }
 
 /// The spec's `MeasurementsNonIndex` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2267,7 +2297,7 @@ pub struct MeasurementsNonIndex {
 }
 
 /// The spec's `MesurementsDatabase` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2279,7 +2309,7 @@ pub struct MesurementsDatabase {
 }
 
 /// The spec's `MetricDataPoint_Atlas` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2291,7 +2321,7 @@ pub struct MetricDataPointAtlas {
 }
 
 /// The spec's `MetricsMeasurement_Atlas` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

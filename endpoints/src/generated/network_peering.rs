@@ -261,7 +261,7 @@ pub struct DisableGroupPrivateIpModePeering {
 }
 
 /// The spec's `AWSCloudProviderContainer` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSCloudProviderContainer {
     /// `id`: optional, read-only.
@@ -284,7 +284,7 @@ pub struct AWSCloudProviderContainer {
 }
 
 /// The spec's `AwsNetworkPeeringConnectionSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AwsNetworkPeeringConnectionSettings {
     /// `accepterRegionName`: required.
@@ -330,6 +330,7 @@ pub enum AwsNetworkPeeringConnectionSettingsErrorStateName {
 
 impl AwsNetworkPeeringConnectionSettingsErrorStateName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AwsNetworkPeeringConnectionSettingsErrorStateName::Rejected => "REJECTED",
@@ -343,6 +344,7 @@ impl AwsNetworkPeeringConnectionSettingsErrorStateName {
 }
 
 impl From<&str> for AwsNetworkPeeringConnectionSettingsErrorStateName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REJECTED" => AwsNetworkPeeringConnectionSettingsErrorStateName::Rejected,
@@ -392,6 +394,7 @@ pub enum AwsNetworkPeeringConnectionSettingsStatusName {
 
 impl AwsNetworkPeeringConnectionSettingsStatusName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AwsNetworkPeeringConnectionSettingsStatusName::Initiating => "INITIATING",
@@ -408,6 +411,7 @@ impl AwsNetworkPeeringConnectionSettingsStatusName {
 }
 
 impl From<&str> for AwsNetworkPeeringConnectionSettingsStatusName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INITIATING" => AwsNetworkPeeringConnectionSettingsStatusName::Initiating,
@@ -439,7 +443,7 @@ impl<'de> serde::Deserialize<'de> for AwsNetworkPeeringConnectionSettingsStatusN
 }
 
 /// The spec's `AzureCloudProviderContainer` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureCloudProviderContainer {
     /// `id`: optional, read-only.
@@ -593,6 +597,7 @@ pub enum AzureCloudProviderContainerRegion {
 
 impl AzureCloudProviderContainerRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureCloudProviderContainerRegion::UsCentral => "US_CENTRAL",
@@ -661,6 +666,7 @@ impl AzureCloudProviderContainerRegion {
 }
 
 impl From<&str> for AzureCloudProviderContainerRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_CENTRAL" => AzureCloudProviderContainerRegion::UsCentral,
@@ -742,7 +748,7 @@ impl<'de> serde::Deserialize<'de> for AzureCloudProviderContainerRegion {
 }
 
 /// The spec's `AzureNetworkPeeringConnectionSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureNetworkPeeringConnectionSettings {
     /// `azureDirectoryId`: required.
@@ -789,6 +795,7 @@ pub enum AzureNetworkPeeringConnectionSettingsStatus {
 
 impl AzureNetworkPeeringConnectionSettingsStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureNetworkPeeringConnectionSettingsStatus::AddingPeer => "ADDING_PEER",
@@ -802,6 +809,7 @@ impl AzureNetworkPeeringConnectionSettingsStatus {
 }
 
 impl From<&str> for AzureNetworkPeeringConnectionSettingsStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ADDING_PEER" => AzureNetworkPeeringConnectionSettingsStatus::AddingPeer,
@@ -944,7 +952,7 @@ impl<'de> serde::Deserialize<'de> for CloudProviderContainer {
 }
 
 /// The spec's `GCPCloudProviderContainer` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GCPCloudProviderContainer {
     /// `id`: optional, read-only.
@@ -1054,6 +1062,7 @@ pub enum GCPCloudProviderContainerRegionsItem {
 
 impl GCPCloudProviderContainerRegionsItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GCPCloudProviderContainerRegionsItem::AfricaSouth1 => "AFRICA_SOUTH_1",
@@ -1108,6 +1117,7 @@ impl GCPCloudProviderContainerRegionsItem {
 }
 
 impl From<&str> for GCPCloudProviderContainerRegionsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AFRICA_SOUTH_1" => GCPCloudProviderContainerRegionsItem::AfricaSouth1,
@@ -1175,7 +1185,7 @@ impl<'de> serde::Deserialize<'de> for GCPCloudProviderContainerRegionsItem {
 }
 
 /// The spec's `GCPNetworkPeeringConnectionSettings` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GCPNetworkPeeringConnectionSettings {
     /// `containerId`: required.
@@ -1218,6 +1228,7 @@ pub enum GCPNetworkPeeringConnectionSettingsStatus {
 
 impl GCPNetworkPeeringConnectionSettingsStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GCPNetworkPeeringConnectionSettingsStatus::AddingPeer => "ADDING_PEER",
@@ -1231,6 +1242,7 @@ impl GCPNetworkPeeringConnectionSettingsStatus {
 }
 
 impl From<&str> for GCPNetworkPeeringConnectionSettingsStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ADDING_PEER" => GCPNetworkPeeringConnectionSettingsStatus::AddingPeer,
@@ -1259,7 +1271,7 @@ impl<'de> serde::Deserialize<'de> for GCPNetworkPeeringConnectionSettingsStatus 
 }
 
 /// The spec's `PrivateIPModeView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -205,7 +205,7 @@ pub struct AWSCreateDataProcessRegionView {
 }
 
 /// The spec's `AWSDataProcessRegionView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -246,6 +246,7 @@ pub enum AWSDataProcessRegionViewRegion {
 
 impl AWSDataProcessRegionViewRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSDataProcessRegionViewRegion::UsEast1 => "US_EAST_1",
@@ -264,6 +265,7 @@ impl AWSDataProcessRegionViewRegion {
 }
 
 impl From<&str> for AWSDataProcessRegionViewRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_EAST_1" => AWSDataProcessRegionViewRegion::UsEast1,
@@ -307,7 +309,7 @@ pub struct AzureCreateDataProcessRegionView {
 }
 
 /// The spec's `AzureDataProcessRegionView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -334,6 +336,7 @@ pub enum AzureDataProcessRegionViewRegion {
 
 impl AzureDataProcessRegionViewRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureDataProcessRegionViewRegion::UsEast2 => "US_EAST_2",
@@ -345,6 +348,7 @@ impl AzureDataProcessRegionViewRegion {
 }
 
 impl From<&str> for AzureDataProcessRegionViewRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_EAST_2" => AzureDataProcessRegionViewRegion::UsEast2,
@@ -369,7 +373,7 @@ impl<'de> serde::Deserialize<'de> for AzureDataProcessRegionViewRegion {
 }
 
 /// The spec's `BackupOnlineArchive` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -419,6 +423,7 @@ pub enum BackupOnlineArchiveCollectionType {
 
 impl BackupOnlineArchiveCollectionType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupOnlineArchiveCollectionType::Timeseries => "TIMESERIES",
@@ -429,6 +434,7 @@ impl BackupOnlineArchiveCollectionType {
 }
 
 impl From<&str> for BackupOnlineArchiveCollectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TIMESERIES" => BackupOnlineArchiveCollectionType::Timeseries,
@@ -473,6 +479,7 @@ pub enum BackupOnlineArchiveState {
 
 impl BackupOnlineArchiveState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BackupOnlineArchiveState::Pending => "PENDING",
@@ -487,6 +494,7 @@ impl BackupOnlineArchiveState {
 }
 
 impl From<&str> for BackupOnlineArchiveState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => BackupOnlineArchiveState::Pending,
@@ -590,7 +598,7 @@ impl<'de> serde::Deserialize<'de> for CriteriaView {
 }
 
 /// The spec's `CustomCriteriaView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomCriteriaView {
     /// `type`: optional.
@@ -614,6 +622,7 @@ pub enum CustomCriteriaViewType {
 
 impl CustomCriteriaViewType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CustomCriteriaViewType::Date => "DATE",
@@ -624,6 +633,7 @@ impl CustomCriteriaViewType {
 }
 
 impl From<&str> for CustomCriteriaViewType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATE" => CustomCriteriaViewType::Date,
@@ -647,7 +657,7 @@ impl<'de> serde::Deserialize<'de> for CustomCriteriaViewType {
 }
 
 /// The spec's `DailyScheduleView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DailyScheduleView {
     /// `type`: required.
@@ -684,6 +694,7 @@ pub enum DailyScheduleViewType {
 
 impl DailyScheduleViewType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DailyScheduleViewType::Default => "DEFAULT",
@@ -696,6 +707,7 @@ impl DailyScheduleViewType {
 }
 
 impl From<&str> for DailyScheduleViewType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DEFAULT" => DailyScheduleViewType::Default,
@@ -721,7 +733,7 @@ impl<'de> serde::Deserialize<'de> for DailyScheduleViewType {
 }
 
 /// The spec's `DataExpirationRuleView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataExpirationRuleView {
     /// `expireAfterDays`: optional.
@@ -784,7 +796,7 @@ impl<'de> serde::Deserialize<'de> for DataProcessRegionView {
 }
 
 /// The spec's `DateCriteriaView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DateCriteriaView {
     /// `type`: optional.
@@ -821,6 +833,7 @@ pub enum DateCriteriaViewDateFormat {
 
 impl DateCriteriaViewDateFormat {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DateCriteriaViewDateFormat::Isodate => "ISODATE",
@@ -834,6 +847,7 @@ impl DateCriteriaViewDateFormat {
 }
 
 impl From<&str> for DateCriteriaViewDateFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ISODATE" => DateCriteriaViewDateFormat::Isodate,
@@ -860,7 +874,7 @@ impl<'de> serde::Deserialize<'de> for DateCriteriaViewDateFormat {
 }
 
 /// The spec's `DefaultScheduleView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DefaultScheduleView {
     /// `type`: required.
@@ -880,7 +894,7 @@ pub struct GCPCreateDataProcessRegionView {
 }
 
 /// The spec's `GCPDataProcessRegionView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -905,6 +919,7 @@ pub enum GCPDataProcessRegionViewRegion {
 
 impl GCPDataProcessRegionViewRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GCPDataProcessRegionViewRegion::CentralUs => "CENTRAL_US",
@@ -915,6 +930,7 @@ impl GCPDataProcessRegionViewRegion {
 }
 
 impl From<&str> for GCPDataProcessRegionViewRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CENTRAL_US" => GCPDataProcessRegionViewRegion::CentralUs,
@@ -938,7 +954,7 @@ impl<'de> serde::Deserialize<'de> for GCPDataProcessRegionViewRegion {
 }
 
 /// The spec's `MonthlyScheduleView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct MonthlyScheduleView {
     /// `type`: required.
@@ -1019,7 +1035,7 @@ impl<'de> serde::Deserialize<'de> for OnlineArchiveSchedule {
 }
 
 /// The spec's `PartitionFieldView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct PartitionFieldView {
     /// `fieldName`: required.
@@ -1053,6 +1069,7 @@ pub enum PartitionFieldViewFieldType {
 
 impl PartitionFieldViewFieldType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PartitionFieldViewFieldType::Date => "date",
@@ -1067,6 +1084,7 @@ impl PartitionFieldViewFieldType {
 }
 
 impl From<&str> for PartitionFieldViewFieldType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "date" => PartitionFieldViewFieldType::Date,
@@ -1094,7 +1112,7 @@ impl<'de> serde::Deserialize<'de> for PartitionFieldViewFieldType {
 }
 
 /// The spec's `WeeklyScheduleView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct WeeklyScheduleView {
     /// `type`: required.

@@ -433,7 +433,7 @@ pub struct UpdateOrgUserRoles {
 }
 
 /// The spec's `AtlasOrganization` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -461,7 +461,7 @@ pub struct CreateAtlasOrganizationApiKey {
 }
 
 /// The spec's `CreateOrganizationResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -481,7 +481,7 @@ pub struct CreateOrganizationResponse {
 }
 
 /// The spec's `CustomSessionTimeouts` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomSessionTimeouts {
     /// `absoluteSessionTimeoutInSeconds`: optional.
@@ -493,7 +493,7 @@ pub struct CustomSessionTimeouts {
 }
 
 /// The spec's `OrgDelegationSettingsResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -524,6 +524,7 @@ pub enum OrgDelegationSettingsResponseDelegatedMcpAccess {
 
 impl OrgDelegationSettingsResponseDelegatedMcpAccess {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OrgDelegationSettingsResponseDelegatedMcpAccess::Disallowed => "DISALLOWED",
@@ -535,6 +536,7 @@ impl OrgDelegationSettingsResponseDelegatedMcpAccess {
 }
 
 impl From<&str> for OrgDelegationSettingsResponseDelegatedMcpAccess {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DISALLOWED" => OrgDelegationSettingsResponseDelegatedMcpAccess::Disallowed,
@@ -574,6 +576,7 @@ pub enum OrgDelegationSettingsResponseDelegatedPartnerAccess {
 
 impl OrgDelegationSettingsResponseDelegatedPartnerAccess {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OrgDelegationSettingsResponseDelegatedPartnerAccess::Disallowed => "DISALLOWED",
@@ -584,6 +587,7 @@ impl OrgDelegationSettingsResponseDelegatedPartnerAccess {
 }
 
 impl From<&str> for OrgDelegationSettingsResponseDelegatedPartnerAccess {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DISALLOWED" => OrgDelegationSettingsResponseDelegatedPartnerAccess::Disallowed,
@@ -611,7 +615,7 @@ impl<'de> serde::Deserialize<'de> for OrgDelegationSettingsResponseDelegatedPart
 }
 
 /// The spec's `OrgServiceAccount` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -657,7 +661,7 @@ pub struct OrganizationInvitationGroupRoleAssignmentsRequest {
 }
 
 /// The spec's `OrganizationMaintenanceSettingsResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -684,6 +688,7 @@ pub enum OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
 
 impl OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode::Manual => "MANUAL",
@@ -698,6 +703,7 @@ impl OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
 }
 
 impl From<&str> for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MANUAL" => OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode::Manual,
@@ -727,7 +733,7 @@ impl<'de> serde::Deserialize<'de>
 }
 
 /// The spec's `OrganizationSettings` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -754,7 +760,7 @@ pub struct OrganizationSettings {
 }
 
 /// The spec's `UpdateOrgRolesForUser` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -118,7 +118,7 @@ pub struct GetGroupClusterOverloadSimulation {
 }
 
 /// The spec's `OverloadProtectionSimulationResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -246,7 +246,7 @@ pub struct ListGroupProcessPerformanceAdvisorSuggestedIndexes {
 }
 
 /// The spec's `DropIndexSuggestionsIndex` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -268,7 +268,7 @@ pub struct DropIndexSuggestionsIndex {
 }
 
 /// The spec's `DropIndexSuggestionsResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -282,7 +282,7 @@ pub struct DropIndexSuggestionsResponse {
 }
 
 /// The spec's `EnvelopedDropIndexSuggestionsResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -298,7 +298,7 @@ pub struct EnvelopedDropIndexSuggestionsResponse {
 }
 
 /// The spec's `EnvelopedPerformanceAdvisorResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -314,7 +314,7 @@ pub struct EnvelopedPerformanceAdvisorResponse {
 }
 
 /// The spec's `EnvelopedSchemaAdvisorResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -330,7 +330,7 @@ pub struct EnvelopedSchemaAdvisorResponse {
 }
 
 /// The spec's `NamespaceObj` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -353,6 +353,7 @@ pub enum NamespaceObjType {
 
 impl NamespaceObjType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NamespaceObjType::Collection => "collection",
@@ -362,6 +363,7 @@ impl NamespaceObjType {
 }
 
 impl From<&str> for NamespaceObjType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "collection" => NamespaceObjType::Collection,
@@ -385,7 +387,7 @@ impl<'de> serde::Deserialize<'de> for NamespaceObjType {
 }
 
 /// The spec's `Namespaces` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -395,7 +397,7 @@ pub struct Namespaces {
 }
 
 /// The spec's `PerformanceAdvisorIndex` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -415,7 +417,7 @@ pub struct PerformanceAdvisorIndex {
 }
 
 /// The spec's `PerformanceAdvisorOpStats` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -431,7 +433,7 @@ pub struct PerformanceAdvisorOpStats {
 }
 
 /// The spec's `PerformanceAdvisorOperationView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -443,7 +445,7 @@ pub struct PerformanceAdvisorOperationView {
 }
 
 /// The spec's `PerformanceAdvisorResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -455,7 +457,7 @@ pub struct PerformanceAdvisorResponse {
 }
 
 /// The spec's `PerformanceAdvisorShape` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -475,7 +477,7 @@ pub struct PerformanceAdvisorShape {
 }
 
 /// The spec's `PerformanceAdvisorSlowQuery` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -493,7 +495,7 @@ pub struct PerformanceAdvisorSlowQuery {
 }
 
 /// The spec's `PerformanceAdvisorSlowQueryList` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -503,7 +505,7 @@ pub struct PerformanceAdvisorSlowQueryList {
 }
 
 /// The spec's `PerformanceAdvisorSlowQueryMetrics` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -539,7 +541,7 @@ pub struct PerformanceAdvisorSlowQueryMetrics {
 }
 
 /// The spec's `SchemaAdvisorItemRecommendation` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -576,6 +578,7 @@ pub enum SchemaAdvisorItemRecommendationRecommendation {
 
 impl SchemaAdvisorItemRecommendationRecommendation {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SchemaAdvisorItemRecommendationRecommendation::ReduceLookupOps => "REDUCE_LOOKUP_OPS",
@@ -603,6 +606,7 @@ impl SchemaAdvisorItemRecommendationRecommendation {
 }
 
 impl From<&str> for SchemaAdvisorItemRecommendationRecommendation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REDUCE_LOOKUP_OPS" => SchemaAdvisorItemRecommendationRecommendation::ReduceLookupOps,
@@ -646,7 +650,7 @@ impl<'de> serde::Deserialize<'de> for SchemaAdvisorItemRecommendationRecommendat
 }
 
 /// The spec's `SchemaAdvisorNamespaceTriggers` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -658,7 +662,7 @@ pub struct SchemaAdvisorNamespaceTriggers {
 }
 
 /// The spec's `SchemaAdvisorResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -668,7 +672,7 @@ pub struct SchemaAdvisorResponse {
 }
 
 /// The spec's `SchemaAdvisorTriggerDetails` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -703,6 +707,7 @@ pub enum SchemaAdvisorTriggerDetailsTriggerType {
 
 impl SchemaAdvisorTriggerDetailsTriggerType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SchemaAdvisorTriggerDetailsTriggerType::PercentQueriesUseLookup => {
@@ -726,6 +731,7 @@ impl SchemaAdvisorTriggerDetailsTriggerType {
 }
 
 impl From<&str> for SchemaAdvisorTriggerDetailsTriggerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PERCENT_QUERIES_USE_LOOKUP" => {

@@ -229,7 +229,7 @@ pub struct GetGroupPrivateEndpointEndpointServiceEndpoint {
 }
 
 /// The spec's `AWSInterfaceEndpoint` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -266,6 +266,7 @@ pub enum AWSInterfaceEndpointConnectionStatus {
 
 impl AWSInterfaceEndpointConnectionStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSInterfaceEndpointConnectionStatus::PendingAcceptance => "PENDING_ACCEPTANCE",
@@ -279,6 +280,7 @@ impl AWSInterfaceEndpointConnectionStatus {
 }
 
 impl From<&str> for AWSInterfaceEndpointConnectionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING_ACCEPTANCE" => AWSInterfaceEndpointConnectionStatus::PendingAcceptance,
@@ -306,7 +308,7 @@ impl<'de> serde::Deserialize<'de> for AWSInterfaceEndpointConnectionStatus {
 }
 
 /// The spec's `AWSPrivateLinkConnection` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -349,6 +351,7 @@ pub enum AWSPrivateLinkConnectionStatus {
 
 impl AWSPrivateLinkConnectionStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSPrivateLinkConnectionStatus::Initiating => "INITIATING",
@@ -362,6 +365,7 @@ impl AWSPrivateLinkConnectionStatus {
 }
 
 impl From<&str> for AWSPrivateLinkConnectionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INITIATING" => AWSPrivateLinkConnectionStatus::Initiating,
@@ -389,7 +393,7 @@ impl<'de> serde::Deserialize<'de> for AWSPrivateLinkConnectionStatus {
 }
 
 /// The spec's `AzurePrivateEndpoint` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -429,6 +433,7 @@ pub enum AzurePrivateEndpointStatus {
 
 impl AzurePrivateEndpointStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzurePrivateEndpointStatus::Initiating => "INITIATING",
@@ -441,6 +446,7 @@ impl AzurePrivateEndpointStatus {
 }
 
 impl From<&str> for AzurePrivateEndpointStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INITIATING" => AzurePrivateEndpointStatus::Initiating,
@@ -467,7 +473,7 @@ impl<'de> serde::Deserialize<'de> for AzurePrivateEndpointStatus {
 }
 
 /// The spec's `AzurePrivateLinkConnection` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -625,7 +631,7 @@ impl<'de> serde::Deserialize<'de> for EndpointService {
 }
 
 /// The spec's `GCPConsumerForwardingRule` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -639,7 +645,7 @@ pub struct GCPConsumerForwardingRule {
 }
 
 /// The spec's `GCPEndpointService` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -663,7 +669,7 @@ pub struct GCPEndpointService {
 }
 
 /// The spec's `PrivateGCPEndpointGroup` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -708,6 +714,7 @@ pub enum PrivateGCPEndpointGroupStatus {
 
 impl PrivateGCPEndpointGroupStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrivateGCPEndpointGroupStatus::Initiating => "INITIATING",
@@ -722,6 +729,7 @@ impl PrivateGCPEndpointGroupStatus {
 }
 
 impl From<&str> for PrivateGCPEndpointGroupStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INITIATING" => PrivateGCPEndpointGroupStatus::Initiating,
@@ -802,7 +810,7 @@ impl<'de> serde::Deserialize<'de> for PrivateLinkEndpoint {
 }
 
 /// The spec's `ProjectSettingItemView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -338,7 +338,7 @@ pub struct GetOrgApiKeyAccessListEntry {
 }
 
 /// The spec's `PaginatedApiUserAccessListResponseView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -364,7 +364,7 @@ pub struct UserAccessListRequest {
 }
 
 /// The spec's `UserAccessListResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

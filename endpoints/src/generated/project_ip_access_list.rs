@@ -131,7 +131,7 @@ pub struct GetGroupAccessListStatus {
 }
 
 /// The spec's `NetworkPermissionEntry` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkPermissionEntry {
     /// `awsSecurityGroup`: optional.
@@ -158,7 +158,7 @@ pub struct NetworkPermissionEntry {
 }
 
 /// The spec's `NetworkPermissionEntryStatus` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -184,6 +184,7 @@ pub enum NetworkPermissionEntryStatusSTATUS {
 
 impl NetworkPermissionEntryStatusSTATUS {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NetworkPermissionEntryStatusSTATUS::Pending => "PENDING",
@@ -195,6 +196,7 @@ impl NetworkPermissionEntryStatusSTATUS {
 }
 
 impl From<&str> for NetworkPermissionEntryStatusSTATUS {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => NetworkPermissionEntryStatusSTATUS::Pending,
@@ -220,7 +222,7 @@ impl<'de> serde::Deserialize<'de> for NetworkPermissionEntryStatusSTATUS {
 }
 
 /// The spec's `PaginatedNetworkAccessView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

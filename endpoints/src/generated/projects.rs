@@ -478,7 +478,7 @@ pub struct MigrateGroup {
 }
 
 /// The spec's `ClusterIPAddresses` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -539,7 +539,7 @@ impl<'de> serde::Deserialize<'de> for DataFederationLimit {
 }
 
 /// The spec's `DefaultLimit` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DefaultLimit {
     /// `currentUsage`: optional, read-only.
@@ -594,6 +594,7 @@ pub enum DeleteGroupLimitLimitName {
 
 impl DeleteGroupLimitLimitName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 DeleteGroupLimitLimitName::AtlasProjectSecurityDatabaseAccessUsers => "atlas.project.security.databaseAccess.users",
@@ -615,6 +616,7 @@ DeleteGroupLimitLimitName::Unknown(other) => other,
 }
 
 impl From<&str> for DeleteGroupLimitLimitName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "atlas.project.security.databaseAccess.users" => DeleteGroupLimitLimitName::AtlasProjectSecurityDatabaseAccessUsers,
@@ -643,12 +645,14 @@ impl serde::Serialize for DeleteGroupLimitLimitName {
 }
 
 impl atlas_runtime::PathSegment for DeleteGroupLimitLimitName {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for DeleteGroupLimitLimitName {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -666,6 +670,7 @@ pub enum GetGroupMongoDbVersionsDefaultStatus {
 
 impl GetGroupMongoDbVersionsDefaultStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GetGroupMongoDbVersionsDefaultStatus::Default => "DEFAULT",
@@ -675,6 +680,7 @@ impl GetGroupMongoDbVersionsDefaultStatus {
 }
 
 impl From<&str> for GetGroupMongoDbVersionsDefaultStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DEFAULT" => GetGroupMongoDbVersionsDefaultStatus::Default,
@@ -691,19 +697,21 @@ impl serde::Serialize for GetGroupMongoDbVersionsDefaultStatus {
 }
 
 impl atlas_runtime::PathSegment for GetGroupMongoDbVersionsDefaultStatus {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for GetGroupMongoDbVersionsDefaultStatus {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `GroupIPAddresses` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -715,7 +723,7 @@ pub struct GroupIPAddresses {
 }
 
 /// The spec's `GroupInvitation` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -741,7 +749,7 @@ pub struct GroupInvitation {
 }
 
 /// The spec's `GroupService` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -751,7 +759,7 @@ pub struct GroupService {
 }
 
 /// The spec's `GroupSettings` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -783,7 +791,7 @@ pub struct GroupSettings {
 }
 
 /// The spec's `MdbAvailableVersion` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -814,6 +822,7 @@ pub enum MdbAvailableVersionDefaultStatus {
 
 impl MdbAvailableVersionDefaultStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MdbAvailableVersionDefaultStatus::Default => "DEFAULT",
@@ -824,6 +833,7 @@ impl MdbAvailableVersionDefaultStatus {
 }
 
 impl From<&str> for MdbAvailableVersionDefaultStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DEFAULT" => MdbAvailableVersionDefaultStatus::Default,
@@ -848,7 +858,7 @@ impl<'de> serde::Deserialize<'de> for MdbAvailableVersionDefaultStatus {
 }
 
 /// The spec's `UpdateGroupRolesForUser` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

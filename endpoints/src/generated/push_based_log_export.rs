@@ -246,7 +246,7 @@ pub struct AzureLogIntegrationRequest {
 }
 
 /// The spec's `AzureLogIntegrationResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -285,6 +285,7 @@ pub enum AzureLogIntegrationResponseLogTypesItem {
 
 impl AzureLogIntegrationResponseLogTypesItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureLogIntegrationResponseLogTypesItem::Mongod => "MONGOD",
@@ -297,6 +298,7 @@ impl AzureLogIntegrationResponseLogTypesItem {
 }
 
 impl From<&str> for AzureLogIntegrationResponseLogTypesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONGOD" => AzureLogIntegrationResponseLogTypesItem::Mongod,
@@ -333,6 +335,7 @@ pub enum AzureLogIntegrationResponseType {
 
 impl AzureLogIntegrationResponseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureLogIntegrationResponseType::AzureLogExport => "AZURE_LOG_EXPORT",
@@ -342,6 +345,7 @@ impl AzureLogIntegrationResponseType {
 }
 
 impl From<&str> for AzureLogIntegrationResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AZURE_LOG_EXPORT" => AzureLogIntegrationResponseType::AzureLogExport,
@@ -379,7 +383,7 @@ pub struct DatadogLogIntegrationRequest {
 }
 
 /// The spec's `DatadogLogIntegrationResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -424,6 +428,7 @@ pub enum DatadogLogIntegrationResponseRegion {
 
 impl DatadogLogIntegrationResponseRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DatadogLogIntegrationResponseRegion::Us1 => "US1",
@@ -439,6 +444,7 @@ impl DatadogLogIntegrationResponseRegion {
 }
 
 impl From<&str> for DatadogLogIntegrationResponseRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US1" => DatadogLogIntegrationResponseRegion::Us1,
@@ -478,6 +484,7 @@ pub enum DatadogLogIntegrationResponseType {
 
 impl DatadogLogIntegrationResponseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DatadogLogIntegrationResponseType::DatadogLogExport => "DATADOG_LOG_EXPORT",
@@ -487,6 +494,7 @@ impl DatadogLogIntegrationResponseType {
 }
 
 impl From<&str> for DatadogLogIntegrationResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATADOG_LOG_EXPORT" => DatadogLogIntegrationResponseType::DatadogLogExport,
@@ -525,7 +533,7 @@ pub struct GcsLogIntegrationRequest {
 }
 
 /// The spec's `GcsLogIntegrationResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -556,6 +564,7 @@ pub enum GcsLogIntegrationResponseType {
 
 impl GcsLogIntegrationResponseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GcsLogIntegrationResponseType::GcsLogExport => "GCS_LOG_EXPORT",
@@ -565,6 +574,7 @@ impl GcsLogIntegrationResponseType {
 }
 
 impl From<&str> for GcsLogIntegrationResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GCS_LOG_EXPORT" => GcsLogIntegrationResponseType::GcsLogExport,
@@ -728,7 +738,7 @@ pub struct OtelLogIntegrationRequest {
 }
 
 /// The spec's `OtelLogIntegrationResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -757,6 +767,7 @@ pub enum OtelLogIntegrationResponseType {
 
 impl OtelLogIntegrationResponseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OtelLogIntegrationResponseType::OtelLogExport => "OTEL_LOG_EXPORT",
@@ -766,6 +777,7 @@ impl OtelLogIntegrationResponseType {
 }
 
 impl From<&str> for OtelLogIntegrationResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OTEL_LOG_EXPORT" => OtelLogIntegrationResponseType::OtelLogExport,
@@ -788,7 +800,7 @@ impl<'de> serde::Deserialize<'de> for OtelLogIntegrationResponseType {
 }
 
 /// The spec's `PushBasedLogExportProject` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -829,6 +841,7 @@ pub enum PushBasedLogExportProjectState {
 
 impl PushBasedLogExportProjectState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PushBasedLogExportProjectState::Unconfigured => "UNCONFIGURED",
@@ -845,6 +858,7 @@ impl PushBasedLogExportProjectState {
 }
 
 impl From<&str> for PushBasedLogExportProjectState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNCONFIGURED" => PushBasedLogExportProjectState::Unconfigured,
@@ -897,7 +911,7 @@ pub struct S3LogIntegrationRequest {
 }
 
 /// The spec's `S3LogIntegrationResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -932,6 +946,7 @@ pub enum S3LogIntegrationResponseType {
 
 impl S3LogIntegrationResponseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             S3LogIntegrationResponseType::S3LogExport => "S3_LOG_EXPORT",
@@ -941,6 +956,7 @@ impl S3LogIntegrationResponseType {
 }
 
 impl From<&str> for S3LogIntegrationResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "S3_LOG_EXPORT" => S3LogIntegrationResponseType::S3LogExport,
@@ -978,7 +994,7 @@ pub struct SplunkLogIntegrationRequest {
 }
 
 /// The spec's `SplunkLogIntegrationResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1011,6 +1027,7 @@ pub enum SplunkLogIntegrationResponseType {
 
 impl SplunkLogIntegrationResponseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SplunkLogIntegrationResponseType::SplunkLogExport => "SPLUNK_LOG_EXPORT",
@@ -1020,6 +1037,7 @@ impl SplunkLogIntegrationResponseType {
 }
 
 impl From<&str> for SplunkLogIntegrationResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SPLUNK_LOG_EXPORT" => SplunkLogIntegrationResponseType::SplunkLogExport,

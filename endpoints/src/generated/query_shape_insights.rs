@@ -177,6 +177,7 @@ pub enum ListGroupClusterQueryShapeInsightSummariesCommandsItem {
 
 impl ListGroupClusterQueryShapeInsightSummariesCommandsItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupClusterQueryShapeInsightSummariesCommandsItem::Find => "find",
@@ -188,6 +189,7 @@ impl ListGroupClusterQueryShapeInsightSummariesCommandsItem {
 }
 
 impl From<&str> for ListGroupClusterQueryShapeInsightSummariesCommandsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "find" => ListGroupClusterQueryShapeInsightSummariesCommandsItem::Find,
@@ -215,12 +217,14 @@ impl<'de> serde::Deserialize<'de> for ListGroupClusterQueryShapeInsightSummaries
 }
 
 impl atlas_runtime::PathSegment for ListGroupClusterQueryShapeInsightSummariesCommandsItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupClusterQueryShapeInsightSummariesCommandsItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -266,6 +270,7 @@ pub enum ListGroupClusterQueryShapeInsightSummariesSeriesItem {
 
 impl ListGroupClusterQueryShapeInsightSummariesSeriesItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupClusterQueryShapeInsightSummariesSeriesItem::TotalExecutionTime => {
@@ -309,6 +314,7 @@ impl ListGroupClusterQueryShapeInsightSummariesSeriesItem {
 }
 
 impl From<&str> for ListGroupClusterQueryShapeInsightSummariesSeriesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TOTAL_EXECUTION_TIME" => {
@@ -361,12 +367,14 @@ impl serde::Serialize for ListGroupClusterQueryShapeInsightSummariesSeriesItem {
 }
 
 impl atlas_runtime::PathSegment for ListGroupClusterQueryShapeInsightSummariesSeriesItem {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupClusterQueryShapeInsightSummariesSeriesItem {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -384,6 +392,7 @@ pub enum ListGroupClusterQueryShapesStatus {
 
 impl ListGroupClusterQueryShapesStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupClusterQueryShapesStatus::Rejected => "REJECTED",
@@ -393,6 +402,7 @@ impl ListGroupClusterQueryShapesStatus {
 }
 
 impl From<&str> for ListGroupClusterQueryShapesStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REJECTED" => ListGroupClusterQueryShapesStatus::Rejected,
@@ -409,19 +419,21 @@ impl serde::Serialize for ListGroupClusterQueryShapesStatus {
 }
 
 impl atlas_runtime::PathSegment for ListGroupClusterQueryShapesStatus {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for ListGroupClusterQueryShapesStatus {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `QueryShapeResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -454,6 +466,7 @@ pub enum QueryShapeResponseCommand {
 
 impl QueryShapeResponseCommand {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             QueryShapeResponseCommand::Find => "FIND",
@@ -465,6 +478,7 @@ impl QueryShapeResponseCommand {
 }
 
 impl From<&str> for QueryShapeResponseCommand {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FIND" => QueryShapeResponseCommand::Find,
@@ -503,6 +517,7 @@ pub enum QueryShapeResponseStatus {
 
 impl QueryShapeResponseStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             QueryShapeResponseStatus::Rejected => "REJECTED",
@@ -513,6 +528,7 @@ impl QueryShapeResponseStatus {
 }
 
 impl From<&str> for QueryShapeResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REJECTED" => QueryShapeResponseStatus::Rejected,
@@ -536,7 +552,7 @@ impl<'de> serde::Deserialize<'de> for QueryShapeResponseStatus {
 }
 
 /// The spec's `QueryShapeSeenMetadata` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -552,7 +568,7 @@ pub struct QueryShapeSeenMetadata {
 }
 
 /// The spec's `QueryStatsDetailsResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -566,7 +582,7 @@ pub struct QueryStatsDetailsResponse {
 }
 
 /// The spec's `QueryStatsSummary` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -614,7 +630,7 @@ pub struct QueryStatsSummary {
 }
 
 /// The spec's `QueryStatsSummaryListResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

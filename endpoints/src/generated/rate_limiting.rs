@@ -82,7 +82,7 @@ pub struct GetRateLimit {
 }
 
 /// The spec's `RateLimitEndpointSetCapacity` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -94,7 +94,7 @@ pub struct RateLimitEndpointSetCapacity {
 }
 
 /// The spec's `RateLimitEndpointSetEndpoint` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -125,6 +125,7 @@ pub enum RateLimitEndpointSetEndpointMethod {
 
 impl RateLimitEndpointSetEndpointMethod {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RateLimitEndpointSetEndpointMethod::Get => "GET",
@@ -138,6 +139,7 @@ impl RateLimitEndpointSetEndpointMethod {
 }
 
 impl From<&str> for RateLimitEndpointSetEndpointMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GET" => RateLimitEndpointSetEndpointMethod::Get,
@@ -164,32 +166,14 @@ impl<'de> serde::Deserialize<'de> for RateLimitEndpointSetEndpointMethod {
     }
 }
 
-/// The spec's `RateLimitEndpointSetRefillDurationSeconds` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct RateLimitEndpointSetRefillDurationSeconds {
-    /// `defaultValue`: optional, nullable.
-    pub default_value: Option<i64>,
-    /// `value`: optional.
-    pub value: Option<i64>,
-}
+/// The spec's `RateLimitEndpointSetRefillDurationSeconds` schema, received: the same members as [`RateLimitEndpointSetCapacity`].
+pub type RateLimitEndpointSetRefillDurationSeconds = RateLimitEndpointSetCapacity;
 
-/// The spec's `RateLimitEndpointSetRefillRate` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct RateLimitEndpointSetRefillRate {
-    /// `defaultValue`: optional, nullable.
-    pub default_value: Option<i64>,
-    /// `value`: optional.
-    pub value: Option<i64>,
-}
+/// The spec's `RateLimitEndpointSetRefillRate` schema, received: the same members as [`RateLimitEndpointSetCapacity`].
+pub type RateLimitEndpointSetRefillRate = RateLimitEndpointSetCapacity;
 
 /// The spec's `RateLimitEndpointSetResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -228,6 +212,7 @@ pub enum RateLimitEndpointSetResponseScope {
 
 impl RateLimitEndpointSetResponseScope {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RateLimitEndpointSetResponseScope::Ip => "IP",
@@ -240,6 +225,7 @@ impl RateLimitEndpointSetResponseScope {
 }
 
 impl From<&str> for RateLimitEndpointSetResponseScope {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IP" => RateLimitEndpointSetResponseScope::Ip,

@@ -419,7 +419,7 @@ pub struct GetOrgMcpConfigSecret {
 }
 
 /// The spec's `GroupMcpConfigResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -439,7 +439,7 @@ pub struct GroupMcpConfigResponse {
 }
 
 /// The spec's `OrgMcpConfigResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -459,7 +459,7 @@ pub struct OrgMcpConfigResponse {
 }
 
 /// The spec's `ServiceAccountIPAccessListEntry` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceAccountIPAccessListEntry {
     /// `cidrBlock`: optional, nullable.

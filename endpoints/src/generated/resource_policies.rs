@@ -144,7 +144,7 @@ pub struct ValidateOrgResourcePolicies {
 }
 
 /// The spec's `ApiAtlasNonCompliantResourceView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -179,6 +179,7 @@ pub enum ApiAtlasNonCompliantResourceViewResourceType {
 
 impl ApiAtlasNonCompliantResourceViewResourceType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiAtlasNonCompliantResourceViewResourceType::DeprecatedProject => "DEPRECATED_PROJECT",
@@ -191,6 +192,7 @@ impl ApiAtlasNonCompliantResourceViewResourceType {
 }
 
 impl From<&str> for ApiAtlasNonCompliantResourceViewResourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DEPRECATED_PROJECT" => ApiAtlasNonCompliantResourceViewResourceType::DeprecatedProject,
@@ -227,7 +229,7 @@ pub struct ApiAtlasPolicyCreateView {
 }
 
 /// The spec's `ApiAtlasPolicyMetadataView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -237,7 +239,7 @@ pub struct ApiAtlasPolicyMetadataView {
 }
 
 /// The spec's `ApiAtlasPolicyView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -249,7 +251,7 @@ pub struct ApiAtlasPolicyView {
 }
 
 /// The spec's `ApiAtlasResourcePolicyMetadataView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -263,7 +265,7 @@ pub struct ApiAtlasResourcePolicyMetadataView {
 }
 
 /// The spec's `ApiAtlasResourcePolicyView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -291,7 +293,7 @@ pub struct ApiAtlasResourcePolicyView {
 }
 
 /// The spec's `ApiAtlasUserMetadataView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -98,6 +98,7 @@ pub enum CollationAlternate {
 
 impl CollationAlternate {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CollationAlternate::NonIgnorable => "non-ignorable",
@@ -108,6 +109,7 @@ impl CollationAlternate {
 }
 
 impl From<&str> for CollationAlternate {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "non-ignorable" => CollationAlternate::NonIgnorable,
@@ -139,6 +141,7 @@ pub enum CollationCaseFirst {
 
 impl CollationCaseFirst {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CollationCaseFirst::Lower => "lower",
@@ -150,6 +153,7 @@ impl CollationCaseFirst {
 }
 
 impl From<&str> for CollationCaseFirst {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "lower" => CollationCaseFirst::Lower,
@@ -396,6 +400,7 @@ pub enum CollationLocale {
 
 impl CollationLocale {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CollationLocale::Af => "af",
@@ -514,6 +519,7 @@ impl CollationLocale {
 }
 
 impl From<&str> for CollationLocale {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "af" => CollationLocale::Af,
@@ -651,6 +657,7 @@ pub enum CollationMaxVariable {
 
 impl CollationMaxVariable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CollationMaxVariable::Punct => "punct",
@@ -661,6 +668,7 @@ impl CollationMaxVariable {
 }
 
 impl From<&str> for CollationMaxVariable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "punct" => CollationMaxVariable::Punct,

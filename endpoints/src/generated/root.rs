@@ -36,7 +36,7 @@ pub struct GetSystemStatus {}
 pub struct ListControlPlaneIpAddresses {}
 
 /// The spec's `AccessListItemView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -48,7 +48,7 @@ pub struct AccessListItemView {
 }
 
 /// The spec's `ApiKey` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -64,7 +64,7 @@ pub struct ApiKey {
 }
 
 /// The spec's `ControlPlaneIPAddresses` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -78,7 +78,7 @@ pub struct ControlPlaneIPAddresses {
 }
 
 /// The spec's `Gateway` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -90,7 +90,7 @@ pub struct Gateway {
 }
 
 /// The spec's `GatewayIpAddresses` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -102,7 +102,7 @@ pub struct GatewayIpAddresses {
 }
 
 /// The spec's `InboundControlPlaneCloudProviderIPAddresses` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -115,22 +115,11 @@ pub struct InboundControlPlaneCloudProviderIPAddresses {
     pub gcp: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
-/// The spec's `OutboundControlPlaneCloudProviderIPAddresses` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OutboundControlPlaneCloudProviderIPAddresses {
-    /// `aws`: optional, read-only.
-    pub aws: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    /// `azure`: optional, read-only.
-    pub azure: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    /// `gcp`: optional, read-only.
-    pub gcp: Option<std::collections::BTreeMap<String, Vec<String>>>,
-}
+/// The spec's `OutboundControlPlaneCloudProviderIPAddresses` schema, received: the same members as [`InboundControlPlaneCloudProviderIPAddresses`].
+pub type OutboundControlPlaneCloudProviderIPAddresses = InboundControlPlaneCloudProviderIPAddresses;
 
 /// The spec's `SystemStatus` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -159,6 +148,7 @@ pub enum SystemStatusAppName {
 
 impl SystemStatusAppName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SystemStatusAppName::MongoDBAtlas => "MongoDB Atlas",
@@ -168,6 +158,7 @@ impl SystemStatusAppName {
 }
 
 impl From<&str> for SystemStatusAppName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MongoDB Atlas" => SystemStatusAppName::MongoDBAtlas,

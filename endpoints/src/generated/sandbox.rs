@@ -147,7 +147,7 @@ pub struct UpdateOrgSandboxConfig {
 }
 
 /// The spec's `SandboxClusterTemplateView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SandboxClusterTemplateView {
     /// `provider`: optional.
@@ -162,7 +162,7 @@ pub struct SandboxClusterTemplateView {
 }
 
 /// The spec's `SandboxConfigResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -64,7 +64,7 @@ pub struct GetGroupServerlessInstance {
 }
 
 /// The spec's `ClusterServerlessBackupOptions` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -74,7 +74,7 @@ pub struct ClusterServerlessBackupOptions {
 }
 
 /// The spec's `ServerlessConnectionStringsPrivateEndpointItem` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -88,7 +88,7 @@ pub struct ServerlessConnectionStringsPrivateEndpointItem {
 }
 
 /// The spec's `ServerlessConnectionStringsPrivateEndpointList` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -113,6 +113,7 @@ pub enum ServerlessConnectionStringsPrivateEndpointListType {
 
 impl ServerlessConnectionStringsPrivateEndpointListType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ServerlessConnectionStringsPrivateEndpointListType::Mongos => "MONGOS",
@@ -122,6 +123,7 @@ impl ServerlessConnectionStringsPrivateEndpointListType {
 }
 
 impl From<&str> for ServerlessConnectionStringsPrivateEndpointListType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONGOS" => ServerlessConnectionStringsPrivateEndpointListType::Mongos,
@@ -147,7 +149,7 @@ impl<'de> serde::Deserialize<'de> for ServerlessConnectionStringsPrivateEndpoint
 }
 
 /// The spec's `ServerlessInstanceDescription` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -180,7 +182,7 @@ pub struct ServerlessInstanceDescription {
 }
 
 /// The spec's `ServerlessInstanceDescriptionConnectionStrings` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -192,7 +194,7 @@ pub struct ServerlessInstanceDescriptionConnectionStrings {
 }
 
 /// The spec's `ServerlessProviderSettings` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -224,6 +226,7 @@ pub enum ServerlessProviderSettingsProviderName {
 
 impl ServerlessProviderSettingsProviderName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ServerlessProviderSettingsProviderName::Serverless => "SERVERLESS",
@@ -233,6 +236,7 @@ impl ServerlessProviderSettingsProviderName {
 }
 
 impl From<&str> for ServerlessProviderSettingsProviderName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SERVERLESS" => ServerlessProviderSettingsProviderName::Serverless,

@@ -110,6 +110,7 @@ pub enum AWSCloudProviderContainerProviderName {
 #[cfg(any(feature = "network-peering", feature = "streams"))]
 impl AWSCloudProviderContainerProviderName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSCloudProviderContainerProviderName::Aws => "AWS",
@@ -124,6 +125,7 @@ impl AWSCloudProviderContainerProviderName {
 
 #[cfg(any(feature = "network-peering", feature = "streams"))]
 impl From<&str> for AWSCloudProviderContainerProviderName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS" => AWSCloudProviderContainerProviderName::Aws,
@@ -249,6 +251,7 @@ pub enum AWSCloudProviderSettingsRegionName {
 ))]
 impl AWSCloudProviderSettingsRegionName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSCloudProviderSettingsRegionName::UsGovWest1 => "US_GOV_WEST_1",
@@ -301,6 +304,7 @@ impl AWSCloudProviderSettingsRegionName {
     feature = "network-peering"
 ))]
 impl From<&str> for AWSCloudProviderSettingsRegionName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_GOV_WEST_1" => AWSCloudProviderSettingsRegionName::UsGovWest1,
@@ -371,7 +375,7 @@ impl<'de> serde::Deserialize<'de> for AWSCloudProviderSettingsRegionName {
 }
 
 /// The spec's `AWSHardwareSpec20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct AWSHardwareSpec20240805 {
@@ -413,6 +417,7 @@ pub enum AWSHardwareSpec20240805EbsVolumeType {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl AWSHardwareSpec20240805EbsVolumeType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSHardwareSpec20240805EbsVolumeType::Standard => "STANDARD",
@@ -425,6 +430,7 @@ impl AWSHardwareSpec20240805EbsVolumeType {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for AWSHardwareSpec20240805EbsVolumeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STANDARD" => AWSHardwareSpec20240805EbsVolumeType::Standard,
@@ -556,6 +562,7 @@ pub enum AWSHardwareSpec20240805InstanceSize {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl AWSHardwareSpec20240805InstanceSize {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSHardwareSpec20240805InstanceSize::M10 => "M10",
@@ -612,6 +619,7 @@ impl AWSHardwareSpec20240805InstanceSize {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for AWSHardwareSpec20240805InstanceSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "M10" => AWSHardwareSpec20240805InstanceSize::M10,
@@ -682,7 +690,7 @@ impl<'de> serde::Deserialize<'de> for AWSHardwareSpec20240805InstanceSize {
 }
 
 /// The spec's `AWSRegionConfig20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct AWSRegionConfig20240805 {
@@ -751,6 +759,7 @@ pub enum AWSRegionConfig20240805ProviderName {
 ))]
 impl AWSRegionConfig20240805ProviderName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSRegionConfig20240805ProviderName::Aws => "AWS",
@@ -769,6 +778,7 @@ impl AWSRegionConfig20240805ProviderName {
     feature = "sandbox"
 ))]
 impl From<&str> for AWSRegionConfig20240805ProviderName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS" => AWSRegionConfig20240805ProviderName::Aws,
@@ -812,6 +822,7 @@ impl<'de> serde::Deserialize<'de> for AWSRegionConfig20240805ProviderName {
     feature = "sandbox"
 ))]
 impl atlas_runtime::PathSegment for AWSRegionConfig20240805ProviderName {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -824,6 +835,7 @@ impl atlas_runtime::PathSegment for AWSRegionConfig20240805ProviderName {
     feature = "sandbox"
 ))]
 impl atlas_runtime::ParamText for AWSRegionConfig20240805ProviderName {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1123,6 +1135,7 @@ pub enum AWSRegionConfig20240805RegionName {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl AWSRegionConfig20240805RegionName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AWSRegionConfig20240805RegionName::UsGovWest1 => "US_GOV_WEST_1",
@@ -1281,6 +1294,7 @@ impl AWSRegionConfig20240805RegionName {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for AWSRegionConfig20240805RegionName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US_GOV_WEST_1" => AWSRegionConfig20240805RegionName::UsGovWest1,
@@ -1453,7 +1467,7 @@ impl<'de> serde::Deserialize<'de> for AWSRegionConfig20240805RegionName {
 }
 
 /// The spec's `AdvancedAutoScalingSettings` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct AdvancedAutoScalingSettings {
@@ -1466,7 +1480,7 @@ pub struct AdvancedAutoScalingSettings {
 }
 
 /// The spec's `AdvancedComputeAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct AdvancedComputeAutoScaling {
@@ -1498,6 +1512,7 @@ pub enum AiModelApiKeyCreateRequestCloud {
 #[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
 impl AiModelApiKeyCreateRequestCloud {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AiModelApiKeyCreateRequestCloud::Any => "ANY",
@@ -1508,6 +1523,7 @@ impl AiModelApiKeyCreateRequestCloud {
 
 #[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
 impl From<&str> for AiModelApiKeyCreateRequestCloud {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ANY" => AiModelApiKeyCreateRequestCloud::Any,
@@ -1525,6 +1541,7 @@ impl serde::Serialize for AiModelApiKeyCreateRequestCloud {
 
 #[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
 impl atlas_runtime::PathSegment for AiModelApiKeyCreateRequestCloud {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1532,6 +1549,7 @@ impl atlas_runtime::PathSegment for AiModelApiKeyCreateRequestCloud {
 
 #[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
 impl atlas_runtime::ParamText for AiModelApiKeyCreateRequestCloud {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1621,6 +1639,7 @@ pub enum AlertsThresholdIntegerUnits {
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl AlertsThresholdIntegerUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AlertsThresholdIntegerUnits::Bits => "bits",
@@ -1666,6 +1685,7 @@ impl AlertsThresholdIntegerUnits {
 
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl From<&str> for AlertsThresholdIntegerUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "bits" => AlertsThresholdIntegerUnits::Bits,
@@ -1725,7 +1745,7 @@ impl<'de> serde::Deserialize<'de> for AlertsThresholdIntegerUnits {
 }
 
 /// The spec's `ApiAtlasClusterAdvancedConfigurationView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ApiAtlasClusterAdvancedConfigurationView {
@@ -1747,7 +1767,7 @@ pub struct ApiAtlasClusterAdvancedConfigurationView {
 }
 
 /// The spec's `ApiBSONTimestampView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1760,7 +1780,7 @@ pub struct ApiBSONTimestampView {
 }
 
 /// The spec's `ApiKeyUserDetails` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1828,6 +1848,7 @@ pub enum ApiSearchDeploymentEffectiveSpecViewCloudProvider {
 ))]
 impl ApiSearchDeploymentEffectiveSpecViewCloudProvider {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiSearchDeploymentEffectiveSpecViewCloudProvider::Aws => "AWS",
@@ -1853,6 +1874,7 @@ impl ApiSearchDeploymentEffectiveSpecViewCloudProvider {
     feature = "serverless-instances"
 ))]
 impl From<&str> for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS" => ApiSearchDeploymentEffectiveSpecViewCloudProvider::Aws,
@@ -1921,6 +1943,7 @@ impl<'de> serde::Deserialize<'de> for ApiSearchDeploymentEffectiveSpecViewCloudP
     feature = "serverless-instances"
 ))]
 impl atlas_runtime::PathSegment for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1941,6 +1964,7 @@ impl atlas_runtime::PathSegment for ApiSearchDeploymentEffectiveSpecViewCloudPro
     feature = "serverless-instances"
 ))]
 impl atlas_runtime::ParamText for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -2010,6 +2034,7 @@ pub enum ApiSearchDeploymentEffectiveSpecViewInstanceSize {
 #[cfg(any(feature = "atlas-search", feature = "clusters"))]
 impl ApiSearchDeploymentEffectiveSpecViewInstanceSize {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiSearchDeploymentEffectiveSpecViewInstanceSize::S10Highcpu => "S10_HIGHCPU",
@@ -2045,6 +2070,7 @@ impl ApiSearchDeploymentEffectiveSpecViewInstanceSize {
 
 #[cfg(any(feature = "atlas-search", feature = "clusters"))]
 impl From<&str> for ApiSearchDeploymentEffectiveSpecViewInstanceSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "S10_HIGHCPU" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S10Highcpu,
@@ -2125,6 +2151,7 @@ pub enum ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
 ))]
 impl ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiSearchDeploymentResponseViewEncryptionAtRestProvider::None => "NONE",
@@ -2143,6 +2170,7 @@ impl ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
     feature = "sandbox"
 ))]
 impl From<&str> for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => ApiSearchDeploymentResponseViewEncryptionAtRestProvider::None,
@@ -2182,7 +2210,7 @@ impl<'de> serde::Deserialize<'de> for ApiSearchDeploymentResponseViewEncryptionA
 }
 
 /// The spec's `ApiSearchDeploymentSpecView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "atlas-search", feature = "clusters"))]
 pub struct ApiSearchDeploymentSpecView {
@@ -2193,7 +2221,7 @@ pub struct ApiSearchDeploymentSpecView {
 }
 
 /// The spec's `AzureHardwareSpec20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct AzureHardwareSpec20240805 {
@@ -2267,6 +2295,7 @@ pub enum AzureHardwareSpec20240805InstanceSize {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl AzureHardwareSpec20240805InstanceSize {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AzureHardwareSpec20240805InstanceSize::M10 => "M10",
@@ -2298,6 +2327,7 @@ impl AzureHardwareSpec20240805InstanceSize {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for AzureHardwareSpec20240805InstanceSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "M10" => AzureHardwareSpec20240805InstanceSize::M10,
@@ -2342,45 +2372,9 @@ impl<'de> serde::Deserialize<'de> for AzureHardwareSpec20240805InstanceSize {
     }
 }
 
-/// The spec's `AzureRegionConfig20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The spec's `AzureRegionConfig20240805` schema, sent and received: the same members as [`AWSRegionConfig20240805`].
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-pub struct AzureRegionConfig20240805 {
-    /// `electableSpecs`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub electable_specs: Option<HardwareSpec20240805>,
-    /// `priority`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
-    /// `providerName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<AWSRegionConfig20240805ProviderName>,
-    /// `regionName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_name: Option<AWSRegionConfig20240805RegionName>,
-    /// `analyticsAutoScaling`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `analyticsSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub analytics_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `autoScaling`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `effectiveAnalyticsSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub effective_analytics_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `effectiveElectableSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub effective_electable_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `effectiveReadOnlySpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub effective_read_only_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `readOnlySpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub read_only_specs: Option<DedicatedHardwareSpec20240805>,
-}
+pub type AzureRegionConfig20240805 = AWSRegionConfig20240805;
 
 /// The spec's `BaseCloudProviderInstanceSize` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2512,6 +2506,7 @@ pub enum BaseCloudProviderInstanceSize {
 ))]
 impl BaseCloudProviderInstanceSize {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BaseCloudProviderInstanceSize::M10 => "M10",
@@ -2580,6 +2575,7 @@ impl BaseCloudProviderInstanceSize {
     feature = "serverless-instances"
 ))]
 impl From<&str> for BaseCloudProviderInstanceSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "M10" => BaseCloudProviderInstanceSize::M10,
@@ -2668,7 +2664,7 @@ impl<'de> serde::Deserialize<'de> for BaseCloudProviderInstanceSize {
 }
 
 /// The spec's `BiConnector` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct BiConnector {
@@ -2698,6 +2694,7 @@ pub enum BiConnectorReadPreference {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl BiConnectorReadPreference {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BiConnectorReadPreference::Primary => "PRIMARY",
@@ -2710,6 +2707,7 @@ impl BiConnectorReadPreference {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for BiConnectorReadPreference {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PRIMARY" => BiConnectorReadPreference::Primary,
@@ -2736,7 +2734,7 @@ impl<'de> serde::Deserialize<'de> for BiConnectorReadPreference {
 }
 
 /// The spec's `CloudAccessRoleAssignment` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(
     feature = "mongodb-cloud-users",
@@ -2758,7 +2756,7 @@ pub struct CloudAccessRoleAssignment {
 }
 
 /// The spec's `CloudAppUser` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2866,7 +2864,7 @@ impl<'de> serde::Deserialize<'de> for CloudRegionConfig20240805 {
 }
 
 /// The spec's `ClusterConnectionStrings` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub struct ClusterConnectionStrings {
@@ -2894,7 +2892,7 @@ pub struct ClusterConnectionStrings {
 }
 
 /// The spec's `ClusterDescription20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub struct ClusterDescription20240805 {
@@ -3031,6 +3029,7 @@ pub enum ClusterDescription20240805AdaptiveCapacity {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescription20240805AdaptiveCapacity {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805AdaptiveCapacity::Enabled => "ENABLED",
@@ -3042,6 +3041,7 @@ impl ClusterDescription20240805AdaptiveCapacity {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescription20240805AdaptiveCapacity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ENABLED" => ClusterDescription20240805AdaptiveCapacity::Enabled,
@@ -3086,6 +3086,7 @@ pub enum ClusterDescription20240805ClusterType {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescription20240805ClusterType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805ClusterType::Replicaset => "REPLICASET",
@@ -3098,6 +3099,7 @@ impl ClusterDescription20240805ClusterType {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescription20240805ClusterType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REPLICASET" => ClusterDescription20240805ClusterType::Replicaset,
@@ -3139,6 +3141,7 @@ pub enum ClusterDescription20240805ConfigServerManagementMode {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescription20240805ConfigServerManagementMode {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805ConfigServerManagementMode::AtlasManaged => "ATLAS_MANAGED",
@@ -3152,6 +3155,7 @@ impl ClusterDescription20240805ConfigServerManagementMode {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescription20240805ConfigServerManagementMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ATLAS_MANAGED" => ClusterDescription20240805ConfigServerManagementMode::AtlasManaged,
@@ -3200,6 +3204,7 @@ pub enum ClusterDescription20240805DiskWarmingMode {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescription20240805DiskWarmingMode {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805DiskWarmingMode::FullyWarmed => "FULLY_WARMED",
@@ -3214,6 +3219,7 @@ impl ClusterDescription20240805DiskWarmingMode {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescription20240805DiskWarmingMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FULLY_WARMED" => ClusterDescription20240805DiskWarmingMode::FullyWarmed,
@@ -3261,6 +3267,7 @@ pub enum ClusterDescription20240805InternalClusterRole {
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 impl ClusterDescription20240805InternalClusterRole {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805InternalClusterRole::None => "NONE",
@@ -3275,6 +3282,7 @@ impl ClusterDescription20240805InternalClusterRole {
 
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescription20240805InternalClusterRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => ClusterDescription20240805InternalClusterRole::None,
@@ -3322,6 +3330,7 @@ pub enum ClusterDescription20240805ReplicaSetScalingStrategy {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescription20240805ReplicaSetScalingStrategy {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805ReplicaSetScalingStrategy::Sequential => "SEQUENTIAL",
@@ -3334,6 +3343,7 @@ impl ClusterDescription20240805ReplicaSetScalingStrategy {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescription20240805ReplicaSetScalingStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SEQUENTIAL" => ClusterDescription20240805ReplicaSetScalingStrategy::Sequential,
@@ -3377,6 +3387,7 @@ pub enum ClusterDescription20240805RootCertType {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescription20240805RootCertType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805RootCertType::Isrgrootx1 => "ISRGROOTX1",
@@ -3387,6 +3398,7 @@ impl ClusterDescription20240805RootCertType {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescription20240805RootCertType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ISRGROOTX1" => ClusterDescription20240805RootCertType::Isrgrootx1,
@@ -3442,6 +3454,7 @@ pub enum ClusterDescription20240805StateName {
 ))]
 impl ClusterDescription20240805StateName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805StateName::Idle => "IDLE",
@@ -3461,6 +3474,7 @@ impl ClusterDescription20240805StateName {
     feature = "serverless-instances"
 ))]
 impl From<&str> for ClusterDescription20240805StateName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IDLE" => ClusterDescription20240805StateName::Idle,
@@ -3514,6 +3528,7 @@ pub enum ClusterDescription20240805VersionReleaseSystem {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescription20240805VersionReleaseSystem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescription20240805VersionReleaseSystem::Lts => "LTS",
@@ -3525,6 +3540,7 @@ impl ClusterDescription20240805VersionReleaseSystem {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescription20240805VersionReleaseSystem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LTS" => ClusterDescription20240805VersionReleaseSystem::Lts,
@@ -3552,7 +3568,7 @@ impl<'de> serde::Deserialize<'de> for ClusterDescription20240805VersionReleaseSy
 }
 
 /// The spec's `ClusterDescriptionConnectionStringsPrivateEndpoint` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
@@ -3574,7 +3590,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
 }
 
 /// The spec's `ClusterDescriptionConnectionStringsPrivateEndpointEndpoint` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
@@ -3605,6 +3621,7 @@ pub enum ClusterDescriptionConnectionStringsPrivateEndpointType {
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 impl ClusterDescriptionConnectionStringsPrivateEndpointType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescriptionConnectionStringsPrivateEndpointType::Mongod => "MONGOD",
@@ -3616,6 +3633,7 @@ impl ClusterDescriptionConnectionStringsPrivateEndpointType {
 
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescriptionConnectionStringsPrivateEndpointType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONGOD" => ClusterDescriptionConnectionStringsPrivateEndpointType::Mongod,
@@ -3658,6 +3676,7 @@ pub enum ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::TlsEcdheRsaWithAes256GcmSha384 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
@@ -3669,6 +3688,7 @@ ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::Unknown
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::TlsEcdheRsaWithAes256GcmSha384,
@@ -3719,6 +3739,7 @@ pub enum ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsAes256GcmSha384 => "TLS_AES_256_GCM_SHA384",
@@ -3732,6 +3753,7 @@ ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::Unknown
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "TLS_AES_256_GCM_SHA384" => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsAes256GcmSha384,
@@ -3784,6 +3806,7 @@ pub enum ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls10 => "TLS1_0",
@@ -3797,6 +3820,7 @@ impl ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TLS1_0" => ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls10,
@@ -3843,6 +3867,7 @@ pub enum ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::Custom => "CUSTOM",
@@ -3854,6 +3879,7 @@ impl ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CUSTOM" => ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::Custom,
@@ -3894,6 +3920,7 @@ pub enum ClusterEventTypeViewForNdsGroupAlertable {
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl ClusterEventTypeViewForNdsGroupAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterEventTypeViewForNdsGroupAlertable::ClusterMongosIsMissing => {
@@ -3906,6 +3933,7 @@ impl ClusterEventTypeViewForNdsGroupAlertable {
 
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl From<&str> for ClusterEventTypeViewForNdsGroupAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLUSTER_MONGOS_IS_MISSING" => {
@@ -3947,6 +3975,7 @@ pub enum ClusterFlexProviderSettingsInstanceSizeName {
 #[cfg(any(feature = "clusters", feature = "flex-clusters"))]
 impl ClusterFlexProviderSettingsInstanceSizeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ClusterFlexProviderSettingsInstanceSizeName::Flex => "FLEX",
@@ -3957,6 +3986,7 @@ impl ClusterFlexProviderSettingsInstanceSizeName {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters"))]
 impl From<&str> for ClusterFlexProviderSettingsInstanceSizeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FLEX" => ClusterFlexProviderSettingsInstanceSizeName::Flex,
@@ -3983,7 +4013,7 @@ impl<'de> serde::Deserialize<'de> for ClusterFlexProviderSettingsInstanceSizeNam
 }
 
 /// The spec's `ComponentLabel` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(
     feature = "clusters",
@@ -4040,6 +4070,7 @@ pub enum ConnectedOrgConfigPostAuthRoleGrantsItem {
 ))]
 impl ConnectedOrgConfigPostAuthRoleGrantsItem {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ConnectedOrgConfigPostAuthRoleGrantsItem::OrgOwner => "ORG_OWNER",
@@ -4065,6 +4096,7 @@ impl ConnectedOrgConfigPostAuthRoleGrantsItem {
     feature = "remote-mcp-configurations"
 ))]
 impl From<&str> for ConnectedOrgConfigPostAuthRoleGrantsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORG_OWNER" => ConnectedOrgConfigPostAuthRoleGrantsItem::OrgOwner,
@@ -4113,7 +4145,7 @@ impl<'de> serde::Deserialize<'de> for ConnectedOrgConfigPostAuthRoleGrantsItem {
 }
 
 /// The spec's `DBUserTLSX509Settings` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "ldap-configuration", feature = "x-509-authentication"))]
 pub struct DBUserTLSX509Settings {
@@ -4165,6 +4197,7 @@ pub enum DataMetricUnits {
 ))]
 impl DataMetricUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataMetricUnits::Bits => "BITS",
@@ -4188,6 +4221,7 @@ impl DataMetricUnits {
     feature = "events"
 ))]
 impl From<&str> for DataMetricUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BITS" => DataMetricUnits::Bits,
@@ -4229,7 +4263,7 @@ impl<'de> serde::Deserialize<'de> for DataMetricUnits {
 }
 
 /// The spec's `DataMetricValueView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4265,6 +4299,7 @@ pub enum DatadogNotificationDatadogRegion {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl DatadogNotificationDatadogRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DatadogNotificationDatadogRegion::Us => "US",
@@ -4280,6 +4315,7 @@ impl DatadogNotificationDatadogRegion {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for DatadogNotificationDatadogRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US" => DatadogNotificationDatadogRegion::Us,
@@ -4322,6 +4358,7 @@ pub enum DatadogNotificationTypeName {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl DatadogNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DatadogNotificationTypeName::Datadog => "DATADOG",
@@ -4332,6 +4369,7 @@ impl DatadogNotificationTypeName {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for DatadogNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATADOG" => DatadogNotificationTypeName::Datadog,
@@ -4440,6 +4478,7 @@ pub enum DiskBackupShardedClusterSnapshotConfigServerType {
 #[cfg(any(feature = "cloud-backups", feature = "clusters", feature = "sandbox"))]
 impl DiskBackupShardedClusterSnapshotConfigServerType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskBackupShardedClusterSnapshotConfigServerType::Embedded => "EMBEDDED",
@@ -4451,6 +4490,7 @@ impl DiskBackupShardedClusterSnapshotConfigServerType {
 
 #[cfg(any(feature = "cloud-backups", feature = "clusters", feature = "sandbox"))]
 impl From<&str> for DiskBackupShardedClusterSnapshotConfigServerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EMBEDDED" => DiskBackupShardedClusterSnapshotConfigServerType::Embedded,
@@ -4478,7 +4518,7 @@ impl<'de> serde::Deserialize<'de> for DiskBackupShardedClusterSnapshotConfigServ
 }
 
 /// The spec's `DiskGBAutoScaling` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct DiskGBAutoScaling {
@@ -4488,7 +4528,7 @@ pub struct DiskGBAutoScaling {
 }
 
 /// The spec's `EmployeeAccessGrantView` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub struct EmployeeAccessGrantView {
@@ -4519,6 +4559,7 @@ pub enum EmployeeAccessGrantViewGrantType {
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 impl EmployeeAccessGrantViewGrantType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             EmployeeAccessGrantViewGrantType::ClusterDatabaseLogs => "CLUSTER_DATABASE_LOGS",
@@ -4533,6 +4574,7 @@ impl EmployeeAccessGrantViewGrantType {
 
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
 impl From<&str> for EmployeeAccessGrantViewGrantType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLUSTER_DATABASE_LOGS" => EmployeeAccessGrantViewGrantType::ClusterDatabaseLogs,
@@ -4580,6 +4622,7 @@ pub enum EventSeverity {
 #[cfg(any(feature = "alert-configurations", feature = "events"))]
 impl EventSeverity {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             EventSeverity::Info => "INFO",
@@ -4593,6 +4636,7 @@ impl EventSeverity {
 
 #[cfg(any(feature = "alert-configurations", feature = "events"))]
 impl From<&str> for EventSeverity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INFO" => EventSeverity::Info,
@@ -6051,6 +6095,7 @@ pub enum EventTypeForNdsGroup {
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl EventTypeForNdsGroup {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
 EventTypeForNdsGroup::AlertAcknowledgedAudit => "ALERT_ACKNOWLEDGED_AUDIT",
@@ -6770,6 +6815,7 @@ EventTypeForNdsGroup::Unknown(other) => other,
 
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl From<&str> for EventTypeForNdsGroup {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
 "ALERT_ACKNOWLEDGED_AUDIT" => EventTypeForNdsGroup::AlertAcknowledgedAudit,
@@ -7497,6 +7543,7 @@ impl serde::Serialize for EventTypeForNdsGroup {
 
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl atlas_runtime::PathSegment for EventTypeForNdsGroup {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -7504,6 +7551,7 @@ impl atlas_runtime::PathSegment for EventTypeForNdsGroup {
 
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl atlas_runtime::ParamText for EventTypeForNdsGroup {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -8117,6 +8165,7 @@ pub enum EventTypeForOrg {
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl EventTypeForOrg {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             EventTypeForOrg::AlertAcknowledgedAudit => "ALERT_ACKNOWLEDGED_AUDIT",
@@ -8540,6 +8589,7 @@ impl EventTypeForOrg {
 
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl From<&str> for EventTypeForOrg {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ALERT_ACKNOWLEDGED_AUDIT" => EventTypeForOrg::AlertAcknowledgedAudit,
@@ -8971,6 +9021,7 @@ impl serde::Serialize for EventTypeForOrg {
 
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl atlas_runtime::PathSegment for EventTypeForOrg {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -8978,13 +9029,14 @@ impl atlas_runtime::PathSegment for EventTypeForOrg {
 
 #[cfg(any(feature = "activity-feed", feature = "events"))]
 impl atlas_runtime::ParamText for EventTypeForOrg {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `FlexBackupRestoreJob20241113` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9036,6 +9088,7 @@ pub enum FlexBackupRestoreJob20241113DeliveryType {
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 impl FlexBackupRestoreJob20241113DeliveryType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FlexBackupRestoreJob20241113DeliveryType::Restore => "RESTORE",
@@ -9047,6 +9100,7 @@ impl FlexBackupRestoreJob20241113DeliveryType {
 
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 impl From<&str> for FlexBackupRestoreJob20241113DeliveryType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESTORE" => FlexBackupRestoreJob20241113DeliveryType::Restore,
@@ -9096,6 +9150,7 @@ pub enum FlexBackupRestoreJob20241113Status {
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 impl FlexBackupRestoreJob20241113Status {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FlexBackupRestoreJob20241113Status::Pending => "PENDING",
@@ -9110,6 +9165,7 @@ impl FlexBackupRestoreJob20241113Status {
 
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 impl From<&str> for FlexBackupRestoreJob20241113Status {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => FlexBackupRestoreJob20241113Status::Pending,
@@ -9152,6 +9208,7 @@ pub enum FlexMetricEventTypeViewAlertable {
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl FlexMetricEventTypeViewAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             FlexMetricEventTypeViewAlertable::OutsideFlexMetricThreshold => {
@@ -9164,6 +9221,7 @@ impl FlexMetricEventTypeViewAlertable {
 
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl From<&str> for FlexMetricEventTypeViewAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTSIDE_FLEX_METRIC_THRESHOLD" => {
@@ -9190,7 +9248,7 @@ impl<'de> serde::Deserialize<'de> for FlexMetricEventTypeViewAlertable {
 }
 
 /// The spec's `GCPHardwareSpec20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct GCPHardwareSpec20240805 {
@@ -9285,6 +9343,7 @@ pub enum GCPHardwareSpec20240805InstanceSize {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl GCPHardwareSpec20240805InstanceSize {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GCPHardwareSpec20240805InstanceSize::M10 => "M10",
@@ -9328,6 +9387,7 @@ impl GCPHardwareSpec20240805InstanceSize {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for GCPHardwareSpec20240805InstanceSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "M10" => GCPHardwareSpec20240805InstanceSize::M10,
@@ -9384,48 +9444,12 @@ impl<'de> serde::Deserialize<'de> for GCPHardwareSpec20240805InstanceSize {
     }
 }
 
-/// The spec's `GCPRegionConfig20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The spec's `GCPRegionConfig20240805` schema, sent and received: the same members as [`AWSRegionConfig20240805`].
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-pub struct GCPRegionConfig20240805 {
-    /// `electableSpecs`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub electable_specs: Option<HardwareSpec20240805>,
-    /// `priority`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
-    /// `providerName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<AWSRegionConfig20240805ProviderName>,
-    /// `regionName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_name: Option<AWSRegionConfig20240805RegionName>,
-    /// `analyticsAutoScaling`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `analyticsSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub analytics_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `autoScaling`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `effectiveAnalyticsSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub effective_analytics_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `effectiveElectableSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub effective_electable_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `effectiveReadOnlySpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub effective_read_only_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `readOnlySpecs`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub read_only_specs: Option<DedicatedHardwareSpec20240805>,
-}
+pub type GCPRegionConfig20240805 = AWSRegionConfig20240805;
 
 /// The spec's `Group` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9467,6 +9491,7 @@ pub enum GroupRegionUsageRestrictions {
 #[cfg(any(feature = "organizations", feature = "projects"))]
 impl GroupRegionUsageRestrictions {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             GroupRegionUsageRestrictions::CommercialFedrampRegionsOnly => {
@@ -9480,6 +9505,7 @@ impl GroupRegionUsageRestrictions {
 
 #[cfg(any(feature = "organizations", feature = "projects"))]
 impl From<&str> for GroupRegionUsageRestrictions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COMMERCIAL_FEDRAMP_REGIONS_ONLY" => {
@@ -9507,7 +9533,7 @@ impl<'de> serde::Deserialize<'de> for GroupRegionUsageRestrictions {
 }
 
 /// The spec's `GroupRole` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -9592,7 +9618,7 @@ impl<'de> serde::Deserialize<'de> for HardwareSpec20240805 {
 }
 
 /// The spec's `Header` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "metric-integrations", feature = "push-based-log-export"))]
 pub struct Header {
@@ -9657,6 +9683,7 @@ pub enum HostEventTypeViewForNdsGroupAlertable {
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl HostEventTypeViewForNdsGroupAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             HostEventTypeViewForNdsGroupAlertable::HostDown => "HOST_DOWN",
@@ -9721,6 +9748,7 @@ impl HostEventTypeViewForNdsGroupAlertable {
 
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl From<&str> for HostEventTypeViewForNdsGroupAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HOST_DOWN" => HostEventTypeViewForNdsGroupAlertable::HostDown,
@@ -9812,6 +9840,7 @@ pub enum HostMetricEventTypeViewAlertable {
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl HostMetricEventTypeViewAlertable {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             HostMetricEventTypeViewAlertable::OutsideMetricThreshold => "OUTSIDE_METRIC_THRESHOLD",
@@ -9822,6 +9851,7 @@ impl HostMetricEventTypeViewAlertable {
 
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 impl From<&str> for HostMetricEventTypeViewAlertable {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTSIDE_METRIC_THRESHOLD" => HostMetricEventTypeViewAlertable::OutsideMetricThreshold,
@@ -9846,7 +9876,7 @@ impl<'de> serde::Deserialize<'de> for HostMetricEventTypeViewAlertable {
 }
 
 /// The spec's `LDAPSecuritySettings` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "ldap-configuration", feature = "x-509-authentication"))]
 pub struct LDAPSecuritySettings {
@@ -9886,7 +9916,7 @@ pub struct LDAPSecuritySettings {
 }
 
 /// The spec's `Link` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(
     feature = "ai-model-rate-limits",
@@ -9945,6 +9975,7 @@ pub enum ListGroupBackupPrivateEndpointsCloudProvider {
 #[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
 impl ListGroupBackupPrivateEndpointsCloudProvider {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListGroupBackupPrivateEndpointsCloudProvider::Aws => "AWS",
@@ -9955,6 +9986,7 @@ impl ListGroupBackupPrivateEndpointsCloudProvider {
 
 #[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
 impl From<&str> for ListGroupBackupPrivateEndpointsCloudProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS" => ListGroupBackupPrivateEndpointsCloudProvider::Aws,
@@ -9982,6 +10014,7 @@ impl<'de> serde::Deserialize<'de> for ListGroupBackupPrivateEndpointsCloudProvid
 
 #[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
 impl atlas_runtime::PathSegment for ListGroupBackupPrivateEndpointsCloudProvider {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -9989,6 +10022,7 @@ impl atlas_runtime::PathSegment for ListGroupBackupPrivateEndpointsCloudProvider
 
 #[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
 impl atlas_runtime::ParamText for ListGroupBackupPrivateEndpointsCloudProvider {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -10014,6 +10048,7 @@ pub enum MeasurementsCollStatsLatencyClusterGranularity {
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
 impl MeasurementsCollStatsLatencyClusterGranularity {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MeasurementsCollStatsLatencyClusterGranularity::Pt1M => "PT1M",
@@ -10027,6 +10062,7 @@ impl MeasurementsCollStatsLatencyClusterGranularity {
 
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
 impl From<&str> for MeasurementsCollStatsLatencyClusterGranularity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PT1M" => MeasurementsCollStatsLatencyClusterGranularity::Pt1M,
@@ -10057,7 +10093,7 @@ impl<'de> serde::Deserialize<'de> for MeasurementsCollStatsLatencyClusterGranula
 }
 
 /// The spec's `MetricDataPoint` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -10070,7 +10106,7 @@ pub struct MetricDataPoint {
 }
 
 /// The spec's `MetricsMeasurement` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -10116,6 +10152,7 @@ pub enum MetricsMeasurementUnits {
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
 impl MetricsMeasurementUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MetricsMeasurementUnits::Bytes => "BYTES",
@@ -10135,6 +10172,7 @@ impl MetricsMeasurementUnits {
 
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
 impl From<&str> for MetricsMeasurementUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BYTES" => MetricsMeasurementUnits::Bytes,
@@ -10182,6 +10220,7 @@ pub enum MicrosoftTeamsNotificationTypeName {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl MicrosoftTeamsNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MicrosoftTeamsNotificationTypeName::MicrosoftTeams => "MICROSOFT_TEAMS",
@@ -10192,6 +10231,7 @@ impl MicrosoftTeamsNotificationTypeName {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for MicrosoftTeamsNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MICROSOFT_TEAMS" => MicrosoftTeamsNotificationTypeName::MicrosoftTeams,
@@ -10243,6 +10283,7 @@ pub enum NumberMetricUnits {
 ))]
 impl NumberMetricUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NumberMetricUnits::Count => "COUNT",
@@ -10260,6 +10301,7 @@ impl NumberMetricUnits {
     feature = "events"
 ))]
 impl From<&str> for NumberMetricUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COUNT" => NumberMetricUnits::Count,
@@ -10295,7 +10337,7 @@ impl<'de> serde::Deserialize<'de> for NumberMetricUnits {
 }
 
 /// The spec's `NumberMetricValueView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -10337,6 +10379,7 @@ pub enum ObjectStoragePrivateEndpointResponseStatus {
 ))]
 impl ObjectStoragePrivateEndpointResponseStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ObjectStoragePrivateEndpointResponseStatus::Initiating => "INITIATING",
@@ -10355,6 +10398,7 @@ impl ObjectStoragePrivateEndpointResponseStatus {
     feature = "encryption-at-rest-using-customer-key-management"
 ))]
 impl From<&str> for ObjectStoragePrivateEndpointResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INITIATING" => ObjectStoragePrivateEndpointResponseStatus::Initiating,
@@ -10407,6 +10451,7 @@ pub enum OpsGenieNotificationOpsGenieRegion {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl OpsGenieNotificationOpsGenieRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OpsGenieNotificationOpsGenieRegion::Us => "US",
@@ -10418,6 +10463,7 @@ impl OpsGenieNotificationOpsGenieRegion {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for OpsGenieNotificationOpsGenieRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "US" => OpsGenieNotificationOpsGenieRegion::Us,
@@ -10456,6 +10502,7 @@ pub enum OpsGenieNotificationTypeName {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl OpsGenieNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OpsGenieNotificationTypeName::OpsGenie => "OPS_GENIE",
@@ -10466,6 +10513,7 @@ impl OpsGenieNotificationTypeName {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for OpsGenieNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OPS_GENIE" => OpsGenieNotificationTypeName::OpsGenie,
@@ -10490,7 +10538,7 @@ impl<'de> serde::Deserialize<'de> for OpsGenieNotificationTypeName {
 }
 
 /// The spec's `OrganizationInvitation` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -10534,6 +10582,7 @@ pub enum PagerDutyNotificationTypeName {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl PagerDutyNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PagerDutyNotificationTypeName::PagerDuty => "PAGER_DUTY",
@@ -10544,6 +10593,7 @@ impl PagerDutyNotificationTypeName {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for PagerDutyNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PAGER_DUTY" => PagerDutyNotificationTypeName::PagerDuty,
@@ -10591,6 +10641,7 @@ pub enum PrivateNetworkEndpointIdEntryProvider {
 ))]
 impl PrivateNetworkEndpointIdEntryProvider {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrivateNetworkEndpointIdEntryProvider::Aws => "AWS",
@@ -10606,6 +10657,7 @@ impl PrivateNetworkEndpointIdEntryProvider {
     feature = "serverless-instances"
 ))]
 impl From<&str> for PrivateNetworkEndpointIdEntryProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS" => PrivateNetworkEndpointIdEntryProvider::Aws,
@@ -10644,6 +10696,7 @@ impl<'de> serde::Deserialize<'de> for PrivateNetworkEndpointIdEntryProvider {
     feature = "serverless-instances"
 ))]
 impl atlas_runtime::PathSegment for PrivateNetworkEndpointIdEntryProvider {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -10655,6 +10708,7 @@ impl atlas_runtime::PathSegment for PrivateNetworkEndpointIdEntryProvider {
     feature = "serverless-instances"
 ))]
 impl atlas_runtime::ParamText for PrivateNetworkEndpointIdEntryProvider {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -10682,6 +10736,7 @@ pub enum RawMetricUnits {
 ))]
 impl RawMetricUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RawMetricUnits::Raw => "RAW",
@@ -10696,6 +10751,7 @@ impl RawMetricUnits {
     feature = "events"
 ))]
 impl From<&str> for RawMetricUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RAW" => RawMetricUnits::Raw,
@@ -10728,7 +10784,7 @@ impl<'de> serde::Deserialize<'de> for RawMetricUnits {
 }
 
 /// The spec's `RawMetricValueView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -10741,7 +10797,7 @@ pub struct RawMetricValueView {
 }
 
 /// The spec's `ReplicationSpec20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ReplicationSpec20240805 {
@@ -10760,7 +10816,7 @@ pub struct ReplicationSpec20240805 {
 }
 
 /// The spec's `ResourceTag` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(
     feature = "clusters",
@@ -10778,7 +10834,7 @@ pub struct ResourceTag {
 }
 
 /// The spec's `ServiceAccountSecret` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -10816,6 +10872,7 @@ pub enum SlackNotificationTypeName {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl SlackNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SlackNotificationTypeName::Slack => "SLACK",
@@ -10826,6 +10883,7 @@ impl SlackNotificationTypeName {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for SlackNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SLACK" => SlackNotificationTypeName::Slack,
@@ -10850,7 +10908,7 @@ impl<'de> serde::Deserialize<'de> for SlackNotificationTypeName {
 }
 
 /// The spec's `TenantHardwareSpec20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct TenantHardwareSpec20240805 {
@@ -10885,6 +10943,7 @@ pub enum TenantHardwareSpec20240805EffectiveInstanceSize {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl TenantHardwareSpec20240805EffectiveInstanceSize {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TenantHardwareSpec20240805EffectiveInstanceSize::Flex => "FLEX",
@@ -10898,6 +10957,7 @@ impl TenantHardwareSpec20240805EffectiveInstanceSize {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for TenantHardwareSpec20240805EffectiveInstanceSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FLEX" => TenantHardwareSpec20240805EffectiveInstanceSize::Flex,
@@ -10944,6 +11004,7 @@ pub enum TenantHardwareSpec20240805InstanceSize {
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl TenantHardwareSpec20240805InstanceSize {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TenantHardwareSpec20240805InstanceSize::M0 => "M0",
@@ -10956,6 +11017,7 @@ impl TenantHardwareSpec20240805InstanceSize {
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for TenantHardwareSpec20240805InstanceSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "M0" => TenantHardwareSpec20240805InstanceSize::M0,
@@ -10982,7 +11044,7 @@ impl<'de> serde::Deserialize<'de> for TenantHardwareSpec20240805InstanceSize {
 }
 
 /// The spec's `TenantRegionConfig20240805` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct TenantRegionConfig20240805 {
@@ -11037,6 +11099,7 @@ pub enum TimeMetricUnits {
 ))]
 impl TimeMetricUnits {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TimeMetricUnits::Nanoseconds => "NANOSECONDS",
@@ -11057,6 +11120,7 @@ impl TimeMetricUnits {
     feature = "events"
 ))]
 impl From<&str> for TimeMetricUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NANOSECONDS" => TimeMetricUnits::Nanoseconds,
@@ -11095,7 +11159,7 @@ impl<'de> serde::Deserialize<'de> for TimeMetricUnits {
 }
 
 /// The spec's `TimeMetricValueView` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -11108,7 +11172,7 @@ pub struct TimeMetricValueView {
 }
 
 /// The spec's `UserSecurity` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -11123,7 +11187,7 @@ pub struct UserSecurity {
 }
 
 /// The spec's `UserToDNMapping` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "ldap-configuration", feature = "x-509-authentication"))]
 pub struct UserToDNMapping {
@@ -11151,6 +11215,7 @@ pub enum VictorOpsNotificationTypeName {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl VictorOpsNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VictorOpsNotificationTypeName::VictorOps => "VICTOR_OPS",
@@ -11161,6 +11226,7 @@ impl VictorOpsNotificationTypeName {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for VictorOpsNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VICTOR_OPS" => VictorOpsNotificationTypeName::VictorOps,
@@ -11198,6 +11264,7 @@ pub enum WebhookNotificationTypeName {
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl WebhookNotificationTypeName {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             WebhookNotificationTypeName::Webhook => "WEBHOOK",
@@ -11208,6 +11275,7 @@ impl WebhookNotificationTypeName {
 
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 impl From<&str> for WebhookNotificationTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "WEBHOOK" => WebhookNotificationTypeName::Webhook,

@@ -195,7 +195,7 @@ pub struct InspectGroupStandbyLinkFailoverReadiness {
 }
 
 /// The spec's `ApiStandbyLinkFailoverReadinessResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -211,7 +211,7 @@ pub struct ApiStandbyLinkFailoverReadinessResponse {
 }
 
 /// The spec's `ApiStandbyLinkFailoverResponse` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -250,6 +250,7 @@ pub enum ApiStandbyLinkFailoverResponseFailoverStage {
 
 impl ApiStandbyLinkFailoverResponseFailoverStage {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiStandbyLinkFailoverResponseFailoverStage::PreparingToStopReplication => {
@@ -268,6 +269,7 @@ impl ApiStandbyLinkFailoverResponseFailoverStage {
 }
 
 impl From<&str> for ApiStandbyLinkFailoverResponseFailoverStage {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PREPARING_TO_STOP_REPLICATION" => {
@@ -317,6 +319,7 @@ pub enum ApiStandbyLinkFailoverResponseStatus {
 
 impl ApiStandbyLinkFailoverResponseStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiStandbyLinkFailoverResponseStatus::Initializing => "INITIALIZING",
@@ -328,6 +331,7 @@ impl ApiStandbyLinkFailoverResponseStatus {
 }
 
 impl From<&str> for ApiStandbyLinkFailoverResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INITIALIZING" => ApiStandbyLinkFailoverResponseStatus::Initializing,
@@ -368,6 +372,7 @@ pub enum ApiStandbyLinkFailoverResponseType {
 
 impl ApiStandbyLinkFailoverResponseType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiStandbyLinkFailoverResponseType::Unplanned => "UNPLANNED",
@@ -379,6 +384,7 @@ impl ApiStandbyLinkFailoverResponseType {
 }
 
 impl From<&str> for ApiStandbyLinkFailoverResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNPLANNED" => ApiStandbyLinkFailoverResponseType::Unplanned,
@@ -403,7 +409,7 @@ impl<'de> serde::Deserialize<'de> for ApiStandbyLinkFailoverResponseType {
 }
 
 /// The spec's `ApiStandbyLinkResponse` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -965,7 +965,7 @@ pub struct WithGroupStreamSampleConnections {
 }
 
 /// The spec's `AWSAccountDetails` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1035,7 +1035,7 @@ impl<'de> serde::Deserialize<'de> for AccountDetails {
 }
 
 /// The spec's `AzureAccountDetails` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1053,7 +1053,7 @@ pub struct AzureAccountDetails {
 }
 
 /// The spec's `AzureConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureConnection {
     /// `links`: optional, read-only.
@@ -1126,6 +1126,7 @@ pub enum BaseStreamsRegion {
 
 impl BaseStreamsRegion {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BaseStreamsRegion::SydneyAus => "SYDNEY_AUS",
@@ -1157,6 +1158,7 @@ impl BaseStreamsRegion {
 }
 
 impl From<&str> for BaseStreamsRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SYDNEY_AUS" => BaseStreamsRegion::SydneyAus,
@@ -1201,7 +1203,7 @@ impl<'de> serde::Deserialize<'de> for BaseStreamsRegion {
 }
 
 /// The spec's `ConfluentSaslInheritAuthentication` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfluentSaslInheritAuthentication {
     /// `type`: required.
@@ -1222,6 +1224,7 @@ pub enum ConfluentSaslInheritAuthenticationType {
 
 impl ConfluentSaslInheritAuthenticationType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ConfluentSaslInheritAuthenticationType::UserInfo => "USER_INFO",
@@ -1232,6 +1235,7 @@ impl ConfluentSaslInheritAuthenticationType {
 }
 
 impl From<&str> for ConfluentSaslInheritAuthenticationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "USER_INFO" => ConfluentSaslInheritAuthenticationType::UserInfo,
@@ -1255,7 +1259,7 @@ impl<'de> serde::Deserialize<'de> for ConfluentSaslInheritAuthenticationType {
 }
 
 /// The spec's `ConfluentUserInfoAuthentication` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfluentUserInfoAuthentication {
     /// `type`: required.
@@ -1271,7 +1275,7 @@ pub struct ConfluentUserInfoAuthentication {
 }
 
 /// The spec's `DBRoleToExecute` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DBRoleToExecute {
     /// `links`: optional, read-only.
@@ -1299,6 +1303,7 @@ pub enum DBRoleToExecuteType {
 
 impl DBRoleToExecuteType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DBRoleToExecuteType::BuiltIn => "BUILT_IN",
@@ -1309,6 +1314,7 @@ impl DBRoleToExecuteType {
 }
 
 impl From<&str> for DBRoleToExecuteType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BUILT_IN" => DBRoleToExecuteType::BuiltIn,
@@ -1332,7 +1338,7 @@ impl<'de> serde::Deserialize<'de> for DBRoleToExecuteType {
 }
 
 /// The spec's `GCPAccountDetails` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1398,7 +1404,7 @@ impl<'de> serde::Deserialize<'de> for SchemaRegistryAuthentication {
 }
 
 /// The spec's `StreamConfig` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamConfig {
     /// `links`: optional, read-only.
@@ -1432,6 +1438,7 @@ pub enum StreamConfigMaxTierSize {
 
 impl StreamConfigMaxTierSize {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamConfigMaxTierSize::Sp50 => "SP50",
@@ -1445,6 +1452,7 @@ impl StreamConfigMaxTierSize {
 }
 
 impl From<&str> for StreamConfigMaxTierSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SP50" => StreamConfigMaxTierSize::Sp50,
@@ -1471,7 +1479,7 @@ impl<'de> serde::Deserialize<'de> for StreamConfigMaxTierSize {
 }
 
 /// The spec's `StreamsAWSConnectionConfig` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsAWSConnectionConfig {
     /// `links`: optional, read-only.
@@ -1485,35 +1493,8 @@ pub struct StreamsAWSConnectionConfig {
     pub test_bucket: Option<String>,
 }
 
-/// The spec's `StreamsAWSKinesisDataStreamsConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StreamsAWSKinesisDataStreamsConnection {
-    /// `id`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub id: Option<String>,
-    /// `links`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub links: Option<Vec<Link>>,
-    /// `name`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `region`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// `state`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
-    /// `type`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<StreamsAWSKinesisDataStreamsConnectionType>,
-    /// `aws`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aws: Option<StreamsAWSConnectionConfig>,
-    /// `networking`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub networking: Option<StreamsKafkaNetworking>,
-}
+/// The spec's `StreamsAWSKinesisDataStreamsConnection` schema, sent and received: the same members as [`StreamsS3Connection`].
+pub type StreamsAWSKinesisDataStreamsConnection = StreamsS3Connection;
 
 /// The spec's `StreamsAWSKinesisDataStreamsConnectionState` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1533,6 +1514,7 @@ pub enum StreamsAWSKinesisDataStreamsConnectionState {
 
 impl StreamsAWSKinesisDataStreamsConnectionState {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsAWSKinesisDataStreamsConnectionState::Pending => "PENDING",
@@ -1545,6 +1527,7 @@ impl StreamsAWSKinesisDataStreamsConnectionState {
 }
 
 impl From<&str> for StreamsAWSKinesisDataStreamsConnectionState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => StreamsAWSKinesisDataStreamsConnectionState::Pending,
@@ -1599,6 +1582,7 @@ pub enum StreamsAWSKinesisDataStreamsConnectionType {
 
 impl StreamsAWSKinesisDataStreamsConnectionType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsAWSKinesisDataStreamsConnectionType::Kafka => "Kafka",
@@ -1618,6 +1602,7 @@ impl StreamsAWSKinesisDataStreamsConnectionType {
 }
 
 impl From<&str> for StreamsAWSKinesisDataStreamsConnectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Kafka" => StreamsAWSKinesisDataStreamsConnectionType::Kafka,
@@ -1652,7 +1637,7 @@ impl<'de> serde::Deserialize<'de> for StreamsAWSKinesisDataStreamsConnectionType
 }
 
 /// The spec's `StreamsAWSLambdaConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsAWSLambdaConnection {
     /// `id`: optional, read-only.
@@ -1682,7 +1667,7 @@ pub struct StreamsAWSLambdaConnection {
 }
 
 /// The spec's `StreamsAzureBlobStorageConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsAzureBlobStorageConnection {
     /// `id`: optional, read-only.
@@ -1712,7 +1697,7 @@ pub struct StreamsAzureBlobStorageConnection {
 }
 
 /// The spec's `StreamsClusterConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsClusterConnection {
     /// `id`: optional, read-only.
@@ -1851,7 +1836,7 @@ impl<'de> serde::Deserialize<'de> for StreamsConnection {
 }
 
 /// The spec's `StreamsDLQ` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsDLQ {
     /// `coll`: optional.
@@ -1869,7 +1854,7 @@ pub struct StreamsDLQ {
 }
 
 /// The spec's `StreamsDataProcessRegion` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsDataProcessRegion {
     /// `cloudProvider`: required.
@@ -1882,7 +1867,7 @@ pub struct StreamsDataProcessRegion {
 }
 
 /// The spec's `StreamsFailoverClusterConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsFailoverClusterConnection {
     /// `id`: optional, read-only.
@@ -1928,6 +1913,7 @@ pub enum StreamsFailoverClusterConnectionType {
 
 impl StreamsFailoverClusterConnectionType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsFailoverClusterConnectionType::Kafka => "Kafka",
@@ -1938,6 +1924,7 @@ impl StreamsFailoverClusterConnectionType {
 }
 
 impl From<&str> for StreamsFailoverClusterConnectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Kafka" => StreamsFailoverClusterConnectionType::Kafka,
@@ -2009,7 +1996,7 @@ impl<'de> serde::Deserialize<'de> for StreamsFailoverConnection {
 }
 
 /// The spec's `StreamsFailoverKafkaConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsFailoverKafkaConnection {
     /// `id`: optional, read-only.
@@ -2048,7 +2035,7 @@ pub struct StreamsFailoverKafkaConnection {
 }
 
 /// The spec's `StreamsGCPConnectionConfig` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsGCPConnectionConfig {
     /// `links`: optional, read-only.
@@ -2060,7 +2047,7 @@ pub struct StreamsGCPConnectionConfig {
 }
 
 /// The spec's `StreamsGCPPubSubConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsGCPPubSubConnection {
     /// `id`: optional, read-only.
@@ -2090,7 +2077,7 @@ pub struct StreamsGCPPubSubConnection {
 }
 
 /// The spec's `StreamsHttpsConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsHttpsConnection {
     /// `id`: optional, read-only.
@@ -2120,7 +2107,7 @@ pub struct StreamsHttpsConnection {
 }
 
 /// The spec's `StreamsKafkaAuthentication` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsKafkaAuthentication {
     /// `aws`: optional.
@@ -2180,7 +2167,7 @@ pub struct StreamsKafkaAuthentication {
 }
 
 /// The spec's `StreamsKafkaConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsKafkaConnection {
     /// `id`: optional, read-only.
@@ -2219,7 +2206,7 @@ pub struct StreamsKafkaConnection {
 }
 
 /// The spec's `StreamsKafkaNetworking` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsKafkaNetworking {
     /// `access`: optional.
@@ -2231,7 +2218,7 @@ pub struct StreamsKafkaNetworking {
 }
 
 /// The spec's `StreamsKafkaNetworkingAccess` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsKafkaNetworkingAccess {
     /// `connectionId`: optional.
@@ -2269,6 +2256,7 @@ pub enum StreamsKafkaNetworkingAccessType {
 
 impl StreamsKafkaNetworkingAccessType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsKafkaNetworkingAccessType::Public => "PUBLIC",
@@ -2281,6 +2269,7 @@ impl StreamsKafkaNetworkingAccessType {
 }
 
 impl From<&str> for StreamsKafkaNetworkingAccessType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PUBLIC" => StreamsKafkaNetworkingAccessType::Public,
@@ -2306,7 +2295,7 @@ impl<'de> serde::Deserialize<'de> for StreamsKafkaNetworkingAccessType {
 }
 
 /// The spec's `StreamsKafkaSecurity` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsKafkaSecurity {
     /// `brokerPublicCertificate`: optional.
@@ -2336,7 +2325,7 @@ pub struct StreamsModifyStreamProcessorOptions {
 }
 
 /// The spec's `StreamsOptions` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsOptions {
     /// `dlq`: optional.
@@ -2348,7 +2337,7 @@ pub struct StreamsOptions {
 }
 
 /// The spec's `StreamsPrivateLinkConnection` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2408,6 +2397,7 @@ pub enum StreamsPrivateLinkConnectionAuthenticationScheme {
 
 impl StreamsPrivateLinkConnectionAuthenticationScheme {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsPrivateLinkConnectionAuthenticationScheme::Tls => "TLS",
@@ -2419,6 +2409,7 @@ impl StreamsPrivateLinkConnectionAuthenticationScheme {
 }
 
 impl From<&str> for StreamsPrivateLinkConnectionAuthenticationScheme {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TLS" => StreamsPrivateLinkConnectionAuthenticationScheme::Tls,
@@ -2445,7 +2436,7 @@ impl<'de> serde::Deserialize<'de> for StreamsPrivateLinkConnectionAuthentication
 }
 
 /// The spec's `StreamsProcessor` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2498,6 +2489,7 @@ pub enum StreamsProcessorStatusMode {
 
 impl StreamsProcessorStatusMode {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsProcessorStatusMode::Graceful => "GRACEFUL",
@@ -2508,6 +2500,7 @@ impl StreamsProcessorStatusMode {
 }
 
 impl From<&str> for StreamsProcessorStatusMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GRACEFUL" => StreamsProcessorStatusMode::Graceful,
@@ -2539,6 +2532,7 @@ pub enum StreamsProcessorStatusStatus {
 
 impl StreamsProcessorStatusStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsProcessorStatusStatus::Started => "STARTED",
@@ -2550,6 +2544,7 @@ impl StreamsProcessorStatusStatus {
 }
 
 impl From<&str> for StreamsProcessorStatusStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STARTED" => StreamsProcessorStatusStatus::Started,
@@ -2567,7 +2562,7 @@ impl serde::Serialize for StreamsProcessorStatusStatus {
 }
 
 /// The spec's `StreamsProcessorWithStats` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2596,7 +2591,7 @@ pub struct StreamsProcessorWithStats {
 }
 
 /// The spec's `StreamsPublicPrivateLinkNetworking` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsPublicPrivateLinkNetworking {
     /// `access`: optional.
@@ -2608,7 +2603,7 @@ pub struct StreamsPublicPrivateLinkNetworking {
 }
 
 /// The spec's `StreamsPublicPrivateLinkNetworkingAccess` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsPublicPrivateLinkNetworkingAccess {
     /// `connectionId`: optional.
@@ -2636,6 +2631,7 @@ pub enum StreamsPublicPrivateLinkNetworkingAccessType {
 
 impl StreamsPublicPrivateLinkNetworkingAccessType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsPublicPrivateLinkNetworkingAccessType::Public => "PUBLIC",
@@ -2646,6 +2642,7 @@ impl StreamsPublicPrivateLinkNetworkingAccessType {
 }
 
 impl From<&str> for StreamsPublicPrivateLinkNetworkingAccessType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PUBLIC" => StreamsPublicPrivateLinkNetworkingAccessType::Public,
@@ -2671,7 +2668,7 @@ impl<'de> serde::Deserialize<'de> for StreamsPublicPrivateLinkNetworkingAccessTy
 }
 
 /// The spec's `StreamsS3Connection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsS3Connection {
     /// `id`: optional, read-only.
@@ -2701,7 +2698,7 @@ pub struct StreamsS3Connection {
 }
 
 /// The spec's `StreamsSampleConnection` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsSampleConnection {
     /// `id`: optional, read-only.
@@ -2725,7 +2722,7 @@ pub struct StreamsSampleConnection {
 }
 
 /// The spec's `StreamsSampleConnections` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsSampleConnections {
     /// `links`: optional, read-only.
@@ -2737,7 +2734,7 @@ pub struct StreamsSampleConnections {
 }
 
 /// The spec's `StreamsSchemaRegistryConnection` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsSchemaRegistryConnection {
     /// `id`: optional, read-only.
@@ -2778,6 +2775,7 @@ pub enum StreamsSchemaRegistryConnectionProvider {
 
 impl StreamsSchemaRegistryConnectionProvider {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StreamsSchemaRegistryConnectionProvider::Confluent => "CONFLUENT",
@@ -2787,6 +2785,7 @@ impl StreamsSchemaRegistryConnectionProvider {
 }
 
 impl From<&str> for StreamsSchemaRegistryConnectionProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONFLUENT" => StreamsSchemaRegistryConnectionProvider::Confluent,
@@ -2826,7 +2825,7 @@ pub struct StreamsStartProcessorFailover {
 }
 
 /// The spec's `StreamsTenant` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2855,7 +2854,7 @@ pub struct StreamsTenant {
 }
 
 /// The spec's `VPCPeeringConnection` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2921,6 +2920,7 @@ pub enum VPCPeeringConnectionLocalStatus {
 
 impl VPCPeeringConnectionLocalStatus {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VPCPeeringConnectionLocalStatus::None => "NONE",
@@ -2939,6 +2939,7 @@ impl VPCPeeringConnectionLocalStatus {
 }
 
 impl From<&str> for VPCPeeringConnectionLocalStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => VPCPeeringConnectionLocalStatus::None,

@@ -133,7 +133,7 @@ pub struct UpdateGroupIntegration {
 }
 
 /// The spec's `Datadog` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Datadog {
     /// `apiKey`: required.
@@ -192,6 +192,7 @@ pub enum DeleteGroupIntegrationIntegrationType {
 
 impl DeleteGroupIntegrationIntegrationType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DeleteGroupIntegrationIntegrationType::PagerDuty => "PAGER_DUTY",
@@ -210,6 +211,7 @@ impl DeleteGroupIntegrationIntegrationType {
 }
 
 impl From<&str> for DeleteGroupIntegrationIntegrationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PAGER_DUTY" => DeleteGroupIntegrationIntegrationType::PagerDuty,
@@ -235,19 +237,21 @@ impl serde::Serialize for DeleteGroupIntegrationIntegrationType {
 }
 
 impl atlas_runtime::PathSegment for DeleteGroupIntegrationIntegrationType {
+    #[inline]
     fn to_segment(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 impl atlas_runtime::ParamText for DeleteGroupIntegrationIntegrationType {
+    #[inline]
     fn param_text(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 
 /// The spec's `MicrosoftTeams` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct MicrosoftTeams {
     /// `id`: optional, nullable.
@@ -261,7 +265,7 @@ pub struct MicrosoftTeams {
 }
 
 /// The spec's `NewRelic` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct NewRelic {
     /// `accountId`: required.
@@ -295,6 +299,7 @@ pub enum NewRelicType {
 
 impl NewRelicType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NewRelicType::NewRelic => "NEW_RELIC",
@@ -304,6 +309,7 @@ impl NewRelicType {
 }
 
 impl From<&str> for NewRelicType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NEW_RELIC" => NewRelicType::NewRelic,
@@ -326,7 +332,7 @@ impl<'de> serde::Deserialize<'de> for NewRelicType {
 }
 
 /// The spec's `OpsGenie` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct OpsGenie {
     /// `apiKey`: required.
@@ -344,7 +350,7 @@ pub struct OpsGenie {
 }
 
 /// The spec's `PagerDuty` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct PagerDuty {
     /// `id`: optional, nullable.
@@ -362,7 +368,7 @@ pub struct PagerDuty {
 }
 
 /// The spec's `PaginatedIntegrationView` schema, received.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -376,7 +382,7 @@ pub struct PaginatedIntegrationView {
 }
 
 /// The spec's `Prometheus` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Prometheus {
     /// `enabled`: required.
@@ -416,6 +422,7 @@ pub enum PrometheusServiceDiscovery {
 
 impl PrometheusServiceDiscovery {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrometheusServiceDiscovery::Http => "http",
@@ -426,6 +433,7 @@ impl PrometheusServiceDiscovery {
 }
 
 impl From<&str> for PrometheusServiceDiscovery {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "http" => PrometheusServiceDiscovery::Http,
@@ -460,6 +468,7 @@ pub enum PrometheusType {
 
 impl PrometheusType {
     /// The value as Atlas writes it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrometheusType::Prometheus => "PROMETHEUS",
@@ -469,6 +478,7 @@ impl PrometheusType {
 }
 
 impl From<&str> for PrometheusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PROMETHEUS" => PrometheusType::Prometheus,
@@ -491,7 +501,7 @@ impl<'de> serde::Deserialize<'de> for PrometheusType {
 }
 
 /// The spec's `Slack` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Slack {
     /// `apiToken`: required.
@@ -605,7 +615,7 @@ impl<'de> serde::Deserialize<'de> for ThirdPartyIntegration {
 }
 
 /// The spec's `VictorOps` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct VictorOps {
     /// `apiKey`: required.
@@ -626,7 +636,7 @@ pub struct VictorOps {
 }
 
 /// The spec's `Webhook` schema, sent and received.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct Webhook {
     /// `bodyTemplate`: optional.

@@ -77,7 +77,7 @@ pub struct DisableGroupUserSecurityCustomerX509 {
 }
 
 /// The spec's `UserCert` schema, received.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
