@@ -358,22 +358,18 @@ fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
         Location::Body | Location::WholeBody => None,
     };
     let constraints = match carried {
-        // A `const` block, so that the slice holding the carried pattern is `'static`;
-        // the declared constraints are named once, not written out in both arms.
-        Some(carried) => {
-            let names: Vec<_> = (0..constraints.len())
-                .map(|i| quote::format_ident!("__C{i}"))
-                .collect();
-            quote! {
-                const {
-                    #(const #names: #krate::__private::Constraint = #constraints;)*
-                    match #carried {
-                        ::core::option::Option::Some(__p) => &[#krate::__private::Constraint::Pattern(__p), #(#names),*],
-                        ::core::option::Option::None => &[#(#names),*],
-                    }
+        // A `const` block, so that the slice holding the carried pattern is `'static`. The
+        // declared constraints are written in both arms: naming them as `const` items
+        // instead cost more (each item is type-checked, borrow-checked and evaluated on its
+        // own) than the repeated tokens.
+        Some(carried) => quote! {
+            const {
+                match #carried {
+                    ::core::option::Option::Some(__p) => &[#krate::__private::Constraint::Pattern(__p), #(#constraints),*],
+                    ::core::option::Option::None => &[#(#constraints),*],
                 }
             }
-        }
+        },
         None => quote!(&[#(#constraints),*]),
     };
     quote! {
@@ -463,16 +459,9 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
         } else if !f.patterns.is_empty() {
             checks.push(quote!(#krate::__private::check_pattern::<#ty>(&mut __v, &__params[#i], &self.#ident);));
         } else if matches!(f.location, Location::Query | Location::Header) {
-            // An id type's rule; the `if` is decided at compile time.
-            // Through the trait's own items, as everywhere a query type is used, so that a
-            // type that cannot be a parameter is reported once.
-            checks.push(quote! {
-                if <#ty as #krate::__private::ParamValues>::PATTERN.is_some() {
-                    <#ty as #krate::__private::ParamValues>::each_value(&self.#ident, &mut |__t| {
-                        #krate::__private::check_text(&mut __v, &__params[#i], __t)
-                    });
-                }
-            });
+            // An id type's rule (the trait's provided method decides at compile time
+            // whether the type carries one).
+            checks.push(quote!(<#ty as #krate::__private::ParamValues>::__check_carried(&self.#ident, &mut __v, &__params[#i]);));
         }
         if f.attrs.range.is_some() {
             checks.push(quote!(#krate::__private::check_range::<#ty>(&mut __v, &__params[#i], &self.#ident);));
@@ -529,7 +518,7 @@ fn header_values(krate: &syn::Path, model: &Model) -> TokenStream {
         .map(|(i, f)| {
             let ident = f.ident;
             let ty = f.ty;
-            quote!(<#ty as #krate::__private::ParamValues>::each_value(&self.#ident, &mut |__s| __out.push((#i, __s.to_string())));)
+            quote!(<#ty as #krate::__private::ParamValues>::__push_values(&self.#ident, &mut __out, #i);)
         })
         .collect();
     if pushes.is_empty() {
@@ -611,7 +600,9 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
             let ident = f.ident;
             let ty = f.ty;
             let name = &f.api_name;
-            quote!(<#ty as #krate::__private::ParamValues>::each_value(&self.#ident, &mut |__v| __w.pair(#name, __v));)
+            // The trait's provided method, not a closure per parameter: its body is
+            // type-checked once, in the runtime, not once per declaration.
+            quote!(<#ty as #krate::__private::ParamValues>::__write_query(&self.#ident, __w, #name);)
         })
         .collect();
     if steps.is_empty() {

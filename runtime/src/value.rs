@@ -55,6 +55,33 @@ pub trait ParamValues {
 
     /// Calls `f` once per value to send (zero times for `None`).
     fn each_value(&self, f: &mut dyn FnMut(&str));
+
+    /// For `#[atlas_endpoint]`: [`Self::PATTERN`] on each value (nothing, decided at
+    /// compile time, for a type without one). Provided here, so that its body is
+    /// type-checked once and not once per declaration, and called through the trait's own
+    /// path, so that a type that cannot be a parameter is reported once.
+    #[doc(hidden)]
+    #[inline]
+    fn __check_carried(&self, v: &mut crate::Validator, param: &crate::ParamInfo) {
+        if Self::PATTERN.is_some() {
+            self.each_value(&mut |text| v.text(param, text));
+        }
+    }
+
+    /// For `#[atlas_endpoint]`: `name=value` for each value (see [`Self::__check_carried`]).
+    #[doc(hidden)]
+    #[inline]
+    fn __write_query(&self, w: &mut crate::request::QueryWriter, name: &str) {
+        self.each_value(&mut |text| w.pair(name, text));
+    }
+
+    /// For `#[atlas_endpoint]`: each value with its parameter's index (see
+    /// [`Self::__check_carried`]).
+    #[doc(hidden)]
+    #[inline]
+    fn __push_values(&self, out: &mut Vec<(usize, String)>, index: usize) {
+        self.each_value(&mut |text| out.push((index, text.to_string())));
+    }
 }
 
 /// A value a `pattern` rule can check: text, or `Option`/sequences of text.
