@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use syn::LitStr;
 
 use crate::ctxt::{Ctxt, suggest};
+use crate::serde_attr::{self, Side};
 
 /// `rename_all` rules, as serde spells them.
 const RULES: &[&str] = &[
@@ -146,50 +147,19 @@ fn is_option(ty: &syn::Type) -> bool {
 /// For each of `keys`, the name `#[serde(key = "x")]` or `#[serde(key(deserialize = "x"))]`
 /// gives. Serialize-only keys are passed over; any other key is an error on its token.
 fn serde_attrs(cx: &Ctxt, attrs: &[syn::Attribute], keys: &[&str]) -> Vec<Option<LitStr>> {
-    let mut found = vec![None; keys.len()];
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let result = attr.parse_nested_meta(|meta| {
-            if let Some(k) = keys.iter().position(|k| meta.path.is_ident(k)) {
-                if meta.input.peek(syn::Token![=]) {
-                    found[k] = Some(meta.value()?.parse::<LitStr>()?);
-                } else {
-                    meta.parse_nested_meta(|m| {
-                        let lit = m.value()?.parse::<LitStr>()?;
-                        if m.path.is_ident("deserialize") {
-                            found[k] = Some(lit);
-                        }
-                        Ok(())
-                    })?;
-                }
-                return Ok(());
-            }
-            if !SERIALIZE_ONLY.iter().any(|k| meta.path.is_ident(k)) {
-                let key = meta
-                    .path
-                    .get_ident()
-                    .map_or_else(|| "this".to_string(), |i| format!("`{i}`"));
-                cx.error_at(
-                    meta_span(&meta.path),
-                    format!(
-                        "#[derive(Decode)] does not read {key} in #[serde(...)]; derive serde::Deserialize for a type that needs it"
-                    ),
-                );
-            }
-            // Consume the value so the rest of the attribute is read.
-            if meta.input.peek(syn::Token![=]) {
-                let _ = meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let _ = content.parse::<TokenStream>()?;
-            }
-            Ok(())
-        });
-        if let Err(e) = result {
-            cx.syn_error(e);
+    serde_attr::names(cx, attrs, keys, Side::Deserialize, |path| {
+        if !SERIALIZE_ONLY.iter().any(|k| path.is_ident(k)) {
+            let key = path
+                .get_ident()
+                .map_or_else(|| "this".to_string(), |i| format!("`{i}`"));
+            cx.error_at(
+                meta_span(path),
+                format!(
+                    "#[derive(Decode)] does not read {key} in #[serde(...)]; derive serde::Deserialize for a type that needs it"
+                ),
+            );
         }
-    }
-    found
+    })
 }
 
 fn meta_span(path: &syn::Path) -> Span {

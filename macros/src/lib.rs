@@ -17,6 +17,7 @@ mod fields;
 mod model;
 mod pattern;
 mod query_value;
+mod serde_attr;
 mod template;
 
 use proc_macro::TokenStream;

@@ -7,6 +7,7 @@ use quote::quote;
 use syn::LitStr;
 
 use crate::ctxt::{Ctxt, suggest};
+use crate::serde_attr::{self, Side};
 
 const RULES: &[&str] = &[
     "lowercase",
@@ -85,35 +86,7 @@ pub fn derive(item: TokenStream) -> TokenStream {
 
 /// `#[serde(key = "x")]` or `#[serde(key(serialize = "x"))]`.
 fn serde_name(cx: &Ctxt, attrs: &[syn::Attribute], key: &str) -> Option<LitStr> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(key) {
-                if meta.input.peek(syn::Token![=]) {
-                    found = Some(meta.value()?.parse::<LitStr>()?);
-                } else {
-                    meta.parse_nested_meta(|m| {
-                        let lit = m.value()?.parse::<LitStr>()?;
-                        if m.path.is_ident("serialize") {
-                            found = Some(lit);
-                        }
-                        Ok(())
-                    })?;
-                }
-            } else if meta.input.peek(syn::Token![=]) {
-                let _ = meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let _ = content.parse::<TokenStream>()?;
-            }
-            Ok(())
-        });
-        if let Err(e) = result {
-            cx.syn_error(e);
-        }
-    }
-    found
+    serde_attr::names(cx, attrs, &[key], Side::Serialize, |_| {}).remove(0)
 }
 
 /// A variant name (`PascalCase`) under a serde `rename_all` rule, as serde spells it.
