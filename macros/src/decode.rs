@@ -8,20 +8,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::LitStr;
 
-use crate::ctxt::{Ctxt, suggest};
+use crate::ctxt::Ctxt;
 use crate::serde_attr::{self, Side};
-
-/// `rename_all` rules, as serde spells them.
-const RULES: &[&str] = &[
-    "lowercase",
-    "UPPERCASE",
-    "PascalCase",
-    "camelCase",
-    "snake_case",
-    "SCREAMING_SNAKE_CASE",
-    "kebab-case",
-    "SCREAMING-KEBAB-CASE",
-];
 
 /// serde attributes that change only how a value is written, so `Decode` has nothing to do
 /// with them.
@@ -54,17 +42,8 @@ pub fn derive(item: TokenStream) -> TokenStream {
         }
     };
     let rule = serde_attrs(&cx, &input.attrs, &["rename_all"]).remove(0);
-    if let Some(lit) = &rule
-        && !RULES.contains(&lit.value().as_str())
-    {
-        let hint = match suggest(&lit.value(), RULES) {
-            Some(s) => format!("; did you mean \"{s}\"?"),
-            None => format!("; expected one of {}", RULES.join(", ")),
-        };
-        cx.error_spanned_by(
-            lit,
-            format!("unknown rename_all rule {:?}{hint}", lit.value()),
-        );
+    if let Some(lit) = &rule {
+        serde_attr::check_rule(&cx, lit);
     }
     let rule = rule.as_ref().map(LitStr::value);
     let mut names = Vec::new();

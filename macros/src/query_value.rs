@@ -6,19 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::LitStr;
 
-use crate::ctxt::{Ctxt, suggest};
+use crate::ctxt::Ctxt;
 use crate::serde_attr::{self, Side};
-
-const RULES: &[&str] = &[
-    "lowercase",
-    "UPPERCASE",
-    "PascalCase",
-    "camelCase",
-    "snake_case",
-    "SCREAMING_SNAKE_CASE",
-    "kebab-case",
-    "SCREAMING-KEBAB-CASE",
-];
 
 pub fn derive(item: TokenStream) -> TokenStream {
     let input: syn::DeriveInput = match syn::parse2(item) {
@@ -34,17 +23,8 @@ pub fn derive(item: TokenStream) -> TokenStream {
         return cx.into_compile_errors();
     };
     let rule = serde_name(&cx, &input.attrs, "rename_all");
-    if let Some(lit) = &rule
-        && !RULES.contains(&lit.value().as_str())
-    {
-        let hint = match suggest(&lit.value(), RULES) {
-            Some(s) => format!("; did you mean \"{s}\"?"),
-            None => format!("; expected one of {}", RULES.join(", ")),
-        };
-        cx.error_spanned_by(
-            lit,
-            format!("unknown rename_all rule {:?}{hint}", lit.value()),
-        );
+    if let Some(lit) = &rule {
+        serde_attr::check_rule(&cx, lit);
     }
     let mut arms = Vec::new();
     for v in &data.variants {

@@ -4,7 +4,34 @@
 use proc_macro2::TokenStream;
 use syn::LitStr;
 
-use crate::ctxt::Ctxt;
+use crate::ctxt::{Ctxt, suggest};
+
+/// `rename_all` rules, as serde spells them.
+pub const RULES: &[&str] = &[
+    "lowercase",
+    "UPPERCASE",
+    "PascalCase",
+    "camelCase",
+    "snake_case",
+    "SCREAMING_SNAKE_CASE",
+    "kebab-case",
+    "SCREAMING-KEBAB-CASE",
+];
+
+/// Reports a `rename_all` rule serde does not know, on its token, with the closest one.
+pub fn check_rule(cx: &Ctxt, lit: &LitStr) {
+    if RULES.contains(&lit.value().as_str()) {
+        return;
+    }
+    let hint = match suggest(&lit.value(), RULES) {
+        Some(s) => format!("; did you mean \"{s}\"?"),
+        None => format!("; expected one of {}", RULES.join(", ")),
+    };
+    cx.error_spanned_by(
+        lit,
+        format!("unknown rename_all rule {:?}{hint}", lit.value()),
+    );
+}
 
 /// Which side of a `key(serialize = "…", deserialize = "…")` pair to read.
 #[derive(Clone, Copy)]

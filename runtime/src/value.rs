@@ -72,7 +72,7 @@ pub trait ParamValues {
     #[doc(hidden)]
     #[inline]
     fn __write_query(&self, w: &mut crate::request::QueryWriter, name: &str) {
-        self.each_value(&mut |text| w.pair(name, text));
+        w.param(name, self);
     }
 
     /// For `#[atlas_endpoint]`: each value with its parameter's index (see
