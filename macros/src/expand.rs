@@ -43,11 +43,11 @@ pub struct Meta {
 
 /// What `send` returns, and how it gets it.
 fn send_signature(input: &Input) -> (TokenStream, TokenStream) {
-    let krate = input.krate;
+    let rt = &private_alias();
     if input.streamed {
         (
-            quote!(#krate::__private::Download),
-            quote!(client.download(self, &#krate::__private::RequestOptions::default())),
+            quote!(#rt::Download),
+            quote!(client.download(self, &#rt::RequestOptions::default())),
         )
     } else {
         let response = &input.response;
@@ -60,50 +60,49 @@ fn download_method(input: &Input) -> TokenStream {
     if input.formats.iter().all(|f| f == "json") {
         return quote!();
     }
-    let krate = input.krate;
+    let rt = &private_alias();
     let vis = input.vis;
     quote! {
         /// Sends this call asking for the answer in `format` (one of the declared forms)
-        /// and hands back the answer to stream: [`Download::write_to`](#krate::Download::write_to)
+        /// and hands back the answer to stream: `Download::write_to`
         /// a file, or read it.
         ///
         /// # Errors
-        /// [`Error`](#krate::Error): its variant says how far the call got; a format the
+        /// `atlas_runtime::Error`: its variant says how far the call got; a format the
         /// operation does not offer is an `Error::Request`, before any I/O.
         #[inline]
         #vis fn download(
             &self,
-            client: &#krate::__private::Client,
-            format: #krate::__private::Format,
-        ) -> ::core::result::Result<#krate::__private::Download, #krate::__private::Error> {
-            client.download(self, &#krate::__private::RequestOptions::default().format(format))
+            client: &#rt::Client,
+            format: #rt::Format,
+        ) -> #rt::Result<#rt::Download, #rt::Error> {
+            client.download(self, &#rt::RequestOptions::default().format(format))
         }
     }
 }
 
 pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
-    let Input {
-        krate, ident, vis, ..
-    } = input;
+    let Input { ident, vis, .. } = input;
+    let rt = &private_alias();
     let response = &input.response;
     let (send_output, send_body) = send_signature(input);
     let download = download_method(input);
     let info = info(input, model);
-    let validate = validate(krate, model);
-    let write_path = write_path(krate, model);
-    let write_query = write_params(krate, model, Location::Query);
-    let write_headers = write_params(krate, model, Location::Header);
-    let write_body = write_body(krate, model);
+    let validate = validate(rt, model);
+    let write_path = write_path(rt, model);
+    let write_query = write_params(rt, model, Location::Query);
+    let write_headers = write_params(rt, model, Location::Header);
+    let write_body = write_body(rt, model);
     let constructor = constructor(input, model);
     let setters = setters(input.vis, model);
     let paged = paged(input, model);
-    let path_segments = path_segments(krate, model);
-    let header_values = header_values(krate, model);
+    let path_segments = path_segments(rt, model);
+    let header_values = header_values(rt, model);
 
-    quote! {
-        impl #krate::__private::Endpoint for #ident {
+    let body = quote! {
+        impl #rt::Endpoint for #ident {
             type Response = #response;
-            const INFO: #krate::__private::EndpointInfo = #info;
+            const INFO: #rt::EndpointInfo = #info;
             #validate
             #write_path
             #write_query
@@ -113,7 +112,7 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
 
         impl #ident {
             /// Method, template, version and parameters of this endpoint.
-            pub const INFO: #krate::__private::EndpointInfo = <Self as #krate::__private::Endpoint>::INFO;
+            pub const INFO: #rt::EndpointInfo = <Self as #rt::Endpoint>::INFO;
 
             #constructor
             #setters
@@ -125,9 +124,9 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
             /// Invalid input is refused before any I/O, with every violation at once.
             ///
             /// # Errors
-            /// [`Error`](#krate::Error): its variant says how far the call got.
+            /// `atlas_runtime::Error`: its variant says how far the call got.
             #[inline]
-            #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#send_output, #krate::__private::Error> {
+            #vis fn send(&self, client: &#rt::Client) -> #rt::Result<#send_output, #rt::Error> {
                 #send_body
             }
 
@@ -135,6 +134,26 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
         }
 
         #paged
+    };
+    in_scope(input.krate, body)
+}
+
+/// How the expansion names `atlas_runtime::__private`: one short path, imported once per
+/// declaration by [`in_scope`], instead of `::atlas_runtime::__private::…` at every use.
+fn private_alias() -> syn::Path {
+    syn::parse_quote!(__atlas)
+}
+
+/// `items` in an anonymous `const` block that imports the runtime's private module as
+/// [`private_alias`] and `Some`/`None` under names a caller cannot shadow: the
+/// expansion's paths are a few tokens each (fewer tokens to parse, resolve and lower).
+fn in_scope(krate: &syn::Path, items: TokenStream) -> TokenStream {
+    quote! {
+        const _: () = {
+            use #krate::__private as __atlas;
+            use __atlas::Option::{None as __None, Some as __Some};
+            #items
+        };
     }
 }
 
@@ -142,13 +161,12 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
 /// caller's uses of them compile and the declaration's own errors are the only ones
 /// reported. The compilation fails on those errors, so `send` is never run.
 pub fn fallback(input: &Input, model: &Model) -> TokenStream {
-    let Input {
-        krate, ident, vis, ..
-    } = input;
+    let Input { ident, vis, .. } = input;
+    let rt = &private_alias();
     let (send_output, _) = send_signature(input);
     let constructor = constructor(input, model);
     let setters = setters(input.vis, model);
-    quote! {
+    let body = quote! {
         impl #ident {
             #constructor
             #setters
@@ -156,11 +174,12 @@ pub fn fallback(input: &Input, model: &Model) -> TokenStream {
             /// Not available: the declaration has errors.
             #[allow(unused_variables, clippy::needless_pass_by_ref_mut)]
             #[inline]
-            #vis fn send(&self, client: &#krate::__private::Client) -> ::core::result::Result<#send_output, #krate::__private::Error> {
+            #vis fn send(&self, client: &#rt::Client) -> #rt::Result<#send_output, #rt::Error> {
                 ::core::unreachable!("#[atlas_endpoint] reported errors for this declaration")
             }
         }
-    }
+    };
+    in_scope(input.krate, body)
 }
 
 /// `Paged`, `.pages()` and `.items()` for lists: a `Paginated<T>` response with optional
@@ -179,27 +198,26 @@ fn paged(input: &Input, model: &Model) -> TokenStream {
     let (Some(page), Some(size)) = (find("pageNum"), find("itemsPerPage")) else {
         return quote!();
     };
-    let Input {
-        krate, ident, vis, ..
-    } = input;
+    let Input { ident, vis, .. } = input;
+    let rt = &private_alias();
     quote! {
-        impl #krate::__private::Paged for #ident {
+        impl #rt::Paged for #ident {
             type Item = #item;
             #[inline]
-            fn page_num(&self) -> ::core::option::Option<i32> {
+            fn page_num(&self) -> #rt::Option<i32> {
                 self.#page
             }
             #[inline]
             fn set_page_num(&mut self, page: i32) {
-                self.#page = ::core::option::Option::Some(page);
+                self.#page = __Some(page);
             }
             #[inline]
-            fn items_per_page(&self) -> ::core::option::Option<i32> {
+            fn items_per_page(&self) -> #rt::Option<i32> {
                 self.#size
             }
             #[inline]
             fn set_items_per_page(&mut self, size: i32) {
-                self.#size = ::core::option::Option::Some(size);
+                self.#size = __Some(size);
             }
         }
 
@@ -208,22 +226,22 @@ fn paged(input: &Input, model: &Model) -> TokenStream {
             /// `itemsPerPage` items (default 500, Atlas's maximum). An error ends the
             /// walk and is yielded after the pages before it.
             #[inline]
-            #vis fn pages<'c>(&self, client: &'c #krate::__private::Client) -> #krate::__private::Pages<'c, Self> {
-                #krate::__private::Pages::new(client, self)
+            #vis fn pages<'c>(&self, client: &'c #rt::Client) -> #rt::Pages<'c, Self> {
+                #rt::Pages::new(client, self)
             }
 
             /// Lazily yields every item of every page; an error is yielded after the
             /// items of the pages before it, and ends the walk.
             #[inline]
-            #vis fn items<'c>(&self, client: &'c #krate::__private::Client) -> #krate::__private::Items<'c, Self> {
-                #krate::__private::Items::new(client, self)
+            #vis fn items<'c>(&self, client: &'c #rt::Client) -> #rt::Items<'c, Self> {
+                #rt::Items::new(client, self)
             }
         }
     }
 }
 
 fn info(input: &Input, model: &Model) -> TokenStream {
-    let krate = input.krate;
+    let rt = &private_alias();
     let method = format_ident!(
         "{}",
         match model.method.as_str() {
@@ -242,7 +260,7 @@ fn info(input: &Input, model: &Model) -> TokenStream {
     let version = opt_str(&input.version);
     let operation_id = opt_str(&input.operation_id);
     let type_name = input.ident.to_string();
-    let params = model.fields.iter().map(|f| param_info(krate, f));
+    let params = model.fields.iter().map(|f| param_info(rt, f));
     let idempotent = input.idempotent;
     let formats = if input.formats.is_empty() {
         quote!()
@@ -257,7 +275,7 @@ fn info(input: &Input, model: &Model) -> TokenStream {
                 }
             )
         });
-        quote!(.with_formats(&[#(#krate::__private::Format::#arms),*]))
+        quote!(.with_formats(&[#(#rt::Format::#arms),*]))
     };
     let m = &input.meta;
     let meta = if m.tag.is_none()
@@ -286,14 +304,14 @@ fn info(input: &Input, model: &Model) -> TokenStream {
         }
     );
     quote! {
-        #krate::__private::endpoint_info(
-            #krate::__private::Method::#method,
+        #rt::endpoint_info(
+            #rt::Method::#method,
             #template,
             #version,
             #operation_id,
             #type_name,
             &[#(#params),*],
-            #krate::__private::BodyKind::#body,
+            #rt::BodyKind::#body,
             #idempotent,
         )#formats #meta
     }
@@ -301,12 +319,12 @@ fn info(input: &Input, model: &Model) -> TokenStream {
 
 fn opt_str(v: &Option<String>) -> TokenStream {
     match v {
-        Some(s) => quote!(::core::option::Option::Some(#s)),
-        None => quote!(::core::option::Option::None),
+        Some(s) => quote!(__Some(#s)),
+        None => quote!(__None),
     }
 }
 
-fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
+fn param_info(rt: &syn::Path, f: &Field) -> TokenStream {
     let field = f.ident.to_string();
     let field = field.strip_prefix("r#").unwrap_or(&field);
     let api_name = &f.api_name;
@@ -314,81 +332,68 @@ fn param_info(krate: &syn::Path, f: &Field) -> TokenStream {
     let required = f.required();
     let sensitive = f.attrs.sensitive;
     let encoded = f.attrs.encoded.is_some();
-    let kind = value_kind(krate, f.ty);
+    // `Text` is `param_info`'s default: no call for it.
+    let kind = value_kind(rt, f.ty).map(|kind| quote!(.with_kind(#kind)));
     let mut constraints: Vec<TokenStream> = f
         .patterns
         .iter()
         .map(|p| match p {
             FieldPattern::Compiled(lit, p) => {
-                let tables = p.to_tokens(krate, lit);
-                quote!(#krate::__private::Constraint::Pattern(#tables))
+                let tables = p.to_tokens(rt, lit);
+                quote!(#rt::Constraint::Pattern(#tables))
             }
             // Spanned on the name: a constant that is not a `Pattern` is reported there.
             FieldPattern::Named(path) => {
-                quote_spanned!(path.span()=> #krate::__private::Constraint::Pattern(#path))
+                quote_spanned!(path.span()=> #rt::Constraint::Pattern(#path))
             }
         })
         .collect();
     if let Some(r) = &f.attrs.range {
         let bound = |b: &Option<(NumberLit, bool)>| match b {
             Some((n, exclusive)) => {
-                let value = number(krate, n);
-                quote!(::core::option::Option::Some(#krate::__private::Bound { value: #value, exclusive: #exclusive }))
+                let value = number(rt, n);
+                quote!(__Some(#rt::Bound { value: #value, exclusive: #exclusive }))
             }
-            None => quote!(::core::option::Option::None),
+            None => quote!(__None),
         };
         let (min, max) = (bound(&r.min), bound(&r.max));
-        constraints.push(quote!(#krate::__private::Constraint::Range { min: #min, max: #max }));
+        constraints.push(quote!(#rt::Constraint::Range { min: #min, max: #max }));
     }
     if let Some(l) = &f.attrs.length {
         let opt = |v: Option<usize>| match v {
-            Some(n) => quote!(::core::option::Option::Some(#n)),
-            None => quote!(::core::option::Option::None),
+            Some(n) => quote!(__Some(#n)),
+            None => quote!(__None),
         };
         let (min, max) = (opt(l.min), opt(l.max));
-        constraints.push(quote!(#krate::__private::Constraint::Length { min: #min, max: #max }));
+        constraints.push(quote!(#rt::Constraint::Length { min: #min, max: #max }));
     }
-    // A type that carries its rule (an id) puts it first, as `pattern(…)` would.
+    // A type that carries its rule (an id): in its own field, checked first, as
+    // `pattern(…)` would be.
     let ty = f.ty;
-    let carried = match f.location {
-        Location::Path => Some(quote!(<#ty as #krate::__private::PathSegment>::PATTERN)),
+    let type_pattern = match f.location {
+        Location::Path => quote!(.with_type_pattern(<#ty as #rt::PathSegment>::PATTERN)),
         Location::Query | Location::Header => {
-            Some(quote!(<#ty as #krate::__private::ParamValues>::PATTERN))
+            quote!(.with_type_pattern(<#ty as #rt::ParamValues>::PATTERN))
         }
-        Location::Body | Location::WholeBody => None,
-    };
-    let constraints = match carried {
-        // A `const` block, so that the slice holding the carried pattern is `'static`. The
-        // declared constraints are written in both arms: naming them as `const` items
-        // instead cost more (each item is type-checked, borrow-checked and evaluated on its
-        // own) than the repeated tokens.
-        Some(carried) => quote! {
-            const {
-                match #carried {
-                    ::core::option::Option::Some(__p) => &[#krate::__private::Constraint::Pattern(__p), #(#constraints),*],
-                    ::core::option::Option::None => &[#(#constraints),*],
-                }
-            }
-        },
-        None => quote!(&[#(#constraints),*]),
+        Location::Body | Location::WholeBody => quote!(),
     };
     quote! {
-        #krate::__private::param_info(
-            #field, #api_name, #krate::__private::Location::#location,
-            #required, #sensitive, #encoded, #constraints,
-        ).with_kind(#kind)
+        #rt::param_info(
+            #field, #api_name, #rt::Location::#location,
+            #required, #sensitive, #encoded, &[#(#constraints),*],
+        )#kind #type_pattern
     }
 }
 
 /// How a tool reads a value of this type from text: by its spelling, through `Option`,
-/// `Patch` and `Vec`; a type the macro does not know is JSON.
-fn value_kind(krate: &syn::Path, ty: &syn::Type) -> TokenStream {
+/// `Patch` and `Vec`; a type the macro does not know is JSON. `None` for text.
+fn value_kind(rt: &syn::Path, ty: &syn::Type) -> Option<TokenStream> {
     let inner = option_inner(ty)
         .or_else(|| crate::model::single_type_argument(ty, "Patch"))
         .unwrap_or(ty);
     if let Some(item) = crate::model::single_type_argument(inner, "Vec") {
-        let item = value_kind(krate, item);
-        return quote!(#krate::__private::ValueKind::Array(&#item));
+        let item = value_kind(rt, item).unwrap_or_else(|| quote!(#rt::ValueKind::Text));
+        return Some(quote!(#rt::ValueKind::Array(&#item)));
     }
     let name = match inner {
         syn::Type::Path(p) if p.qself.is_none() => p
@@ -406,20 +411,20 @@ fn value_kind(krate: &syn::Path, ty: &syn::Type) -> TokenStream {
         _ if is_integer(inner) => "Integer",
         "f32" | "f64" => "Number",
         "bool" => "Bool",
-        "String" | "str" | "Cow" | "OrgId" | "GroupId" | "ClientId" | "ObjectId" => "Text",
+        "String" | "str" | "Cow" | "OrgId" | "GroupId" | "ClientId" | "ObjectId" => return None,
         _ => "Json",
     };
     let kind = format_ident!("{kind}");
-    quote!(#krate::__private::ValueKind::#kind)
+    Some(quote!(#rt::ValueKind::#kind))
 }
 
-fn number(krate: &syn::Path, n: &NumberLit) -> TokenStream {
+fn number(rt: &syn::Path, n: &NumberLit) -> TokenStream {
     let sign = if n.negative { quote!(-) } else { quote!() };
     match &n.lit {
         syn::Lit::Float(f) => {
             let v = f.base10_digits();
             let lit = proc_macro2::Literal::f64_unsuffixed(v.parse().unwrap_or(0.0));
-            quote!(#krate::__private::Number::Float(#sign #lit))
+            quote!(#rt::Number::Float(#sign #lit))
         }
         other => {
             let v = match other {
@@ -427,7 +432,7 @@ fn number(krate: &syn::Path, n: &NumberLit) -> TokenStream {
                 _ => 0,
             };
             let lit = proc_macro2::Literal::i128_unsuffixed(v);
-            quote!(#krate::__private::Number::Int(#sign #lit))
+            quote!(#rt::Number::Int(#sign #lit))
         }
     }
 }
@@ -445,7 +450,7 @@ fn location_ident(l: Location) -> syn::Ident {
     )
 }
 
-fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
+fn validate(rt: &syn::Path, model: &Model) -> TokenStream {
     let mut checks = Vec::new();
     let mut segment = 0usize;
     for (i, f) in model.fields.iter().enumerate() {
@@ -454,20 +459,20 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
         // Turbofish with the field's own type: a rule that cannot apply to it is reported
         // on the type, in the user's code.
         if f.location == Location::Path {
-            checks.push(quote!(#krate::__private::check_path(&mut __v, &__params[#i], &__segments[#segment]);));
+            checks.push(quote!(#rt::check_path(&mut __v, &__params[#i], &__segments[#segment]);));
             segment += 1;
         } else if !f.patterns.is_empty() {
-            checks.push(quote!(#krate::__private::check_pattern::<#ty>(&mut __v, &__params[#i], &self.#ident);));
+            checks.push(quote!(#rt::check_pattern::<#ty>(&mut __v, &__params[#i], &self.#ident);));
         } else if matches!(f.location, Location::Query | Location::Header) {
             // An id type's rule (the trait's provided method decides at compile time
             // whether the type carries one).
-            checks.push(quote!(<#ty as #krate::__private::ParamValues>::__check_carried(&self.#ident, &mut __v, &__params[#i]);));
+            checks.push(quote!(<#ty as #rt::ParamValues>::__check_carried(&self.#ident, &mut __v, &__params[#i]);));
         }
         if f.attrs.range.is_some() {
-            checks.push(quote!(#krate::__private::check_range::<#ty>(&mut __v, &__params[#i], &self.#ident);));
+            checks.push(quote!(#rt::check_range::<#ty>(&mut __v, &__params[#i], &self.#ident);));
         }
         if f.attrs.length.is_some() {
-            checks.push(quote!(#krate::__private::check_length::<#ty>(&mut __v, &__params[#i], &self.#ident);));
+            checks.push(quote!(#rt::check_length::<#ty>(&mut __v, &__params[#i], &self.#ident);));
         }
         if let Some(check) = &f.attrs.validate_with {
             checks.push(quote!(#check(&self.#ident, &__params[#i], &mut __v);));
@@ -481,14 +486,14 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
     if model.fields.iter().any(|f| f.location == Location::Header) {
         checks.push(quote! {
             for (__i, __value) in self.__atlas_header_values() {
-                #krate::__private::check_header(&mut __v, &__params[__i], &__value);
+                #rt::check_header(&mut __v, &__params[__i], &__value);
             }
         });
     }
     let params = if checks.is_empty() {
         quote!()
     } else {
-        quote!(let __params = <Self as #krate::__private::Endpoint>::INFO.params;)
+        quote!(let __params = <Self as #rt::Endpoint>::INFO.params;)
     };
     let mutability = if checks.is_empty() {
         quote!()
@@ -497,19 +502,19 @@ fn validate(krate: &syn::Path, model: &Model) -> TokenStream {
     };
     quote! {
         #[inline]
-        fn validate(&self) -> ::core::result::Result<(), #krate::__private::ValidationError> {
+        fn validate(&self) -> #rt::Result<(), #rt::ValidationError> {
             #params
             #segments
-            let #mutability __v = #krate::__private::Validator::new();
+            let #mutability __v = #rt::Validator::new();
             #(#checks)*
-            __v.finish(<Self as #krate::__private::Endpoint>::INFO.type_name)
+            __v.finish(<Self as #rt::Endpoint>::INFO.type_name)
         }
     }
 }
 
 /// Every header value with its parameter's index: the one place a header field's type
 /// meets `ParamValues`, shared by validation and writing.
-fn header_values(krate: &syn::Path, model: &Model) -> TokenStream {
+fn header_values(rt: &syn::Path, model: &Model) -> TokenStream {
     let pushes: Vec<TokenStream> = model
         .fields
         .iter()
@@ -518,7 +523,7 @@ fn header_values(krate: &syn::Path, model: &Model) -> TokenStream {
         .map(|(i, f)| {
             let ident = f.ident;
             let ty = f.ty;
-            quote!(<#ty as #krate::__private::ParamValues>::__push_values(&self.#ident, &mut __out, #i);)
+            quote!(<#ty as #rt::ParamValues>::__push_values(&self.#ident, &mut __out, #i);)
         })
         .collect();
     if pushes.is_empty() {
@@ -527,8 +532,8 @@ fn header_values(krate: &syn::Path, model: &Model) -> TokenStream {
     quote! {
         #[doc(hidden)]
         #[inline]
-        fn __atlas_header_values(&self) -> ::std::vec::Vec<(usize, ::std::string::String)> {
-            let mut __out = ::std::vec::Vec::new();
+        fn __atlas_header_values(&self) -> #rt::Vec<(usize, #rt::String)> {
+            let mut __out = #rt::Vec::new();
             #(#pushes)*
             __out
         }
@@ -537,7 +542,7 @@ fn header_values(krate: &syn::Path, model: &Model) -> TokenStream {
 
 /// The text of every path value, in template order: the one place a path field's type
 /// meets `PathSegment`, so a type that cannot be a segment is reported once, on the type.
-fn path_segments(krate: &syn::Path, model: &Model) -> TokenStream {
+fn path_segments(rt: &syn::Path, model: &Model) -> TokenStream {
     let path_fields: Vec<&Field> = model
         .fields
         .iter()
@@ -550,18 +555,18 @@ fn path_segments(krate: &syn::Path, model: &Model) -> TokenStream {
     let values = path_fields.iter().map(|f| {
         let ident = f.ident;
         let ty = f.ty;
-        quote!(<#ty as #krate::__private::PathSegment>::to_segment(&self.#ident))
+        quote!(<#ty as #rt::PathSegment>::to_segment(&self.#ident))
     });
     quote! {
         #[doc(hidden)]
         #[inline]
-        fn __atlas_path_segments(&self) -> [::std::borrow::Cow<'_, str>; #n] {
+        fn __atlas_path_segments(&self) -> [#rt::Cow<'_, str>; #n] {
             [#(#values),*]
         }
     }
 }
 
-fn write_path(krate: &syn::Path, model: &Model) -> TokenStream {
+fn write_path(rt: &syn::Path, model: &Model) -> TokenStream {
     let path_fields: Vec<&Field> = model
         .fields
         .iter()
@@ -584,14 +589,14 @@ fn write_path(krate: &syn::Path, model: &Model) -> TokenStream {
     };
     quote! {
         #[inline]
-        fn write_path(&self, __path: &mut #krate::__private::PathWriter) {
+        fn write_path(&self, __path: &mut #rt::PathWriter) {
             #segments
             #(#steps)*
         }
     }
 }
 
-fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenStream {
+fn write_params(rt: &syn::Path, model: &Model, location: Location) -> TokenStream {
     let steps: Vec<TokenStream> = model
         .fields
         .iter()
@@ -602,7 +607,7 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
             let name = &f.api_name;
             // The trait's provided method, not a closure per parameter: its body is
             // type-checked once, in the runtime, not once per declaration.
-            quote!(<#ty as #krate::__private::ParamValues>::__write_query(&self.#ident, __w, #name);)
+            quote!(<#ty as #rt::ParamValues>::__write_query(&self.#ident, __w, #name);)
         })
         .collect();
     if steps.is_empty() {
@@ -611,13 +616,13 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
     if location == Location::Query {
         quote! {
             #[inline]
-            fn write_query(&self, __w: &mut #krate::__private::QueryWriter) { #(#steps)* }
+            fn write_query(&self, __w: &mut #rt::QueryWriter) { #(#steps)* }
         }
     } else {
         quote! {
             #[inline]
-            fn write_headers(&self, __w: &mut #krate::__private::HeaderWriter) {
-                let __params = <Self as #krate::__private::Endpoint>::INFO.params;
+            fn write_headers(&self, __w: &mut #rt::HeaderWriter) {
+                let __params = <Self as #rt::Endpoint>::INFO.params;
                 for (__i, __value) in self.__atlas_header_values() {
                     __w.param(__params[__i].api_name, &__value);
                 }
@@ -626,8 +631,8 @@ fn write_params(krate: &syn::Path, model: &Model, location: Location) -> TokenSt
     }
 }
 
-fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
-    let result = quote!(::core::result::Result<(), #krate::__private::serde_json::Error>);
+fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
+    let result = quote!(#rt::Result<(), #rt::serde_json::Error>);
     match model.body {
         BodyKind::None => quote!(),
         BodyKind::Whole => {
@@ -641,7 +646,7 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
             let ident = f.ident;
             quote! {
                 #[inline]
-                fn write_body(&self, __body: &mut #krate::__private::BodyWriter) -> #result {
+                fn write_body(&self, __body: &mut #rt::BodyWriter) -> #result {
                     __body.json(&self.#ident)
                 }
             }
@@ -652,9 +657,9 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
                 .iter()
                 .filter(|f| f.location == Location::Body)
                 .collect();
-            let serde_path = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
-            let patch_path =
-                format!("{}::__private::Patch::is_unchanged", quote!(#krate)).replace(' ', "");
+            let serde_path = format!("{}::serde", quote!(#rt)).replace(' ', "");
+            let patch_path = format!("{}::Patch::is_unchanged", quote!(#rt)).replace(' ', "");
+            let none_path = format!("{}::Option::is_none", quote!(#rt)).replace(' ', "");
             let decls = members.iter().map(|f| {
                 let ident = f.ident;
                 let ty = f.ty;
@@ -666,7 +671,7 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
                 } else if f.patch {
                     quote!(#[serde(skip_serializing_if = #patch_path)])
                 } else if f.optional && f.attrs.send_null.is_none() {
-                    quote!(#[serde(skip_serializing_if = "::core::option::Option::is_none")])
+                    quote!(#[serde(skip_serializing_if = #none_path)])
                 } else {
                     quote!()
                 };
@@ -678,8 +683,8 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
             });
             quote! {
                 #[inline]
-                fn write_body(&self, __body: &mut #krate::__private::BodyWriter) -> #result {
-                    #[derive(#krate::__private::serde::Serialize)]
+                fn write_body(&self, __body: &mut #rt::BodyWriter) -> #result {
+                    #[derive(#rt::serde::Serialize)]
                     #[serde(crate = #serde_path, rename_all = "camelCase")]
                     struct __AtlasBody<'__a> { #(#decls),* }
                     __body.json(&__AtlasBody { #(#inits),* })
@@ -690,6 +695,7 @@ fn write_body(krate: &syn::Path, model: &Model) -> TokenStream {
 }
 
 fn constructor(input: &Input, model: &Model) -> TokenStream {
+    let rt = &private_alias();
     let vis = input.vis;
     let mut params = Vec::new();
     let mut inits = Vec::new();
@@ -700,19 +706,19 @@ fn constructor(input: &Input, model: &Model) -> TokenStream {
             // A path value takes what converts to it: `&str` for a `String` or an id type
             // (`OrgId`); integers stay plain so that literals infer.
             if f.location == Location::Path && !is_string(ty) && !is_integer(ty) {
-                params.push(quote!(#ident: impl ::core::convert::Into<#ty>));
+                params.push(quote!(#ident: impl #rt::Into<#ty>));
                 inits.push(quote!(#ident: #ident.into()));
             } else if is_string(ty) {
-                params.push(quote!(#ident: impl ::core::convert::Into<::std::string::String>));
+                params.push(quote!(#ident: impl #rt::Into<#rt::String>));
                 inits.push(quote!(#ident: #ident.into()));
             } else {
                 params.push(quote!(#ident: #ty));
                 inits.push(quote!(#ident));
             }
         } else if f.optional {
-            inits.push(quote!(#ident: ::core::option::Option::None));
+            inits.push(quote!(#ident: __None));
         } else {
-            inits.push(quote!(#ident: <#ty as ::core::default::Default>::default()));
+            inits.push(quote!(#ident: <#ty as #rt::Default>::default()));
         }
     }
     let build = if input.unit {
@@ -733,47 +739,54 @@ fn constructor(input: &Input, model: &Model) -> TokenStream {
 }
 
 fn setters(vis: &syn::Visibility, model: &Model) -> TokenStream {
+    let rt = &private_alias();
     // A setter named like a generated method is a declaration error; leave it out so the
     // fallback does not add a second one.
-    let setters = model.fields.iter().filter(|f| !f.required()
-        && !crate::model::GENERATED_METHODS.contains(&f.ident.to_string().as_str())).map(|f| {
-        let ident = f.ident;
-        let doc = format!("Sets `{}` ({}).", f.api_name, location_word(f.location));
-        match option_inner(f.ty) {
-            Some(inner) if is_string(inner) => quote! {
-                #[doc = #doc]
-                #[must_use]
-                #[inline]
-                #vis fn #ident(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
-                    self.#ident = ::core::option::Option::Some(value.into());
-                    self
-                }
-            },
-            Some(inner) => quote! {
-                #[doc = #doc]
-                #[must_use]
-                #[inline]
-                #vis fn #ident(mut self, value: #inner) -> Self {
-                    self.#ident = ::core::option::Option::Some(value);
-                    self
-                }
-            },
-            None => {
-                // `impl Into`: a `Patch<String>` takes a `String` (set) or `Patch::Clear`,
-                // a `Vec<T>` takes an array.
-                let ty = f.ty;
-                quote! {
+    let setters = model
+        .fields
+        .iter()
+        .filter(|f| {
+            !f.required()
+                && !crate::model::GENERATED_METHODS.contains(&f.ident.to_string().as_str())
+        })
+        .map(|f| {
+            let ident = f.ident;
+            let doc = format!("Sets `{}` ({}).", f.api_name, location_word(f.location));
+            match option_inner(f.ty) {
+                Some(inner) if is_string(inner) => quote! {
                     #[doc = #doc]
                     #[must_use]
                     #[inline]
-                    #vis fn #ident(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
-                        self.#ident = value.into();
+                    #vis fn #ident(mut self, value: impl #rt::Into<#rt::String>) -> Self {
+                        self.#ident = __Some(value.into());
                         self
+                    }
+                },
+                Some(inner) => quote! {
+                    #[doc = #doc]
+                    #[must_use]
+                    #[inline]
+                    #vis fn #ident(mut self, value: #inner) -> Self {
+                        self.#ident = __Some(value);
+                        self
+                    }
+                },
+                None => {
+                    // `impl Into`: a `Patch<String>` takes a `String` (set) or `Patch::Clear`,
+                    // a `Vec<T>` takes an array.
+                    let ty = f.ty;
+                    quote! {
+                        #[doc = #doc]
+                        #[must_use]
+                        #[inline]
+                        #vis fn #ident(mut self, value: impl #rt::Into<#ty>) -> Self {
+                            self.#ident = value.into();
+                            self
+                        }
                     }
                 }
             }
-        }
-    });
+        });
     quote!(#(#setters)*)
 }
 

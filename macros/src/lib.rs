@@ -41,7 +41,7 @@ pub fn pattern(input: TokenStream) -> TokenStream {
     };
     match pattern::compile(&lit.value()) {
         Ok(p) => p
-            .to_tokens(&syn::parse_quote!(::atlas_runtime), &lit)
+            .to_tokens(&syn::parse_quote!(::atlas_runtime::__private), &lit)
             .into(),
         Err(message) => syn::Error::new(lit.span(), message)
             .to_compile_error()

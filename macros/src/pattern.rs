@@ -128,11 +128,12 @@ pub enum CompiledPattern {
 }
 
 impl CompiledPattern {
-    /// Tokens for a `#krate::__private` pattern constructor call, usable in a `const` initializer.
-    pub fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
+    /// Tokens for a pattern constructor call, usable in a `const` initializer; `private`
+    /// is the path of `atlas_runtime::__private` as the expansion names it.
+    pub fn to_tokens(&self, private: &syn::Path, source: &syn::LitStr) -> TokenStream {
         match self {
-            CompiledPattern::Run(run) => run.to_tokens(krate, source),
-            CompiledPattern::Tables(tables) => tables.to_tokens(krate, source),
+            CompiledPattern::Run(run) => run.to_tokens(private, source),
+            CompiledPattern::Tables(tables) => tables.to_tokens(private, source),
         }
     }
 
@@ -242,19 +243,19 @@ impl CharRun {
         out
     }
 
-    /// Tokens for `#krate::__private::pattern_run(source, b"prefix", b"…256 bytes…",
+    /// Tokens for `#private::pattern_run(source, b"prefix", b"…256 bytes…",
     /// b"…packed ranges…", min_chars, max_chars)`: byte-string literals, one token per
     /// table whatever the class (the Unicode classes have hundreds of ranges). An unbounded
     /// `max_chars` is `usize::MAX` (spelled as a path: the target's `usize` may be narrower
     /// than ours).
-    fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
+    fn to_tokens(&self, private: &syn::Path, source: &syn::LitStr) -> TokenStream {
         let prefix = Literal::byte_string(&self.prefix);
         let table = Literal::byte_string(&self.byte_table());
         let ranges = Literal::byte_string(&self.packed_ranges());
         let min_chars = Literal::usize_unsuffixed(self.min_chars);
         let max_chars = max_chars_tokens(self.max_chars);
         quote! {
-            #krate::__private::pattern_run(#source, #prefix, #table, #ranges, #min_chars, #max_chars)
+            #private::pattern_run(#source, #prefix, #table, #ranges, #min_chars, #max_chars)
         }
     }
 
@@ -318,26 +319,34 @@ pub struct Tables {
 
 impl Tables {
     /// Tokens for
-    /// `#krate::__private::pattern_tables(source, &[..classes..], &[..transitions..], stride,
-    /// start, &[..eoi..], min_chars, max_chars)`, usable in a `const` initializer; an
+    /// `#private::pattern_tables(source, b"..classes..", b"..transitions..", stride,
+    /// start, b"..eoi..", min_chars, max_chars)`, usable in a `const` initializer; an
     /// unbounded `max_chars` is `usize::MAX`.
-    fn to_tokens(&self, krate: &syn::Path, source: &syn::LitStr) -> TokenStream {
-        // One byte-string token, not 256 integer literals to type-check per use.
+    fn to_tokens(&self, private: &syn::Path, source: &syn::LitStr) -> TokenStream {
+        // Byte strings, one token each, not a literal per entry to lex, parse and
+        // type-check per use: the transitions as little-endian `u16`s, the end-of-input
+        // flags as 0/1.
         let classes = Literal::byte_string(&self.classes);
-        let transitions = self.transitions.iter().map(|&t| Literal::u16_unsuffixed(t));
+        let transitions: Vec<u8> = self
+            .transitions
+            .iter()
+            .flat_map(|t| t.to_le_bytes())
+            .collect();
+        let transitions = Literal::byte_string(&transitions);
         let stride = Literal::usize_unsuffixed(self.stride);
         let start = Literal::u16_unsuffixed(self.start);
-        let eoi = &self.eoi_match;
+        let eoi: Vec<u8> = self.eoi_match.iter().map(|&m| u8::from(m)).collect();
+        let eoi = Literal::byte_string(&eoi);
         let min_chars = Literal::usize_unsuffixed(self.min_chars);
         let max_chars = max_chars_tokens(self.max_chars);
         quote! {
-            #krate::__private::pattern_tables(
+            #private::pattern_tables(
                 #source,
                 #classes,
-                &[#(#transitions),*],
+                #transitions,
                 #stride,
                 #start,
-                &[#(#eoi),*],
+                #eoi,
                 #min_chars,
                 #max_chars,
             )
@@ -2388,7 +2397,7 @@ mod tests {
 
     #[test]
     fn tokens() {
-        let krate: syn::Path = syn::parse_quote!(::atlas_runtime);
+        let krate: syn::Path = syn::parse_quote!(::atlas_runtime::__private);
         let source = |pattern: &str| syn::LitStr::new(pattern, proc_macro2::Span::call_site());
         let tokens = |pattern: &str| {
             compile(pattern)
@@ -2396,6 +2405,7 @@ mod tests {
                 .to_tokens(&krate, &source(pattern))
                 .to_string()
         };
+        let bytes = |b: &[u8]| proc_macro2::Literal::byte_string(b).to_string();
         // The classes are one byte-string token.
         let classes = {
             let mut c = [0u8; 256];
@@ -2409,8 +2419,9 @@ mod tests {
             tokens("^aa*"),
             format!(
                 ":: atlas_runtime :: __private :: pattern_tables (\"^aa*\" , {classes} , \
-                 & [0 , 0 , 1 , 1 , 0 , 1] , 2 , 2 , & [false , true , false] , 0 , \
-                 :: core :: primitive :: usize :: MAX ,)"
+                 {} , 2 , 2 , {} , 0 , :: core :: primitive :: usize :: MAX ,)",
+                bytes(&[0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0]),
+                bytes(&[0, 1, 0]),
             )
         );
         // As tables: `^a*$` and at least one char.
@@ -2421,8 +2432,9 @@ mod tests {
                 .to_string(),
             format!(
                 ":: atlas_runtime :: __private :: pattern_tables (\"^a+$\" , {classes} , \
-                 & [0 , 0 , 1 , 1 , 0 , 2] , 2 , 2 , & [false , true , true] , 1 , \
-                 :: core :: primitive :: usize :: MAX ,)"
+                 {} , 2 , 2 , {} , 1 , :: core :: primitive :: usize :: MAX ,)",
+                bytes(&[0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 2, 0]),
+                bytes(&[0, 1, 1]),
             )
         );
         assert!(
@@ -2430,7 +2442,7 @@ mod tests {
                 .unwrap()
                 .to_tokens(&krate, &source("^a{2,3}$"))
                 .to_string()
-                .ends_with("& [false , true , true] , 2 , 3 ,)")
+                .ends_with(&format!("{} , 2 , 3 ,)", bytes(&[0, 1, 1])))
         );
         // Runs: byte strings, one token each.
         let table = |bytes: &[u8]| {

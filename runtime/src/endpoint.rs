@@ -291,8 +291,11 @@ pub struct ParamInfo {
     pub sensitive: bool,
     /// For path values that are sent already percent-encoded (`192.0.2.0%2F24`).
     pub encoded: bool,
-    /// Rules checked by `validate()`.
+    /// Rules checked by `validate()`, as declared.
     pub constraints: &'static [Constraint],
+    /// The rule the field's type carries (an id type such as
+    /// [`OrgId`](crate::OrgId)), checked before `constraints`; see [`Self::patterns`].
+    pub type_pattern: Option<Pattern>,
     /// What the value is, read from the field's type: how a tool parses it from text.
     pub kind: ValueKind,
 }
@@ -355,6 +358,7 @@ impl ParamInfo {
             sensitive,
             encoded,
             constraints,
+            type_pattern: None,
             kind: ValueKind::Text,
         }
     }
@@ -365,12 +369,23 @@ impl ParamInfo {
         self
     }
 
-    /// The patterns this parameter must match.
-    pub fn patterns(&self) -> impl Iterator<Item = &'static Pattern> {
-        self.constraints.iter().filter_map(|c| match c {
-            Constraint::Pattern(p) => Some(p),
-            _ => None,
-        })
+    /// This parameter with the rule its type carries (the macro passes
+    /// `<T as PathSegment>::PATTERN` or `<T as ParamValues>::PATTERN`): a field in its
+    /// own right, so that a declaration lists its constraints once whether or not the
+    /// type carries one.
+    pub const fn with_type_pattern(mut self, pattern: Option<Pattern>) -> Self {
+        self.type_pattern = pattern;
+        self
+    }
+
+    /// The patterns this parameter must match: its type's first, then the declared ones.
+    pub fn patterns(&self) -> impl Iterator<Item = &Pattern> {
+        self.type_pattern
+            .iter()
+            .chain(self.constraints.iter().filter_map(|c| match c {
+                Constraint::Pattern(p) => Some(p),
+                _ => None,
+            }))
     }
 }
 

@@ -64,13 +64,15 @@ struct Run {
 struct Tables {
     /// Byte → equivalence class.
     classes: &'static [u8; 256],
-    /// `states × stride` transitions, row-major.
-    transitions: &'static [u16],
+    /// `states × stride` transitions, row-major, each a little-endian `u16` (two bytes):
+    /// a byte string is one token in generated code, where a `[u16]` is one per entry.
+    transitions: &'static [u8],
     /// Number of byte classes (row width).
     stride: usize,
     start: u16,
-    /// Per state: does the end of input complete a match?
-    eoi_match: &'static [bool],
+    /// Per state: does the end of input complete a match (`1`) or not (`0`)? Bytes, for
+    /// the reason `transitions` are.
+    eoi_match: &'static [u8],
     /// Fewest chars (Unicode scalar values) a matching text has; 0 if the tables decide.
     min_chars: usize,
     /// Most chars a matching text has; `usize::MAX` if the tables decide.
@@ -85,10 +87,10 @@ impl Pattern {
     pub(crate) const fn from_tables(
         source: &'static str,
         classes: &'static [u8; 256],
-        transitions: &'static [u16],
+        transitions: &'static [u8],
         stride: usize,
         start: u16,
-        eoi_match: &'static [bool],
+        eoi_match: &'static [u8],
         min_chars: usize,
         max_chars: usize,
     ) -> Self {
@@ -285,12 +287,13 @@ impl Tables {
         }
         for &byte in text.as_bytes() {
             let class = self.classes[byte as usize] as usize;
-            state = self.transitions[state as usize * self.stride + class];
+            let at = 2 * (state as usize * self.stride + class);
+            state = u16::from_le_bytes([self.transitions[at], self.transitions[at + 1]]);
             if state <= MATCH {
                 return state == MATCH;
             }
         }
-        self.eoi_match[state as usize]
+        self.eoi_match[state as usize] == 1
     }
 
     /// Whether the number of chars in `text` is within the bounds. A char takes 1 to 4
@@ -342,10 +345,10 @@ mod tests {
     const A_PLUS: Pattern = Pattern::from_tables(
         "^a+$",
         &CLASSES,
-        &[0, 0, 1, 1, 0, 3, 0, 3],
+        b"\0\0\0\0\x01\0\x01\0\0\0\x03\0\0\0\x03\0",
         2,
         2,
-        &[false, true, false, true],
+        b"\0\x01\0\x01",
         0,
         usize::MAX,
     );
@@ -355,10 +358,10 @@ mod tests {
     const ANY_2_3: Pattern = Pattern::from_tables(
         "^.{2,3}$",
         &[0; 256],
-        &[0, 1, 2],
+        b"\0\0\x01\0\x02\0",
         1,
         2,
-        &[false, true, true],
+        b"\0\x01\x01",
         2,
         3,
     );

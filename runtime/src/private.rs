@@ -9,6 +9,17 @@
 pub use serde;
 pub use serde_json;
 
+// The standard items an expansion names, so that it can name them all through one import
+// (`use atlas_runtime::__private as __atlas;`) in a few tokens, whatever the caller has
+// shadowed.
+pub use ::core::convert::Into;
+pub use ::core::default::Default;
+pub use ::core::option::Option;
+pub use ::core::result::Result;
+pub use ::std::borrow::Cow;
+pub use ::std::string::String;
+pub use ::std::vec::Vec;
+
 #[path = "decode.rs"]
 pub mod decode;
 
@@ -90,10 +101,10 @@ pub const fn pattern_run(
 pub const fn pattern_tables(
     source: &'static str,
     classes: &'static [u8; 256],
-    transitions: &'static [u16],
+    transitions: &'static [u8],
     stride: usize,
     start: u16,
-    eoi_match: &'static [bool],
+    eoi_match: &'static [u8],
     min_chars: usize,
     max_chars: usize,
 ) -> Pattern {

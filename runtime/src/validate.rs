@@ -252,10 +252,8 @@ impl Validator {
 
     #[inline]
     fn patterns(&mut self, param: &ParamInfo, text: &str) {
-        for c in param.constraints {
-            if let Constraint::Pattern(p) = c
-                && !p.is_match(text)
-            {
+        for p in param.patterns() {
+            if !p.is_match(text) {
                 self.push(param, Rule::Pattern(p.source()), || text.to_string());
             }
         }

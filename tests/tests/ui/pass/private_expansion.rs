@@ -38,10 +38,10 @@ const CLASSES: [u8; 256] = {
 const A_PLUS: p::Pattern = p::pattern_tables(
     "^a+",
     &CLASSES,
-    &[0, 0, 1, 1, 0, 1],
+    b"\0\0\0\0\x01\0\x01\0\0\0\x01\0",
     2,
     2,
-    &[false, true, false],
+    b"\0\x01\0",
     0,
     usize::MAX,
 );
@@ -62,13 +62,9 @@ impl p::Endpoint for ListThings {
                 true,
                 false,
                 false,
-                const {
-                    match <String as p::PathSegment>::PATTERN {
-                        Some(x) => &[p::Constraint::Pattern(x), p::Constraint::Pattern(ORG)],
-                        None => &[p::Constraint::Pattern(ORG)],
-                    }
-                },
-            ),
+                &[p::Constraint::Pattern(ORG)],
+            )
+            .with_type_pattern(<String as p::PathSegment>::PATTERN),
             p::param_info(
                 "items_per_page",
                 "itemsPerPage",
