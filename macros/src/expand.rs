@@ -657,6 +657,20 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
                 .iter()
                 .filter(|f| f.location == Location::Body)
                 .collect();
+            let lean: Option<Vec<TokenStream>> = members.iter().map(|f| lean_member(f)).collect();
+            if let Some(steps) = lean {
+                return quote! {
+                    #[inline]
+                    fn write_body(&self, __body: &mut #rt::BodyWriter) -> #result {
+                        __body.begin_object();
+                        #(#steps)*
+                        __body.end_object();
+                        #rt::Result::Ok(())
+                    }
+                };
+            }
+            // A member with a serde attribute the steps above do not read
+            // (`serialize_with`, `flatten`, …): serde's derive, which reads them all.
             let serde_path = format!("{}::serde", quote!(#rt)).replace(' ', "");
             let patch_path = format!("{}::Patch::is_unchanged", quote!(#rt)).replace(' ', "");
             let none_path = format!("{}::Option::is_none", quote!(#rt)).replace(' ', "");
@@ -692,6 +706,69 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// The step that writes one body member through `BodyWriter`, as serde's derive would
+/// with the member's own attributes: `None` (and `Patch::Unchanged`) left out unless
+/// `send_null`, `skip_serializing_if` obeyed, `skip`/`skip_serializing` never sent. `None`
+/// when an attribute asks for more (`serialize_with`, `flatten`, …).
+fn lean_member(f: &Field) -> Option<TokenStream> {
+    let mut skip = false;
+    let mut skip_if: Option<syn::ExprPath> = None;
+    let mut other = false;
+    for attr in &f.serde_attrs {
+        let read = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match key.as_str() {
+                "skip" | "skip_serializing" => skip = true,
+                "skip_serializing_if" => {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    skip_if = Some(lit.parse()?);
+                    return Ok(());
+                }
+                // Read by the macro already (the API name), or by deserializing only.
+                "rename" | "alias" | "default" | "skip_deserializing" => {}
+                _ => other = true,
+            }
+            if meta.input.peek(syn::Token![=]) {
+                let _ = meta.value()?.parse::<syn::Expr>()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _ = content.parse::<TokenStream>()?;
+            }
+            Ok(())
+        });
+        if read.is_err() {
+            other = true;
+        }
+    }
+    if other {
+        return None;
+    }
+    if skip {
+        return Some(quote!());
+    }
+    let ident = f.ident;
+    let name = &f.api_name;
+    // Spanned on the type: a member type that cannot be serialized is reported there.
+    let span = f.ty.span();
+    Some(match skip_if {
+        Some(path) => quote_spanned! {span=>
+            if !#path(&self.#ident) {
+                __body.member(#name, &self.#ident)?;
+            }
+        },
+        None if f.patch => quote_spanned!(span=> __body.patch_member(#name, &self.#ident)?;),
+        None if f.optional && f.attrs.send_null.is_none() => {
+            quote_spanned!(span=> __body.optional_member(#name, &self.#ident)?;)
+        }
+        None => quote_spanned!(span=> __body.member(#name, &self.#ident)?;),
+    })
 }
 
 fn constructor(input: &Input, model: &Model) -> TokenStream {

@@ -147,6 +147,71 @@ impl BodyWriter {
         self.body = Some(serde_json::to_vec(value)?);
         Ok(())
     }
+
+    /// Starts a JSON object body, written member by member and closed by
+    /// [`end_object`](Self::end_object): what `#[atlas_endpoint]` writes for a body of
+    /// fields, so that a declaration needs no `Serialize` impl of its own.
+    ///
+    /// ```
+    /// # use atlas_runtime::request::BodyWriter;
+    /// let mut body = BodyWriter::default();
+    /// body.begin_object();
+    /// body.member("name", "Cluster0")?;
+    /// body.optional_member("diskSizeGB", &None::<f64>)?;
+    /// body.end_object();
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn begin_object(&mut self) {
+        self.body = Some(vec![b'{']);
+    }
+
+    /// Adds `"name": value` to the object begun by [`begin_object`](Self::begin_object).
+    pub fn member<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        let body = self.body.get_or_insert_with(|| vec![b'{']);
+        if body.len() > 1 {
+            body.push(b',');
+        }
+        serde_json::to_writer(&mut *body, name)?;
+        body.push(b':');
+        serde_json::to_writer(&mut *body, value)
+    }
+
+    /// [`member`](Self::member) for `Some`; `None` is left out (a `null` would clear the
+    /// member in Atlas).
+    pub fn optional_member<T: Serialize>(
+        &mut self,
+        name: &str,
+        value: &Option<T>,
+    ) -> Result<(), serde_json::Error> {
+        match value {
+            Some(value) => self.member(name, value),
+            None => Ok(()),
+        }
+    }
+
+    /// [`member`](Self::member) for a [`Patch`](crate::Patch) that changes something:
+    /// `Patch::Clear` is sent as `null`, `Patch::Unchanged` is left out.
+    pub fn patch_member<T: Serialize>(
+        &mut self,
+        name: &str,
+        value: &crate::Patch<T>,
+    ) -> Result<(), serde_json::Error> {
+        if value.is_unchanged() {
+            return Ok(());
+        }
+        self.member(name, value)
+    }
+
+    /// Closes the object begun by [`begin_object`](Self::begin_object).
+    pub fn end_object(&mut self) {
+        if let Some(body) = &mut self.body {
+            body.push(b'}');
+        }
+    }
 }
 
 /// A copy of a request, body included: each attempt of a call sends its own.
@@ -298,6 +363,52 @@ mod tests {
             p.segment(value);
             assert_eq!(p.as_str(), want, "{value}");
         }
+    }
+
+    /// Member by member, the body is what serde's derive writes for the same struct.
+    #[test]
+    fn object_bodies_match_serde() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Twin<'a> {
+            name: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            disk_size_gb: Option<f64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            note: Option<&'a str>,
+            #[serde(skip_serializing_if = "crate::Patch::is_unchanged")]
+            labels: crate::Patch<Vec<&'a str>>,
+            #[serde(skip_serializing_if = "crate::Patch::is_unchanged")]
+            comment: crate::Patch<&'a str>,
+            #[serde(skip_serializing_if = "crate::Patch::is_unchanged")]
+            tag: crate::Patch<&'a str>,
+        }
+        let twin = Twin {
+            name: "a \"quoted\" name\n",
+            disk_size_gb: None,
+            note: Some("é"),
+            labels: crate::Patch::Set(vec!["x", "y"]),
+            comment: crate::Patch::Clear,
+            tag: crate::Patch::Unchanged,
+        };
+        let mut body = BodyWriter::default();
+        body.begin_object();
+        body.member("name", twin.name).unwrap();
+        body.optional_member("diskSizeGb", &twin.disk_size_gb)
+            .unwrap();
+        body.optional_member("note", &twin.note).unwrap();
+        body.patch_member("labels", &twin.labels).unwrap();
+        body.patch_member("comment", &twin.comment).unwrap();
+        body.patch_member("tag", &twin.tag).unwrap();
+        body.end_object();
+        assert_eq!(body.body.unwrap(), serde_json::to_vec(&twin).unwrap());
+
+        // Every member left out: still an object.
+        let mut empty = BodyWriter::default();
+        empty.begin_object();
+        empty.optional_member("note", &None::<String>).unwrap();
+        empty.end_object();
+        assert_eq!(empty.body.unwrap(), b"{}");
     }
 
     #[test]
