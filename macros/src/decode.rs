@@ -61,7 +61,7 @@ pub fn derive(item: TokenStream) -> TokenStream {
         slots.push(
             quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;),
         );
-        arms.push(quote!(#i => __decode::member(&mut #slot, &mut map, #name)?,));
+        arms.push(quote!(#i => __decode::member(&mut #slot, &mut map, #name),));
         inits.push(if is_option(ty) {
             quote!(#member: ::core::option::Option::flatten(#slot),)
         } else {
@@ -97,10 +97,12 @@ pub fn derive(item: TokenStream) -> TokenStream {
                         while let ::core::option::Option::Some(i) =
                             __serde::de::MapAccess::next_key_seed(&mut map, __decode::MemberIndex(MEMBERS))?
                         {
+                            // One `?` for every arm: each is a generic match and
+                            // conversion to type-check and borrow-check.
                             match i {
                                 #(#arms)*
-                                _ => __decode::skip(&mut map)?,
-                            }
+                                _ => __decode::skip(&mut map),
+                            }?;
                         }
                         ::core::result::Result::Ok(#ident { #(#inits)* })
                     }

@@ -33,7 +33,7 @@ fn table() -> String {
         "{} request types for {} tags. Each tag is a module of `atlas_endpoints` and a Cargo \
          feature of the same name in kebab case; `full` turns on every one, `preview` the \
          operations Atlas serves only as previews, and the default is `projects`, `clusters`, \
-         `database-users` and `project-ip-access-list` (Service Accounts is always built).\n",
+         `database-users`, `project-ip-access-list` and `service-accounts`.\n",
         rows.len(),
         tags.len()
     );
@@ -42,11 +42,7 @@ fn table() -> String {
     s.push_str("|---|---|---|---|---|---|---|\n");
     for (tag, info) in rows {
         let (module, feature) = atlas_codegen::tag_names(tag);
-        let feature = if tag == "Service Accounts" {
-            "(always)".to_string()
-        } else {
-            format!("`{feature}`")
-        };
+        let feature = format!("`{feature}`");
         let _ = writeln!(
             s,
             "| {tag} | `{}` | {} | `{API_PREFIX}{}` | {} | {feature} | `{module}::{}` |",
