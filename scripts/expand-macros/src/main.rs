@@ -138,7 +138,9 @@ fn transform(tokens: TokenStream, counts: &mut Counts) -> TokenStream {
             i += 2;
         }
         let is_endpoint = attrs.iter().any(|a| a.path().ends_with("atlas_endpoint"));
-        let is_decode = attrs.iter().any(|a| a.path() == "derive" && derives_decode(a));
+        let is_decode = attrs
+            .iter()
+            .any(|a| a.path() == "derive" && derives_decode(a));
         if (is_endpoint || is_decode) && is_struct_at(&tokens, i) {
             // The struct: up to its field group (or `;`).
             let start = i;
@@ -196,8 +198,10 @@ fn is_struct_at(tokens: &[TokenTree], mut i: usize) -> bool {
 }
 
 fn derives_decode(a: &Attr) -> bool {
-    a.args()
-        .is_some_and(|args| args.into_iter().any(|t| matches!(t, TokenTree::Ident(id) if id == "Decode")))
+    a.args().is_some_and(|args| {
+        args.into_iter()
+            .any(|t| matches!(t, TokenTree::Ident(id) if id == "Decode"))
+    })
 }
 
 /// `#[atlas_endpoint(args)]` and the item (its other attributes and the struct), expanded.
@@ -307,7 +311,10 @@ fn without_decode(args: TokenStream) -> TokenStream {
 }
 
 /// The members' `#[serde(…)]` attributes through `serde_attr`.
-fn fields_serde(fields: TokenStream, serde_attr: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
+fn fields_serde(
+    fields: TokenStream,
+    serde_attr: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
     let tokens: Vec<TokenTree> = fields.into_iter().collect();
     let mut out = TokenStream::new();
     let mut i = 0;
