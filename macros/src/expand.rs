@@ -689,7 +689,7 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
                 } else {
                     quote!()
                 };
-                quote!(#(#attrs)* #skip #ident: &'__a #ty)
+                quote!(#(#attrs)* #skip #ident: &'__atlas #ty)
             });
             let inits = members.iter().map(|f| {
                 let ident = f.ident;
@@ -700,7 +700,7 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
                 fn write_body(&self, __body: &mut #rt::BodyWriter) -> #result {
                     #[derive(#rt::serde::Serialize)]
                     #[serde(crate = #serde_path, rename_all = "camelCase")]
-                    struct __AtlasBody<'__a> { #(#decls),* }
+                    struct __AtlasBody<'__atlas> { #(#decls),* }
                     __body.json(&__AtlasBody { #(#inits),* })
                 }
             }

@@ -111,3 +111,56 @@ fn patch_string_setters_take_text() {
     assert!(!info.param("description").unwrap().required);
     assert!(!info.param("mongoDBMajorVersion").unwrap().required);
 }
+
+/// Members whose serde attributes the member-by-member writer does not read
+/// (`serialize_with`) make the macro write the body through serde's derive instead; `skip`
+/// and `skip_serializing` are honoured on both paths. Either way the body is what serde
+/// would write for the same members.
+#[atlas_endpoint(POST, "/groups/{groupId}/notes", version = "2024-08-05")]
+struct CreateNote {
+    group_id: String,
+    text: String,
+    #[serde(skip)]
+    #[atlas(default)]
+    draft: bool,
+    #[serde(skip_serializing)]
+    #[atlas(default)]
+    local_only: Option<String>,
+}
+
+#[atlas_endpoint(POST, "/groups/{groupId}/shouts", version = "2024-08-05")]
+struct CreateShout {
+    group_id: String,
+    #[serde(serialize_with = "upper")]
+    text: String,
+    #[serde(skip_serializing)]
+    #[atlas(default)]
+    local_only: Option<String>,
+    volume: Option<u8>,
+}
+
+fn upper<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&text.to_uppercase())
+}
+
+fn body_of<E: atlas_runtime::Endpoint>(call: &E) -> String {
+    let request = build_request(call, &RequestContext::default(), &RequestOptions::new()).unwrap();
+    String::from_utf8(request.body().clone()).unwrap()
+}
+
+#[test]
+fn skipped_members_are_never_sent() {
+    let mut call = CreateNote::new("32b6e34b3d91647abb20e7b8", "hello");
+    call.draft = true;
+    call.local_only = Some("mine".into());
+    assert_eq!(body_of(&call), r#"{"text":"hello"}"#);
+}
+
+#[test]
+fn serialize_with_goes_through_serde() {
+    let mut call = CreateShout::new("32b6e34b3d91647abb20e7b8", "hello");
+    call.local_only = Some("mine".into());
+    assert_eq!(body_of(&call), r#"{"text":"HELLO"}"#);
+    let call = CreateShout::new("32b6e34b3d91647abb20e7b8", "hi").volume(11);
+    assert_eq!(body_of(&call), r#"{"text":"HI","volume":11}"#);
+}
