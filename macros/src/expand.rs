@@ -698,6 +698,8 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
             quote! {
                 #[inline]
                 fn write_body(&self, __body: &mut #rt::BodyWriter) -> #result {
+                    // `dead_code`: a `skip_serializing` member is carried, never read.
+                    #[allow(dead_code)]
                     #[derive(#rt::serde::Serialize)]
                     #[serde(crate = #serde_path, rename_all = "camelCase")]
                     struct __AtlasBody<'__atlas> { #(#decls),* }
