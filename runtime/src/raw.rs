@@ -15,11 +15,11 @@ use serde_json::value::RawValue;
 
 use crate::client::Client;
 use crate::endpoint::{BodyKind, EndpointInfo, Location, Number, ParamInfo, ValueKind};
-use crate::error::{Error, RequestError};
-use crate::format::{Download, Format};
+use crate::error::Error;
+use crate::format::Download;
 use crate::options::RequestOptions;
 use crate::paginate::{DEFAULT_PAGE_SIZE, Paginated, has_more};
-use crate::request::{API_PREFIX, PathWriter, QueryWriter, RequestContext, media_type_for};
+use crate::request::{PathWriter, QueryWriter, RequestContext};
 use crate::response::{Response, decode};
 use crate::validate::{Rule, ValidationError, Validator, Violation};
 
@@ -285,57 +285,23 @@ impl RawCall {
         {
             query.pair(p.api_name, value);
         }
-        if options.envelope {
-            query.pair("envelope", "true");
-        }
-        if options.pretty {
-            query.pair("pretty", "true");
-        }
-        let mut url = format!(
-            "{}{API_PREFIX}{}",
-            context.base_url.trim_end_matches('/'),
-            path.as_str()
-        );
-        if !query.as_str().is_empty() {
-            url.push('?');
-            url.push_str(query.as_str());
-        }
-        let format = options.format.unwrap_or_else(|| info.default_format());
-        if !info.offers(format) {
-            return Err(Error::Request(RequestError::format_not_offered(
-                info, format,
-            )));
-        }
-        let mut builder = http::Request::builder()
-            .method(info.method.to_http())
-            .uri(url)
-            .header(http::header::ACCEPT, media_type_for(version, format))
-            .header(http::header::USER_AGENT, &context.user_agent);
-        if self.body.is_some() {
-            builder = builder.header(
-                http::header::CONTENT_TYPE,
-                media_type_for(version, Format::Json),
-            );
-        }
-        for (p, value) in self
+        let headers = self
             .args
             .iter()
             .filter(|(p, _)| p.location == Location::Header)
-        {
-            builder = builder.header(p.api_name, value.as_str());
-        }
-        for (name, value) in &options.headers {
-            if crate::options::RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-                return Err(Error::Request(RequestError::reserved_header(
-                    info.type_name,
-                    name,
-                )));
-            }
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        builder
-            .body(self.body.clone().unwrap_or_default())
-            .map_err(|e| Error::Request(RequestError::assemble(info.type_name, e)))
+            .map(|(p, value)| (p.api_name, value.as_str()));
+        crate::request::assemble(
+            info,
+            version,
+            context,
+            options,
+            crate::request::Parts {
+                path: path.as_str(),
+                query,
+                headers,
+                body: self.body.clone(),
+            },
+        )
     }
 
     /// The version this call asks for: the call's override, the declaration's, the

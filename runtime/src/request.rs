@@ -9,7 +9,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
-use crate::endpoint::{Endpoint, Location};
+use crate::endpoint::{Endpoint, EndpointInfo, Location};
 use crate::error::{Error, RequestError};
 use crate::format::Format;
 use crate::options::RequestOptions;
@@ -288,6 +288,56 @@ pub fn build_request<E: Endpoint + ?Sized>(
     endpoint.write_path(&mut path);
     let mut query = QueryWriter::default();
     endpoint.write_query(&mut query);
+    let mut body = BodyWriter::default();
+    endpoint
+        .write_body(&mut body)
+        .map_err(|e| Error::Request(RequestError::body(info.type_name, e)))?;
+    let mut headers = HeaderWriter::default();
+    endpoint.write_headers(&mut headers);
+    assemble(
+        info,
+        version,
+        context,
+        options,
+        Parts {
+            path: &path.path,
+            query,
+            headers: headers
+                .headers
+                .iter()
+                .map(|(name, value)| (*name, value.as_str())),
+            body: body.body,
+        },
+    )
+}
+
+/// What a call has written, for [`assemble`]: its path (encoded), its query, its own
+/// headers and its body.
+pub(crate) struct Parts<'a, H> {
+    pub(crate) path: &'a str,
+    pub(crate) query: QueryWriter,
+    pub(crate) headers: H,
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+/// The request from a validated call's parts, the one place typed calls and
+/// [`RawCall`](crate::RawCall)s become HTTP: the URL with the client's query options,
+/// `Accept` for the version and form, `User-Agent`, `Content-Type` on a body (always JSON,
+/// whatever the answer's form), the call's headers, then the caller's (never one the
+/// client owns).
+pub(crate) fn assemble<'a>(
+    info: &EndpointInfo,
+    version: &str,
+    context: &RequestContext,
+    options: &RequestOptions,
+    parts: Parts<'a, impl Iterator<Item = (&'a str, &'a str)>>,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let Parts {
+        path,
+        mut query,
+        headers,
+        body,
+    } = parts;
     if options.envelope {
         query.pair("envelope", "true");
     }
@@ -295,20 +345,15 @@ pub fn build_request<E: Endpoint + ?Sized>(
         query.pair("pretty", "true");
     }
     let mut url = String::with_capacity(
-        context.base_url.len() + API_PREFIX.len() + path.path.len() + query.query.len() + 1,
+        context.base_url.len() + API_PREFIX.len() + path.len() + query.query.len() + 1,
     );
     url.push_str(context.base_url.trim_end_matches('/'));
     url.push_str(API_PREFIX);
-    url.push_str(&path.path);
+    url.push_str(path);
     if !query.query.is_empty() {
         url.push('?');
         url.push_str(&query.query);
     }
-
-    let mut body = BodyWriter::default();
-    endpoint
-        .write_body(&mut body)
-        .map_err(|e| Error::Request(RequestError::body(info.type_name, e)))?;
 
     let format = options.format.unwrap_or_else(|| info.default_format());
     if !info.offers(format) {
@@ -316,19 +361,15 @@ pub fn build_request<E: Endpoint + ?Sized>(
             info, format,
         )));
     }
-    let accept = media_type_for(version, format);
     let mut builder = http::Request::builder()
         .method(info.method.to_http())
         .uri(url)
-        .header(http::header::ACCEPT, &accept)
+        .header(http::header::ACCEPT, media_type_for(version, format))
         .header(http::header::USER_AGENT, &context.user_agent);
-    if body.body.is_some() {
-        // Bodies are always JSON, whatever the answer's form.
+    if body.is_some() {
         builder = builder.header(http::header::CONTENT_TYPE, media_type(version));
     }
-    let mut headers = HeaderWriter::default();
-    endpoint.write_headers(&mut headers);
-    for (name, value) in headers.headers {
+    for (name, value) in headers {
         builder = builder.header(name, value);
     }
     for (name, value) in &options.headers {
@@ -341,7 +382,7 @@ pub fn build_request<E: Endpoint + ?Sized>(
         builder = builder.header(name.as_str(), value.as_str());
     }
     builder
-        .body(body.body.unwrap_or_default())
+        .body(body.unwrap_or_default())
         .map_err(|e| Error::Request(RequestError::assemble(info.type_name, e)))
 }
 
