@@ -27,6 +27,9 @@ mod model;
 #[path = "../../macros/src/pattern.rs"]
 mod pattern;
 #[allow(dead_code, unused_imports, clippy::all)]
+#[path = "../../macros/src/serde_attr.rs"]
+mod serde_attr;
+#[allow(dead_code, unused_imports, clippy::all)]
 #[path = "../../macros/src/template.rs"]
 mod template;
 

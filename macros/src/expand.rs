@@ -736,14 +736,7 @@ fn lean_member(f: &Field) -> Option<TokenStream> {
                 "rename" | "alias" | "default" | "skip_deserializing" => {}
                 _ => other = true,
             }
-            if meta.input.peek(syn::Token![=]) {
-                let _ = meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let _ = content.parse::<TokenStream>()?;
-            }
-            Ok(())
+            crate::serde_attr::skip_value(&meta)
         });
         if read.is_err() {
             other = true;
@@ -890,14 +883,7 @@ fn skips_itself(attrs: &[&syn::Attribute]) -> bool {
             {
                 found = true;
             }
-            if meta.input.peek(syn::Token![=]) {
-                let _ = meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let _ = content.parse::<TokenStream>()?;
-            }
-            Ok(())
+            crate::serde_attr::skip_value(&meta)
         });
         found
     })

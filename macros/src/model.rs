@@ -460,14 +460,10 @@ fn serde_rename(attrs: &[&syn::Attribute]) -> Option<String> {
                         Ok(())
                     })?;
                 }
-            } else if meta.input.peek(syn::Token![=]) {
-                let _ = meta.value()?.parse::<syn::Lit>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let _ = content.parse::<proc_macro2::TokenStream>()?;
+                Ok(())
+            } else {
+                crate::serde_attr::skip_value(&meta)
             }
-            Ok(())
         });
     }
     found

@@ -77,19 +77,24 @@ pub fn names(
                 return Ok(());
             }
             other(&meta.path);
-            // Consume the value so the rest of the attribute is read.
-            if meta.input.peek(syn::Token![=]) {
-                let _ = meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let _ = content.parse::<TokenStream>()?;
-            }
-            Ok(())
+            skip_value(&meta)
         });
         if let Err(e) = result {
             cx.syn_error(e);
         }
     }
     found
+}
+
+/// Reads past the value of a `key = value` or `key(…)` the caller does not need, so that
+/// the rest of the attribute is read.
+pub fn skip_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        let _ = meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        let _ = content.parse::<TokenStream>()?;
+    }
+    Ok(())
 }
