@@ -657,8 +657,9 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
                 .iter()
                 .filter(|f| f.location == Location::Body)
                 .collect();
-            let lean: Option<Vec<TokenStream>> = members.iter().map(|f| lean_member(f)).collect();
-            if let Some(steps) = lean {
+            let serde: Vec<MemberSerde> = members.iter().map(|f| MemberSerde::read(f)).collect();
+            if serde.iter().all(|m| !m.needs_serde) {
+                let steps = members.iter().zip(&serde).map(|(f, m)| lean_member(f, m));
                 return quote! {
                     #[inline]
                     fn write_body(&self, __body: &mut #rt::BodyWriter) -> #result {
@@ -674,13 +675,13 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
             let serde_path = format!("{}::serde", quote!(#rt)).replace(' ', "");
             let patch_path = format!("{}::Patch::is_unchanged", quote!(#rt)).replace(' ', "");
             let none_path = format!("{}::Option::is_none", quote!(#rt)).replace(' ', "");
-            let decls = members.iter().map(|f| {
+            let decls = members.iter().zip(&serde).map(|(f, m)| {
                 let ident = f.ident;
                 let ty = f.ty;
                 let attrs = &f.serde_attrs;
                 // Leaving a member out is the default: `None` and `Patch::Unchanged` are not
                 // sent (a `null` would clear the field), unless the member says otherwise.
-                let skip = if skips_itself(attrs) {
+                let skip = if m.decides_skip {
                     quote!()
                 } else if f.patch {
                     quote!(#[serde(skip_serializing_if = #patch_path)])
@@ -710,49 +711,71 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
     }
 }
 
+/// What a body member's own `#[serde(…)]` attributes say about writing it: read once, for
+/// the member-by-member writer and for serde's derive alike.
+struct MemberSerde {
+    /// `skip` or `skip_serializing`: never sent.
+    skip: bool,
+    /// `skip_serializing_if = "path"`.
+    skip_if: Option<syn::ExprPath>,
+    /// The member decides itself when it is left out (one of the two above).
+    decides_skip: bool,
+    /// An attribute only serde's derive reads (`serialize_with`, `flatten`, …).
+    needs_serde: bool,
+}
+
+impl MemberSerde {
+    fn read(f: &Field) -> Self {
+        let mut m = MemberSerde {
+            skip: false,
+            skip_if: None,
+            decides_skip: false,
+            needs_serde: false,
+        };
+        for attr in &f.serde_attrs {
+            let read = attr.parse_nested_meta(|meta| {
+                let key = meta
+                    .path
+                    .get_ident()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                match key.as_str() {
+                    "skip" | "skip_serializing" => {
+                        m.skip = true;
+                        m.decides_skip = true;
+                    }
+                    "skip_serializing_if" => {
+                        m.decides_skip = true;
+                        let lit: syn::LitStr = meta.value()?.parse()?;
+                        m.skip_if = Some(lit.parse()?);
+                        return Ok(());
+                    }
+                    // Read by the macro already (the API name), or by deserializing only.
+                    "rename" | "alias" | "default" | "skip_deserializing" => {}
+                    _ => m.needs_serde = true,
+                }
+                crate::serde_attr::skip_value(&meta)
+            });
+            if read.is_err() {
+                m.needs_serde = true;
+            }
+        }
+        m
+    }
+}
+
 /// The step that writes one body member through `BodyWriter`, as serde's derive would
 /// with the member's own attributes: `None` (and `Patch::Unchanged`) left out unless
-/// `send_null`, `skip_serializing_if` obeyed, `skip`/`skip_serializing` never sent. `None`
-/// when an attribute asks for more (`serialize_with`, `flatten`, …).
-fn lean_member(f: &Field) -> Option<TokenStream> {
-    let mut skip = false;
-    let mut skip_if: Option<syn::ExprPath> = None;
-    let mut other = false;
-    for attr in &f.serde_attrs {
-        let read = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            match key.as_str() {
-                "skip" | "skip_serializing" => skip = true,
-                "skip_serializing_if" => {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    skip_if = Some(lit.parse()?);
-                    return Ok(());
-                }
-                // Read by the macro already (the API name), or by deserializing only.
-                "rename" | "alias" | "default" | "skip_deserializing" => {}
-                _ => other = true,
-            }
-            crate::serde_attr::skip_value(&meta)
-        });
-        if read.is_err() {
-            other = true;
-        }
-    }
-    if other {
-        return None;
-    }
-    if skip {
-        return Some(quote!());
+/// `send_null`, `skip_serializing_if` obeyed, `skip`/`skip_serializing` never sent.
+fn lean_member(f: &Field, m: &MemberSerde) -> TokenStream {
+    if m.skip {
+        return quote!();
     }
     let ident = f.ident;
     let name = &f.api_name;
     // Spanned on the type: a member type that cannot be serialized is reported there.
     let span = f.ty.span();
-    Some(match skip_if {
+    match &m.skip_if {
         Some(path) => quote_spanned! {span=>
             if !#path(&self.#ident) {
                 __body.member(#name, &self.#ident)?;
@@ -763,7 +786,7 @@ fn lean_member(f: &Field) -> Option<TokenStream> {
             quote_spanned!(span=> __body.optional_member(#name, &self.#ident)?;)
         }
         None => quote_spanned!(span=> __body.member(#name, &self.#ident)?;),
-    })
+    }
 }
 
 fn constructor(input: &Input, model: &Model) -> TokenStream {
@@ -870,21 +893,4 @@ fn location_word(l: Location) -> &'static str {
         Location::Body => "body member",
         Location::WholeBody => "the whole body",
     }
-}
-
-/// Whether the member's own serde attributes already decide when it is left out.
-fn skips_itself(attrs: &[&syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            if meta.path.is_ident("skip")
-                || meta.path.is_ident("skip_serializing")
-                || meta.path.is_ident("skip_serializing_if")
-            {
-                found = true;
-            }
-            crate::serde_attr::skip_value(&meta)
-        });
-        found
-    })
 }
