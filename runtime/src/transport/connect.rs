@@ -11,7 +11,8 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::{self, ClientConfig, RootCertStore, pki_types::ServerName};
 
-use super::pool::{Key, Sender};
+use super::pool::{Connection, Key};
+use super::probe::Probe;
 use crate::error::TransportErrorKind;
 
 /// A failed step, and the underlying error.
@@ -32,7 +33,7 @@ static TLS: LazyLock<Result<Arc<ClientConfig>, rustls::Error>> = LazyLock::new(|
 });
 
 /// Connects to `key` and starts the connection's task on the current runtime.
-pub(super) async fn connect(key: &Key) -> Result<Sender, ConnectError> {
+pub(super) async fn connect(key: &Key) -> Result<Connection, ConnectError> {
     use TransportErrorKind as K;
     let addresses = tokio::net::lookup_host((key.host.as_str(), key.port))
         .await
@@ -58,8 +59,9 @@ pub(super) async fn connect(key: &Key) -> Result<Sender, ConnectError> {
     stream
         .set_nodelay(true)
         .map_err(|e| (K::Connect, e.into()))?;
+    let probe = Probe::of(&stream);
     if !key.https {
-        return handshake(TokioIo::new(stream)).await;
+        return handshake(TokioIo::new(stream), probe).await;
     }
     let config = TLS.as_ref().map_err(|e| (K::Tls, e.clone().into()))?;
     let name = ServerName::try_from(key.host.clone()).map_err(|e| (K::InvalidUrl, e.into()))?;
@@ -67,10 +69,10 @@ pub(super) async fn connect(key: &Key) -> Result<Sender, ConnectError> {
         .connect(name, stream)
         .await
         .map_err(|e| (K::Tls, e.into()))?;
-    handshake(TokioIo::new(tls)).await
+    handshake(TokioIo::new(tls), probe).await
 }
 
-async fn handshake<T>(io: T) -> Result<Sender, ConnectError>
+async fn handshake<T>(io: T, probe: Probe) -> Result<Connection, ConnectError>
 where
     T: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
@@ -82,5 +84,5 @@ where
     tokio::spawn(async move {
         let _ = connection.await;
     });
-    Ok(sender)
+    Ok(Connection::new(sender, probe))
 }

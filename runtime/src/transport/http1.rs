@@ -30,7 +30,7 @@ use tokio::time::timeout_at;
 
 use super::connect::connect;
 use super::incoming::WireBody;
-use super::pool::{Key, Pool, Sender};
+use super::pool::{Connection, Key, Pool};
 use super::{Body, Deadlines, Transport, method_of, rt, url_without_query};
 use crate::error::{TransportError, TransportErrorKind};
 
@@ -115,7 +115,7 @@ impl Transport for HttpTransport {
         }
         let (key, request) = self.prepare(request).map_err(fail)?;
         let exchange = exchange(&self.inner.pool, &key, request, deadlines);
-        let (response, sender) = rt::block_on(exchange)
+        let (response, connection) = rt::block_on(exchange)
             .map_err(|e| Failure::not_sent(TransportErrorKind::Other, e))
             .and_then(|outcome| outcome)
             .map_err(fail)?;
@@ -124,7 +124,7 @@ impl Transport for HttpTransport {
             body,
             Arc::clone(&self.inner.pool),
             key,
-            sender,
+            connection,
             deadlines.end,
         );
         Ok(http::Response::from_parts(parts, Body::new(body)))
@@ -201,15 +201,16 @@ impl HttpTransport {
 
 /// Sends `request` on a pooled connection or a new one and waits for the answer's head.
 ///
-/// A pooled connection that turns out closed before hyper wrote anything hands the
-/// request back, and it goes out on the next connection; on a new connection, that is
-/// a failure that provably sent nothing.
+/// The pool hands out only connections whose socket shows no close ([`Pool::take`]); one
+/// that still turns out closed before hyper wrote anything hands the request back, and
+/// it goes out on the next connection, neither counted as an attempt. On a new
+/// connection, that is a failure that provably sent nothing.
 async fn exchange(
     pool: &Pool,
     key: &Key,
     mut request: http::Request<Full<Bytes>>,
     deadlines: &Deadlines,
-) -> Result<(http::Response<Incoming>, Sender), Failure> {
+) -> Result<(http::Response<Incoming>, Connection), Failure> {
     use TransportErrorKind as K;
     let end = tokio::time::Instant::from_std(deadlines.end);
     // A timeout too large to add to now is no bound short of `end`.
@@ -219,16 +220,17 @@ async fn exchange(
             .map_or(end, |t| tokio::time::Instant::from_std(t).min(end))
     };
     loop {
-        let (mut sender, fresh) = match pool.take(key) {
-            Some(sender) => (sender, false),
+        let (mut connection, fresh) = match pool.take(key) {
+            Some(connection) => (connection, false),
             None => {
-                let sender = timeout_at(by(deadlines.connect), connect(key))
+                let connection = timeout_at(by(deadlines.connect), connect(key))
                     .await
                     .map_err(|_| Failure::not_sent(K::Timeout, "connecting timed out"))?
                     .map_err(|(kind, e)| Failure::not_sent(kind, e))?;
-                (sender, true)
+                (connection, true)
             }
         };
+        let sender = &mut connection.sender;
         let response_by = by(deadlines.response);
         match timeout_at(response_by, sender.ready()).await {
             Err(_) => {
@@ -242,7 +244,7 @@ async fn exchange(
             Ok(Ok(())) => {}
         }
         match timeout_at(response_by, sender.try_send_request(request)).await {
-            Ok(Ok(response)) => return Ok((response, sender)),
+            Ok(Ok(response)) => return Ok((response, connection)),
             Err(_) => {
                 return Err(Failure::maybe_sent(
                     K::Timeout,

@@ -13,22 +13,28 @@ use bytes::{Buf, Bytes};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
-use super::pool::{Key, Pool, Sender};
+use super::pool::{Connection, Key, Pool};
 use super::rt;
 
 pub(super) struct WireBody {
     body: Option<Incoming>,
     /// The connection, returned to `pool` at the end of the body.
-    connection: Option<(Arc<Pool>, Key, Sender)>,
+    connection: Option<(Arc<Pool>, Key, Connection)>,
     end: Instant,
     chunk: Bytes,
 }
 
 impl WireBody {
-    pub fn new(body: Incoming, pool: Arc<Pool>, key: Key, sender: Sender, end: Instant) -> Self {
+    pub fn new(
+        body: Incoming,
+        pool: Arc<Pool>,
+        key: Key,
+        connection: Connection,
+        end: Instant,
+    ) -> Self {
         WireBody {
             body: Some(body),
-            connection: Some((pool, key, sender)),
+            connection: Some((pool, key, connection)),
             end,
             chunk: Bytes::new(),
         }
@@ -37,8 +43,8 @@ impl WireBody {
     /// The body ended cleanly: the connection may carry the next request.
     fn finish(&mut self) {
         self.body = None;
-        if let Some((pool, key, sender)) = self.connection.take() {
-            pool.put(&key, sender);
+        if let Some((pool, key, connection)) = self.connection.take() {
+            pool.put(&key, connection);
         }
     }
 

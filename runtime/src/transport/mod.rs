@@ -19,6 +19,7 @@ mod connect;
 mod http1;
 mod incoming;
 mod pool;
+mod probe;
 mod rt;
 #[cfg(any(test, feature = "test-util"))]
 mod scripted;

@@ -2,8 +2,9 @@
 //!
 //! A connection goes back only after its response body was read to the end, so a reused
 //! one never carries a stale answer. Reuse is newest first (the connection least likely
-//! to have been closed by the server), and connections idle longer than [`MAX_IDLE`] are
-//! dropped, well under the usual server keep-alive limits.
+//! to have been closed by the server), connections idle longer than [`MAX_IDLE`] are
+//! dropped, and one is handed out only once its socket shows that the server has not
+//! closed it meanwhile ([`Probe`]): nothing reads a connection between calls.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -12,11 +13,30 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::Full;
 
+use super::probe::Probe;
 use super::rt;
 
-/// The sending half of one HTTP/1.1 connection; its connection task runs on the shared
-/// runtime and ends when this is dropped.
+/// hyper's sending half of one HTTP/1.1 connection.
 pub(super) type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+/// One HTTP/1.1 connection: its connection task runs on the shared runtime and ends
+/// when this is dropped.
+pub(super) struct Connection {
+    pub sender: Sender,
+    probe: Probe,
+}
+
+impl Connection {
+    pub fn new(sender: Sender, probe: Probe) -> Self {
+        Connection { sender, probe }
+    }
+
+    /// Whether a request may be written to it: hyper has not seen it close, and its
+    /// socket holds no end of stream, reset or stray bytes.
+    fn is_reusable(&self) -> bool {
+        !self.sender.is_closed() && self.probe.is_open()
+    }
+}
 
 /// How long an idle connection is kept (ureq's default, which this transport replaced).
 pub(super) const MAX_IDLE: Duration = Duration::from_secs(15);
@@ -35,7 +55,7 @@ pub(super) struct Key {
 }
 
 struct Idle {
-    sender: Sender,
+    connection: Connection,
     since: Instant,
 }
 
@@ -45,14 +65,15 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    /// The most recently used open connection to `key`, if any.
-    pub fn take(&self, key: &Key) -> Option<Sender> {
+    /// The most recently used open connection to `key`, if any. Those found closed on
+    /// the way are dropped.
+    pub fn take(&self, key: &Key) -> Option<Connection> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let list = idle.get_mut(key)?;
         let found = loop {
             let Some(entry) = list.pop() else { break None };
-            if entry.since.elapsed() < MAX_IDLE && !entry.sender.is_closed() {
-                break Some(entry.sender);
+            if entry.since.elapsed() < MAX_IDLE && entry.connection.is_reusable() {
+                break Some(entry.connection);
             }
         };
         if list.is_empty() {
@@ -61,17 +82,17 @@ impl Pool {
         found
     }
 
-    /// Keeps `sender` for reuse, unless its connection closed or the host has enough.
-    pub fn put(&self, key: &Key, sender: Sender) {
-        if sender.is_closed() {
+    /// Keeps `connection` for reuse, unless it closed or the host has enough.
+    pub fn put(&self, key: &Key, connection: Connection) {
+        if connection.sender.is_closed() {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let list = idle.entry(key.clone()).or_default();
-        list.retain(|e| e.since.elapsed() < MAX_IDLE && !e.sender.is_closed());
+        list.retain(|e| e.since.elapsed() < MAX_IDLE && !e.connection.sender.is_closed());
         if list.len() < MAX_IDLE_PER_HOST {
             list.push(Idle {
-                sender,
+                connection,
                 since: Instant::now(),
             });
         }

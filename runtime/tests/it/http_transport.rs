@@ -268,3 +268,59 @@ fn works_when_called_from_inside_a_tokio_runtime() {
     drop(transport);
     server.join().unwrap();
 }
+
+/// Each connection answers one request, then the server closes it while the client is
+/// idle (as Apache does after `KeepAliveTimeout`): the client's pool still holds it, and
+/// nothing of the client reads the close until the next call.
+fn closes_while_the_client_is_idle(
+    connections: usize,
+) -> (String, thread::JoinHandle<Vec<Vec<u8>>>) {
+    server(connections, |mut reader, mut writer| {
+        let request = read_request(&mut reader).unwrap_or_default();
+        writer.write_all(OK).unwrap();
+        thread::sleep(Duration::from_millis(100));
+        drop(reader);
+        drop(writer);
+        request
+    })
+}
+
+#[test]
+fn a_connection_the_server_closed_while_the_client_was_idle_is_never_written_to() {
+    let methods = [
+        http::Method::POST,
+        http::Method::PATCH,
+        http::Method::GET,
+        http::Method::PUT,
+        http::Method::DELETE,
+    ];
+    let (url, server) = closes_while_the_client_is_idle(methods.len());
+    let transport = HttpTransport::new("t");
+    for method in &methods {
+        let request = http::Request::builder()
+            .method(method.clone())
+            .uri(format!("{url}/x"))
+            .body(b"1".to_vec())
+            .unwrap();
+        let response = transport
+            .send(request, &deadlines(Duration::from_secs(5)))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{method} after an idle close: {e} (maybe_sent {})",
+                    e.maybe_sent
+                )
+            });
+        assert_eq!(response.into_body().read_to_vec(100).unwrap(), b"ok");
+        // The server closes while the client does nothing.
+        thread::sleep(Duration::from_millis(400));
+    }
+    let seen = server.join().unwrap();
+    // One request per connection, each method exactly once: nothing was lost or sent twice.
+    for (request, method) in seen.iter().zip(&methods) {
+        assert!(
+            request.starts_with(format!("{method} /x ").as_bytes()),
+            "{}",
+            String::from_utf8_lossy(request)
+        );
+    }
+}
