@@ -23,6 +23,7 @@
 //! | [`hostile`] | servers that mean harm: echoed secrets, stalls past the budget, endless lists, panicking stores, bad tokens | |
 //! | [`metadata`] | `send_full` status and headers, per-call headers and timeouts, the 406 message | |
 //! | [`downloads`] | gzip and CSV answers streamed, `Accept` per format, errors of downloads | |
+//! | [`idle_connections`] | a connection the server closed while the client was idle (Apache `KeepAliveTimeout 1`, the emulator's connection table and keep-alive timeout) is never written to: 50 POSTs after idle gaps, one each | Apache (one test) |
 //! | [`fault_matrix`] | RELIABILITY.md's fault matrix against the emulator's fault injection | |
 //! | [`concurrency`] | 32 threads × 200 calls through token expiries, bounded by a watchdog | |
 //! | [`no_secrets`] | no secret in logs (hex dumps reassembled, encoded forms), `Debug` or `Display` | |
@@ -59,6 +60,7 @@ mod generated_models;
 mod generated_operations;
 mod hostile;
 mod id_types;
+mod idle_connections;
 mod metadata;
 mod no_secrets;
 mod oauth;

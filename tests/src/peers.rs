@@ -65,6 +65,9 @@ pub struct DigestOptions {
     /// `AuthDigestNcCheck On`: Apache then sends an `opaque`, and answers 401 (not stale)
     /// to a nonce count that does not grow. Default off (Apache's default).
     pub nc_check: bool,
+    /// `KeepAliveTimeout`: seconds after which Apache closes an idle keep-alive
+    /// connection, without a word to the client. Default 5 (Apache's default).
+    pub keep_alive_timeout_secs: u64,
 }
 
 impl DigestOptions {
@@ -87,6 +90,7 @@ impl Default for DigestOptions {
             nonce_lifetime_secs: 300,
             algorithm: "MD5".to_string(),
             nc_check: false,
+            keep_alive_timeout_secs: 5,
         }
     }
 }
@@ -497,7 +501,7 @@ ThreadsPerChild 16
 MaxRequestWorkers 64
 Timeout 20
 KeepAlive On
-KeepAliveTimeout 5
+KeepAliveTimeout {keep_alive}
 HostnameLookups Off
 # Percent-encoded path parameters containing `/` (%2F) reach the CGI, still encoded.
 AllowEncodedSlashes NoDecode
@@ -535,6 +539,7 @@ ScriptAlias "{prefix}" "{r}/cgi-bin/echo.cgi/"
         alg = o.algorithm,
         life = o.nonce_lifetime_secs,
         nc = if o.nc_check { "On" } else { "Off" },
+        keep_alive = o.keep_alive_timeout_secs,
     );
     conf
 }
