@@ -1,8 +1,9 @@
 //! Counts, each against its baseline in the same run (a plain `main`, no criterion: these
 //! are numbers of requests, not times, though each run's wall time is shown too):
 //!
-//! - send, interleaved: `send()` and the same call by hand with ureq, alternating call by
-//!   call (a second view of the send overhead, robust to load that comes and goes);
+//! - send, interleaved: `send()` and the same call by hand on hyper (the default
+//!   transport's own stack, so the ratio is the framework's overhead), and by hand with
+//!   ureq, alternating call by call (robust to load that comes and goes);
 //! - Digest: requests per call over 100 calls with an API key, ours (nonce reused with
 //!   an increasing count) vs probe-then-sign (every call sent unsigned, then signed),
 //!   and the time per call of each, interleaved;
@@ -21,7 +22,7 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use atlas_bench::baseline::{self, HandWritten, NaiveTokenClient, ProbeThenSign};
+use atlas_bench::baseline::{self, HandWritten, HyperByHand, NaiveTokenClient, ProbeThenSign};
 use atlas_bench::digest::{DigestServer, PRIVATE_KEY, PUBLIC_KEY};
 use atlas_bench::pages::PageServer;
 use atlas_bench::report::{human, results_dir};
@@ -270,6 +271,46 @@ fn send_interleaved(sizes: &Sizes, out: &mut String) {
     );
 }
 
+/// `send()` against the same call by hand on hyper, interleaved: the framework's overhead
+/// on its own transport's stack (validation, credentials, retries' bookkeeping, the
+/// idle-close probe before reuse).
+fn send_interleaved_hyper(sizes: &Sizes, out: &mut String) {
+    let server = Server::fixed(created_answer());
+    let ours = client(server.url(), Credentials::bearer(BEARER));
+    let by_hand = HyperByHand::new(server.url(), Some(BEARER));
+    let call = secret_call();
+    for _ in 0..200 {
+        call.send(&ours).expect("ours");
+        by_hand
+            .create_secret(ORG_ID, CLIENT_ID, HOURS)
+            .expect("by hand");
+    }
+    let n = sizes.send_pairs;
+    let [ma, mina, mb, minb, lo, hi] = interleaved(
+        n,
+        &mut || {
+            std::hint::black_box(call.send(&ours).expect("ours"));
+        },
+        &mut || {
+            std::hint::black_box(
+                by_hand
+                    .create_secret(ORG_ID, CLIENT_ID, HOURS)
+                    .expect("by hand"),
+            );
+        },
+    );
+    let ratio = ma / mb;
+    let _ = writeln!(
+        out,
+        "| Send on loopback, {n} calls each, interleaved (ours: `send()`; baseline: hyper by hand, same pool rules, byte-identical requests) | median {} (min {}) | median {} (min {}) | {ratio:.3} [95% CI {lo:.3} – {hi:.3}] | ≤ 1.05: {} |",
+        human(ma),
+        human(mina),
+        human(mb),
+        human(minb),
+        goal(ratio <= 1.05),
+    );
+}
+
 /// A Digest call's time in the steady state, ours against probe-then-sign, interleaved;
 /// each client has its own server.
 fn digest_interleaved(sizes: &Sizes, out: &mut String) {
@@ -394,6 +435,7 @@ fn main() {
     let mut out =
         String::from("| measurement | ours | baseline | ratio | goal |\n|---|---|---|---|---|\n");
     if wanted("counts/send") {
+        send_interleaved_hyper(&sizes, &mut out);
         send_interleaved(&sizes, &mut out);
     }
     if wanted("counts/digest") {

@@ -16,7 +16,7 @@
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use atlas_bench::baseline::{self, HandWritten, ProbeThenSign};
+use atlas_bench::baseline::{self, HandWritten, HyperByHand, ProbeThenSign};
 use atlas_bench::digest::{DigestServer, PRIVATE_KEY, PUBLIC_KEY};
 use atlas_bench::pages::PageServer;
 use atlas_bench::report::{Pair, pairs_table, results_dir};
@@ -32,17 +32,28 @@ fn send(c: &mut Criterion) {
     let server = Server::fixed(created_answer());
     let ours = client(server.url(), Credentials::bearer(BEARER));
     let by_hand = HandWritten::new(server.url(), Some(BEARER));
+    let hyper_by_hand = HyperByHand::new(server.url(), Some(BEARER));
     let call = secret_call();
-    // Both warm their connection before measuring.
+    // All warm their connection before measuring.
     call.send(&ours).expect("ours");
     by_hand
         .create_secret(ORG_ID, CLIENT_ID, HOURS)
         .expect("by hand");
+    hyper_by_hand
+        .create_secret(ORG_ID, CLIENT_ID, HOURS)
+        .expect("hyper by hand");
 
     let mut g = c.benchmark_group("send");
     g.measurement_time(Duration::from_secs(5)).sample_size(100);
     g.bench_function("ours", |b| {
         b.iter(|| black_box(&call).send(&ours).expect("ours"))
+    });
+    g.bench_function("hyper_by_hand", |b| {
+        b.iter(|| {
+            hyper_by_hand
+                .create_secret(black_box(ORG_ID), black_box(CLIENT_ID), black_box(HOURS))
+                .expect("hyper by hand")
+        })
     });
     g.bench_function("ureq_by_hand", |b| {
         b.iter(|| {

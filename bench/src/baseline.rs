@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
 use md5::{Digest, Md5};
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
@@ -497,4 +499,117 @@ pub fn list_all_service_accounts(
         }
     }
     Ok(items)
+}
+
+// ---- send by hand on hyper ----
+
+/// `createOrgServiceAccountSecret` by hand on hyper 1, the stack the default transport
+/// runs on: the baseline that measures the framework's own overhead on the same
+/// transport (ureq by hand, above, measures against another HTTP stack, which hyper
+/// beats by itself).
+///
+/// Written as a careful person would: a current-thread tokio runtime driven by the
+/// calling thread, a pool of idle keep-alive connections (newest first, closed ones
+/// skipped, as the framework's), `format!` for the URL, the same headers in the same
+/// order, `serde_json` both ways. `tests/wire.rs` checks it puts the framework's bytes on
+/// the wire. What it does not do, and the framework does: validation, version checks,
+/// credentials as a type, retries, deadlines, redaction, and the idle-close probe
+/// before reuse.
+pub struct HyperByHand {
+    runtime: tokio::runtime::Runtime,
+    idle: Mutex<Vec<hyper::client::conn::http1::SendRequest<Full<Bytes>>>>,
+    address: String,
+    user_agent: http::HeaderValue,
+    authorization: Option<http::HeaderValue>,
+}
+
+impl HyperByHand {
+    /// A client for `base_url` (`http://host:port`), sending `Authorization: Bearer
+    /// <token>` when given one.
+    pub fn new(base_url: &str, bearer: Option<&str>) -> Self {
+        let address = base_url
+            .strip_prefix("http://")
+            .expect("an http:// URL")
+            .trim_end_matches('/')
+            .to_string();
+        HyperByHand {
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a tokio runtime"),
+            idle: Mutex::new(Vec::new()),
+            address,
+            user_agent: http::HeaderValue::from_str(&atlas_runtime::default_user_agent(None))
+                .expect("a header value"),
+            authorization: bearer.map(|t| {
+                http::HeaderValue::from_str(&format!("Bearer {t}")).expect("a header value")
+            }),
+        }
+    }
+
+    /// Creates a secret; an error for anything but `201` with a secret.
+    pub fn create_secret(
+        &self,
+        org_id: &str,
+        client_id: &str,
+        hours: i32,
+    ) -> Result<ServiceAccountSecret, BoxError> {
+        let path = format!("/api/atlas/v2/orgs/{org_id}/serviceAccounts/{client_id}/secrets");
+        let body = serde_json::to_vec(&SecretBody {
+            secret_expires_after_hours: hours,
+        })?;
+        let mut request = http::Request::post(path)
+            .header(http::header::CONTENT_LENGTH, body.len())
+            .header(http::header::HOST, self.address.as_str())
+            .header(http::header::ACCEPT, MEDIA_TYPE)
+            .header(http::header::USER_AGENT, self.user_agent.clone())
+            .header(http::header::CONTENT_TYPE, MEDIA_TYPE);
+        if let Some(auth) = &self.authorization {
+            request = request.header(http::header::AUTHORIZATION, auth.clone());
+        }
+        let request = request.body(Full::new(Bytes::from(body)))?;
+        self.runtime.block_on(async {
+            let mut sender = self.connection().await?;
+            let response = sender.send_request(request).await?;
+            let status = response.status().as_u16();
+            let bytes = response.into_body().collect().await?.to_bytes();
+            self.idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(sender);
+            if status != 201 {
+                return Err(format!("unexpected status {status}").into());
+            }
+            Ok(serde_json::from_slice(&bytes)?)
+        })
+    }
+
+    async fn connection(
+        &self,
+    ) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, BoxError> {
+        loop {
+            let pooled = self
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop();
+            match pooled {
+                Some(mut sender) if !sender.is_closed() => {
+                    if sender.ready().await.is_ok() {
+                        return Ok(sender);
+                    }
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        let stream = tokio::net::TcpStream::connect(&self.address).await?;
+        stream.set_nodelay(true)?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(sender)
+    }
 }

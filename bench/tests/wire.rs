@@ -2,7 +2,7 @@
 //! the same bytes on the wire, the same requests built, the same answers from
 //! validation; and the counting servers count what the benches say they count.
 
-use atlas_bench::baseline::{self, HandWritten, ProbeThenSign};
+use atlas_bench::baseline::{self, HandWritten, HyperByHand, ProbeThenSign};
 use atlas_bench::digest::{DigestServer, PRIVATE_KEY, PUBLIC_KEY};
 use atlas_bench::pages::PageServer;
 use atlas_bench::server::Server;
@@ -59,6 +59,35 @@ fn send_and_ureq_by_hand_put_identical_bytes_on_the_wire() {
             show(&pair[0]),
             show(&pair[1]),
             "ours (left) and by hand (right) differ on the wire"
+        );
+    }
+}
+
+#[test]
+fn send_and_hyper_by_hand_put_identical_bytes_on_the_wire() {
+    let server = Server::recording({
+        let answer = created_answer();
+        move |_, out| out.extend_from_slice(&answer)
+    });
+    let ours = client(server.url(), Credentials::bearer(BEARER));
+    let by_hand = HyperByHand::new(server.url(), Some(BEARER));
+    let call = secret_call();
+    // Twice each: the second request goes over a pooled connection.
+    for _ in 0..2 {
+        let a = call.send(&ours).expect("ours");
+        let b = by_hand
+            .create_secret(ORG_ID, CLIENT_ID, HOURS)
+            .expect("by hand");
+        assert_eq!(a.id, b.id);
+    }
+    let recorded = server.take_recorded();
+    assert_eq!(recorded.len(), 4);
+    assert!(show(&recorded[0]).starts_with("POST /api/atlas/v2/orgs/"));
+    for pair in recorded.chunks(2) {
+        assert_eq!(
+            show(&pair[0]),
+            show(&pair[1]),
+            "ours (left) and hyper by hand (right) differ on the wire"
         );
     }
 }
