@@ -48,6 +48,7 @@ impl Authenticator {
                     return Ok(first);
                 }
                 log::debug!("401 with a cached access token: fetching a new one, retrying once");
+                first.into_body().discard();
                 tokens.discard(&token);
                 let token = tokens.token(tokens_via, deadline)?;
                 transport(with_bearer(copy_request(request), &token)?)
@@ -74,6 +75,7 @@ impl Authenticator {
                 log::debug!(
                     "401 with a Digest challenge: signing with the new nonce, retrying once"
                 );
+                first.into_body().discard();
                 transport(signed()?)
             }
         }

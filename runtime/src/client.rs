@@ -16,7 +16,7 @@ use crate::redact::Scrubber;
 use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
 use crate::response::{Response, decode};
 use crate::retry::{self, RetryPolicy};
-use crate::transport::{Body, Deadlines, HttpTransport, Transport};
+use crate::transport::{Body, Deadlines, HttpTransport, Proxy, TlsRoots, Transport};
 use crate::transport::{method_of, url_without_query};
 use crate::validate::is_valid_version;
 use serde::de::DeserializeOwned;
@@ -461,6 +461,14 @@ pub enum ConfigError {
     /// A URL carries `user:password@`; credentials go in [`Credentials`]. The URL is
     /// shown with them replaced.
     CredentialsInUrl(String),
+    /// A proxy URL (given, or from `HTTPS_PROXY` and its kin) cannot be used; shown
+    /// without its credentials.
+    InvalidProxy(String),
+    /// Root certificates (given, or from `SSL_CERT_FILE`) cannot be read or used.
+    InvalidCertificates(String),
+    /// An option of the default transport was set together with a transport of your own,
+    /// which it would not reach.
+    TransportOption(&'static str),
 }
 
 impl fmt::Display for ConfigError {
@@ -493,6 +501,15 @@ impl fmt::Display for ConfigError {
                 "refusing the URL {u}: it carries user information; give credentials with \
                  ClientBuilder::credentials, where they are kept secret"
             ),
+            ConfigError::InvalidProxy(why) => write!(f, "unusable proxy {why}"),
+            ConfigError::InvalidCertificates(why) => {
+                write!(f, "unusable root certificates: {why}")
+            }
+            ConfigError::TransportOption(option) => write!(
+                f,
+                "ClientBuilder::{option} configures the default transport, but a transport of \
+                 your own was given (ClientBuilder::transport): configure that one instead"
+            ),
         }
     }
 }
@@ -517,6 +534,8 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     retry: RetryPolicy,
     transport: Option<Arc<dyn Transport>>,
+    proxy: Option<Proxy>,
+    tls_roots: Option<TlsRoots>,
 }
 
 impl Default for ClientBuilder {
@@ -537,6 +556,8 @@ impl Default for ClientBuilder {
             body_limit: DEFAULT_BODY_LIMIT,
             allow_insecure_http: false,
             transport: None,
+            proxy: None,
+            tls_roots: None,
         }
     }
 }
@@ -548,6 +569,8 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("default_version", &self.default_version)
             .field("token_url", &self.token_url)
+            .field("proxy", &self.proxy)
+            .field("tls_roots", &self.tls_roots)
             .finish_non_exhaustive()
     }
 }
@@ -668,6 +691,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Where connections go: straight to the server, or through an HTTP proxy. Default
+    /// [`Proxy::from_env`]: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as the
+    /// official CLI and Go SDK read them; [`Proxy::none`] ignores them.
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// Which certificate authorities TLS trusts. Default [`TlsRoots::from_env`]: Mozilla's
+    /// roots, plus those of the PEM file `SSL_CERT_FILE` names.
+    pub fn tls_roots(mut self, roots: TlsRoots) -> Self {
+        self.tls_roots = Some(roots);
+        self
+    }
+
     /// Allows credentials over plain `http://` to hosts other than loopback. Off by
     /// default: only for a trusted network you control.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -757,10 +795,33 @@ impl ClientBuilder {
                 private_key,
             } => Authenticator::Digest(DigestSession::new(public_key.clone(), private_key.clone())),
         };
-        let transport = self
-            .transport
-            .unwrap_or_else(|| Arc::new(HttpTransport::new(&user_agent)));
-        let static_secrets = Scrubber::for_credentials(&self.credentials);
+        let mut static_secrets = Scrubber::for_credentials(&self.credentials);
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => {
+                if self.proxy.is_some() {
+                    return Err(ConfigError::TransportOption("proxy"));
+                }
+                if self.tls_roots.is_some() {
+                    return Err(ConfigError::TransportOption("tls_roots"));
+                }
+                transport
+            }
+            None => {
+                let proxy = match self.proxy {
+                    Some(proxy) => proxy,
+                    None => Proxy::from_env()?,
+                };
+                for secret in proxy.secrets() {
+                    static_secrets.add(&secret);
+                }
+                Arc::new(
+                    HttpTransport::builder(&user_agent)
+                        .proxy(proxy)
+                        .tls_roots(self.tls_roots.unwrap_or_default())
+                        .build()?,
+                )
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,

@@ -321,6 +321,9 @@ pub enum TransportErrorKind {
     BodyTooLarge,
     /// The URL could not be used.
     InvalidUrl,
+    /// The proxy refused or failed the tunnel (a `CONNECT` answered with an error, a
+    /// proxy asking for credentials, a proxy that closed the connection).
+    Proxy,
     /// Anything else the HTTP stack reported.
     Other,
 }
@@ -372,6 +375,7 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Io => "the connection failed",
             TransportErrorKind::BodyTooLarge => "the response body is too large",
             TransportErrorKind::InvalidUrl => "the URL is not usable",
+            TransportErrorKind::Proxy => "the proxy failed",
             TransportErrorKind::Other => "the HTTP exchange failed",
         };
         let sent = if self.maybe_sent {

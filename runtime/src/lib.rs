@@ -169,6 +169,7 @@ pub use store::{
 };
 #[cfg(feature = "redis")]
 pub use store::{RedisTokenStore, RedisTokenStoreBuilder};
+pub use transport::{Proxy, TlsRoots};
 pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
 pub use value::{ParamText, PathSegment};
 

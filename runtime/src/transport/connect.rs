@@ -1,43 +1,41 @@
-//! Opening a connection: name resolution, TCP, TLS, then hyper's HTTP/1.1 handshake
-//! (which is local: no bytes go out until a request does).
+//! Opening a connection: name resolution, TCP, a proxy's tunnel when one is in the way,
+//! TLS, then hyper's HTTP/1.1 handshake (which is local: no bytes go out until a request
+//! does).
 //!
 //! Every failure here happens before any request byte is written, so each one is "not
 //! sent"; the kind says which step failed.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::{self, ClientConfig, RootCertStore, pki_types::ServerName};
+use tokio_rustls::rustls::{ClientConfig, pki_types::ServerName};
 
 use super::pool::{Connection, Key};
 use super::probe::Probe;
+use super::proxy::{ProxyServer, tunnel};
 use crate::error::TransportErrorKind;
 
 /// A failed step, and the underlying error.
 pub(super) type ConnectError = (TransportErrorKind, Box<dyn std::error::Error + Send + Sync>);
 
-/// rustls with the ring provider and the Mozilla roots, built once for every transport.
-static TLS: LazyLock<Result<Arc<ClientConfig>, rustls::Error>> = LazyLock::new(|| {
-    let roots = RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let mut config =
-        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
-});
-
-/// Connects to `key` and starts the connection's task on the current runtime.
-pub(super) async fn connect(key: &Key) -> Result<Connection, ConnectError> {
+/// Connects to `key`, through `proxy` when given, and starts the connection's task on
+/// the current runtime. An `https` key through a proxy is tunnelled (`CONNECT`) and TLS
+/// runs end to end; an `http` one is a connection to the proxy itself.
+pub(super) async fn connect(
+    key: &Key,
+    proxy: Option<&ProxyServer>,
+    tls: &Arc<ClientConfig>,
+) -> Result<Connection, ConnectError> {
     use TransportErrorKind as K;
-    let addresses = tokio::net::lookup_host((key.host.as_str(), key.port))
+    let (host, port) = match proxy {
+        Some(p) => (p.host.as_str(), p.port),
+        None => (key.host.as_str(), key.port),
+    };
+    let addresses = tokio::net::lookup_host((host, port))
         .await
-        .map_err(|e| (K::Dns, e.into()))?;
+        .map_err(|e| (if proxy.is_some() { K::Proxy } else { K::Dns }, e.into()))?;
     let mut last = None;
     let mut stream = None;
     for address in addresses {
@@ -50,9 +48,13 @@ pub(super) async fn connect(key: &Key) -> Result<Connection, ConnectError> {
         }
     }
     let Some(stream) = stream else {
-        return Err(match last {
-            Some(e) => (K::Connect, e.into()),
-            None => (K::Dns, "the host name resolved to no address".into()),
+        return Err(match (last, proxy) {
+            (Some(e), Some(p)) => (
+                K::Proxy,
+                format!("cannot connect to the proxy {p:?}: {e}").into(),
+            ),
+            (Some(e), None) => (K::Connect, e.into()),
+            (None, _) => (K::Dns, "the host name resolved to no address".into()),
         });
     };
     // Requests are written whole; waiting for an ACK before the next segment only adds latency.
@@ -63,9 +65,11 @@ pub(super) async fn connect(key: &Key) -> Result<Connection, ConnectError> {
     if !key.https {
         return handshake(TokioIo::new(stream), probe).await;
     }
-    let config = TLS.as_ref().map_err(|e| (K::Tls, e.clone().into()))?;
+    if let Some(proxy) = proxy {
+        tunnel(&stream, proxy, &key.host, key.port).await?;
+    }
     let name = ServerName::try_from(key.host.clone()).map_err(|e| (K::InvalidUrl, e.into()))?;
-    let tls = TlsConnector::from(Arc::clone(config))
+    let tls = TlsConnector::from(Arc::clone(tls))
         .connect(name, stream)
         .await
         .map_err(|e| (K::Tls, e.into()))?;

@@ -14,15 +14,17 @@
 //! # What it sends
 //!
 //! The request as given, plus only what HTTP/1.1 needs: `Host`, `Content-Length` and,
-//! when the request has none, the transport's `User-Agent`. No
-//! `Accept-Encoding` and no decompression, no cookies, no proxy, no redirect followed.
+//! when the request has none, the transport's `User-Agent`; through a proxy, a plain
+//! `http://` request goes in absolute form with the proxy's `Proxy-Authorization`, and an
+//! `https://` one through a `CONNECT` tunnel ([`Proxy`]). No `Accept-Encoding` and no
+//! decompression, no cookies, no redirect followed.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, HOST, USER_AGENT};
+use http::header::{CONTENT_LENGTH, HOST, PROXY_AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Uri};
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -31,14 +33,18 @@ use tokio::time::timeout_at;
 use super::connect::connect;
 use super::incoming::WireBody;
 use super::pool::{Connection, Key, Pool};
+use super::proxy::Proxy;
+use super::tls::TlsRoots;
 use super::{Body, Deadlines, Transport, method_of, rt, url_without_query};
+use crate::client::ConfigError;
 use crate::error::{TransportError, TransportErrorKind};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The default [`Transport`]: HTTP/1.1 with connection reuse, TLS by rustls with the
-/// Mozilla roots, no redirects, no cookies, no proxy, no compression, and no log line
-/// holding a header value or a body byte.
+/// Mozilla roots (and any others [`TlsRoots`] adds), through an HTTP proxy where
+/// [`Proxy`] says so, no redirects, no cookies, no compression, and no log line holding a
+/// header value or a body byte.
 ///
 /// Blocking: [`send`](Transport::send) and reading the body block the calling thread,
 /// also when that thread runs a tokio runtime (the I/O then runs on a thread of its own).
@@ -50,18 +56,92 @@ pub struct HttpTransport {
 struct Inner {
     user_agent: Option<HeaderValue>,
     pool: Arc<Pool>,
+    proxy: Proxy,
+    tls: Arc<tokio_rustls::rustls::ClientConfig>,
 }
 
 impl HttpTransport {
     /// A transport with its own connection pool, sending `user_agent` on every request
-    /// that has no `User-Agent` of its own (none, if `user_agent` cannot be a header).
+    /// that has no `User-Agent` of its own (none, if `user_agent` cannot be a header):
+    /// straight to each server, trusting Mozilla's roots. It reads no environment; the
+    /// [`Client`](crate::Client)'s default transport does (see [`HttpTransport::builder`]).
     pub fn new(user_agent: &str) -> Self {
+        let tls = TlsRoots::bundled()
+            .config()
+            .unwrap_or_else(|_| unreachable_tls());
+        HttpTransport::with(user_agent, Proxy::none(), tls)
+    }
+
+    /// A transport with a proxy and roots of your choosing.
+    pub fn builder(user_agent: &str) -> HttpTransportBuilder {
+        HttpTransportBuilder {
+            user_agent: user_agent.to_string(),
+            proxy: Proxy::none(),
+            tls_roots: TlsRoots::bundled(),
+        }
+    }
+
+    fn with(user_agent: &str, proxy: Proxy, tls: Arc<tokio_rustls::rustls::ClientConfig>) -> Self {
         HttpTransport {
             inner: Arc::new(Inner {
                 user_agent: HeaderValue::from_str(user_agent).ok(),
                 pool: Arc::new(Pool::default()),
+                proxy,
+                tls,
             }),
         }
+    }
+}
+
+/// rustls refuses its own safe defaults only if the ring provider is broken; there is no
+/// transport without TLS to fall back to, so that is a panic at construction.
+#[cold]
+fn unreachable_tls() -> ! {
+    panic!("rustls refused its safe default configuration with the ring provider")
+}
+
+/// Options of an [`HttpTransport`]; [`ClientBuilder`](crate::ClientBuilder) sets the same
+/// through [`proxy`](crate::ClientBuilder::proxy) and
+/// [`tls_roots`](crate::ClientBuilder::tls_roots), from the environment by default.
+///
+/// ```no_run
+/// use atlas_runtime::transport::HttpTransport;
+/// use atlas_runtime::{Proxy, TlsRoots};
+///
+/// let transport = HttpTransport::builder("my-tool/1.0")
+///     .proxy(Proxy::from_env()?)
+///     .tls_roots(TlsRoots::from_env())
+///     .build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct HttpTransportBuilder {
+    user_agent: String,
+    proxy: Proxy,
+    tls_roots: TlsRoots,
+}
+
+impl HttpTransportBuilder {
+    /// Where connections go; default [`Proxy::none`].
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Which certificate authorities TLS trusts; default [`TlsRoots::bundled`].
+    pub fn tls_roots(mut self, roots: TlsRoots) -> Self {
+        self.tls_roots = roots;
+        self
+    }
+
+    /// Reads the roots and builds the transport.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidCertificates`] when a PEM file cannot be read or holds no
+    /// usable certificate.
+    pub fn build(self) -> Result<HttpTransport, ConfigError> {
+        let tls = self.tls_roots.config()?;
+        Ok(HttpTransport::with(&self.user_agent, self.proxy, tls))
     }
 }
 
@@ -69,6 +149,7 @@ impl fmt::Debug for HttpTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpTransport")
             .field("idle_connections", &self.inner.pool.idle_count())
+            .field("proxy", &self.inner.proxy)
             .finish_non_exhaustive()
     }
 }
@@ -114,7 +195,11 @@ impl Transport for HttpTransport {
             )));
         }
         let (key, request) = self.prepare(request).map_err(fail)?;
-        let exchange = exchange(&self.inner.pool, &key, request, deadlines);
+        let route = Route {
+            proxy: self.inner.proxy.for_target(key.https, &key.host, key.port),
+            tls: &self.inner.tls,
+        };
+        let exchange = exchange(&self.inner.pool, &key, route, request, deadlines);
         let (response, connection) = rt::block_on(exchange)
             .map_err(|e| Failure::not_sent(TransportErrorKind::Other, e))
             .and_then(|outcome| outcome)
@@ -132,8 +217,8 @@ impl Transport for HttpTransport {
 }
 
 impl HttpTransport {
-    /// The pool key and the request as hyper writes it: origin-form target,
-    /// `Content-Length` and `Host` first.
+    /// The pool key and the request as hyper writes it: origin-form target (absolute
+    /// form to a proxy, with its `Proxy-Authorization`), `Content-Length` and `Host` first.
     fn prepare(
         &self,
         request: http::Request<Vec<u8>>,
@@ -170,9 +255,14 @@ impl HttpTransport {
         }
         let host_header = HeaderValue::from_str(authority.as_str())
             .map_err(|e| Failure::not_sent(InvalidUrl, e))?;
-        let target = match parts.uri.path_and_query() {
-            Some(p) if !p.as_str().is_empty() => p.as_str().parse::<Uri>(),
-            _ => Ok(Uri::from_static("/")),
+        let proxy = (!https)
+            .then(|| self.inner.proxy.for_target(false, &key.host, key.port))
+            .flatten();
+        let target = match (proxy, parts.uri.path_and_query()) {
+            // A proxy is asked for the whole URL (RFC 9112, 3.2.2).
+            (Some(_), _) => Ok(parts.uri.clone()),
+            (None, Some(p)) if !p.as_str().is_empty() => p.as_str().parse::<Uri>(),
+            (None, _) => Ok(Uri::from_static("/")),
         }
         .map_err(|e| Failure::not_sent(InvalidUrl, e))?;
 
@@ -189,6 +279,9 @@ impl HttpTransport {
         if let Some(agent) = &self.inner.user_agent {
             headers.entry(USER_AGENT).or_insert_with(|| agent.clone());
         }
+        if let Some(authorization) = proxy.and_then(|p| p.authorization()) {
+            headers.insert(PROXY_AUTHORIZATION, authorization);
+        }
         parts.headers = headers;
         parts.uri = target;
         parts.version = http::Version::HTTP_11;
@@ -197,6 +290,13 @@ impl HttpTransport {
             http::Request::from_parts(parts, Full::new(Bytes::from(body))),
         ))
     }
+}
+
+/// How a new connection is opened.
+#[derive(Clone, Copy)]
+struct Route<'a> {
+    proxy: Option<&'a super::proxy::ProxyServer>,
+    tls: &'a Arc<tokio_rustls::rustls::ClientConfig>,
 }
 
 /// Sends `request` on a pooled connection or a new one and waits for the answer's head.
@@ -208,6 +308,7 @@ impl HttpTransport {
 async fn exchange(
     pool: &Pool,
     key: &Key,
+    route: Route<'_>,
     mut request: http::Request<Full<Bytes>>,
     deadlines: &Deadlines,
 ) -> Result<(http::Response<Incoming>, Connection), Failure> {
@@ -223,10 +324,11 @@ async fn exchange(
         let (mut connection, fresh) = match pool.take(key) {
             Some(connection) => (connection, false),
             None => {
-                let connection = timeout_at(by(deadlines.connect), connect(key))
-                    .await
-                    .map_err(|_| Failure::not_sent(K::Timeout, "connecting timed out"))?
-                    .map_err(|(kind, e)| Failure::not_sent(kind, e))?;
+                let connection =
+                    timeout_at(by(deadlines.connect), connect(key, route.proxy, route.tls))
+                        .await
+                        .map_err(|_| Failure::not_sent(K::Timeout, "connecting timed out"))?
+                        .map_err(|(kind, e)| Failure::not_sent(kind, e))?;
                 (connection, true)
             }
         };

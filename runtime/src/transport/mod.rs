@@ -20,13 +20,17 @@ mod http1;
 mod incoming;
 mod pool;
 mod probe;
+mod proxy;
 mod rt;
 #[cfg(any(test, feature = "test-util"))]
 mod scripted;
+mod tls;
 
-pub use http1::HttpTransport;
+pub use http1::{HttpTransport, HttpTransportBuilder};
+pub use proxy::Proxy;
 #[cfg(any(test, feature = "test-util"))]
 pub use scripted::{ScriptedTransport, Step};
+pub use tls::{SSL_CERT_FILE, TlsRoots};
 
 /// How long one exchange may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +101,16 @@ impl Body {
             ));
         }
         Ok(bytes)
+    }
+}
+
+impl Body {
+    /// Reads and drops the rest of a small body (up to 64 KiB), so that its connection
+    /// can carry the next request: a 401 answered before a resend, for one. A larger or
+    /// broken body is dropped unread, which closes its connection instead.
+    pub(crate) fn discard(mut self) {
+        const SMALL: u64 = 64 * 1024;
+        let _ = io::copy(&mut (&mut self.reader).take(SMALL), &mut io::sink());
     }
 }
 
