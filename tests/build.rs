@@ -5,6 +5,8 @@
 //! | cfg | found when |
 //! |---|---|
 //! | `has_apache` | Apache httpd, its `mod_auth_digest.so` and `htdigest` |
+//! | `has_apache_tls` | the same, with `mod_ssl.so` and the `openssl` command (a test CA) |
+//! | `has_tinyproxy` | tinyproxy (the corporate-proxy tests) |
 //! | `has_oauth_mock` | `node` on `PATH` and `peers/oauth/node_modules/oauth2-mock-server` |
 //! | `has_prism` | `node` on `PATH` and `peers/prism/node_modules/@stoplight/prism-cli` |
 //! | `has_redis` | `redis-server` (the shared token store's fleet tests) |
@@ -49,6 +51,8 @@ fn main() {
     println!("cargo::rerun-if-env-changed=ATLAS_OPENAPI_SPEC");
     for cfg in [
         "has_apache",
+        "has_apache_tls",
+        "has_tinyproxy",
         "has_oauth_mock",
         "has_prism",
         "has_redis",
@@ -102,6 +106,19 @@ fn main() {
     if let Some(found) = &redis {
         watch(found);
     }
+    let tinyproxy = find_program(
+        &["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"],
+        &["tinyproxy"],
+    );
+    let openssl = find_program(&["/usr/bin/openssl"], &["openssl"]);
+    let mod_ssl = modules
+        .as_ref()
+        .and_then(|m| m.parent())
+        .map(|d| d.join("mod_ssl.so"))
+        .filter(|m| m.is_file());
+    for found in [&tinyproxy, &openssl, &mod_ssl].into_iter().flatten() {
+        watch(found);
+    }
 
     let needs = [
         Need {
@@ -109,6 +126,18 @@ fn main() {
             what: "Apache httpd with mod_auth_digest, and htdigest",
             install: "apt-get install -y apache2 apache2-utils".into(),
             found: apache_found,
+        },
+        Need {
+            cfg: "has_apache_tls",
+            what: "Apache httpd with mod_ssl, and the openssl command",
+            install: "apt-get install -y apache2 apache2-utils openssl".into(),
+            found: apache_found && mod_ssl.is_some() && openssl.is_some(),
+        },
+        Need {
+            cfg: "has_tinyproxy",
+            what: "tinyproxy",
+            install: "apt-get install -y tinyproxy".into(),
+            found: tinyproxy.is_some(),
         },
         Need {
             cfg: "has_oauth_mock",

@@ -25,6 +25,7 @@
 //! | [`downloads`] | gzip and CSV answers streamed, `Accept` per format, errors of downloads | |
 //! | [`idle_connections`] | a connection the server closed while the client was idle (Apache `KeepAliveTimeout 1`, the emulator's connection table and keep-alive timeout) is never written to: 50 POSTs after idle gaps, one each | Apache (one test) |
 //! | [`fault_matrix`] | RELIABILITY.md's fault matrix against the emulator's fault injection | |
+//! | [`corporate_network`] | through a real proxy (tinyproxy: CONNECT tunnels, absolute form, 407, credentials), to HTTPS signed by a test CA, `NO_PROXY`, the proxy and CA variables read from the environment; proxy credentials never shown | Apache with mod_ssl, openssl, tinyproxy |
 //! | [`concurrency`] | 32 threads × 200 calls through token expiries, bounded by a watchdog | |
 //! | [`no_secrets`] | no secret in logs (hex dumps reassembled, encoded forms), `Debug` or `Display` | |
 //! | [`properties`] | proptest: generated validators vs the `regex` crate; routes | |
@@ -46,6 +47,7 @@ mod codegen_equivalence;
 mod concurrency;
 mod config;
 mod conformance;
+mod corporate_network;
 mod decode;
 mod digest;
 mod downloads;

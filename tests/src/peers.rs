@@ -68,6 +68,10 @@ pub struct DigestOptions {
     /// `KeepAliveTimeout`: seconds after which Apache closes an idle keep-alive
     /// connection, without a word to the client. Default 5 (Apache's default).
     pub keep_alive_timeout_secs: u64,
+    /// Serve HTTPS (mod_ssl) with a certificate for `127.0.0.1` and `localhost` signed by
+    /// a CA made for this run ([`ApacheDigest::ca_pem`]), which no client trusts by
+    /// default. Default off.
+    pub tls: bool,
 }
 
 impl DigestOptions {
@@ -91,6 +95,7 @@ impl Default for DigestOptions {
             algorithm: "MD5".to_string(),
             nc_check: false,
             keep_alive_timeout_secs: 5,
+            tls: false,
         }
     }
 }
@@ -160,6 +165,12 @@ impl ApacheDigest {
         let cgi = root.join("cgi-bin").join("echo.cgi");
         fs::write(&cgi, ECHO_CGI).expect("write echo.cgi");
         set_mode(&cgi, 0o755);
+        if options.tls {
+            if !bins.modules.join("mod_ssl.so").is_file() {
+                missing("Apache's mod_ssl", Installs::Apache);
+            }
+            make_test_ca(&root.join("tls"));
+        }
 
         let mut last_failure = String::new();
         for _attempt in 0..5 {
@@ -219,9 +230,18 @@ impl ApacheDigest {
         panic!("Apache found no free port after 5 tries:\n{last_failure}");
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://` with [`DigestOptions::tls`].
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.options.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
+    }
+
+    /// With [`DigestOptions::tls`]: the PEM file of the CA that signed Apache's
+    /// certificate (valid for `127.0.0.1` and `localhost`).
+    pub fn ca_pem(&self) -> Option<PathBuf> {
+        self.options
+            .tls
+            .then(|| self.dir.path().join("tls").join("ca.pem"))
     }
 
     /// `http://127.0.0.1:PORT/api/atlas/v2/` + `path` (without its leading `/`).
@@ -289,6 +309,121 @@ impl Drop for ApacheDigest {
         self.process.stop();
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// tinyproxy: an HTTP proxy (CONNECT tunnels, absolute-form requests, Basic credentials)
+// ---------------------------------------------------------------------------------------
+
+/// tinyproxy on 127.0.0.1, as a corporate proxy: it tunnels `CONNECT` to any port and
+/// forwards absolute-form requests; with credentials it answers 407 to any request
+/// without the right `Proxy-Authorization: Basic`. Stops when dropped.
+pub struct Tinyproxy {
+    process: PeerProcess,
+    port: u16,
+    dir: TempDir,
+}
+
+impl Tinyproxy {
+    /// Starts tinyproxy, requiring `credentials` (user, password) when given.
+    ///
+    /// # Panics
+    /// When tinyproxy is not installed or does not start.
+    pub fn start(credentials: Option<(&str, &str)>) -> Tinyproxy {
+        let Some(bin) = find_program(
+            &["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"],
+            &["tinyproxy"],
+        ) else {
+            missing("tinyproxy", Installs::Tinyproxy);
+        };
+        let dir = TempDir::new("tinyproxy");
+        let root = dir.path().to_path_buf();
+        let mut last = String::new();
+        for _attempt in 0..5 {
+            let port = free_port();
+            let mut conf = format!(
+                "Port {port}\nListen 127.0.0.1\nTimeout 30\nLogFile \"{log}\"\nLogLevel Info\n\
+                 MaxClients 64\nAllow 127.0.0.1\nDisableViaHeader Yes\n",
+                log = root.join("tinyproxy.log").display()
+            );
+            if let Some((user, password)) = credentials {
+                assert!(
+                    !user.contains([' ', '\n']) && !password.contains([' ', '\n']),
+                    "tinyproxy credentials are one word each"
+                );
+                let _ = writeln!(conf, "BasicAuth {user} {password}");
+            }
+            let conf_path = root.join("tinyproxy.conf");
+            fs::write(&conf_path, conf).expect("write tinyproxy.conf");
+            let _ = fs::remove_file(root.join("tinyproxy.log"));
+            let stderr = root.join("stderr.log");
+            let process = PeerProcess::spawn(
+                Command::new("/bin/sh")
+                    .arg("-c")
+                    .arg(LIFELINE)
+                    .arg(&bin)
+                    .arg("-d")
+                    .arg("-c")
+                    .arg(&conf_path)
+                    .current_dir(&root),
+                &stderr,
+                true,
+            );
+            match process.wait_for_port(port, || Ok(true)) {
+                Ok(process) => return Tinyproxy { process, port, dir },
+                Err(why) => {
+                    last = format!(
+                        "{why}\n--- output ---\n{}\n--- log ---\n{}",
+                        read_lossy(&stderr),
+                        read_lossy(&root.join("tinyproxy.log"))
+                    );
+                    if !last.contains("Address already in use") {
+                        panic!("tinyproxy did not start:\n{last}");
+                    }
+                }
+            }
+        }
+        panic!("tinyproxy found no free port after 5 tries:\n{last}");
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `http://user:password@127.0.0.1:PORT`.
+    pub fn url_with(&self, user: &str, password: &str) -> String {
+        format!("http://{user}:{password}@127.0.0.1:{}", self.port)
+    }
+
+    /// The request lines tinyproxy logged, in order (`CONNECT 127.0.0.1:443 HTTP/1.1`,
+    /// `GET http://… HTTP/1.1`), including those it refused with 407.
+    pub fn requests(&self) -> Vec<String> {
+        read_lossy(&self.dir.path().join("tinyproxy.log"))
+            .lines()
+            .filter_map(|l| {
+                l.split_once("): ")
+                    .filter(|_| l.contains("Request (file descriptor"))
+            })
+            .map(|(_, request)| request.trim().to_string())
+            .collect()
+    }
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        self.process.stop();
+    }
+}
+
+/// Runs `"$0" "$@"` in the background from `sh`, which watches its own stdin: when the
+/// test process closes it (on drop, or by dying), the program gets SIGTERM.
+const LIFELINE: &str = r#"exec 3<&0
+"$0" "$@" </dev/null &
+child=$!
+( cat <&3 >/dev/null; kill -TERM "$child" 2>/dev/null ) &
+exec 3<&-
+wait "$child"
+"#;
 
 /// Runs Apache in the foreground from `sh`, which also watches its own stdin: when the
 /// test process closes it (on drop, or by dying), Apache gets SIGTERM, so no Apache
@@ -478,7 +613,10 @@ fn apache_conf(root: &Path, port: u16, bins: &ApacheBins, o: &DigestOptions) -> 
         ("auth_digest_module", "mod_auth_digest.so"),
         ("alias_module", "mod_alias.so"),
         ("cgid_module", "mod_cgid.so"),
-    ] {
+    ]
+    .into_iter()
+    .chain(o.tls.then_some(("ssl_module", "mod_ssl.so")))
+    {
         let c_name = file.replace(".so", ".c");
         let path = bins.modules.join(file);
         let _ = writeln!(
@@ -541,7 +679,101 @@ ScriptAlias "{prefix}" "{r}/cgi-bin/echo.cgi/"
         nc = if o.nc_check { "On" } else { "Off" },
         keep_alive = o.keep_alive_timeout_secs,
     );
+    if o.tls {
+        let _ = write!(
+            conf,
+            r#"SSLEngine on
+SSLCertificateFile "{r}/tls/server.pem"
+SSLCertificateKeyFile "{r}/tls/server.key"
+SSLSessionCache none
+"#
+        );
+    }
     conf
+}
+
+/// A CA made for one run, and a server certificate it signed for `127.0.0.1` and
+/// `localhost`, by the `openssl` command (P-256 keys, two days): `ca.pem`, `server.pem`,
+/// `server.key` in `dir`.
+fn make_test_ca(dir: &Path) {
+    let Some(openssl) = find_program(&["/usr/bin/openssl"], &["openssl"]) else {
+        missing("openssl (the command)", Installs::Apache);
+    };
+    make_dir(dir, 0o755);
+    let run = |args: &[&str]| {
+        let out = Command::new(&openssl)
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let mut ca = vec!["req", "-x509"];
+    ca.extend(ec);
+    ca.extend([
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=atlas-rust test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    run(&ca);
+    let mut csr = vec!["req"];
+    csr.extend(ec);
+    csr.extend([
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    run(&csr);
+    fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\n\
+         keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("write server.ext");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    for file in ["ca.pem", "server.pem"] {
+        set_mode(&dir.join(file), 0o644);
+    }
 }
 
 /// uid and gid of `www-data`, else `nobody`, else 65534.
@@ -852,13 +1084,15 @@ fn parse_oauth_line(line: &str) -> Option<OAuthRequest> {
 enum Installs {
     Apache,
     OAuth,
+    Tinyproxy,
 }
 
 impl Installs {
     fn how(self) -> &'static str {
         match self {
-            Installs::Apache => "apt-get install -y apache2 apache2-utils",
+            Installs::Apache => "apt-get install -y apache2 apache2-utils openssl",
             Installs::OAuth => "install Node.js >= 20.19, then `npm ci --prefix tests/peers/oauth`",
+            Installs::Tinyproxy => "apt-get install -y tinyproxy",
         }
     }
 }
