@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::format::Download;
 use crate::options::RequestOptions;
 use crate::paginate::{DEFAULT_PAGE_SIZE, Paginated, has_more};
+use crate::request::Outgoing;
 use crate::request::{PathWriter, QueryWriter, RequestContext};
 use crate::response::{Response, decode};
 use crate::validate::{Rule, ValidationError, Validator, Violation};
@@ -407,8 +408,9 @@ impl Client {
         let request = call
             .build_request(self.context(), options)
             .map_err(|e| self.scrub(e))?;
+        let again = || call.build_request(self.context(), options);
         let info = call.info;
-        self.attempts_built(info, &request, options, |r| {
+        self.attempts_built(info, &Outgoing::new(request, &again), options, |r| {
             let r = self.read_whole(r, info.method)?;
             let status = r.status().as_u16();
             if options.envelope || !info.method.success_statuses().contains(&status) {
@@ -435,8 +437,9 @@ impl Client {
         let request = call
             .build_request(self.context(), options)
             .map_err(|e| self.scrub(e))?;
+        let again = || call.build_request(self.context(), options);
         let info = call.info;
-        self.attempts_built(info, &request, options, |r| {
+        self.attempts_built(info, &Outgoing::new(request, &again), options, |r| {
             let status = r.status().as_u16();
             if info.method.success_statuses().contains(&status) {
                 let (parts, body) = r.into_parts();
