@@ -211,11 +211,16 @@ impl RequestError {
         }
     }
 
-    pub(crate) fn reserved_header(endpoint: &'static str, name: &str) -> Self {
+    pub(crate) fn refused_header(
+        endpoint: &'static str,
+        name: &str,
+        why: atlas_rules::headers::RefusedHeader,
+    ) -> Self {
         RequestError {
             endpoint,
             message: format!(
-                "the client sets `{name}` itself; RequestOptions::header cannot replace it"
+                "RequestOptions::header cannot set `{name}`: {}",
+                why.reason()
             ),
             source: None,
         }

@@ -373,10 +373,12 @@ pub(crate) fn assemble<'a>(
         builder = builder.header(name, value);
     }
     for (name, value) in &options.headers {
-        if crate::options::RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-            return Err(Error::Request(RequestError::reserved_header(
+        // The rule is atlas-rules', shared with the macro's check of header fields.
+        if let Some(why) = atlas_rules::headers::refused_header(name) {
+            return Err(Error::Request(RequestError::refused_header(
                 info.type_name,
                 name,
+                why,
             )));
         }
         builder = builder.header(name.as_str(), value.as_str());

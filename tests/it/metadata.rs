@@ -1,5 +1,6 @@
 //! What comes around a decoded body (issue 11, point 2): status and headers through
-//! `send_full`, per-call headers and timeouts, and the headers a call may not set.
+//! `send_full`, per-call headers and timeouts, and the headers a call may not set (the
+//! client's, the transport's and hop-by-hop ones, issue 21).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,7 +70,13 @@ fn per_call_headers_are_sent() {
 
 #[test]
 fn headers_the_client_owns_are_refused_before_sending() {
-    for name in ["Authorization", "accept", "Content-Type", "HOST"] {
+    for name in [
+        "Authorization",
+        "accept",
+        "Content-Type",
+        "HOST",
+        "Content-Length",
+    ] {
         let (script, client) = client(vec![Step::json(200, "{}")]);
         let err = client
             .send_with(
@@ -80,6 +87,38 @@ fn headers_the_client_owns_are_refused_before_sending() {
         assert!(matches!(err, Error::Request(_)), "{name}: {err:?}");
         assert!(err.to_string().contains(name), "{err}");
         assert!(script.requests().is_empty());
+    }
+}
+
+/// Hop-by-hop headers speak about one connection, which the transport manages: a call
+/// cannot send them, and finds out before anything is sent (issue 21).
+#[test]
+fn hop_by_hop_headers_are_refused_before_sending() {
+    for name in [
+        "Transfer-Encoding",
+        "connection",
+        "Upgrade",
+        "TE",
+        "Trailer",
+        "Keep-Alive",
+        "Proxy-Authorization",
+        "proxy-connection",
+    ] {
+        let (script, client) = client(vec![Step::json(200, "{}")]);
+        let err = client
+            .send_with(
+                &CreateThing::new(ORG, "a"),
+                &RequestOptions::new()
+                    .header("X-Request-Id", "fine")
+                    .header(name, "x"),
+            )
+            .unwrap_err();
+        let Error::Request(refused) = &err else {
+            panic!("{name}: {err:?}")
+        };
+        assert!(refused.message.contains(&format!("`{name}`")), "{err}");
+        assert!(refused.message.contains("hop-by-hop"), "{err}");
+        assert!(script.requests().is_empty(), "{name} was sent");
     }
 }
 
