@@ -29,7 +29,7 @@
 //! | [`properties`] | proptest: generated validators vs the `regex` crate; routes | |
 //! | [`service_accounts_wire`] | the 22 Service Accounts operations on the wire | spec (two tests) |
 //! | [`service_accounts_validation`] | every rule of the Service Accounts operations | |
-//! | [`service_accounts_pagination`] | `.pages()` and `.items()` against an Atlas-like pager | |
+//! | [`service_accounts_pagination`] | `.pages()` and `.items()` against an Atlas-like pager; a walk started past page 1, typed and `RawPages` | |
 //! | [`emulator_rotation`] | a full secret rotation against the emulator | |
 //! | [`emulator_fidelity`] | every operation through Prism as a validating proxy in front of the emulator | Prism, spec |
 //! | [`conformance`] | declared endpoints against the official spec; the checker itself on mini specs | spec (two tests) |
