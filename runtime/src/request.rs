@@ -355,7 +355,7 @@ pub(crate) fn assemble<'a>(
         url.push_str(&query.query);
     }
 
-    let format = options.format.unwrap_or_else(|| info.default_format());
+    let format = info.format_for(options);
     if !info.offers(format) {
         return Err(Error::Request(RequestError::format_not_offered(
             info, format,

@@ -21,7 +21,7 @@
 //! | [`oauth`] | service-account tokens: shape, cache, refresh, single flight, 401, 429, revoke | |
 //! | [`retry`] | retries that never duplicate a write; waits; last error | |
 //! | [`hostile`] | servers that mean harm: echoed secrets, stalls past the budget, endless lists, panicking stores, bad tokens | |
-//! | [`metadata`] | `send_full` status and headers, per-call headers and timeouts, the 406 message | |
+//! | [`metadata`] | `send_full` status and headers, per-call headers (refused names, issue 21) and timeouts, the 406 message (version or form) | |
 //! | [`downloads`] | gzip and CSV answers streamed, `Accept` per format, errors of downloads | |
 //! | [`fault_matrix`] | RELIABILITY.md's fault matrix against the emulator's fault injection | |
 //! | [`concurrency`] | 32 threads × 200 calls through token expiries, bounded by a watchdog | |
