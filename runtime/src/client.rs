@@ -218,7 +218,7 @@ impl Client {
 
     /// The one retry loop of a call: builds the request once, then per attempt sends it
     /// within the attempt's deadlines and hands the answer to `finish`; every error is
-    /// scrubbed of secrets, and a 406 learns which version was asked for.
+    /// scrubbed of secrets, and a 406 learns which version and form were asked for.
     fn attempts<E: Endpoint + ?Sized, T>(
         &self,
         endpoint: &E,
@@ -257,6 +257,7 @@ impl Client {
                         .unwrap_or(&self.inner.context.default_version);
                     let declared = options.version.is_some() || info.version.is_some();
                     api.version = Some((version.to_string(), declared));
+                    api.format = Some(info.format_for(options));
                 }
                 self.scrub(e)
             })

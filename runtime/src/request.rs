@@ -395,17 +395,19 @@ pub(crate) fn assemble<'a>(
         url.push_str(&query.query);
     }
 
-    let format = options.format.unwrap_or_else(|| info.default_format());
+    let format = info.format_for(options);
     if !info.offers(format) {
         return Err(Error::Request(RequestError::format_not_offered(
             info, format,
         )));
     }
     for (name, _) in &options.headers {
-        if crate::options::RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-            return Err(Error::Request(RequestError::reserved_header(
+        // The rule is atlas-rules', shared with the macro's check of header fields.
+        if let Some(why) = atlas_rules::headers::refused_header(name) {
+            return Err(Error::Request(RequestError::refused_header(
                 info.type_name,
                 name,
+                why,
             )));
         }
     }

@@ -21,7 +21,7 @@
 //! | [`oauth`] | service-account tokens: shape, cache, refresh, single flight, 401, 429, revoke | |
 //! | [`retry`] | retries that never duplicate a write; waits; last error | |
 //! | [`hostile`] | servers that mean harm: echoed secrets, stalls past the budget, endless lists, panicking stores, bad tokens | |
-//! | [`metadata`] | `send_full` status and headers, per-call headers and timeouts, the 406 message | |
+//! | [`metadata`] | `send_full` status and headers, per-call headers (refused names, issue 21) and timeouts, the 406 message (version or form) | |
 //! | [`downloads`] | gzip and CSV answers streamed, `Accept` per format, errors of downloads | |
 //! | [`idle_connections`] | a connection the server closed while the client was idle (Apache `KeepAliveTimeout 1`, the emulator's connection table and keep-alive timeout) is never written to: 50 POSTs after idle gaps, one each | Apache (one test) |
 //! | [`fault_matrix`] | RELIABILITY.md's fault matrix against the emulator's fault injection | |
@@ -31,7 +31,7 @@
 //! | [`properties`] | proptest: generated validators vs the `regex` crate; routes | |
 //! | [`service_accounts_wire`] | the 22 Service Accounts operations on the wire | spec (two tests) |
 //! | [`service_accounts_validation`] | every rule of the Service Accounts operations | |
-//! | [`service_accounts_pagination`] | `.pages()` and `.items()` against an Atlas-like pager | |
+//! | [`service_accounts_pagination`] | `.pages()` and `.items()` against an Atlas-like pager; a walk started past page 1, typed and `RawPages` | |
 //! | [`emulator_rotation`] | a full secret rotation against the emulator | |
 //! | [`emulator_fidelity`] | every operation through Prism as a validating proxy in front of the emulator | Prism, spec |
 //! | [`conformance`] | declared endpoints against the official spec; the checker itself on mini specs | spec (two tests) |
