@@ -6,8 +6,8 @@ use atlas_mock::{Fault, FaultKind, MockAtlas};
 use atlas_runtime::TokenKey;
 
 use super::support::{
-    Job, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, sigkill, spawn, temp_dir,
-    token_requests, wait_all,
+    Job, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, planted_tokens_are_replaced,
+    sigkill, spawn, temp_dir, token_requests, wait_all,
 };
 
 /// Tokens live 6 s, so the client replaces them after 3 s (half the lifetime); 50 calls
@@ -295,4 +295,19 @@ fn no_store_file_is_named_after_or_holds_the_secret() {
     );
     std::fs::remove_dir_all(&right_dir).unwrap();
     std::fs::remove_dir_all(&wrong_dir).unwrap();
+}
+
+/// A token file with a CR LF in its token and a ten-year expiry used to fail every run
+/// until it expired (each call failed before it was sent, and nothing discarded it). It
+/// is now checked as a token from the token endpoint is, discarded and replaced.
+#[test]
+fn a_planted_unusable_token_is_discarded_and_replaced() {
+    use std::sync::Arc;
+
+    use atlas_runtime::FileTokenStore;
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let dir = temp_dir("file-planted");
+    planted_tokens_are_replaced(&mock, || Arc::new(FileTokenStore::in_dir(&dir).unwrap()));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,13 +1,15 @@
 //! `RedisTokenStore` across processes standing for several hosts.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use atlas_mock::{Fault, FaultKind, MockAtlas};
 use atlas_runtime::{RedisTokenStore, TokenKey};
 
 use super::support::{
-    Job, RedisServer, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, redis_for_test,
-    redis_get, sigkill, spawn, token_requests, unique_prefix, wait_all,
+    Job, RedisServer, assert_all_ok, one_fleet_at_a_time, one_per_lifetime,
+    planted_tokens_are_replaced, redis_for_test, redis_get, sigkill, spawn, token_requests,
+    unique_prefix, wait_all,
 };
 
 /// As in `file_store.rs`: 50 calls 70 ms apart cross one replacement of a 6 s token.
@@ -374,4 +376,27 @@ fn revoking_and_closing_remove_the_shared_token() {
     let second = client();
     call(&second);
     assert_eq!(token_requests(&mock), 3, "not the revoked one");
+}
+
+/// A token planted in Redis with a CR LF in it and a ten-year TTL used to stop every
+/// process of the fleet for as long (each call failed before it was sent, and nothing
+/// discarded it); a clean one said to live ten years was sent until Atlas refused it.
+/// Both are now checked as a token from the token endpoint is, discarded and replaced.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn a_planted_unusable_token_is_discarded_and_replaced() {
+    let (_server, url) = redis_for_test();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let prefix = unique_prefix("planted");
+    planted_tokens_are_replaced(&mock, || {
+        Arc::new(
+            RedisTokenStore::builder(url.as_str())
+                .key_prefix(prefix.as_str())
+                .open()
+                .unwrap(),
+        )
+    });
 }
