@@ -25,6 +25,10 @@ const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
 const SAVE: &str = "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) \
                     redis.call('DEL', KEYS[2]) return 1";
 
+/// The most bytes of a value read back: a record of ours, sealed (base64 adds a third),
+/// is well under it. A larger value is not ours, and is neither read whole nor believed.
+const MAX_VALUE_BYTES: usize = 2 * MAX_RECORD_BYTES;
+
 /// What an encrypting store's values start with, before base64 of nonce and ciphertext.
 const SEALED: &[u8] = b"atlas-rust-sealed-v1:";
 
@@ -52,6 +56,9 @@ const MAX_IDLE: usize = 16;
 ///   included, is over within the I/O timeout: one budget for the connection, its
 ///   handshake and every reply, so a Redis that stops answering costs a call at most the
 ///   I/O timeout (once per `retry_after`).
+/// - A value read back is at most a record's size (`GETRANGE`, never a whole `GET`): a
+///   100 MB value planted at the token key costs a read of 128 KiB, is not believed, and
+///   the next token saved replaces it.
 ///
 /// Who can read the token: whoever can read that Redis database (or its dumps, replicas
 /// and the network between). Use Redis's ACLs or a database of its own, a password in
@@ -508,6 +515,24 @@ impl ConnectionLike for Budgeted<'_> {
     }
 }
 
+/// The value at `key`, read only up to [`MAX_VALUE_BYTES`] (`GETRANGE`, so a huge value
+/// is never sent, let alone allocated); `None` when there is none, or a larger one.
+fn read_capped(c: &mut dyn ConnectionLike, key: &str) -> RedisResult<Option<Vec<u8>>> {
+    let value: Vec<u8> = redis::cmd("GETRANGE")
+        .arg(key)
+        .arg(0)
+        .arg(MAX_VALUE_BYTES)
+        .query(c)?;
+    if value.len() > MAX_VALUE_BYTES {
+        log::warn!(
+            "ignoring the value at the Redis key {key}: larger than any record of this store"
+        );
+        return Ok(None);
+    }
+    // A missing key reads as empty, as does an empty value: neither is a record.
+    Ok((!value.is_empty()).then_some(value))
+}
+
 /// A fence no other grant has: this process's id and 128 random bits.
 fn new_fence() -> String {
     let mut bytes = [0u8; 16];
@@ -550,12 +575,8 @@ impl TokenStore for RedisTokenStore {
 
     fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
         let redis_key = self.token_key(key);
-        match self.inner.with(|c| {
-            redis::cmd("GET")
-                .arg(&redis_key)
-                .query::<Option<Vec<u8>>>(c)
-        }) {
-            Some(Some(value)) if value.len() <= 2 * MAX_RECORD_BYTES => {
+        match self.inner.with(|c| read_capped(c, &redis_key)) {
+            Some(Some(value)) => {
                 let token = record::decode(key, &self.inner.open(&redis_key, &value)?)?;
                 // Kept here too: if Redis stops answering, this process goes on with it
                 // until it needs a new one.
@@ -618,14 +639,7 @@ impl TokenStore for RedisTokenStore {
 
     fn load_failure(&self, key: &TokenKey) -> Option<SharedFailure> {
         let failure_key = self.failure_key(key);
-        let value = self.inner.with(|c| {
-            redis::cmd("GET")
-                .arg(&failure_key)
-                .query::<Option<Vec<u8>>>(c)
-        })??;
-        if value.len() > 2 * MAX_RECORD_BYTES {
-            return None;
-        }
+        let value = self.inner.with(|c| read_capped(c, &failure_key))??;
         record::decode_failure(key, &self.inner.open(&failure_key, &value)?)
     }
 
@@ -635,10 +649,7 @@ impl TokenStore for RedisTokenStore {
         // Read, compare here (the value may be encrypted), then delete that exact value
         // only: a newer token saved meanwhile by another process stays.
         let _ = self.inner.with(|c| {
-            let Some(value) = redis::cmd("GET")
-                .arg(&redis_key)
-                .query::<Option<Vec<u8>>>(c)?
-            else {
+            let Some(value) = read_capped(c, &redis_key)? else {
                 return Ok(0);
             };
             let held = self
@@ -744,6 +755,67 @@ mod tests {
         assert_eq!(store(None).inner.open("k1", &record).unwrap(), record);
         let again = sealed.inner.seal("k1", record.clone()).unwrap();
         assert_ne!(again, value, "a fresh nonce each time");
+    }
+
+    /// Answers every request with `reply`, and keeps the requests.
+    struct Canned {
+        reply: Vec<u8>,
+        sent: Vec<Vec<u8>>,
+    }
+
+    impl ConnectionLike for Canned {
+        fn req_packed_command(&mut self, cmd: &[u8]) -> RedisResult<Value> {
+            self.sent.push(cmd.to_vec());
+            Ok(Value::BulkString(self.reply.clone()))
+        }
+        fn req_packed_commands(&mut self, _: &[u8], _: usize, _: usize) -> RedisResult<Vec<Value>> {
+            unreachable!("no pipelines")
+        }
+        fn get_db(&self) -> i64 {
+            0
+        }
+        fn check_connection(&mut self) -> bool {
+            true
+        }
+        fn is_open(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_value_is_read_only_up_to_a_records_size() {
+        let read = |reply: Vec<u8>| {
+            let mut c = Canned {
+                reply,
+                sent: Vec::new(),
+            };
+            let value = read_capped(&mut c, "k").unwrap();
+            (value, c.sent)
+        };
+        let (value, sent) = read(b"record".to_vec());
+        assert_eq!(value.as_deref(), Some(&b"record"[..]));
+        let cap = MAX_VALUE_BYTES.to_string();
+        assert_eq!(
+            sent,
+            vec![
+                redis::cmd("GETRANGE")
+                    .arg("k")
+                    .arg(0)
+                    .arg(MAX_VALUE_BYTES)
+                    .get_packed_command()
+            ],
+            "the server sends at most {cap} + 1 bytes, whatever the value's size"
+        );
+        assert_eq!(
+            read(vec![b'x'; MAX_VALUE_BYTES]).0.map(|v| v.len()),
+            Some(MAX_VALUE_BYTES)
+        );
+        assert_eq!(
+            read(vec![b'x'; MAX_VALUE_BYTES + 1]).0,
+            None,
+            "larger: not ours"
+        );
+        assert_eq!(read(Vec::new()).0, None, "no key");
     }
 
     #[test]

@@ -520,3 +520,60 @@ fn a_frozen_redis_costs_a_call_at_most_the_io_timeout() {
          {without_store:?} without a store); the I/O timeout is {IO:?}"
     );
 }
+
+/// A 100 MB value at the token key (anyone who can write to Redis can put one there) was
+/// read whole by every process on every call: 100 MB from Redis and 243 MB of peak
+/// memory each. Now at most a record's size is read; the value is not believed, and the
+/// token fetched next replaces it.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn a_huge_value_at_the_token_key_is_not_read_whole() {
+    const HUGE: usize = 100 * 1024 * 1024;
+    // A Redis of our own: its output counter must count this test's reads alone.
+    let server = RedisServer::start();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let prefix = unique_prefix("huge");
+    let store = RedisTokenStore::builder(server.url.as_str())
+        .key_prefix(prefix.as_str())
+        .open()
+        .unwrap();
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let token_key = store.token_key(&key);
+    let mut redis = redis::Client::open(server.url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    // Made by Redis itself (zero bytes up to the last): this test sends 100 MB neither way.
+    redis::cmd("SETRANGE")
+        .arg(&token_key)
+        .arg(HUGE - 1)
+        .arg("x")
+        .exec(&mut redis)
+        .unwrap();
+    let sent_by_redis = |redis: &mut redis::Connection| -> u64 {
+        let info: String = redis::cmd("INFO").arg("stats").query(redis).unwrap();
+        info.lines()
+            .find_map(|l| l.strip_prefix("total_net_output_bytes:"))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("INFO stats counts the bytes Redis sent")
+    };
+    let before = sent_by_redis(&mut redis);
+    let client = client_with(&mock, Arc::new(store.clone()));
+    call(&mock, &client);
+    call(&mock, &client);
+    let sent = sent_by_redis(&mut redis) - before;
+    assert!(
+        sent < 1024 * 1024,
+        "Redis sent {sent} bytes for two calls: the {HUGE}-byte value was read whole"
+    );
+    assert_eq!(token_requests(&mock), 1);
+    let len: usize = redis::cmd("STRLEN")
+        .arg(&token_key)
+        .query(&mut redis)
+        .unwrap();
+    assert!(len < 64 * 1024, "replaced by the new token: {len} bytes");
+    assert!(store.load_for(&key).is_some());
+}
