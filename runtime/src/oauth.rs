@@ -179,6 +179,11 @@ impl fmt::Debug for AccessToken {
 /// the client goes on with the token it last had, or fetches its own, and does not call
 /// the store again until the abandoned call returns. So a store that panics or hangs
 /// costs a call at most that bound, and later calls nothing.
+///
+/// Nor does it trust what a store returns: a token read back passes the check a token
+/// endpoint's answer passes (at most 16 KiB, something an `Authorization` header can
+/// carry, no expiry more than 24 h away), or it is never sent: the client discards it
+/// from the store ([`discard_for`](TokenStore::discard_for)) and fetches a new one.
 pub trait TokenStore: Send + Sync {
     /// The token held for `client_id`, if any (fresh or not).
     fn load(&self, client_id: &str) -> Option<AccessToken>;

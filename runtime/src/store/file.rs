@@ -43,8 +43,11 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 ///   nobody else's file is reused) and renamed over the old one: a reader sees the old
 ///   record or the new one, never a partial one, and never a file that was readable by
 ///   others for a moment.
-/// - A token file not owned by the effective user, readable by others, or reached
-///   through a symbolic link is not believed.
+/// - A token file not owned by the effective user, readable by others, reached through
+///   a symbolic link, with another name (a hard link), or larger than a record is not
+///   believed (nor read); a token in it is checked as a token endpoint's answer is, and
+///   one that fails (a CR LF in it, an expiry a day away or more) is discarded and
+///   replaced.
 /// - File names are derived from the token endpoint and client id
 ///   ([`TokenKey::digest`]); the client secret is never written anywhere, nor anything
 ///   computed from it.
@@ -65,7 +68,10 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 /// [`lease_wait`](FileTokenStoreBuilder::lease_wait), and find the new token when they
 /// get it. The operating system releases the lock when its holder dies, so a killed
 /// process does not hold the others up. A client also never waits longer than half the
-/// time its call has left.
+/// time its call has left. The lock file is opened without truncating it and used only
+/// if it passes the token file's checks (a hard link planted there to another file of
+/// the user is refused: each process then fetches its own token); the holder writes its
+/// process id into it only if it holds nothing else.
 ///
 /// # Refused credentials
 ///
