@@ -39,7 +39,7 @@
 //! | [`prism_all`] | every declared operation through `send()` against `prism mock` | Prism, spec |
 //! | [`peers_auth`] | our client against Apache's mod_auth_digest and oauth2-mock-server | Apache, oauth2-mock-server |
 //! | [`peers_smoke`] | the peers themselves, driven with a plain HTTP client | Apache, oauth2-mock-server |
-//! | [`fleet`] | processes sharing one token: `FileTokenStore`, `RedisTokenStore` (4 hosts, a killed lease holder, Redis stopped or frozen) | redis-server (Redis tests) |
+//! | [`fleet`] | processes sharing one token: `FileTokenStore`, `RedisTokenStore` (4 hosts, a killed lease holder, Redis stopped or frozen, planted tokens and values) | redis-server (Redis tests) |
 //! | [`user_crate`] | a user's own crate (`tests/user-crate`) declares six other tags' operations (download, CSV, PATCH leave/set/clear, encoded DELETE, array body) and sends them to Prism | Prism, spec (one test) |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
 
