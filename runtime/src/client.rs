@@ -353,12 +353,43 @@ impl Client {
 
     /// Removes from `error` every secret this client holds, in every encoding it knows.
     pub(crate) fn scrub(&self, mut error: Error) -> Error {
+        error.scrub(&self.scrubber());
+        error
+    }
+
+    /// `text` with every secret this client holds replaced by `<redacted>`: its
+    /// credentials (a service account's secret, also as `id:secret`; an API key's private
+    /// key; a bearer token) and the access tokens it holds or held lately, each as is,
+    /// base64-encoded (standard or URL-safe, padded or not), percent-encoded and
+    /// JSON-escaped. The rule errors are scrubbed by, for a tool that shows other texts
+    /// of an exchange, such as a debug trace of the headers and body Atlas (or a proxy)
+    /// answered with, which may echo the `Authorization` header.
+    ///
+    /// Secrets shorter than 4 characters are left as they are.
+    ///
+    /// ```
+    /// use atlas_runtime::{Client, Credentials};
+    ///
+    /// let client = Client::builder().credentials(Credentials::bearer("t0ken-abc")).build()?;
+    /// assert_eq!(
+    ///     client.redact("authorization: Bearer t0ken-abc"),
+    ///     "authorization: Bearer <redacted>"
+    /// );
+    /// # Ok::<(), atlas_runtime::ConfigError>(())
+    /// ```
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        self.scrubber().scrub(&mut text);
+        text
+    }
+
+    /// Every secret this client holds now, in every form.
+    fn scrubber(&self) -> Scrubber {
         let mut scrubber = self.inner.static_secrets.clone();
         for token in self.inner.auth.known_tokens() {
             scrubber.add(&token);
         }
-        error.scrub(&scrubber);
-        error
+        scrubber
     }
 
     /// Revokes the service-account access token this client holds, if any; the next

@@ -130,9 +130,29 @@ impl std::error::Error for Error {
 impl Error {
     /// Replaces every secret the scrubber knows in every text this error carries.
     pub(crate) fn scrub(&mut self, scrubber: &crate::redact::Scrubber) {
+        self.edit_received_texts(|text| scrubber.scrub(text));
+    }
+
+    /// Calls `edit` on every text in this error that a server sent (or that quotes what
+    /// it sent): an API error's code, detail, reason, body, parameters (each string, keys
+    /// included) and field violations, a token endpoint's message, an undecodable body's
+    /// excerpt, and each attempt's failure. The texts the client writes itself are not
+    /// visited.
+    ///
+    /// For a tool that shows errors to people: a server's text can hold terminal escapes
+    /// or line breaks, which the tool can neutralise here without touching the rest of
+    /// the message.
+    ///
+    /// ```
+    /// # fn show(mut error: atlas_runtime::Error) -> String {
+    /// error.edit_received_texts(|text| text.retain(|c| !c.is_control()));
+    /// error.to_string()
+    /// # }
+    /// ```
+    pub fn edit_received_texts(&mut self, mut edit: impl FnMut(&mut String)) {
         let attempts = match self {
             Error::Auth(e) => {
-                scrubber.scrub(&mut e.message);
+                edit(&mut e.message);
                 return;
             }
             Error::Api(e) => {
@@ -145,26 +165,49 @@ impl Error {
                 .into_iter()
                 .flatten()
                 {
-                    scrubber.scrub(text);
+                    edit(text);
                 }
-                e.parameters.iter_mut().for_each(|p| scrubber.scrub_json(p));
+                for p in &mut e.parameters {
+                    edit_json_texts(p, &mut edit);
+                }
                 for v in &mut e.field_violations {
-                    scrubber.scrub(&mut v.field);
-                    scrubber.scrub(&mut v.description);
+                    edit(&mut v.field);
+                    edit(&mut v.description);
                 }
                 &mut e.attempts
             }
             Error::Decode(e) => {
-                scrubber.scrub(&mut e.body_excerpt);
-                scrubber.scrub(&mut e.message);
+                edit(&mut e.body_excerpt);
+                edit(&mut e.message);
                 return;
             }
             Error::Transport(e) => &mut e.attempts,
             _ => return,
         };
         for a in attempts {
-            scrubber.scrub(&mut a.failure);
+            edit(&mut a.failure);
         }
+    }
+}
+
+/// `edit` on every string inside a JSON value, keys included.
+fn edit_json_texts(value: &mut serde_json::Value, edit: &mut impl FnMut(&mut String)) {
+    match value {
+        serde_json::Value::String(s) => edit(s),
+        serde_json::Value::Array(items) => {
+            for v in items {
+                edit_json_texts(v, edit);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (mut k, mut v) in entries {
+                edit(&mut k);
+                edit_json_texts(&mut v, edit);
+                map.insert(k, v);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -378,7 +378,8 @@ impl TokenManager {
             ),
         };
         TokenManager {
-            key: TokenKey::new(token_url.clone(), client_id.clone()),
+            key: TokenKey::new(token_url.clone(), client_id.clone())
+                .with_secret(client_secret.expose_secret()),
             client_id,
             client_secret,
             token_url,

@@ -65,7 +65,8 @@ fn the_lock_holder_killed_mid_fetch_is_replaced_at_once() {
     };
     let children: Vec<_> = (0..8).map(|_| spawn(&mock, &job)).collect();
     // The holder wrote its pid into the lock file; its request reached the emulator.
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let lock = dir.join(format!("{}.lock", key.digest()));
     let deadline = Instant::now() + Duration::from_secs(20);
     let holder: u32 = loop {
@@ -129,7 +130,8 @@ fn revoking_removes_the_shared_token() {
     GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
         .send(&client)
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     assert!(store.path_of(&key).exists(), "the token was shared");
     assert_eq!(mock.live_token_count(mock.client_id()), 1);
     client.revoke_token().unwrap();
@@ -212,7 +214,8 @@ fn closing_removes_the_shared_token() {
     GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
         .send(&first)
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     assert!(store.path_of(&key).exists());
     first.close();
     assert!(!store.path_of(&key).exists(), "closing removed it");
@@ -225,8 +228,10 @@ fn closing_removes_the_shared_token() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Nothing the store writes comes from the secret: the same file names whatever the
-/// secret, and no file (token, lock, shared failure) holds it in any encoding.
+/// Nothing the store writes reveals the secret: no file (token, lock, shared failure)
+/// holds it in any encoding, nor is named after it. Each secret has its own files (their
+/// names hash a fingerprint of it, `TokenKey::with_secret`), so a wrong or rotated secret
+/// is never served the token the right one fetched.
 #[test]
 fn no_store_file_is_named_after_or_holds_the_secret() {
     use std::sync::Arc;
@@ -282,16 +287,18 @@ fn no_store_file_is_named_after_or_holds_the_secret() {
         wrong.iter().any(|n| n.ends_with(".failure.json")),
         "{wrong:?}"
     );
-    assert_eq!(
-        right
-            .iter()
-            .map(stem)
-            .collect::<std::collections::BTreeSet<_>>(),
-        wrong
-            .iter()
-            .map(stem)
-            .collect::<std::collections::BTreeSet<_>>(),
-        "the same key whatever the secret"
+    let (right, wrong): (std::collections::BTreeSet<_>, std::collections::BTreeSet<_>) = (
+        right.iter().map(stem).collect(),
+        wrong.iter().map(stem).collect(),
+    );
+    assert!(
+        right.is_disjoint(&wrong),
+        "each secret its own key: {right:?} {wrong:?}"
+    );
+    let readable = format!("{}-", mock.client_id());
+    assert!(
+        right.iter().chain(&wrong).all(|n| n.starts_with(&readable)),
+        "named after the client id: {right:?} {wrong:?}"
     );
     std::fs::remove_dir_all(&right_dir).unwrap();
     std::fs::remove_dir_all(&wrong_dir).unwrap();

@@ -89,7 +89,8 @@ fn the_lease_holder_killed_mid_fetch_is_replaced_within_the_lease_time() {
         .key_prefix(prefix.as_str())
         .open()
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let lease_key = store.lease_key(&key);
     let deadline = Instant::now() + Duration::from_secs(20);
     let holder: u32 = loop {
@@ -254,7 +255,8 @@ fn an_encrypted_store_shares_a_token_redis_cannot_read() {
     call(host_b.clone());
     assert_eq!(token_requests(&mock), 1, "shared");
 
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let token = host_b.load_for(&key).expect("host b reads it");
     let raw = redis_get(&url, &host_a.token_key(&key)).expect("stored");
     assert!(
@@ -273,6 +275,7 @@ fn an_encrypted_store_shares_a_token_redis_cannot_read() {
     ignore = "needs redis-server: apt-get install -y redis-server"
 )]
 fn a_refused_secret_is_asked_about_once_across_hosts() {
+    const WRONG_SECRET: &str = "mdb_sa_sk_wrongwrongwrongwrongwrongwrong";
     let _fleet = one_fleet_at_a_time();
     let (_server, url) = redis_for_test();
     let mock = MockAtlas::builder().start().expect("emulator");
@@ -287,10 +290,7 @@ fn a_refused_secret_is_asked_about_once_across_hosts() {
             start_at: start_at + Duration::from_millis(100 * host),
             extra: vec![
                 ("FLEET_PREFIX", prefix.clone()),
-                (
-                    "MONGODB_ATLAS_CLIENT_SECRET",
-                    "mdb_sa_sk_wrongwrongwrongwrongwrongwrong".into(),
-                ),
+                ("MONGODB_ATLAS_CLIENT_SECRET", WRONG_SECRET.into()),
             ],
         };
         children.extend((0..6).map(|_| spawn(&mock, &job)));
@@ -315,7 +315,8 @@ fn a_refused_secret_is_asked_about_once_across_hosts() {
         .key_prefix(prefix.as_str())
         .open()
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(WRONG_SECRET);
     let failure = redis_get(&url, &store.failure_key(&key)).unwrap_or_default();
     assert!(
         !failure.contains("wrongwrong"),
@@ -360,7 +361,8 @@ fn revoking_and_closing_remove_the_shared_token() {
             .send(c)
             .expect("the call succeeds");
     };
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let first = client();
     call(&first);
     assert!(redis_get(&url, &store.token_key(&key)).is_some());
