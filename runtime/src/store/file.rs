@@ -48,9 +48,9 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 ///   believed (nor read); a token in it is checked as a token endpoint's answer is, and
 ///   one that fails (a CR LF in it, an expiry a day away or more) is discarded and
 ///   replaced.
-/// - File names are derived from the token endpoint and client id
-///   ([`TokenKey::digest`]); the client secret is never written anywhere, nor anything
-///   computed from it.
+/// - File names are derived from the token endpoint, the client id and a one-way
+///   fingerprint of the secret ([`TokenKey::digest`], [`TokenKey::with_secret`]); the
+///   secret itself is never written anywhere, nor anything it could be recovered from.
 /// - [`revoke_token`](crate::Client::revoke_token) and [`close`](crate::Client::close)
 ///   remove the token's file (if it still holds the revoked token), so no process sends
 ///   a revoked token.

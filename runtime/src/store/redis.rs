@@ -42,8 +42,8 @@ const MAX_IDLE: usize = 16;
 /// key prefix, on any host.
 ///
 /// - The token is kept under `<prefix>atlas-rust:token:<digest>`, where the digest comes
-///   from the token endpoint and the client id ([`TokenKey::digest`]), never the secret,
-///   with a TTL equal to the token's remaining life: Redis forgets it when Atlas does.
+///   from the token endpoint, the client id and a one-way fingerprint of the secret
+///   ([`TokenKey::digest`], [`TokenKey::with_secret`]) that does not reveal it, with a TTL equal to the token's remaining life: Redis forgets it when Atlas does.
 /// - The single flight is a lease, `SET <prefix>atlas-rust:lease:<digest> <fence> NX PX
 ///   <ttl>`: the process that sets it asks Atlas, the others poll. The fence is unique to
 ///   each grant (process id and 128 random bits) and the release deletes the lease only
@@ -73,7 +73,9 @@ const MAX_IDLE: usize = 16;
 /// key, whoever can write can also plant a token (the fleet would then send their token,
 /// and act as whatever account it belongs to) or a failure entry (the fleet's calls fail
 /// for up to 60 s at a time): give write access to the fleet alone, or use the key.
-/// Nothing stored is derived from the client secret.
+/// Nothing stored reveals the client secret: the key names hold a 128-bit fingerprint
+/// of a SHA-256 over it (so a rotated or wrong secret never gets the old token), which
+/// cannot be turned back into an Atlas secret's 40 random characters.
 ///
 /// Key prefixes keep applications apart in one database; every process that should share
 /// a token needs the same prefix.
