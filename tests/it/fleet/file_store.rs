@@ -331,7 +331,8 @@ fn a_hard_link_at_the_lock_leaves_its_target_intact() {
 
     let mock = MockAtlas::builder().start().expect("emulator");
     let dir = temp_dir("file-hardlink");
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let victim = dir.join("id_ed25519");
     let precious = "-----BEGIN OPENSSH PRIVATE KEY-----\nprecious\n";
     std::fs::write(&victim, precious).unwrap();
@@ -353,7 +354,8 @@ fn a_huge_token_file_is_not_read_and_is_replaced() {
     let mock = MockAtlas::builder().start().expect("emulator");
     let dir = temp_dir("file-huge");
     let store = Arc::new(FileTokenStore::in_dir(&dir).unwrap());
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let path = store.path_of(&key);
     {
         use std::os::unix::fs::OpenOptionsExt as _;

@@ -544,7 +544,8 @@ fn a_huge_value_at_the_token_key_is_not_read_whole() {
         .key_prefix(prefix.as_str())
         .open()
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let token_key = store.token_key(&key);
     let mut redis = redis::Client::open(server.url.as_str())
         .unwrap()

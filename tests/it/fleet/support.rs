@@ -318,7 +318,8 @@ pub fn call(mock: &MockAtlas, client: &Client) {
 /// a store `open` opens afresh (a process of its own): the next client discards and
 /// replaces it, never fails for it nor sends it, and the fleet shares the replacement.
 pub fn planted_tokens_are_replaced(mock: &MockAtlas, open: impl Fn() -> Arc<dyn TokenStore>) {
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let now = SystemTime::now();
     let ten_years = now + Duration::from_secs(10 * 365 * 86_400);
     for (round, planted) in ["planted\r\nX-Injected: 1", "planted-for-ten-years"]
