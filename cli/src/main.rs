@@ -10,6 +10,9 @@
 
 mod call;
 mod exit;
+mod gotemplate;
+mod keyring;
+mod login;
 mod names;
 mod paginate;
 mod profile;
@@ -23,7 +26,9 @@ use std::ffi::OsString;
 use exit::CliError;
 
 fn main() {
-    let code = match run(std::env::args_os().collect()) {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let detailed = exit::detailed_requested(&args, &|name| std::env::var(name).ok());
+    let code = match run(args, detailed) {
         Ok(()) => 0,
         // The reader of standard output stopped (`| head`): nothing to say.
         Err(CliError::OutputClosed) => 0,
@@ -31,13 +36,13 @@ fn main() {
             // Whatever the message quotes (a server's text, a value given), it reaches
             // the terminal without control characters.
             eprintln!("error: {}", show::lines(&e.to_string()));
-            e.code()
+            e.code(detailed)
         }
     };
     std::process::exit(code);
 }
 
-fn run(args: Vec<OsString>) -> Result<(), CliError> {
+fn run(args: Vec<OsString>, detailed: bool) -> Result<(), CliError> {
     let ops = tree::operations();
     // A call names one group: build only that part of the tree.
     let group = args
@@ -49,8 +54,17 @@ fn run(args: Vec<OsString>) -> Result<(), CliError> {
     let root = tree::root(&ops, group.as_deref());
     let matches = match root.try_get_matches_from(args) {
         Ok(m) => m,
-        // Help and version print and exit 0; usage errors exit 2.
-        Err(e) => e.exit(),
+        // Help and version print and exit 0; usage errors exit 1 (2 with detailed
+        // statuses), as every other failure.
+        Err(e) => {
+            let _ = e.print();
+            let code = if !e.use_stderr() {
+                0
+            } else {
+                CliError::Usage(String::new()).code(detailed)
+            };
+            std::process::exit(code);
+        }
     };
     match matches.subcommand() {
         Some(("completion", m)) => {

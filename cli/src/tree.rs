@@ -39,6 +39,42 @@ impl Op {
         }
     }
 
+    /// `text` with the Rust type names of the operation's declarations (`GetGroupCluster`,
+    /// `GetGroupClusterV20240805`), which the runtime's errors name, replaced by the
+    /// command (`getCluster`): the user typed the command.
+    pub fn name_types(&self, text: &str) -> String {
+        let mut names: Vec<&str> = self.versions.iter().map(|i| i.type_name).collect();
+        // The longest first: `GetGroupCluster` is a prefix of its dated variants.
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        names.dedup();
+        let mut out = text.to_string();
+        for name in names {
+            let mut replaced = String::with_capacity(out.len());
+            let mut rest = out.as_str();
+            while let Some(at) = rest.find(name) {
+                let before_ok = !rest[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                let after = &rest[at + name.len()..];
+                let after_ok = !after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                replaced.push_str(&rest[..at]);
+                replaced.push_str(if before_ok && after_ok {
+                    &self.name
+                } else {
+                    name
+                });
+                rest = after;
+            }
+            replaced.push_str(rest);
+            out = replaced;
+        }
+        out
+    }
+
     /// Its versions, newest first, for help and messages.
     pub fn version_list(&self) -> String {
         let v: Vec<String> = self
@@ -166,6 +202,20 @@ pub fn root(ops: &[Op], only_group: Option<&str>) -> Command {
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help("Run against an embedded Atlas emulator (atlas-mock), with its ids as defaults"),
+        )
+        .arg(
+            Arg::new("allowSunset")
+                .long("allow-sunset")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Send a version past its sunset date anyway (Atlas answers 410 VERSION_GONE)"),
+        )
+        .arg(
+            Arg::new("detailedExitCodes")
+                .long("detailed-exit-codes")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Exit 2 for usage, 3 for other failures, 4 for --watch timeouts, 5 for audit findings (default: 1 for every failure; also ATLAS_RS_DETAILED_EXIT_CODES=1)"),
         )
         .arg(
             Arg::new("noTokenCache")
