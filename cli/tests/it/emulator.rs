@@ -261,11 +261,3 @@ fn embedded_mock() {
     .ok();
     assert_eq!(listed.stdout, "1\n");
 }
-
-/// Completions name every command.
-#[test]
-fn completions() {
-    let home = TempDir::new("completion");
-    let bash = run(home.path(), &[], &["completion", "bash"], None).ok();
-    assert!(bash.stdout.contains("createOrgSecret"));
-}
