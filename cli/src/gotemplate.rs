@@ -408,6 +408,7 @@ struct Parser {
 /// What ended a list of nodes.
 enum End {
     Eof,
+    #[allow(clippy::enum_variant_names)]
     End,
     Else(Vec<Tok>, usize),
 }
@@ -1199,9 +1200,7 @@ fn inner_value(v: &Value) -> String {
 /// JSON carries exactly print whole.
 fn go_number(n: &serde_json::Number) -> String {
     if let Some(i) = n.as_i64() {
-        if i.unsigned_abs() < 1_000_000_000_000_000_000_000u128 as u64 || i == i64::MIN {
-            return i.to_string();
-        }
+        return i.to_string();
     }
     if let Some(u) = n.as_u64() {
         return u.to_string();

@@ -38,7 +38,7 @@ pub enum Os {
     /// The Secret Service (Linux and the BSDs).
     SecretService,
     /// The macOS Keychain.
-    MacOs,
+    Mac,
     /// The Windows Credential Manager.
     Windows,
 }
@@ -47,7 +47,7 @@ impl Os {
     /// The OS this binary runs on.
     pub fn current() -> Os {
         if cfg!(target_os = "macos") {
-            Os::MacOs
+            Os::Mac
         } else if cfg!(windows) {
             Os::Windows
         } else {
@@ -82,7 +82,7 @@ pub fn naming(os: Os, profile: &str, property: &str) -> Naming {
 /// is UTF-8 (go-keyring), or UTF-16 (what keyring-rs writes) when it is not.
 pub fn decode(os: Os, bytes: &[u8]) -> Option<String> {
     match os {
-        Os::MacOs => {
+        Os::Mac => {
             let text = std::str::from_utf8(bytes).ok()?;
             match text.strip_prefix(MACOS_BASE64_PREFIX) {
                 Some(encoded) => {
@@ -97,7 +97,7 @@ pub fn decode(os: Os, bytes: &[u8]) -> Option<String> {
         }
         Os::Windows => match std::str::from_utf8(bytes) {
             Ok(text) if !text.contains('\0') => Some(text.to_string()),
-            _ if bytes.len() % 2 == 0 => {
+            _ if bytes.len().is_multiple_of(2) => {
                 let units: Vec<u16> = bytes
                     .chunks_exact(2)
                     .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -113,7 +113,7 @@ pub fn decode(os: Os, bytes: &[u8]) -> Option<String> {
 /// A value as go-keyring would store it on `os` (what the official CLI reads back).
 pub fn encode(os: Os, text: &str) -> Vec<u8> {
     match os {
-        Os::MacOs => {
+        Os::Mac => {
             use base64::Engine as _;
             format!(
                 "{MACOS_BASE64_PREFIX}{}",
@@ -211,7 +211,7 @@ fn safe(e: &keyring_core::Error) -> String {
     use keyring_core::Error as E;
     match e {
         E::PlatformFailure(inner) | E::NoStorageAccess(inner) => {
-            format!("{}", crate::show::one_line(&inner.to_string()))
+            crate::show::one_line(&inner.to_string())
         }
         E::NoEntry => "no such entry".into(),
         E::BadEncoding(_) => "the stored value is not text".into(),
@@ -288,7 +288,7 @@ mod tests {
         assert_eq!(linux.service, "atlascli_default");
         assert_eq!(linux.account, "client_secret");
         assert_eq!(linux.target, None);
-        let mac = naming(Os::MacOs, "ci", "private_api_key");
+        let mac = naming(Os::Mac, "ci", "private_api_key");
         assert_eq!(
             (mac.service.as_str(), mac.account.as_str(), mac.target),
             ("atlascli_ci", "private_api_key", None)
@@ -301,11 +301,11 @@ mod tests {
     #[test]
     fn values_are_encoded_as_go_keyring_encodes_them() {
         // macOS: go-keyring-base64: + base64, and plain text written by other tools.
-        let stored = encode(Os::MacOs, "s3cr3t/+=");
+        let stored = encode(Os::Mac, "s3cr3t/+=");
         assert_eq!(stored, b"go-keyring-base64:czNjcjN0Lys9");
-        assert_eq!(decode(Os::MacOs, &stored).as_deref(), Some("s3cr3t/+="));
-        assert_eq!(decode(Os::MacOs, b"plain").as_deref(), Some("plain"));
-        assert_eq!(decode(Os::MacOs, b"go-keyring-base64:!!"), None);
+        assert_eq!(decode(Os::Mac, &stored).as_deref(), Some("s3cr3t/+="));
+        assert_eq!(decode(Os::Mac, b"plain").as_deref(), Some("plain"));
+        assert_eq!(decode(Os::Mac, b"go-keyring-base64:!!"), None);
         // Windows: UTF-8 bytes (go-keyring), UTF-16 LE (keyring-rs) also read.
         assert_eq!(encode(Os::Windows, "tök"), "tök".as_bytes());
         assert_eq!(

@@ -110,7 +110,7 @@ pub enum ConfigOs {
     /// `$XDG_CONFIG_HOME`, else `$HOME/.config` (Linux, the BSDs).
     Unix,
     /// `$HOME/Library/Application Support`.
-    MacOs,
+    Mac,
     /// `%AppData%`.
     Windows,
 }
@@ -118,7 +118,7 @@ pub enum ConfigOs {
 impl ConfigOs {
     pub fn current() -> ConfigOs {
         if cfg!(target_os = "macos") {
-            ConfigOs::MacOs
+            ConfigOs::Mac
         } else if cfg!(windows) {
             ConfigOs::Windows
         } else {
@@ -137,7 +137,7 @@ pub fn config_dir(os: ConfigOs, lookup: &dyn Fn(&str) -> Option<String>) -> Opti
             Some(dir) => Some(PathBuf::from(dir)),
             None => Some(PathBuf::from(var("HOME")?).join(".config")),
         },
-        ConfigOs::MacOs => Some(
+        ConfigOs::Mac => Some(
             PathBuf::from(var("HOME")?)
                 .join("Library")
                 .join("Application Support"),
@@ -634,7 +634,7 @@ mod tests {
         );
         // macOS ignores XDG_CONFIG_HOME, as Go does.
         assert_eq!(
-            config_dir(ConfigOs::MacOs, &unix),
+            config_dir(ConfigOs::Mac, &unix),
             Some("/home/u/Library/Application Support".into())
         );
         let windows = env(&[("AppData", r"C:\Users\u\AppData\Roaming"), ("HOME", "/h")]);

@@ -195,9 +195,9 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("more than 64 MiB"), "{err}");
         // Go: output and steps are bounded the same way.
-        let big = format!(r#"{{{{range .a}}}}{{{{printf "%1000000d" 1}}}}{{{{end}}}}"#);
+        let big = r#"{{range .a}}{{printf "%1000000d" 1}}{{end}}"#;
         let body = serde_json::json!({"a": vec![0; 100]}).to_string();
-        let err = super::render(super::Syntax::Go, &big, body.as_bytes()).unwrap_err();
+        let err = super::render(super::Syntax::Go, big, body.as_bytes()).unwrap_err();
         assert!(err.to_string().contains("more than 64 MiB"), "{err}");
         let body = serde_json::json!({"a": vec![0; 10_000]}).to_string();
         let err = super::render(

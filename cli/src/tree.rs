@@ -547,11 +547,11 @@ pub fn param_facts(p: &atlas_runtime::ParamInfo, values: &[&str], default: Optio
 fn details(op: &Op) -> String {
     let info = op.info;
     let mut s = String::new();
-    if let Some(d) = crate::describe::for_operation(info.operation_id) {
-        if let Some(text) = d.operation() {
-            s.push_str(&text);
-            s.push_str("\n\n");
-        }
+    if let Some(text) =
+        crate::describe::for_operation(info.operation_id).and_then(|d| d.operation())
+    {
+        s.push_str(&text);
+        s.push_str("\n\n");
     }
     s.push_str(&format!("{} /api/atlas/v2{}\n", info.method, info.template));
     s.push_str(&format!("Versions: {}", op.version_list()));
