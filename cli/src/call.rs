@@ -16,7 +16,8 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 
 use crate::exit::CliError;
-use crate::profile::{self, Settings};
+use crate::keyring::{OsKeyring, SecretStore};
+use crate::profile::{self, Credential, Settings};
 use crate::show::{self, Auth};
 use crate::tree::{Op, PARAM};
 
@@ -24,8 +25,8 @@ use crate::tree::{Op, PARAM};
 enum Output {
     /// The answer as Atlas sent it, in this form.
     Raw(Format),
-    /// A minijinja template over the decoded JSON answer.
-    Template(String),
+    /// A template over the decoded JSON answer (Go's syntax or Jinja's).
+    Template(crate::template::Syntax, String),
 }
 
 /// The largest request body read from `--file` or standard input: 16 MiB, far above any
@@ -35,13 +36,28 @@ pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Runs `op` with the flags in `m`.
 pub fn run(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
+    run_op(op, ops, m).map_err(|e| e.map_message(|text| op.name_types(text)))
+}
+
+fn run_op(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
     let env = |name: &str| std::env::var(name).ok();
     if m.get_flag("debug") {
         // Only the first logger counts; a second call (tests) is harmless.
         let _ = log::set_logger(&show::StderrLogger);
         log::set_max_level(log::LevelFilter::Debug);
     }
-    let mut settings = profile::load(m.get_one::<String>("profile").map(String::as_str), &env)?;
+    // `--mock` brings its own credentials: the keyring is not asked.
+    let keyring = if m.get_flag("mock") {
+        OsKeyring::new(&|name| (name == "ATLAS_RS_NO_KEYRING").then(|| "1".to_string()))
+    } else {
+        OsKeyring::new(&env)
+    };
+    #[allow(unused_mut)]
+    let mut settings = profile::load(
+        m.get_one::<String>("profile").map(String::as_str),
+        &env,
+        &keyring,
+    )?;
 
     #[cfg(feature = "mock")]
     let _mock = if m.get_flag("mock") {
@@ -161,7 +177,7 @@ pub fn run(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
         }
     }
 
-    let (client, auth) = client(&settings, m)?;
+    let (client, auth) = client(&mut settings, m, &keyring)?;
     // From here on the client knows every credential of the run: no message shows one.
     send(
         op,
@@ -248,8 +264,8 @@ fn send(
     };
     if let Some(body) = &answer_json {
         match output {
-            Output::Template(t) => {
-                let text = crate::template::render(t, body)?;
+            Output::Template(syntax, t) => {
+                let text = crate::template::render(*syntax, t, body)?;
                 let text = if sink.is_terminal() {
                     show::lines(&text)
                 } else {
@@ -411,9 +427,11 @@ fn choose_output(op: &Op, asked: Option<&String>) -> Result<Output, CliError> {
             names()
         ))),
         None => Ok(Output::Raw(forms[0])),
-        Some(t) if t.contains("{{") || t.contains("{%") => {
+        Some(t) if crate::template::parse_option(t).is_some() => {
+            let (syntax, template) =
+                crate::template::parse_option(t).unwrap_or((crate::template::Syntax::Go, t));
             if info.offers(Format::Json) {
-                Ok(Output::Template(t.clone()))
+                Ok(Output::Template(syntax, template.to_string()))
             } else {
                 Err(CliError::Usage(format!(
                     "a template needs a JSON answer; this operation answers in {}",
@@ -456,20 +474,24 @@ fn version_warnings(op: &Op, asked: Option<&str>) {
         );
     }
     if let Some(sunset) = info.sunset {
-        let now = jiff::Timestamp::now().to_string();
-        let today = now.get(..10).unwrap_or("");
-        if today >= sunset {
-            eprintln!(
-                "error: version {} of {} was sunset on {sunset}; sending anyway",
+        let days = atlas_runtime::sunset::days_left(sunset, &atlas_runtime::sunset::today());
+        match days {
+            // Past it: the client refuses (exit 2) unless --allow-sunset, and says so.
+            Some(d) if d <= 0 => eprintln!(
+                "warning: version {} of {} was sunset on {sunset}",
                 used.unwrap_or("-"),
                 op.name
-            );
-        } else {
-            eprintln!(
+            ),
+            Some(d) if d <= atlas_runtime::sunset::WARNING_DAYS => eprintln!(
+                "warning: version {} of {} sunsets on {sunset}, in {d} days: move to a newer version (atlas-rs audit lists them)",
+                used.unwrap_or("-"),
+                op.name
+            ),
+            _ => eprintln!(
                 "warning: version {} of {} is deprecated and will be sunset on {sunset}",
                 used.unwrap_or("-"),
                 op.name
-            );
+            ),
         }
     }
 }
@@ -486,10 +508,15 @@ fn retirement_warnings(headers: &http::HeaderMap) {
     }
 }
 
-/// The client for the settings: credentials by the official precedence (service account,
-/// then API key, then an access token), the service account's token kept in the shared
-/// file store unless `--no-token-cache` or `ATLAS_RS_NO_TOKEN_CACHE=1`.
-fn client(settings: &Settings, m: &ArgMatches) -> Result<(Client, Auth), CliError> {
+/// The client for the settings: credentials as [`Settings::credential`] chooses them (an
+/// expired `atlas auth login` token refreshed first, [`crate::login`]), the service
+/// account's token kept in the shared file store unless `--no-token-cache` or
+/// `ATLAS_RS_NO_TOKEN_CACHE=1`.
+fn client(
+    settings: &mut Settings,
+    m: &ArgMatches,
+    keyring: &dyn SecretStore,
+) -> Result<(Client, Auth), CliError> {
     let mut builder =
         Client::builder().application(concat!("atlas-rs/", env!("CARGO_PKG_VERSION")));
     if let Some(url) = &settings.base_url {
@@ -506,63 +533,39 @@ fn client(settings: &Settings, m: &ArgMatches) -> Result<(Client, Auth), CliErro
             }
         }
     }
-    let pair = |a: &Option<String>, b: &Option<String>, an: &str, bn: &str| match (a, b) {
-        (Some(a), Some(b)) => Ok(Some((a.clone(), b.clone()))),
-        (None, None) => Ok(None),
-        _ => Err(CliError::Usage(format!(
-            "half a credential: {an} and {bn} go together (profile {:?} and MONGODB_ATLAS_* variables)",
-            settings.profile
-        ))),
-    };
-    let sa = pair(
-        &settings.client_id,
-        &settings.client_secret,
-        "client_id",
-        "client_secret",
-    )?;
-    let key = pair(
-        &settings.public_api_key,
-        &settings.private_api_key,
-        "public_api_key",
-        "private_api_key",
-    )?;
-    let auth = if let Some((id, secret)) = sa {
-        let no_cache = m.get_flag("noTokenCache")
-            || m.get_flag("mock")
-            || std::env::var("ATLAS_RS_NO_TOKEN_CACHE").is_ok_and(|v| v == "1" || v == "true");
-        if !no_cache {
-            match FileTokenStore::new() {
-                Ok(store) => builder = builder.token_store(Arc::new(store)),
-                Err(e) => eprintln!(
-                    "warning: the shared token cache is unavailable ({e}); this run fetches its own token"
-                ),
+    builder = builder
+        .allow_sunset_versions(m.get_flag("allowSunset"))
+        .version_catalog(atlas_endpoints::operations());
+    let auth = match settings.credential()? {
+        Credential::ServiceAccount { id, secret } => {
+            let no_cache = m.get_flag("noTokenCache")
+                || m.get_flag("mock")
+                || std::env::var("ATLAS_RS_NO_TOKEN_CACHE").is_ok_and(|v| v == "1" || v == "true");
+            if !no_cache {
+                match FileTokenStore::new() {
+                    Ok(store) => builder = builder.token_store(Arc::new(store)),
+                    Err(e) => eprintln!(
+                        "warning: the shared token cache is unavailable ({e}); this run fetches its own token"
+                    ),
+                }
             }
+            builder = builder.credentials(Credentials::service_account(id, secret));
+            Auth::Bearer
         }
-        builder = builder.credentials(Credentials::service_account(id, secret));
-        Auth::Bearer
-    } else if let Some((public, private)) = key {
-        builder = builder.credentials(Credentials::api_key(public, private));
-        Auth::Digest
-    } else if let Some(token) = &settings.access_token {
-        if let Some(exp) = profile::token_expiry(token) {
-            let now = jiff::Timestamp::now().as_second();
-            if exp <= now {
-                let when = jiff::Timestamp::from_second(exp)
-                    .map(|t| t.to_string())
-                    .unwrap_or_else(|_| exp.to_string());
-                return Err(CliError::Usage(format!(
-                    "the access token from {} expired at {when}: run `atlas auth login` again, or give a service account",
-                    settings
-                        .access_token_source
-                        .as_deref()
-                        .unwrap_or("the profile")
-                )));
-            }
+        Credential::ApiKey { public, private } => {
+            builder = builder.credentials(Credentials::api_key(public, private));
+            Auth::Digest
         }
-        builder = builder.credentials(Credentials::bearer(token.clone()));
-        Auth::Bearer
-    } else {
-        Auth::None
+        Credential::Token { access, refresh } => {
+            let token = if m.get_flag("dryRun") {
+                access
+            } else {
+                crate::login::fresh_token(settings, access, refresh, keyring)?
+            };
+            builder = builder.credentials(Credentials::bearer(token));
+            Auth::Bearer
+        }
+        Credential::None => Auth::None,
     };
     let client = builder
         .build()

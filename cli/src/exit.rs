@@ -1,13 +1,16 @@
-//! Why a run failed, and its exit status: scripts can tell a mistake in the command
-//! (fix the command) from an answer of Atlas (look at the resource) from everything else.
+//! Why a run failed, and its exit status. As the official CLI, every failure exits 1;
+//! asked for detailed statuses (`--detailed-exit-codes`, or
+//! `ATLAS_RS_DETAILED_EXIT_CODES=1`), scripts can tell a mistake in the command (fix the
+//! command) from an answer of Atlas (look at the resource) from everything else:
 //!
-//! | status | meaning |
-//! |---|---|
-//! | 0 | success (also when the reader of stdout closed it early) |
-//! | 1 | Atlas answered with an error status; its error body is on stdout (`--outputFile` is left as it was) |
-//! | 2 | usage: unknown command or flag, missing or invalid value (checked before anything is sent), bad profile |
-//! | 3 | the call failed otherwise: network, authentication, local I/O |
-//! | 4 | `--watch` gave up at `--watchTimeout` |
+//! | status | default | detailed |
+//! |---|---|---|
+//! | 0 | success (also when the reader of stdout closed it early) | the same |
+//! | 1 | any failure | Atlas answered with an error status; its error body is on stdout (`--outputFile` is left as it was) |
+//! | 2 | | usage: unknown command or flag, missing or invalid value (checked before anything is sent), bad profile, a version past its sunset |
+//! | 3 | | the call failed otherwise: network, authentication, local I/O |
+//! | 4 | | `--watch` gave up at `--watchTimeout` |
+//! | 5 | | `atlas-rs audit`: a version sunsets within the horizon |
 
 use std::fmt;
 
@@ -23,21 +26,27 @@ pub enum CliError {
     Failed(String),
     /// `--watch` stopped waiting.
     WatchTimeout(String),
+    /// `atlas-rs audit` found versions that sunset within the horizon (its report is on
+    /// stdout).
+    Audit(String),
     /// Standard output was closed (a reader such as `head` had enough): the run ends
     /// quietly, with status 0, and fetches nothing more.
     OutputClosed,
 }
 
 impl CliError {
-    /// The process's exit status.
-    pub fn code(&self) -> i32 {
-        match self {
-            CliError::OutputClosed => 0,
+    /// The process's exit status: 1 for every failure, as the official CLI, or the
+    /// detailed status of the table above when `detailed`.
+    pub fn code(&self, detailed: bool) -> i32 {
+        let code = match self {
+            CliError::OutputClosed => return 0,
             CliError::Api(_) => 1,
             CliError::Usage(_) => 2,
             CliError::Failed(_) => 3,
             CliError::WatchTimeout(_) => 4,
-        }
+            CliError::Audit(_) => 5,
+        };
+        if detailed { code } else { 1 }
     }
 
     /// This error with `edit` applied to its message (to redact secrets it may quote).
@@ -47,6 +56,7 @@ impl CliError {
             CliError::Api(m) => CliError::Api(edit(&m)),
             CliError::Failed(m) => CliError::Failed(edit(&m)),
             CliError::WatchTimeout(m) => CliError::WatchTimeout(edit(&m)),
+            CliError::Audit(m) => CliError::Audit(edit(&m)),
             CliError::OutputClosed => CliError::OutputClosed,
         }
     }
@@ -58,7 +68,8 @@ impl fmt::Display for CliError {
             CliError::Usage(m)
             | CliError::Api(m)
             | CliError::Failed(m)
-            | CliError::WatchTimeout(m) => f.write_str(m),
+            | CliError::WatchTimeout(m)
+            | CliError::Audit(m) => f.write_str(m),
             CliError::OutputClosed => f.write_str("standard output was closed"),
         }
     }
@@ -80,5 +91,56 @@ impl From<atlas_runtime::Error> for CliError {
             )),
             other => CliError::Failed(other.to_string()),
         }
+    }
+}
+
+/// Whether the run asked for detailed exit statuses: the flag `--detailed-exit-codes`
+/// anywhere before a `--` (it is read before the command line is parsed, so that a
+/// usage error gets its status too), or `ATLAS_RS_DETAILED_EXIT_CODES` set to `1` or
+/// `true`.
+pub fn detailed_requested(
+    args: &[std::ffi::OsString],
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> bool {
+    let flag = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--detailed-exit-codes");
+    flag || lookup("ATLAS_RS_DETAILED_EXIT_CODES")
+        .is_some_and(|v| matches!(v.trim(), "1" | "true" | "TRUE" | "yes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_is_1_unless_detail_is_asked() {
+        let all = [
+            CliError::Api(String::new()),
+            CliError::Usage(String::new()),
+            CliError::Failed(String::new()),
+            CliError::WatchTimeout(String::new()),
+            CliError::Audit(String::new()),
+        ];
+        let default: Vec<i32> = all.iter().map(|e| e.code(false)).collect();
+        assert_eq!(default, [1, 1, 1, 1, 1]);
+        let detailed: Vec<i32> = all.iter().map(|e| e.code(true)).collect();
+        assert_eq!(detailed, [1, 2, 3, 4, 5]);
+        assert_eq!(CliError::OutputClosed.code(false), 0);
+        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let none = |_: &str| None;
+        assert!(detailed_requested(
+            &args(&["atlas-rs", "--detailed-exit-codes", "api"]),
+            &none
+        ));
+        assert!(!detailed_requested(
+            &args(&["atlas-rs", "api", "--", "--detailed-exit-codes"]),
+            &none
+        ));
+        assert!(detailed_requested(&args(&["atlas-rs"]), &|n: &str| {
+            (n == "ATLAS_RS_DETAILED_EXIT_CODES").then(|| "1".to_string())
+        }));
     }
 }

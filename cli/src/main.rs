@@ -8,8 +8,14 @@
 //! `template` (`-o '{{ … }}'`), `show` (curl and debug output, secrets redacted), `exit`
 //! (exit statuses).
 
+mod audit;
 mod call;
+mod describe;
 mod exit;
+mod facts;
+mod gotemplate;
+mod keyring;
+mod login;
 mod names;
 mod paginate;
 mod profile;
@@ -23,7 +29,18 @@ use std::ffi::OsString;
 use exit::CliError;
 
 fn main() {
-    let code = match run(std::env::args_os().collect()) {
+    // `COMPLETE=<shell> atlas-rs -- <words>`: the shell's completion asks for candidates
+    // (groups, commands, flags, values); answered here, then the process exits.
+    clap_complete::CompleteEnv::with_factory(|| {
+        let args: Vec<OsString> = std::env::args_os().collect();
+        let ops = tree::operations();
+        let group = tree::named_group(&ops, &args);
+        tree::root(&ops, group.as_deref())
+    })
+    .complete();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let detailed = exit::detailed_requested(&args, &|name| std::env::var(name).ok());
+    let code = match run(args, detailed) {
         Ok(()) => 0,
         // The reader of standard output stopped (`| head`): nothing to say.
         Err(CliError::OutputClosed) => 0,
@@ -31,37 +48,65 @@ fn main() {
             // Whatever the message quotes (a server's text, a value given), it reaches
             // the terminal without control characters.
             eprintln!("error: {}", show::lines(&e.to_string()));
-            e.code()
+            e.code(detailed)
         }
     };
     std::process::exit(code);
 }
 
-fn run(args: Vec<OsString>) -> Result<(), CliError> {
+/// A parameter's allowed values and default from [`facts::PARAMS`]: the row of its
+/// operation, else the one for every operation.
+pub fn facts_of(
+    operation_id: Option<&str>,
+    param: &str,
+) -> (&'static [&'static str], Option<&'static str>) {
+    let row = |id: &str| {
+        facts::PARAMS
+            .iter()
+            .find(|(op, name, _, _)| *op == id && *name == param)
+    };
+    operation_id
+        .and_then(row)
+        .or_else(|| row("*"))
+        .map_or((&[], None), |(_, _, values, default)| (*values, *default))
+}
+
+fn run(args: Vec<OsString>, detailed: bool) -> Result<(), CliError> {
+    describe::init(&args);
     let ops = tree::operations();
     // A call names one group: build only that part of the tree.
-    let group = args
-        .iter()
-        .skip_while(|a| *a != "api")
-        .skip(1)
-        .find_map(|a| ops.iter().find(|o| *a == o.group.as_str()))
-        .map(|o| o.group.clone());
+    let group = tree::named_group(&ops, &args);
     let root = tree::root(&ops, group.as_deref());
     let matches = match root.try_get_matches_from(args) {
         Ok(m) => m,
-        // Help and version print and exit 0; usage errors exit 2.
-        Err(e) => e.exit(),
+        // Help and version print and exit 0; usage errors exit 1 (2 with detailed
+        // statuses), as every other failure.
+        Err(e) => {
+            let _ = e.print();
+            let code = if !e.use_stderr() {
+                0
+            } else {
+                CliError::Usage(String::new()).code(detailed)
+            };
+            std::process::exit(code);
+        }
     };
     match matches.subcommand() {
         Some(("completion", m)) => {
-            let shell = *m
-                .get_one::<clap_complete::Shell>("shell")
+            let shell = m
+                .get_one::<String>("shell")
                 .ok_or_else(|| CliError::Usage("name a shell".into()))?;
-            let mut full = tree::root(&ops, None);
+            let shells = clap_complete::env::Shells::builtins();
+            let completer = shells
+                .completer(shell)
+                .ok_or_else(|| CliError::Usage(format!("unknown shell {shell:?}")))?;
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut full, "atlas-rs", &mut script);
+            completer
+                .write_registration("COMPLETE", "atlas-rs", "atlas-rs", "atlas-rs", &mut script)
+                .map_err(|e| CliError::Failed(format!("writing the script: {e}")))?;
             call::Sink::stdout().write_all_and_finish(&script)
         }
+        Some(("audit", m)) => audit::run(&ops, m),
         Some(("api", m)) => {
             let (group, gm) = m
                 .subcommand()

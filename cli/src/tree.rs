@@ -39,15 +39,56 @@ impl Op {
         }
     }
 
+    /// `text` with the Rust type names of the operation's declarations (`GetGroupCluster`,
+    /// `GetGroupClusterV20240805`), which the runtime's errors name, replaced by the
+    /// command (`getCluster`): the user typed the command.
+    pub fn name_types(&self, text: &str) -> String {
+        let mut names: Vec<&str> = self.versions.iter().map(|i| i.type_name).collect();
+        // The longest first: `GetGroupCluster` is a prefix of its dated variants.
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        names.dedup();
+        let mut out = text.to_string();
+        for name in names {
+            let mut replaced = String::with_capacity(out.len());
+            let mut rest = out.as_str();
+            while let Some(at) = rest.find(name) {
+                let before_ok = !rest[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                let after = &rest[at + name.len()..];
+                let after_ok = !after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                replaced.push_str(&rest[..at]);
+                replaced.push_str(if before_ok && after_ok {
+                    &self.name
+                } else {
+                    name
+                });
+                rest = after;
+            }
+            replaced.push_str(rest);
+            out = replaced;
+        }
+        out
+    }
+
     /// Its versions, newest first, for help and messages.
     pub fn version_list(&self) -> String {
+        let today = atlas_runtime::sunset::today();
         let v: Vec<String> = self
             .versions
             .iter()
             .map(|i| {
                 let v = i.version.unwrap_or("the client's default");
                 match i.sunset {
-                    Some(date) => format!("{v} (sunset {date})"),
+                    Some(date) => match atlas_runtime::sunset::days_left(date, &today) {
+                        Some(d) if d <= 0 => format!("{v} (sunset {date}, past)"),
+                        Some(d) => format!("{v} (sunset {date}, in {d} days)"),
+                        None => format!("{v} (sunset {date})"),
+                    },
                     None => v.to_string(),
                 }
             })
@@ -121,10 +162,11 @@ pub fn root(ops: &[Op], only_group: Option<&str>) -> Command {
         if only_group.is_some_and(|g| g != group) {
             continue;
         }
+        let count = ops.iter().filter(|o| o.group == group).count();
         let mut cmd = Command::new(group.to_string())
             .about(match tag_of(ops, group) {
-                Some(tag) => format!("Operations tagged {tag}"),
-                None => "Operations declared without a tag".to_string(),
+                Some(tag) => format!("{tag}: {count} commands"),
+                None => format!("Declared without a tag: {count} commands"),
             })
             .subcommand_required(true)
             .arg_required_else_help(true);
@@ -138,6 +180,7 @@ pub fn root(ops: &[Op], only_group: Option<&str>) -> Command {
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)
+        .next_help_heading("Global options")
         .arg(
             Arg::new("profile")
                 .short('P')
@@ -168,22 +211,88 @@ pub fn root(ops: &[Op], only_group: Option<&str>) -> Command {
                 .help("Run against an embedded Atlas emulator (atlas-mock), with its ids as defaults"),
         )
         .arg(
+            Arg::new("allowSunset")
+                .long("allow-sunset")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Send a version past its sunset date anyway (Atlas answers 410 VERSION_GONE)"),
+        )
+        .arg(
+            Arg::new("detailedExitCodes")
+                .long("detailed-exit-codes")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Exit 2 for usage, 3 for other failures, 4 for --watch timeouts, 5 for audit findings (default: 1 for every failure; also ATLAS_RS_DETAILED_EXIT_CODES=1)"),
+        )
+        .arg(
             Arg::new("noTokenCache")
                 .long("no-token-cache")
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help("Keep the service account's access token in memory only (also ATLAS_RS_NO_TOKEN_CACHE=1)"),
         )
+        .arg(
+            Arg::new("spec")
+                .long("spec")
+                .global(true)
+                .value_name("PATH")
+                .help("A copy of the official OpenAPI spec: --help then shows its descriptions (also ATLAS_RS_SPEC)"),
+        )
         .subcommand(api)
         .subcommand(
             Command::new("completion")
-                .about("Print a shell completion script")
+                .about("Print the shell's completion script: `source <(atlas-rs completion bash)`")
+                .long_about(
+                    "Print the shell's completion script. It asks atlas-rs for candidates as you \
+                     type (groups, commands, flags, values), so it stays small and current:\n  \
+                     bash: source <(atlas-rs completion bash)\n  \
+                     zsh:  source <(atlas-rs completion zsh)\n  \
+                     fish: atlas-rs completion fish | source",
+                )
                 .arg(
                     Arg::new("shell")
                         .required(true)
-                        .value_parser(clap::value_parser!(clap_complete::Shell)),
+                        .value_parser(["bash", "zsh", "fish", "elvish", "powershell"]),
                 ),
         )
+        .subcommand(
+            Command::new("audit")
+                .about("List the version each operation sends, with its sunset date and days left")
+                .arg(
+                    Arg::new("within")
+                        .long("within")
+                        .value_name("DAYS")
+                        .help("Fail when a version sunsets within this horizon (90d, 12w)"),
+                )
+                .arg(
+                    Arg::new("asOf")
+                        .long("as-of")
+                        .value_name("YYYY-MM-DD")
+                        .help("Count days from this date (default: today)"),
+                )
+                .arg(
+                    Arg::new("allVersions")
+                        .long("all-versions")
+                        .action(ArgAction::SetTrue)
+                        .help("Every declared version, not only the one a run sends"),
+                )
+                .arg(
+                    Arg::new("json")
+                        .long("json")
+                        .action(ArgAction::SetTrue)
+                        .help("One JSON object per line"),
+                ),
+        )
+}
+
+/// The group a command line names after `api`, if any: a run (or a completion) builds
+/// only that part of the tree.
+pub fn named_group(ops: &[Op], args: &[std::ffi::OsString]) -> Option<String> {
+    args.iter()
+        .skip_while(|a| *a != "api")
+        .skip(1)
+        .find_map(|a| ops.iter().find(|o| *a == o.group.as_str()))
+        .map(|o| o.group.clone())
 }
 
 fn tag_of(ops: &[Op], group: &str) -> Option<&'static str> {
@@ -232,6 +341,8 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
         cmd = cmd.alias(alias.clone());
     }
     let mut taken = Vec::new();
+    let described = crate::describe::for_operation(info.operation_id);
+    cmd = cmd.next_help_heading("Parameters");
     for p in info.params.iter().filter(|p| {
         matches!(
             p.location,
@@ -239,9 +350,10 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
         )
     }) {
         taken.push(p.api_name);
+        let (values, default) = crate::facts_of(info.operation_id, p.api_name);
         let mut arg = Arg::new(format!("{PARAM}{}", p.api_name))
             .long(p.api_name)
-            .value_name(p.kind.as_str());
+            .value_name(kind_name(p.kind, values));
         if p.api_name == "groupId" {
             arg = arg.alias("projectId");
         }
@@ -261,17 +373,22 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
                 .default_missing_value("true"),
             _ => arg,
         };
-        let mut help = format!("{} ({})", p.kind.as_str(), p.location.as_str());
-        if p.required || p.location == Location::Path {
-            help.push_str(", required");
+        if !values.is_empty() {
+            // Atlas's enums are open (it adds values): offered, not enforced.
+            arg = arg.add(clap_complete::engine::ArgValueCandidates::new(move || {
+                values
+                    .iter()
+                    .map(|v| clap_complete::engine::CompletionCandidate::new(*v))
+                    .collect::<Vec<_>>()
+            }));
         }
-        if p.api_name == "groupId" {
-            help.push_str("; alias --projectId; default: the profile's project_id");
-        } else if p.api_name == "orgId" {
-            help.push_str("; default: the profile's org_id");
+        let mut help = param_facts(p, values, default);
+        if let Some(text) = described.as_ref().and_then(|d| d.param(p.api_name)) {
+            help = format!("{text} [{help}]");
         }
         cmd = cmd.arg(arg.help(help));
     }
+    cmd = cmd.next_help_heading("Options");
     let own = |name: &str| !taken.contains(&name);
     let versions = op.version_list();
     if own("version") {
@@ -301,7 +418,7 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
         };
         let required = if forms.len() > 1 { ", required" } else { "" };
         cmd = cmd.arg(Arg::new("output").short('o').long("output").help(format!(
-            "{} or a template ('{{{{ … }}}}', minijinja){required}",
+            "{} or a template: Go's ('{{{{.id}}}}', as the official CLI) or Jinja ('jinja={{{{ id }}}}'){required}",
             forms.join(", ")
         )));
     }
@@ -366,10 +483,77 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
     cmd
 }
 
-/// Method, path, version, roles and docs link, for `--help`.
+/// The kind of a parameter's value in words; an enum is text on the command line
+/// whatever its Rust type.
+fn kind_name(kind: ValueKind, values: &[&str]) -> &'static str {
+    match kind {
+        ValueKind::Json if !values.is_empty() => "string",
+        ValueKind::Array(ValueKind::Json) if !values.is_empty() => "strings",
+        ValueKind::Array(_) if !values.is_empty() => "strings",
+        other => other.as_str(),
+    }
+}
+
+/// A parameter's facts for its flag's help: type, where it goes, whether required,
+/// allowed values, default, pattern, range and length.
+pub fn param_facts(p: &atlas_runtime::ParamInfo, values: &[&str], default: Option<&str>) -> String {
+    let mut facts = vec![format!(
+        "{} in {}",
+        kind_name(p.kind, values),
+        p.location.as_str()
+    )];
+    if p.required || p.location == Location::Path {
+        facts.push("required".into());
+    }
+    if !values.is_empty() {
+        facts.push(format!("one of: {}", values.join(", ")));
+    }
+    if let Some(d) = default {
+        facts.push(format!("default: {d}"));
+    }
+    for pattern in p.patterns() {
+        facts.push(format!("pattern: {}", pattern.source()));
+    }
+    for c in p.constraints {
+        match c {
+            atlas_runtime::Constraint::Range { min, max } => {
+                let end = |b: &Option<atlas_runtime::Bound>, less: &str, at: &str| {
+                    b.as_ref()
+                        .map(|b| format!("{}{}", if b.exclusive { less } else { at }, b.value))
+                };
+                let parts: Vec<String> = [end(min, ">", ">="), end(max, "<", "<=")]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                facts.push(format!("range: {}", parts.join(" and ")));
+            }
+            atlas_runtime::Constraint::Length { min, max } => facts.push(format!(
+                "length: {}..{}",
+                min.map_or(String::new(), |m| m.to_string()),
+                max.map_or(String::new(), |m| m.to_string())
+            )),
+            _ => {}
+        }
+    }
+    if p.api_name == "groupId" {
+        facts.push("alias --projectId; default: the profile's project_id".into());
+    } else if p.api_name == "orgId" {
+        facts.push("default: the profile's org_id".into());
+    }
+    facts.join("; ")
+}
+
+/// Method, path, versions with their sunsets, roles and docs link, for `--help`.
 fn details(op: &Op) -> String {
     let info = op.info;
-    let mut s = format!("{} /api/atlas/v2{}\n", info.method, info.template);
+    let mut s = String::new();
+    if let Some(text) =
+        crate::describe::for_operation(info.operation_id).and_then(|d| d.operation())
+    {
+        s.push_str(&text);
+        s.push_str("\n\n");
+    }
+    s.push_str(&format!("{} /api/atlas/v2{}\n", info.method, info.template));
     s.push_str(&format!("Versions: {}", op.version_list()));
     s.push('\n');
     if !info.formats.is_empty() {

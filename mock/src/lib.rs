@@ -435,6 +435,19 @@ impl MockAtlas {
         &self.seed.private_key
     }
 
+    /// A new `atlas auth login` session acting as the seeded owner: its refresh token,
+    /// which `POST /api/private/unauth/account/device/token` with
+    /// `grant_type=refresh_token` exchanges for a JWT-shaped access token (its `exp`
+    /// claim readable, as Atlas's are) and a new refresh token (the old one stops
+    /// working).
+    pub fn login_refresh_token(&self) -> String {
+        let token = ids::access_token();
+        lock(&self.shared.store)
+            .login_refresh_tokens
+            .insert(token.clone(), self.seed.client_id.clone());
+        token
+    }
+
     /// The URL, ids and credentials under the names the `atlas` CLI reads (plus
     /// `ATLAS_MOCK_URL`), in the order the binary prints them.
     pub fn env(&self) -> Vec<(&'static str, String)> {

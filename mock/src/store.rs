@@ -162,6 +162,9 @@ pub(crate) struct Store {
     /// Clusters, database users and IP access lists of the projects.
     pub(crate) resources: crate::resources::Resources,
     pub(crate) tokens: HashMap<String, Token>,
+    /// Refresh tokens of `atlas auth login` sessions, each to the service account whose
+    /// roles the session acts with ([`crate::auth::oauth::login_token`]).
+    pub(crate) login_refresh_tokens: HashMap<String, String>,
     /// The token endpoint's window for granted requests, per source address and client
     /// id, when enabled.
     pub(crate) token_window: Option<SlidingWindow>,
@@ -182,6 +185,7 @@ impl Store {
             api_keys: Vec::new(),
             resources: crate::resources::Resources::default(),
             tokens: HashMap::new(),
+            login_refresh_tokens: HashMap::new(),
             token_window,
             failed_token_window,
         }

@@ -77,6 +77,12 @@ struct Inner {
     retry: RetryPolicy,
     /// Operations whose retirement was already logged.
     warned: std::sync::Mutex<std::collections::HashSet<&'static str>>,
+    /// Send versions past their sunset anyway ([`crate::sunset`]).
+    allow_sunset: bool,
+    /// Other declarations of the operations, to name a newer version ([`crate::sunset`]).
+    catalog: Vec<&'static crate::endpoint::EndpointInfo>,
+    /// (operation, version) pairs whose coming sunset was already logged.
+    sunset_warned: std::sync::Mutex<std::collections::HashSet<(&'static str, String)>>,
 }
 
 impl fmt::Debug for Client {
@@ -240,6 +246,7 @@ impl Client {
         options: &RequestOptions,
         finish: impl Fn(http::Response<Body>) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        self.check_sunset(info, options)?;
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let may_repeat = options.idempotent || info.may_repeat();
         retry::run(policy, may_repeat, |budget_end| {
@@ -262,6 +269,50 @@ impl Client {
                 self.scrub(e)
             })
         })
+    }
+
+    /// Refuses a call at a version past its sunset (unless allowed), and logs once per
+    /// operation and version that one sunsets within [`crate::sunset::WARNING_DAYS`].
+    fn check_sunset(
+        &self,
+        info: &crate::endpoint::EndpointInfo,
+        options: &RequestOptions,
+    ) -> Result<(), Error> {
+        let version = options
+            .version
+            .as_deref()
+            .or(info.version)
+            .unwrap_or(&self.inner.context.default_version);
+        let today = crate::sunset::today();
+        let days = crate::sunset::check(
+            info,
+            version,
+            &today,
+            self.inner.allow_sunset,
+            &self.inner.catalog,
+        )
+        .map_err(Error::Request)?;
+        if let Some(days) = days {
+            let mut warned = self
+                .inner
+                .sunset_warned
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if warned.insert((info.type_name, version.to_string())) {
+                if days > 0 {
+                    log::warn!(
+                        "{}: version {version} sunsets in {days} days; move to a newer version",
+                        info.type_name
+                    );
+                } else {
+                    log::warn!(
+                        "{}: version {version} is past its sunset; sent anyway (allow_sunset_versions)",
+                        info.type_name
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Logs, once per operation and client, that Atlas announced the end of the version
@@ -571,6 +622,8 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn Transport>>,
     proxy: Option<Proxy>,
     tls_roots: Option<TlsRoots>,
+    allow_sunset: bool,
+    catalog: Vec<&'static crate::endpoint::EndpointInfo>,
 }
 
 impl Default for ClientBuilder {
@@ -593,6 +646,8 @@ impl Default for ClientBuilder {
             transport: None,
             proxy: None,
             tls_roots: None,
+            allow_sunset: false,
+            catalog: Vec::new(),
         }
     }
 }
@@ -741,6 +796,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends calls at a version past its sunset date anyway. Off by default: such a call
+    /// is refused before anything is sent ([`Error::Request`] naming a newer version),
+    /// since Atlas answers it with 410 `VERSION_GONE`.
+    pub fn allow_sunset_versions(mut self, allow: bool) -> Self {
+        self.allow_sunset = allow;
+        self
+    }
+
+    /// Every declaration of the operations this client sends (`atlas_endpoints::operations()`),
+    /// so that a call refused for its sunset names the newer version to send, and a
+    /// version given in [`RequestOptions::version`] is checked against its own sunset.
+    pub fn version_catalog(
+        mut self,
+        operations: impl IntoIterator<Item = &'static crate::endpoint::EndpointInfo>,
+    ) -> Self {
+        self.catalog = operations.into_iter().collect();
+        self
+    }
+
     /// Allows credentials over plain `http://` to hosts other than loopback. Off by
     /// default: only for a trusted network you control.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -874,6 +948,9 @@ impl ClientBuilder {
                 body_limit: self.body_limit,
                 retry: self.retry,
                 warned: Default::default(),
+                allow_sunset: self.allow_sunset,
+                catalog: self.catalog,
+                sunset_warned: Default::default(),
             }),
         })
     }

@@ -236,6 +236,15 @@ impl RequestError {
         }
     }
 
+    /// A call at a version past its sunset, refused before sending ([`crate::sunset`]).
+    pub(crate) fn sunset(endpoint: &'static str, message: String) -> Self {
+        RequestError {
+            endpoint,
+            message,
+            source: None,
+        }
+    }
+
     pub(crate) fn format_not_offered(
         info: &crate::endpoint::EndpointInfo,
         format: crate::format::Format,

@@ -60,6 +60,7 @@ pub mod request;
 mod response;
 mod retry;
 mod store;
+pub mod sunset;
 pub mod transport;
 mod validate;
 pub mod value;

@@ -134,7 +134,7 @@ fn profiles_and_environment_precedence() {
         &["-P", "login", list[0], list[1], list[2]],
         None,
     );
-    assert_eq!(expired.code, 2, "{expired:?}");
+    assert_eq!(expired.code, 1, "{expired:?}");
     assert!(expired.stderr.contains("expired"), "{expired:?}");
     assert!(expired.stderr.contains("atlas auth login"), "{expired:?}");
 
@@ -153,7 +153,94 @@ fn profiles_and_environment_precedence() {
         &["-P", "nope", list[0], list[1], list[2]],
         None,
     );
-    assert_eq!(absent.code, 2, "{absent:?}");
+    assert_eq!(absent.code, 1, "{absent:?}");
     let after = std::fs::read(home.path().join("config/atlascli/config.toml")).unwrap();
     assert_eq!(before, after);
+}
+
+/// An `atlas auth login` profile whose access token expired is refreshed with its refresh
+/// token at the emulator's token endpoint, as the official CLI does, and the new tokens
+/// are written back into the profile, the rest of the file as it was. Profile names are
+/// case-insensitive, as the official CLI lowercases them.
+#[test]
+fn an_expired_login_is_refreshed_and_written_back() {
+    let mock = MockAtlas::start();
+    let home = TempDir::new("refresh");
+    let dir = home.path().join("config").join("atlascli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let expired = expired_jwt();
+    let refresh = mock.login_refresh_token();
+    let text = format!(
+        "# written by atlas auth login\n[Login]\n  auth_type = \"user_account\"\n  access_token = \"{expired}\" # the session\n  refresh_token = \"{refresh}\"\n  org_id = \"{org}\"\n  ops_manager_url = \"{url}\"\n\n[other]\n  output = \"json\"\n",
+        org = mock.org_id(),
+        url = mock.url(),
+    );
+    let path = dir.join("config.toml");
+    std::fs::write(&path, &text).unwrap();
+    let list = ["api", "serviceAccounts", "listOrgServiceAccounts"];
+    mock.clear_requests();
+    let listed = run(
+        home.path(),
+        &[],
+        &["-P", "LOGIN", list[0], list[1], list[2]],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(listed["totalCount"], 1);
+    let refreshes = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/private/unauth/account/device/token")
+        .count();
+    assert_eq!(refreshes, 1);
+
+    // Written back: new tokens in the same keys, everything else as it was.
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(!after.contains(&expired), "{after}");
+    assert!(
+        !after.contains(&refresh),
+        "the spent refresh token is replaced"
+    );
+    assert!(after.starts_with("# written by atlas auth login\n[Login]\n  auth_type = \"user_account\"\n  access_token = \""));
+    assert!(
+        after.contains("\" # the session\n  refresh_token = \""),
+        "{after}"
+    );
+    assert!(
+        after.ends_with("\n\n[other]\n  output = \"json\"\n"),
+        "{after}"
+    );
+
+    // The next run uses the written token: no refresh.
+    mock.clear_requests();
+    run(
+        home.path(),
+        &[],
+        &["-P", "login", list[0], list[1], list[2]],
+        None,
+    )
+    .ok();
+    assert!(
+        mock.requests()
+            .iter()
+            .all(|r| r.path != "/api/private/unauth/account/device/token"),
+        "a valid token is not refreshed"
+    );
+
+    // A refresh token the endpoint refuses: the run says to log in again.
+    std::fs::write(&path, text.replace(&refresh, "spent")).unwrap();
+    let refused = run(
+        home.path(),
+        &[],
+        &["-P", "login", list[0], list[1], list[2]],
+        None,
+    );
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.contains("could not be refreshed"),
+        "{refused:?}"
+    );
+    assert!(refused.stderr.contains("invalid_grant"), "{refused:?}");
+    assert!(!refused.stderr.contains("spent"), "{refused:?}");
 }

@@ -54,10 +54,10 @@ fn a_changed_secret_is_not_served_the_cached_token() {
     run(home.path(), &env, LIST, None).ok();
     assert_eq!(mock.token_requests() - before, 1);
 
-    // A wrong secret: asked for, refused, exit 3 (not the cached token, exit 0).
+    // A wrong secret: asked for, refused, exit 1 (not the cached token, exit 0).
     let wrong_secret = "mdb_sa_sk_wrongwrongwrongwrongwrongwrong";
     let wrong = run(home.path(), &with_secret(wrong_secret), LIST, None);
-    assert_eq!(wrong.code, 3, "the wrong secret must be noticed: {wrong:?}");
+    assert_eq!(wrong.code, 1, "the wrong secret must be noticed: {wrong:?}");
     assert_eq!(mock.token_requests() - before, 2);
 
     // Rotation: a new secret of the same account fetches its own token, then shares it.

@@ -38,7 +38,7 @@ fn a_broken_config_line_is_located_not_shown() {
         ),
     );
     let broken = run(home.path(), &[], LIST, None);
-    assert_eq!(broken.code, 2, "{broken:?}");
+    assert_eq!(broken.code, 1, "{broken:?}");
     assert!(broken.stderr.contains("config.toml"), "{broken:?}");
     assert!(broken.stderr.contains("line 3"), "{broken:?}");
     assert!(
@@ -64,7 +64,7 @@ fn a_profile_key_of_the_wrong_type_is_a_usage_error() {
     );
     mock.clear_requests();
     let wrong = run(home.path(), &[], LIST, None);
-    assert_eq!(wrong.code, 2, "{wrong:?}");
+    assert_eq!(wrong.code, 1, "{wrong:?}");
     assert!(
         wrong.stderr.contains("client_id") && wrong.stderr.contains("must be a string"),
         "{wrong:?}"
@@ -173,7 +173,7 @@ fn request_bodies_are_capped() {
     let mut args = create.to_vec();
     args.extend(["--file", "/dev/zero"]);
     let zero = run_with(home.path(), &env, &args, Input::Null, &limits);
-    assert_eq!(zero.code, 2, "{zero:?}");
+    assert_eq!(zero.code, 1, "{zero:?}");
     assert!(
         zero.stderr
             .contains("--file /dev/zero holds more than 16 MiB"),
@@ -187,7 +187,7 @@ fn request_bodies_are_capped() {
         .set_len(17 * 1024 * 1024)
         .unwrap();
     let piped = run_with(home.path(), &env, &create, Input::File(&big), &limits);
-    assert_eq!(piped.code, 2, "{piped:?}");
+    assert_eq!(piped.code, 1, "{piped:?}");
     assert!(
         piped
             .stderr
@@ -227,7 +227,7 @@ fn templates_run_on_bounded_fuel() {
         !stopped.timed_out,
         "the template ran unbounded: {stopped:?}"
     );
-    assert_eq!(stopped.code, 2, "{stopped:?}");
+    assert_eq!(stopped.code, 1, "{stopped:?}");
     assert!(stopped.stderr.contains("instructions"), "{stopped:?}");
     // An ordinary template still renders.
     let mut args = vec!["--mock"];
@@ -279,7 +279,7 @@ fn the_output_file_is_replaced_whole_or_not_at_all() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old answer\n");
     assert!(others(&out_dir, "answer.json").is_empty());
 
-    // A download cut mid-way: exit 3, the file untouched, no partial file beside it. (An
+    // A download cut mid-way: exit 1, the file untouched, no partial file beside it. (An
     // answer announcing at most 256 KiB is read with its head, so the cut is a failed
     // exchange, retried as any GET; a longer one is cut while being copied.)
     let download_cut_by = |announced: usize, sent: usize| {
@@ -309,7 +309,7 @@ fn the_output_file_is_replaced_whole_or_not_at_all() {
         )
     };
     let short = download_cut_by(100_000, 10_000);
-    assert_eq!(short.code, 3, "{short:?}");
+    assert_eq!(short.code, 1, "{short:?}");
     assert!(
         short.stderr.contains("gave up after 4 attempts"),
         "{short:?}"
@@ -317,7 +317,7 @@ fn the_output_file_is_replaced_whole_or_not_at_all() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old answer\n");
     assert!(others(&out_dir, "answer.json").is_empty());
     let long = download_cut_by(4_000_000, 600_000);
-    assert_eq!(long.code, 3, "{long:?}");
+    assert_eq!(long.code, 1, "{long:?}");
     assert!(long.stderr.contains("cut"), "{long:?}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old answer\n");
     assert!(others(&out_dir, "answer.json").is_empty());

@@ -92,6 +92,7 @@ pub(crate) fn respond(shared: &Shared, req: &Request, admitted: Option<Prepared>
     let outcome = catch_unwind(AssertUnwindSafe(|| match path {
         "/api/oauth/token" => oauth::token(shared, req),
         "/api/oauth/revoke" => oauth::revoke(shared, req),
+        oauth::LOGIN_TOKEN_PATH => oauth::login_token(shared, req),
         p if is_api(p) => {
             let prepared = match admitted {
                 Some(p) => Ok(p),

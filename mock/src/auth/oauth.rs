@@ -1,4 +1,5 @@
-//! The OAuth 2.0 endpoints of service accounts (client credentials grant).
+//! The OAuth 2.0 endpoints of service accounts (client credentials grant), and the
+//! refresh of `atlas auth login` sessions ([`login_token`]).
 //!
 //! `POST /api/oauth/token` with `Authorization: Basic base64(clientId:secret)` (the raw
 //! values, as Atlas expects) and the form `grant_type=client_credentials` answers
@@ -200,4 +201,85 @@ pub(crate) fn revoke(shared: &Shared, req: &Request) -> Response {
         t.revoked = true;
     }
     Response::new(200).header("Cache-Control", "no-store")
+}
+
+/// Where the official CLI refreshes an `atlas auth login` session (the device flow's token
+/// endpoint, under the account URL).
+pub(crate) const LOGIN_TOKEN_PATH: &str = "/api/private/unauth/account/device/token";
+
+/// `POST /api/private/unauth/account/device/token` with the form `grant_type=refresh_token`,
+/// `refresh_token`, `client_id` and `scope`, as `atlas auth login` profiles refresh their
+/// access token: a known refresh token answers `{access_token, refresh_token, expires_in,
+/// token_type, scope}` and is spent (rotated); the access token is JWT-shaped, its `exp`
+/// claim the mock clock's now plus the token lifetime, and acts with the roles of the
+/// service account the session stands for. Any other grant (the device code itself needs a
+/// browser) is `unsupported_grant_type`; an unknown or spent refresh token is 400
+/// `invalid_grant`.
+pub(crate) fn login_token(shared: &Shared, req: &Request) -> Response {
+    if let Some(r) = post_only(req) {
+        return r;
+    }
+    let form = match form(req) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if form.get("client_id").is_none_or(str::is_empty) {
+        return oauth_error(400, "invalid_request", "client_id is required.");
+    }
+    match form.get("grant_type") {
+        Some("refresh_token") => {}
+        None => return oauth_error(400, "invalid_request", "grant_type is required."),
+        Some(_) => {
+            return oauth_error(
+                400,
+                "unsupported_grant_type",
+                "Only refresh_token is supported here.",
+            );
+        }
+    }
+    let Some(refresh) = form.get("refresh_token") else {
+        return oauth_error(400, "invalid_request", "refresh_token is required.");
+    };
+    let now = shared.clock.now();
+    let mut store = lock(&shared.store);
+    let Some(owner) = store.login_refresh_tokens.remove(refresh) else {
+        return oauth_error(
+            400,
+            "invalid_grant",
+            "The refresh token is invalid or expired.",
+        );
+    };
+    let lifetime = shared.config.token_lifetime;
+    let opaque = store.issue_token(&owner, lifetime, now);
+    // JWT-shaped, as Atlas's login tokens are, so that clients can read when it expires.
+    let exp = now
+        .checked_add(lifetime)
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    let b64 = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    let access = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"none","typ":"JWT"}"#),
+        b64(&json!({"exp": exp, "sub": owner}).to_string()),
+        opaque
+    );
+    if let Some(t) = store.tokens.remove(&opaque) {
+        store.tokens.insert(access.clone(), t);
+    }
+    let next = crate::ids::access_token();
+    store.login_refresh_tokens.insert(next.clone(), owner);
+    let expires_in = lifetime.as_secs() + u64::from(lifetime.subsec_nanos() > 0);
+    Response::new(200)
+        .header("Content-Type", "application/json")
+        .header("Cache-Control", "no-store")
+        .body(
+            json!({
+                "access_token": access,
+                "refresh_token": next,
+                "expires_in": expires_in,
+                "token_type": "Bearer",
+                "scope": "openid profile offline_access",
+            })
+            .to_string(),
+        )
 }
