@@ -48,6 +48,7 @@ mod endpoint;
 mod env;
 mod error;
 mod format;
+mod header_cache;
 mod ids;
 mod oauth;
 mod options;

@@ -353,7 +353,7 @@ impl HttpTransport {
             headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
         }
         if !headers.contains_key(HOST) {
-            let host = HeaderValue::from_str(key.authority())
+            let host = crate::header_cache::value(key.authority())
                 .map_err(|e| Failure::not_sent(InvalidUrl, e))?;
             headers.insert(HOST, host);
         }

@@ -52,32 +52,82 @@ pub(super) const MAX_IDLE_PER_HOST: usize = 3;
 pub(super) struct Key {
     pub https: bool,
     authority: http::uri::Authority,
+    /// Where the host is in the authority's text, brackets of an IPv6 address excluded.
+    host: std::ops::Range<usize>,
     pub port: u16,
 }
 
 impl Key {
-    /// The key of `authority` over `https` or not; `None` when it names no host.
+    /// The key of `authority` (which holds no `user@`) over `https` or not; `None` when
+    /// it names no host.
     pub fn new(https: bool, authority: http::uri::Authority) -> Option<Key> {
-        let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let key = Key {
+        let text = authority.as_str();
+        // `[v6]:port`, `[v6]`, `host:port` or `host`: the parse is the authority's own.
+        let (host, port) = match text.strip_prefix('[') {
+            Some(rest) => {
+                let close = rest.find(']')?;
+                (1..close + 1, rest[close + 1..].strip_prefix(':'))
+            }
+            None => match text.rfind(':') {
+                Some(colon) => (0..colon, Some(&text[colon + 1..])),
+                None => (0..text.len(), None),
+            },
+        };
+        let port = match port {
+            Some(p) => p.parse().ok()?,
+            None if https => 443,
+            None => 80,
+        };
+        (!host.is_empty()).then_some(Key {
             https,
             authority,
+            host,
             port,
-        };
-        (!key.host().is_empty()).then_some(key)
+        })
     }
 
     /// The host as the URL spells it, without IPv6 brackets.
     pub fn host(&self) -> &str {
-        let host = self.authority.host();
-        host.strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(host)
+        &self.authority.as_str()[self.host.clone()]
     }
 
     /// The authority as the URL spells it, for `Host`.
     pub fn authority(&self) -> &str {
         self.authority.as_str()
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::Key;
+
+    fn key(https: bool, authority: &str) -> Option<(String, u16)> {
+        Key::new(https, authority.parse().unwrap()).map(|k| (k.host().to_owned(), k.port))
+    }
+
+    #[test]
+    fn hosts_and_ports_as_the_url_spells_them() {
+        assert_eq!(
+            key(true, "cloud.mongodb.com"),
+            Some(("cloud.mongodb.com".into(), 443))
+        );
+        assert_eq!(
+            key(false, "127.0.0.1:8080"),
+            Some(("127.0.0.1".into(), 8080))
+        );
+        assert_eq!(key(false, "h"), Some(("h".into(), 80)));
+        assert_eq!(key(true, "[::1]:9"), Some(("::1".into(), 9)));
+        assert_eq!(key(true, "[fe80::1]"), Some(("fe80::1".into(), 443)));
+        // As http::Uri reads them.
+        for authority in ["cloud.mongodb.com", "127.0.0.1:8080", "[::1]:9"] {
+            let a: http::uri::Authority = authority.parse().unwrap();
+            let k = Key::new(true, a.clone()).unwrap();
+            assert_eq!(
+                k.host(),
+                a.host().trim_start_matches('[').trim_end_matches(']')
+            );
+            assert_eq!(k.port, a.port_u16().unwrap_or(443));
+        }
     }
 }
 
