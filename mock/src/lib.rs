@@ -571,6 +571,12 @@ impl MockAtlas {
             .load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Connections the server holds open now (a client's idle keep-alive connection
+    /// among them), each counted until its socket is shut.
+    pub fn open_connections(&self) -> usize {
+        self.shared.open.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Creates another project in the seeded organization; returns its id.
     pub fn add_project(&self) -> String {
         let mut store = lock(&self.shared.store);

@@ -29,6 +29,8 @@ pub(crate) struct Shared {
     pub(crate) token_requests: AtomicUsize,
     /// Connections closed to make room for a newcomer (counted once the socket is shut).
     pub(crate) evicted: AtomicUsize,
+    /// Connections being served now (a socket held open).
+    pub(crate) open: AtomicUsize,
     /// Answers scripted by the test, by operation.
     pub(crate) scripts: Scripts,
 }
@@ -60,6 +62,7 @@ impl Shared {
             log: Mutex::new(RequestLog::new(config.log_capacity)),
             token_requests: AtomicUsize::new(0),
             evicted: AtomicUsize::new(0),
+            open: AtomicUsize::new(0),
             scripts: Scripts::default(),
             config,
         }

@@ -9,8 +9,7 @@ use crate::credentials::bearer_header;
 use crate::digest::{self, Challenge};
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::oauth::{AccessToken, TokenManager};
-use crate::request::Outgoing;
-use crate::transport::{Body, Exchange, StreamingExchange};
+use crate::transport::{Body, Exchange};
 
 /// The per-client authentication state.
 pub(crate) enum Authenticator {
@@ -21,62 +20,80 @@ pub(crate) enum Authenticator {
 }
 
 impl Authenticator {
-    /// Sends the next of `outgoing` with credentials, and the next again once where a
-    /// 401 means "refresh". `transport` sends the call (its answer streams); `tokens`
-    /// sends token requests (their answers are read whole); getting a token is over by
-    /// `deadline`.
-    pub(crate) fn send(
-        &self,
-        outgoing: &Outgoing<'_>,
-        transport: StreamingExchange,
-        tokens_via: Exchange,
-        deadline: std::time::Instant,
-    ) -> Result<http::Response<Body>, Error> {
+    /// The token manager, when signing needs an access token: fetching one is the only
+    /// I/O auth does, and the pipeline does it for auth ([`crate::pipeline`]).
+    pub(crate) fn tokens(&self) -> Option<&TokenManager> {
         match self {
-            Authenticator::None => transport(outgoing.next()?),
-            Authenticator::Bearer(header) => {
-                let mut request = outgoing.next()?;
-                request
-                    .headers_mut()
-                    .insert(http::header::AUTHORIZATION, header.clone());
-                transport(request)
+            Authenticator::OAuth(tokens) => Some(tokens),
+            _ => None,
+        }
+    }
+
+    /// Puts the credentials on `request`: `token` is the access token a service account
+    /// signs with (from [`tokens`](Self::tokens)).
+    ///
+    /// # Errors
+    /// [`Error::Auth`] when a credential cannot be a header value: a request never goes
+    /// out without its credentials.
+    pub(crate) fn sign(
+        &self,
+        request: &mut http::Request<Vec<u8>>,
+        token: Option<&AccessToken>,
+    ) -> Result<(), Error> {
+        let header = match (self, token) {
+            (Authenticator::None, _) => return Ok(()),
+            (Authenticator::Bearer(header), _) => header.clone(),
+            (Authenticator::OAuth(_), Some(token)) => bearer(token)?,
+            (Authenticator::OAuth(_), None) => {
+                return Err(Error::Auth(AuthError::new(
+                    AuthErrorKind::InvalidResponse,
+                    None,
+                    "no access token to sign the request with".into(),
+                )));
             }
-            Authenticator::OAuth(tokens) => {
-                let token = tokens.token(tokens_via, deadline)?;
-                let first = transport(with_bearer(outgoing.next()?, &token)?)?;
-                if first.status() != http::StatusCode::UNAUTHORIZED {
-                    return Ok(first);
+            (Authenticator::Digest(session), _) => {
+                let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                match session.sign(request.method().as_str(), uri)? {
+                    Some(header) => header,
+                    // No challenge learnt yet: the first contact goes unsigned.
+                    None => return Ok(()),
                 }
+            }
+        };
+        request
+            .headers_mut()
+            .insert(http::header::AUTHORIZATION, header);
+        Ok(())
+    }
+
+    /// Whether `response` asks for one resend with fresh credentials: a 401 to the
+    /// cached access token `token` (dropped, so the next sign fetches another), or a 401
+    /// whose Digest challenge the session learns (unsigned first contact, a stale or
+    /// refused nonce).
+    pub(crate) fn refresh_after(
+        &self,
+        response: &http::Response<Body>,
+        token: Option<&AccessToken>,
+    ) -> bool {
+        if response.status() != http::StatusCode::UNAUTHORIZED {
+            return false;
+        }
+        match (self, token) {
+            (Authenticator::OAuth(tokens), Some(token)) => {
                 log::debug!("401 with a cached access token: fetching a new one, retrying once");
-                first.into_body().discard();
-                tokens.discard(&token);
-                let token = tokens.token(tokens_via, deadline)?;
-                transport(with_bearer(outgoing.next()?, &token)?)
+                tokens.discard(token);
+                true
             }
-            Authenticator::Digest(session) => {
-                let signed = || -> Result<http::Request<Vec<u8>>, Error> {
-                    let mut request = outgoing.next()?;
-                    let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
-                    if let Some(h) = session.sign(request.method().as_str(), uri)? {
-                        request.headers_mut().insert(http::header::AUTHORIZATION, h);
-                    }
-                    Ok(request)
-                };
-                let first = transport(signed()?)?;
-                if first.status() != http::StatusCode::UNAUTHORIZED {
-                    return Ok(first);
+            (Authenticator::Digest(session), _) => {
+                let learnt = session.learn(response.headers());
+                if learnt {
+                    log::debug!(
+                        "401 with a Digest challenge: signing with the new nonce, retrying once"
+                    );
                 }
-                // Unsigned first contact, a stale nonce, or a nonce the server no longer
-                // takes: learn the new challenge and resend once, body intact.
-                if !session.learn(first.headers()) {
-                    return Ok(first);
-                }
-                log::debug!(
-                    "401 with a Digest challenge: signing with the new nonce, retrying once"
-                );
-                first.into_body().discard();
-                transport(signed()?)
+                learnt
             }
+            _ => false,
         }
     }
 
@@ -97,21 +114,16 @@ impl Authenticator {
     }
 }
 
-/// `request` with `Authorization: Bearer …`. A token that cannot be a header value (a
-/// CR LF in it) is an error: the call must never go out without its credentials.
-fn with_bearer(
-    mut request: http::Request<Vec<u8>>,
-    token: &AccessToken,
-) -> Result<http::Request<Vec<u8>>, Error> {
-    let h = bearer_header(token.secret()).ok_or_else(|| {
+/// `Authorization: Bearer …` for `token`. A token that cannot be a header value (a CR LF
+/// in it) is an error: the call must never go out without its credentials.
+fn bearer(token: &AccessToken) -> Result<http::HeaderValue, Error> {
+    bearer_header(token.secret()).ok_or_else(|| {
         Error::Auth(AuthError::new(
             AuthErrorKind::InvalidResponse,
             None,
             "the access token contains characters not allowed in an HTTP header".into(),
         ))
-    })?;
-    request.headers_mut().insert(http::header::AUTHORIZATION, h);
-    Ok(request)
+    })
 }
 
 /// An API key's Digest state: the last challenge, reused with an increasing nonce count

@@ -12,12 +12,13 @@ use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::format::Download;
 use crate::oauth::{DEFAULT_REFRESH_MARGIN, TokenManager, TokenStore};
 use crate::options::RequestOptions;
+use crate::pipeline::{Blocking, Call};
 use crate::redact::Scrubber;
 use crate::request::{
-    DEFAULT_API_VERSION, DEFAULT_BASE_URL, Outgoing, RequestContext, build_request, copy_request,
+    DEFAULT_API_VERSION, DEFAULT_BASE_URL, Outgoing, RequestContext, copy_request,
 };
 use crate::response::{Response, decode};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::RetryPolicy;
 use crate::transport::{Body, Deadlines, HttpTransport, Proxy, TlsRoots, Transport};
 use crate::transport::{method_of, url_without_query};
 use crate::validate::is_valid_version;
@@ -129,7 +130,7 @@ impl Client {
     ///
     /// # Errors
     /// See [`Error`]: its variant says how far the call got.
-    pub fn send<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Response, Error> {
+    pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response, Error> {
         self.send_with(endpoint, &RequestOptions::default())
     }
 
@@ -137,7 +138,7 @@ impl Client {
     ///
     /// # Errors
     /// See [`Error`].
-    pub fn send_with<E: Endpoint + ?Sized>(
+    pub fn send_with<E: Endpoint>(
         &self,
         endpoint: &E,
         options: &RequestOptions,
@@ -163,7 +164,7 @@ impl Client {
     ///
     /// # Errors
     /// See [`Error`].
-    pub fn send_full<E: Endpoint + ?Sized>(
+    pub fn send_full<E: Endpoint>(
         &self,
         endpoint: &E,
         options: &RequestOptions,
@@ -173,7 +174,7 @@ impl Client {
 
     /// [`send_with`](Self::send_with), decoding a success into `T` instead of the
     /// endpoint's own response type (pagination reads pages item by item).
-    pub(crate) fn send_as<E: Endpoint + ?Sized, T: DeserializeOwned + 'static>(
+    pub(crate) fn send_as<E: Endpoint, T: DeserializeOwned + 'static>(
         &self,
         endpoint: &E,
         options: &RequestOptions,
@@ -181,12 +182,12 @@ impl Client {
         self.call::<E, T>(endpoint, options).map(|r| r.body)
     }
 
-    fn call<E: Endpoint + ?Sized, T: DeserializeOwned + 'static>(
+    fn call<E: Endpoint, T: DeserializeOwned + 'static>(
         &self,
         endpoint: &E,
         options: &RequestOptions,
     ) -> Result<Response<T>, Error> {
-        self.attempts(endpoint, options, |r| {
+        self.run(endpoint, options, |r| {
             let r = self.read_whole(r, E::INFO.method)?;
             let body = decode::<T>(&E::INFO, &r, options)?;
             let (parts, _) = r.into_parts();
@@ -205,75 +206,67 @@ impl Client {
     ///
     /// # Errors
     /// See [`Error`].
-    pub fn download<E: Endpoint + ?Sized>(
+    pub fn download<E: Endpoint>(
         &self,
         endpoint: &E,
         options: &RequestOptions,
     ) -> Result<Download, Error> {
-        self.attempts(endpoint, options, |r| {
+        self.download_call(endpoint, options)
+    }
+
+    /// [`download`](Self::download) of any [`Call`]: the one download of the client.
+    pub(crate) fn download_call(
+        &self,
+        call: &dyn Call,
+        options: &RequestOptions,
+    ) -> Result<Download, Error> {
+        let info = call.info();
+        self.run(call, options, |r| {
             let status = r.status().as_u16();
-            if E::INFO.method.success_statuses().contains(&status) {
+            if info.method.success_statuses().contains(&status) {
                 let (parts, body) = r.into_parts();
                 return Ok(Download::new(status, parts.headers, body));
             }
-            let r = self.read_whole(r, E::INFO.method)?;
-            decode::<()>(&E::INFO, &r, options)
+            let r = self.read_whole(r, info.method)?;
+            decode::<()>(info, &r, options)
                 .map(|()| Download::new(status, r.headers().clone(), Body::empty()))
         })
     }
 
-    /// The one retry loop of a call: builds the request once, then per attempt sends it
-    /// within the attempt's deadlines and hands the answer to `finish`; every error is
-    /// scrubbed of secrets, and a 406 learns which version and form were asked for.
-    fn attempts<E: Endpoint + ?Sized, T>(
+    /// `error`, the end of a call, as its caller sees it: a 406 learns which version and
+    /// form were asked for, and every secret this client holds is scrubbed from it.
+    pub(crate) fn failed(
         &self,
-        endpoint: &E,
+        mut error: Error,
+        info: &crate::endpoint::EndpointInfo,
         options: &RequestOptions,
-        finish: impl Fn(http::Response<Body>) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let context = &self.inner.context;
-        let request = build_request(endpoint, context, options)?;
-        let again = || build_request(endpoint, context, options);
-        self.attempts_built(&E::INFO, &Outgoing::new(request, &again), options, finish)
+    ) -> Error {
+        if let Error::Api(api) = &mut error {
+            let version = options
+                .version
+                .as_deref()
+                .or(info.version)
+                .unwrap_or(&self.inner.context.default_version);
+            let declared = options.version.is_some() || info.version.is_some();
+            api.version = Some((version.to_string(), declared));
+            api.format = Some(info.format_for(options));
+        }
+        self.scrub(error)
     }
 
-    /// The retry loop for a request already built for the operation `info` (typed calls
-    /// and [`RawCall`](crate::RawCall)s share it).
-    pub(crate) fn attempts_built<T>(
-        &self,
-        info: &crate::endpoint::EndpointInfo,
-        request: &Outgoing<'_>,
-        options: &RequestOptions,
-        finish: impl Fn(http::Response<Body>) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        self.check_sunset(info, options)?;
-        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let may_repeat = options.idempotent || info.may_repeat();
-        retry::run(policy, may_repeat, |budget_end| {
-            let deadlines = self.deadlines_for(options, budget_end);
-            let outcome = self.exchange(request, &deadlines).and_then(|r| {
-                self.note_retirement(info.type_name, r.headers());
-                finish(r)
-            });
-            outcome.map_err(|mut e| {
-                if let Error::Api(api) = &mut e {
-                    let version = options
-                        .version
-                        .as_deref()
-                        .or(info.version)
-                        .unwrap_or(&self.inner.context.default_version);
-                    let declared = options.version.is_some() || info.version.is_some();
-                    api.version = Some((version.to_string(), declared));
-                    api.format = Some(info.format_for(options));
-                }
-                self.scrub(e)
-            })
-        })
+    /// The credentials' state, for the pipeline.
+    pub(crate) fn authenticator(&self) -> &Authenticator {
+        &self.inner.auth
+    }
+
+    /// The client's retry policy.
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// Refuses a call at a version past its sunset (unless allowed), and logs once per
     /// operation and version that one sunsets within [`crate::sunset::WARNING_DAYS`].
-    fn check_sunset(
+    pub(crate) fn check_sunset(
         &self,
         info: &crate::endpoint::EndpointInfo,
         options: &RequestOptions,
@@ -321,7 +314,7 @@ impl Client {
 
     /// Logs, once per operation and client, that Atlas announced the end of the version
     /// used (`Deprecation`, `Sunset`); the headers stay readable in [`Response`].
-    fn note_retirement(&self, operation: &'static str, headers: &http::HeaderMap) {
+    pub(crate) fn note_retirement(&self, operation: &'static str, headers: &http::HeaderMap) {
         let text = |name| {
             headers
                 .get(name)
@@ -361,7 +354,8 @@ impl Client {
         let deadlines = self.deadlines(None);
         let method = method_of(request.method());
         let again = || Ok(copy_request(&request));
-        self.exchange(&Outgoing::new(copy_request(&request), &again), &deadlines)
+        let requests = Outgoing::new(copy_request(&request), &again);
+        crate::pipeline::block_on(self.attempt(&Blocking { client: self }, &requests, &deadlines))
             .and_then(|r| self.read_whole(r, method))
             .map_err(|e| self.scrub(e))
     }
@@ -373,7 +367,11 @@ impl Client {
     }
 
     /// [`deadlines`](Self::deadlines) with a call's own timeouts, where it sets them.
-    fn deadlines_for(&self, options: &RequestOptions, budget_end: Option<Instant>) -> Deadlines {
+    pub(crate) fn deadlines_for(
+        &self,
+        options: &RequestOptions,
+        budget_end: Option<Instant>,
+    ) -> Deadlines {
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let response = options
             .response_timeout
@@ -387,23 +385,6 @@ impl Client {
             (None, None) => Instant::now() + Duration::from_secs(100 * 365 * 86_400),
         };
         Deadlines::new(self.inner.connect_timeout, response, end)
-    }
-
-    /// One attempt: credentials added to the next of `request`, sent, answered; the body
-    /// left to stream.
-    fn exchange(
-        &self,
-        request: &Outgoing<'_>,
-        deadlines: &Deadlines,
-    ) -> Result<http::Response<Body>, Error> {
-        let response = self.inner.auth.send(
-            request,
-            &|r| self.roundtrip_streaming(r, deadlines),
-            &|r| self.roundtrip(r, deadlines),
-            deadlines.end,
-        )?;
-        log::debug!("answered {}", response.status().as_u16());
-        Ok(response)
     }
 
     /// Removes from `error` every secret this client holds, in every encoding it knows.
@@ -471,7 +452,7 @@ impl Client {
 
     /// One exchange on the wire, no credentials added, the body read whole within the
     /// client's limit.
-    fn roundtrip(
+    pub(crate) fn roundtrip(
         &self,
         request: http::Request<Vec<u8>>,
         deadlines: &Deadlines,
@@ -482,7 +463,7 @@ impl Client {
     }
 
     /// One exchange on the wire, no credentials added, the body left to stream.
-    fn roundtrip_streaming(
+    pub(crate) fn roundtrip_streaming(
         &self,
         request: http::Request<Vec<u8>>,
         deadlines: &Deadlines,

@@ -55,6 +55,7 @@ mod options;
 mod paginate;
 mod patch;
 mod pattern;
+pub mod pipeline;
 mod raw;
 mod redact;
 pub mod request;

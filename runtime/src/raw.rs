@@ -19,7 +19,6 @@ use crate::error::Error;
 use crate::format::Download;
 use crate::options::RequestOptions;
 use crate::paginate::{After, DEFAULT_PAGE_SIZE, Paginated, Walk};
-use crate::request::Outgoing;
 use crate::request::{PathWriter, QueryWriter, RequestContext};
 use crate::response::{Response, decode};
 use crate::validate::{Rule, ValidationError, Validator, Violation};
@@ -70,6 +69,20 @@ impl fmt::Display for UnknownParam {
 }
 
 impl std::error::Error for UnknownParam {}
+
+impl crate::pipeline::Call for RawCall {
+    fn info(&self) -> &'static EndpointInfo {
+        self.info
+    }
+
+    fn build_request(
+        &self,
+        context: &RequestContext,
+        options: &RequestOptions,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        RawCall::build_request(self, context, options)
+    }
+}
 
 impl RawCall {
     /// A call of `info` with no values yet.
@@ -405,12 +418,8 @@ impl Client {
         call: &RawCall,
         options: &RequestOptions,
     ) -> Result<Response<Vec<u8>>, Error> {
-        let request = call
-            .build_request(self.context(), options)
-            .map_err(|e| self.scrub(e))?;
-        let again = || call.build_request(self.context(), options);
         let info = call.info;
-        self.attempts_built(info, &Outgoing::new(request, &again), options, |r| {
+        self.run(call, options, |r| {
             let r = self.read_whole(r, info.method)?;
             let status = r.status().as_u16();
             if options.envelope || !info.method.success_statuses().contains(&status) {
@@ -434,22 +443,7 @@ impl Client {
         call: &RawCall,
         options: &RequestOptions,
     ) -> Result<Download, Error> {
-        let request = call
-            .build_request(self.context(), options)
-            .map_err(|e| self.scrub(e))?;
-        let again = || call.build_request(self.context(), options);
-        let info = call.info;
-        self.attempts_built(info, &Outgoing::new(request, &again), options, |r| {
-            let status = r.status().as_u16();
-            if info.method.success_statuses().contains(&status) {
-                let (parts, body) = r.into_parts();
-                return Ok(Download::new(status, parts.headers, body));
-            }
-            let r = self.read_whole(r, info.method)?;
-            decode::<()>(info, &r, options).map(|()| {
-                Download::new(status, r.headers().clone(), crate::transport::Body::empty())
-            })
-        })
+        self.download_call(call, options)
     }
 
     /// Every page of a list [`RawCall`], lazily: `pageNum` from 1 (or the call's own),

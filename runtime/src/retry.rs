@@ -137,57 +137,91 @@ pub(crate) fn should_retry(error: &Error, may_repeat: bool) -> bool {
     }
 }
 
-/// Runs `attempt` under `policy`, sleeping between tries; returns the first success, or
-/// the last error with the story of every attempt.
+/// The retry rule of one call, attempt by attempt: after each outcome, whether the call
+/// is done, waits and tries again, or gives up with the story of every attempt.
 ///
-/// `attempt` gets the instant the whole call must end by (`max_elapsed` after the first
-/// attempt started), so that it can cap its own timeouts: the budget is a deadline, not
-/// only a rule about starting retries.
-pub(crate) fn run<T>(
-    policy: &RetryPolicy,
+/// The budget is a deadline, not only a rule about starting retries:
+/// [`budget_end`](Self::budget_end) (`max_elapsed` after the first attempt started) caps
+/// each attempt's own timeouts.
+#[derive(Debug)]
+pub(crate) struct Attempts<'p> {
+    policy: &'p RetryPolicy,
     may_repeat: bool,
-    mut attempt: impl FnMut(Option<Instant>) -> Result<T, Error>,
-) -> Result<T, Error> {
-    let started = Instant::now();
-    let budget_end = started.checked_add(policy.max_elapsed);
-    let mut history: Vec<Attempt> = Vec::new();
-    let mut number = 0;
-    loop {
-        number += 1;
-        let error = match attempt(budget_end) {
-            Ok(v) => return Ok(v),
+    started: Instant,
+    number: u32,
+    history: Vec<Attempt>,
+}
+
+/// What follows an attempt.
+#[derive(Debug)]
+pub(crate) enum Next<T> {
+    /// The call succeeded.
+    Done(T),
+    /// Wait this long, then try again.
+    Wait(Duration),
+    /// The call failed for good, with every attempt's story attached when there was more
+    /// than one.
+    Fail(Error),
+}
+
+impl<'p> Attempts<'p> {
+    /// The first attempt starts now. `may_repeat` is true for idempotent methods and for
+    /// calls or declarations that opted in.
+    pub(crate) fn start(policy: &'p RetryPolicy, may_repeat: bool) -> Self {
+        Attempts {
+            policy,
+            may_repeat,
+            started: Instant::now(),
+            number: 0,
+            history: Vec::new(),
+        }
+    }
+
+    /// When the whole call must be over.
+    pub(crate) fn budget_end(&self) -> Option<Instant> {
+        self.started.checked_add(self.policy.max_elapsed)
+    }
+
+    /// Takes the outcome of the attempt just made.
+    pub(crate) fn after<T>(&mut self, outcome: Result<T, Error>) -> Next<T> {
+        self.number += 1;
+        let number = self.number;
+        let error = match outcome {
+            Ok(v) => return Next::Done(v),
             Err(e) => e,
         };
-        let retryable = should_retry(&error, may_repeat);
+        let policy = self.policy;
+        let retryable = should_retry(&error, self.may_repeat);
         let wait = policy.delay(number, error.retry_after());
         let in_time = wait.is_some_and(|w| {
-            started
+            self.started
                 .elapsed()
                 .checked_add(w)
                 .is_some_and(|t| t < policy.max_elapsed)
         });
         let (Some(wait), true, true) = (wait, retryable && number < policy.max_attempts, in_time)
         else {
-            if history.is_empty() {
-                return Err(error);
+            if self.history.is_empty() {
+                return Next::Fail(error);
             }
+            let mut history = std::mem::take(&mut self.history);
             history.push(Attempt {
                 number,
                 failure: error.to_string(),
                 waited: None,
             });
-            return Err(error.with_attempts(history));
+            return Next::Fail(error.with_attempts(history));
         };
         log::debug!(
             "attempt {number} failed, retrying in {} ms: {error}",
             wait.as_millis()
         );
-        history.push(Attempt {
+        self.history.push(Attempt {
             number,
             failure: error.to_string(),
             waited: Some(wait),
         });
-        std::thread::sleep(wait);
+        Next::Wait(wait)
     }
 }
 
@@ -226,19 +260,43 @@ mod tests {
         // The loop must not sleep for ever nor overflow: a huge Retry-After past the
         // budget ends the call with the error.
         let policy = RetryPolicy::default().delays(Duration::from_millis(1), Duration::MAX);
-        let mut calls = 0;
-        let result: Result<(), Error> = run(&policy, true, |_| {
-            calls += 1;
+        let mut attempts = Attempts::start(&policy, true);
+        let mut e =
+            crate::error::AuthError::new(AuthErrorKind::RateLimited, Some(429), "slow down".into());
+        e.retry_after = Some(Duration::from_secs(u64::MAX));
+        assert!(matches!(
+            attempts.after::<()>(Err(Error::Auth(e))),
+            Next::Fail(Error::Auth(_))
+        ));
+    }
+
+    #[test]
+    fn failures_are_retried_until_the_attempts_run_out_then_told() {
+        let policy = RetryPolicy::default()
+            .max_attempts(3)
+            .delays(Duration::from_millis(1), Duration::from_millis(1));
+        let mut attempts = Attempts::start(&policy, true);
+        let refused = || {
             let mut e = crate::error::AuthError::new(
                 AuthErrorKind::RateLimited,
                 Some(429),
                 "slow down".into(),
             );
-            e.retry_after = Some(Duration::from_secs(u64::MAX));
+            e.retry_after = Some(Duration::ZERO);
             Err(Error::Auth(e))
-        });
-        assert!(result.is_err());
-        assert_eq!(calls, 1);
+        };
+        assert!(matches!(attempts.after::<()>(refused()), Next::Wait(_)));
+        assert!(matches!(attempts.after::<()>(refused()), Next::Wait(_)));
+        let Next::Fail(e) = attempts.after::<()>(refused()) else {
+            panic!("a third failure of three attempts gives up")
+        };
+        assert_eq!(
+            e.attempts().len(),
+            0,
+            "an auth error carries no attempt list"
+        );
+        let mut attempts = Attempts::start(&policy, true);
+        assert!(matches!(attempts.after(Ok(7)), Next::Done(7)));
     }
 
     #[test]

@@ -108,6 +108,18 @@ fn service_account_client(mock: &MockAtlas) -> Client {
         .unwrap()
 }
 
+/// Polls `done` for up to 5 s.
+fn wait_until(done: impl Fn() -> bool, what: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 5 s for: {what}"
+        );
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
 /// Opens a raw connection to the mock and has one request answered on it, so the
 /// server has surely registered it in its connection table; the connection stays open.
 fn occupy_a_slot(mock: &MockAtlas) -> TcpStream {
@@ -138,18 +150,19 @@ fn a_create_after_the_mock_gave_the_idle_connection_to_a_newcomer_arrives_once()
     for round in 0..ROUNDS {
         mock.clear_requests();
         // Two newcomers in a table of two: the client's idle connection, the one that
-        // has waited longest, is closed by the server to make room.
+        // has waited longest, is closed by the server to make room. The server notices
+        // closes and evictions asynchronously: start from a table holding the client's
+        // idle connection alone, and wait until the server has shut it (a close racing
+        // the request is the one case no client can tell apart).
+        wait_until(
+            || mock.open_connections() == 1,
+            "only the client's connection open",
+        );
         let evicted = mock.evicted_connections();
         let newcomers = [occupy_a_slot(&mock), occupy_a_slot(&mock)];
-        // The server closes asynchronously: wait until the client's connection is shut
-        // (a close racing the request is the one case no client can tell apart).
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while mock.evicted_connections() < evicted + 1 && std::time::Instant::now() < deadline {
-            thread::sleep(Duration::from_millis(5));
-        }
-        assert!(
-            mock.evicted_connections() > evicted,
-            "round {round}: nothing evicted"
+        wait_until(
+            || mock.evicted_connections() > evicted && mock.open_connections() == 2,
+            "the client's connection evicted",
         );
         CreateOrgServiceAccountSecret::new(mock.org_id(), mock.client_id(), 8)
             .send(&client)

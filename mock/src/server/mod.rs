@@ -141,6 +141,15 @@ async fn serve_connection(
     slot: Slot,
     evicted: oneshot::Receiver<()>,
 ) {
+    /// Counts the connection open while it is served, however its task ends.
+    struct Open(Arc<Shared>);
+    impl Drop for Open {
+        fn drop(&mut self) {
+            self.0.open.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    shared.open.fetch_add(1, Ordering::SeqCst);
+    let open = Open(Arc::clone(&shared));
     let _ = stream.set_nodelay(true);
     let config = &shared.config;
     let io = TokioIo::new(WriteDeadline::new(stream, config.write_timeout));
@@ -168,6 +177,7 @@ async fn serve_connection(
         _ = evicted => true,
     };
     // The connection, and its socket, are dropped by now.
+    drop(open);
     if was_evicted {
         shared.evicted.fetch_add(1, Ordering::SeqCst);
     }

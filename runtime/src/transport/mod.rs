@@ -208,11 +208,6 @@ pub trait Transport: Send + Sync + fmt::Debug {
 pub(crate) type Exchange<'a> =
     &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error>;
 
-/// [`Exchange`] with the body left to stream: for the call itself, whose answer may be a
-/// download larger than any limit.
-pub(crate) type StreamingExchange<'a> =
-    &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Body>, Error>;
-
 pub(crate) fn method_of(m: &http::Method) -> Method {
     match *m {
         http::Method::GET => Method::Get,
