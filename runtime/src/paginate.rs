@@ -22,7 +22,8 @@ use crate::client::Client;
 use crate::endpoint::Endpoint;
 use crate::error::{DecodeError, Error};
 use crate::options::RequestOptions;
-use crate::response::redacted_excerpt;
+use crate::pipeline::Call;
+use crate::response::{decode, redacted_excerpt};
 
 /// The page size iteration asks for unless the call sets `itemsPerPage`: Atlas's maximum
 /// (the official clients default to 100, five times the round trips).
@@ -78,13 +79,104 @@ pub trait Paged: Endpoint<Response = Paginated<Self::Item>> + Clone {
     fn set_items_per_page(&mut self, size: i32);
 }
 
-/// Lazily fetches page after page. Yields each page, or the error that ended the walk.
-pub struct Pages<'c, E: Paged> {
+/// A call whose pages can be asked for one by one: typed list endpoints ([`Paged`]) and
+/// list [`RawCall`](crate::RawCall)s, walked by the one [`Walker`].
+pub(crate) trait PagedCall: Call + Clone {
+    /// Whether the call takes `pageNum` and `itemsPerPage` (else its list is one page).
+    fn is_paginated(&self) -> bool;
+    /// The `pageNum` and `itemsPerPage` the call sets, if any.
+    fn page_args(&self) -> (Option<i32>, Option<i32>);
+    /// The call asking for `page` of `size` items.
+    fn at_page(&self, page: i32, size: i32) -> Self;
+}
+
+impl<E: Paged> PagedCall for E {
+    fn is_paginated(&self) -> bool {
+        true
+    }
+
+    fn page_args(&self) -> (Option<i32>, Option<i32>) {
+        (self.page_num(), self.items_per_page())
+    }
+
+    fn at_page(&self, page: i32, size: i32) -> Self {
+        let mut at = self.clone();
+        at.set_page_num(page);
+        at.set_items_per_page(size);
+        at
+    }
+}
+
+/// The one page walker: asks for page after page through the client's pipeline and hands
+/// each back as sent (items as raw JSON), ending where [`Walk`] says.
+#[derive(Debug)]
+pub(crate) struct Walker<'c, C> {
     client: &'c Client,
     /// The call, with every parameter but the page.
-    endpoint: E,
+    call: C,
+    options: RequestOptions,
     walk: Walk,
     done: bool,
+}
+
+impl<'c, C: PagedCall> Walker<'c, C> {
+    /// Starts at the call's `pageNum` (1 if unset), with its `itemsPerPage` or
+    /// [`DEFAULT_PAGE_SIZE`].
+    pub(crate) fn new(client: &'c Client, call: &C, options: &RequestOptions) -> Self {
+        let (page, size) = call.page_args();
+        Walker {
+            client,
+            call: call.clone(),
+            options: options.clone(),
+            walk: Walk::new(
+                call.info().type_name,
+                page.unwrap_or(1),
+                size.unwrap_or(DEFAULT_PAGE_SIZE),
+            ),
+            done: false,
+        }
+    }
+
+    /// The `itemsPerPage` asked for.
+    pub(crate) fn page_size(&self) -> i32 {
+        self.walk.size()
+    }
+
+    /// The next page, or the error that ended the walk; `None` once it is over.
+    pub(crate) fn next_page(&mut self) -> Option<Result<Paginated<Box<RawValue>>, Error>> {
+        if self.done {
+            return None;
+        }
+        self.done = true;
+        let paginated = self.call.is_paginated();
+        let call = if paginated {
+            self.call.at_page(self.walk.page(), self.walk.size())
+        } else {
+            self.call.clone()
+        };
+        let info = call.info();
+        let options = &self.options;
+        let page = match self.client.run(&call, options, |r| {
+            let r = self.client.read_whole(r, info.method)?;
+            decode::<Paginated<Box<RawValue>>>(info, &r, options)
+        }) {
+            Ok(page) => page,
+            Err(e) => return Some(Err(e)),
+        };
+        if paginated {
+            match self.walk.read(&page) {
+                After::More => self.done = false,
+                After::Last => {}
+                After::Repeated => return None,
+            }
+        }
+        Some(Ok(page))
+    }
+}
+
+/// Lazily fetches page after page. Yields each page, or the error that ended the walk.
+pub struct Pages<'c, E: Paged> {
+    walker: Walker<'c, E>,
 }
 
 impl<'c, E: Paged> Pages<'c, E> {
@@ -92,14 +184,7 @@ impl<'c, E: Paged> Pages<'c, E> {
     /// [`DEFAULT_PAGE_SIZE`].
     pub fn new(client: &'c Client, endpoint: &E) -> Self {
         Pages {
-            client,
-            endpoint: endpoint.clone(),
-            walk: Walk::new(
-                E::INFO.type_name,
-                endpoint.page_num().unwrap_or(1),
-                endpoint.items_per_page().unwrap_or(DEFAULT_PAGE_SIZE),
-            ),
-            done: false,
+            walker: Walker::new(client, endpoint, &RequestOptions::default()),
         }
     }
 }
@@ -108,28 +193,11 @@ impl<E: Paged> Iterator for Pages<'_, E> {
     type Item = Result<Paginated<E::Item>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        self.done = true;
-        let mut current = self.endpoint.clone();
-        current.set_page_num(self.walk.page());
-        current.set_items_per_page(self.walk.size());
-        let raw: Paginated<Box<RawValue>> =
-            match self.client.send_as(&current, &RequestOptions::default()) {
-                Ok(page) => page,
-                Err(e) => return Some(Err(e)),
-            };
-        let after = self.walk.read(&raw);
-        if after == After::Repeated {
-            return None;
-        }
-        let page = match decode_items::<E::Item>(raw) {
-            Ok(page) => page,
-            Err(e) => return Some(Err(self.client.scrub(e))),
+        let raw = match self.walker.next_page()? {
+            Ok(raw) => raw,
+            Err(e) => return Some(Err(e)),
         };
-        self.done = after == After::Last;
-        Some(Ok(page))
+        Some(decode_items::<E::Item>(raw).map_err(|e| self.walker.client.scrub(e)))
     }
 }
 

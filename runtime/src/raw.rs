@@ -18,7 +18,7 @@ use crate::endpoint::{BodyKind, EndpointInfo, Location, Number, ParamInfo, Value
 use crate::error::Error;
 use crate::format::Download;
 use crate::options::RequestOptions;
-use crate::paginate::{After, DEFAULT_PAGE_SIZE, Paginated, Walk};
+use crate::paginate::Walker;
 use crate::request::{PathWriter, QueryWriter, RequestContext};
 use crate::response::{Response, decode};
 use crate::validate::{Rule, ValidationError, Validator, Violation};
@@ -447,45 +447,54 @@ impl Client {
     }
 
     /// Every page of a list [`RawCall`], lazily: `pageNum` from 1 (or the call's own),
-    /// `itemsPerPage` from the call or [`DEFAULT_PAGE_SIZE`]. Each item is one page's
+    /// `itemsPerPage` from the call or [`DEFAULT_PAGE_SIZE`](crate::DEFAULT_PAGE_SIZE). Each item is one page's
     /// `results`, as raw JSON values; an error ends the walk, and so do the rules that end
     /// a typed walk ([`Pages`](crate::Pages)).
     pub fn raw_pages<'c>(&'c self, call: &RawCall, options: &RequestOptions) -> RawPages<'c> {
-        let arg = |name: &str| {
-            call.args
-                .iter()
-                .find(|(p, _)| p.api_name == name)
-                .and_then(|(_, v)| v.parse::<i32>().ok())
-        };
         RawPages {
-            client: self,
-            call: call.clone(),
-            options: options.clone(),
-            walk: Walk::new(
-                call.info.type_name,
-                arg("pageNum").unwrap_or(1),
-                arg("itemsPerPage").unwrap_or(DEFAULT_PAGE_SIZE),
-            ),
-            done: false,
+            walker: Walker::new(self, call, options),
         }
     }
 }
 
-/// The pages of a list [`RawCall`]; see [`Client::raw_pages`].
+impl crate::paginate::PagedCall for RawCall {
+    fn is_paginated(&self) -> bool {
+        RawCall::is_paginated(self)
+    }
+
+    fn page_args(&self) -> (Option<i32>, Option<i32>) {
+        let arg = |name: &str| {
+            self.args
+                .iter()
+                .find(|(p, _)| p.api_name == name)
+                .and_then(|(_, v)| v.parse::<i32>().ok())
+        };
+        (arg("pageNum"), arg("itemsPerPage"))
+    }
+
+    fn at_page(&self, page: i32, size: i32) -> Self {
+        let mut call = self.clone();
+        call.clear_arg("pageNum");
+        call.clear_arg("itemsPerPage");
+        let set = call
+            .arg("pageNum", page.to_string())
+            .and_then(|()| call.arg("itemsPerPage", size.to_string()));
+        debug_assert!(set.is_ok(), "asked of a paginated call only");
+        call
+    }
+}
+
+/// The pages of a list [`RawCall`]; see [`Client::raw_pages`]. The walker is the one
+/// typed walks use.
 #[derive(Debug)]
 pub struct RawPages<'c> {
-    client: &'c Client,
-    call: RawCall,
-    options: RequestOptions,
-    /// The page to ask for and the rules that end the walk, as for typed calls.
-    walk: Walk,
-    done: bool,
+    walker: Walker<'c, RawCall>,
 }
 
 impl RawPages<'_> {
     /// The `itemsPerPage` asked for.
     pub fn page_size(&self) -> i32 {
-        self.walk.size()
+        self.walker.page_size()
     }
 }
 
@@ -493,43 +502,7 @@ impl Iterator for RawPages<'_> {
     type Item = Result<RawPage, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        self.done = true;
-        let mut call = self.call.clone();
-        // A list without the two parameters is one page.
-        if call.is_paginated() {
-            call.clear_arg("pageNum");
-            call.clear_arg("itemsPerPage");
-            let set = call
-                .arg("pageNum", self.walk.page().to_string())
-                .and_then(|()| call.arg("itemsPerPage", self.walk.size().to_string()));
-            debug_assert!(set.is_ok(), "is_paginated checked both");
-        }
-        let answer = match self.client.send_raw(&call, &self.options) {
-            Ok(a) => a,
-            Err(e) => return Some(Err(e)),
-        };
-        let page: Paginated<Box<RawValue>> = match serde_json::from_slice(&answer.body) {
-            Ok(p) => p,
-            Err(e) => {
-                return Some(Err(Error::Decode(crate::error::DecodeError {
-                    status: answer.status,
-                    target: "a page of results",
-                    body_excerpt: String::new(),
-                    message: e.to_string(),
-                })));
-            }
-        };
-        if self.call.is_paginated() {
-            match self.walk.read(&page) {
-                After::More => self.done = false,
-                After::Last => {}
-                After::Repeated => return None,
-            }
-        }
-        Some(Ok(RawPage {
+        Some(self.walker.next_page()?.map(|page| RawPage {
             total_count: page.total_count,
             results: page.results,
         }))

@@ -3,6 +3,7 @@
 //! | module | proves |
 //! |---|---|
 //! | `emulator` | a stateful session against atlas-mock: create, list with `--paginate`, rotate a secret, delete with `--watch`; `--mock`; exit statuses; `--dry-run` and `-D` redaction |
+//! | `paginate` | `--paginate` ends at a page that repeats the one before (the SDK's one walker) |
 //! | `profiles` | the official CLI's config file and the `MONGODB_ATLAS_*` precedence |
 //! | `spec_names` | every Service Accounts command and flag is named as the official CLI names it (the spec's override ids) |
 //! | `prism` | a sample of operations against Prism serving the official spec |
@@ -17,6 +18,7 @@ mod completion;
 mod emulator;
 mod facts;
 mod keyring;
+mod paginate;
 mod prism;
 mod profiles;
 mod spec_names;
