@@ -5,12 +5,12 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::auth::credentials::{Credentials, bearer_header};
+use crate::auth::oauth::{DEFAULT_REFRESH_MARGIN, TokenManager, TokenStore};
 use crate::auth::{Authenticator, DigestSession};
-use crate::credentials::{Credentials, bearer_header};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::format::Download;
-use crate::oauth::{DEFAULT_REFRESH_MARGIN, TokenManager, TokenStore};
 use crate::options::RequestOptions;
 use crate::pipeline::{Blocking, Call};
 use crate::redact::Scrubber;
@@ -666,7 +666,7 @@ impl ClientBuilder {
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<ClientBuilder, ConfigError> {
-        crate::env::configure(ClientBuilder::default(), lookup)
+        crate::auth::env::configure(ClientBuilder::default(), lookup)
     }
 
     /// Whether credentials were given (by [`credentials`](Self::credentials) or the

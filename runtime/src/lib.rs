@@ -42,15 +42,11 @@ extern crate self as atlas_runtime;
 
 mod auth;
 mod client;
-mod credentials;
-mod digest;
 mod endpoint;
-mod env;
 mod error;
 mod format;
 mod header_cache;
 mod ids;
-mod oauth;
 mod options;
 mod paginate;
 mod patch;
@@ -61,7 +57,6 @@ mod redact;
 pub mod request;
 mod response;
 mod retry;
-mod store;
 pub mod sunset;
 pub mod transport;
 mod validate;
@@ -138,23 +133,29 @@ pub use atlas_macros::QueryValue;
 /// ```
 pub use atlas_macros::Decode;
 
+pub use auth::credentials::Credentials;
+pub use auth::env::CLOUDGOV_BASE_URL;
+pub use auth::oauth::{AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore};
+pub use auth::store::{
+    DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder, Lease, LeaseGuard,
+    REFUSED_SHARED_FOR, SharedFailure, StoreError, TokenKey,
+};
+#[cfg(feature = "redis")]
+pub use auth::store::{RedisTokenStore, RedisTokenStoreBuilder};
 pub use client::{
     Client, ClientBuilder, ConfigError, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_RESPONSE_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,
 };
-pub use credentials::Credentials;
 pub use endpoint::{
     BodyKind, Bound, Constraint, Endpoint, EndpointInfo, Location, Method, Number, ParamInfo,
     ValueKind,
 };
-pub use env::CLOUDGOV_BASE_URL;
 pub use error::{
     ApiError, AuthError, AuthErrorKind, DecodeError, Error, FieldViolation, RateLimit,
     RequestError, TransportError, TransportErrorKind,
 };
 pub use format::{Download, Format};
 pub use ids::{ClientId, GroupId, IdError, ObjectId, OrgId};
-pub use oauth::{AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore};
 pub use options::RequestOptions;
 pub use paginate::{DEFAULT_PAGE_SIZE, Items, Link, Paged, Pages, Paginated};
 pub use patch::Patch;
@@ -166,12 +167,6 @@ pub use request::{
 };
 pub use response::{Response, decode, decode_response, parse_retry_after};
 pub use retry::{Attempt, RetryPolicy};
-pub use store::{
-    DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder, Lease, LeaseGuard,
-    REFUSED_SHARED_FOR, SharedFailure, StoreError, TokenKey,
-};
-#[cfg(feature = "redis")]
-pub use store::{RedisTokenStore, RedisTokenStoreBuilder};
 pub use transport::{Proxy, TlsRoots};
 pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
 pub use value::{ParamText, PathSegment};
@@ -185,7 +180,7 @@ pub mod __private;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod __fuzz {
-    pub use crate::digest::{
+    pub use crate::auth::digest::{
         Algorithm, Challenge, authorization, choose, new_cnonce, parse_challenges,
     };
 }

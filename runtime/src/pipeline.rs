@@ -18,10 +18,10 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use crate::auth::oauth::{AccessToken, TokenManager};
 use crate::client::Client;
 use crate::endpoint::{Endpoint, EndpointInfo};
 use crate::error::Error;
-use crate::oauth::{AccessToken, TokenManager};
 use crate::options::RequestOptions;
 use crate::request::{Outgoing, RequestContext};
 use crate::retry::{Attempts, Next};

@@ -9,7 +9,7 @@
 use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::credentials::Credentials;
+use crate::auth::credentials::Credentials;
 use crate::validate::REDACTED;
 
 /// Secrets shorter than this are not scrubbed: replacing every `a` of a message would

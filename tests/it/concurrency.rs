@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use atlas_endpoints::service_accounts::GetOrgServiceAccount;
 use atlas_mock::MockAtlas;
-use atlas_runtime::{AccessToken, Client, Credentials, MemoryTokenStore, TokenStore};
+use atlas_runtime::{AccessToken, Client, Credentials, MemoryTokenStore, TokenKey, TokenStore};
 
 /// The default store, noting when each new token arrived.
 #[derive(Default)]
@@ -19,15 +19,15 @@ struct Recording {
 }
 
 impl TokenStore for Recording {
-    fn load(&self, client_id: &str) -> Option<AccessToken> {
-        self.inner.load(client_id)
+    fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
+        self.inner.load_for(key)
     }
-    fn save(&self, client_id: &str, token: &AccessToken) {
+    fn save_for(&self, key: &TokenKey, token: &AccessToken) {
         self.saved.lock().unwrap().push(Instant::now());
-        self.inner.save(client_id, token)
+        self.inner.save_for(key, token)
     }
-    fn discard(&self, client_id: &str, token: &AccessToken) {
-        self.inner.discard(client_id, token)
+    fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
+        self.inner.discard_for(key, token)
     }
 }
 

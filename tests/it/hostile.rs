@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 use atlas_runtime::transport::{ScriptedTransport, Step};
 use atlas_runtime::{
     AccessToken, AuthErrorKind, Client, ConfigError, Credentials, Error, Paginated, RetryPolicy,
-    TokenStore, atlas_endpoint,
+    TokenKey, TokenStore, atlas_endpoint,
 };
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";
@@ -101,16 +101,16 @@ struct PanickyStore {
 }
 
 impl TokenStore for PanickyStore {
-    fn load(&self, _: &str) -> Option<AccessToken> {
+    fn load_for(&self, _: &TokenKey) -> Option<AccessToken> {
         self.token.lock().unwrap().clone()
     }
-    fn save(&self, _: &str, token: &AccessToken) {
+    fn save_for(&self, _: &TokenKey, token: &AccessToken) {
         if self.panicked.fetch_add(1, Ordering::SeqCst) == 0 {
             panic!("the store is broken");
         }
         *self.token.lock().unwrap() = Some(token.clone());
     }
-    fn discard(&self, _: &str, _: &AccessToken) {
+    fn discard_for(&self, _: &TokenKey, _: &AccessToken) {
         *self.token.lock().unwrap() = None;
     }
 }
@@ -479,13 +479,13 @@ fn a_token_from_a_store_that_fails_the_token_check_is_discarded_and_replaced() {
         discarded: Mutex<Vec<String>>,
     }
     impl TokenStore for Planted {
-        fn load(&self, _: &str) -> Option<AccessToken> {
+        fn load_for(&self, _: &TokenKey) -> Option<AccessToken> {
             self.held.lock().unwrap().clone()
         }
-        fn save(&self, _: &str, token: &AccessToken) {
+        fn save_for(&self, _: &TokenKey, token: &AccessToken) {
             *self.held.lock().unwrap() = Some(token.clone());
         }
-        fn discard(&self, _: &str, token: &AccessToken) {
+        fn discard_for(&self, _: &TokenKey, token: &AccessToken) {
             use secrecy::ExposeSecret as _;
             self.discarded
                 .lock()

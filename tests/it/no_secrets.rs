@@ -194,7 +194,7 @@ fn a_whole_session_leaks_nothing() {
     );
     show(format!("{token:?}"));
     let store = MemoryTokenStore::default();
-    store.save(CLIENT_ID, &token);
+    store.save_for(&atlas_runtime::TokenKey::atlas(CLIENT_ID), &token);
     show(format!("{store:?}"));
     let bearer = Client::builder()
         .base_url(server.url())

@@ -403,7 +403,10 @@ fn a_shared_token_store_shares_one_token_between_clients() {
     call().send(&a).unwrap();
     call().send(&b).unwrap();
     assert_eq!(atlas.token_requests(), 1);
-    assert!(store.load(CLIENT_ID).is_some());
+    let key =
+        atlas_runtime::TokenKey::new(format!("{}/api/oauth/token", atlas.server.url()), CLIENT_ID)
+            .with_secret(CLIENT_SECRET);
+    assert!(store.load_for(&key).is_some());
 }
 
 #[test]

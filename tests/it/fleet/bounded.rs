@@ -55,14 +55,14 @@ impl BrokenStore {
 }
 
 impl TokenStore for BrokenStore {
-    fn load(&self, _: &str) -> Option<AccessToken> {
+    fn load_for(&self, _: &TokenKey) -> Option<AccessToken> {
         self.misbehave();
         None
     }
-    fn save(&self, _: &str, _: &AccessToken) {
+    fn save_for(&self, _: &TokenKey, _: &AccessToken) {
         self.misbehave();
     }
-    fn discard(&self, _: &str, _: &AccessToken) {
+    fn discard_for(&self, _: &TokenKey, _: &AccessToken) {
         self.misbehave();
     }
     fn lease(&self, _: &TokenKey, wait: Duration) -> Lease {

@@ -77,15 +77,6 @@ impl Contended {
 }
 
 impl TokenStore for Contended {
-    fn load(&self, _: &str) -> Option<AccessToken> {
-        unreachable!("the client asks with the whole key")
-    }
-    fn save(&self, _: &str, _: &AccessToken) {
-        unreachable!("the client asks with the whole key")
-    }
-    fn discard(&self, _: &str, _: &AccessToken) {
-        unreachable!("the client asks with the whole key")
-    }
     fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
         self.keys.lock().unwrap().push(key.clone());
         self.token.lock().unwrap().clone()
@@ -162,11 +153,11 @@ fn a_lease_that_never_frees_is_waited_for_at_most_lease_wait() {
 struct Unreachable;
 
 impl TokenStore for Unreachable {
-    fn load(&self, _: &str) -> Option<AccessToken> {
+    fn load_for(&self, _: &TokenKey) -> Option<AccessToken> {
         None
     }
-    fn save(&self, _: &str, _: &AccessToken) {}
-    fn discard(&self, _: &str, _: &AccessToken) {}
+    fn save_for(&self, _: &TokenKey, _: &AccessToken) {}
+    fn discard_for(&self, _: &TokenKey, _: &AccessToken) {}
     fn lease(&self, _: &TokenKey, _: Duration) -> Lease {
         Lease::Unavailable
     }

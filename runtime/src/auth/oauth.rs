@@ -13,12 +13,12 @@ use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::credentials::bearer_header;
+use crate::auth::credentials::bearer_header;
+use crate::auth::store::bounded::Bounded;
+use crate::auth::store::{Lease, LeaseGuard, SharedFailure, TokenKey};
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::redact::Scrubber;
 use crate::response::{parse_retry_after, redacted_excerpt};
-use crate::store::bounded::Bounded;
-use crate::store::{Lease, LeaseGuard, SharedFailure, TokenKey};
 use crate::transport::Exchange as Sender;
 
 /// Default time before expiry at which a token is replaced.
@@ -165,10 +165,10 @@ impl fmt::Debug for AccessToken {
 /// `RedisTokenStore` (feature `redis`) among hosts. Implement it over a cache or a secret
 /// manager of your own the same way.
 ///
-/// The client calls the `_for` methods and [`lease`](TokenStore::lease), with a
-/// [`TokenKey`] naming the token endpoint as well as the client id; their defaults call
-/// the three required methods with the client id alone, so a store written for those keeps
-/// working.
+/// Tokens are kept by [`TokenKey`]: the token endpoint, the client id and a fingerprint
+/// of the secret, so that the same client id at another endpoint, or with a rotated or
+/// wrong secret, never gets another's token. The three `_for` methods are required; the
+/// lease, its wait and the shared failure have defaults for a store of one process.
 ///
 /// The client never trusts a store to return. It calls a shared store (any store but its
 /// own default) on threads of its own and waits for each operation at most 2 s and at
@@ -185,28 +185,13 @@ impl fmt::Debug for AccessToken {
 /// carry, no expiry more than 24 h away), or it is never sent: the client discards it
 /// from the store ([`discard_for`](TokenStore::discard_for)) and fetches a new one.
 pub trait TokenStore: Send + Sync {
-    /// The token held for `client_id`, if any (fresh or not).
-    fn load(&self, client_id: &str) -> Option<AccessToken>;
-    /// Keeps `token` for `client_id`, replacing any other.
-    fn save(&self, client_id: &str, token: &AccessToken);
-    /// Forgets `token` for `client_id`, but only if it is still the one held: another
-    /// process may already have stored a newer one.
-    fn discard(&self, client_id: &str, token: &AccessToken);
-
-    /// The token held for `key`, if any (fresh or not). Default: [`load`](Self::load)
-    /// with the client id.
-    fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
-        self.load(key.client_id())
-    }
-    /// Keeps `token` for `key`. Default: [`save`](Self::save) with the client id.
-    fn save_for(&self, key: &TokenKey, token: &AccessToken) {
-        self.save(key.client_id(), token);
-    }
-    /// Forgets `token` for `key` if it is still the one held. Default:
-    /// [`discard`](Self::discard) with the client id.
-    fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
-        self.discard(key.client_id(), token);
-    }
+    /// The token held for `key`, if any (fresh or not).
+    fn load_for(&self, key: &TokenKey) -> Option<AccessToken>;
+    /// Keeps `token` for `key`, replacing any other.
+    fn save_for(&self, key: &TokenKey, token: &AccessToken);
+    /// Forgets `token` for `key`, but only if it is still the one held: another process
+    /// may already have stored a newer one.
+    fn discard_for(&self, key: &TokenKey, token: &AccessToken);
 
     /// Tries, for at most about `wait`, to become the one process that asks Atlas for
     /// `key`'s next token. The client holds the lease while it fetches and saves, then
@@ -243,30 +228,30 @@ pub trait TokenStore: Send + Sync {
     }
 }
 
-/// The default [`TokenStore`]: one token per client id, in this process's memory.
+/// The default [`TokenStore`]: one token per [`TokenKey`], in this process's memory.
 #[derive(Debug, Default)]
 pub struct MemoryTokenStore {
-    tokens: Mutex<Vec<(String, AccessToken)>>,
+    tokens: Mutex<Vec<(TokenKey, AccessToken)>>,
 }
 
 impl TokenStore for MemoryTokenStore {
-    fn load(&self, client_id: &str) -> Option<AccessToken> {
+    fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
         let tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
         tokens
             .iter()
-            .find(|(id, _)| id == client_id)
+            .find(|(k, _)| k == key)
             .map(|(_, t)| t.clone())
     }
 
-    fn save(&self, client_id: &str, token: &AccessToken) {
+    fn save_for(&self, key: &TokenKey, token: &AccessToken) {
         let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
-        tokens.retain(|(id, _)| id != client_id);
-        tokens.push((client_id.to_string(), token.clone()));
+        tokens.retain(|(k, _)| k != key);
+        tokens.push((key.clone(), token.clone()));
     }
 
-    fn discard(&self, client_id: &str, token: &AccessToken) {
+    fn discard_for(&self, key: &TokenKey, token: &AccessToken) {
         let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
-        tokens.retain(|(id, t)| !(id == client_id && t.same_as(token)));
+        tokens.retain(|(k, t)| !(k == key && t.same_as(token)));
     }
 }
 

@@ -1,15 +1,29 @@
-//! Putting credentials on requests, and recovering from the 401s that expiring tokens
-//! and nonces cause. Each kind of credential gets at most one retry per call.
+//! Everything about who the client acts as, in one place: the [`Credentials`](credentials::Credentials) a user
+//! gives and the environment they are read from ([`env`]), the service-account OAuth
+//! flow and its token cache ([`oauth`]), API-key HTTP Digest ([`digest`]), and the token
+//! stores a fleet shares ([`store`]).
+//!
+//! This module itself signs requests and classifies their answers: [`Authenticator::sign`]
+//! puts the credentials on, [`Authenticator::refresh_after`] says whether a 401 calls for
+//! one resend with fresh ones. Each kind of credential gets at most one such resend per
+//! attempt. Fetching an access token is the only I/O here, and the pipeline does it for
+//! auth ([`crate::pipeline`]).
+
+pub(crate) mod credentials;
+pub(crate) mod digest;
+pub(crate) mod env;
+pub(crate) mod oauth;
+pub(crate) mod store;
 
 use std::sync::{Mutex, PoisonError};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::credentials::bearer_header;
-use crate::digest::{self, Challenge};
 use crate::error::{AuthError, AuthErrorKind, Error};
-use crate::oauth::{AccessToken, TokenManager};
 use crate::transport::{Body, Exchange};
+use credentials::bearer_header;
+use digest::Challenge;
+use oauth::{AccessToken, TokenManager};
 
 /// The per-client authentication state.
 pub(crate) enum Authenticator {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::record::{self, MAX_RECORD_BYTES};
 use super::{Lease, LeaseGuard, SharedFailure, StoreError, TokenKey, jittered};
-use crate::oauth::{AccessToken, TokenStore};
+use crate::auth::oauth::{AccessToken, TokenStore};
 
 /// How long a process waits, by default, for another one's token request before asking
 /// Atlas itself: longer than a token request normally takes, shorter than a call's
@@ -216,18 +216,6 @@ impl FileTokenStoreBuilder {
 }
 
 impl TokenStore for FileTokenStore {
-    fn load(&self, client_id: &str) -> Option<AccessToken> {
-        self.load_for(&TokenKey::atlas(client_id))
-    }
-
-    fn save(&self, client_id: &str, token: &AccessToken) {
-        self.save_for(&TokenKey::atlas(client_id), token);
-    }
-
-    fn discard(&self, client_id: &str, token: &AccessToken) {
-        self.discard_for(&TokenKey::atlas(client_id), token);
-    }
-
     fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
         record::decode(key, &read_private(&self.path_of(key))?)
     }
@@ -560,13 +548,13 @@ mod tests {
         assert_eq!(mode(&fresh), 0o700);
         assert_eq!(mode(&dir.join("a")), 0o700);
         let key = TokenKey::atlas("mdb_sa_id_y");
-        store.save(key.client_id(), &token("t"));
+        store.save_for(&key, &token("t"));
         assert_eq!(mode(&store.path_of(&key)), 0o600);
         drop(store.lease(&key, Duration::ZERO));
         assert_eq!(mode(&store.lock_path(&key)), 0o600);
         // A token file someone made readable is not believed.
         fs::set_permissions(store.path_of(&key), fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(store.load(key.client_id()).is_none());
+        assert!(store.load_for(&key).is_none());
         fs::remove_dir_all(&dir).unwrap();
     }
 

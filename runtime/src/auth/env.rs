@@ -1,7 +1,7 @@
 //! Configuration from the environment, with the names the `atlas` CLI uses.
 
+use crate::auth::credentials::Credentials;
 use crate::client::{ClientBuilder, ConfigError};
-use crate::credentials::Credentials;
 
 /// `MONGODB_ATLAS_CLIENT_ID`: a service account's client id.
 pub const CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";

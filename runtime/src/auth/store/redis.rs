@@ -12,7 +12,7 @@ use redis::{Connection, ConnectionLike, RedisResult, Value};
 
 use super::record::{self, MAX_RECORD_BYTES};
 use super::{Lease, LeaseGuard, SharedFailure, StoreError, TokenKey, jittered};
-use crate::oauth::{AccessToken, TokenStore};
+use crate::auth::oauth::{AccessToken, TokenStore};
 
 /// Deletes `KEYS[1]` if it still holds `ARGV[1]` (a lease's fence, a token's value).
 const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
@@ -563,18 +563,6 @@ fn millis(d: Duration) -> u64 {
 }
 
 impl TokenStore for RedisTokenStore {
-    fn load(&self, client_id: &str) -> Option<AccessToken> {
-        self.load_for(&TokenKey::atlas(client_id))
-    }
-
-    fn save(&self, client_id: &str, token: &AccessToken) {
-        self.save_for(&TokenKey::atlas(client_id), token);
-    }
-
-    fn discard(&self, client_id: &str, token: &AccessToken) {
-        self.discard_for(&TokenKey::atlas(client_id), token);
-    }
-
     fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
         let redis_key = self.token_key(key);
         match self.inner.with(|c| read_capped(c, &redis_key)) {

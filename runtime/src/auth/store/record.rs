@@ -8,8 +8,8 @@ use secrecy::ExposeSecret as _;
 use serde::{Deserialize, Serialize};
 
 use super::{SharedFailure, TokenKey};
+use crate::auth::oauth::AccessToken;
 use crate::error::AuthErrorKind;
-use crate::oauth::AccessToken;
 
 /// The record format; a record of another version is ignored (the token is fetched anew).
 const VERSION: u32 = 1;
