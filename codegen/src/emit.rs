@@ -610,9 +610,7 @@ impl Emitter<'_, '_> {
     fn model_struct(&self, s: &mut String, def: &TypeDef, fields: &[Field], usage: &Usage) {
         let sent = usage.sent;
         let received = usage.received;
-        let optional = |f: &Field| {
-            !f.required || f.nullable || (f.read_only && sent) || (f.write_only && received)
-        };
+        let optional = |f: &Field| member_is_optional(f, usage);
         let _ = writeln!(
             s,
             "/// The spec's `{}` schema{}.",
@@ -801,15 +799,7 @@ impl Emitter<'_, '_> {
         s.push_str("#[derive(Debug, Clone)]\n#[non_exhaustive]\n");
         let _ = writeln!(s, "pub enum {name} {{");
         let mut arms: Vec<(String, String)> = Vec::new();
-        let mut used: BTreeSet<String> = ["Unknown".to_string()].into();
-        for v in variants {
-            let mut vn = v.name.clone();
-            if vn == "Unknown" {
-                vn = "UnknownVariant".into();
-            }
-            while !used.insert(vn.clone()) {
-                vn.push('_');
-            }
+        for (v, vn) in variants.iter().zip(union_arm_names(variants)) {
             let inner = match &v.ty {
                 Ty::Named(n) => format!("Box<{n}>"),
                 other => render_ty(other),
@@ -971,6 +961,30 @@ impl serde::Serialize for SentSecret {
 }
 
 "#;
+
+/// Whether a model member is an `Option`: absent in the spec's terms, or a read-only member
+/// of a sent model (the caller never sets it), or a write-only one of a received model.
+pub fn member_is_optional(f: &Field, usage: &Usage) -> bool {
+    !f.required || f.nullable || (f.read_only && usage.sent) || (f.write_only && usage.received)
+}
+
+/// The Rust names of a union's arms, in order (`Unknown` is the crate's own arm).
+pub fn union_arm_names(variants: &[Variant]) -> Vec<String> {
+    let mut used: BTreeSet<String> = ["Unknown".to_string()].into();
+    variants
+        .iter()
+        .map(|v| {
+            let mut vn = v.name.clone();
+            if vn == "Unknown" {
+                vn = "UnknownVariant".into();
+            }
+            while !used.insert(vn.clone()) {
+                vn.push('_');
+            }
+            vn
+        })
+        .collect()
+}
 
 fn direction(u: &Usage) -> &'static str {
     match (u.sent, u.received) {

@@ -22,6 +22,10 @@
 //! - models: `Option` for what may be absent, `Patch` for nullable PATCH members, open
 //!   enums, unions with their tag inside the variant, id types (`OrgId`, `GroupId`,
 //!   `ClientId`, `ObjectId`) for parameters with exactly their pattern (`models`, `plan`);
+//! - what a request sends (`models::own_flag`): a member is left out of requests only where
+//!   the property itself is read-only (its own `readOnly`, or one beside the `$ref` in an
+//!   `allOf`), never because the component it refers to is; `maximal` writes the test data
+//!   that proves every other member is on the wire (`tests/it/maximal_wire.rs`);
 //! - build cost (`emit`): a received struct derives the runtime's lean
 //!   `atlas_runtime::Decode` rather than serde's `Deserialize`; a struct whose definition
 //!   would repeat another's in its module (the spec names one shape many times: 190 metric
@@ -31,6 +35,7 @@
 //!   are what the generator would declare.
 
 mod emit;
+mod maximal;
 mod models;
 mod names;
 mod plan;
@@ -137,6 +142,11 @@ pub fn run(check: bool) -> Result<bool, String> {
     wanted.push((
         root.join("tests/it/generated_operations.rs"),
         rustfmt(&root, &emitter.test_table())?,
+    ));
+
+    wanted.push((
+        root.join("tests/it/generated_maximal.rs"),
+        rustfmt(&root, &maximal::test_data(&models, &plan))?,
     ));
 
     let ops_total = all_ops.len();

@@ -320,8 +320,8 @@ impl<'s> Models<'s> {
             }
             fields.push(Field {
                 required: required.contains(&api),
-                read_only: flag(spec, &prop, "readOnly"),
-                write_only: flag(spec, &prop, "writeOnly"),
+                read_only: own_flag(&prop, "readOnly"),
+                write_only: own_flag(&prop, "writeOnly"),
                 nullable: flag(spec, &prop, "nullable"),
                 boxed: false,
                 rules: rules_of(spec, resolved),
@@ -512,6 +512,26 @@ impl<'s> Models<'s> {
     }
 }
 
+/// Whether the property *itself* is `readOnly` (or `writeOnly`): its own flag, or one
+/// written beside the `$ref` in an `allOf` (`{allOf: [{$ref: …}, {readOnly: true}]}`).
+///
+/// **The rule for what a request leaves out:** a member is left out of requests only where
+/// the property itself is read-only, never because the component schema it refers to is
+/// marked so. The spec marks some shared components read-only
+/// (`DedicatedHardwareSpec20240805`, `BaseCloudProviderInstanceSize`, …) because they are
+/// read-only where *they* were first used, while other properties that refer to them
+/// (`analyticsSpecs`, `readOnlySpecs`, `compute.minInstanceSize`) are what users set:
+/// reading the flag through the `$ref` silently dropped those members from requests. The
+/// same holds for `writeOnly` and responses.
+pub fn own_flag(prop: &Value, key: &str) -> bool {
+    let set = |v: &Value| v.get(key).and_then(Value::as_bool) == Some(true);
+    set(prop)
+        || prop
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|parts| parts.iter().any(|p| p.get("$ref").is_none() && set(p)))
+}
+
 fn flag(spec: &Value, prop: &Value, key: &str) -> bool {
     prop.get(key).and_then(Value::as_bool) == Some(true)
         || resolve(spec, prop).get(key).and_then(Value::as_bool) == Some(true)
@@ -669,5 +689,70 @@ pub fn rules_of(spec: &Value, schema: &Value) -> Rules {
             min_len: u("minLength"),
             max_len: u("maxLength"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields_of(spec: &Value, component: &str) -> Vec<Field> {
+        let mut models = Models::new(spec);
+        let Ty::Named(name) = models.ty_of(
+            &serde_json::json!({ "$ref": format!("#/components/schemas/{component}") }),
+            component,
+        ) else {
+            panic!("{component} is not a named type");
+        };
+        match &models.types[&name].kind {
+            Kind::Struct(fields) => fields.clone(),
+            other => panic!("{component} is {other:?}"),
+        }
+    }
+
+    /// A member is read-only (left out of requests) only where the property itself says so,
+    /// never because the component it refers to is marked read-only.
+    #[test]
+    fn read_only_is_the_propertys_own() {
+        let spec = serde_json::json!({ "components": { "schemas": {
+            "Size": { "type": "string", "enum": ["M10", "M20"], "readOnly": true },
+            "Hardware": {
+                "type": "object", "readOnly": true,
+                "properties": { "instanceSize": { "type": "string" } }
+            },
+            "Options": {
+                "type": "object", "writeOnly": true,
+                "properties": { "locale": { "type": "string" } }
+            },
+            "Region": {
+                "type": "object",
+                "properties": {
+                    "analyticsSpecs": { "$ref": "#/components/schemas/Hardware" },
+                    "minInstanceSize": { "$ref": "#/components/schemas/Size" },
+                    "collation": { "$ref": "#/components/schemas/Options" },
+                    "effectiveSpecs": {
+                        "allOf": [{ "$ref": "#/components/schemas/Hardware" }],
+                        "readOnly": true
+                    },
+                    "currentSize": {
+                        "allOf": [{ "$ref": "#/components/schemas/Size" }, { "readOnly": true }]
+                    },
+                    "id": { "type": "string", "readOnly": true },
+                    "secret": { "type": "string", "writeOnly": true }
+                }
+            }
+        }}});
+        let fields = fields_of(&spec, "Region");
+        let flags = |api: &str| {
+            let f = fields.iter().find(|f| f.api == api).expect(api);
+            (f.read_only, f.write_only)
+        };
+        assert_eq!(flags("analyticsSpecs"), (false, false));
+        assert_eq!(flags("minInstanceSize"), (false, false));
+        assert_eq!(flags("collation"), (false, false));
+        assert_eq!(flags("effectiveSpecs"), (true, false));
+        assert_eq!(flags("currentSize"), (true, false));
+        assert_eq!(flags("id"), (true, false));
+        assert_eq!(flags("secret"), (false, true));
     }
 }

@@ -12,6 +12,7 @@
 //! | [`validation`] | invalid input refused before any I/O, every violation at once | |
 //! | [`encoding`] | no path value changes the route the server sees | |
 //! | [`encoded_paths`] | `#[atlas(path, encoded)]` values checked decoded; none changes the route | |
+//! | [`maximal_wire`] | every member a request may send is on the wire: a maximal instance of every model a request body reaches and of every request with a body (`generated_maximal.rs`) | |
 //! | [`patch_bodies`] | the exact body of leave / set / clear on every kind of member | |
 //! | [`decode`] | `#[derive(Decode)]` against serde's derive: same values, same errors (and a proptest) | |
 //! | [`id_types`] | ids that carry their rule, named patterns, derived query enums | |
@@ -58,11 +59,13 @@ mod encoding;
 mod extension;
 mod fault_matrix;
 mod fleet;
+mod generated_maximal;
 mod generated_models;
 mod generated_operations;
 mod hostile;
 mod id_types;
 mod idle_connections;
+mod maximal_wire;
 mod metadata;
 mod no_secrets;
 mod oauth;

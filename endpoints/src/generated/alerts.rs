@@ -238,7 +238,7 @@ pub struct AppServiceAlertView {
     pub alert_config_id: String,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required, read-only.
+    /// `eventTypeName`: required.
     pub event_type_name: AppServiceEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<String>,
@@ -468,7 +468,7 @@ pub struct DataMetricAlertView {
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<DataMetricValueView>,
     /// `eventTypeName`: required.
     pub event_type_name: HostMetricEventTypeViewAlertable,
@@ -1121,7 +1121,7 @@ pub struct FlexMetricAlert {
     pub cluster_name: String,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<HostMetricValue>,
     /// `eventTypeName`: required.
     pub event_type_name: FlexMetricEventTypeViewAlertable,
@@ -1499,7 +1499,7 @@ pub struct NumberMetricAlertView {
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<NumberMetricValueView>,
     /// `eventTypeName`: required.
     pub event_type_name: HostMetricEventTypeViewAlertable,
@@ -1545,7 +1545,7 @@ pub struct RawMetricAlertView {
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<RawMetricValueView>,
     /// `eventTypeName`: required.
     pub event_type_name: HostMetricEventTypeViewAlertable,
@@ -1591,7 +1591,7 @@ pub struct ReplicaSetAlertViewForNdsGroup {
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required, read-only.
+    /// `eventTypeName`: required.
     pub event_type_name: ReplicaSetEventTypeViewForNdsGroupAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<String>,
@@ -1760,7 +1760,7 @@ pub struct TimeMetricAlertView {
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<TimeMetricValueView>,
     /// `eventTypeName`: required.
     pub event_type_name: HostMetricEventTypeViewAlertable,

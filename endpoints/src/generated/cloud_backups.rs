@@ -559,6 +559,8 @@ pub struct CreateGroupClusterBackupRestoreJob {
     pub cluster_name: String,
     /// `deliveryType`: body member, required.
     pub delivery_type: DiskBackupSnapshotRestoreJobDeliveryType,
+    /// `desiredTimestamp`: body member, optional.
+    pub desired_timestamp: Option<ApiBSONTimestampView>,
     /// `oplogInc`: body member, optional.
     #[atlas(range(min = 1))]
     pub oplog_inc: Option<i32>,
@@ -1212,7 +1214,7 @@ pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
 pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     /// `effectiveTargetNamespace`: optional, read-only.
     pub effective_target_namespace: Option<String>,
-    /// `indexStatus`: optional, read-only.
+    /// `indexStatus`: optional.
     pub index_status: Option<ApiAtlasCollectionRestoreIndexStatus>,
     /// `restoredDocuments`: optional, read-only.
     pub restored_documents: Option<i64>,
@@ -1337,7 +1339,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     pub finished_at: Option<jiff::Timestamp>,
     /// `id`: optional, read-only.
     pub id: Option<String>,
-    /// `indexStatus`: optional, read-only.
+    /// `indexStatus`: optional.
     pub index_status: Option<ApiAtlasCollectionRestoreJobIndexStatus>,
     /// `indexStrategy`: optional.
     pub index_strategy: Option<ApiAtlasCollectionRestoreJobResponseIndexStrategy>,
@@ -2271,7 +2273,7 @@ pub struct DiskBackupExportJob {
     pub snapshot_id: Option<String>,
     /// `state`: optional, read-only.
     pub state: Option<DiskBackupExportJobState>,
-    /// `stateReason`: optional, read-only.
+    /// `stateReason`: optional.
     pub state_reason: Option<StateReason>,
 }
 
@@ -2888,7 +2890,7 @@ pub struct DiskBackupSnapshotRestoreJob {
     pub delivery_type: DiskBackupSnapshotRestoreJobDeliveryType,
     /// `deliveryUrl`: optional, read-only.
     pub delivery_url: Option<Vec<String>>,
-    /// `desiredTimestamp`: optional, read-only.
+    /// `desiredTimestamp`: optional.
     pub desired_timestamp: Option<ApiBSONTimestampView>,
     /// `expired`: optional, read-only.
     pub expired: Option<bool>,

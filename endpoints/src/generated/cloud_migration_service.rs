@@ -501,7 +501,7 @@ pub struct ShardEntry {
     pub collection: String,
     /// `database`: required, write-only.
     pub database: String,
-    /// `shardCollection`: required, write-only.
+    /// `shardCollection`: required.
     pub shard_collection: ShardKeys,
 }
 

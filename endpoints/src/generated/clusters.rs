@@ -221,6 +221,8 @@ pub struct CreateGroupCluster {
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// `configServerManagementMode`: body member, optional.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
+    /// `connectionStrings`: body member, optional.
+    pub connection_strings: Option<ClusterConnectionStrings>,
     /// `diskWarmingMode`: body member, optional.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
     /// `encryptionAtRestProvider`: body member, optional.
@@ -230,6 +232,9 @@ pub struct CreateGroupCluster {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
+    /// `mongoDBEmployeeAccessGrant`: body member, optional.
+    #[serde(rename = "mongoDBEmployeeAccessGrant")]
+    pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
@@ -294,6 +299,8 @@ pub struct CreateGroupClusterV20230101 {
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// `configServerManagementMode`: body member, optional.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
+    /// `connectionStrings`: body member, optional.
+    pub connection_strings: Option<ClusterConnectionStrings>,
     /// `deleteAfterCreationHours`: body member, optional.
     pub delete_after_creation_hours: Option<i32>,
     /// `diskSizeGB`: body member, optional.
@@ -309,6 +316,9 @@ pub struct CreateGroupClusterV20230101 {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
+    /// `mongoDBEmployeeAccessGrant`: body member, optional.
+    #[serde(rename = "mongoDBEmployeeAccessGrant")]
+    pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
@@ -380,6 +390,8 @@ pub struct CreateGroupClusterV20230201 {
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// `configServerManagementMode`: body member, optional.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
+    /// `connectionStrings`: body member, optional.
+    pub connection_strings: Option<ClusterConnectionStrings>,
     /// `diskSizeGB`: body member, optional.
     #[serde(rename = "diskSizeGB")]
     pub disk_size_gb: Option<f64>,
@@ -392,6 +404,9 @@ pub struct CreateGroupClusterV20230201 {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
+    /// `mongoDBEmployeeAccessGrant`: body member, optional.
+    #[serde(rename = "mongoDBEmployeeAccessGrant")]
+    pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
@@ -469,6 +484,8 @@ pub struct UpgradeGroupClusterTenantUpgrade {
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// `configServerManagementMode`: body member, optional.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
+    /// `connectionStrings`: body member, optional.
+    pub connection_strings: Option<ClusterConnectionStrings>,
     /// `deleteAfterCreationHours`: body member, optional.
     pub delete_after_creation_hours: Option<i32>,
     /// `diskSizeGB`: body member, optional.
@@ -484,6 +501,9 @@ pub struct UpgradeGroupClusterTenantUpgrade {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
+    /// `mongoDBEmployeeAccessGrant`: body member, optional.
+    #[serde(rename = "mongoDBEmployeeAccessGrant")]
+    pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
@@ -656,6 +676,8 @@ pub struct UpdateGroupCluster {
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// `configServerManagementMode`: body member, optional.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
+    /// `connectionStrings`: body member, optional.
+    pub connection_strings: Option<ClusterConnectionStrings>,
     /// `diskWarmingMode`: body member, optional.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
     /// `encryptionAtRestProvider`: body member, optional.
@@ -665,6 +687,9 @@ pub struct UpdateGroupCluster {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
+    /// `mongoDBEmployeeAccessGrant`: body member, optional.
+    #[serde(rename = "mongoDBEmployeeAccessGrant")]
+    pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
@@ -731,6 +756,8 @@ pub struct UpdateGroupClusterV20230101 {
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// `configServerManagementMode`: body member, optional.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
+    /// `connectionStrings`: body member, optional.
+    pub connection_strings: Option<ClusterConnectionStrings>,
     /// `deleteAfterCreationHours`: body member, optional.
     pub delete_after_creation_hours: Option<i32>,
     /// `diskSizeGB`: body member, optional.
@@ -746,6 +773,9 @@ pub struct UpdateGroupClusterV20230101 {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
+    /// `mongoDBEmployeeAccessGrant`: body member, optional.
+    #[serde(rename = "mongoDBEmployeeAccessGrant")]
+    pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
@@ -819,6 +849,8 @@ pub struct UpdateGroupClusterV20230201 {
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// `configServerManagementMode`: body member, optional.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
+    /// `connectionStrings`: body member, optional.
+    pub connection_strings: Option<ClusterConnectionStrings>,
     /// `diskSizeGB`: body member, optional.
     #[serde(rename = "diskSizeGB")]
     pub disk_size_gb: Option<f64>,
@@ -831,6 +863,9 @@ pub struct UpdateGroupClusterV20230201 {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
+    /// `mongoDBEmployeeAccessGrant`: body member, optional.
+    #[serde(rename = "mongoDBEmployeeAccessGrant")]
+    pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
@@ -1352,7 +1387,7 @@ pub struct AdvancedClusterDescription {
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `configServerType`: optional, read-only.
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
-    /// `connectionStrings`: optional, read-only.
+    /// `connectionStrings`: optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `createDate`: optional, read-only.
     pub create_date: Option<jiff::Timestamp>,
@@ -1378,7 +1413,7 @@ pub struct AdvancedClusterDescription {
     pub labels: Option<Vec<ComponentLabel>>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `mongoDBEmployeeAccessGrant`: optional, read-only.
+    /// `mongoDBEmployeeAccessGrant`: optional.
     #[serde(rename = "mongoDBEmployeeAccessGrant")]
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: optional.
@@ -2979,7 +3014,7 @@ pub struct LegacyAtlasCluster {
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `configServerType`: optional, read-only.
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
-    /// `connectionStrings`: optional, read-only.
+    /// `connectionStrings`: optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `createDate`: optional, read-only.
     pub create_date: Option<jiff::Timestamp>,
@@ -3009,7 +3044,7 @@ pub struct LegacyAtlasCluster {
     pub labels: Option<Vec<ComponentLabel>>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `mongoDBEmployeeAccessGrant`: optional, read-only.
+    /// `mongoDBEmployeeAccessGrant`: optional.
     #[serde(rename = "mongoDBEmployeeAccessGrant")]
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: optional.

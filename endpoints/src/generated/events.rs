@@ -160,7 +160,7 @@ pub struct AlertAudit {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: AlertAuditTypeView,
@@ -176,7 +176,7 @@ pub struct AlertAudit {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -247,7 +247,7 @@ pub struct AlertConfigAudit {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: AlertConfigAuditTypeView,
@@ -263,7 +263,7 @@ pub struct AlertConfigAudit {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -448,7 +448,7 @@ pub struct ApiUserEventViewForOrg {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: ApiUserEventTypeViewForNdsGroup,
@@ -464,7 +464,7 @@ pub struct ApiUserEventViewForOrg {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -597,7 +597,7 @@ pub struct AppServiceEventView {
     pub links: Option<Vec<Link>>,
     /// `orgId`: optional, read-only.
     pub org_id: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
 }
 
@@ -611,7 +611,7 @@ pub struct AtlasResourcePolicyAuditForNdsGroup {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: AtlasResourcePolicyAuditForNdsGroupEventTypeName,
@@ -627,7 +627,7 @@ pub struct AtlasResourcePolicyAuditForNdsGroup {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -704,7 +704,7 @@ pub struct AtlasResourcePolicyAuditForOrg {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: AtlasResourcePolicyAuditForOrgEventTypeName,
@@ -720,7 +720,7 @@ pub struct AtlasResourcePolicyAuditForOrg {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -866,7 +866,7 @@ pub struct AutomationConfigEventView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: AutomationConfigEventTypeView,
@@ -882,7 +882,7 @@ pub struct AutomationConfigEventView {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -1500,7 +1500,7 @@ pub struct BillingEventViewForNdsGroup {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: BillingEventTypeViewForNdsGroup,
@@ -1520,7 +1520,7 @@ pub struct BillingEventViewForNdsGroup {
     pub payment_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -1540,7 +1540,7 @@ pub struct BillingEventViewForOrg {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: BillingEventTypeViewForOrg,
@@ -1560,7 +1560,7 @@ pub struct BillingEventViewForOrg {
     pub payment_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -1580,7 +1580,7 @@ pub struct ChartsAudit {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: ChartsAuditTypeView,
@@ -1596,7 +1596,7 @@ pub struct ChartsAudit {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -1738,7 +1738,7 @@ pub struct ClusterEventViewForNdsGroup {
     pub links: Option<Vec<Link>>,
     /// `orgId`: optional, read-only.
     pub org_id: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `shardName`: optional, read-only.
     pub shard_name: Option<String>,
@@ -1819,7 +1819,7 @@ pub struct DataExplorerAccessedEventView {
     pub created: jiff::Timestamp,
     /// `database`: optional, read-only.
     pub database: Option<String>,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: DataExplorerAccessedEventTypeView,
@@ -1837,7 +1837,7 @@ pub struct DataExplorerAccessedEventView {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -1857,7 +1857,7 @@ pub struct DataExplorerEvent {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: DataExplorerEventTypeView,
@@ -1873,7 +1873,7 @@ pub struct DataExplorerEvent {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -1944,9 +1944,9 @@ pub struct DataMetricEventView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<DataMetricValueView>,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `deskLocation`: optional, read-only.
     pub desk_location: Option<String>,
@@ -1970,7 +1970,7 @@ pub struct DataMetricEventView {
     pub port: Option<i32>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -1994,7 +1994,7 @@ pub struct DefaultEventViewForNdsGroup {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: DefaultEventViewForNdsGroupEventTypeName,
@@ -2010,7 +2010,7 @@ pub struct DefaultEventViewForNdsGroup {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -3013,7 +3013,7 @@ pub struct DefaultEventViewForOrg {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: DefaultEventViewForOrgEventTypeName,
@@ -3029,7 +3029,7 @@ pub struct DefaultEventViewForOrg {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -5076,7 +5076,7 @@ pub struct FTSIndexAuditView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: FTSIndexAuditTypeView,
@@ -5092,7 +5092,7 @@ pub struct FTSIndexAuditView {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -5124,7 +5124,7 @@ pub struct ForNdsGroup {
     pub org_id: Option<String>,
     /// `port`: optional, read-only.
     pub port: Option<i32>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `replicaSetName`: optional, read-only, nullable.
     pub replica_set_name: Option<String>,
@@ -5339,7 +5339,7 @@ pub struct HostEventViewForNdsGroup {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `deskLocation`: optional, read-only.
     pub desk_location: Option<String>,
@@ -5361,7 +5361,7 @@ pub struct HostEventViewForNdsGroup {
     pub port: Option<i32>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -7652,7 +7652,7 @@ pub struct NDSAuditViewForNdsGroup {
     pub created: jiff::Timestamp,
     /// `dbUserUsername`: optional, read-only.
     pub db_user_username: Option<String>,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: NDSAuditTypeViewForNdsGroup,
@@ -7668,7 +7668,7 @@ pub struct NDSAuditViewForNdsGroup {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -7692,7 +7692,7 @@ pub struct NDSAuditViewForOrg {
     pub created: jiff::Timestamp,
     /// `dbUserUsername`: optional, read-only.
     pub db_user_username: Option<String>,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: NDSAuditTypeViewForOrg,
@@ -7708,7 +7708,7 @@ pub struct NDSAuditViewForOrg {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -7847,7 +7847,7 @@ pub struct NDSAutoScalingAuditViewForNdsGroup {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: NDSAutoScalingAuditTypeViewForNdsGroup,
@@ -7863,7 +7863,7 @@ pub struct NDSAutoScalingAuditViewForNdsGroup {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -7988,7 +7988,7 @@ pub struct NDSServerlessInstanceAuditView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: NDSServerlessInstanceAuditTypeView,
@@ -8004,7 +8004,7 @@ pub struct NDSServerlessInstanceAuditView {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -8113,7 +8113,7 @@ pub struct NDSTenantEndpointAuditView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `endpointId`: optional, read-only.
     pub endpoint_id: Option<String>,
@@ -8133,7 +8133,7 @@ pub struct NDSTenantEndpointAuditView {
     pub provider_endpoint_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -8153,9 +8153,9 @@ pub struct NumberMetricEventView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<NumberMetricValueView>,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `deskLocation`: optional, read-only.
     pub desk_location: Option<String>,
@@ -8179,7 +8179,7 @@ pub struct NumberMetricEventView {
     pub port: Option<i32>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -8708,7 +8708,7 @@ pub struct OrgEventViewForOrg {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: OrgEventTypeViewForOrg,
@@ -8726,7 +8726,7 @@ pub struct OrgEventViewForOrg {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -8746,7 +8746,7 @@ pub struct Principal {
     pub id: Option<String>,
     /// `name`: optional.
     pub name: Option<String>,
-    /// `onBehalfOf`: optional, read-only.
+    /// `onBehalfOf`: optional.
     pub on_behalf_of: Option<Box<Principal>>,
 }
 
@@ -8789,9 +8789,9 @@ pub struct RawMetricEventView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<RawMetricValueView>,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `deskLocation`: optional, read-only.
     pub desk_location: Option<String>,
@@ -8815,7 +8815,7 @@ pub struct RawMetricEventView {
     pub port: Option<i32>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -9026,7 +9026,7 @@ pub struct ResourceEventViewForNdsGroup {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: ResourceEventTypeView,
@@ -9042,7 +9042,7 @@ pub struct ResourceEventViewForNdsGroup {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -9066,7 +9066,7 @@ pub struct ResourceEventViewForOrg {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: ResourceEventTypeViewForOrg,
@@ -9082,7 +9082,7 @@ pub struct ResourceEventViewForOrg {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -9159,7 +9159,7 @@ pub struct SearchDeploymentAuditView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: SearchDeploymentAuditTypeView,
@@ -9175,7 +9175,7 @@ pub struct SearchDeploymentAuditView {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -9287,7 +9287,7 @@ pub struct ServiceAccountOrgEvents {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: ServiceAccountEventTypeViewForNdsGroup,
@@ -9303,7 +9303,7 @@ pub struct ServiceAccountOrgEvents {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -9456,7 +9456,7 @@ pub struct StreamProcessorEventViewForNdsGroup {
     pub processor_name: Option<String>,
     /// `processorState`: optional, read-only.
     pub processor_state: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `reason`: optional, read-only.
     pub reason: Option<String>,
@@ -9535,7 +9535,7 @@ pub struct StreamsEventViewForNdsGroup {
     pub links: Option<Vec<Link>>,
     /// `orgId`: optional, read-only.
     pub org_id: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
 }
 
@@ -9549,7 +9549,7 @@ pub struct TeamEvent {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: TeamEventTypeView,
@@ -9565,7 +9565,7 @@ pub struct TeamEvent {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -9709,7 +9709,7 @@ pub struct TeamEventViewForNdsGroup {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: TeamEventTypeViewForNdsGroup,
@@ -9725,7 +9725,7 @@ pub struct TeamEventViewForNdsGroup {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -9747,9 +9747,9 @@ pub struct TimeMetricEventView {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `currentValue`: optional, read-only.
+    /// `currentValue`: optional.
     pub current_value: Option<TimeMetricValueView>,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `deskLocation`: optional, read-only.
     pub desk_location: Option<String>,
@@ -9773,7 +9773,7 @@ pub struct TimeMetricEventView {
     pub port: Option<i32>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -9963,7 +9963,7 @@ pub struct UserEventViewForNdsGroup {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: UserEventTypeViewForNdsGroup,
@@ -9979,7 +9979,7 @@ pub struct UserEventViewForNdsGroup {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,
@@ -10001,7 +10001,7 @@ pub struct UserEventViewForOrg {
     pub api_key_id: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `delegatePrincipal`: optional, read-only.
+    /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
     /// `eventTypeName`: required.
     pub event_type_name: UserEventTypeViewForOrg,
@@ -10017,7 +10017,7 @@ pub struct UserEventViewForOrg {
     pub org_id: Option<String>,
     /// `publicKey`: optional, read-only.
     pub public_key: Option<String>,
-    /// `raw`: optional, read-only.
+    /// `raw`: optional.
     pub raw: Option<Raw>,
     /// `remoteAddress`: optional, read-only.
     pub remote_address: Option<String>,

@@ -152,6 +152,8 @@ pub struct TenantGroupFlexClusterUpgrade {
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// `configServerManagementMode`: body member, optional.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
+    /// `connectionStrings`: body member, optional.
+    pub connection_strings: Option<ClusterConnectionStrings>,
     /// `diskWarmingMode`: body member, optional.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
     /// `encryptionAtRestProvider`: body member, optional.
@@ -161,6 +163,9 @@ pub struct TenantGroupFlexClusterUpgrade {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
+    /// `mongoDBEmployeeAccessGrant`: body member, optional.
+    #[serde(rename = "mongoDBEmployeeAccessGrant")]
+    pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
@@ -207,11 +212,11 @@ pub struct FlexBackupSettings20241113 {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexClusterDescription20241113 {
-    /// `backupSettings`: optional, read-only.
+    /// `backupSettings`: optional.
     pub backup_settings: Option<FlexBackupSettings20241113>,
     /// `clusterType`: optional, read-only.
     pub cluster_type: Option<FlexClusterDescription20241113ClusterType>,
-    /// `connectionStrings`: optional, read-only.
+    /// `connectionStrings`: optional.
     pub connection_strings: Option<FlexConnectionStrings20241113>,
     /// `createDate`: optional, read-only.
     pub create_date: Option<jiff::Timestamp>,
@@ -226,7 +231,7 @@ pub struct FlexClusterDescription20241113 {
     pub mongo_db_version: Option<String>,
     /// `name`: optional, read-only.
     pub name: Option<String>,
-    /// `providerSettings`: required, read-only.
+    /// `providerSettings`: required.
     pub provider_settings: FlexProviderSettings20241113,
     /// `stateName`: optional, read-only.
     pub state_name: Option<ClusterDescription20240805StateName>,

@@ -138,6 +138,8 @@ pub struct CreateGroupClusterRestoreJob {
     /// `snapshotId`: body member, optional.
     #[atlas(pattern = "^([a-f0-9]{24})$")]
     pub snapshot_id: Option<String>,
+    /// `timestamp`: body member, optional.
+    pub timestamp: Option<ApiBSONTimestampView>,
 }
 
 /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}`, version `2023-01-01`.
@@ -304,10 +306,14 @@ pub struct UpdateGroupClusterSnapshot {
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
+    /// `created`: body member, optional.
+    pub created: Option<ApiBSONTimestampView>,
     /// `doNotDelete`: body member, optional.
     pub do_not_delete: Option<bool>,
     /// `expires`: body member, optional.
     pub expires: Option<jiff::Timestamp>,
+    /// `lastOplogAppliedTimestamp`: body member, optional.
+    pub last_oplog_applied_timestamp: Option<ApiBSONTimestampView>,
 }
 
 /// The spec's `ApiAtlasCheckpointView` schema, received.
@@ -376,7 +382,7 @@ pub struct ApiCheckpointPartView {
     pub shard_name: Option<String>,
     /// `tokenDiscovered`: optional, read-only.
     pub token_discovered: Option<bool>,
-    /// `tokenTimestamp`: optional, read-only.
+    /// `tokenTimestamp`: optional.
     pub token_timestamp: Option<ApiBSONTimestampView>,
     /// `typeName`: optional, read-only.
     pub type_name: Option<ApiCheckpointPartViewTypeName>,
@@ -479,7 +485,7 @@ pub struct BackupRestoreJob {
     pub snapshot_id: Option<String>,
     /// `statusName`: optional, read-only.
     pub status_name: Option<BackupRestoreJobStatusName>,
-    /// `timestamp`: optional, read-only.
+    /// `timestamp`: optional.
     pub timestamp: Option<ApiBSONTimestampView>,
 }
 
@@ -733,7 +739,7 @@ pub struct BackupSnapshot {
     pub cluster_name: Option<String>,
     /// `complete`: optional, read-only.
     pub complete: Option<bool>,
-    /// `created`: optional, read-only.
+    /// `created`: optional.
     pub created: Option<ApiBSONTimestampView>,
     /// `doNotDelete`: optional.
     pub do_not_delete: Option<bool>,
@@ -745,7 +751,7 @@ pub struct BackupSnapshot {
     pub id: Option<String>,
     /// `incremental`: optional, read-only.
     pub incremental: Option<bool>,
-    /// `lastOplogAppliedTimestamp`: optional, read-only.
+    /// `lastOplogAppliedTimestamp`: optional.
     pub last_oplog_applied_timestamp: Option<ApiBSONTimestampView>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,

@@ -733,7 +733,7 @@ pub struct OrgActiveUserResponse {
     pub id: String,
     /// `orgMembershipStatus`: required, read-only.
     pub org_membership_status: ListGroupUsersOrgMembershipStatusesItem,
-    /// `roles`: required, read-only.
+    /// `roles`: required.
     pub roles: OrgUserRolesResponse,
     /// `teamIds`: optional, read-only.
     pub team_ids: Option<Vec<String>>,
@@ -763,7 +763,7 @@ pub struct OrgPendingUserResponse {
     pub id: String,
     /// `orgMembershipStatus`: required, read-only.
     pub org_membership_status: ListGroupUsersOrgMembershipStatusesItem,
-    /// `roles`: required, read-only.
+    /// `roles`: required.
     pub roles: OrgUserRolesResponse,
     /// `teamIds`: optional, read-only.
     pub team_ids: Option<Vec<String>>,

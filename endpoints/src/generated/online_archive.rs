@@ -186,6 +186,8 @@ pub struct UpdateGroupClusterOnlineArchive {
     pub criteria: Option<CriteriaView>,
     /// `dataExpirationRule`: body member, optional.
     pub data_expiration_rule: Option<DataExpirationRuleView>,
+    /// `dataProcessRegion`: body member, optional.
+    pub data_process_region: Option<DataProcessRegionView>,
     /// `paused`: body member, optional.
     pub paused: Option<bool>,
     /// `schedule`: body member, optional.
@@ -204,15 +206,15 @@ pub struct AWSCreateDataProcessRegionView {
     pub region: Option<AWSDataProcessRegionViewRegion>,
 }
 
-/// The spec's `AWSDataProcessRegionView` schema, received.
-#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
+/// The spec's `AWSDataProcessRegionView` schema, sent and received.
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[non_exhaustive]
 pub struct AWSDataProcessRegionView {
     /// `cloudProvider`: optional, read-only.
+    #[serde(skip_serializing)]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `region`: optional, read-only.
+    #[serde(skip_serializing)]
     pub region: Option<AWSDataProcessRegionViewRegion>,
 }
 
@@ -308,15 +310,15 @@ pub struct AzureCreateDataProcessRegionView {
     pub region: Option<AzureDataProcessRegionViewRegion>,
 }
 
-/// The spec's `AzureDataProcessRegionView` schema, received.
-#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
+/// The spec's `AzureDataProcessRegionView` schema, sent and received.
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[non_exhaustive]
 pub struct AzureDataProcessRegionView {
     /// `cloudProvider`: optional, read-only.
+    #[serde(skip_serializing)]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `region`: optional, read-only.
+    #[serde(skip_serializing)]
     pub region: Option<AzureDataProcessRegionViewRegion>,
 }
 
@@ -391,7 +393,7 @@ pub struct BackupOnlineArchive {
     pub criteria: Option<CriteriaView>,
     /// `dataExpirationRule`: optional.
     pub data_expiration_rule: Option<DataExpirationRuleView>,
-    /// `dataProcessRegion`: optional, read-only.
+    /// `dataProcessRegion`: optional.
     pub data_process_region: Option<DataProcessRegionView>,
     /// `dataSetName`: optional, read-only.
     pub data_set_name: Option<String>,
@@ -741,7 +743,7 @@ pub struct DataExpirationRuleView {
     pub expire_after_days: Option<i32>,
 }
 
-/// The spec's `DataProcessRegionView` union (chosen by `cloudProvider`), received; `Unknown` keeps any other shape.
+/// The spec's `DataProcessRegionView` union (chosen by `cloudProvider`), sent and received; `Unknown` keeps any other shape.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DataProcessRegionView {
@@ -755,7 +757,6 @@ pub enum DataProcessRegionView {
     Unknown(serde_json::Value),
 }
 
-#[cfg(feature = "serialize-all")]
 impl serde::Serialize for DataProcessRegionView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -893,15 +894,15 @@ pub struct GCPCreateDataProcessRegionView {
     pub region: Option<GCPDataProcessRegionViewRegion>,
 }
 
-/// The spec's `GCPDataProcessRegionView` schema, received.
-#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
+/// The spec's `GCPDataProcessRegionView` schema, sent and received.
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[non_exhaustive]
 pub struct GCPDataProcessRegionView {
     /// `cloudProvider`: optional, read-only.
+    #[serde(skip_serializing)]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `region`: optional, read-only.
+    #[serde(skip_serializing)]
     pub region: Option<GCPDataProcessRegionViewRegion>,
 }
 

@@ -474,7 +474,7 @@ pub struct CreateOrganizationResponse {
     pub org_owner_id: Option<String>,
     /// `organization`: optional.
     pub organization: Option<AtlasOrganization>,
-    /// `serviceAccount`: optional, read-only.
+    /// `serviceAccount`: optional.
     pub service_account: Option<OrgServiceAccount>,
     /// `skipDefaultAlertsSettings`: optional.
     pub skip_default_alerts_settings: Option<bool>,

@@ -440,7 +440,7 @@ pub struct PerformanceAdvisorOpStats {
 pub struct PerformanceAdvisorOperationView {
     /// `predicates`: optional, read-only.
     pub predicates: Option<Vec<serde_json::Value>>,
-    /// `stats`: optional, read-only.
+    /// `stats`: optional.
     pub stats: Option<PerformanceAdvisorOpStats>,
 }
 
@@ -484,7 +484,7 @@ pub struct PerformanceAdvisorShape {
 pub struct PerformanceAdvisorSlowQuery {
     /// `line`: optional, read-only.
     pub line: Option<String>,
-    /// `metrics`: optional, read-only.
+    /// `metrics`: optional.
     pub metrics: Option<PerformanceAdvisorSlowQueryMetrics>,
     /// `namespace`: optional, read-only.
     pub namespace: Option<String>,

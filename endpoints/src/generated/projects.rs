@@ -718,7 +718,7 @@ impl atlas_runtime::ParamText for GetGroupMongoDbVersionsDefaultStatus {
 pub struct GroupIPAddresses {
     /// `groupId`: optional, read-only.
     pub group_id: Option<String>,
-    /// `services`: optional, read-only.
+    /// `services`: optional.
     pub services: Option<GroupService>,
 }
 
@@ -800,7 +800,7 @@ pub struct MdbAvailableVersion {
     pub cloud_provider: Option<AWSRegionConfig20240805ProviderName>,
     /// `defaultStatus`: optional.
     pub default_status: Option<MdbAvailableVersionDefaultStatus>,
-    /// `instanceSize`: optional, read-only.
+    /// `instanceSize`: optional.
     pub instance_size: Option<BaseCloudProviderInstanceSize>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,

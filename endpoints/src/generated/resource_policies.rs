@@ -270,7 +270,7 @@ pub struct ApiAtlasResourcePolicyMetadataView {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasResourcePolicyView {
-    /// `createdByUser`: optional, read-only.
+    /// `createdByUser`: optional.
     pub created_by_user: Option<ApiAtlasUserMetadataView>,
     /// `createdDate`: optional, read-only.
     pub created_date: Option<jiff::Timestamp>,
@@ -278,7 +278,7 @@ pub struct ApiAtlasResourcePolicyView {
     pub description: Option<String>,
     /// `id`: optional, read-only.
     pub id: Option<String>,
-    /// `lastUpdatedByUser`: optional, read-only.
+    /// `lastUpdatedByUser`: optional.
     pub last_updated_by_user: Option<ApiAtlasUserMetadataView>,
     /// `lastUpdatedDate`: optional, read-only.
     pub last_updated_date: Option<jiff::Timestamp>,

@@ -71,9 +71,9 @@ pub struct ApiKey {
 pub struct ControlPlaneIPAddresses {
     /// `gateways`: optional, read-only.
     pub gateways: Option<Vec<Gateway>>,
-    /// `inbound`: optional, read-only.
+    /// `inbound`: optional.
     pub inbound: Option<InboundControlPlaneCloudProviderIPAddresses>,
-    /// `outbound`: optional, read-only.
+    /// `outbound`: optional.
     pub outbound: Option<OutboundControlPlaneCloudProviderIPAddresses>,
 }
 
@@ -83,7 +83,7 @@ pub struct ControlPlaneIPAddresses {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Gateway {
-    /// `ips`: optional, read-only.
+    /// `ips`: optional.
     pub ips: Option<GatewayIpAddresses>,
     /// `name`: optional, read-only.
     pub name: Option<String>,
@@ -95,9 +95,9 @@ pub struct Gateway {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GatewayIpAddresses {
-    /// `inbound`: optional, read-only.
+    /// `inbound`: optional.
     pub inbound: Option<InboundControlPlaneCloudProviderIPAddresses>,
-    /// `outbound`: optional, read-only.
+    /// `outbound`: optional.
     pub outbound: Option<OutboundControlPlaneCloudProviderIPAddresses>,
 }
 
@@ -124,7 +124,7 @@ pub type OutboundControlPlaneCloudProviderIPAddresses = InboundControlPlaneCloud
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SystemStatus {
-    /// `apiKey`: required, read-only, nullable.
+    /// `apiKey`: required, nullable.
     pub api_key: Option<ApiKey>,
     /// `appName`: required, read-only.
     pub app_name: SystemStatusAppName,

@@ -154,7 +154,7 @@ impl<'de> serde::Deserialize<'de> for ServerlessConnectionStringsPrivateEndpoint
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerlessInstanceDescription {
-    /// `connectionStrings`: optional, read-only.
+    /// `connectionStrings`: optional.
     pub connection_strings: Option<ServerlessInstanceDescriptionConnectionStrings>,
     /// `createDate`: optional, read-only.
     pub create_date: Option<jiff::Timestamp>,
@@ -204,7 +204,7 @@ pub struct ServerlessProviderSettings {
     /// `effectiveDiskSizeGBLimit`: optional, read-only.
     #[serde(rename = "effectiveDiskSizeGBLimit")]
     pub effective_disk_size_gb_limit: Option<i32>,
-    /// `effectiveInstanceSizeName`: optional, read-only.
+    /// `effectiveInstanceSizeName`: optional.
     pub effective_instance_size_name: Option<BaseCloudProviderInstanceSize>,
     /// `effectiveProviderName`: optional, read-only.
     pub effective_provider_name: Option<String>,

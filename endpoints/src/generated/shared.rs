@@ -709,23 +709,23 @@ pub struct AWSRegionConfig20240805 {
     /// `analyticsAutoScaling`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `analyticsSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `analyticsSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_specs: Option<DedicatedHardwareSpec20240805>,
     /// `autoScaling`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `effectiveAnalyticsSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `effectiveAnalyticsSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_analytics_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `effectiveElectableSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `effectiveElectableSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_electable_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `effectiveReadOnlySpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `effectiveReadOnlySpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_read_only_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `readOnlySpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `readOnlySpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only_specs: Option<DedicatedHardwareSpec20240805>,
 }
 
@@ -1487,11 +1487,11 @@ pub struct AdvancedComputeAutoScaling {
     /// `enabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `maxInstanceSize`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `maxInstanceSize`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instance_size: Option<BaseCloudProviderInstanceSize>,
-    /// `minInstanceSize`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `minInstanceSize`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instance_size: Option<BaseCloudProviderInstanceSize>,
     /// `scaleDownEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1766,16 +1766,16 @@ pub struct ApiAtlasClusterAdvancedConfigurationView {
     pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgs20240805TlsCipherConfigMode>,
 }
 
-/// The spec's `ApiBSONTimestampView` schema, received.
-#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
+/// The spec's `ApiBSONTimestampView` schema, sent and received.
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[non_exhaustive]
 #[cfg(any(feature = "cloud-backups", feature = "legacy-backup"))]
 pub struct ApiBSONTimestampView {
     /// `date`: optional, read-only.
+    #[serde(skip_serializing)]
     pub date: Option<jiff::Timestamp>,
     /// `increment`: optional, read-only.
+    #[serde(skip_serializing)]
     pub increment: Option<i32>,
 }
 
@@ -2866,7 +2866,7 @@ impl<'de> serde::Deserialize<'de> for CloudRegionConfig20240805 {
 /// The spec's `ClusterConnectionStrings` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ClusterConnectionStrings {
     /// `awsPrivateLink`: optional, read-only.
     #[serde(skip_serializing)]
@@ -2920,8 +2920,8 @@ pub struct ClusterDescription20240805 {
     /// `configServerType`: optional, read-only.
     #[serde(skip_serializing)]
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
-    /// `connectionStrings`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `connectionStrings`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `createDate`: optional, read-only.
     #[serde(skip_serializing)]
@@ -2960,8 +2960,11 @@ pub struct ClusterDescription20240805 {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `mongoDBEmployeeAccessGrant`: optional, read-only.
-    #[serde(rename = "mongoDBEmployeeAccessGrant", skip_serializing)]
+    /// `mongoDBEmployeeAccessGrant`: optional.
+    #[serde(
+        rename = "mongoDBEmployeeAccessGrant",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: optional.
     #[serde(
@@ -3570,7 +3573,7 @@ impl<'de> serde::Deserialize<'de> for ClusterDescription20240805VersionReleaseSy
 /// The spec's `ClusterDescriptionConnectionStringsPrivateEndpoint` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     /// `connectionString`: optional, read-only.
     #[serde(skip_serializing)]
@@ -3592,7 +3595,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
 /// The spec's `ClusterDescriptionConnectionStringsPrivateEndpointEndpoint` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     /// `endpointId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -3608,7 +3611,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
 /// The spec's `ClusterDescriptionConnectionStringsPrivateEndpointType` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescriptionConnectionStringsPrivateEndpointType {
     /// `MONGOD`
     Mongod,
@@ -3618,7 +3621,7 @@ pub enum ClusterDescriptionConnectionStringsPrivateEndpointType {
     Unknown(String),
 }
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl ClusterDescriptionConnectionStringsPrivateEndpointType {
     /// The value as Atlas writes it.
     #[inline]
@@ -3631,7 +3634,7 @@ impl ClusterDescriptionConnectionStringsPrivateEndpointType {
     }
 }
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for ClusterDescriptionConnectionStringsPrivateEndpointType {
     #[inline]
     fn from(value: &str) -> Self {
@@ -3645,14 +3648,14 @@ impl From<&str> for ClusterDescriptionConnectionStringsPrivateEndpointType {
     }
 }
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl serde::Serialize for ClusterDescriptionConnectionStringsPrivateEndpointType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl<'de> serde::Deserialize<'de> for ClusterDescriptionConnectionStringsPrivateEndpointType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
@@ -4530,7 +4533,7 @@ pub struct DiskGBAutoScaling {
 /// The spec's `EmployeeAccessGrantView` schema, sent and received.
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct EmployeeAccessGrantView {
     /// `expirationTime`: required.
     pub expiration_time: jiff::Timestamp,
@@ -4544,7 +4547,7 @@ pub struct EmployeeAccessGrantView {
 /// The spec's `EmployeeAccessGrantViewGrantType` values, sent and received; `Unknown` keeps any value Atlas adds later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum EmployeeAccessGrantViewGrantType {
     /// `CLUSTER_DATABASE_LOGS`
     ClusterDatabaseLogs,
@@ -4556,7 +4559,7 @@ pub enum EmployeeAccessGrantViewGrantType {
     Unknown(String),
 }
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl EmployeeAccessGrantViewGrantType {
     /// The value as Atlas writes it.
     #[inline]
@@ -4572,7 +4575,7 @@ impl EmployeeAccessGrantViewGrantType {
     }
 }
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl From<&str> for EmployeeAccessGrantViewGrantType {
     #[inline]
     fn from(value: &str) -> Self {
@@ -4587,14 +4590,14 @@ impl From<&str> for EmployeeAccessGrantViewGrantType {
     }
 }
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl serde::Serialize for EmployeeAccessGrantViewGrantType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 impl<'de> serde::Deserialize<'de> for EmployeeAccessGrantViewGrantType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
