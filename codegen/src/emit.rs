@@ -147,12 +147,20 @@ impl Emitter<'_, '_> {
             let types = by_module.remove(&Some(tag.clone())).unwrap_or_default();
             let (module, _) = tag_names(tag);
             files.push(File {
-                name: format!("{module}.rs"),
-                text: self.tag_module(tag, &endpoints, &types),
+                name: format!("{module}/mod.rs"),
+                text: self.tag_module(tag, &endpoints),
+            });
+            files.push(File {
+                name: format!("{module}/requests.rs"),
+                text: self.tag_requests(tag, &endpoints),
+            });
+            files.push(File {
+                name: format!("{module}/models.rs"),
+                text: self.tag_models(tag, &types),
             });
         }
         files.push(File {
-            name: "mod.rs".into(),
+            name: "modules.rs".into(),
             text: self.index(&tags),
         });
         files
@@ -165,19 +173,7 @@ impl Emitter<'_, '_> {
              //! features is on: a tag builds exactly the types it reaches.\n\n",
         );
         s.push_str("#![allow(clippy::enum_variant_names, clippy::large_enum_variant)]\n\n");
-        s.push_str(
-            "/// Serializes a credential member of a request body (serde will not on its own).\n\
-             #[doc(hidden)]\n\
-             pub fn expose_secret<S: serde::Serializer>(secret: &secrecy::SecretString, s: S) -> Result<S::Ok, S::Error> {\n\
-             use secrecy::ExposeSecret as _;\n\
-             s.serialize_str(secret.expose_secret())\n}\n\n\
-             /// [`expose_secret`] for an optional member.\n\
-             #[doc(hidden)]\n\
-             pub fn expose_optional_secret<S: serde::Serializer>(secret: &Option<secrecy::SecretString>, s: S) -> Result<S::Ok, S::Error> {\n\
-             use secrecy::ExposeSecret as _;\n\
-             match secret {\nSome(v) => s.serialize_some(v.expose_secret()),\nNone => s.serialize_none(),\n}\n}\n\n",
-        );
-        s.push_str(SENT_SECRET);
+        s.push_str("pub use crate::sent_secret::SentSecret;\n\n");
         for ((_, usage), text) in types.iter().zip(self.type_texts(types)) {
             s.push_str(&only_for_tags(&text, &usage.tags));
         }
@@ -227,7 +223,8 @@ impl Emitter<'_, '_> {
             .map(|((def, usage), text)| {
                 match shape(def, usage, text).and_then(|key| canonical.get(&key).copied()) {
                     Some(name) if name != def.name => format!(
-                        "/// The spec's `{}` schema{}: the same members as [`{name}`].\npub type {} = {name};\n\n",
+                        "/// The spec's `{}` schema{}: the same shape as [`{name}`], which it names \
+                         (one type: a value of either is a `{name}`).\npub type {} = {name};\n\n",
                         def.source,
                         direction(usage),
                         def.name
@@ -238,12 +235,9 @@ impl Emitter<'_, '_> {
             .collect()
     }
 
-    fn tag_module(
-        &self,
-        tag: &str,
-        endpoints: &[&Endpoint],
-        types: &[(&TypeDef, &Usage)],
-    ) -> String {
+    /// `<tag>/mod.rs`: the module's docs and example, its requests (from `requests.rs`), its
+    /// [`models`] and its `prelude`.
+    fn tag_module(&self, tag: &str, endpoints: &[&Endpoint]) -> String {
         let mut s = String::from(HEADER);
         let ops: BTreeSet<&str> = endpoints
             .iter()
@@ -252,11 +246,18 @@ impl Emitter<'_, '_> {
         let skipped: Vec<_> = self.plan.skipped.iter().filter(|k| k.tag == tag).collect();
         let _ = writeln!(
             s,
-            "//! The spec's `{tag}` tag: {} operations as {} request types (one per version whose \
-             schemas differ; the newest stable version has the plain name).",
+            "//! The spec's `{tag}` tag: {} operations as {} request types (one per version\n\
+             //! whose schemas differ; the newest stable version has the plain name).",
             ops.len(),
             endpoints.len()
         );
+        s.push_str(
+            "//!\n//! The request types are this module's own; the models they send and receive are in\n\
+             //! [`models`] (importable from here too). [`prelude`] names both, with a versionless name\n\
+             //! for the newest version of each dated model (`ClusterDescription` for\n\
+             //! `ClusterDescription20240805`).\n",
+        );
+        s.push_str(&crate::example::module_example(self.models, tag, endpoints));
         if !skipped.is_empty() {
             s.push_str("//!\n//! Not generated:\n");
             for k in &skipped {
@@ -264,14 +265,20 @@ impl Emitter<'_, '_> {
             }
         }
         s.push('\n');
+        s.push_str("#![allow(deprecated)]\n\n");
         s.push_str(
-            "#![allow(deprecated, clippy::enum_variant_names, clippy::large_enum_variant, clippy::too_many_arguments)]\n\n",
+            "mod requests;\npub use requests::*;\n\npub mod models;\npub use models::*;\n\n",
         );
-        // A tag whose every operation is a preview declares nothing without `preview`.
-        if endpoints.iter().all(|e| e.preview) {
-            s.push_str("#[cfg(feature = \"preview\")]\n");
+        s.push_str(
+            "/// This tag's requests and models, with a versionless name for the newest version of\n\
+             /// each dated model: `use atlas_endpoints::<tag>::prelude::*;`.\n\
+             pub mod prelude {\n\
+             pub use super::models::*;\npub use super::requests::*;\n",
+        );
+        for (short, full) in self.versionless(tag) {
+            let _ = writeln!(s, "pub use super::models::{full} as {short};");
         }
-        s.push_str("use atlas_runtime::atlas_endpoint;\n\n#[allow(unused_imports)]\nuse super::shared::*;\n\n");
+        s.push_str("}\n\n");
         s.push_str(
             "/// Every request type of this module, for conformance checks and tooling.\n\
              pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[\n",
@@ -282,9 +289,79 @@ impl Emitter<'_, '_> {
             }
             let _ = writeln!(s, "{}::INFO,", e.type_name);
         }
-        s.push_str("];\n\n");
+        s.push_str("];\n");
+        s
+    }
+
+    /// `(short, dated)`: for each dated model the tag reaches (`ClusterDescription20240805`),
+    /// the newest date under the name without it, unless a request type has that name.
+    pub fn versionless(&self, tag: &str) -> Vec<(String, String)> {
+        let mut newest: BTreeMap<String, String> = BTreeMap::new();
+        for (name, usage) in &self.plan.usage {
+            if !usage.tags.contains(tag) || !self.models.types.contains_key(name) {
+                continue;
+            }
+            let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            if base.is_empty() || name.len() - base.len() != 8 {
+                continue;
+            }
+            let slot = newest.entry(base.to_string()).or_default();
+            if name > slot {
+                *slot = name.clone();
+            }
+        }
+        newest
+            .into_iter()
+            .filter(|(short, _)| !self.plan.endpoints.iter().any(|e| &e.type_name == short))
+            .collect()
+    }
+
+    /// `<tag>/requests.rs`: one `#[atlas_endpoint]` struct per request type.
+    fn tag_requests(&self, tag: &str, endpoints: &[&Endpoint]) -> String {
+        let mut s = String::from(HEADER);
+        let _ = writeln!(
+            s,
+            "//! The request types of the `{tag}` tag, one per (operation, version).\n"
+        );
+        s.push_str("#![allow(clippy::too_many_arguments)]\n\n");
+        // A tag whose every operation is a preview declares nothing without `preview`.
+        if endpoints.iter().all(|e| e.preview) {
+            s.push_str("#[cfg(feature = \"preview\")]\n");
+        }
+        s.push_str("use atlas_runtime::atlas_endpoint;\n\n#[allow(unused_imports)]\nuse super::models::*;\n\n");
         for e in endpoints {
             self.endpoint(&mut s, e);
+        }
+        s
+    }
+
+    /// `<tag>/models.rs`: the types only this tag reaches, and the shared ones it reaches,
+    /// so that every model a tag's operations name is importable from the tag's module.
+    fn tag_models(&self, tag: &str, types: &[(&TypeDef, &Usage)]) -> String {
+        let mut s = String::from(HEADER);
+        let _ = writeln!(
+            s,
+            "//! The models the `{tag}` tag's operations send and receive: its own, and those it\n\
+             //! shares with other tags (defined in [`crate::shared`], named here too).\n"
+        );
+        s.push_str("#![allow(clippy::enum_variant_names, clippy::large_enum_variant)]\n\n");
+        let shared: Vec<&String> = self
+            .plan
+            .usage
+            .iter()
+            .filter(|(name, u)| {
+                u.module_tag().is_none()
+                    && u.tags.contains(tag)
+                    && self.models.types.contains_key(*name)
+            })
+            .map(|(name, _)| name)
+            .collect();
+        if !shared.is_empty() {
+            s.push_str("pub use crate::shared::{\n");
+            for name in shared {
+                let _ = writeln!(s, "{name},");
+            }
+            s.push_str("};\n\n");
         }
         for text in self.type_texts(types) {
             s.push_str(&text);
@@ -350,16 +427,18 @@ impl Emitter<'_, '_> {
         s
     }
 
+    /// `modules.rs`, included by the crate root: the modules at the crate's top level, so
+    /// that every path the compiler names (`atlas_endpoints::clusters::models::…`) is public.
     fn index(&self, tags: &BTreeSet<String>) -> String {
         let mut s = String::from(HEADER);
-        s.push_str(
-            "//! The generated modules: one per tag of the spec, each behind its own Cargo feature,\n\
-             //! and [`shared`], always built.\n\n",
-        );
-        s.push_str("pub mod shared;\n");
+        s.push_str("// Included by `lib.rs`: one module per tag of the spec, each behind its own Cargo feature,\n// and `shared`, always built.\n\n");
+        s.push_str("#[path = \"shared.rs\"]\npub mod shared;\n");
         for tag in tags {
             let (module, feature) = tag_names(tag);
-            let _ = writeln!(s, "#[cfg(feature = \"{feature}\")]\npub mod {module};");
+            let _ = writeln!(
+                s,
+                "#[cfg(feature = \"{feature}\")]\n#[path = \"{module}/mod.rs\"]\npub mod {module};"
+            );
         }
         s.push_str(
             "\n/// The generated request types of each tag whose feature is on, by the spec's tag name.\n\
@@ -422,9 +501,6 @@ impl Emitter<'_, '_> {
         }
         if op.deprecated {
             s.push_str("/// Deprecated in the spec.\n");
-        }
-        if let Some(url) = &op.docs_url {
-            let _ = writeln!(s, "/// Reference: <{url}>.");
         }
         if let Some(short) = &op.short_id
             && short != &op.operation_id
@@ -489,6 +565,10 @@ impl Emitter<'_, '_> {
         if e.paginated {
             args.push("paginated".into());
         }
+        // Above three required values, `new` takes them by name.
+        if e.fields.iter().filter(|f| f.required).count() > crate::maximal::MAX_POSITIONAL {
+            args.push("named_new".into());
+        }
         let patterns: Vec<String> = e
             .fields
             .iter()
@@ -501,7 +581,8 @@ impl Emitter<'_, '_> {
         if !patterns.is_empty() {
             args.push(format!("pattern({})", patterns.join(", ")));
         }
-        let _ = writeln!(s, "#[atlas_endpoint({})]", args.join(", "));
+        // One argument a line: a reviewer reads a declaration as data.
+        let _ = writeln!(s, "#[atlas_endpoint(\n    {},\n)]", args.join(",\n    "));
         s.push_str("#[derive(Debug, Clone)]\n");
         let _ = writeln!(s, "pub struct {} {{", e.type_name);
         for f in &e.fields {
@@ -536,7 +617,7 @@ impl Emitter<'_, '_> {
         // `serialize_with` cannot be used inside the macro's borrowed body struct: a
         // request's credential is a `SentSecret`, serializable and redacted.
         let rendered = if ty == Ty::Secret {
-            "SentSecret".to_string()
+            "crate::shared::SentSecret".to_string()
         } else {
             render_ty(&ty)
         };
@@ -556,8 +637,11 @@ impl Emitter<'_, '_> {
                 };
                 if f.encoded {
                     atlas.push(format!("{bind}, encoded"));
-                } else if bind != "path" {
+                } else if bind != "path" || f.in_body {
                     atlas.push(bind);
+                }
+                if f.in_body {
+                    atlas.push("in_body".into());
                 }
                 atlas.extend(rule_args(&f.rules, &ty, false));
             }
@@ -637,6 +721,10 @@ impl Emitter<'_, '_> {
             );
         }
         s.push_str("#[serde(rename_all = \"camelCase\")]\n");
+        if let Some((property, value)) = &def.tag {
+            // The variant implies its discriminator: serialized with it, never set.
+            let _ = writeln!(s, "#[serde(tag = {property:?}, rename = {value:?})]");
+        }
         if !sent {
             s.push_str("#[non_exhaustive]\n");
         }
@@ -667,7 +755,7 @@ impl Emitter<'_, '_> {
                     }
                     if f.ty == Ty::Secret {
                         serde.push(format!(
-                            "serialize_with = \"crate::generated::shared::{}\"",
+                            "serialize_with = \"crate::sent_secret::{}\"",
                             if opt {
                                 "expose_optional_secret"
                             } else {
@@ -683,7 +771,7 @@ impl Emitter<'_, '_> {
             if !sent && f.ty == Ty::Secret {
                 let _ = writeln!(
                     s,
-                    "#[cfg_attr(feature = {SERIALIZE_ALL:?}, serde(serialize_with = \"crate::generated::shared::{}\"))]",
+                    "#[cfg_attr(feature = {SERIALIZE_ALL:?}, serde(serialize_with = \"crate::sent_secret::{}\"))]",
                     if opt {
                         "expose_optional_secret"
                     } else {
@@ -722,59 +810,29 @@ impl Emitter<'_, '_> {
         }
         let _ = writeln!(
             s,
-            "/// The spec's `{}` values{}; `Unknown` keeps any value Atlas adds later.",
+            "atlas_runtime::__private::open_enum! {{\n/// The spec's `{}` values{}; `Unknown` keeps any value Atlas adds later.",
             def.source,
             direction(usage)
         );
-        s.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\n");
         let _ = writeln!(s, "pub enum {name} {{");
         for (n, v) in &variants {
-            let _ = writeln!(s, "/// `{}`", v.replace('`', "'"));
-            let _ = writeln!(s, "{n},");
+            let _ = writeln!(s, "{n} = {v:?},");
         }
-        s.push_str("/// A value this version of the crate does not know.\nUnknown(String),\n}\n\n");
-        let _ = writeln!(s, "impl {name} {{");
-        s.push_str(
-            "/// The value as Atlas writes it.\n#[inline]\npub fn as_str(&self) -> &str {\nmatch self {\n",
-        );
-        for (n, v) in &variants {
-            let _ = writeln!(s, "{name}::{n} => {v:?},");
-        }
-        let _ = writeln!(s, "{name}::Unknown(other) => other,\n}}\n}}\n}}\n");
-        let _ = writeln!(
-            s,
-            "impl From<&str> for {name} {{\n#[inline]\nfn from(value: &str) -> Self {{\nmatch value {{"
-        );
-        for (n, v) in &variants {
-            let _ = writeln!(s, "{v:?} => {name}::{n},");
-        }
-        let _ = writeln!(
-            s,
-            "other => {name}::Unknown(other.to_string()),\n}}\n}}\n}}\n"
-        );
+        s.push_str("}\n}\n");
         if !usage.sent {
             let _ = writeln!(s, "#[cfg(feature = {SERIALIZE_ALL:?})]");
         }
-        let _ = writeln!(
-            s,
-            "impl serde::Serialize for {name} {{\nfn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\ns.serialize_str(self.as_str())\n}}\n}}\n"
-        );
+        let _ = writeln!(s, "atlas_runtime::__private::open_enum_serialize!({name});");
         if usage.received {
             let _ = writeln!(
                 s,
-                "impl<'de> serde::Deserialize<'de> for {name} {{\nfn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\nlet text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;\nOk({name}::from(text.as_ref()))\n}}\n}}\n"
+                "atlas_runtime::__private::open_enum_deserialize!({name});"
             );
         }
         if usage.param {
-            let _ = writeln!(
-                s,
-                "impl atlas_runtime::PathSegment for {name} {{\n#[inline]\nfn to_segment(&self) -> std::borrow::Cow<'_, str> {{\nstd::borrow::Cow::Borrowed(self.as_str())\n}}\n}}\n"
-            );
-            let _ = writeln!(
-                s,
-                "impl atlas_runtime::ParamText for {name} {{\n#[inline]\nfn param_text(&self) -> std::borrow::Cow<'_, str> {{\nstd::borrow::Cow::Borrowed(self.as_str())\n}}\n}}\n"
-            );
+            let _ = writeln!(s, "atlas_runtime::__private::open_enum_param!({name});");
         }
+        s.push('\n');
     }
 
     fn model_union(
@@ -899,69 +957,6 @@ impl Emitter<'_, '_> {
     }
 }
 
-const SENT_SECRET: &str = r#"
-/// A credential in a request body (a password, a key): sent as its text, never shown by
-/// `Debug`. Build it from a `&str`, a `String` or a `secrecy::SecretString`.
-#[derive(Clone)]
-pub struct SentSecret(secrecy::SecretString);
-
-impl SentSecret {
-    /// The secret, for the rare caller that must read it back.
-    pub fn expose(&self) -> &str {
-        use secrecy::ExposeSecret as _;
-        self.0.expose_secret()
-    }
-}
-
-impl std::fmt::Debug for SentSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(atlas_runtime::REDACTED)
-    }
-}
-
-impl From<secrecy::SecretString> for SentSecret {
-    fn from(secret: secrecy::SecretString) -> Self {
-        SentSecret(secret)
-    }
-}
-
-impl From<&str> for SentSecret {
-    fn from(secret: &str) -> Self {
-        SentSecret(secret.into())
-    }
-}
-
-impl From<String> for SentSecret {
-    fn from(secret: String) -> Self {
-        SentSecret(secret.into())
-    }
-}
-
-/// Length rules count the secret's characters; a violation never shows it.
-impl atlas_runtime::value::LengthValue for SentSecret {
-    fn length(&self) -> Option<usize> {
-        Some(self.expose().chars().count())
-    }
-    fn describe(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(atlas_runtime::REDACTED)
-    }
-}
-
-/// Pattern rules check the secret's text.
-impl atlas_runtime::value::PatternValue for SentSecret {
-    fn each_text(&self, f: &mut dyn FnMut(&str)) {
-        f(self.expose())
-    }
-}
-
-impl serde::Serialize for SentSecret {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
-    }
-}
-
-"#;
-
 /// Whether a model member is an `Option`: absent in the spec's terms, or a read-only member
 /// of a sent model (the caller never sets it), or a write-only one of a received model.
 pub fn member_is_optional(f: &Field, usage: &Usage) -> bool {
@@ -1035,10 +1030,25 @@ fn only_for_tags(items: &str, tags: &BTreeSet<String>) -> String {
         .collect();
     let cfg = format!("#[cfg(any({}))]\n", features.join(", "));
     let mut out = String::with_capacity(items.len() + 8 * cfg.len());
+    // Inside an `open_enum! { … }` the invocation's own `cfg` covers everything.
+    let mut in_macro = false;
     for line in items.split_inclusive('\n') {
-        if ["pub struct ", "pub enum ", "pub type ", "impl ", "impl<"]
-            .iter()
-            .any(|start| line.starts_with(start))
+        if in_macro {
+            in_macro = line != "}\n";
+            out.push_str(line);
+            continue;
+        }
+        in_macro = line.ends_with("open_enum! {\n");
+        if [
+            "pub struct ",
+            "pub enum ",
+            "pub type ",
+            "impl ",
+            "impl<",
+            "atlas_runtime::__private::open_enum",
+        ]
+        .iter()
+        .any(|start| line.starts_with(start))
         {
             out.push_str(&cfg);
         }

@@ -35,6 +35,7 @@
 //!   are what the generator would declare.
 
 mod emit;
+mod example;
 mod maximal;
 mod models;
 mod names;
@@ -168,15 +169,22 @@ pub fn run(check: bool) -> Result<bool, String> {
 
     // Files in generated/ that would no longer be written are stale too.
     let mut stale: Vec<String> = Vec::new();
-    if let Ok(dir) = std::fs::read_dir(&generated_dir) {
-        for entry in dir.flatten() {
-            let path = entry.path();
-            if !wanted.iter().any(|(p, _)| *p == path) {
-                stale.push(path.display().to_string());
-                if !check {
-                    std::fs::remove_file(&path)
-                        .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-                }
+    let mut present = Vec::new();
+    files_under(&generated_dir, &mut present);
+    for path in present {
+        if !wanted.iter().any(|(p, _)| *p == path) {
+            stale.push(path.display().to_string());
+            if !check {
+                std::fs::remove_file(&path)
+                    .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            }
+        }
+    }
+    if !check {
+        // Directories the files above left empty.
+        if let Ok(dir) = std::fs::read_dir(&generated_dir) {
+            for entry in dir.flatten() {
+                let _ = std::fs::remove_dir(entry.path());
             }
         }
     }
@@ -207,6 +215,20 @@ pub fn run(check: bool) -> Result<bool, String> {
         println!("atlas-codegen: {} file(s) written", stale.len());
     }
     Ok(true)
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files_under(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
 }
 
 /// Formats generated text as `cargo fmt` would (the workspace's edition and settings).

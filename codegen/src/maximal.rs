@@ -16,6 +16,11 @@ use crate::plan::{Plan, ReqField};
 /// spec's recursive schemas).
 const MAX_DEPTH: u32 = 3;
 
+/// Above this many required values, a request's `new` takes them by name
+/// (`named_new`, a `<Type>Required` struct): six `i32`s in a row, or a username beside a
+/// project id, are too easy to swap in a positional call.
+pub const MAX_POSITIONAL: usize = 3;
+
 struct Writer<'a, 'm> {
     models: &'a Models<'m>,
     plan: &'a Plan,
@@ -98,12 +103,18 @@ impl Writer<'_, '_> {
 
     /// `Type::new(…)` with every required member, then every setter.
     fn request(&self, path: &str, fields: &[ReqField]) -> String {
-        let args: Vec<String> = fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| self.request_value(f))
-            .collect();
-        let mut s = format!("{path}::new({})", args.join(", "));
+        let required: Vec<&ReqField> = fields.iter().filter(|f| f.required).collect();
+        let mut s = if required.len() > MAX_POSITIONAL {
+            // `new(<Type>Required { … })`, as the macro declares it.
+            let members: Vec<String> = required
+                .iter()
+                .map(|f| format!("{}: {}", f.rust, self.request_value(f)))
+                .collect();
+            format!("{path}::new({path}Required {{ {} }})", members.join(", "))
+        } else {
+            let args: Vec<String> = required.iter().map(|f| self.request_value(f)).collect();
+            format!("{path}::new({})", args.join(", "))
+        };
         for f in fields.iter().filter(|f| !f.required) {
             let _ = write!(s, ".{}({})", f.rust, self.request_value(f));
         }
@@ -118,7 +129,7 @@ pub fn test_data(models: &Models, plan: &Plan) -> String {
     s.push_str(
         "//! A maximal instance of every model a request body reaches and of every request with\n\
          //! a body, with the members a request sends (`tests/it/maximal_wire.rs` checks them).\n\n\
-         #![allow(deprecated, non_snake_case, clippy::all)]\n\n\
+         #![allow(deprecated, dead_code, non_snake_case, clippy::all)]\n\n\
          use crate::maximal_wire::{Sent, model, request};\n\n",
     );
     let sent: BTreeMap<&String, _> = plan.usage.iter().filter(|(_, u)| u.sent).collect();
@@ -146,11 +157,15 @@ pub fn test_data(models: &Models, plan: &Plan) -> String {
                     let _ = writeln!(functions, "{}: {v},", f.rust);
                 }
                 functions.push_str("}\n}\n\n");
-                let members: Vec<String> = fields
+                let mut members: Vec<String> = fields
                     .iter()
                     .filter(|f| !f.read_only)
                     .map(|f| format!("{:?}", f.api))
                     .collect();
+                // A variant's implied discriminator is on the wire too.
+                if let Some((property, _)) = &def.tag {
+                    members.push(format!("{property:?}"));
+                }
                 let _ = writeln!(
                     model_rows,
                     "model({name:?}, &maximal_{name}(0), &[{}]),",
@@ -196,16 +211,31 @@ pub fn test_data(models: &Models, plan: &Plan) -> String {
         });
         let expected: Vec<String> = match (whole, whole_model) {
             // A whole body that is a model (or an array of one): its own members.
-            (_, Some(n)) => match models.types.get(n).map(|d| &d.kind) {
-                Some(Kind::Struct(fields)) => fields
+            (_, Some(n)) => match models.types.get(n) {
+                Some(
+                    def @ crate::models::TypeDef {
+                        kind: Kind::Struct(fields),
+                        ..
+                    },
+                ) => fields
                     .iter()
                     .filter(|f| !f.read_only)
                     .map(|f| format!("{:?}", f.api))
+                    .chain(def.tag.iter().map(|(p, _)| format!("{p:?}")))
                     .collect(),
                 _ => Vec::new(),
             },
             (Some(_), None) => Vec::new(),
-            (None, None) => members.iter().map(|f| format!("{:?}", f.api)).collect(),
+            (None, None) => members
+                .iter()
+                .map(|f| format!("{:?}", f.api))
+                .chain(
+                    e.fields
+                        .iter()
+                        .filter(|f| f.in_body)
+                        .map(|f| format!("{:?}", f.api)),
+                )
+                .collect(),
         };
         let _ = writeln!(
             request_rows,

@@ -116,6 +116,8 @@ pub struct Variant {
     pub ty: Ty,
     /// Discriminator values that select it.
     pub tags: Vec<String>,
+    /// The tags come from the spec's `discriminator` mapping (not read from enum values).
+    pub declared: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +137,10 @@ pub struct TypeDef {
     /// The component schema it comes from, or where it is inline.
     pub source: String,
     pub kind: Kind,
+    /// `(property, value)`: a union variant that only one discriminator value selects
+    /// carries no member for it; its serializer writes the value (`providerName: "AWS"`),
+    /// so choosing the variant is choosing the value.
+    pub tag: Option<(String, String)>,
 }
 
 pub struct Models<'s> {
@@ -269,6 +275,7 @@ impl<'s> Models<'s> {
                 name: name.clone(),
                 source: source.to_string(),
                 kind: Kind::Enum(values),
+                tag: None,
             },
         );
         Ty::Named(name)
@@ -284,6 +291,7 @@ impl<'s> Models<'s> {
                 name: name.to_string(),
                 source: source.to_string(),
                 kind: Kind::Struct(Vec::new()),
+                tag: None,
             },
         );
         let kind = if let Some(kind) = self.union(name, schema) {
@@ -297,6 +305,7 @@ impl<'s> Models<'s> {
                 name: name.to_string(),
                 source: source.to_string(),
                 kind,
+                tag: None,
             },
         );
     }
@@ -318,13 +327,19 @@ impl<'s> Models<'s> {
             while !used.insert(rust.clone()) {
                 rust.push('_');
             }
+            // A string whose pattern is an id type's is that id type, as a path value is.
+            let mut rules = rules_of(spec, resolved);
+            if let Some(id) = crate::plan::id_type(&api, &ty, &rules) {
+                ty = Ty::Id(id);
+                rules.pattern = None;
+            }
             fields.push(Field {
                 required: required.contains(&api),
                 read_only: own_flag(&prop, "readOnly"),
                 write_only: own_flag(&prop, "writeOnly"),
                 nullable: flag(spec, &prop, "nullable"),
                 boxed: false,
-                rules: rules_of(spec, resolved),
+                rules,
                 api,
                 rust,
                 ty,
@@ -376,6 +391,7 @@ impl<'s> Models<'s> {
                             name: base.clone(),
                             source: format!("members of {name}"),
                             kind: Kind::Struct(fields),
+                            tag: None,
                         },
                     );
                     Ty::Named(base)
@@ -396,6 +412,7 @@ impl<'s> Models<'s> {
                     name: vname,
                     ty,
                     tags,
+                    declared: true,
                 });
             }
             return Some(Kind::Union {
@@ -429,6 +446,7 @@ impl<'s> Models<'s> {
                 name: vname,
                 ty,
                 tags: Vec::new(),
+                declared: false,
             });
         }
         let property = implicit_discriminator(spec, alternatives);
@@ -444,6 +462,57 @@ impl<'s> Models<'s> {
             property: property.map(|(p, _)| p),
             variants,
         })
+    }
+
+    /// Takes the discriminator member out of each union variant that exactly one value of
+    /// one discriminator selects, everywhere it is used, and records the value as the
+    /// variant's tag (see [`TypeDef::tag`]): a value of the AWS region config is one with
+    /// `providerName: "AWS"`, and no caller can leave it out or contradict it.
+    pub fn imply_discriminators(&mut self) {
+        let mut selected: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+        let mut many: BTreeSet<String> = BTreeSet::new();
+        for def in self.types.values() {
+            let Kind::Union {
+                property: Some(property),
+                variants,
+            } = &def.kind
+            else {
+                continue;
+            };
+            for v in variants.iter().filter(|v| v.declared) {
+                let Ty::Named(n) = &v.ty else { continue };
+                match v.tags.as_slice() {
+                    [one] => {
+                        selected
+                            .entry(n.clone())
+                            .or_default()
+                            .insert((property.clone(), one.clone()));
+                    }
+                    _ => {
+                        many.insert(n.clone());
+                    }
+                }
+            }
+        }
+        for (name, tags) in selected {
+            if many.contains(&name) || tags.len() != 1 {
+                continue;
+            }
+            let Some((property, value)) = tags.into_iter().next() else {
+                continue;
+            };
+            let Some(def) = self.types.get_mut(&name) else {
+                continue;
+            };
+            let Kind::Struct(fields) = &mut def.kind else {
+                continue;
+            };
+            let Some(at) = fields.iter().position(|f| f.api == property) else {
+                continue;
+            };
+            fields.remove(at);
+            def.tag = Some((property, value));
+        }
     }
 
     /// Marks fields that must be boxed: a direct reference back to their own struct.

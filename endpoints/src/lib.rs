@@ -74,11 +74,12 @@
 
 #![warn(missing_docs)]
 
-mod generated;
+// The generated modules (`generated/modules.rs`, written by atlas-codegen) sit at the crate's
+// top level, so that every path the compiler names is one a user can write.
+include!("generated/modules.rs");
+mod sent_secret;
 #[cfg(feature = "service-accounts")]
 pub mod service_accounts;
-
-pub use generated::*;
 
 #[doc = include_str!("../docs/sent-members.md")]
 pub mod sent_members {}

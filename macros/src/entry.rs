@@ -87,6 +87,7 @@ pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         response,
         page_item: model.page_item,
         idempotent: args.idempotent.is_some(),
+        named_new: args.named_new.is_some(),
         unit,
         formats,
         streamed,
@@ -108,6 +109,13 @@ pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         quote!()
     };
     strip_helper_attributes(&mut input);
+    // The operation's reference page, once, from `docs = "…"`: the declaration need not
+    // write it again in its doc comment.
+    if let Some(url) = &args.docs {
+        let line = format!("Reference: <{}>.", url.value());
+        input.attrs.push(syn::parse_quote!(#[doc = ""]));
+        input.attrs.push(syn::parse_quote!(#[doc = #line]));
+    }
     // Adding a parameter must not break callers' struct literals: outside the declaring
     // crate a request is built with `new` and the setters only.
     if matches!(input.data, syn::Data::Struct(_))

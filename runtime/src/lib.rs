@@ -50,6 +50,7 @@ mod error;
 mod format;
 mod ids;
 mod oauth;
+mod open_enum;
 mod options;
 mod paginate;
 mod patch;

@@ -3,7 +3,7 @@
 //! A maximal instance of every model a request body reaches and of every request with
 //! a body, with the members a request sends (`tests/it/maximal_wire.rs` checks them).
 
-#![allow(deprecated, non_snake_case, clippy::all)]
+#![allow(deprecated, dead_code, non_snake_case, clippy::all)]
 
 use crate::maximal_wire::{Sent, model, request};
 
@@ -13,19 +13,19 @@ pub fn models() -> Vec<Sent> {
         model(
             "AWSCloudProviderContainer",
             &maximal_AWSCloudProviderContainer(0),
-            &["providerName", "atlasCidrBlock", "regionName"],
+            &["atlasCidrBlock", "regionName", "providerName"],
         ),
         model(
             "AWSCloudProviderSettings",
             &maximal_AWSCloudProviderSettings(0),
             &[
-                "providerName",
                 "autoScaling",
                 "diskIOPS",
                 "encryptEBSVolume",
                 "instanceSizeName",
                 "regionName",
                 "volumeType",
+                "providerName",
             ],
         ),
         model(
@@ -36,12 +36,12 @@ pub fn models() -> Vec<Sent> {
         model(
             "AWSCreateDataProcessRegionView",
             &maximal_AWSCreateDataProcessRegionView(0),
-            &["cloudProvider", "region"],
+            &["region", "cloudProvider"],
         ),
         model(
             "AWSDataProcessRegionView",
             &maximal_AWSDataProcessRegionView(0),
-            &[],
+            &["cloudProvider"],
         ),
         model(
             "AWSHardwareSpec",
@@ -75,7 +75,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "AWSKMSEARPrivateEndpoint",
             &maximal_AWSKMSEARPrivateEndpoint(0),
-            &["regionName"],
+            &["regionName", "cloudProvider"],
         ),
         model(
             "AWSRegionConfig",
@@ -83,12 +83,12 @@ pub fn models() -> Vec<Sent> {
             &[
                 "electableSpecs",
                 "priority",
-                "providerName",
                 "regionName",
                 "analyticsAutoScaling",
                 "analyticsSpecs",
                 "autoScaling",
                 "readOnlySpecs",
+                "providerName",
             ],
         ),
         model(
@@ -97,7 +97,6 @@ pub fn models() -> Vec<Sent> {
             &[
                 "electableSpecs",
                 "priority",
-                "providerName",
                 "regionName",
                 "analyticsAutoScaling",
                 "analyticsSpecs",
@@ -106,6 +105,7 @@ pub fn models() -> Vec<Sent> {
                 "effectiveElectableSpecs",
                 "effectiveReadOnlySpecs",
                 "readOnlySpecs",
+                "providerName",
             ],
         ),
         model("AddUserToTeam", &maximal_AddUserToTeam(0), &["id"]),
@@ -220,22 +220,22 @@ pub fn models() -> Vec<Sent> {
         model(
             "AssertMsgRawMetricThresholdView",
             &maximal_AssertMsgRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "AssertRegularRawMetricThresholdView",
             &maximal_AssertRegularRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "AssertUserRawMetricThresholdView",
             &maximal_AssertUserRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "AssertWarningRawMetricThresholdView",
             &maximal_AssertWarningRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "AtlasClusterOutageSimulationOutageFilter",
@@ -260,17 +260,17 @@ pub fn models() -> Vec<Sent> {
         model(
             "AvgCommandExecutionTimeTimeMetricThresholdView",
             &maximal_AvgCommandExecutionTimeTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "AvgReadExecutionTimeTimeMetricThresholdView",
             &maximal_AvgReadExecutionTimeTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "AvgWriteExecutionTimeTimeMetricThresholdView",
             &maximal_AvgWriteExecutionTimeTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "AwsNetworkPeeringConnectionSettings",
@@ -279,25 +279,25 @@ pub fn models() -> Vec<Sent> {
                 "accepterRegionName",
                 "awsAccountId",
                 "containerId",
-                "providerName",
                 "routeTableCidrBlock",
                 "vpcId",
+                "providerName",
             ],
         ),
         model(
             "AzureCloudProviderContainer",
             &maximal_AzureCloudProviderContainer(0),
-            &["providerName", "atlasCidrBlock", "region"],
+            &["atlasCidrBlock", "region", "providerName"],
         ),
         model(
             "AzureCloudProviderSettings",
             &maximal_AzureCloudProviderSettings(0),
             &[
-                "providerName",
                 "autoScaling",
                 "diskTypeName",
                 "instanceSizeName",
                 "regionName",
+                "providerName",
             ],
         ),
         model(
@@ -313,12 +313,12 @@ pub fn models() -> Vec<Sent> {
         model(
             "AzureCreateDataProcessRegionView",
             &maximal_AzureCreateDataProcessRegionView(0),
-            &["cloudProvider", "region"],
+            &["region", "cloudProvider"],
         ),
         model(
             "AzureDataProcessRegionView",
             &maximal_AzureDataProcessRegionView(0),
-            &[],
+            &["cloudProvider"],
         ),
         model(
             "AzureHardwareSpec",
@@ -350,18 +350,18 @@ pub fn models() -> Vec<Sent> {
         model(
             "AzureKeyVaultEARPrivateEndpoint",
             &maximal_AzureKeyVaultEARPrivateEndpoint(0),
-            &["regionName"],
+            &["regionName", "cloudProvider"],
         ),
         model(
             "AzureLogIntegrationRequest",
             &maximal_AzureLogIntegrationRequest(0),
             &[
                 "logTypes",
-                "type",
                 "prefixPath",
                 "roleId",
                 "storageAccountName",
                 "storageContainerName",
+                "type",
             ],
         ),
         model(
@@ -371,9 +371,9 @@ pub fn models() -> Vec<Sent> {
                 "azureDirectoryId",
                 "azureSubscriptionId",
                 "containerId",
-                "providerName",
                 "resourceGroupName",
                 "vnetName",
+                "providerName",
             ],
         ),
         model(
@@ -382,12 +382,12 @@ pub fn models() -> Vec<Sent> {
             &[
                 "electableSpecs",
                 "priority",
-                "providerName",
                 "regionName",
                 "analyticsAutoScaling",
                 "analyticsSpecs",
                 "autoScaling",
                 "readOnlySpecs",
+                "providerName",
             ],
         ),
         model(
@@ -396,7 +396,6 @@ pub fn models() -> Vec<Sent> {
             &[
                 "electableSpecs",
                 "priority",
-                "providerName",
                 "regionName",
                 "analyticsAutoScaling",
                 "analyticsSpecs",
@@ -405,6 +404,7 @@ pub fn models() -> Vec<Sent> {
                 "effectiveElectableSpecs",
                 "effectiveReadOnlySpecs",
                 "readOnlySpecs",
+                "providerName",
             ],
         ),
         model(
@@ -460,22 +460,22 @@ pub fn models() -> Vec<Sent> {
         model(
             "CacheBytesReadIntoDataMetricThresholdView",
             &maximal_CacheBytesReadIntoDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "CacheBytesWrittenFromDataMetricThresholdView",
             &maximal_CacheBytesWrittenFromDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "CacheUsageDirtyDataMetricThresholdView",
             &maximal_CacheUsageDirtyDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "CacheUsageUsedDataMetricThresholdView",
             &maximal_CacheUsageUsedDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "CharFilterhtmlStrip",
@@ -506,10 +506,10 @@ pub fn models() -> Vec<Sent> {
             "CloudGCPProviderSettings",
             &maximal_CloudGCPProviderSettings(0),
             &[
-                "providerName",
                 "autoScaling",
                 "instanceSizeName",
                 "regionName",
+                "providerName",
             ],
         ),
         model(
@@ -525,47 +525,47 @@ pub fn models() -> Vec<Sent> {
         model(
             "CloudProviderAccessAWSIAMRoleRequestUpdate",
             &maximal_CloudProviderAccessAWSIAMRoleRequestUpdate(0),
-            &["providerName", "iamAssumedRoleArn"],
+            &["iamAssumedRoleArn", "providerName"],
         ),
         model(
             "CloudProviderAccessAtlasLogIntegrationFeatureUsage",
             &maximal_CloudProviderAccessAtlasLogIntegrationFeatureUsage(0),
-            &["featureId"],
+            &["featureId", "featureType"],
         ),
         model(
             "CloudProviderAccessAzureServicePrincipalRequest",
             &maximal_CloudProviderAccessAzureServicePrincipalRequest(0),
             &[
                 "atlasAzureAppId",
-                "providerName",
                 "servicePrincipalId",
                 "tenantId",
+                "providerName",
             ],
         ),
         model(
             "CloudProviderAccessAzureServicePrincipalRequestUpdate",
             &maximal_CloudProviderAccessAzureServicePrincipalRequestUpdate(0),
             &[
-                "providerName",
                 "atlasAzureAppId",
                 "servicePrincipalId",
                 "tenantId",
+                "providerName",
             ],
         ),
         model(
             "CloudProviderAccessDataLakeFeatureUsage",
             &maximal_CloudProviderAccessDataLakeFeatureUsage(0),
-            &["featureId"],
+            &["featureId", "featureType"],
         ),
         model(
             "CloudProviderAccessEncryptionAtRestFeatureUsage",
             &maximal_CloudProviderAccessEncryptionAtRestFeatureUsage(0),
-            &["featureId"],
+            &["featureId", "featureType"],
         ),
         model(
             "CloudProviderAccessExportSnapshotFeatureUsage",
             &maximal_CloudProviderAccessExportSnapshotFeatureUsage(0),
-            &["featureId"],
+            &["featureId", "featureType"],
         ),
         model(
             "CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId",
@@ -600,7 +600,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "CloudProviderAccessPushBasedLogExportFeatureUsage",
             &maximal_CloudProviderAccessPushBasedLogExportFeatureUsage(0),
-            &["featureId"],
+            &["featureId", "featureType"],
         ),
         model(
             "CloudProviderAzureAutoScaling",
@@ -706,10 +706,10 @@ pub fn models() -> Vec<Sent> {
             "ClusterFlexProviderSettings",
             &maximal_ClusterFlexProviderSettings(0),
             &[
-                "providerName",
                 "backingProviderName",
                 "instanceSizeName",
                 "regionName",
+                "providerName",
             ],
         ),
         model(
@@ -721,11 +721,11 @@ pub fn models() -> Vec<Sent> {
             "ClusterFreeProviderSettings",
             &maximal_ClusterFreeProviderSettings(0),
             &[
-                "providerName",
                 "autoScaling",
                 "backingProviderName",
                 "instanceSizeName",
                 "regionName",
+                "providerName",
             ],
         ),
         model(
@@ -756,7 +756,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "ComputedMemoryDataMetricThresholdView",
             &maximal_ComputedMemoryDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ConfluentSaslInheritAuthentication",
@@ -766,7 +766,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "ConfluentUserInfoAuthentication",
             &maximal_ConfluentUserInfoAuthentication(0),
-            &["type", "password", "username"],
+            &["password", "username", "type"],
         ),
         model(
             "ConnectedOrgConfigRoleAssignment",
@@ -776,17 +776,17 @@ pub fn models() -> Vec<Sent> {
         model(
             "ConnectionsMaxRawMetricThresholdView",
             &maximal_ConnectionsMaxRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ConnectionsPercentRawMetricThresholdView",
             &maximal_ConnectionsPercentRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ConnectionsRawMetricThresholdView",
             &maximal_ConnectionsRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "CpsBackupThresholdAlertConfigViewForNdsGroup",
@@ -803,7 +803,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "CreateAWSEndpointRequest",
             &maximal_CreateAWSEndpointRequest(0),
-            &["cloudProvider", "id"],
+            &["id", "cloudProvider"],
         ),
         model(
             "CreateAtlasOrganizationApiKey",
@@ -813,16 +813,16 @@ pub fn models() -> Vec<Sent> {
         model(
             "CreateAzureEndpointRequest",
             &maximal_CreateAzureEndpointRequest(0),
-            &["cloudProvider", "id", "privateEndpointIPAddress"],
+            &["id", "privateEndpointIPAddress", "cloudProvider"],
         ),
         model(
             "CreateGCPEndpointGroupRequest",
             &maximal_CreateGCPEndpointGroupRequest(0),
             &[
-                "cloudProvider",
                 "endpointGroupName",
                 "endpoints",
                 "gcpProjectId",
+                "cloudProvider",
             ],
         ),
         model(
@@ -833,22 +833,22 @@ pub fn models() -> Vec<Sent> {
         model(
             "CursorsTotalClientCursorsSizeRawMetricThresholdView",
             &maximal_CursorsTotalClientCursorsSizeRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "CursorsTotalOpenRawMetricThresholdView",
             &maximal_CursorsTotalOpenRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "CursorsTotalTimedOutRawMetricThresholdView",
             &maximal_CursorsTotalTimedOutRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "CustomCriteriaView",
             &maximal_CustomCriteriaView(0),
-            &["type", "query"],
+            &["query", "type"],
         ),
         model(
             "CustomSessionTimeouts",
@@ -871,12 +871,12 @@ pub fn models() -> Vec<Sent> {
         model(
             "DLQRawMetricThresholdView",
             &maximal_DLQRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DailyScheduleView",
             &maximal_DailyScheduleView(0),
-            &["type", "endHour", "endMinute", "startHour", "startMinute"],
+            &["endHour", "endMinute", "startHour", "startMinute", "type"],
         ),
         model(
             "DataExpirationRuleView",
@@ -908,10 +908,10 @@ pub fn models() -> Vec<Sent> {
             &maximal_DataLakeAtlasStoreInstance(0),
             &[
                 "name",
-                "provider",
                 "clusterName",
                 "readConcern",
                 "readPreference",
+                "provider",
             ],
         ),
         model(
@@ -934,7 +934,6 @@ pub fn models() -> Vec<Sent> {
             &maximal_DataLakeAzureBlobStore(0),
             &[
                 "name",
-                "provider",
                 "containerName",
                 "delimiter",
                 "prefix",
@@ -942,6 +941,7 @@ pub fn models() -> Vec<Sent> {
                 "region",
                 "replacementDelimiter",
                 "serviceURL",
+                "provider",
             ],
         ),
         model(
@@ -952,17 +952,17 @@ pub fn models() -> Vec<Sent> {
         model(
             "DataLakeDLSAWSStore",
             &maximal_DataLakeDLSAWSStore(0),
-            &["name", "provider", "region"],
+            &["name", "region", "provider"],
         ),
         model(
             "DataLakeDLSAzureStore",
             &maximal_DataLakeDLSAzureStore(0),
-            &["name", "provider", "region"],
+            &["name", "region", "provider"],
         ),
         model(
             "DataLakeDLSGCPStore",
             &maximal_DataLakeDLSGCPStore(0),
-            &["name", "provider", "region"],
+            &["name", "region", "provider"],
         ),
         model(
             "DataLakeDataProcessRegion",
@@ -1003,26 +1003,25 @@ pub fn models() -> Vec<Sent> {
             &maximal_DataLakeGoogleCloudStorageStore(0),
             &[
                 "name",
-                "provider",
                 "bucket",
                 "delimiter",
                 "prefix",
                 "public",
                 "region",
                 "replacementDelimiter",
+                "provider",
             ],
         ),
         model(
             "DataLakeHTTPStore",
             &maximal_DataLakeHTTPStore(0),
-            &["name", "provider", "allowInsecure", "defaultFormat", "urls"],
+            &["name", "allowInsecure", "defaultFormat", "urls", "provider"],
         ),
         model(
             "DataLakeS3StoreSettings",
             &maximal_DataLakeS3StoreSettings(0),
             &[
                 "name",
-                "provider",
                 "additionalStorageClasses",
                 "bucket",
                 "delimiter",
@@ -1030,6 +1029,7 @@ pub fn models() -> Vec<Sent> {
                 "prefix",
                 "public",
                 "region",
+                "provider",
             ],
         ),
         model(
@@ -1079,7 +1079,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "DatadogLogIntegrationRequest",
             &maximal_DatadogLogIntegrationRequest(0),
-            &["logTypes", "type", "apiKey", "region"],
+            &["logTypes", "apiKey", "region", "type"],
         ),
         model(
             "DatadogNotification",
@@ -1097,27 +1097,27 @@ pub fn models() -> Vec<Sent> {
         model(
             "DateCriteriaView",
             &maximal_DateCriteriaView(0),
-            &["type", "dateField", "dateFormat", "expireAfterDays"],
+            &["dateField", "dateFormat", "expireAfterDays", "type"],
         ),
         model(
             "DbDataSizeTotalDataMetricThresholdView",
             &maximal_DbDataSizeTotalDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DbDataSizeTotalWoSystemDataMetricThresholdView",
             &maximal_DbDataSizeTotalWoSystemDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DbIndexSizeTotalDataMetricThresholdView",
             &maximal_DbIndexSizeTotalDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DbStorageTotalDataMetricThresholdView",
             &maximal_DbStorageTotalDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DefaultAlertConfigViewForNdsGroup",
@@ -1201,27 +1201,27 @@ pub fn models() -> Vec<Sent> {
             "DiskBackupSnapshotAWSExportBucketRequest",
             &maximal_DiskBackupSnapshotAWSExportBucketRequest(0),
             &[
-                "cloudProvider",
                 "bucketName",
                 "iamRoleId",
                 "requirePrivateNetworking",
+                "cloudProvider",
             ],
         ),
         model(
             "DiskBackupSnapshotAzureExportBucketRequest",
             &maximal_DiskBackupSnapshotAzureExportBucketRequest(0),
             &[
-                "cloudProvider",
                 "bucketName",
                 "roleId",
                 "serviceUrl",
                 "tenantId",
+                "cloudProvider",
             ],
         ),
         model(
             "DiskBackupSnapshotGCPExportBucketRequest",
             &maximal_DiskBackupSnapshotGCPExportBucketRequest(0),
-            &["cloudProvider", "bucketName", "roleId"],
+            &["bucketName", "roleId", "cloudProvider"],
         ),
         model(
             "DiskBackupTimeBasedCopyPolicyItem",
@@ -1236,112 +1236,112 @@ pub fn models() -> Vec<Sent> {
         model(
             "DiskPartitionQueueDepthDataRawMetricThresholdView",
             &maximal_DiskPartitionQueueDepthDataRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionQueueDepthIndexRawMetricThresholdView",
             &maximal_DiskPartitionQueueDepthIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionQueueDepthJournalRawMetricThresholdView",
             &maximal_DiskPartitionQueueDepthJournalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionReadIopsDataRawMetricThresholdView",
             &maximal_DiskPartitionReadIopsDataRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionReadIopsIndexRawMetricThresholdView",
             &maximal_DiskPartitionReadIopsIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionReadIopsJournalRawMetricThresholdView",
             &maximal_DiskPartitionReadIopsJournalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionReadLatencyDataTimeMetricThresholdView",
             &maximal_DiskPartitionReadLatencyDataTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionReadLatencyIndexTimeMetricThresholdView",
             &maximal_DiskPartitionReadLatencyIndexTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionReadLatencyJournalTimeMetricThresholdView",
             &maximal_DiskPartitionReadLatencyJournalTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionSpaceUsedDataRawMetricThresholdView",
             &maximal_DiskPartitionSpaceUsedDataRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionSpaceUsedIndexRawMetricThresholdView",
             &maximal_DiskPartitionSpaceUsedIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionSpaceUsedJournalRawMetricThresholdView",
             &maximal_DiskPartitionSpaceUsedJournalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionWriteIopsDataRawMetricThresholdView",
             &maximal_DiskPartitionWriteIopsDataRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionWriteIopsIndexRawMetricThresholdView",
             &maximal_DiskPartitionWriteIopsIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionWriteIopsJournalRawMetricThresholdView",
             &maximal_DiskPartitionWriteIopsJournalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionWriteLatencyDataTimeMetricThresholdView",
             &maximal_DiskPartitionWriteLatencyDataTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionWriteLatencyIndexTimeMetricThresholdView",
             &maximal_DiskPartitionWriteLatencyIndexTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DiskPartitionWriteLatencyJournalTimeMetricThresholdView",
             &maximal_DiskPartitionWriteLatencyJournalTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DocumentDeletedRawMetricThresholdView",
             &maximal_DocumentDeletedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DocumentInsertedRawMetricThresholdView",
             &maximal_DocumentInsertedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DocumentReturnedRawMetricThresholdView",
             &maximal_DocumentReturnedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "DocumentUpdatedRawMetricThresholdView",
             &maximal_DocumentUpdatedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "EmailNotification",
@@ -1374,7 +1374,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "ExtraInfoPageFaultsRawMetricThresholdView",
             &maximal_ExtraInfoPageFaultsRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ExtraRetentionSetting",
@@ -1446,17 +1446,17 @@ pub fn models() -> Vec<Sent> {
         model(
             "FlexAVGCommandExecutionTimeMetricThresholdView",
             &maximal_FlexAVGCommandExecutionTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexAVGWriteExecutionTimeMetricThresholdView",
             &maximal_FlexAVGWriteExecutionTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexConnectionPercentRawMetricThresholdView",
             &maximal_FlexConnectionPercentRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexMetricAlertConfigViewForNdsGroup",
@@ -1473,47 +1473,47 @@ pub fn models() -> Vec<Sent> {
         model(
             "FlexNetworkBytesInDataMetricThresholdView",
             &maximal_FlexNetworkBytesInDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexNetworkBytesOutDataMetricThresholdView",
             &maximal_FlexNetworkBytesOutDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexNetworkNumRequestsRawMetricThresholdView",
             &maximal_FlexNetworkNumRequestsRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexOpCounterCMDRawMetricThresholdView",
             &maximal_FlexOpCounterCMDRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexOpCounterDeleteRawMetricThresholdView",
             &maximal_FlexOpCounterDeleteRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexOpCounterGetMoreRawMetricThresholdView",
             &maximal_FlexOpCounterGetMoreRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexOpCounterInsertRawMetricThresholdView",
             &maximal_FlexOpCounterInsertRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexOpCounterQueryRawMetricThresholdView",
             &maximal_FlexOpCounterQueryRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexOpCounterUpdateRawMetricThresholdView",
             &maximal_FlexOpCounterUpdateRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FlexProviderSettingsCreate20241113",
@@ -1528,47 +1528,47 @@ pub fn models() -> Vec<Sent> {
         model(
             "FtsDiskUtilizationDataMetricThresholdView",
             &maximal_FtsDiskUtilizationDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FtsJvmCurrentMemoryDataMetricThresholdView",
             &maximal_FtsJvmCurrentMemoryDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FtsJvmMaxMemoryDataMetricThresholdView",
             &maximal_FtsJvmMaxMemoryDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FtsMemoryMappedDataMetricThresholdView",
             &maximal_FtsMemoryMappedDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FtsMemoryResidentDataMetricThresholdView",
             &maximal_FtsMemoryResidentDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FtsMemoryVirtualDataMetricThresholdView",
             &maximal_FtsMemoryVirtualDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FtsProcessCpuKernelRawMetricThresholdView",
             &maximal_FtsProcessCpuKernelRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "FtsProcessCpuUserRawMetricThresholdView",
             &maximal_FtsProcessCpuUserRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "GCPCloudProviderContainer",
             &maximal_GCPCloudProviderContainer(0),
-            &["providerName", "atlasCidrBlock", "regions"],
+            &["atlasCidrBlock", "regions", "providerName"],
         ),
         model(
             "GCPComputeAutoScaling",
@@ -1578,12 +1578,12 @@ pub fn models() -> Vec<Sent> {
         model(
             "GCPCreateDataProcessRegionView",
             &maximal_GCPCreateDataProcessRegionView(0),
-            &["cloudProvider", "region"],
+            &["region", "cloudProvider"],
         ),
         model(
             "GCPDataProcessRegionView",
             &maximal_GCPDataProcessRegionView(0),
-            &[],
+            &["cloudProvider"],
         ),
         model(
             "GCPHardwareSpec",
@@ -1606,12 +1606,12 @@ pub fn models() -> Vec<Sent> {
             &[
                 "electableSpecs",
                 "priority",
-                "providerName",
                 "regionName",
                 "analyticsAutoScaling",
                 "analyticsSpecs",
                 "autoScaling",
                 "readOnlySpecs",
+                "providerName",
             ],
         ),
         model(
@@ -1620,7 +1620,6 @@ pub fn models() -> Vec<Sent> {
             &[
                 "electableSpecs",
                 "priority",
-                "providerName",
                 "regionName",
                 "analyticsAutoScaling",
                 "analyticsSpecs",
@@ -1629,42 +1628,43 @@ pub fn models() -> Vec<Sent> {
                 "effectiveElectableSpecs",
                 "effectiveReadOnlySpecs",
                 "readOnlySpecs",
+                "providerName",
             ],
         ),
         model(
             "GcsLogIntegrationRequest",
             &maximal_GcsLogIntegrationRequest(0),
-            &["logTypes", "type", "bucketName", "prefixPath", "roleId"],
+            &["logTypes", "bucketName", "prefixPath", "roleId", "type"],
         ),
         model(
             "GlobalAccessesNotInMemoryRawMetricThresholdView",
             &maximal_GlobalAccessesNotInMemoryRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "GlobalLockCurrentQueueReadersRawMetricThresholdView",
             &maximal_GlobalLockCurrentQueueReadersRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "GlobalLockCurrentQueueTotalRawMetricThresholdView",
             &maximal_GlobalLockCurrentQueueTotalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "GlobalLockCurrentQueueWritersRawMetricThresholdView",
             &maximal_GlobalLockCurrentQueueWritersRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "GlobalLockPercentageRawMetricThresholdView",
             &maximal_GlobalLockPercentageRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "GlobalPageFaultExceptionsThrownRawMetricThresholdView",
             &maximal_GlobalPageFaultExceptionsThrownRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "GoogleCloudKMS",
@@ -1691,11 +1691,11 @@ pub fn models() -> Vec<Sent> {
             &maximal_GreaterThanRawThresholdAlertConfigViewForNdsGroup(0),
             &[
                 "enabled",
-                "eventTypeName",
                 "matchers",
                 "notifications",
                 "severityOverride",
                 "threshold",
+                "eventTypeName",
             ],
         ),
         model(
@@ -1766,22 +1766,22 @@ pub fn models() -> Vec<Sent> {
         model(
             "IndexCountersBtreeAccessesRawMetricThresholdView",
             &maximal_IndexCountersBtreeAccessesRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "IndexCountersBtreeHitsRawMetricThresholdView",
             &maximal_IndexCountersBtreeHitsRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "IndexCountersBtreeMissRatioRawMetricThresholdView",
             &maximal_IndexCountersBtreeMissRatioRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "IndexCountersBtreeMissesRawMetricThresholdView",
             &maximal_IndexCountersBtreeMissesRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "IndexOptions",
@@ -1809,22 +1809,22 @@ pub fn models() -> Vec<Sent> {
         model(
             "JournalingCommitsInWriteLockRawMetricThresholdView",
             &maximal_JournalingCommitsInWriteLockRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "JournalingMbDataMetricThresholdView",
             &maximal_JournalingMbDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "JournalingWriteDataFilesMbDataMetricThresholdView",
             &maximal_JournalingWriteDataFilesMbDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "KafkaRawMetricThresholdView",
             &maximal_KafkaRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "LDAPSecuritySettings",
@@ -1861,168 +1861,168 @@ pub fn models() -> Vec<Sent> {
             &maximal_LessThanTimeThresholdAlertConfigViewForNdsGroup(0),
             &[
                 "enabled",
-                "eventTypeName",
                 "matchers",
                 "notifications",
                 "severityOverride",
                 "threshold",
+                "eventTypeName",
             ],
         ),
         model("Link", &maximal_Link(0), &["href", "rel"]),
         model(
             "LogicalSizeDataMetricThresholdView",
             &maximal_LogicalSizeDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionQueueDepthDataRawMetricThresholdView",
             &maximal_MaxDiskPartitionQueueDepthDataRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionQueueDepthIndexRawMetricThresholdView",
             &maximal_MaxDiskPartitionQueueDepthIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionQueueDepthJournalRawMetricThresholdView",
             &maximal_MaxDiskPartitionQueueDepthJournalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionReadIopsDataRawMetricThresholdView",
             &maximal_MaxDiskPartitionReadIopsDataRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionReadIopsIndexRawMetricThresholdView",
             &maximal_MaxDiskPartitionReadIopsIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionReadIopsJournalRawMetricThresholdView",
             &maximal_MaxDiskPartitionReadIopsJournalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionReadLatencyDataTimeMetricThresholdView",
             &maximal_MaxDiskPartitionReadLatencyDataTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView",
             &maximal_MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView",
             &maximal_MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionSpaceUsedDataRawMetricThresholdView",
             &maximal_MaxDiskPartitionSpaceUsedDataRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView",
             &maximal_MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView",
             &maximal_MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionWriteIopsDataRawMetricThresholdView",
             &maximal_MaxDiskPartitionWriteIopsDataRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionWriteIopsIndexRawMetricThresholdView",
             &maximal_MaxDiskPartitionWriteIopsIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionWriteIopsJournalRawMetricThresholdView",
             &maximal_MaxDiskPartitionWriteIopsJournalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView",
             &maximal_MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView",
             &maximal_MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView",
             &maximal_MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxNormalizedSystemCpuStealRawMetricThresholdView",
             &maximal_MaxNormalizedSystemCpuStealRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxNormalizedSystemCpuUserRawMetricThresholdView",
             &maximal_MaxNormalizedSystemCpuUserRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxSwapUsageFreeDataMetricThresholdView",
             &maximal_MaxSwapUsageFreeDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxSwapUsageUsedDataMetricThresholdView",
             &maximal_MaxSwapUsageUsedDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxSystemMemoryAvailableDataMetricThresholdView",
             &maximal_MaxSystemMemoryAvailableDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxSystemMemoryPercentUsedRawMetricThresholdView",
             &maximal_MaxSystemMemoryPercentUsedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxSystemMemoryUsedDataMetricThresholdView",
             &maximal_MaxSystemMemoryUsedDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxSystemNetworkInDataMetricThresholdView",
             &maximal_MaxSystemNetworkInDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MaxSystemNetworkOutDataMetricThresholdView",
             &maximal_MaxSystemNetworkOutDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MemoryMappedDataMetricThresholdView",
             &maximal_MemoryMappedDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MemoryResidentDataMetricThresholdView",
             &maximal_MemoryResidentDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MemoryVirtualDataMetricThresholdView",
             &maximal_MemoryVirtualDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MicrosoftTeams",
@@ -2056,48 +2056,48 @@ pub fn models() -> Vec<Sent> {
             "MonthlyScheduleView",
             &maximal_MonthlyScheduleView(0),
             &[
-                "type",
                 "dayOfMonth",
                 "endHour",
                 "endMinute",
                 "startHour",
                 "startMinute",
+                "type",
             ],
         ),
         model(
             "MuninCpuIowaitRawMetricThresholdView",
             &maximal_MuninCpuIowaitRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MuninCpuIrqRawMetricThresholdView",
             &maximal_MuninCpuIrqRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MuninCpuNiceRawMetricThresholdView",
             &maximal_MuninCpuNiceRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MuninCpuSoftirqRawMetricThresholdView",
             &maximal_MuninCpuSoftirqRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MuninCpuStealRawMetricThresholdView",
             &maximal_MuninCpuStealRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MuninCpuSystemRawMetricThresholdView",
             &maximal_MuninCpuSystemRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "MuninCpuUserRawMetricThresholdView",
             &maximal_MuninCpuUserRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "NDSAutoscalingAlertConfigViewForNdsGroup",
@@ -2130,17 +2130,17 @@ pub fn models() -> Vec<Sent> {
         model(
             "NetworkBytesInDataMetricThresholdView",
             &maximal_NetworkBytesInDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "NetworkBytesOutDataMetricThresholdView",
             &maximal_NetworkBytesOutDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "NetworkNumRequestsRawMetricThresholdView",
             &maximal_NetworkNumRequestsRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "NetworkPermissionEntry",
@@ -2161,129 +2161,129 @@ pub fn models() -> Vec<Sent> {
                 "id",
                 "licenseKey",
                 "readToken",
-                "type",
                 "writeToken",
+                "type",
             ],
         ),
         model(
             "NormalizedFtsProcessCpuKernelRawMetricThresholdView",
             &maximal_NormalizedFtsProcessCpuKernelRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "NormalizedFtsProcessCpuUserRawMetricThresholdView",
             &maximal_NormalizedFtsProcessCpuUserRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "NormalizedSystemCpuStealRawMetricThresholdView",
             &maximal_NormalizedSystemCpuStealRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "NormalizedSystemCpuUserRawMetricThresholdView",
             &maximal_NormalizedSystemCpuUserRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "NumberMetricThresholdView",
             &maximal_NumberMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterCmdRawMetricThresholdView",
             &maximal_OpCounterCmdRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterDeleteRawMetricThresholdView",
             &maximal_OpCounterDeleteRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterGetMoreRawMetricThresholdView",
             &maximal_OpCounterGetMoreRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterInsertRawMetricThresholdView",
             &maximal_OpCounterInsertRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterQueryRawMetricThresholdView",
             &maximal_OpCounterQueryRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterReplCmdRawMetricThresholdView",
             &maximal_OpCounterReplCmdRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterReplDeleteRawMetricThresholdView",
             &maximal_OpCounterReplDeleteRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterReplInsertRawMetricThresholdView",
             &maximal_OpCounterReplInsertRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterReplUpdateRawMetricThresholdView",
             &maximal_OpCounterReplUpdateRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterTtlDeletedRawMetricThresholdView",
             &maximal_OpCounterTtlDeletedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpCounterUpdateRawMetricThresholdView",
             &maximal_OpCounterUpdateRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OperationThrottlingRejectedOperationsRawMetricThresholdView",
             &maximal_OperationThrottlingRejectedOperationsRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OperationsQueriesKilledRawMetricThresholdView",
             &maximal_OperationsQueriesKilledRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OperationsScanAndOrderRawMetricThresholdView",
             &maximal_OperationsScanAndOrderRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OplogMasterLagTimeDiffTimeMetricThresholdView",
             &maximal_OplogMasterLagTimeDiffTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OplogMasterTimeEstimatedTtlTimeMetricThresholdView",
             &maximal_OplogMasterTimeEstimatedTtlTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OplogMasterTimeTimeMetricThresholdView",
             &maximal_OplogMasterTimeTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OplogRateGbPerHourDataMetricThresholdView",
             &maximal_OplogRateGbPerHourDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OplogSlaveLagMasterTimeTimeMetricThresholdView",
             &maximal_OplogSlaveLagMasterTimeTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "OpsGenie",
@@ -2334,7 +2334,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "OtelLogIntegrationRequest",
             &maximal_OtelLogIntegrationRequest(0),
-            &["logTypes", "type", "otelEndpoint", "otelSuppliedHeaders"],
+            &["logTypes", "otelEndpoint", "otelSuppliedHeaders", "type"],
         ),
         model(
             "PagerDuty",
@@ -2373,8 +2373,8 @@ pub fn models() -> Vec<Sent> {
                 "password",
                 "sendUserProvidedResourceTagsEnabled",
                 "serviceDiscovery",
-                "type",
                 "username",
+                "type",
             ],
         ),
         model(
@@ -2385,32 +2385,32 @@ pub fn models() -> Vec<Sent> {
         model(
             "QueryExecutorScannedObjectsRawMetricThresholdView",
             &maximal_QueryExecutorScannedObjectsRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "QueryExecutorScannedRawMetricThresholdView",
             &maximal_QueryExecutorScannedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "QuerySpillToDiskDuringSortRawMetricThresholdView",
             &maximal_QuerySpillToDiskDuringSortRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView",
             &maximal_QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "QueryTargetingScannedPerReturnedRawMetricThresholdView",
             &maximal_QueryTargetingScannedPerReturnedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "RPUMetricThresholdView",
             &maximal_RPUMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "RawMetricThresholdView",
@@ -2458,19 +2458,19 @@ pub fn models() -> Vec<Sent> {
         model(
             "RestartsInLastHourRawMetricThresholdView",
             &maximal_RestartsInLastHourRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "S3LogIntegrationRequest",
             &maximal_S3LogIntegrationRequest(0),
             &[
                 "logTypes",
-                "type",
                 "bucketName",
                 "iamRoleId",
                 "kmsKey",
                 "prefixPath",
                 "useLegacyPathStructure",
+                "type",
             ],
         ),
         model(
@@ -2498,18 +2498,18 @@ pub fn models() -> Vec<Sent> {
                 "name",
                 "numPartitions",
                 "storedSource",
-                "type",
                 "analyzer",
                 "analyzers",
                 "mappings",
                 "searchAnalyzer",
                 "synonyms",
+                "type",
             ],
         ),
         model(
             "SearchIndexSizeDataMetricThresholdView",
             &maximal_SearchIndexSizeDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchMappings",
@@ -2519,62 +2519,62 @@ pub fn models() -> Vec<Sent> {
         model(
             "SearchMaxFieldsIndexedRawMetricThresholdView",
             &maximal_SearchMaxFieldsIndexedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchMaxNgramFieldsIndexedRawMetricThresholdView",
             &maximal_SearchMaxNgramFieldsIndexedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchNumberOfFieldsInIndexRawMetricThresholdView",
             &maximal_SearchNumberOfFieldsInIndexRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchNumberOfQueriesErrorRawMetricThresholdView",
             &maximal_SearchNumberOfQueriesErrorRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchNumberOfQueriesSuccessRawMetricThresholdView",
             &maximal_SearchNumberOfQueriesSuccessRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchNumberOfQueriesTotalRawMetricThresholdView",
             &maximal_SearchNumberOfQueriesTotalRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchOpCounterDeleteRawMetricThresholdView",
             &maximal_SearchOpCounterDeleteRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchOpCounterGetMoreRawMetricThresholdView",
             &maximal_SearchOpCounterGetMoreRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchOpCounterInsertRawMetricThresholdView",
             &maximal_SearchOpCounterInsertRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchOpCounterUpdateRawMetricThresholdView",
             &maximal_SearchOpCounterUpdateRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchProcessThrottlingRawMetricThresholdView",
             &maximal_SearchProcessThrottlingRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchReplicationLagTimeMetricThresholdView",
             &maximal_SearchReplicationLagTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SearchSynonymMappingDefinition",
@@ -2589,17 +2589,17 @@ pub fn models() -> Vec<Sent> {
         model(
             "ServerlessAVGCommandExecutionTimeMetricThresholdView",
             &maximal_ServerlessAVGCommandExecutionTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessAVGWriteExecutionTimeMetricThresholdView",
             &maximal_ServerlessAVGWriteExecutionTimeMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessConnectionPercentageRawMetricThresholdView",
             &maximal_ServerlessConnectionPercentageRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessMetricAlertConfigViewForNdsGroup",
@@ -2616,52 +2616,52 @@ pub fn models() -> Vec<Sent> {
         model(
             "ServerlessNetworkBytesInDataMetricThresholdView",
             &maximal_ServerlessNetworkBytesInDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessNetworkBytesOutDataMetricThresholdView",
             &maximal_ServerlessNetworkBytesOutDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessNetworkNumRequestRawMetricThresholdView",
             &maximal_ServerlessNetworkNumRequestRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessOpCounterCDMRawMetricThresholdView",
             &maximal_ServerlessOpCounterCDMRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessOpCounterDeleteRawMetricThresholdView",
             &maximal_ServerlessOpCounterDeleteRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessOpCounterGetMoreRawMetricThresholdView",
             &maximal_ServerlessOpCounterGetMoreRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessOpCounterInsertRawMetricThresholdView",
             &maximal_ServerlessOpCounterInsertRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessOpCounterQueryRawMetricThresholdView",
             &maximal_ServerlessOpCounterQueryRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessOpCounterUpdateRawMetricThresholdView",
             &maximal_ServerlessOpCounterUpdateRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServerlessTotalWriteUnitsRPUMetricThresholdView",
             &maximal_ServerlessTotalWriteUnitsRPUMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "ServiceAccountIPAccessListEntry",
@@ -2713,7 +2713,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "SplunkLogIntegrationRequest",
             &maximal_SplunkLogIntegrationRequest(0),
-            &["logTypes", "type", "hecToken", "hecUrl"],
+            &["logTypes", "hecToken", "hecUrl", "type"],
         ),
         model(
             "StreamConfig",
@@ -2752,17 +2752,17 @@ pub fn models() -> Vec<Sent> {
         model(
             "StreamsAWSKinesisDataStreamsConnection",
             &maximal_StreamsAWSKinesisDataStreamsConnection(0),
-            &["name", "region", "type", "aws", "networking"],
+            &["name", "region", "aws", "networking", "type"],
         ),
         model(
             "StreamsAWSLambdaConnection",
             &maximal_StreamsAWSLambdaConnection(0),
-            &["name", "region", "type", "aws", "publicPrivateNetworking"],
+            &["name", "region", "aws", "publicPrivateNetworking", "type"],
         ),
         model(
             "StreamsAzureBlobStorageConnection",
             &maximal_StreamsAzureBlobStorageConnection(0),
-            &["name", "region", "type", "azure", "publicPrivateNetworking"],
+            &["name", "region", "azure", "publicPrivateNetworking", "type"],
         ),
         model(
             "StreamsClusterConnection",
@@ -2770,10 +2770,10 @@ pub fn models() -> Vec<Sent> {
             &[
                 "name",
                 "region",
-                "type",
                 "clusterGroupId",
                 "clusterName",
                 "dbRoleToExecute",
+                "type",
             ],
         ),
         model(
@@ -2792,10 +2792,10 @@ pub fn models() -> Vec<Sent> {
             &[
                 "name",
                 "region",
-                "type",
                 "clusterGroupId",
                 "clusterName",
                 "dbRoleToExecute",
+                "type",
             ],
         ),
         model(
@@ -2804,12 +2804,12 @@ pub fn models() -> Vec<Sent> {
             &[
                 "name",
                 "region",
-                "type",
                 "authentication",
                 "bootstrapServers",
                 "config",
                 "networking",
                 "security",
+                "type",
             ],
         ),
         model(
@@ -2820,12 +2820,12 @@ pub fn models() -> Vec<Sent> {
         model(
             "StreamsGCPPubSubConnection",
             &maximal_StreamsGCPPubSubConnection(0),
-            &["name", "region", "type", "gcp", "publicPrivateNetworking"],
+            &["name", "region", "gcp", "publicPrivateNetworking", "type"],
         ),
         model(
             "StreamsHttpsConnection",
             &maximal_StreamsHttpsConnection(0),
-            &["name", "region", "type", "headers", "url"],
+            &["name", "region", "headers", "url", "type"],
         ),
         model(
             "StreamsKafkaAuthentication",
@@ -2852,12 +2852,12 @@ pub fn models() -> Vec<Sent> {
             &[
                 "name",
                 "region",
-                "type",
                 "authentication",
                 "bootstrapServers",
                 "config",
                 "networking",
                 "security",
+                "type",
             ],
         ),
         model(
@@ -2904,7 +2904,7 @@ pub fn models() -> Vec<Sent> {
         model(
             "StreamsS3Connection",
             &maximal_StreamsS3Connection(0),
-            &["name", "region", "type", "aws", "networking"],
+            &["name", "region", "aws", "networking", "type"],
         ),
         model(
             "StreamsSampleConnection",
@@ -2922,10 +2922,10 @@ pub fn models() -> Vec<Sent> {
             &[
                 "name",
                 "region",
-                "type",
                 "provider",
                 "schemaRegistryAuthentication",
                 "schemaRegistryUrls",
+                "type",
             ],
         ),
         model(
@@ -2936,38 +2936,38 @@ pub fn models() -> Vec<Sent> {
         model(
             "SwapUsageFreeDataMetricThresholdView",
             &maximal_SwapUsageFreeDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SwapUsageUsedDataMetricThresholdView",
             &maximal_SwapUsageUsedDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model("SynonymSource", &maximal_SynonymSource(0), &["collection"]),
         model(
             "SystemMemoryAvailableDataMetricThresholdView",
             &maximal_SystemMemoryAvailableDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SystemMemoryPercentUsedRawMetricThresholdView",
             &maximal_SystemMemoryPercentUsedRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SystemMemoryUsedDataMetricThresholdView",
             &maximal_SystemMemoryUsedDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SystemNetworkInDataMetricThresholdView",
             &maximal_SystemNetworkInDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "SystemNetworkOutDataMetricThresholdView",
             &maximal_SystemNetworkOutDataMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "TeamNotification",
@@ -3000,9 +3000,9 @@ pub fn models() -> Vec<Sent> {
             &[
                 "electableSpecs",
                 "priority",
-                "providerName",
                 "regionName",
                 "backingProviderName",
+                "providerName",
             ],
         ),
         model(
@@ -3011,15 +3011,15 @@ pub fn models() -> Vec<Sent> {
             &[
                 "electableSpecs",
                 "priority",
-                "providerName",
                 "regionName",
                 "backingProviderName",
+                "providerName",
             ],
         ),
         model(
             "TextSearchIndexCreateRequest",
             &maximal_TextSearchIndexCreateRequest(0),
-            &["collectionName", "database", "name", "type", "definition"],
+            &["collectionName", "database", "name", "definition", "type"],
         ),
         model(
             "TextSearchIndexDefinition",
@@ -3039,12 +3039,12 @@ pub fn models() -> Vec<Sent> {
         model(
             "TicketsAvailableReadsRawMetricThresholdView",
             &maximal_TicketsAvailableReadsRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "TicketsAvailableWritesRawMetricThresholdView",
             &maximal_TicketsAvailableWritesRawMetricThresholdView(0),
-            &["metricName", "mode", "operator", "threshold", "units"],
+            &["mode", "operator", "threshold", "units", "metricName"],
         ),
         model(
             "TimeMetricThresholdView",
@@ -3261,15 +3261,15 @@ pub fn models() -> Vec<Sent> {
                 "name",
                 "numPartitions",
                 "storedSource",
-                "type",
                 "fields",
                 "nestedRoot",
+                "type",
             ],
         ),
         model(
             "VectorSearchIndexCreateRequest",
             &maximal_VectorSearchIndexCreateRequest(0),
-            &["collectionName", "database", "name", "type", "definition"],
+            &["collectionName", "database", "name", "definition", "type"],
         ),
         model(
             "VectorSearchIndexDefinition",
@@ -3302,8 +3302,8 @@ pub fn models() -> Vec<Sent> {
                 "headersTemplate",
                 "id",
                 "secret",
-                "type",
                 "url",
+                "type",
             ],
         ),
         model(
@@ -3325,12 +3325,12 @@ pub fn models() -> Vec<Sent> {
             "WeeklyScheduleView",
             &maximal_WeeklyScheduleView(0),
             &[
-                "type",
                 "dayOfWeek",
                 "endHour",
                 "endMinute",
                 "startHour",
                 "startMinute",
+                "type",
             ],
         ),
         model(
@@ -3355,10 +3355,16 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateGroupAiModelApiKey",
                 &atlas_endpoints::ai_model_api_keys::CreateGroupAiModelApiKey::new(
-                    atlas_runtime::GroupId::new("x"),
-                    atlas_endpoints::shared::AiModelApiKeyCreateRequestCloud::from("ANY"),
-                    atlas_endpoints::shared::AiModelApiKeyCreateRequestCloud::from("ANY"),
-                    "x".to_string(),
+                    atlas_endpoints::ai_model_api_keys::CreateGroupAiModelApiKeyRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cloud: atlas_endpoints::shared::AiModelApiKeyCreateRequestCloud::from(
+                            "ANY",
+                        ),
+                        geography: atlas_endpoints::shared::AiModelApiKeyCreateRequestCloud::from(
+                            "ANY",
+                        ),
+                        name: "x".to_string(),
+                    },
                 ),
                 &["cloud", "geography", "name"],
             )
@@ -3379,7 +3385,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimits", &atlas_endpoints::ai_model_rate_limits::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimits::new(atlas_runtime::GroupId::new("x"), atlas_endpoints::shared::AiModelApiKeyCreateRequestCloud::from("ANY"), atlas_endpoints::shared::AiModelApiKeyCreateRequestCloud::from("ANY"), "x".to_string(), 1, 1), &["requestsPerMinuteLimit", "tokensPerMinuteLimit"])
+            request("UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimits", &atlas_endpoints::ai_model_rate_limits::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimits::new(atlas_endpoints::ai_model_rate_limits::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsRequired { group_id: atlas_runtime::GroupId::new("x"), cloud: atlas_endpoints::shared::AiModelApiKeyCreateRequestCloud::from("ANY"), geography: atlas_endpoints::shared::AiModelApiKeyCreateRequestCloud::from("ANY"), model_group_name: "x".to_string(), requests_per_minute_limit: 1, tokens_per_minute_limit: 1 }), &["requestsPerMinuteLimit", "tokensPerMinuteLimit"])
         },
         {
             let d = 0;
@@ -3483,10 +3489,12 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "UpdateGroupClusterFtsIndex",
                 &atlas_endpoints::atlas_search::UpdateGroupClusterFtsIndex::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    atlas_runtime::ObjectId::new("x"),
-                    maximal_ClusterSearchIndex(d + 1),
+                    atlas_endpoints::atlas_search::UpdateGroupClusterFtsIndexRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        index_id: atlas_runtime::ObjectId::new("x"),
+                        body: maximal_ClusterSearchIndex(d + 1),
+                    },
                 ),
                 &[],
             )
@@ -3538,12 +3546,14 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "UpdateGroupClusterSearchIndexByName",
                 &atlas_endpoints::atlas_search::UpdateGroupClusterSearchIndexByName::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
-                    maximal_SearchIndexUpdateRequestDefinition(d + 1),
+                    atlas_endpoints::atlas_search::UpdateGroupClusterSearchIndexByNameRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        collection_name: "x".to_string(),
+                        database_name: "x".to_string(),
+                        index_name: "x".to_string(),
+                        definition: maximal_SearchIndexUpdateRequestDefinition(d + 1),
+                    },
                 ),
                 &["definition"],
             )
@@ -3554,10 +3564,12 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "UpdateGroupClusterSearchIndex",
                 &atlas_endpoints::atlas_search::UpdateGroupClusterSearchIndex::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    atlas_runtime::ObjectId::new("x"),
-                    maximal_SearchIndexUpdateRequestDefinition(d + 1),
+                    atlas_endpoints::atlas_search::UpdateGroupClusterSearchIndexRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        index_id: atlas_runtime::ObjectId::new("x"),
+                        definition: maximal_SearchIndexUpdateRequestDefinition(d + 1),
+                    },
                 ),
                 &["definition"],
             )
@@ -3591,7 +3603,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("CreateGroupBackupExportBucketV20230101", &atlas_endpoints::cloud_backups::CreateGroupBackupExportBucketV20230101::new(atlas_runtime::GroupId::new("x"), atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"), "x".to_string(), "x".to_string()).require_private_networking(true), &["cloudProvider", "bucketName", "iamRoleId", "requirePrivateNetworking"])
+            request("CreateGroupBackupExportBucketV20230101", &atlas_endpoints::cloud_backups::CreateGroupBackupExportBucketV20230101::new(atlas_endpoints::cloud_backups::CreateGroupBackupExportBucketV20230101Required { group_id: atlas_runtime::GroupId::new("x"), cloud_provider: atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"), bucket_name: "x".to_string(), iam_role_id: atlas_runtime::ObjectId::new("x") }).require_private_networking(true), &["cloudProvider", "bucketName", "iamRoleId", "requirePrivateNetworking"])
         },
         {
             let d = 0;
@@ -3609,7 +3621,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("CreateGroupBackupPrivateEndpoint", &atlas_endpoints::cloud_backups::CreateGroupBackupPrivateEndpoint::new(atlas_runtime::GroupId::new("x"), atlas_endpoints::shared::ListGroupBackupPrivateEndpointsCloudProvider::from("AWS")).cloud_provider_(atlas_endpoints::shared::ListGroupBackupPrivateEndpointsCloudProvider::from("AWS")).region_name(atlas_endpoints::cloud_backups::ObjectStoragePrivateEndpointResponseRegionName::from("US_GOV_WEST_1")).vpc_region_name(atlas_endpoints::cloud_backups::ObjectStoragePrivateEndpointResponseRegionName::from("US_GOV_WEST_1")), &["cloudProvider", "regionName", "vpcRegionName"])
+            request("CreateGroupBackupPrivateEndpoint", &atlas_endpoints::cloud_backups::CreateGroupBackupPrivateEndpoint::new(atlas_runtime::GroupId::new("x"), atlas_endpoints::shared::ListGroupBackupPrivateEndpointsCloudProvider::from("AWS")).region_name(atlas_endpoints::cloud_backups::ObjectStoragePrivateEndpointResponseRegionName::from("US_GOV_WEST_1")).vpc_region_name(atlas_endpoints::cloud_backups::ObjectStoragePrivateEndpointResponseRegionName::from("US_GOV_WEST_1")), &["regionName", "vpcRegionName", "cloudProvider"])
         },
         {
             let d = 0;
@@ -3617,17 +3629,19 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "UpdateGroupBackupCompliancePolicy",
                 &atlas_endpoints::cloud_backups::UpdateGroupBackupCompliancePolicy::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
+                    atlas_endpoints::cloud_backups::UpdateGroupBackupCompliancePolicyRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        authorized_email: "x".to_string(),
+                        authorized_user_first_name: "x".to_string(),
+                        authorized_user_last_name: "x".to_string(),
+                    },
                 )
                 .overwrite_backup_policies(true)
                 .copy_protection_enabled(true)
                 .encryption_at_rest_enabled(true)
                 .on_demand_policy_item(maximal_BackupComplianceOnDemandPolicyItem(d + 1))
                 .pit_enabled(true)
-                .project_id("x".to_string())
+                .project_id(atlas_runtime::ObjectId::new("x"))
                 .restore_window_days(1)
                 .scheduled_policy_items(vec![maximal_BackupComplianceScheduledPolicyItem(d + 1)]),
                 &[
@@ -3660,7 +3674,7 @@ pub fn requests() -> Vec<Sent> {
                 .encryption_at_rest_enabled(true)
                 .on_demand_policy_item(maximal_BackupComplianceOnDemandPolicyItem(d + 1))
                 .pit_enabled(true)
-                .project_id("x".to_string())
+                .project_id(atlas_runtime::ObjectId::new("x"))
                 .restore_window_days(1)
                 .scheduled_policy_items(vec![maximal_BackupComplianceScheduledPolicyItem(d + 1)]),
                 &[
@@ -3683,10 +3697,12 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateGroupClusterBackupExport",
                 &atlas_endpoints::cloud_backups::CreateGroupClusterBackupExport::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
+                    atlas_endpoints::cloud_backups::CreateGroupClusterBackupExportRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        export_bucket_id: atlas_runtime::ObjectId::new("x"),
+                        snapshot_id: atlas_runtime::ObjectId::new("x"),
+                    },
                 )
                 .custom_data(vec![maximal_BackupLabel(d + 1)]),
                 &["customData", "exportBucketId", "snapshotId"],
@@ -3708,9 +3724,9 @@ pub fn requests() -> Vec<Sent> {
                 .oplog_inc(1)
                 .oplog_ts(1)
                 .point_in_time_utc_seconds(1)
-                .snapshot_id("x".to_string())
+                .snapshot_id(atlas_runtime::ObjectId::new("x"))
                 .target_cluster_name("x".to_string())
-                .target_group_id("x".to_string()),
+                .target_group_id(atlas_runtime::ObjectId::new("x")),
                 &[
                     "deliveryType",
                     "desiredTimestamp",
@@ -3828,24 +3844,12 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request(
-                "UpdateGroupClusterBackupSnapshot",
-                &atlas_endpoints::cloud_backups::UpdateGroupClusterBackupSnapshot::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    atlas_runtime::ObjectId::new("x"),
-                    atlas_endpoints::cloud_backups::BackupSnapshotRetentionRetentionUnit::from(
-                        "DAYS",
-                    ),
-                    1,
-                ),
-                &["retentionUnit", "retentionValue"],
-            )
+            request("UpdateGroupClusterBackupSnapshot", &atlas_endpoints::cloud_backups::UpdateGroupClusterBackupSnapshot::new(atlas_endpoints::cloud_backups::UpdateGroupClusterBackupSnapshotRequired { group_id: atlas_runtime::GroupId::new("x"), cluster_name: "x".to_string(), snapshot_id: atlas_runtime::ObjectId::new("x"), retention_unit: atlas_endpoints::cloud_backups::BackupSnapshotRetentionRetentionUnit::from("DAYS"), retention_value: 1 }), &["retentionUnit", "retentionValue"])
         },
         {
             let d = 0;
             let _ = d;
-            request("CreateGroupClusterCollectionRestoreJob", &atlas_endpoints::cloud_backups::CreateGroupClusterCollectionRestoreJob::new(atlas_runtime::GroupId::new("x"), "x".to_string(), atlas_endpoints::cloud_backups::ApiAtlasCollectionRestoreJobResponseIndexStrategy::from("ALL"), "x".to_string(), "x".to_string(), atlas_endpoints::cloud_backups::ApiAtlasCollectionRestoreJobResponseWriteStrategy::from("CREATE_NEW")).collection_suffix("x".to_string()).collections(vec![maximal_ApiAtlasRestoreNamespaceView(d + 1)]).database_suffix("x".to_string()).databases(vec![maximal_ApiAtlasRestoreNamespaceView(d + 1)]).oplog_inc(1).oplog_ts(1).point_in_time_utc_seconds(1).snapshot_id("x".to_string()), &["collectionSuffix", "collections", "databaseSuffix", "databases", "indexStrategy", "oplogInc", "oplogTs", "pointInTimeUtcSeconds", "snapshotId", "targetClusterName", "targetGroupId", "writeStrategy"])
+            request("CreateGroupClusterCollectionRestoreJob", &atlas_endpoints::cloud_backups::CreateGroupClusterCollectionRestoreJob::new(atlas_endpoints::cloud_backups::CreateGroupClusterCollectionRestoreJobRequired { group_id: atlas_runtime::GroupId::new("x"), cluster_name: "x".to_string(), index_strategy: atlas_endpoints::cloud_backups::ApiAtlasCollectionRestoreJobResponseIndexStrategy::from("ALL"), target_cluster_name: "x".to_string(), target_group_id: atlas_runtime::ObjectId::new("x"), write_strategy: atlas_endpoints::cloud_backups::ApiAtlasCollectionRestoreJobResponseWriteStrategy::from("CREATE_NEW") }).collection_suffix("x".to_string()).collections(vec![maximal_ApiAtlasRestoreNamespaceView(d + 1)]).database_suffix("x".to_string()).databases(vec![maximal_ApiAtlasRestoreNamespaceView(d + 1)]).oplog_inc(1).oplog_ts(1).point_in_time_utc_seconds(1).snapshot_id(atlas_runtime::ObjectId::new("x")), &["collectionSuffix", "collections", "databaseSuffix", "databases", "indexStrategy", "oplogInc", "oplogTs", "pointInTimeUtcSeconds", "snapshotId", "targetClusterName", "targetGroupId", "writeStrategy"])
         },
         {
             let d = 0;
@@ -3853,10 +3857,12 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateGroupLiveMigration",
                 &atlas_endpoints::cloud_migration_service::CreateGroupLiveMigration::new(
-                    atlas_runtime::GroupId::new("x"),
-                    maximal_Destination(d + 1),
-                    vec!["x".to_string()],
-                    maximal_Source(d + 1),
+                    atlas_endpoints::cloud_migration_service::CreateGroupLiveMigrationRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        destination: maximal_Destination(d + 1),
+                        migration_hosts: vec!["x".to_string()],
+                        source: maximal_Source(d + 1),
+                    },
                 )
                 .drop_destination_data(true)
                 .sharding(maximal_ShardingRequest(d + 1)),
@@ -3872,24 +3878,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request(
-                "CreateGroupLiveMigrationV20230101",
-                &atlas_endpoints::cloud_migration_service::CreateGroupLiveMigrationV20230101::new(
-                    atlas_runtime::GroupId::new("x"),
-                    maximal_Destination(d + 1),
-                    true,
-                    vec!["x".to_string()],
-                    maximal_Source(d + 1),
-                )
-                .sharding(maximal_ShardingRequest(d + 1)),
-                &[
-                    "destination",
-                    "dropEnabled",
-                    "migrationHosts",
-                    "sharding",
-                    "source",
-                ],
-            )
+            request("CreateGroupLiveMigrationV20230101", &atlas_endpoints::cloud_migration_service::CreateGroupLiveMigrationV20230101::new(atlas_endpoints::cloud_migration_service::CreateGroupLiveMigrationV20230101Required { group_id: atlas_runtime::GroupId::new("x"), destination: maximal_Destination(d + 1), drop_enabled: true, migration_hosts: vec!["x".to_string()], source: maximal_Source(d + 1) }).sharding(maximal_ShardingRequest(d + 1)), &["destination", "dropEnabled", "migrationHosts", "sharding", "source"])
         },
         {
             let d = 0;
@@ -3897,10 +3886,12 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "ValidateGroupLiveMigrations",
                 &atlas_endpoints::cloud_migration_service::ValidateGroupLiveMigrations::new(
-                    atlas_runtime::GroupId::new("x"),
-                    maximal_Destination(d + 1),
-                    vec!["x".to_string()],
-                    maximal_Source(d + 1),
+                    atlas_endpoints::cloud_migration_service::ValidateGroupLiveMigrationsRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        destination: maximal_Destination(d + 1),
+                        migration_hosts: vec!["x".to_string()],
+                        source: maximal_Source(d + 1),
+                    },
                 )
                 .drop_destination_data(true)
                 .sharding(maximal_ShardingRequest(d + 1)),
@@ -3916,7 +3907,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("ValidateGroupLiveMigrationsV20230101", &atlas_endpoints::cloud_migration_service::ValidateGroupLiveMigrationsV20230101::new(atlas_runtime::GroupId::new("x"), maximal_Destination(d + 1), true, vec!["x".to_string()], maximal_Source(d + 1)).sharding(maximal_ShardingRequest(d + 1)), &["destination", "dropEnabled", "migrationHosts", "sharding", "source"])
+            request("ValidateGroupLiveMigrationsV20230101", &atlas_endpoints::cloud_migration_service::ValidateGroupLiveMigrationsV20230101::new(atlas_endpoints::cloud_migration_service::ValidateGroupLiveMigrationsV20230101Required { group_id: atlas_runtime::GroupId::new("x"), destination: maximal_Destination(d + 1), drop_enabled: true, migration_hosts: vec!["x".to_string()], source: maximal_Source(d + 1) }).sharding(maximal_ShardingRequest(d + 1)), &["destination", "dropEnabled", "migrationHosts", "sharding", "source"])
         },
         {
             let d = 0;
@@ -4048,12 +4039,14 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "GrantGroupClusterMongoDbEmployeeAccess",
                 &atlas_endpoints::clusters::GrantGroupClusterMongoDbEmployeeAccess::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    jiff::Timestamp::UNIX_EPOCH,
-                    atlas_endpoints::shared::EmployeeAccessGrantViewGrantType::from(
-                        "CLUSTER_DATABASE_LOGS",
-                    ),
+                    atlas_endpoints::clusters::GrantGroupClusterMongoDbEmployeeAccessRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        expiration_time: jiff::Timestamp::UNIX_EPOCH,
+                        grant_type: atlas_endpoints::shared::EmployeeAccessGrantViewGrantType::from(
+                            "CLUSTER_DATABASE_LOGS",
+                        ),
+                    },
                 ),
                 &["expirationTime", "grantType"],
             )
@@ -4160,7 +4153,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("SetGroupDataFederationLimit", &atlas_endpoints::data_federation::SetGroupDataFederationLimit::new(atlas_runtime::GroupId::new("x"), "x".to_string(), atlas_endpoints::data_federation::DeleteGroupDataFederationLimitLimitName::from("bytesProcessed.query"), 1).overrun_policy(atlas_endpoints::data_federation::DataFederationTenantQueryLimitOverrunPolicy::from("BLOCK")), &["overrunPolicy", "value"])
+            request("SetGroupDataFederationLimit", &atlas_endpoints::data_federation::SetGroupDataFederationLimit::new(atlas_endpoints::data_federation::SetGroupDataFederationLimitRequired { group_id: atlas_runtime::GroupId::new("x"), tenant_name: "x".to_string(), limit_name: atlas_endpoints::data_federation::DeleteGroupDataFederationLimitLimitName::from("bytesProcessed.query"), value: 1 }).overrun_policy(atlas_endpoints::data_federation::DataFederationTenantQueryLimitOverrunPolicy::from("BLOCK")), &["overrunPolicy", "value"])
         },
         {
             let d = 0;
@@ -4210,11 +4203,15 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateGroupDatabaseUser",
                 &atlas_endpoints::database_users::CreateGroupDatabaseUser::new(
-                    atlas_runtime::GroupId::new("x"),
-                    atlas_endpoints::database_users::CloudDatabaseUserDatabaseName::from("admin"),
-                    "x".to_string(),
-                    vec![maximal_DatabaseUserRole(d + 1)],
-                    "x".to_string(),
+                    atlas_endpoints::database_users::CreateGroupDatabaseUserRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        database_name:
+                            atlas_endpoints::database_users::CloudDatabaseUserDatabaseName::from(
+                                "admin",
+                            ),
+                        roles: vec![maximal_DatabaseUserRole(d + 1)],
+                        username: "x".to_string(),
+                    },
                 )
                 .aws_iam_type(
                     atlas_endpoints::database_users::CloudDatabaseUserAwsIAMType::from("NONE"),
@@ -4238,7 +4235,6 @@ pub fn requests() -> Vec<Sent> {
                     "databaseName",
                     "deleteAfterDate",
                     "description",
-                    "groupId",
                     "labels",
                     "ldapAuthType",
                     "oidcAuthType",
@@ -4247,6 +4243,7 @@ pub fn requests() -> Vec<Sent> {
                     "scopes",
                     "username",
                     "x509Type",
+                    "groupId",
                 ],
             )
         },
@@ -4256,13 +4253,12 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "UpdateGroupDatabaseUser",
                 &atlas_endpoints::database_users::UpdateGroupDatabaseUser::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    atlas_endpoints::database_users::CloudDatabaseUserDatabaseName::from("admin"),
-                    "x".to_string(),
-                    vec![maximal_DatabaseUserRole(d + 1)],
-                    "x".to_string(),
+                    atlas_endpoints::database_users::UpdateGroupDatabaseUserRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        database_name: "x".to_string(),
+                        username: "x".to_string(),
+                        roles: vec![maximal_DatabaseUserRole(d + 1)],
+                    },
                 )
                 .aws_iam_type(
                     atlas_endpoints::database_users::CloudDatabaseUserAwsIAMType::from("NONE"),
@@ -4283,18 +4279,18 @@ pub fn requests() -> Vec<Sent> {
                 ),
                 &[
                     "awsIAMType",
-                    "databaseName",
                     "deleteAfterDate",
                     "description",
-                    "groupId",
                     "labels",
                     "ldapAuthType",
                     "oidcAuthType",
                     "password",
                     "roles",
                     "scopes",
-                    "username",
                     "x509Type",
+                    "groupId",
+                    "databaseName",
+                    "username",
                 ],
             )
         },
@@ -4316,12 +4312,12 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("CreateFederationSettingConnectedOrgConfigRoleMapping", &atlas_endpoints::federated_authentication::CreateFederationSettingConnectedOrgConfigRoleMapping::new(atlas_runtime::ObjectId::new("x"), atlas_runtime::OrgId::new("x"), "x".to_string(), vec![maximal_ConnectedOrgConfigRoleAssignment(d + 1)]), &["externalGroupName", "roleAssignments"])
+            request("CreateFederationSettingConnectedOrgConfigRoleMapping", &atlas_endpoints::federated_authentication::CreateFederationSettingConnectedOrgConfigRoleMapping::new(atlas_endpoints::federated_authentication::CreateFederationSettingConnectedOrgConfigRoleMappingRequired { federation_settings_id: atlas_runtime::ObjectId::new("x"), org_id: atlas_runtime::OrgId::new("x"), external_group_name: "x".to_string(), role_assignments: vec![maximal_ConnectedOrgConfigRoleAssignment(d + 1)] }), &["externalGroupName", "roleAssignments"])
         },
         {
             let d = 0;
             let _ = d;
-            request("UpdateFederationSettingConnectedOrgConfigRoleMapping", &atlas_endpoints::federated_authentication::UpdateFederationSettingConnectedOrgConfigRoleMapping::new(atlas_runtime::ObjectId::new("x"), atlas_runtime::ObjectId::new("x"), atlas_runtime::OrgId::new("x"), "x".to_string(), vec![maximal_ConnectedOrgConfigRoleAssignment(d + 1)]), &["externalGroupName", "roleAssignments"])
+            request("UpdateFederationSettingConnectedOrgConfigRoleMapping", &atlas_endpoints::federated_authentication::UpdateFederationSettingConnectedOrgConfigRoleMapping::new(atlas_endpoints::federated_authentication::UpdateFederationSettingConnectedOrgConfigRoleMappingRequired { federation_settings_id: atlas_runtime::ObjectId::new("x"), id: atlas_runtime::ObjectId::new("x"), org_id: atlas_runtime::OrgId::new("x"), external_group_name: "x".to_string(), role_assignments: vec![maximal_ConnectedOrgConfigRoleAssignment(d + 1)] }), &["externalGroupName", "roleAssignments"])
         },
         {
             let d = 0;
@@ -4375,17 +4371,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request(
-                "CreateGroupFlexClusterBackupRestoreJob",
-                &atlas_endpoints::flex_restore_jobs::CreateGroupFlexClusterBackupRestoreJob::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
-                )
-                .target_project_id("x".to_string()),
-                &["snapshotId", "targetDeploymentItemName", "targetProjectId"],
-            )
+            request("CreateGroupFlexClusterBackupRestoreJob", &atlas_endpoints::flex_restore_jobs::CreateGroupFlexClusterBackupRestoreJob::new(atlas_endpoints::flex_restore_jobs::CreateGroupFlexClusterBackupRestoreJobRequired { group_id: atlas_runtime::GroupId::new("x"), name: "x".to_string(), snapshot_id: atlas_runtime::ObjectId::new("x"), target_deployment_item_name: "x".to_string() }).target_project_id(atlas_runtime::ObjectId::new("x")), &["snapshotId", "targetDeploymentItemName", "targetProjectId"])
         },
         {
             let d = 0;
@@ -4395,7 +4381,7 @@ pub fn requests() -> Vec<Sent> {
                 &atlas_endpoints::flex_snapshots::DownloadGroupFlexClusterBackup::new(
                     "x".to_string(),
                     atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
+                    atlas_runtime::ObjectId::new("x"),
                 ),
                 &["snapshotId"],
             )
@@ -4418,17 +4404,17 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("CreateGroupClusterGlobalWriteManagedNamespace", &atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespace::new(atlas_runtime::GroupId::new("x"), "x".to_string(), "x".to_string(), "x".to_string(), "x".to_string()).is_custom_shard_key_hashed(true).is_shard_key_unique(true).num_initial_chunks(1).presplit_hashed_zones(true), &["collection", "customShardKey", "db", "isCustomShardKeyHashed", "isShardKeyUnique", "numInitialChunks", "presplitHashedZones"])
+            request("CreateGroupClusterGlobalWriteManagedNamespace", &atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespace::new(atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespaceRequired { group_id: atlas_runtime::GroupId::new("x"), cluster_name: "x".to_string(), collection: "x".to_string(), custom_shard_key: "x".to_string(), db: "x".to_string() }).is_custom_shard_key_hashed(true).is_shard_key_unique(true).num_initial_chunks(1).presplit_hashed_zones(true), &["collection", "customShardKey", "db", "isCustomShardKeyHashed", "isShardKeyUnique", "numInitialChunks", "presplitHashedZones"])
         },
         {
             let d = 0;
             let _ = d;
-            request("CreateGroupClusterGlobalWriteManagedNamespaceV20230101", &atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespaceV20230101::new(atlas_runtime::GroupId::new("x"), "x".to_string(), "x".to_string(), "x".to_string(), "x".to_string()).is_custom_shard_key_hashed(true).is_shard_key_unique(true).num_initial_chunks(1).presplit_hashed_zones(true), &["collection", "customShardKey", "db", "isCustomShardKeyHashed", "isShardKeyUnique", "numInitialChunks", "presplitHashedZones"])
+            request("CreateGroupClusterGlobalWriteManagedNamespaceV20230101", &atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespaceV20230101::new(atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespaceV20230101Required { group_id: atlas_runtime::GroupId::new("x"), cluster_name: "x".to_string(), collection: "x".to_string(), custom_shard_key: "x".to_string(), db: "x".to_string() }).is_custom_shard_key_hashed(true).is_shard_key_unique(true).num_initial_chunks(1).presplit_hashed_zones(true), &["collection", "customShardKey", "db", "isCustomShardKeyHashed", "isShardKeyUnique", "numInitialChunks", "presplitHashedZones"])
         },
         {
             let d = 0;
             let _ = d;
-            request("CreateGroupClusterGlobalWriteManagedNamespaceV20230201", &atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespaceV20230201::new(atlas_runtime::GroupId::new("x"), "x".to_string(), "x".to_string(), "x".to_string(), "x".to_string()).is_custom_shard_key_hashed(true).is_shard_key_unique(true).num_initial_chunks(1).presplit_hashed_zones(true), &["collection", "customShardKey", "db", "isCustomShardKeyHashed", "isShardKeyUnique", "numInitialChunks", "presplitHashedZones"])
+            request("CreateGroupClusterGlobalWriteManagedNamespaceV20230201", &atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespaceV20230201::new(atlas_endpoints::global_clusters::CreateGroupClusterGlobalWriteManagedNamespaceV20230201Required { group_id: atlas_runtime::GroupId::new("x"), cluster_name: "x".to_string(), collection: "x".to_string(), custom_shard_key: "x".to_string(), db: "x".to_string() }).is_custom_shard_key_hashed(true).is_shard_key_unique(true).num_initial_chunks(1).presplit_hashed_zones(true), &["collection", "customShardKey", "db", "isCustomShardKeyHashed", "isShardKeyUnique", "numInitialChunks", "presplitHashedZones"])
         },
         {
             let d = 0;
@@ -4487,10 +4473,18 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateOrgInvoiceReport",
                 &atlas_endpoints::invoices::CreateOrgInvoiceReport::new(
-                    atlas_runtime::OrgId::new("x"),
-                    "x".to_string(),
-                    atlas_endpoints::invoices::InvoiceReportResponseReportFormat::from("CSV"),
-                    atlas_endpoints::invoices::InvoiceReportResponseReportType::from("FOCUS"),
+                    atlas_endpoints::invoices::CreateOrgInvoiceReportRequired {
+                        org_id: atlas_runtime::OrgId::new("x"),
+                        invoice_id: "x".to_string(),
+                        report_format:
+                            atlas_endpoints::invoices::InvoiceReportResponseReportFormat::from(
+                                "CSV",
+                            ),
+                        report_type:
+                            atlas_endpoints::invoices::InvoiceReportResponseReportType::from(
+                                "FOCUS",
+                            ),
+                    },
                 )
                 .format_spec_version("x".to_string()),
                 &["formatSpecVersion", "reportFormat", "reportType"],
@@ -4534,11 +4528,13 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "VerifyGroupUserSecurityLdap",
                 &atlas_endpoints::ldap_configuration::VerifyGroupUserSecurityLdap::new(
-                    atlas_runtime::GroupId::new("x"),
-                    atlas_endpoints::shared::SentSecret::from("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    1,
+                    atlas_endpoints::ldap_configuration::VerifyGroupUserSecurityLdapRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        bind_password: atlas_endpoints::shared::SentSecret::from("x"),
+                        bind_username: "x".to_string(),
+                        hostname: "x".to_string(),
+                        port: 1,
+                    },
                 )
                 .authz_query_template("x".to_string())
                 .ca_certificate("x".to_string()),
@@ -4562,11 +4558,11 @@ pub fn requests() -> Vec<Sent> {
                     "x".to_string(),
                     maximal_BackupRestoreJobDelivery(d + 1),
                 )
-                .checkpoint_id("x".to_string())
+                .checkpoint_id(atlas_runtime::ObjectId::new("x"))
                 .oplog_inc(1)
                 .oplog_ts("x".to_string())
                 .point_in_time_utc_millis(1)
-                .snapshot_id("x".to_string())
+                .snapshot_id(atlas_runtime::ObjectId::new("x"))
                 .timestamp(maximal_ApiBSONTimestampView(d + 1)),
                 &[
                     "checkpointId",
@@ -4585,16 +4581,18 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "UpdateGroupClusterSnapshotSchedule",
                 &atlas_endpoints::legacy_backup::UpdateGroupClusterSnapshotSchedule::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    1,
-                    "x".to_string(),
-                    1,
-                    1,
-                    1,
-                    1,
-                    1,
-                    1,
+                    atlas_endpoints::legacy_backup::UpdateGroupClusterSnapshotScheduleRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        cluster_checkpoint_interval_min: 1,
+                        cluster_id: atlas_runtime::ObjectId::new("x"),
+                        daily_snapshot_retention_days: 1,
+                        monthly_snapshot_retention_months: 1,
+                        point_in_time_window_hours: 1,
+                        snapshot_interval_hours: 1,
+                        snapshot_retention_days: 1,
+                        weekly_snapshot_retention_weeks: 1,
+                    },
                 ),
                 &[
                     "clusterCheckpointIntervalMin",
@@ -4655,12 +4653,12 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("CreateGroupMetricIntegration", &atlas_endpoints::metric_integrations::CreateGroupMetricIntegration::new(atlas_runtime::GroupId::new("x"), atlas_endpoints::metric_integrations::MetricIntegrationResponseAggregationTemporality::from("DELTA"), atlas_endpoints::metric_integrations::MetricIntegrationResponseAuthType::from("HEADER"), "x".to_string(), atlas_endpoints::metric_integrations::MetricIntegrationResponseIntegrationType::from("OTEL"), vec![atlas_endpoints::metric_integrations::MetricIntegrationResponseMetricSelectionItem::from("ATLAS_STREAM_PROCESSING")], atlas_endpoints::metric_integrations::MetricIntegrationResponseProviderType::from("CUSTOM")).headers(vec![maximal_Header(d + 1)]), &["aggregationTemporality", "authType", "endpoint", "headers", "integrationType", "metricSelection", "providerType"])
+            request("CreateGroupMetricIntegration", &atlas_endpoints::metric_integrations::CreateGroupMetricIntegration::new(atlas_endpoints::metric_integrations::CreateGroupMetricIntegrationRequired { group_id: atlas_runtime::GroupId::new("x"), aggregation_temporality: atlas_endpoints::metric_integrations::MetricIntegrationResponseAggregationTemporality::from("DELTA"), auth_type: atlas_endpoints::metric_integrations::MetricIntegrationResponseAuthType::from("HEADER"), endpoint: "x".to_string(), integration_type: atlas_endpoints::metric_integrations::MetricIntegrationResponseIntegrationType::from("OTEL"), metric_selection: vec![atlas_endpoints::metric_integrations::MetricIntegrationResponseMetricSelectionItem::from("ATLAS_STREAM_PROCESSING")], provider_type: atlas_endpoints::metric_integrations::MetricIntegrationResponseProviderType::from("CUSTOM") }).headers(vec![maximal_Header(d + 1)]), &["aggregationTemporality", "authType", "endpoint", "headers", "integrationType", "metricSelection", "providerType"])
         },
         {
             let d = 0;
             let _ = d;
-            request("UpdateGroupMetricIntegration", &atlas_endpoints::metric_integrations::UpdateGroupMetricIntegration::new(atlas_runtime::GroupId::new("x"), "x".to_string(), atlas_endpoints::metric_integrations::MetricIntegrationResponseAggregationTemporality::from("DELTA"), atlas_endpoints::metric_integrations::MetricIntegrationResponseAuthType::from("HEADER"), "x".to_string(), atlas_endpoints::metric_integrations::MetricIntegrationResponseIntegrationType::from("OTEL"), vec![atlas_endpoints::metric_integrations::MetricIntegrationResponseMetricSelectionItem::from("ATLAS_STREAM_PROCESSING")], atlas_endpoints::metric_integrations::MetricIntegrationResponseProviderType::from("CUSTOM")).headers(vec![maximal_Header(d + 1)]), &["aggregationTemporality", "authType", "endpoint", "headers", "integrationType", "metricSelection", "providerType"])
+            request("UpdateGroupMetricIntegration", &atlas_endpoints::metric_integrations::UpdateGroupMetricIntegration::new(atlas_endpoints::metric_integrations::UpdateGroupMetricIntegrationRequired { group_id: atlas_runtime::GroupId::new("x"), metric_integration_id: "x".to_string(), aggregation_temporality: atlas_endpoints::metric_integrations::MetricIntegrationResponseAggregationTemporality::from("DELTA"), auth_type: atlas_endpoints::metric_integrations::MetricIntegrationResponseAuthType::from("HEADER"), endpoint: "x".to_string(), integration_type: atlas_endpoints::metric_integrations::MetricIntegrationResponseIntegrationType::from("OTEL"), metric_selection: vec![atlas_endpoints::metric_integrations::MetricIntegrationResponseMetricSelectionItem::from("ATLAS_STREAM_PROCESSING")], provider_type: atlas_endpoints::metric_integrations::MetricIntegrationResponseProviderType::from("CUSTOM") }).headers(vec![maximal_Header(d + 1)]), &["aggregationTemporality", "authType", "endpoint", "headers", "integrationType", "metricSelection", "providerType"])
         },
         {
             let d = 0;
@@ -4709,7 +4707,7 @@ pub fn requests() -> Vec<Sent> {
                 &atlas_endpoints::mongodb_cloud_users::AddOrgTeamUser::new(
                     atlas_runtime::OrgId::new("x"),
                     atlas_runtime::ObjectId::new("x"),
-                    "x".to_string(),
+                    atlas_runtime::ObjectId::new("x"),
                 ),
                 &["id"],
             )
@@ -4722,7 +4720,7 @@ pub fn requests() -> Vec<Sent> {
                 &atlas_endpoints::mongodb_cloud_users::RemoveOrgTeamUser::new(
                     atlas_runtime::OrgId::new("x"),
                     atlas_runtime::ObjectId::new("x"),
-                    "x".to_string(),
+                    atlas_runtime::ObjectId::new("x"),
                 ),
                 &["id"],
             )
@@ -4791,13 +4789,15 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateUser",
                 &atlas_endpoints::mongodb_cloud_users::CreateUser::new(
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
-                    atlas_endpoints::shared::SentSecret::from("x"),
-                    vec![maximal_CloudAccessRoleAssignment(d + 1)],
-                    "x".to_string(),
+                    atlas_endpoints::mongodb_cloud_users::CreateUserRequired {
+                        country: "x".to_string(),
+                        first_name: "x".to_string(),
+                        last_name: "x".to_string(),
+                        mobile_number: "x".to_string(),
+                        password: atlas_endpoints::shared::SentSecret::from("x"),
+                        roles: vec![maximal_CloudAccessRoleAssignment(d + 1)],
+                        username: "x".to_string(),
+                    },
                 ),
                 &[
                     "country",
@@ -4878,11 +4878,13 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateGroupClusterOnlineArchive",
                 &atlas_endpoints::online_archive::CreateGroupClusterOnlineArchive::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    maximal_CriteriaView(d + 1),
-                    "x".to_string(),
+                    atlas_endpoints::online_archive::CreateGroupClusterOnlineArchiveRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        coll_name: "x".to_string(),
+                        criteria: maximal_CriteriaView(d + 1),
+                        db_name: "x".to_string(),
+                    },
                 )
                 .collection_type(
                     atlas_endpoints::online_archive::BackupOnlineArchiveCollectionType::from(
@@ -4938,8 +4940,8 @@ pub fn requests() -> Vec<Sent> {
                 "CreateOrg",
                 &atlas_endpoints::organizations::CreateOrg::new("x".to_string())
                     .api_key(maximal_CreateAtlasOrganizationApiKey(d + 1))
-                    .federation_settings_id("x".to_string())
-                    .org_owner_id("x".to_string())
+                    .federation_settings_id(atlas_runtime::ObjectId::new("x"))
+                    .org_owner_id(atlas_runtime::ObjectId::new("x"))
                     .service_account(maximal_OrgServiceAccountRequest(d + 1))
                     .skip_default_alerts_settings(true),
                 &[
@@ -5108,7 +5110,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("CreateGroupPrivateEndpointEndpointServiceEndpoint", &atlas_endpoints::private_endpoint_services::CreateGroupPrivateEndpointEndpointServiceEndpoint::new(atlas_runtime::GroupId::new("x"), atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"), atlas_runtime::ObjectId::new("x"), maximal_CreateEndpointRequest(d + 1)), &[])
+            request("CreateGroupPrivateEndpointEndpointServiceEndpoint", &atlas_endpoints::private_endpoint_services::CreateGroupPrivateEndpointEndpointServiceEndpoint::new(atlas_endpoints::private_endpoint_services::CreateGroupPrivateEndpointEndpointServiceEndpointRequired { group_id: atlas_runtime::GroupId::new("x"), cloud_provider: atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"), endpoint_service_id: atlas_runtime::ObjectId::new("x"), body: maximal_CreateEndpointRequest(d + 1) }), &[])
         },
         {
             let d = 0;
@@ -5230,15 +5232,18 @@ pub fn requests() -> Vec<Sent> {
             let _ = d;
             request(
                 "CreateGroup",
-                &atlas_endpoints::projects::CreateGroup::new("x".to_string(), "x".to_string())
-                    .project_owner_id(atlas_runtime::ObjectId::new("x"))
-                    .region_usage_restrictions(
-                        atlas_endpoints::shared::GroupRegionUsageRestrictions::from(
-                            "COMMERCIAL_FEDRAMP_REGIONS_ONLY",
-                        ),
-                    )
-                    .tags(vec![maximal_ResourceTag(d + 1)])
-                    .with_default_alerts_settings(true),
+                &atlas_endpoints::projects::CreateGroup::new(
+                    "x".to_string(),
+                    atlas_runtime::OrgId::new("x"),
+                )
+                .project_owner_id(atlas_runtime::ObjectId::new("x"))
+                .region_usage_restrictions(
+                    atlas_endpoints::shared::GroupRegionUsageRestrictions::from(
+                        "COMMERCIAL_FEDRAMP_REGIONS_ONLY",
+                    ),
+                )
+                .tags(vec![maximal_ResourceTag(d + 1)])
+                .with_default_alerts_settings(true),
                 &[
                     "name",
                     "orgId",
@@ -5380,7 +5385,7 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "MigrateGroup",
                 &atlas_endpoints::projects::MigrateGroup::new(atlas_runtime::GroupId::new("x"))
-                    .destination_org_id("x".to_string())
+                    .destination_org_id(atlas_runtime::ObjectId::new("x"))
                     .destination_org_private_api_key(atlas_endpoints::shared::SentSecret::from("x"))
                     .destination_org_public_api_key("x".to_string()),
                 &[
@@ -5424,7 +5429,7 @@ pub fn requests() -> Vec<Sent> {
                     atlas_runtime::GroupId::new("x"),
                 )
                 .bucket_name("x".to_string())
-                .iam_role_id("x".to_string())
+                .iam_role_id(atlas_runtime::ObjectId::new("x"))
                 .prefix_path("x".to_string()),
                 &["bucketName", "iamRoleId", "prefixPath"],
             )
@@ -5435,10 +5440,12 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateGroupPushBasedLogExport",
                 &atlas_endpoints::push_based_log_export::CreateGroupPushBasedLogExport::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
+                    atlas_endpoints::push_based_log_export::CreateGroupPushBasedLogExportRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        bucket_name: "x".to_string(),
+                        iam_role_id: atlas_runtime::ObjectId::new("x"),
+                        prefix_path: "x".to_string(),
+                    },
                 ),
                 &["bucketName", "iamRoleId", "prefixPath"],
             )
@@ -5449,12 +5456,15 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "UpdateGroupClusterQueryShape",
                 &atlas_endpoints::query_shape_insights::UpdateGroupClusterQueryShape::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    atlas_endpoints::query_shape_insights::QueryShapeResponseStatus::from(
-                        "REJECTED",
-                    ),
+                    atlas_endpoints::query_shape_insights::UpdateGroupClusterQueryShapeRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        query_shape_hash: "x".to_string(),
+                        status:
+                            atlas_endpoints::query_shape_insights::QueryShapeResponseStatus::from(
+                                "REJECTED",
+                            ),
+                    },
                 ),
                 &["status"],
             )
@@ -5600,14 +5610,16 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "CreateGroupClusterIndexRollingIndex",
                 &atlas_endpoints::rolling_index::CreateGroupClusterIndexRollingIndex::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
-                    vec![std::collections::BTreeMap::from([(
-                        "k".to_string(),
-                        "x".to_string(),
-                    )])],
+                    atlas_endpoints::rolling_index::CreateGroupClusterIndexRollingIndexRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        cluster_name: "x".to_string(),
+                        collection: "x".to_string(),
+                        db: "x".to_string(),
+                        keys: vec![std::collections::BTreeMap::from([(
+                            "k".to_string(),
+                            "x".to_string(),
+                        )])],
+                    },
                 )
                 .collation(maximal_Collation(d + 1))
                 .options(maximal_IndexOptions(d + 1)),
@@ -5735,7 +5747,7 @@ pub fn requests() -> Vec<Sent> {
                     "x".to_string(),
                 )
                 .cloud_provider(
-                    atlas_endpoints::shared::AWSCloudProviderContainerProviderName::from("AWS"),
+                    atlas_endpoints::streams::AWSCloudProviderContainerProviderName::from("AWS"),
                 )
                 .failover_regions(vec![maximal_StreamsDataProcessRegion(d + 1)])
                 .processor_status(maximal_StreamsProcessorStatus(d + 1))
@@ -5771,10 +5783,12 @@ pub fn requests() -> Vec<Sent> {
             request(
                 "UpdateGroupStreamConnection",
                 &atlas_endpoints::streams::UpdateGroupStreamConnection::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    maximal_StreamsConnection(d + 1),
+                    atlas_endpoints::streams::UpdateGroupStreamConnectionRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        tenant_name: "x".to_string(),
+                        connection_name: "x".to_string(),
+                        body: maximal_StreamsConnection(d + 1),
+                    },
                 ),
                 &[],
             )
@@ -5782,31 +5796,12 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request(
-                "CreateGroupStreamConnectionFailoverConnection",
-                &atlas_endpoints::streams::CreateGroupStreamConnectionFailoverConnection::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    maximal_StreamsFailoverConnection(d + 1),
-                ),
-                &[],
-            )
+            request("CreateGroupStreamConnectionFailoverConnection", &atlas_endpoints::streams::CreateGroupStreamConnectionFailoverConnection::new(atlas_endpoints::streams::CreateGroupStreamConnectionFailoverConnectionRequired { group_id: atlas_runtime::GroupId::new("x"), tenant_name: "x".to_string(), connection_name: "x".to_string(), body: maximal_StreamsFailoverConnection(d + 1) }), &[])
         },
         {
             let d = 0;
             let _ = d;
-            request(
-                "UpdateGroupStreamConnectionFailoverConnection",
-                &atlas_endpoints::streams::UpdateGroupStreamConnectionFailoverConnection::new(
-                    atlas_runtime::GroupId::new("x"),
-                    "x".to_string(),
-                    "x".to_string(),
-                    "x".to_string(),
-                    maximal_StreamsFailoverConnection(d + 1),
-                ),
-                &[],
-            )
+            request("UpdateGroupStreamConnectionFailoverConnection", &atlas_endpoints::streams::UpdateGroupStreamConnectionFailoverConnection::new(atlas_endpoints::streams::UpdateGroupStreamConnectionFailoverConnectionRequired { group_id: atlas_runtime::GroupId::new("x"), tenant_name: "x".to_string(), connection_name: "x".to_string(), failover_connection_id: "x".to_string(), body: maximal_StreamsFailoverConnection(d + 1) }), &[])
         },
         {
             let d = 0;
@@ -5910,7 +5905,6 @@ pub fn requests() -> Vec<Sent> {
                     atlas_runtime::GroupId::new("x"),
                     atlas_runtime::ObjectId::new("x"),
                     vec!["x".to_string()],
-                    "x".to_string(),
                 ),
                 &["roleNames", "teamId"],
             )
@@ -5985,10 +5979,7 @@ fn maximal_AWSCloudProviderContainer(
 ) -> atlas_endpoints::network_peering::AWSCloudProviderContainer {
     let _ = d;
     atlas_endpoints::network_peering::AWSCloudProviderContainer {
-        id: Some("x".to_string()),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSCloudProviderContainerProviderName::from("AWS"),
-        ),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         provisioned: Some(true),
         atlas_cidr_block: Some("x".to_string()),
         region_name: atlas_endpoints::shared::AWSCloudProviderSettingsRegionName::from(
@@ -6001,7 +5992,6 @@ fn maximal_AWSCloudProviderContainer(
 fn maximal_AWSCloudProviderSettings(d: u32) -> atlas_endpoints::clusters::AWSCloudProviderSettings {
     let _ = d;
     atlas_endpoints::clusters::AWSCloudProviderSettings {
-        provider_name: "x".to_string(),
         auto_scaling: (d < 3).then(|| maximal_CloudProviderAWSAutoScaling(d + 1)),
         disk_iops: Some(1),
         encrypt_ebs_volume: Some(true),
@@ -6034,9 +6024,6 @@ fn maximal_AWSCreateDataProcessRegionView(
 ) -> atlas_endpoints::online_archive::AWSCreateDataProcessRegionView {
     let _ = d;
     atlas_endpoints::online_archive::AWSCreateDataProcessRegionView {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         region: Some(
             atlas_endpoints::online_archive::AWSDataProcessRegionViewRegion::from("US_EAST_1"),
         ),
@@ -6048,9 +6035,6 @@ fn maximal_AWSDataProcessRegionView(
 ) -> atlas_endpoints::online_archive::AWSDataProcessRegionView {
     let _ = d;
     atlas_endpoints::online_archive::AWSDataProcessRegionView {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         region: Some(
             atlas_endpoints::online_archive::AWSDataProcessRegionViewRegion::from("US_EAST_1"),
         ),
@@ -6100,7 +6084,7 @@ fn maximal_AWSKMSConfiguration(
             atlas_endpoints::shared::AWSCloudProviderSettingsRegionName::from("US_GOV_WEST_1"),
         ),
         require_private_networking: Some(true),
-        role_id: Some("x".to_string()),
+        role_id: Some(atlas_runtime::ObjectId::new("x")),
         secret_access_key: Some(secrecy::SecretString::from("x")),
         valid: Some(true),
     }
@@ -6111,9 +6095,8 @@ fn maximal_AWSKMSEARPrivateEndpoint(
 ) -> atlas_endpoints::encryption_at_rest_using_customer_key_management::AWSKMSEARPrivateEndpoint {
     let _ = d;
     atlas_endpoints::encryption_at_rest_using_customer_key_management::AWSKMSEARPrivateEndpoint {
-cloud_provider: Some(atlas_endpoints::shared::PrivateNetworkEndpointIdEntryProvider::from("AWS")),
 error_message: Some("x".to_string()),
-id: Some("x".to_string()),
+id: Some(atlas_runtime::ObjectId::new("x")),
 private_endpoint_connection_name: Some("x".to_string()),
 region_name: Some(atlas_endpoints::encryption_at_rest_using_customer_key_management::AWSKMSEARPrivateEndpointRegionName::from("US_CENTRAL")),
 status: Some(atlas_endpoints::shared::ObjectStoragePrivateEndpointResponseStatus::from("INITIATING")),
@@ -6125,9 +6108,6 @@ fn maximal_AWSRegionConfig(d: u32) -> atlas_endpoints::clusters::AWSRegionConfig
     atlas_endpoints::clusters::AWSRegionConfig {
         electable_specs: (d < 3).then(|| maximal_HardwareSpec(d + 1)),
         priority: Some(1),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSRegionConfig20240805ProviderName::from("AWS"),
-        ),
         region_name: Some(
             atlas_endpoints::shared::AWSRegionConfig20240805RegionName::from("US_GOV_WEST_1"),
         ),
@@ -6143,9 +6123,6 @@ fn maximal_AWSRegionConfig20240805(d: u32) -> atlas_endpoints::shared::AWSRegion
     atlas_endpoints::shared::AWSRegionConfig20240805 {
         electable_specs: (d < 3).then(|| maximal_HardwareSpec20240805(d + 1)),
         priority: Some(1),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSRegionConfig20240805ProviderName::from("AWS"),
-        ),
         region_name: Some(
             atlas_endpoints::shared::AWSRegionConfig20240805RegionName::from("US_GOV_WEST_1"),
         ),
@@ -6162,7 +6139,7 @@ fn maximal_AWSRegionConfig20240805(d: u32) -> atlas_endpoints::shared::AWSRegion
 fn maximal_AddUserToTeam(d: u32) -> atlas_endpoints::teams::AddUserToTeam {
     let _ = d;
     atlas_endpoints::teams::AddUserToTeam {
-        id: "x".to_string(),
+        id: atlas_runtime::ObjectId::new("x"),
     }
 }
 
@@ -6197,7 +6174,7 @@ fn maximal_AdvancedDiskBackupSnapshotSchedulePolicy(
 ) -> atlas_endpoints::cloud_backups::AdvancedDiskBackupSnapshotSchedulePolicy {
     let _ = d;
     atlas_endpoints::cloud_backups::AdvancedDiskBackupSnapshotSchedulePolicy {
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         policy_items: vec![maximal_DiskBackupApiPolicyItem(d + 1)],
     }
 }
@@ -6381,8 +6358,8 @@ fn maximal_AppServiceAlertConfigViewForNdsGroup(
             atlas_endpoints::alert_configurations::AppServiceEventTypeViewAlertableNoThreshold::from(
                 "URL_CONFIRMATION",
             ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_AppServiceMetricMatcher(d + 1)]),
         notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -6399,8 +6376,8 @@ fn maximal_AppServiceMetricAlertConfigViewForNdsGroup(
 created: Some(jiff::Timestamp::UNIX_EPOCH),
 enabled: Some(true),
 event_type_name: atlas_endpoints::alert_configurations::AppServiceEventTypeViewAlertableWithThreshold::from("OUTSIDE_REALM_METRIC_THRESHOLD"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
+group_id: Some(atlas_runtime::GroupId::new("x")),
+id: Some(atlas_runtime::ObjectId::new("x")),
 links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
 matchers: (d < 3).then(|| vec![maximal_AppServiceMetricMatcher(d + 1)]),
 metric_threshold: (d < 3).then(|| maximal_AppServiceMetricThreshold(d + 1)),
@@ -6436,7 +6413,6 @@ fn maximal_AssertMsgRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AssertMsgRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AssertMsgRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6455,7 +6431,6 @@ fn maximal_AssertRegularRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AssertRegularRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AssertRegularRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6474,7 +6449,6 @@ fn maximal_AssertUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AssertUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AssertUserRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6493,7 +6467,6 @@ fn maximal_AssertWarningRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AssertWarningRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AssertWarningRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6543,7 +6516,7 @@ fn maximal_AuthFederationRoleMapping(
     let _ = d;
     atlas_endpoints::federated_authentication::AuthFederationRoleMapping {
         external_group_name: "x".to_string(),
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         role_assignments: vec![maximal_ConnectedOrgConfigRoleAssignment(d + 1)],
     }
 }
@@ -6551,7 +6524,7 @@ fn maximal_AuthFederationRoleMapping(
 fn maximal_AutoExportPolicyView(d: u32) -> atlas_endpoints::cloud_backups::AutoExportPolicyView {
     let _ = d;
     atlas_endpoints::cloud_backups::AutoExportPolicyView {
-        export_bucket_id: Some("x".to_string()),
+        export_bucket_id: Some(atlas_runtime::ObjectId::new("x")),
         frequency_type: Some(
             atlas_endpoints::cloud_backups::AutoExportPolicyViewFrequencyType::from("monthly"),
         ),
@@ -6563,7 +6536,6 @@ fn maximal_AvgCommandExecutionTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AvgCommandExecutionTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AvgCommandExecutionTimeTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6584,7 +6556,6 @@ fn maximal_AvgReadExecutionTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AvgReadExecutionTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AvgReadExecutionTimeTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6605,7 +6576,6 @@ fn maximal_AvgWriteExecutionTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AvgWriteExecutionTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AvgWriteExecutionTimeTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6629,10 +6599,9 @@ fn maximal_AwsNetworkPeeringConnectionSettings(
 accepter_region_name: "x".to_string(),
 aws_account_id: "x".to_string(),
 connection_id: Some("x".to_string()),
-container_id: "x".to_string(),
+container_id: atlas_runtime::ObjectId::new("x"),
 error_state_name: Some(atlas_endpoints::network_peering::AwsNetworkPeeringConnectionSettingsErrorStateName::from("REJECTED")),
-id: Some("x".to_string()),
-provider_name: Some(atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS")),
+id: Some(atlas_runtime::ObjectId::new("x")),
 route_table_cidr_block: "x".to_string(),
 status_name: Some(atlas_endpoints::network_peering::AwsNetworkPeeringConnectionSettingsStatusName::from("INITIATING")),
 vpc_id: "x".to_string(),
@@ -6644,13 +6613,10 @@ fn maximal_AzureCloudProviderContainer(
 ) -> atlas_endpoints::network_peering::AzureCloudProviderContainer {
     let _ = d;
     atlas_endpoints::network_peering::AzureCloudProviderContainer {
-        id: Some("x".to_string()),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSCloudProviderContainerProviderName::from("AWS"),
-        ),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         provisioned: Some(true),
         atlas_cidr_block: "x".to_string(),
-        azure_subscription_id: Some("x".to_string()),
+        azure_subscription_id: Some(atlas_runtime::ObjectId::new("x")),
         region: atlas_endpoints::network_peering::AzureCloudProviderContainerRegion::from(
             "US_CENTRAL",
         ),
@@ -6663,7 +6629,6 @@ fn maximal_AzureCloudProviderSettings(
 ) -> atlas_endpoints::clusters::AzureCloudProviderSettings {
     let _ = d;
     atlas_endpoints::clusters::AzureCloudProviderSettings {
-        provider_name: "x".to_string(),
         auto_scaling: (d < 3).then(|| maximal_CloudProviderAzureAutoScaling(d + 1)),
         disk_type_name: Some(
             atlas_endpoints::clusters::AzureCloudProviderSettingsDiskTypeName::from("P2"),
@@ -6706,9 +6671,6 @@ fn maximal_AzureCreateDataProcessRegionView(
 ) -> atlas_endpoints::online_archive::AzureCreateDataProcessRegionView {
     let _ = d;
     atlas_endpoints::online_archive::AzureCreateDataProcessRegionView {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         region: Some(
             atlas_endpoints::online_archive::AzureDataProcessRegionViewRegion::from("US_EAST_2"),
         ),
@@ -6720,9 +6682,6 @@ fn maximal_AzureDataProcessRegionView(
 ) -> atlas_endpoints::online_archive::AzureDataProcessRegionView {
     let _ = d;
     atlas_endpoints::online_archive::AzureDataProcessRegionView {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         region: Some(
             atlas_endpoints::online_archive::AzureDataProcessRegionViewRegion::from("US_EAST_2"),
         ),
@@ -6764,7 +6723,7 @@ key_identifier: Some("x".to_string()),
 key_vault_name: Some("x".to_string()),
 require_private_networking: Some(true),
 resource_group_name: Some("x".to_string()),
-role_id: Some("x".to_string()),
+role_id: Some(atlas_runtime::ObjectId::new("x")),
 secret: Some(secrecy::SecretString::from("x")),
 subscription_id: Some("x".to_string()),
 tenant_id: Some("x".to_string()),
@@ -6775,9 +6734,8 @@ valid: Some(true),
 fn maximal_AzureKeyVaultEARPrivateEndpoint(d: u32) -> atlas_endpoints::encryption_at_rest_using_customer_key_management::AzureKeyVaultEARPrivateEndpoint{
     let _ = d;
     atlas_endpoints::encryption_at_rest_using_customer_key_management::AzureKeyVaultEARPrivateEndpoint {
-cloud_provider: Some(atlas_endpoints::shared::PrivateNetworkEndpointIdEntryProvider::from("AWS")),
 error_message: Some("x".to_string()),
-id: Some("x".to_string()),
+id: Some(atlas_runtime::ObjectId::new("x")),
 private_endpoint_connection_name: Some("x".to_string()),
 region_name: Some(atlas_endpoints::encryption_at_rest_using_customer_key_management::AWSKMSEARPrivateEndpointRegionName::from("US_CENTRAL")),
 status: Some(atlas_endpoints::shared::ObjectStoragePrivateEndpointResponseStatus::from("INITIATING")),
@@ -6794,9 +6752,6 @@ fn maximal_AzureLogIntegrationRequest(
                 "MONGOD",
             ),
         ],
-        r#type: atlas_endpoints::push_based_log_export::AzureLogIntegrationResponseType::from(
-            "AZURE_LOG_EXPORT",
-        ),
         prefix_path: "x".to_string(),
         role_id: "x".to_string(),
         storage_account_name: "x".to_string(),
@@ -6811,12 +6766,9 @@ fn maximal_AzureNetworkPeeringConnectionSettings(
     atlas_endpoints::network_peering::AzureNetworkPeeringConnectionSettings {
         azure_directory_id: "x".to_string(),
         azure_subscription_id: "x".to_string(),
-        container_id: "x".to_string(),
+        container_id: atlas_runtime::ObjectId::new("x"),
         error_state: Some("x".to_string()),
-        id: Some("x".to_string()),
-        provider_name: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         resource_group_name: "x".to_string(),
         status: Some(
             atlas_endpoints::network_peering::AzureNetworkPeeringConnectionSettingsStatus::from(
@@ -6832,9 +6784,6 @@ fn maximal_AzureRegionConfig(d: u32) -> atlas_endpoints::clusters::AzureRegionCo
     atlas_endpoints::clusters::AzureRegionConfig {
         electable_specs: (d < 3).then(|| maximal_HardwareSpec(d + 1)),
         priority: Some(1),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSRegionConfig20240805ProviderName::from("AWS"),
-        ),
         region_name: Some(
             atlas_endpoints::shared::AWSRegionConfig20240805RegionName::from("US_GOV_WEST_1"),
         ),
@@ -6850,9 +6799,6 @@ fn maximal_AzureRegionConfig20240805(d: u32) -> atlas_endpoints::shared::AzureRe
     atlas_endpoints::shared::AzureRegionConfig20240805 {
         electable_specs: (d < 3).then(|| maximal_HardwareSpec20240805(d + 1)),
         priority: Some(1),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSRegionConfig20240805ProviderName::from("AWS"),
-        ),
         region_name: Some(
             atlas_endpoints::shared::AWSRegionConfig20240805RegionName::from("US_GOV_WEST_1"),
         ),
@@ -6876,7 +6822,7 @@ fn maximal_BackupComplianceOnDemandPolicyItem(
             atlas_endpoints::cloud_backups::BackupComplianceOnDemandPolicyItemFrequencyType::from(
                 "ondemand",
             ),
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         retention_unit:
             atlas_endpoints::cloud_backups::BackupComplianceOnDemandPolicyItemRetentionUnit::from(
                 "days",
@@ -6895,7 +6841,7 @@ fn maximal_BackupComplianceScheduledPolicyItem(
             atlas_endpoints::cloud_backups::BackupComplianceScheduledPolicyItemFrequencyType::from(
                 "daily",
             ),
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         retention_unit:
             atlas_endpoints::cloud_backups::BackupComplianceOnDemandPolicyItemRetentionUnit::from(
                 "days",
@@ -6928,9 +6874,9 @@ fn maximal_BackupRestoreJobDelivery(
         status_name: Some(
             atlas_endpoints::legacy_backup::BackupRestoreJobDeliveryStatusName::from("NOT_STARTED"),
         ),
-        target_cluster_id: Some("x".to_string()),
+        target_cluster_id: Some(atlas_runtime::ObjectId::new("x")),
         target_cluster_name: Some("x".to_string()),
-        target_group_id: Some("x".to_string()),
+        target_group_id: Some(atlas_runtime::ObjectId::new("x")),
         url: Some("x".to_string()),
         url_v2: Some("x".to_string()),
     }
@@ -6963,8 +6909,8 @@ fn maximal_BillingThresholdAlertConfigViewForNdsGroup(
             atlas_endpoints::alert_configurations::BillingEventTypeViewAlertableWithThreshold::from(
                 "PENDING_INVOICE_OVER_THRESHOLD",
             ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_AlertMatcher(d + 1)]),
         notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -6979,7 +6925,6 @@ fn maximal_CacheBytesReadIntoDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CacheBytesReadIntoDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CacheBytesReadIntoDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6998,7 +6943,6 @@ fn maximal_CacheBytesWrittenFromDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CacheBytesWrittenFromDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CacheBytesWrittenFromDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7017,7 +6961,6 @@ fn maximal_CacheUsageDirtyDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CacheUsageDirtyDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CacheUsageDirtyDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7036,7 +6979,6 @@ fn maximal_CacheUsageUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CacheUsageUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CacheUsageUsedDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7092,7 +7034,6 @@ fn maximal_CloudAccessRoleAssignment(d: u32) -> atlas_endpoints::shared::CloudAc
 fn maximal_CloudGCPProviderSettings(d: u32) -> atlas_endpoints::clusters::CloudGCPProviderSettings {
     let _ = d;
     atlas_endpoints::clusters::CloudGCPProviderSettings {
-        provider_name: "x".to_string(),
         auto_scaling: (d < 3).then(|| maximal_CloudProviderGCPAutoScaling(d + 1)),
         instance_size_name: Some(
             atlas_endpoints::shared::GCPHardwareSpec20240805InstanceSize::from("M10"),
@@ -7122,9 +7063,7 @@ fn maximal_CloudProviderAccessAWSIAMRoleRequest(
         authorized_date: Some(jiff::Timestamp::UNIX_EPOCH),
         created_date: Some(jiff::Timestamp::UNIX_EPOCH),
         feature_usages: (d < 3).then(|| vec![maximal_CloudProviderAccessFeatureUsage(d + 1)]),
-        provider_name:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        role_id: Some("x".to_string()),
+        role_id: Some(atlas_runtime::ObjectId::new("x")),
     }
 }
 
@@ -7133,15 +7072,13 @@ fn maximal_CloudProviderAccessAWSIAMRoleRequestUpdate(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessAWSIAMRoleRequestUpdate {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessAWSIAMRoleRequestUpdate {
-        provider_name:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
         atlas_aws_account_arn: Some("x".to_string()),
         atlas_assumed_role_external_id: Some("x".to_string()),
         authorized_date: Some(jiff::Timestamp::UNIX_EPOCH),
         created_date: Some(jiff::Timestamp::UNIX_EPOCH),
         feature_usages: (d < 3).then(|| vec![maximal_CloudProviderAccessFeatureUsage(d + 1)]),
         iam_assumed_role_arn: Some("x".to_string()),
-        role_id: Some("x".to_string()),
+        role_id: Some(atlas_runtime::ObjectId::new("x")),
     }
 }
 
@@ -7150,9 +7087,9 @@ fn maximal_CloudProviderAccessAtlasLogIntegrationFeatureUsage(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessAtlasLogIntegrationFeatureUsage {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessAtlasLogIntegrationFeatureUsage {
-feature_type: Some(atlas_endpoints::cloud_provider_access::CloudProviderAccessDataLakeFeatureUsageFeatureType::from("ATLAS_DATA_LAKE")),
-feature_id: (d < 3).then(|| maximal_CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId(d + 1)),
-}
+        feature_id: (d < 3)
+            .then(|| maximal_CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId(d + 1)),
+    }
 }
 
 fn maximal_CloudProviderAccessAzureServicePrincipalRequest(
@@ -7160,13 +7097,11 @@ fn maximal_CloudProviderAccessAzureServicePrincipalRequest(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessAzureServicePrincipalRequest {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessAzureServicePrincipalRequest {
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         atlas_azure_app_id: Some("x".to_string()),
         created_date: Some(jiff::Timestamp::UNIX_EPOCH),
         feature_usages: (d < 3).then(|| vec![maximal_CloudProviderAccessFeatureUsage(d + 1)]),
         last_updated_date: Some(jiff::Timestamp::UNIX_EPOCH),
-        provider_name:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
         service_principal_id: Some("x".to_string()),
         tenant_id: Some("x".to_string()),
     }
@@ -7177,9 +7112,7 @@ fn maximal_CloudProviderAccessAzureServicePrincipalRequestUpdate(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessAzureServicePrincipalRequestUpdate {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessAzureServicePrincipalRequestUpdate {
-        provider_name:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         atlas_azure_app_id: Some("x".to_string()),
         created_date: Some(jiff::Timestamp::UNIX_EPOCH),
         feature_usages: (d < 3).then(|| vec![maximal_CloudProviderAccessFeatureUsage(d + 1)]),
@@ -7194,9 +7127,9 @@ fn maximal_CloudProviderAccessDataLakeFeatureUsage(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessDataLakeFeatureUsage {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessDataLakeFeatureUsage {
-feature_type: Some(atlas_endpoints::cloud_provider_access::CloudProviderAccessDataLakeFeatureUsageFeatureType::from("ATLAS_DATA_LAKE")),
-feature_id: (d < 3).then(|| maximal_CloudProviderAccessFeatureUsageDataLakeFeatureId(d + 1)),
-}
+        feature_id: (d < 3)
+            .then(|| maximal_CloudProviderAccessFeatureUsageDataLakeFeatureId(d + 1)),
+    }
 }
 
 fn maximal_CloudProviderAccessEncryptionAtRestFeatureUsage(
@@ -7204,9 +7137,8 @@ fn maximal_CloudProviderAccessEncryptionAtRestFeatureUsage(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessEncryptionAtRestFeatureUsage {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessEncryptionAtRestFeatureUsage {
-feature_type: Some(atlas_endpoints::cloud_provider_access::CloudProviderAccessDataLakeFeatureUsageFeatureType::from("ATLAS_DATA_LAKE")),
-feature_id: Some(serde_json::json!({"k": 1})),
-}
+        feature_id: Some(serde_json::json!({"k": 1})),
+    }
 }
 
 fn maximal_CloudProviderAccessExportSnapshotFeatureUsage(
@@ -7214,9 +7146,9 @@ fn maximal_CloudProviderAccessExportSnapshotFeatureUsage(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessExportSnapshotFeatureUsage {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessExportSnapshotFeatureUsage {
-feature_type: Some(atlas_endpoints::cloud_provider_access::CloudProviderAccessDataLakeFeatureUsageFeatureType::from("ATLAS_DATA_LAKE")),
-feature_id: (d < 3).then(|| maximal_CloudProviderAccessFeatureUsageExportSnapshotFeatureId(d + 1)),
-}
+        feature_id: (d < 3)
+            .then(|| maximal_CloudProviderAccessFeatureUsageExportSnapshotFeatureId(d + 1)),
+    }
 }
 
 fn maximal_CloudProviderAccessFeatureUsage(
@@ -7228,8 +7160,8 @@ fn maximal_CloudProviderAccessFeatureUsage(
 fn maximal_CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId(d: u32) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId{
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
-config_id: Some("x".to_string()),
-group_id: Some("x".to_string()),
+config_id: Some(atlas_runtime::ObjectId::new("x")),
+group_id: Some(atlas_runtime::GroupId::new("x")),
 sink_name: Some("x".to_string()),
 }
 }
@@ -7239,7 +7171,7 @@ fn maximal_CloudProviderAccessFeatureUsageDataLakeFeatureId(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessFeatureUsageDataLakeFeatureId {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessFeatureUsageDataLakeFeatureId {
-        group_id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
         name: Some("x".to_string()),
     }
 }
@@ -7250,8 +7182,8 @@ fn maximal_CloudProviderAccessFeatureUsageExportSnapshotFeatureId(
 {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
-        export_bucket_id: Some("x".to_string()),
-        group_id: Some("x".to_string()),
+        export_bucket_id: Some(atlas_runtime::ObjectId::new("x")),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
     }
 }
 
@@ -7259,7 +7191,7 @@ fn maximal_CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId(d: u32) ->
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
 bucket_name: Some("x".to_string()),
-group_id: Some("x".to_string()),
+group_id: Some(atlas_runtime::GroupId::new("x")),
 }
 }
 
@@ -7271,9 +7203,7 @@ fn maximal_CloudProviderAccessGCPServiceAccountRequest(
         created_date: Some(jiff::Timestamp::UNIX_EPOCH),
         feature_usages: (d < 3).then(|| vec![maximal_CloudProviderAccessFeatureUsage(d + 1)]),
         gcp_service_account_for_atlas: Some("x".to_string()),
-        provider_name:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        role_id: Some("x".to_string()),
+        role_id: Some(atlas_runtime::ObjectId::new("x")),
     }
 }
 
@@ -7281,10 +7211,7 @@ fn maximal_CloudProviderAccessGCPServiceAccountRequestUpdate(
     d: u32,
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessGCPServiceAccountRequestUpdate {
     let _ = d;
-    atlas_endpoints::cloud_provider_access::CloudProviderAccessGCPServiceAccountRequestUpdate {
-        provider_name:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-    }
+    atlas_endpoints::cloud_provider_access::CloudProviderAccessGCPServiceAccountRequestUpdate {}
 }
 
 fn maximal_CloudProviderAccessPushBasedLogExportFeatureUsage(
@@ -7292,9 +7219,9 @@ fn maximal_CloudProviderAccessPushBasedLogExportFeatureUsage(
 ) -> atlas_endpoints::cloud_provider_access::CloudProviderAccessPushBasedLogExportFeatureUsage {
     let _ = d;
     atlas_endpoints::cloud_provider_access::CloudProviderAccessPushBasedLogExportFeatureUsage {
-feature_type: Some(atlas_endpoints::cloud_provider_access::CloudProviderAccessDataLakeFeatureUsageFeatureType::from("ATLAS_DATA_LAKE")),
-feature_id: (d < 3).then(|| maximal_CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId(d + 1)),
-}
+        feature_id: (d < 3)
+            .then(|| maximal_CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId(d + 1)),
+    }
 }
 
 fn maximal_CloudProviderAccessRoleRequest(
@@ -7357,8 +7284,8 @@ fn maximal_ClusterAlertConfigViewForNdsGroup(
         event_type_name: atlas_endpoints::shared::ClusterEventTypeViewForNdsGroupAlertable::from(
             "CLUSTER_MONGOS_IS_MISSING",
         ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_ClusterMatcher(d + 1)]),
         notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -7452,8 +7379,8 @@ fn maximal_ClusterDescription20240805(
         feature_compatibility_version: Some("x".to_string()),
         feature_compatibility_version_expiration_date: Some(jiff::Timestamp::UNIX_EPOCH),
         global_cluster_self_managed_sharding: Some(true),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         internal_cluster_role: Some(
             atlas_endpoints::shared::ClusterDescription20240805InternalClusterRole::from("NONE"),
         ),
@@ -7549,7 +7476,6 @@ fn maximal_ClusterFlexProviderSettings(
 ) -> atlas_endpoints::clusters::ClusterFlexProviderSettings {
     let _ = d;
     atlas_endpoints::clusters::ClusterFlexProviderSettings {
-        provider_name: "x".to_string(),
         backing_provider_name: Some(
             atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
         ),
@@ -7572,7 +7498,6 @@ fn maximal_ClusterFreeProviderSettings(
 ) -> atlas_endpoints::clusters::ClusterFreeProviderSettings {
     let _ = d;
     atlas_endpoints::clusters::ClusterFreeProviderSettings {
-        provider_name: "x".to_string(),
         auto_scaling: (d < 3).then(|| maximal_ClusterFreeAutoScaling(d + 1)),
         backing_provider_name: Some(
             atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
@@ -7644,7 +7569,6 @@ fn maximal_ComputedMemoryDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ComputedMemoryDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ComputedMemoryDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7662,9 +7586,7 @@ fn maximal_ConfluentSaslInheritAuthentication(
     d: u32,
 ) -> atlas_endpoints::streams::ConfluentSaslInheritAuthentication {
     let _ = d;
-    atlas_endpoints::streams::ConfluentSaslInheritAuthentication {
-        r#type: atlas_endpoints::streams::ConfluentSaslInheritAuthenticationType::from("USER_INFO"),
-    }
+    atlas_endpoints::streams::ConfluentSaslInheritAuthentication {}
 }
 
 fn maximal_ConfluentUserInfoAuthentication(
@@ -7672,7 +7594,6 @@ fn maximal_ConfluentUserInfoAuthentication(
 ) -> atlas_endpoints::streams::ConfluentUserInfoAuthentication {
     let _ = d;
     atlas_endpoints::streams::ConfluentUserInfoAuthentication {
-        r#type: atlas_endpoints::streams::ConfluentSaslInheritAuthenticationType::from("USER_INFO"),
         password: Some(secrecy::SecretString::from("x")),
         username: "x".to_string(),
     }
@@ -7683,8 +7604,8 @@ fn maximal_ConnectedOrgConfigRoleAssignment(
 ) -> atlas_endpoints::federated_authentication::ConnectedOrgConfigRoleAssignment {
     let _ = d;
     atlas_endpoints::federated_authentication::ConnectedOrgConfigRoleAssignment {
-        group_id: Some("x".to_string()),
-        org_id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        org_id: Some(atlas_runtime::OrgId::new("x")),
         role: Some("x".to_string()),
     }
 }
@@ -7694,7 +7615,6 @@ fn maximal_ConnectionsMaxRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ConnectionsMaxRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ConnectionsMaxRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7713,7 +7633,6 @@ fn maximal_ConnectionsPercentRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ConnectionsPercentRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ConnectionsPercentRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7732,7 +7651,6 @@ fn maximal_ConnectionsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ConnectionsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ConnectionsRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7754,8 +7672,8 @@ fn maximal_CpsBackupThresholdAlertConfigViewForNdsGroup(
 created: Some(jiff::Timestamp::UNIX_EPOCH),
 enabled: Some(true),
 event_type_name: atlas_endpoints::alert_configurations::CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold::from("CPS_SNAPSHOT_BEHIND"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
+group_id: Some(atlas_runtime::GroupId::new("x")),
+id: Some(atlas_runtime::ObjectId::new("x")),
 links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
 matchers: (d < 3).then(|| vec![maximal_AlertMatcher(d + 1)]),
 notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -7770,9 +7688,6 @@ fn maximal_CreateAWSEndpointRequest(
 ) -> atlas_endpoints::private_endpoint_services::CreateAWSEndpointRequest {
     let _ = d;
     atlas_endpoints::private_endpoint_services::CreateAWSEndpointRequest {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         id: "x".to_string(),
     }
 }
@@ -7794,9 +7709,6 @@ fn maximal_CreateAzureEndpointRequest(
 ) -> atlas_endpoints::private_endpoint_services::CreateAzureEndpointRequest {
     let _ = d;
     atlas_endpoints::private_endpoint_services::CreateAzureEndpointRequest {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         id: "x".to_string(),
         private_endpoint_ip_address: "x".to_string(),
     }
@@ -7823,9 +7735,6 @@ fn maximal_CreateGCPEndpointGroupRequest(
 ) -> atlas_endpoints::private_endpoint_services::CreateGCPEndpointGroupRequest {
     let _ = d;
     atlas_endpoints::private_endpoint_services::CreateGCPEndpointGroupRequest {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         endpoint_group_name: "x".to_string(),
         endpoints: (d < 3).then(|| vec![maximal_CreateGCPForwardingRuleRequest(d + 1)]),
         gcp_project_id: "x".to_string(),
@@ -7853,7 +7762,6 @@ fn maximal_CursorsTotalClientCursorsSizeRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CursorsTotalClientCursorsSizeRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CursorsTotalClientCursorsSizeRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7872,7 +7780,6 @@ fn maximal_CursorsTotalOpenRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CursorsTotalOpenRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CursorsTotalOpenRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7891,7 +7798,6 @@ fn maximal_CursorsTotalTimedOutRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CursorsTotalTimedOutRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CursorsTotalTimedOutRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7908,7 +7814,6 @@ fn maximal_CursorsTotalTimedOutRawMetricThresholdView(
 fn maximal_CustomCriteriaView(d: u32) -> atlas_endpoints::online_archive::CustomCriteriaView {
     let _ = d;
     atlas_endpoints::online_archive::CustomCriteriaView {
-        r#type: Some(atlas_endpoints::online_archive::CustomCriteriaViewType::from("DATE")),
         query: "x".to_string(),
     }
 }
@@ -7945,7 +7850,6 @@ fn maximal_DLQRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DLQRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DLQRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7962,7 +7866,6 @@ fn maximal_DLQRawMetricThresholdView(
 fn maximal_DailyScheduleView(d: u32) -> atlas_endpoints::online_archive::DailyScheduleView {
     let _ = d;
     atlas_endpoints::online_archive::DailyScheduleView {
-        r#type: atlas_endpoints::online_archive::DailyScheduleViewType::from("DEFAULT"),
         end_hour: Some(1),
         end_minute: Some(1),
         start_hour: Some(1),
@@ -7985,7 +7888,7 @@ fn maximal_DataFederationAzureCloudProviderConfig(
     let _ = d;
     atlas_endpoints::data_federation::DataFederationAzureCloudProviderConfig {
         atlas_app_id: Some("x".to_string()),
-        role_id: "x".to_string(),
+        role_id: atlas_runtime::ObjectId::new("x"),
         service_principal_id: Some("x".to_string()),
         tenant_id: Some("x".to_string()),
     }
@@ -7997,7 +7900,7 @@ fn maximal_DataFederationGCPCloudProviderConfig(
     let _ = d;
     atlas_endpoints::data_federation::DataFederationGCPCloudProviderConfig {
         gcp_service_account: Some("x".to_string()),
-        role_id: "x".to_string(),
+        role_id: atlas_runtime::ObjectId::new("x"),
     }
 }
 
@@ -8015,7 +7918,7 @@ fn maximal_DataLakeAWSCloudProviderConfig(
         external_id: Some("x".to_string()),
         iam_assumed_role_arn: Some("x".to_string()),
         iam_user_arn: Some("x".to_string()),
-        role_id: "x".to_string(),
+        role_id: atlas_runtime::ObjectId::new("x"),
         test_s3_bucket: Some("x".to_string()),
     }
 }
@@ -8035,7 +7938,6 @@ fn maximal_DataLakeAtlasStoreInstance(
     let _ = d;
     atlas_endpoints::data_federation::DataLakeAtlasStoreInstance {
         name: Some("x".to_string()),
-        provider: "x".to_string(),
         cluster_name: Some("x".to_string()),
         project_id: Some("x".to_string()),
         read_concern: (d < 3).then(|| maximal_DataLakeAtlasStoreReadConcern(d + 1)),
@@ -8083,7 +7985,6 @@ fn maximal_DataLakeAzureBlobStore(
     let _ = d;
     atlas_endpoints::data_federation::DataLakeAzureBlobStore {
         name: Some("x".to_string()),
-        provider: "x".to_string(),
         container_name: Some("x".to_string()),
         delimiter: Some("x".to_string()),
         prefix: Some("x".to_string()),
@@ -8111,7 +8012,6 @@ fn maximal_DataLakeDLSAWSStore(d: u32) -> atlas_endpoints::data_federation::Data
     let _ = d;
     atlas_endpoints::data_federation::DataLakeDLSAWSStore {
         name: Some("x".to_string()),
-        provider: "x".to_string(),
         region: Some(
             atlas_endpoints::data_federation::DataLakeDLSAWSStoreRegion::from("US_GOV_WEST_1"),
         ),
@@ -8124,7 +8024,6 @@ fn maximal_DataLakeDLSAzureStore(
     let _ = d;
     atlas_endpoints::data_federation::DataLakeDLSAzureStore {
         name: Some("x".to_string()),
-        provider: "x".to_string(),
         region: Some(
             atlas_endpoints::data_federation::DataLakeAzureBlobStoreRegion::from("US_CENTRAL"),
         ),
@@ -8135,7 +8034,6 @@ fn maximal_DataLakeDLSGCPStore(d: u32) -> atlas_endpoints::data_federation::Data
     let _ = d;
     atlas_endpoints::data_federation::DataLakeDLSGCPStore {
         name: Some("x".to_string()),
-        provider: "x".to_string(),
         region: Some(
             atlas_endpoints::data_federation::DataLakeDLSGCPStoreRegion::from("ASIA_EAST_2"),
         ),
@@ -8206,7 +8104,6 @@ fn maximal_DataLakeGoogleCloudStorageStore(
     let _ = d;
     atlas_endpoints::data_federation::DataLakeGoogleCloudStorageStore {
         name: Some("x".to_string()),
-        provider: "x".to_string(),
         bucket: Some("x".to_string()),
         delimiter: Some("x".to_string()),
         prefix: Some("x".to_string()),
@@ -8222,7 +8119,6 @@ fn maximal_DataLakeHTTPStore(d: u32) -> atlas_endpoints::data_federation::DataLa
     let _ = d;
     atlas_endpoints::data_federation::DataLakeHTTPStore {
         name: Some("x".to_string()),
-        provider: "x".to_string(),
         allow_insecure: Some(true),
         default_format: Some("x".to_string()),
         urls: Some(vec!["x".to_string()]),
@@ -8235,7 +8131,6 @@ fn maximal_DataLakeS3StoreSettings(
     let _ = d;
     atlas_endpoints::data_federation::DataLakeS3StoreSettings {
 name: Some("x".to_string()),
-provider: "x".to_string(),
 additional_storage_classes: Some(vec![atlas_endpoints::data_federation::DataLakeS3StoreSettingsAdditionalStorageClassesItem::from("STANDARD")]),
 bucket: Some("x".to_string()),
 delimiter: Some("x".to_string()),
@@ -8337,9 +8232,6 @@ fn maximal_Datadog(d: u32) -> atlas_endpoints::third_party_integrations::Datadog
         send_database_metrics: Some(true),
         send_query_stats_metrics: Some(true),
         send_user_provided_resource_tags: Some(true),
-        r#type: Some(atlas_endpoints::shared::DatadogNotificationTypeName::from(
-            "DATADOG",
-        )),
     }
 }
 
@@ -8353,9 +8245,6 @@ fn maximal_DatadogLogIntegrationRequest(
                 "MONGOD",
             ),
         ],
-        r#type: atlas_endpoints::push_based_log_export::DatadogLogIntegrationResponseType::from(
-            "DATADOG_LOG_EXPORT",
-        ),
         api_key: secrecy::SecretString::from("x"),
         region: atlas_endpoints::push_based_log_export::DatadogLogIntegrationResponseRegion::from(
             "US1",
@@ -8373,15 +8262,16 @@ fn maximal_DatadogNotification(
         delay_min: Some(1),
         integration_id: Some("x".to_string()),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
-        type_name: atlas_endpoints::shared::DatadogNotificationTypeName::from("DATADOG"),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
+        type_name: atlas_endpoints::alert_configurations::DatadogNotificationTypeName::from(
+            "DATADOG",
+        ),
     }
 }
 
 fn maximal_DateCriteriaView(d: u32) -> atlas_endpoints::online_archive::DateCriteriaView {
     let _ = d;
     atlas_endpoints::online_archive::DateCriteriaView {
-        r#type: Some(atlas_endpoints::online_archive::CustomCriteriaViewType::from("DATE")),
         date_field: Some("x".to_string()),
         date_format: Some(
             atlas_endpoints::online_archive::DateCriteriaViewDateFormat::from("ISODATE"),
@@ -8395,7 +8285,6 @@ fn maximal_DbDataSizeTotalDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DbDataSizeTotalDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DbDataSizeTotalDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8414,7 +8303,6 @@ fn maximal_DbDataSizeTotalWoSystemDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DbDataSizeTotalWoSystemDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DbDataSizeTotalWoSystemDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8433,7 +8321,6 @@ fn maximal_DbIndexSizeTotalDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DbIndexSizeTotalDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DbIndexSizeTotalDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8452,7 +8339,6 @@ fn maximal_DbStorageTotalDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DbStorageTotalDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DbStorageTotalDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8488,8 +8374,8 @@ fn maximal_DefaultAlertConfigViewForNdsGroup(
 created: Some(jiff::Timestamp::UNIX_EPOCH),
 enabled: Some(true),
 event_type_name: atlas_endpoints::alert_configurations::DefaultAlertConfigViewForNdsGroupEventTypeName::from("CREDIT_CARD_ABOUT_TO_EXPIRE"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
+group_id: Some(atlas_runtime::GroupId::new("x")),
+id: Some(atlas_runtime::ObjectId::new("x")),
 links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
 matchers: (d < 3).then(|| vec![maximal_AlertMatcher(d + 1)]),
 notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -8511,9 +8397,7 @@ fn maximal_DefaultLimit(d: u32) -> atlas_endpoints::projects::DefaultLimit {
 
 fn maximal_DefaultScheduleView(d: u32) -> atlas_endpoints::online_archive::DefaultScheduleView {
     let _ = d;
-    atlas_endpoints::online_archive::DefaultScheduleView {
-        r#type: atlas_endpoints::online_archive::DailyScheduleViewType::from("DEFAULT"),
-    }
+    atlas_endpoints::online_archive::DefaultScheduleView {}
 }
 
 fn maximal_DeleteCopiedBackups(d: u32) -> atlas_endpoints::cloud_backups::DeleteCopiedBackups {
@@ -8523,8 +8407,8 @@ fn maximal_DeleteCopiedBackups(d: u32) -> atlas_endpoints::cloud_backups::Delete
             atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
         ),
         region_name: Some("x".to_string()),
-        replication_spec_id: Some("x".to_string()),
-        zone_id: Some("x".to_string()),
+        replication_spec_id: Some(atlas_runtime::ObjectId::new("x")),
+        zone_id: Some(atlas_runtime::ObjectId::new("x")),
     }
 }
 
@@ -8537,7 +8421,7 @@ fn maximal_DeleteCopiedBackups20240805(
             atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
         ),
         region_name: Some("x".to_string()),
-        zone_id: Some("x".to_string()),
+        zone_id: Some(atlas_runtime::ObjectId::new("x")),
     }
 }
 
@@ -8545,7 +8429,7 @@ fn maximal_Destination(d: u32) -> atlas_endpoints::cloud_migration_service::Dest
     let _ = d;
     atlas_endpoints::cloud_migration_service::Destination {
         cluster_name: "x".to_string(),
-        group_id: "x".to_string(),
+        group_id: atlas_runtime::GroupId::new("x"),
         hostname_schema_type:
             atlas_endpoints::cloud_migration_service::DestinationHostnameSchemaType::from("PUBLIC"),
         private_link_id: Some("x".to_string()),
@@ -8562,7 +8446,7 @@ fn maximal_DiskBackupApiPolicyItem(
             atlas_endpoints::cloud_backups::DiskBackupTimeBasedCopyPolicyItemFrequencyType::from(
                 "daily",
             ),
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         retention_unit:
             atlas_endpoints::cloud_backups::BackupComplianceOnDemandPolicyItemRetentionUnit::from(
                 "days",
@@ -8593,7 +8477,7 @@ fn maximal_DiskBackupCopySetting(d: u32) -> atlas_endpoints::cloud_backups::Disk
         ]),
         last_number_of_snapshots: Some(1),
         region_name: Some("x".to_string()),
-        replication_spec_id: Some("x".to_string()),
+        replication_spec_id: Some(atlas_runtime::ObjectId::new("x")),
         should_copy_oplogs: Some(true),
     }
 }
@@ -8615,7 +8499,7 @@ fn maximal_DiskBackupCopySetting20240805(
         last_number_of_snapshots: Some(1),
         region_name: Some("x".to_string()),
         should_copy_oplogs: Some(true),
-        zone_id: "x".to_string(),
+        zone_id: atlas_runtime::ObjectId::new("x"),
     }
 }
 
@@ -8624,11 +8508,7 @@ fn maximal_DiskBackupOnDemandCopyPolicyItem(
 ) -> atlas_endpoints::cloud_backups::DiskBackupOnDemandCopyPolicyItem {
     let _ = d;
     atlas_endpoints::cloud_backups::DiskBackupOnDemandCopyPolicyItem {
-        frequency_type:
-            atlas_endpoints::cloud_backups::DiskBackupTimeBasedCopyPolicyItemFrequencyType::from(
-                "daily",
-            ),
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
     }
 }
 
@@ -8637,11 +8517,9 @@ fn maximal_DiskBackupSnapshotAWSExportBucketRequest(
 ) -> atlas_endpoints::cloud_backups::DiskBackupSnapshotAWSExportBucketRequest {
     let _ = d;
     atlas_endpoints::cloud_backups::DiskBackupSnapshotAWSExportBucketRequest {
-        cloud_provider:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         bucket_name: "x".to_string(),
-        iam_role_id: "x".to_string(),
+        iam_role_id: atlas_runtime::ObjectId::new("x"),
         require_private_networking: Some(true),
     }
 }
@@ -8651,11 +8529,9 @@ fn maximal_DiskBackupSnapshotAzureExportBucketRequest(
 ) -> atlas_endpoints::cloud_backups::DiskBackupSnapshotAzureExportBucketRequest {
     let _ = d;
     atlas_endpoints::cloud_backups::DiskBackupSnapshotAzureExportBucketRequest {
-        cloud_provider:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         bucket_name: Some("x".to_string()),
-        role_id: "x".to_string(),
+        role_id: atlas_runtime::ObjectId::new("x"),
         service_url: "x".to_string(),
         tenant_id: Some("x".to_string()),
     }
@@ -8672,11 +8548,9 @@ fn maximal_DiskBackupSnapshotGCPExportBucketRequest(
 ) -> atlas_endpoints::cloud_backups::DiskBackupSnapshotGCPExportBucketRequest {
     let _ = d;
     atlas_endpoints::cloud_backups::DiskBackupSnapshotGCPExportBucketRequest {
-        cloud_provider:
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         bucket_name: "x".to_string(),
-        role_id: "x".to_string(),
+        role_id: atlas_runtime::ObjectId::new("x"),
     }
 }
 
@@ -8689,7 +8563,7 @@ fn maximal_DiskBackupTimeBasedCopyPolicyItem(
             atlas_endpoints::cloud_backups::DiskBackupTimeBasedCopyPolicyItemFrequencyType::from(
                 "daily",
             ),
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         retention_unit:
             atlas_endpoints::cloud_backups::BackupComplianceOnDemandPolicyItemRetentionUnit::from(
                 "days",
@@ -8710,7 +8584,6 @@ fn maximal_DiskPartitionQueueDepthDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionQueueDepthDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionQueueDepthDataRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8729,7 +8602,6 @@ fn maximal_DiskPartitionQueueDepthIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionQueueDepthIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionQueueDepthIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8748,7 +8620,6 @@ fn maximal_DiskPartitionQueueDepthJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionQueueDepthJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionQueueDepthJournalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8767,7 +8638,6 @@ fn maximal_DiskPartitionReadIopsDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadIopsDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadIopsDataRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8786,7 +8656,6 @@ fn maximal_DiskPartitionReadIopsIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadIopsIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadIopsIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8805,7 +8674,6 @@ fn maximal_DiskPartitionReadIopsJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadIopsJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadIopsJournalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8824,7 +8692,6 @@ fn maximal_DiskPartitionReadLatencyDataTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadLatencyDataTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadLatencyDataTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8845,7 +8712,6 @@ fn maximal_DiskPartitionReadLatencyIndexTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadLatencyIndexTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadLatencyIndexTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8866,7 +8732,6 @@ fn maximal_DiskPartitionReadLatencyJournalTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadLatencyJournalTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadLatencyJournalTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8887,7 +8752,6 @@ fn maximal_DiskPartitionSpaceUsedDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedDataRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8906,7 +8770,6 @@ fn maximal_DiskPartitionSpaceUsedIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8925,7 +8788,6 @@ fn maximal_DiskPartitionSpaceUsedJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedJournalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8944,7 +8806,6 @@ fn maximal_DiskPartitionWriteIopsDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteIopsDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteIopsDataRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8963,7 +8824,6 @@ fn maximal_DiskPartitionWriteIopsIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteIopsIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteIopsIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8982,7 +8842,6 @@ fn maximal_DiskPartitionWriteIopsJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteIopsJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteIopsJournalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9001,7 +8860,6 @@ fn maximal_DiskPartitionWriteLatencyDataTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyDataTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyDataTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9022,7 +8880,6 @@ fn maximal_DiskPartitionWriteLatencyIndexTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyIndexTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyIndexTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9044,7 +8901,6 @@ fn maximal_DiskPartitionWriteLatencyJournalTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9065,7 +8921,6 @@ fn maximal_DocumentDeletedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DocumentDeletedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DocumentDeletedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9084,7 +8939,6 @@ fn maximal_DocumentInsertedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DocumentInsertedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DocumentInsertedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9103,7 +8957,6 @@ fn maximal_DocumentReturnedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DocumentReturnedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DocumentReturnedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9122,7 +8975,6 @@ fn maximal_DocumentUpdatedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DocumentUpdatedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DocumentUpdatedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9148,7 +9000,7 @@ fn maximal_EmailNotification(d: u32) -> atlas_endpoints::alert_configurations::E
         delay_min: Some(1),
         email_address: Some("x".to_string()),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         type_name: atlas_endpoints::alert_configurations::EmailNotificationTypeName::from("EMAIL"),
     }
 }
@@ -9175,8 +9027,8 @@ fn maximal_EncryptionKeyAlertConfigViewForNdsGroup(
             atlas_endpoints::alert_configurations::EncryptionKeyEventTypeViewAlertable::from(
                 "AWS_ENCRYPTION_KEY_NEEDS_ROTATION",
             ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_AlertMatcher(d + 1)]),
         notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -9191,7 +9043,6 @@ fn maximal_ExtraInfoPageFaultsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ExtraInfoPageFaultsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ExtraInfoPageFaultsRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9221,10 +9072,10 @@ fn maximal_FederatedUser(d: u32) -> atlas_endpoints::federated_authentication::F
     let _ = d;
     atlas_endpoints::federated_authentication::FederatedUser {
         email_address: "x".to_string(),
-        federation_settings_id: "x".to_string(),
+        federation_settings_id: atlas_runtime::ObjectId::new("x"),
         first_name: "x".to_string(),
         last_name: "x".to_string(),
-        user_id: Some("x".to_string()),
+        user_id: Some(atlas_runtime::ObjectId::new("x")),
     }
 }
 
@@ -9303,7 +9154,6 @@ fn maximal_FlexAVGCommandExecutionTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexAVGCommandExecutionTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexAVGCommandExecutionTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9324,7 +9174,6 @@ fn maximal_FlexAVGWriteExecutionTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexAVGWriteExecutionTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexAVGWriteExecutionTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9351,7 +9200,6 @@ fn maximal_FlexConnectionPercentRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexConnectionPercentRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexConnectionPercentRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9375,8 +9223,8 @@ fn maximal_FlexMetricAlertConfigViewForNdsGroup(
         event_type_name: atlas_endpoints::shared::FlexMetricEventTypeViewAlertable::from(
             "OUTSIDE_FLEX_METRIC_THRESHOLD",
         ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_AlertMatcher(d + 1)]),
         metric_threshold: (d < 3).then(|| maximal_FlexClusterMetricThreshold(d + 1)),
@@ -9391,7 +9239,6 @@ fn maximal_FlexNetworkBytesInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexNetworkBytesInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexNetworkBytesInDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9410,7 +9257,6 @@ fn maximal_FlexNetworkBytesOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexNetworkBytesOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexNetworkBytesOutDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9429,7 +9275,6 @@ fn maximal_FlexNetworkNumRequestsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexNetworkNumRequestsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexNetworkNumRequestsRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9448,7 +9293,6 @@ fn maximal_FlexOpCounterCMDRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterCMDRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterCMDRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9467,7 +9311,6 @@ fn maximal_FlexOpCounterDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterDeleteRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9486,7 +9329,6 @@ fn maximal_FlexOpCounterGetMoreRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterGetMoreRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterGetMoreRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9505,7 +9347,6 @@ fn maximal_FlexOpCounterInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterInsertRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9524,7 +9365,6 @@ fn maximal_FlexOpCounterQueryRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterQueryRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterQueryRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9543,7 +9383,6 @@ fn maximal_FlexOpCounterUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterUpdateRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9591,7 +9430,6 @@ fn maximal_FtsDiskUtilizationDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsDiskUtilizationDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsDiskUtilizationDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9610,7 +9448,6 @@ fn maximal_FtsJvmCurrentMemoryDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsJvmCurrentMemoryDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsJvmCurrentMemoryDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9629,7 +9466,6 @@ fn maximal_FtsJvmMaxMemoryDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsJvmMaxMemoryDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsJvmMaxMemoryDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9648,7 +9484,6 @@ fn maximal_FtsMemoryMappedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsMemoryMappedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsMemoryMappedDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9667,7 +9502,6 @@ fn maximal_FtsMemoryResidentDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsMemoryResidentDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsMemoryResidentDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9686,7 +9520,6 @@ fn maximal_FtsMemoryVirtualDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsMemoryVirtualDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsMemoryVirtualDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9705,7 +9538,6 @@ fn maximal_FtsProcessCpuKernelRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsProcessCpuKernelRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsProcessCpuKernelRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9724,7 +9556,6 @@ fn maximal_FtsProcessCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsProcessCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsProcessCpuUserRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9743,10 +9574,7 @@ fn maximal_GCPCloudProviderContainer(
 ) -> atlas_endpoints::network_peering::GCPCloudProviderContainer {
     let _ = d;
     atlas_endpoints::network_peering::GCPCloudProviderContainer {
-        id: Some("x".to_string()),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSCloudProviderContainerProviderName::from("AWS"),
-        ),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         provisioned: Some(true),
         atlas_cidr_block: "x".to_string(),
         gcp_project_id: Some("x".to_string()),
@@ -9776,9 +9604,6 @@ fn maximal_GCPCreateDataProcessRegionView(
 ) -> atlas_endpoints::online_archive::GCPCreateDataProcessRegionView {
     let _ = d;
     atlas_endpoints::online_archive::GCPCreateDataProcessRegionView {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         region: Some(
             atlas_endpoints::online_archive::GCPDataProcessRegionViewRegion::from("CENTRAL_US"),
         ),
@@ -9790,9 +9615,6 @@ fn maximal_GCPDataProcessRegionView(
 ) -> atlas_endpoints::online_archive::GCPDataProcessRegionView {
     let _ = d;
     atlas_endpoints::online_archive::GCPDataProcessRegionView {
-        cloud_provider: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         region: Some(
             atlas_endpoints::online_archive::GCPDataProcessRegionViewRegion::from("CENTRAL_US"),
         ),
@@ -9825,14 +9647,11 @@ fn maximal_GCPNetworkPeeringConnectionSettings(
 ) -> atlas_endpoints::network_peering::GCPNetworkPeeringConnectionSettings {
     let _ = d;
     atlas_endpoints::network_peering::GCPNetworkPeeringConnectionSettings {
-        container_id: "x".to_string(),
+        container_id: atlas_runtime::ObjectId::new("x"),
         error_message: Some("x".to_string()),
         gcp_project_id: "x".to_string(),
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         network_name: "x".to_string(),
-        provider_name: Some(
-            atlas_endpoints::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider::from("AWS"),
-        ),
         status: Some(
             atlas_endpoints::network_peering::GCPNetworkPeeringConnectionSettingsStatus::from(
                 "ADDING_PEER",
@@ -9846,9 +9665,6 @@ fn maximal_GCPRegionConfig(d: u32) -> atlas_endpoints::clusters::GCPRegionConfig
     atlas_endpoints::clusters::GCPRegionConfig {
         electable_specs: (d < 3).then(|| maximal_HardwareSpec(d + 1)),
         priority: Some(1),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSRegionConfig20240805ProviderName::from("AWS"),
-        ),
         region_name: Some(
             atlas_endpoints::shared::AWSRegionConfig20240805RegionName::from("US_GOV_WEST_1"),
         ),
@@ -9864,9 +9680,6 @@ fn maximal_GCPRegionConfig20240805(d: u32) -> atlas_endpoints::shared::GCPRegion
     atlas_endpoints::shared::GCPRegionConfig20240805 {
         electable_specs: (d < 3).then(|| maximal_HardwareSpec20240805(d + 1)),
         priority: Some(1),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSRegionConfig20240805ProviderName::from("AWS"),
-        ),
         region_name: Some(
             atlas_endpoints::shared::AWSRegionConfig20240805RegionName::from("US_GOV_WEST_1"),
         ),
@@ -9890,9 +9703,6 @@ fn maximal_GcsLogIntegrationRequest(
                 "MONGOD",
             ),
         ],
-        r#type: atlas_endpoints::push_based_log_export::GcsLogIntegrationResponseType::from(
-            "GCS_LOG_EXPORT",
-        ),
         bucket_name: "x".to_string(),
         prefix_path: "x".to_string(),
         role_id: "x".to_string(),
@@ -9904,7 +9714,6 @@ fn maximal_GlobalAccessesNotInMemoryRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalAccessesNotInMemoryRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalAccessesNotInMemoryRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9923,7 +9732,6 @@ fn maximal_GlobalLockCurrentQueueReadersRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalLockCurrentQueueReadersRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalLockCurrentQueueReadersRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9942,7 +9750,6 @@ fn maximal_GlobalLockCurrentQueueTotalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalLockCurrentQueueTotalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalLockCurrentQueueTotalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9961,7 +9768,6 @@ fn maximal_GlobalLockCurrentQueueWritersRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalLockCurrentQueueWritersRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalLockCurrentQueueWritersRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9980,7 +9786,6 @@ fn maximal_GlobalLockPercentageRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalLockPercentageRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalLockPercentageRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9999,7 +9804,6 @@ fn maximal_GlobalPageFaultExceptionsThrownRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalPageFaultExceptionsThrownRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalPageFaultExceptionsThrownRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10020,7 +9824,7 @@ fn maximal_GoogleCloudKMS(
     atlas_endpoints::encryption_at_rest_using_customer_key_management::GoogleCloudKMS {
         enabled: Some(true),
         key_version_resource_id: Some("x".to_string()),
-        role_id: Some("x".to_string()),
+        role_id: Some(atlas_runtime::ObjectId::new("x")),
         service_account_key: Some(secrecy::SecretString::from("x")),
         valid: Some(true),
     }
@@ -10063,18 +9867,17 @@ fn maximal_GreaterThanRawThresholdAlertConfigViewForNdsGroup(
 ) -> atlas_endpoints::alert_configurations::GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     let _ = d;
     atlas_endpoints::alert_configurations::GreaterThanRawThresholdAlertConfigViewForNdsGroup {
-created: Some(jiff::Timestamp::UNIX_EPOCH),
-enabled: Some(true),
-event_type_name: atlas_endpoints::alert_configurations::ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold::from("TOO_MANY_ELECTIONS"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
-links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
-matchers: (d < 3).then(|| vec![maximal_ReplicaSetMatcher(d + 1)]),
-notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
-severity_override: Some(atlas_endpoints::shared::EventSeverity::from("INFO")),
-threshold: (d < 3).then(|| maximal_GreaterThanRawThreshold(d + 1)),
-updated: Some(jiff::Timestamp::UNIX_EPOCH),
-}
+        created: Some(jiff::Timestamp::UNIX_EPOCH),
+        enabled: Some(true),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
+        links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
+        matchers: (d < 3).then(|| vec![maximal_ReplicaSetMatcher(d + 1)]),
+        notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
+        severity_override: Some(atlas_endpoints::shared::EventSeverity::from("INFO")),
+        threshold: (d < 3).then(|| maximal_GreaterThanRawThreshold(d + 1)),
+        updated: Some(jiff::Timestamp::UNIX_EPOCH),
+    }
 }
 
 fn maximal_GreaterThanTimeThreshold(
@@ -10106,7 +9909,7 @@ fn maximal_GroupNotification(d: u32) -> atlas_endpoints::alert_configurations::G
         delay_min: Some(1),
         email_enabled: Some(true),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         roles: Some(vec!["x".to_string()]),
         sms_enabled: Some(true),
         type_name: atlas_endpoints::alert_configurations::GroupNotificationTypeName::from("GROUP"),
@@ -10118,7 +9921,7 @@ fn maximal_GroupRoleAssignment(
 ) -> atlas_endpoints::mongodb_cloud_users::GroupRoleAssignment {
     let _ = d;
     atlas_endpoints::mongodb_cloud_users::GroupRoleAssignment {
-        group_id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
         group_roles: Some(vec!["x".to_string()]),
     }
 }
@@ -10152,7 +9955,7 @@ fn maximal_HipChatNotification(
         integration_id: Some("x".to_string()),
         interval_min: Some(1),
         notification_token: Some(secrecy::SecretString::from("x")),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         room_name: Some("x".to_string()),
         type_name: atlas_endpoints::alert_configurations::HipChatNotificationTypeName::from(
             "HIP_CHAT",
@@ -10170,8 +9973,8 @@ fn maximal_HostAlertConfigViewForNdsGroup(
         event_type_name: atlas_endpoints::shared::HostEventTypeViewForNdsGroupAlertable::from(
             "HOST_DOWN",
         ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_HostMatcher(d + 1)]),
         notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -10199,8 +10002,8 @@ fn maximal_HostMetricAlertConfigViewForNdsGroup(
         event_type_name: atlas_endpoints::shared::HostMetricEventTypeViewAlertable::from(
             "OUTSIDE_METRIC_THRESHOLD",
         ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_HostMatcher(d + 1)]),
         metric_threshold: (d < 3).then(|| maximal_HostMetricThreshold(d + 1)),
@@ -10223,7 +10026,6 @@ fn maximal_IndexCountersBtreeAccessesRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::IndexCountersBtreeAccessesRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::IndexCountersBtreeAccessesRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10242,7 +10044,6 @@ fn maximal_IndexCountersBtreeHitsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::IndexCountersBtreeHitsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::IndexCountersBtreeHitsRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10261,7 +10062,6 @@ fn maximal_IndexCountersBtreeMissRatioRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::IndexCountersBtreeMissRatioRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::IndexCountersBtreeMissRatioRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10280,7 +10080,6 @@ fn maximal_IndexCountersBtreeMissesRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::IndexCountersBtreeMissesRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::IndexCountersBtreeMissesRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10331,7 +10130,6 @@ fn maximal_JournalingCommitsInWriteLockRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::JournalingCommitsInWriteLockRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::JournalingCommitsInWriteLockRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10350,7 +10148,6 @@ fn maximal_JournalingMbDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::JournalingMbDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::JournalingMbDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10369,7 +10166,6 @@ fn maximal_JournalingWriteDataFilesMbDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::JournalingWriteDataFilesMbDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::JournalingWriteDataFilesMbDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10388,7 +10184,6 @@ fn maximal_KafkaRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::KafkaRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::KafkaRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10421,7 +10216,7 @@ fn maximal_LDAPSecuritySettings(d: u32) -> atlas_endpoints::shared::LDAPSecurity
 fn maximal_LegacyReplicationSpec(d: u32) -> atlas_endpoints::clusters::LegacyReplicationSpec {
     let _ = d;
     atlas_endpoints::clusters::LegacyReplicationSpec {
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         num_shards: Some(1),
         regions_config: (d < 3).then(|| {
             std::collections::BTreeMap::from([("k".to_string(), maximal_RegionSpec(d + 1))])
@@ -10469,18 +10264,17 @@ fn maximal_LessThanTimeThresholdAlertConfigViewForNdsGroup(
 ) -> atlas_endpoints::alert_configurations::LessThanTimeThresholdAlertConfigViewForNdsGroup {
     let _ = d;
     atlas_endpoints::alert_configurations::LessThanTimeThresholdAlertConfigViewForNdsGroup {
-created: Some(jiff::Timestamp::UNIX_EPOCH),
-enabled: Some(true),
-event_type_name: atlas_endpoints::alert_configurations::ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold::from("TOO_MANY_ELECTIONS"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
-links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
-matchers: (d < 3).then(|| vec![maximal_ReplicaSetMatcher(d + 1)]),
-notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
-severity_override: Some(atlas_endpoints::shared::EventSeverity::from("INFO")),
-threshold: (d < 3).then(|| maximal_LessThanTimeThreshold(d + 1)),
-updated: Some(jiff::Timestamp::UNIX_EPOCH),
-}
+        created: Some(jiff::Timestamp::UNIX_EPOCH),
+        enabled: Some(true),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
+        links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
+        matchers: (d < 3).then(|| vec![maximal_ReplicaSetMatcher(d + 1)]),
+        notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
+        severity_override: Some(atlas_endpoints::shared::EventSeverity::from("INFO")),
+        threshold: (d < 3).then(|| maximal_LessThanTimeThreshold(d + 1)),
+        updated: Some(jiff::Timestamp::UNIX_EPOCH),
+    }
 }
 
 fn maximal_Link(d: u32) -> atlas_endpoints::shared::Link {
@@ -10504,7 +10298,6 @@ fn maximal_LogicalSizeDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::LogicalSizeDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::LogicalSizeDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10523,7 +10316,6 @@ fn maximal_MaxDiskPartitionQueueDepthDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10542,7 +10334,6 @@ fn maximal_MaxDiskPartitionQueueDepthIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10562,7 +10353,6 @@ fn maximal_MaxDiskPartitionQueueDepthJournalRawMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10581,7 +10371,6 @@ fn maximal_MaxDiskPartitionReadIopsDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsDataRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10600,7 +10389,6 @@ fn maximal_MaxDiskPartitionReadIopsIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10619,7 +10407,6 @@ fn maximal_MaxDiskPartitionReadIopsJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsJournalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10638,7 +10425,6 @@ fn maximal_MaxDiskPartitionReadLatencyDataTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10660,7 +10446,6 @@ fn maximal_MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10682,7 +10467,6 @@ fn maximal_MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
-metric_name: "x".to_string(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -10695,7 +10479,6 @@ fn maximal_MaxDiskPartitionSpaceUsedDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10714,7 +10497,6 @@ fn maximal_MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10733,7 +10515,6 @@ fn maximal_MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10752,7 +10533,6 @@ fn maximal_MaxDiskPartitionWriteIopsDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10771,7 +10551,6 @@ fn maximal_MaxDiskPartitionWriteIopsIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10790,7 +10569,6 @@ fn maximal_MaxDiskPartitionWriteIopsJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10810,7 +10588,6 @@ fn maximal_MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10832,7 +10609,6 @@ fn maximal_MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
-metric_name: "x".to_string(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -10846,7 +10622,6 @@ fn maximal_MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-metric_name: "x".to_string(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -10859,7 +10634,6 @@ fn maximal_MaxNormalizedSystemCpuStealRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxNormalizedSystemCpuStealRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxNormalizedSystemCpuStealRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10878,7 +10652,6 @@ fn maximal_MaxNormalizedSystemCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxNormalizedSystemCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxNormalizedSystemCpuUserRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10897,7 +10670,6 @@ fn maximal_MaxSwapUsageFreeDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSwapUsageFreeDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSwapUsageFreeDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10916,7 +10688,6 @@ fn maximal_MaxSwapUsageUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSwapUsageUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSwapUsageUsedDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10935,7 +10706,6 @@ fn maximal_MaxSystemMemoryAvailableDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemMemoryAvailableDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemMemoryAvailableDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10954,7 +10724,6 @@ fn maximal_MaxSystemMemoryPercentUsedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemMemoryPercentUsedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemMemoryPercentUsedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10973,7 +10742,6 @@ fn maximal_MaxSystemMemoryUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemMemoryUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemMemoryUsedDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10992,7 +10760,6 @@ fn maximal_MaxSystemNetworkInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemNetworkInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemNetworkInDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11011,7 +10778,6 @@ fn maximal_MaxSystemNetworkOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemNetworkOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemNetworkOutDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11030,7 +10796,6 @@ fn maximal_MemoryMappedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MemoryMappedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MemoryMappedDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11049,7 +10814,6 @@ fn maximal_MemoryResidentDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MemoryResidentDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MemoryResidentDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11068,7 +10832,6 @@ fn maximal_MemoryVirtualDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MemoryVirtualDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MemoryVirtualDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11087,9 +10850,6 @@ fn maximal_MicrosoftTeams(d: u32) -> atlas_endpoints::third_party_integrations::
     atlas_endpoints::third_party_integrations::MicrosoftTeams {
         id: Some("x".to_string()),
         microsoft_teams_webhook_url: "x".to_string(),
-        r#type: Some(
-            atlas_endpoints::shared::MicrosoftTeamsNotificationTypeName::from("MICROSOFT_TEAMS"),
-        ),
     }
 }
 
@@ -11102,8 +10862,8 @@ fn maximal_MicrosoftTeamsNotification(
         integration_id: Some("x".to_string()),
         interval_min: Some(1),
         microsoft_teams_webhook_url: Some("x".to_string()),
-        notifier_id: Some("x".to_string()),
-        type_name: atlas_endpoints::shared::MicrosoftTeamsNotificationTypeName::from(
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
+        type_name: atlas_endpoints::alert_configurations::MicrosoftTeamsNotificationTypeName::from(
             "MICROSOFT_TEAMS",
         ),
     }
@@ -11120,8 +10880,8 @@ fn maximal_MongotuneAlertConfigViewForNdsGroup(
             atlas_endpoints::alert_configurations::MongotuneEventTypeViewAlertable::from(
                 "MONGOTUNE_ALERT",
             ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_AlertMatcher(d + 1)]),
         notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -11133,7 +10893,6 @@ fn maximal_MongotuneAlertConfigViewForNdsGroup(
 fn maximal_MonthlyScheduleView(d: u32) -> atlas_endpoints::online_archive::MonthlyScheduleView {
     let _ = d;
     atlas_endpoints::online_archive::MonthlyScheduleView {
-        r#type: atlas_endpoints::online_archive::DailyScheduleViewType::from("DEFAULT"),
         day_of_month: Some(1),
         end_hour: Some(1),
         end_minute: Some(1),
@@ -11147,7 +10906,6 @@ fn maximal_MuninCpuIowaitRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuIowaitRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuIowaitRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11166,7 +10924,6 @@ fn maximal_MuninCpuIrqRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuIrqRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuIrqRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11185,7 +10942,6 @@ fn maximal_MuninCpuNiceRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuNiceRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuNiceRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11204,7 +10960,6 @@ fn maximal_MuninCpuSoftirqRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuSoftirqRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuSoftirqRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11223,7 +10978,6 @@ fn maximal_MuninCpuStealRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuStealRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuStealRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11242,7 +10996,6 @@ fn maximal_MuninCpuSystemRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuSystemRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuSystemRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11261,7 +11014,6 @@ fn maximal_MuninCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuUserRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11286,8 +11038,8 @@ fn maximal_NDSAutoscalingAlertConfigViewForNdsGroup(
             atlas_endpoints::alert_configurations::NDSAutoScalingAuditTypeViewAlertable::from(
                 "COMPUTE_AUTO_SCALE_INITIATED_BASE",
             ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_NDSAutoscalingMatcher(d + 1)]),
         notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -11317,8 +11069,8 @@ fn maximal_NDSX509UserAuthenticationAlertConfigViewForNdsGroup(
 created: Some(jiff::Timestamp::UNIX_EPOCH),
 enabled: Some(true),
 event_type_name: atlas_endpoints::alert_configurations::NDSX509UserAuthenticationEventTypeViewAlertable::from("NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
+group_id: Some(atlas_runtime::GroupId::new("x")),
+id: Some(atlas_runtime::ObjectId::new("x")),
 links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
 matchers: (d < 3).then(|| vec![maximal_AlertMatcher(d + 1)]),
 notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -11333,7 +11085,6 @@ fn maximal_NetworkBytesInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NetworkBytesInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NetworkBytesInDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11352,7 +11103,6 @@ fn maximal_NetworkBytesOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NetworkBytesOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NetworkBytesOutDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11371,7 +11121,6 @@ fn maximal_NetworkNumRequestsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NetworkNumRequestsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NetworkNumRequestsRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11394,7 +11143,7 @@ fn maximal_NetworkPermissionEntry(
         cidr_block: Some("x".to_string()),
         comment: Some("x".to_string()),
         delete_after_date: Some(jiff::Timestamp::UNIX_EPOCH),
-        group_id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
         ip_address: Some("x".to_string()),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
     }
@@ -11407,7 +11156,6 @@ fn maximal_NewRelic(d: u32) -> atlas_endpoints::third_party_integrations::NewRel
         id: Some("x".to_string()),
         license_key: secrecy::SecretString::from("x"),
         read_token: secrecy::SecretString::from("x"),
-        r#type: Some(atlas_endpoints::third_party_integrations::NewRelicType::from("NEW_RELIC")),
         write_token: secrecy::SecretString::from("x"),
     }
 }
@@ -11417,7 +11165,6 @@ fn maximal_NormalizedFtsProcessCpuKernelRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NormalizedFtsProcessCpuKernelRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NormalizedFtsProcessCpuKernelRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11436,7 +11183,6 @@ fn maximal_NormalizedFtsProcessCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NormalizedFtsProcessCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NormalizedFtsProcessCpuUserRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11455,7 +11201,6 @@ fn maximal_NormalizedSystemCpuStealRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NormalizedSystemCpuStealRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NormalizedSystemCpuStealRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11474,7 +11219,6 @@ fn maximal_NormalizedSystemCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NormalizedSystemCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NormalizedSystemCpuUserRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11493,7 +11237,6 @@ fn maximal_NumberMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NumberMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NumberMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11518,7 +11261,6 @@ fn maximal_OpCounterCmdRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterCmdRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterCmdRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11537,7 +11279,6 @@ fn maximal_OpCounterDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterDeleteRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11556,7 +11297,6 @@ fn maximal_OpCounterGetMoreRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterGetMoreRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterGetMoreRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11575,7 +11315,6 @@ fn maximal_OpCounterInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterInsertRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11594,7 +11333,6 @@ fn maximal_OpCounterQueryRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterQueryRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterQueryRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11613,7 +11351,6 @@ fn maximal_OpCounterReplCmdRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterReplCmdRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterReplCmdRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11632,7 +11369,6 @@ fn maximal_OpCounterReplDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterReplDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterReplDeleteRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11651,7 +11387,6 @@ fn maximal_OpCounterReplInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterReplInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterReplInsertRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11670,7 +11405,6 @@ fn maximal_OpCounterReplUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterReplUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterReplUpdateRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11689,7 +11423,6 @@ fn maximal_OpCounterTtlDeletedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterTtlDeletedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterTtlDeletedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11708,7 +11441,6 @@ fn maximal_OpCounterUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterUpdateRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11725,7 +11457,6 @@ fn maximal_OpCounterUpdateRawMetricThresholdView(
 fn maximal_OperationThrottlingRejectedOperationsRawMetricThresholdView(d: u32) -> atlas_endpoints::alert_configurations::OperationThrottlingRejectedOperationsRawMetricThresholdView{
     let _ = d;
     atlas_endpoints::alert_configurations::OperationThrottlingRejectedOperationsRawMetricThresholdView {
-metric_name: "x".to_string(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -11738,7 +11469,6 @@ fn maximal_OperationsQueriesKilledRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OperationsQueriesKilledRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OperationsQueriesKilledRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11757,7 +11487,6 @@ fn maximal_OperationsScanAndOrderRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OperationsScanAndOrderRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OperationsScanAndOrderRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11776,7 +11505,6 @@ fn maximal_OplogMasterLagTimeDiffTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogMasterLagTimeDiffTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogMasterLagTimeDiffTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11797,7 +11525,6 @@ fn maximal_OplogMasterTimeEstimatedTtlTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogMasterTimeEstimatedTtlTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogMasterTimeEstimatedTtlTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11818,7 +11545,6 @@ fn maximal_OplogMasterTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogMasterTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogMasterTimeTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11839,7 +11565,6 @@ fn maximal_OplogRateGbPerHourDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogRateGbPerHourDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogRateGbPerHourDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11858,7 +11583,6 @@ fn maximal_OplogSlaveLagMasterTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogSlaveLagMasterTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogSlaveLagMasterTimeTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11880,9 +11604,6 @@ fn maximal_OpsGenie(d: u32) -> atlas_endpoints::third_party_integrations::OpsGen
         api_key: secrecy::SecretString::from("x"),
         id: Some("x".to_string()),
         region: Some(atlas_endpoints::shared::OpsGenieNotificationOpsGenieRegion::from("US")),
-        r#type: Some(atlas_endpoints::shared::OpsGenieNotificationTypeName::from(
-            "OPS_GENIE",
-        )),
     }
 }
 
@@ -11894,12 +11615,14 @@ fn maximal_OpsGenieNotification(
         delay_min: Some(1),
         integration_id: Some("x".to_string()),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         ops_genie_api_key: Some(secrecy::SecretString::from("x")),
         ops_genie_region: Some(
             atlas_endpoints::shared::OpsGenieNotificationOpsGenieRegion::from("US"),
         ),
-        type_name: atlas_endpoints::shared::OpsGenieNotificationTypeName::from("OPS_GENIE"),
+        type_name: atlas_endpoints::alert_configurations::OpsGenieNotificationTypeName::from(
+            "OPS_GENIE",
+        ),
     }
 }
 
@@ -11909,7 +11632,7 @@ fn maximal_OrgNotification(d: u32) -> atlas_endpoints::alert_configurations::Org
         delay_min: Some(1),
         email_enabled: Some(true),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         roles: Some(vec![
             atlas_endpoints::alert_configurations::OrgNotificationRolesItem::from("ORG_OWNER"),
         ]),
@@ -11949,7 +11672,7 @@ fn maximal_OrganizationInvitationGroupRoleAssignmentsRequest(
 ) -> atlas_endpoints::organizations::OrganizationInvitationGroupRoleAssignmentsRequest {
     let _ = d;
     atlas_endpoints::organizations::OrganizationInvitationGroupRoleAssignmentsRequest {
-        group_id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
         roles: Some(vec!["x".to_string()]),
     }
 }
@@ -11964,9 +11687,6 @@ fn maximal_OtelLogIntegrationRequest(
                 "MONGOD",
             ),
         ],
-        r#type: atlas_endpoints::push_based_log_export::OtelLogIntegrationResponseType::from(
-            "OTEL_LOG_EXPORT",
-        ),
         otel_endpoint: "x".to_string(),
         otel_supplied_headers: vec![maximal_Header(d + 1)],
     }
@@ -11978,7 +11698,6 @@ fn maximal_PagerDuty(d: u32) -> atlas_endpoints::third_party_integrations::Pager
         id: Some("x".to_string()),
         region: Some(atlas_endpoints::shared::OpsGenieNotificationOpsGenieRegion::from("US")),
         service_key: secrecy::SecretString::from("x"),
-        r#type: Some(atlas_endpoints::shared::PagerDutyNotificationTypeName::from("PAGER_DUTY")),
     }
 }
 
@@ -11990,10 +11709,12 @@ fn maximal_PagerDutyNotification(
         delay_min: Some(1),
         integration_id: Some("x".to_string()),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         region: Some(atlas_endpoints::shared::OpsGenieNotificationOpsGenieRegion::from("US")),
         service_key: Some(secrecy::SecretString::from("x")),
-        type_name: atlas_endpoints::shared::PagerDutyNotificationTypeName::from("PAGER_DUTY"),
+        type_name: atlas_endpoints::alert_configurations::PagerDutyNotificationTypeName::from(
+            "PAGER_DUTY",
+        ),
     }
 }
 
@@ -12027,7 +11748,6 @@ fn maximal_Prometheus(d: u32) -> atlas_endpoints::third_party_integrations::Prom
         send_user_provided_resource_tags_enabled: Some(true),
         service_discovery:
             atlas_endpoints::third_party_integrations::PrometheusServiceDiscovery::from("http"),
-        r#type: Some(atlas_endpoints::third_party_integrations::PrometheusType::from("PROMETHEUS")),
         username: "x".to_string(),
     }
 }
@@ -12045,7 +11765,6 @@ fn maximal_QueryExecutorScannedObjectsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::QueryExecutorScannedObjectsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::QueryExecutorScannedObjectsRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12064,7 +11783,6 @@ fn maximal_QueryExecutorScannedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::QueryExecutorScannedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::QueryExecutorScannedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12083,7 +11801,6 @@ fn maximal_QuerySpillToDiskDuringSortRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::QuerySpillToDiskDuringSortRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::QuerySpillToDiskDuringSortRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12100,7 +11817,6 @@ fn maximal_QuerySpillToDiskDuringSortRawMetricThresholdView(
 fn maximal_QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView(d: u32) -> atlas_endpoints::alert_configurations::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView{
     let _ = d;
     atlas_endpoints::alert_configurations::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
-metric_name: "x".to_string(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -12113,7 +11829,6 @@ fn maximal_QueryTargetingScannedPerReturnedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::QueryTargetingScannedPerReturnedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::QueryTargetingScannedPerReturnedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12132,7 +11847,6 @@ fn maximal_RPUMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::RPUMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::RPUMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12183,8 +11897,8 @@ fn maximal_ReplicaSetAlertConfigViewForNdsGroup(
 created: Some(jiff::Timestamp::UNIX_EPOCH),
 enabled: Some(true),
 event_type_name: atlas_endpoints::alert_configurations::ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold::from("NO_PRIMARY"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
+group_id: Some(atlas_runtime::GroupId::new("x")),
+id: Some(atlas_runtime::ObjectId::new("x")),
 links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
 matchers: (d < 3).then(|| vec![maximal_ReplicaSetMatcher(d + 1)]),
 notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -12214,10 +11928,10 @@ fn maximal_ReplicaSetThresholdAlertConfigViewForNdsGroup(
 fn maximal_ReplicationSpec(d: u32) -> atlas_endpoints::clusters::ReplicationSpec {
     let _ = d;
     atlas_endpoints::clusters::ReplicationSpec {
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         num_shards: Some(1),
         region_configs: (d < 3).then(|| vec![maximal_CloudRegionConfig(d + 1)]),
-        zone_id: Some("x".to_string()),
+        zone_id: Some(atlas_runtime::ObjectId::new("x")),
         zone_name: Some("x".to_string()),
     }
 }
@@ -12225,9 +11939,9 @@ fn maximal_ReplicationSpec(d: u32) -> atlas_endpoints::clusters::ReplicationSpec
 fn maximal_ReplicationSpec20240805(d: u32) -> atlas_endpoints::shared::ReplicationSpec20240805 {
     let _ = d;
     atlas_endpoints::shared::ReplicationSpec20240805 {
-        id: Some("x".to_string()),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         region_configs: (d < 3).then(|| vec![maximal_CloudRegionConfig20240805(d + 1)]),
-        zone_id: Some("x".to_string()),
+        zone_id: Some(atlas_runtime::ObjectId::new("x")),
         zone_name: Some("x".to_string()),
     }
 }
@@ -12245,7 +11959,6 @@ fn maximal_RestartsInLastHourRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::RestartsInLastHourRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::RestartsInLastHourRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12269,9 +11982,6 @@ fn maximal_S3LogIntegrationRequest(
                 "MONGOD",
             ),
         ],
-        r#type: atlas_endpoints::push_based_log_export::S3LogIntegrationResponseType::from(
-            "S3_LOG_EXPORT",
-        ),
         bucket_name: "x".to_string(),
         iam_role_id: "x".to_string(),
         kms_key: Some("x".to_string()),
@@ -12286,7 +11996,7 @@ fn maximal_SMSNotification(d: u32) -> atlas_endpoints::alert_configurations::SMS
         delay_min: Some(1),
         interval_min: Some(1),
         mobile_number: Some("x".to_string()),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         type_name: atlas_endpoints::alert_configurations::SMSNotificationTypeName::from("SMS"),
     }
 }
@@ -12315,16 +12025,13 @@ fn maximal_SearchIndex(d: u32) -> atlas_endpoints::atlas_search::SearchIndex {
     atlas_endpoints::atlas_search::SearchIndex {
         collection_name: "x".to_string(),
         database: "x".to_string(),
-        index_id: Some("x".to_string()),
+        index_id: Some(atlas_runtime::ObjectId::new("x")),
         name: "x".to_string(),
         num_partitions: Some(1),
         status: Some(atlas_endpoints::atlas_search::SearchIndexStatus::from(
             "IN_PROGRESS",
         )),
         stored_source: Some(serde_json::json!({"k": 1})),
-        r#type: Some(atlas_endpoints::atlas_search::SearchIndexType::from(
-            "search",
-        )),
         analyzer: Some(atlas_endpoints::atlas_search::SearchIndexAnalyzer::from(
             "lucene.standard",
         )),
@@ -12350,7 +12057,6 @@ fn maximal_SearchIndexSizeDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchIndexSizeDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchIndexSizeDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12388,7 +12094,6 @@ fn maximal_SearchMaxFieldsIndexedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchMaxFieldsIndexedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchMaxFieldsIndexedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12407,7 +12112,6 @@ fn maximal_SearchMaxNgramFieldsIndexedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchMaxNgramFieldsIndexedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchMaxNgramFieldsIndexedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12426,7 +12130,6 @@ fn maximal_SearchNumberOfFieldsInIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchNumberOfFieldsInIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchNumberOfFieldsInIndexRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12445,7 +12148,6 @@ fn maximal_SearchNumberOfQueriesErrorRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchNumberOfQueriesErrorRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchNumberOfQueriesErrorRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12464,7 +12166,6 @@ fn maximal_SearchNumberOfQueriesSuccessRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchNumberOfQueriesSuccessRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchNumberOfQueriesSuccessRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12483,7 +12184,6 @@ fn maximal_SearchNumberOfQueriesTotalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchNumberOfQueriesTotalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchNumberOfQueriesTotalRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12502,7 +12202,6 @@ fn maximal_SearchOpCounterDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchOpCounterDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchOpCounterDeleteRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12521,7 +12220,6 @@ fn maximal_SearchOpCounterGetMoreRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchOpCounterGetMoreRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchOpCounterGetMoreRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12540,7 +12238,6 @@ fn maximal_SearchOpCounterInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchOpCounterInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchOpCounterInsertRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12559,7 +12256,6 @@ fn maximal_SearchOpCounterUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchOpCounterUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchOpCounterUpdateRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12578,7 +12274,6 @@ fn maximal_SearchProcessThrottlingRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchProcessThrottlingRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchProcessThrottlingRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12597,7 +12292,6 @@ fn maximal_SearchReplicationLagTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchReplicationLagTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchReplicationLagTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12640,7 +12334,6 @@ fn maximal_ServerlessAVGCommandExecutionTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessAVGCommandExecutionTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessAVGCommandExecutionTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12661,7 +12354,6 @@ fn maximal_ServerlessAVGWriteExecutionTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessAVGWriteExecutionTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessAVGWriteExecutionTimeMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12682,7 +12374,6 @@ fn maximal_ServerlessConnectionPercentageRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessConnectionPercentageRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessConnectionPercentageRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12707,8 +12398,8 @@ fn maximal_ServerlessMetricAlertConfigViewForNdsGroup(
             atlas_endpoints::alert_configurations::ServerlessEventTypeViewAlertable::from(
                 "OUTSIDE_SERVERLESS_METRIC_THRESHOLD",
             ),
-        group_id: Some("x".to_string()),
-        id: Some("x".to_string()),
+        group_id: Some(atlas_runtime::GroupId::new("x")),
+        id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         matchers: (d < 3).then(|| vec![maximal_AlertMatcher(d + 1)]),
         metric_threshold: (d < 3).then(|| maximal_ServerlessMetricThreshold(d + 1)),
@@ -12729,7 +12420,6 @@ fn maximal_ServerlessNetworkBytesInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessNetworkBytesInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessNetworkBytesInDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12748,7 +12438,6 @@ fn maximal_ServerlessNetworkBytesOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessNetworkBytesOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessNetworkBytesOutDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12767,7 +12456,6 @@ fn maximal_ServerlessNetworkNumRequestRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessNetworkNumRequestRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessNetworkNumRequestRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12786,7 +12474,6 @@ fn maximal_ServerlessOpCounterCDMRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterCDMRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterCDMRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12805,7 +12492,6 @@ fn maximal_ServerlessOpCounterDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterDeleteRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12824,7 +12510,6 @@ fn maximal_ServerlessOpCounterGetMoreRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterGetMoreRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterGetMoreRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12843,7 +12528,6 @@ fn maximal_ServerlessOpCounterInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterInsertRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12862,7 +12546,6 @@ fn maximal_ServerlessOpCounterQueryRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterQueryRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterQueryRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12881,7 +12564,6 @@ fn maximal_ServerlessOpCounterUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterUpdateRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12900,7 +12582,6 @@ fn maximal_ServerlessTotalWriteUnitsRPUMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessTotalWriteUnitsRPUMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessTotalWriteUnitsRPUMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12962,9 +12643,6 @@ fn maximal_Slack(d: u32) -> atlas_endpoints::third_party_integrations::Slack {
         channel_name: Some("x".to_string()),
         id: Some("x".to_string()),
         team_name: Some("x".to_string()),
-        r#type: Some(atlas_endpoints::shared::SlackNotificationTypeName::from(
-            "SLACK",
-        )),
     }
 }
 
@@ -12976,8 +12654,8 @@ fn maximal_SlackNotification(d: u32) -> atlas_endpoints::alert_configurations::S
         delay_min: Some(1),
         integration_id: Some("x".to_string()),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
-        type_name: atlas_endpoints::shared::SlackNotificationTypeName::from("SLACK"),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
+        type_name: atlas_endpoints::alert_configurations::SlackNotificationTypeName::from("SLACK"),
     }
 }
 
@@ -12986,7 +12664,7 @@ fn maximal_Source(d: u32) -> atlas_endpoints::cloud_migration_service::Source {
     atlas_endpoints::cloud_migration_service::Source {
         ca_certificate_path: Some("x".to_string()),
         cluster_name: "x".to_string(),
-        group_id: "x".to_string(),
+        group_id: atlas_runtime::GroupId::new("x"),
         managed_authentication: true,
         password: Some(secrecy::SecretString::from("x")),
         ssl: true,
@@ -13004,9 +12682,6 @@ fn maximal_SplunkLogIntegrationRequest(
                 "MONGOD",
             ),
         ],
-        r#type: atlas_endpoints::push_based_log_export::SplunkLogIntegrationResponseType::from(
-            "SPLUNK_LOG_EXPORT",
-        ),
         hec_token: secrecy::SecretString::from("x"),
         hec_url: "x".to_string(),
     }
@@ -13033,8 +12708,8 @@ fn maximal_StreamProcessorAlertConfigViewForNdsGroup(
 created: Some(jiff::Timestamp::UNIX_EPOCH),
 enabled: Some(true),
 event_type_name: atlas_endpoints::alert_configurations::StreamProcessorEventTypeViewAlertableNoThreshold::from("STREAM_PROCESSOR_STATE_IS_FAILED"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
+group_id: Some(atlas_runtime::GroupId::new("x")),
+id: Some(atlas_runtime::ObjectId::new("x")),
 links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
 matchers: (d < 3).then(|| vec![maximal_StreamsMatcher(d + 1)]),
 notifications: vec![maximal_AlertsNotificationRootForGroup(d + 1)],
@@ -13051,8 +12726,8 @@ fn maximal_StreamProcessorMetricAlertConfigViewForNdsGroup(
 created: Some(jiff::Timestamp::UNIX_EPOCH),
 enabled: Some(true),
 event_type_name: atlas_endpoints::alert_configurations::StreamProcessorEventTypeViewAlertableWithThreshold::from("OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD"),
-group_id: Some("x".to_string()),
-id: Some("x".to_string()),
+group_id: Some(atlas_runtime::GroupId::new("x")),
+id: Some(atlas_runtime::ObjectId::new("x")),
 links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
 matchers: (d < 3).then(|| vec![maximal_StreamsMatcher(d + 1)]),
 metric_threshold: (d < 3).then(|| maximal_StreamProcessorMetricThreshold(d + 1)),
@@ -13094,9 +12769,6 @@ fn maximal_StreamsAWSKinesisDataStreamsConnection(
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
         ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
-        ),
         aws: (d < 3).then(|| maximal_StreamsAWSConnectionConfig(d + 1)),
         networking: (d < 3).then(|| maximal_StreamsKafkaNetworking(d + 1)),
     }
@@ -13113,9 +12785,6 @@ fn maximal_StreamsAWSLambdaConnection(
         region: Some("x".to_string()),
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
-        ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
         ),
         aws: (d < 3).then(|| maximal_StreamsAWSConnectionConfig(d + 1)),
         public_private_networking: (d < 3)
@@ -13135,9 +12804,6 @@ fn maximal_StreamsAzureBlobStorageConnection(
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
         ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
-        ),
         azure: (d < 3).then(|| maximal_AzureConnection(d + 1)),
         public_private_networking: (d < 3)
             .then(|| maximal_StreamsPublicPrivateLinkNetworking(d + 1)),
@@ -13153,9 +12819,6 @@ fn maximal_StreamsClusterConnection(d: u32) -> atlas_endpoints::streams::Streams
         region: Some("x".to_string()),
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
-        ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
         ),
         cluster_group_id: Some("x".to_string()),
         cluster_name: Some("x".to_string()),
@@ -13182,7 +12845,9 @@ fn maximal_StreamsDLQ(d: u32) -> atlas_endpoints::streams::StreamsDLQ {
 fn maximal_StreamsDataProcessRegion(d: u32) -> atlas_endpoints::streams::StreamsDataProcessRegion {
     let _ = d;
     atlas_endpoints::streams::StreamsDataProcessRegion {
-        cloud_provider: atlas_endpoints::shared::AWSCloudProviderContainerProviderName::from("AWS"),
+        cloud_provider: atlas_endpoints::streams::AWSCloudProviderContainerProviderName::from(
+            "AWS",
+        ),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         region: atlas_endpoints::streams::BaseStreamsRegion::from("SYDNEY_AUS"),
     }
@@ -13200,7 +12865,6 @@ fn maximal_StreamsFailoverClusterConnection(
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
         ),
-        r#type: Some(atlas_endpoints::streams::StreamsFailoverClusterConnectionType::from("Kafka")),
         cluster_group_id: Some("x".to_string()),
         cluster_name: Some("x".to_string()),
         db_role_to_execute: (d < 3).then(|| maximal_DBRoleToExecute(d + 1)),
@@ -13227,7 +12891,6 @@ fn maximal_StreamsFailoverKafkaConnection(
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
         ),
-        r#type: Some(atlas_endpoints::streams::StreamsFailoverClusterConnectionType::from("Kafka")),
         authentication: (d < 3).then(|| maximal_StreamsKafkaAuthentication(d + 1)),
         bootstrap_servers: Some("x".to_string()),
         config: Some(std::collections::BTreeMap::from([(
@@ -13261,9 +12924,6 @@ fn maximal_StreamsGCPPubSubConnection(
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
         ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
-        ),
         gcp: (d < 3).then(|| maximal_StreamsGCPConnectionConfig(d + 1)),
         public_private_networking: (d < 3)
             .then(|| maximal_StreamsPublicPrivateLinkNetworking(d + 1)),
@@ -13279,9 +12939,6 @@ fn maximal_StreamsHttpsConnection(d: u32) -> atlas_endpoints::streams::StreamsHt
         region: Some("x".to_string()),
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
-        ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
         ),
         headers: Some(std::collections::BTreeMap::from([(
             "k".to_string(),
@@ -13323,9 +12980,6 @@ fn maximal_StreamsKafkaConnection(d: u32) -> atlas_endpoints::streams::StreamsKa
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
         ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
-        ),
         authentication: (d < 3).then(|| maximal_StreamsKafkaAuthentication(d + 1)),
         bootstrap_servers: Some("x".to_string()),
         config: Some(std::collections::BTreeMap::from([(
@@ -13350,10 +13004,10 @@ fn maximal_StreamsKafkaNetworkingAccess(
 ) -> atlas_endpoints::streams::StreamsKafkaNetworkingAccess {
     let _ = d;
     atlas_endpoints::streams::StreamsKafkaNetworkingAccess {
-        connection_id: Some("x".to_string()),
+        connection_id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         name: Some("x".to_string()),
-        tgw_route_id: Some("x".to_string()),
+        tgw_route_id: Some(atlas_runtime::ObjectId::new("x")),
         r#type: Some(atlas_endpoints::streams::StreamsKafkaNetworkingAccessType::from("PUBLIC")),
     }
 }
@@ -13424,7 +13078,7 @@ fn maximal_StreamsPublicPrivateLinkNetworkingAccess(
 ) -> atlas_endpoints::streams::StreamsPublicPrivateLinkNetworkingAccess {
     let _ = d;
     atlas_endpoints::streams::StreamsPublicPrivateLinkNetworkingAccess {
-        connection_id: Some("x".to_string()),
+        connection_id: Some(atlas_runtime::ObjectId::new("x")),
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         r#type: Some(
             atlas_endpoints::streams::StreamsPublicPrivateLinkNetworkingAccessType::from("PUBLIC"),
@@ -13442,9 +13096,6 @@ fn maximal_StreamsS3Connection(d: u32) -> atlas_endpoints::streams::StreamsS3Con
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
         ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
-        ),
         aws: (d < 3).then(|| maximal_StreamsAWSConnectionConfig(d + 1)),
         networking: (d < 3).then(|| maximal_StreamsKafkaNetworking(d + 1)),
     }
@@ -13459,9 +13110,6 @@ fn maximal_StreamsSampleConnection(d: u32) -> atlas_endpoints::streams::StreamsS
         region: Some("x".to_string()),
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
-        ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
         ),
     }
 }
@@ -13485,9 +13133,6 @@ fn maximal_StreamsSchemaRegistryConnection(
         region: Some("x".to_string()),
         state: Some(
             atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionState::from("PENDING"),
-        ),
-        r#type: Some(
-            atlas_endpoints::streams::StreamsAWSKinesisDataStreamsConnectionType::from("Kafka"),
         ),
         provider: atlas_endpoints::streams::StreamsSchemaRegistryConnectionProvider::from(
             "CONFLUENT",
@@ -13516,7 +13161,6 @@ fn maximal_SwapUsageFreeDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SwapUsageFreeDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SwapUsageFreeDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13535,7 +13179,6 @@ fn maximal_SwapUsageUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SwapUsageUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SwapUsageUsedDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13561,7 +13204,6 @@ fn maximal_SystemMemoryAvailableDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemMemoryAvailableDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemMemoryAvailableDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13580,7 +13222,6 @@ fn maximal_SystemMemoryPercentUsedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemMemoryPercentUsedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemMemoryPercentUsedRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13599,7 +13240,6 @@ fn maximal_SystemMemoryUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemMemoryUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemMemoryUsedDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13618,7 +13258,6 @@ fn maximal_SystemNetworkInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemNetworkInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemNetworkInDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13637,7 +13276,6 @@ fn maximal_SystemNetworkOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemNetworkOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemNetworkOutDataMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13657,9 +13295,9 @@ fn maximal_TeamNotification(d: u32) -> atlas_endpoints::alert_configurations::Te
         delay_min: Some(1),
         email_enabled: Some(true),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         sms_enabled: Some(true),
-        team_id: Some("x".to_string()),
+        team_id: Some(atlas_runtime::ObjectId::new("x")),
         team_name: Some("x".to_string()),
         type_name: atlas_endpoints::alert_configurations::TeamNotificationTypeName::from("TEAM"),
     }
@@ -13670,7 +13308,7 @@ fn maximal_TeamRole(d: u32) -> atlas_endpoints::teams::TeamRole {
     atlas_endpoints::teams::TeamRole {
         links: (d < 3).then(|| vec![maximal_Link(d + 1)]),
         role_names: vec!["x".to_string()],
-        team_id: "x".to_string(),
+        team_id: atlas_runtime::ObjectId::new("x"),
     }
 }
 
@@ -13706,9 +13344,6 @@ fn maximal_TenantRegionConfig(d: u32) -> atlas_endpoints::clusters::TenantRegion
     atlas_endpoints::clusters::TenantRegionConfig {
         electable_specs: (d < 3).then(|| maximal_HardwareSpec(d + 1)),
         priority: Some(1),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSRegionConfig20240805ProviderName::from("AWS"),
-        ),
         region_name: Some(
             atlas_endpoints::shared::AWSRegionConfig20240805RegionName::from("US_GOV_WEST_1"),
         ),
@@ -13725,9 +13360,6 @@ fn maximal_TenantRegionConfig20240805(
     atlas_endpoints::shared::TenantRegionConfig20240805 {
         electable_specs: (d < 3).then(|| maximal_HardwareSpec20240805(d + 1)),
         priority: Some(1),
-        provider_name: Some(
-            atlas_endpoints::shared::AWSRegionConfig20240805ProviderName::from("AWS"),
-        ),
         region_name: Some(
             atlas_endpoints::shared::AWSRegionConfig20240805RegionName::from("US_GOV_WEST_1"),
         ),
@@ -13745,9 +13377,6 @@ fn maximal_TextSearchIndexCreateRequest(
         collection_name: "x".to_string(),
         database: "x".to_string(),
         name: "x".to_string(),
-        r#type: Some(atlas_endpoints::atlas_search::SearchIndexType::from(
-            "search",
-        )),
         definition: maximal_TextSearchIndexDefinition(d + 1),
     }
 }
@@ -13786,7 +13415,6 @@ fn maximal_TicketsAvailableReadsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::TicketsAvailableReadsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::TicketsAvailableReadsRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13805,7 +13433,6 @@ fn maximal_TicketsAvailableWritesRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::TicketsAvailableWritesRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::TicketsAvailableWritesRawMetricThresholdView {
-        metric_name: "x".to_string(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -14085,15 +13712,12 @@ fn maximal_TokenizeredgeGram(d: u32) -> atlas_endpoints::atlas_search::Tokenizer
     atlas_endpoints::atlas_search::TokenizeredgeGram {
         max_gram: 1,
         min_gram: 1,
-        r#type: atlas_endpoints::atlas_search::TokenFilteredgeGramType::from("edgeGram"),
     }
 }
 
 fn maximal_Tokenizerkeyword(d: u32) -> atlas_endpoints::atlas_search::Tokenizerkeyword {
     let _ = d;
-    atlas_endpoints::atlas_search::Tokenizerkeyword {
-        r#type: atlas_endpoints::atlas_search::TokenizerkeywordType::from("keyword"),
-    }
+    atlas_endpoints::atlas_search::Tokenizerkeyword {}
 }
 
 fn maximal_TokenizernGram(d: u32) -> atlas_endpoints::atlas_search::TokenizernGram {
@@ -14101,7 +13725,6 @@ fn maximal_TokenizernGram(d: u32) -> atlas_endpoints::atlas_search::TokenizernGr
     atlas_endpoints::atlas_search::TokenizernGram {
         max_gram: 1,
         min_gram: 1,
-        r#type: atlas_endpoints::atlas_search::TokenFilteredgeGramType::from("edgeGram"),
     }
 }
 
@@ -14112,9 +13735,6 @@ fn maximal_TokenizerregexCaptureGroup(
     atlas_endpoints::atlas_search::TokenizerregexCaptureGroup {
         group: 1,
         pattern: "x".to_string(),
-        r#type: atlas_endpoints::atlas_search::TokenizerregexCaptureGroupType::from(
-            "regexCaptureGroup",
-        ),
     }
 }
 
@@ -14122,7 +13742,6 @@ fn maximal_TokenizerregexSplit(d: u32) -> atlas_endpoints::atlas_search::Tokeniz
     let _ = d;
     atlas_endpoints::atlas_search::TokenizerregexSplit {
         pattern: "x".to_string(),
-        r#type: atlas_endpoints::atlas_search::TokenizerregexSplitType::from("regexSplit"),
     }
 }
 
@@ -14130,7 +13749,6 @@ fn maximal_Tokenizerstandard(d: u32) -> atlas_endpoints::atlas_search::Tokenizer
     let _ = d;
     atlas_endpoints::atlas_search::Tokenizerstandard {
         max_token_length: Some(1),
-        r#type: atlas_endpoints::atlas_search::TokenizerstandardType::from("standard"),
     }
 }
 
@@ -14138,7 +13756,6 @@ fn maximal_TokenizeruaxUrlEmail(d: u32) -> atlas_endpoints::atlas_search::Tokeni
     let _ = d;
     atlas_endpoints::atlas_search::TokenizeruaxUrlEmail {
         max_token_length: Some(1),
-        r#type: atlas_endpoints::atlas_search::TokenizeruaxUrlEmailType::from("uaxUrlEmail"),
     }
 }
 
@@ -14146,7 +13763,6 @@ fn maximal_Tokenizerwhitespace(d: u32) -> atlas_endpoints::atlas_search::Tokeniz
     let _ = d;
     atlas_endpoints::atlas_search::Tokenizerwhitespace {
         max_token_length: Some(1),
-        r#type: atlas_endpoints::atlas_search::TokenizerwhitespaceType::from("whitespace"),
     }
 }
 
@@ -14184,7 +13800,7 @@ fn maximal_UserAccessRoleAssignment(
     let _ = d;
     atlas_endpoints::programmatic_api_keys::UserAccessRoleAssignment {
         roles: Some(vec!["x".to_string()]),
-        user_id: Some("x".to_string()),
+        user_id: Some(atlas_runtime::ObjectId::new("x")),
     }
 }
 
@@ -14194,7 +13810,7 @@ fn maximal_UserNotification(d: u32) -> atlas_endpoints::alert_configurations::Us
         delay_min: Some(1),
         email_enabled: Some(true),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
         sms_enabled: Some(true),
         type_name: atlas_endpoints::alert_configurations::UserNotificationTypeName::from("USER"),
         username: Some("x".to_string()),
@@ -14223,16 +13839,13 @@ fn maximal_VectorSearchIndex(d: u32) -> atlas_endpoints::atlas_search::VectorSea
     atlas_endpoints::atlas_search::VectorSearchIndex {
         collection_name: "x".to_string(),
         database: "x".to_string(),
-        index_id: Some("x".to_string()),
+        index_id: Some(atlas_runtime::ObjectId::new("x")),
         name: "x".to_string(),
         num_partitions: Some(1),
         status: Some(atlas_endpoints::atlas_search::SearchIndexStatus::from(
             "IN_PROGRESS",
         )),
         stored_source: Some(serde_json::json!({"k": 1})),
-        r#type: Some(atlas_endpoints::atlas_search::SearchIndexType::from(
-            "search",
-        )),
         fields: Some(vec![std::collections::BTreeMap::from([(
             "k".to_string(),
             serde_json::json!({"k": 1}),
@@ -14249,9 +13862,6 @@ fn maximal_VectorSearchIndexCreateRequest(
         collection_name: "x".to_string(),
         database: "x".to_string(),
         name: "x".to_string(),
-        r#type: Some(atlas_endpoints::atlas_search::SearchIndexType::from(
-            "search",
-        )),
         definition: maximal_VectorSearchIndexDefinition(d + 1),
     }
 }
@@ -14277,7 +13887,6 @@ fn maximal_VictorOps(d: u32) -> atlas_endpoints::third_party_integrations::Victo
         api_key: secrecy::SecretString::from("x"),
         id: Some("x".to_string()),
         routing_key: Some(secrecy::SecretString::from("x")),
-        r#type: Some(atlas_endpoints::shared::VictorOpsNotificationTypeName::from("VICTOR_OPS")),
     }
 }
 
@@ -14289,8 +13898,10 @@ fn maximal_VictorOpsNotification(
         delay_min: Some(1),
         integration_id: Some("x".to_string()),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
-        type_name: atlas_endpoints::shared::VictorOpsNotificationTypeName::from("VICTOR_OPS"),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
+        type_name: atlas_endpoints::alert_configurations::VictorOpsNotificationTypeName::from(
+            "VICTOR_OPS",
+        ),
         victor_ops_api_key: Some(secrecy::SecretString::from("x")),
         victor_ops_routing_key: Some(secrecy::SecretString::from("x")),
     }
@@ -14303,9 +13914,6 @@ fn maximal_Webhook(d: u32) -> atlas_endpoints::third_party_integrations::Webhook
         headers_template: Some("x".to_string()),
         id: Some("x".to_string()),
         secret: Some(secrecy::SecretString::from("x")),
-        r#type: Some(atlas_endpoints::shared::WebhookNotificationTypeName::from(
-            "WEBHOOK",
-        )),
         url: "x".to_string(),
     }
 }
@@ -14318,8 +13926,10 @@ fn maximal_WebhookNotification(
         delay_min: Some(1),
         integration_id: Some("x".to_string()),
         interval_min: Some(1),
-        notifier_id: Some("x".to_string()),
-        type_name: atlas_endpoints::shared::WebhookNotificationTypeName::from("WEBHOOK"),
+        notifier_id: Some(atlas_runtime::ObjectId::new("x")),
+        type_name: atlas_endpoints::alert_configurations::WebhookNotificationTypeName::from(
+            "WEBHOOK",
+        ),
         webhook_body_template: Some("x".to_string()),
         webhook_headers_template: Some("x".to_string()),
         webhook_secret: Some(secrecy::SecretString::from("x")),
@@ -14330,7 +13940,6 @@ fn maximal_WebhookNotification(
 fn maximal_WeeklyScheduleView(d: u32) -> atlas_endpoints::online_archive::WeeklyScheduleView {
     let _ = d;
     atlas_endpoints::online_archive::WeeklyScheduleView {
-        r#type: atlas_endpoints::online_archive::DailyScheduleViewType::from("DEFAULT"),
         day_of_week: Some(1),
         end_hour: Some(1),
         end_minute: Some(1),
