@@ -559,15 +559,16 @@ impl HyperByHand {
             secret_expires_after_hours: hours,
         })?;
         let mut request = http::Request::post(path)
-            .header(http::header::CONTENT_LENGTH, body.len())
-            .header(http::header::HOST, self.address.as_str())
             .header(http::header::ACCEPT, MEDIA_TYPE)
             .header(http::header::USER_AGENT, self.user_agent.clone())
             .header(http::header::CONTENT_TYPE, MEDIA_TYPE);
         if let Some(auth) = &self.authorization {
             request = request.header(http::header::AUTHORIZATION, auth.clone());
         }
-        let request = request.body(Full::new(Bytes::from(body)))?;
+        let request = request
+            .header(http::header::CONTENT_LENGTH, body.len())
+            .header(http::header::HOST, self.address.as_str())
+            .body(Full::new(Bytes::from(body)))?;
         self.runtime.block_on(async {
             let mut sender = self.connection().await?;
             let response = sender.send_request(request).await?;

@@ -1,8 +1,10 @@
 //! Running one operation: flags and profile defaults into a `RawCall`, the body from
-//! `--file` or piped standard input, the client from the profile, and the answer to
-//! standard output or `--outputFile`.
+//! `--file` or piped standard input (at most [`MAX_BODY_BYTES`]), the client from the
+//! profile, and the answer to standard output or `--outputFile` (replaced only when the
+//! run succeeds, see [`Sink`]).
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::io::{IsTerminal as _, Read as _};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,6 +27,11 @@ enum Output {
     /// A minijinja template over the decoded JSON answer.
     Template(String),
 }
+
+/// The largest request body read from `--file` or standard input: 16 MiB, far above any
+/// body of the Administration API, and a bound on what a mistaken `--file /dev/zero`
+/// costs.
+pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Runs `op` with the flags in `m`.
 pub fn run(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
@@ -155,70 +162,111 @@ pub fn run(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
     }
 
     let (client, auth) = client(&settings, m)?;
+    // From here on the client knows every credential of the run: no message shows one.
+    send(
+        op,
+        ops,
+        m,
+        &client,
+        auth,
+        &call,
+        &options,
+        &output,
+        output_file.as_deref(),
+    )
+    .map_err(|e| e.map_message(|text| client.redact(text)))
+}
+
+/// The rest of a run once the call and the client are ready: `--dry-run`, or the call,
+/// its answer to the output, and `--watch`.
+#[allow(clippy::too_many_arguments)]
+fn send(
+    op: &Op,
+    ops: &[Op],
+    m: &ArgMatches,
+    client: &Client,
+    auth: Auth,
+    call: &RawCall,
+    options: &RequestOptions,
+    output: &Output,
+    output_file: Option<&str>,
+) -> Result<(), CliError> {
+    let redact = |text: &str| client.redact(text);
     if m.get_flag("dryRun") {
-        let request = call.build_request(client.context(), &options)?;
-        println!("{}", show::curl(&request, auth));
-        return Ok(());
+        let request = call.build_request(client.context(), options)?;
+        let text = show::curl(&request, auth, &redact);
+        return Sink::stdout().write_all_and_finish(format!("{text}\n").as_bytes());
     }
-    if m.get_flag("debug")
-        && let Ok(request) = call.build_request(client.context(), &options)
-    {
-        eprintln!("> {} {}", request.method(), request.uri());
-        for (k, v) in request.headers() {
-            eprintln!("> {k}: {}", v.to_str().unwrap_or("<binary>"));
-        }
-        if !request.body().is_empty() {
-            eprintln!(">\n> {}", show::redacted_body(request.body()));
-        }
+    let debug = m.get_flag("debug");
+    if debug && let Ok(request) = call.build_request(client.context(), options) {
+        let head = format!("{} {}", request.method(), request.uri());
+        let body = Some(request.body().as_slice());
+        eprint!(
+            "{}",
+            redact(&show::trace('>', &head, request.headers(), body))
+        );
     }
 
     let paginate = m.try_get_one::<bool>("paginate").ok().flatten() == Some(&true);
     let json_lines = m.try_get_one::<bool>("jsonLines").ok().flatten() == Some(&true);
-    let mut sink = Sink::open(output_file.as_deref())?;
+    let mut sink = Sink::open(output_file)?;
     if paginate {
-        return crate::paginate::all(&client, &call, &options, json_lines, &mut sink);
+        crate::paginate::all(client, call, options, json_lines, &mut sink)?;
+        return sink.commit();
     }
-    let answer_json: Option<Vec<u8>> = match &output {
+    let answer_json: Option<Vec<u8>> = match output {
         Output::Raw(format) if *format != Format::Json => {
             let download = client
-                .download_raw(&call, &options)
+                .download_raw(call, options)
                 .map_err(|e| api_error(e, &mut sink))?;
             retirement_warnings(download.headers());
-            let mut reader = download;
-            std::io::copy(&mut reader, &mut sink.out)
-                .map_err(|e| CliError::Failed(format!("writing the answer: {e}")))?;
+            if debug {
+                let head = download.status().to_string();
+                eprint!(
+                    "{}",
+                    redact(&show::trace('<', &head, download.headers(), None))
+                );
+            }
+            sink.copy_from(download)?;
             None
         }
         _ => {
             let answer = client
-                .send_raw(&call, &options)
+                .send_raw(call, options)
                 .map_err(|e| api_error(e, &mut sink))?;
             retirement_warnings(&answer.headers);
-            if m.get_flag("debug") {
-                eprintln!("< {}", answer.status);
-                for (k, v) in &answer.headers {
-                    eprintln!("< {k}: {}", v.to_str().unwrap_or("<binary>"));
-                }
-                eprintln!("<\n< {}", show::redacted_body(&answer.body));
+            if debug {
+                let head = answer.status.to_string();
+                let body = Some(answer.body.as_slice());
+                eprint!(
+                    "{}",
+                    redact(&show::trace('<', &head, &answer.headers, body))
+                );
             }
             Some(answer.body)
         }
     };
     if let Some(body) = &answer_json {
-        match &output {
+        match output {
             Output::Template(t) => {
                 let text = crate::template::render(t, body)?;
+                let text = if sink.is_terminal() {
+                    show::lines(&text)
+                } else {
+                    text
+                };
                 sink.write(text.as_bytes())?;
             }
             _ => {
                 sink.write(body)?;
-                if !body.is_empty() && !body.ends_with(b"\n") && sink.is_stdout {
+                if !body.is_empty() && !body.ends_with(b"\n") && sink.is_stdout() {
                     sink.write(b"\n")?;
                 }
             }
         }
     }
-    sink.finish()?;
+    // The answer is whole: it replaces the output file now, whatever --watch finds.
+    sink.commit()?;
     if m.try_get_one::<bool>("watch").ok().flatten() == Some(&true) {
         let timeout = m
             .try_get_one::<u64>("watchTimeout")
@@ -227,12 +275,12 @@ pub fn run(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
             .copied()
             .unwrap_or(0);
         crate::watch::until_ready(
-            &client,
+            client,
             op,
             ops,
-            &call,
+            call,
             answer_json.as_deref(),
-            &options,
+            options,
             Duration::from_secs(timeout),
         )?;
     }
@@ -301,21 +349,45 @@ fn read_body(op: &Op, m: &ArgMatches) -> Result<Option<Vec<u8>>, CliError> {
         (Some(_), true) => Err(CliError::Usage(
             "cannot use --file flag and also input from standard input".into(),
         )),
-        (Some(path), false) => std::fs::read(path)
-            .map(Some)
-            .map_err(|e| CliError::Usage(format!("cannot read --file {path}: {e}"))),
-        (None, true) => {
-            let mut body = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut body)
-                .map_err(|e| CliError::Failed(format!("reading standard input: {e}")))?;
-            Ok(Some(body))
+        (Some(path), false) => {
+            let what = format!("--file {path}");
+            let file = std::fs::File::open(path)
+                .map_err(|e| CliError::Usage(format!("cannot read {what}: {e}")))?;
+            read_capped(file, &what).map(Some).map_err(|e| {
+                e.unwrap_or_else(|e| CliError::Usage(format!("cannot read {what}: {e}")))
+            })
         }
+        (None, true) => read_capped(std::io::stdin().lock(), "standard input")
+            .map(Some)
+            .map_err(|e| {
+                e.unwrap_or_else(|e| CliError::Failed(format!("reading standard input: {e}")))
+            }),
         (None, false) if required => Err(CliError::Usage(
             "--file flag is required when not using piped input".into(),
         )),
         (None, false) => Ok(None),
     }
+}
+
+/// All of `input`, the body read from `what`, if it holds at most [`MAX_BODY_BYTES`]: a
+/// larger one is a usage error (`Err(Ok(…))`) read no further; a read that fails is
+/// `Err(Err(…))`.
+fn read_capped(
+    input: impl std::io::Read,
+    what: &str,
+) -> Result<Vec<u8>, Result<CliError, std::io::Error>> {
+    let mut body = Vec::new();
+    input
+        .take(MAX_BODY_BYTES + 1)
+        .read_to_end(&mut body)
+        .map_err(Err)?;
+    if body.len() as u64 > MAX_BODY_BYTES {
+        return Err(Ok(CliError::Usage(format!(
+            "{what} holds more than {} MiB, the largest request body atlas-rs sends; nothing was sent",
+            MAX_BODY_BYTES / (1024 * 1024)
+        ))));
+    }
+    Ok(body)
 }
 
 /// `-o`: one of the operation's forms, or a template; required when it has several.
@@ -369,7 +441,8 @@ fn version_warnings(op: &Op, asked: Option<&str>) {
             op.name
         ),
         (Some(a), Some(d)) if a != d => eprintln!(
-            "warning: version {a} is not supported for {} (it has {}), using the default {d}",
+            "warning: version {} is not supported for {} (it has {}), using the default {d}",
+            show::one_line(a),
             op.name,
             op.version_list()
         ),
@@ -407,8 +480,8 @@ fn retirement_warnings(headers: &http::HeaderMap) {
     if get("deprecation").is_some() || get("sunset").is_some() {
         eprintln!(
             "warning: Atlas announces the end of this API version (Deprecation: {}, Sunset: {})",
-            get("deprecation").unwrap_or("-"),
-            get("sunset").unwrap_or("-")
+            show::one_line(get("deprecation").unwrap_or("-")),
+            show::one_line(get("sunset").unwrap_or("-"))
         );
     }
 }
@@ -497,8 +570,9 @@ fn client(settings: &Settings, m: &ArgMatches) -> Result<(Client, Auth), CliErro
     Ok((client, auth))
 }
 
-/// An API error: its body (rebuilt from what Atlas sent, secrets scrubbed) to the output,
-/// and the error for stderr and the exit status.
+/// An API error: its body (rebuilt from what Atlas sent, secrets scrubbed) to standard
+/// output (never to `--outputFile`, which a failed run leaves as it was), and the error for
+/// stderr and the exit status.
 fn api_error(e: Error, sink: &mut Sink) -> CliError {
     if let Error::Api(api) = &e {
         let body = match &api.raw_body {
@@ -515,47 +589,204 @@ fn api_error(e: Error, sink: &mut Sink) -> CliError {
                 v.to_string()
             }
         };
-        let _ = sink.write(body.as_bytes()).and_then(|()| sink.write(b"\n"));
-        let _ = sink.finish();
-        return CliError::Api(format!(
-            "server returned an error response code {}: {e}",
-            api.status
-        ));
+        let shown = if sink.is_stdout() {
+            sink.write(body.as_bytes())
+                .and_then(|()| sink.write(b"\n"))
+                .and_then(|()| sink.finish())
+        } else {
+            Sink::stdout().write_all_and_finish(format!("{body}\n").as_bytes())
+        };
+        if let Err(CliError::OutputClosed) = shown {
+            return CliError::OutputClosed;
+        }
     }
     e.into()
 }
 
-/// Standard output or `--outputFile`.
+/// Where the answer goes: standard output, or `--outputFile`.
+///
+/// The file is written as a temporary file beside it and renamed over it by
+/// [`commit`](Self::commit), so the file is replaced whole or not at all: a run that fails
+/// (an error status, a download cut mid-way, an interrupted run) leaves the old file as it
+/// was and no partial one (a run killed by a signal may leave its `.NAME.*.part` file
+/// beside it). A path that is not a regular file (`/dev/null`, a FIFO) is written
+/// directly; a symbolic link is followed, and the file it names replaced.
+///
+/// Writing to a closed standard output (a reader such as `head` that had enough) is
+/// [`CliError::OutputClosed`]: the run ends quietly.
 pub struct Sink {
-    pub out: Box<dyn std::io::Write>,
-    pub is_stdout: bool,
+    target: Target,
+}
+
+enum Target {
+    Stdout(std::io::StdoutLock<'static>),
+    /// A temporary file beside `path`, renamed over it on commit.
+    Replace {
+        temp: std::io::BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
+    /// A path that is not a regular file, written in place.
+    Direct {
+        file: std::io::BufWriter<std::fs::File>,
+        path: PathBuf,
+    },
 }
 
 impl Sink {
+    /// Standard output.
+    pub fn stdout() -> Sink {
+        Sink {
+            target: Target::Stdout(std::io::stdout().lock()),
+        }
+    }
+
+    /// Standard output, or a temporary file beside `path` (nothing is truncated yet).
     fn open(path: Option<&str>) -> Result<Sink, CliError> {
-        Ok(match path {
-            Some(p) => Sink {
-                out: Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
-                    |e| CliError::Usage(format!("cannot create --outputFile {p}: {e}")),
-                )?)),
-                is_stdout: false,
-            },
-            None => Sink {
-                out: Box::new(std::io::stdout().lock()),
-                is_stdout: true,
+        let Some(p) = path else {
+            return Ok(Sink::stdout());
+        };
+        let cannot =
+            |e: std::io::Error| CliError::Usage(format!("cannot create --outputFile {p}: {e}"));
+        let given = Path::new(p);
+        // A symbolic link is followed: the file it names is replaced, the link stays.
+        let path = match std::fs::symlink_metadata(given) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                std::fs::canonicalize(given).map_err(cannot)?
+            }
+            _ => given.to_path_buf(),
+        };
+        let existing = std::fs::metadata(&path).ok();
+        if let Some(meta) = existing.as_ref().filter(|m| !m.is_file()) {
+            if meta.is_dir() {
+                return Err(cannot(std::io::Error::from(
+                    std::io::ErrorKind::IsADirectory,
+                )));
+            }
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(cannot)?;
+            return Ok(Sink {
+                target: Target::Direct {
+                    file: std::io::BufWriter::new(file),
+                    path,
+                },
+            });
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // The old file's permissions, else those File::create would give (the umask
+        // applies).
+        let permissions = {
+            use std::os::unix::fs::PermissionsExt as _;
+            existing.map_or_else(
+                || std::fs::Permissions::from_mode(0o666),
+                |m| m.permissions(),
+            )
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".part")
+            .permissions(permissions)
+            .tempfile_in(&dir)
+            .map_err(cannot)?;
+        Ok(Sink {
+            target: Target::Replace {
+                temp: std::io::BufWriter::new(temp),
+                path,
             },
         })
     }
 
-    pub fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        self.out
-            .write_all(bytes)
-            .map_err(|e| CliError::Failed(format!("writing the answer: {e}")))
+    /// Whether the answer goes to standard output.
+    pub fn is_stdout(&self) -> bool {
+        matches!(self.target, Target::Stdout(_))
     }
 
+    /// Whether the answer goes to a terminal, where a person reads it.
+    pub fn is_terminal(&self) -> bool {
+        self.is_stdout() && std::io::stdout().is_terminal()
+    }
+
+    fn writer(&mut self) -> &mut dyn std::io::Write {
+        match &mut self.target {
+            Target::Stdout(out) => out,
+            Target::Replace { temp, .. } => temp,
+            Target::Direct { file, .. } => file,
+        }
+    }
+
+    /// What a failed write means: a closed standard output ends the run quietly.
+    fn failed(&self, e: &std::io::Error) -> CliError {
+        match &self.target {
+            Target::Stdout(_) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                CliError::OutputClosed
+            }
+            Target::Stdout(_) => CliError::Failed(format!("writing the answer: {e}")),
+            Target::Replace { path, .. } | Target::Direct { path, .. } => {
+                CliError::Failed(format!("writing --outputFile {}: {e}", path.display()))
+            }
+        }
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        let result = self.writer().write_all(bytes);
+        result.map_err(|e| self.failed(&e))
+    }
+
+    /// Flushes what was written (standard output shows it; a file is not replaced yet).
     pub fn finish(&mut self) -> Result<(), CliError> {
-        self.out
-            .flush()
-            .map_err(|e| CliError::Failed(format!("writing the answer: {e}")))
+        let result = self.writer().flush();
+        result.map_err(|e| self.failed(&e))
+    }
+
+    /// Writes `bytes` and flushes: for standard output.
+    pub fn write_all_and_finish(mut self, bytes: &[u8]) -> Result<(), CliError> {
+        self.write(bytes)?;
+        self.commit()
+    }
+
+    /// Copies a streamed answer; an answer cut mid-way is an error (and the output file
+    /// stays as it was).
+    fn copy_from(&mut self, mut answer: impl std::io::Read) -> Result<(), CliError> {
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let n = match answer.read(&mut buffer) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(CliError::Failed(format!(
+                        "the answer was cut before its end: {}",
+                        show::one_line(&e.to_string())
+                    )));
+                }
+            };
+            self.write(&buffer[..n])?;
+        }
+    }
+
+    /// The answer is whole: flush it, and put the output file in place of the old one.
+    pub fn commit(self) -> Result<(), CliError> {
+        let mut sink = self;
+        sink.finish()?;
+        match sink.target {
+            Target::Stdout(_) | Target::Direct { .. } => Ok(()),
+            Target::Replace { temp, path } => {
+                let failed = |e: &dyn std::fmt::Display| {
+                    CliError::Failed(format!("writing --outputFile {}: {e}", path.display()))
+                };
+                let temp = temp.into_inner().map_err(|e| failed(e.error()))?;
+                temp.as_file().sync_all().map_err(|e| failed(&e))?;
+                temp.persist(&path).map_err(|e| failed(&e.error))?;
+                Ok(())
+            }
+        }
     }
 }

@@ -25,8 +25,12 @@ use exit::CliError;
 fn main() {
     let code = match run(std::env::args_os().collect()) {
         Ok(()) => 0,
+        // The reader of standard output stopped (`| head`): nothing to say.
+        Err(CliError::OutputClosed) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Whatever the message quotes (a server's text, a value given), it reaches
+            // the terminal without control characters.
+            eprintln!("error: {}", show::lines(&e.to_string()));
             e.code()
         }
     };
@@ -54,8 +58,9 @@ fn run(args: Vec<OsString>) -> Result<(), CliError> {
                 .get_one::<clap_complete::Shell>("shell")
                 .ok_or_else(|| CliError::Usage("name a shell".into()))?;
             let mut full = tree::root(&ops, None);
-            clap_complete::generate(shell, &mut full, "atlas-rs", &mut std::io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut full, "atlas-rs", &mut script);
+            call::Sink::stdout().write_all_and_finish(&script)
         }
         Some(("api", m)) => {
             let (group, gm) = m

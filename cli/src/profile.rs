@@ -72,18 +72,44 @@ pub fn load(
         None => None,
     };
     let profile_name = name.unwrap_or("default").to_string();
-    let profile = table
-        .as_ref()
-        .and_then(|t| t.get(&profile_name))
-        .and_then(toml::Value::as_table);
-    if name.is_some() && profile.is_none() {
-        return Err(CliError::Usage(format!(
-            "profile {profile_name:?} not found in {}",
-            path.map_or_else(
-                || "the atlas CLI's config".into(),
-                |p| p.display().to_string()
-            )
-        )));
+    let file_name = || {
+        path.as_ref().map_or_else(
+            || "the atlas CLI's config".into(),
+            |p| p.display().to_string(),
+        )
+    };
+    let entry = table.as_ref().and_then(|t| t.get(&profile_name));
+    let profile = match entry {
+        Some(toml::Value::Table(p)) => Some(p),
+        Some(other) => {
+            return Err(CliError::Usage(format!(
+                "profile {profile_name:?} in {} is {} {}, not a table of keys",
+                file_name(),
+                article(other.type_str()),
+                other.type_str()
+            )));
+        }
+        None if name.is_some() => {
+            return Err(CliError::Usage(format!(
+                "profile {profile_name:?} not found in {}",
+                file_name()
+            )));
+        }
+        None => None,
+    };
+    // A key of the wrong type is an error, never ignored: a dropped `client_id = 123`
+    // would send the call without credentials. The value is not shown (it may be secret).
+    for (key, _) in KEYS {
+        if let Some(value) = profile.and_then(|p| p.get(*key))
+            && !value.is_str()
+        {
+            return Err(CliError::Usage(format!(
+                "{key} in profile {profile_name:?} of {} must be a string (in quotes), not {} {}",
+                file_name(),
+                article(value.type_str()),
+                value.type_str()
+            )));
+        }
     }
     let mut s = Settings {
         profile: profile_name.clone(),
@@ -124,6 +150,17 @@ pub fn load(
     Ok(s)
 }
 
+/// "a" or "an" before a TOML type name.
+fn article(type_name: &str) -> &'static str {
+    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The file as a table; a syntax error says where it is and what is wrong, never what the
+/// line holds: it may be a secret (`client_secret = "…` with its quote missing).
 fn read_table(path: &Path) -> Result<Option<toml::Table>, CliError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -135,9 +172,19 @@ fn read_table(path: &Path) -> Result<Option<toml::Table>, CliError> {
             )));
         }
     };
-    text.parse::<toml::Table>()
-        .map(Some)
-        .map_err(|e| CliError::Usage(format!("{} is not valid TOML: {e}", path.display())))
+    text.parse::<toml::Table>().map(Some).map_err(|e| {
+        let at = e.span().map_or_else(String::new, |span| {
+            let before = text.get(..span.start).unwrap_or(&text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!(" at line {line}, column {column}")
+        });
+        CliError::Usage(format!(
+            "{} is not valid TOML{at}: {} (the line is not shown: it may hold a secret)",
+            path.display(),
+            e.message().trim_end()
+        ))
+    })
 }
 
 /// When a JWT access token expires (its `exp` claim, seconds since the epoch), if it says.
@@ -149,4 +196,63 @@ pub fn token_expiry(token: &str) -> Option<i64> {
         .ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     claims.get("exp")?.as_i64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `load` over a config file holding `text`.
+    fn load_text(text: &str, profile: Option<&str>) -> Result<Settings, CliError> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "atlas-cli-profile-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(dir.join("atlascli")).unwrap();
+        std::fs::write(dir.join("atlascli/config.toml"), text).unwrap();
+        let home = dir.to_string_lossy().into_owned();
+        let result = load(profile, &|name| {
+            (name == "XDG_CONFIG_HOME").then(|| home.clone())
+        });
+        std::fs::remove_dir_all(&dir).unwrap();
+        result
+    }
+
+    #[test]
+    fn syntax_errors_name_the_place_not_the_line() {
+        let secret = "mdb_sa_sk_0123456789abcdefSECRET";
+        for text in [
+            format!("[default]\nclient_id = \"mdb_sa_id_1\"\nclient_secret = \"{secret}\n"),
+            format!("[default]\nclient_id = \"mdb_sa_id_1\"\nclient_secret = {secret}\n"),
+            format!("[default]\nclient_id = \"mdb_sa_id_1\"\nclient_secret \"{secret}\"\n"),
+            format!("[default]\nclient_id = \"mdb_sa_id_1\"\nclient_secret = '{secret}\"\n"),
+            format!("[default]\nclient_id = \"mdb_sa_id_1\"\nclient_secret = \"{secret}\\q\"\n"),
+            format!("[default]\nclient_id = \"mdb_sa_id_1\"\n{secret}\n"),
+        ] {
+            let e = load_text(&text, None).unwrap_err();
+            let shown = e.to_string();
+            assert!(!shown.contains("0123456789"), "{shown}");
+            assert!(shown.contains("line 3"), "{shown}");
+            assert_eq!(e.code(), 2);
+        }
+    }
+
+    #[test]
+    fn a_key_of_another_type_is_named() {
+        let e = load_text("[default]\nclient_id = 123\nclient_secret = \"s\"\n", None).unwrap_err();
+        assert_eq!(e.code(), 2);
+        let shown = e.to_string();
+        assert!(shown.contains("client_id"), "{shown}");
+        assert!(shown.contains("an integer"), "{shown}");
+        let e = load_text("[ci]\nclient_secret = 987654321\n", Some("ci")).unwrap_err();
+        assert!(e.to_string().contains("client_secret"), "{e}");
+        assert!(!e.to_string().contains("987654321"), "{e}");
+        let e = load_text("default = \"x\"\n", None).unwrap_err();
+        assert!(e.to_string().contains("not a table"), "{e}");
+        // Keys the CLI does not read may be anything.
+        let s = load_text("[default]\noutput = 1\norg_id = \"o\"\n", None).unwrap();
+        assert_eq!(s.org_id.as_deref(), Some("o"));
+    }
 }

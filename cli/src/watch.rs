@@ -70,10 +70,11 @@ pub fn until_ready(
             Ok(answer) => {
                 let json: serde_json::Value =
                     serde_json::from_slice(&answer.body).unwrap_or(serde_json::Value::Null);
+                // Shown on the terminal: on one line, no control characters.
                 let state = ["stateName", "state", "status"]
                     .iter()
                     .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
-                    .map(str::to_string);
+                    .map(crate::show::one_line);
                 match state {
                     None => {
                         finish(&spinner, "ready");

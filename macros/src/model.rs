@@ -65,16 +65,6 @@ pub struct Model<'a> {
     pub body: BodyKind,
 }
 
-/// Client-managed headers a field may not set.
-const RESERVED_HEADERS: &[&str] = &[
-    "authorization",
-    "accept",
-    "content-type",
-    "content-length",
-    "user-agent",
-    "host",
-];
-
 /// Names of generated methods a setter would clash with.
 pub const GENERATED_METHODS: &[&str] = &["new", "send", "pages", "items", "download"];
 
@@ -227,14 +217,14 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
                 "a path value is always required: `default` would send an empty one",
             );
         }
-        if location == Location::Header {
-            let header = api_name.to_ascii_lowercase();
-            if RESERVED_HEADERS.contains(&header.as_str()) {
-                cx.error_spanned_by(
-                    ident,
-                    format!("the client sets `{api_name}` itself; a field cannot"),
-                );
-            }
+        // The rule is atlas-rules', shared with the runtime's check of per-call headers.
+        if let Some((Role::Header(lit), _)) = &attrs.role
+            && let Some(why) = atlas_rules::headers::refused_header(&api_name)
+        {
+            cx.error_spanned_by(
+                lit,
+                format!("a field cannot set `{api_name}`: {}", why.reason()),
+            );
         }
         if (optional || attrs.default) && GENERATED_METHODS.contains(&name.as_str()) {
             cx.error_spanned_by(

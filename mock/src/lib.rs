@@ -549,6 +549,15 @@ impl MockAtlas {
         }
     }
 
+    /// Connections the server has closed so far to make room for a newcomer when its
+    /// table was full ([`MockAtlasBuilder::max_connections`]), each counted once its
+    /// socket is shut: a test waits for it before it relies on the close.
+    pub fn evicted_connections(&self) -> usize {
+        self.shared
+            .evicted
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Creates another project in the seeded organization; returns its id.
     pub fn add_project(&self) -> String {
         let mut store = lock(&self.shared.store);

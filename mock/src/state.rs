@@ -27,6 +27,8 @@ pub(crate) struct Shared {
     /// Requests that reached the token endpoint, however they were answered (the log is
     /// capped; this is not).
     pub(crate) token_requests: AtomicUsize,
+    /// Connections closed to make room for a newcomer (counted once the socket is shut).
+    pub(crate) evicted: AtomicUsize,
     /// Answers scripted by the test, by operation.
     pub(crate) scripts: Scripts,
 }
@@ -57,6 +59,7 @@ impl Shared {
             faults: Mutex::new(FaultSet::default()),
             log: Mutex::new(RequestLog::new(config.log_capacity)),
             token_requests: AtomicUsize::new(0),
+            evicted: AtomicUsize::new(0),
             scripts: Scripts::default(),
             config,
         }

@@ -9,7 +9,7 @@ use crate::credentials::bearer_header;
 use crate::digest::{self, Challenge};
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::oauth::{AccessToken, TokenManager};
-use crate::request::copy_request;
+use crate::request::Outgoing;
 use crate::transport::{Body, Exchange, StreamingExchange};
 
 /// The per-client authentication state.
@@ -21,29 +21,29 @@ pub(crate) enum Authenticator {
 }
 
 impl Authenticator {
-    /// Sends a copy of `request` with credentials, and a second copy once where a 401
-    /// means "refresh". The caller keeps `request` for its own retries, so each attempt
-    /// copies the body exactly once. `transport` sends the call (its answer streams);
-    /// `tokens` sends token requests (their answers are read whole); getting a token is
-    /// over by `deadline`.
+    /// Sends the next of `outgoing` with credentials, and the next again once where a
+    /// 401 means "refresh". `transport` sends the call (its answer streams); `tokens`
+    /// sends token requests (their answers are read whole); getting a token is over by
+    /// `deadline`.
     pub(crate) fn send(
         &self,
-        request: &http::Request<Vec<u8>>,
+        outgoing: &Outgoing<'_>,
         transport: StreamingExchange,
         tokens_via: Exchange,
         deadline: std::time::Instant,
     ) -> Result<http::Response<Body>, Error> {
         match self {
-            Authenticator::None => transport(copy_request(request)),
+            Authenticator::None => transport(outgoing.next()?),
             Authenticator::Bearer(header) => {
-                let mut copy = copy_request(request);
-                copy.headers_mut()
+                let mut request = outgoing.next()?;
+                request
+                    .headers_mut()
                     .insert(http::header::AUTHORIZATION, header.clone());
-                transport(copy)
+                transport(request)
             }
             Authenticator::OAuth(tokens) => {
                 let token = tokens.token(tokens_via, deadline)?;
-                let first = transport(with_bearer(copy_request(request), &token)?)?;
+                let first = transport(with_bearer(outgoing.next()?, &token)?)?;
                 if first.status() != http::StatusCode::UNAUTHORIZED {
                     return Ok(first);
                 }
@@ -51,17 +51,16 @@ impl Authenticator {
                 first.into_body().discard();
                 tokens.discard(&token);
                 let token = tokens.token(tokens_via, deadline)?;
-                transport(with_bearer(copy_request(request), &token)?)
+                transport(with_bearer(outgoing.next()?, &token)?)
             }
             Authenticator::Digest(session) => {
-                let method = request.method().as_str();
-                let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
                 let signed = || -> Result<http::Request<Vec<u8>>, Error> {
-                    let mut copy = copy_request(request);
-                    if let Some(h) = session.sign(method, uri)? {
-                        copy.headers_mut().insert(http::header::AUTHORIZATION, h);
+                    let mut request = outgoing.next()?;
+                    let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                    if let Some(h) = session.sign(request.method().as_str(), uri)? {
+                        request.headers_mut().insert(http::header::AUTHORIZATION, h);
                     }
-                    Ok(copy)
+                    Ok(request)
                 };
                 let first = transport(signed()?)?;
                 if first.status() != http::StatusCode::UNAUTHORIZED {

@@ -13,7 +13,9 @@ use crate::format::Download;
 use crate::oauth::{DEFAULT_REFRESH_MARGIN, TokenManager, TokenStore};
 use crate::options::RequestOptions;
 use crate::redact::Scrubber;
-use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request};
+use crate::request::{
+    DEFAULT_API_VERSION, DEFAULT_BASE_URL, Outgoing, RequestContext, build_request, copy_request,
+};
 use crate::response::{Response, decode};
 use crate::retry::{self, RetryPolicy};
 use crate::transport::{Body, Deadlines, HttpTransport, Proxy, TlsRoots, Transport};
@@ -216,15 +218,17 @@ impl Client {
 
     /// The one retry loop of a call: builds the request once, then per attempt sends it
     /// within the attempt's deadlines and hands the answer to `finish`; every error is
-    /// scrubbed of secrets, and a 406 learns which version was asked for.
+    /// scrubbed of secrets, and a 406 learns which version and form were asked for.
     fn attempts<E: Endpoint + ?Sized, T>(
         &self,
         endpoint: &E,
         options: &RequestOptions,
         finish: impl Fn(http::Response<Body>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let request = build_request(endpoint, &self.inner.context, options)?;
-        self.attempts_built(&E::INFO, &request, options, finish)
+        let context = &self.inner.context;
+        let request = build_request(endpoint, context, options)?;
+        let again = || build_request(endpoint, context, options);
+        self.attempts_built(&E::INFO, &Outgoing::new(request, &again), options, finish)
     }
 
     /// The retry loop for a request already built for the operation `info` (typed calls
@@ -232,7 +236,7 @@ impl Client {
     pub(crate) fn attempts_built<T>(
         &self,
         info: &crate::endpoint::EndpointInfo,
-        request: &http::Request<Vec<u8>>,
+        request: &Outgoing<'_>,
         options: &RequestOptions,
         finish: impl Fn(http::Response<Body>) -> Result<T, Error>,
     ) -> Result<T, Error> {
@@ -253,6 +257,7 @@ impl Client {
                         .unwrap_or(&self.inner.context.default_version);
                     let declared = options.version.is_some() || info.version.is_some();
                     api.version = Some((version.to_string(), declared));
+                    api.format = Some(info.format_for(options));
                 }
                 self.scrub(e)
             })
@@ -300,7 +305,8 @@ impl Client {
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let deadlines = self.deadlines(None);
         let method = method_of(request.method());
-        self.exchange(&request, &deadlines)
+        let again = || Ok(copy_request(&request));
+        self.exchange(&Outgoing::new(copy_request(&request), &again), &deadlines)
             .and_then(|r| self.read_whole(r, method))
             .map_err(|e| self.scrub(e))
     }
@@ -328,11 +334,11 @@ impl Client {
         Deadlines::new(self.inner.connect_timeout, response, end)
     }
 
-    /// One attempt: credentials added to a copy of `request`, sent, answered; the body
+    /// One attempt: credentials added to the next of `request`, sent, answered; the body
     /// left to stream.
     fn exchange(
         &self,
-        request: &http::Request<Vec<u8>>,
+        request: &Outgoing<'_>,
         deadlines: &Deadlines,
     ) -> Result<http::Response<Body>, Error> {
         let response = self.inner.auth.send(
@@ -347,12 +353,43 @@ impl Client {
 
     /// Removes from `error` every secret this client holds, in every encoding it knows.
     pub(crate) fn scrub(&self, mut error: Error) -> Error {
+        error.scrub(&self.scrubber());
+        error
+    }
+
+    /// `text` with every secret this client holds replaced by `<redacted>`: its
+    /// credentials (a service account's secret, also as `id:secret`; an API key's private
+    /// key; a bearer token) and the access tokens it holds or held lately, each as is,
+    /// base64-encoded (standard or URL-safe, padded or not), percent-encoded and
+    /// JSON-escaped. The rule errors are scrubbed by, for a tool that shows other texts
+    /// of an exchange, such as a debug trace of the headers and body Atlas (or a proxy)
+    /// answered with, which may echo the `Authorization` header.
+    ///
+    /// Secrets shorter than 4 characters are left as they are.
+    ///
+    /// ```
+    /// use atlas_runtime::{Client, Credentials};
+    ///
+    /// let client = Client::builder().credentials(Credentials::bearer("t0ken-abc")).build()?;
+    /// assert_eq!(
+    ///     client.redact("authorization: Bearer t0ken-abc"),
+    ///     "authorization: Bearer <redacted>"
+    /// );
+    /// # Ok::<(), atlas_runtime::ConfigError>(())
+    /// ```
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        self.scrubber().scrub(&mut text);
+        text
+    }
+
+    /// Every secret this client holds now, in every form.
+    fn scrubber(&self) -> Scrubber {
         let mut scrubber = self.inner.static_secrets.clone();
         for token in self.inner.auth.known_tokens() {
             scrubber.add(&token);
         }
-        error.scrub(&scrubber);
-        error
+        scrubber
     }
 
     /// Revokes the service-account access token this client holds, if any; the next
@@ -403,7 +440,7 @@ impl Client {
             .send(request, deadlines)
             .map_err(Error::Transport)?;
         // For messages about the body, should reading it fail.
-        response.extensions_mut().insert(uri);
+        response.body_mut().origin = Some(uri);
         Ok(response)
     }
 
@@ -413,21 +450,19 @@ impl Client {
         response: http::Response<Body>,
         method: crate::endpoint::Method,
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        let (parts, body) = response.into_parts();
+        let (parts, mut body) = response.into_parts();
+        let origin = body.origin.take();
         match body.read_to_vec(self.inner.body_limit) {
             Ok(bytes) => Ok(http::Response::from_parts(parts, bytes)),
-            Err(e) => Err(Error::Transport(body_error(e, method, &url_of(&parts)))),
+            Err(e) => Err(Error::Transport(body_error(e, method, &url_of(origin)))),
         }
     }
 }
 
 /// Where an answer came from, for messages: [`Client::roundtrip_streaming`] keeps the
-/// request's URI in the answer's extensions.
-fn url_of(parts: &http::response::Parts) -> String {
-    parts
-        .extensions
-        .get::<http::Uri>()
-        .map_or_else(|| "the server".to_string(), url_without_query)
+/// request's URI with the answer's body.
+fn url_of(origin: Option<http::Uri>) -> String {
+    origin.map_or_else(|| "the server".to_string(), |uri| url_without_query(&uri))
 }
 
 /// A failure while reading a body: the request reached the server.

@@ -208,6 +208,15 @@ impl EndpointInfo {
             .unwrap_or(crate::format::Format::Json)
     }
 
+    /// The form a call asks for: the one its options name, else the default. What
+    /// `Accept` says, and what an error later reports as sent.
+    pub(crate) fn format_for(
+        &self,
+        options: &crate::options::RequestOptions,
+    ) -> crate::format::Format {
+        options.format.unwrap_or_else(|| self.default_format())
+    }
+
     /// Whether the operation answers in `format`.
     pub fn offers(&self, format: crate::format::Format) -> bool {
         if self.formats.is_empty() {

@@ -4,6 +4,7 @@
 //! [`Error::Validation`] and [`Error::Request`] never did; [`Error::Transport`] says
 //! whether it may have; [`Error::Api`] and [`Error::Decode`] did.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -129,9 +130,29 @@ impl std::error::Error for Error {
 impl Error {
     /// Replaces every secret the scrubber knows in every text this error carries.
     pub(crate) fn scrub(&mut self, scrubber: &crate::redact::Scrubber) {
+        self.edit_received_texts(|text| scrubber.scrub(text));
+    }
+
+    /// Calls `edit` on every text in this error that a server sent (or that quotes what
+    /// it sent): an API error's code, detail, reason, body, parameters (each string, keys
+    /// included) and field violations, a token endpoint's message, an undecodable body's
+    /// excerpt, and each attempt's failure. The texts the client writes itself are not
+    /// visited.
+    ///
+    /// For a tool that shows errors to people: a server's text can hold terminal escapes
+    /// or line breaks, which the tool can neutralise here without touching the rest of
+    /// the message.
+    ///
+    /// ```
+    /// # fn show(mut error: atlas_runtime::Error) -> String {
+    /// error.edit_received_texts(|text| text.retain(|c| !c.is_control()));
+    /// error.to_string()
+    /// # }
+    /// ```
+    pub fn edit_received_texts(&mut self, mut edit: impl FnMut(&mut String)) {
         let attempts = match self {
             Error::Auth(e) => {
-                scrubber.scrub(&mut e.message);
+                edit(&mut e.message);
                 return;
             }
             Error::Api(e) => {
@@ -144,26 +165,49 @@ impl Error {
                 .into_iter()
                 .flatten()
                 {
-                    scrubber.scrub(text);
+                    edit(text);
                 }
-                e.parameters.iter_mut().for_each(|p| scrubber.scrub_json(p));
+                for p in &mut e.parameters {
+                    edit_json_texts(p, &mut edit);
+                }
                 for v in &mut e.field_violations {
-                    scrubber.scrub(&mut v.field);
-                    scrubber.scrub(&mut v.description);
+                    edit(&mut v.field);
+                    edit(&mut v.description);
                 }
                 &mut e.attempts
             }
             Error::Decode(e) => {
-                scrubber.scrub(&mut e.body_excerpt);
-                scrubber.scrub(&mut e.message);
+                edit(&mut e.body_excerpt);
+                edit(&mut e.message);
                 return;
             }
             Error::Transport(e) => &mut e.attempts,
             _ => return,
         };
         for a in attempts {
-            scrubber.scrub(&mut a.failure);
+            edit(&mut a.failure);
         }
+    }
+}
+
+/// `edit` on every string inside a JSON value, keys included.
+fn edit_json_texts(value: &mut serde_json::Value, edit: &mut impl FnMut(&mut String)) {
+    match value {
+        serde_json::Value::String(s) => edit(s),
+        serde_json::Value::Array(items) => {
+            for v in items {
+                edit_json_texts(v, edit);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (mut k, mut v) in entries {
+                edit(&mut k);
+                edit_json_texts(&mut v, edit);
+                map.insert(k, v);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -211,11 +255,16 @@ impl RequestError {
         }
     }
 
-    pub(crate) fn reserved_header(endpoint: &'static str, name: &str) -> Self {
+    pub(crate) fn refused_header(
+        endpoint: &'static str,
+        name: &str,
+        why: atlas_rules::headers::RefusedHeader,
+    ) -> Self {
         RequestError {
             endpoint,
             message: format!(
-                "the client sets `{name}` itself; RequestOptions::header cannot replace it"
+                "RequestOptions::header cannot set `{name}`: {}",
+                why.reason()
             ),
             source: None,
         }
@@ -446,6 +495,9 @@ pub struct ApiError {
     /// The API version the request asked for, and whether the declaration named it
     /// (`false`: the client's default was sent). Set by the client.
     pub version: Option<(String, bool)>,
+    /// The form the request asked for: the suffix of its `Accept` media type
+    /// (`application/vnd.atlas.<version>+json`). Set by the client.
+    pub format: Option<crate::format::Format>,
 }
 
 impl ApiError {
@@ -458,27 +510,66 @@ impl ApiError {
                 .is_some_and(|c| c.starts_with("RATE_LIMITED"))
     }
 
-    fn hint(&self) -> Option<&'static str> {
-        Some(match self.status {
+    /// Whether Atlas's 406 names a version it would serve for the one sent (it serves the
+    /// newest not after the date asked for): then the version was fine, and the form
+    /// (`+json`, `+csv`, `+gzip`) is what it does not offer. `None` when the answer names
+    /// no versions (the Service Accounts family's 406 does not).
+    fn version_was_offered(&self) -> Option<bool> {
+        let (sent, _) = self.version.as_ref()?;
+        let offered: Vec<&str> = self
+            .parameters
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .filter(|v| crate::validate::is_valid_version(v))
+            .collect();
+        if offered.is_empty() {
+            return None;
+        }
+        Some(offered.iter().any(|v| match (sent.as_str(), *v) {
+            ("preview", v) => v == "preview",
+            (_, "preview") => false,
+            (sent, v) => v <= sent,
+        }))
+    }
+
+    fn hint(&self) -> Option<Cow<'static, str>> {
+        Some(Cow::Borrowed(match self.status {
             401 => "the credentials were refused; check them",
             403 => {
                 "the credentials lack a role this operation requires, or the IP access list refuses this host"
             }
             404 => "check the ids in the path",
-            406 => match &self.version {
-                Some((_, true)) => {
-                    "Atlas does not offer this operation at the version sent; check the versions the spec lists for it"
-                }
-                Some((_, false)) => {
-                    "the declaration names no version, so the client's default was sent, which Atlas does not offer for this operation: declare `version = \"…\"` with one the spec lists"
-                }
-                None => "the API version is not offered for this operation",
-            },
+            406 => return Some(self.hint_406()),
             410 => "this API version is retired; declare a newer one",
             _ if self.is_rate_limited() => "rate-limited: wait before retrying",
             s if s >= 500 => "a server-side failure; retrying later may succeed",
             _ => return None,
-        })
+        }))
+    }
+
+    /// A 406 is the version or the form: the one Atlas's answer points to, else both.
+    fn hint_406(&self) -> Cow<'static, str> {
+        let suffix = self.format.map(|f| format!("`+{f}`"));
+        match (&self.version, self.version_was_offered(), suffix) {
+            (Some((v, _)), Some(true), Some(suffix)) => Cow::Owned(format!(
+                "Atlas offers this operation at version {v}, but not as {suffix}: it answers in another form; declare it (`format = \"gzip\"`, `format = \"csv\"`) or ask for it with `RequestOptions::format`"
+            )),
+            (Some((_, true)), Some(false), _) => Cow::Borrowed(
+                "Atlas does not offer this operation at the version sent; check the versions the spec lists for it",
+            ),
+            (Some((_, false)), Some(false), _) => Cow::Borrowed(
+                "the declaration names no version, so the client's default was sent, which Atlas does not offer for this operation: declare `version = \"…\"` with one the spec lists",
+            ),
+            (Some((_, true)), None, Some(suffix)) => Cow::Owned(format!(
+                "Atlas does not offer this operation at the version sent, or not as {suffix}: check the versions and forms (`format = \"…\"`) the spec lists for it"
+            )),
+            (Some((_, false)), None, Some(suffix)) => Cow::Owned(format!(
+                "the declaration names no version, so the client's default was sent; Atlas offers this operation neither at it nor as {suffix}: declare `version = \"…\"` with one the spec lists, and `format = \"…\"` if it answers in another form"
+            )),
+            _ => Cow::Borrowed(
+                "the API version or the form (`+json`, `+csv`, `+gzip`) asked for is not offered for this operation",
+            ),
+        }
     }
 }
 
@@ -504,6 +595,9 @@ impl fmt::Display for ApiError {
         }
         if let (406, Some((v, _))) = (self.status, &self.version) {
             write!(f, "; version sent: {v}")?;
+            if let Some(format) = self.format {
+                write!(f, " as +{format}")?;
+            }
         }
         if let Some(h) = self.hint() {
             write!(f, " ({h}")?;
@@ -559,4 +653,54 @@ impl std::error::Error for DecodeError {}
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let cut = &body[..body.len().min(BODY_EXCERPT_BYTES)];
     String::from_utf8_lossy(cut).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn not_acceptable(sent: &str, offered: &[&str]) -> ApiError {
+        ApiError {
+            status: 406,
+            method: Method::Get,
+            endpoint: "GetThing",
+            error_code: Some("INVALID_VERSION_DATE".into()),
+            detail: None,
+            reason: None,
+            parameters: offered.iter().map(|v| serde_json::json!(v)).collect(),
+            field_violations: Vec::new(),
+            retry_after: None,
+            rate_limit: RateLimit::default(),
+            raw_body: None,
+            attempts: Vec::new(),
+            version: Some((sent.to_string(), true)),
+            format: Some(crate::format::Format::Json),
+        }
+    }
+
+    /// Atlas serves the newest version not after the date asked for: a 406 naming such a
+    /// version refuses the form, not the version.
+    #[test]
+    fn a_406_tells_the_version_from_the_form_as_atlas_negotiates() {
+        for (sent, offered, was) in [
+            ("2023-02-01", &["2023-01-01", "2023-02-01"][..], Some(true)),
+            ("2024-05-30", &["2023-01-01"][..], Some(true)),
+            ("2022-12-31", &["2023-01-01"][..], Some(false)),
+            ("preview", &["2023-01-01"][..], Some(false)),
+            ("preview", &["preview"][..], Some(true)),
+            ("2025-01-01", &["preview"][..], Some(false)),
+            // Parameters that are no versions say nothing.
+            ("2023-01-01", &["groupId", "2023-13-01"][..], None),
+            ("2023-01-01", &[][..], None),
+        ] {
+            let e = not_acceptable(sent, offered);
+            assert_eq!(e.version_was_offered(), was, "{sent} {offered:?}");
+            let shown = e.to_string();
+            assert_eq!(
+                shown.contains("not as `+json`"),
+                was != Some(false),
+                "{shown}"
+            );
+        }
+    }
 }

@@ -59,7 +59,7 @@ impl fmt::Display for Format {
 ///
 /// ```no_run
 /// # use atlas_runtime::{atlas_endpoint, Client, Format, RequestOptions};
-/// # #[atlas_endpoint(GET, "/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz", version = "2023-02-01")]
+/// # #[atlas_endpoint(GET, "/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz", version = "2023-02-01", format = "gzip")]
 /// # struct DownloadLog { group_id: String, host_name: String, log_name: String }
 /// # let client = Client::builder().build()?;
 /// let call = DownloadLog::new("32b6e34b3d91647abb20e7b8", "host-00.mongodb.net", "mongodb");

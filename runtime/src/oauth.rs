@@ -13,6 +13,7 @@ use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use crate::credentials::bearer_header;
 use crate::error::{AuthError, AuthErrorKind, Error};
 use crate::redact::Scrubber;
 use crate::response::{parse_retry_after, redacted_excerpt};
@@ -24,7 +25,8 @@ use crate::transport::Exchange as Sender;
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 /// The longest lifetime a token is trusted for, whatever `expires_in` says: Atlas issues
-/// one-hour tokens, and a server's `expires_in` of 10^19 s must not overflow a clock.
+/// one-hour tokens, and a server's `expires_in` of 10^19 s must not overflow a clock. A
+/// stored token said to live longer is not believed.
 const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// The largest access token accepted (Atlas's are about 1 KiB). A larger one is refused
@@ -81,6 +83,26 @@ impl AccessToken {
         self.value.expose_secret() == other.value.expose_secret()
     }
 
+    /// Whether this token may be used at all: the one check for a token from the token
+    /// endpoint and for one read back from a store (which anyone who can write to the
+    /// store may have planted). A token that fails it is never sent: at most
+    /// [`MAX_TOKEN_BYTES`], something an `Authorization` header can carry (no CR LF, no
+    /// control bytes), and no later expiry than [`MAX_TOKEN_LIFETIME`] from now.
+    pub(crate) fn check(&self) -> Result<(), Unusable> {
+        let len = self.value.expose_secret().len();
+        if len > MAX_TOKEN_BYTES {
+            return Err(Unusable::TooLarge(len));
+        }
+        if bearer_header(&self.value).is_none() {
+            return Err(Unusable::NotAHeader);
+        }
+        let latest = SystemTime::now().checked_add(MAX_TOKEN_LIFETIME);
+        if latest.is_none_or(|latest| self.expires_at > latest) {
+            return Err(Unusable::LivesTooLong);
+        }
+        Ok(())
+    }
+
     /// Usable for at least `margin` more, the margin shortened to half the lifetime for
     /// short-lived tokens (a 60 s margin must not make a 60 s token useless).
     fn fresh(&self, margin: Duration) -> bool {
@@ -91,6 +113,38 @@ impl AccessToken {
         SystemTime::now()
             .checked_add(margin.min(lifetime / 2))
             .is_some_and(|t| t < self.expires_at)
+    }
+}
+
+/// Why a token fails [`AccessToken::check`]. Says nothing of the token's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unusable {
+    /// Larger than [`MAX_TOKEN_BYTES`] (its length).
+    TooLarge(usize),
+    /// Not something an `Authorization` header can carry.
+    NotAHeader,
+    /// Said to expire more than [`MAX_TOKEN_LIFETIME`] from now.
+    LivesTooLong,
+}
+
+impl fmt::Display for Unusable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unusable::TooLarge(len) => {
+                write!(
+                    f,
+                    "{len} bytes, more than the {MAX_TOKEN_BYTES} a token may have"
+                )
+            }
+            Unusable::NotAHeader => {
+                f.write_str("control characters or others an HTTP header cannot carry")
+            }
+            Unusable::LivesTooLong => write!(
+                f,
+                "said to be valid for more than {} h",
+                MAX_TOKEN_LIFETIME.as_secs() / 3600
+            ),
+        }
     }
 }
 
@@ -125,6 +179,11 @@ impl fmt::Debug for AccessToken {
 /// the client goes on with the token it last had, or fetches its own, and does not call
 /// the store again until the abandoned call returns. So a store that panics or hangs
 /// costs a call at most that bound, and later calls nothing.
+///
+/// Nor does it trust what a store returns: a token read back passes the check a token
+/// endpoint's answer passes (at most 16 KiB, something an `Authorization` header can
+/// carry, no expiry more than 24 h away), or it is never sent: the client discards it
+/// from the store ([`discard_for`](TokenStore::discard_for)) and fetches a new one.
 pub trait TokenStore: Send + Sync {
     /// The token held for `client_id`, if any (fresh or not).
     fn load(&self, client_id: &str) -> Option<AccessToken>;
@@ -269,6 +328,21 @@ struct TokenErrorResponse {
     error_description: Option<String>,
 }
 
+/// `token`, read back from a store, if it passes [`AccessToken::check`]; otherwise it is
+/// handed back to be discarded, and the reason is logged (never the token).
+fn usable(token: AccessToken) -> Result<AccessToken, AccessToken> {
+    match token.check() {
+        Ok(()) => Ok(token),
+        Err(why) => {
+            log::warn!(
+                "the token store holds an access token that cannot be used ({why}); \
+                 discarding it and fetching a new one"
+            );
+            Err(token)
+        }
+    }
+}
+
 /// When the store's part of a call must be over: half the time left to `deadline`, the
 /// other half being for the token request and the call itself.
 fn store_end(deadline: Instant) -> Instant {
@@ -304,7 +378,8 @@ impl TokenManager {
             ),
         };
         TokenManager {
-            key: TokenKey::new(token_url.clone(), client_id.clone()),
+            key: TokenKey::new(token_url.clone(), client_id.clone())
+                .with_secret(client_secret.expose_secret()),
             client_id,
             client_secret,
             token_url,
@@ -346,13 +421,21 @@ impl TokenManager {
     }
 
     /// The stored token, read within `until`; the one this process last had when the
-    /// store does not answer in time (or panics).
+    /// store does not answer in time (or panics). A stored token that fails
+    /// [`AccessToken::check`] is discarded from the store, so that the token fetched next
+    /// replaces it for every process.
     fn load(&self, until: Instant) -> Option<AccessToken> {
         let (store, key) = (self.store.clone(), self.key.clone());
-        match self
-            .calls
-            .run("load", bound(until), move || store.load_for(&key))
-        {
+        match self.calls.run("load", bound(until), move || {
+            let found = store.load_for(&key)?;
+            match usable(found) {
+                Ok(token) => Some(token),
+                Err(unusable) => {
+                    store.discard_for(&key, &unusable);
+                    None
+                }
+            }
+        }) {
             Ok(found) => {
                 if self.calls.isolates()
                     && let Some(t) = &found
@@ -370,7 +453,10 @@ impl TokenManager {
     fn load_both(&self, until: Instant) -> (Option<AccessToken>, Option<SharedFailure>) {
         let (store, key) = (self.store.clone(), self.key.clone());
         match self.calls.run("load", bound(until), move || {
-            (store.load_for(&key), store.load_failure(&key))
+            // An unusable token is not discarded here: this process is about to save a
+            // new one, or waits for the one another process is fetching.
+            let token = store.load_for(&key).and_then(|t| usable(t).ok());
+            (token, store.load_failure(&key))
         }) {
             Ok(found) => found,
             Err(_) => (self.local().clone(), None),
@@ -695,23 +781,17 @@ impl TokenManager {
                     ),
                 )));
             }
-            if parsed.access_token.len() > MAX_TOKEN_BYTES
-                || http::HeaderValue::from_str(&format!("Bearer {}", parsed.access_token)).is_err()
-            {
-                return Err(Error::Auth(AuthError::new(
-                    AuthErrorKind::InvalidResponse,
-                    Some(status),
-                    format!(
-                        "the token endpoint issued a token that cannot be sent ({} bytes; at most \
-                         {MAX_TOKEN_BYTES}, with no control characters)",
-                        parsed.access_token.len()
-                    ),
-                )));
-            }
             let lifetime =
                 Duration::from_secs(parsed.expires_in.unwrap_or(3600)).min(MAX_TOKEN_LIFETIME);
             let expires_at = requested_at.checked_add(lifetime).unwrap_or(requested_at);
             let token = AccessToken::new(parsed.access_token, requested_at, expires_at);
+            if let Err(why) = token.check() {
+                return Err(Error::Auth(AuthError::new(
+                    AuthErrorKind::InvalidResponse,
+                    Some(status),
+                    format!("the token endpoint issued a token that cannot be used: {why}"),
+                )));
+            }
             self.remember(&token);
             *self.local() = Some(token.clone());
             log::debug!("obtained an access token valid for {}s", lifetime.as_secs());
@@ -809,4 +889,46 @@ impl Drop for Landing<'_> {
 
 fn cut(text: &str) -> String {
     text.chars().take(300).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(value: &str, expires_in: Duration) -> AccessToken {
+        let now = SystemTime::now();
+        AccessToken::new(value, now, now + expires_in)
+    }
+
+    #[test]
+    fn the_token_check_refuses_what_cannot_be_sent_or_lives_too_long() {
+        let hour = Duration::from_secs(3600);
+        assert_eq!(token("eyJ.payload.sig", hour).check(), Ok(()));
+        assert_eq!(token(&"A".repeat(MAX_TOKEN_BYTES), hour).check(), Ok(()));
+        assert_eq!(
+            token(&"A".repeat(MAX_TOKEN_BYTES + 1), hour).check(),
+            Err(Unusable::TooLarge(MAX_TOKEN_BYTES + 1))
+        );
+        for bad in ["a\r\nX-Injected: 1", "a\nb", "a\0b", "del\x7f"] {
+            assert_eq!(
+                token(bad, hour).check(),
+                Err(Unusable::NotAHeader),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            token("t", MAX_TOKEN_LIFETIME - Duration::from_secs(1)).check(),
+            Ok(())
+        );
+        assert_eq!(
+            token("t", MAX_TOKEN_LIFETIME + Duration::from_secs(60)).check(),
+            Err(Unusable::LivesTooLong)
+        );
+        let far = SystemTime::now() + Duration::from_secs(10 * 365 * 86_400);
+        assert_eq!(
+            AccessToken::new("t", far - hour, far).check(),
+            Err(Unusable::LivesTooLong),
+            "an issue date in the future does not make a far expiry believable"
+        );
+    }
 }

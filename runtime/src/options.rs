@@ -5,17 +5,6 @@ use std::time::Duration;
 use crate::format::Format;
 use crate::retry::RetryPolicy;
 
-/// Headers the client sets itself; a call cannot replace them.
-pub(crate) const RESERVED_HEADERS: &[&str] = &[
-    "authorization",
-    "accept",
-    "content-type",
-    "content-length",
-    "host",
-    "user-agent",
-    "transfer-encoding",
-];
-
 /// Options for one call: `Client::send_with(&endpoint, &options)`.
 ///
 /// ```
@@ -38,9 +27,12 @@ pub struct RequestOptions {
     pub idempotent: bool,
     /// The retry policy for this call, instead of the client's.
     pub retry: Option<RetryPolicy>,
-    /// Extra headers for this call (`X-Request-Id`, …). `Authorization`, `Accept`,
-    /// `Content-Type`, `Host` and the other headers the client sets are refused when the
-    /// request is built.
+    /// Extra headers for this call (`X-Request-Id`, …). Refused when the request is built,
+    /// before anything is sent ([`Error::Request`](crate::Error::Request) naming the
+    /// header): the headers the client sets (`Authorization`, `Accept`, `Content-Type`,
+    /// `User-Agent`), those the transport sets (`Host`, `Content-Length`), and hop-by-hop
+    /// ones (`Connection`, `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`,
+    /// `Proxy-*`), which speak about a connection, not the call.
     pub headers: Vec<(String, String)>,
     /// The time for one attempt of this call, instead of the client's.
     pub timeout: Option<Duration>,

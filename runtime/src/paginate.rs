@@ -6,9 +6,11 @@
 //! 500 items a page (the most Atlas allows) unless told otherwise, stops at the last page,
 //! and hands an error on page k to the caller after the items of pages 1..k-1.
 //!
-//! A server cannot make a walk endless: it stops at an empty page, once `totalCount` items
-//! have come (whatever the links say), at a page whose items repeat the page before, and
-//! at the last page number an `i32` can ask for.
+//! A server cannot make a walk endless: it stops at an empty page, once the items up to
+//! the page just read reach `totalCount` (whatever the links say), at a page whose items
+//! repeat the page before, and at the last page number an `i32` can ask for. A walk that
+//! starts at page N counts the (N-1) pages it skipped among those items. The rules live in
+//! [`Walk`], which [`Pages`] and the CLI's [`RawPages`](crate::RawPages) share.
 
 use std::hash::{Hash, Hasher};
 
@@ -79,28 +81,25 @@ pub trait Paged: Endpoint<Response = Paginated<Self::Item>> + Clone {
 /// Lazily fetches page after page. Yields each page, or the error that ended the walk.
 pub struct Pages<'c, E: Paged> {
     client: &'c Client,
-    next: Option<E>,
-    fetched_items: u64,
-    /// A fingerprint of the last page's items, to notice a server repeating a page.
-    last_page: Option<u64>,
+    /// The call, with every parameter but the page.
+    endpoint: E,
+    walk: Walk,
+    done: bool,
 }
 
 impl<'c, E: Paged> Pages<'c, E> {
     /// Starts at the endpoint's `pageNum` (1 if unset), with its `itemsPerPage` or
     /// [`DEFAULT_PAGE_SIZE`].
     pub fn new(client: &'c Client, endpoint: &E) -> Self {
-        let mut first = endpoint.clone();
-        if first.page_num().is_none() {
-            first.set_page_num(1);
-        }
-        if first.items_per_page().is_none() {
-            first.set_items_per_page(DEFAULT_PAGE_SIZE);
-        }
         Pages {
             client,
-            next: Some(first),
-            fetched_items: 0,
-            last_page: None,
+            endpoint: endpoint.clone(),
+            walk: Walk::new(
+                E::INFO.type_name,
+                endpoint.page_num().unwrap_or(1),
+                endpoint.items_per_page().unwrap_or(DEFAULT_PAGE_SIZE),
+            ),
+            done: false,
         }
     }
 }
@@ -109,37 +108,104 @@ impl<E: Paged> Iterator for Pages<'_, E> {
     type Item = Result<Paginated<E::Item>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let current = self.next.take()?;
+        if self.done {
+            return None;
+        }
+        self.done = true;
+        let mut current = self.endpoint.clone();
+        current.set_page_num(self.walk.page());
+        current.set_items_per_page(self.walk.size());
         let raw: Paginated<Box<RawValue>> =
             match self.client.send_as(&current, &RequestOptions::default()) {
                 Ok(page) => page,
                 Err(e) => return Some(Err(e)),
             };
-        let fingerprint = fingerprint(&raw.results);
-        if self.last_page == Some(fingerprint) && !raw.results.is_empty() {
-            log::warn!(
-                "{}: page {} repeats the page before it; ending the walk",
-                E::INFO.type_name,
-                current.page_num().unwrap_or(1)
-            );
+        let after = self.walk.read(&raw);
+        if after == After::Repeated {
             return None;
         }
-        self.last_page = Some(fingerprint);
         let page = match decode_items::<E::Item>(raw) {
             Ok(page) => page,
             Err(e) => return Some(Err(self.client.scrub(e))),
         };
-        let page_num = current.page_num().unwrap_or(1);
-        let size = current.items_per_page().unwrap_or(DEFAULT_PAGE_SIZE);
-        self.fetched_items += page.results.len() as u64;
-        if has_more(&page, size, self.fetched_items)
-            && let Some(following) = page_num.checked_add(1)
-        {
-            let mut next = current;
-            next.set_page_num(following);
-            self.next = Some(next);
-        }
+        self.done = after == After::Last;
         Some(Ok(page))
+    }
+}
+
+/// Where a walk over a list's pages is, and the rules that end it: one home for
+/// [`Pages`] and [`RawPages`](crate::RawPages).
+#[derive(Debug, Clone)]
+pub(crate) struct Walk {
+    /// The operation, for the log.
+    operation: &'static str,
+    /// The page to ask for next (1-based).
+    page: i32,
+    /// `itemsPerPage`.
+    size: i32,
+    /// The items on the pages before the next one: read by this walk, or skipped by
+    /// starting past page 1, `(start - 1) * size` of them.
+    before_next: u64,
+    /// A fingerprint of the last page's items, to notice a server repeating a page.
+    last_page: Option<u64>,
+}
+
+/// What the page just read says about the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum After {
+    /// Another page follows; [`Walk::page`] is its number.
+    More,
+    /// This was the last page.
+    Last,
+    /// The page repeats the one before: it is not yielded, and the walk ends.
+    Repeated,
+}
+
+impl Walk {
+    /// A walk of `operation` from page `start` (1-based) with pages of `size`.
+    pub(crate) fn new(operation: &'static str, start: i32, size: i32) -> Self {
+        let skipped_pages = u64::try_from(start.saturating_sub(1)).unwrap_or(0);
+        let size_items = u64::try_from(size).unwrap_or(0);
+        Walk {
+            operation,
+            page: start,
+            size,
+            before_next: skipped_pages * size_items,
+            last_page: None,
+        }
+    }
+
+    /// The page to ask for next.
+    pub(crate) fn page(&self) -> i32 {
+        self.page
+    }
+
+    /// The page size asked for.
+    pub(crate) fn size(&self) -> i32 {
+        self.size
+    }
+
+    /// Takes in the page just read (its items as sent) and moves on to the next.
+    pub(crate) fn read(&mut self, page: &Paginated<Box<RawValue>>) -> After {
+        let fingerprint = fingerprint(&page.results);
+        if self.last_page == Some(fingerprint) && !page.results.is_empty() {
+            log::warn!(
+                "{}: page {} repeats the page before it; ending the walk",
+                self.operation,
+                self.page
+            );
+            return After::Repeated;
+        }
+        self.last_page = Some(fingerprint);
+        self.before_next += page.results.len() as u64;
+        if has_more(page, self.size, self.before_next)
+            && let Some(following) = self.page.checked_add(1)
+        {
+            self.page = following;
+            After::More
+        } else {
+            After::Last
+        }
     }
 }
 
@@ -177,21 +243,21 @@ fn decode_items<T: DeserializeOwned>(raw: Paginated<Box<RawValue>>) -> Result<Pa
 
 impl<E: Paged> std::iter::FusedIterator for Pages<'_, E> {}
 
-/// Whether a page is followed by another: not after an empty page or once `totalCount`
-/// items have come; else by the `next` link when Atlas sends links, by the total count, or
-/// by a full page.
-pub(crate) fn has_more<T>(page: &Paginated<T>, size: i32, fetched: u64) -> bool {
+/// Whether a page is followed by another, given `through`, the items of the list up to
+/// and including it: not after an empty page or once `through` reaches `totalCount`; else
+/// by the `next` link when Atlas sends links, by the total count, or by a full page.
+fn has_more<T>(page: &Paginated<T>, size: i32, through: u64) -> bool {
     if page.results.is_empty() {
         return false;
     }
-    if page.total_count.is_some_and(|total| fetched >= total) {
+    if page.total_count.is_some_and(|total| through >= total) {
         return false;
     }
     if !page.links.is_empty() {
         return page.link("next").is_some();
     }
     if let Some(total) = page.total_count {
-        return fetched < total;
+        return through < total;
     }
     page.results.len() >= usize::try_from(size).unwrap_or(usize::MAX)
 }
@@ -245,6 +311,48 @@ mod tests {
                 .collect(),
             results: (0..n as u32).collect(),
             total_count: total,
+        }
+    }
+
+    /// A page of `n` distinct items starting at `first`, as read off the wire, with
+    /// `totalCount` and no links.
+    fn raw_page(first: usize, n: usize, total: u64) -> Paginated<Box<RawValue>> {
+        let items: Vec<String> = (first..first + n).map(|i| i.to_string()).collect();
+        serde_json::from_str(&format!(
+            r#"{{"results":[{}],"totalCount":{total}}}"#,
+            items.join(",")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_walk_started_at_page_n_counts_the_pages_it_skipped() {
+        // 700 items, 500 a page: from page 2, its 200 items are the last of the list.
+        let mut walk = Walk::new("List", 2, 500);
+        assert_eq!(walk.page(), 2);
+        assert_eq!(walk.read(&raw_page(500, 200, 700)), After::Last);
+        // From page 1, the same list takes two pages.
+        let mut walk = Walk::new("List", 1, 500);
+        assert_eq!(walk.read(&raw_page(0, 500, 700)), After::More);
+        assert_eq!(walk.page(), 2);
+        assert_eq!(walk.read(&raw_page(500, 200, 700)), After::Last);
+        // 25 items, 10 a page, from page 2: pages 2 and 3.
+        let mut walk = Walk::new("List", 2, 10);
+        assert_eq!(walk.read(&raw_page(10, 10, 25)), After::More);
+        assert_eq!(walk.page(), 3);
+        assert_eq!(walk.read(&raw_page(20, 5, 25)), After::Last);
+    }
+
+    #[test]
+    fn a_walk_ends_at_a_repeated_page_and_at_the_last_page_number() {
+        let mut walk = Walk::new("List", 1, 2);
+        assert_eq!(walk.read(&raw_page(0, 2, 10)), After::More);
+        assert_eq!(walk.read(&raw_page(0, 2, 10)), After::Repeated);
+        let mut walk = Walk::new("List", i32::MAX, 2);
+        assert_eq!(walk.read(&raw_page(0, 2, u64::MAX)), After::Last);
+        // Nonsense starts (Atlas refuses them) count nothing as skipped.
+        for (start, size) in [(0, 500), (-3, 500), (2, -1)] {
+            assert_eq!(Walk::new("List", start, size).before_next, 0);
         }
     }
 

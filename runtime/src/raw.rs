@@ -18,7 +18,8 @@ use crate::endpoint::{BodyKind, EndpointInfo, Location, Number, ParamInfo, Value
 use crate::error::Error;
 use crate::format::Download;
 use crate::options::RequestOptions;
-use crate::paginate::{DEFAULT_PAGE_SIZE, Paginated, has_more};
+use crate::paginate::{After, DEFAULT_PAGE_SIZE, Paginated, Walk};
+use crate::request::Outgoing;
 use crate::request::{PathWriter, QueryWriter, RequestContext};
 use crate::response::{Response, decode};
 use crate::validate::{Rule, ValidationError, Validator, Violation};
@@ -407,8 +408,9 @@ impl Client {
         let request = call
             .build_request(self.context(), options)
             .map_err(|e| self.scrub(e))?;
+        let again = || call.build_request(self.context(), options);
         let info = call.info;
-        self.attempts_built(info, &request, options, |r| {
+        self.attempts_built(info, &Outgoing::new(request, &again), options, |r| {
             let r = self.read_whole(r, info.method)?;
             let status = r.status().as_u16();
             if options.envelope || !info.method.success_statuses().contains(&status) {
@@ -435,8 +437,9 @@ impl Client {
         let request = call
             .build_request(self.context(), options)
             .map_err(|e| self.scrub(e))?;
+        let again = || call.build_request(self.context(), options);
         let info = call.info;
-        self.attempts_built(info, &request, options, |r| {
+        self.attempts_built(info, &Outgoing::new(request, &again), options, |r| {
             let status = r.status().as_u16();
             if info.method.success_statuses().contains(&status) {
                 let (parts, body) = r.into_parts();
@@ -451,7 +454,8 @@ impl Client {
 
     /// Every page of a list [`RawCall`], lazily: `pageNum` from 1 (or the call's own),
     /// `itemsPerPage` from the call or [`DEFAULT_PAGE_SIZE`]. Each item is one page's
-    /// `results`, as raw JSON values; an error ends the walk.
+    /// `results`, as raw JSON values; an error ends the walk, and so do the rules that end
+    /// a typed walk ([`Pages`](crate::Pages)).
     pub fn raw_pages<'c>(&'c self, call: &RawCall, options: &RequestOptions) -> RawPages<'c> {
         let arg = |name: &str| {
             call.args
@@ -463,9 +467,11 @@ impl Client {
             client: self,
             call: call.clone(),
             options: options.clone(),
-            page: arg("pageNum").unwrap_or(1),
-            size: arg("itemsPerPage").unwrap_or(DEFAULT_PAGE_SIZE),
-            fetched: 0,
+            walk: Walk::new(
+                call.info.type_name,
+                arg("pageNum").unwrap_or(1),
+                arg("itemsPerPage").unwrap_or(DEFAULT_PAGE_SIZE),
+            ),
             done: false,
         }
     }
@@ -477,16 +483,15 @@ pub struct RawPages<'c> {
     client: &'c Client,
     call: RawCall,
     options: RequestOptions,
-    page: i32,
-    size: i32,
-    fetched: u64,
+    /// The page to ask for and the rules that end the walk, as for typed calls.
+    walk: Walk,
     done: bool,
 }
 
 impl RawPages<'_> {
     /// The `itemsPerPage` asked for.
     pub fn page_size(&self) -> i32 {
-        self.size
+        self.walk.size()
     }
 }
 
@@ -504,8 +509,8 @@ impl Iterator for RawPages<'_> {
             call.clear_arg("pageNum");
             call.clear_arg("itemsPerPage");
             let set = call
-                .arg("pageNum", self.page.to_string())
-                .and_then(|()| call.arg("itemsPerPage", self.size.to_string()));
+                .arg("pageNum", self.walk.page().to_string())
+                .and_then(|()| call.arg("itemsPerPage", self.walk.size().to_string()));
             debug_assert!(set.is_ok(), "is_paginated checked both");
         }
         let answer = match self.client.send_raw(&call, &self.options) {
@@ -523,13 +528,12 @@ impl Iterator for RawPages<'_> {
                 })));
             }
         };
-        self.fetched += page.results.len() as u64;
-        if self.call.is_paginated()
-            && has_more(&page, self.size, self.fetched)
-            && let Some(next) = self.page.checked_add(1)
-        {
-            self.page = next;
-            self.done = false;
+        if self.call.is_paginated() {
+            match self.walk.read(&page) {
+                After::More => self.done = false,
+                After::Last => {}
+                After::Repeated => return None,
+            }
         }
         Some(Ok(RawPage {
             total_count: page.total_count,

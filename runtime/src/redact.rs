@@ -86,23 +86,6 @@ impl Scrubber {
             }
         }
     }
-
-    /// [`scrub`](Self::scrub) on every string inside a JSON value, keys included.
-    pub(crate) fn scrub_json(&self, value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::String(s) => self.scrub(s),
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_json(v)),
-            serde_json::Value::Object(map) => {
-                let entries = std::mem::take(map);
-                for (mut k, mut v) in entries {
-                    self.scrub(&mut k);
-                    self.scrub_json(&mut v);
-                    map.insert(k, v);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]

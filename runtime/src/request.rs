@@ -162,7 +162,7 @@ impl BodyWriter {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn begin_object(&mut self) {
-        self.body = Some(vec![b'{']);
+        self.body = Some(object_start());
     }
 
     /// Adds `"name": value` to the object begun by [`begin_object`](Self::begin_object).
@@ -171,7 +171,7 @@ impl BodyWriter {
         name: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        let body = self.body.get_or_insert_with(|| vec![b'{']);
+        let body = self.body.get_or_insert_with(object_start);
         if body.len() > 1 {
             body.push(b',');
         }
@@ -214,7 +214,44 @@ impl BodyWriter {
     }
 }
 
-/// A copy of a request, body included: each attempt of a call sends its own.
+/// `{`, in room for a typical body, so that writing one member at a time does not grow
+/// the buffer member by member.
+fn object_start() -> Vec<u8> {
+    let mut body = Vec::with_capacity(128);
+    body.push(b'{');
+    body
+}
+
+/// The requests of one call's attempts: the first as built, each later one (a retry, a
+/// resend after a 401) made again by `again`. The common call, answered at once, sends
+/// the request it built, never a copy of it.
+pub(crate) struct Outgoing<'a> {
+    first: std::cell::Cell<Option<http::Request<Vec<u8>>>>,
+    again: &'a dyn Fn() -> Result<http::Request<Vec<u8>>, Error>,
+}
+
+impl<'a> Outgoing<'a> {
+    pub(crate) fn new(
+        first: http::Request<Vec<u8>>,
+        again: &'a dyn Fn() -> Result<http::Request<Vec<u8>>, Error>,
+    ) -> Self {
+        Outgoing {
+            first: std::cell::Cell::new(Some(first)),
+            again,
+        }
+    }
+
+    /// The request for the next send.
+    pub(crate) fn next(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        match self.first.take() {
+            Some(request) => Ok(request),
+            None => (self.again)(),
+        }
+    }
+}
+
+/// A copy of a request, body included: for callers that hand the client a request
+/// already built, each send of it.
 pub(crate) fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
     let mut copy = http::Request::new(request.body().clone());
     *copy.method_mut() = request.method().clone();
@@ -284,7 +321,10 @@ pub fn build_request<E: Endpoint + ?Sized>(
     let version = resolve_version::<E>(context, options);
     with_version_check(info.type_name, version, endpoint.validate())?;
 
-    let mut path = PathWriter::default();
+    // Room for a typical path (the longest of the spec's are about 120 bytes).
+    let mut path = PathWriter {
+        path: String::with_capacity(128),
+    };
     endpoint.write_path(&mut path);
     let mut query = QueryWriter::default();
     endpoint.write_query(&mut query);
@@ -355,35 +395,110 @@ pub(crate) fn assemble<'a>(
         url.push_str(&query.query);
     }
 
-    let format = options.format.unwrap_or_else(|| info.default_format());
+    let format = info.format_for(options);
     if !info.offers(format) {
         return Err(Error::Request(RequestError::format_not_offered(
             info, format,
         )));
     }
-    let mut builder = http::Request::builder()
-        .method(info.method.to_http())
-        .uri(url)
-        .header(http::header::ACCEPT, media_type_for(version, format))
-        .header(http::header::USER_AGENT, &context.user_agent);
-    if body.is_some() {
-        builder = builder.header(http::header::CONTENT_TYPE, media_type(version));
-    }
-    for (name, value) in headers {
-        builder = builder.header(name, value);
-    }
-    for (name, value) in &options.headers {
-        if crate::options::RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-            return Err(Error::Request(RequestError::reserved_header(
+    for (name, _) in &options.headers {
+        // The rule is atlas-rules', shared with the macro's check of header fields.
+        if let Some(why) = atlas_rules::headers::refused_header(name) {
+            return Err(Error::Request(RequestError::refused_header(
                 info.type_name,
                 name,
+                why,
             )));
         }
-        builder = builder.header(name.as_str(), value.as_str());
     }
-    builder
-        .body(body.unwrap_or_default())
-        .map_err(|e| Error::Request(RequestError::assemble(info.type_name, e)))
+    let has_body = body.is_some();
+    let assembled = (|| -> Result<http::Request<Vec<u8>>, http::Error> {
+        let mut request = http::Request::new(body.unwrap_or_default());
+        *request.method_mut() = info.method.to_http();
+        *request.uri_mut() = http::Uri::try_from(url)?;
+        let h = request.headers_mut();
+        h.reserve(4 + options.headers.len());
+        h.insert(http::header::ACCEPT, cached::media_type(version, format)?);
+        h.insert(
+            http::header::USER_AGENT,
+            cached::value(&context.user_agent)?,
+        );
+        if has_body {
+            h.insert(
+                http::header::CONTENT_TYPE,
+                cached::media_type(version, Format::Json)?,
+            );
+        }
+        for (name, value) in headers {
+            h.append(
+                http::HeaderName::from_bytes(name.as_bytes())?,
+                http::HeaderValue::from_str(value)?,
+            );
+        }
+        for (name, value) in &options.headers {
+            h.append(
+                http::HeaderName::from_bytes(name.as_bytes())?,
+                http::HeaderValue::from_str(value)?,
+            );
+        }
+        Ok(request)
+    })();
+    assembled.map_err(|e| Error::Request(RequestError::assemble(info.type_name, e)))
+}
+
+/// Header values every call of a thread sends again and again (the media types of the
+/// versions it uses, its `User-Agent`), made once per thread: a clone is a reference
+/// count, where making one is an allocation and a check of every byte.
+mod cached {
+    use std::cell::RefCell;
+
+    use http::HeaderValue;
+    use http::header::InvalidHeaderValue;
+
+    use crate::format::Format;
+
+    /// Enough for the versions and agents one program uses; past it, the oldest goes.
+    const ENTRIES: usize = 16;
+
+    /// A value, by the text it was made from (a media type's also by its format).
+    type Entry = (Option<Format>, Box<str>, HeaderValue);
+
+    thread_local! {
+        static VALUES: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn get(
+        format: Option<Format>,
+        text: &str,
+        make: impl FnOnce() -> Result<HeaderValue, InvalidHeaderValue>,
+    ) -> Result<HeaderValue, InvalidHeaderValue> {
+        VALUES.with_borrow_mut(|values| {
+            if let Some((_, _, v)) = values.iter().find(|(f, t, _)| *f == format && &**t == text) {
+                return Ok(v.clone());
+            }
+            let value = make()?;
+            if values.len() == ENTRIES {
+                values.remove(0);
+            }
+            values.push((format, text.into(), value.clone()));
+            Ok(value)
+        })
+    }
+
+    /// `application/vnd.atlas.{version}+{format}`.
+    pub(super) fn media_type(
+        version: &str,
+        format: Format,
+    ) -> Result<HeaderValue, InvalidHeaderValue> {
+        get(Some(format), version, || {
+            HeaderValue::try_from(super::media_type_for(version, format))
+        })
+    }
+
+    /// `text` as a header value.
+    pub(super) fn value(text: &str) -> Result<HeaderValue, InvalidHeaderValue> {
+        get(None, text, || HeaderValue::from_str(text))
+    }
 }
 
 #[cfg(test)]

@@ -237,6 +237,7 @@ fn api_error(info: &EndpointInfo, status: u16, headers: &http::HeaderMap, body: 
         raw_body: None,
         attempts: Vec::new(),
         version: None,
+        format: None,
     };
     match parsed {
         Some(b) => {

@@ -467,34 +467,69 @@ fn a_token_that_cannot_be_a_header_is_an_auth_error_and_nothing_is_sent() {
     }
 }
 
+/// A store that holds a token no token endpoint would be let issue (a CR LF in it, then a
+/// clean one said to live ten years) is checked as the token endpoint's answer is: the
+/// token is discarded from the store and a new one fetched, nothing goes out with it or
+/// without credentials, and the call succeeds.
 #[test]
-fn a_token_from_a_store_that_is_not_a_header_is_not_sent_bare() {
-    struct Bad;
-    impl TokenStore for Bad {
-        fn load(&self, _: &str) -> Option<AccessToken> {
-            let now = SystemTime::now();
-            Some(AccessToken::new(
-                "bad\r\ntoken",
-                now,
-                now + Duration::from_secs(3600),
-            ))
-        }
-        fn save(&self, _: &str, _: &AccessToken) {}
-        fn discard(&self, _: &str, _: &AccessToken) {}
+fn a_token_from_a_store_that_fails_the_token_check_is_discarded_and_replaced() {
+    /// Holds `planted` until told to forget it, and keeps what it is told.
+    struct Planted {
+        held: Mutex<Option<AccessToken>>,
+        discarded: Mutex<Vec<String>>,
     }
-    let script = Arc::new(ScriptedTransport::new([Step::json(200, "{}")]));
-    let client = Client::builder()
-        .transport(script.clone())
-        .credentials(Credentials::service_account(CLIENT_ID, CLIENT_SECRET))
-        .token_store(Arc::new(Bad))
-        .build()
-        .unwrap();
-    let err = GetOrg::new(ORG).send(&client).unwrap_err();
-    assert!(matches!(err, Error::Auth(_)), "{err:?}");
-    assert!(
-        script.requests().is_empty(),
-        "nothing went out without credentials"
-    );
+    impl TokenStore for Planted {
+        fn load(&self, _: &str) -> Option<AccessToken> {
+            self.held.lock().unwrap().clone()
+        }
+        fn save(&self, _: &str, token: &AccessToken) {
+            *self.held.lock().unwrap() = Some(token.clone());
+        }
+        fn discard(&self, _: &str, token: &AccessToken) {
+            use secrecy::ExposeSecret as _;
+            self.discarded
+                .lock()
+                .unwrap()
+                .push(token.secret().expose_secret().to_owned());
+            *self.held.lock().unwrap() = None;
+        }
+    }
+    let now = SystemTime::now();
+    let in_an_hour = now + Duration::from_secs(3600);
+    let ten_years = now + Duration::from_secs(10 * 365 * 86_400);
+    for planted in [
+        AccessToken::new("bad\r\ntoken", now, in_an_hour),
+        AccessToken::new("A".repeat(64 * 1024), now, in_an_hour),
+        AccessToken::new("planted-for-ten-years", now, ten_years),
+    ] {
+        use secrecy::ExposeSecret as _;
+        let value = planted.secret().expose_secret().to_owned();
+        let store = Arc::new(Planted {
+            held: Mutex::new(Some(planted)),
+            discarded: Mutex::new(Vec::new()),
+        });
+        let script = Arc::new(ScriptedTransport::new([
+            Step::json(200, &token_json(TOKEN, "3600")),
+            Step::json(200, "{}"),
+        ]));
+        let client = Client::builder()
+            .transport(script.clone())
+            .credentials(Credentials::service_account(CLIENT_ID, CLIENT_SECRET))
+            .token_store(store.clone())
+            .build()
+            .unwrap();
+        GetOrg::new(ORG).send(&client).unwrap();
+        assert_eq!(*store.discarded.lock().unwrap(), [value.as_str()]);
+        let sent = script.requests();
+        assert_eq!(sent.len(), 2, "a token request, then the call");
+        assert_eq!(sent[0].uri().path(), "/api/oauth/token");
+        assert_eq!(
+            sent[1].headers()["authorization"],
+            format!("Bearer {TOKEN}").as_str(),
+            "the call carries the new token, not {}",
+            value.chars().take(30).collect::<String>()
+        );
+    }
 }
 
 // ---- errors print each message once ----

@@ -139,7 +139,18 @@ fn a_create_after_the_mock_gave_the_idle_connection_to_a_newcomer_arrives_once()
         mock.clear_requests();
         // Two newcomers in a table of two: the client's idle connection, the one that
         // has waited longest, is closed by the server to make room.
+        let evicted = mock.evicted_connections();
         let newcomers = [occupy_a_slot(&mock), occupy_a_slot(&mock)];
+        // The server closes asynchronously: wait until the client's connection is shut
+        // (a close racing the request is the one case no client can tell apart).
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while mock.evicted_connections() < evicted + 1 && std::time::Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(5));
+        }
+        assert!(
+            mock.evicted_connections() > evicted,
+            "round {round}: nothing evicted"
+        );
         CreateOrgServiceAccountSecret::new(mock.org_id(), mock.client_id(), 8)
             .send(&client)
             .unwrap_or_else(|e| panic!("round {round}: {e:?}"));

@@ -22,7 +22,7 @@
 //! | [`oauth`] | service-account tokens: shape, cache, refresh, single flight, 401, 429, revoke | |
 //! | [`retry`] | retries that never duplicate a write; waits; last error | |
 //! | [`hostile`] | servers that mean harm: echoed secrets, stalls past the budget, endless lists, panicking stores, bad tokens | |
-//! | [`metadata`] | `send_full` status and headers, per-call headers and timeouts, the 406 message | |
+//! | [`metadata`] | `send_full` status and headers, per-call headers (refused names, issue 21) and timeouts, the 406 message (version or form) | |
 //! | [`downloads`] | gzip and CSV answers streamed, `Accept` per format, errors of downloads | |
 //! | [`idle_connections`] | a connection the server closed while the client was idle (Apache `KeepAliveTimeout 1`, the emulator's connection table and keep-alive timeout) is never written to: 50 POSTs after idle gaps, one each | Apache (one test) |
 //! | [`fault_matrix`] | RELIABILITY.md's fault matrix against the emulator's fault injection | |
@@ -32,7 +32,7 @@
 //! | [`properties`] | proptest: generated validators vs the `regex` crate; routes | |
 //! | [`service_accounts_wire`] | the 22 Service Accounts operations on the wire | spec (two tests) |
 //! | [`service_accounts_validation`] | every rule of the Service Accounts operations | |
-//! | [`service_accounts_pagination`] | `.pages()` and `.items()` against an Atlas-like pager | |
+//! | [`service_accounts_pagination`] | `.pages()` and `.items()` against an Atlas-like pager; a walk started past page 1, typed and `RawPages` | |
 //! | [`emulator_rotation`] | a full secret rotation against the emulator | |
 //! | [`emulator_fidelity`] | every operation through Prism as a validating proxy in front of the emulator | Prism, spec |
 //! | [`conformance`] | declared endpoints against the official spec; the checker itself on mini specs | spec (two tests) |
@@ -40,7 +40,7 @@
 //! | [`prism_all`] | every declared operation through `send()` against `prism mock` | Prism, spec |
 //! | [`peers_auth`] | our client against Apache's mod_auth_digest and oauth2-mock-server | Apache, oauth2-mock-server |
 //! | [`peers_smoke`] | the peers themselves, driven with a plain HTTP client | Apache, oauth2-mock-server |
-//! | [`fleet`] | processes sharing one token: `FileTokenStore`, `RedisTokenStore` (4 hosts, a killed lease holder, Redis stopped or frozen) | redis-server (Redis tests) |
+//! | [`fleet`] | processes sharing one token: `FileTokenStore`, `RedisTokenStore` (4 hosts, a killed lease holder, Redis stopped or frozen, planted tokens and values) | redis-server (Redis tests) |
 //! | [`user_crate`] | a user's own crate (`tests/user-crate`) declares six other tags' operations (download, CSV, PATCH leave/set/clear, encoded DELETE, array body) and sends them to Prism | Prism, spec (one test) |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
 

@@ -1,5 +1,6 @@
 //! What comes around a decoded body (issue 11, point 2): status and headers through
-//! `send_full`, per-call headers and timeouts, and the headers a call may not set.
+//! `send_full`, per-call headers and timeouts, and the headers a call may not set (the
+//! client's, the transport's and hop-by-hop ones, issue 21).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,7 +70,13 @@ fn per_call_headers_are_sent() {
 
 #[test]
 fn headers_the_client_owns_are_refused_before_sending() {
-    for name in ["Authorization", "accept", "Content-Type", "HOST"] {
+    for name in [
+        "Authorization",
+        "accept",
+        "Content-Type",
+        "HOST",
+        "Content-Length",
+    ] {
         let (script, client) = client(vec![Step::json(200, "{}")]);
         let err = client
             .send_with(
@@ -80,6 +87,38 @@ fn headers_the_client_owns_are_refused_before_sending() {
         assert!(matches!(err, Error::Request(_)), "{name}: {err:?}");
         assert!(err.to_string().contains(name), "{err}");
         assert!(script.requests().is_empty());
+    }
+}
+
+/// Hop-by-hop headers speak about one connection, which the transport manages: a call
+/// cannot send them, and finds out before anything is sent (issue 21).
+#[test]
+fn hop_by_hop_headers_are_refused_before_sending() {
+    for name in [
+        "Transfer-Encoding",
+        "connection",
+        "Upgrade",
+        "TE",
+        "Trailer",
+        "Keep-Alive",
+        "Proxy-Authorization",
+        "proxy-connection",
+    ] {
+        let (script, client) = client(vec![Step::json(200, "{}")]);
+        let err = client
+            .send_with(
+                &CreateThing::new(ORG, "a"),
+                &RequestOptions::new()
+                    .header("X-Request-Id", "fine")
+                    .header(name, "x"),
+            )
+            .unwrap_err();
+        let Error::Request(refused) = &err else {
+            panic!("{name}: {err:?}")
+        };
+        assert!(refused.message.contains(&format!("`{name}`")), "{err}");
+        assert!(refused.message.contains("hop-by-hop"), "{err}");
+        assert!(script.requests().is_empty(), "{name} was sent");
     }
 }
 
@@ -172,6 +211,85 @@ fn a_declaration_without_a_version_is_served_at_the_newest_version_not_after_the
         )),
         "{shown}"
     );
+}
+
+/// An operation that answers only gzip, declared without `format = "gzip"`: the client
+/// asks for `+json` at a version Atlas offers, and the emulator answers 406 as Atlas does,
+/// naming the versions it offers. The hint names the suffix, not the version (issue 21).
+#[test]
+fn a_406_for_the_form_names_the_suffix_not_the_version() {
+    #[atlas_endpoint(
+        GET,
+        "/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
+        version = "2023-02-01",
+        response = serde_json::Value
+    )]
+    struct DownloadLogAsJson {
+        group_id: String,
+        host_name: String,
+        log_name: String,
+    }
+    let mock = atlas_mock::MockAtlas::start();
+    let live = Client::builder()
+        .base_url(mock.url())
+        .credentials(atlas_runtime::Credentials::service_account(
+            mock.client_id(),
+            mock.client_secret(),
+        ))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = DownloadLogAsJson::new(mock.project_id(), "host-00.mongodb.net", "mongodb")
+        .send(&live)
+        .unwrap_err();
+    let sent = mock.requests();
+    assert_eq!(
+        sent.last().unwrap().header("accept"),
+        Some("application/vnd.atlas.2023-02-01+json")
+    );
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.status, 406);
+    assert!(
+        api.parameters.iter().any(|p| p == "2023-02-01"),
+        "Atlas names the version sent among those it offers: {api:?}"
+    );
+    assert_eq!(api.format, Some(atlas_runtime::Format::Json));
+    let shown = err.to_string();
+    assert!(shown.contains("not as `+json`"), "{shown}");
+    assert!(shown.contains("format = \"gzip\""), "{shown}");
+    assert!(!shown.contains("at the version sent"), "{shown}");
+
+    // When Atlas's 406 names other versions, the version is what it does not offer.
+    let (_s, scripted) = client(vec![Step::json(
+        406,
+        r#"{"error":406,"errorCode":"INVALID_VERSION_DATE","detail":"Invalid accept header or version date. Supported versions of this resource: 2024-08-05.","parameters":["2024-08-05"],"reason":"Not Acceptable"}"#,
+    )]);
+    let err = client_send(&scripted, "2023-01-01");
+    let shown = err.to_string();
+    assert!(
+        shown.contains("does not offer this operation at the version sent"),
+        "{shown}"
+    );
+    assert!(!shown.contains("not as `+json`"), "{shown}");
+
+    // When it names none, the hint names both.
+    let (_s, scripted) = client_for_406();
+    let shown = client_send(&scripted, "2025-03-12").to_string();
+    assert!(
+        shown.contains("at the version sent, or not as `+json`"),
+        "{shown}"
+    );
+}
+
+fn client_send(client: &Client, version: &str) -> Error {
+    client
+        .send_with(
+            &CreateThing::new(ORG, "a"),
+            &RequestOptions::new().version(version),
+        )
+        .unwrap_err()
 }
 
 fn client_for_406() -> (Arc<ScriptedTransport>, Client) {

@@ -1,6 +1,7 @@
 //! Walking the Service Accounts lists with `.pages()` and `.items()` against a loopback
 //! server that pages like Atlas: `pageNum`/`itemsPerPage` (default 100, at most 500),
-//! `links` with `self`/`next`/`previous`, and `totalCount` unless `includeCount=false`.
+//! `links` with `self`/`next`/`previous`, and `totalCount` unless `includeCount=false`;
+//! and where a walk started past page 1 stops (issue 21).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,7 +10,7 @@ use atlas_endpoints::service_accounts::{
     GetOrgServiceAccountGroups, ListGroupServiceAccountAccessList, ListGroupServiceAccounts,
     ListOrgServiceAccountAccessList, ListOrgServiceAccounts,
 };
-use atlas_runtime::Error;
+use atlas_runtime::{Error, RawCall, RequestOptions};
 use atlas_tests::{Canned, Recorded, TestServer};
 use serde_json::{Value, json};
 
@@ -305,6 +306,48 @@ fn a_chosen_page_size_and_start_are_kept() {
             .iter()
             .all(|r| query(r, "itemsPerPage") == Some("10"))
     );
+}
+
+/// A walk started at page N has skipped (N-1) pages: with only `totalCount` to go by (no
+/// links), it stops when the items up to the page just read reach the count, not one
+/// empty page later (issue 21). Typed walks and `RawPages` (`atlas-rs --paginate`) alike.
+#[test]
+fn a_walk_started_past_page_1_stops_at_the_count() {
+    let server = atlas_like(Paging {
+        total: 25,
+        no_links: true,
+        ..Paging::default()
+    });
+    let groups: Vec<_> = GetOrgServiceAccountGroups::new(ORG, SA)
+        .items_per_page(10)
+        .page_num(2)
+        .items(&server.client())
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(groups.len(), 15, "pages 2 and 3");
+    let asked: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| query(r, "pageNum").unwrap().to_string())
+        .collect();
+    assert_eq!(asked, ["2", "3"], "no request for page 4");
+
+    let server = atlas_like(Paging {
+        total: 1_000,
+        no_links: true,
+        ..Paging::default()
+    });
+    let mut call = RawCall::new(&ListOrgServiceAccounts::INFO);
+    call.arg("orgId", ORG).unwrap();
+    call.arg("pageNum", "2").unwrap();
+    let pages: Vec<_> = server
+        .client()
+        .raw_pages(&call, &RequestOptions::new())
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].results.len(), 500);
+    assert_eq!(server.requests().len(), 1, "page 2 of 2 is the last");
 }
 
 #[test]

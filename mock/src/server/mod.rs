@@ -18,6 +18,7 @@ mod service;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use hyper::server::conn::http1;
@@ -157,13 +158,18 @@ async fn serve_connection(
         .max_buf_size(MAX_HEAD)
         .max_headers(200);
     let connection = builder.serve_connection(io, service);
-    tokio::select! {
+    let was_evicted = tokio::select! {
         outcome = connection => {
             if let Err(e) = outcome {
                 service::log_refused(&shared, peer, &e);
             }
+            false
         }
-        _ = evicted => {}
+        _ = evicted => true,
+    };
+    // The connection, and its socket, are dropped by now.
+    if was_evicted {
+        shared.evicted.fetch_add(1, Ordering::SeqCst);
     }
 }
 

@@ -43,11 +43,14 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 ///   nobody else's file is reused) and renamed over the old one: a reader sees the old
 ///   record or the new one, never a partial one, and never a file that was readable by
 ///   others for a moment.
-/// - A token file not owned by the effective user, readable by others, or reached
-///   through a symbolic link is not believed.
-/// - File names are derived from the token endpoint and client id
-///   ([`TokenKey::digest`]); the client secret is never written anywhere, nor anything
-///   computed from it.
+/// - A token file not owned by the effective user, readable by others, reached through
+///   a symbolic link, with another name (a hard link), or larger than a record is not
+///   believed (nor read); a token in it is checked as a token endpoint's answer is, and
+///   one that fails (a CR LF in it, an expiry a day away or more) is discarded and
+///   replaced.
+/// - File names are derived from the token endpoint, the client id and a one-way
+///   fingerprint of the secret ([`TokenKey::digest`], [`TokenKey::with_secret`]); the
+///   secret itself is never written anywhere, nor anything it could be recovered from.
 /// - [`revoke_token`](crate::Client::revoke_token) and [`close`](crate::Client::close)
 ///   remove the token's file (if it still holds the revoked token), so no process sends
 ///   a revoked token.
@@ -65,7 +68,10 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 /// [`lease_wait`](FileTokenStoreBuilder::lease_wait), and find the new token when they
 /// get it. The operating system releases the lock when its holder dies, so a killed
 /// process does not hold the others up. A client also never waits longer than half the
-/// time its call has left.
+/// time its call has left. The lock file is opened without truncating it and used only
+/// if it passes the token file's checks (a hard link planted there to another file of
+/// the user is refused: each process then fetches its own token); the holder writes its
+/// process id into it only if it holds nothing else.
 ///
 /// # Refused credentials
 ///
@@ -141,11 +147,18 @@ impl FileTokenStore {
         self.dir.join(format!("{}.lock", key.digest()))
     }
 
+    /// Opens `key`'s lock file, creating it if needed, never truncating it, and only if
+    /// it is a file of this store (see [`trusted_file`]): a hard link planted there to
+    /// another file of the user is refused, not written to.
     fn open_lock(&self, key: &TokenKey) -> std::io::Result<File> {
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
         private(&mut options);
-        options.open(self.lock_path(key))
+        let file = options.open(self.lock_path(key))?;
+        trusted_file(&file).map_err(|why| {
+            std::io::Error::other(format!("not this store's lock file: {why}; remove it"))
+        })?;
+        Ok(file)
     }
 
     /// Takes `key`'s lock, trying for at most `wait`.
@@ -262,10 +275,7 @@ impl TokenStore for FileTokenStore {
         match self.lock(key, wait) {
             Ok(Some(mut file)) => {
                 // Who holds it, for people (and tests) looking at a stuck fleet.
-                let _ = file
-                    .set_len(0)
-                    .and_then(|()| file.rewind())
-                    .and_then(|()| writeln!(file, "{}", std::process::id()));
+                write_holder(&mut file);
                 log::debug!("holding the token lock {}", self.lock_path(key).display());
                 Lease::Held(LeaseGuard::new(move || {
                     let _ = file.unlock();
@@ -287,12 +297,39 @@ impl TokenStore for FileTokenStore {
     }
 }
 
-/// The contents of `path` if it is a private file of ours (see [`trusted_file`]), at most
-/// one byte more than a record can be.
+/// The most a lock file of this store holds: a process id and a newline.
+const MAX_HOLDER_BYTES: u64 = 24;
+
+/// Writes this process's id into its lock `file`, replacing the last holder's, if the
+/// file holds nothing else: a file with other contents was not written by this store
+/// (whatever its name says), and is left as it is.
+fn write_holder(file: &mut File) {
+    let mut held = Vec::new();
+    let ours = file.metadata().is_ok_and(|m| m.len() <= MAX_HOLDER_BYTES)
+        && file.take(MAX_HOLDER_BYTES).read_to_end(&mut held).is_ok()
+        && held.iter().all(|b| b.is_ascii_digit() || *b == b'\n');
+    if !ours {
+        log::warn!("the token lock file holds something else; not writing the holder's pid");
+        return;
+    }
+    let _ = file
+        .set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| writeln!(file, "{}", std::process::id()));
+}
+
+/// The contents of `path` if it is a private file of ours (see [`trusted_file`]) no
+/// larger than a record can be; a larger one is not read at all.
 fn read_private(path: &Path) -> Option<Vec<u8>> {
     let mut options = OpenOptions::new();
     options.read(true);
     no_follow(&mut options);
+    // Nor a FIFO planted there may block the open (a regular file ignores the flag).
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NOFOLLOW | libc::O_NONBLOCK,
+    );
     let file = match options.open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == ErrorKind::NotFound => return None,
@@ -305,9 +342,17 @@ fn read_private(path: &Path) -> Option<Vec<u8>> {
         log::warn!("ignoring the token file {}: {why}", path.display());
         return None;
     }
+    let limit = u64::try_from(MAX_RECORD_BYTES).unwrap_or(u64::MAX);
+    if file.metadata().is_ok_and(|m| m.len() > limit) {
+        log::warn!(
+            "ignoring the token file {}: larger than any record of this store",
+            path.display()
+        );
+        return None;
+    }
+    // Bounded all the same: the file may grow while it is read.
     let mut bytes = Vec::new();
-    let limit = u64::try_from(MAX_RECORD_BYTES).unwrap_or(u64::MAX) + 1;
-    if let Err(e) = file.take(limit).read_to_end(&mut bytes) {
+    if let Err(e) = file.take(limit + 1).read_to_end(&mut bytes) {
         log::warn!("cannot read the token file {}: {e}", path.display());
         return None;
     }
@@ -414,7 +459,9 @@ fn no_follow(options: &mut OpenOptions) {
     let _ = options;
 }
 
-/// A token file is believed only if it is ours and nobody else can read it.
+/// A file of this store (a token, a failure, a lock) is used only if it is ours, nobody
+/// else can read it, and it has no other name: a hard link planted at one of its names
+/// would make the store read, or write to, another file of the user.
 fn trusted_file(file: &File) -> Result<(), &'static str> {
     #[cfg(unix)]
     {
@@ -429,6 +476,9 @@ fn trusted_file(file: &File) -> Result<(), &'static str> {
         }
         if !meta.is_file() {
             return Err("not a regular file");
+        }
+        if meta.nlink() != 1 {
+            return Err("it has other names (a hard link)");
         }
     }
     #[cfg(not(unix))]
@@ -565,6 +615,100 @@ mod tests {
         fs::write(&elsewhere, record::encode(&key, &token("planted"))).unwrap();
         std::os::unix::fs::symlink(&elsewhere, store.path_of(&key)).unwrap();
         assert!(store.load_for(&key).is_none());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_link_at_the_lock_is_refused_and_its_target_left_intact() {
+        let dir = temp_dir("hardlink");
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let key = TokenKey::atlas("mdb_sa_id_h");
+        // Another file of the user's, private as the store's are.
+        let victim = dir.join("authorized_keys");
+        fs::write(&victim, "ssh-ed25519 AAAA precious\n").unwrap();
+        fs::hard_link(&victim, store.lock_path(&key)).unwrap();
+        assert!(
+            matches!(store.lease(&key, Duration::ZERO), Lease::Unavailable),
+            "a lock file with another name is not this store's"
+        );
+        assert_eq!(
+            fs::read_to_string(&victim).unwrap(),
+            "ssh-ed25519 AAAA precious\n"
+        );
+        // Forgetting a token, which also takes the lock, leaves it intact too.
+        store.discard_for(&key, &token("t"));
+        assert_eq!(
+            fs::read_to_string(&victim).unwrap(),
+            "ssh-ed25519 AAAA precious\n"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_holders_pid_goes_only_into_a_lock_file_that_holds_nothing_else() {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let dir = temp_dir("holder");
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let key = TokenKey::atlas("mdb_sa_id_p");
+        let pid = format!("{}\n", std::process::id());
+        // The store's own lock file: the holder's pid replaces the last one.
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(store.lock_path(&key))
+            .unwrap()
+            .write_all(b"4294967295\n")
+            .unwrap();
+        let held = store.lease(&key, Duration::ZERO);
+        assert!(matches!(held, Lease::Held(_)));
+        assert_eq!(fs::read_to_string(store.lock_path(&key)).unwrap(), pid);
+        drop(held);
+        // A file with other contents under that name: locked, never written to.
+        fs::write(store.lock_path(&key), "not a pid").unwrap();
+        let held = store.lease(&key, Duration::ZERO);
+        assert!(matches!(held, Lease::Held(_)));
+        assert_eq!(
+            fs::read_to_string(store.lock_path(&key)).unwrap(),
+            "not a pid"
+        );
+        drop(held);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_huge_token_file_is_not_read_and_a_fifo_does_not_block() {
+        let dir = temp_dir("huge");
+        let store = FileTokenStore::in_dir(&dir).unwrap();
+        let key = TokenKey::atlas("mdb_sa_id_b");
+        let path = store.path_of(&key);
+        // 100 MB, sparse: costs no disk, and would cost 100 MB of memory if read whole.
+        let huge = File::create(&path).unwrap();
+        huge.set_len(100 * 1024 * 1024).unwrap();
+        drop(huge);
+        assert!(store.load_for(&key).is_none());
+        store.save_for(&key, &token("fresh"));
+        assert_eq!(
+            store.load_for(&key).unwrap().secret().expose_secret(),
+            "fresh",
+            "the next token saved replaces it"
+        );
+        fs::remove_file(&path).unwrap();
+        let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo has no other preconditions.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let (done, finished) = std::sync::mpsc::channel();
+        let reader = store.clone();
+        let key2 = key.clone();
+        std::thread::spawn(move || done.send(reader.load_for(&key2).is_none()).unwrap());
+        assert_eq!(
+            finished.recv_timeout(Duration::from_secs(5)),
+            Ok(true),
+            "a FIFO at the token's name is neither waited on nor believed"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -32,24 +32,61 @@ pub use file::{DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder};
 pub use redis::{RedisTokenStore, RedisTokenStoreBuilder};
 
 /// Which token a store is asked for: a service account's client id at one token
-/// endpoint. Never the secret.
+/// endpoint, and a fingerprint of the secret it was asked with. Never the secret.
 ///
 /// The token endpoint is part of the key because a token is only good where it was
 /// issued: the same client id at Atlas for Government, or at a test emulator, must not
-/// be handed Atlas's token (that would send it to another server).
+/// be handed Atlas's token (that would send it to another server). The secret's
+/// fingerprint is part of it because a token must only go to a process that could have
+/// obtained it: a rotated secret, or a wrong one, asks Atlas anew (and a wrong one is
+/// refused there) instead of reading the token fetched with the old or right one.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct TokenKey {
     token_url: String,
     client_id: String,
+    /// [`SECRET_FINGERPRINT_DOMAIN`]'s hash of the client id and secret, cut to 16 bytes.
+    secret_fingerprint: Option<[u8; 16]>,
 }
 
+/// What the secret's fingerprint hashes first, so the hash is of no use as anything else.
+const SECRET_FINGERPRINT_DOMAIN: &[u8] = b"atlas-rust token key: client secret v1\0";
+
 impl TokenKey {
-    /// The key of `client_id`'s tokens from the token endpoint `token_url`.
+    /// The key of `client_id`'s tokens from the token endpoint `token_url`, whatever the
+    /// secret (see [`with_secret`](Self::with_secret), which the client adds).
     pub fn new(token_url: impl Into<String>, client_id: impl Into<String>) -> Self {
         TokenKey {
             token_url: token_url.into(),
             client_id: client_id.into(),
+            secret_fingerprint: None,
         }
+    }
+
+    /// This key, for the tokens obtained with `client_secret`: the key the client uses,
+    /// so that each secret has its own tokens. The key keeps only 128 bits of a SHA-256
+    /// over a domain prefix, the client id and the secret, which do not reveal the secret
+    /// (it is random and long); [`digest`](Self::digest) covers them.
+    ///
+    /// ```
+    /// use atlas_runtime::TokenKey;
+    ///
+    /// let old = TokenKey::atlas("mdb_sa_id_1").with_secret("mdb_sa_sk_old");
+    /// let new = TokenKey::atlas("mdb_sa_id_1").with_secret("mdb_sa_sk_new");
+    /// assert_ne!(old.digest(), new.digest());
+    /// assert!(!old.digest().contains("mdb_sa_sk_old"));
+    /// ```
+    #[must_use]
+    pub fn with_secret(mut self, client_secret: &str) -> Self {
+        let mut hash = Sha256::new();
+        hash.update(SECRET_FINGERPRINT_DOMAIN);
+        hash.update(self.client_id.as_bytes());
+        hash.update([0]);
+        hash.update(client_secret.as_bytes());
+        let sum = hash.finalize();
+        let mut fingerprint = [0u8; 16];
+        fingerprint.copy_from_slice(&sum[..16]);
+        self.secret_fingerprint = Some(fingerprint);
+        self
     }
 
     /// The key of `client_id`'s tokens from Atlas's own token endpoint.
@@ -72,12 +109,17 @@ impl TokenKey {
 
     /// A stable name for this key, safe in file names and Redis keys: the client id's
     /// first 64 letters, digits, `-` and `_`, then 32 hex digits of a SHA-256 over the
-    /// token endpoint and the client id (so names differ whenever keys do).
+    /// token endpoint, the client id and the secret's fingerprint if any (so names differ
+    /// whenever keys do).
     pub fn digest(&self) -> String {
         let mut hash = Sha256::new();
         hash.update(self.token_url.as_bytes());
         hash.update([0]);
         hash.update(self.client_id.as_bytes());
+        if let Some(fingerprint) = &self.secret_fingerprint {
+            hash.update([0]);
+            hash.update(fingerprint);
+        }
         let sum = hash.finalize();
         let readable: String = self
             .client_id
@@ -100,6 +142,7 @@ impl fmt::Debug for TokenKey {
         f.debug_struct("TokenKey")
             .field("token_url", &self.token_url)
             .field("client_id", &self.client_id)
+            .field("with_secret", &self.secret_fingerprint.is_some())
             .finish()
     }
 }
@@ -228,6 +271,21 @@ mod tests {
             "{}",
             odd.digest()
         );
+    }
+
+    #[test]
+    fn the_secret_changes_the_key_and_is_not_in_it() {
+        let url = "https://a.example/api/oauth/token";
+        let bare = TokenKey::new(url, "mdb_sa_id_1");
+        let right = bare.clone().with_secret("mdb_sa_sk_right0123456789");
+        let wrong = bare.clone().with_secret("mdb_sa_sk_wrong0123456789");
+        assert_ne!(right, wrong);
+        assert_ne!(right.digest(), wrong.digest());
+        assert_ne!(right.digest(), bare.digest());
+        assert_eq!(right.digest(), right.clone().digest(), "stable");
+        for shown in [right.digest(), format!("{right:?}")] {
+            assert!(!shown.contains("right0123456789"), "{shown}");
+        }
     }
 
     #[test]

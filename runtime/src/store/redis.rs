@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use chacha20poly1305::aead::{Aead as _, KeyInit as _, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use redis::{Connection, RedisResult};
+use redis::{Connection, ConnectionLike, RedisResult, Value};
 
 use super::record::{self, MAX_RECORD_BYTES};
 use super::{Lease, LeaseGuard, SharedFailure, StoreError, TokenKey, jittered};
@@ -17,6 +17,17 @@ use crate::oauth::{AccessToken, TokenStore};
 /// Deletes `KEYS[1]` if it still holds `ARGV[1]` (a lease's fence, a token's value).
 const RELEASE: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
                        return redis.call('DEL', KEYS[1]) end return 0";
+
+/// Sets `KEYS[1]` to `ARGV[1]` for `ARGV[2]` ms and deletes `KEYS[2]`, atomically: a new
+/// token and the end of the shared failure. A script rather than `MULTI`/`EXEC`: one
+/// request, one reply, so the whole I/O timeout is there for it (a transaction is four
+/// replies, each read with its own timeout).
+const SAVE: &str = "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) \
+                    redis.call('DEL', KEYS[2]) return 1";
+
+/// The most bytes of a value read back: a record of ours, sealed (base64 adds a third),
+/// is well under it. A larger value is not ours, and is neither read whole nor believed.
+const MAX_VALUE_BYTES: usize = 2 * MAX_RECORD_BYTES;
 
 /// What an encrypting store's values start with, before base64 of nonce and ciphertext.
 const SEALED: &[u8] = b"atlas-rust-sealed-v1:";
@@ -31,8 +42,8 @@ const MAX_IDLE: usize = 16;
 /// key prefix, on any host.
 ///
 /// - The token is kept under `<prefix>atlas-rust:token:<digest>`, where the digest comes
-///   from the token endpoint and the client id ([`TokenKey::digest`]), never the secret,
-///   with a TTL equal to the token's remaining life: Redis forgets it when Atlas does.
+///   from the token endpoint, the client id and a one-way fingerprint of the secret
+///   ([`TokenKey::digest`], [`TokenKey::with_secret`]) that does not reveal it, with a TTL equal to the token's remaining life: Redis forgets it when Atlas does.
 /// - The single flight is a lease, `SET <prefix>atlas-rust:lease:<digest> <fence> NX PX
 ///   <ttl>`: the process that sets it asks Atlas, the others poll. The fence is unique to
 ///   each grant (process id and 128 random bits) and the release deletes the lease only
@@ -41,8 +52,13 @@ const MAX_IDLE: usize = 16;
 ///   it expires, and a waiter takes over.
 /// - Redis unreachable or failing: the store says so once at `warn`, keeps the tokens of
 ///   this process in memory and lets it fetch its own, and tries Redis again a moment
-///   later. A call never fails because of Redis, and every Redis operation is bounded by
-///   the I/O timeout.
+///   later. A call never fails because of Redis. Every Redis operation, connecting
+///   included, is over within the I/O timeout: one budget for the connection, its
+///   handshake and every reply, so a Redis that stops answering costs a call at most the
+///   I/O timeout (once per `retry_after`).
+/// - A value read back is at most a record's size (`GETRANGE`, never a whole `GET`): a
+///   100 MB value planted at the token key costs a read of 128 KiB, is not believed, and
+///   the next token saved replaces it.
 ///
 /// Who can read the token: whoever can read that Redis database (or its dumps, replicas
 /// and the network between). Use Redis's ACLs or a database of its own, a password in
@@ -57,7 +73,9 @@ const MAX_IDLE: usize = 16;
 /// key, whoever can write can also plant a token (the fleet would then send their token,
 /// and act as whatever account it belongs to) or a failure entry (the fleet's calls fail
 /// for up to 60 s at a time): give write access to the fleet alone, or use the key.
-/// Nothing stored is derived from the client secret.
+/// Nothing stored reveals the client secret: the key names hold a 128-bit fingerprint
+/// of a SHA-256 over it (so a rotated or wrong secret never gets the old token), which
+/// cannot be turned back into an Atlas secret's 40 random characters.
 ///
 /// Key prefixes keep applications apart in one database; every process that should share
 /// a token needs the same prefix.
@@ -80,6 +98,9 @@ pub struct RedisTokenStore {
 
 struct Inner {
     client: redis::Client,
+    /// How many replies the library reads when connecting (`AUTH`/`HELLO`, `SELECT`), at
+    /// least one: each is read with the whole timeout it is given.
+    handshake_replies: u32,
     prefix: String,
     io_timeout: Duration,
     lease_ttl: Duration,
@@ -168,7 +189,8 @@ impl RedisTokenStoreBuilder {
         self
     }
 
-    /// The longest any Redis operation may take, connecting included (default 500 ms).
+    /// The longest any Redis operation may take, connecting and every reply included
+    /// (default 500 ms): what a Redis that stops answering costs a call.
     pub fn io_timeout(mut self, timeout: Duration) -> Self {
         self.io_timeout = timeout;
         self
@@ -208,11 +230,23 @@ impl RedisTokenStoreBuilder {
     /// Checks the URL; connects only when first used, so a Redis that is down at start
     /// does not stop the program.
     pub fn open(self) -> Result<RedisTokenStore, StoreError> {
-        let client = redis::Client::open(self.url.as_str())
-            .map_err(|e| StoreError::InvalidRedisUrl(e.kind_description()))?;
+        let invalid = |e: redis::RedisError| StoreError::InvalidRedisUrl(e.kind_description());
+        let info = redis::Client::open(self.url.as_str())
+            .map_err(invalid)?
+            .get_connection_info()
+            .clone();
+        let settings = info.redis_settings();
+        let handshake_replies =
+            u32::from(settings.password().is_some() || settings.protocol().supports_resp3())
+                + u32::from(settings.db() != 0);
+        // No `CLIENT SETINFO` (the library's name in `CLIENT LIST`): two more replies to
+        // wait for on every connection, for nothing the store needs.
+        let settings = settings.clone().set_skip_set_lib_name();
+        let client = redis::Client::open(info.set_redis_settings(settings)).map_err(invalid)?;
         Ok(RedisTokenStore {
             inner: Arc::new(Inner {
                 client,
+                handshake_replies: handshake_replies.max(1),
                 prefix: self.prefix,
                 io_timeout: self.io_timeout.max(Duration::from_millis(1)),
                 lease_ttl: self.lease_ttl.max(Duration::from_millis(1)),
@@ -244,9 +278,10 @@ impl KindDescription for redis::RedisError {
 }
 
 impl Inner {
-    /// Runs `op` on a pooled connection; `None` when Redis is down or failed (then it is
-    /// left alone for `retry_after`, and the first failure is logged).
-    fn with<T>(&self, op: impl FnOnce(&mut Connection) -> RedisResult<T>) -> Option<T> {
+    /// Runs `op` on a pooled connection, all of it (connecting too) within one I/O
+    /// timeout; `None` when Redis is down or failed (then it is left alone for
+    /// `retry_after`, and the first failure is logged).
+    fn with<T>(&self, op: impl FnOnce(&mut Budgeted<'_>) -> RedisResult<T>) -> Option<T> {
         {
             let down = self
                 .down_until
@@ -256,6 +291,7 @@ impl Inner {
                 return None;
             }
         }
+        let budget = Budget::from_now(self.io_timeout);
         let pooled = self
             .idle
             .lock()
@@ -263,9 +299,15 @@ impl Inner {
             .pop();
         let connection = match pooled {
             Some(c) => Ok(c),
-            None => self.connect(),
+            None => self.connect(&budget),
         };
-        let outcome = connection.and_then(|mut c| op(&mut c).map(|v| (v, c)));
+        let outcome = connection.and_then(|mut connection| {
+            let value = op(&mut Budgeted {
+                connection: &mut connection,
+                budget: &budget,
+            })?;
+            Ok((value, connection))
+        });
         match outcome {
             Ok((value, connection)) => {
                 let mut down = self
@@ -382,12 +424,115 @@ impl Inner {
         }
     }
 
-    fn connect(&self) -> RedisResult<Connection> {
-        let c = self.client.get_connection_with_timeout(self.io_timeout)?;
-        c.set_read_timeout(Some(self.io_timeout))?;
-        c.set_write_timeout(Some(self.io_timeout))?;
-        Ok(c)
+    /// A new connection, within `budget`. The library bounds the TCP connect by the
+    /// timeout it is given, then reads each reply of its handshake with what is left of
+    /// that timeout: given the budget divided by the number of those replies, connecting
+    /// stays within the budget.
+    fn connect(&self, budget: &Budget) -> RedisResult<Connection> {
+        let share = budget.left()? / self.handshake_replies;
+        self.client
+            .get_connection_with_timeout(share.max(Budget::GRAIN))
     }
+}
+
+/// The time one store operation has for Redis, from connecting to its last reply.
+struct Budget {
+    deadline: Instant,
+}
+
+impl Budget {
+    /// The smallest timeout handed to a socket (zero means "none" to some, an error to
+    /// others).
+    const GRAIN: Duration = Duration::from_millis(1);
+
+    fn from_now(io_timeout: Duration) -> Budget {
+        Budget {
+            deadline: Instant::now() + io_timeout,
+        }
+    }
+
+    /// What is left, or a timeout error when nothing is.
+    fn left(&self) -> RedisResult<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left < Self::GRAIN {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the Redis token store's I/O timeout is spent",
+            )
+            .into());
+        }
+        Ok(left)
+    }
+}
+
+/// A connection that gives every write and every reply's read what is left of one
+/// [`Budget`], instead of a fresh timeout each: a Redis that stops answering costs the
+/// operation its budget, however many requests it makes.
+struct Budgeted<'a> {
+    connection: &'a mut Connection,
+    budget: &'a Budget,
+}
+
+impl ConnectionLike for Budgeted<'_> {
+    fn req_packed_command(&mut self, cmd: &[u8]) -> RedisResult<Value> {
+        self.connection
+            .set_write_timeout(Some(self.budget.left()?))?;
+        self.connection.send_packed_command(cmd)?;
+        loop {
+            self.connection
+                .set_read_timeout(Some(self.budget.left()?))?;
+            match self.connection.recv_response()? {
+                // RESP3 push data is not a reply.
+                Value::Push { .. } => {}
+                reply => return Ok(reply),
+            }
+        }
+    }
+
+    /// Pipelines (which this store does not use) are bounded too: the library reads each
+    /// reply with the timeout it is given, so each gets an equal share of what is left.
+    fn req_packed_commands(
+        &mut self,
+        cmd: &[u8],
+        offset: usize,
+        count: usize,
+    ) -> RedisResult<Vec<Value>> {
+        let replies = u32::try_from(offset + count).unwrap_or(u32::MAX).max(1);
+        let share = (self.budget.left()? / replies).max(Budget::GRAIN);
+        self.connection.set_write_timeout(Some(share))?;
+        self.connection.set_read_timeout(Some(share))?;
+        self.connection.req_packed_commands(cmd, offset, count)
+    }
+
+    fn get_db(&self) -> i64 {
+        self.connection.get_db()
+    }
+
+    fn check_connection(&mut self) -> bool {
+        redis::cmd("PING").query::<String>(self).is_ok()
+    }
+
+    fn is_open(&self) -> bool {
+        self.connection.is_open()
+    }
+}
+
+/// The value at `key`, read only up to [`MAX_VALUE_BYTES`] (`GETRANGE`, so a huge value
+/// is never sent, let alone allocated); `None` when there is none, or a larger one.
+fn read_capped(c: &mut dyn ConnectionLike, key: &str) -> RedisResult<Option<Vec<u8>>> {
+    let value: Vec<u8> = redis::cmd("GETRANGE")
+        .arg(key)
+        .arg(0)
+        .arg(MAX_VALUE_BYTES)
+        .query(c)?;
+    if value.len() > MAX_VALUE_BYTES {
+        log::warn!(
+            "ignoring the value at the Redis key {key}: larger than any record of this store"
+        );
+        return Ok(None);
+    }
+    // A missing key reads as empty, as does an empty value: neither is a record.
+    Ok((!value.is_empty()).then_some(value))
 }
 
 /// A fence no other grant has: this process's id and 128 random bits.
@@ -432,12 +577,8 @@ impl TokenStore for RedisTokenStore {
 
     fn load_for(&self, key: &TokenKey) -> Option<AccessToken> {
         let redis_key = self.token_key(key);
-        match self.inner.with(|c| {
-            redis::cmd("GET")
-                .arg(&redis_key)
-                .query::<Option<Vec<u8>>>(c)
-        }) {
-            Some(Some(value)) if value.len() <= 2 * MAX_RECORD_BYTES => {
+        match self.inner.with(|c| read_capped(c, &redis_key)) {
+            Some(Some(value)) => {
                 let token = record::decode(key, &self.inner.open(&redis_key, &value)?)?;
                 // Kept here too: if Redis stops answering, this process goes on with it
                 // until it needs a new one.
@@ -463,18 +604,14 @@ impl TokenStore for RedisTokenStore {
         // A token obtained: whatever failure was shared is over.
         let failure_key = self.failure_key(key);
         let _ = self.inner.with(|c| {
-            redis::pipe()
-                .atomic()
-                .cmd("SET")
+            redis::cmd("EVAL")
+                .arg(SAVE)
+                .arg(2)
                 .arg(&redis_key)
-                .arg(bytes)
-                .arg("PX")
-                .arg(millis(ttl))
-                .ignore()
-                .cmd("DEL")
                 .arg(&failure_key)
-                .ignore()
-                .query::<()>(c)
+                .arg(bytes)
+                .arg(millis(ttl))
+                .query::<i64>(c)
         });
     }
 
@@ -504,14 +641,7 @@ impl TokenStore for RedisTokenStore {
 
     fn load_failure(&self, key: &TokenKey) -> Option<SharedFailure> {
         let failure_key = self.failure_key(key);
-        let value = self.inner.with(|c| {
-            redis::cmd("GET")
-                .arg(&failure_key)
-                .query::<Option<Vec<u8>>>(c)
-        })??;
-        if value.len() > 2 * MAX_RECORD_BYTES {
-            return None;
-        }
+        let value = self.inner.with(|c| read_capped(c, &failure_key))??;
         record::decode_failure(key, &self.inner.open(&failure_key, &value)?)
     }
 
@@ -521,10 +651,7 @@ impl TokenStore for RedisTokenStore {
         // Read, compare here (the value may be encrypted), then delete that exact value
         // only: a newer token saved meanwhile by another process stays.
         let _ = self.inner.with(|c| {
-            let Some(value) = redis::cmd("GET")
-                .arg(&redis_key)
-                .query::<Option<Vec<u8>>>(c)?
-            else {
+            let Some(value) = read_capped(c, &redis_key)? else {
                 return Ok(0);
             };
             let held = self
@@ -630,6 +757,67 @@ mod tests {
         assert_eq!(store(None).inner.open("k1", &record).unwrap(), record);
         let again = sealed.inner.seal("k1", record.clone()).unwrap();
         assert_ne!(again, value, "a fresh nonce each time");
+    }
+
+    /// Answers every request with `reply`, and keeps the requests.
+    struct Canned {
+        reply: Vec<u8>,
+        sent: Vec<Vec<u8>>,
+    }
+
+    impl ConnectionLike for Canned {
+        fn req_packed_command(&mut self, cmd: &[u8]) -> RedisResult<Value> {
+            self.sent.push(cmd.to_vec());
+            Ok(Value::BulkString(self.reply.clone()))
+        }
+        fn req_packed_commands(&mut self, _: &[u8], _: usize, _: usize) -> RedisResult<Vec<Value>> {
+            unreachable!("no pipelines")
+        }
+        fn get_db(&self) -> i64 {
+            0
+        }
+        fn check_connection(&mut self) -> bool {
+            true
+        }
+        fn is_open(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_value_is_read_only_up_to_a_records_size() {
+        let read = |reply: Vec<u8>| {
+            let mut c = Canned {
+                reply,
+                sent: Vec::new(),
+            };
+            let value = read_capped(&mut c, "k").unwrap();
+            (value, c.sent)
+        };
+        let (value, sent) = read(b"record".to_vec());
+        assert_eq!(value.as_deref(), Some(&b"record"[..]));
+        let cap = MAX_VALUE_BYTES.to_string();
+        assert_eq!(
+            sent,
+            vec![
+                redis::cmd("GETRANGE")
+                    .arg("k")
+                    .arg(0)
+                    .arg(MAX_VALUE_BYTES)
+                    .get_packed_command()
+            ],
+            "the server sends at most {cap} + 1 bytes, whatever the value's size"
+        );
+        assert_eq!(
+            read(vec![b'x'; MAX_VALUE_BYTES]).0.map(|v| v.len()),
+            Some(MAX_VALUE_BYTES)
+        );
+        assert_eq!(
+            read(vec![b'x'; MAX_VALUE_BYTES + 1]).0,
+            None,
+            "larger: not ours"
+        );
+        assert_eq!(read(Vec::new()).0, None, "no key");
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub(super) async fn connect(
     use TransportErrorKind as K;
     let (host, port) = match proxy {
         Some(p) => (p.host.as_str(), p.port),
-        None => (key.host.as_str(), key.port),
+        None => (key.host(), key.port),
     };
     let addresses = tokio::net::lookup_host((host, port))
         .await
@@ -66,9 +66,10 @@ pub(super) async fn connect(
         return handshake(TokioIo::new(stream), probe).await;
     }
     if let Some(proxy) = proxy {
-        tunnel(&stream, proxy, &key.host, key.port).await?;
+        tunnel(&stream, proxy, key.host(), key.port).await?;
     }
-    let name = ServerName::try_from(key.host.clone()).map_err(|e| (K::InvalidUrl, e.into()))?;
+    let name =
+        ServerName::try_from(key.host().to_owned()).map_err(|e| (K::InvalidUrl, e.into()))?;
     let tls = TlsConnector::from(Arc::clone(tls))
         .connect(name, stream)
         .await

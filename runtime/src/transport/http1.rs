@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, HOST, PROXY_AUTHORIZATION, USER_AGENT};
-use http::{HeaderMap, HeaderValue, Uri};
+use http::{HeaderValue, Uri};
 use http_body_util::Full;
 use hyper::body::Incoming;
 use tokio::time::timeout_at;
@@ -186,8 +186,17 @@ impl Transport for HttpTransport {
         deadlines: &Deadlines,
     ) -> Result<http::Response<Body>, TransportError> {
         let method = method_of(request.method());
-        let url = url_without_query(request.uri());
-        let fail = |f: Failure| TransportError::new(f.kind, f.maybe_sent, method, &url, f.source);
+        // Named in errors only: the URL is written out when one happens.
+        let uri = request.uri().clone();
+        let fail = |f: Failure| {
+            TransportError::new(
+                f.kind,
+                f.maybe_sent,
+                method,
+                url_without_query(&uri),
+                f.source,
+            )
+        };
         if deadlines.remaining().is_zero() {
             return Err(fail(Failure::not_sent(
                 TransportErrorKind::Timeout,
@@ -196,29 +205,110 @@ impl Transport for HttpTransport {
         }
         let (key, request) = self.prepare(request).map_err(fail)?;
         let route = Route {
-            proxy: self.inner.proxy.for_target(key.https, &key.host, key.port),
+            proxy: self.inner.proxy.for_target(key.https, key.host(), key.port),
             tls: &self.inner.tls,
         };
-        let exchange = exchange(&self.inner.pool, &key, route, request, deadlines);
-        let (response, connection) = rt::block_on(exchange)
+        let pool = &self.inner.pool;
+        let end = deadlines.end;
+        // One trip onto the runtime: the answer's head and, when it announces a body of
+        // at most GATHER bytes, that body. Most answers end there, and their connection
+        // is back in the pool before the caller reads a byte; longer or unannounced
+        // bodies stream.
+        let call = async {
+            let (response, connection) = exchange(pool, &key, route, request, deadlines).await?;
+            let (parts, mut incoming) = response.into_parts();
+            let gathered = gather(&mut incoming, end).await?;
+            Ok::<_, Failure>((parts, incoming, connection, gathered))
+        };
+        let (parts, incoming, connection, gathered) = rt::block_on(call)
             .map_err(|e| Failure::not_sent(TransportErrorKind::Other, e))
             .and_then(|outcome| outcome)
             .map_err(fail)?;
-        let (parts, body) = response.into_parts();
-        let body = WireBody::new(
-            body,
-            Arc::clone(&self.inner.pool),
-            key,
-            connection,
-            deadlines.end,
-        );
-        Ok(http::Response::from_parts(parts, Body::new(body)))
+        let body = match gathered {
+            Gathered::Whole(bytes) => {
+                pool.put(&key, connection);
+                Body::whole(bytes)
+            }
+            Gathered::Start(start) => {
+                let length = hyper::body::Body::size_hint(&incoming).exact();
+                let body = WireBody::new(incoming, Arc::clone(pool), key, connection, end)
+                    .starting_with(start);
+                Body::new(body).with_length(length)
+            }
+        };
+        Ok(http::Response::from_parts(parts, body))
+    }
+}
+
+/// The largest announced body read with its head: JSON answers are smaller; a larger
+/// download, or one whose length is not announced, streams.
+const GATHER: u64 = 256 * 1024;
+
+/// An answer's body as read with its head.
+enum Gathered {
+    /// All of it.
+    Whole(Bytes),
+    /// Its first bytes (none, unless the body is longer than it announced); the rest
+    /// streams.
+    Start(Bytes),
+}
+
+/// Reads `body` to its end, by `end`, when it announces at most [`GATHER`] bytes.
+async fn gather(body: &mut Incoming, end: Instant) -> Result<Gathered, Failure> {
+    use hyper::body::Body as _;
+    if body.size_hint().exact().is_none_or(|n| n > GATHER) {
+        return Ok(Gathered::Start(Bytes::new()));
+    }
+    let by = tokio::time::Instant::from_std(end);
+    let mut first = Bytes::new();
+    let mut more: Option<bytes::BytesMut> = None;
+    loop {
+        let have = more.as_ref().map_or(first.len(), |m| m.len());
+        if body.is_end_stream() {
+            return Ok(Gathered::Whole(more.map_or(first, |m| m.freeze())));
+        }
+        if have as u64 > GATHER {
+            return Ok(Gathered::Start(more.map_or(first, |m| m.freeze())));
+        }
+        let frame = match timeout_at(by, http_body_util::BodyExt::frame(body)).await {
+            Err(_) => {
+                return Err(Failure::maybe_sent(
+                    TransportErrorKind::Timeout,
+                    "the response body did not arrive within the call's deadline",
+                ));
+            }
+            Ok(None) => return Ok(Gathered::Whole(more.map_or(first, |m| m.freeze()))),
+            Ok(Some(Err(e))) => {
+                let kind = if e.is_timeout() {
+                    TransportErrorKind::Timeout
+                } else {
+                    TransportErrorKind::Io
+                };
+                return Err(Failure::maybe_sent(kind, e));
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        // Trailers carry nothing the client reads.
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        match &mut more {
+            Some(m) => m.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let mut m = bytes::BytesMut::with_capacity(first.len() + data.len());
+                m.extend_from_slice(&first);
+                m.extend_from_slice(&data);
+                more = Some(m);
+            }
+        }
     }
 }
 
 impl HttpTransport {
     /// The pool key and the request as hyper writes it: origin-form target (absolute
-    /// form to a proxy, with its `Proxy-Authorization`), `Content-Length` and `Host` first.
+    /// form to a proxy, with its `Proxy-Authorization`), and `Content-Length`, `Host` and
+    /// `User-Agent` after the request's own headers where it has none.
     fn prepare(
         &self,
         request: http::Request<Vec<u8>>,
@@ -240,49 +330,39 @@ impl HttpTransport {
                 "the URL carries user information",
             ));
         }
-        let host = authority.host();
-        let key = Key {
-            https,
-            host: host
-                .strip_prefix('[')
-                .and_then(|h| h.strip_suffix(']'))
-                .unwrap_or(host)
-                .to_owned(),
-            port: authority.port_u16().unwrap_or(if https { 443 } else { 80 }),
-        };
-        if key.host.is_empty() {
-            return Err(Failure::not_sent(InvalidUrl, "the URL has no host"));
-        }
-        let host_header = HeaderValue::from_str(authority.as_str())
-            .map_err(|e| Failure::not_sent(InvalidUrl, e))?;
+        let key = Key::new(https, authority.clone())
+            .ok_or_else(|| Failure::not_sent(InvalidUrl, "the URL has no host"))?;
         let proxy = (!https)
-            .then(|| self.inner.proxy.for_target(false, &key.host, key.port))
+            .then(|| self.inner.proxy.for_target(false, key.host(), key.port))
             .flatten();
         let target = match (proxy, parts.uri.path_and_query()) {
             // A proxy is asked for the whole URL (RFC 9112, 3.2.2).
-            (Some(_), _) => Ok(parts.uri.clone()),
-            (None, Some(p)) if !p.as_str().is_empty() => p.as_str().parse::<Uri>(),
-            (None, _) => Ok(Uri::from_static("/")),
-        }
-        .map_err(|e| Failure::not_sent(InvalidUrl, e))?;
+            (Some(_), _) => parts.uri.clone(),
+            // The path and query already parsed, without parsing them again.
+            (None, Some(p)) if !p.as_str().is_empty() => {
+                let mut origin = http::uri::Parts::default();
+                origin.path_and_query = Some(p.clone());
+                Uri::from_parts(origin).map_err(|e| Failure::not_sent(InvalidUrl, e))?
+            }
+            (None, _) => Uri::from_static("/"),
+        };
 
-        // Content-Length, then Host, then the request's own: the order ureq 3 wrote, so
-        // the byte-for-byte comparison with the bench's hand-written ureq baseline holds.
-        let mut headers = HeaderMap::with_capacity(parts.headers.len() + 3);
-        if !body.is_empty() && !parts.headers.contains_key(CONTENT_LENGTH) {
+        // What HTTP/1.1 needs and the request lacks, after the request's own headers.
+        let headers = &mut parts.headers;
+        if !body.is_empty() && !headers.contains_key(CONTENT_LENGTH) {
             headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
         }
-        if !parts.headers.contains_key(HOST) {
-            headers.insert(HOST, host_header);
+        if !headers.contains_key(HOST) {
+            let host = HeaderValue::from_str(key.authority())
+                .map_err(|e| Failure::not_sent(InvalidUrl, e))?;
+            headers.insert(HOST, host);
         }
-        headers.extend(std::mem::take(&mut parts.headers));
         if let Some(agent) = &self.inner.user_agent {
             headers.entry(USER_AGENT).or_insert_with(|| agent.clone());
         }
         if let Some(authorization) = proxy.and_then(|p| p.authorization()) {
             headers.insert(PROXY_AUTHORIZATION, authorization);
         }
-        parts.headers = headers;
         parts.uri = target;
         parts.version = http::Version::HTTP_11;
         Ok((

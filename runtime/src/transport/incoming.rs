@@ -40,6 +40,12 @@ impl WireBody {
         }
     }
 
+    /// The same body, its first bytes already read.
+    pub fn starting_with(mut self, start: Bytes) -> Self {
+        self.chunk = start;
+        self
+    }
+
     /// The body ended cleanly: the connection may carry the next request.
     fn finish(&mut self) {
         self.body = None;

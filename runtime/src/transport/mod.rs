@@ -64,59 +64,117 @@ impl Deadlines {
 /// A response body being received. Reading past the exchange's deadline fails with
 /// [`io::ErrorKind::TimedOut`]; a connection that breaks fails with the I/O error.
 pub struct Body {
-    reader: Box<dyn Read + Send>,
+    source: Source,
+    /// The length the answer announced, if it did (`Content-Length`).
+    length: Option<u64>,
+    /// Where the answer came from, for messages about reading it.
+    pub(crate) origin: Option<http::Uri>,
+}
+
+/// Where a body's bytes come from.
+enum Source {
+    /// Already here, whole: read without a copy by [`Body::read_to_vec`].
+    Bytes(io::Cursor<bytes::Bytes>),
+    /// Still arriving.
+    Reader(Box<dyn Read + Send>),
 }
 
 impl Body {
     /// A body read from `reader`.
     pub fn new(reader: impl Read + Send + 'static) -> Self {
         Body {
-            reader: Box::new(reader),
+            source: Source::Reader(Box::new(reader)),
+            length: None,
+            origin: None,
         }
+    }
+
+    /// The same body, announcing `length` bytes (a `Content-Length`), so that reading
+    /// it whole allocates once. A wrong announcement costs only that: nothing is read
+    /// past what the reader gives, and never past the limit.
+    pub fn with_length(mut self, length: Option<u64>) -> Self {
+        self.length = length;
+        self
     }
 
     /// A body already in memory.
     pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Self {
-        Body::new(io::Cursor::new(bytes.into()))
+        Body::whole(bytes::Bytes::from(bytes.into()))
+    }
+
+    /// A body received whole.
+    pub(crate) fn whole(bytes: bytes::Bytes) -> Self {
+        Body {
+            length: u64::try_from(bytes.len()).ok(),
+            source: Source::Bytes(io::Cursor::new(bytes)),
+            origin: None,
+        }
     }
 
     /// An empty body.
     pub fn empty() -> Self {
-        Body::from_bytes(Vec::new())
+        Body::whole(bytes::Bytes::new())
     }
 
     /// Reads the whole body, refusing more than `limit` bytes.
     ///
     /// # Errors
     /// [`io::ErrorKind::FileTooLarge`] past the limit, or the reader's own error.
-    pub fn read_to_vec(mut self, limit: u64) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        let read = (&mut self.reader)
+    pub fn read_to_vec(self, limit: u64) -> io::Result<Vec<u8>> {
+        let too_large = || {
+            io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!("the response body is larger than the {limit}-byte limit"),
+            )
+        };
+        let reader = match self.source {
+            Source::Bytes(cursor) => {
+                let start = usize::try_from(cursor.position()).unwrap_or(usize::MAX);
+                let mut bytes = cursor.into_inner();
+                if start >= bytes.len() {
+                    return Ok(Vec::new());
+                }
+                let rest = bytes.split_off(start);
+                if rest.len() as u64 > limit {
+                    return Err(too_large());
+                }
+                // Without a copy when nothing else shares the buffer.
+                return Ok(Vec::from(rest));
+            }
+            Source::Reader(reader) => reader,
+        };
+        // One allocation for an announced length within the limit (and a byte for the
+        // end-of-body check's probe).
+        let capacity = self
+            .length
+            .filter(|&n| n <= limit)
+            .and_then(|n| usize::try_from(n).ok())
+            .map_or(0, |n| n + 1);
+        let mut bytes = Vec::with_capacity(capacity);
+        let read = reader
             .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)?;
         if read as u64 > limit {
-            return Err(io::Error::new(
-                io::ErrorKind::FileTooLarge,
-                format!("the response body is larger than the {limit}-byte limit"),
-            ));
+            return Err(too_large());
         }
         Ok(bytes)
     }
-}
 
-impl Body {
     /// Reads and drops the rest of a small body (up to 64 KiB), so that its connection
     /// can carry the next request: a 401 answered before a resend, for one. A larger or
     /// broken body is dropped unread, which closes its connection instead.
     pub(crate) fn discard(mut self) {
         const SMALL: u64 = 64 * 1024;
-        let _ = io::copy(&mut (&mut self.reader).take(SMALL), &mut io::sink());
+        let _ = io::copy(&mut (&mut self).take(SMALL), &mut io::sink());
     }
 }
 
 impl Read for Body {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.reader.read(buf)
+        match &mut self.source {
+            Source::Bytes(cursor) => cursor.read(buf),
+            Source::Reader(reader) => reader.read(buf),
+        }
     }
 }
 

@@ -6,7 +6,6 @@
 //! dropped, and one is handed out only once its socket shows that the server has not
 //! closed it meanwhile ([`Probe`]): nothing reads a connection between calls.
 
-use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -46,12 +45,40 @@ pub(super) const MAX_IDLE: Duration = Duration::from_secs(15);
 pub(super) const MAX_IDLE_PER_HOST: usize = 3;
 
 /// Where a connection goes: connections are shared only between identical keys.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// It holds the request's own `Authority` (a reference count on the URL's bytes, not a
+/// copy), so making one costs no allocation on every call.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Key {
     pub https: bool,
-    /// The host as the URL spells it, without IPv6 brackets.
-    pub host: String,
+    authority: http::uri::Authority,
     pub port: u16,
+}
+
+impl Key {
+    /// The key of `authority` over `https` or not; `None` when it names no host.
+    pub fn new(https: bool, authority: http::uri::Authority) -> Option<Key> {
+        let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let key = Key {
+            https,
+            authority,
+            port,
+        };
+        (!key.host().is_empty()).then_some(key)
+    }
+
+    /// The host as the URL spells it, without IPv6 brackets.
+    pub fn host(&self) -> &str {
+        let host = self.authority.host();
+        host.strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host)
+    }
+
+    /// The authority as the URL spells it, for `Host`.
+    pub fn authority(&self) -> &str {
+        self.authority.as_str()
+    }
 }
 
 struct Idle {
@@ -59,9 +86,11 @@ struct Idle {
     since: Instant,
 }
 
+/// Idle connections by host. A client talks to one host or two (Atlas, a token
+/// endpoint), so a short list searched in order beats hashing the key on every call.
 #[derive(Default)]
 pub(super) struct Pool {
-    idle: Mutex<HashMap<Key, Vec<Idle>>>,
+    idle: Mutex<Vec<(Key, Vec<Idle>)>>,
 }
 
 impl Pool {
@@ -69,7 +98,8 @@ impl Pool {
     /// the way are dropped.
     pub fn take(&self, key: &Key) -> Option<Connection> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        let list = idle.get_mut(key)?;
+        let at = idle.iter().position(|(k, _)| k == key)?;
+        let list = &mut idle[at].1;
         let found = loop {
             let Some(entry) = list.pop() else { break None };
             if entry.since.elapsed() < MAX_IDLE && entry.connection.is_reusable() {
@@ -77,7 +107,7 @@ impl Pool {
             }
         };
         if list.is_empty() {
-            idle.remove(key);
+            idle.swap_remove(at);
         }
         found
     }
@@ -88,7 +118,14 @@ impl Pool {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        let list = idle.entry(key.clone()).or_default();
+        let at = match idle.iter().position(|(k, _)| k == key) {
+            Some(at) => at,
+            None => {
+                idle.push((key.clone(), Vec::with_capacity(MAX_IDLE_PER_HOST)));
+                idle.len() - 1
+            }
+        };
+        let list = &mut idle[at].1;
         list.retain(|e| e.since.elapsed() < MAX_IDLE && !e.connection.sender.is_closed());
         if list.len() < MAX_IDLE_PER_HOST {
             list.push(Idle {
@@ -101,7 +138,7 @@ impl Pool {
     /// Idle connections held now, for `Debug`.
     pub fn idle_count(&self) -> usize {
         let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        idle.values().map(Vec::len).sum()
+        idle.iter().map(|(_, list)| list.len()).sum()
     }
 }
 

@@ -103,7 +103,7 @@ fn sends_the_request_as_given_plus_host_and_content_length_and_reuses_the_connec
     assert_eq!(seen.len(), 1, "three requests over one connection");
     let host = url.strip_prefix("http://").unwrap();
     let one = format!(
-        "POST /a/b?q=1 HTTP/1.1\r\ncontent-length: 2\r\nhost: {host}\r\naccept: application/json\r\nuser-agent: agent/1.0\r\n\r\n{{}}"
+        "POST /a/b?q=1 HTTP/1.1\r\naccept: application/json\r\ncontent-length: 2\r\nhost: {host}\r\nuser-agent: agent/1.0\r\n\r\n{{}}"
     );
     assert_eq!(String::from_utf8_lossy(&seen[0]), one.repeat(3));
 }

@@ -6,8 +6,8 @@ use atlas_mock::{Fault, FaultKind, MockAtlas};
 use atlas_runtime::TokenKey;
 
 use super::support::{
-    Job, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, sigkill, spawn, temp_dir,
-    token_requests, wait_all,
+    Job, assert_all_ok, call, client_with, one_fleet_at_a_time, one_per_lifetime,
+    planted_tokens_are_replaced, sigkill, spawn, temp_dir, token_requests, wait_all,
 };
 
 /// Tokens live 6 s, so the client replaces them after 3 s (half the lifetime); 50 calls
@@ -65,7 +65,8 @@ fn the_lock_holder_killed_mid_fetch_is_replaced_at_once() {
     };
     let children: Vec<_> = (0..8).map(|_| spawn(&mock, &job)).collect();
     // The holder wrote its pid into the lock file; its request reached the emulator.
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let lock = dir.join(format!("{}.lock", key.digest()));
     let deadline = Instant::now() + Duration::from_secs(20);
     let holder: u32 = loop {
@@ -129,7 +130,8 @@ fn revoking_removes_the_shared_token() {
     GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
         .send(&client)
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     assert!(store.path_of(&key).exists(), "the token was shared");
     assert_eq!(mock.live_token_count(mock.client_id()), 1);
     client.revoke_token().unwrap();
@@ -212,7 +214,8 @@ fn closing_removes_the_shared_token() {
     GetOrgServiceAccount::new(mock.org_id(), mock.client_id())
         .send(&first)
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     assert!(store.path_of(&key).exists());
     first.close();
     assert!(!store.path_of(&key).exists(), "closing removed it");
@@ -225,8 +228,10 @@ fn closing_removes_the_shared_token() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Nothing the store writes comes from the secret: the same file names whatever the
-/// secret, and no file (token, lock, shared failure) holds it in any encoding.
+/// Nothing the store writes reveals the secret: no file (token, lock, shared failure)
+/// holds it in any encoding, nor is named after it. Each secret has its own files (their
+/// names hash a fingerprint of it, `TokenKey::with_secret`), so a wrong or rotated secret
+/// is never served the token the right one fetched.
 #[test]
 fn no_store_file_is_named_after_or_holds_the_secret() {
     use std::sync::Arc;
@@ -282,17 +287,90 @@ fn no_store_file_is_named_after_or_holds_the_secret() {
         wrong.iter().any(|n| n.ends_with(".failure.json")),
         "{wrong:?}"
     );
-    assert_eq!(
-        right
-            .iter()
-            .map(stem)
-            .collect::<std::collections::BTreeSet<_>>(),
-        wrong
-            .iter()
-            .map(stem)
-            .collect::<std::collections::BTreeSet<_>>(),
-        "the same key whatever the secret"
+    let (right, wrong): (std::collections::BTreeSet<_>, std::collections::BTreeSet<_>) = (
+        right.iter().map(stem).collect(),
+        wrong.iter().map(stem).collect(),
+    );
+    assert!(
+        right.is_disjoint(&wrong),
+        "each secret its own key: {right:?} {wrong:?}"
+    );
+    let readable = format!("{}-", mock.client_id());
+    assert!(
+        right.iter().chain(&wrong).all(|n| n.starts_with(&readable)),
+        "named after the client id: {right:?} {wrong:?}"
     );
     std::fs::remove_dir_all(&right_dir).unwrap();
     std::fs::remove_dir_all(&wrong_dir).unwrap();
+}
+
+/// A token file with a CR LF in its token and a ten-year expiry used to fail every run
+/// until it expired (each call failed before it was sent, and nothing discarded it). It
+/// is now checked as a token from the token endpoint is, discarded and replaced.
+#[test]
+fn a_planted_unusable_token_is_discarded_and_replaced() {
+    use std::sync::Arc;
+
+    use atlas_runtime::FileTokenStore;
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let dir = temp_dir("file-planted");
+    planted_tokens_are_replaced(&mock, || Arc::new(FileTokenStore::in_dir(&dir).unwrap()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A hard link planted at the lock file's name, to another file of the user's: the lock
+/// holder used to truncate that file and write its pid into it. The store now refuses a
+/// lock file with another name (the client fetches its own token, the call succeeds) and
+/// the file is left as it was.
+#[test]
+fn a_hard_link_at_the_lock_leaves_its_target_intact() {
+    use std::sync::Arc;
+
+    use atlas_runtime::FileTokenStore;
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let dir = temp_dir("file-hardlink");
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
+    let victim = dir.join("id_ed25519");
+    let precious = "-----BEGIN OPENSSH PRIVATE KEY-----\nprecious\n";
+    std::fs::write(&victim, precious).unwrap();
+    std::fs::hard_link(&victim, dir.join(format!("{}.lock", key.digest()))).unwrap();
+    let store = Arc::new(FileTokenStore::in_dir(&dir).unwrap());
+    call(&mock, &client_with(&mock, store));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), precious);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A 100 MB token file is not read (nor believed): the call fetches a token, and the
+/// new one replaces the file.
+#[test]
+fn a_huge_token_file_is_not_read_and_is_replaced() {
+    use std::sync::Arc;
+
+    use atlas_runtime::FileTokenStore;
+
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let dir = temp_dir("file-huge");
+    let store = Arc::new(FileTokenStore::in_dir(&dir).unwrap());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
+    let path = store.path_of(&key);
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Sparse, private: a file the store would otherwise trust.
+        let huge = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .unwrap();
+        huge.set_len(100 * 1024 * 1024).unwrap();
+    }
+    call(&mock, &client_with(&mock, store));
+    assert_eq!(token_requests(&mock), 1);
+    let len = std::fs::metadata(&path).unwrap().len();
+    assert!(len < 64 * 1024, "replaced by the new token: {len} bytes");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

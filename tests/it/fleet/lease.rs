@@ -215,7 +215,7 @@ fn a_shared_refusal_holds_no_secret_even_when_the_endpoint_echoes_it() {
     let client = client(&script, store.clone());
     let error = GetOrg::new(ORG).send(&client).unwrap_err();
     assert!(!error.to_string().contains(CLIENT_SECRET), "{error}");
-    let key = TokenKey::atlas(CLIENT_ID);
+    let key = TokenKey::atlas(CLIENT_ID).with_secret(CLIENT_SECRET);
     let failure = store.load_failure(&key).expect("the refusal is shared");
     assert!(failure.message().contains("invalid_client"), "{failure:?}");
     let written = std::fs::read_to_string(store.failure_path(&key)).unwrap();

@@ -1,13 +1,15 @@
 //! `RedisTokenStore` across processes standing for several hosts.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use atlas_mock::{Fault, FaultKind, MockAtlas};
-use atlas_runtime::{RedisTokenStore, TokenKey};
+use atlas_runtime::{AccessToken, Client, Credentials, RedisTokenStore, TokenKey, TokenStore};
 
 use super::support::{
-    Job, RedisServer, assert_all_ok, one_fleet_at_a_time, one_per_lifetime, redis_for_test,
-    redis_get, sigkill, spawn, token_requests, unique_prefix, wait_all,
+    Job, RedisServer, assert_all_ok, call, client_with, one_fleet_at_a_time, one_per_lifetime,
+    planted_tokens_are_replaced, redis_for_test, redis_get, sigkill, spawn, token_requests,
+    unique_prefix, wait_all,
 };
 
 /// As in `file_store.rs`: 50 calls 70 ms apart cross one replacement of a 6 s token.
@@ -87,7 +89,8 @@ fn the_lease_holder_killed_mid_fetch_is_replaced_within_the_lease_time() {
         .key_prefix(prefix.as_str())
         .open()
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let lease_key = store.lease_key(&key);
     let deadline = Instant::now() + Duration::from_secs(20);
     let holder: u32 = loop {
@@ -252,7 +255,8 @@ fn an_encrypted_store_shares_a_token_redis_cannot_read() {
     call(host_b.clone());
     assert_eq!(token_requests(&mock), 1, "shared");
 
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let token = host_b.load_for(&key).expect("host b reads it");
     let raw = redis_get(&url, &host_a.token_key(&key)).expect("stored");
     assert!(
@@ -271,6 +275,7 @@ fn an_encrypted_store_shares_a_token_redis_cannot_read() {
     ignore = "needs redis-server: apt-get install -y redis-server"
 )]
 fn a_refused_secret_is_asked_about_once_across_hosts() {
+    const WRONG_SECRET: &str = "mdb_sa_sk_wrongwrongwrongwrongwrongwrong";
     let _fleet = one_fleet_at_a_time();
     let (_server, url) = redis_for_test();
     let mock = MockAtlas::builder().start().expect("emulator");
@@ -285,10 +290,7 @@ fn a_refused_secret_is_asked_about_once_across_hosts() {
             start_at: start_at + Duration::from_millis(100 * host),
             extra: vec![
                 ("FLEET_PREFIX", prefix.clone()),
-                (
-                    "MONGODB_ATLAS_CLIENT_SECRET",
-                    "mdb_sa_sk_wrongwrongwrongwrongwrongwrong".into(),
-                ),
+                ("MONGODB_ATLAS_CLIENT_SECRET", WRONG_SECRET.into()),
             ],
         };
         children.extend((0..6).map(|_| spawn(&mock, &job)));
@@ -313,7 +315,8 @@ fn a_refused_secret_is_asked_about_once_across_hosts() {
         .key_prefix(prefix.as_str())
         .open()
         .unwrap();
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(WRONG_SECRET);
     let failure = redis_get(&url, &store.failure_key(&key)).unwrap_or_default();
     assert!(
         !failure.contains("wrongwrong"),
@@ -358,7 +361,8 @@ fn revoking_and_closing_remove_the_shared_token() {
             .send(c)
             .expect("the call succeeds");
     };
-    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id());
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
     let first = client();
     call(&first);
     assert!(redis_get(&url, &store.token_key(&key)).is_some());
@@ -374,4 +378,207 @@ fn revoking_and_closing_remove_the_shared_token() {
     let second = client();
     call(&second);
     assert_eq!(token_requests(&mock), 3, "not the revoked one");
+}
+
+/// A token planted in Redis with a CR LF in it and a ten-year TTL used to stop every
+/// process of the fleet for as long (each call failed before it was sent, and nothing
+/// discarded it); a clean one said to live ten years was sent until Atlas refused it.
+/// Both are now checked as a token from the token endpoint is, discarded and replaced.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn a_planted_unusable_token_is_discarded_and_replaced() {
+    let (_server, url) = redis_for_test();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let prefix = unique_prefix("planted");
+    planted_tokens_are_replaced(&mock, || {
+        Arc::new(
+            RedisTokenStore::builder(url.as_str())
+                .key_prefix(prefix.as_str())
+                .open()
+                .unwrap(),
+        )
+    });
+}
+
+/// Stops (SIGSTOP) the Redis of `server` until dropped: connections stay open and the
+/// kernel still accepts new ones, but nothing comes back.
+struct Frozen(libc::pid_t);
+
+impl Frozen {
+    fn freeze(server: &RedisServer) -> Frozen {
+        let pid = libc::pid_t::try_from(server.pid()).unwrap();
+        // SAFETY: kill has no memory preconditions; the pid is our unreaped child.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+        Frozen(pid)
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { libc::kill(self.0, libc::SIGCONT) };
+    }
+}
+
+/// The README promises that a frozen Redis costs an operation at most `io_timeout`. It
+/// cost twice that whenever a connection was made (the handshake's two replies were each
+/// read with the whole timeout, then the command's): 2.05 s for a 1 s timeout. Now one
+/// budget covers connecting, the handshake and every reply.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn a_frozen_redis_costs_an_operation_at_most_its_io_timeout() {
+    const IO: Duration = Duration::from_secs(1);
+    // Timed tests are not benchmarks: room for a loaded machine, none for a second round.
+    const MARGIN: Duration = Duration::from_millis(450);
+    // Not beside a fleet of 32 processes on a 2-core machine.
+    let _fleet = one_fleet_at_a_time();
+    let server = RedisServer::start();
+    let store = RedisTokenStore::builder(server.url.as_str())
+        .key_prefix(unique_prefix("budget"))
+        .io_timeout(IO)
+        // Redis is tried by every operation, never skipped as "down".
+        .retry_after(Duration::ZERO)
+        .open()
+        .unwrap();
+    let key = TokenKey::new("http://127.0.0.1:9/api/oauth/token", "mdb_sa_id_budget");
+    let now = SystemTime::now();
+    let token = AccessToken::new("t", now, now + Duration::from_secs(600));
+    store.save_for(&key, &token);
+    assert!(store.load_for(&key).is_some(), "a pooled connection");
+    let frozen = Frozen::freeze(&server);
+    let timed = |what: &str, op: &dyn Fn()| {
+        let start = Instant::now();
+        op();
+        let took = start.elapsed();
+        assert!(
+            took >= IO / 2 && took < IO + MARGIN,
+            "{what} took {took:?} with a frozen Redis and an I/O timeout of {IO:?}"
+        );
+    };
+    // A pooled connection: the command's reply never comes.
+    timed("a read on a pooled connection", &|| {
+        store.load_for(&key);
+    });
+    // The pool was emptied by the failure: connecting, then the command.
+    timed("a read on a new connection", &|| {
+        store.load_for(&key);
+    });
+    timed("a save on a new connection", &|| {
+        store.save_for(&key, &token)
+    });
+    timed("a discard on a new connection", &|| {
+        store.discard_for(&key, &token)
+    });
+    timed("a lease on a new connection", &|| {
+        store.lease(&key, Duration::ZERO);
+    });
+    drop(frozen);
+}
+
+/// What a frozen Redis costs a call: a new process (no connection, no token yet) makes
+/// its first call while Redis does not answer, against one without a store.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn a_frozen_redis_costs_a_call_at_most_the_io_timeout() {
+    const IO: Duration = Duration::from_millis(800);
+    const MARGIN: Duration = Duration::from_millis(450);
+    let _fleet = one_fleet_at_a_time();
+    let server = RedisServer::start();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let first_call = |client: Client| {
+        let start = Instant::now();
+        call(&mock, &client);
+        start.elapsed()
+    };
+    let without_store = first_call(
+        Client::builder()
+            .base_url(mock.url())
+            .credentials(Credentials::service_account(
+                mock.client_id(),
+                mock.client_secret(),
+            ))
+            .build()
+            .unwrap(),
+    );
+    let store = RedisTokenStore::builder(server.url.as_str())
+        .key_prefix(unique_prefix("call"))
+        .io_timeout(IO)
+        .open()
+        .unwrap();
+    let frozen = Frozen::freeze(&server);
+    let with_frozen_store = first_call(client_with(&mock, Arc::new(store)));
+    drop(frozen);
+    let lost = with_frozen_store.saturating_sub(without_store);
+    assert!(
+        lost < IO + MARGIN,
+        "a frozen Redis cost the call {lost:?} ({with_frozen_store:?} against \
+         {without_store:?} without a store); the I/O timeout is {IO:?}"
+    );
+}
+
+/// A 100 MB value at the token key (anyone who can write to Redis can put one there) was
+/// read whole by every process on every call: 100 MB from Redis and 243 MB of peak
+/// memory each. Now at most a record's size is read; the value is not believed, and the
+/// token fetched next replaces it.
+#[test]
+#[cfg_attr(
+    not(has_redis),
+    ignore = "needs redis-server: apt-get install -y redis-server"
+)]
+fn a_huge_value_at_the_token_key_is_not_read_whole() {
+    const HUGE: usize = 100 * 1024 * 1024;
+    // A Redis of our own: its output counter must count this test's reads alone.
+    let server = RedisServer::start();
+    let mock = MockAtlas::builder().start().expect("emulator");
+    let prefix = unique_prefix("huge");
+    let store = RedisTokenStore::builder(server.url.as_str())
+        .key_prefix(prefix.as_str())
+        .open()
+        .unwrap();
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
+    let token_key = store.token_key(&key);
+    let mut redis = redis::Client::open(server.url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    // Made by Redis itself (zero bytes up to the last): this test sends 100 MB neither way.
+    redis::cmd("SETRANGE")
+        .arg(&token_key)
+        .arg(HUGE - 1)
+        .arg("x")
+        .exec(&mut redis)
+        .unwrap();
+    let sent_by_redis = |redis: &mut redis::Connection| -> u64 {
+        let info: String = redis::cmd("INFO").arg("stats").query(redis).unwrap();
+        info.lines()
+            .find_map(|l| l.strip_prefix("total_net_output_bytes:"))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("INFO stats counts the bytes Redis sent")
+    };
+    let before = sent_by_redis(&mut redis);
+    let client = client_with(&mock, Arc::new(store.clone()));
+    call(&mock, &client);
+    call(&mock, &client);
+    let sent = sent_by_redis(&mut redis) - before;
+    assert!(
+        sent < 1024 * 1024,
+        "Redis sent {sent} bytes for two calls: the {HUGE}-byte value was read whole"
+    );
+    assert_eq!(token_requests(&mock), 1);
+    let len: usize = redis::cmd("STRLEN")
+        .arg(&token_key)
+        .query(&mut redis)
+        .unwrap();
+    assert!(len < 64 * 1024, "replaced by the new token: {len} bytes");
+    assert!(store.load_for(&key).is_some());
 }

@@ -4,9 +4,13 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use atlas_endpoints::service_accounts::GetOrgServiceAccount;
 use atlas_mock::MockAtlas;
+use atlas_runtime::{AccessToken, Client, Credentials, TokenKey, TokenStore};
+use secrecy::ExposeSecret as _;
 
 /// The fleet worker, built by cargo with this test.
 const WORKER: &str = env!("CARGO_BIN_EXE_fleet-worker");
@@ -287,4 +291,57 @@ pub fn unique_prefix(test: &str) -> String {
             .unwrap()
             .as_nanos()
     )
+}
+
+/// A client of the emulator's service account that keeps its tokens in `store`.
+pub fn client_with(mock: &MockAtlas, store: Arc<dyn TokenStore>) -> Client {
+    Client::builder()
+        .base_url(mock.url())
+        .credentials(Credentials::service_account(
+            mock.client_id(),
+            mock.client_secret(),
+        ))
+        .token_store(store)
+        .build()
+        .expect("a client")
+}
+
+/// One call of `client`, which must succeed.
+pub fn call(mock: &MockAtlas, client: &Client) {
+    if let Err(e) = GetOrgServiceAccount::new(mock.org_id(), mock.client_id()).send(client) {
+        panic!("the call failed: {e}");
+    }
+}
+
+/// Plants, as anyone who can write to the store could, a token no token endpoint would
+/// be let issue (a CR LF in it; then a clean one said to live ten years), each time in
+/// a store `open` opens afresh (a process of its own): the next client discards and
+/// replaces it, never fails for it nor sends it, and the fleet shares the replacement.
+pub fn planted_tokens_are_replaced(mock: &MockAtlas, open: impl Fn() -> Arc<dyn TokenStore>) {
+    let key = TokenKey::new(format!("{}/api/oauth/token", mock.url()), mock.client_id())
+        .with_secret(mock.client_secret());
+    let now = SystemTime::now();
+    let ten_years = now + Duration::from_secs(10 * 365 * 86_400);
+    for (round, planted) in ["planted\r\nX-Injected: 1", "planted-for-ten-years"]
+        .into_iter()
+        .enumerate()
+    {
+        open().save_for(&key, &AccessToken::new(planted, now, ten_years));
+        call(mock, &client_with(mock, open()));
+        assert_eq!(token_requests(mock), round + 1, "{planted:?} was replaced");
+        let held = open().load_for(&key).expect("the replacement is stored");
+        assert_ne!(held.secret().expose_secret(), planted);
+        assert!(
+            held.expires_at() < now + Duration::from_secs(2 * 3600),
+            "the emulator's token, not the planted one"
+        );
+        let sent_it = mock.requests().iter().any(|r| {
+            r.header("authorization")
+                .is_some_and(|a| a.contains("planted"))
+        });
+        assert!(!sent_it, "{planted:?} was sent to the API");
+    }
+    // Another process reads the replacement: no token request of its own.
+    call(mock, &client_with(mock, open()));
+    assert_eq!(token_requests(mock), 2);
 }
