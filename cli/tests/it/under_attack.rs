@@ -310,7 +310,10 @@ fn the_output_file_is_replaced_whole_or_not_at_all() {
     };
     let short = download_cut_by(100_000, 10_000);
     assert_eq!(short.code, 3, "{short:?}");
-    assert!(short.stderr.contains("gave up after 4 attempts"), "{short:?}");
+    assert!(
+        short.stderr.contains("gave up after 4 attempts"),
+        "{short:?}"
+    );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old answer\n");
     assert!(others(&out_dir, "answer.json").is_empty());
     let long = download_cut_by(4_000_000, 600_000);
