@@ -1,7 +1,7 @@
 //! Rust text for the plan: one module per tag (its operations and the types only it
 //! reaches), a shared module, the modules' index and the Cargo features. Docs carry facts
-//! (method, path, versions, roles, CLI name, sunset, the reference link), never the
-//! spec's prose.
+//! (method, path, versions, roles, CLI name, sunset, the reference link; each field's role
+//! and rules), never the spec's prose.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -96,6 +96,85 @@ fn rule_args(rules: &Rules, ty: &Ty, with_pattern: bool) -> Vec<String> {
         out.push(format!("length({})", parts.join(", ")));
     }
     out
+}
+
+/// An enum's values are listed in a field's doc up to this many; a longer list (regions,
+/// instance sizes) is left to the enum's own docs.
+const VALUES_LISTED: usize = 12;
+
+/// `text` as inline code, whatever backticks it holds.
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// A number as the spec writes it (`1`, `0.5`).
+fn number_text(v: &Value) -> String {
+    v.to_string()
+}
+
+/// The facts of a value's rules, for its doc line: its range, length, pattern, enum values
+/// and default, each as the spec states it (facts, never the spec's prose).
+pub fn rule_facts(rules: &Rules, ty: &Ty, enum_values: Option<&[String]>) -> Vec<String> {
+    let mut facts = Vec::new();
+    let (each, inner) = match ty {
+        Ty::Vec(t) => ("each item ", &**t),
+        t => ("", t),
+    };
+    if matches!(ty, Ty::I32 | Ty::I64 | Ty::F64) {
+        let min = rules.min.as_ref().map(|(v, ex)| (number_text(v), *ex));
+        let max = rules.max.as_ref().map(|(v, ex)| (number_text(v), *ex));
+        match (min, max) {
+            (Some((lo, false)), Some((hi, false))) => facts.push(format!("from {lo} to {hi}")),
+            (min, max) => {
+                let mut parts = Vec::new();
+                if let Some((lo, ex)) = min {
+                    parts.push(format!("{} {lo}", if ex { "above" } else { "at least" }));
+                }
+                if let Some((hi, ex)) = max {
+                    parts.push(format!("{} {hi}", if ex { "below" } else { "at most" }));
+                }
+                if !parts.is_empty() {
+                    facts.push(parts.join(" and "));
+                }
+            }
+        }
+    }
+    let unit = match ty {
+        Ty::Str | Ty::Secret => Some("character"),
+        Ty::Vec(_) => Some("item"),
+        _ => None,
+    };
+    if let Some(unit) = unit {
+        let count = |n: u64| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+        match (rules.min_len, rules.max_len) {
+            (Some(lo), Some(hi)) if lo == hi => facts.push(format!("exactly {}", count(lo))),
+            (Some(lo), Some(hi)) => facts.push(format!("{lo} to {}", count(hi))),
+            (Some(lo), None) => facts.push(format!("at least {}", count(lo))),
+            (None, Some(hi)) => facts.push(format!("at most {}", count(hi))),
+            (None, None) => {}
+        }
+    }
+    if let Some(p) = &rules.pattern
+        && matches!(inner, Ty::Str | Ty::Secret)
+    {
+        facts.push(format!("{each}matches {}", code(p)));
+    }
+    if let Some(values) = enum_values {
+        if values.len() <= VALUES_LISTED {
+            let listed: Vec<String> = values.iter().map(|v| code(v)).collect();
+            facts.push(format!("{each}one of {}", listed.join(", ")));
+        } else {
+            facts.push(format!("{each}one of {} values", values.len()));
+        }
+    }
+    if let Some(d) = &rules.default {
+        facts.push(format!("default {}", code(&d.to_string())));
+    }
+    facts
 }
 
 /// One generated file: its path under `endpoints/src/generated/` and its text.
@@ -600,10 +679,16 @@ impl Emitter<'_, '_> {
             _ => "the whole body",
         };
         let req = if f.required { "required" } else { "optional" };
-        if f.role == "body" {
-            let _ = writeln!(s, "/// The request body ({req}).");
+        let rules = rule_facts(&f.rules, &f.ty, self.enum_values(&f.ty)).join("; ");
+        let rules = if rules.is_empty() {
+            rules
         } else {
-            let _ = writeln!(s, "/// `{}`: {what}, {req}.", f.api);
+            format!("; {rules}")
+        };
+        if f.role == "body" {
+            let _ = writeln!(s, "/// The request body ({req}{rules}).");
+        } else {
+            let _ = writeln!(s, "/// `{}`: {what}, {req}{rules}.", f.api);
         }
         let ty = if f.patch && f.ty == Ty::Secret {
             Ty::Str
@@ -681,6 +766,22 @@ impl Emitter<'_, '_> {
         let _ = writeln!(s, "pub {}: {full_ty},", f.rust);
     }
 
+    /// The values of the enum `ty` is (or is a list of).
+    fn enum_values(&self, ty: &Ty) -> Option<&[String]> {
+        let name = match ty {
+            Ty::Named(n) => n,
+            Ty::Vec(t) => match &**t {
+                Ty::Named(n) => n,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        match &self.models.types.get(name)?.kind {
+            Kind::Enum(values) => Some(values),
+            _ => None,
+        }
+    }
+
     fn type_def(&self, s: &mut String, def: &TypeDef, usage: &Usage) {
         match &def.kind {
             Kind::Struct(fields) => self.model_struct(s, def, fields, usage),
@@ -740,7 +841,13 @@ impl Emitter<'_, '_> {
             if f.nullable {
                 facts.push("nullable");
             }
-            let _ = writeln!(s, "/// `{}`: {}.", f.api, facts.join(", "));
+            let rules = rule_facts(&f.rules, &f.ty, self.enum_values(&f.ty));
+            let mut doc = facts.join(", ");
+            for rule in rules {
+                doc.push_str("; ");
+                doc.push_str(&rule);
+            }
+            let _ = writeln!(s, "/// `{}`: {doc}.", f.api);
             let opt = optional(f);
             let mut serde: Vec<String> = Vec::new();
             if camel_case(&f.rust) != f.api {
@@ -1055,4 +1162,172 @@ fn only_for_tags(items: &str, tags: &BTreeSet<String>) -> String {
         out.push_str(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generated files of a one-operation spec.
+    fn generate(spec: &Value) -> Vec<File> {
+        let mut models = Models::new(spec);
+        let ops = crate::spec::operations(spec);
+        let plan = crate::plan::plan(&mut models, &ops, "2026-01-01", &[]);
+        Emitter {
+            models: &models,
+            plan: &plan,
+        }
+        .files()
+    }
+
+    /// The doc line of the member `api` in `text`.
+    fn doc_of<'t>(text: &'t str, api: &str) -> &'t str {
+        let start = format!("/// `{api}`: ");
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&start))
+            .unwrap_or_else(|| panic!("no doc line for {api} in\n{text}"))
+            .trim_start()
+    }
+
+    /// Issue 22 §4: a field's doc states what it is and its rules (range, length, pattern,
+    /// enum values, default), and none of the spec's prose.
+    #[test]
+    fn field_docs_state_the_rules() {
+        let media = "application/vnd.atlas.2023-01-01+json";
+        let widget = serde_json::json!({ "$ref": "#/components/schemas/Widget" });
+        let spec = serde_json::json!({
+            "paths": { "/api/atlas/v2/groups/{groupId}/widgets": { "post": {
+                "operationId": "createGroupWidget",
+                "tags": ["Widgets"],
+                "description": "Operation prose that must not be copied.",
+                "parameters": [
+                    { "name": "groupId", "in": "path", "required": true,
+                      "schema": { "type": "string", "pattern": "^([a-f0-9]{24})$" } },
+                    { "name": "limit", "in": "query", "description": "Parameter prose.",
+                      "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 100 } }
+                ],
+                "requestBody": { "content": { media: { "schema": widget } } },
+                "responses": { "200": { "content": { media: { "schema": widget } } } }
+            }}},
+            "components": { "schemas": {
+                "Widget": {
+                    "type": "object",
+                    "description": "Schema prose that must not be copied.",
+                    "required": ["name"],
+                    "properties": {
+                        "name": { "type": "string", "minLength": 1, "maxLength": 64,
+                                  "pattern": "^[a-z]+$", "description": "Member prose." },
+                        "size": { "type": "string", "enum": ["SMALL", "LARGE"], "default": "SMALL" },
+                        "weight": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
+                        "labels": { "type": "array", "maxItems": 3,
+                                    "items": { "type": "string", "pattern": "^[a-z`]+$" } },
+                        "region": { "type": "string", "enum": [
+                            "R1", "R2", "R3", "R4", "R5", "R6", "R7",
+                            "R8", "R9", "R10", "R11", "R12", "R13"
+                        ] },
+                        "id": { "type": "string", "readOnly": true }
+                    }
+                }
+            }}
+        });
+        let files = generate(&spec);
+        let text = |name: &str| {
+            &files
+                .iter()
+                .find(|f| f.name == name)
+                .unwrap_or_else(|| panic!("no {name}"))
+                .text
+        };
+        let requests = text("widgets/requests.rs");
+        assert_eq!(
+            doc_of(requests, "limit"),
+            "/// `limit`: query parameter, optional; from 1 to 500; default `100`."
+        );
+        assert_eq!(
+            doc_of(requests, "name"),
+            "/// `name`: body member, required; 1 to 64 characters; matches `^[a-z]+$`."
+        );
+        assert_eq!(
+            doc_of(requests, "size"),
+            "/// `size`: body member, optional; one of `SMALL`, `LARGE`; default `\"SMALL\"`."
+        );
+        assert_eq!(
+            doc_of(requests, "weight"),
+            "/// `weight`: body member, optional; above 0."
+        );
+        assert_eq!(
+            doc_of(requests, "region"),
+            "/// `region`: body member, optional; one of 13 values."
+        );
+        let models = text("widgets/models.rs");
+        assert_eq!(
+            doc_of(models, "labels"),
+            "/// `labels`: optional; at most 3 items; each item matches `` ^[a-z`]+$ ``."
+        );
+        assert_eq!(doc_of(models, "id"), "/// `id`: optional, read-only.");
+        assert_eq!(
+            doc_of(models, "name"),
+            "/// `name`: required; 1 to 64 characters; matches `^[a-z]+$`."
+        );
+        for f in &files {
+            assert!(
+                !f.text.contains("prose"),
+                "{} copies prose:\n{}",
+                f.name,
+                f.text
+            );
+        }
+    }
+
+    #[test]
+    fn rule_facts_each_form() {
+        let n = |v: i64| Some((serde_json::json!(v), false));
+        let x = |v: i64| Some((serde_json::json!(v), true));
+        let rules = |min, max| Rules {
+            min,
+            max,
+            ..Rules::default()
+        };
+        assert_eq!(
+            rule_facts(&rules(n(1), None), &Ty::I32, None),
+            ["at least 1"]
+        );
+        assert_eq!(
+            rule_facts(&rules(None, n(9)), &Ty::I64, None),
+            ["at most 9"]
+        );
+        assert_eq!(
+            rule_facts(&rules(x(0), x(10)), &Ty::F64, None),
+            ["above 0 and below 10"]
+        );
+        // A range on a string is no range (the spec puts none there; nothing to say).
+        assert!(rule_facts(&rules(n(1), n(2)), &Ty::Str, None).is_empty());
+        let lengths = |min_len, max_len| Rules {
+            min_len,
+            max_len,
+            ..Rules::default()
+        };
+        assert_eq!(
+            rule_facts(&lengths(Some(3), Some(3)), &Ty::Str, None),
+            ["exactly 3 characters"]
+        );
+        assert_eq!(
+            rule_facts(&lengths(Some(1), None), &Ty::Vec(Box::new(Ty::I32)), None),
+            ["at least 1 item"]
+        );
+        let values = ["A".to_string(), "B".to_string()];
+        assert_eq!(
+            rule_facts(
+                &Rules::default(),
+                &Ty::Vec(Box::new(Ty::Named("E".into()))),
+                Some(&values)
+            ),
+            ["each item one of `A`, `B`"]
+        );
+        let default = Rules {
+            default: Some(serde_json::json!(true)),
+            ..Rules::default()
+        };
+        assert_eq!(rule_facts(&default, &Ty::Bool, None), ["default `true`"]);
+    }
 }

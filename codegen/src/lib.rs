@@ -11,7 +11,9 @@
 //! The output is formatted with `rustfmt` (as `cargo fmt` would) and checked in, so a
 //! reviewer reads what users compile; CI runs `--check`. It never copies the spec's prose
 //! (CC BY-NC-SA): docs carry method, path, versions, roles, the CLI name, sunset dates and
-//! the link to the operation's official page.
+//! the link to the operation's official page (once, as the macro's `docs = …`); each field's
+//! doc says what it is (path, query, header, body member; required; read-only, write-only)
+//! and its rules: range, length, pattern, enum values, default (`emit::rule_facts`).
 //!
 //! What it decides, in one place each:
 //! - which operations: every one of the spec but the hand-written Service Accounts tag and

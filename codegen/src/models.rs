@@ -93,6 +93,9 @@ pub struct Rules {
     pub max: Option<(Value, bool)>,
     pub min_len: Option<u64>,
     pub max_len: Option<u64>,
+    /// The spec's `default` when it is a scalar (written in the docs, never enforced: the
+    /// server applies it).
+    pub default: Option<Value>,
 }
 
 /// One member of a struct.
@@ -318,7 +321,6 @@ impl<'s> Models<'s> {
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
         for (api, prop) in props {
-            let resolved = resolve(spec, &prop);
             let mut ty = self.ty_of(&prop, &format!("{owner}{}", type_name(&api)));
             if ty == Ty::Str && SECRET_MEMBERS.contains(&api.as_str()) {
                 ty = Ty::Secret;
@@ -328,7 +330,7 @@ impl<'s> Models<'s> {
                 rust.push('_');
             }
             // A string whose pattern is an id type's is that id type, as a path value is.
-            let mut rules = rules_of(spec, resolved);
+            let mut rules = rules_of(spec, &prop);
             if let Some(id) = crate::plan::id_type(&api, &ty, &rules) {
                 ty = Ty::Id(id);
                 rules.pattern = None;
@@ -718,8 +720,14 @@ fn implicit_discriminator(spec: &Value, alts: &[Value]) -> Option<(String, Vec<V
     None
 }
 
-/// The rules of a value: pattern (of the value or of each item), range, length.
+/// The rules of a value: pattern (of the value or of each item), range, length, default.
 pub fn rules_of(spec: &Value, schema: &Value) -> Rules {
+    // A default beside a `$ref` (or an `allOf`) is the property's own, and wins.
+    let default = schema
+        .get("default")
+        .or_else(|| resolve(spec, schema).get("default"))
+        .filter(|v| v.is_boolean() || v.is_number() || v.is_string())
+        .cloned();
     let schema = resolve(spec, schema);
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array")
         || schema.get("items").is_some();
@@ -746,6 +754,7 @@ pub fn rules_of(spec: &Value, schema: &Value) -> Rules {
             max: bound("maximum", "exclusiveMaximum"),
             min_len: u("minItems"),
             max_len: u("maxItems"),
+            default,
         }
     } else {
         Rules {
@@ -757,6 +766,7 @@ pub fn rules_of(spec: &Value, schema: &Value) -> Rules {
             max: bound("maximum", "exclusiveMaximum"),
             min_len: u("minLength"),
             max_len: u("maxLength"),
+            default,
         }
     }
 }

@@ -83,10 +83,10 @@ pub struct AWSHardwareSpec20240805 {
     /// `diskThroughput`: optional, read-only.
     #[serde(skip_serializing)]
     pub disk_throughput: Option<i32>,
-    /// `ebsVolumeType`: optional.
+    /// `ebsVolumeType`: optional; one of `STANDARD`, `PROVISIONED`, `HIGH_PERFORMANCE`; default `"STANDARD"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ebs_volume_type: Option<AWSHardwareSpec20240805EbsVolumeType>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 47 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AWSHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -175,10 +175,10 @@ pub struct AWSRegionConfig20240805 {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec20240805>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
     /// `analyticsAutoScaling`: optional.
@@ -377,10 +377,10 @@ pub struct AdvancedComputeAutoScaling {
     /// `enabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `maxInstanceSize`: optional.
+    /// `maxInstanceSize`: optional; one of 53 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instance_size: Option<BaseCloudProviderInstanceSize>,
-    /// `minInstanceSize`: optional.
+    /// `minInstanceSize`: optional; one of 53 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instance_size: Option<BaseCloudProviderInstanceSize>,
     /// `scaleDownEnabled`: optional.
@@ -452,19 +452,19 @@ atlas_runtime::__private::open_enum_deserialize!(AlertsThresholdIntegerUnits);
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ApiAtlasClusterAdvancedConfigurationView {
-    /// `customOpensslCipherConfigTls12`: optional.
+    /// `customOpensslCipherConfigTls12`: optional; each item one of `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_openssl_cipher_config_tls12:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item>>,
-    /// `customOpensslCipherConfigTls13`: optional.
+    /// `customOpensslCipherConfigTls13`: optional; at most 4 items; each item one of `TLS_AES_256_GCM_SHA384`, `TLS_CHACHA20_POLY1305_SHA256`, `TLS_AES_128_GCM_SHA256`, `TLS_AES_128_CCM_SHA256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_openssl_cipher_config_tls13:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item>>,
-    /// `minimumEnabledTlsProtocol`: optional.
+    /// `minimumEnabledTlsProtocol`: optional; one of `TLS1_0`, `TLS1_1`, `TLS1_2`, `TLS1_3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_enabled_tls_protocol:
         Option<ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol>,
-    /// `tlsCipherConfigMode`: optional.
+    /// `tlsCipherConfigMode`: optional; one of `CUSTOM`, `DEFAULT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgs20240805TlsCipherConfigMode>,
 }
@@ -477,7 +477,7 @@ pub struct ApiBSONTimestampView {
     /// `date`: optional, read-only.
     #[serde(skip_serializing)]
     pub date: Option<jiff::Timestamp>,
-    /// `increment`: optional, read-only.
+    /// `increment`: optional, read-only; at least 1199145600.0.
     #[serde(skip_serializing)]
     pub increment: Option<i32>,
 }
@@ -489,7 +489,7 @@ pub struct ApiBSONTimestampView {
 #[non_exhaustive]
 #[cfg(any(feature = "organizations", feature = "programmatic-api-keys"))]
 pub struct ApiKeyUserDetails {
-    /// `desc`: optional.
+    /// `desc`: optional; 1 to 250 characters.
     pub desc: Option<String>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
@@ -501,7 +501,7 @@ pub struct ApiKeyUserDetails {
         serde(serialize_with = "crate::sent_secret::expose_optional_secret")
     )]
     pub private_key: Option<secrecy::SecretString>,
-    /// `publicKey`: optional, read-only.
+    /// `publicKey`: optional, read-only; exactly 8 characters.
     pub public_key: Option<String>,
     /// `roles`: optional.
     pub roles: Option<Vec<CloudAccessRoleAssignment>>,
@@ -647,9 +647,9 @@ atlas_runtime::__private::open_enum_deserialize!(
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "atlas-search", feature = "clusters"))]
 pub struct ApiSearchDeploymentSpecView {
-    /// `instanceSize`: required.
+    /// `instanceSize`: required; one of 26 values.
     pub instance_size: ApiSearchDeploymentEffectiveSpecViewInstanceSize,
-    /// `nodeCount`: required.
+    /// `nodeCount`: required; from 2 to 32.
     pub node_count: i32,
 }
 
@@ -664,7 +664,7 @@ pub struct AzureHardwareSpec20240805 {
     /// `diskSizeGB`: optional.
     #[serde(rename = "diskSizeGB", skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 22 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AzureHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -714,10 +714,10 @@ pub struct AzureRegionConfig20240805 {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec20240805>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
     /// `analyticsAutoScaling`: optional.
@@ -833,7 +833,7 @@ pub struct BiConnector {
     /// `enabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `readPreference`: optional.
+    /// `readPreference`: optional; one of `PRIMARY`, `SECONDARY`, `ANALYTICS`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_preference: Option<BiConnectorReadPreference>,
 }
@@ -863,10 +863,10 @@ atlas_runtime::__private::open_enum_deserialize!(BiConnectorReadPreference);
     feature = "teams"
 ))]
 pub struct CloudAccessRoleAssignment {
-    /// `groupId`: optional.
+    /// `groupId`: optional; exactly 24 characters; matches `^([a-f0-9]{24})$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `orgId`: optional.
+    /// `orgId`: optional; exactly 24 characters; matches `^([a-f0-9]{24})$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// `roleName`: optional.
@@ -881,7 +881,7 @@ pub struct CloudAccessRoleAssignment {
 #[non_exhaustive]
 #[cfg(any(feature = "mongodb-cloud-users", feature = "teams"))]
 pub struct CloudAppUser {
-    /// `country`: required.
+    /// `country`: required; matches `^([A-Z]{2})$`.
     pub country: String,
     /// `createdAt`: optional, read-only.
     pub created_at: Option<jiff::Timestamp>,
@@ -897,9 +897,9 @@ pub struct CloudAppUser {
     pub last_name: String,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `mobileNumber`: required.
+    /// `mobileNumber`: required; matches `(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$`.
     pub mobile_number: String,
-    /// `password`: required.
+    /// `password`: required; at least 8 characters.
     #[cfg_attr(
         feature = "serialize-all",
         serde(serialize_with = "crate::sent_secret::expose_secret")
@@ -907,7 +907,7 @@ pub struct CloudAppUser {
     pub password: secrecy::SecretString,
     /// `roles`: required.
     pub roles: Vec<CloudAccessRoleAssignment>,
-    /// `teamIds`: optional, read-only.
+    /// `teamIds`: optional, read-only; each item matches `^([a-f0-9]{24})$`.
     pub team_ids: Option<Vec<String>>,
     /// `username`: required.
     pub username: String,
@@ -1018,25 +1018,25 @@ pub struct ClusterDescription20240805 {
     /// `acceptDataRisksAndForceReplicaSetReconfig`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_data_risks_and_force_replica_set_reconfig: Option<jiff::Timestamp>,
-    /// `adaptiveCapacity`: optional, nullable.
+    /// `adaptiveCapacity`: optional, nullable; one of `ENABLED`, `DISABLED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adaptive_capacity: Option<ClusterDescription20240805AdaptiveCapacity>,
     /// `advancedConfiguration`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    /// `backupEnabled`: optional.
+    /// `backupEnabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_enabled: Option<bool>,
     /// `biConnector`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: optional.
+    /// `clusterType`: optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: optional.
+    /// `configServerManagementMode`: optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
-    /// `configServerType`: optional, read-only.
+    /// `configServerType`: optional, read-only; one of `EMBEDDED`, `DEDICATED`.
     #[serde(skip_serializing)]
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
     /// `connectionStrings`: optional.
@@ -1045,13 +1045,13 @@ pub struct ClusterDescription20240805 {
     /// `createDate`: optional, read-only.
     #[serde(skip_serializing)]
     pub create_date: Option<jiff::Timestamp>,
-    /// `diskWarmingMode`: optional.
+    /// `diskWarmingMode`: optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
     /// `effectiveReplicationSpecs`: optional, read-only.
     #[serde(skip_serializing)]
     pub effective_replication_specs: Option<Vec<ReplicationSpec20240805>>,
-    /// `encryptionAtRestProvider`: optional.
+    /// `encryptionAtRestProvider`: optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
@@ -1070,7 +1070,7 @@ pub struct ClusterDescription20240805 {
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `internalClusterRole`: optional, read-only.
+    /// `internalClusterRole`: optional, read-only; one of `NONE`, `SYSTEM_CLUSTER`, `INTERNAL_SHADOW_CLUSTER`.
     #[serde(skip_serializing)]
     pub internal_cluster_role: Option<ClusterDescription20240805InternalClusterRole>,
     /// `labels`: optional.
@@ -1091,10 +1091,10 @@ pub struct ClusterDescription20240805 {
         skip_serializing_if = "Option::is_none"
     )]
     pub mongo_db_major_version: Option<String>,
-    /// `mongoDBVersion`: optional, read-only.
+    /// `mongoDBVersion`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion", skip_serializing)]
     pub mongo_db_version: Option<String>,
-    /// `name`: optional.
+    /// `name`: optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `paused`: optional.
@@ -1106,31 +1106,31 @@ pub struct ClusterDescription20240805 {
     /// `redactClientLogData`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redact_client_log_data: Option<bool>,
-    /// `replicaSetScalingStrategy`: optional.
+    /// `replicaSetScalingStrategy`: optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
     /// `replicationSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_specs: Option<Vec<ReplicationSpec20240805>>,
-    /// `retainBackups`: optional.
+    /// `retainBackups`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retain_backups: Option<bool>,
-    /// `rootCertType`: optional.
+    /// `rootCertType`: optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
-    /// `stateName`: optional, read-only.
+    /// `stateName`: optional, read-only; one of `IDLE`, `CREATING`, `UPDATING`, `DELETING`, `REPAIRING`.
     #[serde(skip_serializing)]
     pub state_name: Option<ClusterDescription20240805StateName>,
     /// `tags`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: optional.
+    /// `terminationProtectionEnabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_protection_enabled: Option<bool>,
-    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: optional.
+    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
-    /// `versionReleaseSystem`: optional.
+    /// `versionReleaseSystem`: optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
@@ -1296,7 +1296,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     /// `srvShardOptimizedConnectionString`: optional, read-only.
     #[serde(skip_serializing)]
     pub srv_shard_optimized_connection_string: Option<String>,
-    /// `type`: optional, read-only.
+    /// `type`: optional, read-only; one of `MONGOD`, `MONGOS`.
     #[serde(skip_serializing)]
     pub r#type: Option<ClusterDescriptionConnectionStringsPrivateEndpointType>,
 }
@@ -1309,7 +1309,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     /// `endpointId`: optional, read-only.
     #[serde(skip_serializing)]
     pub endpoint_id: Option<String>,
-    /// `providerName`: optional, read-only.
+    /// `providerName`: optional, read-only; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing)]
     pub provider_name: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `region`: optional, read-only.
@@ -1440,10 +1440,10 @@ atlas_runtime::__private::open_enum_deserialize!(ClusterFlexProviderSettingsInst
     feature = "sandbox"
 ))]
 pub struct ComponentLabel {
-    /// `key`: optional.
+    /// `key`: optional; 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value`: optional.
+    /// `value`: optional; 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -1542,7 +1542,7 @@ atlas_runtime::__private::open_enum_deserialize!(DataMetricUnits);
 pub struct DataMetricValueView {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     pub units: Option<DataMetricUnits>,
 }
 
@@ -1662,7 +1662,7 @@ pub struct DiskGBAutoScaling {
 pub struct EmployeeAccessGrantView {
     /// `expirationTime`: required.
     pub expiration_time: jiff::Timestamp,
-    /// `grantType`: required.
+    /// `grantType`: required; one of `CLUSTER_DATABASE_LOGS`, `CLUSTER_INFRASTRUCTURE`, `CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA`.
     pub grant_type: EmployeeAccessGrantViewGrantType,
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
@@ -2737,13 +2737,13 @@ atlas_runtime::__private::open_enum_param!(EventTypeForOrg);
 #[non_exhaustive]
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 pub struct FlexBackupRestoreJob20241113 {
-    /// `deliveryType`: optional, read-only.
+    /// `deliveryType`: optional, read-only; one of `RESTORE`, `DOWNLOAD`.
     pub delivery_type: Option<FlexBackupRestoreJob20241113DeliveryType>,
     /// `expirationDate`: optional, read-only.
     pub expiration_date: Option<jiff::Timestamp>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `instanceName`: optional, read-only.
+    /// `instanceName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub instance_name: Option<String>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
@@ -2759,9 +2759,9 @@ pub struct FlexBackupRestoreJob20241113 {
     pub snapshot_id: Option<atlas_runtime::ObjectId>,
     /// `snapshotUrl`: optional, read-only.
     pub snapshot_url: Option<String>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `PENDING`, `QUEUED`, `RUNNING`, `FAILED`, `COMPLETED`.
     pub status: Option<FlexBackupRestoreJob20241113Status>,
-    /// `targetDeploymentItemName`: optional, read-only.
+    /// `targetDeploymentItemName`: optional, read-only; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub target_deployment_item_name: Option<String>,
     /// `targetProjectId`: optional, read-only.
     pub target_project_id: Option<atlas_runtime::ObjectId>,
@@ -2818,7 +2818,7 @@ pub struct GCPHardwareSpec20240805 {
     /// `diskSizeGB`: optional.
     #[serde(rename = "diskSizeGB", skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 34 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<GCPHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -2880,10 +2880,10 @@ pub struct GCPRegionConfig20240805 {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec20240805>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
     /// `analyticsAutoScaling`: optional.
@@ -2924,15 +2924,15 @@ pub struct Group {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `name`: required.
+    /// `name`: required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub name: String,
     /// `orgId`: required.
     pub org_id: atlas_runtime::OrgId,
-    /// `regionUsageRestrictions`: optional.
+    /// `regionUsageRestrictions`: optional; one of `COMMERCIAL_FEDRAMP_REGIONS_ONLY`, `GOV_REGIONS_ONLY`; default `"COMMERCIAL_FEDRAMP_REGIONS_ONLY"`.
     pub region_usage_restrictions: Option<GroupRegionUsageRestrictions>,
     /// `tags`: optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `withDefaultAlertsSettings`: optional.
+    /// `withDefaultAlertsSettings`: optional; default `true`.
     pub with_default_alerts_settings: Option<bool>,
 }
 
@@ -3101,7 +3101,7 @@ pub struct LDAPSecuritySettings {
     /// `authorizationEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_enabled: Option<bool>,
-    /// `authzQueryTemplate`: optional.
+    /// `authzQueryTemplate`: optional; default `"{USER}?memberOf?base"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authz_query_template: Option<String>,
     /// `bindPassword`: optional, write-only.
@@ -3110,19 +3110,19 @@ pub struct LDAPSecuritySettings {
         serialize_with = "crate::sent_secret::expose_optional_secret"
     )]
     pub bind_password: Option<secrecy::SecretString>,
-    /// `bindUsername`: optional.
+    /// `bindUsername`: optional; matches `^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_username: Option<String>,
     /// `caCertificate`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    /// `hostname`: optional.
+    /// `hostname`: optional; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `port`: optional.
+    /// `port`: optional; default `636`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// `userToDNMapping`: optional.
@@ -3230,7 +3230,7 @@ pub struct MetricsMeasurement {
     pub data_points: Option<Vec<MetricDataPoint>>,
     /// `name`: optional, read-only.
     pub name: Option<String>,
-    /// `units`: optional, read-only.
+    /// `units`: optional, read-only; one of `BYTES`, `BYTES_PER_SECOND`, `GIGABYTES`, `GIGABYTES_PER_HOUR`, `MEGABYTES_PER_SECOND`, `MICROSECONDS`, `MILLISECONDS`, `PERCENT`, `SCALAR`, `SCALAR_PER_SECOND`.
     pub units: Option<MetricsMeasurementUnits>,
 }
 
@@ -3292,7 +3292,7 @@ atlas_runtime::__private::open_enum_deserialize!(NumberMetricUnits);
 pub struct NumberMetricValueView {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `COUNT`, `THOUSAND`, `MILLION`, `BILLION`.
     pub units: Option<NumberMetricUnits>,
 }
 
@@ -3356,9 +3356,9 @@ pub struct OrganizationInvitation {
     pub links: Option<Vec<Link>>,
     /// `orgId`: optional, read-only.
     pub org_id: Option<atlas_runtime::OrgId>,
-    /// `orgName`: required.
+    /// `orgName`: required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub org_name: String,
-    /// `roles`: optional.
+    /// `roles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// `teamIds`: optional, read-only.
     pub team_ids: Option<Vec<String>>,
@@ -3430,7 +3430,7 @@ atlas_runtime::__private::open_enum_deserialize!(RawMetricUnits);
 pub struct RawMetricValueView {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     pub units: Option<RawMetricUnits>,
 }
 
@@ -3465,9 +3465,9 @@ pub struct ReplicationSpec20240805 {
     feature = "serverless-instances"
 ))]
 pub struct ResourceTag {
-    /// `key`: required.
+    /// `key`: required; 1 to 255 characters.
     pub key: String,
-    /// `value`: required.
+    /// `value`: required; 1 to 255 characters.
     pub value: String,
 }
 
@@ -3504,10 +3504,10 @@ pub struct TenantHardwareSpec20240805 {
     /// `diskSizeGB`: optional.
     #[serde(rename = "diskSizeGB", skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
-    /// `effectiveInstanceSize`: optional, read-only.
+    /// `effectiveInstanceSize`: optional, read-only; one of `FLEX`, `M2`, `M5`, `M0`.
     #[serde(skip_serializing)]
     pub effective_instance_size: Option<TenantHardwareSpec20240805EffectiveInstanceSize>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of `M0`, `M2`, `M5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<TenantHardwareSpec20240805InstanceSize>,
 }
@@ -3550,13 +3550,13 @@ pub struct TenantRegionConfig20240805 {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec20240805>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
-    /// `backingProviderName`: optional.
+    /// `backingProviderName`: optional; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_provider_name: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
 }
@@ -3600,7 +3600,7 @@ atlas_runtime::__private::open_enum_deserialize!(TimeMetricUnits);
 pub struct TimeMetricValueView {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     pub units: Option<TimeMetricUnits>,
 }
 

@@ -21,7 +21,7 @@ pub struct MongoDBAccessLogs {
     pub group_id: Option<String>,
     /// `hostname`: optional, read-only.
     pub hostname: Option<String>,
-    /// `ipAddress`: optional, read-only.
+    /// `ipAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub ip_address: Option<String>,
     /// `logLine`: optional, read-only.
     pub log_line: Option<String>,

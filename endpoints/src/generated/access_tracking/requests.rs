@@ -33,21 +33,21 @@ pub struct GetGroupDbAccessHistoryCluster {
     /// `authResult`: query parameter, optional.
     #[atlas(query)]
     pub auth_result: Option<bool>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `end`: query parameter, optional.
+    /// `end`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub end: Option<i64>,
-    /// `ipAddress`: query parameter, optional.
+    /// `ipAddress`: query parameter, optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[atlas(
         query,
         pattern = r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$"
     )]
     pub ip_address: Option<String>,
-    /// `nLogs`: query parameter, optional.
+    /// `nLogs`: query parameter, optional; from 0 to 20000; default `20000`.
     #[atlas(query, range(min = 0, max = 20000))]
     pub n_logs: Option<i32>,
-    /// `start`: query parameter, optional.
+    /// `start`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub start: Option<i64>,
 }
@@ -75,21 +75,21 @@ pub struct GetGroupDbAccessHistoryProcess {
     /// `authResult`: query parameter, optional.
     #[atlas(query)]
     pub auth_result: Option<bool>,
-    /// `end`: query parameter, optional.
+    /// `end`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub end: Option<i64>,
     /// `hostname`: path parameter, required.
     pub hostname: String,
-    /// `ipAddress`: query parameter, optional.
+    /// `ipAddress`: query parameter, optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[atlas(
         query,
         pattern = r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$"
     )]
     pub ip_address: Option<String>,
-    /// `nLogs`: query parameter, optional.
+    /// `nLogs`: query parameter, optional; from 0 to 20000; default `20000`.
     #[atlas(query, range(min = 0, max = 20000))]
     pub n_logs: Option<i32>,
-    /// `start`: query parameter, optional.
+    /// `start`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub start: Option<i64>,
 }

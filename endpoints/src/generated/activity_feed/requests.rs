@@ -27,7 +27,7 @@ use super::models::*;
 pub struct GetGroupActivityFeed {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `eventType`: query parameter, optional.
+    /// `eventType`: query parameter, optional; at most 20 items; each item one of 710 values.
     #[atlas(query, default, length(max = 20))]
     pub event_type: Vec<EventTypeForNdsGroup>,
     /// `maxDate`: query parameter, optional.
@@ -36,7 +36,7 @@ pub struct GetGroupActivityFeed {
     /// `minDate`: query parameter, optional.
     #[atlas(query)]
     pub min_date: Option<String>,
-    /// `clusterName`: query parameter, optional.
+    /// `clusterName`: query parameter, optional; at most 20 items.
     #[atlas(query, default, length(max = 20))]
     pub cluster_name: Vec<String>,
 }
@@ -59,7 +59,7 @@ pub struct GetGroupActivityFeed {
 pub struct GetOrgActivityFeed {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `eventType`: query parameter, optional.
+    /// `eventType`: query parameter, optional; at most 20 items; each item one of 298 values.
     #[atlas(query, default, length(max = 20))]
     pub event_type: Vec<EventTypeForOrg>,
     /// `maxDate`: query parameter, optional.

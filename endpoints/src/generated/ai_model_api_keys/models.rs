@@ -31,7 +31,7 @@ pub struct AiModelApiKeyResponse {
     pub last_used_at: Option<String>,
     /// `maskedSecret`: optional, read-only.
     pub masked_secret: Option<String>,
-    /// `name`: optional.
+    /// `name`: optional; 1 to 250 characters.
     pub name: Option<String>,
     /// `secret`: optional, read-only, nullable.
     #[cfg_attr(

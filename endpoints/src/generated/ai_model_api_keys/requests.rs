@@ -30,10 +30,10 @@ use super::models::*;
 pub struct ListGroupAiModelApiKeys {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -59,11 +59,11 @@ pub struct ListGroupAiModelApiKeys {
 pub struct CreateGroupAiModelApiKey {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloud`: body member, required.
+    /// `cloud`: body member, required; one of `ANY`.
     pub cloud: AiModelApiKeyCreateRequestCloud,
-    /// `geography`: body member, required.
+    /// `geography`: body member, required; one of `ANY`.
     pub geography: AiModelApiKeyCreateRequestCloud,
-    /// `name`: body member, required.
+    /// `name`: body member, required; 1 to 250 characters.
     #[atlas(length(min = 1, max = 250))]
     pub name: String,
 }
@@ -137,7 +137,7 @@ pub struct UpdateGroupAiModelApiKey {
     pub group_id: atlas_runtime::GroupId,
     /// `apiKeyId`: path parameter, required.
     pub api_key_id: String,
-    /// `name`: body member, required.
+    /// `name`: body member, required; 1 to 250 characters.
     #[atlas(length(min = 1, max = 250))]
     pub name: String,
 }
@@ -163,10 +163,10 @@ pub struct UpdateGroupAiModelApiKey {
 pub struct ListOrgAiModelApiKeys {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }

@@ -21,11 +21,11 @@ pub struct AiModelRateLimitResponse {
     pub geography: Option<String>,
     /// `modelGroupName`: optional, read-only.
     pub model_group_name: Option<String>,
-    /// `modelNames`: optional, read-only.
+    /// `modelNames`: optional, read-only; at most 100 items.
     pub model_names: Option<Vec<String>>,
-    /// `requestsPerMinuteLimit`: optional.
+    /// `requestsPerMinuteLimit`: optional; at least 1.
     pub requests_per_minute_limit: Option<i32>,
-    /// `tokensPerMinuteLimit`: optional.
+    /// `tokensPerMinuteLimit`: optional; at least 1.
     pub tokens_per_minute_limit: Option<i32>,
 }
 
@@ -39,6 +39,6 @@ pub struct PaginatedAtlasAiModelRateLimitsResponse {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<AiModelRateLimitResponse>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }

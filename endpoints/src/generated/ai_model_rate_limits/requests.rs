@@ -30,9 +30,9 @@ use super::models::*;
 pub struct GetGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloud`: path parameter, required.
+    /// `cloud`: path parameter, required; one of `ANY`.
     pub cloud: AiModelApiKeyCreateRequestCloud,
-    /// `geography`: path parameter, required.
+    /// `geography`: path parameter, required; one of `ANY`.
     pub geography: AiModelApiKeyCreateRequestCloud,
     /// `modelGroupName`: path parameter, required.
     pub model_group_name: String,
@@ -59,16 +59,16 @@ pub struct GetGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
 pub struct UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloud`: path parameter, required.
+    /// `cloud`: path parameter, required; one of `ANY`.
     pub cloud: AiModelApiKeyCreateRequestCloud,
-    /// `geography`: path parameter, required.
+    /// `geography`: path parameter, required; one of `ANY`.
     pub geography: AiModelApiKeyCreateRequestCloud,
     /// `modelGroupName`: path parameter, required.
     pub model_group_name: String,
-    /// `requestsPerMinuteLimit`: body member, required.
+    /// `requestsPerMinuteLimit`: body member, required; at least 1.
     #[atlas(range(min = 1))]
     pub requests_per_minute_limit: i32,
-    /// `tokensPerMinuteLimit`: body member, required.
+    /// `tokensPerMinuteLimit`: body member, required; at least 1.
     #[atlas(range(min = 1))]
     pub tokens_per_minute_limit: i32,
 }
@@ -94,9 +94,9 @@ pub struct UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
 pub struct ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloud`: path parameter, required.
+    /// `cloud`: path parameter, required; one of `ANY`.
     pub cloud: AiModelApiKeyCreateRequestCloud,
-    /// `geography`: path parameter, required.
+    /// `geography`: path parameter, required; one of `ANY`.
     pub geography: AiModelApiKeyCreateRequestCloud,
     /// `modelGroupName`: path parameter, required.
     pub model_group_name: String,
@@ -123,10 +123,10 @@ pub struct ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimits {
 pub struct GetGroupAiModelApiRateLimits {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -174,9 +174,9 @@ pub struct ResetGroupAiModelApiRateLimits {
 pub struct GetOrgAiModelApiCloudGeographyModelGroupNameRateLimits {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `cloud`: path parameter, required.
+    /// `cloud`: path parameter, required; one of `ANY`.
     pub cloud: AiModelApiKeyCreateRequestCloud,
-    /// `geography`: path parameter, required.
+    /// `geography`: path parameter, required; one of `ANY`.
     pub geography: AiModelApiKeyCreateRequestCloud,
     /// `modelGroupName`: path parameter, required.
     pub model_group_name: String,
@@ -203,10 +203,10 @@ pub struct GetOrgAiModelApiCloudGeographyModelGroupNameRateLimits {
 pub struct GetOrgAiModelApiRateLimits {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }

@@ -18,7 +18,7 @@ pub use crate::shared::{
 pub struct AlertMatcher {
     /// `fieldName`: required.
     pub field_name: String,
-    /// `operator`: required.
+    /// `operator`: required; one of `EQUALS`, `CONTAINS`, `STARTS_WITH`, `ENDS_WITH`, `NOT_EQUALS`, `NOT_CONTAINS`, `REGEX`.
     pub operator: AlertMatcherOperator,
     /// `value`: required.
     pub value: String,
@@ -195,13 +195,13 @@ impl<'de> serde::Deserialize<'de> for AlertsNotificationRootForGroup {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertsThresholdInteger {
-    /// `operator`: optional.
+    /// `operator`: optional; one of `<`, `>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
-    /// `units`: optional.
+    /// `units`: optional; one of 36 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<AlertsThresholdIntegerUnits>,
 }
@@ -213,10 +213,10 @@ pub struct AppServiceAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `URL_CONFIRMATION`, `SUCCESSFUL_DEPLOY`, `DEPLOYMENT_FAILURE`, `REQUEST_RATE_LIMIT`, `LOG_FORWARDER_FAILURE`, `SYNC_FAILURE`, `TRIGGER_FAILURE`, `TRIGGER_AUTO_RESUMED`, `DEPLOYMENT_MODEL_CHANGE_SUCCESS`, `DEPLOYMENT_MODEL_CHANGE_FAILURE`.
     pub event_type_name: AppServiceEventTypeViewAlertableNoThreshold,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -230,9 +230,9 @@ pub struct AppServiceAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<AppServiceMetricMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -274,10 +274,10 @@ pub struct AppServiceMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_REALM_METRIC_THRESHOLD`.
     pub event_type_name: AppServiceEventTypeViewAlertableWithThreshold,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -294,9 +294,9 @@ pub struct AppServiceMetricAlertConfigViewForNdsGroup {
     /// `metricThreshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_threshold: Option<AppServiceMetricThreshold>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -308,9 +308,9 @@ pub struct AppServiceMetricAlertConfigViewForNdsGroup {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AppServiceMetricMatcher {
-    /// `fieldName`: required.
+    /// `fieldName`: required; one of `APPLICATION_ID`.
     pub field_name: AppServiceMetricMatcherField,
-    /// `operator`: required.
+    /// `operator`: required; one of `EQUALS`, `CONTAINS`, `STARTS_WITH`, `ENDS_WITH`, `NOT_EQUALS`, `NOT_CONTAINS`, `REGEX`.
     pub operator: AlertMatcherOperator,
     /// `value`: required.
     pub value: String,
@@ -417,16 +417,16 @@ impl<'de> serde::Deserialize<'de> for AppServiceMetricThreshold {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "ASSERT_MSG")]
 pub struct AssertMsgRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -436,16 +436,16 @@ pub struct AssertMsgRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "ASSERT_REGULAR")]
 pub struct AssertRegularRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -455,16 +455,16 @@ pub struct AssertRegularRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "ASSERT_USER")]
 pub struct AssertUserRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -474,16 +474,16 @@ pub struct AssertUserRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "ASSERT_WARNING")]
 pub struct AssertWarningRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -493,16 +493,16 @@ pub struct AssertWarningRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "AVG_COMMAND_EXECUTION_TIME")]
 pub struct AvgCommandExecutionTimeTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -512,16 +512,16 @@ pub struct AvgCommandExecutionTimeTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "AVG_READ_EXECUTION_TIME")]
 pub struct AvgReadExecutionTimeTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -531,16 +531,16 @@ pub struct AvgReadExecutionTimeTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "AVG_WRITE_EXECUTION_TIME")]
 pub struct AvgWriteExecutionTimeTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -565,10 +565,10 @@ pub struct BillingThresholdAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `PENDING_INVOICE_OVER_THRESHOLD`, `DAILY_BILL_OVER_THRESHOLD`, `DAILY_BILLING_CHANGE_OVER_THRESHOLD`, `WEEKLY_BILLING_CHANGE_OVER_THRESHOLD`, `MONTHLY_BILLING_CHANGE_OVER_THRESHOLD`.
     pub event_type_name: BillingEventTypeViewAlertableWithThreshold,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -582,9 +582,9 @@ pub struct BillingThresholdAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<AlertMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `threshold`: optional.
@@ -600,16 +600,16 @@ pub struct BillingThresholdAlertConfigViewForNdsGroup {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CACHE_BYTES_READ_INTO")]
 pub struct CacheBytesReadIntoDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -619,16 +619,16 @@ pub struct CacheBytesReadIntoDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CACHE_BYTES_WRITTEN_FROM")]
 pub struct CacheBytesWrittenFromDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -638,16 +638,16 @@ pub struct CacheBytesWrittenFromDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CACHE_USAGE_DIRTY")]
 pub struct CacheUsageDirtyDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -657,16 +657,16 @@ pub struct CacheUsageDirtyDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CACHE_USAGE_USED")]
 pub struct CacheUsageUsedDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -678,10 +678,10 @@ pub struct ClusterAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `CLUSTER_MONGOS_IS_MISSING`.
     pub event_type_name: ClusterEventTypeViewForNdsGroupAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -695,9 +695,9 @@ pub struct ClusterAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<ClusterMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -709,9 +709,9 @@ pub struct ClusterAlertConfigViewForNdsGroup {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterMatcher {
-    /// `fieldName`: required.
+    /// `fieldName`: required; one of `CLUSTER_NAME`.
     pub field_name: ClusterMatcherField,
-    /// `operator`: required.
+    /// `operator`: required; one of `EQUALS`, `CONTAINS`, `STARTS_WITH`, `ENDS_WITH`, `NOT_EQUALS`, `NOT_CONTAINS`, `REGEX`.
     pub operator: AlertMatcherOperator,
     /// `value`: required.
     pub value: String,
@@ -731,16 +731,16 @@ atlas_runtime::__private::open_enum_deserialize!(ClusterMatcherField);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "COMPUTED_MEMORY")]
 pub struct ComputedMemoryDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -750,16 +750,16 @@ pub struct ComputedMemoryDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CONNECTIONS_MAX")]
 pub struct ConnectionsMaxRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -769,16 +769,16 @@ pub struct ConnectionsMaxRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CONNECTIONS_PERCENT")]
 pub struct ConnectionsPercentRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -788,16 +788,16 @@ pub struct ConnectionsPercentRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CONNECTIONS")]
 pub struct ConnectionsRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -824,10 +824,10 @@ pub struct CpsBackupThresholdAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `CPS_SNAPSHOT_BEHIND`, `CPS_PREV_SNAPSHOT_OLD`, `CPS_OPLOG_BEHIND`.
     pub event_type_name: CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -841,9 +841,9 @@ pub struct CpsBackupThresholdAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<AlertMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `threshold`: optional.
@@ -859,16 +859,16 @@ pub struct CpsBackupThresholdAlertConfigViewForNdsGroup {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CURSORS_TOTAL_CLIENT_CURSORS_SIZE")]
 pub struct CursorsTotalClientCursorsSizeRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -878,16 +878,16 @@ pub struct CursorsTotalClientCursorsSizeRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CURSORS_TOTAL_OPEN")]
 pub struct CursorsTotalOpenRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -897,16 +897,16 @@ pub struct CursorsTotalOpenRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "CURSORS_TOTAL_TIMED_OUT")]
 pub struct CursorsTotalTimedOutRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -916,16 +916,16 @@ pub struct CursorsTotalTimedOutRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "STREAM_PROCESSOR_DLQ_MESSAGE_COUNT")]
 pub struct DLQRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -936,16 +936,16 @@ pub struct DLQRawMetricThresholdView {
 pub struct DataMetricThresholdView {
     /// `metricName`: required.
     pub metric_name: String,
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -960,7 +960,7 @@ pub struct DatadogNotification {
         serialize_with = "crate::sent_secret::expose_optional_secret"
     )]
     pub datadog_api_key: Option<secrecy::SecretString>,
-    /// `datadogRegion`: optional.
+    /// `datadogRegion`: optional; one of `US`, `EU`, `US3`, `US5`, `AP1`, `US1_FED`; default `"US"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datadog_region: Option<DatadogNotificationDatadogRegion>,
     /// `delayMin`: optional.
@@ -969,13 +969,13 @@ pub struct DatadogNotification {
     /// `integrationId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `DATADOG`.
     pub type_name: DatadogNotificationTypeName,
 }
 
@@ -993,16 +993,16 @@ atlas_runtime::__private::open_enum_deserialize!(DatadogNotificationTypeName);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DB_DATA_SIZE_TOTAL")]
 pub struct DbDataSizeTotalDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -1012,16 +1012,16 @@ pub struct DbDataSizeTotalDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DB_DATA_SIZE_TOTAL_WO_SYSTEM")]
 pub struct DbDataSizeTotalWoSystemDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -1031,16 +1031,16 @@ pub struct DbDataSizeTotalWoSystemDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DB_INDEX_SIZE_TOTAL")]
 pub struct DbIndexSizeTotalDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -1050,16 +1050,16 @@ pub struct DbIndexSizeTotalDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DB_STORAGE_TOTAL")]
 pub struct DbStorageTotalDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -1071,10 +1071,10 @@ pub struct DefaultAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 113 values.
     pub event_type_name: DefaultAlertConfigViewForNdsGroupEventTypeName,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -1088,9 +1088,9 @@ pub struct DefaultAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<AlertMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -1224,16 +1224,16 @@ atlas_runtime::__private::open_enum_deserialize!(DefaultAlertConfigViewForNdsGro
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_QUEUE_DEPTH_DATA")]
 pub struct DiskPartitionQueueDepthDataRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1243,16 +1243,16 @@ pub struct DiskPartitionQueueDepthDataRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_QUEUE_DEPTH_INDEX")]
 pub struct DiskPartitionQueueDepthIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1262,16 +1262,16 @@ pub struct DiskPartitionQueueDepthIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_QUEUE_DEPTH_JOURNAL")]
 pub struct DiskPartitionQueueDepthJournalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1281,16 +1281,16 @@ pub struct DiskPartitionQueueDepthJournalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_READ_IOPS_DATA")]
 pub struct DiskPartitionReadIopsDataRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1300,16 +1300,16 @@ pub struct DiskPartitionReadIopsDataRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_READ_IOPS_INDEX")]
 pub struct DiskPartitionReadIopsIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1319,16 +1319,16 @@ pub struct DiskPartitionReadIopsIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_READ_IOPS_JOURNAL")]
 pub struct DiskPartitionReadIopsJournalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1338,16 +1338,16 @@ pub struct DiskPartitionReadIopsJournalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_READ_LATENCY_DATA")]
 pub struct DiskPartitionReadLatencyDataTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -1357,16 +1357,16 @@ pub struct DiskPartitionReadLatencyDataTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_READ_LATENCY_INDEX")]
 pub struct DiskPartitionReadLatencyIndexTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -1376,16 +1376,16 @@ pub struct DiskPartitionReadLatencyIndexTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_READ_LATENCY_JOURNAL")]
 pub struct DiskPartitionReadLatencyJournalTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -1395,16 +1395,16 @@ pub struct DiskPartitionReadLatencyJournalTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_SPACE_USED_DATA")]
 pub struct DiskPartitionSpaceUsedDataRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1414,16 +1414,16 @@ pub struct DiskPartitionSpaceUsedDataRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_SPACE_USED_INDEX")]
 pub struct DiskPartitionSpaceUsedIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1433,16 +1433,16 @@ pub struct DiskPartitionSpaceUsedIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_SPACE_USED_JOURNAL")]
 pub struct DiskPartitionSpaceUsedJournalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1452,16 +1452,16 @@ pub struct DiskPartitionSpaceUsedJournalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_IOPS_DATA")]
 pub struct DiskPartitionWriteIopsDataRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1471,16 +1471,16 @@ pub struct DiskPartitionWriteIopsDataRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_IOPS_INDEX")]
 pub struct DiskPartitionWriteIopsIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1490,16 +1490,16 @@ pub struct DiskPartitionWriteIopsIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_IOPS_JOURNAL")]
 pub struct DiskPartitionWriteIopsJournalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1509,16 +1509,16 @@ pub struct DiskPartitionWriteIopsJournalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_LATENCY_DATA")]
 pub struct DiskPartitionWriteLatencyDataTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -1528,16 +1528,16 @@ pub struct DiskPartitionWriteLatencyDataTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_LATENCY_INDEX")]
 pub struct DiskPartitionWriteLatencyIndexTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -1547,16 +1547,16 @@ pub struct DiskPartitionWriteLatencyIndexTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_LATENCY_JOURNAL")]
 pub struct DiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -1566,16 +1566,16 @@ pub struct DiskPartitionWriteLatencyJournalTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DOCUMENT_DELETED")]
 pub struct DocumentDeletedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1585,16 +1585,16 @@ pub struct DocumentDeletedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DOCUMENT_INSERTED")]
 pub struct DocumentInsertedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1604,16 +1604,16 @@ pub struct DocumentInsertedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DOCUMENT_RETURNED")]
 pub struct DocumentReturnedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1623,16 +1623,16 @@ pub struct DocumentReturnedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "DOCUMENT_UPDATED")]
 pub struct DocumentUpdatedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1647,13 +1647,13 @@ pub struct EmailNotification {
     /// `emailAddress`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `EMAIL`.
     pub type_name: EmailNotificationTypeName,
 }
 
@@ -1673,10 +1673,10 @@ pub struct EncryptionKeyAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `AWS_ENCRYPTION_KEY_NEEDS_ROTATION`, `AZURE_ENCRYPTION_KEY_NEEDS_ROTATION`, `GCP_ENCRYPTION_KEY_NEEDS_ROTATION`, `AWS_ENCRYPTION_KEY_INVALID`, `AZURE_ENCRYPTION_KEY_INVALID`, `GCP_ENCRYPTION_KEY_INVALID`.
     pub event_type_name: EncryptionKeyEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -1690,9 +1690,9 @@ pub struct EncryptionKeyAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<AlertMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `threshold`: optional.
@@ -1722,16 +1722,16 @@ atlas_runtime::__private::open_enum_deserialize!(EncryptionKeyEventTypeViewAlert
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "EXTRA_INFO_PAGE_FAULTS")]
 pub struct ExtraInfoPageFaultsRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1741,16 +1741,16 @@ pub struct ExtraInfoPageFaultsRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_AVG_COMMAND_EXECUTION_TIME")]
 pub struct FlexAVGCommandExecutionTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -1760,16 +1760,16 @@ pub struct FlexAVGCommandExecutionTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_AVG_WRITE_EXECUTION_TIME")]
 pub struct FlexAVGWriteExecutionTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -1946,16 +1946,16 @@ impl<'de> serde::Deserialize<'de> for FlexClusterMetricThreshold {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_CONNECTIONS_PERCENT")]
 pub struct FlexConnectionPercentRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -1967,10 +1967,10 @@ pub struct FlexMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_FLEX_METRIC_THRESHOLD`.
     pub event_type_name: FlexMetricEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -1987,9 +1987,9 @@ pub struct FlexMetricAlertConfigViewForNdsGroup {
     /// `metricThreshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_threshold: Option<FlexClusterMetricThreshold>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -2002,16 +2002,16 @@ pub struct FlexMetricAlertConfigViewForNdsGroup {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_NETWORK_BYTES_IN")]
 pub struct FlexNetworkBytesInDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -2021,16 +2021,16 @@ pub struct FlexNetworkBytesInDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_NETWORK_BYTES_OUT")]
 pub struct FlexNetworkBytesOutDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -2040,16 +2040,16 @@ pub struct FlexNetworkBytesOutDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_NETWORK_NUM_REQUESTS")]
 pub struct FlexNetworkNumRequestsRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2059,16 +2059,16 @@ pub struct FlexNetworkNumRequestsRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_CMD")]
 pub struct FlexOpCounterCMDRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2078,16 +2078,16 @@ pub struct FlexOpCounterCMDRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_DELETE")]
 pub struct FlexOpCounterDeleteRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2097,16 +2097,16 @@ pub struct FlexOpCounterDeleteRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_GETMORE")]
 pub struct FlexOpCounterGetMoreRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2116,16 +2116,16 @@ pub struct FlexOpCounterGetMoreRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_INSERT")]
 pub struct FlexOpCounterInsertRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2135,16 +2135,16 @@ pub struct FlexOpCounterInsertRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_QUERY")]
 pub struct FlexOpCounterQueryRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2154,16 +2154,16 @@ pub struct FlexOpCounterQueryRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_UPDATE")]
 pub struct FlexOpCounterUpdateRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2173,16 +2173,16 @@ pub struct FlexOpCounterUpdateRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FTS_DISK_UTILIZATION")]
 pub struct FtsDiskUtilizationDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -2192,16 +2192,16 @@ pub struct FtsDiskUtilizationDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FTS_JVM_CURRENT_MEMORY")]
 pub struct FtsJvmCurrentMemoryDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -2211,16 +2211,16 @@ pub struct FtsJvmCurrentMemoryDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FTS_JVM_MAX_MEMORY")]
 pub struct FtsJvmMaxMemoryDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -2230,16 +2230,16 @@ pub struct FtsJvmMaxMemoryDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FTS_MEMORY_MAPPED")]
 pub struct FtsMemoryMappedDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -2249,16 +2249,16 @@ pub struct FtsMemoryMappedDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FTS_MEMORY_RESIDENT")]
 pub struct FtsMemoryResidentDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -2268,16 +2268,16 @@ pub struct FtsMemoryResidentDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FTS_MEMORY_VIRTUAL")]
 pub struct FtsMemoryVirtualDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -2287,16 +2287,16 @@ pub struct FtsMemoryVirtualDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FTS_PROCESS_CPU_KERNEL")]
 pub struct FtsProcessCpuKernelRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2306,16 +2306,16 @@ pub struct FtsProcessCpuKernelRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "FTS_PROCESS_CPU_USER")]
 pub struct FtsProcessCpuUserRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2325,16 +2325,16 @@ pub struct FtsProcessCpuUserRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "GLOBAL_ACCESSES_NOT_IN_MEMORY")]
 pub struct GlobalAccessesNotInMemoryRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2344,16 +2344,16 @@ pub struct GlobalAccessesNotInMemoryRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "GLOBAL_LOCK_CURRENT_QUEUE_READERS")]
 pub struct GlobalLockCurrentQueueReadersRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2363,16 +2363,16 @@ pub struct GlobalLockCurrentQueueReadersRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL")]
 pub struct GlobalLockCurrentQueueTotalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2382,16 +2382,16 @@ pub struct GlobalLockCurrentQueueTotalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS")]
 pub struct GlobalLockCurrentQueueWritersRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2401,16 +2401,16 @@ pub struct GlobalLockCurrentQueueWritersRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "GLOBAL_LOCK_PERCENTAGE")]
 pub struct GlobalLockPercentageRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2420,16 +2420,16 @@ pub struct GlobalLockPercentageRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN")]
 pub struct GlobalPageFaultExceptionsThrownRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2438,13 +2438,13 @@ pub struct GlobalPageFaultExceptionsThrownRawMetricThresholdView {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GreaterThanDaysThresholdView {
-    /// `operator`: optional.
+    /// `operator`: optional; one of `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<GreaterThanRawThresholdOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
-    /// `units`: optional.
+    /// `units`: optional; one of `DAYS`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<GreaterThanDaysThresholdViewUnits>,
 }
@@ -2462,13 +2462,13 @@ atlas_runtime::__private::open_enum_deserialize!(GreaterThanDaysThresholdViewUni
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GreaterThanRawThreshold {
-    /// `operator`: optional.
+    /// `operator`: optional; one of `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<GreaterThanRawThresholdOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -2481,7 +2481,7 @@ pub struct GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `groupId`: optional, read-only.
@@ -2496,9 +2496,9 @@ pub struct GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<ReplicaSetMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `threshold`: optional.
@@ -2522,13 +2522,13 @@ atlas_runtime::__private::open_enum_deserialize!(GreaterThanRawThresholdOperator
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GreaterThanTimeThreshold {
-    /// `operator`: optional.
+    /// `operator`: optional; one of `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<GreaterThanRawThresholdOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -2876,7 +2876,7 @@ pub struct GroupNotification {
     /// `emailEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_enabled: Option<bool>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
@@ -2888,7 +2888,7 @@ pub struct GroupNotification {
     /// `smsEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_enabled: Option<bool>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `GROUP`.
     pub type_name: GroupNotificationTypeName,
 }
 
@@ -2911,7 +2911,7 @@ pub struct HipChatNotification {
     /// `integrationId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notificationToken`: optional.
@@ -2926,7 +2926,7 @@ pub struct HipChatNotification {
     /// `roomName`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub room_name: Option<String>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `HIP_CHAT`.
     pub type_name: HipChatNotificationTypeName,
 }
 
@@ -2946,10 +2946,10 @@ pub struct HostAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 21 values.
     pub event_type_name: HostEventTypeViewForNdsGroupAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -2963,9 +2963,9 @@ pub struct HostAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<HostMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -2977,11 +2977,11 @@ pub struct HostAlertConfigViewForNdsGroup {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct HostMatcher {
-    /// `fieldName`: required.
+    /// `fieldName`: required; one of `TYPE_NAME`, `HOSTNAME`, `PORT`, `HOSTNAME_AND_PORT`, `REPLICA_SET_NAME`, `ATLAS_NODE_TYPE`.
     pub field_name: HostMatcherField,
-    /// `operator`: required.
+    /// `operator`: required; one of `EQUALS`, `CONTAINS`, `STARTS_WITH`, `ENDS_WITH`, `NOT_EQUALS`, `NOT_CONTAINS`, `REGEX`.
     pub operator: AlertMatcherOperator,
-    /// `value`: optional.
+    /// `value`: optional; one of `STANDALONE`, `PRIMARY`, `SECONDARY`, `ARBITER`, `MONGOS`, `CONFIG`, `MONGOT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<MatcherHostType>,
 }
@@ -3007,10 +3007,10 @@ pub struct HostMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -3027,9 +3027,9 @@ pub struct HostMetricAlertConfigViewForNdsGroup {
     /// `metricThreshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_threshold: Option<HostMetricThreshold>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -4174,16 +4174,16 @@ _ => Ok(HostMetricThreshold::Unknown(value)),
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "INDEX_COUNTERS_BTREE_ACCESSES")]
 pub struct IndexCountersBtreeAccessesRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4193,16 +4193,16 @@ pub struct IndexCountersBtreeAccessesRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "INDEX_COUNTERS_BTREE_HITS")]
 pub struct IndexCountersBtreeHitsRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4212,16 +4212,16 @@ pub struct IndexCountersBtreeHitsRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "INDEX_COUNTERS_BTREE_MISS_RATIO")]
 pub struct IndexCountersBtreeMissRatioRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4231,16 +4231,16 @@ pub struct IndexCountersBtreeMissRatioRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "INDEX_COUNTERS_BTREE_MISSES")]
 pub struct IndexCountersBtreeMissesRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4250,16 +4250,16 @@ pub struct IndexCountersBtreeMissesRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "JOURNALING_COMMITS_IN_WRITE_LOCK")]
 pub struct JournalingCommitsInWriteLockRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4269,16 +4269,16 @@ pub struct JournalingCommitsInWriteLockRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "JOURNALING_MB")]
 pub struct JournalingMbDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4288,16 +4288,16 @@ pub struct JournalingMbDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "JOURNALING_WRITE_DATA_FILES_MB")]
 pub struct JournalingWriteDataFilesMbDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4307,16 +4307,16 @@ pub struct JournalingWriteDataFilesMbDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "STREAM_PROCESSOR_KAFKA_LAG")]
 pub struct KafkaRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4325,13 +4325,13 @@ pub struct KafkaRawMetricThresholdView {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct LessThanDaysThresholdView {
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<LessThanDaysThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
-    /// `units`: optional.
+    /// `units`: optional; one of `DAYS`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<GreaterThanDaysThresholdViewUnits>,
 }
@@ -4349,13 +4349,13 @@ atlas_runtime::__private::open_enum_deserialize!(LessThanDaysThresholdViewOperat
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct LessThanTimeThreshold {
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<LessThanDaysThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -4368,7 +4368,7 @@ pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `groupId`: optional, read-only.
@@ -4383,9 +4383,9 @@ pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<ReplicaSetMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `threshold`: optional.
@@ -4401,16 +4401,16 @@ pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "LOGICAL_SIZE")]
 pub struct LogicalSizeDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4457,16 +4457,16 @@ atlas_runtime::__private::open_enum_deserialize!(MatcherHostType);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA")]
 pub struct MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4476,16 +4476,16 @@ pub struct MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX")]
 pub struct MaxDiskPartitionQueueDepthIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4495,16 +4495,16 @@ pub struct MaxDiskPartitionQueueDepthIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL")]
 pub struct MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4514,16 +4514,16 @@ pub struct MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_IOPS_DATA")]
 pub struct MaxDiskPartitionReadIopsDataRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4533,16 +4533,16 @@ pub struct MaxDiskPartitionReadIopsDataRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_IOPS_INDEX")]
 pub struct MaxDiskPartitionReadIopsIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4552,16 +4552,16 @@ pub struct MaxDiskPartitionReadIopsIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_IOPS_JOURNAL")]
 pub struct MaxDiskPartitionReadIopsJournalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4571,16 +4571,16 @@ pub struct MaxDiskPartitionReadIopsJournalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_LATENCY_DATA")]
 pub struct MaxDiskPartitionReadLatencyDataTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -4590,16 +4590,16 @@ pub struct MaxDiskPartitionReadLatencyDataTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_LATENCY_INDEX")]
 pub struct MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -4609,16 +4609,16 @@ pub struct MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL")]
 pub struct MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -4628,16 +4628,16 @@ pub struct MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_SPACE_USED_DATA")]
 pub struct MaxDiskPartitionSpaceUsedDataRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4647,16 +4647,16 @@ pub struct MaxDiskPartitionSpaceUsedDataRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_SPACE_USED_INDEX")]
 pub struct MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4666,16 +4666,16 @@ pub struct MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_SPACE_USED_JOURNAL")]
 pub struct MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4685,16 +4685,16 @@ pub struct MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_IOPS_DATA")]
 pub struct MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4704,16 +4704,16 @@ pub struct MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_IOPS_INDEX")]
 pub struct MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4723,16 +4723,16 @@ pub struct MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL")]
 pub struct MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4742,16 +4742,16 @@ pub struct MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_LATENCY_DATA")]
 pub struct MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -4761,16 +4761,16 @@ pub struct MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX")]
 pub struct MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -4783,16 +4783,16 @@ pub struct MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
     rename = "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL"
 )]
 pub struct MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -4802,16 +4802,16 @@ pub struct MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_NORMALIZED_SYSTEM_CPU_STEAL")]
 pub struct MaxNormalizedSystemCpuStealRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4821,16 +4821,16 @@ pub struct MaxNormalizedSystemCpuStealRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_NORMALIZED_SYSTEM_CPU_USER")]
 pub struct MaxNormalizedSystemCpuUserRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4840,16 +4840,16 @@ pub struct MaxNormalizedSystemCpuUserRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_SWAP_USAGE_FREE")]
 pub struct MaxSwapUsageFreeDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4859,16 +4859,16 @@ pub struct MaxSwapUsageFreeDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_SWAP_USAGE_USED")]
 pub struct MaxSwapUsageUsedDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4878,16 +4878,16 @@ pub struct MaxSwapUsageUsedDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_SYSTEM_MEMORY_AVAILABLE")]
 pub struct MaxSystemMemoryAvailableDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4897,16 +4897,16 @@ pub struct MaxSystemMemoryAvailableDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_SYSTEM_MEMORY_PERCENT_USED")]
 pub struct MaxSystemMemoryPercentUsedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -4916,16 +4916,16 @@ pub struct MaxSystemMemoryPercentUsedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_SYSTEM_MEMORY_USED")]
 pub struct MaxSystemMemoryUsedDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4935,16 +4935,16 @@ pub struct MaxSystemMemoryUsedDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_SYSTEM_NETWORK_IN")]
 pub struct MaxSystemNetworkInDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4954,16 +4954,16 @@ pub struct MaxSystemNetworkInDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MAX_SYSTEM_NETWORK_OUT")]
 pub struct MaxSystemNetworkOutDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4973,16 +4973,16 @@ pub struct MaxSystemNetworkOutDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MEMORY_MAPPED")]
 pub struct MemoryMappedDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -4992,16 +4992,16 @@ pub struct MemoryMappedDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MEMORY_RESIDENT")]
 pub struct MemoryResidentDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -5011,16 +5011,16 @@ pub struct MemoryResidentDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MEMORY_VIRTUAL")]
 pub struct MemoryVirtualDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -5035,7 +5035,7 @@ pub struct MicrosoftTeamsNotification {
     /// `integrationId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `microsoftTeamsWebhookUrl`: optional.
@@ -5044,7 +5044,7 @@ pub struct MicrosoftTeamsNotification {
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `MICROSOFT_TEAMS`.
     pub type_name: MicrosoftTeamsNotificationTypeName,
 }
 
@@ -5064,10 +5064,10 @@ pub struct MongotuneAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `MONGOTUNE_ALERT`.
     pub event_type_name: MongotuneEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -5081,9 +5081,9 @@ pub struct MongotuneAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<AlertMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -5105,16 +5105,16 @@ atlas_runtime::__private::open_enum_deserialize!(MongotuneEventTypeViewAlertable
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MUNIN_CPU_IOWAIT")]
 pub struct MuninCpuIowaitRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5124,16 +5124,16 @@ pub struct MuninCpuIowaitRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MUNIN_CPU_IRQ")]
 pub struct MuninCpuIrqRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5143,16 +5143,16 @@ pub struct MuninCpuIrqRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MUNIN_CPU_NICE")]
 pub struct MuninCpuNiceRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5162,16 +5162,16 @@ pub struct MuninCpuNiceRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MUNIN_CPU_SOFTIRQ")]
 pub struct MuninCpuSoftirqRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5181,16 +5181,16 @@ pub struct MuninCpuSoftirqRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MUNIN_CPU_STEAL")]
 pub struct MuninCpuStealRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5200,16 +5200,16 @@ pub struct MuninCpuStealRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MUNIN_CPU_SYSTEM")]
 pub struct MuninCpuSystemRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5219,16 +5219,16 @@ pub struct MuninCpuSystemRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "MUNIN_CPU_USER")]
 pub struct MuninCpuUserRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5266,10 +5266,10 @@ pub struct NDSAutoscalingAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 18 values.
     pub event_type_name: NDSAutoScalingAuditTypeViewAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -5280,12 +5280,12 @@ pub struct NDSAutoscalingAlertConfigViewForNdsGroup {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `matchers`: optional.
+    /// `matchers`: optional; at most 1 item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<NDSAutoscalingMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -5303,10 +5303,10 @@ pub struct NDSX509UserAuthenticationAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK`, `NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_CHECK`, `NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_CHECK`.
     pub event_type_name: NDSX509UserAuthenticationEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -5320,9 +5320,9 @@ pub struct NDSX509UserAuthenticationAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<AlertMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `threshold`: optional.
@@ -5349,16 +5349,16 @@ atlas_runtime::__private::open_enum_deserialize!(NDSX509UserAuthenticationEventT
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "NETWORK_BYTES_IN")]
 pub struct NetworkBytesInDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -5368,16 +5368,16 @@ pub struct NetworkBytesInDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "NETWORK_BYTES_OUT")]
 pub struct NetworkBytesOutDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -5387,16 +5387,16 @@ pub struct NetworkBytesOutDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "NETWORK_NUM_REQUESTS")]
 pub struct NetworkNumRequestsRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5406,16 +5406,16 @@ pub struct NetworkNumRequestsRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "NORMALIZED_FTS_PROCESS_CPU_KERNEL")]
 pub struct NormalizedFtsProcessCpuKernelRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5425,16 +5425,16 @@ pub struct NormalizedFtsProcessCpuKernelRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "NORMALIZED_FTS_PROCESS_CPU_USER")]
 pub struct NormalizedFtsProcessCpuUserRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5444,16 +5444,16 @@ pub struct NormalizedFtsProcessCpuUserRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "NORMALIZED_SYSTEM_CPU_STEAL")]
 pub struct NormalizedSystemCpuStealRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5463,16 +5463,16 @@ pub struct NormalizedSystemCpuStealRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "NORMALIZED_SYSTEM_CPU_USER")]
 pub struct NormalizedSystemCpuUserRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5482,16 +5482,16 @@ pub struct NormalizedSystemCpuUserRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_MAX_NUMBER_OF_LUCENE_DOCS")]
 pub struct NumberMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `COUNT`, `THOUSAND`, `MILLION`, `BILLION`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<NumberMetricUnits>,
 }
@@ -5501,16 +5501,16 @@ pub struct NumberMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_CMD")]
 pub struct OpCounterCmdRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5520,16 +5520,16 @@ pub struct OpCounterCmdRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_DELETE")]
 pub struct OpCounterDeleteRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5539,16 +5539,16 @@ pub struct OpCounterDeleteRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_GETMORE")]
 pub struct OpCounterGetMoreRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5558,16 +5558,16 @@ pub struct OpCounterGetMoreRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_INSERT")]
 pub struct OpCounterInsertRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5577,16 +5577,16 @@ pub struct OpCounterInsertRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_QUERY")]
 pub struct OpCounterQueryRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5596,16 +5596,16 @@ pub struct OpCounterQueryRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_REPL_CMD")]
 pub struct OpCounterReplCmdRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5615,16 +5615,16 @@ pub struct OpCounterReplCmdRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_REPL_DELETE")]
 pub struct OpCounterReplDeleteRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5634,16 +5634,16 @@ pub struct OpCounterReplDeleteRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_REPL_INSERT")]
 pub struct OpCounterReplInsertRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5653,16 +5653,16 @@ pub struct OpCounterReplInsertRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_REPL_UPDATE")]
 pub struct OpCounterReplUpdateRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5672,16 +5672,16 @@ pub struct OpCounterReplUpdateRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_TTL_DELETED")]
 pub struct OpCounterTtlDeletedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5691,16 +5691,16 @@ pub struct OpCounterTtlDeletedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPCOUNTER_UPDATE")]
 pub struct OpCounterUpdateRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5713,16 +5713,16 @@ pub struct OpCounterUpdateRawMetricThresholdView {
     rename = "OPERATION_THROTTLING_REJECTED_OPERATIONS"
 )]
 pub struct OperationThrottlingRejectedOperationsRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5732,16 +5732,16 @@ pub struct OperationThrottlingRejectedOperationsRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPERATIONS_QUERIES_KILLED")]
 pub struct OperationsQueriesKilledRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5751,16 +5751,16 @@ pub struct OperationsQueriesKilledRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPERATIONS_SCAN_AND_ORDER")]
 pub struct OperationsScanAndOrderRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -5780,16 +5780,16 @@ atlas_runtime::__private::open_enum_deserialize!(Operator);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPLOG_MASTER_LAG_TIME_DIFF")]
 pub struct OplogMasterLagTimeDiffTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -5799,16 +5799,16 @@ pub struct OplogMasterLagTimeDiffTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPLOG_MASTER_TIME_ESTIMATED_TTL")]
 pub struct OplogMasterTimeEstimatedTtlTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -5818,16 +5818,16 @@ pub struct OplogMasterTimeEstimatedTtlTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPLOG_MASTER_TIME")]
 pub struct OplogMasterTimeTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -5837,16 +5837,16 @@ pub struct OplogMasterTimeTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPLOG_RATE_GB_PER_HOUR")]
 pub struct OplogRateGbPerHourDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -5856,16 +5856,16 @@ pub struct OplogRateGbPerHourDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "OPLOG_SLAVE_LAG_MASTER_TIME")]
 pub struct OplogSlaveLagMasterTimeTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -5880,7 +5880,7 @@ pub struct OpsGenieNotification {
     /// `integrationId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
@@ -5892,10 +5892,10 @@ pub struct OpsGenieNotification {
         serialize_with = "crate::sent_secret::expose_optional_secret"
     )]
     pub ops_genie_api_key: Option<secrecy::SecretString>,
-    /// `opsGenieRegion`: optional.
+    /// `opsGenieRegion`: optional; one of `US`, `EU`; default `"US"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ops_genie_region: Option<OpsGenieNotificationOpsGenieRegion>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `OPS_GENIE`.
     pub type_name: OpsGenieNotificationTypeName,
 }
 
@@ -5918,19 +5918,19 @@ pub struct OrgNotification {
     /// `emailEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_enabled: Option<bool>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `roles`: optional.
+    /// `roles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_READ_ONLY`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrgNotificationRolesItem>>,
     /// `smsEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_enabled: Option<bool>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `ORG`.
     pub type_name: OrgNotificationTypeName,
 }
 
@@ -5967,13 +5967,13 @@ pub struct PagerDutyNotification {
     /// `integrationId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `region`: optional.
+    /// `region`: optional; one of `US`, `EU`; default `"US"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<OpsGenieNotificationOpsGenieRegion>,
     /// `serviceKey`: optional.
@@ -5982,7 +5982,7 @@ pub struct PagerDutyNotification {
         serialize_with = "crate::sent_secret::expose_optional_secret"
     )]
     pub service_key: Option<secrecy::SecretString>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `PAGER_DUTY`.
     pub type_name: PagerDutyNotificationTypeName,
 }
 
@@ -6000,16 +6000,16 @@ atlas_runtime::__private::open_enum_deserialize!(PagerDutyNotificationTypeName);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "QUERY_EXECUTOR_SCANNED_OBJECTS")]
 pub struct QueryExecutorScannedObjectsRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6019,16 +6019,16 @@ pub struct QueryExecutorScannedObjectsRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "QUERY_EXECUTOR_SCANNED")]
 pub struct QueryExecutorScannedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6038,16 +6038,16 @@ pub struct QueryExecutorScannedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "QUERY_SPILL_TO_DISK_DURING_SORT")]
 pub struct QuerySpillToDiskDuringSortRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6060,16 +6060,16 @@ pub struct QuerySpillToDiskDuringSortRawMetricThresholdView {
     rename = "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"
 )]
 pub struct QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6079,16 +6079,16 @@ pub struct QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "QUERY_TARGETING_SCANNED_PER_RETURNED")]
 pub struct QueryTargetingScannedPerReturnedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6098,16 +6098,16 @@ pub struct QueryTargetingScannedPerReturnedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_TOTAL_READ_UNITS")]
 pub struct RPUMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RPU`, `THOUSAND_RPU`, `MILLION_RPU`, `WPU`, `THOUSAND_WPU`, `MILLION_WPU`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<ServerlessMetricUnits>,
 }
@@ -6118,16 +6118,16 @@ pub struct RPUMetricThresholdView {
 pub struct RawMetricThresholdView {
     /// `metricName`: required.
     pub metric_name: String,
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6158,10 +6158,10 @@ pub struct ReplicaSetAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `NO_PRIMARY`, `PRIMARY_ELECTED`.
     pub event_type_name: ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -6175,9 +6175,9 @@ pub struct ReplicaSetAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<ReplicaSetMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `threshold`: optional.
@@ -6206,9 +6206,9 @@ atlas_runtime::__private::open_enum_deserialize!(
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicaSetMatcher {
-    /// `fieldName`: required.
+    /// `fieldName`: required; one of `REPLICA_SET_NAME`, `SHARD_NAME`, `CLUSTER_NAME`.
     pub field_name: ReplicaSetMatcherField,
-    /// `operator`: required.
+    /// `operator`: required; one of `EQUALS`, `CONTAINS`, `STARTS_WITH`, `ENDS_WITH`, `NOT_EQUALS`, `NOT_CONTAINS`, `REGEX`.
     pub operator: AlertMatcherOperator,
     /// `value`: required.
     pub value: String,
@@ -6272,16 +6272,16 @@ _ => Ok(ReplicaSetThresholdAlertConfigViewForNdsGroup::Unknown(value)),
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "RESTARTS_IN_LAST_HOUR")]
 pub struct RestartsInLastHourRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6293,7 +6293,7 @@ pub struct SMSNotification {
     /// `delayMin`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `mobileNumber`: optional.
@@ -6302,7 +6302,7 @@ pub struct SMSNotification {
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `SMS`.
     pub type_name: SMSNotificationTypeName,
 }
 
@@ -6320,16 +6320,16 @@ atlas_runtime::__private::open_enum_deserialize!(SMSNotificationTypeName);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_INDEX_SIZE")]
 pub struct SearchIndexSizeDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -6339,16 +6339,16 @@ pub struct SearchIndexSizeDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_MAX_FIELDS_INDEXED")]
 pub struct SearchMaxFieldsIndexedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6358,16 +6358,16 @@ pub struct SearchMaxFieldsIndexedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_MAX_NGRAM_FIELDS_INDEXED")]
 pub struct SearchMaxNgramFieldsIndexedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6377,16 +6377,16 @@ pub struct SearchMaxNgramFieldsIndexedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_NUMBER_OF_FIELDS_IN_INDEX")]
 pub struct SearchNumberOfFieldsInIndexRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6396,16 +6396,16 @@ pub struct SearchNumberOfFieldsInIndexRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_NUMBER_OF_QUERIES_ERROR")]
 pub struct SearchNumberOfQueriesErrorRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6415,16 +6415,16 @@ pub struct SearchNumberOfQueriesErrorRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_NUMBER_OF_QUERIES_SUCCESS")]
 pub struct SearchNumberOfQueriesSuccessRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6434,16 +6434,16 @@ pub struct SearchNumberOfQueriesSuccessRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_NUMBER_OF_QUERIES_TOTAL")]
 pub struct SearchNumberOfQueriesTotalRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6453,16 +6453,16 @@ pub struct SearchNumberOfQueriesTotalRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_OPCOUNTER_DELETE")]
 pub struct SearchOpCounterDeleteRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6472,16 +6472,16 @@ pub struct SearchOpCounterDeleteRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_OPCOUNTER_GETMORE")]
 pub struct SearchOpCounterGetMoreRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6491,16 +6491,16 @@ pub struct SearchOpCounterGetMoreRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_OPCOUNTER_INSERT")]
 pub struct SearchOpCounterInsertRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6510,16 +6510,16 @@ pub struct SearchOpCounterInsertRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_OPCOUNTER_UPDATE")]
 pub struct SearchOpCounterUpdateRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6529,16 +6529,16 @@ pub struct SearchOpCounterUpdateRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_PROCESS_THROTTLING")]
 pub struct SearchProcessThrottlingRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6548,16 +6548,16 @@ pub struct SearchProcessThrottlingRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SEARCH_REPLICATION_LAG")]
 pub struct SearchReplicationLagTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -6567,16 +6567,16 @@ pub struct SearchReplicationLagTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_AVG_COMMAND_EXECUTION_TIME")]
 pub struct ServerlessAVGCommandExecutionTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -6586,16 +6586,16 @@ pub struct ServerlessAVGCommandExecutionTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_AVG_WRITE_EXECUTION_TIME")]
 pub struct ServerlessAVGWriteExecutionTimeMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -6605,16 +6605,16 @@ pub struct ServerlessAVGWriteExecutionTimeMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_CONNECTIONS_PERCENT")]
 pub struct ServerlessConnectionPercentageRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6635,10 +6635,10 @@ pub struct ServerlessMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_SERVERLESS_METRIC_THRESHOLD`.
     pub event_type_name: ServerlessEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -6655,9 +6655,9 @@ pub struct ServerlessMetricAlertConfigViewForNdsGroup {
     /// `metricThreshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_threshold: Option<ServerlessMetricThreshold>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -6895,16 +6895,16 @@ atlas_runtime::__private::open_enum_deserialize!(ServerlessMetricUnits);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_NETWORK_BYTES_IN")]
 pub struct ServerlessNetworkBytesInDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -6914,16 +6914,16 @@ pub struct ServerlessNetworkBytesInDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_NETWORK_BYTES_OUT")]
 pub struct ServerlessNetworkBytesOutDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -6933,16 +6933,16 @@ pub struct ServerlessNetworkBytesOutDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_NETWORK_NUM_REQUESTS")]
 pub struct ServerlessNetworkNumRequestRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6952,16 +6952,16 @@ pub struct ServerlessNetworkNumRequestRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_CMD")]
 pub struct ServerlessOpCounterCDMRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6971,16 +6971,16 @@ pub struct ServerlessOpCounterCDMRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_DELETE")]
 pub struct ServerlessOpCounterDeleteRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -6990,16 +6990,16 @@ pub struct ServerlessOpCounterDeleteRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_GETMORE")]
 pub struct ServerlessOpCounterGetMoreRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -7009,16 +7009,16 @@ pub struct ServerlessOpCounterGetMoreRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_INSERT")]
 pub struct ServerlessOpCounterInsertRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -7028,16 +7028,16 @@ pub struct ServerlessOpCounterInsertRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_QUERY")]
 pub struct ServerlessOpCounterQueryRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -7047,16 +7047,16 @@ pub struct ServerlessOpCounterQueryRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_UPDATE")]
 pub struct ServerlessOpCounterUpdateRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -7066,16 +7066,16 @@ pub struct ServerlessOpCounterUpdateRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SERVERLESS_TOTAL_WRITE_UNITS")]
 pub struct ServerlessTotalWriteUnitsRPUMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RPU`, `THOUSAND_RPU`, `MILLION_RPU`, `WPU`, `THOUSAND_WPU`, `MILLION_WPU`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<ServerlessMetricUnits>,
 }
@@ -7099,13 +7099,13 @@ pub struct SlackNotification {
     /// `integrationId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `SLACK`.
     pub type_name: SlackNotificationTypeName,
 }
 
@@ -7125,10 +7125,10 @@ pub struct StreamProcessorAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `STREAM_PROCESSOR_STATE_IS_FAILED`, `STREAM_PROCESSOR_AUTOSCALE_INITIATED`.
     pub event_type_name: StreamProcessorEventTypeViewAlertableNoThreshold,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -7142,9 +7142,9 @@ pub struct StreamProcessorAlertConfigViewForNdsGroup {
     /// `matchers`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<StreamsMatcher>>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `updated`: optional, read-only.
@@ -7180,10 +7180,10 @@ pub struct StreamProcessorMetricAlertConfigViewForNdsGroup {
     /// `created`: optional, read-only.
     #[serde(skip_serializing)]
     pub created: Option<jiff::Timestamp>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD`.
     pub event_type_name: StreamProcessorEventTypeViewAlertableWithThreshold,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
@@ -7200,9 +7200,9 @@ pub struct StreamProcessorMetricAlertConfigViewForNdsGroup {
     /// `metricThreshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_threshold: Option<StreamProcessorMetricThreshold>,
-    /// `notifications`: required.
+    /// `notifications`: required; 1 to 25 items.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    /// `severityOverride`: optional.
+    /// `severityOverride`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_override: Option<EventSeverity>,
     /// `threshold`: optional.
@@ -7283,9 +7283,9 @@ impl<'de> serde::Deserialize<'de> for StreamProcessorMetricThreshold {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsMatcher {
-    /// `fieldName`: required.
+    /// `fieldName`: required; one of `INSTANCE_NAME`, `PROCESSOR_NAME`.
     pub field_name: StreamsMatcherField,
-    /// `operator`: required.
+    /// `operator`: required; one of `EQUALS`, `CONTAINS`, `STARTS_WITH`, `ENDS_WITH`, `NOT_EQUALS`, `NOT_CONTAINS`, `REGEX`.
     pub operator: AlertMatcherOperator,
     /// `value`: required.
     pub value: String,
@@ -7306,16 +7306,16 @@ atlas_runtime::__private::open_enum_deserialize!(StreamsMatcherField);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SWAP_USAGE_FREE")]
 pub struct SwapUsageFreeDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -7325,16 +7325,16 @@ pub struct SwapUsageFreeDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SWAP_USAGE_USED")]
 pub struct SwapUsageUsedDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -7344,16 +7344,16 @@ pub struct SwapUsageUsedDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SYSTEM_MEMORY_AVAILABLE")]
 pub struct SystemMemoryAvailableDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -7363,16 +7363,16 @@ pub struct SystemMemoryAvailableDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SYSTEM_MEMORY_PERCENT_USED")]
 pub struct SystemMemoryPercentUsedRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -7382,16 +7382,16 @@ pub struct SystemMemoryPercentUsedRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SYSTEM_MEMORY_USED")]
 pub struct SystemMemoryUsedDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -7401,16 +7401,16 @@ pub struct SystemMemoryUsedDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SYSTEM_NETWORK_IN")]
 pub struct SystemNetworkInDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -7420,16 +7420,16 @@ pub struct SystemNetworkInDataMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "SYSTEM_NETWORK_OUT")]
 pub struct SystemNetworkOutDataMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
@@ -7444,7 +7444,7 @@ pub struct TeamNotification {
     /// `emailEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_enabled: Option<bool>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
@@ -7459,7 +7459,7 @@ pub struct TeamNotification {
     /// `teamName`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_name: Option<String>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `TEAM`.
     pub type_name: TeamNotificationTypeName,
 }
 
@@ -7477,16 +7477,16 @@ atlas_runtime::__private::open_enum_deserialize!(TeamNotificationTypeName);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "TICKETS_AVAILABLE_READS")]
 pub struct TicketsAvailableReadsRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -7496,16 +7496,16 @@ pub struct TicketsAvailableReadsRawMetricThresholdView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "metricName", rename = "TICKETS_AVAILABLE_WRITES")]
 pub struct TicketsAvailableWritesRawMetricThresholdView {
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
@@ -7516,16 +7516,16 @@ pub struct TicketsAvailableWritesRawMetricThresholdView {
 pub struct TimeMetricThresholdView {
     /// `metricName`: required.
     pub metric_name: String,
-    /// `mode`: optional.
+    /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional.
+    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<RawMetricThresholdViewOperator>,
     /// `threshold`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
@@ -7540,7 +7540,7 @@ pub struct UserNotification {
     /// `emailEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_enabled: Option<bool>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
@@ -7549,7 +7549,7 @@ pub struct UserNotification {
     /// `smsEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_enabled: Option<bool>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `USER`.
     pub type_name: UserNotificationTypeName,
     /// `username`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7575,13 +7575,13 @@ pub struct VictorOpsNotification {
     /// `integrationId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `VICTOR_OPS`.
     pub type_name: VictorOpsNotificationTypeName,
     /// `victorOpsApiKey`: optional.
     #[serde(
@@ -7616,13 +7616,13 @@ pub struct WebhookNotification {
     /// `integrationId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `intervalMin`: optional.
+    /// `intervalMin`: optional; at least 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// `notifierId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<atlas_runtime::ObjectId>,
-    /// `typeName`: required.
+    /// `typeName`: required; one of `WEBHOOK`.
     pub type_name: WebhookNotificationTypeName,
     /// `webhookBodyTemplate`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -109,7 +109,7 @@ impl<'de> serde::Deserialize<'de> for AlertViewForNdsGroup {
 pub struct AppServiceAlertView {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
@@ -117,7 +117,7 @@ pub struct AppServiceAlertView {
     pub alert_config_id: atlas_runtime::ObjectId,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `URL_CONFIRMATION`, `SUCCESSFUL_DEPLOY`, `DEPLOYMENT_FAILURE`, `DEPLOYMENT_MODEL_CHANGE_SUCCESS`, `DEPLOYMENT_MODEL_CHANGE_FAILURE`, `REQUEST_RATE_LIMIT`, `LOG_FORWARDER_FAILURE`, `OUTSIDE_REALM_METRIC_THRESHOLD`, `SYNC_FAILURE`, `TRIGGER_FAILURE`, `TRIGGER_AUTO_RESUMED`.
     pub event_type_name: AppServiceEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -131,7 +131,7 @@ pub struct AppServiceAlertView {
     pub org_id: Option<atlas_runtime::OrgId>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -178,17 +178,17 @@ atlas_runtime::__private::open_enum_deserialize!(AppServiceEventTypeViewAlertabl
 pub struct ClusterAlertViewForNdsGroup {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
     /// `alertConfigId`: required, read-only.
     pub alert_config_id: atlas_runtime::ObjectId,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `CLUSTER_MONGOS_IS_MISSING`.
     pub event_type_name: ClusterEventTypeViewForNdsGroupAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -202,7 +202,7 @@ pub struct ClusterAlertViewForNdsGroup {
     pub org_id: Option<atlas_runtime::OrgId>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -216,19 +216,19 @@ pub struct ClusterAlertViewForNdsGroup {
 pub struct DataMetricAlertView {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
     /// `alertConfigId`: required, read-only.
     pub alert_config_id: atlas_runtime::ObjectId,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
     /// `currentValue`: optional.
     pub current_value: Option<DataMetricValueView>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -248,7 +248,7 @@ pub struct DataMetricAlertView {
     pub replica_set_name: Option<String>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -262,7 +262,7 @@ pub struct DataMetricAlertView {
 pub struct DefaultAlertViewForNdsGroup {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
@@ -270,7 +270,7 @@ pub struct DefaultAlertViewForNdsGroup {
     pub alert_config_id: atlas_runtime::ObjectId,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required, read-only.
+    /// `eventTypeName`: required, read-only; one of 132 values.
     pub event_type_name: DefaultAlertViewForNdsGroupEventTypeName,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -284,7 +284,7 @@ pub struct DefaultAlertViewForNdsGroup {
     pub org_id: Option<atlas_runtime::OrgId>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -439,19 +439,19 @@ atlas_runtime::__private::open_enum_deserialize!(DefaultAlertViewForNdsGroupEven
 pub struct FlexMetricAlert {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
     /// `alertConfigId`: required, read-only.
     pub alert_config_id: atlas_runtime::ObjectId,
-    /// `clusterName`: required, read-only.
+    /// `clusterName`: required, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
     /// `currentValue`: optional.
     pub current_value: Option<HostMetricValue>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_FLEX_METRIC_THRESHOLD`.
     pub event_type_name: FlexMetricEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -467,7 +467,7 @@ pub struct FlexMetricAlert {
     pub org_id: Option<atlas_runtime::OrgId>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -481,17 +481,17 @@ pub struct FlexMetricAlert {
 pub struct HostAlertViewForNdsGroup {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
     /// `alertConfigId`: required, read-only.
     pub alert_config_id: atlas_runtime::ObjectId,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 21 values.
     pub event_type_name: HostEventTypeViewForNdsGroupAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -509,7 +509,7 @@ pub struct HostAlertViewForNdsGroup {
     pub replica_set_name: Option<String>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -745,7 +745,7 @@ impl<'de> serde::Deserialize<'de> for HostMetricAlert {
 pub struct HostMetricValue {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional, read-only.
+    /// `units`: optional, read-only; one of 36 values.
     pub units: Option<AlertsThresholdIntegerUnits>,
 }
 
@@ -770,19 +770,19 @@ atlas_runtime::__private::open_enum_param!(ListGroupAlertsStatus);
 pub struct NumberMetricAlertView {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
     /// `alertConfigId`: required, read-only.
     pub alert_config_id: atlas_runtime::ObjectId,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
     /// `currentValue`: optional.
     pub current_value: Option<NumberMetricValueView>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -800,7 +800,7 @@ pub struct NumberMetricAlertView {
     pub replica_set_name: Option<String>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -814,19 +814,19 @@ pub struct NumberMetricAlertView {
 pub struct RawMetricAlertView {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
     /// `alertConfigId`: required, read-only.
     pub alert_config_id: atlas_runtime::ObjectId,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
     /// `currentValue`: optional.
     pub current_value: Option<RawMetricValueView>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -846,7 +846,7 @@ pub struct RawMetricAlertView {
     pub replica_set_name: Option<String>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -860,17 +860,17 @@ pub struct RawMetricAlertView {
 pub struct ReplicaSetAlertViewForNdsGroup {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
     /// `alertConfigId`: required, read-only.
     pub alert_config_id: atlas_runtime::ObjectId,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `REPLICATION_OPLOG_WINDOW_RUNNING_OUT`, `NO_PRIMARY`, `PRIMARY_ELECTED`, `TOO_MANY_ELECTIONS`, `TOO_FEW_HEALTHY_MEMBERS`, `TOO_MANY_UNHEALTHY_MEMBERS`.
     pub event_type_name: ReplicaSetEventTypeViewForNdsGroupAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -882,7 +882,7 @@ pub struct ReplicaSetAlertViewForNdsGroup {
     pub last_notified: Option<jiff::Timestamp>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `nonRunningHostIds`: optional, read-only.
+    /// `nonRunningHostIds`: optional, read-only; each item matches `^([a-f0-9]{8,32})$`.
     pub non_running_host_ids: Option<Vec<String>>,
     /// `orgId`: optional, read-only.
     pub org_id: Option<atlas_runtime::OrgId>,
@@ -892,7 +892,7 @@ pub struct ReplicaSetAlertViewForNdsGroup {
     pub replica_set_name: Option<String>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -921,7 +921,7 @@ atlas_runtime::__private::open_enum_deserialize!(ReplicaSetEventTypeViewForNdsGr
 pub struct StreamProcessorAlertViewForNdsGroup {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
@@ -929,7 +929,7 @@ pub struct StreamProcessorAlertViewForNdsGroup {
     pub alert_config_id: atlas_runtime::ObjectId,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 21 values.
     pub event_type_name: HostEventTypeViewForNdsGroupAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -951,7 +951,7 @@ pub struct StreamProcessorAlertViewForNdsGroup {
     pub processor_state: Option<String>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,
@@ -965,19 +965,19 @@ pub struct StreamProcessorAlertViewForNdsGroup {
 pub struct TimeMetricAlertView {
     /// `acknowledgedUntil`: optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: optional.
+    /// `acknowledgementComment`: optional; at most 200 characters.
     pub acknowledgement_comment: Option<String>,
     /// `acknowledgingUsername`: optional, read-only.
     pub acknowledging_username: Option<String>,
     /// `alertConfigId`: required, read-only.
     pub alert_config_id: atlas_runtime::ObjectId,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
     /// `currentValue`: optional.
     pub current_value: Option<TimeMetricValueView>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeViewAlertable,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -997,7 +997,7 @@ pub struct TimeMetricAlertView {
     pub replica_set_name: Option<String>,
     /// `resolved`: optional, read-only.
     pub resolved: Option<jiff::Timestamp>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; one of `CANCELLED`, `CLOSED`, `OPEN`, `TRACKING`.
     pub status: AppServiceAlertViewStatus,
     /// `updated`: required, read-only.
     pub updated: jiff::Timestamp,

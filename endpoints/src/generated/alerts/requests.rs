@@ -30,13 +30,13 @@ use super::models::*;
 pub struct GetGroupAlertConfigAlerts {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `alertConfigId`: path parameter, required.
@@ -64,16 +64,16 @@ pub struct GetGroupAlertConfigAlerts {
 pub struct ListGroupAlerts {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `status`: query parameter, optional.
+    /// `status`: query parameter, optional; one of `OPEN`, `TRACKING`, `CLOSED`.
     #[atlas(query)]
     pub status: Option<ListGroupAlertsStatus>,
 }
@@ -127,7 +127,7 @@ pub struct AcknowledgeGroupAlert {
     pub alert_id: atlas_runtime::ObjectId,
     /// `acknowledgedUntil`: body member, optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: body member, optional.
+    /// `acknowledgementComment`: body member, optional; at most 200 characters.
     #[atlas(length(max = 200))]
     pub acknowledgement_comment: Option<String>,
     /// `unacknowledgeAlert`: body member, optional.
@@ -162,7 +162,7 @@ pub struct AcknowledgeGroupAlertV20230101 {
     pub alert_id: atlas_runtime::ObjectId,
     /// `acknowledgedUntil`: body member, optional.
     pub acknowledged_until: Option<jiff::Timestamp>,
-    /// `acknowledgementComment`: body member, optional.
+    /// `acknowledgementComment`: body member, optional; at most 200 characters.
     #[atlas(length(max = 200))]
     pub acknowledgement_comment: Option<String>,
 }

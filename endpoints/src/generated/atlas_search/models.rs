@@ -363,7 +363,7 @@ impl<'de> serde::Deserialize<'de> for ApiAtlasFTSAnalyzersViewManualTokenizer {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiAtlasFTSMappingsViewManual {
-    /// `dynamic`: optional.
+    /// `dynamic`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic: Option<bool>,
     /// `fields`: optional.
@@ -377,11 +377,11 @@ pub struct ApiAtlasFTSMappingsViewManual {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiSearchDeploymentEffectiveSpecView {
-    /// `cloudProvider`: optional, read-only.
+    /// `cloudProvider`: optional, read-only; one of `AWS`, `AZURE`, `GCP`.
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
-    /// `instanceSize`: optional, read-only.
+    /// `instanceSize`: optional, read-only; one of 26 values.
     pub instance_size: Option<ApiSearchDeploymentEffectiveSpecViewInstanceSize>,
-    /// `nodeCount`: optional, read-only.
+    /// `nodeCount`: optional, read-only; from 2 to 32.
     pub node_count: Option<i32>,
     /// `regionName`: optional, read-only.
     pub region_name: Option<String>,
@@ -391,12 +391,12 @@ pub struct ApiSearchDeploymentEffectiveSpecView {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiSearchDeploymentRequestSpecView {
-    /// `cloudProvider`: optional, nullable.
+    /// `cloudProvider`: optional, nullable; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
-    /// `instanceSize`: required.
+    /// `instanceSize`: required; one of 26 values.
     pub instance_size: ApiSearchDeploymentEffectiveSpecViewInstanceSize,
-    /// `nodeCount`: optional, nullable.
+    /// `nodeCount`: optional, nullable; from 2 to 32.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
     /// `regionName`: optional, nullable.
@@ -412,7 +412,7 @@ pub struct ApiSearchDeploymentRequestSpecView {
 pub struct ApiSearchDeploymentResponseView {
     /// `effectiveSpecs`: optional, read-only.
     pub effective_specs: Option<Vec<ApiSearchDeploymentEffectiveSpecView>>,
-    /// `encryptionAtRestProvider`: optional, read-only, nullable.
+    /// `encryptionAtRestProvider`: optional, read-only, nullable; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `groupId`: optional, read-only.
@@ -421,7 +421,7 @@ pub struct ApiSearchDeploymentResponseView {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `specs`: optional, read-only.
     pub specs: Option<Vec<ApiSearchDeploymentSpecView>>,
-    /// `stateName`: optional, read-only.
+    /// `stateName`: optional, read-only; one of `IDLE`, `PAUSED`, `UPDATING`.
     pub state_name: Option<ApiSearchDeploymentResponseViewStateName>,
 }
 
@@ -460,7 +460,7 @@ pub struct CharFilterhtmlStrip {
     /// `ignoredTags`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored_tags: Option<Vec<String>>,
-    /// `type`: required.
+    /// `type`: required; one of `htmlStrip`.
     pub r#type: CharFilterhtmlStripType,
 }
 
@@ -477,7 +477,7 @@ atlas_runtime::__private::open_enum_deserialize!(CharFilterhtmlStripType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CharFiltericuNormalize {
-    /// `type`: required.
+    /// `type`: required; one of `icuNormalize`.
     pub r#type: CharFiltericuNormalizeType,
 }
 
@@ -496,7 +496,7 @@ atlas_runtime::__private::open_enum_deserialize!(CharFiltericuNormalizeType);
 pub struct CharFiltermapping {
     /// `mappings`: required.
     pub mappings: std::collections::BTreeMap<String, String>,
-    /// `type`: required.
+    /// `type`: required; one of `mapping`.
     pub r#type: CharFiltermappingType,
 }
 
@@ -513,7 +513,7 @@ atlas_runtime::__private::open_enum_deserialize!(CharFiltermappingType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct CharFilterpersian {
-    /// `type`: required.
+    /// `type`: required; one of `persian`.
     pub r#type: CharFilterpersianType,
 }
 
@@ -584,16 +584,16 @@ pub struct SearchIndex {
     pub index_id: Option<atlas_runtime::ObjectId>,
     /// `name`: required.
     pub name: String,
-    /// `numPartitions`: optional.
+    /// `numPartitions`: optional; default `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `IN_PROGRESS`, `STEADY`, `FAILED`, `MIGRATING`, `STALE`, `PAUSED`.
     #[serde(skip_serializing)]
     pub status: Option<SearchIndexStatus>,
     /// `storedSource`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<serde_json::Value>,
-    /// `analyzer`: optional.
+    /// `analyzer`: optional; one of 46 values; default `"lucene.standard"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analyzer: Option<SearchIndexAnalyzer>,
     /// `analyzers`: optional.
@@ -602,7 +602,7 @@ pub struct SearchIndex {
     /// `mappings`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mappings: Option<ApiAtlasFTSMappingsViewManual>,
-    /// `searchAnalyzer`: optional.
+    /// `searchAnalyzer`: optional; one of 46 values; default `"lucene.standard"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_analyzer: Option<SearchIndexAnalyzer>,
     /// `synonyms`: optional.
@@ -803,7 +803,7 @@ pub struct SearchMappings {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchSynonymMappingDefinition {
-    /// `analyzer`: required.
+    /// `analyzer`: required; one of 46 values.
     pub analyzer: SearchIndexAnalyzer,
     /// `name`: required.
     pub name: String,
@@ -817,7 +817,7 @@ pub struct SearchSynonymMappingDefinition {
 pub struct SearchTypeSets {
     /// `name`: required.
     pub name: String,
-    /// `types`: required.
+    /// `types`: required; at most 100 items.
     pub types: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
@@ -831,7 +831,7 @@ pub struct SynonymMappingStatusDetail {
     pub message: Option<String>,
     /// `queryable`: optional.
     pub queryable: Option<bool>,
-    /// `status`: optional.
+    /// `status`: optional; one of `FAILED`, `BUILDING`, `READY`.
     pub status: Option<TextSearchIndexStatusDetailSynonymMappingStatus>,
 }
 
@@ -857,7 +857,7 @@ pub struct TextSearchHostStatusDetail {
     pub queryable: Option<bool>,
     /// `stagedIndex`: optional.
     pub staged_index: Option<TextSearchIndexStatusDetail>,
-    /// `status`: optional.
+    /// `status`: optional; one of `DELETING`, `FAILED`, `STALE`, `PENDING`, `BUILDING`, `READY`, `DOES_NOT_EXIST`.
     pub status: Option<TextSearchIndexResponseStatus>,
 }
 
@@ -880,7 +880,7 @@ pub struct TextSearchIndexCreateRequest {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TextSearchIndexDefinition {
-    /// `analyzer`: optional.
+    /// `analyzer`: optional; one of 46 values; default `"lucene.standard"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analyzer: Option<SearchIndexAnalyzer>,
     /// `analyzers`: optional.
@@ -888,10 +888,10 @@ pub struct TextSearchIndexDefinition {
     pub analyzers: Option<Vec<AtlasSearchAnalyzer>>,
     /// `mappings`: required.
     pub mappings: SearchMappings,
-    /// `numPartitions`: optional.
+    /// `numPartitions`: optional; default `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
-    /// `searchAnalyzer`: optional.
+    /// `searchAnalyzer`: optional; one of 46 values; default `"lucene.standard"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_analyzer: Option<SearchIndexAnalyzer>,
     /// `sort`: optional.
@@ -903,7 +903,7 @@ pub struct TextSearchIndexDefinition {
     /// `synonyms`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
-    /// `typeSets`: optional.
+    /// `typeSets`: optional; at most 100 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_sets: Option<Vec<SearchTypeSets>>,
 }
@@ -930,11 +930,11 @@ pub struct TextSearchIndexResponse {
     pub name: Option<String>,
     /// `queryable`: optional.
     pub queryable: Option<bool>,
-    /// `status`: optional.
+    /// `status`: optional; one of `DELETING`, `FAILED`, `STALE`, `PENDING`, `BUILDING`, `READY`, `DOES_NOT_EXIST`.
     pub status: Option<TextSearchIndexResponseStatus>,
     /// `statusDetail`: optional.
     pub status_detail: Option<Vec<TextSearchHostStatusDetail>>,
-    /// `synonymMappingStatus`: optional.
+    /// `synonymMappingStatus`: optional; one of `FAILED`, `BUILDING`, `READY`.
     pub synonym_mapping_status: Option<TextSearchIndexStatusDetailSynonymMappingStatus>,
     /// `synonymMappingStatusDetail`: optional.
     pub synonym_mapping_status_detail:
@@ -971,9 +971,9 @@ pub struct TextSearchIndexStatusDetail {
     pub message: Option<String>,
     /// `queryable`: optional.
     pub queryable: Option<bool>,
-    /// `status`: optional.
+    /// `status`: optional; one of `DELETING`, `FAILED`, `STALE`, `PENDING`, `BUILDING`, `READY`, `DOES_NOT_EXIST`.
     pub status: Option<TextSearchIndexResponseStatus>,
-    /// `synonymMappingStatus`: optional.
+    /// `synonymMappingStatus`: optional; one of `FAILED`, `BUILDING`, `READY`.
     pub synonym_mapping_status: Option<TextSearchIndexStatusDetailSynonymMappingStatus>,
     /// `synonymMappingStatusDetail`: optional.
     pub synonym_mapping_status_detail:
@@ -996,7 +996,7 @@ atlas_runtime::__private::open_enum_deserialize!(TextSearchIndexStatusDetailSyno
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterEnglishPossessive {
-    /// `type`: required.
+    /// `type`: required; one of `englishPossessive`.
     pub r#type: TokenFilterEnglishPossessiveType,
 }
 
@@ -1013,7 +1013,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterEnglishPossessiveTyp
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterFlattenGraph {
-    /// `type`: required.
+    /// `type`: required; one of `flattenGraph`.
     pub r#type: TokenFilterFlattenGraphType,
 }
 
@@ -1030,7 +1030,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterFlattenGraphType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterPorterStemming {
-    /// `type`: required.
+    /// `type`: required; one of `porterStemming`.
     pub r#type: TokenFilterPorterStemmingType,
 }
 
@@ -1047,7 +1047,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterPorterStemmingType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterSpanishPluralStemming {
-    /// `type`: required.
+    /// `type`: required; one of `spanishPluralStemming`.
     pub r#type: TokenFilterSpanishPluralStemmingType,
 }
 
@@ -1064,7 +1064,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterSpanishPluralStemmin
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterStempel {
-    /// `type`: required.
+    /// `type`: required; one of `stempel`.
     pub r#type: TokenFilterStempelType,
 }
 
@@ -1087,7 +1087,7 @@ pub struct TokenFilterWordDelimiterGraph {
     /// `protectedWords`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protected_words: Option<TokenFilterWordDelimiterGraphProtectedWords>,
-    /// `type`: required.
+    /// `type`: required; one of `wordDelimiterGraph`.
     pub r#type: TokenFilterWordDelimiterGraphType,
 }
 
@@ -1095,34 +1095,34 @@ pub struct TokenFilterWordDelimiterGraph {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
-    /// `concatenateAll`: optional.
+    /// `concatenateAll`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concatenate_all: Option<bool>,
-    /// `concatenateNumbers`: optional.
+    /// `concatenateNumbers`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concatenate_numbers: Option<bool>,
-    /// `concatenateWords`: optional.
+    /// `concatenateWords`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concatenate_words: Option<bool>,
-    /// `generateNumberParts`: optional.
+    /// `generateNumberParts`: optional; default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_number_parts: Option<bool>,
-    /// `generateWordParts`: optional.
+    /// `generateWordParts`: optional; default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_word_parts: Option<bool>,
-    /// `ignoreKeywords`: optional.
+    /// `ignoreKeywords`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_keywords: Option<bool>,
-    /// `preserveOriginal`: optional.
+    /// `preserveOriginal`: optional; default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_original: Option<bool>,
-    /// `splitOnCaseChange`: optional.
+    /// `splitOnCaseChange`: optional; default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub split_on_case_change: Option<bool>,
-    /// `splitOnNumerics`: optional.
+    /// `splitOnNumerics`: optional; default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub split_on_numerics: Option<bool>,
-    /// `stemEnglishPossessive`: optional.
+    /// `stemEnglishPossessive`: optional; default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stem_english_possessive: Option<bool>,
 }
@@ -1131,7 +1131,7 @@ pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterWordDelimiterGraphProtectedWords {
-    /// `ignoreCase`: optional.
+    /// `ignoreCase`: optional; default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_case: Option<bool>,
     /// `words`: required.
@@ -1151,10 +1151,10 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterWordDelimiterGraphTy
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterasciiFolding {
-    /// `originalTokens`: optional.
+    /// `originalTokens`: optional; one of `omit`, `include`; default `"omit"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_tokens: Option<TokenFilterasciiFoldingOriginalTokens>,
-    /// `type`: required.
+    /// `type`: required; one of `asciiFolding`.
     pub r#type: TokenFilterasciiFoldingType,
 }
 
@@ -1181,10 +1181,10 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterasciiFoldingType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterdaitchMokotoffSoundex {
-    /// `originalTokens`: optional.
+    /// `originalTokens`: optional; one of `omit`, `include`; default `"include"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_tokens: Option<TokenFilterasciiFoldingOriginalTokens>,
-    /// `type`: required.
+    /// `type`: required; one of `daitchMokotoffSoundex`.
     pub r#type: TokenFilterdaitchMokotoffSoundexType,
 }
 
@@ -1205,10 +1205,10 @@ pub struct TokenFilteredgeGram {
     pub max_gram: i64,
     /// `minGram`: required.
     pub min_gram: i64,
-    /// `termNotInBounds`: optional.
+    /// `termNotInBounds`: optional; one of `omit`, `include`; default `"omit"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub term_not_in_bounds: Option<TokenFilterasciiFoldingOriginalTokens>,
-    /// `type`: required.
+    /// `type`: required; one of `edgeGram`.
     pub r#type: TokenFilteredgeGramType,
 }
 
@@ -1225,7 +1225,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilteredgeGramType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltericuFolding {
-    /// `type`: required.
+    /// `type`: required; one of `icuFolding`.
     pub r#type: TokenFiltericuFoldingType,
 }
 
@@ -1242,10 +1242,10 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFiltericuFoldingType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltericuNormalizer {
-    /// `normalizationForm`: optional.
+    /// `normalizationForm`: optional; one of `nfd`, `nfc`, `nfkd`, `nfkc`; default `"nfc"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub normalization_form: Option<TokenFiltericuNormalizerNormalizationForm>,
-    /// `type`: required.
+    /// `type`: required; one of `icuNormalizer`.
     pub r#type: TokenFiltericuNormalizerType,
 }
 
@@ -1274,7 +1274,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFiltericuNormalizerType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterkStemming {
-    /// `type`: required.
+    /// `type`: required; one of `kStemming`.
     pub r#type: TokenFilterkStemmingType,
 }
 
@@ -1291,13 +1291,13 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterkStemmingType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterlength {
-    /// `max`: optional.
+    /// `max`: optional; default `255`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
-    /// `min`: optional.
+    /// `min`: optional; default `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
-    /// `type`: required.
+    /// `type`: required; one of `length`.
     pub r#type: TokenFilterlengthType,
 }
 
@@ -1314,7 +1314,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterlengthType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterlowercase {
-    /// `type`: required.
+    /// `type`: required; one of `lowercase`.
     pub r#type: TokenFilterlowercaseType,
 }
 
@@ -1335,10 +1335,10 @@ pub struct TokenFilternGram {
     pub max_gram: i64,
     /// `minGram`: required.
     pub min_gram: i64,
-    /// `termNotInBounds`: optional.
+    /// `termNotInBounds`: optional; one of `omit`, `include`; default `"omit"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub term_not_in_bounds: Option<TokenFilterasciiFoldingOriginalTokens>,
-    /// `type`: required.
+    /// `type`: required; one of `nGram`.
     pub r#type: TokenFilternGramType,
 }
 
@@ -1355,13 +1355,13 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilternGramType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterregex {
-    /// `matches`: required.
+    /// `matches`: required; one of `all`, `first`.
     pub matches: TokenFilterregexMatches,
     /// `pattern`: required.
     pub pattern: String,
     /// `replacement`: required.
     pub replacement: String,
-    /// `type`: required.
+    /// `type`: required; one of `regex`.
     pub r#type: TokenFilterregexType,
 }
 
@@ -1388,7 +1388,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterregexType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterreverse {
-    /// `type`: required.
+    /// `type`: required; one of `reverse`.
     pub r#type: TokenFilterreverseType,
 }
 
@@ -1409,7 +1409,7 @@ pub struct TokenFiltershingle {
     pub max_shingle_size: i64,
     /// `minShingleSize`: required.
     pub min_shingle_size: i64,
-    /// `type`: required.
+    /// `type`: required; one of `shingle`.
     pub r#type: TokenFiltershingleType,
 }
 
@@ -1426,9 +1426,9 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFiltershingleType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltersnowballStemming {
-    /// `stemmerName`: required.
+    /// `stemmerName`: required; one of 25 values.
     pub stemmer_name: TokenFiltersnowballStemmingStemmerName,
-    /// `type`: required.
+    /// `type`: required; one of `snowballStemming`.
     pub r#type: TokenFiltersnowballStemmingType,
 }
 
@@ -1478,12 +1478,12 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFiltersnowballStemmingType
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFilterstopword {
-    /// `ignoreCase`: optional.
+    /// `ignoreCase`: optional; default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_case: Option<bool>,
     /// `tokens`: required.
     pub tokens: Vec<String>,
-    /// `type`: required.
+    /// `type`: required; one of `stopword`.
     pub r#type: TokenFilterstopwordType,
 }
 
@@ -1500,7 +1500,7 @@ atlas_runtime::__private::open_enum_deserialize!(TokenFilterstopwordType);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenFiltertrim {
-    /// `type`: required.
+    /// `type`: required; one of `trim`.
     pub r#type: TokenFiltertrimType,
 }
 
@@ -1566,7 +1566,7 @@ pub struct TokenizerregexSplit {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "standard")]
 pub struct Tokenizerstandard {
-    /// `maxTokenLength`: optional.
+    /// `maxTokenLength`: optional; default `255`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_token_length: Option<i64>,
 }
@@ -1576,7 +1576,7 @@ pub struct Tokenizerstandard {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "uaxUrlEmail")]
 pub struct TokenizeruaxUrlEmail {
-    /// `maxTokenLength`: optional.
+    /// `maxTokenLength`: optional; default `255`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_token_length: Option<i64>,
 }
@@ -1586,7 +1586,7 @@ pub struct TokenizeruaxUrlEmail {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "whitespace")]
 pub struct Tokenizerwhitespace {
-    /// `maxTokenLength`: optional.
+    /// `maxTokenLength`: optional; default `255`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_token_length: Option<i64>,
 }
@@ -1605,7 +1605,7 @@ pub struct VectorSearchHostStatusDetail {
     pub queryable: Option<bool>,
     /// `stagedIndex`: optional.
     pub staged_index: Option<VectorSearchIndexStatusDetail>,
-    /// `status`: optional.
+    /// `status`: optional; one of `DELETING`, `FAILED`, `STALE`, `PENDING`, `BUILDING`, `READY`, `DOES_NOT_EXIST`.
     pub status: Option<TextSearchIndexResponseStatus>,
 }
 
@@ -1623,10 +1623,10 @@ pub struct VectorSearchIndex {
     pub index_id: Option<atlas_runtime::ObjectId>,
     /// `name`: required.
     pub name: String,
-    /// `numPartitions`: optional.
+    /// `numPartitions`: optional; default `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `IN_PROGRESS`, `STEADY`, `FAILED`, `MIGRATING`, `STALE`, `PAUSED`.
     #[serde(skip_serializing)]
     pub status: Option<SearchIndexStatus>,
     /// `storedSource`: optional.
@@ -1664,7 +1664,7 @@ pub struct VectorSearchIndexDefinition {
     /// `nestedRoot`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nested_root: Option<String>,
-    /// `numPartitions`: optional.
+    /// `numPartitions`: optional; default `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
     /// `storedSource`: optional.
@@ -1694,7 +1694,7 @@ pub struct VectorSearchIndexResponse {
     pub name: Option<String>,
     /// `queryable`: optional.
     pub queryable: Option<bool>,
-    /// `status`: optional.
+    /// `status`: optional; one of `DELETING`, `FAILED`, `STALE`, `PENDING`, `BUILDING`, `READY`, `DOES_NOT_EXIST`.
     pub status: Option<TextSearchIndexResponseStatus>,
     /// `statusDetail`: optional.
     pub status_detail: Option<Vec<VectorSearchHostStatusDetail>>,
@@ -1714,6 +1714,6 @@ pub struct VectorSearchIndexStatusDetail {
     pub message: Option<String>,
     /// `queryable`: optional.
     pub queryable: Option<bool>,
-    /// `status`: optional.
+    /// `status`: optional; one of `DELETING`, `FAILED`, `STALE`, `PENDING`, `BUILDING`, `READY`, `DOES_NOT_EXIST`.
     pub status: Option<TextSearchIndexResponseStatus>,
 }

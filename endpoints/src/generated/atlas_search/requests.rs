@@ -34,7 +34,7 @@ use super::models::*;
 pub struct CreateGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// The request body (required).
     #[atlas(body)]
@@ -67,7 +67,7 @@ pub struct CreateGroupClusterFtsIndex {
 pub struct ListGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collectionName`: path parameter, required.
     pub collection_name: String,
@@ -99,7 +99,7 @@ pub struct ListGroupClusterFtsIndex {
 pub struct DeleteGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `indexId`: path parameter, required.
     pub index_id: atlas_runtime::ObjectId,
@@ -130,7 +130,7 @@ pub struct DeleteGroupClusterFtsIndex {
 pub struct GetGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `indexId`: path parameter, required.
     pub index_id: atlas_runtime::ObjectId,
@@ -162,7 +162,7 @@ pub struct GetGroupClusterFtsIndex {
 pub struct UpdateGroupClusterFtsIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `indexId`: path parameter, required.
     pub index_id: atlas_runtime::ObjectId,
@@ -192,7 +192,7 @@ pub struct UpdateGroupClusterFtsIndex {
 pub struct DeleteGroupClusterSearchDeployment {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -218,7 +218,7 @@ pub struct DeleteGroupClusterSearchDeployment {
 pub struct GetGroupClusterSearchDeployment {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -244,12 +244,12 @@ pub struct GetGroupClusterSearchDeployment {
 pub struct UpdateGroupClusterSearchDeployment {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `defaultNodeCount`: body member, optional.
+    /// `defaultNodeCount`: body member, optional; from 2 to 32.
     #[atlas(range(min = 2, max = 32))]
     pub default_node_count: atlas_runtime::Patch<i32>,
-    /// `specs`: body member, required.
+    /// `specs`: body member, required; at least 1 item.
     #[atlas(length(min = 1))]
     pub specs: Vec<ApiSearchDeploymentRequestSpecView>,
 }
@@ -276,12 +276,12 @@ pub struct UpdateGroupClusterSearchDeployment {
 pub struct CreateGroupClusterSearchDeployment {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `defaultNodeCount`: body member, optional.
+    /// `defaultNodeCount`: body member, optional; from 2 to 32.
     #[atlas(range(min = 2, max = 32))]
     pub default_node_count: Option<i32>,
-    /// `specs`: body member, required.
+    /// `specs`: body member, required; at least 1 item.
     #[atlas(length(min = 1))]
     pub specs: Vec<ApiSearchDeploymentRequestSpecView>,
 }
@@ -307,7 +307,7 @@ pub struct CreateGroupClusterSearchDeployment {
 pub struct ListGroupClusterSearchIndexes {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -332,7 +332,7 @@ pub struct ListGroupClusterSearchIndexes {
 pub struct CreateGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// The request body (required).
     #[atlas(body)]
@@ -361,7 +361,7 @@ pub struct CreateGroupClusterSearchIndex {
 pub struct ListGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collectionName`: path parameter, required.
     pub collection_name: String,
@@ -390,7 +390,7 @@ pub struct ListGroupClusterSearchIndex {
 pub struct DeleteGroupClusterSearchIndexByName {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collectionName`: path parameter, required.
     pub collection_name: String,
@@ -422,7 +422,7 @@ pub struct DeleteGroupClusterSearchIndexByName {
 pub struct GetGroupClusterSearchIndexByName {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collectionName`: path parameter, required.
     pub collection_name: String,
@@ -454,7 +454,7 @@ pub struct GetGroupClusterSearchIndexByName {
 pub struct UpdateGroupClusterSearchIndexByName {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collectionName`: path parameter, required.
     pub collection_name: String,
@@ -486,7 +486,7 @@ pub struct UpdateGroupClusterSearchIndexByName {
 pub struct DeleteGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `indexId`: path parameter, required.
     pub index_id: atlas_runtime::ObjectId,
@@ -513,7 +513,7 @@ pub struct DeleteGroupClusterSearchIndex {
 pub struct GetGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `indexId`: path parameter, required.
     pub index_id: atlas_runtime::ObjectId,
@@ -541,7 +541,7 @@ pub struct GetGroupClusterSearchIndex {
 pub struct UpdateGroupClusterSearchIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `indexId`: path parameter, required.
     pub index_id: atlas_runtime::ObjectId,

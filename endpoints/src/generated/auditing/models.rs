@@ -11,13 +11,13 @@
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuditLog {
-    /// `auditAuthorizationSuccess`: optional.
+    /// `auditAuthorizationSuccess`: optional; default `false`.
     pub audit_authorization_success: Option<bool>,
     /// `auditFilter`: optional.
     pub audit_filter: Option<String>,
-    /// `configurationType`: optional, read-only.
+    /// `configurationType`: optional, read-only; one of `NONE`, `FILTER_BUILDER`, `FILTER_JSON`.
     pub configuration_type: Option<AuditLogConfigurationType>,
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     pub enabled: Option<bool>,
 }
 

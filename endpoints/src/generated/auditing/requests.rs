@@ -49,10 +49,10 @@ pub struct GetGroupAuditLog {
 pub struct UpdateGroupAuditLog {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `auditAuthorizationSuccess`: body member, optional.
+    /// `auditAuthorizationSuccess`: body member, optional; default `false`.
     pub audit_authorization_success: Option<bool>,
     /// `auditFilter`: body member, optional.
     pub audit_filter: Option<String>,
-    /// `enabled`: body member, optional.
+    /// `enabled`: body member, optional; default `false`.
     pub enabled: Option<bool>,
 }

@@ -36,7 +36,7 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     pub restored_documents: Option<i64>,
     /// `sourceNamespace`: optional, read-only.
     pub source_namespace: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `NOT_STARTED`, `IN_PROGRESS`, `FINALIZING`, `NOT_FOUND`, `UNSUPPORTED`, `SUCCESSFUL`, `ROLLBACK`, `NOT_RESTORED`, `FAILED`, `INDEX_BUILD_FAILED`.
     pub state: Option<ListGroupClusterCollectionRestoreJobCollectionsState>,
     /// `targetNamespace`: optional, read-only.
     pub target_namespace: Option<String>,
@@ -52,9 +52,9 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
 pub struct ApiAtlasCollectionRestoreIndexStatus {
     /// `errorMessage`: optional.
     pub error_message: Option<String>,
-    /// `failedIndexes`: optional.
+    /// `failedIndexes`: optional; at most 64 items.
     pub failed_indexes: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    /// `state`: optional.
+    /// `state`: optional; one of `NOT_STARTED`, `IN_PROGRESS`, `SUCCESSFUL`, `FAILED`, `NOT_RESTORED`.
     pub state: Option<ApiAtlasCollectionRestoreJobIndexStatusState>,
 }
 
@@ -64,9 +64,9 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiAtlasCollectionRestoreJobIndexStatus {
-    /// `failedCollectionCount`: optional.
+    /// `failedCollectionCount`: optional; at least 0.
     pub failed_collection_count: Option<i32>,
-    /// `state`: optional.
+    /// `state`: optional; one of `NOT_STARTED`, `IN_PROGRESS`, `SUCCESSFUL`, `FAILED`, `NOT_RESTORED`.
     pub state: Option<ApiAtlasCollectionRestoreJobIndexStatusState>,
 }
 
@@ -92,13 +92,13 @@ atlas_runtime::__private::open_enum_deserialize!(ApiAtlasCollectionRestoreJobInd
 pub struct ApiAtlasCollectionRestoreJobResponse {
     /// `collectionSuffix`: optional.
     pub collection_suffix: Option<String>,
-    /// `collections`: optional.
+    /// `collections`: optional; at most 100 items.
     pub collections: Option<Vec<ApiAtlasRestoreNamespaceView>>,
     /// `createdAt`: optional, read-only.
     pub created_at: Option<jiff::Timestamp>,
     /// `databaseSuffix`: optional.
     pub database_suffix: Option<String>,
-    /// `databases`: optional.
+    /// `databases`: optional; at most 100 items.
     pub databases: Option<Vec<ApiAtlasRestoreNamespaceView>>,
     /// `errorMessage`: optional, read-only.
     pub error_message: Option<String>,
@@ -108,7 +108,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `indexStatus`: optional.
     pub index_status: Option<ApiAtlasCollectionRestoreJobIndexStatus>,
-    /// `indexStrategy`: optional.
+    /// `indexStrategy`: optional; one of `ALL`, `NONE`, `ALL_EXCEPT_TTL`.
     pub index_strategy: Option<ApiAtlasCollectionRestoreJobResponseIndexStrategy>,
     /// `oplogInc`: optional.
     pub oplog_inc: Option<i32>,
@@ -116,19 +116,19 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     pub oplog_ts: Option<i32>,
     /// `pointInTimeUtcSeconds`: optional.
     pub point_in_time_utc_seconds: Option<i32>,
-    /// `restoredDocuments`: optional, read-only.
+    /// `restoredDocuments`: optional, read-only; at least 0.
     pub restored_documents: Option<i64>,
     /// `snapshotId`: optional.
     pub snapshot_id: Option<atlas_runtime::ObjectId>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `INITIALIZING`, `IN_PROGRESS`, `FINALIZING`, `SUCCESSFUL`, `CANCELED`, `FAILED`.
     pub state: Option<ApiAtlasCollectionRestoreJobResponseState>,
     /// `targetClusterName`: optional.
     pub target_cluster_name: Option<String>,
     /// `targetGroupId`: optional.
     pub target_group_id: Option<atlas_runtime::ObjectId>,
-    /// `totalDocuments`: optional, read-only.
+    /// `totalDocuments`: optional, read-only; at least 0.
     pub total_documents: Option<i64>,
-    /// `writeStrategy`: optional.
+    /// `writeStrategy`: optional; one of `CREATE_NEW`, `OVERWRITE_EXISTING`.
     pub write_strategy: Option<ApiAtlasCollectionRestoreJobResponseWriteStrategy>,
 }
 
@@ -187,7 +187,7 @@ pub struct ApiAtlasRestoreNamespaceView {
 pub struct ApiPrivateDownloadDeliveryUrl {
     /// `deliveryUrl`: optional.
     pub delivery_url: Option<String>,
-    /// `endpointId`: optional.
+    /// `endpointId`: optional; matches `^vpce-[0-9a-f]{17}$`.
     pub endpoint_id: Option<String>,
 }
 
@@ -198,7 +198,7 @@ pub struct AutoExportPolicyView {
     /// `exportBucketId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export_bucket_id: Option<atlas_runtime::ObjectId>,
-    /// `frequencyType`: optional.
+    /// `frequencyType`: optional; one of `monthly`, `yearly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<AutoExportPolicyViewFrequencyType>,
 }
@@ -219,12 +219,12 @@ atlas_runtime::__private::open_enum_deserialize!(AutoExportPolicyViewFrequencyTy
 pub struct BackupComplianceOnDemandPolicyItem {
     /// `frequencyInterval`: required.
     pub frequency_interval: i32,
-    /// `frequencyType`: required.
+    /// `frequencyType`: required; one of `ondemand`.
     pub frequency_type: BackupComplianceOnDemandPolicyItemFrequencyType,
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `retentionUnit`: required.
+    /// `retentionUnit`: required; one of `days`, `weeks`, `months`, `years`.
     pub retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
     /// `retentionValue`: required.
     pub retention_value: i32,
@@ -257,12 +257,12 @@ atlas_runtime::__private::open_enum_deserialize!(BackupComplianceOnDemandPolicyI
 pub struct BackupComplianceScheduledPolicyItem {
     /// `frequencyInterval`: required.
     pub frequency_interval: i32,
-    /// `frequencyType`: required.
+    /// `frequencyType`: required; one of `daily`, `hourly`, `weekly`, `monthly`, `yearly`.
     pub frequency_type: BackupComplianceScheduledPolicyItemFrequencyType,
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `retentionUnit`: required.
+    /// `retentionUnit`: required; one of `days`, `weeks`, `months`, `years`.
     pub retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
     /// `retentionValue`: required.
     pub retention_value: i32,
@@ -316,15 +316,15 @@ pub struct DataProtectionSettings {
     pub authorized_user_first_name: Option<String>,
     /// `authorizedUserLastName`: optional.
     pub authorized_user_last_name: Option<String>,
-    /// `copyProtectionEnabled`: optional.
+    /// `copyProtectionEnabled`: optional; default `false`.
     pub copy_protection_enabled: Option<bool>,
-    /// `deletable`: optional, read-only.
+    /// `deletable`: optional, read-only; default `false`.
     pub deletable: Option<bool>,
-    /// `encryptionAtRestEnabled`: optional.
+    /// `encryptionAtRestEnabled`: optional; default `false`.
     pub encryption_at_rest_enabled: Option<bool>,
     /// `onDemandPolicyItem`: optional.
     pub on_demand_policy_item: Option<BackupComplianceOnDemandPolicyItem>,
-    /// `pitEnabled`: optional.
+    /// `pitEnabled`: optional; default `false`.
     pub pit_enabled: Option<bool>,
     /// `projectId`: optional.
     pub project_id: Option<atlas_runtime::ObjectId>,
@@ -332,7 +332,7 @@ pub struct DataProtectionSettings {
     pub restore_window_days: Option<i32>,
     /// `scheduledPolicyItems`: optional.
     pub scheduled_policy_items: Option<Vec<BackupComplianceScheduledPolicyItem>>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `ACTIVE`, `ENABLING`, `UPDATING`, `DISABLING`.
     pub state: Option<DataProtectionSettings20231001State>,
     /// `updatedDate`: optional, read-only.
     pub updated_date: Option<jiff::Timestamp>,
@@ -352,15 +352,15 @@ pub struct DataProtectionSettings20231001 {
     pub authorized_user_first_name: String,
     /// `authorizedUserLastName`: required.
     pub authorized_user_last_name: String,
-    /// `copyProtectionEnabled`: optional.
+    /// `copyProtectionEnabled`: optional; default `false`.
     pub copy_protection_enabled: Option<bool>,
-    /// `deletable`: optional, read-only.
+    /// `deletable`: optional, read-only; default `false`.
     pub deletable: Option<bool>,
-    /// `encryptionAtRestEnabled`: optional.
+    /// `encryptionAtRestEnabled`: optional; default `false`.
     pub encryption_at_rest_enabled: Option<bool>,
     /// `onDemandPolicyItem`: optional.
     pub on_demand_policy_item: Option<BackupComplianceOnDemandPolicyItem>,
-    /// `pitEnabled`: optional.
+    /// `pitEnabled`: optional; default `false`.
     pub pit_enabled: Option<bool>,
     /// `projectId`: optional.
     pub project_id: Option<atlas_runtime::ObjectId>,
@@ -368,7 +368,7 @@ pub struct DataProtectionSettings20231001 {
     pub restore_window_days: Option<i32>,
     /// `scheduledPolicyItems`: optional.
     pub scheduled_policy_items: Option<Vec<BackupComplianceScheduledPolicyItem>>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `ACTIVE`, `ENABLING`, `UPDATING`, `DISABLING`.
     pub state: Option<DataProtectionSettings20231001State>,
     /// `updatedDate`: optional, read-only.
     pub updated_date: Option<jiff::Timestamp>,
@@ -393,7 +393,7 @@ atlas_runtime::__private::open_enum_deserialize!(DataProtectionSettings20231001S
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteCopiedBackups {
-    /// `cloudProvider`: optional, write-only.
+    /// `cloudProvider`: optional, write-only; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `regionName`: optional, write-only.
@@ -411,7 +411,7 @@ pub struct DeleteCopiedBackups {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteCopiedBackups20240805 {
-    /// `cloudProvider`: optional, write-only.
+    /// `cloudProvider`: optional, write-only; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `regionName`: optional, write-only.
@@ -428,12 +428,12 @@ pub struct DeleteCopiedBackups20240805 {
 pub struct DiskBackupApiPolicyItem {
     /// `frequencyInterval`: required.
     pub frequency_interval: i32,
-    /// `frequencyType`: required.
+    /// `frequencyType`: required; one of `daily`, `hourly`, `weekly`, `monthly`, `yearly`, `ondemand`.
     pub frequency_type: DiskBackupTimeBasedCopyPolicyItemFrequencyType,
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `retentionUnit`: required.
+    /// `retentionUnit`: required; one of `days`, `weeks`, `months`, `years`.
     pub retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
     /// `retentionValue`: required.
     pub retention_value: i32,
@@ -494,16 +494,16 @@ impl<'de> serde::Deserialize<'de> for DiskBackupCopyPolicyItem {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskBackupCopySetting {
-    /// `cloudProvider`: optional.
+    /// `cloudProvider`: optional; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
-    /// `copyPolicyItems`: optional.
+    /// `copyPolicyItems`: optional; at most 6 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_policy_items: Option<Vec<DiskBackupCopyPolicyItem>>,
-    /// `frequencies`: optional.
+    /// `frequencies`: optional; at most 6 items; each item one of `HOURLY`, `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`, `ON_DEMAND`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequencies: Option<Vec<DiskBackupCopySetting20240805FrequenciesItem>>,
-    /// `lastNumberOfSnapshots`: optional.
+    /// `lastNumberOfSnapshots`: optional; from 1 to 500.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_number_of_snapshots: Option<i32>,
     /// `regionName`: optional.
@@ -521,16 +521,16 @@ pub struct DiskBackupCopySetting {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskBackupCopySetting20240805 {
-    /// `cloudProvider`: optional.
+    /// `cloudProvider`: optional; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
-    /// `copyPolicyItems`: optional.
+    /// `copyPolicyItems`: optional; at most 6 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_policy_items: Option<Vec<DiskBackupCopyPolicyItem>>,
-    /// `frequencies`: optional.
+    /// `frequencies`: optional; at most 6 items; each item one of `HOURLY`, `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`, `ON_DEMAND`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequencies: Option<Vec<DiskBackupCopySetting20240805FrequenciesItem>>,
-    /// `lastNumberOfSnapshots`: optional.
+    /// `lastNumberOfSnapshots`: optional; from 1 to 500.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_number_of_snapshots: Option<i32>,
     /// `regionName`: optional.
@@ -591,11 +591,11 @@ pub struct DiskBackupExportJob {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `prefix`: optional, read-only.
+    /// `prefix`: optional, read-only; matches `/exported_snapshots/\{ORG-NAME\}/\{PROJECT-NAME\}/\{CLUSTER-NAME\}/\{SNAPSHOT-INITIATION-DATE\}/\{TIMESTAMP\}`.
     pub prefix: Option<String>,
     /// `snapshotId`: optional.
     pub snapshot_id: Option<atlas_runtime::ObjectId>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `Cancelled`, `Failed`, `InProgress`, `Queued`, `Successful`.
     pub state: Option<DiskBackupExportJobState>,
     /// `stateReason`: optional.
     pub state_reason: Option<StateReason>,
@@ -644,7 +644,7 @@ pub struct DiskBackupOnDemandCopyPolicyItem {
 #[serde(tag = "type", rename = "replicaSet")]
 #[non_exhaustive]
 pub struct DiskBackupReplicaSet {
-    /// `cloudProvider`: optional, read-only.
+    /// `cloudProvider`: optional, read-only; one of `AWS`, `AZURE`, `GCP`.
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `copyRegions`: optional, read-only.
     pub copy_regions: Option<Vec<String>>,
@@ -654,7 +654,7 @@ pub struct DiskBackupReplicaSet {
     pub description: Option<String>,
     /// `expiresAt`: optional, read-only.
     pub expires_at: Option<jiff::Timestamp>,
-    /// `frequencyType`: optional, read-only.
+    /// `frequencyType`: optional, read-only; one of `daily`, `hourly`, `weekly`, `monthly`, `yearly`.
     pub frequency_type: Option<BackupComplianceScheduledPolicyItemFrequencyType>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
@@ -663,15 +663,15 @@ pub struct DiskBackupReplicaSet {
     /// `masterKeyUUID`: optional, read-only.
     #[serde(rename = "masterKeyUUID")]
     pub master_key_uuid: Option<String>,
-    /// `mongodVersion`: optional, read-only.
+    /// `mongodVersion`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     pub mongod_version: Option<String>,
-    /// `policyItems`: optional, read-only.
+    /// `policyItems`: optional, read-only; each item matches `^([a-f0-9]{24})$`.
     pub policy_items: Option<Vec<String>>,
     /// `replicaSetName`: optional, read-only.
     pub replica_set_name: Option<String>,
-    /// `snapshotType`: optional, read-only.
+    /// `snapshotType`: optional, read-only; one of `onDemand`, `scheduled`, `fallback`.
     pub snapshot_type: Option<DiskBackupReplicaSetSnapshotType>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `queued`, `inProgress`, `completed`, `failed`.
     pub status: Option<DiskBackupReplicaSetStatus>,
     /// `storageSizeBytes`: optional, read-only.
     pub storage_size_bytes: Option<i64>,
@@ -723,7 +723,7 @@ pub struct DiskBackupRestoreMember {
 #[serde(tag = "type", rename = "shardedCluster")]
 #[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshot {
-    /// `configServerType`: optional, read-only.
+    /// `configServerType`: optional, read-only; one of `EMBEDDED`, `DEDICATED`.
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
     /// `createdAt`: optional, read-only.
     pub created_at: Option<jiff::Timestamp>,
@@ -731,7 +731,7 @@ pub struct DiskBackupShardedClusterSnapshot {
     pub description: Option<String>,
     /// `expiresAt`: optional, read-only.
     pub expires_at: Option<jiff::Timestamp>,
-    /// `frequencyType`: optional, read-only.
+    /// `frequencyType`: optional, read-only; one of `daily`, `hourly`, `weekly`, `monthly`, `yearly`.
     pub frequency_type: Option<BackupComplianceScheduledPolicyItemFrequencyType>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
@@ -742,15 +742,15 @@ pub struct DiskBackupShardedClusterSnapshot {
     pub master_key_uuid: Option<String>,
     /// `members`: optional, read-only.
     pub members: Option<Vec<DiskBackupShardedClusterSnapshotMember>>,
-    /// `mongodVersion`: optional, read-only.
+    /// `mongodVersion`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     pub mongod_version: Option<String>,
-    /// `policyItems`: optional, read-only.
+    /// `policyItems`: optional, read-only; each item matches `^([a-f0-9]{24})$`.
     pub policy_items: Option<Vec<String>>,
-    /// `snapshotIds`: optional, read-only.
+    /// `snapshotIds`: optional, read-only; each item matches `^([a-f0-9]{24})$`.
     pub snapshot_ids: Option<Vec<String>>,
-    /// `snapshotType`: optional, read-only.
+    /// `snapshotType`: optional, read-only; one of `onDemand`, `scheduled`, `fallback`.
     pub snapshot_type: Option<DiskBackupReplicaSetSnapshotType>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `queued`, `inProgress`, `completed`, `failed`.
     pub status: Option<DiskBackupReplicaSetStatus>,
     /// `storageSizeBytes`: optional, read-only.
     pub storage_size_bytes: Option<i64>,
@@ -762,7 +762,7 @@ pub struct DiskBackupShardedClusterSnapshot {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshotMember {
-    /// `cloudProvider`: required, read-only.
+    /// `cloudProvider`: required, read-only; one of `AWS`, `AZURE`, `GCP`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
     /// `id`: required, read-only.
     pub id: atlas_runtime::ObjectId,
@@ -825,7 +825,7 @@ pub struct DiskBackupSnapshotAWSExportBucketRequest {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `bucketName`: required.
+    /// `bucketName`: required; 3 to 63 characters.
     pub bucket_name: String,
     /// `iamRoleId`: required.
     pub iam_role_id: atlas_runtime::ObjectId,
@@ -844,7 +844,7 @@ pub struct DiskBackupSnapshotAWSExportBucketResponse {
     /// `_id`: required.
     #[serde(rename = "_id")]
     pub id: atlas_runtime::ObjectId,
-    /// `bucketName`: required.
+    /// `bucketName`: required; 3 to 63 characters.
     pub bucket_name: String,
     /// `iamRoleId`: required.
     pub iam_role_id: atlas_runtime::ObjectId,
@@ -864,12 +864,12 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `bucketName`: optional.
+    /// `bucketName`: optional; 3 to 63 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// `roleId`: required.
     pub role_id: atlas_runtime::ObjectId,
-    /// `serviceUrl`: required.
+    /// `serviceUrl`: required; 33 to 2048 characters.
     pub service_url: String,
     /// `tenantId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -886,13 +886,13 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     /// `_id`: required.
     #[serde(rename = "_id")]
     pub id: atlas_runtime::ObjectId,
-    /// `bucketName`: required.
+    /// `bucketName`: required; 3 to 63 characters.
     pub bucket_name: String,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
     /// `roleId`: required.
     pub role_id: atlas_runtime::ObjectId,
-    /// `serviceUrl`: required.
+    /// `serviceUrl`: required; 33 to 2048 characters.
     pub service_url: String,
     /// `tenantId`: required.
     pub tenant_id: String,
@@ -986,7 +986,7 @@ pub struct DiskBackupSnapshotGCPExportBucketRequest {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `bucketName`: required.
+    /// `bucketName`: required; 3 to 63 characters.
     pub bucket_name: String,
     /// `roleId`: required.
     pub role_id: atlas_runtime::ObjectId,
@@ -1002,7 +1002,7 @@ pub struct DiskBackupSnapshotGCPExportBucketResponse {
     /// `_id`: required.
     #[serde(rename = "_id")]
     pub id: atlas_runtime::ObjectId,
-    /// `bucketName`: required.
+    /// `bucketName`: required; 3 to 63 characters.
     pub bucket_name: String,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
@@ -1020,7 +1020,7 @@ pub struct DiskBackupSnapshotRestoreJob {
     pub cancelled: Option<bool>,
     /// `components`: optional, read-only.
     pub components: Option<Vec<DiskBackupRestoreMember>>,
-    /// `deliveryType`: required.
+    /// `deliveryType`: required; one of `automated`, `download`, `pointInTime`.
     pub delivery_type: DiskBackupSnapshotRestoreJobDeliveryType,
     /// `deliveryUrl`: optional, read-only.
     pub delivery_url: Option<Vec<String>>,
@@ -1038,18 +1038,18 @@ pub struct DiskBackupSnapshotRestoreJob {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `oplogInc`: optional.
+    /// `oplogInc`: optional; at least 1.
     pub oplog_inc: Option<i32>,
-    /// `oplogTs`: optional.
+    /// `oplogTs`: optional; at least 1199145600.0.
     pub oplog_ts: Option<i32>,
-    /// `pointInTimeUTCSeconds`: optional.
+    /// `pointInTimeUTCSeconds`: optional; at least 1199145600.0.
     #[serde(rename = "pointInTimeUTCSeconds")]
     pub point_in_time_utc_seconds: Option<i32>,
     /// `privateDownloadDeliveryUrls`: optional, read-only.
     pub private_download_delivery_urls: Option<Vec<ApiPrivateDownloadDeliveryUrl>>,
     /// `snapshotId`: optional.
     pub snapshot_id: Option<atlas_runtime::ObjectId>,
-    /// `targetClusterName`: optional.
+    /// `targetClusterName`: optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub target_cluster_name: Option<String>,
     /// `targetGroupId`: optional.
     pub target_group_id: Option<atlas_runtime::ObjectId>,
@@ -1078,7 +1078,7 @@ pub struct DiskBackupSnapshotSchedule {
     pub auto_export_enabled: Option<bool>,
     /// `clusterId`: optional, read-only.
     pub cluster_id: Option<atlas_runtime::ObjectId>,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `copyPolicyItemsEnabled`: optional.
     pub copy_policy_items_enabled: Option<bool>,
@@ -1098,7 +1098,7 @@ pub struct DiskBackupSnapshotSchedule {
     pub links: Option<Vec<Link>>,
     /// `nextSnapshot`: optional, read-only.
     pub next_snapshot: Option<jiff::Timestamp>,
-    /// `policies`: required.
+    /// `policies`: required; at most 1 item.
     pub policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
     /// `referenceHourOfDay`: optional.
     pub reference_hour_of_day: Option<i32>,
@@ -1126,7 +1126,7 @@ pub struct DiskBackupSnapshotSchedule20240805 {
     pub auto_export_enabled: Option<bool>,
     /// `clusterId`: optional, read-only.
     pub cluster_id: Option<atlas_runtime::ObjectId>,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `copyPolicyItemsEnabled`: optional.
     pub copy_policy_items_enabled: Option<bool>,
@@ -1146,7 +1146,7 @@ pub struct DiskBackupSnapshotSchedule20240805 {
     pub links: Option<Vec<Link>>,
     /// `nextSnapshot`: optional, read-only.
     pub next_snapshot: Option<jiff::Timestamp>,
-    /// `policies`: required.
+    /// `policies`: required; at most 1 item.
     pub policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
     /// `referenceHourOfDay`: optional.
     pub reference_hour_of_day: Option<i32>,
@@ -1166,12 +1166,12 @@ pub struct DiskBackupSnapshotSchedule20240805 {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DiskBackupTimeBasedCopyPolicyItem {
-    /// `frequencyType`: required.
+    /// `frequencyType`: required; one of `daily`, `hourly`, `weekly`, `monthly`, `yearly`, `ondemand`.
     pub frequency_type: DiskBackupTimeBasedCopyPolicyItemFrequencyType,
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `retentionUnit`: required.
+    /// `retentionUnit`: required; one of `days`, `weeks`, `months`, `years`.
     pub retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
     /// `retentionValue`: required.
     pub retention_value: i32,
@@ -1207,7 +1207,7 @@ pub struct ExportStatus {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtraRetentionSetting {
-    /// `frequencyType`: optional.
+    /// `frequencyType`: optional; one of `HOURLY`, `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`, `ON_DEMAND`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<DiskBackupCopySetting20240805FrequenciesItem>,
     /// `retentionDays`: optional.
@@ -1245,7 +1245,7 @@ atlas_runtime::__private::open_enum_param!(ListGroupClusterCollectionRestoreJobC
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ObjectStoragePrivateEndpointResponse {
-    /// `cloudProvider`: optional.
+    /// `cloudProvider`: optional; one of `AWS`.
     pub cloud_provider: Option<ListGroupBackupPrivateEndpointsCloudProvider>,
     /// `errorMessage`: optional, read-only.
     pub error_message: Option<String>,
@@ -1253,11 +1253,11 @@ pub struct ObjectStoragePrivateEndpointResponse {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `privateEndpointConnectionName`: optional, read-only.
     pub private_endpoint_connection_name: Option<String>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 27 values.
     pub region_name: Option<ObjectStoragePrivateEndpointResponseRegionName>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `PENDING_ACCEPTANCE`, `ACTIVE`, `FAILED`, `PENDING_RECREATION`, `DELETING`.
     pub status: Option<ObjectStoragePrivateEndpointResponseStatus>,
-    /// `vpcRegionName`: optional.
+    /// `vpcRegionName`: optional; one of 27 values.
     pub vpc_region_name: Option<ObjectStoragePrivateEndpointResponseRegionName>,
 }
 
@@ -1306,7 +1306,7 @@ pub struct PaginatedCloudBackupShardedClusterSnapshotView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<DiskBackupShardedClusterSnapshot>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 

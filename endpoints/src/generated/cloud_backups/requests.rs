@@ -31,13 +31,13 @@ use super::models::*;
 pub struct ListGroupBackupExportBuckets {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -67,13 +67,13 @@ pub struct ListGroupBackupExportBuckets {
 pub struct ListGroupBackupExportBucketsV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -129,9 +129,9 @@ pub struct CreateGroupBackupExportBucket {
 pub struct CreateGroupBackupExportBucketV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: body member, required.
+    /// `cloudProvider`: body member, required; one of `AWS`, `AZURE`, `GCP`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
-    /// `bucketName`: body member, required.
+    /// `bucketName`: body member, required; 3 to 63 characters.
     #[atlas(length(min = 3, max = 63))]
     pub bucket_name: String,
     /// `iamRoleId`: body member, required.
@@ -263,16 +263,16 @@ pub struct UpdateGroupBackupExportBucket {
 pub struct ListGroupBackupPrivateEndpoints {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`.
     pub cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
 }
 
@@ -296,12 +296,12 @@ pub struct ListGroupBackupPrivateEndpoints {
 pub struct CreateGroupBackupPrivateEndpoint {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`.
     #[atlas(path, in_body)]
     pub cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
-    /// `regionName`: body member, optional.
+    /// `regionName`: body member, optional; one of 27 values.
     pub region_name: Option<ObjectStoragePrivateEndpointResponseRegionName>,
-    /// `vpcRegionName`: body member, optional.
+    /// `vpcRegionName`: body member, optional; one of 27 values.
     pub vpc_region_name: Option<ObjectStoragePrivateEndpointResponseRegionName>,
 }
 
@@ -324,7 +324,7 @@ pub struct CreateGroupBackupPrivateEndpoint {
 pub struct DeleteGroupBackupPrivateEndpoint {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`.
     pub cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
     /// `endpointId`: path parameter, required.
     pub endpoint_id: atlas_runtime::ObjectId,
@@ -350,7 +350,7 @@ pub struct DeleteGroupBackupPrivateEndpoint {
 pub struct GetGroupBackupPrivateEndpoint {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`.
     pub cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
     /// `endpointId`: path parameter, required.
     pub endpoint_id: atlas_runtime::ObjectId,
@@ -448,7 +448,7 @@ pub struct GetGroupBackupCompliancePolicyV20230101 {
 pub struct UpdateGroupBackupCompliancePolicy {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `overwriteBackupPolicies`: query parameter, optional.
+    /// `overwriteBackupPolicies`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub overwrite_backup_policies: Option<bool>,
     /// `authorizedEmail`: body member, required.
@@ -457,13 +457,13 @@ pub struct UpdateGroupBackupCompliancePolicy {
     pub authorized_user_first_name: String,
     /// `authorizedUserLastName`: body member, required.
     pub authorized_user_last_name: String,
-    /// `copyProtectionEnabled`: body member, optional.
+    /// `copyProtectionEnabled`: body member, optional; default `false`.
     pub copy_protection_enabled: Option<bool>,
-    /// `encryptionAtRestEnabled`: body member, optional.
+    /// `encryptionAtRestEnabled`: body member, optional; default `false`.
     pub encryption_at_rest_enabled: Option<bool>,
     /// `onDemandPolicyItem`: body member, optional.
     pub on_demand_policy_item: Option<BackupComplianceOnDemandPolicyItem>,
-    /// `pitEnabled`: body member, optional.
+    /// `pitEnabled`: body member, optional; default `false`.
     pub pit_enabled: Option<bool>,
     /// `projectId`: body member, optional.
     pub project_id: Option<atlas_runtime::ObjectId>,
@@ -497,7 +497,7 @@ pub struct UpdateGroupBackupCompliancePolicy {
 pub struct UpdateGroupBackupCompliancePolicyV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `overwriteBackupPolicies`: query parameter, optional.
+    /// `overwriteBackupPolicies`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub overwrite_backup_policies: Option<bool>,
     /// `authorizedEmail`: body member, required.
@@ -506,13 +506,13 @@ pub struct UpdateGroupBackupCompliancePolicyV20230101 {
     pub authorized_user_first_name: Option<String>,
     /// `authorizedUserLastName`: body member, optional.
     pub authorized_user_last_name: Option<String>,
-    /// `copyProtectionEnabled`: body member, optional.
+    /// `copyProtectionEnabled`: body member, optional; default `false`.
     pub copy_protection_enabled: Option<bool>,
-    /// `encryptionAtRestEnabled`: body member, optional.
+    /// `encryptionAtRestEnabled`: body member, optional; default `false`.
     pub encryption_at_rest_enabled: Option<bool>,
     /// `onDemandPolicyItem`: body member, optional.
     pub on_demand_policy_item: Option<BackupComplianceOnDemandPolicyItem>,
-    /// `pitEnabled`: body member, optional.
+    /// `pitEnabled`: body member, optional; default `false`.
     pub pit_enabled: Option<bool>,
     /// `projectId`: body member, optional.
     pub project_id: Option<atlas_runtime::ObjectId>,
@@ -544,16 +544,16 @@ pub struct UpdateGroupBackupCompliancePolicyV20230101 {
 pub struct ListGroupClusterBackupExports {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -579,7 +579,7 @@ pub struct ListGroupClusterBackupExports {
 pub struct CreateGroupClusterBackupExport {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `customData`: body member, optional.
     pub custom_data: Option<Vec<BackupLabel>>,
@@ -610,7 +610,7 @@ pub struct CreateGroupClusterBackupExport {
 pub struct GetGroupClusterBackupExport {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `exportId`: path parameter, required.
     pub export_id: atlas_runtime::ObjectId,
@@ -638,16 +638,16 @@ pub struct GetGroupClusterBackupExport {
 pub struct ListGroupClusterBackupRestoreJobs {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -672,25 +672,25 @@ pub struct ListGroupClusterBackupRestoreJobs {
 pub struct CreateGroupClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `deliveryType`: body member, required.
+    /// `deliveryType`: body member, required; one of `automated`, `download`, `pointInTime`.
     pub delivery_type: DiskBackupSnapshotRestoreJobDeliveryType,
     /// `desiredTimestamp`: body member, optional.
     pub desired_timestamp: Option<ApiBSONTimestampView>,
-    /// `oplogInc`: body member, optional.
+    /// `oplogInc`: body member, optional; at least 1.
     #[atlas(range(min = 1))]
     pub oplog_inc: Option<i32>,
-    /// `oplogTs`: body member, optional.
+    /// `oplogTs`: body member, optional; at least 1199145600.0.
     #[atlas(range(min = 1199145600.0))]
     pub oplog_ts: Option<i32>,
-    /// `pointInTimeUTCSeconds`: body member, optional.
+    /// `pointInTimeUTCSeconds`: body member, optional; at least 1199145600.0.
     #[serde(rename = "pointInTimeUTCSeconds")]
     #[atlas(range(min = 1199145600.0))]
     pub point_in_time_utc_seconds: Option<i32>,
     /// `snapshotId`: body member, optional.
     pub snapshot_id: Option<atlas_runtime::ObjectId>,
-    /// `targetClusterName`: body member, optional.
+    /// `targetClusterName`: body member, optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub target_cluster_name: Option<String>,
     /// `targetGroupId`: body member, optional.
@@ -717,7 +717,7 @@ pub struct CreateGroupClusterBackupRestoreJob {
 pub struct CancelGroupClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `restoreJobId`: path parameter, required.
     pub restore_job_id: atlas_runtime::ObjectId,
@@ -744,7 +744,7 @@ pub struct CancelGroupClusterBackupRestoreJob {
 pub struct GetGroupClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `restoreJobId`: path parameter, required.
     pub restore_job_id: atlas_runtime::ObjectId,
@@ -772,7 +772,7 @@ pub struct GetGroupClusterBackupRestoreJob {
 pub struct DeleteGroupClusterBackupSchedule {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -801,7 +801,7 @@ pub struct DeleteGroupClusterBackupSchedule {
 pub struct DeleteGroupClusterBackupScheduleV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -827,7 +827,7 @@ pub struct DeleteGroupClusterBackupScheduleV20230101 {
 pub struct GetGroupClusterBackupSchedule {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -856,7 +856,7 @@ pub struct GetGroupClusterBackupSchedule {
 pub struct GetGroupClusterBackupScheduleV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -882,7 +882,7 @@ pub struct GetGroupClusterBackupScheduleV20230101 {
 pub struct UpdateGroupClusterBackupSchedule {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `autoCopySettingsEnabled`: body member, optional.
     pub auto_copy_settings_enabled: Option<bool>,
@@ -902,7 +902,7 @@ pub struct UpdateGroupClusterBackupSchedule {
     pub export: Option<AutoExportPolicyView>,
     /// `extraRetentionSettings`: body member, optional.
     pub extra_retention_settings: Option<Vec<ExtraRetentionSetting>>,
-    /// `policies`: body member, required.
+    /// `policies`: body member, required; at most 1 item.
     #[atlas(length(max = 1))]
     pub policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
     /// `referenceHourOfDay`: body member, optional.
@@ -944,7 +944,7 @@ pub struct UpdateGroupClusterBackupSchedule {
 pub struct UpdateGroupClusterBackupScheduleV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `autoExportEnabled`: body member, optional.
     pub auto_export_enabled: Option<bool>,
@@ -962,7 +962,7 @@ pub struct UpdateGroupClusterBackupScheduleV20230101 {
     pub export: Option<AutoExportPolicyView>,
     /// `extraRetentionSettings`: body member, optional.
     pub extra_retention_settings: Option<Vec<ExtraRetentionSetting>>,
-    /// `policies`: body member, required.
+    /// `policies`: body member, required; at most 1 item.
     #[atlas(length(max = 1))]
     pub policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
     /// `referenceHourOfDay`: body member, optional.
@@ -1001,16 +1001,16 @@ pub struct UpdateGroupClusterBackupScheduleV20230101 {
 pub struct ListGroupClusterBackupSnapshots {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `pointInTimeUtcSeconds`: query parameter, optional.
     #[atlas(query)]
@@ -1044,11 +1044,11 @@ pub struct ListGroupClusterBackupSnapshots {
 pub struct TakeGroupClusterBackupSnapshots {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `description`: body member, optional.
     pub description: Option<String>,
-    /// `retentionInDays`: body member, optional.
+    /// `retentionInDays`: body member, optional; at least 1.
     #[atlas(range(min = 1))]
     pub retention_in_days: Option<i32>,
 }
@@ -1073,7 +1073,7 @@ pub struct TakeGroupClusterBackupSnapshots {
 pub struct DeleteGroupClusterBackupSnapshotShardedCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -1100,7 +1100,7 @@ pub struct DeleteGroupClusterBackupSnapshotShardedCluster {
 pub struct GetGroupClusterBackupSnapshotShardedCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -1127,7 +1127,7 @@ pub struct GetGroupClusterBackupSnapshotShardedCluster {
 pub struct ListGroupClusterBackupSnapshotShardedClusters {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1151,7 +1151,7 @@ pub struct ListGroupClusterBackupSnapshotShardedClusters {
 pub struct DeleteGroupClusterBackupSnapshot {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -1178,7 +1178,7 @@ pub struct DeleteGroupClusterBackupSnapshot {
 pub struct GetGroupClusterBackupSnapshot {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -1206,11 +1206,11 @@ pub struct GetGroupClusterBackupSnapshot {
 pub struct UpdateGroupClusterBackupSnapshot {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
-    /// `retentionUnit`: body member, required.
+    /// `retentionUnit`: body member, required; one of `DAYS`, `WEEKS`, `MONTHS`, `YEARS`.
     pub retention_unit: BackupSnapshotRetentionRetentionUnit,
     /// `retentionValue`: body member, required.
     pub retention_value: i32,
@@ -1238,16 +1238,16 @@ pub struct UpdateGroupClusterBackupSnapshot {
 pub struct ListGroupClusterBackupSnapshotDatabases {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -1275,7 +1275,7 @@ pub struct ListGroupClusterBackupSnapshotDatabases {
 pub struct GetGroupClusterBackupSnapshotDatabase {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -1306,16 +1306,16 @@ pub struct GetGroupClusterBackupSnapshotDatabase {
 pub struct ListGroupClusterBackupSnapshotDatabaseCollections {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -1345,7 +1345,7 @@ pub struct ListGroupClusterBackupSnapshotDatabaseCollections {
 pub struct GetGroupClusterBackupSnapshotDatabaseCollection {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -1377,13 +1377,13 @@ pub struct GetGroupClusterBackupSnapshotDatabaseCollection {
 pub struct ListGroupClusterCollectionRestoreJobs {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1409,19 +1409,19 @@ pub struct ListGroupClusterCollectionRestoreJobs {
 pub struct CreateGroupClusterCollectionRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collectionSuffix`: body member, optional.
     pub collection_suffix: Option<String>,
-    /// `collections`: body member, optional.
+    /// `collections`: body member, optional; at most 100 items.
     #[atlas(length(max = 100))]
     pub collections: Option<Vec<ApiAtlasRestoreNamespaceView>>,
     /// `databaseSuffix`: body member, optional.
     pub database_suffix: Option<String>,
-    /// `databases`: body member, optional.
+    /// `databases`: body member, optional; at most 100 items.
     #[atlas(length(max = 100))]
     pub databases: Option<Vec<ApiAtlasRestoreNamespaceView>>,
-    /// `indexStrategy`: body member, required.
+    /// `indexStrategy`: body member, required; one of `ALL`, `NONE`, `ALL_EXCEPT_TTL`.
     pub index_strategy: ApiAtlasCollectionRestoreJobResponseIndexStrategy,
     /// `oplogInc`: body member, optional.
     pub oplog_inc: Option<i32>,
@@ -1435,7 +1435,7 @@ pub struct CreateGroupClusterCollectionRestoreJob {
     pub target_cluster_name: String,
     /// `targetGroupId`: body member, required.
     pub target_group_id: atlas_runtime::ObjectId,
-    /// `writeStrategy`: body member, required.
+    /// `writeStrategy`: body member, required; one of `CREATE_NEW`, `OVERWRITE_EXISTING`.
     pub write_strategy: ApiAtlasCollectionRestoreJobResponseWriteStrategy,
 }
 
@@ -1460,7 +1460,7 @@ pub struct CreateGroupClusterCollectionRestoreJob {
 pub struct GetGroupClusterCollectionRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `jobId`: path parameter, required.
     pub job_id: atlas_runtime::ObjectId,
@@ -1488,17 +1488,17 @@ pub struct GetGroupClusterCollectionRestoreJob {
 pub struct ListGroupClusterCollectionRestoreJobCollections {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `jobId`: path parameter, required.
     pub job_id: atlas_runtime::ObjectId,
-    /// `state`: query parameter, optional.
+    /// `state`: query parameter, optional; one of `NOT_STARTED`, `IN_PROGRESS`, `FINALIZING`, `NOT_FOUND`, `UNSUPPORTED`, `SUCCESSFUL`, `ROLLBACK`, `NOT_RESTORED`, `FAILED`, `INDEX_BUILD_FAILED`.
     #[atlas(query)]
     pub state: Option<ListGroupClusterCollectionRestoreJobCollectionsState>,
     /// `sourceNamespace`: query parameter, optional.
@@ -1531,7 +1531,7 @@ pub struct ListGroupClusterCollectionRestoreJobCollections {
 pub struct GetGroupClusterCollectionRestoreJobCollection {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `jobId`: path parameter, required.
     pub job_id: atlas_runtime::ObjectId,

@@ -41,11 +41,11 @@ pub struct AvailableClustersDeployment {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Destination {
-    /// `clusterName`: required.
+    /// `clusterName`: required; at least 1 character.
     pub cluster_name: String,
     /// `groupId`: required.
     pub group_id: atlas_runtime::GroupId,
-    /// `hostnameSchemaType`: required.
+    /// `hostnameSchemaType`: required; one of `PUBLIC`, `PRIVATE_LINK`, `VPC_PEERING`.
     pub hostname_schema_type: DestinationHostnameSchemaType,
     /// `privateLinkId`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,7 +72,7 @@ pub struct LiveImportAvailableProject {
     pub deployments: Vec<AvailableClustersDeployment>,
     /// `migrationHosts`: required.
     pub migration_hosts: Vec<String>,
-    /// `name`: required, read-only.
+    /// `name`: required, read-only; 1 to 64 characters.
     pub name: String,
     /// `projectId`: required, read-only.
     pub project_id: atlas_runtime::ObjectId,
@@ -93,7 +93,7 @@ pub struct LiveImportValidation {
     pub group_id: Option<atlas_runtime::GroupId>,
     /// `sourceGroupId`: optional.
     pub source_group_id: Option<atlas_runtime::ObjectId>,
-    /// `status`: optional, read-only, nullable.
+    /// `status`: optional, read-only, nullable; one of `PENDING`, `SUCCESS`, `FAILED`.
     pub status: Option<LiveImportValidationStatus>,
 }
 
@@ -120,11 +120,11 @@ pub struct LiveMigrationResponse {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `lagTimeSeconds`: optional, read-only, nullable.
     pub lag_time_seconds: Option<i64>,
-    /// `migrationHosts`: optional, read-only.
+    /// `migrationHosts`: optional, read-only; each item matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$`.
     pub migration_hosts: Option<Vec<String>>,
     /// `readyForCutover`: optional, read-only.
     pub ready_for_cutover: Option<bool>,
-    /// `status`: optional, read-only, nullable.
+    /// `status`: optional, read-only, nullable; one of `NEW`, `WORKING`, `FAILED`, `COMPLETE`, `EXPIRED`.
     pub status: Option<LiveMigrationResponseStatus>,
 }
 
@@ -179,7 +179,7 @@ pub struct Source {
     /// `caCertificatePath`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_certificate_path: Option<String>,
-    /// `clusterName`: required.
+    /// `clusterName`: required; at least 1 character.
     pub cluster_name: String,
     /// `groupId`: required.
     pub group_id: atlas_runtime::GroupId,

@@ -31,9 +31,9 @@ pub struct CreateGroupLiveMigration {
     pub group_id: atlas_runtime::GroupId,
     /// `destination`: body member, required.
     pub destination: Destination,
-    /// `dropDestinationData`: body member, optional.
+    /// `dropDestinationData`: body member, optional; default `false`.
     pub drop_destination_data: Option<bool>,
-    /// `migrationHosts`: body member, required.
+    /// `migrationHosts`: body member, required; exactly 1 item.
     #[atlas(length(min = 1, max = 1))]
     pub migration_hosts: Vec<String>,
     /// `sharding`: body member, optional.
@@ -69,7 +69,7 @@ pub struct CreateGroupLiveMigrationV20230101 {
     pub destination: Destination,
     /// `dropEnabled`: body member, required.
     pub drop_enabled: bool,
-    /// `migrationHosts`: body member, required.
+    /// `migrationHosts`: body member, required; exactly 1 item.
     #[atlas(length(min = 1, max = 1))]
     pub migration_hosts: Vec<String>,
     /// `sharding`: body member, optional.
@@ -102,9 +102,9 @@ pub struct ValidateGroupLiveMigrations {
     pub group_id: atlas_runtime::GroupId,
     /// `destination`: body member, required.
     pub destination: Destination,
-    /// `dropDestinationData`: body member, optional.
+    /// `dropDestinationData`: body member, optional; default `false`.
     pub drop_destination_data: Option<bool>,
-    /// `migrationHosts`: body member, required.
+    /// `migrationHosts`: body member, required; exactly 1 item.
     #[atlas(length(min = 1, max = 1))]
     pub migration_hosts: Vec<String>,
     /// `sharding`: body member, optional.
@@ -142,7 +142,7 @@ pub struct ValidateGroupLiveMigrationsV20230101 {
     pub destination: Destination,
     /// `dropEnabled`: body member, required.
     pub drop_enabled: bool,
-    /// `migrationHosts`: body member, required.
+    /// `migrationHosts`: body member, required; exactly 1 item.
     #[atlas(length(min = 1, max = 1))]
     pub migration_hosts: Vec<String>,
     /// `sharding`: body member, optional.

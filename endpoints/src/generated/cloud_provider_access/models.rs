@@ -14,7 +14,7 @@ pub use crate::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider;
 #[serde(tag = "providerName", rename = "AWS")]
 #[non_exhaustive]
 pub struct CloudProviderAccessAWSIAMRole {
-    /// `atlasAWSAccountArn`: optional, read-only.
+    /// `atlasAWSAccountArn`: optional, read-only; 20 to 2048 characters.
     #[serde(rename = "atlasAWSAccountArn")]
     pub atlas_aws_account_arn: Option<String>,
     /// `atlasAssumedRoleExternalId`: optional, read-only.
@@ -25,7 +25,7 @@ pub struct CloudProviderAccessAWSIAMRole {
     pub created_date: Option<jiff::Timestamp>,
     /// `featureUsages`: optional, read-only.
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
-    /// `iamAssumedRoleArn`: optional.
+    /// `iamAssumedRoleArn`: optional; 20 to 2048 characters.
     pub iam_assumed_role_arn: Option<String>,
     /// `roleId`: optional, read-only.
     pub role_id: Option<atlas_runtime::ObjectId>,
@@ -36,7 +36,7 @@ pub struct CloudProviderAccessAWSIAMRole {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "providerName", rename = "AWS")]
 pub struct CloudProviderAccessAWSIAMRoleRequest {
-    /// `atlasAWSAccountArn`: optional, read-only.
+    /// `atlasAWSAccountArn`: optional, read-only; 20 to 2048 characters.
     #[serde(rename = "atlasAWSAccountArn", skip_serializing)]
     pub atlas_aws_account_arn: Option<String>,
     /// `atlasAssumedRoleExternalId`: optional, read-only.
@@ -61,7 +61,7 @@ pub struct CloudProviderAccessAWSIAMRoleRequest {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "providerName", rename = "AWS")]
 pub struct CloudProviderAccessAWSIAMRoleRequestUpdate {
-    /// `atlasAWSAccountArn`: optional, read-only.
+    /// `atlasAWSAccountArn`: optional, read-only; 20 to 2048 characters.
     #[serde(rename = "atlasAWSAccountArn", skip_serializing)]
     pub atlas_aws_account_arn: Option<String>,
     /// `atlasAssumedRoleExternalId`: optional, read-only.
@@ -76,7 +76,7 @@ pub struct CloudProviderAccessAWSIAMRoleRequestUpdate {
     /// `featureUsages`: optional, read-only.
     #[serde(skip_serializing)]
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
-    /// `iamAssumedRoleArn`: optional.
+    /// `iamAssumedRoleArn`: optional; 20 to 2048 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iam_assumed_role_arn: Option<String>,
     /// `roleId`: optional, read-only.
@@ -310,11 +310,11 @@ pub struct CloudProviderAccessGCPServiceAccount {
     pub created_date: Option<jiff::Timestamp>,
     /// `featureUsages`: optional, read-only.
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
-    /// `gcpServiceAccountForAtlas`: optional.
+    /// `gcpServiceAccountForAtlas`: optional; matches `^mongodb-atlas-[0-9a-z]{16}@p-[0-9a-z]{24}.iam.gserviceaccount.com$`.
     pub gcp_service_account_for_atlas: Option<String>,
     /// `roleId`: optional, read-only.
     pub role_id: Option<atlas_runtime::ObjectId>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `IN_PROGRESS`, `COMPLETE`, `FAILED`, `NOT_INITIATED`.
     pub status: Option<CloudProviderAccessGCPServiceAccountStatus>,
 }
 

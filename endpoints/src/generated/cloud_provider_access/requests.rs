@@ -75,7 +75,7 @@ pub struct CreateGroupCloudProviderAccess {
 pub struct DeauthorizeGroupCloudProviderAccessRole {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`, `GCP`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
     /// `roleId`: path parameter, required.
     pub role_id: atlas_runtime::ObjectId,

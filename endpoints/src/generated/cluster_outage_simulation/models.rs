@@ -11,13 +11,13 @@ pub use crate::shared::ApiSearchDeploymentEffectiveSpecViewCloudProvider;
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AtlasClusterOutageSimulationOutageFilter {
-    /// `cloudProvider`: optional.
+    /// `cloudProvider`: optional; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `regionName`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
-    /// `type`: optional.
+    /// `type`: optional; one of `REGION`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AtlasClusterOutageSimulationOutageFilterType>,
 }
@@ -37,7 +37,7 @@ atlas_runtime::__private::open_enum_deserialize!(AtlasClusterOutageSimulationOut
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterOutageSimulation {
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `expirationDate`: optional, read-only.
     pub expiration_date: Option<jiff::Timestamp>,
@@ -45,11 +45,11 @@ pub struct ClusterOutageSimulation {
     pub group_id: Option<atlas_runtime::GroupId>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `outageFilters`: optional.
+    /// `outageFilters`: optional; at least 1 item.
     pub outage_filters: Option<Vec<AtlasClusterOutageSimulationOutageFilter>>,
     /// `startRequestDate`: optional, read-only.
     pub start_request_date: Option<jiff::Timestamp>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `START_REQUESTED`, `STARTING`, `SIMULATING`, `RECOVERY_REQUESTED`, `RECOVERING`, `COMPLETE`.
     pub state: Option<ClusterOutageSimulationState>,
 }
 

@@ -30,7 +30,7 @@ use super::models::*;
 pub struct EndGroupClusterOutageSimulation {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -55,7 +55,7 @@ pub struct EndGroupClusterOutageSimulation {
 pub struct GetGroupClusterOutageSimulation {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -80,9 +80,9 @@ pub struct GetGroupClusterOutageSimulation {
 pub struct StartGroupClusterOutageSimulation {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `outageFilters`: body member, optional.
+    /// `outageFilters`: body member, optional; at least 1 item.
     #[atlas(length(min = 1))]
     pub outage_filters: Option<Vec<AtlasClusterOutageSimulationOutageFilter>>,
 }

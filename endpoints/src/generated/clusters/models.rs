@@ -47,16 +47,16 @@ pub struct AWSCloudProviderSettings {
     /// `diskIOPS`: optional.
     #[serde(rename = "diskIOPS", skip_serializing_if = "Option::is_none")]
     pub disk_iops: Option<i32>,
-    /// `encryptEBSVolume`: optional.
+    /// `encryptEBSVolume`: optional; default `true`.
     #[serde(rename = "encryptEBSVolume", skip_serializing_if = "Option::is_none")]
     pub encrypt_ebs_volume: Option<bool>,
-    /// `instanceSizeName`: optional.
+    /// `instanceSizeName`: optional; one of 47 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size_name: Option<AWSHardwareSpec20240805InstanceSize>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 39 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSCloudProviderSettingsRegionName>,
-    /// `volumeType`: optional.
+    /// `volumeType`: optional; one of `STANDARD`, `PROVISIONED`, `HIGH_PERFORMANCE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<AWSHardwareSpec20240805EbsVolumeType>,
 }
@@ -65,10 +65,10 @@ pub struct AWSCloudProviderSettings {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSComputeAutoScaling {
-    /// `maxInstanceSize`: optional.
+    /// `maxInstanceSize`: optional; one of 47 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instance_size: Option<AWSHardwareSpec20240805InstanceSize>,
-    /// `minInstanceSize`: optional.
+    /// `minInstanceSize`: optional; one of 47 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instance_size: Option<AWSHardwareSpec20240805InstanceSize>,
 }
@@ -83,10 +83,10 @@ pub struct AWSHardwareSpec {
     /// `diskThroughput`: optional, read-only.
     #[serde(skip_serializing)]
     pub disk_throughput: Option<i32>,
-    /// `ebsVolumeType`: optional.
+    /// `ebsVolumeType`: optional; one of `STANDARD`, `PROVISIONED`, `HIGH_PERFORMANCE`; default `"STANDARD"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ebs_volume_type: Option<AWSHardwareSpec20240805EbsVolumeType>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 47 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AWSHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -102,10 +102,10 @@ pub struct AWSRegionConfig {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
     /// `analyticsAutoScaling`: optional.
@@ -132,15 +132,15 @@ pub struct AdvancedClusterDescription {
     pub accept_data_risks_and_force_replica_set_reconfig: Option<jiff::Timestamp>,
     /// `advancedConfiguration`: optional.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    /// `backupEnabled`: optional.
+    /// `backupEnabled`: optional; default `false`.
     pub backup_enabled: Option<bool>,
     /// `biConnector`: optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: optional.
+    /// `clusterType`: optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: optional.
+    /// `configServerManagementMode`: optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
-    /// `configServerType`: optional, read-only.
+    /// `configServerType`: optional, read-only; one of `EMBEDDED`, `DEDICATED`.
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
     /// `connectionStrings`: optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
@@ -149,9 +149,9 @@ pub struct AdvancedClusterDescription {
     /// `diskSizeGB`: optional.
     #[serde(rename = "diskSizeGB")]
     pub disk_size_gb: Option<f64>,
-    /// `diskWarmingMode`: optional.
+    /// `diskWarmingMode`: optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: optional.
+    /// `encryptionAtRestProvider`: optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `featureCompatibilityVersion`: optional, read-only.
@@ -174,28 +174,28 @@ pub struct AdvancedClusterDescription {
     /// `mongoDBMajorVersion`: optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `mongoDBVersion`: optional, read-only.
+    /// `mongoDBVersion`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion")]
     pub mongo_db_version: Option<String>,
-    /// `name`: optional.
+    /// `name`: optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: Option<String>,
     /// `paused`: optional.
     pub paused: Option<bool>,
     /// `pitEnabled`: optional.
     pub pit_enabled: Option<bool>,
-    /// `replicaSetScalingStrategy`: optional.
+    /// `replicaSetScalingStrategy`: optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
     /// `replicationSpecs`: optional.
     pub replication_specs: Option<Vec<ReplicationSpec>>,
-    /// `rootCertType`: optional.
+    /// `rootCertType`: optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
-    /// `stateName`: optional, read-only.
+    /// `stateName`: optional, read-only; one of `IDLE`, `CREATING`, `UPDATING`, `DELETING`, `REPAIRING`.
     pub state_name: Option<ClusterDescription20240805StateName>,
     /// `tags`: optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: optional.
+    /// `terminationProtectionEnabled`: optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `versionReleaseSystem`: optional.
+    /// `versionReleaseSystem`: optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -219,13 +219,13 @@ pub struct AzureCloudProviderSettings {
     /// `autoScaling`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<CloudProviderAzureAutoScaling>,
-    /// `diskTypeName`: optional.
+    /// `diskTypeName`: optional; one of `P2`, `P3`, `P4`, `P6`, `P10`, `P15`, `P20`, `P30`, `P40`, `P50`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_type_name: Option<AzureCloudProviderSettingsDiskTypeName>,
-    /// `instanceSizeName`: optional.
+    /// `instanceSizeName`: optional; one of 22 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size_name: Option<AzureHardwareSpec20240805InstanceSize>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 56 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AzureCloudProviderSettingsRegionName>,
 }
@@ -316,10 +316,10 @@ atlas_runtime::__private::open_enum_deserialize!(AzureCloudProviderSettingsRegio
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureComputeAutoScalingRules {
-    /// `maxInstanceSize`: optional.
+    /// `maxInstanceSize`: optional; one of 22 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instance_size: Option<AzureHardwareSpec20240805InstanceSize>,
-    /// `minInstanceSize`: optional.
+    /// `minInstanceSize`: optional; one of 22 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instance_size: Option<AzureHardwareSpec20240805InstanceSize>,
 }
@@ -331,7 +331,7 @@ pub struct AzureHardwareSpec {
     /// `diskIOPS`: optional.
     #[serde(rename = "diskIOPS", skip_serializing_if = "Option::is_none")]
     pub disk_iops: Option<i32>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 22 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AzureHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -347,10 +347,10 @@ pub struct AzureRegionConfig {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
     /// `analyticsAutoScaling`: optional.
@@ -377,7 +377,7 @@ pub struct CloudCluster {
     pub alert_count: Option<i32>,
     /// `authEnabled`: optional, read-only.
     pub auth_enabled: Option<bool>,
-    /// `availability`: optional, read-only.
+    /// `availability`: optional, read-only; one of `available`, `dead`, `unavailable`, `warning`.
     pub availability: Option<CloudClusterAvailability>,
     /// `backupEnabled`: optional, read-only.
     pub backup_enabled: Option<bool>,
@@ -385,13 +385,13 @@ pub struct CloudCluster {
     pub cluster_id: Option<atlas_runtime::ObjectId>,
     /// `dataSizeBytes`: optional, read-only.
     pub data_size_bytes: Option<i64>,
-    /// `name`: optional, read-only.
+    /// `name`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: Option<String>,
     /// `nodeCount`: optional, read-only.
     pub node_count: Option<i32>,
     /// `sslEnabled`: optional, read-only.
     pub ssl_enabled: Option<bool>,
-    /// `type`: optional, read-only.
+    /// `type`: optional, read-only; one of `REPLICA_SET`, `SHARDED_CLUSTER`.
     pub r#type: Option<CloudClusterType>,
     /// `versions`: optional, read-only.
     pub versions: Option<Vec<String>>,
@@ -429,10 +429,10 @@ pub struct CloudGCPProviderSettings {
     /// `autoScaling`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<CloudProviderGCPAutoScaling>,
-    /// `instanceSizeName`: optional.
+    /// `instanceSizeName`: optional; one of 34 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size_name: Option<GCPHardwareSpec20240805InstanceSize>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 50 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<CloudGCPProviderSettingsRegionName>,
 }
@@ -530,7 +530,7 @@ pub struct CloudProviderGCPAutoScaling {
 pub struct CloudProviderRegions {
     /// `instanceSizes`: optional, read-only.
     pub instance_sizes: Option<Vec<ClusterCloudProviderInstanceSize>>,
-    /// `provider`: optional.
+    /// `provider`: optional; one of `AWS`, `AZURE`, `GCP`.
     pub provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
 }
 
@@ -599,7 +599,7 @@ pub struct ClusterAutoScalingSettings {
     /// `compute`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compute: Option<ClusterComputeAutoScaling>,
-    /// `diskGBEnabled`: optional.
+    /// `diskGBEnabled`: optional; default `false`.
     #[serde(rename = "diskGBEnabled", skip_serializing_if = "Option::is_none")]
     pub disk_gb_enabled: Option<bool>,
 }
@@ -620,10 +620,10 @@ pub struct ClusterCloudProviderInstanceSize {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterComputeAutoScaling {
-    /// `enabled`: optional.
+    /// `enabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `scaleDownEnabled`: optional.
+    /// `scaleDownEnabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_down_enabled: Option<bool>,
 }
@@ -646,7 +646,7 @@ pub struct ClusterConfigurationValidationError {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterConfigurationValidationResult {
-    /// `errors`: optional.
+    /// `errors`: optional; at most 100 items.
     pub errors: Option<Vec<ClusterConfigurationValidationError>>,
     /// `valid`: optional.
     pub valid: Option<bool>,
@@ -658,7 +658,7 @@ pub struct ClusterConfigurationValidationResult {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterDescriptionAutoScalingModeConfiguration {
-    /// `autoScalingMode`: optional.
+    /// `autoScalingMode`: optional; one of `INDEPENDENT_SHARD_SCALING`, `CLUSTER_WIDE_SCALING`.
     pub auto_scaling_mode: Option<ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode>,
 }
 
@@ -683,28 +683,28 @@ atlas_runtime::__private::open_enum_deserialize!(
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterDescriptionProcessArgs {
-    /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: optional.
+    /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: optional; default `-1`.
     pub change_stream_options_pre_and_post_images_expire_after_seconds: Option<i32>,
     /// `chunkMigrationConcurrency`: optional.
     pub chunk_migration_concurrency: Option<i32>,
-    /// `customOpensslCipherConfigTls12`: optional.
+    /// `customOpensslCipherConfigTls12`: optional; each item one of `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
     pub custom_openssl_cipher_config_tls12:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item>>,
-    /// `customOpensslCipherConfigTls13`: optional.
+    /// `customOpensslCipherConfigTls13`: optional; at most 4 items; each item one of `TLS_AES_256_GCM_SHA384`, `TLS_CHACHA20_POLY1305_SHA256`, `TLS_AES_128_GCM_SHA256`, `TLS_AES_128_CCM_SHA256`.
     pub custom_openssl_cipher_config_tls13:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item>>,
     /// `defaultMaxTimeMS`: optional.
     #[serde(rename = "defaultMaxTimeMS")]
     pub default_max_time_ms: Option<i32>,
-    /// `defaultReadConcern`: optional.
+    /// `defaultReadConcern`: optional; one of `local`, `available`; default `"available"`.
     pub default_read_concern: Option<ClusterDescriptionProcessArgsDefaultReadConcern>,
     /// `defaultWriteConcern`: optional.
     pub default_write_concern: Option<String>,
-    /// `failIndexKeyTooLong`: optional.
+    /// `failIndexKeyTooLong`: optional; default `true`.
     pub fail_index_key_too_long: Option<bool>,
     /// `javascriptEnabled`: optional.
     pub javascript_enabled: Option<bool>,
-    /// `minimumEnabledTlsProtocol`: optional.
+    /// `minimumEnabledTlsProtocol`: optional; one of `TLS1_0`, `TLS1_1`, `TLS1_2`, `TLS1_3`.
     pub minimum_enabled_tls_protocol:
         Option<ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol>,
     /// `noTableScan`: optional.
@@ -716,15 +716,15 @@ pub struct ClusterDescriptionProcessArgs {
     pub oplog_size_mb: Option<i32>,
     /// `queryStatsLogVerbosity`: optional.
     pub query_stats_log_verbosity: Option<i32>,
-    /// `sampleRefreshIntervalBIConnector`: optional.
+    /// `sampleRefreshIntervalBIConnector`: optional; at least 0; default `0`.
     #[serde(rename = "sampleRefreshIntervalBIConnector")]
     pub sample_refresh_interval_bi_connector: Option<i32>,
-    /// `sampleSizeBIConnector`: optional.
+    /// `sampleSizeBIConnector`: optional; at least 0.
     #[serde(rename = "sampleSizeBIConnector")]
     pub sample_size_bi_connector: Option<i32>,
-    /// `tlsCipherConfigMode`: optional.
+    /// `tlsCipherConfigMode`: optional; one of `CUSTOM`, `DEFAULT`.
     pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgs20240805TlsCipherConfigMode>,
-    /// `transactionLifetimeLimitSeconds`: optional.
+    /// `transactionLifetimeLimitSeconds`: optional; at least 1.
     pub transaction_lifetime_limit_seconds: Option<i64>,
 }
 
@@ -732,17 +732,17 @@ pub struct ClusterDescriptionProcessArgs {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterDescriptionProcessArgs20240805 {
-    /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: optional.
+    /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: optional; default `-1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_stream_options_pre_and_post_images_expire_after_seconds: Option<i32>,
     /// `chunkMigrationConcurrency`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_migration_concurrency: Option<i32>,
-    /// `customOpensslCipherConfigTls12`: optional.
+    /// `customOpensslCipherConfigTls12`: optional; each item one of `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_openssl_cipher_config_tls12:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item>>,
-    /// `customOpensslCipherConfigTls13`: optional.
+    /// `customOpensslCipherConfigTls13`: optional; at most 4 items; each item one of `TLS_AES_256_GCM_SHA384`, `TLS_CHACHA20_POLY1305_SHA256`, `TLS_AES_128_GCM_SHA256`, `TLS_AES_128_CCM_SHA256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_openssl_cipher_config_tls13:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item>>,
@@ -755,7 +755,7 @@ pub struct ClusterDescriptionProcessArgs20240805 {
     /// `javascriptEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub javascript_enabled: Option<bool>,
-    /// `minimumEnabledTlsProtocol`: optional.
+    /// `minimumEnabledTlsProtocol`: optional; one of `TLS1_0`, `TLS1_1`, `TLS1_2`, `TLS1_3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_enabled_tls_protocol:
         Option<ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol>,
@@ -771,22 +771,22 @@ pub struct ClusterDescriptionProcessArgs20240805 {
     /// `queryStatsLogVerbosity`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_stats_log_verbosity: Option<i32>,
-    /// `sampleRefreshIntervalBIConnector`: optional.
+    /// `sampleRefreshIntervalBIConnector`: optional; at least 0; default `0`.
     #[serde(
         rename = "sampleRefreshIntervalBIConnector",
         skip_serializing_if = "Option::is_none"
     )]
     pub sample_refresh_interval_bi_connector: Option<i32>,
-    /// `sampleSizeBIConnector`: optional.
+    /// `sampleSizeBIConnector`: optional; at least 0.
     #[serde(
         rename = "sampleSizeBIConnector",
         skip_serializing_if = "Option::is_none"
     )]
     pub sample_size_bi_connector: Option<i32>,
-    /// `tlsCipherConfigMode`: optional.
+    /// `tlsCipherConfigMode`: optional; one of `CUSTOM`, `DEFAULT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgs20240805TlsCipherConfigMode>,
-    /// `transactionLifetimeLimitSeconds`: optional.
+    /// `transactionLifetimeLimitSeconds`: optional; at least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_lifetime_limit_seconds: Option<i64>,
 }
@@ -806,10 +806,10 @@ atlas_runtime::__private::open_enum_deserialize!(ClusterDescriptionProcessArgsDe
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "providerName", rename = "FLEX")]
 pub struct ClusterFlexProviderSettings {
-    /// `backingProviderName`: optional.
+    /// `backingProviderName`: optional; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_provider_name: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
-    /// `instanceSizeName`: optional.
+    /// `instanceSizeName`: optional; one of `FLEX`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size_name: Option<ClusterFlexProviderSettingsInstanceSizeName>,
     /// `regionName`: optional.
@@ -834,13 +834,13 @@ pub struct ClusterFreeProviderSettings {
     /// `autoScaling`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<ClusterFreeAutoScaling>,
-    /// `backingProviderName`: optional.
+    /// `backingProviderName`: optional; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_provider_name: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
-    /// `effectiveInstanceSizeName`: optional, read-only.
+    /// `effectiveInstanceSizeName`: optional, read-only; one of `FLEX`, `M2`, `M5`, `M0`.
     #[serde(skip_serializing)]
     pub effective_instance_size_name: Option<TenantHardwareSpec20240805EffectiveInstanceSize>,
-    /// `instanceSizeName`: optional.
+    /// `instanceSizeName`: optional; one of `M0`, `M2`, `M5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size_name: Option<TenantHardwareSpec20240805InstanceSize>,
     /// `regionName`: optional.
@@ -929,7 +929,7 @@ impl<'de> serde::Deserialize<'de> for ClusterProviderSettings {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterStatus {
-    /// `changeStatus`: optional.
+    /// `changeStatus`: optional; one of `PENDING`, `APPLIED`.
     pub change_status: Option<ClusterStatusChangeStatus>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
@@ -1010,10 +1010,10 @@ impl<'de> serde::Deserialize<'de> for DedicatedHardwareSpec {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct FreeComputeAutoScalingRules {
-    /// `maxInstanceSize`: optional.
+    /// `maxInstanceSize`: optional; one of `M0`, `M2`, `M5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instance_size: Option<TenantHardwareSpec20240805InstanceSize>,
-    /// `minInstanceSize`: optional.
+    /// `minInstanceSize`: optional; one of `M0`, `M2`, `M5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instance_size: Option<TenantHardwareSpec20240805InstanceSize>,
 }
@@ -1022,10 +1022,10 @@ pub struct FreeComputeAutoScalingRules {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GCPComputeAutoScaling {
-    /// `maxInstanceSize`: optional.
+    /// `maxInstanceSize`: optional; one of 34 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instance_size: Option<GCPHardwareSpec20240805InstanceSize>,
-    /// `minInstanceSize`: optional.
+    /// `minInstanceSize`: optional; one of 34 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instance_size: Option<GCPHardwareSpec20240805InstanceSize>,
 }
@@ -1034,7 +1034,7 @@ pub struct GCPComputeAutoScaling {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct GCPHardwareSpec {
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 34 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<GCPHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -1050,10 +1050,10 @@ pub struct GCPRegionConfig {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
     /// `analyticsAutoScaling`: optional.
@@ -1153,11 +1153,11 @@ pub struct LegacyAtlasCluster {
     pub backup_enabled: Option<bool>,
     /// `biConnector`: optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: optional.
+    /// `clusterType`: optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: optional.
+    /// `configServerManagementMode`: optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
-    /// `configServerType`: optional, read-only.
+    /// `configServerType`: optional, read-only; one of `EMBEDDED`, `DEDICATED`.
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
     /// `connectionStrings`: optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
@@ -1167,12 +1167,12 @@ pub struct LegacyAtlasCluster {
     pub delete_after_creation_hours: Option<i32>,
     /// `deleteAfterDate`: optional, read-only.
     pub delete_after_date: Option<jiff::Timestamp>,
-    /// `diskSizeGB`: optional.
+    /// `diskSizeGB`: optional; from 10 to 4096.
     #[serde(rename = "diskSizeGB")]
     pub disk_size_gb: Option<f64>,
-    /// `diskWarmingMode`: optional.
+    /// `diskWarmingMode`: optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: optional.
+    /// `encryptionAtRestProvider`: optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `featureCompatibilityVersion`: optional, read-only.
@@ -1195,7 +1195,7 @@ pub struct LegacyAtlasCluster {
     /// `mongoDBMajorVersion`: optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `mongoDBVersion`: optional.
+    /// `mongoDBVersion`: optional; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion")]
     pub mongo_db_version: Option<String>,
     /// `mongoURI`: optional, read-only.
@@ -1207,9 +1207,9 @@ pub struct LegacyAtlasCluster {
     /// `mongoURIWithOptions`: optional, read-only.
     #[serde(rename = "mongoURIWithOptions")]
     pub mongo_uri_with_options: Option<String>,
-    /// `name`: optional.
+    /// `name`: optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: Option<String>,
-    /// `numShards`: optional.
+    /// `numShards`: optional; from 1 to 50; default `1`.
     pub num_shards: Option<i32>,
     /// `paused`: optional.
     pub paused: Option<bool>,
@@ -1219,25 +1219,25 @@ pub struct LegacyAtlasCluster {
     pub provider_backup_enabled: Option<bool>,
     /// `providerSettings`: optional.
     pub provider_settings: Option<ClusterProviderSettings>,
-    /// `replicaSetScalingStrategy`: optional.
+    /// `replicaSetScalingStrategy`: optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
-    /// `replicationFactor`: optional.
+    /// `replicationFactor`: optional; default `3`.
     pub replication_factor: Option<i32>,
     /// `replicationSpec`: optional.
     pub replication_spec: Option<std::collections::BTreeMap<String, RegionSpec>>,
     /// `replicationSpecs`: optional.
     pub replication_specs: Option<Vec<LegacyReplicationSpec>>,
-    /// `rootCertType`: optional.
+    /// `rootCertType`: optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `srvAddress`: optional, read-only.
     pub srv_address: Option<String>,
-    /// `stateName`: optional, read-only.
+    /// `stateName`: optional, read-only; one of `IDLE`, `CREATING`, `UPDATING`, `DELETING`, `REPAIRING`.
     pub state_name: Option<ClusterDescription20240805StateName>,
     /// `tags`: optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: optional.
+    /// `terminationProtectionEnabled`: optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `versionReleaseSystem`: optional.
+    /// `versionReleaseSystem`: optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -1248,7 +1248,7 @@ pub struct LegacyReplicationSpec {
     /// `id`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `numShards`: optional.
+    /// `numShards`: optional; default `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub num_shards: Option<i32>,
     /// `regionsConfig`: optional.
@@ -1269,11 +1269,11 @@ pub struct OrgGroup {
     pub clusters: Option<Vec<CloudCluster>>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<String>,
-    /// `groupName`: optional.
+    /// `groupName`: optional; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub group_name: Option<String>,
     /// `orgId`: optional, read-only.
     pub org_id: Option<String>,
-    /// `orgName`: optional.
+    /// `orgName`: optional; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub org_name: Option<String>,
     /// `planType`: optional, read-only.
     pub plan_type: Option<String>,
@@ -1291,7 +1291,7 @@ pub struct RegionSpec {
     /// `electableNodes`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_nodes: Option<i32>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// `readOnlyNodes`: optional.
@@ -1306,7 +1306,7 @@ pub struct ReplicationSpec {
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `numShards`: optional.
+    /// `numShards`: optional; at least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub num_shards: Option<i32>,
     /// `regionConfigs`: optional.
@@ -1329,7 +1329,7 @@ pub struct SampleDatasetStatus {
     /// `_id`: optional, read-only.
     #[serde(rename = "_id")]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `completeDate`: optional, read-only.
     pub complete_date: Option<jiff::Timestamp>,
@@ -1337,7 +1337,7 @@ pub struct SampleDatasetStatus {
     pub create_date: Option<jiff::Timestamp>,
     /// `errorMessage`: optional, read-only.
     pub error_message: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `WORKING`, `FAILED`, `COMPLETED`.
     pub state: Option<SampleDatasetStatusState>,
 }
 
@@ -1359,11 +1359,11 @@ atlas_runtime::__private::open_enum_deserialize!(SampleDatasetStatusState);
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SqlInterfaceStatusResponse {
-    /// `status`: required.
+    /// `status`: required; one of `ON`, `OFF`.
     pub status: SqlInterfaceStatusResponseStatus,
-    /// `supported`: optional, read-only.
+    /// `supported`: optional, read-only; default `false`.
     pub supported: Option<bool>,
-    /// `unsupportedReason`: optional, read-only, nullable.
+    /// `unsupportedReason`: optional, read-only, nullable; one of `UNSUPPORTED_TIER`, `UNSUPPORTED_TYPE`, `UNSUPPORTED_MONGODB_VERSION`.
     pub unsupported_reason: Option<SqlInterfaceStatusResponseUnsupportedReason>,
 }
 
@@ -1393,10 +1393,10 @@ atlas_runtime::__private::open_enum_deserialize!(SqlInterfaceStatusResponseUnsup
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantHardwareSpec {
-    /// `effectiveInstanceSize`: optional, read-only.
+    /// `effectiveInstanceSize`: optional, read-only; one of `FLEX`, `M2`, `M5`, `M0`.
     #[serde(skip_serializing)]
     pub effective_instance_size: Option<TenantHardwareSpec20240805EffectiveInstanceSize>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of `M0`, `M2`, `M5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<TenantHardwareSpec20240805InstanceSize>,
 }
@@ -1409,13 +1409,13 @@ pub struct TenantRegionConfig {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
-    /// `backingProviderName`: optional.
+    /// `backingProviderName`: optional; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_provider_name: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
 }

@@ -24,13 +24,13 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListClusterDetails {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -63,7 +63,7 @@ pub struct ValidateGroupClusterConfigurations {
     pub editing: bool,
     /// `searchDeploymentSpec`: body member, optional.
     pub search_deployment_spec: Option<ApiSearchDeploymentSpecView>,
-    /// `tags`: body member, optional.
+    /// `tags`: body member, optional; at most 50 items.
     #[atlas(length(max = 50))]
     pub tags: Option<Vec<ResourceTag>>,
 }
@@ -90,19 +90,19 @@ pub struct ValidateGroupClusterConfigurations {
 pub struct ListGroupClusters {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `includeDeletedWithRetainedBackups`: query parameter, optional.
+    /// `includeDeletedWithRetainedBackups`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_deleted_with_retained_backups: Option<bool>,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
 }
@@ -132,19 +132,19 @@ pub struct ListGroupClusters {
 pub struct ListGroupClustersV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `includeDeletedWithRetainedBackups`: query parameter, optional.
+    /// `includeDeletedWithRetainedBackups`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_deleted_with_retained_backups: Option<bool>,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
 }
@@ -174,19 +174,19 @@ pub struct ListGroupClustersV20230101 {
 pub struct ListGroupClustersV20230201 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `includeDeletedWithRetainedBackups`: query parameter, optional.
+    /// `includeDeletedWithRetainedBackups`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_deleted_with_retained_backups: Option<bool>,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
 }
@@ -212,31 +212,31 @@ pub struct ListGroupClustersV20230201 {
 pub struct CreateGroupCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
     /// `acceptDataRisksAndForceReplicaSetReconfig`: body member, optional.
     pub accept_data_risks_and_force_replica_set_reconfig: Option<jiff::Timestamp>,
-    /// `adaptiveCapacity`: body member, optional.
+    /// `adaptiveCapacity`: body member, optional; one of `ENABLED`, `DISABLED`.
     pub adaptive_capacity: Option<ClusterDescription20240805AdaptiveCapacity>,
     /// `advancedConfiguration`: body member, optional.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    /// `backupEnabled`: body member, optional.
+    /// `backupEnabled`: body member, optional; default `false`.
     pub backup_enabled: Option<bool>,
     /// `biConnector`: body member, optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: body member, optional.
+    /// `clusterType`: body member, optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: body member, optional.
+    /// `configServerManagementMode`: body member, optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `connectionStrings`: body member, optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
-    /// `diskWarmingMode`: body member, optional.
+    /// `diskWarmingMode`: body member, optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: body member, optional.
+    /// `encryptionAtRestProvider`: body member, optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `globalClusterSelfManagedSharding`: body member, optional.
@@ -249,7 +249,7 @@ pub struct CreateGroupCluster {
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `name`: body member, optional.
+    /// `name`: body member, optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: Option<String>,
     /// `paused`: body member, optional.
@@ -258,21 +258,21 @@ pub struct CreateGroupCluster {
     pub pit_enabled: Option<bool>,
     /// `redactClientLogData`: body member, optional.
     pub redact_client_log_data: Option<bool>,
-    /// `replicaSetScalingStrategy`: body member, optional.
+    /// `replicaSetScalingStrategy`: body member, optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
     /// `replicationSpecs`: body member, optional.
     pub replication_specs: Option<Vec<ReplicationSpec20240805>>,
-    /// `retainBackups`: body member, optional.
+    /// `retainBackups`: body member, optional; default `false`.
     pub retain_backups: Option<bool>,
-    /// `rootCertType`: body member, optional.
+    /// `rootCertType`: body member, optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: body member, optional.
+    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: body member, optional; default `false`.
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
-    /// `versionReleaseSystem`: body member, optional.
+    /// `versionReleaseSystem`: body member, optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -300,10 +300,10 @@ pub struct CreateGroupCluster {
 pub struct CreateGroupClusterV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
     /// `acceptDataRisksAndForceReplicaSetReconfig`: body member, optional.
@@ -316,21 +316,21 @@ pub struct CreateGroupClusterV20230101 {
     pub backup_enabled: Option<bool>,
     /// `biConnector`: body member, optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: body member, optional.
+    /// `clusterType`: body member, optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: body member, optional.
+    /// `configServerManagementMode`: body member, optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `connectionStrings`: body member, optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `deleteAfterCreationHours`: body member, optional.
     pub delete_after_creation_hours: Option<i32>,
-    /// `diskSizeGB`: body member, optional.
+    /// `diskSizeGB`: body member, optional; from 10 to 4096.
     #[serde(rename = "diskSizeGB")]
     #[atlas(range(min = 10, max = 4096))]
     pub disk_size_gb: Option<f64>,
-    /// `diskWarmingMode`: body member, optional.
+    /// `diskWarmingMode`: body member, optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: body member, optional.
+    /// `encryptionAtRestProvider`: body member, optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `globalClusterSelfManagedSharding`: body member, optional.
@@ -343,14 +343,14 @@ pub struct CreateGroupClusterV20230101 {
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `mongoDBVersion`: body member, optional.
+    /// `mongoDBVersion`: body member, optional; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion")]
     #[atlas(pattern = r"([\d]+\.[\d]+\.[\d]+)")]
     pub mongo_db_version: Option<String>,
-    /// `name`: body member, optional.
+    /// `name`: body member, optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: Option<String>,
-    /// `numShards`: body member, optional.
+    /// `numShards`: body member, optional; from 1 to 50; default `1`.
     #[atlas(range(min = 1, max = 50))]
     pub num_shards: Option<i32>,
     /// `paused`: body member, optional.
@@ -361,21 +361,21 @@ pub struct CreateGroupClusterV20230101 {
     pub provider_backup_enabled: Option<bool>,
     /// `providerSettings`: body member, optional.
     pub provider_settings: Option<ClusterProviderSettings>,
-    /// `replicaSetScalingStrategy`: body member, optional.
+    /// `replicaSetScalingStrategy`: body member, optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
-    /// `replicationFactor`: body member, optional.
+    /// `replicationFactor`: body member, optional; default `3`.
     pub replication_factor: Option<i32>,
     /// `replicationSpec`: body member, optional.
     pub replication_spec: Option<std::collections::BTreeMap<String, RegionSpec>>,
     /// `replicationSpecs`: body member, optional.
     pub replication_specs: Option<Vec<LegacyReplicationSpec>>,
-    /// `rootCertType`: body member, optional.
+    /// `rootCertType`: body member, optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `versionReleaseSystem`: body member, optional.
+    /// `versionReleaseSystem`: body member, optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -403,32 +403,32 @@ pub struct CreateGroupClusterV20230101 {
 pub struct CreateGroupClusterV20230201 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
     /// `acceptDataRisksAndForceReplicaSetReconfig`: body member, optional.
     pub accept_data_risks_and_force_replica_set_reconfig: Option<jiff::Timestamp>,
     /// `advancedConfiguration`: body member, optional.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    /// `backupEnabled`: body member, optional.
+    /// `backupEnabled`: body member, optional; default `false`.
     pub backup_enabled: Option<bool>,
     /// `biConnector`: body member, optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: body member, optional.
+    /// `clusterType`: body member, optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: body member, optional.
+    /// `configServerManagementMode`: body member, optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `connectionStrings`: body member, optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `diskSizeGB`: body member, optional.
     #[serde(rename = "diskSizeGB")]
     pub disk_size_gb: Option<f64>,
-    /// `diskWarmingMode`: body member, optional.
+    /// `diskWarmingMode`: body member, optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: body member, optional.
+    /// `encryptionAtRestProvider`: body member, optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `globalClusterSelfManagedSharding`: body member, optional.
@@ -441,24 +441,24 @@ pub struct CreateGroupClusterV20230201 {
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `name`: body member, optional.
+    /// `name`: body member, optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: Option<String>,
     /// `paused`: body member, optional.
     pub paused: Option<bool>,
     /// `pitEnabled`: body member, optional.
     pub pit_enabled: Option<bool>,
-    /// `replicaSetScalingStrategy`: body member, optional.
+    /// `replicaSetScalingStrategy`: body member, optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
     /// `replicationSpecs`: body member, optional.
     pub replication_specs: Option<Vec<ReplicationSpec>>,
-    /// `rootCertType`: body member, optional.
+    /// `rootCertType`: body member, optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `versionReleaseSystem`: body member, optional.
+    /// `versionReleaseSystem`: body member, optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -483,13 +483,13 @@ pub struct CreateGroupClusterV20230201 {
 pub struct ListGroupClusterProviderRegions {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `providers`: query parameter, optional.
@@ -530,21 +530,21 @@ pub struct UpgradeGroupClusterTenantUpgrade {
     pub backup_enabled: Option<bool>,
     /// `biConnector`: body member, optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: body member, optional.
+    /// `clusterType`: body member, optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: body member, optional.
+    /// `configServerManagementMode`: body member, optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `connectionStrings`: body member, optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `deleteAfterCreationHours`: body member, optional.
     pub delete_after_creation_hours: Option<i32>,
-    /// `diskSizeGB`: body member, optional.
+    /// `diskSizeGB`: body member, optional; from 10 to 4096.
     #[serde(rename = "diskSizeGB")]
     #[atlas(range(min = 10, max = 4096))]
     pub disk_size_gb: Option<f64>,
-    /// `diskWarmingMode`: body member, optional.
+    /// `diskWarmingMode`: body member, optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: body member, optional.
+    /// `encryptionAtRestProvider`: body member, optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `globalClusterSelfManagedSharding`: body member, optional.
@@ -557,14 +557,14 @@ pub struct UpgradeGroupClusterTenantUpgrade {
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `mongoDBVersion`: body member, optional.
+    /// `mongoDBVersion`: body member, optional; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion")]
     #[atlas(pattern = r"([\d]+\.[\d]+\.[\d]+)")]
     pub mongo_db_version: Option<String>,
-    /// `name`: body member, required.
+    /// `name`: body member, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: String,
-    /// `numShards`: body member, optional.
+    /// `numShards`: body member, optional; from 1 to 50; default `1`.
     #[atlas(range(min = 1, max = 50))]
     pub num_shards: Option<i32>,
     /// `paused`: body member, optional.
@@ -575,21 +575,21 @@ pub struct UpgradeGroupClusterTenantUpgrade {
     pub provider_backup_enabled: Option<bool>,
     /// `providerSettings`: body member, optional.
     pub provider_settings: Option<ClusterProviderSettings>,
-    /// `replicaSetScalingStrategy`: body member, optional.
+    /// `replicaSetScalingStrategy`: body member, optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
-    /// `replicationFactor`: body member, optional.
+    /// `replicationFactor`: body member, optional; default `3`.
     pub replication_factor: Option<i32>,
     /// `replicationSpec`: body member, optional.
     pub replication_spec: Option<std::collections::BTreeMap<String, RegionSpec>>,
     /// `replicationSpecs`: body member, optional.
     pub replication_specs: Option<Vec<LegacyReplicationSpec>>,
-    /// `rootCertType`: body member, optional.
+    /// `rootCertType`: body member, optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `versionReleaseSystem`: body member, optional.
+    /// `versionReleaseSystem`: body member, optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -614,7 +614,7 @@ pub struct UpgradeGroupClusterTenantUpgrade {
 pub struct DeleteGroupCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `retainBackups`: query parameter, optional.
     #[atlas(query)]
@@ -643,12 +643,12 @@ pub struct DeleteGroupCluster {
 pub struct GetGroupCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
 }
@@ -678,12 +678,12 @@ pub struct GetGroupCluster {
 pub struct GetGroupClusterV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
 }
@@ -713,12 +713,12 @@ pub struct GetGroupClusterV20230101 {
 pub struct GetGroupClusterV20230201 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
 }
@@ -745,33 +745,33 @@ pub struct GetGroupClusterV20230201 {
 pub struct UpdateGroupCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
     /// `acceptDataRisksAndForceReplicaSetReconfig`: body member, optional.
     pub accept_data_risks_and_force_replica_set_reconfig: Option<jiff::Timestamp>,
-    /// `adaptiveCapacity`: body member, optional.
+    /// `adaptiveCapacity`: body member, optional; one of `ENABLED`, `DISABLED`.
     pub adaptive_capacity: atlas_runtime::Patch<ClusterDescription20240805AdaptiveCapacity>,
     /// `advancedConfiguration`: body member, optional.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    /// `backupEnabled`: body member, optional.
+    /// `backupEnabled`: body member, optional; default `false`.
     pub backup_enabled: Option<bool>,
     /// `biConnector`: body member, optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: body member, optional.
+    /// `clusterType`: body member, optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: body member, optional.
+    /// `configServerManagementMode`: body member, optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `connectionStrings`: body member, optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
-    /// `diskWarmingMode`: body member, optional.
+    /// `diskWarmingMode`: body member, optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: body member, optional.
+    /// `encryptionAtRestProvider`: body member, optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `globalClusterSelfManagedSharding`: body member, optional.
@@ -784,7 +784,7 @@ pub struct UpdateGroupCluster {
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `name`: body member, optional.
+    /// `name`: body member, optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: Option<String>,
     /// `paused`: body member, optional.
@@ -793,21 +793,21 @@ pub struct UpdateGroupCluster {
     pub pit_enabled: Option<bool>,
     /// `redactClientLogData`: body member, optional.
     pub redact_client_log_data: Option<bool>,
-    /// `replicaSetScalingStrategy`: body member, optional.
+    /// `replicaSetScalingStrategy`: body member, optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
     /// `replicationSpecs`: body member, optional.
     pub replication_specs: Option<Vec<ReplicationSpec20240805>>,
-    /// `retainBackups`: body member, optional.
+    /// `retainBackups`: body member, optional; default `false`.
     pub retain_backups: Option<bool>,
-    /// `rootCertType`: body member, optional.
+    /// `rootCertType`: body member, optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: body member, optional.
+    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: body member, optional; default `false`.
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
-    /// `versionReleaseSystem`: body member, optional.
+    /// `versionReleaseSystem`: body member, optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -836,12 +836,12 @@ pub struct UpdateGroupCluster {
 pub struct UpdateGroupClusterV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
     /// `acceptDataRisksAndForceReplicaSetReconfig`: body member, optional.
@@ -854,21 +854,21 @@ pub struct UpdateGroupClusterV20230101 {
     pub backup_enabled: Option<bool>,
     /// `biConnector`: body member, optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: body member, optional.
+    /// `clusterType`: body member, optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: body member, optional.
+    /// `configServerManagementMode`: body member, optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `connectionStrings`: body member, optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `deleteAfterCreationHours`: body member, optional.
     pub delete_after_creation_hours: Option<i32>,
-    /// `diskSizeGB`: body member, optional.
+    /// `diskSizeGB`: body member, optional; from 10 to 4096.
     #[serde(rename = "diskSizeGB")]
     #[atlas(range(min = 10, max = 4096))]
     pub disk_size_gb: Option<f64>,
-    /// `diskWarmingMode`: body member, optional.
+    /// `diskWarmingMode`: body member, optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: body member, optional.
+    /// `encryptionAtRestProvider`: body member, optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `globalClusterSelfManagedSharding`: body member, optional.
@@ -881,14 +881,14 @@ pub struct UpdateGroupClusterV20230101 {
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `mongoDBVersion`: body member, optional.
+    /// `mongoDBVersion`: body member, optional; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion")]
     #[atlas(pattern = r"([\d]+\.[\d]+\.[\d]+)")]
     pub mongo_db_version: Option<String>,
-    /// `name`: body member, optional.
+    /// `name`: body member, optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: Option<String>,
-    /// `numShards`: body member, optional.
+    /// `numShards`: body member, optional; from 1 to 50; default `1`.
     #[atlas(range(min = 1, max = 50))]
     pub num_shards: Option<i32>,
     /// `paused`: body member, optional.
@@ -899,21 +899,21 @@ pub struct UpdateGroupClusterV20230101 {
     pub provider_backup_enabled: Option<bool>,
     /// `providerSettings`: body member, optional.
     pub provider_settings: Option<ClusterProviderSettings>,
-    /// `replicaSetScalingStrategy`: body member, optional.
+    /// `replicaSetScalingStrategy`: body member, optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
-    /// `replicationFactor`: body member, optional.
+    /// `replicationFactor`: body member, optional; default `3`.
     pub replication_factor: Option<i32>,
     /// `replicationSpec`: body member, optional.
     pub replication_spec: Option<std::collections::BTreeMap<String, RegionSpec>>,
     /// `replicationSpecs`: body member, optional.
     pub replication_specs: Option<Vec<LegacyReplicationSpec>>,
-    /// `rootCertType`: body member, optional.
+    /// `rootCertType`: body member, optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `versionReleaseSystem`: body member, optional.
+    /// `versionReleaseSystem`: body member, optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -942,34 +942,34 @@ pub struct UpdateGroupClusterV20230101 {
 pub struct UpdateGroupClusterV20230201 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `Use-Effective-Instance-Fields`: header, optional.
+    /// `Use-Effective-Instance-Fields`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Instance-Fields")]
     pub use_effective_instance_fields: Option<bool>,
-    /// `Use-Effective-Fields-Replication-Specs`: header, optional.
+    /// `Use-Effective-Fields-Replication-Specs`: header, optional; default `false`.
     #[atlas(header = "Use-Effective-Fields-Replication-Specs")]
     pub use_effective_fields_replication_specs: Option<bool>,
     /// `acceptDataRisksAndForceReplicaSetReconfig`: body member, optional.
     pub accept_data_risks_and_force_replica_set_reconfig: Option<jiff::Timestamp>,
     /// `advancedConfiguration`: body member, optional.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    /// `backupEnabled`: body member, optional.
+    /// `backupEnabled`: body member, optional; default `false`.
     pub backup_enabled: Option<bool>,
     /// `biConnector`: body member, optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: body member, optional.
+    /// `clusterType`: body member, optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: body member, optional.
+    /// `configServerManagementMode`: body member, optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `connectionStrings`: body member, optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `diskSizeGB`: body member, optional.
     #[serde(rename = "diskSizeGB")]
     pub disk_size_gb: Option<f64>,
-    /// `diskWarmingMode`: body member, optional.
+    /// `diskWarmingMode`: body member, optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: body member, optional.
+    /// `encryptionAtRestProvider`: body member, optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `globalClusterSelfManagedSharding`: body member, optional.
@@ -982,24 +982,24 @@ pub struct UpdateGroupClusterV20230201 {
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `name`: body member, optional.
+    /// `name`: body member, optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: Option<String>,
     /// `paused`: body member, optional.
     pub paused: Option<bool>,
     /// `pitEnabled`: body member, optional.
     pub pit_enabled: Option<bool>,
-    /// `replicaSetScalingStrategy`: body member, optional.
+    /// `replicaSetScalingStrategy`: body member, optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
     /// `replicationSpecs`: body member, optional.
     pub replication_specs: Option<Vec<ReplicationSpec>>,
-    /// `rootCertType`: body member, optional.
+    /// `rootCertType`: body member, optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `versionReleaseSystem`: body member, optional.
+    /// `versionReleaseSystem`: body member, optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
@@ -1026,7 +1026,7 @@ pub struct UpdateGroupClusterV20230201 {
 pub struct AutoGroupClusterScalingConfiguration {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1052,7 +1052,7 @@ pub struct AutoGroupClusterScalingConfiguration {
 pub struct GetGroupClusterProcessArgs {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1081,7 +1081,7 @@ pub struct GetGroupClusterProcessArgs {
 pub struct GetGroupClusterProcessArgsV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1107,16 +1107,16 @@ pub struct GetGroupClusterProcessArgsV20230101 {
 pub struct UpdateGroupClusterProcessArgs {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: body member, optional.
+    /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: body member, optional; default `-1`.
     pub change_stream_options_pre_and_post_images_expire_after_seconds: Option<i32>,
     /// `chunkMigrationConcurrency`: body member, optional.
     pub chunk_migration_concurrency: Option<i32>,
-    /// `customOpensslCipherConfigTls12`: body member, optional.
+    /// `customOpensslCipherConfigTls12`: body member, optional; each item one of `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
     pub custom_openssl_cipher_config_tls12:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item>>,
-    /// `customOpensslCipherConfigTls13`: body member, optional.
+    /// `customOpensslCipherConfigTls13`: body member, optional; at most 4 items; each item one of `TLS_AES_256_GCM_SHA384`, `TLS_CHACHA20_POLY1305_SHA256`, `TLS_AES_128_GCM_SHA256`, `TLS_AES_128_CCM_SHA256`.
     #[atlas(length(max = 4))]
     pub custom_openssl_cipher_config_tls13:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item>>,
@@ -1127,7 +1127,7 @@ pub struct UpdateGroupClusterProcessArgs {
     pub default_write_concern: Option<String>,
     /// `javascriptEnabled`: body member, optional.
     pub javascript_enabled: Option<bool>,
-    /// `minimumEnabledTlsProtocol`: body member, optional.
+    /// `minimumEnabledTlsProtocol`: body member, optional; one of `TLS1_0`, `TLS1_1`, `TLS1_2`, `TLS1_3`.
     pub minimum_enabled_tls_protocol:
         Option<ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol>,
     /// `noTableScan`: body member, optional.
@@ -1139,17 +1139,17 @@ pub struct UpdateGroupClusterProcessArgs {
     pub oplog_size_mb: atlas_runtime::Patch<i32>,
     /// `queryStatsLogVerbosity`: body member, optional.
     pub query_stats_log_verbosity: Option<i32>,
-    /// `sampleRefreshIntervalBIConnector`: body member, optional.
+    /// `sampleRefreshIntervalBIConnector`: body member, optional; at least 0; default `0`.
     #[serde(rename = "sampleRefreshIntervalBIConnector")]
     #[atlas(range(min = 0))]
     pub sample_refresh_interval_bi_connector: Option<i32>,
-    /// `sampleSizeBIConnector`: body member, optional.
+    /// `sampleSizeBIConnector`: body member, optional; at least 0.
     #[serde(rename = "sampleSizeBIConnector")]
     #[atlas(range(min = 0))]
     pub sample_size_bi_connector: Option<i32>,
-    /// `tlsCipherConfigMode`: body member, optional.
+    /// `tlsCipherConfigMode`: body member, optional; one of `CUSTOM`, `DEFAULT`.
     pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgs20240805TlsCipherConfigMode>,
-    /// `transactionLifetimeLimitSeconds`: body member, optional.
+    /// `transactionLifetimeLimitSeconds`: body member, optional; at least 1.
     #[atlas(range(min = 1))]
     pub transaction_lifetime_limit_seconds: Option<i64>,
 }
@@ -1179,31 +1179,31 @@ pub struct UpdateGroupClusterProcessArgs {
 pub struct UpdateGroupClusterProcessArgsV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: body member, optional.
+    /// `changeStreamOptionsPreAndPostImagesExpireAfterSeconds`: body member, optional; default `-1`.
     pub change_stream_options_pre_and_post_images_expire_after_seconds: Option<i32>,
     /// `chunkMigrationConcurrency`: body member, optional.
     pub chunk_migration_concurrency: Option<i32>,
-    /// `customOpensslCipherConfigTls12`: body member, optional.
+    /// `customOpensslCipherConfigTls12`: body member, optional; each item one of `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
     pub custom_openssl_cipher_config_tls12:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item>>,
-    /// `customOpensslCipherConfigTls13`: body member, optional.
+    /// `customOpensslCipherConfigTls13`: body member, optional; at most 4 items; each item one of `TLS_AES_256_GCM_SHA384`, `TLS_CHACHA20_POLY1305_SHA256`, `TLS_AES_128_GCM_SHA256`, `TLS_AES_128_CCM_SHA256`.
     #[atlas(length(max = 4))]
     pub custom_openssl_cipher_config_tls13:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item>>,
     /// `defaultMaxTimeMS`: body member, optional.
     #[serde(rename = "defaultMaxTimeMS")]
     pub default_max_time_ms: Option<i32>,
-    /// `defaultReadConcern`: body member, optional.
+    /// `defaultReadConcern`: body member, optional; one of `local`, `available`; default `"available"`.
     pub default_read_concern: Option<ClusterDescriptionProcessArgsDefaultReadConcern>,
     /// `defaultWriteConcern`: body member, optional.
     pub default_write_concern: Option<String>,
-    /// `failIndexKeyTooLong`: body member, optional.
+    /// `failIndexKeyTooLong`: body member, optional; default `true`.
     pub fail_index_key_too_long: Option<bool>,
     /// `javascriptEnabled`: body member, optional.
     pub javascript_enabled: Option<bool>,
-    /// `minimumEnabledTlsProtocol`: body member, optional.
+    /// `minimumEnabledTlsProtocol`: body member, optional; one of `TLS1_0`, `TLS1_1`, `TLS1_2`, `TLS1_3`.
     pub minimum_enabled_tls_protocol:
         Option<ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol>,
     /// `noTableScan`: body member, optional.
@@ -1215,17 +1215,17 @@ pub struct UpdateGroupClusterProcessArgsV20230101 {
     pub oplog_size_mb: atlas_runtime::Patch<i32>,
     /// `queryStatsLogVerbosity`: body member, optional.
     pub query_stats_log_verbosity: Option<i32>,
-    /// `sampleRefreshIntervalBIConnector`: body member, optional.
+    /// `sampleRefreshIntervalBIConnector`: body member, optional; at least 0; default `0`.
     #[serde(rename = "sampleRefreshIntervalBIConnector")]
     #[atlas(range(min = 0))]
     pub sample_refresh_interval_bi_connector: Option<i32>,
-    /// `sampleSizeBIConnector`: body member, optional.
+    /// `sampleSizeBIConnector`: body member, optional; at least 0.
     #[serde(rename = "sampleSizeBIConnector")]
     #[atlas(range(min = 0))]
     pub sample_size_bi_connector: Option<i32>,
-    /// `tlsCipherConfigMode`: body member, optional.
+    /// `tlsCipherConfigMode`: body member, optional; one of `CUSTOM`, `DEFAULT`.
     pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgs20240805TlsCipherConfigMode>,
-    /// `transactionLifetimeLimitSeconds`: body member, optional.
+    /// `transactionLifetimeLimitSeconds`: body member, optional; at least 1.
     #[atlas(range(min = 1))]
     pub transaction_lifetime_limit_seconds: Option<i64>,
 }
@@ -1251,7 +1251,7 @@ pub struct UpdateGroupClusterProcessArgsV20230101 {
 pub struct RestartGroupClusterPrimaries {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1278,7 +1278,7 @@ pub struct RestartGroupClusterPrimaries {
 pub struct GetGroupClusterSqlInterface {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1306,7 +1306,7 @@ pub struct UpdateGroupClusterSqlInterface {
     pub group_id: atlas_runtime::GroupId,
     /// `clusterName`: path parameter, required.
     pub cluster_name: String,
-    /// `status`: body member, required.
+    /// `status`: body member, required; one of `ON`, `OFF`.
     pub status: SqlInterfaceStatusResponseStatus,
 }
 
@@ -1331,7 +1331,7 @@ pub struct UpdateGroupClusterSqlInterface {
 pub struct GetGroupClusterStatus {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1356,11 +1356,11 @@ pub struct GetGroupClusterStatus {
 pub struct GrantGroupClusterMongoDbEmployeeAccess {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `expirationTime`: body member, required.
     pub expiration_time: jiff::Timestamp,
-    /// `grantType`: body member, required.
+    /// `grantType`: body member, required; one of `CLUSTER_DATABASE_LOGS`, `CLUSTER_INFRASTRUCTURE`, `CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA`.
     pub grant_type: EmployeeAccessGrantViewGrantType,
 }
 
@@ -1384,7 +1384,7 @@ pub struct GrantGroupClusterMongoDbEmployeeAccess {
 pub struct PinGroupClusterFeatureCompatibilityVersion {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `expirationDate`: body member, optional.
     pub expiration_date: Option<jiff::Timestamp>,
@@ -1410,7 +1410,7 @@ pub struct PinGroupClusterFeatureCompatibilityVersion {
 pub struct RevokeGroupClusterMongoDbEmployeeAccess {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1434,7 +1434,7 @@ pub struct RevokeGroupClusterMongoDbEmployeeAccess {
 pub struct UnpinGroupClusterFeatureCompatibilityVersion {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -1459,7 +1459,7 @@ pub struct UnpinGroupClusterFeatureCompatibilityVersion {
 pub struct RequestGroupSampleDatasetLoad {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
 }
 

@@ -16,9 +16,9 @@ pub use crate::shared::{
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CollStatsLatencyNamespaceMetric {
-    /// `metricName`: required, read-only, nullable.
+    /// `metricName`: required, read-only, nullable; one of 24 values.
     pub metric_name: Option<ListGroupClusterCollStatMeasurementsMetricsItem>,
-    /// `units`: required, read-only, nullable.
+    /// `units`: required, read-only, nullable; one of `MILLISECONDS`.
     pub units: Option<CollStatsLatencyNamespaceMetricUnits>,
 }
 
@@ -122,7 +122,7 @@ pub struct MeasurementsCollStatsLatencyCluster {
     pub database_name: Option<String>,
     /// `end`: optional, read-only.
     pub end: Option<jiff::Timestamp>,
-    /// `granularity`: optional, read-only.
+    /// `granularity`: optional, read-only; one of `PT1M`, `PT5M`, `PT1H`, `P1D`.
     pub granularity: Option<MeasurementsCollStatsLatencyClusterGranularity>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -130,7 +130,7 @@ pub struct MeasurementsCollStatsLatencyCluster {
     pub links: Option<Vec<Link>>,
     /// `measurements`: optional, read-only.
     pub measurements: Option<Vec<MetricsMeasurement>>,
-    /// `processId`: optional, read-only.
+    /// `processId`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: Option<String>,
     /// `start`: optional, read-only.
     pub start: Option<jiff::Timestamp>,
@@ -148,7 +148,7 @@ pub struct MeasurementsCollStatsLatencyHost {
     pub database_name: Option<String>,
     /// `end`: optional, read-only.
     pub end: Option<jiff::Timestamp>,
-    /// `granularity`: optional, read-only.
+    /// `granularity`: optional, read-only; one of `PT1M`, `PT5M`, `PT1H`, `P1D`.
     pub granularity: Option<MeasurementsCollStatsLatencyClusterGranularity>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -156,7 +156,7 @@ pub struct MeasurementsCollStatsLatencyHost {
     pub links: Option<Vec<Link>>,
     /// `measurements`: optional, read-only.
     pub measurements: Option<Vec<MetricsMeasurement>>,
-    /// `processId`: optional, read-only.
+    /// `processId`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: Option<String>,
     /// `start`: optional, read-only.
     pub start: Option<jiff::Timestamp>,

@@ -30,7 +30,7 @@ use super::models::*;
 pub struct ListGroupClusterCollStatPinnedNamespaces {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -55,7 +55,7 @@ pub struct ListGroupClusterCollStatPinnedNamespaces {
 pub struct UpdateGroupClusterCollStatPinnedNamespaces {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `namespaces`: body member, optional.
     pub namespaces: Option<Vec<String>>,
@@ -82,7 +82,7 @@ pub struct UpdateGroupClusterCollStatPinnedNamespaces {
 pub struct PinGroupClusterCollStatPinnedNamespaces {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `namespaces`: body member, optional.
     pub namespaces: Option<Vec<String>>,
@@ -109,7 +109,7 @@ pub struct PinGroupClusterCollStatPinnedNamespaces {
 pub struct UnpinGroupClusterCollStatUnpinNamespaces {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `namespaces`: body member, optional.
     pub namespaces: Option<Vec<String>>,
@@ -136,9 +136,9 @@ pub struct UnpinGroupClusterCollStatUnpinNamespaces {
 pub struct GetGroupClusterCollStatNamespaces {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `clusterView`: path parameter, required.
+    /// `clusterView`: path parameter, required; one of `PRIMARY`, `SECONDARY`, `INDIVIDUAL_PROCESS`.
     pub cluster_view: GetGroupClusterCollStatNamespacesClusterView,
     /// `start`: query parameter, optional.
     #[atlas(query)]
@@ -173,15 +173,15 @@ pub struct GetGroupClusterCollStatNamespaces {
 pub struct ListGroupClusterCollStatMeasurements {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `clusterView`: path parameter, required.
+    /// `clusterView`: path parameter, required; one of `PRIMARY`, `SECONDARY`, `INDIVIDUAL_PROCESS`.
     pub cluster_view: GetGroupClusterCollStatNamespacesClusterView,
     /// `databaseName`: path parameter, required.
     pub database_name: String,
     /// `collectionName`: path parameter, required.
     pub collection_name: String,
-    /// `metrics`: query parameter, optional.
+    /// `metrics`: query parameter, optional; each item one of 24 values.
     #[atlas(query, default)]
     pub metrics: Vec<ListGroupClusterCollStatMeasurementsMetricsItem>,
     /// `start`: query parameter, optional.
@@ -238,7 +238,7 @@ pub struct ListGroupCollStatMetrics {
 pub struct GetGroupProcessCollStatNamespaces {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `start`: query parameter, optional.
     #[atlas(query)]
@@ -273,13 +273,13 @@ pub struct GetGroupProcessCollStatNamespaces {
 pub struct ListGroupProcessCollStatMeasurements {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `databaseName`: path parameter, required.
     pub database_name: String,
     /// `collectionName`: path parameter, required.
     pub collection_name: String,
-    /// `metrics`: query parameter, optional.
+    /// `metrics`: query parameter, optional; each item one of 24 values.
     #[atlas(query, default)]
     pub metrics: Vec<ListGroupClusterCollStatMeasurementsMetricsItem>,
     /// `start`: query parameter, optional.

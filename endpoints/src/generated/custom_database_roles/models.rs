@@ -31,7 +31,7 @@ pub struct DatabasePermittedNamespaceResource {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DatabasePrivilegeAction {
-    /// `action`: required.
+    /// `action`: required; one of 80 values.
     pub action: DatabasePrivilegeActionAction,
     /// `resources`: required.
     pub resources: Vec<DatabasePermittedNamespaceResource>,

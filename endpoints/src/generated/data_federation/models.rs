@@ -76,7 +76,7 @@ pub struct DataFederationTenantQueryLimit {
     pub maximum_limit: Option<i64>,
     /// `name`: required, read-only.
     pub name: String,
-    /// `overrunPolicy`: optional.
+    /// `overrunPolicy`: optional; one of `BLOCK`, `BLOCK_AND_KILL`.
     pub overrun_policy: Option<DataFederationTenantQueryLimitOverrunPolicy>,
     /// `tenantName`: optional, read-only.
     pub tenant_name: Option<String>,
@@ -101,7 +101,7 @@ pub struct DataLakeAWSCloudProviderConfig {
     /// `externalId`: optional, read-only.
     #[serde(skip_serializing)]
     pub external_id: Option<String>,
-    /// `iamAssumedRoleARN`: optional, read-only.
+    /// `iamAssumedRoleARN`: optional, read-only; 20 to 2048 characters.
     #[serde(rename = "iamAssumedRoleARN", skip_serializing)]
     pub iam_assumed_role_arn: Option<String>,
     /// `iamUserARN`: optional, read-only.
@@ -140,7 +140,7 @@ pub struct DataLakeAtlasStoreInstance {
     /// `clusterName`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `projectId`: optional, read-only.
+    /// `projectId`: optional, read-only; exactly 24 characters; matches `^([a-f0-9]{24})$`.
     #[serde(skip_serializing)]
     pub project_id: Option<String>,
     /// `readConcern`: optional.
@@ -155,7 +155,7 @@ pub struct DataLakeAtlasStoreInstance {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeAtlasStoreReadConcern {
-    /// `level`: optional.
+    /// `level`: optional; one of `LOCAL`, `MAJORITY`, `LINEARIZABLE`, `SNAPSHOT`, `AVAILABLE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<DataLakeAtlasStoreReadConcernLevel>,
 }
@@ -180,7 +180,7 @@ pub struct DataLakeAtlasStoreReadPreference {
     /// `maxStalenessSeconds`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_staleness_seconds: Option<i32>,
-    /// `mode`: optional.
+    /// `mode`: optional; one of `primary`, `primaryPreferred`, `secondary`, `secondaryPreferred`, `nearest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<DataLakeAtlasStoreReadPreferenceMode>,
     /// `tagSets`: optional.
@@ -230,10 +230,10 @@ pub struct DataLakeAzureBlobStore {
     /// `prefix`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `public`: optional.
+    /// `public`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
-    /// `region`: optional.
+    /// `region`: optional; one of 49 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeAzureBlobStoreRegion>,
     /// `replacementDelimiter`: optional.
@@ -324,7 +324,7 @@ pub struct DataLakeDLSAWSStore {
     /// `name`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `region`: optional.
+    /// `region`: optional; one of 34 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeDLSAWSStoreRegion>,
 }
@@ -379,7 +379,7 @@ pub struct DataLakeDLSAzureStore {
     /// `name`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `region`: optional.
+    /// `region`: optional; one of 49 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeAzureBlobStoreRegion>,
 }
@@ -392,7 +392,7 @@ pub struct DataLakeDLSGCPStore {
     /// `name`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `region`: optional.
+    /// `region`: optional; one of 36 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeDLSGCPStoreRegion>,
 }
@@ -445,9 +445,9 @@ atlas_runtime::__private::open_enum_deserialize!(DataLakeDLSGCPStoreRegion);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDataProcessRegion {
-    /// `cloudProvider`: required.
+    /// `cloudProvider`: required; one of `AWS`, `AZURE`, `GCP`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
-    /// `region`: required.
+    /// `region`: required; one of 15 values.
     pub region: BaseAtlasDataLakeRegion,
 }
 
@@ -467,7 +467,7 @@ pub struct DataLakeDatabaseCollection {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataLakeDatabaseDataSourceSettings {
-    /// `allowInsecure`: optional.
+    /// `allowInsecure`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_insecure: Option<bool>,
     /// `collection`: optional.
@@ -488,7 +488,7 @@ pub struct DataLakeDatabaseDataSourceSettings {
     /// `datasetPrefix`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_prefix: Option<String>,
-    /// `defaultFormat`: optional.
+    /// `defaultFormat`: optional; one of 18 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_format: Option<DataLakeDatabaseDataSourceSettingsDefaultFormat>,
     /// `path`: optional.
@@ -541,7 +541,7 @@ pub struct DataLakeDatabaseInstance {
     /// `collections`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collections: Option<Vec<DataLakeDatabaseCollection>>,
-    /// `maxWildcardCollections`: optional.
+    /// `maxWildcardCollections`: optional; from 1 to 1000; default `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_wildcard_collections: Option<i32>,
     /// `name`: optional.
@@ -569,10 +569,10 @@ pub struct DataLakeGoogleCloudStorageStore {
     /// `prefix`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `public`: optional.
+    /// `public`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
-    /// `region`: optional.
+    /// `region`: optional; one of 36 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeDLSGCPStoreRegion>,
     /// `replacementDelimiter`: optional.
@@ -588,7 +588,7 @@ pub struct DataLakeHTTPStore {
     /// `name`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `allowInsecure`: optional.
+    /// `allowInsecure`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_insecure: Option<bool>,
     /// `defaultFormat`: optional.
@@ -607,7 +607,7 @@ pub struct DataLakeS3StoreSettings {
     /// `name`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `additionalStorageClasses`: optional.
+    /// `additionalStorageClasses`: optional; each item one of `STANDARD`, `INTELLIGENT_TIERING`, `STANDARD_IA`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_storage_classes:
         Option<Vec<DataLakeS3StoreSettingsAdditionalStorageClassesItem>>,
@@ -617,16 +617,16 @@ pub struct DataLakeS3StoreSettings {
     /// `delimiter`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
-    /// `includeTags`: optional.
+    /// `includeTags`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_tags: Option<bool>,
     /// `prefix`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `public`: optional.
+    /// `public`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
-    /// `region`: optional.
+    /// `region`: optional; one of 34 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeDLSAWSStoreRegion>,
 }
@@ -764,7 +764,7 @@ pub struct DataLakeTenant {
     pub name: Option<String>,
     /// `privateEndpointHostnames`: optional, read-only.
     pub private_endpoint_hostnames: Option<Vec<PrivateEndpointHostname>>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `UNVERIFIED`, `ACTIVE`, `DELETED`.
     pub state: Option<DataLakeTenantState>,
     /// `storage`: optional.
     pub storage: Option<DataLakeStorage>,
@@ -816,7 +816,7 @@ pub struct PaginatedPrivateNetworkEndpointIdEntryView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<PrivateNetworkEndpointIdEntry>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 
@@ -845,20 +845,20 @@ pub struct PrivateNetworkEndpointIdEntry {
     /// `customerEndpointDNSName`: optional.
     #[serde(rename = "customerEndpointDNSName")]
     pub customer_endpoint_dns_name: Option<String>,
-    /// `customerEndpointIPAddress`: optional.
+    /// `customerEndpointIPAddress`: optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[serde(rename = "customerEndpointIPAddress")]
     pub customer_endpoint_ip_address: Option<String>,
     /// `endpointId`: required.
     pub endpoint_id: String,
     /// `errorMessage`: optional.
     pub error_message: Option<String>,
-    /// `provider`: optional.
+    /// `provider`: optional; one of `AWS`, `AZURE`; default `"AWS"`.
     pub provider: Option<PrivateNetworkEndpointIdEntryProvider>,
     /// `region`: optional.
     pub region: Option<String>,
-    /// `status`: optional.
+    /// `status`: optional; one of `PENDING`, `OK`, `FAILED`, `DELETING`.
     pub status: Option<PrivateNetworkEndpointIdEntryStatus>,
-    /// `type`: optional.
+    /// `type`: optional; one of `DATA_LAKE`; default `"DATA_LAKE"`.
     pub r#type: Option<PrivateNetworkEndpointIdEntryType>,
 }
 

@@ -29,7 +29,7 @@ use super::models::*;
 pub struct ListGroupDataFederation {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `type`: query parameter, optional.
+    /// `type`: query parameter, optional; one of `USER`, `ONLINE_ARCHIVE`; default `"USER"`.
     #[atlas(query)]
     pub r#type: Option<ListGroupDataFederationRType>,
 }
@@ -54,7 +54,7 @@ pub struct ListGroupDataFederation {
 pub struct CreateGroupDataFederation {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `skipRoleValidation`: query parameter, optional.
+    /// `skipRoleValidation`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub skip_role_validation: Option<bool>,
     /// `cloudProviderConfig`: body member, optional.
@@ -194,7 +194,7 @@ pub struct DeleteGroupDataFederationLimit {
     pub group_id: atlas_runtime::GroupId,
     /// `tenantName`: path parameter, required.
     pub tenant_name: String,
-    /// `limitName`: path parameter, required.
+    /// `limitName`: path parameter, required; one of `bytesProcessed.query`, `bytesProcessed.daily`, `bytesProcessed.weekly`, `bytesProcessed.monthly`.
     pub limit_name: DeleteGroupDataFederationLimitLimitName,
 }
 
@@ -220,7 +220,7 @@ pub struct GetGroupDataFederationLimit {
     pub group_id: atlas_runtime::GroupId,
     /// `tenantName`: path parameter, required.
     pub tenant_name: String,
-    /// `limitName`: path parameter, required.
+    /// `limitName`: path parameter, required; one of `bytesProcessed.query`, `bytesProcessed.daily`, `bytesProcessed.weekly`, `bytesProcessed.monthly`.
     pub limit_name: DeleteGroupDataFederationLimitLimitName,
 }
 
@@ -247,9 +247,9 @@ pub struct SetGroupDataFederationLimit {
     pub group_id: atlas_runtime::GroupId,
     /// `tenantName`: path parameter, required.
     pub tenant_name: String,
-    /// `limitName`: path parameter, required.
+    /// `limitName`: path parameter, required; one of `bytesProcessed.query`, `bytesProcessed.daily`, `bytesProcessed.weekly`, `bytesProcessed.monthly`.
     pub limit_name: DeleteGroupDataFederationLimitLimitName,
-    /// `overrunPolicy`: body member, optional.
+    /// `overrunPolicy`: body member, optional; one of `BLOCK`, `BLOCK_AND_KILL`.
     pub overrun_policy: Option<DataFederationTenantQueryLimitOverrunPolicy>,
     /// `value`: body member, required.
     pub value: i64,
@@ -311,13 +311,13 @@ pub struct DownloadGroupDataFederationQueryLogs {
 pub struct ListGroupPrivateNetworkSettingEndpointIds {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -349,7 +349,7 @@ pub struct CreateGroupPrivateNetworkSettingEndpointId {
     /// `customerEndpointDNSName`: body member, optional.
     #[serde(rename = "customerEndpointDNSName")]
     pub customer_endpoint_dns_name: Option<String>,
-    /// `customerEndpointIPAddress`: body member, optional.
+    /// `customerEndpointIPAddress`: body member, optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[serde(rename = "customerEndpointIPAddress")]
     #[atlas(
         pattern = r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$"
@@ -359,13 +359,13 @@ pub struct CreateGroupPrivateNetworkSettingEndpointId {
     pub endpoint_id: String,
     /// `errorMessage`: body member, optional.
     pub error_message: Option<String>,
-    /// `provider`: body member, optional.
+    /// `provider`: body member, optional; one of `AWS`, `AZURE`; default `"AWS"`.
     pub provider: Option<PrivateNetworkEndpointIdEntryProvider>,
     /// `region`: body member, optional.
     pub region: Option<String>,
-    /// `status`: body member, optional.
+    /// `status`: body member, optional; one of `PENDING`, `OK`, `FAILED`, `DELETING`.
     pub status: Option<PrivateNetworkEndpointIdEntryStatus>,
-    /// `type`: body member, optional.
+    /// `type`: body member, optional; one of `DATA_LAKE`; default `"DATA_LAKE"`.
     pub r#type: Option<PrivateNetworkEndpointIdEntryType>,
 }
 
@@ -389,7 +389,7 @@ pub struct CreateGroupPrivateNetworkSettingEndpointId {
 pub struct DeleteGroupPrivateNetworkSettingEndpointId {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `endpointId`: path parameter, required.
+    /// `endpointId`: path parameter, required; matches `^vpce-[0-9a-f]{17}$`.
     pub endpoint_id: String,
 }
 
@@ -414,6 +414,6 @@ pub struct DeleteGroupPrivateNetworkSettingEndpointId {
 pub struct GetGroupPrivateNetworkSettingEndpointId {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `endpointId`: path parameter, required.
+    /// `endpointId`: path parameter, required; matches `^vpce-[0-9a-f]{17}$`.
     pub endpoint_id: String,
 }

@@ -13,26 +13,26 @@ pub use crate::shared::{ComponentLabel, Link};
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudDatabaseUser {
-    /// `awsIAMType`: optional.
+    /// `awsIAMType`: optional; one of `NONE`, `USER`, `ROLE`; default `"NONE"`.
     #[serde(rename = "awsIAMType")]
     pub aws_iam_type: Option<CloudDatabaseUserAwsIAMType>,
-    /// `databaseName`: required.
+    /// `databaseName`: required; one of `admin`, `$external`; default `"admin"`.
     pub database_name: CloudDatabaseUserDatabaseName,
     /// `deleteAfterDate`: optional.
     pub delete_after_date: Option<jiff::Timestamp>,
-    /// `description`: optional.
+    /// `description`: optional; at most 100 characters.
     pub description: Option<String>,
     /// `groupId`: required, write-only.
     pub group_id: Option<String>,
     /// `labels`: optional.
     pub labels: Option<Vec<ComponentLabel>>,
-    /// `ldapAuthType`: optional.
+    /// `ldapAuthType`: optional; one of `NONE`, `GROUP`, `USER`; default `"NONE"`.
     pub ldap_auth_type: Option<CloudDatabaseUserLdapAuthType>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `oidcAuthType`: optional.
+    /// `oidcAuthType`: optional; one of `NONE`, `IDP_GROUP`, `USER`; default `"NONE"`.
     pub oidc_auth_type: Option<CloudDatabaseUserOidcAuthType>,
-    /// `password`: optional, write-only.
+    /// `password`: optional, write-only; at least 8 characters.
     #[cfg_attr(
         feature = "serialize-all",
         serde(serialize_with = "crate::sent_secret::expose_optional_secret")
@@ -42,9 +42,9 @@ pub struct CloudDatabaseUser {
     pub roles: Vec<DatabaseUserRole>,
     /// `scopes`: optional.
     pub scopes: Option<Vec<UserScope>>,
-    /// `username`: required.
+    /// `username`: required; at most 1024 characters.
     pub username: String,
-    /// `x509Type`: optional.
+    /// `x509Type`: optional; one of `NONE`, `CUSTOMER`, `MANAGED`; default `"NONE"`.
     pub x509_type: Option<CloudDatabaseUserX509Type>,
 }
 
@@ -111,7 +111,7 @@ pub struct DatabaseUserRole {
     pub collection_name: Option<String>,
     /// `databaseName`: required.
     pub database_name: String,
-    /// `roleName`: required.
+    /// `roleName`: required; one of `atlasAdmin`, `backup`, `clusterMonitor`, `dbAdmin`, `dbAdminAnyDatabase`, `enableSharding`, `read`, `readAnyDatabase`, `readWrite`, `readWriteAnyDatabase`, `<a custom role name>`.
     pub role_name: DatabaseUserRoleRoleName,
 }
 
@@ -138,9 +138,9 @@ atlas_runtime::__private::open_enum_deserialize!(DatabaseUserRoleRoleName);
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct UserScope {
-    /// `name`: required.
+    /// `name`: required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
-    /// `type`: required.
+    /// `type`: required; one of `CLUSTER`, `DATA_LAKE`, `STREAM`.
     pub r#type: UserScopeType,
 }
 

@@ -30,13 +30,13 @@ use super::models::*;
 pub struct ListGroupDatabaseUsers {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -63,33 +63,33 @@ pub struct CreateGroupDatabaseUser {
     /// `groupId`: path parameter, required.
     #[atlas(path, in_body)]
     pub group_id: atlas_runtime::GroupId,
-    /// `awsIAMType`: body member, optional.
+    /// `awsIAMType`: body member, optional; one of `NONE`, `USER`, `ROLE`; default `"NONE"`.
     #[serde(rename = "awsIAMType")]
     pub aws_iam_type: Option<CloudDatabaseUserAwsIAMType>,
-    /// `databaseName`: body member, required.
+    /// `databaseName`: body member, required; one of `admin`, `$external`; default `"admin"`.
     pub database_name: CloudDatabaseUserDatabaseName,
     /// `deleteAfterDate`: body member, optional.
     pub delete_after_date: Option<jiff::Timestamp>,
-    /// `description`: body member, optional.
+    /// `description`: body member, optional; at most 100 characters.
     #[atlas(length(max = 100))]
     pub description: Option<String>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
-    /// `ldapAuthType`: body member, optional.
+    /// `ldapAuthType`: body member, optional; one of `NONE`, `GROUP`, `USER`; default `"NONE"`.
     pub ldap_auth_type: Option<CloudDatabaseUserLdapAuthType>,
-    /// `oidcAuthType`: body member, optional.
+    /// `oidcAuthType`: body member, optional; one of `NONE`, `IDP_GROUP`, `USER`; default `"NONE"`.
     pub oidc_auth_type: Option<CloudDatabaseUserOidcAuthType>,
-    /// `password`: body member, optional.
+    /// `password`: body member, optional; at least 8 characters.
     #[atlas(sensitive, length(min = 8))]
     pub password: Option<crate::shared::SentSecret>,
     /// `roles`: body member, required.
     pub roles: Vec<DatabaseUserRole>,
     /// `scopes`: body member, optional.
     pub scopes: Option<Vec<UserScope>>,
-    /// `username`: body member, required.
+    /// `username`: body member, required; at most 1024 characters.
     #[atlas(length(max = 1024))]
     pub username: String,
-    /// `x509Type`: body member, optional.
+    /// `x509Type`: body member, optional; one of `NONE`, `CUSTOMER`, `MANAGED`; default `"NONE"`.
     pub x509_type: Option<CloudDatabaseUserX509Type>,
 }
 
@@ -172,27 +172,27 @@ pub struct UpdateGroupDatabaseUser {
     /// `username`: path parameter, required.
     #[atlas(path, in_body)]
     pub username: String,
-    /// `awsIAMType`: body member, optional.
+    /// `awsIAMType`: body member, optional; one of `NONE`, `USER`, `ROLE`; default `"NONE"`.
     #[serde(rename = "awsIAMType")]
     pub aws_iam_type: Option<CloudDatabaseUserAwsIAMType>,
     /// `deleteAfterDate`: body member, optional.
     pub delete_after_date: Option<jiff::Timestamp>,
-    /// `description`: body member, optional.
+    /// `description`: body member, optional; at most 100 characters.
     #[atlas(length(max = 100))]
     pub description: Option<String>,
     /// `labels`: body member, optional.
     pub labels: Option<Vec<ComponentLabel>>,
-    /// `ldapAuthType`: body member, optional.
+    /// `ldapAuthType`: body member, optional; one of `NONE`, `GROUP`, `USER`; default `"NONE"`.
     pub ldap_auth_type: Option<CloudDatabaseUserLdapAuthType>,
-    /// `oidcAuthType`: body member, optional.
+    /// `oidcAuthType`: body member, optional; one of `NONE`, `IDP_GROUP`, `USER`; default `"NONE"`.
     pub oidc_auth_type: Option<CloudDatabaseUserOidcAuthType>,
-    /// `password`: body member, optional.
+    /// `password`: body member, optional; at least 8 characters.
     #[atlas(sensitive, length(min = 8))]
     pub password: Option<crate::shared::SentSecret>,
     /// `roles`: body member, required.
     pub roles: Vec<DatabaseUserRole>,
     /// `scopes`: body member, optional.
     pub scopes: Option<Vec<UserScope>>,
-    /// `x509Type`: body member, optional.
+    /// `x509Type`: body member, optional; one of `NONE`, `CUSTOMER`, `MANAGED`; default `"NONE"`.
     pub x509_type: Option<CloudDatabaseUserX509Type>,
 }

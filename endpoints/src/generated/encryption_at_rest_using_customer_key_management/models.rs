@@ -14,10 +14,10 @@ pub use crate::shared::{
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AWSKMSConfiguration {
-    /// `accessKeyID`: optional.
+    /// `accessKeyID`: optional; 16 to 128 characters.
     #[serde(rename = "accessKeyID", skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
-    /// `customerMasterKeyID`: optional.
+    /// `customerMasterKeyID`: optional; 1 to 2048 characters.
     #[serde(
         rename = "customerMasterKeyID",
         skip_serializing_if = "Option::is_none"
@@ -26,7 +26,7 @@ pub struct AWSKMSConfiguration {
     /// `enabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `region`: optional.
+    /// `region`: optional; one of 39 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<AWSCloudProviderSettingsRegionName>,
     /// `requirePrivateNetworking`: optional.
@@ -60,10 +60,10 @@ pub struct AWSKMSEARPrivateEndpoint {
     /// `privateEndpointConnectionName`: optional, read-only.
     #[serde(skip_serializing)]
     pub private_endpoint_connection_name: Option<String>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 93 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSKMSEARPrivateEndpointRegionName>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `PENDING_ACCEPTANCE`, `ACTIVE`, `FAILED`, `PENDING_RECREATION`, `DELETING`.
     #[serde(skip_serializing)]
     pub status: Option<ObjectStoragePrivateEndpointResponseStatus>,
 }
@@ -173,7 +173,7 @@ atlas_runtime::__private::open_enum_deserialize!(AWSKMSEARPrivateEndpointRegionN
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AzureKeyVault {
-    /// `azureEnvironment`: optional.
+    /// `azureEnvironment`: optional; one of `AZURE`, `AZURE_CHINA`, `AZURE_US_GOVERNMENT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_environment: Option<AzureKeyVaultAzureEnvironment>,
     /// `clientID`: optional.
@@ -239,10 +239,10 @@ pub struct AzureKeyVaultEARPrivateEndpoint {
     /// `privateEndpointConnectionName`: optional, read-only.
     #[serde(skip_serializing)]
     pub private_endpoint_connection_name: Option<String>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 93 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSKMSEARPrivateEndpointRegionName>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `PENDING_ACCEPTANCE`, `ACTIVE`, `FAILED`, `PENDING_RECREATION`, `DELETING`.
     #[serde(skip_serializing)]
     pub status: Option<ObjectStoragePrivateEndpointResponseStatus>,
 }

@@ -82,16 +82,16 @@ pub struct UpdateGroupEncryptionAtRest {
 pub struct ListGroupEncryptionAtRestPrivateEndpoints {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`.
     pub cloud_provider: PrivateNetworkEndpointIdEntryProvider,
 }
 
@@ -115,7 +115,7 @@ pub struct ListGroupEncryptionAtRestPrivateEndpoints {
 pub struct CreateGroupEncryptionAtRestPrivateEndpoint {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`.
     pub cloud_provider: PrivateNetworkEndpointIdEntryProvider,
     /// The request body (required).
     #[atlas(body)]
@@ -141,7 +141,7 @@ pub struct CreateGroupEncryptionAtRestPrivateEndpoint {
 pub struct RequestGroupEncryptionAtRestPrivateEndpointDeletion {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`.
     pub cloud_provider: PrivateNetworkEndpointIdEntryProvider,
     /// `endpointId`: path parameter, required.
     pub endpoint_id: atlas_runtime::ObjectId,
@@ -167,7 +167,7 @@ pub struct RequestGroupEncryptionAtRestPrivateEndpointDeletion {
 pub struct GetGroupEncryptionAtRestPrivateEndpoint {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`.
     pub cloud_provider: PrivateNetworkEndpointIdEntryProvider,
     /// `endpointId`: path parameter, required.
     pub endpoint_id: atlas_runtime::ObjectId,

@@ -25,7 +25,7 @@ pub struct AlertAudit {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `ALERT_ACKNOWLEDGED_AUDIT`, `ALERT_UNACKNOWLEDGED_AUDIT`.
     pub event_type_name: AlertAuditTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -41,7 +41,7 @@ pub struct AlertAudit {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -74,7 +74,7 @@ pub struct AlertConfigAudit {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `ALERT_CONFIG_DISABLED_AUDIT`, `ALERT_CONFIG_ENABLED_AUDIT`, `ALERT_CONFIG_ADDED_AUDIT`, `ALERT_CONFIG_DELETED_AUDIT`, `ALERT_CONFIG_CHANGED_AUDIT`.
     pub event_type_name: AlertConfigAuditTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -90,7 +90,7 @@ pub struct AlertConfigAudit {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -146,7 +146,7 @@ pub struct ApiUserEventViewForOrg {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `API_KEY_CREATED`, `API_KEY_DELETED`, `API_KEY_ACCESS_LIST_ENTRY_ADDED`, `API_KEY_ACCESS_LIST_ENTRY_DELETED`, `API_KEY_ROLES_CHANGED`, `API_KEY_DESCRIPTION_CHANGED`, `API_KEY_ADDED_TO_GROUP`, `API_KEY_REMOVED_FROM_GROUP`, `API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED`, `API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED`.
     pub event_type_name: ApiUserEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -162,7 +162,7 @@ pub struct ApiUserEventViewForOrg {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `targetPublicKey`: optional, read-only, nullable.
     pub target_public_key: Option<String>,
@@ -203,7 +203,7 @@ atlas_runtime::__private::open_enum_deserialize!(AppServiceEventTypeView);
 pub struct AppServiceEventView {
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `URL_CONFIRMATION`, `SUCCESSFUL_DEPLOY`, `DEPLOYMENT_FAILURE`, `DEPLOYMENT_MODEL_CHANGE_SUCCESS`, `DEPLOYMENT_MODEL_CHANGE_FAILURE`, `REQUEST_RATE_LIMIT`, `LOG_FORWARDER_FAILURE`, `INSIDE_REALM_METRIC_THRESHOLD`, `OUTSIDE_REALM_METRIC_THRESHOLD`, `SYNC_FAILURE`, `TRIGGER_FAILURE`, `TRIGGER_AUTO_RESUMED`.
     pub event_type_name: AppServiceEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -229,7 +229,7 @@ pub struct AtlasResourcePolicyAuditForNdsGroup {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `RESOURCE_POLICY_VIOLATED`.
     pub event_type_name: AtlasResourcePolicyAuditForNdsGroupEventTypeName,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -245,7 +245,7 @@ pub struct AtlasResourcePolicyAuditForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `resourcePolicyId`: optional, read-only.
     pub resource_policy_id: Option<atlas_runtime::ObjectId>,
@@ -281,7 +281,7 @@ pub struct AtlasResourcePolicyAuditForOrg {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `RESOURCE_POLICY_CREATED`, `RESOURCE_POLICY_MODIFIED`, `RESOURCE_POLICY_DELETED`, `RESOURCE_POLICY_VIOLATED`.
     pub event_type_name: AtlasResourcePolicyAuditForOrgEventTypeName,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -297,7 +297,7 @@ pub struct AtlasResourcePolicyAuditForOrg {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `resourcePolicyId`: optional, read-only.
     pub resource_policy_id: Option<atlas_runtime::ObjectId>,
@@ -342,7 +342,7 @@ pub struct AutomationConfigEventView {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `AUTOMATION_CONFIG_PUBLISHED_AUDIT`.
     pub event_type_name: AutomationConfigEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -358,7 +358,7 @@ pub struct AutomationConfigEventView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -488,7 +488,7 @@ pub struct BillingEventViewForNdsGroup {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `CREDIT_CARD_CURRENT`, `CREDIT_CARD_ABOUT_TO_EXPIRE`, `PENDING_INVOICE_UNDER_THRESHOLD`, `PENDING_INVOICE_OVER_THRESHOLD`, `DAILY_BILL_UNDER_THRESHOLD`, `DAILY_BILL_OVER_THRESHOLD`, `DAILY_BILLING_CHANGE_NORMAL`, `DAILY_BILLING_CHANGE_OVER_THRESHOLD`, `WEEKLY_BILLING_CHANGE_NORMAL`, `WEEKLY_BILLING_CHANGE_OVER_THRESHOLD`, `MONTHLY_BILLING_CHANGE_NORMAL`, `MONTHLY_BILLING_CHANGE_OVER_THRESHOLD`.
     pub event_type_name: BillingEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -508,7 +508,7 @@ pub struct BillingEventViewForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -528,7 +528,7 @@ pub struct BillingEventViewForOrg {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 80 values.
     pub event_type_name: BillingEventTypeViewForOrg,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -548,7 +548,7 @@ pub struct BillingEventViewForOrg {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -568,7 +568,7 @@ pub struct ChartsAudit {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `CHARTS_API_SUCCESS`, `CHARTS_API_FAILURE`, `CHARTS_DASHBOARD_EXPORTED`, `CHARTS_DASHBOARD_EXPORT_FAILED`, `CHARTS_DASHBOARD_IMPORTED`, `CHARTS_DASHBOARD_IMPORT_FAILED`.
     pub event_type_name: ChartsAuditTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -584,7 +584,7 @@ pub struct ChartsAudit {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -626,7 +626,7 @@ atlas_runtime::__private::open_enum_deserialize!(ClusterEventTypeViewForNdsGroup
 pub struct ClusterEventViewForNdsGroup {
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `CLUSTER_MONGOS_IS_PRESENT`, `CLUSTER_MONGOS_IS_MISSING`.
     pub event_type_name: ClusterEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -671,7 +671,7 @@ pub struct DataExplorerAccessedEventView {
     pub database: Option<String>,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `DATA_EXPLORER`, `DATA_EXPLORER_CRUD_ATTEMPT`, `DATA_EXPLORER_CRUD_ERROR`, `DATA_EXPLORER_CRUD`.
     pub event_type_name: DataExplorerAccessedEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -689,7 +689,7 @@ pub struct DataExplorerAccessedEventView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -709,7 +709,7 @@ pub struct DataExplorerEvent {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `DATA_EXPLORER_SESSION_CREATED`.
     pub event_type_name: DataExplorerEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -725,7 +725,7 @@ pub struct DataExplorerEvent {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `sessionId`: optional, read-only.
     pub session_id: Option<atlas_runtime::ObjectId>,
@@ -763,7 +763,7 @@ pub struct DataMetricEventView {
     pub desk_location: Option<String>,
     /// `employeeIdentifier`: optional, read-only.
     pub employee_identifier: Option<String>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `INSIDE_METRIC_THRESHOLD`, `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -783,7 +783,7 @@ pub struct DataMetricEventView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `replicaSetName`: optional, read-only.
     pub replica_set_name: Option<String>,
@@ -807,7 +807,7 @@ pub struct DefaultEventViewForNdsGroup {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 235 values.
     pub event_type_name: DefaultEventViewForNdsGroupEventTypeName,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -823,7 +823,7 @@ pub struct DefaultEventViewForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -1087,7 +1087,7 @@ pub struct DefaultEventViewForOrg {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 79 values.
     pub event_type_name: DefaultEventViewForOrgEventTypeName,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -1103,7 +1103,7 @@ pub struct DefaultEventViewForOrg {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -2582,7 +2582,7 @@ pub struct FTSIndexAuditView {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 13 values.
     pub event_type_name: FTSIndexAuditTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -2598,7 +2598,7 @@ pub struct FTSIndexAuditView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -2614,7 +2614,7 @@ pub struct FTSIndexAuditView {
 pub struct ForNdsGroup {
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `PRIMARY_ELECTED`, `REPLICATION_OPLOG_WINDOW_HEALTHY`, `REPLICATION_OPLOG_WINDOW_RUNNING_OUT`, `ONE_PRIMARY`, `NO_PRIMARY`, `TOO_MANY_ELECTIONS`, `TOO_FEW_HEALTHY_MEMBERS`, `TOO_MANY_UNHEALTHY_MEMBERS`.
     pub event_type_name: ReplicaSetEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -2700,7 +2700,7 @@ pub struct HostEventViewForNdsGroup {
     pub desk_location: Option<String>,
     /// `employeeIdentifier`: optional, read-only.
     pub employee_identifier: Option<String>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 39 values.
     pub event_type_name: HostEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -2718,7 +2718,7 @@ pub struct HostEventViewForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `replicaSetName`: optional, read-only.
     pub replica_set_name: Option<String>,
@@ -3293,7 +3293,7 @@ pub struct NDSAuditViewForNdsGroup {
     pub db_user_username: Option<String>,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 294 values.
     pub event_type_name: NDSAuditTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3309,7 +3309,7 @@ pub struct NDSAuditViewForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -3333,7 +3333,7 @@ pub struct NDSAuditViewForOrg {
     pub db_user_username: Option<String>,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `ORG_LIMIT_UPDATED`, `SHADOW_CLUSTER_ORG_OPT_IN`, `SHADOW_CLUSTER_ORG_OPT_OUT`, `ATLAS_MAINTENANCE_FLEET_ACTIVE_WAVE_CLOSED_BY_ADMIN`.
     pub event_type_name: NDSAuditTypeViewForOrg,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3349,7 +3349,7 @@ pub struct NDSAuditViewForOrg {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -3399,7 +3399,7 @@ pub struct NDSAutoScalingAuditViewForNdsGroup {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 19 values.
     pub event_type_name: NDSAutoScalingAuditTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3415,7 +3415,7 @@ pub struct NDSAutoScalingAuditViewForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -3452,7 +3452,7 @@ pub struct NDSServerlessInstanceAuditView {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `SERVERLESS_INSTANCE_CREATED`, `SERVERLESS_INSTANCE_READY`, `SERVERLESS_INSTANCE_UPDATE_SUBMITTED`, `SERVERLESS_INSTANCE_UPDATE_STARTED`, `SERVERLESS_INSTANCE_UPDATE_COMPLETED`, `SERVERLESS_INSTANCE_DELETE_SUBMITTED`, `SERVERLESS_INSTANCE_DELETED`, `SERVERLESS_INSTANCE_UNBLOCKED`.
     pub event_type_name: NDSServerlessInstanceAuditTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3468,7 +3468,7 @@ pub struct NDSServerlessInstanceAuditView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -3509,7 +3509,7 @@ pub struct NDSTenantEndpointAuditView {
     pub delegate_principal: Option<Principal>,
     /// `endpointId`: optional, read-only.
     pub endpoint_id: Option<atlas_runtime::ObjectId>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `TENANT_ENDPOINT_CREATED`, `TENANT_ENDPOINT_RESERVED`, `TENANT_ENDPOINT_RESERVATION_FAILED`, `TENANT_ENDPOINT_UPDATED`, `TENANT_ENDPOINT_INITIATING`, `TENANT_ENDPOINT_AVAILABLE`, `TENANT_ENDPOINT_FAILED`, `TENANT_ENDPOINT_DELETING`, `TENANT_ENDPOINT_DELETED`, `TENANT_ENDPOINT_EXPIRED`.
     pub event_type_name: NDSTenantEndpointAuditTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3527,7 +3527,7 @@ pub struct NDSTenantEndpointAuditView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -3554,7 +3554,7 @@ pub struct NumberMetricEventView {
     pub desk_location: Option<String>,
     /// `employeeIdentifier`: optional, read-only.
     pub employee_identifier: Option<String>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `INSIDE_METRIC_THRESHOLD`, `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3572,7 +3572,7 @@ pub struct NumberMetricEventView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `replicaSetName`: optional, read-only.
     pub replica_set_name: Option<String>,
@@ -3688,7 +3688,7 @@ pub struct OrgEventViewForOrg {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of 83 values.
     pub event_type_name: OrgEventTypeViewForOrg,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3706,7 +3706,7 @@ pub struct OrgEventViewForOrg {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -3745,15 +3745,15 @@ pub struct Raw {
     pub cre: Option<jiff::Timestamp>,
     /// `description`: optional, nullable.
     pub description: Option<String>,
-    /// `gn`: optional.
+    /// `gn`: optional; 1 to 64 characters.
     pub gn: Option<String>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
     /// `orgId`: optional, read-only.
     pub org_id: Option<atlas_runtime::OrgId>,
-    /// `orgName`: optional.
+    /// `orgName`: optional; 1 to 64 characters.
     pub org_name: Option<String>,
-    /// `severity`: optional.
+    /// `severity`: optional; one of `INFO`, `WARNING`, `ERROR`, `CRITICAL`.
     pub severity: Option<EventSeverity>,
 }
 
@@ -3775,7 +3775,7 @@ pub struct RawMetricEventView {
     pub desk_location: Option<String>,
     /// `employeeIdentifier`: optional, read-only.
     pub employee_identifier: Option<String>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `INSIDE_METRIC_THRESHOLD`, `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3795,7 +3795,7 @@ pub struct RawMetricEventView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `replicaSetName`: optional, read-only.
     pub replica_set_name: Option<String>,
@@ -3859,7 +3859,7 @@ pub struct ResourceEventViewForNdsGroup {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `TAGS_MODIFIED`, `CLUSTER_TAGS_MODIFIED`, `GROUP_TAGS_MODIFIED`.
     pub event_type_name: ResourceEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3875,7 +3875,7 @@ pub struct ResourceEventViewForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `resourceId`: optional, read-only.
     pub resource_id: Option<atlas_runtime::ObjectId>,
@@ -3899,7 +3899,7 @@ pub struct ResourceEventViewForOrg {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `TAGS_MODIFIED`, `GROUP_TAGS_MODIFIED`.
     pub event_type_name: ResourceEventTypeViewForOrg,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3915,7 +3915,7 @@ pub struct ResourceEventViewForOrg {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `resourceId`: optional, read-only.
     pub resource_id: Option<atlas_runtime::ObjectId>,
@@ -3951,7 +3951,7 @@ pub struct SearchDeploymentAuditView {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `SEARCH_DEPLOYMENT_CREATED`, `SEARCH_DEPLOYMENT_UPDATED`, `SEARCH_DEPLOYMENT_DELETED`.
     pub event_type_name: SearchDeploymentAuditTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -3967,7 +3967,7 @@ pub struct SearchDeploymentAuditView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -4011,7 +4011,7 @@ pub struct ServiceAccountOrgEvents {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `SERVICE_ACCOUNT_CREATED`, `SERVICE_ACCOUNT_DELETED`, `SERVICE_ACCOUNT_ROLES_CHANGED`, `SERVICE_ACCOUNT_DETAILS_CHANGED`, `SERVICE_ACCOUNT_ADDED_TO_GROUP`, `SERVICE_ACCOUNT_REMOVED_FROM_GROUP`, `SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED`, `SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED`, `SERVICE_ACCOUNT_SECRET_ADDED`, `SERVICE_ACCOUNT_SECRET_DELETED`, `SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED`, `SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED`.
     pub event_type_name: ServiceAccountEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -4027,7 +4027,7 @@ pub struct ServiceAccountOrgEvents {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `userId`: optional, read-only.
     pub user_id: Option<atlas_runtime::ObjectId>,
@@ -4061,7 +4061,7 @@ atlas_runtime::__private::open_enum_deserialize!(StreamProcessorEventTypeViewFor
 pub struct StreamProcessorEventViewForNdsGroup {
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `STREAM_PROCESSOR_STATE_IS_FAILED`, `STREAM_PROCESSOR_STARTED`, `STREAM_PROCESSOR_AUTOSCALE_INITIATED`, `STREAM_PROCESSOR_CREATED`, `STREAM_PROCESSOR_STOPPED`, `STREAM_PROCESSOR_DROPPED`, `STREAM_PROCESSOR_MODIFIED`, `INSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD`, `OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD`.
     pub event_type_name: StreamProcessorEventTypeViewForNdsGroup,
     /// `fromTier`: optional, read-only.
     pub from_tier: Option<String>,
@@ -4111,7 +4111,7 @@ atlas_runtime::__private::open_enum_deserialize!(StreamsEventTypeViewForNdsGroup
 pub struct StreamsEventViewForNdsGroup {
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `MAX_PROCESSOR_COUNT_REACHED`.
     pub event_type_name: StreamsEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -4139,7 +4139,7 @@ pub struct TeamEvent {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `TEAM_CREATED`, `TEAM_DELETED`, `TEAM_UPDATED`, `TEAM_NAME_CHANGED`, `TEAM_ADDED_TO_GROUP`, `TEAM_REMOVED_FROM_GROUP`, `TEAM_ROLES_MODIFIED`.
     pub event_type_name: TeamEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -4155,7 +4155,7 @@ pub struct TeamEvent {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `teamId`: optional, read-only.
     pub team_id: Option<atlas_runtime::ObjectId>,
@@ -4205,7 +4205,7 @@ pub struct TeamEventViewForNdsGroup {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `TEAM_ADDED_TO_GROUP`, `TEAM_REMOVED_FROM_GROUP`, `TEAM_ROLES_MODIFIED`.
     pub event_type_name: TeamEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -4221,7 +4221,7 @@ pub struct TeamEventViewForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `teamId`: optional, read-only.
     pub team_id: Option<atlas_runtime::ObjectId>,
@@ -4249,7 +4249,7 @@ pub struct TimeMetricEventView {
     pub desk_location: Option<String>,
     /// `employeeIdentifier`: optional, read-only.
     pub employee_identifier: Option<String>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `INSIDE_METRIC_THRESHOLD`, `OUTSIDE_METRIC_THRESHOLD`.
     pub event_type_name: HostMetricEventTypeView,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -4269,7 +4269,7 @@ pub struct TimeMetricEventView {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `replicaSetName`: optional, read-only.
     pub replica_set_name: Option<String>,
@@ -4329,7 +4329,7 @@ pub struct UserEventViewForNdsGroup {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `JOINED_GROUP`, `REMOVED_FROM_GROUP`, `INVITED_TO_GROUP`, `REQUESTED_TO_JOIN_GROUP`, `GROUP_INVITATION_DELETED`, `USER_ROLES_CHANGED_AUDIT`, `JOIN_GROUP_REQUEST_DENIED_AUDIT`, `JOIN_GROUP_REQUEST_APPROVED_AUDIT`.
     pub event_type_name: UserEventTypeViewForNdsGroup,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -4345,7 +4345,7 @@ pub struct UserEventViewForNdsGroup {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `targetUsername`: optional, read-only, nullable.
     pub target_username: Option<String>,
@@ -4367,7 +4367,7 @@ pub struct UserEventViewForOrg {
     pub created: jiff::Timestamp,
     /// `delegatePrincipal`: optional.
     pub delegate_principal: Option<Principal>,
-    /// `eventTypeName`: required.
+    /// `eventTypeName`: required; one of `JOINED_ORG`, `JOINED_TEAM`, `INVITED_TO_ORG`, `ORG_INVITATION_DELETED`, `REMOVED_FROM_ORG`, `REMOVED_FROM_TEAM`, `USER_ROLES_CHANGED_AUDIT`, `ORG_FLEX_CONSULTING_PURCHASED`, `ORG_FLEX_CONSULTING_PURCHASE_FAILED`, `INVITED_TO_TEAM`.
     pub event_type_name: UserEventTypeViewForOrg,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -4383,7 +4383,7 @@ pub struct UserEventViewForOrg {
     pub public_key: Option<String>,
     /// `raw`: optional.
     pub raw: Option<Raw>,
-    /// `remoteAddress`: optional, read-only.
+    /// `remoteAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub remote_address: Option<String>,
     /// `targetUsername`: optional, read-only, nullable.
     pub target_username: Option<String>,

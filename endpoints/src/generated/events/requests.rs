@@ -26,13 +26,13 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListEventTypes {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -56,25 +56,25 @@ pub struct ListEventTypes {
 pub struct ListGroupEvents {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterNames`: query parameter, optional.
+    /// `clusterNames`: query parameter, optional; each item matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(query, default, pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub cluster_names: Vec<String>,
-    /// `eventType`: query parameter, optional.
+    /// `eventType`: query parameter, optional; each item one of 710 values.
     #[atlas(query, default)]
     pub event_type: Vec<EventTypeForNdsGroup>,
-    /// `excludedEventType`: query parameter, optional.
+    /// `excludedEventType`: query parameter, optional; each item one of 710 values.
     #[atlas(query, default)]
     pub excluded_event_type: Vec<EventTypeForNdsGroup>,
-    /// `includeRaw`: query parameter, optional.
+    /// `includeRaw`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_raw: Option<bool>,
     /// `maxDate`: query parameter, optional.
@@ -105,7 +105,7 @@ pub struct GetGroupEvent {
     pub group_id: atlas_runtime::GroupId,
     /// `eventId`: path parameter, required.
     pub event_id: atlas_runtime::ObjectId,
-    /// `includeRaw`: query parameter, optional.
+    /// `includeRaw`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_raw: Option<bool>,
 }
@@ -127,21 +127,21 @@ pub struct GetGroupEvent {
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgEvents {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `eventType`: query parameter, optional.
+    /// `eventType`: query parameter, optional; each item one of 298 values.
     #[atlas(query, default)]
     pub event_type: Vec<EventTypeForOrg>,
-    /// `includeRaw`: query parameter, optional.
+    /// `includeRaw`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_raw: Option<bool>,
     /// `maxDate`: query parameter, optional.
@@ -172,7 +172,7 @@ pub struct GetOrgEvent {
     pub org_id: atlas_runtime::OrgId,
     /// `eventId`: path parameter, required.
     pub event_id: atlas_runtime::ObjectId,
-    /// `includeRaw`: query parameter, optional.
+    /// `includeRaw`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_raw: Option<bool>,
 }

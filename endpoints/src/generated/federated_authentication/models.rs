@@ -11,7 +11,7 @@ pub use crate::shared::{ConnectedOrgConfigPostAuthRoleGrantsItem, Link};
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthFederationRoleMapping {
-    /// `externalGroupName`: required.
+    /// `externalGroupName`: required; 1 to 200 characters.
     pub external_group_name: String,
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
@@ -32,13 +32,13 @@ pub struct ConnectedOrgConfig {
     pub domain_allow_list: Option<Vec<String>>,
     /// `domainRestrictionEnabled`: required.
     pub domain_restriction_enabled: bool,
-    /// `identityProviderId`: optional, nullable.
+    /// `identityProviderId`: optional, nullable; matches `^([a-f0-9]{20})$`.
     pub identity_provider_id: Option<String>,
     /// `instantUserProvisioningDisabled`: optional, nullable.
     pub instant_user_provisioning_disabled: Option<bool>,
     /// `orgId`: required, read-only.
     pub org_id: atlas_runtime::OrgId,
-    /// `postAuthRoleGrants`: optional.
+    /// `postAuthRoleGrants`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub post_auth_role_grants: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// `roleMappings`: optional.
     pub role_mappings: Option<Vec<AuthFederationRoleMapping>>,
@@ -259,7 +259,7 @@ pub struct FederationOidcWorkforceIdentityProvider {
     pub associated_orgs: Option<Vec<ConnectedOrgConfig>>,
     /// `audience`: optional, nullable.
     pub audience: Option<String>,
-    /// `authorizationType`: optional.
+    /// `authorizationType`: optional; one of `GROUP`, `USER`.
     pub authorization_type: Option<FederationOidcWorkforceIdentityProviderAuthorizationType>,
     /// `clientId`: optional, nullable.
     pub client_id: Option<String>,
@@ -273,13 +273,13 @@ pub struct FederationOidcWorkforceIdentityProvider {
     pub groups_claim: Option<String>,
     /// `id`: required, read-only.
     pub id: atlas_runtime::ObjectId,
-    /// `idpType`: optional.
+    /// `idpType`: optional; one of `WORKFORCE`, `WORKLOAD`.
     pub idp_type: Option<ListFederationSettingIdentityProvidersIdpTypeItem>,
     /// `issuerUri`: optional.
     pub issuer_uri: Option<String>,
-    /// `oktaIdpId`: required, nullable.
+    /// `oktaIdpId`: required, nullable; matches `^([a-f0-9]{20})$`.
     pub okta_idp_id: Option<String>,
-    /// `protocol`: optional.
+    /// `protocol`: optional; one of `SAML`, `OIDC`.
     pub protocol: Option<ListFederationSettingIdentityProvidersProtocolItem>,
     /// `requestedScopes`: optional.
     pub requested_scopes: Option<Vec<String>>,
@@ -313,7 +313,7 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
     /// `audience`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
-    /// `authorizationType`: optional.
+    /// `authorizationType`: optional; one of `GROUP`, `USER`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_type: Option<FederationOidcWorkforceIdentityProviderAuthorizationType>,
     /// `clientId`: optional.
@@ -322,19 +322,19 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
     /// `description`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: optional.
+    /// `displayName`: optional; 1 to 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// `groupsClaim`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
-    /// `idpType`: optional.
+    /// `idpType`: optional; one of `WORKFORCE`, `WORKLOAD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<ListFederationSettingIdentityProvidersIdpTypeItem>,
     /// `issuerUri`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_uri: Option<String>,
-    /// `protocol`: optional.
+    /// `protocol`: optional; one of `SAML`, `OIDC`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<ListFederationSettingIdentityProvidersProtocolItem>,
     /// `requestedScopes`: optional.
@@ -355,7 +355,7 @@ pub struct FederationOidcWorkloadIdentityProvider {
     pub associated_orgs: Option<Vec<ConnectedOrgConfig>>,
     /// `audience`: optional, nullable.
     pub audience: Option<String>,
-    /// `authorizationType`: optional.
+    /// `authorizationType`: optional; one of `GROUP`, `USER`.
     pub authorization_type: Option<FederationOidcWorkforceIdentityProviderAuthorizationType>,
     /// `createdAt`: optional, read-only.
     pub created_at: Option<jiff::Timestamp>,
@@ -367,13 +367,13 @@ pub struct FederationOidcWorkloadIdentityProvider {
     pub groups_claim: Option<String>,
     /// `id`: required, read-only.
     pub id: atlas_runtime::ObjectId,
-    /// `idpType`: optional.
+    /// `idpType`: optional; one of `WORKFORCE`, `WORKLOAD`.
     pub idp_type: Option<ListFederationSettingIdentityProvidersIdpTypeItem>,
     /// `issuerUri`: optional.
     pub issuer_uri: Option<String>,
-    /// `oktaIdpId`: required, nullable.
+    /// `oktaIdpId`: required, nullable; matches `^([a-f0-9]{20})$`.
     pub okta_idp_id: Option<String>,
-    /// `protocol`: optional.
+    /// `protocol`: optional; one of `SAML`, `OIDC`.
     pub protocol: Option<ListFederationSettingIdentityProvidersProtocolItem>,
     /// `updatedAt`: optional, read-only, nullable.
     pub updated_at: Option<jiff::Timestamp>,
@@ -388,25 +388,25 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
     /// `audience`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
-    /// `authorizationType`: optional.
+    /// `authorizationType`: optional; one of `GROUP`, `USER`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_type: Option<FederationOidcWorkforceIdentityProviderAuthorizationType>,
     /// `description`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: optional.
+    /// `displayName`: optional; 1 to 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// `groupsClaim`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
-    /// `idpType`: optional.
+    /// `idpType`: optional; one of `WORKFORCE`, `WORKLOAD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<ListFederationSettingIdentityProvidersIdpTypeItem>,
     /// `issuerUri`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_uri: Option<String>,
-    /// `protocol`: optional.
+    /// `protocol`: optional; one of `SAML`, `OIDC`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<ListFederationSettingIdentityProvidersProtocolItem>,
     /// `userClaim`: optional.
@@ -436,19 +436,19 @@ pub struct FederationSamlIdentityProvider {
     pub display_name: Option<String>,
     /// `id`: required, read-only.
     pub id: atlas_runtime::ObjectId,
-    /// `idpType`: optional.
+    /// `idpType`: optional; one of `WORKFORCE`, `WORKLOAD`.
     pub idp_type: Option<ListFederationSettingIdentityProvidersIdpTypeItem>,
     /// `issuerUri`: optional.
     pub issuer_uri: Option<String>,
-    /// `oktaIdpId`: required, nullable.
+    /// `oktaIdpId`: required, nullable; matches `^([a-f0-9]{20})$`.
     pub okta_idp_id: Option<String>,
     /// `pemFileInfo`: optional, nullable.
     pub pem_file_info: Option<PemFileInfo>,
-    /// `protocol`: optional.
+    /// `protocol`: optional; one of `SAML`, `OIDC`.
     pub protocol: Option<ListFederationSettingIdentityProvidersProtocolItem>,
-    /// `requestBinding`: optional.
+    /// `requestBinding`: optional; one of `HTTP-POST`, `HTTP-REDIRECT`.
     pub request_binding: Option<FederationSamlIdentityProviderRequestBinding>,
-    /// `responseSignatureAlgorithm`: optional.
+    /// `responseSignatureAlgorithm`: optional; one of `SHA-1`, `SHA-256`.
     pub response_signature_algorithm:
         Option<FederationSamlIdentityProviderResponseSignatureAlgorithm>,
     /// `slug`: optional, nullable.
@@ -457,7 +457,7 @@ pub struct FederationSamlIdentityProvider {
     pub sso_debug_enabled: Option<bool>,
     /// `ssoUrl`: optional.
     pub sso_url: Option<String>,
-    /// `status`: optional.
+    /// `status`: optional; one of `ACTIVE`, `INACTIVE`.
     pub status: Option<FederationSamlIdentityProviderStatus>,
     /// `updatedAt`: optional, read-only, nullable.
     pub updated_at: Option<jiff::Timestamp>,
@@ -507,10 +507,10 @@ pub struct FederationSamlIdentityProviderUpdate {
     /// `description`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: optional.
+    /// `displayName`: optional; 1 to 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `idpType`: optional.
+    /// `idpType`: optional; one of `WORKFORCE`, `WORKLOAD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<ListFederationSettingIdentityProvidersIdpTypeItem>,
     /// `issuerUri`: optional.
@@ -519,13 +519,13 @@ pub struct FederationSamlIdentityProviderUpdate {
     /// `pemFileInfo`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pem_file_info: Option<PemFileInfoUpdate>,
-    /// `protocol`: optional.
+    /// `protocol`: optional; one of `SAML`, `OIDC`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<ListFederationSettingIdentityProvidersProtocolItem>,
-    /// `requestBinding`: optional.
+    /// `requestBinding`: optional; one of `HTTP-POST`, `HTTP-REDIRECT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_binding: Option<FederationSamlIdentityProviderRequestBinding>,
-    /// `responseSignatureAlgorithm`: optional.
+    /// `responseSignatureAlgorithm`: optional; one of `SHA-1`, `SHA-256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_signature_algorithm:
         Option<FederationSamlIdentityProviderResponseSignatureAlgorithm>,
@@ -537,7 +537,7 @@ pub struct FederationSamlIdentityProviderUpdate {
     /// `ssoUrl`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_url: Option<String>,
-    /// `status`: optional, nullable.
+    /// `status`: optional, nullable; one of `ACTIVE`, `INACTIVE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FederationSamlIdentityProviderStatus>,
 }
@@ -578,9 +578,9 @@ pub struct OrgFederationSettings {
     pub has_role_mappings: Option<bool>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `identityProviderId`: optional.
+    /// `identityProviderId`: optional; matches `^([a-f0-9]{20})$`.
     pub identity_provider_id: Option<String>,
-    /// `identityProviderStatus`: optional.
+    /// `identityProviderStatus`: optional; one of `ACTIVE`, `INACTIVE`.
     pub identity_provider_status: Option<FederationSamlIdentityProviderStatus>,
 }
 
@@ -594,7 +594,7 @@ pub struct PaginatedRoleMappingView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<AuthFederationRoleMapping>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 

@@ -49,10 +49,10 @@ pub struct DeleteFederationSetting {
 pub struct ListFederationSettingConnectedOrgConfigs {
     /// `federationSettingsId`: path parameter, required.
     pub federation_settings_id: atlas_runtime::ObjectId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -132,12 +132,12 @@ pub struct UpdateFederationSettingConnectedOrgConfig {
     pub domain_allow_list: Option<Vec<String>>,
     /// `domainRestrictionEnabled`: body member, required.
     pub domain_restriction_enabled: bool,
-    /// `identityProviderId`: body member, optional.
+    /// `identityProviderId`: body member, optional; matches `^([a-f0-9]{20})$`.
     #[atlas(pattern = "^([a-f0-9]{20})$")]
     pub identity_provider_id: atlas_runtime::Patch<String>,
     /// `instantUserProvisioningDisabled`: body member, optional.
     pub instant_user_provisioning_disabled: atlas_runtime::Patch<bool>,
-    /// `postAuthRoleGrants`: body member, optional.
+    /// `postAuthRoleGrants`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub post_auth_role_grants: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// `roleMappings`: body member, optional.
     pub role_mappings: Option<Vec<AuthFederationRoleMapping>>,
@@ -192,7 +192,7 @@ pub struct CreateFederationSettingConnectedOrgConfigRoleMapping {
     pub federation_settings_id: atlas_runtime::ObjectId,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `externalGroupName`: body member, required.
+    /// `externalGroupName`: body member, required; 1 to 200 characters.
     #[atlas(length(min = 1, max = 200))]
     pub external_group_name: String,
     /// `roleAssignments`: body member, required.
@@ -275,7 +275,7 @@ pub struct UpdateFederationSettingConnectedOrgConfigRoleMapping {
     pub id: atlas_runtime::ObjectId,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `externalGroupName`: body member, required.
+    /// `externalGroupName`: body member, required; 1 to 200 characters.
     #[atlas(length(min = 1, max = 200))]
     pub external_group_name: String,
     /// `roleAssignments`: body member, required.
@@ -303,16 +303,16 @@ pub struct UpdateFederationSettingConnectedOrgConfigRoleMapping {
 pub struct ListFederationSettingIdentityProviders {
     /// `federationSettingsId`: path parameter, required.
     pub federation_settings_id: atlas_runtime::ObjectId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `protocol`: query parameter, optional.
+    /// `protocol`: query parameter, optional; each item one of `SAML`, `OIDC`.
     #[atlas(query, default)]
     pub protocol: Vec<ListFederationSettingIdentityProvidersProtocolItem>,
-    /// `idpType`: query parameter, optional.
+    /// `idpType`: query parameter, optional; each item one of `WORKFORCE`, `WORKLOAD`.
     #[atlas(query, default)]
     pub idp_type: Vec<ListFederationSettingIdentityProvidersIdpTypeItem>,
 }
@@ -462,7 +462,7 @@ pub struct RevokeFederationSettingIdentityProviderJwks {
 pub struct GetFederationSettingIdentityProviderMetadata {
     /// `federationSettingsId`: path parameter, required.
     pub federation_settings_id: atlas_runtime::ObjectId,
-    /// `identityProviderId`: path parameter, required.
+    /// `identityProviderId`: path parameter, required; matches `^([a-f0-9]{20})$`.
     pub identity_provider_id: String,
 }
 

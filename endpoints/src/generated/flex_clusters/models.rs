@@ -40,7 +40,7 @@ pub use crate::shared::{
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexBackupSettings20241113 {
-    /// `enabled`: optional, read-only.
+    /// `enabled`: optional, read-only; default `true`.
     pub enabled: Option<bool>,
 }
 
@@ -52,7 +52,7 @@ pub struct FlexBackupSettings20241113 {
 pub struct FlexClusterDescription20241113 {
     /// `backupSettings`: optional.
     pub backup_settings: Option<FlexBackupSettings20241113>,
-    /// `clusterType`: optional, read-only.
+    /// `clusterType`: optional, read-only; one of `REPLICASET`; default `"REPLICASET"`.
     pub cluster_type: Option<FlexClusterDescription20241113ClusterType>,
     /// `connectionStrings`: optional.
     pub connection_strings: Option<FlexConnectionStrings20241113>,
@@ -64,20 +64,20 @@ pub struct FlexClusterDescription20241113 {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `mongoDBVersion`: optional, read-only.
+    /// `mongoDBVersion`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion")]
     pub mongo_db_version: Option<String>,
-    /// `name`: optional, read-only.
+    /// `name`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: Option<String>,
     /// `providerSettings`: required.
     pub provider_settings: FlexProviderSettings20241113,
-    /// `stateName`: optional, read-only.
+    /// `stateName`: optional, read-only; one of `IDLE`, `CREATING`, `UPDATING`, `DELETING`, `REPAIRING`.
     pub state_name: Option<ClusterDescription20240805StateName>,
     /// `tags`: optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: optional.
+    /// `terminationProtectionEnabled`: optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `versionReleaseSystem`: optional, read-only.
+    /// `versionReleaseSystem`: optional, read-only; one of `LTS`; default `"LTS"`.
     pub version_release_system: Option<FlexClusterDescription20241113VersionReleaseSystem>,
 }
 
@@ -121,12 +121,12 @@ pub struct FlexConnectionStrings20241113 {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlexProviderSettings20241113 {
-    /// `backingProviderName`: optional, read-only.
+    /// `backingProviderName`: optional, read-only; one of `AWS`, `AZURE`, `GCP`.
     pub backing_provider_name: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `diskSizeGB`: optional, read-only.
     #[serde(rename = "diskSizeGB")]
     pub disk_size_gb: Option<f64>,
-    /// `providerName`: optional, read-only.
+    /// `providerName`: optional, read-only; one of `FLEX`; default `"FLEX"`.
     pub provider_name: Option<ClusterFlexProviderSettingsInstanceSizeName>,
     /// `regionName`: optional, read-only.
     pub region_name: Option<String>,
@@ -136,12 +136,12 @@ pub struct FlexProviderSettings20241113 {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FlexProviderSettingsCreate20241113 {
-    /// `backingProviderName`: required, write-only.
+    /// `backingProviderName`: required, write-only; one of `AWS`, `AZURE`, `GCP`.
     pub backing_provider_name: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
     /// `diskSizeGB`: optional, read-only.
     #[serde(rename = "diskSizeGB", skip_serializing)]
     pub disk_size_gb: Option<f64>,
-    /// `providerName`: optional, read-only.
+    /// `providerName`: optional, read-only; one of `FLEX`; default `"FLEX"`.
     #[serde(skip_serializing)]
     pub provider_name: Option<ClusterFlexProviderSettingsInstanceSizeName>,
     /// `regionName`: required, write-only.

@@ -30,13 +30,13 @@ use super::models::*;
 pub struct ListGroupFlexClusters {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -61,14 +61,14 @@ pub struct ListGroupFlexClusters {
 pub struct CreateGroupFlexCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `name`: body member, required.
+    /// `name`: body member, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: String,
     /// `providerSettings`: body member, required.
     pub provider_settings: FlexProviderSettingsCreate20241113,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
 }
 
@@ -92,7 +92,7 @@ pub struct CreateGroupFlexCluster {
 pub struct DeleteGroupFlexCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
 }
 
@@ -117,7 +117,7 @@ pub struct DeleteGroupFlexCluster {
 pub struct GetGroupFlexCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
 }
 
@@ -142,11 +142,11 @@ pub struct GetGroupFlexCluster {
 pub struct UpdateGroupFlexCluster {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
 }
 
@@ -172,23 +172,23 @@ pub struct TenantGroupFlexClusterUpgrade {
     pub group_id: atlas_runtime::GroupId,
     /// `acceptDataRisksAndForceReplicaSetReconfig`: body member, optional.
     pub accept_data_risks_and_force_replica_set_reconfig: Option<jiff::Timestamp>,
-    /// `adaptiveCapacity`: body member, optional.
+    /// `adaptiveCapacity`: body member, optional; one of `ENABLED`, `DISABLED`.
     pub adaptive_capacity: Option<ClusterDescription20240805AdaptiveCapacity>,
     /// `advancedConfiguration`: body member, optional.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    /// `backupEnabled`: body member, optional.
+    /// `backupEnabled`: body member, optional; default `false`.
     pub backup_enabled: Option<bool>,
     /// `biConnector`: body member, optional.
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: body member, optional.
+    /// `clusterType`: body member, optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: body member, optional.
+    /// `configServerManagementMode`: body member, optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
     /// `connectionStrings`: body member, optional.
     pub connection_strings: Option<ClusterConnectionStrings>,
-    /// `diskWarmingMode`: body member, optional.
+    /// `diskWarmingMode`: body member, optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
-    /// `encryptionAtRestProvider`: body member, optional.
+    /// `encryptionAtRestProvider`: body member, optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     /// `globalClusterSelfManagedSharding`: body member, optional.
@@ -201,7 +201,7 @@ pub struct TenantGroupFlexClusterUpgrade {
     /// `mongoDBMajorVersion`: body member, optional.
     #[serde(rename = "mongoDBMajorVersion")]
     pub mongo_db_major_version: Option<String>,
-    /// `name`: body member, required.
+    /// `name`: body member, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[atlas(pattern = "^[a-zA-Z0-9][a-zA-Z0-9-]*$")]
     pub name: String,
     /// `paused`: body member, optional.
@@ -210,20 +210,20 @@ pub struct TenantGroupFlexClusterUpgrade {
     pub pit_enabled: Option<bool>,
     /// `redactClientLogData`: body member, optional.
     pub redact_client_log_data: Option<bool>,
-    /// `replicaSetScalingStrategy`: body member, optional.
+    /// `replicaSetScalingStrategy`: body member, optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
     /// `replicationSpecs`: body member, optional.
     pub replication_specs: Option<Vec<ReplicationSpec20240805>>,
-    /// `retainBackups`: body member, optional.
+    /// `retainBackups`: body member, optional; default `false`.
     pub retain_backups: Option<bool>,
-    /// `rootCertType`: body member, optional.
+    /// `rootCertType`: body member, optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: body member, optional.
+    /// `terminationProtectionEnabled`: body member, optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
-    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: body member, optional.
+    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: body member, optional; default `false`.
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
-    /// `versionReleaseSystem`: body member, optional.
+    /// `versionReleaseSystem`: body member, optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }

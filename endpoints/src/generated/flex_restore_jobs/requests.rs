@@ -31,16 +31,16 @@ use super::models::*;
 pub struct ListGroupFlexClusterBackupRestoreJobs {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
 }
 
@@ -66,11 +66,11 @@ pub struct ListGroupFlexClusterBackupRestoreJobs {
 pub struct CreateGroupFlexClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
     /// `snapshotId`: body member, required.
     pub snapshot_id: atlas_runtime::ObjectId,
-    /// `targetDeploymentItemName`: body member, required.
+    /// `targetDeploymentItemName`: body member, required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     #[atlas(pattern = r"^[\p{L}\p{N}\-_.(),:&@+']{1,64}$")]
     pub target_deployment_item_name: String,
     /// `targetProjectId`: body member, optional.
@@ -98,7 +98,7 @@ pub struct CreateGroupFlexClusterBackupRestoreJob {
 pub struct GetGroupFlexClusterBackupRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
     /// `restoreJobId`: path parameter, required.
     pub restore_job_id: atlas_runtime::ObjectId,

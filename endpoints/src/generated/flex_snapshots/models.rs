@@ -31,6 +31,6 @@ pub struct FlexBackupSnapshot20241113 {
     pub scheduled_time: Option<jiff::Timestamp>,
     /// `startTime`: optional, read-only.
     pub start_time: Option<jiff::Timestamp>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `PENDING`, `QUEUED`, `RUNNING`, `FAILED`, `COMPLETED`.
     pub status: Option<FlexBackupRestoreJob20241113Status>,
 }

@@ -28,7 +28,7 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct DownloadGroupFlexClusterBackup {
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -58,16 +58,16 @@ pub struct DownloadGroupFlexClusterBackup {
 pub struct ListGroupFlexClusterBackupSnapshots {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
 }
 
@@ -92,7 +92,7 @@ pub struct ListGroupFlexClusterBackupSnapshots {
 pub struct GetGroupFlexClusterBackupSnapshot {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `name`: path parameter, required.
+    /// `name`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,

@@ -34,13 +34,13 @@ pub struct ManagedNamespaces {
     pub custom_shard_key: String,
     /// `db`: required.
     pub db: String,
-    /// `isCustomShardKeyHashed`: optional.
+    /// `isCustomShardKeyHashed`: optional; default `false`.
     pub is_custom_shard_key_hashed: Option<bool>,
-    /// `isShardKeyUnique`: optional.
+    /// `isShardKeyUnique`: optional; default `false`.
     pub is_shard_key_unique: Option<bool>,
-    /// `numInitialChunks`: optional.
+    /// `numInitialChunks`: optional; at most 8192.
     pub num_initial_chunks: Option<i64>,
-    /// `presplitHashedZones`: optional.
+    /// `presplitHashedZones`: optional; default `false`.
     pub presplit_hashed_zones: Option<bool>,
 }
 

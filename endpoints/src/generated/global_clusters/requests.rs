@@ -31,7 +31,7 @@ use super::models::*;
 pub struct GetGroupClusterGlobalWrites {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -60,7 +60,7 @@ pub struct GetGroupClusterGlobalWrites {
 pub struct GetGroupClusterGlobalWritesV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -89,7 +89,7 @@ pub struct GetGroupClusterGlobalWritesV20230101 {
 pub struct GetGroupClusterGlobalWritesV20230201 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -115,7 +115,7 @@ pub struct GetGroupClusterGlobalWritesV20230201 {
 pub struct DeleteGroupClusterGlobalWriteCustomZoneMapping {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -144,7 +144,7 @@ pub struct DeleteGroupClusterGlobalWriteCustomZoneMapping {
 pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -173,7 +173,7 @@ pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingV20230101 {
 pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingV20230201 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -199,7 +199,7 @@ pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingV20230201 {
 pub struct CreateGroupClusterGlobalWriteCustomZoneMapping {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `customZoneMappings`: body member, required.
     pub custom_zone_mappings: Vec<ZoneMapping>,
@@ -230,7 +230,7 @@ pub struct CreateGroupClusterGlobalWriteCustomZoneMapping {
 pub struct CreateGroupClusterGlobalWriteCustomZoneMappingV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `customZoneMappings`: body member, required.
     pub custom_zone_mappings: Vec<ZoneMapping>,
@@ -261,7 +261,7 @@ pub struct CreateGroupClusterGlobalWriteCustomZoneMappingV20230101 {
 pub struct CreateGroupClusterGlobalWriteCustomZoneMappingV20230201 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `customZoneMappings`: body member, required.
     pub custom_zone_mappings: Vec<ZoneMapping>,
@@ -287,7 +287,7 @@ pub struct CreateGroupClusterGlobalWriteCustomZoneMappingV20230201 {
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteManagedNamespaces {
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -322,7 +322,7 @@ pub struct DeleteGroupClusterGlobalWriteManagedNamespaces {
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteManagedNamespacesV20230101 {
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -357,7 +357,7 @@ pub struct DeleteGroupClusterGlobalWriteManagedNamespacesV20230101 {
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupClusterGlobalWriteManagedNamespacesV20230201 {
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -392,7 +392,7 @@ pub struct DeleteGroupClusterGlobalWriteManagedNamespacesV20230201 {
 pub struct CreateGroupClusterGlobalWriteManagedNamespace {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collection`: body member, required.
     pub collection: String,
@@ -400,14 +400,14 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespace {
     pub custom_shard_key: String,
     /// `db`: body member, required.
     pub db: String,
-    /// `isCustomShardKeyHashed`: body member, optional.
+    /// `isCustomShardKeyHashed`: body member, optional; default `false`.
     pub is_custom_shard_key_hashed: Option<bool>,
-    /// `isShardKeyUnique`: body member, optional.
+    /// `isShardKeyUnique`: body member, optional; default `false`.
     pub is_shard_key_unique: Option<bool>,
-    /// `numInitialChunks`: body member, optional.
+    /// `numInitialChunks`: body member, optional; at most 8192.
     #[atlas(range(max = 8192))]
     pub num_initial_chunks: Option<i64>,
-    /// `presplitHashedZones`: body member, optional.
+    /// `presplitHashedZones`: body member, optional; default `false`.
     pub presplit_hashed_zones: Option<bool>,
 }
 
@@ -437,7 +437,7 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespace {
 pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collection`: body member, required.
     pub collection: String,
@@ -445,14 +445,14 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230101 {
     pub custom_shard_key: String,
     /// `db`: body member, required.
     pub db: String,
-    /// `isCustomShardKeyHashed`: body member, optional.
+    /// `isCustomShardKeyHashed`: body member, optional; default `false`.
     pub is_custom_shard_key_hashed: Option<bool>,
-    /// `isShardKeyUnique`: body member, optional.
+    /// `isShardKeyUnique`: body member, optional; default `false`.
     pub is_shard_key_unique: Option<bool>,
-    /// `numInitialChunks`: body member, optional.
+    /// `numInitialChunks`: body member, optional; at most 8192.
     #[atlas(range(max = 8192))]
     pub num_initial_chunks: Option<i64>,
-    /// `presplitHashedZones`: body member, optional.
+    /// `presplitHashedZones`: body member, optional; default `false`.
     pub presplit_hashed_zones: Option<bool>,
 }
 
@@ -482,7 +482,7 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230101 {
 pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230201 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collection`: body member, required.
     pub collection: String,
@@ -490,13 +490,13 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespaceV20230201 {
     pub custom_shard_key: String,
     /// `db`: body member, required.
     pub db: String,
-    /// `isCustomShardKeyHashed`: body member, optional.
+    /// `isCustomShardKeyHashed`: body member, optional; default `false`.
     pub is_custom_shard_key_hashed: Option<bool>,
-    /// `isShardKeyUnique`: body member, optional.
+    /// `isShardKeyUnique`: body member, optional; default `false`.
     pub is_shard_key_unique: Option<bool>,
-    /// `numInitialChunks`: body member, optional.
+    /// `numInitialChunks`: body member, optional; at most 8192.
     #[atlas(range(max = 8192))]
     pub num_initial_chunks: Option<i64>,
-    /// `presplitHashedZones`: body member, optional.
+    /// `presplitHashedZones`: body member, optional; default `false`.
     pub presplit_hashed_zones: Option<bool>,
 }

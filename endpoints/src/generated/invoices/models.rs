@@ -28,10 +28,10 @@ pub struct ApiPublicUsageDetailsQueryRequest {
     /// `filters`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<UsageDetailsFilterRequest>,
-    /// `sortField`: optional.
+    /// `sortField`: optional; one of `USAGE_DATES`, `BILL_DATES`, `TOTAL_PRICE_CENTS`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<ApiPublicUsageDetailsQueryRequestSortField>,
-    /// `sortOrder`: optional.
+    /// `sortOrder`: optional; one of `ASCENDING`, `DESCENDING`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<ApiPublicUsageDetailsQueryRequestSortOrder>,
 }
@@ -103,7 +103,7 @@ pub struct BillingInvoice {
     pub start_date: Option<jiff::Timestamp>,
     /// `startingBalanceCents`: optional, read-only.
     pub starting_balance_cents: Option<i64>,
-    /// `statusName`: optional.
+    /// `statusName`: optional; one of `PENDING`, `CLOSED`, `FORGIVEN`, `FAILED`, `PAID`, `FREE`, `PREPAID`, `INVOICED`.
     pub status_name: Option<ListOrgInvoicesStatusNamesItem>,
     /// `subtotalCents`: optional, read-only.
     pub subtotal_cents: Option<i64>,
@@ -141,7 +141,7 @@ pub struct BillingInvoiceMetadata {
     pub start_date: Option<jiff::Timestamp>,
     /// `startingBalanceCents`: optional, read-only.
     pub starting_balance_cents: Option<i64>,
-    /// `statusName`: optional.
+    /// `statusName`: optional; one of `PENDING`, `CLOSED`, `FORGIVEN`, `FAILED`, `PAID`, `FREE`, `PREPAID`, `INVOICED`.
     pub status_name: Option<ListOrgInvoicesStatusNamesItem>,
     /// `subtotalCents`: optional, read-only.
     pub subtotal_cents: Option<i64>,
@@ -167,7 +167,7 @@ pub struct BillingPayment {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `salesTaxCents`: optional, read-only.
     pub sales_tax_cents: Option<i64>,
-    /// `statusName`: optional.
+    /// `statusName`: optional; one of `NEW`, `FORGIVEN`, `FAILED`, `PAID`, `PARTIAL_PAID`, `CANCELLED`, `INVOICED`, `FAILED_AUTHENTICATION`, `PROCESSING`, `PENDING_REVERSAL`, `REFUNDED`.
     pub status_name: Option<BillingPaymentStatusName>,
     /// `subtotalCents`: optional, read-only.
     pub subtotal_cents: Option<i64>,
@@ -260,7 +260,7 @@ atlas_runtime::__private::open_enum_serialize!(CostExplorerFilterRequestBodyServ
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CostExplorerFilterResponseView {
-    /// `token`: optional.
+    /// `token`: optional; exactly 64 characters.
     #[cfg_attr(
         feature = "serialize-all",
         serde(serialize_with = "crate::sent_secret::expose_optional_secret")
@@ -274,9 +274,9 @@ pub struct CostExplorerFilterResponseView {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InvoiceLineItem {
-    /// `cloudProvider`: optional, read-only.
+    /// `cloudProvider`: optional, read-only; one of `AWS`, `GCP`, `AZURE`, `ATLAS`.
     pub cloud_provider: Option<InvoiceLineItemCloudProvider>,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: optional, read-only.
     pub created: Option<jiff::Timestamp>,
@@ -343,13 +343,13 @@ pub struct InvoiceReportResponse {
     pub format_spec_version: Option<String>,
     /// `invoiceId`: required, read-only.
     pub invoice_id: atlas_runtime::ObjectId,
-    /// `reportFormat`: required.
+    /// `reportFormat`: required; one of `CSV`.
     pub report_format: InvoiceReportResponseReportFormat,
     /// `reportId`: required, read-only.
     pub report_id: atlas_runtime::ObjectId,
-    /// `reportType`: required.
+    /// `reportType`: required; one of `FOCUS`.
     pub report_type: InvoiceReportResponseReportType,
-    /// `state`: required, read-only.
+    /// `state`: required, read-only; one of `PENDING`, `RUNNING`, `SUCCEEDED`, `FAILED`.
     pub state: InvoiceReportResponseState,
 }
 
@@ -448,7 +448,7 @@ pub struct PaginatedApiInvoiceView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<BillingInvoice>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 
@@ -462,7 +462,7 @@ pub struct PublicApiUsageDetailsLineItemView {
     pub additional_data: Option<AdditionalData>,
     /// `billDate`: optional.
     pub bill_date: Option<jiff::Timestamp>,
-    /// `cloudProvider`: optional, read-only.
+    /// `cloudProvider`: optional, read-only; one of `AWS`, `GCP`, `AZURE`, `ATLAS`.
     pub cloud_provider: Option<InvoiceLineItemCloudProvider>,
     /// `clusterName`: optional.
     pub cluster_name: Option<String>,
@@ -502,16 +502,16 @@ pub struct UsageDetailsFilterRequest {
     /// `billStartDate`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_start_date: Option<String>,
-    /// `clusterIds`: optional.
+    /// `clusterIds`: optional; each item matches `^([a-f0-9]{24})$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_ids: Option<Vec<String>>,
-    /// `groupIds`: optional.
+    /// `groupIds`: optional; each item matches `^([a-f0-9]{24})$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
     /// `includeZeroCentLineItems`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_zero_cent_line_items: Option<bool>,
-    /// `skuServices`: optional.
+    /// `skuServices`: optional; each item one of 23 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sku_services: Option<Vec<CostExplorerFilterRequestBodyServicesItem>>,
     /// `usageEndDate`: optional.

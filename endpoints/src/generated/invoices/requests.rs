@@ -28,10 +28,10 @@ use super::models::*;
 pub struct GetOrgAssociatedInvoices {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `month`: query parameter, optional.
+    /// `month`: query parameter, optional; from 1 to 12.
     #[atlas(query, range(min = 1, max = 12))]
     pub month: Option<i64>,
-    /// `year`: query parameter, optional.
+    /// `year`: query parameter, optional; at least 2000.
     #[atlas(query, range(min = 2000))]
     pub year: Option<i64>,
     /// `includeLinkedOrgs`: query parameter, optional.
@@ -59,22 +59,22 @@ pub struct GetOrgAssociatedInvoices {
 pub struct CreateOrgBillingCostExplorerUsageProcess {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `clusters`: body member, optional.
+    /// `clusters`: body member, optional; each item matches `^([a-f0-9]{24})$`.
     #[atlas(pattern = "^([a-f0-9]{24})$")]
     pub clusters: Option<Vec<String>>,
     /// `endDate`: body member, required.
     pub end_date: String,
-    /// `groupBy`: body member, optional.
+    /// `groupBy`: body member, optional; one of `organizations`, `projects`, `clusters`, `services`.
     pub group_by: Option<CostExplorerFilterRequestBodyGroupBy>,
     /// `includePartialMatches`: body member, optional.
     pub include_partial_matches: Option<bool>,
-    /// `organizations`: body member, optional.
+    /// `organizations`: body member, optional; each item matches `^([a-f0-9]{24})$`.
     #[atlas(pattern = "^([a-f0-9]{24})$")]
     pub organizations: Option<Vec<String>>,
-    /// `projects`: body member, optional.
+    /// `projects`: body member, optional; each item matches `^([a-f0-9]{24})$`.
     #[atlas(pattern = "^([a-f0-9]{24})$")]
     pub projects: Option<Vec<String>>,
-    /// `services`: body member, optional.
+    /// `services`: body member, optional; each item one of 23 values.
     pub services: Option<Vec<CostExplorerFilterRequestBodyServicesItem>>,
     /// `startDate`: body member, required.
     pub start_date: String,
@@ -101,7 +101,7 @@ pub struct CreateOrgBillingCostExplorerUsageProcess {
 pub struct GetOrgBillingCostExplorerUsage {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `token`: path parameter, required.
+    /// `token`: path parameter, required; exactly 64 characters.
     #[atlas(length(min = 64, max = 64))]
     pub token: String,
 }
@@ -125,21 +125,21 @@ pub struct GetOrgBillingCostExplorerUsage {
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgInvoices {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `viewLinkedInvoices`: query parameter, optional.
+    /// `viewLinkedInvoices`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub view_linked_invoices: Option<bool>,
-    /// `statusNames`: query parameter, optional.
+    /// `statusNames`: query parameter, optional; each item one of `PENDING`, `CLOSED`, `FORGIVEN`, `FAILED`, `PAID`, `FREE`, `PREPAID`, `INVOICED`.
     #[atlas(query, default)]
     pub status_names: Vec<ListOrgInvoicesStatusNamesItem>,
     /// `fromDate`: query parameter, optional.
@@ -148,10 +148,10 @@ pub struct ListOrgInvoices {
     /// `toDate`: query parameter, optional.
     #[atlas(query)]
     pub to_date: Option<String>,
-    /// `sortBy`: query parameter, optional.
+    /// `sortBy`: query parameter, optional; one of `START_DATE`, `END_DATE`; default `"END_DATE"`.
     #[atlas(query)]
     pub sort_by: Option<ListOrgInvoicesSortBy>,
-    /// `orderBy`: query parameter, optional.
+    /// `orderBy`: query parameter, optional; one of `desc`, `asc`; default `"desc"`.
     #[atlas(query)]
     pub order_by: Option<ListOrgInvoicesOrderBy>,
 }
@@ -224,7 +224,7 @@ pub struct GetOrgInvoice {
 pub struct GetOrgInvoiceCsv {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `invoiceId`: path parameter, required.
+    /// `invoiceId`: path parameter, required; matches `[0-9a-f]+`.
     pub invoice_id: String,
 }
 
@@ -247,10 +247,10 @@ pub struct GetOrgInvoiceCsv {
 )]
 #[derive(Debug, Clone)]
 pub struct SearchOrgInvoiceLineItems {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `orgId`: path parameter, required.
@@ -283,13 +283,13 @@ pub struct ListOrgInvoiceReports {
     pub org_id: atlas_runtime::OrgId,
     /// `invoiceId`: path parameter, required.
     pub invoice_id: String,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -317,9 +317,9 @@ pub struct CreateOrgInvoiceReport {
     pub invoice_id: String,
     /// `formatSpecVersion`: body member, optional.
     pub format_spec_version: Option<String>,
-    /// `reportFormat`: body member, required.
+    /// `reportFormat`: body member, required; one of `CSV`.
     pub report_format: InvoiceReportResponseReportFormat,
-    /// `reportType`: body member, required.
+    /// `reportType`: body member, required; one of `FOCUS`.
     pub report_type: InvoiceReportResponseReportType,
 }
 
@@ -372,9 +372,9 @@ pub struct GenerateOrgInvoiceAndDownloadReport {
     pub org_id: atlas_runtime::OrgId,
     /// `invoiceId`: path parameter, required.
     pub invoice_id: String,
-    /// `reportFormat`: body member, optional.
+    /// `reportFormat`: body member, optional; one of `CSV`.
     pub report_format: Option<InvoiceReportResponseReportFormat>,
-    /// `reportType`: body member, optional.
+    /// `reportType`: body member, optional; one of `FOCUS`.
     pub report_type: Option<InvoiceReportResponseReportType>,
     /// `version`: body member, optional.
     pub version: Option<String>,
@@ -397,13 +397,13 @@ pub struct GenerateOrgInvoiceAndDownloadReport {
 )]
 #[derive(Debug, Clone)]
 pub struct ListSkus {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }

@@ -23,7 +23,7 @@ pub struct LDAPVerifyConnectivityJobRequest {
     pub request: Option<LDAPVerifyConnectivityJobRequestParams>,
     /// `requestId`: optional, read-only.
     pub request_id: Option<atlas_runtime::ObjectId>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `FAIL`, `PENDING`, `SUCCESS`.
     pub status: Option<LDAPVerifyConnectivityJobRequestStatus>,
     /// `validations`: optional, read-only.
     pub validations: Option<Vec<LDAPVerifyConnectivityJobRequestValidation>>,
@@ -35,7 +35,7 @@ pub struct LDAPVerifyConnectivityJobRequest {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LDAPVerifyConnectivityJobRequestParams {
-    /// `authzQueryTemplate`: optional, write-only.
+    /// `authzQueryTemplate`: optional, write-only; default `"{USER}?memberOf?base"`.
     pub authz_query_template: Option<String>,
     /// `bindPassword`: required, write-only.
     #[cfg_attr(
@@ -43,15 +43,15 @@ pub struct LDAPVerifyConnectivityJobRequestParams {
         serde(serialize_with = "crate::sent_secret::expose_optional_secret")
     )]
     pub bind_password: Option<secrecy::SecretString>,
-    /// `bindUsername`: required.
+    /// `bindUsername`: required; matches `^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$`.
     pub bind_username: String,
     /// `caCertificate`: optional.
     pub ca_certificate: Option<String>,
-    /// `hostname`: required.
+    /// `hostname`: required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$`.
     pub hostname: String,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `port`: required.
+    /// `port`: required; default `636`.
     pub port: i32,
 }
 
@@ -73,9 +73,9 @@ atlas_runtime::__private::open_enum_deserialize!(LDAPVerifyConnectivityJobReques
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LDAPVerifyConnectivityJobRequestValidation {
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `FAIL`, `OK`.
     pub status: Option<LDAPVerifyConnectivityJobRequestValidationStatus>,
-    /// `validationType`: optional, read-only.
+    /// `validationType`: optional, read-only; one of `AUTHENTICATE`, `AUTHORIZATION_ENABLED`, `CONNECT`, `PARSE_AUTHZ_QUERY`, `QUERY_SERVER`, `SERVER_SPECIFIED`, `TEMPLATE`.
     pub validation_type: Option<LDAPVerifyConnectivityJobRequestValidationValidationType>,
 }
 

@@ -100,24 +100,24 @@ pub struct DeleteGroupUserSecurityLdapUserToDnMapping {
 pub struct VerifyGroupUserSecurityLdap {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `authzQueryTemplate`: body member, optional.
+    /// `authzQueryTemplate`: body member, optional; default `"{USER}?memberOf?base"`.
     pub authz_query_template: Option<String>,
     /// `bindPassword`: body member, required.
     #[atlas(sensitive)]
     pub bind_password: crate::shared::SentSecret,
-    /// `bindUsername`: body member, required.
+    /// `bindUsername`: body member, required; matches `^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$`.
     #[atlas(
         pattern = "^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$"
     )]
     pub bind_username: String,
     /// `caCertificate`: body member, optional.
     pub ca_certificate: Option<String>,
-    /// `hostname`: body member, required.
+    /// `hostname`: body member, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$`.
     #[atlas(
         pattern = r"^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$"
     )]
     pub hostname: String,
-    /// `port`: body member, required.
+    /// `port`: body member, required; default `636`.
     pub port: i32,
 }
 

@@ -75,7 +75,7 @@ pub struct ApiCheckpointPartView {
     pub token_discovered: Option<bool>,
     /// `tokenTimestamp`: optional.
     pub token_timestamp: Option<ApiBSONTimestampView>,
-    /// `typeName`: optional, read-only.
+    /// `typeName`: optional, read-only; one of `REPLICA_SET`, `CONFIG_SERVER`, `CONFIG_SERVER_REPLICA_SET`.
     pub type_name: Option<ApiCheckpointPartViewTypeName>,
 }
 
@@ -103,7 +103,7 @@ pub struct BackupRestoreJob {
     pub checkpoint_id: Option<atlas_runtime::ObjectId>,
     /// `clusterId`: optional, read-only.
     pub cluster_id: Option<atlas_runtime::ObjectId>,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `created`: optional, read-only.
     pub created: Option<jiff::Timestamp>,
@@ -124,16 +124,16 @@ pub struct BackupRestoreJob {
     /// `masterKeyUUID`: optional, read-only.
     #[serde(rename = "masterKeyUUID")]
     pub master_key_uuid: Option<String>,
-    /// `oplogInc`: optional, write-only.
+    /// `oplogInc`: optional, write-only; at least 1.
     pub oplog_inc: Option<i32>,
-    /// `oplogTs`: optional, write-only.
+    /// `oplogTs`: optional, write-only; matches `^(?:[1-9]\\d{3}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[1-9]\\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29)T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-][01]\\d:[0-5]\\d)$`.
     pub oplog_ts: Option<String>,
-    /// `pointInTimeUTCMillis`: optional, write-only.
+    /// `pointInTimeUTCMillis`: optional, write-only; at least 1199145600000.0.
     #[serde(rename = "pointInTimeUTCMillis")]
     pub point_in_time_utc_millis: Option<i64>,
     /// `snapshotId`: optional.
     pub snapshot_id: Option<atlas_runtime::ObjectId>,
-    /// `statusName`: optional, read-only.
+    /// `statusName`: optional, read-only; one of `IN_PROGRESS`, `BROKEN`, `KILLED`, `FINISHED`.
     pub status_name: Option<BackupRestoreJobStatusName>,
     /// `timestamp`: optional.
     pub timestamp: Option<ApiBSONTimestampView>,
@@ -149,24 +149,24 @@ pub struct BackupRestoreJobDelivery {
     /// `authValue`: optional, read-only.
     #[serde(skip_serializing)]
     pub auth_value: Option<String>,
-    /// `expirationHours`: optional.
+    /// `expirationHours`: optional; at least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_hours: Option<i32>,
     /// `expires`: optional, read-only.
     #[serde(skip_serializing)]
     pub expires: Option<jiff::Timestamp>,
-    /// `maxDownloads`: optional.
+    /// `maxDownloads`: optional; at least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_downloads: Option<i32>,
-    /// `methodName`: required.
+    /// `methodName`: required; one of `CLIENT_PIT_HTTP`, `QUERY`, `AUTOMATED_RESTORE`, `HTTP`, `THIRD_PARTY_COPY`, `CLIENT_PIT_SCP`, `SCP`.
     pub method_name: BackupRestoreJobDeliveryMethodName,
-    /// `statusName`: optional, read-only.
+    /// `statusName`: optional, read-only; one of `NOT_STARTED`, `IN_PROGRESS`, `READY`, `FAILED`, `INTERRUPTED`, `EXPIRED`, `MAX_DOWNLOADS_EXCEEDED`, `PENDING`.
     #[serde(skip_serializing)]
     pub status_name: Option<BackupRestoreJobDeliveryStatusName>,
     /// `targetClusterId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_cluster_id: Option<atlas_runtime::ObjectId>,
-    /// `targetClusterName`: optional.
+    /// `targetClusterName`: optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_cluster_name: Option<String>,
     /// `targetGroupId`: optional.
@@ -266,7 +266,7 @@ pub struct BackupSnapshotPart {
     pub cluster_id: Option<atlas_runtime::ObjectId>,
     /// `completedTime`: optional, read-only.
     pub completed_time: Option<jiff::Timestamp>,
-    /// `compressionSetting`: optional, read-only.
+    /// `compressionSetting`: optional, read-only; one of `NONE`, `GZIP`.
     pub compression_setting: Option<BackupSnapshotPartCompressionSetting>,
     /// `dataSizeBytes`: optional, read-only.
     pub data_size_bytes: Option<i64>,
@@ -276,12 +276,12 @@ pub struct BackupSnapshotPart {
     pub fcv: Option<String>,
     /// `fileSizeBytes`: optional, read-only.
     pub file_size_bytes: Option<i64>,
-    /// `machineId`: optional, read-only.
+    /// `machineId`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub machine_id: Option<String>,
     /// `masterKeyUUID`: optional, read-only.
     #[serde(rename = "masterKeyUUID")]
     pub master_key_uuid: Option<String>,
-    /// `mongodVersion`: optional, read-only.
+    /// `mongodVersion`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     pub mongod_version: Option<String>,
     /// `replicaSetName`: optional, read-only.
     pub replica_set_name: Option<String>,
@@ -289,7 +289,7 @@ pub struct BackupSnapshotPart {
     pub replica_state: Option<String>,
     /// `storageSizeBytes`: optional, read-only.
     pub storage_size_bytes: Option<i64>,
-    /// `typeName`: optional, read-only.
+    /// `typeName`: optional, read-only; one of `REPLICA_SET`, `CONFIG_SERVER`, `CONFIG_SERVER_REPLICA_SET`, `CONFIG_SHARD_REPLICA_SET`.
     pub type_name: Option<BackupSnapshotPartTypeName>,
 }
 
@@ -339,7 +339,7 @@ pub struct PaginatedRestoreJobView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<BackupRestoreJob>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 
@@ -355,7 +355,7 @@ pub struct RestoreJobFileHash {
     pub hash: Option<String>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `typeName`: optional, read-only.
+    /// `typeName`: optional, read-only; one of `SHA1`.
     pub type_name: Option<RestoreJobFileHashTypeName>,
 }
 

@@ -33,16 +33,16 @@ use super::models::*;
 pub struct ListGroupClusterBackupCheckpoints {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -71,7 +71,7 @@ pub struct GetGroupClusterBackupCheckpoint {
     pub group_id: atlas_runtime::GroupId,
     /// `checkpointId`: path parameter, required.
     pub checkpoint_id: atlas_runtime::ObjectId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -99,19 +99,19 @@ pub struct GetGroupClusterBackupCheckpoint {
 pub struct ListGroupClusterRestoreJobs {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `batchId`: query parameter, optional.
     #[atlas(query)]
     pub batch_id: Option<atlas_runtime::ObjectId>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -138,21 +138,21 @@ pub struct ListGroupClusterRestoreJobs {
 pub struct CreateGroupClusterRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `checkpointId`: body member, optional.
     pub checkpoint_id: Option<atlas_runtime::ObjectId>,
     /// `delivery`: body member, required.
     pub delivery: BackupRestoreJobDelivery,
-    /// `oplogInc`: body member, optional.
+    /// `oplogInc`: body member, optional; at least 1.
     #[atlas(range(min = 1))]
     pub oplog_inc: Option<i32>,
-    /// `oplogTs`: body member, optional.
+    /// `oplogTs`: body member, optional; matches `^(?:[1-9]\\d{3}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[1-9]\\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29)T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-][01]\\d:[0-5]\\d)$`.
     #[atlas(
         pattern = r"^(?:[1-9]\\d{3}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[1-9]\\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29)T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-][01]\\d:[0-5]\\d)$"
     )]
     pub oplog_ts: Option<String>,
-    /// `pointInTimeUTCMillis`: body member, optional.
+    /// `pointInTimeUTCMillis`: body member, optional; at least 1199145600000.0.
     #[serde(rename = "pointInTimeUTCMillis")]
     #[atlas(range(min = 1199145600000.0))]
     pub point_in_time_utc_millis: Option<i64>,
@@ -185,7 +185,7 @@ pub struct CreateGroupClusterRestoreJob {
 pub struct GetGroupClusterRestoreJob {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `jobId`: path parameter, required.
     pub job_id: atlas_runtime::ObjectId,
@@ -214,7 +214,7 @@ pub struct GetGroupClusterRestoreJob {
 pub struct GetGroupClusterSnapshotSchedule {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -242,7 +242,7 @@ pub struct GetGroupClusterSnapshotSchedule {
 pub struct UpdateGroupClusterSnapshotSchedule {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `clusterCheckpointIntervalMin`: body member, required.
     pub cluster_checkpoint_interval_min: i32,
@@ -286,18 +286,18 @@ pub struct UpdateGroupClusterSnapshotSchedule {
 pub struct ListGroupClusterSnapshots {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `completed`: query parameter, optional.
+    /// `completed`: query parameter, optional; one of `all`, `true`, `false`; default `"true"`.
     #[atlas(query)]
     pub completed: Option<ListGroupClusterSnapshotsCompleted>,
 }
@@ -324,7 +324,7 @@ pub struct ListGroupClusterSnapshots {
 pub struct DeleteGroupClusterSnapshot {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -353,7 +353,7 @@ pub struct DeleteGroupClusterSnapshot {
 pub struct GetGroupClusterSnapshot {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,
@@ -382,7 +382,7 @@ pub struct GetGroupClusterSnapshot {
 pub struct UpdateGroupClusterSnapshot {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `snapshotId`: path parameter, required.
     pub snapshot_id: atlas_runtime::ObjectId,

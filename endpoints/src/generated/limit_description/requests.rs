@@ -27,10 +27,10 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListDefaultGroupLimits {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -51,6 +51,6 @@ pub struct ListDefaultGroupLimits {
 )]
 #[derive(Debug, Clone)]
 pub struct GetDefaultGroupLimit {
-    /// `limitName`: path parameter, required.
+    /// `limitName`: path parameter, required; one of 13 values.
     pub limit_name: GetDefaultGroupLimitLimitName,
 }

@@ -13,9 +13,9 @@
 pub struct GroupMaintenanceWindow {
     /// `autoDeferOnceEnabled`: optional.
     pub auto_defer_once_enabled: Option<bool>,
-    /// `dayOfWeek`: required.
+    /// `dayOfWeek`: required; from 1 to 7.
     pub day_of_week: i32,
-    /// `hourOfDay`: optional.
+    /// `hourOfDay`: optional; from 0 to 23.
     pub hour_of_day: Option<i32>,
     /// `numberOfDeferrals`: optional, read-only.
     pub number_of_deferrals: Option<i32>,
@@ -32,10 +32,10 @@ pub struct GroupMaintenanceWindow {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ProtectedHours {
-    /// `endHourOfDay`: optional.
+    /// `endHourOfDay`: optional; from 0 to 23.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_hour_of_day: Option<i32>,
-    /// `startHourOfDay`: optional.
+    /// `startHourOfDay`: optional; from 0 to 23.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_hour_of_day: Option<i32>,
 }

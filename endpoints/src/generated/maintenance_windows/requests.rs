@@ -75,10 +75,10 @@ pub struct UpdateGroupMaintenanceWindow {
     pub group_id: atlas_runtime::GroupId,
     /// `autoDeferOnceEnabled`: body member, optional.
     pub auto_defer_once_enabled: Option<bool>,
-    /// `dayOfWeek`: body member, required.
+    /// `dayOfWeek`: body member, required; from 1 to 7.
     #[atlas(range(min = 1, max = 7))]
     pub day_of_week: i32,
-    /// `hourOfDay`: body member, optional.
+    /// `hourOfDay`: body member, optional; from 0 to 23.
     #[atlas(range(min = 0, max = 23))]
     pub hour_of_day: Option<i32>,
     /// `protectedHours`: body member, optional.

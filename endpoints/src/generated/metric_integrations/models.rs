@@ -13,21 +13,21 @@ pub use crate::shared::Header;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MetricIntegrationResponse {
-    /// `aggregationTemporality`: required.
+    /// `aggregationTemporality`: required; one of `DELTA`, `CUMULATIVE`.
     pub aggregation_temporality: MetricIntegrationResponseAggregationTemporality,
-    /// `authType`: required.
+    /// `authType`: required; one of `HEADER`.
     pub auth_type: MetricIntegrationResponseAuthType,
-    /// `endpoint`: required.
+    /// `endpoint`: required; at most 2048 characters.
     pub endpoint: String,
-    /// `headersRedacted`: optional, read-only.
+    /// `headersRedacted`: optional, read-only; 1 to 10 items.
     pub headers_redacted: Option<Vec<RedactedHeader>>,
-    /// `integrationType`: required.
+    /// `integrationType`: required; one of `OTEL`.
     pub integration_type: MetricIntegrationResponseIntegrationType,
-    /// `metricIntegrationId`: required, read-only.
+    /// `metricIntegrationId`: required, read-only; exactly 24 characters.
     pub metric_integration_id: String,
-    /// `metricSelection`: required.
+    /// `metricSelection`: required; 1 to 30 items; each item one of `ATLAS_STREAM_PROCESSING`, `MONGODB_METRICS`, `HARDWARE_METRICS`.
     pub metric_selection: Vec<MetricIntegrationResponseMetricSelectionItem>,
-    /// `providerType`: required.
+    /// `providerType`: required; one of `CUSTOM`, `DYNATRACE`, `NEW_RELIC`.
     pub provider_type: MetricIntegrationResponseProviderType,
 }
 

@@ -29,13 +29,13 @@ use super::models::*;
 pub struct ListGroupMetricIntegrations {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `integrationType`: query parameter, optional.
@@ -66,22 +66,22 @@ pub struct ListGroupMetricIntegrations {
 pub struct CreateGroupMetricIntegration {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `aggregationTemporality`: body member, required.
+    /// `aggregationTemporality`: body member, required; one of `DELTA`, `CUMULATIVE`.
     pub aggregation_temporality: MetricIntegrationResponseAggregationTemporality,
-    /// `authType`: body member, required.
+    /// `authType`: body member, required; one of `HEADER`.
     pub auth_type: MetricIntegrationResponseAuthType,
-    /// `endpoint`: body member, required.
+    /// `endpoint`: body member, required; at most 2048 characters.
     #[atlas(length(max = 2048))]
     pub endpoint: String,
-    /// `headers`: body member, optional.
+    /// `headers`: body member, optional; 1 to 10 items.
     #[atlas(length(min = 1, max = 10))]
     pub headers: Option<Vec<Header>>,
-    /// `integrationType`: body member, required.
+    /// `integrationType`: body member, required; one of `OTEL`.
     pub integration_type: MetricIntegrationResponseIntegrationType,
-    /// `metricSelection`: body member, required.
+    /// `metricSelection`: body member, required; 1 to 30 items; each item one of `ATLAS_STREAM_PROCESSING`, `MONGODB_METRICS`, `HARDWARE_METRICS`.
     #[atlas(length(min = 1, max = 30))]
     pub metric_selection: Vec<MetricIntegrationResponseMetricSelectionItem>,
-    /// `providerType`: body member, required.
+    /// `providerType`: body member, required; one of `CUSTOM`, `DYNATRACE`, `NEW_RELIC`.
     pub provider_type: MetricIntegrationResponseProviderType,
 }
 
@@ -152,21 +152,21 @@ pub struct UpdateGroupMetricIntegration {
     pub group_id: atlas_runtime::GroupId,
     /// `metricIntegrationId`: path parameter, required.
     pub metric_integration_id: String,
-    /// `aggregationTemporality`: body member, required.
+    /// `aggregationTemporality`: body member, required; one of `DELTA`, `CUMULATIVE`.
     pub aggregation_temporality: MetricIntegrationResponseAggregationTemporality,
-    /// `authType`: body member, required.
+    /// `authType`: body member, required; one of `HEADER`.
     pub auth_type: MetricIntegrationResponseAuthType,
-    /// `endpoint`: body member, required.
+    /// `endpoint`: body member, required; at most 2048 characters.
     #[atlas(length(max = 2048))]
     pub endpoint: String,
-    /// `headers`: body member, optional.
+    /// `headers`: body member, optional; 1 to 10 items.
     #[atlas(length(min = 1, max = 10))]
     pub headers: Option<Vec<Header>>,
-    /// `integrationType`: body member, required.
+    /// `integrationType`: body member, required; one of `OTEL`.
     pub integration_type: MetricIntegrationResponseIntegrationType,
-    /// `metricSelection`: body member, required.
+    /// `metricSelection`: body member, required; 1 to 30 items; each item one of `ATLAS_STREAM_PROCESSING`, `MONGODB_METRICS`, `HARDWARE_METRICS`.
     #[atlas(length(min = 1, max = 30))]
     pub metric_selection: Vec<MetricIntegrationResponseMetricSelectionItem>,
-    /// `providerType`: body member, required.
+    /// `providerType`: body member, required; one of `CUSTOM`, `DYNATRACE`, `NEW_RELIC`.
     pub provider_type: MetricIntegrationResponseProviderType,
 }

@@ -22,7 +22,7 @@ pub struct GroupActiveUserResponse {
     pub roles: Vec<String>,
     /// `username`: required, read-only.
     pub username: String,
-    /// `country`: optional, read-only.
+    /// `country`: optional, read-only; matches `^([A-Z]{2})$`.
     pub country: Option<String>,
     /// `createdAt`: required, read-only.
     pub created_at: jiff::Timestamp,
@@ -32,7 +32,7 @@ pub struct GroupActiveUserResponse {
     pub last_auth: Option<jiff::Timestamp>,
     /// `lastName`: required, read-only.
     pub last_name: String,
-    /// `mobileNumber`: optional, read-only.
+    /// `mobileNumber`: optional, read-only; matches `(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$`.
     pub mobile_number: Option<String>,
 }
 
@@ -44,7 +44,7 @@ pub struct GroupActiveUserResponse {
 pub struct GroupPendingUserResponse {
     /// `id`: required, read-only.
     pub id: atlas_runtime::ObjectId,
-    /// `orgMembershipStatus`: required, read-only.
+    /// `orgMembershipStatus`: required, read-only; one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     pub org_membership_status: ListGroupUsersOrgMembershipStatusesItem,
     /// `roles`: required, read-only.
     pub roles: Vec<String>,
@@ -142,11 +142,11 @@ pub struct OrgActiveUserResponse {
     pub id: atlas_runtime::ObjectId,
     /// `roles`: required.
     pub roles: OrgUserRolesResponse,
-    /// `teamIds`: optional, read-only.
+    /// `teamIds`: optional, read-only; each item matches `^([a-f0-9]{24})$`.
     pub team_ids: Option<Vec<String>>,
     /// `username`: required, read-only.
     pub username: String,
-    /// `country`: optional, read-only.
+    /// `country`: optional, read-only; matches `^([A-Z]{2})$`.
     pub country: Option<String>,
     /// `createdAt`: required, read-only.
     pub created_at: jiff::Timestamp,
@@ -156,7 +156,7 @@ pub struct OrgActiveUserResponse {
     pub last_auth: Option<jiff::Timestamp>,
     /// `lastName`: required, read-only.
     pub last_name: String,
-    /// `mobileNumber`: optional, read-only.
+    /// `mobileNumber`: optional, read-only; matches `(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$`.
     pub mobile_number: Option<String>,
 }
 
@@ -168,11 +168,11 @@ pub struct OrgActiveUserResponse {
 pub struct OrgPendingUserResponse {
     /// `id`: required, read-only.
     pub id: atlas_runtime::ObjectId,
-    /// `orgMembershipStatus`: required, read-only.
+    /// `orgMembershipStatus`: required, read-only; one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     pub org_membership_status: ListGroupUsersOrgMembershipStatusesItem,
     /// `roles`: required.
     pub roles: OrgUserRolesResponse,
-    /// `teamIds`: optional, read-only.
+    /// `teamIds`: optional, read-only; each item matches `^([a-f0-9]{24})$`.
     pub team_ids: Option<Vec<String>>,
     /// `username`: required, read-only.
     pub username: String,
@@ -238,7 +238,7 @@ pub struct OrgUserRolesRequest {
     /// `groupRoleAssignments`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
-    /// `orgRoles`: required.
+    /// `orgRoles`: required; at least 1 item; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub org_roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
 }
 
@@ -250,6 +250,6 @@ pub struct OrgUserRolesRequest {
 pub struct OrgUserRolesResponse {
     /// `groupRoleAssignments`: optional.
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
-    /// `orgRoles`: optional.
+    /// `orgRoles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub org_roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
 }

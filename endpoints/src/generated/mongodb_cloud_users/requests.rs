@@ -29,25 +29,25 @@ use super::models::*;
 pub struct ListGroupUsers {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `flattenTeams`: query parameter, optional.
+    /// `flattenTeams`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub flatten_teams: Option<bool>,
-    /// `includeOrgUsers`: query parameter, optional.
+    /// `includeOrgUsers`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_org_users: Option<bool>,
     /// `orgMembershipStatus`: query parameter, optional.
     #[atlas(query)]
     pub org_membership_status: Option<String>,
-    /// `orgMembershipStatuses`: query parameter, optional.
+    /// `orgMembershipStatuses`: query parameter, optional; at most 4 items; each item one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     #[atlas(query, default, length(max = 4))]
     pub org_membership_statuses: Vec<ListGroupUsersOrgMembershipStatusesItem>,
     /// `username`: query parameter, optional.
@@ -78,25 +78,25 @@ pub struct ListGroupUsers {
 pub struct ListGroupUsersV20230101 {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `flattenTeams`: query parameter, optional.
+    /// `flattenTeams`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub flatten_teams: Option<bool>,
-    /// `includeOrgUsers`: query parameter, optional.
+    /// `includeOrgUsers`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_org_users: Option<bool>,
     /// `orgMembershipStatus`: query parameter, optional.
     #[atlas(query)]
     pub org_membership_status: Option<String>,
-    /// `orgMembershipStatuses`: query parameter, optional.
+    /// `orgMembershipStatuses`: query parameter, optional; at most 4 items; each item one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     #[atlas(query, default, length(max = 4))]
     pub org_membership_statuses: Vec<ListGroupUsersOrgMembershipStatusesItem>,
     /// `username`: query parameter, optional.
@@ -122,7 +122,7 @@ pub struct ListGroupUsersV20230101 {
 pub struct AddGroupUsers {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `roles`: body member, required.
+    /// `roles`: body member, required; at least 1 item.
     #[atlas(length(min = 1))]
     pub roles: Vec<String>,
     /// `username`: body member, required.
@@ -171,7 +171,7 @@ pub struct GetGroupUser {
     pub group_id: atlas_runtime::GroupId,
     /// `userId`: path parameter, required.
     pub user_id: atlas_runtime::ObjectId,
-    /// `orgMembershipStatuses`: query parameter, optional.
+    /// `orgMembershipStatuses`: query parameter, optional; at most 4 items; each item one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     #[atlas(query, default, length(max = 4))]
     pub org_membership_statuses: Vec<ListGroupUsersOrgMembershipStatusesItem>,
 }
@@ -244,12 +244,12 @@ pub struct RemoveGroupUserRole {
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgTeamUsers {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `teamId`: path parameter, required.
@@ -260,7 +260,7 @@ pub struct ListOrgTeamUsers {
     /// `orgMembershipStatus`: query parameter, optional.
     #[atlas(query)]
     pub org_membership_status: Option<String>,
-    /// `orgMembershipStatuses`: query parameter, optional.
+    /// `orgMembershipStatuses`: query parameter, optional; at most 4 items; each item one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     #[atlas(query, default, length(max = 4))]
     pub org_membership_statuses: Vec<ListGroupUsersOrgMembershipStatusesItem>,
     /// `userId`: query parameter, optional.
@@ -291,12 +291,12 @@ pub struct ListOrgTeamUsers {
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgTeamUsersV20230101 {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `teamId`: path parameter, required.
@@ -307,7 +307,7 @@ pub struct ListOrgTeamUsersV20230101 {
     /// `orgMembershipStatus`: query parameter, optional.
     #[atlas(query)]
     pub org_membership_status: Option<String>,
-    /// `orgMembershipStatuses`: query parameter, optional.
+    /// `orgMembershipStatuses`: query parameter, optional; at most 4 items; each item one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     #[atlas(query, default, length(max = 4))]
     pub org_membership_statuses: Vec<ListGroupUsersOrgMembershipStatusesItem>,
     /// `userId`: query parameter, optional.
@@ -383,13 +383,13 @@ pub struct RemoveOrgTeamUser {
 pub struct ListOrgUsers {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `username`: query parameter, optional.
@@ -398,7 +398,7 @@ pub struct ListOrgUsers {
     /// `orgMembershipStatus`: query parameter, optional.
     #[atlas(query)]
     pub org_membership_status: Option<String>,
-    /// `orgMembershipStatuses`: query parameter, optional.
+    /// `orgMembershipStatuses`: query parameter, optional; at most 4 items; each item one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     #[atlas(query, default, length(max = 4))]
     pub org_membership_statuses: Vec<ListGroupUsersOrgMembershipStatusesItem>,
 }
@@ -426,13 +426,13 @@ pub struct ListOrgUsers {
 pub struct ListOrgUsersV20230101 {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `username`: query parameter, optional.
@@ -441,7 +441,7 @@ pub struct ListOrgUsersV20230101 {
     /// `orgMembershipStatus`: query parameter, optional.
     #[atlas(query)]
     pub org_membership_status: Option<String>,
-    /// `orgMembershipStatuses`: query parameter, optional.
+    /// `orgMembershipStatuses`: query parameter, optional; at most 4 items; each item one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     #[atlas(query, default, length(max = 4))]
     pub org_membership_statuses: Vec<ListGroupUsersOrgMembershipStatusesItem>,
 }
@@ -514,7 +514,7 @@ pub struct GetOrgUser {
     pub org_id: atlas_runtime::OrgId,
     /// `userId`: path parameter, required.
     pub user_id: atlas_runtime::ObjectId,
-    /// `orgMembershipStatuses`: query parameter, optional.
+    /// `orgMembershipStatuses`: query parameter, optional; at most 4 items; each item one of `PENDING`, `ACTIVE`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`.
     #[atlas(query, default, length(max = 4))]
     pub org_membership_statuses: Vec<ListGroupUsersOrgMembershipStatusesItem>,
 }
@@ -541,7 +541,7 @@ pub struct UpdateOrgUser {
     pub user_id: atlas_runtime::ObjectId,
     /// `roles`: body member, optional.
     pub roles: Option<OrgUserRolesRequest>,
-    /// `teamIds`: body member, optional.
+    /// `teamIds`: body member, optional; each item matches `^([a-f0-9]{24})$`.
     #[atlas(pattern = "^([a-f0-9]{24})$")]
     pub team_ids: Option<Vec<String>>,
 }
@@ -568,7 +568,7 @@ pub struct AddOrgUserRole {
     pub org_id: atlas_runtime::OrgId,
     /// `userId`: path parameter, required.
     pub user_id: atlas_runtime::ObjectId,
-    /// `orgRole`: body member, required.
+    /// `orgRole`: body member, required; one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub org_role: ConnectedOrgConfigPostAuthRoleGrantsItem,
 }
 
@@ -594,7 +594,7 @@ pub struct RemoveOrgUserRole {
     pub org_id: atlas_runtime::OrgId,
     /// `userId`: path parameter, required.
     pub user_id: atlas_runtime::ObjectId,
-    /// `orgRole`: body member, required.
+    /// `orgRole`: body member, required; one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub org_role: ConnectedOrgConfigPostAuthRoleGrantsItem,
 }
 
@@ -617,19 +617,19 @@ pub struct RemoveOrgUserRole {
 )]
 #[derive(Debug, Clone)]
 pub struct CreateUser {
-    /// `country`: body member, required.
+    /// `country`: body member, required; matches `^([A-Z]{2})$`.
     #[atlas(pattern = "^([A-Z]{2})$")]
     pub country: String,
     /// `firstName`: body member, required.
     pub first_name: String,
     /// `lastName`: body member, required.
     pub last_name: String,
-    /// `mobileNumber`: body member, required.
+    /// `mobileNumber`: body member, required; matches `(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$`.
     #[atlas(
         pattern = r"(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$"
     )]
     pub mobile_number: String,
-    /// `password`: body member, required.
+    /// `password`: body member, required; at least 8 characters.
     #[atlas(sensitive, length(min = 8))]
     pub password: crate::shared::SentSecret,
     /// `roles`: body member, required.
@@ -657,7 +657,7 @@ pub struct CreateUser {
 )]
 #[derive(Debug, Clone)]
 pub struct GetUserByName {
-    /// `userName`: path parameter, required.
+    /// `userName`: path parameter, required; matches `` ^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$ ``.
     pub user_name: String,
 }
 

@@ -20,9 +20,9 @@ pub struct ApiHostViewAtlas {
     pub created: Option<jiff::Timestamp>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
-    /// `hostname`: optional, read-only.
+    /// `hostname`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$`.
     pub hostname: Option<String>,
-    /// `id`: optional, read-only.
+    /// `id`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub id: Option<String>,
     /// `lastPing`: optional, read-only.
     pub last_ping: Option<jiff::Timestamp>,
@@ -34,11 +34,11 @@ pub struct ApiHostViewAtlas {
     pub replica_set_name: Option<String>,
     /// `shardName`: optional, read-only.
     pub shard_name: Option<String>,
-    /// `typeName`: optional, read-only.
+    /// `typeName`: optional, read-only; one of `REPLICA_PRIMARY`, `REPLICA_SECONDARY`, `RECOVERING`, `SHARD_MONGOS`, `SHARD_CONFIG`, `SHARD_STANDALONE`, `SHARD_PRIMARY`, `SHARD_SECONDARY`, `NO_DATA`.
     pub type_name: Option<ApiHostViewAtlasTypeName>,
     /// `userAlias`: optional, read-only.
     pub user_alias: Option<String>,
-    /// `version`: optional, read-only.
+    /// `version`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     pub version: Option<String>,
 }
 
@@ -70,11 +70,11 @@ pub struct ApiMeasurementsGeneralViewAtlas {
     pub database_name: Option<String>,
     /// `end`: optional, read-only.
     pub end: Option<jiff::Timestamp>,
-    /// `granularity`: optional, read-only.
+    /// `granularity`: optional, read-only; one of `PT1M`, `PT5M`, `PT1H`, `P1D`.
     pub granularity: Option<MeasurementsCollStatsLatencyClusterGranularity>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
-    /// `hostId`: optional, read-only.
+    /// `hostId`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub host_id: Option<String>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<LinkAtlas>>,
@@ -82,7 +82,7 @@ pub struct ApiMeasurementsGeneralViewAtlas {
     pub measurements: Option<Vec<MetricsMeasurementAtlas>>,
     /// `partitionName`: optional, read-only.
     pub partition_name: Option<String>,
-    /// `processId`: optional, read-only.
+    /// `processId`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: Option<String>,
     /// `start`: optional, read-only.
     pub start: Option<jiff::Timestamp>,
@@ -102,7 +102,7 @@ pub struct CloudSearchMetrics {
     pub index_metrics: Vec<FTSMetric>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `processId`: required, read-only.
+    /// `processId`: required, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `statusMetrics`: required.
     pub status_metrics: Vec<FTSMetric>,
@@ -127,9 +127,9 @@ atlas_runtime::__private::open_enum_param!(DownloadGroupClusterLogLogName);
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FTSMetric {
-    /// `metricName`: required, read-only, nullable.
+    /// `metricName`: required, read-only, nullable; one of 21 values.
     pub metric_name: Option<FTSMetricMetricName>,
-    /// `units`: required, read-only, nullable.
+    /// `units`: required, read-only, nullable; one of 13 values.
     pub units: Option<FTSMetricUnits>,
 }
 
@@ -456,7 +456,7 @@ pub struct MeasurementsIndexes {
     pub database_name: Option<String>,
     /// `end`: optional, read-only.
     pub end: Option<jiff::Timestamp>,
-    /// `granularity`: optional, read-only.
+    /// `granularity`: optional, read-only; one of `PT1M`, `PT5M`, `PT1H`, `P1D`.
     pub granularity: Option<MeasurementsCollStatsLatencyClusterGranularity>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -466,7 +466,7 @@ pub struct MeasurementsIndexes {
     pub index_stats_measurements: Option<Vec<MetricsMeasurement>>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `processId`: optional, read-only.
+    /// `processId`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: Option<String>,
     /// `start`: optional, read-only.
     pub start: Option<jiff::Timestamp>,
@@ -480,7 +480,7 @@ pub struct MeasurementsIndexes {
 pub struct MeasurementsNonIndex {
     /// `end`: optional, read-only.
     pub end: Option<jiff::Timestamp>,
-    /// `granularity`: optional, read-only.
+    /// `granularity`: optional, read-only; one of `PT1M`, `PT5M`, `PT1H`, `P1D`.
     pub granularity: Option<MeasurementsCollStatsLatencyClusterGranularity>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -488,7 +488,7 @@ pub struct MeasurementsNonIndex {
     pub hardware_measurements: Option<Vec<MetricsMeasurement>>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `processId`: optional, read-only.
+    /// `processId`: optional, read-only; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: Option<String>,
     /// `start`: optional, read-only.
     pub start: Option<jiff::Timestamp>,
@@ -530,6 +530,6 @@ pub struct MetricsMeasurementAtlas {
     pub data_points: Option<Vec<MetricDataPointAtlas>>,
     /// `name`: optional, read-only.
     pub name: Option<String>,
-    /// `units`: optional, read-only.
+    /// `units`: optional, read-only; one of `BYTES`, `BYTES_PER_SECOND`, `GIGABYTES`, `GIGABYTES_PER_HOUR`, `MEGABYTES_PER_SECOND`, `MICROSECONDS`, `MILLISECONDS`, `PERCENT`, `SCALAR`, `SCALAR_PER_SECOND`.
     pub units: Option<MetricsMeasurementUnits>,
 }

@@ -39,14 +39,14 @@ use super::models::*;
 pub struct DownloadGroupClusterLog {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `hostName`: path parameter, required.
+    /// `hostName`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$`.
     pub host_name: String,
-    /// `logName`: path parameter, required.
+    /// `logName`: path parameter, required; one of `mongodb`, `mongos`, `mongodb-audit-log`, `mongos-audit-log`.
     pub log_name: DownloadGroupClusterLogLogName,
-    /// `endDate`: query parameter, optional.
+    /// `endDate`: query parameter, optional; at least 1199145600.0.
     #[atlas(query, range(min = 1199145600.0))]
     pub end_date: Option<i64>,
-    /// `startDate`: query parameter, optional.
+    /// `startDate`: query parameter, optional; at least 1199145600.0.
     #[atlas(query, range(min = 1199145600.0))]
     pub start_date: Option<i64>,
 }
@@ -70,7 +70,7 @@ pub struct DownloadGroupClusterLog {
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroupHostFtsMetrics {
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -96,7 +96,7 @@ pub struct ListGroupHostFtsMetrics {
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroupHostFtsMetricIndexMeasurements {
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `databaseName`: path parameter, required.
     pub database_name: String,
@@ -116,7 +116,7 @@ pub struct ListGroupHostFtsMetricIndexMeasurements {
     /// `end`: query parameter, optional.
     #[atlas(query)]
     pub end: Option<String>,
-    /// `metrics`: query parameter, required.
+    /// `metrics`: query parameter, required; at most 10 items; each item one of `INDEX_SIZE_ON_DISK`, `NUMBER_OF_DELETES`, `NUMBER_OF_ERROR_QUERIES`, `NUMBER_OF_GETMORE_COMMANDS`, `NUMBER_OF_INDEX_FIELDS`, `NUMBER_OF_INSERTS`, `NUMBER_OF_SUCCESS_QUERIES`, `NUMBER_OF_UPDATES`, `REPLICATION_LAG`, `TOTAL_NUMBER_OF_QUERIES`.
     #[atlas(query, length(max = 10))]
     pub metrics: Vec<ListGroupHostFtsMetricIndexMeasurementsMetricsItem>,
 }
@@ -141,7 +141,7 @@ pub struct ListGroupHostFtsMetricIndexMeasurements {
 )]
 #[derive(Debug, Clone)]
 pub struct GetGroupHostFtsMetricIndexMeasurements {
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `indexName`: path parameter, required.
     pub index_name: String,
@@ -163,7 +163,7 @@ pub struct GetGroupHostFtsMetricIndexMeasurements {
     /// `end`: query parameter, optional.
     #[atlas(query)]
     pub end: Option<String>,
-    /// `metrics`: query parameter, required.
+    /// `metrics`: query parameter, required; at most 10 items; each item one of `INDEX_SIZE_ON_DISK`, `NUMBER_OF_DELETES`, `NUMBER_OF_ERROR_QUERIES`, `NUMBER_OF_GETMORE_COMMANDS`, `NUMBER_OF_INDEX_FIELDS`, `NUMBER_OF_INSERTS`, `NUMBER_OF_SUCCESS_QUERIES`, `NUMBER_OF_UPDATES`, `REPLICATION_LAG`, `TOTAL_NUMBER_OF_QUERIES`.
     #[atlas(query, length(max = 10))]
     pub metrics: Vec<ListGroupHostFtsMetricIndexMeasurementsMetricsItem>,
 }
@@ -188,7 +188,7 @@ pub struct GetGroupHostFtsMetricIndexMeasurements {
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroupHostFtsMetricMeasurements {
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -204,7 +204,7 @@ pub struct ListGroupHostFtsMetricMeasurements {
     /// `end`: query parameter, optional.
     #[atlas(query)]
     pub end: Option<String>,
-    /// `metrics`: query parameter, required.
+    /// `metrics`: query parameter, required; at most 10 items; each item one of `FTS_DISK_USAGE`, `FTS_PROCESS_CPU_KERNEL`, `FTS_PROCESS_CPU_USER`, `FTS_PROCESS_NORMALIZED_CPU_KERNEL`, `FTS_PROCESS_NORMALIZED_CPU_USER`, `FTS_PROCESS_RESIDENT_MEMORY`, `FTS_PROCESS_SHARED_MEMORY`, `FTS_PROCESS_VIRTUAL_MEMORY`, `JVM_CURRENT_MEMORY`, `JVM_MAX_MEMORY`, `PAGE_FAULTS`.
     #[atlas(query, length(max = 10))]
     pub metrics: Vec<ListGroupHostFtsMetricMeasurementsMetricsItem>,
 }
@@ -228,13 +228,13 @@ pub struct ListGroupHostFtsMetricMeasurements {
 pub struct ListGroupProcesses {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -258,7 +258,7 @@ pub struct ListGroupProcesses {
 pub struct GetGroupProcess {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
 }
 
@@ -284,16 +284,16 @@ pub struct GetGroupProcess {
 pub struct ListGroupProcessDatabases {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
 }
 
@@ -320,7 +320,7 @@ pub struct GetGroupProcessDatabase {
     pub group_id: atlas_runtime::GroupId,
     /// `databaseName`: path parameter, required.
     pub database_name: String,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
 }
 
@@ -348,10 +348,10 @@ pub struct GetGroupProcessDatabaseMeasurements {
     pub group_id: atlas_runtime::GroupId,
     /// `databaseName`: path parameter, required.
     pub database_name: String,
-    /// `m`: query parameter, optional.
+    /// `m`: query parameter, optional; 1 to 10 items; each item one of `DATABASE_AVERAGE_OBJECT_SIZE`, `DATABASE_COLLECTION_COUNT`, `DATABASE_DATA_SIZE`, `DATABASE_STORAGE_SIZE`, `DATABASE_INDEX_SIZE`, `DATABASE_INDEX_COUNT`, `DATABASE_EXTENT_COUNT`, `DATABASE_OBJECT_COUNT`, `DATABASE_VIEW_COUNT`.
     #[atlas(query, default, length(min = 1, max = 10))]
     pub m: Vec<GetGroupProcessDatabaseMeasurementsMItem>,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `granularity`: query parameter, required.
     #[atlas(query)]
@@ -389,16 +389,16 @@ pub struct GetGroupProcessDatabaseMeasurements {
 pub struct ListGroupProcessDisks {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
 }
 
@@ -425,7 +425,7 @@ pub struct GetGroupProcessDisk {
     pub partition_name: String,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
 }
 
@@ -451,12 +451,12 @@ pub struct GetGroupProcessDisk {
 pub struct GetGroupProcessDiskMeasurements {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `m`: query parameter, optional.
+    /// `m`: query parameter, optional; 1 to 10 items; each item one of 21 values.
     #[atlas(query, default, length(min = 1, max = 10))]
     pub m: Vec<GetGroupProcessDiskMeasurementsMItem>,
     /// `partitionName`: path parameter, required.
     pub partition_name: String,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `granularity`: query parameter, required.
     #[atlas(query)]
@@ -493,13 +493,13 @@ pub struct GetGroupProcessDiskMeasurements {
 pub struct GetGroupProcessMeasurements {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `m`: query parameter, optional.
+    /// `m`: query parameter, optional; 1 to 10 items; each item one of 139 values.
     #[atlas(query, default, length(min = 1, max = 10))]
     pub m: Vec<GetGroupProcessMeasurementsMItem>,
     /// `period`: query parameter, optional.
     #[atlas(query)]
     pub period: Option<String>,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
     /// `granularity`: query parameter, required.
     #[atlas(query)]

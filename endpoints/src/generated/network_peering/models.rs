@@ -20,12 +20,12 @@ pub struct AWSCloudProviderContainer {
     /// `provisioned`: optional, read-only.
     #[serde(skip_serializing)]
     pub provisioned: Option<bool>,
-    /// `atlasCidrBlock`: optional.
+    /// `atlasCidrBlock`: optional; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub atlas_cidr_block: Option<String>,
-    /// `regionName`: required.
+    /// `regionName`: required; one of 39 values.
     pub region_name: AWSCloudProviderSettingsRegionName,
-    /// `vpcId`: optional, read-only.
+    /// `vpcId`: optional, read-only; matches `^vpc-[0-9a-f]{17}$`.
     #[serde(skip_serializing)]
     pub vpc_id: Option<String>,
 }
@@ -37,25 +37,25 @@ pub struct AWSCloudProviderContainer {
 pub struct AwsNetworkPeeringConnectionSettings {
     /// `accepterRegionName`: required.
     pub accepter_region_name: String,
-    /// `awsAccountId`: required.
+    /// `awsAccountId`: required; matches `^[0-9]{12}$`.
     pub aws_account_id: String,
     /// `connectionId`: optional, read-only.
     #[serde(skip_serializing)]
     pub connection_id: Option<String>,
     /// `containerId`: required.
     pub container_id: atlas_runtime::ObjectId,
-    /// `errorStateName`: optional, read-only.
+    /// `errorStateName`: optional, read-only; one of `REJECTED`, `EXPIRED`, `INVALID_ARGUMENT`.
     #[serde(skip_serializing)]
     pub error_state_name: Option<AwsNetworkPeeringConnectionSettingsErrorStateName>,
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `routeTableCidrBlock`: required.
+    /// `routeTableCidrBlock`: required; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub route_table_cidr_block: String,
-    /// `statusName`: optional, read-only.
+    /// `statusName`: optional, read-only; one of `INITIATING`, `PENDING_ACCEPTANCE`, `FAILED`, `FINALIZING`, `AVAILABLE`, `TERMINATING`.
     #[serde(skip_serializing)]
     pub status_name: Option<AwsNetworkPeeringConnectionSettingsStatusName>,
-    /// `vpcId`: required.
+    /// `vpcId`: required; matches `^vpc-[0-9a-f]{17}$`.
     pub vpc_id: String,
 }
 
@@ -95,14 +95,14 @@ pub struct AzureCloudProviderContainer {
     /// `provisioned`: optional, read-only.
     #[serde(skip_serializing)]
     pub provisioned: Option<bool>,
-    /// `atlasCidrBlock`: required.
+    /// `atlasCidrBlock`: required; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
     pub atlas_cidr_block: String,
     /// `azureSubscriptionId`: optional, read-only.
     #[serde(skip_serializing)]
     pub azure_subscription_id: Option<atlas_runtime::ObjectId>,
-    /// `region`: required.
+    /// `region`: required; one of 60 values.
     pub region: AzureCloudProviderContainerRegion,
-    /// `vnetName`: optional, read-only.
+    /// `vnetName`: optional, read-only; matches `^([-\w._()])+$`.
     #[serde(skip_serializing)]
     pub vnet_name: Option<String>,
 }
@@ -192,12 +192,12 @@ pub struct AzureNetworkPeeringConnectionSettings {
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `resourceGroupName`: required.
+    /// `resourceGroupName`: required; matches `^([-\w._()])+$`.
     pub resource_group_name: String,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `ADDING_PEER`, `AVAILABLE`, `FAILED`, `DELETION_FAILED`, `DELETING`.
     #[serde(skip_serializing)]
     pub status: Option<AzureNetworkPeeringConnectionSettingsStatus>,
-    /// `vnetName`: required.
+    /// `vnetName`: required; matches `^([-\w._()])+$`.
     pub vnet_name: String,
 }
 
@@ -339,15 +339,15 @@ pub struct GCPCloudProviderContainer {
     /// `provisioned`: optional, read-only.
     #[serde(skip_serializing)]
     pub provisioned: Option<bool>,
-    /// `atlasCidrBlock`: required.
+    /// `atlasCidrBlock`: required; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
     pub atlas_cidr_block: String,
-    /// `gcpProjectId`: optional, read-only.
+    /// `gcpProjectId`: optional, read-only; matches `^p-[0-9a-z]{24}$`.
     #[serde(skip_serializing)]
     pub gcp_project_id: Option<String>,
-    /// `networkName`: optional, read-only.
+    /// `networkName`: optional, read-only; matches `^nt-[0-9a-f]{24}-[0-9a-z]{8}$`.
     #[serde(skip_serializing)]
     pub network_name: Option<String>,
-    /// `regions`: required.
+    /// `regions`: required; each item one of 38 values.
     pub regions: Vec<GCPCloudProviderContainerRegionsItem>,
 }
 
@@ -407,14 +407,14 @@ pub struct GCPNetworkPeeringConnectionSettings {
     /// `errorMessage`: optional, read-only.
     #[serde(skip_serializing)]
     pub error_message: Option<String>,
-    /// `gcpProjectId`: required.
+    /// `gcpProjectId`: required; matches `^[a-z][0-9a-z-]{4,28}[0-9a-z]{1}`.
     pub gcp_project_id: String,
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `networkName`: required.
+    /// `networkName`: required; matches `[a-z]([-a-z0-9]{0,62}[a-z0-9]{0,1})?`.
     pub network_name: String,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `ADDING_PEER`, `WAITING_FOR_USER`, `AVAILABLE`, `FAILED`, `DELETING`.
     #[serde(skip_serializing)]
     pub status: Option<GCPNetworkPeeringConnectionSettingsStatus>,
 }

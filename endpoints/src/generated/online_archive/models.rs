@@ -10,7 +10,7 @@
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "cloudProvider", rename = "AWS")]
 pub struct AWSCreateDataProcessRegionView {
-    /// `region`: optional.
+    /// `region`: optional; one of `US_EAST_1`, `US_WEST_2`, `SA_EAST_1`, `EU_WEST_1`, `EU_WEST_2`, `EU_CENTRAL_1`, `AP_SOUTH_1`, `AP_SOUTHEAST_1`, `AP_SOUTHEAST_2`, `AP_NORTHEAST_2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<AWSDataProcessRegionViewRegion>,
 }
@@ -20,7 +20,7 @@ pub struct AWSCreateDataProcessRegionView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "cloudProvider", rename = "AWS")]
 pub struct AWSDataProcessRegionView {
-    /// `region`: optional, read-only.
+    /// `region`: optional, read-only; one of `US_EAST_1`, `US_WEST_2`, `SA_EAST_1`, `EU_WEST_1`, `EU_WEST_2`, `EU_CENTRAL_1`, `AP_SOUTH_1`, `AP_SOUTHEAST_1`, `AP_SOUTHEAST_2`, `AP_NORTHEAST_2`.
     #[serde(skip_serializing)]
     pub region: Option<AWSDataProcessRegionViewRegion>,
 }
@@ -48,7 +48,7 @@ atlas_runtime::__private::open_enum_deserialize!(AWSDataProcessRegionViewRegion)
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "cloudProvider", rename = "AZURE")]
 pub struct AzureCreateDataProcessRegionView {
-    /// `region`: optional.
+    /// `region`: optional; one of `US_EAST_2`, `EUROPE_WEST`, `BRAZIL_SOUTH`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<AzureDataProcessRegionViewRegion>,
 }
@@ -58,7 +58,7 @@ pub struct AzureCreateDataProcessRegionView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "cloudProvider", rename = "AZURE")]
 pub struct AzureDataProcessRegionView {
-    /// `region`: optional, read-only.
+    /// `region`: optional, read-only; one of `US_EAST_2`, `EUROPE_WEST`, `BRAZIL_SOUTH`.
     #[serde(skip_serializing)]
     pub region: Option<AzureDataProcessRegionViewRegion>,
 }
@@ -83,11 +83,11 @@ pub struct BackupOnlineArchive {
     /// `_id`: optional, read-only.
     #[serde(rename = "_id")]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `clusterName`: optional, read-only.
+    /// `clusterName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: Option<String>,
     /// `collName`: optional, read-only.
     pub coll_name: Option<String>,
-    /// `collectionType`: optional, read-only.
+    /// `collectionType`: optional, read-only; one of `TIMESERIES`, `STANDARD`; default `"STANDARD"`.
     pub collection_type: Option<BackupOnlineArchiveCollectionType>,
     /// `criteria`: optional.
     pub criteria: Option<CriteriaView>,
@@ -101,13 +101,13 @@ pub struct BackupOnlineArchive {
     pub db_name: Option<String>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
-    /// `partitionFields`: optional, read-only.
+    /// `partitionFields`: optional, read-only; at least 1 item.
     pub partition_fields: Option<Vec<PartitionFieldView>>,
     /// `paused`: optional.
     pub paused: Option<bool>,
     /// `schedule`: optional.
     pub schedule: Option<OnlineArchiveSchedule>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `ACTIVE`, `PAUSING`, `PAUSED`, `DELETED`, `ORPHANED`.
     pub state: Option<BackupOnlineArchiveState>,
 }
 
@@ -225,16 +225,16 @@ pub struct CustomCriteriaView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "DAILY")]
 pub struct DailyScheduleView {
-    /// `endHour`: optional.
+    /// `endHour`: optional; from 0 to 23.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_hour: Option<i32>,
-    /// `endMinute`: optional.
+    /// `endMinute`: optional; from 0 to 59.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_minute: Option<i32>,
-    /// `startHour`: optional.
+    /// `startHour`: optional; from 0 to 23.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_hour: Option<i32>,
-    /// `startMinute`: optional.
+    /// `startMinute`: optional; from 0 to 59.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_minute: Option<i32>,
 }
@@ -243,7 +243,7 @@ pub struct DailyScheduleView {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct DataExpirationRuleView {
-    /// `expireAfterDays`: optional.
+    /// `expireAfterDays`: optional; from 7 to 9215.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_after_days: Option<i32>,
 }
@@ -309,7 +309,7 @@ pub struct DateCriteriaView {
     /// `dateField`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_field: Option<String>,
-    /// `dateFormat`: optional.
+    /// `dateFormat`: optional; one of `ISODATE`, `EPOCH_SECONDS`, `EPOCH_MILLIS`, `EPOCH_NANOSECONDS`, `OBJECT_ID`; default `"ISODATE"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_format: Option<DateCriteriaViewDateFormat>,
     /// `expireAfterDays`: optional.
@@ -341,7 +341,7 @@ pub struct DefaultScheduleView {}
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "cloudProvider", rename = "GCP")]
 pub struct GCPCreateDataProcessRegionView {
-    /// `region`: optional.
+    /// `region`: optional; one of `CENTRAL_US`, `WESTERN_EUROPE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<GCPDataProcessRegionViewRegion>,
 }
@@ -351,7 +351,7 @@ pub struct GCPCreateDataProcessRegionView {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "cloudProvider", rename = "GCP")]
 pub struct GCPDataProcessRegionView {
-    /// `region`: optional, read-only.
+    /// `region`: optional, read-only; one of `CENTRAL_US`, `WESTERN_EUROPE`.
     #[serde(skip_serializing)]
     pub region: Option<GCPDataProcessRegionViewRegion>,
 }
@@ -371,19 +371,19 @@ atlas_runtime::__private::open_enum_deserialize!(GCPDataProcessRegionViewRegion)
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "MONTHLY")]
 pub struct MonthlyScheduleView {
-    /// `dayOfMonth`: optional.
+    /// `dayOfMonth`: optional; from 1 to 31.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<i32>,
-    /// `endHour`: optional.
+    /// `endHour`: optional; from 0 to 23.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_hour: Option<i32>,
-    /// `endMinute`: optional.
+    /// `endMinute`: optional; from 0 to 59.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_minute: Option<i32>,
-    /// `startHour`: optional.
+    /// `startHour`: optional; from 0 to 23.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_hour: Option<i32>,
-    /// `startMinute`: optional.
+    /// `startMinute`: optional; from 0 to 59.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_minute: Option<i32>,
 }
@@ -450,12 +450,12 @@ impl<'de> serde::Deserialize<'de> for OnlineArchiveSchedule {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct PartitionFieldView {
-    /// `fieldName`: required.
+    /// `fieldName`: required; at most 700 characters.
     pub field_name: String,
-    /// `fieldType`: optional, read-only.
+    /// `fieldType`: optional, read-only; one of `date`, `int`, `long`, `objectId`, `string`, `uuid`.
     #[serde(skip_serializing)]
     pub field_type: Option<PartitionFieldViewFieldType>,
-    /// `order`: required.
+    /// `order`: required; default `0`.
     pub order: i32,
 }
 
@@ -478,19 +478,19 @@ atlas_runtime::__private::open_enum_deserialize!(PartitionFieldViewFieldType);
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "WEEKLY")]
 pub struct WeeklyScheduleView {
-    /// `dayOfWeek`: optional.
+    /// `dayOfWeek`: optional; from 1 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day_of_week: Option<i32>,
-    /// `endHour`: optional.
+    /// `endHour`: optional; from 0 to 23.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_hour: Option<i32>,
-    /// `endMinute`: optional.
+    /// `endMinute`: optional; from 0 to 59.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_minute: Option<i32>,
-    /// `startHour`: optional.
+    /// `startHour`: optional; from 0 to 23.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_hour: Option<i32>,
-    /// `startMinute`: optional.
+    /// `startMinute`: optional; from 0 to 59.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_minute: Option<i32>,
 }

@@ -31,16 +31,16 @@ use super::models::*;
 pub struct ListGroupClusterOnlineArchives {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -66,11 +66,11 @@ pub struct ListGroupClusterOnlineArchives {
 pub struct CreateGroupClusterOnlineArchive {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collName`: body member, required.
     pub coll_name: String,
-    /// `collectionType`: body member, optional.
+    /// `collectionType`: body member, optional; one of `TIMESERIES`, `STANDARD`; default `"STANDARD"`.
     pub collection_type: Option<BackupOnlineArchiveCollectionType>,
     /// `criteria`: body member, required.
     pub criteria: CriteriaView,
@@ -78,10 +78,10 @@ pub struct CreateGroupClusterOnlineArchive {
     pub data_expiration_rule: Option<DataExpirationRuleView>,
     /// `dataProcessRegion`: body member, optional.
     pub data_process_region: Option<CreateDataProcessRegionView>,
-    /// `dbName`: body member, required.
+    /// `dbName`: body member, required; at most 64 characters.
     #[atlas(length(max = 64))]
     pub db_name: String,
-    /// `partitionFields`: body member, optional.
+    /// `partitionFields`: body member, optional; at least 1 item.
     #[atlas(length(min = 1))]
     pub partition_fields: Option<Vec<PartitionFieldView>>,
     /// `paused`: body member, optional.
@@ -116,15 +116,15 @@ pub struct CreateGroupClusterOnlineArchive {
 pub struct DownloadGroupClusterOnlineArchiveQueryLogs {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `startDate`: query parameter, optional.
+    /// `startDate`: query parameter, optional; at least 1199145600.0.
     #[atlas(query, range(min = 1199145600.0))]
     pub start_date: Option<i64>,
-    /// `endDate`: query parameter, optional.
+    /// `endDate`: query parameter, optional; at least 1199145600.0.
     #[atlas(query, range(min = 1199145600.0))]
     pub end_date: Option<i64>,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `archiveOnly`: query parameter, optional.
+    /// `archiveOnly`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub archive_only: Option<bool>,
 }
@@ -151,7 +151,7 @@ pub struct DeleteGroupClusterOnlineArchive {
     pub group_id: atlas_runtime::GroupId,
     /// `archiveId`: path parameter, required.
     pub archive_id: atlas_runtime::ObjectId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -178,7 +178,7 @@ pub struct GetGroupClusterOnlineArchive {
     pub group_id: atlas_runtime::GroupId,
     /// `archiveId`: path parameter, required.
     pub archive_id: atlas_runtime::ObjectId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -205,7 +205,7 @@ pub struct UpdateGroupClusterOnlineArchive {
     pub group_id: atlas_runtime::GroupId,
     /// `archiveId`: path parameter, required.
     pub archive_id: atlas_runtime::ObjectId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `criteria`: body member, optional.
     pub criteria: Option<CriteriaView>,

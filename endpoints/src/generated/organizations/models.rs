@@ -23,9 +23,9 @@ pub struct AtlasOrganization {
     pub is_deleted: Option<bool>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `name`: required.
+    /// `name`: required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub name: String,
-    /// `skipDefaultAlertsSettings`: optional.
+    /// `skipDefaultAlertsSettings`: optional; default `false`.
     pub skip_default_alerts_settings: Option<bool>,
 }
 
@@ -33,9 +33,9 @@ pub struct AtlasOrganization {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateAtlasOrganizationApiKey {
-    /// `desc`: required.
+    /// `desc`: required; 1 to 250 characters.
     pub desc: String,
-    /// `roles`: required.
+    /// `roles`: required; at least 1 item; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
 }
 
@@ -55,7 +55,7 @@ pub struct CreateOrganizationResponse {
     pub organization: Option<AtlasOrganization>,
     /// `serviceAccount`: optional.
     pub service_account: Option<OrgServiceAccount>,
-    /// `skipDefaultAlertsSettings`: optional.
+    /// `skipDefaultAlertsSettings`: optional; default `false`.
     pub skip_default_alerts_settings: Option<bool>,
 }
 
@@ -77,13 +77,13 @@ pub struct CustomSessionTimeouts {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgDelegationSettingsResponse {
-    /// `delegatedMcpAccess`: optional, nullable.
+    /// `delegatedMcpAccess`: optional, nullable; one of `DISALLOWED`, `READ_ONLY`, `READ_WRITE`.
     pub delegated_mcp_access: Option<OrgDelegationSettingsResponseDelegatedMcpAccess>,
-    /// `delegatedPartnerAccess`: optional, nullable.
+    /// `delegatedPartnerAccess`: optional, nullable; one of `DISALLOWED`, `READ_WRITE`.
     pub delegated_partner_access: Option<OrgDelegationSettingsResponseDelegatedPartnerAccess>,
-    /// `idleRefreshTokenLifetime`: optional, nullable.
+    /// `idleRefreshTokenLifetime`: optional, nullable; from 1 to 31536000.0.
     pub idle_refresh_token_lifetime: Option<i64>,
-    /// `maximumRefreshTokenLifetime`: optional, nullable.
+    /// `maximumRefreshTokenLifetime`: optional, nullable; from 1 to 31536000.0.
     pub maximum_refresh_token_lifetime: Option<i64>,
 }
 
@@ -124,7 +124,7 @@ pub struct OrgServiceAccount {
     pub description: Option<String>,
     /// `name`: optional.
     pub name: Option<String>,
-    /// `roles`: optional.
+    /// `roles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// `secrets`: optional.
     pub secrets: Option<Vec<ServiceAccountSecret>>,
@@ -134,13 +134,13 @@ pub struct OrgServiceAccount {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgServiceAccountRequest {
-    /// `description`: required.
+    /// `description`: required; 1 to 250 characters; matches `^[\p{L}\p{N}\-_.,' ]*$`.
     pub description: String,
-    /// `name`: required.
+    /// `name`: required; 1 to 64 characters; matches `^[\p{L}\p{N}\-_.,' ]*$`.
     pub name: String,
-    /// `roles`: required.
+    /// `roles`: required; at least 1 item; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
-    /// `secretExpiresAfterHours`: required.
+    /// `secretExpiresAfterHours`: required; above 0.
     pub secret_expires_after_hours: i32,
 }
 
@@ -162,10 +162,10 @@ pub struct OrganizationInvitationGroupRoleAssignmentsRequest {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrganizationMaintenanceSettingsResponse {
-    /// `effectiveWaveAssignmentMode`: optional, read-only.
+    /// `effectiveWaveAssignmentMode`: optional, read-only; one of `MANUAL`, `ENV_TAG_MAPPING`.
     pub effective_wave_assignment_mode:
         Option<OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode>,
-    /// `waveAssignmentMode`: optional, nullable.
+    /// `waveAssignmentMode`: optional, nullable; one of `MANUAL`, `ENV_TAG_MAPPING`.
     pub wave_assignment_mode:
         Option<OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode>,
 }
@@ -194,10 +194,10 @@ pub struct OrganizationSettings {
     pub api_access_list_required: Option<bool>,
     /// `customSessionTimeouts`: optional.
     pub custom_session_timeouts: Option<CustomSessionTimeouts>,
-    /// `genAIFeaturesEnabled`: optional.
+    /// `genAIFeaturesEnabled`: optional; default `true`.
     #[serde(rename = "genAIFeaturesEnabled")]
     pub gen_ai_features_enabled: Option<bool>,
-    /// `maxServiceAccountSecretValidityInHours`: optional.
+    /// `maxServiceAccountSecretValidityInHours`: optional; from 8 to 8760.
     pub max_service_account_secret_validity_in_hours: Option<i32>,
     /// `multiFactorAuthRequired`: optional.
     pub multi_factor_auth_required: Option<bool>,
@@ -219,6 +219,6 @@ pub struct OrganizationSettings {
 pub struct UpdateOrgRolesForUser {
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `orgRoles`: optional.
+    /// `orgRoles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub org_roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
 }

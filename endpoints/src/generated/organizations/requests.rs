@@ -24,13 +24,13 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgs {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `name`: query parameter, optional.
@@ -56,14 +56,14 @@ pub struct CreateOrg {
     pub api_key: Option<CreateAtlasOrganizationApiKey>,
     /// `federationSettingsId`: body member, optional.
     pub federation_settings_id: Option<atlas_runtime::ObjectId>,
-    /// `name`: body member, required.
+    /// `name`: body member, required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     #[atlas(pattern = r"^[\p{L}\p{N}\-_.(),:&@+']{1,64}$")]
     pub name: String,
     /// `orgOwnerId`: body member, optional.
     pub org_owner_id: Option<atlas_runtime::ObjectId>,
     /// `serviceAccount`: body member, optional.
     pub service_account: Option<OrgServiceAccountRequest>,
-    /// `skipDefaultAlertsSettings`: body member, optional.
+    /// `skipDefaultAlertsSettings`: body member, optional; default `false`.
     pub skip_default_alerts_settings: Option<bool>,
 }
 
@@ -124,10 +124,10 @@ pub struct GetOrg {
 pub struct UpdateOrg {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `name`: body member, required.
+    /// `name`: body member, required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     #[atlas(pattern = r"^[\p{L}\p{N}\-_.(),:&@+']{1,64}$")]
     pub name: String,
-    /// `skipDefaultAlertsSettings`: body member, optional.
+    /// `skipDefaultAlertsSettings`: body member, optional; default `false`.
     pub skip_default_alerts_settings: Option<bool>,
 }
 
@@ -169,15 +169,15 @@ pub struct GetOrgDelegationSettings {
 pub struct UpdateOrgDelegationSettings {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `delegatedMcpAccess`: body member, optional.
+    /// `delegatedMcpAccess`: body member, optional; one of `DISALLOWED`, `READ_ONLY`, `READ_WRITE`.
     pub delegated_mcp_access: atlas_runtime::Patch<OrgDelegationSettingsResponseDelegatedMcpAccess>,
-    /// `delegatedPartnerAccess`: body member, optional.
+    /// `delegatedPartnerAccess`: body member, optional; one of `DISALLOWED`, `READ_WRITE`.
     pub delegated_partner_access:
         atlas_runtime::Patch<OrgDelegationSettingsResponseDelegatedPartnerAccess>,
-    /// `idleRefreshTokenLifetime`: body member, optional.
+    /// `idleRefreshTokenLifetime`: body member, optional; from 1 to 31536000.0.
     #[atlas(range(min = 1, max = 31536000.0))]
     pub idle_refresh_token_lifetime: atlas_runtime::Patch<i64>,
-    /// `maximumRefreshTokenLifetime`: body member, optional.
+    /// `maximumRefreshTokenLifetime`: body member, optional; from 1 to 31536000.0.
     #[atlas(range(min = 1, max = 31536000.0))]
     pub maximum_refresh_token_lifetime: atlas_runtime::Patch<i64>,
 }
@@ -199,15 +199,15 @@ pub struct UpdateOrgDelegationSettings {
 )]
 #[derive(Debug, Clone)]
 pub struct GetOrgGroups {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `name`: query parameter, optional.
@@ -266,7 +266,7 @@ pub struct UpdateOrgInvites {
     pub org_id: atlas_runtime::OrgId,
     /// `groupRoleAssignments`: body member, optional.
     pub group_role_assignments: Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>>,
-    /// `roles`: body member, optional.
+    /// `roles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// `teamIds`: body member, optional.
     pub team_ids: Option<Vec<String>>,
@@ -298,7 +298,7 @@ pub struct CreateOrgInvite {
     pub org_id: atlas_runtime::OrgId,
     /// `groupRoleAssignments`: body member, optional.
     pub group_role_assignments: Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>>,
-    /// `roles`: body member, optional.
+    /// `roles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// `teamIds`: body member, optional.
     pub team_ids: Option<Vec<String>>,
@@ -383,7 +383,7 @@ pub struct UpdateOrgInviteById {
     pub invitation_id: atlas_runtime::ObjectId,
     /// `groupRoleAssignments`: body member, optional.
     pub group_role_assignments: Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>>,
-    /// `roles`: body member, optional.
+    /// `roles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// `teamIds`: body member, optional.
     pub team_ids: Option<Vec<String>>,
@@ -431,7 +431,7 @@ pub struct GetOrgMaintenanceSettings {
 pub struct UpdateOrgMaintenanceSettings {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `waveAssignmentMode`: body member, optional.
+    /// `waveAssignmentMode`: body member, optional; one of `MANUAL`, `ENV_TAG_MAPPING`.
     pub wave_assignment_mode:
         Option<OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode>,
 }
@@ -501,10 +501,10 @@ pub struct UpdateOrgSettings {
     pub api_access_list_required: Option<bool>,
     /// `customSessionTimeouts`: body member, optional.
     pub custom_session_timeouts: Option<CustomSessionTimeouts>,
-    /// `genAIFeaturesEnabled`: body member, optional.
+    /// `genAIFeaturesEnabled`: body member, optional; default `true`.
     #[serde(rename = "genAIFeaturesEnabled")]
     pub gen_ai_features_enabled: Option<bool>,
-    /// `maxServiceAccountSecretValidityInHours`: body member, optional.
+    /// `maxServiceAccountSecretValidityInHours`: body member, optional; from 8 to 8760.
     #[atlas(range(min = 8, max = 8760))]
     pub max_service_account_secret_validity_in_hours: Option<i32>,
     /// `multiFactorAuthRequired`: body member, optional.
@@ -543,6 +543,6 @@ pub struct UpdateOrgUserRoles {
     pub org_id: atlas_runtime::OrgId,
     /// `userId`: path parameter, required.
     pub user_id: atlas_runtime::ObjectId,
-    /// `orgRoles`: body member, optional.
+    /// `orgRoles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub org_roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
 }

@@ -19,11 +19,11 @@ pub struct OverloadProtectionSimulationResponse {
     pub duration_seconds: Option<i32>,
     /// `expiresAt`: optional, read-only.
     pub expires_at: Option<jiff::Timestamp>,
-    /// `groupId`: optional, read-only.
+    /// `groupId`: optional, read-only; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: Option<String>,
     /// `requestDate`: optional, read-only.
     pub request_date: Option<jiff::Timestamp>,
-    /// `simulationId`: optional, read-only.
+    /// `simulationId`: optional, read-only; matches `^[a-fA-F0-9]{24}$`.
     pub simulation_id: Option<String>,
     /// `state`: optional, read-only.
     pub state: Option<String>,

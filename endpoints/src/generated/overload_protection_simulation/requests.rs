@@ -32,15 +32,15 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroupClusterOverloadSimulations {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -67,7 +67,7 @@ pub struct ListGroupClusterOverloadSimulations {
 pub struct CreateGroupClusterOverloadSimulation {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `durationSeconds`: body member, optional.
     pub duration_seconds: Option<i32>,
@@ -95,7 +95,7 @@ pub struct CreateGroupClusterOverloadSimulation {
 pub struct DeleteGroupClusterOverloadSimulation {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `simulationId`: path parameter, required.
     pub simulation_id: String,
@@ -124,7 +124,7 @@ pub struct DeleteGroupClusterOverloadSimulation {
 pub struct GetGroupClusterOverloadSimulation {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `simulationId`: path parameter, required.
     pub simulation_id: String,

@@ -53,9 +53,9 @@ pub struct EnvelopedDropIndexSuggestionsResponse {
     pub content: DropIndexSuggestionsResponse,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `locations`: optional, read-only.
+    /// `locations`: optional, read-only; at most 100 items.
     pub locations: Option<Vec<String>>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; from 100 to 599.
     pub status: i32,
 }
 
@@ -69,9 +69,9 @@ pub struct EnvelopedPerformanceAdvisorResponse {
     pub content: PerformanceAdvisorResponse,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `locations`: optional, read-only.
+    /// `locations`: optional, read-only; at most 100 items.
     pub locations: Option<Vec<String>>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; from 100 to 599.
     pub status: i32,
 }
 
@@ -85,9 +85,9 @@ pub struct EnvelopedSchemaAdvisorResponse {
     pub content: SchemaAdvisorResponse,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `locations`: optional, read-only.
+    /// `locations`: optional, read-only; at most 100 items.
     pub locations: Option<Vec<String>>,
-    /// `status`: required, read-only.
+    /// `status`: required, read-only; from 100 to 599.
     pub status: i32,
 }
 
@@ -99,7 +99,7 @@ pub struct EnvelopedSchemaAdvisorResponse {
 pub struct NamespaceObj {
     /// `namespace`: optional, read-only.
     pub namespace: Option<String>,
-    /// `type`: optional, read-only.
+    /// `type`: optional, read-only; one of `collection`; default `"collection"`.
     pub r#type: Option<NamespaceObjType>,
 }
 
@@ -263,7 +263,7 @@ pub struct PerformanceAdvisorSlowQueryMetrics {
     pub operation_execution_time: Option<i64>,
     /// `responseLength`: optional, read-only.
     pub response_length: Option<i64>,
-    /// `tokensUsed`: optional, read-only.
+    /// `tokensUsed`: optional, read-only; at least 0.
     pub tokens_used: Option<i64>,
 }
 
@@ -277,7 +277,7 @@ pub struct SchemaAdvisorItemRecommendation {
     pub affected_namespaces: Option<Vec<SchemaAdvisorNamespaceTriggers>>,
     /// `description`: optional, read-only.
     pub description: Option<String>,
-    /// `recommendation`: optional, read-only.
+    /// `recommendation`: optional, read-only; one of `REDUCE_LOOKUP_OPS`, `AVOID_UNBOUNDED_ARRAY`, `REDUCE_DOCUMENT_SIZE`, `REMOVE_UNNECESSARY_INDEXES`, `REDUCE_NUMBER_OF_NAMESPACES`, `OPTIMIZE_CASE_INSENSITIVE_REGEX_QUERIES`, `OPTIMIZE_TEXT_QUERIES`.
     pub recommendation: Option<SchemaAdvisorItemRecommendationRecommendation>,
 }
 
@@ -327,7 +327,7 @@ pub struct SchemaAdvisorResponse {
 pub struct SchemaAdvisorTriggerDetails {
     /// `description`: optional, read-only.
     pub description: Option<String>,
-    /// `triggerType`: optional, read-only.
+    /// `triggerType`: optional, read-only; one of `PERCENT_QUERIES_USE_LOOKUP`, `NUMBER_OF_QUERIES_USE_LOOKUP`, `DOCS_CONTAIN_UNBOUNDED_ARRAY`, `NUMBER_OF_NAMESPACES`, `DOC_SIZE_TOO_LARGE`, `NUM_INDEXES`, `QUERIES_CONTAIN_CASE_INSENSITIVE_REGEX`.
     pub trigger_type: Option<SchemaAdvisorTriggerDetailsTriggerType>,
 }
 

@@ -30,7 +30,7 @@ use super::models::*;
 pub struct ListGroupClusterPerformanceAdvisorDropIndexSuggestions {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -55,7 +55,7 @@ pub struct ListGroupClusterPerformanceAdvisorDropIndexSuggestions {
 pub struct ListGroupClusterPerformanceAdvisorSchemaAdvice {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
 }
 
@@ -80,9 +80,9 @@ pub struct ListGroupClusterPerformanceAdvisorSchemaAdvice {
 pub struct ListGroupClusterPerformanceAdvisorSuggestedIndexes {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `processIds`: query parameter, optional.
+    /// `processIds`: query parameter, optional; each item matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     #[atlas(
         query,
         default,
@@ -92,10 +92,10 @@ pub struct ListGroupClusterPerformanceAdvisorSuggestedIndexes {
     /// `namespaces`: query parameter, optional.
     #[atlas(query, default)]
     pub namespaces: Vec<String>,
-    /// `since`: query parameter, optional.
+    /// `since`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub since: Option<i64>,
-    /// `until`: query parameter, optional.
+    /// `until`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub until: Option<i64>,
 }
@@ -188,9 +188,9 @@ pub struct ListGroupProcessPerformanceAdvisorNamespaces {
     /// `duration`: query parameter, optional.
     #[atlas(query)]
     pub duration: Option<i64>,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
-    /// `since`: query parameter, optional.
+    /// `since`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub since: Option<i64>,
 }
@@ -222,21 +222,21 @@ pub struct ListGroupProcessPerformanceAdvisorSlowQueryLogs {
     /// `namespaces`: query parameter, optional.
     #[atlas(query, default)]
     pub namespaces: Vec<String>,
-    /// `nLogs`: query parameter, optional.
+    /// `nLogs`: query parameter, optional; from 0 to 20000; default `20000`.
     #[atlas(query, range(min = 0, max = 20000))]
     pub n_logs: Option<i64>,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
-    /// `since`: query parameter, optional.
+    /// `since`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub since: Option<i64>,
-    /// `includeMetrics`: query parameter, optional.
+    /// `includeMetrics`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_metrics: Option<bool>,
-    /// `includeReplicaState`: query parameter, optional.
+    /// `includeReplicaState`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_replica_state: Option<bool>,
-    /// `includeOpType`: query parameter, optional.
+    /// `includeOpType`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub include_op_type: Option<bool>,
 }
@@ -262,13 +262,13 @@ pub struct ListGroupProcessPerformanceAdvisorSlowQueryLogs {
 pub struct ListGroupProcessPerformanceAdvisorSuggestedIndexes {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `duration`: query parameter, optional.
@@ -277,15 +277,15 @@ pub struct ListGroupProcessPerformanceAdvisorSuggestedIndexes {
     /// `namespaces`: query parameter, optional.
     #[atlas(query, default)]
     pub namespaces: Vec<String>,
-    /// `nExamples`: query parameter, optional.
+    /// `nExamples`: query parameter, optional; default `5`.
     #[atlas(query)]
     pub n_examples: Option<i64>,
     /// `nIndexes`: query parameter, optional.
     #[atlas(query)]
     pub n_indexes: Option<i64>,
-    /// `processId`: path parameter, required.
+    /// `processId`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     pub process_id: String,
-    /// `since`: query parameter, optional.
+    /// `since`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub since: Option<i64>,
 }

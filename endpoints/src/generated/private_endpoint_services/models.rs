@@ -16,7 +16,7 @@ pub use crate::shared::{
 #[serde(tag = "cloudProvider", rename = "AWS")]
 #[non_exhaustive]
 pub struct AWSInterfaceEndpoint {
-    /// `connectionStatus`: optional, read-only.
+    /// `connectionStatus`: optional, read-only; one of `PENDING_ACCEPTANCE`, `PENDING`, `AVAILABLE`, `REJECTED`, `DELETING`.
     pub connection_status: Option<AWSInterfaceEndpointConnectionStatus>,
     /// `deleteRequested`: optional, read-only.
     pub delete_requested: Option<bool>,
@@ -47,19 +47,19 @@ atlas_runtime::__private::open_enum_deserialize!(AWSInterfaceEndpointConnectionS
 #[serde(tag = "cloudProvider", rename = "AWS")]
 #[non_exhaustive]
 pub struct AWSPrivateLinkConnection {
-    /// `endpointServiceName`: optional, read-only.
+    /// `endpointServiceName`: optional, read-only; matches `^com\.amazonaws\.vpce\.[a-z-0-9]+\.vpce-svc-[0-9a-f]{17}`.
     pub endpoint_service_name: Option<String>,
     /// `errorMessage`: optional, read-only.
     pub error_message: Option<String>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `interfaceEndpoints`: required, read-only.
+    /// `interfaceEndpoints`: required, read-only; each item matches `^([a-f0-9]{24})$`.
     pub interface_endpoints: Vec<String>,
     /// `regionName`: optional, read-only.
     pub region_name: Option<String>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `AVAILABLE`, `WAITING_FOR_USER`, `FAILED`, `DELETING`.
     pub status: Option<AWSPrivateLinkConnectionStatus>,
-    /// `supportedRemoteRegions`: optional, nullable.
+    /// `supportedRemoteRegions`: optional, nullable; at most 35 items.
     pub supported_remote_regions: Option<Vec<String>>,
 }
 
@@ -88,14 +88,14 @@ pub struct AzurePrivateEndpoint {
     pub delete_requested: Option<bool>,
     /// `errorMessage`: optional, read-only.
     pub error_message: Option<String>,
-    /// `privateEndpointConnectionName`: optional, read-only.
+    /// `privateEndpointConnectionName`: optional, read-only; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]([-\w._()]+)%2[fF]([-\w._()]+)`.
     pub private_endpoint_connection_name: Option<String>,
-    /// `privateEndpointIPAddress`: optional.
+    /// `privateEndpointIPAddress`: optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[serde(rename = "privateEndpointIPAddress")]
     pub private_endpoint_ip_address: Option<String>,
     /// `privateEndpointResourceId`: optional, read-only.
     pub private_endpoint_resource_id: Option<String>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `AVAILABLE`, `FAILED`, `DELETING`.
     pub status: Option<AzurePrivateEndpointStatus>,
 }
 
@@ -123,15 +123,15 @@ pub struct AzurePrivateLinkConnection {
     pub error_message: Option<String>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `privateEndpoints`: optional, read-only.
+    /// `privateEndpoints`: optional, read-only; each item matches `^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resource[gG]roups\/([-\w._()]+)\/providers\/Microsoft\.Network\/privateEndpoints\/([-\w._()]+)`.
     pub private_endpoints: Option<Vec<String>>,
-    /// `privateLinkServiceName`: optional, read-only.
+    /// `privateLinkServiceName`: optional, read-only; matches `^pls_[0-9a-f]{24}$`.
     pub private_link_service_name: Option<String>,
     /// `privateLinkServiceResourceId`: optional, read-only.
     pub private_link_service_resource_id: Option<String>,
     /// `regionName`: optional, read-only.
     pub region_name: Option<String>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `AVAILABLE`, `WAITING_FOR_USER`, `FAILED`, `DELETING`.
     pub status: Option<AWSPrivateLinkConnectionStatus>,
 }
 
@@ -140,7 +140,7 @@ pub struct AzurePrivateLinkConnection {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "cloudProvider", rename = "AWS")]
 pub struct CreateAWSEndpointRequest {
-    /// `id`: required, write-only.
+    /// `id`: required, write-only; matches `^vpce-[0-9a-f]{17}$`.
     pub id: String,
 }
 
@@ -151,7 +151,7 @@ pub struct CreateAWSEndpointRequest {
 pub struct CreateAzureEndpointRequest {
     /// `id`: required, write-only.
     pub id: String,
-    /// `privateEndpointIPAddress`: required.
+    /// `privateEndpointIPAddress`: required; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[serde(rename = "privateEndpointIPAddress")]
     pub private_endpoint_ip_address: String,
 }
@@ -195,7 +195,7 @@ pub struct CreateGCPEndpointGroupRequest {
     /// `endpoints`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<CreateGCPForwardingRuleRequest>>,
-    /// `gcpProjectId`: required, write-only.
+    /// `gcpProjectId`: required, write-only; matches `^p-[0-9a-z]{24}$`.
     pub gcp_project_id: String,
 }
 
@@ -206,7 +206,7 @@ pub struct CreateGCPForwardingRuleRequest {
     /// `endpointName`: optional, write-only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
-    /// `ipAddress`: optional, write-only.
+    /// `ipAddress`: optional, write-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
@@ -271,9 +271,9 @@ impl<'de> serde::Deserialize<'de> for EndpointService {
 pub struct GCPConsumerForwardingRule {
     /// `endpointName`: optional, read-only.
     pub endpoint_name: Option<String>,
-    /// `ipAddress`: optional, read-only.
+    /// `ipAddress`: optional, read-only; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub ip_address: Option<String>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `AVAILABLE`, `FAILED`, `DELETING`.
     pub status: Option<AzurePrivateEndpointStatus>,
 }
 
@@ -294,9 +294,9 @@ pub struct GCPEndpointService {
     pub port_mapping_enabled: Option<bool>,
     /// `regionName`: optional, read-only.
     pub region_name: Option<String>,
-    /// `serviceAttachmentNames`: optional.
+    /// `serviceAttachmentNames`: optional; each item matches `https:\/\/([a-z0-9\.]+)+\.[a-z]{2,}(\/[a-z0-9\-]+)+\/projects\/p-[a-z0-9]+\/regions\/[a-z\-0-9]+\/serviceAttachments\/[a-z0-9\-]+`.
     pub service_attachment_names: Option<Vec<String>>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `AVAILABLE`, `WAITING_FOR_USER`, `FAILED`, `DELETING`.
     pub status: Option<AWSPrivateLinkConnectionStatus>,
 }
 
@@ -319,7 +319,7 @@ pub struct PrivateGCPEndpointGroup {
     pub gcp_project_id: Option<String>,
     /// `portMappingEnabled`: optional.
     pub port_mapping_enabled: Option<bool>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIATING`, `VERIFIED`, `AVAILABLE`, `FAILED`, `DELETING`, `DELETED`.
     pub status: Option<PrivateGCPEndpointGroupStatus>,
 }
 

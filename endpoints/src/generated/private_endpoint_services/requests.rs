@@ -29,13 +29,13 @@ use super::models::*;
 pub struct CreateGroupPrivateEndpointEndpointService {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `portMappingEnabled`: body member, optional.
+    /// `portMappingEnabled`: body member, optional; default `false`.
     pub port_mapping_enabled: Option<bool>,
-    /// `providerName`: body member, required.
+    /// `providerName`: body member, required; one of `AWS`, `AZURE`, `GCP`.
     pub provider_name: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
     /// `region`: body member, required.
     pub region: String,
-    /// `supportedRemoteRegions`: body member, optional.
+    /// `supportedRemoteRegions`: body member, optional; at most 35 items.
     #[atlas(length(max = 35))]
     pub supported_remote_regions: Option<Vec<String>>,
 }
@@ -62,9 +62,9 @@ pub struct UpdateGroupPrivateEndpointEndpointService {
     pub group_id: atlas_runtime::GroupId,
     /// `endpointServiceId`: path parameter, required.
     pub endpoint_service_id: atlas_runtime::ObjectId,
-    /// `cloudProvider`: body member, required.
+    /// `cloudProvider`: body member, required; one of `AWS`.
     pub cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
-    /// `supportedRemoteRegions`: body member, optional.
+    /// `supportedRemoteRegions`: body member, optional; at most 35 items.
     #[atlas(length(max = 35))]
     pub supported_remote_regions: atlas_runtime::Patch<Vec<String>>,
 }
@@ -135,7 +135,7 @@ pub struct ToggleGroupPrivateEndpointRegionalMode {
 pub struct ListGroupPrivateEndpointEndpointService {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`, `GCP`; default `"AWS"`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
 }
 
@@ -158,7 +158,7 @@ pub struct ListGroupPrivateEndpointEndpointService {
 pub struct DeleteGroupPrivateEndpointEndpointService {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`, `GCP`; default `"AWS"`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
     /// `endpointServiceId`: path parameter, required.
     pub endpoint_service_id: atlas_runtime::ObjectId,
@@ -184,7 +184,7 @@ pub struct DeleteGroupPrivateEndpointEndpointService {
 pub struct GetGroupPrivateEndpointEndpointService {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`, `GCP`; default `"AWS"`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
     /// `endpointServiceId`: path parameter, required.
     pub endpoint_service_id: atlas_runtime::ObjectId,
@@ -211,7 +211,7 @@ pub struct GetGroupPrivateEndpointEndpointService {
 pub struct CreateGroupPrivateEndpointEndpointServiceEndpoint {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`, `GCP`; default `"AWS"`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
     /// `endpointServiceId`: path parameter, required.
     pub endpoint_service_id: atlas_runtime::ObjectId,
@@ -243,9 +243,9 @@ pub struct CreateGroupPrivateEndpointEndpointServiceEndpoint {
 pub struct DeleteGroupPrivateEndpointEndpointServiceEndpoint {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`, `GCP`; default `"AWS"`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
-    /// `endpointId`: path parameter, required.
+    /// `endpointId`: path parameter, required; matches `^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)`.
     #[atlas(path, encoded)]
     pub endpoint_id: String,
     /// `endpointServiceId`: path parameter, required.
@@ -274,9 +274,9 @@ pub struct DeleteGroupPrivateEndpointEndpointServiceEndpoint {
 pub struct GetGroupPrivateEndpointEndpointServiceEndpoint {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: path parameter, required.
+    /// `cloudProvider`: path parameter, required; one of `AWS`, `AZURE`, `GCP`; default `"AWS"`.
     pub cloud_provider: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
-    /// `endpointId`: path parameter, required.
+    /// `endpointId`: path parameter, required; matches `^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)`.
     #[atlas(path, encoded)]
     pub endpoint_id: String,
     /// `endpointServiceId`: path parameter, required.

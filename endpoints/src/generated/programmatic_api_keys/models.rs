@@ -19,7 +19,7 @@ pub struct PaginatedApiUserAccessListResponseView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<UserAccessListResponse>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 
@@ -27,10 +27,10 @@ pub struct PaginatedApiUserAccessListResponseView {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserAccessListRequest {
-    /// `cidrBlock`: optional.
+    /// `cidrBlock`: optional; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// `ipAddress`: optional.
+    /// `ipAddress`: optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
@@ -41,13 +41,13 @@ pub struct UserAccessListRequest {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserAccessListResponse {
-    /// `cidrBlock`: optional.
+    /// `cidrBlock`: optional; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
     pub cidr_block: Option<String>,
-    /// `count`: optional, read-only.
+    /// `count`: optional, read-only; at least 1.
     pub count: Option<i32>,
     /// `created`: optional, read-only.
     pub created: Option<jiff::Timestamp>,
-    /// `ipAddress`: optional.
+    /// `ipAddress`: optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub ip_address: Option<String>,
     /// `lastUsed`: optional, read-only.
     pub last_used: Option<jiff::Timestamp>,

@@ -28,13 +28,13 @@ use super::models::*;
 pub struct ListGroupApiKeys {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -57,10 +57,10 @@ pub struct ListGroupApiKeys {
 pub struct CreateGroupApiKey {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `desc`: body member, required.
+    /// `desc`: body member, required; 1 to 250 characters.
     #[atlas(length(min = 1, max = 250))]
     pub desc: String,
-    /// `roles`: body member, required.
+    /// `roles`: body member, required; at least 1 item.
     #[atlas(length(min = 1))]
     pub roles: Vec<String>,
 }
@@ -106,18 +106,18 @@ pub struct RemoveGroupApiKey {
 pub struct UpdateGroupApiKeyRoles {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
     /// `apiUserId`: path parameter, required.
     pub api_user_id: atlas_runtime::ObjectId,
-    /// `desc`: body member, optional.
+    /// `desc`: body member, optional; 1 to 250 characters.
     #[atlas(length(min = 1, max = 250))]
     pub desc: Option<String>,
     /// `roles`: body member, optional.
@@ -165,15 +165,15 @@ pub struct AddGroupApiKey {
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgApiKeys {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -196,10 +196,10 @@ pub struct ListOrgApiKeys {
 pub struct CreateOrgApiKey {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `desc`: body member, required.
+    /// `desc`: body member, required; 1 to 250 characters.
     #[atlas(length(min = 1, max = 250))]
     pub desc: String,
-    /// `roles`: body member, required.
+    /// `roles`: body member, required; at least 1 item; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     #[atlas(length(min = 1))]
     pub roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
 }
@@ -267,10 +267,10 @@ pub struct UpdateOrgApiKey {
     pub org_id: atlas_runtime::OrgId,
     /// `apiUserId`: path parameter, required.
     pub api_user_id: atlas_runtime::ObjectId,
-    /// `desc`: body member, optional.
+    /// `desc`: body member, optional; 1 to 250 characters.
     #[atlas(length(min = 1, max = 250))]
     pub desc: Option<String>,
-    /// `roles`: body member, optional.
+    /// `roles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
 }
 
@@ -293,15 +293,15 @@ pub struct UpdateOrgApiKey {
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgApiKeyAccessListEntries {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `apiUserId`: path parameter, required.
@@ -324,15 +324,15 @@ pub struct ListOrgApiKeyAccessListEntries {
 )]
 #[derive(Debug, Clone)]
 pub struct CreateOrgApiKeyAccessListEntry {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `apiUserId`: path parameter, required.
@@ -364,7 +364,7 @@ pub struct DeleteOrgApiKeyAccessListEntry {
     pub org_id: atlas_runtime::OrgId,
     /// `apiUserId`: path parameter, required.
     pub api_user_id: atlas_runtime::ObjectId,
-    /// `ipAddress`: path parameter, required.
+    /// `ipAddress`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$`.
     #[atlas(path, encoded)]
     pub ip_address: String,
 }
@@ -390,7 +390,7 @@ pub struct DeleteOrgApiKeyAccessListEntry {
 pub struct GetOrgApiKeyAccessListEntry {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `ipAddress`: path parameter, required.
+    /// `ipAddress`: path parameter, required; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$`.
     #[atlas(path, encoded)]
     pub ip_address: String,
     /// `apiUserId`: path parameter, required.

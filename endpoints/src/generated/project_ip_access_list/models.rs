@@ -11,13 +11,13 @@ pub use crate::shared::Link;
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkPermissionEntry {
-    /// `awsSecurityGroup`: optional.
+    /// `awsSecurityGroup`: optional; matches `^([0-9]*/)?sg-([0-9]*)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_security_group: Option<String>,
-    /// `cidrBlock`: optional.
+    /// `cidrBlock`: optional; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){7}[0-9a-f]{1,4}(%2[fF][0-9]{1,3})?|([0-9a-f]{1,4}\:){1,6}\:(%2[fF][0-9]{1,3})?$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// `comment`: optional.
+    /// `comment`: optional; at most 80 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// `deleteAfterDate`: optional.
@@ -26,7 +26,7 @@ pub struct NetworkPermissionEntry {
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
     pub group_id: Option<atlas_runtime::GroupId>,
-    /// `ipAddress`: optional.
+    /// `ipAddress`: optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// `links`: optional, read-only.
@@ -40,7 +40,7 @@ pub struct NetworkPermissionEntry {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NetworkPermissionEntryStatus {
-    /// `STATUS`: required, read-only.
+    /// `STATUS`: required, read-only; one of `PENDING`, `FAILED`, `ACTIVE`.
     #[serde(rename = "STATUS")]
     pub status: NetworkPermissionEntryStatusSTATUS,
 }
@@ -67,6 +67,6 @@ pub struct PaginatedNetworkAccessView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<NetworkPermissionEntry>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }

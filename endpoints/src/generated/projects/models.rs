@@ -161,7 +161,7 @@ pub struct GroupInvitation {
     pub expires_at: Option<jiff::Timestamp>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
-    /// `groupName`: optional, read-only.
+    /// `groupName`: optional, read-only; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub group_name: Option<String>,
     /// `id`: optional, read-only.
     pub id: Option<atlas_runtime::ObjectId>,
@@ -200,7 +200,7 @@ pub struct GroupSettings {
     /// `isDataExplorerGenAIFeaturesEnabled`: optional.
     #[serde(rename = "isDataExplorerGenAIFeaturesEnabled")]
     pub is_data_explorer_gen_ai_features_enabled: Option<bool>,
-    /// `isDataExplorerGenAISampleDocumentPassingEnabled`: optional.
+    /// `isDataExplorerGenAISampleDocumentPassingEnabled`: optional; default `false`.
     #[serde(rename = "isDataExplorerGenAISampleDocumentPassingEnabled")]
     pub is_data_explorer_gen_ai_sample_document_passing_enabled: Option<bool>,
     /// `isDataValidationEnabled`: optional.
@@ -223,11 +223,11 @@ pub struct GroupSettings {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MdbAvailableVersion {
-    /// `cloudProvider`: optional.
+    /// `cloudProvider`: optional; one of `AWS`, `AZURE`, `GCP`, `TENANT`.
     pub cloud_provider: Option<AWSRegionConfig20240805ProviderName>,
-    /// `defaultStatus`: optional.
+    /// `defaultStatus`: optional; one of `DEFAULT`, `NOT_DEFAULT`.
     pub default_status: Option<MdbAvailableVersionDefaultStatus>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 53 values.
     pub instance_size: Option<BaseCloudProviderInstanceSize>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,

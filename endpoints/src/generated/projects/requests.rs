@@ -24,13 +24,13 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroups {
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -52,16 +52,16 @@ pub struct CreateGroup {
     /// `projectOwnerId`: query parameter, optional.
     #[atlas(query)]
     pub project_owner_id: Option<atlas_runtime::ObjectId>,
-    /// `name`: body member, required.
+    /// `name`: body member, required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     #[atlas(pattern = r"^[\p{L}\p{N}\-_.(),:&@+']{1,64}$")]
     pub name: String,
     /// `orgId`: body member, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `regionUsageRestrictions`: body member, optional.
+    /// `regionUsageRestrictions`: body member, optional; one of `COMMERCIAL_FEDRAMP_REGIONS_ONLY`, `GOV_REGIONS_ONLY`; default `"COMMERCIAL_FEDRAMP_REGIONS_ONLY"`.
     pub region_usage_restrictions: Option<GroupRegionUsageRestrictions>,
     /// `tags`: body member, optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `withDefaultAlertsSettings`: body member, optional.
+    /// `withDefaultAlertsSettings`: body member, optional; default `true`.
     pub with_default_alerts_settings: Option<bool>,
 }
 
@@ -79,7 +79,7 @@ pub struct CreateGroup {
 )]
 #[derive(Debug, Clone)]
 pub struct GetGroupByName {
-    /// `groupName`: path parameter, required.
+    /// `groupName`: path parameter, required; 1 to 64 characters.
     #[atlas(length(min = 1, max = 64))]
     pub group_name: String,
 }
@@ -398,7 +398,7 @@ pub struct ListGroupLimits {
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupLimit {
-    /// `limitName`: path parameter, required.
+    /// `limitName`: path parameter, required; one of 13 values.
     pub limit_name: DeleteGroupLimitLimitName,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -420,7 +420,7 @@ pub struct DeleteGroupLimit {
 )]
 #[derive(Debug, Clone)]
 pub struct GetGroupLimit {
-    /// `limitName`: path parameter, required.
+    /// `limitName`: path parameter, required; one of 13 values.
     pub limit_name: DeleteGroupLimitLimitName,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -442,7 +442,7 @@ pub struct GetGroupLimit {
 )]
 #[derive(Debug, Clone)]
 pub struct SetGroupLimit {
-    /// `limitName`: path parameter, required.
+    /// `limitName`: path parameter, required; one of 13 values.
     pub limit_name: DeleteGroupLimitLimitName,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -472,19 +472,19 @@ pub struct SetGroupLimit {
 pub struct GetGroupMongoDbVersions {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `cloudProvider`: query parameter, optional.
+    /// `cloudProvider`: query parameter, optional; one of `AWS`, `AZURE`, `GCP`, `TENANT`.
     #[atlas(query)]
     pub cloud_provider: Option<AWSRegionConfig20240805ProviderName>,
     /// `instanceSize`: query parameter, optional.
     #[atlas(query)]
     pub instance_size: Option<String>,
-    /// `defaultStatus`: query parameter, optional.
+    /// `defaultStatus`: query parameter, optional; one of `DEFAULT`.
     #[atlas(query)]
     pub default_status: Option<GetGroupMongoDbVersionsDefaultStatus>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; at least 1; default `100`.
     #[atlas(query, range(min = 1))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -536,7 +536,7 @@ pub struct UpdateGroupSettings {
     /// `isDataExplorerGenAIFeaturesEnabled`: body member, optional.
     #[serde(rename = "isDataExplorerGenAIFeaturesEnabled")]
     pub is_data_explorer_gen_ai_features_enabled: Option<bool>,
-    /// `isDataExplorerGenAISampleDocumentPassingEnabled`: body member, optional.
+    /// `isDataExplorerGenAISampleDocumentPassingEnabled`: body member, optional; default `false`.
     #[serde(rename = "isDataExplorerGenAISampleDocumentPassingEnabled")]
     pub is_data_explorer_gen_ai_sample_document_passing_enabled: Option<bool>,
     /// `isDataValidationEnabled`: body member, optional.
@@ -604,7 +604,7 @@ pub struct MigrateGroup {
     /// `destinationOrgPrivateApiKey`: body member, optional.
     #[atlas(sensitive)]
     pub destination_org_private_api_key: Option<crate::shared::SentSecret>,
-    /// `destinationOrgPublicApiKey`: body member, optional.
+    /// `destinationOrgPublicApiKey`: body member, optional; exactly 8 characters.
     #[atlas(length(min = 8, max = 8))]
     pub destination_org_public_api_key: Option<String>,
 }

@@ -12,11 +12,11 @@ pub use crate::shared::{Header, Link};
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "AZURE_LOG_EXPORT")]
 pub struct AzureLogIntegrationRequest {
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `prefixPath`: required.
     pub prefix_path: String,
-    /// `roleId`: required.
+    /// `roleId`: required; matches `^[a-fA-F0-9]{24}$`.
     pub role_id: String,
     /// `storageAccountName`: required.
     pub storage_account_name: String,
@@ -33,11 +33,11 @@ pub struct AzureLogIntegrationRequest {
 pub struct AzureLogIntegrationResponse {
     /// `id`: required.
     pub id: String,
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `prefixPath`: required.
     pub prefix_path: String,
-    /// `roleId`: required.
+    /// `roleId`: required; matches `^[a-fA-F0-9]{24}$`.
     pub role_id: String,
     /// `storageAccountName`: required.
     pub storage_account_name: String,
@@ -62,12 +62,12 @@ atlas_runtime::__private::open_enum_deserialize!(AzureLogIntegrationResponseLogT
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "DATADOG_LOG_EXPORT")]
 pub struct DatadogLogIntegrationRequest {
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `apiKey`: required.
     #[serde(serialize_with = "crate::sent_secret::expose_secret")]
     pub api_key: secrecy::SecretString,
-    /// `region`: required.
+    /// `region`: required; one of `US1`, `US3`, `US5`, `EU`, `AP1`, `AP2`, `US1_FED`.
     pub region: DatadogLogIntegrationResponseRegion,
 }
 
@@ -80,7 +80,7 @@ pub struct DatadogLogIntegrationRequest {
 pub struct DatadogLogIntegrationResponse {
     /// `id`: required.
     pub id: String,
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `apiKey`: required.
     #[cfg_attr(
@@ -88,7 +88,7 @@ pub struct DatadogLogIntegrationResponse {
         serde(serialize_with = "crate::sent_secret::expose_secret")
     )]
     pub api_key: secrecy::SecretString,
-    /// `region`: required.
+    /// `region`: required; one of `US1`, `US3`, `US5`, `EU`, `AP1`, `AP2`, `US1_FED`.
     pub region: DatadogLogIntegrationResponseRegion,
 }
 
@@ -112,13 +112,13 @@ atlas_runtime::__private::open_enum_deserialize!(DatadogLogIntegrationResponseRe
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "GCS_LOG_EXPORT")]
 pub struct GcsLogIntegrationRequest {
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `bucketName`: required.
     pub bucket_name: String,
     /// `prefixPath`: required.
     pub prefix_path: String,
-    /// `roleId`: required.
+    /// `roleId`: required; matches `^[a-fA-F0-9]{24}$`.
     pub role_id: String,
 }
 
@@ -131,13 +131,13 @@ pub struct GcsLogIntegrationRequest {
 pub struct GcsLogIntegrationResponse {
     /// `id`: required.
     pub id: String,
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `bucketName`: required.
     pub bucket_name: String,
     /// `prefixPath`: required.
     pub prefix_path: String,
-    /// `roleId`: required.
+    /// `roleId`: required; matches `^[a-fA-F0-9]{24}$`.
     pub role_id: String,
 }
 
@@ -273,11 +273,11 @@ impl<'de> serde::Deserialize<'de> for LogIntegrationResponse {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "OTEL_LOG_EXPORT")]
 pub struct OtelLogIntegrationRequest {
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `otelEndpoint`: required.
     pub otel_endpoint: String,
-    /// `otelSuppliedHeaders`: required.
+    /// `otelSuppliedHeaders`: required; 1 to 10 items.
     pub otel_supplied_headers: Vec<Header>,
 }
 
@@ -290,11 +290,11 @@ pub struct OtelLogIntegrationRequest {
 pub struct OtelLogIntegrationResponse {
     /// `id`: required.
     pub id: String,
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `otelEndpoint`: required.
     pub otel_endpoint: String,
-    /// `otelSuppliedHeaders`: required.
+    /// `otelSuppliedHeaders`: required; 1 to 10 items.
     pub otel_supplied_headers: Vec<Header>,
 }
 
@@ -314,7 +314,7 @@ pub struct PushBasedLogExportProject {
     pub links: Option<Vec<Link>>,
     /// `prefixPath`: optional.
     pub prefix_path: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `UNCONFIGURED`, `INITIATING`, `BUCKET_VERIFIED`, `BUCKET_VERIFICATION_FAILED`, `ASSUME_ROLE_FAILED`, `ACTIVE`.
     pub state: Option<PushBasedLogExportProjectState>,
 }
 
@@ -338,11 +338,11 @@ atlas_runtime::__private::open_enum_deserialize!(PushBasedLogExportProjectState)
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "S3_LOG_EXPORT")]
 pub struct S3LogIntegrationRequest {
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `bucketName`: required.
     pub bucket_name: String,
-    /// `iamRoleId`: required.
+    /// `iamRoleId`: required; matches `^[a-fA-F0-9]{24}$`.
     pub iam_role_id: String,
     /// `kmsKey`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -363,11 +363,11 @@ pub struct S3LogIntegrationRequest {
 pub struct S3LogIntegrationResponse {
     /// `id`: required.
     pub id: String,
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `bucketName`: required.
     pub bucket_name: String,
-    /// `iamRoleId`: required.
+    /// `iamRoleId`: required; matches `^[a-fA-F0-9]{24}$`.
     pub iam_role_id: String,
     /// `kmsKey`: optional, nullable.
     pub kms_key: Option<String>,
@@ -382,7 +382,7 @@ pub struct S3LogIntegrationResponse {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "SPLUNK_LOG_EXPORT")]
 pub struct SplunkLogIntegrationRequest {
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `hecToken`: required.
     #[serde(serialize_with = "crate::sent_secret::expose_secret")]
@@ -400,7 +400,7 @@ pub struct SplunkLogIntegrationRequest {
 pub struct SplunkLogIntegrationResponse {
     /// `id`: required.
     pub id: String,
-    /// `logTypes`: required.
+    /// `logTypes`: required; at most 10 items; each item one of `MONGOD`, `MONGOS`, `MONGOD_AUDIT`, `MONGOS_AUDIT`.
     pub log_types: Vec<AzureLogIntegrationResponseLogTypesItem>,
     /// `hecToken`: required.
     #[cfg_attr(

@@ -64,7 +64,7 @@ atlas_runtime::__private::open_enum_param!(ListGroupClusterQueryShapesStatus);
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryShapeResponse {
-    /// `command`: optional, read-only.
+    /// `command`: optional, read-only; one of `FIND`, `DISTINCT`, `AGGREGATE`.
     pub command: Option<QueryShapeResponseCommand>,
     /// `namespace`: optional, read-only.
     pub namespace: Option<String>,
@@ -72,7 +72,7 @@ pub struct QueryShapeResponse {
     pub query_shape: Option<String>,
     /// `queryShapeHash`: required, read-only.
     pub query_shape_hash: String,
-    /// `status`: required.
+    /// `status`: required; one of `REJECTED`, `UNREJECTED`.
     pub status: QueryShapeResponseStatus,
 }
 
@@ -138,7 +138,7 @@ pub struct QueryStatsSummary {
     pub avg_working_millis: Option<f64>,
     /// `bytesRead`: optional.
     pub bytes_read: Option<f64>,
-    /// `command`: optional.
+    /// `command`: optional; one of `find`, `distinct`, `aggregate`.
     pub command: Option<ListGroupClusterQueryShapeInsightSummariesCommandsItem>,
     /// `cpuTime`: optional, nullable.
     pub cpu_time: Option<f64>,

@@ -30,15 +30,15 @@ use super::models::*;
 pub struct ListGroupClusterQueryShapeInsightSummaries {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `since`: query parameter, optional.
+    /// `since`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub since: Option<i64>,
-    /// `until`: query parameter, optional.
+    /// `until`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub until: Option<i64>,
-    /// `processIds`: query parameter, optional.
+    /// `processIds`: query parameter, optional; at most 10 items; each item matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     #[atlas(
         query,
         default,
@@ -46,19 +46,19 @@ pub struct ListGroupClusterQueryShapeInsightSummaries {
         length(max = 10)
     )]
     pub process_ids: Vec<String>,
-    /// `namespaces`: query parameter, optional.
+    /// `namespaces`: query parameter, optional; at most 10 items.
     #[atlas(query, default, length(max = 10))]
     pub namespaces: Vec<String>,
-    /// `commands`: query parameter, optional.
+    /// `commands`: query parameter, optional; at most 3 items; each item one of `find`, `distinct`, `aggregate`.
     #[atlas(query, default, length(max = 3))]
     pub commands: Vec<ListGroupClusterQueryShapeInsightSummariesCommandsItem>,
-    /// `nSummaries`: query parameter, optional.
+    /// `nSummaries`: query parameter, optional; from 1 to 100; default `100`.
     #[atlas(query, range(min = 1, max = 100))]
     pub n_summaries: Option<i64>,
-    /// `series`: query parameter, optional.
+    /// `series`: query parameter, optional; at most 15 items; each item one of 15 values.
     #[atlas(query, default, length(max = 15))]
     pub series: Vec<ListGroupClusterQueryShapeInsightSummariesSeriesItem>,
-    /// `queryShapeHashes`: query parameter, optional.
+    /// `queryShapeHashes`: query parameter, optional; at most 10 items; each item matches `^([a-fA-F0-9]{64})$`.
     #[atlas(query, default, pattern = "^([a-fA-F0-9]{64})$", length(max = 10))]
     pub query_shape_hashes: Vec<String>,
 }
@@ -84,15 +84,15 @@ pub struct ListGroupClusterQueryShapeInsightSummaries {
 pub struct GetGroupClusterQueryShapeInsightDetails {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `since`: query parameter, optional.
+    /// `since`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub since: Option<i64>,
-    /// `until`: query parameter, optional.
+    /// `until`: query parameter, optional; at least 1199145600000.0.
     #[atlas(query, range(min = 1199145600000.0))]
     pub until: Option<i64>,
-    /// `processIds`: query parameter, optional.
+    /// `processIds`: query parameter, optional; at most 10 items; each item matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}\:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?(\:[0-9]{4,5})$`.
     #[atlas(
         query,
         default,
@@ -100,7 +100,7 @@ pub struct GetGroupClusterQueryShapeInsightDetails {
         length(max = 10)
     )]
     pub process_ids: Vec<String>,
-    /// `queryShapeHash`: path parameter, required.
+    /// `queryShapeHash`: path parameter, required; matches `^([a-fA-F0-9]{64})$`.
     pub query_shape_hash: String,
 }
 
@@ -126,18 +126,18 @@ pub struct GetGroupClusterQueryShapeInsightDetails {
 pub struct ListGroupClusterQueryShapes {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `status`: query parameter, optional.
+    /// `status`: query parameter, optional; one of `REJECTED`; default `"REJECTED"`.
     #[atlas(query)]
     pub status: Option<ListGroupClusterQueryShapesStatus>,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -163,9 +163,9 @@ pub struct ListGroupClusterQueryShapes {
 pub struct GetGroupClusterQueryShape {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `queryShapeHash`: path parameter, required.
+    /// `queryShapeHash`: path parameter, required; matches `^([a-fA-F0-9]{64})$`.
     pub query_shape_hash: String,
 }
 
@@ -191,10 +191,10 @@ pub struct GetGroupClusterQueryShape {
 pub struct UpdateGroupClusterQueryShape {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
-    /// `queryShapeHash`: path parameter, required.
+    /// `queryShapeHash`: path parameter, required; matches `^([a-fA-F0-9]{64})$`.
     pub query_shape_hash: String,
-    /// `status`: body member, required.
+    /// `status`: body member, required; one of `REJECTED`, `UNREJECTED`.
     pub status: QueryShapeResponseStatus,
 }

@@ -23,7 +23,7 @@ pub struct RateLimitEndpointSetCapacity {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RateLimitEndpointSetEndpoint {
-    /// `method`: optional.
+    /// `method`: optional; one of `GET`, `POST`, `PUT`, `DELETE`, `PATCH`.
     pub method: Option<RateLimitEndpointSetEndpointMethod>,
     /// `path`: optional.
     pub path: Option<String>,
@@ -61,13 +61,13 @@ pub struct RateLimitEndpointSetResponse {
     pub endpoint_set_id: Option<String>,
     /// `endpointSetName`: optional.
     pub endpoint_set_name: Option<String>,
-    /// `endpoints`: optional.
+    /// `endpoints`: optional; at most 100 items.
     pub endpoints: Option<Vec<RateLimitEndpointSetEndpoint>>,
     /// `refillDurationSeconds`: optional.
     pub refill_duration_seconds: Option<RateLimitEndpointSetRefillDurationSeconds>,
     /// `refillRate`: optional.
     pub refill_rate: Option<RateLimitEndpointSetRefillRate>,
-    /// `scope`: optional.
+    /// `scope`: optional; one of `IP`, `GROUP`, `ORGANIZATION`, `USER`.
     pub scope: Option<RateLimitEndpointSetResponseScope>,
 }
 

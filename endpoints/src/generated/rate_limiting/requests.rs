@@ -25,10 +25,10 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListRateLimits {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `groupId`: query parameter, optional.
@@ -40,7 +40,7 @@ pub struct ListRateLimits {
     /// `userId`: query parameter, optional.
     #[atlas(query)]
     pub user_id: Option<String>,
-    /// `ipAddress`: query parameter, optional.
+    /// `ipAddress`: query parameter, optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[atlas(
         query,
         pattern = r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$"
@@ -80,7 +80,7 @@ pub struct GetRateLimit {
     /// `userId`: query parameter, optional.
     #[atlas(query)]
     pub user_id: Option<String>,
-    /// `ipAddress`: query parameter, optional.
+    /// `ipAddress`: query parameter, optional; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[atlas(
         query,
         pattern = r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.){3}(25[0-5]|(2[0-4]|1\d|[1-9]|)\d)($|\.(?s:.))|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$"

@@ -15,15 +15,15 @@ pub use crate::shared::{ConnectedOrgConfigPostAuthRoleGrantsItem, ServiceAccount
 pub struct GroupMcpConfigResponse {
     /// `clientId`: optional, read-only.
     pub client_id: Option<atlas_runtime::ClientId>,
-    /// `egressClientId`: optional, read-only.
+    /// `egressClientId`: optional, read-only; matches `^mdb_sa_id_[a-fA-F\d]{24}$`.
     pub egress_client_id: Option<String>,
-    /// `ipAccessList`: optional.
+    /// `ipAccessList`: optional; at most 200 items.
     pub ip_access_list: Option<Vec<ServiceAccountIPAccessListEntry>>,
-    /// `mcpConfigId`: optional, read-only.
+    /// `mcpConfigId`: optional, read-only; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
     pub mcp_config_id: Option<String>,
     /// `mcpConfigName`: optional, nullable.
     pub mcp_config_name: Option<String>,
-    /// `roles`: optional.
+    /// `roles`: optional; at most 100 items.
     pub roles: Option<Vec<String>>,
 }
 
@@ -35,15 +35,15 @@ pub struct GroupMcpConfigResponse {
 pub struct OrgMcpConfigResponse {
     /// `clientId`: optional, read-only.
     pub client_id: Option<atlas_runtime::ClientId>,
-    /// `egressClientId`: optional, read-only.
+    /// `egressClientId`: optional, read-only; matches `^mdb_sa_id_[a-fA-F\d]{24}$`.
     pub egress_client_id: Option<String>,
-    /// `ipAccessList`: optional.
+    /// `ipAccessList`: optional; at most 200 items.
     pub ip_access_list: Option<Vec<ServiceAccountIPAccessListEntry>>,
-    /// `mcpConfigId`: optional, read-only.
+    /// `mcpConfigId`: optional, read-only; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
     pub mcp_config_id: Option<String>,
     /// `mcpConfigName`: optional, nullable.
     pub mcp_config_name: Option<String>,
-    /// `roles`: optional.
+    /// `roles`: optional; at most 100 items; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
 }
 
@@ -51,13 +51,13 @@ pub struct OrgMcpConfigResponse {
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceAccountIPAccessListEntry {
-    /// `cidrBlock`: optional, nullable.
+    /// `cidrBlock`: optional, nullable; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// `createdAt`: optional, read-only.
     #[serde(skip_serializing)]
     pub created_at: Option<jiff::Timestamp>,
-    /// `ipAddress`: optional, nullable.
+    /// `ipAddress`: optional, nullable; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// `lastUsedAddress`: optional, read-only, nullable.

@@ -26,13 +26,13 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroupMcpConfigs {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `groupId`: path parameter, required.
@@ -57,13 +57,13 @@ pub struct ListGroupMcpConfigs {
 pub struct CreateGroupMcpConfig {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `ipAccessList`: body member, optional.
+    /// `ipAccessList`: body member, optional; at most 200 items.
     #[atlas(length(max = 200))]
     pub ip_access_list: Option<Vec<ServiceAccountIPAccessListEntry>>,
-    /// `mcpConfigName`: body member, required.
+    /// `mcpConfigName`: body member, required; at least 1 character.
     #[atlas(length(min = 1))]
     pub mcp_config_name: String,
-    /// `roles`: body member, required.
+    /// `roles`: body member, required; 1 to 100 items.
     #[atlas(length(min = 1, max = 100))]
     pub roles: Vec<String>,
 }
@@ -86,9 +86,9 @@ pub struct CreateGroupMcpConfig {
 pub struct DeleteGroupMcpConfig {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
     pub mcp_config_id: String,
-    /// `cascading`: query parameter, optional.
+    /// `cascading`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub cascading: Option<bool>,
 }
@@ -112,7 +112,7 @@ pub struct DeleteGroupMcpConfig {
 pub struct GetGroupMcpConfig {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
     pub mcp_config_id: String,
 }
 
@@ -135,15 +135,15 @@ pub struct GetGroupMcpConfig {
 pub struct UpdateGroupMcpConfig {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
     pub mcp_config_id: String,
-    /// `ipAccessList`: body member, optional.
+    /// `ipAccessList`: body member, optional; at most 200 items.
     #[atlas(length(max = 200))]
     pub ip_access_list: Option<Vec<ServiceAccountIPAccessListEntry>>,
-    /// `mcpConfigName`: body member, optional.
+    /// `mcpConfigName`: body member, optional; 1 to 64 characters; matches `^[\p{L}\p{N}\-_.,' ]*$`.
     #[atlas(pattern = r"^[\p{L}\p{N}\-_.,' ]*$", length(min = 1, max = 64))]
     pub mcp_config_name: atlas_runtime::Patch<String>,
-    /// `roles`: body member, optional.
+    /// `roles`: body member, optional; at most 100 items.
     #[atlas(length(max = 100))]
     pub roles: Option<Vec<String>>,
 }
@@ -168,18 +168,18 @@ pub struct UpdateGroupMcpConfig {
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroupMcpConfigSecrets {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub mcp_config_id: String,
 }
 
@@ -204,9 +204,9 @@ pub struct ListGroupMcpConfigSecrets {
 pub struct CreateGroupMcpConfigSecret {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub mcp_config_id: String,
-    /// `secretExpiresAfterHours`: body member, required.
+    /// `secretExpiresAfterHours`: body member, required; above 0.
     #[atlas(range(exclusive_min = 0))]
     pub secret_expires_after_hours: i32,
 }
@@ -231,9 +231,9 @@ pub struct CreateGroupMcpConfigSecret {
 pub struct DeleteGroupMcpConfigSecret {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub mcp_config_id: String,
-    /// `secretId`: path parameter, required.
+    /// `secretId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub secret_id: String,
 }
 
@@ -258,9 +258,9 @@ pub struct DeleteGroupMcpConfigSecret {
 pub struct GetGroupMcpConfigSecret {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub mcp_config_id: String,
-    /// `secretId`: path parameter, required.
+    /// `secretId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub secret_id: String,
 }
 
@@ -281,13 +281,13 @@ pub struct GetGroupMcpConfigSecret {
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgMcpConfigs {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `orgId`: path parameter, required.
@@ -312,13 +312,13 @@ pub struct ListOrgMcpConfigs {
 pub struct CreateOrgMcpConfig {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `ipAccessList`: body member, optional.
+    /// `ipAccessList`: body member, optional; at most 200 items.
     #[atlas(length(max = 200))]
     pub ip_access_list: Option<Vec<ServiceAccountIPAccessListEntry>>,
-    /// `mcpConfigName`: body member, required.
+    /// `mcpConfigName`: body member, required; at least 1 character.
     #[atlas(length(min = 1))]
     pub mcp_config_name: String,
-    /// `roles`: body member, required.
+    /// `roles`: body member, required; 1 to 100 items; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     #[atlas(length(min = 1, max = 100))]
     pub roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
 }
@@ -341,9 +341,9 @@ pub struct CreateOrgMcpConfig {
 pub struct DeleteOrgMcpConfig {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
     pub mcp_config_id: String,
-    /// `cascading`: query parameter, optional.
+    /// `cascading`: query parameter, optional; default `false`.
     #[atlas(query)]
     pub cascading: Option<bool>,
 }
@@ -367,7 +367,7 @@ pub struct DeleteOrgMcpConfig {
 pub struct GetOrgMcpConfig {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
     pub mcp_config_id: String,
 }
 
@@ -390,15 +390,15 @@ pub struct GetOrgMcpConfig {
 pub struct UpdateOrgMcpConfig {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
     pub mcp_config_id: String,
-    /// `ipAccessList`: body member, optional.
+    /// `ipAccessList`: body member, optional; at most 200 items.
     #[atlas(length(max = 200))]
     pub ip_access_list: Option<Vec<ServiceAccountIPAccessListEntry>>,
-    /// `mcpConfigName`: body member, optional.
+    /// `mcpConfigName`: body member, optional; 1 to 64 characters; matches `^[\p{L}\p{N}\-_.,' ]*$`.
     #[atlas(pattern = r"^[\p{L}\p{N}\-_.,' ]*$", length(min = 1, max = 64))]
     pub mcp_config_name: atlas_runtime::Patch<String>,
-    /// `roles`: body member, optional.
+    /// `roles`: body member, optional; at most 100 items; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     #[atlas(length(max = 100))]
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
 }
@@ -423,18 +423,18 @@ pub struct UpdateOrgMcpConfig {
 )]
 #[derive(Debug, Clone)]
 pub struct ListOrgMcpConfigSecrets {
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub mcp_config_id: String,
 }
 
@@ -459,9 +459,9 @@ pub struct ListOrgMcpConfigSecrets {
 pub struct CreateOrgMcpConfigSecret {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub mcp_config_id: String,
-    /// `secretExpiresAfterHours`: body member, required.
+    /// `secretExpiresAfterHours`: body member, required; above 0.
     #[atlas(range(exclusive_min = 0))]
     pub secret_expires_after_hours: i32,
 }
@@ -486,9 +486,9 @@ pub struct CreateOrgMcpConfigSecret {
 pub struct DeleteOrgMcpConfigSecret {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub mcp_config_id: String,
-    /// `secretId`: path parameter, required.
+    /// `secretId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub secret_id: String,
 }
 
@@ -513,8 +513,8 @@ pub struct DeleteOrgMcpConfigSecret {
 pub struct GetOrgMcpConfigSecret {
     /// `orgId`: path parameter, required.
     pub org_id: atlas_runtime::OrgId,
-    /// `mcpConfigId`: path parameter, required.
+    /// `mcpConfigId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub mcp_config_id: String,
-    /// `secretId`: path parameter, required.
+    /// `secretId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub secret_id: String,
 }

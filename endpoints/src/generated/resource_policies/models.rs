@@ -19,7 +19,7 @@ pub struct ApiAtlasNonCompliantResourceView {
     pub resource_name: Option<String>,
     /// `resourcePoliciesCausingNonCompliance`: optional, read-only.
     pub resource_policies_causing_non_compliance: Option<Vec<ApiAtlasResourcePolicyMetadataView>>,
-    /// `resourceType`: optional, read-only.
+    /// `resourceType`: optional, read-only; one of `DEPRECATED_PROJECT`, `DEPRECATED_CLUSTER`, `PROJECT`, `CLUSTER`.
     pub resource_type: Option<ApiAtlasNonCompliantResourceViewResourceType>,
 }
 
@@ -40,7 +40,7 @@ atlas_runtime::__private::open_enum_deserialize!(ApiAtlasNonCompliantResourceVie
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiAtlasPolicyCreateView {
-    /// `body`: required.
+    /// `body`: required; at least 1 character.
     pub body: String,
 }
 

@@ -9,30 +9,30 @@
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Collation {
-    /// `alternate`: optional.
+    /// `alternate`: optional; one of `non-ignorable`, `shifted`; default `"non-ignorable"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alternate: Option<CollationAlternate>,
-    /// `backwards`: optional.
+    /// `backwards`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backwards: Option<bool>,
-    /// `caseFirst`: optional.
+    /// `caseFirst`: optional; one of `lower`, `off`, `upper`; default `"off"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_first: Option<CollationCaseFirst>,
-    /// `caseLevel`: optional.
+    /// `caseLevel`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_level: Option<bool>,
-    /// `locale`: required.
+    /// `locale`: required; one of 110 values.
     pub locale: CollationLocale,
-    /// `maxVariable`: optional.
+    /// `maxVariable`: optional; one of `punct`, `space`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_variable: Option<CollationMaxVariable>,
-    /// `normalization`: optional.
+    /// `normalization`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub normalization: Option<bool>,
-    /// `numericOrdering`: optional.
+    /// `numericOrdering`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric_ordering: Option<bool>,
-    /// `strength`: optional.
+    /// `strength`: optional; from 1 to 5; default `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strength: Option<i32>,
 }
@@ -186,16 +186,16 @@ atlas_runtime::__private::open_enum_serialize!(CollationMaxVariable);
 #[derive(Debug, Clone, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IndexOptions {
-    /// `2dsphereIndexVersion`: optional.
+    /// `2dsphereIndexVersion`: optional; default `3`.
     #[serde(
         rename = "2dsphereIndexVersion",
         skip_serializing_if = "Option::is_none"
     )]
     pub n2dsphere_index_version: Option<i32>,
-    /// `background`: optional.
+    /// `background`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
-    /// `bits`: optional.
+    /// `bits`: optional; default `26`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bits: Option<i32>,
     /// `bucketSize`: optional.
@@ -204,22 +204,22 @@ pub struct IndexOptions {
     /// `columnstoreProjection`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub columnstore_projection: Option<std::collections::BTreeMap<String, i32>>,
-    /// `default_language`: optional.
+    /// `default_language`: optional; default `"english"`.
     #[serde(rename = "default_language", skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
     /// `expireAfterSeconds`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_after_seconds: Option<i32>,
-    /// `hidden`: optional.
+    /// `hidden`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
-    /// `language_override`: optional.
+    /// `language_override`: optional; default `"language"`.
     #[serde(rename = "language_override", skip_serializing_if = "Option::is_none")]
     pub language_override: Option<String>,
-    /// `max`: optional.
+    /// `max`: optional; default `180`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<i32>,
-    /// `min`: optional.
+    /// `min`: optional; default `-180`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i32>,
     /// `name`: optional.
@@ -228,13 +228,13 @@ pub struct IndexOptions {
     /// `partialFilterExpression`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_filter_expression: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `sparse`: optional.
+    /// `sparse`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sparse: Option<bool>,
     /// `storageEngine`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_engine: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `textIndexVersion`: optional.
+    /// `textIndexVersion`: optional; default `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_index_version: Option<i32>,
     /// `weights`: optional.

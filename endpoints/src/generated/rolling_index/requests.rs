@@ -30,7 +30,7 @@ use super::models::*;
 pub struct CreateGroupClusterIndexRollingIndex {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `clusterName`: path parameter, required.
+    /// `clusterName`: path parameter, required; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub cluster_name: String,
     /// `collation`: body member, optional.
     pub collation: Option<Collation>,

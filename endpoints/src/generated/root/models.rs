@@ -13,9 +13,9 @@ pub use crate::shared::{CloudAccessRoleAssignment, Link};
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessListItemView {
-    /// `cidrBlock`: optional, read-only, nullable.
+    /// `cidrBlock`: optional, read-only, nullable; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
     pub cidr_block: Option<String>,
-    /// `ipAddress`: required, read-only, nullable.
+    /// `ipAddress`: required, read-only, nullable; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
     pub ip_address: Option<String>,
 }
 
@@ -29,7 +29,7 @@ pub struct ApiKey {
     pub access_list: Vec<AccessListItemView>,
     /// `id`: required, read-only.
     pub id: atlas_runtime::ObjectId,
-    /// `publicKey`: required, read-only.
+    /// `publicKey`: required, read-only; exactly 8 characters.
     pub public_key: String,
     /// `roles`: required, read-only.
     pub roles: Vec<CloudAccessRoleAssignment>,
@@ -41,7 +41,7 @@ pub struct ApiKey {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ControlPlaneIPAddresses {
-    /// `gateways`: optional, read-only.
+    /// `gateways`: optional, read-only; at most 25 items.
     pub gateways: Option<Vec<Gateway>>,
     /// `inbound`: optional.
     pub inbound: Option<InboundControlPlaneCloudProviderIPAddresses>,
@@ -98,7 +98,7 @@ pub type OutboundControlPlaneCloudProviderIPAddresses = InboundControlPlaneCloud
 pub struct SystemStatus {
     /// `apiKey`: required, nullable.
     pub api_key: Option<ApiKey>,
-    /// `appName`: required, read-only.
+    /// `appName`: required, read-only; one of `MongoDB Atlas`.
     pub app_name: SystemStatusAppName,
     /// `build`: required, read-only.
     pub build: String,

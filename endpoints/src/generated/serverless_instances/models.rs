@@ -16,7 +16,7 @@ pub use crate::shared::{
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClusterServerlessBackupOptions {
-    /// `serverlessContinuousBackupEnabled`: optional.
+    /// `serverlessContinuousBackupEnabled`: optional; default `true`.
     pub serverless_continuous_backup_enabled: Option<bool>,
 }
 
@@ -28,7 +28,7 @@ pub struct ClusterServerlessBackupOptions {
 pub struct ServerlessConnectionStringsPrivateEndpointItem {
     /// `endpointId`: optional, read-only.
     pub endpoint_id: Option<String>,
-    /// `providerName`: optional, read-only.
+    /// `providerName`: optional, read-only; one of `AWS`, `AZURE`.
     pub provider_name: Option<PrivateNetworkEndpointIdEntryProvider>,
     /// `region`: optional, read-only.
     pub region: Option<String>,
@@ -44,7 +44,7 @@ pub struct ServerlessConnectionStringsPrivateEndpointList {
     pub endpoints: Option<Vec<ServerlessConnectionStringsPrivateEndpointItem>>,
     /// `srvConnectionString`: optional, read-only.
     pub srv_connection_string: Option<String>,
-    /// `type`: optional, read-only.
+    /// `type`: optional, read-only; one of `MONGOS`.
     pub r#type: Option<ServerlessConnectionStringsPrivateEndpointListType>,
 }
 
@@ -76,20 +76,20 @@ pub struct ServerlessInstanceDescription {
     pub id: Option<atlas_runtime::ObjectId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `mongoDBVersion`: optional, read-only.
+    /// `mongoDBVersion`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion")]
     pub mongo_db_version: Option<String>,
-    /// `name`: optional.
+    /// `name`: optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub name: Option<String>,
     /// `providerSettings`: required.
     pub provider_settings: ServerlessProviderSettings,
     /// `serverlessBackupOptions`: optional.
     pub serverless_backup_options: Option<ClusterServerlessBackupOptions>,
-    /// `stateName`: optional, read-only.
+    /// `stateName`: optional, read-only; one of `IDLE`, `CREATING`, `UPDATING`, `DELETING`, `REPAIRING`.
     pub state_name: Option<ClusterDescription20240805StateName>,
     /// `tags`: optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: optional.
+    /// `terminationProtectionEnabled`: optional; default `false`.
     pub termination_protection_enabled: Option<bool>,
 }
 
@@ -111,16 +111,16 @@ pub struct ServerlessInstanceDescriptionConnectionStrings {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerlessProviderSettings {
-    /// `backingProviderName`: required.
+    /// `backingProviderName`: required; one of `AWS`, `AZURE`, `GCP`.
     pub backing_provider_name: ApiSearchDeploymentEffectiveSpecViewCloudProvider,
     /// `effectiveDiskSizeGBLimit`: optional, read-only.
     #[serde(rename = "effectiveDiskSizeGBLimit")]
     pub effective_disk_size_gb_limit: Option<i32>,
-    /// `effectiveInstanceSizeName`: optional.
+    /// `effectiveInstanceSizeName`: optional; one of 53 values.
     pub effective_instance_size_name: Option<BaseCloudProviderInstanceSize>,
     /// `effectiveProviderName`: optional, read-only.
     pub effective_provider_name: Option<String>,
-    /// `providerName`: optional.
+    /// `providerName`: optional; one of `SERVERLESS`; default `"SERVERLESS"`.
     pub provider_name: Option<ServerlessProviderSettingsProviderName>,
     /// `regionName`: required.
     pub region_name: String,

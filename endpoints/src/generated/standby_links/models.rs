@@ -33,13 +33,13 @@ pub struct ApiStandbyLinkFailoverResponse {
     pub created_date: Option<jiff::Timestamp>,
     /// `failoverId`: optional, read-only.
     pub failover_id: Option<atlas_runtime::ObjectId>,
-    /// `failoverStage`: optional, read-only.
+    /// `failoverStage`: optional, read-only; one of `PREPARING_TO_STOP_REPLICATION`, `STOPPING_REPLICATION`, `PREPARING_CLUSTER_FOR_SERVING`, `DONE`.
     pub failover_stage: Option<ApiStandbyLinkFailoverResponseFailoverStage>,
     /// `standbyLinkId`: optional, read-only.
     pub standby_link_id: Option<atlas_runtime::ObjectId>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `INITIALIZING`, `IN_PROGRESS`, `COMPLETE`.
     pub status: Option<ApiStandbyLinkFailoverResponseStatus>,
-    /// `type`: optional.
+    /// `type`: optional; one of `UNPLANNED`, `PLANNED_REVERSE`, `PLANNED`.
     pub r#type: Option<ApiStandbyLinkFailoverResponseType>,
 }
 
@@ -85,15 +85,15 @@ atlas_runtime::__private::open_enum_deserialize!(ApiStandbyLinkFailoverResponseT
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiStandbyLinkResponse {
-    /// `activeClusterUniqueId`: required.
+    /// `activeClusterUniqueId`: required; matches `^[a-fA-F0-9]{24}$`.
     pub active_cluster_unique_id: String,
     /// `errorReason`: optional, read-only, nullable.
     pub error_reason: Option<String>,
-    /// `groupId`: required, read-only.
+    /// `groupId`: required, read-only; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `standbyClusterUniqueId`: required.
+    /// `standbyClusterUniqueId`: required; matches `^[a-fA-F0-9]{24}$`.
     pub standby_cluster_unique_id: String,
-    /// `standbyLinkId`: required, read-only.
+    /// `standbyLinkId`: required, read-only; matches `^[a-fA-F0-9]{24}$`.
     pub standby_link_id: String,
     /// `status`: required, read-only.
     pub status: String,

@@ -30,12 +30,12 @@ use super::models::*;
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroupStandbyLinks {
-    /// `groupId`: path parameter, required.
+    /// `groupId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -59,12 +59,12 @@ pub struct ListGroupStandbyLinks {
 )]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStandbyLink {
-    /// `groupId`: path parameter, required.
+    /// `groupId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `activeClusterUniqueId`: body member, required.
+    /// `activeClusterUniqueId`: body member, required; matches `^[a-fA-F0-9]{24}$`.
     #[atlas(pattern = "^[a-fA-F0-9]{24}$")]
     pub active_cluster_unique_id: String,
-    /// `standbyClusterUniqueId`: body member, required.
+    /// `standbyClusterUniqueId`: body member, required; matches `^[a-fA-F0-9]{24}$`.
     #[atlas(pattern = "^[a-fA-F0-9]{24}$")]
     pub standby_cluster_unique_id: String,
 }
@@ -87,9 +87,9 @@ pub struct CreateGroupStandbyLink {
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupStandbyLink {
-    /// `groupId`: path parameter, required.
+    /// `groupId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `standbyLinkId`: path parameter, required.
+    /// `standbyLinkId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub standby_link_id: String,
 }
 
@@ -112,9 +112,9 @@ pub struct DeleteGroupStandbyLink {
 )]
 #[derive(Debug, Clone)]
 pub struct GetGroupStandbyLink {
-    /// `groupId`: path parameter, required.
+    /// `groupId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `standbyLinkId`: path parameter, required.
+    /// `standbyLinkId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub standby_link_id: String,
 }
 
@@ -140,14 +140,14 @@ pub struct GetGroupStandbyLink {
 )]
 #[derive(Debug, Clone)]
 pub struct ListGroupStandbyLinkFailovers {
-    /// `groupId`: path parameter, required.
+    /// `groupId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `standbyLinkId`: path parameter, required.
+    /// `standbyLinkId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub standby_link_id: String,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -173,11 +173,11 @@ pub struct ListGroupStandbyLinkFailovers {
 )]
 #[derive(Debug, Clone)]
 pub struct CreateGroupStandbyLinkFailover {
-    /// `groupId`: path parameter, required.
+    /// `groupId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `standbyLinkId`: path parameter, required.
+    /// `standbyLinkId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub standby_link_id: String,
-    /// `type`: body member, required.
+    /// `type`: body member, required; one of `UNPLANNED`, `PLANNED_REVERSE`, `PLANNED`.
     pub r#type: ApiStandbyLinkFailoverResponseType,
 }
 
@@ -202,11 +202,11 @@ pub struct CreateGroupStandbyLinkFailover {
 )]
 #[derive(Debug, Clone)]
 pub struct GetGroupStandbyLinkFailover {
-    /// `groupId`: path parameter, required.
+    /// `groupId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `standbyLinkId`: path parameter, required.
+    /// `standbyLinkId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub standby_link_id: String,
-    /// `failoverId`: path parameter, required.
+    /// `failoverId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub failover_id: String,
 }
 
@@ -231,8 +231,8 @@ pub struct GetGroupStandbyLinkFailover {
 )]
 #[derive(Debug, Clone)]
 pub struct InspectGroupStandbyLinkFailoverReadiness {
-    /// `groupId`: path parameter, required.
+    /// `groupId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub group_id: String,
-    /// `standbyLinkId`: path parameter, required.
+    /// `standbyLinkId`: path parameter, required; matches `^[a-fA-F0-9]{24}$`.
     pub standby_link_id: String,
 }

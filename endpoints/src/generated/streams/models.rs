@@ -186,7 +186,7 @@ pub struct DBRoleToExecute {
     /// `role`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// `type`: optional.
+    /// `type`: optional; one of `BUILT_IN`, `CUSTOM`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DBRoleToExecuteType>,
 }
@@ -273,10 +273,10 @@ pub struct StreamConfig {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `maxTierSize`: optional.
+    /// `maxTierSize`: optional; one of `SP50`, `SP30`, `SP10`, `SP5`, `SP2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tier_size: Option<StreamConfigMaxTierSize>,
-    /// `tier`: optional.
+    /// `tier`: optional; one of `SP50`, `SP30`, `SP10`, `SP5`, `SP2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamConfigMaxTierSize>,
 }
@@ -326,7 +326,7 @@ pub struct StreamsAWSKinesisDataStreamsConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
     /// `aws`: optional.
@@ -366,7 +366,7 @@ pub struct StreamsAWSLambdaConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
     /// `aws`: optional.
@@ -394,7 +394,7 @@ pub struct StreamsAzureBlobStorageConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
     /// `azure`: optional.
@@ -422,7 +422,7 @@ pub struct StreamsClusterConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
     /// `clusterGroupId`: optional, nullable.
@@ -564,12 +564,12 @@ pub struct StreamsDLQ {
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 pub struct StreamsDataProcessRegion {
-    /// `cloudProvider`: required.
+    /// `cloudProvider`: required; one of `AWS`, `GCP`, `AZURE`, `TENANT`, `SERVERLESS`.
     pub cloud_provider: AWSCloudProviderContainerProviderName,
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `region`: required.
+    /// `region`: required; one of 23 values.
     pub region: BaseStreamsRegion,
 }
 
@@ -656,7 +656,7 @@ pub struct StreamsGCPPubSubConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
     /// `gcp`: optional.
@@ -684,7 +684,7 @@ pub struct StreamsHttpsConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
     /// `headers`: optional.
@@ -772,7 +772,7 @@ pub struct StreamsKafkaConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
     /// `authentication`: optional.
@@ -820,7 +820,7 @@ pub struct StreamsKafkaNetworkingAccess {
     /// `tgwRouteId`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tgw_route_id: Option<atlas_runtime::ObjectId>,
-    /// `type`: optional.
+    /// `type`: optional; one of `PUBLIC`, `VPC`, `PRIVATE_LINK`, `TRANSIT_GATEWAY`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<StreamsKafkaNetworkingAccessType>,
 }
@@ -888,9 +888,9 @@ pub struct StreamsPrivateLinkConnection {
     /// `_id`: optional, read-only.
     #[serde(rename = "_id")]
     pub id: Option<atlas_runtime::ObjectId>,
-    /// `arn`: optional.
+    /// `arn`: optional; matches `^arn:aws:kafka`.
     pub arn: Option<String>,
-    /// `authenticationScheme`: optional.
+    /// `authenticationScheme`: optional; one of `TLS`, `SASL_SCRAM`, `IAM`.
     pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
     /// `azureResourceIds`: optional.
     pub azure_resource_ids: Option<Vec<String>>,
@@ -900,9 +900,9 @@ pub struct StreamsPrivateLinkConnection {
     pub dns_sub_domain: Option<Vec<String>>,
     /// `errorMessage`: optional, read-only.
     pub error_message: Option<String>,
-    /// `gcpConnectionIds`: optional.
+    /// `gcpConnectionIds`: optional; at most 3 items.
     pub gcp_connection_ids: Option<Vec<String>>,
-    /// `gcpServiceAttachmentUris`: optional.
+    /// `gcpServiceAttachmentUris`: optional; at most 3 items.
     pub gcp_service_attachment_uris: Option<Vec<String>>,
     /// `interfaceEndpointId`: optional, read-only.
     pub interface_endpoint_id: Option<String>,
@@ -954,7 +954,7 @@ pub struct StreamsProcessor {
     pub options: Option<StreamsOptions>,
     /// `pipeline`: optional.
     pub pipeline: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    /// `tier`: optional.
+    /// `tier`: optional; one of `SP50`, `SP30`, `SP10`, `SP5`, `SP2`.
     pub tier: Option<StreamConfigMaxTierSize>,
 }
 
@@ -965,13 +965,13 @@ pub struct StreamsProcessorStatus {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `mode`: optional, nullable.
+    /// `mode`: optional, nullable; one of `GRACEFUL`, `FORCED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<StreamsProcessorStatusMode>,
     /// `region`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `status`: required.
+    /// `status`: required; one of `STARTED`, `STOPPED`, `FAILED_OVER`.
     pub status: StreamsProcessorStatusStatus,
 }
 
@@ -1019,7 +1019,7 @@ pub struct StreamsProcessorWithStats {
     pub state: String,
     /// `stats`: optional, read-only.
     pub stats: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `tier`: optional.
+    /// `tier`: optional; one of `SP50`, `SP30`, `SP10`, `SP5`, `SP2`.
     pub tier: Option<StreamConfigMaxTierSize>,
 }
 
@@ -1045,7 +1045,7 @@ pub struct StreamsPublicPrivateLinkNetworkingAccess {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `type`: optional.
+    /// `type`: optional; one of `PUBLIC`, `PRIVATE_LINK`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<StreamsPublicPrivateLinkNetworkingAccessType>,
 }
@@ -1077,7 +1077,7 @@ pub struct StreamsS3Connection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
     /// `aws`: optional.
@@ -1105,7 +1105,7 @@ pub struct StreamsSampleConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
 }
@@ -1117,7 +1117,7 @@ pub struct StreamsSampleConnections {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `solar`: optional.
+    /// `solar`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub solar: Option<bool>,
 }
@@ -1139,14 +1139,14 @@ pub struct StreamsSchemaRegistryConnection {
     /// `region`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `state`: optional, read-only.
+    /// `state`: optional, read-only; one of `PENDING`, `READY`, `DELETING`, `FAILED`.
     #[serde(skip_serializing)]
     pub state: Option<StreamsAWSKinesisDataStreamsConnectionState>,
-    /// `provider`: required.
+    /// `provider`: required; one of `CONFLUENT`.
     pub provider: StreamsSchemaRegistryConnectionProvider,
     /// `schemaRegistryAuthentication`: required.
     pub schema_registry_authentication: SchemaRegistryAuthentication,
-    /// `schemaRegistryUrls`: required.
+    /// `schemaRegistryUrls`: required; at most 10 items.
     pub schema_registry_urls: Vec<String>,
 }
 
@@ -1169,7 +1169,7 @@ pub struct StreamsStartProcessorFailover {
     /// `dryRun`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// `mode`: optional.
+    /// `mode`: optional; one of `GRACEFUL`, `FORCED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<StreamsProcessorStatusMode>,
     /// `region`: required.
@@ -1189,7 +1189,7 @@ pub struct StreamsTenant {
     pub connections: Option<Vec<StreamsConnection>>,
     /// `dataProcessRegion`: optional.
     pub data_process_region: Option<StreamsDataProcessRegion>,
-    /// `failoverRegions`: optional.
+    /// `failoverRegions`: optional; at most 2 items.
     pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
     /// `groupId`: optional, read-only.
     pub group_id: Option<atlas_runtime::GroupId>,
@@ -1228,7 +1228,7 @@ pub struct VPCPeeringConnection {
     pub group_id: Option<atlas_runtime::GroupId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `localStatus`: optional.
+    /// `localStatus`: optional; one of `NONE`, `SCAN_FAILED`, `UPDATE_FAILED`, `REQUEST_ACCEPT`, `ACCEPT_REQUESTED`, `REQUEST_REJECT`, `REJECT_REQUESTED`, `REQUEST_DELETE`, `DELETE_REQUESTED`, `ACTIVE`.
     pub local_status: Option<VPCPeeringConnectionLocalStatus>,
     /// `name`: optional.
     pub name: Option<String>,

@@ -30,10 +30,10 @@ use super::models::*;
 pub struct ListGroupStreamWorkspaces {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -60,7 +60,7 @@ pub struct CreateGroupStreamWorkspace {
     pub group_id: atlas_runtime::GroupId,
     /// `dataProcessRegion`: body member, optional.
     pub data_process_region: Option<StreamsDataProcessRegion>,
-    /// `failoverRegions`: body member, optional.
+    /// `failoverRegions`: body member, optional; at most 2 items.
     #[atlas(length(max = 2))]
     pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
     /// `name`: body member, optional.
@@ -120,10 +120,10 @@ pub struct GetGroupStreamAccountDetails {
 pub struct ListGroupStreamActiveVpcPeeringConnections {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -149,10 +149,10 @@ pub struct ListGroupStreamActiveVpcPeeringConnections {
 pub struct ListGroupStreamPrivateLinkConnections {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -177,10 +177,10 @@ pub struct ListGroupStreamPrivateLinkConnections {
 pub struct CreateGroupStreamPrivateLinkConnection {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `arn`: body member, optional.
+    /// `arn`: body member, optional; matches `^arn:aws:kafka`.
     #[atlas(pattern = "^arn:aws:kafka")]
     pub arn: Option<String>,
-    /// `authenticationScheme`: body member, optional.
+    /// `authenticationScheme`: body member, optional; one of `TLS`, `SASL_SCRAM`, `IAM`.
     pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
     /// `azureResourceIds`: body member, optional.
     pub azure_resource_ids: Option<Vec<String>>,
@@ -188,10 +188,10 @@ pub struct CreateGroupStreamPrivateLinkConnection {
     pub dns_domain: Option<String>,
     /// `dnsSubDomain`: body member, optional.
     pub dns_sub_domain: Option<Vec<String>>,
-    /// `gcpConnectionIds`: body member, optional.
+    /// `gcpConnectionIds`: body member, optional; at most 3 items.
     #[atlas(length(max = 3))]
     pub gcp_connection_ids: Option<Vec<String>>,
-    /// `gcpServiceAttachmentUris`: body member, optional.
+    /// `gcpServiceAttachmentUris`: body member, optional; at most 3 items.
     #[atlas(length(max = 3))]
     pub gcp_service_attachment_uris: Option<Vec<String>>,
     /// `provider`: body member, required.
@@ -304,10 +304,10 @@ pub struct ListGroupStreamVpcPeeringConnections {
     pub requester_account_id: String,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -470,14 +470,14 @@ pub struct UpdateGroupStreamWorkspace {
     pub group_id: atlas_runtime::GroupId,
     /// `tenantName`: path parameter, required.
     pub tenant_name: String,
-    /// `cloudProvider`: body member, optional.
+    /// `cloudProvider`: body member, optional; one of `AWS`, `GCP`, `AZURE`, `TENANT`, `SERVERLESS`.
     pub cloud_provider: Option<AWSCloudProviderContainerProviderName>,
-    /// `failoverRegions`: body member, optional.
+    /// `failoverRegions`: body member, optional; at most 2 items.
     #[atlas(length(max = 2))]
     pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
     /// `processorStatus`: body member, optional.
     pub processor_status: Option<StreamsProcessorStatus>,
-    /// `region`: body member, optional.
+    /// `region`: body member, optional; one of 23 values.
     pub region: Option<BaseStreamsRegion>,
     /// `streamConfig`: body member, optional.
     pub stream_config: atlas_runtime::Patch<StreamConfig>,
@@ -543,10 +543,10 @@ pub struct DownloadGroupStreamAuditLogs {
 pub struct ListGroupStreamConnections {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `tenantName`: path parameter, required.
@@ -685,10 +685,10 @@ pub struct UpdateGroupStreamConnection {
 pub struct ListGroupStreamConnectionFailoverConnections {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `tenantName`: path parameter, required.
@@ -849,7 +849,7 @@ pub struct CreateGroupStreamProcessor {
     pub options: Option<StreamsOptions>,
     /// `pipeline`: body member, optional.
     pub pipeline: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    /// `tier`: body member, optional.
+    /// `tier`: body member, optional; one of `SP50`, `SP30`, `SP10`, `SP5`, `SP2`.
     pub tier: Option<StreamConfigMaxTierSize>,
 }
 
@@ -939,7 +939,7 @@ pub struct UpdateGroupStreamProcessor {
     pub options: Option<StreamsModifyStreamProcessorOptions>,
     /// `pipeline`: body member, optional.
     pub pipeline: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    /// `tier`: body member, optional.
+    /// `tier`: body member, optional; one of `SP50`, `SP30`, `SP10`, `SP5`, `SP2`.
     pub tier: Option<StreamConfigMaxTierSize>,
 }
 
@@ -1003,7 +1003,7 @@ pub struct StartGroupStreamProcessorWith {
     pub resume_from_checkpoint: Option<bool>,
     /// `startAtOperationTime`: body member, optional.
     pub start_at_operation_time: Option<jiff::Timestamp>,
-    /// `tier`: body member, optional.
+    /// `tier`: body member, optional; one of `SP50`, `SP30`, `SP10`, `SP5`, `SP2`.
     pub tier: Option<StreamConfigMaxTierSize>,
 }
 
@@ -1056,13 +1056,13 @@ pub struct StopGroupStreamProcessor {
 pub struct GetGroupStreamProcessors {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
     /// `tenantName`: path parameter, required.

@@ -25,7 +25,7 @@ pub struct PaginatedApiAppUserView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<CloudAppUser>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 
@@ -39,7 +39,7 @@ pub struct PaginatedTeamRoleView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<TeamRole>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 

@@ -20,19 +20,19 @@ pub struct Datadog {
     /// `id`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `region`: optional.
+    /// `region`: optional; one of `US`, `EU`, `US3`, `US5`, `AP1`, `US1_FED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<DatadogNotificationDatadogRegion>,
-    /// `sendCollectionLatencyMetrics`: optional.
+    /// `sendCollectionLatencyMetrics`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_collection_latency_metrics: Option<bool>,
-    /// `sendDatabaseMetrics`: optional.
+    /// `sendDatabaseMetrics`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_database_metrics: Option<bool>,
-    /// `sendQueryStatsMetrics`: optional.
+    /// `sendQueryStatsMetrics`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_query_stats_metrics: Option<bool>,
-    /// `sendUserProvidedResourceTags`: optional.
+    /// `sendUserProvidedResourceTags`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_user_provided_resource_tags: Option<bool>,
 }
@@ -73,12 +73,12 @@ pub struct MicrosoftTeams {
 #[serde(rename_all = "camelCase")]
 #[serde(tag = "type", rename = "NEW_RELIC")]
 pub struct NewRelic {
-    /// `accountId`: required.
+    /// `accountId`: required; matches `^([0-9a-f]){40}$`.
     pub account_id: String,
     /// `id`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `licenseKey`: required.
+    /// `licenseKey`: required; matches `^([0-9a-f]){40}$`.
     #[serde(serialize_with = "crate::sent_secret::expose_secret")]
     pub license_key: secrecy::SecretString,
     /// `readToken`: required.
@@ -100,7 +100,7 @@ pub struct OpsGenie {
     /// `id`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `region`: optional.
+    /// `region`: optional; one of `US`, `EU`; default `"US"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<OpsGenieNotificationOpsGenieRegion>,
 }
@@ -113,7 +113,7 @@ pub struct PagerDuty {
     /// `id`: optional, nullable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `region`: optional.
+    /// `region`: optional; one of `US`, `EU`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<OpsGenieNotificationOpsGenieRegion>,
     /// `serviceKey`: required.
@@ -131,7 +131,7 @@ pub struct PaginatedIntegrationView {
     pub links: Option<Vec<Link>>,
     /// `results`: required, read-only.
     pub results: Vec<ThirdPartyIntegration>,
-    /// `totalCount`: optional, read-only.
+    /// `totalCount`: optional, read-only; at least 0.
     pub total_count: Option<i32>,
 }
 
@@ -151,10 +151,10 @@ pub struct Prometheus {
         serialize_with = "crate::sent_secret::expose_optional_secret"
     )]
     pub password: Option<secrecy::SecretString>,
-    /// `sendUserProvidedResourceTagsEnabled`: optional.
+    /// `sendUserProvidedResourceTagsEnabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_user_provided_resource_tags_enabled: Option<bool>,
-    /// `serviceDiscovery`: required.
+    /// `serviceDiscovery`: required; one of `http`, `file`.
     pub service_discovery: PrometheusServiceDiscovery,
     /// `username`: required.
     pub username: String,
@@ -178,7 +178,7 @@ pub struct Slack {
     /// `apiToken`: required.
     #[serde(serialize_with = "crate::sent_secret::expose_secret")]
     pub api_token: secrecy::SecretString,
-    /// `channelName`: required, nullable.
+    /// `channelName`: required, nullable; 1 to 80 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// `id`: optional, nullable.

@@ -28,13 +28,13 @@ use super::models::*;
 pub struct ListGroupIntegrations {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
 }
@@ -54,7 +54,7 @@ pub struct ListGroupIntegrations {
 )]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupIntegration {
-    /// `integrationType`: path parameter, required.
+    /// `integrationType`: path parameter, required; one of `PAGER_DUTY`, `SLACK`, `DATADOG`, `NEW_RELIC`, `OPS_GENIE`, `VICTOR_OPS`, `WEBHOOK`, `HIP_CHAT`, `PROMETHEUS`, `MICROSOFT_TEAMS`.
     pub integration_type: DeleteGroupIntegrationIntegrationType,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
@@ -78,7 +78,7 @@ pub struct DeleteGroupIntegration {
 pub struct GetGroupIntegration {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `integrationType`: path parameter, required.
+    /// `integrationType`: path parameter, required; one of `PAGER_DUTY`, `SLACK`, `DATADOG`, `NEW_RELIC`, `OPS_GENIE`, `VICTOR_OPS`, `WEBHOOK`, `HIP_CHAT`, `PROMETHEUS`, `MICROSOFT_TEAMS`.
     pub integration_type: DeleteGroupIntegrationIntegrationType,
 }
 
@@ -98,17 +98,17 @@ pub struct GetGroupIntegration {
 )]
 #[derive(Debug, Clone)]
 pub struct CreateGroupIntegration {
-    /// `integrationType`: path parameter, required.
+    /// `integrationType`: path parameter, required; one of `PAGER_DUTY`, `SLACK`, `DATADOG`, `NEW_RELIC`, `OPS_GENIE`, `VICTOR_OPS`, `WEBHOOK`, `HIP_CHAT`, `PROMETHEUS`, `MICROSOFT_TEAMS`.
     pub integration_type: DeleteGroupIntegrationIntegrationType,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// The request body (required).
@@ -132,17 +132,17 @@ pub struct CreateGroupIntegration {
 )]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupIntegration {
-    /// `integrationType`: path parameter, required.
+    /// `integrationType`: path parameter, required; one of `PAGER_DUTY`, `SLACK`, `DATADOG`, `NEW_RELIC`, `OPS_GENIE`, `VICTOR_OPS`, `WEBHOOK`, `HIP_CHAT`, `PROMETHEUS`, `MICROSOFT_TEAMS`.
     pub integration_type: DeleteGroupIntegrationIntegrationType,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// The request body (required).

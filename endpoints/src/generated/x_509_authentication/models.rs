@@ -24,10 +24,10 @@ pub struct UserCert {
     pub group_id: Option<atlas_runtime::GroupId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `monthsUntilExpiration`: optional, write-only.
+    /// `monthsUntilExpiration`: optional, write-only; at most 24; default `3`.
     pub months_until_expiration: Option<i32>,
     /// `notAfter`: optional, read-only.
     pub not_after: Option<jiff::Timestamp>,
-    /// `subject`: optional, read-only.
+    /// `subject`: optional, read-only; matches `^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$`.
     pub subject: Option<String>,
 }

@@ -30,13 +30,13 @@ use super::models::*;
 pub struct ListGroupDatabaseUserCerts {
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `includeCount`: query parameter, optional.
+    /// `includeCount`: query parameter, optional; default `true`.
     #[atlas(query)]
     pub include_count: Option<bool>,
-    /// `itemsPerPage`: query parameter, optional.
+    /// `itemsPerPage`: query parameter, optional; from 1 to 500; default `100`.
     #[atlas(query, range(min = 1, max = 500))]
     pub items_per_page: Option<i32>,
-    /// `pageNum`: query parameter, optional.
+    /// `pageNum`: query parameter, optional; at least 1; default `1`.
     #[atlas(query, range(min = 1))]
     pub page_num: Option<i32>,
     /// `username`: path parameter, required.
@@ -65,7 +65,7 @@ pub struct CreateGroupDatabaseUserCert {
     pub group_id: atlas_runtime::GroupId,
     /// `username`: path parameter, required.
     pub username: String,
-    /// `monthsUntilExpiration`: body member, optional.
+    /// `monthsUntilExpiration`: body member, optional; at most 24; default `3`.
     #[atlas(range(max = 24))]
     pub months_until_expiration: Option<i32>,
 }
