@@ -42,6 +42,7 @@
 //! | [`peers_smoke`] | the peers themselves, driven with a plain HTTP client | Apache, oauth2-mock-server |
 //! | [`fleet`] | processes sharing one token: `FileTokenStore`, `RedisTokenStore` (4 hosts, a killed lease holder, Redis stopped or frozen, planted tokens and values) | redis-server (Redis tests) |
 //! | [`user_crate`] | a user's own crate (`tests/user-crate`) declares six other tags' operations (download, CSV, PATCH leave/set/clear, encoded DELETE, array body) and sends them to Prism | Prism, spec (one test) |
+//! | [`duplicate_dependencies`] | `cargo tree -d`: what a user of one tag, of every tag, and of the attribute alone builds has each dependency in one major (reasons for the exceptions written down) | |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
 
 mod codegen_equivalence;
@@ -52,6 +53,7 @@ mod corporate_network;
 mod decode;
 mod digest;
 mod downloads;
+mod duplicate_dependencies;
 mod emulator_fidelity;
 mod emulator_rotation;
 mod encoded_paths;
