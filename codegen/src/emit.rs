@@ -1,7 +1,7 @@
 //! Rust text for the plan: one module per tag (its operations and the types only it
 //! reaches), a shared module, the modules' index and the Cargo features. Docs carry facts
-//! (method, path, versions, roles, CLI name, sunset, the reference link), never the
-//! spec's prose.
+//! (method, path, versions, roles, CLI name, sunset, the reference link; each field's role
+//! and rules), never the spec's prose.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -98,6 +98,85 @@ fn rule_args(rules: &Rules, ty: &Ty, with_pattern: bool) -> Vec<String> {
     out
 }
 
+/// An enum's values are listed in a field's doc up to this many; a longer list (regions,
+/// instance sizes) is left to the enum's own docs.
+const VALUES_LISTED: usize = 12;
+
+/// `text` as inline code, whatever backticks it holds.
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// A number as the spec writes it (`1`, `0.5`).
+fn number_text(v: &Value) -> String {
+    v.to_string()
+}
+
+/// The facts of a value's rules, for its doc line: its range, length, pattern, enum values
+/// and default, each as the spec states it (facts, never the spec's prose).
+pub fn rule_facts(rules: &Rules, ty: &Ty, enum_values: Option<&[String]>) -> Vec<String> {
+    let mut facts = Vec::new();
+    let (each, inner) = match ty {
+        Ty::Vec(t) => ("each item ", &**t),
+        t => ("", t),
+    };
+    if matches!(ty, Ty::I32 | Ty::I64 | Ty::F64) {
+        let min = rules.min.as_ref().map(|(v, ex)| (number_text(v), *ex));
+        let max = rules.max.as_ref().map(|(v, ex)| (number_text(v), *ex));
+        match (min, max) {
+            (Some((lo, false)), Some((hi, false))) => facts.push(format!("from {lo} to {hi}")),
+            (min, max) => {
+                let mut parts = Vec::new();
+                if let Some((lo, ex)) = min {
+                    parts.push(format!("{} {lo}", if ex { "above" } else { "at least" }));
+                }
+                if let Some((hi, ex)) = max {
+                    parts.push(format!("{} {hi}", if ex { "below" } else { "at most" }));
+                }
+                if !parts.is_empty() {
+                    facts.push(parts.join(" and "));
+                }
+            }
+        }
+    }
+    let unit = match ty {
+        Ty::Str | Ty::Secret => Some("character"),
+        Ty::Vec(_) => Some("item"),
+        _ => None,
+    };
+    if let Some(unit) = unit {
+        let count = |n: u64| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+        match (rules.min_len, rules.max_len) {
+            (Some(lo), Some(hi)) if lo == hi => facts.push(format!("exactly {}", count(lo))),
+            (Some(lo), Some(hi)) => facts.push(format!("{lo} to {}", count(hi))),
+            (Some(lo), None) => facts.push(format!("at least {}", count(lo))),
+            (None, Some(hi)) => facts.push(format!("at most {}", count(hi))),
+            (None, None) => {}
+        }
+    }
+    if let Some(p) = &rules.pattern
+        && matches!(inner, Ty::Str | Ty::Secret)
+    {
+        facts.push(format!("{each}matches {}", code(p)));
+    }
+    if let Some(values) = enum_values {
+        if values.len() <= VALUES_LISTED {
+            let listed: Vec<String> = values.iter().map(|v| code(v)).collect();
+            facts.push(format!("{each}one of {}", listed.join(", ")));
+        } else {
+            facts.push(format!("{each}one of {} values", values.len()));
+        }
+    }
+    if let Some(d) = &rules.default {
+        facts.push(format!("default {}", code(&d.to_string())));
+    }
+    facts
+}
+
 /// One generated file: its path under `endpoints/src/generated/` and its text.
 pub struct File {
     pub name: String,
@@ -147,12 +226,20 @@ impl Emitter<'_, '_> {
             let types = by_module.remove(&Some(tag.clone())).unwrap_or_default();
             let (module, _) = tag_names(tag);
             files.push(File {
-                name: format!("{module}.rs"),
-                text: self.tag_module(tag, &endpoints, &types),
+                name: format!("{module}/mod.rs"),
+                text: self.tag_module(tag, &endpoints),
+            });
+            files.push(File {
+                name: format!("{module}/requests.rs"),
+                text: self.tag_requests(tag, &endpoints),
+            });
+            files.push(File {
+                name: format!("{module}/models.rs"),
+                text: self.tag_models(tag, &types),
             });
         }
         files.push(File {
-            name: "mod.rs".into(),
+            name: "modules.rs".into(),
             text: self.index(&tags),
         });
         files
@@ -165,19 +252,7 @@ impl Emitter<'_, '_> {
              //! features is on: a tag builds exactly the types it reaches.\n\n",
         );
         s.push_str("#![allow(clippy::enum_variant_names, clippy::large_enum_variant)]\n\n");
-        s.push_str(
-            "/// Serializes a credential member of a request body (serde will not on its own).\n\
-             #[doc(hidden)]\n\
-             pub fn expose_secret<S: serde::Serializer>(secret: &secrecy::SecretString, s: S) -> Result<S::Ok, S::Error> {\n\
-             use secrecy::ExposeSecret as _;\n\
-             s.serialize_str(secret.expose_secret())\n}\n\n\
-             /// [`expose_secret`] for an optional member.\n\
-             #[doc(hidden)]\n\
-             pub fn expose_optional_secret<S: serde::Serializer>(secret: &Option<secrecy::SecretString>, s: S) -> Result<S::Ok, S::Error> {\n\
-             use secrecy::ExposeSecret as _;\n\
-             match secret {\nSome(v) => s.serialize_some(v.expose_secret()),\nNone => s.serialize_none(),\n}\n}\n\n",
-        );
-        s.push_str(SENT_SECRET);
+        s.push_str("pub use crate::sent_secret::SentSecret;\n\n");
         for ((_, usage), text) in types.iter().zip(self.type_texts(types)) {
             s.push_str(&only_for_tags(&text, &usage.tags));
         }
@@ -227,7 +302,8 @@ impl Emitter<'_, '_> {
             .map(|((def, usage), text)| {
                 match shape(def, usage, text).and_then(|key| canonical.get(&key).copied()) {
                     Some(name) if name != def.name => format!(
-                        "/// The spec's `{}` schema{}: the same members as [`{name}`].\npub type {} = {name};\n\n",
+                        "/// The spec's `{}` schema{}: the same shape as [`{name}`], which it names \
+                         (one type: a value of either is a `{name}`).\npub type {} = {name};\n\n",
                         def.source,
                         direction(usage),
                         def.name
@@ -238,12 +314,9 @@ impl Emitter<'_, '_> {
             .collect()
     }
 
-    fn tag_module(
-        &self,
-        tag: &str,
-        endpoints: &[&Endpoint],
-        types: &[(&TypeDef, &Usage)],
-    ) -> String {
+    /// `<tag>/mod.rs`: the module's docs and example, its requests (from `requests.rs`), its
+    /// [`models`] and its `prelude`.
+    fn tag_module(&self, tag: &str, endpoints: &[&Endpoint]) -> String {
         let mut s = String::from(HEADER);
         let ops: BTreeSet<&str> = endpoints
             .iter()
@@ -252,11 +325,18 @@ impl Emitter<'_, '_> {
         let skipped: Vec<_> = self.plan.skipped.iter().filter(|k| k.tag == tag).collect();
         let _ = writeln!(
             s,
-            "//! The spec's `{tag}` tag: {} operations as {} request types (one per version whose \
-             schemas differ; the newest stable version has the plain name).",
+            "//! The spec's `{tag}` tag: {} operations as {} request types (one per version\n\
+             //! whose schemas differ; the newest stable version has the plain name).",
             ops.len(),
             endpoints.len()
         );
+        s.push_str(
+            "//!\n//! The request types are this module's own; the models they send and receive are in\n\
+             //! [`models`] (importable from here too). [`prelude`] names both, with a versionless name\n\
+             //! for the newest version of each dated model (`ClusterDescription` for\n\
+             //! `ClusterDescription20240805`).\n",
+        );
+        s.push_str(&crate::example::module_example(self.models, tag, endpoints));
         if !skipped.is_empty() {
             s.push_str("//!\n//! Not generated:\n");
             for k in &skipped {
@@ -264,14 +344,20 @@ impl Emitter<'_, '_> {
             }
         }
         s.push('\n');
+        s.push_str("#![allow(deprecated)]\n\n");
         s.push_str(
-            "#![allow(deprecated, clippy::enum_variant_names, clippy::large_enum_variant, clippy::too_many_arguments)]\n\n",
+            "mod requests;\npub use requests::*;\n\npub mod models;\npub use models::*;\n\n",
         );
-        // A tag whose every operation is a preview declares nothing without `preview`.
-        if endpoints.iter().all(|e| e.preview) {
-            s.push_str("#[cfg(feature = \"preview\")]\n");
+        s.push_str(
+            "/// This tag's requests and models, with a versionless name for the newest version of\n\
+             /// each dated model: `use atlas_endpoints::<tag>::prelude::*;`.\n\
+             pub mod prelude {\n\
+             pub use super::models::*;\npub use super::requests::*;\n",
+        );
+        for (short, full) in self.versionless(tag) {
+            let _ = writeln!(s, "pub use super::models::{full} as {short};");
         }
-        s.push_str("use atlas_runtime::atlas_endpoint;\n\n#[allow(unused_imports)]\nuse super::shared::*;\n\n");
+        s.push_str("}\n\n");
         s.push_str(
             "/// Every request type of this module, for conformance checks and tooling.\n\
              pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[\n",
@@ -282,9 +368,79 @@ impl Emitter<'_, '_> {
             }
             let _ = writeln!(s, "{}::INFO,", e.type_name);
         }
-        s.push_str("];\n\n");
+        s.push_str("];\n");
+        s
+    }
+
+    /// `(short, dated)`: for each dated model the tag reaches (`ClusterDescription20240805`),
+    /// the newest date under the name without it, unless a request type has that name.
+    pub fn versionless(&self, tag: &str) -> Vec<(String, String)> {
+        let mut newest: BTreeMap<String, String> = BTreeMap::new();
+        for (name, usage) in &self.plan.usage {
+            if !usage.tags.contains(tag) || !self.models.types.contains_key(name) {
+                continue;
+            }
+            let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            if base.is_empty() || name.len() - base.len() != 8 {
+                continue;
+            }
+            let slot = newest.entry(base.to_string()).or_default();
+            if name > slot {
+                *slot = name.clone();
+            }
+        }
+        newest
+            .into_iter()
+            .filter(|(short, _)| !self.plan.endpoints.iter().any(|e| &e.type_name == short))
+            .collect()
+    }
+
+    /// `<tag>/requests.rs`: one `#[atlas_endpoint]` struct per request type.
+    fn tag_requests(&self, tag: &str, endpoints: &[&Endpoint]) -> String {
+        let mut s = String::from(HEADER);
+        let _ = writeln!(
+            s,
+            "//! The request types of the `{tag}` tag, one per (operation, version).\n"
+        );
+        s.push_str("#![allow(clippy::too_many_arguments)]\n\n");
+        // A tag whose every operation is a preview declares nothing without `preview`.
+        if endpoints.iter().all(|e| e.preview) {
+            s.push_str("#[cfg(feature = \"preview\")]\n");
+        }
+        s.push_str("use atlas_runtime::atlas_endpoint;\n\n#[allow(unused_imports)]\nuse super::models::*;\n\n");
         for e in endpoints {
             self.endpoint(&mut s, e);
+        }
+        s
+    }
+
+    /// `<tag>/models.rs`: the types only this tag reaches, and the shared ones it reaches,
+    /// so that every model a tag's operations name is importable from the tag's module.
+    fn tag_models(&self, tag: &str, types: &[(&TypeDef, &Usage)]) -> String {
+        let mut s = String::from(HEADER);
+        let _ = writeln!(
+            s,
+            "//! The models the `{tag}` tag's operations send and receive: its own, and those it\n\
+             //! shares with other tags (defined in [`crate::shared`], named here too).\n"
+        );
+        s.push_str("#![allow(clippy::enum_variant_names, clippy::large_enum_variant)]\n\n");
+        let shared: Vec<&String> = self
+            .plan
+            .usage
+            .iter()
+            .filter(|(name, u)| {
+                u.module_tag().is_none()
+                    && u.tags.contains(tag)
+                    && self.models.types.contains_key(*name)
+            })
+            .map(|(name, _)| name)
+            .collect();
+        if !shared.is_empty() {
+            s.push_str("pub use crate::shared::{\n");
+            for name in shared {
+                let _ = writeln!(s, "{name},");
+            }
+            s.push_str("};\n\n");
         }
         for text in self.type_texts(types) {
             s.push_str(&text);
@@ -350,16 +506,18 @@ impl Emitter<'_, '_> {
         s
     }
 
+    /// `modules.rs`, included by the crate root: the modules at the crate's top level, so
+    /// that every path the compiler names (`atlas_endpoints::clusters::models::…`) is public.
     fn index(&self, tags: &BTreeSet<String>) -> String {
         let mut s = String::from(HEADER);
-        s.push_str(
-            "//! The generated modules: one per tag of the spec, each behind its own Cargo feature,\n\
-             //! and [`shared`], always built.\n\n",
-        );
-        s.push_str("pub mod shared;\n");
+        s.push_str("// Included by `lib.rs`: one module per tag of the spec, each behind its own Cargo feature,\n// and `shared`, always built.\n\n");
+        s.push_str("#[path = \"shared.rs\"]\npub mod shared;\n");
         for tag in tags {
             let (module, feature) = tag_names(tag);
-            let _ = writeln!(s, "#[cfg(feature = \"{feature}\")]\npub mod {module};");
+            let _ = writeln!(
+                s,
+                "#[cfg(feature = \"{feature}\")]\n#[path = \"{module}/mod.rs\"]\npub mod {module};"
+            );
         }
         s.push_str(
             "\n/// The generated request types of each tag whose feature is on, by the spec's tag name.\n\
@@ -422,9 +580,6 @@ impl Emitter<'_, '_> {
         }
         if op.deprecated {
             s.push_str("/// Deprecated in the spec.\n");
-        }
-        if let Some(url) = &op.docs_url {
-            let _ = writeln!(s, "/// Reference: <{url}>.");
         }
         if let Some(short) = &op.short_id
             && short != &op.operation_id
@@ -489,6 +644,10 @@ impl Emitter<'_, '_> {
         if e.paginated {
             args.push("paginated".into());
         }
+        // Above three required values, `new` takes them by name.
+        if e.fields.iter().filter(|f| f.required).count() > crate::maximal::MAX_POSITIONAL {
+            args.push("named_new".into());
+        }
         let patterns: Vec<String> = e
             .fields
             .iter()
@@ -501,7 +660,8 @@ impl Emitter<'_, '_> {
         if !patterns.is_empty() {
             args.push(format!("pattern({})", patterns.join(", ")));
         }
-        let _ = writeln!(s, "#[atlas_endpoint({})]", args.join(", "));
+        // One argument a line: a reviewer reads a declaration as data.
+        let _ = writeln!(s, "#[atlas_endpoint(\n    {},\n)]", args.join(",\n    "));
         s.push_str("#[derive(Debug, Clone)]\n");
         let _ = writeln!(s, "pub struct {} {{", e.type_name);
         for f in &e.fields {
@@ -519,10 +679,16 @@ impl Emitter<'_, '_> {
             _ => "the whole body",
         };
         let req = if f.required { "required" } else { "optional" };
-        if f.role == "body" {
-            let _ = writeln!(s, "/// The request body ({req}).");
+        let rules = rule_facts(&f.rules, &f.ty, self.enum_values(&f.ty)).join("; ");
+        let rules = if rules.is_empty() {
+            rules
         } else {
-            let _ = writeln!(s, "/// `{}`: {what}, {req}.", f.api);
+            format!("; {rules}")
+        };
+        if f.role == "body" {
+            let _ = writeln!(s, "/// The request body ({req}{rules}).");
+        } else {
+            let _ = writeln!(s, "/// `{}`: {what}, {req}{rules}.", f.api);
         }
         let ty = if f.patch && f.ty == Ty::Secret {
             Ty::Str
@@ -536,7 +702,7 @@ impl Emitter<'_, '_> {
         // `serialize_with` cannot be used inside the macro's borrowed body struct: a
         // request's credential is a `SentSecret`, serializable and redacted.
         let rendered = if ty == Ty::Secret {
-            "SentSecret".to_string()
+            "crate::shared::SentSecret".to_string()
         } else {
             render_ty(&ty)
         };
@@ -556,8 +722,11 @@ impl Emitter<'_, '_> {
                 };
                 if f.encoded {
                     atlas.push(format!("{bind}, encoded"));
-                } else if bind != "path" {
+                } else if bind != "path" || f.in_body {
                     atlas.push(bind);
+                }
+                if f.in_body {
+                    atlas.push("in_body".into());
                 }
                 atlas.extend(rule_args(&f.rules, &ty, false));
             }
@@ -597,6 +766,22 @@ impl Emitter<'_, '_> {
         let _ = writeln!(s, "pub {}: {full_ty},", f.rust);
     }
 
+    /// The values of the enum `ty` is (or is a list of).
+    fn enum_values(&self, ty: &Ty) -> Option<&[String]> {
+        let name = match ty {
+            Ty::Named(n) => n,
+            Ty::Vec(t) => match &**t {
+                Ty::Named(n) => n,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        match &self.models.types.get(name)?.kind {
+            Kind::Enum(values) => Some(values),
+            _ => None,
+        }
+    }
+
     fn type_def(&self, s: &mut String, def: &TypeDef, usage: &Usage) {
         match &def.kind {
             Kind::Struct(fields) => self.model_struct(s, def, fields, usage),
@@ -610,9 +795,7 @@ impl Emitter<'_, '_> {
     fn model_struct(&self, s: &mut String, def: &TypeDef, fields: &[Field], usage: &Usage) {
         let sent = usage.sent;
         let received = usage.received;
-        let optional = |f: &Field| {
-            !f.required || f.nullable || (f.read_only && sent) || (f.write_only && received)
-        };
+        let optional = |f: &Field| member_is_optional(f, usage);
         let _ = writeln!(
             s,
             "/// The spec's `{}` schema{}.",
@@ -639,6 +822,10 @@ impl Emitter<'_, '_> {
             );
         }
         s.push_str("#[serde(rename_all = \"camelCase\")]\n");
+        if let Some((property, value)) = &def.tag {
+            // The variant implies its discriminator: serialized with it, never set.
+            let _ = writeln!(s, "#[serde(tag = {property:?}, rename = {value:?})]");
+        }
         if !sent {
             s.push_str("#[non_exhaustive]\n");
         }
@@ -654,7 +841,13 @@ impl Emitter<'_, '_> {
             if f.nullable {
                 facts.push("nullable");
             }
-            let _ = writeln!(s, "/// `{}`: {}.", f.api, facts.join(", "));
+            let rules = rule_facts(&f.rules, &f.ty, self.enum_values(&f.ty));
+            let mut doc = facts.join(", ");
+            for rule in rules {
+                doc.push_str("; ");
+                doc.push_str(&rule);
+            }
+            let _ = writeln!(s, "/// `{}`: {doc}.", f.api);
             let opt = optional(f);
             let mut serde: Vec<String> = Vec::new();
             if camel_case(&f.rust) != f.api {
@@ -669,7 +862,7 @@ impl Emitter<'_, '_> {
                     }
                     if f.ty == Ty::Secret {
                         serde.push(format!(
-                            "serialize_with = \"crate::generated::shared::{}\"",
+                            "serialize_with = \"crate::sent_secret::{}\"",
                             if opt {
                                 "expose_optional_secret"
                             } else {
@@ -685,7 +878,7 @@ impl Emitter<'_, '_> {
             if !sent && f.ty == Ty::Secret {
                 let _ = writeln!(
                     s,
-                    "#[cfg_attr(feature = {SERIALIZE_ALL:?}, serde(serialize_with = \"crate::generated::shared::{}\"))]",
+                    "#[cfg_attr(feature = {SERIALIZE_ALL:?}, serde(serialize_with = \"crate::sent_secret::{}\"))]",
                     if opt {
                         "expose_optional_secret"
                     } else {
@@ -724,59 +917,29 @@ impl Emitter<'_, '_> {
         }
         let _ = writeln!(
             s,
-            "/// The spec's `{}` values{}; `Unknown` keeps any value Atlas adds later.",
+            "atlas_runtime::__private::open_enum! {{\n/// The spec's `{}` values{}; `Unknown` keeps any value Atlas adds later.",
             def.source,
             direction(usage)
         );
-        s.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\n");
         let _ = writeln!(s, "pub enum {name} {{");
         for (n, v) in &variants {
-            let _ = writeln!(s, "/// `{}`", v.replace('`', "'"));
-            let _ = writeln!(s, "{n},");
+            let _ = writeln!(s, "{n} = {v:?},");
         }
-        s.push_str("/// A value this version of the crate does not know.\nUnknown(String),\n}\n\n");
-        let _ = writeln!(s, "impl {name} {{");
-        s.push_str(
-            "/// The value as Atlas writes it.\n#[inline]\npub fn as_str(&self) -> &str {\nmatch self {\n",
-        );
-        for (n, v) in &variants {
-            let _ = writeln!(s, "{name}::{n} => {v:?},");
-        }
-        let _ = writeln!(s, "{name}::Unknown(other) => other,\n}}\n}}\n}}\n");
-        let _ = writeln!(
-            s,
-            "impl From<&str> for {name} {{\n#[inline]\nfn from(value: &str) -> Self {{\nmatch value {{"
-        );
-        for (n, v) in &variants {
-            let _ = writeln!(s, "{v:?} => {name}::{n},");
-        }
-        let _ = writeln!(
-            s,
-            "other => {name}::Unknown(other.to_string()),\n}}\n}}\n}}\n"
-        );
+        s.push_str("}\n}\n");
         if !usage.sent {
             let _ = writeln!(s, "#[cfg(feature = {SERIALIZE_ALL:?})]");
         }
-        let _ = writeln!(
-            s,
-            "impl serde::Serialize for {name} {{\nfn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\ns.serialize_str(self.as_str())\n}}\n}}\n"
-        );
+        let _ = writeln!(s, "atlas_runtime::__private::open_enum_serialize!({name});");
         if usage.received {
             let _ = writeln!(
                 s,
-                "impl<'de> serde::Deserialize<'de> for {name} {{\nfn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\nlet text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;\nOk({name}::from(text.as_ref()))\n}}\n}}\n"
+                "atlas_runtime::__private::open_enum_deserialize!({name});"
             );
         }
         if usage.param {
-            let _ = writeln!(
-                s,
-                "impl atlas_runtime::PathSegment for {name} {{\n#[inline]\nfn to_segment(&self) -> std::borrow::Cow<'_, str> {{\nstd::borrow::Cow::Borrowed(self.as_str())\n}}\n}}\n"
-            );
-            let _ = writeln!(
-                s,
-                "impl atlas_runtime::ParamText for {name} {{\n#[inline]\nfn param_text(&self) -> std::borrow::Cow<'_, str> {{\nstd::borrow::Cow::Borrowed(self.as_str())\n}}\n}}\n"
-            );
+            let _ = writeln!(s, "atlas_runtime::__private::open_enum_param!({name});");
         }
+        s.push('\n');
     }
 
     fn model_union(
@@ -801,15 +964,7 @@ impl Emitter<'_, '_> {
         s.push_str("#[derive(Debug, Clone)]\n#[non_exhaustive]\n");
         let _ = writeln!(s, "pub enum {name} {{");
         let mut arms: Vec<(String, String)> = Vec::new();
-        let mut used: BTreeSet<String> = ["Unknown".to_string()].into();
-        for v in variants {
-            let mut vn = v.name.clone();
-            if vn == "Unknown" {
-                vn = "UnknownVariant".into();
-            }
-            while !used.insert(vn.clone()) {
-                vn.push('_');
-            }
+        for (v, vn) in variants.iter().zip(union_arm_names(variants)) {
             let inner = match &v.ty {
                 Ty::Named(n) => format!("Box<{n}>"),
                 other => render_ty(other),
@@ -909,68 +1064,29 @@ impl Emitter<'_, '_> {
     }
 }
 
-const SENT_SECRET: &str = r#"
-/// A credential in a request body (a password, a key): sent as its text, never shown by
-/// `Debug`. Build it from a `&str`, a `String` or a `secrecy::SecretString`.
-#[derive(Clone)]
-pub struct SentSecret(secrecy::SecretString);
-
-impl SentSecret {
-    /// The secret, for the rare caller that must read it back.
-    pub fn expose(&self) -> &str {
-        use secrecy::ExposeSecret as _;
-        self.0.expose_secret()
-    }
+/// Whether a model member is an `Option`: absent in the spec's terms, or a read-only member
+/// of a sent model (the caller never sets it), or a write-only one of a received model.
+pub fn member_is_optional(f: &Field, usage: &Usage) -> bool {
+    !f.required || f.nullable || (f.read_only && usage.sent) || (f.write_only && usage.received)
 }
 
-impl std::fmt::Debug for SentSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(atlas_runtime::REDACTED)
-    }
+/// The Rust names of a union's arms, in order (`Unknown` is the crate's own arm).
+pub fn union_arm_names(variants: &[Variant]) -> Vec<String> {
+    let mut used: BTreeSet<String> = ["Unknown".to_string()].into();
+    variants
+        .iter()
+        .map(|v| {
+            let mut vn = v.name.clone();
+            if vn == "Unknown" {
+                vn = "UnknownVariant".into();
+            }
+            while !used.insert(vn.clone()) {
+                vn.push('_');
+            }
+            vn
+        })
+        .collect()
 }
-
-impl From<secrecy::SecretString> for SentSecret {
-    fn from(secret: secrecy::SecretString) -> Self {
-        SentSecret(secret)
-    }
-}
-
-impl From<&str> for SentSecret {
-    fn from(secret: &str) -> Self {
-        SentSecret(secret.into())
-    }
-}
-
-impl From<String> for SentSecret {
-    fn from(secret: String) -> Self {
-        SentSecret(secret.into())
-    }
-}
-
-/// Length rules count the secret's characters; a violation never shows it.
-impl atlas_runtime::value::LengthValue for SentSecret {
-    fn length(&self) -> Option<usize> {
-        Some(self.expose().chars().count())
-    }
-    fn describe(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(atlas_runtime::REDACTED)
-    }
-}
-
-/// Pattern rules check the secret's text.
-impl atlas_runtime::value::PatternValue for SentSecret {
-    fn each_text(&self, f: &mut dyn FnMut(&str)) {
-        f(self.expose())
-    }
-}
-
-impl serde::Serialize for SentSecret {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
-    }
-}
-
-"#;
 
 fn direction(u: &Usage) -> &'static str {
     match (u.sent, u.received) {
@@ -1021,14 +1137,197 @@ fn only_for_tags(items: &str, tags: &BTreeSet<String>) -> String {
         .collect();
     let cfg = format!("#[cfg(any({}))]\n", features.join(", "));
     let mut out = String::with_capacity(items.len() + 8 * cfg.len());
+    // Inside an `open_enum! { … }` the invocation's own `cfg` covers everything.
+    let mut in_macro = false;
     for line in items.split_inclusive('\n') {
-        if ["pub struct ", "pub enum ", "pub type ", "impl ", "impl<"]
-            .iter()
-            .any(|start| line.starts_with(start))
+        if in_macro {
+            in_macro = line != "}\n";
+            out.push_str(line);
+            continue;
+        }
+        in_macro = line.ends_with("open_enum! {\n");
+        if [
+            "pub struct ",
+            "pub enum ",
+            "pub type ",
+            "impl ",
+            "impl<",
+            "atlas_runtime::__private::open_enum",
+        ]
+        .iter()
+        .any(|start| line.starts_with(start))
         {
             out.push_str(&cfg);
         }
         out.push_str(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generated files of a one-operation spec.
+    fn generate(spec: &Value) -> Vec<File> {
+        let mut models = Models::new(spec);
+        let ops = crate::spec::operations(spec);
+        let plan = crate::plan::plan(&mut models, &ops, "2026-01-01", &[]);
+        Emitter {
+            models: &models,
+            plan: &plan,
+        }
+        .files()
+    }
+
+    /// The doc line of the member `api` in `text`.
+    fn doc_of<'t>(text: &'t str, api: &str) -> &'t str {
+        let start = format!("/// `{api}`: ");
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&start))
+            .unwrap_or_else(|| panic!("no doc line for {api} in\n{text}"))
+            .trim_start()
+    }
+
+    /// Issue 22 §4: a field's doc states what it is and its rules (range, length, pattern,
+    /// enum values, default), and none of the spec's prose.
+    #[test]
+    fn field_docs_state_the_rules() {
+        let media = "application/vnd.atlas.2023-01-01+json";
+        let widget = serde_json::json!({ "$ref": "#/components/schemas/Widget" });
+        let spec = serde_json::json!({
+            "paths": { "/api/atlas/v2/groups/{groupId}/widgets": { "post": {
+                "operationId": "createGroupWidget",
+                "tags": ["Widgets"],
+                "description": "Operation prose that must not be copied.",
+                "parameters": [
+                    { "name": "groupId", "in": "path", "required": true,
+                      "schema": { "type": "string", "pattern": "^([a-f0-9]{24})$" } },
+                    { "name": "limit", "in": "query", "description": "Parameter prose.",
+                      "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 100 } }
+                ],
+                "requestBody": { "content": { media: { "schema": widget } } },
+                "responses": { "200": { "content": { media: { "schema": widget } } } }
+            }}},
+            "components": { "schemas": {
+                "Widget": {
+                    "type": "object",
+                    "description": "Schema prose that must not be copied.",
+                    "required": ["name"],
+                    "properties": {
+                        "name": { "type": "string", "minLength": 1, "maxLength": 64,
+                                  "pattern": "^[a-z]+$", "description": "Member prose." },
+                        "size": { "type": "string", "enum": ["SMALL", "LARGE"], "default": "SMALL" },
+                        "weight": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
+                        "labels": { "type": "array", "maxItems": 3,
+                                    "items": { "type": "string", "pattern": "^[a-z`]+$" } },
+                        "region": { "type": "string", "enum": [
+                            "R1", "R2", "R3", "R4", "R5", "R6", "R7",
+                            "R8", "R9", "R10", "R11", "R12", "R13"
+                        ] },
+                        "id": { "type": "string", "readOnly": true }
+                    }
+                }
+            }}
+        });
+        let files = generate(&spec);
+        let text = |name: &str| {
+            &files
+                .iter()
+                .find(|f| f.name == name)
+                .unwrap_or_else(|| panic!("no {name}"))
+                .text
+        };
+        let requests = text("widgets/requests.rs");
+        assert_eq!(
+            doc_of(requests, "limit"),
+            "/// `limit`: query parameter, optional; from 1 to 500; default `100`."
+        );
+        assert_eq!(
+            doc_of(requests, "name"),
+            "/// `name`: body member, required; 1 to 64 characters; matches `^[a-z]+$`."
+        );
+        assert_eq!(
+            doc_of(requests, "size"),
+            "/// `size`: body member, optional; one of `SMALL`, `LARGE`; default `\"SMALL\"`."
+        );
+        assert_eq!(
+            doc_of(requests, "weight"),
+            "/// `weight`: body member, optional; above 0."
+        );
+        assert_eq!(
+            doc_of(requests, "region"),
+            "/// `region`: body member, optional; one of 13 values."
+        );
+        let models = text("widgets/models.rs");
+        assert_eq!(
+            doc_of(models, "labels"),
+            "/// `labels`: optional; at most 3 items; each item matches `` ^[a-z`]+$ ``."
+        );
+        assert_eq!(doc_of(models, "id"), "/// `id`: optional, read-only.");
+        assert_eq!(
+            doc_of(models, "name"),
+            "/// `name`: required; 1 to 64 characters; matches `^[a-z]+$`."
+        );
+        for f in &files {
+            assert!(
+                !f.text.contains("prose"),
+                "{} copies prose:\n{}",
+                f.name,
+                f.text
+            );
+        }
+    }
+
+    #[test]
+    fn rule_facts_each_form() {
+        let n = |v: i64| Some((serde_json::json!(v), false));
+        let x = |v: i64| Some((serde_json::json!(v), true));
+        let rules = |min, max| Rules {
+            min,
+            max,
+            ..Rules::default()
+        };
+        assert_eq!(
+            rule_facts(&rules(n(1), None), &Ty::I32, None),
+            ["at least 1"]
+        );
+        assert_eq!(
+            rule_facts(&rules(None, n(9)), &Ty::I64, None),
+            ["at most 9"]
+        );
+        assert_eq!(
+            rule_facts(&rules(x(0), x(10)), &Ty::F64, None),
+            ["above 0 and below 10"]
+        );
+        // A range on a string is no range (the spec puts none there; nothing to say).
+        assert!(rule_facts(&rules(n(1), n(2)), &Ty::Str, None).is_empty());
+        let lengths = |min_len, max_len| Rules {
+            min_len,
+            max_len,
+            ..Rules::default()
+        };
+        assert_eq!(
+            rule_facts(&lengths(Some(3), Some(3)), &Ty::Str, None),
+            ["exactly 3 characters"]
+        );
+        assert_eq!(
+            rule_facts(&lengths(Some(1), None), &Ty::Vec(Box::new(Ty::I32)), None),
+            ["at least 1 item"]
+        );
+        let values = ["A".to_string(), "B".to_string()];
+        assert_eq!(
+            rule_facts(
+                &Rules::default(),
+                &Ty::Vec(Box::new(Ty::Named("E".into()))),
+                Some(&values)
+            ),
+            ["each item one of `A`, `B`"]
+        );
+        let default = Rules {
+            default: Some(serde_json::json!(true)),
+            ..Rules::default()
+        };
+        assert_eq!(rule_facts(&default, &Ty::Bool, None), ["default `true`"]);
+    }
 }

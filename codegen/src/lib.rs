@@ -11,7 +11,9 @@
 //! The output is formatted with `rustfmt` (as `cargo fmt` would) and checked in, so a
 //! reviewer reads what users compile; CI runs `--check`. It never copies the spec's prose
 //! (CC BY-NC-SA): docs carry method, path, versions, roles, the CLI name, sunset dates and
-//! the link to the operation's official page.
+//! the link to the operation's official page (once, as the macro's `docs = …`); each field's
+//! doc says what it is (path, query, header, body member; required; read-only, write-only)
+//! and its rules: range, length, pattern, enum values, default (`emit::rule_facts`).
 //!
 //! What it decides, in one place each:
 //! - which operations: every one of the spec but the hand-written Service Accounts tag and
@@ -22,6 +24,10 @@
 //! - models: `Option` for what may be absent, `Patch` for nullable PATCH members, open
 //!   enums, unions with their tag inside the variant, id types (`OrgId`, `GroupId`,
 //!   `ClientId`, `ObjectId`) for parameters with exactly their pattern (`models`, `plan`);
+//! - what a request sends (`models::own_flag`): a member is left out of requests only where
+//!   the property itself is read-only (its own `readOnly`, or one beside the `$ref` in an
+//!   `allOf`), never because the component it refers to is; `maximal` writes the test data
+//!   that proves every other member is on the wire (`tests/it/maximal_wire.rs`);
 //! - build cost (`emit`): a received struct derives the runtime's lean
 //!   `atlas_runtime::Decode` rather than serde's `Deserialize`; a struct whose definition
 //!   would repeat another's in its module (the spec names one shape many times: 190 metric
@@ -31,6 +37,8 @@
 //!   are what the generator would declare.
 
 mod emit;
+mod example;
+mod maximal;
 mod models;
 mod names;
 mod plan;
@@ -139,6 +147,11 @@ pub fn run(check: bool) -> Result<bool, String> {
         rustfmt(&root, &emitter.test_table())?,
     ));
 
+    wanted.push((
+        root.join("tests/it/generated_maximal.rs"),
+        rustfmt(&root, &maximal::test_data(&models, &plan))?,
+    ));
+
     let ops_total = all_ops.len();
     let declared: BTreeSet<&str> = plan
         .endpoints
@@ -158,15 +171,22 @@ pub fn run(check: bool) -> Result<bool, String> {
 
     // Files in generated/ that would no longer be written are stale too.
     let mut stale: Vec<String> = Vec::new();
-    if let Ok(dir) = std::fs::read_dir(&generated_dir) {
-        for entry in dir.flatten() {
-            let path = entry.path();
-            if !wanted.iter().any(|(p, _)| *p == path) {
-                stale.push(path.display().to_string());
-                if !check {
-                    std::fs::remove_file(&path)
-                        .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-                }
+    let mut present = Vec::new();
+    files_under(&generated_dir, &mut present);
+    for path in present {
+        if !wanted.iter().any(|(p, _)| *p == path) {
+            stale.push(path.display().to_string());
+            if !check {
+                std::fs::remove_file(&path)
+                    .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            }
+        }
+    }
+    if !check {
+        // Directories the files above left empty.
+        if let Ok(dir) = std::fs::read_dir(&generated_dir) {
+            for entry in dir.flatten() {
+                let _ = std::fs::remove_dir(entry.path());
             }
         }
     }
@@ -197,6 +217,20 @@ pub fn run(check: bool) -> Result<bool, String> {
         println!("atlas-codegen: {} file(s) written", stale.len());
     }
     Ok(true)
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files_under(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
 }
 
 /// Formats generated text as `cargo fmt` would (the workspace's edition and settings).

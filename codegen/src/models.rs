@@ -93,6 +93,9 @@ pub struct Rules {
     pub max: Option<(Value, bool)>,
     pub min_len: Option<u64>,
     pub max_len: Option<u64>,
+    /// The spec's `default` when it is a scalar (written in the docs, never enforced: the
+    /// server applies it).
+    pub default: Option<Value>,
 }
 
 /// One member of a struct.
@@ -116,6 +119,8 @@ pub struct Variant {
     pub ty: Ty,
     /// Discriminator values that select it.
     pub tags: Vec<String>,
+    /// The tags come from the spec's `discriminator` mapping (not read from enum values).
+    pub declared: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +140,10 @@ pub struct TypeDef {
     /// The component schema it comes from, or where it is inline.
     pub source: String,
     pub kind: Kind,
+    /// `(property, value)`: a union variant that only one discriminator value selects
+    /// carries no member for it; its serializer writes the value (`providerName: "AWS"`),
+    /// so choosing the variant is choosing the value.
+    pub tag: Option<(String, String)>,
 }
 
 pub struct Models<'s> {
@@ -269,6 +278,7 @@ impl<'s> Models<'s> {
                 name: name.clone(),
                 source: source.to_string(),
                 kind: Kind::Enum(values),
+                tag: None,
             },
         );
         Ty::Named(name)
@@ -284,6 +294,7 @@ impl<'s> Models<'s> {
                 name: name.to_string(),
                 source: source.to_string(),
                 kind: Kind::Struct(Vec::new()),
+                tag: None,
             },
         );
         let kind = if let Some(kind) = self.union(name, schema) {
@@ -297,6 +308,7 @@ impl<'s> Models<'s> {
                 name: name.to_string(),
                 source: source.to_string(),
                 kind,
+                tag: None,
             },
         );
     }
@@ -309,7 +321,6 @@ impl<'s> Models<'s> {
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
         for (api, prop) in props {
-            let resolved = resolve(spec, &prop);
             let mut ty = self.ty_of(&prop, &format!("{owner}{}", type_name(&api)));
             if ty == Ty::Str && SECRET_MEMBERS.contains(&api.as_str()) {
                 ty = Ty::Secret;
@@ -318,13 +329,19 @@ impl<'s> Models<'s> {
             while !used.insert(rust.clone()) {
                 rust.push('_');
             }
+            // A string whose pattern is an id type's is that id type, as a path value is.
+            let mut rules = rules_of(spec, &prop);
+            if let Some(id) = crate::plan::id_type(&api, &ty, &rules) {
+                ty = Ty::Id(id);
+                rules.pattern = None;
+            }
             fields.push(Field {
                 required: required.contains(&api),
-                read_only: flag(spec, &prop, "readOnly"),
-                write_only: flag(spec, &prop, "writeOnly"),
+                read_only: own_flag(&prop, "readOnly"),
+                write_only: own_flag(&prop, "writeOnly"),
                 nullable: flag(spec, &prop, "nullable"),
                 boxed: false,
-                rules: rules_of(spec, resolved),
+                rules,
                 api,
                 rust,
                 ty,
@@ -376,6 +393,7 @@ impl<'s> Models<'s> {
                             name: base.clone(),
                             source: format!("members of {name}"),
                             kind: Kind::Struct(fields),
+                            tag: None,
                         },
                     );
                     Ty::Named(base)
@@ -396,6 +414,7 @@ impl<'s> Models<'s> {
                     name: vname,
                     ty,
                     tags,
+                    declared: true,
                 });
             }
             return Some(Kind::Union {
@@ -429,6 +448,7 @@ impl<'s> Models<'s> {
                 name: vname,
                 ty,
                 tags: Vec::new(),
+                declared: false,
             });
         }
         let property = implicit_discriminator(spec, alternatives);
@@ -444,6 +464,57 @@ impl<'s> Models<'s> {
             property: property.map(|(p, _)| p),
             variants,
         })
+    }
+
+    /// Takes the discriminator member out of each union variant that exactly one value of
+    /// one discriminator selects, everywhere it is used, and records the value as the
+    /// variant's tag (see [`TypeDef::tag`]): a value of the AWS region config is one with
+    /// `providerName: "AWS"`, and no caller can leave it out or contradict it.
+    pub fn imply_discriminators(&mut self) {
+        let mut selected: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+        let mut many: BTreeSet<String> = BTreeSet::new();
+        for def in self.types.values() {
+            let Kind::Union {
+                property: Some(property),
+                variants,
+            } = &def.kind
+            else {
+                continue;
+            };
+            for v in variants.iter().filter(|v| v.declared) {
+                let Ty::Named(n) = &v.ty else { continue };
+                match v.tags.as_slice() {
+                    [one] => {
+                        selected
+                            .entry(n.clone())
+                            .or_default()
+                            .insert((property.clone(), one.clone()));
+                    }
+                    _ => {
+                        many.insert(n.clone());
+                    }
+                }
+            }
+        }
+        for (name, tags) in selected {
+            if many.contains(&name) || tags.len() != 1 {
+                continue;
+            }
+            let Some((property, value)) = tags.into_iter().next() else {
+                continue;
+            };
+            let Some(def) = self.types.get_mut(&name) else {
+                continue;
+            };
+            let Kind::Struct(fields) = &mut def.kind else {
+                continue;
+            };
+            let Some(at) = fields.iter().position(|f| f.api == property) else {
+                continue;
+            };
+            fields.remove(at);
+            def.tag = Some((property, value));
+        }
     }
 
     /// Marks fields that must be boxed: a direct reference back to their own struct.
@@ -510,6 +581,26 @@ impl<'s> Models<'s> {
         }
         out
     }
+}
+
+/// Whether the property *itself* is `readOnly` (or `writeOnly`): its own flag, or one
+/// written beside the `$ref` in an `allOf` (`{allOf: [{$ref: …}, {readOnly: true}]}`).
+///
+/// **The rule for what a request leaves out:** a member is left out of requests only where
+/// the property itself is read-only, never because the component schema it refers to is
+/// marked so. The spec marks some shared components read-only
+/// (`DedicatedHardwareSpec20240805`, `BaseCloudProviderInstanceSize`, …) because they are
+/// read-only where *they* were first used, while other properties that refer to them
+/// (`analyticsSpecs`, `readOnlySpecs`, `compute.minInstanceSize`) are what users set:
+/// reading the flag through the `$ref` silently dropped those members from requests. The
+/// same holds for `writeOnly` and responses.
+pub fn own_flag(prop: &Value, key: &str) -> bool {
+    let set = |v: &Value| v.get(key).and_then(Value::as_bool) == Some(true);
+    set(prop)
+        || prop
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|parts| parts.iter().any(|p| p.get("$ref").is_none() && set(p)))
 }
 
 fn flag(spec: &Value, prop: &Value, key: &str) -> bool {
@@ -629,8 +720,14 @@ fn implicit_discriminator(spec: &Value, alts: &[Value]) -> Option<(String, Vec<V
     None
 }
 
-/// The rules of a value: pattern (of the value or of each item), range, length.
+/// The rules of a value: pattern (of the value or of each item), range, length, default.
 pub fn rules_of(spec: &Value, schema: &Value) -> Rules {
+    // A default beside a `$ref` (or an `allOf`) is the property's own, and wins.
+    let default = schema
+        .get("default")
+        .or_else(|| resolve(spec, schema).get("default"))
+        .filter(|v| v.is_boolean() || v.is_number() || v.is_string())
+        .cloned();
     let schema = resolve(spec, schema);
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array")
         || schema.get("items").is_some();
@@ -657,6 +754,7 @@ pub fn rules_of(spec: &Value, schema: &Value) -> Rules {
             max: bound("maximum", "exclusiveMaximum"),
             min_len: u("minItems"),
             max_len: u("maxItems"),
+            default,
         }
     } else {
         Rules {
@@ -668,6 +766,72 @@ pub fn rules_of(spec: &Value, schema: &Value) -> Rules {
             max: bound("maximum", "exclusiveMaximum"),
             min_len: u("minLength"),
             max_len: u("maxLength"),
+            default,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields_of(spec: &Value, component: &str) -> Vec<Field> {
+        let mut models = Models::new(spec);
+        let Ty::Named(name) = models.ty_of(
+            &serde_json::json!({ "$ref": format!("#/components/schemas/{component}") }),
+            component,
+        ) else {
+            panic!("{component} is not a named type");
+        };
+        match &models.types[&name].kind {
+            Kind::Struct(fields) => fields.clone(),
+            other => panic!("{component} is {other:?}"),
+        }
+    }
+
+    /// A member is read-only (left out of requests) only where the property itself says so,
+    /// never because the component it refers to is marked read-only.
+    #[test]
+    fn read_only_is_the_propertys_own() {
+        let spec = serde_json::json!({ "components": { "schemas": {
+            "Size": { "type": "string", "enum": ["M10", "M20"], "readOnly": true },
+            "Hardware": {
+                "type": "object", "readOnly": true,
+                "properties": { "instanceSize": { "type": "string" } }
+            },
+            "Options": {
+                "type": "object", "writeOnly": true,
+                "properties": { "locale": { "type": "string" } }
+            },
+            "Region": {
+                "type": "object",
+                "properties": {
+                    "analyticsSpecs": { "$ref": "#/components/schemas/Hardware" },
+                    "minInstanceSize": { "$ref": "#/components/schemas/Size" },
+                    "collation": { "$ref": "#/components/schemas/Options" },
+                    "effectiveSpecs": {
+                        "allOf": [{ "$ref": "#/components/schemas/Hardware" }],
+                        "readOnly": true
+                    },
+                    "currentSize": {
+                        "allOf": [{ "$ref": "#/components/schemas/Size" }, { "readOnly": true }]
+                    },
+                    "id": { "type": "string", "readOnly": true },
+                    "secret": { "type": "string", "writeOnly": true }
+                }
+            }
+        }}});
+        let fields = fields_of(&spec, "Region");
+        let flags = |api: &str| {
+            let f = fields.iter().find(|f| f.api == api).expect(api);
+            (f.read_only, f.write_only)
+        };
+        assert_eq!(flags("analyticsSpecs"), (false, false));
+        assert_eq!(flags("minInstanceSize"), (false, false));
+        assert_eq!(flags("collation"), (false, false));
+        assert_eq!(flags("effectiveSpecs"), (true, false));
+        assert_eq!(flags("currentSize"), (true, false));
+        assert_eq!(flags("id"), (true, false));
+        assert_eq!(flags("secret"), (false, true));
     }
 }

@@ -28,6 +28,9 @@ pub struct ReqField {
     /// A `Patch<T>` member (nullable in a PATCH body).
     pub patch: bool,
     pub encoded: bool,
+    /// A path value the body repeats as a member of the same name: sent from the path
+    /// (`#[atlas(path, in_body)]`), never asked for twice.
+    pub in_body: bool,
     pub rules: Rules,
 }
 
@@ -144,6 +147,7 @@ pub fn plan(models: &mut Models, ops: &[Operation], as_of: &str, leave_out: &[&s
             ));
         }
     }
+    models.imply_discriminators();
     models.box_cycles();
     let usage = usage(models, &endpoints);
     Plan {
@@ -248,6 +252,7 @@ fn endpoint(
             required: p.required,
             patch: false,
             encoded,
+            in_body: false,
             rules,
         });
     }
@@ -270,6 +275,14 @@ fn endpoint(
         match flat {
             Some(members) => {
                 for m in members.iter().filter(|m| !m.read_only) {
+                    // A member that repeats a path parameter is filled from the path.
+                    if let Some(path) = fields
+                        .iter_mut()
+                        .find(|f| f.role == "path" && f.api == m.api)
+                    {
+                        path.in_body = true;
+                        continue;
+                    }
                     fields.push(member(&mut names, m, op.method == "PATCH"));
                 }
             }
@@ -284,6 +297,7 @@ fn endpoint(
                     required: true,
                     patch: false,
                     encoded: false,
+                    in_body: false,
                     rules,
                 });
             }
@@ -363,6 +377,7 @@ fn member(names: &mut BTreeSet<String>, m: &Field, patch_body: bool) -> ReqField
         required,
         patch: patch_body && m.nullable && !required,
         encoded: false,
+        in_body: false,
         rules: m.rules.clone(),
     }
 }

@@ -39,6 +39,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! **What a request sends.** A member is left out of requests only where the spec marks the
+//! property *itself* read-only (its own `readOnly`, or one beside the `$ref` in an `allOf`),
+//! never because the schema it refers to is marked so; [`sent_members`] has the rule, the test
+//! that proves it for every model a request reaches, and the member-by-member cross-check
+//! with the official Go SDK.
+//!
 //! The hand-written Service Accounts operations, by their `atlas api` CLI name:
 //!
 //! | CLI name | method | path | type |
@@ -68,11 +74,15 @@
 
 #![warn(missing_docs)]
 
-mod generated;
+// The generated modules (`generated/modules.rs`, written by atlas-codegen) sit at the crate's
+// top level, so that every path the compiler names is one a user can write.
+include!("generated/modules.rs");
+mod sent_secret;
 #[cfg(feature = "service-accounts")]
 pub mod service_accounts;
 
-pub use generated::*;
+#[doc = include_str!("../docs/sent-members.md")]
+pub mod sent_members {}
 
 #[cfg(feature = "service-accounts")]
 use service_accounts as sa;

@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "crate",
     "paginated",
     "idempotent",
+    "named_new",
     "format",
     "tag",
     "short_id",
@@ -45,6 +46,9 @@ pub struct Args {
     pub paginated: Option<Ident>,
     /// `idempotent`: safe to repeat whatever the method.
     pub idempotent: Option<Ident>,
+    /// `named_new`: `new` takes the required values by name, in a `<Type>Required` struct
+    /// (what atlas-codegen declares above three of them).
+    pub named_new: Option<Ident>,
     /// `format = "gzip"` or `format(json, csv)`: the answer's forms, the default first.
     pub formats: Vec<(String, Span)>,
     /// Where `format` was written, for messages.
@@ -74,6 +78,7 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
         krate: None,
         paginated: None,
         idempotent: None,
+        named_new: None,
         formats: Vec::new(),
         format_key: None,
         tag: None,
@@ -218,11 +223,11 @@ fn parse_one(cx: &Ctxt, input: ParseStream, args: &mut Args, position: usize) ->
         }
         return Ok(());
     }
-    if name == "paginated" || name == "idempotent" {
-        let slot = if name == "paginated" {
-            &mut args.paginated
-        } else {
-            &mut args.idempotent
+    if name == "paginated" || name == "idempotent" || name == "named_new" {
+        let slot = match name.as_str() {
+            "paginated" => &mut args.paginated,
+            "idempotent" => &mut args.idempotent,
+            _ => &mut args.named_new,
         };
         if slot.is_some() {
             cx.error_spanned_by(&key, format!("`{name}` is given twice"));

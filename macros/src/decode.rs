@@ -41,7 +41,9 @@ pub fn derive(item: TokenStream) -> TokenStream {
             None
         }
     };
-    let rule = serde_attrs(&cx, &input.attrs, &["rename_all"]).remove(0);
+    // `tag` (with `rename`, its value) is the member serde's `Serialize` adds to a union
+    // variant: decoding skips it like any member the struct does not name.
+    let rule = serde_attrs(&cx, &input.attrs, &["rename_all", "tag", "rename"]).remove(0);
     if let Some(lit) = &rule {
         serde_attr::check_rule(&cx, lit);
     }

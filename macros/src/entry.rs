@@ -87,6 +87,7 @@ pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         response,
         page_item: model.page_item,
         idempotent: args.idempotent.is_some(),
+        named_new: args.named_new.is_some(),
         unit,
         formats,
         streamed,
@@ -108,6 +109,13 @@ pub fn expand_endpoint(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         quote!()
     };
     strip_helper_attributes(&mut input);
+    // The operation's reference page, once, from `docs = "…"`: the declaration need not
+    // write it again in its doc comment.
+    if let Some(url) = &args.docs {
+        let line = format!("Reference: <{}>.", url.value());
+        input.attrs.push(syn::parse_quote!(#[doc = ""]));
+        input.attrs.push(syn::parse_quote!(#[doc = #line]));
+    }
     // Adding a parameter must not break callers' struct literals: outside the declaring
     // crate a request is built with `new` and the setters only.
     if matches!(input.data, syn::Data::Struct(_))
@@ -156,5 +164,82 @@ fn strip_helper_attributes(input: &mut syn::DeriveInput) {
                 f.attrs.retain(keep);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The doc lines of the struct the macro emits (its output's first item).
+    fn doc_lines(output: &TokenStream2) -> Vec<String> {
+        let mut item = TokenStream2::new();
+        for token in output.clone() {
+            let body = matches!(&token, proc_macro2::TokenTree::Group(g)
+                if g.delimiter() == proc_macro2::Delimiter::Brace);
+            item.extend([token]);
+            if body {
+                break;
+            }
+        }
+        let item: syn::DeriveInput =
+            syn::parse2(item).expect("the expansion starts with the struct");
+        assert_eq!(item.ident, "ListThings");
+        item.attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .map(|a| match &a.meta {
+                syn::Meta::NameValue(nv) => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => s.value(),
+                    other => panic!("doc = {}", other.to_token_stream()),
+                },
+                other => panic!("{}", other.to_token_stream()),
+            })
+            .collect()
+    }
+
+    /// Issue 22 §2: the operation's page is written once, as `docs = …`; the macro puts it
+    /// in the docs after the declaration's own lines.
+    #[test]
+    fn docs_argument_becomes_the_reference_line() {
+        let url = "https://example.invalid/docs/listThings";
+        let output = expand_endpoint(
+            quote!(GET, "/orgs/{orgId}/things", version = "2023-01-01", docs = #url),
+            quote! {
+                /// `GET /api/atlas/v2/orgs/{orgId}/things`, version `2023-01-01`.
+                pub struct ListThings {
+                    pub org_id: String,
+                }
+            },
+        );
+        let docs = doc_lines(&output);
+        assert_eq!(
+            docs.last().map(String::as_str),
+            Some("Reference: <https://example.invalid/docs/listThings>."),
+            "{docs:?}"
+        );
+        assert_eq!(
+            docs.iter().filter(|l| l.contains(url)).count(),
+            1,
+            "{docs:?}"
+        );
+
+        // Without `docs`, no reference line.
+        let output = expand_endpoint(
+            quote!(GET, "/orgs/{orgId}/things", version = "2023-01-01"),
+            quote! {
+                /// Things.
+                pub struct ListThings {
+                    pub org_id: String,
+                }
+            },
+        );
+        assert!(
+            doc_lines(&output).iter().all(|l| !l.contains("Reference")),
+            "{output}"
+        );
     }
 }

@@ -22,6 +22,8 @@ pub struct Input<'a> {
     pub page_item: Option<&'a syn::Type>,
     /// Declared `idempotent`.
     pub idempotent: bool,
+    /// `named_new`: `new` takes a `<Type>Required` struct.
+    pub named_new: bool,
     pub unit: bool,
     /// `format(…)`: the answer's forms, the default first; empty for JSON only.
     pub formats: Vec<String>,
@@ -135,7 +137,9 @@ pub fn endpoint(input: &Input, model: &Model) -> TokenStream {
 
         #paged
     };
-    in_scope(input.krate, body)
+    let required = required_struct(input, model);
+    let scoped = in_scope(input.krate, body);
+    quote!(#required #scoped)
 }
 
 /// How the expansion names `atlas_runtime::__private`: one short path, imported once per
@@ -179,7 +183,9 @@ pub fn fallback(input: &Input, model: &Model) -> TokenStream {
             }
         }
     };
-    in_scope(input.krate, body)
+    let required = required_struct(input, model);
+    let scoped = in_scope(input.krate, body);
+    quote!(#required #scoped)
 }
 
 /// `Paged`, `.pages()` and `.items()` for lists: a `Paginated<T>` response with optional
@@ -375,6 +381,9 @@ fn param_info(rt: &syn::Path, f: &Field) -> TokenStream {
         Location::Query | Location::Header => {
             quote!(.with_type_pattern(<#ty as #rt::ParamValues>::PATTERN))
         }
+        Location::Body if is_id_type(ty) => {
+            quote!(.with_type_pattern(<#ty as #rt::ParamValues>::PATTERN))
+        }
         Location::Body | Location::WholeBody => quote!(),
     };
     quote! {
@@ -463,7 +472,9 @@ fn validate(rt: &syn::Path, model: &Model) -> TokenStream {
             segment += 1;
         } else if !f.patterns.is_empty() {
             checks.push(quote!(#rt::check_pattern::<#ty>(&mut __v, &__params[#i], &self.#ident);));
-        } else if matches!(f.location, Location::Query | Location::Header) {
+        } else if matches!(f.location, Location::Query | Location::Header)
+            || (f.location == Location::Body && is_id_type(ty))
+        {
             // An id type's rule (the trait's provided method decides at compile time
             // whether the type carries one).
             checks.push(quote!(<#ty as #rt::ParamValues>::__check_carried(&self.#ident, &mut __v, &__params[#i]);));
@@ -652,10 +663,14 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
             }
         }
         BodyKind::Object => {
+            // Body members, and path values the body repeats (`in_body`).
             let members: Vec<&Field> = model
                 .fields
                 .iter()
-                .filter(|f| f.location == Location::Body)
+                .filter(|f| {
+                    f.location == Location::Body
+                        || (f.location == Location::Path && f.attrs.in_body.is_some())
+                })
                 .collect();
             let serde: Vec<MemberSerde> = members.iter().map(|f| MemberSerde::read(f)).collect();
             if serde.iter().all(|m| !m.needs_serde) {
@@ -679,6 +694,12 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
                 let ident = f.ident;
                 let ty = f.ty;
                 let attrs = &f.serde_attrs;
+                let name = &f.api_name;
+                let rename = if f.location == Location::Path {
+                    quote!(#[serde(rename = #name)])
+                } else {
+                    quote!()
+                };
                 // Leaving a member out is the default: `None` and `Patch::Unchanged` are not
                 // sent (a `null` would clear the field), unless the member says otherwise.
                 let skip = if m.decides_skip {
@@ -690,7 +711,7 @@ fn write_body(rt: &syn::Path, model: &Model) -> TokenStream {
                 } else {
                     quote!()
                 };
-                quote!(#(#attrs)* #skip #ident: &'__atlas #ty)
+                quote!(#(#attrs)* #rename #skip #ident: &'__atlas #ty)
             });
             let inits = members.iter().map(|f| {
                 let ident = f.ident;
@@ -792,6 +813,9 @@ fn lean_member(f: &Field, m: &MemberSerde) -> TokenStream {
 fn constructor(input: &Input, model: &Model) -> TokenStream {
     let rt = &private_alias();
     let vis = input.vis;
+    if input.named_new {
+        return named_constructor(input, model);
+    }
     let mut params = Vec::new();
     let mut inits = Vec::new();
     for f in &model.fields {
@@ -825,10 +849,66 @@ fn constructor(input: &Input, model: &Model) -> TokenStream {
         /// Creates the call from its required fields; set optional ones with the
         /// chainable setters.
         #[must_use]
-        #[allow(clippy::too_many_arguments)]
         #[inline]
         #vis fn new(#(#params),*) -> Self {
             #build
+        }
+    }
+}
+
+/// `new(Required { … })` for `named_new`: a struct named `<Type>Required` holds the
+/// required values by name, so that no two can be swapped (six `i32`s in a row, or a
+/// username beside a project id, are too easy to swap in a positional call).
+fn named_constructor(input: &Input, model: &Model) -> TokenStream {
+    let rt = &private_alias();
+    let vis = input.vis;
+    let required_ident = quote::format_ident!("{}Required", input.ident);
+    let mut inits = Vec::new();
+    for f in &model.fields {
+        let field = f.ident;
+        let ty = f.ty;
+        if f.required() {
+            inits.push(quote!(#field: required.#field));
+        } else if f.optional {
+            inits.push(quote!(#field: __None));
+        } else {
+            inits.push(quote!(#field: <#ty as #rt::Default>::default()));
+        }
+    }
+    quote! {
+        /// Creates the call from its required values, given by name; set optional ones
+        /// with the chainable setters.
+        #[must_use]
+        #[inline]
+        #vis fn new(required: #required_ident) -> Self {
+            Self { #(#inits),* }
+        }
+    }
+}
+
+/// The `<Type>Required` struct of [`named_constructor`], beside the request type (outside
+/// the expansion's private scope, so that callers can name it); nothing without `named_new`.
+pub fn required_struct(input: &Input, model: &Model) -> TokenStream {
+    if !input.named_new {
+        return quote!();
+    }
+    let vis = input.vis;
+    let ident = input.ident;
+    let required_ident = quote::format_ident!("{}Required", ident);
+    let members = model.fields.iter().filter(|f| f.required()).map(|f| {
+        let field = f.ident;
+        let ty = f.ty;
+        let doc = format!("`{}` ({}).", f.api_name, location_word(f.location));
+        quote!(#[doc = #doc] pub #field: #ty)
+    });
+    let doc = format!(
+        "The required values of [`{ident}`], by name: `{ident}::new({required_ident} {{ … }})`."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #vis struct #required_ident {
+            #(#members),*
         }
     }
 }
@@ -883,6 +963,22 @@ fn setters(vis: &syn::Visibility, model: &Model) -> TokenStream {
             }
         });
     quote!(#(#setters)*)
+}
+
+/// Whether a body member's type is one of the runtime's id types (maybe in an `Option`),
+/// which carry their pattern: such a member is checked as an id parameter is. Read from
+/// the type's last name, as the macro reads `String` and `Option`.
+fn is_id_type(ty: &syn::Type) -> bool {
+    let inner = option_inner(ty).unwrap_or(ty);
+    let syn::Type::Path(path) = inner else {
+        return false;
+    };
+    path.path.segments.last().is_some_and(|s| {
+        matches!(s.arguments, syn::PathArguments::None)
+            && ["OrgId", "GroupId", "ClientId", "ObjectId"]
+                .iter()
+                .any(|id| s.ident == id)
+    })
 }
 
 fn location_word(l: Location) -> &'static str {

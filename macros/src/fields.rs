@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "default",
     "validate_with",
     "send_null",
+    "in_body",
 ];
 
 /// Where a field was explicitly put.
@@ -85,6 +86,9 @@ pub struct FieldAttrs {
     /// `send_null`: an `Option` body member sends `null` for `None` instead of leaving the
     /// member out.
     pub send_null: Option<Span>,
+    /// `in_body`: a path value the body repeats as a member of the same name, sent from
+    /// the path so that the caller gives it once.
+    pub in_body: Option<Span>,
     pub sensitive: bool,
     pub default: bool,
     pub range: Option<RangeRule>,
@@ -143,7 +147,7 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
                 None => cx.error_at(span, "name the header: #[atlas(header = \"X-Name\")]"),
             },
             "body" => set_role(Role::Body),
-            "encoded" | "sensitive" | "default" | "send_null"
+            "encoded" | "sensitive" | "default" | "send_null" | "in_body"
                 if !meta.input.is_empty() && !meta.input.peek(Token![,]) =>
             {
                 cx.error_at(
@@ -154,6 +158,7 @@ fn one(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) {
             }
             "encoded" => out.encoded = Some(span),
             "send_null" => out.send_null = Some(span),
+            "in_body" => out.in_body = Some(span),
             "sensitive" => out.sensitive = true,
             "default" => out.default = true,
             "validate_with" => {

@@ -359,9 +359,21 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
             );
         }
     }
+    // `in_body` goes on a path value, whose body member it fills.
+    let mut in_body = false;
+    for f in fields.iter().filter(|f| f.attrs.in_body.is_some()) {
+        if f.location == Location::Path {
+            in_body = true;
+        } else if let Some(span) = f.attrs.in_body {
+            cx.error_at(
+                span,
+                "`in_body` goes on a path value: the body member it fills is sent from the path",
+            );
+        }
+    }
     let body = if !whole.is_empty() {
         BodyKind::Whole
-    } else if !members.is_empty() {
+    } else if !members.is_empty() || in_body {
         BodyKind::Object
     } else {
         BodyKind::None

@@ -11,7 +11,7 @@ const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// Fills `buf` with random bytes: `getrandom`, or (should the OS refuse) SHA-256 over the
 /// time, a counter and the thread, which is unpredictable enough for a test server.
 pub(crate) fn fill_random(buf: &mut [u8]) {
-    if getrandom::fill(buf).is_ok() {
+    if getrandom::getrandom(buf).is_ok() {
         return;
     }
     static COUNTER: AtomicU64 = AtomicU64::new(0);

@@ -47,6 +47,7 @@ mod error;
 mod format;
 mod header_cache;
 mod ids;
+mod open_enum;
 mod options;
 mod paginate;
 mod patch;

@@ -159,3 +159,9 @@ pub fn check_header<T: ParamValues + ?Sized>(v: &mut Validator, param: &ParamInf
 pub fn check_text(v: &mut Validator, param: &ParamInfo, text: &str) {
     v.text(param, text);
 }
+
+// The open enums of generated models (`open_enum.rs`): each value written once.
+pub use crate::__atlas_open_enum as open_enum;
+pub use crate::__atlas_open_enum_deserialize as open_enum_deserialize;
+pub use crate::__atlas_open_enum_param as open_enum_param;
+pub use crate::__atlas_open_enum_serialize as open_enum_serialize;

@@ -90,7 +90,7 @@ impl RetryPolicy {
 
 fn random_u64() -> u64 {
     let mut bytes = [0u8; 8];
-    if getrandom::fill(&mut bytes).is_err() {
+    if getrandom::getrandom(&mut bytes).is_err() {
         // No entropy: a fixed half-way jitter is still a valid backoff.
         return u64::MAX / 2;
     }

@@ -1328,9 +1328,6 @@ pub const MODELS: &[&[Model]] = &[
             model::<ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold>(
                 "ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold",
             ),
-            model::<ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold>(
-                "ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold",
-            ),
             model::<ReplicaSetMatcher>("ReplicaSetMatcher"),
             model::<ReplicaSetMatcherField>("ReplicaSetMatcherField"),
             model::<ReplicaSetThresholdAlertConfigViewForNdsGroup>(

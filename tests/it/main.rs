@@ -12,6 +12,7 @@
 //! | [`validation`] | invalid input refused before any I/O, every violation at once | |
 //! | [`encoding`] | no path value changes the route the server sees | |
 //! | [`encoded_paths`] | `#[atlas(path, encoded)]` values checked decoded; none changes the route | |
+//! | [`maximal_wire`] | every member a request may send is on the wire: a maximal instance of every model a request body reaches and of every request with a body (`generated_maximal.rs`) | |
 //! | [`patch_bodies`] | the exact body of leave / set / clear on every kind of member | |
 //! | [`decode`] | `#[derive(Decode)]` against serde's derive: same values, same errors (and a proptest) | |
 //! | [`id_types`] | ids that carry their rule, named patterns, derived query enums | |
@@ -41,6 +42,7 @@
 //! | [`peers_smoke`] | the peers themselves, driven with a plain HTTP client | Apache, oauth2-mock-server |
 //! | [`fleet`] | processes sharing one token: `FileTokenStore`, `RedisTokenStore` (4 hosts, a killed lease holder, Redis stopped or frozen, planted tokens and values) | redis-server (Redis tests) |
 //! | [`user_crate`] | a user's own crate (`tests/user-crate`) declares six other tags' operations (download, CSV, PATCH leave/set/clear, encoded DELETE, array body) and sends them to Prism | Prism, spec (one test) |
+//! | [`duplicate_dependencies`] | `cargo tree -d`: what a user of one tag, of every tag, and of the attribute alone builds has each dependency in one major (reasons for the exceptions written down) | |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
 
 mod codegen_equivalence;
@@ -51,6 +53,7 @@ mod corporate_network;
 mod decode;
 mod digest;
 mod downloads;
+mod duplicate_dependencies;
 mod emulator_fidelity;
 mod emulator_rotation;
 mod encoded_paths;
@@ -58,11 +61,13 @@ mod encoding;
 mod extension;
 mod fault_matrix;
 mod fleet;
+mod generated_maximal;
 mod generated_models;
 mod generated_operations;
 mod hostile;
 mod id_types;
 mod idle_connections;
+mod maximal_wire;
 mod metadata;
 mod no_secrets;
 mod oauth;

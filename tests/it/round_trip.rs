@@ -5,6 +5,8 @@
 //! member the spec knows is never dropped or changed. (The tests crate turns on
 //! atlas-endpoints' `serialize-all`, which makes received models `Serialize`.)
 
+use std::collections::BTreeMap;
+
 use atlas_tests::conformance::resolve_all;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -78,6 +80,19 @@ fn compare(input: &Value, output: &Value, path: &str, lost: &mut Vec<String>) {
 
 /// A response instance of `schema` with every member it describes.
 fn maximal(spec: &Value, schema: &Value, depth: usize, at: &str, ro: &mut Vec<String>) -> Value {
+    // A union variant that one discriminator value selects carries that value.
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        && let Some((property, tag)) = implied_discriminator(&spec["components"]["schemas"], name)
+    {
+        let mut value = maximal(spec, &resolve_all(spec, schema).clone(), depth, at, ro);
+        if let Value::Object(members) = &mut value {
+            members.insert(property, Value::String(tag));
+        }
+        return value;
+    }
     let schema = resolve_all(spec, schema);
     if depth > 16 {
         return Value::Null;
@@ -289,6 +304,57 @@ fn response_examples<'a>(spec: &'a Value, name: &str) -> Vec<&'a Value> {
     out
 }
 
+/// `(property, value)` when exactly one value of one discriminator mapping selects
+/// `schema` (the generator's `Models::imply_discriminators` reads the same mappings).
+fn implied_discriminator(schemas: &Value, schema: &str) -> Option<(String, String)> {
+    /// Every `discriminator` under `node` (components and their inline properties alike).
+    fn discriminators<'a>(node: &'a Value, out: &mut Vec<&'a Value>) {
+        match node {
+            Value::Object(map) => {
+                if let Some(d) = map.get("discriminator") {
+                    out.push(d);
+                }
+                map.values().for_each(|v| discriminators(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| discriminators(v, out)),
+            _ => {}
+        }
+    }
+    static IMPLIED: std::sync::OnceLock<BTreeMap<String, Vec<(String, String)>>> =
+        std::sync::OnceLock::new();
+    let by_target = IMPLIED.get_or_init(|| {
+        let mut all = Vec::new();
+        discriminators(schemas, &mut all);
+        let mut by_target: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for d in all {
+            let Some(property) = d.get("propertyName").and_then(Value::as_str) else {
+                continue;
+            };
+            for (value, t) in d
+                .get("mapping")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(target) = t
+                    .as_str()
+                    .and_then(|t| t.strip_prefix("#/components/schemas/"))
+                {
+                    let found = by_target.entry(target.to_string()).or_default();
+                    found.push((property.to_string(), value.clone()));
+                    found.sort();
+                    found.dedup();
+                }
+            }
+        }
+        by_target
+    });
+    match by_target.get(schema).map(Vec::as_slice) {
+        Some([one]) => Some(one.clone()),
+        _ => None,
+    }
+}
+
 #[test]
 #[cfg_attr(
     not(has_spec),
@@ -303,10 +369,16 @@ fn every_received_model_keeps_every_member_it_reads() {
         models += 1;
         let schema = &schemas[m.schema];
         let mut read_only = Vec::new();
-        let mut instances = vec![(
-            "a maximal instance",
-            maximal(spec, schema, 0, "", &mut read_only),
-        )];
+        let mut maximal_instance = maximal(spec, schema, 0, "", &mut read_only);
+        // A union variant that one discriminator value selects implies that value (its
+        // serializer writes it): a maximal instance carries it, as Atlas's answers do.
+        if let (Some((property, value)), Some(members)) = (
+            implied_discriminator(schemas, m.schema),
+            maximal_instance.as_object_mut(),
+        ) {
+            members.insert(property, Value::String(value));
+        }
+        let mut instances = vec![("a maximal instance", maximal_instance)];
         for example in schema
             .get("example")
             .into_iter()

@@ -616,6 +616,15 @@ impl Reviewer<'_> {
             {
                 continue;
             }
+            // A member that repeats a path parameter is filled from the path
+            // (`#[atlas(path, in_body)]`; tests/it/maximal_wire.rs checks it is sent).
+            if self
+                .info
+                .params_in(Location::Path)
+                .any(|p| p.api_name == name)
+            {
+                continue;
+            }
             match declared.iter().find(|p| p.api_name == name) {
                 None => self.diff(format_args!(
                     "the spec's required body member `{name}` is not declared"

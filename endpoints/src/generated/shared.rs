@@ -5,374 +5,69 @@
 
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 
-/// Serializes a credential member of a request body (serde will not on its own).
-#[doc(hidden)]
-pub fn expose_secret<S: serde::Serializer>(
-    secret: &secrecy::SecretString,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use secrecy::ExposeSecret as _;
-    s.serialize_str(secret.expose_secret())
-}
+pub use crate::sent_secret::SentSecret;
 
-/// [`expose_secret`] for an optional member.
-#[doc(hidden)]
-pub fn expose_optional_secret<S: serde::Serializer>(
-    secret: &Option<secrecy::SecretString>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use secrecy::ExposeSecret as _;
-    match secret {
-        Some(v) => s.serialize_some(v.expose_secret()),
-        None => s.serialize_none(),
-    }
-}
-
-/// A credential in a request body (a password, a key): sent as its text, never shown by
-/// `Debug`. Build it from a `&str`, a `String` or a `secrecy::SecretString`.
-#[derive(Clone)]
-pub struct SentSecret(secrecy::SecretString);
-
-impl SentSecret {
-    /// The secret, for the rare caller that must read it back.
-    pub fn expose(&self) -> &str {
-        use secrecy::ExposeSecret as _;
-        self.0.expose_secret()
-    }
-}
-
-impl std::fmt::Debug for SentSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(atlas_runtime::REDACTED)
-    }
-}
-
-impl From<secrecy::SecretString> for SentSecret {
-    fn from(secret: secrecy::SecretString) -> Self {
-        SentSecret(secret)
-    }
-}
-
-impl From<&str> for SentSecret {
-    fn from(secret: &str) -> Self {
-        SentSecret(secret.into())
-    }
-}
-
-impl From<String> for SentSecret {
-    fn from(secret: String) -> Self {
-        SentSecret(secret.into())
-    }
-}
-
-/// Length rules count the secret's characters; a violation never shows it.
-impl atlas_runtime::value::LengthValue for SentSecret {
-    fn length(&self) -> Option<usize> {
-        Some(self.expose().chars().count())
-    }
-    fn describe(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(atlas_runtime::REDACTED)
-    }
-}
-
-/// Pattern rules check the secret's text.
-impl atlas_runtime::value::PatternValue for SentSecret {
-    fn each_text(&self, f: &mut dyn FnMut(&str)) {
-        f(self.expose())
-    }
-}
-
-impl serde::Serialize for SentSecret {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
-    }
-}
-
-/// The spec's `AWSCloudProviderContainerProviderName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "network-peering", feature = "streams"))]
-pub enum AWSCloudProviderContainerProviderName {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// `TENANT`
-    Tenant,
-    /// `SERVERLESS`
-    Serverless,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "network-peering", feature = "streams"))]
-impl AWSCloudProviderContainerProviderName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AWSCloudProviderContainerProviderName::Aws => "AWS",
-            AWSCloudProviderContainerProviderName::Gcp => "GCP",
-            AWSCloudProviderContainerProviderName::Azure => "AZURE",
-            AWSCloudProviderContainerProviderName::Tenant => "TENANT",
-            AWSCloudProviderContainerProviderName::Serverless => "SERVERLESS",
-            AWSCloudProviderContainerProviderName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "network-peering", feature = "streams"))]
-impl From<&str> for AWSCloudProviderContainerProviderName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "AWS" => AWSCloudProviderContainerProviderName::Aws,
-            "GCP" => AWSCloudProviderContainerProviderName::Gcp,
-            "AZURE" => AWSCloudProviderContainerProviderName::Azure,
-            "TENANT" => AWSCloudProviderContainerProviderName::Tenant,
-            "SERVERLESS" => AWSCloudProviderContainerProviderName::Serverless,
-            other => AWSCloudProviderContainerProviderName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "network-peering", feature = "streams"))]
-impl serde::Serialize for AWSCloudProviderContainerProviderName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "network-peering", feature = "streams"))]
-impl<'de> serde::Deserialize<'de> for AWSCloudProviderContainerProviderName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(AWSCloudProviderContainerProviderName::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(
+    feature = "clusters",
+    feature = "encryption-at-rest-using-customer-key-management",
+    feature = "network-peering"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `AWSCloudProviderSettingsRegionName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "clusters",
-    feature = "encryption-at-rest-using-customer-key-management",
-    feature = "network-peering"
-))]
 pub enum AWSCloudProviderSettingsRegionName {
-    /// `US_GOV_WEST_1`
-    UsGovWest1,
-    /// `US_GOV_EAST_1`
-    UsGovEast1,
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_WEST_1`
-    UsWest1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `CA_CENTRAL_1`
-    CaCentral1,
-    /// `EU_NORTH_1`
-    EuNorth1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_WEST_3`
-    EuWest3,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `EU_CENTRAL_2`
-    EuCentral2,
-    /// `AP_EAST_1`
-    ApEast1,
-    /// `AP_EAST_2`
-    ApEast2,
-    /// `AP_NORTHEAST_1`
-    ApNortheast1,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// `AP_NORTHEAST_3`
-    ApNortheast3,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_SOUTHEAST_3`
-    ApSoutheast3,
-    /// `AP_SOUTHEAST_4`
-    ApSoutheast4,
-    /// `AP_SOUTHEAST_5`
-    ApSoutheast5,
-    /// `AP_SOUTHEAST_6`
-    ApSoutheast6,
-    /// `AP_SOUTHEAST_7`
-    ApSoutheast7,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `AP_SOUTH_2`
-    ApSouth2,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `CN_NORTH_1`
-    CnNorth1,
-    /// `CN_NORTHWEST_1`
-    CnNorthwest1,
-    /// `ME_SOUTH_1`
-    MeSouth1,
-    /// `ME_CENTRAL_1`
-    MeCentral1,
-    /// `AF_SOUTH_1`
-    AfSouth1,
-    /// `EU_SOUTH_1`
-    EuSouth1,
-    /// `EU_SOUTH_2`
-    EuSouth2,
-    /// `IL_CENTRAL_1`
-    IlCentral1,
-    /// `CA_WEST_1`
-    CaWest1,
-    /// `MX_CENTRAL_1`
-    MxCentral1,
-    /// `GLOBAL`
-    Global,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+UsGovWest1 = "US_GOV_WEST_1",
+UsGovEast1 = "US_GOV_EAST_1",
+UsEast1 = "US_EAST_1",
+UsEast2 = "US_EAST_2",
+UsWest1 = "US_WEST_1",
+UsWest2 = "US_WEST_2",
+CaCentral1 = "CA_CENTRAL_1",
+EuNorth1 = "EU_NORTH_1",
+EuWest1 = "EU_WEST_1",
+EuWest2 = "EU_WEST_2",
+EuWest3 = "EU_WEST_3",
+EuCentral1 = "EU_CENTRAL_1",
+EuCentral2 = "EU_CENTRAL_2",
+ApEast1 = "AP_EAST_1",
+ApEast2 = "AP_EAST_2",
+ApNortheast1 = "AP_NORTHEAST_1",
+ApNortheast2 = "AP_NORTHEAST_2",
+ApNortheast3 = "AP_NORTHEAST_3",
+ApSoutheast1 = "AP_SOUTHEAST_1",
+ApSoutheast2 = "AP_SOUTHEAST_2",
+ApSoutheast3 = "AP_SOUTHEAST_3",
+ApSoutheast4 = "AP_SOUTHEAST_4",
+ApSoutheast5 = "AP_SOUTHEAST_5",
+ApSoutheast6 = "AP_SOUTHEAST_6",
+ApSoutheast7 = "AP_SOUTHEAST_7",
+ApSouth1 = "AP_SOUTH_1",
+ApSouth2 = "AP_SOUTH_2",
+SaEast1 = "SA_EAST_1",
+CnNorth1 = "CN_NORTH_1",
+CnNorthwest1 = "CN_NORTHWEST_1",
+MeSouth1 = "ME_SOUTH_1",
+MeCentral1 = "ME_CENTRAL_1",
+AfSouth1 = "AF_SOUTH_1",
+EuSouth1 = "EU_SOUTH_1",
+EuSouth2 = "EU_SOUTH_2",
+IlCentral1 = "IL_CENTRAL_1",
+CaWest1 = "CA_WEST_1",
+MxCentral1 = "MX_CENTRAL_1",
+Global = "GLOBAL",
 }
-
+}
 #[cfg(any(
     feature = "clusters",
     feature = "encryption-at-rest-using-customer-key-management",
     feature = "network-peering"
 ))]
-impl AWSCloudProviderSettingsRegionName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AWSCloudProviderSettingsRegionName::UsGovWest1 => "US_GOV_WEST_1",
-            AWSCloudProviderSettingsRegionName::UsGovEast1 => "US_GOV_EAST_1",
-            AWSCloudProviderSettingsRegionName::UsEast1 => "US_EAST_1",
-            AWSCloudProviderSettingsRegionName::UsEast2 => "US_EAST_2",
-            AWSCloudProviderSettingsRegionName::UsWest1 => "US_WEST_1",
-            AWSCloudProviderSettingsRegionName::UsWest2 => "US_WEST_2",
-            AWSCloudProviderSettingsRegionName::CaCentral1 => "CA_CENTRAL_1",
-            AWSCloudProviderSettingsRegionName::EuNorth1 => "EU_NORTH_1",
-            AWSCloudProviderSettingsRegionName::EuWest1 => "EU_WEST_1",
-            AWSCloudProviderSettingsRegionName::EuWest2 => "EU_WEST_2",
-            AWSCloudProviderSettingsRegionName::EuWest3 => "EU_WEST_3",
-            AWSCloudProviderSettingsRegionName::EuCentral1 => "EU_CENTRAL_1",
-            AWSCloudProviderSettingsRegionName::EuCentral2 => "EU_CENTRAL_2",
-            AWSCloudProviderSettingsRegionName::ApEast1 => "AP_EAST_1",
-            AWSCloudProviderSettingsRegionName::ApEast2 => "AP_EAST_2",
-            AWSCloudProviderSettingsRegionName::ApNortheast1 => "AP_NORTHEAST_1",
-            AWSCloudProviderSettingsRegionName::ApNortheast2 => "AP_NORTHEAST_2",
-            AWSCloudProviderSettingsRegionName::ApNortheast3 => "AP_NORTHEAST_3",
-            AWSCloudProviderSettingsRegionName::ApSoutheast1 => "AP_SOUTHEAST_1",
-            AWSCloudProviderSettingsRegionName::ApSoutheast2 => "AP_SOUTHEAST_2",
-            AWSCloudProviderSettingsRegionName::ApSoutheast3 => "AP_SOUTHEAST_3",
-            AWSCloudProviderSettingsRegionName::ApSoutheast4 => "AP_SOUTHEAST_4",
-            AWSCloudProviderSettingsRegionName::ApSoutheast5 => "AP_SOUTHEAST_5",
-            AWSCloudProviderSettingsRegionName::ApSoutheast6 => "AP_SOUTHEAST_6",
-            AWSCloudProviderSettingsRegionName::ApSoutheast7 => "AP_SOUTHEAST_7",
-            AWSCloudProviderSettingsRegionName::ApSouth1 => "AP_SOUTH_1",
-            AWSCloudProviderSettingsRegionName::ApSouth2 => "AP_SOUTH_2",
-            AWSCloudProviderSettingsRegionName::SaEast1 => "SA_EAST_1",
-            AWSCloudProviderSettingsRegionName::CnNorth1 => "CN_NORTH_1",
-            AWSCloudProviderSettingsRegionName::CnNorthwest1 => "CN_NORTHWEST_1",
-            AWSCloudProviderSettingsRegionName::MeSouth1 => "ME_SOUTH_1",
-            AWSCloudProviderSettingsRegionName::MeCentral1 => "ME_CENTRAL_1",
-            AWSCloudProviderSettingsRegionName::AfSouth1 => "AF_SOUTH_1",
-            AWSCloudProviderSettingsRegionName::EuSouth1 => "EU_SOUTH_1",
-            AWSCloudProviderSettingsRegionName::EuSouth2 => "EU_SOUTH_2",
-            AWSCloudProviderSettingsRegionName::IlCentral1 => "IL_CENTRAL_1",
-            AWSCloudProviderSettingsRegionName::CaWest1 => "CA_WEST_1",
-            AWSCloudProviderSettingsRegionName::MxCentral1 => "MX_CENTRAL_1",
-            AWSCloudProviderSettingsRegionName::Global => "GLOBAL",
-            AWSCloudProviderSettingsRegionName::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(AWSCloudProviderSettingsRegionName);
 #[cfg(any(
     feature = "clusters",
     feature = "encryption-at-rest-using-customer-key-management",
     feature = "network-peering"
 ))]
-impl From<&str> for AWSCloudProviderSettingsRegionName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "US_GOV_WEST_1" => AWSCloudProviderSettingsRegionName::UsGovWest1,
-            "US_GOV_EAST_1" => AWSCloudProviderSettingsRegionName::UsGovEast1,
-            "US_EAST_1" => AWSCloudProviderSettingsRegionName::UsEast1,
-            "US_EAST_2" => AWSCloudProviderSettingsRegionName::UsEast2,
-            "US_WEST_1" => AWSCloudProviderSettingsRegionName::UsWest1,
-            "US_WEST_2" => AWSCloudProviderSettingsRegionName::UsWest2,
-            "CA_CENTRAL_1" => AWSCloudProviderSettingsRegionName::CaCentral1,
-            "EU_NORTH_1" => AWSCloudProviderSettingsRegionName::EuNorth1,
-            "EU_WEST_1" => AWSCloudProviderSettingsRegionName::EuWest1,
-            "EU_WEST_2" => AWSCloudProviderSettingsRegionName::EuWest2,
-            "EU_WEST_3" => AWSCloudProviderSettingsRegionName::EuWest3,
-            "EU_CENTRAL_1" => AWSCloudProviderSettingsRegionName::EuCentral1,
-            "EU_CENTRAL_2" => AWSCloudProviderSettingsRegionName::EuCentral2,
-            "AP_EAST_1" => AWSCloudProviderSettingsRegionName::ApEast1,
-            "AP_EAST_2" => AWSCloudProviderSettingsRegionName::ApEast2,
-            "AP_NORTHEAST_1" => AWSCloudProviderSettingsRegionName::ApNortheast1,
-            "AP_NORTHEAST_2" => AWSCloudProviderSettingsRegionName::ApNortheast2,
-            "AP_NORTHEAST_3" => AWSCloudProviderSettingsRegionName::ApNortheast3,
-            "AP_SOUTHEAST_1" => AWSCloudProviderSettingsRegionName::ApSoutheast1,
-            "AP_SOUTHEAST_2" => AWSCloudProviderSettingsRegionName::ApSoutheast2,
-            "AP_SOUTHEAST_3" => AWSCloudProviderSettingsRegionName::ApSoutheast3,
-            "AP_SOUTHEAST_4" => AWSCloudProviderSettingsRegionName::ApSoutheast4,
-            "AP_SOUTHEAST_5" => AWSCloudProviderSettingsRegionName::ApSoutheast5,
-            "AP_SOUTHEAST_6" => AWSCloudProviderSettingsRegionName::ApSoutheast6,
-            "AP_SOUTHEAST_7" => AWSCloudProviderSettingsRegionName::ApSoutheast7,
-            "AP_SOUTH_1" => AWSCloudProviderSettingsRegionName::ApSouth1,
-            "AP_SOUTH_2" => AWSCloudProviderSettingsRegionName::ApSouth2,
-            "SA_EAST_1" => AWSCloudProviderSettingsRegionName::SaEast1,
-            "CN_NORTH_1" => AWSCloudProviderSettingsRegionName::CnNorth1,
-            "CN_NORTHWEST_1" => AWSCloudProviderSettingsRegionName::CnNorthwest1,
-            "ME_SOUTH_1" => AWSCloudProviderSettingsRegionName::MeSouth1,
-            "ME_CENTRAL_1" => AWSCloudProviderSettingsRegionName::MeCentral1,
-            "AF_SOUTH_1" => AWSCloudProviderSettingsRegionName::AfSouth1,
-            "EU_SOUTH_1" => AWSCloudProviderSettingsRegionName::EuSouth1,
-            "EU_SOUTH_2" => AWSCloudProviderSettingsRegionName::EuSouth2,
-            "IL_CENTRAL_1" => AWSCloudProviderSettingsRegionName::IlCentral1,
-            "CA_WEST_1" => AWSCloudProviderSettingsRegionName::CaWest1,
-            "MX_CENTRAL_1" => AWSCloudProviderSettingsRegionName::MxCentral1,
-            "GLOBAL" => AWSCloudProviderSettingsRegionName::Global,
-            other => AWSCloudProviderSettingsRegionName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "encryption-at-rest-using-customer-key-management",
-    feature = "network-peering"
-))]
-impl serde::Serialize for AWSCloudProviderSettingsRegionName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "encryption-at-rest-using-customer-key-management",
-    feature = "network-peering"
-))]
-impl<'de> serde::Deserialize<'de> for AWSCloudProviderSettingsRegionName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(AWSCloudProviderSettingsRegionName::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(AWSCloudProviderSettingsRegionName);
 
 /// The spec's `AWSHardwareSpec20240805` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -388,10 +83,10 @@ pub struct AWSHardwareSpec20240805 {
     /// `diskThroughput`: optional, read-only.
     #[serde(skip_serializing)]
     pub disk_throughput: Option<i32>,
-    /// `ebsVolumeType`: optional.
+    /// `ebsVolumeType`: optional; one of `STANDARD`, `PROVISIONED`, `HIGH_PERFORMANCE`; default `"STANDARD"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ebs_volume_type: Option<AWSHardwareSpec20240805EbsVolumeType>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 47 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AWSHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -399,1072 +94,267 @@ pub struct AWSHardwareSpec20240805 {
     pub node_count: Option<i32>,
 }
 
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `AWSHardwareSpec20240805EbsVolumeType` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum AWSHardwareSpec20240805EbsVolumeType {
-    /// `STANDARD`
-    Standard,
-    /// `PROVISIONED`
-    Provisioned,
-    /// `HIGH_PERFORMANCE`
-    HighPerformance,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Standard = "STANDARD",
+Provisioned = "PROVISIONED",
+HighPerformance = "HIGH_PERFORMANCE",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(AWSHardwareSpec20240805EbsVolumeType);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(AWSHardwareSpec20240805EbsVolumeType);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl AWSHardwareSpec20240805EbsVolumeType {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AWSHardwareSpec20240805EbsVolumeType::Standard => "STANDARD",
-            AWSHardwareSpec20240805EbsVolumeType::Provisioned => "PROVISIONED",
-            AWSHardwareSpec20240805EbsVolumeType::HighPerformance => "HIGH_PERFORMANCE",
-            AWSHardwareSpec20240805EbsVolumeType::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for AWSHardwareSpec20240805EbsVolumeType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "STANDARD" => AWSHardwareSpec20240805EbsVolumeType::Standard,
-            "PROVISIONED" => AWSHardwareSpec20240805EbsVolumeType::Provisioned,
-            "HIGH_PERFORMANCE" => AWSHardwareSpec20240805EbsVolumeType::HighPerformance,
-            other => AWSHardwareSpec20240805EbsVolumeType::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for AWSHardwareSpec20240805EbsVolumeType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for AWSHardwareSpec20240805EbsVolumeType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(AWSHardwareSpec20240805EbsVolumeType::from(text.as_ref()))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `AWSHardwareSpec20240805InstanceSize` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum AWSHardwareSpec20240805InstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M100`
-    M100,
-    /// `M140`
-    M140,
-    /// `M200`
-    M200,
-    /// `M300`
-    M300,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `R700`
-    R700,
-    /// `M40_NVME`
-    M40Nvme,
-    /// `M50_NVME`
-    M50Nvme,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M30_GEN_2`
-    M30Gen2,
-    /// `M40_GEN_2`
-    M40Gen2,
-    /// `M50_GEN_2`
-    M50Gen2,
-    /// `M60_GEN_2`
-    M60Gen2,
-    /// `M80_GEN_2`
-    M80Gen2,
-    /// `M140_GEN_2`
-    M140Gen2,
-    /// `M200_GEN_2`
-    M200Gen2,
-    /// `M300_GEN_2`
-    M300Gen2,
-    /// `R40_GEN_2`
-    R40Gen2,
-    /// `R50_GEN_2`
-    R50Gen2,
-    /// `R60_GEN_2`
-    R60Gen2,
-    /// `R80_GEN_2`
-    R80Gen2,
-    /// `R200_GEN_2`
-    R200Gen2,
-    /// `R300_GEN_2`
-    R300Gen2,
-    /// `R400_GEN_2`
-    R400Gen2,
-    /// `R700_GEN_2`
-    R700Gen2,
-    /// `M40_NVME_GEN_2`
-    M40NvmeGen2,
-    /// `M50_NVME_GEN_2`
-    M50NvmeGen2,
-    /// `M60_NVME_GEN_2`
-    M60NvmeGen2,
-    /// `M80_NVME_GEN_2`
-    M80NvmeGen2,
-    /// `M200_NVME_GEN_2`
-    M200NvmeGen2,
-    /// `M400_NVME_GEN_2`
-    M400NvmeGen2,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+M10 = "M10",
+M20 = "M20",
+M30 = "M30",
+M40 = "M40",
+M50 = "M50",
+M60 = "M60",
+M80 = "M80",
+M100 = "M100",
+M140 = "M140",
+M200 = "M200",
+M300 = "M300",
+R40 = "R40",
+R50 = "R50",
+R60 = "R60",
+R80 = "R80",
+R200 = "R200",
+R300 = "R300",
+R400 = "R400",
+R700 = "R700",
+M40Nvme = "M40_NVME",
+M50Nvme = "M50_NVME",
+M60Nvme = "M60_NVME",
+M80Nvme = "M80_NVME",
+M200Nvme = "M200_NVME",
+M400Nvme = "M400_NVME",
+M30Gen2 = "M30_GEN_2",
+M40Gen2 = "M40_GEN_2",
+M50Gen2 = "M50_GEN_2",
+M60Gen2 = "M60_GEN_2",
+M80Gen2 = "M80_GEN_2",
+M140Gen2 = "M140_GEN_2",
+M200Gen2 = "M200_GEN_2",
+M300Gen2 = "M300_GEN_2",
+R40Gen2 = "R40_GEN_2",
+R50Gen2 = "R50_GEN_2",
+R60Gen2 = "R60_GEN_2",
+R80Gen2 = "R80_GEN_2",
+R200Gen2 = "R200_GEN_2",
+R300Gen2 = "R300_GEN_2",
+R400Gen2 = "R400_GEN_2",
+R700Gen2 = "R700_GEN_2",
+M40NvmeGen2 = "M40_NVME_GEN_2",
+M50NvmeGen2 = "M50_NVME_GEN_2",
+M60NvmeGen2 = "M60_NVME_GEN_2",
+M80NvmeGen2 = "M80_NVME_GEN_2",
+M200NvmeGen2 = "M200_NVME_GEN_2",
+M400NvmeGen2 = "M400_NVME_GEN_2",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl AWSHardwareSpec20240805InstanceSize {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AWSHardwareSpec20240805InstanceSize::M10 => "M10",
-            AWSHardwareSpec20240805InstanceSize::M20 => "M20",
-            AWSHardwareSpec20240805InstanceSize::M30 => "M30",
-            AWSHardwareSpec20240805InstanceSize::M40 => "M40",
-            AWSHardwareSpec20240805InstanceSize::M50 => "M50",
-            AWSHardwareSpec20240805InstanceSize::M60 => "M60",
-            AWSHardwareSpec20240805InstanceSize::M80 => "M80",
-            AWSHardwareSpec20240805InstanceSize::M100 => "M100",
-            AWSHardwareSpec20240805InstanceSize::M140 => "M140",
-            AWSHardwareSpec20240805InstanceSize::M200 => "M200",
-            AWSHardwareSpec20240805InstanceSize::M300 => "M300",
-            AWSHardwareSpec20240805InstanceSize::R40 => "R40",
-            AWSHardwareSpec20240805InstanceSize::R50 => "R50",
-            AWSHardwareSpec20240805InstanceSize::R60 => "R60",
-            AWSHardwareSpec20240805InstanceSize::R80 => "R80",
-            AWSHardwareSpec20240805InstanceSize::R200 => "R200",
-            AWSHardwareSpec20240805InstanceSize::R300 => "R300",
-            AWSHardwareSpec20240805InstanceSize::R400 => "R400",
-            AWSHardwareSpec20240805InstanceSize::R700 => "R700",
-            AWSHardwareSpec20240805InstanceSize::M40Nvme => "M40_NVME",
-            AWSHardwareSpec20240805InstanceSize::M50Nvme => "M50_NVME",
-            AWSHardwareSpec20240805InstanceSize::M60Nvme => "M60_NVME",
-            AWSHardwareSpec20240805InstanceSize::M80Nvme => "M80_NVME",
-            AWSHardwareSpec20240805InstanceSize::M200Nvme => "M200_NVME",
-            AWSHardwareSpec20240805InstanceSize::M400Nvme => "M400_NVME",
-            AWSHardwareSpec20240805InstanceSize::M30Gen2 => "M30_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M40Gen2 => "M40_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M50Gen2 => "M50_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M60Gen2 => "M60_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M80Gen2 => "M80_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M140Gen2 => "M140_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M200Gen2 => "M200_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M300Gen2 => "M300_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::R40Gen2 => "R40_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::R50Gen2 => "R50_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::R60Gen2 => "R60_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::R80Gen2 => "R80_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::R200Gen2 => "R200_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::R300Gen2 => "R300_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::R400Gen2 => "R400_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::R700Gen2 => "R700_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M40NvmeGen2 => "M40_NVME_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M50NvmeGen2 => "M50_NVME_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M60NvmeGen2 => "M60_NVME_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M80NvmeGen2 => "M80_NVME_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M200NvmeGen2 => "M200_NVME_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::M400NvmeGen2 => "M400_NVME_GEN_2",
-            AWSHardwareSpec20240805InstanceSize::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(AWSHardwareSpec20240805InstanceSize);
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for AWSHardwareSpec20240805InstanceSize {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "M10" => AWSHardwareSpec20240805InstanceSize::M10,
-            "M20" => AWSHardwareSpec20240805InstanceSize::M20,
-            "M30" => AWSHardwareSpec20240805InstanceSize::M30,
-            "M40" => AWSHardwareSpec20240805InstanceSize::M40,
-            "M50" => AWSHardwareSpec20240805InstanceSize::M50,
-            "M60" => AWSHardwareSpec20240805InstanceSize::M60,
-            "M80" => AWSHardwareSpec20240805InstanceSize::M80,
-            "M100" => AWSHardwareSpec20240805InstanceSize::M100,
-            "M140" => AWSHardwareSpec20240805InstanceSize::M140,
-            "M200" => AWSHardwareSpec20240805InstanceSize::M200,
-            "M300" => AWSHardwareSpec20240805InstanceSize::M300,
-            "R40" => AWSHardwareSpec20240805InstanceSize::R40,
-            "R50" => AWSHardwareSpec20240805InstanceSize::R50,
-            "R60" => AWSHardwareSpec20240805InstanceSize::R60,
-            "R80" => AWSHardwareSpec20240805InstanceSize::R80,
-            "R200" => AWSHardwareSpec20240805InstanceSize::R200,
-            "R300" => AWSHardwareSpec20240805InstanceSize::R300,
-            "R400" => AWSHardwareSpec20240805InstanceSize::R400,
-            "R700" => AWSHardwareSpec20240805InstanceSize::R700,
-            "M40_NVME" => AWSHardwareSpec20240805InstanceSize::M40Nvme,
-            "M50_NVME" => AWSHardwareSpec20240805InstanceSize::M50Nvme,
-            "M60_NVME" => AWSHardwareSpec20240805InstanceSize::M60Nvme,
-            "M80_NVME" => AWSHardwareSpec20240805InstanceSize::M80Nvme,
-            "M200_NVME" => AWSHardwareSpec20240805InstanceSize::M200Nvme,
-            "M400_NVME" => AWSHardwareSpec20240805InstanceSize::M400Nvme,
-            "M30_GEN_2" => AWSHardwareSpec20240805InstanceSize::M30Gen2,
-            "M40_GEN_2" => AWSHardwareSpec20240805InstanceSize::M40Gen2,
-            "M50_GEN_2" => AWSHardwareSpec20240805InstanceSize::M50Gen2,
-            "M60_GEN_2" => AWSHardwareSpec20240805InstanceSize::M60Gen2,
-            "M80_GEN_2" => AWSHardwareSpec20240805InstanceSize::M80Gen2,
-            "M140_GEN_2" => AWSHardwareSpec20240805InstanceSize::M140Gen2,
-            "M200_GEN_2" => AWSHardwareSpec20240805InstanceSize::M200Gen2,
-            "M300_GEN_2" => AWSHardwareSpec20240805InstanceSize::M300Gen2,
-            "R40_GEN_2" => AWSHardwareSpec20240805InstanceSize::R40Gen2,
-            "R50_GEN_2" => AWSHardwareSpec20240805InstanceSize::R50Gen2,
-            "R60_GEN_2" => AWSHardwareSpec20240805InstanceSize::R60Gen2,
-            "R80_GEN_2" => AWSHardwareSpec20240805InstanceSize::R80Gen2,
-            "R200_GEN_2" => AWSHardwareSpec20240805InstanceSize::R200Gen2,
-            "R300_GEN_2" => AWSHardwareSpec20240805InstanceSize::R300Gen2,
-            "R400_GEN_2" => AWSHardwareSpec20240805InstanceSize::R400Gen2,
-            "R700_GEN_2" => AWSHardwareSpec20240805InstanceSize::R700Gen2,
-            "M40_NVME_GEN_2" => AWSHardwareSpec20240805InstanceSize::M40NvmeGen2,
-            "M50_NVME_GEN_2" => AWSHardwareSpec20240805InstanceSize::M50NvmeGen2,
-            "M60_NVME_GEN_2" => AWSHardwareSpec20240805InstanceSize::M60NvmeGen2,
-            "M80_NVME_GEN_2" => AWSHardwareSpec20240805InstanceSize::M80NvmeGen2,
-            "M200_NVME_GEN_2" => AWSHardwareSpec20240805InstanceSize::M200NvmeGen2,
-            "M400_NVME_GEN_2" => AWSHardwareSpec20240805InstanceSize::M400NvmeGen2,
-            other => AWSHardwareSpec20240805InstanceSize::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for AWSHardwareSpec20240805InstanceSize {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for AWSHardwareSpec20240805InstanceSize {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(AWSHardwareSpec20240805InstanceSize::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(AWSHardwareSpec20240805InstanceSize);
 
 /// The spec's `AWSRegionConfig20240805` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
+#[serde(tag = "providerName", rename = "AWS")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct AWSRegionConfig20240805 {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec20240805>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `providerName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<AWSRegionConfig20240805ProviderName>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
     /// `analyticsAutoScaling`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `analyticsSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `analyticsSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_specs: Option<DedicatedHardwareSpec20240805>,
     /// `autoScaling`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<AdvancedAutoScalingSettings>,
-    /// `effectiveAnalyticsSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `effectiveAnalyticsSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_analytics_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `effectiveElectableSpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `effectiveElectableSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_electable_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `effectiveReadOnlySpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `effectiveReadOnlySpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_read_only_specs: Option<DedicatedHardwareSpec20240805>,
-    /// `readOnlySpecs`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `readOnlySpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only_specs: Option<DedicatedHardwareSpec20240805>,
 }
 
-/// The spec's `AWSRegionConfig20240805ProviderName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox"
-))]
-pub enum AWSRegionConfig20240805ProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// `TENANT`
-    Tenant,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox"
-))]
-impl AWSRegionConfig20240805ProviderName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AWSRegionConfig20240805ProviderName::Aws => "AWS",
-            AWSRegionConfig20240805ProviderName::Azure => "AZURE",
-            AWSRegionConfig20240805ProviderName::Gcp => "GCP",
-            AWSRegionConfig20240805ProviderName::Tenant => "TENANT",
-            AWSRegionConfig20240805ProviderName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox"
-))]
-impl From<&str> for AWSRegionConfig20240805ProviderName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "AWS" => AWSRegionConfig20240805ProviderName::Aws,
-            "AZURE" => AWSRegionConfig20240805ProviderName::Azure,
-            "GCP" => AWSRegionConfig20240805ProviderName::Gcp,
-            "TENANT" => AWSRegionConfig20240805ProviderName::Tenant,
-            other => AWSRegionConfig20240805ProviderName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox"
-))]
-impl serde::Serialize for AWSRegionConfig20240805ProviderName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox"
-))]
-impl<'de> serde::Deserialize<'de> for AWSRegionConfig20240805ProviderName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(AWSRegionConfig20240805ProviderName::from(text.as_ref()))
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox"
-))]
-impl atlas_runtime::PathSegment for AWSRegionConfig20240805ProviderName {
-    #[inline]
-    fn to_segment(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox"
-))]
-impl atlas_runtime::ParamText for AWSRegionConfig20240805ProviderName {
-    #[inline]
-    fn param_text(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `AWSRegionConfig20240805RegionName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum AWSRegionConfig20240805RegionName {
-    /// `US_GOV_WEST_1`
-    UsGovWest1,
-    /// `US_GOV_EAST_1`
-    UsGovEast1,
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_WEST_1`
-    UsWest1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `CA_CENTRAL_1`
-    CaCentral1,
-    /// `EU_NORTH_1`
-    EuNorth1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_WEST_3`
-    EuWest3,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `EU_CENTRAL_2`
-    EuCentral2,
-    /// `AP_EAST_1`
-    ApEast1,
-    /// `AP_EAST_2`
-    ApEast2,
-    /// `AP_NORTHEAST_1`
-    ApNortheast1,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// `AP_NORTHEAST_3`
-    ApNortheast3,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_SOUTHEAST_3`
-    ApSoutheast3,
-    /// `AP_SOUTHEAST_4`
-    ApSoutheast4,
-    /// `AP_SOUTHEAST_5`
-    ApSoutheast5,
-    /// `AP_SOUTHEAST_6`
-    ApSoutheast6,
-    /// `AP_SOUTHEAST_7`
-    ApSoutheast7,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `AP_SOUTH_2`
-    ApSouth2,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `CN_NORTH_1`
-    CnNorth1,
-    /// `CN_NORTHWEST_1`
-    CnNorthwest1,
-    /// `ME_SOUTH_1`
-    MeSouth1,
-    /// `ME_CENTRAL_1`
-    MeCentral1,
-    /// `AF_SOUTH_1`
-    AfSouth1,
-    /// `EU_SOUTH_1`
-    EuSouth1,
-    /// `EU_SOUTH_2`
-    EuSouth2,
-    /// `IL_CENTRAL_1`
-    IlCentral1,
-    /// `CA_WEST_1`
-    CaWest1,
-    /// `MX_CENTRAL_1`
-    MxCentral1,
-    /// `GLOBAL`
-    Global,
-    /// `US_CENTRAL`
-    UsCentral,
-    /// `US_EAST`
-    UsEast,
-    /// `US_NORTH_CENTRAL`
-    UsNorthCentral,
-    /// `US_WEST`
-    UsWest,
-    /// `US_SOUTH_CENTRAL`
-    UsSouthCentral,
-    /// `EUROPE_NORTH`
-    EuropeNorth,
-    /// `EUROPE_WEST`
-    EuropeWest,
-    /// `US_WEST_CENTRAL`
-    UsWestCentral,
-    /// `US_WEST_3`
-    UsWest3,
-    /// `CANADA_EAST`
-    CanadaEast,
-    /// `CANADA_CENTRAL`
-    CanadaCentral,
-    /// `BRAZIL_SOUTH`
-    BrazilSouth,
-    /// `BRAZIL_SOUTHEAST`
-    BrazilSoutheast,
-    /// `AUSTRALIA_CENTRAL`
-    AustraliaCentral,
-    /// `AUSTRALIA_CENTRAL_2`
-    AustraliaCentral2,
-    /// `AUSTRALIA_EAST`
-    AustraliaEast,
-    /// `AUSTRALIA_SOUTH_EAST`
-    AustraliaSouthEast,
-    /// `GERMANY_WEST_CENTRAL`
-    GermanyWestCentral,
-    /// `GERMANY_NORTH`
-    GermanyNorth,
-    /// `SWEDEN_CENTRAL`
-    SwedenCentral,
-    /// `SWEDEN_SOUTH`
-    SwedenSouth,
-    /// `SWITZERLAND_NORTH`
-    SwitzerlandNorth,
-    /// `SWITZERLAND_WEST`
-    SwitzerlandWest,
-    /// `UK_SOUTH`
-    UkSouth,
-    /// `UK_WEST`
-    UkWest,
-    /// `NORWAY_EAST`
-    NorwayEast,
-    /// `NORWAY_WEST`
-    NorwayWest,
-    /// `INDIA_CENTRAL`
-    IndiaCentral,
-    /// `INDIA_SOUTH`
-    IndiaSouth,
-    /// `INDIA_WEST`
-    IndiaWest,
-    /// `CHINA_EAST`
-    ChinaEast,
-    /// `CHINA_NORTH`
-    ChinaNorth,
-    /// `ASIA_EAST`
-    AsiaEast,
-    /// `JAPAN_EAST`
-    JapanEast,
-    /// `JAPAN_WEST`
-    JapanWest,
-    /// `ASIA_SOUTH_EAST`
-    AsiaSouthEast,
-    /// `KOREA_CENTRAL`
-    KoreaCentral,
-    /// `KOREA_SOUTH`
-    KoreaSouth,
-    /// `FRANCE_CENTRAL`
-    FranceCentral,
-    /// `FRANCE_SOUTH`
-    FranceSouth,
-    /// `SOUTH_AFRICA_NORTH`
-    SouthAfricaNorth,
-    /// `SOUTH_AFRICA_WEST`
-    SouthAfricaWest,
-    /// `UAE_CENTRAL`
-    UaeCentral,
-    /// `UAE_NORTH`
-    UaeNorth,
-    /// `QATAR_CENTRAL`
-    QatarCentral,
-    /// `POLAND_CENTRAL`
-    PolandCentral,
-    /// `ISRAEL_CENTRAL`
-    IsraelCentral,
-    /// `ITALY_NORTH`
-    ItalyNorth,
-    /// `SPAIN_CENTRAL`
-    SpainCentral,
-    /// `MEXICO_CENTRAL`
-    MexicoCentral,
-    /// `NEW_ZEALAND_NORTH`
-    NewZealandNorth,
-    /// `US_GOV_VIRGINIA`
-    UsGovVirginia,
-    /// `US_GOV_ARIZONA`
-    UsGovArizona,
-    /// `US_GOV_TEXAS`
-    UsGovTexas,
-    /// `EASTERN_US`
-    EasternUs,
-    /// `EASTERN_US_AW`
-    EasternUsAw,
-    /// `US_EAST_4`
-    UsEast4,
-    /// `US_EAST_4_AW`
-    UsEast4Aw,
-    /// `US_EAST_5`
-    UsEast5,
-    /// `US_EAST_5_AW`
-    UsEast5Aw,
-    /// `US_WEST_2_AW`
-    UsWest2Aw,
-    /// `US_WEST_3_AW`
-    UsWest3Aw,
-    /// `US_WEST_4`
-    UsWest4,
-    /// `US_WEST_4_AW`
-    UsWest4Aw,
-    /// `US_SOUTH_1`
-    UsSouth1,
-    /// `US_SOUTH_1_AW`
-    UsSouth1Aw,
-    /// `CENTRAL_US`
-    CentralUs,
-    /// `CENTRAL_US_AW`
-    CentralUsAw,
-    /// `WESTERN_US`
-    WesternUs,
-    /// `WESTERN_US_AW`
-    WesternUsAw,
-    /// `NORTH_AMERICA_NORTHEAST_1`
-    NorthAmericaNortheast1,
-    /// `NORTH_AMERICA_NORTHEAST_2`
-    NorthAmericaNortheast2,
-    /// `NORTH_AMERICA_SOUTH_1`
-    NorthAmericaSouth1,
-    /// `SOUTH_AMERICA_EAST_1`
-    SouthAmericaEast1,
-    /// `SOUTH_AMERICA_WEST_1`
-    SouthAmericaWest1,
-    /// `WESTERN_EUROPE`
-    WesternEurope,
-    /// `EUROPE_NORTH_1`
-    EuropeNorth1,
-    /// `EUROPE_WEST_2`
-    EuropeWest2,
-    /// `EUROPE_WEST_3`
-    EuropeWest3,
-    /// `EUROPE_WEST_4`
-    EuropeWest4,
-    /// `EUROPE_WEST_6`
-    EuropeWest6,
-    /// `EUROPE_WEST_8`
-    EuropeWest8,
-    /// `EUROPE_WEST_9`
-    EuropeWest9,
-    /// `EUROPE_WEST_10`
-    EuropeWest10,
-    /// `EUROPE_WEST_12`
-    EuropeWest12,
-    /// `EUROPE_SOUTHWEST_1`
-    EuropeSouthwest1,
-    /// `EUROPE_CENTRAL_2`
-    EuropeCentral2,
-    /// `MIDDLE_EAST_CENTRAL_1`
-    MiddleEastCentral1,
-    /// `MIDDLE_EAST_CENTRAL_2`
-    MiddleEastCentral2,
-    /// `MIDDLE_EAST_WEST_1`
-    MiddleEastWest1,
-    /// `AUSTRALIA_SOUTHEAST_1`
-    AustraliaSoutheast1,
-    /// `AUSTRALIA_SOUTHEAST_2`
-    AustraliaSoutheast2,
-    /// `AFRICA_SOUTH_1`
-    AfricaSouth1,
-    /// `EASTERN_ASIA_PACIFIC`
-    EasternAsiaPacific,
-    /// `NORTHEASTERN_ASIA_PACIFIC`
-    NortheasternAsiaPacific,
-    /// `SOUTHEASTERN_ASIA_PACIFIC`
-    SoutheasternAsiaPacific,
-    /// `ASIA_EAST_2`
-    AsiaEast2,
-    /// `ASIA_NORTHEAST_2`
-    AsiaNortheast2,
-    /// `ASIA_NORTHEAST_3`
-    AsiaNortheast3,
-    /// `ASIA_SOUTH_1`
-    AsiaSouth1,
-    /// `ASIA_SOUTH_2`
-    AsiaSouth2,
-    /// `ASIA_SOUTHEAST_2`
-    AsiaSoutheast2,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+UsGovWest1 = "US_GOV_WEST_1",
+UsGovEast1 = "US_GOV_EAST_1",
+UsEast1 = "US_EAST_1",
+UsEast2 = "US_EAST_2",
+UsWest1 = "US_WEST_1",
+UsWest2 = "US_WEST_2",
+CaCentral1 = "CA_CENTRAL_1",
+EuNorth1 = "EU_NORTH_1",
+EuWest1 = "EU_WEST_1",
+EuWest2 = "EU_WEST_2",
+EuWest3 = "EU_WEST_3",
+EuCentral1 = "EU_CENTRAL_1",
+EuCentral2 = "EU_CENTRAL_2",
+ApEast1 = "AP_EAST_1",
+ApEast2 = "AP_EAST_2",
+ApNortheast1 = "AP_NORTHEAST_1",
+ApNortheast2 = "AP_NORTHEAST_2",
+ApNortheast3 = "AP_NORTHEAST_3",
+ApSoutheast1 = "AP_SOUTHEAST_1",
+ApSoutheast2 = "AP_SOUTHEAST_2",
+ApSoutheast3 = "AP_SOUTHEAST_3",
+ApSoutheast4 = "AP_SOUTHEAST_4",
+ApSoutheast5 = "AP_SOUTHEAST_5",
+ApSoutheast6 = "AP_SOUTHEAST_6",
+ApSoutheast7 = "AP_SOUTHEAST_7",
+ApSouth1 = "AP_SOUTH_1",
+ApSouth2 = "AP_SOUTH_2",
+SaEast1 = "SA_EAST_1",
+CnNorth1 = "CN_NORTH_1",
+CnNorthwest1 = "CN_NORTHWEST_1",
+MeSouth1 = "ME_SOUTH_1",
+MeCentral1 = "ME_CENTRAL_1",
+AfSouth1 = "AF_SOUTH_1",
+EuSouth1 = "EU_SOUTH_1",
+EuSouth2 = "EU_SOUTH_2",
+IlCentral1 = "IL_CENTRAL_1",
+CaWest1 = "CA_WEST_1",
+MxCentral1 = "MX_CENTRAL_1",
+Global = "GLOBAL",
+UsCentral = "US_CENTRAL",
+UsEast = "US_EAST",
+UsNorthCentral = "US_NORTH_CENTRAL",
+UsWest = "US_WEST",
+UsSouthCentral = "US_SOUTH_CENTRAL",
+EuropeNorth = "EUROPE_NORTH",
+EuropeWest = "EUROPE_WEST",
+UsWestCentral = "US_WEST_CENTRAL",
+UsWest3 = "US_WEST_3",
+CanadaEast = "CANADA_EAST",
+CanadaCentral = "CANADA_CENTRAL",
+BrazilSouth = "BRAZIL_SOUTH",
+BrazilSoutheast = "BRAZIL_SOUTHEAST",
+AustraliaCentral = "AUSTRALIA_CENTRAL",
+AustraliaCentral2 = "AUSTRALIA_CENTRAL_2",
+AustraliaEast = "AUSTRALIA_EAST",
+AustraliaSouthEast = "AUSTRALIA_SOUTH_EAST",
+GermanyWestCentral = "GERMANY_WEST_CENTRAL",
+GermanyNorth = "GERMANY_NORTH",
+SwedenCentral = "SWEDEN_CENTRAL",
+SwedenSouth = "SWEDEN_SOUTH",
+SwitzerlandNorth = "SWITZERLAND_NORTH",
+SwitzerlandWest = "SWITZERLAND_WEST",
+UkSouth = "UK_SOUTH",
+UkWest = "UK_WEST",
+NorwayEast = "NORWAY_EAST",
+NorwayWest = "NORWAY_WEST",
+IndiaCentral = "INDIA_CENTRAL",
+IndiaSouth = "INDIA_SOUTH",
+IndiaWest = "INDIA_WEST",
+ChinaEast = "CHINA_EAST",
+ChinaNorth = "CHINA_NORTH",
+AsiaEast = "ASIA_EAST",
+JapanEast = "JAPAN_EAST",
+JapanWest = "JAPAN_WEST",
+AsiaSouthEast = "ASIA_SOUTH_EAST",
+KoreaCentral = "KOREA_CENTRAL",
+KoreaSouth = "KOREA_SOUTH",
+FranceCentral = "FRANCE_CENTRAL",
+FranceSouth = "FRANCE_SOUTH",
+SouthAfricaNorth = "SOUTH_AFRICA_NORTH",
+SouthAfricaWest = "SOUTH_AFRICA_WEST",
+UaeCentral = "UAE_CENTRAL",
+UaeNorth = "UAE_NORTH",
+QatarCentral = "QATAR_CENTRAL",
+PolandCentral = "POLAND_CENTRAL",
+IsraelCentral = "ISRAEL_CENTRAL",
+ItalyNorth = "ITALY_NORTH",
+SpainCentral = "SPAIN_CENTRAL",
+MexicoCentral = "MEXICO_CENTRAL",
+NewZealandNorth = "NEW_ZEALAND_NORTH",
+UsGovVirginia = "US_GOV_VIRGINIA",
+UsGovArizona = "US_GOV_ARIZONA",
+UsGovTexas = "US_GOV_TEXAS",
+EasternUs = "EASTERN_US",
+EasternUsAw = "EASTERN_US_AW",
+UsEast4 = "US_EAST_4",
+UsEast4Aw = "US_EAST_4_AW",
+UsEast5 = "US_EAST_5",
+UsEast5Aw = "US_EAST_5_AW",
+UsWest2Aw = "US_WEST_2_AW",
+UsWest3Aw = "US_WEST_3_AW",
+UsWest4 = "US_WEST_4",
+UsWest4Aw = "US_WEST_4_AW",
+UsSouth1 = "US_SOUTH_1",
+UsSouth1Aw = "US_SOUTH_1_AW",
+CentralUs = "CENTRAL_US",
+CentralUsAw = "CENTRAL_US_AW",
+WesternUs = "WESTERN_US",
+WesternUsAw = "WESTERN_US_AW",
+NorthAmericaNortheast1 = "NORTH_AMERICA_NORTHEAST_1",
+NorthAmericaNortheast2 = "NORTH_AMERICA_NORTHEAST_2",
+NorthAmericaSouth1 = "NORTH_AMERICA_SOUTH_1",
+SouthAmericaEast1 = "SOUTH_AMERICA_EAST_1",
+SouthAmericaWest1 = "SOUTH_AMERICA_WEST_1",
+WesternEurope = "WESTERN_EUROPE",
+EuropeNorth1 = "EUROPE_NORTH_1",
+EuropeWest2 = "EUROPE_WEST_2",
+EuropeWest3 = "EUROPE_WEST_3",
+EuropeWest4 = "EUROPE_WEST_4",
+EuropeWest6 = "EUROPE_WEST_6",
+EuropeWest8 = "EUROPE_WEST_8",
+EuropeWest9 = "EUROPE_WEST_9",
+EuropeWest10 = "EUROPE_WEST_10",
+EuropeWest12 = "EUROPE_WEST_12",
+EuropeSouthwest1 = "EUROPE_SOUTHWEST_1",
+EuropeCentral2 = "EUROPE_CENTRAL_2",
+MiddleEastCentral1 = "MIDDLE_EAST_CENTRAL_1",
+MiddleEastCentral2 = "MIDDLE_EAST_CENTRAL_2",
+MiddleEastWest1 = "MIDDLE_EAST_WEST_1",
+AustraliaSoutheast1 = "AUSTRALIA_SOUTHEAST_1",
+AustraliaSoutheast2 = "AUSTRALIA_SOUTHEAST_2",
+AfricaSouth1 = "AFRICA_SOUTH_1",
+EasternAsiaPacific = "EASTERN_ASIA_PACIFIC",
+NortheasternAsiaPacific = "NORTHEASTERN_ASIA_PACIFIC",
+SoutheasternAsiaPacific = "SOUTHEASTERN_ASIA_PACIFIC",
+AsiaEast2 = "ASIA_EAST_2",
+AsiaNortheast2 = "ASIA_NORTHEAST_2",
+AsiaNortheast3 = "ASIA_NORTHEAST_3",
+AsiaSouth1 = "ASIA_SOUTH_1",
+AsiaSouth2 = "ASIA_SOUTH_2",
+AsiaSoutheast2 = "ASIA_SOUTHEAST_2",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl AWSRegionConfig20240805RegionName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AWSRegionConfig20240805RegionName::UsGovWest1 => "US_GOV_WEST_1",
-            AWSRegionConfig20240805RegionName::UsGovEast1 => "US_GOV_EAST_1",
-            AWSRegionConfig20240805RegionName::UsEast1 => "US_EAST_1",
-            AWSRegionConfig20240805RegionName::UsEast2 => "US_EAST_2",
-            AWSRegionConfig20240805RegionName::UsWest1 => "US_WEST_1",
-            AWSRegionConfig20240805RegionName::UsWest2 => "US_WEST_2",
-            AWSRegionConfig20240805RegionName::CaCentral1 => "CA_CENTRAL_1",
-            AWSRegionConfig20240805RegionName::EuNorth1 => "EU_NORTH_1",
-            AWSRegionConfig20240805RegionName::EuWest1 => "EU_WEST_1",
-            AWSRegionConfig20240805RegionName::EuWest2 => "EU_WEST_2",
-            AWSRegionConfig20240805RegionName::EuWest3 => "EU_WEST_3",
-            AWSRegionConfig20240805RegionName::EuCentral1 => "EU_CENTRAL_1",
-            AWSRegionConfig20240805RegionName::EuCentral2 => "EU_CENTRAL_2",
-            AWSRegionConfig20240805RegionName::ApEast1 => "AP_EAST_1",
-            AWSRegionConfig20240805RegionName::ApEast2 => "AP_EAST_2",
-            AWSRegionConfig20240805RegionName::ApNortheast1 => "AP_NORTHEAST_1",
-            AWSRegionConfig20240805RegionName::ApNortheast2 => "AP_NORTHEAST_2",
-            AWSRegionConfig20240805RegionName::ApNortheast3 => "AP_NORTHEAST_3",
-            AWSRegionConfig20240805RegionName::ApSoutheast1 => "AP_SOUTHEAST_1",
-            AWSRegionConfig20240805RegionName::ApSoutheast2 => "AP_SOUTHEAST_2",
-            AWSRegionConfig20240805RegionName::ApSoutheast3 => "AP_SOUTHEAST_3",
-            AWSRegionConfig20240805RegionName::ApSoutheast4 => "AP_SOUTHEAST_4",
-            AWSRegionConfig20240805RegionName::ApSoutheast5 => "AP_SOUTHEAST_5",
-            AWSRegionConfig20240805RegionName::ApSoutheast6 => "AP_SOUTHEAST_6",
-            AWSRegionConfig20240805RegionName::ApSoutheast7 => "AP_SOUTHEAST_7",
-            AWSRegionConfig20240805RegionName::ApSouth1 => "AP_SOUTH_1",
-            AWSRegionConfig20240805RegionName::ApSouth2 => "AP_SOUTH_2",
-            AWSRegionConfig20240805RegionName::SaEast1 => "SA_EAST_1",
-            AWSRegionConfig20240805RegionName::CnNorth1 => "CN_NORTH_1",
-            AWSRegionConfig20240805RegionName::CnNorthwest1 => "CN_NORTHWEST_1",
-            AWSRegionConfig20240805RegionName::MeSouth1 => "ME_SOUTH_1",
-            AWSRegionConfig20240805RegionName::MeCentral1 => "ME_CENTRAL_1",
-            AWSRegionConfig20240805RegionName::AfSouth1 => "AF_SOUTH_1",
-            AWSRegionConfig20240805RegionName::EuSouth1 => "EU_SOUTH_1",
-            AWSRegionConfig20240805RegionName::EuSouth2 => "EU_SOUTH_2",
-            AWSRegionConfig20240805RegionName::IlCentral1 => "IL_CENTRAL_1",
-            AWSRegionConfig20240805RegionName::CaWest1 => "CA_WEST_1",
-            AWSRegionConfig20240805RegionName::MxCentral1 => "MX_CENTRAL_1",
-            AWSRegionConfig20240805RegionName::Global => "GLOBAL",
-            AWSRegionConfig20240805RegionName::UsCentral => "US_CENTRAL",
-            AWSRegionConfig20240805RegionName::UsEast => "US_EAST",
-            AWSRegionConfig20240805RegionName::UsNorthCentral => "US_NORTH_CENTRAL",
-            AWSRegionConfig20240805RegionName::UsWest => "US_WEST",
-            AWSRegionConfig20240805RegionName::UsSouthCentral => "US_SOUTH_CENTRAL",
-            AWSRegionConfig20240805RegionName::EuropeNorth => "EUROPE_NORTH",
-            AWSRegionConfig20240805RegionName::EuropeWest => "EUROPE_WEST",
-            AWSRegionConfig20240805RegionName::UsWestCentral => "US_WEST_CENTRAL",
-            AWSRegionConfig20240805RegionName::UsWest3 => "US_WEST_3",
-            AWSRegionConfig20240805RegionName::CanadaEast => "CANADA_EAST",
-            AWSRegionConfig20240805RegionName::CanadaCentral => "CANADA_CENTRAL",
-            AWSRegionConfig20240805RegionName::BrazilSouth => "BRAZIL_SOUTH",
-            AWSRegionConfig20240805RegionName::BrazilSoutheast => "BRAZIL_SOUTHEAST",
-            AWSRegionConfig20240805RegionName::AustraliaCentral => "AUSTRALIA_CENTRAL",
-            AWSRegionConfig20240805RegionName::AustraliaCentral2 => "AUSTRALIA_CENTRAL_2",
-            AWSRegionConfig20240805RegionName::AustraliaEast => "AUSTRALIA_EAST",
-            AWSRegionConfig20240805RegionName::AustraliaSouthEast => "AUSTRALIA_SOUTH_EAST",
-            AWSRegionConfig20240805RegionName::GermanyWestCentral => "GERMANY_WEST_CENTRAL",
-            AWSRegionConfig20240805RegionName::GermanyNorth => "GERMANY_NORTH",
-            AWSRegionConfig20240805RegionName::SwedenCentral => "SWEDEN_CENTRAL",
-            AWSRegionConfig20240805RegionName::SwedenSouth => "SWEDEN_SOUTH",
-            AWSRegionConfig20240805RegionName::SwitzerlandNorth => "SWITZERLAND_NORTH",
-            AWSRegionConfig20240805RegionName::SwitzerlandWest => "SWITZERLAND_WEST",
-            AWSRegionConfig20240805RegionName::UkSouth => "UK_SOUTH",
-            AWSRegionConfig20240805RegionName::UkWest => "UK_WEST",
-            AWSRegionConfig20240805RegionName::NorwayEast => "NORWAY_EAST",
-            AWSRegionConfig20240805RegionName::NorwayWest => "NORWAY_WEST",
-            AWSRegionConfig20240805RegionName::IndiaCentral => "INDIA_CENTRAL",
-            AWSRegionConfig20240805RegionName::IndiaSouth => "INDIA_SOUTH",
-            AWSRegionConfig20240805RegionName::IndiaWest => "INDIA_WEST",
-            AWSRegionConfig20240805RegionName::ChinaEast => "CHINA_EAST",
-            AWSRegionConfig20240805RegionName::ChinaNorth => "CHINA_NORTH",
-            AWSRegionConfig20240805RegionName::AsiaEast => "ASIA_EAST",
-            AWSRegionConfig20240805RegionName::JapanEast => "JAPAN_EAST",
-            AWSRegionConfig20240805RegionName::JapanWest => "JAPAN_WEST",
-            AWSRegionConfig20240805RegionName::AsiaSouthEast => "ASIA_SOUTH_EAST",
-            AWSRegionConfig20240805RegionName::KoreaCentral => "KOREA_CENTRAL",
-            AWSRegionConfig20240805RegionName::KoreaSouth => "KOREA_SOUTH",
-            AWSRegionConfig20240805RegionName::FranceCentral => "FRANCE_CENTRAL",
-            AWSRegionConfig20240805RegionName::FranceSouth => "FRANCE_SOUTH",
-            AWSRegionConfig20240805RegionName::SouthAfricaNorth => "SOUTH_AFRICA_NORTH",
-            AWSRegionConfig20240805RegionName::SouthAfricaWest => "SOUTH_AFRICA_WEST",
-            AWSRegionConfig20240805RegionName::UaeCentral => "UAE_CENTRAL",
-            AWSRegionConfig20240805RegionName::UaeNorth => "UAE_NORTH",
-            AWSRegionConfig20240805RegionName::QatarCentral => "QATAR_CENTRAL",
-            AWSRegionConfig20240805RegionName::PolandCentral => "POLAND_CENTRAL",
-            AWSRegionConfig20240805RegionName::IsraelCentral => "ISRAEL_CENTRAL",
-            AWSRegionConfig20240805RegionName::ItalyNorth => "ITALY_NORTH",
-            AWSRegionConfig20240805RegionName::SpainCentral => "SPAIN_CENTRAL",
-            AWSRegionConfig20240805RegionName::MexicoCentral => "MEXICO_CENTRAL",
-            AWSRegionConfig20240805RegionName::NewZealandNorth => "NEW_ZEALAND_NORTH",
-            AWSRegionConfig20240805RegionName::UsGovVirginia => "US_GOV_VIRGINIA",
-            AWSRegionConfig20240805RegionName::UsGovArizona => "US_GOV_ARIZONA",
-            AWSRegionConfig20240805RegionName::UsGovTexas => "US_GOV_TEXAS",
-            AWSRegionConfig20240805RegionName::EasternUs => "EASTERN_US",
-            AWSRegionConfig20240805RegionName::EasternUsAw => "EASTERN_US_AW",
-            AWSRegionConfig20240805RegionName::UsEast4 => "US_EAST_4",
-            AWSRegionConfig20240805RegionName::UsEast4Aw => "US_EAST_4_AW",
-            AWSRegionConfig20240805RegionName::UsEast5 => "US_EAST_5",
-            AWSRegionConfig20240805RegionName::UsEast5Aw => "US_EAST_5_AW",
-            AWSRegionConfig20240805RegionName::UsWest2Aw => "US_WEST_2_AW",
-            AWSRegionConfig20240805RegionName::UsWest3Aw => "US_WEST_3_AW",
-            AWSRegionConfig20240805RegionName::UsWest4 => "US_WEST_4",
-            AWSRegionConfig20240805RegionName::UsWest4Aw => "US_WEST_4_AW",
-            AWSRegionConfig20240805RegionName::UsSouth1 => "US_SOUTH_1",
-            AWSRegionConfig20240805RegionName::UsSouth1Aw => "US_SOUTH_1_AW",
-            AWSRegionConfig20240805RegionName::CentralUs => "CENTRAL_US",
-            AWSRegionConfig20240805RegionName::CentralUsAw => "CENTRAL_US_AW",
-            AWSRegionConfig20240805RegionName::WesternUs => "WESTERN_US",
-            AWSRegionConfig20240805RegionName::WesternUsAw => "WESTERN_US_AW",
-            AWSRegionConfig20240805RegionName::NorthAmericaNortheast1 => {
-                "NORTH_AMERICA_NORTHEAST_1"
-            }
-            AWSRegionConfig20240805RegionName::NorthAmericaNortheast2 => {
-                "NORTH_AMERICA_NORTHEAST_2"
-            }
-            AWSRegionConfig20240805RegionName::NorthAmericaSouth1 => "NORTH_AMERICA_SOUTH_1",
-            AWSRegionConfig20240805RegionName::SouthAmericaEast1 => "SOUTH_AMERICA_EAST_1",
-            AWSRegionConfig20240805RegionName::SouthAmericaWest1 => "SOUTH_AMERICA_WEST_1",
-            AWSRegionConfig20240805RegionName::WesternEurope => "WESTERN_EUROPE",
-            AWSRegionConfig20240805RegionName::EuropeNorth1 => "EUROPE_NORTH_1",
-            AWSRegionConfig20240805RegionName::EuropeWest2 => "EUROPE_WEST_2",
-            AWSRegionConfig20240805RegionName::EuropeWest3 => "EUROPE_WEST_3",
-            AWSRegionConfig20240805RegionName::EuropeWest4 => "EUROPE_WEST_4",
-            AWSRegionConfig20240805RegionName::EuropeWest6 => "EUROPE_WEST_6",
-            AWSRegionConfig20240805RegionName::EuropeWest8 => "EUROPE_WEST_8",
-            AWSRegionConfig20240805RegionName::EuropeWest9 => "EUROPE_WEST_9",
-            AWSRegionConfig20240805RegionName::EuropeWest10 => "EUROPE_WEST_10",
-            AWSRegionConfig20240805RegionName::EuropeWest12 => "EUROPE_WEST_12",
-            AWSRegionConfig20240805RegionName::EuropeSouthwest1 => "EUROPE_SOUTHWEST_1",
-            AWSRegionConfig20240805RegionName::EuropeCentral2 => "EUROPE_CENTRAL_2",
-            AWSRegionConfig20240805RegionName::MiddleEastCentral1 => "MIDDLE_EAST_CENTRAL_1",
-            AWSRegionConfig20240805RegionName::MiddleEastCentral2 => "MIDDLE_EAST_CENTRAL_2",
-            AWSRegionConfig20240805RegionName::MiddleEastWest1 => "MIDDLE_EAST_WEST_1",
-            AWSRegionConfig20240805RegionName::AustraliaSoutheast1 => "AUSTRALIA_SOUTHEAST_1",
-            AWSRegionConfig20240805RegionName::AustraliaSoutheast2 => "AUSTRALIA_SOUTHEAST_2",
-            AWSRegionConfig20240805RegionName::AfricaSouth1 => "AFRICA_SOUTH_1",
-            AWSRegionConfig20240805RegionName::EasternAsiaPacific => "EASTERN_ASIA_PACIFIC",
-            AWSRegionConfig20240805RegionName::NortheasternAsiaPacific => {
-                "NORTHEASTERN_ASIA_PACIFIC"
-            }
-            AWSRegionConfig20240805RegionName::SoutheasternAsiaPacific => {
-                "SOUTHEASTERN_ASIA_PACIFIC"
-            }
-            AWSRegionConfig20240805RegionName::AsiaEast2 => "ASIA_EAST_2",
-            AWSRegionConfig20240805RegionName::AsiaNortheast2 => "ASIA_NORTHEAST_2",
-            AWSRegionConfig20240805RegionName::AsiaNortheast3 => "ASIA_NORTHEAST_3",
-            AWSRegionConfig20240805RegionName::AsiaSouth1 => "ASIA_SOUTH_1",
-            AWSRegionConfig20240805RegionName::AsiaSouth2 => "ASIA_SOUTH_2",
-            AWSRegionConfig20240805RegionName::AsiaSoutheast2 => "ASIA_SOUTHEAST_2",
-            AWSRegionConfig20240805RegionName::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(AWSRegionConfig20240805RegionName);
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for AWSRegionConfig20240805RegionName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "US_GOV_WEST_1" => AWSRegionConfig20240805RegionName::UsGovWest1,
-            "US_GOV_EAST_1" => AWSRegionConfig20240805RegionName::UsGovEast1,
-            "US_EAST_1" => AWSRegionConfig20240805RegionName::UsEast1,
-            "US_EAST_2" => AWSRegionConfig20240805RegionName::UsEast2,
-            "US_WEST_1" => AWSRegionConfig20240805RegionName::UsWest1,
-            "US_WEST_2" => AWSRegionConfig20240805RegionName::UsWest2,
-            "CA_CENTRAL_1" => AWSRegionConfig20240805RegionName::CaCentral1,
-            "EU_NORTH_1" => AWSRegionConfig20240805RegionName::EuNorth1,
-            "EU_WEST_1" => AWSRegionConfig20240805RegionName::EuWest1,
-            "EU_WEST_2" => AWSRegionConfig20240805RegionName::EuWest2,
-            "EU_WEST_3" => AWSRegionConfig20240805RegionName::EuWest3,
-            "EU_CENTRAL_1" => AWSRegionConfig20240805RegionName::EuCentral1,
-            "EU_CENTRAL_2" => AWSRegionConfig20240805RegionName::EuCentral2,
-            "AP_EAST_1" => AWSRegionConfig20240805RegionName::ApEast1,
-            "AP_EAST_2" => AWSRegionConfig20240805RegionName::ApEast2,
-            "AP_NORTHEAST_1" => AWSRegionConfig20240805RegionName::ApNortheast1,
-            "AP_NORTHEAST_2" => AWSRegionConfig20240805RegionName::ApNortheast2,
-            "AP_NORTHEAST_3" => AWSRegionConfig20240805RegionName::ApNortheast3,
-            "AP_SOUTHEAST_1" => AWSRegionConfig20240805RegionName::ApSoutheast1,
-            "AP_SOUTHEAST_2" => AWSRegionConfig20240805RegionName::ApSoutheast2,
-            "AP_SOUTHEAST_3" => AWSRegionConfig20240805RegionName::ApSoutheast3,
-            "AP_SOUTHEAST_4" => AWSRegionConfig20240805RegionName::ApSoutheast4,
-            "AP_SOUTHEAST_5" => AWSRegionConfig20240805RegionName::ApSoutheast5,
-            "AP_SOUTHEAST_6" => AWSRegionConfig20240805RegionName::ApSoutheast6,
-            "AP_SOUTHEAST_7" => AWSRegionConfig20240805RegionName::ApSoutheast7,
-            "AP_SOUTH_1" => AWSRegionConfig20240805RegionName::ApSouth1,
-            "AP_SOUTH_2" => AWSRegionConfig20240805RegionName::ApSouth2,
-            "SA_EAST_1" => AWSRegionConfig20240805RegionName::SaEast1,
-            "CN_NORTH_1" => AWSRegionConfig20240805RegionName::CnNorth1,
-            "CN_NORTHWEST_1" => AWSRegionConfig20240805RegionName::CnNorthwest1,
-            "ME_SOUTH_1" => AWSRegionConfig20240805RegionName::MeSouth1,
-            "ME_CENTRAL_1" => AWSRegionConfig20240805RegionName::MeCentral1,
-            "AF_SOUTH_1" => AWSRegionConfig20240805RegionName::AfSouth1,
-            "EU_SOUTH_1" => AWSRegionConfig20240805RegionName::EuSouth1,
-            "EU_SOUTH_2" => AWSRegionConfig20240805RegionName::EuSouth2,
-            "IL_CENTRAL_1" => AWSRegionConfig20240805RegionName::IlCentral1,
-            "CA_WEST_1" => AWSRegionConfig20240805RegionName::CaWest1,
-            "MX_CENTRAL_1" => AWSRegionConfig20240805RegionName::MxCentral1,
-            "GLOBAL" => AWSRegionConfig20240805RegionName::Global,
-            "US_CENTRAL" => AWSRegionConfig20240805RegionName::UsCentral,
-            "US_EAST" => AWSRegionConfig20240805RegionName::UsEast,
-            "US_NORTH_CENTRAL" => AWSRegionConfig20240805RegionName::UsNorthCentral,
-            "US_WEST" => AWSRegionConfig20240805RegionName::UsWest,
-            "US_SOUTH_CENTRAL" => AWSRegionConfig20240805RegionName::UsSouthCentral,
-            "EUROPE_NORTH" => AWSRegionConfig20240805RegionName::EuropeNorth,
-            "EUROPE_WEST" => AWSRegionConfig20240805RegionName::EuropeWest,
-            "US_WEST_CENTRAL" => AWSRegionConfig20240805RegionName::UsWestCentral,
-            "US_WEST_3" => AWSRegionConfig20240805RegionName::UsWest3,
-            "CANADA_EAST" => AWSRegionConfig20240805RegionName::CanadaEast,
-            "CANADA_CENTRAL" => AWSRegionConfig20240805RegionName::CanadaCentral,
-            "BRAZIL_SOUTH" => AWSRegionConfig20240805RegionName::BrazilSouth,
-            "BRAZIL_SOUTHEAST" => AWSRegionConfig20240805RegionName::BrazilSoutheast,
-            "AUSTRALIA_CENTRAL" => AWSRegionConfig20240805RegionName::AustraliaCentral,
-            "AUSTRALIA_CENTRAL_2" => AWSRegionConfig20240805RegionName::AustraliaCentral2,
-            "AUSTRALIA_EAST" => AWSRegionConfig20240805RegionName::AustraliaEast,
-            "AUSTRALIA_SOUTH_EAST" => AWSRegionConfig20240805RegionName::AustraliaSouthEast,
-            "GERMANY_WEST_CENTRAL" => AWSRegionConfig20240805RegionName::GermanyWestCentral,
-            "GERMANY_NORTH" => AWSRegionConfig20240805RegionName::GermanyNorth,
-            "SWEDEN_CENTRAL" => AWSRegionConfig20240805RegionName::SwedenCentral,
-            "SWEDEN_SOUTH" => AWSRegionConfig20240805RegionName::SwedenSouth,
-            "SWITZERLAND_NORTH" => AWSRegionConfig20240805RegionName::SwitzerlandNorth,
-            "SWITZERLAND_WEST" => AWSRegionConfig20240805RegionName::SwitzerlandWest,
-            "UK_SOUTH" => AWSRegionConfig20240805RegionName::UkSouth,
-            "UK_WEST" => AWSRegionConfig20240805RegionName::UkWest,
-            "NORWAY_EAST" => AWSRegionConfig20240805RegionName::NorwayEast,
-            "NORWAY_WEST" => AWSRegionConfig20240805RegionName::NorwayWest,
-            "INDIA_CENTRAL" => AWSRegionConfig20240805RegionName::IndiaCentral,
-            "INDIA_SOUTH" => AWSRegionConfig20240805RegionName::IndiaSouth,
-            "INDIA_WEST" => AWSRegionConfig20240805RegionName::IndiaWest,
-            "CHINA_EAST" => AWSRegionConfig20240805RegionName::ChinaEast,
-            "CHINA_NORTH" => AWSRegionConfig20240805RegionName::ChinaNorth,
-            "ASIA_EAST" => AWSRegionConfig20240805RegionName::AsiaEast,
-            "JAPAN_EAST" => AWSRegionConfig20240805RegionName::JapanEast,
-            "JAPAN_WEST" => AWSRegionConfig20240805RegionName::JapanWest,
-            "ASIA_SOUTH_EAST" => AWSRegionConfig20240805RegionName::AsiaSouthEast,
-            "KOREA_CENTRAL" => AWSRegionConfig20240805RegionName::KoreaCentral,
-            "KOREA_SOUTH" => AWSRegionConfig20240805RegionName::KoreaSouth,
-            "FRANCE_CENTRAL" => AWSRegionConfig20240805RegionName::FranceCentral,
-            "FRANCE_SOUTH" => AWSRegionConfig20240805RegionName::FranceSouth,
-            "SOUTH_AFRICA_NORTH" => AWSRegionConfig20240805RegionName::SouthAfricaNorth,
-            "SOUTH_AFRICA_WEST" => AWSRegionConfig20240805RegionName::SouthAfricaWest,
-            "UAE_CENTRAL" => AWSRegionConfig20240805RegionName::UaeCentral,
-            "UAE_NORTH" => AWSRegionConfig20240805RegionName::UaeNorth,
-            "QATAR_CENTRAL" => AWSRegionConfig20240805RegionName::QatarCentral,
-            "POLAND_CENTRAL" => AWSRegionConfig20240805RegionName::PolandCentral,
-            "ISRAEL_CENTRAL" => AWSRegionConfig20240805RegionName::IsraelCentral,
-            "ITALY_NORTH" => AWSRegionConfig20240805RegionName::ItalyNorth,
-            "SPAIN_CENTRAL" => AWSRegionConfig20240805RegionName::SpainCentral,
-            "MEXICO_CENTRAL" => AWSRegionConfig20240805RegionName::MexicoCentral,
-            "NEW_ZEALAND_NORTH" => AWSRegionConfig20240805RegionName::NewZealandNorth,
-            "US_GOV_VIRGINIA" => AWSRegionConfig20240805RegionName::UsGovVirginia,
-            "US_GOV_ARIZONA" => AWSRegionConfig20240805RegionName::UsGovArizona,
-            "US_GOV_TEXAS" => AWSRegionConfig20240805RegionName::UsGovTexas,
-            "EASTERN_US" => AWSRegionConfig20240805RegionName::EasternUs,
-            "EASTERN_US_AW" => AWSRegionConfig20240805RegionName::EasternUsAw,
-            "US_EAST_4" => AWSRegionConfig20240805RegionName::UsEast4,
-            "US_EAST_4_AW" => AWSRegionConfig20240805RegionName::UsEast4Aw,
-            "US_EAST_5" => AWSRegionConfig20240805RegionName::UsEast5,
-            "US_EAST_5_AW" => AWSRegionConfig20240805RegionName::UsEast5Aw,
-            "US_WEST_2_AW" => AWSRegionConfig20240805RegionName::UsWest2Aw,
-            "US_WEST_3_AW" => AWSRegionConfig20240805RegionName::UsWest3Aw,
-            "US_WEST_4" => AWSRegionConfig20240805RegionName::UsWest4,
-            "US_WEST_4_AW" => AWSRegionConfig20240805RegionName::UsWest4Aw,
-            "US_SOUTH_1" => AWSRegionConfig20240805RegionName::UsSouth1,
-            "US_SOUTH_1_AW" => AWSRegionConfig20240805RegionName::UsSouth1Aw,
-            "CENTRAL_US" => AWSRegionConfig20240805RegionName::CentralUs,
-            "CENTRAL_US_AW" => AWSRegionConfig20240805RegionName::CentralUsAw,
-            "WESTERN_US" => AWSRegionConfig20240805RegionName::WesternUs,
-            "WESTERN_US_AW" => AWSRegionConfig20240805RegionName::WesternUsAw,
-            "NORTH_AMERICA_NORTHEAST_1" => {
-                AWSRegionConfig20240805RegionName::NorthAmericaNortheast1
-            }
-            "NORTH_AMERICA_NORTHEAST_2" => {
-                AWSRegionConfig20240805RegionName::NorthAmericaNortheast2
-            }
-            "NORTH_AMERICA_SOUTH_1" => AWSRegionConfig20240805RegionName::NorthAmericaSouth1,
-            "SOUTH_AMERICA_EAST_1" => AWSRegionConfig20240805RegionName::SouthAmericaEast1,
-            "SOUTH_AMERICA_WEST_1" => AWSRegionConfig20240805RegionName::SouthAmericaWest1,
-            "WESTERN_EUROPE" => AWSRegionConfig20240805RegionName::WesternEurope,
-            "EUROPE_NORTH_1" => AWSRegionConfig20240805RegionName::EuropeNorth1,
-            "EUROPE_WEST_2" => AWSRegionConfig20240805RegionName::EuropeWest2,
-            "EUROPE_WEST_3" => AWSRegionConfig20240805RegionName::EuropeWest3,
-            "EUROPE_WEST_4" => AWSRegionConfig20240805RegionName::EuropeWest4,
-            "EUROPE_WEST_6" => AWSRegionConfig20240805RegionName::EuropeWest6,
-            "EUROPE_WEST_8" => AWSRegionConfig20240805RegionName::EuropeWest8,
-            "EUROPE_WEST_9" => AWSRegionConfig20240805RegionName::EuropeWest9,
-            "EUROPE_WEST_10" => AWSRegionConfig20240805RegionName::EuropeWest10,
-            "EUROPE_WEST_12" => AWSRegionConfig20240805RegionName::EuropeWest12,
-            "EUROPE_SOUTHWEST_1" => AWSRegionConfig20240805RegionName::EuropeSouthwest1,
-            "EUROPE_CENTRAL_2" => AWSRegionConfig20240805RegionName::EuropeCentral2,
-            "MIDDLE_EAST_CENTRAL_1" => AWSRegionConfig20240805RegionName::MiddleEastCentral1,
-            "MIDDLE_EAST_CENTRAL_2" => AWSRegionConfig20240805RegionName::MiddleEastCentral2,
-            "MIDDLE_EAST_WEST_1" => AWSRegionConfig20240805RegionName::MiddleEastWest1,
-            "AUSTRALIA_SOUTHEAST_1" => AWSRegionConfig20240805RegionName::AustraliaSoutheast1,
-            "AUSTRALIA_SOUTHEAST_2" => AWSRegionConfig20240805RegionName::AustraliaSoutheast2,
-            "AFRICA_SOUTH_1" => AWSRegionConfig20240805RegionName::AfricaSouth1,
-            "EASTERN_ASIA_PACIFIC" => AWSRegionConfig20240805RegionName::EasternAsiaPacific,
-            "NORTHEASTERN_ASIA_PACIFIC" => {
-                AWSRegionConfig20240805RegionName::NortheasternAsiaPacific
-            }
-            "SOUTHEASTERN_ASIA_PACIFIC" => {
-                AWSRegionConfig20240805RegionName::SoutheasternAsiaPacific
-            }
-            "ASIA_EAST_2" => AWSRegionConfig20240805RegionName::AsiaEast2,
-            "ASIA_NORTHEAST_2" => AWSRegionConfig20240805RegionName::AsiaNortheast2,
-            "ASIA_NORTHEAST_3" => AWSRegionConfig20240805RegionName::AsiaNortheast3,
-            "ASIA_SOUTH_1" => AWSRegionConfig20240805RegionName::AsiaSouth1,
-            "ASIA_SOUTH_2" => AWSRegionConfig20240805RegionName::AsiaSouth2,
-            "ASIA_SOUTHEAST_2" => AWSRegionConfig20240805RegionName::AsiaSoutheast2,
-            other => AWSRegionConfig20240805RegionName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for AWSRegionConfig20240805RegionName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for AWSRegionConfig20240805RegionName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(AWSRegionConfig20240805RegionName::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(AWSRegionConfig20240805RegionName);
 
 /// The spec's `AdvancedAutoScalingSettings` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -1487,295 +377,108 @@ pub struct AdvancedComputeAutoScaling {
     /// `enabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `maxInstanceSize`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `maxInstanceSize`: optional; one of 53 values.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instance_size: Option<BaseCloudProviderInstanceSize>,
-    /// `minInstanceSize`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `minInstanceSize`: optional; one of 53 values.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_instance_size: Option<BaseCloudProviderInstanceSize>,
     /// `scaleDownEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_down_enabled: Option<bool>,
 }
 
+#[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `AiModelApiKeyCreateRequestCloud` values, sent; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
 pub enum AiModelApiKeyCreateRequestCloud {
-    /// `ANY`
-    Any,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Any = "ANY",
 }
-
+}
 #[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
-impl AiModelApiKeyCreateRequestCloud {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AiModelApiKeyCreateRequestCloud::Any => "ANY",
-            AiModelApiKeyCreateRequestCloud::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(AiModelApiKeyCreateRequestCloud);
 #[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
-impl From<&str> for AiModelApiKeyCreateRequestCloud {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "ANY" => AiModelApiKeyCreateRequestCloud::Any,
-            other => AiModelApiKeyCreateRequestCloud::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_param!(AiModelApiKeyCreateRequestCloud);
 
-#[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
-impl serde::Serialize for AiModelApiKeyCreateRequestCloud {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
-impl atlas_runtime::PathSegment for AiModelApiKeyCreateRequestCloud {
-    #[inline]
-    fn to_segment(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "ai-model-api-keys", feature = "ai-model-rate-limits"))]
-impl atlas_runtime::ParamText for AiModelApiKeyCreateRequestCloud {
-    #[inline]
-    fn param_text(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
+#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `AlertsThresholdIntegerUnits` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 pub enum AlertsThresholdIntegerUnits {
-    /// `bits`
-    Bits,
-    /// `Kbits`
-    Kbits,
-    /// `Mbits`
-    Mbits,
-    /// `Gbits`
-    Gbits,
-    /// `bytes`
-    Bytes,
-    /// `KB`
-    Kb,
-    /// `MB`
-    Mb,
-    /// `GB`
-    Gb,
-    /// `TB`
-    Tb,
-    /// `PB`
-    Pb,
-    /// `nsec`
-    Nsec,
-    /// `msec`
-    Msec,
-    /// `sec`
-    Sec,
-    /// `min`
-    Min,
-    /// `hours`
-    Hours,
-    /// `million minutes`
-    MillionMinutes,
-    /// `days`
-    Days,
-    /// `requests`
-    Requests,
-    /// `1000 requests`
-    V1000Requests,
-    /// `tokens`
-    Tokens,
-    /// `million tokens`
-    MillionTokens,
-    /// `pixels`
-    Pixels,
-    /// `billion pixels`
-    BillionPixels,
-    /// `GB seconds`
-    GBSeconds,
-    /// `GB hours`
-    GBHours,
-    /// `GB days`
-    GBDays,
-    /// `RPU`
-    Rpu,
-    /// `thousand RPU`
-    ThousandRPU,
-    /// `million RPU`
-    MillionRPU,
-    /// `WPU`
-    Wpu,
-    /// `thousand WPU`
-    ThousandWPU,
-    /// `million WPU`
-    MillionWPU,
-    /// `count`
-    Count,
-    /// `thousand`
-    Thousand,
-    /// `million`
-    Million,
-    /// `billion`
-    Billion,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Bits = "bits",
+Kbits = "Kbits",
+Mbits = "Mbits",
+Gbits = "Gbits",
+Bytes = "bytes",
+Kb = "KB",
+Mb = "MB",
+Gb = "GB",
+Tb = "TB",
+Pb = "PB",
+Nsec = "nsec",
+Msec = "msec",
+Sec = "sec",
+Min = "min",
+Hours = "hours",
+MillionMinutes = "million minutes",
+Days = "days",
+Requests = "requests",
+V1000Requests = "1000 requests",
+Tokens = "tokens",
+MillionTokens = "million tokens",
+Pixels = "pixels",
+BillionPixels = "billion pixels",
+GBSeconds = "GB seconds",
+GBHours = "GB hours",
+GBDays = "GB days",
+Rpu = "RPU",
+ThousandRPU = "thousand RPU",
+MillionRPU = "million RPU",
+Wpu = "WPU",
+ThousandWPU = "thousand WPU",
+MillionWPU = "million WPU",
+Count = "count",
+Thousand = "thousand",
+Million = "million",
+Billion = "billion",
 }
-
+}
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl AlertsThresholdIntegerUnits {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AlertsThresholdIntegerUnits::Bits => "bits",
-            AlertsThresholdIntegerUnits::Kbits => "Kbits",
-            AlertsThresholdIntegerUnits::Mbits => "Mbits",
-            AlertsThresholdIntegerUnits::Gbits => "Gbits",
-            AlertsThresholdIntegerUnits::Bytes => "bytes",
-            AlertsThresholdIntegerUnits::Kb => "KB",
-            AlertsThresholdIntegerUnits::Mb => "MB",
-            AlertsThresholdIntegerUnits::Gb => "GB",
-            AlertsThresholdIntegerUnits::Tb => "TB",
-            AlertsThresholdIntegerUnits::Pb => "PB",
-            AlertsThresholdIntegerUnits::Nsec => "nsec",
-            AlertsThresholdIntegerUnits::Msec => "msec",
-            AlertsThresholdIntegerUnits::Sec => "sec",
-            AlertsThresholdIntegerUnits::Min => "min",
-            AlertsThresholdIntegerUnits::Hours => "hours",
-            AlertsThresholdIntegerUnits::MillionMinutes => "million minutes",
-            AlertsThresholdIntegerUnits::Days => "days",
-            AlertsThresholdIntegerUnits::Requests => "requests",
-            AlertsThresholdIntegerUnits::V1000Requests => "1000 requests",
-            AlertsThresholdIntegerUnits::Tokens => "tokens",
-            AlertsThresholdIntegerUnits::MillionTokens => "million tokens",
-            AlertsThresholdIntegerUnits::Pixels => "pixels",
-            AlertsThresholdIntegerUnits::BillionPixels => "billion pixels",
-            AlertsThresholdIntegerUnits::GBSeconds => "GB seconds",
-            AlertsThresholdIntegerUnits::GBHours => "GB hours",
-            AlertsThresholdIntegerUnits::GBDays => "GB days",
-            AlertsThresholdIntegerUnits::Rpu => "RPU",
-            AlertsThresholdIntegerUnits::ThousandRPU => "thousand RPU",
-            AlertsThresholdIntegerUnits::MillionRPU => "million RPU",
-            AlertsThresholdIntegerUnits::Wpu => "WPU",
-            AlertsThresholdIntegerUnits::ThousandWPU => "thousand WPU",
-            AlertsThresholdIntegerUnits::MillionWPU => "million WPU",
-            AlertsThresholdIntegerUnits::Count => "count",
-            AlertsThresholdIntegerUnits::Thousand => "thousand",
-            AlertsThresholdIntegerUnits::Million => "million",
-            AlertsThresholdIntegerUnits::Billion => "billion",
-            AlertsThresholdIntegerUnits::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(AlertsThresholdIntegerUnits);
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl From<&str> for AlertsThresholdIntegerUnits {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "bits" => AlertsThresholdIntegerUnits::Bits,
-            "Kbits" => AlertsThresholdIntegerUnits::Kbits,
-            "Mbits" => AlertsThresholdIntegerUnits::Mbits,
-            "Gbits" => AlertsThresholdIntegerUnits::Gbits,
-            "bytes" => AlertsThresholdIntegerUnits::Bytes,
-            "KB" => AlertsThresholdIntegerUnits::Kb,
-            "MB" => AlertsThresholdIntegerUnits::Mb,
-            "GB" => AlertsThresholdIntegerUnits::Gb,
-            "TB" => AlertsThresholdIntegerUnits::Tb,
-            "PB" => AlertsThresholdIntegerUnits::Pb,
-            "nsec" => AlertsThresholdIntegerUnits::Nsec,
-            "msec" => AlertsThresholdIntegerUnits::Msec,
-            "sec" => AlertsThresholdIntegerUnits::Sec,
-            "min" => AlertsThresholdIntegerUnits::Min,
-            "hours" => AlertsThresholdIntegerUnits::Hours,
-            "million minutes" => AlertsThresholdIntegerUnits::MillionMinutes,
-            "days" => AlertsThresholdIntegerUnits::Days,
-            "requests" => AlertsThresholdIntegerUnits::Requests,
-            "1000 requests" => AlertsThresholdIntegerUnits::V1000Requests,
-            "tokens" => AlertsThresholdIntegerUnits::Tokens,
-            "million tokens" => AlertsThresholdIntegerUnits::MillionTokens,
-            "pixels" => AlertsThresholdIntegerUnits::Pixels,
-            "billion pixels" => AlertsThresholdIntegerUnits::BillionPixels,
-            "GB seconds" => AlertsThresholdIntegerUnits::GBSeconds,
-            "GB hours" => AlertsThresholdIntegerUnits::GBHours,
-            "GB days" => AlertsThresholdIntegerUnits::GBDays,
-            "RPU" => AlertsThresholdIntegerUnits::Rpu,
-            "thousand RPU" => AlertsThresholdIntegerUnits::ThousandRPU,
-            "million RPU" => AlertsThresholdIntegerUnits::MillionRPU,
-            "WPU" => AlertsThresholdIntegerUnits::Wpu,
-            "thousand WPU" => AlertsThresholdIntegerUnits::ThousandWPU,
-            "million WPU" => AlertsThresholdIntegerUnits::MillionWPU,
-            "count" => AlertsThresholdIntegerUnits::Count,
-            "thousand" => AlertsThresholdIntegerUnits::Thousand,
-            "million" => AlertsThresholdIntegerUnits::Million,
-            "billion" => AlertsThresholdIntegerUnits::Billion,
-            other => AlertsThresholdIntegerUnits::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl serde::Serialize for AlertsThresholdIntegerUnits {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl<'de> serde::Deserialize<'de> for AlertsThresholdIntegerUnits {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(AlertsThresholdIntegerUnits::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(AlertsThresholdIntegerUnits);
 
 /// The spec's `ApiAtlasClusterAdvancedConfigurationView` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ApiAtlasClusterAdvancedConfigurationView {
-    /// `customOpensslCipherConfigTls12`: optional.
+    /// `customOpensslCipherConfigTls12`: optional; each item one of `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_openssl_cipher_config_tls12:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item>>,
-    /// `customOpensslCipherConfigTls13`: optional.
+    /// `customOpensslCipherConfigTls13`: optional; at most 4 items; each item one of `TLS_AES_256_GCM_SHA384`, `TLS_CHACHA20_POLY1305_SHA256`, `TLS_AES_128_GCM_SHA256`, `TLS_AES_128_CCM_SHA256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_openssl_cipher_config_tls13:
         Option<Vec<ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item>>,
-    /// `minimumEnabledTlsProtocol`: optional.
+    /// `minimumEnabledTlsProtocol`: optional; one of `TLS1_0`, `TLS1_1`, `TLS1_2`, `TLS1_3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_enabled_tls_protocol:
         Option<ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol>,
-    /// `tlsCipherConfigMode`: optional.
+    /// `tlsCipherConfigMode`: optional; one of `CUSTOM`, `DEFAULT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgs20240805TlsCipherConfigMode>,
 }
 
-/// The spec's `ApiBSONTimestampView` schema, received.
-#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
+/// The spec's `ApiBSONTimestampView` schema, sent and received.
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[non_exhaustive]
 #[cfg(any(feature = "cloud-backups", feature = "legacy-backup"))]
 pub struct ApiBSONTimestampView {
     /// `date`: optional, read-only.
+    #[serde(skip_serializing)]
     pub date: Option<jiff::Timestamp>,
-    /// `increment`: optional, read-only.
+    /// `increment`: optional, read-only; at least 1199145600.0.
+    #[serde(skip_serializing)]
     pub increment: Option<i32>,
 }
 
@@ -1786,52 +489,45 @@ pub struct ApiBSONTimestampView {
 #[non_exhaustive]
 #[cfg(any(feature = "organizations", feature = "programmatic-api-keys"))]
 pub struct ApiKeyUserDetails {
-    /// `desc`: optional.
+    /// `desc`: optional; 1 to 250 characters.
     pub desc: Option<String>,
     /// `id`: optional, read-only.
-    pub id: Option<String>,
+    pub id: Option<atlas_runtime::ObjectId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
     /// `privateKey`: optional, read-only.
     #[cfg_attr(
         feature = "serialize-all",
-        serde(serialize_with = "crate::generated::shared::expose_optional_secret")
+        serde(serialize_with = "crate::sent_secret::expose_optional_secret")
     )]
     pub private_key: Option<secrecy::SecretString>,
-    /// `publicKey`: optional, read-only.
+    /// `publicKey`: optional, read-only; exactly 8 characters.
     pub public_key: Option<String>,
     /// `roles`: optional.
     pub roles: Option<Vec<CloudAccessRoleAssignment>>,
 }
 
+#[cfg(any(
+    feature = "atlas-search",
+    feature = "cloud-backups",
+    feature = "cloud-provider-access",
+    feature = "cluster-outage-simulation",
+    feature = "clusters",
+    feature = "data-federation",
+    feature = "flex-clusters",
+    feature = "network-peering",
+    feature = "private-endpoint-services",
+    feature = "sandbox",
+    feature = "serverless-instances"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ApiSearchDeploymentEffectiveSpecViewCloudProvider` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "atlas-search",
-    feature = "cloud-backups",
-    feature = "cloud-provider-access",
-    feature = "cluster-outage-simulation",
-    feature = "clusters",
-    feature = "data-federation",
-    feature = "flex-clusters",
-    feature = "network-peering",
-    feature = "online-archive",
-    feature = "private-endpoint-services",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
 pub enum ApiSearchDeploymentEffectiveSpecViewCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Aws = "AWS",
+Azure = "AZURE",
+Gcp = "GCP",
 }
-
+}
 #[cfg(any(
     feature = "atlas-search",
     feature = "cloud-backups",
@@ -1841,24 +537,11 @@ pub enum ApiSearchDeploymentEffectiveSpecViewCloudProvider {
     feature = "data-federation",
     feature = "flex-clusters",
     feature = "network-peering",
-    feature = "online-archive",
     feature = "private-endpoint-services",
     feature = "sandbox",
     feature = "serverless-instances"
 ))]
-impl ApiSearchDeploymentEffectiveSpecViewCloudProvider {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ApiSearchDeploymentEffectiveSpecViewCloudProvider::Aws => "AWS",
-            ApiSearchDeploymentEffectiveSpecViewCloudProvider::Azure => "AZURE",
-            ApiSearchDeploymentEffectiveSpecViewCloudProvider::Gcp => "GCP",
-            ApiSearchDeploymentEffectiveSpecViewCloudProvider::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ApiSearchDeploymentEffectiveSpecViewCloudProvider);
 #[cfg(any(
     feature = "atlas-search",
     feature = "cloud-backups",
@@ -1868,23 +551,11 @@ impl ApiSearchDeploymentEffectiveSpecViewCloudProvider {
     feature = "data-federation",
     feature = "flex-clusters",
     feature = "network-peering",
-    feature = "online-archive",
     feature = "private-endpoint-services",
     feature = "sandbox",
     feature = "serverless-instances"
 ))]
-impl From<&str> for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "AWS" => ApiSearchDeploymentEffectiveSpecViewCloudProvider::Aws,
-            "AZURE" => ApiSearchDeploymentEffectiveSpecViewCloudProvider::Azure,
-            "GCP" => ApiSearchDeploymentEffectiveSpecViewCloudProvider::Gcp,
-            other => ApiSearchDeploymentEffectiveSpecViewCloudProvider::Unknown(other.to_string()),
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_deserialize!(ApiSearchDeploymentEffectiveSpecViewCloudProvider);
 #[cfg(any(
     feature = "atlas-search",
     feature = "cloud-backups",
@@ -1894,329 +565,91 @@ impl From<&str> for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
     feature = "data-federation",
     feature = "flex-clusters",
     feature = "network-peering",
-    feature = "online-archive",
     feature = "private-endpoint-services",
     feature = "sandbox",
     feature = "serverless-instances"
 ))]
-impl serde::Serialize for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+atlas_runtime::__private::open_enum_param!(ApiSearchDeploymentEffectiveSpecViewCloudProvider);
 
-#[cfg(any(
-    feature = "atlas-search",
-    feature = "cloud-backups",
-    feature = "cloud-provider-access",
-    feature = "cluster-outage-simulation",
-    feature = "clusters",
-    feature = "data-federation",
-    feature = "flex-clusters",
-    feature = "network-peering",
-    feature = "online-archive",
-    feature = "private-endpoint-services",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
-impl<'de> serde::Deserialize<'de> for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ApiSearchDeploymentEffectiveSpecViewCloudProvider::from(
-            text.as_ref(),
-        ))
-    }
-}
-
-#[cfg(any(
-    feature = "atlas-search",
-    feature = "cloud-backups",
-    feature = "cloud-provider-access",
-    feature = "cluster-outage-simulation",
-    feature = "clusters",
-    feature = "data-federation",
-    feature = "flex-clusters",
-    feature = "network-peering",
-    feature = "online-archive",
-    feature = "private-endpoint-services",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
-impl atlas_runtime::PathSegment for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
-    #[inline]
-    fn to_segment(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "atlas-search",
-    feature = "cloud-backups",
-    feature = "cloud-provider-access",
-    feature = "cluster-outage-simulation",
-    feature = "clusters",
-    feature = "data-federation",
-    feature = "flex-clusters",
-    feature = "network-peering",
-    feature = "online-archive",
-    feature = "private-endpoint-services",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
-impl atlas_runtime::ParamText for ApiSearchDeploymentEffectiveSpecViewCloudProvider {
-    #[inline]
-    fn param_text(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
+#[cfg(any(feature = "atlas-search", feature = "clusters"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ApiSearchDeploymentEffectiveSpecViewInstanceSize` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "atlas-search", feature = "clusters"))]
 pub enum ApiSearchDeploymentEffectiveSpecViewInstanceSize {
-    /// `S10_HIGHCPU`
-    S10Highcpu,
-    /// `S20_HIGHCPU_NVME`
-    S20HighcpuNvme,
-    /// `S30_HIGHCPU_NVME`
-    S30HighcpuNvme,
-    /// `S40_HIGHCPU_NVME`
-    S40HighcpuNvme,
-    /// `S50_HIGHCPU_NVME`
-    S50HighcpuNvme,
-    /// `S60_HIGHCPU_NVME`
-    S60HighcpuNvme,
-    /// `S70_HIGHCPU_NVME`
-    S70HighcpuNvme,
-    /// `S80_HIGHCPU_NVME`
-    S80HighcpuNvme,
-    /// `S30_LOWCPU_NVME`
-    S30LowcpuNvme,
-    /// `S40_LOWCPU_NVME`
-    S40LowcpuNvme,
-    /// `S50_LOWCPU_NVME`
-    S50LowcpuNvme,
-    /// `S60_LOWCPU_NVME`
-    S60LowcpuNvme,
-    /// `S70_LOWCPU_NVME`
-    S70LowcpuNvme,
-    /// `S80_LOWCPU_NVME`
-    S80LowcpuNvme,
-    /// `S90_LOWCPU_NVME`
-    S90LowcpuNvme,
-    /// `S100_LOWCPU_NVME`
-    S100LowcpuNvme,
-    /// `S110_LOWCPU_NVME`
-    S110LowcpuNvme,
-    /// `S120_LOWCPU_NVME`
-    S120LowcpuNvme,
-    /// `S130_LOWCPU_NVME`
-    S130LowcpuNvme,
-    /// `S135_LOWCPU_NVME`
-    S135LowcpuNvme,
-    /// `S140_LOWCPU_NVME`
-    S140LowcpuNvme,
-    /// `S40_STORAGE_NVME`
-    S40StorageNvme,
-    /// `S50_STORAGE_NVME`
-    S50StorageNvme,
-    /// `S60_STORAGE_NVME`
-    S60StorageNvme,
-    /// `S80_STORAGE_NVME`
-    S80StorageNvme,
-    /// `S90_STORAGE_NVME`
-    S90StorageNvme,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+S10Highcpu = "S10_HIGHCPU",
+S20HighcpuNvme = "S20_HIGHCPU_NVME",
+S30HighcpuNvme = "S30_HIGHCPU_NVME",
+S40HighcpuNvme = "S40_HIGHCPU_NVME",
+S50HighcpuNvme = "S50_HIGHCPU_NVME",
+S60HighcpuNvme = "S60_HIGHCPU_NVME",
+S70HighcpuNvme = "S70_HIGHCPU_NVME",
+S80HighcpuNvme = "S80_HIGHCPU_NVME",
+S30LowcpuNvme = "S30_LOWCPU_NVME",
+S40LowcpuNvme = "S40_LOWCPU_NVME",
+S50LowcpuNvme = "S50_LOWCPU_NVME",
+S60LowcpuNvme = "S60_LOWCPU_NVME",
+S70LowcpuNvme = "S70_LOWCPU_NVME",
+S80LowcpuNvme = "S80_LOWCPU_NVME",
+S90LowcpuNvme = "S90_LOWCPU_NVME",
+S100LowcpuNvme = "S100_LOWCPU_NVME",
+S110LowcpuNvme = "S110_LOWCPU_NVME",
+S120LowcpuNvme = "S120_LOWCPU_NVME",
+S130LowcpuNvme = "S130_LOWCPU_NVME",
+S135LowcpuNvme = "S135_LOWCPU_NVME",
+S140LowcpuNvme = "S140_LOWCPU_NVME",
+S40StorageNvme = "S40_STORAGE_NVME",
+S50StorageNvme = "S50_STORAGE_NVME",
+S60StorageNvme = "S60_STORAGE_NVME",
+S80StorageNvme = "S80_STORAGE_NVME",
+S90StorageNvme = "S90_STORAGE_NVME",
 }
-
+}
 #[cfg(any(feature = "atlas-search", feature = "clusters"))]
-impl ApiSearchDeploymentEffectiveSpecViewInstanceSize {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S10Highcpu => "S10_HIGHCPU",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S20HighcpuNvme => "S20_HIGHCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S30HighcpuNvme => "S30_HIGHCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S40HighcpuNvme => "S40_HIGHCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S50HighcpuNvme => "S50_HIGHCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S60HighcpuNvme => "S60_HIGHCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S70HighcpuNvme => "S70_HIGHCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S80HighcpuNvme => "S80_HIGHCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S30LowcpuNvme => "S30_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S40LowcpuNvme => "S40_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S50LowcpuNvme => "S50_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S60LowcpuNvme => "S60_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S70LowcpuNvme => "S70_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S80LowcpuNvme => "S80_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S90LowcpuNvme => "S90_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S100LowcpuNvme => "S100_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S110LowcpuNvme => "S110_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S120LowcpuNvme => "S120_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S130LowcpuNvme => "S130_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S135LowcpuNvme => "S135_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S140LowcpuNvme => "S140_LOWCPU_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S40StorageNvme => "S40_STORAGE_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S50StorageNvme => "S50_STORAGE_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S60StorageNvme => "S60_STORAGE_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S80StorageNvme => "S80_STORAGE_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::S90StorageNvme => "S90_STORAGE_NVME",
-            ApiSearchDeploymentEffectiveSpecViewInstanceSize::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ApiSearchDeploymentEffectiveSpecViewInstanceSize);
 #[cfg(any(feature = "atlas-search", feature = "clusters"))]
-impl From<&str> for ApiSearchDeploymentEffectiveSpecViewInstanceSize {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "S10_HIGHCPU" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S10Highcpu,
-            "S20_HIGHCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S20HighcpuNvme,
-            "S30_HIGHCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S30HighcpuNvme,
-            "S40_HIGHCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S40HighcpuNvme,
-            "S50_HIGHCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S50HighcpuNvme,
-            "S60_HIGHCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S60HighcpuNvme,
-            "S70_HIGHCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S70HighcpuNvme,
-            "S80_HIGHCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S80HighcpuNvme,
-            "S30_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S30LowcpuNvme,
-            "S40_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S40LowcpuNvme,
-            "S50_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S50LowcpuNvme,
-            "S60_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S60LowcpuNvme,
-            "S70_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S70LowcpuNvme,
-            "S80_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S80LowcpuNvme,
-            "S90_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S90LowcpuNvme,
-            "S100_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S100LowcpuNvme,
-            "S110_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S110LowcpuNvme,
-            "S120_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S120LowcpuNvme,
-            "S130_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S130LowcpuNvme,
-            "S135_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S135LowcpuNvme,
-            "S140_LOWCPU_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S140LowcpuNvme,
-            "S40_STORAGE_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S40StorageNvme,
-            "S50_STORAGE_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S50StorageNvme,
-            "S60_STORAGE_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S60StorageNvme,
-            "S80_STORAGE_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S80StorageNvme,
-            "S90_STORAGE_NVME" => ApiSearchDeploymentEffectiveSpecViewInstanceSize::S90StorageNvme,
-            other => ApiSearchDeploymentEffectiveSpecViewInstanceSize::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ApiSearchDeploymentEffectiveSpecViewInstanceSize);
 
-#[cfg(any(feature = "atlas-search", feature = "clusters"))]
-impl serde::Serialize for ApiSearchDeploymentEffectiveSpecViewInstanceSize {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "atlas-search", feature = "clusters"))]
-impl<'de> serde::Deserialize<'de> for ApiSearchDeploymentEffectiveSpecViewInstanceSize {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ApiSearchDeploymentEffectiveSpecViewInstanceSize::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+#[cfg(any(
+    feature = "atlas-search",
+    feature = "clusters",
+    feature = "flex-clusters",
+    feature = "sandbox"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ApiSearchDeploymentResponseViewEncryptionAtRestProvider` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "atlas-search",
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "sandbox"
-))]
 pub enum ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
-    /// `NONE`
-    None,
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+None = "NONE",
+Aws = "AWS",
+Azure = "AZURE",
+Gcp = "GCP",
 }
-
+}
 #[cfg(any(
     feature = "atlas-search",
     feature = "clusters",
     feature = "flex-clusters",
     feature = "sandbox"
 ))]
-impl ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ApiSearchDeploymentResponseViewEncryptionAtRestProvider::None => "NONE",
-            ApiSearchDeploymentResponseViewEncryptionAtRestProvider::Aws => "AWS",
-            ApiSearchDeploymentResponseViewEncryptionAtRestProvider::Azure => "AZURE",
-            ApiSearchDeploymentResponseViewEncryptionAtRestProvider::Gcp => "GCP",
-            ApiSearchDeploymentResponseViewEncryptionAtRestProvider::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(
+    ApiSearchDeploymentResponseViewEncryptionAtRestProvider
+);
 #[cfg(any(
     feature = "atlas-search",
     feature = "clusters",
     feature = "flex-clusters",
     feature = "sandbox"
 ))]
-impl From<&str> for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "NONE" => ApiSearchDeploymentResponseViewEncryptionAtRestProvider::None,
-            "AWS" => ApiSearchDeploymentResponseViewEncryptionAtRestProvider::Aws,
-            "AZURE" => ApiSearchDeploymentResponseViewEncryptionAtRestProvider::Azure,
-            "GCP" => ApiSearchDeploymentResponseViewEncryptionAtRestProvider::Gcp,
-            other => {
-                ApiSearchDeploymentResponseViewEncryptionAtRestProvider::Unknown(other.to_string())
-            }
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "atlas-search",
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "sandbox"
-))]
-impl serde::Serialize for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "atlas-search",
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "sandbox"
-))]
-impl<'de> serde::Deserialize<'de> for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ApiSearchDeploymentResponseViewEncryptionAtRestProvider::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(
+    ApiSearchDeploymentResponseViewEncryptionAtRestProvider
+);
 
 /// The spec's `ApiSearchDeploymentSpecView` schema, sent and received.
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
 #[cfg(any(feature = "atlas-search", feature = "clusters"))]
 pub struct ApiSearchDeploymentSpecView {
-    /// `instanceSize`: required.
+    /// `instanceSize`: required; one of 26 values.
     pub instance_size: ApiSearchDeploymentEffectiveSpecViewInstanceSize,
-    /// `nodeCount`: required.
+    /// `nodeCount`: required; from 2 to 32.
     pub node_count: i32,
 }
 
@@ -2231,7 +664,7 @@ pub struct AzureHardwareSpec20240805 {
     /// `diskSizeGB`: optional.
     #[serde(rename = "diskSizeGB", skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 22 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AzureHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -2239,264 +672,142 @@ pub struct AzureHardwareSpec20240805 {
     pub node_count: Option<i32>,
 }
 
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `AzureHardwareSpec20240805InstanceSize` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum AzureHardwareSpec20240805InstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M90`
-    M90,
-    /// `M200`
-    M200,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M300_NVME`
-    M300Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M600_NVME`
-    M600Nvme,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+M10 = "M10",
+M20 = "M20",
+M30 = "M30",
+M40 = "M40",
+M50 = "M50",
+M60 = "M60",
+M80 = "M80",
+M90 = "M90",
+M200 = "M200",
+R40 = "R40",
+R50 = "R50",
+R60 = "R60",
+R80 = "R80",
+R200 = "R200",
+R300 = "R300",
+R400 = "R400",
+M60Nvme = "M60_NVME",
+M80Nvme = "M80_NVME",
+M200Nvme = "M200_NVME",
+M300Nvme = "M300_NVME",
+M400Nvme = "M400_NVME",
+M600Nvme = "M600_NVME",
+}
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(AzureHardwareSpec20240805InstanceSize);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(AzureHardwareSpec20240805InstanceSize);
+
+/// The spec's `AzureRegionConfig20240805` schema, sent and received.
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
+#[serde(rename_all = "camelCase")]
+#[serde(tag = "providerName", rename = "AZURE")]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+pub struct AzureRegionConfig20240805 {
+    /// `electableSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub electable_specs: Option<HardwareSpec20240805>,
+    /// `priority`: optional; from 0 to 7.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+    /// `regionName`: optional; one of 141 values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_name: Option<AWSRegionConfig20240805RegionName>,
+    /// `analyticsAutoScaling`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
+    /// `analyticsSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytics_specs: Option<DedicatedHardwareSpec20240805>,
+    /// `autoScaling`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_scaling: Option<AdvancedAutoScalingSettings>,
+    /// `effectiveAnalyticsSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_analytics_specs: Option<DedicatedHardwareSpec20240805>,
+    /// `effectiveElectableSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_electable_specs: Option<DedicatedHardwareSpec20240805>,
+    /// `effectiveReadOnlySpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_read_only_specs: Option<DedicatedHardwareSpec20240805>,
+    /// `readOnlySpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only_specs: Option<DedicatedHardwareSpec20240805>,
 }
 
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl AzureHardwareSpec20240805InstanceSize {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            AzureHardwareSpec20240805InstanceSize::M10 => "M10",
-            AzureHardwareSpec20240805InstanceSize::M20 => "M20",
-            AzureHardwareSpec20240805InstanceSize::M30 => "M30",
-            AzureHardwareSpec20240805InstanceSize::M40 => "M40",
-            AzureHardwareSpec20240805InstanceSize::M50 => "M50",
-            AzureHardwareSpec20240805InstanceSize::M60 => "M60",
-            AzureHardwareSpec20240805InstanceSize::M80 => "M80",
-            AzureHardwareSpec20240805InstanceSize::M90 => "M90",
-            AzureHardwareSpec20240805InstanceSize::M200 => "M200",
-            AzureHardwareSpec20240805InstanceSize::R40 => "R40",
-            AzureHardwareSpec20240805InstanceSize::R50 => "R50",
-            AzureHardwareSpec20240805InstanceSize::R60 => "R60",
-            AzureHardwareSpec20240805InstanceSize::R80 => "R80",
-            AzureHardwareSpec20240805InstanceSize::R200 => "R200",
-            AzureHardwareSpec20240805InstanceSize::R300 => "R300",
-            AzureHardwareSpec20240805InstanceSize::R400 => "R400",
-            AzureHardwareSpec20240805InstanceSize::M60Nvme => "M60_NVME",
-            AzureHardwareSpec20240805InstanceSize::M80Nvme => "M80_NVME",
-            AzureHardwareSpec20240805InstanceSize::M200Nvme => "M200_NVME",
-            AzureHardwareSpec20240805InstanceSize::M300Nvme => "M300_NVME",
-            AzureHardwareSpec20240805InstanceSize::M400Nvme => "M400_NVME",
-            AzureHardwareSpec20240805InstanceSize::M600Nvme => "M600_NVME",
-            AzureHardwareSpec20240805InstanceSize::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for AzureHardwareSpec20240805InstanceSize {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "M10" => AzureHardwareSpec20240805InstanceSize::M10,
-            "M20" => AzureHardwareSpec20240805InstanceSize::M20,
-            "M30" => AzureHardwareSpec20240805InstanceSize::M30,
-            "M40" => AzureHardwareSpec20240805InstanceSize::M40,
-            "M50" => AzureHardwareSpec20240805InstanceSize::M50,
-            "M60" => AzureHardwareSpec20240805InstanceSize::M60,
-            "M80" => AzureHardwareSpec20240805InstanceSize::M80,
-            "M90" => AzureHardwareSpec20240805InstanceSize::M90,
-            "M200" => AzureHardwareSpec20240805InstanceSize::M200,
-            "R40" => AzureHardwareSpec20240805InstanceSize::R40,
-            "R50" => AzureHardwareSpec20240805InstanceSize::R50,
-            "R60" => AzureHardwareSpec20240805InstanceSize::R60,
-            "R80" => AzureHardwareSpec20240805InstanceSize::R80,
-            "R200" => AzureHardwareSpec20240805InstanceSize::R200,
-            "R300" => AzureHardwareSpec20240805InstanceSize::R300,
-            "R400" => AzureHardwareSpec20240805InstanceSize::R400,
-            "M60_NVME" => AzureHardwareSpec20240805InstanceSize::M60Nvme,
-            "M80_NVME" => AzureHardwareSpec20240805InstanceSize::M80Nvme,
-            "M200_NVME" => AzureHardwareSpec20240805InstanceSize::M200Nvme,
-            "M300_NVME" => AzureHardwareSpec20240805InstanceSize::M300Nvme,
-            "M400_NVME" => AzureHardwareSpec20240805InstanceSize::M400Nvme,
-            "M600_NVME" => AzureHardwareSpec20240805InstanceSize::M600Nvme,
-            other => AzureHardwareSpec20240805InstanceSize::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for AzureHardwareSpec20240805InstanceSize {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for AzureHardwareSpec20240805InstanceSize {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(AzureHardwareSpec20240805InstanceSize::from(text.as_ref()))
-    }
-}
-
-/// The spec's `AzureRegionConfig20240805` schema, sent and received: the same members as [`AWSRegionConfig20240805`].
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-pub type AzureRegionConfig20240805 = AWSRegionConfig20240805;
-
+#[cfg(any(
+    feature = "clusters",
+    feature = "flex-clusters",
+    feature = "projects",
+    feature = "sandbox",
+    feature = "serverless-instances"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `BaseCloudProviderInstanceSize` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
 pub enum BaseCloudProviderInstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M100`
-    M100,
-    /// `M140`
-    M140,
-    /// `M200`
-    M200,
-    /// `M300`
-    M300,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `R700`
-    R700,
-    /// `M40_NVME`
-    M40Nvme,
-    /// `M50_NVME`
-    M50Nvme,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M30_GEN_2`
-    M30Gen2,
-    /// `M40_GEN_2`
-    M40Gen2,
-    /// `M50_GEN_2`
-    M50Gen2,
-    /// `M60_GEN_2`
-    M60Gen2,
-    /// `M80_GEN_2`
-    M80Gen2,
-    /// `M140_GEN_2`
-    M140Gen2,
-    /// `M200_GEN_2`
-    M200Gen2,
-    /// `M300_GEN_2`
-    M300Gen2,
-    /// `R40_GEN_2`
-    R40Gen2,
-    /// `R50_GEN_2`
-    R50Gen2,
-    /// `R60_GEN_2`
-    R60Gen2,
-    /// `R80_GEN_2`
-    R80Gen2,
-    /// `R200_GEN_2`
-    R200Gen2,
-    /// `R300_GEN_2`
-    R300Gen2,
-    /// `R400_GEN_2`
-    R400Gen2,
-    /// `R700_GEN_2`
-    R700Gen2,
-    /// `M40_NVME_GEN_2`
-    M40NvmeGen2,
-    /// `M50_NVME_GEN_2`
-    M50NvmeGen2,
-    /// `M60_NVME_GEN_2`
-    M60NvmeGen2,
-    /// `M80_NVME_GEN_2`
-    M80NvmeGen2,
-    /// `M200_NVME_GEN_2`
-    M200NvmeGen2,
-    /// `M400_NVME_GEN_2`
-    M400NvmeGen2,
-    /// `M90`
-    M90,
-    /// `M300_NVME`
-    M300Nvme,
-    /// `M600_NVME`
-    M600Nvme,
-    /// `M250`
-    M250,
-    /// `M400`
-    M400,
-    /// `R600`
-    R600,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+M10 = "M10",
+M20 = "M20",
+M30 = "M30",
+M40 = "M40",
+M50 = "M50",
+M60 = "M60",
+M80 = "M80",
+M100 = "M100",
+M140 = "M140",
+M200 = "M200",
+M300 = "M300",
+R40 = "R40",
+R50 = "R50",
+R60 = "R60",
+R80 = "R80",
+R200 = "R200",
+R300 = "R300",
+R400 = "R400",
+R700 = "R700",
+M40Nvme = "M40_NVME",
+M50Nvme = "M50_NVME",
+M60Nvme = "M60_NVME",
+M80Nvme = "M80_NVME",
+M200Nvme = "M200_NVME",
+M400Nvme = "M400_NVME",
+M30Gen2 = "M30_GEN_2",
+M40Gen2 = "M40_GEN_2",
+M50Gen2 = "M50_GEN_2",
+M60Gen2 = "M60_GEN_2",
+M80Gen2 = "M80_GEN_2",
+M140Gen2 = "M140_GEN_2",
+M200Gen2 = "M200_GEN_2",
+M300Gen2 = "M300_GEN_2",
+R40Gen2 = "R40_GEN_2",
+R50Gen2 = "R50_GEN_2",
+R60Gen2 = "R60_GEN_2",
+R80Gen2 = "R80_GEN_2",
+R200Gen2 = "R200_GEN_2",
+R300Gen2 = "R300_GEN_2",
+R400Gen2 = "R400_GEN_2",
+R700Gen2 = "R700_GEN_2",
+M40NvmeGen2 = "M40_NVME_GEN_2",
+M50NvmeGen2 = "M50_NVME_GEN_2",
+M60NvmeGen2 = "M60_NVME_GEN_2",
+M80NvmeGen2 = "M80_NVME_GEN_2",
+M200NvmeGen2 = "M200_NVME_GEN_2",
+M400NvmeGen2 = "M400_NVME_GEN_2",
+M90 = "M90",
+M300Nvme = "M300_NVME",
+M600Nvme = "M600_NVME",
+M250 = "M250",
+M400 = "M400",
+R600 = "R600",
 }
-
+}
 #[cfg(any(
     feature = "clusters",
     feature = "flex-clusters",
@@ -2504,69 +815,7 @@ pub enum BaseCloudProviderInstanceSize {
     feature = "sandbox",
     feature = "serverless-instances"
 ))]
-impl BaseCloudProviderInstanceSize {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            BaseCloudProviderInstanceSize::M10 => "M10",
-            BaseCloudProviderInstanceSize::M20 => "M20",
-            BaseCloudProviderInstanceSize::M30 => "M30",
-            BaseCloudProviderInstanceSize::M40 => "M40",
-            BaseCloudProviderInstanceSize::M50 => "M50",
-            BaseCloudProviderInstanceSize::M60 => "M60",
-            BaseCloudProviderInstanceSize::M80 => "M80",
-            BaseCloudProviderInstanceSize::M100 => "M100",
-            BaseCloudProviderInstanceSize::M140 => "M140",
-            BaseCloudProviderInstanceSize::M200 => "M200",
-            BaseCloudProviderInstanceSize::M300 => "M300",
-            BaseCloudProviderInstanceSize::R40 => "R40",
-            BaseCloudProviderInstanceSize::R50 => "R50",
-            BaseCloudProviderInstanceSize::R60 => "R60",
-            BaseCloudProviderInstanceSize::R80 => "R80",
-            BaseCloudProviderInstanceSize::R200 => "R200",
-            BaseCloudProviderInstanceSize::R300 => "R300",
-            BaseCloudProviderInstanceSize::R400 => "R400",
-            BaseCloudProviderInstanceSize::R700 => "R700",
-            BaseCloudProviderInstanceSize::M40Nvme => "M40_NVME",
-            BaseCloudProviderInstanceSize::M50Nvme => "M50_NVME",
-            BaseCloudProviderInstanceSize::M60Nvme => "M60_NVME",
-            BaseCloudProviderInstanceSize::M80Nvme => "M80_NVME",
-            BaseCloudProviderInstanceSize::M200Nvme => "M200_NVME",
-            BaseCloudProviderInstanceSize::M400Nvme => "M400_NVME",
-            BaseCloudProviderInstanceSize::M30Gen2 => "M30_GEN_2",
-            BaseCloudProviderInstanceSize::M40Gen2 => "M40_GEN_2",
-            BaseCloudProviderInstanceSize::M50Gen2 => "M50_GEN_2",
-            BaseCloudProviderInstanceSize::M60Gen2 => "M60_GEN_2",
-            BaseCloudProviderInstanceSize::M80Gen2 => "M80_GEN_2",
-            BaseCloudProviderInstanceSize::M140Gen2 => "M140_GEN_2",
-            BaseCloudProviderInstanceSize::M200Gen2 => "M200_GEN_2",
-            BaseCloudProviderInstanceSize::M300Gen2 => "M300_GEN_2",
-            BaseCloudProviderInstanceSize::R40Gen2 => "R40_GEN_2",
-            BaseCloudProviderInstanceSize::R50Gen2 => "R50_GEN_2",
-            BaseCloudProviderInstanceSize::R60Gen2 => "R60_GEN_2",
-            BaseCloudProviderInstanceSize::R80Gen2 => "R80_GEN_2",
-            BaseCloudProviderInstanceSize::R200Gen2 => "R200_GEN_2",
-            BaseCloudProviderInstanceSize::R300Gen2 => "R300_GEN_2",
-            BaseCloudProviderInstanceSize::R400Gen2 => "R400_GEN_2",
-            BaseCloudProviderInstanceSize::R700Gen2 => "R700_GEN_2",
-            BaseCloudProviderInstanceSize::M40NvmeGen2 => "M40_NVME_GEN_2",
-            BaseCloudProviderInstanceSize::M50NvmeGen2 => "M50_NVME_GEN_2",
-            BaseCloudProviderInstanceSize::M60NvmeGen2 => "M60_NVME_GEN_2",
-            BaseCloudProviderInstanceSize::M80NvmeGen2 => "M80_NVME_GEN_2",
-            BaseCloudProviderInstanceSize::M200NvmeGen2 => "M200_NVME_GEN_2",
-            BaseCloudProviderInstanceSize::M400NvmeGen2 => "M400_NVME_GEN_2",
-            BaseCloudProviderInstanceSize::M90 => "M90",
-            BaseCloudProviderInstanceSize::M300Nvme => "M300_NVME",
-            BaseCloudProviderInstanceSize::M600Nvme => "M600_NVME",
-            BaseCloudProviderInstanceSize::M250 => "M250",
-            BaseCloudProviderInstanceSize::M400 => "M400",
-            BaseCloudProviderInstanceSize::R600 => "R600",
-            BaseCloudProviderInstanceSize::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(BaseCloudProviderInstanceSize);
 #[cfg(any(
     feature = "clusters",
     feature = "flex-clusters",
@@ -2574,94 +823,7 @@ impl BaseCloudProviderInstanceSize {
     feature = "sandbox",
     feature = "serverless-instances"
 ))]
-impl From<&str> for BaseCloudProviderInstanceSize {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "M10" => BaseCloudProviderInstanceSize::M10,
-            "M20" => BaseCloudProviderInstanceSize::M20,
-            "M30" => BaseCloudProviderInstanceSize::M30,
-            "M40" => BaseCloudProviderInstanceSize::M40,
-            "M50" => BaseCloudProviderInstanceSize::M50,
-            "M60" => BaseCloudProviderInstanceSize::M60,
-            "M80" => BaseCloudProviderInstanceSize::M80,
-            "M100" => BaseCloudProviderInstanceSize::M100,
-            "M140" => BaseCloudProviderInstanceSize::M140,
-            "M200" => BaseCloudProviderInstanceSize::M200,
-            "M300" => BaseCloudProviderInstanceSize::M300,
-            "R40" => BaseCloudProviderInstanceSize::R40,
-            "R50" => BaseCloudProviderInstanceSize::R50,
-            "R60" => BaseCloudProviderInstanceSize::R60,
-            "R80" => BaseCloudProviderInstanceSize::R80,
-            "R200" => BaseCloudProviderInstanceSize::R200,
-            "R300" => BaseCloudProviderInstanceSize::R300,
-            "R400" => BaseCloudProviderInstanceSize::R400,
-            "R700" => BaseCloudProviderInstanceSize::R700,
-            "M40_NVME" => BaseCloudProviderInstanceSize::M40Nvme,
-            "M50_NVME" => BaseCloudProviderInstanceSize::M50Nvme,
-            "M60_NVME" => BaseCloudProviderInstanceSize::M60Nvme,
-            "M80_NVME" => BaseCloudProviderInstanceSize::M80Nvme,
-            "M200_NVME" => BaseCloudProviderInstanceSize::M200Nvme,
-            "M400_NVME" => BaseCloudProviderInstanceSize::M400Nvme,
-            "M30_GEN_2" => BaseCloudProviderInstanceSize::M30Gen2,
-            "M40_GEN_2" => BaseCloudProviderInstanceSize::M40Gen2,
-            "M50_GEN_2" => BaseCloudProviderInstanceSize::M50Gen2,
-            "M60_GEN_2" => BaseCloudProviderInstanceSize::M60Gen2,
-            "M80_GEN_2" => BaseCloudProviderInstanceSize::M80Gen2,
-            "M140_GEN_2" => BaseCloudProviderInstanceSize::M140Gen2,
-            "M200_GEN_2" => BaseCloudProviderInstanceSize::M200Gen2,
-            "M300_GEN_2" => BaseCloudProviderInstanceSize::M300Gen2,
-            "R40_GEN_2" => BaseCloudProviderInstanceSize::R40Gen2,
-            "R50_GEN_2" => BaseCloudProviderInstanceSize::R50Gen2,
-            "R60_GEN_2" => BaseCloudProviderInstanceSize::R60Gen2,
-            "R80_GEN_2" => BaseCloudProviderInstanceSize::R80Gen2,
-            "R200_GEN_2" => BaseCloudProviderInstanceSize::R200Gen2,
-            "R300_GEN_2" => BaseCloudProviderInstanceSize::R300Gen2,
-            "R400_GEN_2" => BaseCloudProviderInstanceSize::R400Gen2,
-            "R700_GEN_2" => BaseCloudProviderInstanceSize::R700Gen2,
-            "M40_NVME_GEN_2" => BaseCloudProviderInstanceSize::M40NvmeGen2,
-            "M50_NVME_GEN_2" => BaseCloudProviderInstanceSize::M50NvmeGen2,
-            "M60_NVME_GEN_2" => BaseCloudProviderInstanceSize::M60NvmeGen2,
-            "M80_NVME_GEN_2" => BaseCloudProviderInstanceSize::M80NvmeGen2,
-            "M200_NVME_GEN_2" => BaseCloudProviderInstanceSize::M200NvmeGen2,
-            "M400_NVME_GEN_2" => BaseCloudProviderInstanceSize::M400NvmeGen2,
-            "M90" => BaseCloudProviderInstanceSize::M90,
-            "M300_NVME" => BaseCloudProviderInstanceSize::M300Nvme,
-            "M600_NVME" => BaseCloudProviderInstanceSize::M600Nvme,
-            "M250" => BaseCloudProviderInstanceSize::M250,
-            "M400" => BaseCloudProviderInstanceSize::M400,
-            "R600" => BaseCloudProviderInstanceSize::R600,
-            other => BaseCloudProviderInstanceSize::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
-impl serde::Serialize for BaseCloudProviderInstanceSize {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "projects",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
-impl<'de> serde::Deserialize<'de> for BaseCloudProviderInstanceSize {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(BaseCloudProviderInstanceSize::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(BaseCloudProviderInstanceSize);
 
 /// The spec's `BiConnector` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -2671,67 +833,24 @@ pub struct BiConnector {
     /// `enabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `readPreference`: optional.
+    /// `readPreference`: optional; one of `PRIMARY`, `SECONDARY`, `ANALYTICS`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_preference: Option<BiConnectorReadPreference>,
 }
 
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `BiConnectorReadPreference` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum BiConnectorReadPreference {
-    /// `PRIMARY`
-    Primary,
-    /// `SECONDARY`
-    Secondary,
-    /// `ANALYTICS`
-    Analytics,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Primary = "PRIMARY",
+Secondary = "SECONDARY",
+Analytics = "ANALYTICS",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl BiConnectorReadPreference {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            BiConnectorReadPreference::Primary => "PRIMARY",
-            BiConnectorReadPreference::Secondary => "SECONDARY",
-            BiConnectorReadPreference::Analytics => "ANALYTICS",
-            BiConnectorReadPreference::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(BiConnectorReadPreference);
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for BiConnectorReadPreference {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "PRIMARY" => BiConnectorReadPreference::Primary,
-            "SECONDARY" => BiConnectorReadPreference::Secondary,
-            "ANALYTICS" => BiConnectorReadPreference::Analytics,
-            other => BiConnectorReadPreference::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for BiConnectorReadPreference {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for BiConnectorReadPreference {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(BiConnectorReadPreference::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(BiConnectorReadPreference);
 
 /// The spec's `CloudAccessRoleAssignment` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -2744,10 +863,10 @@ impl<'de> serde::Deserialize<'de> for BiConnectorReadPreference {
     feature = "teams"
 ))]
 pub struct CloudAccessRoleAssignment {
-    /// `groupId`: optional.
+    /// `groupId`: optional; exactly 24 characters; matches `^([a-f0-9]{24})$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `orgId`: optional.
+    /// `orgId`: optional; exactly 24 characters; matches `^([a-f0-9]{24})$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// `roleName`: optional.
@@ -2762,7 +881,7 @@ pub struct CloudAccessRoleAssignment {
 #[non_exhaustive]
 #[cfg(any(feature = "mongodb-cloud-users", feature = "teams"))]
 pub struct CloudAppUser {
-    /// `country`: required.
+    /// `country`: required; matches `^([A-Z]{2})$`.
     pub country: String,
     /// `createdAt`: optional, read-only.
     pub created_at: Option<jiff::Timestamp>,
@@ -2771,24 +890,24 @@ pub struct CloudAppUser {
     /// `firstName`: required.
     pub first_name: String,
     /// `id`: optional, read-only.
-    pub id: Option<String>,
+    pub id: Option<atlas_runtime::ObjectId>,
     /// `lastAuth`: optional, read-only.
     pub last_auth: Option<jiff::Timestamp>,
     /// `lastName`: required.
     pub last_name: String,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `mobileNumber`: required.
+    /// `mobileNumber`: required; matches `(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$`.
     pub mobile_number: String,
-    /// `password`: required.
+    /// `password`: required; at least 8 characters.
     #[cfg_attr(
         feature = "serialize-all",
-        serde(serialize_with = "crate::generated::shared::expose_secret")
+        serde(serialize_with = "crate::sent_secret::expose_secret")
     )]
     pub password: secrecy::SecretString,
     /// `roles`: required.
     pub roles: Vec<CloudAccessRoleAssignment>,
-    /// `teamIds`: optional, read-only.
+    /// `teamIds`: optional, read-only; each item matches `^([a-f0-9]{24})$`.
     pub team_ids: Option<Vec<String>>,
     /// `username`: required.
     pub username: String,
@@ -2866,7 +985,7 @@ impl<'de> serde::Deserialize<'de> for CloudRegionConfig20240805 {
 /// The spec's `ClusterConnectionStrings` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ClusterConnectionStrings {
     /// `awsPrivateLink`: optional, read-only.
     #[serde(skip_serializing)]
@@ -2899,40 +1018,40 @@ pub struct ClusterDescription20240805 {
     /// `acceptDataRisksAndForceReplicaSetReconfig`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_data_risks_and_force_replica_set_reconfig: Option<jiff::Timestamp>,
-    /// `adaptiveCapacity`: optional, nullable.
+    /// `adaptiveCapacity`: optional, nullable; one of `ENABLED`, `DISABLED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adaptive_capacity: Option<ClusterDescription20240805AdaptiveCapacity>,
     /// `advancedConfiguration`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    /// `backupEnabled`: optional.
+    /// `backupEnabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_enabled: Option<bool>,
     /// `biConnector`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bi_connector: Option<BiConnector>,
-    /// `clusterType`: optional.
+    /// `clusterType`: optional; one of `REPLICASET`, `SHARDED`, `GEOSHARDED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
-    /// `configServerManagementMode`: optional.
+    /// `configServerManagementMode`: optional; one of `ATLAS_MANAGED`, `FIXED_TO_DEDICATED`; default `"ATLAS_MANAGED"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_server_management_mode: Option<ClusterDescription20240805ConfigServerManagementMode>,
-    /// `configServerType`: optional, read-only.
+    /// `configServerType`: optional, read-only; one of `EMBEDDED`, `DEDICATED`.
     #[serde(skip_serializing)]
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
-    /// `connectionStrings`: optional, read-only.
-    #[serde(skip_serializing)]
+    /// `connectionStrings`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// `createDate`: optional, read-only.
     #[serde(skip_serializing)]
     pub create_date: Option<jiff::Timestamp>,
-    /// `diskWarmingMode`: optional.
+    /// `diskWarmingMode`: optional; one of `FULLY_WARMED`, `VISIBLE_EARLIER`, `ENHANCED_FULLY_WARMED`; default `"FULLY_WARMED"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
     /// `effectiveReplicationSpecs`: optional, read-only.
     #[serde(skip_serializing)]
     pub effective_replication_specs: Option<Vec<ReplicationSpec20240805>>,
-    /// `encryptionAtRestProvider`: optional.
+    /// `encryptionAtRestProvider`: optional; one of `NONE`, `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_at_rest_provider:
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
@@ -2947,11 +1066,11 @@ pub struct ClusterDescription20240805 {
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// `groupId`: optional, read-only.
     #[serde(skip_serializing)]
-    pub group_id: Option<String>,
+    pub group_id: Option<atlas_runtime::GroupId>,
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<String>,
-    /// `internalClusterRole`: optional, read-only.
+    pub id: Option<atlas_runtime::ObjectId>,
+    /// `internalClusterRole`: optional, read-only; one of `NONE`, `SYSTEM_CLUSTER`, `INTERNAL_SHADOW_CLUSTER`.
     #[serde(skip_serializing)]
     pub internal_cluster_role: Option<ClusterDescription20240805InternalClusterRole>,
     /// `labels`: optional.
@@ -2960,8 +1079,11 @@ pub struct ClusterDescription20240805 {
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `mongoDBEmployeeAccessGrant`: optional, read-only.
-    #[serde(rename = "mongoDBEmployeeAccessGrant", skip_serializing)]
+    /// `mongoDBEmployeeAccessGrant`: optional.
+    #[serde(
+        rename = "mongoDBEmployeeAccessGrant",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// `mongoDBMajorVersion`: optional.
     #[serde(
@@ -2969,10 +1091,10 @@ pub struct ClusterDescription20240805 {
         skip_serializing_if = "Option::is_none"
     )]
     pub mongo_db_major_version: Option<String>,
-    /// `mongoDBVersion`: optional, read-only.
+    /// `mongoDBVersion`: optional, read-only; matches `([\d]+\.[\d]+\.[\d]+)`.
     #[serde(rename = "mongoDBVersion", skip_serializing)]
     pub mongo_db_version: Option<String>,
-    /// `name`: optional.
+    /// `name`: optional; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `paused`: optional.
@@ -2984,593 +1106,183 @@ pub struct ClusterDescription20240805 {
     /// `redactClientLogData`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redact_client_log_data: Option<bool>,
-    /// `replicaSetScalingStrategy`: optional.
+    /// `replicaSetScalingStrategy`: optional; one of `SEQUENTIAL`, `WORKLOAD_TYPE`, `NODE_TYPE`; default `"WORKLOAD_TYPE"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_set_scaling_strategy: Option<ClusterDescription20240805ReplicaSetScalingStrategy>,
     /// `replicationSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_specs: Option<Vec<ReplicationSpec20240805>>,
-    /// `retainBackups`: optional.
+    /// `retainBackups`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retain_backups: Option<bool>,
-    /// `rootCertType`: optional.
+    /// `rootCertType`: optional; one of `ISRGROOTX1`; default `"ISRGROOTX1"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
-    /// `stateName`: optional, read-only.
+    /// `stateName`: optional, read-only; one of `IDLE`, `CREATING`, `UPDATING`, `DELETING`, `REPAIRING`.
     #[serde(skip_serializing)]
     pub state_name: Option<ClusterDescription20240805StateName>,
     /// `tags`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// `terminationProtectionEnabled`: optional.
+    /// `terminationProtectionEnabled`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_protection_enabled: Option<bool>,
-    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: optional.
+    /// `useAwsTimeBasedSnapshotCopyForFastInitialSync`: optional; default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
-    /// `versionReleaseSystem`: optional.
+    /// `versionReleaseSystem`: optional; one of `LTS`, `CONTINUOUS`; default `"LTS"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
 }
 
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805AdaptiveCapacity` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescription20240805AdaptiveCapacity {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Enabled = "ENABLED",
+Disabled = "DISABLED",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(ClusterDescription20240805AdaptiveCapacity);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(ClusterDescription20240805AdaptiveCapacity);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescription20240805AdaptiveCapacity {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805AdaptiveCapacity::Enabled => "ENABLED",
-            ClusterDescription20240805AdaptiveCapacity::Disabled => "DISABLED",
-            ClusterDescription20240805AdaptiveCapacity::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescription20240805AdaptiveCapacity {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "ENABLED" => ClusterDescription20240805AdaptiveCapacity::Enabled,
-            "DISABLED" => ClusterDescription20240805AdaptiveCapacity::Disabled,
-            other => ClusterDescription20240805AdaptiveCapacity::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescription20240805AdaptiveCapacity {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805AdaptiveCapacity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805AdaptiveCapacity::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805ClusterType` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescription20240805ClusterType {
-    /// `REPLICASET`
-    Replicaset,
-    /// `SHARDED`
-    Sharded,
-    /// `GEOSHARDED`
-    Geosharded,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Replicaset = "REPLICASET",
+Sharded = "SHARDED",
+Geosharded = "GEOSHARDED",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(ClusterDescription20240805ClusterType);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(ClusterDescription20240805ClusterType);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescription20240805ClusterType {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805ClusterType::Replicaset => "REPLICASET",
-            ClusterDescription20240805ClusterType::Sharded => "SHARDED",
-            ClusterDescription20240805ClusterType::Geosharded => "GEOSHARDED",
-            ClusterDescription20240805ClusterType::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescription20240805ClusterType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "REPLICASET" => ClusterDescription20240805ClusterType::Replicaset,
-            "SHARDED" => ClusterDescription20240805ClusterType::Sharded,
-            "GEOSHARDED" => ClusterDescription20240805ClusterType::Geosharded,
-            other => ClusterDescription20240805ClusterType::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescription20240805ClusterType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805ClusterType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805ClusterType::from(text.as_ref()))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805ConfigServerManagementMode` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescription20240805ConfigServerManagementMode {
-    /// `ATLAS_MANAGED`
-    AtlasManaged,
-    /// `FIXED_TO_DEDICATED`
-    FixedToDedicated,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+AtlasManaged = "ATLAS_MANAGED",
+FixedToDedicated = "FIXED_TO_DEDICATED",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(
+    ClusterDescription20240805ConfigServerManagementMode
+);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(
+    ClusterDescription20240805ConfigServerManagementMode
+);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescription20240805ConfigServerManagementMode {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805ConfigServerManagementMode::AtlasManaged => "ATLAS_MANAGED",
-            ClusterDescription20240805ConfigServerManagementMode::FixedToDedicated => {
-                "FIXED_TO_DEDICATED"
-            }
-            ClusterDescription20240805ConfigServerManagementMode::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescription20240805ConfigServerManagementMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "ATLAS_MANAGED" => ClusterDescription20240805ConfigServerManagementMode::AtlasManaged,
-            "FIXED_TO_DEDICATED" => {
-                ClusterDescription20240805ConfigServerManagementMode::FixedToDedicated
-            }
-            other => {
-                ClusterDescription20240805ConfigServerManagementMode::Unknown(other.to_string())
-            }
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescription20240805ConfigServerManagementMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805ConfigServerManagementMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805ConfigServerManagementMode::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805DiskWarmingMode` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescription20240805DiskWarmingMode {
-    /// `FULLY_WARMED`
-    FullyWarmed,
-    /// `VISIBLE_EARLIER`
-    VisibleEarlier,
-    /// `ENHANCED_FULLY_WARMED`
-    EnhancedFullyWarmed,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+FullyWarmed = "FULLY_WARMED",
+VisibleEarlier = "VISIBLE_EARLIER",
+EnhancedFullyWarmed = "ENHANCED_FULLY_WARMED",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescription20240805DiskWarmingMode {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805DiskWarmingMode::FullyWarmed => "FULLY_WARMED",
-            ClusterDescription20240805DiskWarmingMode::VisibleEarlier => "VISIBLE_EARLIER",
-            ClusterDescription20240805DiskWarmingMode::EnhancedFullyWarmed => {
-                "ENHANCED_FULLY_WARMED"
-            }
-            ClusterDescription20240805DiskWarmingMode::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ClusterDescription20240805DiskWarmingMode);
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescription20240805DiskWarmingMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "FULLY_WARMED" => ClusterDescription20240805DiskWarmingMode::FullyWarmed,
-            "VISIBLE_EARLIER" => ClusterDescription20240805DiskWarmingMode::VisibleEarlier,
-            "ENHANCED_FULLY_WARMED" => {
-                ClusterDescription20240805DiskWarmingMode::EnhancedFullyWarmed
-            }
-            other => ClusterDescription20240805DiskWarmingMode::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ClusterDescription20240805DiskWarmingMode);
 
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescription20240805DiskWarmingMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805DiskWarmingMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805DiskWarmingMode::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+#[cfg(any(feature = "clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805InternalClusterRole` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub enum ClusterDescription20240805InternalClusterRole {
-    /// `NONE`
-    None,
-    /// `SYSTEM_CLUSTER`
-    SystemCluster,
-    /// `INTERNAL_SHADOW_CLUSTER`
-    InternalShadowCluster,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+None = "NONE",
+SystemCluster = "SYSTEM_CLUSTER",
+InternalShadowCluster = "INTERNAL_SHADOW_CLUSTER",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl ClusterDescription20240805InternalClusterRole {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805InternalClusterRole::None => "NONE",
-            ClusterDescription20240805InternalClusterRole::SystemCluster => "SYSTEM_CLUSTER",
-            ClusterDescription20240805InternalClusterRole::InternalShadowCluster => {
-                "INTERNAL_SHADOW_CLUSTER"
-            }
-            ClusterDescription20240805InternalClusterRole::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ClusterDescription20240805InternalClusterRole);
 #[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescription20240805InternalClusterRole {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "NONE" => ClusterDescription20240805InternalClusterRole::None,
-            "SYSTEM_CLUSTER" => ClusterDescription20240805InternalClusterRole::SystemCluster,
-            "INTERNAL_SHADOW_CLUSTER" => {
-                ClusterDescription20240805InternalClusterRole::InternalShadowCluster
-            }
-            other => ClusterDescription20240805InternalClusterRole::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ClusterDescription20240805InternalClusterRole);
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescription20240805InternalClusterRole {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805InternalClusterRole {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805InternalClusterRole::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805ReplicaSetScalingStrategy` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescription20240805ReplicaSetScalingStrategy {
-    /// `SEQUENTIAL`
-    Sequential,
-    /// `WORKLOAD_TYPE`
-    WorkloadType,
-    /// `NODE_TYPE`
-    NodeType,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Sequential = "SEQUENTIAL",
+WorkloadType = "WORKLOAD_TYPE",
+NodeType = "NODE_TYPE",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(ClusterDescription20240805ReplicaSetScalingStrategy);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(
+    ClusterDescription20240805ReplicaSetScalingStrategy
+);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescription20240805ReplicaSetScalingStrategy {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805ReplicaSetScalingStrategy::Sequential => "SEQUENTIAL",
-            ClusterDescription20240805ReplicaSetScalingStrategy::WorkloadType => "WORKLOAD_TYPE",
-            ClusterDescription20240805ReplicaSetScalingStrategy::NodeType => "NODE_TYPE",
-            ClusterDescription20240805ReplicaSetScalingStrategy::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescription20240805ReplicaSetScalingStrategy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "SEQUENTIAL" => ClusterDescription20240805ReplicaSetScalingStrategy::Sequential,
-            "WORKLOAD_TYPE" => ClusterDescription20240805ReplicaSetScalingStrategy::WorkloadType,
-            "NODE_TYPE" => ClusterDescription20240805ReplicaSetScalingStrategy::NodeType,
-            other => {
-                ClusterDescription20240805ReplicaSetScalingStrategy::Unknown(other.to_string())
-            }
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescription20240805ReplicaSetScalingStrategy {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805ReplicaSetScalingStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805ReplicaSetScalingStrategy::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805RootCertType` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescription20240805RootCertType {
-    /// `ISRGROOTX1`
-    Isrgrootx1,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Isrgrootx1 = "ISRGROOTX1",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescription20240805RootCertType {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805RootCertType::Isrgrootx1 => "ISRGROOTX1",
-            ClusterDescription20240805RootCertType::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ClusterDescription20240805RootCertType);
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescription20240805RootCertType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "ISRGROOTX1" => ClusterDescription20240805RootCertType::Isrgrootx1,
-            other => ClusterDescription20240805RootCertType::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ClusterDescription20240805RootCertType);
 
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescription20240805RootCertType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805RootCertType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805RootCertType::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(
+    feature = "clusters",
+    feature = "flex-clusters",
+    feature = "sandbox",
+    feature = "serverless-instances"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805StateName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
 pub enum ClusterDescription20240805StateName {
-    /// `IDLE`
-    Idle,
-    /// `CREATING`
-    Creating,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `REPAIRING`
-    Repairing,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Idle = "IDLE",
+Creating = "CREATING",
+Updating = "UPDATING",
+Deleting = "DELETING",
+Repairing = "REPAIRING",
 }
-
+}
 #[cfg(any(
     feature = "clusters",
     feature = "flex-clusters",
     feature = "sandbox",
     feature = "serverless-instances"
 ))]
-impl ClusterDescription20240805StateName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805StateName::Idle => "IDLE",
-            ClusterDescription20240805StateName::Creating => "CREATING",
-            ClusterDescription20240805StateName::Updating => "UPDATING",
-            ClusterDescription20240805StateName::Deleting => "DELETING",
-            ClusterDescription20240805StateName::Repairing => "REPAIRING",
-            ClusterDescription20240805StateName::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ClusterDescription20240805StateName);
 #[cfg(any(
     feature = "clusters",
     feature = "flex-clusters",
     feature = "sandbox",
     feature = "serverless-instances"
 ))]
-impl From<&str> for ClusterDescription20240805StateName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "IDLE" => ClusterDescription20240805StateName::Idle,
-            "CREATING" => ClusterDescription20240805StateName::Creating,
-            "UPDATING" => ClusterDescription20240805StateName::Updating,
-            "DELETING" => ClusterDescription20240805StateName::Deleting,
-            "REPAIRING" => ClusterDescription20240805StateName::Repairing,
-            other => ClusterDescription20240805StateName::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ClusterDescription20240805StateName);
 
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
-impl serde::Serialize for ClusterDescription20240805StateName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "clusters",
-    feature = "flex-clusters",
-    feature = "sandbox",
-    feature = "serverless-instances"
-))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805StateName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805StateName::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescription20240805VersionReleaseSystem` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescription20240805VersionReleaseSystem {
-    /// `LTS`
-    Lts,
-    /// `CONTINUOUS`
-    Continuous,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Lts = "LTS",
+Continuous = "CONTINUOUS",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescription20240805VersionReleaseSystem {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescription20240805VersionReleaseSystem::Lts => "LTS",
-            ClusterDescription20240805VersionReleaseSystem::Continuous => "CONTINUOUS",
-            ClusterDescription20240805VersionReleaseSystem::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ClusterDescription20240805VersionReleaseSystem);
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescription20240805VersionReleaseSystem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "LTS" => ClusterDescription20240805VersionReleaseSystem::Lts,
-            "CONTINUOUS" => ClusterDescription20240805VersionReleaseSystem::Continuous,
-            other => ClusterDescription20240805VersionReleaseSystem::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescription20240805VersionReleaseSystem {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescription20240805VersionReleaseSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescription20240805VersionReleaseSystem::from(
-            text.as_ref(),
-        ))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ClusterDescription20240805VersionReleaseSystem);
 
 /// The spec's `ClusterDescriptionConnectionStringsPrivateEndpoint` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     /// `connectionString`: optional, read-only.
     #[serde(skip_serializing)]
@@ -3584,7 +1296,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     /// `srvShardOptimizedConnectionString`: optional, read-only.
     #[serde(skip_serializing)]
     pub srv_shard_optimized_connection_string: Option<String>,
-    /// `type`: optional, read-only.
+    /// `type`: optional, read-only; one of `MONGOD`, `MONGOS`.
     #[serde(skip_serializing)]
     pub r#type: Option<ClusterDescriptionConnectionStringsPrivateEndpointType>,
 }
@@ -3592,12 +1304,12 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
 /// The spec's `ClusterDescriptionConnectionStringsPrivateEndpointEndpoint` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     /// `endpointId`: optional, read-only.
     #[serde(skip_serializing)]
     pub endpoint_id: Option<String>,
-    /// `providerName`: optional, read-only.
+    /// `providerName`: optional, read-only; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing)]
     pub provider_name: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// `region`: optional, read-only.
@@ -3605,412 +1317,118 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     pub region: Option<String>,
 }
 
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescriptionConnectionStringsPrivateEndpointType` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub enum ClusterDescriptionConnectionStringsPrivateEndpointType {
-    /// `MONGOD`
-    Mongod,
-    /// `MONGOS`
-    Mongos,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Mongod = "MONGOD",
+Mongos = "MONGOS",
 }
-
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl ClusterDescriptionConnectionStringsPrivateEndpointType {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescriptionConnectionStringsPrivateEndpointType::Mongod => "MONGOD",
-            ClusterDescriptionConnectionStringsPrivateEndpointType::Mongos => "MONGOS",
-            ClusterDescriptionConnectionStringsPrivateEndpointType::Unknown(other) => other,
-        }
-    }
 }
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(
+    ClusterDescriptionConnectionStringsPrivateEndpointType
+);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(
+    ClusterDescriptionConnectionStringsPrivateEndpointType
+);
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescriptionConnectionStringsPrivateEndpointType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "MONGOD" => ClusterDescriptionConnectionStringsPrivateEndpointType::Mongod,
-            "MONGOS" => ClusterDescriptionConnectionStringsPrivateEndpointType::Mongos,
-            other => {
-                ClusterDescriptionConnectionStringsPrivateEndpointType::Unknown(other.to_string())
-            }
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescriptionConnectionStringsPrivateEndpointType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescriptionConnectionStringsPrivateEndpointType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescriptionConnectionStringsPrivateEndpointType::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item {
-    /// `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`
-    TlsEcdheRsaWithAes256GcmSha384,
-    /// `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`
-    TlsEcdheRsaWithAes128GcmSha256,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+TlsEcdheRsaWithAes256GcmSha384 = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+TlsEcdheRsaWithAes128GcmSha256 = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(
+    ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item
+);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(
+    ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item
+);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::TlsEcdheRsaWithAes256GcmSha384 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::TlsEcdheRsaWithAes128GcmSha256 => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::Unknown(other) => other,
-}
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::TlsEcdheRsaWithAes256GcmSha384,
-"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::TlsEcdheRsaWithAes128GcmSha256,
-other => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::Unknown(other.to_string()),
-}
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de>
-    for ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item
-{
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(
-            ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item::from(
-                text.as_ref(),
-            ),
-        )
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item {
-    /// `TLS_AES_256_GCM_SHA384`
-    TlsAes256GcmSha384,
-    /// `TLS_CHACHA20_POLY1305_SHA256`
-    TlsChacha20Poly1305Sha256,
-    /// `TLS_AES_128_GCM_SHA256`
-    TlsAes128GcmSha256,
-    /// `TLS_AES_128_CCM_SHA256`
-    TlsAes128CcmSha256,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+TlsAes256GcmSha384 = "TLS_AES_256_GCM_SHA384",
+TlsChacha20Poly1305Sha256 = "TLS_CHACHA20_POLY1305_SHA256",
+TlsAes128GcmSha256 = "TLS_AES_128_GCM_SHA256",
+TlsAes128CcmSha256 = "TLS_AES_128_CCM_SHA256",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(
+    ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item
+);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(
+    ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item
+);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsAes256GcmSha384 => "TLS_AES_256_GCM_SHA384",
-ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsChacha20Poly1305Sha256 => "TLS_CHACHA20_POLY1305_SHA256",
-ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsAes128GcmSha256 => "TLS_AES_128_GCM_SHA256",
-ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsAes128CcmSha256 => "TLS_AES_128_CCM_SHA256",
-ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::Unknown(other) => other,
-}
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-"TLS_AES_256_GCM_SHA384" => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsAes256GcmSha384,
-"TLS_CHACHA20_POLY1305_SHA256" => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsChacha20Poly1305Sha256,
-"TLS_AES_128_GCM_SHA256" => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsAes128GcmSha256,
-"TLS_AES_128_CCM_SHA256" => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::TlsAes128CcmSha256,
-other => ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::Unknown(other.to_string()),
-}
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de>
-    for ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item
-{
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(
-            ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item::from(
-                text.as_ref(),
-            ),
-        )
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol {
-    /// `TLS1_0`
-    Tls10,
-    /// `TLS1_1`
-    Tls11,
-    /// `TLS1_2`
-    Tls12,
-    /// `TLS1_3`
-    Tls13,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Tls10 = "TLS1_0",
+Tls11 = "TLS1_1",
+Tls12 = "TLS1_2",
+Tls13 = "TLS1_3",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(
+    ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol
+);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(
+    ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol
+);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls10 => "TLS1_0",
-            ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls11 => "TLS1_1",
-            ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls12 => "TLS1_2",
-            ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls13 => "TLS1_3",
-            ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "TLS1_0" => ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls10,
-            "TLS1_1" => ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls11,
-            "TLS1_2" => ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls12,
-            "TLS1_3" => ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Tls13,
-            other => ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::Unknown(
-                other.to_string(),
-            ),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de>
-    for ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol
-{
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol::from(text.as_ref()))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterDescriptionProcessArgs20240805TlsCipherConfigMode` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
-    /// `CUSTOM`
-    Custom,
-    /// `DEFAULT`
-    Default,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Custom = "CUSTOM",
+Default = "DEFAULT",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::Custom => "CUSTOM",
-            ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::Default => "DEFAULT",
-            ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(
+    ClusterDescriptionProcessArgs20240805TlsCipherConfigMode
+);
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "CUSTOM" => ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::Custom,
-            "DEFAULT" => ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::Default,
-            other => {
-                ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::Unknown(other.to_string())
-            }
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(
+    ClusterDescriptionProcessArgs20240805TlsCipherConfigMode
+);
 
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for ClusterDescriptionProcessArgs20240805TlsCipherConfigMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterDescriptionProcessArgs20240805TlsCipherConfigMode::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterEventTypeViewForNdsGroupAlertable` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 pub enum ClusterEventTypeViewForNdsGroupAlertable {
-    /// `CLUSTER_MONGOS_IS_MISSING`
-    ClusterMongosIsMissing,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+ClusterMongosIsMissing = "CLUSTER_MONGOS_IS_MISSING",
 }
-
+}
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl ClusterEventTypeViewForNdsGroupAlertable {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterEventTypeViewForNdsGroupAlertable::ClusterMongosIsMissing => {
-                "CLUSTER_MONGOS_IS_MISSING"
-            }
-            ClusterEventTypeViewForNdsGroupAlertable::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ClusterEventTypeViewForNdsGroupAlertable);
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl From<&str> for ClusterEventTypeViewForNdsGroupAlertable {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "CLUSTER_MONGOS_IS_MISSING" => {
-                ClusterEventTypeViewForNdsGroupAlertable::ClusterMongosIsMissing
-            }
-            other => ClusterEventTypeViewForNdsGroupAlertable::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ClusterEventTypeViewForNdsGroupAlertable);
 
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl serde::Serialize for ClusterEventTypeViewForNdsGroupAlertable {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl<'de> serde::Deserialize<'de> for ClusterEventTypeViewForNdsGroupAlertable {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterEventTypeViewForNdsGroupAlertable::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+#[cfg(any(feature = "clusters", feature = "flex-clusters"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ClusterFlexProviderSettingsInstanceSizeName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters"))]
 pub enum ClusterFlexProviderSettingsInstanceSizeName {
-    /// `FLEX`
-    Flex,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Flex = "FLEX",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters"))]
-impl ClusterFlexProviderSettingsInstanceSizeName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ClusterFlexProviderSettingsInstanceSizeName::Flex => "FLEX",
-            ClusterFlexProviderSettingsInstanceSizeName::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ClusterFlexProviderSettingsInstanceSizeName);
 #[cfg(any(feature = "clusters", feature = "flex-clusters"))]
-impl From<&str> for ClusterFlexProviderSettingsInstanceSizeName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "FLEX" => ClusterFlexProviderSettingsInstanceSizeName::Flex,
-            other => ClusterFlexProviderSettingsInstanceSizeName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters"))]
-impl serde::Serialize for ClusterFlexProviderSettingsInstanceSizeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters"))]
-impl<'de> serde::Deserialize<'de> for ClusterFlexProviderSettingsInstanceSizeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ClusterFlexProviderSettingsInstanceSizeName::from(
-            text.as_ref(),
-        ))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ClusterFlexProviderSettingsInstanceSizeName);
 
 /// The spec's `ComponentLabel` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -4022,44 +1440,34 @@ impl<'de> serde::Deserialize<'de> for ClusterFlexProviderSettingsInstanceSizeNam
     feature = "sandbox"
 ))]
 pub struct ComponentLabel {
-    /// `key`: optional.
+    /// `key`: optional; 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value`: optional.
+    /// `value`: optional; 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
+#[cfg(any(
+    feature = "federated-authentication",
+    feature = "mongodb-cloud-users",
+    feature = "organizations",
+    feature = "programmatic-api-keys",
+    feature = "projects",
+    feature = "remote-mcp-configurations"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ConnectedOrgConfigPostAuthRoleGrantsItem` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "federated-authentication",
-    feature = "mongodb-cloud-users",
-    feature = "organizations",
-    feature = "programmatic-api-keys",
-    feature = "projects",
-    feature = "remote-mcp-configurations"
-))]
 pub enum ConnectedOrgConfigPostAuthRoleGrantsItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+OrgOwner = "ORG_OWNER",
+OrgMember = "ORG_MEMBER",
+OrgGroupCreator = "ORG_GROUP_CREATOR",
+OrgBillingAdmin = "ORG_BILLING_ADMIN",
+OrgBillingReadOnly = "ORG_BILLING_READ_ONLY",
+OrgStreamProcessingAdmin = "ORG_STREAM_PROCESSING_ADMIN",
+OrgReadOnly = "ORG_READ_ONLY",
 }
-
+}
 #[cfg(any(
     feature = "federated-authentication",
     feature = "mongodb-cloud-users",
@@ -4068,25 +1476,7 @@ pub enum ConnectedOrgConfigPostAuthRoleGrantsItem {
     feature = "projects",
     feature = "remote-mcp-configurations"
 ))]
-impl ConnectedOrgConfigPostAuthRoleGrantsItem {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConnectedOrgConfigPostAuthRoleGrantsItem::OrgOwner => "ORG_OWNER",
-            ConnectedOrgConfigPostAuthRoleGrantsItem::OrgMember => "ORG_MEMBER",
-            ConnectedOrgConfigPostAuthRoleGrantsItem::OrgGroupCreator => "ORG_GROUP_CREATOR",
-            ConnectedOrgConfigPostAuthRoleGrantsItem::OrgBillingAdmin => "ORG_BILLING_ADMIN",
-            ConnectedOrgConfigPostAuthRoleGrantsItem::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-            ConnectedOrgConfigPostAuthRoleGrantsItem::OrgStreamProcessingAdmin => {
-                "ORG_STREAM_PROCESSING_ADMIN"
-            }
-            ConnectedOrgConfigPostAuthRoleGrantsItem::OrgReadOnly => "ORG_READ_ONLY",
-            ConnectedOrgConfigPostAuthRoleGrantsItem::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ConnectedOrgConfigPostAuthRoleGrantsItem);
 #[cfg(any(
     feature = "federated-authentication",
     feature = "mongodb-cloud-users",
@@ -4095,54 +1485,7 @@ impl ConnectedOrgConfigPostAuthRoleGrantsItem {
     feature = "projects",
     feature = "remote-mcp-configurations"
 ))]
-impl From<&str> for ConnectedOrgConfigPostAuthRoleGrantsItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "ORG_OWNER" => ConnectedOrgConfigPostAuthRoleGrantsItem::OrgOwner,
-            "ORG_MEMBER" => ConnectedOrgConfigPostAuthRoleGrantsItem::OrgMember,
-            "ORG_GROUP_CREATOR" => ConnectedOrgConfigPostAuthRoleGrantsItem::OrgGroupCreator,
-            "ORG_BILLING_ADMIN" => ConnectedOrgConfigPostAuthRoleGrantsItem::OrgBillingAdmin,
-            "ORG_BILLING_READ_ONLY" => ConnectedOrgConfigPostAuthRoleGrantsItem::OrgBillingReadOnly,
-            "ORG_STREAM_PROCESSING_ADMIN" => {
-                ConnectedOrgConfigPostAuthRoleGrantsItem::OrgStreamProcessingAdmin
-            }
-            "ORG_READ_ONLY" => ConnectedOrgConfigPostAuthRoleGrantsItem::OrgReadOnly,
-            other => ConnectedOrgConfigPostAuthRoleGrantsItem::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "federated-authentication",
-    feature = "mongodb-cloud-users",
-    feature = "organizations",
-    feature = "programmatic-api-keys",
-    feature = "projects",
-    feature = "remote-mcp-configurations"
-))]
-impl serde::Serialize for ConnectedOrgConfigPostAuthRoleGrantsItem {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "federated-authentication",
-    feature = "mongodb-cloud-users",
-    feature = "organizations",
-    feature = "programmatic-api-keys",
-    feature = "projects",
-    feature = "remote-mcp-configurations"
-))]
-impl<'de> serde::Deserialize<'de> for ConnectedOrgConfigPostAuthRoleGrantsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-            text.as_ref(),
-        ))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ConnectedOrgConfigPostAuthRoleGrantsItem);
 
 /// The spec's `DBUserTLSX509Settings` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -4157,110 +1500,38 @@ pub struct DBUserTLSX509Settings {
     pub links: Option<Vec<Link>>,
 }
 
+#[cfg(any(
+    feature = "alert-configurations",
+    feature = "alerts",
+    feature = "events"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `DataMetricUnits` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
 pub enum DataMetricUnits {
-    /// `BITS`
-    Bits,
-    /// `KILOBITS`
-    Kilobits,
-    /// `MEGABITS`
-    Megabits,
-    /// `GIGABITS`
-    Gigabits,
-    /// `BYTES`
-    Bytes,
-    /// `KILOBYTES`
-    Kilobytes,
-    /// `MEGABYTES`
-    Megabytes,
-    /// `GIGABYTES`
-    Gigabytes,
-    /// `TERABYTES`
-    Terabytes,
-    /// `PETABYTES`
-    Petabytes,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Bits = "BITS",
+Kilobits = "KILOBITS",
+Megabits = "MEGABITS",
+Gigabits = "GIGABITS",
+Bytes = "BYTES",
+Kilobytes = "KILOBYTES",
+Megabytes = "MEGABYTES",
+Gigabytes = "GIGABYTES",
+Terabytes = "TERABYTES",
+Petabytes = "PETABYTES",
 }
-
+}
 #[cfg(any(
     feature = "alert-configurations",
     feature = "alerts",
     feature = "events"
 ))]
-impl DataMetricUnits {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            DataMetricUnits::Bits => "BITS",
-            DataMetricUnits::Kilobits => "KILOBITS",
-            DataMetricUnits::Megabits => "MEGABITS",
-            DataMetricUnits::Gigabits => "GIGABITS",
-            DataMetricUnits::Bytes => "BYTES",
-            DataMetricUnits::Kilobytes => "KILOBYTES",
-            DataMetricUnits::Megabytes => "MEGABYTES",
-            DataMetricUnits::Gigabytes => "GIGABYTES",
-            DataMetricUnits::Terabytes => "TERABYTES",
-            DataMetricUnits::Petabytes => "PETABYTES",
-            DataMetricUnits::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(DataMetricUnits);
 #[cfg(any(
     feature = "alert-configurations",
     feature = "alerts",
     feature = "events"
 ))]
-impl From<&str> for DataMetricUnits {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "BITS" => DataMetricUnits::Bits,
-            "KILOBITS" => DataMetricUnits::Kilobits,
-            "MEGABITS" => DataMetricUnits::Megabits,
-            "GIGABITS" => DataMetricUnits::Gigabits,
-            "BYTES" => DataMetricUnits::Bytes,
-            "KILOBYTES" => DataMetricUnits::Kilobytes,
-            "MEGABYTES" => DataMetricUnits::Megabytes,
-            "GIGABYTES" => DataMetricUnits::Gigabytes,
-            "TERABYTES" => DataMetricUnits::Terabytes,
-            "PETABYTES" => DataMetricUnits::Petabytes,
-            other => DataMetricUnits::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
-impl serde::Serialize for DataMetricUnits {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
-impl<'de> serde::Deserialize<'de> for DataMetricUnits {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(DataMetricUnits::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(DataMetricUnits);
 
 /// The spec's `DataMetricValueView` schema, received.
 #[derive(Debug, Clone, Default, atlas_runtime::Decode)]
@@ -4271,127 +1542,26 @@ impl<'de> serde::Deserialize<'de> for DataMetricUnits {
 pub struct DataMetricValueView {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
     pub units: Option<DataMetricUnits>,
 }
 
+#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `DatadogNotificationDatadogRegion` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 pub enum DatadogNotificationDatadogRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// `US3`
-    Us3,
-    /// `US5`
-    Us5,
-    /// `AP1`
-    Ap1,
-    /// `US1_FED`
-    Us1Fed,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Us = "US",
+Eu = "EU",
+Us3 = "US3",
+Us5 = "US5",
+Ap1 = "AP1",
+Us1Fed = "US1_FED",
 }
-
+}
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl DatadogNotificationDatadogRegion {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            DatadogNotificationDatadogRegion::Us => "US",
-            DatadogNotificationDatadogRegion::Eu => "EU",
-            DatadogNotificationDatadogRegion::Us3 => "US3",
-            DatadogNotificationDatadogRegion::Us5 => "US5",
-            DatadogNotificationDatadogRegion::Ap1 => "AP1",
-            DatadogNotificationDatadogRegion::Us1Fed => "US1_FED",
-            DatadogNotificationDatadogRegion::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(DatadogNotificationDatadogRegion);
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for DatadogNotificationDatadogRegion {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => DatadogNotificationDatadogRegion::Us,
-            "EU" => DatadogNotificationDatadogRegion::Eu,
-            "US3" => DatadogNotificationDatadogRegion::Us3,
-            "US5" => DatadogNotificationDatadogRegion::Us5,
-            "AP1" => DatadogNotificationDatadogRegion::Ap1,
-            "US1_FED" => DatadogNotificationDatadogRegion::Us1Fed,
-            other => DatadogNotificationDatadogRegion::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for DatadogNotificationDatadogRegion {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for DatadogNotificationDatadogRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(DatadogNotificationDatadogRegion::from(text.as_ref()))
-    }
-}
-
-/// The spec's `DatadogNotificationTypeName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-pub enum DatadogNotificationTypeName {
-    /// `DATADOG`
-    Datadog,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl DatadogNotificationTypeName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            DatadogNotificationTypeName::Datadog => "DATADOG",
-            DatadogNotificationTypeName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for DatadogNotificationTypeName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "DATADOG" => DatadogNotificationTypeName::Datadog,
-            other => DatadogNotificationTypeName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for DatadogNotificationTypeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for DatadogNotificationTypeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(DatadogNotificationTypeName::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(DatadogNotificationDatadogRegion);
 
 /// The spec's `DedicatedHardwareSpec20240805` union (chosen by `instanceSize`), sent and received; `Unknown` keeps any other shape.
 #[derive(Debug, Clone)]
@@ -4462,60 +1632,18 @@ impl<'de> serde::Deserialize<'de> for DedicatedHardwareSpec20240805 {
     }
 }
 
+#[cfg(any(feature = "cloud-backups", feature = "clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `DiskBackupShardedClusterSnapshotConfigServerType` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "cloud-backups", feature = "clusters", feature = "sandbox"))]
 pub enum DiskBackupShardedClusterSnapshotConfigServerType {
-    /// `EMBEDDED`
-    Embedded,
-    /// `DEDICATED`
-    Dedicated,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Embedded = "EMBEDDED",
+Dedicated = "DEDICATED",
 }
-
+}
 #[cfg(any(feature = "cloud-backups", feature = "clusters", feature = "sandbox"))]
-impl DiskBackupShardedClusterSnapshotConfigServerType {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            DiskBackupShardedClusterSnapshotConfigServerType::Embedded => "EMBEDDED",
-            DiskBackupShardedClusterSnapshotConfigServerType::Dedicated => "DEDICATED",
-            DiskBackupShardedClusterSnapshotConfigServerType::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(DiskBackupShardedClusterSnapshotConfigServerType);
 #[cfg(any(feature = "cloud-backups", feature = "clusters", feature = "sandbox"))]
-impl From<&str> for DiskBackupShardedClusterSnapshotConfigServerType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "EMBEDDED" => DiskBackupShardedClusterSnapshotConfigServerType::Embedded,
-            "DEDICATED" => DiskBackupShardedClusterSnapshotConfigServerType::Dedicated,
-            other => DiskBackupShardedClusterSnapshotConfigServerType::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "cloud-backups", feature = "clusters", feature = "sandbox"))]
-impl serde::Serialize for DiskBackupShardedClusterSnapshotConfigServerType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "cloud-backups", feature = "clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for DiskBackupShardedClusterSnapshotConfigServerType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(DiskBackupShardedClusterSnapshotConfigServerType::from(
-            text.as_ref(),
-        ))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(DiskBackupShardedClusterSnapshotConfigServerType);
 
 /// The spec's `DiskGBAutoScaling` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -4530,4510 +1658,1077 @@ pub struct DiskGBAutoScaling {
 /// The spec's `EmployeeAccessGrantView` schema, sent and received.
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct EmployeeAccessGrantView {
     /// `expirationTime`: required.
     pub expiration_time: jiff::Timestamp,
-    /// `grantType`: required.
+    /// `grantType`: required; one of `CLUSTER_DATABASE_LOGS`, `CLUSTER_INFRASTRUCTURE`, `CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA`.
     pub grant_type: EmployeeAccessGrantViewGrantType,
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
 }
 
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `EmployeeAccessGrantViewGrantType` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub enum EmployeeAccessGrantViewGrantType {
-    /// `CLUSTER_DATABASE_LOGS`
-    ClusterDatabaseLogs,
-    /// `CLUSTER_INFRASTRUCTURE`
-    ClusterInfrastructure,
-    /// `CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA`
-    ClusterInfrastructureAndAppServicesSyncData,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+ClusterDatabaseLogs = "CLUSTER_DATABASE_LOGS",
+ClusterInfrastructure = "CLUSTER_INFRASTRUCTURE",
+ClusterInfrastructureAndAppServicesSyncData = "CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA",
 }
-
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl EmployeeAccessGrantViewGrantType {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            EmployeeAccessGrantViewGrantType::ClusterDatabaseLogs => "CLUSTER_DATABASE_LOGS",
-            EmployeeAccessGrantViewGrantType::ClusterInfrastructure => "CLUSTER_INFRASTRUCTURE",
-            EmployeeAccessGrantViewGrantType::ClusterInfrastructureAndAppServicesSyncData => {
-                "CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA"
-            }
-            EmployeeAccessGrantViewGrantType::Unknown(other) => other,
-        }
-    }
 }
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(EmployeeAccessGrantViewGrantType);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(EmployeeAccessGrantViewGrantType);
 
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl From<&str> for EmployeeAccessGrantViewGrantType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "CLUSTER_DATABASE_LOGS" => EmployeeAccessGrantViewGrantType::ClusterDatabaseLogs,
-            "CLUSTER_INFRASTRUCTURE" => EmployeeAccessGrantViewGrantType::ClusterInfrastructure,
-            "CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA" => {
-                EmployeeAccessGrantViewGrantType::ClusterInfrastructureAndAppServicesSyncData
-            }
-            other => EmployeeAccessGrantViewGrantType::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl serde::Serialize for EmployeeAccessGrantViewGrantType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for EmployeeAccessGrantViewGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(EmployeeAccessGrantViewGrantType::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(feature = "alert-configurations", feature = "events"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `EventSeverity` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "events"))]
 pub enum EventSeverity {
-    /// `INFO`
-    Info,
-    /// `WARNING`
-    Warning,
-    /// `ERROR`
-    Error,
-    /// `CRITICAL`
-    Critical,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Info = "INFO",
+Warning = "WARNING",
+Error = "ERROR",
+Critical = "CRITICAL",
 }
-
+}
 #[cfg(any(feature = "alert-configurations", feature = "events"))]
-impl EventSeverity {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            EventSeverity::Info => "INFO",
-            EventSeverity::Warning => "WARNING",
-            EventSeverity::Error => "ERROR",
-            EventSeverity::Critical => "CRITICAL",
-            EventSeverity::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(EventSeverity);
 #[cfg(any(feature = "alert-configurations", feature = "events"))]
-impl From<&str> for EventSeverity {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "INFO" => EventSeverity::Info,
-            "WARNING" => EventSeverity::Warning,
-            "ERROR" => EventSeverity::Error,
-            "CRITICAL" => EventSeverity::Critical,
-            other => EventSeverity::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(EventSeverity);
 
-#[cfg(any(feature = "alert-configurations", feature = "events"))]
-impl serde::Serialize for EventSeverity {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "events"))]
-impl<'de> serde::Deserialize<'de> for EventSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(EventSeverity::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(feature = "activity-feed", feature = "events"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `EventTypeForNdsGroup` values; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "activity-feed", feature = "events"))]
 pub enum EventTypeForNdsGroup {
-    /// `ALERT_ACKNOWLEDGED_AUDIT`
-    AlertAcknowledgedAudit,
-    /// `ALERT_UNACKNOWLEDGED_AUDIT`
-    AlertUnacknowledgedAudit,
-    /// `ALERT_CONFIG_DISABLED_AUDIT`
-    AlertConfigDisabledAudit,
-    /// `ALERT_CONFIG_ENABLED_AUDIT`
-    AlertConfigEnabledAudit,
-    /// `ALERT_CONFIG_ADDED_AUDIT`
-    AlertConfigAddedAudit,
-    /// `ALERT_CONFIG_DELETED_AUDIT`
-    AlertConfigDeletedAudit,
-    /// `ALERT_CONFIG_CHANGED_AUDIT`
-    AlertConfigChangedAudit,
-    /// `API_KEY_CREATED`
-    ApiKeyCreated,
-    /// `API_KEY_DELETED`
-    ApiKeyDeleted,
-    /// `API_KEY_ACCESS_LIST_ENTRY_ADDED`
-    ApiKeyAccessListEntryAdded,
-    /// `API_KEY_ACCESS_LIST_ENTRY_DELETED`
-    ApiKeyAccessListEntryDeleted,
-    /// `API_KEY_ROLES_CHANGED`
-    ApiKeyRolesChanged,
-    /// `API_KEY_DESCRIPTION_CHANGED`
-    ApiKeyDescriptionChanged,
-    /// `API_KEY_ADDED_TO_GROUP`
-    ApiKeyAddedToGroup,
-    /// `API_KEY_REMOVED_FROM_GROUP`
-    ApiKeyRemovedFromGroup,
-    /// `API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED`
-    ApiKeyUiIpAccessListInheritanceEnabled,
-    /// `API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED`
-    ApiKeyUiIpAccessListInheritanceDisabled,
-    /// `SERVICE_ACCOUNT_CREATED`
-    ServiceAccountCreated,
-    /// `SERVICE_ACCOUNT_DELETED`
-    ServiceAccountDeleted,
-    /// `SERVICE_ACCOUNT_ROLES_CHANGED`
-    ServiceAccountRolesChanged,
-    /// `SERVICE_ACCOUNT_DETAILS_CHANGED`
-    ServiceAccountDetailsChanged,
-    /// `SERVICE_ACCOUNT_ADDED_TO_GROUP`
-    ServiceAccountAddedToGroup,
-    /// `SERVICE_ACCOUNT_REMOVED_FROM_GROUP`
-    ServiceAccountRemovedFromGroup,
-    /// `SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED`
-    ServiceAccountAccessListEntryAdded,
-    /// `SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED`
-    ServiceAccountAccessListEntryDeleted,
-    /// `SERVICE_ACCOUNT_SECRET_ADDED`
-    ServiceAccountSecretAdded,
-    /// `SERVICE_ACCOUNT_SECRET_DELETED`
-    ServiceAccountSecretDeleted,
-    /// `SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED`
-    ServiceAccountUiIpAccessListInheritanceEnabled,
-    /// `SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED`
-    ServiceAccountUiIpAccessListInheritanceDisabled,
-    /// `URL_CONFIRMATION`
-    UrlConfirmation,
-    /// `SUCCESSFUL_DEPLOY`
-    SuccessfulDeploy,
-    /// `DEPLOYMENT_FAILURE`
-    DeploymentFailure,
-    /// `DEPLOYMENT_MODEL_CHANGE_SUCCESS`
-    DeploymentModelChangeSuccess,
-    /// `DEPLOYMENT_MODEL_CHANGE_FAILURE`
-    DeploymentModelChangeFailure,
-    /// `REQUEST_RATE_LIMIT`
-    RequestRateLimit,
-    /// `LOG_FORWARDER_FAILURE`
-    LogForwarderFailure,
-    /// `INSIDE_REALM_METRIC_THRESHOLD`
-    InsideRealmMetricThreshold,
-    /// `OUTSIDE_REALM_METRIC_THRESHOLD`
-    OutsideRealmMetricThreshold,
-    /// `SYNC_FAILURE`
-    SyncFailure,
-    /// `TRIGGER_FAILURE`
-    TriggerFailure,
-    /// `TRIGGER_AUTO_RESUMED`
-    TriggerAutoResumed,
-    /// `AUTO_INDEXING_ENABLED`
-    AutoIndexingEnabled,
-    /// `AUTO_INDEXING_DISABLED`
-    AutoIndexingDisabled,
-    /// `AUTO_INDEXING_INDEX_BUILD_SUBMITTED`
-    AutoIndexingIndexBuildSubmitted,
-    /// `AUTO_INDEXING_SLOW_INDEX_BUILD`
-    AutoIndexingSlowIndexBuild,
-    /// `AUTO_INDEXING_STALLED_INDEX_BUILD`
-    AutoIndexingStalledIndexBuild,
-    /// `AUTO_INDEXING_FAILED_INDEX_BUILD`
-    AutoIndexingFailedIndexBuild,
-    /// `AUTO_INDEXING_COMPLETED_INDEX_BUILD`
-    AutoIndexingCompletedIndexBuild,
-    /// `AUTO_INDEXING_STARTED_INDEX_BUILD`
-    AutoIndexingStartedIndexBuild,
-    /// `AUTOMATION_CONFIG_PUBLISHED_AUDIT`
-    AutomationConfigPublishedAudit,
-    /// `PEER_CREATED`
-    PeerCreated,
-    /// `PEER_DELETED`
-    PeerDeleted,
-    /// `PEER_UPDATED`
-    PeerUpdated,
-    /// `AZURE_PEER_CREATED`
-    AzurePeerCreated,
-    /// `AZURE_PEER_UPDATED`
-    AzurePeerUpdated,
-    /// `AZURE_PEER_ACTIVE`
-    AzurePeerActive,
-    /// `AZURE_PEER_DELETED`
-    AzurePeerDeleted,
-    /// `CREDIT_CARD_CURRENT`
-    CreditCardCurrent,
-    /// `CREDIT_CARD_ABOUT_TO_EXPIRE`
-    CreditCardAboutToExpire,
-    /// `PENDING_INVOICE_UNDER_THRESHOLD`
-    PendingInvoiceUnderThreshold,
-    /// `PENDING_INVOICE_OVER_THRESHOLD`
-    PendingInvoiceOverThreshold,
-    /// `DAILY_BILL_UNDER_THRESHOLD`
-    DailyBillUnderThreshold,
-    /// `DAILY_BILL_OVER_THRESHOLD`
-    DailyBillOverThreshold,
-    /// `DAILY_BILLING_CHANGE_NORMAL`
-    DailyBillingChangeNormal,
-    /// `DAILY_BILLING_CHANGE_OVER_THRESHOLD`
-    DailyBillingChangeOverThreshold,
-    /// `WEEKLY_BILLING_CHANGE_NORMAL`
-    WeeklyBillingChangeNormal,
-    /// `WEEKLY_BILLING_CHANGE_OVER_THRESHOLD`
-    WeeklyBillingChangeOverThreshold,
-    /// `MONTHLY_BILLING_CHANGE_NORMAL`
-    MonthlyBillingChangeNormal,
-    /// `MONTHLY_BILLING_CHANGE_OVER_THRESHOLD`
-    MonthlyBillingChangeOverThreshold,
-    /// `CLUSTER_CONNECTION_GET_DATABASES`
-    ClusterConnectionGetDatabases,
-    /// `CLUSTER_CONNECTION_GET_DATABASE_COLLECTIONS`
-    ClusterConnectionGetDatabaseCollections,
-    /// `CLUSTER_CONNECTION_GET_DATABASE_NAMESPACES`
-    ClusterConnectionGetDatabaseNamespaces,
-    /// `CLUSTER_CONNECTION_GET_NAMESPACES_WITH_UUID`
-    ClusterConnectionGetNamespacesWithUuid,
-    /// `CLUSTER_CONNECTION_GET_AGGREGATED_VIEW_INFOS`
-    ClusterConnectionGetAggregatedViewInfos,
-    /// `CLUSTER_CONNECTION_AGGREGATE`
-    ClusterConnectionAggregate,
-    /// `CLUSTER_CONNECTION_CREATE_COLLECTION`
-    ClusterConnectionCreateCollection,
-    /// `CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES`
-    ClusterConnectionSampleCollectionFieldNames,
-    /// `CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES_AND_TYPES`
-    ClusterConnectionSampleCollectionFieldNamesAndTypes,
-    /// `CLUSTER_CONNECTION_FIND_DOCUMENTS`
-    ClusterConnectionFindDocuments,
-    /// `CLUSTER_CONNECTION_GET_NAMESPACES_AND_PROJECT_SQL_SCHEMA_DATA`
-    ClusterConnectionGetNamespacesAndProjectSqlSchemaData,
-    /// `CLUSTER_MONGOS_IS_PRESENT`
-    ClusterMongosIsPresent,
-    /// `CLUSTER_MONGOS_IS_MISSING`
-    ClusterMongosIsMissing,
-    /// `CPS_SNAPSHOT_STARTED`
-    CpsSnapshotStarted,
-    /// `CPS_SNAPSHOT_SUCCESSFUL`
-    CpsSnapshotSuccessful,
-    /// `CPS_SNAPSHOT_FAILED`
-    CpsSnapshotFailed,
-    /// `CPS_CONCURRENT_SNAPSHOT_FAILED_WILL_RETRY`
-    CpsConcurrentSnapshotFailedWillRetry,
-    /// `CPS_SNAPSHOT_FALLBACK_SUCCESSFUL`
-    CpsSnapshotFallbackSuccessful,
-    /// `CPS_SNAPSHOT_BEHIND`
-    CpsSnapshotBehind,
-    /// `CPS_COPY_SNAPSHOT_STARTED`
-    CpsCopySnapshotStarted,
-    /// `CPS_COPY_SNAPSHOT_FAILED`
-    CpsCopySnapshotFailed,
-    /// `CPS_COPY_SNAPSHOT_FAILED_WILL_RETRY`
-    CpsCopySnapshotFailedWillRetry,
-    /// `CPS_COPY_SNAPSHOT_SUCCESSFUL`
-    CpsCopySnapshotSuccessful,
-    /// `CPS_PREV_SNAPSHOT_OLD`
-    CpsPrevSnapshotOld,
-    /// `CPS_SNAPSHOT_FALLBACK_FAILED`
-    CpsSnapshotFallbackFailed,
-    /// `CPS_RESTORE_SUCCESSFUL`
-    CpsRestoreSuccessful,
-    /// `CPS_EXPORT_SUCCESSFUL`
-    CpsExportSuccessful,
-    /// `CPS_RESTORE_FAILED`
-    CpsRestoreFailed,
-    /// `CPS_EXPORT_FAILED`
-    CpsExportFailed,
-    /// `CPS_COLLECTION_RESTORE_SUCCESSFUL`
-    CpsCollectionRestoreSuccessful,
-    /// `CPS_COLLECTION_RESTORE_FAILED`
-    CpsCollectionRestoreFailed,
-    /// `CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS`
-    CpsCollectionRestorePartialSuccess,
-    /// `CPS_COLLECTION_RESTORE_CANCELED`
-    CpsCollectionRestoreCanceled,
-    /// `CPS_AUTO_EXPORT_FAILED`
-    CpsAutoExportFailed,
-    /// `CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED`
-    CpsSnapshotDownloadRequestFailed,
-    /// `CPS_OPLOG_BEHIND`
-    CpsOplogBehind,
-    /// `CPS_OPLOG_CAUGHT_UP`
-    CpsOplogCaughtUp,
-    /// `DATA_EXPLORER`
-    DataExplorer,
-    /// `DATA_EXPLORER_CRUD_ATTEMPT`
-    DataExplorerCrudAttempt,
-    /// `DATA_EXPLORER_CRUD_ERROR`
-    DataExplorerCrudError,
-    /// `DATA_EXPLORER_CRUD`
-    DataExplorerCrud,
-    /// `DATA_EXPLORER_SESSION_CREATED`
-    DataExplorerSessionCreated,
-    /// `CPS_DATA_PROTECTION_ENABLE_REQUESTED`
-    CpsDataProtectionEnableRequested,
-    /// `CPS_DATA_PROTECTION_ENABLED`
-    CpsDataProtectionEnabled,
-    /// `CPS_DATA_PROTECTION_UPDATE_REQUESTED`
-    CpsDataProtectionUpdateRequested,
-    /// `CPS_DATA_PROTECTION_UPDATED`
-    CpsDataProtectionUpdated,
-    /// `CPS_DATA_PROTECTION_DISABLE_REQUESTED`
-    CpsDataProtectionDisableRequested,
-    /// `CPS_DATA_PROTECTION_DISABLED`
-    CpsDataProtectionDisabled,
-    /// `CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT`
-    CpsDataProtectionApprovedForDisablement,
-    /// `CPS_RESTORE_REQUESTED_AUDIT`
-    CpsRestoreRequestedAudit,
-    /// `CPS_RESTORE_AUTH_AUDIT`
-    CpsRestoreAuthAudit,
-    /// `CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT`
-    CpsSnapshotScheduleUpdatedAudit,
-    /// `CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT`
-    CpsSnapshotFasterRestoresStartAudit,
-    /// `CPS_SNAPSHOT_FASTER_RESTORES_SUCCESS_AUDIT`
-    CpsSnapshotFasterRestoresSuccessAudit,
-    /// `CPS_SNAPSHOT_FASTER_RESTORES_FAILED_AUDIT`
-    CpsSnapshotFasterRestoresFailedAudit,
-    /// `CPS_SNAPSHOT_DELETED_AUDIT`
-    CpsSnapshotDeletedAudit,
-    /// `CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT`
-    CpsSnapshotRetentionModifiedAudit,
-    /// `CPS_SNAPSHOT_IN_PROGRESS_AUDIT`
-    CpsSnapshotInProgressAudit,
-    /// `CPS_SNAPSHOT_COMPLETED_AUDIT`
-    CpsSnapshotCompletedAudit,
-    /// `CPS_ON_DEMAND_SNAPSHOT_REQUESTED`
-    CpsOnDemandSnapshotRequested,
-    /// `CPS_OPLOG_CAUGHT_UP_AUDIT`
-    CpsOplogCaughtUpAudit,
-    /// `CPS_OPLOG_BEHIND_AUDIT`
-    CpsOplogBehindAudit,
-    /// `AWS_ENCRYPTION_KEY_ROTATED`
-    AwsEncryptionKeyRotated,
-    /// `AWS_ENCRYPTION_KEY_NEEDS_ROTATION`
-    AwsEncryptionKeyNeedsRotation,
-    /// `AZURE_ENCRYPTION_KEY_ROTATED`
-    AzureEncryptionKeyRotated,
-    /// `AZURE_ENCRYPTION_KEY_NEEDS_ROTATION`
-    AzureEncryptionKeyNeedsRotation,
-    /// `GCP_ENCRYPTION_KEY_ROTATED`
-    GcpEncryptionKeyRotated,
-    /// `GCP_ENCRYPTION_KEY_NEEDS_ROTATION`
-    GcpEncryptionKeyNeedsRotation,
-    /// `AWS_ENCRYPTION_KEY_VALID`
-    AwsEncryptionKeyValid,
-    /// `AWS_ENCRYPTION_KEY_INVALID`
-    AwsEncryptionKeyInvalid,
-    /// `AZURE_ENCRYPTION_KEY_VALID`
-    AzureEncryptionKeyValid,
-    /// `AZURE_ENCRYPTION_KEY_INVALID`
-    AzureEncryptionKeyInvalid,
-    /// `GCP_ENCRYPTION_KEY_VALID`
-    GcpEncryptionKeyValid,
-    /// `GCP_ENCRYPTION_KEY_INVALID`
-    GcpEncryptionKeyInvalid,
-    /// `BUCKET_CREATED_AUDIT`
-    BucketCreatedAudit,
-    /// `BUCKET_DELETED_AUDIT`
-    BucketDeletedAudit,
-    /// `FTS_INDEX_DELETION_FAILED`
-    FtsIndexDeletionFailed,
-    /// `FTS_INDEX_BUILD_COMPLETE`
-    FtsIndexBuildComplete,
-    /// `FTS_INDEX_BUILD_FAILED`
-    FtsIndexBuildFailed,
-    /// `FTS_INDEX_CREATED`
-    FtsIndexCreated,
-    /// `FTS_INDEX_UPDATED`
-    FtsIndexUpdated,
-    /// `FTS_INDEX_PARTITIONS_CHANGED`
-    FtsIndexPartitionsChanged,
-    /// `FTS_INDEX_REBUILT`
-    FtsIndexRebuilt,
-    /// `FTS_INDEX_DELETED`
-    FtsIndexDeleted,
-    /// `FTS_INDEX_CLEANED_UP`
-    FtsIndexCleanedUp,
-    /// `FTS_INDEX_STALE`
-    FtsIndexStale,
-    /// `FTS_INDEXES_RESTORED`
-    FtsIndexesRestored,
-    /// `FTS_INDEXES_RESTORE_FAILED`
-    FtsIndexesRestoreFailed,
-    /// `FTS_INDEXES_SYNONYM_MAPPING_INVALID`
-    FtsIndexesSynonymMappingInvalid,
-    /// `GCP_PEER_CREATED`
-    GcpPeerCreated,
-    /// `GCP_PEER_DELETED`
-    GcpPeerDeleted,
-    /// `GCP_PEER_UPDATED`
-    GcpPeerUpdated,
-    /// `GCP_PEER_ACTIVE`
-    GcpPeerActive,
-    /// `GCP_PEER_INACTIVE`
-    GcpPeerInactive,
-    /// `DATA_EXPLORER_ENABLED`
-    DataExplorerEnabled,
-    /// `DATA_EXPLORER_DISABLED`
-    DataExplorerDisabled,
-    /// `CREDIT_CARD_ADDED`
-    CreditCardAdded,
-    /// `CREDIT_CARD_UPDATED`
-    CreditCardUpdated,
-    /// `GROUP_DELETED`
-    GroupDeleted,
-    /// `GROUP_CREATED`
-    GroupCreated,
-    /// `GROUP_MOVED`
-    GroupMoved,
-    /// `GROUP_TEMPORARILY_ACTIVATED`
-    GroupTemporarilyActivated,
-    /// `GROUP_ACTIVATED`
-    GroupActivated,
-    /// `GROUP_LOCKED`
-    GroupLocked,
-    /// `GROUP_SUSPENDED`
-    GroupSuspended,
-    /// `GROUP_FLUSHED`
-    GroupFlushed,
-    /// `GROUP_NAME_CHANGED`
-    GroupNameChanged,
-    /// `GROUP_CHARTS_ACTIVATION_REQUESTED`
-    GroupChartsActivationRequested,
-    /// `GROUP_CHARTS_ACTIVATED`
-    GroupChartsActivated,
-    /// `GROUP_CHARTS_UPGRADED`
-    GroupChartsUpgraded,
-    /// `GROUP_CHARTS_RESET`
-    GroupChartsReset,
-    /// `GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED`
-    GroupDefaultAlertsSettingsChanged,
-    /// `PAID_IN_FULL`
-    PaidInFull,
-    /// `DELINQUENT`
-    Delinquent,
-    /// `ALL_USERS_HAVE_MULTI_FACTOR_AUTH`
-    AllUsersHaveMultiFactorAuth,
-    /// `USERS_WITHOUT_MULTI_FACTOR_AUTH`
-    UsersWithoutMultiFactorAuth,
-    /// `ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED`
-    EncryptionAtRestKmsNetworkAccessDenied,
-    /// `ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_RESTORED`
-    EncryptionAtRestKmsNetworkAccessRestored,
-    /// `ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID`
-    EncryptionAtRestConfigNoLongerValid,
-    /// `ENCRYPTION_AT_REST_CONFIG_IS_VALID`
-    EncryptionAtRestConfigIsValid,
-    /// `GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING`
-    GroupServiceAccountSecretsNoLongerExpiring,
-    /// `GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING`
-    GroupServiceAccountSecretsExpiring,
-    /// `GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED`
-    GroupServiceAccountSecretsNoLongerExpired,
-    /// `GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED`
-    GroupServiceAccountSecretsExpired,
-    /// `ACTIVE_LEGACY_TLS_CONNECTIONS`
-    ActiveLegacyTlsConnections,
-    /// `NO_ACTIVE_LEGACY_TLS_CONNECTIONS`
-    NoActiveLegacyTlsConnections,
-    /// `WEBHOOK_TEMPLATE_RENDER_FAILED`
-    WebhookTemplateRenderFailed,
-    /// `INTEGRATION_CONFIGURED`
-    IntegrationConfigured,
-    /// `INTEGRATION_REMOVED`
-    IntegrationRemoved,
-    /// `ATTEMPT_KILLOP_AUDIT`
-    AttemptKillopAudit,
-    /// `ATTEMPT_KILLSESSION_AUDIT`
-    AttemptKillsessionAudit,
-    /// `HOST_UP`
-    HostUp,
-    /// `HOST_DOWN`
-    HostDown,
-    /// `HOST_HAS_INDEX_SUGGESTIONS`
-    HostHasIndexSuggestions,
-    /// `HOST_MONGOT_RECOVERED_OOM`
-    HostMongotRecoveredOom,
-    /// `HOST_MONGOT_CRASHING_OOM`
-    HostMongotCrashingOom,
-    /// `HOST_MONGOT_RESUME_REPLICATION`
-    HostMongotResumeReplication,
-    /// `HOST_MONGOT_STOP_REPLICATION`
-    HostMongotStopReplication,
-    /// `HOST_MONGOT_UNPAUSE_INITIAL_SYNC`
-    HostMongotUnpauseInitialSync,
-    /// `HOST_MONGOT_PAUSE_INITIAL_SYNC`
-    HostMongotPauseInitialSync,
-    /// `HOST_MONGOT_SUFFICIENT_DISK_SPACE`
-    HostMongotSufficientDiskSpace,
-    /// `HOST_MONGOT_APPROACHING_STOP_REPLICATION`
-    HostMongotApproachingStopReplication,
-    /// `HOST_MONGOT_RESTARTED`
-    HostMongotRestarted,
-    /// `HOST_SEARCH_NODE_UNBLOCKED`
-    HostSearchNodeUnblocked,
-    /// `HOST_SEARCH_NODE_INDEX_FAILED`
-    HostSearchNodeIndexFailed,
-    /// `HOST_SEARCH_PROCESS_NOT_THROTTLING`
-    HostSearchProcessNotThrottling,
-    /// `HOST_SEARCH_PROCESS_THROTTLING`
-    HostSearchProcessThrottling,
-    /// `HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN`
-    HostExternalLogSinkExportDown,
-    /// `HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED`
-    HostExternalLogSinkExportResumed,
-    /// `HOST_ENOUGH_DISK_SPACE`
-    HostEnoughDiskSpace,
-    /// `HOST_NOT_ENOUGH_DISK_SPACE`
-    HostNotEnoughDiskSpace,
-    /// `SSH_KEY_NDS_HOST_ACCESS_REQUESTED`
-    SshKeyNdsHostAccessRequested,
-    /// `SSH_KEY_NDS_HOST_ACCESS_REFRESHED`
-    SshKeyNdsHostAccessRefreshed,
-    /// `SSH_KEY_NDS_HOST_ACCESS_ATTEMPT`
-    SshKeyNdsHostAccessAttempt,
-    /// `SSH_KEY_NDS_HOST_ACCESS_GRANTED`
-    SshKeyNdsHostAccessGranted,
-    /// `SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED`
-    SshKeyNdsHostAccessLevelChanged,
-    /// `ALERT_HOST_SSH_SESSION_STARTED`
-    AlertHostSshSessionStarted,
-    /// `HOST_SSH_SESSION_ENDED`
-    HostSshSessionEnded,
-    /// `HOST_X509_CERTIFICATE_CERTIFICATE_GENERATED_FOR_SUPPORT_ACCESS`
-    HostX509CertificateCertificateGeneratedForSupportAccess,
-    /// `PUSH_BASED_LOG_EXPORT_RESUMED`
-    PushBasedLogExportResumed,
-    /// `PUSH_BASED_LOG_EXPORT_STOPPED`
-    PushBasedLogExportStopped,
-    /// `PUSH_BASED_LOG_EXPORT_DROPPED_LOG`
-    PushBasedLogExportDroppedLog,
-    /// `HOST_VERSION_BEHIND`
-    HostVersionBehind,
-    /// `VERSION_BEHIND`
-    VersionBehind,
-    /// `HOST_EXPOSED`
-    HostExposed,
-    /// `HOST_SSL_CERTIFICATE_STALE`
-    HostSslCertificateStale,
-    /// `HOST_SECURITY_CHECKUP_NOT_MET`
-    HostSecurityCheckupNotMet,
-    /// `PROFILER_CONFIGURED_TOO_WIDELY`
-    ProfilerConfiguredTooWidely,
-    /// `INSIDE_METRIC_THRESHOLD`
-    InsideMetricThreshold,
-    /// `OUTSIDE_METRIC_THRESHOLD`
-    OutsideMetricThreshold,
-    /// `ROLLING_INDEX_FAILED_INDEX_BUILD`
-    RollingIndexFailedIndexBuild,
-    /// `ROLLING_INDEX_SUCCESS_INDEX_BUILD`
-    RollingIndexSuccessIndexBuild,
-    /// `INDEX_FAILED_INDEX_BUILD`
-    IndexFailedIndexBuild,
-    /// `INDEX_SUCCESS_INDEX_BUILD`
-    IndexSuccessIndexBuild,
-    /// `MONGOTUNE_INFO`
-    MongotuneInfo,
-    /// `MONGOTUNE_ALERT`
-    MongotuneAlert,
-    /// `CLUSTER_CREATED`
-    ClusterCreated,
-    /// `CLUSTER_RESURRECTED`
-    ClusterResurrected,
-    /// `CLUSTER_READY`
-    ClusterReady,
-    /// `CLUSTER_UPDATE_SUBMITTED`
-    ClusterUpdateSubmitted,
-    /// `CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED`
-    ClusterProcessArgsUpdateSubmitted,
-    /// `CLUSTER_MONGOT_PROCESS_ARGS_UPDATE_SUBMITTED`
-    ClusterMongotProcessArgsUpdateSubmitted,
-    /// `CLUSTER_SERVER_PARAMETERS_UPDATE_SUBMITTED`
-    ClusterServerParametersUpdateSubmitted,
-    /// `CLUSTER_AUTOMATICALLY_PAUSED`
-    ClusterAutomaticallyPaused,
-    /// `CLUSTER_UPDATE_STARTED`
-    ClusterUpdateStarted,
-    /// `CLUSTER_UPDATE_STARTED_INTERNAL`
-    ClusterUpdateStartedInternal,
-    /// `CLUSTER_UPDATE_COMPLETED`
-    ClusterUpdateCompleted,
-    /// `MATERIAL_CLUSTER_UPDATE_COMPLETED_INTERNAL`
-    MaterialClusterUpdateCompletedInternal,
-    /// `CLUSTER_DELETE_SUBMITTED`
-    ClusterDeleteSubmitted,
-    /// `CLUSTER_DELETE_SUBMITTED_INTERNAL`
-    ClusterDeleteSubmittedInternal,
-    /// `CLUSTER_DELETED`
-    ClusterDeleted,
-    /// `CLUSTER_IMPORT_STARTED`
-    ClusterImportStarted,
-    /// `CLUSTER_IMPORT_CANCELLED`
-    ClusterImportCancelled,
-    /// `CLUSTER_IMPORT_EXPIRED`
-    ClusterImportExpired,
-    /// `CLUSTER_IMPORT_CUTOVER`
-    ClusterImportCutover,
-    /// `CLUSTER_IMPORT_COMPLETED`
-    ClusterImportCompleted,
-    /// `CLUSTER_IMPORT_FAILED`
-    ClusterImportFailed,
-    /// `CLUSTER_IMPORT_RESTART_REQUESTED`
-    ClusterImportRestartRequested,
-    /// `PROJECT_LIVE_IMPORT_OVERRIDES_ADDED`
-    ProjectLiveImportOverridesAdded,
-    /// `PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED`
-    ProjectLiveImportOverridesUpdated,
-    /// `PROJECT_LIVE_IMPORT_OVERRIDES_DELETED`
-    ProjectLiveImportOverridesDeleted,
-    /// `CLUSTER_OPLOG_RESIZED`
-    ClusterOplogResized,
-    /// `CLUSTER_INSTANCE_RESTARTED`
-    ClusterInstanceRestarted,
-    /// `CLUSTER_INSTANCE_STOP_START`
-    ClusterInstanceStopStart,
-    /// `CLUSTER_INSTANCE_RESYNC_REQUESTED`
-    ClusterInstanceResyncRequested,
-    /// `CLUSTER_INSTANCE_RESYNC_CLEARED`
-    ClusterInstanceResyncCleared,
-    /// `CLUSTER_INSTANCE_UPDATE_REQUESTED`
-    ClusterInstanceUpdateRequested,
-    /// `CLUSTER_INSTANCE_REPLACED`
-    ClusterInstanceReplaced,
-    /// `CLUSTER_INSTANCE_REPLACE_CLEARED`
-    ClusterInstanceReplaceCleared,
-    /// `CLUSTER_INSTANCE_SWAPPED`
-    ClusterInstanceSwapped,
-    /// `CLUSTER_INSTANCE_SWAP_CLEARED`
-    ClusterInstanceSwapCleared,
-    /// `CLUSTER_INSTANCE_VM_RESTART_CLEARED`
-    ClusterInstanceVmRestartCleared,
-    /// `CLUSTER_INSTANCE_VM_REBOOT_CLEARED`
-    ClusterInstanceVmRebootCleared,
-    /// `CLUSTER_INSTANCE_CONFIG_UPDATED`
-    ClusterInstanceConfigUpdated,
-    /// `CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED`
-    ClusterInstanceAgentApiKeyRotated,
-    /// `CLUSTER_INSTANCE_SSL_ROTATED`
-    ClusterInstanceSslRotated,
-    /// `CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER`
-    ClusterInstanceSslRotatedPerCluster,
-    /// `CLUSTER_INSTANCE_SSL_REVOKED`
-    ClusterInstanceSslRevoked,
-    /// `RELOAD_SSL_ON_PROCESSES`
-    ReloadSslOnProcesses,
-    /// `RELOAD_SSL_ON_PROCESSES_REQUESTED`
-    ReloadSslOnProcessesRequested,
-    /// `CLUSTER_INSTANCE_ADMIN_BACKUP_SNAPSHOT_REQUESTED`
-    ClusterInstanceAdminBackupSnapshotRequested,
-    /// `DATA_LAKE_QUERY_LOGS_DOWNLOADED`
-    DataLakeQueryLogsDownloaded,
-    /// `FEDERATED_DATABASE_QUERY_LOGS_DOWNLOADED`
-    FederatedDatabaseQueryLogsDownloaded,
-    /// `ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED`
-    OnlineArchiveQueryLogsDownloaded,
-    /// `MONGODB_LOGS_DOWNLOADED`
-    MongodbLogsDownloaded,
-    /// `MONGOSQLD_LOGS_DOWNLOADED`
-    MongosqldLogsDownloaded,
-    /// `MONGOT_LOGS_DOWNLOADED`
-    MongotLogsDownloaded,
-    /// `MONGODB_USER_ADDED`
-    MongodbUserAdded,
-    /// `MONGODB_USER_DELETED`
-    MongodbUserDeleted,
-    /// `MONGODB_USER_X509_CERT_CREATED`
-    MongodbUserX509CertCreated,
-    /// `MONGODB_USER_X509_CERT_REVOKED`
-    MongodbUserX509CertRevoked,
-    /// `MONGODB_USER_UPDATED`
-    MongodbUserUpdated,
-    /// `MONGODB_ROLE_ADDED`
-    MongodbRoleAdded,
-    /// `MONGODB_ROLE_DELETED`
-    MongodbRoleDeleted,
-    /// `MONGODB_ROLE_UPDATED`
-    MongodbRoleUpdated,
-    /// `NETWORK_PERMISSION_ENTRY_ADDED`
-    NetworkPermissionEntryAdded,
-    /// `NETWORK_PERMISSION_ENTRY_REMOVED`
-    NetworkPermissionEntryRemoved,
-    /// `NETWORK_PERMISSION_ENTRY_UPDATED`
-    NetworkPermissionEntryUpdated,
-    /// `PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED`
-    PrivateNetworkEndpointEntryAdded,
-    /// `PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED`
-    PrivateNetworkEndpointEntryRemoved,
-    /// `PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED`
-    PrivateNetworkEndpointEntryUpdated,
-    /// `PLAN_STARTED`
-    PlanStarted,
-    /// `PLAN_COMPLETED`
-    PlanCompleted,
-    /// `PLAN_ABANDONED`
-    PlanAbandoned,
-    /// `PLAN_DECLINED`
-    PlanDeclined,
-    /// `PLAN_FAILURE_COUNT_RESET`
-    PlanFailureCountReset,
-    /// `PLAN_ASAP_REQUESTED`
-    PlanAsapRequested,
-    /// `INDEPENDENT_SHARD_AUTO_SCALING_AVAILABLE`
-    IndependentShardAutoScalingAvailable,
-    /// `INDEPENDENT_SHARD_SCALING_CLUSTER_MIGRATED`
-    IndependentShardScalingClusterMigrated,
-    /// `INDEPENDENT_SHARD_SCALING_CLUSTER_ROLLED_BACK`
-    IndependentShardScalingClusterRolledBack,
-    /// `MOVE_SKIPPED`
-    MoveSkipped,
-    /// `STEP_SKIPPED`
-    StepSkipped,
-    /// `PROXY_RESTARTED`
-    ProxyRestarted,
-    /// `PROXY_PANICKED`
-    ProxyPanicked,
-    /// `ATLAS_MAINTENANCE_PROTECTED_HOURS_CREATED`
-    AtlasMaintenanceProtectedHoursCreated,
-    /// `ATLAS_MAINTENANCE_PROTECTED_HOURS_MODIFIED`
-    AtlasMaintenanceProtectedHoursModified,
-    /// `ATLAS_MAINTENANCE_PROTECTED_HOURS_REMOVED`
-    AtlasMaintenanceProtectedHoursRemoved,
-    /// `ATLAS_MAINTENANCE_WINDOW_ADDED`
-    AtlasMaintenanceWindowAdded,
-    /// `ATLAS_MAINTENANCE_WINDOW_MODIFIED`
-    AtlasMaintenanceWindowModified,
-    /// `ATLAS_MAINTENANCE_WINDOW_REMOVED`
-    AtlasMaintenanceWindowRemoved,
-    /// `ATLAS_MAINTENANCE_START_ASAP`
-    AtlasMaintenanceStartAsap,
-    /// `ATLAS_MAINTENANCE_SCHEDULED_FOR_NEXT_WINDOW`
-    AtlasMaintenanceScheduledForNextWindow,
-    /// `ATLAS_MAINTENANCE_DEFERRED`
-    AtlasMaintenanceDeferred,
-    /// `ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED`
-    AtlasMaintenanceAutoDeferEnabled,
-    /// `ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED`
-    AtlasMaintenanceAutoDeferDisabled,
-    /// `ATLAS_MAINTENANCE_RESET_BY_ADMIN`
-    AtlasMaintenanceResetByAdmin,
-    /// `ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN`
-    AtlasMaintenanceDeferredByAdmin,
-    /// `SCHEDULED_MAINTENANCE`
-    ScheduledMaintenance,
-    /// `PROJECT_SCHEDULED_MAINTENANCE`
-    ProjectScheduledMaintenance,
-    /// `PROJECT_LIMIT_UPDATED`
-    ProjectLimitUpdated,
-    /// `PROJECT_ENABLE_EXTENDED_STORAGE_SIZES_UPDATED`
-    ProjectEnableExtendedStorageSizesUpdated,
-    /// `PROJECT_ENABLE_DATA_VALIDATION_UPDATED`
-    ProjectEnableDataValidationUpdated,
-    /// `PROJECT_COLLECT_DATABASE_STATISTICS_UPDATED`
-    ProjectCollectDatabaseStatisticsUpdated,
-    /// `OS_MAINTENANCE`
-    OsMaintenance,
-    /// `OS_MAINTENANCE_RESTART`
-    OsMaintenanceRestart,
-    /// `OS_MAINTENANCE_REPLACEMENT`
-    OsMaintenanceReplacement,
-    /// `FREE_UPGRADE_STARTED`
-    FreeUpgradeStarted,
-    /// `FLEX_UPGRADE_STARTED`
-    FlexUpgradeStarted,
-    /// `SERVERLESS_UPGRADE_STARTED`
-    ServerlessUpgradeStarted,
-    /// `TEST_FAILOVER_REQUESTED`
-    TestFailoverRequested,
-    /// `USER_SECURITY_SETTINGS_UPDATED`
-    UserSecuritySettingsUpdated,
-    /// `AUDIT_LOG_CONFIGURATION_UPDATED`
-    AuditLogConfigurationUpdated,
-    /// `STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED`
-    StreamsAuditLogConfigurationUpdated,
-    /// `ENCRYPTION_AT_REST_CONFIGURATION_UPDATED`
-    EncryptionAtRestConfigurationUpdated,
-    /// `ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_FAILED`
-    EncryptionAtRestConfigurationValidationFailed,
-    /// `ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_SUCCEEDED`
-    EncryptionAtRestConfigurationValidationSucceeded,
-    /// `ENCRYPTION_AT_REST_KEY_ROTATION_STARTED`
-    EncryptionAtRestKeyRotationStarted,
-    /// `ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_CREATED`
-    EncryptionAtRestPrivateEndpointCreated,
-    /// `ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETED`
-    EncryptionAtRestPrivateEndpointDeleted,
-    /// `NDS_SET_IMAGE_OVERRIDES`
-    NdsSetImageOverrides,
-    /// `NDS_SET_CHEF_TARBALL_URI`
-    NdsSetChefTarballUri,
-    /// `RESTRICTED_EMPLOYEE_ACCESS_BYPASS`
-    RestrictedEmployeeAccessBypass,
-    /// `REVOKED_EMPLOYEE_ACCESS_BYPASS`
-    RevokedEmployeeAccessBypass,
-    /// `DEVICE_SYNC_DEBUG_ACCESS_GRANTED`
-    DeviceSyncDebugAccessGranted,
-    /// `DEVICE_SYNC_DEBUG_ACCESS_REVOKED`
-    DeviceSyncDebugAccessRevoked,
-    /// `DEVICE_SYNC_DEBUG_X509_CERT_CREATED`
-    DeviceSyncDebugX509CertCreated,
-    /// `EMPLOYEE_ACCESS_GRANTED`
-    EmployeeAccessGranted,
-    /// `EMPLOYEE_ACCESS_REVOKED`
-    EmployeeAccessRevoked,
-    /// `QUERY_ENGINE_TENANT_CREATED`
-    QueryEngineTenantCreated,
-    /// `QUERY_ENGINE_TENANT_UPDATED`
-    QueryEngineTenantUpdated,
-    /// `QUERY_ENGINE_TENANT_REMOVED`
-    QueryEngineTenantRemoved,
-    /// `FEDERATED_DATABASE_CREATED`
-    FederatedDatabaseCreated,
-    /// `FEDERATED_DATABASE_UPDATED`
-    FederatedDatabaseUpdated,
-    /// `FEDERATED_DATABASE_REMOVED`
-    FederatedDatabaseRemoved,
-    /// `TENANT_SNAPSHOT_FAILED`
-    TenantSnapshotFailed,
-    /// `TENANT_RESTORE_FAILED`
-    TenantRestoreFailed,
-    /// `SAMPLE_DATASET_LOAD_REQUESTED`
-    SampleDatasetLoadRequested,
-    /// `CUSTOMER_X509_CRL_UPDATED`
-    CustomerX509CrlUpdated,
-    /// `CONTAINER_SUBNETS_UPDATE_REQUESTED`
-    ContainerSubnetsUpdateRequested,
-    /// `ONLINE_ARCHIVE_CREATED`
-    OnlineArchiveCreated,
-    /// `ONLINE_ARCHIVE_DELETED`
-    OnlineArchiveDeleted,
-    /// `ONLINE_ARCHIVE_UPDATED`
-    OnlineArchiveUpdated,
-    /// `ONLINE_ARCHIVE_PAUSE_REQUESTED`
-    OnlineArchivePauseRequested,
-    /// `ONLINE_ARCHIVE_PAUSED`
-    OnlineArchivePaused,
-    /// `ONLINE_ARCHIVE_ACTIVE`
-    OnlineArchiveActive,
-    /// `ONLINE_ARCHIVE_ORPHANED`
-    OnlineArchiveOrphaned,
-    /// `ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_ENABLED`
-    OnlineArchiveDataExpirationRuleEnabled,
-    /// `ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_UPDATED`
-    OnlineArchiveDataExpirationRuleUpdated,
-    /// `ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_DISABLED`
-    OnlineArchiveDataExpirationRuleDisabled,
-    /// `ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED`
-    OnlineArchiveDeleteAfterDateUpdated,
-    /// `CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED`
-    CloudProviderAccessAwsIamRoleAdded,
-    /// `CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_DELETED`
-    CloudProviderAccessAwsIamRoleDeleted,
-    /// `CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_UPDATED`
-    CloudProviderAccessAwsIamRoleUpdated,
-    /// `CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_ADDED`
-    CloudProviderAccessAzureServicePrincipalAdded,
-    /// `CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_DELETED`
-    CloudProviderAccessAzureServicePrincipalDeleted,
-    /// `CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_UPDATED`
-    CloudProviderAccessAzureServicePrincipalUpdated,
-    /// `CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_ADDED`
-    CloudProviderAccessGcpServiceAccountAdded,
-    /// `CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_DELETED`
-    CloudProviderAccessGcpServiceAccountDeleted,
-    /// `CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_UPDATED`
-    CloudProviderAccessGcpServiceAccountUpdated,
-    /// `PENDING_INDEXES_DELETED`
-    PendingIndexesDeleted,
-    /// `PENDING_INDEXES_CANCELED`
-    PendingIndexesCanceled,
-    /// `PROCESS_RESTART_REQUESTED`
-    ProcessRestartRequested,
-    /// `AUTO_HEALING_ACTION`
-    AutoHealingAction,
-    /// `AUTO_HEALING_REQUESTED_CRITICAL_INSTANCE_POWER_CYCLE`
-    AutoHealingRequestedCriticalInstancePowerCycle,
-    /// `AUTO_HEALING_REQUESTED_INSTANCE_REPLACEMENT`
-    AutoHealingRequestedInstanceReplacement,
-    /// `AUTO_HEALING_REQUESTED_NODE_RESYNC`
-    AutoHealingRequestedNodeResync,
-    /// `EXTRA_MAINTENANCE_DEFERRAL_GRANTED`
-    ExtraMaintenanceDeferralGranted,
-    /// `GROUP_AUTOMATION_CONFIG_PUBLISHED`
-    GroupAutomationConfigPublished,
-    /// `CLUSTER_AUTOMATION_CONFIG_PUBLISHED`
-    ClusterAutomationConfigPublished,
-    /// `SET_ENSURE_CLUSTER_CONNECTIVITY_AFTER_FOR_CLUSTER`
-    SetEnsureClusterConnectivityAfterForCluster,
-    /// `CLUSTER_LINKED_TO_VERCEL`
-    ClusterLinkedToVercel,
-    /// `CLUSTER_UNLINKED_FROM_VERCEL`
-    ClusterUnlinkedFromVercel,
-    /// `INGESTION_PIPELINE_DELETED`
-    IngestionPipelineDeleted,
-    /// `INGESTION_PIPELINE_DESTROYED`
-    IngestionPipelineDestroyed,
-    /// `INGESTION_PIPELINE_CREATED`
-    IngestionPipelineCreated,
-    /// `INGESTION_PIPELINE_UPDATED`
-    IngestionPipelineUpdated,
-    /// `OS_TUNE_FILE_OVERRIDES`
-    OsTuneFileOverrides,
-    /// `MONITORING_AGENT_OVERRIDES`
-    MonitoringAgentOverrides,
-    /// `MONITORING_AGENT_REBALANCE_FLAG`
-    MonitoringAgentRebalanceFlag,
-    /// `MONITORING_AGENT_REBALANCE_TRIGGERED`
-    MonitoringAgentRebalanceTriggered,
-    /// `CLUSTER_PREFERRED_CPU_ARCHITECTURE_MODIFIED`
-    ClusterPreferredCpuArchitectureModified,
-    /// `CLUSTER_FORCE_PLANNED`
-    ClusterForcePlanned,
-    /// `CLUSTER_REGIONAL_OUTAGE_SIMULATION_STARTED`
-    ClusterRegionalOutageSimulationStarted,
-    /// `CLUSTER_REGIONAL_OUTAGE_SIMULATION_FAILED_TO_START`
-    ClusterRegionalOutageSimulationFailedToStart,
-    /// `CLUSTER_REGIONAL_OUTAGE_SIMULATION_END_REQUESTED`
-    ClusterRegionalOutageSimulationEndRequested,
-    /// `CLUSTER_REGIONAL_OUTAGE_SIMULATION_COMPLETED`
-    ClusterRegionalOutageSimulationCompleted,
-    /// `CLUSTER_REGIONAL_OUTAGE_SIMULATION_CANCELLED_CLUSTER_PAUSE`
-    ClusterRegionalOutageSimulationCancelledClusterPause,
-    /// `UIS_PANICKED`
-    UisPanicked,
-    /// `TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL`
-    TenantUpgradeToServerlessSuccessful,
-    /// `TENANT_UPGRADE_TO_SERVERLESS_FAILED`
-    TenantUpgradeToServerlessFailed,
-    /// `SERVERLESS_UPGRADE_TO_DEDICATED_SUCCESSFUL`
-    ServerlessUpgradeToDedicatedSuccessful,
-    /// `SERVERLESS_UPGRADE_TO_DEDICATED_FAILED`
-    ServerlessUpgradeToDedicatedFailed,
-    /// `CLUSTER_FORCE_RECONFIG_REQUESTED`
-    ClusterForceReconfigRequested,
-    /// `AGENT_FORCE_RESTART_REQUESTED`
-    AgentForceRestartRequested,
-    /// `CLUSTER_RESET_FORCE_RECONFIG_REQUESTED`
-    ClusterResetForceReconfigRequested,
-    /// `PROJECT_BYPASSED_MAINTENANCE`
-    ProjectBypassedMaintenance,
-    /// `FEATURE_FLAG_MAINTENANCE`
-    FeatureFlagMaintenance,
-    /// `DATA_FEDERATION_QUERY_LIMIT_CONFIGURED`
-    DataFederationQueryLimitConfigured,
-    /// `DATA_FEDERATION_QUERY_LIMIT_DELETED`
-    DataFederationQueryLimitDeleted,
-    /// `DATA_API_SETUP_FOR_VERCEL`
-    DataApiSetupForVercel,
-    /// `ADMIN_CLUSTER_LOCK_UPDATED`
-    AdminClusterLockUpdated,
-    /// `CLUSTER_ROLLING_RESYNC_STARTED`
-    ClusterRollingResyncStarted,
-    /// `CLUSTER_ROLLING_RESYNC_COMPLETED`
-    ClusterRollingResyncCompleted,
-    /// `CLUSTER_ROLLING_RESYNC_FAILED`
-    ClusterRollingResyncFailed,
-    /// `NODE_ROLLING_RESYNC_SCHEDULED`
-    NodeRollingResyncScheduled,
-    /// `CLUSTER_ROLLING_RESYNC_CANCELED`
-    ClusterRollingResyncCanceled,
-    /// `CLUSTER_OS_UPDATED`
-    ClusterOsUpdated,
-    /// `CLUSTER_INSTANCE_FAMILY_UPDATED`
-    ClusterInstanceFamilyUpdated,
-    /// `PUSH_BASED_LOG_EXPORT_ENABLED`
-    PushBasedLogExportEnabled,
-    /// `PUSH_BASED_LOG_EXPORT_CONFIGURATION_UPDATED`
-    PushBasedLogExportConfigurationUpdated,
-    /// `PUSH_BASED_LOG_EXPORT_DISABLED`
-    PushBasedLogExportDisabled,
-    /// `LOG_STREAMING_ENABLED`
-    LogStreamingEnabled,
-    /// `LOG_STREAMING_CONFIGURATION_UPDATED`
-    LogStreamingConfigurationUpdated,
-    /// `LOG_STREAMING_DISABLED`
-    LogStreamingDisabled,
-    /// `DATADOG_LOG_STREAMING_ENABLED`
-    DatadogLogStreamingEnabled,
-    /// `DATADOG_LOG_STREAMING_CONFIGURATION_UPDATED`
-    DatadogLogStreamingConfigurationUpdated,
-    /// `DATADOG_LOG_STREAMING_DISABLED`
-    DatadogLogStreamingDisabled,
-    /// `SPLUNK_LOG_STREAMING_ENABLED`
-    SplunkLogStreamingEnabled,
-    /// `SPLUNK_LOG_STREAMING_CONFIGURATION_UPDATED`
-    SplunkLogStreamingConfigurationUpdated,
-    /// `SPLUNK_LOG_STREAMING_DISABLED`
-    SplunkLogStreamingDisabled,
-    /// `S3_LOG_STREAMING_ENABLED`
-    S3LogStreamingEnabled,
-    /// `S3_LOG_STREAMING_CONFIGURATION_UPDATED`
-    S3LogStreamingConfigurationUpdated,
-    /// `S3_LOG_STREAMING_DISABLED`
-    S3LogStreamingDisabled,
-    /// `AZURE_LOG_STREAMING_ENABLED`
-    AzureLogStreamingEnabled,
-    /// `AZURE_LOG_STREAMING_CONFIGURATION_UPDATED`
-    AzureLogStreamingConfigurationUpdated,
-    /// `AZURE_LOG_STREAMING_DISABLED`
-    AzureLogStreamingDisabled,
-    /// `GCP_LOG_STREAMING_ENABLED`
-    GcpLogStreamingEnabled,
-    /// `GCP_LOG_STREAMING_CONFIGURATION_UPDATED`
-    GcpLogStreamingConfigurationUpdated,
-    /// `GCP_LOG_STREAMING_DISABLED`
-    GcpLogStreamingDisabled,
-    /// `OTEL_LOG_STREAMING_ENABLED`
-    OtelLogStreamingEnabled,
-    /// `OTEL_LOG_STREAMING_CONFIGURATION_UPDATED`
-    OtelLogStreamingConfigurationUpdated,
-    /// `OTEL_LOG_STREAMING_DISABLED`
-    OtelLogStreamingDisabled,
-    /// `LOG_STREAMING_EXPORT_FAILED_NONRETRYABLE`
-    LogStreamingExportFailedNonretryable,
-    /// `LOG_STREAMING_EXPORT_FAILED_RETRIES_EXHAUSTED`
-    LogStreamingExportFailedRetriesExhausted,
-    /// `LOG_STREAMING_EXPORT_RECOVERED`
-    LogStreamingExportRecovered,
-    /// `LOG_STREAMING_REPLAY_STARTED`
-    LogStreamingReplayStarted,
-    /// `LOG_STREAMING_REPLAY_COMPLETE`
-    LogStreamingReplayComplete,
-    /// `OTEL_METRIC_INTEGRATION_ENABLED`
-    OtelMetricIntegrationEnabled,
-    /// `OTEL_METRIC_INTEGRATION_CONFIGURATION_UPDATED`
-    OtelMetricIntegrationConfigurationUpdated,
-    /// `OTEL_METRIC_INTEGRATION_DISABLED`
-    OtelMetricIntegrationDisabled,
-    /// `AZURE_CLUSTER_PREFERRED_STORAGE_TYPE_UPDATED`
-    AzureClusterPreferredStorageTypeUpdated,
-    /// `CONTAINER_DELETED`
-    ContainerDeleted,
-    /// `REGIONALIZED_PRIVATE_ENDPOINT_MODE_ENABLED`
-    RegionalizedPrivateEndpointModeEnabled,
-    /// `REGIONALIZED_PRIVATE_ENDPOINT_MODE_DISABLED`
-    RegionalizedPrivateEndpointModeDisabled,
-    /// `STREAM_TENANT_CREATED`
-    StreamTenantCreated,
-    /// `STREAM_TENANT_UPDATED`
-    StreamTenantUpdated,
-    /// `STREAM_TENANT_DELETED`
-    StreamTenantDeleted,
-    /// `STREAM_TENANT_CONNECTIONS_LISTED`
-    StreamTenantConnectionsListed,
-    /// `STREAM_TENANT_CONNECTION_UPDATED`
-    StreamTenantConnectionUpdated,
-    /// `STREAM_TENANT_CONNECTION_DELETED`
-    StreamTenantConnectionDeleted,
-    /// `STREAM_TENANT_CONNECTION_CREATED`
-    StreamTenantConnectionCreated,
-    /// `STREAM_TENANT_CONNECTION_VIEWED`
-    StreamTenantConnectionViewed,
-    /// `STREAM_TENANT_OPERATIONAL_LOGS`
-    StreamTenantOperationalLogs,
-    /// `STREAM_TENANT_AUDIT_LOGS`
-    StreamTenantAuditLogs,
-    /// `STREAM_TENANT_AUDIT_LOGS_DELETED`
-    StreamTenantAuditLogsDeleted,
-    /// `QUEUED_ADMIN_ACTION_CREATED`
-    QueuedAdminActionCreated,
-    /// `QUEUED_ADMIN_ACTION_COMPLETED`
-    QueuedAdminActionCompleted,
-    /// `QUEUED_ADMIN_ACTION_CANCELLED`
-    QueuedAdminActionCancelled,
-    /// `ATLAS_SQL_SCHEDULED_UPDATE_CREATED`
-    AtlasSqlScheduledUpdateCreated,
-    /// `ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED`
-    AtlasSqlScheduledUpdateModified,
-    /// `ATLAS_SQL_SCHEDULED_UPDATE_REMOVED`
-    AtlasSqlScheduledUpdateRemoved,
-    /// `CLUSTER_INSTANCE_DISABLED`
-    ClusterInstanceDisabled,
-    /// `CLUSTER_INSTANCE_ENABLED`
-    ClusterInstanceEnabled,
-    /// `SEARCH_HOST_PAUSE_ALL_INITIAL_SYNCS`
-    SearchHostPauseAllInitialSyncs,
-    /// `SEARCH_HOST_DISABLE_FTS`
-    SearchHostDisableFts,
-    /// `SEARCH_HOST_PAUSE_INITIAL_SYNC_ON_INDEX_IDS`
-    SearchHostPauseInitialSyncOnIndexIds,
-    /// `CLUSTER_BLOCK_WRITE`
-    ClusterBlockWrite,
-    /// `CLUSTER_UNBLOCK_WRITE`
-    ClusterUnblockWrite,
-    /// `KMIP_KEY_ROTATION_SCHEDULED`
-    KmipKeyRotationScheduled,
-    /// `SSL_CERTIFICATE_ISSUED`
-    SslCertificateIssued,
-    /// `PROJECT_SCHEDULED_MAINTENANCE_OUTSIDE_OF_PROTECTED_HOURS`
-    ProjectScheduledMaintenanceOutsideOfProtectedHours,
-    /// `CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED`
-    ClusterCancelingShardDrainRequested,
-    /// `CLUSTER_CANCELING_CONFIG_SERVER_TRANSITION_REQUESTED`
-    ClusterCancelingConfigServerTransitionRequested,
-    /// `CLUSTER_MIGRATE_BACK_TO_AWS_MANAGED_IP_REQUESTED`
-    ClusterMigrateBackToAwsManagedIpRequested,
-    /// `CLUSTER_IP_MIGRATED_FIRST_ROUND`
-    ClusterIpMigratedFirstRound,
-    /// `CLUSTER_IP_MIGRATED_SECOND_ROUND`
-    ClusterIpMigratedSecondRound,
-    /// `CLUSTER_IP_MIGRATED_FINAL_ROUND`
-    ClusterIpMigratedFinalRound,
-    /// `CLUSTER_IP_ROLLED_BACK`
-    ClusterIpRolledBack,
-    /// `AZ_BALANCING_OVERRIDE_MODIFIED`
-    AzBalancingOverrideModified,
-    /// `FTDC_SETTINGS_UPDATED`
-    FtdcSettingsUpdated,
-    /// `PROXY_PROTOCOL_FOR_PRIVATE_LINK_MODE_UPDATED`
-    ProxyProtocolForPrivateLinkModeUpdated,
-    /// `MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE`
-    MongotuneWriteBlockPolicyEligible,
-    /// `MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE`
-    MongotuneWriteBlockPolicyIneligible,
-    /// `PREDICTIVE_AUTOSCALING_ENABLED`
-    PredictiveAutoscalingEnabled,
-    /// `PREDICTIVE_AUTOSCALING_DISABLED`
-    PredictiveAutoscalingDisabled,
-    /// `SHADOW_CLUSTER_CREATE_EXPOSURE`
-    ShadowClusterCreateExposure,
-    /// `SHADOW_CLUSTER_DELETE_EXPOSURE`
-    ShadowClusterDeleteExposure,
-    /// `SHADOW_CLUSTER_RECORDING_STATUS_UPDATE`
-    ShadowClusterRecordingStatusUpdate,
-    /// `SHADOW_CLUSTER_REPLAY_STATUS_UPDATE`
-    ShadowClusterReplayStatusUpdate,
-    /// `NODE_HIDDEN_BY_ADMIN`
-    NodeHiddenByAdmin,
-    /// `NODE_UNHIDDEN_BY_ADMIN`
-    NodeUnhiddenByAdmin,
-    /// `CLUSTER_CREATED_VIA_ANIS`
-    ClusterCreatedViaAnis,
-    /// `MAINTENANCE_WAVE_ASSIGNMENT_ADDED`
-    MaintenanceWaveAssignmentAdded,
-    /// `MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED`
-    MaintenanceWaveAssignmentModified,
-    /// `MAINTENANCE_WAVE_ASSIGNMENT_REMOVED`
-    MaintenanceWaveAssignmentRemoved,
-    /// `CLUSTER_MONGUARD_ENABLED`
-    ClusterMonguardEnabled,
-    /// `CLUSTER_MONGUARD_DISABLED`
-    ClusterMonguardDisabled,
-    /// `CLUSTER_MONGODB_VERSION_UPDATED`
-    ClusterMongodbVersionUpdated,
-    /// `VOLUME_IMPAIRED`
-    VolumeImpaired,
-    /// `VOLUME_IMPAIRED_RESOLVED`
-    VolumeImpairedResolved,
-    /// `DB_CHECK_UPDATED`
-    DbCheckUpdated,
-    /// `CLUSTER_SAMPLED_FOR_DB_CHECK`
-    ClusterSampledForDbCheck,
-    /// `DB_CHECK_SCHEDULED_FOR_CLUSTER`
-    DbCheckScheduledForCluster,
-    /// `DB_CHECK_DEFERRED_FOR_CLUSTER`
-    DbCheckDeferredForCluster,
-    /// `CLUSTER_OPTED_OUT_OF_DB_CHECK`
-    ClusterOptedOutOfDbCheck,
-    /// `CLUSTER_SAMPLED_FOR_DATA_VALIDATION`
-    ClusterSampledForDataValidation,
-    /// `DATA_VALIDATION_SUBMITTED_FOR_CLUSTER`
-    DataValidationSubmittedForCluster,
-    /// `CLUSTER_OPTED_OUT_OF_DATA_VALIDATION`
-    ClusterOptedOutOfDataValidation,
-    /// `REPLICA_SET_SAMPLED_FOR_INTER_NODE_DATA_VALIDATION`
-    ReplicaSetSampledForInterNodeDataValidation,
-    /// `REPLICA_SET_OPTED_OUT_OF_INTER_NODE_DATA_VALIDATION`
-    ReplicaSetOptedOutOfInterNodeDataValidation,
-    /// `INTER_NODE_DATA_VALIDATION_SUBMITTED_FOR_REPLICA_SET`
-    InterNodeDataValidationSubmittedForReplicaSet,
-    /// `COMPUTE_AUTO_SCALE_INITIATED`
-    ComputeAutoScaleInitiated,
-    /// `DISK_AUTO_SCALE_INITIATED`
-    DiskAutoScaleInitiated,
-    /// `COMPUTE_AUTO_SCALE_INITIATED_BASE`
-    ComputeAutoScaleInitiatedBase,
-    /// `COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS`
-    ComputeAutoScaleInitiatedAnalytics,
-    /// `COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE`
-    ComputeAutoScaleScaleDownFailBase,
-    /// `COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS`
-    ComputeAutoScaleScaleDownFailAnalytics,
-    /// `COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_BASE`
-    ComputeAutoScaleDownscaleSkippedFallbackBase,
-    /// `COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_ANALYTICS`
-    ComputeAutoScaleDownscaleSkippedFallbackAnalytics,
-    /// `COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE`
-    ComputeAutoScaleMaxInstanceSizeFailBase,
-    /// `COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS`
-    ComputeAutoScaleMaxInstanceSizeFailAnalytics,
-    /// `COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE`
-    ComputeAutoScaleOplogFailBase,
-    /// `COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS`
-    ComputeAutoScaleOplogFailAnalytics,
-    /// `DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL`
-    DiskAutoScaleMaxDiskSizeFail,
-    /// `DISK_AUTO_SCALE_OPLOG_FAIL`
-    DiskAutoScaleOplogFail,
-    /// `PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE`
-    PredictiveComputeAutoScaleInitiatedBase,
-    /// `PREDICTIVE_COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE`
-    PredictiveComputeAutoScaleMaxInstanceSizeFailBase,
-    /// `PREDICTIVE_COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE`
-    PredictiveComputeAutoScaleOplogFailBase,
-    /// `CLUSTER_AUTO_SHARDING_INITIATED`
-    ClusterAutoShardingInitiated,
-    /// `CLUSTER_RESHARDING_COMPLETED`
-    ClusterReshardingCompleted,
-    /// `MAINTENANCE_IN_ADVANCED`
-    MaintenanceInAdvanced,
-    /// `MAINTENANCE_AUTO_DEFERRED`
-    MaintenanceAutoDeferred,
-    /// `MAINTENANCE_STARTED`
-    MaintenanceStarted,
-    /// `MAINTENANCE_COMPLETED`
-    MaintenanceCompleted,
-    /// `MAINTENANCE_NO_LONGER_NEEDED`
-    MaintenanceNoLongerNeeded,
-    /// `SERVERLESS_AUTO_SCALING_INITIATED`
-    ServerlessAutoScalingInitiated,
-    /// `SERVERLESS_VERTICAL_SCALING_INITIATED`
-    ServerlessVerticalScalingInitiated,
-    /// `SERVERLESS_HORIZONTAL_SCALING_INITIATED`
-    ServerlessHorizontalScalingInitiated,
-    /// `SERVERLESS_MTM_DRAIN_REQUESTED`
-    ServerlessMtmDrainRequested,
-    /// `SERVERLESS_MTM_DRAIN_INITIATED`
-    ServerlessMtmDrainInitiated,
-    /// `SERVERLESS_MTM_DRAIN_COMPLETED`
-    ServerlessMtmDrainCompleted,
-    /// `SERVERLESS_MTM_DRAIN_STOPPED`
-    ServerlessMtmDrainStopped,
-    /// `SERVERLESS_INSTANCE_CREATED`
-    ServerlessInstanceCreated,
-    /// `SERVERLESS_INSTANCE_READY`
-    ServerlessInstanceReady,
-    /// `SERVERLESS_INSTANCE_UPDATE_SUBMITTED`
-    ServerlessInstanceUpdateSubmitted,
-    /// `SERVERLESS_INSTANCE_UPDATE_STARTED`
-    ServerlessInstanceUpdateStarted,
-    /// `SERVERLESS_INSTANCE_UPDATE_COMPLETED`
-    ServerlessInstanceUpdateCompleted,
-    /// `SERVERLESS_INSTANCE_DELETE_SUBMITTED`
-    ServerlessInstanceDeleteSubmitted,
-    /// `SERVERLESS_INSTANCE_DELETED`
-    ServerlessInstanceDeleted,
-    /// `SERVERLESS_INSTANCE_UNBLOCKED`
-    ServerlessInstanceUnblocked,
-    /// `TENANT_ENDPOINT_CREATED`
-    TenantEndpointCreated,
-    /// `TENANT_ENDPOINT_RESERVED`
-    TenantEndpointReserved,
-    /// `TENANT_ENDPOINT_RESERVATION_FAILED`
-    TenantEndpointReservationFailed,
-    /// `TENANT_ENDPOINT_UPDATED`
-    TenantEndpointUpdated,
-    /// `TENANT_ENDPOINT_INITIATING`
-    TenantEndpointInitiating,
-    /// `TENANT_ENDPOINT_AVAILABLE`
-    TenantEndpointAvailable,
-    /// `TENANT_ENDPOINT_FAILED`
-    TenantEndpointFailed,
-    /// `TENANT_ENDPOINT_DELETING`
-    TenantEndpointDeleting,
-    /// `TENANT_ENDPOINT_DELETED`
-    TenantEndpointDeleted,
-    /// `TENANT_ENDPOINT_EXPIRED`
-    TenantEndpointExpired,
-    /// `TENANT_ENDPOINT_SERVICE_DEPLOYMENT_CREATED`
-    TenantEndpointServiceDeploymentCreated,
-    /// `TENANT_ENDPOINT_SERVICE_CREATED`
-    TenantEndpointServiceCreated,
-    /// `TENANT_ENDPOINT_SERVICE_AVAILABLE`
-    TenantEndpointServiceAvailable,
-    /// `TENANT_ENDPOINT_SERVICE_DEPLOYMENT_DELETE_REQUESTED`
-    TenantEndpointServiceDeploymentDeleteRequested,
-    /// `TENANT_ENDPOINT_SERVICE_DELETED`
-    TenantEndpointServiceDeleted,
-    /// `TENANT_ENDPOINT_SERVICE_DEPLOYMENT_DELETED`
-    TenantEndpointServiceDeploymentDeleted,
-    /// `TENANT_ENDPOINT_SERVICE_DEPLOYMENT_NUM_DESIRED_ENDPOINT_SERVICES_INCREASED`
-    TenantEndpointServiceDeploymentNumDesiredEndpointServicesIncreased,
-    /// `NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_RESOLVED`
-    NdsX509UserAuthenticationCustomerCaExpirationResolved,
-    /// `NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK`
-    NdsX509UserAuthenticationCustomerCaExpirationCheck,
-    /// `NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_RESOLVED`
-    NdsX509UserAuthenticationCustomerCrlExpirationResolved,
-    /// `NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_CHECK`
-    NdsX509UserAuthenticationCustomerCrlExpirationCheck,
-    /// `NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_RESOLVED`
-    NdsX509UserAuthenticationManagedUserCertsExpirationResolved,
-    /// `NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_CHECK`
-    NdsX509UserAuthenticationManagedUserCertsExpirationCheck,
-    /// `ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_CHECK`
-    OnlineArchiveInsufficientIndexesCheck,
-    /// `ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_RESOLVED`
-    OnlineArchiveInsufficientIndexesResolved,
-    /// `ONLINE_ARCHIVE_UP_TO_DATE`
-    OnlineArchiveUpToDate,
-    /// `ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED`
-    OnlineArchiveDataExpirationResolved,
-    /// `ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK`
-    OnlineArchiveMaxConsecutiveOffloadWindowsCheck,
-    /// `CROSS_REGION_SUPPORTED_REGION_MODIFIED`
-    CrossRegionSupportedRegionModified,
-    /// `ENDPOINT_SERVICE_CREATED`
-    EndpointServiceCreated,
-    /// `ENDPOINT_SERVICE_DELETED`
-    EndpointServiceDeleted,
-    /// `INTERFACE_ENDPOINT_CREATED`
-    InterfaceEndpointCreated,
-    /// `INTERFACE_ENDPOINT_DELETED`
-    InterfaceEndpointDeleted,
-    /// `INTERFACE_ENDPOINT_PATCHED`
-    InterfaceEndpointPatched,
-    /// `INTERFACE_ENDPOINT_RETRIED`
-    InterfaceEndpointRetried,
-    /// `PROACTIVE_OPERATION_EVENT_LOGGED`
-    ProactiveOperationEventLogged,
-    /// `PRIMARY_ELECTED`
-    PrimaryElected,
-    /// `REPLICATION_OPLOG_WINDOW_HEALTHY`
-    ReplicationOplogWindowHealthy,
-    /// `REPLICATION_OPLOG_WINDOW_RUNNING_OUT`
-    ReplicationOplogWindowRunningOut,
-    /// `ONE_PRIMARY`
-    OnePrimary,
-    /// `NO_PRIMARY`
-    NoPrimary,
-    /// `TOO_MANY_ELECTIONS`
-    TooManyElections,
-    /// `TOO_FEW_HEALTHY_MEMBERS`
-    TooFewHealthyMembers,
-    /// `TOO_MANY_UNHEALTHY_MEMBERS`
-    TooManyUnhealthyMembers,
-    /// `SEARCH_DEPLOYMENT_CREATED`
-    SearchDeploymentCreated,
-    /// `SEARCH_DEPLOYMENT_UPDATED`
-    SearchDeploymentUpdated,
-    /// `SEARCH_DEPLOYMENT_DELETED`
-    SearchDeploymentDeleted,
-    /// `SERVERLESS_DEPLOYMENT_CREATED`
-    ServerlessDeploymentCreated,
-    /// `SERVERLESS_DEPLOYMENT_DELETED`
-    ServerlessDeploymentDeleted,
-    /// `SERVERLESS_DEPLOYMENT_UPDATED`
-    ServerlessDeploymentUpdated,
-    /// `SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED`
-    ServerlessDeploymentInstanceReplaced,
-    /// `SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED`
-    ServerlessDeploymentInstanceRebooted,
-    /// `SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_LINKED`
-    ServerlessDeploymentEndpointServiceLinked,
-    /// `SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_UNLINKED`
-    ServerlessDeploymentEndpointServiceUnlinked,
-    /// `SERVERLESS_DEPLOYMENT_ENVOY_INSTANCE_UIS_KEYS_ROTATED`
-    ServerlessDeploymentEnvoyInstanceUisKeysRotated,
-    /// `INSIDE_SERVERLESS_METRIC_THRESHOLD`
-    InsideServerlessMetricThreshold,
-    /// `OUTSIDE_SERVERLESS_METRIC_THRESHOLD`
-    OutsideServerlessMetricThreshold,
-    /// `INSIDE_FLEX_METRIC_THRESHOLD`
-    InsideFlexMetricThreshold,
-    /// `OUTSIDE_FLEX_METRIC_THRESHOLD`
-    OutsideFlexMetricThreshold,
-    /// `SETUP_SERVERLESS_INITIATED`
-    SetupServerlessInitiated,
-    /// `MAX_PROCESSOR_COUNT_REACHED`
-    MaxProcessorCountReached,
-    /// `STREAM_PROCESSOR_STATE_IS_FAILED`
-    StreamProcessorStateIsFailed,
-    /// `STREAM_PROCESSOR_STARTED`
-    StreamProcessorStarted,
-    /// `STREAM_PROCESSOR_AUTOSCALE_INITIATED`
-    StreamProcessorAutoscaleInitiated,
-    /// `STREAM_PROCESSOR_CREATED`
-    StreamProcessorCreated,
-    /// `STREAM_PROCESSOR_STOPPED`
-    StreamProcessorStopped,
-    /// `STREAM_PROCESSOR_DROPPED`
-    StreamProcessorDropped,
-    /// `STREAM_PROCESSOR_MODIFIED`
-    StreamProcessorModified,
-    /// `INSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD`
-    InsideStreamProcessorMetricThreshold,
-    /// `OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD`
-    OutsideStreamProcessorMetricThreshold,
-    /// `CASE_CREATED`
-    CaseCreated,
-    /// `SUPPORT_EMAILS_SENT_SUCCESSFULLY`
-    SupportEmailsSentSuccessfully,
-    /// `SUPPORT_EMAILS_SENT_FAILURE`
-    SupportEmailsSentFailure,
-    /// `TEAM_ADDED_TO_GROUP`
-    TeamAddedToGroup,
-    /// `TEAM_REMOVED_FROM_GROUP`
-    TeamRemovedFromGroup,
-    /// `TEAM_ROLES_MODIFIED`
-    TeamRolesModified,
-    /// `TENANT_SNAPSHOT_STARTED_AUDIT`
-    TenantSnapshotStartedAudit,
-    /// `TENANT_SNAPSHOT_COMPLETED_AUDIT`
-    TenantSnapshotCompletedAudit,
-    /// `TENANT_SNAPSHOT_DELETED_AUDIT`
-    TenantSnapshotDeletedAudit,
-    /// `TENANT_RESTORE_REQUESTED_AUDIT`
-    TenantRestoreRequestedAudit,
-    /// `TENANT_RESTORE_COMPLETED_AUDIT`
-    TenantRestoreCompletedAudit,
-    /// `TENANT_SNAPSHOT_DOWNLOAD_REQUESTED_AUDIT`
-    TenantSnapshotDownloadRequestedAudit,
-    /// `JOINED_GROUP`
-    JoinedGroup,
-    /// `REMOVED_FROM_GROUP`
-    RemovedFromGroup,
-    /// `INVITED_TO_GROUP`
-    InvitedToGroup,
-    /// `REQUESTED_TO_JOIN_GROUP`
-    RequestedToJoinGroup,
-    /// `GROUP_INVITATION_DELETED`
-    GroupInvitationDeleted,
-    /// `USER_ROLES_CHANGED_AUDIT`
-    UserRolesChangedAudit,
-    /// `JOIN_GROUP_REQUEST_DENIED_AUDIT`
-    JoinGroupRequestDeniedAudit,
-    /// `JOIN_GROUP_REQUEST_APPROVED_AUDIT`
-    JoinGroupRequestApprovedAudit,
-    /// `CLUSTER_FCV_FIXED`
-    ClusterFcvFixed,
-    /// `CLUSTER_FCV_UNFIXED`
-    ClusterFcvUnfixed,
-    /// `CLUSTER_FCV_EXPIRATION_DATE_UPDATED`
-    ClusterFcvExpirationDateUpdated,
-    /// `CLUSTER_FCV_DOWNGRADED`
-    ClusterFcvDowngraded,
-    /// `CLUSTER_BINARY_VERSION_DOWNGRADED`
-    ClusterBinaryVersionDowngraded,
-    /// `CLUSTER_BINARY_VERSION_UPGRADED`
-    ClusterBinaryVersionUpgraded,
-    /// `CLUSTER_OS_FIXED`
-    ClusterOsFixed,
-    /// `CLUSTER_OS_UNFIXED`
-    ClusterOsUnfixed,
-    /// `TAGS_MODIFIED`
-    TagsModified,
-    /// `CLUSTER_TAGS_MODIFIED`
-    ClusterTagsModified,
-    /// `GROUP_TAGS_MODIFIED`
-    GroupTagsModified,
-    /// `EMPLOYEE_DOWNLOADED_CLUSTER_LOGS`
-    EmployeeDownloadedClusterLogs,
-    /// `CHARTS_API_SUCCESS`
-    ChartsApiSuccess,
-    /// `CHARTS_API_FAILURE`
-    ChartsApiFailure,
-    /// `CHARTS_DASHBOARD_EXPORTED`
-    ChartsDashboardExported,
-    /// `CHARTS_DASHBOARD_EXPORT_FAILED`
-    ChartsDashboardExportFailed,
-    /// `CHARTS_DASHBOARD_IMPORTED`
-    ChartsDashboardImported,
-    /// `CHARTS_DASHBOARD_IMPORT_FAILED`
-    ChartsDashboardImportFailed,
-    /// `RESOURCE_POLICY_VIOLATED`
-    ResourcePolicyViolated,
-    /// `QUERY_SHAPE_BLOCKED`
-    QueryShapeBlocked,
-    /// `QUERY_SHAPE_UNBLOCKED`
-    QueryShapeUnblocked,
-    /// `SHARD_KEY_ANALYSIS_STARTED`
-    ShardKeyAnalysisStarted,
-    /// `SHARD_KEY_ANALYSIS_FINISHED`
-    ShardKeyAnalysisFinished,
-    /// `QUERY_SAMPLING_STARTED`
-    QuerySamplingStarted,
-    /// `QUERY_SAMPLING_STOPPED`
-    QuerySamplingStopped,
-    /// `AI_MODELS_APIS_API_KEY_CREATED`
-    AiModelsApisApiKeyCreated,
-    /// `AI_MODELS_APIS_API_KEY_DELETED`
-    AiModelsApisApiKeyDeleted,
-    /// `AI_MODELS_APIS_API_KEY_UPDATED`
-    AiModelsApisApiKeyUpdated,
-    /// `AI_MODELS_APIS_RATE_LIMIT_UPDATED`
-    AiModelsApisRateLimitUpdated,
-    /// `AI_MODELS_APIS_RATE_LIMIT_RESET`
-    AiModelsApisRateLimitReset,
-    /// `AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE`
-    AiModelsApisRateLimitAdminOverride,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+AlertAcknowledgedAudit = "ALERT_ACKNOWLEDGED_AUDIT",
+AlertUnacknowledgedAudit = "ALERT_UNACKNOWLEDGED_AUDIT",
+AlertConfigDisabledAudit = "ALERT_CONFIG_DISABLED_AUDIT",
+AlertConfigEnabledAudit = "ALERT_CONFIG_ENABLED_AUDIT",
+AlertConfigAddedAudit = "ALERT_CONFIG_ADDED_AUDIT",
+AlertConfigDeletedAudit = "ALERT_CONFIG_DELETED_AUDIT",
+AlertConfigChangedAudit = "ALERT_CONFIG_CHANGED_AUDIT",
+ApiKeyCreated = "API_KEY_CREATED",
+ApiKeyDeleted = "API_KEY_DELETED",
+ApiKeyAccessListEntryAdded = "API_KEY_ACCESS_LIST_ENTRY_ADDED",
+ApiKeyAccessListEntryDeleted = "API_KEY_ACCESS_LIST_ENTRY_DELETED",
+ApiKeyRolesChanged = "API_KEY_ROLES_CHANGED",
+ApiKeyDescriptionChanged = "API_KEY_DESCRIPTION_CHANGED",
+ApiKeyAddedToGroup = "API_KEY_ADDED_TO_GROUP",
+ApiKeyRemovedFromGroup = "API_KEY_REMOVED_FROM_GROUP",
+ApiKeyUiIpAccessListInheritanceEnabled = "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
+ApiKeyUiIpAccessListInheritanceDisabled = "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED",
+ServiceAccountCreated = "SERVICE_ACCOUNT_CREATED",
+ServiceAccountDeleted = "SERVICE_ACCOUNT_DELETED",
+ServiceAccountRolesChanged = "SERVICE_ACCOUNT_ROLES_CHANGED",
+ServiceAccountDetailsChanged = "SERVICE_ACCOUNT_DETAILS_CHANGED",
+ServiceAccountAddedToGroup = "SERVICE_ACCOUNT_ADDED_TO_GROUP",
+ServiceAccountRemovedFromGroup = "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
+ServiceAccountAccessListEntryAdded = "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED",
+ServiceAccountAccessListEntryDeleted = "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED",
+ServiceAccountSecretAdded = "SERVICE_ACCOUNT_SECRET_ADDED",
+ServiceAccountSecretDeleted = "SERVICE_ACCOUNT_SECRET_DELETED",
+ServiceAccountUiIpAccessListInheritanceEnabled = "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
+ServiceAccountUiIpAccessListInheritanceDisabled = "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED",
+UrlConfirmation = "URL_CONFIRMATION",
+SuccessfulDeploy = "SUCCESSFUL_DEPLOY",
+DeploymentFailure = "DEPLOYMENT_FAILURE",
+DeploymentModelChangeSuccess = "DEPLOYMENT_MODEL_CHANGE_SUCCESS",
+DeploymentModelChangeFailure = "DEPLOYMENT_MODEL_CHANGE_FAILURE",
+RequestRateLimit = "REQUEST_RATE_LIMIT",
+LogForwarderFailure = "LOG_FORWARDER_FAILURE",
+InsideRealmMetricThreshold = "INSIDE_REALM_METRIC_THRESHOLD",
+OutsideRealmMetricThreshold = "OUTSIDE_REALM_METRIC_THRESHOLD",
+SyncFailure = "SYNC_FAILURE",
+TriggerFailure = "TRIGGER_FAILURE",
+TriggerAutoResumed = "TRIGGER_AUTO_RESUMED",
+AutoIndexingEnabled = "AUTO_INDEXING_ENABLED",
+AutoIndexingDisabled = "AUTO_INDEXING_DISABLED",
+AutoIndexingIndexBuildSubmitted = "AUTO_INDEXING_INDEX_BUILD_SUBMITTED",
+AutoIndexingSlowIndexBuild = "AUTO_INDEXING_SLOW_INDEX_BUILD",
+AutoIndexingStalledIndexBuild = "AUTO_INDEXING_STALLED_INDEX_BUILD",
+AutoIndexingFailedIndexBuild = "AUTO_INDEXING_FAILED_INDEX_BUILD",
+AutoIndexingCompletedIndexBuild = "AUTO_INDEXING_COMPLETED_INDEX_BUILD",
+AutoIndexingStartedIndexBuild = "AUTO_INDEXING_STARTED_INDEX_BUILD",
+AutomationConfigPublishedAudit = "AUTOMATION_CONFIG_PUBLISHED_AUDIT",
+PeerCreated = "PEER_CREATED",
+PeerDeleted = "PEER_DELETED",
+PeerUpdated = "PEER_UPDATED",
+AzurePeerCreated = "AZURE_PEER_CREATED",
+AzurePeerUpdated = "AZURE_PEER_UPDATED",
+AzurePeerActive = "AZURE_PEER_ACTIVE",
+AzurePeerDeleted = "AZURE_PEER_DELETED",
+CreditCardCurrent = "CREDIT_CARD_CURRENT",
+CreditCardAboutToExpire = "CREDIT_CARD_ABOUT_TO_EXPIRE",
+PendingInvoiceUnderThreshold = "PENDING_INVOICE_UNDER_THRESHOLD",
+PendingInvoiceOverThreshold = "PENDING_INVOICE_OVER_THRESHOLD",
+DailyBillUnderThreshold = "DAILY_BILL_UNDER_THRESHOLD",
+DailyBillOverThreshold = "DAILY_BILL_OVER_THRESHOLD",
+DailyBillingChangeNormal = "DAILY_BILLING_CHANGE_NORMAL",
+DailyBillingChangeOverThreshold = "DAILY_BILLING_CHANGE_OVER_THRESHOLD",
+WeeklyBillingChangeNormal = "WEEKLY_BILLING_CHANGE_NORMAL",
+WeeklyBillingChangeOverThreshold = "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
+MonthlyBillingChangeNormal = "MONTHLY_BILLING_CHANGE_NORMAL",
+MonthlyBillingChangeOverThreshold = "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD",
+ClusterConnectionGetDatabases = "CLUSTER_CONNECTION_GET_DATABASES",
+ClusterConnectionGetDatabaseCollections = "CLUSTER_CONNECTION_GET_DATABASE_COLLECTIONS",
+ClusterConnectionGetDatabaseNamespaces = "CLUSTER_CONNECTION_GET_DATABASE_NAMESPACES",
+ClusterConnectionGetNamespacesWithUuid = "CLUSTER_CONNECTION_GET_NAMESPACES_WITH_UUID",
+ClusterConnectionGetAggregatedViewInfos = "CLUSTER_CONNECTION_GET_AGGREGATED_VIEW_INFOS",
+ClusterConnectionAggregate = "CLUSTER_CONNECTION_AGGREGATE",
+ClusterConnectionCreateCollection = "CLUSTER_CONNECTION_CREATE_COLLECTION",
+ClusterConnectionSampleCollectionFieldNames = "CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES",
+ClusterConnectionSampleCollectionFieldNamesAndTypes = "CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES_AND_TYPES",
+ClusterConnectionFindDocuments = "CLUSTER_CONNECTION_FIND_DOCUMENTS",
+ClusterConnectionGetNamespacesAndProjectSqlSchemaData = "CLUSTER_CONNECTION_GET_NAMESPACES_AND_PROJECT_SQL_SCHEMA_DATA",
+ClusterMongosIsPresent = "CLUSTER_MONGOS_IS_PRESENT",
+ClusterMongosIsMissing = "CLUSTER_MONGOS_IS_MISSING",
+CpsSnapshotStarted = "CPS_SNAPSHOT_STARTED",
+CpsSnapshotSuccessful = "CPS_SNAPSHOT_SUCCESSFUL",
+CpsSnapshotFailed = "CPS_SNAPSHOT_FAILED",
+CpsConcurrentSnapshotFailedWillRetry = "CPS_CONCURRENT_SNAPSHOT_FAILED_WILL_RETRY",
+CpsSnapshotFallbackSuccessful = "CPS_SNAPSHOT_FALLBACK_SUCCESSFUL",
+CpsSnapshotBehind = "CPS_SNAPSHOT_BEHIND",
+CpsCopySnapshotStarted = "CPS_COPY_SNAPSHOT_STARTED",
+CpsCopySnapshotFailed = "CPS_COPY_SNAPSHOT_FAILED",
+CpsCopySnapshotFailedWillRetry = "CPS_COPY_SNAPSHOT_FAILED_WILL_RETRY",
+CpsCopySnapshotSuccessful = "CPS_COPY_SNAPSHOT_SUCCESSFUL",
+CpsPrevSnapshotOld = "CPS_PREV_SNAPSHOT_OLD",
+CpsSnapshotFallbackFailed = "CPS_SNAPSHOT_FALLBACK_FAILED",
+CpsRestoreSuccessful = "CPS_RESTORE_SUCCESSFUL",
+CpsExportSuccessful = "CPS_EXPORT_SUCCESSFUL",
+CpsRestoreFailed = "CPS_RESTORE_FAILED",
+CpsExportFailed = "CPS_EXPORT_FAILED",
+CpsCollectionRestoreSuccessful = "CPS_COLLECTION_RESTORE_SUCCESSFUL",
+CpsCollectionRestoreFailed = "CPS_COLLECTION_RESTORE_FAILED",
+CpsCollectionRestorePartialSuccess = "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS",
+CpsCollectionRestoreCanceled = "CPS_COLLECTION_RESTORE_CANCELED",
+CpsAutoExportFailed = "CPS_AUTO_EXPORT_FAILED",
+CpsSnapshotDownloadRequestFailed = "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED",
+CpsOplogBehind = "CPS_OPLOG_BEHIND",
+CpsOplogCaughtUp = "CPS_OPLOG_CAUGHT_UP",
+DataExplorer = "DATA_EXPLORER",
+DataExplorerCrudAttempt = "DATA_EXPLORER_CRUD_ATTEMPT",
+DataExplorerCrudError = "DATA_EXPLORER_CRUD_ERROR",
+DataExplorerCrud = "DATA_EXPLORER_CRUD",
+DataExplorerSessionCreated = "DATA_EXPLORER_SESSION_CREATED",
+CpsDataProtectionEnableRequested = "CPS_DATA_PROTECTION_ENABLE_REQUESTED",
+CpsDataProtectionEnabled = "CPS_DATA_PROTECTION_ENABLED",
+CpsDataProtectionUpdateRequested = "CPS_DATA_PROTECTION_UPDATE_REQUESTED",
+CpsDataProtectionUpdated = "CPS_DATA_PROTECTION_UPDATED",
+CpsDataProtectionDisableRequested = "CPS_DATA_PROTECTION_DISABLE_REQUESTED",
+CpsDataProtectionDisabled = "CPS_DATA_PROTECTION_DISABLED",
+CpsDataProtectionApprovedForDisablement = "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT",
+CpsRestoreRequestedAudit = "CPS_RESTORE_REQUESTED_AUDIT",
+CpsRestoreAuthAudit = "CPS_RESTORE_AUTH_AUDIT",
+CpsSnapshotScheduleUpdatedAudit = "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT",
+CpsSnapshotFasterRestoresStartAudit = "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT",
+CpsSnapshotFasterRestoresSuccessAudit = "CPS_SNAPSHOT_FASTER_RESTORES_SUCCESS_AUDIT",
+CpsSnapshotFasterRestoresFailedAudit = "CPS_SNAPSHOT_FASTER_RESTORES_FAILED_AUDIT",
+CpsSnapshotDeletedAudit = "CPS_SNAPSHOT_DELETED_AUDIT",
+CpsSnapshotRetentionModifiedAudit = "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT",
+CpsSnapshotInProgressAudit = "CPS_SNAPSHOT_IN_PROGRESS_AUDIT",
+CpsSnapshotCompletedAudit = "CPS_SNAPSHOT_COMPLETED_AUDIT",
+CpsOnDemandSnapshotRequested = "CPS_ON_DEMAND_SNAPSHOT_REQUESTED",
+CpsOplogCaughtUpAudit = "CPS_OPLOG_CAUGHT_UP_AUDIT",
+CpsOplogBehindAudit = "CPS_OPLOG_BEHIND_AUDIT",
+AwsEncryptionKeyRotated = "AWS_ENCRYPTION_KEY_ROTATED",
+AwsEncryptionKeyNeedsRotation = "AWS_ENCRYPTION_KEY_NEEDS_ROTATION",
+AzureEncryptionKeyRotated = "AZURE_ENCRYPTION_KEY_ROTATED",
+AzureEncryptionKeyNeedsRotation = "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION",
+GcpEncryptionKeyRotated = "GCP_ENCRYPTION_KEY_ROTATED",
+GcpEncryptionKeyNeedsRotation = "GCP_ENCRYPTION_KEY_NEEDS_ROTATION",
+AwsEncryptionKeyValid = "AWS_ENCRYPTION_KEY_VALID",
+AwsEncryptionKeyInvalid = "AWS_ENCRYPTION_KEY_INVALID",
+AzureEncryptionKeyValid = "AZURE_ENCRYPTION_KEY_VALID",
+AzureEncryptionKeyInvalid = "AZURE_ENCRYPTION_KEY_INVALID",
+GcpEncryptionKeyValid = "GCP_ENCRYPTION_KEY_VALID",
+GcpEncryptionKeyInvalid = "GCP_ENCRYPTION_KEY_INVALID",
+BucketCreatedAudit = "BUCKET_CREATED_AUDIT",
+BucketDeletedAudit = "BUCKET_DELETED_AUDIT",
+FtsIndexDeletionFailed = "FTS_INDEX_DELETION_FAILED",
+FtsIndexBuildComplete = "FTS_INDEX_BUILD_COMPLETE",
+FtsIndexBuildFailed = "FTS_INDEX_BUILD_FAILED",
+FtsIndexCreated = "FTS_INDEX_CREATED",
+FtsIndexUpdated = "FTS_INDEX_UPDATED",
+FtsIndexPartitionsChanged = "FTS_INDEX_PARTITIONS_CHANGED",
+FtsIndexRebuilt = "FTS_INDEX_REBUILT",
+FtsIndexDeleted = "FTS_INDEX_DELETED",
+FtsIndexCleanedUp = "FTS_INDEX_CLEANED_UP",
+FtsIndexStale = "FTS_INDEX_STALE",
+FtsIndexesRestored = "FTS_INDEXES_RESTORED",
+FtsIndexesRestoreFailed = "FTS_INDEXES_RESTORE_FAILED",
+FtsIndexesSynonymMappingInvalid = "FTS_INDEXES_SYNONYM_MAPPING_INVALID",
+GcpPeerCreated = "GCP_PEER_CREATED",
+GcpPeerDeleted = "GCP_PEER_DELETED",
+GcpPeerUpdated = "GCP_PEER_UPDATED",
+GcpPeerActive = "GCP_PEER_ACTIVE",
+GcpPeerInactive = "GCP_PEER_INACTIVE",
+DataExplorerEnabled = "DATA_EXPLORER_ENABLED",
+DataExplorerDisabled = "DATA_EXPLORER_DISABLED",
+CreditCardAdded = "CREDIT_CARD_ADDED",
+CreditCardUpdated = "CREDIT_CARD_UPDATED",
+GroupDeleted = "GROUP_DELETED",
+GroupCreated = "GROUP_CREATED",
+GroupMoved = "GROUP_MOVED",
+GroupTemporarilyActivated = "GROUP_TEMPORARILY_ACTIVATED",
+GroupActivated = "GROUP_ACTIVATED",
+GroupLocked = "GROUP_LOCKED",
+GroupSuspended = "GROUP_SUSPENDED",
+GroupFlushed = "GROUP_FLUSHED",
+GroupNameChanged = "GROUP_NAME_CHANGED",
+GroupChartsActivationRequested = "GROUP_CHARTS_ACTIVATION_REQUESTED",
+GroupChartsActivated = "GROUP_CHARTS_ACTIVATED",
+GroupChartsUpgraded = "GROUP_CHARTS_UPGRADED",
+GroupChartsReset = "GROUP_CHARTS_RESET",
+GroupDefaultAlertsSettingsChanged = "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED",
+PaidInFull = "PAID_IN_FULL",
+Delinquent = "DELINQUENT",
+AllUsersHaveMultiFactorAuth = "ALL_USERS_HAVE_MULTI_FACTOR_AUTH",
+UsersWithoutMultiFactorAuth = "USERS_WITHOUT_MULTI_FACTOR_AUTH",
+EncryptionAtRestKmsNetworkAccessDenied = "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED",
+EncryptionAtRestKmsNetworkAccessRestored = "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_RESTORED",
+EncryptionAtRestConfigNoLongerValid = "ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID",
+EncryptionAtRestConfigIsValid = "ENCRYPTION_AT_REST_CONFIG_IS_VALID",
+GroupServiceAccountSecretsNoLongerExpiring = "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING",
+GroupServiceAccountSecretsExpiring = "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+GroupServiceAccountSecretsNoLongerExpired = "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED",
+GroupServiceAccountSecretsExpired = "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+ActiveLegacyTlsConnections = "ACTIVE_LEGACY_TLS_CONNECTIONS",
+NoActiveLegacyTlsConnections = "NO_ACTIVE_LEGACY_TLS_CONNECTIONS",
+WebhookTemplateRenderFailed = "WEBHOOK_TEMPLATE_RENDER_FAILED",
+IntegrationConfigured = "INTEGRATION_CONFIGURED",
+IntegrationRemoved = "INTEGRATION_REMOVED",
+AttemptKillopAudit = "ATTEMPT_KILLOP_AUDIT",
+AttemptKillsessionAudit = "ATTEMPT_KILLSESSION_AUDIT",
+HostUp = "HOST_UP",
+HostDown = "HOST_DOWN",
+HostHasIndexSuggestions = "HOST_HAS_INDEX_SUGGESTIONS",
+HostMongotRecoveredOom = "HOST_MONGOT_RECOVERED_OOM",
+HostMongotCrashingOom = "HOST_MONGOT_CRASHING_OOM",
+HostMongotResumeReplication = "HOST_MONGOT_RESUME_REPLICATION",
+HostMongotStopReplication = "HOST_MONGOT_STOP_REPLICATION",
+HostMongotUnpauseInitialSync = "HOST_MONGOT_UNPAUSE_INITIAL_SYNC",
+HostMongotPauseInitialSync = "HOST_MONGOT_PAUSE_INITIAL_SYNC",
+HostMongotSufficientDiskSpace = "HOST_MONGOT_SUFFICIENT_DISK_SPACE",
+HostMongotApproachingStopReplication = "HOST_MONGOT_APPROACHING_STOP_REPLICATION",
+HostMongotRestarted = "HOST_MONGOT_RESTARTED",
+HostSearchNodeUnblocked = "HOST_SEARCH_NODE_UNBLOCKED",
+HostSearchNodeIndexFailed = "HOST_SEARCH_NODE_INDEX_FAILED",
+HostSearchProcessNotThrottling = "HOST_SEARCH_PROCESS_NOT_THROTTLING",
+HostSearchProcessThrottling = "HOST_SEARCH_PROCESS_THROTTLING",
+HostExternalLogSinkExportDown = "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN",
+HostExternalLogSinkExportResumed = "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED",
+HostEnoughDiskSpace = "HOST_ENOUGH_DISK_SPACE",
+HostNotEnoughDiskSpace = "HOST_NOT_ENOUGH_DISK_SPACE",
+SshKeyNdsHostAccessRequested = "SSH_KEY_NDS_HOST_ACCESS_REQUESTED",
+SshKeyNdsHostAccessRefreshed = "SSH_KEY_NDS_HOST_ACCESS_REFRESHED",
+SshKeyNdsHostAccessAttempt = "SSH_KEY_NDS_HOST_ACCESS_ATTEMPT",
+SshKeyNdsHostAccessGranted = "SSH_KEY_NDS_HOST_ACCESS_GRANTED",
+SshKeyNdsHostAccessLevelChanged = "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED",
+AlertHostSshSessionStarted = "ALERT_HOST_SSH_SESSION_STARTED",
+HostSshSessionEnded = "HOST_SSH_SESSION_ENDED",
+HostX509CertificateCertificateGeneratedForSupportAccess = "HOST_X509_CERTIFICATE_CERTIFICATE_GENERATED_FOR_SUPPORT_ACCESS",
+PushBasedLogExportResumed = "PUSH_BASED_LOG_EXPORT_RESUMED",
+PushBasedLogExportStopped = "PUSH_BASED_LOG_EXPORT_STOPPED",
+PushBasedLogExportDroppedLog = "PUSH_BASED_LOG_EXPORT_DROPPED_LOG",
+HostVersionBehind = "HOST_VERSION_BEHIND",
+VersionBehind = "VERSION_BEHIND",
+HostExposed = "HOST_EXPOSED",
+HostSslCertificateStale = "HOST_SSL_CERTIFICATE_STALE",
+HostSecurityCheckupNotMet = "HOST_SECURITY_CHECKUP_NOT_MET",
+ProfilerConfiguredTooWidely = "PROFILER_CONFIGURED_TOO_WIDELY",
+InsideMetricThreshold = "INSIDE_METRIC_THRESHOLD",
+OutsideMetricThreshold = "OUTSIDE_METRIC_THRESHOLD",
+RollingIndexFailedIndexBuild = "ROLLING_INDEX_FAILED_INDEX_BUILD",
+RollingIndexSuccessIndexBuild = "ROLLING_INDEX_SUCCESS_INDEX_BUILD",
+IndexFailedIndexBuild = "INDEX_FAILED_INDEX_BUILD",
+IndexSuccessIndexBuild = "INDEX_SUCCESS_INDEX_BUILD",
+MongotuneInfo = "MONGOTUNE_INFO",
+MongotuneAlert = "MONGOTUNE_ALERT",
+ClusterCreated = "CLUSTER_CREATED",
+ClusterResurrected = "CLUSTER_RESURRECTED",
+ClusterReady = "CLUSTER_READY",
+ClusterUpdateSubmitted = "CLUSTER_UPDATE_SUBMITTED",
+ClusterProcessArgsUpdateSubmitted = "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED",
+ClusterMongotProcessArgsUpdateSubmitted = "CLUSTER_MONGOT_PROCESS_ARGS_UPDATE_SUBMITTED",
+ClusterServerParametersUpdateSubmitted = "CLUSTER_SERVER_PARAMETERS_UPDATE_SUBMITTED",
+ClusterAutomaticallyPaused = "CLUSTER_AUTOMATICALLY_PAUSED",
+ClusterUpdateStarted = "CLUSTER_UPDATE_STARTED",
+ClusterUpdateStartedInternal = "CLUSTER_UPDATE_STARTED_INTERNAL",
+ClusterUpdateCompleted = "CLUSTER_UPDATE_COMPLETED",
+MaterialClusterUpdateCompletedInternal = "MATERIAL_CLUSTER_UPDATE_COMPLETED_INTERNAL",
+ClusterDeleteSubmitted = "CLUSTER_DELETE_SUBMITTED",
+ClusterDeleteSubmittedInternal = "CLUSTER_DELETE_SUBMITTED_INTERNAL",
+ClusterDeleted = "CLUSTER_DELETED",
+ClusterImportStarted = "CLUSTER_IMPORT_STARTED",
+ClusterImportCancelled = "CLUSTER_IMPORT_CANCELLED",
+ClusterImportExpired = "CLUSTER_IMPORT_EXPIRED",
+ClusterImportCutover = "CLUSTER_IMPORT_CUTOVER",
+ClusterImportCompleted = "CLUSTER_IMPORT_COMPLETED",
+ClusterImportFailed = "CLUSTER_IMPORT_FAILED",
+ClusterImportRestartRequested = "CLUSTER_IMPORT_RESTART_REQUESTED",
+ProjectLiveImportOverridesAdded = "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED",
+ProjectLiveImportOverridesUpdated = "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED",
+ProjectLiveImportOverridesDeleted = "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED",
+ClusterOplogResized = "CLUSTER_OPLOG_RESIZED",
+ClusterInstanceRestarted = "CLUSTER_INSTANCE_RESTARTED",
+ClusterInstanceStopStart = "CLUSTER_INSTANCE_STOP_START",
+ClusterInstanceResyncRequested = "CLUSTER_INSTANCE_RESYNC_REQUESTED",
+ClusterInstanceResyncCleared = "CLUSTER_INSTANCE_RESYNC_CLEARED",
+ClusterInstanceUpdateRequested = "CLUSTER_INSTANCE_UPDATE_REQUESTED",
+ClusterInstanceReplaced = "CLUSTER_INSTANCE_REPLACED",
+ClusterInstanceReplaceCleared = "CLUSTER_INSTANCE_REPLACE_CLEARED",
+ClusterInstanceSwapped = "CLUSTER_INSTANCE_SWAPPED",
+ClusterInstanceSwapCleared = "CLUSTER_INSTANCE_SWAP_CLEARED",
+ClusterInstanceVmRestartCleared = "CLUSTER_INSTANCE_VM_RESTART_CLEARED",
+ClusterInstanceVmRebootCleared = "CLUSTER_INSTANCE_VM_REBOOT_CLEARED",
+ClusterInstanceConfigUpdated = "CLUSTER_INSTANCE_CONFIG_UPDATED",
+ClusterInstanceAgentApiKeyRotated = "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED",
+ClusterInstanceSslRotated = "CLUSTER_INSTANCE_SSL_ROTATED",
+ClusterInstanceSslRotatedPerCluster = "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER",
+ClusterInstanceSslRevoked = "CLUSTER_INSTANCE_SSL_REVOKED",
+ReloadSslOnProcesses = "RELOAD_SSL_ON_PROCESSES",
+ReloadSslOnProcessesRequested = "RELOAD_SSL_ON_PROCESSES_REQUESTED",
+ClusterInstanceAdminBackupSnapshotRequested = "CLUSTER_INSTANCE_ADMIN_BACKUP_SNAPSHOT_REQUESTED",
+DataLakeQueryLogsDownloaded = "DATA_LAKE_QUERY_LOGS_DOWNLOADED",
+FederatedDatabaseQueryLogsDownloaded = "FEDERATED_DATABASE_QUERY_LOGS_DOWNLOADED",
+OnlineArchiveQueryLogsDownloaded = "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED",
+MongodbLogsDownloaded = "MONGODB_LOGS_DOWNLOADED",
+MongosqldLogsDownloaded = "MONGOSQLD_LOGS_DOWNLOADED",
+MongotLogsDownloaded = "MONGOT_LOGS_DOWNLOADED",
+MongodbUserAdded = "MONGODB_USER_ADDED",
+MongodbUserDeleted = "MONGODB_USER_DELETED",
+MongodbUserX509CertCreated = "MONGODB_USER_X509_CERT_CREATED",
+MongodbUserX509CertRevoked = "MONGODB_USER_X509_CERT_REVOKED",
+MongodbUserUpdated = "MONGODB_USER_UPDATED",
+MongodbRoleAdded = "MONGODB_ROLE_ADDED",
+MongodbRoleDeleted = "MONGODB_ROLE_DELETED",
+MongodbRoleUpdated = "MONGODB_ROLE_UPDATED",
+NetworkPermissionEntryAdded = "NETWORK_PERMISSION_ENTRY_ADDED",
+NetworkPermissionEntryRemoved = "NETWORK_PERMISSION_ENTRY_REMOVED",
+NetworkPermissionEntryUpdated = "NETWORK_PERMISSION_ENTRY_UPDATED",
+PrivateNetworkEndpointEntryAdded = "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED",
+PrivateNetworkEndpointEntryRemoved = "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED",
+PrivateNetworkEndpointEntryUpdated = "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED",
+PlanStarted = "PLAN_STARTED",
+PlanCompleted = "PLAN_COMPLETED",
+PlanAbandoned = "PLAN_ABANDONED",
+PlanDeclined = "PLAN_DECLINED",
+PlanFailureCountReset = "PLAN_FAILURE_COUNT_RESET",
+PlanAsapRequested = "PLAN_ASAP_REQUESTED",
+IndependentShardAutoScalingAvailable = "INDEPENDENT_SHARD_AUTO_SCALING_AVAILABLE",
+IndependentShardScalingClusterMigrated = "INDEPENDENT_SHARD_SCALING_CLUSTER_MIGRATED",
+IndependentShardScalingClusterRolledBack = "INDEPENDENT_SHARD_SCALING_CLUSTER_ROLLED_BACK",
+MoveSkipped = "MOVE_SKIPPED",
+StepSkipped = "STEP_SKIPPED",
+ProxyRestarted = "PROXY_RESTARTED",
+ProxyPanicked = "PROXY_PANICKED",
+AtlasMaintenanceProtectedHoursCreated = "ATLAS_MAINTENANCE_PROTECTED_HOURS_CREATED",
+AtlasMaintenanceProtectedHoursModified = "ATLAS_MAINTENANCE_PROTECTED_HOURS_MODIFIED",
+AtlasMaintenanceProtectedHoursRemoved = "ATLAS_MAINTENANCE_PROTECTED_HOURS_REMOVED",
+AtlasMaintenanceWindowAdded = "ATLAS_MAINTENANCE_WINDOW_ADDED",
+AtlasMaintenanceWindowModified = "ATLAS_MAINTENANCE_WINDOW_MODIFIED",
+AtlasMaintenanceWindowRemoved = "ATLAS_MAINTENANCE_WINDOW_REMOVED",
+AtlasMaintenanceStartAsap = "ATLAS_MAINTENANCE_START_ASAP",
+AtlasMaintenanceScheduledForNextWindow = "ATLAS_MAINTENANCE_SCHEDULED_FOR_NEXT_WINDOW",
+AtlasMaintenanceDeferred = "ATLAS_MAINTENANCE_DEFERRED",
+AtlasMaintenanceAutoDeferEnabled = "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED",
+AtlasMaintenanceAutoDeferDisabled = "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED",
+AtlasMaintenanceResetByAdmin = "ATLAS_MAINTENANCE_RESET_BY_ADMIN",
+AtlasMaintenanceDeferredByAdmin = "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN",
+ScheduledMaintenance = "SCHEDULED_MAINTENANCE",
+ProjectScheduledMaintenance = "PROJECT_SCHEDULED_MAINTENANCE",
+ProjectLimitUpdated = "PROJECT_LIMIT_UPDATED",
+ProjectEnableExtendedStorageSizesUpdated = "PROJECT_ENABLE_EXTENDED_STORAGE_SIZES_UPDATED",
+ProjectEnableDataValidationUpdated = "PROJECT_ENABLE_DATA_VALIDATION_UPDATED",
+ProjectCollectDatabaseStatisticsUpdated = "PROJECT_COLLECT_DATABASE_STATISTICS_UPDATED",
+OsMaintenance = "OS_MAINTENANCE",
+OsMaintenanceRestart = "OS_MAINTENANCE_RESTART",
+OsMaintenanceReplacement = "OS_MAINTENANCE_REPLACEMENT",
+FreeUpgradeStarted = "FREE_UPGRADE_STARTED",
+FlexUpgradeStarted = "FLEX_UPGRADE_STARTED",
+ServerlessUpgradeStarted = "SERVERLESS_UPGRADE_STARTED",
+TestFailoverRequested = "TEST_FAILOVER_REQUESTED",
+UserSecuritySettingsUpdated = "USER_SECURITY_SETTINGS_UPDATED",
+AuditLogConfigurationUpdated = "AUDIT_LOG_CONFIGURATION_UPDATED",
+StreamsAuditLogConfigurationUpdated = "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED",
+EncryptionAtRestConfigurationUpdated = "ENCRYPTION_AT_REST_CONFIGURATION_UPDATED",
+EncryptionAtRestConfigurationValidationFailed = "ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_FAILED",
+EncryptionAtRestConfigurationValidationSucceeded = "ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_SUCCEEDED",
+EncryptionAtRestKeyRotationStarted = "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED",
+EncryptionAtRestPrivateEndpointCreated = "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_CREATED",
+EncryptionAtRestPrivateEndpointDeleted = "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETED",
+NdsSetImageOverrides = "NDS_SET_IMAGE_OVERRIDES",
+NdsSetChefTarballUri = "NDS_SET_CHEF_TARBALL_URI",
+RestrictedEmployeeAccessBypass = "RESTRICTED_EMPLOYEE_ACCESS_BYPASS",
+RevokedEmployeeAccessBypass = "REVOKED_EMPLOYEE_ACCESS_BYPASS",
+DeviceSyncDebugAccessGranted = "DEVICE_SYNC_DEBUG_ACCESS_GRANTED",
+DeviceSyncDebugAccessRevoked = "DEVICE_SYNC_DEBUG_ACCESS_REVOKED",
+DeviceSyncDebugX509CertCreated = "DEVICE_SYNC_DEBUG_X509_CERT_CREATED",
+EmployeeAccessGranted = "EMPLOYEE_ACCESS_GRANTED",
+EmployeeAccessRevoked = "EMPLOYEE_ACCESS_REVOKED",
+QueryEngineTenantCreated = "QUERY_ENGINE_TENANT_CREATED",
+QueryEngineTenantUpdated = "QUERY_ENGINE_TENANT_UPDATED",
+QueryEngineTenantRemoved = "QUERY_ENGINE_TENANT_REMOVED",
+FederatedDatabaseCreated = "FEDERATED_DATABASE_CREATED",
+FederatedDatabaseUpdated = "FEDERATED_DATABASE_UPDATED",
+FederatedDatabaseRemoved = "FEDERATED_DATABASE_REMOVED",
+TenantSnapshotFailed = "TENANT_SNAPSHOT_FAILED",
+TenantRestoreFailed = "TENANT_RESTORE_FAILED",
+SampleDatasetLoadRequested = "SAMPLE_DATASET_LOAD_REQUESTED",
+CustomerX509CrlUpdated = "CUSTOMER_X509_CRL_UPDATED",
+ContainerSubnetsUpdateRequested = "CONTAINER_SUBNETS_UPDATE_REQUESTED",
+OnlineArchiveCreated = "ONLINE_ARCHIVE_CREATED",
+OnlineArchiveDeleted = "ONLINE_ARCHIVE_DELETED",
+OnlineArchiveUpdated = "ONLINE_ARCHIVE_UPDATED",
+OnlineArchivePauseRequested = "ONLINE_ARCHIVE_PAUSE_REQUESTED",
+OnlineArchivePaused = "ONLINE_ARCHIVE_PAUSED",
+OnlineArchiveActive = "ONLINE_ARCHIVE_ACTIVE",
+OnlineArchiveOrphaned = "ONLINE_ARCHIVE_ORPHANED",
+OnlineArchiveDataExpirationRuleEnabled = "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_ENABLED",
+OnlineArchiveDataExpirationRuleUpdated = "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_UPDATED",
+OnlineArchiveDataExpirationRuleDisabled = "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_DISABLED",
+OnlineArchiveDeleteAfterDateUpdated = "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED",
+CloudProviderAccessAwsIamRoleAdded = "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED",
+CloudProviderAccessAwsIamRoleDeleted = "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_DELETED",
+CloudProviderAccessAwsIamRoleUpdated = "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_UPDATED",
+CloudProviderAccessAzureServicePrincipalAdded = "CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_ADDED",
+CloudProviderAccessAzureServicePrincipalDeleted = "CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_DELETED",
+CloudProviderAccessAzureServicePrincipalUpdated = "CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_UPDATED",
+CloudProviderAccessGcpServiceAccountAdded = "CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_ADDED",
+CloudProviderAccessGcpServiceAccountDeleted = "CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_DELETED",
+CloudProviderAccessGcpServiceAccountUpdated = "CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_UPDATED",
+PendingIndexesDeleted = "PENDING_INDEXES_DELETED",
+PendingIndexesCanceled = "PENDING_INDEXES_CANCELED",
+ProcessRestartRequested = "PROCESS_RESTART_REQUESTED",
+AutoHealingAction = "AUTO_HEALING_ACTION",
+AutoHealingRequestedCriticalInstancePowerCycle = "AUTO_HEALING_REQUESTED_CRITICAL_INSTANCE_POWER_CYCLE",
+AutoHealingRequestedInstanceReplacement = "AUTO_HEALING_REQUESTED_INSTANCE_REPLACEMENT",
+AutoHealingRequestedNodeResync = "AUTO_HEALING_REQUESTED_NODE_RESYNC",
+ExtraMaintenanceDeferralGranted = "EXTRA_MAINTENANCE_DEFERRAL_GRANTED",
+GroupAutomationConfigPublished = "GROUP_AUTOMATION_CONFIG_PUBLISHED",
+ClusterAutomationConfigPublished = "CLUSTER_AUTOMATION_CONFIG_PUBLISHED",
+SetEnsureClusterConnectivityAfterForCluster = "SET_ENSURE_CLUSTER_CONNECTIVITY_AFTER_FOR_CLUSTER",
+ClusterLinkedToVercel = "CLUSTER_LINKED_TO_VERCEL",
+ClusterUnlinkedFromVercel = "CLUSTER_UNLINKED_FROM_VERCEL",
+IngestionPipelineDeleted = "INGESTION_PIPELINE_DELETED",
+IngestionPipelineDestroyed = "INGESTION_PIPELINE_DESTROYED",
+IngestionPipelineCreated = "INGESTION_PIPELINE_CREATED",
+IngestionPipelineUpdated = "INGESTION_PIPELINE_UPDATED",
+OsTuneFileOverrides = "OS_TUNE_FILE_OVERRIDES",
+MonitoringAgentOverrides = "MONITORING_AGENT_OVERRIDES",
+MonitoringAgentRebalanceFlag = "MONITORING_AGENT_REBALANCE_FLAG",
+MonitoringAgentRebalanceTriggered = "MONITORING_AGENT_REBALANCE_TRIGGERED",
+ClusterPreferredCpuArchitectureModified = "CLUSTER_PREFERRED_CPU_ARCHITECTURE_MODIFIED",
+ClusterForcePlanned = "CLUSTER_FORCE_PLANNED",
+ClusterRegionalOutageSimulationStarted = "CLUSTER_REGIONAL_OUTAGE_SIMULATION_STARTED",
+ClusterRegionalOutageSimulationFailedToStart = "CLUSTER_REGIONAL_OUTAGE_SIMULATION_FAILED_TO_START",
+ClusterRegionalOutageSimulationEndRequested = "CLUSTER_REGIONAL_OUTAGE_SIMULATION_END_REQUESTED",
+ClusterRegionalOutageSimulationCompleted = "CLUSTER_REGIONAL_OUTAGE_SIMULATION_COMPLETED",
+ClusterRegionalOutageSimulationCancelledClusterPause = "CLUSTER_REGIONAL_OUTAGE_SIMULATION_CANCELLED_CLUSTER_PAUSE",
+UisPanicked = "UIS_PANICKED",
+TenantUpgradeToServerlessSuccessful = "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL",
+TenantUpgradeToServerlessFailed = "TENANT_UPGRADE_TO_SERVERLESS_FAILED",
+ServerlessUpgradeToDedicatedSuccessful = "SERVERLESS_UPGRADE_TO_DEDICATED_SUCCESSFUL",
+ServerlessUpgradeToDedicatedFailed = "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED",
+ClusterForceReconfigRequested = "CLUSTER_FORCE_RECONFIG_REQUESTED",
+AgentForceRestartRequested = "AGENT_FORCE_RESTART_REQUESTED",
+ClusterResetForceReconfigRequested = "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED",
+ProjectBypassedMaintenance = "PROJECT_BYPASSED_MAINTENANCE",
+FeatureFlagMaintenance = "FEATURE_FLAG_MAINTENANCE",
+DataFederationQueryLimitConfigured = "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED",
+DataFederationQueryLimitDeleted = "DATA_FEDERATION_QUERY_LIMIT_DELETED",
+DataApiSetupForVercel = "DATA_API_SETUP_FOR_VERCEL",
+AdminClusterLockUpdated = "ADMIN_CLUSTER_LOCK_UPDATED",
+ClusterRollingResyncStarted = "CLUSTER_ROLLING_RESYNC_STARTED",
+ClusterRollingResyncCompleted = "CLUSTER_ROLLING_RESYNC_COMPLETED",
+ClusterRollingResyncFailed = "CLUSTER_ROLLING_RESYNC_FAILED",
+NodeRollingResyncScheduled = "NODE_ROLLING_RESYNC_SCHEDULED",
+ClusterRollingResyncCanceled = "CLUSTER_ROLLING_RESYNC_CANCELED",
+ClusterOsUpdated = "CLUSTER_OS_UPDATED",
+ClusterInstanceFamilyUpdated = "CLUSTER_INSTANCE_FAMILY_UPDATED",
+PushBasedLogExportEnabled = "PUSH_BASED_LOG_EXPORT_ENABLED",
+PushBasedLogExportConfigurationUpdated = "PUSH_BASED_LOG_EXPORT_CONFIGURATION_UPDATED",
+PushBasedLogExportDisabled = "PUSH_BASED_LOG_EXPORT_DISABLED",
+LogStreamingEnabled = "LOG_STREAMING_ENABLED",
+LogStreamingConfigurationUpdated = "LOG_STREAMING_CONFIGURATION_UPDATED",
+LogStreamingDisabled = "LOG_STREAMING_DISABLED",
+DatadogLogStreamingEnabled = "DATADOG_LOG_STREAMING_ENABLED",
+DatadogLogStreamingConfigurationUpdated = "DATADOG_LOG_STREAMING_CONFIGURATION_UPDATED",
+DatadogLogStreamingDisabled = "DATADOG_LOG_STREAMING_DISABLED",
+SplunkLogStreamingEnabled = "SPLUNK_LOG_STREAMING_ENABLED",
+SplunkLogStreamingConfigurationUpdated = "SPLUNK_LOG_STREAMING_CONFIGURATION_UPDATED",
+SplunkLogStreamingDisabled = "SPLUNK_LOG_STREAMING_DISABLED",
+S3LogStreamingEnabled = "S3_LOG_STREAMING_ENABLED",
+S3LogStreamingConfigurationUpdated = "S3_LOG_STREAMING_CONFIGURATION_UPDATED",
+S3LogStreamingDisabled = "S3_LOG_STREAMING_DISABLED",
+AzureLogStreamingEnabled = "AZURE_LOG_STREAMING_ENABLED",
+AzureLogStreamingConfigurationUpdated = "AZURE_LOG_STREAMING_CONFIGURATION_UPDATED",
+AzureLogStreamingDisabled = "AZURE_LOG_STREAMING_DISABLED",
+GcpLogStreamingEnabled = "GCP_LOG_STREAMING_ENABLED",
+GcpLogStreamingConfigurationUpdated = "GCP_LOG_STREAMING_CONFIGURATION_UPDATED",
+GcpLogStreamingDisabled = "GCP_LOG_STREAMING_DISABLED",
+OtelLogStreamingEnabled = "OTEL_LOG_STREAMING_ENABLED",
+OtelLogStreamingConfigurationUpdated = "OTEL_LOG_STREAMING_CONFIGURATION_UPDATED",
+OtelLogStreamingDisabled = "OTEL_LOG_STREAMING_DISABLED",
+LogStreamingExportFailedNonretryable = "LOG_STREAMING_EXPORT_FAILED_NONRETRYABLE",
+LogStreamingExportFailedRetriesExhausted = "LOG_STREAMING_EXPORT_FAILED_RETRIES_EXHAUSTED",
+LogStreamingExportRecovered = "LOG_STREAMING_EXPORT_RECOVERED",
+LogStreamingReplayStarted = "LOG_STREAMING_REPLAY_STARTED",
+LogStreamingReplayComplete = "LOG_STREAMING_REPLAY_COMPLETE",
+OtelMetricIntegrationEnabled = "OTEL_METRIC_INTEGRATION_ENABLED",
+OtelMetricIntegrationConfigurationUpdated = "OTEL_METRIC_INTEGRATION_CONFIGURATION_UPDATED",
+OtelMetricIntegrationDisabled = "OTEL_METRIC_INTEGRATION_DISABLED",
+AzureClusterPreferredStorageTypeUpdated = "AZURE_CLUSTER_PREFERRED_STORAGE_TYPE_UPDATED",
+ContainerDeleted = "CONTAINER_DELETED",
+RegionalizedPrivateEndpointModeEnabled = "REGIONALIZED_PRIVATE_ENDPOINT_MODE_ENABLED",
+RegionalizedPrivateEndpointModeDisabled = "REGIONALIZED_PRIVATE_ENDPOINT_MODE_DISABLED",
+StreamTenantCreated = "STREAM_TENANT_CREATED",
+StreamTenantUpdated = "STREAM_TENANT_UPDATED",
+StreamTenantDeleted = "STREAM_TENANT_DELETED",
+StreamTenantConnectionsListed = "STREAM_TENANT_CONNECTIONS_LISTED",
+StreamTenantConnectionUpdated = "STREAM_TENANT_CONNECTION_UPDATED",
+StreamTenantConnectionDeleted = "STREAM_TENANT_CONNECTION_DELETED",
+StreamTenantConnectionCreated = "STREAM_TENANT_CONNECTION_CREATED",
+StreamTenantConnectionViewed = "STREAM_TENANT_CONNECTION_VIEWED",
+StreamTenantOperationalLogs = "STREAM_TENANT_OPERATIONAL_LOGS",
+StreamTenantAuditLogs = "STREAM_TENANT_AUDIT_LOGS",
+StreamTenantAuditLogsDeleted = "STREAM_TENANT_AUDIT_LOGS_DELETED",
+QueuedAdminActionCreated = "QUEUED_ADMIN_ACTION_CREATED",
+QueuedAdminActionCompleted = "QUEUED_ADMIN_ACTION_COMPLETED",
+QueuedAdminActionCancelled = "QUEUED_ADMIN_ACTION_CANCELLED",
+AtlasSqlScheduledUpdateCreated = "ATLAS_SQL_SCHEDULED_UPDATE_CREATED",
+AtlasSqlScheduledUpdateModified = "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED",
+AtlasSqlScheduledUpdateRemoved = "ATLAS_SQL_SCHEDULED_UPDATE_REMOVED",
+ClusterInstanceDisabled = "CLUSTER_INSTANCE_DISABLED",
+ClusterInstanceEnabled = "CLUSTER_INSTANCE_ENABLED",
+SearchHostPauseAllInitialSyncs = "SEARCH_HOST_PAUSE_ALL_INITIAL_SYNCS",
+SearchHostDisableFts = "SEARCH_HOST_DISABLE_FTS",
+SearchHostPauseInitialSyncOnIndexIds = "SEARCH_HOST_PAUSE_INITIAL_SYNC_ON_INDEX_IDS",
+ClusterBlockWrite = "CLUSTER_BLOCK_WRITE",
+ClusterUnblockWrite = "CLUSTER_UNBLOCK_WRITE",
+KmipKeyRotationScheduled = "KMIP_KEY_ROTATION_SCHEDULED",
+SslCertificateIssued = "SSL_CERTIFICATE_ISSUED",
+ProjectScheduledMaintenanceOutsideOfProtectedHours = "PROJECT_SCHEDULED_MAINTENANCE_OUTSIDE_OF_PROTECTED_HOURS",
+ClusterCancelingShardDrainRequested = "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED",
+ClusterCancelingConfigServerTransitionRequested = "CLUSTER_CANCELING_CONFIG_SERVER_TRANSITION_REQUESTED",
+ClusterMigrateBackToAwsManagedIpRequested = "CLUSTER_MIGRATE_BACK_TO_AWS_MANAGED_IP_REQUESTED",
+ClusterIpMigratedFirstRound = "CLUSTER_IP_MIGRATED_FIRST_ROUND",
+ClusterIpMigratedSecondRound = "CLUSTER_IP_MIGRATED_SECOND_ROUND",
+ClusterIpMigratedFinalRound = "CLUSTER_IP_MIGRATED_FINAL_ROUND",
+ClusterIpRolledBack = "CLUSTER_IP_ROLLED_BACK",
+AzBalancingOverrideModified = "AZ_BALANCING_OVERRIDE_MODIFIED",
+FtdcSettingsUpdated = "FTDC_SETTINGS_UPDATED",
+ProxyProtocolForPrivateLinkModeUpdated = "PROXY_PROTOCOL_FOR_PRIVATE_LINK_MODE_UPDATED",
+MongotuneWriteBlockPolicyEligible = "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE",
+MongotuneWriteBlockPolicyIneligible = "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE",
+PredictiveAutoscalingEnabled = "PREDICTIVE_AUTOSCALING_ENABLED",
+PredictiveAutoscalingDisabled = "PREDICTIVE_AUTOSCALING_DISABLED",
+ShadowClusterCreateExposure = "SHADOW_CLUSTER_CREATE_EXPOSURE",
+ShadowClusterDeleteExposure = "SHADOW_CLUSTER_DELETE_EXPOSURE",
+ShadowClusterRecordingStatusUpdate = "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE",
+ShadowClusterReplayStatusUpdate = "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE",
+NodeHiddenByAdmin = "NODE_HIDDEN_BY_ADMIN",
+NodeUnhiddenByAdmin = "NODE_UNHIDDEN_BY_ADMIN",
+ClusterCreatedViaAnis = "CLUSTER_CREATED_VIA_ANIS",
+MaintenanceWaveAssignmentAdded = "MAINTENANCE_WAVE_ASSIGNMENT_ADDED",
+MaintenanceWaveAssignmentModified = "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED",
+MaintenanceWaveAssignmentRemoved = "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED",
+ClusterMonguardEnabled = "CLUSTER_MONGUARD_ENABLED",
+ClusterMonguardDisabled = "CLUSTER_MONGUARD_DISABLED",
+ClusterMongodbVersionUpdated = "CLUSTER_MONGODB_VERSION_UPDATED",
+VolumeImpaired = "VOLUME_IMPAIRED",
+VolumeImpairedResolved = "VOLUME_IMPAIRED_RESOLVED",
+DbCheckUpdated = "DB_CHECK_UPDATED",
+ClusterSampledForDbCheck = "CLUSTER_SAMPLED_FOR_DB_CHECK",
+DbCheckScheduledForCluster = "DB_CHECK_SCHEDULED_FOR_CLUSTER",
+DbCheckDeferredForCluster = "DB_CHECK_DEFERRED_FOR_CLUSTER",
+ClusterOptedOutOfDbCheck = "CLUSTER_OPTED_OUT_OF_DB_CHECK",
+ClusterSampledForDataValidation = "CLUSTER_SAMPLED_FOR_DATA_VALIDATION",
+DataValidationSubmittedForCluster = "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER",
+ClusterOptedOutOfDataValidation = "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION",
+ReplicaSetSampledForInterNodeDataValidation = "REPLICA_SET_SAMPLED_FOR_INTER_NODE_DATA_VALIDATION",
+ReplicaSetOptedOutOfInterNodeDataValidation = "REPLICA_SET_OPTED_OUT_OF_INTER_NODE_DATA_VALIDATION",
+InterNodeDataValidationSubmittedForReplicaSet = "INTER_NODE_DATA_VALIDATION_SUBMITTED_FOR_REPLICA_SET",
+ComputeAutoScaleInitiated = "COMPUTE_AUTO_SCALE_INITIATED",
+DiskAutoScaleInitiated = "DISK_AUTO_SCALE_INITIATED",
+ComputeAutoScaleInitiatedBase = "COMPUTE_AUTO_SCALE_INITIATED_BASE",
+ComputeAutoScaleInitiatedAnalytics = "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
+ComputeAutoScaleScaleDownFailBase = "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
+ComputeAutoScaleScaleDownFailAnalytics = "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS",
+ComputeAutoScaleDownscaleSkippedFallbackBase = "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_BASE",
+ComputeAutoScaleDownscaleSkippedFallbackAnalytics = "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_ANALYTICS",
+ComputeAutoScaleMaxInstanceSizeFailBase = "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE",
+ComputeAutoScaleMaxInstanceSizeFailAnalytics = "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS",
+ComputeAutoScaleOplogFailBase = "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
+ComputeAutoScaleOplogFailAnalytics = "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
+DiskAutoScaleMaxDiskSizeFail = "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
+DiskAutoScaleOplogFail = "DISK_AUTO_SCALE_OPLOG_FAIL",
+PredictiveComputeAutoScaleInitiatedBase = "PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE",
+PredictiveComputeAutoScaleMaxInstanceSizeFailBase = "PREDICTIVE_COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE",
+PredictiveComputeAutoScaleOplogFailBase = "PREDICTIVE_COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
+ClusterAutoShardingInitiated = "CLUSTER_AUTO_SHARDING_INITIATED",
+ClusterReshardingCompleted = "CLUSTER_RESHARDING_COMPLETED",
+MaintenanceInAdvanced = "MAINTENANCE_IN_ADVANCED",
+MaintenanceAutoDeferred = "MAINTENANCE_AUTO_DEFERRED",
+MaintenanceStarted = "MAINTENANCE_STARTED",
+MaintenanceCompleted = "MAINTENANCE_COMPLETED",
+MaintenanceNoLongerNeeded = "MAINTENANCE_NO_LONGER_NEEDED",
+ServerlessAutoScalingInitiated = "SERVERLESS_AUTO_SCALING_INITIATED",
+ServerlessVerticalScalingInitiated = "SERVERLESS_VERTICAL_SCALING_INITIATED",
+ServerlessHorizontalScalingInitiated = "SERVERLESS_HORIZONTAL_SCALING_INITIATED",
+ServerlessMtmDrainRequested = "SERVERLESS_MTM_DRAIN_REQUESTED",
+ServerlessMtmDrainInitiated = "SERVERLESS_MTM_DRAIN_INITIATED",
+ServerlessMtmDrainCompleted = "SERVERLESS_MTM_DRAIN_COMPLETED",
+ServerlessMtmDrainStopped = "SERVERLESS_MTM_DRAIN_STOPPED",
+ServerlessInstanceCreated = "SERVERLESS_INSTANCE_CREATED",
+ServerlessInstanceReady = "SERVERLESS_INSTANCE_READY",
+ServerlessInstanceUpdateSubmitted = "SERVERLESS_INSTANCE_UPDATE_SUBMITTED",
+ServerlessInstanceUpdateStarted = "SERVERLESS_INSTANCE_UPDATE_STARTED",
+ServerlessInstanceUpdateCompleted = "SERVERLESS_INSTANCE_UPDATE_COMPLETED",
+ServerlessInstanceDeleteSubmitted = "SERVERLESS_INSTANCE_DELETE_SUBMITTED",
+ServerlessInstanceDeleted = "SERVERLESS_INSTANCE_DELETED",
+ServerlessInstanceUnblocked = "SERVERLESS_INSTANCE_UNBLOCKED",
+TenantEndpointCreated = "TENANT_ENDPOINT_CREATED",
+TenantEndpointReserved = "TENANT_ENDPOINT_RESERVED",
+TenantEndpointReservationFailed = "TENANT_ENDPOINT_RESERVATION_FAILED",
+TenantEndpointUpdated = "TENANT_ENDPOINT_UPDATED",
+TenantEndpointInitiating = "TENANT_ENDPOINT_INITIATING",
+TenantEndpointAvailable = "TENANT_ENDPOINT_AVAILABLE",
+TenantEndpointFailed = "TENANT_ENDPOINT_FAILED",
+TenantEndpointDeleting = "TENANT_ENDPOINT_DELETING",
+TenantEndpointDeleted = "TENANT_ENDPOINT_DELETED",
+TenantEndpointExpired = "TENANT_ENDPOINT_EXPIRED",
+TenantEndpointServiceDeploymentCreated = "TENANT_ENDPOINT_SERVICE_DEPLOYMENT_CREATED",
+TenantEndpointServiceCreated = "TENANT_ENDPOINT_SERVICE_CREATED",
+TenantEndpointServiceAvailable = "TENANT_ENDPOINT_SERVICE_AVAILABLE",
+TenantEndpointServiceDeploymentDeleteRequested = "TENANT_ENDPOINT_SERVICE_DEPLOYMENT_DELETE_REQUESTED",
+TenantEndpointServiceDeleted = "TENANT_ENDPOINT_SERVICE_DELETED",
+TenantEndpointServiceDeploymentDeleted = "TENANT_ENDPOINT_SERVICE_DEPLOYMENT_DELETED",
+TenantEndpointServiceDeploymentNumDesiredEndpointServicesIncreased = "TENANT_ENDPOINT_SERVICE_DEPLOYMENT_NUM_DESIRED_ENDPOINT_SERVICES_INCREASED",
+NdsX509UserAuthenticationCustomerCaExpirationResolved = "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_RESOLVED",
+NdsX509UserAuthenticationCustomerCaExpirationCheck = "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK",
+NdsX509UserAuthenticationCustomerCrlExpirationResolved = "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_RESOLVED",
+NdsX509UserAuthenticationCustomerCrlExpirationCheck = "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_CHECK",
+NdsX509UserAuthenticationManagedUserCertsExpirationResolved = "NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_RESOLVED",
+NdsX509UserAuthenticationManagedUserCertsExpirationCheck = "NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_CHECK",
+OnlineArchiveInsufficientIndexesCheck = "ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_CHECK",
+OnlineArchiveInsufficientIndexesResolved = "ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_RESOLVED",
+OnlineArchiveUpToDate = "ONLINE_ARCHIVE_UP_TO_DATE",
+OnlineArchiveDataExpirationResolved = "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED",
+OnlineArchiveMaxConsecutiveOffloadWindowsCheck = "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK",
+CrossRegionSupportedRegionModified = "CROSS_REGION_SUPPORTED_REGION_MODIFIED",
+EndpointServiceCreated = "ENDPOINT_SERVICE_CREATED",
+EndpointServiceDeleted = "ENDPOINT_SERVICE_DELETED",
+InterfaceEndpointCreated = "INTERFACE_ENDPOINT_CREATED",
+InterfaceEndpointDeleted = "INTERFACE_ENDPOINT_DELETED",
+InterfaceEndpointPatched = "INTERFACE_ENDPOINT_PATCHED",
+InterfaceEndpointRetried = "INTERFACE_ENDPOINT_RETRIED",
+ProactiveOperationEventLogged = "PROACTIVE_OPERATION_EVENT_LOGGED",
+PrimaryElected = "PRIMARY_ELECTED",
+ReplicationOplogWindowHealthy = "REPLICATION_OPLOG_WINDOW_HEALTHY",
+ReplicationOplogWindowRunningOut = "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+OnePrimary = "ONE_PRIMARY",
+NoPrimary = "NO_PRIMARY",
+TooManyElections = "TOO_MANY_ELECTIONS",
+TooFewHealthyMembers = "TOO_FEW_HEALTHY_MEMBERS",
+TooManyUnhealthyMembers = "TOO_MANY_UNHEALTHY_MEMBERS",
+SearchDeploymentCreated = "SEARCH_DEPLOYMENT_CREATED",
+SearchDeploymentUpdated = "SEARCH_DEPLOYMENT_UPDATED",
+SearchDeploymentDeleted = "SEARCH_DEPLOYMENT_DELETED",
+ServerlessDeploymentCreated = "SERVERLESS_DEPLOYMENT_CREATED",
+ServerlessDeploymentDeleted = "SERVERLESS_DEPLOYMENT_DELETED",
+ServerlessDeploymentUpdated = "SERVERLESS_DEPLOYMENT_UPDATED",
+ServerlessDeploymentInstanceReplaced = "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED",
+ServerlessDeploymentInstanceRebooted = "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED",
+ServerlessDeploymentEndpointServiceLinked = "SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_LINKED",
+ServerlessDeploymentEndpointServiceUnlinked = "SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_UNLINKED",
+ServerlessDeploymentEnvoyInstanceUisKeysRotated = "SERVERLESS_DEPLOYMENT_ENVOY_INSTANCE_UIS_KEYS_ROTATED",
+InsideServerlessMetricThreshold = "INSIDE_SERVERLESS_METRIC_THRESHOLD",
+OutsideServerlessMetricThreshold = "OUTSIDE_SERVERLESS_METRIC_THRESHOLD",
+InsideFlexMetricThreshold = "INSIDE_FLEX_METRIC_THRESHOLD",
+OutsideFlexMetricThreshold = "OUTSIDE_FLEX_METRIC_THRESHOLD",
+SetupServerlessInitiated = "SETUP_SERVERLESS_INITIATED",
+MaxProcessorCountReached = "MAX_PROCESSOR_COUNT_REACHED",
+StreamProcessorStateIsFailed = "STREAM_PROCESSOR_STATE_IS_FAILED",
+StreamProcessorStarted = "STREAM_PROCESSOR_STARTED",
+StreamProcessorAutoscaleInitiated = "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+StreamProcessorCreated = "STREAM_PROCESSOR_CREATED",
+StreamProcessorStopped = "STREAM_PROCESSOR_STOPPED",
+StreamProcessorDropped = "STREAM_PROCESSOR_DROPPED",
+StreamProcessorModified = "STREAM_PROCESSOR_MODIFIED",
+InsideStreamProcessorMetricThreshold = "INSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD",
+OutsideStreamProcessorMetricThreshold = "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD",
+CaseCreated = "CASE_CREATED",
+SupportEmailsSentSuccessfully = "SUPPORT_EMAILS_SENT_SUCCESSFULLY",
+SupportEmailsSentFailure = "SUPPORT_EMAILS_SENT_FAILURE",
+TeamAddedToGroup = "TEAM_ADDED_TO_GROUP",
+TeamRemovedFromGroup = "TEAM_REMOVED_FROM_GROUP",
+TeamRolesModified = "TEAM_ROLES_MODIFIED",
+TenantSnapshotStartedAudit = "TENANT_SNAPSHOT_STARTED_AUDIT",
+TenantSnapshotCompletedAudit = "TENANT_SNAPSHOT_COMPLETED_AUDIT",
+TenantSnapshotDeletedAudit = "TENANT_SNAPSHOT_DELETED_AUDIT",
+TenantRestoreRequestedAudit = "TENANT_RESTORE_REQUESTED_AUDIT",
+TenantRestoreCompletedAudit = "TENANT_RESTORE_COMPLETED_AUDIT",
+TenantSnapshotDownloadRequestedAudit = "TENANT_SNAPSHOT_DOWNLOAD_REQUESTED_AUDIT",
+JoinedGroup = "JOINED_GROUP",
+RemovedFromGroup = "REMOVED_FROM_GROUP",
+InvitedToGroup = "INVITED_TO_GROUP",
+RequestedToJoinGroup = "REQUESTED_TO_JOIN_GROUP",
+GroupInvitationDeleted = "GROUP_INVITATION_DELETED",
+UserRolesChangedAudit = "USER_ROLES_CHANGED_AUDIT",
+JoinGroupRequestDeniedAudit = "JOIN_GROUP_REQUEST_DENIED_AUDIT",
+JoinGroupRequestApprovedAudit = "JOIN_GROUP_REQUEST_APPROVED_AUDIT",
+ClusterFcvFixed = "CLUSTER_FCV_FIXED",
+ClusterFcvUnfixed = "CLUSTER_FCV_UNFIXED",
+ClusterFcvExpirationDateUpdated = "CLUSTER_FCV_EXPIRATION_DATE_UPDATED",
+ClusterFcvDowngraded = "CLUSTER_FCV_DOWNGRADED",
+ClusterBinaryVersionDowngraded = "CLUSTER_BINARY_VERSION_DOWNGRADED",
+ClusterBinaryVersionUpgraded = "CLUSTER_BINARY_VERSION_UPGRADED",
+ClusterOsFixed = "CLUSTER_OS_FIXED",
+ClusterOsUnfixed = "CLUSTER_OS_UNFIXED",
+TagsModified = "TAGS_MODIFIED",
+ClusterTagsModified = "CLUSTER_TAGS_MODIFIED",
+GroupTagsModified = "GROUP_TAGS_MODIFIED",
+EmployeeDownloadedClusterLogs = "EMPLOYEE_DOWNLOADED_CLUSTER_LOGS",
+ChartsApiSuccess = "CHARTS_API_SUCCESS",
+ChartsApiFailure = "CHARTS_API_FAILURE",
+ChartsDashboardExported = "CHARTS_DASHBOARD_EXPORTED",
+ChartsDashboardExportFailed = "CHARTS_DASHBOARD_EXPORT_FAILED",
+ChartsDashboardImported = "CHARTS_DASHBOARD_IMPORTED",
+ChartsDashboardImportFailed = "CHARTS_DASHBOARD_IMPORT_FAILED",
+ResourcePolicyViolated = "RESOURCE_POLICY_VIOLATED",
+QueryShapeBlocked = "QUERY_SHAPE_BLOCKED",
+QueryShapeUnblocked = "QUERY_SHAPE_UNBLOCKED",
+ShardKeyAnalysisStarted = "SHARD_KEY_ANALYSIS_STARTED",
+ShardKeyAnalysisFinished = "SHARD_KEY_ANALYSIS_FINISHED",
+QuerySamplingStarted = "QUERY_SAMPLING_STARTED",
+QuerySamplingStopped = "QUERY_SAMPLING_STOPPED",
+AiModelsApisApiKeyCreated = "AI_MODELS_APIS_API_KEY_CREATED",
+AiModelsApisApiKeyDeleted = "AI_MODELS_APIS_API_KEY_DELETED",
+AiModelsApisApiKeyUpdated = "AI_MODELS_APIS_API_KEY_UPDATED",
+AiModelsApisRateLimitUpdated = "AI_MODELS_APIS_RATE_LIMIT_UPDATED",
+AiModelsApisRateLimitReset = "AI_MODELS_APIS_RATE_LIMIT_RESET",
+AiModelsApisRateLimitAdminOverride = "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE",
 }
-
-#[cfg(any(feature = "activity-feed", feature = "events"))]
-impl EventTypeForNdsGroup {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-EventTypeForNdsGroup::AlertAcknowledgedAudit => "ALERT_ACKNOWLEDGED_AUDIT",
-EventTypeForNdsGroup::AlertUnacknowledgedAudit => "ALERT_UNACKNOWLEDGED_AUDIT",
-EventTypeForNdsGroup::AlertConfigDisabledAudit => "ALERT_CONFIG_DISABLED_AUDIT",
-EventTypeForNdsGroup::AlertConfigEnabledAudit => "ALERT_CONFIG_ENABLED_AUDIT",
-EventTypeForNdsGroup::AlertConfigAddedAudit => "ALERT_CONFIG_ADDED_AUDIT",
-EventTypeForNdsGroup::AlertConfigDeletedAudit => "ALERT_CONFIG_DELETED_AUDIT",
-EventTypeForNdsGroup::AlertConfigChangedAudit => "ALERT_CONFIG_CHANGED_AUDIT",
-EventTypeForNdsGroup::ApiKeyCreated => "API_KEY_CREATED",
-EventTypeForNdsGroup::ApiKeyDeleted => "API_KEY_DELETED",
-EventTypeForNdsGroup::ApiKeyAccessListEntryAdded => "API_KEY_ACCESS_LIST_ENTRY_ADDED",
-EventTypeForNdsGroup::ApiKeyAccessListEntryDeleted => "API_KEY_ACCESS_LIST_ENTRY_DELETED",
-EventTypeForNdsGroup::ApiKeyRolesChanged => "API_KEY_ROLES_CHANGED",
-EventTypeForNdsGroup::ApiKeyDescriptionChanged => "API_KEY_DESCRIPTION_CHANGED",
-EventTypeForNdsGroup::ApiKeyAddedToGroup => "API_KEY_ADDED_TO_GROUP",
-EventTypeForNdsGroup::ApiKeyRemovedFromGroup => "API_KEY_REMOVED_FROM_GROUP",
-EventTypeForNdsGroup::ApiKeyUiIpAccessListInheritanceEnabled => "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
-EventTypeForNdsGroup::ApiKeyUiIpAccessListInheritanceDisabled => "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED",
-EventTypeForNdsGroup::ServiceAccountCreated => "SERVICE_ACCOUNT_CREATED",
-EventTypeForNdsGroup::ServiceAccountDeleted => "SERVICE_ACCOUNT_DELETED",
-EventTypeForNdsGroup::ServiceAccountRolesChanged => "SERVICE_ACCOUNT_ROLES_CHANGED",
-EventTypeForNdsGroup::ServiceAccountDetailsChanged => "SERVICE_ACCOUNT_DETAILS_CHANGED",
-EventTypeForNdsGroup::ServiceAccountAddedToGroup => "SERVICE_ACCOUNT_ADDED_TO_GROUP",
-EventTypeForNdsGroup::ServiceAccountRemovedFromGroup => "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
-EventTypeForNdsGroup::ServiceAccountAccessListEntryAdded => "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED",
-EventTypeForNdsGroup::ServiceAccountAccessListEntryDeleted => "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED",
-EventTypeForNdsGroup::ServiceAccountSecretAdded => "SERVICE_ACCOUNT_SECRET_ADDED",
-EventTypeForNdsGroup::ServiceAccountSecretDeleted => "SERVICE_ACCOUNT_SECRET_DELETED",
-EventTypeForNdsGroup::ServiceAccountUiIpAccessListInheritanceEnabled => "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
-EventTypeForNdsGroup::ServiceAccountUiIpAccessListInheritanceDisabled => "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED",
-EventTypeForNdsGroup::UrlConfirmation => "URL_CONFIRMATION",
-EventTypeForNdsGroup::SuccessfulDeploy => "SUCCESSFUL_DEPLOY",
-EventTypeForNdsGroup::DeploymentFailure => "DEPLOYMENT_FAILURE",
-EventTypeForNdsGroup::DeploymentModelChangeSuccess => "DEPLOYMENT_MODEL_CHANGE_SUCCESS",
-EventTypeForNdsGroup::DeploymentModelChangeFailure => "DEPLOYMENT_MODEL_CHANGE_FAILURE",
-EventTypeForNdsGroup::RequestRateLimit => "REQUEST_RATE_LIMIT",
-EventTypeForNdsGroup::LogForwarderFailure => "LOG_FORWARDER_FAILURE",
-EventTypeForNdsGroup::InsideRealmMetricThreshold => "INSIDE_REALM_METRIC_THRESHOLD",
-EventTypeForNdsGroup::OutsideRealmMetricThreshold => "OUTSIDE_REALM_METRIC_THRESHOLD",
-EventTypeForNdsGroup::SyncFailure => "SYNC_FAILURE",
-EventTypeForNdsGroup::TriggerFailure => "TRIGGER_FAILURE",
-EventTypeForNdsGroup::TriggerAutoResumed => "TRIGGER_AUTO_RESUMED",
-EventTypeForNdsGroup::AutoIndexingEnabled => "AUTO_INDEXING_ENABLED",
-EventTypeForNdsGroup::AutoIndexingDisabled => "AUTO_INDEXING_DISABLED",
-EventTypeForNdsGroup::AutoIndexingIndexBuildSubmitted => "AUTO_INDEXING_INDEX_BUILD_SUBMITTED",
-EventTypeForNdsGroup::AutoIndexingSlowIndexBuild => "AUTO_INDEXING_SLOW_INDEX_BUILD",
-EventTypeForNdsGroup::AutoIndexingStalledIndexBuild => "AUTO_INDEXING_STALLED_INDEX_BUILD",
-EventTypeForNdsGroup::AutoIndexingFailedIndexBuild => "AUTO_INDEXING_FAILED_INDEX_BUILD",
-EventTypeForNdsGroup::AutoIndexingCompletedIndexBuild => "AUTO_INDEXING_COMPLETED_INDEX_BUILD",
-EventTypeForNdsGroup::AutoIndexingStartedIndexBuild => "AUTO_INDEXING_STARTED_INDEX_BUILD",
-EventTypeForNdsGroup::AutomationConfigPublishedAudit => "AUTOMATION_CONFIG_PUBLISHED_AUDIT",
-EventTypeForNdsGroup::PeerCreated => "PEER_CREATED",
-EventTypeForNdsGroup::PeerDeleted => "PEER_DELETED",
-EventTypeForNdsGroup::PeerUpdated => "PEER_UPDATED",
-EventTypeForNdsGroup::AzurePeerCreated => "AZURE_PEER_CREATED",
-EventTypeForNdsGroup::AzurePeerUpdated => "AZURE_PEER_UPDATED",
-EventTypeForNdsGroup::AzurePeerActive => "AZURE_PEER_ACTIVE",
-EventTypeForNdsGroup::AzurePeerDeleted => "AZURE_PEER_DELETED",
-EventTypeForNdsGroup::CreditCardCurrent => "CREDIT_CARD_CURRENT",
-EventTypeForNdsGroup::CreditCardAboutToExpire => "CREDIT_CARD_ABOUT_TO_EXPIRE",
-EventTypeForNdsGroup::PendingInvoiceUnderThreshold => "PENDING_INVOICE_UNDER_THRESHOLD",
-EventTypeForNdsGroup::PendingInvoiceOverThreshold => "PENDING_INVOICE_OVER_THRESHOLD",
-EventTypeForNdsGroup::DailyBillUnderThreshold => "DAILY_BILL_UNDER_THRESHOLD",
-EventTypeForNdsGroup::DailyBillOverThreshold => "DAILY_BILL_OVER_THRESHOLD",
-EventTypeForNdsGroup::DailyBillingChangeNormal => "DAILY_BILLING_CHANGE_NORMAL",
-EventTypeForNdsGroup::DailyBillingChangeOverThreshold => "DAILY_BILLING_CHANGE_OVER_THRESHOLD",
-EventTypeForNdsGroup::WeeklyBillingChangeNormal => "WEEKLY_BILLING_CHANGE_NORMAL",
-EventTypeForNdsGroup::WeeklyBillingChangeOverThreshold => "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
-EventTypeForNdsGroup::MonthlyBillingChangeNormal => "MONTHLY_BILLING_CHANGE_NORMAL",
-EventTypeForNdsGroup::MonthlyBillingChangeOverThreshold => "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD",
-EventTypeForNdsGroup::ClusterConnectionGetDatabases => "CLUSTER_CONNECTION_GET_DATABASES",
-EventTypeForNdsGroup::ClusterConnectionGetDatabaseCollections => "CLUSTER_CONNECTION_GET_DATABASE_COLLECTIONS",
-EventTypeForNdsGroup::ClusterConnectionGetDatabaseNamespaces => "CLUSTER_CONNECTION_GET_DATABASE_NAMESPACES",
-EventTypeForNdsGroup::ClusterConnectionGetNamespacesWithUuid => "CLUSTER_CONNECTION_GET_NAMESPACES_WITH_UUID",
-EventTypeForNdsGroup::ClusterConnectionGetAggregatedViewInfos => "CLUSTER_CONNECTION_GET_AGGREGATED_VIEW_INFOS",
-EventTypeForNdsGroup::ClusterConnectionAggregate => "CLUSTER_CONNECTION_AGGREGATE",
-EventTypeForNdsGroup::ClusterConnectionCreateCollection => "CLUSTER_CONNECTION_CREATE_COLLECTION",
-EventTypeForNdsGroup::ClusterConnectionSampleCollectionFieldNames => "CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES",
-EventTypeForNdsGroup::ClusterConnectionSampleCollectionFieldNamesAndTypes => "CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES_AND_TYPES",
-EventTypeForNdsGroup::ClusterConnectionFindDocuments => "CLUSTER_CONNECTION_FIND_DOCUMENTS",
-EventTypeForNdsGroup::ClusterConnectionGetNamespacesAndProjectSqlSchemaData => "CLUSTER_CONNECTION_GET_NAMESPACES_AND_PROJECT_SQL_SCHEMA_DATA",
-EventTypeForNdsGroup::ClusterMongosIsPresent => "CLUSTER_MONGOS_IS_PRESENT",
-EventTypeForNdsGroup::ClusterMongosIsMissing => "CLUSTER_MONGOS_IS_MISSING",
-EventTypeForNdsGroup::CpsSnapshotStarted => "CPS_SNAPSHOT_STARTED",
-EventTypeForNdsGroup::CpsSnapshotSuccessful => "CPS_SNAPSHOT_SUCCESSFUL",
-EventTypeForNdsGroup::CpsSnapshotFailed => "CPS_SNAPSHOT_FAILED",
-EventTypeForNdsGroup::CpsConcurrentSnapshotFailedWillRetry => "CPS_CONCURRENT_SNAPSHOT_FAILED_WILL_RETRY",
-EventTypeForNdsGroup::CpsSnapshotFallbackSuccessful => "CPS_SNAPSHOT_FALLBACK_SUCCESSFUL",
-EventTypeForNdsGroup::CpsSnapshotBehind => "CPS_SNAPSHOT_BEHIND",
-EventTypeForNdsGroup::CpsCopySnapshotStarted => "CPS_COPY_SNAPSHOT_STARTED",
-EventTypeForNdsGroup::CpsCopySnapshotFailed => "CPS_COPY_SNAPSHOT_FAILED",
-EventTypeForNdsGroup::CpsCopySnapshotFailedWillRetry => "CPS_COPY_SNAPSHOT_FAILED_WILL_RETRY",
-EventTypeForNdsGroup::CpsCopySnapshotSuccessful => "CPS_COPY_SNAPSHOT_SUCCESSFUL",
-EventTypeForNdsGroup::CpsPrevSnapshotOld => "CPS_PREV_SNAPSHOT_OLD",
-EventTypeForNdsGroup::CpsSnapshotFallbackFailed => "CPS_SNAPSHOT_FALLBACK_FAILED",
-EventTypeForNdsGroup::CpsRestoreSuccessful => "CPS_RESTORE_SUCCESSFUL",
-EventTypeForNdsGroup::CpsExportSuccessful => "CPS_EXPORT_SUCCESSFUL",
-EventTypeForNdsGroup::CpsRestoreFailed => "CPS_RESTORE_FAILED",
-EventTypeForNdsGroup::CpsExportFailed => "CPS_EXPORT_FAILED",
-EventTypeForNdsGroup::CpsCollectionRestoreSuccessful => "CPS_COLLECTION_RESTORE_SUCCESSFUL",
-EventTypeForNdsGroup::CpsCollectionRestoreFailed => "CPS_COLLECTION_RESTORE_FAILED",
-EventTypeForNdsGroup::CpsCollectionRestorePartialSuccess => "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS",
-EventTypeForNdsGroup::CpsCollectionRestoreCanceled => "CPS_COLLECTION_RESTORE_CANCELED",
-EventTypeForNdsGroup::CpsAutoExportFailed => "CPS_AUTO_EXPORT_FAILED",
-EventTypeForNdsGroup::CpsSnapshotDownloadRequestFailed => "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED",
-EventTypeForNdsGroup::CpsOplogBehind => "CPS_OPLOG_BEHIND",
-EventTypeForNdsGroup::CpsOplogCaughtUp => "CPS_OPLOG_CAUGHT_UP",
-EventTypeForNdsGroup::DataExplorer => "DATA_EXPLORER",
-EventTypeForNdsGroup::DataExplorerCrudAttempt => "DATA_EXPLORER_CRUD_ATTEMPT",
-EventTypeForNdsGroup::DataExplorerCrudError => "DATA_EXPLORER_CRUD_ERROR",
-EventTypeForNdsGroup::DataExplorerCrud => "DATA_EXPLORER_CRUD",
-EventTypeForNdsGroup::DataExplorerSessionCreated => "DATA_EXPLORER_SESSION_CREATED",
-EventTypeForNdsGroup::CpsDataProtectionEnableRequested => "CPS_DATA_PROTECTION_ENABLE_REQUESTED",
-EventTypeForNdsGroup::CpsDataProtectionEnabled => "CPS_DATA_PROTECTION_ENABLED",
-EventTypeForNdsGroup::CpsDataProtectionUpdateRequested => "CPS_DATA_PROTECTION_UPDATE_REQUESTED",
-EventTypeForNdsGroup::CpsDataProtectionUpdated => "CPS_DATA_PROTECTION_UPDATED",
-EventTypeForNdsGroup::CpsDataProtectionDisableRequested => "CPS_DATA_PROTECTION_DISABLE_REQUESTED",
-EventTypeForNdsGroup::CpsDataProtectionDisabled => "CPS_DATA_PROTECTION_DISABLED",
-EventTypeForNdsGroup::CpsDataProtectionApprovedForDisablement => "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT",
-EventTypeForNdsGroup::CpsRestoreRequestedAudit => "CPS_RESTORE_REQUESTED_AUDIT",
-EventTypeForNdsGroup::CpsRestoreAuthAudit => "CPS_RESTORE_AUTH_AUDIT",
-EventTypeForNdsGroup::CpsSnapshotScheduleUpdatedAudit => "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT",
-EventTypeForNdsGroup::CpsSnapshotFasterRestoresStartAudit => "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT",
-EventTypeForNdsGroup::CpsSnapshotFasterRestoresSuccessAudit => "CPS_SNAPSHOT_FASTER_RESTORES_SUCCESS_AUDIT",
-EventTypeForNdsGroup::CpsSnapshotFasterRestoresFailedAudit => "CPS_SNAPSHOT_FASTER_RESTORES_FAILED_AUDIT",
-EventTypeForNdsGroup::CpsSnapshotDeletedAudit => "CPS_SNAPSHOT_DELETED_AUDIT",
-EventTypeForNdsGroup::CpsSnapshotRetentionModifiedAudit => "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT",
-EventTypeForNdsGroup::CpsSnapshotInProgressAudit => "CPS_SNAPSHOT_IN_PROGRESS_AUDIT",
-EventTypeForNdsGroup::CpsSnapshotCompletedAudit => "CPS_SNAPSHOT_COMPLETED_AUDIT",
-EventTypeForNdsGroup::CpsOnDemandSnapshotRequested => "CPS_ON_DEMAND_SNAPSHOT_REQUESTED",
-EventTypeForNdsGroup::CpsOplogCaughtUpAudit => "CPS_OPLOG_CAUGHT_UP_AUDIT",
-EventTypeForNdsGroup::CpsOplogBehindAudit => "CPS_OPLOG_BEHIND_AUDIT",
-EventTypeForNdsGroup::AwsEncryptionKeyRotated => "AWS_ENCRYPTION_KEY_ROTATED",
-EventTypeForNdsGroup::AwsEncryptionKeyNeedsRotation => "AWS_ENCRYPTION_KEY_NEEDS_ROTATION",
-EventTypeForNdsGroup::AzureEncryptionKeyRotated => "AZURE_ENCRYPTION_KEY_ROTATED",
-EventTypeForNdsGroup::AzureEncryptionKeyNeedsRotation => "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION",
-EventTypeForNdsGroup::GcpEncryptionKeyRotated => "GCP_ENCRYPTION_KEY_ROTATED",
-EventTypeForNdsGroup::GcpEncryptionKeyNeedsRotation => "GCP_ENCRYPTION_KEY_NEEDS_ROTATION",
-EventTypeForNdsGroup::AwsEncryptionKeyValid => "AWS_ENCRYPTION_KEY_VALID",
-EventTypeForNdsGroup::AwsEncryptionKeyInvalid => "AWS_ENCRYPTION_KEY_INVALID",
-EventTypeForNdsGroup::AzureEncryptionKeyValid => "AZURE_ENCRYPTION_KEY_VALID",
-EventTypeForNdsGroup::AzureEncryptionKeyInvalid => "AZURE_ENCRYPTION_KEY_INVALID",
-EventTypeForNdsGroup::GcpEncryptionKeyValid => "GCP_ENCRYPTION_KEY_VALID",
-EventTypeForNdsGroup::GcpEncryptionKeyInvalid => "GCP_ENCRYPTION_KEY_INVALID",
-EventTypeForNdsGroup::BucketCreatedAudit => "BUCKET_CREATED_AUDIT",
-EventTypeForNdsGroup::BucketDeletedAudit => "BUCKET_DELETED_AUDIT",
-EventTypeForNdsGroup::FtsIndexDeletionFailed => "FTS_INDEX_DELETION_FAILED",
-EventTypeForNdsGroup::FtsIndexBuildComplete => "FTS_INDEX_BUILD_COMPLETE",
-EventTypeForNdsGroup::FtsIndexBuildFailed => "FTS_INDEX_BUILD_FAILED",
-EventTypeForNdsGroup::FtsIndexCreated => "FTS_INDEX_CREATED",
-EventTypeForNdsGroup::FtsIndexUpdated => "FTS_INDEX_UPDATED",
-EventTypeForNdsGroup::FtsIndexPartitionsChanged => "FTS_INDEX_PARTITIONS_CHANGED",
-EventTypeForNdsGroup::FtsIndexRebuilt => "FTS_INDEX_REBUILT",
-EventTypeForNdsGroup::FtsIndexDeleted => "FTS_INDEX_DELETED",
-EventTypeForNdsGroup::FtsIndexCleanedUp => "FTS_INDEX_CLEANED_UP",
-EventTypeForNdsGroup::FtsIndexStale => "FTS_INDEX_STALE",
-EventTypeForNdsGroup::FtsIndexesRestored => "FTS_INDEXES_RESTORED",
-EventTypeForNdsGroup::FtsIndexesRestoreFailed => "FTS_INDEXES_RESTORE_FAILED",
-EventTypeForNdsGroup::FtsIndexesSynonymMappingInvalid => "FTS_INDEXES_SYNONYM_MAPPING_INVALID",
-EventTypeForNdsGroup::GcpPeerCreated => "GCP_PEER_CREATED",
-EventTypeForNdsGroup::GcpPeerDeleted => "GCP_PEER_DELETED",
-EventTypeForNdsGroup::GcpPeerUpdated => "GCP_PEER_UPDATED",
-EventTypeForNdsGroup::GcpPeerActive => "GCP_PEER_ACTIVE",
-EventTypeForNdsGroup::GcpPeerInactive => "GCP_PEER_INACTIVE",
-EventTypeForNdsGroup::DataExplorerEnabled => "DATA_EXPLORER_ENABLED",
-EventTypeForNdsGroup::DataExplorerDisabled => "DATA_EXPLORER_DISABLED",
-EventTypeForNdsGroup::CreditCardAdded => "CREDIT_CARD_ADDED",
-EventTypeForNdsGroup::CreditCardUpdated => "CREDIT_CARD_UPDATED",
-EventTypeForNdsGroup::GroupDeleted => "GROUP_DELETED",
-EventTypeForNdsGroup::GroupCreated => "GROUP_CREATED",
-EventTypeForNdsGroup::GroupMoved => "GROUP_MOVED",
-EventTypeForNdsGroup::GroupTemporarilyActivated => "GROUP_TEMPORARILY_ACTIVATED",
-EventTypeForNdsGroup::GroupActivated => "GROUP_ACTIVATED",
-EventTypeForNdsGroup::GroupLocked => "GROUP_LOCKED",
-EventTypeForNdsGroup::GroupSuspended => "GROUP_SUSPENDED",
-EventTypeForNdsGroup::GroupFlushed => "GROUP_FLUSHED",
-EventTypeForNdsGroup::GroupNameChanged => "GROUP_NAME_CHANGED",
-EventTypeForNdsGroup::GroupChartsActivationRequested => "GROUP_CHARTS_ACTIVATION_REQUESTED",
-EventTypeForNdsGroup::GroupChartsActivated => "GROUP_CHARTS_ACTIVATED",
-EventTypeForNdsGroup::GroupChartsUpgraded => "GROUP_CHARTS_UPGRADED",
-EventTypeForNdsGroup::GroupChartsReset => "GROUP_CHARTS_RESET",
-EventTypeForNdsGroup::GroupDefaultAlertsSettingsChanged => "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED",
-EventTypeForNdsGroup::PaidInFull => "PAID_IN_FULL",
-EventTypeForNdsGroup::Delinquent => "DELINQUENT",
-EventTypeForNdsGroup::AllUsersHaveMultiFactorAuth => "ALL_USERS_HAVE_MULTI_FACTOR_AUTH",
-EventTypeForNdsGroup::UsersWithoutMultiFactorAuth => "USERS_WITHOUT_MULTI_FACTOR_AUTH",
-EventTypeForNdsGroup::EncryptionAtRestKmsNetworkAccessDenied => "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED",
-EventTypeForNdsGroup::EncryptionAtRestKmsNetworkAccessRestored => "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_RESTORED",
-EventTypeForNdsGroup::EncryptionAtRestConfigNoLongerValid => "ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID",
-EventTypeForNdsGroup::EncryptionAtRestConfigIsValid => "ENCRYPTION_AT_REST_CONFIG_IS_VALID",
-EventTypeForNdsGroup::GroupServiceAccountSecretsNoLongerExpiring => "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING",
-EventTypeForNdsGroup::GroupServiceAccountSecretsExpiring => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING",
-EventTypeForNdsGroup::GroupServiceAccountSecretsNoLongerExpired => "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED",
-EventTypeForNdsGroup::GroupServiceAccountSecretsExpired => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED",
-EventTypeForNdsGroup::ActiveLegacyTlsConnections => "ACTIVE_LEGACY_TLS_CONNECTIONS",
-EventTypeForNdsGroup::NoActiveLegacyTlsConnections => "NO_ACTIVE_LEGACY_TLS_CONNECTIONS",
-EventTypeForNdsGroup::WebhookTemplateRenderFailed => "WEBHOOK_TEMPLATE_RENDER_FAILED",
-EventTypeForNdsGroup::IntegrationConfigured => "INTEGRATION_CONFIGURED",
-EventTypeForNdsGroup::IntegrationRemoved => "INTEGRATION_REMOVED",
-EventTypeForNdsGroup::AttemptKillopAudit => "ATTEMPT_KILLOP_AUDIT",
-EventTypeForNdsGroup::AttemptKillsessionAudit => "ATTEMPT_KILLSESSION_AUDIT",
-EventTypeForNdsGroup::HostUp => "HOST_UP",
-EventTypeForNdsGroup::HostDown => "HOST_DOWN",
-EventTypeForNdsGroup::HostHasIndexSuggestions => "HOST_HAS_INDEX_SUGGESTIONS",
-EventTypeForNdsGroup::HostMongotRecoveredOom => "HOST_MONGOT_RECOVERED_OOM",
-EventTypeForNdsGroup::HostMongotCrashingOom => "HOST_MONGOT_CRASHING_OOM",
-EventTypeForNdsGroup::HostMongotResumeReplication => "HOST_MONGOT_RESUME_REPLICATION",
-EventTypeForNdsGroup::HostMongotStopReplication => "HOST_MONGOT_STOP_REPLICATION",
-EventTypeForNdsGroup::HostMongotUnpauseInitialSync => "HOST_MONGOT_UNPAUSE_INITIAL_SYNC",
-EventTypeForNdsGroup::HostMongotPauseInitialSync => "HOST_MONGOT_PAUSE_INITIAL_SYNC",
-EventTypeForNdsGroup::HostMongotSufficientDiskSpace => "HOST_MONGOT_SUFFICIENT_DISK_SPACE",
-EventTypeForNdsGroup::HostMongotApproachingStopReplication => "HOST_MONGOT_APPROACHING_STOP_REPLICATION",
-EventTypeForNdsGroup::HostMongotRestarted => "HOST_MONGOT_RESTARTED",
-EventTypeForNdsGroup::HostSearchNodeUnblocked => "HOST_SEARCH_NODE_UNBLOCKED",
-EventTypeForNdsGroup::HostSearchNodeIndexFailed => "HOST_SEARCH_NODE_INDEX_FAILED",
-EventTypeForNdsGroup::HostSearchProcessNotThrottling => "HOST_SEARCH_PROCESS_NOT_THROTTLING",
-EventTypeForNdsGroup::HostSearchProcessThrottling => "HOST_SEARCH_PROCESS_THROTTLING",
-EventTypeForNdsGroup::HostExternalLogSinkExportDown => "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN",
-EventTypeForNdsGroup::HostExternalLogSinkExportResumed => "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED",
-EventTypeForNdsGroup::HostEnoughDiskSpace => "HOST_ENOUGH_DISK_SPACE",
-EventTypeForNdsGroup::HostNotEnoughDiskSpace => "HOST_NOT_ENOUGH_DISK_SPACE",
-EventTypeForNdsGroup::SshKeyNdsHostAccessRequested => "SSH_KEY_NDS_HOST_ACCESS_REQUESTED",
-EventTypeForNdsGroup::SshKeyNdsHostAccessRefreshed => "SSH_KEY_NDS_HOST_ACCESS_REFRESHED",
-EventTypeForNdsGroup::SshKeyNdsHostAccessAttempt => "SSH_KEY_NDS_HOST_ACCESS_ATTEMPT",
-EventTypeForNdsGroup::SshKeyNdsHostAccessGranted => "SSH_KEY_NDS_HOST_ACCESS_GRANTED",
-EventTypeForNdsGroup::SshKeyNdsHostAccessLevelChanged => "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED",
-EventTypeForNdsGroup::AlertHostSshSessionStarted => "ALERT_HOST_SSH_SESSION_STARTED",
-EventTypeForNdsGroup::HostSshSessionEnded => "HOST_SSH_SESSION_ENDED",
-EventTypeForNdsGroup::HostX509CertificateCertificateGeneratedForSupportAccess => "HOST_X509_CERTIFICATE_CERTIFICATE_GENERATED_FOR_SUPPORT_ACCESS",
-EventTypeForNdsGroup::PushBasedLogExportResumed => "PUSH_BASED_LOG_EXPORT_RESUMED",
-EventTypeForNdsGroup::PushBasedLogExportStopped => "PUSH_BASED_LOG_EXPORT_STOPPED",
-EventTypeForNdsGroup::PushBasedLogExportDroppedLog => "PUSH_BASED_LOG_EXPORT_DROPPED_LOG",
-EventTypeForNdsGroup::HostVersionBehind => "HOST_VERSION_BEHIND",
-EventTypeForNdsGroup::VersionBehind => "VERSION_BEHIND",
-EventTypeForNdsGroup::HostExposed => "HOST_EXPOSED",
-EventTypeForNdsGroup::HostSslCertificateStale => "HOST_SSL_CERTIFICATE_STALE",
-EventTypeForNdsGroup::HostSecurityCheckupNotMet => "HOST_SECURITY_CHECKUP_NOT_MET",
-EventTypeForNdsGroup::ProfilerConfiguredTooWidely => "PROFILER_CONFIGURED_TOO_WIDELY",
-EventTypeForNdsGroup::InsideMetricThreshold => "INSIDE_METRIC_THRESHOLD",
-EventTypeForNdsGroup::OutsideMetricThreshold => "OUTSIDE_METRIC_THRESHOLD",
-EventTypeForNdsGroup::RollingIndexFailedIndexBuild => "ROLLING_INDEX_FAILED_INDEX_BUILD",
-EventTypeForNdsGroup::RollingIndexSuccessIndexBuild => "ROLLING_INDEX_SUCCESS_INDEX_BUILD",
-EventTypeForNdsGroup::IndexFailedIndexBuild => "INDEX_FAILED_INDEX_BUILD",
-EventTypeForNdsGroup::IndexSuccessIndexBuild => "INDEX_SUCCESS_INDEX_BUILD",
-EventTypeForNdsGroup::MongotuneInfo => "MONGOTUNE_INFO",
-EventTypeForNdsGroup::MongotuneAlert => "MONGOTUNE_ALERT",
-EventTypeForNdsGroup::ClusterCreated => "CLUSTER_CREATED",
-EventTypeForNdsGroup::ClusterResurrected => "CLUSTER_RESURRECTED",
-EventTypeForNdsGroup::ClusterReady => "CLUSTER_READY",
-EventTypeForNdsGroup::ClusterUpdateSubmitted => "CLUSTER_UPDATE_SUBMITTED",
-EventTypeForNdsGroup::ClusterProcessArgsUpdateSubmitted => "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED",
-EventTypeForNdsGroup::ClusterMongotProcessArgsUpdateSubmitted => "CLUSTER_MONGOT_PROCESS_ARGS_UPDATE_SUBMITTED",
-EventTypeForNdsGroup::ClusterServerParametersUpdateSubmitted => "CLUSTER_SERVER_PARAMETERS_UPDATE_SUBMITTED",
-EventTypeForNdsGroup::ClusterAutomaticallyPaused => "CLUSTER_AUTOMATICALLY_PAUSED",
-EventTypeForNdsGroup::ClusterUpdateStarted => "CLUSTER_UPDATE_STARTED",
-EventTypeForNdsGroup::ClusterUpdateStartedInternal => "CLUSTER_UPDATE_STARTED_INTERNAL",
-EventTypeForNdsGroup::ClusterUpdateCompleted => "CLUSTER_UPDATE_COMPLETED",
-EventTypeForNdsGroup::MaterialClusterUpdateCompletedInternal => "MATERIAL_CLUSTER_UPDATE_COMPLETED_INTERNAL",
-EventTypeForNdsGroup::ClusterDeleteSubmitted => "CLUSTER_DELETE_SUBMITTED",
-EventTypeForNdsGroup::ClusterDeleteSubmittedInternal => "CLUSTER_DELETE_SUBMITTED_INTERNAL",
-EventTypeForNdsGroup::ClusterDeleted => "CLUSTER_DELETED",
-EventTypeForNdsGroup::ClusterImportStarted => "CLUSTER_IMPORT_STARTED",
-EventTypeForNdsGroup::ClusterImportCancelled => "CLUSTER_IMPORT_CANCELLED",
-EventTypeForNdsGroup::ClusterImportExpired => "CLUSTER_IMPORT_EXPIRED",
-EventTypeForNdsGroup::ClusterImportCutover => "CLUSTER_IMPORT_CUTOVER",
-EventTypeForNdsGroup::ClusterImportCompleted => "CLUSTER_IMPORT_COMPLETED",
-EventTypeForNdsGroup::ClusterImportFailed => "CLUSTER_IMPORT_FAILED",
-EventTypeForNdsGroup::ClusterImportRestartRequested => "CLUSTER_IMPORT_RESTART_REQUESTED",
-EventTypeForNdsGroup::ProjectLiveImportOverridesAdded => "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED",
-EventTypeForNdsGroup::ProjectLiveImportOverridesUpdated => "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED",
-EventTypeForNdsGroup::ProjectLiveImportOverridesDeleted => "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED",
-EventTypeForNdsGroup::ClusterOplogResized => "CLUSTER_OPLOG_RESIZED",
-EventTypeForNdsGroup::ClusterInstanceRestarted => "CLUSTER_INSTANCE_RESTARTED",
-EventTypeForNdsGroup::ClusterInstanceStopStart => "CLUSTER_INSTANCE_STOP_START",
-EventTypeForNdsGroup::ClusterInstanceResyncRequested => "CLUSTER_INSTANCE_RESYNC_REQUESTED",
-EventTypeForNdsGroup::ClusterInstanceResyncCleared => "CLUSTER_INSTANCE_RESYNC_CLEARED",
-EventTypeForNdsGroup::ClusterInstanceUpdateRequested => "CLUSTER_INSTANCE_UPDATE_REQUESTED",
-EventTypeForNdsGroup::ClusterInstanceReplaced => "CLUSTER_INSTANCE_REPLACED",
-EventTypeForNdsGroup::ClusterInstanceReplaceCleared => "CLUSTER_INSTANCE_REPLACE_CLEARED",
-EventTypeForNdsGroup::ClusterInstanceSwapped => "CLUSTER_INSTANCE_SWAPPED",
-EventTypeForNdsGroup::ClusterInstanceSwapCleared => "CLUSTER_INSTANCE_SWAP_CLEARED",
-EventTypeForNdsGroup::ClusterInstanceVmRestartCleared => "CLUSTER_INSTANCE_VM_RESTART_CLEARED",
-EventTypeForNdsGroup::ClusterInstanceVmRebootCleared => "CLUSTER_INSTANCE_VM_REBOOT_CLEARED",
-EventTypeForNdsGroup::ClusterInstanceConfigUpdated => "CLUSTER_INSTANCE_CONFIG_UPDATED",
-EventTypeForNdsGroup::ClusterInstanceAgentApiKeyRotated => "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED",
-EventTypeForNdsGroup::ClusterInstanceSslRotated => "CLUSTER_INSTANCE_SSL_ROTATED",
-EventTypeForNdsGroup::ClusterInstanceSslRotatedPerCluster => "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER",
-EventTypeForNdsGroup::ClusterInstanceSslRevoked => "CLUSTER_INSTANCE_SSL_REVOKED",
-EventTypeForNdsGroup::ReloadSslOnProcesses => "RELOAD_SSL_ON_PROCESSES",
-EventTypeForNdsGroup::ReloadSslOnProcessesRequested => "RELOAD_SSL_ON_PROCESSES_REQUESTED",
-EventTypeForNdsGroup::ClusterInstanceAdminBackupSnapshotRequested => "CLUSTER_INSTANCE_ADMIN_BACKUP_SNAPSHOT_REQUESTED",
-EventTypeForNdsGroup::DataLakeQueryLogsDownloaded => "DATA_LAKE_QUERY_LOGS_DOWNLOADED",
-EventTypeForNdsGroup::FederatedDatabaseQueryLogsDownloaded => "FEDERATED_DATABASE_QUERY_LOGS_DOWNLOADED",
-EventTypeForNdsGroup::OnlineArchiveQueryLogsDownloaded => "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED",
-EventTypeForNdsGroup::MongodbLogsDownloaded => "MONGODB_LOGS_DOWNLOADED",
-EventTypeForNdsGroup::MongosqldLogsDownloaded => "MONGOSQLD_LOGS_DOWNLOADED",
-EventTypeForNdsGroup::MongotLogsDownloaded => "MONGOT_LOGS_DOWNLOADED",
-EventTypeForNdsGroup::MongodbUserAdded => "MONGODB_USER_ADDED",
-EventTypeForNdsGroup::MongodbUserDeleted => "MONGODB_USER_DELETED",
-EventTypeForNdsGroup::MongodbUserX509CertCreated => "MONGODB_USER_X509_CERT_CREATED",
-EventTypeForNdsGroup::MongodbUserX509CertRevoked => "MONGODB_USER_X509_CERT_REVOKED",
-EventTypeForNdsGroup::MongodbUserUpdated => "MONGODB_USER_UPDATED",
-EventTypeForNdsGroup::MongodbRoleAdded => "MONGODB_ROLE_ADDED",
-EventTypeForNdsGroup::MongodbRoleDeleted => "MONGODB_ROLE_DELETED",
-EventTypeForNdsGroup::MongodbRoleUpdated => "MONGODB_ROLE_UPDATED",
-EventTypeForNdsGroup::NetworkPermissionEntryAdded => "NETWORK_PERMISSION_ENTRY_ADDED",
-EventTypeForNdsGroup::NetworkPermissionEntryRemoved => "NETWORK_PERMISSION_ENTRY_REMOVED",
-EventTypeForNdsGroup::NetworkPermissionEntryUpdated => "NETWORK_PERMISSION_ENTRY_UPDATED",
-EventTypeForNdsGroup::PrivateNetworkEndpointEntryAdded => "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED",
-EventTypeForNdsGroup::PrivateNetworkEndpointEntryRemoved => "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED",
-EventTypeForNdsGroup::PrivateNetworkEndpointEntryUpdated => "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED",
-EventTypeForNdsGroup::PlanStarted => "PLAN_STARTED",
-EventTypeForNdsGroup::PlanCompleted => "PLAN_COMPLETED",
-EventTypeForNdsGroup::PlanAbandoned => "PLAN_ABANDONED",
-EventTypeForNdsGroup::PlanDeclined => "PLAN_DECLINED",
-EventTypeForNdsGroup::PlanFailureCountReset => "PLAN_FAILURE_COUNT_RESET",
-EventTypeForNdsGroup::PlanAsapRequested => "PLAN_ASAP_REQUESTED",
-EventTypeForNdsGroup::IndependentShardAutoScalingAvailable => "INDEPENDENT_SHARD_AUTO_SCALING_AVAILABLE",
-EventTypeForNdsGroup::IndependentShardScalingClusterMigrated => "INDEPENDENT_SHARD_SCALING_CLUSTER_MIGRATED",
-EventTypeForNdsGroup::IndependentShardScalingClusterRolledBack => "INDEPENDENT_SHARD_SCALING_CLUSTER_ROLLED_BACK",
-EventTypeForNdsGroup::MoveSkipped => "MOVE_SKIPPED",
-EventTypeForNdsGroup::StepSkipped => "STEP_SKIPPED",
-EventTypeForNdsGroup::ProxyRestarted => "PROXY_RESTARTED",
-EventTypeForNdsGroup::ProxyPanicked => "PROXY_PANICKED",
-EventTypeForNdsGroup::AtlasMaintenanceProtectedHoursCreated => "ATLAS_MAINTENANCE_PROTECTED_HOURS_CREATED",
-EventTypeForNdsGroup::AtlasMaintenanceProtectedHoursModified => "ATLAS_MAINTENANCE_PROTECTED_HOURS_MODIFIED",
-EventTypeForNdsGroup::AtlasMaintenanceProtectedHoursRemoved => "ATLAS_MAINTENANCE_PROTECTED_HOURS_REMOVED",
-EventTypeForNdsGroup::AtlasMaintenanceWindowAdded => "ATLAS_MAINTENANCE_WINDOW_ADDED",
-EventTypeForNdsGroup::AtlasMaintenanceWindowModified => "ATLAS_MAINTENANCE_WINDOW_MODIFIED",
-EventTypeForNdsGroup::AtlasMaintenanceWindowRemoved => "ATLAS_MAINTENANCE_WINDOW_REMOVED",
-EventTypeForNdsGroup::AtlasMaintenanceStartAsap => "ATLAS_MAINTENANCE_START_ASAP",
-EventTypeForNdsGroup::AtlasMaintenanceScheduledForNextWindow => "ATLAS_MAINTENANCE_SCHEDULED_FOR_NEXT_WINDOW",
-EventTypeForNdsGroup::AtlasMaintenanceDeferred => "ATLAS_MAINTENANCE_DEFERRED",
-EventTypeForNdsGroup::AtlasMaintenanceAutoDeferEnabled => "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED",
-EventTypeForNdsGroup::AtlasMaintenanceAutoDeferDisabled => "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED",
-EventTypeForNdsGroup::AtlasMaintenanceResetByAdmin => "ATLAS_MAINTENANCE_RESET_BY_ADMIN",
-EventTypeForNdsGroup::AtlasMaintenanceDeferredByAdmin => "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN",
-EventTypeForNdsGroup::ScheduledMaintenance => "SCHEDULED_MAINTENANCE",
-EventTypeForNdsGroup::ProjectScheduledMaintenance => "PROJECT_SCHEDULED_MAINTENANCE",
-EventTypeForNdsGroup::ProjectLimitUpdated => "PROJECT_LIMIT_UPDATED",
-EventTypeForNdsGroup::ProjectEnableExtendedStorageSizesUpdated => "PROJECT_ENABLE_EXTENDED_STORAGE_SIZES_UPDATED",
-EventTypeForNdsGroup::ProjectEnableDataValidationUpdated => "PROJECT_ENABLE_DATA_VALIDATION_UPDATED",
-EventTypeForNdsGroup::ProjectCollectDatabaseStatisticsUpdated => "PROJECT_COLLECT_DATABASE_STATISTICS_UPDATED",
-EventTypeForNdsGroup::OsMaintenance => "OS_MAINTENANCE",
-EventTypeForNdsGroup::OsMaintenanceRestart => "OS_MAINTENANCE_RESTART",
-EventTypeForNdsGroup::OsMaintenanceReplacement => "OS_MAINTENANCE_REPLACEMENT",
-EventTypeForNdsGroup::FreeUpgradeStarted => "FREE_UPGRADE_STARTED",
-EventTypeForNdsGroup::FlexUpgradeStarted => "FLEX_UPGRADE_STARTED",
-EventTypeForNdsGroup::ServerlessUpgradeStarted => "SERVERLESS_UPGRADE_STARTED",
-EventTypeForNdsGroup::TestFailoverRequested => "TEST_FAILOVER_REQUESTED",
-EventTypeForNdsGroup::UserSecuritySettingsUpdated => "USER_SECURITY_SETTINGS_UPDATED",
-EventTypeForNdsGroup::AuditLogConfigurationUpdated => "AUDIT_LOG_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::StreamsAuditLogConfigurationUpdated => "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::EncryptionAtRestConfigurationUpdated => "ENCRYPTION_AT_REST_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::EncryptionAtRestConfigurationValidationFailed => "ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_FAILED",
-EventTypeForNdsGroup::EncryptionAtRestConfigurationValidationSucceeded => "ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_SUCCEEDED",
-EventTypeForNdsGroup::EncryptionAtRestKeyRotationStarted => "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED",
-EventTypeForNdsGroup::EncryptionAtRestPrivateEndpointCreated => "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_CREATED",
-EventTypeForNdsGroup::EncryptionAtRestPrivateEndpointDeleted => "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETED",
-EventTypeForNdsGroup::NdsSetImageOverrides => "NDS_SET_IMAGE_OVERRIDES",
-EventTypeForNdsGroup::NdsSetChefTarballUri => "NDS_SET_CHEF_TARBALL_URI",
-EventTypeForNdsGroup::RestrictedEmployeeAccessBypass => "RESTRICTED_EMPLOYEE_ACCESS_BYPASS",
-EventTypeForNdsGroup::RevokedEmployeeAccessBypass => "REVOKED_EMPLOYEE_ACCESS_BYPASS",
-EventTypeForNdsGroup::DeviceSyncDebugAccessGranted => "DEVICE_SYNC_DEBUG_ACCESS_GRANTED",
-EventTypeForNdsGroup::DeviceSyncDebugAccessRevoked => "DEVICE_SYNC_DEBUG_ACCESS_REVOKED",
-EventTypeForNdsGroup::DeviceSyncDebugX509CertCreated => "DEVICE_SYNC_DEBUG_X509_CERT_CREATED",
-EventTypeForNdsGroup::EmployeeAccessGranted => "EMPLOYEE_ACCESS_GRANTED",
-EventTypeForNdsGroup::EmployeeAccessRevoked => "EMPLOYEE_ACCESS_REVOKED",
-EventTypeForNdsGroup::QueryEngineTenantCreated => "QUERY_ENGINE_TENANT_CREATED",
-EventTypeForNdsGroup::QueryEngineTenantUpdated => "QUERY_ENGINE_TENANT_UPDATED",
-EventTypeForNdsGroup::QueryEngineTenantRemoved => "QUERY_ENGINE_TENANT_REMOVED",
-EventTypeForNdsGroup::FederatedDatabaseCreated => "FEDERATED_DATABASE_CREATED",
-EventTypeForNdsGroup::FederatedDatabaseUpdated => "FEDERATED_DATABASE_UPDATED",
-EventTypeForNdsGroup::FederatedDatabaseRemoved => "FEDERATED_DATABASE_REMOVED",
-EventTypeForNdsGroup::TenantSnapshotFailed => "TENANT_SNAPSHOT_FAILED",
-EventTypeForNdsGroup::TenantRestoreFailed => "TENANT_RESTORE_FAILED",
-EventTypeForNdsGroup::SampleDatasetLoadRequested => "SAMPLE_DATASET_LOAD_REQUESTED",
-EventTypeForNdsGroup::CustomerX509CrlUpdated => "CUSTOMER_X509_CRL_UPDATED",
-EventTypeForNdsGroup::ContainerSubnetsUpdateRequested => "CONTAINER_SUBNETS_UPDATE_REQUESTED",
-EventTypeForNdsGroup::OnlineArchiveCreated => "ONLINE_ARCHIVE_CREATED",
-EventTypeForNdsGroup::OnlineArchiveDeleted => "ONLINE_ARCHIVE_DELETED",
-EventTypeForNdsGroup::OnlineArchiveUpdated => "ONLINE_ARCHIVE_UPDATED",
-EventTypeForNdsGroup::OnlineArchivePauseRequested => "ONLINE_ARCHIVE_PAUSE_REQUESTED",
-EventTypeForNdsGroup::OnlineArchivePaused => "ONLINE_ARCHIVE_PAUSED",
-EventTypeForNdsGroup::OnlineArchiveActive => "ONLINE_ARCHIVE_ACTIVE",
-EventTypeForNdsGroup::OnlineArchiveOrphaned => "ONLINE_ARCHIVE_ORPHANED",
-EventTypeForNdsGroup::OnlineArchiveDataExpirationRuleEnabled => "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_ENABLED",
-EventTypeForNdsGroup::OnlineArchiveDataExpirationRuleUpdated => "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_UPDATED",
-EventTypeForNdsGroup::OnlineArchiveDataExpirationRuleDisabled => "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_DISABLED",
-EventTypeForNdsGroup::OnlineArchiveDeleteAfterDateUpdated => "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED",
-EventTypeForNdsGroup::CloudProviderAccessAwsIamRoleAdded => "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED",
-EventTypeForNdsGroup::CloudProviderAccessAwsIamRoleDeleted => "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_DELETED",
-EventTypeForNdsGroup::CloudProviderAccessAwsIamRoleUpdated => "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_UPDATED",
-EventTypeForNdsGroup::CloudProviderAccessAzureServicePrincipalAdded => "CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_ADDED",
-EventTypeForNdsGroup::CloudProviderAccessAzureServicePrincipalDeleted => "CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_DELETED",
-EventTypeForNdsGroup::CloudProviderAccessAzureServicePrincipalUpdated => "CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_UPDATED",
-EventTypeForNdsGroup::CloudProviderAccessGcpServiceAccountAdded => "CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_ADDED",
-EventTypeForNdsGroup::CloudProviderAccessGcpServiceAccountDeleted => "CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_DELETED",
-EventTypeForNdsGroup::CloudProviderAccessGcpServiceAccountUpdated => "CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_UPDATED",
-EventTypeForNdsGroup::PendingIndexesDeleted => "PENDING_INDEXES_DELETED",
-EventTypeForNdsGroup::PendingIndexesCanceled => "PENDING_INDEXES_CANCELED",
-EventTypeForNdsGroup::ProcessRestartRequested => "PROCESS_RESTART_REQUESTED",
-EventTypeForNdsGroup::AutoHealingAction => "AUTO_HEALING_ACTION",
-EventTypeForNdsGroup::AutoHealingRequestedCriticalInstancePowerCycle => "AUTO_HEALING_REQUESTED_CRITICAL_INSTANCE_POWER_CYCLE",
-EventTypeForNdsGroup::AutoHealingRequestedInstanceReplacement => "AUTO_HEALING_REQUESTED_INSTANCE_REPLACEMENT",
-EventTypeForNdsGroup::AutoHealingRequestedNodeResync => "AUTO_HEALING_REQUESTED_NODE_RESYNC",
-EventTypeForNdsGroup::ExtraMaintenanceDeferralGranted => "EXTRA_MAINTENANCE_DEFERRAL_GRANTED",
-EventTypeForNdsGroup::GroupAutomationConfigPublished => "GROUP_AUTOMATION_CONFIG_PUBLISHED",
-EventTypeForNdsGroup::ClusterAutomationConfigPublished => "CLUSTER_AUTOMATION_CONFIG_PUBLISHED",
-EventTypeForNdsGroup::SetEnsureClusterConnectivityAfterForCluster => "SET_ENSURE_CLUSTER_CONNECTIVITY_AFTER_FOR_CLUSTER",
-EventTypeForNdsGroup::ClusterLinkedToVercel => "CLUSTER_LINKED_TO_VERCEL",
-EventTypeForNdsGroup::ClusterUnlinkedFromVercel => "CLUSTER_UNLINKED_FROM_VERCEL",
-EventTypeForNdsGroup::IngestionPipelineDeleted => "INGESTION_PIPELINE_DELETED",
-EventTypeForNdsGroup::IngestionPipelineDestroyed => "INGESTION_PIPELINE_DESTROYED",
-EventTypeForNdsGroup::IngestionPipelineCreated => "INGESTION_PIPELINE_CREATED",
-EventTypeForNdsGroup::IngestionPipelineUpdated => "INGESTION_PIPELINE_UPDATED",
-EventTypeForNdsGroup::OsTuneFileOverrides => "OS_TUNE_FILE_OVERRIDES",
-EventTypeForNdsGroup::MonitoringAgentOverrides => "MONITORING_AGENT_OVERRIDES",
-EventTypeForNdsGroup::MonitoringAgentRebalanceFlag => "MONITORING_AGENT_REBALANCE_FLAG",
-EventTypeForNdsGroup::MonitoringAgentRebalanceTriggered => "MONITORING_AGENT_REBALANCE_TRIGGERED",
-EventTypeForNdsGroup::ClusterPreferredCpuArchitectureModified => "CLUSTER_PREFERRED_CPU_ARCHITECTURE_MODIFIED",
-EventTypeForNdsGroup::ClusterForcePlanned => "CLUSTER_FORCE_PLANNED",
-EventTypeForNdsGroup::ClusterRegionalOutageSimulationStarted => "CLUSTER_REGIONAL_OUTAGE_SIMULATION_STARTED",
-EventTypeForNdsGroup::ClusterRegionalOutageSimulationFailedToStart => "CLUSTER_REGIONAL_OUTAGE_SIMULATION_FAILED_TO_START",
-EventTypeForNdsGroup::ClusterRegionalOutageSimulationEndRequested => "CLUSTER_REGIONAL_OUTAGE_SIMULATION_END_REQUESTED",
-EventTypeForNdsGroup::ClusterRegionalOutageSimulationCompleted => "CLUSTER_REGIONAL_OUTAGE_SIMULATION_COMPLETED",
-EventTypeForNdsGroup::ClusterRegionalOutageSimulationCancelledClusterPause => "CLUSTER_REGIONAL_OUTAGE_SIMULATION_CANCELLED_CLUSTER_PAUSE",
-EventTypeForNdsGroup::UisPanicked => "UIS_PANICKED",
-EventTypeForNdsGroup::TenantUpgradeToServerlessSuccessful => "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL",
-EventTypeForNdsGroup::TenantUpgradeToServerlessFailed => "TENANT_UPGRADE_TO_SERVERLESS_FAILED",
-EventTypeForNdsGroup::ServerlessUpgradeToDedicatedSuccessful => "SERVERLESS_UPGRADE_TO_DEDICATED_SUCCESSFUL",
-EventTypeForNdsGroup::ServerlessUpgradeToDedicatedFailed => "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED",
-EventTypeForNdsGroup::ClusterForceReconfigRequested => "CLUSTER_FORCE_RECONFIG_REQUESTED",
-EventTypeForNdsGroup::AgentForceRestartRequested => "AGENT_FORCE_RESTART_REQUESTED",
-EventTypeForNdsGroup::ClusterResetForceReconfigRequested => "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED",
-EventTypeForNdsGroup::ProjectBypassedMaintenance => "PROJECT_BYPASSED_MAINTENANCE",
-EventTypeForNdsGroup::FeatureFlagMaintenance => "FEATURE_FLAG_MAINTENANCE",
-EventTypeForNdsGroup::DataFederationQueryLimitConfigured => "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED",
-EventTypeForNdsGroup::DataFederationQueryLimitDeleted => "DATA_FEDERATION_QUERY_LIMIT_DELETED",
-EventTypeForNdsGroup::DataApiSetupForVercel => "DATA_API_SETUP_FOR_VERCEL",
-EventTypeForNdsGroup::AdminClusterLockUpdated => "ADMIN_CLUSTER_LOCK_UPDATED",
-EventTypeForNdsGroup::ClusterRollingResyncStarted => "CLUSTER_ROLLING_RESYNC_STARTED",
-EventTypeForNdsGroup::ClusterRollingResyncCompleted => "CLUSTER_ROLLING_RESYNC_COMPLETED",
-EventTypeForNdsGroup::ClusterRollingResyncFailed => "CLUSTER_ROLLING_RESYNC_FAILED",
-EventTypeForNdsGroup::NodeRollingResyncScheduled => "NODE_ROLLING_RESYNC_SCHEDULED",
-EventTypeForNdsGroup::ClusterRollingResyncCanceled => "CLUSTER_ROLLING_RESYNC_CANCELED",
-EventTypeForNdsGroup::ClusterOsUpdated => "CLUSTER_OS_UPDATED",
-EventTypeForNdsGroup::ClusterInstanceFamilyUpdated => "CLUSTER_INSTANCE_FAMILY_UPDATED",
-EventTypeForNdsGroup::PushBasedLogExportEnabled => "PUSH_BASED_LOG_EXPORT_ENABLED",
-EventTypeForNdsGroup::PushBasedLogExportConfigurationUpdated => "PUSH_BASED_LOG_EXPORT_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::PushBasedLogExportDisabled => "PUSH_BASED_LOG_EXPORT_DISABLED",
-EventTypeForNdsGroup::LogStreamingEnabled => "LOG_STREAMING_ENABLED",
-EventTypeForNdsGroup::LogStreamingConfigurationUpdated => "LOG_STREAMING_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::LogStreamingDisabled => "LOG_STREAMING_DISABLED",
-EventTypeForNdsGroup::DatadogLogStreamingEnabled => "DATADOG_LOG_STREAMING_ENABLED",
-EventTypeForNdsGroup::DatadogLogStreamingConfigurationUpdated => "DATADOG_LOG_STREAMING_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::DatadogLogStreamingDisabled => "DATADOG_LOG_STREAMING_DISABLED",
-EventTypeForNdsGroup::SplunkLogStreamingEnabled => "SPLUNK_LOG_STREAMING_ENABLED",
-EventTypeForNdsGroup::SplunkLogStreamingConfigurationUpdated => "SPLUNK_LOG_STREAMING_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::SplunkLogStreamingDisabled => "SPLUNK_LOG_STREAMING_DISABLED",
-EventTypeForNdsGroup::S3LogStreamingEnabled => "S3_LOG_STREAMING_ENABLED",
-EventTypeForNdsGroup::S3LogStreamingConfigurationUpdated => "S3_LOG_STREAMING_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::S3LogStreamingDisabled => "S3_LOG_STREAMING_DISABLED",
-EventTypeForNdsGroup::AzureLogStreamingEnabled => "AZURE_LOG_STREAMING_ENABLED",
-EventTypeForNdsGroup::AzureLogStreamingConfigurationUpdated => "AZURE_LOG_STREAMING_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::AzureLogStreamingDisabled => "AZURE_LOG_STREAMING_DISABLED",
-EventTypeForNdsGroup::GcpLogStreamingEnabled => "GCP_LOG_STREAMING_ENABLED",
-EventTypeForNdsGroup::GcpLogStreamingConfigurationUpdated => "GCP_LOG_STREAMING_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::GcpLogStreamingDisabled => "GCP_LOG_STREAMING_DISABLED",
-EventTypeForNdsGroup::OtelLogStreamingEnabled => "OTEL_LOG_STREAMING_ENABLED",
-EventTypeForNdsGroup::OtelLogStreamingConfigurationUpdated => "OTEL_LOG_STREAMING_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::OtelLogStreamingDisabled => "OTEL_LOG_STREAMING_DISABLED",
-EventTypeForNdsGroup::LogStreamingExportFailedNonretryable => "LOG_STREAMING_EXPORT_FAILED_NONRETRYABLE",
-EventTypeForNdsGroup::LogStreamingExportFailedRetriesExhausted => "LOG_STREAMING_EXPORT_FAILED_RETRIES_EXHAUSTED",
-EventTypeForNdsGroup::LogStreamingExportRecovered => "LOG_STREAMING_EXPORT_RECOVERED",
-EventTypeForNdsGroup::LogStreamingReplayStarted => "LOG_STREAMING_REPLAY_STARTED",
-EventTypeForNdsGroup::LogStreamingReplayComplete => "LOG_STREAMING_REPLAY_COMPLETE",
-EventTypeForNdsGroup::OtelMetricIntegrationEnabled => "OTEL_METRIC_INTEGRATION_ENABLED",
-EventTypeForNdsGroup::OtelMetricIntegrationConfigurationUpdated => "OTEL_METRIC_INTEGRATION_CONFIGURATION_UPDATED",
-EventTypeForNdsGroup::OtelMetricIntegrationDisabled => "OTEL_METRIC_INTEGRATION_DISABLED",
-EventTypeForNdsGroup::AzureClusterPreferredStorageTypeUpdated => "AZURE_CLUSTER_PREFERRED_STORAGE_TYPE_UPDATED",
-EventTypeForNdsGroup::ContainerDeleted => "CONTAINER_DELETED",
-EventTypeForNdsGroup::RegionalizedPrivateEndpointModeEnabled => "REGIONALIZED_PRIVATE_ENDPOINT_MODE_ENABLED",
-EventTypeForNdsGroup::RegionalizedPrivateEndpointModeDisabled => "REGIONALIZED_PRIVATE_ENDPOINT_MODE_DISABLED",
-EventTypeForNdsGroup::StreamTenantCreated => "STREAM_TENANT_CREATED",
-EventTypeForNdsGroup::StreamTenantUpdated => "STREAM_TENANT_UPDATED",
-EventTypeForNdsGroup::StreamTenantDeleted => "STREAM_TENANT_DELETED",
-EventTypeForNdsGroup::StreamTenantConnectionsListed => "STREAM_TENANT_CONNECTIONS_LISTED",
-EventTypeForNdsGroup::StreamTenantConnectionUpdated => "STREAM_TENANT_CONNECTION_UPDATED",
-EventTypeForNdsGroup::StreamTenantConnectionDeleted => "STREAM_TENANT_CONNECTION_DELETED",
-EventTypeForNdsGroup::StreamTenantConnectionCreated => "STREAM_TENANT_CONNECTION_CREATED",
-EventTypeForNdsGroup::StreamTenantConnectionViewed => "STREAM_TENANT_CONNECTION_VIEWED",
-EventTypeForNdsGroup::StreamTenantOperationalLogs => "STREAM_TENANT_OPERATIONAL_LOGS",
-EventTypeForNdsGroup::StreamTenantAuditLogs => "STREAM_TENANT_AUDIT_LOGS",
-EventTypeForNdsGroup::StreamTenantAuditLogsDeleted => "STREAM_TENANT_AUDIT_LOGS_DELETED",
-EventTypeForNdsGroup::QueuedAdminActionCreated => "QUEUED_ADMIN_ACTION_CREATED",
-EventTypeForNdsGroup::QueuedAdminActionCompleted => "QUEUED_ADMIN_ACTION_COMPLETED",
-EventTypeForNdsGroup::QueuedAdminActionCancelled => "QUEUED_ADMIN_ACTION_CANCELLED",
-EventTypeForNdsGroup::AtlasSqlScheduledUpdateCreated => "ATLAS_SQL_SCHEDULED_UPDATE_CREATED",
-EventTypeForNdsGroup::AtlasSqlScheduledUpdateModified => "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED",
-EventTypeForNdsGroup::AtlasSqlScheduledUpdateRemoved => "ATLAS_SQL_SCHEDULED_UPDATE_REMOVED",
-EventTypeForNdsGroup::ClusterInstanceDisabled => "CLUSTER_INSTANCE_DISABLED",
-EventTypeForNdsGroup::ClusterInstanceEnabled => "CLUSTER_INSTANCE_ENABLED",
-EventTypeForNdsGroup::SearchHostPauseAllInitialSyncs => "SEARCH_HOST_PAUSE_ALL_INITIAL_SYNCS",
-EventTypeForNdsGroup::SearchHostDisableFts => "SEARCH_HOST_DISABLE_FTS",
-EventTypeForNdsGroup::SearchHostPauseInitialSyncOnIndexIds => "SEARCH_HOST_PAUSE_INITIAL_SYNC_ON_INDEX_IDS",
-EventTypeForNdsGroup::ClusterBlockWrite => "CLUSTER_BLOCK_WRITE",
-EventTypeForNdsGroup::ClusterUnblockWrite => "CLUSTER_UNBLOCK_WRITE",
-EventTypeForNdsGroup::KmipKeyRotationScheduled => "KMIP_KEY_ROTATION_SCHEDULED",
-EventTypeForNdsGroup::SslCertificateIssued => "SSL_CERTIFICATE_ISSUED",
-EventTypeForNdsGroup::ProjectScheduledMaintenanceOutsideOfProtectedHours => "PROJECT_SCHEDULED_MAINTENANCE_OUTSIDE_OF_PROTECTED_HOURS",
-EventTypeForNdsGroup::ClusterCancelingShardDrainRequested => "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED",
-EventTypeForNdsGroup::ClusterCancelingConfigServerTransitionRequested => "CLUSTER_CANCELING_CONFIG_SERVER_TRANSITION_REQUESTED",
-EventTypeForNdsGroup::ClusterMigrateBackToAwsManagedIpRequested => "CLUSTER_MIGRATE_BACK_TO_AWS_MANAGED_IP_REQUESTED",
-EventTypeForNdsGroup::ClusterIpMigratedFirstRound => "CLUSTER_IP_MIGRATED_FIRST_ROUND",
-EventTypeForNdsGroup::ClusterIpMigratedSecondRound => "CLUSTER_IP_MIGRATED_SECOND_ROUND",
-EventTypeForNdsGroup::ClusterIpMigratedFinalRound => "CLUSTER_IP_MIGRATED_FINAL_ROUND",
-EventTypeForNdsGroup::ClusterIpRolledBack => "CLUSTER_IP_ROLLED_BACK",
-EventTypeForNdsGroup::AzBalancingOverrideModified => "AZ_BALANCING_OVERRIDE_MODIFIED",
-EventTypeForNdsGroup::FtdcSettingsUpdated => "FTDC_SETTINGS_UPDATED",
-EventTypeForNdsGroup::ProxyProtocolForPrivateLinkModeUpdated => "PROXY_PROTOCOL_FOR_PRIVATE_LINK_MODE_UPDATED",
-EventTypeForNdsGroup::MongotuneWriteBlockPolicyEligible => "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE",
-EventTypeForNdsGroup::MongotuneWriteBlockPolicyIneligible => "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE",
-EventTypeForNdsGroup::PredictiveAutoscalingEnabled => "PREDICTIVE_AUTOSCALING_ENABLED",
-EventTypeForNdsGroup::PredictiveAutoscalingDisabled => "PREDICTIVE_AUTOSCALING_DISABLED",
-EventTypeForNdsGroup::ShadowClusterCreateExposure => "SHADOW_CLUSTER_CREATE_EXPOSURE",
-EventTypeForNdsGroup::ShadowClusterDeleteExposure => "SHADOW_CLUSTER_DELETE_EXPOSURE",
-EventTypeForNdsGroup::ShadowClusterRecordingStatusUpdate => "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE",
-EventTypeForNdsGroup::ShadowClusterReplayStatusUpdate => "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE",
-EventTypeForNdsGroup::NodeHiddenByAdmin => "NODE_HIDDEN_BY_ADMIN",
-EventTypeForNdsGroup::NodeUnhiddenByAdmin => "NODE_UNHIDDEN_BY_ADMIN",
-EventTypeForNdsGroup::ClusterCreatedViaAnis => "CLUSTER_CREATED_VIA_ANIS",
-EventTypeForNdsGroup::MaintenanceWaveAssignmentAdded => "MAINTENANCE_WAVE_ASSIGNMENT_ADDED",
-EventTypeForNdsGroup::MaintenanceWaveAssignmentModified => "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED",
-EventTypeForNdsGroup::MaintenanceWaveAssignmentRemoved => "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED",
-EventTypeForNdsGroup::ClusterMonguardEnabled => "CLUSTER_MONGUARD_ENABLED",
-EventTypeForNdsGroup::ClusterMonguardDisabled => "CLUSTER_MONGUARD_DISABLED",
-EventTypeForNdsGroup::ClusterMongodbVersionUpdated => "CLUSTER_MONGODB_VERSION_UPDATED",
-EventTypeForNdsGroup::VolumeImpaired => "VOLUME_IMPAIRED",
-EventTypeForNdsGroup::VolumeImpairedResolved => "VOLUME_IMPAIRED_RESOLVED",
-EventTypeForNdsGroup::DbCheckUpdated => "DB_CHECK_UPDATED",
-EventTypeForNdsGroup::ClusterSampledForDbCheck => "CLUSTER_SAMPLED_FOR_DB_CHECK",
-EventTypeForNdsGroup::DbCheckScheduledForCluster => "DB_CHECK_SCHEDULED_FOR_CLUSTER",
-EventTypeForNdsGroup::DbCheckDeferredForCluster => "DB_CHECK_DEFERRED_FOR_CLUSTER",
-EventTypeForNdsGroup::ClusterOptedOutOfDbCheck => "CLUSTER_OPTED_OUT_OF_DB_CHECK",
-EventTypeForNdsGroup::ClusterSampledForDataValidation => "CLUSTER_SAMPLED_FOR_DATA_VALIDATION",
-EventTypeForNdsGroup::DataValidationSubmittedForCluster => "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER",
-EventTypeForNdsGroup::ClusterOptedOutOfDataValidation => "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION",
-EventTypeForNdsGroup::ReplicaSetSampledForInterNodeDataValidation => "REPLICA_SET_SAMPLED_FOR_INTER_NODE_DATA_VALIDATION",
-EventTypeForNdsGroup::ReplicaSetOptedOutOfInterNodeDataValidation => "REPLICA_SET_OPTED_OUT_OF_INTER_NODE_DATA_VALIDATION",
-EventTypeForNdsGroup::InterNodeDataValidationSubmittedForReplicaSet => "INTER_NODE_DATA_VALIDATION_SUBMITTED_FOR_REPLICA_SET",
-EventTypeForNdsGroup::ComputeAutoScaleInitiated => "COMPUTE_AUTO_SCALE_INITIATED",
-EventTypeForNdsGroup::DiskAutoScaleInitiated => "DISK_AUTO_SCALE_INITIATED",
-EventTypeForNdsGroup::ComputeAutoScaleInitiatedBase => "COMPUTE_AUTO_SCALE_INITIATED_BASE",
-EventTypeForNdsGroup::ComputeAutoScaleInitiatedAnalytics => "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
-EventTypeForNdsGroup::ComputeAutoScaleScaleDownFailBase => "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
-EventTypeForNdsGroup::ComputeAutoScaleScaleDownFailAnalytics => "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS",
-EventTypeForNdsGroup::ComputeAutoScaleDownscaleSkippedFallbackBase => "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_BASE",
-EventTypeForNdsGroup::ComputeAutoScaleDownscaleSkippedFallbackAnalytics => "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_ANALYTICS",
-EventTypeForNdsGroup::ComputeAutoScaleMaxInstanceSizeFailBase => "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE",
-EventTypeForNdsGroup::ComputeAutoScaleMaxInstanceSizeFailAnalytics => "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS",
-EventTypeForNdsGroup::ComputeAutoScaleOplogFailBase => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
-EventTypeForNdsGroup::ComputeAutoScaleOplogFailAnalytics => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
-EventTypeForNdsGroup::DiskAutoScaleMaxDiskSizeFail => "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
-EventTypeForNdsGroup::DiskAutoScaleOplogFail => "DISK_AUTO_SCALE_OPLOG_FAIL",
-EventTypeForNdsGroup::PredictiveComputeAutoScaleInitiatedBase => "PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE",
-EventTypeForNdsGroup::PredictiveComputeAutoScaleMaxInstanceSizeFailBase => "PREDICTIVE_COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE",
-EventTypeForNdsGroup::PredictiveComputeAutoScaleOplogFailBase => "PREDICTIVE_COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
-EventTypeForNdsGroup::ClusterAutoShardingInitiated => "CLUSTER_AUTO_SHARDING_INITIATED",
-EventTypeForNdsGroup::ClusterReshardingCompleted => "CLUSTER_RESHARDING_COMPLETED",
-EventTypeForNdsGroup::MaintenanceInAdvanced => "MAINTENANCE_IN_ADVANCED",
-EventTypeForNdsGroup::MaintenanceAutoDeferred => "MAINTENANCE_AUTO_DEFERRED",
-EventTypeForNdsGroup::MaintenanceStarted => "MAINTENANCE_STARTED",
-EventTypeForNdsGroup::MaintenanceCompleted => "MAINTENANCE_COMPLETED",
-EventTypeForNdsGroup::MaintenanceNoLongerNeeded => "MAINTENANCE_NO_LONGER_NEEDED",
-EventTypeForNdsGroup::ServerlessAutoScalingInitiated => "SERVERLESS_AUTO_SCALING_INITIATED",
-EventTypeForNdsGroup::ServerlessVerticalScalingInitiated => "SERVERLESS_VERTICAL_SCALING_INITIATED",
-EventTypeForNdsGroup::ServerlessHorizontalScalingInitiated => "SERVERLESS_HORIZONTAL_SCALING_INITIATED",
-EventTypeForNdsGroup::ServerlessMtmDrainRequested => "SERVERLESS_MTM_DRAIN_REQUESTED",
-EventTypeForNdsGroup::ServerlessMtmDrainInitiated => "SERVERLESS_MTM_DRAIN_INITIATED",
-EventTypeForNdsGroup::ServerlessMtmDrainCompleted => "SERVERLESS_MTM_DRAIN_COMPLETED",
-EventTypeForNdsGroup::ServerlessMtmDrainStopped => "SERVERLESS_MTM_DRAIN_STOPPED",
-EventTypeForNdsGroup::ServerlessInstanceCreated => "SERVERLESS_INSTANCE_CREATED",
-EventTypeForNdsGroup::ServerlessInstanceReady => "SERVERLESS_INSTANCE_READY",
-EventTypeForNdsGroup::ServerlessInstanceUpdateSubmitted => "SERVERLESS_INSTANCE_UPDATE_SUBMITTED",
-EventTypeForNdsGroup::ServerlessInstanceUpdateStarted => "SERVERLESS_INSTANCE_UPDATE_STARTED",
-EventTypeForNdsGroup::ServerlessInstanceUpdateCompleted => "SERVERLESS_INSTANCE_UPDATE_COMPLETED",
-EventTypeForNdsGroup::ServerlessInstanceDeleteSubmitted => "SERVERLESS_INSTANCE_DELETE_SUBMITTED",
-EventTypeForNdsGroup::ServerlessInstanceDeleted => "SERVERLESS_INSTANCE_DELETED",
-EventTypeForNdsGroup::ServerlessInstanceUnblocked => "SERVERLESS_INSTANCE_UNBLOCKED",
-EventTypeForNdsGroup::TenantEndpointCreated => "TENANT_ENDPOINT_CREATED",
-EventTypeForNdsGroup::TenantEndpointReserved => "TENANT_ENDPOINT_RESERVED",
-EventTypeForNdsGroup::TenantEndpointReservationFailed => "TENANT_ENDPOINT_RESERVATION_FAILED",
-EventTypeForNdsGroup::TenantEndpointUpdated => "TENANT_ENDPOINT_UPDATED",
-EventTypeForNdsGroup::TenantEndpointInitiating => "TENANT_ENDPOINT_INITIATING",
-EventTypeForNdsGroup::TenantEndpointAvailable => "TENANT_ENDPOINT_AVAILABLE",
-EventTypeForNdsGroup::TenantEndpointFailed => "TENANT_ENDPOINT_FAILED",
-EventTypeForNdsGroup::TenantEndpointDeleting => "TENANT_ENDPOINT_DELETING",
-EventTypeForNdsGroup::TenantEndpointDeleted => "TENANT_ENDPOINT_DELETED",
-EventTypeForNdsGroup::TenantEndpointExpired => "TENANT_ENDPOINT_EXPIRED",
-EventTypeForNdsGroup::TenantEndpointServiceDeploymentCreated => "TENANT_ENDPOINT_SERVICE_DEPLOYMENT_CREATED",
-EventTypeForNdsGroup::TenantEndpointServiceCreated => "TENANT_ENDPOINT_SERVICE_CREATED",
-EventTypeForNdsGroup::TenantEndpointServiceAvailable => "TENANT_ENDPOINT_SERVICE_AVAILABLE",
-EventTypeForNdsGroup::TenantEndpointServiceDeploymentDeleteRequested => "TENANT_ENDPOINT_SERVICE_DEPLOYMENT_DELETE_REQUESTED",
-EventTypeForNdsGroup::TenantEndpointServiceDeleted => "TENANT_ENDPOINT_SERVICE_DELETED",
-EventTypeForNdsGroup::TenantEndpointServiceDeploymentDeleted => "TENANT_ENDPOINT_SERVICE_DEPLOYMENT_DELETED",
-EventTypeForNdsGroup::TenantEndpointServiceDeploymentNumDesiredEndpointServicesIncreased => "TENANT_ENDPOINT_SERVICE_DEPLOYMENT_NUM_DESIRED_ENDPOINT_SERVICES_INCREASED",
-EventTypeForNdsGroup::NdsX509UserAuthenticationCustomerCaExpirationResolved => "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_RESOLVED",
-EventTypeForNdsGroup::NdsX509UserAuthenticationCustomerCaExpirationCheck => "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK",
-EventTypeForNdsGroup::NdsX509UserAuthenticationCustomerCrlExpirationResolved => "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_RESOLVED",
-EventTypeForNdsGroup::NdsX509UserAuthenticationCustomerCrlExpirationCheck => "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_CHECK",
-EventTypeForNdsGroup::NdsX509UserAuthenticationManagedUserCertsExpirationResolved => "NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_RESOLVED",
-EventTypeForNdsGroup::NdsX509UserAuthenticationManagedUserCertsExpirationCheck => "NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_CHECK",
-EventTypeForNdsGroup::OnlineArchiveInsufficientIndexesCheck => "ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_CHECK",
-EventTypeForNdsGroup::OnlineArchiveInsufficientIndexesResolved => "ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_RESOLVED",
-EventTypeForNdsGroup::OnlineArchiveUpToDate => "ONLINE_ARCHIVE_UP_TO_DATE",
-EventTypeForNdsGroup::OnlineArchiveDataExpirationResolved => "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED",
-EventTypeForNdsGroup::OnlineArchiveMaxConsecutiveOffloadWindowsCheck => "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK",
-EventTypeForNdsGroup::CrossRegionSupportedRegionModified => "CROSS_REGION_SUPPORTED_REGION_MODIFIED",
-EventTypeForNdsGroup::EndpointServiceCreated => "ENDPOINT_SERVICE_CREATED",
-EventTypeForNdsGroup::EndpointServiceDeleted => "ENDPOINT_SERVICE_DELETED",
-EventTypeForNdsGroup::InterfaceEndpointCreated => "INTERFACE_ENDPOINT_CREATED",
-EventTypeForNdsGroup::InterfaceEndpointDeleted => "INTERFACE_ENDPOINT_DELETED",
-EventTypeForNdsGroup::InterfaceEndpointPatched => "INTERFACE_ENDPOINT_PATCHED",
-EventTypeForNdsGroup::InterfaceEndpointRetried => "INTERFACE_ENDPOINT_RETRIED",
-EventTypeForNdsGroup::ProactiveOperationEventLogged => "PROACTIVE_OPERATION_EVENT_LOGGED",
-EventTypeForNdsGroup::PrimaryElected => "PRIMARY_ELECTED",
-EventTypeForNdsGroup::ReplicationOplogWindowHealthy => "REPLICATION_OPLOG_WINDOW_HEALTHY",
-EventTypeForNdsGroup::ReplicationOplogWindowRunningOut => "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
-EventTypeForNdsGroup::OnePrimary => "ONE_PRIMARY",
-EventTypeForNdsGroup::NoPrimary => "NO_PRIMARY",
-EventTypeForNdsGroup::TooManyElections => "TOO_MANY_ELECTIONS",
-EventTypeForNdsGroup::TooFewHealthyMembers => "TOO_FEW_HEALTHY_MEMBERS",
-EventTypeForNdsGroup::TooManyUnhealthyMembers => "TOO_MANY_UNHEALTHY_MEMBERS",
-EventTypeForNdsGroup::SearchDeploymentCreated => "SEARCH_DEPLOYMENT_CREATED",
-EventTypeForNdsGroup::SearchDeploymentUpdated => "SEARCH_DEPLOYMENT_UPDATED",
-EventTypeForNdsGroup::SearchDeploymentDeleted => "SEARCH_DEPLOYMENT_DELETED",
-EventTypeForNdsGroup::ServerlessDeploymentCreated => "SERVERLESS_DEPLOYMENT_CREATED",
-EventTypeForNdsGroup::ServerlessDeploymentDeleted => "SERVERLESS_DEPLOYMENT_DELETED",
-EventTypeForNdsGroup::ServerlessDeploymentUpdated => "SERVERLESS_DEPLOYMENT_UPDATED",
-EventTypeForNdsGroup::ServerlessDeploymentInstanceReplaced => "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED",
-EventTypeForNdsGroup::ServerlessDeploymentInstanceRebooted => "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED",
-EventTypeForNdsGroup::ServerlessDeploymentEndpointServiceLinked => "SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_LINKED",
-EventTypeForNdsGroup::ServerlessDeploymentEndpointServiceUnlinked => "SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_UNLINKED",
-EventTypeForNdsGroup::ServerlessDeploymentEnvoyInstanceUisKeysRotated => "SERVERLESS_DEPLOYMENT_ENVOY_INSTANCE_UIS_KEYS_ROTATED",
-EventTypeForNdsGroup::InsideServerlessMetricThreshold => "INSIDE_SERVERLESS_METRIC_THRESHOLD",
-EventTypeForNdsGroup::OutsideServerlessMetricThreshold => "OUTSIDE_SERVERLESS_METRIC_THRESHOLD",
-EventTypeForNdsGroup::InsideFlexMetricThreshold => "INSIDE_FLEX_METRIC_THRESHOLD",
-EventTypeForNdsGroup::OutsideFlexMetricThreshold => "OUTSIDE_FLEX_METRIC_THRESHOLD",
-EventTypeForNdsGroup::SetupServerlessInitiated => "SETUP_SERVERLESS_INITIATED",
-EventTypeForNdsGroup::MaxProcessorCountReached => "MAX_PROCESSOR_COUNT_REACHED",
-EventTypeForNdsGroup::StreamProcessorStateIsFailed => "STREAM_PROCESSOR_STATE_IS_FAILED",
-EventTypeForNdsGroup::StreamProcessorStarted => "STREAM_PROCESSOR_STARTED",
-EventTypeForNdsGroup::StreamProcessorAutoscaleInitiated => "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
-EventTypeForNdsGroup::StreamProcessorCreated => "STREAM_PROCESSOR_CREATED",
-EventTypeForNdsGroup::StreamProcessorStopped => "STREAM_PROCESSOR_STOPPED",
-EventTypeForNdsGroup::StreamProcessorDropped => "STREAM_PROCESSOR_DROPPED",
-EventTypeForNdsGroup::StreamProcessorModified => "STREAM_PROCESSOR_MODIFIED",
-EventTypeForNdsGroup::InsideStreamProcessorMetricThreshold => "INSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD",
-EventTypeForNdsGroup::OutsideStreamProcessorMetricThreshold => "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD",
-EventTypeForNdsGroup::CaseCreated => "CASE_CREATED",
-EventTypeForNdsGroup::SupportEmailsSentSuccessfully => "SUPPORT_EMAILS_SENT_SUCCESSFULLY",
-EventTypeForNdsGroup::SupportEmailsSentFailure => "SUPPORT_EMAILS_SENT_FAILURE",
-EventTypeForNdsGroup::TeamAddedToGroup => "TEAM_ADDED_TO_GROUP",
-EventTypeForNdsGroup::TeamRemovedFromGroup => "TEAM_REMOVED_FROM_GROUP",
-EventTypeForNdsGroup::TeamRolesModified => "TEAM_ROLES_MODIFIED",
-EventTypeForNdsGroup::TenantSnapshotStartedAudit => "TENANT_SNAPSHOT_STARTED_AUDIT",
-EventTypeForNdsGroup::TenantSnapshotCompletedAudit => "TENANT_SNAPSHOT_COMPLETED_AUDIT",
-EventTypeForNdsGroup::TenantSnapshotDeletedAudit => "TENANT_SNAPSHOT_DELETED_AUDIT",
-EventTypeForNdsGroup::TenantRestoreRequestedAudit => "TENANT_RESTORE_REQUESTED_AUDIT",
-EventTypeForNdsGroup::TenantRestoreCompletedAudit => "TENANT_RESTORE_COMPLETED_AUDIT",
-EventTypeForNdsGroup::TenantSnapshotDownloadRequestedAudit => "TENANT_SNAPSHOT_DOWNLOAD_REQUESTED_AUDIT",
-EventTypeForNdsGroup::JoinedGroup => "JOINED_GROUP",
-EventTypeForNdsGroup::RemovedFromGroup => "REMOVED_FROM_GROUP",
-EventTypeForNdsGroup::InvitedToGroup => "INVITED_TO_GROUP",
-EventTypeForNdsGroup::RequestedToJoinGroup => "REQUESTED_TO_JOIN_GROUP",
-EventTypeForNdsGroup::GroupInvitationDeleted => "GROUP_INVITATION_DELETED",
-EventTypeForNdsGroup::UserRolesChangedAudit => "USER_ROLES_CHANGED_AUDIT",
-EventTypeForNdsGroup::JoinGroupRequestDeniedAudit => "JOIN_GROUP_REQUEST_DENIED_AUDIT",
-EventTypeForNdsGroup::JoinGroupRequestApprovedAudit => "JOIN_GROUP_REQUEST_APPROVED_AUDIT",
-EventTypeForNdsGroup::ClusterFcvFixed => "CLUSTER_FCV_FIXED",
-EventTypeForNdsGroup::ClusterFcvUnfixed => "CLUSTER_FCV_UNFIXED",
-EventTypeForNdsGroup::ClusterFcvExpirationDateUpdated => "CLUSTER_FCV_EXPIRATION_DATE_UPDATED",
-EventTypeForNdsGroup::ClusterFcvDowngraded => "CLUSTER_FCV_DOWNGRADED",
-EventTypeForNdsGroup::ClusterBinaryVersionDowngraded => "CLUSTER_BINARY_VERSION_DOWNGRADED",
-EventTypeForNdsGroup::ClusterBinaryVersionUpgraded => "CLUSTER_BINARY_VERSION_UPGRADED",
-EventTypeForNdsGroup::ClusterOsFixed => "CLUSTER_OS_FIXED",
-EventTypeForNdsGroup::ClusterOsUnfixed => "CLUSTER_OS_UNFIXED",
-EventTypeForNdsGroup::TagsModified => "TAGS_MODIFIED",
-EventTypeForNdsGroup::ClusterTagsModified => "CLUSTER_TAGS_MODIFIED",
-EventTypeForNdsGroup::GroupTagsModified => "GROUP_TAGS_MODIFIED",
-EventTypeForNdsGroup::EmployeeDownloadedClusterLogs => "EMPLOYEE_DOWNLOADED_CLUSTER_LOGS",
-EventTypeForNdsGroup::ChartsApiSuccess => "CHARTS_API_SUCCESS",
-EventTypeForNdsGroup::ChartsApiFailure => "CHARTS_API_FAILURE",
-EventTypeForNdsGroup::ChartsDashboardExported => "CHARTS_DASHBOARD_EXPORTED",
-EventTypeForNdsGroup::ChartsDashboardExportFailed => "CHARTS_DASHBOARD_EXPORT_FAILED",
-EventTypeForNdsGroup::ChartsDashboardImported => "CHARTS_DASHBOARD_IMPORTED",
-EventTypeForNdsGroup::ChartsDashboardImportFailed => "CHARTS_DASHBOARD_IMPORT_FAILED",
-EventTypeForNdsGroup::ResourcePolicyViolated => "RESOURCE_POLICY_VIOLATED",
-EventTypeForNdsGroup::QueryShapeBlocked => "QUERY_SHAPE_BLOCKED",
-EventTypeForNdsGroup::QueryShapeUnblocked => "QUERY_SHAPE_UNBLOCKED",
-EventTypeForNdsGroup::ShardKeyAnalysisStarted => "SHARD_KEY_ANALYSIS_STARTED",
-EventTypeForNdsGroup::ShardKeyAnalysisFinished => "SHARD_KEY_ANALYSIS_FINISHED",
-EventTypeForNdsGroup::QuerySamplingStarted => "QUERY_SAMPLING_STARTED",
-EventTypeForNdsGroup::QuerySamplingStopped => "QUERY_SAMPLING_STOPPED",
-EventTypeForNdsGroup::AiModelsApisApiKeyCreated => "AI_MODELS_APIS_API_KEY_CREATED",
-EventTypeForNdsGroup::AiModelsApisApiKeyDeleted => "AI_MODELS_APIS_API_KEY_DELETED",
-EventTypeForNdsGroup::AiModelsApisApiKeyUpdated => "AI_MODELS_APIS_API_KEY_UPDATED",
-EventTypeForNdsGroup::AiModelsApisRateLimitUpdated => "AI_MODELS_APIS_RATE_LIMIT_UPDATED",
-EventTypeForNdsGroup::AiModelsApisRateLimitReset => "AI_MODELS_APIS_RATE_LIMIT_RESET",
-EventTypeForNdsGroup::AiModelsApisRateLimitAdminOverride => "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE",
-EventTypeForNdsGroup::Unknown(other) => other,
 }
-    }
-}
-
-#[cfg(any(feature = "activity-feed", feature = "events"))]
-impl From<&str> for EventTypeForNdsGroup {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-"ALERT_ACKNOWLEDGED_AUDIT" => EventTypeForNdsGroup::AlertAcknowledgedAudit,
-"ALERT_UNACKNOWLEDGED_AUDIT" => EventTypeForNdsGroup::AlertUnacknowledgedAudit,
-"ALERT_CONFIG_DISABLED_AUDIT" => EventTypeForNdsGroup::AlertConfigDisabledAudit,
-"ALERT_CONFIG_ENABLED_AUDIT" => EventTypeForNdsGroup::AlertConfigEnabledAudit,
-"ALERT_CONFIG_ADDED_AUDIT" => EventTypeForNdsGroup::AlertConfigAddedAudit,
-"ALERT_CONFIG_DELETED_AUDIT" => EventTypeForNdsGroup::AlertConfigDeletedAudit,
-"ALERT_CONFIG_CHANGED_AUDIT" => EventTypeForNdsGroup::AlertConfigChangedAudit,
-"API_KEY_CREATED" => EventTypeForNdsGroup::ApiKeyCreated,
-"API_KEY_DELETED" => EventTypeForNdsGroup::ApiKeyDeleted,
-"API_KEY_ACCESS_LIST_ENTRY_ADDED" => EventTypeForNdsGroup::ApiKeyAccessListEntryAdded,
-"API_KEY_ACCESS_LIST_ENTRY_DELETED" => EventTypeForNdsGroup::ApiKeyAccessListEntryDeleted,
-"API_KEY_ROLES_CHANGED" => EventTypeForNdsGroup::ApiKeyRolesChanged,
-"API_KEY_DESCRIPTION_CHANGED" => EventTypeForNdsGroup::ApiKeyDescriptionChanged,
-"API_KEY_ADDED_TO_GROUP" => EventTypeForNdsGroup::ApiKeyAddedToGroup,
-"API_KEY_REMOVED_FROM_GROUP" => EventTypeForNdsGroup::ApiKeyRemovedFromGroup,
-"API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED" => EventTypeForNdsGroup::ApiKeyUiIpAccessListInheritanceEnabled,
-"API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED" => EventTypeForNdsGroup::ApiKeyUiIpAccessListInheritanceDisabled,
-"SERVICE_ACCOUNT_CREATED" => EventTypeForNdsGroup::ServiceAccountCreated,
-"SERVICE_ACCOUNT_DELETED" => EventTypeForNdsGroup::ServiceAccountDeleted,
-"SERVICE_ACCOUNT_ROLES_CHANGED" => EventTypeForNdsGroup::ServiceAccountRolesChanged,
-"SERVICE_ACCOUNT_DETAILS_CHANGED" => EventTypeForNdsGroup::ServiceAccountDetailsChanged,
-"SERVICE_ACCOUNT_ADDED_TO_GROUP" => EventTypeForNdsGroup::ServiceAccountAddedToGroup,
-"SERVICE_ACCOUNT_REMOVED_FROM_GROUP" => EventTypeForNdsGroup::ServiceAccountRemovedFromGroup,
-"SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED" => EventTypeForNdsGroup::ServiceAccountAccessListEntryAdded,
-"SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED" => EventTypeForNdsGroup::ServiceAccountAccessListEntryDeleted,
-"SERVICE_ACCOUNT_SECRET_ADDED" => EventTypeForNdsGroup::ServiceAccountSecretAdded,
-"SERVICE_ACCOUNT_SECRET_DELETED" => EventTypeForNdsGroup::ServiceAccountSecretDeleted,
-"SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED" => EventTypeForNdsGroup::ServiceAccountUiIpAccessListInheritanceEnabled,
-"SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED" => EventTypeForNdsGroup::ServiceAccountUiIpAccessListInheritanceDisabled,
-"URL_CONFIRMATION" => EventTypeForNdsGroup::UrlConfirmation,
-"SUCCESSFUL_DEPLOY" => EventTypeForNdsGroup::SuccessfulDeploy,
-"DEPLOYMENT_FAILURE" => EventTypeForNdsGroup::DeploymentFailure,
-"DEPLOYMENT_MODEL_CHANGE_SUCCESS" => EventTypeForNdsGroup::DeploymentModelChangeSuccess,
-"DEPLOYMENT_MODEL_CHANGE_FAILURE" => EventTypeForNdsGroup::DeploymentModelChangeFailure,
-"REQUEST_RATE_LIMIT" => EventTypeForNdsGroup::RequestRateLimit,
-"LOG_FORWARDER_FAILURE" => EventTypeForNdsGroup::LogForwarderFailure,
-"INSIDE_REALM_METRIC_THRESHOLD" => EventTypeForNdsGroup::InsideRealmMetricThreshold,
-"OUTSIDE_REALM_METRIC_THRESHOLD" => EventTypeForNdsGroup::OutsideRealmMetricThreshold,
-"SYNC_FAILURE" => EventTypeForNdsGroup::SyncFailure,
-"TRIGGER_FAILURE" => EventTypeForNdsGroup::TriggerFailure,
-"TRIGGER_AUTO_RESUMED" => EventTypeForNdsGroup::TriggerAutoResumed,
-"AUTO_INDEXING_ENABLED" => EventTypeForNdsGroup::AutoIndexingEnabled,
-"AUTO_INDEXING_DISABLED" => EventTypeForNdsGroup::AutoIndexingDisabled,
-"AUTO_INDEXING_INDEX_BUILD_SUBMITTED" => EventTypeForNdsGroup::AutoIndexingIndexBuildSubmitted,
-"AUTO_INDEXING_SLOW_INDEX_BUILD" => EventTypeForNdsGroup::AutoIndexingSlowIndexBuild,
-"AUTO_INDEXING_STALLED_INDEX_BUILD" => EventTypeForNdsGroup::AutoIndexingStalledIndexBuild,
-"AUTO_INDEXING_FAILED_INDEX_BUILD" => EventTypeForNdsGroup::AutoIndexingFailedIndexBuild,
-"AUTO_INDEXING_COMPLETED_INDEX_BUILD" => EventTypeForNdsGroup::AutoIndexingCompletedIndexBuild,
-"AUTO_INDEXING_STARTED_INDEX_BUILD" => EventTypeForNdsGroup::AutoIndexingStartedIndexBuild,
-"AUTOMATION_CONFIG_PUBLISHED_AUDIT" => EventTypeForNdsGroup::AutomationConfigPublishedAudit,
-"PEER_CREATED" => EventTypeForNdsGroup::PeerCreated,
-"PEER_DELETED" => EventTypeForNdsGroup::PeerDeleted,
-"PEER_UPDATED" => EventTypeForNdsGroup::PeerUpdated,
-"AZURE_PEER_CREATED" => EventTypeForNdsGroup::AzurePeerCreated,
-"AZURE_PEER_UPDATED" => EventTypeForNdsGroup::AzurePeerUpdated,
-"AZURE_PEER_ACTIVE" => EventTypeForNdsGroup::AzurePeerActive,
-"AZURE_PEER_DELETED" => EventTypeForNdsGroup::AzurePeerDeleted,
-"CREDIT_CARD_CURRENT" => EventTypeForNdsGroup::CreditCardCurrent,
-"CREDIT_CARD_ABOUT_TO_EXPIRE" => EventTypeForNdsGroup::CreditCardAboutToExpire,
-"PENDING_INVOICE_UNDER_THRESHOLD" => EventTypeForNdsGroup::PendingInvoiceUnderThreshold,
-"PENDING_INVOICE_OVER_THRESHOLD" => EventTypeForNdsGroup::PendingInvoiceOverThreshold,
-"DAILY_BILL_UNDER_THRESHOLD" => EventTypeForNdsGroup::DailyBillUnderThreshold,
-"DAILY_BILL_OVER_THRESHOLD" => EventTypeForNdsGroup::DailyBillOverThreshold,
-"DAILY_BILLING_CHANGE_NORMAL" => EventTypeForNdsGroup::DailyBillingChangeNormal,
-"DAILY_BILLING_CHANGE_OVER_THRESHOLD" => EventTypeForNdsGroup::DailyBillingChangeOverThreshold,
-"WEEKLY_BILLING_CHANGE_NORMAL" => EventTypeForNdsGroup::WeeklyBillingChangeNormal,
-"WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => EventTypeForNdsGroup::WeeklyBillingChangeOverThreshold,
-"MONTHLY_BILLING_CHANGE_NORMAL" => EventTypeForNdsGroup::MonthlyBillingChangeNormal,
-"MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => EventTypeForNdsGroup::MonthlyBillingChangeOverThreshold,
-"CLUSTER_CONNECTION_GET_DATABASES" => EventTypeForNdsGroup::ClusterConnectionGetDatabases,
-"CLUSTER_CONNECTION_GET_DATABASE_COLLECTIONS" => EventTypeForNdsGroup::ClusterConnectionGetDatabaseCollections,
-"CLUSTER_CONNECTION_GET_DATABASE_NAMESPACES" => EventTypeForNdsGroup::ClusterConnectionGetDatabaseNamespaces,
-"CLUSTER_CONNECTION_GET_NAMESPACES_WITH_UUID" => EventTypeForNdsGroup::ClusterConnectionGetNamespacesWithUuid,
-"CLUSTER_CONNECTION_GET_AGGREGATED_VIEW_INFOS" => EventTypeForNdsGroup::ClusterConnectionGetAggregatedViewInfos,
-"CLUSTER_CONNECTION_AGGREGATE" => EventTypeForNdsGroup::ClusterConnectionAggregate,
-"CLUSTER_CONNECTION_CREATE_COLLECTION" => EventTypeForNdsGroup::ClusterConnectionCreateCollection,
-"CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES" => EventTypeForNdsGroup::ClusterConnectionSampleCollectionFieldNames,
-"CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES_AND_TYPES" => EventTypeForNdsGroup::ClusterConnectionSampleCollectionFieldNamesAndTypes,
-"CLUSTER_CONNECTION_FIND_DOCUMENTS" => EventTypeForNdsGroup::ClusterConnectionFindDocuments,
-"CLUSTER_CONNECTION_GET_NAMESPACES_AND_PROJECT_SQL_SCHEMA_DATA" => EventTypeForNdsGroup::ClusterConnectionGetNamespacesAndProjectSqlSchemaData,
-"CLUSTER_MONGOS_IS_PRESENT" => EventTypeForNdsGroup::ClusterMongosIsPresent,
-"CLUSTER_MONGOS_IS_MISSING" => EventTypeForNdsGroup::ClusterMongosIsMissing,
-"CPS_SNAPSHOT_STARTED" => EventTypeForNdsGroup::CpsSnapshotStarted,
-"CPS_SNAPSHOT_SUCCESSFUL" => EventTypeForNdsGroup::CpsSnapshotSuccessful,
-"CPS_SNAPSHOT_FAILED" => EventTypeForNdsGroup::CpsSnapshotFailed,
-"CPS_CONCURRENT_SNAPSHOT_FAILED_WILL_RETRY" => EventTypeForNdsGroup::CpsConcurrentSnapshotFailedWillRetry,
-"CPS_SNAPSHOT_FALLBACK_SUCCESSFUL" => EventTypeForNdsGroup::CpsSnapshotFallbackSuccessful,
-"CPS_SNAPSHOT_BEHIND" => EventTypeForNdsGroup::CpsSnapshotBehind,
-"CPS_COPY_SNAPSHOT_STARTED" => EventTypeForNdsGroup::CpsCopySnapshotStarted,
-"CPS_COPY_SNAPSHOT_FAILED" => EventTypeForNdsGroup::CpsCopySnapshotFailed,
-"CPS_COPY_SNAPSHOT_FAILED_WILL_RETRY" => EventTypeForNdsGroup::CpsCopySnapshotFailedWillRetry,
-"CPS_COPY_SNAPSHOT_SUCCESSFUL" => EventTypeForNdsGroup::CpsCopySnapshotSuccessful,
-"CPS_PREV_SNAPSHOT_OLD" => EventTypeForNdsGroup::CpsPrevSnapshotOld,
-"CPS_SNAPSHOT_FALLBACK_FAILED" => EventTypeForNdsGroup::CpsSnapshotFallbackFailed,
-"CPS_RESTORE_SUCCESSFUL" => EventTypeForNdsGroup::CpsRestoreSuccessful,
-"CPS_EXPORT_SUCCESSFUL" => EventTypeForNdsGroup::CpsExportSuccessful,
-"CPS_RESTORE_FAILED" => EventTypeForNdsGroup::CpsRestoreFailed,
-"CPS_EXPORT_FAILED" => EventTypeForNdsGroup::CpsExportFailed,
-"CPS_COLLECTION_RESTORE_SUCCESSFUL" => EventTypeForNdsGroup::CpsCollectionRestoreSuccessful,
-"CPS_COLLECTION_RESTORE_FAILED" => EventTypeForNdsGroup::CpsCollectionRestoreFailed,
-"CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => EventTypeForNdsGroup::CpsCollectionRestorePartialSuccess,
-"CPS_COLLECTION_RESTORE_CANCELED" => EventTypeForNdsGroup::CpsCollectionRestoreCanceled,
-"CPS_AUTO_EXPORT_FAILED" => EventTypeForNdsGroup::CpsAutoExportFailed,
-"CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => EventTypeForNdsGroup::CpsSnapshotDownloadRequestFailed,
-"CPS_OPLOG_BEHIND" => EventTypeForNdsGroup::CpsOplogBehind,
-"CPS_OPLOG_CAUGHT_UP" => EventTypeForNdsGroup::CpsOplogCaughtUp,
-"DATA_EXPLORER" => EventTypeForNdsGroup::DataExplorer,
-"DATA_EXPLORER_CRUD_ATTEMPT" => EventTypeForNdsGroup::DataExplorerCrudAttempt,
-"DATA_EXPLORER_CRUD_ERROR" => EventTypeForNdsGroup::DataExplorerCrudError,
-"DATA_EXPLORER_CRUD" => EventTypeForNdsGroup::DataExplorerCrud,
-"DATA_EXPLORER_SESSION_CREATED" => EventTypeForNdsGroup::DataExplorerSessionCreated,
-"CPS_DATA_PROTECTION_ENABLE_REQUESTED" => EventTypeForNdsGroup::CpsDataProtectionEnableRequested,
-"CPS_DATA_PROTECTION_ENABLED" => EventTypeForNdsGroup::CpsDataProtectionEnabled,
-"CPS_DATA_PROTECTION_UPDATE_REQUESTED" => EventTypeForNdsGroup::CpsDataProtectionUpdateRequested,
-"CPS_DATA_PROTECTION_UPDATED" => EventTypeForNdsGroup::CpsDataProtectionUpdated,
-"CPS_DATA_PROTECTION_DISABLE_REQUESTED" => EventTypeForNdsGroup::CpsDataProtectionDisableRequested,
-"CPS_DATA_PROTECTION_DISABLED" => EventTypeForNdsGroup::CpsDataProtectionDisabled,
-"CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT" => EventTypeForNdsGroup::CpsDataProtectionApprovedForDisablement,
-"CPS_RESTORE_REQUESTED_AUDIT" => EventTypeForNdsGroup::CpsRestoreRequestedAudit,
-"CPS_RESTORE_AUTH_AUDIT" => EventTypeForNdsGroup::CpsRestoreAuthAudit,
-"CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT" => EventTypeForNdsGroup::CpsSnapshotScheduleUpdatedAudit,
-"CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT" => EventTypeForNdsGroup::CpsSnapshotFasterRestoresStartAudit,
-"CPS_SNAPSHOT_FASTER_RESTORES_SUCCESS_AUDIT" => EventTypeForNdsGroup::CpsSnapshotFasterRestoresSuccessAudit,
-"CPS_SNAPSHOT_FASTER_RESTORES_FAILED_AUDIT" => EventTypeForNdsGroup::CpsSnapshotFasterRestoresFailedAudit,
-"CPS_SNAPSHOT_DELETED_AUDIT" => EventTypeForNdsGroup::CpsSnapshotDeletedAudit,
-"CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT" => EventTypeForNdsGroup::CpsSnapshotRetentionModifiedAudit,
-"CPS_SNAPSHOT_IN_PROGRESS_AUDIT" => EventTypeForNdsGroup::CpsSnapshotInProgressAudit,
-"CPS_SNAPSHOT_COMPLETED_AUDIT" => EventTypeForNdsGroup::CpsSnapshotCompletedAudit,
-"CPS_ON_DEMAND_SNAPSHOT_REQUESTED" => EventTypeForNdsGroup::CpsOnDemandSnapshotRequested,
-"CPS_OPLOG_CAUGHT_UP_AUDIT" => EventTypeForNdsGroup::CpsOplogCaughtUpAudit,
-"CPS_OPLOG_BEHIND_AUDIT" => EventTypeForNdsGroup::CpsOplogBehindAudit,
-"AWS_ENCRYPTION_KEY_ROTATED" => EventTypeForNdsGroup::AwsEncryptionKeyRotated,
-"AWS_ENCRYPTION_KEY_NEEDS_ROTATION" => EventTypeForNdsGroup::AwsEncryptionKeyNeedsRotation,
-"AZURE_ENCRYPTION_KEY_ROTATED" => EventTypeForNdsGroup::AzureEncryptionKeyRotated,
-"AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => EventTypeForNdsGroup::AzureEncryptionKeyNeedsRotation,
-"GCP_ENCRYPTION_KEY_ROTATED" => EventTypeForNdsGroup::GcpEncryptionKeyRotated,
-"GCP_ENCRYPTION_KEY_NEEDS_ROTATION" => EventTypeForNdsGroup::GcpEncryptionKeyNeedsRotation,
-"AWS_ENCRYPTION_KEY_VALID" => EventTypeForNdsGroup::AwsEncryptionKeyValid,
-"AWS_ENCRYPTION_KEY_INVALID" => EventTypeForNdsGroup::AwsEncryptionKeyInvalid,
-"AZURE_ENCRYPTION_KEY_VALID" => EventTypeForNdsGroup::AzureEncryptionKeyValid,
-"AZURE_ENCRYPTION_KEY_INVALID" => EventTypeForNdsGroup::AzureEncryptionKeyInvalid,
-"GCP_ENCRYPTION_KEY_VALID" => EventTypeForNdsGroup::GcpEncryptionKeyValid,
-"GCP_ENCRYPTION_KEY_INVALID" => EventTypeForNdsGroup::GcpEncryptionKeyInvalid,
-"BUCKET_CREATED_AUDIT" => EventTypeForNdsGroup::BucketCreatedAudit,
-"BUCKET_DELETED_AUDIT" => EventTypeForNdsGroup::BucketDeletedAudit,
-"FTS_INDEX_DELETION_FAILED" => EventTypeForNdsGroup::FtsIndexDeletionFailed,
-"FTS_INDEX_BUILD_COMPLETE" => EventTypeForNdsGroup::FtsIndexBuildComplete,
-"FTS_INDEX_BUILD_FAILED" => EventTypeForNdsGroup::FtsIndexBuildFailed,
-"FTS_INDEX_CREATED" => EventTypeForNdsGroup::FtsIndexCreated,
-"FTS_INDEX_UPDATED" => EventTypeForNdsGroup::FtsIndexUpdated,
-"FTS_INDEX_PARTITIONS_CHANGED" => EventTypeForNdsGroup::FtsIndexPartitionsChanged,
-"FTS_INDEX_REBUILT" => EventTypeForNdsGroup::FtsIndexRebuilt,
-"FTS_INDEX_DELETED" => EventTypeForNdsGroup::FtsIndexDeleted,
-"FTS_INDEX_CLEANED_UP" => EventTypeForNdsGroup::FtsIndexCleanedUp,
-"FTS_INDEX_STALE" => EventTypeForNdsGroup::FtsIndexStale,
-"FTS_INDEXES_RESTORED" => EventTypeForNdsGroup::FtsIndexesRestored,
-"FTS_INDEXES_RESTORE_FAILED" => EventTypeForNdsGroup::FtsIndexesRestoreFailed,
-"FTS_INDEXES_SYNONYM_MAPPING_INVALID" => EventTypeForNdsGroup::FtsIndexesSynonymMappingInvalid,
-"GCP_PEER_CREATED" => EventTypeForNdsGroup::GcpPeerCreated,
-"GCP_PEER_DELETED" => EventTypeForNdsGroup::GcpPeerDeleted,
-"GCP_PEER_UPDATED" => EventTypeForNdsGroup::GcpPeerUpdated,
-"GCP_PEER_ACTIVE" => EventTypeForNdsGroup::GcpPeerActive,
-"GCP_PEER_INACTIVE" => EventTypeForNdsGroup::GcpPeerInactive,
-"DATA_EXPLORER_ENABLED" => EventTypeForNdsGroup::DataExplorerEnabled,
-"DATA_EXPLORER_DISABLED" => EventTypeForNdsGroup::DataExplorerDisabled,
-"CREDIT_CARD_ADDED" => EventTypeForNdsGroup::CreditCardAdded,
-"CREDIT_CARD_UPDATED" => EventTypeForNdsGroup::CreditCardUpdated,
-"GROUP_DELETED" => EventTypeForNdsGroup::GroupDeleted,
-"GROUP_CREATED" => EventTypeForNdsGroup::GroupCreated,
-"GROUP_MOVED" => EventTypeForNdsGroup::GroupMoved,
-"GROUP_TEMPORARILY_ACTIVATED" => EventTypeForNdsGroup::GroupTemporarilyActivated,
-"GROUP_ACTIVATED" => EventTypeForNdsGroup::GroupActivated,
-"GROUP_LOCKED" => EventTypeForNdsGroup::GroupLocked,
-"GROUP_SUSPENDED" => EventTypeForNdsGroup::GroupSuspended,
-"GROUP_FLUSHED" => EventTypeForNdsGroup::GroupFlushed,
-"GROUP_NAME_CHANGED" => EventTypeForNdsGroup::GroupNameChanged,
-"GROUP_CHARTS_ACTIVATION_REQUESTED" => EventTypeForNdsGroup::GroupChartsActivationRequested,
-"GROUP_CHARTS_ACTIVATED" => EventTypeForNdsGroup::GroupChartsActivated,
-"GROUP_CHARTS_UPGRADED" => EventTypeForNdsGroup::GroupChartsUpgraded,
-"GROUP_CHARTS_RESET" => EventTypeForNdsGroup::GroupChartsReset,
-"GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED" => EventTypeForNdsGroup::GroupDefaultAlertsSettingsChanged,
-"PAID_IN_FULL" => EventTypeForNdsGroup::PaidInFull,
-"DELINQUENT" => EventTypeForNdsGroup::Delinquent,
-"ALL_USERS_HAVE_MULTI_FACTOR_AUTH" => EventTypeForNdsGroup::AllUsersHaveMultiFactorAuth,
-"USERS_WITHOUT_MULTI_FACTOR_AUTH" => EventTypeForNdsGroup::UsersWithoutMultiFactorAuth,
-"ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED" => EventTypeForNdsGroup::EncryptionAtRestKmsNetworkAccessDenied,
-"ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_RESTORED" => EventTypeForNdsGroup::EncryptionAtRestKmsNetworkAccessRestored,
-"ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID" => EventTypeForNdsGroup::EncryptionAtRestConfigNoLongerValid,
-"ENCRYPTION_AT_REST_CONFIG_IS_VALID" => EventTypeForNdsGroup::EncryptionAtRestConfigIsValid,
-"GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING" => EventTypeForNdsGroup::GroupServiceAccountSecretsNoLongerExpiring,
-"GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => EventTypeForNdsGroup::GroupServiceAccountSecretsExpiring,
-"GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED" => EventTypeForNdsGroup::GroupServiceAccountSecretsNoLongerExpired,
-"GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => EventTypeForNdsGroup::GroupServiceAccountSecretsExpired,
-"ACTIVE_LEGACY_TLS_CONNECTIONS" => EventTypeForNdsGroup::ActiveLegacyTlsConnections,
-"NO_ACTIVE_LEGACY_TLS_CONNECTIONS" => EventTypeForNdsGroup::NoActiveLegacyTlsConnections,
-"WEBHOOK_TEMPLATE_RENDER_FAILED" => EventTypeForNdsGroup::WebhookTemplateRenderFailed,
-"INTEGRATION_CONFIGURED" => EventTypeForNdsGroup::IntegrationConfigured,
-"INTEGRATION_REMOVED" => EventTypeForNdsGroup::IntegrationRemoved,
-"ATTEMPT_KILLOP_AUDIT" => EventTypeForNdsGroup::AttemptKillopAudit,
-"ATTEMPT_KILLSESSION_AUDIT" => EventTypeForNdsGroup::AttemptKillsessionAudit,
-"HOST_UP" => EventTypeForNdsGroup::HostUp,
-"HOST_DOWN" => EventTypeForNdsGroup::HostDown,
-"HOST_HAS_INDEX_SUGGESTIONS" => EventTypeForNdsGroup::HostHasIndexSuggestions,
-"HOST_MONGOT_RECOVERED_OOM" => EventTypeForNdsGroup::HostMongotRecoveredOom,
-"HOST_MONGOT_CRASHING_OOM" => EventTypeForNdsGroup::HostMongotCrashingOom,
-"HOST_MONGOT_RESUME_REPLICATION" => EventTypeForNdsGroup::HostMongotResumeReplication,
-"HOST_MONGOT_STOP_REPLICATION" => EventTypeForNdsGroup::HostMongotStopReplication,
-"HOST_MONGOT_UNPAUSE_INITIAL_SYNC" => EventTypeForNdsGroup::HostMongotUnpauseInitialSync,
-"HOST_MONGOT_PAUSE_INITIAL_SYNC" => EventTypeForNdsGroup::HostMongotPauseInitialSync,
-"HOST_MONGOT_SUFFICIENT_DISK_SPACE" => EventTypeForNdsGroup::HostMongotSufficientDiskSpace,
-"HOST_MONGOT_APPROACHING_STOP_REPLICATION" => EventTypeForNdsGroup::HostMongotApproachingStopReplication,
-"HOST_MONGOT_RESTARTED" => EventTypeForNdsGroup::HostMongotRestarted,
-"HOST_SEARCH_NODE_UNBLOCKED" => EventTypeForNdsGroup::HostSearchNodeUnblocked,
-"HOST_SEARCH_NODE_INDEX_FAILED" => EventTypeForNdsGroup::HostSearchNodeIndexFailed,
-"HOST_SEARCH_PROCESS_NOT_THROTTLING" => EventTypeForNdsGroup::HostSearchProcessNotThrottling,
-"HOST_SEARCH_PROCESS_THROTTLING" => EventTypeForNdsGroup::HostSearchProcessThrottling,
-"HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN" => EventTypeForNdsGroup::HostExternalLogSinkExportDown,
-"HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED" => EventTypeForNdsGroup::HostExternalLogSinkExportResumed,
-"HOST_ENOUGH_DISK_SPACE" => EventTypeForNdsGroup::HostEnoughDiskSpace,
-"HOST_NOT_ENOUGH_DISK_SPACE" => EventTypeForNdsGroup::HostNotEnoughDiskSpace,
-"SSH_KEY_NDS_HOST_ACCESS_REQUESTED" => EventTypeForNdsGroup::SshKeyNdsHostAccessRequested,
-"SSH_KEY_NDS_HOST_ACCESS_REFRESHED" => EventTypeForNdsGroup::SshKeyNdsHostAccessRefreshed,
-"SSH_KEY_NDS_HOST_ACCESS_ATTEMPT" => EventTypeForNdsGroup::SshKeyNdsHostAccessAttempt,
-"SSH_KEY_NDS_HOST_ACCESS_GRANTED" => EventTypeForNdsGroup::SshKeyNdsHostAccessGranted,
-"SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED" => EventTypeForNdsGroup::SshKeyNdsHostAccessLevelChanged,
-"ALERT_HOST_SSH_SESSION_STARTED" => EventTypeForNdsGroup::AlertHostSshSessionStarted,
-"HOST_SSH_SESSION_ENDED" => EventTypeForNdsGroup::HostSshSessionEnded,
-"HOST_X509_CERTIFICATE_CERTIFICATE_GENERATED_FOR_SUPPORT_ACCESS" => EventTypeForNdsGroup::HostX509CertificateCertificateGeneratedForSupportAccess,
-"PUSH_BASED_LOG_EXPORT_RESUMED" => EventTypeForNdsGroup::PushBasedLogExportResumed,
-"PUSH_BASED_LOG_EXPORT_STOPPED" => EventTypeForNdsGroup::PushBasedLogExportStopped,
-"PUSH_BASED_LOG_EXPORT_DROPPED_LOG" => EventTypeForNdsGroup::PushBasedLogExportDroppedLog,
-"HOST_VERSION_BEHIND" => EventTypeForNdsGroup::HostVersionBehind,
-"VERSION_BEHIND" => EventTypeForNdsGroup::VersionBehind,
-"HOST_EXPOSED" => EventTypeForNdsGroup::HostExposed,
-"HOST_SSL_CERTIFICATE_STALE" => EventTypeForNdsGroup::HostSslCertificateStale,
-"HOST_SECURITY_CHECKUP_NOT_MET" => EventTypeForNdsGroup::HostSecurityCheckupNotMet,
-"PROFILER_CONFIGURED_TOO_WIDELY" => EventTypeForNdsGroup::ProfilerConfiguredTooWidely,
-"INSIDE_METRIC_THRESHOLD" => EventTypeForNdsGroup::InsideMetricThreshold,
-"OUTSIDE_METRIC_THRESHOLD" => EventTypeForNdsGroup::OutsideMetricThreshold,
-"ROLLING_INDEX_FAILED_INDEX_BUILD" => EventTypeForNdsGroup::RollingIndexFailedIndexBuild,
-"ROLLING_INDEX_SUCCESS_INDEX_BUILD" => EventTypeForNdsGroup::RollingIndexSuccessIndexBuild,
-"INDEX_FAILED_INDEX_BUILD" => EventTypeForNdsGroup::IndexFailedIndexBuild,
-"INDEX_SUCCESS_INDEX_BUILD" => EventTypeForNdsGroup::IndexSuccessIndexBuild,
-"MONGOTUNE_INFO" => EventTypeForNdsGroup::MongotuneInfo,
-"MONGOTUNE_ALERT" => EventTypeForNdsGroup::MongotuneAlert,
-"CLUSTER_CREATED" => EventTypeForNdsGroup::ClusterCreated,
-"CLUSTER_RESURRECTED" => EventTypeForNdsGroup::ClusterResurrected,
-"CLUSTER_READY" => EventTypeForNdsGroup::ClusterReady,
-"CLUSTER_UPDATE_SUBMITTED" => EventTypeForNdsGroup::ClusterUpdateSubmitted,
-"CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED" => EventTypeForNdsGroup::ClusterProcessArgsUpdateSubmitted,
-"CLUSTER_MONGOT_PROCESS_ARGS_UPDATE_SUBMITTED" => EventTypeForNdsGroup::ClusterMongotProcessArgsUpdateSubmitted,
-"CLUSTER_SERVER_PARAMETERS_UPDATE_SUBMITTED" => EventTypeForNdsGroup::ClusterServerParametersUpdateSubmitted,
-"CLUSTER_AUTOMATICALLY_PAUSED" => EventTypeForNdsGroup::ClusterAutomaticallyPaused,
-"CLUSTER_UPDATE_STARTED" => EventTypeForNdsGroup::ClusterUpdateStarted,
-"CLUSTER_UPDATE_STARTED_INTERNAL" => EventTypeForNdsGroup::ClusterUpdateStartedInternal,
-"CLUSTER_UPDATE_COMPLETED" => EventTypeForNdsGroup::ClusterUpdateCompleted,
-"MATERIAL_CLUSTER_UPDATE_COMPLETED_INTERNAL" => EventTypeForNdsGroup::MaterialClusterUpdateCompletedInternal,
-"CLUSTER_DELETE_SUBMITTED" => EventTypeForNdsGroup::ClusterDeleteSubmitted,
-"CLUSTER_DELETE_SUBMITTED_INTERNAL" => EventTypeForNdsGroup::ClusterDeleteSubmittedInternal,
-"CLUSTER_DELETED" => EventTypeForNdsGroup::ClusterDeleted,
-"CLUSTER_IMPORT_STARTED" => EventTypeForNdsGroup::ClusterImportStarted,
-"CLUSTER_IMPORT_CANCELLED" => EventTypeForNdsGroup::ClusterImportCancelled,
-"CLUSTER_IMPORT_EXPIRED" => EventTypeForNdsGroup::ClusterImportExpired,
-"CLUSTER_IMPORT_CUTOVER" => EventTypeForNdsGroup::ClusterImportCutover,
-"CLUSTER_IMPORT_COMPLETED" => EventTypeForNdsGroup::ClusterImportCompleted,
-"CLUSTER_IMPORT_FAILED" => EventTypeForNdsGroup::ClusterImportFailed,
-"CLUSTER_IMPORT_RESTART_REQUESTED" => EventTypeForNdsGroup::ClusterImportRestartRequested,
-"PROJECT_LIVE_IMPORT_OVERRIDES_ADDED" => EventTypeForNdsGroup::ProjectLiveImportOverridesAdded,
-"PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED" => EventTypeForNdsGroup::ProjectLiveImportOverridesUpdated,
-"PROJECT_LIVE_IMPORT_OVERRIDES_DELETED" => EventTypeForNdsGroup::ProjectLiveImportOverridesDeleted,
-"CLUSTER_OPLOG_RESIZED" => EventTypeForNdsGroup::ClusterOplogResized,
-"CLUSTER_INSTANCE_RESTARTED" => EventTypeForNdsGroup::ClusterInstanceRestarted,
-"CLUSTER_INSTANCE_STOP_START" => EventTypeForNdsGroup::ClusterInstanceStopStart,
-"CLUSTER_INSTANCE_RESYNC_REQUESTED" => EventTypeForNdsGroup::ClusterInstanceResyncRequested,
-"CLUSTER_INSTANCE_RESYNC_CLEARED" => EventTypeForNdsGroup::ClusterInstanceResyncCleared,
-"CLUSTER_INSTANCE_UPDATE_REQUESTED" => EventTypeForNdsGroup::ClusterInstanceUpdateRequested,
-"CLUSTER_INSTANCE_REPLACED" => EventTypeForNdsGroup::ClusterInstanceReplaced,
-"CLUSTER_INSTANCE_REPLACE_CLEARED" => EventTypeForNdsGroup::ClusterInstanceReplaceCleared,
-"CLUSTER_INSTANCE_SWAPPED" => EventTypeForNdsGroup::ClusterInstanceSwapped,
-"CLUSTER_INSTANCE_SWAP_CLEARED" => EventTypeForNdsGroup::ClusterInstanceSwapCleared,
-"CLUSTER_INSTANCE_VM_RESTART_CLEARED" => EventTypeForNdsGroup::ClusterInstanceVmRestartCleared,
-"CLUSTER_INSTANCE_VM_REBOOT_CLEARED" => EventTypeForNdsGroup::ClusterInstanceVmRebootCleared,
-"CLUSTER_INSTANCE_CONFIG_UPDATED" => EventTypeForNdsGroup::ClusterInstanceConfigUpdated,
-"CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED" => EventTypeForNdsGroup::ClusterInstanceAgentApiKeyRotated,
-"CLUSTER_INSTANCE_SSL_ROTATED" => EventTypeForNdsGroup::ClusterInstanceSslRotated,
-"CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER" => EventTypeForNdsGroup::ClusterInstanceSslRotatedPerCluster,
-"CLUSTER_INSTANCE_SSL_REVOKED" => EventTypeForNdsGroup::ClusterInstanceSslRevoked,
-"RELOAD_SSL_ON_PROCESSES" => EventTypeForNdsGroup::ReloadSslOnProcesses,
-"RELOAD_SSL_ON_PROCESSES_REQUESTED" => EventTypeForNdsGroup::ReloadSslOnProcessesRequested,
-"CLUSTER_INSTANCE_ADMIN_BACKUP_SNAPSHOT_REQUESTED" => EventTypeForNdsGroup::ClusterInstanceAdminBackupSnapshotRequested,
-"DATA_LAKE_QUERY_LOGS_DOWNLOADED" => EventTypeForNdsGroup::DataLakeQueryLogsDownloaded,
-"FEDERATED_DATABASE_QUERY_LOGS_DOWNLOADED" => EventTypeForNdsGroup::FederatedDatabaseQueryLogsDownloaded,
-"ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED" => EventTypeForNdsGroup::OnlineArchiveQueryLogsDownloaded,
-"MONGODB_LOGS_DOWNLOADED" => EventTypeForNdsGroup::MongodbLogsDownloaded,
-"MONGOSQLD_LOGS_DOWNLOADED" => EventTypeForNdsGroup::MongosqldLogsDownloaded,
-"MONGOT_LOGS_DOWNLOADED" => EventTypeForNdsGroup::MongotLogsDownloaded,
-"MONGODB_USER_ADDED" => EventTypeForNdsGroup::MongodbUserAdded,
-"MONGODB_USER_DELETED" => EventTypeForNdsGroup::MongodbUserDeleted,
-"MONGODB_USER_X509_CERT_CREATED" => EventTypeForNdsGroup::MongodbUserX509CertCreated,
-"MONGODB_USER_X509_CERT_REVOKED" => EventTypeForNdsGroup::MongodbUserX509CertRevoked,
-"MONGODB_USER_UPDATED" => EventTypeForNdsGroup::MongodbUserUpdated,
-"MONGODB_ROLE_ADDED" => EventTypeForNdsGroup::MongodbRoleAdded,
-"MONGODB_ROLE_DELETED" => EventTypeForNdsGroup::MongodbRoleDeleted,
-"MONGODB_ROLE_UPDATED" => EventTypeForNdsGroup::MongodbRoleUpdated,
-"NETWORK_PERMISSION_ENTRY_ADDED" => EventTypeForNdsGroup::NetworkPermissionEntryAdded,
-"NETWORK_PERMISSION_ENTRY_REMOVED" => EventTypeForNdsGroup::NetworkPermissionEntryRemoved,
-"NETWORK_PERMISSION_ENTRY_UPDATED" => EventTypeForNdsGroup::NetworkPermissionEntryUpdated,
-"PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED" => EventTypeForNdsGroup::PrivateNetworkEndpointEntryAdded,
-"PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED" => EventTypeForNdsGroup::PrivateNetworkEndpointEntryRemoved,
-"PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED" => EventTypeForNdsGroup::PrivateNetworkEndpointEntryUpdated,
-"PLAN_STARTED" => EventTypeForNdsGroup::PlanStarted,
-"PLAN_COMPLETED" => EventTypeForNdsGroup::PlanCompleted,
-"PLAN_ABANDONED" => EventTypeForNdsGroup::PlanAbandoned,
-"PLAN_DECLINED" => EventTypeForNdsGroup::PlanDeclined,
-"PLAN_FAILURE_COUNT_RESET" => EventTypeForNdsGroup::PlanFailureCountReset,
-"PLAN_ASAP_REQUESTED" => EventTypeForNdsGroup::PlanAsapRequested,
-"INDEPENDENT_SHARD_AUTO_SCALING_AVAILABLE" => EventTypeForNdsGroup::IndependentShardAutoScalingAvailable,
-"INDEPENDENT_SHARD_SCALING_CLUSTER_MIGRATED" => EventTypeForNdsGroup::IndependentShardScalingClusterMigrated,
-"INDEPENDENT_SHARD_SCALING_CLUSTER_ROLLED_BACK" => EventTypeForNdsGroup::IndependentShardScalingClusterRolledBack,
-"MOVE_SKIPPED" => EventTypeForNdsGroup::MoveSkipped,
-"STEP_SKIPPED" => EventTypeForNdsGroup::StepSkipped,
-"PROXY_RESTARTED" => EventTypeForNdsGroup::ProxyRestarted,
-"PROXY_PANICKED" => EventTypeForNdsGroup::ProxyPanicked,
-"ATLAS_MAINTENANCE_PROTECTED_HOURS_CREATED" => EventTypeForNdsGroup::AtlasMaintenanceProtectedHoursCreated,
-"ATLAS_MAINTENANCE_PROTECTED_HOURS_MODIFIED" => EventTypeForNdsGroup::AtlasMaintenanceProtectedHoursModified,
-"ATLAS_MAINTENANCE_PROTECTED_HOURS_REMOVED" => EventTypeForNdsGroup::AtlasMaintenanceProtectedHoursRemoved,
-"ATLAS_MAINTENANCE_WINDOW_ADDED" => EventTypeForNdsGroup::AtlasMaintenanceWindowAdded,
-"ATLAS_MAINTENANCE_WINDOW_MODIFIED" => EventTypeForNdsGroup::AtlasMaintenanceWindowModified,
-"ATLAS_MAINTENANCE_WINDOW_REMOVED" => EventTypeForNdsGroup::AtlasMaintenanceWindowRemoved,
-"ATLAS_MAINTENANCE_START_ASAP" => EventTypeForNdsGroup::AtlasMaintenanceStartAsap,
-"ATLAS_MAINTENANCE_SCHEDULED_FOR_NEXT_WINDOW" => EventTypeForNdsGroup::AtlasMaintenanceScheduledForNextWindow,
-"ATLAS_MAINTENANCE_DEFERRED" => EventTypeForNdsGroup::AtlasMaintenanceDeferred,
-"ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED" => EventTypeForNdsGroup::AtlasMaintenanceAutoDeferEnabled,
-"ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED" => EventTypeForNdsGroup::AtlasMaintenanceAutoDeferDisabled,
-"ATLAS_MAINTENANCE_RESET_BY_ADMIN" => EventTypeForNdsGroup::AtlasMaintenanceResetByAdmin,
-"ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN" => EventTypeForNdsGroup::AtlasMaintenanceDeferredByAdmin,
-"SCHEDULED_MAINTENANCE" => EventTypeForNdsGroup::ScheduledMaintenance,
-"PROJECT_SCHEDULED_MAINTENANCE" => EventTypeForNdsGroup::ProjectScheduledMaintenance,
-"PROJECT_LIMIT_UPDATED" => EventTypeForNdsGroup::ProjectLimitUpdated,
-"PROJECT_ENABLE_EXTENDED_STORAGE_SIZES_UPDATED" => EventTypeForNdsGroup::ProjectEnableExtendedStorageSizesUpdated,
-"PROJECT_ENABLE_DATA_VALIDATION_UPDATED" => EventTypeForNdsGroup::ProjectEnableDataValidationUpdated,
-"PROJECT_COLLECT_DATABASE_STATISTICS_UPDATED" => EventTypeForNdsGroup::ProjectCollectDatabaseStatisticsUpdated,
-"OS_MAINTENANCE" => EventTypeForNdsGroup::OsMaintenance,
-"OS_MAINTENANCE_RESTART" => EventTypeForNdsGroup::OsMaintenanceRestart,
-"OS_MAINTENANCE_REPLACEMENT" => EventTypeForNdsGroup::OsMaintenanceReplacement,
-"FREE_UPGRADE_STARTED" => EventTypeForNdsGroup::FreeUpgradeStarted,
-"FLEX_UPGRADE_STARTED" => EventTypeForNdsGroup::FlexUpgradeStarted,
-"SERVERLESS_UPGRADE_STARTED" => EventTypeForNdsGroup::ServerlessUpgradeStarted,
-"TEST_FAILOVER_REQUESTED" => EventTypeForNdsGroup::TestFailoverRequested,
-"USER_SECURITY_SETTINGS_UPDATED" => EventTypeForNdsGroup::UserSecuritySettingsUpdated,
-"AUDIT_LOG_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::AuditLogConfigurationUpdated,
-"STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::StreamsAuditLogConfigurationUpdated,
-"ENCRYPTION_AT_REST_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::EncryptionAtRestConfigurationUpdated,
-"ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_FAILED" => EventTypeForNdsGroup::EncryptionAtRestConfigurationValidationFailed,
-"ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_SUCCEEDED" => EventTypeForNdsGroup::EncryptionAtRestConfigurationValidationSucceeded,
-"ENCRYPTION_AT_REST_KEY_ROTATION_STARTED" => EventTypeForNdsGroup::EncryptionAtRestKeyRotationStarted,
-"ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_CREATED" => EventTypeForNdsGroup::EncryptionAtRestPrivateEndpointCreated,
-"ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_DELETED" => EventTypeForNdsGroup::EncryptionAtRestPrivateEndpointDeleted,
-"NDS_SET_IMAGE_OVERRIDES" => EventTypeForNdsGroup::NdsSetImageOverrides,
-"NDS_SET_CHEF_TARBALL_URI" => EventTypeForNdsGroup::NdsSetChefTarballUri,
-"RESTRICTED_EMPLOYEE_ACCESS_BYPASS" => EventTypeForNdsGroup::RestrictedEmployeeAccessBypass,
-"REVOKED_EMPLOYEE_ACCESS_BYPASS" => EventTypeForNdsGroup::RevokedEmployeeAccessBypass,
-"DEVICE_SYNC_DEBUG_ACCESS_GRANTED" => EventTypeForNdsGroup::DeviceSyncDebugAccessGranted,
-"DEVICE_SYNC_DEBUG_ACCESS_REVOKED" => EventTypeForNdsGroup::DeviceSyncDebugAccessRevoked,
-"DEVICE_SYNC_DEBUG_X509_CERT_CREATED" => EventTypeForNdsGroup::DeviceSyncDebugX509CertCreated,
-"EMPLOYEE_ACCESS_GRANTED" => EventTypeForNdsGroup::EmployeeAccessGranted,
-"EMPLOYEE_ACCESS_REVOKED" => EventTypeForNdsGroup::EmployeeAccessRevoked,
-"QUERY_ENGINE_TENANT_CREATED" => EventTypeForNdsGroup::QueryEngineTenantCreated,
-"QUERY_ENGINE_TENANT_UPDATED" => EventTypeForNdsGroup::QueryEngineTenantUpdated,
-"QUERY_ENGINE_TENANT_REMOVED" => EventTypeForNdsGroup::QueryEngineTenantRemoved,
-"FEDERATED_DATABASE_CREATED" => EventTypeForNdsGroup::FederatedDatabaseCreated,
-"FEDERATED_DATABASE_UPDATED" => EventTypeForNdsGroup::FederatedDatabaseUpdated,
-"FEDERATED_DATABASE_REMOVED" => EventTypeForNdsGroup::FederatedDatabaseRemoved,
-"TENANT_SNAPSHOT_FAILED" => EventTypeForNdsGroup::TenantSnapshotFailed,
-"TENANT_RESTORE_FAILED" => EventTypeForNdsGroup::TenantRestoreFailed,
-"SAMPLE_DATASET_LOAD_REQUESTED" => EventTypeForNdsGroup::SampleDatasetLoadRequested,
-"CUSTOMER_X509_CRL_UPDATED" => EventTypeForNdsGroup::CustomerX509CrlUpdated,
-"CONTAINER_SUBNETS_UPDATE_REQUESTED" => EventTypeForNdsGroup::ContainerSubnetsUpdateRequested,
-"ONLINE_ARCHIVE_CREATED" => EventTypeForNdsGroup::OnlineArchiveCreated,
-"ONLINE_ARCHIVE_DELETED" => EventTypeForNdsGroup::OnlineArchiveDeleted,
-"ONLINE_ARCHIVE_UPDATED" => EventTypeForNdsGroup::OnlineArchiveUpdated,
-"ONLINE_ARCHIVE_PAUSE_REQUESTED" => EventTypeForNdsGroup::OnlineArchivePauseRequested,
-"ONLINE_ARCHIVE_PAUSED" => EventTypeForNdsGroup::OnlineArchivePaused,
-"ONLINE_ARCHIVE_ACTIVE" => EventTypeForNdsGroup::OnlineArchiveActive,
-"ONLINE_ARCHIVE_ORPHANED" => EventTypeForNdsGroup::OnlineArchiveOrphaned,
-"ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_ENABLED" => EventTypeForNdsGroup::OnlineArchiveDataExpirationRuleEnabled,
-"ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_UPDATED" => EventTypeForNdsGroup::OnlineArchiveDataExpirationRuleUpdated,
-"ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_DISABLED" => EventTypeForNdsGroup::OnlineArchiveDataExpirationRuleDisabled,
-"ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED" => EventTypeForNdsGroup::OnlineArchiveDeleteAfterDateUpdated,
-"CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED" => EventTypeForNdsGroup::CloudProviderAccessAwsIamRoleAdded,
-"CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_DELETED" => EventTypeForNdsGroup::CloudProviderAccessAwsIamRoleDeleted,
-"CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_UPDATED" => EventTypeForNdsGroup::CloudProviderAccessAwsIamRoleUpdated,
-"CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_ADDED" => EventTypeForNdsGroup::CloudProviderAccessAzureServicePrincipalAdded,
-"CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_DELETED" => EventTypeForNdsGroup::CloudProviderAccessAzureServicePrincipalDeleted,
-"CLOUD_PROVIDER_ACCESS_AZURE_SERVICE_PRINCIPAL_UPDATED" => EventTypeForNdsGroup::CloudProviderAccessAzureServicePrincipalUpdated,
-"CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_ADDED" => EventTypeForNdsGroup::CloudProviderAccessGcpServiceAccountAdded,
-"CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_DELETED" => EventTypeForNdsGroup::CloudProviderAccessGcpServiceAccountDeleted,
-"CLOUD_PROVIDER_ACCESS_GCP_SERVICE_ACCOUNT_UPDATED" => EventTypeForNdsGroup::CloudProviderAccessGcpServiceAccountUpdated,
-"PENDING_INDEXES_DELETED" => EventTypeForNdsGroup::PendingIndexesDeleted,
-"PENDING_INDEXES_CANCELED" => EventTypeForNdsGroup::PendingIndexesCanceled,
-"PROCESS_RESTART_REQUESTED" => EventTypeForNdsGroup::ProcessRestartRequested,
-"AUTO_HEALING_ACTION" => EventTypeForNdsGroup::AutoHealingAction,
-"AUTO_HEALING_REQUESTED_CRITICAL_INSTANCE_POWER_CYCLE" => EventTypeForNdsGroup::AutoHealingRequestedCriticalInstancePowerCycle,
-"AUTO_HEALING_REQUESTED_INSTANCE_REPLACEMENT" => EventTypeForNdsGroup::AutoHealingRequestedInstanceReplacement,
-"AUTO_HEALING_REQUESTED_NODE_RESYNC" => EventTypeForNdsGroup::AutoHealingRequestedNodeResync,
-"EXTRA_MAINTENANCE_DEFERRAL_GRANTED" => EventTypeForNdsGroup::ExtraMaintenanceDeferralGranted,
-"GROUP_AUTOMATION_CONFIG_PUBLISHED" => EventTypeForNdsGroup::GroupAutomationConfigPublished,
-"CLUSTER_AUTOMATION_CONFIG_PUBLISHED" => EventTypeForNdsGroup::ClusterAutomationConfigPublished,
-"SET_ENSURE_CLUSTER_CONNECTIVITY_AFTER_FOR_CLUSTER" => EventTypeForNdsGroup::SetEnsureClusterConnectivityAfterForCluster,
-"CLUSTER_LINKED_TO_VERCEL" => EventTypeForNdsGroup::ClusterLinkedToVercel,
-"CLUSTER_UNLINKED_FROM_VERCEL" => EventTypeForNdsGroup::ClusterUnlinkedFromVercel,
-"INGESTION_PIPELINE_DELETED" => EventTypeForNdsGroup::IngestionPipelineDeleted,
-"INGESTION_PIPELINE_DESTROYED" => EventTypeForNdsGroup::IngestionPipelineDestroyed,
-"INGESTION_PIPELINE_CREATED" => EventTypeForNdsGroup::IngestionPipelineCreated,
-"INGESTION_PIPELINE_UPDATED" => EventTypeForNdsGroup::IngestionPipelineUpdated,
-"OS_TUNE_FILE_OVERRIDES" => EventTypeForNdsGroup::OsTuneFileOverrides,
-"MONITORING_AGENT_OVERRIDES" => EventTypeForNdsGroup::MonitoringAgentOverrides,
-"MONITORING_AGENT_REBALANCE_FLAG" => EventTypeForNdsGroup::MonitoringAgentRebalanceFlag,
-"MONITORING_AGENT_REBALANCE_TRIGGERED" => EventTypeForNdsGroup::MonitoringAgentRebalanceTriggered,
-"CLUSTER_PREFERRED_CPU_ARCHITECTURE_MODIFIED" => EventTypeForNdsGroup::ClusterPreferredCpuArchitectureModified,
-"CLUSTER_FORCE_PLANNED" => EventTypeForNdsGroup::ClusterForcePlanned,
-"CLUSTER_REGIONAL_OUTAGE_SIMULATION_STARTED" => EventTypeForNdsGroup::ClusterRegionalOutageSimulationStarted,
-"CLUSTER_REGIONAL_OUTAGE_SIMULATION_FAILED_TO_START" => EventTypeForNdsGroup::ClusterRegionalOutageSimulationFailedToStart,
-"CLUSTER_REGIONAL_OUTAGE_SIMULATION_END_REQUESTED" => EventTypeForNdsGroup::ClusterRegionalOutageSimulationEndRequested,
-"CLUSTER_REGIONAL_OUTAGE_SIMULATION_COMPLETED" => EventTypeForNdsGroup::ClusterRegionalOutageSimulationCompleted,
-"CLUSTER_REGIONAL_OUTAGE_SIMULATION_CANCELLED_CLUSTER_PAUSE" => EventTypeForNdsGroup::ClusterRegionalOutageSimulationCancelledClusterPause,
-"UIS_PANICKED" => EventTypeForNdsGroup::UisPanicked,
-"TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => EventTypeForNdsGroup::TenantUpgradeToServerlessSuccessful,
-"TENANT_UPGRADE_TO_SERVERLESS_FAILED" => EventTypeForNdsGroup::TenantUpgradeToServerlessFailed,
-"SERVERLESS_UPGRADE_TO_DEDICATED_SUCCESSFUL" => EventTypeForNdsGroup::ServerlessUpgradeToDedicatedSuccessful,
-"SERVERLESS_UPGRADE_TO_DEDICATED_FAILED" => EventTypeForNdsGroup::ServerlessUpgradeToDedicatedFailed,
-"CLUSTER_FORCE_RECONFIG_REQUESTED" => EventTypeForNdsGroup::ClusterForceReconfigRequested,
-"AGENT_FORCE_RESTART_REQUESTED" => EventTypeForNdsGroup::AgentForceRestartRequested,
-"CLUSTER_RESET_FORCE_RECONFIG_REQUESTED" => EventTypeForNdsGroup::ClusterResetForceReconfigRequested,
-"PROJECT_BYPASSED_MAINTENANCE" => EventTypeForNdsGroup::ProjectBypassedMaintenance,
-"FEATURE_FLAG_MAINTENANCE" => EventTypeForNdsGroup::FeatureFlagMaintenance,
-"DATA_FEDERATION_QUERY_LIMIT_CONFIGURED" => EventTypeForNdsGroup::DataFederationQueryLimitConfigured,
-"DATA_FEDERATION_QUERY_LIMIT_DELETED" => EventTypeForNdsGroup::DataFederationQueryLimitDeleted,
-"DATA_API_SETUP_FOR_VERCEL" => EventTypeForNdsGroup::DataApiSetupForVercel,
-"ADMIN_CLUSTER_LOCK_UPDATED" => EventTypeForNdsGroup::AdminClusterLockUpdated,
-"CLUSTER_ROLLING_RESYNC_STARTED" => EventTypeForNdsGroup::ClusterRollingResyncStarted,
-"CLUSTER_ROLLING_RESYNC_COMPLETED" => EventTypeForNdsGroup::ClusterRollingResyncCompleted,
-"CLUSTER_ROLLING_RESYNC_FAILED" => EventTypeForNdsGroup::ClusterRollingResyncFailed,
-"NODE_ROLLING_RESYNC_SCHEDULED" => EventTypeForNdsGroup::NodeRollingResyncScheduled,
-"CLUSTER_ROLLING_RESYNC_CANCELED" => EventTypeForNdsGroup::ClusterRollingResyncCanceled,
-"CLUSTER_OS_UPDATED" => EventTypeForNdsGroup::ClusterOsUpdated,
-"CLUSTER_INSTANCE_FAMILY_UPDATED" => EventTypeForNdsGroup::ClusterInstanceFamilyUpdated,
-"PUSH_BASED_LOG_EXPORT_ENABLED" => EventTypeForNdsGroup::PushBasedLogExportEnabled,
-"PUSH_BASED_LOG_EXPORT_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::PushBasedLogExportConfigurationUpdated,
-"PUSH_BASED_LOG_EXPORT_DISABLED" => EventTypeForNdsGroup::PushBasedLogExportDisabled,
-"LOG_STREAMING_ENABLED" => EventTypeForNdsGroup::LogStreamingEnabled,
-"LOG_STREAMING_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::LogStreamingConfigurationUpdated,
-"LOG_STREAMING_DISABLED" => EventTypeForNdsGroup::LogStreamingDisabled,
-"DATADOG_LOG_STREAMING_ENABLED" => EventTypeForNdsGroup::DatadogLogStreamingEnabled,
-"DATADOG_LOG_STREAMING_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::DatadogLogStreamingConfigurationUpdated,
-"DATADOG_LOG_STREAMING_DISABLED" => EventTypeForNdsGroup::DatadogLogStreamingDisabled,
-"SPLUNK_LOG_STREAMING_ENABLED" => EventTypeForNdsGroup::SplunkLogStreamingEnabled,
-"SPLUNK_LOG_STREAMING_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::SplunkLogStreamingConfigurationUpdated,
-"SPLUNK_LOG_STREAMING_DISABLED" => EventTypeForNdsGroup::SplunkLogStreamingDisabled,
-"S3_LOG_STREAMING_ENABLED" => EventTypeForNdsGroup::S3LogStreamingEnabled,
-"S3_LOG_STREAMING_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::S3LogStreamingConfigurationUpdated,
-"S3_LOG_STREAMING_DISABLED" => EventTypeForNdsGroup::S3LogStreamingDisabled,
-"AZURE_LOG_STREAMING_ENABLED" => EventTypeForNdsGroup::AzureLogStreamingEnabled,
-"AZURE_LOG_STREAMING_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::AzureLogStreamingConfigurationUpdated,
-"AZURE_LOG_STREAMING_DISABLED" => EventTypeForNdsGroup::AzureLogStreamingDisabled,
-"GCP_LOG_STREAMING_ENABLED" => EventTypeForNdsGroup::GcpLogStreamingEnabled,
-"GCP_LOG_STREAMING_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::GcpLogStreamingConfigurationUpdated,
-"GCP_LOG_STREAMING_DISABLED" => EventTypeForNdsGroup::GcpLogStreamingDisabled,
-"OTEL_LOG_STREAMING_ENABLED" => EventTypeForNdsGroup::OtelLogStreamingEnabled,
-"OTEL_LOG_STREAMING_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::OtelLogStreamingConfigurationUpdated,
-"OTEL_LOG_STREAMING_DISABLED" => EventTypeForNdsGroup::OtelLogStreamingDisabled,
-"LOG_STREAMING_EXPORT_FAILED_NONRETRYABLE" => EventTypeForNdsGroup::LogStreamingExportFailedNonretryable,
-"LOG_STREAMING_EXPORT_FAILED_RETRIES_EXHAUSTED" => EventTypeForNdsGroup::LogStreamingExportFailedRetriesExhausted,
-"LOG_STREAMING_EXPORT_RECOVERED" => EventTypeForNdsGroup::LogStreamingExportRecovered,
-"LOG_STREAMING_REPLAY_STARTED" => EventTypeForNdsGroup::LogStreamingReplayStarted,
-"LOG_STREAMING_REPLAY_COMPLETE" => EventTypeForNdsGroup::LogStreamingReplayComplete,
-"OTEL_METRIC_INTEGRATION_ENABLED" => EventTypeForNdsGroup::OtelMetricIntegrationEnabled,
-"OTEL_METRIC_INTEGRATION_CONFIGURATION_UPDATED" => EventTypeForNdsGroup::OtelMetricIntegrationConfigurationUpdated,
-"OTEL_METRIC_INTEGRATION_DISABLED" => EventTypeForNdsGroup::OtelMetricIntegrationDisabled,
-"AZURE_CLUSTER_PREFERRED_STORAGE_TYPE_UPDATED" => EventTypeForNdsGroup::AzureClusterPreferredStorageTypeUpdated,
-"CONTAINER_DELETED" => EventTypeForNdsGroup::ContainerDeleted,
-"REGIONALIZED_PRIVATE_ENDPOINT_MODE_ENABLED" => EventTypeForNdsGroup::RegionalizedPrivateEndpointModeEnabled,
-"REGIONALIZED_PRIVATE_ENDPOINT_MODE_DISABLED" => EventTypeForNdsGroup::RegionalizedPrivateEndpointModeDisabled,
-"STREAM_TENANT_CREATED" => EventTypeForNdsGroup::StreamTenantCreated,
-"STREAM_TENANT_UPDATED" => EventTypeForNdsGroup::StreamTenantUpdated,
-"STREAM_TENANT_DELETED" => EventTypeForNdsGroup::StreamTenantDeleted,
-"STREAM_TENANT_CONNECTIONS_LISTED" => EventTypeForNdsGroup::StreamTenantConnectionsListed,
-"STREAM_TENANT_CONNECTION_UPDATED" => EventTypeForNdsGroup::StreamTenantConnectionUpdated,
-"STREAM_TENANT_CONNECTION_DELETED" => EventTypeForNdsGroup::StreamTenantConnectionDeleted,
-"STREAM_TENANT_CONNECTION_CREATED" => EventTypeForNdsGroup::StreamTenantConnectionCreated,
-"STREAM_TENANT_CONNECTION_VIEWED" => EventTypeForNdsGroup::StreamTenantConnectionViewed,
-"STREAM_TENANT_OPERATIONAL_LOGS" => EventTypeForNdsGroup::StreamTenantOperationalLogs,
-"STREAM_TENANT_AUDIT_LOGS" => EventTypeForNdsGroup::StreamTenantAuditLogs,
-"STREAM_TENANT_AUDIT_LOGS_DELETED" => EventTypeForNdsGroup::StreamTenantAuditLogsDeleted,
-"QUEUED_ADMIN_ACTION_CREATED" => EventTypeForNdsGroup::QueuedAdminActionCreated,
-"QUEUED_ADMIN_ACTION_COMPLETED" => EventTypeForNdsGroup::QueuedAdminActionCompleted,
-"QUEUED_ADMIN_ACTION_CANCELLED" => EventTypeForNdsGroup::QueuedAdminActionCancelled,
-"ATLAS_SQL_SCHEDULED_UPDATE_CREATED" => EventTypeForNdsGroup::AtlasSqlScheduledUpdateCreated,
-"ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED" => EventTypeForNdsGroup::AtlasSqlScheduledUpdateModified,
-"ATLAS_SQL_SCHEDULED_UPDATE_REMOVED" => EventTypeForNdsGroup::AtlasSqlScheduledUpdateRemoved,
-"CLUSTER_INSTANCE_DISABLED" => EventTypeForNdsGroup::ClusterInstanceDisabled,
-"CLUSTER_INSTANCE_ENABLED" => EventTypeForNdsGroup::ClusterInstanceEnabled,
-"SEARCH_HOST_PAUSE_ALL_INITIAL_SYNCS" => EventTypeForNdsGroup::SearchHostPauseAllInitialSyncs,
-"SEARCH_HOST_DISABLE_FTS" => EventTypeForNdsGroup::SearchHostDisableFts,
-"SEARCH_HOST_PAUSE_INITIAL_SYNC_ON_INDEX_IDS" => EventTypeForNdsGroup::SearchHostPauseInitialSyncOnIndexIds,
-"CLUSTER_BLOCK_WRITE" => EventTypeForNdsGroup::ClusterBlockWrite,
-"CLUSTER_UNBLOCK_WRITE" => EventTypeForNdsGroup::ClusterUnblockWrite,
-"KMIP_KEY_ROTATION_SCHEDULED" => EventTypeForNdsGroup::KmipKeyRotationScheduled,
-"SSL_CERTIFICATE_ISSUED" => EventTypeForNdsGroup::SslCertificateIssued,
-"PROJECT_SCHEDULED_MAINTENANCE_OUTSIDE_OF_PROTECTED_HOURS" => EventTypeForNdsGroup::ProjectScheduledMaintenanceOutsideOfProtectedHours,
-"CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED" => EventTypeForNdsGroup::ClusterCancelingShardDrainRequested,
-"CLUSTER_CANCELING_CONFIG_SERVER_TRANSITION_REQUESTED" => EventTypeForNdsGroup::ClusterCancelingConfigServerTransitionRequested,
-"CLUSTER_MIGRATE_BACK_TO_AWS_MANAGED_IP_REQUESTED" => EventTypeForNdsGroup::ClusterMigrateBackToAwsManagedIpRequested,
-"CLUSTER_IP_MIGRATED_FIRST_ROUND" => EventTypeForNdsGroup::ClusterIpMigratedFirstRound,
-"CLUSTER_IP_MIGRATED_SECOND_ROUND" => EventTypeForNdsGroup::ClusterIpMigratedSecondRound,
-"CLUSTER_IP_MIGRATED_FINAL_ROUND" => EventTypeForNdsGroup::ClusterIpMigratedFinalRound,
-"CLUSTER_IP_ROLLED_BACK" => EventTypeForNdsGroup::ClusterIpRolledBack,
-"AZ_BALANCING_OVERRIDE_MODIFIED" => EventTypeForNdsGroup::AzBalancingOverrideModified,
-"FTDC_SETTINGS_UPDATED" => EventTypeForNdsGroup::FtdcSettingsUpdated,
-"PROXY_PROTOCOL_FOR_PRIVATE_LINK_MODE_UPDATED" => EventTypeForNdsGroup::ProxyProtocolForPrivateLinkModeUpdated,
-"MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE" => EventTypeForNdsGroup::MongotuneWriteBlockPolicyEligible,
-"MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE" => EventTypeForNdsGroup::MongotuneWriteBlockPolicyIneligible,
-"PREDICTIVE_AUTOSCALING_ENABLED" => EventTypeForNdsGroup::PredictiveAutoscalingEnabled,
-"PREDICTIVE_AUTOSCALING_DISABLED" => EventTypeForNdsGroup::PredictiveAutoscalingDisabled,
-"SHADOW_CLUSTER_CREATE_EXPOSURE" => EventTypeForNdsGroup::ShadowClusterCreateExposure,
-"SHADOW_CLUSTER_DELETE_EXPOSURE" => EventTypeForNdsGroup::ShadowClusterDeleteExposure,
-"SHADOW_CLUSTER_RECORDING_STATUS_UPDATE" => EventTypeForNdsGroup::ShadowClusterRecordingStatusUpdate,
-"SHADOW_CLUSTER_REPLAY_STATUS_UPDATE" => EventTypeForNdsGroup::ShadowClusterReplayStatusUpdate,
-"NODE_HIDDEN_BY_ADMIN" => EventTypeForNdsGroup::NodeHiddenByAdmin,
-"NODE_UNHIDDEN_BY_ADMIN" => EventTypeForNdsGroup::NodeUnhiddenByAdmin,
-"CLUSTER_CREATED_VIA_ANIS" => EventTypeForNdsGroup::ClusterCreatedViaAnis,
-"MAINTENANCE_WAVE_ASSIGNMENT_ADDED" => EventTypeForNdsGroup::MaintenanceWaveAssignmentAdded,
-"MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED" => EventTypeForNdsGroup::MaintenanceWaveAssignmentModified,
-"MAINTENANCE_WAVE_ASSIGNMENT_REMOVED" => EventTypeForNdsGroup::MaintenanceWaveAssignmentRemoved,
-"CLUSTER_MONGUARD_ENABLED" => EventTypeForNdsGroup::ClusterMonguardEnabled,
-"CLUSTER_MONGUARD_DISABLED" => EventTypeForNdsGroup::ClusterMonguardDisabled,
-"CLUSTER_MONGODB_VERSION_UPDATED" => EventTypeForNdsGroup::ClusterMongodbVersionUpdated,
-"VOLUME_IMPAIRED" => EventTypeForNdsGroup::VolumeImpaired,
-"VOLUME_IMPAIRED_RESOLVED" => EventTypeForNdsGroup::VolumeImpairedResolved,
-"DB_CHECK_UPDATED" => EventTypeForNdsGroup::DbCheckUpdated,
-"CLUSTER_SAMPLED_FOR_DB_CHECK" => EventTypeForNdsGroup::ClusterSampledForDbCheck,
-"DB_CHECK_SCHEDULED_FOR_CLUSTER" => EventTypeForNdsGroup::DbCheckScheduledForCluster,
-"DB_CHECK_DEFERRED_FOR_CLUSTER" => EventTypeForNdsGroup::DbCheckDeferredForCluster,
-"CLUSTER_OPTED_OUT_OF_DB_CHECK" => EventTypeForNdsGroup::ClusterOptedOutOfDbCheck,
-"CLUSTER_SAMPLED_FOR_DATA_VALIDATION" => EventTypeForNdsGroup::ClusterSampledForDataValidation,
-"DATA_VALIDATION_SUBMITTED_FOR_CLUSTER" => EventTypeForNdsGroup::DataValidationSubmittedForCluster,
-"CLUSTER_OPTED_OUT_OF_DATA_VALIDATION" => EventTypeForNdsGroup::ClusterOptedOutOfDataValidation,
-"REPLICA_SET_SAMPLED_FOR_INTER_NODE_DATA_VALIDATION" => EventTypeForNdsGroup::ReplicaSetSampledForInterNodeDataValidation,
-"REPLICA_SET_OPTED_OUT_OF_INTER_NODE_DATA_VALIDATION" => EventTypeForNdsGroup::ReplicaSetOptedOutOfInterNodeDataValidation,
-"INTER_NODE_DATA_VALIDATION_SUBMITTED_FOR_REPLICA_SET" => EventTypeForNdsGroup::InterNodeDataValidationSubmittedForReplicaSet,
-"COMPUTE_AUTO_SCALE_INITIATED" => EventTypeForNdsGroup::ComputeAutoScaleInitiated,
-"DISK_AUTO_SCALE_INITIATED" => EventTypeForNdsGroup::DiskAutoScaleInitiated,
-"COMPUTE_AUTO_SCALE_INITIATED_BASE" => EventTypeForNdsGroup::ComputeAutoScaleInitiatedBase,
-"COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => EventTypeForNdsGroup::ComputeAutoScaleInitiatedAnalytics,
-"COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => EventTypeForNdsGroup::ComputeAutoScaleScaleDownFailBase,
-"COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS" => EventTypeForNdsGroup::ComputeAutoScaleScaleDownFailAnalytics,
-"COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_BASE" => EventTypeForNdsGroup::ComputeAutoScaleDownscaleSkippedFallbackBase,
-"COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_ANALYTICS" => EventTypeForNdsGroup::ComputeAutoScaleDownscaleSkippedFallbackAnalytics,
-"COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE" => EventTypeForNdsGroup::ComputeAutoScaleMaxInstanceSizeFailBase,
-"COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS" => EventTypeForNdsGroup::ComputeAutoScaleMaxInstanceSizeFailAnalytics,
-"COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE" => EventTypeForNdsGroup::ComputeAutoScaleOplogFailBase,
-"COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => EventTypeForNdsGroup::ComputeAutoScaleOplogFailAnalytics,
-"DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL" => EventTypeForNdsGroup::DiskAutoScaleMaxDiskSizeFail,
-"DISK_AUTO_SCALE_OPLOG_FAIL" => EventTypeForNdsGroup::DiskAutoScaleOplogFail,
-"PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE" => EventTypeForNdsGroup::PredictiveComputeAutoScaleInitiatedBase,
-"PREDICTIVE_COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE" => EventTypeForNdsGroup::PredictiveComputeAutoScaleMaxInstanceSizeFailBase,
-"PREDICTIVE_COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE" => EventTypeForNdsGroup::PredictiveComputeAutoScaleOplogFailBase,
-"CLUSTER_AUTO_SHARDING_INITIATED" => EventTypeForNdsGroup::ClusterAutoShardingInitiated,
-"CLUSTER_RESHARDING_COMPLETED" => EventTypeForNdsGroup::ClusterReshardingCompleted,
-"MAINTENANCE_IN_ADVANCED" => EventTypeForNdsGroup::MaintenanceInAdvanced,
-"MAINTENANCE_AUTO_DEFERRED" => EventTypeForNdsGroup::MaintenanceAutoDeferred,
-"MAINTENANCE_STARTED" => EventTypeForNdsGroup::MaintenanceStarted,
-"MAINTENANCE_COMPLETED" => EventTypeForNdsGroup::MaintenanceCompleted,
-"MAINTENANCE_NO_LONGER_NEEDED" => EventTypeForNdsGroup::MaintenanceNoLongerNeeded,
-"SERVERLESS_AUTO_SCALING_INITIATED" => EventTypeForNdsGroup::ServerlessAutoScalingInitiated,
-"SERVERLESS_VERTICAL_SCALING_INITIATED" => EventTypeForNdsGroup::ServerlessVerticalScalingInitiated,
-"SERVERLESS_HORIZONTAL_SCALING_INITIATED" => EventTypeForNdsGroup::ServerlessHorizontalScalingInitiated,
-"SERVERLESS_MTM_DRAIN_REQUESTED" => EventTypeForNdsGroup::ServerlessMtmDrainRequested,
-"SERVERLESS_MTM_DRAIN_INITIATED" => EventTypeForNdsGroup::ServerlessMtmDrainInitiated,
-"SERVERLESS_MTM_DRAIN_COMPLETED" => EventTypeForNdsGroup::ServerlessMtmDrainCompleted,
-"SERVERLESS_MTM_DRAIN_STOPPED" => EventTypeForNdsGroup::ServerlessMtmDrainStopped,
-"SERVERLESS_INSTANCE_CREATED" => EventTypeForNdsGroup::ServerlessInstanceCreated,
-"SERVERLESS_INSTANCE_READY" => EventTypeForNdsGroup::ServerlessInstanceReady,
-"SERVERLESS_INSTANCE_UPDATE_SUBMITTED" => EventTypeForNdsGroup::ServerlessInstanceUpdateSubmitted,
-"SERVERLESS_INSTANCE_UPDATE_STARTED" => EventTypeForNdsGroup::ServerlessInstanceUpdateStarted,
-"SERVERLESS_INSTANCE_UPDATE_COMPLETED" => EventTypeForNdsGroup::ServerlessInstanceUpdateCompleted,
-"SERVERLESS_INSTANCE_DELETE_SUBMITTED" => EventTypeForNdsGroup::ServerlessInstanceDeleteSubmitted,
-"SERVERLESS_INSTANCE_DELETED" => EventTypeForNdsGroup::ServerlessInstanceDeleted,
-"SERVERLESS_INSTANCE_UNBLOCKED" => EventTypeForNdsGroup::ServerlessInstanceUnblocked,
-"TENANT_ENDPOINT_CREATED" => EventTypeForNdsGroup::TenantEndpointCreated,
-"TENANT_ENDPOINT_RESERVED" => EventTypeForNdsGroup::TenantEndpointReserved,
-"TENANT_ENDPOINT_RESERVATION_FAILED" => EventTypeForNdsGroup::TenantEndpointReservationFailed,
-"TENANT_ENDPOINT_UPDATED" => EventTypeForNdsGroup::TenantEndpointUpdated,
-"TENANT_ENDPOINT_INITIATING" => EventTypeForNdsGroup::TenantEndpointInitiating,
-"TENANT_ENDPOINT_AVAILABLE" => EventTypeForNdsGroup::TenantEndpointAvailable,
-"TENANT_ENDPOINT_FAILED" => EventTypeForNdsGroup::TenantEndpointFailed,
-"TENANT_ENDPOINT_DELETING" => EventTypeForNdsGroup::TenantEndpointDeleting,
-"TENANT_ENDPOINT_DELETED" => EventTypeForNdsGroup::TenantEndpointDeleted,
-"TENANT_ENDPOINT_EXPIRED" => EventTypeForNdsGroup::TenantEndpointExpired,
-"TENANT_ENDPOINT_SERVICE_DEPLOYMENT_CREATED" => EventTypeForNdsGroup::TenantEndpointServiceDeploymentCreated,
-"TENANT_ENDPOINT_SERVICE_CREATED" => EventTypeForNdsGroup::TenantEndpointServiceCreated,
-"TENANT_ENDPOINT_SERVICE_AVAILABLE" => EventTypeForNdsGroup::TenantEndpointServiceAvailable,
-"TENANT_ENDPOINT_SERVICE_DEPLOYMENT_DELETE_REQUESTED" => EventTypeForNdsGroup::TenantEndpointServiceDeploymentDeleteRequested,
-"TENANT_ENDPOINT_SERVICE_DELETED" => EventTypeForNdsGroup::TenantEndpointServiceDeleted,
-"TENANT_ENDPOINT_SERVICE_DEPLOYMENT_DELETED" => EventTypeForNdsGroup::TenantEndpointServiceDeploymentDeleted,
-"TENANT_ENDPOINT_SERVICE_DEPLOYMENT_NUM_DESIRED_ENDPOINT_SERVICES_INCREASED" => EventTypeForNdsGroup::TenantEndpointServiceDeploymentNumDesiredEndpointServicesIncreased,
-"NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_RESOLVED" => EventTypeForNdsGroup::NdsX509UserAuthenticationCustomerCaExpirationResolved,
-"NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK" => EventTypeForNdsGroup::NdsX509UserAuthenticationCustomerCaExpirationCheck,
-"NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_RESOLVED" => EventTypeForNdsGroup::NdsX509UserAuthenticationCustomerCrlExpirationResolved,
-"NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_CHECK" => EventTypeForNdsGroup::NdsX509UserAuthenticationCustomerCrlExpirationCheck,
-"NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_RESOLVED" => EventTypeForNdsGroup::NdsX509UserAuthenticationManagedUserCertsExpirationResolved,
-"NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_CHECK" => EventTypeForNdsGroup::NdsX509UserAuthenticationManagedUserCertsExpirationCheck,
-"ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_CHECK" => EventTypeForNdsGroup::OnlineArchiveInsufficientIndexesCheck,
-"ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_RESOLVED" => EventTypeForNdsGroup::OnlineArchiveInsufficientIndexesResolved,
-"ONLINE_ARCHIVE_UP_TO_DATE" => EventTypeForNdsGroup::OnlineArchiveUpToDate,
-"ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED" => EventTypeForNdsGroup::OnlineArchiveDataExpirationResolved,
-"ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK" => EventTypeForNdsGroup::OnlineArchiveMaxConsecutiveOffloadWindowsCheck,
-"CROSS_REGION_SUPPORTED_REGION_MODIFIED" => EventTypeForNdsGroup::CrossRegionSupportedRegionModified,
-"ENDPOINT_SERVICE_CREATED" => EventTypeForNdsGroup::EndpointServiceCreated,
-"ENDPOINT_SERVICE_DELETED" => EventTypeForNdsGroup::EndpointServiceDeleted,
-"INTERFACE_ENDPOINT_CREATED" => EventTypeForNdsGroup::InterfaceEndpointCreated,
-"INTERFACE_ENDPOINT_DELETED" => EventTypeForNdsGroup::InterfaceEndpointDeleted,
-"INTERFACE_ENDPOINT_PATCHED" => EventTypeForNdsGroup::InterfaceEndpointPatched,
-"INTERFACE_ENDPOINT_RETRIED" => EventTypeForNdsGroup::InterfaceEndpointRetried,
-"PROACTIVE_OPERATION_EVENT_LOGGED" => EventTypeForNdsGroup::ProactiveOperationEventLogged,
-"PRIMARY_ELECTED" => EventTypeForNdsGroup::PrimaryElected,
-"REPLICATION_OPLOG_WINDOW_HEALTHY" => EventTypeForNdsGroup::ReplicationOplogWindowHealthy,
-"REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => EventTypeForNdsGroup::ReplicationOplogWindowRunningOut,
-"ONE_PRIMARY" => EventTypeForNdsGroup::OnePrimary,
-"NO_PRIMARY" => EventTypeForNdsGroup::NoPrimary,
-"TOO_MANY_ELECTIONS" => EventTypeForNdsGroup::TooManyElections,
-"TOO_FEW_HEALTHY_MEMBERS" => EventTypeForNdsGroup::TooFewHealthyMembers,
-"TOO_MANY_UNHEALTHY_MEMBERS" => EventTypeForNdsGroup::TooManyUnhealthyMembers,
-"SEARCH_DEPLOYMENT_CREATED" => EventTypeForNdsGroup::SearchDeploymentCreated,
-"SEARCH_DEPLOYMENT_UPDATED" => EventTypeForNdsGroup::SearchDeploymentUpdated,
-"SEARCH_DEPLOYMENT_DELETED" => EventTypeForNdsGroup::SearchDeploymentDeleted,
-"SERVERLESS_DEPLOYMENT_CREATED" => EventTypeForNdsGroup::ServerlessDeploymentCreated,
-"SERVERLESS_DEPLOYMENT_DELETED" => EventTypeForNdsGroup::ServerlessDeploymentDeleted,
-"SERVERLESS_DEPLOYMENT_UPDATED" => EventTypeForNdsGroup::ServerlessDeploymentUpdated,
-"SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED" => EventTypeForNdsGroup::ServerlessDeploymentInstanceReplaced,
-"SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED" => EventTypeForNdsGroup::ServerlessDeploymentInstanceRebooted,
-"SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_LINKED" => EventTypeForNdsGroup::ServerlessDeploymentEndpointServiceLinked,
-"SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_UNLINKED" => EventTypeForNdsGroup::ServerlessDeploymentEndpointServiceUnlinked,
-"SERVERLESS_DEPLOYMENT_ENVOY_INSTANCE_UIS_KEYS_ROTATED" => EventTypeForNdsGroup::ServerlessDeploymentEnvoyInstanceUisKeysRotated,
-"INSIDE_SERVERLESS_METRIC_THRESHOLD" => EventTypeForNdsGroup::InsideServerlessMetricThreshold,
-"OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => EventTypeForNdsGroup::OutsideServerlessMetricThreshold,
-"INSIDE_FLEX_METRIC_THRESHOLD" => EventTypeForNdsGroup::InsideFlexMetricThreshold,
-"OUTSIDE_FLEX_METRIC_THRESHOLD" => EventTypeForNdsGroup::OutsideFlexMetricThreshold,
-"SETUP_SERVERLESS_INITIATED" => EventTypeForNdsGroup::SetupServerlessInitiated,
-"MAX_PROCESSOR_COUNT_REACHED" => EventTypeForNdsGroup::MaxProcessorCountReached,
-"STREAM_PROCESSOR_STATE_IS_FAILED" => EventTypeForNdsGroup::StreamProcessorStateIsFailed,
-"STREAM_PROCESSOR_STARTED" => EventTypeForNdsGroup::StreamProcessorStarted,
-"STREAM_PROCESSOR_AUTOSCALE_INITIATED" => EventTypeForNdsGroup::StreamProcessorAutoscaleInitiated,
-"STREAM_PROCESSOR_CREATED" => EventTypeForNdsGroup::StreamProcessorCreated,
-"STREAM_PROCESSOR_STOPPED" => EventTypeForNdsGroup::StreamProcessorStopped,
-"STREAM_PROCESSOR_DROPPED" => EventTypeForNdsGroup::StreamProcessorDropped,
-"STREAM_PROCESSOR_MODIFIED" => EventTypeForNdsGroup::StreamProcessorModified,
-"INSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD" => EventTypeForNdsGroup::InsideStreamProcessorMetricThreshold,
-"OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD" => EventTypeForNdsGroup::OutsideStreamProcessorMetricThreshold,
-"CASE_CREATED" => EventTypeForNdsGroup::CaseCreated,
-"SUPPORT_EMAILS_SENT_SUCCESSFULLY" => EventTypeForNdsGroup::SupportEmailsSentSuccessfully,
-"SUPPORT_EMAILS_SENT_FAILURE" => EventTypeForNdsGroup::SupportEmailsSentFailure,
-"TEAM_ADDED_TO_GROUP" => EventTypeForNdsGroup::TeamAddedToGroup,
-"TEAM_REMOVED_FROM_GROUP" => EventTypeForNdsGroup::TeamRemovedFromGroup,
-"TEAM_ROLES_MODIFIED" => EventTypeForNdsGroup::TeamRolesModified,
-"TENANT_SNAPSHOT_STARTED_AUDIT" => EventTypeForNdsGroup::TenantSnapshotStartedAudit,
-"TENANT_SNAPSHOT_COMPLETED_AUDIT" => EventTypeForNdsGroup::TenantSnapshotCompletedAudit,
-"TENANT_SNAPSHOT_DELETED_AUDIT" => EventTypeForNdsGroup::TenantSnapshotDeletedAudit,
-"TENANT_RESTORE_REQUESTED_AUDIT" => EventTypeForNdsGroup::TenantRestoreRequestedAudit,
-"TENANT_RESTORE_COMPLETED_AUDIT" => EventTypeForNdsGroup::TenantRestoreCompletedAudit,
-"TENANT_SNAPSHOT_DOWNLOAD_REQUESTED_AUDIT" => EventTypeForNdsGroup::TenantSnapshotDownloadRequestedAudit,
-"JOINED_GROUP" => EventTypeForNdsGroup::JoinedGroup,
-"REMOVED_FROM_GROUP" => EventTypeForNdsGroup::RemovedFromGroup,
-"INVITED_TO_GROUP" => EventTypeForNdsGroup::InvitedToGroup,
-"REQUESTED_TO_JOIN_GROUP" => EventTypeForNdsGroup::RequestedToJoinGroup,
-"GROUP_INVITATION_DELETED" => EventTypeForNdsGroup::GroupInvitationDeleted,
-"USER_ROLES_CHANGED_AUDIT" => EventTypeForNdsGroup::UserRolesChangedAudit,
-"JOIN_GROUP_REQUEST_DENIED_AUDIT" => EventTypeForNdsGroup::JoinGroupRequestDeniedAudit,
-"JOIN_GROUP_REQUEST_APPROVED_AUDIT" => EventTypeForNdsGroup::JoinGroupRequestApprovedAudit,
-"CLUSTER_FCV_FIXED" => EventTypeForNdsGroup::ClusterFcvFixed,
-"CLUSTER_FCV_UNFIXED" => EventTypeForNdsGroup::ClusterFcvUnfixed,
-"CLUSTER_FCV_EXPIRATION_DATE_UPDATED" => EventTypeForNdsGroup::ClusterFcvExpirationDateUpdated,
-"CLUSTER_FCV_DOWNGRADED" => EventTypeForNdsGroup::ClusterFcvDowngraded,
-"CLUSTER_BINARY_VERSION_DOWNGRADED" => EventTypeForNdsGroup::ClusterBinaryVersionDowngraded,
-"CLUSTER_BINARY_VERSION_UPGRADED" => EventTypeForNdsGroup::ClusterBinaryVersionUpgraded,
-"CLUSTER_OS_FIXED" => EventTypeForNdsGroup::ClusterOsFixed,
-"CLUSTER_OS_UNFIXED" => EventTypeForNdsGroup::ClusterOsUnfixed,
-"TAGS_MODIFIED" => EventTypeForNdsGroup::TagsModified,
-"CLUSTER_TAGS_MODIFIED" => EventTypeForNdsGroup::ClusterTagsModified,
-"GROUP_TAGS_MODIFIED" => EventTypeForNdsGroup::GroupTagsModified,
-"EMPLOYEE_DOWNLOADED_CLUSTER_LOGS" => EventTypeForNdsGroup::EmployeeDownloadedClusterLogs,
-"CHARTS_API_SUCCESS" => EventTypeForNdsGroup::ChartsApiSuccess,
-"CHARTS_API_FAILURE" => EventTypeForNdsGroup::ChartsApiFailure,
-"CHARTS_DASHBOARD_EXPORTED" => EventTypeForNdsGroup::ChartsDashboardExported,
-"CHARTS_DASHBOARD_EXPORT_FAILED" => EventTypeForNdsGroup::ChartsDashboardExportFailed,
-"CHARTS_DASHBOARD_IMPORTED" => EventTypeForNdsGroup::ChartsDashboardImported,
-"CHARTS_DASHBOARD_IMPORT_FAILED" => EventTypeForNdsGroup::ChartsDashboardImportFailed,
-"RESOURCE_POLICY_VIOLATED" => EventTypeForNdsGroup::ResourcePolicyViolated,
-"QUERY_SHAPE_BLOCKED" => EventTypeForNdsGroup::QueryShapeBlocked,
-"QUERY_SHAPE_UNBLOCKED" => EventTypeForNdsGroup::QueryShapeUnblocked,
-"SHARD_KEY_ANALYSIS_STARTED" => EventTypeForNdsGroup::ShardKeyAnalysisStarted,
-"SHARD_KEY_ANALYSIS_FINISHED" => EventTypeForNdsGroup::ShardKeyAnalysisFinished,
-"QUERY_SAMPLING_STARTED" => EventTypeForNdsGroup::QuerySamplingStarted,
-"QUERY_SAMPLING_STOPPED" => EventTypeForNdsGroup::QuerySamplingStopped,
-"AI_MODELS_APIS_API_KEY_CREATED" => EventTypeForNdsGroup::AiModelsApisApiKeyCreated,
-"AI_MODELS_APIS_API_KEY_DELETED" => EventTypeForNdsGroup::AiModelsApisApiKeyDeleted,
-"AI_MODELS_APIS_API_KEY_UPDATED" => EventTypeForNdsGroup::AiModelsApisApiKeyUpdated,
-"AI_MODELS_APIS_RATE_LIMIT_UPDATED" => EventTypeForNdsGroup::AiModelsApisRateLimitUpdated,
-"AI_MODELS_APIS_RATE_LIMIT_RESET" => EventTypeForNdsGroup::AiModelsApisRateLimitReset,
-"AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE" => EventTypeForNdsGroup::AiModelsApisRateLimitAdminOverride,
-other => EventTypeForNdsGroup::Unknown(other.to_string()),
-}
-    }
-}
-
 #[cfg(feature = "serialize-all")]
 #[cfg(any(feature = "activity-feed", feature = "events"))]
-impl serde::Serialize for EventTypeForNdsGroup {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+atlas_runtime::__private::open_enum_serialize!(EventTypeForNdsGroup);
+#[cfg(any(feature = "activity-feed", feature = "events"))]
+atlas_runtime::__private::open_enum_param!(EventTypeForNdsGroup);
 
 #[cfg(any(feature = "activity-feed", feature = "events"))]
-impl atlas_runtime::PathSegment for EventTypeForNdsGroup {
-    #[inline]
-    fn to_segment(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "activity-feed", feature = "events"))]
-impl atlas_runtime::ParamText for EventTypeForNdsGroup {
-    #[inline]
-    fn param_text(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `EventTypeForOrg` values; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "activity-feed", feature = "events"))]
 pub enum EventTypeForOrg {
-    /// `ALERT_ACKNOWLEDGED_AUDIT`
-    AlertAcknowledgedAudit,
-    /// `ALERT_UNACKNOWLEDGED_AUDIT`
-    AlertUnacknowledgedAudit,
-    /// `ALERT_CONFIG_DISABLED_AUDIT`
-    AlertConfigDisabledAudit,
-    /// `ALERT_CONFIG_ENABLED_AUDIT`
-    AlertConfigEnabledAudit,
-    /// `ALERT_CONFIG_ADDED_AUDIT`
-    AlertConfigAddedAudit,
-    /// `ALERT_CONFIG_DELETED_AUDIT`
-    AlertConfigDeletedAudit,
-    /// `ALERT_CONFIG_CHANGED_AUDIT`
-    AlertConfigChangedAudit,
-    /// `API_KEY_CREATED`
-    ApiKeyCreated,
-    /// `API_KEY_DELETED`
-    ApiKeyDeleted,
-    /// `API_KEY_ACCESS_LIST_ENTRY_ADDED`
-    ApiKeyAccessListEntryAdded,
-    /// `API_KEY_ACCESS_LIST_ENTRY_DELETED`
-    ApiKeyAccessListEntryDeleted,
-    /// `API_KEY_ROLES_CHANGED`
-    ApiKeyRolesChanged,
-    /// `API_KEY_DESCRIPTION_CHANGED`
-    ApiKeyDescriptionChanged,
-    /// `API_KEY_ADDED_TO_GROUP`
-    ApiKeyAddedToGroup,
-    /// `API_KEY_REMOVED_FROM_GROUP`
-    ApiKeyRemovedFromGroup,
-    /// `API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED`
-    ApiKeyUiIpAccessListInheritanceEnabled,
-    /// `API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED`
-    ApiKeyUiIpAccessListInheritanceDisabled,
-    /// `SERVICE_ACCOUNT_CREATED`
-    ServiceAccountCreated,
-    /// `SERVICE_ACCOUNT_DELETED`
-    ServiceAccountDeleted,
-    /// `SERVICE_ACCOUNT_ROLES_CHANGED`
-    ServiceAccountRolesChanged,
-    /// `SERVICE_ACCOUNT_DETAILS_CHANGED`
-    ServiceAccountDetailsChanged,
-    /// `SERVICE_ACCOUNT_ADDED_TO_GROUP`
-    ServiceAccountAddedToGroup,
-    /// `SERVICE_ACCOUNT_REMOVED_FROM_GROUP`
-    ServiceAccountRemovedFromGroup,
-    /// `SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED`
-    ServiceAccountAccessListEntryAdded,
-    /// `SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED`
-    ServiceAccountAccessListEntryDeleted,
-    /// `SERVICE_ACCOUNT_SECRET_ADDED`
-    ServiceAccountSecretAdded,
-    /// `SERVICE_ACCOUNT_SECRET_DELETED`
-    ServiceAccountSecretDeleted,
-    /// `SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED`
-    ServiceAccountUiIpAccessListInheritanceEnabled,
-    /// `SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED`
-    ServiceAccountUiIpAccessListInheritanceDisabled,
-    /// `AWS_PAYMENT_PAID`
-    AwsPaymentPaid,
-    /// `CHARGE_SUCCEEDED`
-    ChargeSucceeded,
-    /// `CHARGE_FAILED`
-    ChargeFailed,
-    /// `CHARGE_PROCESSING`
-    ChargeProcessing,
-    /// `CHARGE_PENDING_REVERSAL`
-    ChargePendingReversal,
-    /// `BRAINTREE_CHARGE_FAILED`
-    BraintreeChargeFailed,
-    /// `INVOICE_CLOSED`
-    InvoiceClosed,
-    /// `CHECK_PAYMENT_RECEIVED`
-    CheckPaymentReceived,
-    /// `WIRE_TRANSFER_PAYMENT_RECEIVED`
-    WireTransferPaymentReceived,
-    /// `DISCOUNT_APPLIED`
-    DiscountApplied,
-    /// `CREDIT_ISSUED`
-    CreditIssued,
-    /// `CREDIT_PULLED_FWD`
-    CreditPulledFwd,
-    /// `CREDIT_END_DATE_MODIFIED`
-    CreditEndDateModified,
-    /// `PROMO_CODE_APPLIED`
-    PromoCodeApplied,
-    /// `PAYMENT_FORGIVEN`
-    PaymentForgiven,
-    /// `REFUND_ISSUED`
-    RefundIssued,
-    /// `ACCOUNT_DOWNGRADED`
-    AccountDowngraded,
-    /// `ACCOUNT_UPGRADED`
-    AccountUpgraded,
-    /// `ACCOUNT_MODIFIED`
-    AccountModified,
-    /// `SUPPORT_PLAN_ACTIVATED`
-    SupportPlanActivated,
-    /// `SUPPORT_PLAN_CANCELLED`
-    SupportPlanCancelled,
-    /// `SUPPORT_PLAN_CANCELLATION_SCHEDULED`
-    SupportPlanCancellationScheduled,
-    /// `INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC`
-    InitiateSalesforceServiceCloudSync,
-    /// `INVOICE_ADDRESS_CHANGED`
-    InvoiceAddressChanged,
-    /// `INVOICE_ADDRESS_ADDED`
-    InvoiceAddressAdded,
-    /// `PREPAID_PLAN_ACTIVATED`
-    PrepaidPlanActivated,
-    /// `ELASTIC_INVOICING_MODE_ACTIVATED`
-    ElasticInvoicingModeActivated,
-    /// `ELASTIC_INVOICING_MODE_DEACTIVATED`
-    ElasticInvoicingModeDeactivated,
-    /// `TERMINATE_PAID_SERVICES`
-    TerminatePaidServices,
-    /// `BILLING_EMAIL_ADDRESS_ADDED`
-    BillingEmailAddressAdded,
-    /// `BILLING_EMAIL_ADDRESS_CHANGED`
-    BillingEmailAddressChanged,
-    /// `BILLING_EMAIL_ADDRESS_REMOVED`
-    BillingEmailAddressRemoved,
-    /// `AWS_BILLING_ACCOUNT_CREDIT_ISSUED`
-    AwsBillingAccountCreditIssued,
-    /// `GCP_BILLING_ACCOUNT_CREDIT_ISSUED`
-    GcpBillingAccountCreditIssued,
-    /// `CREDIT_SFOLID_MODIFIED`
-    CreditSfolidModified,
-    /// `PREPAID_PLAN_MODIFIED`
-    PrepaidPlanModified,
-    /// `AWS_USAGE_REPORTED`
-    AwsUsageReported,
-    /// `AZURE_USAGE_REPORTED`
-    AzureUsageReported,
-    /// `GCP_USAGE_REPORTED`
-    GcpUsageReported,
-    /// `VERCEL_USAGE_REPORTED`
-    VercelUsageReported,
-    /// `BECAME_PAYING_ORG`
-    BecamePayingOrg,
-    /// `BECAME_LINKED_ORG`
-    BecameLinkedOrg,
-    /// `NEW_LINKED_ORG`
-    NewLinkedOrg,
-    /// `UNLINKED_ORG`
-    UnlinkedOrg,
-    /// `ORG_LINKED_TO_PAYING_ORG`
-    OrgLinkedToPayingOrg,
-    /// `ORG_UNLINKED_FROM_PAYING_ORG`
-    OrgUnlinkedFromPayingOrg,
-    /// `ORG_UNLINK_REQUESTED`
-    OrgUnlinkRequested,
-    /// `ORG_UNLINK_CANCELLED`
-    OrgUnlinkCancelled,
-    /// `PAYMENT_UPDATED_THROUGH_API`
-    PaymentUpdatedThroughApi,
-    /// `AZURE_BILLING_ACCOUNT_CREDIT_ISSUED`
-    AzureBillingAccountCreditIssued,
-    /// `CREDIT_START_DATE_MODIFIED`
-    CreditStartDateModified,
-    /// `CREDIT_ELASTIC_INVOICING_MODIFIED`
-    CreditElasticInvoicingModified,
-    /// `CREDIT_TYPE_MODIFIED`
-    CreditTypeModified,
-    /// `CREDIT_AMOUNT_CENTS_MODIFIED`
-    CreditAmountCentsModified,
-    /// `CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED`
-    CreditAmountRemainingCentsModified,
-    /// `CREDIT_TOTAL_BILLED_CENTS_MODIFIED`
-    CreditTotalBilledCentsModified,
-    /// `CREDIT_AWS_CUSTOMER_ID_MODIFIED`
-    CreditAwsCustomerIdModified,
-    /// `CREDIT_AWS_PRODUCT_CODE_MODIFIED`
-    CreditAwsProductCodeModified,
-    /// `CREDIT_AWS_LICENSE_ARN_MODIFIED`
-    CreditAwsLicenseArnModified,
-    /// `CREDIT_AWS_ACCOUNT_ID_MODIFIED`
-    CreditAwsAccountIdModified,
-    /// `CREDIT_GCP_MARKETPLACE_ENTITLEMENT_ID_MODIFIED`
-    CreditGcpMarketplaceEntitlementIdModified,
-    /// `CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED`
-    CreditAzureSubscriptionIdModified,
-    /// `CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED`
-    CreditAzurePrivatePlanIdModified,
-    /// `TARGETED_REBILL_EXECUTED`
-    TargetedRebillExecuted,
-    /// `LEGACY_REBILL_EXECUTED`
-    LegacyRebillExecuted,
-    /// `EVERGREEN_DEAL_CANCELLED`
-    EvergreenDealCancelled,
-    /// `GRACE_PERIOD_ACTIVATED`
-    GracePeriodActivated,
-    /// `GRACE_PERIOD_NO_LONGER_IN_EFFECT`
-    GracePeriodNoLongerInEffect,
-    /// `PENDING_DEAL_ACTIVATION_ADDED`
-    PendingDealActivationAdded,
-    /// `PENDING_DEAL_ACTIVATION_CANCELED`
-    PendingDealActivationCanceled,
-    /// `PENDING_DEAL_APPLIED`
-    PendingDealApplied,
-    /// `PENDING_DEAL_ACTIVATION_FAILED`
-    PendingDealActivationFailed,
-    /// `EVERGREEN_PRIORITY_MODIFIED`
-    EvergreenPriorityModified,
-    /// `CROSS_ORG_OPERATION_TICKET_TRACKING`
-    CrossOrgOperationTicketTracking,
-    /// `ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED`
-    AdminOverridePaymentMethodDeleted,
-    /// `ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED`
-    AdminOverridePaymentMethodExpired,
-    /// `PAYMENT_METHOD_FLAGGED`
-    PaymentMethodFlagged,
-    /// `PAYMENT_METHOD_UNFLAGGED`
-    PaymentMethodUnflagged,
-    /// `MARKETPLACE_REFUND_ISSUED`
-    MarketplaceRefundIssued,
-    /// `PAYMENT_DUE_DATE_EXTENDED`
-    PaymentDueDateExtended,
-    /// `FEDERATION_SETTINGS_CREATED`
-    FederationSettingsCreated,
-    /// `FEDERATION_SETTINGS_DELETED`
-    FederationSettingsDeleted,
-    /// `FEDERATION_SETTINGS_UPDATED`
-    FederationSettingsUpdated,
-    /// `IDENTITY_PROVIDER_CREATED`
-    IdentityProviderCreated,
-    /// `IDENTITY_PROVIDER_UPDATED`
-    IdentityProviderUpdated,
-    /// `IDENTITY_PROVIDER_DELETED`
-    IdentityProviderDeleted,
-    /// `IDENTITY_PROVIDER_ACTIVATED`
-    IdentityProviderActivated,
-    /// `OIDC_IDENTITY_PROVIDER_UPDATED`
-    OidcIdentityProviderUpdated,
-    /// `IDENTITY_PROVIDER_DEACTIVATED`
-    IdentityProviderDeactivated,
-    /// `IDENTITY_PROVIDER_JWKS_REVOKED`
-    IdentityProviderJwksRevoked,
-    /// `OIDC_IDENTITY_PROVIDER_ENABLED`
-    OidcIdentityProviderEnabled,
-    /// `OIDC_IDENTITY_PROVIDER_DISABLED`
-    OidcIdentityProviderDisabled,
-    /// `DOMAINS_ASSOCIATED`
-    DomainsAssociated,
-    /// `DOMAIN_CREATED`
-    DomainCreated,
-    /// `DOMAIN_DELETED`
-    DomainDeleted,
-    /// `DOMAIN_VERIFIED`
-    DomainVerified,
-    /// `ORG_SETTINGS_CONFIGURED`
-    OrgSettingsConfigured,
-    /// `ORG_SETTINGS_UPDATED`
-    OrgSettingsUpdated,
-    /// `ORG_SETTINGS_DELETED`
-    OrgSettingsDeleted,
-    /// `RESTRICT_ORG_MEMBERSHIP_ENABLED`
-    RestrictOrgMembershipEnabled,
-    /// `RESTRICT_ORG_MEMBERSHIP_DISABLED`
-    RestrictOrgMembershipDisabled,
-    /// `ROLE_MAPPING_CREATED`
-    RoleMappingCreated,
-    /// `ROLE_MAPPING_UPDATED`
-    RoleMappingUpdated,
-    /// `ROLE_MAPPING_DELETED`
-    RoleMappingDeleted,
-    /// `GROUP_DELETED`
-    GroupDeleted,
-    /// `GROUP_CREATED`
-    GroupCreated,
-    /// `GROUP_MOVED`
-    GroupMoved,
-    /// `MLAB_MIGRATION_COMPLETED`
-    MlabMigrationCompleted,
-    /// `MLAB_MIGRATION_TARGET_CLUSTER_CREATED`
-    MlabMigrationTargetClusterCreated,
-    /// `MLAB_MIGRATION_DATABASE_USERS_IMPORTED`
-    MlabMigrationDatabaseUsersImported,
-    /// `MLAB_MIGRATION_IP_WHITELIST_IMPORTED`
-    MlabMigrationIpWhitelistImported,
-    /// `MLAB_MIGRATION_TARGET_CLUSTER_SET`
-    MlabMigrationTargetClusterSet,
-    /// `MLAB_MIGRATION_DATABASE_RENAMED`
-    MlabMigrationDatabaseRenamed,
-    /// `MLAB_MIGRATION_LIVE_IMPORT_STARTED`
-    MlabMigrationLiveImportStarted,
-    /// `MLAB_MIGRATION_LIVE_IMPORT_READY_FOR_CUTOVER`
-    MlabMigrationLiveImportReadyForCutover,
-    /// `MLAB_MIGRATION_LIVE_IMPORT_CUTOVER_COMPLETE`
-    MlabMigrationLiveImportCutoverComplete,
-    /// `MLAB_MIGRATION_LIVE_IMPORT_ERROR`
-    MlabMigrationLiveImportError,
-    /// `MLAB_MIGRATION_LIVE_IMPORT_CANCELLED`
-    MlabMigrationLiveImportCancelled,
-    /// `MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_STARTED`
-    MlabMigrationDumpAndRestoreTestStarted,
-    /// `MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_SKIPPED`
-    MlabMigrationDumpAndRestoreTestSkipped,
-    /// `MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED`
-    MlabMigrationDumpAndRestoreStarted,
-    /// `MLAB_MIGRATION_SUPPORT_PLAN_SELECTED`
-    MlabMigrationSupportPlanSelected,
-    /// `MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT`
-    MlabMigrationSupportPlanOptedOut,
-    /// `ORG_LIMIT_UPDATED`
-    OrgLimitUpdated,
-    /// `SHADOW_CLUSTER_ORG_OPT_IN`
-    ShadowClusterOrgOptIn,
-    /// `SHADOW_CLUSTER_ORG_OPT_OUT`
-    ShadowClusterOrgOptOut,
-    /// `ATLAS_MAINTENANCE_FLEET_ACTIVE_WAVE_CLOSED_BY_ADMIN`
-    AtlasMaintenanceFleetActiveWaveClosedByAdmin,
-    /// `ORG_CREATED`
-    OrgCreated,
-    /// `CUSTOM_SESSION_TIMEOUT_MODIFIED`
-    CustomSessionTimeoutModified,
-    /// `SECURITY_CONTACT_MODIFIED`
-    SecurityContactModified,
-    /// `OPERATIONS_CONTACT_MODIFIED`
-    OperationsContactModified,
-    /// `ORG_CREDIT_CARD_ADDED`
-    OrgCreditCardAdded,
-    /// `ORG_CREDIT_CARD_UPDATED`
-    OrgCreditCardUpdated,
-    /// `ORG_CREDIT_CARD_CURRENT`
-    OrgCreditCardCurrent,
-    /// `ORG_CREDIT_CARD_ABOUT_TO_EXPIRE`
-    OrgCreditCardAboutToExpire,
-    /// `ORG_PAYPAL_LINKED`
-    OrgPaypalLinked,
-    /// `ORG_PAYPAL_UPDATED`
-    OrgPaypalUpdated,
-    /// `ORG_PAYPAL_CANCELLED`
-    OrgPaypalCancelled,
-    /// `ORG_OVERRIDE_PAYMENT_METHOD_ADDED`
-    OrgOverridePaymentMethodAdded,
-    /// `ORG_BANK_ACCOUNT_ADDED`
-    OrgBankAccountAdded,
-    /// `ORG_BANK_ACCOUNT_UPDATED`
-    OrgBankAccountUpdated,
-    /// `ORG_WALLET_ADDED`
-    OrgWalletAdded,
-    /// `ORG_WALLET_UPDATED`
-    OrgWalletUpdated,
-    /// `ORG_ACTIVATED`
-    OrgActivated,
-    /// `ORG_TEMPORARILY_ACTIVATED`
-    OrgTemporarilyActivated,
-    /// `ORG_SUSPENSION_DATE_CHANGED`
-    OrgSuspensionDateChanged,
-    /// `ORG_SUSPENDED`
-    OrgSuspended,
-    /// `ORG_ADMIN_SUSPENDED`
-    OrgAdminSuspended,
-    /// `ORG_ADMIN_LOCKED`
-    OrgAdminLocked,
-    /// `ORG_CLUSTERS_DELETED`
-    OrgClustersDeleted,
-    /// `ORG_CLUSTERS_PAUSED`
-    OrgClustersPaused,
-    /// `ORG_LOCKED`
-    OrgLocked,
-    /// `ORG_LOCKED_ACCELERATED`
-    OrgLockedAccelerated,
-    /// `ORG_UNDER_FINANCIAL_PROTECTION`
-    OrgUnderFinancialProtection,
-    /// `ORG_NO_FINANCIAL_PROTECTION`
-    OrgNoFinancialProtection,
-    /// `ORG_RENAMED`
-    OrgRenamed,
-    /// `ALL_ORG_USERS_HAVE_MFA`
-    AllOrgUsersHaveMfa,
-    /// `ORG_USERS_WITHOUT_MFA`
-    OrgUsersWithoutMfa,
-    /// `ORG_INVOICE_UNDER_THRESHOLD`
-    OrgInvoiceUnderThreshold,
-    /// `ORG_INVOICE_OVER_THRESHOLD`
-    OrgInvoiceOverThreshold,
-    /// `ORG_DAILY_BILL_UNDER_THRESHOLD`
-    OrgDailyBillUnderThreshold,
-    /// `ORG_DAILY_BILL_OVER_THRESHOLD`
-    OrgDailyBillOverThreshold,
-    /// `ORG_DAILY_BILLING_CHANGE_NORMAL`
-    OrgDailyBillingChangeNormal,
-    /// `ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD`
-    OrgDailyBillingChangeOverThreshold,
-    /// `ORG_WEEKLY_BILLING_CHANGE_NORMAL`
-    OrgWeeklyBillingChangeNormal,
-    /// `ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD`
-    OrgWeeklyBillingChangeOverThreshold,
-    /// `ORG_MONTHLY_BILLING_CHANGE_NORMAL`
-    OrgMonthlyBillingChangeNormal,
-    /// `ORG_MONTHLY_BILLING_CHANGE_OVER_THRESHOLD`
-    OrgMonthlyBillingChangeOverThreshold,
-    /// `ORG_GROUP_CHARGES_UNDER_THRESHOLD`
-    OrgGroupChargesUnderThreshold,
-    /// `ORG_GROUP_CHARGES_OVER_THRESHOLD`
-    OrgGroupChargesOverThreshold,
-    /// `ORG_TWO_FACTOR_AUTH_REQUIRED`
-    OrgTwoFactorAuthRequired,
-    /// `ORG_TWO_FACTOR_AUTH_OPTIONAL`
-    OrgTwoFactorAuthOptional,
-    /// `ORG_PUBLIC_API_ACCESS_LIST_REQUIRED`
-    OrgPublicApiAccessListRequired,
-    /// `ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED`
-    OrgPublicApiAccessListNotRequired,
-    /// `ORG_EMPLOYEE_ACCESS_RESTRICTED`
-    OrgEmployeeAccessRestricted,
-    /// `ORG_EMPLOYEE_ACCESS_UNRESTRICTED`
-    OrgEmployeeAccessUnrestricted,
-    /// `ORG_CONNECTED_TO_MLAB`
-    OrgConnectedToMlab,
-    /// `ORG_DISCONNECTED_FROM_MLAB`
-    OrgDisconnectedFromMlab,
-    /// `ORG_IDP_CERTIFICATE_CURRENT`
-    OrgIdpCertificateCurrent,
-    /// `ORG_IDP_CERTIFICATE_ABOUT_TO_EXPIRE`
-    OrgIdpCertificateAboutToExpire,
-    /// `ORG_CONNECTED_TO_VERCEL`
-    OrgConnectedToVercel,
-    /// `ORG_DISCONNECTED_TO_VERCEL`
-    OrgDisconnectedToVercel,
-    /// `ORG_CONNECTION_UNINSTALLED_FROM_VERCEL`
-    OrgConnectionUninstalledFromVercel,
-    /// `ORG_UI_IP_ACCESS_LIST_ENABLED`
-    OrgUiIpAccessListEnabled,
-    /// `ORG_UI_IP_ACCESS_LIST_DISABLED`
-    OrgUiIpAccessListDisabled,
-    /// `ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES`
-    OrgEditedUiIpAccessListEntries,
-    /// `ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED`
-    OrgServiceAccountMaxSecretValidityEdited,
-    /// `ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED`
-    OrgServiceAccountSecretsExpired,
-    /// `ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED`
-    OrgServiceAccountSecretsNoLongerExpired,
-    /// `ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING`
-    OrgServiceAccountSecretsExpiring,
-    /// `ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING`
-    OrgServiceAccountSecretsNoLongerExpiring,
-    /// `ORG_MONGODB_VERSION_EOL_EXTENSION_ACCEPTED`
-    OrgMongodbVersionEolExtensionAccepted,
-    /// `ORG_MONGODB_VERSION_EOL_EXTENSION_PENDING`
-    OrgMongodbVersionEolExtensionPending,
-    /// `ORG_MONGODB_VERSION_EOL_EXTENSION_CANCELLED`
-    OrgMongodbVersionEolExtensionCancelled,
-    /// `ORG_BAAS_EOL_EXTENSION_ACCEPTED`
-    OrgBaasEolExtensionAccepted,
-    /// `ORG_BAAS_EOL_EXTENSION_PENDING`
-    OrgBaasEolExtensionPending,
-    /// `ORG_BAAS_EOL_EXTENSION_CANCELED`
-    OrgBaasEolExtensionCanceled,
-    /// `GROUP_MOVED_FROM_ORG`
-    GroupMovedFromOrg,
-    /// `SANDBOX_ENABLED_FOR_ORG`
-    SandboxEnabledForOrg,
-    /// `SANDBOX_DISABLED_FOR_ORG`
-    SandboxDisabledForOrg,
-    /// `SANDBOX_CONFIG_DELETED`
-    SandboxConfigDeleted,
-    /// `SANDBOX_TEMPLATE_UPDATED`
-    SandboxTemplateUpdated,
-    /// `ORG_DELEGATION_SETTINGS_UPDATED`
-    OrgDelegationSettingsUpdated,
-    /// `ORGANIZATION_VOYAGE_SETTINGS_CREATED`
-    OrganizationVoyageSettingsCreated,
-    /// `ORGANIZATION_VOYAGE_SETTINGS_DELETED`
-    OrganizationVoyageSettingsDeleted,
-    /// `ORG_DATA_SHARING_AI_MODELS_ENABLED`
-    OrgDataSharingAiModelsEnabled,
-    /// `ORG_DATA_SHARING_AI_MODELS_DISABLED`
-    OrgDataSharingAiModelsDisabled,
-    /// `ORG_WAVE_ASSIGNMENT_MODE_MANUAL`
-    OrgWaveAssignmentModeManual,
-    /// `ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING`
-    OrgWaveAssignmentModeEnvTagMapping,
-    /// `PROJECT_CREATED_VIA_ANIS`
-    ProjectCreatedViaAnis,
-    /// `AWS_SELF_SERVE_ACCOUNT_LINKED`
-    AwsSelfServeAccountLinked,
-    /// `AWS_SELF_SERVE_ACCOUNT_LINK_PENDING`
-    AwsSelfServeAccountLinkPending,
-    /// `AWS_SELF_SERVE_ACCOUNT_CANCELLED`
-    AwsSelfServeAccountCancelled,
-    /// `AWS_SELF_SERVE_ACCOUNT_LINK_FAILED`
-    AwsSelfServeAccountLinkFailed,
-    /// `GCP_SELF_SERVE_ACCOUNT_LINK_PENDING`
-    GcpSelfServeAccountLinkPending,
-    /// `GCP_SELF_SERVE_ACCOUNT_LINK_FAILED`
-    GcpSelfServeAccountLinkFailed,
-    /// `AZURE_SELF_SERVE_ACCOUNT_LINKED`
-    AzureSelfServeAccountLinked,
-    /// `AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING`
-    AzureSelfServeAccountLinkPending,
-    /// `AZURE_SELF_SERVE_ACCOUNT_CANCELLED`
-    AzureSelfServeAccountCancelled,
-    /// `AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED`
-    AzureSelfServeAccountLinkFailed,
-    /// `GCP_SELF_SERVE_ACCOUNT_LINKED`
-    GcpSelfServeAccountLinked,
-    /// `GCP_SELF_SERVE_ACCOUNT_CANCELLED`
-    GcpSelfServeAccountCancelled,
-    /// `VERCEL_SELF_SERVE_ACCOUNT_LINKED`
-    VercelSelfServeAccountLinked,
-    /// `VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING`
-    VercelSelfServeAccountLinkPending,
-    /// `VERCEL_SELF_SERVE_ACCOUNT_CANCELLED`
-    VercelSelfServeAccountCancelled,
-    /// `VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED`
-    VercelSelfServeAccountLinkFailed,
-    /// `VERCEL_INVOICE_CREATED`
-    VercelInvoiceCreated,
-    /// `VERCEL_INVOICE_NOT_PAID`
-    VercelInvoiceNotPaid,
-    /// `VERCEL_INVOICE_OVERDUE`
-    VercelInvoiceOverdue,
-    /// `VERCEL_INVOICE_PAID`
-    VercelInvoicePaid,
-    /// `VERCEL_INVOICE_REFUNDED`
-    VercelInvoiceRefunded,
-    /// `SUPPORT_EMAILS_SENT_SUCCESSFULLY`
-    SupportEmailsSentSuccessfully,
-    /// `SUPPORT_EMAILS_SENT_FAILURE`
-    SupportEmailsSentFailure,
-    /// `TEAM_CREATED`
-    TeamCreated,
-    /// `TEAM_DELETED`
-    TeamDeleted,
-    /// `TEAM_UPDATED`
-    TeamUpdated,
-    /// `TEAM_NAME_CHANGED`
-    TeamNameChanged,
-    /// `TEAM_ADDED_TO_GROUP`
-    TeamAddedToGroup,
-    /// `TEAM_REMOVED_FROM_GROUP`
-    TeamRemovedFromGroup,
-    /// `TEAM_ROLES_MODIFIED`
-    TeamRolesModified,
-    /// `JOINED_ORG`
-    JoinedOrg,
-    /// `JOINED_TEAM`
-    JoinedTeam,
-    /// `INVITED_TO_ORG`
-    InvitedToOrg,
-    /// `ORG_INVITATION_DELETED`
-    OrgInvitationDeleted,
-    /// `REMOVED_FROM_ORG`
-    RemovedFromOrg,
-    /// `REMOVED_FROM_TEAM`
-    RemovedFromTeam,
-    /// `USER_ROLES_CHANGED_AUDIT`
-    UserRolesChangedAudit,
-    /// `ORG_FLEX_CONSULTING_PURCHASED`
-    OrgFlexConsultingPurchased,
-    /// `ORG_FLEX_CONSULTING_PURCHASE_FAILED`
-    OrgFlexConsultingPurchaseFailed,
-    /// `INVITED_TO_TEAM`
-    InvitedToTeam,
-    /// `TAGS_MODIFIED`
-    TagsModified,
-    /// `GROUP_TAGS_MODIFIED`
-    GroupTagsModified,
-    /// `RESOURCE_POLICY_CREATED`
-    ResourcePolicyCreated,
-    /// `RESOURCE_POLICY_MODIFIED`
-    ResourcePolicyModified,
-    /// `RESOURCE_POLICY_DELETED`
-    ResourcePolicyDeleted,
-    /// `RESOURCE_POLICY_VIOLATED`
-    ResourcePolicyViolated,
-    /// `AI_MODELS_APIS_USAGE_TIER_UPDATED`
-    AiModelsApisUsageTierUpdated,
-    /// `AI_MODELS_APIS_FREE_TOKENS_ADMIN_ADJUSTED`
-    AiModelsApisFreeTokensAdminAdjusted,
-    /// `OAUTH_CLIENT_CREATED`
-    OauthClientCreated,
-    /// `OAUTH_CLIENT_UPDATED`
-    OauthClientUpdated,
-    /// `OAUTH_CLIENT_DELETED`
-    OauthClientDeleted,
-    /// `OAUTH_CLIENT_SECRET_CREATED`
-    OauthClientSecretCreated,
-    /// `OAUTH_CLIENT_SECRET_DELETED`
-    OauthClientSecretDeleted,
-    /// `OAUTH_AUTHORIZATION_GRANTED`
-    OauthAuthorizationGranted,
-    /// `OAUTH_AUTHORIZATION_DENIED`
-    OauthAuthorizationDenied,
-    /// `OAUTH_TOKEN_ISSUED`
-    OauthTokenIssued,
-    /// `OAUTH_TOKEN_REVOKED`
-    OauthTokenRevoked,
-    /// `OAUTH_USER_CONSENT_GRANTED`
-    OauthUserConsentGranted,
-    /// `OAUTH_USER_CONSENT_REVOKED`
-    OauthUserConsentRevoked,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+AlertAcknowledgedAudit = "ALERT_ACKNOWLEDGED_AUDIT",
+AlertUnacknowledgedAudit = "ALERT_UNACKNOWLEDGED_AUDIT",
+AlertConfigDisabledAudit = "ALERT_CONFIG_DISABLED_AUDIT",
+AlertConfigEnabledAudit = "ALERT_CONFIG_ENABLED_AUDIT",
+AlertConfigAddedAudit = "ALERT_CONFIG_ADDED_AUDIT",
+AlertConfigDeletedAudit = "ALERT_CONFIG_DELETED_AUDIT",
+AlertConfigChangedAudit = "ALERT_CONFIG_CHANGED_AUDIT",
+ApiKeyCreated = "API_KEY_CREATED",
+ApiKeyDeleted = "API_KEY_DELETED",
+ApiKeyAccessListEntryAdded = "API_KEY_ACCESS_LIST_ENTRY_ADDED",
+ApiKeyAccessListEntryDeleted = "API_KEY_ACCESS_LIST_ENTRY_DELETED",
+ApiKeyRolesChanged = "API_KEY_ROLES_CHANGED",
+ApiKeyDescriptionChanged = "API_KEY_DESCRIPTION_CHANGED",
+ApiKeyAddedToGroup = "API_KEY_ADDED_TO_GROUP",
+ApiKeyRemovedFromGroup = "API_KEY_REMOVED_FROM_GROUP",
+ApiKeyUiIpAccessListInheritanceEnabled = "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
+ApiKeyUiIpAccessListInheritanceDisabled = "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED",
+ServiceAccountCreated = "SERVICE_ACCOUNT_CREATED",
+ServiceAccountDeleted = "SERVICE_ACCOUNT_DELETED",
+ServiceAccountRolesChanged = "SERVICE_ACCOUNT_ROLES_CHANGED",
+ServiceAccountDetailsChanged = "SERVICE_ACCOUNT_DETAILS_CHANGED",
+ServiceAccountAddedToGroup = "SERVICE_ACCOUNT_ADDED_TO_GROUP",
+ServiceAccountRemovedFromGroup = "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
+ServiceAccountAccessListEntryAdded = "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED",
+ServiceAccountAccessListEntryDeleted = "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED",
+ServiceAccountSecretAdded = "SERVICE_ACCOUNT_SECRET_ADDED",
+ServiceAccountSecretDeleted = "SERVICE_ACCOUNT_SECRET_DELETED",
+ServiceAccountUiIpAccessListInheritanceEnabled = "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
+ServiceAccountUiIpAccessListInheritanceDisabled = "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED",
+AwsPaymentPaid = "AWS_PAYMENT_PAID",
+ChargeSucceeded = "CHARGE_SUCCEEDED",
+ChargeFailed = "CHARGE_FAILED",
+ChargeProcessing = "CHARGE_PROCESSING",
+ChargePendingReversal = "CHARGE_PENDING_REVERSAL",
+BraintreeChargeFailed = "BRAINTREE_CHARGE_FAILED",
+InvoiceClosed = "INVOICE_CLOSED",
+CheckPaymentReceived = "CHECK_PAYMENT_RECEIVED",
+WireTransferPaymentReceived = "WIRE_TRANSFER_PAYMENT_RECEIVED",
+DiscountApplied = "DISCOUNT_APPLIED",
+CreditIssued = "CREDIT_ISSUED",
+CreditPulledFwd = "CREDIT_PULLED_FWD",
+CreditEndDateModified = "CREDIT_END_DATE_MODIFIED",
+PromoCodeApplied = "PROMO_CODE_APPLIED",
+PaymentForgiven = "PAYMENT_FORGIVEN",
+RefundIssued = "REFUND_ISSUED",
+AccountDowngraded = "ACCOUNT_DOWNGRADED",
+AccountUpgraded = "ACCOUNT_UPGRADED",
+AccountModified = "ACCOUNT_MODIFIED",
+SupportPlanActivated = "SUPPORT_PLAN_ACTIVATED",
+SupportPlanCancelled = "SUPPORT_PLAN_CANCELLED",
+SupportPlanCancellationScheduled = "SUPPORT_PLAN_CANCELLATION_SCHEDULED",
+InitiateSalesforceServiceCloudSync = "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC",
+InvoiceAddressChanged = "INVOICE_ADDRESS_CHANGED",
+InvoiceAddressAdded = "INVOICE_ADDRESS_ADDED",
+PrepaidPlanActivated = "PREPAID_PLAN_ACTIVATED",
+ElasticInvoicingModeActivated = "ELASTIC_INVOICING_MODE_ACTIVATED",
+ElasticInvoicingModeDeactivated = "ELASTIC_INVOICING_MODE_DEACTIVATED",
+TerminatePaidServices = "TERMINATE_PAID_SERVICES",
+BillingEmailAddressAdded = "BILLING_EMAIL_ADDRESS_ADDED",
+BillingEmailAddressChanged = "BILLING_EMAIL_ADDRESS_CHANGED",
+BillingEmailAddressRemoved = "BILLING_EMAIL_ADDRESS_REMOVED",
+AwsBillingAccountCreditIssued = "AWS_BILLING_ACCOUNT_CREDIT_ISSUED",
+GcpBillingAccountCreditIssued = "GCP_BILLING_ACCOUNT_CREDIT_ISSUED",
+CreditSfolidModified = "CREDIT_SFOLID_MODIFIED",
+PrepaidPlanModified = "PREPAID_PLAN_MODIFIED",
+AwsUsageReported = "AWS_USAGE_REPORTED",
+AzureUsageReported = "AZURE_USAGE_REPORTED",
+GcpUsageReported = "GCP_USAGE_REPORTED",
+VercelUsageReported = "VERCEL_USAGE_REPORTED",
+BecamePayingOrg = "BECAME_PAYING_ORG",
+BecameLinkedOrg = "BECAME_LINKED_ORG",
+NewLinkedOrg = "NEW_LINKED_ORG",
+UnlinkedOrg = "UNLINKED_ORG",
+OrgLinkedToPayingOrg = "ORG_LINKED_TO_PAYING_ORG",
+OrgUnlinkedFromPayingOrg = "ORG_UNLINKED_FROM_PAYING_ORG",
+OrgUnlinkRequested = "ORG_UNLINK_REQUESTED",
+OrgUnlinkCancelled = "ORG_UNLINK_CANCELLED",
+PaymentUpdatedThroughApi = "PAYMENT_UPDATED_THROUGH_API",
+AzureBillingAccountCreditIssued = "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED",
+CreditStartDateModified = "CREDIT_START_DATE_MODIFIED",
+CreditElasticInvoicingModified = "CREDIT_ELASTIC_INVOICING_MODIFIED",
+CreditTypeModified = "CREDIT_TYPE_MODIFIED",
+CreditAmountCentsModified = "CREDIT_AMOUNT_CENTS_MODIFIED",
+CreditAmountRemainingCentsModified = "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED",
+CreditTotalBilledCentsModified = "CREDIT_TOTAL_BILLED_CENTS_MODIFIED",
+CreditAwsCustomerIdModified = "CREDIT_AWS_CUSTOMER_ID_MODIFIED",
+CreditAwsProductCodeModified = "CREDIT_AWS_PRODUCT_CODE_MODIFIED",
+CreditAwsLicenseArnModified = "CREDIT_AWS_LICENSE_ARN_MODIFIED",
+CreditAwsAccountIdModified = "CREDIT_AWS_ACCOUNT_ID_MODIFIED",
+CreditGcpMarketplaceEntitlementIdModified = "CREDIT_GCP_MARKETPLACE_ENTITLEMENT_ID_MODIFIED",
+CreditAzureSubscriptionIdModified = "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED",
+CreditAzurePrivatePlanIdModified = "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED",
+TargetedRebillExecuted = "TARGETED_REBILL_EXECUTED",
+LegacyRebillExecuted = "LEGACY_REBILL_EXECUTED",
+EvergreenDealCancelled = "EVERGREEN_DEAL_CANCELLED",
+GracePeriodActivated = "GRACE_PERIOD_ACTIVATED",
+GracePeriodNoLongerInEffect = "GRACE_PERIOD_NO_LONGER_IN_EFFECT",
+PendingDealActivationAdded = "PENDING_DEAL_ACTIVATION_ADDED",
+PendingDealActivationCanceled = "PENDING_DEAL_ACTIVATION_CANCELED",
+PendingDealApplied = "PENDING_DEAL_APPLIED",
+PendingDealActivationFailed = "PENDING_DEAL_ACTIVATION_FAILED",
+EvergreenPriorityModified = "EVERGREEN_PRIORITY_MODIFIED",
+CrossOrgOperationTicketTracking = "CROSS_ORG_OPERATION_TICKET_TRACKING",
+AdminOverridePaymentMethodDeleted = "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED",
+AdminOverridePaymentMethodExpired = "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED",
+PaymentMethodFlagged = "PAYMENT_METHOD_FLAGGED",
+PaymentMethodUnflagged = "PAYMENT_METHOD_UNFLAGGED",
+MarketplaceRefundIssued = "MARKETPLACE_REFUND_ISSUED",
+PaymentDueDateExtended = "PAYMENT_DUE_DATE_EXTENDED",
+FederationSettingsCreated = "FEDERATION_SETTINGS_CREATED",
+FederationSettingsDeleted = "FEDERATION_SETTINGS_DELETED",
+FederationSettingsUpdated = "FEDERATION_SETTINGS_UPDATED",
+IdentityProviderCreated = "IDENTITY_PROVIDER_CREATED",
+IdentityProviderUpdated = "IDENTITY_PROVIDER_UPDATED",
+IdentityProviderDeleted = "IDENTITY_PROVIDER_DELETED",
+IdentityProviderActivated = "IDENTITY_PROVIDER_ACTIVATED",
+OidcIdentityProviderUpdated = "OIDC_IDENTITY_PROVIDER_UPDATED",
+IdentityProviderDeactivated = "IDENTITY_PROVIDER_DEACTIVATED",
+IdentityProviderJwksRevoked = "IDENTITY_PROVIDER_JWKS_REVOKED",
+OidcIdentityProviderEnabled = "OIDC_IDENTITY_PROVIDER_ENABLED",
+OidcIdentityProviderDisabled = "OIDC_IDENTITY_PROVIDER_DISABLED",
+DomainsAssociated = "DOMAINS_ASSOCIATED",
+DomainCreated = "DOMAIN_CREATED",
+DomainDeleted = "DOMAIN_DELETED",
+DomainVerified = "DOMAIN_VERIFIED",
+OrgSettingsConfigured = "ORG_SETTINGS_CONFIGURED",
+OrgSettingsUpdated = "ORG_SETTINGS_UPDATED",
+OrgSettingsDeleted = "ORG_SETTINGS_DELETED",
+RestrictOrgMembershipEnabled = "RESTRICT_ORG_MEMBERSHIP_ENABLED",
+RestrictOrgMembershipDisabled = "RESTRICT_ORG_MEMBERSHIP_DISABLED",
+RoleMappingCreated = "ROLE_MAPPING_CREATED",
+RoleMappingUpdated = "ROLE_MAPPING_UPDATED",
+RoleMappingDeleted = "ROLE_MAPPING_DELETED",
+GroupDeleted = "GROUP_DELETED",
+GroupCreated = "GROUP_CREATED",
+GroupMoved = "GROUP_MOVED",
+MlabMigrationCompleted = "MLAB_MIGRATION_COMPLETED",
+MlabMigrationTargetClusterCreated = "MLAB_MIGRATION_TARGET_CLUSTER_CREATED",
+MlabMigrationDatabaseUsersImported = "MLAB_MIGRATION_DATABASE_USERS_IMPORTED",
+MlabMigrationIpWhitelistImported = "MLAB_MIGRATION_IP_WHITELIST_IMPORTED",
+MlabMigrationTargetClusterSet = "MLAB_MIGRATION_TARGET_CLUSTER_SET",
+MlabMigrationDatabaseRenamed = "MLAB_MIGRATION_DATABASE_RENAMED",
+MlabMigrationLiveImportStarted = "MLAB_MIGRATION_LIVE_IMPORT_STARTED",
+MlabMigrationLiveImportReadyForCutover = "MLAB_MIGRATION_LIVE_IMPORT_READY_FOR_CUTOVER",
+MlabMigrationLiveImportCutoverComplete = "MLAB_MIGRATION_LIVE_IMPORT_CUTOVER_COMPLETE",
+MlabMigrationLiveImportError = "MLAB_MIGRATION_LIVE_IMPORT_ERROR",
+MlabMigrationLiveImportCancelled = "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED",
+MlabMigrationDumpAndRestoreTestStarted = "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_STARTED",
+MlabMigrationDumpAndRestoreTestSkipped = "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_SKIPPED",
+MlabMigrationDumpAndRestoreStarted = "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED",
+MlabMigrationSupportPlanSelected = "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED",
+MlabMigrationSupportPlanOptedOut = "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT",
+OrgLimitUpdated = "ORG_LIMIT_UPDATED",
+ShadowClusterOrgOptIn = "SHADOW_CLUSTER_ORG_OPT_IN",
+ShadowClusterOrgOptOut = "SHADOW_CLUSTER_ORG_OPT_OUT",
+AtlasMaintenanceFleetActiveWaveClosedByAdmin = "ATLAS_MAINTENANCE_FLEET_ACTIVE_WAVE_CLOSED_BY_ADMIN",
+OrgCreated = "ORG_CREATED",
+CustomSessionTimeoutModified = "CUSTOM_SESSION_TIMEOUT_MODIFIED",
+SecurityContactModified = "SECURITY_CONTACT_MODIFIED",
+OperationsContactModified = "OPERATIONS_CONTACT_MODIFIED",
+OrgCreditCardAdded = "ORG_CREDIT_CARD_ADDED",
+OrgCreditCardUpdated = "ORG_CREDIT_CARD_UPDATED",
+OrgCreditCardCurrent = "ORG_CREDIT_CARD_CURRENT",
+OrgCreditCardAboutToExpire = "ORG_CREDIT_CARD_ABOUT_TO_EXPIRE",
+OrgPaypalLinked = "ORG_PAYPAL_LINKED",
+OrgPaypalUpdated = "ORG_PAYPAL_UPDATED",
+OrgPaypalCancelled = "ORG_PAYPAL_CANCELLED",
+OrgOverridePaymentMethodAdded = "ORG_OVERRIDE_PAYMENT_METHOD_ADDED",
+OrgBankAccountAdded = "ORG_BANK_ACCOUNT_ADDED",
+OrgBankAccountUpdated = "ORG_BANK_ACCOUNT_UPDATED",
+OrgWalletAdded = "ORG_WALLET_ADDED",
+OrgWalletUpdated = "ORG_WALLET_UPDATED",
+OrgActivated = "ORG_ACTIVATED",
+OrgTemporarilyActivated = "ORG_TEMPORARILY_ACTIVATED",
+OrgSuspensionDateChanged = "ORG_SUSPENSION_DATE_CHANGED",
+OrgSuspended = "ORG_SUSPENDED",
+OrgAdminSuspended = "ORG_ADMIN_SUSPENDED",
+OrgAdminLocked = "ORG_ADMIN_LOCKED",
+OrgClustersDeleted = "ORG_CLUSTERS_DELETED",
+OrgClustersPaused = "ORG_CLUSTERS_PAUSED",
+OrgLocked = "ORG_LOCKED",
+OrgLockedAccelerated = "ORG_LOCKED_ACCELERATED",
+OrgUnderFinancialProtection = "ORG_UNDER_FINANCIAL_PROTECTION",
+OrgNoFinancialProtection = "ORG_NO_FINANCIAL_PROTECTION",
+OrgRenamed = "ORG_RENAMED",
+AllOrgUsersHaveMfa = "ALL_ORG_USERS_HAVE_MFA",
+OrgUsersWithoutMfa = "ORG_USERS_WITHOUT_MFA",
+OrgInvoiceUnderThreshold = "ORG_INVOICE_UNDER_THRESHOLD",
+OrgInvoiceOverThreshold = "ORG_INVOICE_OVER_THRESHOLD",
+OrgDailyBillUnderThreshold = "ORG_DAILY_BILL_UNDER_THRESHOLD",
+OrgDailyBillOverThreshold = "ORG_DAILY_BILL_OVER_THRESHOLD",
+OrgDailyBillingChangeNormal = "ORG_DAILY_BILLING_CHANGE_NORMAL",
+OrgDailyBillingChangeOverThreshold = "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD",
+OrgWeeklyBillingChangeNormal = "ORG_WEEKLY_BILLING_CHANGE_NORMAL",
+OrgWeeklyBillingChangeOverThreshold = "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
+OrgMonthlyBillingChangeNormal = "ORG_MONTHLY_BILLING_CHANGE_NORMAL",
+OrgMonthlyBillingChangeOverThreshold = "ORG_MONTHLY_BILLING_CHANGE_OVER_THRESHOLD",
+OrgGroupChargesUnderThreshold = "ORG_GROUP_CHARGES_UNDER_THRESHOLD",
+OrgGroupChargesOverThreshold = "ORG_GROUP_CHARGES_OVER_THRESHOLD",
+OrgTwoFactorAuthRequired = "ORG_TWO_FACTOR_AUTH_REQUIRED",
+OrgTwoFactorAuthOptional = "ORG_TWO_FACTOR_AUTH_OPTIONAL",
+OrgPublicApiAccessListRequired = "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED",
+OrgPublicApiAccessListNotRequired = "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED",
+OrgEmployeeAccessRestricted = "ORG_EMPLOYEE_ACCESS_RESTRICTED",
+OrgEmployeeAccessUnrestricted = "ORG_EMPLOYEE_ACCESS_UNRESTRICTED",
+OrgConnectedToMlab = "ORG_CONNECTED_TO_MLAB",
+OrgDisconnectedFromMlab = "ORG_DISCONNECTED_FROM_MLAB",
+OrgIdpCertificateCurrent = "ORG_IDP_CERTIFICATE_CURRENT",
+OrgIdpCertificateAboutToExpire = "ORG_IDP_CERTIFICATE_ABOUT_TO_EXPIRE",
+OrgConnectedToVercel = "ORG_CONNECTED_TO_VERCEL",
+OrgDisconnectedToVercel = "ORG_DISCONNECTED_TO_VERCEL",
+OrgConnectionUninstalledFromVercel = "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL",
+OrgUiIpAccessListEnabled = "ORG_UI_IP_ACCESS_LIST_ENABLED",
+OrgUiIpAccessListDisabled = "ORG_UI_IP_ACCESS_LIST_DISABLED",
+OrgEditedUiIpAccessListEntries = "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES",
+OrgServiceAccountMaxSecretValidityEdited = "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED",
+OrgServiceAccountSecretsExpired = "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+OrgServiceAccountSecretsNoLongerExpired = "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED",
+OrgServiceAccountSecretsExpiring = "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+OrgServiceAccountSecretsNoLongerExpiring = "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING",
+OrgMongodbVersionEolExtensionAccepted = "ORG_MONGODB_VERSION_EOL_EXTENSION_ACCEPTED",
+OrgMongodbVersionEolExtensionPending = "ORG_MONGODB_VERSION_EOL_EXTENSION_PENDING",
+OrgMongodbVersionEolExtensionCancelled = "ORG_MONGODB_VERSION_EOL_EXTENSION_CANCELLED",
+OrgBaasEolExtensionAccepted = "ORG_BAAS_EOL_EXTENSION_ACCEPTED",
+OrgBaasEolExtensionPending = "ORG_BAAS_EOL_EXTENSION_PENDING",
+OrgBaasEolExtensionCanceled = "ORG_BAAS_EOL_EXTENSION_CANCELED",
+GroupMovedFromOrg = "GROUP_MOVED_FROM_ORG",
+SandboxEnabledForOrg = "SANDBOX_ENABLED_FOR_ORG",
+SandboxDisabledForOrg = "SANDBOX_DISABLED_FOR_ORG",
+SandboxConfigDeleted = "SANDBOX_CONFIG_DELETED",
+SandboxTemplateUpdated = "SANDBOX_TEMPLATE_UPDATED",
+OrgDelegationSettingsUpdated = "ORG_DELEGATION_SETTINGS_UPDATED",
+OrganizationVoyageSettingsCreated = "ORGANIZATION_VOYAGE_SETTINGS_CREATED",
+OrganizationVoyageSettingsDeleted = "ORGANIZATION_VOYAGE_SETTINGS_DELETED",
+OrgDataSharingAiModelsEnabled = "ORG_DATA_SHARING_AI_MODELS_ENABLED",
+OrgDataSharingAiModelsDisabled = "ORG_DATA_SHARING_AI_MODELS_DISABLED",
+OrgWaveAssignmentModeManual = "ORG_WAVE_ASSIGNMENT_MODE_MANUAL",
+OrgWaveAssignmentModeEnvTagMapping = "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING",
+ProjectCreatedViaAnis = "PROJECT_CREATED_VIA_ANIS",
+AwsSelfServeAccountLinked = "AWS_SELF_SERVE_ACCOUNT_LINKED",
+AwsSelfServeAccountLinkPending = "AWS_SELF_SERVE_ACCOUNT_LINK_PENDING",
+AwsSelfServeAccountCancelled = "AWS_SELF_SERVE_ACCOUNT_CANCELLED",
+AwsSelfServeAccountLinkFailed = "AWS_SELF_SERVE_ACCOUNT_LINK_FAILED",
+GcpSelfServeAccountLinkPending = "GCP_SELF_SERVE_ACCOUNT_LINK_PENDING",
+GcpSelfServeAccountLinkFailed = "GCP_SELF_SERVE_ACCOUNT_LINK_FAILED",
+AzureSelfServeAccountLinked = "AZURE_SELF_SERVE_ACCOUNT_LINKED",
+AzureSelfServeAccountLinkPending = "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING",
+AzureSelfServeAccountCancelled = "AZURE_SELF_SERVE_ACCOUNT_CANCELLED",
+AzureSelfServeAccountLinkFailed = "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED",
+GcpSelfServeAccountLinked = "GCP_SELF_SERVE_ACCOUNT_LINKED",
+GcpSelfServeAccountCancelled = "GCP_SELF_SERVE_ACCOUNT_CANCELLED",
+VercelSelfServeAccountLinked = "VERCEL_SELF_SERVE_ACCOUNT_LINKED",
+VercelSelfServeAccountLinkPending = "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING",
+VercelSelfServeAccountCancelled = "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED",
+VercelSelfServeAccountLinkFailed = "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED",
+VercelInvoiceCreated = "VERCEL_INVOICE_CREATED",
+VercelInvoiceNotPaid = "VERCEL_INVOICE_NOT_PAID",
+VercelInvoiceOverdue = "VERCEL_INVOICE_OVERDUE",
+VercelInvoicePaid = "VERCEL_INVOICE_PAID",
+VercelInvoiceRefunded = "VERCEL_INVOICE_REFUNDED",
+SupportEmailsSentSuccessfully = "SUPPORT_EMAILS_SENT_SUCCESSFULLY",
+SupportEmailsSentFailure = "SUPPORT_EMAILS_SENT_FAILURE",
+TeamCreated = "TEAM_CREATED",
+TeamDeleted = "TEAM_DELETED",
+TeamUpdated = "TEAM_UPDATED",
+TeamNameChanged = "TEAM_NAME_CHANGED",
+TeamAddedToGroup = "TEAM_ADDED_TO_GROUP",
+TeamRemovedFromGroup = "TEAM_REMOVED_FROM_GROUP",
+TeamRolesModified = "TEAM_ROLES_MODIFIED",
+JoinedOrg = "JOINED_ORG",
+JoinedTeam = "JOINED_TEAM",
+InvitedToOrg = "INVITED_TO_ORG",
+OrgInvitationDeleted = "ORG_INVITATION_DELETED",
+RemovedFromOrg = "REMOVED_FROM_ORG",
+RemovedFromTeam = "REMOVED_FROM_TEAM",
+UserRolesChangedAudit = "USER_ROLES_CHANGED_AUDIT",
+OrgFlexConsultingPurchased = "ORG_FLEX_CONSULTING_PURCHASED",
+OrgFlexConsultingPurchaseFailed = "ORG_FLEX_CONSULTING_PURCHASE_FAILED",
+InvitedToTeam = "INVITED_TO_TEAM",
+TagsModified = "TAGS_MODIFIED",
+GroupTagsModified = "GROUP_TAGS_MODIFIED",
+ResourcePolicyCreated = "RESOURCE_POLICY_CREATED",
+ResourcePolicyModified = "RESOURCE_POLICY_MODIFIED",
+ResourcePolicyDeleted = "RESOURCE_POLICY_DELETED",
+ResourcePolicyViolated = "RESOURCE_POLICY_VIOLATED",
+AiModelsApisUsageTierUpdated = "AI_MODELS_APIS_USAGE_TIER_UPDATED",
+AiModelsApisFreeTokensAdminAdjusted = "AI_MODELS_APIS_FREE_TOKENS_ADMIN_ADJUSTED",
+OauthClientCreated = "OAUTH_CLIENT_CREATED",
+OauthClientUpdated = "OAUTH_CLIENT_UPDATED",
+OauthClientDeleted = "OAUTH_CLIENT_DELETED",
+OauthClientSecretCreated = "OAUTH_CLIENT_SECRET_CREATED",
+OauthClientSecretDeleted = "OAUTH_CLIENT_SECRET_DELETED",
+OauthAuthorizationGranted = "OAUTH_AUTHORIZATION_GRANTED",
+OauthAuthorizationDenied = "OAUTH_AUTHORIZATION_DENIED",
+OauthTokenIssued = "OAUTH_TOKEN_ISSUED",
+OauthTokenRevoked = "OAUTH_TOKEN_REVOKED",
+OauthUserConsentGranted = "OAUTH_USER_CONSENT_GRANTED",
+OauthUserConsentRevoked = "OAUTH_USER_CONSENT_REVOKED",
 }
-
-#[cfg(any(feature = "activity-feed", feature = "events"))]
-impl EventTypeForOrg {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            EventTypeForOrg::AlertAcknowledgedAudit => "ALERT_ACKNOWLEDGED_AUDIT",
-            EventTypeForOrg::AlertUnacknowledgedAudit => "ALERT_UNACKNOWLEDGED_AUDIT",
-            EventTypeForOrg::AlertConfigDisabledAudit => "ALERT_CONFIG_DISABLED_AUDIT",
-            EventTypeForOrg::AlertConfigEnabledAudit => "ALERT_CONFIG_ENABLED_AUDIT",
-            EventTypeForOrg::AlertConfigAddedAudit => "ALERT_CONFIG_ADDED_AUDIT",
-            EventTypeForOrg::AlertConfigDeletedAudit => "ALERT_CONFIG_DELETED_AUDIT",
-            EventTypeForOrg::AlertConfigChangedAudit => "ALERT_CONFIG_CHANGED_AUDIT",
-            EventTypeForOrg::ApiKeyCreated => "API_KEY_CREATED",
-            EventTypeForOrg::ApiKeyDeleted => "API_KEY_DELETED",
-            EventTypeForOrg::ApiKeyAccessListEntryAdded => "API_KEY_ACCESS_LIST_ENTRY_ADDED",
-            EventTypeForOrg::ApiKeyAccessListEntryDeleted => "API_KEY_ACCESS_LIST_ENTRY_DELETED",
-            EventTypeForOrg::ApiKeyRolesChanged => "API_KEY_ROLES_CHANGED",
-            EventTypeForOrg::ApiKeyDescriptionChanged => "API_KEY_DESCRIPTION_CHANGED",
-            EventTypeForOrg::ApiKeyAddedToGroup => "API_KEY_ADDED_TO_GROUP",
-            EventTypeForOrg::ApiKeyRemovedFromGroup => "API_KEY_REMOVED_FROM_GROUP",
-            EventTypeForOrg::ApiKeyUiIpAccessListInheritanceEnabled => {
-                "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED"
-            }
-            EventTypeForOrg::ApiKeyUiIpAccessListInheritanceDisabled => {
-                "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED"
-            }
-            EventTypeForOrg::ServiceAccountCreated => "SERVICE_ACCOUNT_CREATED",
-            EventTypeForOrg::ServiceAccountDeleted => "SERVICE_ACCOUNT_DELETED",
-            EventTypeForOrg::ServiceAccountRolesChanged => "SERVICE_ACCOUNT_ROLES_CHANGED",
-            EventTypeForOrg::ServiceAccountDetailsChanged => "SERVICE_ACCOUNT_DETAILS_CHANGED",
-            EventTypeForOrg::ServiceAccountAddedToGroup => "SERVICE_ACCOUNT_ADDED_TO_GROUP",
-            EventTypeForOrg::ServiceAccountRemovedFromGroup => "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
-            EventTypeForOrg::ServiceAccountAccessListEntryAdded => {
-                "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED"
-            }
-            EventTypeForOrg::ServiceAccountAccessListEntryDeleted => {
-                "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED"
-            }
-            EventTypeForOrg::ServiceAccountSecretAdded => "SERVICE_ACCOUNT_SECRET_ADDED",
-            EventTypeForOrg::ServiceAccountSecretDeleted => "SERVICE_ACCOUNT_SECRET_DELETED",
-            EventTypeForOrg::ServiceAccountUiIpAccessListInheritanceEnabled => {
-                "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED"
-            }
-            EventTypeForOrg::ServiceAccountUiIpAccessListInheritanceDisabled => {
-                "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED"
-            }
-            EventTypeForOrg::AwsPaymentPaid => "AWS_PAYMENT_PAID",
-            EventTypeForOrg::ChargeSucceeded => "CHARGE_SUCCEEDED",
-            EventTypeForOrg::ChargeFailed => "CHARGE_FAILED",
-            EventTypeForOrg::ChargeProcessing => "CHARGE_PROCESSING",
-            EventTypeForOrg::ChargePendingReversal => "CHARGE_PENDING_REVERSAL",
-            EventTypeForOrg::BraintreeChargeFailed => "BRAINTREE_CHARGE_FAILED",
-            EventTypeForOrg::InvoiceClosed => "INVOICE_CLOSED",
-            EventTypeForOrg::CheckPaymentReceived => "CHECK_PAYMENT_RECEIVED",
-            EventTypeForOrg::WireTransferPaymentReceived => "WIRE_TRANSFER_PAYMENT_RECEIVED",
-            EventTypeForOrg::DiscountApplied => "DISCOUNT_APPLIED",
-            EventTypeForOrg::CreditIssued => "CREDIT_ISSUED",
-            EventTypeForOrg::CreditPulledFwd => "CREDIT_PULLED_FWD",
-            EventTypeForOrg::CreditEndDateModified => "CREDIT_END_DATE_MODIFIED",
-            EventTypeForOrg::PromoCodeApplied => "PROMO_CODE_APPLIED",
-            EventTypeForOrg::PaymentForgiven => "PAYMENT_FORGIVEN",
-            EventTypeForOrg::RefundIssued => "REFUND_ISSUED",
-            EventTypeForOrg::AccountDowngraded => "ACCOUNT_DOWNGRADED",
-            EventTypeForOrg::AccountUpgraded => "ACCOUNT_UPGRADED",
-            EventTypeForOrg::AccountModified => "ACCOUNT_MODIFIED",
-            EventTypeForOrg::SupportPlanActivated => "SUPPORT_PLAN_ACTIVATED",
-            EventTypeForOrg::SupportPlanCancelled => "SUPPORT_PLAN_CANCELLED",
-            EventTypeForOrg::SupportPlanCancellationScheduled => {
-                "SUPPORT_PLAN_CANCELLATION_SCHEDULED"
-            }
-            EventTypeForOrg::InitiateSalesforceServiceCloudSync => {
-                "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC"
-            }
-            EventTypeForOrg::InvoiceAddressChanged => "INVOICE_ADDRESS_CHANGED",
-            EventTypeForOrg::InvoiceAddressAdded => "INVOICE_ADDRESS_ADDED",
-            EventTypeForOrg::PrepaidPlanActivated => "PREPAID_PLAN_ACTIVATED",
-            EventTypeForOrg::ElasticInvoicingModeActivated => "ELASTIC_INVOICING_MODE_ACTIVATED",
-            EventTypeForOrg::ElasticInvoicingModeDeactivated => {
-                "ELASTIC_INVOICING_MODE_DEACTIVATED"
-            }
-            EventTypeForOrg::TerminatePaidServices => "TERMINATE_PAID_SERVICES",
-            EventTypeForOrg::BillingEmailAddressAdded => "BILLING_EMAIL_ADDRESS_ADDED",
-            EventTypeForOrg::BillingEmailAddressChanged => "BILLING_EMAIL_ADDRESS_CHANGED",
-            EventTypeForOrg::BillingEmailAddressRemoved => "BILLING_EMAIL_ADDRESS_REMOVED",
-            EventTypeForOrg::AwsBillingAccountCreditIssued => "AWS_BILLING_ACCOUNT_CREDIT_ISSUED",
-            EventTypeForOrg::GcpBillingAccountCreditIssued => "GCP_BILLING_ACCOUNT_CREDIT_ISSUED",
-            EventTypeForOrg::CreditSfolidModified => "CREDIT_SFOLID_MODIFIED",
-            EventTypeForOrg::PrepaidPlanModified => "PREPAID_PLAN_MODIFIED",
-            EventTypeForOrg::AwsUsageReported => "AWS_USAGE_REPORTED",
-            EventTypeForOrg::AzureUsageReported => "AZURE_USAGE_REPORTED",
-            EventTypeForOrg::GcpUsageReported => "GCP_USAGE_REPORTED",
-            EventTypeForOrg::VercelUsageReported => "VERCEL_USAGE_REPORTED",
-            EventTypeForOrg::BecamePayingOrg => "BECAME_PAYING_ORG",
-            EventTypeForOrg::BecameLinkedOrg => "BECAME_LINKED_ORG",
-            EventTypeForOrg::NewLinkedOrg => "NEW_LINKED_ORG",
-            EventTypeForOrg::UnlinkedOrg => "UNLINKED_ORG",
-            EventTypeForOrg::OrgLinkedToPayingOrg => "ORG_LINKED_TO_PAYING_ORG",
-            EventTypeForOrg::OrgUnlinkedFromPayingOrg => "ORG_UNLINKED_FROM_PAYING_ORG",
-            EventTypeForOrg::OrgUnlinkRequested => "ORG_UNLINK_REQUESTED",
-            EventTypeForOrg::OrgUnlinkCancelled => "ORG_UNLINK_CANCELLED",
-            EventTypeForOrg::PaymentUpdatedThroughApi => "PAYMENT_UPDATED_THROUGH_API",
-            EventTypeForOrg::AzureBillingAccountCreditIssued => {
-                "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED"
-            }
-            EventTypeForOrg::CreditStartDateModified => "CREDIT_START_DATE_MODIFIED",
-            EventTypeForOrg::CreditElasticInvoicingModified => "CREDIT_ELASTIC_INVOICING_MODIFIED",
-            EventTypeForOrg::CreditTypeModified => "CREDIT_TYPE_MODIFIED",
-            EventTypeForOrg::CreditAmountCentsModified => "CREDIT_AMOUNT_CENTS_MODIFIED",
-            EventTypeForOrg::CreditAmountRemainingCentsModified => {
-                "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED"
-            }
-            EventTypeForOrg::CreditTotalBilledCentsModified => "CREDIT_TOTAL_BILLED_CENTS_MODIFIED",
-            EventTypeForOrg::CreditAwsCustomerIdModified => "CREDIT_AWS_CUSTOMER_ID_MODIFIED",
-            EventTypeForOrg::CreditAwsProductCodeModified => "CREDIT_AWS_PRODUCT_CODE_MODIFIED",
-            EventTypeForOrg::CreditAwsLicenseArnModified => "CREDIT_AWS_LICENSE_ARN_MODIFIED",
-            EventTypeForOrg::CreditAwsAccountIdModified => "CREDIT_AWS_ACCOUNT_ID_MODIFIED",
-            EventTypeForOrg::CreditGcpMarketplaceEntitlementIdModified => {
-                "CREDIT_GCP_MARKETPLACE_ENTITLEMENT_ID_MODIFIED"
-            }
-            EventTypeForOrg::CreditAzureSubscriptionIdModified => {
-                "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED"
-            }
-            EventTypeForOrg::CreditAzurePrivatePlanIdModified => {
-                "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED"
-            }
-            EventTypeForOrg::TargetedRebillExecuted => "TARGETED_REBILL_EXECUTED",
-            EventTypeForOrg::LegacyRebillExecuted => "LEGACY_REBILL_EXECUTED",
-            EventTypeForOrg::EvergreenDealCancelled => "EVERGREEN_DEAL_CANCELLED",
-            EventTypeForOrg::GracePeriodActivated => "GRACE_PERIOD_ACTIVATED",
-            EventTypeForOrg::GracePeriodNoLongerInEffect => "GRACE_PERIOD_NO_LONGER_IN_EFFECT",
-            EventTypeForOrg::PendingDealActivationAdded => "PENDING_DEAL_ACTIVATION_ADDED",
-            EventTypeForOrg::PendingDealActivationCanceled => "PENDING_DEAL_ACTIVATION_CANCELED",
-            EventTypeForOrg::PendingDealApplied => "PENDING_DEAL_APPLIED",
-            EventTypeForOrg::PendingDealActivationFailed => "PENDING_DEAL_ACTIVATION_FAILED",
-            EventTypeForOrg::EvergreenPriorityModified => "EVERGREEN_PRIORITY_MODIFIED",
-            EventTypeForOrg::CrossOrgOperationTicketTracking => {
-                "CROSS_ORG_OPERATION_TICKET_TRACKING"
-            }
-            EventTypeForOrg::AdminOverridePaymentMethodDeleted => {
-                "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED"
-            }
-            EventTypeForOrg::AdminOverridePaymentMethodExpired => {
-                "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED"
-            }
-            EventTypeForOrg::PaymentMethodFlagged => "PAYMENT_METHOD_FLAGGED",
-            EventTypeForOrg::PaymentMethodUnflagged => "PAYMENT_METHOD_UNFLAGGED",
-            EventTypeForOrg::MarketplaceRefundIssued => "MARKETPLACE_REFUND_ISSUED",
-            EventTypeForOrg::PaymentDueDateExtended => "PAYMENT_DUE_DATE_EXTENDED",
-            EventTypeForOrg::FederationSettingsCreated => "FEDERATION_SETTINGS_CREATED",
-            EventTypeForOrg::FederationSettingsDeleted => "FEDERATION_SETTINGS_DELETED",
-            EventTypeForOrg::FederationSettingsUpdated => "FEDERATION_SETTINGS_UPDATED",
-            EventTypeForOrg::IdentityProviderCreated => "IDENTITY_PROVIDER_CREATED",
-            EventTypeForOrg::IdentityProviderUpdated => "IDENTITY_PROVIDER_UPDATED",
-            EventTypeForOrg::IdentityProviderDeleted => "IDENTITY_PROVIDER_DELETED",
-            EventTypeForOrg::IdentityProviderActivated => "IDENTITY_PROVIDER_ACTIVATED",
-            EventTypeForOrg::OidcIdentityProviderUpdated => "OIDC_IDENTITY_PROVIDER_UPDATED",
-            EventTypeForOrg::IdentityProviderDeactivated => "IDENTITY_PROVIDER_DEACTIVATED",
-            EventTypeForOrg::IdentityProviderJwksRevoked => "IDENTITY_PROVIDER_JWKS_REVOKED",
-            EventTypeForOrg::OidcIdentityProviderEnabled => "OIDC_IDENTITY_PROVIDER_ENABLED",
-            EventTypeForOrg::OidcIdentityProviderDisabled => "OIDC_IDENTITY_PROVIDER_DISABLED",
-            EventTypeForOrg::DomainsAssociated => "DOMAINS_ASSOCIATED",
-            EventTypeForOrg::DomainCreated => "DOMAIN_CREATED",
-            EventTypeForOrg::DomainDeleted => "DOMAIN_DELETED",
-            EventTypeForOrg::DomainVerified => "DOMAIN_VERIFIED",
-            EventTypeForOrg::OrgSettingsConfigured => "ORG_SETTINGS_CONFIGURED",
-            EventTypeForOrg::OrgSettingsUpdated => "ORG_SETTINGS_UPDATED",
-            EventTypeForOrg::OrgSettingsDeleted => "ORG_SETTINGS_DELETED",
-            EventTypeForOrg::RestrictOrgMembershipEnabled => "RESTRICT_ORG_MEMBERSHIP_ENABLED",
-            EventTypeForOrg::RestrictOrgMembershipDisabled => "RESTRICT_ORG_MEMBERSHIP_DISABLED",
-            EventTypeForOrg::RoleMappingCreated => "ROLE_MAPPING_CREATED",
-            EventTypeForOrg::RoleMappingUpdated => "ROLE_MAPPING_UPDATED",
-            EventTypeForOrg::RoleMappingDeleted => "ROLE_MAPPING_DELETED",
-            EventTypeForOrg::GroupDeleted => "GROUP_DELETED",
-            EventTypeForOrg::GroupCreated => "GROUP_CREATED",
-            EventTypeForOrg::GroupMoved => "GROUP_MOVED",
-            EventTypeForOrg::MlabMigrationCompleted => "MLAB_MIGRATION_COMPLETED",
-            EventTypeForOrg::MlabMigrationTargetClusterCreated => {
-                "MLAB_MIGRATION_TARGET_CLUSTER_CREATED"
-            }
-            EventTypeForOrg::MlabMigrationDatabaseUsersImported => {
-                "MLAB_MIGRATION_DATABASE_USERS_IMPORTED"
-            }
-            EventTypeForOrg::MlabMigrationIpWhitelistImported => {
-                "MLAB_MIGRATION_IP_WHITELIST_IMPORTED"
-            }
-            EventTypeForOrg::MlabMigrationTargetClusterSet => "MLAB_MIGRATION_TARGET_CLUSTER_SET",
-            EventTypeForOrg::MlabMigrationDatabaseRenamed => "MLAB_MIGRATION_DATABASE_RENAMED",
-            EventTypeForOrg::MlabMigrationLiveImportStarted => "MLAB_MIGRATION_LIVE_IMPORT_STARTED",
-            EventTypeForOrg::MlabMigrationLiveImportReadyForCutover => {
-                "MLAB_MIGRATION_LIVE_IMPORT_READY_FOR_CUTOVER"
-            }
-            EventTypeForOrg::MlabMigrationLiveImportCutoverComplete => {
-                "MLAB_MIGRATION_LIVE_IMPORT_CUTOVER_COMPLETE"
-            }
-            EventTypeForOrg::MlabMigrationLiveImportError => "MLAB_MIGRATION_LIVE_IMPORT_ERROR",
-            EventTypeForOrg::MlabMigrationLiveImportCancelled => {
-                "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED"
-            }
-            EventTypeForOrg::MlabMigrationDumpAndRestoreTestStarted => {
-                "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_STARTED"
-            }
-            EventTypeForOrg::MlabMigrationDumpAndRestoreTestSkipped => {
-                "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_SKIPPED"
-            }
-            EventTypeForOrg::MlabMigrationDumpAndRestoreStarted => {
-                "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED"
-            }
-            EventTypeForOrg::MlabMigrationSupportPlanSelected => {
-                "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED"
-            }
-            EventTypeForOrg::MlabMigrationSupportPlanOptedOut => {
-                "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT"
-            }
-            EventTypeForOrg::OrgLimitUpdated => "ORG_LIMIT_UPDATED",
-            EventTypeForOrg::ShadowClusterOrgOptIn => "SHADOW_CLUSTER_ORG_OPT_IN",
-            EventTypeForOrg::ShadowClusterOrgOptOut => "SHADOW_CLUSTER_ORG_OPT_OUT",
-            EventTypeForOrg::AtlasMaintenanceFleetActiveWaveClosedByAdmin => {
-                "ATLAS_MAINTENANCE_FLEET_ACTIVE_WAVE_CLOSED_BY_ADMIN"
-            }
-            EventTypeForOrg::OrgCreated => "ORG_CREATED",
-            EventTypeForOrg::CustomSessionTimeoutModified => "CUSTOM_SESSION_TIMEOUT_MODIFIED",
-            EventTypeForOrg::SecurityContactModified => "SECURITY_CONTACT_MODIFIED",
-            EventTypeForOrg::OperationsContactModified => "OPERATIONS_CONTACT_MODIFIED",
-            EventTypeForOrg::OrgCreditCardAdded => "ORG_CREDIT_CARD_ADDED",
-            EventTypeForOrg::OrgCreditCardUpdated => "ORG_CREDIT_CARD_UPDATED",
-            EventTypeForOrg::OrgCreditCardCurrent => "ORG_CREDIT_CARD_CURRENT",
-            EventTypeForOrg::OrgCreditCardAboutToExpire => "ORG_CREDIT_CARD_ABOUT_TO_EXPIRE",
-            EventTypeForOrg::OrgPaypalLinked => "ORG_PAYPAL_LINKED",
-            EventTypeForOrg::OrgPaypalUpdated => "ORG_PAYPAL_UPDATED",
-            EventTypeForOrg::OrgPaypalCancelled => "ORG_PAYPAL_CANCELLED",
-            EventTypeForOrg::OrgOverridePaymentMethodAdded => "ORG_OVERRIDE_PAYMENT_METHOD_ADDED",
-            EventTypeForOrg::OrgBankAccountAdded => "ORG_BANK_ACCOUNT_ADDED",
-            EventTypeForOrg::OrgBankAccountUpdated => "ORG_BANK_ACCOUNT_UPDATED",
-            EventTypeForOrg::OrgWalletAdded => "ORG_WALLET_ADDED",
-            EventTypeForOrg::OrgWalletUpdated => "ORG_WALLET_UPDATED",
-            EventTypeForOrg::OrgActivated => "ORG_ACTIVATED",
-            EventTypeForOrg::OrgTemporarilyActivated => "ORG_TEMPORARILY_ACTIVATED",
-            EventTypeForOrg::OrgSuspensionDateChanged => "ORG_SUSPENSION_DATE_CHANGED",
-            EventTypeForOrg::OrgSuspended => "ORG_SUSPENDED",
-            EventTypeForOrg::OrgAdminSuspended => "ORG_ADMIN_SUSPENDED",
-            EventTypeForOrg::OrgAdminLocked => "ORG_ADMIN_LOCKED",
-            EventTypeForOrg::OrgClustersDeleted => "ORG_CLUSTERS_DELETED",
-            EventTypeForOrg::OrgClustersPaused => "ORG_CLUSTERS_PAUSED",
-            EventTypeForOrg::OrgLocked => "ORG_LOCKED",
-            EventTypeForOrg::OrgLockedAccelerated => "ORG_LOCKED_ACCELERATED",
-            EventTypeForOrg::OrgUnderFinancialProtection => "ORG_UNDER_FINANCIAL_PROTECTION",
-            EventTypeForOrg::OrgNoFinancialProtection => "ORG_NO_FINANCIAL_PROTECTION",
-            EventTypeForOrg::OrgRenamed => "ORG_RENAMED",
-            EventTypeForOrg::AllOrgUsersHaveMfa => "ALL_ORG_USERS_HAVE_MFA",
-            EventTypeForOrg::OrgUsersWithoutMfa => "ORG_USERS_WITHOUT_MFA",
-            EventTypeForOrg::OrgInvoiceUnderThreshold => "ORG_INVOICE_UNDER_THRESHOLD",
-            EventTypeForOrg::OrgInvoiceOverThreshold => "ORG_INVOICE_OVER_THRESHOLD",
-            EventTypeForOrg::OrgDailyBillUnderThreshold => "ORG_DAILY_BILL_UNDER_THRESHOLD",
-            EventTypeForOrg::OrgDailyBillOverThreshold => "ORG_DAILY_BILL_OVER_THRESHOLD",
-            EventTypeForOrg::OrgDailyBillingChangeNormal => "ORG_DAILY_BILLING_CHANGE_NORMAL",
-            EventTypeForOrg::OrgDailyBillingChangeOverThreshold => {
-                "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD"
-            }
-            EventTypeForOrg::OrgWeeklyBillingChangeNormal => "ORG_WEEKLY_BILLING_CHANGE_NORMAL",
-            EventTypeForOrg::OrgWeeklyBillingChangeOverThreshold => {
-                "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD"
-            }
-            EventTypeForOrg::OrgMonthlyBillingChangeNormal => "ORG_MONTHLY_BILLING_CHANGE_NORMAL",
-            EventTypeForOrg::OrgMonthlyBillingChangeOverThreshold => {
-                "ORG_MONTHLY_BILLING_CHANGE_OVER_THRESHOLD"
-            }
-            EventTypeForOrg::OrgGroupChargesUnderThreshold => "ORG_GROUP_CHARGES_UNDER_THRESHOLD",
-            EventTypeForOrg::OrgGroupChargesOverThreshold => "ORG_GROUP_CHARGES_OVER_THRESHOLD",
-            EventTypeForOrg::OrgTwoFactorAuthRequired => "ORG_TWO_FACTOR_AUTH_REQUIRED",
-            EventTypeForOrg::OrgTwoFactorAuthOptional => "ORG_TWO_FACTOR_AUTH_OPTIONAL",
-            EventTypeForOrg::OrgPublicApiAccessListRequired => {
-                "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED"
-            }
-            EventTypeForOrg::OrgPublicApiAccessListNotRequired => {
-                "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED"
-            }
-            EventTypeForOrg::OrgEmployeeAccessRestricted => "ORG_EMPLOYEE_ACCESS_RESTRICTED",
-            EventTypeForOrg::OrgEmployeeAccessUnrestricted => "ORG_EMPLOYEE_ACCESS_UNRESTRICTED",
-            EventTypeForOrg::OrgConnectedToMlab => "ORG_CONNECTED_TO_MLAB",
-            EventTypeForOrg::OrgDisconnectedFromMlab => "ORG_DISCONNECTED_FROM_MLAB",
-            EventTypeForOrg::OrgIdpCertificateCurrent => "ORG_IDP_CERTIFICATE_CURRENT",
-            EventTypeForOrg::OrgIdpCertificateAboutToExpire => {
-                "ORG_IDP_CERTIFICATE_ABOUT_TO_EXPIRE"
-            }
-            EventTypeForOrg::OrgConnectedToVercel => "ORG_CONNECTED_TO_VERCEL",
-            EventTypeForOrg::OrgDisconnectedToVercel => "ORG_DISCONNECTED_TO_VERCEL",
-            EventTypeForOrg::OrgConnectionUninstalledFromVercel => {
-                "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL"
-            }
-            EventTypeForOrg::OrgUiIpAccessListEnabled => "ORG_UI_IP_ACCESS_LIST_ENABLED",
-            EventTypeForOrg::OrgUiIpAccessListDisabled => "ORG_UI_IP_ACCESS_LIST_DISABLED",
-            EventTypeForOrg::OrgEditedUiIpAccessListEntries => {
-                "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES"
-            }
-            EventTypeForOrg::OrgServiceAccountMaxSecretValidityEdited => {
-                "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED"
-            }
-            EventTypeForOrg::OrgServiceAccountSecretsExpired => {
-                "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED"
-            }
-            EventTypeForOrg::OrgServiceAccountSecretsNoLongerExpired => {
-                "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED"
-            }
-            EventTypeForOrg::OrgServiceAccountSecretsExpiring => {
-                "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING"
-            }
-            EventTypeForOrg::OrgServiceAccountSecretsNoLongerExpiring => {
-                "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING"
-            }
-            EventTypeForOrg::OrgMongodbVersionEolExtensionAccepted => {
-                "ORG_MONGODB_VERSION_EOL_EXTENSION_ACCEPTED"
-            }
-            EventTypeForOrg::OrgMongodbVersionEolExtensionPending => {
-                "ORG_MONGODB_VERSION_EOL_EXTENSION_PENDING"
-            }
-            EventTypeForOrg::OrgMongodbVersionEolExtensionCancelled => {
-                "ORG_MONGODB_VERSION_EOL_EXTENSION_CANCELLED"
-            }
-            EventTypeForOrg::OrgBaasEolExtensionAccepted => "ORG_BAAS_EOL_EXTENSION_ACCEPTED",
-            EventTypeForOrg::OrgBaasEolExtensionPending => "ORG_BAAS_EOL_EXTENSION_PENDING",
-            EventTypeForOrg::OrgBaasEolExtensionCanceled => "ORG_BAAS_EOL_EXTENSION_CANCELED",
-            EventTypeForOrg::GroupMovedFromOrg => "GROUP_MOVED_FROM_ORG",
-            EventTypeForOrg::SandboxEnabledForOrg => "SANDBOX_ENABLED_FOR_ORG",
-            EventTypeForOrg::SandboxDisabledForOrg => "SANDBOX_DISABLED_FOR_ORG",
-            EventTypeForOrg::SandboxConfigDeleted => "SANDBOX_CONFIG_DELETED",
-            EventTypeForOrg::SandboxTemplateUpdated => "SANDBOX_TEMPLATE_UPDATED",
-            EventTypeForOrg::OrgDelegationSettingsUpdated => "ORG_DELEGATION_SETTINGS_UPDATED",
-            EventTypeForOrg::OrganizationVoyageSettingsCreated => {
-                "ORGANIZATION_VOYAGE_SETTINGS_CREATED"
-            }
-            EventTypeForOrg::OrganizationVoyageSettingsDeleted => {
-                "ORGANIZATION_VOYAGE_SETTINGS_DELETED"
-            }
-            EventTypeForOrg::OrgDataSharingAiModelsEnabled => "ORG_DATA_SHARING_AI_MODELS_ENABLED",
-            EventTypeForOrg::OrgDataSharingAiModelsDisabled => {
-                "ORG_DATA_SHARING_AI_MODELS_DISABLED"
-            }
-            EventTypeForOrg::OrgWaveAssignmentModeManual => "ORG_WAVE_ASSIGNMENT_MODE_MANUAL",
-            EventTypeForOrg::OrgWaveAssignmentModeEnvTagMapping => {
-                "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING"
-            }
-            EventTypeForOrg::ProjectCreatedViaAnis => "PROJECT_CREATED_VIA_ANIS",
-            EventTypeForOrg::AwsSelfServeAccountLinked => "AWS_SELF_SERVE_ACCOUNT_LINKED",
-            EventTypeForOrg::AwsSelfServeAccountLinkPending => {
-                "AWS_SELF_SERVE_ACCOUNT_LINK_PENDING"
-            }
-            EventTypeForOrg::AwsSelfServeAccountCancelled => "AWS_SELF_SERVE_ACCOUNT_CANCELLED",
-            EventTypeForOrg::AwsSelfServeAccountLinkFailed => "AWS_SELF_SERVE_ACCOUNT_LINK_FAILED",
-            EventTypeForOrg::GcpSelfServeAccountLinkPending => {
-                "GCP_SELF_SERVE_ACCOUNT_LINK_PENDING"
-            }
-            EventTypeForOrg::GcpSelfServeAccountLinkFailed => "GCP_SELF_SERVE_ACCOUNT_LINK_FAILED",
-            EventTypeForOrg::AzureSelfServeAccountLinked => "AZURE_SELF_SERVE_ACCOUNT_LINKED",
-            EventTypeForOrg::AzureSelfServeAccountLinkPending => {
-                "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING"
-            }
-            EventTypeForOrg::AzureSelfServeAccountCancelled => "AZURE_SELF_SERVE_ACCOUNT_CANCELLED",
-            EventTypeForOrg::AzureSelfServeAccountLinkFailed => {
-                "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED"
-            }
-            EventTypeForOrg::GcpSelfServeAccountLinked => "GCP_SELF_SERVE_ACCOUNT_LINKED",
-            EventTypeForOrg::GcpSelfServeAccountCancelled => "GCP_SELF_SERVE_ACCOUNT_CANCELLED",
-            EventTypeForOrg::VercelSelfServeAccountLinked => "VERCEL_SELF_SERVE_ACCOUNT_LINKED",
-            EventTypeForOrg::VercelSelfServeAccountLinkPending => {
-                "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING"
-            }
-            EventTypeForOrg::VercelSelfServeAccountCancelled => {
-                "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED"
-            }
-            EventTypeForOrg::VercelSelfServeAccountLinkFailed => {
-                "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED"
-            }
-            EventTypeForOrg::VercelInvoiceCreated => "VERCEL_INVOICE_CREATED",
-            EventTypeForOrg::VercelInvoiceNotPaid => "VERCEL_INVOICE_NOT_PAID",
-            EventTypeForOrg::VercelInvoiceOverdue => "VERCEL_INVOICE_OVERDUE",
-            EventTypeForOrg::VercelInvoicePaid => "VERCEL_INVOICE_PAID",
-            EventTypeForOrg::VercelInvoiceRefunded => "VERCEL_INVOICE_REFUNDED",
-            EventTypeForOrg::SupportEmailsSentSuccessfully => "SUPPORT_EMAILS_SENT_SUCCESSFULLY",
-            EventTypeForOrg::SupportEmailsSentFailure => "SUPPORT_EMAILS_SENT_FAILURE",
-            EventTypeForOrg::TeamCreated => "TEAM_CREATED",
-            EventTypeForOrg::TeamDeleted => "TEAM_DELETED",
-            EventTypeForOrg::TeamUpdated => "TEAM_UPDATED",
-            EventTypeForOrg::TeamNameChanged => "TEAM_NAME_CHANGED",
-            EventTypeForOrg::TeamAddedToGroup => "TEAM_ADDED_TO_GROUP",
-            EventTypeForOrg::TeamRemovedFromGroup => "TEAM_REMOVED_FROM_GROUP",
-            EventTypeForOrg::TeamRolesModified => "TEAM_ROLES_MODIFIED",
-            EventTypeForOrg::JoinedOrg => "JOINED_ORG",
-            EventTypeForOrg::JoinedTeam => "JOINED_TEAM",
-            EventTypeForOrg::InvitedToOrg => "INVITED_TO_ORG",
-            EventTypeForOrg::OrgInvitationDeleted => "ORG_INVITATION_DELETED",
-            EventTypeForOrg::RemovedFromOrg => "REMOVED_FROM_ORG",
-            EventTypeForOrg::RemovedFromTeam => "REMOVED_FROM_TEAM",
-            EventTypeForOrg::UserRolesChangedAudit => "USER_ROLES_CHANGED_AUDIT",
-            EventTypeForOrg::OrgFlexConsultingPurchased => "ORG_FLEX_CONSULTING_PURCHASED",
-            EventTypeForOrg::OrgFlexConsultingPurchaseFailed => {
-                "ORG_FLEX_CONSULTING_PURCHASE_FAILED"
-            }
-            EventTypeForOrg::InvitedToTeam => "INVITED_TO_TEAM",
-            EventTypeForOrg::TagsModified => "TAGS_MODIFIED",
-            EventTypeForOrg::GroupTagsModified => "GROUP_TAGS_MODIFIED",
-            EventTypeForOrg::ResourcePolicyCreated => "RESOURCE_POLICY_CREATED",
-            EventTypeForOrg::ResourcePolicyModified => "RESOURCE_POLICY_MODIFIED",
-            EventTypeForOrg::ResourcePolicyDeleted => "RESOURCE_POLICY_DELETED",
-            EventTypeForOrg::ResourcePolicyViolated => "RESOURCE_POLICY_VIOLATED",
-            EventTypeForOrg::AiModelsApisUsageTierUpdated => "AI_MODELS_APIS_USAGE_TIER_UPDATED",
-            EventTypeForOrg::AiModelsApisFreeTokensAdminAdjusted => {
-                "AI_MODELS_APIS_FREE_TOKENS_ADMIN_ADJUSTED"
-            }
-            EventTypeForOrg::OauthClientCreated => "OAUTH_CLIENT_CREATED",
-            EventTypeForOrg::OauthClientUpdated => "OAUTH_CLIENT_UPDATED",
-            EventTypeForOrg::OauthClientDeleted => "OAUTH_CLIENT_DELETED",
-            EventTypeForOrg::OauthClientSecretCreated => "OAUTH_CLIENT_SECRET_CREATED",
-            EventTypeForOrg::OauthClientSecretDeleted => "OAUTH_CLIENT_SECRET_DELETED",
-            EventTypeForOrg::OauthAuthorizationGranted => "OAUTH_AUTHORIZATION_GRANTED",
-            EventTypeForOrg::OauthAuthorizationDenied => "OAUTH_AUTHORIZATION_DENIED",
-            EventTypeForOrg::OauthTokenIssued => "OAUTH_TOKEN_ISSUED",
-            EventTypeForOrg::OauthTokenRevoked => "OAUTH_TOKEN_REVOKED",
-            EventTypeForOrg::OauthUserConsentGranted => "OAUTH_USER_CONSENT_GRANTED",
-            EventTypeForOrg::OauthUserConsentRevoked => "OAUTH_USER_CONSENT_REVOKED",
-            EventTypeForOrg::Unknown(other) => other,
-        }
-    }
 }
-
-#[cfg(any(feature = "activity-feed", feature = "events"))]
-impl From<&str> for EventTypeForOrg {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "ALERT_ACKNOWLEDGED_AUDIT" => EventTypeForOrg::AlertAcknowledgedAudit,
-            "ALERT_UNACKNOWLEDGED_AUDIT" => EventTypeForOrg::AlertUnacknowledgedAudit,
-            "ALERT_CONFIG_DISABLED_AUDIT" => EventTypeForOrg::AlertConfigDisabledAudit,
-            "ALERT_CONFIG_ENABLED_AUDIT" => EventTypeForOrg::AlertConfigEnabledAudit,
-            "ALERT_CONFIG_ADDED_AUDIT" => EventTypeForOrg::AlertConfigAddedAudit,
-            "ALERT_CONFIG_DELETED_AUDIT" => EventTypeForOrg::AlertConfigDeletedAudit,
-            "ALERT_CONFIG_CHANGED_AUDIT" => EventTypeForOrg::AlertConfigChangedAudit,
-            "API_KEY_CREATED" => EventTypeForOrg::ApiKeyCreated,
-            "API_KEY_DELETED" => EventTypeForOrg::ApiKeyDeleted,
-            "API_KEY_ACCESS_LIST_ENTRY_ADDED" => EventTypeForOrg::ApiKeyAccessListEntryAdded,
-            "API_KEY_ACCESS_LIST_ENTRY_DELETED" => EventTypeForOrg::ApiKeyAccessListEntryDeleted,
-            "API_KEY_ROLES_CHANGED" => EventTypeForOrg::ApiKeyRolesChanged,
-            "API_KEY_DESCRIPTION_CHANGED" => EventTypeForOrg::ApiKeyDescriptionChanged,
-            "API_KEY_ADDED_TO_GROUP" => EventTypeForOrg::ApiKeyAddedToGroup,
-            "API_KEY_REMOVED_FROM_GROUP" => EventTypeForOrg::ApiKeyRemovedFromGroup,
-            "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED" => {
-                EventTypeForOrg::ApiKeyUiIpAccessListInheritanceEnabled
-            }
-            "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED" => {
-                EventTypeForOrg::ApiKeyUiIpAccessListInheritanceDisabled
-            }
-            "SERVICE_ACCOUNT_CREATED" => EventTypeForOrg::ServiceAccountCreated,
-            "SERVICE_ACCOUNT_DELETED" => EventTypeForOrg::ServiceAccountDeleted,
-            "SERVICE_ACCOUNT_ROLES_CHANGED" => EventTypeForOrg::ServiceAccountRolesChanged,
-            "SERVICE_ACCOUNT_DETAILS_CHANGED" => EventTypeForOrg::ServiceAccountDetailsChanged,
-            "SERVICE_ACCOUNT_ADDED_TO_GROUP" => EventTypeForOrg::ServiceAccountAddedToGroup,
-            "SERVICE_ACCOUNT_REMOVED_FROM_GROUP" => EventTypeForOrg::ServiceAccountRemovedFromGroup,
-            "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED" => {
-                EventTypeForOrg::ServiceAccountAccessListEntryAdded
-            }
-            "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED" => {
-                EventTypeForOrg::ServiceAccountAccessListEntryDeleted
-            }
-            "SERVICE_ACCOUNT_SECRET_ADDED" => EventTypeForOrg::ServiceAccountSecretAdded,
-            "SERVICE_ACCOUNT_SECRET_DELETED" => EventTypeForOrg::ServiceAccountSecretDeleted,
-            "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED" => {
-                EventTypeForOrg::ServiceAccountUiIpAccessListInheritanceEnabled
-            }
-            "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED" => {
-                EventTypeForOrg::ServiceAccountUiIpAccessListInheritanceDisabled
-            }
-            "AWS_PAYMENT_PAID" => EventTypeForOrg::AwsPaymentPaid,
-            "CHARGE_SUCCEEDED" => EventTypeForOrg::ChargeSucceeded,
-            "CHARGE_FAILED" => EventTypeForOrg::ChargeFailed,
-            "CHARGE_PROCESSING" => EventTypeForOrg::ChargeProcessing,
-            "CHARGE_PENDING_REVERSAL" => EventTypeForOrg::ChargePendingReversal,
-            "BRAINTREE_CHARGE_FAILED" => EventTypeForOrg::BraintreeChargeFailed,
-            "INVOICE_CLOSED" => EventTypeForOrg::InvoiceClosed,
-            "CHECK_PAYMENT_RECEIVED" => EventTypeForOrg::CheckPaymentReceived,
-            "WIRE_TRANSFER_PAYMENT_RECEIVED" => EventTypeForOrg::WireTransferPaymentReceived,
-            "DISCOUNT_APPLIED" => EventTypeForOrg::DiscountApplied,
-            "CREDIT_ISSUED" => EventTypeForOrg::CreditIssued,
-            "CREDIT_PULLED_FWD" => EventTypeForOrg::CreditPulledFwd,
-            "CREDIT_END_DATE_MODIFIED" => EventTypeForOrg::CreditEndDateModified,
-            "PROMO_CODE_APPLIED" => EventTypeForOrg::PromoCodeApplied,
-            "PAYMENT_FORGIVEN" => EventTypeForOrg::PaymentForgiven,
-            "REFUND_ISSUED" => EventTypeForOrg::RefundIssued,
-            "ACCOUNT_DOWNGRADED" => EventTypeForOrg::AccountDowngraded,
-            "ACCOUNT_UPGRADED" => EventTypeForOrg::AccountUpgraded,
-            "ACCOUNT_MODIFIED" => EventTypeForOrg::AccountModified,
-            "SUPPORT_PLAN_ACTIVATED" => EventTypeForOrg::SupportPlanActivated,
-            "SUPPORT_PLAN_CANCELLED" => EventTypeForOrg::SupportPlanCancelled,
-            "SUPPORT_PLAN_CANCELLATION_SCHEDULED" => {
-                EventTypeForOrg::SupportPlanCancellationScheduled
-            }
-            "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC" => {
-                EventTypeForOrg::InitiateSalesforceServiceCloudSync
-            }
-            "INVOICE_ADDRESS_CHANGED" => EventTypeForOrg::InvoiceAddressChanged,
-            "INVOICE_ADDRESS_ADDED" => EventTypeForOrg::InvoiceAddressAdded,
-            "PREPAID_PLAN_ACTIVATED" => EventTypeForOrg::PrepaidPlanActivated,
-            "ELASTIC_INVOICING_MODE_ACTIVATED" => EventTypeForOrg::ElasticInvoicingModeActivated,
-            "ELASTIC_INVOICING_MODE_DEACTIVATED" => {
-                EventTypeForOrg::ElasticInvoicingModeDeactivated
-            }
-            "TERMINATE_PAID_SERVICES" => EventTypeForOrg::TerminatePaidServices,
-            "BILLING_EMAIL_ADDRESS_ADDED" => EventTypeForOrg::BillingEmailAddressAdded,
-            "BILLING_EMAIL_ADDRESS_CHANGED" => EventTypeForOrg::BillingEmailAddressChanged,
-            "BILLING_EMAIL_ADDRESS_REMOVED" => EventTypeForOrg::BillingEmailAddressRemoved,
-            "AWS_BILLING_ACCOUNT_CREDIT_ISSUED" => EventTypeForOrg::AwsBillingAccountCreditIssued,
-            "GCP_BILLING_ACCOUNT_CREDIT_ISSUED" => EventTypeForOrg::GcpBillingAccountCreditIssued,
-            "CREDIT_SFOLID_MODIFIED" => EventTypeForOrg::CreditSfolidModified,
-            "PREPAID_PLAN_MODIFIED" => EventTypeForOrg::PrepaidPlanModified,
-            "AWS_USAGE_REPORTED" => EventTypeForOrg::AwsUsageReported,
-            "AZURE_USAGE_REPORTED" => EventTypeForOrg::AzureUsageReported,
-            "GCP_USAGE_REPORTED" => EventTypeForOrg::GcpUsageReported,
-            "VERCEL_USAGE_REPORTED" => EventTypeForOrg::VercelUsageReported,
-            "BECAME_PAYING_ORG" => EventTypeForOrg::BecamePayingOrg,
-            "BECAME_LINKED_ORG" => EventTypeForOrg::BecameLinkedOrg,
-            "NEW_LINKED_ORG" => EventTypeForOrg::NewLinkedOrg,
-            "UNLINKED_ORG" => EventTypeForOrg::UnlinkedOrg,
-            "ORG_LINKED_TO_PAYING_ORG" => EventTypeForOrg::OrgLinkedToPayingOrg,
-            "ORG_UNLINKED_FROM_PAYING_ORG" => EventTypeForOrg::OrgUnlinkedFromPayingOrg,
-            "ORG_UNLINK_REQUESTED" => EventTypeForOrg::OrgUnlinkRequested,
-            "ORG_UNLINK_CANCELLED" => EventTypeForOrg::OrgUnlinkCancelled,
-            "PAYMENT_UPDATED_THROUGH_API" => EventTypeForOrg::PaymentUpdatedThroughApi,
-            "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED" => {
-                EventTypeForOrg::AzureBillingAccountCreditIssued
-            }
-            "CREDIT_START_DATE_MODIFIED" => EventTypeForOrg::CreditStartDateModified,
-            "CREDIT_ELASTIC_INVOICING_MODIFIED" => EventTypeForOrg::CreditElasticInvoicingModified,
-            "CREDIT_TYPE_MODIFIED" => EventTypeForOrg::CreditTypeModified,
-            "CREDIT_AMOUNT_CENTS_MODIFIED" => EventTypeForOrg::CreditAmountCentsModified,
-            "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED" => {
-                EventTypeForOrg::CreditAmountRemainingCentsModified
-            }
-            "CREDIT_TOTAL_BILLED_CENTS_MODIFIED" => EventTypeForOrg::CreditTotalBilledCentsModified,
-            "CREDIT_AWS_CUSTOMER_ID_MODIFIED" => EventTypeForOrg::CreditAwsCustomerIdModified,
-            "CREDIT_AWS_PRODUCT_CODE_MODIFIED" => EventTypeForOrg::CreditAwsProductCodeModified,
-            "CREDIT_AWS_LICENSE_ARN_MODIFIED" => EventTypeForOrg::CreditAwsLicenseArnModified,
-            "CREDIT_AWS_ACCOUNT_ID_MODIFIED" => EventTypeForOrg::CreditAwsAccountIdModified,
-            "CREDIT_GCP_MARKETPLACE_ENTITLEMENT_ID_MODIFIED" => {
-                EventTypeForOrg::CreditGcpMarketplaceEntitlementIdModified
-            }
-            "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED" => {
-                EventTypeForOrg::CreditAzureSubscriptionIdModified
-            }
-            "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED" => {
-                EventTypeForOrg::CreditAzurePrivatePlanIdModified
-            }
-            "TARGETED_REBILL_EXECUTED" => EventTypeForOrg::TargetedRebillExecuted,
-            "LEGACY_REBILL_EXECUTED" => EventTypeForOrg::LegacyRebillExecuted,
-            "EVERGREEN_DEAL_CANCELLED" => EventTypeForOrg::EvergreenDealCancelled,
-            "GRACE_PERIOD_ACTIVATED" => EventTypeForOrg::GracePeriodActivated,
-            "GRACE_PERIOD_NO_LONGER_IN_EFFECT" => EventTypeForOrg::GracePeriodNoLongerInEffect,
-            "PENDING_DEAL_ACTIVATION_ADDED" => EventTypeForOrg::PendingDealActivationAdded,
-            "PENDING_DEAL_ACTIVATION_CANCELED" => EventTypeForOrg::PendingDealActivationCanceled,
-            "PENDING_DEAL_APPLIED" => EventTypeForOrg::PendingDealApplied,
-            "PENDING_DEAL_ACTIVATION_FAILED" => EventTypeForOrg::PendingDealActivationFailed,
-            "EVERGREEN_PRIORITY_MODIFIED" => EventTypeForOrg::EvergreenPriorityModified,
-            "CROSS_ORG_OPERATION_TICKET_TRACKING" => {
-                EventTypeForOrg::CrossOrgOperationTicketTracking
-            }
-            "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED" => {
-                EventTypeForOrg::AdminOverridePaymentMethodDeleted
-            }
-            "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED" => {
-                EventTypeForOrg::AdminOverridePaymentMethodExpired
-            }
-            "PAYMENT_METHOD_FLAGGED" => EventTypeForOrg::PaymentMethodFlagged,
-            "PAYMENT_METHOD_UNFLAGGED" => EventTypeForOrg::PaymentMethodUnflagged,
-            "MARKETPLACE_REFUND_ISSUED" => EventTypeForOrg::MarketplaceRefundIssued,
-            "PAYMENT_DUE_DATE_EXTENDED" => EventTypeForOrg::PaymentDueDateExtended,
-            "FEDERATION_SETTINGS_CREATED" => EventTypeForOrg::FederationSettingsCreated,
-            "FEDERATION_SETTINGS_DELETED" => EventTypeForOrg::FederationSettingsDeleted,
-            "FEDERATION_SETTINGS_UPDATED" => EventTypeForOrg::FederationSettingsUpdated,
-            "IDENTITY_PROVIDER_CREATED" => EventTypeForOrg::IdentityProviderCreated,
-            "IDENTITY_PROVIDER_UPDATED" => EventTypeForOrg::IdentityProviderUpdated,
-            "IDENTITY_PROVIDER_DELETED" => EventTypeForOrg::IdentityProviderDeleted,
-            "IDENTITY_PROVIDER_ACTIVATED" => EventTypeForOrg::IdentityProviderActivated,
-            "OIDC_IDENTITY_PROVIDER_UPDATED" => EventTypeForOrg::OidcIdentityProviderUpdated,
-            "IDENTITY_PROVIDER_DEACTIVATED" => EventTypeForOrg::IdentityProviderDeactivated,
-            "IDENTITY_PROVIDER_JWKS_REVOKED" => EventTypeForOrg::IdentityProviderJwksRevoked,
-            "OIDC_IDENTITY_PROVIDER_ENABLED" => EventTypeForOrg::OidcIdentityProviderEnabled,
-            "OIDC_IDENTITY_PROVIDER_DISABLED" => EventTypeForOrg::OidcIdentityProviderDisabled,
-            "DOMAINS_ASSOCIATED" => EventTypeForOrg::DomainsAssociated,
-            "DOMAIN_CREATED" => EventTypeForOrg::DomainCreated,
-            "DOMAIN_DELETED" => EventTypeForOrg::DomainDeleted,
-            "DOMAIN_VERIFIED" => EventTypeForOrg::DomainVerified,
-            "ORG_SETTINGS_CONFIGURED" => EventTypeForOrg::OrgSettingsConfigured,
-            "ORG_SETTINGS_UPDATED" => EventTypeForOrg::OrgSettingsUpdated,
-            "ORG_SETTINGS_DELETED" => EventTypeForOrg::OrgSettingsDeleted,
-            "RESTRICT_ORG_MEMBERSHIP_ENABLED" => EventTypeForOrg::RestrictOrgMembershipEnabled,
-            "RESTRICT_ORG_MEMBERSHIP_DISABLED" => EventTypeForOrg::RestrictOrgMembershipDisabled,
-            "ROLE_MAPPING_CREATED" => EventTypeForOrg::RoleMappingCreated,
-            "ROLE_MAPPING_UPDATED" => EventTypeForOrg::RoleMappingUpdated,
-            "ROLE_MAPPING_DELETED" => EventTypeForOrg::RoleMappingDeleted,
-            "GROUP_DELETED" => EventTypeForOrg::GroupDeleted,
-            "GROUP_CREATED" => EventTypeForOrg::GroupCreated,
-            "GROUP_MOVED" => EventTypeForOrg::GroupMoved,
-            "MLAB_MIGRATION_COMPLETED" => EventTypeForOrg::MlabMigrationCompleted,
-            "MLAB_MIGRATION_TARGET_CLUSTER_CREATED" => {
-                EventTypeForOrg::MlabMigrationTargetClusterCreated
-            }
-            "MLAB_MIGRATION_DATABASE_USERS_IMPORTED" => {
-                EventTypeForOrg::MlabMigrationDatabaseUsersImported
-            }
-            "MLAB_MIGRATION_IP_WHITELIST_IMPORTED" => {
-                EventTypeForOrg::MlabMigrationIpWhitelistImported
-            }
-            "MLAB_MIGRATION_TARGET_CLUSTER_SET" => EventTypeForOrg::MlabMigrationTargetClusterSet,
-            "MLAB_MIGRATION_DATABASE_RENAMED" => EventTypeForOrg::MlabMigrationDatabaseRenamed,
-            "MLAB_MIGRATION_LIVE_IMPORT_STARTED" => EventTypeForOrg::MlabMigrationLiveImportStarted,
-            "MLAB_MIGRATION_LIVE_IMPORT_READY_FOR_CUTOVER" => {
-                EventTypeForOrg::MlabMigrationLiveImportReadyForCutover
-            }
-            "MLAB_MIGRATION_LIVE_IMPORT_CUTOVER_COMPLETE" => {
-                EventTypeForOrg::MlabMigrationLiveImportCutoverComplete
-            }
-            "MLAB_MIGRATION_LIVE_IMPORT_ERROR" => EventTypeForOrg::MlabMigrationLiveImportError,
-            "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED" => {
-                EventTypeForOrg::MlabMigrationLiveImportCancelled
-            }
-            "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_STARTED" => {
-                EventTypeForOrg::MlabMigrationDumpAndRestoreTestStarted
-            }
-            "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_SKIPPED" => {
-                EventTypeForOrg::MlabMigrationDumpAndRestoreTestSkipped
-            }
-            "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED" => {
-                EventTypeForOrg::MlabMigrationDumpAndRestoreStarted
-            }
-            "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED" => {
-                EventTypeForOrg::MlabMigrationSupportPlanSelected
-            }
-            "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT" => {
-                EventTypeForOrg::MlabMigrationSupportPlanOptedOut
-            }
-            "ORG_LIMIT_UPDATED" => EventTypeForOrg::OrgLimitUpdated,
-            "SHADOW_CLUSTER_ORG_OPT_IN" => EventTypeForOrg::ShadowClusterOrgOptIn,
-            "SHADOW_CLUSTER_ORG_OPT_OUT" => EventTypeForOrg::ShadowClusterOrgOptOut,
-            "ATLAS_MAINTENANCE_FLEET_ACTIVE_WAVE_CLOSED_BY_ADMIN" => {
-                EventTypeForOrg::AtlasMaintenanceFleetActiveWaveClosedByAdmin
-            }
-            "ORG_CREATED" => EventTypeForOrg::OrgCreated,
-            "CUSTOM_SESSION_TIMEOUT_MODIFIED" => EventTypeForOrg::CustomSessionTimeoutModified,
-            "SECURITY_CONTACT_MODIFIED" => EventTypeForOrg::SecurityContactModified,
-            "OPERATIONS_CONTACT_MODIFIED" => EventTypeForOrg::OperationsContactModified,
-            "ORG_CREDIT_CARD_ADDED" => EventTypeForOrg::OrgCreditCardAdded,
-            "ORG_CREDIT_CARD_UPDATED" => EventTypeForOrg::OrgCreditCardUpdated,
-            "ORG_CREDIT_CARD_CURRENT" => EventTypeForOrg::OrgCreditCardCurrent,
-            "ORG_CREDIT_CARD_ABOUT_TO_EXPIRE" => EventTypeForOrg::OrgCreditCardAboutToExpire,
-            "ORG_PAYPAL_LINKED" => EventTypeForOrg::OrgPaypalLinked,
-            "ORG_PAYPAL_UPDATED" => EventTypeForOrg::OrgPaypalUpdated,
-            "ORG_PAYPAL_CANCELLED" => EventTypeForOrg::OrgPaypalCancelled,
-            "ORG_OVERRIDE_PAYMENT_METHOD_ADDED" => EventTypeForOrg::OrgOverridePaymentMethodAdded,
-            "ORG_BANK_ACCOUNT_ADDED" => EventTypeForOrg::OrgBankAccountAdded,
-            "ORG_BANK_ACCOUNT_UPDATED" => EventTypeForOrg::OrgBankAccountUpdated,
-            "ORG_WALLET_ADDED" => EventTypeForOrg::OrgWalletAdded,
-            "ORG_WALLET_UPDATED" => EventTypeForOrg::OrgWalletUpdated,
-            "ORG_ACTIVATED" => EventTypeForOrg::OrgActivated,
-            "ORG_TEMPORARILY_ACTIVATED" => EventTypeForOrg::OrgTemporarilyActivated,
-            "ORG_SUSPENSION_DATE_CHANGED" => EventTypeForOrg::OrgSuspensionDateChanged,
-            "ORG_SUSPENDED" => EventTypeForOrg::OrgSuspended,
-            "ORG_ADMIN_SUSPENDED" => EventTypeForOrg::OrgAdminSuspended,
-            "ORG_ADMIN_LOCKED" => EventTypeForOrg::OrgAdminLocked,
-            "ORG_CLUSTERS_DELETED" => EventTypeForOrg::OrgClustersDeleted,
-            "ORG_CLUSTERS_PAUSED" => EventTypeForOrg::OrgClustersPaused,
-            "ORG_LOCKED" => EventTypeForOrg::OrgLocked,
-            "ORG_LOCKED_ACCELERATED" => EventTypeForOrg::OrgLockedAccelerated,
-            "ORG_UNDER_FINANCIAL_PROTECTION" => EventTypeForOrg::OrgUnderFinancialProtection,
-            "ORG_NO_FINANCIAL_PROTECTION" => EventTypeForOrg::OrgNoFinancialProtection,
-            "ORG_RENAMED" => EventTypeForOrg::OrgRenamed,
-            "ALL_ORG_USERS_HAVE_MFA" => EventTypeForOrg::AllOrgUsersHaveMfa,
-            "ORG_USERS_WITHOUT_MFA" => EventTypeForOrg::OrgUsersWithoutMfa,
-            "ORG_INVOICE_UNDER_THRESHOLD" => EventTypeForOrg::OrgInvoiceUnderThreshold,
-            "ORG_INVOICE_OVER_THRESHOLD" => EventTypeForOrg::OrgInvoiceOverThreshold,
-            "ORG_DAILY_BILL_UNDER_THRESHOLD" => EventTypeForOrg::OrgDailyBillUnderThreshold,
-            "ORG_DAILY_BILL_OVER_THRESHOLD" => EventTypeForOrg::OrgDailyBillOverThreshold,
-            "ORG_DAILY_BILLING_CHANGE_NORMAL" => EventTypeForOrg::OrgDailyBillingChangeNormal,
-            "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD" => {
-                EventTypeForOrg::OrgDailyBillingChangeOverThreshold
-            }
-            "ORG_WEEKLY_BILLING_CHANGE_NORMAL" => EventTypeForOrg::OrgWeeklyBillingChangeNormal,
-            "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => {
-                EventTypeForOrg::OrgWeeklyBillingChangeOverThreshold
-            }
-            "ORG_MONTHLY_BILLING_CHANGE_NORMAL" => EventTypeForOrg::OrgMonthlyBillingChangeNormal,
-            "ORG_MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => {
-                EventTypeForOrg::OrgMonthlyBillingChangeOverThreshold
-            }
-            "ORG_GROUP_CHARGES_UNDER_THRESHOLD" => EventTypeForOrg::OrgGroupChargesUnderThreshold,
-            "ORG_GROUP_CHARGES_OVER_THRESHOLD" => EventTypeForOrg::OrgGroupChargesOverThreshold,
-            "ORG_TWO_FACTOR_AUTH_REQUIRED" => EventTypeForOrg::OrgTwoFactorAuthRequired,
-            "ORG_TWO_FACTOR_AUTH_OPTIONAL" => EventTypeForOrg::OrgTwoFactorAuthOptional,
-            "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED" => {
-                EventTypeForOrg::OrgPublicApiAccessListRequired
-            }
-            "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED" => {
-                EventTypeForOrg::OrgPublicApiAccessListNotRequired
-            }
-            "ORG_EMPLOYEE_ACCESS_RESTRICTED" => EventTypeForOrg::OrgEmployeeAccessRestricted,
-            "ORG_EMPLOYEE_ACCESS_UNRESTRICTED" => EventTypeForOrg::OrgEmployeeAccessUnrestricted,
-            "ORG_CONNECTED_TO_MLAB" => EventTypeForOrg::OrgConnectedToMlab,
-            "ORG_DISCONNECTED_FROM_MLAB" => EventTypeForOrg::OrgDisconnectedFromMlab,
-            "ORG_IDP_CERTIFICATE_CURRENT" => EventTypeForOrg::OrgIdpCertificateCurrent,
-            "ORG_IDP_CERTIFICATE_ABOUT_TO_EXPIRE" => {
-                EventTypeForOrg::OrgIdpCertificateAboutToExpire
-            }
-            "ORG_CONNECTED_TO_VERCEL" => EventTypeForOrg::OrgConnectedToVercel,
-            "ORG_DISCONNECTED_TO_VERCEL" => EventTypeForOrg::OrgDisconnectedToVercel,
-            "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL" => {
-                EventTypeForOrg::OrgConnectionUninstalledFromVercel
-            }
-            "ORG_UI_IP_ACCESS_LIST_ENABLED" => EventTypeForOrg::OrgUiIpAccessListEnabled,
-            "ORG_UI_IP_ACCESS_LIST_DISABLED" => EventTypeForOrg::OrgUiIpAccessListDisabled,
-            "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES" => {
-                EventTypeForOrg::OrgEditedUiIpAccessListEntries
-            }
-            "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED" => {
-                EventTypeForOrg::OrgServiceAccountMaxSecretValidityEdited
-            }
-            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED" => {
-                EventTypeForOrg::OrgServiceAccountSecretsExpired
-            }
-            "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED" => {
-                EventTypeForOrg::OrgServiceAccountSecretsNoLongerExpired
-            }
-            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING" => {
-                EventTypeForOrg::OrgServiceAccountSecretsExpiring
-            }
-            "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING" => {
-                EventTypeForOrg::OrgServiceAccountSecretsNoLongerExpiring
-            }
-            "ORG_MONGODB_VERSION_EOL_EXTENSION_ACCEPTED" => {
-                EventTypeForOrg::OrgMongodbVersionEolExtensionAccepted
-            }
-            "ORG_MONGODB_VERSION_EOL_EXTENSION_PENDING" => {
-                EventTypeForOrg::OrgMongodbVersionEolExtensionPending
-            }
-            "ORG_MONGODB_VERSION_EOL_EXTENSION_CANCELLED" => {
-                EventTypeForOrg::OrgMongodbVersionEolExtensionCancelled
-            }
-            "ORG_BAAS_EOL_EXTENSION_ACCEPTED" => EventTypeForOrg::OrgBaasEolExtensionAccepted,
-            "ORG_BAAS_EOL_EXTENSION_PENDING" => EventTypeForOrg::OrgBaasEolExtensionPending,
-            "ORG_BAAS_EOL_EXTENSION_CANCELED" => EventTypeForOrg::OrgBaasEolExtensionCanceled,
-            "GROUP_MOVED_FROM_ORG" => EventTypeForOrg::GroupMovedFromOrg,
-            "SANDBOX_ENABLED_FOR_ORG" => EventTypeForOrg::SandboxEnabledForOrg,
-            "SANDBOX_DISABLED_FOR_ORG" => EventTypeForOrg::SandboxDisabledForOrg,
-            "SANDBOX_CONFIG_DELETED" => EventTypeForOrg::SandboxConfigDeleted,
-            "SANDBOX_TEMPLATE_UPDATED" => EventTypeForOrg::SandboxTemplateUpdated,
-            "ORG_DELEGATION_SETTINGS_UPDATED" => EventTypeForOrg::OrgDelegationSettingsUpdated,
-            "ORGANIZATION_VOYAGE_SETTINGS_CREATED" => {
-                EventTypeForOrg::OrganizationVoyageSettingsCreated
-            }
-            "ORGANIZATION_VOYAGE_SETTINGS_DELETED" => {
-                EventTypeForOrg::OrganizationVoyageSettingsDeleted
-            }
-            "ORG_DATA_SHARING_AI_MODELS_ENABLED" => EventTypeForOrg::OrgDataSharingAiModelsEnabled,
-            "ORG_DATA_SHARING_AI_MODELS_DISABLED" => {
-                EventTypeForOrg::OrgDataSharingAiModelsDisabled
-            }
-            "ORG_WAVE_ASSIGNMENT_MODE_MANUAL" => EventTypeForOrg::OrgWaveAssignmentModeManual,
-            "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING" => {
-                EventTypeForOrg::OrgWaveAssignmentModeEnvTagMapping
-            }
-            "PROJECT_CREATED_VIA_ANIS" => EventTypeForOrg::ProjectCreatedViaAnis,
-            "AWS_SELF_SERVE_ACCOUNT_LINKED" => EventTypeForOrg::AwsSelfServeAccountLinked,
-            "AWS_SELF_SERVE_ACCOUNT_LINK_PENDING" => {
-                EventTypeForOrg::AwsSelfServeAccountLinkPending
-            }
-            "AWS_SELF_SERVE_ACCOUNT_CANCELLED" => EventTypeForOrg::AwsSelfServeAccountCancelled,
-            "AWS_SELF_SERVE_ACCOUNT_LINK_FAILED" => EventTypeForOrg::AwsSelfServeAccountLinkFailed,
-            "GCP_SELF_SERVE_ACCOUNT_LINK_PENDING" => {
-                EventTypeForOrg::GcpSelfServeAccountLinkPending
-            }
-            "GCP_SELF_SERVE_ACCOUNT_LINK_FAILED" => EventTypeForOrg::GcpSelfServeAccountLinkFailed,
-            "AZURE_SELF_SERVE_ACCOUNT_LINKED" => EventTypeForOrg::AzureSelfServeAccountLinked,
-            "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING" => {
-                EventTypeForOrg::AzureSelfServeAccountLinkPending
-            }
-            "AZURE_SELF_SERVE_ACCOUNT_CANCELLED" => EventTypeForOrg::AzureSelfServeAccountCancelled,
-            "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED" => {
-                EventTypeForOrg::AzureSelfServeAccountLinkFailed
-            }
-            "GCP_SELF_SERVE_ACCOUNT_LINKED" => EventTypeForOrg::GcpSelfServeAccountLinked,
-            "GCP_SELF_SERVE_ACCOUNT_CANCELLED" => EventTypeForOrg::GcpSelfServeAccountCancelled,
-            "VERCEL_SELF_SERVE_ACCOUNT_LINKED" => EventTypeForOrg::VercelSelfServeAccountLinked,
-            "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING" => {
-                EventTypeForOrg::VercelSelfServeAccountLinkPending
-            }
-            "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED" => {
-                EventTypeForOrg::VercelSelfServeAccountCancelled
-            }
-            "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED" => {
-                EventTypeForOrg::VercelSelfServeAccountLinkFailed
-            }
-            "VERCEL_INVOICE_CREATED" => EventTypeForOrg::VercelInvoiceCreated,
-            "VERCEL_INVOICE_NOT_PAID" => EventTypeForOrg::VercelInvoiceNotPaid,
-            "VERCEL_INVOICE_OVERDUE" => EventTypeForOrg::VercelInvoiceOverdue,
-            "VERCEL_INVOICE_PAID" => EventTypeForOrg::VercelInvoicePaid,
-            "VERCEL_INVOICE_REFUNDED" => EventTypeForOrg::VercelInvoiceRefunded,
-            "SUPPORT_EMAILS_SENT_SUCCESSFULLY" => EventTypeForOrg::SupportEmailsSentSuccessfully,
-            "SUPPORT_EMAILS_SENT_FAILURE" => EventTypeForOrg::SupportEmailsSentFailure,
-            "TEAM_CREATED" => EventTypeForOrg::TeamCreated,
-            "TEAM_DELETED" => EventTypeForOrg::TeamDeleted,
-            "TEAM_UPDATED" => EventTypeForOrg::TeamUpdated,
-            "TEAM_NAME_CHANGED" => EventTypeForOrg::TeamNameChanged,
-            "TEAM_ADDED_TO_GROUP" => EventTypeForOrg::TeamAddedToGroup,
-            "TEAM_REMOVED_FROM_GROUP" => EventTypeForOrg::TeamRemovedFromGroup,
-            "TEAM_ROLES_MODIFIED" => EventTypeForOrg::TeamRolesModified,
-            "JOINED_ORG" => EventTypeForOrg::JoinedOrg,
-            "JOINED_TEAM" => EventTypeForOrg::JoinedTeam,
-            "INVITED_TO_ORG" => EventTypeForOrg::InvitedToOrg,
-            "ORG_INVITATION_DELETED" => EventTypeForOrg::OrgInvitationDeleted,
-            "REMOVED_FROM_ORG" => EventTypeForOrg::RemovedFromOrg,
-            "REMOVED_FROM_TEAM" => EventTypeForOrg::RemovedFromTeam,
-            "USER_ROLES_CHANGED_AUDIT" => EventTypeForOrg::UserRolesChangedAudit,
-            "ORG_FLEX_CONSULTING_PURCHASED" => EventTypeForOrg::OrgFlexConsultingPurchased,
-            "ORG_FLEX_CONSULTING_PURCHASE_FAILED" => {
-                EventTypeForOrg::OrgFlexConsultingPurchaseFailed
-            }
-            "INVITED_TO_TEAM" => EventTypeForOrg::InvitedToTeam,
-            "TAGS_MODIFIED" => EventTypeForOrg::TagsModified,
-            "GROUP_TAGS_MODIFIED" => EventTypeForOrg::GroupTagsModified,
-            "RESOURCE_POLICY_CREATED" => EventTypeForOrg::ResourcePolicyCreated,
-            "RESOURCE_POLICY_MODIFIED" => EventTypeForOrg::ResourcePolicyModified,
-            "RESOURCE_POLICY_DELETED" => EventTypeForOrg::ResourcePolicyDeleted,
-            "RESOURCE_POLICY_VIOLATED" => EventTypeForOrg::ResourcePolicyViolated,
-            "AI_MODELS_APIS_USAGE_TIER_UPDATED" => EventTypeForOrg::AiModelsApisUsageTierUpdated,
-            "AI_MODELS_APIS_FREE_TOKENS_ADMIN_ADJUSTED" => {
-                EventTypeForOrg::AiModelsApisFreeTokensAdminAdjusted
-            }
-            "OAUTH_CLIENT_CREATED" => EventTypeForOrg::OauthClientCreated,
-            "OAUTH_CLIENT_UPDATED" => EventTypeForOrg::OauthClientUpdated,
-            "OAUTH_CLIENT_DELETED" => EventTypeForOrg::OauthClientDeleted,
-            "OAUTH_CLIENT_SECRET_CREATED" => EventTypeForOrg::OauthClientSecretCreated,
-            "OAUTH_CLIENT_SECRET_DELETED" => EventTypeForOrg::OauthClientSecretDeleted,
-            "OAUTH_AUTHORIZATION_GRANTED" => EventTypeForOrg::OauthAuthorizationGranted,
-            "OAUTH_AUTHORIZATION_DENIED" => EventTypeForOrg::OauthAuthorizationDenied,
-            "OAUTH_TOKEN_ISSUED" => EventTypeForOrg::OauthTokenIssued,
-            "OAUTH_TOKEN_REVOKED" => EventTypeForOrg::OauthTokenRevoked,
-            "OAUTH_USER_CONSENT_GRANTED" => EventTypeForOrg::OauthUserConsentGranted,
-            "OAUTH_USER_CONSENT_REVOKED" => EventTypeForOrg::OauthUserConsentRevoked,
-            other => EventTypeForOrg::Unknown(other.to_string()),
-        }
-    }
-}
-
 #[cfg(feature = "serialize-all")]
 #[cfg(any(feature = "activity-feed", feature = "events"))]
-impl serde::Serialize for EventTypeForOrg {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(EventTypeForOrg);
 #[cfg(any(feature = "activity-feed", feature = "events"))]
-impl atlas_runtime::PathSegment for EventTypeForOrg {
-    #[inline]
-    fn to_segment(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "activity-feed", feature = "events"))]
-impl atlas_runtime::ParamText for EventTypeForOrg {
-    #[inline]
-    fn param_text(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+atlas_runtime::__private::open_enum_param!(EventTypeForOrg);
 
 /// The spec's `FlexBackupRestoreJob20241113` schema, received.
 #[derive(Debug, Clone, Default, atlas_runtime::Decode)]
@@ -9042,18 +2737,18 @@ impl atlas_runtime::ParamText for EventTypeForOrg {
 #[non_exhaustive]
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 pub struct FlexBackupRestoreJob20241113 {
-    /// `deliveryType`: optional, read-only.
+    /// `deliveryType`: optional, read-only; one of `RESTORE`, `DOWNLOAD`.
     pub delivery_type: Option<FlexBackupRestoreJob20241113DeliveryType>,
     /// `expirationDate`: optional, read-only.
     pub expiration_date: Option<jiff::Timestamp>,
     /// `id`: optional, read-only.
-    pub id: Option<String>,
-    /// `instanceName`: optional, read-only.
+    pub id: Option<atlas_runtime::ObjectId>,
+    /// `instanceName`: optional, read-only; matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
     pub instance_name: Option<String>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
     /// `projectId`: optional, read-only.
-    pub project_id: Option<String>,
+    pub project_id: Option<atlas_runtime::ObjectId>,
     /// `restoreFinishedDate`: optional, read-only.
     pub restore_finished_date: Option<jiff::Timestamp>,
     /// `restoreScheduledDate`: optional, read-only.
@@ -9061,191 +2756,59 @@ pub struct FlexBackupRestoreJob20241113 {
     /// `snapshotFinishedDate`: optional, read-only.
     pub snapshot_finished_date: Option<jiff::Timestamp>,
     /// `snapshotId`: optional, read-only.
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<atlas_runtime::ObjectId>,
     /// `snapshotUrl`: optional, read-only.
     pub snapshot_url: Option<String>,
-    /// `status`: optional, read-only.
+    /// `status`: optional, read-only; one of `PENDING`, `QUEUED`, `RUNNING`, `FAILED`, `COMPLETED`.
     pub status: Option<FlexBackupRestoreJob20241113Status>,
-    /// `targetDeploymentItemName`: optional, read-only.
+    /// `targetDeploymentItemName`: optional, read-only; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub target_deployment_item_name: Option<String>,
     /// `targetProjectId`: optional, read-only.
-    pub target_project_id: Option<String>,
+    pub target_project_id: Option<atlas_runtime::ObjectId>,
 }
 
+#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `FlexBackupRestoreJob20241113DeliveryType` values, received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 pub enum FlexBackupRestoreJob20241113DeliveryType {
-    /// `RESTORE`
-    Restore,
-    /// `DOWNLOAD`
-    Download,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Restore = "RESTORE",
+Download = "DOWNLOAD",
 }
-
-#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
-impl FlexBackupRestoreJob20241113DeliveryType {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            FlexBackupRestoreJob20241113DeliveryType::Restore => "RESTORE",
-            FlexBackupRestoreJob20241113DeliveryType::Download => "DOWNLOAD",
-            FlexBackupRestoreJob20241113DeliveryType::Unknown(other) => other,
-        }
-    }
 }
-
-#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
-impl From<&str> for FlexBackupRestoreJob20241113DeliveryType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "RESTORE" => FlexBackupRestoreJob20241113DeliveryType::Restore,
-            "DOWNLOAD" => FlexBackupRestoreJob20241113DeliveryType::Download,
-            other => FlexBackupRestoreJob20241113DeliveryType::Unknown(other.to_string()),
-        }
-    }
-}
-
 #[cfg(feature = "serialize-all")]
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
-impl serde::Serialize for FlexBackupRestoreJob20241113DeliveryType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+atlas_runtime::__private::open_enum_serialize!(FlexBackupRestoreJob20241113DeliveryType);
+#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
+atlas_runtime::__private::open_enum_deserialize!(FlexBackupRestoreJob20241113DeliveryType);
 
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
-impl<'de> serde::Deserialize<'de> for FlexBackupRestoreJob20241113DeliveryType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(FlexBackupRestoreJob20241113DeliveryType::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `FlexBackupRestoreJob20241113Status` values, received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
 pub enum FlexBackupRestoreJob20241113Status {
-    /// `PENDING`
-    Pending,
-    /// `QUEUED`
-    Queued,
-    /// `RUNNING`
-    Running,
-    /// `FAILED`
-    Failed,
-    /// `COMPLETED`
-    Completed,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Pending = "PENDING",
+Queued = "QUEUED",
+Running = "RUNNING",
+Failed = "FAILED",
+Completed = "COMPLETED",
 }
-
-#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
-impl FlexBackupRestoreJob20241113Status {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            FlexBackupRestoreJob20241113Status::Pending => "PENDING",
-            FlexBackupRestoreJob20241113Status::Queued => "QUEUED",
-            FlexBackupRestoreJob20241113Status::Running => "RUNNING",
-            FlexBackupRestoreJob20241113Status::Failed => "FAILED",
-            FlexBackupRestoreJob20241113Status::Completed => "COMPLETED",
-            FlexBackupRestoreJob20241113Status::Unknown(other) => other,
-        }
-    }
 }
-
-#[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
-impl From<&str> for FlexBackupRestoreJob20241113Status {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => FlexBackupRestoreJob20241113Status::Pending,
-            "QUEUED" => FlexBackupRestoreJob20241113Status::Queued,
-            "RUNNING" => FlexBackupRestoreJob20241113Status::Running,
-            "FAILED" => FlexBackupRestoreJob20241113Status::Failed,
-            "COMPLETED" => FlexBackupRestoreJob20241113Status::Completed,
-            other => FlexBackupRestoreJob20241113Status::Unknown(other.to_string()),
-        }
-    }
-}
-
 #[cfg(feature = "serialize-all")]
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
-impl serde::Serialize for FlexBackupRestoreJob20241113Status {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(FlexBackupRestoreJob20241113Status);
 #[cfg(any(feature = "flex-restore-jobs", feature = "flex-snapshots"))]
-impl<'de> serde::Deserialize<'de> for FlexBackupRestoreJob20241113Status {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(FlexBackupRestoreJob20241113Status::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(FlexBackupRestoreJob20241113Status);
 
+#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `FlexMetricEventTypeViewAlertable` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 pub enum FlexMetricEventTypeViewAlertable {
-    /// `OUTSIDE_FLEX_METRIC_THRESHOLD`
-    OutsideFlexMetricThreshold,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+OutsideFlexMetricThreshold = "OUTSIDE_FLEX_METRIC_THRESHOLD",
 }
-
+}
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl FlexMetricEventTypeViewAlertable {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            FlexMetricEventTypeViewAlertable::OutsideFlexMetricThreshold => {
-                "OUTSIDE_FLEX_METRIC_THRESHOLD"
-            }
-            FlexMetricEventTypeViewAlertable::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(FlexMetricEventTypeViewAlertable);
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl From<&str> for FlexMetricEventTypeViewAlertable {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "OUTSIDE_FLEX_METRIC_THRESHOLD" => {
-                FlexMetricEventTypeViewAlertable::OutsideFlexMetricThreshold
-            }
-            other => FlexMetricEventTypeViewAlertable::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl serde::Serialize for FlexMetricEventTypeViewAlertable {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl<'de> serde::Deserialize<'de> for FlexMetricEventTypeViewAlertable {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(FlexMetricEventTypeViewAlertable::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(FlexMetricEventTypeViewAlertable);
 
 /// The spec's `GCPHardwareSpec20240805` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -9255,7 +2818,7 @@ pub struct GCPHardwareSpec20240805 {
     /// `diskSizeGB`: optional.
     #[serde(rename = "diskSizeGB", skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of 34 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<GCPHardwareSpec20240805InstanceSize>,
     /// `nodeCount`: optional.
@@ -9263,190 +2826,88 @@ pub struct GCPHardwareSpec20240805 {
     pub node_count: Option<i32>,
 }
 
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `GCPHardwareSpec20240805InstanceSize` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum GCPHardwareSpec20240805InstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M140`
-    M140,
-    /// `M200`
-    M200,
-    /// `M250`
-    M250,
-    /// `M300`
-    M300,
-    /// `M400`
-    M400,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `R600`
-    R600,
-    /// `M30_GEN_2`
-    M30Gen2,
-    /// `M40_GEN_2`
-    M40Gen2,
-    /// `M50_GEN_2`
-    M50Gen2,
-    /// `M60_GEN_2`
-    M60Gen2,
-    /// `M80_GEN_2`
-    M80Gen2,
-    /// `M140_GEN_2`
-    M140Gen2,
-    /// `M200_GEN_2`
-    M200Gen2,
-    /// `R40_GEN_2`
-    R40Gen2,
-    /// `R50_GEN_2`
-    R50Gen2,
-    /// `R60_GEN_2`
-    R60Gen2,
-    /// `R80_GEN_2`
-    R80Gen2,
-    /// `R200_GEN_2`
-    R200Gen2,
-    /// `R300_GEN_2`
-    R300Gen2,
-    /// `R400_GEN_2`
-    R400Gen2,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+M10 = "M10",
+M20 = "M20",
+M30 = "M30",
+M40 = "M40",
+M50 = "M50",
+M60 = "M60",
+M80 = "M80",
+M140 = "M140",
+M200 = "M200",
+M250 = "M250",
+M300 = "M300",
+M400 = "M400",
+R40 = "R40",
+R50 = "R50",
+R60 = "R60",
+R80 = "R80",
+R200 = "R200",
+R300 = "R300",
+R400 = "R400",
+R600 = "R600",
+M30Gen2 = "M30_GEN_2",
+M40Gen2 = "M40_GEN_2",
+M50Gen2 = "M50_GEN_2",
+M60Gen2 = "M60_GEN_2",
+M80Gen2 = "M80_GEN_2",
+M140Gen2 = "M140_GEN_2",
+M200Gen2 = "M200_GEN_2",
+R40Gen2 = "R40_GEN_2",
+R50Gen2 = "R50_GEN_2",
+R60Gen2 = "R60_GEN_2",
+R80Gen2 = "R80_GEN_2",
+R200Gen2 = "R200_GEN_2",
+R300Gen2 = "R300_GEN_2",
+R400Gen2 = "R400_GEN_2",
 }
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl GCPHardwareSpec20240805InstanceSize {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            GCPHardwareSpec20240805InstanceSize::M10 => "M10",
-            GCPHardwareSpec20240805InstanceSize::M20 => "M20",
-            GCPHardwareSpec20240805InstanceSize::M30 => "M30",
-            GCPHardwareSpec20240805InstanceSize::M40 => "M40",
-            GCPHardwareSpec20240805InstanceSize::M50 => "M50",
-            GCPHardwareSpec20240805InstanceSize::M60 => "M60",
-            GCPHardwareSpec20240805InstanceSize::M80 => "M80",
-            GCPHardwareSpec20240805InstanceSize::M140 => "M140",
-            GCPHardwareSpec20240805InstanceSize::M200 => "M200",
-            GCPHardwareSpec20240805InstanceSize::M250 => "M250",
-            GCPHardwareSpec20240805InstanceSize::M300 => "M300",
-            GCPHardwareSpec20240805InstanceSize::M400 => "M400",
-            GCPHardwareSpec20240805InstanceSize::R40 => "R40",
-            GCPHardwareSpec20240805InstanceSize::R50 => "R50",
-            GCPHardwareSpec20240805InstanceSize::R60 => "R60",
-            GCPHardwareSpec20240805InstanceSize::R80 => "R80",
-            GCPHardwareSpec20240805InstanceSize::R200 => "R200",
-            GCPHardwareSpec20240805InstanceSize::R300 => "R300",
-            GCPHardwareSpec20240805InstanceSize::R400 => "R400",
-            GCPHardwareSpec20240805InstanceSize::R600 => "R600",
-            GCPHardwareSpec20240805InstanceSize::M30Gen2 => "M30_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::M40Gen2 => "M40_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::M50Gen2 => "M50_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::M60Gen2 => "M60_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::M80Gen2 => "M80_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::M140Gen2 => "M140_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::M200Gen2 => "M200_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::R40Gen2 => "R40_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::R50Gen2 => "R50_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::R60Gen2 => "R60_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::R80Gen2 => "R80_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::R200Gen2 => "R200_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::R300Gen2 => "R300_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::R400Gen2 => "R400_GEN_2",
-            GCPHardwareSpec20240805InstanceSize::Unknown(other) => other,
-        }
-    }
 }
-
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for GCPHardwareSpec20240805InstanceSize {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "M10" => GCPHardwareSpec20240805InstanceSize::M10,
-            "M20" => GCPHardwareSpec20240805InstanceSize::M20,
-            "M30" => GCPHardwareSpec20240805InstanceSize::M30,
-            "M40" => GCPHardwareSpec20240805InstanceSize::M40,
-            "M50" => GCPHardwareSpec20240805InstanceSize::M50,
-            "M60" => GCPHardwareSpec20240805InstanceSize::M60,
-            "M80" => GCPHardwareSpec20240805InstanceSize::M80,
-            "M140" => GCPHardwareSpec20240805InstanceSize::M140,
-            "M200" => GCPHardwareSpec20240805InstanceSize::M200,
-            "M250" => GCPHardwareSpec20240805InstanceSize::M250,
-            "M300" => GCPHardwareSpec20240805InstanceSize::M300,
-            "M400" => GCPHardwareSpec20240805InstanceSize::M400,
-            "R40" => GCPHardwareSpec20240805InstanceSize::R40,
-            "R50" => GCPHardwareSpec20240805InstanceSize::R50,
-            "R60" => GCPHardwareSpec20240805InstanceSize::R60,
-            "R80" => GCPHardwareSpec20240805InstanceSize::R80,
-            "R200" => GCPHardwareSpec20240805InstanceSize::R200,
-            "R300" => GCPHardwareSpec20240805InstanceSize::R300,
-            "R400" => GCPHardwareSpec20240805InstanceSize::R400,
-            "R600" => GCPHardwareSpec20240805InstanceSize::R600,
-            "M30_GEN_2" => GCPHardwareSpec20240805InstanceSize::M30Gen2,
-            "M40_GEN_2" => GCPHardwareSpec20240805InstanceSize::M40Gen2,
-            "M50_GEN_2" => GCPHardwareSpec20240805InstanceSize::M50Gen2,
-            "M60_GEN_2" => GCPHardwareSpec20240805InstanceSize::M60Gen2,
-            "M80_GEN_2" => GCPHardwareSpec20240805InstanceSize::M80Gen2,
-            "M140_GEN_2" => GCPHardwareSpec20240805InstanceSize::M140Gen2,
-            "M200_GEN_2" => GCPHardwareSpec20240805InstanceSize::M200Gen2,
-            "R40_GEN_2" => GCPHardwareSpec20240805InstanceSize::R40Gen2,
-            "R50_GEN_2" => GCPHardwareSpec20240805InstanceSize::R50Gen2,
-            "R60_GEN_2" => GCPHardwareSpec20240805InstanceSize::R60Gen2,
-            "R80_GEN_2" => GCPHardwareSpec20240805InstanceSize::R80Gen2,
-            "R200_GEN_2" => GCPHardwareSpec20240805InstanceSize::R200Gen2,
-            "R300_GEN_2" => GCPHardwareSpec20240805InstanceSize::R300Gen2,
-            "R400_GEN_2" => GCPHardwareSpec20240805InstanceSize::R400Gen2,
-            other => GCPHardwareSpec20240805InstanceSize::Unknown(other.to_string()),
-        }
-    }
+atlas_runtime::__private::open_enum_serialize!(GCPHardwareSpec20240805InstanceSize);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(GCPHardwareSpec20240805InstanceSize);
+
+/// The spec's `GCPRegionConfig20240805` schema, sent and received.
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
+#[serde(rename_all = "camelCase")]
+#[serde(tag = "providerName", rename = "GCP")]
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+pub struct GCPRegionConfig20240805 {
+    /// `electableSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub electable_specs: Option<HardwareSpec20240805>,
+    /// `priority`: optional; from 0 to 7.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+    /// `regionName`: optional; one of 141 values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_name: Option<AWSRegionConfig20240805RegionName>,
+    /// `analyticsAutoScaling`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
+    /// `analyticsSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytics_specs: Option<DedicatedHardwareSpec20240805>,
+    /// `autoScaling`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_scaling: Option<AdvancedAutoScalingSettings>,
+    /// `effectiveAnalyticsSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_analytics_specs: Option<DedicatedHardwareSpec20240805>,
+    /// `effectiveElectableSpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_electable_specs: Option<DedicatedHardwareSpec20240805>,
+    /// `effectiveReadOnlySpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_read_only_specs: Option<DedicatedHardwareSpec20240805>,
+    /// `readOnlySpecs`: optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only_specs: Option<DedicatedHardwareSpec20240805>,
 }
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for GCPHardwareSpec20240805InstanceSize {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for GCPHardwareSpec20240805InstanceSize {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(GCPHardwareSpec20240805InstanceSize::from(text.as_ref()))
-    }
-}
-
-/// The spec's `GCPRegionConfig20240805` schema, sent and received: the same members as [`AWSRegionConfig20240805`].
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-pub type GCPRegionConfig20240805 = AWSRegionConfig20240805;
 
 /// The spec's `Group` schema, received.
 #[derive(Debug, Clone, atlas_runtime::Decode)]
@@ -9460,77 +2921,33 @@ pub struct Group {
     /// `created`: required, read-only.
     pub created: jiff::Timestamp,
     /// `id`: optional, read-only.
-    pub id: Option<String>,
+    pub id: Option<atlas_runtime::ObjectId>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
-    /// `name`: required.
+    /// `name`: required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub name: String,
     /// `orgId`: required.
-    pub org_id: String,
-    /// `regionUsageRestrictions`: optional.
+    pub org_id: atlas_runtime::OrgId,
+    /// `regionUsageRestrictions`: optional; one of `COMMERCIAL_FEDRAMP_REGIONS_ONLY`, `GOV_REGIONS_ONLY`; default `"COMMERCIAL_FEDRAMP_REGIONS_ONLY"`.
     pub region_usage_restrictions: Option<GroupRegionUsageRestrictions>,
     /// `tags`: optional.
     pub tags: Option<Vec<ResourceTag>>,
-    /// `withDefaultAlertsSettings`: optional.
+    /// `withDefaultAlertsSettings`: optional; default `true`.
     pub with_default_alerts_settings: Option<bool>,
 }
 
+#[cfg(any(feature = "organizations", feature = "projects"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `GroupRegionUsageRestrictions` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "organizations", feature = "projects"))]
 pub enum GroupRegionUsageRestrictions {
-    /// `COMMERCIAL_FEDRAMP_REGIONS_ONLY`
-    CommercialFedrampRegionsOnly,
-    /// `GOV_REGIONS_ONLY`
-    GovRegionsOnly,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+CommercialFedrampRegionsOnly = "COMMERCIAL_FEDRAMP_REGIONS_ONLY",
+GovRegionsOnly = "GOV_REGIONS_ONLY",
 }
-
+}
 #[cfg(any(feature = "organizations", feature = "projects"))]
-impl GroupRegionUsageRestrictions {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            GroupRegionUsageRestrictions::CommercialFedrampRegionsOnly => {
-                "COMMERCIAL_FEDRAMP_REGIONS_ONLY"
-            }
-            GroupRegionUsageRestrictions::GovRegionsOnly => "GOV_REGIONS_ONLY",
-            GroupRegionUsageRestrictions::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(GroupRegionUsageRestrictions);
 #[cfg(any(feature = "organizations", feature = "projects"))]
-impl From<&str> for GroupRegionUsageRestrictions {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "COMMERCIAL_FEDRAMP_REGIONS_ONLY" => {
-                GroupRegionUsageRestrictions::CommercialFedrampRegionsOnly
-            }
-            "GOV_REGIONS_ONLY" => GroupRegionUsageRestrictions::GovRegionsOnly,
-            other => GroupRegionUsageRestrictions::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "organizations", feature = "projects"))]
-impl serde::Serialize for GroupRegionUsageRestrictions {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "organizations", feature = "projects"))]
-impl<'de> serde::Deserialize<'de> for GroupRegionUsageRestrictions {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(GroupRegionUsageRestrictions::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(GroupRegionUsageRestrictions);
 
 /// The spec's `GroupRole` schema, received.
 #[derive(Debug, Clone, Default, atlas_runtime::Decode)]
@@ -9540,7 +2957,7 @@ impl<'de> serde::Deserialize<'de> for GroupRegionUsageRestrictions {
 #[cfg(any(feature = "organizations", feature = "projects"))]
 pub struct GroupRole {
     /// `groupId`: optional.
-    pub group_id: Option<String>,
+    pub group_id: Option<atlas_runtime::GroupId>,
     /// `groupRole`: optional.
     pub group_role: Option<String>,
 }
@@ -9629,251 +3046,49 @@ pub struct Header {
     pub value: Option<String>,
 }
 
+#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `HostEventTypeViewForNdsGroupAlertable` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 pub enum HostEventTypeViewForNdsGroupAlertable {
-    /// `HOST_DOWN`
-    HostDown,
-    /// `HOST_HAS_INDEX_SUGGESTIONS`
-    HostHasIndexSuggestions,
-    /// `HOST_MONGOT_CRASHING_OOM`
-    HostMongotCrashingOom,
-    /// `HOST_MONGOT_STOP_REPLICATION`
-    HostMongotStopReplication,
-    /// `HOST_MONGOT_APPROACHING_STOP_REPLICATION`
-    HostMongotApproachingStopReplication,
-    /// `HOST_MONGOT_PAUSE_INITIAL_SYNC`
-    HostMongotPauseInitialSync,
-    /// `HOST_SEARCH_NODE_INDEX_FAILED`
-    HostSearchNodeIndexFailed,
-    /// `HOST_SEARCH_PROCESS_THROTTLING`
-    HostSearchProcessThrottling,
-    /// `HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN`
-    HostExternalLogSinkExportDown,
-    /// `HOST_NOT_ENOUGH_DISK_SPACE`
-    HostNotEnoughDiskSpace,
-    /// `SSH_KEY_NDS_HOST_ACCESS_REQUESTED`
-    SshKeyNdsHostAccessRequested,
-    /// `SSH_KEY_NDS_HOST_ACCESS_REFRESHED`
-    SshKeyNdsHostAccessRefreshed,
-    /// `PUSH_BASED_LOG_EXPORT_STOPPED`
-    PushBasedLogExportStopped,
-    /// `PUSH_BASED_LOG_EXPORT_DROPPED_LOG`
-    PushBasedLogExportDroppedLog,
-    /// `HOST_VERSION_BEHIND`
-    HostVersionBehind,
-    /// `VERSION_BEHIND`
-    VersionBehind,
-    /// `HOST_EXPOSED`
-    HostExposed,
-    /// `HOST_SSL_CERTIFICATE_STALE`
-    HostSslCertificateStale,
-    /// `HOST_SECURITY_CHECKUP_NOT_MET`
-    HostSecurityCheckupNotMet,
-    /// `ALERT_HOST_SSH_SESSION_STARTED`
-    AlertHostSshSessionStarted,
-    /// `PROFILER_CONFIGURED_TOO_WIDELY`
-    ProfilerConfiguredTooWidely,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+HostDown = "HOST_DOWN",
+HostHasIndexSuggestions = "HOST_HAS_INDEX_SUGGESTIONS",
+HostMongotCrashingOom = "HOST_MONGOT_CRASHING_OOM",
+HostMongotStopReplication = "HOST_MONGOT_STOP_REPLICATION",
+HostMongotApproachingStopReplication = "HOST_MONGOT_APPROACHING_STOP_REPLICATION",
+HostMongotPauseInitialSync = "HOST_MONGOT_PAUSE_INITIAL_SYNC",
+HostSearchNodeIndexFailed = "HOST_SEARCH_NODE_INDEX_FAILED",
+HostSearchProcessThrottling = "HOST_SEARCH_PROCESS_THROTTLING",
+HostExternalLogSinkExportDown = "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN",
+HostNotEnoughDiskSpace = "HOST_NOT_ENOUGH_DISK_SPACE",
+SshKeyNdsHostAccessRequested = "SSH_KEY_NDS_HOST_ACCESS_REQUESTED",
+SshKeyNdsHostAccessRefreshed = "SSH_KEY_NDS_HOST_ACCESS_REFRESHED",
+PushBasedLogExportStopped = "PUSH_BASED_LOG_EXPORT_STOPPED",
+PushBasedLogExportDroppedLog = "PUSH_BASED_LOG_EXPORT_DROPPED_LOG",
+HostVersionBehind = "HOST_VERSION_BEHIND",
+VersionBehind = "VERSION_BEHIND",
+HostExposed = "HOST_EXPOSED",
+HostSslCertificateStale = "HOST_SSL_CERTIFICATE_STALE",
+HostSecurityCheckupNotMet = "HOST_SECURITY_CHECKUP_NOT_MET",
+AlertHostSshSessionStarted = "ALERT_HOST_SSH_SESSION_STARTED",
+ProfilerConfiguredTooWidely = "PROFILER_CONFIGURED_TOO_WIDELY",
 }
+}
+#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
+atlas_runtime::__private::open_enum_serialize!(HostEventTypeViewForNdsGroupAlertable);
+#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
+atlas_runtime::__private::open_enum_deserialize!(HostEventTypeViewForNdsGroupAlertable);
 
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl HostEventTypeViewForNdsGroupAlertable {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            HostEventTypeViewForNdsGroupAlertable::HostDown => "HOST_DOWN",
-            HostEventTypeViewForNdsGroupAlertable::HostHasIndexSuggestions => {
-                "HOST_HAS_INDEX_SUGGESTIONS"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostMongotCrashingOom => {
-                "HOST_MONGOT_CRASHING_OOM"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostMongotStopReplication => {
-                "HOST_MONGOT_STOP_REPLICATION"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostMongotApproachingStopReplication => {
-                "HOST_MONGOT_APPROACHING_STOP_REPLICATION"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostMongotPauseInitialSync => {
-                "HOST_MONGOT_PAUSE_INITIAL_SYNC"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostSearchNodeIndexFailed => {
-                "HOST_SEARCH_NODE_INDEX_FAILED"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostSearchProcessThrottling => {
-                "HOST_SEARCH_PROCESS_THROTTLING"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostExternalLogSinkExportDown => {
-                "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostNotEnoughDiskSpace => {
-                "HOST_NOT_ENOUGH_DISK_SPACE"
-            }
-            HostEventTypeViewForNdsGroupAlertable::SshKeyNdsHostAccessRequested => {
-                "SSH_KEY_NDS_HOST_ACCESS_REQUESTED"
-            }
-            HostEventTypeViewForNdsGroupAlertable::SshKeyNdsHostAccessRefreshed => {
-                "SSH_KEY_NDS_HOST_ACCESS_REFRESHED"
-            }
-            HostEventTypeViewForNdsGroupAlertable::PushBasedLogExportStopped => {
-                "PUSH_BASED_LOG_EXPORT_STOPPED"
-            }
-            HostEventTypeViewForNdsGroupAlertable::PushBasedLogExportDroppedLog => {
-                "PUSH_BASED_LOG_EXPORT_DROPPED_LOG"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostVersionBehind => "HOST_VERSION_BEHIND",
-            HostEventTypeViewForNdsGroupAlertable::VersionBehind => "VERSION_BEHIND",
-            HostEventTypeViewForNdsGroupAlertable::HostExposed => "HOST_EXPOSED",
-            HostEventTypeViewForNdsGroupAlertable::HostSslCertificateStale => {
-                "HOST_SSL_CERTIFICATE_STALE"
-            }
-            HostEventTypeViewForNdsGroupAlertable::HostSecurityCheckupNotMet => {
-                "HOST_SECURITY_CHECKUP_NOT_MET"
-            }
-            HostEventTypeViewForNdsGroupAlertable::AlertHostSshSessionStarted => {
-                "ALERT_HOST_SSH_SESSION_STARTED"
-            }
-            HostEventTypeViewForNdsGroupAlertable::ProfilerConfiguredTooWidely => {
-                "PROFILER_CONFIGURED_TOO_WIDELY"
-            }
-            HostEventTypeViewForNdsGroupAlertable::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl From<&str> for HostEventTypeViewForNdsGroupAlertable {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "HOST_DOWN" => HostEventTypeViewForNdsGroupAlertable::HostDown,
-            "HOST_HAS_INDEX_SUGGESTIONS" => {
-                HostEventTypeViewForNdsGroupAlertable::HostHasIndexSuggestions
-            }
-            "HOST_MONGOT_CRASHING_OOM" => {
-                HostEventTypeViewForNdsGroupAlertable::HostMongotCrashingOom
-            }
-            "HOST_MONGOT_STOP_REPLICATION" => {
-                HostEventTypeViewForNdsGroupAlertable::HostMongotStopReplication
-            }
-            "HOST_MONGOT_APPROACHING_STOP_REPLICATION" => {
-                HostEventTypeViewForNdsGroupAlertable::HostMongotApproachingStopReplication
-            }
-            "HOST_MONGOT_PAUSE_INITIAL_SYNC" => {
-                HostEventTypeViewForNdsGroupAlertable::HostMongotPauseInitialSync
-            }
-            "HOST_SEARCH_NODE_INDEX_FAILED" => {
-                HostEventTypeViewForNdsGroupAlertable::HostSearchNodeIndexFailed
-            }
-            "HOST_SEARCH_PROCESS_THROTTLING" => {
-                HostEventTypeViewForNdsGroupAlertable::HostSearchProcessThrottling
-            }
-            "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN" => {
-                HostEventTypeViewForNdsGroupAlertable::HostExternalLogSinkExportDown
-            }
-            "HOST_NOT_ENOUGH_DISK_SPACE" => {
-                HostEventTypeViewForNdsGroupAlertable::HostNotEnoughDiskSpace
-            }
-            "SSH_KEY_NDS_HOST_ACCESS_REQUESTED" => {
-                HostEventTypeViewForNdsGroupAlertable::SshKeyNdsHostAccessRequested
-            }
-            "SSH_KEY_NDS_HOST_ACCESS_REFRESHED" => {
-                HostEventTypeViewForNdsGroupAlertable::SshKeyNdsHostAccessRefreshed
-            }
-            "PUSH_BASED_LOG_EXPORT_STOPPED" => {
-                HostEventTypeViewForNdsGroupAlertable::PushBasedLogExportStopped
-            }
-            "PUSH_BASED_LOG_EXPORT_DROPPED_LOG" => {
-                HostEventTypeViewForNdsGroupAlertable::PushBasedLogExportDroppedLog
-            }
-            "HOST_VERSION_BEHIND" => HostEventTypeViewForNdsGroupAlertable::HostVersionBehind,
-            "VERSION_BEHIND" => HostEventTypeViewForNdsGroupAlertable::VersionBehind,
-            "HOST_EXPOSED" => HostEventTypeViewForNdsGroupAlertable::HostExposed,
-            "HOST_SSL_CERTIFICATE_STALE" => {
-                HostEventTypeViewForNdsGroupAlertable::HostSslCertificateStale
-            }
-            "HOST_SECURITY_CHECKUP_NOT_MET" => {
-                HostEventTypeViewForNdsGroupAlertable::HostSecurityCheckupNotMet
-            }
-            "ALERT_HOST_SSH_SESSION_STARTED" => {
-                HostEventTypeViewForNdsGroupAlertable::AlertHostSshSessionStarted
-            }
-            "PROFILER_CONFIGURED_TOO_WIDELY" => {
-                HostEventTypeViewForNdsGroupAlertable::ProfilerConfiguredTooWidely
-            }
-            other => HostEventTypeViewForNdsGroupAlertable::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl serde::Serialize for HostEventTypeViewForNdsGroupAlertable {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl<'de> serde::Deserialize<'de> for HostEventTypeViewForNdsGroupAlertable {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(HostEventTypeViewForNdsGroupAlertable::from(text.as_ref()))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `HostMetricEventTypeViewAlertable` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
 pub enum HostMetricEventTypeViewAlertable {
-    /// `OUTSIDE_METRIC_THRESHOLD`
-    OutsideMetricThreshold,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+OutsideMetricThreshold = "OUTSIDE_METRIC_THRESHOLD",
 }
-
+}
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl HostMetricEventTypeViewAlertable {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            HostMetricEventTypeViewAlertable::OutsideMetricThreshold => "OUTSIDE_METRIC_THRESHOLD",
-            HostMetricEventTypeViewAlertable::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(HostMetricEventTypeViewAlertable);
 #[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl From<&str> for HostMetricEventTypeViewAlertable {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "OUTSIDE_METRIC_THRESHOLD" => HostMetricEventTypeViewAlertable::OutsideMetricThreshold,
-            other => HostMetricEventTypeViewAlertable::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl serde::Serialize for HostMetricEventTypeViewAlertable {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "alerts"))]
-impl<'de> serde::Deserialize<'de> for HostMetricEventTypeViewAlertable {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(HostMetricEventTypeViewAlertable::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(HostMetricEventTypeViewAlertable);
 
 /// The spec's `LDAPSecuritySettings` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
@@ -9886,28 +3101,28 @@ pub struct LDAPSecuritySettings {
     /// `authorizationEnabled`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_enabled: Option<bool>,
-    /// `authzQueryTemplate`: optional.
+    /// `authzQueryTemplate`: optional; default `"{USER}?memberOf?base"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authz_query_template: Option<String>,
     /// `bindPassword`: optional, write-only.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::generated::shared::expose_optional_secret"
+        serialize_with = "crate::sent_secret::expose_optional_secret"
     )]
     pub bind_password: Option<secrecy::SecretString>,
-    /// `bindUsername`: optional.
+    /// `bindUsername`: optional; matches `^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_username: Option<String>,
     /// `caCertificate`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    /// `hostname`: optional.
+    /// `hostname`: optional; matches `^([0-9]{1,3}\.){3}[0-9]{1,3}|([0-9a-f]{1,4}:){7}([0-9a-f]{1,4})|(([a-z0-9]+\.){1,10}[a-z]+)?$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// `links`: optional, read-only.
     #[serde(skip_serializing)]
     pub links: Option<Vec<Link>>,
-    /// `port`: optional.
+    /// `port`: optional; default `636`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// `userToDNMapping`: optional.
@@ -9961,136 +3176,35 @@ pub struct Link {
     pub rel: Option<String>,
 }
 
+#[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ListGroupBackupPrivateEndpointsCloudProvider` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
 pub enum ListGroupBackupPrivateEndpointsCloudProvider {
-    /// `AWS`
-    Aws,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Aws = "AWS",
 }
-
+}
 #[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
-impl ListGroupBackupPrivateEndpointsCloudProvider {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListGroupBackupPrivateEndpointsCloudProvider::Aws => "AWS",
-            ListGroupBackupPrivateEndpointsCloudProvider::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ListGroupBackupPrivateEndpointsCloudProvider);
 #[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
-impl From<&str> for ListGroupBackupPrivateEndpointsCloudProvider {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "AWS" => ListGroupBackupPrivateEndpointsCloudProvider::Aws,
-            other => ListGroupBackupPrivateEndpointsCloudProvider::Unknown(other.to_string()),
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_deserialize!(ListGroupBackupPrivateEndpointsCloudProvider);
 #[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
-impl serde::Serialize for ListGroupBackupPrivateEndpointsCloudProvider {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+atlas_runtime::__private::open_enum_param!(ListGroupBackupPrivateEndpointsCloudProvider);
 
-#[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
-impl<'de> serde::Deserialize<'de> for ListGroupBackupPrivateEndpointsCloudProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ListGroupBackupPrivateEndpointsCloudProvider::from(
-            text.as_ref(),
-        ))
-    }
-}
-
-#[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
-impl atlas_runtime::PathSegment for ListGroupBackupPrivateEndpointsCloudProvider {
-    #[inline]
-    fn to_segment(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "cloud-backups", feature = "private-endpoint-services"))]
-impl atlas_runtime::ParamText for ListGroupBackupPrivateEndpointsCloudProvider {
-    #[inline]
-    fn param_text(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
+#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `MeasurementsCollStatsLatencyClusterGranularity` values, received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
 pub enum MeasurementsCollStatsLatencyClusterGranularity {
-    /// `PT1M`
-    Pt1M,
-    /// `PT5M`
-    Pt5M,
-    /// `PT1H`
-    Pt1H,
-    /// `P1D`
-    P1D,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Pt1M = "PT1M",
+Pt5M = "PT5M",
+Pt1H = "PT1H",
+P1D = "P1D",
 }
-
-#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
-impl MeasurementsCollStatsLatencyClusterGranularity {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            MeasurementsCollStatsLatencyClusterGranularity::Pt1M => "PT1M",
-            MeasurementsCollStatsLatencyClusterGranularity::Pt5M => "PT5M",
-            MeasurementsCollStatsLatencyClusterGranularity::Pt1H => "PT1H",
-            MeasurementsCollStatsLatencyClusterGranularity::P1D => "P1D",
-            MeasurementsCollStatsLatencyClusterGranularity::Unknown(other) => other,
-        }
-    }
 }
-
-#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
-impl From<&str> for MeasurementsCollStatsLatencyClusterGranularity {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "PT1M" => MeasurementsCollStatsLatencyClusterGranularity::Pt1M,
-            "PT5M" => MeasurementsCollStatsLatencyClusterGranularity::Pt5M,
-            "PT1H" => MeasurementsCollStatsLatencyClusterGranularity::Pt1H,
-            "P1D" => MeasurementsCollStatsLatencyClusterGranularity::P1D,
-            other => MeasurementsCollStatsLatencyClusterGranularity::Unknown(other.to_string()),
-        }
-    }
-}
-
 #[cfg(feature = "serialize-all")]
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
-impl serde::Serialize for MeasurementsCollStatsLatencyClusterGranularity {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(MeasurementsCollStatsLatencyClusterGranularity);
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
-impl<'de> serde::Deserialize<'de> for MeasurementsCollStatsLatencyClusterGranularity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(MeasurementsCollStatsLatencyClusterGranularity::from(
-            text.as_ref(),
-        ))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(MeasurementsCollStatsLatencyClusterGranularity);
 
 /// The spec's `MetricDataPoint` schema, received.
 #[derive(Debug, Clone, Default, atlas_runtime::Decode)]
@@ -10116,225 +3230,58 @@ pub struct MetricsMeasurement {
     pub data_points: Option<Vec<MetricDataPoint>>,
     /// `name`: optional, read-only.
     pub name: Option<String>,
-    /// `units`: optional, read-only.
+    /// `units`: optional, read-only; one of `BYTES`, `BYTES_PER_SECOND`, `GIGABYTES`, `GIGABYTES_PER_HOUR`, `MEGABYTES_PER_SECOND`, `MICROSECONDS`, `MILLISECONDS`, `PERCENT`, `SCALAR`, `SCALAR_PER_SECOND`.
     pub units: Option<MetricsMeasurementUnits>,
 }
 
+#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `MetricsMeasurementUnits` values, received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
 pub enum MetricsMeasurementUnits {
-    /// `BYTES`
-    Bytes,
-    /// `BYTES_PER_SECOND`
-    BytesPerSecond,
-    /// `GIGABYTES`
-    Gigabytes,
-    /// `GIGABYTES_PER_HOUR`
-    GigabytesPerHour,
-    /// `MEGABYTES_PER_SECOND`
-    MegabytesPerSecond,
-    /// `MICROSECONDS`
-    Microseconds,
-    /// `MILLISECONDS`
-    Milliseconds,
-    /// `PERCENT`
-    Percent,
-    /// `SCALAR`
-    Scalar,
-    /// `SCALAR_PER_SECOND`
-    ScalarPerSecond,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Bytes = "BYTES",
+BytesPerSecond = "BYTES_PER_SECOND",
+Gigabytes = "GIGABYTES",
+GigabytesPerHour = "GIGABYTES_PER_HOUR",
+MegabytesPerSecond = "MEGABYTES_PER_SECOND",
+Microseconds = "MICROSECONDS",
+Milliseconds = "MILLISECONDS",
+Percent = "PERCENT",
+Scalar = "SCALAR",
+ScalarPerSecond = "SCALAR_PER_SECOND",
 }
-
-#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
-impl MetricsMeasurementUnits {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            MetricsMeasurementUnits::Bytes => "BYTES",
-            MetricsMeasurementUnits::BytesPerSecond => "BYTES_PER_SECOND",
-            MetricsMeasurementUnits::Gigabytes => "GIGABYTES",
-            MetricsMeasurementUnits::GigabytesPerHour => "GIGABYTES_PER_HOUR",
-            MetricsMeasurementUnits::MegabytesPerSecond => "MEGABYTES_PER_SECOND",
-            MetricsMeasurementUnits::Microseconds => "MICROSECONDS",
-            MetricsMeasurementUnits::Milliseconds => "MILLISECONDS",
-            MetricsMeasurementUnits::Percent => "PERCENT",
-            MetricsMeasurementUnits::Scalar => "SCALAR",
-            MetricsMeasurementUnits::ScalarPerSecond => "SCALAR_PER_SECOND",
-            MetricsMeasurementUnits::Unknown(other) => other,
-        }
-    }
 }
-
-#[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
-impl From<&str> for MetricsMeasurementUnits {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "BYTES" => MetricsMeasurementUnits::Bytes,
-            "BYTES_PER_SECOND" => MetricsMeasurementUnits::BytesPerSecond,
-            "GIGABYTES" => MetricsMeasurementUnits::Gigabytes,
-            "GIGABYTES_PER_HOUR" => MetricsMeasurementUnits::GigabytesPerHour,
-            "MEGABYTES_PER_SECOND" => MetricsMeasurementUnits::MegabytesPerSecond,
-            "MICROSECONDS" => MetricsMeasurementUnits::Microseconds,
-            "MILLISECONDS" => MetricsMeasurementUnits::Milliseconds,
-            "PERCENT" => MetricsMeasurementUnits::Percent,
-            "SCALAR" => MetricsMeasurementUnits::Scalar,
-            "SCALAR_PER_SECOND" => MetricsMeasurementUnits::ScalarPerSecond,
-            other => MetricsMeasurementUnits::Unknown(other.to_string()),
-        }
-    }
-}
-
 #[cfg(feature = "serialize-all")]
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
-impl serde::Serialize for MetricsMeasurementUnits {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(MetricsMeasurementUnits);
 #[cfg(any(feature = "collection-level-metrics", feature = "monitoring-and-logs"))]
-impl<'de> serde::Deserialize<'de> for MetricsMeasurementUnits {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(MetricsMeasurementUnits::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(MetricsMeasurementUnits);
 
-/// The spec's `MicrosoftTeamsNotificationTypeName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-pub enum MicrosoftTeamsNotificationTypeName {
-    /// `MICROSOFT_TEAMS`
-    MicrosoftTeams,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl MicrosoftTeamsNotificationTypeName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            MicrosoftTeamsNotificationTypeName::MicrosoftTeams => "MICROSOFT_TEAMS",
-            MicrosoftTeamsNotificationTypeName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for MicrosoftTeamsNotificationTypeName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "MICROSOFT_TEAMS" => MicrosoftTeamsNotificationTypeName::MicrosoftTeams,
-            other => MicrosoftTeamsNotificationTypeName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for MicrosoftTeamsNotificationTypeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for MicrosoftTeamsNotificationTypeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(MicrosoftTeamsNotificationTypeName::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(
+    feature = "alert-configurations",
+    feature = "alerts",
+    feature = "events"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `NumberMetricUnits` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
 pub enum NumberMetricUnits {
-    /// `COUNT`
-    Count,
-    /// `THOUSAND`
-    Thousand,
-    /// `MILLION`
-    Million,
-    /// `BILLION`
-    Billion,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Count = "COUNT",
+Thousand = "THOUSAND",
+Million = "MILLION",
+Billion = "BILLION",
 }
-
+}
 #[cfg(any(
     feature = "alert-configurations",
     feature = "alerts",
     feature = "events"
 ))]
-impl NumberMetricUnits {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            NumberMetricUnits::Count => "COUNT",
-            NumberMetricUnits::Thousand => "THOUSAND",
-            NumberMetricUnits::Million => "MILLION",
-            NumberMetricUnits::Billion => "BILLION",
-            NumberMetricUnits::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(NumberMetricUnits);
 #[cfg(any(
     feature = "alert-configurations",
     feature = "alerts",
     feature = "events"
 ))]
-impl From<&str> for NumberMetricUnits {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "COUNT" => NumberMetricUnits::Count,
-            "THOUSAND" => NumberMetricUnits::Thousand,
-            "MILLION" => NumberMetricUnits::Million,
-            "BILLION" => NumberMetricUnits::Billion,
-            other => NumberMetricUnits::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
-impl serde::Serialize for NumberMetricUnits {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
-impl<'de> serde::Deserialize<'de> for NumberMetricUnits {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(NumberMetricUnits::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(NumberMetricUnits);
 
 /// The spec's `NumberMetricValueView` schema, received.
 #[derive(Debug, Clone, Default, atlas_runtime::Decode)]
@@ -10345,197 +3292,48 @@ impl<'de> serde::Deserialize<'de> for NumberMetricUnits {
 pub struct NumberMetricValueView {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `COUNT`, `THOUSAND`, `MILLION`, `BILLION`.
     pub units: Option<NumberMetricUnits>,
 }
 
+#[cfg(any(
+    feature = "cloud-backups",
+    feature = "encryption-at-rest-using-customer-key-management"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `ObjectStoragePrivateEndpointResponseStatus` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "cloud-backups",
-    feature = "encryption-at-rest-using-customer-key-management"
-))]
 pub enum ObjectStoragePrivateEndpointResponseStatus {
-    /// `INITIATING`
-    Initiating,
-    /// `PENDING_ACCEPTANCE`
-    PendingAcceptance,
-    /// `ACTIVE`
-    Active,
-    /// `FAILED`
-    Failed,
-    /// `PENDING_RECREATION`
-    PendingRecreation,
-    /// `DELETING`
-    Deleting,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Initiating = "INITIATING",
+PendingAcceptance = "PENDING_ACCEPTANCE",
+Active = "ACTIVE",
+Failed = "FAILED",
+PendingRecreation = "PENDING_RECREATION",
+Deleting = "DELETING",
 }
-
+}
 #[cfg(any(
     feature = "cloud-backups",
     feature = "encryption-at-rest-using-customer-key-management"
 ))]
-impl ObjectStoragePrivateEndpointResponseStatus {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            ObjectStoragePrivateEndpointResponseStatus::Initiating => "INITIATING",
-            ObjectStoragePrivateEndpointResponseStatus::PendingAcceptance => "PENDING_ACCEPTANCE",
-            ObjectStoragePrivateEndpointResponseStatus::Active => "ACTIVE",
-            ObjectStoragePrivateEndpointResponseStatus::Failed => "FAILED",
-            ObjectStoragePrivateEndpointResponseStatus::PendingRecreation => "PENDING_RECREATION",
-            ObjectStoragePrivateEndpointResponseStatus::Deleting => "DELETING",
-            ObjectStoragePrivateEndpointResponseStatus::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(ObjectStoragePrivateEndpointResponseStatus);
 #[cfg(any(
     feature = "cloud-backups",
     feature = "encryption-at-rest-using-customer-key-management"
 ))]
-impl From<&str> for ObjectStoragePrivateEndpointResponseStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "INITIATING" => ObjectStoragePrivateEndpointResponseStatus::Initiating,
-            "PENDING_ACCEPTANCE" => ObjectStoragePrivateEndpointResponseStatus::PendingAcceptance,
-            "ACTIVE" => ObjectStoragePrivateEndpointResponseStatus::Active,
-            "FAILED" => ObjectStoragePrivateEndpointResponseStatus::Failed,
-            "PENDING_RECREATION" => ObjectStoragePrivateEndpointResponseStatus::PendingRecreation,
-            "DELETING" => ObjectStoragePrivateEndpointResponseStatus::Deleting,
-            other => ObjectStoragePrivateEndpointResponseStatus::Unknown(other.to_string()),
-        }
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(ObjectStoragePrivateEndpointResponseStatus);
 
-#[cfg(any(
-    feature = "cloud-backups",
-    feature = "encryption-at-rest-using-customer-key-management"
-))]
-impl serde::Serialize for ObjectStoragePrivateEndpointResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "cloud-backups",
-    feature = "encryption-at-rest-using-customer-key-management"
-))]
-impl<'de> serde::Deserialize<'de> for ObjectStoragePrivateEndpointResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(ObjectStoragePrivateEndpointResponseStatus::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `OpsGenieNotificationOpsGenieRegion` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 pub enum OpsGenieNotificationOpsGenieRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Us = "US",
+Eu = "EU",
 }
-
+}
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl OpsGenieNotificationOpsGenieRegion {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            OpsGenieNotificationOpsGenieRegion::Us => "US",
-            OpsGenieNotificationOpsGenieRegion::Eu => "EU",
-            OpsGenieNotificationOpsGenieRegion::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(OpsGenieNotificationOpsGenieRegion);
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for OpsGenieNotificationOpsGenieRegion {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => OpsGenieNotificationOpsGenieRegion::Us,
-            "EU" => OpsGenieNotificationOpsGenieRegion::Eu,
-            other => OpsGenieNotificationOpsGenieRegion::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for OpsGenieNotificationOpsGenieRegion {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for OpsGenieNotificationOpsGenieRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(OpsGenieNotificationOpsGenieRegion::from(text.as_ref()))
-    }
-}
-
-/// The spec's `OpsGenieNotificationTypeName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-pub enum OpsGenieNotificationTypeName {
-    /// `OPS_GENIE`
-    OpsGenie,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl OpsGenieNotificationTypeName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            OpsGenieNotificationTypeName::OpsGenie => "OPS_GENIE",
-            OpsGenieNotificationTypeName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for OpsGenieNotificationTypeName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "OPS_GENIE" => OpsGenieNotificationTypeName::OpsGenie,
-            other => OpsGenieNotificationTypeName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for OpsGenieNotificationTypeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for OpsGenieNotificationTypeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(OpsGenieNotificationTypeName::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(OpsGenieNotificationOpsGenieRegion);
 
 /// The spec's `OrganizationInvitation` schema, received.
 #[derive(Debug, Clone, atlas_runtime::Decode)]
@@ -10551,16 +3349,16 @@ pub struct OrganizationInvitation {
     /// `groupRoleAssignments`: optional.
     pub group_role_assignments: Option<Vec<GroupRole>>,
     /// `id`: optional, read-only.
-    pub id: Option<String>,
+    pub id: Option<atlas_runtime::ObjectId>,
     /// `inviterUsername`: optional, read-only.
     pub inviter_username: Option<String>,
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
     /// `orgId`: optional, read-only.
-    pub org_id: Option<String>,
-    /// `orgName`: required.
+    pub org_id: Option<atlas_runtime::OrgId>,
+    /// `orgName`: required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub org_name: String,
-    /// `roles`: optional.
+    /// `roles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// `teamIds`: optional, read-only.
     pub team_ids: Option<Vec<String>>,
@@ -10568,220 +3366,60 @@ pub struct OrganizationInvitation {
     pub username: Option<String>,
 }
 
-/// The spec's `PagerDutyNotificationTypeName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-pub enum PagerDutyNotificationTypeName {
-    /// `PAGER_DUTY`
-    PagerDuty,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl PagerDutyNotificationTypeName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            PagerDutyNotificationTypeName::PagerDuty => "PAGER_DUTY",
-            PagerDutyNotificationTypeName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for PagerDutyNotificationTypeName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "PAGER_DUTY" => PagerDutyNotificationTypeName::PagerDuty,
-            other => PagerDutyNotificationTypeName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for PagerDutyNotificationTypeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for PagerDutyNotificationTypeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(PagerDutyNotificationTypeName::from(text.as_ref()))
-    }
-}
-
+#[cfg(any(
+    feature = "data-federation",
+    feature = "encryption-at-rest-using-customer-key-management",
+    feature = "serverless-instances"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `PrivateNetworkEndpointIdEntryProvider` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "data-federation",
-    feature = "encryption-at-rest-using-customer-key-management",
-    feature = "serverless-instances"
-))]
 pub enum PrivateNetworkEndpointIdEntryProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Aws = "AWS",
+Azure = "AZURE",
 }
-
+}
 #[cfg(any(
     feature = "data-federation",
     feature = "encryption-at-rest-using-customer-key-management",
     feature = "serverless-instances"
 ))]
-impl PrivateNetworkEndpointIdEntryProvider {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            PrivateNetworkEndpointIdEntryProvider::Aws => "AWS",
-            PrivateNetworkEndpointIdEntryProvider::Azure => "AZURE",
-            PrivateNetworkEndpointIdEntryProvider::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(PrivateNetworkEndpointIdEntryProvider);
 #[cfg(any(
     feature = "data-federation",
     feature = "encryption-at-rest-using-customer-key-management",
     feature = "serverless-instances"
 ))]
-impl From<&str> for PrivateNetworkEndpointIdEntryProvider {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "AWS" => PrivateNetworkEndpointIdEntryProvider::Aws,
-            "AZURE" => PrivateNetworkEndpointIdEntryProvider::Azure,
-            other => PrivateNetworkEndpointIdEntryProvider::Unknown(other.to_string()),
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_deserialize!(PrivateNetworkEndpointIdEntryProvider);
 #[cfg(any(
     feature = "data-federation",
     feature = "encryption-at-rest-using-customer-key-management",
     feature = "serverless-instances"
 ))]
-impl serde::Serialize for PrivateNetworkEndpointIdEntryProvider {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+atlas_runtime::__private::open_enum_param!(PrivateNetworkEndpointIdEntryProvider);
 
 #[cfg(any(
-    feature = "data-federation",
-    feature = "encryption-at-rest-using-customer-key-management",
-    feature = "serverless-instances"
+    feature = "alert-configurations",
+    feature = "alerts",
+    feature = "events"
 ))]
-impl<'de> serde::Deserialize<'de> for PrivateNetworkEndpointIdEntryProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(PrivateNetworkEndpointIdEntryProvider::from(text.as_ref()))
-    }
-}
-
-#[cfg(any(
-    feature = "data-federation",
-    feature = "encryption-at-rest-using-customer-key-management",
-    feature = "serverless-instances"
-))]
-impl atlas_runtime::PathSegment for PrivateNetworkEndpointIdEntryProvider {
-    #[inline]
-    fn to_segment(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "data-federation",
-    feature = "encryption-at-rest-using-customer-key-management",
-    feature = "serverless-instances"
-))]
-impl atlas_runtime::ParamText for PrivateNetworkEndpointIdEntryProvider {
-    #[inline]
-    fn param_text(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `RawMetricUnits` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
 pub enum RawMetricUnits {
-    /// `RAW`
-    Raw,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Raw = "RAW",
 }
-
+}
 #[cfg(any(
     feature = "alert-configurations",
     feature = "alerts",
     feature = "events"
 ))]
-impl RawMetricUnits {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            RawMetricUnits::Raw => "RAW",
-            RawMetricUnits::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(RawMetricUnits);
 #[cfg(any(
     feature = "alert-configurations",
     feature = "alerts",
     feature = "events"
 ))]
-impl From<&str> for RawMetricUnits {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "RAW" => RawMetricUnits::Raw,
-            other => RawMetricUnits::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
-impl serde::Serialize for RawMetricUnits {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
-impl<'de> serde::Deserialize<'de> for RawMetricUnits {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(RawMetricUnits::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(RawMetricUnits);
 
 /// The spec's `RawMetricValueView` schema, received.
 #[derive(Debug, Clone, Default, atlas_runtime::Decode)]
@@ -10792,7 +3430,7 @@ impl<'de> serde::Deserialize<'de> for RawMetricUnits {
 pub struct RawMetricValueView {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `RAW`; default `"RAW"`.
     pub units: Option<RawMetricUnits>,
 }
 
@@ -10803,13 +3441,13 @@ pub struct RawMetricValueView {
 pub struct ReplicationSpec20240805 {
     /// `id`: optional, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<String>,
+    pub id: Option<atlas_runtime::ObjectId>,
     /// `regionConfigs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_configs: Option<Vec<CloudRegionConfig20240805>>,
     /// `zoneId`: optional, read-only.
     #[serde(skip_serializing)]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<atlas_runtime::ObjectId>,
     /// `zoneName`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
@@ -10827,9 +3465,9 @@ pub struct ReplicationSpec20240805 {
     feature = "serverless-instances"
 ))]
 pub struct ResourceTag {
-    /// `key`: required.
+    /// `key`: required; 1 to 255 characters.
     pub key: String,
-    /// `value`: required.
+    /// `value`: required; 1 to 255 characters.
     pub value: String,
 }
 
@@ -10845,7 +3483,7 @@ pub struct ServiceAccountSecret {
     /// `expiresAt`: required, read-only.
     pub expires_at: jiff::Timestamp,
     /// `id`: required, read-only.
-    pub id: String,
+    pub id: atlas_runtime::ObjectId,
     /// `lastUsedAt`: optional, read-only, nullable.
     pub last_used_at: Option<jiff::Timestamp>,
     /// `maskedSecretValue`: optional, read-only.
@@ -10853,58 +3491,9 @@ pub struct ServiceAccountSecret {
     /// `secret`: optional, read-only.
     #[cfg_attr(
         feature = "serialize-all",
-        serde(serialize_with = "crate::generated::shared::expose_optional_secret")
+        serde(serialize_with = "crate::sent_secret::expose_optional_secret")
     )]
     pub secret: Option<secrecy::SecretString>,
-}
-
-/// The spec's `SlackNotificationTypeName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-pub enum SlackNotificationTypeName {
-    /// `SLACK`
-    Slack,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl SlackNotificationTypeName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            SlackNotificationTypeName::Slack => "SLACK",
-            SlackNotificationTypeName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for SlackNotificationTypeName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "SLACK" => SlackNotificationTypeName::Slack,
-            other => SlackNotificationTypeName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for SlackNotificationTypeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for SlackNotificationTypeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(SlackNotificationTypeName::from(text.as_ref()))
-    }
 }
 
 /// The spec's `TenantHardwareSpec20240805` schema, sent and received.
@@ -10915,248 +3504,92 @@ pub struct TenantHardwareSpec20240805 {
     /// `diskSizeGB`: optional.
     #[serde(rename = "diskSizeGB", skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
-    /// `effectiveInstanceSize`: optional, read-only.
+    /// `effectiveInstanceSize`: optional, read-only; one of `FLEX`, `M2`, `M5`, `M0`.
     #[serde(skip_serializing)]
     pub effective_instance_size: Option<TenantHardwareSpec20240805EffectiveInstanceSize>,
-    /// `instanceSize`: optional.
+    /// `instanceSize`: optional; one of `M0`, `M2`, `M5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<TenantHardwareSpec20240805InstanceSize>,
 }
 
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `TenantHardwareSpec20240805EffectiveInstanceSize` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum TenantHardwareSpec20240805EffectiveInstanceSize {
-    /// `FLEX`
-    Flex,
-    /// `M2`
-    M2,
-    /// `M5`
-    M5,
-    /// `M0`
-    M0,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Flex = "FLEX",
+M2 = "M2",
+M5 = "M5",
+M0 = "M0",
 }
+}
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_serialize!(TenantHardwareSpec20240805EffectiveInstanceSize);
+#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
+atlas_runtime::__private::open_enum_deserialize!(TenantHardwareSpec20240805EffectiveInstanceSize);
 
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl TenantHardwareSpec20240805EffectiveInstanceSize {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            TenantHardwareSpec20240805EffectiveInstanceSize::Flex => "FLEX",
-            TenantHardwareSpec20240805EffectiveInstanceSize::M2 => "M2",
-            TenantHardwareSpec20240805EffectiveInstanceSize::M5 => "M5",
-            TenantHardwareSpec20240805EffectiveInstanceSize::M0 => "M0",
-            TenantHardwareSpec20240805EffectiveInstanceSize::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for TenantHardwareSpec20240805EffectiveInstanceSize {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "FLEX" => TenantHardwareSpec20240805EffectiveInstanceSize::Flex,
-            "M2" => TenantHardwareSpec20240805EffectiveInstanceSize::M2,
-            "M5" => TenantHardwareSpec20240805EffectiveInstanceSize::M5,
-            "M0" => TenantHardwareSpec20240805EffectiveInstanceSize::M0,
-            other => TenantHardwareSpec20240805EffectiveInstanceSize::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for TenantHardwareSpec20240805EffectiveInstanceSize {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for TenantHardwareSpec20240805EffectiveInstanceSize {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(TenantHardwareSpec20240805EffectiveInstanceSize::from(
-            text.as_ref(),
-        ))
-    }
-}
-
+atlas_runtime::__private::open_enum! {
 /// The spec's `TenantHardwareSpec20240805InstanceSize` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub enum TenantHardwareSpec20240805InstanceSize {
-    /// `M0`
-    M0,
-    /// `M2`
-    M2,
-    /// `M5`
-    M5,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+M0 = "M0",
+M2 = "M2",
+M5 = "M5",
 }
-
+}
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl TenantHardwareSpec20240805InstanceSize {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            TenantHardwareSpec20240805InstanceSize::M0 => "M0",
-            TenantHardwareSpec20240805InstanceSize::M2 => "M2",
-            TenantHardwareSpec20240805InstanceSize::M5 => "M5",
-            TenantHardwareSpec20240805InstanceSize::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(TenantHardwareSpec20240805InstanceSize);
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl From<&str> for TenantHardwareSpec20240805InstanceSize {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "M0" => TenantHardwareSpec20240805InstanceSize::M0,
-            "M2" => TenantHardwareSpec20240805InstanceSize::M2,
-            "M5" => TenantHardwareSpec20240805InstanceSize::M5,
-            other => TenantHardwareSpec20240805InstanceSize::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl serde::Serialize for TenantHardwareSpec20240805InstanceSize {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
-impl<'de> serde::Deserialize<'de> for TenantHardwareSpec20240805InstanceSize {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(TenantHardwareSpec20240805InstanceSize::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(TenantHardwareSpec20240805InstanceSize);
 
 /// The spec's `TenantRegionConfig20240805` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
+#[serde(tag = "providerName", rename = "TENANT")]
 #[cfg(any(feature = "clusters", feature = "flex-clusters", feature = "sandbox"))]
 pub struct TenantRegionConfig20240805 {
     /// `electableSpecs`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec20240805>,
-    /// `priority`: optional.
+    /// `priority`: optional; from 0 to 7.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `providerName`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<AWSRegionConfig20240805ProviderName>,
-    /// `regionName`: optional.
+    /// `regionName`: optional; one of 141 values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AWSRegionConfig20240805RegionName>,
-    /// `backingProviderName`: optional.
+    /// `backingProviderName`: optional; one of `AWS`, `AZURE`, `GCP`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backing_provider_name: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
 }
 
+#[cfg(any(
+    feature = "alert-configurations",
+    feature = "alerts",
+    feature = "events"
+))]
+atlas_runtime::__private::open_enum! {
 /// The spec's `TimeMetricUnits` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
 pub enum TimeMetricUnits {
-    /// `NANOSECONDS`
-    Nanoseconds,
-    /// `MILLISECONDS`
-    Milliseconds,
-    /// `MILLION_MINUTES`
-    MillionMinutes,
-    /// `SECONDS`
-    Seconds,
-    /// `MINUTES`
-    Minutes,
-    /// `HOURS`
-    Hours,
-    /// `DAYS`
-    Days,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+Nanoseconds = "NANOSECONDS",
+Milliseconds = "MILLISECONDS",
+MillionMinutes = "MILLION_MINUTES",
+Seconds = "SECONDS",
+Minutes = "MINUTES",
+Hours = "HOURS",
+Days = "DAYS",
 }
-
+}
 #[cfg(any(
     feature = "alert-configurations",
     feature = "alerts",
     feature = "events"
 ))]
-impl TimeMetricUnits {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            TimeMetricUnits::Nanoseconds => "NANOSECONDS",
-            TimeMetricUnits::Milliseconds => "MILLISECONDS",
-            TimeMetricUnits::MillionMinutes => "MILLION_MINUTES",
-            TimeMetricUnits::Seconds => "SECONDS",
-            TimeMetricUnits::Minutes => "MINUTES",
-            TimeMetricUnits::Hours => "HOURS",
-            TimeMetricUnits::Days => "DAYS",
-            TimeMetricUnits::Unknown(other) => other,
-        }
-    }
-}
-
+atlas_runtime::__private::open_enum_serialize!(TimeMetricUnits);
 #[cfg(any(
     feature = "alert-configurations",
     feature = "alerts",
     feature = "events"
 ))]
-impl From<&str> for TimeMetricUnits {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "NANOSECONDS" => TimeMetricUnits::Nanoseconds,
-            "MILLISECONDS" => TimeMetricUnits::Milliseconds,
-            "MILLION_MINUTES" => TimeMetricUnits::MillionMinutes,
-            "SECONDS" => TimeMetricUnits::Seconds,
-            "MINUTES" => TimeMetricUnits::Minutes,
-            "HOURS" => TimeMetricUnits::Hours,
-            "DAYS" => TimeMetricUnits::Days,
-            other => TimeMetricUnits::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
-impl serde::Serialize for TimeMetricUnits {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(
-    feature = "alert-configurations",
-    feature = "alerts",
-    feature = "events"
-))]
-impl<'de> serde::Deserialize<'de> for TimeMetricUnits {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(TimeMetricUnits::from(text.as_ref()))
-    }
-}
+atlas_runtime::__private::open_enum_deserialize!(TimeMetricUnits);
 
 /// The spec's `TimeMetricValueView` schema, received.
 #[derive(Debug, Clone, Default, atlas_runtime::Decode)]
@@ -11167,7 +3600,7 @@ impl<'de> serde::Deserialize<'de> for TimeMetricUnits {
 pub struct TimeMetricValueView {
     /// `number`: optional, read-only.
     pub number: Option<f64>,
-    /// `units`: optional.
+    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
     pub units: Option<TimeMetricUnits>,
 }
 
@@ -11199,102 +3632,4 @@ pub struct UserToDNMapping {
     /// `substitution`: optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub substitution: Option<String>,
-}
-
-/// The spec's `VictorOpsNotificationTypeName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-pub enum VictorOpsNotificationTypeName {
-    /// `VICTOR_OPS`
-    VictorOps,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl VictorOpsNotificationTypeName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            VictorOpsNotificationTypeName::VictorOps => "VICTOR_OPS",
-            VictorOpsNotificationTypeName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for VictorOpsNotificationTypeName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "VICTOR_OPS" => VictorOpsNotificationTypeName::VictorOps,
-            other => VictorOpsNotificationTypeName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for VictorOpsNotificationTypeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for VictorOpsNotificationTypeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(VictorOpsNotificationTypeName::from(text.as_ref()))
-    }
-}
-
-/// The spec's `WebhookNotificationTypeName` values, sent and received; `Unknown` keeps any value Atlas adds later.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-pub enum WebhookNotificationTypeName {
-    /// `WEBHOOK`
-    Webhook,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl WebhookNotificationTypeName {
-    /// The value as Atlas writes it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            WebhookNotificationTypeName::Webhook => "WEBHOOK",
-            WebhookNotificationTypeName::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl From<&str> for WebhookNotificationTypeName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "WEBHOOK" => WebhookNotificationTypeName::Webhook,
-            other => WebhookNotificationTypeName::Unknown(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl serde::Serialize for WebhookNotificationTypeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
-impl<'de> serde::Deserialize<'de> for WebhookNotificationTypeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        Ok(WebhookNotificationTypeName::from(text.as_ref()))
-    }
 }

@@ -260,7 +260,7 @@ pub fn authorization(
 /// is not a secret; it guards against chosen-plaintext attacks by a malicious server.
 pub fn new_cnonce() -> String {
     let mut bytes = [0u8; 16];
-    match getrandom::fill(&mut bytes) {
+    match getrandom::getrandom(&mut bytes) {
         Ok(()) => hex(&bytes),
         Err(_) => fallback_cnonce(),
     }

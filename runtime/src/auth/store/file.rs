@@ -408,7 +408,7 @@ fn prepare_dir(dir: &Path, ours: bool) -> Result<(), StoreError> {
 /// Writes `bytes` to a new private file in `dir`, then renames it to `path`.
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut suffix = [0u8; 8];
-    getrandom::fill(&mut suffix).map_err(|e| std::io::Error::other(e.to_string()))?;
+    getrandom::getrandom(&mut suffix).map_err(|e| std::io::Error::other(e.to_string()))?;
     let name = format!(
         ".{}.{}.{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("token"),

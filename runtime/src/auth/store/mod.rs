@@ -244,7 +244,7 @@ impl std::error::Error for StoreError {}
 /// A bounded random pause around `base` (±50 %), so that pollers do not march in step.
 pub(crate) fn jittered(base: Duration) -> Duration {
     let mut byte = [0u8; 1];
-    let r = if getrandom::fill(&mut byte).is_ok() {
+    let r = if getrandom::getrandom(&mut byte).is_ok() {
         f64::from(byte[0]) / 255.0
     } else {
         0.5

@@ -354,7 +354,7 @@ impl Inner {
             return Some(record);
         };
         let mut nonce = [0u8; NONCE_BYTES];
-        getrandom::fill(&mut nonce).ok()?;
+        getrandom::getrandom(&mut nonce).ok()?;
         let sealed = cipher
             .encrypt(
                 &XNonce::from(nonce),
@@ -538,7 +538,7 @@ fn read_capped(c: &mut dyn ConnectionLike, key: &str) -> RedisResult<Option<Vec<
 /// A fence no other grant has: this process's id and 128 random bits.
 fn new_fence() -> String {
     let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
+    if getrandom::getrandom(&mut bytes).is_err() {
         // Still unique enough within this process; the time keeps processes apart.
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
