@@ -345,14 +345,23 @@ impl Emitter<'_, '_> {
         }
         s.push('\n');
         s.push_str("#![allow(deprecated)]\n\n");
-        s.push_str(
-            "mod requests;\npub use requests::*;\n\npub mod models;\npub use models::*;\n\n",
+        // A tag whose every operation is a preview has no request to re-export without
+        // `preview`; the re-exports follow the same gate as the requests themselves.
+        let gate = if endpoints.iter().all(|e| e.preview) {
+            "#[cfg(feature = \"preview\")]\n"
+        } else {
+            ""
+        };
+        let _ = write!(
+            s,
+            "mod requests;\n{gate}pub use requests::*;\n\npub mod models;\npub use models::*;\n\n"
         );
-        s.push_str(
+        let _ = write!(
+            s,
             "/// This tag's requests and models, with a versionless name for the newest version of\n\
              /// each dated model: `use atlas_endpoints::<tag>::prelude::*;`.\n\
-             pub mod prelude {\n\
-             pub use super::models::*;\npub use super::requests::*;\n",
+             pub mod prelude {{\n\
+             pub use super::models::*;\n{gate}pub use super::requests::*;\n",
         );
         for (short, full) in self.versionless(tag) {
             let _ = writeln!(s, "pub use super::models::{full} as {short};");

@@ -28,6 +28,7 @@
 #![allow(deprecated)]
 
 mod requests;
+#[cfg(feature = "preview")]
 pub use requests::*;
 
 pub mod models;
@@ -37,6 +38,7 @@ pub use models::*;
 /// each dated model: `use atlas_endpoints::<tag>::prelude::*;`.
 pub mod prelude {
     pub use super::models::*;
+    #[cfg(feature = "preview")]
     pub use super::requests::*;
 }
 

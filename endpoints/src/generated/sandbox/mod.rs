@@ -28,6 +28,7 @@
 #![allow(deprecated)]
 
 mod requests;
+#[cfg(feature = "preview")]
 pub use requests::*;
 
 pub mod models;
@@ -50,6 +51,7 @@ pub mod prelude {
     pub use super::models::TenantHardwareSpec20240805 as TenantHardwareSpec;
     pub use super::models::TenantRegionConfig20240805 as TenantRegionConfig;
     pub use super::models::*;
+    #[cfg(feature = "preview")]
     pub use super::requests::*;
 }
 
