@@ -1,7 +1,12 @@
 //! Finds what the spec-conformance and fidelity tests need (the official spec; Prism, the
-//! validating proxy, from tests/peers/prism), so that without it a test is counted as
-//! ignored with its reason rather than passing unseen; under CI (`CI=true` or `CI=1`) a
-//! missing one fails the build instead.
+//! validating proxy, from tests/peers/prism) and tells atlas-mock's own tests through
+//! cfgs: without it a test is counted as ignored, with its reason, in atlas-mock's test
+//! run. Under CI (`CI=true` or `CI=1`) a missing one fails the build of those tests
+//! (`compile_error!` in `tests/it/main.rs`).
+//!
+//! This script runs for every build of atlas-mock, also as a dependency of a user's crate
+//! or of `cargo run --example …`: so it prints nothing and never fails. What the tests
+//! need is their business, said where they run.
 
 use std::path::PathBuf;
 
@@ -20,8 +25,13 @@ fn main() {
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rustc-check-cfg=cfg(has_spec)");
     println!("cargo::rustc-check-cfg=cfg(has_prism)");
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    println!("cargo::rustc-check-cfg=cfg(atlas_mock_ci)");
+    let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
+        return;
+    };
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        println!("cargo::rustc-cfg=atlas_mock_ci");
+    }
 
     let spec = std::env::var_os("ATLAS_OPENAPI_SPEC")
         .map(PathBuf::from)
@@ -29,16 +39,6 @@ fn main() {
     println!("cargo::rerun-if-changed={}", spec.display());
     if spec.is_file() {
         println!("cargo::rustc-cfg=has_spec");
-    } else {
-        assert!(
-            !ci,
-            "the Atlas OpenAPI spec is required in CI: {} (set ATLAS_OPENAPI_SPEC)",
-            spec.display()
-        );
-        println!(
-            "cargo::warning=the spec-conformance and fidelity tests are ignored: no Atlas OpenAPI spec at {} (set ATLAS_OPENAPI_SPEC)",
-            spec.display()
-        );
     }
 
     let prism = manifest.join("../tests/peers/prism");
@@ -54,14 +54,5 @@ fn main() {
     println!("cargo::rerun-if-changed={}", watched.display());
     if on_path("node") && cli.is_file() {
         println!("cargo::rustc-cfg=has_prism");
-    } else {
-        assert!(
-            !ci,
-            "Prism is required in CI: node on PATH and {} (npm ci --prefix tests/peers/prism)",
-            cli.display()
-        );
-        println!(
-            "cargo::warning=the fidelity test is ignored: needs node and Prism (npm ci --prefix tests/peers/prism)"
-        );
     }
 }

@@ -77,11 +77,33 @@
 //!   [`MockAtlasBuilder::cluster_transition`], `UPDATING` after a change, `paused` to
 //!   pause and resume, `DELETING` → gone), database users, the project IP access list
 //!   (an entry added again gets the new comment, as in Atlas), and service accounts
-//!   (below).
+//!   (below). What a cluster was created with (its replication specs, region configs with
+//!   `electableSpecs`, `readOnlySpecs`, `analyticsSpecs`, `autoScaling` with
+//!   `compute.minInstanceSize`/`maxInstanceSize`) is answered back at every version that
+//!   speaks the same schema: created at `2024-10-23`, read at `2024-08-05`.
+//! - **Bodies checked as Atlas checks them**, beyond the spec's schemas (which mark none
+//!   of these required): a cluster created without `replicationSpecs`, a replication spec
+//!   without `regionConfigs`, a region config without `providerName` or `regionName`
+//!   (400 `MISSING_ATTRIBUTE` naming it), an unknown `providerName` (400
+//!   `INVALID_ENUM_VALUE`), and a body whose `groupId` is not the path's project (400
+//!   `INVALID_ATTRIBUTE` `groupId`) are refused, and nothing is created. Details in the
+//!   error table below.
+//! - **Processes and logs**: an `IDLE` cluster has hosts named as Atlas names them
+//!   (`cluster0-shard-00-00.<tag>.mongodb.net:27017`, three per shard, plus `mongos` and
+//!   config servers when sharded), listed by `listGroupProcesses` and `getGroupProcess`;
+//!   `downloadGroupClusterLog` answers a real gzip file of `mongod` (or `mongos`) log
+//!   lines in the server's JSON format, one every 30 s of the range asked for
+//!   (`startDate`/`endDate`, by default the last 24 hours). [`MockAtlas::add_cluster`]
+//!   adds a running M10 cluster without waiting.
+//! - **Invoices**: the seeded organization has three monthly invoices (`PAID`, `CLOSED`
+//!   and the current month `PENDING`) with line items; `listOrgInvoices` (filtered by
+//!   `statusNames`, ordered by `sortBy`/`orderBy`), `getOrgInvoice` (JSON, or CSV when
+//!   `Accept` asks for `+csv`), `getOrgInvoiceCsv` (a header and one row per line item)
+//!   and `listOrgInvoicePending` answer from them.
 //! - **Every other operation** answers its success status with a minimal schema-valid
 //!   document (required members, plus members whose example in the spec is valid),
-//!   marked `X-Atlas-Mock: example`; log downloads get an empty gzip file. A version
-//!   with a sunset date answers with a `Sunset` header.
+//!   marked `X-Atlas-Mock: example`. A version with a sunset date answers with a
+//!   `Sunset` header.
 //! - **Scripts**: [`MockAtlas::on`] lets a test answer any operation itself, after the
 //!   emulator has authenticated and validated the request:
 //!
@@ -176,15 +198,16 @@
 //! | status | errorCode | when |
 //! | --- | --- | --- |
 //! | 400 | `INVALID_JSON` | the body is not JSON, is empty, or is not the expected object/array |
-//! | 400 | `MISSING_ATTRIBUTE` | a required body field is absent or `null` |
-//! | 400 | `INVALID_ATTRIBUTE` | an unknown body field, or a field of the wrong JSON type |
-//! | 400 | `INVALID_ENUM_VALUE` | a role, or a query value, that is not one of the spec's values |
+//! | 400 | `MISSING_ATTRIBUTE` | a required body field is absent or `null`; a cluster (version `2023-02-01` or later) created without `replicationSpecs`, a replication spec without `regionConfigs`, a region config without `providerName` or `regionName` (`parameters` names the member) |
+//! | 400 | `INVALID_ATTRIBUTE` | an unknown body field, or a field of the wrong JSON type; a `groupId` in the body (or in an item of an array body) of a project's cluster, database user or access list that is not the path's project (Atlas does not document its code for this; the emulator's reading) |
+//! | 400 | `INVALID_ENUM_VALUE` | a role, a query value, or a region config's `providerName`, that is not one of the spec's values |
 //! | 400 | `VALIDATION_ERROR` | a constraint of the spec (length, pattern, range, items, address syntax, pagination), with `badRequestDetail` |
 //! | 400 | `INVALID_ORG_ID`, `INVALID_GROUP_ID` | a malformed `orgId`/`groupId` path value |
 //! | 400 | `MALFORMED_REQUEST` | a query string or body framing that cannot be parsed, an HTTP/1.1 request without exactly one `Host` |
 //! | 401 | `UNAUTHORIZED` | no, wrong, expired or revoked credentials (with Digest challenges) |
 //! | 403 | `USER_UNAUTHORIZED` | authenticated, but the roles do not allow the operation |
-//! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `GROUP_NAME_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND`, `CLUSTER_NOT_FOUND`, `USERNAME_NOT_FOUND`, `ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND` | an unknown id or name |
+//! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `GROUP_NAME_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND`, `CLUSTER_NOT_FOUND`, `USERNAME_NOT_FOUND`, `ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND`, `INVOICE_NOT_FOUND` | an unknown id or name |
+//! | 404 | `HOST_NOT_FOUND` | a process, or a log's host, that no running cluster of the project has (also a `mongos` log of a replica set's host) |
 //! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret or access-list entry |
 //! | 405 | `METHOD_NOT_ALLOWED` | a known path with another method (with `Allow`) |
 //! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` (outside Service Accounts, `detail` and `parameters` name the supported versions) |
@@ -297,12 +320,14 @@
 
 mod api;
 mod auth;
+mod billing;
 mod clock;
 mod config;
 mod errors;
 mod faults;
 mod ids;
 mod log;
+mod mongod_log;
 mod pagination;
 mod ratelimit;
 mod resources;
@@ -331,6 +356,32 @@ use config::Config;
 use server::Server;
 use state::{Shared, lock};
 use store::{ApiKey, Group, Org};
+
+/// Why [`MockAtlas::add_cluster`] added no cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AddClusterError {
+    /// Not 1 to 64 ASCII letters, digits and hyphens, or starting or ending with a hyphen.
+    InvalidName(String),
+    /// The seeded project has a cluster of that name already.
+    Exists(String),
+}
+
+impl fmt::Display for AddClusterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AddClusterError::InvalidName(name) => write!(
+                f,
+                "{name:?} is not a cluster name (1 to 64 ASCII letters, digits and hyphens, not starting or ending with a hyphen)"
+            ),
+            AddClusterError::Exists(name) => {
+                write!(f, "the seeded project has a cluster named {name:?} already")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AddClusterError {}
 
 /// What was seeded at start.
 #[derive(Clone)]
@@ -587,6 +638,45 @@ impl MockAtlas {
         id
     }
 
+    /// Adds an `IDLE` cluster to the seeded project: a three-node M10 replica set on AWS
+    /// (`US_EAST_1`), as if created long ago at version `2024-10-23`. Returns its
+    /// processes (`hostname:port`), whose logs can be downloaded. For tests (and examples)
+    /// that need a running cluster without waiting for one.
+    ///
+    /// # Errors
+    ///
+    /// A name Atlas would refuse, or one the seeded project already has.
+    pub fn add_cluster(&self, name: &str) -> Result<Vec<String>, AddClusterError> {
+        if !api::is_cluster_name(name) {
+            return Err(AddClusterError::InvalidName(name.to_owned()));
+        }
+        let mut store = lock(&self.shared.store);
+        let now = self.shared.clock.now();
+        store.resources.settle(now);
+        if store
+            .resources
+            .cluster(&self.seed.project_id, name)
+            .is_some()
+        {
+            return Err(AddClusterError::Exists(name.to_owned()));
+        }
+        let cluster = resources::Cluster {
+            id: ids::object_id(),
+            group_id: self.seed.project_id.clone(),
+            name: name.to_owned(),
+            state: resources::ClusterState::Idle,
+            until: now,
+            paused: false,
+            created: now,
+            shape: api::m10_shape(),
+            spec: api::m10_spec(name),
+            topology: resources::Topology::ReplicaSet,
+        };
+        let hosts = cluster.hosts().iter().map(resources::Host::id).collect();
+        store.resources.clusters.push(cluster);
+        Ok(hosts)
+    }
+
     /// Scripts the answer of one operation, named by its operationId
     /// (`"getGroupClusterAdvancedConfiguration"`) or by method and path template
     /// (`"GET /groups/{groupId}/clusters/{clusterName}/processArgs"`). Requests are
@@ -641,6 +731,13 @@ fn seed(shared: &Shared) -> Seed {
     });
     let group = Group::new(&org_id, "atlas-mock-project", now);
     let project_id = group.id.clone();
+    store.invoices = billing::seed(
+        &org_id,
+        "atlas-mock-organization",
+        &project_id,
+        &group.name,
+        now,
+    );
     store.groups.push(group);
     let lifetime = config
         .secret_hour

@@ -161,6 +161,8 @@ pub(crate) struct Store {
     pub(crate) api_keys: Vec<ApiKey>,
     /// Clusters, database users and IP access lists of the projects.
     pub(crate) resources: crate::resources::Resources,
+    /// The organizations' invoices.
+    pub(crate) invoices: Vec<crate::billing::Invoice>,
     pub(crate) tokens: HashMap<String, Token>,
     /// Refresh tokens of `atlas auth login` sessions, each to the service account whose
     /// roles the session acts with ([`crate::auth::oauth::login_token`]).
@@ -184,6 +186,7 @@ impl Store {
             accounts: Vec::new(),
             api_keys: Vec::new(),
             resources: crate::resources::Resources::default(),
+            invoices: Vec::new(),
             tokens: HashMap::new(),
             login_refresh_tokens: HashMap::new(),
             token_window,

@@ -35,6 +35,7 @@
 //! | [`service_accounts_pagination`] | `.pages()` and `.items()` against an Atlas-like pager; a walk started past page 1, typed and `RawPages` | |
 //! | [`emulator_rotation`] | a full secret rotation against the emulator | |
 //! | [`emulator_fidelity`] | every operation through Prism as a validating proxy in front of the emulator | Prism, spec |
+//! | [`examples`] | the seven task examples (`endpoints/examples`) run as binaries on the embedded emulator, then with credentials through Prism as a validating proxy in front of an emulator | Prism, spec (one test) |
 //! | [`conformance`] | declared endpoints against the official spec; the checker itself on mini specs | spec (two tests) |
 //! | [`prism_live`] | the reference endpoint against Prism: what `validate()` refuses, Prism refuses | Prism, spec |
 //! | [`prism_all`] | every declared operation through `send()` against `prism mock` | Prism, spec |
@@ -58,6 +59,7 @@ mod emulator_fidelity;
 mod emulator_rotation;
 mod encoded_paths;
 mod encoding;
+mod examples;
 mod extension;
 mod fault_matrix;
 mod fleet;

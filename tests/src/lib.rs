@@ -211,6 +211,12 @@ fn serve(
     }
 }
 
+/// The README's code blocks, as doctests: each compiles, and those without `no_run`
+/// (the download in "More than the body") run, on the embedded emulator.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod leaks;
 pub mod peers;
 mod process;

@@ -8,8 +8,9 @@
 //!
 //! The table holds facts only: methods, path templates, parameter names, patterns,
 //! bounds and enums, versions, sunset dates, success statuses, required body members and
-//! their JSON types, the roles class an operation needs, and for each JSON answer a
-//! minimal instance of its schema (required members, plus scalar members whose example
+//! their JSON types, the roles class an operation needs, the component schema each JSON
+//! answer is made of (its name only), and for each JSON answer a minimal instance of its
+//! schema (required members, plus scalar members whose example
 //! in the spec matches its own schema). No description prose is copied: the spec's text
 //! is licensed CC BY-NC-SA.
 //!
@@ -451,12 +452,33 @@ impl<'a> Gen<'a> {
             let sunset = v
                 .sunset
                 .map_or("None".to_owned(), |s| format!("Some({})", lit(&s)));
+            let schema = v
+                .answer
+                .and_then(|a| self.item_schema_name(a))
+                .map_or("None".to_owned(), |n| format!("Some({})", lit(n)));
             out.push(format!(
-                "V {{ date: {}, status: {status}, body: {body}, answer: {answer}, csv: {csv}, sunset: {sunset} }}",
+                "V {{ date: {}, status: {status}, body: {body}, answer: {answer}, schema: {schema}, csv: {csv}, sunset: {sunset} }}",
                 lit(&date)
             ));
         }
         Ok(out)
+    }
+
+    /// The component schema an answer is made of: the one `schema` names, or for a list
+    /// document the one each of its `results` names. Versions that answer the same
+    /// component carry the same resource shape.
+    fn item_schema_name(&self, schema: &'a Value) -> Option<&'a str> {
+        let name = |s: &'a Value| {
+            s.get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.rsplit('/').next())
+        };
+        let item = self
+            .resolve(schema)
+            .get("properties")
+            .and_then(|p| p.get("results"))
+            .and_then(|r| r.get("items"));
+        item.and_then(name).or_else(|| name(schema))
     }
 
     /// A request body: object or array, the members it must have and the JSON types of

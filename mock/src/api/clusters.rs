@@ -3,22 +3,26 @@
 //! machine of [`crate::resources`].
 //!
 //! Names are unique in a project (409 `DUPLICATE_CLUSTER_NAME`); an unknown name is 404
-//! `CLUSTER_NOT_FOUND`. An answer carries what was sent only at the version it was sent
-//! with (the versions' schemas differ); at other versions, the example with the
-//! cluster's identity and state.
+//! `CLUSTER_NOT_FOUND`; a body without what Atlas needs to build the cluster is a 400
+//! ([`super::body_rules`]). An answer carries what was sent at the versions whose
+//! schema is the one it was sent in (`createGroupCluster` at `2024-10-23` and
+//! `getGroupCluster` at `2024-08-05` both speak `ClusterDescription20240805`); at others,
+//! the example with the cluster's identity and state. `clusterType` and the replication specs decide the
+//! cluster's hosts ([`crate::resources::Cluster::hosts`]).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::Reply;
+use super::body_rules;
 use super::families::{Fx, conflict, not_found};
 use crate::clock::rfc3339;
 use crate::errors::ApiError;
 use crate::ids;
-use crate::resources::{Cluster, ClusterState, Resources};
+use crate::resources::{Cluster, ClusterState, Resources, Topology};
 
 fn render(fx: &Fx<'_>, c: &Cluster) -> Value {
     let mut doc = fx.base("getGroupCluster");
-    if c.version == fx.call.version.date {
+    if c.shape.is_some() && c.shape == fx.call.version.schema {
         for (k, v) in &c.spec {
             doc.insert(k.clone(), v.clone());
         }
@@ -33,13 +37,16 @@ fn render(fx: &Fx<'_>, c: &Cluster) -> Value {
 }
 
 /// `^([a-zA-Z0-9][a-zA-Z0-9-]*)?[a-zA-Z0-9]+$`, at most 64 characters.
-fn check_name(name: &str) -> Result<(), ApiError> {
+pub(crate) fn is_cluster_name(name: &str) -> bool {
     let b = name.as_bytes();
-    let ok = (1..=64).contains(&b.len())
+    (1..=64).contains(&b.len())
         && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
         && b[0] != b'-'
-        && b[b.len() - 1] != b'-';
-    if ok {
+        && b[b.len() - 1] != b'-'
+}
+
+fn check_name(name: &str) -> Result<(), ApiError> {
+    if is_cluster_name(name) {
         Ok(())
     } else {
         Err(ApiError::validation(
@@ -47,6 +54,64 @@ fn check_name(name: &str) -> Result<(), ApiError> {
             "must be 1 to 64 ASCII letters, digits and hyphens, not starting or ending with a hyphen",
         ))
     }
+}
+
+/// The body of a three-node M10 replica set on AWS in `US_EAST_1`, at
+/// `2024-10-23`: what [`crate::MockAtlas::add_cluster`] creates.
+pub(crate) fn m10_spec(name: &str) -> Map<String, Value> {
+    let body = json!({
+        "name": name,
+        "clusterType": "REPLICASET",
+        "replicationSpecs": [{"zoneName": "Zone 1", "regionConfigs": [{
+            "providerName": "AWS",
+            "regionName": "US_EAST_1",
+            "priority": 7,
+            "electableSpecs": {"instanceSize": "M10", "nodeCount": 3, "diskSizeGB": 10.0}
+        }]}]
+    });
+    match body {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// The component schema [`m10_spec`] is written in: `createGroupCluster`'s at
+/// `2024-10-23`.
+pub(crate) fn m10_shape() -> Option<&'static str> {
+    crate::spec::lookup("createGroupCluster")
+        .and_then(|i| crate::spec::OPERATIONS.get(i))
+        .and_then(|op| op.versions.iter().find(|v| v.date == "2024-10-23"))
+        .and_then(|v| v.schema)
+}
+
+/// The layout a body asks for, given the cluster's layout so far: `clusterType`
+/// `SHARDED` or `GEOSHARDED` shards, one shard per replication spec (at `2024-08-05` and
+/// later), `numShards` of each spec (at `2023-02-01`) or of the cluster (legacy).
+fn topology(body: &Map<String, Value>, version: &str, was: Topology) -> Topology {
+    let sharded = match body.get("clusterType").and_then(Value::as_str) {
+        Some(t) => t == "SHARDED" || t == "GEOSHARDED",
+        None => matches!(was, Topology::Sharded(_)),
+    };
+    if !sharded {
+        return Topology::ReplicaSet;
+    }
+    let num_shards = |v: &Value| {
+        v.get("numShards")
+            .and_then(Value::as_u64)
+            .map_or(1, |n| usize::try_from(n).unwrap_or(1))
+    };
+    let shards = match body.get("replicationSpecs").and_then(Value::as_array) {
+        Some(specs) if version >= "2024-08-05" => specs.len(),
+        Some(specs) => specs.iter().map(num_shards).sum(),
+        None if version < "2023-02-01" && body.contains_key("numShards") => {
+            num_shards(&Value::Object(body.clone()))
+        }
+        None => match was {
+            Topology::Sharded(n) => n,
+            Topology::ReplicaSet => 1,
+        },
+    };
+    Topology::Sharded(shards.max(1))
 }
 
 fn missing(group: &str, name: &str) -> ApiError {
@@ -73,6 +138,7 @@ pub(crate) fn list(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
 pub(crate) fn create(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
     let group = fx.call.path_value("groupId").to_owned();
     let mut spec = fx.body();
+    body_rules::cluster(&spec, fx.call.version.date, true)?;
     let name = spec
         .get("name")
         .and_then(Value::as_str)
@@ -93,6 +159,7 @@ pub(crate) fn create(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
     for server_owned in ["id", "groupId", "stateName", "createDate"] {
         spec.remove(server_owned);
     }
+    let topology = topology(&spec, fx.call.version.date, Topology::ReplicaSet);
     let mut cluster = Cluster {
         id: ids::object_id(),
         group_id: group,
@@ -101,8 +168,9 @@ pub(crate) fn create(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
         until: fx.now,
         paused,
         created: fx.now,
-        version: fx.call.version.date,
+        shape: fx.call.version.schema,
         spec,
+        topology,
     };
     Resources::transition(
         &mut cluster,
@@ -131,6 +199,8 @@ pub(crate) fn update(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
     let name = fx.call.path_value("clusterName").to_owned();
     let mut changes = fx.body();
     let version = fx.call.version.date;
+    let fx_shape = fx.call.version.schema;
+    body_rules::cluster(&changes, version, false)?;
     let delay = fx.shared.config.cluster_transition;
     let now = fx.now;
     let c = fx
@@ -152,9 +222,10 @@ pub(crate) fn update(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
     for server_owned in ["id", "groupId", "stateName", "createDate", "name"] {
         changes.remove(server_owned);
     }
-    if c.version != version {
+    c.topology = topology(&changes, version, c.topology);
+    if c.shape != fx_shape {
         c.spec.clear();
-        c.version = version;
+        c.shape = fx_shape;
     }
     c.spec.extend(changes);
     Resources::transition(c, ClusterState::Updating, now, delay);

@@ -8,16 +8,22 @@
 //! | clusters | `listGroupClusters`, `createGroupCluster`, `getGroupCluster`, `updateGroupCluster`, `deleteGroupCluster` |
 //! | database users | `listGroupDatabaseUsers`, `createGroupDatabaseUser`, `getGroupDatabaseUser`, `updateGroupDatabaseUser`, `deleteGroupDatabaseUser` |
 //! | project IP access list | `listGroupAccessListEntries`, `createGroupAccessListEntry`, `getGroupAccessListEntry`, `getGroupAccessListStatus`, `deleteGroupAccessListEntry` |
+//! | processes and logs (read; from the clusters) | `listGroupProcesses`, `getGroupProcess`, `downloadGroupClusterLog` |
+//! | invoices (read; seeded) | `listOrgInvoices`, `getOrgInvoice`, `getOrgInvoiceCsv`, `listOrgInvoicePending` |
 //!
 //! Answers start from the operation's example (so that members the emulator does not
-//! keep are still schema-valid) and carry the state on top.
+//! keep are still schema-valid) and carry the state on top. Bodies are checked as Atlas
+//! checks them ([`super::body_rules`]): here, for every family, that a `groupId` in the
+//! body is the path's; in the clusters' handlers, what a cluster needs.
 
 use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
 use super::generic::Call;
-use super::{Reply, clusters, database_users, ip_access_list, projects};
+use super::{
+    Reply, body_rules, clusters, database_users, invoices, ip_access_list, processes, projects,
+};
 use crate::auth::Principal;
 use crate::errors::ApiError;
 use crate::pagination::Page;
@@ -40,34 +46,51 @@ pub(crate) struct Fx<'a> {
 /// The answer from state, or `None` for an operation outside the stateful families.
 pub(crate) fn answer(fx: &mut Fx<'_>) -> Option<Result<Reply, ApiError>> {
     fx.store.resources.settle(fx.now);
-    Some(match fx.call.op.id {
-        "listOrgs" => projects::list_orgs(fx),
-        "getOrg" => projects::get_org(fx),
-        "getOrgGroups" => projects::org_groups(fx),
-        "listGroups" => projects::list(fx),
-        "createGroup" => projects::create(fx),
-        "getGroup" => projects::get(fx),
-        "getGroupByName" => projects::by_name(fx),
-        "updateGroup" => projects::update(fx),
-        "deleteGroup" => projects::delete(fx),
-        "listGroupClusters" => clusters::list(fx),
-        "createGroupCluster" => clusters::create(fx),
-        "getGroupCluster" => clusters::get(fx),
-        "updateGroupCluster" => clusters::update(fx),
-        "deleteGroupCluster" => clusters::delete(fx),
-        "listGroupDatabaseUsers" => database_users::list(fx),
-        "createGroupDatabaseUser" => database_users::create(fx),
-        "getGroupDatabaseUser" => database_users::get(fx),
-        "updateGroupDatabaseUser" => database_users::update(fx),
-        "deleteGroupDatabaseUser" => database_users::delete(fx),
-        "listGroupAccessListEntries" => ip_access_list::list(fx),
-        "createGroupAccessListEntry" => ip_access_list::create(fx),
-        "getGroupAccessListEntry" => ip_access_list::get(fx),
-        "getGroupAccessListStatus" => ip_access_list::status(fx),
-        "deleteGroupAccessListEntry" => ip_access_list::delete(fx),
+    let handler: Handler = match fx.call.op.id {
+        "listOrgs" => projects::list_orgs,
+        "getOrg" => projects::get_org,
+        "getOrgGroups" => projects::org_groups,
+        "listGroups" => projects::list,
+        "createGroup" => projects::create,
+        "getGroup" => projects::get,
+        "getGroupByName" => projects::by_name,
+        "updateGroup" => projects::update,
+        "deleteGroup" => projects::delete,
+        "listGroupClusters" => clusters::list,
+        "createGroupCluster" => clusters::create,
+        "getGroupCluster" => clusters::get,
+        "updateGroupCluster" => clusters::update,
+        "deleteGroupCluster" => clusters::delete,
+        "listGroupDatabaseUsers" => database_users::list,
+        "createGroupDatabaseUser" => database_users::create,
+        "getGroupDatabaseUser" => database_users::get,
+        "updateGroupDatabaseUser" => database_users::update,
+        "deleteGroupDatabaseUser" => database_users::delete,
+        "listGroupAccessListEntries" => ip_access_list::list,
+        "createGroupAccessListEntry" => ip_access_list::create,
+        "getGroupAccessListEntry" => ip_access_list::get,
+        "getGroupAccessListStatus" => ip_access_list::status,
+        "deleteGroupAccessListEntry" => ip_access_list::delete,
+        "listGroupProcesses" => processes::list,
+        "getGroupProcess" => processes::get,
+        "downloadGroupClusterLog" => processes::download_log,
+        "listOrgInvoices" => invoices::list,
+        "getOrgInvoice" => invoices::get,
+        "getOrgInvoiceCsv" => invoices::get_csv,
+        "listOrgInvoicePending" => invoices::pending,
         _ => return None,
-    })
+    };
+    if let Some(body) = &fx.call.body
+        && let Some((_, group)) = fx.call.path.iter().find(|(n, _)| *n == "groupId")
+        && let Err(e) = body_rules::project_id_agrees(body, group)
+    {
+        return Some(Err(e));
+    }
+    Some(handler(fx))
 }
+
+/// A stateful family's answer to one operation.
+type Handler = fn(&mut Fx<'_>) -> Result<Reply, ApiError>;
 
 impl Fx<'_> {
     /// The success status the spec gives this operation.

@@ -13,11 +13,14 @@
 
 mod access_list;
 mod accounts;
+mod body_rules;
 mod clusters;
 mod database_users;
 mod families;
 pub(crate) mod generic;
+mod invoices;
 mod ip_access_list;
+mod processes;
 mod projects;
 mod render;
 mod secrets;
@@ -40,6 +43,8 @@ use crate::store::{Account, Store};
 use crate::url::{Query, percent_decode};
 use crate::validation::{is_client_id, is_object_id, parse_body};
 use crate::version::{self, SERVICE_ACCOUNTS_VERSIONS, media_type};
+
+pub(crate) use clusters::{is_cluster_name, m10_shape, m10_spec};
 
 /// The path prefix of the versioned API.
 const API_PREFIX: &str = "/api/atlas/v2/";

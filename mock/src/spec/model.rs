@@ -86,6 +86,9 @@ pub(crate) struct Version {
     /// An index into `BODIES`.
     pub(crate) body: Option<usize>,
     pub(crate) answer: Answer,
+    /// The component schema of the JSON answer (of each item, for a list): versions of
+    /// operations on one resource that name the same one describe it the same way.
+    pub(crate) schema: Option<&'static str>,
     /// Also offered as CSV (besides JSON).
     pub(crate) csv: bool,
     /// `x-sunset`.

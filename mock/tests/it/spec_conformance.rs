@@ -432,3 +432,38 @@ fn every_operation_answers_as_the_spec_documents() {
         errors.join("\n")
     );
 }
+
+/// The providers a region config may name are the spec's (the discriminator mapping of
+/// `CloudRegionConfig20240805`): each is accepted, nothing else is.
+#[test]
+#[cfg_attr(
+    not(has_spec),
+    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC (default ../shared/atlas-openapi/v2.yaml)"
+)]
+fn region_config_providers_are_the_specs() {
+    let spec = spec();
+    let mapping =
+        spec["components"]["schemas"]["CloudRegionConfig20240805"]["discriminator"]["mapping"]
+            .as_object()
+            .expect("a discriminator mapping");
+    let mock = MockAtlas::start();
+    let owner = Api::owner(&mock);
+    let clusters = format!("/api/atlas/v2/groups/{}/clusters", mock.project_id());
+    let create = |name: &str, provider: &str| {
+        let body = json!({
+            "name": name,
+            "clusterType": "REPLICASET",
+            "replicationSpecs": [{"regionConfigs": [{
+                "providerName": provider, "regionName": "US_EAST_1", "priority": 7,
+                "electableSpecs": {"instanceSize": "M10", "nodeCount": 3}
+            }]}]
+        });
+        owner.call("POST", &clusters, Some(&body.to_string()))
+    };
+    for (i, provider) in mapping.keys().enumerate() {
+        let r = create(&format!("c{i}"), provider);
+        assert_eq!(r.status, 201, "{provider}: {}", r.body);
+    }
+    let r: Res = create("other", "ORACLE");
+    r.api_error(400, "INVALID_ENUM_VALUE");
+}

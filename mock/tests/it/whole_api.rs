@@ -170,7 +170,9 @@ fn bodies_need_their_required_members_with_their_types() {
 fn downloads_are_gzip_and_sunset_versions_say_so() {
     let mock = MockAtlas::start();
     let api = Api::owner(&mock);
-    let log = group_path(&mock, "/clusters/c0/logs/mongodb.gz");
+    let hosts = mock.add_cluster("c0").unwrap();
+    let host = hosts[0].split(':').next().unwrap();
+    let log = group_path(&mock, &format!("/clusters/{host}/logs/mongodb.gz"));
     let mut r = agent()
         .get(format!("{}{log}", mock.url()))
         .header("Authorization", format!("Bearer {}", api.token))
