@@ -1,4 +1,4 @@
-//! The one path every call takes, read top to bottom in [`Client::run`]:
+//! The one path every call takes, read top to bottom in `Client::run`:
 //!
 //! **build** the request (validated, no I/O) → **sign** it (credentials; fetching an
 //! access token is auth's one I/O) → **send** it → **classify** the answer (auth's 401
@@ -8,10 +8,10 @@
 //! Typed endpoints and [`RawCall`](crate::RawCall)s enter it the same way, as a [`Call`];
 //! `send_full`, `download` and the page walker each exist once above it.
 //!
-//! The pipeline is an `async fn` over [`Io`], the three things it waits for (an answer, a
+//! The pipeline is an `async fn` over `Io`, the three things it waits for (an answer, a
 //! token, a pause), so that one copy of it serves every way of waiting. The blocking API
-//! drives it with [`Blocking`], whose waits block the calling thread and return at once,
-//! through [`block_on`], which therefore polls it once.
+//! drives it with `Blocking`, whose waits block the calling thread and return at once,
+//! through `block_on`, which therefore polls it once.
 
 use std::future::Future;
 use std::pin::pin;
