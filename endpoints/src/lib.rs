@@ -73,6 +73,8 @@
 //! | `serviceAccounts deleteGroupAccessEntry` | DELETE | `/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}` | [`service_accounts::DeleteGroupServiceAccountAccessListEntry`] |
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): each tag module says which feature gates it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The generated modules (`generated/modules.rs`, written by atlas-codegen) sit at the crate's
 // top level, so that every path the compiler names is one a user can write.

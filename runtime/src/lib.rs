@@ -35,6 +35,9 @@
 //! the traits a field type needs for each rule in [`value`].
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): `RedisTokenStore` and the test transport say which
+// feature gates them.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The crate's own `pattern!` constants expand to `::atlas_runtime::__private::…`, as in
 // users' crates.
