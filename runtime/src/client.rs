@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use crate::auth::credentials::{Credentials, bearer_header};
 use crate::auth::oauth::{DEFAULT_REFRESH_MARGIN, TokenManager, TokenStore};
 use crate::auth::{Authenticator, DigestSession};
-use crate::endpoint::Endpoint;
-use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::endpoint::{Endpoint, Method};
+use crate::error::{Error, RequestError, TransportError, TransportErrorKind};
 use crate::format::Download;
 use crate::options::RequestOptions;
 use crate::pipeline::{Blocking, Call};
@@ -19,8 +19,8 @@ use crate::request::{
 };
 use crate::response::{Response, decode};
 use crate::retry::RetryPolicy;
+use crate::transport::url_without_query;
 use crate::transport::{Body, Deadlines, HttpTransport, Proxy, TlsRoots, Transport};
-use crate::transport::{method_of, url_without_query};
 use crate::validate::is_valid_version;
 use serde::de::DeserializeOwned;
 
@@ -351,8 +351,11 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
+        let Some(method) = Method::from_http(request.method()) else {
+            let e = RequestError::extension_method("Client::execute", request.method());
+            return Err(Error::Request(e));
+        };
         let deadlines = self.deadlines(None);
-        let method = method_of(request.method());
         let again = || Ok(copy_request(&request));
         let requests = Outgoing::new(copy_request(&request), &again);
         crate::pipeline::block_on(self.attempt(&Blocking { client: self }, &requests, &deadlines))
@@ -457,7 +460,10 @@ impl Client {
         request: http::Request<Vec<u8>>,
         deadlines: &Deadlines,
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        let method = method_of(request.method());
+        let Some(method) = Method::from_http(request.method()) else {
+            let e = RequestError::extension_method("a request", request.method());
+            return Err(Error::Request(e));
+        };
         let response = self.roundtrip_streaming(request, deadlines)?;
         self.read_whole(response, method)
     }

@@ -42,7 +42,10 @@ pub trait Endpoint {
     }
 }
 
-/// The HTTP methods the Atlas Administration API uses.
+/// The HTTP methods: the five the Atlas Administration API uses, and the others RFC 9110
+/// defines, so that a request the client is handed ([`Client::execute`](crate::Client::execute))
+/// is always reported by its own method. An extension method (one HTTP does not define) has
+/// no value here: the client refuses it before any I/O.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Method {
@@ -56,6 +59,14 @@ pub enum Method {
     Patch,
     /// `DELETE`
     Delete,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+    /// `TRACE`
+    Trace,
+    /// `CONNECT`
+    Connect,
 }
 
 impl Method {
@@ -67,14 +78,42 @@ impl Method {
             Method::Put => "PUT",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+            Method::Connect => "CONNECT",
         }
+    }
+
+    /// The method of an `http` request; `None` for an extension method.
+    pub fn from_http(method: &http::Method) -> Option<Method> {
+        Some(match *method {
+            http::Method::GET => Method::Get,
+            http::Method::POST => Method::Post,
+            http::Method::PUT => Method::Put,
+            http::Method::PATCH => Method::Patch,
+            http::Method::DELETE => Method::Delete,
+            http::Method::HEAD => Method::Head,
+            http::Method::OPTIONS => Method::Options,
+            http::Method::TRACE => Method::Trace,
+            http::Method::CONNECT => Method::Connect,
+            _ => return None,
+        })
     }
 
     /// Whether repeating the request leaves the server as one request would (RFC 9110).
     ///
     /// POST and PATCH are not: a lost answer to "create a secret" must not create two.
     pub const fn is_idempotent(self) -> bool {
-        matches!(self, Method::Get | Method::Put | Method::Delete)
+        matches!(
+            self,
+            Method::Get
+                | Method::Put
+                | Method::Delete
+                | Method::Head
+                | Method::Options
+                | Method::Trace
+        )
     }
 
     /// The success statuses Atlas documents for this method.
@@ -85,6 +124,7 @@ impl Method {
             Method::Put => &[200, 201, 202, 204],
             Method::Patch => &[200, 202, 204],
             Method::Delete => &[200, 202, 204],
+            Method::Head | Method::Options | Method::Trace | Method::Connect => &[200, 204],
         }
     }
 
@@ -95,6 +135,10 @@ impl Method {
             Method::Put => http::Method::PUT,
             Method::Patch => http::Method::PATCH,
             Method::Delete => http::Method::DELETE,
+            Method::Head => http::Method::HEAD,
+            Method::Options => http::Method::OPTIONS,
+            Method::Trace => http::Method::TRACE,
+            Method::Connect => http::Method::CONNECT,
         }
     }
 }

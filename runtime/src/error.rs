@@ -63,7 +63,7 @@ impl Error {
     /// and failures after sending, only for idempotent methods (GET, PUT, DELETE).
     pub fn is_retryable(&self) -> bool {
         let idempotent = match self {
-            Error::Transport(e) => e.method.is_idempotent(),
+            Error::Transport(e) => e.method.is_some_and(Method::is_idempotent),
             Error::Api(e) => e.method.is_idempotent(),
             _ => false,
         };
@@ -236,6 +236,19 @@ impl RequestError {
         }
     }
 
+    /// A request whose method HTTP does not define (an extension method), refused before
+    /// sending: the client would have no [`Method`] to report it by.
+    pub(crate) fn extension_method(endpoint: &'static str, method: &http::Method) -> Self {
+        RequestError {
+            endpoint,
+            message: format!(
+                "the method {method} is not one HTTP defines; the client sends GET, HEAD, POST, \
+                 PUT, PATCH, DELETE, OPTIONS, TRACE and CONNECT"
+            ),
+            source: None,
+        }
+    }
+
     /// A call at a version past its sunset, refused before sending ([`crate::sunset`]).
     pub(crate) fn sunset(endpoint: &'static str, message: String) -> Self {
         RequestError {
@@ -394,12 +407,15 @@ pub struct TransportError {
     pub kind: TransportErrorKind,
     /// Whether the request may have reached the server (and so may have taken effect).
     pub maybe_sent: bool,
-    /// The method of the failed request.
-    pub method: Method,
+    /// The method of the failed request; `None` for an extension method, which only a
+    /// transport used directly sees (the client refuses one before any I/O).
+    pub method: Option<Method>,
     /// Where it went, without the query string.
     pub url: String,
     /// Every attempt, when the call was retried.
     pub attempts: Vec<Attempt>,
+    /// The method as it was on the request, for the message.
+    wire_method: http::Method,
     source: Box<dyn std::error::Error + Send + Sync>,
 }
 
@@ -415,10 +431,26 @@ impl TransportError {
         TransportError {
             kind,
             maybe_sent,
-            method,
+            method: Some(method),
             url: url.into(),
             attempts: Vec::new(),
+            wire_method: method.to_http(),
             source: source.into(),
+        }
+    }
+
+    /// One for a request as it is: reported by its own method, whatever it is.
+    pub(crate) fn of_request(
+        kind: TransportErrorKind,
+        maybe_sent: bool,
+        method: &http::Method,
+        url: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            method: Method::from_http(method),
+            wire_method: method.clone(),
+            ..TransportError::new(kind, maybe_sent, Method::Get, url, source)
         }
     }
 }
@@ -441,7 +473,7 @@ impl fmt::Display for TransportError {
         } else {
             "the request was not sent"
         };
-        write!(f, "{} {}: {what} ({sent})", self.method, self.url)?;
+        write!(f, "{} {}: {what} ({sent})", self.wire_method, self.url)?;
         write_attempts(f, &self.attempts)
     }
 }

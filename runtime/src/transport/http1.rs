@@ -35,7 +35,7 @@ use super::incoming::WireBody;
 use super::pool::{Connection, Key, Pool};
 use super::proxy::Proxy;
 use super::tls::TlsRoots;
-use super::{Body, Deadlines, Transport, method_of, rt, url_without_query};
+use super::{Body, Deadlines, Transport, rt, url_without_query};
 use crate::client::ConfigError;
 use crate::error::{TransportError, TransportErrorKind};
 
@@ -185,14 +185,14 @@ impl Transport for HttpTransport {
         request: http::Request<Vec<u8>>,
         deadlines: &Deadlines,
     ) -> Result<http::Response<Body>, TransportError> {
-        let method = method_of(request.method());
+        let method = request.method().clone();
         // Named in errors only: the URL is written out when one happens.
         let uri = request.uri().clone();
         let fail = |f: Failure| {
-            TransportError::new(
+            TransportError::of_request(
                 f.kind,
                 f.maybe_sent,
-                method,
+                &method,
                 url_without_query(&uri),
                 f.source,
             )

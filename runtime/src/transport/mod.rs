@@ -12,7 +12,6 @@ use std::fmt;
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
-use crate::endpoint::Method;
 use crate::error::{Error, TransportError};
 
 mod connect;
@@ -207,16 +206,6 @@ pub trait Transport: Send + Sync + fmt::Debug {
 /// deadlines, the body read whole within the client's limit. Token requests use it.
 pub(crate) type Exchange<'a> =
     &'a dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error>;
-
-pub(crate) fn method_of(m: &http::Method) -> Method {
-    match *m {
-        http::Method::GET => Method::Get,
-        http::Method::PUT => Method::Put,
-        http::Method::PATCH => Method::Patch,
-        http::Method::DELETE => Method::Delete,
-        _ => Method::Post,
-    }
-}
 
 /// Scheme, authority and path: never the query, which may carry values worth keeping
 /// out of messages.

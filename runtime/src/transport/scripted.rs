@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{Body, Deadlines, Transport};
 use crate::error::{TransportError, TransportErrorKind};
-use crate::transport::{method_of, url_without_query};
+use crate::transport::url_without_query;
 
 type Answer =
     Box<dyn Fn(&http::Request<Vec<u8>>) -> Result<http::Response<Body>, TransportError> + Send>;
@@ -50,10 +50,10 @@ impl Step {
     /// reached the server.
     pub fn fail(kind: TransportErrorKind, maybe_sent: bool) -> Self {
         Step(Box::new(move |r| {
-            Err(TransportError::new(
+            Err(TransportError::of_request(
                 kind,
                 maybe_sent,
-                method_of(r.method()),
+                r.method(),
                 url_without_query(r.uri()),
                 "scripted failure",
             ))
@@ -148,10 +148,10 @@ impl Transport for ScriptedTransport {
         }
         let outcome = match last.as_ref() {
             Some(step) => (step.0)(&request),
-            None => Err(TransportError::new(
+            None => Err(TransportError::of_request(
                 TransportErrorKind::Other,
                 false,
-                method_of(request.method()),
+                request.method(),
                 url_without_query(request.uri()),
                 "the script is empty",
             )),

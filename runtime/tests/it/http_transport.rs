@@ -324,3 +324,88 @@ fn a_connection_the_server_closed_while_the_client_was_idle_is_never_written_to(
         );
     }
 }
+
+/// A loopback port nobody listens on: connecting fails before anything is written.
+fn refused_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn a_failed_request_is_reported_by_its_own_method() {
+    use atlas_runtime::{Client, Error, Method, RetryPolicy};
+    let url = refused_url();
+    let client = Client::builder()
+        .base_url(&url)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let cases = [
+        (http::Method::HEAD, Method::Head, "HEAD"),
+        (http::Method::OPTIONS, Method::Options, "OPTIONS"),
+        (http::Method::GET, Method::Get, "GET"),
+        (http::Method::POST, Method::Post, "POST"),
+        (http::Method::PATCH, Method::Patch, "PATCH"),
+    ];
+    for (wire, method, name) in cases {
+        let request = || {
+            http::Request::builder()
+                .method(wire.clone())
+                .uri(format!("{url}/api/atlas/v2/x"))
+                .body(Vec::new())
+                .unwrap()
+        };
+        // Through the client and through the transport alone: the same method each time.
+        match client.execute(request()) {
+            Err(Error::Transport(e)) => {
+                assert_eq!(e.method, Some(method), "{name}");
+                assert!(e.to_string().starts_with(&format!("{name} {url}/")), "{e}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        let e = HttpTransport::new("t")
+            .send(request(), &deadlines(Duration::from_secs(5)))
+            .unwrap_err();
+        assert_eq!(e.method, Some(method), "{name}");
+        assert!(e.to_string().starts_with(&format!("{name} ")), "{e}");
+    }
+    // HEAD and OPTIONS are safe methods: retried after a failure once sent, as GET is.
+    assert!(Method::Head.is_idempotent() && Method::Options.is_idempotent());
+    assert!(!Method::Post.is_idempotent() && !Method::Connect.is_idempotent());
+}
+
+#[test]
+fn an_extension_method_is_refused_by_the_client_before_any_io_and_named_by_the_transport() {
+    use atlas_runtime::{Client, Error};
+    // A server that counts connections: the client must open none.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let client = Client::builder().base_url(&url).build().unwrap();
+    let purge = http::Method::from_bytes(b"PURGE").unwrap();
+    let request = || {
+        http::Request::builder()
+            .method(purge.clone())
+            .uri(format!("{url}/api/atlas/v2/x"))
+            .body(Vec::new())
+            .unwrap()
+    };
+    match client.execute(request()) {
+        Err(Error::Request(e)) => {
+            assert!(
+                e.to_string().contains("PURGE is not one HTTP defines"),
+                "{e}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(listener.accept().is_err(), "nothing was sent");
+    // A transport used directly reports it by its own name, with no `Method` to misname it.
+    let e = HttpTransport::new("t")
+        .send(request(), &deadlines(Duration::ZERO))
+        .unwrap_err();
+    assert_eq!(e.method, None);
+    assert!(e.to_string().starts_with("PURGE "), "{e}");
+}
