@@ -2,7 +2,7 @@
 //! for valid input, the same violations (as text, in any order) for invalid input. Run by
 //! scripts/compile_time.py before measuring.
 
-use atlas_runtime::{build_request, Endpoint, RequestContext, RequestOptions};
+use atlas_runtime::{Endpoint, RequestOptions, implement::{build_request, RequestContext}};
 fn cmp<A: Endpoint, B: Endpoint>(a: &A, b: &B, label: &str) {
     let (c, o) = (RequestContext::default(), RequestOptions::default());
     let ra = build_request(a, &c, &o);

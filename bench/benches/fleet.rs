@@ -24,7 +24,8 @@ use atlas_bench::report::results_dir;
 use atlas_bench::secret_call;
 use atlas_bench::tokens::{SA_CLIENT_ID, SA_SECRET, TokenServer};
 use atlas_runtime::{
-    AccessToken, Client, Credentials, MemoryTokenStore, RedisTokenStore, TokenKey, TokenStore,
+    Client, Credentials, TokenStore,
+    store::{AccessToken, MemoryTokenStore, RedisTokenStore, TokenKey},
 };
 
 struct Sizes {

@@ -4,7 +4,7 @@
 //!   hand with ureq 3 (byte-identical on the wire: `tests/wire.rs`), same server;
 //! - `validate`: the generated `validate()` vs `regex::Regex::is_match` on precompiled
 //!   patterns, and each pattern alone;
-//! - `build_request`: `atlas_runtime::build_request` vs `format!` + `serde_json::to_vec`;
+//! - `build_request`: `atlas_runtime::implement::build_request` vs `format!` + `serde_json::to_vec`;
 //! - `digest`: one call with an API key, ours (signed with the cached nonce) vs
 //!   probe-then-sign;
 //! - `list_10000`: every item of a 10,000-item list, ours (`.items()`, 500 a page) vs the
@@ -25,7 +25,10 @@ use atlas_bench::{
     BEARER, CLIENT_ID, HOURS, ListOrgServiceAccounts, ORG_ID, access_list_call, client,
     created_answer, secret_call,
 };
-use atlas_runtime::{Credentials, Endpoint, RequestContext, RequestOptions, build_request};
+use atlas_runtime::{
+    Credentials, Endpoint, RequestOptions,
+    implement::{RequestContext, build_request},
+};
 use criterion::Criterion;
 
 fn send(c: &mut Criterion) {
@@ -140,7 +143,7 @@ fn build(c: &mut Criterion) {
         b.iter(|| black_box(&secret).validate())
     });
     g.bench_function("part_version_check", |b| {
-        b.iter(|| atlas_runtime::is_valid_version(black_box("2024-08-05")))
+        b.iter(|| atlas_runtime::implement::is_valid_version(black_box("2024-08-05")))
     });
     g.bench_function("access_list_ours", |b| {
         b.iter(|| build_request(black_box(&access), &context, &options).expect("request"))

@@ -23,10 +23,10 @@ pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
-        .timeout_connect(Some(atlas_runtime::DEFAULT_CONNECT_TIMEOUT))
-        .timeout_recv_response(Some(atlas_runtime::DEFAULT_RESPONSE_TIMEOUT))
-        .timeout_global(Some(atlas_runtime::DEFAULT_TIMEOUT))
-        .user_agent(atlas_runtime::default_user_agent(None).as_str())
+        .timeout_connect(Some(atlas_runtime::defaults::DEFAULT_CONNECT_TIMEOUT))
+        .timeout_recv_response(Some(atlas_runtime::defaults::DEFAULT_RESPONSE_TIMEOUT))
+        .timeout_global(Some(atlas_runtime::defaults::DEFAULT_TIMEOUT))
+        .user_agent(atlas_runtime::defaults::default_user_agent(None).as_str())
         .build()
         .into()
 }
@@ -53,7 +53,7 @@ impl HandWritten {
         HandWritten {
             agent: agent(),
             base_url: base_url.to_string(),
-            user_agent: atlas_runtime::default_user_agent(None),
+            user_agent: atlas_runtime::defaults::default_user_agent(None),
             authorization: bearer.map(|t| format!("Bearer {t}")),
         }
     }
@@ -259,7 +259,7 @@ impl ProbeThenSign {
         ProbeThenSign {
             agent: agent(),
             base_url: base_url.to_string(),
-            user_agent: atlas_runtime::default_user_agent(None),
+            user_agent: atlas_runtime::defaults::default_user_agent(None),
             user: user.to_string(),
             password: password.to_string(),
             cnonces: AtomicU64::new(0x5eed),
@@ -360,7 +360,7 @@ impl NaiveTokenClient {
         NaiveTokenClient {
             agent: agent(),
             base_url: base_url.to_string(),
-            user_agent: atlas_runtime::default_user_agent(None),
+            user_agent: atlas_runtime::defaults::default_user_agent(None),
             basic: format!(
                 "Basic {}",
                 encode(format!("{client_id}:{secret}").as_bytes())
@@ -474,7 +474,7 @@ pub fn list_all_service_accounts(
     org_id: &str,
 ) -> Result<Vec<ServiceAccount>, BoxError> {
     let agent = agent();
-    let user_agent = atlas_runtime::default_user_agent(None);
+    let user_agent = atlas_runtime::defaults::default_user_agent(None);
     let mut items = Vec::new();
     for page_num in 1.. {
         let url = format!(
@@ -539,8 +539,10 @@ impl HyperByHand {
                 .expect("a tokio runtime"),
             idle: Mutex::new(Vec::new()),
             address,
-            user_agent: http::HeaderValue::from_str(&atlas_runtime::default_user_agent(None))
-                .expect("a header value"),
+            user_agent: http::HeaderValue::from_str(&atlas_runtime::defaults::default_user_agent(
+                None,
+            ))
+            .expect("a header value"),
             authorization: bearer.map(|t| {
                 http::HeaderValue::from_str(&format!("Bearer {t}")).expect("a header value")
             }),

@@ -10,7 +10,10 @@ use atlas_bench::{
     BEARER, CLIENT_ID, HOURS, ListOrgServiceAccounts, ORG_ID, access_list_call, client,
     client_without_retries, created_answer, secret_call,
 };
-use atlas_runtime::{Credentials, Endpoint, RequestContext, RequestOptions, build_request};
+use atlas_runtime::{
+    Credentials, Endpoint, RequestOptions,
+    implement::{RequestContext, build_request},
+};
 
 fn show(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -51,7 +54,7 @@ fn send_and_ureq_by_hand_put_identical_bytes_on_the_wire() {
         );
     }
     assert!(
-        text.contains(&atlas_runtime::default_user_agent(None)),
+        text.contains(&atlas_runtime::defaults::default_user_agent(None)),
         "{text}"
     );
     // The same request line, headers and body; ureq writes `Content-Length` and `Host`

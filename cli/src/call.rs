@@ -9,8 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atlas_runtime::{
-    BodyKind, Client, Credentials, Error, FileTokenStore, Format, Location, RawCall,
-    RequestOptions, ValueKind,
+    Client, Credentials, Error, Format, RequestOptions,
+    implement::{BodyKind, Location, ValueKind},
+    raw::RawCall,
+    store::FileTokenStore,
 };
 use clap::ArgMatches;
 use clap::parser::ValueSource;
@@ -524,7 +526,7 @@ fn client(
     } else if let Some(service) = &settings.service {
         match service.as_str() {
             "cloud" => {}
-            "cloudgov" => builder = builder.base_url(atlas_runtime::CLOUDGOV_BASE_URL),
+            "cloudgov" => builder = builder.base_url(atlas_runtime::defaults::CLOUDGOV_BASE_URL),
             other => {
                 return Err(CliError::Usage(format!(
                     "unknown service {other:?} in profile {:?}: expected cloud or cloudgov",

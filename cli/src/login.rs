@@ -75,8 +75,8 @@ fn exchange(settings: &Settings, refresh: &str) -> Result<Tokens, String> {
         .clone()
         .or_else(|| settings.base_url.clone())
         .unwrap_or_else(|| match settings.service.as_deref() {
-            Some("cloudgov") => atlas_runtime::CLOUDGOV_BASE_URL.to_string(),
-            _ => atlas_runtime::DEFAULT_BASE_URL.to_string(),
+            Some("cloudgov") => atlas_runtime::defaults::CLOUDGOV_BASE_URL.to_string(),
+            _ => atlas_runtime::defaults::DEFAULT_BASE_URL.to_string(),
         });
     let base = base.trim_end_matches('/');
     let client_id =

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal as _;
 
-use atlas_runtime::{Client, RawCall, RequestOptions};
+use atlas_runtime::{Client, RequestOptions, raw::RawCall};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::call::Sink;

@@ -21,7 +21,7 @@ use crate::exit::CliError;
 pub const FUEL: u64 = 10_000_000;
 
 /// The most a template may write: 64 MiB, the runtime's own bound on an answer's body
-/// ([`atlas_runtime::DEFAULT_BODY_LIMIT`]).
+/// ([`atlas_runtime::defaults::DEFAULT_BODY_LIMIT`]).
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The two syntaxes.

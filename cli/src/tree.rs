@@ -2,7 +2,10 @@
 //! else: `api <group> <command>`, one flag per path, query and header parameter, named as
 //! the API names it.
 
-use atlas_runtime::{EndpointInfo, Format, Location, Method, ValueKind};
+use atlas_runtime::{
+    EndpointInfo, Format, Method,
+    implement::{Location, ValueKind},
+};
 use clap::{Arg, ArgAction, Command};
 
 use crate::names;
@@ -401,7 +404,7 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
     if op
         .versions
         .iter()
-        .any(|i| i.body != atlas_runtime::BodyKind::None)
+        .any(|i| i.body != atlas_runtime::implement::BodyKind::None)
         && own("file")
     {
         cmd = cmd.arg(
@@ -496,7 +499,11 @@ fn kind_name(kind: ValueKind, values: &[&str]) -> &'static str {
 
 /// A parameter's facts for its flag's help: type, where it goes, whether required,
 /// allowed values, default, pattern, range and length.
-pub fn param_facts(p: &atlas_runtime::ParamInfo, values: &[&str], default: Option<&str>) -> String {
+pub fn param_facts(
+    p: &atlas_runtime::implement::ParamInfo,
+    values: &[&str],
+    default: Option<&str>,
+) -> String {
     let mut facts = vec![format!(
         "{} in {}",
         kind_name(p.kind, values),
@@ -516,8 +523,8 @@ pub fn param_facts(p: &atlas_runtime::ParamInfo, values: &[&str], default: Optio
     }
     for c in p.constraints {
         match c {
-            atlas_runtime::Constraint::Range { min, max } => {
-                let end = |b: &Option<atlas_runtime::Bound>, less: &str, at: &str| {
+            atlas_runtime::implement::Constraint::Range { min, max } => {
+                let end = |b: &Option<atlas_runtime::implement::Bound>, less: &str, at: &str| {
                     b.as_ref()
                         .map(|b| format!("{}{}", if b.exclusive { less } else { at }, b.value))
                 };
@@ -527,7 +534,7 @@ pub fn param_facts(p: &atlas_runtime::ParamInfo, values: &[&str], default: Optio
                     .collect();
                 facts.push(format!("range: {}", parts.join(" and ")));
             }
-            atlas_runtime::Constraint::Length { min, max } => facts.push(format!(
+            atlas_runtime::implement::Constraint::Length { min, max } => facts.push(format!(
                 "length: {}..{}",
                 min.map_or(String::new(), |m| m.to_string()),
                 max.map_or(String::new(), |m| m.to_string())

@@ -6,7 +6,7 @@
 use std::io::IsTerminal as _;
 use std::time::{Duration, Instant};
 
-use atlas_runtime::{Client, Error, Location, Method, RawCall, RequestOptions};
+use atlas_runtime::{Client, Error, Method, RequestOptions, implement::Location, raw::RawCall};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 
 use crate::exit::CliError;

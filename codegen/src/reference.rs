@@ -33,7 +33,7 @@ pub struct Parameter {
     /// The name Atlas uses (`orgId`).
     pub api_name: String,
     /// `path`, `query`, `header`, `body` (a member of the object body) or `whole body`,
-    /// as `atlas_runtime::Location::as_str` spells them.
+    /// as `atlas_runtime::implement::Location::as_str` spells them.
     pub location: &'static str,
     /// Whether the caller must give it.
     pub required: bool,

@@ -40,7 +40,7 @@ impl SentSecret {
 
 impl std::fmt::Debug for SentSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(atlas_runtime::REDACTED)
+        f.write_str(atlas_runtime::implement::REDACTED)
     }
 }
 
@@ -68,7 +68,7 @@ impl atlas_runtime::value::LengthValue for SentSecret {
         Some(self.expose().chars().count())
     }
     fn describe(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(atlas_runtime::REDACTED)
+        std::borrow::Cow::Borrowed(atlas_runtime::implement::REDACTED)
     }
 }
 

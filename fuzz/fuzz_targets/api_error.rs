@@ -16,7 +16,7 @@
 
 use atlas_endpoints::service_accounts::{CreateOrgServiceAccountSecret, GetOrgServiceAccount};
 use atlas_fuzz::response;
-use atlas_runtime::{ApiError, Endpoint, EndpointInfo, Error, RequestOptions, decode};
+use atlas_runtime::{Endpoint, EndpointInfo, Error, RequestOptions, error::ApiError, implement::decode};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

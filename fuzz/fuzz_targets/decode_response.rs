@@ -1,4 +1,4 @@
-//! Response decoding: any status, headers and body through `atlas_runtime::decode::<T>`,
+//! Response decoding: any status, headers and body through `atlas_runtime::implement::decode::<T>`,
 //! for four `T`, three declared endpoints (POST, GET, DELETE), with and without
 //! `envelope=true`. Input format: `fuzz/src/response.rs` (an HTTP response as text).
 //!
@@ -21,7 +21,7 @@ use atlas_endpoints::service_accounts::{
 };
 use atlas_fuzz::response::{self, RawResponse};
 use atlas_fuzz::secrets;
-use atlas_runtime::{Endpoint, EndpointInfo, Error, Paginated, RequestOptions, decode};
+use atlas_runtime::{Endpoint, EndpointInfo, Error, Paginated, RequestOptions, implement::decode};
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -56,7 +56,7 @@ pub fn derive(item: TokenStream) -> TokenStream {
         quote!(::std::borrow::Cow::Borrowed(match self { #(#arms),* }))
     };
     quote! {
-        impl #impl_generics ::atlas_runtime::ParamText for #ident #ty_generics #where_clause {
+        impl #impl_generics ::atlas_runtime::implement::ParamText for #ident #ty_generics #where_clause {
             fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
                 #body
             }

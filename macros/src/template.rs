@@ -3,7 +3,7 @@
 //! A placeholder may fill a whole segment or share one with literal text, as the official
 //! spec does (`{clientId}:invite`, `{logName}.gz`).
 
-/// What the client puts before every template (`atlas_runtime::API_PREFIX`).
+/// What the client puts before every template (`atlas_runtime::implement::API_PREFIX`).
 const API_PREFIX: &str = "/api/atlas/v2";
 
 #[derive(Debug, Clone, PartialEq, Eq)]

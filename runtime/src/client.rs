@@ -700,7 +700,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Where access tokens are kept; default a [`MemoryTokenStore`](crate::MemoryTokenStore) per client. Share
+    /// Where access tokens are kept; default a [`MemoryTokenStore`](crate::store::MemoryTokenStore) per client. Share
     /// one store among clients, or implement [`TokenStore`] over shared storage, to reuse
     /// one token across processes.
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {

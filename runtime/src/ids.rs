@@ -3,7 +3,7 @@
 //!
 //! Building an id never fails (`From<&str>`), as building a `String` does not: a field of
 //! an id type is checked in `validate()`, with every other rule, before any I/O, and its
-//! rule shows in the parameter's [`ParamInfo`](crate::ParamInfo) (`constraints`) for tools
+//! rule shows in the parameter's [`ParamInfo`](crate::implement::ParamInfo) (`constraints`) for tools
 //! and conformance checks. [`FromStr`] checks at once, for input read from users.
 //!
 //! ```

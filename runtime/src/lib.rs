@@ -27,12 +27,15 @@
 //! ```
 //!
 //! A call goes through phases, each its own module: [`validate`](Endpoint::validate) (no
-//! I/O), [`build_request`] (no I/O), [`Client::execute`] (the only I/O),
-//! [`decode_response`] (no I/O). Errors say which phase failed: [`Error`].
+//! I/O), [`build_request`](implement::build_request) (no I/O), [`Client::execute`] (the
+//! only I/O), [`decode_response`](implement::decode_response) (no I/O). Errors say which
+//! phase failed: [`Error`], with each phase's error in [`error`].
 //!
-//! The crate root is what users name. What generated code needs lives in a hidden
-//! `__private` module; hand-written [`Endpoint`] impls find the writers in [`request`] and
-//! the traits a field type needs for each rule in [`value`].
+//! The crate root is what users name: declaring, a client, ids, what comes back. Token
+//! stores are in [`store`], raw calls (any operation by its metadata) in [`raw`], the
+//! defaults in [`defaults`]. What generated code needs lives in a hidden `__private`
+//! module; a hand-written [`Endpoint`] impl finds everything it needs in [`implement`]
+//! (`use atlas_runtime::implement::prelude::*;`).
 
 #![warn(missing_docs)]
 // docs.rs (`--cfg docsrs`, nightly): `RedisTokenStore` and the test transport say which
@@ -46,7 +49,7 @@ extern crate self as atlas_runtime;
 mod auth;
 mod client;
 mod endpoint;
-mod error;
+pub mod error;
 mod format;
 mod header_cache;
 mod ids;
@@ -56,7 +59,7 @@ mod paginate;
 mod patch;
 mod pattern;
 pub mod pipeline;
-mod raw;
+pub mod raw;
 mod redact;
 pub mod request;
 mod response;
@@ -89,12 +92,12 @@ pub use atlas_macros::atlas_endpoint;
 /// ```
 pub use atlas_macros::pattern;
 
-/// Implements [`ParamText`] for an enum of unit variants, sending each variant as its
+/// Implements [`ParamText`](implement::ParamText) for an enum of unit variants, sending each variant as its
 /// serde name (`#[serde(rename = "…")]`, `#[serde(rename_all = "…")]`), so a query or
 /// header field can be of that type with no hand-written impl.
 ///
 /// ```
-/// use atlas_runtime::{ParamText, QueryValue};
+/// use atlas_runtime::{QueryValue, implement::ParamText};
 ///
 /// #[derive(serde::Serialize, QueryValue)]
 /// #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -137,43 +140,79 @@ pub use atlas_macros::QueryValue;
 /// ```
 pub use atlas_macros::Decode;
 
+// The crate root is the user's API: declare, build a client, send, handle what comes
+// back. Token stores, errors by phase, raw calls, defaults and what a hand implementer of
+// `Endpoint` needs each have their module.
 pub use auth::credentials::Credentials;
-pub use auth::env::CLOUDGOV_BASE_URL;
-pub use auth::oauth::{AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore};
-pub use auth::store::{
-    DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder, Lease, LeaseGuard,
-    REFUSED_SHARED_FOR, SharedFailure, StoreError, TokenKey,
-};
-#[cfg(feature = "redis")]
-pub use auth::store::{RedisTokenStore, RedisTokenStoreBuilder};
-pub use client::{
-    Client, ClientBuilder, ConfigError, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_RESPONSE_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,
-};
-pub use endpoint::{
-    BodyKind, Bound, Constraint, Endpoint, EndpointInfo, Location, Method, Number, ParamInfo,
-    ValueKind,
-};
-pub use error::{
-    ApiError, AuthError, AuthErrorKind, DecodeError, Error, FieldViolation, RateLimit,
-    RequestError, TransportError, TransportErrorKind,
-};
+pub use auth::oauth::TokenStore;
+pub use client::{Client, ClientBuilder, ConfigError};
+pub use endpoint::{Endpoint, EndpointInfo, Method};
+pub use error::Error;
 pub use format::{Download, Format};
 pub use ids::{ClientId, GroupId, IdError, ObjectId, OrgId};
 pub use options::RequestOptions;
-pub use paginate::{DEFAULT_PAGE_SIZE, Items, Link, Paged, Pages, Paginated};
+pub use paginate::{Items, Pages, Paginated};
 pub use patch::Patch;
 pub use pattern::Pattern;
-pub use raw::{RawCall, RawPage, RawPages, UnknownParam};
-pub use request::{
-    API_PREFIX, DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestContext, build_request, media_type,
-    media_type_for, resolve_version,
-};
-pub use response::{Response, decode, decode_response, parse_retry_after};
+pub use response::Response;
 pub use retry::{Attempt, RetryPolicy};
 pub use transport::{Proxy, TlsRoots};
-pub use validate::{REDACTED, Rule, ValidationError, Validator, Violation, is_valid_version};
-pub use value::{ParamText, PathSegment};
+pub use validate::{ValidationError, Violation};
+
+/// Where access tokens are kept between calls and processes: the [`TokenStore`] trait,
+/// one store per process ([`MemoryTokenStore`](store::MemoryTokenStore), the default),
+/// one per host ([`FileTokenStore`](store::FileTokenStore)) and one per fleet
+/// (`RedisTokenStore`, feature `redis`).
+pub mod store {
+    pub use crate::auth::oauth::{
+        AccessToken, DEFAULT_REFRESH_MARGIN, MemoryTokenStore, TokenStore,
+    };
+    pub use crate::auth::store::{
+        DEFAULT_FILE_LEASE_WAIT, FileTokenStore, FileTokenStoreBuilder, Lease, LeaseGuard,
+        REFUSED_SHARED_FOR, SharedFailure, StoreError, TokenKey,
+    };
+    #[cfg(feature = "redis")]
+    pub use crate::auth::store::{RedisTokenStore, RedisTokenStoreBuilder};
+}
+
+/// The client's defaults, as the `atlas` CLI and the official SDKs have them.
+pub mod defaults {
+    pub use crate::auth::env::CLOUDGOV_BASE_URL;
+    pub use crate::client::{
+        DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_TIMEOUT,
+        default_user_agent,
+    };
+    pub use crate::paginate::DEFAULT_PAGE_SIZE;
+    pub use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+}
+
+/// What an implementer of [`Endpoint`] by hand needs (the attribute writes all of it):
+/// the metadata types, the writers, the validator, request building and response
+/// decoding, pagination's traits. `use atlas_runtime::implement::prelude::*;` names them
+/// all, with the root's [`Client`], [`Error`] and the traits.
+pub mod implement {
+    pub use crate::endpoint::{
+        BodyKind, Bound, Constraint, Location, Number, ParamInfo, ValueKind,
+    };
+    pub use crate::paginate::{Link, Paged};
+    pub use crate::request::{
+        API_PREFIX, BodyWriter, HeaderWriter, PathWriter, QueryWriter, RequestContext,
+        build_request, media_type, media_type_for, resolve_version,
+    };
+    pub use crate::response::{decode, decode_response, parse_retry_after};
+    pub use crate::validate::{REDACTED, Rule, Validator, is_valid_version};
+    pub use crate::value::{ParamText, PathSegment};
+
+    /// Every name of [`implement`](super), with the root's [`Endpoint`](crate::Endpoint),
+    /// [`EndpointInfo`](crate::EndpointInfo), [`Method`](crate::Method),
+    /// [`Paginated`](crate::Paginated), [`Pattern`](crate::Pattern),
+    /// [`Client`](crate::Client) and [`Error`](crate::Error):
+    /// `use atlas_runtime::implement::prelude::*;`.
+    pub mod prelude {
+        pub use super::*;
+        pub use crate::{Client, Endpoint, EndpointInfo, Error, Method, Paginated, Pattern};
+    }
+}
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -85,14 +85,14 @@ macro_rules! __atlas_open_enum_deserialize {
 #[macro_export]
 macro_rules! __atlas_open_enum_param {
     ($name:ident) => {
-        impl $crate::PathSegment for $name {
+        impl $crate::implement::PathSegment for $name {
             #[inline]
             fn to_segment(&self) -> $crate::__private::Cow<'_, str> {
                 $crate::__private::Cow::Borrowed(self.as_str())
             }
         }
 
-        impl $crate::ParamText for $name {
+        impl $crate::implement::ParamText for $name {
             #[inline]
             fn param_text(&self) -> $crate::__private::Cow<'_, str> {
                 $crate::__private::Cow::Borrowed(self.as_str())
@@ -120,6 +120,6 @@ mod tests {
         assert_eq!(json, r#"["M10","X"]"#);
         let back: Vec<Size> = serde_json::from_str(&json).unwrap();
         assert_eq!(back, vec![Size::M10, Size::Unknown("X".into())]);
-        assert_eq!(crate::ParamText::param_text(&Size::M10), "M10");
+        assert_eq!(crate::implement::ParamText::param_text(&Size::M10), "M10");
     }
 }

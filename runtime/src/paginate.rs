@@ -10,7 +10,7 @@
 //! the page just read reach `totalCount` (whatever the links say), at a page whose items
 //! repeat the page before, and at the last page number an `i32` can ask for. A walk that
 //! starts at page N counts the (N-1) pages it skipped among those items. The rules live in
-//! [`Walk`], which [`Pages`] and the CLI's [`RawPages`](crate::RawPages) share.
+//! [`Walk`], which [`Pages`] and the CLI's [`RawPages`](crate::raw::RawPages) share.
 
 use std::hash::{Hash, Hasher};
 
@@ -80,7 +80,7 @@ pub trait Paged: Endpoint<Response = Paginated<Self::Item>> + Clone {
 }
 
 /// A call whose pages can be asked for one by one: typed list endpoints ([`Paged`]) and
-/// list [`RawCall`](crate::RawCall)s, walked by the one [`Walker`].
+/// list [`RawCall`](crate::raw::RawCall)s, walked by the one [`Walker`].
 pub(crate) trait PagedCall: Call + Clone {
     /// Whether the call takes `pageNum` and `itemsPerPage` (else its list is one page).
     fn is_paginated(&self) -> bool;
@@ -202,7 +202,7 @@ impl<E: Paged> Iterator for Pages<'_, E> {
 }
 
 /// Where a walk over a list's pages is, and the rules that end it: one home for
-/// [`Pages`] and [`RawPages`](crate::RawPages).
+/// [`Pages`] and [`RawPages`](crate::raw::RawPages).
 #[derive(Debug, Clone)]
 pub(crate) struct Walk {
     /// The operation, for the log.

@@ -30,7 +30,7 @@ const RANGE_BYTES: usize = 6;
 /// A pattern checked at compile time, with what decides it.
 ///
 /// Built only by the macro and [`pattern!`](crate::pattern!); read by
-/// [`Constraint::Pattern`](crate::Constraint::Pattern).
+/// [`Constraint::Pattern`](crate::implement::Constraint::Pattern).
 #[derive(Clone, Copy)]
 pub struct Pattern {
     source: &'static str,

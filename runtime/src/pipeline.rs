@@ -5,7 +5,7 @@
 //! rule: one resend with fresh credentials; then the retry rule) → **wait** before a retry
 //! → **finish** (read and decode the answer; only this step is typed).
 //!
-//! Typed endpoints and [`RawCall`](crate::RawCall)s enter it the same way, as a [`Call`];
+//! Typed endpoints and [`RawCall`](crate::raw::RawCall)s enter it the same way, as a [`Call`];
 //! `send_full`, `download` and the page walker each exist once above it.
 //!
 //! The pipeline is an `async fn` over `Io`, the three things it waits for (an answer, a
@@ -28,7 +28,7 @@ use crate::retry::{Attempts, Next};
 use crate::transport::{Body, Deadlines};
 
 /// One operation's request, built for each attempt: what the client sends. Typed
-/// endpoints (every [`Endpoint`]) and [`RawCall`](crate::RawCall)s are calls.
+/// endpoints (every [`Endpoint`]) and [`RawCall`](crate::raw::RawCall)s are calls.
 pub trait Call {
     /// The operation.
     fn info(&self) -> &'static EndpointInfo;

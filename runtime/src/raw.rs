@@ -26,7 +26,7 @@ use crate::validate::{Rule, ValidationError, Validator, Violation};
 /// One call of the operation `info`, with its values as text.
 ///
 /// ```
-/// use atlas_runtime::{RawCall, RequestContext, RequestOptions};
+/// use atlas_runtime::{RequestOptions, implement::RequestContext, raw::RawCall};
 /// # use atlas_runtime::atlas_endpoint;
 /// # #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
 /// #     version = "2024-08-05", pattern(orgId = "^([a-f0-9]{24})$"))]
@@ -256,7 +256,7 @@ impl RawCall {
         }
     }
 
-    /// Validates and builds the request, as [`build_request`](crate::build_request) does
+    /// Validates and builds the request, as [`build_request`](crate::implement::build_request) does
     /// for a typed call: `Accept` for the version and form, `Content-Type` on a body.
     ///
     /// # Errors
@@ -447,7 +447,7 @@ impl Client {
     }
 
     /// Every page of a list [`RawCall`], lazily: `pageNum` from 1 (or the call's own),
-    /// `itemsPerPage` from the call or [`DEFAULT_PAGE_SIZE`](crate::DEFAULT_PAGE_SIZE). Each item is one page's
+    /// `itemsPerPage` from the call or [`DEFAULT_PAGE_SIZE`](crate::defaults::DEFAULT_PAGE_SIZE). Each item is one page's
     /// `results`, as raw JSON values; an error ends the walk, and so do the rules that end
     /// a typed walk ([`Pages`](crate::Pages)).
     pub fn raw_pages<'c>(&'c self, call: &RawCall, options: &RequestOptions) -> RawPages<'c> {
@@ -553,7 +553,7 @@ mod tests {
     fn raw_and_typed_requests_are_the_same() {
         let mut typed = UpdateThing::new(ORG, 7, "192.0.2.0%2F24", "abcd").items_per_page(50);
         typed.tags = vec!["a b".into(), "c&d".into()];
-        let typed_request = crate::build_request(
+        let typed_request = crate::implement::build_request(
             &typed,
             &RequestContext::default(),
             &RequestOptions::default(),
@@ -629,7 +629,7 @@ mod tests {
     fn a_bad_version_is_listed_with_the_other_violations() {
         let options = RequestOptions::default().version("2024-8-5");
         let typed = UpdateThing::new("not-an-org", 7, "192.0.2.7", "abcd");
-        let typed = crate::build_request(&typed, &RequestContext::default(), &options);
+        let typed = crate::implement::build_request(&typed, &RequestContext::default(), &options);
         let mut raw = RawCall::new(&UpdateThing::INFO);
         for (name, value) in [
             ("orgId", "not-an-org"),

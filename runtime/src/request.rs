@@ -284,7 +284,7 @@ pub fn resolve_version<'a, E: Endpoint + ?Sized>(
 }
 
 /// The outcome of a call's validation with the version it will send checked too, every
-/// violation at once: for typed calls and [`RawCall`](crate::RawCall) alike.
+/// violation at once: for typed calls and [`RawCall`](crate::raw::RawCall) alike.
 pub(crate) fn with_version_check(
     endpoint: &'static str,
     version: &str,
@@ -361,7 +361,7 @@ pub(crate) struct Parts<'a, H> {
 }
 
 /// The request from a validated call's parts, the one place typed calls and
-/// [`RawCall`](crate::RawCall)s become HTTP: the URL with the client's query options,
+/// [`RawCall`](crate::raw::RawCall)s become HTTP: the URL with the client's query options,
 /// `Accept` for the version and form, `User-Agent`, `Content-Type` on a body (always JSON,
 /// whatever the answer's form), the call's headers, then the caller's (never one the
 /// client owns).

@@ -180,7 +180,7 @@ mod tests {
             .version_catalog(CATALOG)
             .build()
             .unwrap();
-        let call = crate::RawCall::new(&GONE);
+        let call = crate::raw::RawCall::new(&GONE);
         let e = client
             .send_raw(&call, &crate::RequestOptions::new())
             .unwrap_err();

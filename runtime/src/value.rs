@@ -20,7 +20,7 @@ use crate::pattern::Pattern;
 pub trait PathSegment {
     /// The rule every value of the type follows, for types that carry one ([`OrgId`](crate::OrgId),
     /// [`ClientId`](crate::ClientId), …): a path field of the type is checked against it
-    /// in `validate()` and shows it in its [`ParamInfo`](crate::ParamInfo) with no
+    /// in `validate()` and shows it in its [`ParamInfo`](crate::implement::ParamInfo) with no
     /// `pattern(…)` in the declaration.
     const PATTERN: Option<Pattern> = None;
 
@@ -32,7 +32,7 @@ pub trait PathSegment {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a query or header value",
     label = "query and header fields take strings, numbers, booleans, or `Option`/`Vec` of those",
-    note = "for an enum of fixed names, `#[derive(atlas_runtime::QueryValue)]`; for other types of your own, implement `atlas_runtime::ParamText`"
+    note = "for an enum of fixed names, `#[derive(atlas_runtime::QueryValue)]`; for other types of your own, implement `atlas_runtime::implement::ParamText`"
 )]
 pub trait ParamText {
     /// The rule every value of the type follows, as [`PathSegment::PATTERN`].
@@ -47,7 +47,7 @@ pub trait ParamText {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a query or header field",
     label = "use a string, number or boolean, or an `Option` or `Vec` of one",
-    note = "for an enum of fixed names, `#[derive(atlas_runtime::QueryValue)]`; for other scalar types of your own, implement `atlas_runtime::ParamText`"
+    note = "for an enum of fixed names, `#[derive(atlas_runtime::QueryValue)]`; for other scalar types of your own, implement `atlas_runtime::implement::ParamText`"
 )]
 pub trait ParamValues {
     /// The rule each value follows, from its [`ParamText::PATTERN`].
@@ -62,7 +62,11 @@ pub trait ParamValues {
     /// path, so that a type that cannot be a parameter is reported once.
     #[doc(hidden)]
     #[inline]
-    fn __check_carried(&self, v: &mut crate::Validator, param: &crate::ParamInfo) {
+    fn __check_carried(
+        &self,
+        v: &mut crate::implement::Validator,
+        param: &crate::implement::ParamInfo,
+    ) {
         if Self::PATTERN.is_some() {
             self.each_value(&mut |text| v.text(param, text));
         }

@@ -5,7 +5,10 @@
 //! difference below is listed with its reason.
 
 use atlas_codegen::reference::{Declaration, Parameter};
-use atlas_runtime::{Constraint, EndpointInfo, Location, ParamInfo};
+use atlas_runtime::{
+    EndpointInfo,
+    implement::{Constraint, Location, ParamInfo},
+};
 
 /// Where the hand-written declarations knowingly differ from the generated form:
 /// (operationId, API name, what, why).

@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 use atlas_endpoints::service_accounts::GetOrgServiceAccount;
 use atlas_mock::MockAtlas;
-use atlas_runtime::{AccessToken, Client, Credentials, MemoryTokenStore, TokenKey, TokenStore};
+use atlas_runtime::{
+    Client, Credentials, TokenStore,
+    store::{AccessToken, MemoryTokenStore, TokenKey},
+};
 
 /// The default store, noting when each new token arrived.
 #[derive(Default)]

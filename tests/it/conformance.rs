@@ -4,7 +4,7 @@
 //! they agree and fail, with a message naming the endpoint and the difference, when
 //! they do not.
 
-use atlas_runtime::{EndpointInfo, Location, atlas_endpoint};
+use atlas_runtime::{EndpointInfo, atlas_endpoint, implement::Location};
 use atlas_tests::conformance::{self, PATTERN_REPLACEMENTS, check, coverage, review, versions};
 use serde_json::{Value, json};
 
@@ -96,7 +96,7 @@ fn every_operation_is_declared_but_the_sunset_ones() {
         .map(|i| {
             (
                 i.method.as_str().to_string(),
-                format!("{}{}", atlas_runtime::API_PREFIX, i.template),
+                format!("{}{}", atlas_runtime::implement::API_PREFIX, i.template),
             )
         })
         .collect();

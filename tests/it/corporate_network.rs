@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::Command;
 
 use atlas_runtime::{
-    Client, Credentials, Error, Proxy, RetryPolicy, TlsRoots, TransportErrorKind, atlas_endpoint,
+    Client, Credentials, Error, Proxy, RetryPolicy, TlsRoots, atlas_endpoint,
+    error::TransportErrorKind,
 };
 use atlas_tests::peers::{ApacheDigest, DigestOptions, Tinyproxy};
 use atlas_tests::{Canned, TestServer};
@@ -64,7 +65,7 @@ fn connects(proxy: &Tinyproxy) -> Vec<String> {
         .collect()
 }
 
-fn transport_error(e: Error) -> atlas_runtime::TransportError {
+fn transport_error(e: Error) -> atlas_runtime::error::TransportError {
     match e {
         Error::Transport(t) => t,
         other => panic!("expected a transport error, got {other:?}"),

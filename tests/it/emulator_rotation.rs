@@ -7,7 +7,9 @@ use atlas_endpoints::service_accounts::{
     GetOrgServiceAccount, ListOrgServiceAccounts, OrgRole,
 };
 use atlas_mock::MockAtlas;
-use atlas_runtime::{AuthErrorKind, Client, Credentials, Error, RequestOptions, RetryPolicy};
+use atlas_runtime::{
+    Client, Credentials, Error, RequestOptions, RetryPolicy, error::AuthErrorKind,
+};
 use secrecy::ExposeSecret;
 
 fn client(mock: &MockAtlas, credentials: Credentials) -> Client {

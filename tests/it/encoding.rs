@@ -1,6 +1,6 @@
 //! No path value, however hostile, changes the route the server sees.
 
-use atlas_runtime::{Error, Rule, atlas_endpoint};
+use atlas_runtime::{Error, atlas_endpoint, implement::Rule};
 use atlas_tests::{Canned, TestServer};
 
 /// A path value between two literal segments, with no pattern to stop anything.

@@ -1,7 +1,7 @@
 //! A crate other than `atlas-endpoints` declares its own endpoints with the macro and
 //! sends them: the third way our users work.
 
-use atlas_runtime::{Client, Endpoint, Location, Method, atlas_endpoint};
+use atlas_runtime::{Client, Endpoint, Method, atlas_endpoint, implement::Location};
 use atlas_tests::{Canned, TestServer};
 use serde::{Deserialize, Serialize};
 

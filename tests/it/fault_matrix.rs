@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use atlas_endpoints::service_accounts::{CreateOrgServiceAccountSecret, GetOrgServiceAccount};
 use atlas_mock::{Fault, FaultKind, MockAtlas};
 use atlas_runtime::{
-    AuthErrorKind, Client, Credentials, Error, RequestOptions, RetryPolicy, TransportErrorKind,
+    Client, Credentials, Error, RequestOptions, RetryPolicy,
+    error::{AuthErrorKind, TransportErrorKind},
 };
 
 #[derive(Clone, Copy, PartialEq, Debug)]

@@ -64,7 +64,7 @@ fn enums_keep_values_added_after_this_crate() {
 #[test]
 fn a_sent_credential_is_redacted_in_debug_and_sent_as_text() {
     let secret = SentSecret::from("hunter2-hunter2");
-    assert_eq!(format!("{secret:?}"), atlas_runtime::REDACTED);
+    assert_eq!(format!("{secret:?}"), atlas_runtime::implement::REDACTED);
     assert_eq!(
         serde_json::to_string(&secret).unwrap(),
         "\"hunter2-hunter2\""

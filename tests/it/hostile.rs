@@ -10,8 +10,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use atlas_runtime::transport::{ScriptedTransport, Step};
 use atlas_runtime::{
-    AccessToken, AuthErrorKind, Client, ConfigError, Credentials, Error, Paginated, RetryPolicy,
-    TokenKey, TokenStore, atlas_endpoint,
+    Client, ConfigError, Credentials, Error, Paginated, RetryPolicy, TokenStore, atlas_endpoint,
+    error::AuthErrorKind,
+    store::{AccessToken, TokenKey},
 };
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";
@@ -537,7 +538,7 @@ fn a_token_from_a_store_that_fails_the_token_check_is_discarded_and_replaced() {
 #[test]
 fn an_error_chain_repeats_no_message() {
     let script = Arc::new(ScriptedTransport::new([Step::fail(
-        atlas_runtime::TransportErrorKind::Connect,
+        atlas_runtime::error::TransportErrorKind::Connect,
         false,
     )]));
     let client = Client::builder()

@@ -3,8 +3,9 @@
 //! the id travels (path, query, header), with no `pattern(…)` written.
 
 use atlas_runtime::{
-    ClientId, Endpoint, GroupId, OrgId, Pattern, QueryValue, RequestContext, RequestOptions, Rule,
-    atlas_endpoint, build_request, pattern,
+    ClientId, Endpoint, GroupId, OrgId, Pattern, QueryValue, RequestOptions, atlas_endpoint,
+    implement::{RequestContext, Rule, build_request},
+    pattern,
 };
 
 const CLUSTER_NAME: Pattern = pattern!("^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$");

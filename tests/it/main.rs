@@ -43,6 +43,7 @@
 //! | [`peers_smoke`] | the peers themselves, driven with a plain HTTP client | Apache, oauth2-mock-server |
 //! | [`fleet`] | processes sharing one token: `FileTokenStore`, `RedisTokenStore` (4 hosts, a killed lease holder, Redis stopped or frozen, planted tokens and values) | redis-server (Redis tests) |
 //! | [`user_crate`] | a user's own crate (`tests/user-crate`) declares six other tags' operations (download, CSV, PATCH leave/set/clear, encoded DELETE, array body) and sends them to Prism | Prism, spec (one test) |
+//! | [`public_api`] | the runtime's root is the user's API (33 names); stores, errors by phase, raw calls, defaults and the implementer's prelude in their modules | |
 //! | [`publishing`] | every published crate's registry metadata, versioned path dependencies, the `LICENSE` it names, docs.rs metadata (CI packages each crate and checks the tree's licences) | |
 //! | [`duplicate_dependencies`] | `cargo tree -d`: what a user of one tag, of every tag, and of the attribute alone builds has each dependency in one major (reasons for the exceptions written down) | |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
@@ -82,6 +83,7 @@ mod prism_all;
 mod prism_every_operation;
 mod prism_live;
 mod properties;
+mod public_api;
 mod publishing;
 mod retry;
 mod round_trip;

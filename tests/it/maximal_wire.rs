@@ -7,7 +7,8 @@
 
 use atlas_runtime::request::{BodyWriter, HeaderWriter, PathWriter, QueryWriter};
 use atlas_runtime::{
-    Client, Credentials, Endpoint, EndpointInfo, RequestOptions, ValidationError, build_request,
+    Client, Credentials, Endpoint, EndpointInfo, RequestOptions, ValidationError,
+    implement::build_request,
 };
 use serde_json::Value;
 

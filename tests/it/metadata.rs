@@ -189,7 +189,10 @@ fn a_declaration_without_a_version_is_served_at_the_newest_version_not_after_the
     let sent = log.last().unwrap();
     assert_eq!(
         sent.header("accept"),
-        Some(atlas_runtime::media_type(atlas_runtime::DEFAULT_API_VERSION).as_str())
+        Some(
+            atlas_runtime::implement::media_type(atlas_runtime::defaults::DEFAULT_API_VERSION)
+                .as_str()
+        )
     );
     assert_eq!(
         answer.header("content-type"),
@@ -207,7 +210,7 @@ fn a_declaration_without_a_version_is_served_at_the_newest_version_not_after_the
     assert!(
         shown.contains(&format!(
             "version sent: {}",
-            atlas_runtime::DEFAULT_API_VERSION
+            atlas_runtime::defaults::DEFAULT_API_VERSION
         )),
         "{shown}"
     );

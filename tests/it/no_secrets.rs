@@ -13,7 +13,8 @@ use std::thread::ThreadId;
 
 use atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret;
 use atlas_runtime::{
-    AccessToken, Client, ClientBuilder, Credentials, MemoryTokenStore, TokenStore,
+    Client, ClientBuilder, Credentials, TokenStore,
+    store::{AccessToken, MemoryTokenStore},
 };
 use atlas_tests::leaks::{self, Needle};
 use atlas_tests::{Canned, Recorded, TestServer};
@@ -194,7 +195,7 @@ fn a_whole_session_leaks_nothing() {
     );
     show(format!("{token:?}"));
     let store = MemoryTokenStore::default();
-    store.save_for(&atlas_runtime::TokenKey::atlas(CLIENT_ID), &token);
+    store.save_for(&atlas_runtime::store::TokenKey::atlas(CLIENT_ID), &token);
     show(format!("{store:?}"));
     let bearer = Client::builder()
         .base_url(server.url())

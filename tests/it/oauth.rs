@@ -7,7 +7,8 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
 use atlas_runtime::{
-    AuthErrorKind, Client, Credentials, Error, MemoryTokenStore, TokenStore, atlas_endpoint,
+    Client, Credentials, Error, TokenStore, atlas_endpoint, error::AuthErrorKind,
+    store::MemoryTokenStore,
 };
 use atlas_tests::{Canned, Recorded, TestServer};
 
@@ -403,9 +404,11 @@ fn a_shared_token_store_shares_one_token_between_clients() {
     call().send(&a).unwrap();
     call().send(&b).unwrap();
     assert_eq!(atlas.token_requests(), 1);
-    let key =
-        atlas_runtime::TokenKey::new(format!("{}/api/oauth/token", atlas.server.url()), CLIENT_ID)
-            .with_secret(CLIENT_SECRET);
+    let key = atlas_runtime::store::TokenKey::new(
+        format!("{}/api/oauth/token", atlas.server.url()),
+        CLIENT_ID,
+    )
+    .with_secret(CLIENT_SECRET);
     assert!(store.load_for(&key).is_some());
 }
 

@@ -2,7 +2,10 @@
 //! a member left alone is never sent (a `null` would clear it in Atlas), with no
 //! `skip_serializing_if` written in the declaration.
 
-use atlas_runtime::{Patch, RequestContext, RequestOptions, atlas_endpoint, build_request};
+use atlas_runtime::{
+    Patch, RequestOptions, atlas_endpoint,
+    implement::{RequestContext, build_request},
+};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

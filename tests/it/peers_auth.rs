@@ -247,7 +247,7 @@ fn oauth2_mock_server_refuses_wrong_credentials() {
     let atlas_runtime::Error::Auth(auth) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(auth.kind, atlas_runtime::AuthErrorKind::Refused);
+    assert_eq!(auth.kind, atlas_runtime::error::AuthErrorKind::Refused);
     assert_eq!(mock.token_requests(), 1);
     assert!(api.requests().is_empty(), "no API call without a token");
 }

@@ -8,7 +8,8 @@ use std::fmt::Debug;
 
 use atlas_endpoints::service_accounts::*;
 use atlas_runtime::{
-    Client, Credentials, Endpoint, RequestOptions, RetryPolicy, build_request, decode_response,
+    Client, Credentials, Endpoint, RequestOptions, RetryPolicy,
+    implement::{build_request, decode_response},
 };
 use atlas_tests::prism::shared_mock;
 

@@ -20,8 +20,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use atlas_runtime::request::{BodyWriter, HeaderWriter, PathWriter, QueryWriter};
 use atlas_runtime::{
-    API_PREFIX, Client, Credentials, Endpoint, EndpointInfo, Format, Location, RequestOptions,
-    RetryPolicy, ValidationError, build_request, decode_response,
+    Client, Credentials, Endpoint, EndpointInfo, Format, RequestOptions, RetryPolicy,
+    ValidationError,
+    implement::{API_PREFIX, Location, build_request, decode_response},
 };
 use atlas_tests::conformance::resolve_all;
 use atlas_tests::prism::Prism;

@@ -10,8 +10,8 @@ use std::net::TcpStream;
 
 use atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret;
 use atlas_runtime::{
-    Client, Credentials, Endpoint, Error, Location, RequestOptions, Rule, build_request,
-    decode_response,
+    Client, Credentials, Endpoint, Error, RequestOptions,
+    implement::{Location, Rule, build_request, decode_response},
 };
 use atlas_tests::prism::{self, Mode, Prism, VIOLATIONS_HEADER};
 use atlas_tests::{Canned, TestServer};

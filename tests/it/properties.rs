@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use atlas_runtime::{Endpoint, Rule, atlas_endpoint};
+use atlas_runtime::{Endpoint, atlas_endpoint, implement::Rule};
 use atlas_tests::{Canned, TestServer};
 use proptest::prelude::*;
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use atlas_runtime::{
-    Client, Error, RequestOptions, RetryPolicy, TransportErrorKind, atlas_endpoint,
+    Client, Error, RequestOptions, RetryPolicy, atlas_endpoint, error::TransportErrorKind,
 };
 use atlas_tests::{Canned, TestServer};
 

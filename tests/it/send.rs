@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use atlas_endpoints::service_accounts::{CreateOrgServiceAccountSecret, ServiceAccountSecret};
 use atlas_runtime::{
-    Client, Credentials, DEFAULT_API_VERSION, Error, RequestOptions, TransportErrorKind,
-    atlas_endpoint,
+    Client, Credentials, Error, RequestOptions, atlas_endpoint, defaults::DEFAULT_API_VERSION,
+    error::TransportErrorKind,
 };
 use atlas_tests::spec::{error_example, operation, schema_example, spec};
 use atlas_tests::{Canned, TestServer};

@@ -10,7 +10,7 @@ use atlas_endpoints::service_accounts::{
     GetOrgServiceAccountGroups, ListGroupServiceAccountAccessList, ListGroupServiceAccounts,
     ListOrgServiceAccountAccessList, ListOrgServiceAccounts,
 };
-use atlas_runtime::{Error, RawCall, RequestOptions};
+use atlas_runtime::{Error, RequestOptions, raw::RawCall};
 use atlas_tests::{Canned, Recorded, TestServer};
 use serde_json::{Value, json};
 

@@ -13,7 +13,10 @@ use atlas_endpoints::service_accounts::{
     ListOrgServiceAccountAccessList, ListOrgServiceAccounts, OrgRole, SPEC_IP_ADDRESS_PATTERN,
     UpdateGroupServiceAccount, UpdateOrgServiceAccount,
 };
-use atlas_runtime::{Endpoint, Error, Location, Patch, Rule, ValidationError};
+use atlas_runtime::{
+    Endpoint, Error, Patch, ValidationError,
+    implement::{Location, Rule},
+};
 use atlas_tests::TestServer;
 
 const ORG: &str = "4888442a3354817a7320eb61";

@@ -14,7 +14,7 @@ use atlas_endpoints::service_accounts::{
     ListOrgServiceAccountAccessList, ListOrgServiceAccounts, OrgRole, OrgServiceAccount,
     ServiceAccountIpAccessListEntry, UpdateGroupServiceAccount, UpdateOrgServiceAccount,
 };
-use atlas_runtime::{Client, Error, Patch, Rule};
+use atlas_runtime::{Client, Error, Patch, implement::Rule};
 use atlas_tests::spec::{operation, resolve, schema_example, spec};
 use atlas_tests::{Canned, Recorded, TestServer};
 use secrecy::ExposeSecret;

@@ -3,7 +3,9 @@
 //! passes Prism's validation (no `sl-violations`), the answer has the documented status
 //! and decodes, and the PATCH body's bytes say exactly what is left, set and cleared.
 
-use atlas_runtime::{Client, Credentials, Endpoint, Patch, RequestOptions, build_request};
+use atlas_runtime::{
+    Client, Credentials, Endpoint, Patch, RequestOptions, implement::build_request,
+};
 use atlas_tests::prism::shared_mock;
 use atlas_user_example::*;
 
@@ -89,7 +91,7 @@ fn update() -> UpdateProcessArgs {
 fn a_patch_body_says_exactly_what_changes() {
     let request = build_request(
         &update(),
-        &atlas_runtime::RequestContext::default(),
+        &atlas_runtime::implement::RequestContext::default(),
         &RequestOptions::new(),
     )
     .unwrap();

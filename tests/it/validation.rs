@@ -2,7 +2,10 @@
 //! mean what the Atlas server means.
 
 use atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret;
-use atlas_runtime::{Endpoint, Error, Location, RequestOptions, Rule, atlas_endpoint};
+use atlas_runtime::{
+    Endpoint, Error, RequestOptions, atlas_endpoint,
+    implement::{Location, Rule},
+};
 use atlas_tests::{Canned, TestServer};
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";

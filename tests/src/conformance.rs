@@ -33,7 +33,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use atlas_runtime::{
-    API_PREFIX, BodyKind, Bound, Constraint, EndpointInfo, Location, Number, ParamInfo,
+    EndpointInfo,
+    implement::{API_PREFIX, BodyKind, Bound, Constraint, Location, Number, ParamInfo},
 };
 use serde_json::Value;
 

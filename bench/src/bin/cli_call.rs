@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use atlas_bench::secret_call;
 use atlas_bench::tokens::{SA_CLIENT_ID, SA_SECRET};
-use atlas_runtime::{Client, Credentials, FileTokenStore, MemoryTokenStore, TokenStore};
+use atlas_runtime::{
+    Client, Credentials, TokenStore,
+    store::{FileTokenStore, MemoryTokenStore},
+};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

@@ -48,7 +48,11 @@ pub struct InviteGroupServiceAccount {
 }
 
 /// The spec's `uniqueItems`: a role given twice is refused before any I/O.
-fn each_once(roles: &[String], param: &atlas_runtime::ParamInfo, v: &mut atlas_runtime::Validator) {
+fn each_once(
+    roles: &[String],
+    param: &atlas_runtime::implement::ParamInfo,
+    v: &mut atlas_runtime::implement::Validator,
+) {
     let mut seen = std::collections::HashSet::new();
     if let Some(repeated) = roles.iter().find(|r| !seen.insert(r.as_str())) {
         v.custom(param, "must give each role once", || repeated.clone());

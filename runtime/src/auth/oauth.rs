@@ -161,7 +161,7 @@ impl fmt::Debug for AccessToken {
 /// which one asks Atlas for the next.
 ///
 /// The default keeps them in memory, per [`Client`](crate::Client).
-/// [`FileTokenStore`](crate::FileTokenStore) shares them among the processes of a host,
+/// [`FileTokenStore`](crate::store::FileTokenStore) shares them among the processes of a host,
 /// `RedisTokenStore` (feature `redis`) among hosts. Implement it over a cache or a secret
 /// manager of your own the same way.
 ///

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use atlas_runtime::TransportErrorKind;
+use atlas_runtime::error::TransportErrorKind;
 use atlas_runtime::transport::{Deadlines, HttpTransport, Transport};
 
 fn deadlines(total: Duration) -> Deadlines {

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use atlas_endpoints::service_accounts::GetOrgServiceAccount;
 use atlas_mock::MockAtlas;
 use atlas_runtime::{
-    AccessToken, Client, Credentials, Lease, RedisTokenStore, RetryPolicy, TokenKey, TokenStore,
+    Client, Credentials, RetryPolicy, TokenStore,
+    store::{AccessToken, Lease, RedisTokenStore, TokenKey},
 };
 
 use super::support::token_requests;

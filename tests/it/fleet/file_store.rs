@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use atlas_mock::{Fault, FaultKind, MockAtlas};
-use atlas_runtime::TokenKey;
+use atlas_runtime::store::TokenKey;
 
 use super::support::{
     Job, assert_all_ok, call, client_with, one_fleet_at_a_time, one_per_lifetime,
@@ -113,7 +113,7 @@ fn revoking_removes_the_shared_token() {
     use std::sync::Arc;
 
     use atlas_endpoints::service_accounts::GetOrgServiceAccount;
-    use atlas_runtime::{Client, Credentials, FileTokenStore};
+    use atlas_runtime::{Client, Credentials, store::FileTokenStore};
 
     let mock = MockAtlas::builder().start().expect("emulator");
     let dir = temp_dir("file-revoke");
@@ -171,7 +171,7 @@ fn a_refused_secret_is_asked_about_once_for_thirty_processes() {
     }
     // One request per 10 s of sharing; the run takes a few seconds.
     let requests = token_requests(&mock);
-    let allowed = 1 + (ran.as_secs() / atlas_runtime::REFUSED_SHARED_FOR.as_secs()) as usize;
+    let allowed = 1 + (ran.as_secs() / atlas_runtime::store::REFUSED_SHARED_FOR.as_secs()) as usize;
     assert!(
         requests <= allowed,
         "{requests} token requests from 30 processes in {ran:?} (at most {allowed})"
@@ -194,7 +194,7 @@ fn closing_removes_the_shared_token() {
     use std::sync::Arc;
 
     use atlas_endpoints::service_accounts::GetOrgServiceAccount;
-    use atlas_runtime::{Client, Credentials, FileTokenStore};
+    use atlas_runtime::{Client, Credentials, store::FileTokenStore};
 
     let mock = MockAtlas::builder().start().expect("emulator");
     let dir = temp_dir("file-close");
@@ -237,7 +237,7 @@ fn no_store_file_is_named_after_or_holds_the_secret() {
     use std::sync::Arc;
 
     use atlas_endpoints::service_accounts::GetOrgServiceAccount;
-    use atlas_runtime::{Client, Credentials, FileTokenStore};
+    use atlas_runtime::{Client, Credentials, store::FileTokenStore};
     use atlas_tests::leaks;
 
     let mock = MockAtlas::builder().start().expect("emulator");
@@ -311,7 +311,7 @@ fn no_store_file_is_named_after_or_holds_the_secret() {
 fn a_planted_unusable_token_is_discarded_and_replaced() {
     use std::sync::Arc;
 
-    use atlas_runtime::FileTokenStore;
+    use atlas_runtime::store::FileTokenStore;
 
     let mock = MockAtlas::builder().start().expect("emulator");
     let dir = temp_dir("file-planted");
@@ -327,7 +327,7 @@ fn a_planted_unusable_token_is_discarded_and_replaced() {
 fn a_hard_link_at_the_lock_leaves_its_target_intact() {
     use std::sync::Arc;
 
-    use atlas_runtime::FileTokenStore;
+    use atlas_runtime::store::FileTokenStore;
 
     let mock = MockAtlas::builder().start().expect("emulator");
     let dir = temp_dir("file-hardlink");
@@ -349,7 +349,7 @@ fn a_hard_link_at_the_lock_leaves_its_target_intact() {
 fn a_huge_token_file_is_not_read_and_is_replaced() {
     use std::sync::Arc;
 
-    use atlas_runtime::FileTokenStore;
+    use atlas_runtime::store::FileTokenStore;
 
     let mock = MockAtlas::builder().start().expect("emulator");
     let dir = temp_dir("file-huge");

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use atlas_runtime::transport::{Body, ScriptedTransport, Step};
 use atlas_runtime::{
-    AccessToken, Client, Credentials, Lease, RetryPolicy, TokenKey, TokenStore, atlas_endpoint,
+    Client, Credentials, RetryPolicy, TokenStore, atlas_endpoint,
+    store::{AccessToken, Lease, TokenKey},
 };
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";
@@ -183,7 +184,7 @@ fn a_store_that_cannot_coordinate_fails_no_call() {
 /// the store without it (whoever can read the store must not learn the secret).
 #[test]
 fn a_shared_refusal_holds_no_secret_even_when_the_endpoint_echoes_it() {
-    use atlas_runtime::FileTokenStore;
+    use atlas_runtime::store::FileTokenStore;
 
     let script = Arc::new(ScriptedTransport::new([Step::with(|_| {
         let body = format!(

@@ -4,7 +4,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use atlas_mock::{Fault, FaultKind, MockAtlas};
-use atlas_runtime::{AccessToken, Client, Credentials, RedisTokenStore, TokenKey, TokenStore};
+use atlas_runtime::{
+    Client, Credentials, TokenStore,
+    store::{AccessToken, RedisTokenStore, TokenKey},
+};
 
 use super::support::{
     Job, RedisServer, assert_all_ok, call, client_with, one_fleet_at_a_time, one_per_lifetime,
@@ -306,7 +309,7 @@ fn a_refused_secret_is_asked_about_once_across_hosts() {
         );
     }
     let requests = token_requests(&mock);
-    let allowed = 1 + (ran.as_secs() / atlas_runtime::REFUSED_SHARED_FOR.as_secs()) as usize;
+    let allowed = 1 + (ran.as_secs() / atlas_runtime::store::REFUSED_SHARED_FOR.as_secs()) as usize;
     assert!(
         requests <= allowed,
         "{requests} token requests from 24 processes in {ran:?} (at most {allowed})"

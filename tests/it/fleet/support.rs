@@ -9,7 +9,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use atlas_endpoints::service_accounts::GetOrgServiceAccount;
 use atlas_mock::MockAtlas;
-use atlas_runtime::{AccessToken, Client, Credentials, TokenKey, TokenStore};
+use atlas_runtime::{
+    Client, Credentials, TokenStore,
+    store::{AccessToken, TokenKey},
+};
 use secrecy::ExposeSecret as _;
 
 /// The fleet worker, built by cargo with this test.

@@ -16,7 +16,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use atlas_endpoints::service_accounts::GetOrgServiceAccount;
-use atlas_runtime::{Client, Credentials, FileTokenStore, RedisTokenStore, TokenStore};
+use atlas_runtime::{
+    Client, Credentials, TokenStore,
+    store::{FileTokenStore, RedisTokenStore},
+};
 
 fn var(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("{name} is not set"))

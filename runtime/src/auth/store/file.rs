@@ -77,7 +77,7 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 ///
 /// When Atlas refuses the credentials (or rate-limits the client), the lock holder writes
 /// that beside the token (`.failure.json`, also 0600, holding the status and Atlas's
-/// message, no secret) for [`REFUSED_SHARED_FOR`](crate::REFUSED_SHARED_FOR) (a 429: its
+/// message, no secret) for [`REFUSED_SHARED_FOR`](crate::store::REFUSED_SHARED_FOR) (a 429: its
 /// `Retry-After`, at most 60 s). Processes waiting for the lock, and those starting
 /// meanwhile, fail at once with that error instead of each asking Atlas once more: 30
 /// processes with a wrong secret send one token request per 10 s, not 30 (the 11th of
@@ -87,7 +87,7 @@ const DISCARD_WAIT: Duration = Duration::from_secs(1);
 ///
 /// ```no_run
 /// use std::sync::Arc;
-/// use atlas_runtime::{Client, Credentials, FileTokenStore};
+/// use atlas_runtime::{Client, Credentials, store::FileTokenStore};
 ///
 /// let client = Client::builder()
 ///     .credentials(Credentials::service_account("mdb_sa_id_…", "mdb_sa_sk_…"))

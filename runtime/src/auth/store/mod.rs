@@ -68,7 +68,7 @@ impl TokenKey {
     /// (it is random and long); [`digest`](Self::digest) covers them.
     ///
     /// ```
-    /// use atlas_runtime::TokenKey;
+    /// use atlas_runtime::store::TokenKey;
     ///
     /// let old = TokenKey::atlas("mdb_sa_id_1").with_secret("mdb_sa_sk_old");
     /// let new = TokenKey::atlas("mdb_sa_id_1").with_secret("mdb_sa_sk_new");

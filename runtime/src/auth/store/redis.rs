@@ -82,7 +82,7 @@ const MAX_IDLE: usize = 16;
 ///
 /// ```no_run
 /// use std::sync::Arc;
-/// use atlas_runtime::{Client, Credentials, RedisTokenStore};
+/// use atlas_runtime::{Client, Credentials, store::RedisTokenStore};
 ///
 /// let store = RedisTokenStore::builder("redis://127.0.0.1:6379/0").open()?;
 /// let client = Client::builder()

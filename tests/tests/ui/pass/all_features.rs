@@ -1,10 +1,7 @@
 //! Every feature of `#[atlas_endpoint]` together; `main` checks constructors, setters,
 //! validation, metadata and the built request, without any network.
 
-use atlas_runtime::{
-    BodyKind, Constraint, Endpoint, Location, Method, RequestContext, RequestOptions,
-    atlas_endpoint, build_request,
-};
+use atlas_runtime::{Endpoint, Method, RequestOptions, atlas_endpoint, implement::{BodyKind, Constraint, Location, RequestContext, build_request}};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]

@@ -1,6 +1,6 @@
 //! The descriptive keys reach `EndpointInfo`, and each field's type gives its `ValueKind`.
 
-use atlas_runtime::{Patch, ValueKind, atlas_endpoint};
+use atlas_runtime::{Patch, atlas_endpoint, implement::ValueKind};
 
 #[atlas_endpoint(PATCH, "/orgs/{orgId}/things/{thingId}", version = "2024-08-05",
     operation_id = "updateOrgThing", tag = "Things", short_id = "updateThing",

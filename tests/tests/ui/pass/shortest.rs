@@ -16,8 +16,8 @@ fn main() {
     assert_eq!(info.template, "/orgs/{orgId}/serviceAccounts/{clientId}/secrets");
     assert_eq!(info.version, None);
     assert_eq!(info.operation_id, None);
-    assert_eq!(info.body, atlas_runtime::BodyKind::Object);
-    assert_eq!(info.param("secretExpiresAfterHours").unwrap().location, atlas_runtime::Location::Body);
+    assert_eq!(info.body, atlas_runtime::implement::BodyKind::Object);
+    assert_eq!(info.param("secretExpiresAfterHours").unwrap().location, atlas_runtime::implement::Location::Body);
 
     // The response defaults to `()`.
     let _: fn(&CreateSecret, &atlas_runtime::Client) -> Result<(), atlas_runtime::Error> = CreateSecret::send;
