@@ -266,12 +266,25 @@ impl Emitter<'_, '_> {
     /// the others name it. One definition instead of 190 is what keeps the
     /// `alert-configurations` feature's build short.
     fn type_texts(&self, types: &[(&TypeDef, &Usage)]) -> Vec<String> {
+        let shapes = crate::variants::shared_shapes(self.models, self.plan);
+        let mut written: BTreeSet<&str> = BTreeSet::new();
         let texts: Vec<String> = types
             .iter()
             .map(|(def, usage)| {
                 let mut text = String::new();
                 self.type_def(&mut text, def, usage);
-                text
+                match shapes.get(&def.name) {
+                    // The shape once, before its first variant; each variant a `type` of it.
+                    Some(shape) => {
+                        let mut out = String::new();
+                        if written.insert(shape.base.as_str()) {
+                            out.push_str(&generic_shape(&text, def, shape));
+                        }
+                        out.push_str(&variant_of_shape(def, usage, shape));
+                        out
+                    }
+                    None => text,
+                }
             })
             .collect();
         // A struct's shape: its text but the first doc line, with its name taken out.
@@ -279,6 +292,9 @@ impl Emitter<'_, '_> {
             let Kind::Struct(_) = def.kind else {
                 return None;
             };
+            if shapes.contains_key(&def.name) {
+                return None;
+            }
             let body = text.split_once('\n').map_or("", |(_, rest)| rest);
             let header = format!("pub struct {} {{", def.name);
             Some(format!(
@@ -1095,6 +1111,63 @@ pub fn union_arm_names(variants: &[Variant]) -> Vec<String> {
             vn
         })
         .collect()
+}
+
+/// The generic struct of a shared shape, from the text of its first variant as a plain
+/// struct: the discriminator a member of type `Discriminator<T>` instead of a fixed
+/// `#[serde(tag)]`, and serde's `Deserialize` (the runtime's `Decode` takes no generics;
+/// one derive per shape costs little).
+fn generic_shape(text: &str, def: &TypeDef, shape: &crate::variants::SharedShape) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/// The shape of the union variants that differ only in `{}` ([`{}`] and the others \
+         that name it): one definition, each variant a `type` of it with its own marker.",
+        shape.property, def.name
+    );
+    let header = format!("pub struct {} {{", def.name);
+    for line in text.lines().skip(1) {
+        if line.starts_with("#[serde(tag = ") {
+            out.push_str("#[serde(bound = \"\")]\n");
+        } else if line.starts_with("#[derive(") {
+            out.push_str(&line.replace("atlas_runtime::Decode", "serde::Deserialize"));
+            out.push('\n');
+        } else if line == header {
+            let _ = writeln!(
+                out,
+                "pub struct {}<T: atlas_runtime::implement::DiscriminatorValue> {{\n\
+                 /// `{}`: required; the variant's own value, implied by `T`.\n\
+                 #[serde(rename = {:?}, default)]\n\
+                 pub {}: atlas_runtime::implement::Discriminator<T>,",
+                shape.base, shape.property, shape.property, shape.member
+            );
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// A variant of a shared shape: the `type` and its marker.
+fn variant_of_shape(def: &TypeDef, usage: &Usage, shape: &crate::variants::SharedShape) -> String {
+    format!(
+        "/// The spec's `{source}` schema{dir}: [`{base}`] whose `{property}` is `{value}`.\n\
+         pub type {name} = {base}<{marker}>;\n\n\
+         /// The marker of [`{name}`]: `{property}` is `{value}`.\n\
+         #[derive(Debug, Clone, Copy, Default)]\n\
+         pub struct {marker};\n\n\
+         impl atlas_runtime::implement::DiscriminatorValue for {marker} {{\n\
+         const VALUE: &'static str = {value:?};\n}}\n\n",
+        source = def.source,
+        dir = direction(usage),
+        base = shape.base,
+        property = shape.property,
+        value = shape.value,
+        name = def.name,
+        marker = shape.marker,
+    )
 }
 
 fn direction(u: &Usage) -> &'static str {

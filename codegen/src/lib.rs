@@ -30,9 +30,11 @@
 //!   that proves every other member is on the wire (`tests/it/maximal_wire.rs`);
 //! - build cost (`emit`): a received struct derives the runtime's lean
 //!   `atlas_runtime::Decode` rather than serde's `Deserialize`; a struct whose definition
-//!   would repeat another's in its module (the spec names one shape many times: 190 metric
-//!   thresholds have three shapes) is a `type` alias of the shortest-named one; enum
-//!   methods are `#[inline]`, so nothing is code-generated until a caller uses it;
+//!   would repeat another's in its module is a `type` alias of the shortest-named one;
+//!   union variants that differ only in the discriminator they imply (185 alert
+//!   thresholds of five shapes) are one generic struct per shape with a marker per
+//!   variant (`variants`); enum methods are `#[inline]`, so nothing is code-generated
+//!   until a caller uses it;
 //! - [`mod@reference`]: the same plan as data, for the test that the hand-written operations
 //!   are what the generator would declare.
 
@@ -44,6 +46,7 @@ mod names;
 mod plan;
 pub mod reference;
 mod spec;
+mod variants;
 
 pub use names::tag_names;
 

@@ -133,6 +133,7 @@ pub fn test_data(models: &Models, plan: &Plan) -> String {
          use crate::maximal_wire::{Sent, model, request};\n\n",
     );
     let sent: BTreeMap<&String, _> = plan.usage.iter().filter(|(_, u)| u.sent).collect();
+    let shapes = crate::variants::shared_shapes(models, plan);
     let mut functions = String::new();
     let mut model_rows = String::new();
     for (name, usage) in &sent {
@@ -146,6 +147,11 @@ pub fn test_data(models: &Models, plan: &Plan) -> String {
                     functions,
                     "fn maximal_{name}(d: u32) -> {path} {{\nlet _ = d;\n{path} {{"
                 );
+                // A variant of a shared shape: its discriminator is a member that holds
+                // nothing but its type.
+                if let Some(shape) = shapes.get(*name) {
+                    let _ = writeln!(functions, "{}: Default::default(),", shape.member);
+                }
                 for f in fields {
                     let v = if member_is_optional(f, usage) {
                         w.optional(&f.ty, f.boxed)

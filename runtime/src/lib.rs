@@ -48,6 +48,7 @@ extern crate self as atlas_runtime;
 
 mod auth;
 mod client;
+mod discriminator;
 mod endpoint;
 pub mod error;
 mod format;
@@ -191,6 +192,7 @@ pub mod defaults {
 /// decoding, pagination's traits. `use atlas_runtime::implement::prelude::*;` names them
 /// all, with the root's [`Client`], [`Error`] and the traits.
 pub mod implement {
+    pub use crate::discriminator::{Discriminator, DiscriminatorValue};
     pub use crate::endpoint::{
         BodyKind, Bound, Constraint, Location, Number, ParamInfo, ValueKind,
     };

@@ -6413,6 +6413,7 @@ fn maximal_AssertMsgRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AssertMsgRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AssertMsgRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6431,6 +6432,7 @@ fn maximal_AssertRegularRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AssertRegularRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AssertRegularRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6449,6 +6451,7 @@ fn maximal_AssertUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AssertUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AssertUserRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6467,6 +6470,7 @@ fn maximal_AssertWarningRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AssertWarningRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AssertWarningRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6536,6 +6540,7 @@ fn maximal_AvgCommandExecutionTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AvgCommandExecutionTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AvgCommandExecutionTimeTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6556,6 +6561,7 @@ fn maximal_AvgReadExecutionTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AvgReadExecutionTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AvgReadExecutionTimeTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6576,6 +6582,7 @@ fn maximal_AvgWriteExecutionTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::AvgWriteExecutionTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::AvgWriteExecutionTimeTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6925,6 +6932,7 @@ fn maximal_CacheBytesReadIntoDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CacheBytesReadIntoDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CacheBytesReadIntoDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6943,6 +6951,7 @@ fn maximal_CacheBytesWrittenFromDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CacheBytesWrittenFromDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CacheBytesWrittenFromDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6961,6 +6970,7 @@ fn maximal_CacheUsageDirtyDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CacheUsageDirtyDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CacheUsageDirtyDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -6979,6 +6989,7 @@ fn maximal_CacheUsageUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CacheUsageUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CacheUsageUsedDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7569,6 +7580,7 @@ fn maximal_ComputedMemoryDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ComputedMemoryDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ComputedMemoryDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7615,6 +7627,7 @@ fn maximal_ConnectionsMaxRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ConnectionsMaxRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ConnectionsMaxRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7633,6 +7646,7 @@ fn maximal_ConnectionsPercentRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ConnectionsPercentRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ConnectionsPercentRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7651,6 +7665,7 @@ fn maximal_ConnectionsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ConnectionsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ConnectionsRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7762,6 +7777,7 @@ fn maximal_CursorsTotalClientCursorsSizeRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CursorsTotalClientCursorsSizeRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CursorsTotalClientCursorsSizeRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7780,6 +7796,7 @@ fn maximal_CursorsTotalOpenRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CursorsTotalOpenRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CursorsTotalOpenRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7798,6 +7815,7 @@ fn maximal_CursorsTotalTimedOutRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::CursorsTotalTimedOutRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::CursorsTotalTimedOutRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -7850,6 +7868,7 @@ fn maximal_DLQRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DLQRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DLQRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8285,6 +8304,7 @@ fn maximal_DbDataSizeTotalDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DbDataSizeTotalDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DbDataSizeTotalDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8303,6 +8323,7 @@ fn maximal_DbDataSizeTotalWoSystemDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DbDataSizeTotalWoSystemDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DbDataSizeTotalWoSystemDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8321,6 +8342,7 @@ fn maximal_DbIndexSizeTotalDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DbIndexSizeTotalDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DbIndexSizeTotalDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8339,6 +8361,7 @@ fn maximal_DbStorageTotalDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DbStorageTotalDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DbStorageTotalDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8584,6 +8607,7 @@ fn maximal_DiskPartitionQueueDepthDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionQueueDepthDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionQueueDepthDataRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8602,6 +8626,7 @@ fn maximal_DiskPartitionQueueDepthIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionQueueDepthIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionQueueDepthIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8620,6 +8645,7 @@ fn maximal_DiskPartitionQueueDepthJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionQueueDepthJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionQueueDepthJournalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8638,6 +8664,7 @@ fn maximal_DiskPartitionReadIopsDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadIopsDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadIopsDataRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8656,6 +8683,7 @@ fn maximal_DiskPartitionReadIopsIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadIopsIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadIopsIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8674,6 +8702,7 @@ fn maximal_DiskPartitionReadIopsJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadIopsJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadIopsJournalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8692,6 +8721,7 @@ fn maximal_DiskPartitionReadLatencyDataTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadLatencyDataTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadLatencyDataTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8712,6 +8742,7 @@ fn maximal_DiskPartitionReadLatencyIndexTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadLatencyIndexTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadLatencyIndexTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8732,6 +8763,7 @@ fn maximal_DiskPartitionReadLatencyJournalTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionReadLatencyJournalTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionReadLatencyJournalTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8752,6 +8784,7 @@ fn maximal_DiskPartitionSpaceUsedDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedDataRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8770,6 +8803,7 @@ fn maximal_DiskPartitionSpaceUsedIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8788,6 +8822,7 @@ fn maximal_DiskPartitionSpaceUsedJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionSpaceUsedJournalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8806,6 +8841,7 @@ fn maximal_DiskPartitionWriteIopsDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteIopsDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteIopsDataRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8824,6 +8860,7 @@ fn maximal_DiskPartitionWriteIopsIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteIopsIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteIopsIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8842,6 +8879,7 @@ fn maximal_DiskPartitionWriteIopsJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteIopsJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteIopsJournalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8860,6 +8898,7 @@ fn maximal_DiskPartitionWriteLatencyDataTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyDataTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyDataTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8880,6 +8919,7 @@ fn maximal_DiskPartitionWriteLatencyIndexTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyIndexTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyIndexTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8901,6 +8941,7 @@ fn maximal_DiskPartitionWriteLatencyJournalTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::DiskPartitionWriteLatencyJournalTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8921,6 +8962,7 @@ fn maximal_DocumentDeletedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DocumentDeletedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DocumentDeletedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8939,6 +8981,7 @@ fn maximal_DocumentInsertedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DocumentInsertedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DocumentInsertedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8957,6 +9000,7 @@ fn maximal_DocumentReturnedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DocumentReturnedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DocumentReturnedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -8975,6 +9019,7 @@ fn maximal_DocumentUpdatedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::DocumentUpdatedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::DocumentUpdatedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9043,6 +9088,7 @@ fn maximal_ExtraInfoPageFaultsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ExtraInfoPageFaultsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ExtraInfoPageFaultsRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9154,6 +9200,7 @@ fn maximal_FlexAVGCommandExecutionTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexAVGCommandExecutionTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexAVGCommandExecutionTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9174,6 +9221,7 @@ fn maximal_FlexAVGWriteExecutionTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexAVGWriteExecutionTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexAVGWriteExecutionTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9200,6 +9248,7 @@ fn maximal_FlexConnectionPercentRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexConnectionPercentRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexConnectionPercentRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9239,6 +9288,7 @@ fn maximal_FlexNetworkBytesInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexNetworkBytesInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexNetworkBytesInDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9257,6 +9307,7 @@ fn maximal_FlexNetworkBytesOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexNetworkBytesOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexNetworkBytesOutDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9275,6 +9326,7 @@ fn maximal_FlexNetworkNumRequestsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexNetworkNumRequestsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexNetworkNumRequestsRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9293,6 +9345,7 @@ fn maximal_FlexOpCounterCMDRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterCMDRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterCMDRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9311,6 +9364,7 @@ fn maximal_FlexOpCounterDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterDeleteRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9329,6 +9383,7 @@ fn maximal_FlexOpCounterGetMoreRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterGetMoreRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterGetMoreRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9347,6 +9402,7 @@ fn maximal_FlexOpCounterInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterInsertRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9365,6 +9421,7 @@ fn maximal_FlexOpCounterQueryRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterQueryRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterQueryRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9383,6 +9440,7 @@ fn maximal_FlexOpCounterUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FlexOpCounterUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FlexOpCounterUpdateRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9430,6 +9488,7 @@ fn maximal_FtsDiskUtilizationDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsDiskUtilizationDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsDiskUtilizationDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9448,6 +9507,7 @@ fn maximal_FtsJvmCurrentMemoryDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsJvmCurrentMemoryDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsJvmCurrentMemoryDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9466,6 +9526,7 @@ fn maximal_FtsJvmMaxMemoryDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsJvmMaxMemoryDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsJvmMaxMemoryDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9484,6 +9545,7 @@ fn maximal_FtsMemoryMappedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsMemoryMappedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsMemoryMappedDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9502,6 +9564,7 @@ fn maximal_FtsMemoryResidentDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsMemoryResidentDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsMemoryResidentDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9520,6 +9583,7 @@ fn maximal_FtsMemoryVirtualDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsMemoryVirtualDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsMemoryVirtualDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9538,6 +9602,7 @@ fn maximal_FtsProcessCpuKernelRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsProcessCpuKernelRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsProcessCpuKernelRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9556,6 +9621,7 @@ fn maximal_FtsProcessCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::FtsProcessCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::FtsProcessCpuUserRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9714,6 +9780,7 @@ fn maximal_GlobalAccessesNotInMemoryRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalAccessesNotInMemoryRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalAccessesNotInMemoryRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9732,6 +9799,7 @@ fn maximal_GlobalLockCurrentQueueReadersRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalLockCurrentQueueReadersRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalLockCurrentQueueReadersRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9750,6 +9818,7 @@ fn maximal_GlobalLockCurrentQueueTotalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalLockCurrentQueueTotalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalLockCurrentQueueTotalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9768,6 +9837,7 @@ fn maximal_GlobalLockCurrentQueueWritersRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalLockCurrentQueueWritersRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalLockCurrentQueueWritersRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9786,6 +9856,7 @@ fn maximal_GlobalLockPercentageRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalLockPercentageRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalLockPercentageRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -9804,6 +9875,7 @@ fn maximal_GlobalPageFaultExceptionsThrownRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::GlobalPageFaultExceptionsThrownRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::GlobalPageFaultExceptionsThrownRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10026,6 +10098,7 @@ fn maximal_IndexCountersBtreeAccessesRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::IndexCountersBtreeAccessesRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::IndexCountersBtreeAccessesRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10044,6 +10117,7 @@ fn maximal_IndexCountersBtreeHitsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::IndexCountersBtreeHitsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::IndexCountersBtreeHitsRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10062,6 +10136,7 @@ fn maximal_IndexCountersBtreeMissRatioRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::IndexCountersBtreeMissRatioRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::IndexCountersBtreeMissRatioRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10080,6 +10155,7 @@ fn maximal_IndexCountersBtreeMissesRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::IndexCountersBtreeMissesRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::IndexCountersBtreeMissesRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10130,6 +10206,7 @@ fn maximal_JournalingCommitsInWriteLockRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::JournalingCommitsInWriteLockRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::JournalingCommitsInWriteLockRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10148,6 +10225,7 @@ fn maximal_JournalingMbDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::JournalingMbDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::JournalingMbDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10166,6 +10244,7 @@ fn maximal_JournalingWriteDataFilesMbDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::JournalingWriteDataFilesMbDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::JournalingWriteDataFilesMbDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10184,6 +10263,7 @@ fn maximal_KafkaRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::KafkaRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::KafkaRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10298,6 +10378,7 @@ fn maximal_LogicalSizeDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::LogicalSizeDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::LogicalSizeDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10316,6 +10397,7 @@ fn maximal_MaxDiskPartitionQueueDepthDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10334,6 +10416,7 @@ fn maximal_MaxDiskPartitionQueueDepthIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10353,6 +10436,7 @@ fn maximal_MaxDiskPartitionQueueDepthJournalRawMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10371,6 +10455,7 @@ fn maximal_MaxDiskPartitionReadIopsDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsDataRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10389,6 +10474,7 @@ fn maximal_MaxDiskPartitionReadIopsIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10407,6 +10493,7 @@ fn maximal_MaxDiskPartitionReadIopsJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadIopsJournalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10425,6 +10512,7 @@ fn maximal_MaxDiskPartitionReadLatencyDataTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10446,6 +10534,7 @@ fn maximal_MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10467,6 +10556,7 @@ fn maximal_MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
+metric_name: Default::default(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -10479,6 +10569,7 @@ fn maximal_MaxDiskPartitionSpaceUsedDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10497,6 +10588,7 @@ fn maximal_MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10515,6 +10607,7 @@ fn maximal_MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10533,6 +10626,7 @@ fn maximal_MaxDiskPartitionWriteIopsDataRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10551,6 +10645,7 @@ fn maximal_MaxDiskPartitionWriteIopsIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10569,6 +10664,7 @@ fn maximal_MaxDiskPartitionWriteIopsJournalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10588,6 +10684,7 @@ fn maximal_MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10609,6 +10706,7 @@ fn maximal_MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
+metric_name: Default::default(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -10622,6 +10720,7 @@ fn maximal_MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView(
 {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
+metric_name: Default::default(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -10634,6 +10733,7 @@ fn maximal_MaxNormalizedSystemCpuStealRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxNormalizedSystemCpuStealRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxNormalizedSystemCpuStealRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10652,6 +10752,7 @@ fn maximal_MaxNormalizedSystemCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxNormalizedSystemCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxNormalizedSystemCpuUserRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10670,6 +10771,7 @@ fn maximal_MaxSwapUsageFreeDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSwapUsageFreeDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSwapUsageFreeDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10688,6 +10790,7 @@ fn maximal_MaxSwapUsageUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSwapUsageUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSwapUsageUsedDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10706,6 +10809,7 @@ fn maximal_MaxSystemMemoryAvailableDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemMemoryAvailableDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemMemoryAvailableDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10724,6 +10828,7 @@ fn maximal_MaxSystemMemoryPercentUsedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemMemoryPercentUsedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemMemoryPercentUsedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10742,6 +10847,7 @@ fn maximal_MaxSystemMemoryUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemMemoryUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemMemoryUsedDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10760,6 +10866,7 @@ fn maximal_MaxSystemNetworkInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemNetworkInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemNetworkInDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10778,6 +10885,7 @@ fn maximal_MaxSystemNetworkOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MaxSystemNetworkOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MaxSystemNetworkOutDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10796,6 +10904,7 @@ fn maximal_MemoryMappedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MemoryMappedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MemoryMappedDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10814,6 +10923,7 @@ fn maximal_MemoryResidentDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MemoryResidentDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MemoryResidentDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10832,6 +10942,7 @@ fn maximal_MemoryVirtualDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MemoryVirtualDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MemoryVirtualDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10906,6 +11017,7 @@ fn maximal_MuninCpuIowaitRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuIowaitRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuIowaitRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10924,6 +11036,7 @@ fn maximal_MuninCpuIrqRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuIrqRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuIrqRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10942,6 +11055,7 @@ fn maximal_MuninCpuNiceRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuNiceRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuNiceRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10960,6 +11074,7 @@ fn maximal_MuninCpuSoftirqRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuSoftirqRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuSoftirqRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10978,6 +11093,7 @@ fn maximal_MuninCpuStealRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuStealRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuStealRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -10996,6 +11112,7 @@ fn maximal_MuninCpuSystemRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuSystemRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuSystemRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11014,6 +11131,7 @@ fn maximal_MuninCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::MuninCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::MuninCpuUserRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11085,6 +11203,7 @@ fn maximal_NetworkBytesInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NetworkBytesInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NetworkBytesInDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11103,6 +11222,7 @@ fn maximal_NetworkBytesOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NetworkBytesOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NetworkBytesOutDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11121,6 +11241,7 @@ fn maximal_NetworkNumRequestsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NetworkNumRequestsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NetworkNumRequestsRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11165,6 +11286,7 @@ fn maximal_NormalizedFtsProcessCpuKernelRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NormalizedFtsProcessCpuKernelRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NormalizedFtsProcessCpuKernelRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11183,6 +11305,7 @@ fn maximal_NormalizedFtsProcessCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NormalizedFtsProcessCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NormalizedFtsProcessCpuUserRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11201,6 +11324,7 @@ fn maximal_NormalizedSystemCpuStealRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NormalizedSystemCpuStealRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NormalizedSystemCpuStealRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11219,6 +11343,7 @@ fn maximal_NormalizedSystemCpuUserRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::NormalizedSystemCpuUserRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::NormalizedSystemCpuUserRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11261,6 +11386,7 @@ fn maximal_OpCounterCmdRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterCmdRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterCmdRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11279,6 +11405,7 @@ fn maximal_OpCounterDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterDeleteRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11297,6 +11424,7 @@ fn maximal_OpCounterGetMoreRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterGetMoreRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterGetMoreRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11315,6 +11443,7 @@ fn maximal_OpCounterInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterInsertRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11333,6 +11462,7 @@ fn maximal_OpCounterQueryRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterQueryRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterQueryRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11351,6 +11481,7 @@ fn maximal_OpCounterReplCmdRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterReplCmdRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterReplCmdRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11369,6 +11500,7 @@ fn maximal_OpCounterReplDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterReplDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterReplDeleteRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11387,6 +11519,7 @@ fn maximal_OpCounterReplInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterReplInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterReplInsertRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11405,6 +11538,7 @@ fn maximal_OpCounterReplUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterReplUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterReplUpdateRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11423,6 +11557,7 @@ fn maximal_OpCounterTtlDeletedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterTtlDeletedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterTtlDeletedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11441,6 +11576,7 @@ fn maximal_OpCounterUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OpCounterUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OpCounterUpdateRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11457,6 +11593,7 @@ fn maximal_OpCounterUpdateRawMetricThresholdView(
 fn maximal_OperationThrottlingRejectedOperationsRawMetricThresholdView(d: u32) -> atlas_endpoints::alert_configurations::OperationThrottlingRejectedOperationsRawMetricThresholdView{
     let _ = d;
     atlas_endpoints::alert_configurations::OperationThrottlingRejectedOperationsRawMetricThresholdView {
+metric_name: Default::default(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -11469,6 +11606,7 @@ fn maximal_OperationsQueriesKilledRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OperationsQueriesKilledRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OperationsQueriesKilledRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11487,6 +11625,7 @@ fn maximal_OperationsScanAndOrderRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OperationsScanAndOrderRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OperationsScanAndOrderRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11505,6 +11644,7 @@ fn maximal_OplogMasterLagTimeDiffTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogMasterLagTimeDiffTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogMasterLagTimeDiffTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11525,6 +11665,7 @@ fn maximal_OplogMasterTimeEstimatedTtlTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogMasterTimeEstimatedTtlTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogMasterTimeEstimatedTtlTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11545,6 +11686,7 @@ fn maximal_OplogMasterTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogMasterTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogMasterTimeTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11565,6 +11707,7 @@ fn maximal_OplogRateGbPerHourDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogRateGbPerHourDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogRateGbPerHourDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11583,6 +11726,7 @@ fn maximal_OplogSlaveLagMasterTimeTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::OplogSlaveLagMasterTimeTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::OplogSlaveLagMasterTimeTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11765,6 +11909,7 @@ fn maximal_QueryExecutorScannedObjectsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::QueryExecutorScannedObjectsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::QueryExecutorScannedObjectsRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11783,6 +11928,7 @@ fn maximal_QueryExecutorScannedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::QueryExecutorScannedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::QueryExecutorScannedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11801,6 +11947,7 @@ fn maximal_QuerySpillToDiskDuringSortRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::QuerySpillToDiskDuringSortRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::QuerySpillToDiskDuringSortRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11817,6 +11964,7 @@ fn maximal_QuerySpillToDiskDuringSortRawMetricThresholdView(
 fn maximal_QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView(d: u32) -> atlas_endpoints::alert_configurations::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView{
     let _ = d;
     atlas_endpoints::alert_configurations::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
+metric_name: Default::default(),
 mode: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE")),
 operator: Some(atlas_endpoints::alert_configurations::RawMetricThresholdViewOperator::from("LESS_THAN")),
 threshold: Some(1.5),
@@ -11829,6 +11977,7 @@ fn maximal_QueryTargetingScannedPerReturnedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::QueryTargetingScannedPerReturnedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::QueryTargetingScannedPerReturnedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -11959,6 +12108,7 @@ fn maximal_RestartsInLastHourRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::RestartsInLastHourRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::RestartsInLastHourRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12057,6 +12207,7 @@ fn maximal_SearchIndexSizeDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchIndexSizeDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchIndexSizeDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12094,6 +12245,7 @@ fn maximal_SearchMaxFieldsIndexedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchMaxFieldsIndexedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchMaxFieldsIndexedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12112,6 +12264,7 @@ fn maximal_SearchMaxNgramFieldsIndexedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchMaxNgramFieldsIndexedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchMaxNgramFieldsIndexedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12130,6 +12283,7 @@ fn maximal_SearchNumberOfFieldsInIndexRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchNumberOfFieldsInIndexRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchNumberOfFieldsInIndexRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12148,6 +12302,7 @@ fn maximal_SearchNumberOfQueriesErrorRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchNumberOfQueriesErrorRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchNumberOfQueriesErrorRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12166,6 +12321,7 @@ fn maximal_SearchNumberOfQueriesSuccessRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchNumberOfQueriesSuccessRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchNumberOfQueriesSuccessRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12184,6 +12340,7 @@ fn maximal_SearchNumberOfQueriesTotalRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchNumberOfQueriesTotalRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchNumberOfQueriesTotalRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12202,6 +12359,7 @@ fn maximal_SearchOpCounterDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchOpCounterDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchOpCounterDeleteRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12220,6 +12378,7 @@ fn maximal_SearchOpCounterGetMoreRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchOpCounterGetMoreRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchOpCounterGetMoreRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12238,6 +12397,7 @@ fn maximal_SearchOpCounterInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchOpCounterInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchOpCounterInsertRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12256,6 +12416,7 @@ fn maximal_SearchOpCounterUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchOpCounterUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchOpCounterUpdateRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12274,6 +12435,7 @@ fn maximal_SearchProcessThrottlingRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchProcessThrottlingRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchProcessThrottlingRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12292,6 +12454,7 @@ fn maximal_SearchReplicationLagTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SearchReplicationLagTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SearchReplicationLagTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12334,6 +12497,7 @@ fn maximal_ServerlessAVGCommandExecutionTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessAVGCommandExecutionTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessAVGCommandExecutionTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12354,6 +12518,7 @@ fn maximal_ServerlessAVGWriteExecutionTimeMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessAVGWriteExecutionTimeMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessAVGWriteExecutionTimeMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12374,6 +12539,7 @@ fn maximal_ServerlessConnectionPercentageRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessConnectionPercentageRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessConnectionPercentageRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12420,6 +12586,7 @@ fn maximal_ServerlessNetworkBytesInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessNetworkBytesInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessNetworkBytesInDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12438,6 +12605,7 @@ fn maximal_ServerlessNetworkBytesOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessNetworkBytesOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessNetworkBytesOutDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12456,6 +12624,7 @@ fn maximal_ServerlessNetworkNumRequestRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessNetworkNumRequestRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessNetworkNumRequestRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12474,6 +12643,7 @@ fn maximal_ServerlessOpCounterCDMRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterCDMRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterCDMRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12492,6 +12662,7 @@ fn maximal_ServerlessOpCounterDeleteRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterDeleteRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterDeleteRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12510,6 +12681,7 @@ fn maximal_ServerlessOpCounterGetMoreRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterGetMoreRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterGetMoreRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12528,6 +12700,7 @@ fn maximal_ServerlessOpCounterInsertRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterInsertRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterInsertRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12546,6 +12719,7 @@ fn maximal_ServerlessOpCounterQueryRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterQueryRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterQueryRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -12564,6 +12738,7 @@ fn maximal_ServerlessOpCounterUpdateRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::ServerlessOpCounterUpdateRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::ServerlessOpCounterUpdateRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13161,6 +13336,7 @@ fn maximal_SwapUsageFreeDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SwapUsageFreeDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SwapUsageFreeDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13179,6 +13355,7 @@ fn maximal_SwapUsageUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SwapUsageUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SwapUsageUsedDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13204,6 +13381,7 @@ fn maximal_SystemMemoryAvailableDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemMemoryAvailableDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemMemoryAvailableDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13222,6 +13400,7 @@ fn maximal_SystemMemoryPercentUsedRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemMemoryPercentUsedRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemMemoryPercentUsedRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13240,6 +13419,7 @@ fn maximal_SystemMemoryUsedDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemMemoryUsedDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemMemoryUsedDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13258,6 +13438,7 @@ fn maximal_SystemNetworkInDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemNetworkInDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemNetworkInDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13276,6 +13457,7 @@ fn maximal_SystemNetworkOutDataMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::SystemNetworkOutDataMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::SystemNetworkOutDataMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13415,6 +13597,7 @@ fn maximal_TicketsAvailableReadsRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::TicketsAvailableReadsRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::TicketsAvailableReadsRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),
@@ -13433,6 +13616,7 @@ fn maximal_TicketsAvailableWritesRawMetricThresholdView(
 ) -> atlas_endpoints::alert_configurations::TicketsAvailableWritesRawMetricThresholdView {
     let _ = d;
     atlas_endpoints::alert_configurations::TicketsAvailableWritesRawMetricThresholdView {
+        metric_name: Default::default(),
         mode: Some(
             atlas_endpoints::alert_configurations::RawMetricThresholdViewMode::from("AVERAGE"),
         ),

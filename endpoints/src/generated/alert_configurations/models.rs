@@ -412,11 +412,14 @@ impl<'de> serde::Deserialize<'de> for AppServiceMetricThreshold {
     }
 }
 
-/// The spec's `AssertMsgRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
+/// The shape of the union variants that differ only in `metricName` ([`AssertMsgRawMetricThresholdView`] and the others that name it): one definition, each variant a `type` of it with its own marker.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "ASSERT_MSG")]
-pub struct AssertMsgRawMetricThresholdView {
+#[serde(bound = "")]
+pub struct RawMetricThresholdViewVariant<T: atlas_runtime::implement::DiscriminatorValue> {
+    /// `metricName`: required; the variant's own value, implied by `T`.
+    #[serde(rename = "metricName", default)]
+    pub metric_name: atlas_runtime::implement::Discriminator<T>,
     /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
@@ -431,68 +434,68 @@ pub struct AssertMsgRawMetricThresholdView {
     pub units: Option<RawMetricUnits>,
 }
 
-/// The spec's `AssertRegularRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "ASSERT_REGULAR")]
-pub struct AssertRegularRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `AssertMsgRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `ASSERT_MSG`.
+pub type AssertMsgRawMetricThresholdView =
+    RawMetricThresholdViewVariant<AssertMsgRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`AssertMsgRawMetricThresholdView`]: `metricName` is `ASSERT_MSG`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssertMsgRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue for AssertMsgRawMetricThresholdViewDiscriminator {
+    const VALUE: &'static str = "ASSERT_MSG";
 }
 
-/// The spec's `AssertUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "ASSERT_USER")]
-pub struct AssertUserRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `AssertRegularRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `ASSERT_REGULAR`.
+pub type AssertRegularRawMetricThresholdView =
+    RawMetricThresholdViewVariant<AssertRegularRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`AssertRegularRawMetricThresholdView`]: `metricName` is `ASSERT_REGULAR`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssertRegularRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for AssertRegularRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "ASSERT_REGULAR";
 }
 
-/// The spec's `AssertWarningRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "ASSERT_WARNING")]
-pub struct AssertWarningRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `AssertUserRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `ASSERT_USER`.
+pub type AssertUserRawMetricThresholdView =
+    RawMetricThresholdViewVariant<AssertUserRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`AssertUserRawMetricThresholdView`]: `metricName` is `ASSERT_USER`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssertUserRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for AssertUserRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "ASSERT_USER";
 }
 
-/// The spec's `AvgCommandExecutionTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
+/// The spec's `AssertWarningRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `ASSERT_WARNING`.
+pub type AssertWarningRawMetricThresholdView =
+    RawMetricThresholdViewVariant<AssertWarningRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`AssertWarningRawMetricThresholdView`]: `metricName` is `ASSERT_WARNING`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssertWarningRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for AssertWarningRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "ASSERT_WARNING";
+}
+
+/// The shape of the union variants that differ only in `metricName` ([`AvgCommandExecutionTimeTimeMetricThresholdView`] and the others that name it): one definition, each variant a `type` of it with its own marker.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "AVG_COMMAND_EXECUTION_TIME")]
-pub struct AvgCommandExecutionTimeTimeMetricThresholdView {
+#[serde(bound = "")]
+pub struct TimeMetricThresholdViewVariant<T: atlas_runtime::implement::DiscriminatorValue> {
+    /// `metricName`: required; the variant's own value, implied by `T`.
+    #[serde(rename = "metricName", default)]
+    pub metric_name: atlas_runtime::implement::Discriminator<T>,
     /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
@@ -507,42 +510,46 @@ pub struct AvgCommandExecutionTimeTimeMetricThresholdView {
     pub units: Option<TimeMetricUnits>,
 }
 
-/// The spec's `AvgReadExecutionTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "AVG_READ_EXECUTION_TIME")]
-pub struct AvgReadExecutionTimeTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `AvgCommandExecutionTimeTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `AVG_COMMAND_EXECUTION_TIME`.
+pub type AvgCommandExecutionTimeTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<AvgCommandExecutionTimeTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`AvgCommandExecutionTimeTimeMetricThresholdView`]: `metricName` is `AVG_COMMAND_EXECUTION_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AvgCommandExecutionTimeTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for AvgCommandExecutionTimeTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "AVG_COMMAND_EXECUTION_TIME";
 }
 
-/// The spec's `AvgWriteExecutionTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "AVG_WRITE_EXECUTION_TIME")]
-pub struct AvgWriteExecutionTimeTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `AvgReadExecutionTimeTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `AVG_READ_EXECUTION_TIME`.
+pub type AvgReadExecutionTimeTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<AvgReadExecutionTimeTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`AvgReadExecutionTimeTimeMetricThresholdView`]: `metricName` is `AVG_READ_EXECUTION_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AvgReadExecutionTimeTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for AvgReadExecutionTimeTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "AVG_READ_EXECUTION_TIME";
+}
+
+/// The spec's `AvgWriteExecutionTimeTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `AVG_WRITE_EXECUTION_TIME`.
+pub type AvgWriteExecutionTimeTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<AvgWriteExecutionTimeTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`AvgWriteExecutionTimeTimeMetricThresholdView`]: `metricName` is `AVG_WRITE_EXECUTION_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AvgWriteExecutionTimeTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for AvgWriteExecutionTimeTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "AVG_WRITE_EXECUTION_TIME";
 }
 
 atlas_runtime::__private::open_enum! {
@@ -595,11 +602,14 @@ pub struct BillingThresholdAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `CacheBytesReadIntoDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
+/// The shape of the union variants that differ only in `metricName` ([`CacheBytesReadIntoDataMetricThresholdView`] and the others that name it): one definition, each variant a `type` of it with its own marker.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CACHE_BYTES_READ_INTO")]
-pub struct CacheBytesReadIntoDataMetricThresholdView {
+#[serde(bound = "")]
+pub struct DataMetricThresholdViewVariant<T: atlas_runtime::implement::DiscriminatorValue> {
+    /// `metricName`: required; the variant's own value, implied by `T`.
+    #[serde(rename = "metricName", default)]
+    pub metric_name: atlas_runtime::implement::Discriminator<T>,
     /// `mode`: optional; one of `AVERAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<RawMetricThresholdViewMode>,
@@ -614,61 +624,60 @@ pub struct CacheBytesReadIntoDataMetricThresholdView {
     pub units: Option<DataMetricUnits>,
 }
 
-/// The spec's `CacheBytesWrittenFromDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CACHE_BYTES_WRITTEN_FROM")]
-pub struct CacheBytesWrittenFromDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `CacheBytesReadIntoDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `CACHE_BYTES_READ_INTO`.
+pub type CacheBytesReadIntoDataMetricThresholdView =
+    DataMetricThresholdViewVariant<CacheBytesReadIntoDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`CacheBytesReadIntoDataMetricThresholdView`]: `metricName` is `CACHE_BYTES_READ_INTO`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CacheBytesReadIntoDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for CacheBytesReadIntoDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CACHE_BYTES_READ_INTO";
 }
 
-/// The spec's `CacheUsageDirtyDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CACHE_USAGE_DIRTY")]
-pub struct CacheUsageDirtyDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `CacheBytesWrittenFromDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `CACHE_BYTES_WRITTEN_FROM`.
+pub type CacheBytesWrittenFromDataMetricThresholdView =
+    DataMetricThresholdViewVariant<CacheBytesWrittenFromDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`CacheBytesWrittenFromDataMetricThresholdView`]: `metricName` is `CACHE_BYTES_WRITTEN_FROM`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CacheBytesWrittenFromDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for CacheBytesWrittenFromDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CACHE_BYTES_WRITTEN_FROM";
 }
 
-/// The spec's `CacheUsageUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CACHE_USAGE_USED")]
-pub struct CacheUsageUsedDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `CacheUsageDirtyDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `CACHE_USAGE_DIRTY`.
+pub type CacheUsageDirtyDataMetricThresholdView =
+    DataMetricThresholdViewVariant<CacheUsageDirtyDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`CacheUsageDirtyDataMetricThresholdView`]: `metricName` is `CACHE_USAGE_DIRTY`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CacheUsageDirtyDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for CacheUsageDirtyDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CACHE_USAGE_DIRTY";
+}
+
+/// The spec's `CacheUsageUsedDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `CACHE_USAGE_USED`.
+pub type CacheUsageUsedDataMetricThresholdView =
+    DataMetricThresholdViewVariant<CacheUsageUsedDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`CacheUsageUsedDataMetricThresholdView`]: `metricName` is `CACHE_USAGE_USED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CacheUsageUsedDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for CacheUsageUsedDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CACHE_USAGE_USED";
 }
 
 /// The spec's `ClusterAlertConfigViewForNdsGroup` schema, sent and received.
@@ -726,80 +735,60 @@ ClusterName = "CLUSTER_NAME",
 atlas_runtime::__private::open_enum_serialize!(ClusterMatcherField);
 atlas_runtime::__private::open_enum_deserialize!(ClusterMatcherField);
 
-/// The spec's `ComputedMemoryDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "COMPUTED_MEMORY")]
-pub struct ComputedMemoryDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `ComputedMemoryDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `COMPUTED_MEMORY`.
+pub type ComputedMemoryDataMetricThresholdView =
+    DataMetricThresholdViewVariant<ComputedMemoryDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ComputedMemoryDataMetricThresholdView`]: `metricName` is `COMPUTED_MEMORY`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ComputedMemoryDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ComputedMemoryDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "COMPUTED_MEMORY";
 }
 
-/// The spec's `ConnectionsMaxRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CONNECTIONS_MAX")]
-pub struct ConnectionsMaxRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ConnectionsMaxRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `CONNECTIONS_MAX`.
+pub type ConnectionsMaxRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ConnectionsMaxRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ConnectionsMaxRawMetricThresholdView`]: `metricName` is `CONNECTIONS_MAX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectionsMaxRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ConnectionsMaxRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CONNECTIONS_MAX";
 }
 
-/// The spec's `ConnectionsPercentRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CONNECTIONS_PERCENT")]
-pub struct ConnectionsPercentRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ConnectionsPercentRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `CONNECTIONS_PERCENT`.
+pub type ConnectionsPercentRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ConnectionsPercentRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ConnectionsPercentRawMetricThresholdView`]: `metricName` is `CONNECTIONS_PERCENT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectionsPercentRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ConnectionsPercentRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CONNECTIONS_PERCENT";
 }
 
-/// The spec's `ConnectionsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CONNECTIONS")]
-pub struct ConnectionsRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ConnectionsRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `CONNECTIONS`.
+pub type ConnectionsRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ConnectionsRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ConnectionsRawMetricThresholdView`]: `metricName` is `CONNECTIONS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectionsRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ConnectionsRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CONNECTIONS";
 }
 
 atlas_runtime::__private::open_enum! {
@@ -854,80 +843,58 @@ pub struct CpsBackupThresholdAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `CursorsTotalClientCursorsSizeRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CURSORS_TOTAL_CLIENT_CURSORS_SIZE")]
-pub struct CursorsTotalClientCursorsSizeRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `CursorsTotalClientCursorsSizeRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `CURSORS_TOTAL_CLIENT_CURSORS_SIZE`.
+pub type CursorsTotalClientCursorsSizeRawMetricThresholdView =
+    RawMetricThresholdViewVariant<CursorsTotalClientCursorsSizeRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`CursorsTotalClientCursorsSizeRawMetricThresholdView`]: `metricName` is `CURSORS_TOTAL_CLIENT_CURSORS_SIZE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CursorsTotalClientCursorsSizeRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for CursorsTotalClientCursorsSizeRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CURSORS_TOTAL_CLIENT_CURSORS_SIZE";
 }
 
-/// The spec's `CursorsTotalOpenRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CURSORS_TOTAL_OPEN")]
-pub struct CursorsTotalOpenRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `CursorsTotalOpenRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `CURSORS_TOTAL_OPEN`.
+pub type CursorsTotalOpenRawMetricThresholdView =
+    RawMetricThresholdViewVariant<CursorsTotalOpenRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`CursorsTotalOpenRawMetricThresholdView`]: `metricName` is `CURSORS_TOTAL_OPEN`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CursorsTotalOpenRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for CursorsTotalOpenRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CURSORS_TOTAL_OPEN";
 }
 
-/// The spec's `CursorsTotalTimedOutRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "CURSORS_TOTAL_TIMED_OUT")]
-pub struct CursorsTotalTimedOutRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `CursorsTotalTimedOutRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `CURSORS_TOTAL_TIMED_OUT`.
+pub type CursorsTotalTimedOutRawMetricThresholdView =
+    RawMetricThresholdViewVariant<CursorsTotalTimedOutRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`CursorsTotalTimedOutRawMetricThresholdView`]: `metricName` is `CURSORS_TOTAL_TIMED_OUT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CursorsTotalTimedOutRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for CursorsTotalTimedOutRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "CURSORS_TOTAL_TIMED_OUT";
 }
 
-/// The spec's `DLQRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "STREAM_PROCESSOR_DLQ_MESSAGE_COUNT")]
-pub struct DLQRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DLQRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `STREAM_PROCESSOR_DLQ_MESSAGE_COUNT`.
+pub type DLQRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DLQRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DLQRawMetricThresholdView`]: `metricName` is `STREAM_PROCESSOR_DLQ_MESSAGE_COUNT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DLQRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue for DLQRawMetricThresholdViewDiscriminator {
+    const VALUE: &'static str = "STREAM_PROCESSOR_DLQ_MESSAGE_COUNT";
 }
 
 /// The spec's `DataMetricThresholdView` schema, sent and received.
@@ -988,80 +955,60 @@ Datadog = "DATADOG",
 atlas_runtime::__private::open_enum_serialize!(DatadogNotificationTypeName);
 atlas_runtime::__private::open_enum_deserialize!(DatadogNotificationTypeName);
 
-/// The spec's `DbDataSizeTotalDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DB_DATA_SIZE_TOTAL")]
-pub struct DbDataSizeTotalDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `DbDataSizeTotalDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `DB_DATA_SIZE_TOTAL`.
+pub type DbDataSizeTotalDataMetricThresholdView =
+    DataMetricThresholdViewVariant<DbDataSizeTotalDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DbDataSizeTotalDataMetricThresholdView`]: `metricName` is `DB_DATA_SIZE_TOTAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DbDataSizeTotalDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DbDataSizeTotalDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DB_DATA_SIZE_TOTAL";
 }
 
-/// The spec's `DbDataSizeTotalWoSystemDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DB_DATA_SIZE_TOTAL_WO_SYSTEM")]
-pub struct DbDataSizeTotalWoSystemDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `DbDataSizeTotalWoSystemDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `DB_DATA_SIZE_TOTAL_WO_SYSTEM`.
+pub type DbDataSizeTotalWoSystemDataMetricThresholdView =
+    DataMetricThresholdViewVariant<DbDataSizeTotalWoSystemDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DbDataSizeTotalWoSystemDataMetricThresholdView`]: `metricName` is `DB_DATA_SIZE_TOTAL_WO_SYSTEM`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DbDataSizeTotalWoSystemDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DbDataSizeTotalWoSystemDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DB_DATA_SIZE_TOTAL_WO_SYSTEM";
 }
 
-/// The spec's `DbIndexSizeTotalDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DB_INDEX_SIZE_TOTAL")]
-pub struct DbIndexSizeTotalDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `DbIndexSizeTotalDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `DB_INDEX_SIZE_TOTAL`.
+pub type DbIndexSizeTotalDataMetricThresholdView =
+    DataMetricThresholdViewVariant<DbIndexSizeTotalDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DbIndexSizeTotalDataMetricThresholdView`]: `metricName` is `DB_INDEX_SIZE_TOTAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DbIndexSizeTotalDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DbIndexSizeTotalDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DB_INDEX_SIZE_TOTAL";
 }
 
-/// The spec's `DbStorageTotalDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DB_STORAGE_TOTAL")]
-pub struct DbStorageTotalDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `DbStorageTotalDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `DB_STORAGE_TOTAL`.
+pub type DbStorageTotalDataMetricThresholdView =
+    DataMetricThresholdViewVariant<DbStorageTotalDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DbStorageTotalDataMetricThresholdView`]: `metricName` is `DB_STORAGE_TOTAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DbStorageTotalDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DbStorageTotalDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DB_STORAGE_TOTAL";
 }
 
 /// The spec's `DefaultAlertConfigViewForNdsGroup` schema, sent and received.
@@ -1219,422 +1166,319 @@ ProfilerConfiguredTooWidely = "PROFILER_CONFIGURED_TOO_WIDELY",
 atlas_runtime::__private::open_enum_serialize!(DefaultAlertConfigViewForNdsGroupEventTypeName);
 atlas_runtime::__private::open_enum_deserialize!(DefaultAlertConfigViewForNdsGroupEventTypeName);
 
-/// The spec's `DiskPartitionQueueDepthDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_QUEUE_DEPTH_DATA")]
-pub struct DiskPartitionQueueDepthDataRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionQueueDepthDataRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_QUEUE_DEPTH_DATA`.
+pub type DiskPartitionQueueDepthDataRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionQueueDepthDataRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionQueueDepthDataRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_QUEUE_DEPTH_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionQueueDepthDataRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionQueueDepthDataRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_QUEUE_DEPTH_DATA";
 }
 
-/// The spec's `DiskPartitionQueueDepthIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_QUEUE_DEPTH_INDEX")]
-pub struct DiskPartitionQueueDepthIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionQueueDepthIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_QUEUE_DEPTH_INDEX`.
+pub type DiskPartitionQueueDepthIndexRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionQueueDepthIndexRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionQueueDepthIndexRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_QUEUE_DEPTH_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionQueueDepthIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionQueueDepthIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_QUEUE_DEPTH_INDEX";
 }
 
-/// The spec's `DiskPartitionQueueDepthJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_QUEUE_DEPTH_JOURNAL")]
-pub struct DiskPartitionQueueDepthJournalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionQueueDepthJournalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_QUEUE_DEPTH_JOURNAL`.
+pub type DiskPartitionQueueDepthJournalRawMetricThresholdView = RawMetricThresholdViewVariant<
+    DiskPartitionQueueDepthJournalRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`DiskPartitionQueueDepthJournalRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_QUEUE_DEPTH_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionQueueDepthJournalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionQueueDepthJournalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_QUEUE_DEPTH_JOURNAL";
 }
 
-/// The spec's `DiskPartitionReadIopsDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_READ_IOPS_DATA")]
-pub struct DiskPartitionReadIopsDataRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionReadIopsDataRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_READ_IOPS_DATA`.
+pub type DiskPartitionReadIopsDataRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionReadIopsDataRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionReadIopsDataRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_READ_IOPS_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionReadIopsDataRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionReadIopsDataRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_READ_IOPS_DATA";
 }
 
-/// The spec's `DiskPartitionReadIopsIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_READ_IOPS_INDEX")]
-pub struct DiskPartitionReadIopsIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionReadIopsIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_READ_IOPS_INDEX`.
+pub type DiskPartitionReadIopsIndexRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionReadIopsIndexRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionReadIopsIndexRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_READ_IOPS_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionReadIopsIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionReadIopsIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_READ_IOPS_INDEX";
 }
 
-/// The spec's `DiskPartitionReadIopsJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_READ_IOPS_JOURNAL")]
-pub struct DiskPartitionReadIopsJournalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionReadIopsJournalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_READ_IOPS_JOURNAL`.
+pub type DiskPartitionReadIopsJournalRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionReadIopsJournalRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionReadIopsJournalRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_READ_IOPS_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionReadIopsJournalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionReadIopsJournalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_READ_IOPS_JOURNAL";
 }
 
-/// The spec's `DiskPartitionReadLatencyDataTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_READ_LATENCY_DATA")]
-pub struct DiskPartitionReadLatencyDataTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `DiskPartitionReadLatencyDataTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_READ_LATENCY_DATA`.
+pub type DiskPartitionReadLatencyDataTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    DiskPartitionReadLatencyDataTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`DiskPartitionReadLatencyDataTimeMetricThresholdView`]: `metricName` is `DISK_PARTITION_READ_LATENCY_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionReadLatencyDataTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionReadLatencyDataTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_READ_LATENCY_DATA";
 }
 
-/// The spec's `DiskPartitionReadLatencyIndexTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_READ_LATENCY_INDEX")]
-pub struct DiskPartitionReadLatencyIndexTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `DiskPartitionReadLatencyIndexTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_READ_LATENCY_INDEX`.
+pub type DiskPartitionReadLatencyIndexTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    DiskPartitionReadLatencyIndexTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`DiskPartitionReadLatencyIndexTimeMetricThresholdView`]: `metricName` is `DISK_PARTITION_READ_LATENCY_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionReadLatencyIndexTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionReadLatencyIndexTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_READ_LATENCY_INDEX";
 }
 
-/// The spec's `DiskPartitionReadLatencyJournalTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_READ_LATENCY_JOURNAL")]
-pub struct DiskPartitionReadLatencyJournalTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `DiskPartitionReadLatencyJournalTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_READ_LATENCY_JOURNAL`.
+pub type DiskPartitionReadLatencyJournalTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    DiskPartitionReadLatencyJournalTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`DiskPartitionReadLatencyJournalTimeMetricThresholdView`]: `metricName` is `DISK_PARTITION_READ_LATENCY_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionReadLatencyJournalTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionReadLatencyJournalTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_READ_LATENCY_JOURNAL";
 }
 
-/// The spec's `DiskPartitionSpaceUsedDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_SPACE_USED_DATA")]
-pub struct DiskPartitionSpaceUsedDataRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionSpaceUsedDataRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_SPACE_USED_DATA`.
+pub type DiskPartitionSpaceUsedDataRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionSpaceUsedDataRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionSpaceUsedDataRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_SPACE_USED_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionSpaceUsedDataRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionSpaceUsedDataRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_SPACE_USED_DATA";
 }
 
-/// The spec's `DiskPartitionSpaceUsedIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_SPACE_USED_INDEX")]
-pub struct DiskPartitionSpaceUsedIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionSpaceUsedIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_SPACE_USED_INDEX`.
+pub type DiskPartitionSpaceUsedIndexRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionSpaceUsedIndexRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionSpaceUsedIndexRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_SPACE_USED_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionSpaceUsedIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionSpaceUsedIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_SPACE_USED_INDEX";
 }
 
-/// The spec's `DiskPartitionSpaceUsedJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_SPACE_USED_JOURNAL")]
-pub struct DiskPartitionSpaceUsedJournalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionSpaceUsedJournalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_SPACE_USED_JOURNAL`.
+pub type DiskPartitionSpaceUsedJournalRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionSpaceUsedJournalRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionSpaceUsedJournalRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_SPACE_USED_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionSpaceUsedJournalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionSpaceUsedJournalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_SPACE_USED_JOURNAL";
 }
 
-/// The spec's `DiskPartitionWriteIopsDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_IOPS_DATA")]
-pub struct DiskPartitionWriteIopsDataRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionWriteIopsDataRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_WRITE_IOPS_DATA`.
+pub type DiskPartitionWriteIopsDataRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionWriteIopsDataRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionWriteIopsDataRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_WRITE_IOPS_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionWriteIopsDataRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionWriteIopsDataRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_WRITE_IOPS_DATA";
 }
 
-/// The spec's `DiskPartitionWriteIopsIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_IOPS_INDEX")]
-pub struct DiskPartitionWriteIopsIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionWriteIopsIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_WRITE_IOPS_INDEX`.
+pub type DiskPartitionWriteIopsIndexRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionWriteIopsIndexRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionWriteIopsIndexRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_WRITE_IOPS_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionWriteIopsIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionWriteIopsIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_WRITE_IOPS_INDEX";
 }
 
-/// The spec's `DiskPartitionWriteIopsJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_IOPS_JOURNAL")]
-pub struct DiskPartitionWriteIopsJournalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DiskPartitionWriteIopsJournalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_WRITE_IOPS_JOURNAL`.
+pub type DiskPartitionWriteIopsJournalRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DiskPartitionWriteIopsJournalRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DiskPartitionWriteIopsJournalRawMetricThresholdView`]: `metricName` is `DISK_PARTITION_WRITE_IOPS_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionWriteIopsJournalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionWriteIopsJournalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_WRITE_IOPS_JOURNAL";
 }
 
-/// The spec's `DiskPartitionWriteLatencyDataTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_LATENCY_DATA")]
-pub struct DiskPartitionWriteLatencyDataTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `DiskPartitionWriteLatencyDataTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_WRITE_LATENCY_DATA`.
+pub type DiskPartitionWriteLatencyDataTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    DiskPartitionWriteLatencyDataTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`DiskPartitionWriteLatencyDataTimeMetricThresholdView`]: `metricName` is `DISK_PARTITION_WRITE_LATENCY_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionWriteLatencyDataTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionWriteLatencyDataTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_WRITE_LATENCY_DATA";
 }
 
-/// The spec's `DiskPartitionWriteLatencyIndexTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_LATENCY_INDEX")]
-pub struct DiskPartitionWriteLatencyIndexTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `DiskPartitionWriteLatencyIndexTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_WRITE_LATENCY_INDEX`.
+pub type DiskPartitionWriteLatencyIndexTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    DiskPartitionWriteLatencyIndexTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`DiskPartitionWriteLatencyIndexTimeMetricThresholdView`]: `metricName` is `DISK_PARTITION_WRITE_LATENCY_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionWriteLatencyIndexTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionWriteLatencyIndexTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_WRITE_LATENCY_INDEX";
 }
 
-/// The spec's `DiskPartitionWriteLatencyJournalTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DISK_PARTITION_WRITE_LATENCY_JOURNAL")]
-pub struct DiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `DiskPartitionWriteLatencyJournalTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `DISK_PARTITION_WRITE_LATENCY_JOURNAL`.
+pub type DiskPartitionWriteLatencyJournalTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    DiskPartitionWriteLatencyJournalTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`DiskPartitionWriteLatencyJournalTimeMetricThresholdView`]: `metricName` is `DISK_PARTITION_WRITE_LATENCY_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskPartitionWriteLatencyJournalTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DiskPartitionWriteLatencyJournalTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DISK_PARTITION_WRITE_LATENCY_JOURNAL";
 }
 
-/// The spec's `DocumentDeletedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DOCUMENT_DELETED")]
-pub struct DocumentDeletedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DocumentDeletedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DOCUMENT_DELETED`.
+pub type DocumentDeletedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DocumentDeletedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DocumentDeletedRawMetricThresholdView`]: `metricName` is `DOCUMENT_DELETED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentDeletedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DocumentDeletedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DOCUMENT_DELETED";
 }
 
-/// The spec's `DocumentInsertedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DOCUMENT_INSERTED")]
-pub struct DocumentInsertedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DocumentInsertedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DOCUMENT_INSERTED`.
+pub type DocumentInsertedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DocumentInsertedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DocumentInsertedRawMetricThresholdView`]: `metricName` is `DOCUMENT_INSERTED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentInsertedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DocumentInsertedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DOCUMENT_INSERTED";
 }
 
-/// The spec's `DocumentReturnedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DOCUMENT_RETURNED")]
-pub struct DocumentReturnedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DocumentReturnedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DOCUMENT_RETURNED`.
+pub type DocumentReturnedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DocumentReturnedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DocumentReturnedRawMetricThresholdView`]: `metricName` is `DOCUMENT_RETURNED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentReturnedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DocumentReturnedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DOCUMENT_RETURNED";
 }
 
-/// The spec's `DocumentUpdatedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "DOCUMENT_UPDATED")]
-pub struct DocumentUpdatedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `DocumentUpdatedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `DOCUMENT_UPDATED`.
+pub type DocumentUpdatedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<DocumentUpdatedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`DocumentUpdatedRawMetricThresholdView`]: `metricName` is `DOCUMENT_UPDATED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentUpdatedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for DocumentUpdatedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "DOCUMENT_UPDATED";
 }
 
 /// The spec's `EmailNotification` schema, sent and received.
@@ -1717,61 +1561,46 @@ GcpEncryptionKeyInvalid = "GCP_ENCRYPTION_KEY_INVALID",
 atlas_runtime::__private::open_enum_serialize!(EncryptionKeyEventTypeViewAlertable);
 atlas_runtime::__private::open_enum_deserialize!(EncryptionKeyEventTypeViewAlertable);
 
-/// The spec's `ExtraInfoPageFaultsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "EXTRA_INFO_PAGE_FAULTS")]
-pub struct ExtraInfoPageFaultsRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ExtraInfoPageFaultsRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `EXTRA_INFO_PAGE_FAULTS`.
+pub type ExtraInfoPageFaultsRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ExtraInfoPageFaultsRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ExtraInfoPageFaultsRawMetricThresholdView`]: `metricName` is `EXTRA_INFO_PAGE_FAULTS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtraInfoPageFaultsRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ExtraInfoPageFaultsRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "EXTRA_INFO_PAGE_FAULTS";
 }
 
-/// The spec's `FlexAVGCommandExecutionTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_AVG_COMMAND_EXECUTION_TIME")]
-pub struct FlexAVGCommandExecutionTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `FlexAVGCommandExecutionTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `FLEX_AVG_COMMAND_EXECUTION_TIME`.
+pub type FlexAVGCommandExecutionTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<FlexAVGCommandExecutionTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexAVGCommandExecutionTimeMetricThresholdView`]: `metricName` is `FLEX_AVG_COMMAND_EXECUTION_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexAVGCommandExecutionTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexAVGCommandExecutionTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_AVG_COMMAND_EXECUTION_TIME";
 }
 
-/// The spec's `FlexAVGWriteExecutionTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_AVG_WRITE_EXECUTION_TIME")]
-pub struct FlexAVGWriteExecutionTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `FlexAVGWriteExecutionTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `FLEX_AVG_WRITE_EXECUTION_TIME`.
+pub type FlexAVGWriteExecutionTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<FlexAVGWriteExecutionTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexAVGWriteExecutionTimeMetricThresholdView`]: `metricName` is `FLEX_AVG_WRITE_EXECUTION_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexAVGWriteExecutionTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexAVGWriteExecutionTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_AVG_WRITE_EXECUTION_TIME";
 }
 
 /// The spec's `FlexClusterMetricThreshold` union (chosen by `metricName`), sent and received; `Unknown` keeps any other shape.
@@ -1941,23 +1770,18 @@ impl<'de> serde::Deserialize<'de> for FlexClusterMetricThreshold {
     }
 }
 
-/// The spec's `FlexConnectionPercentRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_CONNECTIONS_PERCENT")]
-pub struct FlexConnectionPercentRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FlexConnectionPercentRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FLEX_CONNECTIONS_PERCENT`.
+pub type FlexConnectionPercentRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FlexConnectionPercentRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexConnectionPercentRawMetricThresholdView`]: `metricName` is `FLEX_CONNECTIONS_PERCENT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexConnectionPercentRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexConnectionPercentRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_CONNECTIONS_PERCENT";
 }
 
 /// The spec's `FlexMetricAlertConfigViewForNdsGroup` schema, sent and received.
@@ -1997,441 +1821,327 @@ pub struct FlexMetricAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `FlexNetworkBytesInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_NETWORK_BYTES_IN")]
-pub struct FlexNetworkBytesInDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `FlexNetworkBytesInDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `FLEX_NETWORK_BYTES_IN`.
+pub type FlexNetworkBytesInDataMetricThresholdView =
+    DataMetricThresholdViewVariant<FlexNetworkBytesInDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexNetworkBytesInDataMetricThresholdView`]: `metricName` is `FLEX_NETWORK_BYTES_IN`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexNetworkBytesInDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexNetworkBytesInDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_NETWORK_BYTES_IN";
 }
 
-/// The spec's `FlexNetworkBytesOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_NETWORK_BYTES_OUT")]
-pub struct FlexNetworkBytesOutDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `FlexNetworkBytesOutDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `FLEX_NETWORK_BYTES_OUT`.
+pub type FlexNetworkBytesOutDataMetricThresholdView =
+    DataMetricThresholdViewVariant<FlexNetworkBytesOutDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexNetworkBytesOutDataMetricThresholdView`]: `metricName` is `FLEX_NETWORK_BYTES_OUT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexNetworkBytesOutDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexNetworkBytesOutDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_NETWORK_BYTES_OUT";
 }
 
-/// The spec's `FlexNetworkNumRequestsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_NETWORK_NUM_REQUESTS")]
-pub struct FlexNetworkNumRequestsRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FlexNetworkNumRequestsRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FLEX_NETWORK_NUM_REQUESTS`.
+pub type FlexNetworkNumRequestsRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FlexNetworkNumRequestsRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexNetworkNumRequestsRawMetricThresholdView`]: `metricName` is `FLEX_NETWORK_NUM_REQUESTS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexNetworkNumRequestsRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexNetworkNumRequestsRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_NETWORK_NUM_REQUESTS";
 }
 
-/// The spec's `FlexOpCounterCMDRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_CMD")]
-pub struct FlexOpCounterCMDRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FlexOpCounterCMDRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FLEX_OPCOUNTER_CMD`.
+pub type FlexOpCounterCMDRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FlexOpCounterCMDRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexOpCounterCMDRawMetricThresholdView`]: `metricName` is `FLEX_OPCOUNTER_CMD`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexOpCounterCMDRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexOpCounterCMDRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_OPCOUNTER_CMD";
 }
 
-/// The spec's `FlexOpCounterDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_DELETE")]
-pub struct FlexOpCounterDeleteRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FlexOpCounterDeleteRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FLEX_OPCOUNTER_DELETE`.
+pub type FlexOpCounterDeleteRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FlexOpCounterDeleteRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexOpCounterDeleteRawMetricThresholdView`]: `metricName` is `FLEX_OPCOUNTER_DELETE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexOpCounterDeleteRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexOpCounterDeleteRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_OPCOUNTER_DELETE";
 }
 
-/// The spec's `FlexOpCounterGetMoreRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_GETMORE")]
-pub struct FlexOpCounterGetMoreRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FlexOpCounterGetMoreRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FLEX_OPCOUNTER_GETMORE`.
+pub type FlexOpCounterGetMoreRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FlexOpCounterGetMoreRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexOpCounterGetMoreRawMetricThresholdView`]: `metricName` is `FLEX_OPCOUNTER_GETMORE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexOpCounterGetMoreRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexOpCounterGetMoreRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_OPCOUNTER_GETMORE";
 }
 
-/// The spec's `FlexOpCounterInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_INSERT")]
-pub struct FlexOpCounterInsertRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FlexOpCounterInsertRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FLEX_OPCOUNTER_INSERT`.
+pub type FlexOpCounterInsertRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FlexOpCounterInsertRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexOpCounterInsertRawMetricThresholdView`]: `metricName` is `FLEX_OPCOUNTER_INSERT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexOpCounterInsertRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexOpCounterInsertRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_OPCOUNTER_INSERT";
 }
 
-/// The spec's `FlexOpCounterQueryRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_QUERY")]
-pub struct FlexOpCounterQueryRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FlexOpCounterQueryRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FLEX_OPCOUNTER_QUERY`.
+pub type FlexOpCounterQueryRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FlexOpCounterQueryRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexOpCounterQueryRawMetricThresholdView`]: `metricName` is `FLEX_OPCOUNTER_QUERY`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexOpCounterQueryRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexOpCounterQueryRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_OPCOUNTER_QUERY";
 }
 
-/// The spec's `FlexOpCounterUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FLEX_OPCOUNTER_UPDATE")]
-pub struct FlexOpCounterUpdateRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FlexOpCounterUpdateRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FLEX_OPCOUNTER_UPDATE`.
+pub type FlexOpCounterUpdateRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FlexOpCounterUpdateRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FlexOpCounterUpdateRawMetricThresholdView`]: `metricName` is `FLEX_OPCOUNTER_UPDATE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlexOpCounterUpdateRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FlexOpCounterUpdateRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FLEX_OPCOUNTER_UPDATE";
 }
 
-/// The spec's `FtsDiskUtilizationDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FTS_DISK_UTILIZATION")]
-pub struct FtsDiskUtilizationDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `FtsDiskUtilizationDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `FTS_DISK_UTILIZATION`.
+pub type FtsDiskUtilizationDataMetricThresholdView =
+    DataMetricThresholdViewVariant<FtsDiskUtilizationDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FtsDiskUtilizationDataMetricThresholdView`]: `metricName` is `FTS_DISK_UTILIZATION`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FtsDiskUtilizationDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FtsDiskUtilizationDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FTS_DISK_UTILIZATION";
 }
 
-/// The spec's `FtsJvmCurrentMemoryDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FTS_JVM_CURRENT_MEMORY")]
-pub struct FtsJvmCurrentMemoryDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `FtsJvmCurrentMemoryDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `FTS_JVM_CURRENT_MEMORY`.
+pub type FtsJvmCurrentMemoryDataMetricThresholdView =
+    DataMetricThresholdViewVariant<FtsJvmCurrentMemoryDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FtsJvmCurrentMemoryDataMetricThresholdView`]: `metricName` is `FTS_JVM_CURRENT_MEMORY`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FtsJvmCurrentMemoryDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FtsJvmCurrentMemoryDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FTS_JVM_CURRENT_MEMORY";
 }
 
-/// The spec's `FtsJvmMaxMemoryDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FTS_JVM_MAX_MEMORY")]
-pub struct FtsJvmMaxMemoryDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `FtsJvmMaxMemoryDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `FTS_JVM_MAX_MEMORY`.
+pub type FtsJvmMaxMemoryDataMetricThresholdView =
+    DataMetricThresholdViewVariant<FtsJvmMaxMemoryDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FtsJvmMaxMemoryDataMetricThresholdView`]: `metricName` is `FTS_JVM_MAX_MEMORY`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FtsJvmMaxMemoryDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FtsJvmMaxMemoryDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FTS_JVM_MAX_MEMORY";
 }
 
-/// The spec's `FtsMemoryMappedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FTS_MEMORY_MAPPED")]
-pub struct FtsMemoryMappedDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `FtsMemoryMappedDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `FTS_MEMORY_MAPPED`.
+pub type FtsMemoryMappedDataMetricThresholdView =
+    DataMetricThresholdViewVariant<FtsMemoryMappedDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FtsMemoryMappedDataMetricThresholdView`]: `metricName` is `FTS_MEMORY_MAPPED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FtsMemoryMappedDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FtsMemoryMappedDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FTS_MEMORY_MAPPED";
 }
 
-/// The spec's `FtsMemoryResidentDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FTS_MEMORY_RESIDENT")]
-pub struct FtsMemoryResidentDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `FtsMemoryResidentDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `FTS_MEMORY_RESIDENT`.
+pub type FtsMemoryResidentDataMetricThresholdView =
+    DataMetricThresholdViewVariant<FtsMemoryResidentDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FtsMemoryResidentDataMetricThresholdView`]: `metricName` is `FTS_MEMORY_RESIDENT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FtsMemoryResidentDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FtsMemoryResidentDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FTS_MEMORY_RESIDENT";
 }
 
-/// The spec's `FtsMemoryVirtualDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FTS_MEMORY_VIRTUAL")]
-pub struct FtsMemoryVirtualDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `FtsMemoryVirtualDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `FTS_MEMORY_VIRTUAL`.
+pub type FtsMemoryVirtualDataMetricThresholdView =
+    DataMetricThresholdViewVariant<FtsMemoryVirtualDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FtsMemoryVirtualDataMetricThresholdView`]: `metricName` is `FTS_MEMORY_VIRTUAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FtsMemoryVirtualDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FtsMemoryVirtualDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FTS_MEMORY_VIRTUAL";
 }
 
-/// The spec's `FtsProcessCpuKernelRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FTS_PROCESS_CPU_KERNEL")]
-pub struct FtsProcessCpuKernelRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FtsProcessCpuKernelRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FTS_PROCESS_CPU_KERNEL`.
+pub type FtsProcessCpuKernelRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FtsProcessCpuKernelRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FtsProcessCpuKernelRawMetricThresholdView`]: `metricName` is `FTS_PROCESS_CPU_KERNEL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FtsProcessCpuKernelRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FtsProcessCpuKernelRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FTS_PROCESS_CPU_KERNEL";
 }
 
-/// The spec's `FtsProcessCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "FTS_PROCESS_CPU_USER")]
-pub struct FtsProcessCpuUserRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `FtsProcessCpuUserRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `FTS_PROCESS_CPU_USER`.
+pub type FtsProcessCpuUserRawMetricThresholdView =
+    RawMetricThresholdViewVariant<FtsProcessCpuUserRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`FtsProcessCpuUserRawMetricThresholdView`]: `metricName` is `FTS_PROCESS_CPU_USER`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FtsProcessCpuUserRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for FtsProcessCpuUserRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "FTS_PROCESS_CPU_USER";
 }
 
-/// The spec's `GlobalAccessesNotInMemoryRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "GLOBAL_ACCESSES_NOT_IN_MEMORY")]
-pub struct GlobalAccessesNotInMemoryRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `GlobalAccessesNotInMemoryRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `GLOBAL_ACCESSES_NOT_IN_MEMORY`.
+pub type GlobalAccessesNotInMemoryRawMetricThresholdView =
+    RawMetricThresholdViewVariant<GlobalAccessesNotInMemoryRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`GlobalAccessesNotInMemoryRawMetricThresholdView`]: `metricName` is `GLOBAL_ACCESSES_NOT_IN_MEMORY`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GlobalAccessesNotInMemoryRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for GlobalAccessesNotInMemoryRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "GLOBAL_ACCESSES_NOT_IN_MEMORY";
 }
 
-/// The spec's `GlobalLockCurrentQueueReadersRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "GLOBAL_LOCK_CURRENT_QUEUE_READERS")]
-pub struct GlobalLockCurrentQueueReadersRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `GlobalLockCurrentQueueReadersRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `GLOBAL_LOCK_CURRENT_QUEUE_READERS`.
+pub type GlobalLockCurrentQueueReadersRawMetricThresholdView =
+    RawMetricThresholdViewVariant<GlobalLockCurrentQueueReadersRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`GlobalLockCurrentQueueReadersRawMetricThresholdView`]: `metricName` is `GLOBAL_LOCK_CURRENT_QUEUE_READERS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GlobalLockCurrentQueueReadersRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for GlobalLockCurrentQueueReadersRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "GLOBAL_LOCK_CURRENT_QUEUE_READERS";
 }
 
-/// The spec's `GlobalLockCurrentQueueTotalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL")]
-pub struct GlobalLockCurrentQueueTotalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `GlobalLockCurrentQueueTotalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `GLOBAL_LOCK_CURRENT_QUEUE_TOTAL`.
+pub type GlobalLockCurrentQueueTotalRawMetricThresholdView =
+    RawMetricThresholdViewVariant<GlobalLockCurrentQueueTotalRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`GlobalLockCurrentQueueTotalRawMetricThresholdView`]: `metricName` is `GLOBAL_LOCK_CURRENT_QUEUE_TOTAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GlobalLockCurrentQueueTotalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for GlobalLockCurrentQueueTotalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL";
 }
 
-/// The spec's `GlobalLockCurrentQueueWritersRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS")]
-pub struct GlobalLockCurrentQueueWritersRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `GlobalLockCurrentQueueWritersRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `GLOBAL_LOCK_CURRENT_QUEUE_WRITERS`.
+pub type GlobalLockCurrentQueueWritersRawMetricThresholdView =
+    RawMetricThresholdViewVariant<GlobalLockCurrentQueueWritersRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`GlobalLockCurrentQueueWritersRawMetricThresholdView`]: `metricName` is `GLOBAL_LOCK_CURRENT_QUEUE_WRITERS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GlobalLockCurrentQueueWritersRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for GlobalLockCurrentQueueWritersRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS";
 }
 
-/// The spec's `GlobalLockPercentageRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "GLOBAL_LOCK_PERCENTAGE")]
-pub struct GlobalLockPercentageRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `GlobalLockPercentageRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `GLOBAL_LOCK_PERCENTAGE`.
+pub type GlobalLockPercentageRawMetricThresholdView =
+    RawMetricThresholdViewVariant<GlobalLockPercentageRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`GlobalLockPercentageRawMetricThresholdView`]: `metricName` is `GLOBAL_LOCK_PERCENTAGE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GlobalLockPercentageRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for GlobalLockPercentageRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "GLOBAL_LOCK_PERCENTAGE";
 }
 
-/// The spec's `GlobalPageFaultExceptionsThrownRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN")]
-pub struct GlobalPageFaultExceptionsThrownRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `GlobalPageFaultExceptionsThrownRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN`.
+pub type GlobalPageFaultExceptionsThrownRawMetricThresholdView = RawMetricThresholdViewVariant<
+    GlobalPageFaultExceptionsThrownRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`GlobalPageFaultExceptionsThrownRawMetricThresholdView`]: `metricName` is `GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GlobalPageFaultExceptionsThrownRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for GlobalPageFaultExceptionsThrownRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN";
 }
 
 /// The spec's `GreaterThanDaysThresholdView` schema, sent and received.
@@ -4169,156 +3879,114 @@ _ => Ok(HostMetricThreshold::Unknown(value)),
     }
 }
 
-/// The spec's `IndexCountersBtreeAccessesRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "INDEX_COUNTERS_BTREE_ACCESSES")]
-pub struct IndexCountersBtreeAccessesRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `IndexCountersBtreeAccessesRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `INDEX_COUNTERS_BTREE_ACCESSES`.
+pub type IndexCountersBtreeAccessesRawMetricThresholdView =
+    RawMetricThresholdViewVariant<IndexCountersBtreeAccessesRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`IndexCountersBtreeAccessesRawMetricThresholdView`]: `metricName` is `INDEX_COUNTERS_BTREE_ACCESSES`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IndexCountersBtreeAccessesRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for IndexCountersBtreeAccessesRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "INDEX_COUNTERS_BTREE_ACCESSES";
 }
 
-/// The spec's `IndexCountersBtreeHitsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "INDEX_COUNTERS_BTREE_HITS")]
-pub struct IndexCountersBtreeHitsRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `IndexCountersBtreeHitsRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `INDEX_COUNTERS_BTREE_HITS`.
+pub type IndexCountersBtreeHitsRawMetricThresholdView =
+    RawMetricThresholdViewVariant<IndexCountersBtreeHitsRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`IndexCountersBtreeHitsRawMetricThresholdView`]: `metricName` is `INDEX_COUNTERS_BTREE_HITS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IndexCountersBtreeHitsRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for IndexCountersBtreeHitsRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "INDEX_COUNTERS_BTREE_HITS";
 }
 
-/// The spec's `IndexCountersBtreeMissRatioRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "INDEX_COUNTERS_BTREE_MISS_RATIO")]
-pub struct IndexCountersBtreeMissRatioRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `IndexCountersBtreeMissRatioRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `INDEX_COUNTERS_BTREE_MISS_RATIO`.
+pub type IndexCountersBtreeMissRatioRawMetricThresholdView =
+    RawMetricThresholdViewVariant<IndexCountersBtreeMissRatioRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`IndexCountersBtreeMissRatioRawMetricThresholdView`]: `metricName` is `INDEX_COUNTERS_BTREE_MISS_RATIO`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IndexCountersBtreeMissRatioRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for IndexCountersBtreeMissRatioRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "INDEX_COUNTERS_BTREE_MISS_RATIO";
 }
 
-/// The spec's `IndexCountersBtreeMissesRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "INDEX_COUNTERS_BTREE_MISSES")]
-pub struct IndexCountersBtreeMissesRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `IndexCountersBtreeMissesRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `INDEX_COUNTERS_BTREE_MISSES`.
+pub type IndexCountersBtreeMissesRawMetricThresholdView =
+    RawMetricThresholdViewVariant<IndexCountersBtreeMissesRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`IndexCountersBtreeMissesRawMetricThresholdView`]: `metricName` is `INDEX_COUNTERS_BTREE_MISSES`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IndexCountersBtreeMissesRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for IndexCountersBtreeMissesRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "INDEX_COUNTERS_BTREE_MISSES";
 }
 
-/// The spec's `JournalingCommitsInWriteLockRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "JOURNALING_COMMITS_IN_WRITE_LOCK")]
-pub struct JournalingCommitsInWriteLockRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `JournalingCommitsInWriteLockRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `JOURNALING_COMMITS_IN_WRITE_LOCK`.
+pub type JournalingCommitsInWriteLockRawMetricThresholdView =
+    RawMetricThresholdViewVariant<JournalingCommitsInWriteLockRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`JournalingCommitsInWriteLockRawMetricThresholdView`]: `metricName` is `JOURNALING_COMMITS_IN_WRITE_LOCK`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JournalingCommitsInWriteLockRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for JournalingCommitsInWriteLockRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "JOURNALING_COMMITS_IN_WRITE_LOCK";
 }
 
-/// The spec's `JournalingMbDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "JOURNALING_MB")]
-pub struct JournalingMbDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `JournalingMbDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `JOURNALING_MB`.
+pub type JournalingMbDataMetricThresholdView =
+    DataMetricThresholdViewVariant<JournalingMbDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`JournalingMbDataMetricThresholdView`]: `metricName` is `JOURNALING_MB`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JournalingMbDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for JournalingMbDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "JOURNALING_MB";
 }
 
-/// The spec's `JournalingWriteDataFilesMbDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "JOURNALING_WRITE_DATA_FILES_MB")]
-pub struct JournalingWriteDataFilesMbDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `JournalingWriteDataFilesMbDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `JOURNALING_WRITE_DATA_FILES_MB`.
+pub type JournalingWriteDataFilesMbDataMetricThresholdView =
+    DataMetricThresholdViewVariant<JournalingWriteDataFilesMbDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`JournalingWriteDataFilesMbDataMetricThresholdView`]: `metricName` is `JOURNALING_WRITE_DATA_FILES_MB`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JournalingWriteDataFilesMbDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for JournalingWriteDataFilesMbDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "JOURNALING_WRITE_DATA_FILES_MB";
 }
 
-/// The spec's `KafkaRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "STREAM_PROCESSOR_KAFKA_LAG")]
-pub struct KafkaRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `KafkaRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `STREAM_PROCESSOR_KAFKA_LAG`.
+pub type KafkaRawMetricThresholdView =
+    RawMetricThresholdViewVariant<KafkaRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`KafkaRawMetricThresholdView`]: `metricName` is `STREAM_PROCESSOR_KAFKA_LAG`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KafkaRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue for KafkaRawMetricThresholdViewDiscriminator {
+    const VALUE: &'static str = "STREAM_PROCESSOR_KAFKA_LAG";
 }
 
 /// The spec's `LessThanDaysThresholdView` schema, sent and received.
@@ -4396,23 +4064,18 @@ pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {
     pub updated: Option<jiff::Timestamp>,
 }
 
-/// The spec's `LogicalSizeDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "LOGICAL_SIZE")]
-pub struct LogicalSizeDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `LogicalSizeDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `LOGICAL_SIZE`.
+pub type LogicalSizeDataMetricThresholdView =
+    DataMetricThresholdViewVariant<LogicalSizeDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`LogicalSizeDataMetricThresholdView`]: `metricName` is `LOGICAL_SIZE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogicalSizeDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for LogicalSizeDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "LOGICAL_SIZE";
 }
 
 atlas_runtime::__private::open_enum! {
@@ -4452,577 +4115,439 @@ Mongot = "MONGOT",
 atlas_runtime::__private::open_enum_serialize!(MatcherHostType);
 atlas_runtime::__private::open_enum_deserialize!(MatcherHostType);
 
-/// The spec's `MaxDiskPartitionQueueDepthDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA")]
-pub struct MaxDiskPartitionQueueDepthDataRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionQueueDepthDataRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_QUEUE_DEPTH_DATA`.
+pub type MaxDiskPartitionQueueDepthDataRawMetricThresholdView = RawMetricThresholdViewVariant<
+    MaxDiskPartitionQueueDepthDataRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionQueueDepthDataRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_QUEUE_DEPTH_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionQueueDepthDataRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionQueueDepthDataRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA";
 }
 
-/// The spec's `MaxDiskPartitionQueueDepthIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX")]
-pub struct MaxDiskPartitionQueueDepthIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionQueueDepthIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX`.
+pub type MaxDiskPartitionQueueDepthIndexRawMetricThresholdView = RawMetricThresholdViewVariant<
+    MaxDiskPartitionQueueDepthIndexRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionQueueDepthIndexRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionQueueDepthIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionQueueDepthIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX";
 }
 
-/// The spec's `MaxDiskPartitionQueueDepthJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL")]
-pub struct MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionQueueDepthJournalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL`.
+pub type MaxDiskPartitionQueueDepthJournalRawMetricThresholdView = RawMetricThresholdViewVariant<
+    MaxDiskPartitionQueueDepthJournalRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionQueueDepthJournalRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionQueueDepthJournalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionQueueDepthJournalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL";
 }
 
-/// The spec's `MaxDiskPartitionReadIopsDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_IOPS_DATA")]
-pub struct MaxDiskPartitionReadIopsDataRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionReadIopsDataRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_READ_IOPS_DATA`.
+pub type MaxDiskPartitionReadIopsDataRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MaxDiskPartitionReadIopsDataRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxDiskPartitionReadIopsDataRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_READ_IOPS_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionReadIopsDataRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionReadIopsDataRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_READ_IOPS_DATA";
 }
 
-/// The spec's `MaxDiskPartitionReadIopsIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_IOPS_INDEX")]
-pub struct MaxDiskPartitionReadIopsIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionReadIopsIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_READ_IOPS_INDEX`.
+pub type MaxDiskPartitionReadIopsIndexRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MaxDiskPartitionReadIopsIndexRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxDiskPartitionReadIopsIndexRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_READ_IOPS_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionReadIopsIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionReadIopsIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_READ_IOPS_INDEX";
 }
 
-/// The spec's `MaxDiskPartitionReadIopsJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_IOPS_JOURNAL")]
-pub struct MaxDiskPartitionReadIopsJournalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionReadIopsJournalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_READ_IOPS_JOURNAL`.
+pub type MaxDiskPartitionReadIopsJournalRawMetricThresholdView = RawMetricThresholdViewVariant<
+    MaxDiskPartitionReadIopsJournalRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionReadIopsJournalRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_READ_IOPS_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionReadIopsJournalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionReadIopsJournalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_READ_IOPS_JOURNAL";
 }
 
-/// The spec's `MaxDiskPartitionReadLatencyDataTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_LATENCY_DATA")]
-pub struct MaxDiskPartitionReadLatencyDataTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `MaxDiskPartitionReadLatencyDataTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_READ_LATENCY_DATA`.
+pub type MaxDiskPartitionReadLatencyDataTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    MaxDiskPartitionReadLatencyDataTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionReadLatencyDataTimeMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_READ_LATENCY_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionReadLatencyDataTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionReadLatencyDataTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_READ_LATENCY_DATA";
 }
 
-/// The spec's `MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_LATENCY_INDEX")]
-pub struct MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_READ_LATENCY_INDEX`.
+pub type MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    MaxDiskPartitionReadLatencyIndexTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_READ_LATENCY_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionReadLatencyIndexTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionReadLatencyIndexTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_READ_LATENCY_INDEX";
 }
 
-/// The spec's `MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL")]
-pub struct MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_READ_LATENCY_JOURNAL`.
+pub type MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    MaxDiskPartitionReadLatencyJournalTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_READ_LATENCY_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionReadLatencyJournalTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionReadLatencyJournalTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL";
 }
 
-/// The spec's `MaxDiskPartitionSpaceUsedDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_SPACE_USED_DATA")]
-pub struct MaxDiskPartitionSpaceUsedDataRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionSpaceUsedDataRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_SPACE_USED_DATA`.
+pub type MaxDiskPartitionSpaceUsedDataRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MaxDiskPartitionSpaceUsedDataRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxDiskPartitionSpaceUsedDataRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_SPACE_USED_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionSpaceUsedDataRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionSpaceUsedDataRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_SPACE_USED_DATA";
 }
 
-/// The spec's `MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_SPACE_USED_INDEX")]
-pub struct MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_SPACE_USED_INDEX`.
+pub type MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView = RawMetricThresholdViewVariant<
+    MaxDiskPartitionSpaceUsedIndexRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_SPACE_USED_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionSpaceUsedIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionSpaceUsedIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_SPACE_USED_INDEX";
 }
 
-/// The spec's `MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_SPACE_USED_JOURNAL")]
-pub struct MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_SPACE_USED_JOURNAL`.
+pub type MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView = RawMetricThresholdViewVariant<
+    MaxDiskPartitionSpaceUsedJournalRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_SPACE_USED_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionSpaceUsedJournalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionSpaceUsedJournalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_SPACE_USED_JOURNAL";
 }
 
-/// The spec's `MaxDiskPartitionWriteIopsDataRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_IOPS_DATA")]
-pub struct MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionWriteIopsDataRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_WRITE_IOPS_DATA`.
+pub type MaxDiskPartitionWriteIopsDataRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MaxDiskPartitionWriteIopsDataRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxDiskPartitionWriteIopsDataRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_WRITE_IOPS_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionWriteIopsDataRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionWriteIopsDataRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_WRITE_IOPS_DATA";
 }
 
-/// The spec's `MaxDiskPartitionWriteIopsIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_IOPS_INDEX")]
-pub struct MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionWriteIopsIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_WRITE_IOPS_INDEX`.
+pub type MaxDiskPartitionWriteIopsIndexRawMetricThresholdView = RawMetricThresholdViewVariant<
+    MaxDiskPartitionWriteIopsIndexRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionWriteIopsIndexRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_WRITE_IOPS_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionWriteIopsIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionWriteIopsIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_WRITE_IOPS_INDEX";
 }
 
-/// The spec's `MaxDiskPartitionWriteIopsJournalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL")]
-pub struct MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxDiskPartitionWriteIopsJournalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL`.
+pub type MaxDiskPartitionWriteIopsJournalRawMetricThresholdView = RawMetricThresholdViewVariant<
+    MaxDiskPartitionWriteIopsJournalRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionWriteIopsJournalRawMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionWriteIopsJournalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionWriteIopsJournalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL";
 }
 
-/// The spec's `MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_LATENCY_DATA")]
-pub struct MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_WRITE_LATENCY_DATA`.
+pub type MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    MaxDiskPartitionWriteLatencyDataTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_WRITE_LATENCY_DATA`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionWriteLatencyDataTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionWriteLatencyDataTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_WRITE_LATENCY_DATA";
 }
 
-/// The spec's `MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX")]
-pub struct MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_WRITE_LATENCY_INDEX`.
+pub type MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_WRITE_LATENCY_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX";
 }
 
-/// The spec's `MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(
-    tag = "metricName",
-    rename = "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL"
-)]
-pub struct MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL`.
+pub type MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<
+        MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdViewDiscriminator,
+    >;
+
+/// The marker of [`MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView`]: `metricName` is `MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL";
 }
 
-/// The spec's `MaxNormalizedSystemCpuStealRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_NORMALIZED_SYSTEM_CPU_STEAL")]
-pub struct MaxNormalizedSystemCpuStealRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxNormalizedSystemCpuStealRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_NORMALIZED_SYSTEM_CPU_STEAL`.
+pub type MaxNormalizedSystemCpuStealRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MaxNormalizedSystemCpuStealRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxNormalizedSystemCpuStealRawMetricThresholdView`]: `metricName` is `MAX_NORMALIZED_SYSTEM_CPU_STEAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxNormalizedSystemCpuStealRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxNormalizedSystemCpuStealRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_NORMALIZED_SYSTEM_CPU_STEAL";
 }
 
-/// The spec's `MaxNormalizedSystemCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_NORMALIZED_SYSTEM_CPU_USER")]
-pub struct MaxNormalizedSystemCpuUserRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxNormalizedSystemCpuUserRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_NORMALIZED_SYSTEM_CPU_USER`.
+pub type MaxNormalizedSystemCpuUserRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MaxNormalizedSystemCpuUserRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxNormalizedSystemCpuUserRawMetricThresholdView`]: `metricName` is `MAX_NORMALIZED_SYSTEM_CPU_USER`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxNormalizedSystemCpuUserRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxNormalizedSystemCpuUserRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_NORMALIZED_SYSTEM_CPU_USER";
 }
 
-/// The spec's `MaxSwapUsageFreeDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_SWAP_USAGE_FREE")]
-pub struct MaxSwapUsageFreeDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MaxSwapUsageFreeDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MAX_SWAP_USAGE_FREE`.
+pub type MaxSwapUsageFreeDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MaxSwapUsageFreeDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxSwapUsageFreeDataMetricThresholdView`]: `metricName` is `MAX_SWAP_USAGE_FREE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxSwapUsageFreeDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxSwapUsageFreeDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_SWAP_USAGE_FREE";
 }
 
-/// The spec's `MaxSwapUsageUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_SWAP_USAGE_USED")]
-pub struct MaxSwapUsageUsedDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MaxSwapUsageUsedDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MAX_SWAP_USAGE_USED`.
+pub type MaxSwapUsageUsedDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MaxSwapUsageUsedDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxSwapUsageUsedDataMetricThresholdView`]: `metricName` is `MAX_SWAP_USAGE_USED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxSwapUsageUsedDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxSwapUsageUsedDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_SWAP_USAGE_USED";
 }
 
-/// The spec's `MaxSystemMemoryAvailableDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_SYSTEM_MEMORY_AVAILABLE")]
-pub struct MaxSystemMemoryAvailableDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MaxSystemMemoryAvailableDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MAX_SYSTEM_MEMORY_AVAILABLE`.
+pub type MaxSystemMemoryAvailableDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MaxSystemMemoryAvailableDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxSystemMemoryAvailableDataMetricThresholdView`]: `metricName` is `MAX_SYSTEM_MEMORY_AVAILABLE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxSystemMemoryAvailableDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxSystemMemoryAvailableDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_SYSTEM_MEMORY_AVAILABLE";
 }
 
-/// The spec's `MaxSystemMemoryPercentUsedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_SYSTEM_MEMORY_PERCENT_USED")]
-pub struct MaxSystemMemoryPercentUsedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MaxSystemMemoryPercentUsedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MAX_SYSTEM_MEMORY_PERCENT_USED`.
+pub type MaxSystemMemoryPercentUsedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MaxSystemMemoryPercentUsedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxSystemMemoryPercentUsedRawMetricThresholdView`]: `metricName` is `MAX_SYSTEM_MEMORY_PERCENT_USED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxSystemMemoryPercentUsedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxSystemMemoryPercentUsedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_SYSTEM_MEMORY_PERCENT_USED";
 }
 
-/// The spec's `MaxSystemMemoryUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_SYSTEM_MEMORY_USED")]
-pub struct MaxSystemMemoryUsedDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MaxSystemMemoryUsedDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MAX_SYSTEM_MEMORY_USED`.
+pub type MaxSystemMemoryUsedDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MaxSystemMemoryUsedDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxSystemMemoryUsedDataMetricThresholdView`]: `metricName` is `MAX_SYSTEM_MEMORY_USED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxSystemMemoryUsedDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxSystemMemoryUsedDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_SYSTEM_MEMORY_USED";
 }
 
-/// The spec's `MaxSystemNetworkInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_SYSTEM_NETWORK_IN")]
-pub struct MaxSystemNetworkInDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MaxSystemNetworkInDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MAX_SYSTEM_NETWORK_IN`.
+pub type MaxSystemNetworkInDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MaxSystemNetworkInDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxSystemNetworkInDataMetricThresholdView`]: `metricName` is `MAX_SYSTEM_NETWORK_IN`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxSystemNetworkInDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxSystemNetworkInDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_SYSTEM_NETWORK_IN";
 }
 
-/// The spec's `MaxSystemNetworkOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MAX_SYSTEM_NETWORK_OUT")]
-pub struct MaxSystemNetworkOutDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MaxSystemNetworkOutDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MAX_SYSTEM_NETWORK_OUT`.
+pub type MaxSystemNetworkOutDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MaxSystemNetworkOutDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MaxSystemNetworkOutDataMetricThresholdView`]: `metricName` is `MAX_SYSTEM_NETWORK_OUT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxSystemNetworkOutDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MaxSystemNetworkOutDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MAX_SYSTEM_NETWORK_OUT";
 }
 
-/// The spec's `MemoryMappedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MEMORY_MAPPED")]
-pub struct MemoryMappedDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MemoryMappedDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MEMORY_MAPPED`.
+pub type MemoryMappedDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MemoryMappedDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MemoryMappedDataMetricThresholdView`]: `metricName` is `MEMORY_MAPPED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemoryMappedDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MemoryMappedDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MEMORY_MAPPED";
 }
 
-/// The spec's `MemoryResidentDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MEMORY_RESIDENT")]
-pub struct MemoryResidentDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MemoryResidentDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MEMORY_RESIDENT`.
+pub type MemoryResidentDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MemoryResidentDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MemoryResidentDataMetricThresholdView`]: `metricName` is `MEMORY_RESIDENT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemoryResidentDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MemoryResidentDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MEMORY_RESIDENT";
 }
 
-/// The spec's `MemoryVirtualDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MEMORY_VIRTUAL")]
-pub struct MemoryVirtualDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `MemoryVirtualDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `MEMORY_VIRTUAL`.
+pub type MemoryVirtualDataMetricThresholdView =
+    DataMetricThresholdViewVariant<MemoryVirtualDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MemoryVirtualDataMetricThresholdView`]: `metricName` is `MEMORY_VIRTUAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemoryVirtualDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MemoryVirtualDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MEMORY_VIRTUAL";
 }
 
 /// The spec's `MicrosoftTeamsNotification` schema, sent and received.
@@ -5100,137 +4625,102 @@ MongotuneAlert = "MONGOTUNE_ALERT",
 atlas_runtime::__private::open_enum_serialize!(MongotuneEventTypeViewAlertable);
 atlas_runtime::__private::open_enum_deserialize!(MongotuneEventTypeViewAlertable);
 
-/// The spec's `MuninCpuIowaitRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MUNIN_CPU_IOWAIT")]
-pub struct MuninCpuIowaitRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MuninCpuIowaitRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MUNIN_CPU_IOWAIT`.
+pub type MuninCpuIowaitRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MuninCpuIowaitRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MuninCpuIowaitRawMetricThresholdView`]: `metricName` is `MUNIN_CPU_IOWAIT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MuninCpuIowaitRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MuninCpuIowaitRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MUNIN_CPU_IOWAIT";
 }
 
-/// The spec's `MuninCpuIrqRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MUNIN_CPU_IRQ")]
-pub struct MuninCpuIrqRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MuninCpuIrqRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MUNIN_CPU_IRQ`.
+pub type MuninCpuIrqRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MuninCpuIrqRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MuninCpuIrqRawMetricThresholdView`]: `metricName` is `MUNIN_CPU_IRQ`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MuninCpuIrqRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MuninCpuIrqRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MUNIN_CPU_IRQ";
 }
 
-/// The spec's `MuninCpuNiceRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MUNIN_CPU_NICE")]
-pub struct MuninCpuNiceRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MuninCpuNiceRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MUNIN_CPU_NICE`.
+pub type MuninCpuNiceRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MuninCpuNiceRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MuninCpuNiceRawMetricThresholdView`]: `metricName` is `MUNIN_CPU_NICE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MuninCpuNiceRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MuninCpuNiceRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MUNIN_CPU_NICE";
 }
 
-/// The spec's `MuninCpuSoftirqRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MUNIN_CPU_SOFTIRQ")]
-pub struct MuninCpuSoftirqRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MuninCpuSoftirqRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MUNIN_CPU_SOFTIRQ`.
+pub type MuninCpuSoftirqRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MuninCpuSoftirqRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MuninCpuSoftirqRawMetricThresholdView`]: `metricName` is `MUNIN_CPU_SOFTIRQ`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MuninCpuSoftirqRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MuninCpuSoftirqRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MUNIN_CPU_SOFTIRQ";
 }
 
-/// The spec's `MuninCpuStealRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MUNIN_CPU_STEAL")]
-pub struct MuninCpuStealRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MuninCpuStealRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MUNIN_CPU_STEAL`.
+pub type MuninCpuStealRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MuninCpuStealRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MuninCpuStealRawMetricThresholdView`]: `metricName` is `MUNIN_CPU_STEAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MuninCpuStealRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MuninCpuStealRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MUNIN_CPU_STEAL";
 }
 
-/// The spec's `MuninCpuSystemRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MUNIN_CPU_SYSTEM")]
-pub struct MuninCpuSystemRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MuninCpuSystemRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MUNIN_CPU_SYSTEM`.
+pub type MuninCpuSystemRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MuninCpuSystemRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MuninCpuSystemRawMetricThresholdView`]: `metricName` is `MUNIN_CPU_SYSTEM`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MuninCpuSystemRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MuninCpuSystemRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MUNIN_CPU_SYSTEM";
 }
 
-/// The spec's `MuninCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "MUNIN_CPU_USER")]
-pub struct MuninCpuUserRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `MuninCpuUserRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `MUNIN_CPU_USER`.
+pub type MuninCpuUserRawMetricThresholdView =
+    RawMetricThresholdViewVariant<MuninCpuUserRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`MuninCpuUserRawMetricThresholdView`]: `metricName` is `MUNIN_CPU_USER`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MuninCpuUserRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for MuninCpuUserRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "MUNIN_CPU_USER";
 }
 
 atlas_runtime::__private::open_enum! {
@@ -5344,137 +4834,102 @@ NdsX509UserAuthenticationManagedUserCertsExpirationCheck = "NDS_X509_USER_AUTHEN
 atlas_runtime::__private::open_enum_serialize!(NDSX509UserAuthenticationEventTypeViewAlertable);
 atlas_runtime::__private::open_enum_deserialize!(NDSX509UserAuthenticationEventTypeViewAlertable);
 
-/// The spec's `NetworkBytesInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "NETWORK_BYTES_IN")]
-pub struct NetworkBytesInDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `NetworkBytesInDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `NETWORK_BYTES_IN`.
+pub type NetworkBytesInDataMetricThresholdView =
+    DataMetricThresholdViewVariant<NetworkBytesInDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`NetworkBytesInDataMetricThresholdView`]: `metricName` is `NETWORK_BYTES_IN`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NetworkBytesInDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for NetworkBytesInDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "NETWORK_BYTES_IN";
 }
 
-/// The spec's `NetworkBytesOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "NETWORK_BYTES_OUT")]
-pub struct NetworkBytesOutDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `NetworkBytesOutDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `NETWORK_BYTES_OUT`.
+pub type NetworkBytesOutDataMetricThresholdView =
+    DataMetricThresholdViewVariant<NetworkBytesOutDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`NetworkBytesOutDataMetricThresholdView`]: `metricName` is `NETWORK_BYTES_OUT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NetworkBytesOutDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for NetworkBytesOutDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "NETWORK_BYTES_OUT";
 }
 
-/// The spec's `NetworkNumRequestsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "NETWORK_NUM_REQUESTS")]
-pub struct NetworkNumRequestsRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `NetworkNumRequestsRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `NETWORK_NUM_REQUESTS`.
+pub type NetworkNumRequestsRawMetricThresholdView =
+    RawMetricThresholdViewVariant<NetworkNumRequestsRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`NetworkNumRequestsRawMetricThresholdView`]: `metricName` is `NETWORK_NUM_REQUESTS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NetworkNumRequestsRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for NetworkNumRequestsRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "NETWORK_NUM_REQUESTS";
 }
 
-/// The spec's `NormalizedFtsProcessCpuKernelRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "NORMALIZED_FTS_PROCESS_CPU_KERNEL")]
-pub struct NormalizedFtsProcessCpuKernelRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `NormalizedFtsProcessCpuKernelRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `NORMALIZED_FTS_PROCESS_CPU_KERNEL`.
+pub type NormalizedFtsProcessCpuKernelRawMetricThresholdView =
+    RawMetricThresholdViewVariant<NormalizedFtsProcessCpuKernelRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`NormalizedFtsProcessCpuKernelRawMetricThresholdView`]: `metricName` is `NORMALIZED_FTS_PROCESS_CPU_KERNEL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NormalizedFtsProcessCpuKernelRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for NormalizedFtsProcessCpuKernelRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "NORMALIZED_FTS_PROCESS_CPU_KERNEL";
 }
 
-/// The spec's `NormalizedFtsProcessCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "NORMALIZED_FTS_PROCESS_CPU_USER")]
-pub struct NormalizedFtsProcessCpuUserRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `NormalizedFtsProcessCpuUserRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `NORMALIZED_FTS_PROCESS_CPU_USER`.
+pub type NormalizedFtsProcessCpuUserRawMetricThresholdView =
+    RawMetricThresholdViewVariant<NormalizedFtsProcessCpuUserRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`NormalizedFtsProcessCpuUserRawMetricThresholdView`]: `metricName` is `NORMALIZED_FTS_PROCESS_CPU_USER`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NormalizedFtsProcessCpuUserRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for NormalizedFtsProcessCpuUserRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "NORMALIZED_FTS_PROCESS_CPU_USER";
 }
 
-/// The spec's `NormalizedSystemCpuStealRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "NORMALIZED_SYSTEM_CPU_STEAL")]
-pub struct NormalizedSystemCpuStealRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `NormalizedSystemCpuStealRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `NORMALIZED_SYSTEM_CPU_STEAL`.
+pub type NormalizedSystemCpuStealRawMetricThresholdView =
+    RawMetricThresholdViewVariant<NormalizedSystemCpuStealRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`NormalizedSystemCpuStealRawMetricThresholdView`]: `metricName` is `NORMALIZED_SYSTEM_CPU_STEAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NormalizedSystemCpuStealRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for NormalizedSystemCpuStealRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "NORMALIZED_SYSTEM_CPU_STEAL";
 }
 
-/// The spec's `NormalizedSystemCpuUserRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "NORMALIZED_SYSTEM_CPU_USER")]
-pub struct NormalizedSystemCpuUserRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `NormalizedSystemCpuUserRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `NORMALIZED_SYSTEM_CPU_USER`.
+pub type NormalizedSystemCpuUserRawMetricThresholdView =
+    RawMetricThresholdViewVariant<NormalizedSystemCpuUserRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`NormalizedSystemCpuUserRawMetricThresholdView`]: `metricName` is `NORMALIZED_SYSTEM_CPU_USER`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NormalizedSystemCpuUserRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for NormalizedSystemCpuUserRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "NORMALIZED_SYSTEM_CPU_USER";
 }
 
 /// The spec's `NumberMetricThresholdView` schema, sent and received.
@@ -5496,273 +4951,202 @@ pub struct NumberMetricThresholdView {
     pub units: Option<NumberMetricUnits>,
 }
 
-/// The spec's `OpCounterCmdRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_CMD")]
-pub struct OpCounterCmdRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterCmdRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_CMD`.
+pub type OpCounterCmdRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterCmdRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterCmdRawMetricThresholdView`]: `metricName` is `OPCOUNTER_CMD`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterCmdRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterCmdRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_CMD";
 }
 
-/// The spec's `OpCounterDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_DELETE")]
-pub struct OpCounterDeleteRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterDeleteRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_DELETE`.
+pub type OpCounterDeleteRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterDeleteRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterDeleteRawMetricThresholdView`]: `metricName` is `OPCOUNTER_DELETE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterDeleteRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterDeleteRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_DELETE";
 }
 
-/// The spec's `OpCounterGetMoreRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_GETMORE")]
-pub struct OpCounterGetMoreRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterGetMoreRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_GETMORE`.
+pub type OpCounterGetMoreRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterGetMoreRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterGetMoreRawMetricThresholdView`]: `metricName` is `OPCOUNTER_GETMORE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterGetMoreRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterGetMoreRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_GETMORE";
 }
 
-/// The spec's `OpCounterInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_INSERT")]
-pub struct OpCounterInsertRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterInsertRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_INSERT`.
+pub type OpCounterInsertRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterInsertRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterInsertRawMetricThresholdView`]: `metricName` is `OPCOUNTER_INSERT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterInsertRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterInsertRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_INSERT";
 }
 
-/// The spec's `OpCounterQueryRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_QUERY")]
-pub struct OpCounterQueryRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterQueryRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_QUERY`.
+pub type OpCounterQueryRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterQueryRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterQueryRawMetricThresholdView`]: `metricName` is `OPCOUNTER_QUERY`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterQueryRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterQueryRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_QUERY";
 }
 
-/// The spec's `OpCounterReplCmdRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_REPL_CMD")]
-pub struct OpCounterReplCmdRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterReplCmdRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_REPL_CMD`.
+pub type OpCounterReplCmdRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterReplCmdRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterReplCmdRawMetricThresholdView`]: `metricName` is `OPCOUNTER_REPL_CMD`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterReplCmdRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterReplCmdRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_REPL_CMD";
 }
 
-/// The spec's `OpCounterReplDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_REPL_DELETE")]
-pub struct OpCounterReplDeleteRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterReplDeleteRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_REPL_DELETE`.
+pub type OpCounterReplDeleteRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterReplDeleteRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterReplDeleteRawMetricThresholdView`]: `metricName` is `OPCOUNTER_REPL_DELETE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterReplDeleteRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterReplDeleteRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_REPL_DELETE";
 }
 
-/// The spec's `OpCounterReplInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_REPL_INSERT")]
-pub struct OpCounterReplInsertRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterReplInsertRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_REPL_INSERT`.
+pub type OpCounterReplInsertRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterReplInsertRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterReplInsertRawMetricThresholdView`]: `metricName` is `OPCOUNTER_REPL_INSERT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterReplInsertRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterReplInsertRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_REPL_INSERT";
 }
 
-/// The spec's `OpCounterReplUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_REPL_UPDATE")]
-pub struct OpCounterReplUpdateRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterReplUpdateRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_REPL_UPDATE`.
+pub type OpCounterReplUpdateRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterReplUpdateRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterReplUpdateRawMetricThresholdView`]: `metricName` is `OPCOUNTER_REPL_UPDATE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterReplUpdateRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterReplUpdateRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_REPL_UPDATE";
 }
 
-/// The spec's `OpCounterTtlDeletedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_TTL_DELETED")]
-pub struct OpCounterTtlDeletedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterTtlDeletedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_TTL_DELETED`.
+pub type OpCounterTtlDeletedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterTtlDeletedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterTtlDeletedRawMetricThresholdView`]: `metricName` is `OPCOUNTER_TTL_DELETED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterTtlDeletedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterTtlDeletedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_TTL_DELETED";
 }
 
-/// The spec's `OpCounterUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPCOUNTER_UPDATE")]
-pub struct OpCounterUpdateRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OpCounterUpdateRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPCOUNTER_UPDATE`.
+pub type OpCounterUpdateRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OpCounterUpdateRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OpCounterUpdateRawMetricThresholdView`]: `metricName` is `OPCOUNTER_UPDATE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpCounterUpdateRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OpCounterUpdateRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPCOUNTER_UPDATE";
 }
 
-/// The spec's `OperationThrottlingRejectedOperationsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(
-    tag = "metricName",
-    rename = "OPERATION_THROTTLING_REJECTED_OPERATIONS"
-)]
-pub struct OperationThrottlingRejectedOperationsRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OperationThrottlingRejectedOperationsRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPERATION_THROTTLING_REJECTED_OPERATIONS`.
+pub type OperationThrottlingRejectedOperationsRawMetricThresholdView =
+    RawMetricThresholdViewVariant<
+        OperationThrottlingRejectedOperationsRawMetricThresholdViewDiscriminator,
+    >;
+
+/// The marker of [`OperationThrottlingRejectedOperationsRawMetricThresholdView`]: `metricName` is `OPERATION_THROTTLING_REJECTED_OPERATIONS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OperationThrottlingRejectedOperationsRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OperationThrottlingRejectedOperationsRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPERATION_THROTTLING_REJECTED_OPERATIONS";
 }
 
-/// The spec's `OperationsQueriesKilledRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPERATIONS_QUERIES_KILLED")]
-pub struct OperationsQueriesKilledRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OperationsQueriesKilledRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPERATIONS_QUERIES_KILLED`.
+pub type OperationsQueriesKilledRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OperationsQueriesKilledRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OperationsQueriesKilledRawMetricThresholdView`]: `metricName` is `OPERATIONS_QUERIES_KILLED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OperationsQueriesKilledRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OperationsQueriesKilledRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPERATIONS_QUERIES_KILLED";
 }
 
-/// The spec's `OperationsScanAndOrderRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPERATIONS_SCAN_AND_ORDER")]
-pub struct OperationsScanAndOrderRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `OperationsScanAndOrderRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `OPERATIONS_SCAN_AND_ORDER`.
+pub type OperationsScanAndOrderRawMetricThresholdView =
+    RawMetricThresholdViewVariant<OperationsScanAndOrderRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OperationsScanAndOrderRawMetricThresholdView`]: `metricName` is `OPERATIONS_SCAN_AND_ORDER`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OperationsScanAndOrderRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OperationsScanAndOrderRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPERATIONS_SCAN_AND_ORDER";
 }
 
 atlas_runtime::__private::open_enum! {
@@ -5775,99 +5159,74 @@ Gt = ">",
 atlas_runtime::__private::open_enum_serialize!(Operator);
 atlas_runtime::__private::open_enum_deserialize!(Operator);
 
-/// The spec's `OplogMasterLagTimeDiffTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPLOG_MASTER_LAG_TIME_DIFF")]
-pub struct OplogMasterLagTimeDiffTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `OplogMasterLagTimeDiffTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `OPLOG_MASTER_LAG_TIME_DIFF`.
+pub type OplogMasterLagTimeDiffTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<OplogMasterLagTimeDiffTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OplogMasterLagTimeDiffTimeMetricThresholdView`]: `metricName` is `OPLOG_MASTER_LAG_TIME_DIFF`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OplogMasterLagTimeDiffTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OplogMasterLagTimeDiffTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPLOG_MASTER_LAG_TIME_DIFF";
 }
 
-/// The spec's `OplogMasterTimeEstimatedTtlTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPLOG_MASTER_TIME_ESTIMATED_TTL")]
-pub struct OplogMasterTimeEstimatedTtlTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `OplogMasterTimeEstimatedTtlTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `OPLOG_MASTER_TIME_ESTIMATED_TTL`.
+pub type OplogMasterTimeEstimatedTtlTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<OplogMasterTimeEstimatedTtlTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OplogMasterTimeEstimatedTtlTimeMetricThresholdView`]: `metricName` is `OPLOG_MASTER_TIME_ESTIMATED_TTL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OplogMasterTimeEstimatedTtlTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OplogMasterTimeEstimatedTtlTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPLOG_MASTER_TIME_ESTIMATED_TTL";
 }
 
-/// The spec's `OplogMasterTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPLOG_MASTER_TIME")]
-pub struct OplogMasterTimeTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `OplogMasterTimeTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `OPLOG_MASTER_TIME`.
+pub type OplogMasterTimeTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<OplogMasterTimeTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OplogMasterTimeTimeMetricThresholdView`]: `metricName` is `OPLOG_MASTER_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OplogMasterTimeTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OplogMasterTimeTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPLOG_MASTER_TIME";
 }
 
-/// The spec's `OplogRateGbPerHourDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPLOG_RATE_GB_PER_HOUR")]
-pub struct OplogRateGbPerHourDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `OplogRateGbPerHourDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `OPLOG_RATE_GB_PER_HOUR`.
+pub type OplogRateGbPerHourDataMetricThresholdView =
+    DataMetricThresholdViewVariant<OplogRateGbPerHourDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OplogRateGbPerHourDataMetricThresholdView`]: `metricName` is `OPLOG_RATE_GB_PER_HOUR`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OplogRateGbPerHourDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OplogRateGbPerHourDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPLOG_RATE_GB_PER_HOUR";
 }
 
-/// The spec's `OplogSlaveLagMasterTimeTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "OPLOG_SLAVE_LAG_MASTER_TIME")]
-pub struct OplogSlaveLagMasterTimeTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `OplogSlaveLagMasterTimeTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `OPLOG_SLAVE_LAG_MASTER_TIME`.
+pub type OplogSlaveLagMasterTimeTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<OplogSlaveLagMasterTimeTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`OplogSlaveLagMasterTimeTimeMetricThresholdView`]: `metricName` is `OPLOG_SLAVE_LAG_MASTER_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OplogSlaveLagMasterTimeTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for OplogSlaveLagMasterTimeTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "OPLOG_SLAVE_LAG_MASTER_TIME";
 }
 
 /// The spec's `OpsGenieNotification` schema, sent and received.
@@ -5995,102 +5354,77 @@ PagerDuty = "PAGER_DUTY",
 atlas_runtime::__private::open_enum_serialize!(PagerDutyNotificationTypeName);
 atlas_runtime::__private::open_enum_deserialize!(PagerDutyNotificationTypeName);
 
-/// The spec's `QueryExecutorScannedObjectsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "QUERY_EXECUTOR_SCANNED_OBJECTS")]
-pub struct QueryExecutorScannedObjectsRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `QueryExecutorScannedObjectsRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `QUERY_EXECUTOR_SCANNED_OBJECTS`.
+pub type QueryExecutorScannedObjectsRawMetricThresholdView =
+    RawMetricThresholdViewVariant<QueryExecutorScannedObjectsRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`QueryExecutorScannedObjectsRawMetricThresholdView`]: `metricName` is `QUERY_EXECUTOR_SCANNED_OBJECTS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryExecutorScannedObjectsRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for QueryExecutorScannedObjectsRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "QUERY_EXECUTOR_SCANNED_OBJECTS";
 }
 
-/// The spec's `QueryExecutorScannedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "QUERY_EXECUTOR_SCANNED")]
-pub struct QueryExecutorScannedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `QueryExecutorScannedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `QUERY_EXECUTOR_SCANNED`.
+pub type QueryExecutorScannedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<QueryExecutorScannedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`QueryExecutorScannedRawMetricThresholdView`]: `metricName` is `QUERY_EXECUTOR_SCANNED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryExecutorScannedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for QueryExecutorScannedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "QUERY_EXECUTOR_SCANNED";
 }
 
-/// The spec's `QuerySpillToDiskDuringSortRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "QUERY_SPILL_TO_DISK_DURING_SORT")]
-pub struct QuerySpillToDiskDuringSortRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `QuerySpillToDiskDuringSortRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `QUERY_SPILL_TO_DISK_DURING_SORT`.
+pub type QuerySpillToDiskDuringSortRawMetricThresholdView =
+    RawMetricThresholdViewVariant<QuerySpillToDiskDuringSortRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`QuerySpillToDiskDuringSortRawMetricThresholdView`]: `metricName` is `QUERY_SPILL_TO_DISK_DURING_SORT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QuerySpillToDiskDuringSortRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for QuerySpillToDiskDuringSortRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "QUERY_SPILL_TO_DISK_DURING_SORT";
 }
 
-/// The spec's `QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(
-    tag = "metricName",
-    rename = "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"
-)]
-pub struct QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED`.
+pub type QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<
+        QueryTargetingScannedObjectsPerReturnedRawMetricThresholdViewDiscriminator,
+    >;
+
+/// The marker of [`QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView`]: `metricName` is `QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryTargetingScannedObjectsPerReturnedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED";
 }
 
-/// The spec's `QueryTargetingScannedPerReturnedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "QUERY_TARGETING_SCANNED_PER_RETURNED")]
-pub struct QueryTargetingScannedPerReturnedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `QueryTargetingScannedPerReturnedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `QUERY_TARGETING_SCANNED_PER_RETURNED`.
+pub type QueryTargetingScannedPerReturnedRawMetricThresholdView = RawMetricThresholdViewVariant<
+    QueryTargetingScannedPerReturnedRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`QueryTargetingScannedPerReturnedRawMetricThresholdView`]: `metricName` is `QUERY_TARGETING_SCANNED_PER_RETURNED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryTargetingScannedPerReturnedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for QueryTargetingScannedPerReturnedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "QUERY_TARGETING_SCANNED_PER_RETURNED";
 }
 
 /// The spec's `RPUMetricThresholdView` schema, sent and received.
@@ -6267,23 +5601,18 @@ _ => Ok(ReplicaSetThresholdAlertConfigViewForNdsGroup::Unknown(value)),
     }
 }
 
-/// The spec's `RestartsInLastHourRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "RESTARTS_IN_LAST_HOUR")]
-pub struct RestartsInLastHourRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `RestartsInLastHourRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `RESTARTS_IN_LAST_HOUR`.
+pub type RestartsInLastHourRawMetricThresholdView =
+    RawMetricThresholdViewVariant<RestartsInLastHourRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`RestartsInLastHourRawMetricThresholdView`]: `metricName` is `RESTARTS_IN_LAST_HOUR`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RestartsInLastHourRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for RestartsInLastHourRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "RESTARTS_IN_LAST_HOUR";
 }
 
 /// The spec's `SMSNotification` schema, sent and received.
@@ -6315,308 +5644,230 @@ Sms = "SMS",
 atlas_runtime::__private::open_enum_serialize!(SMSNotificationTypeName);
 atlas_runtime::__private::open_enum_deserialize!(SMSNotificationTypeName);
 
-/// The spec's `SearchIndexSizeDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_INDEX_SIZE")]
-pub struct SearchIndexSizeDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `SearchIndexSizeDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SEARCH_INDEX_SIZE`.
+pub type SearchIndexSizeDataMetricThresholdView =
+    DataMetricThresholdViewVariant<SearchIndexSizeDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchIndexSizeDataMetricThresholdView`]: `metricName` is `SEARCH_INDEX_SIZE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchIndexSizeDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchIndexSizeDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_INDEX_SIZE";
 }
 
-/// The spec's `SearchMaxFieldsIndexedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_MAX_FIELDS_INDEXED")]
-pub struct SearchMaxFieldsIndexedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchMaxFieldsIndexedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_MAX_FIELDS_INDEXED`.
+pub type SearchMaxFieldsIndexedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchMaxFieldsIndexedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchMaxFieldsIndexedRawMetricThresholdView`]: `metricName` is `SEARCH_MAX_FIELDS_INDEXED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchMaxFieldsIndexedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchMaxFieldsIndexedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_MAX_FIELDS_INDEXED";
 }
 
-/// The spec's `SearchMaxNgramFieldsIndexedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_MAX_NGRAM_FIELDS_INDEXED")]
-pub struct SearchMaxNgramFieldsIndexedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchMaxNgramFieldsIndexedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_MAX_NGRAM_FIELDS_INDEXED`.
+pub type SearchMaxNgramFieldsIndexedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchMaxNgramFieldsIndexedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchMaxNgramFieldsIndexedRawMetricThresholdView`]: `metricName` is `SEARCH_MAX_NGRAM_FIELDS_INDEXED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchMaxNgramFieldsIndexedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchMaxNgramFieldsIndexedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_MAX_NGRAM_FIELDS_INDEXED";
 }
 
-/// The spec's `SearchNumberOfFieldsInIndexRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_NUMBER_OF_FIELDS_IN_INDEX")]
-pub struct SearchNumberOfFieldsInIndexRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchNumberOfFieldsInIndexRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_NUMBER_OF_FIELDS_IN_INDEX`.
+pub type SearchNumberOfFieldsInIndexRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchNumberOfFieldsInIndexRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchNumberOfFieldsInIndexRawMetricThresholdView`]: `metricName` is `SEARCH_NUMBER_OF_FIELDS_IN_INDEX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchNumberOfFieldsInIndexRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchNumberOfFieldsInIndexRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_NUMBER_OF_FIELDS_IN_INDEX";
 }
 
-/// The spec's `SearchNumberOfQueriesErrorRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_NUMBER_OF_QUERIES_ERROR")]
-pub struct SearchNumberOfQueriesErrorRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchNumberOfQueriesErrorRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_NUMBER_OF_QUERIES_ERROR`.
+pub type SearchNumberOfQueriesErrorRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchNumberOfQueriesErrorRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchNumberOfQueriesErrorRawMetricThresholdView`]: `metricName` is `SEARCH_NUMBER_OF_QUERIES_ERROR`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchNumberOfQueriesErrorRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchNumberOfQueriesErrorRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_NUMBER_OF_QUERIES_ERROR";
 }
 
-/// The spec's `SearchNumberOfQueriesSuccessRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_NUMBER_OF_QUERIES_SUCCESS")]
-pub struct SearchNumberOfQueriesSuccessRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchNumberOfQueriesSuccessRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_NUMBER_OF_QUERIES_SUCCESS`.
+pub type SearchNumberOfQueriesSuccessRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchNumberOfQueriesSuccessRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchNumberOfQueriesSuccessRawMetricThresholdView`]: `metricName` is `SEARCH_NUMBER_OF_QUERIES_SUCCESS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchNumberOfQueriesSuccessRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchNumberOfQueriesSuccessRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_NUMBER_OF_QUERIES_SUCCESS";
 }
 
-/// The spec's `SearchNumberOfQueriesTotalRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_NUMBER_OF_QUERIES_TOTAL")]
-pub struct SearchNumberOfQueriesTotalRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchNumberOfQueriesTotalRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_NUMBER_OF_QUERIES_TOTAL`.
+pub type SearchNumberOfQueriesTotalRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchNumberOfQueriesTotalRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchNumberOfQueriesTotalRawMetricThresholdView`]: `metricName` is `SEARCH_NUMBER_OF_QUERIES_TOTAL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchNumberOfQueriesTotalRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchNumberOfQueriesTotalRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_NUMBER_OF_QUERIES_TOTAL";
 }
 
-/// The spec's `SearchOpCounterDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_OPCOUNTER_DELETE")]
-pub struct SearchOpCounterDeleteRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchOpCounterDeleteRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_OPCOUNTER_DELETE`.
+pub type SearchOpCounterDeleteRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchOpCounterDeleteRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchOpCounterDeleteRawMetricThresholdView`]: `metricName` is `SEARCH_OPCOUNTER_DELETE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchOpCounterDeleteRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchOpCounterDeleteRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_OPCOUNTER_DELETE";
 }
 
-/// The spec's `SearchOpCounterGetMoreRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_OPCOUNTER_GETMORE")]
-pub struct SearchOpCounterGetMoreRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchOpCounterGetMoreRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_OPCOUNTER_GETMORE`.
+pub type SearchOpCounterGetMoreRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchOpCounterGetMoreRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchOpCounterGetMoreRawMetricThresholdView`]: `metricName` is `SEARCH_OPCOUNTER_GETMORE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchOpCounterGetMoreRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchOpCounterGetMoreRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_OPCOUNTER_GETMORE";
 }
 
-/// The spec's `SearchOpCounterInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_OPCOUNTER_INSERT")]
-pub struct SearchOpCounterInsertRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchOpCounterInsertRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_OPCOUNTER_INSERT`.
+pub type SearchOpCounterInsertRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchOpCounterInsertRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchOpCounterInsertRawMetricThresholdView`]: `metricName` is `SEARCH_OPCOUNTER_INSERT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchOpCounterInsertRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchOpCounterInsertRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_OPCOUNTER_INSERT";
 }
 
-/// The spec's `SearchOpCounterUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_OPCOUNTER_UPDATE")]
-pub struct SearchOpCounterUpdateRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchOpCounterUpdateRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_OPCOUNTER_UPDATE`.
+pub type SearchOpCounterUpdateRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchOpCounterUpdateRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchOpCounterUpdateRawMetricThresholdView`]: `metricName` is `SEARCH_OPCOUNTER_UPDATE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchOpCounterUpdateRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchOpCounterUpdateRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_OPCOUNTER_UPDATE";
 }
 
-/// The spec's `SearchProcessThrottlingRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_PROCESS_THROTTLING")]
-pub struct SearchProcessThrottlingRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SearchProcessThrottlingRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SEARCH_PROCESS_THROTTLING`.
+pub type SearchProcessThrottlingRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SearchProcessThrottlingRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchProcessThrottlingRawMetricThresholdView`]: `metricName` is `SEARCH_PROCESS_THROTTLING`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchProcessThrottlingRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchProcessThrottlingRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_PROCESS_THROTTLING";
 }
 
-/// The spec's `SearchReplicationLagTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SEARCH_REPLICATION_LAG")]
-pub struct SearchReplicationLagTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `SearchReplicationLagTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `SEARCH_REPLICATION_LAG`.
+pub type SearchReplicationLagTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<SearchReplicationLagTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SearchReplicationLagTimeMetricThresholdView`]: `metricName` is `SEARCH_REPLICATION_LAG`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchReplicationLagTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SearchReplicationLagTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SEARCH_REPLICATION_LAG";
 }
 
-/// The spec's `ServerlessAVGCommandExecutionTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_AVG_COMMAND_EXECUTION_TIME")]
-pub struct ServerlessAVGCommandExecutionTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `ServerlessAVGCommandExecutionTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_AVG_COMMAND_EXECUTION_TIME`.
+pub type ServerlessAVGCommandExecutionTimeMetricThresholdView = TimeMetricThresholdViewVariant<
+    ServerlessAVGCommandExecutionTimeMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`ServerlessAVGCommandExecutionTimeMetricThresholdView`]: `metricName` is `SERVERLESS_AVG_COMMAND_EXECUTION_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessAVGCommandExecutionTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessAVGCommandExecutionTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_AVG_COMMAND_EXECUTION_TIME";
 }
 
-/// The spec's `ServerlessAVGWriteExecutionTimeMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_AVG_WRITE_EXECUTION_TIME")]
-pub struct ServerlessAVGWriteExecutionTimeMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `NANOSECONDS`, `MILLISECONDS`, `MILLION_MINUTES`, `SECONDS`, `MINUTES`, `HOURS`, `DAYS`; default `"HOURS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<TimeMetricUnits>,
+/// The spec's `ServerlessAVGWriteExecutionTimeMetricThresholdView` schema, sent and received: [`TimeMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_AVG_WRITE_EXECUTION_TIME`.
+pub type ServerlessAVGWriteExecutionTimeMetricThresholdView =
+    TimeMetricThresholdViewVariant<ServerlessAVGWriteExecutionTimeMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessAVGWriteExecutionTimeMetricThresholdView`]: `metricName` is `SERVERLESS_AVG_WRITE_EXECUTION_TIME`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessAVGWriteExecutionTimeMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessAVGWriteExecutionTimeMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_AVG_WRITE_EXECUTION_TIME";
 }
 
-/// The spec's `ServerlessConnectionPercentageRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_CONNECTIONS_PERCENT")]
-pub struct ServerlessConnectionPercentageRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ServerlessConnectionPercentageRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_CONNECTIONS_PERCENT`.
+pub type ServerlessConnectionPercentageRawMetricThresholdView = RawMetricThresholdViewVariant<
+    ServerlessConnectionPercentageRawMetricThresholdViewDiscriminator,
+>;
+
+/// The marker of [`ServerlessConnectionPercentageRawMetricThresholdView`]: `metricName` is `SERVERLESS_CONNECTIONS_PERCENT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessConnectionPercentageRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessConnectionPercentageRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_CONNECTIONS_PERCENT";
 }
 
 atlas_runtime::__private::open_enum! {
@@ -6890,175 +6141,130 @@ MillionWpu = "MILLION_WPU",
 atlas_runtime::__private::open_enum_serialize!(ServerlessMetricUnits);
 atlas_runtime::__private::open_enum_deserialize!(ServerlessMetricUnits);
 
-/// The spec's `ServerlessNetworkBytesInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_NETWORK_BYTES_IN")]
-pub struct ServerlessNetworkBytesInDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `ServerlessNetworkBytesInDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_NETWORK_BYTES_IN`.
+pub type ServerlessNetworkBytesInDataMetricThresholdView =
+    DataMetricThresholdViewVariant<ServerlessNetworkBytesInDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessNetworkBytesInDataMetricThresholdView`]: `metricName` is `SERVERLESS_NETWORK_BYTES_IN`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessNetworkBytesInDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessNetworkBytesInDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_NETWORK_BYTES_IN";
 }
 
-/// The spec's `ServerlessNetworkBytesOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_NETWORK_BYTES_OUT")]
-pub struct ServerlessNetworkBytesOutDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `ServerlessNetworkBytesOutDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_NETWORK_BYTES_OUT`.
+pub type ServerlessNetworkBytesOutDataMetricThresholdView =
+    DataMetricThresholdViewVariant<ServerlessNetworkBytesOutDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessNetworkBytesOutDataMetricThresholdView`]: `metricName` is `SERVERLESS_NETWORK_BYTES_OUT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessNetworkBytesOutDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessNetworkBytesOutDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_NETWORK_BYTES_OUT";
 }
 
-/// The spec's `ServerlessNetworkNumRequestRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_NETWORK_NUM_REQUESTS")]
-pub struct ServerlessNetworkNumRequestRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ServerlessNetworkNumRequestRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_NETWORK_NUM_REQUESTS`.
+pub type ServerlessNetworkNumRequestRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ServerlessNetworkNumRequestRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessNetworkNumRequestRawMetricThresholdView`]: `metricName` is `SERVERLESS_NETWORK_NUM_REQUESTS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessNetworkNumRequestRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessNetworkNumRequestRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_NETWORK_NUM_REQUESTS";
 }
 
-/// The spec's `ServerlessOpCounterCDMRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_CMD")]
-pub struct ServerlessOpCounterCDMRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ServerlessOpCounterCDMRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_OPCOUNTER_CMD`.
+pub type ServerlessOpCounterCDMRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ServerlessOpCounterCDMRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessOpCounterCDMRawMetricThresholdView`]: `metricName` is `SERVERLESS_OPCOUNTER_CMD`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessOpCounterCDMRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessOpCounterCDMRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_OPCOUNTER_CMD";
 }
 
-/// The spec's `ServerlessOpCounterDeleteRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_DELETE")]
-pub struct ServerlessOpCounterDeleteRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ServerlessOpCounterDeleteRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_OPCOUNTER_DELETE`.
+pub type ServerlessOpCounterDeleteRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ServerlessOpCounterDeleteRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessOpCounterDeleteRawMetricThresholdView`]: `metricName` is `SERVERLESS_OPCOUNTER_DELETE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessOpCounterDeleteRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessOpCounterDeleteRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_OPCOUNTER_DELETE";
 }
 
-/// The spec's `ServerlessOpCounterGetMoreRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_GETMORE")]
-pub struct ServerlessOpCounterGetMoreRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ServerlessOpCounterGetMoreRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_OPCOUNTER_GETMORE`.
+pub type ServerlessOpCounterGetMoreRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ServerlessOpCounterGetMoreRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessOpCounterGetMoreRawMetricThresholdView`]: `metricName` is `SERVERLESS_OPCOUNTER_GETMORE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessOpCounterGetMoreRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessOpCounterGetMoreRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_OPCOUNTER_GETMORE";
 }
 
-/// The spec's `ServerlessOpCounterInsertRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_INSERT")]
-pub struct ServerlessOpCounterInsertRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ServerlessOpCounterInsertRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_OPCOUNTER_INSERT`.
+pub type ServerlessOpCounterInsertRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ServerlessOpCounterInsertRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessOpCounterInsertRawMetricThresholdView`]: `metricName` is `SERVERLESS_OPCOUNTER_INSERT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessOpCounterInsertRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessOpCounterInsertRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_OPCOUNTER_INSERT";
 }
 
-/// The spec's `ServerlessOpCounterQueryRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_QUERY")]
-pub struct ServerlessOpCounterQueryRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ServerlessOpCounterQueryRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_OPCOUNTER_QUERY`.
+pub type ServerlessOpCounterQueryRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ServerlessOpCounterQueryRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessOpCounterQueryRawMetricThresholdView`]: `metricName` is `SERVERLESS_OPCOUNTER_QUERY`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessOpCounterQueryRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessOpCounterQueryRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_OPCOUNTER_QUERY";
 }
 
-/// The spec's `ServerlessOpCounterUpdateRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SERVERLESS_OPCOUNTER_UPDATE")]
-pub struct ServerlessOpCounterUpdateRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `ServerlessOpCounterUpdateRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SERVERLESS_OPCOUNTER_UPDATE`.
+pub type ServerlessOpCounterUpdateRawMetricThresholdView =
+    RawMetricThresholdViewVariant<ServerlessOpCounterUpdateRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`ServerlessOpCounterUpdateRawMetricThresholdView`]: `metricName` is `SERVERLESS_OPCOUNTER_UPDATE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerlessOpCounterUpdateRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for ServerlessOpCounterUpdateRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SERVERLESS_OPCOUNTER_UPDATE";
 }
 
 /// The spec's `ServerlessTotalWriteUnitsRPUMetricThresholdView` schema, sent and received.
@@ -7301,137 +6507,102 @@ ProcessorName = "PROCESSOR_NAME",
 atlas_runtime::__private::open_enum_serialize!(StreamsMatcherField);
 atlas_runtime::__private::open_enum_deserialize!(StreamsMatcherField);
 
-/// The spec's `SwapUsageFreeDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SWAP_USAGE_FREE")]
-pub struct SwapUsageFreeDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `SwapUsageFreeDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SWAP_USAGE_FREE`.
+pub type SwapUsageFreeDataMetricThresholdView =
+    DataMetricThresholdViewVariant<SwapUsageFreeDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SwapUsageFreeDataMetricThresholdView`]: `metricName` is `SWAP_USAGE_FREE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SwapUsageFreeDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SwapUsageFreeDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SWAP_USAGE_FREE";
 }
 
-/// The spec's `SwapUsageUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SWAP_USAGE_USED")]
-pub struct SwapUsageUsedDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `SwapUsageUsedDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SWAP_USAGE_USED`.
+pub type SwapUsageUsedDataMetricThresholdView =
+    DataMetricThresholdViewVariant<SwapUsageUsedDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SwapUsageUsedDataMetricThresholdView`]: `metricName` is `SWAP_USAGE_USED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SwapUsageUsedDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SwapUsageUsedDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SWAP_USAGE_USED";
 }
 
-/// The spec's `SystemMemoryAvailableDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SYSTEM_MEMORY_AVAILABLE")]
-pub struct SystemMemoryAvailableDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `SystemMemoryAvailableDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SYSTEM_MEMORY_AVAILABLE`.
+pub type SystemMemoryAvailableDataMetricThresholdView =
+    DataMetricThresholdViewVariant<SystemMemoryAvailableDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SystemMemoryAvailableDataMetricThresholdView`]: `metricName` is `SYSTEM_MEMORY_AVAILABLE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemMemoryAvailableDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SystemMemoryAvailableDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SYSTEM_MEMORY_AVAILABLE";
 }
 
-/// The spec's `SystemMemoryPercentUsedRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SYSTEM_MEMORY_PERCENT_USED")]
-pub struct SystemMemoryPercentUsedRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `SystemMemoryPercentUsedRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `SYSTEM_MEMORY_PERCENT_USED`.
+pub type SystemMemoryPercentUsedRawMetricThresholdView =
+    RawMetricThresholdViewVariant<SystemMemoryPercentUsedRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SystemMemoryPercentUsedRawMetricThresholdView`]: `metricName` is `SYSTEM_MEMORY_PERCENT_USED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemMemoryPercentUsedRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SystemMemoryPercentUsedRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SYSTEM_MEMORY_PERCENT_USED";
 }
 
-/// The spec's `SystemMemoryUsedDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SYSTEM_MEMORY_USED")]
-pub struct SystemMemoryUsedDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `SystemMemoryUsedDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SYSTEM_MEMORY_USED`.
+pub type SystemMemoryUsedDataMetricThresholdView =
+    DataMetricThresholdViewVariant<SystemMemoryUsedDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SystemMemoryUsedDataMetricThresholdView`]: `metricName` is `SYSTEM_MEMORY_USED`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemMemoryUsedDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SystemMemoryUsedDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SYSTEM_MEMORY_USED";
 }
 
-/// The spec's `SystemNetworkInDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SYSTEM_NETWORK_IN")]
-pub struct SystemNetworkInDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `SystemNetworkInDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SYSTEM_NETWORK_IN`.
+pub type SystemNetworkInDataMetricThresholdView =
+    DataMetricThresholdViewVariant<SystemNetworkInDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SystemNetworkInDataMetricThresholdView`]: `metricName` is `SYSTEM_NETWORK_IN`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemNetworkInDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SystemNetworkInDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SYSTEM_NETWORK_IN";
 }
 
-/// The spec's `SystemNetworkOutDataMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "SYSTEM_NETWORK_OUT")]
-pub struct SystemNetworkOutDataMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `BITS`, `KILOBITS`, `MEGABITS`, `GIGABITS`, `BYTES`, `KILOBYTES`, `MEGABYTES`, `GIGABYTES`, `TERABYTES`, `PETABYTES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<DataMetricUnits>,
+/// The spec's `SystemNetworkOutDataMetricThresholdView` schema, sent and received: [`DataMetricThresholdViewVariant`] whose `metricName` is `SYSTEM_NETWORK_OUT`.
+pub type SystemNetworkOutDataMetricThresholdView =
+    DataMetricThresholdViewVariant<SystemNetworkOutDataMetricThresholdViewDiscriminator>;
+
+/// The marker of [`SystemNetworkOutDataMetricThresholdView`]: `metricName` is `SYSTEM_NETWORK_OUT`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemNetworkOutDataMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for SystemNetworkOutDataMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "SYSTEM_NETWORK_OUT";
 }
 
 /// The spec's `TeamNotification` schema, sent and received.
@@ -7472,42 +6643,32 @@ Team = "TEAM",
 atlas_runtime::__private::open_enum_serialize!(TeamNotificationTypeName);
 atlas_runtime::__private::open_enum_deserialize!(TeamNotificationTypeName);
 
-/// The spec's `TicketsAvailableReadsRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "TICKETS_AVAILABLE_READS")]
-pub struct TicketsAvailableReadsRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `TicketsAvailableReadsRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `TICKETS_AVAILABLE_READS`.
+pub type TicketsAvailableReadsRawMetricThresholdView =
+    RawMetricThresholdViewVariant<TicketsAvailableReadsRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`TicketsAvailableReadsRawMetricThresholdView`]: `metricName` is `TICKETS_AVAILABLE_READS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TicketsAvailableReadsRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for TicketsAvailableReadsRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "TICKETS_AVAILABLE_READS";
 }
 
-/// The spec's `TicketsAvailableWritesRawMetricThresholdView` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-#[serde(tag = "metricName", rename = "TICKETS_AVAILABLE_WRITES")]
-pub struct TicketsAvailableWritesRawMetricThresholdView {
-    /// `mode`: optional; one of `AVERAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RawMetricThresholdViewMode>,
-    /// `operator`: optional; one of `LESS_THAN`, `GREATER_THAN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RawMetricThresholdViewOperator>,
-    /// `threshold`: optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    /// `units`: optional; one of `RAW`; default `"RAW"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<RawMetricUnits>,
+/// The spec's `TicketsAvailableWritesRawMetricThresholdView` schema, sent and received: [`RawMetricThresholdViewVariant`] whose `metricName` is `TICKETS_AVAILABLE_WRITES`.
+pub type TicketsAvailableWritesRawMetricThresholdView =
+    RawMetricThresholdViewVariant<TicketsAvailableWritesRawMetricThresholdViewDiscriminator>;
+
+/// The marker of [`TicketsAvailableWritesRawMetricThresholdView`]: `metricName` is `TICKETS_AVAILABLE_WRITES`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TicketsAvailableWritesRawMetricThresholdViewDiscriminator;
+
+impl atlas_runtime::implement::DiscriminatorValue
+    for TicketsAvailableWritesRawMetricThresholdViewDiscriminator
+{
+    const VALUE: &'static str = "TICKETS_AVAILABLE_WRITES";
 }
 
 /// The spec's `TimeMetricThresholdView` schema, sent and received.
