@@ -184,8 +184,21 @@ pub struct File {
 }
 
 pub struct Emitter<'a, 'm> {
-    pub models: &'a Models<'m>,
-    pub plan: &'a Plan,
+    models: &'a Models<'m>,
+    plan: &'a Plan,
+    /// The union variants written through a shared shape (`variants`), decided once.
+    shapes: BTreeMap<String, crate::variants::SharedShape>,
+}
+
+impl<'a, 'm> Emitter<'a, 'm> {
+    pub fn new(models: &'a Models<'m>, plan: &'a Plan) -> Self {
+        let shapes = crate::variants::shared_shapes(models, plan);
+        Emitter {
+            models,
+            plan,
+            shapes,
+        }
+    }
 }
 
 impl Emitter<'_, '_> {
@@ -260,13 +273,12 @@ impl Emitter<'_, '_> {
     }
 
     /// The text of each of `types`, in order. The spec repeats one shape under many
-    /// names (190 metric thresholds have three shapes between them), so a struct whose
-    /// definition would equal another's in the same module (same members, derives and
-    /// features) is a `type` alias of it: the shortest name of each shape is defined, and
-    /// the others name it. One definition instead of 190 is what keeps the
-    /// `alert-configurations` feature's build short.
+    /// names, so a struct whose definition would equal another's in the same module (same
+    /// members, derives and features) is a `type` alias of it: the shortest name of each
+    /// shape is defined, and the others name it. Union variants that differ only in the
+    /// discriminator they imply are written through their shared shape (`variants`).
     fn type_texts(&self, types: &[(&TypeDef, &Usage)]) -> Vec<String> {
-        let shapes = crate::variants::shared_shapes(self.models, self.plan);
+        let shapes = &self.shapes;
         let mut written: BTreeSet<&str> = BTreeSet::new();
         let texts: Vec<String> = types
             .iter()
@@ -1255,11 +1267,7 @@ mod tests {
         let mut models = Models::new(spec);
         let ops = crate::spec::operations(spec);
         let plan = crate::plan::plan(&mut models, &ops, "2026-01-01", &[]);
-        Emitter {
-            models: &models,
-            plan: &plan,
-        }
-        .files()
+        Emitter::new(&models, &plan).files()
     }
 
     /// The doc line of the member `api` in `text`.

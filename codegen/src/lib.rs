@@ -115,10 +115,7 @@ pub fn run(check: bool) -> Result<bool, String> {
         .collect();
     let mut models = models::Models::new(&spec);
     let plan = plan::plan(&mut models, &ops, AS_OF, plan::HAND_WRITTEN_TAGS);
-    let emitter = emit::Emitter {
-        models: &models,
-        plan: &plan,
-    };
+    let emitter = emit::Emitter::new(&models, &plan);
     let tags = emitter.tags();
 
     let generated_dir = root.join("endpoints/src/generated");

@@ -351,10 +351,7 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        let Some(method) = Method::from_http(request.method()) else {
-            let e = RequestError::extension_method("Client::execute", request.method());
-            return Err(Error::Request(e));
-        };
+        let method = known_method(&request, "Client::execute")?;
         let deadlines = self.deadlines(None);
         let again = || Ok(copy_request(&request));
         let requests = Outgoing::new(copy_request(&request), &again);
@@ -460,10 +457,7 @@ impl Client {
         request: http::Request<Vec<u8>>,
         deadlines: &Deadlines,
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        let Some(method) = Method::from_http(request.method()) else {
-            let e = RequestError::extension_method("a request", request.method());
-            return Err(Error::Request(e));
-        };
+        let method = known_method(&request, "a request")?;
         let response = self.roundtrip_streaming(request, deadlines)?;
         self.read_whole(response, method)
     }
@@ -499,6 +493,13 @@ impl Client {
             Err(e) => Err(Error::Transport(body_error(e, method, &url_of(origin)))),
         }
     }
+}
+
+/// The request's method, or the refusal of an extension method (one HTTP does not
+/// define), which the client never sends: it would have no [`Method`] to report it by.
+fn known_method<B>(request: &http::Request<B>, caller: &'static str) -> Result<Method, Error> {
+    Method::from_http(request.method())
+        .ok_or_else(|| Error::Request(RequestError::extension_method(caller, request.method())))
 }
 
 /// Where an answer came from, for messages: [`Client::roundtrip_streaming`] keeps the
