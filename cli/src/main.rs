@@ -16,7 +16,6 @@ mod facts;
 mod gotemplate;
 mod keyring;
 mod login;
-mod names;
 mod paginate;
 mod profile;
 mod show;

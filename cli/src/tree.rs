@@ -8,7 +8,7 @@ use atlas_runtime::{
 };
 use clap::{Arg, ArgAction, Command};
 
-use crate::names;
+use atlas_rules::names::{cli_command, cli_group};
 
 /// One operation with its place in the tree, and every version declared for it.
 #[derive(Debug, Clone)]
@@ -105,15 +105,13 @@ impl Op {
 pub fn operations() -> Vec<Op> {
     let mut ops: Vec<Op> = Vec::new();
     for info in atlas_endpoints::operations() {
-        let group = info
-            .tag
-            .map_or_else(|| "other".to_string(), names::lower_camel);
-        let full = info.operation_id.map(names::command);
+        let group = info.tag.map_or_else(|| "other".to_string(), cli_group);
+        let full = info.operation_id.map(cli_command);
         let name = info
             .short_id
-            .map(names::command)
+            .map(cli_command)
             .or_else(|| full.clone())
-            .unwrap_or_else(|| names::command(info.type_name));
+            .unwrap_or_else(|| cli_command(info.type_name));
         if let Some(op) = ops.iter_mut().find(|o| o.group == group && o.name == name) {
             op.versions.push(info);
             continue;

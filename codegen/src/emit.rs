@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::models::{Field, Kind, Models, Rules, Ty, TypeDef, Variant};
-use crate::names::{camel_case, cli_group, raw_lit, tag_names, variant_name};
+use crate::names::{camel_case, cli_command, cli_group, raw_lit, tag_names, variant_name};
 use crate::plan::{Endpoint, Plan, ReqField, Usage, binds_by_name};
 use crate::spec::API_PREFIX;
 
@@ -611,7 +611,12 @@ impl Emitter<'_, '_> {
             let _ = writeln!(s, "/// Roles: {}.", op.roles.join(", "));
         }
         let cli = op.short_id.as_deref().unwrap_or(&op.operation_id);
-        let _ = writeln!(s, "/// CLI: `atlas api {} {}`.", cli_group(&op.tag), cli);
+        let _ = writeln!(
+            s,
+            "/// CLI: `atlas api {} {}`.",
+            cli_group(&op.tag),
+            cli_command(cli)
+        );
         if e.preview {
             s.push_str("/// Preview only: built with the `preview` feature.\n");
         }

@@ -2,44 +2,9 @@
 //! placeholder and a body member gets its API name), UpperCamel for types and variants,
 //! and identifiers for enum values that are not identifiers (`<`, `1`, `M10`).
 
-/// The macro's `snake_case` (`groupId` → `group_id`), so generated fields bind by name.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
-            if i > 0 && (prev_lower || (prev_upper && next_lower)) && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The macro's (and serde's) `camelCase` of a snake-case field name.
-pub fn camel_case(name: &str) -> String {
-    let name = name.strip_prefix("r#").unwrap_or(name);
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+// The macro's own snake/camel rules (so a field binds to its placeholder and a body member
+// gets its API name) and the CLI's group names are atlas-rules', in one place for all.
+pub use atlas_rules::names::{camel_case, cli_command, cli_group, snake_case};
 
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
@@ -161,29 +126,6 @@ pub fn tag_names(tag: &str) -> (String, String) {
         .map(str::to_ascii_lowercase)
         .collect();
     (words.join("_"), words.join("-"))
-}
-
-/// The CLI's group name: lowerCamel of the tag (`Project IP Access List` →
-/// `projectIpAccessList`).
-pub fn cli_group(tag: &str) -> String {
-    let mut out = String::new();
-    for (i, w) in tag
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .enumerate()
-    {
-        let lower = w.to_ascii_lowercase();
-        if i == 0 {
-            out.push_str(&lower);
-        } else {
-            let mut cs = lower.chars();
-            if let Some(f) = cs.next() {
-                out.push(f.to_ascii_uppercase());
-                out.extend(cs);
-            }
-        }
-    }
-    out
 }
 
 /// `createGroupCluster` → `CreateGroupCluster`.

@@ -11,20 +11,10 @@ use serde_json::Value;
 
 use crate::count;
 
-/// The runtime's list (runtime/src/response.rs `SENSITIVE_KEYS`). Keep them equal: the
-/// leak checks are weaker with fewer keys, and `api_error` expects broken JSON naming
-/// any of these to be scrubbed, and anything else kept as is.
-pub const SENSITIVE_KEYS: &[&str] = &[
-    "secret",
-    "clientSecret",
-    "client_secret",
-    "access_token",
-    "accessToken",
-    "refresh_token",
-    "privateKey",
-    "password",
-    "token",
-];
+/// The runtime's list, from its one home: the leak checks are weaker with fewer keys, and
+/// `api_error` expects broken JSON naming any of these to be scrubbed, and anything else
+/// kept as is.
+pub use atlas_rules::sensitive::SENSITIVE_KEYS;
 
 /// Every string value inside the value of a sensitive member, anywhere in `value`.
 pub fn secret_strings(value: &Value) -> Vec<String> {

@@ -435,33 +435,8 @@ fn is_camel_name(v: &str) -> bool {
     !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// `YYYY-MM-DD` with a real month and day, or `preview`.
-pub fn is_valid_version(v: &str) -> bool {
-    if v == "preview" {
-        return true;
-    }
-    let b = v.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        v.get(r)?
-            .chars()
-            .try_fold(0u32, |acc, c| Some(acc * 10 + c.to_digit(10)?))
-    };
-    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d) && y >= 2000
-}
+/// The version rule is atlas-rules', shared with the runtime's check of a call's version.
+pub use atlas_rules::version::is_valid_version;
 
 #[cfg(test)]
 mod tests {
@@ -535,15 +510,5 @@ mod tests {
     fn lowercase_method_hint() {
         let e = errors(quote!(post, "/x"));
         assert!(e[0].contains("write it in capitals: POST"), "{e:?}");
-    }
-
-    #[test]
-    fn versions() {
-        assert!(is_valid_version("2024-08-05"));
-        assert!(is_valid_version("2024-02-29"));
-        assert!(!is_valid_version("2023-02-29"));
-        assert!(!is_valid_version("2024-8-05"));
-        assert!(!is_valid_version("v2"));
-        assert!(is_valid_version("preview"));
     }
 }

@@ -114,44 +114,9 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// `orgId` → `org_id`, `clientID` → `client_id`, `IPAddress` → `ip_address`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
-            if i > 0 && (prev_lower || (prev_upper && next_lower)) && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `secret_expires_after_hours` → `secretExpiresAfterHours`.
-pub fn camel_case(name: &str) -> String {
-    let name = name.strip_prefix("r#").unwrap_or(name);
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+// The naming rules are atlas-rules', shared with the generator and the CLI, so a field
+// binds to the placeholder the generator named it after.
+pub use atlas_rules::names::{camel_case, snake_case};
 
 #[cfg(test)]
 mod tests {
@@ -220,24 +185,5 @@ mod tests {
             bad("/orgs/{org{Id}"),
             ["unbalanced braces: `{` inside the placeholder `{orgId}`"]
         );
-    }
-
-    #[test]
-    fn cases() {
-        assert_eq!(snake_case("orgId"), "org_id");
-        assert_eq!(snake_case("clientId"), "client_id");
-        assert_eq!(snake_case("groupId"), "group_id");
-        assert_eq!(snake_case("IPAddress"), "ip_address");
-        assert_eq!(snake_case("ipAddress"), "ip_address");
-        assert_eq!(snake_case("clusterName"), "cluster_name");
-        assert_eq!(snake_case("logName"), "log_name");
-        assert_eq!(snake_case("already_snake"), "already_snake");
-        assert_eq!(
-            camel_case("secret_expires_after_hours"),
-            "secretExpiresAfterHours"
-        );
-        assert_eq!(camel_case("items_per_page"), "itemsPerPage");
-        assert_eq!(camel_case("r#type"), "type");
-        assert_eq!(camel_case("name"), "name");
     }
 }

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use atlas_rules::sensitive::is_sensitive_key;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -68,19 +69,6 @@ pub(crate) fn rate_limit(headers: &http::HeaderMap) -> RateLimit {
         remaining: header_u64("ratelimit-remaining"),
     }
 }
-
-/// JSON members whose values never appear in error excerpts.
-const SENSITIVE_KEYS: &[&str] = &[
-    "secret",
-    "clientSecret",
-    "client_secret",
-    "access_token",
-    "accessToken",
-    "refresh_token",
-    "privateKey",
-    "password",
-    "token",
-];
 
 /// Decodes `response` into `E`'s result.
 ///
@@ -304,7 +292,7 @@ fn scrub_text(body: &[u8]) -> Vec<u8> {
         while body.get(j).is_some_and(u8::is_ascii_whitespace) {
             j += 1;
         }
-        if body.get(j) != Some(&b':') || !is_sensitive(&name) {
+        if body.get(j) != Some(&b':') || !is_sensitive_key(&name) {
             continue;
         }
         j += 1;
@@ -367,15 +355,11 @@ fn string_token(body: &[u8], start: usize) -> (usize, String) {
     )
 }
 
-fn is_sensitive(name: &str) -> bool {
-    SENSITIVE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name))
-}
-
 fn redact(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if is_sensitive(k) {
+                if is_sensitive_key(k) {
                     *v = serde_json::Value::String(crate::validate::REDACTED.to_string());
                 } else {
                     redact(v);

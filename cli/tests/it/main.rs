@@ -3,6 +3,7 @@
 //! | module | proves |
 //! |---|---|
 //! | `emulator` | a stateful session against atlas-mock: create, list with `--paginate`, rotate a secret, delete with `--watch`; `--mock`; exit statuses; `--dry-run` and `-D` redaction |
+//! | `doc_names` | every `atlas api <group> <command>` a generated doc advertises is a command of `atlas-rs` (one naming rule, `atlas_rules::names`) |
 //! | `paginate` | `--paginate` ends at a page that repeats the one before (the SDK's one walker) |
 //! | `profiles` | the official CLI's config file and the `MONGODB_ATLAS_*` precedence |
 //! | `spec_names` | every Service Accounts command and flag is named as the official CLI names it (the spec's override ids) |
@@ -15,6 +16,7 @@
 //! | `under_attack` | hostile or careless input (issue 21): secrets in a broken config line and in what a server echoes under `-D`, wrong key types, bodies and templates without end, cut downloads and the output file, terminal escapes, a closed stdout |
 
 mod completion;
+mod doc_names;
 mod emulator;
 mod facts;
 mod keyring;

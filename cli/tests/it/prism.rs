@@ -150,42 +150,6 @@ fn sample_of_operations_passes_prism() {
     assert_eq!(cases.len(), 22);
 }
 
-/// `Service Accounts` → `serviceAccounts`, as the binary names groups.
-fn lower_camel(tag: &str) -> String {
-    let chars: Vec<char> = tag.chars().collect();
-    let (mut words, mut current) = (Vec::new(), String::new());
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        if let Some(prev) = current.chars().last() {
-            let next = chars.get(i + 1).copied();
-            if (prev.is_lowercase() || prev.is_ascii_digit()) && c.is_uppercase()
-                || prev.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase)
-            {
-                words.push(std::mem::take(&mut current));
-            }
-        }
-        current.push(c);
-    }
-    words.extend((!current.is_empty()).then_some(current));
-    let mut out = String::new();
-    for (i, w) in words.iter().enumerate() {
-        let w = w.to_lowercase();
-        if i == 0 {
-            out.push_str(&w);
-        } else {
-            let mut cs = w.chars();
-            out.extend(cs.next().map(|c| c.to_ascii_uppercase()));
-            out.push_str(cs.as_str());
-        }
-    }
-    out
-}
-
 /// Operations of other tags, picked from the spec: GETs whose path values the spec gives
 /// examples for (or are the org and project ids) and that need no query parameter, at most
 /// four a tag; at least 40 must pass across at least 15 tags (Prism answers 500 when its
@@ -226,7 +190,7 @@ fn generated_operations_across_tags_pass_prism() {
         .filter_map(|l| l.split_whitespace().next().map(str::to_string))
         .collect();
     let group_of = |tag: &str| {
-        let g = lower_camel(tag);
+        let g = atlas_rules::names::cli_group(tag);
         if groups.contains(&g) {
             g
         } else {

@@ -13,7 +13,7 @@ use super::models::*;
 ///
 /// Other versions: `2023-01-01` (sunset 2027-07-01).
 /// Roles: Project Read Only.
-/// CLI: `atlas api mongodbCloudUsers listGroupUsers`.
+/// CLI: `atlas api mongoDbCloudUsers listGroupUsers`.
 #[atlas_endpoint(
     GET,
     "/groups/{groupId}/users",
@@ -60,7 +60,7 @@ pub struct ListGroupUsers {
 /// Other versions: `2025-02-19`.
 /// This version's sunset: 2027-07-01.
 /// Roles: Project Read Only.
-/// CLI: `atlas api mongodbCloudUsers listGroupUsers`.
+/// CLI: `atlas api mongoDbCloudUsers listGroupUsers`.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
 #[atlas_endpoint(
     GET,
@@ -107,7 +107,7 @@ pub struct ListGroupUsersV20230101 {
 /// `POST /api/atlas/v2/groups/{groupId}/users`, version `2025-02-19`.
 ///
 /// Roles: Project Access Manager.
-/// CLI: `atlas api mongodbCloudUsers addGroupUsers`.
+/// CLI: `atlas api mongoDbCloudUsers addGroupUsers`.
 #[atlas_endpoint(
     POST,
     "/groups/{groupId}/users",
@@ -133,7 +133,7 @@ pub struct AddGroupUsers {
 ///
 /// Other versions: `2023-01-01` (sunset 2027-07-01).
 /// Roles: Project Access Manager.
-/// CLI: `atlas api mongodbCloudUsers removeGroupUser`.
+/// CLI: `atlas api mongoDbCloudUsers removeGroupUser`.
 #[atlas_endpoint(
     DELETE,
     "/groups/{groupId}/users/{userId}",
@@ -154,7 +154,7 @@ pub struct RemoveGroupUser {
 /// `GET /api/atlas/v2/groups/{groupId}/users/{userId}`, version `2025-02-19`.
 ///
 /// Roles: Project Read Only.
-/// CLI: `atlas api mongodbCloudUsers getGroupUser`.
+/// CLI: `atlas api mongoDbCloudUsers getGroupUser`.
 #[atlas_endpoint(
     GET,
     "/groups/{groupId}/users/{userId}",
@@ -179,7 +179,7 @@ pub struct GetGroupUser {
 /// `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`, version `2025-02-19`.
 ///
 /// Roles: Project Access Manager.
-/// CLI: `atlas api mongodbCloudUsers addGroupUserRole`.
+/// CLI: `atlas api mongoDbCloudUsers addGroupUserRole`.
 #[atlas_endpoint(
     POST,
     "/groups/{groupId}/users/{userId}:addRole",
@@ -203,7 +203,7 @@ pub struct AddGroupUserRole {
 /// `POST /api/atlas/v2/groups/{groupId}/users/{userId}:removeRole`, version `2025-02-19`.
 ///
 /// Roles: Project Access Manager.
-/// CLI: `atlas api mongodbCloudUsers removeGroupUserRole`.
+/// CLI: `atlas api mongoDbCloudUsers removeGroupUserRole`.
 #[atlas_endpoint(
     POST,
     "/groups/{groupId}/users/{userId}:removeRole",
@@ -228,7 +228,7 @@ pub struct RemoveGroupUserRole {
 ///
 /// Other versions: `2023-01-01` (sunset 2027-07-01).
 /// Roles: Organization Member.
-/// CLI: `atlas api mongodbCloudUsers listTeamUsers`.
+/// CLI: `atlas api mongoDbCloudUsers listTeamUsers`.
 #[doc(alias = "listTeamUsers")]
 #[atlas_endpoint(
     GET,
@@ -273,7 +273,7 @@ pub struct ListOrgTeamUsers {
 /// Other versions: `2025-02-19`.
 /// This version's sunset: 2027-07-01.
 /// Roles: Organization Member.
-/// CLI: `atlas api mongodbCloudUsers listTeamUsers`.
+/// CLI: `atlas api mongoDbCloudUsers listTeamUsers`.
 #[doc(alias = "listTeamUsers")]
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
 #[atlas_endpoint(
@@ -318,7 +318,7 @@ pub struct ListOrgTeamUsersV20230101 {
 /// `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser`, version `2025-02-19`.
 ///
 /// Roles: Organization Owner.
-/// CLI: `atlas api mongodbCloudUsers addOrgTeamUser`.
+/// CLI: `atlas api mongoDbCloudUsers addOrgTeamUser`.
 #[atlas_endpoint(
     POST,
     "/orgs/{orgId}/teams/{teamId}:addUser",
@@ -342,7 +342,7 @@ pub struct AddOrgTeamUser {
 /// `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser`, version `2025-02-19`.
 ///
 /// Roles: Organization Owner.
-/// CLI: `atlas api mongodbCloudUsers removeOrgTeamUser`.
+/// CLI: `atlas api mongoDbCloudUsers removeOrgTeamUser`.
 #[atlas_endpoint(
     POST,
     "/orgs/{orgId}/teams/{teamId}:removeUser",
@@ -367,7 +367,7 @@ pub struct RemoveOrgTeamUser {
 ///
 /// Other versions: `2023-01-01` (sunset 2027-07-01).
 /// Roles: Organization Member.
-/// CLI: `atlas api mongodbCloudUsers listOrgUsers`.
+/// CLI: `atlas api mongoDbCloudUsers listOrgUsers`.
 #[atlas_endpoint(
     GET,
     "/orgs/{orgId}/users",
@@ -408,7 +408,7 @@ pub struct ListOrgUsers {
 /// Other versions: `2025-02-19`.
 /// This version's sunset: 2027-07-01.
 /// Roles: Organization Member.
-/// CLI: `atlas api mongodbCloudUsers listOrgUsers`.
+/// CLI: `atlas api mongoDbCloudUsers listOrgUsers`.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
 #[atlas_endpoint(
     GET,
@@ -449,7 +449,7 @@ pub struct ListOrgUsersV20230101 {
 /// `POST /api/atlas/v2/orgs/{orgId}/users`, version `2025-02-19`.
 ///
 /// Roles: Organization Owner.
-/// CLI: `atlas api mongodbCloudUsers createOrgUser`.
+/// CLI: `atlas api mongoDbCloudUsers createOrgUser`.
 #[atlas_endpoint(
     POST,
     "/orgs/{orgId}/users",
@@ -476,7 +476,7 @@ pub struct CreateOrgUser {
 ///
 /// Other versions: `2023-01-01` (sunset 2027-07-01).
 /// Roles: Organization Owner.
-/// CLI: `atlas api mongodbCloudUsers removeOrgUser`.
+/// CLI: `atlas api mongoDbCloudUsers removeOrgUser`.
 #[atlas_endpoint(
     DELETE,
     "/orgs/{orgId}/users/{userId}",
@@ -497,7 +497,7 @@ pub struct RemoveOrgUser {
 /// `GET /api/atlas/v2/orgs/{orgId}/users/{userId}`, version `2025-02-19`.
 ///
 /// Roles: Organization Member.
-/// CLI: `atlas api mongodbCloudUsers getOrgUser`.
+/// CLI: `atlas api mongoDbCloudUsers getOrgUser`.
 #[atlas_endpoint(
     GET,
     "/orgs/{orgId}/users/{userId}",
@@ -522,7 +522,7 @@ pub struct GetOrgUser {
 /// `PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}`, version `2025-02-19`.
 ///
 /// Roles: Organization Owner.
-/// CLI: `atlas api mongodbCloudUsers updateOrgUser`.
+/// CLI: `atlas api mongoDbCloudUsers updateOrgUser`.
 #[atlas_endpoint(
     PATCH,
     "/orgs/{orgId}/users/{userId}",
@@ -549,7 +549,7 @@ pub struct UpdateOrgUser {
 /// `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:addRole`, version `2025-02-19`.
 ///
 /// Roles: Organization Owner.
-/// CLI: `atlas api mongodbCloudUsers addOrgRole`.
+/// CLI: `atlas api mongoDbCloudUsers addOrgRole`.
 #[doc(alias = "addOrgRole")]
 #[atlas_endpoint(
     POST,
@@ -575,7 +575,7 @@ pub struct AddOrgUserRole {
 /// `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole`, version `2025-02-19`.
 ///
 /// Roles: Organization Owner.
-/// CLI: `atlas api mongodbCloudUsers removeOrgRole`.
+/// CLI: `atlas api mongoDbCloudUsers removeOrgRole`.
 #[doc(alias = "removeOrgRole")]
 #[atlas_endpoint(
     POST,
@@ -601,7 +601,7 @@ pub struct RemoveOrgUserRole {
 /// `POST /api/atlas/v2/users`, version `2023-01-01`.
 ///
 /// This version's sunset: 2027-07-01.
-/// CLI: `atlas api mongodbCloudUsers createUser`.
+/// CLI: `atlas api mongoDbCloudUsers createUser`.
 /// Deprecated in the spec.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
 #[atlas_endpoint(
@@ -641,7 +641,7 @@ pub struct CreateUser {
 /// `GET /api/atlas/v2/users/byName/{userName}`, version `2023-01-01`.
 ///
 /// This version's sunset: 2027-07-01.
-/// CLI: `atlas api mongodbCloudUsers getUserByName`.
+/// CLI: `atlas api mongoDbCloudUsers getUserByName`.
 /// Deprecated in the spec.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
 #[atlas_endpoint(
@@ -664,7 +664,7 @@ pub struct GetUserByName {
 /// `GET /api/atlas/v2/users/{userId}`, version `2023-01-01`.
 ///
 /// This version's sunset: 2027-07-01.
-/// CLI: `atlas api mongodbCloudUsers getUser`.
+/// CLI: `atlas api mongoDbCloudUsers getUser`.
 /// Deprecated in the spec.
 #[deprecated(note = "Atlas sunsets this version on 2027-07-01")]
 #[atlas_endpoint(
