@@ -36,7 +36,13 @@ const HTDIGEST: &[&str] = &["/usr/bin/htdigest"];
 const OAUTH_PACKAGE: &str = "node_modules/oauth2-mock-server/package.json";
 const PRISM_CLI: &str = "node_modules/@stoplight/prism-cli/dist/index.js";
 
-/// One thing some tests need.
+// The peers, with what `#[needs]` says when one is missing: one table for both.
+#[allow(dead_code)] // `name` is `#[needs]`'s.
+mod peers {
+    include!("needs/src/peers.rs");
+}
+
+/// One thing some tests need, as found here.
 struct Need {
     cfg: &'static str,
     what: &'static str,
@@ -47,18 +53,11 @@ struct Need {
 fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=needs/src/peers.rs");
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rerun-if-env-changed=ATLAS_OPENAPI_SPEC");
-    for cfg in [
-        "has_apache",
-        "has_apache_tls",
-        "has_tinyproxy",
-        "has_oauth_mock",
-        "has_prism",
-        "has_redis",
-        "has_spec",
-    ] {
-        println!("cargo::rustc-check-cfg=cfg({cfg})");
+    for peer in peers::PEERS {
+        println!("cargo::rustc-check-cfg=cfg({})", peer.cfg);
     }
 
     let node = find_program(&[], &["node"]);
@@ -98,7 +97,12 @@ fn main() {
     let spec_found = spec.is_file();
     if spec_found {
         watch(&spec);
-    } else if let Some(dir) = spec.parent().filter(|d| d.is_dir()) {
+    } else if let Some(dir) = spec
+        .parent()
+        // Cargo watches a directory by walking all of it: never `/` (a missing
+        // `ATLAS_OPENAPI_SPEC=/x.yaml` once made every build walk the whole filesystem).
+        .filter(|d| d.is_dir() && d.parent().is_some())
+    {
         println!("cargo::rerun-if-changed={}", dir.display());
     }
 
@@ -120,50 +124,31 @@ fn main() {
         watch(found);
     }
 
-    let needs = [
-        Need {
-            cfg: "has_apache",
-            what: "Apache httpd with mod_auth_digest, and htdigest",
-            install: "apt-get install -y apache2 apache2-utils".into(),
-            found: apache_found,
-        },
-        Need {
-            cfg: "has_apache_tls",
-            what: "Apache httpd with mod_ssl, and the openssl command",
-            install: "apt-get install -y apache2 apache2-utils openssl".into(),
-            found: apache_found && mod_ssl.is_some() && openssl.is_some(),
-        },
-        Need {
-            cfg: "has_tinyproxy",
-            what: "tinyproxy",
-            install: "apt-get install -y tinyproxy".into(),
-            found: tinyproxy.is_some(),
-        },
-        Need {
-            cfg: "has_oauth_mock",
-            what: "oauth2-mock-server (node and tests/peers/oauth/node_modules)",
-            install: "install Node.js >= 20.19, then `npm ci --prefix tests/peers/oauth`".into(),
-            found: node.is_some() && oauth.join(OAUTH_PACKAGE).is_file(),
-        },
-        Need {
-            cfg: "has_prism",
-            what: "Prism (node and tests/peers/prism/node_modules)",
-            install: "install Node.js >= 20.19, then `npm ci --prefix tests/peers/prism`".into(),
-            found: node.is_some() && prism.join(PRISM_CLI).is_file(),
-        },
-        Need {
-            cfg: "has_redis",
-            what: "redis-server",
-            install: "apt-get install -y redis-server".into(),
-            found: redis.is_some(),
-        },
-        Need {
-            cfg: "has_spec",
-            what: "the Atlas OpenAPI spec",
-            install: format!("put it at {} or set ATLAS_OPENAPI_SPEC", spec.display()),
-            found: spec_found,
-        },
-    ];
+    let found = |cfg: &str| match cfg {
+        "has_apache" => apache_found,
+        "has_apache_tls" => apache_found && mod_ssl.is_some() && openssl.is_some(),
+        "has_tinyproxy" => tinyproxy.is_some(),
+        "has_oauth_mock" => node.is_some() && oauth.join(OAUTH_PACKAGE).is_file(),
+        "has_prism" => node.is_some() && prism.join(PRISM_CLI).is_file(),
+        "has_redis" => redis.is_some(),
+        "has_spec" => spec_found,
+        other => {
+            panic!("tests/needs/src/peers.rs names {other}, which this script does not look for")
+        }
+    };
+    let needs: Vec<Need> = peers::PEERS
+        .iter()
+        .map(|p| Need {
+            cfg: p.cfg,
+            what: p.what,
+            install: if p.name == "spec" {
+                format!("put it at {} or set ATLAS_OPENAPI_SPEC", spec.display())
+            } else {
+                p.install.to_string()
+            },
+            found: found(p.cfg),
+        })
+        .collect();
 
     let missing: Vec<&Need> = needs.iter().filter(|n| !n.found).collect();
     let ci = env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");

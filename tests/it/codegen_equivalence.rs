@@ -9,6 +9,7 @@ use atlas_runtime::{
     EndpointInfo,
     implement::{Constraint, Location, ParamInfo},
 };
+use atlas_test_needs::needs;
 
 /// Where the hand-written declarations knowingly differ from the generated form:
 /// (operationId, API name, what, why).
@@ -32,11 +33,7 @@ fn hand_written() -> &'static [EndpointInfo] {
     atlas_endpoints::ENDPOINTS
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn every_hand_written_operation_is_what_the_generator_would_declare() {
     let spec = atlas_tests::spec::spec();
     let generated = atlas_codegen::reference::declarations(spec, "Service Accounts");

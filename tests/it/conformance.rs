@@ -5,6 +5,7 @@
 //! they do not.
 
 use atlas_runtime::{EndpointInfo, atlas_endpoint, implement::Location};
+use atlas_test_needs::needs;
 use atlas_tests::conformance::{self, PATTERN_REPLACEMENTS, check, coverage, review, versions};
 use serde_json::{Value, json};
 
@@ -26,11 +27,7 @@ fn declared() -> Vec<EndpointInfo> {
         .collect()
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn declared_endpoints_match_the_spec() {
     let spec = atlas_tests::spec::spec();
     let endpoints = declared();
@@ -67,11 +64,7 @@ fn declared_endpoints_match_the_spec() {
 /// sunset (`atlas_endpoints::SUNSET_AS_OF`), computed here from the spec, not taken from
 /// the generator: "declared N of 540" with N = 540 minus exactly those, which
 /// `atlas_endpoints::SKIPPED` names.
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn every_operation_is_declared_but_the_sunset_ones() {
     let spec = atlas_tests::spec::spec();
     let endpoints = declared();
@@ -141,11 +134,7 @@ fn every_declared_endpoint_is_declared_once() {
     }
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn counts_the_operations_of_the_real_spec() {
     let spec = atlas_tests::spec::spec();
     let ops = conformance::operations(spec);

@@ -4,6 +4,7 @@
 //! the official CLI reads them (in a child process, `env-call`); and proxy credentials
 //! that never show, even when a proxy echoes them.
 
+use atlas_test_needs::needs;
 use std::path::Path;
 use std::process::Command;
 
@@ -72,11 +73,7 @@ fn transport_error(e: Error) -> atlas_runtime::error::TransportError {
     }
 }
 
-#[test]
-#[cfg_attr(
-    not(all(has_apache_tls, has_tinyproxy)),
-    ignore = "needs Apache httpd with mod_ssl, openssl and tinyproxy: apt-get install apache2 apache2-utils openssl tinyproxy"
-)]
+#[needs(apache_tls, tinyproxy)]
 fn https_goes_through_the_proxy_s_tunnel_and_trusts_the_corporate_ca() {
     let apache = apache_tls();
     let proxy = Tinyproxy::start(None);
@@ -112,11 +109,7 @@ fn https_goes_through_the_proxy_s_tunnel_and_trusts_the_corporate_ca() {
     assert_eq!(apache.wait_for_lines(7).len(), 7);
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache_tls),
-    ignore = "needs Apache httpd with mod_ssl and openssl: apt-get install apache2 apache2-utils openssl"
-)]
+#[needs(apache_tls)]
 fn without_the_corporate_ca_the_certificate_is_refused_and_nothing_is_sent() {
     let apache = apache_tls();
     let client = client(&apache, Proxy::none(), TlsRoots::bundled());
@@ -130,11 +123,7 @@ fn without_the_corporate_ca_the_certificate_is_refused_and_nothing_is_sent() {
     assert!(apache.wait_for_lines(2).iter().all(|l| l.method == "GET"));
 }
 
-#[test]
-#[cfg_attr(
-    not(all(has_apache_tls, has_tinyproxy)),
-    ignore = "needs Apache httpd with mod_ssl, openssl and tinyproxy: apt-get install apache2 apache2-utils openssl tinyproxy"
-)]
+#[needs(apache_tls, tinyproxy)]
 fn proxy_credentials_reach_the_proxy_only_and_show_nowhere() {
     let apache = apache_tls();
     let proxy = Tinyproxy::start(Some((PROXY_USER, PROXY_PASSWORD)));
@@ -175,11 +164,7 @@ fn proxy_credentials_reach_the_proxy_only_and_show_nowhere() {
     assert_eq!(lines.len(), 2, "{lines:?}");
 }
 
-#[test]
-#[cfg_attr(
-    not(all(has_apache, has_tinyproxy)),
-    ignore = "needs Apache httpd and tinyproxy: apt-get install apache2 apache2-utils tinyproxy"
-)]
+#[needs(apache, tinyproxy)]
 fn plain_http_goes_to_the_proxy_in_absolute_form_and_no_proxy_goes_direct() {
     let apache = ApacheDigest::start(DigestOptions::new(USER, KEY));
     let proxy = Tinyproxy::start(Some((PROXY_USER, PROXY_PASSWORD)));
@@ -269,11 +254,7 @@ fn env_call(env: &[(&str, String)]) -> (bool, String) {
     )
 }
 
-#[test]
-#[cfg_attr(
-    not(all(has_apache_tls, has_tinyproxy)),
-    ignore = "needs Apache httpd with mod_ssl, openssl and tinyproxy: apt-get install apache2 apache2-utils openssl tinyproxy"
-)]
+#[needs(apache_tls, tinyproxy)]
 fn the_environment_names_the_proxy_the_exceptions_and_the_ca() {
     let apache = apache_tls();
     let proxy = Tinyproxy::start(Some((PROXY_USER, PROXY_PASSWORD)));

@@ -4,6 +4,7 @@
 //! no request or response violation (`sl-violations` absent), so our requests and the
 //! emulator's answers both match the spec.
 
+use atlas_test_needs::needs;
 use std::fmt::Debug;
 
 use atlas_endpoints::service_accounts::*;
@@ -37,15 +38,7 @@ where
     decode_response::<E>(&response, &options).map_err(|e| format!("{name}: {e}"))
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn every_operation_through_prism_in_front_of_the_emulator() {
     let mock = MockAtlas::start();
     let prism = Prism::proxy(mock.url());

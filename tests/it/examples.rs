@@ -16,6 +16,7 @@
 //! front ([`Front`]) sends `/api/oauth/*` to the emulator and everything else to Prism,
 //! as Atlas's own front does for its two services.
 
+use atlas_test_needs::needs;
 use std::collections::HashMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -300,15 +301,7 @@ fn forward(agent: &ureq::Agent, upstream: &str, req: &Recorded) -> Canned {
     }
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn every_example_passes_prism_in_front_of_the_emulator() {
     // Clusters are IDLE at once: the create example needs no wait.
     let mock = MockAtlas::builder()

@@ -9,6 +9,7 @@
 //! until the next call; the pool asks the socket before reuse (RELIABILITY.md, "Idle
 //! connections").
 
+use atlas_test_needs::needs;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpStream;
 use std::thread;
@@ -45,11 +46,7 @@ fn no_retries() -> RetryPolicy {
     RetryPolicy::none()
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn fifty_posts_each_after_apache_closed_the_idle_connection_all_succeed_once() {
     const CLIENTS: usize = 5;
     const POSTS: usize = 10;

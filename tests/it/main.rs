@@ -2,9 +2,12 @@
 //! so ureq, rustls and the endpoints are linked once instead of once per file. Run one
 //! file with `cargo test -p atlas-tests --test it <module>::`.
 //!
-//! Tests that need a peer or the spec that the build script (`build.rs`) did not find
-//! are ignored, with the reason; `cargo test -p atlas-tests --test it -- --list --ignored`
-//! lists them.
+//! A test that needs a peer or the spec is marked `#[needs(prism, spec)]` in place of
+//! `#[test]` (`tests/needs`, one table of peers shared with `build.rs`): where the build
+//! script did not find one, the test is ignored with what to install; under CI a missing
+//! peer fails the build. `cargo test -p atlas-tests --test it -- --list --ignored` lists
+//! the ignored ones. Test support (servers, peers, the spec as data) is the `atlas_tests`
+//! library in `tests/src`.
 //!
 //! | module | what it tests | needs |
 //! |---|---|---|
@@ -46,6 +49,14 @@
 //! | [`public_api`] | the runtime's root is the user's API (33 names); stores, errors by phase, raw calls, defaults and the implementer's prelude in their modules | |
 //! | [`publishing`] | every published crate's registry metadata, versioned path dependencies, the `LICENSE` it names, docs.rs metadata (CI packages each crate and checks the tree's licences) | |
 //! | [`duplicate_dependencies`] | `cargo tree -d`: what a user of one tag, of every tag, and of the attribute alone builds has each dependency in one major (reasons for the exceptions written down) | |
+//! | [`codegen_equivalence`] | the hand-written Service Accounts declarations are what `atlas-codegen` would declare (listed, reasoned differences only) | spec |
+//! | [`generated_maximal`] | (generated data) a maximal instance of every model a request body reaches, for `maximal_wire` | |
+//! | [`generated_models`] | the generated models as serde sees them: unions that keep their tag, enums that keep unknown values, credentials hidden from `Debug` | |
+//! | [`generated_operations`] | (generated data) every request type by tag, for the tests that drive each one | |
+//! | [`operations_table`] | README.md's operations table is the declarations' (`UPDATE_README=1` rewrites it) | |
+//! | [`prism_every_operation`] | every generated operation but the previews against Prism serving the spec with `--errors`, each request built from the spec alone | Prism, spec |
+//! | [`round_trip`] | every received model reads the spec's example and a maximal instance, and writes back every member it read | spec |
+//! | [`suite_index`] | this table has a row for every module of the suite | |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
 
 mod codegen_equivalence;
@@ -91,6 +102,7 @@ mod send;
 mod service_accounts_pagination;
 mod service_accounts_validation;
 mod service_accounts_wire;
+mod suite_index;
 mod ui;
 mod user_crate;
 mod validation;

@@ -3,6 +3,7 @@
 //! Without the peers installed these tests say so and pass; with `CI=true` they fail.
 //! (mod_auth_digest offers only MD5; SHA-256 is proven in `digest.rs`.)
 
+use atlas_test_needs::needs;
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
@@ -41,11 +42,7 @@ fn digest_client(apache: &ApacheDigest, password: &str) -> Client {
         .unwrap()
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_digest_md5_one_round_trip_per_call() {
     let apache = ApacheDigest::start(DigestOptions::new(USER, KEY));
     let client = digest_client(&apache, KEY);
@@ -66,11 +63,7 @@ fn apache_digest_md5_one_round_trip_per_call() {
     assert!(log[1..].iter().all(|l| l.status == 200));
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_digest_resends_the_body_intact() {
     let apache = ApacheDigest::start(DigestOptions::new(USER, KEY));
     let client = digest_client(&apache, KEY);
@@ -82,11 +75,7 @@ fn apache_digest_resends_the_body_intact() {
     assert_eq!(log.iter().map(|l| l.status).collect::<Vec<_>>(), [401, 200]);
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_digest_stale_nonce_recovers() {
     let apache = ApacheDigest::start(DigestOptions {
         nonce_lifetime_secs: 1,
@@ -105,11 +94,7 @@ fn apache_digest_stale_nonce_recovers() {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_digest_refuses_a_wrong_key_after_one_resend() {
     let apache = ApacheDigest::start(DigestOptions::new(USER, KEY));
     let err = ListAccounts::new(ORG)
@@ -119,11 +104,7 @@ fn apache_digest_refuses_a_wrong_key_after_one_resend() {
     assert_eq!(apache.wait_for_lines(2).len(), 2);
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_digest_with_nonce_count_checks() {
     let apache = ApacheDigest::start(DigestOptions {
         nc_check: true,
@@ -160,11 +141,7 @@ fn oauth_client(mock: &OAuthMock, api: &TestServer) -> Client {
         .unwrap()
 }
 
-#[test]
-#[cfg_attr(
-    not(has_oauth_mock),
-    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
-)]
+#[needs(oauth_mock)]
 fn oauth2_mock_server_token_call_refresh_revoke() {
     let mock = OAuthMock::start_with(OAuthOptions {
         token_lifetime_secs: 2,
@@ -199,11 +176,7 @@ fn oauth2_mock_server_token_call_refresh_revoke() {
     assert_eq!(mock.revoke_requests(), 1);
 }
 
-#[test]
-#[cfg_attr(
-    not(has_oauth_mock),
-    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
-)]
+#[needs(oauth_mock)]
 fn oauth2_mock_server_32_threads_through_one_expiry_one_token_request() {
     let mock = OAuthMock::start(2);
     let api = api();
@@ -230,11 +203,7 @@ fn oauth2_mock_server_32_threads_through_one_expiry_one_token_request() {
     assert_eq!(mock.token_requests(), 2, "one token request per expiry");
 }
 
-#[test]
-#[cfg_attr(
-    not(has_oauth_mock),
-    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
-)]
+#[needs(oauth_mock)]
 fn oauth2_mock_server_refuses_wrong_credentials() {
     let mock = OAuthMock::start_with(OAuthOptions {
         token_lifetime_secs: 60,

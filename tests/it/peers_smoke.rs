@@ -3,6 +3,7 @@
 //! endpoint and request log. Each test skips (passes) when its peer is not installed,
 //! except under CI, where a missing peer fails it.
 
+use atlas_test_needs::needs;
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -82,11 +83,7 @@ fn nonce_of(resp: &ureq::http::Response<ureq::Body>) -> (String, Vec<(String, St
     (nonce, params)
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_challenges_then_accepts_a_digest_get_and_post() {
     let apache = ApacheDigest::start(DigestOptions::new("alice-key", "s3cr3t pw"));
     let o = apache.options().clone();
@@ -179,11 +176,7 @@ fn apache_challenges_then_accepts_a_digest_get_and_post() {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_answers_an_expired_nonce_with_stale_true() {
     let apache = ApacheDigest::start(DigestOptions {
         nonce_lifetime_secs: 1,
@@ -219,11 +212,7 @@ fn apache_answers_an_expired_nonce_with_stale_true() {
     assert_eq!(resp.status(), 200);
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_is_gone_after_drop() {
     let apache = ApacheDigest::start(DigestOptions::default());
     let port = apache.port();
@@ -234,11 +223,7 @@ fn apache_is_gone_after_drop() {
     assert!(!dir.exists() || std::env::var_os("ATLAS_PEERS_KEEP").is_some());
 }
 
-#[test]
-#[cfg_attr(
-    not(has_oauth_mock),
-    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
-)]
+#[needs(oauth_mock)]
 fn oauth_mock_issues_tokens_and_counts_requests() {
     let oauth = OAuthMock::start(120);
     let agent = agent();
@@ -294,11 +279,7 @@ fn oauth_mock_issues_tokens_and_counts_requests() {
     assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
 }
 
-#[test]
-#[cfg_attr(
-    not(has_oauth_mock),
-    ignore = "needs oauth2-mock-server: npm ci --prefix tests/peers/oauth"
-)]
+#[needs(oauth_mock)]
 fn oauth_mock_checks_client_credentials_when_asked() {
     let oauth = OAuthMock::start_with(OAuthOptions {
         token_lifetime_secs: 60,
@@ -324,11 +305,7 @@ fn oauth_mock_checks_client_credentials_when_asked() {
     assert_eq!((log[1].status, log[1].secret_matches), (200, Some(true)));
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_with_nc_check_refuses_a_replayed_nonce_count() {
     let uri = "/api/atlas/v2/clusters";
     let agent = agent();
@@ -360,11 +337,7 @@ fn apache_with_nc_check_refuses_a_replayed_nonce_count() {
     assert_eq!(status(3), 200);
 }
 
-#[test]
-#[cfg_attr(
-    not(has_apache),
-    ignore = "needs Apache httpd: apt-get install apache2 apache2-utils"
-)]
+#[needs(apache)]
 fn apache_start_panics_with_apaches_own_message_on_a_bad_option() {
     let started = std::time::Instant::now();
     let panic = std::panic::catch_unwind(|| {

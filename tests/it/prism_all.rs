@@ -4,6 +4,7 @@
 //! (Invalid inputs, one per rule, are stopped by `validate()` before any I/O: see
 //! `service_accounts_validation.rs`.)
 
+use atlas_test_needs::needs;
 use std::fmt::Debug;
 
 use atlas_endpoints::service_accounts::*;
@@ -48,15 +49,7 @@ where
         .map_err(|e| format!("{name} via send(): {e}"))
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn every_declared_operation_passes_prism() {
     let prism = shared_mock();
     let client = Client::builder()

@@ -13,6 +13,7 @@
 //! fault and only its request side is checked. A table of tag → operations passed is
 //! printed (`--nocapture`).
 
+use atlas_test_needs::needs;
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::sync::Mutex;
@@ -741,15 +742,7 @@ fn judge(info: &EndpointInfo, outcome: Result<Outcome, String>) -> Verdict {
     }
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn every_generated_operation_passes_prism() {
     let spec = atlas_tests::spec::spec();
     // A Prism of its own: hundreds of calls, some over unions Prism takes seconds to

@@ -6,6 +6,7 @@
 //! One `prism mock` serves the whole binary ([`atlas_tests::prism::shared_mock`]); the
 //! proxy test starts its own.
 
+use atlas_test_needs::needs;
 use std::net::TcpStream;
 
 use atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret;
@@ -56,15 +57,7 @@ fn location(violation: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn prism_accepts_the_reference_request() {
     let prism = prism::shared_mock();
     println!("Prism mock listening after {:?}", prism.startup_time());
@@ -116,15 +109,7 @@ fn prism_accepts_the_reference_request() {
     assert_eq!(decoded.id, secret.id);
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn prism_demands_credentials() {
     let prism = prism::shared_mock();
     let anonymous = Client::builder()
@@ -300,15 +285,7 @@ fn smuggle(client: &Client, case: &Invalid) -> http::Request<Vec<u8>> {
     request
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn prism_refuses_what_validate_refuses() {
     let prism = prism::shared_mock();
     let client = client_for(&prism.url());
@@ -350,15 +327,7 @@ fn prism_refuses_what_validate_refuses() {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn prism_proxy_validates_requests_and_responses() {
     // The upstream answers the official example, except to 9 hours, where it leaves out
     // the required `id` and sends a number as `createdAt`.
@@ -442,11 +411,7 @@ fn prism_proxy_validates_requests_and_responses() {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
+#[needs(prism)]
 fn a_prism_that_cannot_start_says_why() {
     let dir = std::env::temp_dir().join(format!("atlas-prism-bad-spec-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

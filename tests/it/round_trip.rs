@@ -5,6 +5,7 @@
 //! member the spec knows is never dropped or changed. (The tests crate turns on
 //! atlas-endpoints' `serialize-all`, which makes received models `Serialize`.)
 
+use atlas_test_needs::needs;
 use std::collections::BTreeMap;
 
 use atlas_tests::conformance::resolve_all;
@@ -355,11 +356,7 @@ fn implied_discriminator(schemas: &Value, schema: &str) -> Option<(String, Strin
     }
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn every_received_model_keeps_every_member_it_reads() {
     let spec = atlas_tests::spec::spec();
     let schemas = &spec["components"]["schemas"];

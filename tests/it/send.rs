@@ -1,6 +1,7 @@
 //! The reference operation end to end against a real HTTP server on 127.0.0.1: the exact
 //! request on the wire, and every documented answer decoded.
 
+use atlas_test_needs::needs;
 use std::time::Duration;
 
 use atlas_endpoints::service_accounts::{CreateOrgServiceAccountSecret, ServiceAccountSecret};
@@ -80,11 +81,7 @@ fn no_credentials_send_no_authorization() {
     assert_eq!(server.requests()[0].header("authorization"), None);
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn decodes_the_official_201_example() {
     let spec = spec();
     let op = operation(
@@ -114,11 +111,7 @@ fn decodes_the_official_201_example() {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn official_error_examples_become_typed_errors() {
     let spec = spec();
     let op = operation(

@@ -17,6 +17,7 @@ use atlas_runtime::{
     Endpoint, Error, Patch, ValidationError,
     implement::{Location, Rule},
 };
+use atlas_test_needs::needs;
 use atlas_tests::TestServer;
 
 const ORG: &str = "4888442a3354817a7320eb61";
@@ -876,11 +877,7 @@ fn the_cidr_pattern_is_the_spec_s() {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn the_access_list_patterns_are_the_spec_s() {
     let spec = atlas_tests::spec::spec();
     let props = &spec["components"]["schemas"]["ServiceAccountIPAccessListEntry"]["properties"];

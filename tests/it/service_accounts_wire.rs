@@ -15,6 +15,7 @@ use atlas_endpoints::service_accounts::{
     ServiceAccountIpAccessListEntry, UpdateGroupServiceAccount, UpdateOrgServiceAccount,
 };
 use atlas_runtime::{Client, Error, Patch, implement::Rule};
+use atlas_test_needs::needs;
 use atlas_tests::spec::{operation, resolve, schema_example, spec};
 use atlas_tests::{Canned, Recorded, TestServer};
 use secrecy::ExposeSecret;
@@ -825,11 +826,7 @@ fn org_roles_round_trip_every_spec_value() {
     assert!(serde_json::from_value::<OrgRole>(json!(7)).is_err());
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn the_spec_lists_exactly_the_known_org_roles() {
     let spec = spec();
     let schema = &spec["components"]["schemas"]["OrgServiceAccountRequest"]["properties"]["roles"]
@@ -878,11 +875,7 @@ fn success_example(spec: &Value, path: &str, method: &str) -> (u16, Value) {
     (status.parse().unwrap(), example)
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(spec)]
 fn every_operation_decodes_the_spec_example_of_its_answer() {
     let spec = spec();
     type Call = Box<dyn Fn(&Client) -> Result<String, Error>>;

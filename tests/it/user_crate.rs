@@ -6,6 +6,7 @@
 use atlas_runtime::{
     Client, Credentials, Endpoint, Patch, RequestOptions, implement::build_request,
 };
+use atlas_test_needs::needs;
 use atlas_tests::prism::shared_mock;
 use atlas_user_example::*;
 
@@ -102,15 +103,7 @@ fn a_patch_body_says_exactly_what_changes() {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs Prism: npm ci --prefix tests/peers/prism"
-)]
-#[cfg_attr(
-    all(has_prism, not(has_spec)),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
+#[needs(prism, spec)]
 fn a_users_declarations_pass_prism() {
     let prism = shared_mock();
     let client = client(&prism.url());

@@ -1,5 +1,6 @@
 //! `RedisTokenStore` across processes standing for several hosts.
 
+use atlas_test_needs::needs;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -18,11 +19,7 @@ use super::support::{
 /// As in `file_store.rs`: 50 calls 70 ms apart cross one replacement of a 6 s token.
 const LIFETIME: Duration = Duration::from_secs(6);
 
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn four_hosts_of_eight_processes_share_one_token_per_lifetime() {
     let _fleet = one_fleet_at_a_time();
     let (_server, url) = redis_for_test();
@@ -60,11 +57,7 @@ fn four_hosts_of_eight_processes_share_one_token_per_lifetime() {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn the_lease_holder_killed_mid_fetch_is_replaced_within_the_lease_time() {
     let _fleet = one_fleet_at_a_time();
     let (_server, url) = redis_for_test();
@@ -133,11 +126,7 @@ fn the_lease_holder_killed_mid_fetch_is_replaced_within_the_lease_time() {
 
 /// Redis dies after a second; the workers' tokens are replaced after three: each then
 /// fetches its own, and no call fails.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn redis_stopped_mid_run_fails_no_call() {
     let _fleet = one_fleet_at_a_time();
     let mut server = RedisServer::start();
@@ -171,11 +160,7 @@ fn redis_stopped_mid_run_fails_no_call() {
 
 /// A Redis that stops answering (SIGSTOP: connections stay open, nothing comes back)
 /// costs a call at most the store's I/O timeout, and then nothing until it is tried again.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn a_frozen_redis_cannot_wedge_the_clients() {
     let _fleet = one_fleet_at_a_time();
     let server = RedisServer::start();
@@ -216,11 +201,7 @@ fn a_frozen_redis_cannot_wedge_the_clients() {
 
 /// With a fleet-shared key, two "hosts" share the token while Redis holds only
 /// ciphertext; a store without the key does not believe it.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn an_encrypted_store_shares_a_token_redis_cannot_read() {
     use std::sync::Arc;
 
@@ -272,11 +253,7 @@ fn an_encrypted_store_shares_a_token_redis_cannot_read() {
 
 /// A wrong secret across four "hosts" of six processes: one token request, shared as a
 /// failure; every process fails with Atlas's 401, none with a 429.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn a_refused_secret_is_asked_about_once_across_hosts() {
     const WRONG_SECRET: &str = "mdb_sa_sk_wrongwrongwrongwrongwrongwrong";
     let _fleet = one_fleet_at_a_time();
@@ -329,11 +306,7 @@ fn a_refused_secret_is_asked_about_once_across_hosts() {
 
 /// `revoke_token` and `close` delete the fleet's token in Redis (and this process's
 /// copy), so the next call fetches a new one rather than send the revoked one.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn revoking_and_closing_remove_the_shared_token() {
     use std::sync::Arc;
 
@@ -387,11 +360,7 @@ fn revoking_and_closing_remove_the_shared_token() {
 /// process of the fleet for as long (each call failed before it was sent, and nothing
 /// discarded it); a clean one said to live ten years was sent until Atlas refused it.
 /// Both are now checked as a token from the token endpoint is, discarded and replaced.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn a_planted_unusable_token_is_discarded_and_replaced() {
     let (_server, url) = redis_for_test();
     let mock = MockAtlas::builder().start().expect("emulator");
@@ -430,11 +399,7 @@ impl Drop for Frozen {
 /// cost twice that whenever a connection was made (the handshake's two replies were each
 /// read with the whole timeout, then the command's): 2.05 s for a 1 s timeout. Now one
 /// budget covers connecting, the handshake and every reply.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn a_frozen_redis_costs_an_operation_at_most_its_io_timeout() {
     const IO: Duration = Duration::from_secs(1);
     // Timed tests are not benchmarks: room for a loaded machine, none for a second round.
@@ -486,11 +451,7 @@ fn a_frozen_redis_costs_an_operation_at_most_its_io_timeout() {
 
 /// What a frozen Redis costs a call: a new process (no connection, no token yet) makes
 /// its first call while Redis does not answer, against one without a store.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn a_frozen_redis_costs_a_call_at_most_the_io_timeout() {
     const IO: Duration = Duration::from_millis(800);
     const MARGIN: Duration = Duration::from_millis(450);
@@ -532,11 +493,7 @@ fn a_frozen_redis_costs_a_call_at_most_the_io_timeout() {
 /// read whole by every process on every call: 100 MB from Redis and 243 MB of peak
 /// memory each. Now at most a record's size is read; the value is not believed, and the
 /// token fetched next replaces it.
-#[test]
-#[cfg_attr(
-    not(has_redis),
-    ignore = "needs redis-server: apt-get install -y redis-server"
-)]
+#[needs(redis)]
 fn a_huge_value_at_the_token_key_is_not_read_whole() {
     const HUGE: usize = 100 * 1024 * 1024;
     // A Redis of our own: its output counter must count this test's reads alone.
