@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+use atlas_rules::spec::resolve;
 use serde_json::Value;
 
 static SPEC: OnceLock<Option<Value>> = OnceLock::new();
@@ -31,18 +32,10 @@ pub fn init(args: &[std::ffi::OsString]) {
                 .filter(|v| !v.is_empty())
         });
     let spec = match (wants_help, given) {
-        (true, Some(path)) => match std::fs::read_to_string(&path) {
-            Ok(text) => match yaml_serde::from_str::<Value>(&text) {
-                Ok(v) => Some(v),
-                Err(e) => {
-                    eprintln!(
-                        "warning: {path} is not the OpenAPI spec ({e}); help shows facts only"
-                    );
-                    None
-                }
-            },
+        (true, Some(path)) => match atlas_rules::spec::load(std::path::Path::new(&path)) {
+            Ok(spec) => Some(spec),
             Err(e) => {
-                eprintln!("warning: cannot read the spec at {path} ({e}); help shows facts only");
+                eprintln!("warning: {e}; help shows facts only");
                 None
             }
         },
@@ -85,17 +78,6 @@ pub fn for_operation(operation_id: Option<&str>) -> Option<Described> {
         }
     }
     None
-}
-
-fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(r) => r
-            .trim_start_matches("#/")
-            .split('/')
-            .try_fold(spec, |v, key| v.get(key))
-            .unwrap_or(node),
-        None => node,
-    }
 }
 
 /// One line of text: the spec's Markdown kept as it is, whitespace folded.

@@ -82,15 +82,9 @@ pub fn spec_path(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("../shared/atlas-openapi/v2.yaml"))
 }
 
-/// Reads and parses the spec.
+/// Reads and parses the spec (atlas-rules' loader, the SDK side's one).
 pub fn read_spec(path: &Path) -> Result<serde_json::Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "cannot read the spec at {} ({e}); set ATLAS_OPENAPI_SPEC",
-            path.display()
-        )
-    })?;
-    yaml_serde::from_str(&text).map_err(|e| format!("{} is not valid YAML: {e}", path.display()))
+    atlas_rules::spec::load(path).map_err(|e| format!("{e}; set ATLAS_OPENAPI_SPEC"))
 }
 
 /// The workspace this crate is part of.

@@ -57,38 +57,15 @@ pub struct Param {
     pub schema: Value,
 }
 
-/// Follows local `$ref`s.
-pub fn resolve<'a>(spec: &'a Value, mut node: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(r) = node.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        match r
-            .trim_start_matches("#/")
-            .split('/')
-            .try_fold(spec, |v, key| v.get(key))
-        {
-            Some(next) => node = next,
-            None => break,
-        }
-    }
-    node
-}
+// The `$ref` rule and the date rule are atlas-rules', shared with the tests and the CLI.
+pub use atlas_rules::spec::resolve;
+pub use atlas_rules::version::is_date;
 
 /// `2024-08-05` or `preview` and `json` from `application/vnd.atlas.2024-08-05+json`.
 pub fn media_version(media: &str) -> Option<(&str, &str)> {
     let rest = media.strip_prefix("application/vnd.atlas.")?;
     let (version, suffix) = rest.split_once('+')?;
     (is_date(version) || version == "preview").then_some((version, suffix))
-}
-
-pub fn is_date(v: &str) -> bool {
-    let b = v.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        })
 }
 
 /// Every operation of the spec, sorted by tag, path and method.

@@ -12,6 +12,7 @@
 //! | snake/camel case, `atlas api` group and command names | [`names`] |
 //! | JSON members that hold secrets | [`sensitive`] |
 //! | an API version is a real date or `preview` | [`version`] |
+//! | loading the spec and following its `$ref`s (feature `spec`) | `spec` |
 //!
 //! Use it through atlas-runtime; its contents are not a stable interface of their own.
 
@@ -19,3 +20,6 @@ pub mod headers;
 pub mod names;
 pub mod sensitive;
 pub mod version;
+
+#[cfg(feature = "spec")]
+pub mod spec;

@@ -7,10 +7,12 @@
 /// instead of going through a date parser (which cost ~70 ns a call); the runtime's tests
 /// hold it to `jiff`'s calendar for thirty years of days.
 pub fn is_valid_version(version: &str) -> bool {
-    if version == "preview" {
-        return true;
-    }
-    let b = version.as_bytes();
+    version == "preview" || is_date(version)
+}
+
+/// Whether `text` is a real calendar date written `YYYY-MM-DD` (a dated version).
+pub fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }

@@ -25,8 +25,8 @@ use atlas_runtime::{
     ValidationError,
     implement::{API_PREFIX, Location, build_request, decode_response},
 };
-use atlas_tests::conformance::resolve_all;
 use atlas_tests::prism::Prism;
+use atlas_tests::spec::resolve;
 use serde_json::{Map, Value, json};
 
 use crate::generated_operations::OPERATIONS;
@@ -181,7 +181,7 @@ fn parameters<'a>(spec: &'a Value, info: &EndpointInfo) -> Vec<&'a Value> {
     .flatten()
     .filter_map(Value::as_array)
     {
-        out.extend(list.iter().map(|p| resolve_all(spec, p)));
+        out.extend(list.iter().map(|p| resolve(spec, p)));
     }
     out
 }
@@ -199,7 +199,7 @@ fn parameter_value(spec: &Value, param: &Value) -> String {
     let name = param.get("name").and_then(Value::as_str).unwrap_or("");
     let schema = param
         .get("schema")
-        .map(|s| resolve_all(spec, s))
+        .map(|s| resolve(spec, s))
         .unwrap_or(&Value::Null);
     match name {
         "orgId" | "groupId" => return OBJECT_ID.to_string(),
@@ -219,7 +219,7 @@ fn parameter_value(spec: &Value, param: &Value) -> String {
     if let Some(default) = schema.get("default") {
         return text_of(default);
     }
-    let items = schema.get("items").map(|i| resolve_all(spec, i));
+    let items = schema.get("items").map(|i| resolve(spec, i));
     if let Some(first) = items
         .and_then(|i| i.get("enum"))
         .and_then(Value::as_array)
@@ -248,7 +248,7 @@ fn body_value(
     example: bool,
     choice: usize,
 ) -> Option<Value> {
-    let content = resolve_all(spec, op.get("requestBody")?).get("content")?;
+    let content = resolve(spec, op.get("requestBody")?).get("content")?;
     let media = content
         .get(format!("application/vnd.atlas.{version}+json"))
         .or_else(|| content.as_object()?.values().next())?;
@@ -262,7 +262,7 @@ fn body_value(
         .get("examples")
         .and_then(Value::as_object)
         .and_then(|e| e.values().next())
-        .and_then(|e| resolve_all(spec, e).get("value"))
+        .and_then(|e| resolve(spec, e).get("value"))
     {
         return Some(example.clone());
     }
@@ -277,7 +277,7 @@ fn minimal(spec: &Value, schema: &Value, choice: usize) -> Value {
 
 /// How many alternatives the union at the top of `schema` has (1 if it is none).
 fn alternatives(spec: &Value, schema: &Value) -> usize {
-    let schema = resolve_all(spec, schema);
+    let schema = resolve(spec, schema);
     ["oneOf", "anyOf"]
         .iter()
         .find_map(|k| schema.get(*k).and_then(Value::as_array).map(Vec::len))
@@ -287,7 +287,7 @@ fn alternatives(spec: &Value, schema: &Value) -> usize {
 /// [`minimal`]; without `unions`, a schema's `oneOf`/`anyOf` are not followed (a variant's
 /// `allOf` names its parent, whose `oneOf` names the variant again).
 fn minimal_of(spec: &Value, schema: &Value, depth: usize, unions: bool, choice: usize) -> Value {
-    let schema = resolve_all(spec, schema);
+    let schema = resolve(spec, schema);
     if depth > 12 {
         return Value::Null;
     }
@@ -398,7 +398,7 @@ fn minimal_of(spec: &Value, schema: &Value, depth: usize, unions: bool, choice: 
                 let Some(property) = properties.and_then(|p| p.get(name)) else {
                     continue;
                 };
-                let property_schema = resolve_all(spec, property);
+                let property_schema = resolve(spec, property);
                 if property_schema.get("readOnly") == Some(&json!(true)) {
                     continue;
                 }
@@ -623,7 +623,7 @@ fn call_for(
 /// How many alternatives the request body's schema offers for this version.
 fn body_alternatives(spec: &Value, info: &EndpointInfo) -> usize {
     let schema = spec_operation(spec, info)
-        .and_then(|op| resolve_all(spec, op.get("requestBody")?).get("content"))
+        .and_then(|op| resolve(spec, op.get("requestBody")?).get("content"))
         .and_then(|c| {
             c.get(format!(
                 "application/vnd.atlas.{}+json",
@@ -638,7 +638,7 @@ fn body_alternatives(spec: &Value, info: &EndpointInfo) -> usize {
 /// first, the one Prism checks every body against.
 fn first_of_several_bodies(spec: &Value, info: &EndpointInfo) -> Option<bool> {
     let op = spec_operation(spec, info)?;
-    let content = resolve_all(spec, op.get("requestBody")?)
+    let content = resolve(spec, op.get("requestBody")?)
         .get("content")?
         .as_object()?;
     if content.len() < 2 {
@@ -665,7 +665,7 @@ fn documented_status(spec: &Value, op: &Value, version: &str) -> Option<u16> {
     success
         .iter()
         .find(|(_, response)| {
-            resolve_all(spec, response)
+            resolve(spec, response)
                 .get("content")
                 .and_then(Value::as_object)
                 .is_some_and(|c| c.keys().any(|k| k.starts_with(&media)))

@@ -8,7 +8,7 @@
 use atlas_test_needs::needs;
 use std::collections::BTreeMap;
 
-use atlas_tests::conformance::resolve_all;
+use atlas_tests::spec::resolve;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -88,13 +88,13 @@ fn maximal(spec: &Value, schema: &Value, depth: usize, at: &str, ro: &mut Vec<St
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
         && let Some((property, tag)) = implied_discriminator(&spec["components"]["schemas"], name)
     {
-        let mut value = maximal(spec, &resolve_all(spec, schema).clone(), depth, at, ro);
+        let mut value = maximal(spec, &resolve(spec, schema).clone(), depth, at, ro);
         if let Value::Object(members) = &mut value {
             members.insert(property, Value::String(tag));
         }
         return value;
     }
-    let schema = resolve_all(spec, schema);
+    let schema = resolve(spec, schema);
     if depth > 16 {
         return Value::Null;
     }
@@ -201,7 +201,7 @@ fn maximal(spec: &Value, schema: &Value, depth: usize, at: &str, ro: &mut Vec<St
                 .into_iter()
                 .flatten()
             {
-                let resolved = resolve_all(spec, property);
+                let resolved = resolve(spec, property);
                 if resolved.get("writeOnly") == Some(&json!(true)) {
                     continue;
                 }
@@ -235,7 +235,7 @@ fn maximal(spec: &Value, schema: &Value, depth: usize, at: &str, ro: &mut Vec<St
 
 /// `schema` (followed through its `$ref`) without `oneOf`/`anyOf`/`discriminator`.
 fn without_union(spec: &Value, schema: &Value) -> Value {
-    let mut s = resolve_all(spec, schema).clone();
+    let mut s = resolve(spec, schema).clone();
     if let Some(map) = s.as_object_mut() {
         map.remove("oneOf");
         map.remove("anyOf");
@@ -274,7 +274,7 @@ fn response_examples<'a>(spec: &'a Value, name: &str) -> Vec<&'a Value> {
                 if !status.starts_with('2') {
                     continue;
                 }
-                let content = resolve_all(spec, response).get("content");
+                let content = resolve(spec, response).get("content");
                 for media in content
                     .and_then(Value::as_object)
                     .into_iter()
@@ -296,7 +296,7 @@ fn response_examples<'a>(spec: &'a Value, name: &str) -> Vec<&'a Value> {
                             .and_then(Value::as_object)
                             .into_iter()
                             .flatten()
-                            .filter_map(|(_, e)| resolve_all(spec, e).get("value")),
+                            .filter_map(|(_, e)| resolve(spec, e).get("value")),
                     );
                 }
             }

@@ -32,11 +32,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use atlas_rules::version::is_date;
 use atlas_runtime::{
     EndpointInfo,
     implement::{API_PREFIX, BodyKind, Bound, Constraint, Location, Number, ParamInfo},
 };
 use serde_json::Value;
+
+use crate::spec::resolve;
 
 /// Query parameters every operation has and the runtime sends itself
 /// ([`RequestOptions::envelope`](atlas_runtime::RequestOptions::envelope) and
@@ -167,7 +170,7 @@ pub fn sunset_before(spec: &Value, op: &SpecOperation, as_of: &str) -> bool {
             if !status.starts_with('2') {
                 continue;
             }
-            let Some(content) = resolve_all(spec, response)
+            let Some(content) = resolve(spec, response)
                 .get("content")
                 .and_then(Value::as_object)
             else {
@@ -266,7 +269,7 @@ pub fn coverage(spec: &Value, infos: &[EndpointInfo]) -> Coverage {
 pub fn versions(spec: &Value, op: &Value) -> Vec<String> {
     let mut found = BTreeSet::new();
     let mut scan = |node: &Value| {
-        if let Some(content) = resolve_all(spec, node)
+        if let Some(content) = resolve(spec, node)
             .get("content")
             .and_then(Value::as_object)
         {
@@ -298,32 +301,9 @@ fn version_of_media_type(media: &str) -> Option<&str> {
     (is_date(version) || version == "preview").then_some(version)
 }
 
-fn is_date(v: &str) -> bool {
-    let b = v.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        })
-}
-
 /// The `type` of a schema, after its `$ref`s.
 fn schema_type<'a>(spec: &'a Value, schema: &'a Value) -> Option<&'a str> {
-    resolve_all(spec, schema)
-        .get("type")
-        .and_then(Value::as_str)
-}
-
-/// Follows local `$ref`s until a node without one (at most 32, against cycles).
-pub fn resolve_all<'a>(spec: &'a Value, mut node: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let next = crate::spec::resolve(spec, node);
-        if std::ptr::eq(next, node) {
-            break;
-        }
-        node = next;
-    }
-    node
+    resolve(spec, schema).get("type").and_then(Value::as_str)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -554,7 +534,7 @@ impl Reviewer<'_> {
 
     fn check_body(&mut self, op: &Value) {
         let info = self.info;
-        let spec_body = op.get("requestBody").map(|b| resolve_all(self.spec, b));
+        let spec_body = op.get("requestBody").map(|b| resolve(self.spec, b));
         let Some(spec_body) = spec_body else {
             if info.body != BodyKind::None {
                 self.diff(format_args!(
@@ -577,7 +557,7 @@ impl Reviewer<'_> {
             self.diff("the spec's request body has no JSON schema for the declared version");
             return;
         };
-        let schema = resolve_all(self.spec, schema);
+        let schema = resolve(self.spec, schema);
         let is_array = schema.get("type").and_then(Value::as_str) == Some("array")
             || schema.get("items").is_some();
         match info.body {
@@ -820,7 +800,7 @@ fn spec_params<'a>(spec: &'a Value, item: &'a Value, op: &'a Value) -> Vec<&'a V
     let list = |node: &'a Value| -> Vec<&'a Value> {
         node.get("parameters")
             .and_then(Value::as_array)
-            .map(|a| a.iter().map(|p| resolve_all(spec, p)).collect())
+            .map(|a| a.iter().map(|p| resolve(spec, p)).collect())
             .unwrap_or_default()
     };
     let mut params = list(op);
@@ -887,7 +867,7 @@ fn collect_object_seen<'a>(
     if depth > 16 {
         return;
     }
-    let schema = resolve_all(spec, schema);
+    let schema = resolve(spec, schema);
     // A discriminated parent and its children refer to each other: visit each once.
     if !seen.insert((std::ptr::from_ref(schema) as usize, counts_required)) {
         return;
@@ -930,7 +910,7 @@ fn collect_object_seen<'a>(
 /// A schema's own key, else that of its `allOf` members (depth-limited).
 fn get<'a>(spec: &'a Value, schema: &'a Value, key: &str) -> Option<&'a Value> {
     fn go<'a>(spec: &'a Value, schema: &'a Value, key: &str, depth: usize) -> Option<&'a Value> {
-        let schema = resolve_all(spec, schema);
+        let schema = resolve(spec, schema);
         schema.get(key).or_else(|| {
             if depth > 16 {
                 return None;
@@ -1031,7 +1011,7 @@ fn rules_of(spec: &Value, schema: &Value) -> Rules {
 
 /// Whether a schema describes objects (properties, or variants or parts that have them).
 fn is_object(spec: &Value, schema: &Value) -> bool {
-    let schema = resolve_all(spec, schema);
+    let schema = resolve(spec, schema);
     schema.get("type").and_then(Value::as_str) == Some("object")
         || schema.get("properties").is_some()
         || ["allOf", "oneOf", "anyOf"].iter().any(|k| {

@@ -27,29 +27,14 @@ pub fn spec_path() -> PathBuf {
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = spec_path();
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "the Atlas OpenAPI spec is not at {} ({e}); set ATLAS_OPENAPI_SPEC",
-                path.display()
-            )
-        });
-        yaml_serde::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+        atlas_rules::spec::load(&spec_path())
+            .unwrap_or_else(|e| panic!("{e}; set ATLAS_OPENAPI_SPEC"))
     })
 }
 
-/// Follows a local `$ref` (`#/components/responses/badRequest`) once.
-pub fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(r) => r
-            .trim_start_matches("#/")
-            .split('/')
-            .try_fold(spec, |v, key| v.get(key))
-            .unwrap_or(node),
-        None => node,
-    }
-}
+/// Follows local `$ref`s to a node without one: atlas-rules' rule, shared with the
+/// generator and the CLI.
+pub use atlas_rules::spec::resolve;
 
 /// The operation at `path` (full, with `/api/atlas/v2`) and lower-case `method`.
 pub fn operation<'a>(spec: &'a Value, path: &str, method: &str) -> Option<&'a Value> {
