@@ -22,6 +22,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use atlas_mock_gen::spec;
 use regex::bytes::{Regex, RegexBuilder};
 use serde_json::{Map, Value};
 
@@ -42,21 +43,12 @@ fn main() -> ExitCode {
         }
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let spec_path = spec_path
-        .or_else(|| std::env::var_os("ATLAS_OPENAPI_SPEC").map(PathBuf::from))
-        .unwrap_or_else(|| manifest.join("../../../shared/atlas-openapi/v2.yaml"));
+    let spec_path = spec_path.unwrap_or_else(spec::path);
     let out_path = manifest.join("../src/spec/table.rs");
-    let text = match std::fs::read_to_string(&spec_path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("atlas-mock-gen: cannot read {}: {e}", spec_path.display());
-            return ExitCode::FAILURE;
-        }
-    };
-    let spec: Value = match yaml_serde::from_str(&text) {
+    let spec: Value = match spec::load(&spec_path) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("atlas-mock-gen: {} is not YAML: {e}", spec_path.display());
+            eprintln!("atlas-mock-gen: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -197,22 +189,9 @@ fn generate(spec: &Value) -> Result<String, String> {
 }
 
 impl<'a> Gen<'a> {
-    /// Follows local `$ref`s.
-    fn resolve(&self, mut node: &'a Value) -> &'a Value {
-        for _ in 0..32 {
-            let Some(r) = node.get("$ref").and_then(Value::as_str) else {
-                return node;
-            };
-            match r
-                .trim_start_matches("#/")
-                .split('/')
-                .try_fold(self.spec, |v, key| v.get(key))
-            {
-                Some(n) => node = n,
-                None => return &Value::Null,
-            }
-        }
-        node
+    /// Follows local `$ref`s (`null` for one that leads nowhere).
+    fn resolve(&self, node: &'a Value) -> &'a Value {
+        spec::resolve(self.spec, node)
     }
 
     fn pattern_index(&mut self, p: &str) -> usize {

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use crate::common::{Res, agent, send, token_for};
 use atlas_mock::MockAtlas;
+use atlas_mock_gen::spec;
+use atlas_test_needs::needs;
 use serde_json::{Value, json};
 
 /// A `prism proxy` on 127.0.0.1, stopped when dropped.
@@ -73,25 +75,6 @@ impl Drop for Prism {
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.log);
     }
-}
-
-fn spec_path() -> PathBuf {
-    std::env::var_os("ATLAS_OPENAPI_SPEC").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/atlas-openapi/v2.yaml"),
-        PathBuf::from,
-    )
-}
-
-fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
-    let mut node = node;
-    while let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        node = r
-            .trim_start_matches("#/")
-            .split('/')
-            .try_fold(spec, |v, k| v.get(k))
-            .unwrap_or(&Value::Null);
-    }
-    node
 }
 
 /// One call through the proxy.
@@ -359,7 +342,7 @@ fn path_value(spec: &Value, param: &Value, mock: &MockAtlas) -> String {
         "groupId" => return mock.project_id().to_owned(),
         _ => {}
     }
-    let schema = resolve(spec, &param["schema"]);
+    let schema = spec::resolve(spec, &param["schema"]);
     if let Some(Value::String(e)) = schema.get("enum").and_then(|e| e.get(0)) {
         return e.clone();
     }
@@ -393,9 +376,9 @@ fn path_value(spec: &Value, param: &Value, mock: &MockAtlas) -> String {
 
 /// A value for a required query parameter.
 fn query_value(spec: &Value, param: &Value) -> String {
-    let schema = resolve(spec, &param["schema"]);
+    let schema = spec::resolve(spec, &param["schema"]);
     let schema = if schema["type"] == "array" {
-        resolve(spec, &schema["items"])
+        spec::resolve(spec, &schema["items"])
     } else {
         schema
     };
@@ -414,19 +397,10 @@ fn query_value(spec: &Value, param: &Value) -> String {
     }
 }
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC"
-)]
-#[cfg_attr(
-    not(has_prism),
-    ignore = "needs node and Prism: npm ci --prefix tests/peers/prism"
-)]
+#[needs(spec, prism)]
 fn the_stateful_families_and_60_other_operations_pass_prism() {
-    let path = spec_path();
-    let text = std::fs::read_to_string(&path).expect("the spec");
-    let spec: Value = yaml_serde::from_str(&text).expect("YAML");
+    let path = spec::path();
+    let spec = spec::load(&path).unwrap_or_else(|e| panic!("{e}"));
     let mock = MockAtlas::start();
     let prism = Prism::proxy(&path, mock.url());
     let token = token_for(&mock, mock.client_id(), mock.client_secret());
@@ -494,7 +468,7 @@ fn the_stateful_families_and_60_other_operations_pass_prism() {
         let mut path = template.clone();
         let mut query = Vec::new();
         for param in op["parameters"].as_array().into_iter().flatten() {
-            let param = resolve(&spec, param);
+            let param = spec::resolve(&spec, param);
             let name = param["name"].as_str().unwrap_or("");
             match param["in"].as_str() {
                 Some("path") => {
@@ -515,7 +489,7 @@ fn the_stateful_families_and_60_other_operations_pass_prism() {
             if !code.starts_with('2') {
                 continue;
             }
-            let response = resolve(&spec, response);
+            let response = spec::resolve(&spec, response);
             for m in response["content"]
                 .as_object()
                 .into_iter()

@@ -7,39 +7,19 @@
 //! The spec is found through `ATLAS_OPENAPI_SPEC`, default `../shared/atlas-openapi/v2.yaml`
 //! beside the repository; without it the test says so and passes, except with `CI=true`.
 
-use std::path::PathBuf;
-
 use crate::common::{Api, Res, V, send, token_for};
 use atlas_mock::MockAtlas;
+use atlas_mock_gen::spec;
+use atlas_test_needs::needs;
 use serde_json::{Value, json};
 
 fn spec() -> Value {
-    let path = match std::env::var_os("ATLAS_OPENAPI_SPEC") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/atlas-openapi/v2.yaml")
-        }
-    };
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read the Atlas OpenAPI spec at {} ({e}); set ATLAS_OPENAPI_SPEC",
-            path.display()
-        )
-    });
-    yaml_serde::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+    spec::load(&spec::path()).unwrap_or_else(|e| panic!("{e}; set ATLAS_OPENAPI_SPEC"))
 }
 
-/// Follows local `$ref`s.
-fn resolve<'a>(spec: &'a Value, mut node: &'a Value) -> &'a Value {
-    while let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        node = r
-            .trim_start_matches("#/")
-            .split('/')
-            .try_fold(spec, |v, key| v.get(key))
-            .unwrap_or_else(|| panic!("dangling $ref {r}"));
-    }
-    node
+/// Follows local `$ref`s; a dangling one is a broken spec.
+fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
+    spec::try_resolve(spec, node).unwrap_or_else(|| panic!("dangling or cyclic $ref at {node}"))
 }
 
 /// A validator for the subset of OpenAPI 3.0 schemas the Service Accounts family uses.
@@ -283,11 +263,7 @@ const DELETE_ORDER: [&str; 6] = [
     "deleteOrgServiceAccount",
 ];
 
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC (default ../shared/atlas-openapi/v2.yaml)"
-)]
+#[needs(spec)]
 fn every_operation_answers_as_the_spec_documents() {
     let spec = spec();
     let mut ops = operations(&spec);
@@ -435,11 +411,7 @@ fn every_operation_answers_as_the_spec_documents() {
 
 /// The providers a region config may name are the spec's (the discriminator mapping of
 /// `CloudRegionConfig20240805`): each is accepted, nothing else is.
-#[test]
-#[cfg_attr(
-    not(has_spec),
-    ignore = "needs the Atlas OpenAPI spec: set ATLAS_OPENAPI_SPEC (default ../shared/atlas-openapi/v2.yaml)"
-)]
+#[needs(spec)]
 fn region_config_providers_are_the_specs() {
     let spec = spec();
     let mapping =
