@@ -4,6 +4,8 @@
 
 use syn::{Fields, Ident, LitStr};
 
+mod check;
+
 use crate::args::Args;
 use crate::ctxt::Ctxt;
 use crate::fields::{self, FieldAttrs, PatternArg, Role};
@@ -70,347 +72,31 @@ pub const GENERATED_METHODS: &[&str] = &["new", "send", "pages", "items", "downl
 
 /// `fields_ok` is false when the item's fields could not be read (a tuple struct, an
 /// enum): checks that would only echo that are skipped.
+///
+/// Reads in the order the problems are reported: the template, each field in turn (its
+/// place, then the rules of one field), the placeholders left without a field, the
+/// attribute's path patterns, the body, pagination. Each rule is a function of [`check`].
 pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: bool) -> Model<'a> {
     let method = args
         .method
         .as_ref()
         .map(|(m, _)| m.clone())
         .unwrap_or_else(|| "GET".into());
+    let (pieces, template_ok) = parse_template(cx, args);
+    let mut binding = Binding::new(&pieces, template_ok);
 
-    // The template. When it is broken, or missing, checks that depend on its
-    // placeholders are skipped: they would only echo the template's own error.
-    let mut pieces = Vec::new();
-    let mut template_ok = false;
-    if let Some(t) = &args.template {
-        let (p, problems) = template::parse(&t.value());
-        template_ok = problems.is_empty();
-        for problem in problems {
-            cx.error_spanned_by(t, problem);
-        }
-        pieces = p;
-    }
-    let mut path_binding_failed = false;
-    let placeholders: Vec<&str> = pieces
-        .iter()
-        .filter_map(|p| match p {
-            Piece::Placeholder(n) => Some(n.as_str()),
-            Piece::Literal(_) => None,
-        })
-        .collect();
-
-    // Fields and their explicit roles.
     let mut fields: Vec<Field> = Vec::new();
-    let mut bound: Vec<Option<&Ident>> = vec![None; placeholders.len()];
     for f in item_fields.iter() {
-        let Some(ident) = f.ident.as_ref() else {
-            continue;
-        };
-        let attrs = fields::parse(cx, &f.attrs);
-        let serde_attrs: Vec<&syn::Attribute> = f
-            .attrs
-            .iter()
-            .filter(|a| a.path().is_ident("serde"))
-            .collect();
-        let name = ident.to_string();
-        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
-        let by_name = placeholders
-            .iter()
-            .position(|p| snake_case(p) == name || *p == name);
-
-        let (location, api_name, placeholder) = match &attrs.role {
-            Some((Role::Path(Some(lit)), _)) => {
-                let wanted = lit.value();
-                match placeholders.iter().position(|p| *p == wanted) {
-                    Some(i) => (Location::Path, wanted, Some(i)),
-                    None => {
-                        if template_ok {
-                            path_binding_failed = true;
-                            cx.error_spanned_by(
-                                lit,
-                                format!(
-                                    "`{wanted}` is not a placeholder of the path template{}",
-                                    listing(&placeholders)
-                                ),
-                            );
-                        }
-                        (Location::Path, wanted, None)
-                    }
-                }
-            }
-            Some((Role::Path(None), span)) => match by_name {
-                Some(i) => (Location::Path, placeholders[i].to_string(), Some(i)),
-                None if !template_ok => (Location::Path, camel_case(&name), None),
-                None => {
-                    path_binding_failed = true;
-                    cx.error_at(
-                        *span,
-                        format!(
-                            "field `{name}` matches no placeholder of the path template{}; \
-                             name one: #[atlas(path = \"…\")]",
-                            listing(&placeholders)
-                        ),
-                    );
-                    (Location::Path, camel_case(&name), None)
-                }
-            },
-            Some((Role::Query(lit), _)) => (
-                Location::Query,
-                lit.as_ref()
-                    .map(LitStr::value)
-                    .unwrap_or_else(|| camel_case(&name)),
-                None,
-            ),
-            Some((Role::Header(lit), _)) => (Location::Header, lit.value(), None),
-            Some((Role::Body, _)) => (Location::WholeBody, camel_case(&name), None),
-            None => match by_name {
-                Some(i) => (Location::Path, placeholders[i].to_string(), Some(i)),
-                None => (
-                    Location::Body,
-                    serde_rename(&serde_attrs).unwrap_or_else(|| camel_case(&name)),
-                    None,
-                ),
-            },
-        };
-        if let Some(i) = placeholder {
-            match bound[i] {
-                Some(other) => cx.error_spanned_by(
-                    ident,
-                    format!(
-                        "placeholder `{{{}}}` is already bound to field `{other}`",
-                        placeholders[i]
-                    ),
-                ),
-                None => bound[i] = Some(ident),
-            }
-        }
-        if let Some(span) = attrs.encoded
-            && location != Location::Path
-        {
-            cx.error_at(span, "`encoded` applies to path fields only");
-        }
-        let optional = option_inner(&f.ty).is_some();
-        let patch = single_type_argument(&f.ty, "Patch").is_some();
-        if let Some(span) = attrs.send_null {
-            if !matches!(location, Location::Body) {
-                cx.error_at(span, "`send_null` applies to members of the JSON body only");
-            } else if patch {
-                cx.error_at(
-                    span,
-                    "a `Patch` already sends null for `Patch::Clear` and leaves the member out for `Patch::Unchanged`: remove `send_null`",
-                );
-            } else if !optional {
-                cx.error_at(
-                    span,
-                    "`send_null` is for an `Option` member (None is then sent as null); this member is always sent",
-                );
-            }
-        }
-        if location == Location::Path && optional {
-            cx.error_spanned_by(
-                &f.ty,
-                "a path value is always required: use the plain type, not `Option`",
-            );
-        }
-        if location == Location::Path && attrs.default {
-            cx.error_spanned_by(
-                ident,
-                "a path value is always required: `default` would send an empty one",
-            );
-        }
-        // The rule is atlas-rules', shared with the runtime's check of per-call headers.
-        if let Some((Role::Header(lit), _)) = &attrs.role
-            && let Some(why) = atlas_rules::headers::refused_header(&api_name)
-        {
-            cx.error_spanned_by(
-                lit,
-                format!("a field cannot set `{api_name}`: {}", why.reason()),
-            );
-        }
-        if (optional || attrs.default) && GENERATED_METHODS.contains(&name.as_str()) {
-            cx.error_spanned_by(
-                ident,
-                format!(
-                    "an optional field named `{name}` would get a setter that clashes with the generated `{name}` method; rename the field and set its API name (#[atlas(query = \"{name}\")] or #[serde(rename = \"{name}\")])"
-                ),
-            );
-        }
-        if matches!(location, Location::Query | Location::Header)
-            && let Some(other) = fields
-                .iter()
-                .find(|o| o.location == location && o.api_name.eq_ignore_ascii_case(&api_name))
-        {
-            cx.error_spanned_by(
-                ident,
-                format!(
-                    "`{api_name}` is already sent by field `{}`: one {} parameter, one field",
-                    other.ident,
-                    if location == Location::Query {
-                        "query"
-                    } else {
-                        "header"
-                    }
-                ),
-            );
-        }
-        let mut patterns = Vec::new();
-        for arg in &attrs.patterns {
-            if let Some(p) = field_pattern(cx, arg) {
-                patterns.push(p);
-            }
-        }
-        let repeated_query = location == Location::Query && is_vec(&f.ty);
-        fields.push(Field {
-            ident,
-            ty: &f.ty,
-            api_name,
-            location,
-            attrs,
-            optional,
-            patch,
-            repeated_query,
-            patterns,
-            serde_attrs,
-        });
-    }
-
-    // Every placeholder has its field.
-    if let Some(t) = args
-        .template
-        .as_ref()
-        .filter(|_| template_ok && fields_ok && !path_binding_failed)
-    {
-        for (i, p) in placeholders.iter().enumerate() {
-            if bound[i].is_none() {
-                cx.error_spanned_by(
-                    t,
-                    format!(
-                        "placeholder `{{{p}}}` has no field: add `pub {}: String` or mark a field #[atlas(path = \"{p}\")]",
-                        snake_case(p)
-                    ),
-                );
-            }
+        if let Some(field) = build_field(cx, f, &mut binding, &fields) {
+            fields.push(field);
         }
     }
-
-    // Path patterns from the attribute.
-    for (name, arg) in &args.patterns {
-        let key = name.to_string();
-        let Some(i) = placeholders.iter().position(|p| *p == key) else {
-            cx.error_spanned_by(
-                name,
-                format!(
-                    "`{key}` is not a placeholder of the path template{}",
-                    listing(&placeholders)
-                ),
-            );
-            field_pattern(cx, arg);
-            continue;
-        };
-        let compiled = field_pattern(cx, arg);
-        if let (Some(p), Some(field)) = (
-            compiled,
-            bound[i].and_then(|id| fields.iter_mut().find(|f| f.ident == id)),
-        ) {
-            field.patterns.insert(0, p);
-        }
+    if fields_ok {
+        check::every_placeholder_has_a_field(cx, args.template.as_ref(), &binding);
     }
-
-    // The body.
-    let whole: Vec<usize> = (0..fields.len())
-        .filter(|&i| fields[i].location == Location::WholeBody)
-        .collect();
-    let members: Vec<usize> = (0..fields.len())
-        .filter(|&i| fields[i].location == Location::Body)
-        .collect();
-    for &i in whole.iter().skip(1) {
-        cx.error_at(
-            fields[i]
-                .attrs
-                .role
-                .as_ref()
-                .map_or(fields[i].ident.span(), |r| r.1),
-            format!(
-                "two fields are the whole body (`{}` and `{}`): an endpoint has one body",
-                fields[whole[0]].ident, fields[i].ident
-            ),
-        );
-    }
-    if let Some(&w) = whole.first() {
-        for &i in &members {
-            cx.error_spanned_by(
-                fields[i].ident,
-                format!(
-                    "field `{}` would be a body member, but `{}` is the whole body; \
-                     mark it #[atlas(query)], #[atlas(header = \"…\")] or bind it to the path",
-                    fields[i].ident, fields[w].ident
-                ),
-            );
-        }
-    } else if matches!(method.as_str(), "GET" | "DELETE") && template_ok {
-        for &i in members.iter().filter(|&&i| !fields[i].attrs.broken) {
-            cx.error_spanned_by(
-                fields[i].ident,
-                format!(
-                    "{method} requests carry no body, so field `{}` needs a place: \
-                     #[atlas(query)], #[atlas(header = \"…\")], a path placeholder, \
-                     or #[atlas(body)] for an operation the spec gives a body",
-                    fields[i].ident
-                ),
-            );
-        }
-    }
-    // `in_body` goes on a path value, whose body member it fills.
-    let mut in_body = false;
-    for f in fields.iter().filter(|f| f.attrs.in_body.is_some()) {
-        if f.location == Location::Path {
-            in_body = true;
-        } else if let Some(span) = f.attrs.in_body {
-            cx.error_at(
-                span,
-                "`in_body` goes on a path value: the body member it fills is sent from the path",
-            );
-        }
-    }
-    let body = if !whole.is_empty() {
-        BodyKind::Whole
-    } else if !members.is_empty() || in_body {
-        BodyKind::Object
-    } else {
-        BodyKind::None
-    };
-
-    // Pagination, when asked for.
-    let mut page_item = None;
-    if let Some(key) = &args.paginated {
-        if method != "GET" {
-            cx.error_spanned_by(
-                key,
-                format!("only a GET can be `paginated`: each page would repeat this {method}"),
-            );
-        }
-        page_item = args.response.as_ref().and_then(paginated_item);
-        if page_item.is_none() {
-            cx.error_spanned_by(
-                key,
-                "a `paginated` endpoint needs `response = Paginated<Item>` (atlas_runtime::Paginated)",
-            );
-        }
-        for name in ["pageNum", "itemsPerPage"] {
-            let found = fields
-                .iter()
-                .any(|f| f.location == Location::Query && f.api_name == name && f.optional);
-            if !found {
-                cx.error_spanned_by(
-                    key,
-                    format!(
-                        "a `paginated` endpoint needs an `Option<i32>` query field `{name}`: \
-                         #[atlas(query)] pub {}: Option<i32>",
-                        snake_case(name)
-                    ),
-                );
-            }
-        }
-    }
+    add_path_patterns(cx, args, &binding, &mut fields);
+    let body = body_kind(cx, &method, template_ok, &fields);
+    let page_item = page_item(cx, args, &method, &fields);
 
     Model {
         page_item,
@@ -420,6 +106,221 @@ pub fn build<'a>(cx: &Ctxt, args: &'a Args, item_fields: &'a Fields, fields_ok: 
         fields,
         body,
     }
+}
+
+/// The template's pieces, and whether it parsed without problems (each reported on it).
+/// When it is broken, or missing, checks that depend on its placeholders are skipped:
+/// they would only echo the template's own error.
+fn parse_template(cx: &Ctxt, args: &Args) -> (Vec<Piece>, bool) {
+    let Some(t) = &args.template else {
+        return (Vec::new(), false);
+    };
+    let (pieces, problems) = template::parse(&t.value());
+    let template_ok = problems.is_empty();
+    for problem in problems {
+        cx.error_spanned_by(t, problem);
+    }
+    (pieces, template_ok)
+}
+
+/// The path template's placeholders and the field bound to each.
+struct Binding<'p, 'a> {
+    placeholders: Vec<&'p str>,
+    bound: Vec<Option<&'a Ident>>,
+    /// The template parsed without problems: checks of placeholders would otherwise only
+    /// echo its error.
+    template_ok: bool,
+    /// A path field named no placeholder: "placeholder has no field" would only echo that.
+    failed: bool,
+}
+
+impl<'p, 'a> Binding<'p, 'a> {
+    fn new(pieces: &'p [Piece], template_ok: bool) -> Self {
+        let placeholders: Vec<&str> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Placeholder(n) => Some(n.as_str()),
+                Piece::Literal(_) => None,
+            })
+            .collect();
+        Binding {
+            bound: vec![None; placeholders.len()],
+            placeholders,
+            template_ok,
+            failed: false,
+        }
+    }
+
+    /// Binds placeholder `i` to `ident`, unless another field has it.
+    fn bind(&mut self, cx: &Ctxt, i: usize, ident: &'a Ident) {
+        if check::placeholder_is_free(cx, self.placeholders[i], self.bound[i], ident) {
+            self.bound[i] = Some(ident);
+        }
+    }
+}
+
+/// One field of the item, placed and checked; `earlier` are the fields before it. `None`
+/// for a field without a name (a tuple struct, already reported).
+fn build_field<'a>(
+    cx: &Ctxt,
+    f: &'a syn::Field,
+    binding: &mut Binding<'_, 'a>,
+    earlier: &[Field<'a>],
+) -> Option<Field<'a>> {
+    let ident = f.ident.as_ref()?;
+    let attrs = fields::parse(cx, &f.attrs);
+    let serde_attrs: Vec<&syn::Attribute> = f
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .collect();
+    let name = ident.to_string();
+    let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+
+    let (location, api_name, placeholder) = place(cx, &name, &attrs, &serde_attrs, binding);
+    if let Some(i) = placeholder {
+        binding.bind(cx, i, ident);
+    }
+    let optional = option_inner(&f.ty).is_some();
+    let patch = single_type_argument(&f.ty, "Patch").is_some();
+    check::encoded_only_on_path(cx, &attrs, location);
+    check::send_null_only_on_optional_body_member(cx, &attrs, location, optional, patch);
+    check::path_value_not_optional(cx, &f.ty, location, optional);
+    check::path_value_without_default(cx, ident, &attrs, location);
+    check::header_may_be_set_by_a_field(cx, &attrs, &api_name);
+    check::optional_field_setter_does_not_clash(cx, ident, &name, optional, &attrs);
+    check::one_field_per_parameter(cx, ident, location, &api_name, earlier);
+
+    let mut patterns = Vec::new();
+    for arg in &attrs.patterns {
+        if let Some(p) = field_pattern(cx, arg) {
+            patterns.push(p);
+        }
+    }
+    let repeated_query = location == Location::Query && is_vec(&f.ty);
+    Some(Field {
+        ident,
+        ty: &f.ty,
+        api_name,
+        location,
+        attrs,
+        optional,
+        patch,
+        repeated_query,
+        patterns,
+        serde_attrs,
+    })
+}
+
+/// Where a field goes, its API name, and the placeholder it binds: its explicit role when
+/// it has one, else the placeholder its name matches, else a member of the body.
+fn place(
+    cx: &Ctxt,
+    name: &str,
+    attrs: &FieldAttrs,
+    serde_attrs: &[&syn::Attribute],
+    binding: &mut Binding,
+) -> (Location, String, Option<usize>) {
+    let by_name = binding
+        .placeholders
+        .iter()
+        .position(|p| snake_case(p) == name || *p == name);
+    match &attrs.role {
+        Some((Role::Path(Some(lit)), _)) => {
+            let wanted = lit.value();
+            let i = check::path_name_is_a_placeholder(cx, lit, &wanted, binding);
+            (Location::Path, wanted, i)
+        }
+        Some((Role::Path(None), span)) => match by_name {
+            Some(i) => (Location::Path, binding.placeholders[i].to_string(), Some(i)),
+            None => {
+                check::path_field_matches_a_placeholder(cx, *span, name, binding);
+                (Location::Path, camel_case(name), None)
+            }
+        },
+        Some((Role::Query(lit), _)) => (
+            Location::Query,
+            lit.as_ref()
+                .map(LitStr::value)
+                .unwrap_or_else(|| camel_case(name)),
+            None,
+        ),
+        Some((Role::Header(lit), _)) => (Location::Header, lit.value(), None),
+        Some((Role::Body, _)) => (Location::WholeBody, camel_case(name), None),
+        None => match by_name {
+            Some(i) => (Location::Path, binding.placeholders[i].to_string(), Some(i)),
+            None => (
+                Location::Body,
+                serde_rename(serde_attrs).unwrap_or_else(|| camel_case(name)),
+                None,
+            ),
+        },
+    }
+}
+
+/// The attribute's `pattern(name = "…")` rules, each put first on the field bound to its
+/// placeholder. A pattern is compiled (and its errors reported) even when its name is not
+/// a placeholder.
+fn add_path_patterns(cx: &Ctxt, args: &Args, binding: &Binding, fields: &mut [Field]) {
+    for (name, arg) in &args.patterns {
+        let Some(i) = check::pattern_names_a_placeholder(cx, name, &binding.placeholders) else {
+            field_pattern(cx, arg);
+            continue;
+        };
+        let compiled = field_pattern(cx, arg);
+        if let (Some(p), Some(field)) = (
+            compiled,
+            binding.bound[i].and_then(|id| fields.iter_mut().find(|f| f.ident == id)),
+        ) {
+            field.patterns.insert(0, p);
+        }
+    }
+}
+
+/// What the request sends as its body, after the body's rules.
+fn body_kind(cx: &Ctxt, method: &str, template_ok: bool, fields: &[Field]) -> BodyKind {
+    let whole: Vec<&Field> = fields
+        .iter()
+        .filter(|f| f.location == Location::WholeBody)
+        .collect();
+    let members: Vec<&Field> = fields
+        .iter()
+        .filter(|f| f.location == Location::Body)
+        .collect();
+    check::one_whole_body(cx, &whole);
+    if let Some(w) = whole.first() {
+        check::no_member_beside_the_whole_body(cx, w, &members);
+    } else if template_ok {
+        check::no_body_on_get_or_delete(cx, method, &members);
+    }
+    check::in_body_only_on_path_values(cx, fields);
+    // `in_body` goes on a path value, whose body member it fills.
+    let in_body = fields
+        .iter()
+        .any(|f| f.attrs.in_body.is_some() && f.location == Location::Path);
+    if !whole.is_empty() {
+        BodyKind::Whole
+    } else if !members.is_empty() || in_body {
+        BodyKind::Object
+    } else {
+        BodyKind::None
+    }
+}
+
+/// For a `paginated` endpoint, the `T` of `response = Paginated<T>`, after pagination's
+/// rules.
+fn page_item<'a>(
+    cx: &Ctxt,
+    args: &'a Args,
+    method: &str,
+    fields: &[Field],
+) -> Option<&'a syn::Type> {
+    let key = args.paginated.as_ref()?;
+    check::paginated_only_on_get(cx, key, method);
+    let page_item = args.response.as_ref().and_then(paginated_item);
+    check::paginated_response_is_paginated(cx, key, page_item);
+    check::paginated_has_page_fields(cx, key, fields);
+    page_item
 }
 
 fn field_pattern(cx: &Ctxt, arg: &PatternArg) -> Option<FieldPattern> {
