@@ -1,10 +1,11 @@
 //! From parsed input to a checked model of the endpoint: every placeholder bound to one
 //! field, every field given a location and API name, every rule compiled. All problems go
-//! to the [`Ctxt`]; what could be understood is still returned.
-
-use syn::{Fields, Ident, LitStr};
+//! to the [`Ctxt`]; what could be understood is still returned. Each rule is a function of
+//! [`check`], named after it.
 
 mod check;
+
+use syn::{Fields, Ident, LitStr};
 
 use crate::args::Args;
 use crate::ctxt::Ctxt;
