@@ -1,5 +1,6 @@
-//! `#[atlas_endpoint]` end to end on `proc_macro2` tokens: `expand_endpoint(args, item)`
-//! (`macros/src/entry.rs`) as the compiler would call it, errors included.
+//! `#[atlas_endpoint]` end to end on `proc_macro2` tokens: `atlas_endpoint(args, item)`
+//! (`atlas-macros-impl`, `macros/impl/src/entry.rs`) as the compiler would call it, errors
+//! included.
 //!
 //! Input (lossy UTF-8): the attribute's arguments, then a line `---`, then the struct's
 //! fields, which are wrapped as `pub struct X { … }`; a struct part starting with `@` is
@@ -25,7 +26,7 @@
 
 use std::str::FromStr;
 
-use atlas_fuzz::atlas_macros::expand_endpoint;
+use atlas_macros_impl::atlas_endpoint;
 use libfuzzer_sys::fuzz_target;
 use proc_macro2::{TokenStream, TokenTree};
 
@@ -45,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let started = std::time::Instant::now();
-    let output = expand_endpoint(args.clone(), item.clone());
+    let output = atlas_endpoint(args.clone(), item.clone());
     // Patterns whose DFA nears the size limit take seconds: compare those only once.
     let slow = started.elapsed() > std::time::Duration::from_millis(20);
     let printed = output.to_string();
@@ -63,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     if !slow {
-        let again = expand_endpoint(args, item).to_string();
+        let again = atlas_endpoint(args, item).to_string();
         assert_eq!(printed, again, "two expansions of one input differ");
     }
 });

@@ -1,4 +1,4 @@
-//! `#[atlas_endpoint]`'s path-template parser (`macros/src/template.rs`) on any string
+//! `#[atlas_endpoint]`'s path-template parser (`macros/impl/src/template.rs`) on any string
 //! (lossy UTF-8), and the name conversions applied to placeholders.
 //!
 //! Checked besides "never panics": a template reported without problems is given back
@@ -8,7 +8,7 @@
 
 #![no_main]
 
-use atlas_fuzz::atlas_macros::{Piece, camel_case, parse_template, snake_case};
+use atlas_macros_impl::{Piece, camel_case, parse_template, snake_case};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

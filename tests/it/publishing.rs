@@ -13,6 +13,7 @@ use serde_json::Value;
 /// The crates published to the registry, in the order they must be published.
 const PUBLISHED: &[&str] = &[
     "atlas-rules",
+    "atlas-macros-impl",
     "atlas-macros",
     "atlas-runtime",
     "atlas-endpoints",

@@ -4,45 +4,15 @@
 //! "with the macro's expansion written out by hand" that scripts/compile-time-expanded
 //! builds against the crate itself.
 //!
-//! The macro's modules are included by path and run outside a compiler (proc_macro2's
-//! fallback), so the expansion is the macro's own, token for token. Comments are dropped
-//! and the output is not formatted: neither changes what rustc compiles.
+//! The macro's logic is the library `atlas-macros-impl`, run here outside a compiler
+//! (proc_macro2's fallback), so the expansion is the macro's own, token for token.
+//! Comments are dropped and the output is not formatted: neither changes what rustc
+//! compiles.
 //!
 //! Derives that stay (serde's, the standard ones) are left for rustc, as a person writing
 //! the expansion out would leave them. When `Decode` was a struct's only serde derive, its
 //! `#[serde(…)]` attributes go too, or are kept under the `cfg_attr` that derives
 //! `Serialize`, since nothing else would accept them.
-
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/args.rs"]
-mod args;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/ctxt.rs"]
-mod ctxt;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/decode.rs"]
-mod decode;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/entry.rs"]
-mod entry;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/expand.rs"]
-mod expand;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/fields.rs"]
-mod fields;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/model.rs"]
-mod model;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/pattern.rs"]
-mod pattern;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/serde_attr.rs"]
-mod serde_attr;
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../../macros/src/template.rs"]
-mod template;
 
 use std::path::Path;
 
@@ -216,14 +186,14 @@ fn endpoint(attrs: &[Attr], item: &[TokenTree]) -> TokenStream {
         }
     }
     rest.extend(item.iter().cloned());
-    entry::expand_endpoint(args, rest)
+    atlas_macros_impl::atlas_endpoint(args, rest)
 }
 
 /// The struct with `Decode` taken out of its derive list, and the derive's impl.
 fn decode(attrs: &[Attr], item: &[TokenTree]) -> TokenStream {
     let mut input: TokenStream = attrs.iter().flat_map(Attr::stream).collect();
     input.extend(item.iter().cloned());
-    let generated = decode::derive(input);
+    let generated = atlas_macros_impl::derive_decode(input);
 
     let mut kept: Vec<TokenStream> = Vec::new();
     let mut serde_derive = false;

@@ -1,5 +1,5 @@
-//! The macro's work on `proc_macro2` tokens, apart from the `proc_macro` entry point so
-//! that it can run outside a compiler (the fuzz targets include this file by path).
+//! `#[atlas_endpoint]`'s work on `proc_macro2` tokens, from arguments and item to the
+//! expansion: parse, check (`model`), emit (`expand`).
 
 use proc_macro2::TokenStream as TokenStream2;
 use quote::{ToTokens, quote};
