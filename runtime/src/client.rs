@@ -315,12 +315,15 @@ impl Client {
     /// Logs, once per operation and client, that Atlas announced the end of the version
     /// used (`Deprecation`, `Sunset`); the headers stay readable in [`Response`].
     pub(crate) fn note_retirement(&self, operation: &'static str, headers: &http::HeaderMap) {
+        // Names made once: looking one up by its text parses and lowercases it each time.
+        static DEPRECATION: http::HeaderName = http::HeaderName::from_static("deprecation");
+        static SUNSET: http::HeaderName = http::HeaderName::from_static("sunset");
         let text = |name| {
             headers
                 .get(name)
                 .and_then(|v: &http::HeaderValue| v.to_str().ok())
         };
-        let (deprecation, sunset) = (text("deprecation"), text("sunset"));
+        let (deprecation, sunset) = (text(&DEPRECATION), text(&SUNSET));
         if deprecation.is_none() && sunset.is_none() {
             return;
         }

@@ -116,14 +116,27 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
             self.0.unpark();
         }
     }
+    thread_local! {
+        // One waker per thread, made on its first call: every call would otherwise
+        // allocate one that a `Blocking` pipeline never wakes.
+        static WAKER: Waker = Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
+    }
     let mut future = pin!(future);
-    let waker = Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
-    let mut context = Context::from_waker(&waker);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
+    let mut run = |waker: &Waker| {
+        let mut context = Context::from_waker(waker);
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+                return output;
+            }
+            std::thread::park();
         }
-        std::thread::park();
+    };
+    match WAKER.try_with(|waker| run(waker)) {
+        Ok(output) => output,
+        // The thread is being torn down (a call from another thread-local's destructor).
+        Err(_) => run(&Waker::from(std::sync::Arc::new(Unpark(
+            std::thread::current(),
+        )))),
     }
 }
 

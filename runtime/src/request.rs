@@ -62,6 +62,37 @@ pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// For values declared `encoded`: like [`COMPONENT`] but `%` escapes are kept.
 const ENCODED_COMPONENT: &AsciiSet = &COMPONENT.remove(b'%');
 
+/// Which bytes [`COMPONENT`] leaves as they are (RFC 3986 unreserved), one lookup a byte.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] =
+            matches!(b as u8, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
+/// Appends `text` to `out`, percent-encoded by `set` (which escapes at most what
+/// [`COMPONENT`] does).
+///
+/// Most values (ids, names, numbers) hold nothing to escape: those are checked in one
+/// pass of table lookups and copied whole, where the encoder tests them a byte at a time
+/// at about twice the cost, on every call. Anything else goes through the encoder, with `set`.
+fn push_encoded(out: &mut String, text: &str, set: &'static AsciiSet) {
+    // No early exit: a plain loop of lookups, cheaper than a branch a byte.
+    let mut plain = true;
+    for b in text.bytes() {
+        plain &= UNRESERVED[usize::from(b)];
+    }
+    if plain {
+        out.push_str(text);
+    } else {
+        out.extend(utf8_percent_encode(text, set));
+    }
+}
+
 /// Builds the path below [`API_PREFIX`].
 #[derive(Debug, Default)]
 pub struct PathWriter {
@@ -76,16 +107,14 @@ impl PathWriter {
 
     /// A path value, percent-encoded as one segment.
     pub fn segment<T: PathSegment + ?Sized>(&mut self, value: &T) {
-        self.path
-            .extend(utf8_percent_encode(&value.to_segment(), COMPONENT));
+        push_encoded(&mut self.path, &value.to_segment(), COMPONENT);
     }
 
     /// A path value that is already percent-encoded (`192.0.2.0%2F24`): its `%` escapes
     /// are kept, anything else unsafe is still escaped. Validation has refused raw `/`,
     /// `?`, `#`, broken escapes, and values that decode to `?`, `#` or a dot segment.
     pub fn encoded_segment<T: PathSegment + ?Sized>(&mut self, value: &T) {
-        self.path
-            .extend(utf8_percent_encode(&value.to_segment(), ENCODED_COMPONENT));
+        push_encoded(&mut self.path, &value.to_segment(), ENCODED_COMPONENT);
     }
 
     /// The path so far.
@@ -111,9 +140,9 @@ impl QueryWriter {
         if !self.query.is_empty() {
             self.query.push('&');
         }
-        self.query.extend(utf8_percent_encode(name, COMPONENT));
+        push_encoded(&mut self.query, name, COMPONENT);
         self.query.push('=');
-        self.query.extend(utf8_percent_encode(value, COMPONENT));
+        push_encoded(&mut self.query, value, COMPONENT);
     }
 
     /// The query so far, without `?`.
@@ -384,10 +413,13 @@ pub(crate) fn assemble<'a>(
     if options.pretty {
         query.pair("pretty", "true");
     }
-    let mut url = String::with_capacity(
-        context.base_url.len() + API_PREFIX.len() + path.len() + query.query.len() + 1,
-    );
-    url.push_str(context.base_url.trim_end_matches('/'));
+    let base_url = context.base_url.trim_end_matches('/');
+    // The base URL's scheme and host are parsed once per thread; only the rest is new.
+    let origin = origin(base_url);
+    let base = if origin.is_some() { "" } else { base_url };
+    let mut url =
+        String::with_capacity(base.len() + API_PREFIX.len() + path.len() + query.query.len() + 1);
+    url.push_str(base);
     url.push_str(API_PREFIX);
     url.push_str(path);
     if !query.query.is_empty() {
@@ -412,25 +444,39 @@ pub(crate) fn assemble<'a>(
         }
     }
     let has_body = body.is_some();
+    let own_headers = headers.size_hint().0;
     let assembled = (|| -> Result<http::Request<Vec<u8>>, http::Error> {
         let mut request = http::Request::new(body.unwrap_or_default());
         *request.method_mut() = info.method.to_http();
-        *request.uri_mut() = http::Uri::try_from(url)?;
+        *request.uri_mut() = match origin {
+            Some((scheme, authority)) => {
+                let mut parts = http::uri::Parts::default();
+                parts.scheme = Some(scheme);
+                parts.authority = Some(authority);
+                parts.path_and_query = Some(http::uri::PathAndQuery::try_from(url)?);
+                http::Uri::from_parts(parts)?
+            }
+            None => http::Uri::try_from(url)?,
+        };
         let h = request.headers_mut();
-        h.reserve(4 + options.headers.len());
-        h.insert(
-            http::header::ACCEPT,
-            crate::header_cache::media_type(version, format)?,
-        );
+        // Room for every header the request will carry, so that the map never grows on
+        // the way: the three below, `Authorization` (signing), `Content-Length` and
+        // `Host` (the transport), and the call's and caller's own. Growing rehashes it.
+        h.reserve(6 + own_headers + options.headers.len());
+        let accept = crate::header_cache::media_type(version, format)?;
+        // A JSON answer (most calls) is asked for in the body's own media type: one lookup.
+        let content_type = match (has_body, format) {
+            (false, _) => None,
+            (true, Format::Json) => Some(accept.clone()),
+            (true, _) => Some(crate::header_cache::media_type(version, Format::Json)?),
+        };
+        h.insert(http::header::ACCEPT, accept);
         h.insert(
             http::header::USER_AGENT,
             crate::header_cache::value(&context.user_agent)?,
         );
-        if has_body {
-            h.insert(
-                http::header::CONTENT_TYPE,
-                crate::header_cache::media_type(version, Format::Json)?,
-            );
+        if let Some(content_type) = content_type {
+            h.insert(http::header::CONTENT_TYPE, content_type);
         }
         for (name, value) in headers {
             h.append(
@@ -447,6 +493,41 @@ pub(crate) fn assemble<'a>(
         Ok(request)
     })();
     assembled.map_err(|e| Error::Request(RequestError::assemble(info.type_name, e)))
+}
+
+/// The scheme and authority of `base_url` when it is only those (`https://host:port`),
+/// parsed once per thread: every call to a host shares them, and parsing them again is a
+/// quarter of parsing the URL. `None` for anything else, which is parsed whole each call.
+fn origin(base_url: &str) -> Option<(http::uri::Scheme, http::uri::Authority)> {
+    type Origin = (Box<str>, http::uri::Scheme, http::uri::Authority);
+    /// Enough for the hosts one program calls; past it, the oldest goes.
+    const ENTRIES: usize = 8;
+    thread_local! {
+        static ORIGINS: std::cell::RefCell<Vec<Origin>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    ORIGINS
+        .try_with(|origins| {
+            let mut origins = origins.borrow_mut();
+            if let Some((_, scheme, authority)) = origins.iter().find(|(b, ..)| **b == *base_url) {
+                return Some((scheme.clone(), authority.clone()));
+            }
+            let parts = http::Uri::try_from(base_url).ok()?.into_parts();
+            let bare = parts
+                .path_and_query
+                .as_ref()
+                .is_none_or(|p| p.as_str().is_empty() || p.as_str() == "/");
+            let (Some(scheme), Some(authority), true) = (parts.scheme, parts.authority, bare)
+            else {
+                return None;
+            };
+            if origins.len() == ENTRIES {
+                origins.remove(0);
+            }
+            origins.push((base_url.into(), scheme.clone(), authority.clone()));
+            Some((scheme, authority))
+        })
+        .ok()
+        .flatten()
 }
 
 #[cfg(test)]
@@ -515,6 +596,24 @@ mod tests {
         assert_eq!(empty.body.unwrap(), b"{}");
     }
 
+    /// The shortcut copies exactly the bytes the encoder would leave as they are.
+    #[test]
+    fn unreserved_is_what_component_leaves() {
+        for b in 0..=255u8 {
+            let raw = [b];
+            let encoded: String = percent_encoding::percent_encode(&raw, COMPONENT).collect();
+            assert_eq!(
+                UNRESERVED[usize::from(b)],
+                encoded.as_bytes() == raw,
+                "{b:#04x}"
+            );
+        }
+        let mut p = PathWriter::default();
+        p.segment("32b6e34b3d91647abb20e7b8");
+        p.segment("a-b.c_d~e");
+        assert_eq!(p.as_str(), "32b6e34b3d91647abb20e7b8a-b.c_d~e");
+    }
+
     #[test]
     fn encoded_segments_keep_escapes() {
         let mut p = PathWriter::default();
@@ -529,6 +628,23 @@ mod tests {
         q.param("skipped", &None::<i32>);
         q.param("tag", &vec!["a b", "c&d"]);
         assert_eq!(q.as_str(), "itemsPerPage=500&tag=a%20b&tag=c%26d");
+    }
+
+    /// The URL made from a cached origin is the one parsed whole; a base URL that is
+    /// more than an origin is parsed whole.
+    #[test]
+    fn urls_from_cached_origins() {
+        for base in [
+            "https://cloud.mongodb.com",
+            "http://127.0.0.1:8080",
+            "http://[::1]:9",
+        ] {
+            let (scheme, authority) = origin(base).unwrap();
+            assert_eq!(format!("{scheme}://{authority}"), base);
+            assert_eq!(origin(base), Some((scheme, authority)));
+        }
+        assert_eq!(origin("https://h/prefix"), None);
+        assert_eq!(origin("not a url"), None);
     }
 
     #[test]

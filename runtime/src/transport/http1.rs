@@ -185,25 +185,34 @@ impl Transport for HttpTransport {
         request: http::Request<Vec<u8>>,
         deadlines: &Deadlines,
     ) -> Result<http::Response<Body>, TransportError> {
-        let method = request.method().clone();
-        // Named in errors only: the URL is written out when one happens.
-        let uri = request.uri().clone();
-        let fail = |f: Failure| {
+        let (mut parts, body) = request.into_parts();
+        let method = parts.method.clone();
+        // The URL is written out only when an error names it.
+        let fail_at = |uri: &Uri, f: Failure| {
             TransportError::of_request(
                 f.kind,
                 f.maybe_sent,
                 &method,
-                url_without_query(&uri),
+                url_without_query(uri),
                 f.source,
             )
         };
         if deadlines.remaining().is_zero() {
-            return Err(fail(Failure::not_sent(
-                TransportErrorKind::Timeout,
-                "the call's time budget was spent before this attempt",
-            )));
+            return Err(fail_at(
+                &parts.uri,
+                Failure::not_sent(
+                    TransportErrorKind::Timeout,
+                    "the call's time budget was spent before this attempt",
+                ),
+            ));
         }
-        let (key, request) = self.prepare(request).map_err(fail)?;
+        // The request's own URL comes back out of it for errors: moved, not copied.
+        let (key, uri) = match self.prepare(&mut parts, body.len()) {
+            Ok(prepared) => prepared,
+            Err(f) => return Err(fail_at(&parts.uri, f)),
+        };
+        let fail = |f: Failure| fail_at(&uri, f);
+        let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
         let route = Route {
             proxy: self.inner.proxy.for_target(key.https, key.host(), key.port),
             tls: &self.inner.tls,
@@ -214,13 +223,21 @@ impl Transport for HttpTransport {
         // at most GATHER bytes, that body. Most answers end there, and their connection
         // is back in the pool before the caller reads a byte; longer or unannounced
         // bodies stream.
-        let call = async {
-            let (response, connection) = exchange(pool, &key, route, request, deadlines).await?;
-            let (parts, mut incoming) = response.into_parts();
-            let gathered = gather(&mut incoming, end).await?;
-            Ok::<_, Failure>((parts, incoming, connection, gathered))
+        //
+        // The future is pinned here and handed on by reference, and its outcome comes back
+        // boxed: the runtime moves both through several frames, which for the future and
+        // the answer's head by value was hundreds of bytes copied on each of many moves.
+        let outcome = {
+            let call = std::pin::pin!(async {
+                let (response, connection) =
+                    exchange(pool, &key, route, request, deadlines).await?;
+                let (parts, mut incoming) = response.into_parts();
+                let gathered = gather(&mut incoming, end).await?;
+                Ok::<_, Failure>(Box::new((parts, incoming, connection, gathered)))
+            });
+            rt::block_on(call)
         };
-        let (parts, incoming, connection, gathered) = rt::block_on(call)
+        let (parts, incoming, connection, gathered) = *outcome
             .map_err(|e| Failure::not_sent(TransportErrorKind::Other, e))
             .and_then(|outcome| outcome)
             .map_err(fail)?;
@@ -270,7 +287,7 @@ async fn gather(body: &mut Incoming, end: Instant) -> Result<Gathered, Failure> 
         if have as u64 > GATHER {
             return Ok(Gathered::Start(more.map_or(first, |m| m.freeze())));
         }
-        let frame = match timeout_at(by, http_body_util::BodyExt::frame(body)).await {
+        let frame = match within(by, http_body_util::BodyExt::frame(body)).await {
             Err(_) => {
                 return Err(Failure::maybe_sent(
                     TransportErrorKind::Timeout,
@@ -306,15 +323,17 @@ async fn gather(body: &mut Incoming, end: Instant) -> Result<Gathered, Failure> 
 }
 
 impl HttpTransport {
-    /// The pool key and the request as hyper writes it: origin-form target (absolute
-    /// form to a proxy, with its `Proxy-Authorization`), and `Content-Length`, `Host` and
-    /// `User-Agent` after the request's own headers where it has none.
+    /// Makes `parts` (of a request with a body of `body_len` bytes) the request as hyper
+    /// writes it: origin-form target (absolute form to a proxy, with its
+    /// `Proxy-Authorization`), and `Content-Length`, `Host` and `User-Agent` after the
+    /// request's own headers where it has none. Hands back the pool key and the URL the
+    /// request had; on an error, `parts` still holds that URL.
     fn prepare(
         &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<(Key, http::Request<Full<Bytes>>), Failure> {
+        parts: &mut http::request::Parts,
+        body_len: usize,
+    ) -> Result<(Key, Uri), Failure> {
         use TransportErrorKind::InvalidUrl;
-        let (mut parts, body) = request.into_parts();
         let https = match parts.uri.scheme_str() {
             Some("https") => true,
             Some("http") => false,
@@ -349,26 +368,45 @@ impl HttpTransport {
 
         // What HTTP/1.1 needs and the request lacks, after the request's own headers.
         let headers = &mut parts.headers;
-        if !body.is_empty() && !headers.contains_key(CONTENT_LENGTH) {
-            headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+        if body_len > 0 && !headers.contains_key(CONTENT_LENGTH) {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(body_len));
         }
         if !headers.contains_key(HOST) {
             let host = crate::header_cache::value(key.authority())
                 .map_err(|e| Failure::not_sent(InvalidUrl, e))?;
             headers.insert(HOST, host);
         }
-        if let Some(agent) = &self.inner.user_agent {
-            headers.entry(USER_AGENT).or_insert_with(|| agent.clone());
+        // A lookup, not `entry`: `entry` makes room for an insert first, and would grow
+        // a map sized for exactly the headers it holds (`assemble` sizes it so).
+        if let Some(agent) = &self.inner.user_agent
+            && !headers.contains_key(USER_AGENT)
+        {
+            headers.insert(USER_AGENT, agent.clone());
         }
         if let Some(authorization) = proxy.and_then(|p| p.authorization()) {
             headers.insert(PROXY_AUTHORIZATION, authorization);
         }
-        parts.uri = target;
         parts.version = http::Version::HTTP_11;
-        Ok((
-            key,
-            http::Request::from_parts(parts, Full::new(Bytes::from(body))),
-        ))
+        Ok((key, std::mem::replace(&mut parts.uri, target)))
+    }
+}
+
+/// `future`, or an error once `by` passes first: [`timeout_at`], with its timer set only
+/// for a future that is not ready at once.
+///
+/// A pooled connection is ready, and a small answer's body has arrived with its head, so
+/// two of a call's three bounded waits end at their first poll; setting a timer for each
+/// (made, then cancelled on the runtime's timer wheel) was a noticeable share of a call.
+async fn within<F: std::future::Future>(
+    by: tokio::time::Instant,
+    future: F,
+) -> Result<F::Output, tokio::time::error::Elapsed> {
+    use std::task::Poll;
+    let mut future = std::pin::pin!(future);
+    let first = std::future::poll_fn(|cx| Poll::Ready(future.as_mut().poll(cx))).await;
+    match first {
+        Poll::Ready(output) => Ok(output),
+        Poll::Pending => timeout_at(by, future).await,
     }
 }
 
@@ -404,17 +442,20 @@ async fn exchange(
         let (mut connection, fresh) = match pool.take(key) {
             Some(connection) => (connection, false),
             None => {
-                let connection =
-                    timeout_at(by(deadlines.connect), connect(key, route.proxy, route.tls))
-                        .await
-                        .map_err(|_| Failure::not_sent(K::Timeout, "connecting timed out"))?
-                        .map_err(|(kind, e)| Failure::not_sent(kind, e))?;
+                // Boxed: connecting (DNS, TCP, a tunnel, TLS) is a large future that most
+                // calls, answered on a pooled connection, never run; inline, every call's
+                // future would carry its space.
+                let connecting = Box::pin(connect(key, route.proxy, route.tls));
+                let connection = timeout_at(by(deadlines.connect), connecting)
+                    .await
+                    .map_err(|_| Failure::not_sent(K::Timeout, "connecting timed out"))?
+                    .map_err(|(kind, e)| Failure::not_sent(kind, e))?;
                 (connection, true)
             }
         };
         let sender = &mut connection.sender;
         let response_by = by(deadlines.response);
-        match timeout_at(response_by, sender.ready()).await {
+        match within(response_by, sender.ready()).await {
             Err(_) => {
                 return Err(Failure::not_sent(
                     K::Timeout,

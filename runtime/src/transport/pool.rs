@@ -48,7 +48,7 @@ pub(super) const MAX_IDLE_PER_HOST: usize = 3;
 ///
 /// It holds the request's own `Authority` (a reference count on the URL's bytes, not a
 /// copy), so making one costs no allocation on every call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub(super) struct Key {
     pub https: bool,
     authority: http::uri::Authority,
@@ -57,18 +57,31 @@ pub(super) struct Key {
     pub port: u16,
 }
 
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        // `Authority`'s own equality ignores case, a byte at a time; the same client
+        // spells its host the same way each call, so the exact comparison settles it.
+        self.https == other.https
+            && self.port == other.port
+            && (self.authority.as_str() == other.authority.as_str()
+                || self.authority == other.authority)
+    }
+}
+
 impl Key {
     /// The key of `authority` (which holds no `user@`) over `https` or not; `None` when
     /// it names no host.
     pub fn new(https: bool, authority: http::uri::Authority) -> Option<Key> {
         let text = authority.as_str();
         // `[v6]:port`, `[v6]`, `host:port` or `host`: the parse is the authority's own.
+        // Byte searches: `str::find(char)` sets up a general searcher, several times the
+        // cost for an authority's few bytes, on every call.
         let (host, port) = match text.strip_prefix('[') {
             Some(rest) => {
-                let close = rest.find(']')?;
+                let close = rest.bytes().position(|b| b == b']')?;
                 (1..close + 1, rest[close + 1..].strip_prefix(':'))
             }
-            None => match text.rfind(':') {
+            None => match text.bytes().rposition(|b| b == b':') {
                 Some(colon) => (0..colon, Some(&text[colon + 1..])),
                 None => (0..text.len(), None),
             },
@@ -150,16 +163,14 @@ impl Pool {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let at = idle.iter().position(|(k, _)| k == key)?;
         let list = &mut idle[at].1;
-        let found = loop {
-            let Some(entry) = list.pop() else { break None };
+        // The host's list stays, empty or not: the connection taken usually comes back
+        // at the end of the call, and a host's list is one of a client's one or two.
+        loop {
+            let entry = list.pop()?;
             if entry.since.elapsed() < MAX_IDLE && entry.connection.is_reusable() {
-                break Some(entry.connection);
+                return Some(entry.connection);
             }
-        };
-        if list.is_empty() {
-            idle.swap_remove(at);
         }
-        found
     }
 
     /// Keeps `connection` for reuse, unless it closed or the host has enough.
@@ -171,6 +182,8 @@ impl Pool {
         let at = match idle.iter().position(|(k, _)| k == key) {
             Some(at) => at,
             None => {
+                // A new host: first let go of the lists of hosts left with none idle.
+                idle.retain(|(_, list)| !list.is_empty());
                 idle.push((key.clone(), Vec::with_capacity(MAX_IDLE_PER_HOST)));
                 idle.len() - 1
             }
@@ -196,7 +209,7 @@ impl Drop for Pool {
     /// The last transport holding the pool is gone: close its idle connections now.
     fn drop(&mut self) {
         let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
-        if !idle.is_empty() {
+        if idle.iter().any(|(_, list)| !list.is_empty()) {
             drop(idle);
             rt::settle();
         }
