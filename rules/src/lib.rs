@@ -11,6 +11,7 @@
 //! | header names a field or a call may not set | [`headers`] |
 //! | snake/camel case, `atlas api` group and command names | [`names`] |
 //! | JSON members that hold secrets | [`sensitive`] |
+//! | a compiled pattern's table format and its matcher | [`pattern`] |
 //! | an API version is a real date or `preview` | [`version`] |
 //! | loading the spec and following its `$ref`s (feature `spec`) | `spec` |
 //!
@@ -18,6 +19,7 @@
 
 pub mod headers;
 pub mod names;
+pub mod pattern;
 pub mod sensitive;
 pub mod version;
 

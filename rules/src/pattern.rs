@@ -29,30 +29,30 @@ const RANGE_BYTES: usize = 6;
 
 /// A pattern checked at compile time, with what decides it.
 ///
-/// Built only by the macro and [`pattern!`](crate::pattern!); read by
-/// [`Constraint::Pattern`](crate::implement::Constraint::Pattern).
+/// Built only by the macro and `pattern!` (atlas-runtime re-exports it); read by
+/// atlas-runtime's `Constraint::Pattern`.
 #[derive(Clone, Copy)]
 pub struct Pattern {
     source: &'static str,
-    matcher: Matcher,
+    matcher: Matcher<'static>,
 }
 
 #[derive(Clone, Copy)]
-enum Matcher {
-    Run(Run),
-    Tables(Tables),
+enum Matcher<'a> {
+    Run(Run<'a>),
+    Tables(Tables<'a>),
 }
 
 /// `^ LITERAL? C{m,n} $`.
 #[derive(Clone, Copy)]
-struct Run {
+struct Run<'a> {
     /// The text starts with these bytes (whole chars).
-    prefix: &'static [u8],
+    prefix: &'a [u8],
     /// Byte → 1 if it is an ASCII char of the class, else 0 (always 0 from `0x80` on).
-    ascii: &'static [u8; 256],
+    ascii: &'a [u8; 256],
     /// The chars `>= 0x80` of the class: sorted, disjoint ranges of [`RANGE_BYTES`] each.
     /// Empty for an ASCII class.
-    ranges: &'static [u8],
+    ranges: &'a [u8],
     /// Fewest chars after the prefix.
     min_chars: usize,
     /// Most chars after the prefix (`usize::MAX`: no limit).
@@ -61,18 +61,18 @@ struct Run {
 
 /// A minimized byte DFA.
 #[derive(Clone, Copy)]
-struct Tables {
+struct Tables<'a> {
     /// Byte → equivalence class.
-    classes: &'static [u8; 256],
+    classes: &'a [u8; 256],
     /// `states × stride` transitions, row-major, each a little-endian `u16` (two bytes):
     /// a byte string is one token in generated code, where a `[u16]` is one per entry.
-    transitions: &'static [u8],
+    transitions: &'a [u8],
     /// Number of byte classes (row width).
     stride: usize,
     start: u16,
     /// Per state: does the end of input complete a match (`1`) or not (`0`)? Bytes, for
     /// the reason `transitions` are.
-    eoi_match: &'static [u8],
+    eoi_match: &'a [u8],
     /// Fewest chars (Unicode scalar values) a matching text has; 0 if the tables decide.
     min_chars: usize,
     /// Most chars a matching text has; `usize::MAX` if the tables decide.
@@ -83,8 +83,9 @@ impl Pattern {
     /// For generated code (through `__private::pattern_tables`); the tables come from the
     /// macro's DFA builder. A text matches when it has `min_chars..=max_chars` chars and the
     /// tables accept it.
+    #[doc(hidden)]
     #[allow(clippy::too_many_arguments)]
-    pub(crate) const fn from_tables(
+    pub const fn from_tables(
         source: &'static str,
         classes: &'static [u8; 256],
         transitions: &'static [u8],
@@ -122,7 +123,8 @@ impl Pattern {
     ///
     /// # Panics
     /// At compile time (in a `const`), if the ranges are malformed.
-    pub(crate) const fn from_run(
+    #[doc(hidden)]
+    pub const fn from_run(
         source: &'static str,
         prefix: &'static [u8],
         ascii: &'static [u8; 256],
@@ -161,7 +163,7 @@ impl Pattern {
     }
 }
 
-impl Run {
+impl Run<'_> {
     #[inline]
     fn is_match(&self, text: &str) -> bool {
         let bytes = text.as_bytes();
@@ -275,7 +277,7 @@ fn in_ranges(ranges: &[u8], c: u32) -> bool {
         .is_ok()
 }
 
-impl Tables {
+impl Tables<'_> {
     #[inline]
     fn is_match(&self, text: &str) -> bool {
         if !self.char_count_allowed(text) {
@@ -310,6 +312,54 @@ impl Tables {
         }
         (self.min_chars..=self.max_chars).contains(&text.chars().count())
     }
+}
+
+/// Whether `text` matches the run that `from_run`'s arguments describe, read as
+/// [`Pattern::is_match`] reads it: the macro's tests check what it emits with this, so the
+/// table format has one reader.
+#[doc(hidden)]
+pub fn run_matches(
+    prefix: &[u8],
+    ascii: &[u8; 256],
+    ranges: &[u8],
+    min_chars: usize,
+    max_chars: usize,
+    text: &str,
+) -> bool {
+    Run {
+        prefix,
+        ascii,
+        ranges,
+        min_chars,
+        max_chars,
+    }
+    .is_match(text)
+}
+
+/// Whether `text` matches the tables that `from_tables`' arguments describe, read as
+/// [`Pattern::is_match`] reads them (see [`run_matches`]).
+#[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
+pub fn tables_match(
+    classes: &[u8; 256],
+    transitions: &[u8],
+    stride: usize,
+    start: u16,
+    eoi_match: &[u8],
+    min_chars: usize,
+    max_chars: usize,
+    text: &str,
+) -> bool {
+    Tables {
+        classes,
+        transitions,
+        stride,
+        start,
+        eoi_match,
+        min_chars,
+        max_chars,
+    }
+    .is_match(text)
 }
 
 impl fmt::Debug for Pattern {

@@ -124,14 +124,70 @@ impl CompiledPattern {
         }
     }
 
-    /// Whether `text` contains a match: the reference interpreter of
-    /// `atlas_runtime::Pattern::is_match`.
-    // Only tests call it; it is kept public so macro tests can check generated code.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub fn is_match(&self, text: &str) -> bool {
+    /// The bytes this pattern emits, made once, for tests that ask many questions.
+    #[cfg(test)]
+    fn emitted(&self) -> Emitted {
         match self {
-            CompiledPattern::Run(run) => run.is_match(text),
-            CompiledPattern::Tables(tables) => tables.is_match(text),
+            CompiledPattern::Run(run) => run.emitted(),
+            CompiledPattern::Tables(tables) => tables.emitted(),
+        }
+    }
+}
+
+/// What a compiled pattern emits (the arguments of `pattern_run` or `pattern_tables`),
+/// read by atlas-rules' matcher, the table format's one reader: the tests hold every
+/// compiled pattern to the answers the runtime will give.
+#[cfg(test)]
+enum Emitted {
+    Run {
+        prefix: Vec<u8>,
+        ascii: [u8; 256],
+        ranges: Vec<u8>,
+        min_chars: usize,
+        max_chars: usize,
+    },
+    Tables {
+        classes: [u8; 256],
+        transitions: Vec<u8>,
+        stride: usize,
+        start: u16,
+        eoi_match: Vec<u8>,
+        min_chars: usize,
+        max_chars: usize,
+    },
+}
+
+#[cfg(test)]
+impl Emitted {
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Emitted::Run {
+                prefix,
+                ascii,
+                ranges,
+                min_chars,
+                max_chars,
+            } => atlas_rules::pattern::run_matches(
+                prefix, ascii, ranges, *min_chars, *max_chars, text,
+            ),
+            Emitted::Tables {
+                classes,
+                transitions,
+                stride,
+                start,
+                eoi_match,
+                min_chars,
+                max_chars,
+            } => atlas_rules::pattern::tables_match(
+                classes,
+                transitions,
+                *stride,
+                *start,
+                eoi_match,
+                *min_chars,
+                *max_chars,
+                text,
+            ),
         }
     }
 }
@@ -191,7 +247,8 @@ impl CharRun {
         })
     }
 
-    /// Whether `c` is in the class.
+    /// Whether `c` is in the class (the tests' view of a class before it is packed).
+    #[cfg(test)]
     fn contains(&self, c: char) -> bool {
         let c = u32::from(c);
         if c < 0x80 {
@@ -246,25 +303,16 @@ impl CharRun {
         }
     }
 
-    /// Whether `text` matches: the prefix, then only chars of the class, as many as
-    /// allowed.
-    #[cfg_attr(not(test), allow(dead_code))]
-    fn is_match(&self, text: &str) -> bool {
-        let Some(rest) = text
-            .as_bytes()
-            .strip_prefix(self.prefix.as_slice())
-            .and_then(|rest| std::str::from_utf8(rest).ok())
-        else {
-            return false;
-        };
-        let mut chars = 0usize;
-        for c in rest.chars() {
-            if !self.contains(c) {
-                return false;
-            }
-            chars += 1;
+    /// The bytes [`CharRun::to_tokens`] emits.
+    #[cfg(test)]
+    fn emitted(&self) -> Emitted {
+        Emitted::Run {
+            prefix: self.prefix.clone(),
+            ascii: self.byte_table(),
+            ranges: self.packed_ranges(),
+            min_chars: self.min_chars,
+            max_chars: self.max_chars.unwrap_or(usize::MAX),
         }
-        chars >= self.min_chars && self.max_chars.is_none_or(|max| chars <= max)
     }
 }
 
@@ -314,16 +362,10 @@ impl Tables {
         // type-check per use: the transitions as little-endian `u16`s, the end-of-input
         // flags as 0/1.
         let classes = Literal::byte_string(&self.classes);
-        let transitions: Vec<u8> = self
-            .transitions
-            .iter()
-            .flat_map(|t| t.to_le_bytes())
-            .collect();
-        let transitions = Literal::byte_string(&transitions);
+        let transitions = Literal::byte_string(&self.transition_bytes());
         let stride = Literal::usize_unsuffixed(self.stride);
         let start = Literal::u16_unsuffixed(self.start);
-        let eoi: Vec<u8> = self.eoi_match.iter().map(|&m| u8::from(m)).collect();
-        let eoi = Literal::byte_string(&eoi);
+        let eoi = Literal::byte_string(&self.eoi_bytes());
         let min_chars = Literal::usize_unsuffixed(self.min_chars);
         let max_chars = max_chars_tokens(self.max_chars);
         quote! {
@@ -340,39 +382,38 @@ impl Tables {
         }
     }
 
-    /// Whether `text` contains a match: the same algorithm as the runtime's table walk.
-    #[cfg_attr(not(test), allow(dead_code))]
-    fn is_match(&self, text: &str) -> bool {
-        if !self.char_count_allowed(text) {
-            return false;
-        }
-        let mut state = self.start;
-        if u32::from(state) <= MATCH {
-            return u32::from(state) == MATCH;
-        }
-        for &byte in text.as_bytes() {
-            let class = usize::from(self.classes[usize::from(byte)]);
-            state = self.transitions[usize::from(state) * self.stride + class];
-            if u32::from(state) <= MATCH {
-                return u32::from(state) == MATCH;
-            }
-        }
-        self.eoi_match[usize::from(state)]
+    /// The transitions as the runtime reads them: little-endian `u16`s.
+    fn transition_bytes(&self) -> Vec<u8> {
+        self.transitions
+            .iter()
+            .flat_map(|t| t.to_le_bytes())
+            .collect()
     }
 
-    /// Whether the number of chars in `text` is within the bounds. A char takes 1 to 4
-    /// bytes, so the byte length usually decides without counting.
-    #[cfg_attr(not(test), allow(dead_code))]
-    fn char_count_allowed(&self, text: &str) -> bool {
-        let max = self.max_chars.unwrap_or(usize::MAX);
-        let (fewest, most) = (text.len().div_ceil(4), text.len());
-        if most < self.min_chars || fewest > max {
-            return false;
+    /// The end-of-input flags as the runtime reads them: 0 or 1.
+    fn eoi_bytes(&self) -> Vec<u8> {
+        self.eoi_match.iter().map(|&m| u8::from(m)).collect()
+    }
+
+    /// The bytes [`Tables::to_tokens`] emits.
+    #[cfg(test)]
+    fn emitted(&self) -> Emitted {
+        Emitted::Tables {
+            classes: self.classes,
+            transitions: self.transition_bytes(),
+            stride: self.stride,
+            start: self.start,
+            eoi_match: self.eoi_bytes(),
+            min_chars: self.min_chars,
+            max_chars: self.max_chars.unwrap_or(usize::MAX),
         }
-        if fewest >= self.min_chars && most <= max {
-            return true;
-        }
-        (self.min_chars..=max).contains(&text.chars().count())
+    }
+
+    /// Whether `text` contains a match, by the runtime's matcher over what these tables
+    /// emit.
+    #[cfg(test)]
+    fn is_match(&self, text: &str) -> bool {
+        self.emitted().is_match(text)
     }
 
     /// Number of states (including `DEAD` and `MATCH`).
