@@ -1,7 +1,7 @@
 //! `#[needs(prism, spec)]` in place of `#[test]`: a test that needs peers the build script
 //! (`tests/build.rs`) looks for, ignored with the reason of the first one it did not find.
 //!
-//! ```ignore
+//! ```text
 //! #[atlas_test_needs::needs(apache, tinyproxy)]
 //! fn through_the_proxy() { /* starts both */ }
 //! ```
