@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::models::{Field, Kind, Models, Rules, Ty, TypeDef, Variant};
-use crate::names::{camel_case, cli_command, cli_group, raw_lit, tag_names, variant_name};
+use crate::names::{
+    camel_case, cli_command, cli_group, raw_lit, tag_names, upper_first, variant_name,
+};
 use crate::plan::{Endpoint, Plan, ReqField, Usage, binds_by_name};
 use crate::spec::API_PREFIX;
 
@@ -45,6 +47,7 @@ pub fn render_ty(t: &Ty) -> String {
         Ty::Id(n) => format!("atlas_runtime::{n}"),
         Ty::Vec(t) => format!("Vec<{}>", render_ty(t)),
         Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", render_ty(t)),
+        Ty::Overlay(o) => format!("crate::overlay::{}::{}", o.module, o.name),
     }
 }
 
@@ -371,6 +374,14 @@ impl Emitter<'_, '_> {
                 let _ = writeln!(s, "//! - `{}`: {}.", k.operation_id, k.reason);
             }
         }
+        let overlay = crate::overlay::tag(&tag_names(tag).0);
+        if let Some(o) = overlay {
+            let _ = writeln!(
+                s,
+                "//!\n#![doc = include_str!(\"../../../docs/tags/{}.md\")]",
+                o.module
+            );
+        }
         s.push('\n');
         s.push_str("#![allow(deprecated)]\n\n");
         // A tag whose every operation is a preview has no request to re-export without
@@ -384,12 +395,21 @@ impl Emitter<'_, '_> {
             s,
             "mod requests;\n{gate}pub use requests::*;\n\npub mod models;\npub use models::*;\n\n"
         );
+        // The overlay's hand-written types and constants, beside the generated ones.
+        let overlay_use = match overlay {
+            Some(o) => format!("pub use crate::overlay::{}::*;\n", o.module),
+            None => String::new(),
+        };
+        s.push_str(&overlay_use);
+        if overlay.is_some() {
+            s.push('\n');
+        }
         let _ = write!(
             s,
             "/// This tag's requests and models, with a versionless name for the newest version of\n\
              /// each dated model: `use atlas_endpoints::<tag>::prelude::*;`.\n\
              pub mod prelude {{\n\
-             pub use super::models::*;\n{gate}pub use super::requests::*;\n",
+             pub use super::models::*;\n{gate}pub use super::requests::*;\n{overlay_use}",
         );
         for (short, full) in self.versionless(tag) {
             let _ = writeln!(s, "pub use super::models::{full} as {short};");
@@ -623,6 +643,16 @@ impl Emitter<'_, '_> {
         if op.deprecated {
             s.push_str("/// Deprecated in the spec.\n");
         }
+        // Only the plain (newest) type carries the hand-written example.
+        if crate::overlay::has_example(&op.operation_id)
+            && e.type_name == upper_first(&op.operation_id)
+        {
+            let _ = writeln!(
+                s,
+                "///\n#[doc = include_str!(\"../../../docs/examples/{}.md\")]",
+                op.operation_id
+            );
+        }
         if let Some(short) = &op.short_id
             && short != &op.operation_id
         {
@@ -799,6 +829,7 @@ impl Emitter<'_, '_> {
                 atlas.extend(rule_args(&f.rules, &ty, true));
             }
         }
+        atlas.extend(f.extra_rules.iter().map(|r| r.to_string()));
         if !serde.is_empty() {
             let _ = writeln!(s, "#[serde({})]", serde.join(", "));
         }
@@ -1271,7 +1302,7 @@ mod tests {
     fn generate(spec: &Value) -> Vec<File> {
         let mut models = Models::new(spec);
         let ops = crate::spec::operations(spec);
-        let plan = crate::plan::plan(&mut models, &ops, "2026-01-01", &[]);
+        let plan = crate::plan::plan(&mut models, &ops, "2026-01-01");
         Emitter::new(&models, &plan).files()
     }
 

@@ -16,8 +16,10 @@
 //! and its rules: range, length, pattern, enum values, default (`emit::rule_facts`).
 //!
 //! What it decides, in one place each:
-//! - which operations: every one of the spec but the hand-written Service Accounts tag and
-//!   those whose every version is past its sunset on [`AS_OF`] (`plan`);
+//! - which operations: every one of the spec but those whose every version is past its
+//!   sunset on [`AS_OF`] (`plan`);
+//! - what the spec cannot say (`overlay`): a few better names, stricter item types and
+//!   rules, and hand-written docs and examples, from a small table of our own;
 //! - names: the type is the PascalCase `operationId`, the CLI's short id a `doc(alias)`;
 //!   one type per (operation, version) whose schemas differ, the newest stable version
 //!   plain, older ones suffixed `V20230101`, previews behind the `preview` feature;
@@ -43,6 +45,7 @@ mod example;
 mod maximal;
 mod models;
 mod names;
+mod overlay;
 mod plan;
 pub mod reference;
 mod spec;
@@ -108,7 +111,12 @@ pub fn run(check: bool) -> Result<bool, String> {
         .cloned()
         .collect();
     let mut models = models::Models::new(&spec);
-    let plan = plan::plan(&mut models, &ops, AS_OF, plan::HAND_WRITTEN_TAGS);
+    for file in overlay::files() {
+        if !root.join(&file).is_file() {
+            return Err(format!("the overlay names {file}, which is missing"));
+        }
+    }
+    let plan = plan::plan(&mut models, &ops, AS_OF);
     let emitter = emit::Emitter::new(&models, &plan);
     let tags = emitter.tags();
 
@@ -122,18 +130,7 @@ pub fn run(check: bool) -> Result<bool, String> {
         .map_err(|e| format!("cannot read {}: {e}", cargo_toml.display()))?;
     wanted.push((
         cargo_toml.clone(),
-        // The hand-written tags have a feature too (their modules are not generated).
-        with_features(
-            &manifest,
-            &emit::features(
-                &tags
-                    .iter()
-                    .cloned()
-                    .chain(plan::HAND_WRITTEN_TAGS.iter().map(|t| t.to_string()))
-                    .collect(),
-                DEFAULT_TAGS,
-            ),
-        )?,
+        with_features(&manifest, &emit::features(&tags, DEFAULT_TAGS))?,
     ));
 
     wanted.push((

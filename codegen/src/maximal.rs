@@ -49,6 +49,9 @@ impl Writer<'_, '_> {
             Ty::Timestamp => "jiff::Timestamp::UNIX_EPOCH".into(),
             Ty::Json => "serde_json::json!({\"k\": 1})".into(),
             Ty::Id(n) => format!("atlas_runtime::{n}::new(\"x\")"),
+            Ty::Overlay(o) => o
+                .sample
+                .replace("{}", &format!("atlas_endpoints::{}::{}", o.module, o.name)),
             Ty::Vec(t) => format!("vec![{}]", self.value(t)),
             Ty::Map(t) => format!(
                 "std::collections::BTreeMap::from([(\"k\".to_string(), {})])",

@@ -72,6 +72,8 @@ pub enum Ty {
     Id(&'static str),
     Vec(Box<Ty>),
     Map(Box<Ty>),
+    /// A hand-written type of an overlay module ([`crate::overlay`]).
+    Overlay(&'static crate::overlay::OverlayType),
 }
 
 impl Ty {
@@ -174,6 +176,7 @@ impl<'s> Models<'s> {
 
     fn unique(&mut self, wanted: &str) -> String {
         let base = type_name(wanted);
+        let base = crate::overlay::type_name(&base).map_or(base, str::to_string);
         let mut name = base.clone();
         let mut i = 2;
         while self.taken.contains(&name) {

@@ -10,9 +10,6 @@ use crate::models::{Field, Kind, Models, Rules, Ty, rules_of, string_enum};
 use crate::names::{field_name, snake_case, upper_first};
 use crate::spec::{Operation, Param, Version};
 
-/// Tags the generator leaves to hand-written modules.
-pub const HAND_WRITTEN_TAGS: &[&str] = &["Service Accounts"];
-
 /// Methods the macro generates; an optional field cannot take their names.
 const GENERATED_METHODS: &[&str] = &["new", "send", "pages", "items"];
 
@@ -32,6 +29,8 @@ pub struct ReqField {
     /// (`#[atlas(path, in_body)]`), never asked for twice.
     pub in_body: bool,
     pub rules: Rules,
+    /// More `#[atlas(…)]` arguments from the overlay.
+    pub extra_rules: &'static [&'static str],
 }
 
 /// One request type.
@@ -84,15 +83,11 @@ impl Usage {
     }
 }
 
-/// Plans every operation of `ops` but those of the tags in `leave_out` (the hand-written
-/// ones, when writing the crate).
-pub fn plan(models: &mut Models, ops: &[Operation], as_of: &str, leave_out: &[&str]) -> Plan {
+/// Plans every operation of `ops`.
+pub fn plan(models: &mut Models, ops: &[Operation], as_of: &str) -> Plan {
     let mut endpoints = Vec::new();
     let mut skipped = Vec::new();
     for op in ops {
-        if leave_out.contains(&op.tag.as_str()) {
-            continue;
-        }
         let skip = |reason: String| Skipped {
             operation_id: op.operation_id.clone(),
             tag: op.tag.clone(),
@@ -254,6 +249,7 @@ fn endpoint(
             encoded,
             in_body: false,
             rules,
+            extra_rules: &[],
         });
     }
 
@@ -299,8 +295,18 @@ fn endpoint(
                     encoded: false,
                     in_body: false,
                     rules,
+                    extra_rules: &[],
                 });
             }
+        }
+    }
+
+    for f in fields.iter_mut() {
+        if let Some(o) = crate::overlay::field(&op.operation_id, &f.api) {
+            if let Some(items) = o.items {
+                f.ty = crate::overlay::refine_items(&f.ty, items);
+            }
+            f.extra_rules = o.rules;
         }
     }
 
@@ -379,6 +385,7 @@ fn member(names: &mut BTreeSet<String>, m: &Field, patch_body: bool) -> ReqField
         encoded: false,
         in_body: false,
         rules: m.rules.clone(),
+        extra_rules: &[],
     }
 }
 

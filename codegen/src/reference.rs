@@ -58,7 +58,7 @@ pub fn declarations(spec: &Value, tag: &str) -> Vec<Declaration> {
         .filter(|o| o.tag == tag)
         .collect();
     let mut models = Models::new(spec);
-    let plan = plan::plan(&mut models, &ops, crate::AS_OF, &[]);
+    let plan = plan::plan(&mut models, &ops, crate::AS_OF);
     plan.endpoints
         .iter()
         .map(|e| Declaration {

@@ -19,8 +19,9 @@
 //! ```
 
 use atlas_endpoints::service_accounts::{
-    CreateOrgServiceAccount, CreateOrgServiceAccountSecret, DeleteOrgServiceAccount,
-    DeleteOrgServiceAccountSecret, GetOrgServiceAccount, ListOrgServiceAccounts, OrgRole,
+    CreateOrgServiceAccount, CreateOrgServiceAccountRequired, CreateOrgServiceAccountSecret,
+    DeleteOrgServiceAccount, DeleteOrgServiceAccountSecret, GetOrgServiceAccount,
+    ListOrgServiceAccounts, OrgRole,
 };
 use atlas_mock::MockAtlas;
 use atlas_runtime::{Client, ClientBuilder, Credentials};
@@ -78,13 +79,13 @@ fn run(client: &Client, org_id: &str) -> Result<()> {
             .unwrap_or(first_page.results.len() as u64)
     );
 
-    let created = CreateOrgServiceAccount::new(
-        org_id,
-        "atlas-rust-quickstart",
-        "Created by the atlas-rust quickstart, safe to delete",
-        vec![OrgRole::ReadOnly],
-        8,
-    )
+    let created = CreateOrgServiceAccount::new(CreateOrgServiceAccountRequired {
+        org_id: org_id.into(),
+        name: "atlas-rust-quickstart".into(),
+        description: "Created by the atlas-rust quickstart, safe to delete".into(),
+        roles: vec![OrgRole::OrgReadOnly],
+        secret_expires_after_hours: 8,
+    })
     .send(client)?;
     let client_id = created
         .client_id
@@ -133,7 +134,7 @@ fn run(client: &Client, org_id: &str) -> Result<()> {
     // Rotation: a new secret first, then the old one goes.
     let rotated =
         CreateOrgServiceAccountSecret::new(org_id, client_id.as_str(), 24).send(client)?;
-    DeleteOrgServiceAccountSecret::new(org_id, client_id.as_str(), first_secret.as_str())
+    DeleteOrgServiceAccountSecret::new(client_id.as_str(), first_secret.as_str(), org_id)
         .send(client)?;
     println!(
         "6. rotated: new secret {} ({}), old secret {first_secret} deleted",
@@ -147,7 +148,7 @@ fn run(client: &Client, org_id: &str) -> Result<()> {
         .map_or(0, |s| s.len());
     println!("7. {client_id} now holds {left} secret(s)");
 
-    DeleteOrgServiceAccount::new(org_id, client_id.as_str()).send(client)?;
+    DeleteOrgServiceAccount::new(client_id.as_str(), org_id).send(client)?;
     println!("8. cleaned up: service account {client_id} deleted");
     Ok(())
 }

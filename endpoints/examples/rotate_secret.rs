@@ -35,7 +35,7 @@ fn main() -> common::Result {
     let account = GetOrgServiceAccount::new(org, me).send(&renewed)?;
     for old in account.secrets.unwrap_or_default() {
         if old.id != new.id {
-            DeleteOrgServiceAccountSecret::new(org, me, old.id.as_str()).send(&renewed)?;
+            DeleteOrgServiceAccountSecret::new(me, old.id.as_str(), org).send(&renewed)?;
             println!("deleted secret {}", old.id);
         }
     }

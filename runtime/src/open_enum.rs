@@ -6,8 +6,9 @@
 //! know in `Unknown(String)`: Atlas adds regions, instance sizes and event types every week,
 //! and an answer carrying a new one must still decode.
 
-/// Declares an open string enum: the variants, `Unknown(String)`, `as_str` and
-/// `From<&str>`. Serde and parameter impls are `open_enum_serialize!`,
+/// Declares an open string enum: the variants, `Unknown(String)`, `KNOWN`, `as_str`,
+/// `is_known`, `From<&str>`, `From<String>`, `FromStr` and `Display` (all `#[inline]`, so
+/// none is compiled until used). Serde and parameter impls are `open_enum_serialize!`,
 /// `open_enum_deserialize!` and `open_enum_param!`, so a type gets only what it uses.
 #[doc(hidden)]
 #[macro_export]
@@ -26,6 +27,10 @@ macro_rules! __atlas_open_enum {
         }
 
         impl $name {
+            /// Every value the spec lists, in its order.
+            #[allow(dead_code)]
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant,)*];
+
             /// The value as Atlas writes it.
             #[inline]
             pub fn as_str(&self) -> &str {
@@ -33,6 +38,39 @@ macro_rules! __atlas_open_enum {
                     $(Self::$variant => $value,)*
                     Self::Unknown(other) => other,
                 }
+            }
+
+            /// Whether this is one of the values the spec lists (not `Unknown`).
+            #[allow(dead_code)]
+            #[inline]
+            pub fn is_known(&self) -> bool {
+                !::core::matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::core::convert::From<$crate::__private::String> for $name {
+            #[inline]
+            fn from(value: $crate::__private::String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
+
+            #[inline]
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
             }
         }
 

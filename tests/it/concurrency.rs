@@ -86,7 +86,7 @@ fn thirty_two_threads_through_token_expiries() {
                         .send(&client)
                         .unwrap_or_else(|e| panic!("thread {t} call {i}: {e}"));
                     assert_eq!(
-                        account.client_id.as_deref(),
+                        account.client_id.as_ref().map(|id| id.as_str()),
                         Some(me.as_str()),
                         "no crossed answers"
                     );

@@ -67,15 +67,21 @@ fn every_operation_through_prism_in_front_of_the_emulator() {
     let created = drive(
         c,
         &CreateOrgServiceAccount::new(
-            org.as_str(),
-            "fidelity-bot",
-            "Checks the emulator",
-            vec![OrgRole::Member],
-            8,
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: org.as_str().into(),
+                name: "fidelity-bot".into(),
+                description: "Checks the emulator".into(),
+                roles: vec![OrgRole::OrgMember],
+                secret_expires_after_hours: 8,
+            },
         ),
     );
     let sa = match &created {
-        Ok(a) => a.client_id.clone().unwrap_or_default(),
+        Ok(a) => a
+            .client_id
+            .as_ref()
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default(),
         Err(e) => panic!(
             "cannot go on without a service account: {e}\n{}",
             prism.log_tail(30)
@@ -92,7 +98,7 @@ fn every_operation_through_prism_in_front_of_the_emulator() {
     check(
         drive(
             c,
-            &UpdateOrgServiceAccount::new(org.as_str(), sa.as_str())
+            &UpdateOrgServiceAccount::new(sa.as_str(), org.as_str())
                 .description("Renamed".to_string()),
         )
         .map(drop),
@@ -105,7 +111,7 @@ fn every_operation_through_prism_in_front_of_the_emulator() {
         check(
             drive(
                 c,
-                &DeleteOrgServiceAccountSecret::new(org.as_str(), sa.as_str(), s.id.as_str()),
+                &DeleteOrgServiceAccountSecret::new(sa.as_str(), s.id.as_str(), org.as_str()),
             )
             .map(drop),
         );
@@ -146,8 +152,8 @@ fn every_operation_through_prism_in_front_of_the_emulator() {
         drive(
             c,
             &InviteGroupServiceAccount::new(
-                group.as_str(),
                 sa.as_str(),
+                group.as_str(),
                 vec!["GROUP_READ_ONLY".into()],
             ),
         )
@@ -165,7 +171,7 @@ fn every_operation_through_prism_in_front_of_the_emulator() {
     check(
         drive(
             c,
-            &UpdateGroupServiceAccount::new(group.as_str(), sa.as_str())
+            &UpdateGroupServiceAccount::new(sa.as_str(), group.as_str())
                 .description("Project view".to_string()),
         )
         .map(drop),
@@ -178,7 +184,7 @@ fn every_operation_through_prism_in_front_of_the_emulator() {
         check(
             drive(
                 c,
-                &DeleteGroupServiceAccountSecret::new(group.as_str(), sa.as_str(), s.id.as_str()),
+                &DeleteGroupServiceAccountSecret::new(sa.as_str(), s.id.as_str(), group.as_str()),
             )
             .map(drop),
         );
@@ -214,7 +220,7 @@ fn every_operation_through_prism_in_front_of_the_emulator() {
     check(
         drive(
             c,
-            &DeleteGroupServiceAccount::new(group.as_str(), sa.as_str()),
+            &DeleteGroupServiceAccount::new(sa.as_str(), group.as_str()),
         )
         .map(drop),
     );
@@ -223,19 +229,25 @@ fn every_operation_through_prism_in_front_of_the_emulator() {
     let project_sa = drive(
         c,
         &CreateGroupServiceAccount::new(
-            group.as_str(),
-            "project-bot",
-            "Made in a project",
-            vec!["GROUP_READ_ONLY".into()],
-            8,
+            atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                group_id: group.as_str().into(),
+                name: "project-bot".into(),
+                description: "Made in a project".into(),
+                roles: vec!["GROUP_READ_ONLY".into()],
+                secret_expires_after_hours: 8,
+            },
         ),
     );
     if let Ok(a) = &project_sa {
-        let id = a.client_id.clone().unwrap_or_default();
-        check(drive(c, &DeleteOrgServiceAccount::new(org.as_str(), id.as_str())).map(drop));
+        let id = a
+            .client_id
+            .as_ref()
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default();
+        check(drive(c, &DeleteOrgServiceAccount::new(id.as_str(), org.as_str())).map(drop));
     }
     check(project_sa.map(drop));
-    check(drive(c, &DeleteOrgServiceAccount::new(org.as_str(), sa.as_str())).map(drop));
+    check(drive(c, &DeleteOrgServiceAccount::new(sa.as_str(), org.as_str())).map(drop));
 
     assert!(
         failures.is_empty(),

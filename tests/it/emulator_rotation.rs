@@ -31,11 +31,13 @@ fn a_created_account_authenticates_and_rotates() {
     let org = mock.org_id();
 
     let account = CreateOrgServiceAccount::new(
-        org,
-        "rotating-bot",
-        "Rotated by a test",
-        vec![OrgRole::Owner],
-        8,
+        atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+            org_id: org.into(),
+            name: "rotating-bot".into(),
+            description: "Rotated by a test".into(),
+            roles: vec![OrgRole::OrgOwner],
+            secret_expires_after_hours: 8,
+        },
     )
     .send(&owner)
     .unwrap();
@@ -56,7 +58,10 @@ fn a_created_account_authenticates_and_rotates() {
     let me = GetOrgServiceAccount::new(org, id.as_str())
         .send(&bot)
         .unwrap();
-    assert_eq!(me.client_id.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        me.client_id.as_ref().map(|id| id.as_str()),
+        Some(id.as_str())
+    );
     // Afterwards only the masked value is shown.
     assert!(me.secrets.unwrap().iter().all(|s| s.secret.is_none()));
 
@@ -65,10 +70,10 @@ fn a_created_account_authenticates_and_rotates() {
         .send(&bot)
         .unwrap();
     let second_plain = second.secret.as_ref().unwrap().expose_secret().to_string();
-    DeleteOrgServiceAccountSecret::new(org, id.as_str(), first.id.as_str())
+    DeleteOrgServiceAccountSecret::new(id.as_str(), first.id.as_str(), org)
         .send(&owner)
         .unwrap();
-    assert_eq!(mock.secret_count(&id), 1);
+    assert_eq!(mock.secret_count(id.as_str()), 1);
 
     let rotated = client(
         &mock,
@@ -138,12 +143,12 @@ fn envelopes_and_pages_read_the_same() {
     let by_two: Vec<String> = ListOrgServiceAccounts::new(mock.org_id())
         .items_per_page(2)
         .items(&owner)
-        .map(|a| a.unwrap().client_id.unwrap())
+        .map(|a| a.unwrap().client_id.unwrap().as_str().to_string())
         .collect();
     let all: Vec<String> = plain
         .results
         .into_iter()
-        .map(|a| a.client_id.unwrap())
+        .map(|a| a.client_id.unwrap().as_str().to_string())
         .collect();
     assert_eq!(
         by_two, all,

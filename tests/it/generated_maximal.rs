@@ -4307,7 +4307,7 @@ pub fn requests() -> Vec<Sent> {
         {
             let d = 0;
             let _ = d;
-            request("UpdateFederationSettingConnectedOrgConfig", &atlas_endpoints::federated_authentication::UpdateFederationSettingConnectedOrgConfig::new(atlas_runtime::ObjectId::new("x"), atlas_runtime::OrgId::new("x"), true).data_access_identity_provider_ids(vec!["x".to_string()]).domain_allow_list(vec!["x".to_string()]).identity_provider_id(atlas_runtime::Patch::Set("x".to_string())).instant_user_provisioning_disabled(atlas_runtime::Patch::Set(true)).post_auth_role_grants(vec![atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from("ORG_OWNER")]).role_mappings(vec![maximal_AuthFederationRoleMapping(d + 1)]).user_conflicts(vec![maximal_FederatedUser(d + 1)]), &["dataAccessIdentityProviderIds", "domainAllowList", "domainRestrictionEnabled", "identityProviderId", "instantUserProvisioningDisabled", "postAuthRoleGrants", "roleMappings", "userConflicts"])
+            request("UpdateFederationSettingConnectedOrgConfig", &atlas_endpoints::federated_authentication::UpdateFederationSettingConnectedOrgConfig::new(atlas_runtime::ObjectId::new("x"), atlas_runtime::OrgId::new("x"), true).data_access_identity_provider_ids(vec!["x".to_string()]).domain_allow_list(vec!["x".to_string()]).identity_provider_id(atlas_runtime::Patch::Set("x".to_string())).instant_user_provisioning_disabled(atlas_runtime::Patch::Set(true)).post_auth_role_grants(vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")]).role_mappings(vec![maximal_AuthFederationRoleMapping(d + 1)]).user_conflicts(vec![maximal_FederatedUser(d + 1)]), &["dataAccessIdentityProviderIds", "domainAllowList", "domainRestrictionEnabled", "identityProviderId", "instantUserProvisioningDisabled", "postAuthRoleGrants", "roleMappings", "userConflicts"])
         },
         {
             let d = 0;
@@ -4761,9 +4761,7 @@ pub fn requests() -> Vec<Sent> {
                 &atlas_endpoints::mongodb_cloud_users::AddOrgUserRole::new(
                     atlas_runtime::OrgId::new("x"),
                     atlas_runtime::ObjectId::new("x"),
-                    atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                        "ORG_OWNER",
-                    ),
+                    atlas_endpoints::shared::OrgRole::from("ORG_OWNER"),
                 ),
                 &["orgRole"],
             )
@@ -4776,9 +4774,7 @@ pub fn requests() -> Vec<Sent> {
                 &atlas_endpoints::mongodb_cloud_users::RemoveOrgUserRole::new(
                     atlas_runtime::OrgId::new("x"),
                     atlas_runtime::ObjectId::new("x"),
-                    atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                        "ORG_OWNER",
-                    ),
+                    atlas_endpoints::shared::OrgRole::from("ORG_OWNER"),
                 ),
                 &["orgRole"],
             )
@@ -4983,11 +4979,7 @@ pub fn requests() -> Vec<Sent> {
                 .group_role_assignments(vec![
                     maximal_OrganizationInvitationGroupRoleAssignmentsRequest(d + 1),
                 ])
-                .roles(vec![
-                    atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                        "ORG_OWNER",
-                    ),
-                ])
+                .roles(vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")])
                 .team_ids(vec!["x".to_string()])
                 .username("x".to_string()),
                 &["groupRoleAssignments", "roles", "teamIds", "username"],
@@ -5004,11 +4996,7 @@ pub fn requests() -> Vec<Sent> {
                 .group_role_assignments(vec![
                     maximal_OrganizationInvitationGroupRoleAssignmentsRequest(d + 1),
                 ])
-                .roles(vec![
-                    atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                        "ORG_OWNER",
-                    ),
-                ])
+                .roles(vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")])
                 .team_ids(vec!["x".to_string()])
                 .username("x".to_string()),
                 &["groupRoleAssignments", "roles", "teamIds", "username"],
@@ -5026,11 +5014,7 @@ pub fn requests() -> Vec<Sent> {
                 .group_role_assignments(vec![
                     maximal_OrganizationInvitationGroupRoleAssignmentsRequest(d + 1),
                 ])
-                .roles(vec![
-                    atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                        "ORG_OWNER",
-                    ),
-                ])
+                .roles(vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")])
                 .team_ids(vec!["x".to_string()]),
                 &["groupRoleAssignments", "roles", "teamIds"],
             )
@@ -5079,11 +5063,7 @@ pub fn requests() -> Vec<Sent> {
                     atlas_runtime::OrgId::new("x"),
                     atlas_runtime::ObjectId::new("x"),
                 )
-                .org_roles(vec![
-                    atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                        "ORG_OWNER",
-                    ),
-                ]),
+                .org_roles(vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")]),
                 &["orgRoles"],
             )
         },
@@ -5163,11 +5143,7 @@ pub fn requests() -> Vec<Sent> {
                 &atlas_endpoints::programmatic_api_keys::CreateOrgApiKey::new(
                     atlas_runtime::OrgId::new("x"),
                     "x".to_string(),
-                    vec![
-                        atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                            "ORG_OWNER",
-                        ),
-                    ],
+                    vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")],
                 ),
                 &["desc", "roles"],
             )
@@ -5182,11 +5158,7 @@ pub fn requests() -> Vec<Sent> {
                     atlas_runtime::ObjectId::new("x"),
                 )
                 .desc("x".to_string())
-                .roles(vec![
-                    atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                        "ORG_OWNER",
-                    ),
-                ]),
+                .roles(vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")]),
                 &["desc", "roles"],
             )
         },
@@ -5519,11 +5491,7 @@ pub fn requests() -> Vec<Sent> {
                 &atlas_endpoints::remote_mcp_configurations::CreateOrgMcpConfig::new(
                     atlas_runtime::OrgId::new("x"),
                     "x".to_string(),
-                    vec![
-                        atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                            "ORG_OWNER",
-                        ),
-                    ],
+                    vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")],
                 )
                 .ip_access_list(vec![maximal_ServiceAccountIPAccessListEntry(d + 1)]),
                 &["ipAccessList", "mcpConfigName", "roles"],
@@ -5540,11 +5508,7 @@ pub fn requests() -> Vec<Sent> {
                 )
                 .ip_access_list(vec![maximal_ServiceAccountIPAccessListEntry(d + 1)])
                 .mcp_config_name(atlas_runtime::Patch::Set("x".to_string()))
-                .roles(vec![
-                    atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from(
-                        "ORG_OWNER",
-                    ),
-                ]),
+                .roles(vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")]),
                 &["ipAccessList", "mcpConfigName", "roles"],
             )
         },
@@ -5653,6 +5617,145 @@ pub fn requests() -> Vec<Sent> {
                 ))
                 .enabled(atlas_runtime::Patch::Set(true)),
                 &["clusterTemplate", "enabled"],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "CreateGroupServiceAccount",
+                &atlas_endpoints::service_accounts::CreateGroupServiceAccount::new(
+                    atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                        group_id: atlas_runtime::GroupId::new("x"),
+                        description: "x".to_string(),
+                        name: "x".to_string(),
+                        roles: vec!["x".to_string()],
+                        secret_expires_after_hours: 1,
+                    },
+                ),
+                &["description", "name", "roles", "secretExpiresAfterHours"],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "UpdateGroupServiceAccount",
+                &atlas_endpoints::service_accounts::UpdateGroupServiceAccount::new(
+                    atlas_runtime::ClientId::new("x"),
+                    atlas_runtime::GroupId::new("x"),
+                )
+                .description(atlas_runtime::Patch::Set("x".to_string()))
+                .name(atlas_runtime::Patch::Set("x".to_string()))
+                .roles(vec!["x".to_string()]),
+                &["description", "name", "roles"],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "CreateGroupServiceAccountAccessList",
+                &atlas_endpoints::service_accounts::CreateGroupServiceAccountAccessList::new(
+                    atlas_runtime::GroupId::new("x"),
+                    atlas_runtime::ClientId::new("x"),
+                    vec![atlas_endpoints::service_accounts::AccessListEntry::ip(
+                        "192.0.2.1",
+                    )],
+                )
+                .include_count(true)
+                .items_per_page(1)
+                .page_num(1),
+                &[],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "CreateGroupServiceAccountSecret",
+                &atlas_endpoints::service_accounts::CreateGroupServiceAccountSecret::new(
+                    atlas_runtime::GroupId::new("x"),
+                    atlas_runtime::ClientId::new("x"),
+                    1,
+                ),
+                &["secretExpiresAfterHours"],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "InviteGroupServiceAccount",
+                &atlas_endpoints::service_accounts::InviteGroupServiceAccount::new(
+                    atlas_runtime::ClientId::new("x"),
+                    atlas_runtime::GroupId::new("x"),
+                    vec!["x".to_string()],
+                ),
+                &["roles"],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "CreateOrgServiceAccount",
+                &atlas_endpoints::service_accounts::CreateOrgServiceAccount::new(
+                    atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                        org_id: atlas_runtime::OrgId::new("x"),
+                        description: "x".to_string(),
+                        name: "x".to_string(),
+                        roles: vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")],
+                        secret_expires_after_hours: 1,
+                    },
+                ),
+                &["description", "name", "roles", "secretExpiresAfterHours"],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "UpdateOrgServiceAccount",
+                &atlas_endpoints::service_accounts::UpdateOrgServiceAccount::new(
+                    atlas_runtime::ClientId::new("x"),
+                    atlas_runtime::OrgId::new("x"),
+                )
+                .description(atlas_runtime::Patch::Set("x".to_string()))
+                .name(atlas_runtime::Patch::Set("x".to_string()))
+                .roles(vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")]),
+                &["description", "name", "roles"],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "CreateOrgServiceAccountAccessList",
+                &atlas_endpoints::service_accounts::CreateOrgServiceAccountAccessList::new(
+                    atlas_runtime::OrgId::new("x"),
+                    atlas_runtime::ClientId::new("x"),
+                    vec![atlas_endpoints::service_accounts::AccessListEntry::ip(
+                        "192.0.2.1",
+                    )],
+                )
+                .include_count(true)
+                .items_per_page(1)
+                .page_num(1),
+                &[],
+            )
+        },
+        {
+            let d = 0;
+            let _ = d;
+            request(
+                "CreateOrgServiceAccountSecret",
+                &atlas_endpoints::service_accounts::CreateOrgServiceAccountSecret::new(
+                    atlas_runtime::OrgId::new("x"),
+                    atlas_runtime::ClientId::new("x"),
+                    1,
+                ),
+                &["secretExpiresAfterHours"],
             )
         },
         {
@@ -7713,9 +7816,7 @@ fn maximal_CreateAtlasOrganizationApiKey(
     let _ = d;
     atlas_endpoints::organizations::CreateAtlasOrganizationApiKey {
         desc: "x".to_string(),
-        roles: vec![
-            atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from("ORG_OWNER"),
-        ],
+        roles: vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")],
     }
 }
 
@@ -11792,9 +11893,7 @@ fn maximal_OrgServiceAccountRequest(
     atlas_endpoints::organizations::OrgServiceAccountRequest {
         description: "x".to_string(),
         name: "x".to_string(),
-        roles: vec![
-            atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from("ORG_OWNER"),
-        ],
+        roles: vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")],
         secret_expires_after_hours: 1,
     }
 }
@@ -11805,9 +11904,7 @@ fn maximal_OrgUserRolesRequest(
     let _ = d;
     atlas_endpoints::mongodb_cloud_users::OrgUserRolesRequest {
         group_role_assignments: (d < 3).then(|| vec![maximal_GroupRoleAssignment(d + 1)]),
-        org_roles: vec![
-            atlas_endpoints::shared::ConnectedOrgConfigPostAuthRoleGrantsItem::from("ORG_OWNER"),
-        ],
+        org_roles: vec![atlas_endpoints::shared::OrgRole::from("ORG_OWNER")],
     }
 }
 
@@ -12772,9 +12869,9 @@ fn maximal_ServerlessTotalWriteUnitsRPUMetricThresholdView(
 
 fn maximal_ServiceAccountIPAccessListEntry(
     d: u32,
-) -> atlas_endpoints::remote_mcp_configurations::ServiceAccountIPAccessListEntry {
+) -> atlas_endpoints::shared::ServiceAccountIPAccessListEntry {
     let _ = d;
-    atlas_endpoints::remote_mcp_configurations::ServiceAccountIPAccessListEntry {
+    atlas_endpoints::shared::ServiceAccountIPAccessListEntry {
         cidr_block: Some("x".to_string()),
         created_at: Some(jiff::Timestamp::UNIX_EPOCH),
         ip_address: Some("x".to_string()),

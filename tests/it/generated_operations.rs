@@ -733,6 +733,33 @@ pub const OPERATIONS: &[&[Operation]] = &[
         ]
     },
     {
+        use atlas_endpoints::service_accounts::*;
+        &[
+            operation::<ListGroupServiceAccounts>(),
+            operation::<CreateGroupServiceAccount>(),
+            operation::<DeleteGroupServiceAccount>(),
+            operation::<GetGroupServiceAccount>(),
+            operation::<UpdateGroupServiceAccount>(),
+            operation::<ListGroupServiceAccountAccessList>(),
+            operation::<CreateGroupServiceAccountAccessList>(),
+            operation::<DeleteGroupServiceAccountAccessListEntry>(),
+            operation::<CreateGroupServiceAccountSecret>(),
+            operation::<DeleteGroupServiceAccountSecret>(),
+            operation::<InviteGroupServiceAccount>(),
+            operation::<ListOrgServiceAccounts>(),
+            operation::<CreateOrgServiceAccount>(),
+            operation::<DeleteOrgServiceAccount>(),
+            operation::<GetOrgServiceAccount>(),
+            operation::<UpdateOrgServiceAccount>(),
+            operation::<ListOrgServiceAccountAccessList>(),
+            operation::<CreateOrgServiceAccountAccessList>(),
+            operation::<DeleteOrgServiceAccountAccessListEntry>(),
+            operation::<GetOrgServiceAccountGroups>(),
+            operation::<CreateOrgServiceAccountSecret>(),
+            operation::<DeleteOrgServiceAccountSecret>(),
+        ]
+    },
+    {
         use atlas_endpoints::standby_links::*;
         &[
             operation::<ListGroupStandbyLinks>(),
@@ -2079,7 +2106,6 @@ pub const MODELS: &[&[Model]] = &[
             model::<CreateOrganizationResponse>("CreateOrganizationResponse"),
             model::<CustomSessionTimeouts>("CustomSessionTimeouts"),
             model::<OrgDelegationSettingsResponse>("OrgDelegationSettingsResponse"),
-            model::<OrgServiceAccount>("OrgServiceAccount"),
             model::<OrganizationMaintenanceSettingsResponse>(
                 "OrganizationMaintenanceSettingsResponse",
             ),
@@ -2203,7 +2229,6 @@ pub const MODELS: &[&[Model]] = &[
         &[
             model::<GroupMcpConfigResponse>("GroupMcpConfigResponse"),
             model::<OrgMcpConfigResponse>("OrgMcpConfigResponse"),
-            model::<ServiceAccountIPAccessListEntry>("ServiceAccountIPAccessListEntry"),
         ]
     },
     {
@@ -2256,6 +2281,16 @@ pub const MODELS: &[&[Model]] = &[
                 "ServerlessInstanceDescriptionConnectionStrings",
             ),
             model::<ServerlessProviderSettings>("ServerlessProviderSettings"),
+        ]
+    },
+    {
+        use atlas_endpoints::service_accounts::*;
+        &[
+            model::<GroupServiceAccount>("GroupServiceAccount"),
+            model::<PaginatedServiceAccountIPAccessEntryView>(
+                "PaginatedServiceAccountIPAccessEntryView",
+            ),
+            model::<ServiceAccountGroup>("ServiceAccountGroup"),
         ]
     },
     {
@@ -2313,11 +2348,13 @@ pub const MODELS: &[&[Model]] = &[
             model::<MetricsMeasurement>("MetricsMeasurement"),
             model::<NumberMetricUnits>("NumberMetricUnits"),
             model::<NumberMetricValueView>("NumberMetricValueView"),
+            model::<OrgServiceAccount>("OrgServiceAccount"),
             model::<OrganizationInvitation>("OrganizationInvitation"),
             model::<RawMetricUnits>("RawMetricUnits"),
             model::<RawMetricValueView>("RawMetricValueView"),
             model::<ReplicationSpec20240805>("ReplicationSpec20240805"),
             model::<ResourceTag>("ResourceTag"),
+            model::<ServiceAccountIPAccessListEntry>("ServiceAccountIPAccessListEntry"),
             model::<ServiceAccountSecret>("ServiceAccountSecret"),
             model::<TenantHardwareSpec20240805>("TenantHardwareSpec20240805"),
             model::<TenantRegionConfig20240805>("TenantRegionConfig20240805"),

@@ -75,22 +75,24 @@ fn every_declared_operation_passes_prism() {
         drive(
             c,
             &CreateOrgServiceAccount::new(
-                ORG,
-                "ci-bot",
-                "Rotates secrets",
-                vec![OrgRole::Member],
-                8,
+                atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                    org_id: ORG.into(),
+                    name: "ci-bot".into(),
+                    description: "Rotates secrets".into(),
+                    roles: vec![OrgRole::OrgMember],
+                    secret_expires_after_hours: 8,
+                },
             ),
         ),
         drive(c, &GetOrgServiceAccount::new(ORG, SA)),
         drive(
             c,
-            &UpdateOrgServiceAccount::new(ORG, SA).name("ci-bot-2".to_string()),
+            &UpdateOrgServiceAccount::new(SA, ORG).name("ci-bot-2".to_string()),
         ),
-        drive(c, &DeleteOrgServiceAccount::new(ORG, SA)),
+        drive(c, &DeleteOrgServiceAccount::new(SA, ORG)),
         drive(c, &GetOrgServiceAccountGroups::new(ORG, SA)),
         drive(c, &CreateOrgServiceAccountSecret::new(ORG, SA, 8)),
-        drive(c, &DeleteOrgServiceAccountSecret::new(ORG, SA, SECRET)),
+        drive(c, &DeleteOrgServiceAccountSecret::new(SA, SECRET, ORG)),
         drive(c, &ListOrgServiceAccountAccessList::new(ORG, SA)),
         drive(
             c,
@@ -104,25 +106,27 @@ fn every_declared_operation_passes_prism() {
         drive(
             c,
             &CreateGroupServiceAccount::new(
-                GROUP,
-                "backup-bot",
-                "Takes snapshots",
-                vec!["GROUP_READ_ONLY".into()],
-                24,
+                atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                    group_id: GROUP.into(),
+                    name: "backup-bot".into(),
+                    description: "Takes snapshots".into(),
+                    roles: vec!["GROUP_READ_ONLY".into()],
+                    secret_expires_after_hours: 24,
+                },
             ),
         ),
         drive(c, &GetGroupServiceAccount::new(GROUP, SA)),
         drive(
             c,
-            &UpdateGroupServiceAccount::new(GROUP, SA).description("Nightly".to_string()),
+            &UpdateGroupServiceAccount::new(SA, GROUP).description("Nightly".to_string()),
         ),
-        drive(c, &DeleteGroupServiceAccount::new(GROUP, SA)),
+        drive(c, &DeleteGroupServiceAccount::new(SA, GROUP)),
         drive(
             c,
-            &InviteGroupServiceAccount::new(GROUP, SA, vec!["GROUP_READ_ONLY".into()]),
+            &InviteGroupServiceAccount::new(SA, GROUP, vec!["GROUP_READ_ONLY".into()]),
         ),
         drive(c, &CreateGroupServiceAccountSecret::new(GROUP, SA, 24)),
-        drive(c, &DeleteGroupServiceAccountSecret::new(GROUP, SA, SECRET)),
+        drive(c, &DeleteGroupServiceAccountSecret::new(SA, SECRET, GROUP)),
         drive(c, &ListGroupServiceAccountAccessList::new(GROUP, SA)),
         drive(
             c,
@@ -135,7 +139,7 @@ fn every_declared_operation_passes_prism() {
     ];
     assert_eq!(
         outcomes.len(),
-        atlas_endpoints::ENDPOINTS.len(),
+        atlas_endpoints::service_accounts::ENDPOINTS.len(),
         "every declared operation is driven"
     );
     let failures: Vec<String> = outcomes.into_iter().filter_map(Result::err).collect();

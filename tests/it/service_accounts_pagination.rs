@@ -294,7 +294,7 @@ fn a_chosen_page_size_and_start_are_kept() {
         .collect();
     assert_eq!(groups.len(), 15, "pages 2 and 3");
     assert_eq!(
-        groups[0].group_id.as_deref(),
+        groups[0].group_id.as_ref().map(|id| id.as_str()),
         Some(format!("{:024x}", 10).as_str())
     );
     let requests = server.requests();

@@ -80,16 +80,24 @@ fn org_id_pattern() {
     refused(&ListOrgServiceAccounts::new(BAD_ORG), "orgId", pattern);
     refused(&GetOrgServiceAccount::new("", SA), "orgId", empty);
     refused(
-        &DeleteOrgServiceAccount::new(&ORG[1..], SA),
+        &DeleteOrgServiceAccount::new(SA, &ORG[1..]),
         "orgId",
         pattern,
     );
     refused(
-        &CreateOrgServiceAccount::new(BAD_ORG, "n", "d", vec![OrgRole::Member], 1),
+        &CreateOrgServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: BAD_ORG.into(),
+                name: "n".into(),
+                description: "d".into(),
+                roles: vec![OrgRole::OrgMember],
+                secret_expires_after_hours: 1,
+            },
+        ),
         "orgId",
         pattern,
     );
-    refused(&UpdateOrgServiceAccount::new(BAD_ORG, SA), "orgId", pattern);
+    refused(&UpdateOrgServiceAccount::new(SA, BAD_ORG), "orgId", pattern);
     refused(
         &GetOrgServiceAccountGroups::new(BAD_ORG, SA),
         "orgId",
@@ -101,7 +109,7 @@ fn org_id_pattern() {
         pattern,
     );
     refused(
-        &DeleteOrgServiceAccountSecret::new(BAD_ORG, SA, SECRET_ID),
+        &DeleteOrgServiceAccountSecret::new(SA, SECRET_ID, BAD_ORG),
         "orgId",
         pattern,
     );
@@ -126,7 +134,15 @@ fn org_id_pattern() {
 fn group_id_pattern() {
     refused(&ListGroupServiceAccounts::new(BAD_ORG), "groupId", pattern);
     refused(
-        &CreateGroupServiceAccount::new("..", "n", "d", vec!["GROUP_OWNER".into()], 1),
+        &CreateGroupServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                group_id: "..".into(),
+                name: "n".into(),
+                description: "d".into(),
+                roles: vec!["GROUP_OWNER".into()],
+                secret_expires_after_hours: 1,
+            },
+        ),
         "groupId",
         dot,
     );
@@ -136,17 +152,17 @@ fn group_id_pattern() {
         pattern,
     );
     refused(
-        &UpdateGroupServiceAccount::new(BAD_ORG, SA),
+        &UpdateGroupServiceAccount::new(SA, BAD_ORG),
         "groupId",
         pattern,
     );
     refused(
-        &DeleteGroupServiceAccount::new(BAD_ORG, SA),
+        &DeleteGroupServiceAccount::new(SA, BAD_ORG),
         "groupId",
         pattern,
     );
     refused(
-        &InviteGroupServiceAccount::new(BAD_ORG, SA, vec!["GROUP_OWNER".into()]),
+        &InviteGroupServiceAccount::new(SA, BAD_ORG, vec!["GROUP_OWNER".into()]),
         "groupId",
         pattern,
     );
@@ -156,7 +172,7 @@ fn group_id_pattern() {
         pattern,
     );
     refused(
-        &DeleteGroupServiceAccountSecret::new(BAD_ORG, SA, SECRET_ID),
+        &DeleteGroupServiceAccountSecret::new(SA, SECRET_ID, BAD_ORG),
         "groupId",
         pattern,
     );
@@ -191,12 +207,12 @@ fn client_id_pattern() {
         pattern,
     );
     refused(
-        &UpdateOrgServiceAccount::new(ORG, "mdb_sa_id_1234567890abcdef12345678/secrets"),
+        &UpdateOrgServiceAccount::new("mdb_sa_id_1234567890abcdef12345678/secrets", ORG),
         "clientId",
         pattern,
     );
     refused(
-        &InviteGroupServiceAccount::new(GROUP, BAD_SA, vec!["GROUP_OWNER".into()]),
+        &InviteGroupServiceAccount::new(BAD_SA, GROUP, vec!["GROUP_OWNER".into()]),
         "clientId",
         pattern,
     );
@@ -220,15 +236,15 @@ fn client_id_pattern() {
 #[test]
 fn secret_id_has_no_pattern_but_must_be_a_segment() {
     // The spec gives secretId no pattern: anything non-empty goes (encoded as one segment).
-    let ok = DeleteOrgServiceAccountSecret::new(ORG, SA, "not-hex at all");
+    let ok = DeleteOrgServiceAccountSecret::new(SA, "not-hex at all", ORG);
     assert!(ok.validate().is_ok());
     refused(
-        &DeleteOrgServiceAccountSecret::new(ORG, SA, ""),
+        &DeleteOrgServiceAccountSecret::new(SA, "", ORG),
         "secretId",
         empty,
     );
     refused(
-        &DeleteGroupServiceAccountSecret::new(GROUP, SA, "."),
+        &DeleteGroupServiceAccountSecret::new(SA, ".", GROUP),
         "secretId",
         dot,
     );
@@ -276,81 +292,185 @@ fn ip_address_path_pattern_and_encoding() {
 // ---- bodies ----
 
 fn org_roles() -> Vec<OrgRole> {
-    vec![OrgRole::Member]
+    vec![OrgRole::OrgMember]
 }
 
 #[test]
 fn names_have_1_to_64_allowed_chars() {
     refused(
-        &CreateOrgServiceAccount::new(ORG, "", "d", org_roles(), 8),
+        &CreateOrgServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: ORG.into(),
+                name: "".into(),
+                description: "d".into(),
+                roles: org_roles(),
+                secret_expires_after_hours: 8,
+            },
+        ),
         "name",
         length,
     );
     refused(
-        &CreateOrgServiceAccount::new(ORG, "x".repeat(65), "d", org_roles(), 8),
+        &CreateOrgServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: ORG.into(),
+                name: "x".repeat(65),
+                description: "d".into(),
+                roles: org_roles(),
+                secret_expires_after_hours: 8,
+            },
+        ),
         "name",
         length,
     );
     refused(
-        &CreateOrgServiceAccount::new(ORG, "ci/deployer", "d", org_roles(), 8),
+        &CreateOrgServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: ORG.into(),
+                name: "ci/deployer".into(),
+                description: "d".into(),
+                roles: org_roles(),
+                secret_expires_after_hours: 8,
+            },
+        ),
         "name",
         pattern,
     );
     refused(
-        &CreateGroupServiceAccount::new(GROUP, "ci!", "d", vec!["GROUP_OWNER".into()], 8),
+        &CreateGroupServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                group_id: GROUP.into(),
+                name: "ci!".into(),
+                description: "d".into(),
+                roles: vec!["GROUP_OWNER".into()],
+                secret_expires_after_hours: 8,
+            },
+        ),
         "name",
         pattern,
     );
     refused(
-        &CreateGroupServiceAccount::new(GROUP, "", "d", vec!["GROUP_OWNER".into()], 8),
+        &CreateGroupServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                group_id: GROUP.into(),
+                name: "".into(),
+                description: "d".into(),
+                roles: vec!["GROUP_OWNER".into()],
+                secret_expires_after_hours: 8,
+            },
+        ),
         "name",
         length,
     );
     // 64 letters of any script are fine; characters, not bytes, are counted.
-    let ok = CreateOrgServiceAccount::new(ORG, "東".repeat(64), "Zoë's CI, v2.1", org_roles(), 8);
+    let ok = CreateOrgServiceAccount::new(
+        atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+            org_id: ORG.into(),
+            name: "東".repeat(64),
+            description: "Zoë's CI, v2.1".into(),
+            roles: org_roles(),
+            secret_expires_after_hours: 8,
+        },
+    );
     assert!(ok.validate().is_ok());
 }
 
 #[test]
 fn descriptions_have_1_to_250_allowed_chars() {
     refused(
-        &CreateOrgServiceAccount::new(ORG, "n", "", org_roles(), 8),
+        &CreateOrgServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: ORG.into(),
+                name: "n".into(),
+                description: "".into(),
+                roles: org_roles(),
+                secret_expires_after_hours: 8,
+            },
+        ),
         "description",
         length,
     );
     refused(
-        &CreateOrgServiceAccount::new(ORG, "n", "d".repeat(251), org_roles(), 8),
+        &CreateOrgServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: ORG.into(),
+                name: "n".into(),
+                description: "d".repeat(251),
+                roles: org_roles(),
+                secret_expires_after_hours: 8,
+            },
+        ),
         "description",
         length,
     );
     refused(
-        &CreateGroupServiceAccount::new(GROUP, "n", "line\nbreak", vec!["GROUP_OWNER".into()], 8),
+        &CreateGroupServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                group_id: GROUP.into(),
+                name: "n".into(),
+                description: "line\nbreak".into(),
+                roles: vec!["GROUP_OWNER".into()],
+                secret_expires_after_hours: 8,
+            },
+        ),
         "description",
         pattern,
     );
     refused(
-        &CreateGroupServiceAccount::new(GROUP, "n", "é".repeat(251), vec!["GROUP_OWNER".into()], 8),
+        &CreateGroupServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                group_id: GROUP.into(),
+                name: "n".into(),
+                description: "é".repeat(251),
+                roles: vec!["GROUP_OWNER".into()],
+                secret_expires_after_hours: 8,
+            },
+        ),
         "description",
         length,
     );
-    let ok = CreateOrgServiceAccount::new(ORG, "n", "é".repeat(250), org_roles(), 8);
+    let ok = CreateOrgServiceAccount::new(
+        atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+            org_id: ORG.into(),
+            name: "n".into(),
+            description: "é".repeat(250),
+            roles: org_roles(),
+            secret_expires_after_hours: 8,
+        },
+    );
     assert!(ok.validate().is_ok());
 }
 
 #[test]
 fn roles_are_not_empty() {
     refused(
-        &CreateOrgServiceAccount::new(ORG, "n", "d", vec![], 8),
+        &CreateOrgServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: ORG.into(),
+                name: "n".into(),
+                description: "d".into(),
+                roles: vec![],
+                secret_expires_after_hours: 8,
+            },
+        ),
         "roles",
         length,
     );
     refused(
-        &CreateGroupServiceAccount::new(GROUP, "n", "d", vec![], 8),
+        &CreateGroupServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                group_id: GROUP.into(),
+                name: "n".into(),
+                description: "d".into(),
+                roles: vec![],
+                secret_expires_after_hours: 8,
+            },
+        ),
         "roles",
         length,
     );
     refused(
-        &InviteGroupServiceAccount::new(GROUP, SA, vec![]),
+        &InviteGroupServiceAccount::new(SA, GROUP, vec![]),
         "roles",
         length,
     );
@@ -369,12 +489,28 @@ fn secret_lifetimes_are_above_zero() {
         range,
     );
     refused(
-        &CreateOrgServiceAccount::new(ORG, "n", "d", org_roles(), 0),
+        &CreateOrgServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                org_id: ORG.into(),
+                name: "n".into(),
+                description: "d".into(),
+                roles: org_roles(),
+                secret_expires_after_hours: 0,
+            },
+        ),
         "secretExpiresAfterHours",
         range,
     );
     refused(
-        &CreateGroupServiceAccount::new(GROUP, "n", "d", vec!["GROUP_OWNER".into()], 0),
+        &CreateGroupServiceAccount::new(
+            atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                group_id: GROUP.into(),
+                name: "n".into(),
+                description: "d".into(),
+                roles: vec!["GROUP_OWNER".into()],
+                secret_expires_after_hours: 0,
+            },
+        ),
         "secretExpiresAfterHours",
         range,
     );
@@ -388,31 +524,31 @@ fn secret_lifetimes_are_above_zero() {
 #[test]
 fn patch_values_follow_the_same_rules_and_null_is_allowed() {
     refused(
-        &UpdateOrgServiceAccount::new(ORG, SA).name(Patch::Set(String::new())),
+        &UpdateOrgServiceAccount::new(SA, ORG).name(Patch::Set(String::new())),
         "name",
         length,
     );
     refused(
-        &UpdateOrgServiceAccount::new(ORG, SA).name(Patch::Set("a".repeat(65))),
+        &UpdateOrgServiceAccount::new(SA, ORG).name(Patch::Set("a".repeat(65))),
         "name",
         length,
     );
     refused(
-        &UpdateOrgServiceAccount::new(ORG, SA).name(Patch::Set("<script>".into())),
+        &UpdateOrgServiceAccount::new(SA, ORG).name(Patch::Set("<script>".into())),
         "name",
         pattern,
     );
     refused(
-        &UpdateGroupServiceAccount::new(GROUP, SA).description(Patch::Set("d".repeat(251))),
+        &UpdateGroupServiceAccount::new(SA, GROUP).description(Patch::Set("d".repeat(251))),
         "description",
         length,
     );
     refused(
-        &UpdateGroupServiceAccount::new(GROUP, SA).description(Patch::Set("a;b".into())),
+        &UpdateGroupServiceAccount::new(SA, GROUP).description(Patch::Set("a;b".into())),
         "description",
         pattern,
     );
-    let clear = UpdateOrgServiceAccount::new(ORG, SA)
+    let clear = UpdateOrgServiceAccount::new(SA, ORG)
         .name(Patch::Clear)
         .description(Patch::Clear);
     assert!(clear.validate().is_ok(), "clearing is not a length of 0");
@@ -493,7 +629,7 @@ fn at_most_200_entries() {
     );
     let v = refused(
         &CreateOrgServiceAccountAccessList::new(ORG, SA, entries(201)),
-        "entries",
+        "body",
         length,
     );
     assert_eq!(v.violations.len(), 1);
@@ -508,7 +644,7 @@ fn at_most_200_entries() {
     );
     refused(
         &CreateGroupServiceAccountAccessList::new(GROUP, SA, entries(201)),
-        "entries",
+        "body",
         length,
     );
 }
@@ -526,7 +662,7 @@ fn each_entry_matches_its_own_form() {
                 AccessListEntry::cidr("198.51.100.7"),
             ],
         ),
-        "entries",
+        "body",
         pattern,
     );
     let bad: Vec<&str> = v
@@ -544,27 +680,35 @@ fn each_entry_matches_its_own_form() {
     assert!(shown.contains("ipAddress=203.0.113.0/24"), "{shown}");
     refused(
         &CreateGroupServiceAccountAccessList::new(GROUP, SA, vec![AccessListEntry::ip("")]),
-        "entries",
+        "body",
         pattern,
     );
     refused(
         &CreateGroupServiceAccountAccessList::new(GROUP, SA, vec![AccessListEntry::cidr("")]),
-        "entries",
+        "body",
         pattern,
     );
 }
 
 #[test]
 fn every_violation_is_reported_at_once() {
-    let call = CreateOrgServiceAccount::new(BAD_ORG, "", "d".repeat(300), vec![], 0);
+    let call = CreateOrgServiceAccount::new(
+        atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+            org_id: BAD_ORG.into(),
+            name: "".into(),
+            description: "d".repeat(300),
+            roles: vec![],
+            secret_expires_after_hours: 0,
+        },
+    );
     let v = refused(&call, "orgId", pattern);
     let params: Vec<&str> = v.violations.iter().map(|x| x.param).collect();
     assert_eq!(
         params,
         [
             "orgId",
-            "name",
             "description",
+            "name",
             "roles",
             "secretExpiresAfterHours"
         ]
@@ -890,8 +1034,8 @@ fn invite_roles_must_be_unique() {
     use atlas_endpoints::service_accounts::InviteGroupServiceAccount;
     use atlas_runtime::Endpoint;
     let call = InviteGroupServiceAccount::new(
-        "5f7a3c9e1b2d4e6f8a0b1c2d",
         "mdb_sa_id_1234567890abcdef12345678",
+        "5f7a3c9e1b2d4e6f8a0b1c2d",
         vec![
             "GROUP_READ_ONLY".into(),
             "GROUP_OWNER".into(),
@@ -902,7 +1046,7 @@ fn invite_roles_must_be_unique() {
     assert_eq!(err.violations.len(), 1, "{err}");
     assert_eq!(err.violations[0].param, "roles");
     assert!(
-        err.to_string().contains("must give each role once"),
+        err.to_string().contains("must give each value once"),
         "{err}"
     );
 }

@@ -12,7 +12,7 @@ use atlas_endpoints::service_accounts::{
     GetGroupServiceAccount, GetOrgServiceAccount, GetOrgServiceAccountGroups,
     InviteGroupServiceAccount, ListGroupServiceAccountAccessList, ListGroupServiceAccounts,
     ListOrgServiceAccountAccessList, ListOrgServiceAccounts, OrgRole, OrgServiceAccount,
-    ServiceAccountIpAccessListEntry, UpdateGroupServiceAccount, UpdateOrgServiceAccount,
+    ServiceAccountIPAccessListEntry, UpdateGroupServiceAccount, UpdateOrgServiceAccount,
 };
 use atlas_runtime::{Client, Error, Patch, implement::Rule};
 use atlas_test_needs::needs;
@@ -106,13 +106,13 @@ fn assert_wire(r: &Recorded, method: &str, url: &str, body: Option<&str>) {
 }
 
 fn check_org_account(a: &OrgServiceAccount) {
-    assert_eq!(a.client_id.as_deref(), Some(SA));
+    assert_eq!(a.client_id.as_ref().map(|id| id.as_str()), Some(SA));
     assert_eq!(a.created_at.unwrap().to_string(), "2024-08-05T10:00:00Z");
     assert_eq!(a.name.as_deref(), Some("ci-deployer"));
     assert_eq!(a.description.as_deref(), Some("Deploys from CI"));
     assert_eq!(
         a.roles.as_deref(),
-        Some(&[OrgRole::Member, OrgRole::ReadOnly][..])
+        Some(&[OrgRole::OrgMember, OrgRole::OrgReadOnly][..])
     );
     let secrets = a.secrets.as_deref().unwrap();
     assert_eq!(secrets.len(), 1);
@@ -169,11 +169,13 @@ fn create_org_service_account() {
     );
     let (server, client) = serve(201, &created);
     let account = CreateOrgServiceAccount::new(
-        ORG,
-        "ci-deployer",
-        "Deploys from CI",
-        vec![OrgRole::Member, OrgRole::ReadOnly],
-        8,
+        atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+            org_id: ORG.into(),
+            name: "ci-deployer".into(),
+            description: "Deploys from CI".into(),
+            roles: vec![OrgRole::OrgMember, OrgRole::OrgReadOnly],
+            secret_expires_after_hours: 8,
+        },
     )
     .send(&client)
     .unwrap();
@@ -182,10 +184,10 @@ fn create_org_service_account() {
         "POST",
         ORG_SAS,
         Some(
-            r#"{"name":"ci-deployer","description":"Deploys from CI","roles":["ORG_MEMBER","ORG_READ_ONLY"],"secretExpiresAfterHours":8}"#,
+            r#"{"description":"Deploys from CI","name":"ci-deployer","roles":["ORG_MEMBER","ORG_READ_ONLY"],"secretExpiresAfterHours":8}"#,
         ),
     );
-    assert_eq!(account.client_id.as_deref(), Some(SA));
+    assert_eq!(account.client_id.as_ref().map(|id| id.as_str()), Some(SA));
     let secret = &account.secrets.as_deref().unwrap()[0];
     assert_eq!(secret.last_used_at, None);
     assert_eq!(
@@ -212,10 +214,10 @@ fn get_org_service_account() {
 #[test]
 fn update_org_service_account() {
     let (server, client) = serve(200, &org_account());
-    let account = UpdateOrgServiceAccount::new(ORG, SA)
+    let account = UpdateOrgServiceAccount::new(SA, ORG)
         .name(Patch::Set("ci-deployer".into()))
         .description(Patch::Set("Deploys from CI".into()))
-        .roles(vec![OrgRole::Member, OrgRole::ReadOnly])
+        .roles(vec![OrgRole::OrgMember, OrgRole::OrgReadOnly])
         .send(&client)
         .unwrap();
     assert_wire(
@@ -223,7 +225,7 @@ fn update_org_service_account() {
         "PATCH",
         &format!("{ORG_SAS}/{SA}"),
         Some(
-            r#"{"name":"ci-deployer","description":"Deploys from CI","roles":["ORG_MEMBER","ORG_READ_ONLY"]}"#,
+            r#"{"description":"Deploys from CI","name":"ci-deployer","roles":["ORG_MEMBER","ORG_READ_ONLY"]}"#,
         ),
     );
     check_org_account(&account);
@@ -232,7 +234,7 @@ fn update_org_service_account() {
 #[test]
 fn delete_org_service_account() {
     let (server, client) = serve(204, "");
-    DeleteOrgServiceAccount::new(ORG, SA).send(&client).unwrap();
+    DeleteOrgServiceAccount::new(SA, ORG).send(&client).unwrap();
     assert_wire(
         &only_request(&server),
         "DELETE",
@@ -256,7 +258,10 @@ fn get_org_service_account_groups() {
         .unwrap();
     assert_wire(&only_request(&server), "GET", &url, None);
     assert_eq!(page.total_count, Some(2));
-    assert_eq!(page.results[0].group_id.as_deref(), Some(GROUP));
+    assert_eq!(
+        page.results[0].group_id.as_ref().map(|id| id.as_str()),
+        Some(GROUP)
+    );
     assert_eq!(
         page.results[0].roles.as_deref().unwrap(),
         ["GROUP_READ_ONLY", "GROUP_DATA_ACCESS_READ_ONLY"]
@@ -293,7 +298,7 @@ fn create_org_service_account_secret() {
 #[test]
 fn delete_org_service_account_secret() {
     let (server, client) = serve(204, "");
-    DeleteOrgServiceAccountSecret::new(ORG, SA, SECRET_ID)
+    DeleteOrgServiceAccountSecret::new(SA, SECRET_ID, ORG)
         .send(&client)
         .unwrap();
     assert_wire(
@@ -319,7 +324,7 @@ fn list_org_service_account_access_list() {
     assert_eq!(page.total_count, Some(2));
 }
 
-fn check_access_entries(entries: &[ServiceAccountIpAccessListEntry]) {
+fn check_access_entries(entries: &[ServiceAccountIPAccessListEntry]) {
     assert_eq!(entries.len(), 2);
     let range = &entries[0];
     assert_eq!(range.cidr_block.as_deref(), Some("203.0.113.0/24"));
@@ -381,7 +386,7 @@ fn delete_org_service_account_access_list_entry() {
 // ---------------------------------------------------------------------------------------
 
 fn check_group_account(a: &atlas_endpoints::service_accounts::GroupServiceAccount) {
-    assert_eq!(a.client_id.as_deref(), Some(SA));
+    assert_eq!(a.client_id.as_ref().map(|id| id.as_str()), Some(SA));
     assert_eq!(a.name.as_deref(), Some("backup-bot"));
     assert_eq!(a.description.as_deref(), Some("Takes snapshots"));
     assert_eq!(a.roles.as_deref().unwrap(), ["GROUP_READ_ONLY"]);
@@ -407,11 +412,13 @@ fn list_group_service_accounts() {
 fn create_group_service_account() {
     let (server, client) = serve(201, &group_account());
     let account = CreateGroupServiceAccount::new(
-        GROUP,
-        "backup-bot",
-        "Takes snapshots",
-        vec!["GROUP_READ_ONLY".to_string()],
-        24,
+        atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+            group_id: GROUP.into(),
+            name: "backup-bot".into(),
+            description: "Takes snapshots".into(),
+            roles: vec!["GROUP_READ_ONLY".to_string()],
+            secret_expires_after_hours: 24,
+        },
     )
     .send(&client)
     .unwrap();
@@ -420,7 +427,7 @@ fn create_group_service_account() {
         "POST",
         GROUP_SAS,
         Some(
-            r#"{"name":"backup-bot","description":"Takes snapshots","roles":["GROUP_READ_ONLY"],"secretExpiresAfterHours":24}"#,
+            r#"{"description":"Takes snapshots","name":"backup-bot","roles":["GROUP_READ_ONLY"],"secretExpiresAfterHours":24}"#,
         ),
     );
     check_group_account(&account);
@@ -444,7 +451,7 @@ fn get_group_service_account() {
 #[test]
 fn update_group_service_account() {
     let (server, client) = serve(200, &group_account());
-    let account = UpdateGroupServiceAccount::new(GROUP, SA)
+    let account = UpdateGroupServiceAccount::new(SA, GROUP)
         .description(Patch::Set("Takes snapshots".into()))
         .roles(vec!["GROUP_READ_ONLY".into()])
         .send(&client)
@@ -461,7 +468,7 @@ fn update_group_service_account() {
 #[test]
 fn delete_group_service_account() {
     let (server, client) = serve(204, "");
-    DeleteGroupServiceAccount::new(GROUP, SA)
+    DeleteGroupServiceAccount::new(SA, GROUP)
         .send(&client)
         .unwrap();
     assert_wire(
@@ -475,7 +482,7 @@ fn delete_group_service_account() {
 #[test]
 fn invite_group_service_account() {
     let (server, client) = serve(200, &group_account());
-    let account = InviteGroupServiceAccount::new(GROUP, SA, vec!["GROUP_READ_ONLY".into()])
+    let account = InviteGroupServiceAccount::new(SA, GROUP, vec!["GROUP_READ_ONLY".into()])
         .send(&client)
         .unwrap();
     assert_wire(
@@ -510,7 +517,7 @@ fn create_group_service_account_secret() {
 #[test]
 fn delete_group_service_account_secret() {
     let (server, client) = serve(204, "");
-    DeleteGroupServiceAccountSecret::new(GROUP, SA, SECRET_ID)
+    DeleteGroupServiceAccountSecret::new(SA, SECRET_ID, GROUP)
         .send(&client)
         .unwrap();
     assert_wire(
@@ -592,22 +599,22 @@ fn patch_body(call: &UpdateOrgServiceAccount) -> String {
 
 #[test]
 fn patch_leaves_unchanged_members_out() {
-    let call = UpdateOrgServiceAccount::new(ORG, SA);
+    let call = UpdateOrgServiceAccount::new(SA, ORG);
     assert_eq!(call.name, Patch::Unchanged);
     assert_eq!(patch_body(&call), "{}");
 }
 
 #[test]
 fn patch_sets_a_member() {
-    let call = UpdateOrgServiceAccount::new(ORG, SA).name(Patch::Set("Zoë's CI".into()));
+    let call = UpdateOrgServiceAccount::new(SA, ORG).name(Patch::Set("Zoë's CI".into()));
     assert_eq!(patch_body(&call), r#"{"name":"Zoë's CI"}"#);
-    let call = UpdateOrgServiceAccount::new(ORG, SA).description("Nightly".to_string());
+    let call = UpdateOrgServiceAccount::new(SA, ORG).description("Nightly".to_string());
     assert_eq!(patch_body(&call), r#"{"description":"Nightly"}"#);
 }
 
 #[test]
 fn patch_clears_a_member_with_null() {
-    let call = UpdateOrgServiceAccount::new(ORG, SA).description(Patch::Clear);
+    let call = UpdateOrgServiceAccount::new(SA, ORG).description(Patch::Clear);
     let body = patch_body(&call);
     assert_eq!(body, r#"{"description":null}"#);
     let json: Value = serde_json::from_str(&body).unwrap();
@@ -617,14 +624,14 @@ fn patch_clears_a_member_with_null() {
 
 #[test]
 fn patch_mixes_leave_set_and_clear() {
-    let call = UpdateOrgServiceAccount::new(ORG, SA)
+    let call = UpdateOrgServiceAccount::new(SA, ORG)
         .name(Patch::Clear)
         .description(Patch::Set("Deploys".into()));
     assert_eq!(
         patch_body(&call),
-        r#"{"name":null,"description":"Deploys"}"#
+        r#"{"description":"Deploys","name":null}"#
     );
-    let call = UpdateOrgServiceAccount::new(ORG, SA)
+    let call = UpdateOrgServiceAccount::new(SA, ORG)
         .name(Patch::from_option(None))
         .roles(vec![]);
     assert_eq!(
@@ -637,16 +644,16 @@ fn patch_mixes_leave_set_and_clear() {
 #[test]
 fn group_patch_leaves_sets_and_clears() {
     for (call, expected) in [
-        (UpdateGroupServiceAccount::new(GROUP, SA), "{}"),
+        (UpdateGroupServiceAccount::new(SA, GROUP), "{}"),
         (
-            UpdateGroupServiceAccount::new(GROUP, SA).name(Patch::Set("bot".into())),
+            UpdateGroupServiceAccount::new(SA, GROUP).name(Patch::Set("bot".into())),
             r#"{"name":"bot"}"#,
         ),
         (
-            UpdateGroupServiceAccount::new(GROUP, SA)
+            UpdateGroupServiceAccount::new(SA, GROUP)
                 .name(Patch::Clear)
                 .description(Patch::Clear),
-            r#"{"name":null,"description":null}"#,
+            r#"{"description":null,"name":null}"#,
         ),
     ] {
         let (server, client) = serve(200, &group_account());
@@ -775,8 +782,8 @@ fn an_unknown_org_role_decodes_and_is_sent_back_unchanged() {
     let account = GetOrgServiceAccount::new(ORG, SA).send(&client).unwrap();
     drop(server);
     let roles = account.roles.clone().unwrap();
-    assert_eq!(roles[0], OrgRole::Owner);
-    assert_eq!(roles[1], OrgRole::Other("ORG_QUANTUM_ADMIN".into()));
+    assert_eq!(roles[0], OrgRole::OrgOwner);
+    assert_eq!(roles[1], OrgRole::Unknown("ORG_QUANTUM_ADMIN".into()));
     assert!(!roles[1].is_known());
     assert_eq!(roles[1].to_string(), "ORG_QUANTUM_ADMIN");
     assert_eq!(
@@ -786,7 +793,7 @@ fn an_unknown_org_role_decodes_and_is_sent_back_unchanged() {
 
     // Sent back as it came.
     let (server, client) = serve(200, &body);
-    UpdateOrgServiceAccount::new(ORG, SA)
+    UpdateOrgServiceAccount::new(SA, ORG)
         .roles(roles)
         .send(&client)
         .unwrap();
@@ -799,29 +806,33 @@ fn an_unknown_org_role_decodes_and_is_sent_back_unchanged() {
 #[test]
 fn org_roles_round_trip_every_spec_value() {
     let names = [
+        "ORG_OWNER",
         "ORG_MEMBER",
-        "ORG_READ_ONLY",
+        "ORG_GROUP_CREATOR",
         "ORG_BILLING_ADMIN",
         "ORG_BILLING_READ_ONLY",
         "ORG_STREAM_PROCESSING_ADMIN",
-        "ORG_GROUP_CREATOR",
-        "ORG_OWNER",
+        "ORG_READ_ONLY",
     ];
+    assert_eq!(OrgRole::KNOWN.len(), names.len());
     for (name, known) in names.iter().zip(OrgRole::KNOWN) {
         let role: OrgRole = serde_json::from_value(json!(name)).unwrap();
-        assert_eq!(role, known);
+        assert_eq!(&role, known);
         assert!(role.is_known());
-        assert!(!matches!(role, OrgRole::Other(_)), "{name} has its variant");
+        assert!(
+            !matches!(role, OrgRole::Unknown(_)),
+            "{name} has its variant"
+        );
         assert_eq!(serde_json::to_value(&role).unwrap(), json!(name));
-        assert_eq!(name.parse::<OrgRole>().unwrap(), known);
+        assert_eq!(&name.parse::<OrgRole>().unwrap(), known);
+        assert_eq!(role.to_string(), *name);
     }
-    // A known name given as `Other` is the same role.
-    assert_eq!(OrgRole::Other("ORG_OWNER".into()), OrgRole::Owner);
-    assert_eq!(OrgRole::from("ORG_OWNER".to_string()), OrgRole::Owner);
+    // A name is always read as its variant, from a `&str` or a `String`.
+    assert_eq!(OrgRole::from("ORG_OWNER".to_string()), OrgRole::OrgOwner);
     // Case matters, as on the server.
     assert_eq!(
         OrgRole::from("org_owner"),
-        OrgRole::Other("org_owner".into())
+        OrgRole::Unknown("org_owner".into())
     );
     assert!(serde_json::from_value::<OrgRole>(json!(7)).is_err());
 }
@@ -831,13 +842,15 @@ fn the_spec_lists_exactly_the_known_org_roles() {
     let spec = spec();
     let schema = &spec["components"]["schemas"]["OrgServiceAccountRequest"]["properties"]["roles"]
         ["items"]["enum"];
-    let names: Vec<&str> = schema
+    let mut names: Vec<&str> = schema
         .as_array()
         .expect("the spec's org role enum")
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    let known: Vec<&str> = OrgRole::KNOWN.iter().map(OrgRole::as_str).collect();
+    let mut known: Vec<&str> = OrgRole::KNOWN.iter().map(OrgRole::as_str).collect();
+    names.sort_unstable();
+    known.sort_unstable();
     assert_eq!(names, known);
 }
 
@@ -892,8 +905,16 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             Box::new(|c| {
                 Ok(format!(
                     "{:?}",
-                    CreateOrgServiceAccount::new(ORG, "n", "d", vec![OrgRole::Member], 8)
-                        .send(c)?
+                    CreateOrgServiceAccount::new(
+                        atlas_endpoints::service_accounts::CreateOrgServiceAccountRequired {
+                            org_id: ORG.into(),
+                            name: "n".into(),
+                            description: "d".into(),
+                            roles: vec![OrgRole::OrgMember],
+                            secret_expires_after_hours: 8
+                        }
+                    )
+                    .send(c)?
                 ))
             }),
         ),
@@ -908,7 +929,7 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             Box::new(|c| {
                 Ok(format!(
                     "{:?}",
-                    UpdateOrgServiceAccount::new(ORG, SA).send(c)?
+                    UpdateOrgServiceAccount::new(SA, ORG).send(c)?
                 ))
             }),
         ),
@@ -918,7 +939,7 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             Box::new(|c| {
                 Ok(format!(
                     "{:?}",
-                    DeleteOrgServiceAccount::new(ORG, SA).send(c)?
+                    DeleteOrgServiceAccount::new(SA, ORG).send(c)?
                 ))
             }),
         ),
@@ -948,7 +969,7 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             Box::new(|c| {
                 Ok(format!(
                     "{:?}",
-                    DeleteOrgServiceAccountSecret::new(ORG, SA, SECRET_ID).send(c)?
+                    DeleteOrgServiceAccountSecret::new(SA, SECRET_ID, ORG).send(c)?
                 ))
             }),
         ),
@@ -1000,11 +1021,13 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
                 Ok(format!(
                     "{:?}",
                     CreateGroupServiceAccount::new(
-                        GROUP,
-                        "n",
-                        "d",
-                        vec!["GROUP_READ_ONLY".into()],
-                        8
+                        atlas_endpoints::service_accounts::CreateGroupServiceAccountRequired {
+                            group_id: GROUP.into(),
+                            name: "n".into(),
+                            description: "d".into(),
+                            roles: vec!["GROUP_READ_ONLY".into()],
+                            secret_expires_after_hours: 8
+                        }
                     )
                     .send(c)?
                 ))
@@ -1026,7 +1049,7 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             Box::new(|c| {
                 Ok(format!(
                     "{:?}",
-                    UpdateGroupServiceAccount::new(GROUP, SA).send(c)?
+                    UpdateGroupServiceAccount::new(SA, GROUP).send(c)?
                 ))
             }),
         ),
@@ -1036,7 +1059,7 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             Box::new(|c| {
                 Ok(format!(
                     "{:?}",
-                    DeleteGroupServiceAccount::new(GROUP, SA).send(c)?
+                    DeleteGroupServiceAccount::new(SA, GROUP).send(c)?
                 ))
             }),
         ),
@@ -1046,7 +1069,7 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             Box::new(|c| {
                 Ok(format!(
                     "{:?}",
-                    InviteGroupServiceAccount::new(GROUP, SA, vec!["GROUP_READ_ONLY".into()])
+                    InviteGroupServiceAccount::new(SA, GROUP, vec!["GROUP_READ_ONLY".into()])
                         .send(c)?
                 ))
             }),
@@ -1067,7 +1090,7 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             Box::new(|c| {
                 Ok(format!(
                     "{:?}",
-                    DeleteGroupServiceAccountSecret::new(GROUP, SA, SECRET_ID).send(c)?
+                    DeleteGroupServiceAccountSecret::new(SA, SECRET_ID, GROUP).send(c)?
                 ))
             }),
         ),
@@ -1103,9 +1126,12 @@ fn every_operation_decodes_the_spec_example_of_its_answer() {
             }),
         ),
     ];
-    assert_eq!(calls.len(), atlas_endpoints::ENDPOINTS.len());
+    assert_eq!(
+        calls.len(),
+        atlas_endpoints::service_accounts::ENDPOINTS.len()
+    );
     for (template, method, call) in &calls {
-        let info = atlas_endpoints::ENDPOINTS
+        let info = atlas_endpoints::service_accounts::ENDPOINTS
             .iter()
             .find(|i| i.template == *template && i.method.as_str().eq_ignore_ascii_case(method))
             .unwrap_or_else(|| panic!("{method} {template} is in ENDPOINTS"));

@@ -156,6 +156,9 @@ pub mod sandbox;
 #[cfg(feature = "serverless-instances")]
 #[path = "serverless_instances/mod.rs"]
 pub mod serverless_instances;
+#[cfg(feature = "service-accounts")]
+#[path = "service_accounts/mod.rs"]
+pub mod service_accounts;
 #[path = "shared.rs"]
 pub mod shared;
 #[cfg(feature = "standby-links")]
@@ -302,6 +305,8 @@ pub const BY_TAG: &[(&str, &[atlas_runtime::EndpointInfo])] = &[
     ("Sandbox", sandbox::ENDPOINTS),
     #[cfg(feature = "serverless-instances")]
     ("Serverless Instances", serverless_instances::ENDPOINTS),
+    #[cfg(feature = "service-accounts")]
+    ("Service Accounts", service_accounts::ENDPOINTS),
     #[cfg(feature = "standby-links")]
     ("Standby Links", standby_links::ENDPOINTS),
     #[cfg(feature = "streams")]

@@ -1448,45 +1448,6 @@ pub struct ComponentLabel {
     pub value: Option<String>,
 }
 
-#[cfg(any(
-    feature = "federated-authentication",
-    feature = "mongodb-cloud-users",
-    feature = "organizations",
-    feature = "programmatic-api-keys",
-    feature = "projects",
-    feature = "remote-mcp-configurations"
-))]
-atlas_runtime::__private::open_enum! {
-/// The spec's `ConnectedOrgConfigPostAuthRoleGrantsItem` values, sent and received; `Unknown` keeps any value Atlas adds later.
-pub enum ConnectedOrgConfigPostAuthRoleGrantsItem {
-OrgOwner = "ORG_OWNER",
-OrgMember = "ORG_MEMBER",
-OrgGroupCreator = "ORG_GROUP_CREATOR",
-OrgBillingAdmin = "ORG_BILLING_ADMIN",
-OrgBillingReadOnly = "ORG_BILLING_READ_ONLY",
-OrgStreamProcessingAdmin = "ORG_STREAM_PROCESSING_ADMIN",
-OrgReadOnly = "ORG_READ_ONLY",
-}
-}
-#[cfg(any(
-    feature = "federated-authentication",
-    feature = "mongodb-cloud-users",
-    feature = "organizations",
-    feature = "programmatic-api-keys",
-    feature = "projects",
-    feature = "remote-mcp-configurations"
-))]
-atlas_runtime::__private::open_enum_serialize!(ConnectedOrgConfigPostAuthRoleGrantsItem);
-#[cfg(any(
-    feature = "federated-authentication",
-    feature = "mongodb-cloud-users",
-    feature = "organizations",
-    feature = "programmatic-api-keys",
-    feature = "projects",
-    feature = "remote-mcp-configurations"
-))]
-atlas_runtime::__private::open_enum_deserialize!(ConnectedOrgConfigPostAuthRoleGrantsItem);
-
 /// The spec's `DBUserTLSX509Settings` schema, sent and received.
 #[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
 #[serde(rename_all = "camelCase")]
@@ -3162,6 +3123,7 @@ pub struct LDAPSecuritySettings {
     feature = "root",
     feature = "sandbox",
     feature = "serverless-instances",
+    feature = "service-accounts",
     feature = "streams",
     feature = "teams",
     feature = "third-party-integrations",
@@ -3335,6 +3297,69 @@ atlas_runtime::__private::open_enum_serialize!(OpsGenieNotificationOpsGenieRegio
 #[cfg(any(feature = "alert-configurations", feature = "third-party-integrations"))]
 atlas_runtime::__private::open_enum_deserialize!(OpsGenieNotificationOpsGenieRegion);
 
+#[cfg(any(
+    feature = "federated-authentication",
+    feature = "mongodb-cloud-users",
+    feature = "organizations",
+    feature = "programmatic-api-keys",
+    feature = "projects",
+    feature = "remote-mcp-configurations",
+    feature = "service-accounts"
+))]
+atlas_runtime::__private::open_enum! {
+/// The spec's `ConnectedOrgConfigPostAuthRoleGrantsItem` values, sent and received; `Unknown` keeps any value Atlas adds later.
+pub enum OrgRole {
+OrgOwner = "ORG_OWNER",
+OrgMember = "ORG_MEMBER",
+OrgGroupCreator = "ORG_GROUP_CREATOR",
+OrgBillingAdmin = "ORG_BILLING_ADMIN",
+OrgBillingReadOnly = "ORG_BILLING_READ_ONLY",
+OrgStreamProcessingAdmin = "ORG_STREAM_PROCESSING_ADMIN",
+OrgReadOnly = "ORG_READ_ONLY",
+}
+}
+#[cfg(any(
+    feature = "federated-authentication",
+    feature = "mongodb-cloud-users",
+    feature = "organizations",
+    feature = "programmatic-api-keys",
+    feature = "projects",
+    feature = "remote-mcp-configurations",
+    feature = "service-accounts"
+))]
+atlas_runtime::__private::open_enum_serialize!(OrgRole);
+#[cfg(any(
+    feature = "federated-authentication",
+    feature = "mongodb-cloud-users",
+    feature = "organizations",
+    feature = "programmatic-api-keys",
+    feature = "projects",
+    feature = "remote-mcp-configurations",
+    feature = "service-accounts"
+))]
+atlas_runtime::__private::open_enum_deserialize!(OrgRole);
+
+/// The spec's `OrgServiceAccount` schema, received.
+#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
+#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+#[cfg(any(feature = "organizations", feature = "service-accounts"))]
+pub struct OrgServiceAccount {
+    /// `clientId`: optional.
+    pub client_id: Option<atlas_runtime::ClientId>,
+    /// `createdAt`: optional.
+    pub created_at: Option<jiff::Timestamp>,
+    /// `description`: optional.
+    pub description: Option<String>,
+    /// `name`: optional.
+    pub name: Option<String>,
+    /// `roles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
+    pub roles: Option<Vec<OrgRole>>,
+    /// `secrets`: optional.
+    pub secrets: Option<Vec<ServiceAccountSecret>>,
+}
+
 /// The spec's `OrganizationInvitation` schema, received.
 #[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
@@ -3359,7 +3384,7 @@ pub struct OrganizationInvitation {
     /// `orgName`: required; matches `^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`.
     pub org_name: String,
     /// `roles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub roles: Option<Vec<OrgRole>>,
     /// `teamIds`: optional, read-only.
     pub team_ids: Option<Vec<String>>,
     /// `username`: optional.
@@ -3471,12 +3496,41 @@ pub struct ResourceTag {
     pub value: String,
 }
 
+/// The spec's `ServiceAccountIPAccessListEntry` schema, sent and received.
+#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
+#[serde(rename_all = "camelCase")]
+#[cfg(any(feature = "remote-mcp-configurations", feature = "service-accounts"))]
+pub struct ServiceAccountIPAccessListEntry {
+    /// `cidrBlock`: optional, nullable; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    /// `createdAt`: optional, read-only.
+    #[serde(skip_serializing)]
+    pub created_at: Option<jiff::Timestamp>,
+    /// `ipAddress`: optional, nullable; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// `lastUsedAddress`: optional, read-only, nullable.
+    #[serde(skip_serializing)]
+    pub last_used_address: Option<String>,
+    /// `lastUsedAt`: optional, read-only, nullable.
+    #[serde(skip_serializing)]
+    pub last_used_at: Option<jiff::Timestamp>,
+    /// `requestCount`: optional, read-only.
+    #[serde(skip_serializing)]
+    pub request_count: Option<i32>,
+}
+
 /// The spec's `ServiceAccountSecret` schema, received.
 #[derive(Debug, Clone, atlas_runtime::Decode)]
 #[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-#[cfg(any(feature = "organizations", feature = "remote-mcp-configurations"))]
+#[cfg(any(
+    feature = "organizations",
+    feature = "remote-mcp-configurations",
+    feature = "service-accounts"
+))]
 pub struct ServiceAccountSecret {
     /// `createdAt`: required, read-only.
     pub created_at: jiff::Timestamp,

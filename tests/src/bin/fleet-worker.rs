@@ -80,7 +80,7 @@ fn run() -> Result<(usize, Duration), String> {
         let account = GetOrgServiceAccount::new(org.as_str(), client_id.as_str())
             .send(&client)
             .map_err(|e| format!("call {i}: {e}"))?;
-        if account.client_id.as_deref() != Some(client_id.as_str()) {
+        if account.client_id.as_ref().map(|c| c.as_str()) != Some(client_id.as_str()) {
             return Err(format!("call {i}: another account's answer"));
         }
         if i == 0 {

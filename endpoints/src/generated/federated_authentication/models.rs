@@ -5,7 +5,7 @@
 
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 
-pub use crate::shared::{ConnectedOrgConfigPostAuthRoleGrantsItem, Link};
+pub use crate::shared::{Link, OrgRole};
 
 /// The spec's `AuthFederationRoleMapping` schema, sent and received.
 #[derive(Debug, Clone, serde::Serialize, atlas_runtime::Decode)]
@@ -39,7 +39,7 @@ pub struct ConnectedOrgConfig {
     /// `orgId`: required, read-only.
     pub org_id: atlas_runtime::OrgId,
     /// `postAuthRoleGrants`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub post_auth_role_grants: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub post_auth_role_grants: Option<Vec<OrgRole>>,
     /// `roleMappings`: optional.
     pub role_mappings: Option<Vec<AuthFederationRoleMapping>>,
     /// `userConflicts`: optional.

@@ -138,7 +138,7 @@ pub struct UpdateFederationSettingConnectedOrgConfig {
     /// `instantUserProvisioningDisabled`: body member, optional.
     pub instant_user_provisioning_disabled: atlas_runtime::Patch<bool>,
     /// `postAuthRoleGrants`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub post_auth_role_grants: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub post_auth_role_grants: Option<Vec<OrgRole>>,
     /// `roleMappings`: body member, optional.
     pub role_mappings: Option<Vec<AuthFederationRoleMapping>>,
     /// `userConflicts`: body member, optional.

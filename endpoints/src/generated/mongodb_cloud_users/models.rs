@@ -5,9 +5,7 @@
 
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 
-pub use crate::shared::{
-    CloudAccessRoleAssignment, CloudAppUser, ConnectedOrgConfigPostAuthRoleGrantsItem, Link,
-};
+pub use crate::shared::{CloudAccessRoleAssignment, CloudAppUser, Link, OrgRole};
 
 /// The spec's `GroupActiveUserResponse` schema, received.
 #[derive(Debug, Clone, atlas_runtime::Decode)]
@@ -239,7 +237,7 @@ pub struct OrgUserRolesRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// `orgRoles`: required; at least 1 item; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub org_roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
+    pub org_roles: Vec<OrgRole>,
 }
 
 /// The spec's `OrgUserRolesResponse` schema, received.
@@ -251,5 +249,5 @@ pub struct OrgUserRolesResponse {
     /// `groupRoleAssignments`: optional.
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// `orgRoles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub org_roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub org_roles: Option<Vec<OrgRole>>,
 }

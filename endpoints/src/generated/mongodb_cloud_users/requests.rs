@@ -569,7 +569,7 @@ pub struct AddOrgUserRole {
     /// `userId`: path parameter, required.
     pub user_id: atlas_runtime::ObjectId,
     /// `orgRole`: body member, required; one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub org_role: ConnectedOrgConfigPostAuthRoleGrantsItem,
+    pub org_role: OrgRole,
 }
 
 /// `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole`, version `2025-02-19`.
@@ -595,7 +595,7 @@ pub struct RemoveOrgUserRole {
     /// `userId`: path parameter, required.
     pub user_id: atlas_runtime::ObjectId,
     /// `orgRole`: body member, required; one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub org_role: ConnectedOrgConfigPostAuthRoleGrantsItem,
+    pub org_role: OrgRole,
 }
 
 /// `POST /api/atlas/v2/users`, version `2023-01-01`.

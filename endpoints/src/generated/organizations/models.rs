@@ -6,9 +6,8 @@
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 
 pub use crate::shared::{
-    ApiKeyUserDetails, CloudAccessRoleAssignment, ConnectedOrgConfigPostAuthRoleGrantsItem, Group,
-    GroupRegionUsageRestrictions, GroupRole, Link, OrganizationInvitation, ResourceTag,
-    ServiceAccountSecret,
+    ApiKeyUserDetails, CloudAccessRoleAssignment, Group, GroupRegionUsageRestrictions, GroupRole,
+    Link, OrgRole, OrgServiceAccount, OrganizationInvitation, ResourceTag, ServiceAccountSecret,
 };
 
 /// The spec's `AtlasOrganization` schema, received.
@@ -36,7 +35,7 @@ pub struct CreateAtlasOrganizationApiKey {
     /// `desc`: required; 1 to 250 characters.
     pub desc: String,
     /// `roles`: required; at least 1 item; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
+    pub roles: Vec<OrgRole>,
 }
 
 /// The spec's `CreateOrganizationResponse` schema, received.
@@ -110,26 +109,6 @@ atlas_runtime::__private::open_enum_deserialize!(
     OrgDelegationSettingsResponseDelegatedPartnerAccess
 );
 
-/// The spec's `OrgServiceAccount` schema, received.
-#[derive(Debug, Clone, Default, atlas_runtime::Decode)]
-#[cfg_attr(feature = "serialize-all", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OrgServiceAccount {
-    /// `clientId`: optional.
-    pub client_id: Option<atlas_runtime::ClientId>,
-    /// `createdAt`: optional.
-    pub created_at: Option<jiff::Timestamp>,
-    /// `description`: optional.
-    pub description: Option<String>,
-    /// `name`: optional.
-    pub name: Option<String>,
-    /// `roles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
-    /// `secrets`: optional.
-    pub secrets: Option<Vec<ServiceAccountSecret>>,
-}
-
 /// The spec's `OrgServiceAccountRequest` schema, sent.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -139,7 +118,7 @@ pub struct OrgServiceAccountRequest {
     /// `name`: required; 1 to 64 characters; matches `^[\p{L}\p{N}\-_.,' ]*$`.
     pub name: String,
     /// `roles`: required; at least 1 item; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
+    pub roles: Vec<OrgRole>,
     /// `secretExpiresAfterHours`: required; above 0.
     pub secret_expires_after_hours: i32,
 }
@@ -220,5 +199,5 @@ pub struct UpdateOrgRolesForUser {
     /// `links`: optional, read-only.
     pub links: Option<Vec<Link>>,
     /// `orgRoles`: optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub org_roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub org_roles: Option<Vec<OrgRole>>,
 }

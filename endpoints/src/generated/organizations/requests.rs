@@ -267,7 +267,7 @@ pub struct UpdateOrgInvites {
     /// `groupRoleAssignments`: body member, optional.
     pub group_role_assignments: Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>>,
     /// `roles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub roles: Option<Vec<OrgRole>>,
     /// `teamIds`: body member, optional.
     pub team_ids: Option<Vec<String>>,
     /// `username`: body member, optional.
@@ -299,7 +299,7 @@ pub struct CreateOrgInvite {
     /// `groupRoleAssignments`: body member, optional.
     pub group_role_assignments: Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>>,
     /// `roles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub roles: Option<Vec<OrgRole>>,
     /// `teamIds`: body member, optional.
     pub team_ids: Option<Vec<String>>,
     /// `username`: body member, optional.
@@ -384,7 +384,7 @@ pub struct UpdateOrgInviteById {
     /// `groupRoleAssignments`: body member, optional.
     pub group_role_assignments: Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>>,
     /// `roles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub roles: Option<Vec<OrgRole>>,
     /// `teamIds`: body member, optional.
     pub team_ids: Option<Vec<String>>,
 }
@@ -544,5 +544,5 @@ pub struct UpdateOrgUserRoles {
     /// `userId`: path parameter, required.
     pub user_id: atlas_runtime::ObjectId,
     /// `orgRoles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub org_roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub org_roles: Option<Vec<OrgRole>>,
 }

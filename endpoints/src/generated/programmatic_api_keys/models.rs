@@ -5,9 +5,7 @@
 
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 
-pub use crate::shared::{
-    ApiKeyUserDetails, CloudAccessRoleAssignment, ConnectedOrgConfigPostAuthRoleGrantsItem, Link,
-};
+pub use crate::shared::{ApiKeyUserDetails, CloudAccessRoleAssignment, Link, OrgRole};
 
 /// The spec's `PaginatedApiUserAccessListResponseView` schema, received.
 #[derive(Debug, Clone, atlas_runtime::Decode)]

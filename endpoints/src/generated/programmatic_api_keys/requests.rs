@@ -201,7 +201,7 @@ pub struct CreateOrgApiKey {
     pub desc: String,
     /// `roles`: body member, required; at least 1 item; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     #[atlas(length(min = 1))]
-    pub roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
+    pub roles: Vec<OrgRole>,
 }
 
 /// `DELETE /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`, version `2023-01-01`.
@@ -271,7 +271,7 @@ pub struct UpdateOrgApiKey {
     #[atlas(length(min = 1, max = 250))]
     pub desc: Option<String>,
     /// `roles`: body member, optional; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub roles: Option<Vec<OrgRole>>,
 }
 
 /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList`, version `2023-01-01`.

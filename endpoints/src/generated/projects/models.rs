@@ -6,8 +6,8 @@
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 
 pub use crate::shared::{
-    BaseCloudProviderInstanceSize, ConnectedOrgConfigPostAuthRoleGrantsItem, Group,
-    GroupRegionUsageRestrictions, GroupRole, Link, OrganizationInvitation, ResourceTag,
+    BaseCloudProviderInstanceSize, Group, GroupRegionUsageRestrictions, GroupRole, Link, OrgRole,
+    OrganizationInvitation, ResourceTag,
 };
 
 atlas_runtime::__private::open_enum! {

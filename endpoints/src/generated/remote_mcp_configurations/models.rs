@@ -5,7 +5,7 @@
 
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 
-pub use crate::shared::{ConnectedOrgConfigPostAuthRoleGrantsItem, ServiceAccountSecret};
+pub use crate::shared::{OrgRole, ServiceAccountIPAccessListEntry, ServiceAccountSecret};
 
 /// The spec's `GroupMcpConfigResponse` schema, received.
 #[derive(Debug, Clone, Default, atlas_runtime::Decode)]
@@ -44,29 +44,5 @@ pub struct OrgMcpConfigResponse {
     /// `mcpConfigName`: optional, nullable.
     pub mcp_config_name: Option<String>,
     /// `roles`: optional; at most 100 items; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
-    pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
-}
-
-/// The spec's `ServiceAccountIPAccessListEntry` schema, sent and received.
-#[derive(Debug, Clone, Default, serde::Serialize, atlas_runtime::Decode)]
-#[serde(rename_all = "camelCase")]
-pub struct ServiceAccountIPAccessListEntry {
-    /// `cidrBlock`: optional, nullable; matches `^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cidr_block: Option<String>,
-    /// `createdAt`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub created_at: Option<jiff::Timestamp>,
-    /// `ipAddress`: optional, nullable; matches `^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// `lastUsedAddress`: optional, read-only, nullable.
-    #[serde(skip_serializing)]
-    pub last_used_address: Option<String>,
-    /// `lastUsedAt`: optional, read-only, nullable.
-    #[serde(skip_serializing)]
-    pub last_used_at: Option<jiff::Timestamp>,
-    /// `requestCount`: optional, read-only.
-    #[serde(skip_serializing)]
-    pub request_count: Option<i32>,
+    pub roles: Option<Vec<OrgRole>>,
 }

@@ -320,7 +320,7 @@ pub struct CreateOrgMcpConfig {
     pub mcp_config_name: String,
     /// `roles`: body member, required; 1 to 100 items; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     #[atlas(length(min = 1, max = 100))]
-    pub roles: Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>,
+    pub roles: Vec<OrgRole>,
 }
 
 /// `DELETE /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}`, version `2025-03-12`.
@@ -400,7 +400,7 @@ pub struct UpdateOrgMcpConfig {
     pub mcp_config_name: atlas_runtime::Patch<String>,
     /// `roles`: body member, optional; at most 100 items; each item one of `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`.
     #[atlas(length(max = 100))]
-    pub roles: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub roles: Option<Vec<OrgRole>>,
 }
 
 /// `GET /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets`, version `2025-03-12`.

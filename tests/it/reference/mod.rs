@@ -1,0 +1,3 @@
+//! Declarations kept as references that generated code is held to.
+
+pub mod service_accounts;
