@@ -426,7 +426,12 @@ fn envelope(status: u16, body: Option<Value>) -> Value {
 fn encode(result: Result<(Reply, String), ApiError>, fmt: Format, rate: RateInfo) -> Response {
     let mut response = match result {
         Ok((reply, content_type)) => {
-            let mut response = if let Some(raw) = reply.raw {
+            // A 204 carries its media type in an empty raw body; in an envelope it is
+            // `{status: 204, content: {}}` like any answer without a body.
+            let raw = reply
+                .raw
+                .filter(|bytes| !(fmt.envelope && reply.status == 204 && bytes.is_empty()));
+            let mut response = if let Some(raw) = raw {
                 Response::new(reply.status)
                     .header("Content-Type", content_type)
                     .body(raw)

@@ -245,3 +245,43 @@ fn a_test_scripts_any_operation() {
         Err(ScriptError::UnknownOperation("noSuchOperation".into()))
     );
 }
+
+/// An empty answer (204) in an envelope is `{status: 204, content: {}}` in a 200, as
+/// every answer is: from a stateful family (the project IP access list), from an
+/// example (`deleteGroupAiModelApiKey`), and from the Service Accounts family.
+#[test]
+fn an_empty_answer_in_an_envelope_is_a_status_and_no_content() {
+    let mock = MockAtlas::start();
+    let api = Api::owner(&mock);
+    let enveloped = |path: String, accept: &str| {
+        let r = api.call_with(
+            "DELETE",
+            &format!("{path}?envelope=true"),
+            &[("Accept", accept)],
+            None,
+        );
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert_eq!(r.json(), json!({"status": 204, "content": {}}), "{path}");
+    };
+    let v = "application/vnd.atlas.2024-08-05+json";
+    let access = group_path(&mock, "/accessList");
+    let add = |ip: &str| {
+        let body = json!([{ "ipAddress": ip }]).to_string();
+        let r = api.call("POST", &access, Some(&body));
+        assert_eq!(r.status, 200, "{}", r.body);
+    };
+    add("192.0.2.1");
+    enveloped(format!("{access}/192.0.2.1"), v);
+    enveloped(
+        group_path(&mock, "/aiModelApiKeys/32b6e34b3d91647abb20e7b8"),
+        "application/vnd.atlas.2025-03-12+json",
+    );
+    let secrets = format!("{}/{}/secrets", api.org(), mock.client_id());
+    let r = api.call("POST", &secrets, Some(r#"{"secretExpiresAfterHours": 1}"#));
+    let sid = r.json()["id"].as_str().unwrap().to_owned();
+    enveloped(format!("{secrets}/{sid}"), v);
+    // Without an envelope: 204, no body.
+    add("192.0.2.2");
+    let r = api.call("DELETE", &format!("{access}/192.0.2.2"), None);
+    assert_eq!((r.status, r.body.as_str()), (204, ""));
+}
