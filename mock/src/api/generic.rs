@@ -6,6 +6,7 @@
 //! (naming the supported versions), 400 for path values, 404 for an unknown organization
 //! or project, 403, 400 for query values, 415, 400 for the body.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -263,6 +264,22 @@ fn matches_pattern(p: &Param, value: &str) -> Result<(), String> {
     }
 }
 
+/// A path value as its pattern reads it. The spec writes the patterns of values that may
+/// hold a slash (an address block, an Azure resource id) for the value as the client sends
+/// it, `/` percent-encoded (`%2[fF]` in the pattern); such a value, decoded once, is
+/// matched with its slashes written `%2F` again.
+fn as_in_pattern<'v>(p: &Param, value: &'v str) -> Cow<'v, str> {
+    let encoded = || {
+        p.pattern
+            .is_some_and(|i| spec::pattern_text(i).contains("%2"))
+    };
+    if value.contains('/') && encoded() {
+        Cow::Owned(value.replace('/', "%2F"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
 /// One query value against its parameter.
 fn check_query_value(p: &Param, value: &str) -> Result<(), ApiError> {
     let bad = |what: String| ApiError::validation(p.name, what).param(value.to_owned());
@@ -473,7 +490,7 @@ pub(crate) fn check(
             .filter_map(|&i| spec::PARAMS.get(i))
             .find(|p| !p.query && p.name == *name);
         if let Some(p) = param
-            && let Err(description) = matches_pattern(p, &value)
+            && let Err(description) = matches_pattern(p, &as_in_pattern(p, &value))
         {
             let pattern = description
                 .trim_start_matches("must match \"")
@@ -668,6 +685,33 @@ mod tests {
         let (v, w) = negotiate(Some("application/vnd.atlas.2023-02-01+gzip"), log).unwrap();
         assert_eq!((v.date, w), ("2023-02-01", Wire::Gzip));
         assert!(negotiate(Some("application/vnd.atlas.2023-02-01+json"), log).is_err());
+    }
+
+    #[test]
+    fn patterns_written_for_encoded_slashes_read_decoded_values() {
+        let delete = op("deleteOrgServiceAccountAccessListEntry");
+        let ip = delete
+            .params
+            .iter()
+            .map(|&i| &spec::PARAMS[i])
+            .find(|p| p.name == "ipAddress")
+            .unwrap();
+        let check = |v: &str| matches_pattern(ip, &as_in_pattern(ip, v));
+        for ok in [
+            "192.0.2.0/24",
+            "192.0.2.1",
+            "2001:db8::/48",
+            "2001:db8:0:0:0:0:0:1",
+            // Encoded twice by the client: the pattern lets it by, the family refuses it.
+            "10.1.0.0%2F16",
+        ] {
+            assert!(check(ok).is_ok(), "{ok}");
+        }
+        assert!(check("2001:db8::1").is_err());
+        assert!(check("banana").is_err());
+        // A pattern without `%2F` reads the value as it is.
+        let org = spec::PARAMS.iter().find(|p| p.name == "orgId").unwrap();
+        assert_eq!(as_in_pattern(org, "a/b"), "a/b");
     }
 
     #[test]

@@ -128,6 +128,25 @@ fn path_values_query_bounds_and_enums_are_checked() {
         None,
     );
     assert_eq!(r.status, 200, "{}", r.body);
+    // A pattern written for a value with its slashes percent-encoded (an Azure private
+    // endpoint's resource id): the value decoded once passes it, with its slashes.
+    let endpoint = |id: &str| {
+        group_path(
+            &mock,
+            &format!(
+                "/privateEndpoint/AZURE/endpointService/32b6e34b3d91647abb20e7b8/endpoint/{id}"
+            ),
+        )
+    };
+    let azure = "%2Fsubscriptions%2F6f6b5a2c-0d2e-4c4e-9a3b-1c2d3e4f5a6b%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.Network%2FprivateEndpoints%2Fpe1";
+    let r = api.call("GET", &endpoint(azure), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    api.call(
+        "GET",
+        &endpoint("%2Fsubscriptions%2Fnot-a-subscription"),
+        None,
+    )
+    .api_error(400, "VALIDATION_ERROR");
     // An unknown path, and a known one with another method.
     api.call("GET", &group_path(&mock, "/nothing"), None)
         .api_error(404, "RESOURCE_NOT_FOUND");
