@@ -12,7 +12,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use super::{Reply, path_value};
+use super::{Reply, families, path_value};
 use crate::auth::{self, Principal};
 use crate::errors::ApiError;
 use crate::script::{Handler, ScriptedRequest};
@@ -165,7 +165,8 @@ pub(crate) fn negotiate(
 
 /// An operation routed and checked, ready to be answered.
 pub(crate) struct Call {
-    pub(crate) op: &'static Operation,
+    /// The operation's index in `OPERATIONS`.
+    pub(crate) index: usize,
     pub(crate) version: &'static Version,
     pub(crate) wire: Wire,
     pub(crate) path: Vec<(&'static str, String)>,
@@ -551,7 +552,7 @@ pub(crate) fn check(
     }
 
     let call = Call {
-        op,
+        index,
         version,
         wire,
         path,
@@ -589,7 +590,7 @@ pub(crate) fn answer(
     now: SystemTime,
     call: &Call,
 ) -> Result<(Reply, String), ApiError> {
-    let mut fx = super::families::Fx {
+    let mut fx = families::Fx {
         shared,
         store,
         req,
@@ -597,7 +598,7 @@ pub(crate) fn answer(
         now,
         call,
     };
-    match super::families::answer(&mut fx) {
+    match families::answer(&mut fx) {
         Some(reply) => {
             // A body-less answer keeps the media type the spec declares for it.
             let reply = match (reply?, call.version.answer) {
