@@ -1,10 +1,14 @@
-//! Every operation of the spec, from the generated tables (`crate::spec`): routing,
-//! versions, path and query values, the organization or project, roles, the body's media
-//! type and shape; then a script, a stateful family, or the example answer.
+//! The one admission pipeline, for every operation of the spec (the Service Accounts
+//! included), from the generated tables (`crate::spec`): versions, path and query values,
+//! the organization or project, roles, the body's media type and shape; then a script, a
+//! stateful family ([`super::families`]), or the example answer.
 //!
-//! The checks come in Atlas's order, as for the Service Accounts family: 404/405, 406
-//! (naming the supported versions), 400 for path values, 404 for an unknown organization
-//! or project, 403, 400 for query values, 415, 400 for the body.
+//! The checks come in Atlas's order: 404/405 (by the router, before [`check`]), 406
+//! (naming the supported versions), 400 for path values (`INVALID_ORG_ID`,
+//! `INVALID_GROUP_ID`, or a value off the spec's pattern), 404 for an unknown
+//! organization or project, 403 for the spec's roles and then the rule the operation's
+//! family adds, 400 for query values, 415, 400 for the body. A family's handler then
+//! checks what the tables cannot say (its own 400s, 404s and 409s).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -417,10 +421,10 @@ pub(crate) fn check_body(body: &Body, value: &Value) -> Result<(), ApiError> {
 /// A request body's `Content-Type`: the served version's media type, or a date that
 /// resolves to it (or plain JSON when the builder allows it).
 fn check_content_type(
-    shared: &Shared,
     op: &Operation,
     served: &'static Version,
     given: Option<&str>,
+    allow_plain_json: bool,
 ) -> Result<(), ApiError> {
     let given = given.unwrap_or("").trim();
     let essence = given.split(';').next().unwrap_or("").trim();
@@ -436,9 +440,7 @@ fn check_content_type(
                     .is_some_and(|v| std::ptr::eq(v, served))
             }
         }
-        Some(None) => {
-            shared.config.plain_json_bodies && essence.eq_ignore_ascii_case("application/json")
-        }
+        Some(None) => allow_plain_json && essence.eq_ignore_ascii_case("application/json"),
         _ => false,
     };
     if ok {
@@ -531,10 +533,23 @@ pub(crate) fn check(
         })?;
         org_id = Some(org.id.clone());
     }
-    if let (Some(principal), Some(org)) = (principal, org_id.as_deref())
-        && let Some(need) = role_need(op.need)
-    {
-        auth::authorize(store, principal, org, group_id.as_deref(), need)?;
+    if let (Some(principal), Some(org)) = (principal, org_id.as_deref()) {
+        if let Some(need) = role_need(op.need) {
+            auth::authorize(store, principal, org, group_id.as_deref(), need)?;
+        }
+        // What the operation's stateful family adds to the roles.
+        families::authorize(
+            index,
+            &families::Admitted {
+                shared,
+                store,
+                op,
+                path: &path,
+                org_id: org,
+                group_id: group_id.as_deref(),
+                principal,
+            },
+        )?;
     }
 
     check_query(op, query)?;
@@ -544,7 +559,12 @@ pub(crate) fn check(
     if let Some(schema) = version.body.and_then(|i| spec::BODIES.get(i)) {
         let empty = req.body.iter().all(u8::is_ascii_whitespace);
         if !empty || schema.required {
-            check_content_type(shared, op, version, req.header("content-type"))?;
+            check_content_type(
+                op,
+                version,
+                req.header("content-type"),
+                shared.config.plain_json_bodies,
+            )?;
             let value = crate::validation::parse_body(&req.body)?;
             check_body(schema, &value)?;
             body = Some(value);
@@ -686,6 +706,112 @@ mod tests {
         let (v, w) = negotiate(Some("application/vnd.atlas.2023-02-01+gzip"), log).unwrap();
         assert_eq!((v.date, w), ("2023-02-01", Wire::Gzip));
         assert!(negotiate(Some("application/vnd.atlas.2023-02-01+json"), log).is_err());
+    }
+
+    /// Every Service Accounts operation has one version, `2024-08-05`.
+    #[test]
+    fn dates_at_or_after_the_version_get_it() {
+        let sa = op("listOrgServiceAccounts");
+        for accept in [
+            "application/vnd.atlas.2024-08-05+json",
+            "application/vnd.atlas.2025-03-12+json",
+            "application/vnd.atlas.2099-01-01+json; charset=utf-8",
+            "text/html, application/vnd.atlas.2024-08-05+json;q=0.5",
+            "application/vnd.atlas.2023-01-01+json, application/vnd.atlas.2024-10-23+json",
+            "APPLICATION/VND.ATLAS.2024-08-05+JSON",
+        ] {
+            let (v, w) = negotiate(Some(accept), sa).unwrap();
+            assert_eq!((v.date, w), ("2024-08-05", Wire::Json), "{accept}");
+        }
+    }
+
+    #[test]
+    fn older_malformed_or_unversioned_is_406() {
+        let sa = op("listOrgServiceAccounts");
+        for accept in [
+            None,
+            Some(""),
+            Some("application/json"),
+            Some("*/*"),
+            Some("application/vnd.atlas.2024-08-04+json"),
+            Some("application/vnd.atlas.2023-01-01+json"),
+            Some("application/vnd.atlas.2024-13-01+json"),
+            Some("application/vnd.atlas.2024-02-30+json"),
+            Some("application/vnd.atlas.2024-8-5+json"),
+            Some("application/vnd.atlas.preview+json"),
+            Some("application/vnd.atlas.2024-08-05+csv"),
+            Some("application/vnd.atlas.2024-08-05+json;q=0"),
+            Some("text/html"),
+        ] {
+            let e = negotiate(accept, sa).unwrap_err();
+            assert_eq!(
+                (e.status, e.code),
+                (406, "INVALID_VERSION_DATE"),
+                "{accept:?}"
+            );
+            assert_eq!(
+                e.parameters,
+                vec![serde_json::json!("2024-08-05")],
+                "{accept:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn body_media_type_must_resolve_to_the_served_version() {
+        let secret = op("createOrgServiceAccountSecret");
+        let served = &secret.versions[0];
+        let check = |given: Option<&str>, plain: bool| {
+            check_content_type(secret, served, given, plain).map_err(|e| e.status)
+        };
+        assert_eq!(
+            check(Some("application/vnd.atlas.2024-08-05+json"), false),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                Some("application/vnd.atlas.2025-01-01+json; charset=utf-8"),
+                false
+            ),
+            Ok(())
+        );
+        for bad in [
+            None,
+            Some("application/json"),
+            Some("text/plain"),
+            Some("application/vnd.atlas.2023-02-01+json"),
+        ] {
+            assert_eq!(check(bad, false), Err(415), "{bad:?}");
+        }
+        assert_eq!(check(Some("application/json; charset=utf-8"), true), Ok(()));
+        assert_eq!(check(Some("*/*"), true), Err(415));
+    }
+
+    /// Path patterns are matched as the Java server does: `\d` is ASCII.
+    #[test]
+    fn path_patterns_read_as_javas() {
+        let get = op("getOrgServiceAccount");
+        let param = |name: &str| {
+            get.params
+                .iter()
+                .map(|&i| &spec::PARAMS[i])
+                .find(|p| p.name == name)
+                .unwrap()
+        };
+        let (org, client) = (param("orgId"), param("clientId"));
+        assert!(matches_pattern(org, "32b6e34b3d91647abb20e7b8").is_ok());
+        assert!(matches_pattern(org, "32B6E34B3D91647ABB20E7B8").is_err());
+        assert!(matches_pattern(org, "32b6e34b3d91647abb20e7b").is_err());
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890abcdef12345678").is_ok());
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890ABCDEF12345678").is_ok());
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890abcdef1234567").is_err());
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890abcdef1234567g").is_err());
+        // An Arabic-Indic digit is \d in Rust's Unicode regexes, not in Java's.
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890abcdef1234567\u{0661}").is_err());
+        let e = invalid_path_value("orgId", "x", spec::pattern_text(org.pattern.unwrap()));
+        assert_eq!((e.status, e.code), (400, "INVALID_ORG_ID"));
+        let e = invalid_path_value("groupId", "x", spec::pattern_text(org.pattern.unwrap()));
+        assert_eq!((e.status, e.code), (400, "INVALID_GROUP_ID"));
     }
 
     #[test]

@@ -304,3 +304,67 @@ fn an_empty_answer_in_an_envelope_is_a_status_and_no_content() {
     let r = api.call("DELETE", &format!("{access}/192.0.2.2"), None);
     assert_eq!((r.status, r.body.as_str()), (204, ""));
 }
+
+/// One admission pipeline: a Service Accounts operation negotiates its version, checks
+/// its body's media type and wraps an empty answer exactly as any other operation does.
+/// `listOrgResourcePolicies` and `createOrgResourcePolicy` have the same versions as the
+/// Service Accounts operations (`2024-08-05` only).
+#[test]
+fn service_accounts_are_admitted_as_every_operation_is() {
+    let mock = MockAtlas::start();
+    let api = Api::owner(&mock);
+    let accounts = api.org();
+    let policies = format!("/api/atlas/v2/orgs/{}/resourcePolicies", mock.org_id());
+    let mut statuses = Vec::new();
+    for accept in [
+        None,
+        Some("*/*"),
+        Some("application/json"),
+        Some("application/vnd.atlas.2024-08-04+json"),
+        Some("application/vnd.atlas.2024-08-05+json"),
+        Some("application/vnd.atlas.2025-01-01+json"),
+        Some("APPLICATION/VND.ATLAS.2030-01-01+JSON; charset=utf-8"),
+        Some("application/vnd.atlas.preview+json"),
+        Some("application/vnd.atlas.2024-08-05+csv"),
+        Some("application/vnd.atlas.2024-08-05+gzip"),
+        Some("application/vnd.atlas.2024-8-5+json"),
+        Some("application/vnd.atlas.2024-02-30+json"),
+        Some("application/vnd.atlas.2024-08-05+json;q=0"),
+        Some("text/html, application/vnd.atlas.2024-10-23+json;q=0.5"),
+        Some("application/vnd.atlas.+json, */*"),
+        Some("text/html"),
+    ] {
+        let headers: Vec<(&str, &str)> = accept.map(|a| ("Accept", a)).into_iter().collect();
+        let sa = api.call_with("GET", &accounts, &headers, None);
+        let other = api.call_with("GET", &policies, &headers, None);
+        assert_eq!(
+            (sa.status, sa.header("content-type")),
+            (other.status, other.header("content-type")),
+            "{accept:?}: {} / {}",
+            sa.body,
+            other.body
+        );
+        if sa.status != 200 {
+            assert_eq!(sa.json(), other.json(), "{accept:?}");
+        }
+        statuses.push(sa.status);
+    }
+    assert!(statuses.contains(&200) && statuses.contains(&406));
+
+    // A body's media type.
+    let secrets = format!("{accounts}/{}/secrets", mock.client_id());
+    for content_type in [
+        "text/plain",
+        "application/json",
+        "application/vnd.atlas.2023-01-01+json",
+    ] {
+        let headers = [
+            ("Accept", "application/vnd.atlas.2024-08-05+json"),
+            ("Content-Type", content_type),
+        ];
+        let sa = api.call_with("POST", &secrets, &headers, Some("{}"));
+        let other = api.call_with("POST", &policies, &headers, Some("{}"));
+        let doc = sa.api_error(415, "UNSUPPORTED_MEDIA_TYPE");
+        assert_eq!(doc, other.json(), "{content_type}");
+    }
+}
