@@ -125,10 +125,12 @@
 //! ## What it does as Atlas does
 //!
 //! - The 22 Service Accounts operations at organization level (`/api/atlas/v2/orgs/{orgId}/serviceAccounts…`)
-//!   and project level (`/api/atlas/v2/groups/{groupId}/serviceAccounts…`), with the spec's
-//!   schemas, statuses, and input checks (path patterns, lengths counted in UTF-16 units,
-//!   the `\p{L}\p{N}` name pattern, role enums, access-list addresses). A secret's
-//!   plaintext is in its creation response only. Errors are listed below.
+//!   and project level (`/api/atlas/v2/groups/{groupId}/serviceAccounts…`): a stateful
+//!   family admitted as every operation is (versions, path patterns, organization or
+//!   project, roles, media types, body shapes), with the spec's schemas, statuses, and
+//!   the family's own input checks (lengths counted in UTF-16 units, the `\p{L}\p{N}`
+//!   name pattern, role enums, access-list addresses). A secret's plaintext is in its
+//!   creation response only. Errors are listed below.
 //! - Authentication: `POST /api/oauth/token` and `POST /api/oauth/revoke` (client
 //!   credentials, Basic), bearer tokens, and HTTP Digest (RFC 7616, MD5 and SHA-256,
 //!   `qop="auth"`, nonce lifetime, `stale=true`, replayed nonce counts refused). Service
@@ -174,14 +176,20 @@
 //!
 //! ## Versions
 //!
+//! One negotiation for every operation:
+//!
 //! - A request asks for a version with `Accept: application/vnd.atlas.<YYYY-MM-DD>+json`
 //!   and gets the newest version of the operation not after that date (for every
 //!   Service Accounts operation, `2024-08-05`); the response's `Content-Type` names it.
+//!   `preview` is served only when asked by name, `+gzip` and `+csv` only where the spec
+//!   offers them.
 //! - Without a versioned media type (no `Accept`, `application/json`, `*/*`) a request
 //!   asks for the oldest API version, `2023-01-01`, as Atlas documents; the Service
 //!   Accounts operations have no version that old, so the answer is 406. So are a date
-//!   before `2024-08-05`, a malformed date, `preview` and any other media type:
-//!   406 `INVALID_VERSION_DATE`, `Content-Type: application/json`.
+//!   before the operation's first version, a malformed date, `preview` where there is
+//!   none, and any other media type: 406 `INVALID_VERSION_DATE`,
+//!   `Content-Type: application/json`, whose `detail` and `parameters` name the
+//!   operation's versions.
 //! - A request body must be sent with a versioned `Content-Type` resolving to the same
 //!   version as `Accept`, or the answer is 415 `UNSUPPORTED_MEDIA_TYPE` (what a JAX-RS
 //!   server such as Atlas's answers when no method consumes the media type).
@@ -210,7 +218,7 @@
 //! | 404 | `HOST_NOT_FOUND` | a process, or a log's host, that no running cluster of the project has (also a `mongos` log of a replica set's host) |
 //! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret or access-list entry |
 //! | 405 | `METHOD_NOT_ALLOWED` | a known path with another method (with `Allow`) |
-//! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` (outside Service Accounts, `detail` and `parameters` name the supported versions) |
+//! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` (`detail` and `parameters` name the supported versions) |
 //! | 408 | `REQUEST_TIMEOUT` | a body that did not arrive within the request read timeout |
 //! | 409 | `DUPLICATE_ACCESS_LIST_ENTRY` | a service account's access-list entry that exists or is repeated |
 //! | 409 | `GROUP_ALREADY_EXISTS`, `DUPLICATE_CLUSTER_NAME`, `USER_ALREADY_EXISTS` | a project, cluster or database user name taken |
@@ -680,10 +688,11 @@ impl MockAtlas {
     /// Scripts the answer of one operation, named by its operationId
     /// (`"getGroupClusterAdvancedConfiguration"`) or by method and path template
     /// (`"GET /groups/{groupId}/clusters/{clusterName}/processArgs"`). Requests are
-    /// still authenticated, routed and validated; then `handler` answers instead of the
-    /// emulator's state or the spec's example. It replaces an earlier script of the same
-    /// operation, and runs on a server thread without any lock held (it may call the
-    /// emulator).
+    /// still authenticated, routed, authorized (the spec's roles and a stateful family's
+    /// rule, such as the Service Accounts' project routes) and validated; then `handler`
+    /// answers instead of the emulator's state or the spec's example. It replaces an
+    /// earlier script of the same operation, and runs on a server thread without any
+    /// lock held (it may call the emulator).
     pub fn on<F>(&self, operation: &str, handler: F) -> Result<(), ScriptError>
     where
         F: Fn(&ScriptedRequest) -> ScriptedResponse + Send + Sync + 'static,

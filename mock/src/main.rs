@@ -10,7 +10,7 @@ use atlas_mock::MockAtlas;
 const USAGE: &str = "\
 Usage: atlas-mock [OPTIONS]
 
-Serves an emulator of the Atlas Administration API v2 (Service Accounts) on 127.0.0.1
+Serves an emulator of the Atlas Administration API v2 (every operation) on 127.0.0.1
 and prints, one KEY=value per line: ATLAS_MOCK_URL, MONGODB_ATLAS_OPS_MANAGER_URL,
 MONGODB_ATLAS_ORG_ID, MONGODB_ATLAS_PROJECT_ID, MONGODB_ATLAS_CLIENT_ID,
 MONGODB_ATLAS_CLIENT_SECRET, MONGODB_ATLAS_PUBLIC_API_KEY, MONGODB_ATLAS_PRIVATE_API_KEY.

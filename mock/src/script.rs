@@ -141,23 +141,6 @@ impl Scripts {
         map.get(&op).cloned()
     }
 
-    /// Whether any script is registered (one lock, no lookup).
-    pub(crate) fn any(&self) -> bool {
-        let map = self
-            .by_op
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        !map.is_empty()
-    }
-
-    pub(crate) fn has(&self, op: usize) -> bool {
-        let map = self
-            .by_op
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        !map.is_empty() && map.contains_key(&op)
-    }
-
     pub(crate) fn remove(&self, op: usize) {
         self.write().remove(&op);
     }

@@ -1,5 +1,6 @@
-//! Input checks as Atlas makes them: path-value patterns, body fields (types, lengths,
-//! the name pattern, roles), addresses.
+//! Input checks as Atlas makes them, for the Service Accounts family: body fields (types,
+//! lengths, the name pattern, roles), addresses. (Path values are checked against the
+//! spec's own patterns, for every operation, by [`crate::api::generic::check`].)
 //!
 //! Atlas is a Java server: patterns use Java's semantics, where `\d` is ASCII only and
 //! `\p{L}`/`\p{N}` are Unicode general categories, and bean-validation lengths count
@@ -41,19 +42,6 @@ pub(crate) const GROUP_ROLES: &[&str] = &[
     "GROUP_OBSERVABILITY_VIEWER",
     "GROUP_DATABASE_ACCESS_ADMIN",
 ];
-
-/// `^([a-f0-9]{24})$`: an org, project or secret id.
-pub(crate) fn is_object_id(s: &str) -> bool {
-    s.len() == 24
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// `^mdb_sa_id_[a-fA-F\d]{24}$`, `\d` being ASCII as on the (Java) server.
-pub(crate) fn is_client_id(s: &str) -> bool {
-    s.strip_prefix("mdb_sa_id_")
-        .is_some_and(|rest| rest.len() == 24 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
-}
 
 /// One character of `[\p{L}\p{N}\-_.,' ]`.
 fn name_char(c: char) -> bool {
@@ -305,19 +293,6 @@ pub(crate) fn req_strings(map: &Map<String, Value>, field: &str) -> Result<Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids() {
-        assert!(is_object_id("32b6e34b3d91647abb20e7b8"));
-        assert!(!is_object_id("32B6E34B3D91647ABB20E7B8"));
-        assert!(!is_object_id("32b6e34b3d91647abb20e7b"));
-        assert!(is_client_id("mdb_sa_id_1234567890abcdef12345678"));
-        assert!(is_client_id("mdb_sa_id_1234567890ABCDEF12345678"));
-        assert!(!is_client_id("mdb_sa_id_1234567890abcdef1234567"));
-        assert!(!is_client_id("mdb_sa_id_1234567890abcdef1234567g"));
-        // An Arabic-Indic digit is \d in Rust's regex, not in Java's.
-        assert!(!is_client_id("mdb_sa_id_1234567890abcdef1234567\u{0661}"));
-    }
 
     #[test]
     fn name_pattern_is_java_unicode_classes() {

@@ -1,45 +1,33 @@
-//! Version negotiation through media types, as the versioned Atlas API does it.
+//! Version negotiation through media types, as the versioned Atlas API does it: the one
+//! `Accept` parser and the one negotiation, for every operation (the Service Accounts
+//! included), used by [`crate::api::generic::check`].
 //!
-//! - A request asks for a version with `Accept: application/vnd.atlas.<YYYY-MM-DD>+json`.
-//!   It gets the newest version of the operation that is not after that date; the
-//!   response's `Content-Type` names the version served.
-//! - A request without a versioned media type (no `Accept`, `application/json`, `*/*`)
-//!   asks for the oldest API version, `2023-01-01`, as Atlas documents. The Service
-//!   Accounts operations have no version that old, so it gets 406.
-//! - A date before the operation's first version, a malformed date, `preview`, or any
-//!   other media type: 406 `INVALID_VERSION_DATE`.
-//! - A request body must be sent with a versioned `Content-Type` that resolves to the
-//!   same version as `Accept`; otherwise 415 `UNSUPPORTED_MEDIA_TYPE` (the status a JAX-RS
-//!   server gives when no resource method consumes the body's media type). Plain
-//!   `application/json` can be allowed with
+//! - A media range asks for a date (`application/vnd.atlas.<YYYY-MM-DD>+json`, a real
+//!   calendar date), `preview` (`application/vnd.atlas.preview+json`), a form (`+json`,
+//!   or `+gzip` and `+csv` where the spec offers them), or the default
+//!   (`application/json`, `application/*`, `*/*`, or no `Accept` at all). `q=0` refuses a
+//!   range; other parameters are ignored.
+//! - A date gets the newest version of the operation not after it that is offered in the
+//!   form asked for; `preview` only when asked by name. The default asks for the oldest
+//!   API version, `2023-01-01`, as Atlas documents (the Service Accounts operations have
+//!   none that old). Of several ranges, the newest version found wins. The response's
+//!   `Content-Type` names the version served.
+//! - Nothing found: 406 `INVALID_VERSION_DATE`, whose `detail` and `parameters` name the
+//!   operation's versions.
+//! - A request body must be sent with a versioned `Content-Type` that resolves (among the
+//!   versions with a body) to the version served; otherwise 415 `UNSUPPORTED_MEDIA_TYPE`
+//!   (the status a JAX-RS server gives when no resource method consumes the body's media
+//!   type). Plain `application/json` can be allowed with
 //!   [`MockAtlasBuilder::accept_plain_json_bodies`](crate::MockAtlasBuilder::accept_plain_json_bodies).
 
 use crate::errors::ApiError;
+use crate::spec::{Answer, Operation, Version};
 
 /// The version a request gets when it names none.
-pub(crate) const DEFAULT_VERSION: &str = "2023-01-01";
-
-/// The versions of every Service Accounts operation.
-pub(crate) const SERVICE_ACCOUNTS_VERSIONS: &[&str] = &["2024-08-05"];
-
-/// The media type of a version.
-pub(crate) fn media_type(version: &str) -> String {
-    format!("application/vnd.atlas.{version}+json")
-}
-
-/// What one media range of a header asks for.
-#[derive(Debug, PartialEq, Eq)]
-enum Asked<'a> {
-    /// `application/vnd.atlas.<date>+json` with a valid calendar date.
-    Date(&'a str),
-    /// `application/json`, `application/*` or `*/*`: the default version.
-    Default,
-    /// Anything else (another type, `preview`, a malformed date).
-    Other,
-}
+const DEFAULT_VERSION: &str = "2023-01-01";
 
 /// `YYYY-MM-DD`, a real calendar date.
-pub(crate) fn is_date(s: &str) -> bool {
+fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -54,8 +42,47 @@ pub(crate) fn is_date(s: &str) -> bool {
     jiff::civil::Date::new(y, m, d).is_ok()
 }
 
-/// Classifies one media range (parameters other than `q` are ignored; `q=0` refuses).
-fn classify(range: &str) -> Option<Asked<'_>> {
+/// How a version is put on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Wire {
+    Json,
+    Gzip,
+    Csv,
+}
+
+impl Wire {
+    fn suffix(self) -> &'static str {
+        match self {
+            Wire::Json => "json",
+            Wire::Gzip => "gzip",
+            Wire::Csv => "csv",
+        }
+    }
+}
+
+fn offers(v: &Version, wire: Wire) -> bool {
+    match wire {
+        Wire::Json => !matches!(v.answer, Answer::Gzip | Answer::Csv),
+        Wire::Gzip => matches!(v.answer, Answer::Gzip),
+        Wire::Csv => v.csv || matches!(v.answer, Answer::Csv),
+    }
+}
+
+fn primary(v: &Version) -> Wire {
+    match v.answer {
+        Answer::Gzip => Wire::Gzip,
+        Answer::Csv => Wire::Csv,
+        _ => Wire::Json,
+    }
+}
+
+/// The media type of a version on the wire.
+pub(crate) fn media(date: &str, wire: Wire) -> String {
+    format!("application/vnd.atlas.{date}+{}", wire.suffix())
+}
+
+/// What one media range asks for: a date (or `preview`) and a suffix, or the default.
+fn asked(range: &str) -> Option<Option<(&str, Wire)>> {
     let mut parts = range.split(';');
     let essence = parts.next().unwrap_or("").trim();
     for param in parts {
@@ -69,110 +96,152 @@ fn classify(range: &str) -> Option<Asked<'_>> {
     if essence.is_empty() {
         return None;
     }
-    if essence.eq_ignore_ascii_case("application/json")
-        || essence.eq_ignore_ascii_case("application/*")
-        || essence == "*/*"
+    if ["application/json", "application/*", "*/*"]
+        .iter()
+        .any(|d| essence.eq_ignore_ascii_case(d))
     {
-        return Some(Asked::Default);
+        return Some(None);
     }
     const PREFIX: &str = "application/vnd.atlas.";
-    const SUFFIX: &str = "+json";
-    // `get` keeps slicing on character boundaries whatever the header holds.
-    if let Some(head) = essence.get(..PREFIX.len())
-        && head.eq_ignore_ascii_case(PREFIX)
-        && let Some(rest) = essence.get(PREFIX.len()..)
-        && let Some(split) = rest.len().checked_sub(SUFFIX.len())
-        && let (Some(date), Some(suffix)) = (rest.get(..split), rest.get(split..))
-        && suffix.eq_ignore_ascii_case(SUFFIX)
-        && is_date(date)
-    {
-        return Some(Asked::Date(date));
+    let rest = essence
+        .get(..PREFIX.len())
+        .filter(|h| h.eq_ignore_ascii_case(PREFIX))
+        .and_then(|_| essence.get(PREFIX.len()..))?;
+    let (date, suffix) = rest.rsplit_once('+')?;
+    let wire = match suffix.to_ascii_lowercase().as_str() {
+        "json" => Wire::Json,
+        "gzip" => Wire::Gzip,
+        "csv" => Wire::Csv,
+        _ => return Some(Some(("", Wire::Json))),
+    };
+    if date == "preview" || is_date(date) {
+        Some(Some((date, wire)))
+    } else {
+        Some(Some(("", Wire::Json)))
     }
-    Some(Asked::Other)
 }
 
-/// The newest of `versions` not after `date`.
-fn resolve(date: &str, versions: &[&'static str]) -> Option<&'static str> {
-    versions.iter().copied().filter(|v| *v <= date).max()
-}
-
-fn not_acceptable() -> ApiError {
-    ApiError::new(
-        406,
-        "INVALID_VERSION_DATE",
-        "Invalid accept header or version date.",
-    )
-}
-
-/// The version a request's `Accept` header gets, or 406.
+/// The version (and form) `Accept` gets: the newest version not after the date asked
+/// for that is offered in the form asked for; `preview` only when asked by name. With no
+/// versioned media type, the API's default date in the version's own form.
 pub(crate) fn negotiate(
     accept: Option<&str>,
-    versions: &[&'static str],
-) -> Result<&'static str, ApiError> {
-    let accept = accept.map(str::trim).filter(|a| !a.is_empty());
-    let Some(accept) = accept else {
-        return resolve(DEFAULT_VERSION, versions).ok_or_else(not_acceptable);
-    };
-    let asked: Vec<Asked<'_>> = accept.split(',').filter_map(classify).collect();
-    let mut best: Option<&'static str> = None;
-    for a in &asked {
-        let found = match a {
-            Asked::Date(d) => resolve(d, versions),
-            Asked::Default => resolve(DEFAULT_VERSION, versions),
-            Asked::Other => None,
-        };
-        if found > best {
-            best = found;
+    op: &'static Operation,
+) -> Result<(&'static Version, Wire), ApiError> {
+    let pick = |date: &str, wire: Option<Wire>| -> Option<(&'static Version, Wire)> {
+        if date == "preview" {
+            return op
+                .versions
+                .iter()
+                .find(|v| v.date == "preview" && wire.is_none_or(|w| offers(v, w)))
+                .map(|v| (v, wire.unwrap_or_else(|| primary(v))));
         }
-    }
-    best.ok_or_else(not_acceptable)
+        op.versions
+            .iter()
+            .filter(|v| v.date != "preview" && v.date <= date)
+            .filter(|v| wire.is_none_or(|w| offers(v, w)))
+            .max_by_key(|v| v.date)
+            .map(|v| (v, wire.unwrap_or_else(|| primary(v))))
+    };
+    let accept = accept.map(str::trim).filter(|a| !a.is_empty());
+    let found = match accept {
+        None => pick(DEFAULT_VERSION, None),
+        Some(accept) => accept
+            .split(',')
+            .filter_map(asked)
+            .filter_map(|a| match a {
+                None => pick(DEFAULT_VERSION, None),
+                Some(("", _)) => None,
+                Some((date, wire)) => pick(date, Some(wire)),
+            })
+            .max_by_key(|(v, _)| v.date),
+    };
+    found.ok_or_else(|| {
+        let supported: Vec<&str> = op.versions.iter().map(|v| v.date).collect();
+        let mut e = ApiError::new(
+            406,
+            "INVALID_VERSION_DATE",
+            format!(
+                "Invalid accept header or version date. Supported versions of this resource: {}.",
+                supported.join(", ")
+            ),
+        );
+        for v in supported {
+            e = e.param(v);
+        }
+        e
+    })
 }
 
-/// Checks a request body's `Content-Type` against the version being served.
+/// A request body's `Content-Type`: the served version's media type, or a date that
+/// resolves to it (or plain JSON when the builder allows it).
 pub(crate) fn check_content_type(
-    content_type: Option<&str>,
-    served: &'static str,
-    versions: &[&'static str],
+    op: &Operation,
+    served: &'static Version,
+    given: Option<&str>,
     allow_plain_json: bool,
 ) -> Result<(), ApiError> {
-    let given = content_type.unwrap_or("").trim();
-    let ok = match classify(given) {
-        Some(Asked::Date(d)) => resolve(d, versions) == Some(served),
-        Some(Asked::Default) => {
-            allow_plain_json
-                && given
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("application/json")
+    let given = given.unwrap_or("").trim();
+    let essence = given.split(';').next().unwrap_or("").trim();
+    let ok = match asked(given) {
+        Some(Some((date, Wire::Json))) if !date.is_empty() => {
+            if date == "preview" {
+                served.date == "preview"
+            } else {
+                op.versions
+                    .iter()
+                    .filter(|v| v.date != "preview" && v.date <= date && v.body.is_some())
+                    .max_by_key(|v| v.date)
+                    .is_some_and(|v| std::ptr::eq(v, served))
+            }
         }
+        Some(None) => allow_plain_json && essence.eq_ignore_ascii_case("application/json"),
         _ => false,
     };
     if ok {
-        Ok(())
-    } else {
-        let shown = if given.is_empty() { "none" } else { given };
-        Err(ApiError::new(
-            415,
-            "UNSUPPORTED_MEDIA_TYPE",
-            format!(
-                "Unsupported request media type {shown}; send the body as {}.",
-                media_type(served)
-            ),
-        )
-        .param(shown))
+        return Ok(());
     }
+    let shown = if given.is_empty() { "none" } else { given };
+    Err(ApiError::new(
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        format!(
+            "Unsupported request media type {shown}; send the body as {}.",
+            media(served.date, Wire::Json)
+        ),
+    )
+    .param(shown.to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::{self, OPERATIONS};
 
-    const V: &[&str] = SERVICE_ACCOUNTS_VERSIONS;
+    fn op(id: &str) -> &'static Operation {
+        &OPERATIONS[spec::lookup(id).unwrap()]
+    }
 
     #[test]
+    fn versions_are_negotiated_per_operation() {
+        let clusters = op("createGroupCluster");
+        let (v, w) = negotiate(Some("application/vnd.atlas.2024-09-01+json"), clusters).unwrap();
+        assert_eq!((v.date, w), ("2024-08-05", Wire::Json));
+        let (v, _) = negotiate(None, clusters).unwrap();
+        assert_eq!(v.date, "2023-01-01");
+        let e = negotiate(Some("application/vnd.atlas.2022-01-01+json"), clusters).unwrap_err();
+        assert_eq!((e.status, e.code), (406, "INVALID_VERSION_DATE"));
+        assert!(e.detail.contains("2024-10-23"), "{}", e.detail);
+        let log = op("downloadGroupClusterLog");
+        let (v, w) = negotiate(Some("application/vnd.atlas.2023-02-01+gzip"), log).unwrap();
+        assert_eq!((v.date, w), ("2023-02-01", Wire::Gzip));
+        assert!(negotiate(Some("application/vnd.atlas.2023-02-01+json"), log).is_err());
+    }
+
+    /// Every Service Accounts operation has one version, `2024-08-05`.
+    #[test]
     fn dates_at_or_after_the_version_get_it() {
+        let sa = op("listOrgServiceAccounts");
         for accept in [
             "application/vnd.atlas.2024-08-05+json",
             "application/vnd.atlas.2025-03-12+json",
@@ -181,16 +250,14 @@ mod tests {
             "application/vnd.atlas.2023-01-01+json, application/vnd.atlas.2024-10-23+json",
             "APPLICATION/VND.ATLAS.2024-08-05+JSON",
         ] {
-            assert_eq!(
-                negotiate(Some(accept), V).unwrap(),
-                "2024-08-05",
-                "{accept}"
-            );
+            let (v, w) = negotiate(Some(accept), sa).unwrap();
+            assert_eq!((v.date, w), ("2024-08-05", Wire::Json), "{accept}");
         }
     }
 
     #[test]
     fn older_malformed_or_unversioned_is_406() {
+        let sa = op("listOrgServiceAccounts");
         for accept in [
             None,
             Some(""),
@@ -206,10 +273,15 @@ mod tests {
             Some("application/vnd.atlas.2024-08-05+json;q=0"),
             Some("text/html"),
         ] {
-            let e = negotiate(accept, V).unwrap_err();
+            let e = negotiate(accept, sa).unwrap_err();
             assert_eq!(
                 (e.status, e.code),
                 (406, "INVALID_VERSION_DATE"),
+                "{accept:?}"
+            );
+            assert_eq!(
+                e.parameters,
+                vec![serde_json::json!("2024-08-05")],
                 "{accept:?}"
             );
         }
@@ -217,24 +289,21 @@ mod tests {
 
     #[test]
     fn body_media_type_must_resolve_to_the_served_version() {
-        let served = "2024-08-05";
-        assert!(
-            check_content_type(
-                Some("application/vnd.atlas.2024-08-05+json"),
-                served,
-                V,
-                false
-            )
-            .is_ok()
+        let secret = op("createOrgServiceAccountSecret");
+        let served = &secret.versions[0];
+        let check = |given: Option<&str>, plain: bool| {
+            check_content_type(secret, served, given, plain).map_err(|e| e.status)
+        };
+        assert_eq!(
+            check(Some("application/vnd.atlas.2024-08-05+json"), false),
+            Ok(())
         );
-        assert!(
-            check_content_type(
+        assert_eq!(
+            check(
                 Some("application/vnd.atlas.2025-01-01+json; charset=utf-8"),
-                served,
-                V,
                 false
-            )
-            .is_ok()
+            ),
+            Ok(())
         );
         for bad in [
             None,
@@ -242,16 +311,9 @@ mod tests {
             Some("text/plain"),
             Some("application/vnd.atlas.2023-02-01+json"),
         ] {
-            assert_eq!(
-                check_content_type(bad, served, V, false)
-                    .unwrap_err()
-                    .status,
-                415
-            );
+            assert_eq!(check(bad, false), Err(415), "{bad:?}");
         }
-        assert!(
-            check_content_type(Some("application/json; charset=utf-8"), served, V, true).is_ok()
-        );
-        assert!(check_content_type(Some("*/*"), served, V, true).is_err());
+        assert_eq!(check(Some("application/json; charset=utf-8"), true), Ok(()));
+        assert_eq!(check(Some("*/*"), true), Err(415));
     }
 }

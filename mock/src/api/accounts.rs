@@ -8,8 +8,10 @@
 
 use serde_json::Value;
 
+use super::Reply;
+use super::families::Fx;
 use super::render::{self, Fresh};
-use super::{Ctx, Reply};
+use super::service_accounts::Sa;
 use crate::errors::ApiError;
 use crate::pagination::Page;
 use crate::store::Account;
@@ -23,7 +25,7 @@ const NAME_MAX: usize = 64;
 /// Longest description, in UTF-16 units.
 const DESCRIPTION_MAX: usize = 250;
 
-impl Ctx<'_> {
+impl Sa<'_> {
     /// The right schema for this level.
     fn render(&self, a: &Account, fresh: Fresh<'_>) -> Value {
         match &self.group_id {
@@ -43,7 +45,8 @@ impl Ctx<'_> {
 }
 
 /// `GET …/serviceAccounts`.
-pub(super) fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
+pub(super) fn list(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let ctx = Sa::new(fx)?;
     let page = Page::from_query(ctx.query)?;
     // `includeSystemManaged` is accepted; the emulator has no system-managed accounts.
     let items: Vec<Value> = ctx
@@ -57,8 +60,9 @@ pub(super) fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 /// `POST …/serviceAccounts`.
-pub(super) fn create(ctx: &mut Ctx<'_>, body: &Value) -> Result<Reply, ApiError> {
-    let map = object(body)?;
+pub(super) fn create(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let ctx = Sa::new(fx)?;
+    let map = object(ctx.body()?)?;
     reject_unknown(
         map,
         "",
@@ -104,14 +108,18 @@ pub(super) fn create(ctx: &mut Ctx<'_>, body: &Value) -> Result<Reply, ApiError>
 }
 
 /// `GET …/serviceAccounts/{clientId}`.
-pub(super) fn get(ctx: &mut Ctx<'_>, client_id: &str) -> Result<Reply, ApiError> {
+pub(super) fn get(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let ctx = Sa::new(fx)?;
+    let client_id = ctx.client_id();
     let account = ctx.account(client_id)?;
     Ok(Reply::json(200, ctx.render(account, None)))
 }
 
 /// `PATCH …/serviceAccounts/{clientId}`: absent or `null` fields stay as they are.
-pub(super) fn update(ctx: &mut Ctx<'_>, client_id: &str, body: &Value) -> Result<Reply, ApiError> {
-    let map = object(body)?;
+pub(super) fn update(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let mut ctx = Sa::new(fx)?;
+    let client_id = ctx.client_id();
+    let map = object(ctx.body()?)?;
     reject_unknown(map, "", &["description", "name", "roles"], &[])?;
     let description = opt_string(map, "description")?;
     if let Some(d) = description {
@@ -150,7 +158,9 @@ pub(super) fn update(ctx: &mut Ctx<'_>, client_id: &str, body: &Value) -> Result
 }
 
 /// `DELETE …/serviceAccounts/{clientId}`.
-pub(super) fn delete(ctx: &mut Ctx<'_>, client_id: &str) -> Result<Reply, ApiError> {
+pub(super) fn delete(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let mut ctx = Sa::new(fx)?;
+    let client_id = ctx.client_id();
     match ctx.group_id.clone() {
         Some(g) => {
             let account = ctx.account_mut(client_id)?;
@@ -165,7 +175,9 @@ pub(super) fn delete(ctx: &mut Ctx<'_>, client_id: &str) -> Result<Reply, ApiErr
 }
 
 /// `GET /orgs/{orgId}/serviceAccounts/{clientId}/groups`.
-pub(super) fn groups(ctx: &mut Ctx<'_>, client_id: &str) -> Result<Reply, ApiError> {
+pub(super) fn groups(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let ctx = Sa::new(fx)?;
+    let client_id = ctx.client_id();
     let page = Page::from_query(ctx.query)?;
     let account = ctx.account(client_id)?;
     let items: Vec<Value> = account
@@ -179,8 +191,10 @@ pub(super) fn groups(ctx: &mut Ctx<'_>, client_id: &str) -> Result<Reply, ApiErr
 /// `POST /groups/{groupId}/serviceAccounts/{clientId}:invite`: assigns an organization
 /// service account to the project with these roles (replacing its roles there if it
 /// was already assigned).
-pub(super) fn invite(ctx: &mut Ctx<'_>, client_id: &str, body: &Value) -> Result<Reply, ApiError> {
-    let map = object(body)?;
+pub(super) fn invite(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let ctx = Sa::new(fx)?;
+    let client_id = ctx.client_id();
+    let map = object(ctx.body()?)?;
     reject_unknown(map, "", &["roles"], &[])?;
     let roles = check_roles("roles", req_strings(map, "roles")?, GROUP_ROLES, true, true)?;
     let Some(group_id) = ctx.group_id.clone() else {

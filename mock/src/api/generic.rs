@@ -1,17 +1,23 @@
-//! Every operation of the spec, from the generated tables (`crate::spec`): routing,
-//! versions, path and query values, the organization or project, roles, the body's media
-//! type and shape; then a script, a stateful family, or the example answer.
+//! The one admission pipeline, for every operation of the spec (the Service Accounts
+//! included), from the generated tables (`crate::spec`): versions (the one negotiation,
+//! [`crate::version`]), path and query values,
+//! the organization or project, roles, the body's media type and shape; then a script, a
+//! stateful family ([`super::families`]), or the example answer.
 //!
-//! The checks come in Atlas's order, as for the Service Accounts family: 404/405, 406
-//! (naming the supported versions), 400 for path values, 404 for an unknown organization
-//! or project, 403, 400 for query values, 415, 400 for the body.
+//! The checks come in Atlas's order: 404/405 (by the router, before [`check`]), 406
+//! (naming the supported versions), 400 for path values (`INVALID_ORG_ID`,
+//! `INVALID_GROUP_ID`, or a value off the spec's pattern), 404 for an unknown
+//! organization or project, 403 for the spec's roles and then the rule the operation's
+//! family adds, 400 for query values, 415, 400 for the body. A family's handler then
+//! checks what the tables cannot say (its own 400s, 404s and 409s).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use super::{Reply, path_value};
+use super::{Reply, families, path_value};
 use crate::auth::{self, Principal};
 use crate::errors::ApiError;
 use crate::script::{Handler, ScriptedRequest};
@@ -20,7 +26,7 @@ use crate::spec::{self, Answer, Body, Kind, Need, OPERATIONS, Operation, Param, 
 use crate::state::Shared;
 use crate::store::Store;
 use crate::url::Query;
-use crate::version;
+use crate::version::{Wire, check_content_type, media, negotiate};
 
 /// An empty gzip file: what a log download answers when nothing scripted it.
 const EMPTY_GZIP: &[u8] = &[
@@ -31,140 +37,10 @@ const EMPTY_GZIP: &[u8] = &[
 /// The header that marks an answer made from the spec, not from state.
 pub(crate) const MOCK_HEADER: &str = "X-Atlas-Mock";
 
-/// How a version is put on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Wire {
-    Json,
-    Gzip,
-    Csv,
-}
-
-impl Wire {
-    fn suffix(self) -> &'static str {
-        match self {
-            Wire::Json => "json",
-            Wire::Gzip => "gzip",
-            Wire::Csv => "csv",
-        }
-    }
-}
-
-fn offers(v: &Version, wire: Wire) -> bool {
-    match wire {
-        Wire::Json => !matches!(v.answer, Answer::Gzip | Answer::Csv),
-        Wire::Gzip => matches!(v.answer, Answer::Gzip),
-        Wire::Csv => v.csv || matches!(v.answer, Answer::Csv),
-    }
-}
-
-fn primary(v: &Version) -> Wire {
-    match v.answer {
-        Answer::Gzip => Wire::Gzip,
-        Answer::Csv => Wire::Csv,
-        _ => Wire::Json,
-    }
-}
-
-/// The media type of a version on the wire.
-pub(crate) fn media(date: &str, wire: Wire) -> String {
-    format!("application/vnd.atlas.{date}+{}", wire.suffix())
-}
-
-/// What one media range asks for: a date (or `preview`) and a suffix, or the default.
-fn asked(range: &str) -> Option<Option<(&str, Wire)>> {
-    let mut parts = range.split(';');
-    let essence = parts.next().unwrap_or("").trim();
-    for param in parts {
-        if let Some((k, v)) = param.split_once('=')
-            && k.trim().eq_ignore_ascii_case("q")
-            && v.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
-        {
-            return None;
-        }
-    }
-    if essence.is_empty() {
-        return None;
-    }
-    if ["application/json", "application/*", "*/*"]
-        .iter()
-        .any(|d| essence.eq_ignore_ascii_case(d))
-    {
-        return Some(None);
-    }
-    const PREFIX: &str = "application/vnd.atlas.";
-    let rest = essence
-        .get(..PREFIX.len())
-        .filter(|h| h.eq_ignore_ascii_case(PREFIX))
-        .and_then(|_| essence.get(PREFIX.len()..))?;
-    let (date, suffix) = rest.rsplit_once('+')?;
-    let wire = match suffix.to_ascii_lowercase().as_str() {
-        "json" => Wire::Json,
-        "gzip" => Wire::Gzip,
-        "csv" => Wire::Csv,
-        _ => return Some(Some(("", Wire::Json))),
-    };
-    if date == "preview" || version::is_date(date) {
-        Some(Some((date, wire)))
-    } else {
-        Some(Some(("", Wire::Json)))
-    }
-}
-
-/// The version (and form) `Accept` gets: the newest version not after the date asked
-/// for that is offered in the form asked for; `preview` only when asked by name. With no
-/// versioned media type, the API's default date in the version's own form.
-pub(crate) fn negotiate(
-    accept: Option<&str>,
-    op: &'static Operation,
-) -> Result<(&'static Version, Wire), ApiError> {
-    let pick = |date: &str, wire: Option<Wire>| -> Option<(&'static Version, Wire)> {
-        if date == "preview" {
-            return op
-                .versions
-                .iter()
-                .find(|v| v.date == "preview" && wire.is_none_or(|w| offers(v, w)))
-                .map(|v| (v, wire.unwrap_or_else(|| primary(v))));
-        }
-        op.versions
-            .iter()
-            .filter(|v| v.date != "preview" && v.date <= date)
-            .filter(|v| wire.is_none_or(|w| offers(v, w)))
-            .max_by_key(|v| v.date)
-            .map(|v| (v, wire.unwrap_or_else(|| primary(v))))
-    };
-    let accept = accept.map(str::trim).filter(|a| !a.is_empty());
-    let found = match accept {
-        None => pick(version::DEFAULT_VERSION, None),
-        Some(accept) => accept
-            .split(',')
-            .filter_map(asked)
-            .filter_map(|a| match a {
-                None => pick(version::DEFAULT_VERSION, None),
-                Some(("", _)) => None,
-                Some((date, wire)) => pick(date, Some(wire)),
-            })
-            .max_by_key(|(v, _)| v.date),
-    };
-    found.ok_or_else(|| {
-        let supported: Vec<&str> = op.versions.iter().map(|v| v.date).collect();
-        let mut e = ApiError::new(
-            406,
-            "INVALID_VERSION_DATE",
-            format!(
-                "Invalid accept header or version date. Supported versions of this resource: {}.",
-                supported.join(", ")
-            ),
-        );
-        for v in supported {
-            e = e.param(v);
-        }
-        e
-    })
-}
-
 /// An operation routed and checked, ready to be answered.
 pub(crate) struct Call {
-    pub(crate) op: &'static Operation,
+    /// The operation's index in `OPERATIONS`.
+    pub(crate) index: usize,
     pub(crate) version: &'static Version,
     pub(crate) wire: Wire,
     pub(crate) path: Vec<(&'static str, String)>,
@@ -260,6 +136,22 @@ fn matches_pattern(p: &Param, value: &str) -> Result<(), String> {
             Err(format!("must match \"{}\"", spec::pattern_text(i)))
         }
         _ => Ok(()),
+    }
+}
+
+/// A path value as its pattern reads it. The spec writes the patterns of values that may
+/// hold a slash (an address block, an Azure resource id) for the value as the client sends
+/// it, `/` percent-encoded (`%2[fF]` in the pattern); such a value, decoded once, is
+/// matched with its slashes written `%2F` again.
+fn as_in_pattern<'v>(p: &Param, value: &'v str) -> Cow<'v, str> {
+    let encoded = || {
+        p.pattern
+            .is_some_and(|i| spec::pattern_text(i).contains("%2"))
+    };
+    if value.contains('/') && encoded() {
+        Cow::Owned(value.replace('/', "%2F"))
+    } else {
+        Cow::Borrowed(value)
     }
 }
 
@@ -396,48 +288,6 @@ pub(crate) fn check_body(body: &Body, value: &Value) -> Result<(), ApiError> {
     }
 }
 
-/// A request body's `Content-Type`: the served version's media type, or a date that
-/// resolves to it (or plain JSON when the builder allows it).
-fn check_content_type(
-    shared: &Shared,
-    op: &Operation,
-    served: &'static Version,
-    given: Option<&str>,
-) -> Result<(), ApiError> {
-    let given = given.unwrap_or("").trim();
-    let essence = given.split(';').next().unwrap_or("").trim();
-    let ok = match asked(given) {
-        Some(Some((date, Wire::Json))) if !date.is_empty() => {
-            if date == "preview" {
-                served.date == "preview"
-            } else {
-                op.versions
-                    .iter()
-                    .filter(|v| v.date != "preview" && v.date <= date && v.body.is_some())
-                    .max_by_key(|v| v.date)
-                    .is_some_and(|v| std::ptr::eq(v, served))
-            }
-        }
-        Some(None) => {
-            shared.config.plain_json_bodies && essence.eq_ignore_ascii_case("application/json")
-        }
-        _ => false,
-    };
-    if ok {
-        return Ok(());
-    }
-    let shown = if given.is_empty() { "none" } else { given };
-    Err(ApiError::new(
-        415,
-        "UNSUPPORTED_MEDIA_TYPE",
-        format!(
-            "Unsupported request media type {shown}; send the body as {}.",
-            media(served.date, Wire::Json)
-        ),
-    )
-    .param(shown.to_owned()))
-}
-
 fn role_need(need: Need) -> Option<auth::Need> {
     match need {
         Need::Authenticated => None,
@@ -473,7 +323,7 @@ pub(crate) fn check(
             .filter_map(|&i| spec::PARAMS.get(i))
             .find(|p| !p.query && p.name == *name);
         if let Some(p) = param
-            && let Err(description) = matches_pattern(p, &value)
+            && let Err(description) = matches_pattern(p, &as_in_pattern(p, &value))
         {
             let pattern = description
                 .trim_start_matches("must match \"")
@@ -513,10 +363,23 @@ pub(crate) fn check(
         })?;
         org_id = Some(org.id.clone());
     }
-    if let (Some(principal), Some(org)) = (principal, org_id.as_deref())
-        && let Some(need) = role_need(op.need)
-    {
-        auth::authorize(store, principal, org, group_id.as_deref(), need)?;
+    if let (Some(principal), Some(org)) = (principal, org_id.as_deref()) {
+        if let Some(need) = role_need(op.need) {
+            auth::authorize(store, principal, org, group_id.as_deref(), need)?;
+        }
+        // What the operation's stateful family adds to the roles.
+        families::authorize(
+            index,
+            &families::Admitted {
+                shared,
+                store,
+                op,
+                path: &path,
+                org_id: org,
+                group_id: group_id.as_deref(),
+                principal,
+            },
+        )?;
     }
 
     check_query(op, query)?;
@@ -526,7 +389,12 @@ pub(crate) fn check(
     if let Some(schema) = version.body.and_then(|i| spec::BODIES.get(i)) {
         let empty = req.body.iter().all(u8::is_ascii_whitespace);
         if !empty || schema.required {
-            check_content_type(shared, op, version, req.header("content-type"))?;
+            check_content_type(
+                op,
+                version,
+                req.header("content-type"),
+                shared.config.plain_json_bodies,
+            )?;
             let value = crate::validation::parse_body(&req.body)?;
             check_body(schema, &value)?;
             body = Some(value);
@@ -534,7 +402,7 @@ pub(crate) fn check(
     }
 
     let call = Call {
-        op,
+        index,
         version,
         wire,
         path,
@@ -572,7 +440,7 @@ pub(crate) fn answer(
     now: SystemTime,
     call: &Call,
 ) -> Result<(Reply, String), ApiError> {
-    let mut fx = super::families::Fx {
+    let mut fx = families::Fx {
         shared,
         store,
         req,
@@ -580,7 +448,7 @@ pub(crate) fn answer(
         now,
         call,
     };
-    match super::families::answer(&mut fx) {
+    match families::answer(&mut fx) {
         Some(reply) => {
             // A body-less answer keeps the media type the spec declares for it.
             let reply = match (reply?, call.version.answer) {
@@ -654,20 +522,58 @@ mod tests {
         &OPERATIONS[spec::lookup(id).unwrap()]
     }
 
+    /// Path patterns are matched as the Java server does: `\d` is ASCII.
     #[test]
-    fn versions_are_negotiated_per_operation() {
-        let clusters = op("createGroupCluster");
-        let (v, w) = negotiate(Some("application/vnd.atlas.2024-09-01+json"), clusters).unwrap();
-        assert_eq!((v.date, w), ("2024-08-05", Wire::Json));
-        let (v, _) = negotiate(None, clusters).unwrap();
-        assert_eq!(v.date, "2023-01-01");
-        let e = negotiate(Some("application/vnd.atlas.2022-01-01+json"), clusters).unwrap_err();
-        assert_eq!((e.status, e.code), (406, "INVALID_VERSION_DATE"));
-        assert!(e.detail.contains("2024-10-23"), "{}", e.detail);
-        let log = op("downloadGroupClusterLog");
-        let (v, w) = negotiate(Some("application/vnd.atlas.2023-02-01+gzip"), log).unwrap();
-        assert_eq!((v.date, w), ("2023-02-01", Wire::Gzip));
-        assert!(negotiate(Some("application/vnd.atlas.2023-02-01+json"), log).is_err());
+    fn path_patterns_read_as_javas() {
+        let get = op("getOrgServiceAccount");
+        let param = |name: &str| {
+            get.params
+                .iter()
+                .map(|&i| &spec::PARAMS[i])
+                .find(|p| p.name == name)
+                .unwrap()
+        };
+        let (org, client) = (param("orgId"), param("clientId"));
+        assert!(matches_pattern(org, "32b6e34b3d91647abb20e7b8").is_ok());
+        assert!(matches_pattern(org, "32B6E34B3D91647ABB20E7B8").is_err());
+        assert!(matches_pattern(org, "32b6e34b3d91647abb20e7b").is_err());
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890abcdef12345678").is_ok());
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890ABCDEF12345678").is_ok());
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890abcdef1234567").is_err());
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890abcdef1234567g").is_err());
+        // An Arabic-Indic digit is \d in Rust's Unicode regexes, not in Java's.
+        assert!(matches_pattern(client, "mdb_sa_id_1234567890abcdef1234567\u{0661}").is_err());
+        let e = invalid_path_value("orgId", "x", spec::pattern_text(org.pattern.unwrap()));
+        assert_eq!((e.status, e.code), (400, "INVALID_ORG_ID"));
+        let e = invalid_path_value("groupId", "x", spec::pattern_text(org.pattern.unwrap()));
+        assert_eq!((e.status, e.code), (400, "INVALID_GROUP_ID"));
+    }
+
+    #[test]
+    fn patterns_written_for_encoded_slashes_read_decoded_values() {
+        let delete = op("deleteOrgServiceAccountAccessListEntry");
+        let ip = delete
+            .params
+            .iter()
+            .map(|&i| &spec::PARAMS[i])
+            .find(|p| p.name == "ipAddress")
+            .unwrap();
+        let check = |v: &str| matches_pattern(ip, &as_in_pattern(ip, v));
+        for ok in [
+            "192.0.2.0/24",
+            "192.0.2.1",
+            "2001:db8::/48",
+            "2001:db8:0:0:0:0:0:1",
+            // Encoded twice by the client: the pattern lets it by, the family refuses it.
+            "10.1.0.0%2F16",
+        ] {
+            assert!(check(ok).is_ok(), "{ok}");
+        }
+        assert!(check("2001:db8::1").is_err());
+        assert!(check("banana").is_err());
+        // A pattern without `%2F` reads the value as it is.
+        let org = spec::PARAMS.iter().find(|p| p.name == "orgId").unwrap();
+        assert_eq!(as_in_pattern(org, "a/b"), "a/b");
     }
 
     #[test]

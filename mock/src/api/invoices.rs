@@ -8,10 +8,10 @@ use serde_json::{Map, Value, json};
 
 use super::Reply;
 use super::families::{Fx, not_found};
-use super::generic::{Wire, media};
 use crate::billing::Invoice;
 use crate::clock::rfc3339;
 use crate::errors::ApiError;
+use crate::version::{Wire, media};
 
 /// The members an invoice's summary and its full form share.
 fn summary(fx: &Fx<'_>, base: &str, i: &Invoice) -> Map<String, Value> {

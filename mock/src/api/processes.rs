@@ -14,11 +14,11 @@ use serde_json::{Value, json};
 
 use super::Reply;
 use super::families::{Fx, not_found};
-use super::generic::{Wire, media};
 use crate::clock::rfc3339;
 use crate::errors::ApiError;
 use crate::mongod_log::{self, Process};
 use crate::resources::{Cluster, Host};
+use crate::version::{Wire, media};
 
 /// The server version the hosts report.
 const VERSION: &str = "8.0.4";

@@ -2,16 +2,18 @@
 //! delete. A deleted or expired secret no longer gets tokens; tokens already issued with
 //! it keep working until they expire or are revoked.
 
-use serde_json::Value;
-
+use super::Reply;
+use super::families::Fx;
 use super::render;
-use super::{Ctx, Reply};
+use super::service_accounts::Sa;
 use crate::errors::ApiError;
 use crate::validation::{check_expiry_hours, object, reject_unknown, req_int32};
 
 /// `POST …/serviceAccounts/{clientId}/secrets`.
-pub(super) fn create(ctx: &mut Ctx<'_>, client_id: &str, body: &Value) -> Result<Reply, ApiError> {
-    let map = object(body)?;
+pub(super) fn create(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let mut ctx = Sa::new(fx)?;
+    let client_id = ctx.client_id();
+    let map = object(ctx.body()?)?;
     reject_unknown(map, "", &["secretExpiresAfterHours"], &[])?;
     let hours = check_expiry_hours(
         req_int32(map, "secretExpiresAfterHours")?,
@@ -30,11 +32,10 @@ pub(super) fn create(ctx: &mut Ctx<'_>, client_id: &str, body: &Value) -> Result
 }
 
 /// `DELETE …/serviceAccounts/{clientId}/secrets/{secretId}`.
-pub(super) fn delete(
-    ctx: &mut Ctx<'_>,
-    client_id: &str,
-    secret_id: &str,
-) -> Result<Reply, ApiError> {
+pub(super) fn delete(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
+    let mut ctx = Sa::new(fx)?;
+    let client_id = ctx.client_id();
+    let secret_id = ctx.call.path_value("secretId");
     let account = ctx.account_mut(client_id)?;
     let before = account.secrets.len();
     account.secrets.retain(|s| s.id != secret_id);

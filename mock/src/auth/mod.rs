@@ -5,8 +5,8 @@
 //! 401 `UNAUTHORIZED` with the Digest challenges (MD5, then SHA-256) in
 //! `WWW-Authenticate`.
 //!
-//! Authorization follows the spec's `x-rolesRequirements`, with Atlas's role hierarchy
-//! reduced to what the Service Accounts operations need:
+//! Authorization follows the spec's `x-rolesRequirements` (checked for every operation by
+//! [`crate::api::generic::check`]), with Atlas's role hierarchy reduced to four classes:
 //!
 //! | requirement | granted by |
 //! | --- | --- |
@@ -17,8 +17,9 @@
 //!
 //! A caller from another organization, or without the role, gets 403 `USER_UNAUTHORIZED`.
 //!
-//! On top of the roles, the project routes cannot reach past the project
-//! ([`may_manage_through_project`]): creating or deleting a secret, or changing the
+//! On top of the roles, the Service Accounts family's admission rule
+//! (`api::service_accounts::authorize`) keeps the project routes from reaching past the
+//! project ([`may_manage_through_project`]): creating or deleting a secret, or changing the
 //! access list, of a service account through `/groups/{groupId}/…` needs a caller whose
 //! privileges cover the account's (an `ORG_OWNER`, the account itself, or a
 //! `GROUP_OWNER` of every project the account is in, for an account with no

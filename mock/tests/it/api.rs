@@ -656,6 +656,8 @@ fn version_negotiation() {
         let r = get(accept);
         let doc = r.api_error(406, "INVALID_VERSION_DATE");
         assert!(doc["detail"].as_str().unwrap().contains("version"), "{doc}");
+        // As for every operation, the 406 names the versions there are.
+        assert_eq!(doc["parameters"], json!(["2024-08-05"]), "{doc}");
         assert!(r.header("ratelimit-limit").is_some());
     }
 

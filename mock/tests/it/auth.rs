@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use crate::common::{
     Api, V, agent, basic, challenge_params, digest_header, send, token_for, token_request,
 };
-use atlas_mock::MockAtlas;
+use atlas_mock::{MockAtlas, ScriptedRequest, ScriptedResponse};
 use serde_json::json;
 
 fn is_hex24(s: &str) -> bool {
@@ -854,4 +854,31 @@ fn project_routes_reaching_org_accounts_can_be_allowed() {
     let as_owner = Api::with_token(&mock, token_for(&mock, mock.client_id(), &minted));
     let r = as_owner.call("GET", &as_owner.org(), None);
     assert_eq!(r.status, 200);
+}
+
+/// The project-route rule is part of admission, as the spec's roles are: a script sees
+/// only requests that pass it.
+#[test]
+fn project_routes_stop_at_the_project_for_scripted_operations_too() {
+    let mock = MockAtlas::start();
+    let (po, _) = escalation(&mock);
+    mock.on(
+        "createGroupServiceAccountSecret",
+        |_req: &ScriptedRequest| ScriptedResponse::json(201, json!({"scripted": true})),
+    )
+    .unwrap();
+    let victim = format!("{}/{}/secrets", po.group(), mock.client_id());
+    let secret = r#"{"secretExpiresAfterHours": 8}"#;
+    let r = po.call("POST", &victim, Some(secret));
+    let doc = r.api_error(403, "USER_UNAUTHORIZED");
+    assert!(
+        doc["detail"]
+            .as_str()
+            .unwrap()
+            .contains("organization level")
+    );
+    let owner = Api::owner(&mock);
+    let r = owner.call("POST", &victim, Some(secret));
+    assert_eq!((r.status, r.json()), (201, json!({"scripted": true})));
+    assert_eq!(mock.secret_count(mock.client_id()), 1);
 }

@@ -128,6 +128,25 @@ fn path_values_query_bounds_and_enums_are_checked() {
         None,
     );
     assert_eq!(r.status, 200, "{}", r.body);
+    // A pattern written for a value with its slashes percent-encoded (an Azure private
+    // endpoint's resource id): the value decoded once passes it, with its slashes.
+    let endpoint = |id: &str| {
+        group_path(
+            &mock,
+            &format!(
+                "/privateEndpoint/AZURE/endpointService/32b6e34b3d91647abb20e7b8/endpoint/{id}"
+            ),
+        )
+    };
+    let azure = "%2Fsubscriptions%2F6f6b5a2c-0d2e-4c4e-9a3b-1c2d3e4f5a6b%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.Network%2FprivateEndpoints%2Fpe1";
+    let r = api.call("GET", &endpoint(azure), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    api.call(
+        "GET",
+        &endpoint("%2Fsubscriptions%2Fnot-a-subscription"),
+        None,
+    )
+    .api_error(400, "VALIDATION_ERROR");
     // An unknown path, and a known one with another method.
     api.call("GET", &group_path(&mock, "/nothing"), None)
         .api_error(404, "RESOURCE_NOT_FOUND");
@@ -244,4 +263,108 @@ fn a_test_scripts_any_operation() {
         }),
         Err(ScriptError::UnknownOperation("noSuchOperation".into()))
     );
+}
+
+/// An empty answer (204) in an envelope is `{status: 204, content: {}}` in a 200, as
+/// every answer is: from a stateful family (the project IP access list), from an
+/// example (`deleteGroupAiModelApiKey`), and from the Service Accounts family.
+#[test]
+fn an_empty_answer_in_an_envelope_is_a_status_and_no_content() {
+    let mock = MockAtlas::start();
+    let api = Api::owner(&mock);
+    let enveloped = |path: String, accept: &str| {
+        let r = api.call_with(
+            "DELETE",
+            &format!("{path}?envelope=true"),
+            &[("Accept", accept)],
+            None,
+        );
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert_eq!(r.json(), json!({"status": 204, "content": {}}), "{path}");
+    };
+    let v = "application/vnd.atlas.2024-08-05+json";
+    let access = group_path(&mock, "/accessList");
+    let add = |ip: &str| {
+        let body = json!([{ "ipAddress": ip }]).to_string();
+        let r = api.call("POST", &access, Some(&body));
+        assert_eq!(r.status, 200, "{}", r.body);
+    };
+    add("192.0.2.1");
+    enveloped(format!("{access}/192.0.2.1"), v);
+    enveloped(
+        group_path(&mock, "/aiModelApiKeys/32b6e34b3d91647abb20e7b8"),
+        "application/vnd.atlas.2025-03-12+json",
+    );
+    let secrets = format!("{}/{}/secrets", api.org(), mock.client_id());
+    let r = api.call("POST", &secrets, Some(r#"{"secretExpiresAfterHours": 1}"#));
+    let sid = r.json()["id"].as_str().unwrap().to_owned();
+    enveloped(format!("{secrets}/{sid}"), v);
+    // Without an envelope: 204, no body.
+    add("192.0.2.2");
+    let r = api.call("DELETE", &format!("{access}/192.0.2.2"), None);
+    assert_eq!((r.status, r.body.as_str()), (204, ""));
+}
+
+/// One admission pipeline: a Service Accounts operation negotiates its version, checks
+/// its body's media type and wraps an empty answer exactly as any other operation does.
+/// `listOrgResourcePolicies` and `createOrgResourcePolicy` have the same versions as the
+/// Service Accounts operations (`2024-08-05` only).
+#[test]
+fn service_accounts_are_admitted_as_every_operation_is() {
+    let mock = MockAtlas::start();
+    let api = Api::owner(&mock);
+    let accounts = api.org();
+    let policies = format!("/api/atlas/v2/orgs/{}/resourcePolicies", mock.org_id());
+    let mut statuses = Vec::new();
+    for accept in [
+        None,
+        Some("*/*"),
+        Some("application/json"),
+        Some("application/vnd.atlas.2024-08-04+json"),
+        Some("application/vnd.atlas.2024-08-05+json"),
+        Some("application/vnd.atlas.2025-01-01+json"),
+        Some("APPLICATION/VND.ATLAS.2030-01-01+JSON; charset=utf-8"),
+        Some("application/vnd.atlas.preview+json"),
+        Some("application/vnd.atlas.2024-08-05+csv"),
+        Some("application/vnd.atlas.2024-08-05+gzip"),
+        Some("application/vnd.atlas.2024-8-5+json"),
+        Some("application/vnd.atlas.2024-02-30+json"),
+        Some("application/vnd.atlas.2024-08-05+json;q=0"),
+        Some("text/html, application/vnd.atlas.2024-10-23+json;q=0.5"),
+        Some("application/vnd.atlas.+json, */*"),
+        Some("text/html"),
+    ] {
+        let headers: Vec<(&str, &str)> = accept.map(|a| ("Accept", a)).into_iter().collect();
+        let sa = api.call_with("GET", &accounts, &headers, None);
+        let other = api.call_with("GET", &policies, &headers, None);
+        assert_eq!(
+            (sa.status, sa.header("content-type")),
+            (other.status, other.header("content-type")),
+            "{accept:?}: {} / {}",
+            sa.body,
+            other.body
+        );
+        if sa.status != 200 {
+            assert_eq!(sa.json(), other.json(), "{accept:?}");
+        }
+        statuses.push(sa.status);
+    }
+    assert!(statuses.contains(&200) && statuses.contains(&406));
+
+    // A body's media type.
+    let secrets = format!("{accounts}/{}/secrets", mock.client_id());
+    for content_type in [
+        "text/plain",
+        "application/json",
+        "application/vnd.atlas.2023-01-01+json",
+    ] {
+        let headers = [
+            ("Accept", "application/vnd.atlas.2024-08-05+json"),
+            ("Content-Type", content_type),
+        ];
+        let sa = api.call_with("POST", &secrets, &headers, Some("{}"));
+        let other = api.call_with("POST", &policies, &headers, Some("{}"));
+        let doc = sa.api_error(415, "UNSUPPORTED_MEDIA_TYPE");
+        assert_eq!(doc, other.json(), "{content_type}");
+    }
 }
