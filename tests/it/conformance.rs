@@ -1,12 +1,14 @@
 //! Static conformance of the declared endpoints with the official OpenAPI spec
-//! (`atlas_tests::conformance`), and tests of the check itself: small endpoints declared
+//! (`atlas_test_support::conformance`), and tests of the check itself: small endpoints declared
 //! here with `#[atlas_endpoint]`, checked against hand-made mini specs, must pass when
 //! they agree and fail, with a message naming the endpoint and the difference, when
 //! they do not.
 
 use atlas_runtime::{EndpointInfo, atlas_endpoint, implement::Location};
 use atlas_test_needs::needs;
-use atlas_tests::conformance::{self, PATTERN_REPLACEMENTS, check, coverage, review, versions};
+use atlas_test_support::conformance::{
+    self, PATTERN_REPLACEMENTS, check, coverage, review, versions,
+};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------
@@ -21,7 +23,7 @@ fn declared() -> Vec<EndpointInfo> {
 
 #[needs(spec)]
 fn declared_endpoints_match_the_spec() {
-    let spec = atlas_tests::spec::spec();
+    let spec = atlas_test_support::spec::spec();
     let endpoints = declared();
     let mut differences = Vec::new();
     let mut notes = Vec::new();
@@ -58,7 +60,7 @@ fn declared_endpoints_match_the_spec() {
 /// `atlas_endpoints::SKIPPED` names.
 #[needs(spec)]
 fn every_operation_is_declared_but_the_sunset_ones() {
-    let spec = atlas_tests::spec::spec();
+    let spec = atlas_test_support::spec::spec();
     let endpoints = declared();
     let cov = coverage(spec, &endpoints);
     let as_of = atlas_endpoints::SUNSET_AS_OF;
@@ -128,7 +130,7 @@ fn every_declared_endpoint_is_declared_once() {
 
 #[needs(spec)]
 fn counts_the_operations_of_the_real_spec() {
-    let spec = atlas_tests::spec::spec();
+    let spec = atlas_test_support::spec::spec();
     let ops = conformance::operations(spec);
     assert_eq!(ops.len(), 540);
     let reference = ops

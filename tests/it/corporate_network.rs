@@ -12,8 +12,8 @@ use atlas_runtime::{
     Client, Credentials, Error, Proxy, RetryPolicy, TlsRoots, atlas_endpoint,
     error::TransportErrorKind,
 };
-use atlas_tests::peers::{ApacheDigest, DigestOptions, Tinyproxy};
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::peers::{ApacheDigest, DigestOptions, Tinyproxy};
+use atlas_test_support::{Canned, TestServer};
 
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts", version = "2024-08-05",
     response = serde_json::Value)]

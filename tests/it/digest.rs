@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use atlas_runtime::{Client, Credentials, atlas_endpoint};
-use atlas_tests::{Canned, Recorded, TestServer};
+use atlas_test_support::{Canned, Recorded, TestServer};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 

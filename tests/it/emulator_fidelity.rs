@@ -13,7 +13,7 @@ use atlas_runtime::{
     Client, Credentials, Endpoint, RequestOptions, RetryPolicy,
     implement::{build_request, decode_response},
 };
-use atlas_tests::prism::Prism;
+use atlas_test_support::prism::Prism;
 
 /// Sends `call` through Prism, checking violations and the documented status; returns
 /// the typed answer.

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use atlas_runtime::{Endpoint, atlas_endpoint, implement::Rule};
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::{Canned, TestServer};
 use proptest::prelude::*;
 
 #[atlas_endpoint(DELETE, "/a/{first}/b/{second}:invite", version = "2024-08-05")]

@@ -1,7 +1,7 @@
 //! No path value, however hostile, changes the route the server sees.
 
 use atlas_runtime::{Error, atlas_endpoint, implement::Rule};
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::{Canned, TestServer};
 
 /// A path value between two literal segments, with no pattern to stop anything.
 #[atlas_endpoint(GET, "/things/{name}/parts")]

@@ -25,8 +25,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use atlas_mock::MockAtlas;
-use atlas_tests::prism::{Prism, VIOLATIONS_HEADER};
-use atlas_tests::{Canned, Recorded, TestServer};
+use atlas_test_support::prism::{Prism, VIOLATIONS_HEADER};
+use atlas_test_support::{Canned, Recorded, TestServer};
 
 /// The examples, in the order they run against one emulator (the rotation last: it
 /// deletes the secret the others sign in with), and what each prints on success.

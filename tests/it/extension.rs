@@ -2,7 +2,7 @@
 //! sends them: the third way our users work.
 
 use atlas_runtime::{Client, Endpoint, Method, atlas_endpoint, implement::Location};
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::{Canned, TestServer};
 use serde::{Deserialize, Serialize};
 
 /// A page of results, as Atlas returns lists.

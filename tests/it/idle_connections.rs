@@ -18,7 +18,7 @@ use std::time::Duration;
 use atlas_endpoints::service_accounts::{CreateOrgServiceAccountSecret, GetOrgServiceAccount};
 use atlas_mock::MockAtlas;
 use atlas_runtime::{Client, Credentials, RetryPolicy, atlas_endpoint};
-use atlas_tests::peers::{ApacheDigest, DigestOptions};
+use atlas_test_support::peers::{ApacheDigest, DigestOptions};
 
 /// Apache's echo CGI answers any path below /api/atlas/v2.
 #[atlas_endpoint(POST, "/orgs/{orgId}/serviceAccounts/{clientId}/secrets", version = "2024-08-05",

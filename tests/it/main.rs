@@ -6,8 +6,8 @@
 //! `#[test]` (`tests/needs`, one table of peers shared with `build.rs`): where the build
 //! script did not find one, the test is ignored with what to install; under CI a missing
 //! peer fails the build. `cargo test -p atlas-tests --test it -- --list --ignored` lists
-//! the ignored ones. Test support (servers, peers, the spec as data) is the `atlas_tests`
-//! library in `tests/src`.
+//! the ignored ones. Test support (servers, peers, the spec as data) is its own
+//! library, `atlas-test-support` in `tests/support`.
 //!
 //! | module | what it tests | needs |
 //! |---|---|---|

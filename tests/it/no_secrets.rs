@@ -2,7 +2,7 @@
 //! `Debug` or `Display`: a whole session is captured at trace level and searched as an
 //! attacker reading the logs would, each thread's records as one text, ureq-proto's hex
 //! dumps of the wire reassembled into bytes, every secret in its encoded forms too
-//! (`atlas_tests::leaks`).
+//! (`atlas_test_support::leaks`).
 //!
 //! The logger is global and the tests share one binary: records of other tests' threads
 //! are captured too while this runs (their secrets are not these), and the logger stops
@@ -16,8 +16,8 @@ use atlas_runtime::{
     Client, ClientBuilder, Credentials, TokenStore,
     store::{AccessToken, MemoryTokenStore},
 };
-use atlas_tests::leaks::{self, Needle};
-use atlas_tests::{Canned, Recorded, TestServer};
+use atlas_test_support::leaks::{self, Needle};
+use atlas_test_support::{Canned, Recorded, TestServer};
 
 const CLIENT_SECRET: &str = "mdb_sa_sk_CLIENT-SECRET-d41d8cd98f00";
 const PRIVATE_KEY: &str = "PRIVATE-KEY-7d793037-a076-4d09";

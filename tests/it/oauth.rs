@@ -10,7 +10,7 @@ use atlas_runtime::{
     Client, Credentials, Error, TokenStore, atlas_endpoint, error::AuthErrorKind,
     store::MemoryTokenStore,
 };
-use atlas_tests::{Canned, Recorded, TestServer};
+use atlas_test_support::{Canned, Recorded, TestServer};
 
 const CLIENT_ID: &str = "mdb_sa_id_1234567890abcdef12345678";
 const CLIENT_SECRET: &str = "mdb_sa_sk_super:secret/value";

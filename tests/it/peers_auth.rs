@@ -8,8 +8,8 @@ use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use atlas_runtime::{Client, Credentials, RetryPolicy, atlas_endpoint};
-use atlas_tests::peers::{ApacheDigest, DigestOptions, OAuthMock, OAuthOptions};
-use atlas_tests::{Canned, Recorded, TestServer};
+use atlas_test_support::peers::{ApacheDigest, DigestOptions, OAuthMock, OAuthOptions};
+use atlas_test_support::{Canned, Recorded, TestServer};
 
 /// Any path below /api/atlas/v2: Apache's echo CGI answers it.
 #[atlas_endpoint(GET, "/orgs/{orgId}/serviceAccounts", version = "2024-08-05",

@@ -1,4 +1,4 @@
-//! Smoke tests of the real peers in `atlas_tests::peers`, driven with a plain HTTP client
+//! Smoke tests of the real peers in `atlas_test_support::peers`, driven with a plain HTTP client
 //! (no SDK code): Apache's Digest guard and echo CGI, and oauth2-mock-server's token
 //! endpoint and request log. Each test skips (passes) when its peer is not installed,
 //! except under CI, where a missing peer fails it.
@@ -7,7 +7,7 @@ use atlas_test_needs::needs;
 use std::net::TcpStream;
 use std::time::Duration;
 
-use atlas_tests::peers::{ApacheDigest, DigestOptions, OAuthMock, OAuthOptions};
+use atlas_test_support::peers::{ApacheDigest, DigestOptions, OAuthMock, OAuthOptions};
 use md5::{Digest as _, Md5};
 
 fn agent() -> ureq::Agent {

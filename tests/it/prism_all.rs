@@ -12,7 +12,7 @@ use atlas_runtime::{
     Client, Credentials, Endpoint, RequestOptions, RetryPolicy,
     implement::{build_request, decode_response},
 };
-use atlas_tests::prism::shared_mock;
+use atlas_test_support::prism::shared_mock;
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";
 const GROUP: &str = "5f7a3c9e1b2d4e6f8a0b1c2d";

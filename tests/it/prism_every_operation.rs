@@ -25,8 +25,8 @@ use atlas_runtime::{
     ValidationError,
     implement::{API_PREFIX, Location, build_request, decode_response},
 };
-use atlas_tests::prism::Prism;
-use atlas_tests::spec::resolve;
+use atlas_test_support::prism::Prism;
+use atlas_test_support::spec::resolve;
 use serde_json::{Map, Value, json};
 
 use crate::generated_operations::OPERATIONS;
@@ -744,7 +744,7 @@ fn judge(info: &EndpointInfo, outcome: Result<Outcome, String>) -> Verdict {
 
 #[needs(prism, spec)]
 fn every_generated_operation_passes_prism() {
-    let spec = atlas_tests::spec::spec();
+    let spec = atlas_test_support::spec::spec();
     // A Prism of its own: hundreds of calls, some over unions Prism takes seconds to
     // check, must not slow the other tests' shared one past their timeouts.
     let prism = Prism::mock();

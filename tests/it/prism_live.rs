@@ -1,9 +1,9 @@
 //! The reference endpoint against Stoplight Prism serving the official spec
-//! (`atlas_tests::prism`): the SDK's request passes Prism's validation, and every input
+//! (`atlas_test_support::prism`): the SDK's request passes Prism's validation, and every input
 //! `validate()` refuses is one Prism refuses too.
 //!
 //! The Prism tests skip (pass) when Prism or the spec is not installed, except under CI.
-//! One `prism mock` serves the whole binary ([`atlas_tests::prism::shared_mock`]); the
+//! One `prism mock` serves the whole binary ([`atlas_test_support::prism::shared_mock`]); the
 //! proxy test starts its own.
 
 use atlas_test_needs::needs;
@@ -14,8 +14,8 @@ use atlas_runtime::{
     Client, Credentials, Endpoint, Error, RequestOptions,
     implement::{Location, Rule, build_request, decode_response},
 };
-use atlas_tests::prism::{self, Mode, Prism, VIOLATIONS_HEADER};
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::prism::{self, Mode, Prism, VIOLATIONS_HEADER};
+use atlas_test_support::{Canned, TestServer};
 use jiff::Timestamp;
 use secrecy::ExposeSecret;
 use serde_json::Value;

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use atlas_runtime::{Endpoint, atlas_endpoint, implement::Rule};
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::{Canned, TestServer};
 use proptest::prelude::*;
 
 #[atlas_endpoint(

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use atlas_runtime::{
     Client, Error, RequestOptions, RetryPolicy, atlas_endpoint, error::TransportErrorKind,
 };
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::{Canned, TestServer};
 
 #[atlas_endpoint(GET, "/orgs/{orgId}", version = "2024-08-05", response = serde_json::Value)]
 struct GetOrg {

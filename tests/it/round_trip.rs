@@ -8,7 +8,7 @@
 use atlas_test_needs::needs;
 use std::collections::BTreeMap;
 
-use atlas_tests::spec::resolve;
+use atlas_test_support::spec::resolve;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -358,7 +358,7 @@ fn implied_discriminator(schemas: &Value, schema: &str) -> Option<(String, Strin
 
 #[needs(spec)]
 fn every_received_model_keeps_every_member_it_reads() {
-    let spec = atlas_tests::spec::spec();
+    let spec = atlas_test_support::spec::spec();
     let schemas = &spec["components"]["schemas"];
     let mut failures = Vec::new();
     let (mut models, mut examples) = (0, 0);

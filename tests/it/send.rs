@@ -9,8 +9,8 @@ use atlas_runtime::{
     Client, Credentials, Error, RequestOptions, atlas_endpoint, defaults::DEFAULT_API_VERSION,
     error::TransportErrorKind,
 };
-use atlas_tests::spec::{error_example, operation, schema_example, spec};
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::spec::{error_example, operation, schema_example, spec};
+use atlas_test_support::{Canned, TestServer};
 use secrecy::ExposeSecret;
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";

@@ -11,7 +11,7 @@ use atlas_endpoints::service_accounts::{
     ListOrgServiceAccountAccessList, ListOrgServiceAccounts,
 };
 use atlas_runtime::{Error, RequestOptions, raw::RawCall};
-use atlas_tests::{Canned, Recorded, TestServer};
+use atlas_test_support::{Canned, Recorded, TestServer};
 use serde_json::{Value, json};
 
 const ORG: &str = "4888442a3354817a7320eb61";

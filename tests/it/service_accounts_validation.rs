@@ -18,7 +18,7 @@ use atlas_runtime::{
     implement::{Location, Rule},
 };
 use atlas_test_needs::needs;
-use atlas_tests::TestServer;
+use atlas_test_support::TestServer;
 
 const ORG: &str = "4888442a3354817a7320eb61";
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
@@ -1023,7 +1023,7 @@ fn the_cidr_pattern_is_the_spec_s() {
 
 #[needs(spec)]
 fn the_access_list_patterns_are_the_spec_s() {
-    let spec = atlas_tests::spec::spec();
+    let spec = atlas_test_support::spec::spec();
     let props = &spec["components"]["schemas"]["ServiceAccountIPAccessListEntry"]["properties"];
     assert_eq!(props["cidrBlock"]["pattern"], CIDR_BLOCK_PATTERN);
     assert_eq!(props["ipAddress"]["pattern"], SPEC_IP_ADDRESS_PATTERN);

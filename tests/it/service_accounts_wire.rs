@@ -16,8 +16,8 @@ use atlas_endpoints::service_accounts::{
 };
 use atlas_runtime::{Client, Error, Patch, implement::Rule};
 use atlas_test_needs::needs;
-use atlas_tests::spec::{operation, resolve, schema_example, spec};
-use atlas_tests::{Canned, Recorded, TestServer};
+use atlas_test_support::spec::{operation, resolve, schema_example, spec};
+use atlas_test_support::{Canned, Recorded, TestServer};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 

@@ -7,7 +7,7 @@ use atlas_runtime::{
     Client, Credentials, Endpoint, Patch, RequestOptions, implement::build_request,
 };
 use atlas_test_needs::needs;
-use atlas_tests::prism::shared_mock;
+use atlas_test_support::prism::shared_mock;
 use atlas_user_example::*;
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";

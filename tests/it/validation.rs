@@ -6,7 +6,7 @@ use atlas_runtime::{
     Endpoint, Error, RequestOptions, atlas_endpoint,
     implement::{Location, Rule},
 };
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::{Canned, TestServer};
 
 const ORG: &str = "32b6e34b3d91647abb20e7b8";
 const CLIENT_ID: &str = "mdb_sa_id_1234567890abcdef12345678";

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use atlas_tests::spec::{resolve, spec, spec_path};
+use atlas_test_support::spec::{resolve, spec, spec_path};
 use serde_json::Value;
 
 use crate::support::need;

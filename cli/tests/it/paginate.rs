@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use atlas_tests::{Canned, TestServer};
+use atlas_test_support::{Canned, TestServer};
 
 use crate::support::{Input, Limits, TempDir, run_with};
 

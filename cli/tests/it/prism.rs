@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use atlas_tests::prism::shared_mock;
-use atlas_tests::spec::spec_path;
+use atlas_test_support::prism::shared_mock;
+use atlas_test_support::spec::spec_path;
 
 use crate::support::{TempDir, need, run};
 
@@ -167,7 +167,7 @@ fn generated_operations_across_tags_pass_prism() {
     ) {
         return;
     }
-    let spec = atlas_tests::spec::spec();
+    let spec = atlas_test_support::spec::spec();
     let prism = shared_mock();
     let home = TempDir::new("prism-generated");
     let env = vec![
@@ -231,7 +231,7 @@ fn generated_operations_across_tags_pass_prism() {
         ];
         let mut usable = true;
         for p in op["parameters"].as_array().into_iter().flatten() {
-            let p = atlas_tests::spec::resolve(spec, p);
+            let p = atlas_test_support::spec::resolve(spec, p);
             let name = p["name"].as_str().unwrap_or("");
             match p["in"].as_str() {
                 Some("path") => {

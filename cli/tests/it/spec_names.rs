@@ -2,7 +2,7 @@
 //! `serviceAccounts <lowerCamel(x-xgen-operation-id-override or operationId)>`, one flag
 //! per path and query parameter named as the spec names it, read from the spec itself.
 
-use atlas_tests::spec::{resolve, spec, spec_path};
+use atlas_test_support::spec::{resolve, spec, spec_path};
 
 use crate::support::{TempDir, need, run};
 

@@ -156,7 +156,7 @@ fn help_shows_the_facts_and_errors_name_commands() {
 /// With a copy of the official spec, help shows its descriptions too.
 #[test]
 fn help_shows_the_specs_descriptions_from_the_users_copy() {
-    let path = atlas_tests::spec::spec_path();
+    let path = atlas_test_support::spec::spec_path();
     if !crate::support::need(
         &format!("the Atlas OpenAPI spec at {}", path.display()),
         path.is_file(),
@@ -181,7 +181,7 @@ fn help_shows_the_specs_descriptions_from_the_users_copy() {
     )
     .ok()
     .stdout;
-    let spec = atlas_tests::spec::spec();
+    let spec = atlas_test_support::spec::spec();
     let described = spec["components"]["parameters"]["orgId"]["description"]
         .as_str()
         .unwrap()

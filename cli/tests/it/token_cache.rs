@@ -95,7 +95,7 @@ fn a_changed_secret_is_not_served_the_cached_token() {
     // Nothing in the cache reveals a secret.
     let mut needles = Vec::new();
     for secret in [mock.client_secret(), wrong_secret, new_secret.as_str()] {
-        needles.extend(atlas_tests::leaks::forms("secret", secret));
+        needles.extend(atlas_test_support::leaks::forms("secret", secret));
     }
     let cache = home.path().join("cache");
     let mut seen = 0;
@@ -104,7 +104,7 @@ fn a_changed_secret_is_not_served_the_cached_token() {
         let name = entry.to_string_lossy().into_owned();
         let bytes = std::fs::read(&entry).unwrap_or_default();
         for haystack in [name.as_bytes(), &bytes] {
-            if let Some((needle, _)) = atlas_tests::leaks::find(haystack, &needles) {
+            if let Some((needle, _)) = atlas_test_support::leaks::find(haystack, &needles) {
                 panic!("{} in the cache file {name}", needle.label);
             }
         }

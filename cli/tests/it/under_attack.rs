@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use atlas_mock::MockAtlas;
-use atlas_tests::{Canned, TestServer, leaks};
+use atlas_test_support::{Canned, TestServer, leaks};
 
 use crate::support::{Input, Limits, TempDir, command, finish, mock_env, run, run_with};
 

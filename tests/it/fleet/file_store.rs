@@ -238,7 +238,7 @@ fn no_store_file_is_named_after_or_holds_the_secret() {
 
     use atlas_endpoints::service_accounts::GetOrgServiceAccount;
     use atlas_runtime::{Client, Credentials, store::FileTokenStore};
-    use atlas_tests::leaks;
+    use atlas_test_support::leaks;
 
     let mock = MockAtlas::builder().start().expect("emulator");
     let wrong = "mdb_sa_sk_notthesecret0123456789abcdef";

@@ -1,4 +1,5 @@
-//! Test support: a real HTTP server on 127.0.0.1 that records every request and answers
+//! `atlas-test-support`, the test-support library (the integration suite itself is the
+//! `atlas-tests` package beside it): a real HTTP server on 127.0.0.1 that records every request and answers
 //! with scripted responses, so tests assert exactly what went over the wire; and the
 //! official spec as test data ([`spec`]).
 
@@ -210,12 +211,6 @@ fn serve(
         let _ = request.respond(response);
     }
 }
-
-/// The README's code blocks, as doctests: each compiles, and those without `no_run`
-/// (the download in "More than the body") run, on the embedded emulator.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
 
 pub mod leaks;
 pub mod peers;

@@ -594,7 +594,7 @@ fn apache_conf(root: &Path, port: u16, bins: &ApacheBins, o: &DigestOptions) -> 
     let mut conf = String::new();
     let _ = writeln!(
         conf,
-        "# Written by atlas-tests (tests/src/peers.rs) for one test run."
+        "# Written by atlas-test-support (tests/support/src/peers.rs) for one test run."
     );
     let _ = writeln!(conf, "ServerRoot \"{r}\"");
     let _ = writeln!(conf, "ServerName 127.0.0.1");
