@@ -117,6 +117,7 @@ pub fn run(check: bool) -> Result<bool, String> {
         }
     }
     let plan = plan::plan(&mut models, &ops, AS_OF);
+    overlay::check(&plan)?;
     let emitter = emit::Emitter::new(&models, &plan);
     let tags = emitter.tags();
 

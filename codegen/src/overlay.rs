@@ -35,6 +35,8 @@ pub struct FieldOverlay {
     pub items: Option<&'static OverlayType>,
     /// More `#[atlas(…)]` arguments, written after the spec's rules.
     pub rules: &'static [&'static str],
+    /// What they add, for the field's doc.
+    pub fact: &'static str,
 }
 
 /// One entry of a Service Account's access list: a range or an address, each checked
@@ -52,6 +54,9 @@ const ACCESS_LIST_RULES: &[&str] = &[
     "pattern = crate::overlay::service_accounts::TAGGED_IP_ADDRESS_PATTERN",
 ];
 
+const ACCESS_LIST_FACT: &str =
+    "each entry matches the spec's pattern of its form (`cidrBlock` or `ipAddress`)";
+
 /// The spec's `uniqueItems`, which the generator does not enforce in general, where a
 /// repeated value is a mistake Atlas refuses.
 const EACH_ONCE: &[&str] = &["validate_with = \"crate::overlay::each_once\""];
@@ -62,18 +67,21 @@ pub const FIELDS: &[FieldOverlay] = &[
         api: "body",
         items: Some(&ACCESS_LIST_ENTRY),
         rules: ACCESS_LIST_RULES,
+        fact: ACCESS_LIST_FACT,
     },
     FieldOverlay {
         operation_id: "createGroupServiceAccountAccessList",
         api: "body",
         items: Some(&ACCESS_LIST_ENTRY),
         rules: ACCESS_LIST_RULES,
+        fact: ACCESS_LIST_FACT,
     },
     FieldOverlay {
         operation_id: "inviteGroupServiceAccount",
         api: "roles",
         items: None,
         rules: EACH_ONCE,
+        fact: "each value at most once",
     },
 ];
 
@@ -151,4 +159,31 @@ pub fn files() -> Vec<String> {
         }
     }
     files
+}
+
+/// Fails when an entry of the overlay no longer meets what it refines (the spec renamed an
+/// operation or a member): an overlay that silently stops applying would loosen a rule.
+pub fn check(plan: &crate::plan::Plan) -> Result<(), String> {
+    let has = |op: &str| plan.endpoints.iter().any(|e| e.op.operation_id == op);
+    for f in FIELDS {
+        let applied = plan.endpoints.iter().any(|e| {
+            e.op.operation_id == f.operation_id && e.fields.iter().any(|x| x.api == f.api)
+        });
+        if !applied {
+            return Err(format!(
+                "the overlay refines `{}` of {}, which the plan does not have",
+                f.api, f.operation_id
+            ));
+        }
+    }
+    for t in TAGS {
+        for op in t.examples {
+            if !has(op) {
+                return Err(format!(
+                    "the overlay has an example for {op}, which the plan does not have"
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -29,8 +29,9 @@ pub struct ReqField {
     /// (`#[atlas(path, in_body)]`), never asked for twice.
     pub in_body: bool,
     pub rules: Rules,
-    /// More `#[atlas(…)]` arguments from the overlay.
+    /// More `#[atlas(…)]` arguments from the overlay, and what they add (for the doc).
     pub extra_rules: &'static [&'static str],
+    pub extra_fact: Option<&'static str>,
 }
 
 /// One request type.
@@ -250,6 +251,7 @@ fn endpoint(
             in_body: false,
             rules,
             extra_rules: &[],
+            extra_fact: None,
         });
     }
 
@@ -296,6 +298,7 @@ fn endpoint(
                     in_body: false,
                     rules,
                     extra_rules: &[],
+                    extra_fact: None,
                 });
             }
         }
@@ -307,6 +310,7 @@ fn endpoint(
                 f.ty = crate::overlay::refine_items(&f.ty, items);
             }
             f.extra_rules = o.rules;
+            f.extra_fact = Some(o.fact);
         }
     }
 
@@ -386,6 +390,7 @@ fn member(names: &mut BTreeSet<String>, m: &Field, patch_body: bool) -> ReqField
         in_body: false,
         rules: m.rules.clone(),
         extra_rules: &[],
+        extra_fact: None,
     }
 }
 

@@ -214,7 +214,7 @@ pub struct CreateGroupServiceAccountAccessList {
     pub page_num: Option<i32>,
     /// `clientId`: path parameter, required.
     pub client_id: atlas_runtime::ClientId,
-    /// The request body (required; at most 200 items).
+    /// The request body (required; at most 200 items; each entry matches the spec's pattern of its form (`cidrBlock` or `ipAddress`)).
     #[atlas(body, length(max = 200), pattern = crate::overlay::service_accounts::TAGGED_CIDR_BLOCK_PATTERN, pattern = crate::overlay::service_accounts::TAGGED_IP_ADDRESS_PATTERN)]
     pub body: Vec<crate::overlay::service_accounts::AccessListEntry>,
 }
@@ -324,7 +324,7 @@ pub struct InviteGroupServiceAccount {
     pub client_id: atlas_runtime::ClientId,
     /// `groupId`: path parameter, required.
     pub group_id: atlas_runtime::GroupId,
-    /// `roles`: body member, required; at least 1 item.
+    /// `roles`: body member, required; at least 1 item; each value at most once.
     #[atlas(length(min = 1), validate_with = "crate::overlay::each_once")]
     pub roles: Vec<String>,
 }
@@ -544,7 +544,7 @@ pub struct CreateOrgServiceAccountAccessList {
     pub page_num: Option<i32>,
     /// `clientId`: path parameter, required.
     pub client_id: atlas_runtime::ClientId,
-    /// The request body (required; at most 200 items).
+    /// The request body (required; at most 200 items; each entry matches the spec's pattern of its form (`cidrBlock` or `ipAddress`)).
     #[atlas(body, length(max = 200), pattern = crate::overlay::service_accounts::TAGGED_CIDR_BLOCK_PATTERN, pattern = crate::overlay::service_accounts::TAGGED_IP_ADDRESS_PATTERN)]
     pub body: Vec<crate::overlay::service_accounts::AccessListEntry>,
 }
