@@ -157,9 +157,9 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    /// The most recently used open connection to `key`, if any. Those found closed on
-    /// the way are dropped.
-    pub fn take(&self, key: &Key) -> Option<Connection> {
+    /// The most recently used open connection to `key`, if any, as of `now`. Those found
+    /// closed or idle too long on the way are dropped.
+    pub fn take(&self, key: &Key, now: Instant) -> Option<Connection> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let at = idle.iter().position(|(k, _)| k == key)?;
         let list = &mut idle[at].1;
@@ -167,7 +167,9 @@ impl Pool {
         // at the end of the call, and a host's list is one of a client's one or two.
         loop {
             let entry = list.pop()?;
-            if entry.since.elapsed() < MAX_IDLE && entry.connection.is_reusable() {
+            if now.saturating_duration_since(entry.since) < MAX_IDLE
+                && entry.connection.is_reusable()
+            {
                 return Some(entry.connection);
             }
         }
