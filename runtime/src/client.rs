@@ -17,7 +17,7 @@ use crate::redact::Scrubber;
 use crate::request::{
     DEFAULT_API_VERSION, DEFAULT_BASE_URL, Outgoing, RequestContext, copy_request,
 };
-use crate::response::{Response, decode};
+use crate::response::{Response, decode, decode_parts};
 use crate::retry::RetryPolicy;
 use crate::transport::url_without_query;
 use crate::transport::{Body, Deadlines, HttpTransport, Proxy, TlsRoots, Transport};
@@ -188,9 +188,8 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<Response<T>, Error> {
         self.run(endpoint, options, |r| {
-            let r = self.read_whole(r, E::INFO.method)?;
-            let body = decode::<T>(&E::INFO, &r, options)?;
-            let (parts, _) = r.into_parts();
+            let (parts, bytes) = self.read_whole_bytes(r, E::INFO.method)?;
+            let body = decode_parts::<T>(&E::INFO, parts.status, &parts.headers, &bytes, options)?;
             Ok(Response {
                 status: parts.status.as_u16(),
                 headers: parts.headers,
@@ -493,6 +492,21 @@ impl Client {
         let origin = body.origin.take();
         match body.read_to_vec(self.inner.body_limit) {
             Ok(bytes) => Ok(http::Response::from_parts(parts, bytes)),
+            Err(e) => Err(Error::Transport(body_error(e, method, &url_of(origin)))),
+        }
+    }
+
+    /// [`read_whole`](Self::read_whole) into `Bytes`: a body that came with its head is
+    /// not copied.
+    pub(crate) fn read_whole_bytes(
+        &self,
+        response: http::Response<Body>,
+        method: crate::endpoint::Method,
+    ) -> Result<(http::response::Parts, bytes::Bytes), Error> {
+        let (parts, mut body) = response.into_parts();
+        let origin = body.origin.take();
+        match body.read_to_bytes(self.inner.body_limit) {
+            Ok(bytes) => Ok((parts, bytes)),
             Err(e) => Err(Error::Transport(body_error(e, method, &url_of(origin)))),
         }
     }
