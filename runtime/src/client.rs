@@ -314,15 +314,22 @@ impl Client {
     /// Logs, once per operation and client, that Atlas announced the end of the version
     /// used (`Deprecation`, `Sunset`); the headers stay readable in [`Response`].
     pub(crate) fn note_retirement(&self, operation: &'static str, headers: &http::HeaderMap) {
-        // Names made once: looking one up by its text parses and lowercases it each time.
-        static DEPRECATION: http::HeaderName = http::HeaderName::from_static("deprecation");
-        static SUNSET: http::HeaderName = http::HeaderName::from_static("sunset");
-        let text = |name| {
-            headers
-                .get(name)
-                .and_then(|v: &http::HeaderValue| v.to_str().ok())
-        };
-        let (deprecation, sunset) = (text(&DEPRECATION), text(&SUNSET));
+        // One pass over the answer's names, compared as they are (hyper lowercases
+        // them): cheaper than hashing each of the two for a lookup, for the few headers
+        // an answer has.
+        // The first value of each, as `HeaderMap::get` would give it.
+        let (mut deprecation, mut sunset) = (None, None);
+        for (name, value) in headers {
+            let slot = match name.as_str() {
+                "deprecation" => &mut deprecation,
+                "sunset" => &mut sunset,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value.to_str().ok());
+            }
+        }
+        let (deprecation, sunset) = (deprecation.flatten(), sunset.flatten());
         if deprecation.is_none() && sunset.is_none() {
             return;
         }
