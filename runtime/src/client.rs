@@ -372,26 +372,28 @@ impl Client {
     /// The deadlines of one attempt: the client's timeouts, the attempt's end capped at
     /// what is left of the call's budget.
     fn deadlines(&self, budget_end: Option<Instant>) -> Deadlines {
-        self.deadlines_for(&RequestOptions::default(), budget_end)
+        self.deadlines_for(&RequestOptions::default(), budget_end, Instant::now())
     }
 
-    /// [`deadlines`](Self::deadlines) with a call's own timeouts, where it sets them.
+    /// [`deadlines`](Self::deadlines) with a call's own timeouts, where it sets them, for
+    /// an attempt starting `now`.
     pub(crate) fn deadlines_for(
         &self,
         options: &RequestOptions,
         budget_end: Option<Instant>,
+        now: Instant,
     ) -> Deadlines {
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let response = options
             .response_timeout
             .unwrap_or(self.inner.response_timeout);
-        let own_end = Instant::now().checked_add(timeout);
+        let own_end = now.checked_add(timeout);
         let end = match (own_end, budget_end) {
             (Some(a), Some(b)) => a.min(b),
             (Some(a), None) => a,
             (None, Some(b)) => b,
             // A timeout too large to represent: a century is as good as forever.
-            (None, None) => Instant::now() + Duration::from_secs(100 * 365 * 86_400),
+            (None, None) => now + Duration::from_secs(100 * 365 * 86_400),
         };
         Deadlines::new(self.inner.connect_timeout, response, end)
     }
