@@ -200,7 +200,7 @@ impl Transport for HttpTransport {
         // One reading of the clock for the budget check, the pool's idle check and a
         // pooled connection's response deadline: microseconds apart otherwise.
         let now = Instant::now();
-        if deadlines.end.saturating_duration_since(now).is_zero() {
+        if deadlines.end <= now {
             return Err(fail_at(
                 &parts.uri,
                 Failure::not_sent(
@@ -359,11 +359,8 @@ impl HttpTransport {
             // A proxy is asked for the whole URL (RFC 9112, 3.2.2).
             (Some(_), _) => parts.uri.clone(),
             // The path and query already parsed, without parsing them again.
-            (None, Some(p)) if !p.as_str().is_empty() => {
-                let mut origin = http::uri::Parts::default();
-                origin.path_and_query = Some(p.clone());
-                Uri::from_parts(origin).map_err(|e| Failure::not_sent(InvalidUrl, e))?
-            }
+            // (A path and query alone is a whole origin-form URI: nothing to check.)
+            (None, Some(p)) if !p.as_str().is_empty() => Uri::from(p.clone()),
             (None, _) => Uri::from_static("/"),
         };
 
@@ -495,23 +492,29 @@ struct Elapsed;
 ///
 /// Every exchange waits for an answer's head under a timer, and nearly every answer comes
 /// first. Making a timer per exchange put it on the runtime's timer wheel and took it off
-/// again (a lock and a list update each way); the thread's timer, moved later (as each
-/// exchange's deadline is), is one atomic update, and the wheel reschedules it only when
-/// its old time comes. An earlier deadline, or one after the timer fired, reschedules it.
-/// Every exchange runs on the one shared runtime ([`rt`]), whose driver the timer is on.
+/// again (a lock and a list update each way), and even moving one timer to each
+/// exchange's deadline costs a conversion to the wheel's ticks. So the thread's timer is
+/// left where an earlier exchange set it when that is no later than `by`: if it fires
+/// before `by`, it is moved to `by` then, once, and the wait goes on. A timer set later
+/// than `by` is moved back first. Either way the wait ends with [`Elapsed`] only once
+/// `by` has passed, and always by then. Every exchange runs on the one shared runtime
+/// ([`rt`]), whose driver the timer is on.
 fn bounded<F: std::future::Future>(
     by: tokio::time::Instant,
     future: std::pin::Pin<&mut F>,
 ) -> Bounded<'_, F> {
     let timer = match TIMER.try_with(std::cell::Cell::take) {
         Ok(Some(mut timer)) => {
-            timer.as_mut().reset(by);
+            if timer.deadline() > by {
+                timer.as_mut().reset(by);
+            }
             timer
         }
         _ => Box::pin(tokio::time::sleep_until(by)),
     };
     Bounded {
         future,
+        by,
         timer: Some(timer),
     }
 }
@@ -525,7 +528,8 @@ thread_local! {
 /// What [`bounded`] returns.
 struct Bounded<'a, F> {
     future: std::pin::Pin<&'a mut F>,
-    /// Always there until dropped.
+    by: tokio::time::Instant,
+    /// Always there until dropped; set no later than `by`.
     timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
 }
 
@@ -540,9 +544,20 @@ impl<F: std::future::Future> std::future::Future for Bounded<'_, F> {
         if let Poll::Ready(output) = self.future.as_mut().poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        match &mut self.timer {
-            Some(timer) => timer.as_mut().poll(cx).map(|()| Err(Elapsed)),
-            None => Poll::Pending,
+        let by = self.by;
+        let Some(timer) = &mut self.timer else {
+            return Poll::Pending;
+        };
+        loop {
+            match timer.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(()) if tokio::time::Instant::now() >= by => {
+                    return Poll::Ready(Err(Elapsed));
+                }
+                // Set for an earlier exchange: moved to this one's deadline, and polled
+                // again to wait for it.
+                Poll::Ready(()) => timer.as_mut().reset(by),
+            }
         }
     }
 }

@@ -146,7 +146,10 @@ impl Body {
                 if start >= bytes.len() {
                     return Ok(bytes::Bytes::new());
                 }
-                let rest = bytes.split_off(start);
+                let rest = match start {
+                    0 => bytes,
+                    _ => bytes.split_off(start),
+                };
                 if rest.len() as u64 > limit {
                     return Err(too_large(limit));
                 }

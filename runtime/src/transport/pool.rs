@@ -146,7 +146,8 @@ mod key_tests {
 
 struct Idle {
     connection: Connection,
-    since: Instant,
+    /// When it has been idle [`MAX_IDLE`]: a comparison on each check, not a subtraction.
+    until: Instant,
 }
 
 /// Idle connections by host. A client talks to one host or two (Atlas, a token
@@ -167,9 +168,7 @@ impl Pool {
         // at the end of the call, and a host's list is one of a client's one or two.
         loop {
             let entry = list.pop()?;
-            if now.saturating_duration_since(entry.since) < MAX_IDLE
-                && entry.connection.is_reusable()
-            {
+            if now < entry.until && entry.connection.is_reusable() {
                 return Some(entry.connection);
             }
         }
@@ -190,13 +189,14 @@ impl Pool {
                 idle.len() - 1
             }
         };
+        let now = Instant::now();
         let list = &mut idle[at].1;
-        list.retain(|e| e.since.elapsed() < MAX_IDLE && !e.connection.sender.is_closed());
-        if list.len() < MAX_IDLE_PER_HOST {
-            list.push(Idle {
-                connection,
-                since: Instant::now(),
-            });
+        list.retain(|e| now < e.until && !e.connection.sender.is_closed());
+        // A time too far off to represent is never reached: the connection is not kept.
+        if let Some(until) = now.checked_add(MAX_IDLE)
+            && list.len() < MAX_IDLE_PER_HOST
+        {
+            list.push(Idle { connection, until });
         }
     }
 
