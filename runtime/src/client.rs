@@ -17,7 +17,7 @@ use crate::redact::Scrubber;
 use crate::request::{
     DEFAULT_API_VERSION, DEFAULT_BASE_URL, Outgoing, RequestContext, copy_request,
 };
-use crate::response::{Response, decode};
+use crate::response::{Response, decode, decode_parts};
 use crate::retry::RetryPolicy;
 use crate::transport::url_without_query;
 use crate::transport::{Body, Deadlines, HttpTransport, Proxy, TlsRoots, Transport};
@@ -188,9 +188,8 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<Response<T>, Error> {
         self.run(endpoint, options, |r| {
-            let r = self.read_whole(r, E::INFO.method)?;
-            let body = decode::<T>(&E::INFO, &r, options)?;
-            let (parts, _) = r.into_parts();
+            let (parts, bytes) = self.read_whole_bytes(r, E::INFO.method)?;
+            let body = decode_parts::<T>(&E::INFO, parts.status, &parts.headers, &bytes, options)?;
             Ok(Response {
                 status: parts.status.as_u16(),
                 headers: parts.headers,
@@ -315,15 +314,22 @@ impl Client {
     /// Logs, once per operation and client, that Atlas announced the end of the version
     /// used (`Deprecation`, `Sunset`); the headers stay readable in [`Response`].
     pub(crate) fn note_retirement(&self, operation: &'static str, headers: &http::HeaderMap) {
-        // Names made once: looking one up by its text parses and lowercases it each time.
-        static DEPRECATION: http::HeaderName = http::HeaderName::from_static("deprecation");
-        static SUNSET: http::HeaderName = http::HeaderName::from_static("sunset");
-        let text = |name| {
-            headers
-                .get(name)
-                .and_then(|v: &http::HeaderValue| v.to_str().ok())
-        };
-        let (deprecation, sunset) = (text(&DEPRECATION), text(&SUNSET));
+        // One pass over the answer's names, compared as they are (hyper lowercases
+        // them): cheaper than hashing each of the two for a lookup, for the few headers
+        // an answer has.
+        // The first value of each, as `HeaderMap::get` would give it.
+        let (mut deprecation, mut sunset) = (None, None);
+        for (name, value) in headers {
+            let slot = match name.as_str() {
+                "deprecation" => &mut deprecation,
+                "sunset" => &mut sunset,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value.to_str().ok());
+            }
+        }
+        let (deprecation, sunset) = (deprecation.flatten(), sunset.flatten());
         if deprecation.is_none() && sunset.is_none() {
             return;
         }
@@ -366,26 +372,28 @@ impl Client {
     /// The deadlines of one attempt: the client's timeouts, the attempt's end capped at
     /// what is left of the call's budget.
     fn deadlines(&self, budget_end: Option<Instant>) -> Deadlines {
-        self.deadlines_for(&RequestOptions::default(), budget_end)
+        self.deadlines_for(&RequestOptions::default(), budget_end, Instant::now())
     }
 
-    /// [`deadlines`](Self::deadlines) with a call's own timeouts, where it sets them.
+    /// [`deadlines`](Self::deadlines) with a call's own timeouts, where it sets them, for
+    /// an attempt starting `now`.
     pub(crate) fn deadlines_for(
         &self,
         options: &RequestOptions,
         budget_end: Option<Instant>,
+        now: Instant,
     ) -> Deadlines {
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let response = options
             .response_timeout
             .unwrap_or(self.inner.response_timeout);
-        let own_end = Instant::now().checked_add(timeout);
+        let own_end = now.checked_add(timeout);
         let end = match (own_end, budget_end) {
             (Some(a), Some(b)) => a.min(b),
             (Some(a), None) => a,
             (None, Some(b)) => b,
             // A timeout too large to represent: a century is as good as forever.
-            (None, None) => Instant::now() + Duration::from_secs(100 * 365 * 86_400),
+            (None, None) => now + Duration::from_secs(100 * 365 * 86_400),
         };
         Deadlines::new(self.inner.connect_timeout, response, end)
     }
@@ -493,6 +501,21 @@ impl Client {
         let origin = body.origin.take();
         match body.read_to_vec(self.inner.body_limit) {
             Ok(bytes) => Ok(http::Response::from_parts(parts, bytes)),
+            Err(e) => Err(Error::Transport(body_error(e, method, &url_of(origin)))),
+        }
+    }
+
+    /// [`read_whole`](Self::read_whole) into `Bytes`: a body that came with its head is
+    /// not copied.
+    pub(crate) fn read_whole_bytes(
+        &self,
+        response: http::Response<Body>,
+        method: crate::endpoint::Method,
+    ) -> Result<(http::response::Parts, bytes::Bytes), Error> {
+        let (parts, mut body) = response.into_parts();
+        let origin = body.origin.take();
+        match body.read_to_bytes(self.inner.body_limit) {
+            Ok(bytes) => Ok((parts, bytes)),
             Err(e) => Err(Error::Transport(body_error(e, method, &url_of(origin)))),
         }
     }

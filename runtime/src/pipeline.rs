@@ -86,12 +86,14 @@ pub(crate) struct Blocking<'c> {
 }
 
 impl Io for Blocking<'_> {
-    async fn send(
+    // Sent at once, not as an `async fn`: that would copy the request into its state
+    // first.
+    fn send(
         &self,
         request: http::Request<Vec<u8>>,
         deadlines: &Deadlines,
-    ) -> Result<http::Response<Body>, Error> {
-        self.client.roundtrip_streaming(request, deadlines)
+    ) -> impl Future<Output = Result<http::Response<Body>, Error>> {
+        std::future::ready(self.client.roundtrip_streaming(request, deadlines))
     }
 
     async fn token(
@@ -149,7 +151,14 @@ impl Client {
         options: &RequestOptions,
         finish: impl FnMut(http::Response<Body>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        block_on(self.run_with(&Blocking { client: self }, call, options, finish))
+        // Pinned where it is made: `block_on` is handed a pointer, not the whole future
+        // (every state of the pipeline) to copy.
+        block_on(std::pin::pin!(self.run_with(
+            &Blocking { client: self },
+            call,
+            options,
+            finish
+        )))
     }
 
     /// [`run`](Self::run), waiting through `io`.
@@ -174,8 +183,10 @@ impl Client {
         let requests = Outgoing::new(first, &again);
         let policy = options.retry.as_ref().unwrap_or(self.retry_policy());
         let mut attempts = Attempts::start(policy, options.idempotent || info.may_repeat());
+        // The first attempt starts with the call; a later one after its wait.
+        let mut now = attempts.started();
         loop {
-            let deadlines = self.deadlines_for(options, attempts.budget_end());
+            let deadlines = self.deadlines_for(options, attempts.budget_end(), now);
             // Sign, send, and auth's 401 rule.
             let answer = self.attempt(io, &requests, &deadlines).await;
             // Finish: read and decode.
@@ -186,7 +197,10 @@ impl Client {
             // Classify by the retry rule, and wait.
             match attempts.after(outcome) {
                 Next::Done(value) => return Ok(value),
-                Next::Wait(wait) => io.sleep(wait).await,
+                Next::Wait(wait) => {
+                    io.sleep(wait).await;
+                    now = std::time::Instant::now();
+                }
                 Next::Fail(error) => return Err(self.failed(error, info, options)),
             }
         }

@@ -204,7 +204,7 @@ impl BodyWriter {
         if body.len() > 1 {
             body.push(b',');
         }
-        serde_json::to_writer(&mut *body, name)?;
+        push_json_name(body, name)?;
         body.push(b':');
         serde_json::to_writer(&mut *body, value)
     }
@@ -380,6 +380,51 @@ pub fn build_request<E: Endpoint + ?Sized>(
     )
 }
 
+/// `name` as a JSON string, as `serde_json` writes it. A name without `"`, `\` or a
+/// control character (every member name of the spec) needs no escape and is copied
+/// between quotes; any other goes through `serde_json`.
+fn push_json_name(body: &mut Vec<u8>, name: &str) -> Result<(), serde_json::Error> {
+    if needs_escape(name.as_bytes()) {
+        return serde_json::to_writer(body, name);
+    }
+    body.reserve(name.len() + 2);
+    body.push(b'"');
+    body.extend_from_slice(name.as_bytes());
+    body.push(b'"');
+    Ok(())
+}
+
+/// Whether `text` holds a byte JSON escapes in a string: `"`, `\\` or a control
+/// character. Eight bytes at a time (the last eight overlapping the ones before), as a
+/// name's few bytes are too few for the vectorised loop the compiler would write.
+fn needs_escape(text: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of a byte set when some byte of `w` is below `n` (n <= 0x80), or is
+    // zero: exact for whether any byte is (a false mark only follows a true one).
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH;
+    let word = |w: u64| {
+        below(w, 0x20)
+            | below(w ^ (ONES * u64::from(b'"')), 1)
+            | below(w ^ (ONES * u64::from(b'\\')), 1)
+    };
+    if text.len() < 8 {
+        return text.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+    }
+    let at = |i: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&text[i..i + 8]);
+        u64::from_ne_bytes(bytes)
+    };
+    let mut marks = word(at(text.len() - 8));
+    let mut i = 0;
+    while i + 8 < text.len() {
+        marks |= word(at(i));
+        i += 8;
+    }
+    marks != 0
+}
+
 /// What a call has written, for [`assemble`]: its path (encoded), its query, its own
 /// headers and its body.
 pub(crate) struct Parts<'a, H> {
@@ -533,6 +578,31 @@ fn origin(base_url: &str) -> Option<(http::uri::Scheme, http::uri::Authority)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn member_names_are_written_as_serde_json_writes_them() {
+        for name in [
+            "secretExpiresAfterHours",
+            "",
+            "a b",
+            "quote\"d",
+            "back\\slash",
+            "tab\there",
+            "nul\u{0}",
+            "del\u{7f}",
+            "é中",
+            "$ref",
+            "aVeryLongMemberNameOfThirtyTwoB",
+            "aVeryLongMemberNameOfThirtyTwoBy\"",
+            "\u{1f}aVeryLongMemberNameOfThirtyTwoBy",
+            "aVeryLongMemberName\\OfThirtyTwoBy",
+            "ÿÿÿÿÿÿÿÿÿÿ\u{80}\u{7f}",
+        ] {
+            let mut ours = Vec::new();
+            push_json_name(&mut ours, name).unwrap();
+            assert_eq!(ours, serde_json::to_vec(name).unwrap(), "{name:?}");
+        }
+    }
 
     #[test]
     fn segments_cannot_change_the_route() {

@@ -90,8 +90,24 @@ pub fn decode<T: DeserializeOwned + 'static>(
     response: &http::Response<Vec<u8>>,
     options: &RequestOptions,
 ) -> Result<T, Error> {
-    let http_status = response.status().as_u16();
-    let body = response.body().as_slice();
+    decode_parts(
+        info,
+        response.status(),
+        response.headers(),
+        response.body(),
+        options,
+    )
+}
+
+/// [`decode`] of an answer in parts: its body borrowed from wherever it was read into.
+pub(crate) fn decode_parts<T: DeserializeOwned + 'static>(
+    info: &EndpointInfo,
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: &[u8],
+    options: &RequestOptions,
+) -> Result<T, Error> {
+    let http_status = status.as_u16();
     let (status, content) = if options.envelope && (200..300).contains(&http_status) {
         unwrap_envelope(http_status, body)?
     } else {
@@ -115,7 +131,7 @@ pub fn decode<T: DeserializeOwned + 'static>(
     Err(Error::Api(Box::new(api_error(
         info,
         status,
-        response.headers(),
+        headers,
         content.bytes().as_ref(),
     ))))
 }

@@ -177,6 +177,11 @@ impl<'p> Attempts<'p> {
         }
     }
 
+    /// When the call started: when its first attempt starts too.
+    pub(crate) fn started(&self) -> Instant {
+        self.started
+    }
+
     /// When the whole call must be over.
     pub(crate) fn budget_end(&self) -> Option<Instant> {
         self.started.checked_add(self.policy.max_elapsed)

@@ -197,7 +197,10 @@ impl Transport for HttpTransport {
                 f.source,
             )
         };
-        if deadlines.remaining().is_zero() {
+        // One reading of the clock for the budget check, the pool's idle check and a
+        // pooled connection's response deadline: microseconds apart otherwise.
+        let now = Instant::now();
+        if deadlines.end <= now {
             return Err(fail_at(
                 &parts.uri,
                 Failure::not_sent(
@@ -207,14 +210,14 @@ impl Transport for HttpTransport {
             ));
         }
         // The request's own URL comes back out of it for errors: moved, not copied.
-        let (key, uri) = match self.prepare(&mut parts, body.len()) {
+        let (key, uri, proxy) = match self.prepare(&mut parts, body.len()) {
             Ok(prepared) => prepared,
             Err(f) => return Err(fail_at(&parts.uri, f)),
         };
         let fail = |f: Failure| fail_at(&uri, f);
         let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
         let route = Route {
-            proxy: self.inner.proxy.for_target(key.https, key.host(), key.port),
+            proxy,
             tls: &self.inner.tls,
         };
         let pool = &self.inner.pool;
@@ -230,7 +233,7 @@ impl Transport for HttpTransport {
         let outcome = {
             let call = std::pin::pin!(async {
                 let (response, connection) =
-                    exchange(pool, &key, route, request, deadlines).await?;
+                    exchange(pool, &key, route, request, deadlines, now).await?;
                 let (parts, mut incoming) = response.into_parts();
                 let gathered = gather(&mut incoming, end).await?;
                 Ok::<_, Failure>(Box::new((parts, incoming, connection, gathered)))
@@ -332,7 +335,7 @@ impl HttpTransport {
         &self,
         parts: &mut http::request::Parts,
         body_len: usize,
-    ) -> Result<(Key, Uri), Failure> {
+    ) -> Result<(Key, Uri, Option<&super::proxy::ProxyServer>), Failure> {
         use TransportErrorKind::InvalidUrl;
         let https = match parts.uri.scheme_str() {
             Some("https") => true,
@@ -349,46 +352,118 @@ impl HttpTransport {
                 "the URL carries user information",
             ));
         }
-        let key = Key::new(https, authority.clone())
-            .ok_or_else(|| Failure::not_sent(InvalidUrl, "the URL has no host"))?;
-        let proxy = (!https)
-            .then(|| self.inner.proxy.for_target(false, key.host(), key.port))
-            .flatten();
-        let target = match (proxy, parts.uri.path_and_query()) {
+        let (key, host) = target_of(https, authority)?;
+        // One lookup: the route below uses the same answer.
+        let proxy = self.inner.proxy.for_target(https, key.host(), key.port);
+        let target = match (proxy.filter(|_| !https), parts.uri.path_and_query()) {
             // A proxy is asked for the whole URL (RFC 9112, 3.2.2).
             (Some(_), _) => parts.uri.clone(),
             // The path and query already parsed, without parsing them again.
-            (None, Some(p)) if !p.as_str().is_empty() => {
-                let mut origin = http::uri::Parts::default();
-                origin.path_and_query = Some(p.clone());
-                Uri::from_parts(origin).map_err(|e| Failure::not_sent(InvalidUrl, e))?
-            }
+            // (A path and query alone is a whole origin-form URI: nothing to check.)
+            (None, Some(p)) if !p.as_str().is_empty() => Uri::from(p.clone()),
             (None, _) => Uri::from_static("/"),
         };
 
         // What HTTP/1.1 needs and the request lacks, after the request's own headers.
+        // One pass over the names (standard names compare as a tag) rather than a hashed
+        // lookup of each of the three.
         let headers = &mut parts.headers;
-        if body_len > 0 && !headers.contains_key(CONTENT_LENGTH) {
-            headers.insert(CONTENT_LENGTH, HeaderValue::from(body_len));
+        let (mut has_length, mut has_host, mut has_agent) = (false, false, false);
+        for name in headers.keys() {
+            if name == CONTENT_LENGTH {
+                has_length = true;
+            } else if name == HOST {
+                has_host = true;
+            } else if name == USER_AGENT {
+                has_agent = true;
+            }
         }
-        if !headers.contains_key(HOST) {
-            let host = crate::header_cache::value(key.authority())
-                .map_err(|e| Failure::not_sent(InvalidUrl, e))?;
+        if body_len > 0 && !has_length {
+            headers.insert(CONTENT_LENGTH, content_length(body_len));
+        }
+        if !has_host {
             headers.insert(HOST, host);
         }
-        // A lookup, not `entry`: `entry` makes room for an insert first, and would grow
-        // a map sized for exactly the headers it holds (`assemble` sizes it so).
         if let Some(agent) = &self.inner.user_agent
-            && !headers.contains_key(USER_AGENT)
+            && !has_agent
         {
             headers.insert(USER_AGENT, agent.clone());
         }
-        if let Some(authorization) = proxy.and_then(|p| p.authorization()) {
+        if let Some(authorization) = proxy.filter(|_| !https).and_then(|p| p.authorization()) {
             headers.insert(PROXY_AUTHORIZATION, authorization);
         }
         parts.version = http::Version::HTTP_11;
-        Ok((key, std::mem::replace(&mut parts.uri, target)))
+        Ok((key, std::mem::replace(&mut parts.uri, target), proxy))
     }
+}
+
+/// The pool key and `Host` value of `authority` over `https` or not, made once per
+/// thread for each authority it calls: requests to one host repeat them on every call.
+fn target_of(https: bool, authority: &http::uri::Authority) -> Result<(Key, HeaderValue), Failure> {
+    use TransportErrorKind::InvalidUrl;
+    /// Enough for the hosts one program calls; past it, the oldest goes.
+    const ENTRIES: usize = 8;
+    thread_local! {
+        static TARGETS: std::cell::RefCell<Vec<(Key, HeaderValue)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let make = || -> Result<(Key, HeaderValue), Failure> {
+        let key = Key::new(https, authority.clone())
+            .ok_or_else(|| Failure::not_sent(InvalidUrl, "the URL has no host"))?;
+        let host =
+            HeaderValue::from_str(key.authority()).map_err(|e| Failure::not_sent(InvalidUrl, e))?;
+        Ok((key, host))
+    };
+    let cached = TARGETS.try_with(|targets| {
+        let mut targets = targets.borrow_mut();
+        if let Some(hit) = targets
+            .iter()
+            .find(|(k, _)| k.https == https && k.authority() == authority.as_str())
+        {
+            return Ok(hit.clone());
+        }
+        let made = make()?;
+        if targets.len() == ENTRIES {
+            targets.remove(0);
+        }
+        targets.push(made.clone());
+        Ok(made)
+    });
+    // The thread is being torn down: made for this request alone.
+    cached.unwrap_or_else(|_| make())
+}
+
+/// `Content-Length: len`: without an allocation for bodies under 1,000 bytes (most
+/// JSON bodies), whose digits are a slice of one static table.
+fn content_length(len: usize) -> HeaderValue {
+    const DIGITS: &str = {
+        const TEXT: [u8; 3000] = {
+            let mut text = [0u8; 3000];
+            let mut n = 0;
+            while n < 1000 {
+                text[3 * n] = b'0' + (n / 100) as u8;
+                text[3 * n + 1] = b'0' + (n / 10 % 10) as u8;
+                text[3 * n + 2] = b'0' + (n % 10) as u8;
+                n += 1;
+            }
+            text
+        };
+        match std::str::from_utf8(&TEXT) {
+            Ok(text) => text,
+            Err(_) => panic!("digits are ASCII"),
+        }
+    };
+    if len >= 1000 {
+        return HeaderValue::from(len);
+    }
+    let skip = if len >= 100 {
+        0
+    } else if len >= 10 {
+        1
+    } else {
+        2
+    };
+    HeaderValue::from_static(&DIGITS[3 * len + skip..3 * len + 3])
 }
 
 /// `future`, or an error once `by` passes first: [`timeout_at`], with its timer set only
@@ -410,6 +485,92 @@ async fn within<F: std::future::Future>(
     }
 }
 
+/// The response timer's deadline passed first.
+struct Elapsed;
+
+/// `future`, or [`Elapsed`] once `by` passes first, on the thread's one response timer.
+///
+/// Every exchange waits for an answer's head under a timer, and nearly every answer comes
+/// first. Making a timer per exchange put it on the runtime's timer wheel and took it off
+/// again (a lock and a list update each way), and even moving one timer to each
+/// exchange's deadline costs a conversion to the wheel's ticks. So the thread's timer is
+/// left where an earlier exchange set it when that is no later than `by`: if it fires
+/// before `by`, it is moved to `by` then, once, and the wait goes on. A timer set later
+/// than `by` is moved back first. Either way the wait ends with [`Elapsed`] only once
+/// `by` has passed, and always by then. Every exchange runs on the one shared runtime
+/// ([`rt`]), whose driver the timer is on.
+fn bounded<F: std::future::Future>(
+    by: tokio::time::Instant,
+    future: std::pin::Pin<&mut F>,
+) -> Bounded<'_, F> {
+    let timer = match TIMER.try_with(std::cell::Cell::take) {
+        Ok(Some(mut timer)) => {
+            if timer.deadline() > by {
+                timer.as_mut().reset(by);
+            }
+            timer
+        }
+        _ => Box::pin(tokio::time::sleep_until(by)),
+    };
+    Bounded {
+        future,
+        by,
+        timer: Some(timer),
+    }
+}
+
+thread_local! {
+    /// The thread's response timer, between exchanges.
+    static TIMER: std::cell::Cell<Option<std::pin::Pin<Box<tokio::time::Sleep>>>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// What [`bounded`] returns.
+struct Bounded<'a, F> {
+    future: std::pin::Pin<&'a mut F>,
+    by: tokio::time::Instant,
+    /// Always there until dropped; set no later than `by`.
+    timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<F: std::future::Future> std::future::Future for Bounded<'_, F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        use std::task::Poll;
+        if let Poll::Ready(output) = self.future.as_mut().poll(cx) {
+            return Poll::Ready(Ok(output));
+        }
+        let by = self.by;
+        let Some(timer) = &mut self.timer else {
+            return Poll::Pending;
+        };
+        loop {
+            match timer.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(()) if tokio::time::Instant::now() >= by => {
+                    return Poll::Ready(Err(Elapsed));
+                }
+                // Set for an earlier exchange: moved to this one's deadline, and polled
+                // again to wait for it.
+                Poll::Ready(()) => timer.as_mut().reset(by),
+            }
+        }
+    }
+}
+
+impl<F> Drop for Bounded<'_, F> {
+    /// Keeps the timer for the thread's next exchange (gone with the thread, or if it is
+    /// going).
+    fn drop(&mut self) {
+        let timer = self.timer.take();
+        let _ = TIMER.try_with(|slot| slot.set(timer));
+    }
+}
+
 /// How a new connection is opened.
 #[derive(Clone, Copy)]
 struct Route<'a> {
@@ -423,38 +584,43 @@ struct Route<'a> {
 /// that still turns out closed before hyper wrote anything hands the request back, and
 /// it goes out on the next connection, neither counted as an attempt. On a new
 /// connection, that is a failure that provably sent nothing.
+///
+/// `now` is the time the exchange started: the pool's idle check and a pooled
+/// connection's response deadline count from it (a next try, from its own start); a new
+/// connection's, from when it is open.
 async fn exchange(
     pool: &Pool,
     key: &Key,
     route: Route<'_>,
     mut request: http::Request<Full<Bytes>>,
     deadlines: &Deadlines,
+    mut now: Instant,
 ) -> Result<(http::Response<Incoming>, Connection), Failure> {
     use TransportErrorKind as K;
     let end = tokio::time::Instant::from_std(deadlines.end);
     // A timeout too large to add to now is no bound short of `end`.
-    let by = |d| {
-        Instant::now()
-            .checked_add(d)
+    let by = |now: Instant, d| {
+        now.checked_add(d)
             .map_or(end, |t| tokio::time::Instant::from_std(t).min(end))
     };
     loop {
-        let (mut connection, fresh) = match pool.take(key) {
-            Some(connection) => (connection, false),
+        let (mut connection, start) = match pool.take(key, now) {
+            Some(connection) => (connection, None),
             None => {
                 // Boxed: connecting (DNS, TCP, a tunnel, TLS) is a large future that most
                 // calls, answered on a pooled connection, never run; inline, every call's
                 // future would carry its space.
                 let connecting = Box::pin(connect(key, route.proxy, route.tls));
-                let connection = timeout_at(by(deadlines.connect), connecting)
+                let connection = timeout_at(by(Instant::now(), deadlines.connect), connecting)
                     .await
                     .map_err(|_| Failure::not_sent(K::Timeout, "connecting timed out"))?
                     .map_err(|(kind, e)| Failure::not_sent(kind, e))?;
-                (connection, true)
+                (connection, Some(Instant::now()))
             }
         };
+        let fresh = start.is_some();
         let sender = &mut connection.sender;
-        let response_by = by(deadlines.response);
+        let response_by = by(start.unwrap_or(now), deadlines.response);
         match within(response_by, sender.ready()).await {
             Err(_) => {
                 return Err(Failure::not_sent(
@@ -462,20 +628,27 @@ async fn exchange(
                     "no connection became ready in time",
                 ));
             }
-            Ok(Err(_)) if !fresh => continue,
+            Ok(Err(_)) if !fresh => {
+                now = Instant::now();
+                continue;
+            }
             Ok(Err(e)) => return Err(Failure::not_sent(K::Io, e)),
             Ok(Ok(())) => {}
         }
-        match timeout_at(response_by, sender.try_send_request(request)).await {
+        let sending = std::pin::pin!(sender.try_send_request(request));
+        match bounded(response_by, sending).await {
             Ok(Ok(response)) => return Ok((response, connection)),
-            Err(_) => {
+            Err(Elapsed) => {
                 return Err(Failure::maybe_sent(
                     K::Timeout,
                     "no response head within the response timeout",
                 ));
             }
             Ok(Err(mut e)) => match e.take_message() {
-                Some(unsent) if !fresh => request = unsent,
+                Some(unsent) if !fresh => {
+                    request = unsent;
+                    now = Instant::now();
+                }
                 Some(_) => return Err(Failure::not_sent(K::Io, e.into_error())),
                 None => {
                     let e = e.into_error();

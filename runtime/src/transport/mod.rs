@@ -70,6 +70,14 @@ pub struct Body {
     pub(crate) origin: Option<http::Uri>,
 }
 
+/// A body past the client's limit.
+fn too_large(limit: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!("the response body is larger than the {limit}-byte limit"),
+    )
+}
+
 /// Where a body's bytes come from.
 enum Source {
     /// Already here, whole: read without a copy by [`Body::read_to_vec`].
@@ -120,27 +128,42 @@ impl Body {
     /// # Errors
     /// [`io::ErrorKind::FileTooLarge`] past the limit, or the reader's own error.
     pub fn read_to_vec(self, limit: u64) -> io::Result<Vec<u8>> {
-        let too_large = || {
-            io::Error::new(
-                io::ErrorKind::FileTooLarge,
-                format!("the response body is larger than the {limit}-byte limit"),
-            )
-        };
-        let reader = match self.source {
+        match self.source {
+            // Without a copy when nothing else shares the buffer.
+            Source::Bytes(_) => self.read_to_bytes(limit).map(Vec::from),
+            Source::Reader(_) => self.read_into_vec(limit),
+        }
+    }
+
+    /// [`read_to_vec`](Self::read_to_vec) as `Bytes`: a body that came whole with its
+    /// answer's head is handed on as it is, never copied (it shares hyper's read buffer,
+    /// which a `Vec` cannot).
+    pub(crate) fn read_to_bytes(self, limit: u64) -> io::Result<bytes::Bytes> {
+        match self.source {
             Source::Bytes(cursor) => {
                 let start = usize::try_from(cursor.position()).unwrap_or(usize::MAX);
                 let mut bytes = cursor.into_inner();
                 if start >= bytes.len() {
-                    return Ok(Vec::new());
+                    return Ok(bytes::Bytes::new());
                 }
-                let rest = bytes.split_off(start);
+                let rest = match start {
+                    0 => bytes,
+                    _ => bytes.split_off(start),
+                };
                 if rest.len() as u64 > limit {
-                    return Err(too_large());
+                    return Err(too_large(limit));
                 }
-                // Without a copy when nothing else shares the buffer.
-                return Ok(Vec::from(rest));
+                Ok(rest)
             }
+            Source::Reader(_) => self.read_into_vec(limit).map(bytes::Bytes::from),
+        }
+    }
+
+    /// Reads a streaming body into a `Vec`, within `limit`.
+    fn read_into_vec(self, limit: u64) -> io::Result<Vec<u8>> {
+        let reader = match self.source {
             Source::Reader(reader) => reader,
+            Source::Bytes(cursor) => Box::new(cursor),
         };
         // One allocation for an announced length within the limit (and a byte for the
         // end-of-body check's probe).
@@ -154,7 +177,7 @@ impl Body {
             .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)?;
         if read as u64 > limit {
-            return Err(too_large());
+            return Err(too_large(limit));
         }
         Ok(bytes)
     }

@@ -146,7 +146,8 @@ mod key_tests {
 
 struct Idle {
     connection: Connection,
-    since: Instant,
+    /// When it has been idle [`MAX_IDLE`]: a comparison on each check, not a subtraction.
+    until: Instant,
 }
 
 /// Idle connections by host. A client talks to one host or two (Atlas, a token
@@ -157,9 +158,9 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    /// The most recently used open connection to `key`, if any. Those found closed on
-    /// the way are dropped.
-    pub fn take(&self, key: &Key) -> Option<Connection> {
+    /// The most recently used open connection to `key`, if any, as of `now`. Those found
+    /// closed or idle too long on the way are dropped.
+    pub fn take(&self, key: &Key, now: Instant) -> Option<Connection> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let at = idle.iter().position(|(k, _)| k == key)?;
         let list = &mut idle[at].1;
@@ -167,7 +168,7 @@ impl Pool {
         // at the end of the call, and a host's list is one of a client's one or two.
         loop {
             let entry = list.pop()?;
-            if entry.since.elapsed() < MAX_IDLE && entry.connection.is_reusable() {
+            if now < entry.until && entry.connection.is_reusable() {
                 return Some(entry.connection);
             }
         }
@@ -188,13 +189,14 @@ impl Pool {
                 idle.len() - 1
             }
         };
+        let now = Instant::now();
         let list = &mut idle[at].1;
-        list.retain(|e| e.since.elapsed() < MAX_IDLE && !e.connection.sender.is_closed());
-        if list.len() < MAX_IDLE_PER_HOST {
-            list.push(Idle {
-                connection,
-                since: Instant::now(),
-            });
+        list.retain(|e| now < e.until && !e.connection.sender.is_closed());
+        // A time too far off to represent is never reached: the connection is not kept.
+        if let Some(until) = now.checked_add(MAX_IDLE)
+            && list.len() < MAX_IDLE_PER_HOST
+        {
+            list.push(Idle { connection, until });
         }
     }
 
