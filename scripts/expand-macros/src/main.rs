@@ -1,7 +1,7 @@
 //! `expand-macros SRC DST`: copies the Rust files of `SRC` (a crate's `src/`) to `DST`,
 //! each `#[atlas_endpoint(…)] struct` replaced by the macro's expansion and each
 //! `#[derive(…, atlas_runtime::Decode, …)]` by the derive's impl written out: the crate
-//! "with the macro's expansion written out by hand" that scripts/compile-time-expanded
+//! "with the macro's expansion written out by hand" that `cargo xtask compile-time expanded`
 //! builds against the crate itself.
 //!
 //! The macro's logic is the library `atlas-macros-impl`, run here outside a compiler
