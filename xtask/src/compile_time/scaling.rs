@@ -3,10 +3,10 @@
 //! What is measured (wall time of `cargo build`, dev profile, incremental as the dev
 //! profile has it):
 //!
-//! 1. atlas-macros alone (the shim and atlas-macros-impl, its logic): both cleaned, then
-//!    `cargo build -p atlas-macros` with every dependency (syn, quote, proc-macro2,
-//!    regex-syntax, regex-automata) already built; and once from an empty target
-//!    directory, dependencies included.
+//! 1. atlas-macros alone (the shim, atlas-macros-impl, its logic, and atlas-rules, the rules
+//!    it checks): the three cleaned, then `cargo build -p atlas-macros` with every other
+//!    dependency (syn, quote, proc-macro2, regex-syntax, regex-automata) already built;
+//!    and once from an empty target directory, dependencies included.
 //! 2. Generated crates with N endpoints ([`super::synthetic`]), declared with the macro and
 //!    written by hand, each in its own target directory that starts as a copy of one where
 //!    every dependency (atlas-runtime, atlas-macros, serde, serde_json, regex, ...) is
@@ -309,9 +309,19 @@ fn measure(root: &Path, work: &Path, out: &Path, runs: usize, sizes: &[usize]) -
     copy_dir(&template, &t, false)?;
     let mut own = Vec::new();
     for r in 0..runs {
-        // The shim and its logic (atlas-macros-impl): the two are the macro.
+        // The shim, its logic (atlas-macros-impl) and the rules that logic checks
+        // (atlas-rules): the three are the macro. (Cleaning the first two makes cargo
+        // rebuild atlas-rules as well, so it is cleaned and expected explicitly.)
         cargo(
-            &["clean", "-p", "atlas-macros", "-p", "atlas-macros-impl"],
+            &[
+                "clean",
+                "-p",
+                "atlas-macros",
+                "-p",
+                "atlas-macros-impl",
+                "-p",
+                "atlas-rules",
+            ],
             &ws,
             &t,
             None,
@@ -320,7 +330,7 @@ fn measure(root: &Path, work: &Path, out: &Path, runs: usize, sizes: &[usize]) -
             &["build", "-p", "atlas-macros"],
             &ws,
             &t,
-            Some(&["atlas-macros-impl", "atlas-macros"]),
+            Some(&["atlas-rules", "atlas-macros-impl", "atlas-macros"]),
         )?);
         log(&format!(
             "  atlas-macros alone, run {}: {:.2} s",

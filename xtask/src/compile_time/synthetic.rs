@@ -17,7 +17,7 @@
 //! ```
 //!
 //! The hand-written crate does what the generated code does, as a person would write it:
-//! validation through `atlas_runtime::Validator` (emptiness, dot segments, encoded segments,
+//! validation through `atlas_runtime::implement::Validator` (emptiness, dot segments, encoded segments,
 //! ranges, lengths) plus the patterns with the `regex` crate (`LazyLock` statics shared by
 //! all endpoints, ASCII `\d` where Atlas means ASCII); the `EndpointInfo` table without
 //! pattern constraints (Pattern values can only come from the macro); path, query and body
@@ -37,6 +37,8 @@ const CLUSTER: &str = "^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$";
 const NAME: &str = r"^[\p{L}\p{N}\-_.,' ]*$";
 
 const RT: &str = "atlas_runtime";
+/// What a hand implementer of `Endpoint` uses beyond the root (the runtime's `implement`).
+const IMPL: &str = "atlas_runtime::implement";
 
 /// The manifest of a generated crate (and of the scratch workspace's `deps` crate).
 pub fn cargo_toml(name: &str) -> String {
@@ -161,7 +163,7 @@ fn param(
 ) -> String {
     let cs = constraints.join(", ");
     format!(
-        r#"{RT}::__private::param_info("{field}", "{api}", {RT}::Location::{loc}, {required}, false, {encoded}, &[{cs}])"#
+        r#"{RT}::__private::param_info("{field}", "{api}", {IMPL}::Location::{loc}, {required}, false, {encoded}, &[{cs}])"#
     )
 }
 
@@ -169,21 +171,22 @@ fn int_range(lo: Option<i64>, hi: Option<i64>) -> String {
     let b = |v: Option<i64>| match v {
         None => "None".to_string(),
         Some(v) => {
-            format!("Some({RT}::Bound {{ value: {RT}::Number::Int({v}), exclusive: false }})")
+            format!("Some({IMPL}::Bound {{ value: {IMPL}::Number::Int({v}), exclusive: false }})")
         }
     };
     format!(
-        "{RT}::Constraint::Range {{ min: {}, max: {} }}",
+        "{IMPL}::Constraint::Range {{ min: {}, max: {} }}",
         b(lo),
         b(hi)
     )
 }
 
 fn float_range(lo: i64, hi: i64) -> String {
-    let b =
-        |v| format!("Some({RT}::Bound {{ value: {RT}::Number::Float({v}.0), exclusive: false }})");
+    let b = |v| {
+        format!("Some({IMPL}::Bound {{ value: {IMPL}::Number::Float({v}.0), exclusive: false }})")
+    };
     format!(
-        "{RT}::Constraint::Range {{ min: {}, max: {} }}",
+        "{IMPL}::Constraint::Range {{ min: {}, max: {} }}",
         b(lo),
         b(hi)
     )
@@ -192,7 +195,7 @@ fn float_range(lo: i64, hi: i64) -> String {
 fn length(lo: Option<i64>, hi: Option<i64>) -> String {
     let o = |v: Option<i64>| v.map_or("None".to_string(), |v| format!("Some({v})"));
     format!(
-        "{RT}::Constraint::Length {{ min: {}, max: {} }}",
+        "{IMPL}::Constraint::Length {{ min: {}, max: {} }}",
         o(lo),
         o(hi)
     )
@@ -217,7 +220,7 @@ fn info(
         &[
             {ps}
         ],
-        {RT}::BodyKind::{body},
+        {IMPL}::BodyKind::{body},
         false,
     );"#
     )
@@ -357,7 +360,7 @@ impl {RT}::Endpoint for {name} {{
     #[inline]
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
-        let mut v = {RT}::Validator::new();
+        let mut v = {IMPL}::Validator::new();
 {check_org}{check_client}        {RT}::__private::check_range(&mut v, &params[2], &self.secret_expires_after_hours);
         {RT}::__private::check_length(&mut v, &params[3], &self.description);
         v.finish("{name}")
@@ -454,7 +457,7 @@ impl {RT}::Endpoint for {name} {{
     #[inline]
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
-        let mut v = {RT}::Validator::new();
+        let mut v = {IMPL}::Validator::new();
 {check_group}        {RT}::__private::check_range(&mut v, &params[2], &self.items_per_page);
         {RT}::__private::check_range(&mut v, &params[3], &self.page_num);
         v.finish("{name}")
@@ -552,7 +555,7 @@ impl {RT}::Endpoint for {name} {{
     #[inline]
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
-        let mut v = {RT}::Validator::new();
+        let mut v = {IMPL}::Validator::new();
 {check_group}{check_cluster}        if let Some(name) = &self.name {{
     {check_name}        }}
         {RT}::__private::check_length(&mut v, &params[2], &self.name);
@@ -644,7 +647,7 @@ impl {RT}::Endpoint for {name} {{
     #[inline]
     fn validate(&self) -> Result<(), {RT}::ValidationError> {{
         let params = <Self as {RT}::Endpoint>::INFO.params;
-        let mut v = {RT}::Validator::new();
+        let mut v = {IMPL}::Validator::new();
 {check_org}{check_client}        {RT}::__private::check_path(&mut v, &params[2], &self.ip_address);
         v.finish("{name}")
     }}
@@ -683,7 +686,8 @@ const SUPPORT: &str = r#"//! What the hand-written endpoints share: compiled pat
 
 use std::sync::LazyLock;
 
-use atlas_runtime::{ParamInfo, Rule, Validator, Violation};
+use atlas_runtime::Violation;
+use atlas_runtime::implement::{ParamInfo, Rule, Validator};
 use regex::{Regex, RegexBuilder};
 
 fn ascii(pattern: &str) -> Regex {
@@ -803,12 +807,12 @@ mod tests {
         }
         assert!(m000.contains(
             "atlas_runtime::__private::param_info(\"ip_address\", \"ipAddress\", \
-             atlas_runtime::Location::Path, true, false, true, &[])"
+             atlas_runtime::implement::Location::Path, true, false, true, &[])"
         ));
         assert!(m000.contains(
-            "atlas_runtime::Constraint::Range { min: \
-             Some(atlas_runtime::Bound { value: \
-             atlas_runtime::Number::Int(1), exclusive: false }), max: None }"
+            "atlas_runtime::implement::Constraint::Range { min: \
+             Some(atlas_runtime::implement::Bound { value: \
+             atlas_runtime::implement::Number::Int(1), exclusive: false }), max: None }"
         ));
         assert!(m000.contains("Number::Float(4096.0)"));
 
