@@ -1,5 +1,6 @@
 //! JSON as Python's `json.dump(value, indent=2)` writes it, so that the result files keep
-//! the format the measuring program had in Python (`scripts/compile_time.py`).
+//! the format the measuring program had when it was Python (the former
+//! `scripts/compile_time.py`).
 
 /// A JSON value; objects keep their insertion order, as Python's dicts do.
 pub enum Json {

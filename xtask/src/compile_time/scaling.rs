@@ -650,8 +650,8 @@ mod tests {
     };
     use crate::compile_time::median;
 
-    /// The Markdown of made-up runs, as scripts/compile_time.py's `markdown` wrote it for
-    /// the same numbers (its output, pasted).
+    /// The Markdown of made-up runs, as the former scripts/compile_time.py's `markdown`
+    /// wrote it for the same numbers (its output, pasted).
     #[test]
     fn the_markdown_as_the_python_program_wrote_it() {
         let sizes = [5, 10, 20];
