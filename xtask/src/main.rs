@@ -9,15 +9,15 @@
 //! | `compile-time endpoints [CONFIG…]` | atlas-endpoints per feature set: clean, incremental, peak RSS (`compile_time/endpoints.rs`) |
 //! | `compile-time expanded` | atlas-endpoints against its own macro expansion written out (`compile_time/expanded.rs`) |
 //! | `expand-macros ARGS…` | the macros' expansion written out (`scripts/expand-macros`, a tool crate outside the workspace) |
-//! | `fuzz [SECONDS] [TARGET…]` | every cargo-fuzz target for a while (`scripts/fuzz`, `fuzz/README.md`) |
+//! | `fuzz [SECONDS] [TARGET…]` | every cargo-fuzz target for a while (`fuzz.rs`, `fuzz/README.md`) |
 
 use std::env;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod compile_time;
+mod fuzz;
 
 /// What a task reports when it fails: the message, printed once by `main`.
 type Result<T = ()> = std::result::Result<T, String>;
@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         Some("features") => features(&root, &args[1..]),
         Some("compile-time") => compile_time::run(&root, &args[1..]),
         Some("expand-macros") => expand_macros(&root, &args[1..]),
-        Some("fuzz") => run_script(&root, "scripts/fuzz", &args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{}", usage());
             Ok(())
@@ -60,7 +60,8 @@ fn usage() -> &'static str {
   compile-time expanded                               atlas-endpoints against its macro expansion written out;
                                                       RUNS (3), FEATURES (full), KEEP=1
   expand-macros SRC_DIR DST_DIR                       the macros' expansion written out
-  fuzz [SECONDS] [TARGET...]                          every cargo-fuzz target"
+  fuzz [--dry-run] [SECONDS] [TARGET...]              every cargo-fuzz target (20 s each); `fuzz --help` for
+                                                      its FUZZ_* settings"
 }
 
 /// The workspace root: this crate's parent.
@@ -223,13 +224,6 @@ fn expand_macros(root: &Path, args: &[String]) -> Result {
         .arg("--")
         .args(args);
     status(command, "expand-macros")
-}
-
-/// Runs one of the programs in `scripts/` with `args`.
-fn run_script(root: &Path, script: &str, args: &[String]) -> Result {
-    let mut command = Command::new(root.join(script));
-    command.current_dir(root).args(args.iter().map(OsStr::new));
-    status(command, script)
 }
 
 #[cfg(test)]
