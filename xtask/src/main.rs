@@ -5,17 +5,19 @@
 //! | `codegen [--check]` | regenerates (or, with `--check`, fails on a stale copy of) every generated output: `endpoints/src/generated/` and the features table (atlas-codegen), atlas-mock's routing tables (atlas-mock-gen), README.md's operations table |
 //! | `features [FEATURE…]` | `cargo check` of atlas-endpoints with no feature and with each tag's feature alone (or the ones named), failing on an error or a warning; `FULL=1` adds `full` |
 //! | `compile-time side-by-side BASELINE [RUNS] [CONFIG…]` | clean builds of atlas-endpoints at a baseline commit and at the working tree, alternating (BENCHMARKS.md) |
-//! | `compile-time scaling\|endpoints\|expanded` | the compile-time benchmarks of BENCHMARKS.md (their measuring programs are in `scripts/`) |
-//! | `expand-macros ARGS…` | the macros' expansion written out (`scripts/expand-macros`) |
-//! | `fuzz [SECONDS] [TARGET…]` | every cargo-fuzz target for a while (`fuzz/README.md`) |
+//! | `compile-time scaling` | the macro against hand-written endpoints, synthetic crates of N endpoints, clean and incremental, with a linear fit (`compile_time/scaling.rs`) |
+//! | `compile-time endpoints [CONFIG…]` | atlas-endpoints per feature set: clean, incremental, peak RSS (`compile_time/endpoints.rs`) |
+//! | `compile-time expanded` | atlas-endpoints against its own macro expansion written out (`compile_time/expanded.rs`) |
+//! | `expand-macros ARGS…` | the macros' expansion written out (`scripts/expand-macros`, a tool crate outside the workspace) |
+//! | `fuzz [SECONDS] [TARGET…]` | every cargo-fuzz target for a while (`fuzz.rs`, `fuzz/README.md`) |
 
 use std::env;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-mod side_by_side;
+mod compile_time;
+mod fuzz;
 
 /// What a task reports when it fails: the message, printed once by `main`.
 type Result<T = ()> = std::result::Result<T, String>;
@@ -26,9 +28,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&root, &args[1..]),
         Some("features") => features(&root, &args[1..]),
-        Some("compile-time") => compile_time(&root, &args[1..]),
+        Some("compile-time") => compile_time::run(&root, &args[1..]),
         Some("expand-macros") => expand_macros(&root, &args[1..]),
-        Some("fuzz") => run_script(&root, "scripts/fuzz", &args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{}", usage());
             Ok(())
@@ -49,9 +51,17 @@ fn usage() -> &'static str {
   codegen [--check]                                   regenerate every generated output (or check them)
   features [FEATURE...]                               each tag's feature of atlas-endpoints alone, no warnings
   compile-time side-by-side BASELINE [RUNS] [CONFIG...]  clean builds, baseline against the working tree
-  compile-time scaling|endpoints|expanded             the other compile-time benchmarks (BENCHMARKS.md)
-  expand-macros ARGS...                               the macros' expansion written out
-  fuzz [SECONDS] [TARGET...]                          every cargo-fuzz target"
+  compile-time scaling                                the macro against hand-written endpoints, crates of N
+                                                      endpoints; RUNS (3), SIZES (\"50 200 500\"), KEEP=1 (keep
+                                                      the scratch directory), OUT (target/atlas-bench: writes
+                                                      compile-time.json and compile-time.md there)
+  compile-time endpoints [CONFIG...]                  atlas-endpoints clean and incremental per configuration
+                                                      (full, default, none or a tag; default: a set of them)
+  compile-time expanded                               atlas-endpoints against its macro expansion written out;
+                                                      RUNS (3), FEATURES (full), KEEP=1
+  expand-macros SRC_DIR DST_DIR                       the macros' expansion written out
+  fuzz [--dry-run] [SECONDS] [TARGET...]              every cargo-fuzz target (20 s each); `fuzz --help` for
+                                                      its FUZZ_* settings"
 }
 
 /// The workspace root: this crate's parent.
@@ -204,19 +214,6 @@ fn check_features(root: &Path, args: &[&str]) -> Result {
     Ok(())
 }
 
-fn compile_time(root: &Path, args: &[String]) -> Result {
-    match args.first().map(String::as_str) {
-        Some("side-by-side") => side_by_side::run(root, &args[1..]),
-        Some("scaling") => run_script(root, "scripts/compile-time", &args[1..]),
-        Some("endpoints") => run_script(root, "scripts/compile-time-endpoints", &args[1..]),
-        Some("expanded") => run_script(root, "scripts/compile-time-expanded", &args[1..]),
-        _ => Err(
-            "usage: cargo xtask compile-time side-by-side|scaling|endpoints|expanded [ARGS...]"
-                .into(),
-        ),
-    }
-}
-
 /// `scripts/expand-macros` (its own workspace: it is built on demand, never by CI's
 /// `cargo build --workspace`) with `args`.
 fn expand_macros(root: &Path, args: &[String]) -> Result {
@@ -227,13 +224,6 @@ fn expand_macros(root: &Path, args: &[String]) -> Result {
         .arg("--")
         .args(args);
     status(command, "expand-macros")
-}
-
-/// Runs one of the measuring programs in `scripts/` with `args`.
-fn run_script(root: &Path, script: &str, args: &[String]) -> Result {
-    let mut command = Command::new(root.join(script));
-    command.current_dir(root).args(args.iter().map(OsStr::new));
-    status(command, script)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `expand-macros SRC DST`: copies the Rust files of `SRC` (a crate's `src/`) to `DST`,
 //! each `#[atlas_endpoint(…)] struct` replaced by the macro's expansion and each
 //! `#[derive(…, atlas_runtime::Decode, …)]` by the derive's impl written out: the crate
-//! "with the macro's expansion written out by hand" that scripts/compile-time-expanded
+//! "with the macro's expansion written out by hand" that `cargo xtask compile-time expanded`
 //! builds against the crate itself.
 //!
 //! The macro's logic is the library `atlas-macros-impl`, run here outside a compiler
@@ -123,13 +123,14 @@ fn transform(tokens: TokenStream, counts: &mut Counts) -> TokenStream {
                 }
             }
             let item: Vec<TokenTree> = tokens[start..i].to_vec();
-            if is_endpoint {
+            let expansion = if is_endpoint {
                 counts.endpoints += 1;
-                out.extend(endpoint(&attrs, &item));
+                endpoint(&attrs, &item)
             } else {
                 counts.decodes += 1;
-                out.extend(decode(&attrs, &item));
-            }
+                decode(&attrs, &item)
+            };
+            out.extend(under_cfgs(&attrs, expansion));
             continue;
         }
         for a in &attrs {
@@ -141,6 +142,81 @@ fn transform(tokens: TokenStream, counts: &mut Counts) -> TokenStream {
         }
     }
     out
+}
+
+/// Every item of `expansion` under the struct's `#[cfg(…)]` attributes. rustc evaluates
+/// them before it expands a derive or an attribute after them, so when one is false
+/// nothing of the expansion exists; the macros copy them onto the struct only, so the
+/// written-out impls need them too (else `--features` short of `full` leaves impls of
+/// structs that are not there).
+fn under_cfgs(attrs: &[Attr], expansion: TokenStream) -> TokenStream {
+    let cfgs: TokenStream = attrs
+        .iter()
+        .filter(|a| a.path() == "cfg")
+        .flat_map(Attr::stream)
+        .collect();
+    if cfgs.is_empty() {
+        return expansion;
+    }
+    let mut out = TokenStream::new();
+    for item in items(expansion) {
+        out.extend(cfgs.clone());
+        out.extend(item);
+    }
+    out
+}
+
+/// The top-level items of a macro's output: attributes, then tokens up to a `;`, or up to
+/// the brace group that closes an item (`impl`, `struct`, `enum`, `fn`, `mod`, `trait`)
+/// for items that do not end with `;` (`const`, `static`, `use`, `type` do, braces or not).
+fn items(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut items = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut ends_with_semi = false;
+    let mut in_attrs = true;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if in_attrs {
+            if let (TokenTree::Punct(p), Some(TokenTree::Group(g))) = (t, tokens.get(i + 1))
+                && p.as_char() == '#'
+                && g.delimiter() == Delimiter::Bracket
+            {
+                current.extend([t.clone(), tokens[i + 1].clone()]);
+                i += 2;
+                continue;
+            }
+            in_attrs = false;
+        }
+        // `const` of `const fn` / `const unsafe fn` does not count.
+        let const_fn = matches!(tokens.get(i + 1), Some(TokenTree::Ident(n)) if n == "fn" || n == "unsafe" || n == "async" || n == "extern");
+        if let TokenTree::Ident(id) = t
+            && ["const", "static", "use", "type"].contains(&id.to_string().as_str())
+            && !(id == "const" && const_fn)
+            && !current
+                .iter()
+                .any(|c| matches!(c, TokenTree::Ident(x) if x == "impl" || x == "fn"))
+        {
+            ends_with_semi = true;
+        }
+        current.push(t.clone());
+        i += 1;
+        let end = match t {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace && !ends_with_semi,
+            _ => false,
+        };
+        if end {
+            items.push(current.drain(..).collect());
+            ends_with_semi = false;
+            in_attrs = true;
+        }
+    }
+    if !current.is_empty() {
+        items.push(current.into_iter().collect());
+    }
+    items
 }
 
 /// A group's content is walked too (an inline `mod { … }`).

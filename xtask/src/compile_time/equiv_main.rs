@@ -1,6 +1,6 @@
 //! Checks that the hand-written endpoints behave as the generated ones: the same request
 //! for valid input, the same violations (as text, in any order) for invalid input. Run by
-//! scripts/compile_time.py before measuring.
+//! `cargo xtask compile-time scaling` before measuring.
 
 use atlas_runtime::{Endpoint, RequestOptions, implement::{build_request, RequestContext}};
 fn cmp<A: Endpoint, B: Endpoint>(a: &A, b: &B, label: &str) {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use super::median;
 use crate::{Result, cargo, status};
 
 pub fn run(root: &Path, args: &[String]) -> Result {
@@ -131,7 +132,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String> {
 }
 
 /// The cargo arguments of a configuration.
-fn feature_args(config: &str) -> Vec<&str> {
+pub(super) fn feature_args(config: &str) -> Vec<&str> {
     match config {
         "default" => vec![],
         "none" => vec!["--no-default-features"],
@@ -160,17 +161,6 @@ fn clean_build(tree: &Path, target: &Path, config: &str) -> Result<f64> {
     Ok(start.elapsed().as_secs_f64())
 }
 
-fn median(runs: &[f64]) -> f64 {
-    let mut sorted = runs.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    }
-}
-
 fn list(runs: &[f64]) -> String {
     runs.iter()
         .map(|r| format!("{r:.1}"))
@@ -180,12 +170,10 @@ fn list(runs: &[f64]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{feature_args, median};
+    use super::feature_args;
 
     #[test]
-    fn medians_and_configurations() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+    fn configurations() {
         assert_eq!(feature_args("none"), ["--no-default-features"]);
         assert_eq!(
             feature_args("clusters"),
