@@ -1052,8 +1052,9 @@ impl Drop for OAuthMock {
 }
 
 fn oauth_peer_dir() -> PathBuf {
+    // tests/peers, beside this crate (tests/support).
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("peers")
+        .join("../peers")
         .join("oauth")
 }
 

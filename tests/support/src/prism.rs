@@ -332,8 +332,9 @@ wait "$prism"
 "#;
 
 fn peer_dir() -> PathBuf {
+    // tests/peers, beside this crate (tests/support).
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("peers")
+        .join("../peers")
         .join("prism")
 }
 

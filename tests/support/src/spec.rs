@@ -14,7 +14,7 @@ pub fn spec_path() -> PathBuf {
     match std::env::var_os("ATLAS_OPENAPI_SPEC") {
         Some(p) => PathBuf::from(p),
         None => {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/atlas-openapi/v2.yaml")
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/atlas-openapi/v2.yaml")
         }
     }
 }
