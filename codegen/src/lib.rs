@@ -37,8 +37,6 @@
 //!   thresholds of five shapes) are one generic struct per shape with a marker per
 //!   variant (`variants`); enum methods are `#[inline]`, so nothing is code-generated
 //!   until a caller uses it;
-//! - [`mod@reference`]: the same plan as data, for the test that the hand-written operations
-//!   are what the generator would declare.
 
 mod emit;
 mod example;
@@ -47,7 +45,6 @@ mod models;
 mod names;
 mod overlay;
 mod plan;
-pub mod reference;
 mod spec;
 mod variants;
 

@@ -1,7 +1,7 @@
 //! Header values every call of a thread sends again and again (the media types of the
 //! versions it uses, its `User-Agent`), made once per thread: a clone is a reference
-//! count, where making one is an allocation and a check of every byte. The `Host` of a
-//! transport's requests too.
+//! count, where making one is an allocation and a check of every byte. (The transport
+//! keeps each host's pool key and `Host` value the same way, in `transport::http1`.)
 
 use std::cell::RefCell;
 
