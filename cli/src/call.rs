@@ -37,11 +37,11 @@ enum Output {
 pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Runs `op` with the flags in `m`.
-pub fn run(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
-    run_op(op, ops, m).map_err(|e| e.map_message(|text| op.name_types(text)))
+pub fn run(op: &Op, m: &ArgMatches) -> Result<(), CliError> {
+    run_op(op, m).map_err(|e| e.map_message(|text| op.name_types(text)))
 }
 
-fn run_op(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
+fn run_op(op: &Op, m: &ArgMatches) -> Result<(), CliError> {
     let env = |name: &str| std::env::var(name).ok();
     if m.get_flag("debug") {
         // Only the first logger counts; a second call (tests) is harmless.
@@ -182,8 +182,6 @@ fn run_op(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
     let (client, auth) = client(&mut settings, m, &keyring)?;
     // From here on the client knows every credential of the run: no message shows one.
     send(
-        op,
-        ops,
         m,
         &client,
         auth,
@@ -199,8 +197,6 @@ fn run_op(op: &Op, ops: &[Op], m: &ArgMatches) -> Result<(), CliError> {
 /// its answer to the output, and `--watch`.
 #[allow(clippy::too_many_arguments)]
 fn send(
-    op: &Op,
-    ops: &[Op],
     m: &ArgMatches,
     client: &Client,
     auth: Auth,
@@ -292,13 +288,10 @@ fn send(
             .flatten()
             .copied()
             .unwrap_or(0);
-        crate::watch::until_ready(
+        crate::watch::until_done(
             client,
-            op,
-            ops,
             call,
             answer_json.as_deref(),
-            options,
             Duration::from_secs(timeout),
         )?;
     }

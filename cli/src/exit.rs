@@ -1,4 +1,5 @@
-//! Why a run failed, and its exit status. As the official CLI, every failure exits 1;
+//! Why a run failed, and its exit status. As the official CLI, every failure exits 1 (but
+//! a failed `--watch` after a write that succeeded: 4, so that no script sends it again);
 //! asked for detailed statuses (`--detailed-exit-codes`, or
 //! `ATLAS_RS_DETAILED_EXIT_CODES=1`), scripts can tell a mistake in the command (fix the
 //! command) from an answer of Atlas (look at the resource) from everything else:
@@ -9,7 +10,7 @@
 //! | 1 | any failure | Atlas answered with an error status; its error body is on stdout (`--outputFile` is left as it was) |
 //! | 2 | | usage: unknown command or flag, missing or invalid value (checked before anything is sent), bad profile, a version past its sunset |
 //! | 3 | | the call failed otherwise: network, authentication, local I/O |
-//! | 4 | | `--watch` gave up at `--watchTimeout` |
+//! | 4 | 4 | the call succeeded (its answer is on stdout), but `--watch` did not see the goal: a failure state (named), `--watchTimeout`, or a poll that cannot succeed |
 //! | 5 | | `atlas-rs audit`: a version sunsets within the horizon |
 
 use std::fmt;
@@ -24,8 +25,9 @@ pub enum CliError {
     Api(String),
     /// Anything else: transport, authentication, I/O.
     Failed(String),
-    /// `--watch` stopped waiting.
-    WatchTimeout(String),
+    /// The call succeeded, `--watch` did not see its goal. Its own status in both modes:
+    /// a script must never take it for a failed write and send the write again.
+    Watch(String),
     /// `atlas-rs audit` found versions that sunset within the horizon (its report is on
     /// stdout).
     Audit(String),
@@ -43,7 +45,7 @@ impl CliError {
             CliError::Api(_) => 1,
             CliError::Usage(_) => 2,
             CliError::Failed(_) => 3,
-            CliError::WatchTimeout(_) => 4,
+            CliError::Watch(_) => return 4,
             CliError::Audit(_) => 5,
         };
         if detailed { code } else { 1 }
@@ -55,7 +57,7 @@ impl CliError {
             CliError::Usage(m) => CliError::Usage(edit(&m)),
             CliError::Api(m) => CliError::Api(edit(&m)),
             CliError::Failed(m) => CliError::Failed(edit(&m)),
-            CliError::WatchTimeout(m) => CliError::WatchTimeout(edit(&m)),
+            CliError::Watch(m) => CliError::Watch(edit(&m)),
             CliError::Audit(m) => CliError::Audit(edit(&m)),
             CliError::OutputClosed => CliError::OutputClosed,
         }
@@ -68,7 +70,7 @@ impl fmt::Display for CliError {
             CliError::Usage(m)
             | CliError::Api(m)
             | CliError::Failed(m)
-            | CliError::WatchTimeout(m)
+            | CliError::Watch(m)
             | CliError::Audit(m) => f.write_str(m),
             CliError::OutputClosed => f.write_str("standard output was closed"),
         }
@@ -116,16 +118,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_failure_is_1_unless_detail_is_asked() {
+    fn every_failure_is_1_unless_detail_is_asked_but_a_watch() {
         let all = [
             CliError::Api(String::new()),
             CliError::Usage(String::new()),
             CliError::Failed(String::new()),
-            CliError::WatchTimeout(String::new()),
+            CliError::Watch(String::new()),
             CliError::Audit(String::new()),
         ];
         let default: Vec<i32> = all.iter().map(|e| e.code(false)).collect();
-        assert_eq!(default, [1, 1, 1, 1, 1]);
+        // A failed watch follows a write that succeeded: never the status of a failed write.
+        assert_eq!(default, [1, 1, 1, 4, 1]);
         let detailed: Vec<i32> = all.iter().map(|e| e.code(true)).collect();
         assert_eq!(detailed, [1, 2, 3, 4, 5]);
         assert_eq!(CliError::OutputClosed.code(false), 0);

@@ -117,7 +117,7 @@ fn run(args: Vec<OsString>, detailed: bool) -> Result<(), CliError> {
                 .iter()
                 .find(|o| o.group == group && o.name == name)
                 .ok_or_else(|| CliError::Usage(format!("unknown command {group} {name}")))?;
-            call::run(op, &ops, om)
+            call::run(op, om)
         }
         _ => Err(CliError::Usage(
             "unknown command; see atlas-rs --help".into(),

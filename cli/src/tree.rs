@@ -3,7 +3,7 @@
 //! the API names it.
 
 use atlas_runtime::{
-    EndpointInfo, Format, Method,
+    EndpointInfo, Format,
     implement::{Location, ValueKind},
 };
 use clap::{Arg, ArgAction, Command};
@@ -172,7 +172,7 @@ pub fn root(ops: &[Op], only_group: Option<&str>) -> Command {
             .subcommand_required(true)
             .arg_required_else_help(true);
         for op in ops.iter().filter(|o| o.group == group) {
-            cmd = cmd.subcommand(op_command(op, ops));
+            cmd = cmd.subcommand(op_command(op));
         }
         api = api.subcommand(cmd);
     }
@@ -302,37 +302,7 @@ fn tag_of(ops: &[Op], group: &str) -> Option<&'static str> {
         .and_then(|o| o.info.tag)
 }
 
-/// The GET that shows the state of what `op` changes, for `--watch`: the same template
-/// (an update or delete of the resource), or the template plus one placeholder (a create
-/// in a collection).
-pub fn watch_target<'a>(op: &Op, ops: &'a [Op]) -> Option<&'a Op> {
-    if op.info.method == Method::Get {
-        return None;
-    }
-    let template = op.info.template;
-    let gets = || {
-        ops.iter()
-            .filter(move |o| o.info.method == Method::Get && o.group == op.group)
-    };
-    let same = || gets().find(|o| o.info.template == template);
-    let child = || {
-        gets().find(|o| {
-            o.info.template.strip_prefix(template).is_some_and(|rest| {
-                rest.starts_with("/{")
-                    && rest.ends_with('}')
-                    && rest.matches('{').count() == 1
-                    && !rest[1..].contains('/')
-            })
-        })
-    };
-    if op.info.method == Method::Post {
-        child()
-    } else {
-        same()
-    }
-}
-
-fn op_command(op: &Op, ops: &[Op]) -> Command {
+fn op_command(op: &Op) -> Command {
     let info = op.info;
     let mut cmd = Command::new(op.name.clone())
         .about(format!("{} /api/atlas/v2{}", info.method, info.template))
@@ -464,21 +434,30 @@ fn op_command(op: &Op, ops: &[Op]) -> Command {
                     .help("With --paginate: one item per line instead of an array"),
             );
     }
-    if watch_target(op, ops).is_some() {
+    // Where the SDK has a waiter for the operation (at any of its versions).
+    if let Some(w) = op.versions.iter().find_map(|v| crate::watch::waiter(v)) {
+        let goal = match w.goal {
+            atlas_runtime::wait::Goal::Gone => "gone".to_string(),
+            _ => format!("ready ({})", w.states.ready.join(", ")),
+        };
         cmd = cmd
             .arg(
                 Arg::new("watch")
                     .short('w')
                     .long("watch")
                     .action(ArgAction::SetTrue)
-                    .help("After the call, poll the resource every second until it is ready (or gone after a delete)"),
+                    .help(format!(
+                        "After the call, poll {} (every 5 s, up to every 60 s) until it is {goal}; \
+                         exits 4 naming the state if it fails",
+                        w.observer_name()
+                    )),
             )
             .arg(
                 Arg::new("watchTimeout")
                     .long("watchTimeout")
                     .value_parser(clap::value_parser!(u64))
                     .requires("watch")
-                    .help("Seconds to wait with --watch; 0 waits forever (default 0)"),
+                    .help("Seconds to wait with --watch; 0 waits until the work ends (default 0)"),
             );
     }
     cmd

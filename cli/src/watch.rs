@@ -1,162 +1,92 @@
-//! `-w/--watch`: after a call that starts long work, poll the GET of the same resource
-//! every second until it is ready, or until it answers 404 after a delete. The GET is
-//! found by path (see `tree::watch_target`), so it works for any operation the build
-//! declares, with no table of watchers.
+//! `-w/--watch`: after a write, wait for its effect with the waiter the SDK has for it
+//! (`atlas_endpoints::waiter_for`, the one table, made from the spec): the GET that
+//! observes it, the state member and what each value means. Offered exactly where the
+//! table has a waiter ([`tree`](crate::tree) asks [`waiter`]).
+//!
+//! The write's answer is on stdout before the watch starts; the watch shows each state on
+//! stderr (a spinner with the state's name on a terminal, one line per change
+//! elsewhere), and a watch that ends short of its goal exits 4 whatever the mode, naming
+//! the state: the write itself succeeded and must not be sent again.
 
 use std::io::IsTerminal as _;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use atlas_runtime::{Client, Error, Method, RequestOptions, implement::Location, raw::RawCall};
+use atlas_runtime::wait::{Wait, WaitFailed, WaitReason, Waiter};
+use atlas_runtime::{Client, EndpointInfo, RequestOptions, raw::RawCall};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 
 use crate::exit::CliError;
-use crate::tree::{self, Op};
 
-/// States that mean "done" in Atlas's `stateName`/`state`/`status` members.
-const READY: &[&str] = &[
-    "IDLE",
-    "READY",
-    "ACTIVE",
-    "AVAILABLE",
-    "COMPLETED",
-    "SUCCEEDED",
-    "SUCCESS",
-    "DONE",
-    "FINISHED",
-    "APPLIED",
-];
-/// States that mean the work failed.
-const FAILED: &[&str] = &["FAILED", "ERROR", "CANCELLED"];
+/// The waiter of the write `info` declares, if the table has one.
+pub fn waiter(info: &EndpointInfo) -> Option<&'static Waiter> {
+    atlas_endpoints::waiter_for(info)
+}
 
-/// Polls until the resource `op` changed is ready (or gone, after a delete).
-pub fn until_ready(
+/// Waits for the effect of `call`, whose answer was `answer`; `timeout` zero waits until
+/// the work ends.
+pub fn until_done(
     client: &Client,
-    op: &Op,
-    ops: &[Op],
     call: &RawCall,
     answer: Option<&[u8]>,
-    options: &RequestOptions,
     timeout: Duration,
 ) -> Result<(), CliError> {
-    let Some(target) = tree::watch_target(op, ops) else {
-        return Err(CliError::Usage(format!("{} has nothing to watch", op.name)));
+    let Some(waiter) = waiter(call.info()) else {
+        return Err(CliError::Usage(format!(
+            "{} has nothing to watch",
+            call.info().operation_id.unwrap_or(call.info().type_name)
+        )));
     };
-    let get = watch_call(target, call, answer)?;
-    let mut get_options = RequestOptions::new();
-    if let Some(v) = &options.version
-        && target.info.version.is_none()
-    {
-        get_options = get_options.version(v.clone());
-    }
+    let json: Option<serde_json::Value> = answer.and_then(|a| serde_json::from_slice(a).ok());
+    let handle = waiter
+        .handle(&call.path_values(), json.as_ref())
+        .map_err(|why| CliError::Watch(format!("the call succeeded, but --watch cannot start: {why}")))?;
+    let observer = waiter.observer_name();
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         s.enable_steady_tick(Duration::from_millis(120));
+        s.set_message(format!("waiting for {observer}"));
         s
     });
-    let deleting = op.info.method == Method::Delete;
-    let start = Instant::now();
-    loop {
-        let state = match client.send_raw(&get, &get_options) {
-            Err(Error::Api(api)) if api.status == 404 && deleting => {
-                finish(&spinner, "deleted");
-                return Ok(());
+    let shown = spinner.clone();
+    let last = Arc::new(Mutex::new(String::new()));
+    let seen = Arc::clone(&last);
+    let wait = Wait::default()
+        .timeout((!timeout.is_zero()).then_some(timeout))
+        .on_change(move |c| {
+            // Shown on the terminal: on one line, no control characters.
+            let state = crate::show::one_line(&c.to);
+            if let Ok(mut l) = seen.lock() {
+                l.clone_from(&state);
             }
-            Err(Error::Api(api)) if api.status == 404 => "not visible yet".to_string(),
-            Err(e) => {
-                finish(&spinner, "stopped");
-                return Err(e.into());
-            }
-            Ok(_) if deleting => "still there".to_string(),
-            Ok(answer) => {
-                let json: serde_json::Value =
-                    serde_json::from_slice(&answer.body).unwrap_or(serde_json::Value::Null);
-                // Shown on the terminal: on one line, no control characters.
-                let state = ["stateName", "state", "status"]
-                    .iter()
-                    .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
-                    .map(crate::show::one_line);
-                match state {
-                    None => {
-                        finish(&spinner, "ready");
-                        return Ok(());
-                    }
-                    Some(s) if READY.contains(&s.as_str()) => {
-                        finish(&spinner, &s);
-                        return Ok(());
-                    }
-                    Some(s) if FAILED.contains(&s.as_str()) => {
-                        finish(&spinner, &s);
-                        return Err(CliError::Failed(format!(
-                            "{} ended in state {s}",
-                            target.name
-                        )));
-                    }
-                    Some(s) => s,
+            match &shown {
+                Some(s) => {
+                    s.println(format!("{observer}: {state} ({} s)", c.elapsed.as_secs()));
+                    s.set_message(format!("{observer}: {state}"));
                 }
+                None => eprintln!("{observer}: {state} ({} s)", c.elapsed.as_secs()),
             }
-        };
-        if let Some(s) = &spinner {
-            s.set_message(format!(
-                "waiting for {} ({state}, {} s)",
-                target.name,
-                start.elapsed().as_secs()
-            ));
-        }
-        if !timeout.is_zero() && start.elapsed() >= timeout {
-            finish(&spinner, "timed out");
-            return Err(CliError::WatchTimeout(format!(
-                "--watch gave up after {} s: {} is {state}",
-                timeout.as_secs(),
-                target.name
-            )));
-        }
-        std::thread::sleep(Duration::from_secs(1));
+        });
+    let result = waiter.wait_raw(client, &handle, &RequestOptions::new(), wait);
+    let state = last.lock().map(|l| l.clone()).unwrap_or_default();
+    if let Some(s) = &spinner {
+        s.finish_with_message(match &result {
+            Ok(_) => format!("{observer}: {state}, done"),
+            Err(_) => format!("{observer}: {state}, stopped"),
+        });
     }
+    result.map(|_| ()).map_err(|failed| watch_error(&failed))
 }
 
-fn finish(spinner: &Option<ProgressBar>, what: &str) {
-    if let Some(s) = spinner {
-        s.finish_with_message(what.to_string());
-    }
-}
-
-/// The GET's path values: those of the call, and for a create the new resource's id from
-/// the answer (the member named like the placeholder, or `name` for `…Name`).
-fn watch_call(target: &Op, call: &RawCall, answer: Option<&[u8]>) -> Result<RawCall, CliError> {
-    let json: serde_json::Value = answer
-        .and_then(|a| serde_json::from_slice(a).ok())
-        .unwrap_or(serde_json::Value::Null);
-    let given = call_path_values(call);
-    let mut get = RawCall::new(target.info);
-    for p in target.info.params_in(Location::Path) {
-        let value = given
-            .iter()
-            .find(|(n, _)| *n == p.api_name)
-            .map(|(_, v)| v.clone())
-            .or_else(|| {
-                let member = if p.api_name.ends_with("Name") {
-                    "name"
-                } else {
-                    p.api_name
-                };
-                json.get(p.api_name)
-                    .or_else(|| json.get(member))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            })
-            .ok_or_else(|| {
-                CliError::Failed(format!(
-                    "cannot watch: no value for {{{}}} in the call or its answer",
-                    p.api_name
-                ))
-            })?;
-        get.arg(p.api_name, value)
-            .map_err(|e| CliError::Failed(e.to_string()))?;
-    }
-    Ok(get)
-}
-
-/// The path values a call was given.
-fn call_path_values(call: &RawCall) -> Vec<(&'static str, String)> {
-    call.path_values()
+/// The message of a watch that ended short of its goal, on one line (a server's text in
+/// it is shown on a terminal).
+fn watch_error(failed: &WaitFailed) -> CliError {
+    let what = crate::show::one_line(&failed.to_string());
+    let hint = match failed.reason {
+        WaitReason::TimedOut(_) => "; run the command's GET to see it later",
+        _ => "",
+    };
+    CliError::Watch(format!(
+        "the call succeeded, but --watch stopped: {what}{hint}"
+    ))
 }

@@ -189,16 +189,23 @@ pub struct File {
 pub struct Emitter<'a, 'm> {
     models: &'a Models<'m>,
     plan: &'a Plan,
+    /// The waiter table (`waiters`), emitted beside each write's tag.
+    waiters: &'a [crate::waiters::WaiterPlan],
     /// The union variants written through a shared shape (`variants`), decided once.
     shapes: BTreeMap<String, crate::variants::SharedShape>,
 }
 
 impl<'a, 'm> Emitter<'a, 'm> {
-    pub fn new(models: &'a Models<'m>, plan: &'a Plan) -> Self {
+    pub fn new(
+        models: &'a Models<'m>,
+        plan: &'a Plan,
+        waiters: &'a [crate::waiters::WaiterPlan],
+    ) -> Self {
         let shapes = crate::variants::shared_shapes(models, plan);
         Emitter {
             models,
             plan,
+            waiters,
             shapes,
         }
     }
@@ -253,6 +260,12 @@ impl Emitter<'_, '_> {
                 name: format!("{module}/models.rs"),
                 text: self.tag_models(tag, &types),
             });
+            if self.waiters.iter().any(|w| &w.write_tag == tag) {
+                files.push(File {
+                    name: format!("{module}/waiters.rs"),
+                    text: self.tag_waiters(tag),
+                });
+            }
         }
         files.push(File {
             name: "modules.rs".into(),
@@ -415,6 +428,17 @@ impl Emitter<'_, '_> {
             let _ = writeln!(s, "pub use super::models::{full} as {short};");
         }
         s.push_str("}\n\n");
+        if self.waiters.iter().any(|w| w.write_tag == tag) {
+            s.push_str(
+                "mod waiters;\n/// The waiters of this tag's writes ([`atlas_runtime::wait`]), one per request type.\n\
+                 pub use waiters::WAITERS;\n\n",
+            );
+        } else {
+            s.push_str(
+                "/// The waiters of this tag's writes ([`atlas_runtime::wait`]): none.\n\
+                 pub const WAITERS: &[atlas_runtime::wait::Waiter] = &[];\n\n",
+            );
+        }
         s.push_str(
             "/// Every request type of this module, for conformance checks and tooling.\n\
              pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[\n",
@@ -450,6 +474,90 @@ impl Emitter<'_, '_> {
             .into_iter()
             .filter(|(short, _)| !self.plan.endpoints.iter().any(|e| &e.type_name == short))
             .collect()
+    }
+
+    /// `<tag>/waiters.rs`: a [`Waitable`] impl per request type of each observable
+    /// write (`waiters`), the state sets they read, and the tag's `WAITERS`.
+    fn tag_waiters(&self, tag: &str) -> String {
+        let mut s = String::from(HEADER);
+        let _ = writeln!(
+            s,
+            "//! The waiters of the `{tag}` tag: for each write whose effect a GET observes, that\n\
+             //! GET, the state member and what its values mean (`atlas_runtime::wait`).\n"
+        );
+        s.push_str(
+            "#[allow(unused_imports)]\nuse atlas_runtime::wait::{Goal, IdFrom, States, Waitable, Waiter};\n\n\
+             #[allow(unused_imports)]\nuse super::requests::*;\n\n",
+        );
+        let waiters: Vec<&crate::waiters::WaiterPlan> =
+            self.waiters.iter().filter(|w| w.write_tag == tag).collect();
+        let gate = |w: &crate::waiters::WaiterPlan| -> String {
+            let mut g = String::new();
+            if w.write_preview || w.observer_preview {
+                g.push_str("#[cfg(feature = \"preview\")]\n");
+            }
+            if w.observer_tag != w.write_tag {
+                let _ = writeln!(g, "#[cfg(feature = \"{}\")]", tag_names(&w.observer_tag).1);
+            }
+            g
+        };
+        let mut states_written: BTreeSet<&str> = BTreeSet::new();
+        for w in &waiters {
+            let l = w.lifecycle;
+            if !states_written.insert(l.get) {
+                continue;
+            }
+            let list = |v: &[&str]| {
+                format!(
+                    "&[{}]",
+                    v.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(", ")
+                )
+            };
+            let _ = writeln!(
+                s,
+                "/// The states of `{}`'s answer.\n#[allow(dead_code)]\nconst {}: States = States::new({}, {}, {}, {}, {});\n",
+                l.get,
+                screaming(l.get),
+                list(l.members),
+                list(l.ready),
+                list(l.failed),
+                list(l.pending),
+                list(l.gone)
+            );
+        }
+        for w in &waiters {
+            let observer = if w.observer_tag == w.write_tag {
+                w.observer_type.clone()
+            } else {
+                format!("super::super::{}::{}", tag_names(&w.observer_tag).0, w.observer_type)
+            };
+            let ids: Vec<String> = w
+                .ids
+                .iter()
+                .map(|(p, from)| match from {
+                    Ok(path) => format!("({p:?}, IdFrom::Path({path:?}))"),
+                    Err(member) => format!("({p:?}, IdFrom::Answer({member:?}))"),
+                })
+                .collect();
+            let _ = write!(
+                s,
+                "{}impl Waitable for {} {{\n\
+                 type Observer = {observer};\n\
+                 const WAITER: Waiter = Waiter::new(&Self::INFO, &<{observer} as atlas_runtime::Endpoint>::INFO, &{}, Goal::{}, &[{}]);\n\
+                 }}\n\n",
+                gate(w),
+                w.write_type,
+                screaming(w.lifecycle.get),
+                if w.gone { "Gone" } else { "Ready" },
+                ids.join(", ")
+            );
+        }
+        s.push_str("/// The waiters of this tag's writes, one per request type.\npub const WAITERS: &[Waiter] = &[\n");
+        for w in &waiters {
+            let _ = writeln!(s, "{}<{} as Waitable>::WAITER,", gate(w), w.write_type);
+        }
+        s.push_str("];\n");
+        s
     }
 
     /// `<tag>/requests.rs`: one `#[atlas_endpoint]` struct per request type.
@@ -585,6 +693,18 @@ impl Emitter<'_, '_> {
             let _ = writeln!(
                 s,
                 "#[cfg(feature = \"{feature}\")]\n({tag:?}, {module}::ENDPOINTS),"
+            );
+        }
+        s.push_str("];\n\n");
+        s.push_str(
+            "/// The waiters of each tag whose feature is on, by the spec's tag name.\n\
+             pub const WAITERS_BY_TAG: &[(&str, &[atlas_runtime::wait::Waiter])] = &[\n",
+        );
+        for tag in tags {
+            let (module, feature) = tag_names(tag);
+            let _ = writeln!(
+                s,
+                "#[cfg(feature = \"{feature}\")]\n({tag:?}, {module}::WAITERS),"
             );
         }
         s.push_str("];\n\n");
@@ -1305,7 +1425,7 @@ mod tests {
         let mut models = Models::new(spec);
         let ops = crate::spec::operations(spec);
         let plan = crate::plan::plan(&mut models, &ops, "2026-01-01");
-        Emitter::new(&models, &plan).files()
+        Emitter::new(&models, &plan, &[]).files()
     }
 
     /// The doc line of the member `api` in `text`.
@@ -1458,4 +1578,9 @@ mod tests {
         };
         assert_eq!(rule_facts(&default, &Ty::Bool, None), ["default `true`"]);
     }
+}
+
+/// `getGroupCluster` → `GET_GROUP_CLUSTER`.
+fn screaming(id: &str) -> String {
+    crate::names::snake_case(id).to_ascii_uppercase()
 }

@@ -47,6 +47,7 @@ mod overlay;
 mod plan;
 mod spec;
 mod variants;
+mod waiters;
 
 pub use names::tag_names;
 
@@ -115,7 +116,8 @@ pub fn run(check: bool) -> Result<bool, String> {
     }
     let plan = plan::plan(&mut models, &ops, AS_OF);
     overlay::check(&plan)?;
-    let emitter = emit::Emitter::new(&models, &plan);
+    let waiters = waiters::plan(&spec, &plan)?;
+    let emitter = emit::Emitter::new(&models, &plan, &waiters);
     let tags = emitter.tags();
 
     let generated_dir = root.join("endpoints/src/generated");

@@ -68,6 +68,21 @@ pub fn operations() -> impl Iterator<Item = &'static atlas_runtime::EndpointInfo
     BY_TAG.iter().flat_map(|(_, infos)| infos.iter())
 }
 
+/// Every waiter this build declares ([`atlas_runtime::wait`]): for each write whose effect
+/// a GET observes (one per request type), that GET, its state member and what each value
+/// means. The one table: each tag's `WAITERS`, through [`WAITERS_BY_TAG`]; the `atlas-rs`
+/// CLI offers `--watch` exactly where it has one.
+pub fn waiters() -> impl Iterator<Item = &'static atlas_runtime::wait::Waiter> {
+    WAITERS_BY_TAG.iter().flat_map(|(_, w)| w.iter())
+}
+
+/// The waiter of the write declared by `info` (compared by type name), if it has one.
+pub fn waiter_for(
+    info: &atlas_runtime::EndpointInfo,
+) -> Option<&'static atlas_runtime::wait::Waiter> {
+    waiters().find(|w| w.write.type_name == info.type_name)
+}
+
 #[cfg(all(test, feature = "service-accounts"))]
 mod tests {
     use super::*;

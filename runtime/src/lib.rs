@@ -69,6 +69,7 @@ pub mod sunset;
 pub mod transport;
 mod validate;
 pub mod value;
+pub mod wait;
 
 #[doc = include_str!("../ATTRIBUTE.md")]
 pub use atlas_macros::atlas_endpoint;

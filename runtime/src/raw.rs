@@ -418,7 +418,17 @@ impl Client {
         call: &RawCall,
         options: &RequestOptions,
     ) -> Result<Response<Vec<u8>>, Error> {
-        let info = call.info;
+        self.send_bytes(call, options)
+    }
+
+    /// [`send_raw`](Self::send_raw) of any call, typed ones included (a waiter reads a
+    /// write's answer as JSON before decoding it).
+    pub(crate) fn send_bytes(
+        &self,
+        call: &dyn crate::pipeline::Call,
+        options: &RequestOptions,
+    ) -> Result<Response<Vec<u8>>, Error> {
+        let info = call.info();
         self.run(call, options, |r| {
             let r = self.read_whole(r, info.method)?;
             let status = r.status().as_u16();

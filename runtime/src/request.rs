@@ -123,6 +123,15 @@ impl PathWriter {
     }
 }
 
+/// The encoded path an endpoint writes, below `/api/atlas/v2` (no validation).
+pub(crate) fn path_of<E: Endpoint + ?Sized>(endpoint: &E) -> String {
+    let mut path = PathWriter {
+        path: String::with_capacity(128),
+    };
+    endpoint.write_path(&mut path);
+    path.path
+}
+
 /// Builds the query string.
 #[derive(Debug, Default)]
 pub struct QueryWriter {

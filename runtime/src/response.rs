@@ -99,6 +99,15 @@ pub fn decode<T: DeserializeOwned + 'static>(
     )
 }
 
+/// A success answer's body, already read and checked as a success, decoded as `T` (a
+/// waiter reads a write's answer as JSON first).
+pub(crate) fn decode_success_bytes<T: DeserializeOwned + 'static>(
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    decode_success(status, Content::Raw(body))
+}
+
 /// [`decode`] of an answer in parts: its body borrowed from wherever it was read into.
 pub(crate) fn decode_parts<T: DeserializeOwned + 'static>(
     info: &EndpointInfo,

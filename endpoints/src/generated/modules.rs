@@ -322,6 +322,148 @@ pub const BY_TAG: &[(&str, &[atlas_runtime::EndpointInfo])] = &[
     ("X.509 Authentication", x_509_authentication::ENDPOINTS),
 ];
 
+/// The waiters of each tag whose feature is on, by the spec's tag name.
+pub const WAITERS_BY_TAG: &[(&str, &[atlas_runtime::wait::Waiter])] = &[
+    #[cfg(feature = "ai-model-api-keys")]
+    ("AI Model API Keys", ai_model_api_keys::WAITERS),
+    #[cfg(feature = "ai-model-rate-limits")]
+    ("AI Model Rate Limits", ai_model_rate_limits::WAITERS),
+    #[cfg(feature = "aws-clusters-dns")]
+    ("AWS Clusters DNS", aws_clusters_dns::WAITERS),
+    #[cfg(feature = "access-tracking")]
+    ("Access Tracking", access_tracking::WAITERS),
+    #[cfg(feature = "activity-feed")]
+    ("Activity Feed", activity_feed::WAITERS),
+    #[cfg(feature = "alert-configurations")]
+    ("Alert Configurations", alert_configurations::WAITERS),
+    #[cfg(feature = "alerts")]
+    ("Alerts", alerts::WAITERS),
+    #[cfg(feature = "atlas-search")]
+    ("Atlas Search", atlas_search::WAITERS),
+    #[cfg(feature = "auditing")]
+    ("Auditing", auditing::WAITERS),
+    #[cfg(feature = "cloud-backups")]
+    ("Cloud Backups", cloud_backups::WAITERS),
+    #[cfg(feature = "cloud-migration-service")]
+    ("Cloud Migration Service", cloud_migration_service::WAITERS),
+    #[cfg(feature = "cloud-provider-access")]
+    ("Cloud Provider Access", cloud_provider_access::WAITERS),
+    #[cfg(feature = "cluster-outage-simulation")]
+    (
+        "Cluster Outage Simulation",
+        cluster_outage_simulation::WAITERS,
+    ),
+    #[cfg(feature = "clusters")]
+    ("Clusters", clusters::WAITERS),
+    #[cfg(feature = "collection-level-metrics")]
+    (
+        "Collection Level Metrics",
+        collection_level_metrics::WAITERS,
+    ),
+    #[cfg(feature = "custom-database-roles")]
+    ("Custom Database Roles", custom_database_roles::WAITERS),
+    #[cfg(feature = "data-federation")]
+    ("Data Federation", data_federation::WAITERS),
+    #[cfg(feature = "database-users")]
+    ("Database Users", database_users::WAITERS),
+    #[cfg(feature = "encryption-at-rest-using-customer-key-management")]
+    (
+        "Encryption at Rest using Customer Key Management",
+        encryption_at_rest_using_customer_key_management::WAITERS,
+    ),
+    #[cfg(feature = "events")]
+    ("Events", events::WAITERS),
+    #[cfg(feature = "federated-authentication")]
+    (
+        "Federated Authentication",
+        federated_authentication::WAITERS,
+    ),
+    #[cfg(feature = "flex-clusters")]
+    ("Flex Clusters", flex_clusters::WAITERS),
+    #[cfg(feature = "flex-restore-jobs")]
+    ("Flex Restore Jobs", flex_restore_jobs::WAITERS),
+    #[cfg(feature = "flex-snapshots")]
+    ("Flex Snapshots", flex_snapshots::WAITERS),
+    #[cfg(feature = "global-clusters")]
+    ("Global Clusters", global_clusters::WAITERS),
+    #[cfg(feature = "invoices")]
+    ("Invoices", invoices::WAITERS),
+    #[cfg(feature = "ldap-configuration")]
+    ("LDAP Configuration", ldap_configuration::WAITERS),
+    #[cfg(feature = "legacy-backup")]
+    ("Legacy Backup", legacy_backup::WAITERS),
+    #[cfg(feature = "limit-description")]
+    ("Limit Description", limit_description::WAITERS),
+    #[cfg(feature = "maintenance-windows")]
+    ("Maintenance Windows", maintenance_windows::WAITERS),
+    #[cfg(feature = "metric-integrations")]
+    ("Metric Integrations", metric_integrations::WAITERS),
+    #[cfg(feature = "mongodb-cloud-users")]
+    ("MongoDB Cloud Users", mongodb_cloud_users::WAITERS),
+    #[cfg(feature = "monitoring-and-logs")]
+    ("Monitoring and Logs", monitoring_and_logs::WAITERS),
+    #[cfg(feature = "network-peering")]
+    ("Network Peering", network_peering::WAITERS),
+    #[cfg(feature = "online-archive")]
+    ("Online Archive", online_archive::WAITERS),
+    #[cfg(feature = "organizations")]
+    ("Organizations", organizations::WAITERS),
+    #[cfg(feature = "overload-protection-simulation")]
+    (
+        "Overload Protection Simulation",
+        overload_protection_simulation::WAITERS,
+    ),
+    #[cfg(feature = "performance-advisor")]
+    ("Performance Advisor", performance_advisor::WAITERS),
+    #[cfg(feature = "private-endpoint-services")]
+    (
+        "Private Endpoint Services",
+        private_endpoint_services::WAITERS,
+    ),
+    #[cfg(feature = "programmatic-api-keys")]
+    ("Programmatic API Keys", programmatic_api_keys::WAITERS),
+    #[cfg(feature = "project-ip-access-list")]
+    ("Project IP Access List", project_ip_access_list::WAITERS),
+    #[cfg(feature = "projects")]
+    ("Projects", projects::WAITERS),
+    #[cfg(feature = "push-based-log-export")]
+    ("Push-Based Log Export", push_based_log_export::WAITERS),
+    #[cfg(feature = "query-shape-insights")]
+    ("Query Shape Insights", query_shape_insights::WAITERS),
+    #[cfg(feature = "rate-limiting")]
+    ("Rate Limiting", rate_limiting::WAITERS),
+    #[cfg(feature = "remote-mcp-configurations")]
+    (
+        "Remote MCP Configurations",
+        remote_mcp_configurations::WAITERS,
+    ),
+    #[cfg(feature = "resource-policies")]
+    ("Resource Policies", resource_policies::WAITERS),
+    #[cfg(feature = "rolling-index")]
+    ("Rolling Index", rolling_index::WAITERS),
+    #[cfg(feature = "root")]
+    ("Root", root::WAITERS),
+    #[cfg(feature = "sandbox")]
+    ("Sandbox", sandbox::WAITERS),
+    #[cfg(feature = "serverless-instances")]
+    ("Serverless Instances", serverless_instances::WAITERS),
+    #[cfg(feature = "service-accounts")]
+    ("Service Accounts", service_accounts::WAITERS),
+    #[cfg(feature = "standby-links")]
+    ("Standby Links", standby_links::WAITERS),
+    #[cfg(feature = "streams")]
+    ("Streams", streams::WAITERS),
+    #[cfg(feature = "teams")]
+    ("Teams", teams::WAITERS),
+    #[cfg(feature = "third-party-integrations")]
+    (
+        "Third-Party Integrations",
+        third_party_integrations::WAITERS,
+    ),
+    #[cfg(feature = "x-509-authentication")]
+    ("X.509 Authentication", x_509_authentication::WAITERS),
+];
+
 /// Versions whose `x-sunset` is on or before this date are not declared.
 pub const SUNSET_AS_OF: &str = "2026-11-29";
 

@@ -40,6 +40,10 @@ pub mod prelude {
     pub use super::requests::*;
 }
 
+mod waiters;
+/// The waiters of this tag's writes ([`atlas_runtime::wait`]), one per request type.
+pub use waiters::WAITERS;
+
 /// Every request type of this module, for conformance checks and tooling.
 pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
     ListGroupLogIntegrations::INFO,

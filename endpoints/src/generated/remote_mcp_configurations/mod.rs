@@ -40,6 +40,9 @@ pub mod prelude {
     pub use super::requests::*;
 }
 
+/// The waiters of this tag's writes ([`atlas_runtime::wait`]): none.
+pub const WAITERS: &[atlas_runtime::wait::Waiter] = &[];
+
 /// Every request type of this module, for conformance checks and tooling.
 pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
     ListGroupMcpConfigs::INFO,

@@ -44,6 +44,9 @@ pub mod prelude {
     pub use crate::overlay::service_accounts::*;
 }
 
+/// The waiters of this tag's writes ([`atlas_runtime::wait`]): none.
+pub const WAITERS: &[atlas_runtime::wait::Waiter] = &[];
+
 /// Every request type of this module, for conformance checks and tooling.
 pub const ENDPOINTS: &[atlas_runtime::EndpointInfo] = &[
     ListGroupServiceAccounts::INFO,

@@ -11,6 +11,8 @@
 
 use crate::models::Ty;
 
+pub mod lifecycles;
+
 /// Generated type names replaced by a better one: the name the generator would give
 /// (after its own case rules) → the name written. The spec names the organization roles'
 /// enum after the first schema that uses it, a federation setting.
