@@ -334,6 +334,7 @@ mod config;
 mod errors;
 mod faults;
 mod ids;
+mod lifecycle;
 mod log;
 mod mongod_log;
 mod pagination;
@@ -356,6 +357,7 @@ use std::time::Duration;
 
 pub use config::MockAtlasBuilder;
 pub use faults::{Fault, FaultKind, PathMatch};
+pub use lifecycle::{Lifecycle, LifecycleError};
 pub use log::RecordedRequest;
 pub use script::{ScriptError, ScriptedRequest, ScriptedResponse};
 pub use store::{ProjectAssignment, SecretInfo, ServiceAccountCredentials, ServiceAccountInfo};
@@ -716,6 +718,134 @@ impl MockAtlas {
         self.shared.scripts.clear();
     }
 
+    /// Every resource with a state that the emulator moves through its values over time
+    /// (clusters included), with the operations answered from that state: the
+    /// emulator's own table, checked against the spec's enums by its tests.
+    pub fn lifecycles() -> Vec<Lifecycle> {
+        lifecycle::ROWS
+            .iter()
+            .map(|r| {
+                let state = lifecycle::state_of(r.get);
+                Lifecycle {
+                    get: r.get,
+                    path: lifecycle::get_path(r),
+                    member: state.map_or("", |s| s.member),
+                    start: r.start,
+                    settled: r.settled,
+                    update: r.update,
+                    delete: r.delete,
+                    terminal: api::lifecycle_terminal(r),
+                    failure: r.failure,
+                    values: state.map_or(&[], |s| s.values),
+                    operations: api::lifecycle_operations(r),
+                }
+            })
+            .collect()
+    }
+
+    /// Makes every resource with a state whose GET path matches `path` settle in `value`
+    /// instead of its success value: a failure (`FAILED`, `failed`, `BROKEN`, …) for a
+    /// test of what a client does when an operation fails. `path` is a GET path of a
+    /// resource in [`MockAtlas::lifecycles`] (with or without `/api/atlas/v2`), where
+    /// `*` stands for any one value, so that it also applies to resources not created
+    /// yet: `/groups/*/clusters/c0/backup/snapshots/*`. It applies to resources still in
+    /// their transition when it ends, and at once to settled ones; the latest rule that
+    /// matches wins, until [`clear_lifecycle_failures`](Self::clear_lifecycle_failures).
+    /// Clusters take it too (`IDLE` becomes `value`).
+    ///
+    /// ```
+    /// use atlas_mock::{LifecycleError, MockAtlas};
+    ///
+    /// let mock = MockAtlas::start();
+    /// mock.fail_lifecycle("/groups/*/clusters/*/backup/snapshots/*", "failed")?;
+    /// assert!(matches!(
+    ///     mock.fail_lifecycle("/groups/*/clusters/*/backup/snapshots/*", "broken"),
+    ///     Err(LifecycleError::UnknownValue { .. })
+    /// ));
+    /// # Ok::<(), LifecycleError>(())
+    /// ```
+    pub fn fail_lifecycle(&self, path: &str, value: &str) -> Result<(), LifecycleError> {
+        let (row, full) = lifecycle_row(path, true)?;
+        let values = lifecycle::state_of(row.get).map_or(&[][..], |s| s.values);
+        if !values.contains(&value) {
+            return Err(LifecycleError::UnknownValue {
+                value: value.to_owned(),
+                values: values.to_vec(),
+            });
+        }
+        let segments = full
+            .split('/')
+            .map(|s| url::percent_decode(s, false).unwrap_or_else(|| s.to_owned()))
+            .collect();
+        lock(&self.shared.store)
+            .lifecycles
+            .rules
+            .push(lifecycle::Rule {
+                segments,
+                value: value.to_owned(),
+            });
+        Ok(())
+    }
+
+    /// Removes every rule of [`fail_lifecycle`](Self::fail_lifecycle): resources settle
+    /// in their success values again.
+    pub fn clear_lifecycle_failures(&self) {
+        lock(&self.shared.store).lifecycles.rules.clear();
+    }
+
+    /// Stores a resource with a state at `path`, its GET path (with or without
+    /// `/api/atlas/v2`), as if it had just been created: in its starting value for
+    /// [`MockAtlasBuilder::lifecycle_transition`], then settled. `members` (an object)
+    /// gives members of its GET answer (those of other names or types are left out).
+    /// For resources the API cannot create (a sharded cluster's snapshot, a flex
+    /// cluster's snapshot, a collection of a restore job) or that a test needs without
+    /// a create call. Its GET is admitted as any request is (the project must exist) and,
+    /// where the path names a cluster, answers only while the cluster exists.
+    pub fn add_lifecycle_resource(
+        &self,
+        path: &str,
+        members: serde_json::Value,
+    ) -> Result<(), LifecycleError> {
+        let (row, full) = lifecycle_row(path, false)?;
+        let index = lifecycle::row_of(row.get).map_or(0, |(i, _)| i);
+        let values: Vec<(&'static str, String)> = match spec::find("GET", &full) {
+            spec::Found::Op(_, values) => values
+                .into_iter()
+                .map(|(n, v)| {
+                    (
+                        n,
+                        url::percent_decode(v, false).unwrap_or_else(|| v.to_owned()),
+                    )
+                })
+                .collect(),
+            _ => return Err(LifecycleError::NotALifecycle(path.to_owned())),
+        };
+        let body = match members {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        let now = self.shared.clock.now();
+        let mut store = lock(&self.shared.store);
+        store.lifecycles.settle(now);
+        if store
+            .lifecycles
+            .items
+            .iter()
+            .any(|i| i.row == index && i.path == values)
+        {
+            return Err(LifecycleError::Exists(path.to_owned()));
+        }
+        let doc = lifecycle::members(row, &body, &values);
+        store.lifecycles.items.push(lifecycle::Item {
+            row: index,
+            path: values,
+            doc,
+            phase: lifecycle::Phase::Creating,
+            until: clock::later(now, self.shared.config.lifecycle_transition),
+        });
+        Ok(())
+    }
+
     /// Moves the emulator's clock forward: tokens, secrets, nonces and rate-limit windows
     /// age as if `by` had passed.
     pub fn advance_clock(&self, by: Duration) {
@@ -725,6 +855,34 @@ impl MockAtlas {
     /// Stops the server now (the same as dropping it).
     pub fn shutdown(mut self) {
         self.server.stop();
+    }
+}
+
+/// The row of a lifecycle GET path (or, with `globs`, a path with `*` values) and the
+/// path with its `/api/atlas/v2` prefix.
+fn lifecycle_row(
+    path: &str,
+    globs: bool,
+) -> Result<(&'static lifecycle::Row, String), LifecycleError> {
+    let not = || LifecycleError::NotALifecycle(path.to_owned());
+    let full = if path.starts_with("/api/") {
+        path.to_owned()
+    } else {
+        format!("/api/atlas/v2{path}")
+    };
+    let full = full.trim_end_matches('/').to_owned();
+    if !globs && full.split('/').any(|s| s == "*") {
+        return Err(not());
+    }
+    let spec::Found::Op(index, _) = spec::find("GET", &full) else {
+        return Err(not());
+    };
+    let op = spec::OPERATIONS.get(index).ok_or_else(not)?;
+    let (_, row) = lifecycle::row_of(op.id).ok_or_else(not)?;
+    match row.serve {
+        lifecycle::Serve::SameAs(..) => Err(not()),
+        lifecycle::Serve::Family(_) if !globs => Err(not()),
+        _ => Ok((row, full)),
     }
 }
 
