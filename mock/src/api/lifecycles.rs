@@ -10,8 +10,8 @@
 //! sent in the body (those of the JSON type the GET's schema gives), the path values
 //! the GET's schema has as members, and the key (the member named in the row, from the
 //! body or a new ObjectId); an answer is the operation's example with those members and
-//! the state on top (only the members the example has, for a write whose answer is
-//! another schema). Where a path names a cluster, the cluster must exist (404
+//! the state on top (a write whose answer is another schema answers the resource as its
+//! GET does). Where a path names a cluster, the cluster must exist (404
 //! `CLUSTER_NOT_FOUND`); an unknown resource is 404 `RESOURCE_NOT_FOUND`; a create of a
 //! key that exists is 409 `DUPLICATE_RESOURCE`.
 
@@ -346,8 +346,17 @@ fn write_reply(fx: &Fx<'_>, item: &Item) -> Reply {
                     .any(|v| v.schema == fx.call.version.schema)
             });
     let id = OPERATIONS.get(fx.call.index).map_or("", |op| op.id);
-    let base = fx.base(id);
-    Reply::json(status, render(fx, item, base, !same))
+    // Another schema (a snapshot taken answers the base of the snapshot kinds): the
+    // resource as its GET shows it, else the write's example with what it has room for.
+    let (base, only_known) = if same {
+        (fx.base(id), false)
+    } else {
+        match fx.base(item.row().get) {
+            get if !get.is_empty() => (get, false),
+            _ => (fx.base(id), true),
+        }
+    };
+    Reply::json(status, render(fx, item, base, only_known))
 }
 
 /// `base` with the resource's members and state on top (only those `base` has, with
