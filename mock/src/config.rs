@@ -27,6 +27,7 @@ pub(crate) struct Config {
     pub(crate) log_body_prefix: usize,
     pub(crate) project_routes_reach_org_accounts: bool,
     pub(crate) cluster_transition: Duration,
+    pub(crate) lifecycle_transition: Duration,
 }
 
 impl Default for Config {
@@ -51,6 +52,7 @@ impl Default for Config {
             log_body_prefix: 4096,
             project_routes_reach_org_accounts: false,
             cluster_transition: Duration::from_secs(1),
+            lifecycle_transition: Duration::from_secs(1),
         }
     }
 }
@@ -227,6 +229,17 @@ impl MockAtlasBuilder {
     /// (or gone), on the emulator's clock (default 1 s; Atlas takes minutes).
     pub fn cluster_transition(mut self, delay: Duration) -> Self {
         self.config.cluster_transition = clamp(delay);
+        self
+    }
+
+    /// How long every other resource with a state (a backup snapshot, a search index,
+    /// an online archive, a private endpoint, a flex cluster, …; see
+    /// [`MockAtlas::lifecycles`]) stays in its starting, updating or deleting value
+    /// before it settles (or is gone), on the emulator's clock (default 1 s). A test of a
+    /// 20-minute creation sets 20 minutes here and moves the clock with
+    /// [`MockAtlas::advance_clock`].
+    pub fn lifecycle_transition(mut self, delay: Duration) -> Self {
+        self.config.lifecycle_transition = clamp(delay);
         self
     }
 

@@ -95,6 +95,17 @@
 //!   lines in the server's JSON format, one every 30 s of the range asked for
 //!   (`startDate`/`endDate`, by default the last 24 hours). [`MockAtlas::add_cluster`]
 //!   adds a running M10 cluster without waiting.
+//! - **Resources with a state** (lifecycles; the spec's every GET whose answer has a
+//!   `state`, `stateName`, `status` or `statusName` enum, but settings such as
+//!   `sqlInterface`): backup snapshots, exports and restore jobs, search indexes and the
+//!   search deployment, online archives, private endpoints, flex clusters, stream
+//!   connections, data federation, live migrations, outage simulations, invoice
+//!   reports, …, listed with their values by [`MockAtlas::lifecycles`]. A create stores
+//!   the resource and answers it in its starting value (`queued`, `PENDING`,
+//!   `CREATING`, …); its GET shows that value for
+//!   [`MockAtlasBuilder::lifecycle_transition`], then the settled one (`completed`,
+//!   `READY`, `IDLE`, …); a change, a custom method and a deletion move it the same
+//!   way, a deletion ending in 404 or a terminal value (`DELETED`). Below.
 //! - **Invoices**: the seeded organization has three monthly invoices (`PAID`, `CLOSED`
 //!   and the current month `PENDING`) with line items; `listOrgInvoices` (filtered by
 //!   `statusNames`, ordered by `sortBy`/`orderBy`), `getOrgInvoice` (JSON, or CSV when
@@ -214,15 +225,16 @@
 //! | 400 | `MALFORMED_REQUEST` | a query string or body framing that cannot be parsed, an HTTP/1.1 request without exactly one `Host` |
 //! | 401 | `UNAUTHORIZED` | no, wrong, expired or revoked credentials (with Digest challenges) |
 //! | 403 | `USER_UNAUTHORIZED` | authenticated, but the roles do not allow the operation |
-//! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `GROUP_NAME_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND`, `CLUSTER_NOT_FOUND`, `USERNAME_NOT_FOUND`, `ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND`, `INVOICE_NOT_FOUND` | an unknown id or name |
+//! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `GROUP_NAME_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND`, `CLUSTER_NOT_FOUND` (also for a resource with a state under a cluster that does not exist), `USERNAME_NOT_FOUND`, `ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND`, `INVOICE_NOT_FOUND` | an unknown id or name |
 //! | 404 | `HOST_NOT_FOUND` | a process, or a log's host, that no running cluster of the project has (also a `mongos` log of a replica set's host) |
-//! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret or access-list entry |
+//! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret or access-list entry, or resource with a state (also one whose deletion has ended; one being deleted cannot be changed) |
 //! | 405 | `METHOD_NOT_ALLOWED` | a known path with another method (with `Allow`) |
 //! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` (`detail` and `parameters` name the supported versions) |
 //! | 408 | `REQUEST_TIMEOUT` | a body that did not arrive within the request read timeout |
 //! | 409 | `DUPLICATE_ACCESS_LIST_ENTRY` | a service account's access-list entry that exists or is repeated |
 //! | 409 | `GROUP_ALREADY_EXISTS`, `DUPLICATE_CLUSTER_NAME`, `USER_ALREADY_EXISTS` | a project, cluster or database user name taken |
 //! | 409 | `CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS` | deleting a project that has clusters |
+//! | 409 | `DUPLICATE_RESOURCE` | creating a resource with a state whose name or id is taken (the emulator's code) |
 //! | 413 | `REQUEST_TOO_LARGE` | a body over 8 MiB |
 //! | 415 | `UNSUPPORTED_MEDIA_TYPE` | a body without the operation's versioned `Content-Type` |
 //! | 429 | `RATE_LIMITED` | the optional token bucket is empty (with `Retry-After`) |
@@ -278,6 +290,29 @@
 //! assert_eq!(mock.pending_faults(), 3);
 //! ```
 //!
+//! Faults meet a client that polls a resource with a state as they meet any other: here
+//! the first two polls of any snapshot are a 503 and a lost answer, and the resource
+//! moves on meanwhile.
+//!
+//! ```
+//! use std::time::Duration;
+//! use atlas_mock::{Fault, FaultKind, MockAtlas};
+//!
+//! let mock = MockAtlas::start();
+//! mock.add_cluster("c0").unwrap();
+//! let path = format!(
+//!     "/api/atlas/v2/groups/{}/clusters/c0/backup/snapshots/6b1639acf8c6828d811facc3",
+//!     mock.project_id()
+//! );
+//! mock.add_lifecycle_resource(&path, serde_json::json!({}))?;
+//! let snapshots = format!("/api/atlas/v2/groups/{}/clusters/*/backup/snapshots/*", mock.project_id());
+//! mock.inject(Fault::new(FaultKind::service_unavailable(Some(1))).method("GET").path(snapshots.as_str()));
+//! mock.inject(Fault::new(FaultKind::DropAfterRead).method("GET").path(snapshots.as_str()));
+//! mock.advance_clock(Duration::from_secs(2));
+//! // … the waiter under test polls: 503, a reset connection, then `completed`.
+//! # Ok::<(), atlas_mock::LifecycleError>(())
+//! ```
+//!
 //! Every fault is expressed through the HTTP server (hyper): a dropped connection is a
 //! service that fails, a truncated body is a body stream that fails after its first
 //! bytes, a delay is a sleep before the response. The only bytes written outside hyper
@@ -295,6 +330,41 @@
 //! client sends a byte; a write timeout (30 s) for clients that stop reading; bodies up
 //! to 8 MiB; and API calls authenticated from their head, so that a 401 never reads a
 //! body.
+//!
+//! ## Lifecycles
+//!
+//! [`MockAtlas::lifecycles`] is the emulator's table of the resources with a state:
+//! each one's GET, state member, starting, settled, updating and deleting values, its
+//! terminal value (or 404 after a deletion), a failure value, and the operations served
+//! from that state (found from the GET's path: the POST to its collection, PUT, PATCH
+//! and DELETE on it, its `:action` custom methods, its list). Its tests check every
+//! value against the spec's enums and that every such resource of the spec has a row.
+//! Time is the emulator's clock: a test of a 20-minute creation sets
+//! [`MockAtlasBuilder::lifecycle_transition`] (and
+//! [`MockAtlasBuilder::cluster_transition`]) to 20 minutes and moves the clock from its
+//! waiter's sleep with [`MockAtlas::advance_clock`].
+//! [`MockAtlas::fail_lifecycle`] makes matching resources (a glob, so also resources
+//! created later) settle in a failure value instead, and
+//! [`MockAtlas::add_lifecycle_resource`] stores one without a create call (for
+//! resources the API cannot create, such as a sharded cluster's snapshot).
+//!
+//! ```
+//! use std::time::Duration;
+//! use atlas_mock::MockAtlas;
+//!
+//! let mock = MockAtlas::builder()
+//!     .lifecycle_transition(Duration::from_secs(20 * 60))
+//!     .start()?;
+//! let row = MockAtlas::lifecycles()
+//!     .into_iter()
+//!     .find(|l| l.get == "getGroupClusterSearchIndex")
+//!     .unwrap();
+//! assert_eq!((row.start, row.settled, row.delete), ("PENDING", "READY", Some("DELETING")));
+//! // Every index created from now on fails to build.
+//! mock.fail_lifecycle("/groups/*/clusters/*/search/indexes/*", "FAILED").unwrap();
+//! // … create one, poll, and `sleep` with mock.advance_clock(Duration::from_secs(60)).
+//! # Ok::<(), std::io::Error>(())
+//! ```
 //!
 //! ## The request log and the state
 //!
@@ -334,6 +404,7 @@ mod config;
 mod errors;
 mod faults;
 mod ids;
+mod lifecycle;
 mod log;
 mod mongod_log;
 mod pagination;
@@ -356,6 +427,7 @@ use std::time::Duration;
 
 pub use config::MockAtlasBuilder;
 pub use faults::{Fault, FaultKind, PathMatch};
+pub use lifecycle::{Lifecycle, LifecycleError};
 pub use log::RecordedRequest;
 pub use script::{ScriptError, ScriptedRequest, ScriptedResponse};
 pub use store::{ProjectAssignment, SecretInfo, ServiceAccountCredentials, ServiceAccountInfo};
@@ -716,6 +788,134 @@ impl MockAtlas {
         self.shared.scripts.clear();
     }
 
+    /// Every resource with a state that the emulator moves through its values over time
+    /// (clusters included), with the operations answered from that state: the
+    /// emulator's own table, checked against the spec's enums by its tests.
+    pub fn lifecycles() -> Vec<Lifecycle> {
+        lifecycle::ROWS
+            .iter()
+            .map(|r| {
+                let state = lifecycle::state_of(r.get);
+                Lifecycle {
+                    get: r.get,
+                    path: lifecycle::get_path(r),
+                    member: state.map_or("", |s| s.member),
+                    start: r.start,
+                    settled: r.settled,
+                    update: r.update,
+                    delete: r.delete,
+                    terminal: api::lifecycle_terminal(r),
+                    failure: r.failure,
+                    values: state.map_or(&[], |s| s.values),
+                    operations: api::lifecycle_operations(r),
+                }
+            })
+            .collect()
+    }
+
+    /// Makes every resource with a state whose GET path matches `path` settle in `value`
+    /// instead of its success value: a failure (`FAILED`, `failed`, `BROKEN`, …) for a
+    /// test of what a client does when an operation fails. `path` is a GET path of a
+    /// resource in [`MockAtlas::lifecycles`] (with or without `/api/atlas/v2`), where
+    /// `*` stands for any one value, so that it also applies to resources not created
+    /// yet: `/groups/*/clusters/c0/backup/snapshots/*`. It applies to resources still in
+    /// their transition when it ends, and at once to settled ones; the latest rule that
+    /// matches wins, until [`clear_lifecycle_failures`](Self::clear_lifecycle_failures).
+    /// Clusters take it too (`IDLE` becomes `value`).
+    ///
+    /// ```
+    /// use atlas_mock::{LifecycleError, MockAtlas};
+    ///
+    /// let mock = MockAtlas::start();
+    /// mock.fail_lifecycle("/groups/*/clusters/*/backup/snapshots/*", "failed")?;
+    /// assert!(matches!(
+    ///     mock.fail_lifecycle("/groups/*/clusters/*/backup/snapshots/*", "broken"),
+    ///     Err(LifecycleError::UnknownValue { .. })
+    /// ));
+    /// # Ok::<(), LifecycleError>(())
+    /// ```
+    pub fn fail_lifecycle(&self, path: &str, value: &str) -> Result<(), LifecycleError> {
+        let (row, full) = lifecycle_row(path, true)?;
+        let values = lifecycle::state_of(row.get).map_or(&[][..], |s| s.values);
+        if !values.contains(&value) {
+            return Err(LifecycleError::UnknownValue {
+                value: value.to_owned(),
+                values: values.to_vec(),
+            });
+        }
+        let segments = full
+            .split('/')
+            .map(|s| url::percent_decode(s, false).unwrap_or_else(|| s.to_owned()))
+            .collect();
+        lock(&self.shared.store)
+            .lifecycles
+            .rules
+            .push(lifecycle::Rule {
+                segments,
+                value: value.to_owned(),
+            });
+        Ok(())
+    }
+
+    /// Removes every rule of [`fail_lifecycle`](Self::fail_lifecycle): resources settle
+    /// in their success values again.
+    pub fn clear_lifecycle_failures(&self) {
+        lock(&self.shared.store).lifecycles.rules.clear();
+    }
+
+    /// Stores a resource with a state at `path`, its GET path (with or without
+    /// `/api/atlas/v2`), as if it had just been created: in its starting value for
+    /// [`MockAtlasBuilder::lifecycle_transition`], then settled. `members` (an object)
+    /// gives members of its GET answer (those of other names or types are left out).
+    /// For resources the API cannot create (a sharded cluster's snapshot, a flex
+    /// cluster's snapshot, a collection of a restore job) or that a test needs without
+    /// a create call. Its GET is admitted as any request is (the project must exist) and,
+    /// where the path names a cluster, answers only while the cluster exists.
+    pub fn add_lifecycle_resource(
+        &self,
+        path: &str,
+        members: serde_json::Value,
+    ) -> Result<(), LifecycleError> {
+        let (row, full) = lifecycle_row(path, false)?;
+        let index = lifecycle::row_of(row.get).map_or(0, |(i, _)| i);
+        let values: Vec<(&'static str, String)> = match spec::find("GET", &full) {
+            spec::Found::Op(_, values) => values
+                .into_iter()
+                .map(|(n, v)| {
+                    (
+                        n,
+                        url::percent_decode(v, false).unwrap_or_else(|| v.to_owned()),
+                    )
+                })
+                .collect(),
+            _ => return Err(LifecycleError::NotALifecycle(path.to_owned())),
+        };
+        let body = match members {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        let now = self.shared.clock.now();
+        let mut store = lock(&self.shared.store);
+        store.lifecycles.settle(now);
+        if store
+            .lifecycles
+            .items
+            .iter()
+            .any(|i| i.row == index && i.path == values)
+        {
+            return Err(LifecycleError::Exists(path.to_owned()));
+        }
+        let doc = lifecycle::members(row, &body, &values);
+        store.lifecycles.items.push(lifecycle::Item {
+            row: index,
+            path: values,
+            doc,
+            phase: lifecycle::Phase::Creating,
+            until: clock::later(now, self.shared.config.lifecycle_transition),
+        });
+        Ok(())
+    }
+
     /// Moves the emulator's clock forward: tokens, secrets, nonces and rate-limit windows
     /// age as if `by` had passed.
     pub fn advance_clock(&self, by: Duration) {
@@ -725,6 +925,34 @@ impl MockAtlas {
     /// Stops the server now (the same as dropping it).
     pub fn shutdown(mut self) {
         self.server.stop();
+    }
+}
+
+/// The row of a lifecycle GET path (or, with `globs`, a path with `*` values) and the
+/// path with its `/api/atlas/v2` prefix.
+fn lifecycle_row(
+    path: &str,
+    globs: bool,
+) -> Result<(&'static lifecycle::Row, String), LifecycleError> {
+    let not = || LifecycleError::NotALifecycle(path.to_owned());
+    let full = if path.starts_with("/api/") {
+        path.to_owned()
+    } else {
+        format!("/api/atlas/v2{path}")
+    };
+    let full = full.trim_end_matches('/').to_owned();
+    if !globs && full.split('/').any(|s| s == "*") {
+        return Err(not());
+    }
+    let spec::Found::Op(index, _) = spec::find("GET", &full) else {
+        return Err(not());
+    };
+    let op = spec::OPERATIONS.get(index).ok_or_else(not)?;
+    let (_, row) = lifecycle::row_of(op.id).ok_or_else(not)?;
+    match row.serve {
+        lifecycle::Serve::SameAs(..) => Err(not()),
+        lifecycle::Serve::Family(_) if !globs => Err(not()),
+        _ => Ok((row, full)),
     }
 }
 

@@ -161,6 +161,8 @@ pub(crate) struct Store {
     pub(crate) api_keys: Vec<ApiKey>,
     /// Clusters, database users and IP access lists of the projects.
     pub(crate) resources: crate::resources::Resources,
+    /// The other resources with a state, and the tests' failure rules.
+    pub(crate) lifecycles: crate::lifecycle::Lifecycles,
     /// The organizations' invoices.
     pub(crate) invoices: Vec<crate::billing::Invoice>,
     pub(crate) tokens: HashMap<String, Token>,
@@ -186,6 +188,7 @@ impl Store {
             accounts: Vec::new(),
             api_keys: Vec::new(),
             resources: crate::resources::Resources::default(),
+            lifecycles: crate::lifecycle::Lifecycles::default(),
             invoices: Vec::new(),
             tokens: HashMap::new(),
             login_refresh_tokens: HashMap::new(),

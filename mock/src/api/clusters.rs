@@ -30,7 +30,12 @@ fn render(fx: &Fx<'_>, c: &Cluster) -> Value {
     doc.insert("id".into(), json!(c.id));
     doc.insert("groupId".into(), json!(c.group_id));
     doc.insert("name".into(), json!(c.name));
-    doc.insert("stateName".into(), json!(c.state.name()));
+    let path = format!("/api/atlas/v2/groups/{}/clusters/{}", c.group_id, c.name);
+    let state = match fx.store.lifecycles.rule_for(&path) {
+        Some(failed) if c.state == ClusterState::Idle => failed,
+        _ => c.state.name(),
+    };
+    doc.insert("stateName".into(), json!(state));
     doc.insert("paused".into(), json!(c.paused));
     doc.insert("createDate".into(), json!(rfc3339(c.created)));
     Value::Object(doc)

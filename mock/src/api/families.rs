@@ -11,6 +11,7 @@
 //! | processes and logs (read; from the clusters) | `listGroupProcesses`, `getGroupProcess`, `downloadGroupClusterLog` |
 //! | invoices (read; seeded) | `listOrgInvoices`, `getOrgInvoice`, `getOrgInvoiceCsv`, `listOrgInvoicePending` |
 //! | service accounts (with their secrets and access lists; an admission rule) | `listOrgServiceAccounts`, `createOrgServiceAccount`, `getOrgServiceAccount`, `updateOrgServiceAccount`, `deleteOrgServiceAccount`, `getOrgServiceAccountGroups`, `createOrgServiceAccountSecret`, `deleteOrgServiceAccountSecret`, `listOrgServiceAccountAccessList`, `createOrgServiceAccountAccessList`, `deleteOrgServiceAccountAccessListEntry`, `listGroupServiceAccounts`, `createGroupServiceAccount`, `getGroupServiceAccount`, `updateGroupServiceAccount`, `deleteGroupServiceAccount`, `inviteGroupServiceAccount`, `createGroupServiceAccountSecret`, `deleteGroupServiceAccountSecret`, `listGroupServiceAccountAccessList`, `createGroupServiceAccountAccessList`, `deleteGroupServiceAccountAccessListEntry` |
+//! | lifecycles (every other resource with a state; its writes, and its list where the items are the same schema, are found from the path: see the lifecycle module) | `getGroupBackupPrivateEndpoint`, `getGroupBackupCompliancePolicy`, `getGroupClusterBackupExport`, `getGroupClusterBackupSnapshotShardedCluster`, `getGroupClusterBackupSnapshot`, `getGroupClusterCollectionRestoreJob`, `getGroupClusterCollectionRestoreJobCollection`, `getGroupClusterOnlineArchive`, `getGroupClusterOutageSimulation`, `getGroupClusterRestoreJob`, `getGroupClusterSearchDeployment`, `getGroupClusterSearchIndexByName`, `getGroupClusterSearchIndex`, `getGroupDataFederation`, `getGroupEncryptionAtRestPrivateEndpoint`, `getGroupFlexCluster`, `getGroupFlexClusterBackupRestoreJob`, `getGroupFlexClusterBackupSnapshot`, `getGroupLiveMigrationValidateStatus`, `getGroupLiveMigration`, `getGroupPrivateEndpointEndpointService`, `getGroupPrivateNetworkSettingEndpointId`, `getGroupSampleDatasetLoad`, `getGroupStandbyLinkFailover`, `getGroupStreamConnection`, `getGroupStreamConnectionFailoverConnection`, `getGroupUserSecurityLdapVerify`, `getOrgInvoiceReport` |
 //!
 //! Every operation of a family is admitted as every other operation is: routing, version,
 //! path values, the organization or project, the spec's roles, query, body media type
@@ -33,8 +34,8 @@ use serde_json::{Map, Value};
 
 use super::generic::Call;
 use super::{
-    Reply, body_rules, clusters, database_users, invoices, ip_access_list, processes, projects,
-    service_accounts,
+    Reply, body_rules, clusters, database_users, invoices, ip_access_list, lifecycles, processes,
+    projects, service_accounts,
 };
 use crate::auth::Principal;
 use crate::errors::ApiError;
@@ -65,7 +66,9 @@ pub(crate) type Rule = fn(&Admitted<'_>) -> Result<(), ApiError>;
 
 /// One stateful family, a row of the table above.
 pub(crate) struct Family {
-    /// The operations it answers from state, by operationId, with their handlers.
+    /// The operations it answers from state, by operationId, with their handlers (none
+    /// for the lifecycles, whose operations are found from the spec:
+    /// [`lifecycles::table`]).
     pub(crate) operations: &'static [(&'static str, Handler)],
     /// Its admission rule, if it adds one.
     pub(crate) authorize: Option<Rule>,
@@ -143,7 +146,16 @@ pub(crate) static FAMILIES: &[Family] = &[
         operations: service_accounts::OPERATIONS,
         authorize: Some(service_accounts::authorize),
     },
+    Family {
+        operations: &[],
+        authorize: None,
+    },
 ];
+
+/// The lifecycles' row of [`FAMILIES`].
+fn lifecycle_family() -> &'static Family {
+    &FAMILIES[FAMILIES.len() - 1]
+}
 
 /// The family and handler of each operation (by its index in `OPERATIONS`).
 fn by_operation() -> &'static [Option<(&'static Family, Handler)>] {
@@ -155,6 +167,11 @@ fn by_operation() -> &'static [Option<(&'static Family, Handler)>] {
                 if let Some(slot) = spec::lookup(id).and_then(|i| table.get_mut(i)) {
                     *slot = Some((family, handler));
                 }
+            }
+        }
+        for (slot, lifecycle) in table.iter_mut().zip(lifecycles::table()) {
+            if slot.is_none() && lifecycle.is_some() {
+                *slot = Some((lifecycle_family(), lifecycles::answer as Handler));
             }
         }
         table
@@ -203,6 +220,7 @@ pub(crate) fn authorize(index: usize, admitted: &Admitted<'_>) -> Result<(), Api
 pub(crate) fn answer(fx: &mut Fx<'_>) -> Option<Result<Reply, ApiError>> {
     let (_, handler) = (*by_operation().get(fx.call.index)?)?;
     fx.store.resources.settle(fx.now);
+    fx.store.lifecycles.settle(fx.now);
     if let Some(body) = &fx.call.body
         && let Some((_, group)) = fx.call.path.iter().find(|(n, _)| *n == "groupId")
         && let Err(e) = body_rules::project_id_agrees(body, group)
@@ -319,8 +337,23 @@ mod tests {
         assert_eq!(rows.len(), FAMILIES.len());
         let mut seen = std::collections::HashSet::new();
         for ((name, ops), f) in rows.iter().zip(FAMILIES) {
-            let ids: Vec<&str> = f.operations.iter().map(|(id, _)| *id).collect();
-            assert_eq!(ops, &ids, "{name}");
+            let mut ids: Vec<&str> = f.operations.iter().map(|(id, _)| *id).collect();
+            if std::ptr::eq(f, lifecycle_family()) {
+                // Its GETs, each with the writes found from its path.
+                let gets: Vec<&str> = crate::lifecycle::ROWS
+                    .iter()
+                    .filter(|r| !matches!(r.serve, crate::lifecycle::Serve::Family(_)))
+                    .map(|r| r.get)
+                    .collect();
+                assert_eq!(ops, &gets, "{name}");
+                ids = crate::lifecycle::ROWS
+                    .iter()
+                    .filter(|r| !matches!(r.serve, crate::lifecycle::Serve::Family(_)))
+                    .flat_map(lifecycles::operation_ids)
+                    .collect();
+            } else {
+                assert_eq!(ops, &ids, "{name}");
+            }
             for id in ids {
                 let index = spec::lookup(id).unwrap_or_else(|| panic!("{id} is not in the spec"));
                 assert!(seen.insert(id), "{id} in two families");

@@ -24,6 +24,7 @@ mod families;
 pub(crate) mod generic;
 mod invoices;
 mod ip_access_list;
+mod lifecycles;
 mod processes;
 mod projects;
 mod render;
@@ -47,6 +48,9 @@ use crate::store::Store;
 use crate::url::{Query, percent_decode};
 
 pub(crate) use clusters::{is_cluster_name, m10_shape, m10_spec};
+pub(crate) use lifecycles::{
+    operation_ids as lifecycle_operations, terminal as lifecycle_terminal,
+};
 
 /// The path prefix of the versioned API.
 const API_PREFIX: &str = "/api/atlas/v2/";

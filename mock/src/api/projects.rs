@@ -224,6 +224,7 @@ pub(crate) fn delete(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
     }
     fx.store.groups.retain(|g| g.id != id);
     fx.store.resources.drop_group(&id);
+    fx.store.lifecycles.drop_group(&id);
     for account in &mut fx.store.accounts {
         account.projects.retain(|(g, _)| *g != id);
     }

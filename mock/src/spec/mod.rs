@@ -19,8 +19,8 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
-pub(crate) use model::{Answer, Body, Kind, Need, Operation, Param, Version};
-pub(crate) use table::{ANSWERS, BODIES, ENUMS, OPERATIONS, PARAMS};
+pub(crate) use model::{Answer, Body, Kind, Need, Operation, Param, State, Version};
+pub(crate) use table::{ANSWERS, BODIES, ENUMS, OPERATIONS, PARAMS, STATES};
 
 /// The compiled pattern `i` of the table; `None` when it cannot be compiled.
 pub(crate) fn pattern(i: usize) -> Option<&'static Regex> {

@@ -109,3 +109,17 @@ pub(crate) struct Operation {
     pub(crate) params: &'static [usize],
     pub(crate) versions: &'static [Version],
 }
+
+/// A resource with a state: a GET whose JSON answer (at its versions without a sunset) has
+/// a top-level `state`, `stateName`, `status` or `statusName` member of enum values.
+#[derive(Debug)]
+pub(crate) struct State {
+    /// The GET's operationId.
+    pub(crate) get: &'static str,
+    /// The state member.
+    pub(crate) member: &'static str,
+    /// Its values, sorted.
+    pub(crate) values: &'static [&'static str],
+    /// The answer's top-level members with their JSON types.
+    pub(crate) members: &'static [Member],
+}

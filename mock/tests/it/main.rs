@@ -24,5 +24,6 @@ mod common;
 mod families;
 mod faults;
 mod fidelity;
+mod lifecycles;
 mod spec_conformance;
 mod whole_api;
