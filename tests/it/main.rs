@@ -58,6 +58,7 @@
 //! | [`prism_every_operation`] | every generated operation but the previews against Prism serving the spec with `--errors`, each request built from the spec alone | Prism, spec |
 //! | [`round_trip`] | every received model reads the spec's example and a maximal instance, and writes back every member it read | spec |
 //! | [`suite_index`] | this table has a row for every module of the suite | |
+//! | [`waiters`] | the waiter table against the spec (every observable write, every value in one set); waits on the emulator's lifecycles: 40 GETs for a 20-minute create, 100 faults while polling, failure states, deletes, deadlines, a handle resumed in another process | spec (one test) |
 //! | [`ui`] | trybuild: compile-fail and pass cases in `tests/tests/ui/` | |
 
 mod codegen_equivalence;
@@ -108,3 +109,4 @@ mod suite_index;
 mod ui;
 mod user_crate;
 mod validation;
+mod waiters;
