@@ -100,7 +100,10 @@
 //!   `sqlInterface`): backup snapshots, exports and restore jobs, search indexes and the
 //!   search deployment, online archives, private endpoints, flex clusters, stream
 //!   connections, data federation, live migrations, outage simulations, invoice
-//!   reports, …, listed with their values by [`MockAtlas::lifecycles`]. A create stores
+//!   reports, network peering connections (the body's `providerName` picks the form:
+//!   `statusName` on AWS, `status` elsewhere), cloud provider access roles, the
+//!   push-based log export (`UNCONFIGURED` until created), …, listed with their values
+//!   by [`MockAtlas::lifecycles`]. A create stores
 //!   the resource and answers it in its starting value (`queued`, `PENDING`,
 //!   `CREATING`, …); its GET shows that value for
 //!   [`MockAtlasBuilder::lifecycle_transition`], then the settled one (`completed`,
@@ -792,23 +795,41 @@ impl MockAtlas {
     /// (clusters included), with the operations answered from that state: the
     /// emulator's own table, checked against the spec's enums by its tests.
     pub fn lifecycles() -> Vec<Lifecycle> {
+        fn one(r: &lifecycle::Row, member: &'static str, base: &lifecycle::Row) -> Lifecycle {
+            let state = lifecycle::state_of(r.get);
+            Lifecycle {
+                get: r.get,
+                path: lifecycle::get_path(r),
+                member,
+                start: r.start,
+                settled: r.settled,
+                update: r.update,
+                delete: r.delete,
+                terminal: api::lifecycle_terminal(r),
+                failure: r.failure,
+                values: state.map_or(&[], |s| s.values),
+                operations: api::lifecycle_operations(base),
+                key: r.key,
+                unset: r.unset,
+                on: state.map_or("", |s| s.on),
+                forms: Vec::new(),
+            }
+        }
         lifecycle::ROWS
             .iter()
             .map(|r| {
                 let state = lifecycle::state_of(r.get);
-                Lifecycle {
-                    get: r.get,
-                    path: lifecycle::get_path(r),
-                    member: state.map_or("", |s| s.member),
-                    start: r.start,
-                    settled: r.settled,
-                    update: r.update,
-                    delete: r.delete,
-                    terminal: api::lifecycle_terminal(r),
-                    failure: r.failure,
-                    values: state.map_or(&[], |s| s.values),
-                    operations: api::lifecycle_operations(r),
-                }
+                let mut l = one(r, state.map_or("", |s| s.member), r);
+                l.forms = state
+                    .map(|s| s.forms)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|f| {
+                        let form = lifecycle::row_for(r, Some(f.when));
+                        (f.when, one(form, f.member, r))
+                    })
+                    .collect();
+                l
             })
             .collect()
     }
@@ -897,6 +918,10 @@ impl MockAtlas {
         let now = self.shared.clock.now();
         let mut store = lock(&self.shared.store);
         store.lifecycles.settle(now);
+        // A deleted resource showing its terminal value is replaced.
+        store.lifecycles.items.retain(|i| {
+            !(i.row == index && i.path == values && i.phase == lifecycle::Phase::Ended)
+        });
         if store
             .lifecycles
             .items
@@ -905,13 +930,15 @@ impl MockAtlas {
         {
             return Err(LifecycleError::Exists(path.to_owned()));
         }
-        let doc = lifecycle::members(row, &body, &values);
+        let when = lifecycle::form_of(row, &body);
+        let doc = lifecycle::members(lifecycle::row_for(row, when), &body, &values);
         store.lifecycles.items.push(lifecycle::Item {
             row: index,
             path: values,
             doc,
             phase: lifecycle::Phase::Creating,
             until: clock::later(now, self.shared.config.lifecycle_transition),
+            when,
         });
         Ok(())
     }

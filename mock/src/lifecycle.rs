@@ -4,8 +4,10 @@
 //! ends.
 //!
 //! The resources come from the spec: the generated `STATES` table lists every GET whose
-//! answer has a top-level `state`, `stateName`, `status` or `statusName` of enum values
-//! (through `$ref` and `allOf`). Each has a row in [`ROWS`] or a reason in [`LEFT_OUT`],
+//! answer has a `state`, `stateName`, `status` or `statusName` of enum values (through
+//! `$ref` and `allOf`), at the top level or in the forms of a `oneOf` picked by a
+//! discriminator (a network peering connection's `statusName` on AWS, `status` on Azure
+//! and Google Cloud). Each has a row in [`ROWS`] or a reason in [`LEFT_OUT`],
 //! and every value a row names is one of the spec's (the tests below), so the table cannot
 //! drift from the spec: a regenerated `STATES` with a new resource or a dropped value
 //! fails them.
@@ -17,6 +19,12 @@
 //! its terminal value. A deletion without a `delete` value ends at once. Times are read
 //! from the emulator's clock, so [`MockAtlas::advance_clock`] moves every resource on.
 //! [`MockAtlas::fail_lifecycle`] makes resources settle in another value (a failure).
+//!
+//! Where the answer is one of several forms, a create's body picks one by the
+//! discriminator (`providerName`): the resource shows that form's state member (none, for
+//! a form without one) and moves through the values of the row's form for it (else of the
+//! row). A singleton may show a value before it is created (`unset`: a push-based log
+//! export is `UNCONFIGURED`).
 //!
 //! [`MockAtlasBuilder::lifecycle_transition`]: crate::MockAtlasBuilder::lifecycle_transition
 //! [`MockAtlas::advance_clock`]: crate::MockAtlas::advance_clock
@@ -73,6 +81,13 @@ pub(crate) struct Row {
     /// takes any value of the enum).
     pub(crate) failure: Option<&'static str>,
     pub(crate) serve: Serve,
+    /// The forms whose values (and key) differ from the row's, by the discriminator's
+    /// value; each a row of the same GET.
+    pub(crate) forms: &'static [(&'static str, Row)],
+    /// What a singleton's GET shows before it is created (else 404).
+    pub(crate) unset: Option<&'static str>,
+    /// Operations on another path that delete the resource (by the GET's path values).
+    pub(crate) deleted_by: &'static [&'static str],
 }
 
 const fn row(
@@ -94,11 +109,29 @@ const fn row(
         end,
         failure,
         serve: Serve::Generic,
+        forms: &[],
+        unset: None,
+        deleted_by: &[],
     }
 }
 
 const fn serve(mut r: Row, serve: Serve) -> Row {
     r.serve = serve;
+    r
+}
+
+const fn forms(mut r: Row, forms: &'static [(&'static str, Row)]) -> Row {
+    r.forms = forms;
+    r
+}
+
+const fn unset(mut r: Row, value: &'static str) -> Row {
+    r.unset = Some(value);
+    r
+}
+
+const fn deleted_by(mut r: Row, ops: &'static [&'static str]) -> Row {
+    r.deleted_by = ops;
     r
 }
 
@@ -113,9 +146,17 @@ pub(crate) static ROWS: &[Row] = &[
         row("getGroupCluster", "name", ("CREATING", "IDLE"), Some("UPDATING"), Some("DELETING"), Gone, Some("REPAIRING")),
         Serve::Family(&["getGroupCluster", "listGroupClusters", "createGroupCluster", "updateGroupCluster", "deleteGroupCluster"]),
     ),
+    forms(
+        deleted_by(
+            row("getGroupCloudProviderAccess", "roleId", ("IN_PROGRESS", "COMPLETE"), Some("IN_PROGRESS"), None, Gone, Some("FAILED")),
+            &["deauthorizeGroupCloudProviderAccessRole"],
+        ),
+        &[("AZURE", row("getGroupCloudProviderAccess", "_id", ("IN_PROGRESS", "COMPLETE"), Some("IN_PROGRESS"), None, Gone, Some("FAILED")))],
+    ),
     row("getGroupClusterBackupExport", "id", ("Queued", "Successful"), None, None, Gone, Some("Failed")),
     row("getGroupClusterBackupSnapshotShardedCluster", "id", ("queued", "completed"), None, None, Gone, Some("failed")),
     row("getGroupClusterBackupSnapshot", "id", ("queued", "completed"), None, None, Gone, Some("failed")),
+    row("getGroupClusterFtsIndex", "indexID", ("IN_PROGRESS", "STEADY"), Some("IN_PROGRESS"), None, Gone, Some("FAILED")),
     row("getGroupClusterCollectionRestoreJob", "id", ("INITIALIZING", "SUCCESSFUL"), None, None, Gone, Some("FAILED")),
     row("getGroupClusterCollectionRestoreJobCollection", "sourceNamespace", ("IN_PROGRESS", "SUCCESSFUL"), None, None, Gone, Some("FAILED")),
     row("getGroupClusterOnlineArchive", "_id", ("PENDING", "ACTIVE"), None, None, Terminal("DELETED"), Some("ORPHANED")),
@@ -137,6 +178,13 @@ pub(crate) static ROWS: &[Row] = &[
     row("getGroupFlexClusterBackupSnapshot", "id", ("QUEUED", "COMPLETED"), None, None, Gone, Some("FAILED")),
     row("getGroupLiveMigrationValidateStatus", "_id", ("PENDING", "SUCCESS"), None, None, Gone, Some("FAILED")),
     row("getGroupLiveMigration", "_id", ("NEW", "COMPLETE"), None, None, Gone, Some("FAILED")),
+    forms(
+        row("getGroupPeer", "id", ("INITIATING", "AVAILABLE"), None, Some("TERMINATING"), Gone, Some("FAILED")),
+        &[
+            ("AZURE", row("getGroupPeer", "id", ("ADDING_PEER", "AVAILABLE"), None, Some("DELETING"), Gone, Some("FAILED"))),
+            ("GCP", row("getGroupPeer", "id", ("ADDING_PEER", "AVAILABLE"), None, Some("DELETING"), Gone, Some("FAILED"))),
+        ],
+    ),
     serve(
         row("getGroupPrivateEndpointEndpointService", "id", ("INITIATING", "AVAILABLE"), None, Some("DELETING"), Gone, Some("FAILED")),
         Serve::CreatedBy(
@@ -145,6 +193,10 @@ pub(crate) static ROWS: &[Row] = &[
         ),
     ),
     row("getGroupPrivateNetworkSettingEndpointId", "endpointId", ("PENDING", "OK"), None, Some("DELETING"), Gone, Some("FAILED")),
+    unset(
+        row("getGroupPushBasedLogExport", "", ("INITIATING", "ACTIVE"), Some("INITIATING"), None, Terminal("UNCONFIGURED"), Some("BUCKET_VERIFICATION_FAILED")),
+        "UNCONFIGURED",
+    ),
     serve(
         row("getGroupSampleDatasetLoad", "_id", ("WORKING", "COMPLETED"), None, None, Gone, Some("FAILED")),
         Serve::CreatedBy("requestGroupSampleDatasetLoad", &[("clusterName", "name")]),
@@ -174,6 +226,26 @@ pub(crate) static LEFT_OUT: &[(&str, &str)] = &[
     (
         "generateGroupSandboxClusterDescription",
         "a GET custom method computing a description, nothing stored",
+    ),
+    (
+        "getGroupAlert",
+        "raised and closed by Atlas, not by a write; acknowledging one is a setting",
+    ),
+    (
+        "getFederationSettingIdentityProvider",
+        "ACTIVE/INACTIVE: a setting, no value in progress",
+    ),
+    (
+        "getGroupServerlessInstance",
+        "no write to it is left in the spec (serverless instances are retired)",
+    ),
+    (
+        "getGroupServerlessBackupSnapshot",
+        "every version sunset on 2026-01-22; taken by Atlas, not by a write",
+    ),
+    (
+        "getGroupPrivateEndpointServerlessInstanceEndpoint",
+        "every version (and every write's) sunset on 2026-01-22",
     ),
 ];
 
@@ -226,10 +298,31 @@ fn fits(kind: Kind, v: &Value) -> bool {
 /// its state nor its key: those the emulator sets).
 pub(crate) fn takes(row: &Row, name: &str, v: &Value) -> bool {
     state_of(row.get).is_some_and(|s| {
-        name != s.member
+        !is_state_member(s, name)
             && name != row.key
             && s.members.iter().any(|m| m.name == name && fits(m.kind, v))
     })
+}
+
+/// Whether `name` is a state member of the answer (of any form).
+pub(crate) fn is_state_member(s: &State, name: &str) -> bool {
+    name == s.member || s.forms.iter().any(|f| f.member == name)
+}
+
+/// The form of `row`'s answer a create's body picks (by the discriminator's value).
+pub(crate) fn form_of(row: &Row, body: &Map<String, Value>) -> Option<&'static str> {
+    let s = state_of(row.get)?;
+    if s.on.is_empty() {
+        return None;
+    }
+    let want = body.get(s.on)?.as_str()?;
+    s.forms.iter().find(|f| f.when == want).map(|f| f.when)
+}
+
+/// The row of a form: the row's own for it, else the row.
+pub(crate) fn row_for(row: &'static Row, when: Option<&str>) -> &'static Row {
+    when.and_then(|w| row.forms.iter().find(|(v, _)| *v == w))
+        .map_or(row, |(_, r)| r)
 }
 
 /// The members of a new resource of `row` at `path` (the GET's placeholders and values):
@@ -277,6 +370,8 @@ pub(crate) enum Phase {
     Deleting,
     /// Deleted, showing its terminal value.
     Ended,
+    /// A singleton not created, showing its row's `unset` value (never stored).
+    Unset,
 }
 
 /// One resource with a state.
@@ -291,12 +386,29 @@ pub(crate) struct Item {
     pub(crate) phase: Phase,
     /// When the current transition ends.
     pub(crate) until: SystemTime,
+    /// The form its create picked (the discriminator's value), if the answer has forms.
+    pub(crate) when: Option<&'static str>,
 }
 
 impl Item {
-    /// The row it belongs to.
+    /// The row it moves by: its row's form for it, else its row.
     pub(crate) fn row(&self) -> &'static Row {
-        &ROWS[self.row]
+        row_for(&ROWS[self.row], self.when)
+    }
+
+    /// Its state member (empty for a form without one).
+    pub(crate) fn member(&self) -> &'static str {
+        let Some(s) = state_of(ROWS[self.row].get) else {
+            return "";
+        };
+        match self.when {
+            Some(w) => s
+                .forms
+                .iter()
+                .find(|f| f.when == w)
+                .map_or(s.member, |f| f.member),
+            None => s.member,
+        }
     }
 
     /// A path value.
@@ -329,6 +441,7 @@ impl Item {
             Phase::Updating if running => row.update.unwrap_or_else(settled),
             Phase::Deleting if running => row.delete.unwrap_or_else(settled),
             Phase::Creating | Phase::Updating => settled(),
+            Phase::Unset => row.unset.unwrap_or(row.start),
             Phase::Deleting | Phase::Ended => match row.end {
                 Terminal(v) => v,
                 Gone => row.delete.unwrap_or(row.settled),
@@ -421,7 +534,8 @@ pub struct Lifecycle {
     pub get: &'static str,
     /// The GET's path template, `/api/atlas/v2/…`.
     pub path: &'static str,
-    /// The state member (`state`, `stateName`, `status` or `statusName`).
+    /// The state member (`state`, `stateName`, `status` or `statusName`; for an answer of
+    /// several forms, that of the first form with one). Empty for a form without one.
     pub member: &'static str,
     /// The value a creation starts in.
     pub start: &'static str,
@@ -440,6 +554,16 @@ pub struct Lifecycle {
     /// The operations answered from these resources' state: the GET first, then the
     /// creates, changes, custom methods, deletions and the list.
     pub operations: Vec<&'static str>,
+    /// The member naming the resource in its GET path's last value (`id`, `_id`,
+    /// `indexID`, `name`, …), which a create answers; empty for a singleton.
+    pub key: &'static str,
+    /// What a singleton's GET shows before it is created (else it answers 404).
+    pub unset: Option<&'static str>,
+    /// The member of a create's body picking the answer's form (`providerName`), or empty.
+    pub on: &'static str,
+    /// The answer's forms by that member's value, each with its state member and values
+    /// (the default, above, is a body without it).
+    pub forms: Vec<(&'static str, Lifecycle)>,
 }
 
 /// Why a lifecycle call of [`MockAtlas`](crate::MockAtlas) did nothing.
@@ -507,10 +631,37 @@ mod tests {
         assert!(ROWS.len() >= 25, "{} rows", ROWS.len());
     }
 
-    /// Every value a row names is one of the spec's, and the key is a member.
+    /// Every value a row (or a form of it) names is one of the spec's (of that form), and
+    /// the key is a member.
     #[test]
     fn every_value_is_the_specs() {
-        for r in ROWS {
+        let forms = ROWS.iter().flat_map(|r| {
+            r.forms.iter().map(move |(when, f)| {
+                let s = state_of(r.get).unwrap();
+                let form = s.forms.iter().find(|g| g.when == *when);
+                let form = form.unwrap_or_else(|| panic!("{}: no form {when}", r.get));
+                assert_eq!(f.get, r.get);
+                assert!(f.forms.is_empty() && f.deleted_by.is_empty());
+                // A form without a state member (only its key differs) shows none.
+                let values = if form.member.is_empty() {
+                    s.values
+                } else {
+                    form.values
+                };
+                (f, values)
+            })
+        });
+        let rows = ROWS.iter().map(|r| {
+            let s = state_of(r.get).unwrap();
+            // The row's own values are those of its default form.
+            let values = s
+                .forms
+                .iter()
+                .find(|f| f.member == s.member)
+                .map_or(s.values, |f| f.values);
+            (r, values)
+        });
+        for (r, values) in rows.collect::<Vec<_>>().into_iter().chain(forms) {
             let s = state_of(r.get).unwrap();
             let terminal = match r.end {
                 Terminal(v) => Some(v),
@@ -527,12 +678,7 @@ mod tests {
             .into_iter()
             .flatten()
             {
-                assert!(
-                    s.values.contains(&v),
-                    "{}: {v} is not in {:?}",
-                    r.get,
-                    s.values
-                );
+                assert!(values.contains(&v), "{}: {v} is not in {:?}", r.get, values);
             }
             assert_ne!(r.start, r.settled, "{}: nothing in progress", r.get);
             let path = get_path(r);
@@ -563,6 +709,7 @@ mod tests {
             doc: Map::new(),
             phase: Phase::Creating,
             until: t0 + s,
+            when: None,
         };
         assert_eq!(item.state(t0, &[]), "PENDING");
         assert_eq!(item.state(t0 + s, &[]), "READY");
@@ -584,5 +731,62 @@ mod tests {
         assert_eq!(all.items[0].state(t0, &[]), "DELETING");
         all.settle(t0 + s);
         assert!(all.items.is_empty());
+    }
+
+    /// A create's body picks the form: its state member and values.
+    #[test]
+    fn forms_follow_the_discriminator() {
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_000);
+        let (r, row) = row_of("getGroupPeer").unwrap();
+        let body = |p: &str| {
+            let mut m = Map::new();
+            m.insert("providerName".into(), Value::String(p.into()));
+            m
+        };
+        let item = |when| Item {
+            row: r,
+            path: vec![("groupId", "g".into()), ("peerId", "p".into())],
+            doc: Map::new(),
+            phase: Phase::Creating,
+            until: t0 + Duration::from_secs(1),
+            when,
+        };
+        assert_eq!(form_of(row, &Map::new()), None);
+        assert_eq!(form_of(row, &body("OTHER")), None);
+        let aws = item(form_of(row, &body("AWS")));
+        assert_eq!(
+            (aws.member(), aws.state(t0, &[])),
+            ("statusName", "INITIATING")
+        );
+        let azure = item(form_of(row, &body("AZURE")));
+        assert_eq!(
+            (azure.member(), azure.state(t0, &[])),
+            ("status", "ADDING_PEER")
+        );
+        let plain = item(None);
+        assert_eq!(
+            (plain.member(), plain.state(t0, &[])),
+            ("statusName", "INITIATING")
+        );
+        // A form without a state member shows none.
+        let (r, row) = row_of("getGroupCloudProviderAccess").unwrap();
+        let aws = Item {
+            row: r,
+            when: form_of(row, &body("AWS")),
+            ..item(None)
+        };
+        assert_eq!(aws.member(), "");
+        let azure = Item {
+            row: r,
+            when: form_of(row, &body("AZURE")),
+            ..item(None)
+        };
+        assert_eq!(azure.row().key, "_id");
+        let gcp = Item {
+            row: r,
+            when: form_of(row, &body("GCP")),
+            ..item(None)
+        };
+        assert_eq!((gcp.member(), gcp.row().key), ("status", "roleId"));
     }
 }

@@ -102,6 +102,12 @@ pub(crate) fn acts(row: &Row) -> Vec<(usize, Act)> {
     {
         out.push((i, Act::Create));
     }
+    out.extend(
+        row.deleted_by
+            .iter()
+            .filter_map(|id| spec::lookup(id))
+            .map(|i| (i, Act::Delete)),
+    );
     out
 }
 
@@ -150,9 +156,26 @@ pub(crate) fn answer(fx: &mut Fx<'_>) -> Result<Reply, ApiError> {
     }
     match act {
         Act::Get => {
-            let i = find(fx, row).ok_or_else(|| missing(fx))?;
             let base = fx.base(row.get);
-            let doc = render(fx, &fx.store.lifecycles.items[i], base, false);
+            let doc = match find(fx, row) {
+                Some(i) => render(fx, &fx.store.lifecycles.items[i], base, false),
+                // A singleton not created yet, where it shows a value meanwhile.
+                None if row.unset.is_some() && is_singleton(get_path(row)) => {
+                    let item = Item {
+                        row: r,
+                        path: placeholders(get_path(row))
+                            .into_iter()
+                            .map(|n| (n, fx.call.path_value(n).to_owned()))
+                            .collect(),
+                        doc: Map::new(),
+                        phase: Phase::Unset,
+                        until: fx.now,
+                        when: None,
+                    };
+                    render(fx, &item, base, false)
+                }
+                None => return Err(missing(fx)),
+            };
             Ok(Reply::json(fx.status(), doc))
         }
         Act::List => {
@@ -218,10 +241,12 @@ fn given(fx: &Fx<'_>, body: &Map<String, Value>, name: &str) -> Option<String> {
 }
 
 fn create(fx: &mut Fx<'_>, r: usize) -> Result<Reply, ApiError> {
-    let row = &ROWS[r];
-    let state = state_of(row.get).ok_or_else(ApiError::unexpected)?;
+    let state = state_of(ROWS[r].get).ok_or_else(ApiError::unexpected)?;
     let body = fx.body();
-    let binds: &[(&str, &str)] = match row.serve {
+    // The form the body picks, and the row it moves by.
+    let when = lifecycle::form_of(&ROWS[r], &body);
+    let row = lifecycle::row_for(&ROWS[r], when);
+    let binds: &[(&str, &str)] = match ROWS[r].serve {
         Serve::CreatedBy(_, binds) => binds,
         _ => &[],
     };
@@ -288,6 +313,7 @@ fn create(fx: &mut Fx<'_>, r: usize) -> Result<Reply, ApiError> {
         doc,
         phase: Phase::Creating,
         until: later(fx.now, fx.shared.config.lifecycle_transition),
+        when,
     };
     let reply = write_reply(fx, &item);
     fx.store.lifecycles.items.push(item);
@@ -362,14 +388,17 @@ fn write_reply(fx: &Fx<'_>, item: &Item) -> Reply {
 /// `base` with the resource's members and state on top (only those `base` has, with
 /// `only_known`).
 fn render(fx: &Fx<'_>, item: &Item, mut base: Map<String, Value>, only_known: bool) -> Value {
-    let row = item.row();
-    let member = state_of(row.get).map_or("state", |s| s.member);
+    let member = item.member();
     for (k, v) in &item.doc {
         if !only_known || base.contains_key(k) {
             base.insert(k.clone(), v.clone());
         }
     }
-    if !only_known || base.contains_key(member) {
+    // A form without a state member shows none (not even the example's).
+    if let Some(s) = state_of(item.row().get) {
+        base.retain(|k, _| !lifecycle::is_state_member(s, k) || k == member);
+    }
+    if !member.is_empty() && (!only_known || base.contains_key(member)) {
         let state = item.state(fx.now, &fx.store.lifecycles.rules);
         base.insert(member.to_owned(), json!(state));
     }
@@ -438,5 +467,144 @@ mod tests {
         assert!(!owner.contains_key(&spec::lookup("createGroupCluster").unwrap()));
         let count = owner.len();
         assert!(count >= 60, "{count} operations");
+    }
+
+    /// A create answers the resource with the member the GET's path needs (its key, and
+    /// bound values), at every version: the SDK's waiters read them from the answer.
+    #[test]
+    fn every_create_answers_the_members_its_get_needs() {
+        // (create, GET, the members a waiter reads the GET's path values from)
+        let reads: &[(&str, &str, &[&str])] = &[
+            (
+                "createGroupClusterFtsIndex",
+                "getGroupClusterFtsIndex",
+                &["indexID"],
+            ),
+            (
+                "createGroupClusterSearchIndex",
+                "getGroupClusterSearchIndex",
+                &["indexID"],
+            ),
+            (
+                "createGroupBackupPrivateEndpoint",
+                "getGroupBackupPrivateEndpoint",
+                &["id"],
+            ),
+            (
+                "createGroupClusterBackupExport",
+                "getGroupClusterBackupExport",
+                &["id"],
+            ),
+            (
+                "takeGroupClusterBackupSnapshots",
+                "getGroupClusterBackupSnapshot",
+                &["id"],
+            ),
+            (
+                "createGroupClusterCollectionRestoreJob",
+                "getGroupClusterCollectionRestoreJob",
+                &["id"],
+            ),
+            (
+                "createGroupLiveMigration",
+                "getGroupLiveMigration",
+                &["_id"],
+            ),
+            (
+                "validateGroupLiveMigrations",
+                "getGroupLiveMigrationValidateStatus",
+                &["_id"],
+            ),
+            (
+                "createGroupCloudProviderAccess",
+                "getGroupCloudProviderAccess",
+                &["roleId"],
+            ),
+            (
+                "requestGroupSampleDatasetLoad",
+                "getGroupSampleDatasetLoad",
+                &["_id"],
+            ),
+            (
+                "createGroupDataFederation",
+                "getGroupDataFederation",
+                &["name"],
+            ),
+            (
+                "createGroupEncryptionAtRestPrivateEndpoint",
+                "getGroupEncryptionAtRestPrivateEndpoint",
+                &["id"],
+            ),
+            ("createGroupFlexCluster", "getGroupFlexCluster", &["name"]),
+            (
+                "createGroupFlexClusterBackupRestoreJob",
+                "getGroupFlexClusterBackupRestoreJob",
+                &["id"],
+            ),
+            (
+                "createOrgInvoiceReport",
+                "getOrgInvoiceReport",
+                &["reportId"],
+            ),
+            (
+                "verifyGroupUserSecurityLdap",
+                "getGroupUserSecurityLdapVerify",
+                &["requestId"],
+            ),
+            ("createGroupPeer", "getGroupPeer", &["id"]),
+            (
+                "createGroupClusterOnlineArchive",
+                "getGroupClusterOnlineArchive",
+                &["_id"],
+            ),
+            (
+                "createGroupPrivateEndpointEndpointService",
+                "getGroupPrivateEndpointEndpointService",
+                &["cloudProvider", "id"],
+            ),
+            (
+                "createGroupStandbyLinkFailover",
+                "getGroupStandbyLinkFailover",
+                &["failoverId"],
+            ),
+            (
+                "createGroupStreamConnection",
+                "getGroupStreamConnection",
+                &["name"],
+            ),
+            (
+                "createGroupStreamConnectionFailoverConnection",
+                "getGroupStreamConnectionFailoverConnection",
+                &["id"],
+            ),
+        ];
+        for (create, get, members) in reads {
+            let (_, row) = row_of(get).unwrap_or_else(|| panic!("{get}: no row"));
+            let c = spec::lookup(create).unwrap_or_else(|| panic!("{create}: not in the spec"));
+            assert!(
+                acts(row).contains(&(c, Act::Create)),
+                "{create} does not create {get}'s resources"
+            );
+            // The members the emulator sets: the key, bound values, path values.
+            let binds: Vec<&str> = match row.serve {
+                Serve::CreatedBy(_, b) => b.iter().map(|(t, _)| *t).collect(),
+                _ => Vec::new(),
+            };
+            for m in *members {
+                assert!(
+                    row.key == *m || binds.contains(m),
+                    "{create}: {get} is named by {}, not {m}",
+                    row.key
+                );
+            }
+            // And answers them: a JSON answer at every version, not a 204.
+            for v in OPERATIONS[c].versions {
+                assert!(
+                    matches!(v.answer, Answer::Json(_)) && v.status != 204,
+                    "{create} {}: no body to answer",
+                    v.date
+                );
+            }
+        }
     }
 }

@@ -110,16 +110,33 @@ pub(crate) struct Operation {
     pub(crate) versions: &'static [Version],
 }
 
-/// A resource with a state: a GET whose JSON answer (at its versions without a sunset) has
-/// a top-level `state`, `stateName`, `status` or `statusName` member of enum values.
+/// A resource with a state: a GET whose JSON answer (at its versions without a sunset, or
+/// at every version when each has one) has a `state`, `stateName`, `status` or
+/// `statusName` member of enum values, at the top level or in the forms of a `oneOf`.
 #[derive(Debug)]
 pub(crate) struct State {
     /// The GET's operationId.
     pub(crate) get: &'static str,
-    /// The state member.
+    /// The state member (the top-level one, else the first form's).
     pub(crate) member: &'static str,
-    /// Its values, sorted.
+    /// The values of every state member, sorted.
     pub(crate) values: &'static [&'static str],
-    /// The answer's top-level members with their JSON types.
+    /// The answer's members (of every form) with their JSON types.
     pub(crate) members: &'static [Member],
+    /// The member whose value picks a form (the discriminator), or empty.
+    pub(crate) on: &'static str,
+    /// The forms, by that member's value.
+    pub(crate) forms: &'static [StateForm],
+}
+
+/// One form of an answer that is one of several (`oneOf`, picked by a discriminator).
+#[derive(Debug)]
+pub(crate) struct StateForm {
+    /// The discriminator's value.
+    pub(crate) when: &'static str,
+    /// Its state member (empty when the form has none).
+    pub(crate) member: &'static str,
+    /// Its values, sorted (read by the tests of the rows' forms).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) values: &'static [&'static str],
 }

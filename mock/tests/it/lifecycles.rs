@@ -471,3 +471,274 @@ fn clusters_fail_on_demand_and_paths_are_checked() {
         Err(LifecycleError::NotALifecycle(_))
     ));
 }
+
+/// Network peering connections: the body's `providerName` picks the form, its state
+/// member (`statusName` on AWS, `status` on Azure and Google Cloud) and its values.
+#[test]
+fn peering_connections_move_by_their_provider() {
+    let mock = start();
+    let api = Api::owner(&mock);
+    let peers = format!("/api/atlas/v2/groups/{}/peers", mock.project_id());
+    let aws = json!({"providerName": "AWS", "containerId": "32b6e34b3d91647abb20e7b8",
+        "accepterRegionName": "us-east-1", "awsAccountId": "123456789012",
+        "routeTableCidrBlock": "10.0.0.0/16", "vpcId": "vpc-0123456789abcdef0"});
+    let r = call(&api, "POST", &peers, Some(&aws));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["statusName"], "INITIATING");
+    assert_eq!(r.json().get("status"), None, "{}", r.body);
+    let peer = format!("{peers}/{}", r.json()["id"].as_str().unwrap());
+    assert_eq!(
+        call(&api, "GET", &peer, None).json()["vpcId"],
+        "vpc-0123456789abcdef0"
+    );
+    settle(&mock);
+    assert_eq!(
+        call(&api, "GET", &peer, None).json()["statusName"],
+        "AVAILABLE"
+    );
+    let r = call(
+        &api,
+        "PATCH",
+        &peer,
+        Some(
+            &json!({"providerName": "AWS", "containerId": "32b6e34b3d91647abb20e7b8",
+            "routeTableCidrBlock": "10.1.0.0/16"}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["routeTableCidrBlock"], "10.1.0.0/16");
+    let r = call(&api, "DELETE", &peer, None);
+    assert_eq!(r.status, 202, "{}", r.body);
+    assert_eq!(
+        call(&api, "GET", &peer, None).json()["statusName"],
+        "TERMINATING"
+    );
+    settle(&mock);
+    call(&api, "GET", &peer, None).api_error(404, "RESOURCE_NOT_FOUND");
+
+    // Azure: `status`, ADDING_PEER then AVAILABLE; DELETING then gone.
+    let azure = json!({"providerName": "AZURE", "containerId": "32b6e34b3d91647abb20e7b9",
+        "azureDirectoryId": "35bb6c31-4d3a-4a2b-9a3e-2c4b1a2b3c4d",
+        "azureSubscriptionId": "45bb6c31-4d3a-4a2b-9a3e-2c4b1a2b3c4d",
+        "resourceGroupName": "rg", "vnetName": "vnet"});
+    let r = call(&api, "POST", &peers, Some(&azure));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "ADDING_PEER");
+    assert_eq!(r.json().get("statusName"), None, "{}", r.body);
+    let peer = format!("{peers}/{}", r.json()["id"].as_str().unwrap());
+    settle(&mock);
+    assert_eq!(call(&api, "GET", &peer, None).json()["status"], "AVAILABLE");
+    assert_eq!(call(&api, "DELETE", &peer, None).status, 202);
+    assert_eq!(call(&api, "GET", &peer, None).json()["status"], "DELETING");
+    settle(&mock);
+    call(&api, "GET", &peer, None).api_error(404, "RESOURCE_NOT_FOUND");
+
+    // Google Cloud, failed on demand.
+    mock.fail_lifecycle("/groups/*/peers/*", "FAILED").unwrap();
+    let gcp = json!({"providerName": "GCP", "containerId": "32b6e34b3d91647abb20e7b0",
+        "gcpProjectId": "my-project-123", "networkName": "default"});
+    let r = call(&api, "POST", &peers, Some(&gcp));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "ADDING_PEER");
+    let peer = format!("{peers}/{}", r.json()["id"].as_str().unwrap());
+    settle(&mock);
+    assert_eq!(call(&api, "GET", &peer, None).json()["status"], "FAILED");
+
+    let l = MockAtlas::lifecycles()
+        .into_iter()
+        .find(|l| l.get == "getGroupPeer")
+        .unwrap();
+    assert_eq!(
+        (l.on, l.key, l.member),
+        ("providerName", "id", "statusName")
+    );
+    let forms: Vec<_> = l
+        .forms
+        .iter()
+        .map(|(w, f)| (*w, f.member, f.start, f.settled, f.delete))
+        .collect();
+    assert_eq!(
+        forms,
+        [
+            (
+                "AWS",
+                "statusName",
+                "INITIATING",
+                "AVAILABLE",
+                Some("TERMINATING")
+            ),
+            (
+                "AZURE",
+                "status",
+                "ADDING_PEER",
+                "AVAILABLE",
+                Some("DELETING")
+            ),
+            (
+                "GCP",
+                "status",
+                "ADDING_PEER",
+                "AVAILABLE",
+                Some("DELETING")
+            ),
+        ]
+    );
+}
+
+/// Cloud provider access roles: `status` on Google Cloud only; the role's id is `roleId`
+/// (`_id` on Azure); deauthorizing deletes it.
+#[test]
+fn cloud_provider_access_roles_move_on_google_cloud() {
+    let mock = start();
+    let api = Api::owner(&mock);
+    let roles = format!(
+        "/api/atlas/v2/groups/{}/cloudProviderAccess",
+        mock.project_id()
+    );
+    let r = call(&api, "POST", &roles, Some(&json!({"providerName": "GCP"})));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "IN_PROGRESS");
+    let id = r.json()["roleId"].as_str().unwrap().to_owned();
+    let role = format!("{roles}/{id}");
+    assert_eq!(
+        call(&api, "GET", &role, None).json()["status"],
+        "IN_PROGRESS"
+    );
+    settle(&mock);
+    assert_eq!(call(&api, "GET", &role, None).json()["status"], "COMPLETE");
+    let r = call(&api, "PATCH", &role, Some(&json!({"providerName": "GCP"})));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "IN_PROGRESS");
+    settle(&mock);
+    assert_eq!(call(&api, "GET", &role, None).json()["status"], "COMPLETE");
+    let r = call(&api, "DELETE", &format!("{roles}/GCP/{id}"), None);
+    assert_eq!(r.status, 204, "{}", r.body);
+    call(&api, "GET", &role, None).api_error(404, "RESOURCE_NOT_FOUND");
+
+    // AWS: no state member, ready at once.
+    let r = call(&api, "POST", &roles, Some(&json!({"providerName": "AWS"})));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json().get("status"), None, "{}", r.body);
+    let role = format!("{roles}/{}", r.json()["roleId"].as_str().unwrap());
+    let got = call(&api, "GET", &role, None);
+    assert_eq!(got.status, 200, "{}", got.body);
+    assert_eq!(got.json().get("status"), None, "{}", got.body);
+    assert_eq!(got.json()["providerName"], "AWS");
+
+    // Azure: named by `_id`.
+    let r = call(
+        &api,
+        "POST",
+        &roles,
+        Some(&json!({"providerName": "AZURE",
+            "atlasAzureAppId": "35bb6c31-4d3a-4a2b-9a3e-2c4b1a2b3c4d",
+            "servicePrincipalId": "45bb6c31-4d3a-4a2b-9a3e-2c4b1a2b3c4d",
+            "tenantId": "55bb6c31-4d3a-4a2b-9a3e-2c4b1a2b3c4d"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let role = format!("{roles}/{}", r.json()["_id"].as_str().unwrap());
+    assert_eq!(call(&api, "GET", &role, None).status, 200);
+
+    // Failed on demand.
+    mock.fail_lifecycle("/groups/*/cloudProviderAccess/*", "FAILED")
+        .unwrap();
+    let r = call(&api, "POST", &roles, Some(&json!({"providerName": "GCP"})));
+    let role = format!("{roles}/{}", r.json()["roleId"].as_str().unwrap());
+    settle(&mock);
+    assert_eq!(call(&api, "GET", &role, None).json()["status"], "FAILED");
+}
+
+/// The push-based log export: UNCONFIGURED until created, INITIATING then ACTIVE, and
+/// UNCONFIGURED again once deleted.
+#[test]
+fn the_push_based_log_export_is_unconfigured_until_created() {
+    let mock = start();
+    let api = Api::owner(&mock);
+    let export = format!(
+        "/api/atlas/v2/groups/{}/pushBasedLogExport",
+        mock.project_id()
+    );
+    let state = |api: &Api<'_>| {
+        let r = call(api, "GET", &export, None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["state"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(state(&api), "UNCONFIGURED");
+    let body = json!({"bucketName": "logs", "iamRoleId": "32b6e34b3d91647abb20e7b8",
+        "prefixPath": "atlas/"});
+    let r = call(&api, "POST", &export, Some(&body));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(state(&api), "INITIATING");
+    assert_eq!(
+        call(&api, "GET", &export, None).json()["bucketName"],
+        "logs"
+    );
+    call(&api, "POST", &export, Some(&body)).api_error(409, "DUPLICATE_RESOURCE");
+    settle(&mock);
+    assert_eq!(state(&api), "ACTIVE");
+    let r = call(
+        &api,
+        "PATCH",
+        &export,
+        Some(&json!({"bucketName": "logs2"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(state(&api), "INITIATING");
+    settle(&mock);
+    assert_eq!(state(&api), "ACTIVE");
+    assert_eq!(
+        call(&api, "GET", &export, None).json()["bucketName"],
+        "logs2"
+    );
+    let r = call(&api, "DELETE", &export, None);
+    assert!((200..300).contains(&r.status), "{}", r.body);
+    assert_eq!(state(&api), "UNCONFIGURED");
+    // Created again, and failed on demand.
+    mock.fail_lifecycle("/groups/*/pushBasedLogExport", "BUCKET_VERIFICATION_FAILED")
+        .unwrap();
+    let r = call(&api, "POST", &export, Some(&body));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(state(&api), "INITIATING");
+    settle(&mock);
+    assert_eq!(state(&api), "BUCKET_VERIFICATION_FAILED");
+}
+
+/// A search index of the older API (`/fts/indexes`): IN_PROGRESS then STEADY, named by
+/// `indexID`.
+#[test]
+fn fts_indexes_move_from_in_progress_to_steady() {
+    let mock = start();
+    mock.add_cluster("c0").unwrap();
+    let api = Api::owner(&mock);
+    let indexes = format!(
+        "/api/atlas/v2/groups/{}/clusters/c0/fts/indexes",
+        mock.project_id()
+    );
+    let body = json!({"collectionName": "movies", "database": "db", "name": "default",
+        "mappings": {"dynamic": true}});
+    let r = call(&api, "POST", &indexes, Some(&body));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "IN_PROGRESS");
+    assert_eq!(r.json()["name"], "default");
+    let index = format!("{indexes}/{}", r.json()["indexID"].as_str().unwrap());
+    assert_eq!(
+        call(&api, "GET", &index, None).json()["status"],
+        "IN_PROGRESS"
+    );
+    settle(&mock);
+    assert_eq!(call(&api, "GET", &index, None).json()["status"], "STEADY");
+    let r = call(&api, "PATCH", &index, Some(&body));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "IN_PROGRESS");
+    settle(&mock);
+    assert_eq!(call(&api, "GET", &index, None).json()["status"], "STEADY");
+    assert_eq!(call(&api, "DELETE", &index, None).status, 204);
+    call(&api, "GET", &index, None).api_error(404, "RESOURCE_NOT_FOUND");
+
+    mock.fail_lifecycle("/groups/*/clusters/c0/fts/indexes/*", "FAILED")
+        .unwrap();
+    let r = call(&api, "POST", &indexes, Some(&body));
+    let index = format!("{indexes}/{}", r.json()["indexID"].as_str().unwrap());
+    settle(&mock);
+    assert_eq!(call(&api, "GET", &index, None).json()["status"], "FAILED");
+}
