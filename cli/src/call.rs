@@ -99,7 +99,19 @@ fn run_op(op: &Op, m: &ArgMatches) -> Result<(), CliError> {
     let op = &chosen.unwrap_or_else(|| op.clone());
     let info = op.info;
     let mut call = RawCall::new(info);
-    for p in op.versions.iter().flat_map(|i| i.params.iter()) {
+    // Only path, query and header parameters have flags (a body member of an older
+    // version, `diskSizeGB`, has none to read).
+    for p in op
+        .versions
+        .iter()
+        .flat_map(|i| i.params.iter())
+        .filter(|p| {
+            matches!(
+                p.location,
+                Location::Path | Location::Query | Location::Header
+            )
+        })
+    {
         let id = format!("{PARAM}{}", p.api_name);
         if info.param(p.api_name).is_none() && !flag_values(m, &id, p.kind).is_empty() {
             return Err(CliError::Usage(format!(

@@ -40,7 +40,11 @@ pub fn until_done(
     let json: Option<serde_json::Value> = answer.and_then(|a| serde_json::from_slice(a).ok());
     let handle = waiter
         .handle(&call.path_values(), json.as_ref())
-        .map_err(|why| CliError::Watch(format!("the call succeeded, but --watch cannot start: {why}")))?;
+        .map_err(|why| {
+            CliError::Watch(format!(
+                "the call succeeded, but --watch cannot start: {why}"
+            ))
+        })?;
     let observer = waiter.observer_name();
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

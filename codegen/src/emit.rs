@@ -510,7 +510,10 @@ impl Emitter<'_, '_> {
             let list = |v: &[&str]| {
                 format!(
                     "&[{}]",
-                    v.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(", ")
+                    v.iter()
+                        .map(|x| format!("{x:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
             let _ = writeln!(
@@ -529,7 +532,11 @@ impl Emitter<'_, '_> {
             let observer = if w.observer_tag == w.write_tag {
                 w.observer_type.clone()
             } else {
-                format!("super::super::{}::{}", tag_names(&w.observer_tag).0, w.observer_type)
+                format!(
+                    "super::super::{}::{}",
+                    tag_names(&w.observer_tag).0,
+                    w.observer_type
+                )
             };
             let ids: Vec<String> = w
                 .ids

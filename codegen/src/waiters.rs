@@ -225,8 +225,7 @@ pub fn plan(spec: &Value, plan: &Plan) -> Result<Vec<WaiterPlan>, String> {
         }
     }
     for (wr, get) in PAIRS {
-        if !writes_seen.contains(wr) || !lifecycles.iter().any(|(g, _)| g.op.operation_id == *get)
-        {
+        if !writes_seen.contains(wr) || !lifecycles.iter().any(|(g, _)| g.op.operation_id == *get) {
             return Err(format!(
                 "the overlay pairs {wr} with {get}, which the plan does not have"
             ));

@@ -1,4 +1,5 @@
-//! Creates an M10 cluster (three nodes on AWS, `US_EAST_1`) and waits until it is `IDLE`.
+//! Creates an M10 cluster (three nodes on AWS, `US_EAST_1`) and waits until it is `IDLE`,
+//! with the waiter the SDK has for the create (polls with backoff, names each state).
 //!
 //! ```sh
 //! cargo run --example create_cluster                    # on the embedded emulator
@@ -8,12 +9,12 @@
 
 mod common;
 
-use std::thread::sleep;
+use std::time::Duration;
 
 use AWSHardwareSpec20240805InstanceSize as Size;
 use AWSRegionConfig20240805RegionName as Region;
-use ClusterDescription20240805StateName as State;
 use atlas_endpoints::clusters::prelude::*;
+use atlas_runtime::wait::{Wait, Waitable};
 
 fn main() -> common::Result {
     let atlas = common::connect()?;
@@ -39,19 +40,16 @@ fn main() -> common::Result {
         ))]),
         ..Default::default()
     };
-    CreateGroupCluster::new(project)
+    let done = CreateGroupCluster::new(project)
         .name(name.as_str())
         .cluster_type(ClusterDescription20240805ClusterType::Replicaset)
         .replication_specs(vec![spec])
-        .send(&atlas.client)?;
-
-    loop {
-        let cluster = GetGroupCluster::new(project, name.as_str()).send(&atlas.client)?;
-        let state = cluster.state_name.unwrap_or(State::Unknown("none".into()));
-        println!("{name}: {}", state.as_str());
-        if state == State::Idle {
-            return Ok(());
-        }
-        sleep(atlas.poll_interval);
-    }
+        .send_and_wait(
+            &atlas.client,
+            Wait::default()
+                .interval(atlas.poll_interval, Duration::from_secs(60))
+                .on_change(|c| println!("{}: {}", c.polls, c.to)),
+        )?;
+    println!("{name} is ready after {} polls", done.polls);
+    Ok(())
 }

@@ -187,7 +187,9 @@ impl Waiter {
 
     /// The observer's operationId, or its type name.
     pub fn observer_name(&self) -> &'static str {
-        self.observer.operation_id.unwrap_or(self.observer.type_name)
+        self.observer
+            .operation_id
+            .unwrap_or(self.observer.type_name)
     }
 
     /// The handle of a wait after this write: the observer's path values from the
@@ -204,13 +206,11 @@ impl Waiter {
         for (name, from) in self.ids {
             let value = match from {
                 IdFrom::Path(p) => path.iter().find(|(n, _)| n == p).map(|(_, v)| v.clone()),
-                IdFrom::Answer(m) => answer
-                    .and_then(|a| a.get(*m))
-                    .and_then(|v| match v {
-                        serde_json::Value::String(s) => Some(s.clone()),
-                        serde_json::Value::Number(n) => Some(n.to_string()),
-                        _ => None,
-                    }),
+                IdFrom::Answer(m) => answer.and_then(|a| a.get(*m)).and_then(|v| match v {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }),
             };
             let value = value.ok_or_else(|| match from {
                 IdFrom::Path(p) => format!("the write has no path value {p:?}"),
@@ -695,7 +695,9 @@ pub trait Waitable: Endpoint + Sized {
     /// lacks what the wait needs (the write succeeded).
     fn start(&self, client: &Client) -> Result<Started<Self>, WaitError> {
         let options = RequestOptions::default();
-        let answer = client.send_bytes(self, &options).map_err(WaitError::Write)?;
+        let answer = client
+            .send_bytes(self, &options)
+            .map_err(WaitError::Write)?;
         let json: Option<serde_json::Value> = serde_json::from_slice(&answer.body).ok();
         let path = path_values(&Self::INFO, &crate::request::path_of(self));
         let handle = Self::WAITER.handle(&path, json.as_ref()).map_err(|why| {
@@ -787,16 +789,18 @@ fn decode_done<R: serde::de::DeserializeOwned + 'static>(
 ) -> Result<Done<R>, WaitError> {
     let resource = match done.resource {
         None => None,
-        Some(body) => Some(crate::response::decode_success_bytes::<R>(200, &body).map_err(|e| {
-            WaitError::Wait(Box::new(WaitFailed {
-                reason: WaitReason::Poll(e),
-                handle: handle.clone(),
-                state: done.state.clone(),
-                polls: done.polls,
-                transient_errors: done.transient_errors,
-                elapsed: done.elapsed,
-            }))
-        })?),
+        Some(body) => Some(
+            crate::response::decode_success_bytes::<R>(200, &body).map_err(|e| {
+                WaitError::Wait(Box::new(WaitFailed {
+                    reason: WaitReason::Poll(e),
+                    handle: handle.clone(),
+                    state: done.state.clone(),
+                    polls: done.polls,
+                    transient_errors: done.transient_errors,
+                    elapsed: done.elapsed,
+                }))
+            })?,
+        ),
     };
     Ok(Done {
         resource,

@@ -31,19 +31,7 @@ fn create_list_rotate_delete() {
         let body = format!(
             r#"{{"name":"extra-{i}","description":"d","roles":["ORG_MEMBER"],"secretExpiresAfterHours":8}}"#
         );
-        // The first with --watch: the new account's GET is polled until it answers.
-        let watch: &[&str] = if i == 0 { &["--watch"] } else { &[] };
-        let mut args = vec!["api", SA, "createOrgServiceAccount"];
-        args.extend_from_slice(watch);
-        let made = atlas(&args, Some(&body)).ok().json();
-        if i == 0 {
-            let id = made["clientId"].as_str().unwrap();
-            let polled = mock
-                .requests()
-                .into_iter()
-                .any(|r| r.method == "GET" && r.path.ends_with(id));
-            assert!(polled, "--watch after a create polls the created account");
-        }
+        atlas(&["api", SA, "createOrgServiceAccount"], Some(&body)).ok();
     }
     let total = mock.service_accounts().len();
     assert_eq!(total, 6, "the seeded owner and five more");
@@ -114,9 +102,10 @@ fn create_list_rotate_delete() {
     .ok();
     assert_eq!(mock.secret_count(&client_id), 1);
 
-    // Delete and watch until the GET answers 404.
+    // Delete. A service account has no state to wait for: --watch is not offered, and
+    // refused before anything is sent.
     mock.clear_requests();
-    let deleted = atlas(
+    let refused = atlas(
         &[
             "api",
             SA,
@@ -124,18 +113,131 @@ fn create_list_rotate_delete() {
             "--clientId",
             &client_id,
             "--watch",
-            "--watchTimeout",
-            "30",
+        ],
+        None,
+    );
+    assert_ne!(refused.code, 0, "{refused:?}");
+    assert!(mock.requests().is_empty(), "nothing sent");
+    let deleted = atlas(
+        &[
+            "api",
+            SA,
+            "deleteOrgServiceAccount",
+            "--clientId",
+            &client_id,
         ],
         None,
     )
     .ok();
     assert!(mock.service_account(&client_id).is_none(), "{deleted:?}");
-    let watched = mock
-        .requests()
-        .into_iter()
-        .any(|r| r.method == "GET" && r.path.ends_with(&client_id));
-    assert!(watched, "--watch polled the account's GET");
+}
+
+/// `--watch` where the SDK has a waiter: the write's answer on stdout first, each state
+/// on stderr, exit 0 at the goal; a failure state exits 4 (whatever the mode) after the
+/// write's answer, naming the state; writes without a waiter do not offer it.
+#[test]
+fn watch_follows_the_waiter_table() {
+    let mock = MockAtlas::builder()
+        .cluster_transition(std::time::Duration::from_millis(300))
+        .lifecycle_transition(std::time::Duration::from_millis(300))
+        .start()
+        .unwrap();
+    let home = TempDir::new("watch");
+    let env = mock_env(&mock);
+    let atlas = |args: &[&str], stdin: Option<&str>| run(home.path(), &env, args, stdin);
+    let project = mock.project_id().to_string();
+
+    let cluster = r#"{"name":"watched","clusterType":"REPLICASET","replicationSpecs":[{"regionConfigs":[{"providerName":"AWS","regionName":"US_EAST_1","priority":7,"electableSpecs":{"instanceSize":"M10","nodeCount":3}}]}]}"#;
+    let created = atlas(
+        &[
+            "api",
+            "clusters",
+            "createCluster",
+            "--groupId",
+            &project,
+            "--watch",
+        ],
+        Some(cluster),
+    )
+    .ok();
+    assert_eq!(
+        created.json()["name"],
+        "watched",
+        "the write's answer is on stdout"
+    );
+    assert!(
+        created.stderr.contains("getGroupCluster: CREATING"),
+        "{created:?}"
+    );
+    assert!(
+        created.stderr.contains("getGroupCluster: IDLE"),
+        "{created:?}"
+    );
+
+    // Deleted and watched until the GET answers 404.
+    let deleted = atlas(
+        &[
+            "api",
+            "clusters",
+            "deleteCluster",
+            "--groupId",
+            &project,
+            "--clusterName",
+            "watched",
+            "--watch",
+            "--watchTimeout",
+            "60",
+        ],
+        None,
+    )
+    .ok();
+    assert!(deleted.stderr.contains("(gone)"), "{deleted:?}");
+
+    // A snapshot that fails: the answer, then exit 4 naming the state.
+    mock.add_cluster("Cluster0").unwrap();
+    mock.fail_lifecycle("/groups/*/clusters/*/backup/snapshots/*", "failed")
+        .unwrap();
+    let failed = atlas(
+        &[
+            "api",
+            "cloudBackups",
+            "takeSnapshots",
+            "--groupId",
+            &project,
+            "--clusterName",
+            "Cluster0",
+            "--watch",
+        ],
+        Some("{}"),
+    );
+    assert_eq!(failed.code, 4, "{failed:?}");
+    assert!(
+        failed.json()["id"].is_string(),
+        "the write's answer: {failed:?}"
+    );
+    assert!(
+        failed
+            .stderr
+            .contains("the call succeeded, but --watch stopped")
+            && failed.stderr.contains("failure state failed"),
+        "{failed:?}"
+    );
+
+    // No waiter, no flag: refused before anything is sent.
+    mock.clear_requests();
+    let refused = atlas(
+        &[
+            "api",
+            "projectIpAccessList",
+            "createAccessListEntry",
+            "--groupId",
+            &project,
+            "--watch",
+        ],
+        Some(r#"[{"ipAddress":"192.0.2.1"}]"#),
+    );
+    assert_ne!(refused.code, 0, "{refused:?}");
+    assert!(mock.requests().is_empty(), "nothing sent");
 }
 
 /// Usage errors exit 1 (as every failure; 2 with detailed statuses) before anything is sent, with every problem listed; Atlas's

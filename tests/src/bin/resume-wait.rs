@@ -14,7 +14,9 @@ use atlas_runtime::wait::{Wait, WaitHandle, Waitable};
 use atlas_runtime::{ClientBuilder, RetryPolicy};
 
 fn run() -> Result<serde_json::Value, String> {
-    let handle = std::env::args().nth(1).ok_or("the handle is the one argument")?;
+    let handle = std::env::args()
+        .nth(1)
+        .ok_or("the handle is the one argument")?;
     let handle: WaitHandle = serde_json::from_str(&handle).map_err(|e| e.to_string())?;
     let client = ClientBuilder::from_env()
         .and_then(|b| b.retry(RetryPolicy::none()).build())
