@@ -94,3 +94,62 @@ fn watch_error(failed: &WaitFailed) -> CliError {
         "the call succeeded, but --watch stopped: {what}{hint}"
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The writes the official CLI's `atlas api` watches (its generated watcher table,
+    /// mongodb/mongodb-atlas-cli `tools/internal/specs/overlays/watchers.yaml`, 25 entries
+    /// for operations the spec still has): each must offer `--watch` here too.
+    const WATCHED_BY_ATLAS: &[&str] = &[
+        "createGroupCluster",
+        "deleteGroupCluster",
+        "updateGroupCluster",
+        "createGroupFlexCluster",
+        "updateGroupFlexCluster",
+        "deleteGroupFlexCluster",
+        "createGroupClusterSearchDeployment",
+        "updateGroupClusterSearchDeployment",
+        "deleteGroupClusterSearchDeployment",
+        "updateGroupBackupCompliancePolicy",
+        "disableGroupBackupCompliancePolicy",
+        "takeGroupClusterBackupSnapshots",
+        "updateGroupClusterBackupSnapshot",
+        "deleteGroupClusterBackupSnapshot",
+        "createGroupClusterBackupExport",
+        "createGroupFlexClusterBackupRestoreJob",
+        "requestGroupSampleDatasetLoad",
+        "verifyGroupUserSecurityLdap",
+        "createGroupClusterOnlineArchive",
+        "updateGroupClusterOnlineArchive",
+        "deleteGroupClusterOnlineArchive",
+        "createGroupPrivateEndpointEndpointService",
+        "deleteGroupPrivateEndpointEndpointService",
+        "startGroupClusterOutageSimulation",
+        "endGroupClusterOutageSimulation",
+    ];
+
+    #[test]
+    fn every_write_atlas_api_watches_has_a_waiter() {
+        let mut missing = Vec::new();
+        for id in WATCHED_BY_ATLAS {
+            let info = atlas_endpoints::operations()
+                .find(|i| i.operation_id == Some(id))
+                .unwrap_or_else(|| panic!("{id} is declared"));
+            if waiter(info).is_none() {
+                missing.push(*id);
+            }
+        }
+        assert!(missing.is_empty(), "no waiter: {missing:?}");
+        // And no waiter is on a GET, or on a write without a state to read.
+        let access_list = atlas_endpoints::operations()
+            .find(|i| i.operation_id == Some("createGroupAccessListEntry"))
+            .unwrap();
+        assert!(waiter(access_list).is_none());
+        assert!(
+            atlas_endpoints::waiters().all(|w| w.write.method != atlas_runtime::Method::Get
+                && w.observer.method == atlas_runtime::Method::Get)
+        );
+    }
+}

@@ -543,7 +543,10 @@ impl Emitter<'_, '_> {
                 .iter()
                 .map(|(p, from)| match from {
                     Ok(path) => format!("({p:?}, IdFrom::Path({path:?}))"),
-                    Err(member) => format!("({p:?}, IdFrom::Answer({member:?}))"),
+                    Err(members) => match members.as_slice() {
+                        [one] => format!("({p:?}, IdFrom::Answer({one:?}))"),
+                        many => format!("({p:?}, IdFrom::AnswerAny(&{many:?}))"),
+                    },
                 })
                 .collect();
             let _ = write!(

@@ -30,6 +30,9 @@
 //!   the property itself is read-only (its own `readOnly`, or one beside the `$ref` in an
 //!   `allOf`), never because the component it refers to is; `maximal` writes the test data
 //!   that proves every other member is on the wire (`tests/it/maximal_wire.rs`);
+//! - waiters (`waiters`): for every write whose effect a GET observes, that GET, its
+//!   state member, the goal and where each GET path value comes from; what each state
+//!   value means is the overlay's (`overlay::lifecycles`), every value in exactly one set;
 //! - build cost (`emit`): a received struct derives the runtime's lean
 //!   `atlas_runtime::Decode` rather than serde's `Deserialize`; a struct whose definition
 //!   would repeat another's in its module is a `type` alias of the shortest-named one;

@@ -14,7 +14,8 @@
 //! - a delete waits for the GET to answer 404 or a *gone* value; anything else for a
 //!   *ready* value;
 //! - each GET path value is the write's path value of the same name, else a member of
-//!   the write's answer: the same name, `name` for `…Name`, `id` for `…Id`, or the
+//!   the write's answer: the same name, `name` for `…Name`, `id` or `_id` for `…Id` (in
+//!   each form of a union answer: a role is `roleId` on AWS, `_id` on Azure), or the
 //!   overlay's ([`ANSWER_IDS`]).
 
 use std::collections::BTreeSet;
@@ -46,8 +47,9 @@ pub struct WaiterPlan {
     pub lifecycle: &'static Lifecycle,
     /// `Goal::Gone` (a delete) or `Goal::Ready`.
     pub gone: bool,
-    /// Each GET path value: `(placeholder, Ok(write's path value) | Err(answer member))`.
-    pub ids: Vec<(String, Result<String, String>)>,
+    /// Each GET path value: `(placeholder, Ok(write's path value) | Err(answer members,
+    /// the first present wins))`.
+    pub ids: Vec<(String, Result<String, Vec<String>>)>,
 }
 
 /// Every stateful GET of the plan: (its endpoint, its state members with their values).
@@ -307,7 +309,7 @@ fn ids(
     spec: &Value,
     write: &Endpoint,
     get: &Endpoint,
-) -> Result<Vec<(String, Result<String, String>)>, String> {
+) -> Result<Vec<(String, Result<String, Vec<String>>)>, String> {
     let write_path: Vec<&str> = write
         .op
         .params
@@ -315,14 +317,21 @@ fn ids(
         .filter(|p| p.location == "path")
         .map(|p| p.name.as_str())
         .collect();
-    let mut answer = Vec::new();
+    // The answer's members, form by form (a union's forms name an id differently: a
+    // cloud provider's role is `roleId` on AWS and GCP, `_id` on Azure).
+    let mut per_form: Vec<Vec<String>> = Vec::new();
     if let Some(schema) = &write.version.response {
-        for form in forms(spec, schema) {
+        let all = forms(spec, schema);
+        let alts = if all.len() > 1 { &all[1..] } else { &all[..] };
+        for form in alts {
+            let mut props = Vec::new();
             let mut required = BTreeSet::new();
-            collect_props(spec, &form, &mut answer, &mut required, 0);
+            collect_props(spec, schema, &mut props, &mut required, 0);
+            collect_props(spec, form, &mut props, &mut required, 0);
+            per_form.push(props.into_iter().map(|(n, _)| n).collect());
         }
     }
-    let has = |m: &str| answer.iter().any(|(n, _)| n == m);
+    let has = |m: &str| per_form.iter().any(|f| f.iter().any(|n| n == m));
     let mut out = Vec::new();
     for p in get.op.params.iter().filter(|p| p.location == "path") {
         let name = p.name.as_str();
@@ -334,28 +343,35 @@ fn ids(
             .iter()
             .find(|(w, ph, _)| *w == write.op.operation_id && *ph == name)
             .map(|(_, _, m)| *m);
-        let member = overlay.or_else(|| {
-            [
+        let candidates: Vec<&str> = match overlay {
+            Some(m) => vec![m],
+            None => [
                 Some(name),
                 name.ends_with("Name").then_some("name"),
                 name.ends_with("Id").then_some("id"),
+                name.ends_with("Id").then_some("_id"),
             ]
             .into_iter()
             .flatten()
-            .find(|m| has(m))
-        });
-        match member {
-            Some(m) if has(m) => {
-                out.push((name.to_string(), Err(m.to_string())));
-            }
-            _ => {
-                return Err(format!(
-                    "{} is observed by {}, whose {{{name}}} is neither a path value of the write \
-                     nor a member of its answer; name the member in ANSWER_IDS",
-                    write.op.operation_id, get.op.operation_id
-                ));
+            .collect(),
+        };
+        // Each form's first candidate, in the order the forms come.
+        let mut members: Vec<String> = Vec::new();
+        for form in &per_form {
+            if let Some(m) = candidates.iter().find(|c| form.iter().any(|n| n == *c))
+                && !members.iter().any(|x| x == m)
+            {
+                members.push((*m).to_string());
             }
         }
+        if members.is_empty() || overlay.is_some_and(|m| !has(m)) {
+            return Err(format!(
+                "{} is observed by {}, whose {{{name}}} is neither a path value of the write \
+                 nor a member of its answer; name the member in ANSWER_IDS",
+                write.op.operation_id, get.op.operation_id
+            ));
+        }
+        out.push((name.to_string(), Err(members)));
     }
     Ok(out)
 }

@@ -143,6 +143,9 @@ pub enum IdFrom {
     Path(&'static str),
     /// This top-level member of the write's answer (a create's new `id` or `name`).
     Answer(&'static str),
+    /// The first present of these members of the write's answer (the forms of a union
+    /// answer name the id differently: `roleId` on AWS and GCP, `_id` on Azure).
+    AnswerAny(&'static [&'static str]),
 }
 
 /// How one write is observed: the GET, its state member's sets, the goal, and where each
@@ -206,15 +209,13 @@ impl Waiter {
         for (name, from) in self.ids {
             let value = match from {
                 IdFrom::Path(p) => path.iter().find(|(n, _)| n == p).map(|(_, v)| v.clone()),
-                IdFrom::Answer(m) => answer.and_then(|a| a.get(*m)).and_then(|v| match v {
-                    serde_json::Value::String(s) => Some(s.clone()),
-                    serde_json::Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                }),
+                IdFrom::Answer(m) => member(answer, m),
+                IdFrom::AnswerAny(ms) => ms.iter().find_map(|m| member(answer, m)),
             };
             let value = value.ok_or_else(|| match from {
                 IdFrom::Path(p) => format!("the write has no path value {p:?}"),
                 IdFrom::Answer(m) => format!("the write's answer has no member {m:?}"),
+                IdFrom::AnswerAny(ms) => format!("the write's answer has none of {ms:?}"),
             })?;
             values.insert((*name).to_string(), value);
         }
@@ -347,6 +348,15 @@ impl Waiter {
             }
             interval = interval.mul_f64(wait.growth).min(wait.max_interval);
         }
+    }
+}
+
+/// A member of a JSON answer as a path value: a string, or a number written out.
+fn member(answer: Option<&serde_json::Value>, name: &str) -> Option<String> {
+    match answer?.get(name)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 
@@ -845,4 +855,97 @@ fn path_values(info: &'static EndpointInfo, path: &str) -> Vec<(&'static str, St
         out.push((param.api_name, value));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::atlas_endpoint;
+
+    #[atlas_endpoint(GET, "/groups/{groupId}/accessList/{entryValue}", version = "2023-01-01",
+        response = serde_json::Value)]
+    struct GetEntry {
+        group_id: String,
+        #[atlas(path, encoded)]
+        entry_value: String,
+    }
+
+    #[atlas_endpoint(POST, "/groups/{groupId}/clusters/{clusterName}:pin", version = "2023-01-01",
+        response = serde_json::Value)]
+    struct Pin {
+        group_id: String,
+        cluster_name: String,
+    }
+
+    const STATES: States = States::new(&["state"], &["DONE"], &["FAILED"], &["WORKING"], &["GONE"]);
+
+    #[test]
+    fn path_values_are_read_back_from_the_written_path() {
+        let entry = GetEntry::new("5f0000000000000000000000", "192.0.2.0%2F24");
+        let path = crate::request::path_of(&entry);
+        assert_eq!(
+            path_values(&GetEntry::INFO, &path),
+            [
+                ("groupId", "5f0000000000000000000000".to_string()),
+                // An encoded parameter keeps its escapes, as it was given.
+                ("entryValue", "192.0.2.0%2F24".to_string()),
+            ]
+        );
+        let pin = Pin::new("5f0000000000000000000000", "my cluster");
+        let path = crate::request::path_of(&pin);
+        assert_eq!(
+            path_values(&Pin::INFO, &path),
+            [
+                ("groupId", "5f0000000000000000000000".to_string()),
+                ("clusterName", "my cluster".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn each_value_is_in_one_class_and_unknown_values_are_none() {
+        assert_eq!(STATES.classify("DONE"), Some(Class::Ready));
+        assert_eq!(STATES.classify("FAILED"), Some(Class::Failed));
+        assert_eq!(STATES.classify("WORKING"), Some(Class::Pending));
+        assert_eq!(STATES.classify("GONE"), Some(Class::Gone));
+        assert_eq!(STATES.classify("done"), None, "compared exactly");
+        assert_eq!(STATES.values().count(), 4);
+    }
+
+    #[test]
+    fn a_handle_takes_path_values_and_the_first_answer_member_present() {
+        let waiter = Waiter::new(
+            &Pin::INFO,
+            &GetEntry::INFO,
+            &STATES,
+            Goal::Ready,
+            &[
+                ("groupId", IdFrom::Path("groupId")),
+                ("entryValue", IdFrom::AnswerAny(&["roleId", "_id"])),
+            ],
+        );
+        let path = [
+            ("groupId", "g".to_string()),
+            ("clusterName", "c".to_string()),
+        ];
+        let azure = serde_json::json!({"_id": "a1"});
+        let handle = waiter.handle(&path, Some(&azure)).unwrap();
+        assert_eq!(handle.path["entryValue"], "a1");
+        let aws = serde_json::json!({"roleId": "r1", "_id": "x"});
+        assert_eq!(
+            waiter.handle(&path, Some(&aws)).unwrap().path["entryValue"],
+            "r1"
+        );
+        let err = waiter
+            .handle(&path, Some(&serde_json::json!({})))
+            .unwrap_err();
+        assert_eq!(err, r#"the write's answer has none of ["roleId", "_id"]"#);
+        // A handle is small JSON, and reads back equal.
+        let json = serde_json::to_string(&handle).unwrap();
+        assert_eq!(
+            json,
+            r#"{"write":"Pin","observer":"GetEntry","path":{"entryValue":"a1","groupId":"g"},"goal":"ready"}"#
+        );
+        assert_eq!(serde_json::from_str::<WaitHandle>(&json).unwrap(), handle);
+    }
 }

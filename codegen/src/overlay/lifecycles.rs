@@ -63,13 +63,9 @@ pub const PAIRS: &[(&str, &str)] = &[
 ];
 
 /// Where a GET's path value comes from when neither the write's path nor the rule of
-/// [`crate::waiters`] (a member of that name, `name` for `…Name`, `id` for `…Id`) finds
+/// [`crate::waiters`] (a member of that name, `name` for `…Name`, `id` or `_id` for `…Id`) finds
 /// it: `(write, placeholder, member of the write's answer)`.
 pub const ANSWER_IDS: &[(&str, &str, &str)] = &[
-    ("createGroupClusterOnlineArchive", "archiveId", "_id"),
-    ("requestGroupSampleDatasetLoad", "sampleDatasetId", "_id"),
-    ("validateGroupLiveMigrations", "validationId", "_id"),
-    ("createGroupLiveMigration", "liveMigrationId", "_id"),
     ("createGroupClusterSearchIndex", "indexId", "indexID"),
     ("createGroupClusterFtsIndex", "indexId", "indexID"),
 ];

@@ -1,6 +1,6 @@
 //! What the generated declarations use that the spec cannot say: hand-written types,
 //! constants and checks, named by `atlas-codegen`'s overlay table
-//! (`codegen/src/overlay.rs`) and re-exported from each tag's module.
+//! (`codegen/src/overlay/mod.rs`) and re-exported from each tag's module.
 
 #[cfg(feature = "service-accounts")]
 pub(crate) mod service_accounts;

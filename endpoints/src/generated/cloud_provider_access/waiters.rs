@@ -28,7 +28,7 @@ impl Waitable for CreateGroupCloudProviderAccess {
         Goal::Ready,
         &[
             ("groupId", IdFrom::Path("groupId")),
-            ("roleId", IdFrom::Answer("roleId")),
+            ("roleId", IdFrom::AnswerAny(&["roleId", "_id"])),
         ],
     );
 }
