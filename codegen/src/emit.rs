@@ -1426,6 +1426,11 @@ fn only_for_tags(items: &str, tags: &BTreeSet<String>) -> String {
     out
 }
 
+/// `getGroupCluster` → `GET_GROUP_CLUSTER`.
+fn screaming(id: &str) -> String {
+    crate::names::snake_case(id).to_ascii_uppercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1588,9 +1593,4 @@ mod tests {
         };
         assert_eq!(rule_facts(&default, &Ty::Bool, None), ["default `true`"]);
     }
-}
-
-/// `getGroupCluster` → `GET_GROUP_CLUSTER`.
-fn screaming(id: &str) -> String {
-    crate::names::snake_case(id).to_ascii_uppercase()
 }

@@ -32,6 +32,13 @@ use crate::spec::resolve;
 /// The members a state is read from.
 pub const STATE_MEMBERS: &[&str] = &["state", "stateName", "status", "statusName"];
 
+/// A GET's state members, each with its values.
+pub type Members = Vec<(String, Vec<String>)>;
+
+/// Where a GET path value comes from: `Ok(the write's path value)`, or `Err(members of the
+/// write's answer)`, the first present winning.
+pub type IdSource = Result<String, Vec<String>>;
+
 /// One waiter, for one request type of a write.
 #[derive(Debug, Clone)]
 pub struct WaiterPlan {
@@ -49,14 +56,11 @@ pub struct WaiterPlan {
     pub gone: bool,
     /// Each GET path value: `(placeholder, Ok(write's path value) | Err(answer members,
     /// the first present wins))`.
-    pub ids: Vec<(String, Result<String, Vec<String>>)>,
+    pub ids: Vec<(String, IdSource)>,
 }
 
 /// Every stateful GET of the plan: (its endpoint, its state members with their values).
-pub fn stateful_gets<'p>(
-    spec: &Value,
-    plan: &'p Plan,
-) -> Vec<(&'p Endpoint, Vec<(String, Vec<String>)>)> {
+pub fn stateful_gets<'p>(spec: &Value, plan: &'p Plan) -> Vec<(&'p Endpoint, Members)> {
     let mut out = Vec::new();
     for e in plain(plan) {
         if e.op.method != "GET" {
@@ -75,8 +79,8 @@ pub fn stateful_gets<'p>(
 
 /// The state members of an answer's schema, with their values, through `allOf`, `$ref`
 /// and the forms of a `oneOf`.
-fn state_members(spec: &Value, schema: &Value) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+fn state_members(spec: &Value, schema: &Value) -> Members {
+    let mut out: Members = Vec::new();
     for form in &forms(spec, schema) {
         let mut props = Vec::new();
         let mut required = BTreeSet::new();
@@ -305,11 +309,7 @@ fn check_row(row: &Lifecycle, members: &[(String, Vec<String>)]) -> Result<(), S
 }
 
 /// Where each of `get`'s path values comes from for `write`.
-fn ids(
-    spec: &Value,
-    write: &Endpoint,
-    get: &Endpoint,
-) -> Result<Vec<(String, Result<String, Vec<String>>)>, String> {
+fn ids(spec: &Value, write: &Endpoint, get: &Endpoint) -> Result<Vec<(String, IdSource)>, String> {
     let write_path: Vec<&str> = write
         .op
         .params

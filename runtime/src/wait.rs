@@ -463,9 +463,14 @@ pub struct Wait {
     timeout: Option<Duration>,
     not_found_grace: Duration,
     clock: Arc<dyn WaitClock>,
-    on_change: Option<Box<dyn FnMut(&StateChange) + Send>>,
-    on_transient: Option<Box<dyn FnMut(&Error) + Send>>,
+    on_change: Option<OnChange>,
+    on_transient: Option<OnTransient>,
 }
+
+/// What [`Wait::on_change`] keeps.
+type OnChange = Box<dyn FnMut(&StateChange) + Send>;
+/// What [`Wait::on_transient_error`] keeps.
+type OnTransient = Box<dyn FnMut(&Error) + Send>;
 
 /// The first interval between polls.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);

@@ -474,7 +474,7 @@ fn enum_values(spec: &Value, schema: &Value, depth: usize, out: &mut BTreeSet<St
 }
 
 /// The newest dated JSON answer schema of a GET (the plain request type's).
-fn answer_schema<'a>(op: &'a Value) -> Option<&'a Value> {
+fn answer_schema(op: &Value) -> Option<&Value> {
     let content = op.pointer("/responses/200/content")?.as_object()?;
     content
         .iter()
