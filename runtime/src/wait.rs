@@ -287,7 +287,20 @@ impl Waiter {
                     match &state {
                         // An answer without the member: nothing says the work goes on.
                         None if json.is_some() => Seen::End(Class::Ready, answer.body),
-                        None => Seen::Transient,
+                        // Not JSON (a proxy's page, a cut answer): a failed poll to repeat.
+                        None => {
+                            run.transient_errors += 1;
+                            if let (Some(f), Err(e)) = (
+                                wait.on_transient.as_mut(),
+                                crate::response::decode_success_bytes::<serde_json::Value>(
+                                    answer.status,
+                                    &answer.body,
+                                ),
+                            ) {
+                                f(&e);
+                            }
+                            Seen::Transient
+                        }
                         Some(s) => match self.states.classify(s) {
                             Some(class) if class != Class::Pending => {
                                 run.change(state.clone(), &mut wait);
@@ -536,7 +549,8 @@ impl Wait {
         self
     }
 
-    /// Called on each failed poll that the wait goes on after (a 503, a reset, a timeout).
+    /// Called on each failed poll that the wait goes on after (a 503, a reset, a timeout,
+    /// an answer that is not JSON).
     pub fn on_transient_error(mut self, f: impl FnMut(&Error) + Send + 'static) -> Self {
         self.on_transient = Some(Box::new(f));
         self

@@ -6,7 +6,7 @@
 //! - a cluster create that takes 20 simulated minutes costs at most 40 GETs (a poll
 //!   every second, the baseline, costs about 1,200), measured side by side on the
 //!   emulator's clock;
-//! - 100 injected 503s, resets and cut answers while polling fail no wait;
+//! - 100 injected 503s, resets, cut answers and HTML pages while polling fail no wait;
 //! - a failure state ends the wait with an error naming it, after a write that succeeded;
 //! - a wait resumed from its handle in another process ends as the original would.
 
@@ -163,12 +163,18 @@ fn injected_faults_while_polling_fail_no_wait() {
         .start(&client)
         .unwrap();
     let path = format!("/api/atlas/v2/groups/{}/clusters/faulty", mock.project_id());
-    // 100 faults, one poll each: 34 answers of 503, 33 resets, 33 answers cut short.
+    // 100 faults, one poll each, 25 of each: answers of 503, resets, answers cut short,
+    // and a proxy's HTML page with status 200.
     for i in 0..100 {
-        let kind = match i % 3 {
+        let kind = match i % 4 {
             0 => FaultKind::service_unavailable(None),
             1 => FaultKind::DropBeforeRead,
-            _ => FaultKind::TruncateBody { keep: 10 },
+            2 => FaultKind::TruncateBody { keep: 10 },
+            _ => FaultKind::Respond {
+                status: 200,
+                headers: vec![("Content-Type".into(), "text/html".into())],
+                body: b"<html><body>Bad gateway</body></html>".to_vec(),
+            },
         };
         mock.inject(Fault::new(kind).method("GET").path(path.as_str()).times(1));
     }
