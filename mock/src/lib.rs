@@ -432,6 +432,7 @@ pub use config::MockAtlasBuilder;
 pub use faults::{Fault, FaultKind, PathMatch};
 pub use lifecycle::{Lifecycle, LifecycleError};
 pub use log::RecordedRequest;
+pub use ratelimit::{EndpointSet, Scope};
 pub use script::{ScriptError, ScriptedRequest, ScriptedResponse};
 pub use store::{ProjectAssignment, SecretInfo, ServiceAccountCredentials, ServiceAccountInfo};
 
@@ -517,9 +518,11 @@ impl MockAtlas {
     }
 
     pub(crate) fn start_with(config: Config) -> io::Result<MockAtlas> {
+        let table = ratelimit::RateTable::new(config.rate_limit_sets.clone())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config, format!("http://{addr}")));
+        let shared = Arc::new(Shared::new(config, format!("http://{addr}"), table));
         let seed = seed(&shared);
         let server = Server::start(listener, Arc::clone(&shared))?;
         Ok(MockAtlas {
@@ -943,8 +946,44 @@ impl MockAtlas {
         Ok(())
     }
 
+    /// The rate-limit endpoint sets in use
+    /// ([`MockAtlasBuilder::rate_limit_sets`], by default [`EndpointSet::defaults`]).
+    pub fn rate_limit_sets(&self) -> Vec<EndpointSet> {
+        self.shared.limits.table.sets().to_vec()
+    }
+
+    /// How many API calls a bucket has answered 429 since the start: an endpoint set's
+    /// ([`MockAtlasBuilder::enforce_rate_limits`]) or the single one
+    /// ([`MockAtlasBuilder::rate_limit`]); not the token endpoint's limits, nor injected
+    /// faults.
+    pub fn rate_limited_count(&self) -> usize {
+        self.shared
+            .rate_limited
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The tokens now in the bucket of endpoint set `set_id` for `scope_id` (a project
+    /// id for a `GROUP` set, an organization id for `ORGANIZATION`, a client id or API
+    /// public key for `USER`, an address such as `127.0.0.1` for `IP`), a fraction while
+    /// it refills; a bucket not used yet is full. `None` for an unknown set.
+    pub fn bucket_tokens(&self, set_id: &str, scope_id: &str) -> Option<f64> {
+        self.shared
+            .limits
+            .tokens(set_id, scope_id, self.shared.clock.now())
+    }
+
+    /// Empties the bucket of endpoint set `set_id` for `scope_id` (see
+    /// [`bucket_tokens`](Self::bucket_tokens)), so that the next call it governs gets a
+    /// 429 when [`MockAtlasBuilder::enforce_rate_limits`] is on (unless the bucket
+    /// refills a token first). False for an unknown set.
+    pub fn drain_bucket(&self, set_id: &str, scope_id: &str) -> bool {
+        self.shared
+            .limits
+            .drain(set_id, scope_id, self.shared.clock.now())
+    }
+
     /// Moves the emulator's clock forward: tokens, secrets, nonces and rate-limit windows
-    /// age as if `by` had passed.
+    /// and buckets age as if `by` had passed.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.clock.advance(by);
     }
