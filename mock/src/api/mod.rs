@@ -2,15 +2,18 @@
 //! `/api/atlas/v2`, through one admission pipeline.
 //!
 //! An API call goes through, in order: authentication (401, from the head alone, so a
-//! body is never read for it; [`admit`]), the optional rate-limit bucket (429), routing
-//! by the generated tables (404 for an unknown path, 405 with `Allow` for a known path
-//! with another method), then [`generic::check`]: version negotiation (406, naming the
+//! body is never read for it; [`admit`]), the optional single rate-limit bucket (429
+//! `RATE_LIMITED`), routing by the generated tables (404 for an unknown path, 405 with
+//! `Allow` for a known path with another method), the bucket of the operation's
+//! endpoint set for the call's scope id when they are enforced (429
+//! `RATE_LIMITED_TOKEN_BUCKET`, [`crate::ratelimit`]), then [`generic::check`]: version negotiation (406, naming the
 //! operation's versions), path values (400), the organization or project (404), the
 //! spec's roles and the rule the operation's stateful family adds (403), query values
 //! (400), the body's media type (415) and shape (400). Then a test's script, or
 //! [`generic::answer`]: a stateful family ([`families`]: projects, clusters, service
 //! accounts, …; their own 404s and 409s) or the spec's example. Every API response
-//! carries `RateLimit-Limit` and `RateLimit-Remaining`; successes carry the served
+//! carries `RateLimit-Limit` and `RateLimit-Remaining` (unless the emulator is told to
+//! leave them out); successes carry the served
 //! version's media type, errors `application/json`. `pretty=true` indents the JSON;
 //! `envelope=true` answers 200 with `{status, content}` (a list document gets `status`
 //! added instead), errors included.
