@@ -670,6 +670,93 @@ mod tests {
     }
 
     #[test]
+    fn templates_compare_without_prefix_placeholder_names_or_trailing_slash() {
+        assert_eq!(shape("/orgs"), "/api/atlas/v2/orgs");
+        assert_eq!(
+            shape("/api/atlas/v2/groups/{groupId}/clusters/"),
+            "/api/atlas/v2/groups/{}/clusters"
+        );
+        assert_eq!(
+            shape("groups/{id}/clusters"),
+            "/api/atlas/v2/groups/{}/clusters"
+        );
+        // No two operations of the spec differ only in their placeholders' names, so a
+        // set's (method, template) names one operation.
+        let mut seen = std::collections::HashSet::new();
+        for op in OPERATIONS {
+            assert!(seen.insert((op.method, shape(op.path))), "{}", op.id);
+        }
+    }
+
+    #[test]
+    fn the_default_table_is_valid_and_its_catch_all_takes_the_rest() {
+        let table = RateTable::new(EndpointSet::defaults()).unwrap();
+        let ids: Vec<&str> = table.sets().iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids.len(), 7);
+        let catch_all = table.find("default_user").unwrap();
+        let listed: usize = table.sets().iter().map(|s| s.endpoints.len()).sum();
+        assert_eq!(
+            table.operations(catch_all).count() + listed,
+            OPERATIONS.len()
+        );
+        let orgs = crate::spec::lookup("listOrgs").unwrap();
+        assert_eq!(table.set_of(orgs), table.find("organizationsRead_user"));
+        // Without a catch-all, unlisted operations are governed by no set.
+        let table = RateTable::new(vec![
+            EndpointSet::new("a", "A", Scope::Ip, 1, 1, 0).endpoint("GET", "/orgs"),
+        ])
+        .unwrap();
+        assert_eq!(table.set_of(orgs), Some(0));
+        let groups = crate::spec::lookup("listGroups").unwrap();
+        assert_eq!(table.set_of(groups), None);
+        // A refill duration of 0 reads as 1 s.
+        assert_eq!(table.render(0, &[])["refillDurationSeconds"]["value"], 1);
+    }
+
+    #[test]
+    fn the_429_names_the_bucket() {
+        let set = EndpointSet::new("o", "O", Scope::User, 10, 5, 60);
+        let e = exceeded(&set, "/api/atlas/v2/orgs", 55);
+        let body = e.body();
+        assert_eq!(body["errorCode"], "RATE_LIMITED_TOKEN_BUCKET");
+        assert_eq!(
+            body["detail"],
+            "Rate limit exceeded for api/atlas/v2/orgs. Please retry after 55 seconds. Request capacity: 10. Refill rate: 5 per 60 seconds."
+        );
+        assert_eq!(
+            body["parameters"],
+            json!(["api/atlas/v2/orgs", 55, 10, 5, 60])
+        );
+        assert_eq!(e.headers, [("Retry-After".to_owned(), "55".to_owned())]);
+    }
+
+    #[test]
+    fn buckets_are_per_set_and_scope_and_the_scale_speeds_them() {
+        let t0 = UNIX_EPOCH + Duration::from_secs(1000);
+        let table =
+            RateTable::new(vec![EndpointSet::new("s", "S", Scope::User, 1, 1, 60)]).unwrap();
+        let limits = Limits::new(table, 60.0);
+        assert!(limits.take(0, "a", t0).is_ok());
+        assert_eq!(limits.take(0, "a", t0).unwrap_err().1, 1);
+        assert!(limits.take(0, "b", t0).is_ok());
+        assert_eq!(limits.tokens("s", "a", t0), Some(0.0));
+        assert_eq!(
+            limits.tokens("s", "a", t0 + Duration::from_millis(500)),
+            Some(0.5)
+        );
+        assert!(limits.drain("s", "c", t0));
+        assert_eq!(limits.peek(0, "c", t0).remaining, 0);
+        assert_eq!(limits.peek(0, "d", t0).remaining, 1);
+        assert_eq!(limits.tokens("t", "a", t0), None);
+        // A scale that is not a positive number is 1.
+        let table =
+            RateTable::new(vec![EndpointSet::new("s", "S", Scope::User, 1, 1, 60)]).unwrap();
+        let limits = Limits::new(table, f64::NAN);
+        limits.take(0, "a", t0).unwrap();
+        assert_eq!(limits.take(0, "a", t0).unwrap_err().1, 60);
+    }
+
+    #[test]
     fn window_counts_per_key() {
         let t0 = UNIX_EPOCH + Duration::from_secs(1000);
         let mut w = SlidingWindow::new(2, Duration::from_secs(60));
