@@ -4,6 +4,7 @@ use std::io;
 use std::time::Duration;
 
 use crate::MockAtlas;
+use crate::ratelimit::EndpointSet;
 
 /// Everything that can be tuned; see the builder's methods for each.
 #[derive(Debug, Clone)]
@@ -12,6 +13,11 @@ pub(crate) struct Config {
     pub(crate) token_lifetime: Duration,
     pub(crate) nonce_lifetime: Duration,
     pub(crate) rate_limit: Option<(u32, f64)>,
+    pub(crate) rate_limit_sets: Vec<EndpointSet>,
+    pub(crate) enforce_rate_limits: bool,
+    pub(crate) rate_limit_time_scale: f64,
+    pub(crate) rate_limit_headers: bool,
+    pub(crate) retry_after_zero: bool,
     pub(crate) token_endpoint_limit: Option<(u32, Duration)>,
     pub(crate) failed_token_limit: Option<(u32, Duration)>,
     pub(crate) max_live_tokens: usize,
@@ -37,6 +43,11 @@ impl Default for Config {
             token_lifetime: Duration::from_secs(3600),
             nonce_lifetime: Duration::from_secs(300),
             rate_limit: None,
+            rate_limit_sets: EndpointSet::defaults(),
+            enforce_rate_limits: false,
+            rate_limit_time_scale: 1.0,
+            rate_limit_headers: true,
+            retry_after_zero: false,
             token_endpoint_limit: Some((10, Duration::from_secs(60))),
             failed_token_limit: Some((10, Duration::from_secs(60))),
             max_live_tokens: 100,
@@ -102,12 +113,64 @@ impl MockAtlasBuilder {
         self
     }
 
-    /// A token bucket over all API calls (`/api/atlas/v2/…`): `capacity` calls at once,
-    /// refilled at `refill_per_sec`. An empty bucket answers 429 `RATE_LIMITED` with
-    /// `Retry-After`. Off by default (then `RateLimit-Limit: 100` and
-    /// `RateLimit-Remaining: 100` are sent as nominal values).
+    /// One token bucket over all API calls (`/api/atlas/v2/…`, routed or not), taken
+    /// before routing: `capacity` calls at once, refilled at `refill_per_sec`. An empty
+    /// bucket answers 429 `RATE_LIMITED` with `Retry-After`. Off by default (then
+    /// `RateLimit-Limit: 100` and `RateLimit-Remaining: 100` are sent as nominal
+    /// values). Older than Atlas's endpoint sets
+    /// ([`enforce_rate_limits`](Self::enforce_rate_limits)), and independent of them:
+    /// with both on, this bucket is taken first.
     pub fn rate_limit(mut self, capacity: u32, refill_per_sec: f64) -> Self {
         self.config.rate_limit = Some((capacity, refill_per_sec));
+        self
+    }
+
+    /// The rate-limit endpoint sets (default [`EndpointSet::defaults`]): what
+    /// `listRateLimits` and `getRateLimit` answer, and, with
+    /// [`enforce_rate_limits`](Self::enforce_rate_limits), the buckets every API call
+    /// spends. [`start`](Self::start) fails (`InvalidInput`) when two sets share an id,
+    /// or an endpoint is not an operation of the API or is listed twice.
+    pub fn rate_limit_sets(mut self, sets: Vec<EndpointSet>) -> Self {
+        self.config.rate_limit_sets = sets;
+        self
+    }
+
+    /// Makes every API call (not the OAuth endpoints, which have their own limits) take a
+    /// token from its endpoint set's bucket for its scope id, after routing and
+    /// authentication and before anything else; an empty bucket answers 429
+    /// `RATE_LIMITED_TOKEN_BUCKET` with `Retry-After` (see the crate docs, "Rate
+    /// limits"). Default false: no call is limited, and `RateLimit-Limit: 100` and
+    /// `RateLimit-Remaining: 100` are sent as nominal values.
+    pub fn enforce_rate_limits(mut self, enforce: bool) -> Self {
+        self.config.enforce_rate_limits = enforce;
+        self
+    }
+
+    /// How much faster than the emulator's clock the endpoint sets' buckets refill
+    /// (default 1.0): at 100.0 a bucket refilled `refill_rate` per 60 seconds gets
+    /// them every 0.6 s, so a one-minute refill takes well under a second of a test.
+    /// `Retry-After` (and the wait in the 429's `detail` and `parameters`) is the real
+    /// wait under the scale, rounded up to whole seconds; the capacity, refill rate and
+    /// duration stay the table's, in `listRateLimits` and in the 429. Not finite or not
+    /// positive is 1.0.
+    pub fn rate_limit_time_scale(mut self, scale: f64) -> Self {
+        self.config.rate_limit_time_scale = scale;
+        self
+    }
+
+    /// Whether API answers carry `RateLimit-Limit` and `RateLimit-Remaining` (default
+    /// true). Atlas may leave them out, and a client must cope: false leaves them out of
+    /// every answer, successes and 429s alike (`Retry-After` stays on a 429).
+    pub fn rate_limit_headers(mut self, send: bool) -> Self {
+        self.config.rate_limit_headers = send;
+        self
+    }
+
+    /// Whether an empty endpoint-set bucket answers `Retry-After: 0` (and a wait of 0 in
+    /// its `detail` and `parameters`) instead of the true wait, as Atlas sometimes does
+    /// (default false). A client must not retry at once in a loop on it.
+    pub fn rate_limit_retry_after_zero(mut self, zero: bool) -> Self {
+        self.config.retry_after_zero = zero;
         self
     }
 

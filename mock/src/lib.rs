@@ -109,6 +109,8 @@
 //!   [`MockAtlasBuilder::lifecycle_transition`], then the settled one (`completed`,
 //!   `READY`, `IDLE`, …); a change, a custom method and a deletion move it the same
 //!   way, a deletion ending in 404 or a terminal value (`DELETED`). Below.
+//! - **Rate limits**: `listRateLimits` and `getRateLimit` answer from the emulator's
+//!   table of endpoint sets (below, "Rate limits").
 //! - **Invoices**: the seeded organization has three monthly invoices (`PAID`, `CLOSED`
 //!   and the current month `PENDING`) with line items; `listOrgInvoices` (filtered by
 //!   `statusNames`, ordered by `sortBy`/`orderBy`), `getOrgInvoice` (JSON, or CSV when
@@ -155,8 +157,9 @@
 //!   request bodies must carry the versioned `Content-Type` (415 otherwise).
 //! - `envelope=true` (`{status, content}`, or the list document plus `status`, always
 //!   HTTP 200, errors included), `pretty=true`, pagination (`itemsPerPage`, `pageNum`,
-//!   `includeCount`, `links`), `RateLimit-Limit`/`RateLimit-Remaining`, an optional
-//!   token bucket (429 `RATE_LIMITED` with `Retry-After`), and Atlas's token limits:
+//!   `includeCount`, `links`), `RateLimit-Limit`/`RateLimit-Remaining`, Atlas's token
+//!   buckets per endpoint set and scope when enforced (429 `RATE_LIMITED_TOKEN_BUCKET`
+//!   with `Retry-After`; below), and Atlas's token limits:
 //!   10 token requests a minute per client id and source address, 100 live tokens per
 //!   service account (both configurable, see [`MockAtlasBuilder::token_endpoint_limit`]
 //!   and [`MockAtlasBuilder::max_live_tokens`]).
@@ -209,6 +212,86 @@
 //!   server such as Atlas's answers when no method consumes the media type).
 //!   [`MockAtlasBuilder::accept_plain_json_bodies`] also lets `application/json` in.
 //!
+//! ## Rate limits
+//!
+//! Atlas limits the Administration API with token buckets per *endpoint set* (a group of
+//! operations) and *scope*: one bucket per project for a `GROUP` set (every credential
+//! working in the project shares it), per organization for `ORGANIZATION`, per caller
+//! (service account client id, API public key) for `USER`, per source address for `IP`.
+//! The emulator's table is [`EndpointSet::defaults`] (the measured values of `GET /orgs`,
+//! `GET /groups` and the clusters reads, sets of its own for the other scopes and for
+//! `/rateLimits` itself, and a generous `USER` catch-all);
+//! [`MockAtlasBuilder::rate_limit_sets`] replaces it, and `listRateLimits` and
+//! `getRateLimit` answer from it (filters `groupId`, `orgId`, `userId`, `ipAddress`,
+//! `name`, `endpointPath`; paginated).
+//!
+//! With [`MockAtlasBuilder::enforce_rate_limits`] (off by default), every API call
+//! takes a token from its set's bucket after routing and authentication, before its
+//! checks and handler (the OAuth endpoints have their own limits). The buckets refill
+//! continuously on the emulator's clock ([`MockAtlas::advance_clock`]), faster by
+//! [`MockAtlasBuilder::rate_limit_time_scale`]. An empty bucket answers as Atlas does:
+//!
+//! - status 429, `errorCode` `RATE_LIMITED_TOKEN_BUCKET`, `detail` `Rate limit exceeded
+//!   for api/atlas/v2/orgs. Please retry after 55 seconds. Request capacity: 300. Refill
+//!   rate: 100 per 60 seconds.` and `parameters` `["api/atlas/v2/orgs", 55, 300, 100,
+//!   60]` (the request's path without its leading slash, the wait, capacity, refill rate
+//!   and duration);
+//! - `Retry-After` (the wait, in whole seconds rounded up, real seconds under the time
+//!   scale), `RateLimit-Limit` (the capacity) and `RateLimit-Remaining: 0`. Successes
+//!   carry `RateLimit-Limit` and `RateLimit-Remaining` of their bucket.
+//!
+//! Atlas does not always send the `RateLimit-*` headers, and sometimes sends
+//! `Retry-After: 0`: [`MockAtlasBuilder::rate_limit_headers`] and
+//! [`MockAtlasBuilder::rate_limit_retry_after_zero`] make the emulator do the same, so a
+//! client's handling of both can be tested. [`MockAtlas::drain_bucket`] empties a bucket
+//! (one 429 on demand), [`MockAtlas::bucket_tokens`] reads one, and
+//! [`MockAtlas::rate_limited_count`] counts the 429s. The older
+//! [`MockAtlasBuilder::rate_limit`] is one bucket over every API call (429
+//! `RATE_LIMITED`), independent of the endpoint sets.
+//!
+//! ```
+//! use std::time::Duration;
+//! use atlas_mock::{EndpointSet, MockAtlas, Scope};
+//! use base64::Engine as _;
+//!
+//! let mock = MockAtlas::builder()
+//!     .rate_limit_sets(vec![
+//!         EndpointSet::new("orgs_user", "Organizations", Scope::User, 2, 1, 60)
+//!             .endpoint("GET", "/api/atlas/v2/orgs"),
+//!         EndpointSet::new("default_user", "Default", Scope::User, 10_000, 5_000, 60),
+//!     ])
+//!     .enforce_rate_limits(true)
+//!     // A one-minute refill takes one second.
+//!     .rate_limit_time_scale(60.0)
+//!     .start()?;
+//! # let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+//! # let basic = base64::engine::general_purpose::STANDARD
+//! #     .encode(format!("{}:{}", mock.client_id(), mock.client_secret()));
+//! # let mut token = agent.post(format!("{}/api/oauth/token", mock.url()))
+//! #     .header("Authorization", format!("Basic {basic}"))
+//! #     .content_type("application/x-www-form-urlencoded")
+//! #     .send("grant_type=client_credentials")?;
+//! # let token: serde_json::Value = serde_json::from_reader(token.body_mut().as_reader())?;
+//! # let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+//! // One 429 for the seeded service account's next `GET /orgs`.
+//! assert!(mock.drain_bucket("orgs_user", mock.client_id()));
+//! let mut r = agent
+//!     .get(format!("{}/api/atlas/v2/orgs", mock.url()))
+//!     .header("Authorization", &bearer)
+//!     .header("Accept", "application/vnd.atlas.2023-01-01+json")
+//!     .call()?;
+//! assert_eq!(r.status(), 429);
+//! assert_eq!(r.headers()["Retry-After"], "1");
+//! let doc: serde_json::Value = serde_json::from_reader(r.body_mut().as_reader())?;
+//! assert_eq!(doc["errorCode"], "RATE_LIMITED_TOKEN_BUCKET");
+//! assert_eq!(doc["parameters"], serde_json::json!(["api/atlas/v2/orgs", 1, 2, 1, 60]));
+//! assert_eq!(mock.rate_limited_count(), 1);
+//! // A second of the clock later, the bucket has a token again.
+//! mock.advance_clock(Duration::from_secs(1));
+//! assert!(mock.bucket_tokens("orgs_user", mock.client_id()).unwrap() >= 1.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Errors
 //!
 //! Every error of the API is an `ApiError` document, `Content-Type: application/json`,
@@ -230,7 +313,7 @@
 //! | 403 | `USER_UNAUTHORIZED` | authenticated, but the roles do not allow the operation |
 //! | 404 | `ORG_NOT_FOUND`, `GROUP_NOT_FOUND`, `GROUP_NAME_NOT_FOUND`, `SERVICE_ACCOUNT_NOT_FOUND`, `CLUSTER_NOT_FOUND` (also for a resource with a state under a cluster that does not exist), `USERNAME_NOT_FOUND`, `ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND`, `INVOICE_NOT_FOUND` | an unknown id or name |
 //! | 404 | `HOST_NOT_FOUND` | a process, or a log's host, that no running cluster of the project has (also a `mongos` log of a replica set's host) |
-//! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret or access-list entry, or resource with a state (also one whose deletion has ended; one being deleted cannot be changed) |
+//! | 404 | `RESOURCE_NOT_FOUND` | an unknown path, secret, access-list entry or rate-limit endpoint set, or resource with a state (also one whose deletion has ended; one being deleted cannot be changed) |
 //! | 405 | `METHOD_NOT_ALLOWED` | a known path with another method (with `Allow`) |
 //! | 406 | `INVALID_VERSION_DATE` | no version of the operation matches `Accept` (`detail` and `parameters` name the supported versions) |
 //! | 408 | `REQUEST_TIMEOUT` | a body that did not arrive within the request read timeout |
@@ -240,7 +323,8 @@
 //! | 409 | `DUPLICATE_RESOURCE` | creating a resource with a state whose name or id is taken (the emulator's code) |
 //! | 413 | `REQUEST_TOO_LARGE` | a body over 8 MiB |
 //! | 415 | `UNSUPPORTED_MEDIA_TYPE` | a body without the operation's versioned `Content-Type` |
-//! | 429 | `RATE_LIMITED` | the optional token bucket is empty (with `Retry-After`) |
+//! | 429 | `RATE_LIMITED_TOKEN_BUCKET` | the call's endpoint-set bucket is empty, when enforced (with `Retry-After`; see "Rate limits") |
+//! | 429 | `RATE_LIMITED` | the optional single bucket ([`MockAtlasBuilder::rate_limit`]) is empty (with `Retry-After`) |
 //! | 500 | `UNEXPECTED_ERROR` | a bug in the emulator (caught, never a dropped connection) |
 //! | 503 | `SERVICE_UNAVAILABLE` | every connection slot is answering a request (with `Retry-After`) |
 //!
@@ -394,7 +478,9 @@
 //!     -d grant_type=client_credentials "$ATLAS_MOCK_URL/api/oauth/token"
 //! ```
 //!
-//! `atlas-mock --help` lists the other options (lifetimes, rate limits).
+//! `atlas-mock --help` lists the other options (lifetimes, rate limits:
+//! `--enforce-rate-limits`, `--rate-limit-time-scale`, `--no-rate-limit-headers`,
+//! `--retry-after-zero`).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -432,6 +518,7 @@ pub use config::MockAtlasBuilder;
 pub use faults::{Fault, FaultKind, PathMatch};
 pub use lifecycle::{Lifecycle, LifecycleError};
 pub use log::RecordedRequest;
+pub use ratelimit::{EndpointSet, Scope};
 pub use script::{ScriptError, ScriptedRequest, ScriptedResponse};
 pub use store::{ProjectAssignment, SecretInfo, ServiceAccountCredentials, ServiceAccountInfo};
 
@@ -517,9 +604,11 @@ impl MockAtlas {
     }
 
     pub(crate) fn start_with(config: Config) -> io::Result<MockAtlas> {
+        let table = ratelimit::RateTable::new(config.rate_limit_sets.clone())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config, format!("http://{addr}")));
+        let shared = Arc::new(Shared::new(config, format!("http://{addr}"), table));
         let seed = seed(&shared);
         let server = Server::start(listener, Arc::clone(&shared))?;
         Ok(MockAtlas {
@@ -943,8 +1032,44 @@ impl MockAtlas {
         Ok(())
     }
 
+    /// The rate-limit endpoint sets in use
+    /// ([`MockAtlasBuilder::rate_limit_sets`], by default [`EndpointSet::defaults`]).
+    pub fn rate_limit_sets(&self) -> Vec<EndpointSet> {
+        self.shared.limits.table.sets().to_vec()
+    }
+
+    /// How many API calls a bucket has answered 429 since the start: an endpoint set's
+    /// ([`MockAtlasBuilder::enforce_rate_limits`]) or the single one
+    /// ([`MockAtlasBuilder::rate_limit`]); not the token endpoint's limits, nor injected
+    /// faults.
+    pub fn rate_limited_count(&self) -> usize {
+        self.shared
+            .rate_limited
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The tokens now in the bucket of endpoint set `set_id` for `scope_id` (a project
+    /// id for a `GROUP` set, an organization id for `ORGANIZATION`, a client id or API
+    /// public key for `USER`, an address such as `127.0.0.1` for `IP`), a fraction while
+    /// it refills; a bucket not used yet is full. `None` for an unknown set.
+    pub fn bucket_tokens(&self, set_id: &str, scope_id: &str) -> Option<f64> {
+        self.shared
+            .limits
+            .tokens(set_id, scope_id, self.shared.clock.now())
+    }
+
+    /// Empties the bucket of endpoint set `set_id` for `scope_id` (see
+    /// [`bucket_tokens`](Self::bucket_tokens)), so that the next call it governs gets a
+    /// 429 when [`MockAtlasBuilder::enforce_rate_limits`] is on (unless the bucket
+    /// refills a token first). False for an unknown set.
+    pub fn drain_bucket(&self, set_id: &str, scope_id: &str) -> bool {
+        self.shared
+            .limits
+            .drain(set_id, scope_id, self.shared.clock.now())
+    }
+
     /// Moves the emulator's clock forward: tokens, secrets, nonces and rate-limit windows
-    /// age as if `by` had passed.
+    /// and buckets age as if `by` had passed.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.clock.advance(by);
     }

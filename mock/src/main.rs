@@ -21,6 +21,10 @@ Options:
   --token-lifetime SECS    access token lifetime (default 3600)
   --nonce-lifetime SECS    Digest nonce lifetime (default 300)
   --rate-limit CAP/RATE    token bucket over API calls: capacity and refill per second
+  --enforce-rate-limits    spend Atlas's endpoint-set buckets (429 RATE_LIMITED_TOKEN_BUCKET)
+  --rate-limit-time-scale X  refill the endpoint-set buckets X times faster (default 1)
+  --no-rate-limit-headers  leave RateLimit-Limit and RateLimit-Remaining out of answers
+  --retry-after-zero       answer Retry-After: 0 on an empty endpoint-set bucket
   --no-token-limit         switch off the token endpoint's 10 requests a minute
   --no-failed-token-limit  switch off the 10 failed token requests a minute per address
   --plain-json-bodies      accept request bodies sent as application/json
@@ -70,6 +74,21 @@ fn builder_from_args() -> Result<Option<atlas_mock::MockAtlasBuilder>, String> {
                     .ok_or_else(|| format!("--rate-limit: expected CAPACITY/RATE, got {v}"))?;
                 builder.rate_limit(capacity, rate)
             }
+            "--enforce-rate-limits" => builder.enforce_rate_limits(true),
+            "--rate-limit-time-scale" => {
+                let v = value().ok_or("--rate-limit-time-scale needs a number")?;
+                let scale = v
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .ok_or_else(|| {
+                        format!("--rate-limit-time-scale: not a positive number: {v}")
+                    })?;
+                builder.rate_limit_time_scale(scale)
+            }
+            "--no-rate-limit-headers" => builder.rate_limit_headers(false),
+            "--retry-after-zero" => builder.rate_limit_retry_after_zero(true),
             "--no-token-limit" => builder.token_endpoint_limit(None),
             "--no-failed-token-limit" => builder.failed_token_limit(None),
             "--plain-json-bodies" => builder.accept_plain_json_bodies(true),

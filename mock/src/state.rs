@@ -8,7 +8,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::faults::FaultSet;
 use crate::log::RequestLog;
-use crate::ratelimit::{SlidingWindow, TokenBucket};
+use crate::ratelimit::{Limits, RateTable, SlidingWindow, TokenBucket};
 use crate::script::Scripts;
 use crate::store::Store;
 
@@ -22,6 +22,10 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     pub(crate) nonces: Mutex<NonceStore>,
     pub(crate) bucket: Option<Mutex<TokenBucket>>,
+    /// The endpoint sets and their buckets.
+    pub(crate) limits: Limits,
+    /// 429s answered by a bucket (the endpoint sets' or the single one).
+    pub(crate) rate_limited: AtomicUsize,
     pub(crate) faults: Mutex<FaultSet>,
     pub(crate) log: Mutex<RequestLog>,
     /// Requests that reached the token endpoint, however they were answered (the log is
@@ -42,7 +46,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub(crate) fn new(config: Config, base_url: String) -> Shared {
+    pub(crate) fn new(config: Config, base_url: String, table: RateTable) -> Shared {
         let window = config
             .token_endpoint_limit
             .map(|(max, window)| SlidingWindow::new(max, window));
@@ -56,6 +60,8 @@ impl Shared {
             nonces: Mutex::new(NonceStore::new(config.nonce_lifetime)),
             store: Mutex::new(Store::new(window, failed_window)),
             bucket,
+            limits: Limits::new(table, config.rate_limit_time_scale),
+            rate_limited: AtomicUsize::new(0),
             clock: Clock::default(),
             base_url,
             faults: Mutex::new(FaultSet::default()),

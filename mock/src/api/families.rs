@@ -10,6 +10,7 @@
 //! | project IP access list | `listGroupAccessListEntries`, `createGroupAccessListEntry`, `getGroupAccessListEntry`, `getGroupAccessListStatus`, `deleteGroupAccessListEntry` |
 //! | processes and logs (read; from the clusters) | `listGroupProcesses`, `getGroupProcess`, `downloadGroupClusterLog` |
 //! | invoices (read; seeded) | `listOrgInvoices`, `getOrgInvoice`, `getOrgInvoiceCsv`, `listOrgInvoicePending` |
+//! | rate limits (the endpoint sets of the emulator's table, see the crate docs) | `listRateLimits`, `getRateLimit` |
 //! | service accounts (with their secrets and access lists; an admission rule) | `listOrgServiceAccounts`, `createOrgServiceAccount`, `getOrgServiceAccount`, `updateOrgServiceAccount`, `deleteOrgServiceAccount`, `getOrgServiceAccountGroups`, `createOrgServiceAccountSecret`, `deleteOrgServiceAccountSecret`, `listOrgServiceAccountAccessList`, `createOrgServiceAccountAccessList`, `deleteOrgServiceAccountAccessListEntry`, `listGroupServiceAccounts`, `createGroupServiceAccount`, `getGroupServiceAccount`, `updateGroupServiceAccount`, `deleteGroupServiceAccount`, `inviteGroupServiceAccount`, `createGroupServiceAccountSecret`, `deleteGroupServiceAccountSecret`, `listGroupServiceAccountAccessList`, `createGroupServiceAccountAccessList`, `deleteGroupServiceAccountAccessListEntry` |
 //! | lifecycles (every other resource with a state; its writes, and its list where the items are the same schema, are found from the path: see the lifecycle module) | `getGroupBackupPrivateEndpoint`, `getGroupBackupCompliancePolicy`, `getGroupCloudProviderAccess`, `getGroupClusterBackupExport`, `getGroupClusterBackupSnapshotShardedCluster`, `getGroupClusterBackupSnapshot`, `getGroupClusterFtsIndex`, `getGroupClusterCollectionRestoreJob`, `getGroupClusterCollectionRestoreJobCollection`, `getGroupClusterOnlineArchive`, `getGroupClusterOutageSimulation`, `getGroupClusterRestoreJob`, `getGroupClusterSearchDeployment`, `getGroupClusterSearchIndexByName`, `getGroupClusterSearchIndex`, `getGroupDataFederation`, `getGroupEncryptionAtRestPrivateEndpoint`, `getGroupFlexCluster`, `getGroupFlexClusterBackupRestoreJob`, `getGroupFlexClusterBackupSnapshot`, `getGroupLiveMigrationValidateStatus`, `getGroupLiveMigration`, `getGroupPeer`, `getGroupPrivateEndpointEndpointService`, `getGroupPrivateNetworkSettingEndpointId`, `getGroupPushBasedLogExport`, `getGroupSampleDatasetLoad`, `getGroupStandbyLinkFailover`, `getGroupStreamConnection`, `getGroupStreamConnectionFailoverConnection`, `getGroupUserSecurityLdapVerify`, `getOrgInvoiceReport` |
 //!
@@ -35,7 +36,7 @@ use serde_json::{Map, Value};
 use super::generic::Call;
 use super::{
     Reply, body_rules, clusters, database_users, invoices, ip_access_list, lifecycles, processes,
-    projects, service_accounts,
+    projects, rate_limits, service_accounts,
 };
 use crate::auth::Principal;
 use crate::errors::ApiError;
@@ -139,6 +140,13 @@ pub(crate) static FAMILIES: &[Family] = &[
             ("getOrgInvoice", invoices::get),
             ("getOrgInvoiceCsv", invoices::get_csv),
             ("listOrgInvoicePending", invoices::pending),
+        ],
+        authorize: None,
+    },
+    Family {
+        operations: &[
+            ("listRateLimits", rate_limits::list),
+            ("getRateLimit", rate_limits::get),
         ],
         authorize: None,
     },

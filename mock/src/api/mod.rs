@@ -2,15 +2,18 @@
 //! `/api/atlas/v2`, through one admission pipeline.
 //!
 //! An API call goes through, in order: authentication (401, from the head alone, so a
-//! body is never read for it; [`admit`]), the optional rate-limit bucket (429), routing
-//! by the generated tables (404 for an unknown path, 405 with `Allow` for a known path
-//! with another method), then [`generic::check`]: version negotiation (406, naming the
+//! body is never read for it; [`admit`]), the optional single rate-limit bucket (429
+//! `RATE_LIMITED`), routing by the generated tables (404 for an unknown path, 405 with
+//! `Allow` for a known path with another method), the bucket of the operation's
+//! endpoint set for the call's scope id when they are enforced (429
+//! `RATE_LIMITED_TOKEN_BUCKET`, [`crate::ratelimit`]), then [`generic::check`]: version negotiation (406, naming the
 //! operation's versions), path values (400), the organization or project (404), the
 //! spec's roles and the rule the operation's stateful family adds (403), query values
 //! (400), the body's media type (415) and shape (400). Then a test's script, or
 //! [`generic::answer`]: a stateful family ([`families`]: projects, clusters, service
 //! accounts, …; their own 404s and 409s) or the spec's example. Every API response
-//! carries `RateLimit-Limit` and `RateLimit-Remaining`; successes carry the served
+//! carries `RateLimit-Limit` and `RateLimit-Remaining` (unless the emulator is told to
+//! leave them out); successes carry the served
 //! version's media type, errors `application/json`. `pretty=true` indents the JSON;
 //! `envelope=true` answers 200 with `{status, content}` (a list document gets `status`
 //! added instead), errors included.
@@ -27,19 +30,21 @@ mod ip_access_list;
 mod lifecycles;
 mod processes;
 mod projects;
+mod rate_limits;
 mod render;
 mod secrets;
 mod service_accounts;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
 use crate::auth::{self, oauth};
 use crate::errors::ApiError;
-use crate::ratelimit::RateInfo;
+use crate::ratelimit::{self, RateInfo};
 use crate::script::{Handler, ScriptedRequest};
 use crate::server::http::{Request, Response};
 use crate::spec;
@@ -218,7 +223,12 @@ fn envelope(status: u16, body: Option<Value>) -> Value {
     }
 }
 
-fn encode(result: Result<(Reply, String), ApiError>, fmt: Format, rate: RateInfo) -> Response {
+/// `rate` is `None` when the answer carries no `RateLimit-*` headers.
+fn encode(
+    result: Result<(Reply, String), ApiError>,
+    fmt: Format,
+    rate: Option<RateInfo>,
+) -> Response {
     let mut response = match result {
         Ok((reply, content_type)) => {
             // A 204 carries its media type in an empty raw body; in an envelope it is
@@ -274,9 +284,11 @@ fn encode(result: Result<(Reply, String), ApiError>, fmt: Format, rate: RateInfo
             r
         }
     };
-    response = response
-        .header("RateLimit-Limit", rate.limit.to_string())
-        .header("RateLimit-Remaining", rate.remaining.to_string());
+    if let Some(rate) = rate {
+        response = response
+            .header("RateLimit-Limit", rate.limit.to_string())
+            .header("RateLimit-Remaining", rate.remaining.to_string());
+    }
     response
 }
 
@@ -286,12 +298,50 @@ const NOMINAL_RATE: RateInfo = RateInfo {
     remaining: 100,
 };
 
+/// The `RateLimit-*` headers to send, if the emulator sends them.
+fn rate_headers(shared: &Shared, rate: RateInfo) -> Option<RateInfo> {
+    shared.config.rate_limit_headers.then_some(rate)
+}
+
+/// The rate-limit state of a call that took no token (refused before it could, or
+/// governed by no bucket): its endpoint set's bucket when they are enforced and the
+/// call routes to an operation, else the single bucket, else nominal values.
+fn resting_rate(
+    shared: &Shared,
+    req: &Request,
+    query: &Query,
+    principal: Option<&auth::Principal>,
+    now: SystemTime,
+) -> RateInfo {
+    if shared.config.enforce_rate_limits
+        && let spec::Found::Op(index, values) = spec::find(&req.head.method, &req.head.path)
+        && let Some(set) = shared.limits.table.set_of(index)
+    {
+        let scope = shared.limits.table.sets()[set].scope;
+        let id = {
+            let store = lock(&shared.store);
+            ratelimit::scope_id(scope, &store, req, query, principal, &values)
+        };
+        return shared.limits.peek(set, &id, now);
+    }
+    match &shared.bucket {
+        Some(bucket) => lock(bucket).peek(now),
+        None => NOMINAL_RATE,
+    }
+}
+
 /// The first checks of an API call, which need only its head: the query string, then
 /// authentication.
 fn prepare(shared: &Shared, req: &Request) -> Result<Prepared, Response> {
     let query = match Query::parse(&req.head.query) {
         Ok(q) => q,
-        Err(e) => return Err(encode(Err(e), Format::default(), NOMINAL_RATE)),
+        Err(e) => {
+            return Err(encode(
+                Err(e),
+                Format::default(),
+                rate_headers(shared, NOMINAL_RATE),
+            ));
+        }
     };
     let fmt = Format {
         pretty: query.flag("pretty", false),
@@ -316,11 +366,8 @@ fn prepare(shared: &Shared, req: &Request) -> Result<Prepared, Response> {
             principal,
         }),
         Err(e) => {
-            let rate = match &shared.bucket {
-                Some(bucket) => lock(bucket).peek(now),
-                None => NOMINAL_RATE,
-            };
-            Err(encode(Err(e), fmt, rate))
+            let rate = resting_rate(shared, req, &query, None, now);
+            Err(encode(Err(e), fmt, rate_headers(shared, rate)))
         }
     }
 }
@@ -336,7 +383,15 @@ fn handle(shared: &Shared, req: &Request, prepared: Prepared) -> Response {
     let mut rate = None;
     let outcome = {
         let mut store = lock(&shared.store);
-        run(shared, &mut store, req, &query, principal, now, &mut rate)
+        run(
+            shared,
+            &mut store,
+            req,
+            &query,
+            principal.clone(),
+            now,
+            &mut rate,
+        )
     };
     // A script runs without the store's lock: it may call the emulator itself.
     let result = match outcome {
@@ -347,11 +402,8 @@ fn handle(shared: &Shared, req: &Request, prepared: Prepared) -> Response {
         }
         Err(e) => Err(e),
     };
-    let rate = rate.unwrap_or_else(|| match &shared.bucket {
-        Some(bucket) => lock(bucket).peek(now),
-        None => NOMINAL_RATE,
-    });
-    encode(result, fmt, rate)
+    let rate = rate.unwrap_or_else(|| resting_rate(shared, req, &query, principal.as_ref(), now));
+    encode(result, fmt, rate_headers(shared, rate))
 }
 
 /// How a call is answered.
@@ -375,6 +427,7 @@ fn run(
             Ok(info) => *rate = Some(info),
             Err((info, wait)) => {
                 *rate = Some(info);
+                shared.rate_limited.fetch_add(1, Ordering::Relaxed);
                 return Err(ApiError::new(
                     429,
                     "RATE_LIMITED",
@@ -394,6 +447,19 @@ fn run(
         )
         .header("Allow", methods.join(", "))),
         spec::Found::Op(index, values) => {
+            if shared.config.enforce_rate_limits {
+                take_token(
+                    shared,
+                    store,
+                    req,
+                    query,
+                    principal.as_ref(),
+                    index,
+                    &values,
+                    now,
+                    rate,
+                )?;
+            }
             match generic::check(
                 shared,
                 store,
@@ -408,6 +474,44 @@ fn run(
                     shared, store, req, query, now, &call,
                 )?)),
             }
+        }
+    }
+}
+
+/// Takes a token from the bucket of the endpoint set that governs operation `index`,
+/// for the call's scope id; an empty bucket is a 429 `RATE_LIMITED_TOKEN_BUCKET`.
+#[allow(clippy::too_many_arguments)]
+fn take_token(
+    shared: &Shared,
+    store: &Store,
+    req: &Request,
+    query: &Query,
+    principal: Option<&auth::Principal>,
+    index: usize,
+    values: &[(&'static str, &str)],
+    now: SystemTime,
+    rate: &mut Option<RateInfo>,
+) -> Result<(), ApiError> {
+    let limits = &shared.limits;
+    let Some(set) = limits.table.set_of(index) else {
+        return Ok(());
+    };
+    let endpoints = &limits.table.sets()[set];
+    let id = ratelimit::scope_id(endpoints.scope, store, req, query, principal, values);
+    match limits.take(set, &id, now) {
+        Ok(info) => {
+            *rate = Some(info);
+            Ok(())
+        }
+        Err((info, wait)) => {
+            *rate = Some(info);
+            shared.rate_limited.fetch_add(1, Ordering::Relaxed);
+            let wait = if shared.config.retry_after_zero {
+                0
+            } else {
+                wait
+            };
+            Err(ratelimit::exceeded(endpoints, &req.head.path, wait))
         }
     }
 }

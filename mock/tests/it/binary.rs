@@ -100,6 +100,15 @@ fn help_and_bad_options() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("--port") && text.contains("MONGODB_ATLAS_CLIENT_ID"));
     assert!(text.contains("--cluster-transition"));
+    assert!(text.contains("--enforce-rate-limits") && text.contains("--retry-after-zero"));
+    for scale in ["0", "-2", "NaN", "x"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_atlas-mock"))
+            .args(["--rate-limit-time-scale", scale])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{scale}");
+        assert!(out.stdout.is_empty(), "{scale}: started anyway");
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_atlas-mock"))
         .arg("--bogus")
         .output()

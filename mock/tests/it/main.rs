@@ -25,5 +25,6 @@ mod families;
 mod faults;
 mod fidelity;
 mod lifecycles;
+mod rate_limits;
 mod spec_conformance;
 mod whole_api;
