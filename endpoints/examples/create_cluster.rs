@@ -40,6 +40,7 @@ fn main() -> common::Result {
         ))]),
         ..Default::default()
     };
+    let shown = name.clone();
     let done = CreateGroupCluster::new(project)
         .name(name.as_str())
         .cluster_type(ClusterDescription20240805ClusterType::Replicaset)
@@ -48,7 +49,7 @@ fn main() -> common::Result {
             &atlas.client,
             Wait::default()
                 .interval(atlas.poll_interval, Duration::from_secs(60))
-                .on_change(|c| println!("{}: {}", c.polls, c.to)),
+                .on_change(move |c| println!("{shown}: {}", c.to)),
         )?;
     println!("{name} is ready after {} polls", done.polls);
     Ok(())
