@@ -363,3 +363,63 @@ fn embedded_mock() {
     .ok();
     assert_eq!(listed.stdout, "1\n");
 }
+
+/// `atlas-rs api rateLimiting …` works as any command against the emulator's endpoint sets
+/// (issue 25): the list names each set with its scope and numbers, one set by id, and an
+/// unknown id is Atlas's 404.
+#[test]
+fn rate_limits_are_listed_like_any_resource() {
+    let mock = MockAtlas::builder()
+        .enforce_rate_limits(true)
+        .start()
+        .unwrap();
+    let home = TempDir::new("rate-limits");
+    let env = mock_env(&mock);
+    let atlas = |args: &[&str]| run(home.path(), &env, args, None);
+    let project = mock.project_id().to_string();
+    let listed = atlas(&[
+        "api",
+        "rateLimiting",
+        "listRateLimits",
+        "--groupId",
+        &project,
+    ])
+    .ok()
+    .json();
+    let sets = listed["results"]
+        .as_array()
+        .expect("a page of endpoint sets");
+    let ids: Vec<&str> = sets
+        .iter()
+        .filter_map(|s| s["endpointSetId"].as_str())
+        .collect();
+    assert!(ids.contains(&"rateLimitsInspection_group"), "{listed}");
+    for set in sets {
+        // Filtered by the project given and the profile's organization (the CLI fills a
+        // query's orgId from it, as every orgId).
+        assert!(
+            set["scope"] == "GROUP" || set["scope"] == "ORGANIZATION",
+            "filtered by the project and the organization: {set}"
+        );
+        assert!(set["capacity"]["value"].as_u64().unwrap() > 0, "{set}");
+    }
+    let one = atlas(&[
+        "api",
+        "rateLimiting",
+        "getRateLimit",
+        "--endpointSetId",
+        "rateLimitsInspection_group",
+    ])
+    .ok()
+    .json();
+    assert_eq!(one["endpointSetId"], "rateLimitsInspection_group");
+    let unknown = atlas(&[
+        "api",
+        "rateLimiting",
+        "getRateLimit",
+        "--endpointSetId",
+        "noSuchSet",
+    ]);
+    assert_eq!(unknown.code, 1, "{unknown:?}");
+    assert_eq!(unknown.json()["error"], 404, "{unknown:?}");
+}
