@@ -385,12 +385,10 @@ enum Seen {
     Transient,
 }
 
-/// Whether a failed poll may succeed when repeated: what the client retries (5xx, 429,
-/// resets, timeouts, a refused token request that may pass later) and an answer cut short.
+/// Whether a failed poll may succeed when repeated: the client's own retry rule
+/// (`retry::should_retry`), for a GET, which is always safe to repeat.
 fn is_transient(e: &Error) -> bool {
-    e.is_retryable()
-        || matches!(e, Error::Transport(_))
-        || e.status().is_some_and(|s| s >= 500 || s == 429)
+    crate::retry::should_retry(e, true)
 }
 
 /// One wait's counters.
